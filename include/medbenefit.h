@@ -1,0 +1,427 @@
+/*
+ * libmedbenefit — Chinese medical-insurance settlement, computed in-process.
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * This header is the whole public API. Read it top to bottom:
+ *
+ *   1. versions and error codes       mb_version_number(), mb_error
+ *   2. rulesets (policy documents)    mb_ruleset_load_file(), mb_ruleset_load_id()
+ *   3. enrollees (people and state)   mb_enrollee_new(), mb_enrollee_save()
+ *   4. claims (one visit's bill)      mb_claim_new(), mb_claim_add_item()
+ *   5. settlement and its result      mb_settle(), mb_result_amount(), mb_reverse()
+ *
+ * Conventions, true of every call unless it says otherwise:
+ *
+ *  - Money is int64_t fen (1 yuan = 100 fen). No floating point is used on any money path.
+ *  - Dates are int32_t YYYYMMDD (20230116 is 16 January 2023).
+ *  - Strings are UTF-8, NUL-terminated. Strings passed in are copied; the caller keeps them.
+ *    Strings returned are owned by the handle they came from and live as long as it does.
+ *  - Functions that can fail return MB_OK (0) or a negative mb_status, and fill the optional
+ *    `mb_error *err` (pass NULL to ignore). A failed call changes nothing it was given.
+ *  - Handles are opaque. A handle is not thread-safe unless stated: use one per thread, or lock.
+ *    A loaded mb_ruleset is immutable and may be shared by any number of threads without locks.
+ *  - Nothing calls abort(); running out of memory returns MB_E_NOMEM.
+ */
+#ifndef MEDBENEFIT_H
+#define MEDBENEFIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MB_BUILDING_LIBRARY) && defined(__GNUC__)
+#define MB_EXTERN __attribute__((visibility("default")))
+#else
+#define MB_EXTERN
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * 1. Versions and errors
+ * ------------------------------------------------------------------------------------------- */
+
+#define MB_VERSION_MAJOR 1
+#define MB_VERSION_MINOR 0
+#define MB_VERSION_PATCH 0
+#define MB_VERSION_NUMBER (MB_VERSION_MAJOR * 10000 + MB_VERSION_MINOR * 100 + MB_VERSION_PATCH)
+#define MB_VERSION_STRING "1.0.0"
+
+/** The library's version as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10000. Thread-safe. */
+MB_EXTERN int mb_version_number(void);
+/** The library's version as a string, e.g. "1.0.0". Static storage. Thread-safe. */
+MB_EXTERN const char *mb_version(void);
+
+/** Status codes. Every fallible call returns one; MB_OK is 0, errors are negative. */
+typedef enum mb_status {
+    MB_OK = 0,
+    MB_E_INVALID_ARGUMENT = -1, /* a NULL handle, an unknown enum value, a string too long */
+    MB_E_NOMEM = -2,            /* an allocation failed; nothing was changed */
+    MB_E_IO = -3,               /* a file could not be read */
+    MB_E_PARSE = -4,            /* malformed YAML, or invalid UTF-8 */
+    MB_E_SCHEMA = -5,           /* a ruleset key is unknown, missing or of the wrong type */
+    MB_E_RULESET = -6,          /* a ruleset is well-formed but inconsistent */
+    MB_E_NOT_FOUND = -7,        /* no ruleset with that id on the search path */
+    MB_E_INVALID_AMOUNT = -8,   /* negative, more than two decimals, or absurdly large */
+    MB_E_INVALID_DATE = -9,     /* not a calendar date, or dates out of order */
+    MB_E_UNKNOWN_CODE = -10,    /* an unknown scheme, person type, med_type, level, category */
+    MB_E_UNKNOWN_DISEASE = -11, /* a disease not in the ruleset's catalogue */
+    MB_E_OVERFLOW = -12,        /* an amount or sum that would overflow int64 fen */
+    MB_E_CHAIN = -13,           /* rulesets in the wrong order, or a tier repeated */
+    MB_E_STATE = -14,           /* reversing twice, out of order, or on another enrollee */
+    MB_E_CORRUPT = -15,         /* a saved state blob truncated, altered or of a newer version */
+    MB_E_CAPACITY = -16,        /* a fixed table is full (see mb_enrollee_reserve) */
+    MB_E_BUFFER = -17,          /* the caller's buffer is too small; the size needed is returned */
+    MB_E_NOT_ELIGIBLE = -18     /* a certification refused by the ruleset's lifecycle rules */
+} mb_status;
+
+/** The stable name of a status, e.g. "invalid_amount" for MB_E_INVALID_AMOUNT. Thread-safe. */
+MB_EXTERN const char *mb_status_name(int status);
+/** A short English description of a status. Static storage. Thread-safe. */
+MB_EXTERN const char *mb_status_text(int status);
+
+/**
+ * An error report: the status, a message a person can act on, and where it applies (for a
+ * ruleset: the file, line and key). Create one per thread with mb_error_new() and pass it to
+ * calls; each failed call overwrites it, successful calls leave it untouched. Not shared state:
+ * two threads with two mb_error objects never interfere.
+ */
+typedef struct mb_error mb_error;
+
+/** Allocate an empty error report. Returns NULL only when out of memory. */
+MB_EXTERN mb_error *mb_error_new(void);
+/** Free an error report. NULL is ignored. */
+MB_EXTERN void mb_error_free(mb_error *err);
+/** Reset to MB_OK with an empty message. */
+MB_EXTERN void mb_error_clear(mb_error *err);
+/** The status of the last failure recorded, or MB_OK. */
+MB_EXTERN int mb_error_status(const mb_error *err);
+/** The full message, e.g. "rulesets/x.yaml:12: key 'ratio': expected a percentage". Never NULL. */
+MB_EXTERN const char *mb_error_message(const mb_error *err);
+/** The file the error is in, or "" when none applies. */
+MB_EXTERN const char *mb_error_file(const mb_error *err);
+/** The 1-based line the error is at, or 0 when none applies. */
+MB_EXTERN int mb_error_line(const mb_error *err);
+/** The key (or field) the error is about, or "" when none applies. */
+MB_EXTERN const char *mb_error_key(const mb_error *err);
+
+/**
+ * Replace the allocator used for every heap allocation the library makes (including the YAML
+ * parser's). Call it before any other call, once; it is not thread-safe with other calls.
+ * Pass NULL functions to restore malloc/realloc/free. `ctx` is handed back on every call.
+ */
+typedef struct mb_allocator {
+    void *(*alloc)(void *ctx, size_t size);
+    void *(*realloc)(void *ctx, void *ptr, size_t size);
+    void (*free)(void *ctx, void *ptr);
+    void *ctx;
+} mb_allocator;
+MB_EXTERN int mb_set_allocator(const mb_allocator *allocator);
+
+/* ---------------------------------------------------------------------------------------------
+ * 2. Rulesets
+ *
+ * A ruleset is one policy document encoded as YAML (see docs/ruleset-format.md): a disease
+ * catalogue, benefit layers with deductibles, ratios, bands and caps, each citing its clause.
+ * Loading validates and compiles it into lookup tables; the loaded ruleset is immutable and can
+ * be shared across threads. Rulesets form a chain by tier: basic, then critical illness, then
+ * medical assistance; each tier settles what the tiers before it left to the patient.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct mb_ruleset mb_ruleset;
+
+typedef enum mb_tier {
+    MB_TIER_BASIC = 1,            /* basic insurance: pooling, large-amount subsidy */
+    MB_TIER_CRITICAL_ILLNESS = 2, /* 大病保险 */
+    MB_TIER_ASSISTANCE = 3        /* 医疗救助 */
+} mb_tier;
+
+/** Load a ruleset from a YAML file. On success *out owns a new ruleset; free it with
+ *  mb_ruleset_free(). Errors carry the file, line and key. */
+MB_EXTERN int mb_ruleset_load_file(mb_ruleset **out, const char *path, mb_error *err);
+
+/** Load a ruleset from a memory buffer of `len` bytes (not necessarily NUL-terminated).
+ *  `name` is used in error messages in place of a file name (may be NULL). */
+MB_EXTERN int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len,
+                                     const char *name, mb_error *err);
+
+/** Load the ruleset whose id is `id` (for example "wuxi-employee-chronic-2021") from the file
+ *  `<dir>/<id>.yaml`, trying in order: each directory of the NULL-terminated array `dirs` (may be
+ *  NULL), the directories in the environment variable MEDBENEFIT_RULESETS (':'-separated), and
+ *  the installed data directory (mb_ruleset_default_dir()). */
+MB_EXTERN int mb_ruleset_load_id(mb_ruleset **out, const char *id, const char *const *dirs,
+                                 mb_error *err);
+
+/** The installed ruleset directory, e.g. "/usr/share/medbenefit/rulesets". Static storage. */
+MB_EXTERN const char *mb_ruleset_default_dir(void);
+
+/** Free a ruleset. NULL is ignored. Results settled with it must not be read afterwards. */
+MB_EXTERN void mb_ruleset_free(mb_ruleset *rs);
+
+/** The ruleset's id, title, and the document it encodes ("锡医保服务〔2020〕41号"). */
+MB_EXTERN const char *mb_ruleset_id(const mb_ruleset *rs);
+MB_EXTERN const char *mb_ruleset_title(const mb_ruleset *rs);
+MB_EXTERN const char *mb_ruleset_document(const mb_ruleset *rs);
+/** The tier (mb_tier) of the ruleset. */
+MB_EXTERN int mb_ruleset_tier(const mb_ruleset *rs);
+
+/** Assumptions: parameters a document does not state, each with what was assumed and why.
+ *  Index from 0 to count-1; the strings are owned by the ruleset. */
+MB_EXTERN size_t mb_ruleset_assumption_count(const mb_ruleset *rs);
+MB_EXTERN int mb_ruleset_assumption(const mb_ruleset *rs, size_t index, const char **where,
+                                    const char **reason);
+
+/** The disease catalogue, index 0..count-1: the code ("M01600" or a ruleset-local code), the
+ *  name as the document writes it, and the group ("chronic", "special"). */
+MB_EXTERN size_t mb_ruleset_disease_count(const mb_ruleset *rs);
+MB_EXTERN int mb_ruleset_disease(const mb_ruleset *rs, size_t index, const char **code,
+                                 const char **name, const char **group);
+/** Find a disease by code, full name or short name (the name up to its first parenthesis). */
+MB_EXTERN int mb_ruleset_find_disease(const mb_ruleset *rs, const char *name_or_code,
+                                      size_t *index, mb_error *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * 3. Enrollees
+ *
+ * An enrollee is a person (scheme, person type, account, facilities, certified diseases,
+ * assistance identities) and their year-to-date accumulators. Settling a claim changes the
+ * accumulators and the account balance; reversing it changes them back exactly.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct mb_enrollee mb_enrollee;
+
+typedef enum mb_scheme {
+    MB_SCHEME_EMPLOYEE = 1, /* 职工基本医疗保险, insutype 310 */
+    MB_SCHEME_RESIDENT = 2  /* 城乡居民基本医疗保险, insutype 390 */
+} mb_scheme;
+
+typedef enum mb_person_type {
+    MB_PERSON_IN_SERVICE = 1, /* 在职, psn_type 11 */
+    MB_PERSON_RETIRED = 2,    /* 退休, psn_type 12 */
+    MB_PERSON_VETERAN = 3,    /* 建国前老工人 (pre-1949 old worker) */
+    MB_PERSON_RESIDENT = 4    /* 城乡居民, psn_type 14-16 */
+} mb_person_type;
+
+/** Parse a scheme: "employee" | "resident" | "310" | "390". Returns the mb_scheme or a
+ *  negative status (MB_E_UNKNOWN_CODE). */
+MB_EXTERN int mb_scheme_parse(const char *text);
+/** Parse a person type: "in_service" | "retired" | "veteran" | "resident" | "11".."16". */
+MB_EXTERN int mb_person_type_parse(const char *text);
+
+/** Create an enrollee. `person_type` may be 0 for residents (MB_PERSON_RESIDENT is then used).
+ *  `id` is the caller's identifier for the person (copied; may be NULL). */
+MB_EXTERN int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_type,
+                              mb_error *err);
+/** Free an enrollee. NULL is ignored. */
+MB_EXTERN void mb_enrollee_free(mb_enrollee *e);
+
+MB_EXTERN const char *mb_enrollee_id(const mb_enrollee *e);
+/** The personal account (个人账户) balance in fen; it must not be negative. */
+MB_EXTERN int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err);
+MB_EXTERN int64_t mb_enrollee_account_balance(const mb_enrollee *e);
+/** The designated facility (定点) for chronic care, and the first-visit facility (首诊). */
+MB_EXTERN int mb_enrollee_set_designated_facility(mb_enrollee *e, const char *facility_id,
+                                                  mb_error *err);
+MB_EXTERN int mb_enrollee_set_first_visit_facility(mb_enrollee *e, const char *facility_id,
+                                                   mb_error *err);
+
+/** Add a certified chronic/special disease, named by code or name as the rulesets' catalogues
+ *  write it. `valid_until` is the last day certified, or 0 for the catalogue's own rule. */
+MB_EXTERN int mb_enrollee_add_disease(mb_enrollee *e, const char *name_or_code,
+                                      int32_t certified_on, int32_t valid_until, mb_error *err);
+
+/** Add a medical-assistance identity (see docs for the category names, e.g. "minimum_living"),
+ *  held from `from` to `to` inclusive (`to` 0: still held). */
+MB_EXTERN int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from,
+                                         int32_t to, mb_error *err);
+
+/**
+ * Seed or read a year-to-date accumulator, e.g. figures returned by the national platform's 5206
+ * query, so that a settlement mid-year continues correctly. `ruleset_id` and `key` name it (keys
+ * are listed in docs/accumulators.md: "<layer>.paid", "<layer>.base", "<layer>.paid.<disease>");
+ * `period` is a year (2023) or a quarter (20232 for the second quarter of 2023).
+ */
+MB_EXTERN int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key,
+                               int32_t period, int64_t fen, mb_error *err);
+MB_EXTERN int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id,
+                                          const char *key, int32_t period);
+
+/** Ensure room for `entries` accumulator entries, so that settlement never allocates. An
+ *  enrollee starts with room for 256; settle fails with MB_E_CAPACITY when it is full. */
+MB_EXTERN int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
+
+/**
+ * Save the enrollee (identity, diseases, identities, account, accumulators and the settlement
+ * journal) as a versioned, checksummed blob. With buf NULL or cap too small, *len receives the
+ * size needed and MB_E_BUFFER is returned (buf NULL with cap 0 is the usual size query).
+ * Saving the same state twice gives the same bytes.
+ */
+MB_EXTERN int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len,
+                               mb_error *err);
+/** Restore an enrollee from a blob made by mb_enrollee_save(). A truncated, altered or newer
+ *  blob is rejected with MB_E_CORRUPT. */
+MB_EXTERN int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * 4. Claims
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct mb_claim mb_claim;
+
+typedef enum mb_med_type {
+    MB_MED_GENERAL_OUTPATIENT = 11, /* 普通门诊 */
+    MB_MED_EMERGENCY = 13,          /* 急诊 (settled as general outpatient with emergency set) */
+    MB_MED_CHRONIC = 14,            /* 门诊慢特病 */
+    MB_MED_INPATIENT = 21,          /* 普通住院 */
+    MB_MED_PHARMACY = 41            /* 定点药店购药 */
+} mb_med_type;
+
+typedef enum mb_level {
+    MB_LEVEL_PRIMARY = 1,   /* 一级 / community */
+    MB_LEVEL_SECONDARY = 2, /* 二级 */
+    MB_LEVEL_TERTIARY = 3,  /* 三级 */
+    MB_LEVEL_PHARMACY = 4   /* 定点零售药店 */
+} mb_level;
+
+typedef enum mb_item_class {
+    MB_CLASS_A = 1, /* 甲类, chrgitm_lv 01 */
+    MB_CLASS_B = 2, /* 乙类, chrgitm_lv 02 */
+    MB_CLASS_C = 3  /* 丙类 / 自费, chrgitm_lv 03 */
+} mb_item_class;
+
+/** Claim flags (mb_claim_set_flags). */
+#define MB_CLAIM_REFERRAL 0x01u             /* 转诊手续 done */
+#define MB_CLAIM_EMERGENCY 0x02u            /* 急诊抢救 */
+#define MB_CLAIM_OUT_OF_AREA 0x04u          /* 异地就医 */
+#define MB_CLAIM_DESIGNATED_SPECIALTY 0x08u /* 指定专科 */
+#define MB_CLAIM_OUT_OF_PROVINCE 0x10u      /* 省外 (default: in province) */
+#define MB_CLAIM_NO_ACCOUNT 0x20u           /* do not use the personal account */
+
+/** Parse "general_outpatient"|"chronic"|"inpatient"|"pharmacy"|"emergency" or "11".."41". */
+MB_EXTERN int mb_med_type_parse(const char *text);
+/** Parse "primary"|"secondary"|"tertiary"|"pharmacy" or "1".."3". */
+MB_EXTERN int mb_level_parse(const char *text);
+/** Parse "A"|"B"|"C" or "01"|"02"|"03". */
+MB_EXTERN int mb_item_class_parse(const char *text);
+/** Parse an amount in yuan ("1200", "1200.5", "1200.50") into fen, exactly. More than two
+ *  decimals, a sign, or anything above 10^12 yuan is MB_E_INVALID_AMOUNT. */
+MB_EXTERN int mb_amount_parse(const char *text, int64_t *fen, mb_error *err);
+/** Parse "YYYY-MM-DD" into YYYYMMDD, checking it is a calendar date. */
+MB_EXTERN int mb_date_parse(const char *text, int32_t *date, mb_error *err);
+
+/** Create a claim settled on `date` (YYYYMMDD), of `med_type`, at a facility of `level`. */
+MB_EXTERN int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
+                           const char *facility_id, int level, mb_error *err);
+MB_EXTERN void mb_claim_free(mb_claim *c);
+MB_EXTERN const char *mb_claim_id(const mb_claim *c);
+
+/** Set MB_CLAIM_* flags (replaces the previous set). */
+MB_EXTERN int mb_claim_set_flags(mb_claim *c, unsigned flags, mb_error *err);
+/** The disease treated (chronic claims) and, where a cap depends on it, the treatment line
+ *  ("放化疗", "药物维持治疗", "终末期透析" …; NULL for none). */
+MB_EXTERN int mb_claim_set_disease(mb_claim *c, const char *name_or_code, const char *treatment,
+                                   mb_error *err);
+/** Inpatient claims: admission and discharge dates (admitted <= discharged <= claim date). */
+MB_EXTERN int mb_claim_set_admission(mb_claim *c, int32_t admitted, int32_t discharged,
+                                     mb_error *err);
+/** Pharmacy claims filled through prescription flow: the prescribing facility. */
+MB_EXTERN int mb_claim_set_prescriber(mb_claim *c, const char *facility_id, int level,
+                                      mb_error *err);
+/** Add a line item of `fen`, class A/B/C. `first_selfpay_bp` is the class B first self-pay
+ *  ratio in basis points (1000 = 10%), or -1 for the ruleset's default. */
+MB_EXTERN int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpay_bp,
+                                mb_error *err);
+/** Amounts of this claim already settled elsewhere (for example basic insurance on the national
+ *  platform): policy-scope cost, basic insurance paid, critical illness paid. The chain then
+ *  settles only the tiers after those given. */
+MB_EXTERN int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
+                                    int64_t critical_illness, mb_error *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * 5. Settlement
+ *
+ * A chain is an array of 1..8 rulesets in tier order (basic, critical illness, assistance; each
+ * tier at most once). Settlement performs no heap allocation: the result handle holds all of its
+ * output in storage allocated once by mb_result_new().
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct mb_result mb_result;
+
+/** Allocate a result handle, reusable for any number of settlements. */
+MB_EXTERN int mb_result_new(mb_result **out, mb_error *err);
+MB_EXTERN void mb_result_free(mb_result *r);
+
+/** Compute the settlement of `claim` for `enrollee` under `chain` without changing anything
+ *  (national interface 2206/2303). The enrollee is only read. */
+MB_EXTERN int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
+                           const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
+
+/** Compute and commit (2207/2304): the enrollee's accumulators and account change as the result
+ *  says. On any error nothing changes. */
+MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
+                        mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
+
+/** Reverse a committed settlement (2208/2305): the enrollee's accumulators and account return
+ *  exactly to what they were before it. Only the most recent unreversed settlement of that
+ *  enrollee can be reversed; reversing twice, out of order or on another enrollee is MB_E_STATE. */
+MB_EXTERN int mb_reverse(mb_enrollee *enrollee, mb_result *settled, mb_error *err);
+
+/** The settlement amounts, in the national platform's vocabulary (setlinfo). */
+typedef enum mb_amount {
+    MB_AMT_MEDFEE_SUMAMT = 0,     /* 医疗费总额 */
+    MB_AMT_FULAMT_OWNPAY = 1,     /* 全自费金额 (class C) */
+    MB_AMT_PRESELFPAY = 2,        /* 先行自付金额 (class B first self-pay) */
+    MB_AMT_INSCP_SCP = 3,         /* 符合政策范围金额 */
+    MB_AMT_ACT_PAY_DEDC = 4,      /* 实际支付起付线 (this claim) */
+    MB_AMT_HIFP_PAY = 5,          /* 基本医疗保险统筹基金支出 */
+    MB_AMT_HIFOB_PAY = 6,         /* 职工大额医疗费用补助基金支出 */
+    MB_AMT_HIFMI_PAY = 7,         /* 居民大病保险资金支出 */
+    MB_AMT_MAF_PAY = 8,           /* 医疗救助基金支出 */
+    MB_AMT_FUND_PAY_SUMAMT = 9,   /* 基金支付总额 */
+    MB_AMT_PSN_PART = 10,         /* 个人负担总金额 */
+    MB_AMT_ACCT_PAY = 11,         /* 个人账户支出 */
+    MB_AMT_PSN_CASH_PAY = 12,     /* 个人现金支出 */
+    MB_AMT_BALC = 13,             /* 个人账户余额 after settlement */
+    MB_AMT_COUNT_ = 14
+} mb_amount;
+
+/** One amount of the last settlement held by `r`, in fen (0 for an unknown `which`). */
+MB_EXTERN int64_t mb_result_amount(const mb_result *r, int which);
+/** The field name of an amount ("medfee_sumamt", "hifp_pay" …), or NULL for an unknown one. */
+MB_EXTERN const char *mb_amount_name(int which);
+
+/** Whether the chronic/special (or other conditional) benefit applied: 1 yes, 0 no. When 0,
+ *  mb_result_reason() says why, citing the clause ("" when it applied). */
+MB_EXTERN int mb_result_covered(const mb_result *r);
+MB_EXTERN const char *mb_result_reason(const mb_result *r);
+
+/** Fund rows (setldetail): one per fund that took part, in tier order. */
+typedef struct mb_fund_row {
+    const char *fund_pay_type;      /* "310100", "330100", "390100", "390200", "610100" … */
+    const char *fund_name;          /* 职工基本医疗保险统筹基金 … */
+    int64_t inscp_scp_amt;          /* policy-scope amount the fund worked on */
+    int64_t fund_payamt;            /* paid by the fund for this claim */
+    int64_t crt_payb_lmt_amt;       /* cap still available after this claim; -1: unlimited */
+} mb_fund_row;
+MB_EXTERN size_t mb_result_fund_count(const mb_result *r);
+MB_EXTERN int mb_result_fund(const mb_result *r, size_t index, mb_fund_row *row);
+
+/** Trace steps, in order: each names its rule, the clause it cites, and amounts in and out. */
+typedef struct mb_trace_step {
+    const char *ruleset_id; /* the ruleset the rule belongs to */
+    const char *rule;       /* the rule id, e.g. "chronic.deductible" */
+    const char *cite;       /* the clause, e.g. "锡医保服务〔2020〕41号 三" */
+    const char *what;       /* what the step did, in Chinese, e.g. "起付线" */
+    int64_t amount_in;      /* the amount the step worked on */
+    int64_t amount_out;     /* the amount it produced (paid, absorbed, capped…) */
+    int32_t ratio_bp;       /* the ratio applied, basis points; -1 when none */
+} mb_trace_step;
+MB_EXTERN size_t mb_result_trace_count(const mb_result *r);
+MB_EXTERN int mb_result_trace(const mb_result *r, size_t index, mb_trace_step *step);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MEDBENEFIT_H */

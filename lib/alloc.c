@@ -1,0 +1,115 @@
+/* Every heap allocation goes through here, so a caller's allocator (and the tests' failing
+ * allocator) sees all of them, the YAML parser's included. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "arena.h"
+
+static void *default_alloc(void *ctx, size_t size) { (void)ctx; return malloc(size); }
+static void *default_realloc(void *ctx, void *p, size_t size) { (void)ctx; return realloc(p, size); }
+static void default_free(void *ctx, void *p) { (void)ctx; free(p); }
+
+static mb_allocator allocator = {default_alloc, default_realloc, default_free, NULL};
+
+int mb_set_allocator(const mb_allocator *a)
+{
+    if (a == NULL || a->alloc == NULL || a->realloc == NULL || a->free == NULL) {
+        allocator = (mb_allocator){default_alloc, default_realloc, default_free, NULL};
+        return MB_OK;
+    }
+    allocator = *a;
+    return MB_OK;
+}
+
+void *mb_alloc(size_t size) { return size ? allocator.alloc(allocator.ctx, size) : NULL; }
+
+void *mb_calloc(size_t n, size_t size)
+{
+    if (n != 0 && size > SIZE_MAX / n)
+        return NULL;
+    void *p = mb_alloc(n * size);
+    if (p != NULL)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void *mb_realloc(void *ptr, size_t size)
+{
+    if (size == 0) {
+        mb_free(ptr);
+        return NULL;
+    }
+    return ptr ? allocator.realloc(allocator.ctx, ptr, size) : mb_alloc(size);
+}
+
+void mb_free(void *ptr)
+{
+    if (ptr != NULL)
+        allocator.free(allocator.ctx, ptr);
+}
+
+char *mb_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = mb_alloc(n);
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
+}
+
+void *mb_cyaml_mem(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    return mb_realloc(ptr, size);
+}
+
+/* ---- arena: a ruleset's tables live in a few large blocks, freed together ---------------- */
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+void *mb_arena_alloc(mb_arena *a, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    struct arena_block *b = a->head;
+    if (b == NULL || b->cap - b->used < size) {
+        size_t cap = size > 16384 ? size : 16384;
+        b = mb_alloc(sizeof *b + cap);
+        if (b == NULL)
+            return NULL;
+        b->next = a->head;
+        b->used = 0;
+        b->cap = cap;
+        a->head = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *mb_arena_strdup(mb_arena *a, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = mb_arena_alloc(a, n);
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
+}
+
+void mb_arena_free(mb_arena *a)
+{
+    struct arena_block *b = a->head;
+    while (b != NULL) {
+        struct arena_block *next = b->next;
+        mb_free(b);
+        b = next;
+    }
+    a->head = NULL;
+}

@@ -1,0 +1,174 @@
+/* Claims: one visit's bill. Strings are hashed here, so settlement compares integers only. */
+#include <string.h>
+
+#include "handles.h"
+
+static int set_text(char *dst, size_t cap, uint64_t *hash, const char *src, const char *what,
+                    mb_error *err)
+{
+    if (src == NULL) {
+        dst[0] = '\0';
+        if (hash)
+            *hash = 0;
+        return MB_OK;
+    }
+    size_t n = strlen(src);
+    if (n >= cap)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is longer than %zu bytes", what, cap - 1);
+    if (!mb_utf8_valid(src, n))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is not valid UTF-8", what);
+    memcpy(dst, src, n + 1);
+    if (hash)
+        *hash = mb_hash(dst);
+    return MB_OK;
+}
+
+static bool med_type_valid(int m)
+{
+    return m == MB_MED_GENERAL_OUTPATIENT || m == MB_MED_EMERGENCY || m == MB_MED_CHRONIC ||
+           m == MB_MED_INPATIENT || m == MB_MED_PHARMACY;
+}
+
+int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
+                 const char *facility_id, int level, mb_error *err)
+{
+    if (out == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_claim_new: out is NULL");
+    *out = NULL;
+    if (!mb_date_valid(date))
+        return mb_fail(err, MB_E_INVALID_DATE, "claim date %d is not a calendar date", date);
+    if (!med_type_valid(med_type))
+        return mb_fail(err, MB_E_UNKNOWN_CODE,
+                       "unknown med_type %d (11 general outpatient, 13 emergency, 14 chronic, "
+                       "21 inpatient, 41 pharmacy)", med_type);
+    if (level < MB_LEVEL_PRIMARY || level > MB_LEVEL_PHARMACY)
+        return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown facility level %d", level);
+    mb_claim *c = mb_calloc(1, sizeof *c);
+    if (c == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory creating a claim");
+    int rc = set_text(c->id, sizeof c->id, NULL, id, "claim id", err);
+    if (rc == MB_OK)
+        rc = set_text(c->facility, sizeof c->facility, &c->facility_hash, facility_id,
+                      "facility id", err);
+    if (rc != MB_OK) {
+        mb_free(c);
+        return rc;
+    }
+    c->date = date;
+    c->med_type = med_type;
+    c->level = level;
+    c->up_critical = -1;
+    if (med_type == MB_MED_EMERGENCY)
+        c->flags |= MB_CLAIM_EMERGENCY;
+    *out = c;
+    return MB_OK;
+}
+
+void mb_claim_free(mb_claim *c) { mb_free(c); }
+const char *mb_claim_id(const mb_claim *c) { return c ? c->id : ""; }
+
+int mb_claim_set_flags(mb_claim *c, unsigned flags, mb_error *err)
+{
+    if (c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
+    if (flags & ~0x3fu)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "unknown claim flags 0x%x", flags & ~0x3fu);
+    if (c->med_type == MB_MED_EMERGENCY)
+        flags |= MB_CLAIM_EMERGENCY;
+    c->flags = flags;
+    return MB_OK;
+}
+
+int mb_claim_set_disease(mb_claim *c, const char *name, const char *treatment, mb_error *err)
+{
+    if (c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
+    int rc = set_text(c->disease, sizeof c->disease, &c->disease_hash, name, "disease", err);
+    if (rc == MB_OK)
+        rc = set_text(c->treatment, sizeof c->treatment, &c->treatment_hash, treatment,
+                      "treatment", err);
+    return rc;
+}
+
+int mb_claim_set_admission(mb_claim *c, int32_t admitted, int32_t discharged, mb_error *err)
+{
+    if (c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
+    if (!mb_date_valid(admitted) || !mb_date_valid(discharged))
+        return mb_fail(err, MB_E_INVALID_DATE, "admission %d / discharge %d are not dates",
+                       admitted, discharged);
+    if (discharged < admitted)
+        return mb_fail(err, MB_E_INVALID_DATE, "discharged %d is before admitted %d", discharged,
+                       admitted);
+    if (admitted > c->date)
+        return mb_fail(err, MB_E_INVALID_DATE, "admitted %d is after the claim date %d", admitted,
+                       c->date);
+    c->admitted = admitted;
+    c->discharged = discharged;
+    return MB_OK;
+}
+
+int mb_claim_set_prescriber(mb_claim *c, const char *facility_id, int level, mb_error *err)
+{
+    if (c == NULL || facility_id == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim or prescriber is NULL");
+    if (level < MB_LEVEL_PRIMARY || level > MB_LEVEL_TERTIARY)
+        return mb_fail(err, MB_E_UNKNOWN_CODE, "a prescriber is a primary, secondary or tertiary facility");
+    int rc = set_text(c->prescriber, sizeof c->prescriber, &c->prescriber_hash, facility_id,
+                      "prescriber id", err);
+    if (rc == MB_OK)
+        c->prescriber_level = level;
+    return rc;
+}
+
+int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpay_bp,
+                      mb_error *err)
+{
+    if (c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
+    if (fen < 0 || fen > MB_MONEY_MAX)
+        return mb_fail(err, MB_E_INVALID_AMOUNT, "item amount %lld fen is negative or absurd",
+                       (long long)fen);
+    if (item_class < MB_CLASS_A || item_class > MB_CLASS_C)
+        return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown item class %d (A, B or C)", item_class);
+    if (first_selfpay_bp < -1 || first_selfpay_bp > MB_BP_ONE)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "first self-pay ratio %d bp is outside 0..10000 (or -1 for the default)",
+                       first_selfpay_bp);
+    if (first_selfpay_bp >= 0 && item_class != MB_CLASS_B)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "only class B items have a first self-pay ratio");
+    int64_t total;
+    if (!mb_add_checked(c->total, fen, &total))
+        return mb_fail(err, MB_E_OVERFLOW, "the claim's total would exceed 10^12 yuan");
+    c->total = total;
+    c->nitems++;
+    if (item_class == MB_CLASS_C)
+        c->class_c += fen;
+    else if (item_class == MB_CLASS_B && first_selfpay_bp < 0)
+        c->class_b_default += fen;
+    else if (item_class == MB_CLASS_B) {
+        c->class_b_explicit += fen;
+        c->class_b_explicit_pre += mb_apply_ratio(fen, first_selfpay_bp);
+    }
+    return MB_OK;
+}
+
+int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic, int64_t critical,
+                          mb_error *err)
+{
+    if (c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
+    if (compliant < 0 || basic < 0 || critical < -1 || compliant > MB_MONEY_MAX ||
+        basic > MB_MONEY_MAX || critical > MB_MONEY_MAX)
+        return mb_fail(err, MB_E_INVALID_AMOUNT, "upstream amounts must be non-negative");
+    if (basic + (critical > 0 ? critical : 0) > compliant)
+        return mb_fail(err, MB_E_INVALID_AMOUNT,
+                       "upstream basic (%lld) plus critical illness (%lld) exceed the policy-scope "
+                       "cost (%lld fen)", (long long)basic, (long long)(critical > 0 ? critical : 0),
+                       (long long)compliant);
+    c->has_upstream = true;
+    c->up_compliant = compliant;
+    c->up_basic = basic;
+    c->up_critical = critical;
+    return MB_OK;
+}

@@ -1,0 +1,137 @@
+/* Code tables: the names and national codes the API accepts, and the names it reports. */
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+    const char *text;
+    int value;
+} code_entry;
+
+static int lookup(const code_entry *t, size_t n, const char *text)
+{
+    if (text == NULL)
+        return MB_E_INVALID_ARGUMENT;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].text, text) == 0)
+            return t[i].value;
+    return MB_E_UNKNOWN_CODE;
+}
+#define LOOKUP(table, text) lookup(table, sizeof table / sizeof table[0], text)
+
+static const code_entry schemes[] = {
+    {"employee", MB_SCHEME_EMPLOYEE}, {"310", MB_SCHEME_EMPLOYEE},
+    {"resident", MB_SCHEME_RESIDENT}, {"390", MB_SCHEME_RESIDENT},
+};
+int mb_scheme_parse(const char *text) { return LOOKUP(schemes, text); }
+
+static const code_entry person_types[] = {
+    {"in_service", MB_PERSON_IN_SERVICE}, {"11", MB_PERSON_IN_SERVICE},
+    {"retired", MB_PERSON_RETIRED},       {"12", MB_PERSON_RETIRED},
+    {"veteran", MB_PERSON_VETERAN},       {"resident", MB_PERSON_RESIDENT},
+    {"14", MB_PERSON_RESIDENT},           {"15", MB_PERSON_RESIDENT},
+    {"16", MB_PERSON_RESIDENT},
+};
+int mb_person_type_parse(const char *text) { return LOOKUP(person_types, text); }
+
+static const code_entry med_types[] = {
+    {"general_outpatient", MB_MED_GENERAL_OUTPATIENT}, {"11", MB_MED_GENERAL_OUTPATIENT},
+    {"emergency", MB_MED_EMERGENCY},                   {"13", MB_MED_EMERGENCY},
+    {"chronic", MB_MED_CHRONIC},                       {"14", MB_MED_CHRONIC},
+    {"inpatient", MB_MED_INPATIENT},                   {"21", MB_MED_INPATIENT},
+    {"pharmacy", MB_MED_PHARMACY},                     {"41", MB_MED_PHARMACY},
+};
+int mb_med_type_parse(const char *text) { return LOOKUP(med_types, text); }
+
+static const code_entry levels[] = {
+    {"primary", MB_LEVEL_PRIMARY},     {"1", MB_LEVEL_PRIMARY},
+    {"secondary", MB_LEVEL_SECONDARY}, {"2", MB_LEVEL_SECONDARY},
+    {"tertiary", MB_LEVEL_TERTIARY},   {"3", MB_LEVEL_TERTIARY},
+    {"pharmacy", MB_LEVEL_PHARMACY},
+};
+int mb_level_parse(const char *text) { return LOOKUP(levels, text); }
+
+static const code_entry classes[] = {
+    {"A", MB_CLASS_A}, {"01", MB_CLASS_A}, {"B", MB_CLASS_B},
+    {"02", MB_CLASS_B}, {"C", MB_CLASS_C}, {"03", MB_CLASS_C},
+};
+int mb_item_class_parse(const char *text) { return LOOKUP(classes, text); }
+
+/* Assistance categories in the order of 004 二. */
+static const char *const categories[MB_CATEGORY_COUNT] = {
+    "extreme_poverty",   "minimum_living",       "child_in_difficulty", "orphan",
+    "entitled_group",    "downsized_1960s",      "hardship_worker",     "low_income_margin",
+    "expenditure_hardship", "temporary_relief",  "severe_disability",   "other_hardship",
+};
+
+int mb_category_parse(const char *text)
+{
+    if (text == NULL)
+        return MB_E_INVALID_ARGUMENT;
+    for (int i = 0; i < MB_CATEGORY_COUNT; i++)
+        if (strcmp(categories[i], text) == 0)
+            return i;
+    return MB_E_UNKNOWN_CODE;
+}
+
+const char *mb_category_name(int c) { return c >= 0 && c < MB_CATEGORY_COUNT ? categories[c] : "?"; }
+
+int mb_period_code(int kind, int32_t ymd)
+{
+    switch (kind) {
+    case MB_PERIOD_YEAR: return mb_date_year(ymd);
+    case MB_PERIOD_QUARTER: return mb_date_year(ymd) * 10 + mb_date_quarter(ymd);
+    default: return 0;
+    }
+}
+
+static const char *const amount_names[MB_AMT_COUNT_] = {
+    "medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc",
+    "hifp_pay",      "hifob_pay",         "hifmi_pay",      "maf_pay",       "fund_pay_sumamt",
+    "psn_part_amt",  "acct_pay",          "psn_cash_pay",   "balc",
+};
+const char *mb_amount_name(int which)
+{
+    return which >= 0 && which < MB_AMT_COUNT_ ? amount_names[which] : NULL;
+}
+
+static const struct {
+    int status;
+    const char *name, *text;
+} statuses[] = {
+    {MB_OK, "ok", "success"},
+    {MB_E_INVALID_ARGUMENT, "invalid_argument", "invalid argument"},
+    {MB_E_NOMEM, "out_of_memory", "out of memory"},
+    {MB_E_IO, "io", "file could not be read"},
+    {MB_E_PARSE, "parse", "malformed YAML or invalid UTF-8"},
+    {MB_E_SCHEMA, "schema", "ruleset key unknown, missing or of the wrong type"},
+    {MB_E_RULESET, "ruleset", "ruleset inconsistent"},
+    {MB_E_NOT_FOUND, "not_found", "no ruleset with that id"},
+    {MB_E_INVALID_AMOUNT, "invalid_amount", "invalid amount"},
+    {MB_E_INVALID_DATE, "invalid_date", "invalid date or dates out of order"},
+    {MB_E_UNKNOWN_CODE, "unknown_code", "unknown code"},
+    {MB_E_UNKNOWN_DISEASE, "unknown_disease", "disease not in the catalogue"},
+    {MB_E_OVERFLOW, "overflow", "amount overflow"},
+    {MB_E_CHAIN, "chain", "rulesets chained in the wrong order"},
+    {MB_E_STATE, "state", "reversal out of order or repeated"},
+    {MB_E_CORRUPT, "corrupt", "saved state truncated, altered or from a newer version"},
+    {MB_E_CAPACITY, "capacity", "accumulator table full"},
+    {MB_E_BUFFER, "buffer", "buffer too small"},
+    {MB_E_NOT_ELIGIBLE, "not_eligible", "certification refused"},
+};
+
+const char *mb_status_name(int status)
+{
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+        if (statuses[i].status == status)
+            return statuses[i].name;
+    return "unknown";
+}
+
+const char *mb_status_text(int status)
+{
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+        if (statuses[i].status == status)
+            return statuses[i].text;
+    return "unknown status";
+}

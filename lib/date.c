@@ -1,0 +1,79 @@
+/* Calendar dates: YYYYMMDD at the API, day numbers inside (proleptic Gregorian). */
+#include <stdio.h>
+
+#include "internal.h"
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+bool mb_date_valid(int32_t ymd)
+{
+    int y = ymd / 10000, m = (ymd / 100) % 100, d = ymd % 100;
+    return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* Howard Hinnant's days_from_civil. */
+int32_t mb_date_to_days(int32_t ymd)
+{
+    int y = ymd / 10000, m = (ymd / 100) % 100, d = ymd % 100;
+    y -= m <= 2;
+    int era = y / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int32_t mb_days_to_date(int32_t z)
+{
+    z += 719468;
+    int era = z / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int y = yoe + era * 400;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    int d = doy - (153 * mp + 2) / 5 + 1;
+    int m = mp + (mp < 10 ? 3 : -9);
+    return (y + (m <= 2)) * 10000 + m * 100 + d;
+}
+
+int32_t mb_month_start(int32_t ymd, int months)
+{
+    int y = ymd / 10000, m = (ymd / 100) % 100 - 1 + months;
+    y += m >= 0 ? m / 12 : -((11 - m) / 12);
+    m = ((m % 12) + 12) % 12;
+    return y * 10000 + (m + 1) * 100 + 1;
+}
+
+int32_t mb_month_end(int32_t ymd)
+{
+    int y = ymd / 10000, m = (ymd / 100) % 100;
+    return y * 10000 + m * 100 + days_in_month(y, m);
+}
+
+int32_t mb_add_months(int32_t ymd, int months)
+{
+    int32_t first = mb_month_start(ymd, months);
+    int y = first / 10000, m = (first / 100) % 100, d = ymd % 100;
+    int dim = days_in_month(y, m);
+    return y * 10000 + m * 100 + (d > dim ? dim : d);
+}
+
+int mb_date_parse(const char *text, int32_t *date, mb_error *err)
+{
+    if (text == NULL || date == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "date: NULL argument");
+    int y, m, d, n = 0;
+    if (sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || text[n] != '\0' || n != 10)
+        return mb_fail(err, MB_E_INVALID_DATE, "date '%s' is not YYYY-MM-DD", text);
+    int32_t ymd = y * 10000 + m * 100 + d;
+    if (!mb_date_valid(ymd))
+        return mb_fail(err, MB_E_INVALID_DATE, "date '%s' is not a calendar date", text);
+    *date = ymd;
+    return MB_OK;
+}

@@ -1,0 +1,260 @@
+/* Enrollees: who the person is, what is certified, and the year-to-date accumulators. */
+#include <string.h>
+
+#include "handles.h"
+
+static int copy_text(char *dst, size_t cap, const char *src, const char *what, mb_error *err)
+{
+    if (src == NULL) {
+        dst[0] = '\0';
+        return MB_OK;
+    }
+    size_t n = strlen(src);
+    if (n >= cap)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s '%.40s…' is longer than %zu bytes", what,
+                       src, cap - 1);
+    if (!mb_utf8_valid(src, n))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is not valid UTF-8", what);
+    memcpy(dst, src, n + 1);
+    return MB_OK;
+}
+
+int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_type, mb_error *err)
+{
+    if (out == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_new: out is NULL");
+    *out = NULL;
+    if (scheme != MB_SCHEME_EMPLOYEE && scheme != MB_SCHEME_RESIDENT)
+        return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown scheme %d (employee or resident)", scheme);
+    if (scheme == MB_SCHEME_RESIDENT && (person_type == 0 || person_type == MB_PERSON_RESIDENT))
+        person_type = MB_PERSON_RESIDENT;
+    else if (scheme == MB_SCHEME_RESIDENT)
+        return mb_fail(err, MB_E_UNKNOWN_CODE,
+                       "residents have no employee person type (omit it, or use resident)");
+    else if (person_type < MB_PERSON_IN_SERVICE || person_type > MB_PERSON_VETERAN)
+        return mb_fail(err, MB_E_UNKNOWN_CODE,
+                       "an employee's person type is in_service, retired or veteran");
+    mb_enrollee *e = mb_calloc(1, sizeof *e);
+    if (e == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
+    int rc = copy_text(e->id, sizeof e->id, id, "enrollee id", err);
+    if (rc == MB_OK) {
+        e->acc = mb_calloc(MB_ACC_DEFAULT, sizeof *e->acc);
+        if (e->acc == NULL)
+            rc = mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
+    }
+    if (rc != MB_OK) {
+        mb_free(e);
+        return rc;
+    }
+    e->acc_cap = MB_ACC_DEFAULT;
+    e->tag = mb_hash(e->id[0] ? e->id : "\x01");
+    e->scheme = scheme;
+    e->person_type = person_type;
+    *out = e;
+    return MB_OK;
+}
+
+void mb_enrollee_free(mb_enrollee *e)
+{
+    if (e == NULL)
+        return;
+    mb_free(e->acc);
+    mb_free(e);
+}
+
+const char *mb_enrollee_id(const mb_enrollee *e) { return e ? e->id : ""; }
+int64_t mb_enrollee_account_balance(const mb_enrollee *e) { return e ? e->balance : 0; }
+
+int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
+    if (fen < 0 || fen > MB_MONEY_MAX)
+        return mb_fail(err, MB_E_INVALID_AMOUNT, "account balance %lld fen is negative or absurd",
+                       (long long)fen);
+    e->balance = fen;
+    return MB_OK;
+}
+
+int mb_enrollee_set_designated_facility(mb_enrollee *e, const char *id, mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
+    int rc = copy_text(e->designated, sizeof e->designated, id, "designated facility", err);
+    if (rc == MB_OK)
+        e->designated_hash = mb_hash(e->designated);
+    return rc;
+}
+
+int mb_enrollee_set_first_visit_facility(mb_enrollee *e, const char *id, mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
+    int rc = copy_text(e->first_visit, sizeof e->first_visit, id, "first-visit facility", err);
+    if (rc == MB_OK)
+        e->first_visit_hash = mb_hash(e->first_visit);
+    return rc;
+}
+
+int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_on,
+                            int32_t valid_until, mb_error *err)
+{
+    if (e == NULL || name == NULL || *name == '\0')
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_add_disease: enrollee or name missing");
+    if (!mb_date_valid(certified_on))
+        return mb_fail(err, MB_E_INVALID_DATE, "certification date %d is not a date", certified_on);
+    if (valid_until != 0 && (!mb_date_valid(valid_until) || valid_until < certified_on))
+        return mb_fail(err, MB_E_INVALID_DATE,
+                       "valid_until %d is not a date on or after the certification %d",
+                       valid_until, certified_on);
+    if (e->ndiseases == MB_MAX_DISEASES)
+        return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d certifications",
+                       MB_MAX_DISEASES);
+    mb_certification *d = &e->diseases[e->ndiseases];
+    int rc = copy_text(d->name, sizeof d->name, name, "disease", err);
+    if (rc != MB_OK)
+        return rc;
+    uint64_t h = mb_hash(d->name);
+    for (uint32_t i = 0; i < e->ndiseases; i++)
+        if (e->diseases[i].hash == h && e->diseases[i].certified_on == certified_on)
+            return mb_fail(err, MB_E_INVALID_ARGUMENT, "'%s' is already certified on %d", name,
+                           certified_on);
+    d->hash = h;
+    d->certified_on = certified_on;
+    d->valid_until = valid_until;
+    e->ndiseases++;
+    return MB_OK;
+}
+
+int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from, int32_t to,
+                               mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
+    int cat = mb_category_parse(category);
+    if (cat < 0)
+        return mb_fail(err, MB_E_UNKNOWN_CODE,
+                       "unknown assistance category '%s' (extreme_poverty, minimum_living, "
+                       "child_in_difficulty, orphan, entitled_group, downsized_1960s, "
+                       "hardship_worker, low_income_margin, expenditure_hardship, "
+                       "temporary_relief, severe_disability, other_hardship)",
+                       category ? category : "(null)");
+    if (!mb_date_valid(from) || (to != 0 && (!mb_date_valid(to) || to < from)))
+        return mb_fail(err, MB_E_INVALID_DATE, "identity dates %d..%d are not dates in order",
+                       from, to);
+    if (e->nidentities == MB_MAX_IDENTITIES)
+        return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d identities",
+                       MB_MAX_IDENTITIES);
+    e->identities[e->nidentities++] = (mb_identity){cat, from, to};
+    return MB_OK;
+}
+
+/* ---- the accumulator table ---------------------------------------------------------------- */
+
+static uint32_t slot_of(uint64_t key, int32_t period, uint32_t cap)
+{
+    uint64_t h = key ^ ((uint64_t)(uint32_t)period * UINT64_C(0x9e3779b97f4a7c15));
+    h ^= h >> 29;
+    return (uint32_t)h & (cap - 1);
+}
+
+static mb_acc *find(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    uint32_t i = slot_of(key, period, e->acc_cap);
+    for (;;) {
+        mb_acc *a = &e->acc[i];
+        if (a->key == 0)
+            return a;
+        if (a->key == key && a->period == period)
+            return a;
+        i = (i + 1) & (e->acc_cap - 1);
+    }
+}
+
+int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    const mb_acc *a = find(e, key, period);
+    return a->key ? a->value : 0;
+}
+
+bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    return find(e, key, period)->key != 0;
+}
+
+bool mb_acc_room(const mb_enrollee *e, uint32_t extra)
+{
+    return (uint64_t)(e->acc_count + extra) * 4 <= (uint64_t)e->acc_cap * 3;
+}
+
+void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value)
+{
+    mb_acc *a = find(e, key, period);
+    if (a->key == 0) {
+        a->key = key;
+        a->period = period;
+        e->acc_count++;
+    }
+    a->value = value;
+}
+
+int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
+    if (entries > (1u << 24))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "%zu accumulator entries is absurd", entries);
+    uint32_t cap = e->acc_cap;
+    while ((uint64_t)entries * 4 > (uint64_t)cap * 3)
+        cap *= 2;
+    if (cap == e->acc_cap)
+        return MB_OK;
+    mb_acc *fresh = mb_calloc(cap, sizeof *fresh);
+    if (fresh == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory growing the accumulator table");
+    mb_acc *old = e->acc;
+    uint32_t old_cap = e->acc_cap;
+    e->acc = fresh;
+    e->acc_cap = cap;
+    e->acc_count = 0;
+    for (uint32_t i = 0; i < old_cap; i++)
+        if (old[i].key != 0)
+            mb_acc_set(e, old[i].key, old[i].period, old[i].value);
+    mb_free(old);
+    return MB_OK;
+}
+
+static bool period_valid(int32_t p)
+{
+    return (p >= 1900 && p <= 2999) || (p >= 19001 && p <= 29994 && p % 10 >= 1 && p % 10 <= 4);
+}
+
+int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, int32_t period,
+                     int64_t fen, mb_error *err)
+{
+    if (e == NULL || ruleset_id == NULL || key == NULL || *key == '\0')
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_seed: missing argument");
+    if (!period_valid(period))
+        return mb_fail(err, MB_E_INVALID_DATE,
+                       "period %d is neither a year (2023) nor a quarter (20232)", period);
+    if (fen < 0 || fen > MB_MONEY_MAX)
+        return mb_fail(err, MB_E_INVALID_AMOUNT, "accumulator value %lld fen is negative or absurd",
+                       (long long)fen);
+    uint64_t k = mb_hash_join(ruleset_id, key);
+    if (!mb_acc_exists(e, k, period) && !mb_acc_room(e, 1)) {
+        int rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
+        if (rc != MB_OK)
+            return rc;
+    }
+    mb_acc_set(e, k, period, fen);
+    return MB_OK;
+}
+
+int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id, const char *key,
+                                int32_t period)
+{
+    if (e == NULL || ruleset_id == NULL || key == NULL)
+        return 0;
+    return mb_acc_get(e, mb_hash_join(ruleset_id, key), period);
+}

@@ -1,0 +1,145 @@
+/* The layouts behind the opaque enrollee, claim and result handles. */
+#ifndef MB_HANDLES_H
+#define MB_HANDLES_H
+
+#include "internal.h"
+
+#define MB_ID_MAX 64
+#define MB_NAME_MAX 128
+#define MB_MAX_DISEASES 16
+#define MB_MAX_IDENTITIES 16
+#define MB_MAX_FUNDS 12
+#define MB_MAX_TRACE 96
+#define MB_MAX_DELTAS 64
+#define MB_CHAIN_MAX 8
+#define MB_ACC_DEFAULT 256
+
+/* ---- enrollee ----------------------------------------------------------------------------- */
+
+typedef struct mb_certification {
+    char name[MB_NAME_MAX]; /* as given: a code or a name */
+    uint64_t hash;
+    int32_t certified_on;
+    int32_t valid_until;    /* 0: the catalogue's own rule */
+} mb_certification;
+
+typedef struct mb_identity {
+    int category;
+    int32_t from, to;       /* to 0: still held */
+} mb_identity;
+
+/* One accumulator: a key (hash of ruleset id and name), a period, a value. key 0: empty. */
+typedef struct mb_acc {
+    uint64_t key;
+    int32_t period;
+    int64_t value;
+} mb_acc;
+
+struct mb_enrollee {
+    char id[MB_ID_MAX];
+    uint64_t tag;           /* hash of the id: ties results to their enrollee */
+    int scheme, person_type;
+    int64_t balance;
+    char designated[MB_ID_MAX], first_visit[MB_ID_MAX];
+    uint64_t designated_hash, first_visit_hash;
+    mb_certification diseases[MB_MAX_DISEASES];
+    uint32_t ndiseases;
+    mb_identity identities[MB_MAX_IDENTITIES];
+    uint32_t nidentities;
+    mb_acc *acc;            /* open addressing, capacity a power of two */
+    uint32_t acc_cap, acc_count;
+    uint32_t seq;           /* settlements committed and not reversed */
+};
+
+int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period);
+/* Set a value; the caller has checked there is room (mb_acc_room). */
+void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value);
+/* Whether `extra` new keys fit within the load factor. */
+bool mb_acc_room(const mb_enrollee *e, uint32_t extra);
+bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period);
+
+/* ---- claim -------------------------------------------------------------------------------- */
+
+struct mb_claim {
+    char id[MB_ID_MAX];
+    int32_t date;
+    int med_type;
+    int level;
+    char facility[MB_ID_MAX];
+    uint64_t facility_hash;
+    unsigned flags;
+    char disease[MB_NAME_MAX], treatment[MB_NAME_MAX];
+    uint64_t disease_hash, treatment_hash;
+    int32_t admitted, discharged;
+    char prescriber[MB_ID_MAX];
+    uint64_t prescriber_hash;
+    int prescriber_level;
+    /* line items, summed as they are added */
+    uint32_t nitems;
+    int64_t total, class_c, class_b_default, class_b_explicit, class_b_explicit_pre;
+    bool has_upstream;
+    int64_t up_compliant, up_basic, up_critical; /* up_critical -1: not settled upstream */
+};
+
+/* ---- result ------------------------------------------------------------------------------- */
+
+typedef struct mb_delta {
+    uint64_t key;
+    int32_t period;
+    int64_t before, after;
+} mb_delta;
+
+typedef struct mb_fund_out {
+    const char *code, *name;
+    int64_t inscp, paid, cap_left;
+} mb_fund_out;
+
+typedef struct mb_step {
+    const char *ruleset_id, *rule, *cite, *what;
+    int64_t in, out;
+    int32_t ratio_bp;
+} mb_step;
+
+enum mb_reason {
+    MB_REASON_NONE = 0,
+    MB_REASON_NO_LAYER,        /* no benefit of the ruleset for this med_type */
+    MB_REASON_SCHEME,          /* the ruleset does not cover the enrollee's scheme */
+    MB_REASON_NOT_CERTIFIED,
+    MB_REASON_NOT_STARTED,
+    MB_REASON_EXPIRED,
+    MB_REASON_REVOKED,
+    MB_REASON_OVER_LIMIT,      /* more certified diseases than the ruleset allows */
+    MB_REASON_EXCLUSIVE_PAIR,
+    MB_REASON_STACKING,        /* beyond the diseases whose caps stack */
+    MB_REASON_NO_DISEASE,      /* a chronic claim without its disease */
+    MB_REASON_FACILITY,        /* not at the designated facility */
+    MB_REASON_EXCLUSIVE_KIND,  /* another benefit enjoyed this year excludes this one */
+    MB_REASON_NO_RATIO,        /* no ratio for this facility / referral */
+    MB_REASON_NO_IDENTITY,     /* no assistance identity on the claim's dates */
+    MB_REASON_CONDITION,       /* in-province / referral / prescription condition unmet */
+    MB_REASON_TREATMENT,       /* the disease's caps depend on a treatment line not given */
+};
+
+struct mb_result {
+    int64_t amt[MB_AMT_COUNT_];
+    int covered;
+    int reason;
+    const char *reason_rule;   /* layer or rule id */
+    const char *reason_cite;
+    const char *reason_arg;    /* a name the reason mentions */
+    int32_t reason_date;
+    char reason_text[512];     /* formatted on request */
+    mb_fund_out funds[MB_MAX_FUNDS];
+    uint32_t nfunds;
+    mb_step trace[MB_MAX_TRACE];
+    uint32_t ntrace;
+    bool trace_truncated;
+    mb_delta deltas[MB_MAX_DELTAS];
+    uint32_t ndeltas;
+    int64_t balance_before, balance_after;
+    uint64_t enrollee_tag;
+    uint32_t seq;
+    bool committed, reversed;
+};
+
+#endif

@@ -1,0 +1,88 @@
+/* Internal declarations shared by the library's sources. Not installed. */
+#ifndef MB_INTERNAL_H
+#define MB_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "medbenefit.h"
+
+/* ---- allocator (alloc.c) ------------------------------------------------------------------ */
+void *mb_alloc(size_t size);
+void *mb_calloc(size_t n, size_t size);
+void *mb_realloc(void *ptr, size_t size);
+void mb_free(void *ptr);
+char *mb_strdup(const char *s);
+/* The libcyaml mem_fn adapter: routes the parser through the same allocator. */
+void *mb_cyaml_mem(void *ctx, void *ptr, size_t size);
+
+/* ---- errors (error.c) --------------------------------------------------------------------- */
+#define MB_MSG_MAX 512
+#define MB_FILE_MAX 256
+#define MB_KEY_MAX 128
+struct mb_error {
+    int status;
+    int line;
+    char file[MB_FILE_MAX];
+    char key[MB_KEY_MAX];
+    char message[MB_MSG_MAX];
+};
+/* Record a failure and return `status`, so callers can write `return mb_fail(err, ...)`. */
+int mb_fail(mb_error *err, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a location (file, line, key). */
+int mb_fail_at(mb_error *err, int status, const char *file, int line, const char *key,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* ---- money (money.c): the one place where ratios meet amounts ------------------------------ */
+#define MB_BP_ONE 10000           /* 100% in basis points */
+#define MB_MONEY_MAX INT64_C(100000000000000) /* 10^12 yuan in fen: anything above is absurd */
+#define MB_UNLIMITED INT64_C(-1)  /* a cap with no limit */
+#define MB_ABSENT INT64_MIN       /* a table cell the ruleset leaves empty */
+/* amount x bp / 10000, rounded half up to the fen. Both inputs are non-negative and bounded. */
+int64_t mb_apply_ratio(int64_t amount, int32_t bp);
+/* Sum of amount_i x bp_i accumulated exactly (units of fen/10000), then rounded once. */
+typedef struct { __int128 acc; } mb_prorata;
+static inline void mb_prorata_add(mb_prorata *p, int64_t amount, int32_t bp) { p->acc += (__int128)amount * bp; }
+int64_t mb_prorata_round(const mb_prorata *p);
+bool mb_add_checked(int64_t a, int64_t b, int64_t *out);
+static inline int64_t mb_min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static inline int64_t mb_max64(int64_t a, int64_t b) { return a > b ? a : b; }
+/* Parse "70%", "70.5%" or "0.7" into basis points. */
+int mb_ratio_parse(const char *text, int32_t *bp);
+
+/* ---- dates (date.c) ----------------------------------------------------------------------- */
+/* A day number: days since 1970-01-01. Dates cross the API as YYYYMMDD. */
+bool mb_date_valid(int32_t ymd);
+int32_t mb_date_to_days(int32_t ymd);
+int32_t mb_days_to_date(int32_t days);
+static inline int mb_date_year(int32_t ymd) { return ymd / 10000; }
+static inline int mb_date_month(int32_t ymd) { return (ymd / 100) % 100; }
+static inline int mb_date_quarter(int32_t ymd) { return (mb_date_month(ymd) - 1) / 3 + 1; }
+/* The first day of the month of `ymd`, plus `months` months. */
+int32_t mb_month_start(int32_t ymd, int months);
+/* The last day of the month of `ymd`. */
+int32_t mb_month_end(int32_t ymd);
+/* `ymd` plus `months` months, clamped to the month's length (2024-02-29 + 12 = 2025-02-28). */
+int32_t mb_add_months(int32_t ymd, int months);
+
+/* ---- hashing (hash.c): strings become 64-bit keys before the hot path ---------------------- */
+uint64_t mb_hash(const char *s);
+uint64_t mb_hash_bytes(uint64_t h, const void *data, size_t len);
+uint64_t mb_hash_join(const char *a, const char *b); /* hash of "a\x1fb" */
+uint32_t mb_crc32(const void *data, size_t len);
+
+/* ---- codes (codes.c) ---------------------------------------------------------------------- */
+#define MB_CATEGORY_COUNT 12
+int mb_category_parse(const char *text); /* 0..11, or MB_E_UNKNOWN_CODE */
+const char *mb_category_name(int category);
+int mb_period_code(int period_kind, int32_t ymd); /* year 2023, quarter 20232 */
+enum { MB_PERIOD_NONE = 0, MB_PERIOD_YEAR = 1, MB_PERIOD_QUARTER = 2 };
+
+/* ---- strings (utf8.c) --------------------------------------------------------------------- */
+bool mb_utf8_valid(const char *s, size_t len);
+/* Copy the name up to its first parenthesis ('(' or '（'), trimmed. */
+void mb_short_name(const char *name, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * Loading a ruleset: read the text (size-capped), check it is UTF-8, let libcyaml load it
+ * against the schema (unknown keys and aliases refused), turn libcyaml's log into a located
+ * error, then compile.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "compile.h"
+#include "ruleset.h"
+#include "schema.h"
+
+#define RULESET_MAX_BYTES (4u << 20) /* 4 MiB: the largest catalogue is a few dozen KiB */
+
+#ifndef MB_RULESET_DIR
+#define MB_RULESET_DIR "/usr/local/share/medbenefit/rulesets"
+#endif
+
+const char *mb_ruleset_default_dir(void) { return MB_RULESET_DIR; }
+
+/* libcyaml logs one fragment per call; keep the first error and the first line number. */
+typedef struct {
+    char first[256];
+    char key[MB_KEY_MAX];
+    int line;
+} load_log;
+
+static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    load_log *log = ctx;
+    if (level < CYAML_LOG_ERROR)
+        return;
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, args);
+    buf[strcspn(buf, "\n")] = '\0';
+    const char *l = strstr(buf, "(line: ");
+    if (l != NULL && log->line == 0)
+        log->line = atoi(l + 7);
+    const char *f = strstr(buf, "field '");
+    if (f != NULL && log->key[0] == '\0') {
+        f += 7;
+        size_t n = strcspn(f, "'");
+        if (n >= sizeof log->key)
+            n = sizeof log->key - 1;
+        memcpy(log->key, f, n);
+        log->key[n] = '\0';
+    }
+    if (log->first[0] == '\0' && strstr(buf, "Backtrace") == NULL && l == NULL) {
+        const char *msg = strncmp(buf, "Load: ", 6) == 0 ? buf + 6 : buf;
+        snprintf(log->first, sizeof log->first, "%s", msg);
+    }
+    /* "Unexpected key: foo" names the key itself */
+    const char *u = strstr(buf, "Unexpected key: ");
+    if (u != NULL) {
+        snprintf(log->key, sizeof log->key, "%s", u + 16);
+    }
+}
+
+int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const char *name,
+                           mb_error *err)
+{
+    if (out == NULL || data == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_ruleset_load_buffer: NULL argument");
+    *out = NULL;
+    const char *file = name ? name : "<buffer>";
+    if (len > RULESET_MAX_BYTES)
+        return mb_fail_at(err, MB_E_PARSE, file, 0, NULL,
+                          "ruleset is %zu bytes, more than the %u allowed", len, RULESET_MAX_BYTES);
+    if (!mb_utf8_valid(data, len))
+        return mb_fail_at(err, MB_E_PARSE, file, 0, NULL, "ruleset is not valid UTF-8");
+    load_log log = {{0}, {0}, 0};
+    cyaml_config_t cfg = {
+        .log_fn = log_collect,
+        .log_ctx = &log,
+        .mem_fn = mb_cyaml_mem,
+        .mem_ctx = NULL,
+        .log_level = CYAML_LOG_ERROR,
+        .flags = CYAML_CFG_NO_ALIAS,
+    };
+    raw_ruleset *raw = NULL;
+    cyaml_err_t cerr = cyaml_load_data((const uint8_t *)data, len, &cfg, &mb_ruleset_schema,
+                                       (cyaml_data_t **)&raw, NULL);
+    if (cerr != CYAML_OK) {
+        if (cerr == CYAML_ERR_OOM)
+            return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
+        int status = cerr == CYAML_ERR_LIBYAML_PARSER || cerr == CYAML_ERR_ALIAS ? MB_E_PARSE
+                                                                                : MB_E_SCHEMA;
+        return mb_fail_at(err, status, file, log.line, log.key, "%s",
+                          log.first[0] ? log.first : cyaml_strerror(cerr));
+    }
+    mb_ruleset *rs = mb_calloc(1, sizeof *rs);
+    mb_arena *arena = mb_calloc(1, sizeof *arena);
+    int rc;
+    if (rs == NULL || arena == NULL) {
+        rc = mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
+    } else {
+        rs->arena = arena;
+        rc = mb_compile(rs, arena, raw, data, len, file, err);
+    }
+    cyaml_free(&cfg, &mb_ruleset_schema, raw, 0);
+    if (rc != MB_OK) {
+        if (arena)
+            mb_arena_free(arena);
+        mb_free(arena);
+        mb_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return MB_OK;
+}
+
+static int read_file(const char *path, char **data, size_t *len, mb_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return mb_fail_at(err, errno == ENOENT ? MB_E_NOT_FOUND : MB_E_IO, path, 0, NULL,
+                          "cannot open: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = mb_alloc(cap);
+    if (buf == NULL) {
+        fclose(f);
+        return mb_fail(err, MB_E_NOMEM, "out of memory reading %s", path);
+    }
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (n == cap) {
+            if (cap > RULESET_MAX_BYTES) {
+                mb_free(buf);
+                fclose(f);
+                return mb_fail_at(err, MB_E_PARSE, path, 0, NULL,
+                                  "file is larger than the %u bytes allowed", RULESET_MAX_BYTES);
+            }
+            char *bigger = mb_realloc(buf, cap * 2);
+            if (bigger == NULL) {
+                mb_free(buf);
+                fclose(f);
+                return mb_fail(err, MB_E_NOMEM, "out of memory reading %s", path);
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        mb_free(buf);
+        return mb_fail_at(err, MB_E_IO, path, 0, NULL, "read error");
+    }
+    *data = buf;
+    *len = n;
+    return MB_OK;
+}
+
+int mb_ruleset_load_file(mb_ruleset **out, const char *path, mb_error *err)
+{
+    if (out == NULL || path == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_ruleset_load_file: NULL argument");
+    *out = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = read_file(path, &data, &len, err);
+    if (rc != MB_OK)
+        return rc;
+    rc = mb_ruleset_load_buffer(out, data, len, path, err);
+    mb_free(data);
+    return rc;
+}
+
+static int try_dir(mb_ruleset **out, const char *dir, size_t dirlen, const char *id,
+                   mb_error *err)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%.*s/%s.yaml", (int)dirlen, dir, id);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return MB_E_NOT_FOUND;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return MB_E_NOT_FOUND;
+    fclose(f);
+    return mb_ruleset_load_file(out, path, err);
+}
+
+int mb_ruleset_load_id(mb_ruleset **out, const char *id, const char *const *dirs, mb_error *err)
+{
+    if (out == NULL || id == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_ruleset_load_id: NULL argument");
+    *out = NULL;
+    if (*id == '\0' || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(id))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "ruleset id '%s' may use a-z, 0-9, '-' and '_' only", id);
+    int rc;
+    for (size_t i = 0; dirs != NULL && dirs[i] != NULL; i++)
+        if ((rc = try_dir(out, dirs[i], strlen(dirs[i]), id, err)) != MB_E_NOT_FOUND)
+            return rc;
+    const char *env = getenv("MEDBENEFIT_RULESETS");
+    while (env != NULL && *env) {
+        size_t n = strcspn(env, ":");
+        if (n > 0 && (rc = try_dir(out, env, n, id, err)) != MB_E_NOT_FOUND)
+            return rc;
+        env += n + (env[n] == ':');
+    }
+    const char *def = mb_ruleset_default_dir();
+    if ((rc = try_dir(out, def, strlen(def), id, err)) != MB_E_NOT_FOUND)
+        return rc;
+    return mb_fail(err, MB_E_NOT_FOUND,
+                   "no ruleset '%s': looked for %s.yaml in the given directories, "
+                   "MEDBENEFIT_RULESETS and %s",
+                   id, id, def);
+}
+
+void mb_ruleset_free(mb_ruleset *rs)
+{
+    if (rs == NULL)
+        return;
+    mb_arena *arena = rs->arena;
+    mb_arena_free(arena);
+    mb_free(arena);
+    mb_free(rs);
+}
+
+const char *mb_ruleset_id(const mb_ruleset *rs) { return rs ? rs->id : ""; }
+const char *mb_ruleset_title(const mb_ruleset *rs) { return rs ? rs->title : ""; }
+const char *mb_ruleset_document(const mb_ruleset *rs) { return rs ? rs->document : ""; }
+int mb_ruleset_tier(const mb_ruleset *rs) { return rs ? rs->tier : MB_E_INVALID_ARGUMENT; }
+
+size_t mb_ruleset_assumption_count(const mb_ruleset *rs) { return rs ? rs->nassumptions : 0; }
+
+int mb_ruleset_assumption(const mb_ruleset *rs, size_t index, const char **where,
+                          const char **reason)
+{
+    if (rs == NULL || index >= rs->nassumptions)
+        return MB_E_INVALID_ARGUMENT;
+    if (where)
+        *where = rs->assumptions[index].where;
+    if (reason)
+        *reason = rs->assumptions[index].reason;
+    return MB_OK;
+}
+
+size_t mb_ruleset_disease_count(const mb_ruleset *rs) { return rs ? rs->ndiseases : 0; }
+
+int mb_ruleset_disease(const mb_ruleset *rs, size_t index, const char **code, const char **name,
+                       const char **group)
+{
+    if (rs == NULL || index >= rs->ndiseases)
+        return MB_E_INVALID_ARGUMENT;
+    const mb_disease *d = &rs->diseases[index];
+    if (code)
+        *code = d->code;
+    if (name)
+        *name = d->name;
+    if (group)
+        *group = d->group_name;
+    return MB_OK;
+}
+
+int mb_ruleset_find_disease(const mb_ruleset *rs, const char *name_or_code, size_t *index,
+                            mb_error *err)
+{
+    if (rs == NULL || name_or_code == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_ruleset_find_disease: NULL argument");
+    int i = mb_catalogue_lookup(rs, mb_hash(name_or_code));
+    if (i < 0)
+        return mb_fail(err, MB_E_UNKNOWN_DISEASE, "'%s' is not in the catalogue of %s",
+                       name_or_code, rs->id);
+    if (index)
+        *index = (size_t)i;
+    return MB_OK;
+}

@@ -1,0 +1,148 @@
+/*
+ * Where is "layers[2].ratio[0].in_service" in a YAML text? libcyaml reports schema errors with
+ * lines, but the values it loads carry none, so errors found while compiling name a path and
+ * this walks the YAML events once more to turn the path into a line. Only ever run on the error
+ * path. A path that does not exist resolves to the deepest part that does (for a missing key:
+ * the mapping that should hold it).
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "locate.h"
+
+typedef struct {
+    yaml_parser_t parser;
+    bool failed;
+} walker;
+
+static bool next(walker *w, yaml_event_t *ev)
+{
+    if (w->failed || !yaml_parser_parse(&w->parser, ev)) {
+        w->failed = true;
+        return false;
+    }
+    return true;
+}
+
+/* Consume the rest of a node whose start event has been read. */
+static void skip(walker *w, yaml_event_type_t start)
+{
+    if (start != YAML_MAPPING_START_EVENT && start != YAML_SEQUENCE_START_EVENT)
+        return;
+    int depth = 1;
+    yaml_event_t ev;
+    while (depth > 0 && next(w, &ev)) {
+        if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT)
+            depth++;
+        else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
+            depth--;
+        else if (ev.type == YAML_STREAM_END_EVENT)
+            depth = 0;
+        yaml_event_delete(&ev);
+    }
+}
+
+/* Path components: "key" or "[n]". */
+static const char *component(const char *p, char *key, size_t cap, long *index)
+{
+    *index = -1;
+    key[0] = '\0';
+    if (*p == '.')
+        p++;
+    if (*p == '[') {
+        *index = strtol(p + 1, (char **)&p, 10);
+        if (*p == ']')
+            p++;
+        return p;
+    }
+    size_t n = 0;
+    while (*p && *p != '.' && *p != '[') {
+        if (n + 1 < cap)
+            key[n++] = *p;
+        p++;
+    }
+    key[n] = '\0';
+    return p;
+}
+
+/* The node whose start event is `start` (at line `line`) is matched against `path`. */
+static int walk(walker *w, yaml_event_type_t start, int line, const char *path)
+{
+    if (*path == '\0') {
+        skip(w, start);
+        return line;
+    }
+    char key[256];
+    long index;
+    const char *rest = component(path, key, sizeof key, &index);
+    int found = line;
+    yaml_event_t ev;
+    if (start == YAML_MAPPING_START_EVENT && index < 0) {
+        while (next(w, &ev)) {
+            if (ev.type == YAML_MAPPING_END_EVENT) {
+                yaml_event_delete(&ev);
+                break;
+            }
+            bool match = ev.type == YAML_SCALAR_EVENT &&
+                         strcmp((const char *)ev.data.scalar.value, key) == 0;
+            int key_line = (int)ev.start_mark.line + 1;
+            yaml_event_delete(&ev);
+            if (!next(w, &ev))
+                break;
+            yaml_event_type_t t = ev.type;
+            int vline = (int)ev.start_mark.line + 1;
+            yaml_event_delete(&ev);
+            if (match) {
+                found = *rest ? walk(w, t, vline, rest) : key_line;
+                if (!*rest)
+                    skip(w, t);
+            } else {
+                skip(w, t);
+            }
+        }
+    } else if (start == YAML_SEQUENCE_START_EVENT && index >= 0) {
+        long i = 0;
+        while (next(w, &ev)) {
+            if (ev.type == YAML_SEQUENCE_END_EVENT) {
+                yaml_event_delete(&ev);
+                break;
+            }
+            yaml_event_type_t t = ev.type;
+            int vline = (int)ev.start_mark.line + 1;
+            yaml_event_delete(&ev);
+            if (i++ == index)
+                found = walk(w, t, vline, rest);
+            else
+                skip(w, t);
+        }
+    } else {
+        skip(w, start);
+    }
+    return found;
+}
+
+int mb_yaml_locate(const char *data, size_t len, const char *path)
+{
+    walker w = {.failed = false};
+    if (!yaml_parser_initialize(&w.parser))
+        return 0;
+    yaml_parser_set_input_string(&w.parser, (const unsigned char *)data, len);
+    int line = 0;
+    yaml_event_t ev;
+    while (next(&w, &ev)) {
+        yaml_event_type_t t = ev.type;
+        int l = (int)ev.start_mark.line + 1;
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+        if (t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+            t == YAML_SCALAR_EVENT) {
+            line = walk(&w, t, l, path);
+            break;
+        }
+    }
+    yaml_parser_delete(&w.parser);
+    return line;
+}

@@ -1,0 +1,113 @@
+/*
+ * Money and rounding. The rule, stated once: an amount times a ratio is computed exactly in
+ * units of fen/10000 and rounded half up to the fen, once per layer payment (a layer summing
+ * several bands rounds the sum, not each band). Amounts are non-negative int64 fen below
+ * MB_MONEY_MAX; ratios are basis points in 0..10000, so products fit easily in 128 bits.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+int64_t mb_prorata_round(const mb_prorata *p)
+{
+    __int128 acc = p->acc;
+    if (acc <= 0)
+        return 0;
+    return (int64_t)((acc + MB_BP_ONE / 2) / MB_BP_ONE);
+}
+
+int64_t mb_apply_ratio(int64_t amount, int32_t bp)
+{
+    mb_prorata p = {0};
+    mb_prorata_add(&p, amount, bp);
+    return mb_prorata_round(&p);
+}
+
+bool mb_add_checked(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r) || r > MB_MONEY_MAX || r < -MB_MONEY_MAX)
+        return false;
+    *out = r;
+    return true;
+}
+
+/* Digits with at most `max_decimals` decimals into an integer scaled by 10^max_decimals. */
+static int parse_fixed(const char *s, int max_decimals, int64_t limit, int64_t *out)
+{
+    int64_t whole = 0, frac = 0;
+    int ndig = 0, nfrac = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9') {
+        whole = whole * 10 + (*p - '0');
+        if (whole > limit)
+            return -1;
+        p++;
+        ndig++;
+    }
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') {
+            if (nfrac == max_decimals) {
+                /* trailing zeros beyond the precision are harmless ("1.500") */
+                if (*p != '0')
+                    return -2;
+            } else {
+                frac = frac * 10 + (*p - '0');
+                nfrac++;
+            }
+            p++;
+            ndig++;
+        }
+    }
+    if (*p != '\0' || ndig == 0)
+        return -1;
+    for (int i = nfrac; i < max_decimals; i++)
+        frac *= 10;
+    int64_t scale = 1;
+    for (int i = 0; i < max_decimals; i++)
+        scale *= 10;
+    *out = whole * scale + frac;
+    return 0;
+}
+
+int mb_amount_parse(const char *text, int64_t *fen, mb_error *err)
+{
+    if (text == NULL || fen == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "amount: NULL argument");
+    if (text[0] == '-')
+        return mb_fail(err, MB_E_INVALID_AMOUNT, "amount '%s' is negative", text);
+    int64_t v;
+    int rc = parse_fixed(text, 2, MB_MONEY_MAX / 100, &v);
+    if (rc == -2)
+        return mb_fail(err, MB_E_INVALID_AMOUNT,
+                       "amount '%s' has more than two decimals (amounts are yuan to the fen)", text);
+    if (rc != 0 || v > MB_MONEY_MAX)
+        return mb_fail(err, MB_E_INVALID_AMOUNT,
+                       "amount '%s' is not a yuan amount such as 1200 or 1200.50 (at most 10^12)",
+                       text);
+    *fen = v;
+    return MB_OK;
+}
+
+int mb_ratio_parse(const char *text, int32_t *bp)
+{
+    size_t n = strlen(text);
+    char buf[32];
+    if (n == 0 || n >= sizeof buf)
+        return MB_E_INVALID_ARGUMENT;
+    int64_t v;
+    if (text[n - 1] == '%') {
+        memcpy(buf, text, n - 1);
+        buf[n - 1] = '\0';
+        if (parse_fixed(buf, 2, 100, &v) != 0)
+            return MB_E_INVALID_ARGUMENT;
+    } else {
+        if (parse_fixed(text, 4, 1, &v) != 0)
+            return MB_E_INVALID_ARGUMENT;
+    }
+    if (v > MB_BP_ONE)
+        return MB_E_INVALID_ARGUMENT;
+    *bp = (int32_t)v;
+    return MB_OK;
+}

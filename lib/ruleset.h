@@ -1,0 +1,190 @@
+/* The compiled ruleset: immutable lookup tables built once at load (compile.c). */
+#ifndef MB_RULESET_H
+#define MB_RULESET_H
+
+#include "internal.h"
+
+/* Person slots: a table cell per person type. */
+enum { MB_SLOT_IN_SERVICE = 0, MB_SLOT_RETIRED, MB_SLOT_VETERAN, MB_SLOT_RESIDENT, MB_SLOT_COUNT };
+static inline int mb_person_slot(int person_type) { return person_type - 1; }
+
+/* Facility classes a ratio row can select. */
+enum { MB_FAC_ANY = 0, MB_FAC_FIRST_VISIT, MB_FAC_PRIMARY, MB_FAC_SECONDARY, MB_FAC_TERTIARY };
+
+/* Layer requirements (bit mask). */
+enum {
+    MB_REQ_CERTIFIED_DISEASE = 1u << 0,
+    MB_REQ_DESIGNATED_FACILITY = 1u << 1,
+    MB_REQ_ASSISTANCE = 1u << 2,
+    MB_REQ_IN_PROVINCE = 1u << 3,
+    MB_REQ_REFERRAL = 1u << 4,
+    MB_REQ_PRESCRIPTION = 1u << 5,
+};
+
+/* Claim-flag exemptions from first-visit / referral rules (MB_CLAIM_* bits). */
+
+enum { MB_BASE_COMPLIANT = 0, MB_BASE_REMAINING = 1 };
+enum { MB_RATIO_TABLE = 0, MB_RATIO_CATEGORY = 1 };
+enum { MB_ACCOUNT_NONE = 0, MB_ACCOUNT_LAST = 1, MB_ACCOUNT_FIRST = 2 };
+enum { MB_START_NEXT_MONTH = 0, MB_START_SAME_MONTH = 1, MB_START_SAME_DAY = 2 };
+enum { MB_GROUP_ANY = 0, MB_GROUP_CHRONIC = 1, MB_GROUP_SPECIAL = 2 };
+
+/* A row of values by person slot, with optional selectors and an effective date. */
+typedef struct mb_row {
+    int32_t from;              /* YYYYMMDD the row takes effect, 0: always */
+    int8_t facility;           /* MB_FAC_*, MB_FAC_ANY matches all */
+    int8_t referred;           /* -1 any, 0 only unreferred, 1 only referred */
+    int64_t v[MB_SLOT_COUNT];  /* fen or basis points; MB_ABSENT; MB_UNLIMITED for caps */
+    const char *cite;
+    const char *path;          /* where in the YAML, for the trace */
+} mb_row;
+
+typedef struct mb_rows {
+    const mb_row *row;
+    uint32_t n;
+} mb_rows;
+
+typedef struct mb_band {
+    int64_t above, up_to;     /* cumulative base range; above -1: from the deductible */
+    bool has_ratio;           /* else the layer's ratio rows apply */
+    int64_t ratio[MB_SLOT_COUNT];
+    int fund;                 /* fund index, -1: the layer's fund */
+    const char *cite;
+} mb_band;
+
+typedef struct mb_cap {
+    int period;               /* MB_PERIOD_* */
+    uint64_t key;             /* accumulator of what counts against it */
+    const char *key_name;
+    mb_rows rows;             /* the cap by person slot */
+    int raise_min_diseases;   /* 0: none */
+    int64_t raise_amount;
+    const char *cite;
+    const char *raise_cite;
+} mb_cap;
+
+typedef struct mb_disease_cap {
+    uint64_t line;            /* hash of the treatment line, 0 for the disease as a whole */
+    const char *line_name;
+    int64_t v[MB_SLOT_COUNT]; /* per person slot; MB_UNLIMITED */
+    uint64_t key;             /* accumulator key for what the fund paid on it */
+    const char *key_name;
+    const char *cite;
+} mb_disease_cap;
+
+typedef struct mb_disease {
+    const char *code, *name, *short_name, *group_name;
+    int group;                /* MB_GROUP_CHRONIC / SPECIAL */
+    int start;                /* MB_START_* */
+    int valid_months;         /* 0: no expiry of its own */
+    const mb_disease_cap *caps;
+    uint32_t ncaps;
+    int cap_period;
+    const char *cite;
+} mb_disease;
+
+typedef struct mb_pair {
+    uint32_t a, b;            /* disease indices */
+    const char *cite;
+} mb_pair;
+
+typedef struct mb_fund {
+    const char *key;
+    const char *code[3];      /* by scheme: [1] employee, [2] resident */
+    const char *name[3];
+    int amount_slot;          /* MB_AMT_* the fund's payments add to */
+} mb_fund;
+
+typedef struct mb_layer {
+    const char *id, *name, *kind, *cite;
+    uint32_t med_types;       /* bit per mb_med_type code index */
+    uint32_t schemes;         /* bit per mb_scheme */
+    uint32_t requires;        /* MB_REQ_* */
+    int group;                /* disease group filter */
+    int base;                 /* MB_BASE_* */
+    uint64_t base_key;        /* year accumulator of the base */
+    const char *base_key_name;
+    uint64_t paid_key;        /* year accumulator of the layer's payments */
+    uint64_t kind_key;        /* year flag: this kind of benefit enjoyed */
+    uint64_t exclusive[4];    /* kind keys that exclude this layer in the same year */
+    const char *exclusive_names[4];
+    uint32_t nexclusive;
+    int fund;
+    mb_rows deductible;
+    int ratio_source;         /* MB_RATIO_* */
+    mb_rows ratio;
+    const mb_band *bands;
+    uint32_t nbands;
+    mb_cap cap;               /* period NONE: no layer cap */
+    bool has_cap;
+    bool disease_caps;        /* the catalogue's per-disease caps apply */
+    bool referral_penalty;    /* the ruleset's referral penalty applies */
+    bool tilt;                /* the ruleset's tilt for assistance recipients applies */
+    const char *deductible_path, *ratio_path;
+} mb_layer;
+
+typedef struct mb_assumption {
+    const char *where, *reason;
+} mb_assumption;
+
+struct mb_ruleset {
+    const char *id, *title, *document, *source_name;
+    int tier;
+    int32_t effective_from, effective_to;
+    uint32_t schemes;
+    int account;                        /* MB_ACCOUNT_* */
+    int32_t class_b_bp;                 /* default class B first self-pay */
+    const char *class_b_cite;
+    const char *account_cite;
+    uint64_t ns;                        /* hash of the id: accumulator namespace */
+
+    const mb_fund *funds;
+    uint32_t nfunds;
+
+    const mb_disease *diseases;
+    uint32_t ndiseases;
+    /* disease lookup: sorted (hash, index) pairs for code, full name, short name, aliases */
+    const uint64_t *disease_hash;
+    const uint32_t *disease_index;
+    uint32_t ndisease_hash;
+
+    int max_diseases;                   /* 0: no limit */
+    int revoke_idle_months;             /* 0: never */
+    const char *max_diseases_cite, *revoke_cite, *start_cite, *validity_cite;
+    const mb_pair *pairs;
+    uint32_t npairs;
+    const char *pairs_cite;
+    /* stacking of per-disease caps within a group: the highest cap full, the next `partial`
+       ones at `partial_bp`, the rest nothing */
+    int stack_group;                    /* MB_GROUP_*, 0: no stacking */
+    int stack_partial;
+    int32_t stack_partial_bp;
+    const char *stack_cite;
+
+    int32_t category_bp[MB_CATEGORY_COUNT]; /* assistance ratio by category, -1: not listed */
+    const char *category_cite[MB_CATEGORY_COUNT];
+
+    uint32_t tilt_categories;           /* bit per category */
+    int32_t tilt_deductible_bp;         /* the deductible is multiplied by this */
+    int32_t tilt_points_bp;             /* added to every ratio */
+    bool tilt_uncapped;
+    const char *tilt_cite;
+
+    uint32_t referral_exempt;           /* MB_CLAIM_* flags that count as referred */
+    int32_t penalty_bp;                 /* subtracted without referral */
+    uint32_t penalty_levels;            /* bit per MB_FAC_* */
+    const char *referral_cite;
+
+    const mb_layer *layers;
+    uint32_t nlayers;
+
+    const mb_assumption *assumptions;
+    uint32_t nassumptions;
+
+    void *arena;                        /* every allocation above, freed at once */
+};
+
+/* Find a disease index by the hash of its code or name; -1 when unknown. */
+int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash);
+
+#endif

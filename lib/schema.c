@@ -1,0 +1,150 @@
+/* The libcyaml schema of a ruleset. Unknown keys are errors (no CYAML_CFG_IGNORE_UNKNOWN_KEYS);
+ * aliases are refused at load (CYAML_CFG_NO_ALIAS), so no alias bomb can expand. */
+#include <stddef.h>
+
+#include "schema.h"
+
+#define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
+#define STR(key, type, member) CYAML_FIELD_STRING_PTR(key, OPT, type, member, 0, 4096)
+#define REQ_STR(key, type, member) \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, 4096)
+#define SEQ(key, type, member, schema) \
+    CYAML_FIELD_SEQUENCE(key, OPT, type, member, schema, 0, CYAML_UNLIMITED)
+#define PERSON_FIELDS(type)                                                                    \
+    STR("all", type, all), STR("employee", type, employee), STR("in_service", type, in_service), \
+        STR("retired", type, retired), STR("veteran", type, veteran),                        \
+        STR("resident", type, resident)
+#define SOURCE_FIELDS(type) STR("cite", type, cite), STR("assumption", type, assumption)
+
+static const cyaml_schema_value_t string_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, 4096),
+};
+
+static const cyaml_schema_field_t values_fields[] = {
+    STR("from", raw_values, from), STR("facility", raw_values, facility),
+    STR("referred", raw_values, referred), PERSON_FIELDS(raw_values), SOURCE_FIELDS(raw_values),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t values_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_values, values_fields)};
+
+static const cyaml_schema_field_t band_fields[] = {
+    STR("above", raw_band, above), STR("up_to", raw_band, up_to), STR("fund", raw_band, fund),
+    PERSON_FIELDS(raw_band), SOURCE_FIELDS(raw_band), CYAML_FIELD_END};
+static const cyaml_schema_value_t band_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_band, band_fields)};
+
+static const cyaml_schema_field_t raise_fields[] = {
+    REQ_STR("min_diseases", raw_raise, min_diseases), REQ_STR("amount", raw_raise, amount),
+    SOURCE_FIELDS(raw_raise), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t cap_fields[] = {
+    STR("period", raw_cap, period), STR("key", raw_cap, key),
+    SEQ("values", raw_cap, values, &values_entry),
+    CYAML_FIELD_MAPPING_PTR("raise", OPT, raw_cap, raise, raise_fields), SOURCE_FIELDS(raw_cap),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t layer_fields[] = {
+    REQ_STR("id", raw_layer, id), STR("name", raw_layer, name), STR("kind", raw_layer, kind),
+    STR("fund", raw_layer, fund), STR("base", raw_layer, base),
+    STR("base_key", raw_layer, base_key), STR("disease_group", raw_layer, disease_group),
+    STR("ratio_source", raw_layer, ratio_source), STR("disease_caps", raw_layer, disease_caps),
+    STR("referral_penalty", raw_layer, referral_penalty), STR("tilt", raw_layer, tilt),
+    SEQ("med_types", raw_layer, med_types, &string_entry),
+    SEQ("schemes", raw_layer, schemes, &string_entry),
+    SEQ("requires", raw_layer, requires, &string_entry),
+    SEQ("exclusive_with", raw_layer, exclusive_with, &string_entry),
+    SEQ("deductible", raw_layer, deductible, &values_entry),
+    SEQ("ratio", raw_layer, ratio, &values_entry), SEQ("bands", raw_layer, bands, &band_entry),
+    CYAML_FIELD_MAPPING_PTR("cap", OPT, raw_layer, cap, cap_fields), SOURCE_FIELDS(raw_layer),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t layer_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_layer, layer_fields)};
+
+static const cyaml_schema_field_t disease_cap_fields[] = {
+    STR("line", raw_disease_cap, line), PERSON_FIELDS(raw_disease_cap),
+    SOURCE_FIELDS(raw_disease_cap), CYAML_FIELD_END};
+static const cyaml_schema_value_t disease_cap_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_disease_cap, disease_cap_fields)};
+
+static const cyaml_schema_field_t disease_fields[] = {
+    REQ_STR("code", raw_disease, code), REQ_STR("name", raw_disease, name),
+    STR("group", raw_disease, group), STR("start", raw_disease, start),
+    STR("valid_months", raw_disease, valid_months), STR("cap_period", raw_disease, cap_period),
+    SEQ("aliases", raw_disease, aliases, &string_entry),
+    SEQ("caps", raw_disease, caps, &disease_cap_entry),
+    SOURCE_FIELDS(raw_disease), CYAML_FIELD_END};
+static const cyaml_schema_value_t disease_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_disease, disease_fields)};
+
+static const cyaml_schema_field_t param_fields[] = {
+    REQ_STR("value", raw_param, value), SOURCE_FIELDS(raw_param), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t pair_fields[] = {
+    REQ_STR("a", raw_pair, a), REQ_STR("b", raw_pair, b), SOURCE_FIELDS(raw_pair),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t pair_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_pair, pair_fields)};
+
+static const cyaml_schema_field_t stacking_fields[] = {
+    REQ_STR("group", raw_stacking, group), REQ_STR("partial_count", raw_stacking, partial_count),
+    REQ_STR("partial_ratio", raw_stacking, partial_ratio), SOURCE_FIELDS(raw_stacking),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t rules_fields[] = {
+    CYAML_FIELD_MAPPING_PTR("max_diseases", OPT, raw_rules, max_diseases, param_fields),
+    CYAML_FIELD_MAPPING_PTR("revoke_after_idle_months", OPT, raw_rules,
+                            revoke_after_idle_months, param_fields),
+    CYAML_FIELD_MAPPING_PTR("start", OPT, raw_rules, start, param_fields),
+    CYAML_FIELD_MAPPING_PTR("validity", OPT, raw_rules, validity, param_fields),
+    SEQ("exclusive_pairs", raw_rules, exclusive_pairs, &pair_entry),
+    STR("pairs_cite", raw_rules, pairs_cite),
+    CYAML_FIELD_MAPPING_PTR("stacking", OPT, raw_rules, stacking, stacking_fields),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t fund_fields[] = {
+    REQ_STR("key", raw_fund, key), STR("employee", raw_fund, employee),
+    STR("resident", raw_fund, resident), REQ_STR("name", raw_fund, name),
+    STR("resident_name", raw_fund, resident_name), REQ_STR("amount", raw_fund, amount),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t fund_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_fund, fund_fields)};
+
+static const cyaml_schema_field_t category_fields[] = {
+    REQ_STR("name", raw_category, name), REQ_STR("ratio", raw_category, ratio),
+    SOURCE_FIELDS(raw_category), CYAML_FIELD_END};
+static const cyaml_schema_value_t category_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_category, category_fields)};
+
+static const cyaml_schema_field_t tilt_fields[] = {
+    SEQ("categories", raw_tilt, categories, &string_entry),
+    STR("deductible_ratio", raw_tilt, deductible_ratio), STR("ratio_points", raw_tilt, ratio_points),
+    STR("uncapped", raw_tilt, uncapped), SOURCE_FIELDS(raw_tilt), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t referral_fields[] = {
+    SEQ("exempt", raw_referral, exempt, &string_entry),
+    STR("penalty_points", raw_referral, penalty_points),
+    SEQ("penalty_levels", raw_referral, penalty_levels, &string_entry),
+    SOURCE_FIELDS(raw_referral), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t ruleset_fields[] = {
+    REQ_STR("id", raw_ruleset, id), REQ_STR("title", raw_ruleset, title),
+    REQ_STR("document", raw_ruleset, document), REQ_STR("tier", raw_ruleset, tier),
+    REQ_STR("effective_from", raw_ruleset, effective_from),
+    STR("effective_to", raw_ruleset, effective_to), STR("region", raw_ruleset, region),
+    STR("notes", raw_ruleset, notes), SEQ("schemes", raw_ruleset, schemes, &string_entry),
+    CYAML_FIELD_MAPPING_PTR("account", OPT, raw_ruleset, account, param_fields),
+    CYAML_FIELD_MAPPING_PTR("class_b_first_selfpay", OPT, raw_ruleset, class_b_first_selfpay,
+                            param_fields),
+    SEQ("funds", raw_ruleset, funds, &fund_entry),
+    SEQ("catalogue", raw_ruleset, catalogue, &disease_entry),
+    CYAML_FIELD_MAPPING_PTR("catalogue_rules", OPT, raw_ruleset, catalogue_rules, rules_fields),
+    SEQ("categories", raw_ruleset, categories, &category_entry),
+    CYAML_FIELD_MAPPING_PTR("tilt", OPT, raw_ruleset, tilt, tilt_fields),
+    CYAML_FIELD_MAPPING_PTR("referral", OPT, raw_ruleset, referral, referral_fields),
+    CYAML_FIELD_SEQUENCE("layers", CYAML_FLAG_POINTER, raw_ruleset, layers, &layer_entry, 1,
+                         CYAML_UNLIMITED),
+    CYAML_FIELD_END};
+
+const cyaml_schema_value_t mb_ruleset_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_ruleset, ruleset_fields),
+};

@@ -1,0 +1,141 @@
+/* The ruleset YAML as libcyaml loads it: every scalar is kept as text and checked, with its
+ * location, by compile.c. docs/ruleset-format.md documents every key. */
+#ifndef MB_SCHEMA_H
+#define MB_SCHEMA_H
+
+#include <cyaml/cyaml.h>
+
+#define RAW_PERSON_VALUES char *all, *employee, *in_service, *retired, *veteran, *resident
+#define RAW_SOURCE char *cite, *assumption
+
+typedef struct raw_values {
+    char *from, *facility, *referred;
+    RAW_PERSON_VALUES;
+    RAW_SOURCE;
+} raw_values;
+
+typedef struct raw_band {
+    char *above, *up_to, *fund;
+    RAW_PERSON_VALUES;
+    RAW_SOURCE;
+} raw_band;
+
+typedef struct raw_raise {
+    char *min_diseases, *amount;
+    RAW_SOURCE;
+} raw_raise;
+
+typedef struct raw_cap {
+    char *period, *key;
+    raw_values *values;
+    unsigned values_count;
+    raw_raise *raise;
+    RAW_SOURCE;
+} raw_cap;
+
+typedef struct raw_layer {
+    char *id, *name, *kind, *fund, *base, *base_key, *disease_group, *ratio_source;
+    char *disease_caps, *referral_penalty, *tilt;
+    char **med_types;
+    unsigned med_types_count;
+    char **schemes;
+    unsigned schemes_count;
+    char **requires;
+    unsigned requires_count;
+    char **exclusive_with;
+    unsigned exclusive_with_count;
+    raw_values *deductible;
+    unsigned deductible_count;
+    raw_values *ratio;
+    unsigned ratio_count;
+    raw_band *bands;
+    unsigned bands_count;
+    raw_cap *cap;
+    RAW_SOURCE;
+} raw_layer;
+
+typedef struct raw_disease_cap {
+    char *line;
+    RAW_PERSON_VALUES;
+    RAW_SOURCE;
+} raw_disease_cap;
+
+typedef struct raw_disease {
+    char *code, *name, *group, *start, *valid_months, *cap_period;
+    char **aliases;
+    unsigned aliases_count;
+    raw_disease_cap *caps;
+    unsigned caps_count;
+    RAW_SOURCE;
+} raw_disease;
+
+typedef struct raw_pair {
+    char *a, *b;
+    RAW_SOURCE;
+} raw_pair;
+
+typedef struct raw_stacking {
+    char *group, *partial_count, *partial_ratio;
+    RAW_SOURCE;
+} raw_stacking;
+
+typedef struct raw_param {
+    char *value;
+    RAW_SOURCE;
+} raw_param;
+
+typedef struct raw_rules {
+    raw_param *max_diseases, *revoke_after_idle_months, *start, *validity;
+    raw_pair *exclusive_pairs;
+    unsigned exclusive_pairs_count;
+    raw_stacking *stacking;
+    char *pairs_cite;
+} raw_rules;
+
+typedef struct raw_fund {
+    char *key, *employee, *resident, *name, *resident_name, *amount;
+} raw_fund;
+
+typedef struct raw_category {
+    char *name, *ratio;
+    RAW_SOURCE;
+} raw_category;
+
+typedef struct raw_tilt {
+    char **categories;
+    unsigned categories_count;
+    char *deductible_ratio, *ratio_points, *uncapped;
+    RAW_SOURCE;
+} raw_tilt;
+
+typedef struct raw_referral {
+    char **exempt;
+    unsigned exempt_count;
+    char *penalty_points;
+    char **penalty_levels;
+    unsigned penalty_levels_count;
+    RAW_SOURCE;
+} raw_referral;
+
+typedef struct raw_ruleset {
+    char *id, *title, *document, *tier, *effective_from, *effective_to, *region, *notes;
+    char **schemes;
+    unsigned schemes_count;
+    raw_param *account;
+    raw_param *class_b_first_selfpay;
+    raw_fund *funds;
+    unsigned funds_count;
+    raw_disease *catalogue;
+    unsigned catalogue_count;
+    raw_rules *catalogue_rules;
+    raw_category *categories;
+    unsigned categories_count;
+    raw_tilt *tilt;
+    raw_referral *referral;
+    raw_layer *layers;
+    unsigned layers_count;
+} raw_ruleset;
+
+extern const cyaml_schema_value_t mb_ruleset_schema;
+
+#endif

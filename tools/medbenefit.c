@@ -1,0 +1,356 @@
+/*
+ * medbenefit — run, check and explain settlements from the command line, through the public
+ * C API only (the same calls an integrator makes).
+ *
+ *   medbenefit check    [--rulesets DIR] FILE...   scenario files against their expectations
+ *   medbenefit settle   [--rulesets DIR] FILE...   one JSON object per claim
+ *   medbenefit explain  [--rulesets DIR] FILE...   a readable trace per claim
+ *   medbenefit validate RULESET...                 load and check rulesets (files or ids)
+ *
+ * Exit codes: 0 success; 1 a check failed or a ruleset is invalid; 2 usage or unreadable input.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "scenario.h"
+
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+static const char *rulesets_dir = "rulesets";
+
+static void usage(FILE *out)
+{
+    fputs("usage: medbenefit COMMAND [--rulesets DIR] ARGS...\n"
+          "\n"
+          "commands:\n"
+          "  check FILE...       settle each scenario file's claims and compare them with their\n"
+          "                      'expect' blocks; prints PASS/FAIL per claim and 'N passed, N failed'\n"
+          "  settle FILE...      print one JSON object per claim (setlinfo and setldetail)\n"
+          "  explain FILE...     print each settlement as a trace citing its clauses\n"
+          "  validate RULESET... load rulesets (paths or ids), list their assumptions\n"
+          "\n"
+          "options:\n"
+          "  --rulesets DIR      find rulesets by id in DIR first (default: ./rulesets), then in\n"
+          "                      $MEDBENEFIT_RULESETS and the installed data directory\n"
+          "  -h, --help          this help; 'medbenefit COMMAND --help' for a command\n"
+          "\n"
+          "exit status: 0 success, 1 a check failed or a ruleset is invalid, 2 usage or input error\n",
+          out);
+}
+
+static void command_help(const char *cmd)
+{
+    if (strcmp(cmd, "check") == 0)
+        puts("usage: medbenefit check [--rulesets DIR] FILE...\n\n"
+             "Settles every claim of each scenario file (format: docs/scenario-format.md) and\n"
+             "compares the keys of its 'expect' block to the fen. Prints one line per claim:\n"
+             "PASS or FAIL, the file, scenario name and claim id; for FAIL, each field expected\n"
+             "and got. Ends with 'N passed, N failed'. Exit 0 only when all pass.");
+    else if (strcmp(cmd, "settle") == 0)
+        puts("usage: medbenefit settle [--rulesets DIR] FILE...   ('-' reads standard input)\n\n"
+             "Settles each claim in order and prints one JSON object per claim: setlinfo amounts\n"
+             "(medfee_sumamt … psn_cash_pay, balc) and setldetail rows (fund_pay_type,\n"
+             "inscp_scp_amt, fund_payamt, crt_payb_lmt_amt). A claim that cannot be settled prints\n"
+             "{\"error\": name, \"message\": …}. Exit 1 if any claim failed.");
+    else if (strcmp(cmd, "explain") == 0)
+        puts("usage: medbenefit explain [--rulesets DIR] FILE...\n\n"
+             "Settles each claim and prints its trace: every step with its rule, amounts in and\n"
+             "out, the ratio, and the clause (依据) it cites.");
+    else if (strcmp(cmd, "validate") == 0)
+        puts("usage: medbenefit validate RULESET...\n\n"
+             "Loads each ruleset (a .yaml path, or an id looked up like --rulesets), reports its\n"
+             "catalogue and layers, and lists every assumption (a value no document states) with\n"
+             "its reason. Exit 1 if any ruleset fails to load; the error names file, line, key.");
+    else
+        usage(stdout);
+}
+
+/* ---- running scenarios -------------------------------------------------------------------- */
+
+enum mode { MODE_CHECK, MODE_SETTLE, MODE_EXPLAIN };
+
+typedef struct tally {
+    int passed, failed;
+} tally;
+
+static bool is_null(const char *s)
+{
+    return s == NULL || strcmp(s, "null") == 0 || strcmp(s, "~") == 0;
+}
+
+/* Compare one expected amount; print the mismatch. */
+static bool check_amount(const char *field, const char *expected, int64_t got, char *why,
+                         size_t cap)
+{
+    if (is_null(expected))
+        return true;
+    int64_t want;
+    mb_error *err = mb_error_new();
+    int rc = mb_amount_parse(expected, &want, err);
+    mb_error_free(err);
+    char b1[32];
+    size_t n = strlen(why);
+    if (rc != MB_OK) {
+        snprintf(why + n, cap - n, "\n    %s: expected value '%s' is not an amount", field, expected);
+        return false;
+    }
+    if (want == got)
+        return true;
+    char b2[32];
+    snprintf(why + n, cap - n, "\n    %s: expected %s, got %s", field, yuan(want, b1), yuan(got, b2));
+    return false;
+}
+
+static void print_line(bool pass, const char *file, const char *name, const char *id,
+                       const char *why)
+{
+    printf("%s %s [%s] %s%s\n", pass ? "PASS" : "FAIL", file, name, id, pass ? "" : why);
+}
+
+static void run_claims(const char *file, const s_scenario *s, enum mode mode, ruleset_cache *cache,
+                       tally *t)
+{
+    const char *name = s->name ? s->name : "(unnamed)";
+    char msg[1024];
+    const mb_ruleset *chain[8];
+    size_t n = 0;
+    mb_error *err = mb_error_new();
+    bool setup_ok = true;
+    if (s->rulesets_count == 0 || s->rulesets_count > 8) {
+        snprintf(msg, sizeof msg, "a scenario lists 1 to 8 rulesets");
+        setup_ok = false;
+    }
+    for (unsigned i = 0; setup_ok && i < s->rulesets_count; i++) {
+        chain[n] = cache_get(cache, s->rulesets[i], err);
+        if (chain[n] == NULL) {
+            snprintf(msg, sizeof msg, "ruleset %s: %s", s->rulesets[i], mb_error_message(err));
+            setup_ok = false;
+        }
+        n++;
+    }
+    mb_enrollee *e = NULL;
+    if (setup_ok && build_enrollee(s->enrollee, &e, msg, sizeof msg) != MB_OK)
+        setup_ok = false;
+    mb_result *r = NULL;
+    if (setup_ok && mb_result_new(&r, err) != MB_OK) {
+        snprintf(msg, sizeof msg, "%s", mb_error_message(err));
+        setup_ok = false;
+    }
+    for (unsigned i = 0; i < s->claims_count; i++) {
+        const s_claim *sc = &s->claims[i];
+        const char *id = sc->id ? sc->id : "(no id)";
+        char why[2048] = "";
+        int status = MB_OK;
+        mb_claim *c = NULL;
+        if (!setup_ok) {
+            status = MB_E_INVALID_ARGUMENT;
+        } else if ((status = build_claim(sc, &c, msg, sizeof msg)) == MB_OK) {
+            mb_error_clear(err);
+            status = mb_settle(r, chain, n, e, c, err);
+            if (status != MB_OK)
+                snprintf(msg, sizeof msg, "%s", mb_error_message(err));
+            else if (!is_null(sc->reverse) && strcmp(sc->reverse, "true") == 0 &&
+                     (status = mb_reverse(e, r, err)) != MB_OK)
+                snprintf(msg, sizeof msg, "reverse: %s", mb_error_message(err));
+        }
+        mb_claim_free(c);
+        if (mode == MODE_SETTLE) {
+            if (status == MB_OK)
+                report_json(stdout, name, id, r);
+            else
+                report_error_json(stdout, name, id, status, msg);
+            status == MB_OK ? t->passed++ : t->failed++;
+            continue;
+        }
+        if (mode == MODE_EXPLAIN) {
+            if (status == MB_OK)
+                report_explain(stdout, name, id, r);
+            else
+                printf("== %s / %s\n   error %s: %s\n", name, id, mb_status_name(status), msg);
+            status == MB_OK ? t->passed++ : t->failed++;
+            continue;
+        }
+        const s_expect *x = sc->expect;
+        bool pass = true;
+        const char *want_error = x && !is_null(x->error) ? x->error : NULL;
+        if (!setup_ok) {
+            pass = false;
+            snprintf(why, sizeof why, "\n    setup: %s", msg);
+        } else if (want_error) {
+            if (status == MB_OK || strcmp(want_error, mb_status_name(status)) != 0) {
+                pass = false;
+                snprintf(why, sizeof why, "\n    error: expected %s, got %s%s%s", want_error,
+                         status == MB_OK ? "success" : mb_status_name(status),
+                         status == MB_OK ? "" : ": ", status == MB_OK ? "" : msg);
+            }
+        } else if (status != MB_OK) {
+            pass = false;
+            snprintf(why, sizeof why, "\n    error: %s: %s", mb_status_name(status), msg);
+        } else {
+            s_amounts a;
+            amounts_of(r, &a);
+            if (x) {
+                pass &= check_amount("fund_pay", x->fund_pay, a.fund_pay, why, sizeof why);
+                pass &= check_amount("basic", x->basic, a.basic, why, sizeof why);
+                pass &= check_amount("large_amount", x->large_amount, a.large_amount, why, sizeof why);
+                pass &= check_amount("critical_illness", x->critical_illness, a.critical_illness, why, sizeof why);
+                pass &= check_amount("assistance", x->assistance, a.assistance, why, sizeof why);
+                pass &= check_amount("acct_pay", x->acct_pay, a.acct_pay, why, sizeof why);
+                pass &= check_amount("cash_pay", x->cash_pay, a.cash_pay, why, sizeof why);
+                pass &= check_amount("deductible", x->deductible, a.deductible, why, sizeof why);
+                if (!is_null(x->covered)) {
+                    bool want = strcmp(x->covered, "true") == 0;
+                    if (want != (a.covered != 0)) {
+                        pass = false;
+                        size_t len = strlen(why);
+                        snprintf(why + len, sizeof why - len, "\n    covered: expected %s, got %s%s%s",
+                                 want ? "true" : "false", a.covered ? "true" : "false",
+                                 a.covered ? "" : " — ", a.covered ? "" : mb_result_reason(r));
+                    }
+                }
+            }
+            /* the contract: funds + account + cash = total, always */
+            int64_t total = mb_result_amount(r, MB_AMT_MEDFEE_SUMAMT);
+            if (a.fund_pay + a.acct_pay + a.cash_pay != total) {
+                pass = false;
+                size_t len = strlen(why);
+                snprintf(why + len, sizeof why - len,
+                         "\n    fund_pay + acct_pay + cash_pay != total (%lld + %lld + %lld != %lld fen)",
+                         (long long)a.fund_pay, (long long)a.acct_pay, (long long)a.cash_pay,
+                         (long long)total);
+            }
+        }
+        print_line(pass, file, name, id, why);
+        pass ? t->passed++ : t->failed++;
+    }
+    if (s->assessments_count > 0) {
+        for (unsigned i = 0; i < s->assessments_count; i++) {
+            const char *id = s->assessments[i].id ? s->assessments[i].id : "(no id)";
+            print_line(false, file, name, id,
+                       "\n    assessments: certification criteria are not implemented in this version");
+            t->failed++;
+        }
+    }
+    mb_result_free(r);
+    mb_enrollee_free(e);
+    mb_error_free(err);
+}
+
+static int run_files(int argc, char **argv, enum mode mode)
+{
+    ruleset_cache *cache = cache_new(rulesets_dir);
+    if (cache == NULL)
+        return EXIT_USAGE;
+    tally t = {0, 0};
+    int unreadable = 0;
+    for (int i = 0; i < argc; i++) {
+        char msg[1024];
+        const char *path = strcmp(argv[i], "-") == 0 ? "/dev/stdin" : argv[i];
+        s_scenario *s = scenario_load(path, msg, sizeof msg);
+        if (s == NULL) {
+            if (mode == MODE_CHECK)
+                printf("FAIL %s [-] -\n    %s\n", argv[i], msg);
+            else
+                fprintf(stderr, "medbenefit: %s\n", msg);
+            t.failed++;
+            unreadable++;
+            continue;
+        }
+        run_claims(argv[i], s, mode, cache, &t);
+        scenario_free(s);
+    }
+    cache_free(cache);
+    if (mode == MODE_CHECK)
+        printf("%d passed, %d failed\n", t.passed, t.failed);
+    if (unreadable && mode != MODE_CHECK)
+        return EXIT_USAGE;
+    return t.failed ? EXIT_FAILED : EXIT_SUCCESS;
+}
+
+/* ---- validate ----------------------------------------------------------------------------- */
+
+static int validate(int argc, char **argv)
+{
+    int bad = 0;
+    for (int i = 0; i < argc; i++) {
+        mb_error *err = mb_error_new();
+        mb_ruleset *rs = NULL;
+        size_t len = strlen(argv[i]);
+        int rc;
+        if (len > 5 && strcmp(argv[i] + len - 5, ".yaml") == 0)
+            rc = mb_ruleset_load_file(&rs, argv[i], err);
+        else {
+            const char *dirs[] = {rulesets_dir, NULL};
+            rc = mb_ruleset_load_id(&rs, argv[i], dirs, err);
+        }
+        if (rc != MB_OK) {
+            printf("INVALID %s\n    %s: %s\n", argv[i], mb_status_name(rc), mb_error_message(err));
+            bad++;
+        } else {
+            size_t na = mb_ruleset_assumption_count(rs);
+            printf("OK %s: %s (%s), %zu diseases, %zu assumptions\n", mb_ruleset_id(rs),
+                   mb_ruleset_title(rs), mb_ruleset_document(rs), mb_ruleset_disease_count(rs), na);
+            for (size_t k = 0; k < na; k++) {
+                const char *where, *why;
+                mb_ruleset_assumption(rs, k, &where, &why);
+                printf("    assumption %s: %s\n", where, why);
+            }
+        }
+        mb_ruleset_free(rs);
+        mb_error_free(err);
+    }
+    printf("%d valid, %d invalid\n", argc - bad, bad);
+    return bad ? EXIT_FAILED : EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_SUCCESS;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("medbenefit %s\n", mb_version());
+        return EXIT_SUCCESS;
+    }
+    int first = 2;
+    char **args = argv + 2;
+    int nargs = 0;
+    for (int i = first; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            command_help(cmd);
+            return EXIT_SUCCESS;
+        }
+        if (strcmp(argv[i], "--rulesets") == 0) {
+            if (i + 1 >= argc) {
+                fputs("medbenefit: --rulesets needs a directory\n", stderr);
+                return EXIT_USAGE;
+            }
+            rulesets_dir = argv[++i];
+            continue;
+        }
+        args[nargs++] = argv[i];
+    }
+    if (nargs == 0) {
+        fprintf(stderr, "medbenefit %s: no files given (see 'medbenefit %s --help')\n", cmd, cmd);
+        return EXIT_USAGE;
+    }
+    if (strcmp(cmd, "check") == 0)
+        return run_files(nargs, args, MODE_CHECK);
+    if (strcmp(cmd, "settle") == 0)
+        return run_files(nargs, args, MODE_SETTLE);
+    if (strcmp(cmd, "explain") == 0)
+        return run_files(nargs, args, MODE_EXPLAIN);
+    if (strcmp(cmd, "validate") == 0)
+        return validate(nargs, args);
+    fprintf(stderr, "medbenefit: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

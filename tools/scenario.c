@@ -1,0 +1,463 @@
+/* Reading scenario files and turning them into library objects through the public API. */
+#include <cyaml/cyaml.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+#define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
+#define STR(key, type, member) CYAML_FIELD_STRING_PTR(key, OPT, type, member, 0, 4096)
+#define SEQ(key, type, member, schema) \
+    CYAML_FIELD_SEQUENCE(key, OPT, type, member, schema, 0, CYAML_UNLIMITED)
+
+static const cyaml_schema_value_t string_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, 4096)};
+
+static const cyaml_schema_field_t disease_fields[] = {
+    STR("name", s_disease, name), STR("code", s_disease, code),
+    STR("certified_on", s_disease, certified_on), STR("valid_until", s_disease, valid_until),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t disease_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_disease, disease_fields)};
+
+static const cyaml_schema_field_t identity_fields[] = {
+    STR("category", s_identity, category), STR("from", s_identity, from),
+    STR("to", s_identity, to), CYAML_FIELD_END};
+static const cyaml_schema_value_t identity_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_identity, identity_fields)};
+
+static const cyaml_schema_field_t seed_fields[] = {
+    STR("ruleset", s_seed, ruleset), STR("key", s_seed, key), STR("period", s_seed, period),
+    STR("amount", s_seed, amount), CYAML_FIELD_END};
+static const cyaml_schema_value_t seed_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_seed, seed_fields)};
+
+static const cyaml_schema_field_t enrollee_fields[] = {
+    STR("id", s_enrollee, id), STR("scheme", s_enrollee, scheme),
+    STR("person_type", s_enrollee, person_type),
+    STR("account_balance", s_enrollee, account_balance),
+    STR("designated_facility", s_enrollee, designated_facility),
+    STR("first_visit_facility", s_enrollee, first_visit_facility),
+    SEQ("diseases", s_enrollee, diseases, &disease_entry),
+    SEQ("assistance", s_enrollee, assistance, &identity_entry),
+    SEQ("accumulators", s_enrollee, accumulators, &seed_entry), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t facility_fields[] = {
+    STR("id", s_facility, id), STR("level", s_facility, level), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t item_fields[] = {
+    STR("amount", s_item, amount), STR("class", s_item, class_),
+    STR("first_selfpay_ratio", s_item, first_selfpay_ratio), CYAML_FIELD_END};
+static const cyaml_schema_value_t item_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_item, item_fields)};
+
+static const cyaml_schema_field_t upstream_fields[] = {
+    STR("compliant", s_upstream, compliant), STR("basic", s_upstream, basic),
+    STR("critical_illness", s_upstream, critical_illness), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t expect_fields[] = {
+    STR("fund_pay", s_expect, fund_pay), STR("basic", s_expect, basic),
+    STR("large_amount", s_expect, large_amount), STR("critical_illness", s_expect, critical_illness),
+    STR("assistance", s_expect, assistance), STR("acct_pay", s_expect, acct_pay),
+    STR("cash_pay", s_expect, cash_pay), STR("deductible", s_expect, deductible),
+    STR("covered", s_expect, covered), STR("error", s_expect, error), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t claim_fields[] = {
+    STR("id", s_claim, id), STR("date", s_claim, date), STR("med_type", s_claim, med_type),
+    STR("disease", s_claim, disease), STR("treatment", s_claim, treatment),
+    STR("admitted", s_claim, admitted), STR("discharged", s_claim, discharged),
+    STR("referral", s_claim, referral), STR("emergency", s_claim, emergency),
+    STR("out_of_area", s_claim, out_of_area),
+    STR("designated_specialty", s_claim, designated_specialty),
+    STR("in_province", s_claim, in_province), STR("reverse", s_claim, reverse),
+    CYAML_FIELD_MAPPING_PTR("facility", OPT, s_claim, facility, facility_fields),
+    CYAML_FIELD_MAPPING_PTR("prescribed_by", OPT, s_claim, prescribed_by, facility_fields),
+    SEQ("items", s_claim, items, &item_entry),
+    CYAML_FIELD_MAPPING_PTR("upstream", OPT, s_claim, upstream, upstream_fields),
+    CYAML_FIELD_MAPPING_PTR("expect", OPT, s_claim, expect, expect_fields), CYAML_FIELD_END};
+static const cyaml_schema_value_t claim_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_claim, claim_fields)};
+
+static const cyaml_schema_field_t assess_expect_fields[] = {
+    STR("certified", s_assess_expect, certified), STR("unmet", s_assess_expect, unmet),
+    CYAML_FIELD_END};
+
+static const cyaml_schema_field_t assessment_fields[] = {
+    STR("id", s_assessment, id), STR("disease", s_assessment, disease),
+    SEQ("findings", s_assessment, findings, &string_entry),
+    CYAML_FIELD_MAPPING_PTR("expect", OPT, s_assessment, expect, assess_expect_fields),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t assessment_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_assessment, assessment_fields)};
+
+static const cyaml_schema_field_t scenario_fields[] = {
+    STR("name", s_scenario, name), SEQ("rulesets", s_scenario, rulesets, &string_entry),
+    CYAML_FIELD_MAPPING_PTR("enrollee", OPT, s_scenario, enrollee, enrollee_fields),
+    SEQ("claims", s_scenario, claims, &claim_entry),
+    SEQ("assessments", s_scenario, assessments, &assessment_entry), CYAML_FIELD_END};
+static const cyaml_schema_value_t scenario_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, s_scenario, scenario_fields)};
+
+typedef struct {
+    char first[256];
+    char key[128];
+    int line;
+} load_log;
+
+static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    load_log *log = ctx;
+    if (level < CYAML_LOG_ERROR)
+        return;
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, args);
+    buf[strcspn(buf, "\n")] = '\0';
+    const char *l = strstr(buf, "(line: ");
+    if (l != NULL && log->line == 0)
+        log->line = atoi(l + 7);
+    if (log->first[0] == '\0' && l == NULL && strstr(buf, "Backtrace") == NULL)
+        snprintf(log->first, sizeof log->first, "%s", strncmp(buf, "Load: ", 6) ? buf : buf + 6);
+}
+
+static const cyaml_config_t *config(load_log *log)
+{
+    static cyaml_config_t cfg;
+    cfg = (cyaml_config_t){.log_fn = log_collect, .log_ctx = log, .mem_fn = cyaml_mem,
+                           .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_NO_ALIAS};
+    return &cfg;
+}
+
+s_scenario *scenario_load(const char *path, char *msg, size_t cap)
+{
+    load_log log = {{0}, {0}, 0};
+    s_scenario *s = NULL;
+    cyaml_err_t e = cyaml_load_file(path, config(&log), &scenario_schema, (cyaml_data_t **)&s, NULL);
+    if (e != CYAML_OK) {
+        if (e == CYAML_ERR_FILE_OPEN)
+            snprintf(msg, cap, "%s: cannot open", path);
+        else
+            snprintf(msg, cap, "%s:%d: %s", path, log.line,
+                     log.first[0] ? log.first : cyaml_strerror(e));
+        return NULL;
+    }
+    return s;
+}
+
+void scenario_free(s_scenario *s)
+{
+    load_log log;
+    if (s)
+        cyaml_free(config(&log), &scenario_schema, s, 0);
+}
+
+/* ---- rulesets by id ----------------------------------------------------------------------- */
+
+struct ruleset_cache {
+    const char *dir;
+    struct {
+        char *id;
+        mb_ruleset *rs;
+    } e[64];
+    int n;
+};
+
+ruleset_cache *cache_new(const char *dir)
+{
+    ruleset_cache *c = calloc(1, sizeof *c);
+    if (c)
+        c->dir = dir;
+    return c;
+}
+
+void cache_free(ruleset_cache *c)
+{
+    if (c == NULL)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        free(c->e[i].id);
+        mb_ruleset_free(c->e[i].rs);
+    }
+    free(c);
+}
+
+const mb_ruleset *cache_get(ruleset_cache *c, const char *id, mb_error *err)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->e[i].id, id) == 0)
+            return c->e[i].rs;
+    const char *dirs[] = {c->dir, NULL};
+    mb_ruleset *rs;
+    if (mb_ruleset_load_id(&rs, id, dirs, err) != MB_OK)
+        return NULL;
+    if (c->n == 64) {
+        mb_ruleset_free(rs);
+        return NULL;
+    }
+    c->e[c->n].id = strdup(id);
+    c->e[c->n].rs = rs;
+    c->n++;
+    return rs;
+}
+
+/* ---- building objects --------------------------------------------------------------------- */
+
+static int fail(char *msg, size_t cap, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *msg, size_t cap, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, cap, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static bool is_null(const char *s)
+{
+    return s == NULL || strcmp(s, "null") == 0 || strcmp(s, "~") == 0 || *s == '\0';
+}
+
+static int date_of(const char *text, const char *what, int32_t *out, char *msg, size_t cap)
+{
+    mb_error *err = mb_error_new();
+    int rc = mb_date_parse(text, out, err);
+    if (rc != MB_OK)
+        fail(msg, cap, rc, "%s: %s", what, mb_error_message(err));
+    mb_error_free(err);
+    return rc;
+}
+
+static int amount_of(const char *text, const char *what, int64_t *out, char *msg, size_t cap)
+{
+    mb_error *err = mb_error_new();
+    int rc = mb_amount_parse(text, out, err);
+    if (rc != MB_OK)
+        fail(msg, cap, rc, "%s: %s", what, mb_error_message(err));
+    mb_error_free(err);
+    return rc;
+}
+
+static int flag_of(const char *text, const char *what, bool dflt, bool *out, char *msg, size_t cap)
+{
+    if (is_null(text)) {
+        *out = dflt;
+        return MB_OK;
+    }
+    if (strcmp(text, "true") == 0)
+        *out = true;
+    else if (strcmp(text, "false") == 0)
+        *out = false;
+    else
+        return fail(msg, cap, MB_E_INVALID_ARGUMENT, "%s: expected true or false, got '%s'", what,
+                    text);
+    return MB_OK;
+}
+
+int build_enrollee(const s_enrollee *se, mb_enrollee **out, char *msg, size_t cap)
+{
+    *out = NULL;
+    if (se == NULL)
+        return fail(msg, cap, MB_E_INVALID_ARGUMENT, "the scenario has claims but no enrollee");
+    if (is_null(se->scheme))
+        return fail(msg, cap, MB_E_INVALID_ARGUMENT, "enrollee: scheme is required");
+    int scheme = mb_scheme_parse(se->scheme);
+    if (scheme < 0)
+        return fail(msg, cap, scheme, "enrollee: unknown scheme '%s'", se->scheme);
+    int person = 0;
+    if (!is_null(se->person_type) && (person = mb_person_type_parse(se->person_type)) < 0)
+        return fail(msg, cap, person, "enrollee: unknown person_type '%s'", se->person_type);
+    mb_error *err = mb_error_new();
+    mb_enrollee *e = NULL;
+    int rc = mb_enrollee_new(&e, se->id, scheme, person, err);
+    int64_t fen;
+    if (rc == MB_OK && !is_null(se->account_balance) &&
+        (rc = amount_of(se->account_balance, "enrollee.account_balance", &fen, msg, cap)) == MB_OK)
+        rc = mb_enrollee_set_account_balance(e, fen, err);
+    if (rc == MB_OK && !is_null(se->designated_facility))
+        rc = mb_enrollee_set_designated_facility(e, se->designated_facility, err);
+    if (rc == MB_OK && !is_null(se->first_visit_facility))
+        rc = mb_enrollee_set_first_visit_facility(e, se->first_visit_facility, err);
+    for (unsigned i = 0; rc == MB_OK && i < se->diseases_count; i++) {
+        const s_disease *d = &se->diseases[i];
+        int32_t on = 0, until = 0;
+        const char *name = !is_null(d->code) ? d->code : d->name;
+        if (is_null(name) || is_null(d->certified_on)) {
+            rc = fail(msg, cap, MB_E_INVALID_ARGUMENT,
+                      "enrollee.diseases[%u]: name (or code) and certified_on are required", i);
+            break;
+        }
+        if ((rc = date_of(d->certified_on, "certified_on", &on, msg, cap)) ||
+            (!is_null(d->valid_until) && (rc = date_of(d->valid_until, "valid_until", &until, msg, cap))))
+            break;
+        rc = mb_enrollee_add_disease(e, name, on, until, err);
+    }
+    for (unsigned i = 0; rc == MB_OK && i < se->assistance_count; i++) {
+        const s_identity *a = &se->assistance[i];
+        int32_t from = 0, to = 0;
+        if (is_null(a->from) || is_null(a->category)) {
+            rc = fail(msg, cap, MB_E_INVALID_ARGUMENT,
+                      "enrollee.assistance[%u]: category and from are required", i);
+            break;
+        }
+        if ((rc = date_of(a->from, "from", &from, msg, cap)) ||
+            (!is_null(a->to) && (rc = date_of(a->to, "to", &to, msg, cap))))
+            break;
+        rc = mb_enrollee_add_assistance(e, a->category, from, to, err);
+    }
+    for (unsigned i = 0; rc == MB_OK && i < se->accumulators_count; i++) {
+        const s_seed *s = &se->accumulators[i];
+        if (is_null(s->ruleset) || is_null(s->key) || is_null(s->period) || is_null(s->amount)) {
+            rc = fail(msg, cap, MB_E_INVALID_ARGUMENT,
+                      "enrollee.accumulators[%u]: ruleset, key, period and amount are required", i);
+            break;
+        }
+        if ((rc = amount_of(s->amount, "accumulators.amount", &fen, msg, cap)))
+            break;
+        rc = mb_enrollee_seed(e, s->ruleset, s->key, atoi(s->period), fen, err);
+    }
+    if (rc != MB_OK && mb_error_status(err) != MB_OK)
+        fail(msg, cap, rc, "enrollee: %s", mb_error_message(err));
+    mb_error_free(err);
+    if (rc != MB_OK) {
+        mb_enrollee_free(e);
+        return rc;
+    }
+    *out = e;
+    return MB_OK;
+}
+
+int build_claim(const s_claim *sc, mb_claim **out, char *msg, size_t cap)
+{
+    *out = NULL;
+    int32_t date = 0;
+    int rc;
+    if (is_null(sc->date) || is_null(sc->med_type))
+        return fail(msg, cap, MB_E_INVALID_ARGUMENT, "date and med_type are required");
+    if ((rc = date_of(sc->date, "date", &date, msg, cap)))
+        return rc;
+    int med = mb_med_type_parse(sc->med_type);
+    if (med < 0)
+        return fail(msg, cap, med, "unknown med_type '%s'", sc->med_type);
+    int level = MB_LEVEL_PRIMARY;
+    const char *fac = NULL;
+    if (sc->facility) {
+        fac = sc->facility->id;
+        if (!is_null(sc->facility->level) && (level = mb_level_parse(sc->facility->level)) < 0)
+            return fail(msg, cap, level, "unknown facility level '%s'", sc->facility->level);
+    } else if (med == MB_MED_PHARMACY) {
+        level = MB_LEVEL_PHARMACY;
+    }
+    mb_error *err = mb_error_new();
+    mb_claim *c = NULL;
+    rc = mb_claim_new(&c, sc->id, date, med, fac, level, err);
+    bool referral, emergency, out_of_area, specialty, in_province;
+    if (rc == MB_OK &&
+        !(rc = flag_of(sc->referral, "referral", false, &referral, msg, cap)) &&
+        !(rc = flag_of(sc->emergency, "emergency", false, &emergency, msg, cap)) &&
+        !(rc = flag_of(sc->out_of_area, "out_of_area", false, &out_of_area, msg, cap)) &&
+        !(rc = flag_of(sc->designated_specialty, "designated_specialty", false, &specialty, msg, cap)) &&
+        !(rc = flag_of(sc->in_province, "in_province", true, &in_province, msg, cap))) {
+        unsigned flags = (referral ? MB_CLAIM_REFERRAL : 0) | (emergency ? MB_CLAIM_EMERGENCY : 0) |
+                         (out_of_area ? MB_CLAIM_OUT_OF_AREA : 0) |
+                         (specialty ? MB_CLAIM_DESIGNATED_SPECIALTY : 0) |
+                         (in_province ? 0 : MB_CLAIM_OUT_OF_PROVINCE);
+        rc = mb_claim_set_flags(c, flags, err);
+    }
+    if (rc == MB_OK && !is_null(sc->disease))
+        rc = mb_claim_set_disease(c, sc->disease, is_null(sc->treatment) ? NULL : sc->treatment, err);
+    if (rc == MB_OK && (!is_null(sc->admitted) || !is_null(sc->discharged))) {
+        int32_t a = 0, d = 0;
+        if (is_null(sc->admitted) || is_null(sc->discharged))
+            rc = fail(msg, cap, MB_E_INVALID_DATE, "admitted and discharged go together");
+        else if (!(rc = date_of(sc->admitted, "admitted", &a, msg, cap)) &&
+                 !(rc = date_of(sc->discharged, "discharged", &d, msg, cap)))
+            rc = mb_claim_set_admission(c, a, d, err);
+    }
+    if (rc == MB_OK && sc->prescribed_by) {
+        int plevel = is_null(sc->prescribed_by->level) ? MB_LEVEL_PRIMARY
+                                                        : mb_level_parse(sc->prescribed_by->level);
+        rc = plevel < 0 ? fail(msg, cap, plevel, "unknown prescriber level '%s'",
+                               sc->prescribed_by->level)
+                        : mb_claim_set_prescriber(c, sc->prescribed_by->id, plevel, err);
+    }
+    for (unsigned i = 0; rc == MB_OK && i < sc->items_count; i++) {
+        const s_item *it = &sc->items[i];
+        int64_t fen;
+        if (is_null(it->amount)) {
+            rc = fail(msg, cap, MB_E_INVALID_ARGUMENT, "items[%u]: amount is required", i);
+            break;
+        }
+        if ((rc = amount_of(it->amount, "item amount", &fen, msg, cap)))
+            break;
+        int cls = mb_item_class_parse(is_null(it->class_) ? "A" : it->class_);
+        if (cls < 0) {
+            rc = fail(msg, cap, cls, "items[%u]: unknown class '%s'", i, it->class_);
+            break;
+        }
+        int bp = -1;
+        if (!is_null(it->first_selfpay_ratio)) {
+            /* a ratio such as 0.1 or 10%: parsed exactly, never as a float */
+            const char *t = it->first_selfpay_ratio;
+            size_t n = strlen(t);
+            int64_t v;
+            char buf[32];
+            if (n > 0 && n < sizeof buf && t[n - 1] == '%') {
+                memcpy(buf, t, n - 1);
+                buf[n - 1] = '\0';
+                if (amount_of(buf, "first_selfpay_ratio", &v, msg, cap) == MB_OK && v <= 10000)
+                    bp = (int)v;
+            } else if (amount_of(t, "first_selfpay_ratio", &v, msg, cap) == MB_OK && v <= 100) {
+                bp = (int)(v * 100); /* 0.1 yuan-style two decimals -> 1000 bp */
+            }
+            if (bp < 0) {
+                rc = fail(msg, cap, MB_E_INVALID_ARGUMENT,
+                          "items[%u]: first_selfpay_ratio '%s' is not 0..1 or a percentage", i, t);
+                break;
+            }
+        }
+        rc = mb_claim_add_item(c, fen, cls, bp, err);
+    }
+    if (rc == MB_OK && sc->upstream) {
+        int64_t comp = 0, basic = 0, ci = -1;
+        const s_upstream *u = sc->upstream;
+        if (is_null(u->compliant))
+            rc = fail(msg, cap, MB_E_INVALID_ARGUMENT, "upstream: compliant is required");
+        else if (!(rc = amount_of(u->compliant, "upstream.compliant", &comp, msg, cap)) &&
+                 !(rc = is_null(u->basic) ? MB_OK : amount_of(u->basic, "upstream.basic", &basic, msg, cap)) &&
+                 !(rc = is_null(u->critical_illness) ? MB_OK
+                                                     : amount_of(u->critical_illness, "upstream.critical_illness", &ci, msg, cap)))
+            rc = mb_claim_set_upstream(c, comp, basic, ci, err);
+    }
+    if (rc != MB_OK && mb_error_status(err) != MB_OK)
+        fail(msg, cap, rc, "%s", mb_error_message(err));
+    mb_error_free(err);
+    if (rc != MB_OK) {
+        mb_claim_free(c);
+        return rc;
+    }
+    *out = c;
+    return MB_OK;
+}
+
+void amounts_of(const mb_result *r, s_amounts *a)
+{
+    a->fund_pay = mb_result_amount(r, MB_AMT_FUND_PAY_SUMAMT);
+    a->basic = mb_result_amount(r, MB_AMT_HIFP_PAY);
+    a->large_amount = mb_result_amount(r, MB_AMT_HIFOB_PAY);
+    a->critical_illness = mb_result_amount(r, MB_AMT_HIFMI_PAY);
+    a->assistance = mb_result_amount(r, MB_AMT_MAF_PAY);
+    a->acct_pay = mb_result_amount(r, MB_AMT_ACCT_PAY);
+    a->cash_pay = mb_result_amount(r, MB_AMT_PSN_CASH_PAY);
+    a->deductible = mb_result_amount(r, MB_AMT_ACT_PAY_DEDC);
+    a->covered = mb_result_covered(r);
+}
+
+const char *yuan(int64_t fen, char buf[32])
+{
+    const char *sign = fen < 0 ? "-" : "";
+    uint64_t v = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
+    snprintf(buf, 32, "%s%llu.%02llu", sign, (unsigned long long)(v / 100),
+             (unsigned long long)(v % 100));
+    return buf;
+}

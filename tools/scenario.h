@@ -1,0 +1,109 @@
+/* Scenario files (../shared/spec/scenario.md) as the medbenefit program reads them. */
+#ifndef MEDBENEFIT_TOOL_SCENARIO_H
+#define MEDBENEFIT_TOOL_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "medbenefit.h"
+
+typedef struct s_disease {
+    char *name, *code, *certified_on, *valid_until;
+} s_disease;
+
+typedef struct s_identity {
+    char *category, *from, *to;
+} s_identity;
+
+/* Extension (docs/scenario-extensions.md): accumulators seeded from the national platform. */
+typedef struct s_seed {
+    char *ruleset, *key, *period, *amount;
+} s_seed;
+
+typedef struct s_enrollee {
+    char *id, *scheme, *person_type, *account_balance, *designated_facility,
+        *first_visit_facility;
+    s_disease *diseases;
+    unsigned diseases_count;
+    s_identity *assistance;
+    unsigned assistance_count;
+    s_seed *accumulators;
+    unsigned accumulators_count;
+} s_enrollee;
+
+typedef struct s_facility {
+    char *id, *level;
+} s_facility;
+
+typedef struct s_item {
+    char *amount, *class_, *first_selfpay_ratio;
+} s_item;
+
+typedef struct s_upstream {
+    char *compliant, *basic, *critical_illness;
+} s_upstream;
+
+typedef struct s_expect {
+    char *fund_pay, *basic, *large_amount, *critical_illness, *assistance, *acct_pay, *cash_pay,
+        *deductible, *covered, *error;
+} s_expect;
+
+typedef struct s_claim {
+    char *id, *date, *med_type, *disease, *treatment, *admitted, *discharged;
+    char *referral, *emergency, *out_of_area, *designated_specialty, *in_province;
+    char *reverse; /* extension: reverse this settlement right after it */
+    s_facility *facility, *prescribed_by;
+    s_item *items;
+    unsigned items_count;
+    s_upstream *upstream;
+    s_expect *expect;
+} s_claim;
+
+typedef struct s_assess_expect {
+    char *certified, *unmet;
+} s_assess_expect;
+
+typedef struct s_assessment {
+    char *id, *disease;
+    char **findings;
+    unsigned findings_count;
+    s_assess_expect *expect;
+} s_assessment;
+
+typedef struct s_scenario {
+    char *name;
+    char **rulesets;
+    unsigned rulesets_count;
+    s_enrollee *enrollee;
+    s_claim *claims;
+    unsigned claims_count;
+    s_assessment *assessments;
+    unsigned assessments_count;
+} s_scenario;
+
+/* Load a scenario file; on error print "file:line: message" into msg and return NULL. */
+s_scenario *scenario_load(const char *path, char *msg, size_t msgcap);
+void scenario_free(s_scenario *s);
+
+/* A ruleset cache by id, searched in `dir` then the library's search path. */
+typedef struct ruleset_cache ruleset_cache;
+ruleset_cache *cache_new(const char *dir);
+void cache_free(ruleset_cache *c);
+const mb_ruleset *cache_get(ruleset_cache *c, const char *id, mb_error *err);
+
+/* Building the library's objects from a scenario, through the public API only. */
+int build_enrollee(const s_enrollee *se, mb_enrollee **out, char *msg, size_t cap);
+int build_claim(const s_claim *sc, mb_claim **out, char *msg, size_t cap);
+
+/* Settled amounts as the scenario names them. */
+typedef struct s_amounts {
+    int64_t fund_pay, basic, large_amount, critical_illness, assistance, acct_pay, cash_pay,
+        deductible;
+    int covered;
+} s_amounts;
+void amounts_of(const mb_result *r, s_amounts *a);
+
+/* Yuan text of fen: 1234 -> "12.34". */
+const char *yuan(int64_t fen, char buf[32]);
+
+#endif
