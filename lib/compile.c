@@ -568,12 +568,26 @@ static int compile_catalogue(ctx_t *c)
         d[i].caps = caps;
         d[i].ncaps = r->caps_count;
         if ((rc = add_disease_hash(c, hashes, index, &nhash, r->code, i)) ||
-            (rc = add_disease_hash(c, hashes, index, &nhash, r->name, i)) ||
-            (rc = add_disease_hash(c, hashes, index, &nhash, shortname, i)))
+            (rc = add_disease_hash(c, hashes, index, &nhash, r->name, i)))
             return rc;
         for (unsigned k = 0; k < r->aliases_count; k++)
             if ((rc = add_disease_hash(c, hashes, index, &nhash, r->aliases[k], i)))
                 return rc;
+    }
+    /* Short names last: one shared by variants (器官移植抗排异治疗（肾移植）and （肝移植）) is
+     * ambiguous and names neither; the full name or code must then be used. */
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t h = mb_hash(d[i].short_name);
+        bool shared = false;
+        for (uint32_t j = 0; j < n && !shared; j++)
+            shared = j != i && mb_hash(d[j].short_name) == h;
+        bool taken = false;
+        for (uint32_t k = 0; k < nhash && !taken; k++)
+            taken = hashes[k] == h;
+        if (!shared && !taken) {
+            hashes[nhash] = h;
+            index[nhash++] = i;
+        }
     }
     /* sort (hash, index) pairs by hash for binary search */
     struct pair { uint64_t h; uint32_t i; } *pairs = mb_alloc((nhash + 1) * sizeof *pairs);

@@ -1,0 +1,69 @@
+/* Money, ratios and dates: the rounding rule and exact parsing (lib/money.c, lib/date.c). */
+#include "check.h"
+#include "internal.h"
+
+static void rounding(void)
+{
+    /* 700.00 x 70% = 490.00 exactly */
+    CHECK_FEN(mb_apply_ratio(70000, 7000), 49000, "whole result");
+    /* 0.05 x 50% = 0.025 -> half up -> 0.03 */
+    CHECK_FEN(mb_apply_ratio(5, 5000), 3, "half a fen rounds up");
+    /* 0.03 x 50% = 0.015 -> 0.02; 0.01 x 49% = 0.0049 -> 0.00 */
+    CHECK_FEN(mb_apply_ratio(3, 5000), 2, "1.5 fen rounds up");
+    CHECK_FEN(mb_apply_ratio(1, 4900), 0, "0.49 fen rounds down");
+    /* one rounding per layer: 0.01 x 50% in two bands = 0.005 + 0.005 = 0.01, not 0.01 + 0.01 */
+    mb_prorata p = {0};
+    mb_prorata_add(&p, 1, 5000);
+    mb_prorata_add(&p, 1, 5000);
+    CHECK_FEN(mb_prorata_round(&p), 1, "bands are summed before rounding");
+    /* the largest amount times 100% does not overflow */
+    CHECK_FEN(mb_apply_ratio(MB_MONEY_MAX, MB_BP_ONE), MB_MONEY_MAX, "no overflow at the top");
+}
+
+static void amounts(void)
+{
+    int64_t fen = -1;
+    CHECK_RC(mb_amount_parse("1200", &fen, NULL), MB_OK, "whole yuan");
+    CHECK_FEN(fen, 120000, "1200 yuan");
+    CHECK_RC(mb_amount_parse("1200.5", &fen, NULL), MB_OK, "one decimal");
+    CHECK_FEN(fen, 120050, "1200.5 yuan");
+    CHECK_RC(mb_amount_parse("0.01", &fen, NULL), MB_OK, "one fen");
+    CHECK_FEN(fen, 1, "0.01 yuan");
+    CHECK_RC(mb_amount_parse("1.005", &fen, NULL), MB_E_INVALID_AMOUNT, "three decimals");
+    CHECK_RC(mb_amount_parse("1.000", &fen, NULL), MB_OK, "trailing zeros are exact");
+    CHECK_RC(mb_amount_parse("-5", &fen, NULL), MB_E_INVALID_AMOUNT, "negative");
+    CHECK_RC(mb_amount_parse("1e5", &fen, NULL), MB_E_INVALID_AMOUNT, "exponent");
+    CHECK_RC(mb_amount_parse("", &fen, NULL), MB_E_INVALID_AMOUNT, "empty");
+    CHECK_RC(mb_amount_parse("99999999999999999999", &fen, NULL), MB_E_INVALID_AMOUNT, "absurd");
+    int32_t bp = -1;
+    CHECK_RC(mb_ratio_parse("70%", &bp), MB_OK, "percent");
+    CHECK(bp == 7000, "70% is 7000 bp");
+    CHECK_RC(mb_ratio_parse("62.5%", &bp), MB_OK, "half percent");
+    CHECK(bp == 6250, "62.5% is 6250 bp");
+    CHECK_RC(mb_ratio_parse("0.85", &bp), MB_OK, "fraction");
+    CHECK(bp == 8500, "0.85 is 8500 bp");
+    CHECK(mb_ratio_parse("101%", &bp) != MB_OK, "above 100% is refused");
+    CHECK(mb_ratio_parse("70", &bp) != MB_OK, "a bare 70 is ambiguous and refused");
+}
+
+static void dates(void)
+{
+    int32_t d;
+    CHECK_RC(mb_date_parse("2024-02-29", &d, NULL), MB_OK, "leap day");
+    CHECK_RC(mb_date_parse("2023-02-29", &d, NULL), MB_E_INVALID_DATE, "not a leap year");
+    CHECK_RC(mb_date_parse("2023-13-01", &d, NULL), MB_E_INVALID_DATE, "month 13");
+    CHECK_RC(mb_date_parse("2023-1-01", &d, NULL), MB_E_INVALID_DATE, "not zero-padded");
+    CHECK(mb_add_months(20240229, 12) == 20250228, "a year after a leap day");
+    CHECK(mb_month_start(20231215, 1) == 20240101, "next month crosses the year");
+    CHECK(mb_month_end(20240210) == 20240229, "February in a leap year");
+    CHECK(mb_days_to_date(mb_date_to_days(20230301) - 1) == 20230228, "day before 1 March");
+    CHECK(mb_period_code(MB_PERIOD_QUARTER, 20230415) == 20232, "April is the second quarter");
+}
+
+int main(void)
+{
+    rounding();
+    amounts();
+    dates();
+    return check_summary();
+}

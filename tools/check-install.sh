@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install into a scratch prefix and check what an integrator sees: only mb_ symbols exported,
+# SONAME libmedbenefit.so.1, a working pkg-config file, and the README's C example compiling
+# and settling against the installed library. Prints "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+if [ ! -f build-install/build.ninja ]; then
+    meson setup build-install --prefix="$prefix" -Dwerror=true >/dev/null || ko "configure"
+else
+    meson configure build-install --prefix="$prefix" >/dev/null
+fi
+if meson install -C build-install >/dev/null 2>&1; then ok; else ko "meson install"; fi
+
+so=$(find "$prefix" -name 'libmedbenefit.so.1.*' | head -n 1)
+if [ -n "$so" ]; then ok; else ko "no libmedbenefit.so.1.* installed"; fi
+soname=$(readelf -d "$so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
+if [ "$soname" = "libmedbenefit.so.1" ]; then ok; else ko "SONAME is '$soname'"; fi
+bad=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^mb_' | grep -v '^MEDBENEFIT_' || true)
+if [ -z "$bad" ]; then ok; else ko "exported symbols without the mb_ prefix: $bad"; fi
+count=$(nm -D --defined-only "$so" | grep -c ' T mb_' || true)
+if [ "$count" -gt 40 ]; then ok; else ko "only $count mb_ functions exported"; fi
+
+pc=$(find "$prefix" -name medbenefit.pc | head -n 1)
+export PKG_CONFIG_PATH
+PKG_CONFIG_PATH=$(dirname "$pc")
+work=$(mktemp -d)
+sed -n '/^```c$/,/^```$/p' README.md | sed '1d;$d' >"$work/example.c"
+if [ -s "$work/example.c" ] && cc -Wall -Werror -o "$work/example" "$work/example.c" \
+    $(pkg-config --cflags --libs medbenefit); then ok; else ko "README example does not compile"; fi
+libdir=$(pkg-config --variable=libdir medbenefit)
+if out=$(LD_LIBRARY_PATH="$libdir" "$work/example" 2>&1) && echo "$out" | grep -q "fund pays 490.00"; then
+    ok
+else
+    ko "README example output: $out"
+fi
+rm -rf "$work"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test suite, as CI runs it: set up and build with -Werror, run all suites, run them again
+# built with AddressSanitizer and UndefinedBehaviorSanitizer, check the installed library and
+# the README's example against it, and the language bindings. The last line sums every suite:
+# "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export MB_EXTRA_PACKAGES="${MB_EXTRA_PACKAGES:-} binutils abigail-tools python3-pytest python3-cffi python3-yaml default-jdk-headless libjna-java junit5"
+bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+logs=()
+status=0
+
+# 1. the normal build
+meson test -C build --print-errorlogs >/tmp/mb-test-normal.txt 2>&1 || status=1
+tail -n 25 /tmp/mb-test-normal.txt
+logs+=(build/meson-logs/testlog.json)
+
+# 2. sanitizers: the same suites, any report is a failure
+if [ ! -f build-asan/build.ninja ]; then
+    meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dbuildtype=debug >/dev/null
+fi
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+if ninja -C build-asan >/dev/null; then
+    meson test -C build-asan --print-errorlogs >/tmp/mb-test-asan.txt 2>&1 || status=1
+    tail -n 12 /tmp/mb-test-asan.txt
+    logs+=(build-asan/meson-logs/testlog.json)
+else
+    echo "sanitizer build failed"
+    status=1
+fi
+
+# 3. install, then build the README's example with pkg-config as an integrator would
+extra=$(bash tools/check-install.sh 2>&1) || status=1
+echo "$extra" | tail -n 8
+
+python3 tools/sum-tests.py "${logs[@]}" --extra "$extra"
+exit $status
