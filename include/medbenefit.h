@@ -308,6 +308,9 @@ MB_EXTERN int mb_item_class_parse(const char *text);
 /** Parse an amount in yuan ("1200", "1200.5", "1200.50") into fen, exactly. More than two
  *  decimals, a sign, or anything above 10^12 yuan is MB_E_INVALID_AMOUNT. */
 MB_EXTERN int mb_amount_parse(const char *text, int64_t *fen, mb_error *err);
+/** Parse a ratio "70%", "62.5%" or "0.7" into basis points (7000), exactly; above 100% is
+ *  MB_E_INVALID_ARGUMENT. */
+MB_EXTERN int mb_ratio_parse(const char *text, int32_t *bp, mb_error *err);
 /** Parse "YYYY-MM-DD" into YYYYMMDD, checking it is a calendar date. */
 MB_EXTERN int mb_date_parse(const char *text, int32_t *date, mb_error *err);
 
@@ -334,8 +337,10 @@ MB_EXTERN int mb_claim_set_prescriber(mb_claim *c, const char *facility_id, int 
 MB_EXTERN int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpay_bp,
                                 mb_error *err);
 /** Amounts of this claim already settled elsewhere (for example basic insurance on the national
- *  platform): policy-scope cost, basic insurance paid, critical illness paid. The chain then
- *  settles only the tiers after those given. */
+ *  platform): policy-scope cost, basic insurance paid, and critical illness paid, or -1 when
+ *  critical illness insurance was not settled upstream. The chain then skips its basic tier
+ *  (and its critical illness tier unless `critical_illness` is -1) and settles what follows on
+ *  the policy-scope self-pay those amounts leave. */
 MB_EXTERN int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
                                     int64_t critical_illness, mb_error *err);
 

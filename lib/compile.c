@@ -112,7 +112,7 @@ static int parse_money(ctx_t *c, const char *path, const char *key, const char *
 
 static int parse_ratio(ctx_t *c, const char *path, const char *key, const char *text, int32_t *bp)
 {
-    if (mb_ratio_parse(text, bp) != MB_OK)
+    if (mb_ratio_parse(text, bp, NULL) != MB_OK)
         return fail(c, MB_E_SCHEMA, path, key, "expected a ratio such as 70%% or 0.7, got '%s'",
                     text);
     return MB_OK;

@@ -49,8 +49,6 @@ int64_t mb_prorata_round(const mb_prorata *p);
 bool mb_add_checked(int64_t a, int64_t b, int64_t *out);
 static inline int64_t mb_min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t mb_max64(int64_t a, int64_t b) { return a > b ? a : b; }
-/* Parse "70%", "70.5%" or "0.7" into basis points. */
-int mb_ratio_parse(const char *text, int32_t *bp);
 
 /* ---- dates (date.c) ----------------------------------------------------------------------- */
 /* A day number: days since 1970-01-01. Dates cross the API as YYYYMMDD. */

@@ -90,24 +90,26 @@ int mb_amount_parse(const char *text, int64_t *fen, mb_error *err)
     return MB_OK;
 }
 
-int mb_ratio_parse(const char *text, int32_t *bp)
+int mb_ratio_parse(const char *text, int32_t *bp, mb_error *err)
 {
+    if (text == NULL || bp == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "ratio: NULL argument");
     size_t n = strlen(text);
     char buf[32];
     if (n == 0 || n >= sizeof buf)
-        return MB_E_INVALID_ARGUMENT;
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "ratio '%s' is not 70%%, 62.5%% or 0.7", text);
     int64_t v;
     if (text[n - 1] == '%') {
         memcpy(buf, text, n - 1);
         buf[n - 1] = '\0';
         if (parse_fixed(buf, 2, 100, &v) != 0)
-            return MB_E_INVALID_ARGUMENT;
+            return mb_fail(err, MB_E_INVALID_ARGUMENT, "ratio '%s' is not a percentage with at most two decimals", text);
     } else {
         if (parse_fixed(text, 4, 1, &v) != 0)
-            return MB_E_INVALID_ARGUMENT;
+            return mb_fail(err, MB_E_INVALID_ARGUMENT, "ratio '%s' is not 70%%, 62.5%% or 0.7", text);
     }
     if (v > MB_BP_ONE)
-        return MB_E_INVALID_ARGUMENT;
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "ratio '%s' is above 100%%", text);
     *bp = (int32_t)v;
     return MB_OK;
 }

@@ -397,24 +397,10 @@ int build_claim(const s_claim *sc, mb_claim **out, char *msg, size_t cap)
         }
         int bp = -1;
         if (!is_null(it->first_selfpay_ratio)) {
-            /* a ratio such as 0.1 or 10%: parsed exactly, never as a float */
-            const char *t = it->first_selfpay_ratio;
-            size_t n = strlen(t);
-            int64_t v;
-            char buf[32];
-            if (n > 0 && n < sizeof buf && t[n - 1] == '%') {
-                memcpy(buf, t, n - 1);
-                buf[n - 1] = '\0';
-                if (amount_of(buf, "first_selfpay_ratio", &v, msg, cap) == MB_OK && v <= 10000)
-                    bp = (int)v;
-            } else if (amount_of(t, "first_selfpay_ratio", &v, msg, cap) == MB_OK && v <= 100) {
-                bp = (int)(v * 100); /* 0.1 yuan-style two decimals -> 1000 bp */
-            }
-            if (bp < 0) {
-                rc = fail(msg, cap, MB_E_INVALID_ARGUMENT,
-                          "items[%u]: first_selfpay_ratio '%s' is not 0..1 or a percentage", i, t);
+            int32_t v;
+            if ((rc = mb_ratio_parse(it->first_selfpay_ratio, &v, err)) != MB_OK)
                 break;
-            }
+            bp = v;
         }
         rc = mb_claim_add_item(c, fen, cls, bp, err);
     }

@@ -36,14 +36,14 @@ static void amounts(void)
     CHECK_RC(mb_amount_parse("", &fen, NULL), MB_E_INVALID_AMOUNT, "empty");
     CHECK_RC(mb_amount_parse("99999999999999999999", &fen, NULL), MB_E_INVALID_AMOUNT, "absurd");
     int32_t bp = -1;
-    CHECK_RC(mb_ratio_parse("70%", &bp), MB_OK, "percent");
+    CHECK_RC(mb_ratio_parse("70%", &bp, NULL), MB_OK, "percent");
     CHECK(bp == 7000, "70% is 7000 bp");
-    CHECK_RC(mb_ratio_parse("62.5%", &bp), MB_OK, "half percent");
+    CHECK_RC(mb_ratio_parse("62.5%", &bp, NULL), MB_OK, "half percent");
     CHECK(bp == 6250, "62.5% is 6250 bp");
-    CHECK_RC(mb_ratio_parse("0.85", &bp), MB_OK, "fraction");
+    CHECK_RC(mb_ratio_parse("0.85", &bp, NULL), MB_OK, "fraction");
     CHECK(bp == 8500, "0.85 is 8500 bp");
-    CHECK(mb_ratio_parse("101%", &bp) != MB_OK, "above 100% is refused");
-    CHECK(mb_ratio_parse("70", &bp) != MB_OK, "a bare 70 is ambiguous and refused");
+    CHECK(mb_ratio_parse("101%", &bp, NULL) != MB_OK, "above 100% is refused");
+    CHECK(mb_ratio_parse("70", &bp, NULL) != MB_OK, "a bare 70 is ambiguous and refused");
 }
 
 static void dates(void)
