@@ -62,12 +62,21 @@ int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t
                      int32_t date, int32_t last_activity, mb_check *out)
 {
     *out = (mb_check){.reason = MB_REASON_NONE, .cite = NULL, .date = 0, .held = -1, .other = -1};
-    const mb_held_disease *mine = NULL;
-    /* the latest certification of this disease that has begun */
-    for (uint32_t i = 0; i < n; i++)
-        if (held[i].disease == disease && held[i].certified_on <= date &&
-            (mine == NULL || held[i].certified_on > mine->certified_on))
-            mine = &held[i];
+    const mb_held_disease *mine = NULL, *future = NULL;
+    /* the latest certification of this disease whose benefit has begun (a same-month start
+     * begins on the first of the month, before the certification day); else the next one */
+    for (uint32_t i = 0; i < n; i++) {
+        if (held[i].disease != disease)
+            continue;
+        if (held[i].start <= date) {
+            if (mine == NULL || held[i].start > mine->start)
+                mine = &held[i];
+        } else if (future == NULL || held[i].start < future->start) {
+            future = &held[i];
+        }
+    }
+    if (mine == NULL)
+        mine = future;
     const mb_disease *d = &rs->diseases[disease];
     if (mine == NULL) {
         *out = (mb_check){.reason = MB_REASON_NOT_CERTIFIED, .cite = d->cite, .date = 0, .held = -1, .other = -1};
@@ -130,7 +139,7 @@ static int64_t rank_cap(const mb_disease *d, int slot)
 static int64_t cap_order(int64_t v) { return v == MB_UNLIMITED ? INT64_MAX : v; }
 
 int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n,
-                       int disease, int32_t date, int slot)
+                       int disease, int32_t date, int32_t last_activity, int slot)
 {
     const mb_disease *d = &rs->diseases[disease];
     if (rs->stack_group == MB_GROUP_ANY || d->group != rs->stack_group)
@@ -147,6 +156,10 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32
         const mb_held_disease *h = &held[i];
         if (h == mine || h->disease == disease || !active(h, date) ||
             rs->diseases[h->disease].group != rs->stack_group)
+            continue;
+        /* a disease refused on this date (exclusive pair, limit, revocation) stacks nothing */
+        mb_check chk;
+        if (mb_disease_check(rs, held, n, h->disease, date, last_activity, &chk) != MB_REASON_NONE)
             continue;
         int64_t cap = cap_order(rank_cap(&rs->diseases[h->disease], slot));
         if (cap > my_cap || (cap == my_cap && before(h, mine)))

@@ -27,5 +27,5 @@ int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t
                      int32_t date, int32_t last_activity, mb_check *out);
 /* The share of its own cap a disease keeps under the ruleset's stacking rule, in bp. */
 int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n,
-                       int disease, int32_t date, int slot);
+                       int disease, int32_t date, int32_t last_activity, int slot);
 #endif

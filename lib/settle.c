@@ -403,7 +403,7 @@ static int check_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             not_covered(x, MB_REASON_TREATMENT, l->id, d->cite, d->name, 0);
             return 0;
         }
-        t->stack_bp = mb_stack_share(rs, held, nheld, disease, c->date, x->slot);
+        t->stack_bp = mb_stack_share(rs, held, nheld, disease, c->date, last_activity, x->slot);
         if (t->stack_bp == 0) {
             not_covered(x, MB_REASON_STACKING, l->id, rs->stack_cite, d->name, 0);
             return 0;
