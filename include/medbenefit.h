@@ -182,6 +182,25 @@ MB_EXTERN int mb_ruleset_disease(const mb_ruleset *rs, size_t index, const char 
 MB_EXTERN int mb_ruleset_find_disease(const mb_ruleset *rs, const char *name_or_code,
                                       size_t *index, mb_error *err);
 
+/**
+ * Certification criteria (鉴定标准). `findings` are the items met, numbered as the document
+ * numbers them: "3" for item 3, "2.1" for （1） under item 2, "3.2.5" for ⑤ under （2） under
+ * item 3. On success *certified is 1 or 0; when 0, *unmet (if not NULL) is the first requirement
+ * not met, in the document's words, and *cite the clause. The strings belong to the ruleset.
+ * A disease whose catalogue entry gives no criteria is MB_E_NOT_FOUND; a finding that is not an
+ * item of the criteria is MB_E_INVALID_ARGUMENT. Thread-safe (reads the ruleset only).
+ */
+MB_EXTERN int mb_assess(const mb_ruleset *rs, const char *disease, const char *const *findings,
+                        size_t nfindings, int *certified, const char **unmet, const char **cite,
+                        mb_error *err);
+/** The criteria of catalogue entry `index`: the rule as the document states it, its clause and
+ *  the number of items; MB_E_NOT_FOUND when none are given. */
+MB_EXTERN int mb_ruleset_criteria(const mb_ruleset *rs, size_t index, const char **text,
+                                  const char **cite, size_t *items);
+/** Item `item` of those criteria: its number ("2.1") and text. */
+MB_EXTERN int mb_ruleset_criteria_item(const mb_ruleset *rs, size_t index, size_t item,
+                                       const char **number, const char **text);
+
 /* ---------------------------------------------------------------------------------------------
  * 3. Enrollees
  *
@@ -236,6 +255,42 @@ MB_EXTERN int mb_enrollee_add_disease(mb_enrollee *e, const char *name_or_code,
  *  held from `from` to `to` inclusive (`to` 0: still held). */
 MB_EXTERN int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from,
                                          int32_t to, mb_error *err);
+
+/**
+ * Certify a disease on `date` under the ruleset's lifecycle rules, then record it as
+ * mb_enrollee_add_disease() does. Refused with MB_E_NOT_ELIGIBLE, and the reason with its clause
+ * in `err`, when the enrollee already holds the ruleset's maximum of diseases on that date, or
+ * holds the other disease of an exclusive pair (a renewal of a pair's renewable side, such as a
+ * transplant certified again, is allowed).
+ */
+MB_EXTERN int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *disease,
+                                  int32_t date, mb_error *err);
+
+/** The state of a certification on a date (mb_enrollee_status). */
+typedef enum mb_cert_state {
+    MB_CERT_NONE = 0,     /* not certified */
+    MB_CERT_ACTIVE = 1,   /* certified and in benefit */
+    MB_CERT_PENDING = 2,  /* certified; the benefit starts on *since */
+    MB_CERT_EXPIRED = 3,  /* validity ended on *since */
+    MB_CERT_REVOKED = 4,  /* revoked on *since: no chronic cost and no admission for too long */
+    MB_CERT_REFUSED = 5   /* held, but refused: over the disease limit or an exclusive pair */
+} mb_cert_state;
+
+/** The state of the enrollee's certification for `disease` on `date` under `rs`, with the date
+ *  it turns on (*since, YYYYMMDD or 0) and the clause (*cite, owned by the ruleset). */
+MB_EXTERN int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
+                                 int32_t date, int *state, int32_t *since, const char **cite,
+                                 mb_error *err);
+
+/**
+ * Ask, on `request_date`, to change the designated facility. Where the ruleset keeps the choice
+ * for a year and accepts changes only in a window (锡医保服务〔2020〕41号: 11-01 to 12-20 for the
+ * next year), a request outside it is MB_E_NOT_ELIGIBLE; inside it, the change takes effect on
+ * 1 January of the next year. A ruleset without a window changes it from `request_date`.
+ */
+MB_EXTERN int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs,
+                                                  int32_t request_date, const char *facility_id,
+                                                  mb_error *err);
 
 /**
  * Seed or read a year-to-date accumulator, e.g. figures returned by the national platform's 5206

@@ -50,6 +50,14 @@ static bool before(const mb_held_disease *a, const mb_held_disease *b)
                                               : a->disease < b->disease;
 }
 
+bool mb_is_renewal(const mb_held_disease *held, uint32_t n, const mb_held_disease *h)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (held[i].disease == h->disease && held[i].certified_on < h->certified_on)
+            return true;
+    return false;
+}
+
 uint32_t mb_active_count(const mb_held_disease *held, uint32_t n, int32_t date)
 {
     uint32_t count = 0;
@@ -109,8 +117,14 @@ int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t
                                                    : -1;
         if (other < 0)
             continue;
+        /* the one certified later is refused, except that a renewal of the pair's renewable
+         * side (a transplant certified again) takes precedence from its start */
+        if (pair->renewable == disease && mb_is_renewal(held, n, mine))
+            continue;
         for (uint32_t i = 0; i < n; i++)
-            if (held[i].disease == other && active(&held[i], date) && before(&held[i], mine)) {
+            if (held[i].disease == other && active(&held[i], date) &&
+                (before(&held[i], mine) ||
+                 (pair->renewable == other && mb_is_renewal(held, n, &held[i])))) {
                 *out = (mb_check){.reason = MB_REASON_EXCLUSIVE_PAIR, .cite = pair->cite, .date = 0, .held = out->held, .other = -1};
                 out->other = other;
                 return out->reason;

@@ -21,6 +21,8 @@ int32_t mb_cert_start(const mb_ruleset *rs, int disease, int32_t certified_on);
 int32_t mb_cert_end(const mb_ruleset *rs, int disease, const mb_certification *c);
 /* Fill `out` (room for MB_MAX_DISEASES) with the certifications in this catalogue. */
 uint32_t mb_held(const mb_ruleset *rs, const mb_enrollee *e, mb_held_disease *out);
+/* Whether `h` renews an earlier certification of the same disease. */
+bool mb_is_renewal(const mb_held_disease *held, uint32_t n, const mb_held_disease *h);
 uint32_t mb_active_count(const mb_held_disease *held, uint32_t n, int32_t date);
 /* Whether `disease` is covered on `date`; the reason when not. */
 int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n, int disease,

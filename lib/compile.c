@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "compile.h"
+#include "criteria.h"
 #include "locate.h"
 #include "ruleset.h"
 
@@ -567,6 +568,16 @@ static int compile_catalogue(ctx_t *c)
         }
         d[i].caps = caps;
         d[i].ncaps = r->caps_count;
+        if (r->criteria) {
+            char why[256], pc[PATH_MAX_LEN];
+            const char *where;
+            snprintf(pc, sizeof pc, "%s.criteria", p);
+            rc = mb_criteria_compile(c->arena, r->criteria, &d[i].criteria, why, sizeof why, &where);
+            if (rc == MB_E_NOMEM)
+                return NOMEM(c);
+            if (rc != MB_OK)
+                return fail(c, MB_E_RULESET, pc, where, "%s", why);
+        }
         if ((rc = add_disease_hash(c, hashes, index, &nhash, r->code, i)) ||
             (rc = add_disease_hash(c, hashes, index, &nhash, r->name, i)))
             return rc;
@@ -645,6 +656,14 @@ static int compile_catalogue(ctx_t *c)
             return fail(c, MB_E_RULESET, p, "b", "'%s' is not in the catalogue", r->b);
         pairs_out[i].a = (uint32_t)a;
         pairs_out[i].b = (uint32_t)b;
+        pairs_out[i].renewable = -1;
+        if (r->renewable) {
+            int w = mb_catalogue_lookup(rs, mb_hash(r->renewable));
+            if (w != a && w != b)
+                return fail(c, MB_E_RULESET, p, "renewable", "'%s' is neither side of the pair",
+                            r->renewable);
+            pairs_out[i].renewable = w;
+        }
         if ((rc = sourced(c, p, r->cite, r->assumption, rules->pairs_cite, &pairs_out[i].cite)))
             return rc;
     }
@@ -930,6 +949,27 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
         if ((rc = parse_ratio(&c, "class_b_first_selfpay", "value", p->value, &rs->class_b_bp)) ||
             (rc = sourced(&c, "class_b_first_selfpay", p->cite, p->assumption, NULL,
                           &rs->class_b_cite)))
+            goto out;
+    }
+    if (raw->designated_facility) {
+        const raw_facility_rule *f = raw->designated_facility;
+        int32_t from, to;
+        char buf[16];
+        snprintf(buf, sizeof buf, "2000-%s", f->change_from);
+        if (mb_date_parse(buf, &from, NULL) != MB_OK) {
+            rc = fail(&c, MB_E_SCHEMA, "designated_facility", "change_from",
+                      "expected MM-DD, got '%s'", f->change_from);
+            goto out;
+        }
+        snprintf(buf, sizeof buf, "2000-%s", f->change_to);
+        if (mb_date_parse(buf, &to, NULL) != MB_OK || to < from) {
+            rc = fail(&c, MB_E_SCHEMA, "designated_facility", "change_to",
+                      "expected MM-DD on or after change_from, got '%s'", f->change_to);
+            goto out;
+        }
+        rs->facility_change_from = from % 10000;
+        rs->facility_change_to = to % 10000;
+        if ((rc = sourced(&c, "designated_facility", f->cite, f->assumption, NULL, &rs->facility_cite)))
             goto out;
     }
     if ((rc = compile_funds(&c)) || (rc = compile_referral(&c)) ||

@@ -42,6 +42,9 @@ struct mb_enrollee {
     int64_t balance;
     char designated[MB_ID_MAX], first_visit[MB_ID_MAX];
     uint64_t designated_hash, first_visit_hash;
+    char next_designated[MB_ID_MAX];   /* a change requested in the window, from next_from */
+    uint64_t next_designated_hash;
+    int32_t next_from;
     mb_certification diseases[MB_MAX_DISEASES];
     uint32_t ndiseases;
     mb_identity identities[MB_MAX_IDENTITIES];

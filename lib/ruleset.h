@@ -81,10 +81,12 @@ typedef struct mb_disease {
     uint32_t ncaps;
     int cap_period;
     const char *cite;
+    struct mb_criteria *criteria; /* certification criteria (criteria.c), NULL: none given */
 } mb_disease;
 
 typedef struct mb_pair {
     uint32_t a, b;            /* disease indices */
+    int renewable;            /* the side that may be certified again (-1: neither) */
     const char *cite;
 } mb_pair;
 
@@ -174,6 +176,9 @@ struct mb_ruleset {
     int32_t penalty_bp;                 /* subtracted without referral */
     uint32_t penalty_levels;            /* bit per MB_FAC_* */
     const char *referral_cite;
+
+    int facility_change_from, facility_change_to; /* MMDD window, 0: no window */
+    const char *facility_cite;
 
     const mb_layer *layers;
     uint32_t nlayers;

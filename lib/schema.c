@@ -66,12 +66,34 @@ static const cyaml_schema_field_t disease_cap_fields[] = {
 static const cyaml_schema_value_t disease_cap_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_disease_cap, disease_cap_fields)};
 
+/* Criteria items nest (items under items); libcyaml schemas are static, so the nesting is
+ * spelled out to the depth the documents use: item 3, sub-item （2）, point ⑤. */
+static const cyaml_schema_field_t item3_fields[] = {
+    REQ_STR("n", raw_item, n), STR("text", raw_item, text), STR("rule", raw_item, rule),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t item3_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_item, item3_fields)};
+static const cyaml_schema_field_t item2_fields[] = {
+    REQ_STR("n", raw_item, n), STR("text", raw_item, text), STR("rule", raw_item, rule),
+    SEQ("items", raw_item, items, &item3_entry), CYAML_FIELD_END};
+static const cyaml_schema_value_t item2_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_item, item2_fields)};
+static const cyaml_schema_field_t item1_fields[] = {
+    REQ_STR("n", raw_item, n), STR("text", raw_item, text), STR("rule", raw_item, rule),
+    SEQ("items", raw_item, items, &item2_entry), CYAML_FIELD_END};
+static const cyaml_schema_value_t item1_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_item, item1_fields)};
+static const cyaml_schema_field_t criteria_fields[] = {
+    SEQ("items", raw_criteria, items, &item1_entry), REQ_STR("rule", raw_criteria, rule),
+    STR("text", raw_criteria, text), STR("cite", raw_criteria, cite), CYAML_FIELD_END};
+
 static const cyaml_schema_field_t disease_fields[] = {
     REQ_STR("code", raw_disease, code), REQ_STR("name", raw_disease, name),
     STR("group", raw_disease, group), STR("start", raw_disease, start),
     STR("valid_months", raw_disease, valid_months), STR("cap_period", raw_disease, cap_period),
     SEQ("aliases", raw_disease, aliases, &string_entry),
     SEQ("caps", raw_disease, caps, &disease_cap_entry),
+    CYAML_FIELD_MAPPING_PTR("criteria", OPT, raw_disease, criteria, criteria_fields),
     SOURCE_FIELDS(raw_disease), CYAML_FIELD_END};
 static const cyaml_schema_value_t disease_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_disease, disease_fields)};
@@ -80,7 +102,8 @@ static const cyaml_schema_field_t param_fields[] = {
     REQ_STR("value", raw_param, value), SOURCE_FIELDS(raw_param), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t pair_fields[] = {
-    REQ_STR("a", raw_pair, a), REQ_STR("b", raw_pair, b), SOURCE_FIELDS(raw_pair),
+    REQ_STR("a", raw_pair, a), REQ_STR("b", raw_pair, b), STR("renewable", raw_pair, renewable),
+    SOURCE_FIELDS(raw_pair),
     CYAML_FIELD_END};
 static const cyaml_schema_value_t pair_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_pair, pair_fields)};
@@ -126,6 +149,11 @@ static const cyaml_schema_field_t referral_fields[] = {
     SEQ("penalty_levels", raw_referral, penalty_levels, &string_entry),
     SOURCE_FIELDS(raw_referral), CYAML_FIELD_END};
 
+static const cyaml_schema_field_t facility_rule_fields[] = {
+    REQ_STR("change_from", raw_facility_rule, change_from),
+    REQ_STR("change_to", raw_facility_rule, change_to), SOURCE_FIELDS(raw_facility_rule),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t ruleset_fields[] = {
     REQ_STR("id", raw_ruleset, id), REQ_STR("title", raw_ruleset, title),
     REQ_STR("document", raw_ruleset, document), REQ_STR("tier", raw_ruleset, tier),
@@ -141,6 +169,8 @@ static const cyaml_schema_field_t ruleset_fields[] = {
     SEQ("categories", raw_ruleset, categories, &category_entry),
     CYAML_FIELD_MAPPING_PTR("tilt", OPT, raw_ruleset, tilt, tilt_fields),
     CYAML_FIELD_MAPPING_PTR("referral", OPT, raw_ruleset, referral, referral_fields),
+    CYAML_FIELD_MAPPING_PTR("designated_facility", OPT, raw_ruleset, designated_facility,
+                            facility_rule_fields),
     CYAML_FIELD_SEQUENCE("layers", CYAML_FLAG_POINTER, raw_ruleset, layers, &layer_entry, 1,
                          CYAML_UNLIMITED),
     CYAML_FIELD_END};

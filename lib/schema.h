@@ -60,17 +60,30 @@ typedef struct raw_disease_cap {
     RAW_SOURCE;
 } raw_disease_cap;
 
+typedef struct raw_item {
+    char *n, *text, *rule;
+    struct raw_item *items;
+    unsigned items_count;
+} raw_item;
+
+typedef struct raw_criteria {
+    raw_item *items;
+    unsigned items_count;
+    char *rule, *text, *cite;
+} raw_criteria;
+
 typedef struct raw_disease {
     char *code, *name, *group, *start, *valid_months, *cap_period;
     char **aliases;
     unsigned aliases_count;
     raw_disease_cap *caps;
     unsigned caps_count;
+    raw_criteria *criteria;
     RAW_SOURCE;
 } raw_disease;
 
 typedef struct raw_pair {
-    char *a, *b;
+    char *a, *b, *renewable;
     RAW_SOURCE;
 } raw_pair;
 
@@ -117,6 +130,11 @@ typedef struct raw_referral {
     RAW_SOURCE;
 } raw_referral;
 
+typedef struct raw_facility_rule {
+    char *change_from, *change_to;
+    RAW_SOURCE;
+} raw_facility_rule;
+
 typedef struct raw_ruleset {
     char *id, *title, *document, *tier, *effective_from, *effective_to, *region, *notes;
     char **schemes;
@@ -132,6 +150,7 @@ typedef struct raw_ruleset {
     unsigned categories_count;
     raw_tilt *tilt;
     raw_referral *referral;
+    raw_facility_rule *designated_facility;
     raw_layer *layers;
     unsigned layers_count;
 } raw_ruleset;

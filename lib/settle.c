@@ -368,8 +368,11 @@ static int check_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
+    uint64_t designated = e->next_designated_hash && c->date >= e->next_from
+                              ? e->next_designated_hash
+                              : e->designated_hash;
     if ((l->requires & MB_REQ_DESIGNATED_FACILITY) &&
-        (e->designated_hash == 0 || e->designated_hash != c->facility_hash)) {
+        (designated == 0 || designated != c->facility_hash)) {
         not_covered(x, MB_REASON_FACILITY, l->id, l->cite, NULL, 0);
         return 0;
     }

@@ -76,6 +76,8 @@ int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len, m
     put_u(&w, (uint64_t)e->balance, 8);
     put_str(&w, e->designated);
     put_str(&w, e->first_visit);
+    put_str(&w, e->next_designated);
+    put_u(&w, (uint64_t)e->next_from, 4);
     put_u(&w, e->seq, 4);
     put_u(&w, e->ndiseases, 1);
     for (uint32_t i = 0; i < e->ndiseases; i++) {
@@ -184,6 +186,11 @@ int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error
     get_str(&r, e->first_visit, sizeof e->first_visit);
     e->designated_hash = mb_hash(e->designated);
     e->first_visit_hash = mb_hash(e->first_visit);
+    get_str(&r, e->next_designated, sizeof e->next_designated);
+    e->next_designated_hash = mb_hash(e->next_designated);
+    e->next_from = (int32_t)get_u(&r, 4);
+    if (e->next_from != 0 && !mb_date_valid(e->next_from))
+        r.bad = true;
     e->seq = (uint32_t)get_u(&r, 4);
     uint32_t nd = (uint32_t)get_u(&r, 1);
     if (nd > MB_MAX_DISEASES)

@@ -6,6 +6,7 @@
  *   medbenefit settle   [--rulesets DIR] FILE...   one JSON object per claim
  *   medbenefit explain  [--rulesets DIR] FILE...   a readable trace per claim
  *   medbenefit validate RULESET...                 load and check rulesets (files or ids)
+ *   medbenefit assess RULESET DISEASE FINDING...   certification criteria
  *
  * Exit codes: 0 success; 1 a check failed or a ruleset is invalid; 2 usage or unreadable input.
  */
@@ -30,6 +31,8 @@ static void usage(FILE *out)
           "  settle FILE...      print one JSON object per claim (setlinfo and setldetail)\n"
           "  explain FILE...     print each settlement as a trace citing its clauses\n"
           "  validate RULESET... load rulesets (paths or ids), list their assumptions\n"
+          "  assess RULESET DISEASE FINDING...\n"
+          "                      certification criteria: certified, or the first unmet requirement\n"
           "\n"
           "options:\n"
           "  --rulesets DIR      find rulesets by id in DIR first (default: ./rulesets), then in\n"
@@ -58,6 +61,12 @@ static void command_help(const char *cmd)
         puts("usage: medbenefit explain [--rulesets DIR] FILE...\n\n"
              "Settles each claim and prints its trace: every step with its rule, amounts in and\n"
              "out, the ratio, and the clause (依据) it cites.");
+    else if (strcmp(cmd, "assess") == 0)
+        puts("usage: medbenefit assess [--rulesets DIR] RULESET DISEASE [FINDING...]\n\n"
+             "Checks findings against a disease's certification criteria (鉴定标准). Findings are\n"
+             "item numbers as the document numbers them: 3, 2.1 (（1） under item 2), 3.2.5.\n"
+             "Prints 'certified' (exit 0) or 'not certified' with the first unmet requirement\n"
+             "and its clause (exit 1).");
     else if (strcmp(cmd, "validate") == 0)
         puts("usage: medbenefit validate RULESET...\n\n"
              "Loads each ruleset (a .yaml path, or an id looked up like --rulesets), reports its\n"
@@ -107,6 +116,74 @@ static void print_line(bool pass, const char *file, const char *name, const char
                        const char *why)
 {
     printf("%s %s [%s] %s%s\n", pass ? "PASS" : "FAIL", file, name, id, pass ? "" : why);
+}
+
+/* An assessment: the findings against the disease's criteria, through mb_assess. */
+static void run_assessment(const char *file, const char *name, const s_assessment *a,
+                           const mb_ruleset *rs, tally *t)
+{
+    const char *id = a->id ? a->id : "(no id)";
+    char why[1024] = "";
+    bool pass = true;
+    mb_error *err = mb_error_new();
+    int certified = 0;
+    const char *unmet = "", *cite = "";
+    int rc = rs == NULL ? MB_E_NOT_FOUND
+                        : mb_assess(rs, a->disease, (const char *const *)a->findings,
+                                    a->findings_count, &certified, &unmet, &cite, err);
+    if (rc != MB_OK) {
+        pass = false;
+        snprintf(why, sizeof why, "\n    error: %s: %s", mb_status_name(rc),
+                 rs ? mb_error_message(err) : "the scenario names no ruleset");
+    } else if (a->expect != NULL) {
+        if (!is_null(a->expect->certified)) {
+            bool want = strcmp(a->expect->certified, "true") == 0;
+            if (want != (certified != 0)) {
+                pass = false;
+                snprintf(why, sizeof why, "\n    certified: expected %s, got %s%s%s",
+                         want ? "true" : "false", certified ? "true" : "false",
+                         certified ? "" : " — unmet: ", certified ? "" : unmet);
+            }
+        }
+        if (!is_null(a->expect->unmet) && strcmp(a->expect->unmet, unmet) != 0) {
+            pass = false;
+            size_t n = strlen(why);
+            snprintf(why + n, sizeof why - n, "\n    unmet: expected '%s', got '%s'",
+                     a->expect->unmet, unmet);
+        }
+    }
+    print_line(pass, file, name, id, why);
+    pass ? t->passed++ : t->failed++;
+    mb_error_free(err);
+}
+
+/* After the claims, each certified disease's state on the last claim's date. */
+static void explain_status(const s_scenario *s, const mb_ruleset *rs, const mb_enrollee *e)
+{
+    static const char *const states[] = {"未认定", "享受待遇中", "待遇尚未开始", "认定已过有效期",
+                                          "待遇资格已取消", "不予享受（病种数限制或互斥病种）"};
+    int32_t date = 0;
+    mb_error *err = mb_error_new();
+    if (mb_date_parse(s->claims[s->claims_count - 1].date, &date, err) != MB_OK) {
+        mb_error_free(err);
+        return;
+    }
+    for (unsigned i = 0; s->enrollee && i < s->enrollee->diseases_count; i++) {
+        const s_disease *d = &s->enrollee->diseases[i];
+        const char *disease = !is_null(d->code) ? d->code : d->name;
+        int state;
+        int32_t since;
+        const char *cite;
+        if (mb_enrollee_status(e, rs, disease, date, &state, &since, &cite, err) != MB_OK)
+            continue;
+        printf("   认定状态 %s @ %d: %s", disease, date, states[state]);
+        if (since)
+            printf("（%04d-%02d-%02d）", since / 10000, since / 100 % 100, since % 100);
+        if (cite && *cite)
+            printf(" 依据 %s", cite);
+        putchar('\n');
+    }
+    mb_error_free(err);
 }
 
 static void run_claims(const char *file, const s_scenario *s, enum mode mode, ruleset_cache *cache,
@@ -225,14 +302,10 @@ static void run_claims(const char *file, const s_scenario *s, enum mode mode, ru
         print_line(pass, file, name, id, why);
         pass ? t->passed++ : t->failed++;
     }
-    if (s->assessments_count > 0) {
-        for (unsigned i = 0; i < s->assessments_count; i++) {
-            const char *id = s->assessments[i].id ? s->assessments[i].id : "(no id)";
-            print_line(false, file, name, id,
-                       "\n    assessments: certification criteria are not implemented in this version");
-            t->failed++;
-        }
-    }
+    for (unsigned i = 0; i < s->assessments_count && mode == MODE_CHECK; i++)
+        run_assessment(file, name, &s->assessments[i], s->rulesets_count ? cache_get(cache, s->rulesets[0], err) : NULL, t);
+    if (mode == MODE_EXPLAIN && e != NULL && s->claims_count > 0 && setup_ok)
+        explain_status(s, chain[0], e);
     mb_result_free(r);
     mb_enrollee_free(e);
     mb_error_free(err);
@@ -267,6 +340,39 @@ static int run_files(int argc, char **argv, enum mode mode)
     if (unreadable && mode != MODE_CHECK)
         return EXIT_USAGE;
     return t.failed ? EXIT_FAILED : EXIT_SUCCESS;
+}
+
+/* ---- assess ------------------------------------------------------------------------------ */
+
+static int assess(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs("usage: medbenefit assess RULESET DISEASE [FINDING...]\n", stderr);
+        return EXIT_USAGE;
+    }
+    mb_error *err = mb_error_new();
+    ruleset_cache *cache = cache_new(rulesets_dir);
+    const mb_ruleset *rs = cache ? cache_get(cache, argv[0], err) : NULL;
+    int rc = EXIT_USAGE;
+    if (rs == NULL) {
+        fprintf(stderr, "medbenefit: %s\n", mb_error_message(err));
+    } else {
+        int certified;
+        const char *unmet, *cite;
+        if (mb_assess(rs, argv[1], (const char *const *)(argv + 2), (size_t)(argc - 2), &certified,
+                      &unmet, &cite, err) != MB_OK) {
+            fprintf(stderr, "medbenefit: %s\n", mb_error_message(err));
+        } else if (certified) {
+            printf("certified: %s meets the criteria (%s)\n", argv[1], cite);
+            rc = EXIT_SUCCESS;
+        } else {
+            printf("not certified: %s\n    unmet: %s\n    依据 %s\n", argv[1], unmet, cite);
+            rc = EXIT_FAILED;
+        }
+    }
+    cache_free(cache);
+    mb_error_free(err);
+    return rc;
 }
 
 /* ---- validate ----------------------------------------------------------------------------- */
@@ -350,6 +456,8 @@ int main(int argc, char **argv)
         return run_files(nargs, args, MODE_EXPLAIN);
     if (strcmp(cmd, "validate") == 0)
         return validate(nargs, args);
+    if (strcmp(cmd, "assess") == 0)
+        return assess(nargs, args);
     fprintf(stderr, "medbenefit: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -1,0 +1,67 @@
+package org.medbenefit;
+
+/**
+ * The settlement amounts, in the national platform's vocabulary (setlinfo), in the library's
+ * order ({@code mb_amount}). {@link #fieldName()} is the library's own name
+ * ({@code mb_amount_name}), as {@code medbenefit settle} prints it.
+ */
+public enum Amount {
+    /** 医疗费总额. */
+    MEDFEE_SUMAMT,
+    /** 全自费金额 (class C). */
+    FULAMT_OWNPAY,
+    /** 先行自付金额 (class B first self-pay). */
+    PRESELFPAY,
+    /** 符合政策范围金额. */
+    INSCP_SCP,
+    /** 实际支付起付线 (this claim). */
+    ACT_PAY_DEDC,
+    /** 基本医疗保险统筹基金支出. */
+    HIFP_PAY,
+    /** 职工大额医疗费用补助基金支出. */
+    HIFOB_PAY,
+    /** 居民大病保险资金支出. */
+    HIFMI_PAY,
+    /** 医疗救助基金支出. */
+    MAF_PAY,
+    /** 基金支付总额. */
+    FUND_PAY_SUMAMT,
+    /** 个人负担总金额. */
+    PSN_PART,
+    /** 个人账户支出. */
+    ACCT_PAY,
+    /** 个人现金支出. */
+    PSN_CASH_PAY,
+    /** 个人账户余额 after settlement. */
+    BALC;
+
+    private static final Amount[] ALL = values();
+
+    /** The index passed to the library (MB_AMT_*). */
+    public int index() {
+        return ordinal();
+    }
+
+    /** The field name as the library spells it, e.g. "fulamt_ownpay_amt", "hifp_pay". */
+    public String fieldName() {
+        return Names.NAMES[ordinal()];
+    }
+
+    static Amount[] all() {
+        return ALL;
+    }
+
+    /** Looked up once from the library, so they can never drift from what C prints. */
+    private static final class Names {
+        static final String[] NAMES = new String[ALL.length];
+
+        static {
+            for (int i = 0; i < ALL.length; i++) {
+                String n = MedBenefit.str(MedBenefit.mb_amount_name(i));
+                if (n == null)
+                    throw new IllegalStateException("libmedbenefit has no amount " + i + " (" + ALL[i] + ")");
+                NAMES[i] = n;
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package org.medbenefit;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+import java.lang.ref.Reference;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * A person and their year-to-date state ({@code mb_enrollee}): scheme, person type, personal
+ * account, facilities, certified diseases, assistance identities and accumulators. Settling a
+ * claim changes the accumulators and the account; reversing it changes them back exactly.
+ *
+ * <p><b>Threads:</b> not thread-safe. Confine an enrollee to one thread at a time (hand it over
+ * only with a happens-before edge, e.g. through a queue), or lock around every use.
+ *
+ * <p><b>Ownership:</b> owns the native enrollee; freed by {@link #close()} or, failing that, by a
+ * {@link java.lang.ref.Cleaner}. Strings given are copied by the library.
+ */
+public final class Enrollee implements AutoCloseable {
+    /** The insurance scheme ({@code mb_scheme}). */
+    public enum Scheme {
+        /** 职工基本医疗保险, insutype 310. */
+        EMPLOYEE(1),
+        /** 城乡居民基本医疗保险, insutype 390. */
+        RESIDENT(2);
+
+        final int code;
+
+        Scheme(int code) {
+            this.code = code;
+        }
+
+        /** Parse "employee" | "resident" | "310" | "390" ({@code mb_scheme_parse}). */
+        public static Scheme parse(String text) throws MedBenefitException {
+            int v = MedBenefit.mb_scheme_parse(MedBenefit.utf8(text, "scheme"));
+            if (v < 0)
+                throw new MedBenefitException(v, "unknown scheme '" + text + "'");
+            for (Scheme s : values())
+                if (s.code == v)
+                    return s;
+            throw new IllegalStateException("mb_scheme_parse returned " + v);
+        }
+    }
+
+    /** The person type ({@code mb_person_type}). */
+    public enum PersonType {
+        /** 在职, psn_type 11. */
+        IN_SERVICE(1),
+        /** 退休, psn_type 12. */
+        RETIRED(2),
+        /** 建国前老工人. */
+        VETERAN(3),
+        /** 城乡居民, psn_type 14-16. */
+        RESIDENT(4);
+
+        final int code;
+
+        PersonType(int code) {
+            this.code = code;
+        }
+
+        /** Parse "in_service" | "retired" | "veteran" | "resident" | "11".."16". */
+        public static PersonType parse(String text) throws MedBenefitException {
+            int v = MedBenefit.mb_person_type_parse(MedBenefit.utf8(text, "person_type"));
+            if (v < 0)
+                throw new MedBenefitException(v, "unknown person_type '" + text + "'");
+            for (PersonType s : values())
+                if (s.code == v)
+                    return s;
+            throw new IllegalStateException("mb_person_type_parse returned " + v);
+        }
+    }
+
+    private final NativeHandle handle;
+
+    private Enrollee(Pointer p) {
+        handle = new NativeHandle(this, p, MedBenefit::mb_enrollee_free, "enrollee");
+    }
+
+    /**
+     * Create an enrollee ({@code mb_enrollee_new}).
+     *
+     * @param id         the caller's identifier for the person (may be null)
+     * @param personType may be null for residents (RESIDENT is then used)
+     */
+    public static Enrollee create(String id, Scheme scheme, PersonType personType) throws MedBenefitException {
+        Objects.requireNonNull(scheme, "scheme");
+        long[] out = new long[1];
+        Pointer err = Errors.get();
+        MedBenefit.check(MedBenefit.mb_enrollee_new(out, MedBenefit.utf8(id, "id"), scheme.code,
+                personType == null ? 0 : personType.code, err), err);
+        return new Enrollee(new Pointer(out[0]));
+    }
+
+    /** Restore an enrollee saved by {@link #save()}; a truncated, altered or newer blob is "corrupt". */
+    public static Enrollee restore(byte[] blob) throws MedBenefitException {
+        Objects.requireNonNull(blob, "blob");
+        long[] out = new long[1];
+        Pointer err = Errors.get();
+        byte[] data = blob.length == 0 ? new byte[1] : blob;
+        MedBenefit.check(MedBenefit.mb_enrollee_restore(out, data, blob.length, err), err);
+        return new Enrollee(new Pointer(out[0]));
+    }
+
+    Pointer ptr() {
+        return handle.get();
+    }
+
+    /** The caller's identifier given at creation (or null). */
+    public String id() {
+        try {
+            return MedBenefit.str(MedBenefit.mb_enrollee_id(ptr()));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Set the personal account (个人账户) balance, yuan; negative or beyond the fen is invalid_amount. */
+    public Enrollee setAccountBalance(BigDecimal yuan) throws MedBenefitException {
+        long fen = Money.toFen(yuan, "account balance");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_enrollee_set_account_balance(ptr(), fen, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The personal account balance, yuan (scale 2). */
+    public BigDecimal accountBalance() {
+        try {
+            return Money.ofFen(MedBenefit.mb_enrollee_account_balance(ptr()));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The designated facility (定点) for chronic care. */
+    public Enrollee setDesignatedFacility(String facilityId) throws MedBenefitException {
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_enrollee_set_designated_facility(ptr(),
+                    MedBenefit.utf8(facilityId, "facility"), err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The first-visit facility (首诊) for outpatient pooling. */
+    public Enrollee setFirstVisitFacility(String facilityId) throws MedBenefitException {
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_enrollee_set_first_visit_facility(ptr(),
+                    MedBenefit.utf8(facilityId, "facility"), err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Add a certified chronic/special disease by code or name as the catalogues write it.
+     *
+     * @param validUntil the last day certified, or null for the catalogue's own rule
+     */
+    public Enrollee addDisease(String nameOrCode, LocalDate certifiedOn, LocalDate validUntil)
+            throws MedBenefitException {
+        Objects.requireNonNull(certifiedOn, "certifiedOn");
+        int on = MedBenefit.Dates.toInt(certifiedOn), until = MedBenefit.Dates.toInt(validUntil);
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_enrollee_add_disease(ptr(), MedBenefit.utf8(nameOrCode, "disease"),
+                    on, until, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Add a certified disease valid by the catalogue's own rule. */
+    public Enrollee addDisease(String nameOrCode, LocalDate certifiedOn) throws MedBenefitException {
+        return addDisease(nameOrCode, certifiedOn, null);
+    }
+
+    /**
+     * Add a medical-assistance identity (e.g. "minimum_living"), held from {@code from} to
+     * {@code to} inclusive ({@code to} null: still held).
+     */
+    public Enrollee addAssistance(String category, LocalDate from, LocalDate to) throws MedBenefitException {
+        Objects.requireNonNull(from, "from");
+        int f = MedBenefit.Dates.toInt(from), t = MedBenefit.Dates.toInt(to);
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_enrollee_add_assistance(ptr(), MedBenefit.utf8(category, "category"),
+                    f, t, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Seed a year-to-date accumulator ({@code mb_enrollee_seed}), e.g. from the national
+     * platform's 5206 query.
+     *
+     * @param period a year (2023) or a quarter (20232: second quarter of 2023)
+     */
+    public Enrollee seed(String rulesetId, String key, int period, BigDecimal yuan) throws MedBenefitException {
+        long fen = Money.toFen(yuan, "accumulator");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_enrollee_seed(ptr(), MedBenefit.utf8(rulesetId, "ruleset"),
+                    MedBenefit.utf8(key, "key"), period, fen, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Read a year-to-date accumulator, yuan (0.00 when never touched). */
+    public BigDecimal accumulator(String rulesetId, String key, int period) throws MedBenefitException {
+        byte[] rs = MedBenefit.utf8(rulesetId, "ruleset"), k = MedBenefit.utf8(key, "key");
+        try {
+            return Money.ofFen(MedBenefit.mb_enrollee_accumulator(ptr(), rs, k, period));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Ensure room for {@code entries} accumulator entries so that settlement never allocates. */
+    public Enrollee reserve(long entries) throws MedBenefitException {
+        if (entries < 0)
+            throw new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "reserve: negative count");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_enrollee_reserve(ptr(), entries, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Save the whole state (identity, diseases, identities, account, accumulators, journal) as a
+     * versioned, checksummed blob. The same state always saves to the same bytes.
+     */
+    public byte[] save() throws MedBenefitException {
+        try {
+            Pointer p = ptr();
+            Pointer err = Errors.get();
+            long[] len = new long[1];
+            int rc = MedBenefit.mb_enrollee_save(p, null, 0, len, err);
+            for (int attempt = 0; attempt < 3; attempt++) {
+                if (rc == MedBenefit.MB_OK && len[0] == 0)
+                    return new byte[0];
+                if (rc != MedBenefit.MB_OK && rc != -17 /* MB_E_BUFFER */)
+                    throw MedBenefit.failure(rc, err);
+                if (rc == -17)
+                    MedBenefit.mb_error_clear(err);
+                if (len[0] > Integer.MAX_VALUE - 8)
+                    throw new MedBenefitException(-2, "saved state too large for a Java array");
+                Memory buf = new Memory(Math.max(1, len[0]));
+                long cap = len[0];
+                rc = MedBenefit.mb_enrollee_save(p, buf, cap, len, err);
+                if (rc == MedBenefit.MB_OK)
+                    return buf.getByteArray(0, (int) len[0]);
+            }
+            throw MedBenefit.failure(rc, err);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Free the native enrollee now. Idempotent. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+}

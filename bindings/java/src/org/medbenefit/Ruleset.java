@@ -1,0 +1,221 @@
+package org.medbenefit;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One policy document, loaded and compiled ({@code mb_ruleset}).
+ *
+ * <p><b>Threads:</b> a loaded ruleset is immutable; one instance may be shared by any number of
+ * threads without locks (settling with it, reading its catalogue). Only {@link #close()} must
+ * not race with other use: close it once no thread uses it any more, and after every
+ * {@link Settlement} settled with it is done (a settlement keeps its chain reachable, so the
+ * cleaner never frees a ruleset a settlement still needs; an explicit close makes those
+ * settlements' getters throw {@link IllegalStateException}).
+ *
+ * <p><b>Ownership:</b> the Java object owns the native ruleset and frees it on {@link #close()},
+ * or through a {@link java.lang.ref.Cleaner} when it becomes unreachable. Its id, title and
+ * document are copied into Java strings when loaded.
+ */
+public final class Ruleset implements AutoCloseable {
+    /** The tier of a ruleset in a chain ({@code mb_tier}). */
+    public enum Tier {
+        BASIC(1), CRITICAL_ILLNESS(2), ASSISTANCE(3);
+
+        final int code;
+
+        Tier(int code) {
+            this.code = code;
+        }
+
+        static Tier of(int code) {
+            for (Tier t : values())
+                if (t.code == code)
+                    return t;
+            throw new IllegalStateException("unknown tier " + code);
+        }
+    }
+
+    /** A parameter the document does not state: what was assumed where, and why. */
+    public record Assumption(String where, String reason) {}
+
+    /** A disease of the catalogue: code, name as the document writes it, group ("chronic", "special"). */
+    public record Disease(int index, String code, String name, String group) {}
+
+    private final NativeHandle handle;
+    private final String id, title, document;
+    private final Tier tier;
+
+    private Ruleset(Pointer p) {
+        handle = new NativeHandle(this, p, MedBenefit::mb_ruleset_free, "ruleset");
+        id = MedBenefit.str(MedBenefit.mb_ruleset_id(p));
+        title = MedBenefit.str(MedBenefit.mb_ruleset_title(p));
+        document = MedBenefit.str(MedBenefit.mb_ruleset_document(p));
+        tier = Tier.of(MedBenefit.mb_ruleset_tier(p));
+    }
+
+    /** Load a ruleset from a YAML file ({@code mb_ruleset_load_file}); errors carry file, line and key. */
+    public static Ruleset load(Path file) throws MedBenefitException {
+        Objects.requireNonNull(file, "file");
+        long[] out = new long[1];
+        Pointer err = Errors.get();
+        MedBenefit.check(MedBenefit.mb_ruleset_load_file(out, MedBenefit.utf8(file.toString(), "path"), err), err);
+        return new Ruleset(new Pointer(out[0]));
+    }
+
+    /**
+     * Load the ruleset with this id from {@code <dir>/<id>.yaml}, trying each of {@code dirs} in
+     * order, then $MEDBENEFIT_RULESETS, then the installed directory ({@code mb_ruleset_load_id}).
+     */
+    public static Ruleset fromId(String id, Path... dirs) throws MedBenefitException {
+        Objects.requireNonNull(id, "id");
+        Memory array = null;
+        List<Memory> keep = new ArrayList<>();
+        if (dirs != null && dirs.length > 0) {
+            array = new Memory((long) (dirs.length + 1) * Native.POINTER_SIZE);
+            for (int i = 0; i < dirs.length; i++) {
+                byte[] b = MedBenefit.utf8(Objects.requireNonNull(dirs[i], "dir").toString(), "dir");
+                Memory m = new Memory(b.length);
+                m.write(0, b, 0, b.length);
+                keep.add(m);
+                array.setPointer((long) i * Native.POINTER_SIZE, m);
+            }
+            array.setPointer((long) dirs.length * Native.POINTER_SIZE, null);
+        }
+        long[] out = new long[1];
+        Pointer err = Errors.get();
+        int rc = MedBenefit.mb_ruleset_load_id(out, MedBenefit.utf8(id, "id"), array, err);
+        Reference.reachabilityFence(keep);
+        Reference.reachabilityFence(array);
+        MedBenefit.check(rc, err);
+        return new Ruleset(new Pointer(out[0]));
+    }
+
+    /** Load a ruleset from YAML text ({@code mb_ruleset_load_buffer}); errors name it "(string)". */
+    public static Ruleset fromString(String yaml) throws MedBenefitException {
+        return fromString(yaml, null);
+    }
+
+    /** Load a ruleset from YAML text; {@code name} stands for the file name in error messages. */
+    public static Ruleset fromString(String yaml, String name) throws MedBenefitException {
+        Objects.requireNonNull(yaml, "yaml");
+        return fromBytes(yaml.getBytes(StandardCharsets.UTF_8), name);
+    }
+
+    /** Load a ruleset from UTF-8 YAML bytes (need not be NUL-terminated). */
+    public static Ruleset fromBytes(byte[] yaml, String name) throws MedBenefitException {
+        Objects.requireNonNull(yaml, "yaml");
+        long[] out = new long[1];
+        Pointer err = Errors.get();
+        // direct mapping passes a zero-length array as a valid pointer; the length says 0
+        byte[] data = yaml.length == 0 ? new byte[1] : yaml;
+        MedBenefit.check(MedBenefit.mb_ruleset_load_buffer(out, data, yaml.length,
+                MedBenefit.utf8(name, "name"), err), err);
+        return new Ruleset(new Pointer(out[0]));
+    }
+
+    /** The native handle; IllegalStateException once closed. */
+    Pointer ptr() {
+        return handle.get();
+    }
+
+    boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    /** The ruleset's id, e.g. "wuxi-employee-chronic-2021". */
+    public String id() {
+        return id;
+    }
+
+    /** Its title, e.g. "无锡市职工医保门诊慢性病医疗保障". */
+    public String title() {
+        return title;
+    }
+
+    /** The document it encodes, e.g. "锡医保服务〔2020〕41号". */
+    public String document() {
+        return document;
+    }
+
+    public Tier tier() {
+        return tier;
+    }
+
+    /** Parameters the document does not state, with what was assumed and why. */
+    public List<Assumption> assumptions() {
+        try {
+            Pointer p = ptr();
+            long n = MedBenefit.mb_ruleset_assumption_count(p);
+            List<Assumption> out = new ArrayList<>();
+            long[] where = new long[1], reason = new long[1];
+            for (long i = 0; i < n; i++) {
+                if (MedBenefit.mb_ruleset_assumption(p, i, where, reason) != MedBenefit.MB_OK)
+                    continue;
+                out.add(new Assumption(str(where[0]), str(reason[0])));
+            }
+            return Collections.unmodifiableList(out);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The disease catalogue in the document's order. */
+    public List<Disease> diseases() {
+        try {
+            Pointer p = ptr();
+            long n = MedBenefit.mb_ruleset_disease_count(p);
+            List<Disease> out = new ArrayList<>();
+            for (long i = 0; i < n; i++)
+                out.add(disease(p, i));
+            return Collections.unmodifiableList(out);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Find a disease by code, full name or short name ({@code mb_ruleset_find_disease}). */
+    public Disease findDisease(String nameOrCode) throws MedBenefitException {
+        try {
+            Pointer p = ptr();
+            long[] index = new long[1];
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_ruleset_find_disease(p, MedBenefit.utf8(nameOrCode, "disease"),
+                    index, err), err);
+            return disease(p, index[0]);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private static Disease disease(Pointer p, long i) {
+        long[] code = new long[1], name = new long[1], group = new long[1];
+        if (MedBenefit.mb_ruleset_disease(p, i, code, name, group) != MedBenefit.MB_OK)
+            throw new IllegalStateException("mb_ruleset_disease failed for index " + i);
+        return new Disease((int) i, str(code[0]), str(name[0]), str(group[0]));
+    }
+
+    private static String str(long address) {
+        return address == 0 ? null : MedBenefit.str(new Pointer(address));
+    }
+
+    /** Free the native ruleset now. Idempotent. See the class comment for when it is safe. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Ruleset[" + id + ", " + tier + "]";
+    }
+}

@@ -1,0 +1,198 @@
+"""The C declarations of medbenefit.h that the binding uses, and finding the shared library.
+
+cffi in ABI mode: nothing is compiled. The declarations below are copied from
+include/medbenefit.h (version 1); enums are declared as plain ints, since cffi cannot see the
+header's macros and the binding keeps its own copies of the constants (see _codes.py).
+
+The library is found, in order:
+  1. $MEDBENEFIT_LIBRARY (a file, or a directory holding libmedbenefit.so.1);
+  2. libmedbenefit.so.1 next to this package (a wheel or a vendored copy);
+  3. `pkg-config --variable=libdir medbenefit` (an installed library);
+  4. the dynamic loader's own search for "libmedbenefit.so.1".
+"""
+import os
+import shutil
+import subprocess
+
+from cffi import FFI
+
+SONAME = "libmedbenefit.so.1"
+ABI_MAJOR = 1
+
+CDEF = r"""
+int mb_version_number(void);
+const char *mb_version(void);
+
+const char *mb_status_name(int status);
+const char *mb_status_text(int status);
+
+typedef struct mb_error mb_error;
+mb_error *mb_error_new(void);
+void mb_error_free(mb_error *err);
+void mb_error_clear(mb_error *err);
+int mb_error_status(const mb_error *err);
+const char *mb_error_message(const mb_error *err);
+const char *mb_error_file(const mb_error *err);
+int mb_error_line(const mb_error *err);
+const char *mb_error_key(const mb_error *err);
+
+typedef struct mb_ruleset mb_ruleset;
+int mb_ruleset_load_file(mb_ruleset **out, const char *path, mb_error *err);
+int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len,
+                           const char *name, mb_error *err);
+int mb_ruleset_load_id(mb_ruleset **out, const char *id, const char *const *dirs,
+                       mb_error *err);
+const char *mb_ruleset_default_dir(void);
+void mb_ruleset_free(mb_ruleset *rs);
+const char *mb_ruleset_id(const mb_ruleset *rs);
+const char *mb_ruleset_title(const mb_ruleset *rs);
+const char *mb_ruleset_document(const mb_ruleset *rs);
+int mb_ruleset_tier(const mb_ruleset *rs);
+size_t mb_ruleset_assumption_count(const mb_ruleset *rs);
+int mb_ruleset_assumption(const mb_ruleset *rs, size_t index, const char **where,
+                          const char **reason);
+size_t mb_ruleset_disease_count(const mb_ruleset *rs);
+int mb_ruleset_disease(const mb_ruleset *rs, size_t index, const char **code,
+                       const char **name, const char **group);
+int mb_ruleset_find_disease(const mb_ruleset *rs, const char *name_or_code,
+                            size_t *index, mb_error *err);
+
+typedef struct mb_enrollee mb_enrollee;
+int mb_scheme_parse(const char *text);
+int mb_person_type_parse(const char *text);
+int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_type,
+                    mb_error *err);
+void mb_enrollee_free(mb_enrollee *e);
+const char *mb_enrollee_id(const mb_enrollee *e);
+int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err);
+int64_t mb_enrollee_account_balance(const mb_enrollee *e);
+int mb_enrollee_set_designated_facility(mb_enrollee *e, const char *facility_id,
+                                        mb_error *err);
+int mb_enrollee_set_first_visit_facility(mb_enrollee *e, const char *facility_id,
+                                         mb_error *err);
+int mb_enrollee_add_disease(mb_enrollee *e, const char *name_or_code,
+                            int32_t certified_on, int32_t valid_until, mb_error *err);
+int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from,
+                               int32_t to, mb_error *err);
+int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key,
+                     int32_t period, int64_t fen, mb_error *err);
+int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id,
+                                const char *key, int32_t period);
+int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
+int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len,
+                     mb_error *err);
+int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);
+
+typedef struct mb_claim mb_claim;
+int mb_med_type_parse(const char *text);
+int mb_level_parse(const char *text);
+int mb_item_class_parse(const char *text);
+int mb_amount_parse(const char *text, int64_t *fen, mb_error *err);
+int mb_ratio_parse(const char *text, int32_t *bp, mb_error *err);
+int mb_date_parse(const char *text, int32_t *date, mb_error *err);
+int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
+                 const char *facility_id, int level, mb_error *err);
+void mb_claim_free(mb_claim *c);
+const char *mb_claim_id(const mb_claim *c);
+int mb_claim_set_flags(mb_claim *c, unsigned flags, mb_error *err);
+int mb_claim_set_disease(mb_claim *c, const char *name_or_code, const char *treatment,
+                         mb_error *err);
+int mb_claim_set_admission(mb_claim *c, int32_t admitted, int32_t discharged,
+                           mb_error *err);
+int mb_claim_set_prescriber(mb_claim *c, const char *facility_id, int level,
+                            mb_error *err);
+int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpay_bp,
+                      mb_error *err);
+int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
+                          int64_t critical_illness, mb_error *err);
+
+typedef struct mb_result mb_result;
+int mb_result_new(mb_result **out, mb_error *err);
+void mb_result_free(mb_result *r);
+int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
+                 const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
+int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
+              mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
+int mb_reverse(mb_enrollee *enrollee, mb_result *settled, mb_error *err);
+int64_t mb_result_amount(const mb_result *r, int which);
+const char *mb_amount_name(int which);
+int mb_result_covered(const mb_result *r);
+const char *mb_result_reason(const mb_result *r);
+
+typedef struct mb_fund_row {
+    const char *fund_pay_type;
+    const char *fund_name;
+    int64_t inscp_scp_amt;
+    int64_t fund_payamt;
+    int64_t crt_payb_lmt_amt;
+} mb_fund_row;
+size_t mb_result_fund_count(const mb_result *r);
+int mb_result_fund(const mb_result *r, size_t index, mb_fund_row *row);
+
+typedef struct mb_trace_step {
+    const char *ruleset_id;
+    const char *rule;
+    const char *cite;
+    const char *what;
+    int64_t amount_in;
+    int64_t amount_out;
+    int32_t ratio_bp;
+} mb_trace_step;
+size_t mb_result_trace_count(const mb_result *r);
+int mb_result_trace(const mb_result *r, size_t index, mb_trace_step *step);
+"""
+
+ffi = FFI()
+ffi.cdef(CDEF)
+
+
+def _pkg_config_libdir():
+    exe = shutil.which("pkg-config")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "--variable=libdir", "medbenefit"], capture_output=True,
+                             text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    libdir = out.stdout.strip()
+    return libdir if out.returncode == 0 and libdir else None
+
+
+def candidates():
+    """The places the library is looked for, in order, as (how, path) pairs."""
+    found = []
+    env = os.environ.get("MEDBENEFIT_LIBRARY")
+    if env:
+        path = os.path.join(env, SONAME) if os.path.isdir(env) else env
+        # An explicit choice is final: never fall back to another copy behind the user's back.
+        return [("MEDBENEFIT_LIBRARY", path)]
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), SONAME)
+    if os.path.exists(here):
+        found.append(("package directory", here))
+    libdir = _pkg_config_libdir()
+    if libdir and os.path.exists(os.path.join(libdir, SONAME)):
+        found.append(("pkg-config", os.path.join(libdir, SONAME)))
+    found.append(("dynamic loader", SONAME))
+    return found
+
+
+def load():
+    """dlopen the library; raise ImportError naming every place tried."""
+    tried = []
+    for how, path in candidates():
+        try:
+            lib = ffi.dlopen(path)
+        except OSError as e:
+            tried.append(f"{how}: {path}: {e}")
+            continue
+        major = lib.mb_version_number() // 10000
+        if major != ABI_MAJOR:
+            tried.append(f"{how}: {path}: ABI version {major}, this binding needs {ABI_MAJOR}")
+            continue
+        return lib, path
+    raise ImportError("medbenefit: cannot load libmedbenefit.so.1 (set MEDBENEFIT_LIBRARY to "
+                      "its path); tried\n  " + "\n  ".join(tried))
+
+
+lib, library_path = load()

@@ -1,0 +1,757 @@
+"""Rulesets, enrollees, claims and settlements: the library's handles as Python objects.
+
+Every handle owns one C object and frees it exactly once: explicitly with ``close()`` (or by
+leaving a ``with`` block), otherwise when the Python object is collected (weakref.finalize).
+Using a handle after ``close()`` raises ValueError, as a closed file does.
+
+Threads: a Ruleset is immutable and may be shared by any number of threads. An Enrollee, a Claim
+and a Settlement are used by one thread at a time (as in C). Each call reports errors through an
+mb_error of its own (see errors.py), so threads working on separate handles never interfere.
+"""
+import collections
+import os
+import threading
+import weakref
+
+from . import errors
+from ._codes import (AMOUNT_NAMES, Flag, ItemClass, Level, MedType, PersonType, Scheme, Tier,
+                     bp_to_percent, cstr, item_class_code, level_code, med_type_code,
+                     person_type_code, scheme_code, text, to_bp, to_date, to_fen, to_yuan,
+                     to_ymd)
+from ._ffi import ffi, lib
+from .errors import call
+
+__all__ = ["Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "settle", "presettle",
+           "settle_batch", "BatchError"]
+
+Disease = collections.namedtuple("Disease", "code name group")
+Disease.__doc__ = "A disease of a ruleset's catalogue: its code, name and group ('chronic'...)."
+
+Item = collections.namedtuple("Item", "amount cls first_selfpay_ratio")
+Item.__doc__ = ("A line item as added to a Claim: amount (Decimal yuan), cls (ItemClass) and "
+                "first_selfpay_ratio (Decimal percent, or None for the ruleset's default).")
+
+
+class _Handle:
+    """Owns one C object: frees it on close(), on leaving a with block, or when collected."""
+
+    _ptr = ffi.NULL
+    _finalizer = None
+
+    def _adopt(self, ptr, free):
+        self._ptr = ptr
+        self._finalizer = weakref.finalize(self, free, ptr)
+
+    def close(self):
+        """Free the C object now. Safe to call more than once."""
+        if self._finalizer is not None:
+            self._finalizer()
+        self._ptr = ffi.NULL
+
+    @property
+    def closed(self):
+        return self._finalizer is None or not self._finalizer.alive
+
+    @property
+    def _h(self):
+        if self.closed:
+            raise ValueError(f"this {type(self).__name__} is closed")
+        return self._ptr
+
+    def __enter__(self):
+        self._h  # refuse to enter a closed handle
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def _new_out(ctype):
+    return ffi.new(ctype + " **")
+
+
+# ---- rulesets ---------------------------------------------------------------------------------
+
+class Ruleset(_Handle):
+    """One policy document compiled into lookup tables. Immutable: share it between threads.
+
+    Create it with ``Ruleset.load(path)``, ``Ruleset.from_id(id)`` or
+    ``Ruleset.from_string(text)``."""
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("create a Ruleset with Ruleset.load(path), Ruleset.from_id(id) or "
+                        "Ruleset.from_string(text)")
+
+    @classmethod
+    def _wrap(cls, out):
+        self = cls.__new__(cls)
+        self._adopt(out[0], lib.mb_ruleset_free)
+        self._diseases = None
+        return self
+
+    @classmethod
+    def load(cls, path):
+        """Load a ruleset from a YAML file. Errors carry file, line and key."""
+        out = _new_out("mb_ruleset")
+        call(lib.mb_ruleset_load_file, out, os.fsencode(path))
+        return cls._wrap(out)
+
+    @classmethod
+    def from_id(cls, id, dirs=None):
+        """Load the ruleset ``<dir>/<id>.yaml`` from the first of ``dirs`` that has it, then
+        $MEDBENEFIT_RULESETS, then the installed directory (``Ruleset.default_dir()``)."""
+        out = _new_out("mb_ruleset")
+        if isinstance(dirs, (str, bytes, os.PathLike)):
+            dirs = [dirs]
+        if dirs:
+            keep = [ffi.new("char[]", os.fsencode(d)) for d in dirs]
+            cdirs = ffi.new("const char *[]", keep + [ffi.NULL])
+        else:
+            cdirs = ffi.NULL
+        call(lib.mb_ruleset_load_id, out, cstr(id, "id"), cdirs)
+        return cls._wrap(out)
+
+    @classmethod
+    def from_string(cls, text, name=None):
+        """Load a ruleset from YAML text (str or bytes); ``name`` stands for the file name in
+        error messages."""
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        out = _new_out("mb_ruleset")
+        call(lib.mb_ruleset_load_buffer, out, data, len(data), cstr(name, "name"))
+        return cls._wrap(out)
+
+    @staticmethod
+    def default_dir():
+        """The installed ruleset directory the library searches last."""
+        return text(lib.mb_ruleset_default_dir())
+
+    @property
+    def id(self):
+        return text(lib.mb_ruleset_id(self._h))
+
+    @property
+    def title(self):
+        return text(lib.mb_ruleset_title(self._h))
+
+    @property
+    def document(self):
+        return text(lib.mb_ruleset_document(self._h))
+
+    @property
+    def tier(self):
+        t = lib.mb_ruleset_tier(self._h)
+        try:
+            return Tier(t)
+        except ValueError:
+            return t
+
+    @property
+    def assumptions(self):
+        """Parameters the document does not state: a list of (where, reason)."""
+        h = self._h
+        where, reason = ffi.new("const char **"), ffi.new("const char **")
+        out = []
+        for i in range(lib.mb_ruleset_assumption_count(h)):
+            if lib.mb_ruleset_assumption(h, i, where, reason) == 0:
+                out.append((text(where[0]), text(reason[0])))
+        return out
+
+    @property
+    def diseases(self):
+        """The disease catalogue: a list of Disease(code, name, group)."""
+        if self._diseases is None:
+            h = self._h
+            code, name, group = (ffi.new("const char **") for _ in range(3))
+            found = []
+            for i in range(lib.mb_ruleset_disease_count(h)):
+                if lib.mb_ruleset_disease(h, i, code, name, group) == 0:
+                    found.append(Disease(text(code[0]), text(name[0]), text(group[0])))
+            self._diseases = tuple(found)
+        return list(self._diseases)
+
+    def find_disease(self, name_or_code):
+        """The catalogue entry for a code, full name or short name; UnknownDiseaseError if none."""
+        index = ffi.new("size_t *")
+        call(lib.mb_ruleset_find_disease, self._h, cstr(name_or_code, "disease"), index)
+        return self.diseases[index[0]]
+
+    def __repr__(self):
+        if self.closed:
+            return "<Ruleset (closed)>"
+        tier = self.tier
+        return f"<Ruleset {self.id} tier={getattr(tier, 'name', tier)}>"
+
+
+# ---- enrollees --------------------------------------------------------------------------------
+
+class Enrollee(_Handle):
+    """A person and their year-to-date state (accumulators, account balance, journal).
+
+    ``Enrollee(id, scheme, person_type=None)``: scheme "employee"/"resident" (or "310"/"390",
+    or a Scheme); person_type "in_service"/"retired"/"veteran"/"resident" (None for residents).
+    Settling claims changes it; ``save()`` and ``Enrollee.restore()`` carry it across processes.
+    """
+
+    def __init__(self, id, scheme, person_type=None, *, account_balance=None,
+                 designated_facility=None, first_visit_facility=None):
+        s = scheme_code(scheme)
+        p = person_type_code(person_type)
+        out = _new_out("mb_enrollee")
+        call(lib.mb_enrollee_new, out, cstr(id, "id"), s, p)
+        self._adopt(out[0], lib.mb_enrollee_free)
+        self._scheme = _enum(Scheme, s)
+        self._person_type = _enum(PersonType, p) if p else None
+        self._designated = None
+        self._first_visit = None
+        if account_balance is not None:
+            self.account_balance = account_balance
+        if designated_facility is not None:
+            self.designated_facility = designated_facility
+        if first_visit_facility is not None:
+            self.first_visit_facility = first_visit_facility
+
+    @classmethod
+    def restore(cls, data):
+        """An enrollee from bytes made by ``save()``; CorruptError if they were altered.
+        (The C API has no getters for scheme, person type or facilities: on a restored enrollee
+        those properties read None, though the library holds and uses them.)"""
+        data = bytes(data)
+        out = _new_out("mb_enrollee")
+        call(lib.mb_enrollee_restore, out, data, len(data))
+        self = cls.__new__(cls)
+        self._adopt(out[0], lib.mb_enrollee_free)
+        self._scheme = self._person_type = self._designated = self._first_visit = None
+        return self
+
+    def save(self):
+        """The enrollee's whole state as a versioned, checksummed blob (bytes)."""
+        h = self._h
+        n = ffi.new("size_t *")
+        rc = lib.mb_enrollee_save(h, ffi.NULL, 0, n, ffi.NULL)  # size query
+        if rc not in (0, errors.BufferTooSmallError.status):
+            call(lib.mb_enrollee_save, h, ffi.NULL, 0, n)  # repeat with a report, to raise it
+        for attempt in range(3):
+            buf = ffi.new("unsigned char[]", max(n[0], 1))
+            try:
+                call(lib.mb_enrollee_save, h, buf, len(buf), n)
+            except errors.BufferTooSmallError:
+                if attempt == 2:
+                    raise
+                continue  # the state grew between the calls: retry with the size returned
+            return bytes(ffi.buffer(buf, n[0]))
+
+    def copy(self):
+        """An independent enrollee with the same state (save, then restore)."""
+        twin = Enrollee.restore(self.save())
+        twin._scheme, twin._person_type = self._scheme, self._person_type
+        twin._designated, twin._first_visit = self._designated, self._first_visit
+        return twin
+
+    def __reduce__(self):
+        return (Enrollee.restore, (self.save(),))
+
+    @property
+    def id(self):
+        return text(lib.mb_enrollee_id(self._h))
+
+    @property
+    def scheme(self):
+        """The Scheme given at creation (None on a restored enrollee: the C API cannot say)."""
+        return self._scheme
+
+    @property
+    def person_type(self):
+        return self._person_type
+
+    @property
+    def account_balance(self):
+        """The personal account (个人账户) balance, Decimal yuan."""
+        return to_yuan(lib.mb_enrollee_account_balance(self._h))
+
+    @account_balance.setter
+    def account_balance(self, yuan):
+        fen = to_fen(yuan, "account_balance")
+        call(lib.mb_enrollee_set_account_balance, self._h, fen)
+
+    @property
+    def designated_facility(self):
+        """The facility chosen for chronic care (定点), as last set through this object."""
+        return self._designated
+
+    @designated_facility.setter
+    def designated_facility(self, facility_id):
+        call(lib.mb_enrollee_set_designated_facility, self._h, cstr(facility_id, "facility"))
+        self._designated = facility_id
+
+    @property
+    def first_visit_facility(self):
+        """The first-visit facility (首诊), as last set through this object."""
+        return self._first_visit
+
+    @first_visit_facility.setter
+    def first_visit_facility(self, facility_id):
+        call(lib.mb_enrollee_set_first_visit_facility, self._h, cstr(facility_id, "facility"))
+        self._first_visit = facility_id
+
+    def add_disease(self, name, certified_on, valid_until=None):
+        """Certify a chronic/special disease (code or name as the catalogues write it) from
+        ``certified_on`` (date or 'YYYY-MM-DD'); ``valid_until`` None: the catalogue's rule."""
+        on = to_ymd(certified_on, "certified_on")
+        until = 0 if valid_until is None else to_ymd(valid_until, "valid_until")
+        call(lib.mb_enrollee_add_disease, self._h, cstr(name, "disease"), on, until)
+        return self
+
+    def add_assistance(self, category, from_, to=None):
+        """Add a medical-assistance identity ("minimum_living", ...) held from ``from_`` to
+        ``to`` inclusive (None: still held)."""
+        start = to_ymd(from_, "from")
+        end = 0 if to is None else to_ymd(to, "to")
+        call(lib.mb_enrollee_add_assistance, self._h, cstr(category, "category"), start, end)
+        return self
+
+    def seed(self, ruleset_id, key, period, amount):
+        """Seed a year-to-date accumulator (e.g. from the national platform's 5206 query):
+        ``period`` is a year (2023) or a quarter (20232), ``amount`` yuan."""
+        fen = to_fen(amount, "seed amount")
+        call(lib.mb_enrollee_seed, self._h, cstr(ruleset_id, "ruleset_id"), cstr(key, "key"),
+             _period(period), fen)
+        return self
+
+    def accumulator(self, ruleset_id, key, period):
+        """A year-to-date accumulator, Decimal yuan (0.00 when never touched)."""
+        return to_yuan(lib.mb_enrollee_accumulator(self._h, cstr(ruleset_id, "ruleset_id"),
+                                                   cstr(key, "key"), _period(period)))
+
+    def reserve(self, entries):
+        """Make room for ``entries`` accumulator entries, so that settling never allocates."""
+        call(lib.mb_enrollee_reserve, self._h, int(entries))
+        return self
+
+    def __repr__(self):
+        if self.closed:
+            return "<Enrollee (closed)>"
+        return f"<Enrollee {self.id} balance={self.account_balance}>"
+
+
+def _enum(cls, value):
+    try:
+        return cls(value)
+    except ValueError:
+        return value
+
+
+def _period(period):
+    if isinstance(period, bool) or not isinstance(period, (int, str)):
+        raise TypeError(f"period: expected a year (2023) or quarter (20232), got "
+                        f"{type(period).__name__}")
+    return int(period)
+
+
+# ---- claims -----------------------------------------------------------------------------------
+
+def _flag(bit, doc, inverted=False):
+    def get(self):
+        return bool(self._flags & bit) != inverted
+
+    def set_(self, on):
+        flags = self._flags | bit if bool(on) != inverted else self._flags & ~bit
+        call(lib.mb_claim_set_flags, self._h, int(flags))
+        self._flags = Flag(flags)
+
+    return property(get, set_, doc=doc)
+
+
+class Claim(_Handle):
+    """One visit's bill: ``Claim(id, date, med_type, facility_id=None, level='primary')``.
+
+    ``med_type``: "general_outpatient", "emergency", "chronic", "inpatient", "pharmacy" (or the
+    national code "11".."41", or a MedType); ``level``: "primary", "secondary", "tertiary",
+    "pharmacy". Flags and the disease may be given as keywords or set as properties. Items are
+    added with ``add_item``; methods that configure the claim return it, so calls chain."""
+
+    def __init__(self, id, date, med_type, facility_id=None, level="primary", *,
+                 referral=False, emergency=False, out_of_area=False, designated_specialty=False,
+                 in_province=True, no_account=False, disease=None, treatment=None):
+        ymd = to_ymd(date, "date")
+        med = med_type_code(med_type)
+        lvl = level_code(level)
+        out = _new_out("mb_claim")
+        call(lib.mb_claim_new, out, cstr(id, "id"), ymd, med, cstr(facility_id, "facility"), lvl)
+        self._adopt(out[0], lib.mb_claim_free)
+        self._ymd = ymd
+        self._med_type = _enum(MedType, med)
+        self._facility = facility_id
+        self._level = _enum(Level, lvl)
+        self._flags = Flag(0)
+        self._disease = self._treatment = None
+        self._admission = None
+        self._prescriber = None
+        self._items = []
+        self._upstream = None
+        flags = ((Flag.REFERRAL if referral else 0) | (Flag.EMERGENCY if emergency else 0)
+                 | (Flag.OUT_OF_AREA if out_of_area else 0)
+                 | (Flag.DESIGNATED_SPECIALTY if designated_specialty else 0)
+                 | (0 if in_province else Flag.OUT_OF_PROVINCE)
+                 | (Flag.NO_ACCOUNT if no_account else 0))
+        if flags:
+            self.flags = flags
+        if disease is not None or treatment is not None:
+            self.set_disease(disease, treatment)
+
+    @property
+    def id(self):
+        return text(lib.mb_claim_id(self._h))
+
+    @property
+    def date(self):
+        return to_date(self._ymd)
+
+    @property
+    def med_type(self):
+        return self._med_type
+
+    @property
+    def facility_id(self):
+        return self._facility
+
+    @property
+    def level(self):
+        return self._level
+
+    @property
+    def flags(self):
+        """All MB_CLAIM_* flags as a Flag (replacing them replaces the whole set)."""
+        return self._flags
+
+    @flags.setter
+    def flags(self, flags):
+        call(lib.mb_claim_set_flags, self._h, int(flags))
+        self._flags = Flag(int(flags))
+
+    referral = _flag(Flag.REFERRAL, "转诊手续 done")
+    emergency = _flag(Flag.EMERGENCY, "急诊抢救")
+    out_of_area = _flag(Flag.OUT_OF_AREA, "异地就医")
+    designated_specialty = _flag(Flag.DESIGNATED_SPECIALTY, "指定专科")
+    in_province = _flag(Flag.OUT_OF_PROVINCE, "in province (the default); False: 省外", True)
+    no_account = _flag(Flag.NO_ACCOUNT, "do not use the personal account")
+
+    def set_disease(self, disease, treatment=None):
+        """The disease treated and, where a cap depends on it, the line of treatment."""
+        call(lib.mb_claim_set_disease, self._h, cstr(disease, "disease"),
+             cstr(treatment, "treatment"))
+        self._disease, self._treatment = disease, treatment
+        return self
+
+    @property
+    def disease(self):
+        return self._disease
+
+    @disease.setter
+    def disease(self, name):
+        self.set_disease(name, self._treatment)
+
+    @property
+    def treatment(self):
+        return self._treatment
+
+    @treatment.setter
+    def treatment(self, treatment):
+        self.set_disease(self._disease, treatment)
+
+    def admission(self, admitted, discharged):
+        """Inpatient claims: admission and discharge dates (admitted <= discharged <= date)."""
+        a = to_ymd(admitted, "admitted")
+        d = to_ymd(discharged, "discharged")
+        call(lib.mb_claim_set_admission, self._h, a, d)
+        self._admission = (to_date(a), to_date(d))
+        return self
+
+    @property
+    def admitted(self):
+        return self._admission[0] if self._admission else None
+
+    @property
+    def discharged(self):
+        return self._admission[1] if self._admission else None
+
+    def prescriber(self, id, level="primary"):
+        """Pharmacy claims filled through prescription flow: the prescribing facility."""
+        lvl = level_code(level)
+        call(lib.mb_claim_set_prescriber, self._h, cstr(id, "prescriber"), lvl)
+        self._prescriber = (id, _enum(Level, lvl))
+        return self
+
+    def add_item(self, amount, cls="A", first_selfpay_ratio=None):
+        """Add a line item of ``amount`` yuan (Decimal, int or str; not float), class "A" 甲类,
+        "B" 乙类 or "C" 丙类; ``first_selfpay_ratio`` ("10%" or "0.1") overrides the ruleset's
+        class B first self-pay ratio."""
+        fen = to_fen(amount, "item amount")
+        c = item_class_code(cls)
+        bp = -1 if first_selfpay_ratio is None else to_bp(first_selfpay_ratio,
+                                                          "first_selfpay_ratio")
+        call(lib.mb_claim_add_item, self._h, fen, c, bp)
+        self._items.append(Item(to_yuan(fen), _enum(ItemClass, c), bp_to_percent(bp)))
+        return self
+
+    @property
+    def items(self):
+        return list(self._items)
+
+    @property
+    def total(self):
+        """The sum of the items, Decimal yuan."""
+        return to_yuan(sum(int(i.amount * 100) for i in self._items))
+
+    def upstream(self, compliant, basic=0, critical_illness=None):
+        """Amounts of this claim already settled elsewhere: the policy-scope cost, what basic
+        insurance paid, and what critical illness insurance paid (None: it was not settled
+        upstream, so a critical illness ruleset in the chain still runs)."""
+        comp = to_fen(compliant, "upstream compliant")
+        b = to_fen(basic, "upstream basic")
+        ci = -1 if critical_illness is None else to_fen(critical_illness,
+                                                        "upstream critical_illness")
+        call(lib.mb_claim_set_upstream, self._h, comp, b, ci)
+        self._upstream = (to_yuan(comp), to_yuan(b), None if ci < 0 else to_yuan(ci))
+        return self
+
+    def __repr__(self):
+        if self.closed:
+            return "<Claim (closed)>"
+        return (f"<Claim {self.id} {self.date} {getattr(self._med_type, 'name', self._med_type)}"
+                f" total={self.total}>")
+
+
+# ---- settlement -------------------------------------------------------------------------------
+
+class _Result(_Handle):
+    def __init__(self):
+        out = _new_out("mb_result")
+        call(lib.mb_result_new, out)
+        self._adopt(out[0], lib.mb_result_free)
+
+
+class _Scratch(threading.local):
+    """One reusable result per thread for pre-settlements (nothing to reverse, so no need to
+    keep the handle)."""
+
+    result = None
+
+
+_scratch = _Scratch()
+
+
+class Settlement:
+    """The outcome of settling one claim: the 14 setlinfo amounts as Decimal yuan (attributes
+    named as the national platform names them: ``hifp_pay``, ``psn_cash_pay``...), ``covered``
+    and ``reason``, ``funds`` (setldetail rows) and ``trace`` (one step per rule, citing its
+    clause). A committed settlement can be reversed once, while it is the enrollee's latest.
+
+    It holds the C result handle only to be able to reverse; ``close()`` (or a with block)
+    frees it early. Everything else is plain Python data, valid after the rulesets are closed.
+    """
+
+    __slots__ = ("claim_id", "date", "enrollee_id", "committed", "reversed", "fen", "covered",
+                 "reason", "funds", "trace", "_result", "_enrollee", "__weakref__")
+
+    def __init__(self):
+        raise TypeError("Settlements come from settle() and presettle()")
+
+    @classmethod
+    def _read(cls, r, enrollee, claim, committed, with_trace, result=None):
+        self = cls.__new__(cls)
+        self.claim_id = text(lib.mb_claim_id(claim._ptr))
+        self.date = claim.date
+        self.enrollee_id = text(lib.mb_enrollee_id(enrollee._ptr))
+        self.committed = committed
+        self.reversed = False
+        self.fen = {name: lib.mb_result_amount(r, i) for i, name in enumerate(AMOUNT_NAMES)}
+        self.covered = bool(lib.mb_result_covered(r))
+        self.reason = text(lib.mb_result_reason(r))
+        row = ffi.new("mb_fund_row *")
+        funds = []
+        for i in range(lib.mb_result_fund_count(r)):
+            if lib.mb_result_fund(r, i, row) == 0:
+                funds.append({
+                    "fund_pay_type": text(row.fund_pay_type),
+                    "fund_name": text(row.fund_name),
+                    "inscp_scp_amt": to_yuan(row.inscp_scp_amt),
+                    "fund_payamt": to_yuan(row.fund_payamt),
+                    "crt_payb_lmt_amt": (None if row.crt_payb_lmt_amt < 0
+                                         else to_yuan(row.crt_payb_lmt_amt)),
+                })
+        self.funds = funds
+        steps = []
+        if with_trace:
+            step = ffi.new("mb_trace_step *")
+            for i in range(lib.mb_result_trace_count(r)):
+                if lib.mb_result_trace(r, i, step) == 0:
+                    steps.append({
+                        "ruleset_id": text(step.ruleset_id),
+                        "rule": text(step.rule),
+                        "cite": text(step.cite),
+                        "what": text(step.what),
+                        "amount_in": to_yuan(step.amount_in),
+                        "amount_out": to_yuan(step.amount_out),
+                        "ratio": bp_to_percent(step.ratio_bp),
+                    })
+        self.trace = steps
+        self._result = result
+        self._enrollee = enrollee if committed else None
+        return self
+
+    def __getattr__(self, name):
+        # the amounts, by their national names: s.hifp_pay, s.psn_cash_pay ...
+        if name in AMOUNT_NAMES:
+            return to_yuan(self.fen[name])
+        raise AttributeError(f"'Settlement' object has no attribute '{name}'")
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(AMOUNT_NAMES))
+
+    @property
+    def amounts(self):
+        """All 14 setlinfo amounts: {name: Decimal yuan}, in the library's order."""
+        return {name: to_yuan(v) for name, v in self.fen.items()}
+
+    def as_dict(self):
+        """The settlement shaped as ``medbenefit settle`` prints it (without the scenario)."""
+        return {
+            "claim_id": self.claim_id,
+            "setlinfo": self.amounts,
+            "setldetail": [{"fund_pay_type": f["fund_pay_type"],
+                            "fund_pay_type_name": f["fund_name"],
+                            "inscp_scp_amt": f["inscp_scp_amt"],
+                            "fund_payamt": f["fund_payamt"],
+                            "crt_payb_lmt_amt": f["crt_payb_lmt_amt"]} for f in self.funds],
+            "covered": self.covered,
+            "reason": self.reason,
+        }
+
+    def reverse(self):
+        """Reverse this committed settlement (2208/2305): the enrollee's accumulators and
+        account return exactly to what they were before it. Only the enrollee's latest
+        unreversed settlement can be reversed (StateError otherwise)."""
+        if not self.committed:
+            raise errors.StateError("a pre-settlement changed nothing and cannot be reversed")
+        if self.reversed:
+            raise errors.StateError("this settlement has already been reversed")
+        if self._result is None or self._result.closed:
+            raise ValueError("this Settlement is closed: its result handle was freed, so it can "
+                             "no longer be reversed")
+        call(lib.mb_reverse, self._enrollee._h, self._result._h)
+        self.reversed = True
+        self.close()
+
+    def close(self):
+        """Free the C result handle (after which the settlement cannot be reversed)."""
+        if self._result is not None:
+            self._result.close()
+        self._enrollee = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        state = "reversed" if self.reversed else "settled" if self.committed else "presettled"
+        return (f"<Settlement {self.claim_id} {state} total={self.medfee_sumamt} "
+                f"fund={self.fund_pay_sumamt} acct={self.acct_pay} cash={self.psn_cash_pay}>")
+
+
+def _chain(chain):
+    if isinstance(chain, Ruleset):
+        rulesets = [chain]
+    else:
+        rulesets = list(chain)
+        for r in rulesets:
+            if not isinstance(r, Ruleset):
+                raise TypeError(f"a chain holds Rulesets, not {type(r).__name__}")
+    return rulesets, ffi.new("const mb_ruleset *[]", [r._h for r in rulesets])
+
+
+def _settle_one(rulesets, arr, enrollee, claim, commit, trace):
+    if not isinstance(enrollee, Enrollee):
+        raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
+    if not isinstance(claim, Claim):
+        raise TypeError(f"expected a Claim, got {type(claim).__name__}")
+    if commit:
+        result = _Result()
+        try:
+            call(lib.mb_settle, result._h, arr, len(rulesets), enrollee._h, claim._h)
+            return Settlement._read(result._ptr, enrollee, claim, True, trace, result)
+        except BaseException:
+            result.close()
+            raise
+    scratch = _scratch.result
+    if scratch is None:
+        scratch = _scratch.result = _Result()
+    call(lib.mb_presettle, scratch._h, arr, len(rulesets), enrollee._h, claim._h)
+    return Settlement._read(scratch._ptr, enrollee, claim, False, trace)
+
+
+def settle(chain, enrollee, claim, commit=True, *, trace=True):
+    """Settle ``claim`` for ``enrollee`` under ``chain`` (a Ruleset, or a sequence of 1..8 in
+    tier order: basic, critical illness, assistance). With commit (2207/2304) the enrollee's
+    accumulators and account change as the settlement says; without (2206/2303) nothing
+    changes. On any error nothing changes and a MedbenefitError is raised.
+    ``trace=False`` skips reading the trace (faster for bulk runs)."""
+    rulesets, arr = _chain(chain)
+    return _settle_one(rulesets, arr, enrollee, claim, commit, trace)
+
+
+def presettle(chain, enrollee, claim, *, trace=True):
+    """Compute a settlement without changing anything (national interface 2206/2303)."""
+    return settle(chain, enrollee, claim, commit=False, trace=trace)
+
+
+class BatchError(errors.MedbenefitError):
+    """A claim of a batch failed. ``claim`` is the claim, ``error`` the library's error (also
+    the ``__cause__``), ``settled`` the settlements done before it (still committed, unless the
+    batch was atomic, in which case they were reversed)."""
+
+    def __init__(self, claim, error, settled, rolled_back):
+        self.status = error.status
+        self.claim = claim
+        self.error = error
+        self.settled = settled
+        self.rolled_back = rolled_back
+        claim_id = text(lib.mb_claim_id(claim._ptr)) if not claim.closed else "?"
+        super().__init__(f"claim {claim_id}: {error.message}", file=error.file, line=error.line,
+                         key=error.key)
+
+
+def settle_batch(chain, enrollee, claims, commit=True, *, trace=True, errors="raise",
+                 atomic=False):
+    """Settle many claims for one enrollee in date order (claims on the same date keep their
+    order) and return their Settlements in that order.
+
+    errors="raise": the first failure raises BatchError, whose ``settled`` lists what was
+    settled before it; with ``atomic=True`` those are reversed first, so the enrollee is left
+    as it was. errors="return": a failed claim's place in the list holds its MedbenefitError
+    and the batch goes on (a failed claim changes nothing)."""
+    if errors not in ("raise", "return"):
+        raise ValueError("errors must be 'raise' or 'return'")
+    rulesets, arr = _chain(chain)
+    ordered = sorted(claims, key=lambda c: c._ymd)
+    out = []
+    for claim in ordered:
+        try:
+            out.append(_settle_one(rulesets, arr, enrollee, claim, commit, trace))
+        except _MBError as e:
+            if errors == "return":
+                out.append(e)
+                continue
+            rolled_back = False
+            if atomic and commit:
+                for s in reversed(out):
+                    s.reverse()
+                rolled_back = True
+            raise BatchError(claim, e, out, rolled_back) from e
+    return out
+
+
+_MBError = errors.MedbenefitError

@@ -1,0 +1,200 @@
+"""Exceptions: one class per mb_status, all under MedbenefitError.
+
+Every exception carries what the library's mb_error said: the status (``status``, negative int),
+its stable name (``name``, from mb_status_name, e.g. "invalid_amount"), the message
+(``message``), and for ruleset errors the ``file``, ``line`` and ``key``.
+
+Errors are read from an mb_error that belongs to one call at a time: each thread keeps a small
+pool of its own mb_error objects (allocated on first use, freed with the thread), a call takes one
+from the pool for its duration and clears it after a failure. Two threads never share an
+mb_error, and a call never sees another call's report.
+"""
+import threading
+
+from ._ffi import ffi, lib
+
+
+def _text(p):
+    return ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
+
+
+def status_name(status):
+    """The library's stable name of a status code (mb_status_name), e.g. "invalid_amount"."""
+    return _text(lib.mb_status_name(int(status)))
+
+
+def status_text(status):
+    """The library's short English description of a status code (mb_status_text)."""
+    return _text(lib.mb_status_text(int(status)))
+
+
+class MedbenefitError(Exception):
+    """A call into libmedbenefit failed. ``status``/``name`` identify the failure (the names are
+    those of mb_status_name and of scenario files' ``error:``), ``message`` says what to fix."""
+
+    status = None  # set on each subclass
+
+    def __init__(self, message, status=None, file="", line=0, key=""):
+        if status is not None:
+            self.status = status
+        self.name = status_name(self.status) if self.status is not None else "unknown"
+        self.message = message
+        self.file = file
+        self.line = line
+        self.key = key
+        super().__init__(message)
+
+    def __str__(self):
+        return f"{self.name}: {self.message}"
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.message!r}, status={self.status})"
+
+    def __reduce__(self):
+        return (_rebuild, (self.status, self.message, self.file, self.line, self.key))
+
+
+class InvalidArgumentError(MedbenefitError, ValueError):
+    status = -1
+
+
+class OutOfMemoryError(MedbenefitError, MemoryError):
+    status = -2
+
+
+class IOFailureError(MedbenefitError, OSError):
+    status = -3
+
+
+class ParseError(MedbenefitError, ValueError):
+    status = -4
+
+
+class SchemaError(MedbenefitError, ValueError):
+    status = -5
+
+
+class RulesetError(MedbenefitError, ValueError):
+    status = -6
+
+
+class NotFoundError(MedbenefitError, LookupError):
+    status = -7
+
+
+class InvalidAmountError(MedbenefitError, ValueError):
+    status = -8
+
+
+class InvalidDateError(MedbenefitError, ValueError):
+    status = -9
+
+
+class UnknownCodeError(MedbenefitError, ValueError):
+    status = -10
+
+
+class UnknownDiseaseError(MedbenefitError, LookupError):
+    status = -11
+
+
+class AmountOverflowError(MedbenefitError, OverflowError):
+    status = -12
+
+
+class ChainError(MedbenefitError, ValueError):
+    status = -13
+
+
+class StateError(MedbenefitError):
+    status = -14
+
+
+class CorruptError(MedbenefitError, ValueError):
+    status = -15
+
+
+class CapacityError(MedbenefitError):
+    status = -16
+
+
+class BufferTooSmallError(MedbenefitError):
+    status = -17
+
+
+class NotEligibleError(MedbenefitError):
+    status = -18
+
+
+ERRORS = {cls.status: cls for cls in (
+    InvalidArgumentError, OutOfMemoryError, IOFailureError, ParseError, SchemaError, RulesetError,
+    NotFoundError, InvalidAmountError, InvalidDateError, UnknownCodeError, UnknownDiseaseError,
+    AmountOverflowError, ChainError, StateError, CorruptError, CapacityError,
+    BufferTooSmallError, NotEligibleError)}
+"""status code -> exception class"""
+
+ERRORS_BY_NAME = {status_name(s): cls for s, cls in ERRORS.items()}
+"""status name ("invalid_amount") -> exception class"""
+
+
+def error_for(status, message=None, file="", line=0, key=""):
+    """An exception instance for a status code, with the library's description when no message
+    is given."""
+    cls = ERRORS.get(status)
+    if message is None:
+        message = status_text(status)
+    if cls is None:
+        return MedbenefitError(message, status=status, file=file, line=line, key=key)
+    return cls(message, file=file, line=line, key=key)
+
+
+def _rebuild(status, message, file, line, key):
+    return error_for(status, message, file, line, key)
+
+
+# ---- per-call error reports -----------------------------------------------------------------
+
+class _Pool(threading.local):
+    def __init__(self):
+        self.free = []
+
+
+_pool = _Pool()
+
+
+def _new_error():
+    p = lib.mb_error_new()
+    if p == ffi.NULL:
+        raise OutOfMemoryError("out of memory allocating an mb_error")
+    return ffi.gc(p, lib.mb_error_free)
+
+
+def _raise(rc, err):
+    if lib.mb_error_status(err) == rc:
+        exc = error_for(rc, _text(lib.mb_error_message(err)), _text(lib.mb_error_file(err)),
+                        lib.mb_error_line(err), _text(lib.mb_error_key(err)))
+    else:  # the call returned a status without filling the report: say what the status means
+        exc = error_for(rc)
+    lib.mb_error_clear(err)
+    raise exc
+
+
+def call(func, *args):
+    """Call ``func(*args, err)`` with an mb_error of this call's own; raise on failure."""
+    free = _pool.free
+    err = free.pop() if free else _new_error()
+    try:
+        rc = func(*args, err)
+        if rc < 0:
+            _raise(rc, err)
+        return rc
+    finally:
+        free.append(err)
+
+
+def check(rc, what):
+    """Raise for a negative status returned by a call that takes no mb_error (the *_parse code
+    functions): the message is built here."""
+    if rc < 0:
+        raise error_for(rc, what)
+    return rc

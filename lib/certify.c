@@ -1,0 +1,196 @@
+/*
+ * Certification as the rulesets state it: criteria assessment (criteria.c), certifying under
+ * the lifecycle rules (disease limit, exclusive pairs), a certification's state on a date
+ * (started, expired, revoked), and the designated facility's yearly change window.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "criteria.h"
+#include "handles.h"
+#include "ruleset.h"
+
+static int find_disease(const mb_ruleset *rs, const char *disease, mb_error *err)
+{
+    if (rs == NULL || disease == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "ruleset and disease are required");
+    int d = mb_catalogue_lookup(rs, mb_hash(disease));
+    if (d < 0)
+        return mb_fail(err, MB_E_UNKNOWN_DISEASE, "'%s' is not in the catalogue of %s", disease,
+                       rs->id);
+    return d;
+}
+
+int mb_assess(const mb_ruleset *rs, const char *disease, const char *const *findings,
+              size_t nfindings, int *certified, const char **unmet, const char **cite,
+              mb_error *err)
+{
+    if (certified == NULL || (findings == NULL && nfindings > 0))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_assess: certified and findings are required");
+    int d = find_disease(rs, disease, err);
+    if (d < 0)
+        return d;
+    const mb_criteria *c = rs->diseases[d].criteria;
+    if (c == NULL)
+        return mb_fail(err, MB_E_NOT_FOUND, "%s gives no certification criteria for %s",
+                       rs->id, rs->diseases[d].name);
+    bool ok;
+    const char *first_unmet;
+    char why[256];
+    int rc = mb_criteria_assess(c, findings, nfindings, &ok, &first_unmet, why, sizeof why);
+    if (rc != MB_OK)
+        return mb_fail(err, rc, "%s (%s): %s", rs->diseases[d].name, rs->id, why);
+    *certified = ok;
+    if (unmet)
+        *unmet = first_unmet;
+    if (cite)
+        *cite = mb_criteria_cite(c)[0] ? mb_criteria_cite(c) : rs->diseases[d].cite;
+    return MB_OK;
+}
+
+int mb_ruleset_criteria(const mb_ruleset *rs, size_t index, const char **text, const char **cite,
+                        size_t *items)
+{
+    if (rs == NULL || index >= rs->ndiseases)
+        return MB_E_INVALID_ARGUMENT;
+    const mb_criteria *c = rs->diseases[index].criteria;
+    if (c == NULL)
+        return MB_E_NOT_FOUND;
+    if (text)
+        *text = mb_criteria_text(c);
+    if (cite)
+        *cite = mb_criteria_cite(c);
+    if (items)
+        *items = mb_criteria_item_count(c);
+    return MB_OK;
+}
+
+int mb_ruleset_criteria_item(const mb_ruleset *rs, size_t index, size_t item, const char **number,
+                             const char **text)
+{
+    if (rs == NULL || index >= rs->ndiseases || rs->diseases[index].criteria == NULL ||
+        item >= mb_criteria_item_count(rs->diseases[index].criteria))
+        return MB_E_INVALID_ARGUMENT;
+    const char *n, *t;
+    mb_criteria_item(rs->diseases[index].criteria, (uint32_t)item, &n, &t);
+    if (number)
+        *number = n;
+    if (text)
+        *text = t;
+    return MB_OK;
+}
+
+static int32_t last_activity(const mb_enrollee *e, const mb_ruleset *rs)
+{
+    return (int32_t)mb_acc_get(e, mb_hash_join(rs->id, "activity"), 0);
+}
+
+int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
+                       int32_t date, int *state, int32_t *since, const char **cite, mb_error *err)
+{
+    if (e == NULL || state == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_status: enrollee and state are required");
+    if (!mb_date_valid(date))
+        return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
+    int d = find_disease(rs, disease, err);
+    if (d < 0)
+        return d;
+    mb_held_disease held[MB_MAX_DISEASES];
+    uint32_t n = mb_held(rs, e, held);
+    mb_check chk;
+    int reason = mb_disease_check(rs, held, n, d, date, last_activity(e, rs), &chk);
+    switch (reason) {
+    case MB_REASON_NONE: *state = MB_CERT_ACTIVE; break;
+    case MB_REASON_NOT_CERTIFIED: *state = MB_CERT_NONE; break;
+    case MB_REASON_NOT_STARTED: *state = MB_CERT_PENDING; break;
+    case MB_REASON_EXPIRED: *state = MB_CERT_EXPIRED; break;
+    case MB_REASON_REVOKED: *state = MB_CERT_REVOKED; break;
+    default: *state = MB_CERT_REFUSED; break;
+    }
+    if (since)
+        *since = reason == MB_REASON_NONE && chk.held >= 0 ? held[chk.held].start : chk.date;
+    if (cite)
+        *cite = chk.cite ? chk.cite : "";
+    return MB_OK;
+}
+
+int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *disease, int32_t date,
+                        mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_certify: enrollee is required");
+    if (!mb_date_valid(date))
+        return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
+    int d = find_disease(rs, disease, err);
+    if (d < 0)
+        return d;
+    mb_held_disease held[MB_MAX_DISEASES];
+    uint32_t n = mb_held(rs, e, held);
+    int32_t activity = last_activity(e, rs);
+    /* the diseases in benefit on that date, this one aside */
+    uint32_t in_benefit = 0;
+    bool renewal = false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (held[i].disease == d) {
+            renewal = true;
+            continue;
+        }
+        mb_check chk;
+        bool counted = false;
+        for (uint32_t j = 0; j < i; j++)
+            counted |= held[j].disease == held[i].disease;
+        if (!counted && mb_disease_check(rs, held, n, held[i].disease, date, activity, &chk) == MB_REASON_NONE)
+            in_benefit++;
+    }
+    if (rs->max_diseases > 0 && !renewal && in_benefit >= (uint32_t)rs->max_diseases)
+        return mb_fail(err, MB_E_NOT_ELIGIBLE,
+                       "%s already holds %u certified diseases, the most %s allows (%s)",
+                       e->id, in_benefit, rs->id, rs->max_diseases_cite);
+    for (uint32_t p = 0; p < rs->npairs; p++) {
+        const mb_pair *pair = &rs->pairs[p];
+        int other = pair->a == (uint32_t)d ? (int)pair->b : pair->b == (uint32_t)d ? (int)pair->a : -1;
+        if (other < 0 || (pair->renewable == d && renewal))
+            continue;
+        mb_check chk;
+        for (uint32_t i = 0; i < n; i++)
+            if (held[i].disease == other &&
+                mb_disease_check(rs, held, n, other, date, activity, &chk) == MB_REASON_NONE)
+                return mb_fail(err, MB_E_NOT_ELIGIBLE,
+                               "%s cannot be certified: it excludes %s, which %s holds (%s)",
+                               rs->diseases[d].name, rs->diseases[other].name, e->id, pair->cite);
+    }
+    return mb_enrollee_add_disease(e, disease, date, 0, err);
+}
+
+int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, int32_t date,
+                                        const char *facility_id, mb_error *err)
+{
+    if (e == NULL || rs == NULL || facility_id == NULL || *facility_id == '\0')
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "mb_enrollee_request_facility_change: enrollee, ruleset and facility are required");
+    if (!mb_date_valid(date))
+        return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
+    if (strlen(facility_id) >= sizeof e->next_designated)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is longer than %zu bytes",
+                       sizeof e->next_designated - 1);
+    if (rs->facility_change_from == 0)
+        return mb_enrollee_set_designated_facility(e, facility_id, err);
+    int mmdd = date % 10000;
+    if (mmdd < rs->facility_change_from || mmdd > rs->facility_change_to)
+        return mb_fail(err, MB_E_NOT_ELIGIBLE,
+                       "the designated facility is kept for the year; a change for next year is "
+                       "requested between %02d-%02d and %02d-%02d, not on %04d-%02d-%02d (%s)",
+                       rs->facility_change_from / 100, rs->facility_change_from % 100,
+                       rs->facility_change_to / 100, rs->facility_change_to % 100, date / 10000,
+                       date / 100 % 100, date % 100, rs->facility_cite);
+    /* a change already in force becomes the current choice */
+    if (e->next_designated_hash && e->next_from <= date) {
+        memcpy(e->designated, e->next_designated, sizeof e->designated);
+        e->designated_hash = e->next_designated_hash;
+    }
+    snprintf(e->next_designated, sizeof e->next_designated, "%s", facility_id);
+    e->next_designated_hash = mb_hash(e->next_designated);
+    e->next_from = (date / 10000 + 1) * 10000 + 101;
+    return MB_OK;
+}

@@ -1,0 +1,760 @@
+/* Settlement through the public API with the Wuxi (锡医保服务〔2020〕41号) and Changzhou
+ * (常政办发〔2022〕91号) rulesets: amounts worked by hand from docs/readings.md, fund rows, the
+ * trace, covered/reason, pre-settlement changing nothing, and errors changing nothing. */
+#include <string.h>
+
+#include "check.h"
+#include "medbenefit.h"
+
+#define WUXI "wuxi-employee-chronic-2021"
+#define CHANGZHOU "changzhou-employee-outpatient-2023"
+#define ASSIST "wuxi-medical-assistance-2023"
+#define YUAN(y) ((int64_t)(y) * 100)
+
+static mb_error *err;
+static mb_result *res;
+static mb_ruleset *wuxi, *changzhou, *assist;
+
+static mb_ruleset *load(const char *id)
+{
+    char path[256];
+    snprintf(path, sizeof path, "rulesets/%s.yaml", id);
+    mb_ruleset *rs = NULL;
+    int rc = mb_ruleset_load_file(&rs, path, err);
+    CHECK_RC(rc, MB_OK, "the ruleset loads");
+    if (rc != MB_OK)
+        fprintf(stderr, "  %s\n", mb_error_message(err));
+    return rs;
+}
+
+static mb_enrollee *person(const char *id, int type, int64_t balance)
+{
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, id, MB_SCHEME_EMPLOYEE, type, err), MB_OK, "enrollee");
+    CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "account balance");
+    return e;
+}
+
+/* A Wuxi chronic patient: designated facility H001, 糖尿病 certified 2021-01-05. */
+static mb_enrollee *wuxi_person(const char *id, int type, int64_t balance)
+{
+    mb_enrollee *e = person(id, type, balance);
+    CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated facility");
+    CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "certify 糖尿病");
+    return e;
+}
+
+/* A claim with one class A item of `fen`. */
+static mb_claim *claim(const char *id, int32_t date, int med, const char *facility, int level,
+                       int64_t fen)
+{
+    mb_claim *c = NULL;
+    CHECK_RC(mb_claim_new(&c, id, date, med, facility, level, err), MB_OK, "claim");
+    if (fen >= 0)
+        CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "class A item");
+    return c;
+}
+
+static mb_claim *wuxi_claim(const char *id, int32_t date, int64_t fen)
+{
+    mb_claim *c = claim(id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, fen);
+    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "claim disease");
+    return c;
+}
+
+static int settle1(const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c)
+{
+    const mb_ruleset *chain[1] = {rs};
+    int rc = mb_settle(res, chain, 1, e, c, err);
+    if (rc != MB_OK)
+        fprintf(stderr, "  settle: %s\n", mb_error_message(err));
+    return rc;
+}
+
+static int64_t amt(int which) { return mb_result_amount(res, which); }
+
+/* The amounts always add up: funds + account + cash = total; psn_part = total - funds. */
+static void check_sums(void)
+{
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT) + amt(MB_AMT_ACCT_PAY) + amt(MB_AMT_PSN_CASH_PAY),
+              amt(MB_AMT_MEDFEE_SUMAMT), "funds + account + cash = total");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY) + amt(MB_AMT_HIFOB_PAY) + amt(MB_AMT_HIFMI_PAY) +
+                  amt(MB_AMT_MAF_PAY),
+              amt(MB_AMT_FUND_PAY_SUMAMT), "the fund amounts add to fund_pay_sumamt");
+    CHECK_FEN(amt(MB_AMT_PSN_PART), amt(MB_AMT_MEDFEE_SUMAMT) - amt(MB_AMT_FUND_PAY_SUMAMT),
+              "psn_part = total - funds");
+    int64_t rows = 0;
+    mb_fund_row row;
+    for (size_t i = 0; i < mb_result_fund_count(res); i++)
+        if (mb_result_fund(res, i, &row) == MB_OK)
+            rows += row.fund_payamt;
+    CHECK_FEN(rows, amt(MB_AMT_FUND_PAY_SUMAMT), "the fund rows add to fund_pay_sumamt");
+}
+
+/* The one fund row with `code`; returns 0 when absent. */
+static int fund(const char *code, mb_fund_row *row)
+{
+    for (size_t i = 0; i < mb_result_fund_count(res); i++)
+        if (mb_result_fund(res, i, row) == MB_OK && strcmp(row->fund_pay_type, code) == 0)
+            return 1;
+    memset(row, 0, sizeof *row);
+    return 0;
+}
+
+/* Every step of layer `rule` cites a clause; returns the number of such steps. */
+static size_t cited_steps(const char *rule)
+{
+    size_t n = 0, cited = 0;
+    mb_trace_step s;
+    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
+        if (mb_result_trace(res, i, &s) != MB_OK || strcmp(s.rule, rule) != 0)
+            continue;
+        n++;
+        cited += s.cite != NULL && s.cite[0] != '\0' && s.ruleset_id && s.ruleset_id[0] &&
+                 s.what && s.what[0];
+    }
+    CHECK(n == cited, "every step of the layer names its ruleset, clause and what it did");
+    return n;
+}
+
+/* Whether a trace step of `rule` applied `ratio` to `in` giving `out`. */
+static int has_step(const char *rule, int32_t ratio, int64_t in, int64_t out)
+{
+    mb_trace_step s;
+    for (size_t i = 0; i < mb_result_trace_count(res); i++)
+        if (mb_result_trace(res, i, &s) == MB_OK && strcmp(s.rule, rule) == 0 &&
+            s.ratio_bp == ratio && s.amount_in == in && s.amount_out == out)
+            return 1;
+    return 0;
+}
+
+static size_t save(const mb_enrollee *e, unsigned char *buf, size_t cap)
+{
+    size_t len = 0;
+    CHECK_RC(mb_enrollee_save(e, buf, cap, &len, err), MB_OK, "save");
+    return len;
+}
+
+/* ---- Wuxi ---------------------------------------------------------------------------------- */
+
+static void wuxi_in_service(void)
+{
+    mb_enrollee *e = wuxi_person("WX-1", MB_PERSON_IN_SERVICE, 0);
+    /* 1200 A, account empty: deductible 500, (1200 - 500) x 70% = 490, cash 710 */
+    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle C1");
+    CHECK_FEN(amt(MB_AMT_MEDFEE_SUMAMT), YUAN(1200), "medfee_sumamt 1200");
+    CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(1200), "all class A: 1200 in scope");
+    CHECK_FEN(amt(MB_AMT_FULAMT_OWNPAY), 0, "no class C");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), 0, "no class B");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "in service: deductible 500 (41号 三)");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490");
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), YUAN(490), "fund total 490");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), 0, "no account");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(710), "1200 - 490 = 710 cash");
+    CHECK_FEN(amt(MB_AMT_BALC), 0, "balance stays 0");
+    CHECK(mb_result_covered(res) == 1, "the chronic benefit applied");
+    CHECK(strcmp(mb_result_reason(res), "") == 0, "no reason when covered");
+    check_sums();
+    CHECK(mb_result_fund_count(res) == 1, "one fund took part");
+    mb_fund_row row;
+    CHECK(fund("310100", &row), "the employee pooling fund row is 310100");
+    CHECK_FEN(row.fund_payamt, YUAN(490), "the row pays 490");
+    CHECK_FEN(row.inscp_scp_amt, YUAN(1200), "the row worked on 1200");
+    CHECK_FEN(row.crt_payb_lmt_amt, YUAN(3010), "cap 3500 - 490 = 3010 left this year");
+    CHECK(row.fund_name != NULL && row.fund_name[0] != '\0', "the row names its fund");
+    CHECK(mb_result_trace_count(res) > 0, "the settlement is traced");
+    CHECK(cited_steps("chronic") >= 2, "the chronic layer's deductible and ratio are traced");
+    CHECK(has_step("chronic", 7000, YUAN(700), YUAN(490)), "a step: 700 x 70% = 490");
+    mb_trace_step s;
+    CHECK_RC(mb_result_trace(res, mb_result_trace_count(res), &s), MB_E_INVALID_ARGUMENT,
+             "trace index past the end");
+    CHECK_RC(mb_result_fund(res, 1, &row), MB_E_INVALID_ARGUMENT, "fund index past the end");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), YUAN(1200),
+              "the year's base is 1200");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(490),
+              "the year's payments are 490");
+    mb_claim_free(c);
+
+    /* the deductible is met: 1000 x 70% = 700; cap left 3500 - 490 - 700 = 2310 */
+    c = wuxi_claim("C2", 20210301, YUAN(1000));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle C2");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the deductible was met by C1");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "1000 x 70% = 700");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(300), "1000 - 700 = 300");
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.crt_payb_lmt_amt, YUAN(2310), "3500 - 1190 = 2310 left");
+    check_sums();
+    mb_claim_free(c);
+
+    /* a new year starts over: 2022, deductible again: (1200 - 500) x 70% = 490 */
+    c = wuxi_claim("C3", 20220110, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle C3");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "a new year, a new deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490 in 2022");
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.crt_payb_lmt_amt, YUAN(3010), "the 2022 cap is fresh: 3010 left");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+static void wuxi_deductible_continues(void)
+{
+    mb_enrollee *e = wuxi_person("WX-2", MB_PERSON_IN_SERVICE, 0);
+    /* 300: wholly under the deductible 500, fund 0 */
+    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(300));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 300");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(300), "300 of the deductible absorbed");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "nothing above the deductible yet");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(300), "all cash");
+    CHECK(mb_result_covered(res) == 1, "covered, even with nothing paid");
+    mb_claim_free(c);
+    /* 1200: the deductible has 200 left: (1200 - 200) x 70% = 700, cash 500 */
+    c = wuxi_claim("C2", 20210215, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 1200");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the deductible's last 200");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "(1200 - 200) x 70% = 700");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(500), "1200 - 700 = 500");
+    check_sums();
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+static void wuxi_account_first(void)
+{
+    /* balance 300: the account pays 300 first; 900 left; deductible 500;
+     * (900 - 500) x 70% = 280; cash 1200 - 300 - 280 = 620 */
+    mb_enrollee *e = wuxi_person("WX-3", MB_PERSON_IN_SERVICE, YUAN(300));
+    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(300), "the account pays first, all 300");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "deductible 500 counted after the account");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(280), "(900 - 500) x 70% = 280");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(620), "1200 - 300 - 280 = 620");
+    CHECK_FEN(amt(MB_AMT_PSN_PART), YUAN(920), "person's part 1200 - 280 = 920");
+    CHECK_FEN(amt(MB_AMT_BALC), 0, "the account is used up");
+    CHECK_FEN(mb_enrollee_account_balance(e), 0, "the enrollee's balance is 0");
+    mb_fund_row row;
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.inscp_scp_amt, YUAN(900), "the fund worked on what the account left");
+    CHECK(cited_steps("account.first") == 1, "the account-first step is traced with its cite");
+    check_sums();
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* balance 2000 covers a 1200 claim entirely: nothing counts towards the deductible;
+     * then 1000 with 800 left: account 800, 200 towards the deductible, fund 0, cash 200 */
+    e = wuxi_person("WX-4", MB_PERSON_IN_SERVICE, YUAN(2000));
+    c = wuxi_claim("C1", 20210201, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(1200), "the account pays it all");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "account payments do not count to the deductible");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 0, "no cash");
+    CHECK_FEN(amt(MB_AMT_BALC), YUAN(800), "2000 - 1200 = 800 left");
+    mb_claim_free(c);
+    c = wuxi_claim("C2", 20210301, YUAN(1000));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(800), "the account's last 800");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "200 towards the deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "under the deductible");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(200), "200 cash");
+    mb_claim_free(c);
+    /* MB_CLAIM_NO_ACCOUNT: balance 0 now anyway; a fresh one with 300 and the flag:
+     * (1200 - 500) x 70% = 490 as if there were no account */
+    mb_enrollee_free(e);
+    e = wuxi_person("WX-5", MB_PERSON_IN_SERVICE, YUAN(300));
+    c = wuxi_claim("C1", 20210201, YUAN(1200));
+    CHECK_RC(mb_claim_set_flags(c, MB_CLAIM_NO_ACCOUNT, err), MB_OK, "no account flag");
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), 0, "the account is not used");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490");
+    CHECK_FEN(mb_enrollee_account_balance(e), YUAN(300), "the balance is untouched");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+static void wuxi_retired_cap(void)
+{
+    mb_enrollee *e = wuxi_person("WX-R", MB_PERSON_RETIRED, 0);
+    mb_fund_row row;
+    /* 4000: deductible 300, (4000 - 300) x 85% = 3145; cap 4000 leaves 855 */
+    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(4000));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 4000");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(300), "retired: deductible 300");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 314500, "(4000 - 300) x 85% = 3145");
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.crt_payb_lmt_amt, 85500, "4000 - 3145 = 855 left");
+    mb_claim_free(c);
+    /* 2000 x 85% = 1700 > 855: the cap pays 855, cash 1145 */
+    c = wuxi_claim("C2", 20210301, YUAN(2000));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 2000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 85500, "capped at the 855 left");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 114500, "2000 - 855 = 1145");
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.crt_payb_lmt_amt, 0, "the cap is reached");
+    CHECK(has_step("chronic", -1, 170000, 85500), "the cap step: 1700 cut to 855");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(4000),
+              "the year's payments equal the cap");
+    check_sums();
+    mb_claim_free(c);
+    /* past the cap: nothing more, still covered */
+    c = wuxi_claim("C3", 20210401, YUAN(500));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 500");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "cap used up");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(500), "all cash");
+    CHECK(mb_result_covered(res) == 1, "the benefit still applies, at zero");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* two certified diseases: cap 4000 + 1000 = 5000 (41号 三).
+     * 4000 -> 3145 (1855 left); 2000 -> 1700 (155 left); 500 -> 425 cut to 155 */
+    e = wuxi_person("WX-R2", MB_PERSON_RETIRED, 0);
+    CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20210105, 0, err), MB_OK, "second disease");
+    c = wuxi_claim("C1", 20210201, YUAN(4000));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 4000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 314500, "(4000 - 300) x 85% = 3145");
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.crt_payb_lmt_amt, 185500, "5000 - 3145 = 1855 left");
+    mb_claim_free(c);
+    c = wuxi_claim("C2", 20210301, YUAN(2000));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 2000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1700), "2000 x 85% = 1700 fits under 5000");
+    mb_claim_free(c);
+    c = wuxi_claim("C3", 20210401, YUAN(500));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 500");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 15500, "500 x 85% = 425, cut to the 155 left");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(5000),
+              "the raised cap is reached exactly");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+static void wuxi_not_covered(void)
+{
+    mb_enrollee *e = wuxi_person("WX-N", MB_PERSON_IN_SERVICE, 0);
+    /* at a facility that is not the designated one: no benefit, all cash */
+    mb_claim *c = claim("C1", 20210201, MB_MED_CHRONIC, "H999", MB_LEVEL_TERTIARY, YUAN(1200));
+    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "a claim not covered still settles");
+    CHECK(mb_result_covered(res) == 0, "not at the designated facility: not covered");
+    CHECK(mb_result_reason(res)[0] != '\0', "the reason is given");
+    CHECK(strstr(mb_result_reason(res), "41号") != NULL, "the reason cites the clause");
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), 0, "no fund pays");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(1200), "all cash");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), 0,
+              "an uncovered claim does not count towards the deductible");
+    check_sums();
+    mb_claim_free(c);
+
+    /* a disease that is not certified */
+    c = claim("C2", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
+    CHECK(mb_result_covered(res) == 0, "高血压 is not certified: not covered");
+    CHECK(strstr(mb_result_reason(res), "高血压") != NULL, "the reason names the disease");
+    mb_claim_free(c);
+
+    /* before the certification date */
+    c = wuxi_claim("C3", 20210104, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
+    CHECK(mb_result_covered(res) == 0, "the day before certification: not covered");
+    mb_claim_free(c);
+
+    /* a chronic claim naming no disease */
+    c = claim("C4", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
+    CHECK(mb_result_covered(res) == 0, "no disease on a chronic claim: not covered");
+    CHECK(mb_result_reason(res)[0] != '\0', "with a reason");
+    mb_claim_free(c);
+
+    /* 41号 四.2: general outpatient pooling enjoyed this year excludes the chronic benefit */
+    c = claim("C5", 20210301, MB_MED_GENERAL_OUTPATIENT, "H001", MB_LEVEL_TERTIARY, YUAN(100));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle general outpatient");
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), 0, "the marker layer pays nothing");
+    mb_claim_free(c);
+    c = wuxi_claim("C6", 20210401, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle chronic");
+    CHECK(mb_result_covered(res) == 0, "excluded by general outpatient pooling this year");
+    CHECK(strstr(mb_result_reason(res), "general_outpatient_pooling") != NULL,
+          "the reason names the benefit that excludes it");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "no chronic payment");
+    mb_claim_free(c);
+    /* the next year the chronic benefit is available again */
+    c = wuxi_claim("C7", 20220401, YUAN(1200));
+    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle chronic next year");
+    CHECK(mb_result_covered(res) == 1, "the exclusion lasts one year");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* a resident: the Wuxi ruleset covers employees only */
+    mb_enrollee *r = NULL;
+    CHECK_RC(mb_enrollee_new(&r, "RES", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
+    CHECK_RC(mb_enrollee_set_designated_facility(r, "H001", err), MB_OK, "facility");
+    CHECK_RC(mb_enrollee_add_disease(r, "糖尿病", 20210105, 0, err), MB_OK, "disease");
+    c = wuxi_claim("C8", 20210201, YUAN(1200));
+    CHECK_RC(settle1(wuxi, r, c), MB_OK, "settle");
+    CHECK(mb_result_covered(res) == 0, "a resident is not covered by an employee ruleset");
+    CHECK(mb_result_reason(res)[0] != '\0', "with a reason");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(1200), "all cash");
+    mb_claim_free(c);
+    mb_enrollee_free(r);
+}
+
+static void wuxi_chain_assistance(void)
+{
+    /* docs/examples/chain-wuxi-account-assistance.yaml C1: retired, account 300, minimum
+     * living. Account 300; 900 left; deductible 300; (900 - 300) x 85% = 510; assistance works
+     * on 1200 - 510 - 300 = 390: x 85% = 331.50; funds 841.50; cash 58.50 */
+    mb_enrollee *e = person("CH-WX-2", MB_PERSON_RETIRED, YUAN(300));
+    CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "facility");
+    CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20221101, 0, err), MB_OK, "disease");
+    CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK,
+             "identity");
+    mb_claim *c = claim("C1", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
+    const mb_ruleset *chain[2] = {wuxi, assist};
+    CHECK_RC(mb_settle(res, chain, 2, e, c, err), MB_OK, "settle the chain");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(510), "(900 - 300) x 85% = 510");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), 33150, "(1200 - 510 - 300) x 85% = 331.50");
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), 84150, "510 + 331.50 = 841.50");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(300), "account 300");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 5850, "1200 - 841.50 - 300 = 58.50");
+    CHECK(mb_result_fund_count(res) == 2, "two funds: pooling, then assistance");
+    mb_fund_row row;
+    CHECK_RC(mb_result_fund(res, 0, &row), MB_OK, "row 0");
+    CHECK(strcmp(row.fund_pay_type, "310100") == 0, "basic first (tier order)");
+    CHECK_RC(mb_result_fund(res, 1, &row), MB_OK, "row 1");
+    CHECK(strcmp(row.fund_pay_type, "610100") == 0, "assistance second");
+    CHECK_FEN(row.fund_payamt, 33150, "the assistance row pays 331.50");
+    check_sums();
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+/* ---- Changzhou ----------------------------------------------------------------------------- */
+
+static mb_enrollee *cz_person(const char *id, int type, int64_t balance)
+{
+    mb_enrollee *e = person(id, type, balance);
+    CHECK_RC(mb_enrollee_set_first_visit_facility(e, "C01", err), MB_OK, "first-visit facility");
+    return e;
+}
+
+static void changzhou_outpatient(void)
+{
+    mb_fund_row row;
+    /* docs/examples/changzhou-first-visit.yaml: retired at the first-visit facility,
+     * (2400 - 400) x 85% = 1700, cash 700 */
+    mb_enrollee *e = cz_person("CZ-R", MB_PERSON_RETIRED, 0);
+    mb_claim *c = claim("C1", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY,
+                        YUAN(2400));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(400), "retired: deductible 400");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1700), "(2400 - 400) x 85% = 1700");
+    CHECK_FEN(amt(MB_AMT_HIFOB_PAY), 0, "far below the large-amount band (11000)");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(700), "2400 - 1700 = 700");
+    CHECK(mb_result_covered(res) == 1, "covered");
+    CHECK(mb_result_fund_count(res) == 1, "only the pooling paid");
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.fund_payamt, YUAN(1700), "the row pays 1700");
+    CHECK_FEN(row.crt_payb_lmt_amt, YUAN(8300), "cap 10000 - 1700 = 8300 left");
+    CHECK(cited_steps("outpatient_pooling") >= 2, "deductible and ratio traced");
+    CHECK(has_step("outpatient_pooling", 8500, YUAN(2000), YUAN(1700)), "2000 x 85% = 1700");
+    check_sums();
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* in service at a tertiary facility, no referral: 60% - 20 points = 40%;
+     * deductible 600: (1000 - 600) x 40% = 160; cash 840 */
+    e = cz_person("CZ-I", MB_PERSON_IN_SERVICE, 0);
+    c = claim("C2", 20230201, MB_MED_GENERAL_OUTPATIENT, "T01", MB_LEVEL_TERTIARY, YUAN(1000));
+    /* pre-settled with referral first: (1000 - 600) x 60% = 240 */
+    CHECK_RC(mb_claim_set_flags(c, MB_CLAIM_REFERRAL, err), MB_OK, "referral");
+    const mb_ruleset *chain[1] = {changzhou};
+    CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "presettle with referral");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(240), "referred tertiary: (1000 - 600) x 60% = 240");
+    CHECK_RC(mb_claim_set_flags(c, 0, err), MB_OK, "no referral");
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle unreferred");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "in service: deductible 600");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 600) x 40% = 160");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(840), "1000 - 160 = 840");
+    CHECK(has_step("outpatient_pooling", 4000, YUAN(400), YUAN(160)),
+          "the ratio step shows 40% after the penalty");
+    CHECK(fund("310100", &row), "310100 row");
+    CHECK_FEN(row.crt_payb_lmt_amt, YUAN(8840), "cap 9000 - 160 = 8840 left");
+    check_sums();
+    mb_claim_free(c);
+
+    /* emergency counts as referred: tertiary 60%: 1000 x 60% = 600 (deductible met) */
+    c = claim("C3", 20230301, MB_MED_EMERGENCY, "T01", MB_LEVEL_TERTIARY, YUAN(1000));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle emergency");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(600), "emergency: no penalty, 1000 x 60% = 600");
+    mb_claim_free(c);
+
+    /* a primary facility other than the first-visit one, unreferred: not covered */
+    c = claim("C4", 20230401, MB_MED_GENERAL_OUTPATIENT, "P99", MB_LEVEL_PRIMARY, YUAN(500));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
+    CHECK(mb_result_covered(res) == 0, "other primary facility without referral: not covered");
+    CHECK(mb_result_reason(res)[0] != '\0', "with a reason");
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), 0, "nothing paid");
+    mb_claim_free(c);
+
+    /* pharmacy without a prescription: not covered; with one from C01: first-visit 80% */
+    c = claim("C5", 20230501, MB_MED_PHARMACY, "D01", MB_LEVEL_PHARMACY, YUAN(100));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle pharmacy");
+    CHECK(mb_result_covered(res) == 0, "no prescription: not covered");
+    CHECK(strstr(mb_result_reason(res), "prescription") != NULL, "the reason says prescription");
+    mb_claim_free(c);
+    c = claim("C6", 20230502, MB_MED_PHARMACY, "D01", MB_LEVEL_PHARMACY, YUAN(100));
+    CHECK_RC(mb_claim_set_prescriber(c, "C01", MB_LEVEL_PRIMARY, err), MB_OK, "prescriber");
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle prescribed");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(80), "prescribed at the first-visit facility: 80%");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* class B and C: A 1000, B 1000 (10% first self-pay: 100), C 400; in scope
+     * 2400 - 400 - 100 = 1900; retired: (1900 - 400) x 85% = 1275; cash 2400 - 1275 = 1125 */
+    e = cz_person("CZ-B", MB_PERSON_RETIRED, 0);
+    c = claim("C7", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, -1, err), MB_OK, "class B");
+    CHECK_RC(mb_claim_add_item(c, YUAN(400), MB_CLASS_C, -1, err), MB_OK, "class C");
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_FULAMT_OWNPAY), YUAN(400), "class C wholly self-paid");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(100), "10% of class B first self-paid");
+    CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(1900), "2400 - 400 - 100 = 1900 in scope");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1275), "(1900 - 400) x 85% = 1275");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(1125), "2400 - 1275 = 1125");
+    check_sums();
+    mb_claim_free(c);
+    /* an explicit class B ratio overrides the default: 20% of 1000 = 200 first self-paid;
+     * in scope 800, deductible met: 800 x 85% = 680 */
+    c = claim("C8", 20230120, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, -1);
+    CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, 2000, err), MB_OK, "class B 20%");
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(200), "20% of 1000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(680), "800 x 85% = 680");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* account last: in service with 500 at the first-visit facility, 2400:
+     * (2400 - 600) x 80% = 1440; the person's 960: account 500, cash 460 */
+    e = cz_person("CZ-A", MB_PERSON_IN_SERVICE, YUAN(500));
+    c = claim("C9", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(2400));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1440), "(2400 - 600) x 80% = 1440");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(500), "the account pays last, all 500");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(460), "960 - 500 = 460");
+    CHECK_FEN(amt(MB_AMT_BALC), 0, "balance 0 after");
+    check_sums();
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* veteran: no deductible, 90% at the first visit facility, 1000 -> 900 */
+    e = cz_person("CZ-V", MB_PERSON_VETERAN, 0);
+    c = claim("C10", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "veterans have no deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "1000 x 90% = 900");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+static void presettle_changes_nothing(void)
+{
+    unsigned char before[4096], after[4096];
+    mb_enrollee *e = wuxi_person("WX-P", MB_PERSON_IN_SERVICE, YUAN(300));
+    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(1200));
+    size_t n0 = save(e, before, sizeof before);
+    const mb_ruleset *chain[1] = {wuxi};
+    CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "presettle");
+    /* the same figures as the settlement would give (see wuxi_account_first) */
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(300), "presettle: account 300");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(280), "presettle: (900 - 500) x 70% = 280");
+    CHECK_FEN(amt(MB_AMT_BALC), 0, "presettle: the balance it would leave");
+    size_t n1 = save(e, after, sizeof after);
+    CHECK(n0 == n1 && memcmp(before, after, n0) == 0, "presettle leaves the saved bytes alone");
+    CHECK_FEN(mb_enrollee_account_balance(e), YUAN(300), "presettle leaves the balance alone");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), 0, "and the accumulators");
+    /* presettle twice gives the same; then settle gives the same */
+    CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "presettle again");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(280), "the same again");
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(280), "settle agrees with presettle");
+    CHECK_FEN(mb_enrollee_account_balance(e), 0, "settle commits the account");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+/* ---- errors change nothing ----------------------------------------------------------------- */
+
+static unsigned char snap[4096];
+static size_t snap_len;
+
+static void snapshot(const mb_enrollee *e) { snap_len = save(e, snap, sizeof snap); }
+
+static void unchanged(const mb_enrollee *e, const char *why)
+{
+    unsigned char now[4096];
+    size_t n = save(e, now, sizeof now);
+    CHECK(n == snap_len && memcmp(now, snap, n) == 0, why);
+}
+
+static void errors(void)
+{
+    mb_enrollee *e = wuxi_person("WX-E", MB_PERSON_IN_SERVICE, YUAN(300));
+    mb_claim *ok = wuxi_claim("C0", 20210201, YUAN(1200));
+    const mb_ruleset *one[1] = {wuxi};
+    CHECK_RC(mb_settle(res, one, 1, e, ok, err), MB_OK, "one good settlement first");
+    snapshot(e);
+
+    /* the chain in the wrong order: assistance before basic */
+    mb_claim *c23 = claim("C23", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(100));
+    CHECK_RC(mb_claim_set_disease(c23, "糖尿病", NULL, err), MB_OK, "disease");
+    const mb_ruleset *wrong[2] = {assist, wuxi};
+    mb_error_clear(err);
+    CHECK_RC(mb_settle(res, wrong, 2, e, c23, err), MB_E_CHAIN, "assistance before basic");
+    CHECK_RC(mb_error_status(err), MB_E_CHAIN, "the report says chain");
+    CHECK(mb_error_message(err)[0] != '\0', "with a message");
+    unchanged(e, "a refused chain changes nothing");
+    CHECK_RC(mb_presettle(res, wrong, 2, e, c23, err), MB_E_CHAIN, "presettle refuses it too");
+    /* a tier repeated: two basic rulesets */
+    const mb_ruleset *twice[2] = {wuxi, changzhou};
+    CHECK_RC(mb_settle(res, twice, 2, e, c23, err), MB_E_CHAIN, "two basic tiers");
+    unchanged(e, "a repeated tier changes nothing");
+    const mb_ruleset *same[2] = {wuxi, wuxi};
+    CHECK_RC(mb_settle(res, same, 2, e, c23, err), MB_E_CHAIN, "the same ruleset twice");
+    CHECK_RC(mb_settle(res, one, 0, e, ok, err), MB_E_CHAIN, "an empty chain");
+    const mb_ruleset *nine[9] = {wuxi, wuxi, wuxi, wuxi, wuxi, wuxi, wuxi, wuxi, wuxi};
+    CHECK_RC(mb_settle(res, nine, 9, e, ok, err), MB_E_CHAIN, "more than 8 rulesets");
+    unchanged(e, "refused chains change nothing");
+
+    /* dated before the ruleset is in force (2021-01-01) */
+    mb_claim *early = wuxi_claim("CE", 20201231, YUAN(1200));
+    mb_error_clear(err);
+    CHECK_RC(mb_settle(res, one, 1, e, early, err), MB_E_INVALID_DATE,
+             "a claim before effective_from");
+    CHECK(strstr(mb_error_message(err), WUXI) != NULL, "the message names the ruleset");
+    unchanged(e, "an early claim changes nothing");
+    /* the assistance ruleset starts 2023-01-01: a 2022 claim in a chain with it */
+    mb_claim *c22 = claim("C22", 20220301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(100));
+    CHECK_RC(mb_claim_set_disease(c22, "糖尿病", NULL, err), MB_OK, "disease");
+    const mb_ruleset *both[2] = {wuxi, assist};
+    CHECK_RC(mb_settle(res, both, 2, e, c22, err), MB_E_INVALID_DATE,
+             "every ruleset of the chain must be in force");
+    unchanged(e, "changes nothing");
+
+    /* a claim with no items */
+    mb_claim *empty = wuxi_claim("CN", 20210301, -1);
+    CHECK_RC(mb_settle(res, one, 1, e, empty, err), MB_E_INVALID_ARGUMENT, "no line items");
+    unchanged(e, "an empty claim changes nothing");
+    CHECK_RC(mb_presettle(res, one, 1, e, empty, err), MB_E_INVALID_ARGUMENT, "presettle too");
+
+    /* a disease not in the catalogue */
+    mb_claim *unk = claim("CU", 20210301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    CHECK_RC(mb_claim_set_disease(unk, "不存在的病", NULL, err), MB_OK, "any name is taken");
+    mb_error_clear(err);
+    CHECK_RC(mb_settle(res, one, 1, e, unk, err), MB_E_UNKNOWN_DISEASE, "unknown disease");
+    CHECK(strstr(mb_error_message(err), "不存在的病") != NULL, "the message names it");
+    unchanged(e, "an unknown disease changes nothing");
+    /* the same through the chain's second tier: the basic tier's work is not committed */
+    mb_enrollee *e2 = person("WX-E2", MB_PERSON_RETIRED, 0);
+    CHECK_RC(mb_enrollee_set_designated_facility(e2, "H001", err), MB_OK, "facility");
+    CHECK_RC(mb_enrollee_add_disease(e2, "高血压", 20221101, 0, err), MB_OK, "disease");
+    unsigned char b0[4096], b1[4096];
+    size_t l0 = save(e2, b0, sizeof b0);
+    mb_claim *unk23 = claim("CU2", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    CHECK_RC(mb_claim_set_disease(unk23, "不存在的病", NULL, err), MB_OK, "disease");
+    CHECK_RC(mb_settle(res, both, 2, e2, unk23, err), MB_E_UNKNOWN_DISEASE, "unknown in a chain");
+    size_t l1 = save(e2, b1, sizeof b1);
+    CHECK(l0 == l1 && memcmp(b0, b1, l0) == 0, "a failed chain changes nothing");
+
+    /* NULL arguments: refused, never a crash */
+    CHECK_RC(mb_settle(NULL, one, 1, e, ok, err), MB_E_INVALID_ARGUMENT, "result NULL");
+    CHECK_RC(mb_settle(res, NULL, 1, e, ok, err), MB_E_INVALID_ARGUMENT, "chain NULL");
+    CHECK_RC(mb_settle(res, one, 1, NULL, ok, err), MB_E_INVALID_ARGUMENT, "enrollee NULL");
+    CHECK_RC(mb_settle(res, one, 1, e, NULL, err), MB_E_INVALID_ARGUMENT, "claim NULL");
+    const mb_ruleset *hole[2] = {wuxi, NULL};
+    CHECK_RC(mb_settle(res, hole, 2, e, ok, err), MB_E_INVALID_ARGUMENT, "a NULL in the chain");
+    CHECK_RC(mb_settle(res, one, 1, e, ok, NULL), MB_OK,
+             "a NULL error report is fine (this settles C0 again)");
+    CHECK_RC(mb_reverse(e, res, NULL), MB_OK, "undo it");
+    CHECK_RC(mb_presettle(NULL, one, 1, e, ok, err), MB_E_INVALID_ARGUMENT, "presettle NULL");
+    CHECK_RC(mb_presettle(res, one, 1, NULL, ok, err), MB_E_INVALID_ARGUMENT, "presettle NULL");
+    CHECK_RC(mb_reverse(NULL, res, err), MB_E_INVALID_ARGUMENT, "reverse NULL enrollee");
+    CHECK_RC(mb_reverse(e, NULL, err), MB_E_INVALID_ARGUMENT, "reverse NULL result");
+    unchanged(e, "NULL arguments change nothing");
+    CHECK(mb_result_amount(NULL, MB_AMT_HIFP_PAY) == 0, "amount of NULL");
+    CHECK(mb_result_amount(res, -1) == 0 && mb_result_amount(res, MB_AMT_COUNT_) == 0,
+          "unknown amounts read 0");
+    CHECK(mb_amount_name(MB_AMT_HIFP_PAY) && strcmp(mb_amount_name(MB_AMT_HIFP_PAY), "hifp_pay") == 0,
+          "amount names follow the national vocabulary");
+    CHECK(mb_amount_name(MB_AMT_COUNT_) == NULL, "no name for an unknown amount");
+    CHECK(mb_result_covered(NULL) == 0 && strcmp(mb_result_reason(NULL), "") == 0, "NULL result");
+    CHECK(mb_result_fund_count(NULL) == 0 && mb_result_trace_count(NULL) == 0, "NULL result");
+    mb_fund_row row;
+    mb_trace_step step;
+    CHECK_RC(mb_result_fund(NULL, 0, &row), MB_E_INVALID_ARGUMENT, "fund of NULL");
+    CHECK_RC(mb_result_fund(res, 0, NULL), MB_E_INVALID_ARGUMENT, "fund into NULL");
+    CHECK_RC(mb_result_trace(NULL, 0, &step), MB_E_INVALID_ARGUMENT, "trace of NULL");
+    CHECK_RC(mb_result_trace(res, 0, NULL), MB_E_INVALID_ARGUMENT, "trace into NULL");
+
+    /* claims and enrollees refuse bad input when built */
+    mb_claim *bad = NULL;
+    CHECK_RC(mb_claim_new(&bad, "X", 20210230, MB_MED_CHRONIC, "H001", MB_LEVEL_PRIMARY, err),
+             MB_E_INVALID_DATE, "30 February");
+    CHECK_RC(mb_claim_new(&bad, "X", 20210201, 99, "H001", MB_LEVEL_PRIMARY, err),
+             MB_E_UNKNOWN_CODE, "med_type 99");
+    CHECK_RC(mb_claim_new(&bad, "X", 20210201, MB_MED_CHRONIC, "H001", 7, err), MB_E_UNKNOWN_CODE,
+             "level 7");
+    CHECK(bad == NULL, "no claim built");
+    CHECK_RC(mb_claim_add_item(ok, -1, MB_CLASS_A, -1, err), MB_E_INVALID_AMOUNT, "negative item");
+    CHECK_RC(mb_claim_add_item(ok, 100, 4, -1, err), MB_E_UNKNOWN_CODE, "class 4");
+    CHECK_RC(mb_claim_add_item(ok, 100, MB_CLASS_A, 1000, err), MB_E_INVALID_ARGUMENT,
+             "a first self-pay ratio on class A");
+    CHECK_RC(mb_claim_add_item(NULL, 100, MB_CLASS_A, -1, err), MB_E_INVALID_ARGUMENT, "NULL claim");
+    CHECK_RC(mb_enrollee_set_account_balance(e, -1, err), MB_E_INVALID_AMOUNT, "negative balance");
+    unchanged(e, "a refused balance changes nothing");
+    mb_enrollee *bade = NULL;
+    CHECK_RC(mb_enrollee_new(&bade, "X", 9, MB_PERSON_RETIRED, err), MB_E_UNKNOWN_CODE, "scheme 9");
+    CHECK_RC(mb_enrollee_new(&bade, "X", MB_SCHEME_EMPLOYEE, 0, err), MB_E_UNKNOWN_CODE,
+             "an employee needs a person type");
+    CHECK(bade == NULL, "no enrollee built");
+
+    mb_claim_free(ok);
+    mb_claim_free(c23);
+    mb_claim_free(c22);
+    mb_claim_free(early);
+    mb_claim_free(empty);
+    mb_claim_free(unk);
+    mb_claim_free(unk23);
+    mb_enrollee_free(e);
+    mb_enrollee_free(e2);
+}
+
+int main(void)
+{
+    err = mb_error_new();
+    if (err == NULL || mb_result_new(&res, err) != MB_OK)
+        return 1;
+    wuxi = load(WUXI);
+    changzhou = load(CHANGZHOU);
+    assist = load(ASSIST);
+    if (wuxi == NULL || changzhou == NULL || assist == NULL)
+        return check_summary();
+    wuxi_in_service();
+    wuxi_deductible_continues();
+    wuxi_account_first();
+    wuxi_retired_cap();
+    wuxi_not_covered();
+    wuxi_chain_assistance();
+    changzhou_outpatient();
+    presettle_changes_nothing();
+    errors();
+    mb_ruleset_free(wuxi);
+    mb_ruleset_free(changzhou);
+    mb_ruleset_free(assist);
+    mb_result_free(res);
+    mb_error_free(err);
+    return check_summary();
+}
