@@ -423,6 +423,40 @@ MB_EXTERN int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_
 MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
                         mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
 
+/** Family members whose account may pay (mb_settle_family). */
+typedef enum mb_family_relation {
+    MB_FAMILY_SPOUSE = 1, /* 配偶 */
+    MB_FAMILY_PARENT = 2, /* 父母: the payer is the patient's child */
+    MB_FAMILY_CHILD = 3   /* 子女: the payer is the patient's parent */
+} mb_family_relation;
+
+/**
+ * Settle and commit `claim` for `patient` where, after the patient's own account, the personal
+ * account of `payer` (a family member in `relation` to the patient) pays the rest of the
+ * patient's share (共济, 常政办发〔2022〕91号 二（三）). Refused with MB_E_NOT_ELIGIBLE when the
+ * chain's basic ruleset does not allow family use for that relation. acct_pay includes the
+ * family part, which acct_mulaid_pay reports. Both enrollees change; on error neither does.
+ */
+MB_EXTERN int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
+                               mb_enrollee *patient, mb_enrollee *payer, int relation,
+                               const mb_claim *claim, mb_error *err);
+/** Reverse a settlement made by mb_settle_family: both enrollees return to what they were. */
+MB_EXTERN int mb_reverse_family(mb_enrollee *patient, mb_enrollee *payer, mb_result *settled,
+                                mb_error *err);
+
+/**
+ * The month's personal-account accrual (个人账户计入) for `person_type` on `date` under the
+ * ruleset's `account_accrual` rows: `base_fen` times the ratio in force, half up to the fen. The
+ * base is what the row's clause names (the contribution base for employees in service; the
+ * monthly standard of December 2022, or the area's average basic pension from 2024, for the
+ * retired). MB_E_NOT_FOUND when the ruleset states no accrual for that person.
+ */
+MB_EXTERN int mb_account_accrual(const mb_ruleset *rs, int person_type, int32_t date,
+                                 int64_t base_fen, int64_t *accrual_fen, mb_error *err);
+/** Credit the month's accrual (mb_account_accrual) to the enrollee's account. */
+MB_EXTERN int mb_enrollee_accrue(mb_enrollee *e, const mb_ruleset *rs, int32_t date,
+                                 int64_t base_fen, int64_t *credited_fen, mb_error *err);
+
 /** Reverse a committed settlement (2208/2305): the enrollee's accumulators and account return
  *  exactly to what they were before it. Only the most recent unreversed settlement of that
  *  enrollee can be reversed; reversing twice, out of order or on another enrollee is MB_E_STATE. */
@@ -444,7 +478,9 @@ typedef enum mb_amount {
     MB_AMT_ACCT_PAY = 11,         /* 个人账户支出 */
     MB_AMT_PSN_CASH_PAY = 12,     /* 个人现金支出 */
     MB_AMT_BALC = 13,             /* 个人账户余额 after settlement */
-    MB_AMT_COUNT_ = 14
+    MB_AMT_ACCT_MULAID_PAY = 14,  /* 个人账户共济支付金额: the part of acct_pay a family member's
+                                     account paid (mb_settle_family) */
+    MB_AMT_COUNT_ = 15
 } mb_amount;
 
 /** One amount of the last settlement held by `r`, in fen (0 for an unknown `which`). */

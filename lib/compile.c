@@ -972,6 +972,29 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
         if ((rc = sourced(&c, "designated_facility", f->cite, f->assumption, NULL, &rs->facility_cite)))
             goto out;
     }
+    if (raw->family_account) {
+        const raw_family *f = raw->family_account;
+        static const char *const relations[] = {NULL, "spouse", "parent", "child"};
+        for (unsigned i = 0; i < f->relations_count; i++) {
+            int found = 0;
+            for (int k = 1; k <= 3; k++)
+                if (strcmp(f->relations[i], relations[k]) == 0)
+                    found = k;
+            if (found == 0) {
+                char p[PATH_MAX_LEN];
+                snprintf(p, sizeof p, "family_account.relations[%u]", i);
+                rc = fail(&c, MB_E_SCHEMA, p, NULL, "expected spouse, parent or child, got '%s'",
+                          f->relations[i]);
+                goto out;
+            }
+            rs->family_relations |= 1u << found;
+        }
+        if ((rc = sourced(&c, "family_account", f->cite, f->assumption, NULL, &rs->family_cite)))
+            goto out;
+    }
+    if ((rc = compile_rows(&c, "account_accrual", raw->account_accrual, raw->account_accrual_count,
+                           VALUE_RATIO, NULL, &rs->accrual)))
+        goto out;
     if ((rc = compile_funds(&c)) || (rc = compile_referral(&c)) ||
         (rc = compile_categories(&c)) || (rc = compile_catalogue(&c)))
         goto out;

@@ -140,6 +140,9 @@ struct mb_result {
     mb_delta deltas[MB_MAX_DELTAS];
     uint32_t ndeltas;
     int64_t balance_before, balance_after;
+    int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
+    uint64_t payer_tag;                 /* 0: no family payer */
+    uint32_t payer_seq;
     uint64_t enrollee_tag;
     uint32_t seq;
     bool committed, reversed;

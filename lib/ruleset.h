@@ -177,6 +177,10 @@ struct mb_ruleset {
     uint32_t penalty_levels;            /* bit per MB_FAC_* */
     const char *referral_cite;
 
+    uint32_t family_relations;          /* bit per mb_family_relation */
+    const char *family_cite;
+    mb_rows accrual;                    /* account accrual ratio rows by person */
+
     int facility_change_from, facility_change_to; /* MMDD window, 0: no window */
     const char *facility_cite;
 

@@ -154,6 +154,10 @@ static const cyaml_schema_field_t facility_rule_fields[] = {
     REQ_STR("change_to", raw_facility_rule, change_to), SOURCE_FIELDS(raw_facility_rule),
     CYAML_FIELD_END};
 
+static const cyaml_schema_field_t family_fields[] = {
+    SEQ("relations", raw_family, relations, &string_entry), SOURCE_FIELDS(raw_family),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t ruleset_fields[] = {
     REQ_STR("id", raw_ruleset, id), REQ_STR("title", raw_ruleset, title),
     REQ_STR("document", raw_ruleset, document), REQ_STR("tier", raw_ruleset, tier),
@@ -171,6 +175,8 @@ static const cyaml_schema_field_t ruleset_fields[] = {
     CYAML_FIELD_MAPPING_PTR("referral", OPT, raw_ruleset, referral, referral_fields),
     CYAML_FIELD_MAPPING_PTR("designated_facility", OPT, raw_ruleset, designated_facility,
                             facility_rule_fields),
+    CYAML_FIELD_MAPPING_PTR("family_account", OPT, raw_ruleset, family_account, family_fields),
+    SEQ("account_accrual", raw_ruleset, account_accrual, &values_entry),
     CYAML_FIELD_SEQUENCE("layers", CYAML_FLAG_POINTER, raw_ruleset, layers, &layer_entry, 1,
                          CYAML_UNLIMITED),
     CYAML_FIELD_END};

@@ -135,6 +135,12 @@ typedef struct raw_facility_rule {
     RAW_SOURCE;
 } raw_facility_rule;
 
+typedef struct raw_family {
+    char **relations;
+    unsigned relations_count;
+    RAW_SOURCE;
+} raw_family;
+
 typedef struct raw_ruleset {
     char *id, *title, *document, *tier, *effective_from, *effective_to, *region, *notes;
     char **schemes;
@@ -151,6 +157,9 @@ typedef struct raw_ruleset {
     raw_tilt *tilt;
     raw_referral *referral;
     raw_facility_rule *designated_facility;
+    raw_family *family_account;
+    raw_values *account_accrual;
+    unsigned account_accrual_count;
     raw_layer *layers;
     unsigned layers_count;
 } raw_ruleset;

@@ -543,7 +543,7 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
 }
 
 static int compute(mb_result *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                   const mb_claim *c, mb_error *err)
+                   const mb_enrollee *payer, const mb_claim *c, mb_error *err)
 {
     int rc = validate(chain, n, e, c, r, err);
     if (rc != MB_OK)
@@ -551,6 +551,8 @@ static int compute(mb_result *r, const mb_ruleset *const *chain, size_t n, const
     memset(r, 0, offsetof(mb_result, deltas));
     r->ndeltas = 0;
     r->committed = r->reversed = false;
+    r->payer_tag = 0;
+    r->payer_before = r->payer_after = 0;
     settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
                     .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type)};
 
@@ -622,11 +624,23 @@ static int compute(mb_result *r, const mb_ruleset *const *chain, size_t n, const
             trace(&x, NULL, "account", "", "个人账户支付", part - x.acct_first, more, -1);
         }
     }
+    int64_t family = 0;
+    if (payer != NULL && account_mode != MB_ACCOUNT_NONE) {
+        /* 共济: a family member's account pays what the patient's own left */
+        family = mb_max64(0, mb_min64(payer->balance, part - acct));
+        if (family > 0)
+            trace(&x, NULL, "account.family", "", "家庭成员个人账户共济支付", part - acct, family, -1);
+        r->payer_before = payer->balance;
+        r->payer_after = payer->balance - family;
+        r->payer_tag = payer->tag;
+    }
+    r->amt[MB_AMT_ACCT_MULAID_PAY] = family;
+    acct += family;
     r->amt[MB_AMT_PSN_PART] = part;
     r->amt[MB_AMT_ACCT_PAY] = acct;
     r->amt[MB_AMT_PSN_CASH_PAY] = part - acct;
     r->balance_before = e->balance;
-    r->balance_after = e->balance - acct;
+    r->balance_after = e->balance - (acct - family);
     r->amt[MB_AMT_BALC] = r->balance_after;
     if (part < 0 || acct < 0 || part - acct < 0)
         return mb_fail(err, MB_E_RULESET, "claim %s: funds paid more than the claim's total", c->id);
@@ -636,15 +650,11 @@ static int compute(mb_result *r, const mb_ruleset *const *chain, size_t n, const
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
                  const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err)
 {
-    return compute(out, chain, n, enrollee, claim, err);
+    return compute(out, chain, n, enrollee, NULL, claim, err);
 }
 
-int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
-              const mb_claim *claim, mb_error *err)
+static int commit(mb_result *out, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
 {
-    int rc = compute(out, chain, n, e, claim, err);
-    if (rc != MB_OK)
-        return rc;
     uint32_t fresh = 0;
     for (uint32_t i = 0; i < out->ndeltas; i++)
         fresh += !mb_acc_exists(e, out->deltas[i].key, out->deltas[i].period);
@@ -658,14 +668,52 @@ int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrol
     e->seq++;
     out->seq = e->seq;
     out->enrollee_tag = e->tag;
+    if (payer != NULL) {
+        payer->balance = out->payer_after;
+        payer->seq++;
+        out->payer_seq = payer->seq;
+    }
     out->committed = true;
     return MB_OK;
 }
 
-int mb_reverse(mb_enrollee *e, mb_result *r, mb_error *err)
+int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
+              const mb_claim *claim, mb_error *err)
 {
-    if (e == NULL || r == NULL)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_reverse: enrollee and result are required");
+    int rc = compute(out, chain, n, e, NULL, claim, err);
+    return rc != MB_OK ? rc : commit(out, e, NULL, err);
+}
+
+static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
+{
+    for (size_t i = 0; chain != NULL && i < n; i++)
+        if (chain[i] != NULL && chain[i]->tier == MB_TIER_BASIC)
+            return chain[i];
+    return NULL;
+}
+
+int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
+                     mb_enrollee *patient, mb_enrollee *payer, int relation,
+                     const mb_claim *claim, mb_error *err)
+{
+    if (payer == NULL || patient == NULL || payer == patient)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "mb_settle_family: a patient and a different payer are required");
+    if (relation < MB_FAMILY_SPOUSE || relation > MB_FAMILY_CHILD)
+        return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown family relation %d", relation);
+    if (payer->tag == patient->tag)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
+    const mb_ruleset *basic = basic_tier(chain, n);
+    if (basic == NULL || !((basic->family_relations >> relation) & 1u))
+        return mb_fail(err, MB_E_NOT_ELIGIBLE,
+                       "%s does not let a family member's personal account pay for this relation",
+                       basic ? basic->id : "the chain");
+    int rc = compute(out, chain, n, patient, payer, claim, err);
+    return rc != MB_OK ? rc : commit(out, patient, payer, err);
+}
+
+static int check_reversible(const mb_enrollee *e, const mb_result *r, mb_error *err)
+{
     if (!r->committed)
         return mb_fail(err, MB_E_STATE, "this result was never settled (pre-settlement changes nothing)");
     if (r->reversed)
@@ -685,10 +733,47 @@ int mb_reverse(mb_enrollee *e, mb_result *r, mb_error *err)
     if (e->balance != r->balance_after)
         return mb_fail(err, MB_E_STATE,
                        "the account balance changed since this settlement; it cannot be reversed exactly");
+    return MB_OK;
+}
+
+static void undo(mb_enrollee *e, mb_result *r)
+{
     for (uint32_t i = r->ndeltas; i-- > 0;)
         mb_acc_set(e, r->deltas[i].key, r->deltas[i].period, r->deltas[i].before);
     e->balance = r->balance_before;
     e->seq--;
     r->reversed = true;
+}
+
+int mb_reverse(mb_enrollee *e, mb_result *r, mb_error *err)
+{
+    if (e == NULL || r == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_reverse: enrollee and result are required");
+    if (r->payer_tag != 0)
+        return mb_fail(err, MB_E_STATE,
+                       "a family-account settlement is reversed with mb_reverse_family");
+    int rc = check_reversible(e, r, err);
+    if (rc == MB_OK)
+        undo(e, r);
+    return rc;
+}
+
+int mb_reverse_family(mb_enrollee *patient, mb_enrollee *payer, mb_result *r, mb_error *err)
+{
+    if (patient == NULL || payer == NULL || r == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "mb_reverse_family: patient, payer and result are required");
+    if (r->payer_tag == 0 || r->payer_tag != payer->tag)
+        return mb_fail(err, MB_E_STATE, "this settlement was not paid from that payer's account");
+    int rc = check_reversible(patient, r, err);
+    if (rc != MB_OK)
+        return rc;
+    if (payer->seq != r->payer_seq || payer->balance != r->payer_after)
+        return mb_fail(err, MB_E_STATE,
+                       "the payer's account changed since this settlement; reverse its later "
+                       "settlements first");
+    undo(patient, r);
+    payer->balance = r->payer_before;
+    payer->seq--;
     return MB_OK;
 }

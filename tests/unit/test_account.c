@@ -1,0 +1,126 @@
+/* Personal accounts under 常政办发〔2022〕91号 二（二）、二（三）: monthly accrual, and a family
+ * member's account paying (共济), with its reversal. Public API only. */
+#include <medbenefit.h>
+
+#include "check.h"
+
+static mb_ruleset *changzhou(mb_error *err)
+{
+    mb_ruleset *rs = NULL;
+    if (mb_ruleset_load_file(&rs, "rulesets/changzhou-employee-outpatient-2023.yaml", err) != MB_OK)
+        fprintf(stderr, "load: %s\n", mb_error_message(err));
+    return rs;
+}
+
+static void accrual(const mb_ruleset *rs, mb_error *err)
+{
+    int64_t a = -1;
+    /* 二（二）: in service, 2% of the contribution base 8000.00 = 160.00 a month */
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20230315, 800000, &a, err), MB_OK, "in service");
+    CHECK_FEN(a, 16000, "8000.00 x 2%");
+    /* retired in 2023: the fixed monthly standard of December 2022 (base 150.00) = 150.00 */
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_RETIRED, 20230315, 15000, &a, err), MB_OK, "retired 2023");
+    CHECK_FEN(a, 15000, "fixed amount, 100% of the December 2022 standard");
+    /* retired from 2024: 2.5% of the area's average pension 3500.00 = 87.50 */
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_RETIRED, 20240115, 350000, &a, err), MB_OK, "retired 2024");
+    CHECK_FEN(a, 8750, "3500.00 x 2.5%, the row dated 2024-01-01");
+    /* pre-1949 veterans are excluded from the 2024 change: still the fixed amount */
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_VETERAN, 20240115, 20000, &a, err), MB_OK, "veteran 2024");
+    CHECK_FEN(a, 20000, "veterans keep the fixed amount");
+    /* 2% of 123.45 = 2.469 -> 2.47, half up */
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20230315, 12345, &a, err), MB_OK, "rounding");
+    CHECK_FEN(a, 247, "2.469 rounds half up to 2.47");
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_RESIDENT, 20230315, 12345, &a, err), MB_E_NOT_FOUND,
+             "residents have no personal account accrual");
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20221231, 800000, &a, err), MB_E_NOT_FOUND,
+             "before the plan is in force");
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20230315, -1, &a, err), MB_E_INVALID_AMOUNT,
+             "negative base");
+
+    mb_enrollee *e = NULL;
+    mb_enrollee_new(&e, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_set_account_balance(e, 1000, err);
+    int64_t credited = 0;
+    CHECK_RC(mb_enrollee_accrue(e, rs, 20230315, 800000, &credited, err), MB_OK, "credit");
+    CHECK_FEN(credited, 16000, "credited 160.00");
+    CHECK_FEN(mb_enrollee_account_balance(e), 17000, "10.00 + 160.00");
+    mb_enrollee_free(e);
+}
+
+static size_t save(const mb_enrollee *e, unsigned char *buf, size_t cap)
+{
+    size_t len = 0;
+    mb_enrollee_save(e, buf, cap, &len, NULL);
+    return len;
+}
+
+static void family(const mb_ruleset *rs, mb_error *err)
+{
+    mb_enrollee *patient = NULL, *payer = NULL;
+    mb_claim *c = NULL;
+    mb_result *r = NULL;
+    mb_enrollee_new(&patient, "P", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_set_first_visit_facility(patient, "C01", err);
+    mb_enrollee_set_account_balance(patient, 10000, err);
+    mb_enrollee_new(&payer, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_set_account_balance(payer, 50000, err);
+    mb_claim_new(&c, "C1", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, err);
+    mb_claim_add_item(c, 240000, MB_CLASS_A, -1, err);
+    mb_result_new(&r, err);
+    unsigned char before_p[4096], before_a[4096], after[4096];
+    size_t lp = save(patient, before_p, sizeof before_p), la = save(payer, before_a, sizeof before_a);
+    const mb_ruleset *chain[] = {rs};
+
+    CHECK_RC(mb_settle_family(r, chain, 1, patient, payer, 9, c, err), MB_E_UNKNOWN_CODE, "relation");
+    CHECK_RC(mb_settle_family(r, chain, 1, patient, patient, MB_FAMILY_SPOUSE, c, err),
+             MB_E_INVALID_ARGUMENT, "paying oneself is not family use");
+    CHECK_RC(mb_settle_family(r, chain, 1, patient, payer, MB_FAMILY_SPOUSE, c, err), MB_OK, "spouse");
+    /* 二（一）: deductible 600, first-visit 80%: (2400 - 600) x 80% = 1440 fund; share 960:
+     * the patient's own account 100.00, the spouse's 500.00, cash 360.00 */
+    CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), 144000, "pooling");
+    CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_PAY), 60000, "both accounts");
+    CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY), 50000, "the family part");
+    CHECK_FEN(mb_result_amount(r, MB_AMT_PSN_CASH_PAY), 36000, "cash");
+    CHECK_FEN(mb_enrollee_account_balance(patient), 0, "patient's account used up");
+    CHECK_FEN(mb_enrollee_account_balance(payer), 0, "payer's account used up");
+    CHECK_RC(mb_reverse(patient, r, err), MB_E_STATE, "a family settlement needs mb_reverse_family");
+    CHECK_RC(mb_reverse_family(patient, patient, r, err), MB_E_STATE, "the wrong payer");
+    CHECK_RC(mb_reverse_family(patient, payer, r, err), MB_OK, "reverse");
+    CHECK(save(patient, after, sizeof after) == lp && memcmp(after, before_p, lp) == 0,
+          "the patient's saved state is byte-identical after the reversal");
+    CHECK(save(payer, after, sizeof after) == la && memcmp(after, before_a, la) == 0,
+          "the payer's saved state is byte-identical after the reversal");
+    CHECK_RC(mb_reverse_family(patient, payer, r, err), MB_E_STATE, "reversing twice");
+
+    /* a ruleset without family use refuses it */
+    mb_ruleset *wx = NULL;
+    mb_ruleset_load_file(&wx, "rulesets/wuxi-employee-chronic-2021.yaml", err);
+    const mb_ruleset *wchain[] = {wx};
+    mb_claim *k = NULL;
+    mb_claim_new(&k, "K", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, err);
+    mb_claim_add_item(k, 1000, MB_CLASS_A, -1, err);
+    CHECK_RC(mb_settle_family(r, wchain, 1, patient, payer, MB_FAMILY_CHILD, k, err),
+             MB_E_NOT_ELIGIBLE, "41号 says nothing of family use");
+    CHECK(save(payer, after, sizeof after) == la && memcmp(after, before_a, la) == 0,
+          "a refused family settlement changes nothing");
+    mb_claim_free(k);
+    mb_ruleset_free(wx);
+    mb_result_free(r);
+    mb_claim_free(c);
+    mb_enrollee_free(patient);
+    mb_enrollee_free(payer);
+}
+
+int main(void)
+{
+    mb_error *err = mb_error_new();
+    mb_ruleset *rs = changzhou(err);
+    CHECK(rs != NULL, "the Changzhou ruleset loads");
+    if (rs != NULL) {
+        accrual(rs, err);
+        family(rs, err);
+    }
+    mb_ruleset_free(rs);
+    mb_error_free(err);
+    return check_summary();
+}
