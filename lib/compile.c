@@ -719,7 +719,9 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         return rc;
     if (r->med_types_count == 0)
         return fail(c, MB_E_SCHEMA, p, "med_types", "a layer lists the med_types it applies to");
-    if ((rc = med_bits(c, p, r->med_types, r->med_types_count, &l->med_types)))
+    char mp[PATH_MAX_LEN];
+    snprintf(mp, sizeof mp, "%s.med_types", p);
+    if ((rc = med_bits(c, mp, r->med_types, r->med_types_count, &l->med_types)))
         return rc;
     l->schemes = rs->schemes;
     if (r->schemes_count) {

@@ -49,6 +49,8 @@ int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_ty
     }
     e->acc_cap = MB_ACC_DEFAULT;
     e->tag = mb_hash(e->id[0] ? e->id : "\x01");
+    static _Atomic uint64_t instances;
+    e->instance = ++instances;
     e->scheme = scheme;
     e->person_type = person_type;
     *out = e;

@@ -52,6 +52,7 @@ struct mb_enrollee {
     mb_acc *acc;            /* open addressing, capacity a power of two */
     uint32_t acc_cap, acc_count;
     uint32_t seq;           /* settlements committed and not reversed */
+    uint64_t instance;      /* distinguishes handles that share an id */
 };
 
 int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period);
@@ -123,7 +124,8 @@ enum mb_reason {
     MB_REASON_TREATMENT,       /* the disease's caps depend on a treatment line not given */
 };
 
-struct mb_result {
+/* One settlement's output. */
+typedef struct mb_settlement {
     int64_t amt[MB_AMT_COUNT_];
     int covered;
     int reason;
@@ -143,9 +145,16 @@ struct mb_result {
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
     uint64_t payer_tag;                 /* 0: no family payer */
     uint32_t payer_seq;
-    uint64_t enrollee_tag;
+    uint64_t enrollee_tag, enrollee_instance;
     uint32_t seq;
     bool committed, reversed;
+} mb_settlement;
+
+/* A result handle holds two settlements: a call computes into the spare one and makes it
+ * current only when it succeeds, so a failed call leaves the last settlement readable. */
+struct mb_result {
+    mb_settlement s[2];
+    int cur;
 };
 
 #endif

@@ -80,6 +80,8 @@ enum { MB_PERIOD_NONE = 0, MB_PERIOD_YEAR = 1, MB_PERIOD_QUARTER = 2 };
 
 /* ---- strings (utf8.c) --------------------------------------------------------------------- */
 bool mb_utf8_valid(const char *s, size_t len);
+/* The same, with the offset of the first invalid byte in *bad when it fails. */
+bool mb_utf8_prefix(const char *s, size_t len, size_t *bad);
 /* Copy the name up to its first parenthesis ('(' or '（'), trimmed. */
 void mb_short_name(const char *name, char *out, size_t cap);
 

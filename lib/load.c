@@ -10,10 +10,14 @@
 
 #include "arena.h"
 #include "compile.h"
+#include "locate.h"
 #include "ruleset.h"
 #include "schema.h"
 
 #define RULESET_MAX_BYTES (4u << 20) /* 4 MiB: the largest catalogue is a few dozen KiB */
+
+static int try_path(mb_ruleset **out, const char *dir, size_t dirlen, const char *id,
+                    mb_error *err);
 
 #ifndef MB_RULESET_DIR
 #define MB_RULESET_DIR "/usr/local/share/medbenefit/rulesets"
@@ -26,6 +30,7 @@ typedef struct {
     char first[256];
     char key[MB_KEY_MAX];
     int line;
+    bool unexpected, key_fixed;
 } load_log;
 
 static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
@@ -40,7 +45,7 @@ static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list a
     if (l != NULL && log->line == 0)
         log->line = atoi(l + 7);
     const char *f = strstr(buf, "field '");
-    if (f != NULL && log->key[0] == '\0') {
+    if (f != NULL && log->key[0] == '\0' && !log->key_fixed) {
         f += 7;
         size_t n = strcspn(f, "'");
         if (n >= sizeof log->key)
@@ -52,11 +57,47 @@ static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list a
         const char *msg = strncmp(buf, "Load: ", 6) == 0 ? buf + 6 : buf;
         snprintf(log->first, sizeof log->first, "%s", msg);
     }
-    /* "Unexpected key: foo" names the key itself */
+    /* "Unexpected key: foo" and "Missing required mapping field: foo" name the key itself */
     const char *u = strstr(buf, "Unexpected key: ");
+    const char *m = strstr(buf, "Missing required mapping field: ");
     if (u != NULL) {
         snprintf(log->key, sizeof log->key, "%s", u + 16);
+        log->unexpected = true;
+    } else if (m != NULL) {
+        snprintf(log->key, sizeof log->key, "%s", m + 32);
+        log->key_fixed = true;
     }
+}
+
+/* libcyaml places an unexpected key at the event before it; the key itself is on that line or
+ * a later one, as "key:" after indentation or a "- ". */
+static int unexpected_key_line(const char *data, size_t len, int from, const char *key)
+{
+    int line = 1;
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < len; line++) {
+        size_t end = i;
+        while (end < len && data[end] != '\n')
+            end++;
+        if (line >= from) {
+            size_t j = i;
+            while (j < end && (data[j] == ' ' || data[j] == '-'))
+                j++;
+            if (end - j > klen && memcmp(data + j, key, klen) == 0 && data[j + klen] == ':')
+                return line;
+        }
+        i = end + 1;
+    }
+    return from;
+}
+
+/* The line of byte `offset`. */
+static int line_of(const char *data, size_t offset)
+{
+    int line = 1;
+    for (size_t i = 0; i < offset; i++)
+        line += data[i] == '\n';
+    return line;
 }
 
 int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const char *name,
@@ -69,9 +110,11 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
     if (len > RULESET_MAX_BYTES)
         return mb_fail_at(err, MB_E_PARSE, file, 0, NULL,
                           "ruleset is %zu bytes, more than the %u allowed", len, RULESET_MAX_BYTES);
-    if (!mb_utf8_valid(data, len))
-        return mb_fail_at(err, MB_E_PARSE, file, 0, NULL, "ruleset is not valid UTF-8");
-    load_log log = {{0}, {0}, 0};
+    size_t bad;
+    if (!mb_utf8_prefix(data, len, &bad))
+        return mb_fail_at(err, MB_E_PARSE, file, line_of(data, bad), NULL,
+                          "ruleset is not valid UTF-8 (byte %zu)", bad + 1);
+    load_log log = {{0}, {0}, 0, false, false};
     cyaml_config_t cfg = {
         .log_fn = log_collect,
         .log_ctx = &log,
@@ -88,9 +131,20 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
             return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
         int status = cerr == CYAML_ERR_LIBYAML_PARSER || cerr == CYAML_ERR_ALIAS ? MB_E_PARSE
                                                                                 : MB_E_SCHEMA;
-        return mb_fail_at(err, status, file, log.line, log.key, "%s",
+        int line = log.unexpected ? unexpected_key_line(data, len, log.line, log.key) : log.line;
+        if (cerr == CYAML_ERR_LIBYAML_PARSER) {
+            char problem[200];
+            int at = mb_yaml_problem(data, len, problem, sizeof problem);
+            if (at > 0)
+                return mb_fail_at(err, MB_E_PARSE, file, at, NULL, "malformed YAML: %s", problem);
+        }
+        return mb_fail_at(err, status, file, line, log.key, "%s",
                           log.first[0] ? log.first : cyaml_strerror(cerr));
     }
+    if (raw == NULL)
+        return mb_fail_at(err, MB_E_SCHEMA, file, 1, NULL,
+                          "the ruleset is empty: it needs id, title, document, tier, "
+                          "effective_from, funds and layers");
     mb_ruleset *rs = mb_calloc(1, sizeof *rs);
     mb_arena *arena = mb_calloc(1, sizeof *arena);
     int rc;
@@ -175,6 +229,21 @@ int mb_ruleset_load_file(mb_ruleset **out, const char *path, mb_error *err)
 static int try_dir(mb_ruleset **out, const char *dir, size_t dirlen, const char *id,
                    mb_error *err)
 {
+    int rc = try_path(out, dir, dirlen, id, err);
+    if (rc == MB_OK && strcmp((*out)->id, id) != 0) {
+        /* the file name is the id: a mismatch is a misplaced or misnamed file */
+        mb_fail_at(err, MB_E_RULESET, (*out)->source_name, 1, "id",
+                   "the file is named for id '%s' but declares id '%s'", id, (*out)->id);
+        mb_ruleset_free(*out);
+        *out = NULL;
+        return MB_E_RULESET;
+    }
+    return rc;
+}
+
+static int try_path(mb_ruleset **out, const char *dir, size_t dirlen, const char *id,
+                    mb_error *err)
+{
     char path[4096];
     int n = snprintf(path, sizeof path, "%.*s/%s.yaml", (int)dirlen, dir, id);
     if (n < 0 || (size_t)n >= sizeof path)
@@ -208,6 +277,7 @@ int mb_ruleset_load_id(mb_ruleset **out, const char *id, const char *const *dirs
     const char *def = mb_ruleset_default_dir();
     if ((rc = try_dir(out, def, strlen(def), id, err)) != MB_E_NOT_FOUND)
         return rc;
+
     return mb_fail(err, MB_E_NOT_FOUND,
                    "no ruleset '%s': looked for %s.yaml in the given directories, "
                    "MEDBENEFIT_RULESETS and %s",

@@ -6,6 +6,7 @@
  * the mapping that should hold it).
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -144,5 +145,29 @@ int mb_yaml_locate(const char *data, size_t len, const char *path)
         }
     }
     yaml_parser_delete(&w.parser);
+    return line;
+}
+
+int mb_yaml_problem(const char *data, size_t len, char *msg, size_t cap)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return 0;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    int line = 0;
+    yaml_event_t ev;
+    for (;;) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            line = (int)parser.problem_mark.line + 1;
+            snprintf(msg, cap, "%s%s%s", parser.problem ? parser.problem : "malformed YAML",
+                     parser.context ? " " : "", parser.context ? parser.context : "");
+            break;
+        }
+        yaml_event_type_t t = ev.type;
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&parser);
     return line;
 }

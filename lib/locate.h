@@ -3,4 +3,6 @@
 #include <stddef.h>
 /* The 1-based line of `path` ("layers[0].ratio[1].in_service") in a YAML text; 0 if unknown. */
 int mb_yaml_locate(const char *data, size_t len, const char *path);
+/* Where libyaml's parser fails on a text: its 1-based line and message; 0 if it parses. */
+int mb_yaml_problem(const char *data, size_t len, char *msg, size_t cap);
 #endif

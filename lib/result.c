@@ -16,14 +16,17 @@ int mb_result_new(mb_result **out, mb_error *err)
 
 void mb_result_free(mb_result *r) { mb_free(r); }
 
+/* The settlement the handle currently holds. */
+static const mb_settlement *cur(const mb_result *r) { return &r->s[r->cur]; }
+
 int64_t mb_result_amount(const mb_result *r, int which)
 {
     if (r == NULL || which < 0 || which >= MB_AMT_COUNT_)
         return 0;
-    return r->amt[which];
+    return cur(r)->amt[which];
 }
 
-int mb_result_covered(const mb_result *r) { return r ? r->covered : 0; }
+int mb_result_covered(const mb_result *r) { return r ? cur(r)->covered : 0; }
 
 static const char *reason_text(int reason)
 {
@@ -48,11 +51,14 @@ static const char *reason_text(int reason)
     }
 }
 
-const char *mb_result_reason(const mb_result *r)
+const char *mb_result_reason(const mb_result *res)
 {
-    if (r == NULL || r->reason == MB_REASON_NONE || r->covered)
+    if (res == NULL)
         return "";
-    mb_result *m = (mb_result *)r; /* the text is formatted on request, into the handle */
+    const mb_settlement *r = cur(res);
+    if (r->reason == MB_REASON_NONE || r->covered)
+        return "";
+    mb_settlement *m = (mb_settlement *)r; /* the text is formatted on request, into the handle */
     int n = snprintf(m->reason_text, sizeof m->reason_text, "%s", reason_text(r->reason));
     if (r->reason_arg && n > 0 && (size_t)n < sizeof m->reason_text)
         n += snprintf(m->reason_text + n, sizeof m->reason_text - n, ": %s", r->reason_arg);
@@ -65,23 +71,25 @@ const char *mb_result_reason(const mb_result *r)
     return m->reason_text;
 }
 
-size_t mb_result_fund_count(const mb_result *r) { return r ? r->nfunds : 0; }
+size_t mb_result_fund_count(const mb_result *r) { return r ? cur(r)->nfunds : 0; }
 
-int mb_result_fund(const mb_result *r, size_t index, mb_fund_row *row)
+int mb_result_fund(const mb_result *res, size_t index, mb_fund_row *row)
 {
-    if (r == NULL || row == NULL || index >= r->nfunds)
+    if (res == NULL || row == NULL || index >= cur(res)->nfunds)
         return MB_E_INVALID_ARGUMENT;
+    const mb_settlement *r = cur(res);
     const mb_fund_out *f = &r->funds[index];
     *row = (mb_fund_row){f->code, f->name, f->inscp, f->paid, f->cap_left};
     return MB_OK;
 }
 
-size_t mb_result_trace_count(const mb_result *r) { return r ? r->ntrace : 0; }
+size_t mb_result_trace_count(const mb_result *r) { return r ? cur(r)->ntrace : 0; }
 
-int mb_result_trace(const mb_result *r, size_t index, mb_trace_step *step)
+int mb_result_trace(const mb_result *res, size_t index, mb_trace_step *step)
 {
-    if (r == NULL || step == NULL || index >= r->ntrace)
+    if (res == NULL || step == NULL || index >= cur(res)->ntrace)
         return MB_E_INVALID_ARGUMENT;
+    const mb_settlement *r = cur(res);
     const mb_step *s = &r->trace[index];
     *step = (mb_trace_step){s->ruleset_id, s->rule, s->cite, s->what, s->in, s->out, s->ratio_bp};
     return MB_OK;

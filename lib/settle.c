@@ -19,7 +19,7 @@
 #include "ruleset.h"
 
 typedef struct settle_ctx {
-    mb_result *r;
+    mb_settlement *r;
     const mb_enrollee *e;
     const mb_claim *c;
     mb_error *err;
@@ -73,7 +73,7 @@ static int acc_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
 static void trace(settle_ctx *x, const mb_ruleset *rs, const char *rule, const char *cite,
                   const char *what, int64_t in, int64_t out, int32_t ratio)
 {
-    mb_result *r = x->r;
+    mb_settlement *r = x->r;
     if (r->ntrace == MB_MAX_TRACE) {
         r->trace_truncated = true;
         return;
@@ -84,7 +84,7 @@ static void trace(settle_ctx *x, const mb_ruleset *rs, const char *rule, const c
 static void not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                         const char *arg, int32_t date)
 {
-    mb_result *r = x->r;
+    mb_settlement *r = x->r;
     if (r->reason != MB_REASON_NONE)
         return; /* the first reason is the one reported */
     r->reason = reason;
@@ -194,7 +194,7 @@ static mb_fund_out *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int6
     const mb_fund *f = &rs->funds[fund];
     int scheme = x->e->scheme;
     const char *code = f->code[scheme] ? f->code[scheme] : f->code[3 - scheme];
-    mb_result *r = x->r;
+    mb_settlement *r = x->r;
     for (uint32_t i = 0; i < r->nfunds; i++)
         if (r->funds[i].code == code)
             return &r->funds[i];
@@ -512,7 +512,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 static uint32_t med_bit(int med_type) { return 1u << (med_type % 32); }
 
 static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                    const mb_claim *c, mb_result *r, mb_error *err)
+                    const mb_claim *c, const mb_result *r, mb_error *err)
 {
     if (r == NULL || chain == NULL || e == NULL || c == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
@@ -542,13 +542,14 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     return MB_OK;
 }
 
-static int compute(mb_result *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
                    const mb_enrollee *payer, const mb_claim *c, mb_error *err)
 {
-    int rc = validate(chain, n, e, c, r, err);
+    int rc = validate(chain, n, e, c, res, err);
     if (rc != MB_OK)
         return rc;
-    memset(r, 0, offsetof(mb_result, deltas));
+    mb_settlement *r = &res->s[!res->cur]; /* the spare: current only on success */
+    memset(r, 0, offsetof(mb_settlement, deltas));
     r->ndeltas = 0;
     r->committed = r->reversed = false;
     r->payer_tag = 0;
@@ -650,11 +651,16 @@ static int compute(mb_result *r, const mb_ruleset *const *chain, size_t n, const
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
                  const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err)
 {
-    return compute(out, chain, n, enrollee, NULL, claim, err);
+    int rc = compute(out, chain, n, enrollee, NULL, claim, err);
+    if (rc == MB_OK)
+        out->cur = !out->cur;
+    return rc;
 }
 
-static int commit(mb_result *out, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
+/* Apply the spare settlement (just computed) to the enrollee(s), then make it current. */
+static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
 {
+    mb_settlement *out = &res->s[!res->cur];
     uint32_t fresh = 0;
     for (uint32_t i = 0; i < out->ndeltas; i++)
         fresh += !mb_acc_exists(e, out->deltas[i].key, out->deltas[i].period);
@@ -668,12 +674,14 @@ static int commit(mb_result *out, mb_enrollee *e, mb_enrollee *payer, mb_error *
     e->seq++;
     out->seq = e->seq;
     out->enrollee_tag = e->tag;
+    out->enrollee_instance = e->instance;
     if (payer != NULL) {
         payer->balance = out->payer_after;
         payer->seq++;
         out->payer_seq = payer->seq;
     }
     out->committed = true;
+    res->cur = !res->cur;
     return MB_OK;
 }
 
@@ -701,7 +709,7 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
                        "mb_settle_family: a patient and a different payer are required");
     if (relation < MB_FAMILY_SPOUSE || relation > MB_FAMILY_CHILD)
         return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown family relation %d", relation);
-    if (payer->tag == patient->tag)
+    if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
     const mb_ruleset *basic = basic_tier(chain, n);
     if (basic == NULL || !((basic->family_relations >> relation) & 1u))
@@ -712,13 +720,13 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
     return rc != MB_OK ? rc : commit(out, patient, payer, err);
 }
 
-static int check_reversible(const mb_enrollee *e, const mb_result *r, mb_error *err)
+static int check_reversible(const mb_enrollee *e, const mb_settlement *r, mb_error *err)
 {
     if (!r->committed)
         return mb_fail(err, MB_E_STATE, "this result was never settled (pre-settlement changes nothing)");
     if (r->reversed)
         return mb_fail(err, MB_E_STATE, "this settlement has already been reversed");
-    if (r->enrollee_tag != e->tag)
+    if (r->enrollee_tag != e->tag || r->enrollee_instance != e->instance)
         return mb_fail(err, MB_E_STATE, "this settlement belongs to another enrollee");
     if (r->seq != e->seq)
         return mb_fail(err, MB_E_STATE,
@@ -736,7 +744,7 @@ static int check_reversible(const mb_enrollee *e, const mb_result *r, mb_error *
     return MB_OK;
 }
 
-static void undo(mb_enrollee *e, mb_result *r)
+static void undo(mb_enrollee *e, mb_settlement *r)
 {
     for (uint32_t i = r->ndeltas; i-- > 0;)
         mb_acc_set(e, r->deltas[i].key, r->deltas[i].period, r->deltas[i].before);
@@ -745,10 +753,11 @@ static void undo(mb_enrollee *e, mb_result *r)
     r->reversed = true;
 }
 
-int mb_reverse(mb_enrollee *e, mb_result *r, mb_error *err)
+int mb_reverse(mb_enrollee *e, mb_result *res, mb_error *err)
 {
-    if (e == NULL || r == NULL)
+    if (e == NULL || res == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_reverse: enrollee and result are required");
+    mb_settlement *r = &res->s[res->cur];
     if (r->payer_tag != 0)
         return mb_fail(err, MB_E_STATE,
                        "a family-account settlement is reversed with mb_reverse_family");
@@ -758,11 +767,12 @@ int mb_reverse(mb_enrollee *e, mb_result *r, mb_error *err)
     return rc;
 }
 
-int mb_reverse_family(mb_enrollee *patient, mb_enrollee *payer, mb_result *r, mb_error *err)
+int mb_reverse_family(mb_enrollee *patient, mb_enrollee *payer, mb_result *res, mb_error *err)
 {
-    if (patient == NULL || payer == NULL || r == NULL)
+    if (patient == NULL || payer == NULL || res == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT,
                        "mb_reverse_family: patient, payer and result are required");
+    mb_settlement *r = &res->s[res->cur];
     if (r->payer_tag == 0 || r->payer_tag != payer->tag)
         return mb_fail(err, MB_E_STATE, "this settlement was not paid from that payer's account");
     int rc = check_reversible(patient, r, err);

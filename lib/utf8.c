@@ -5,7 +5,14 @@
 
 bool mb_utf8_valid(const char *s, size_t len)
 {
+    size_t bad;
+    return mb_utf8_prefix(s, len, &bad);
+}
+
+bool mb_utf8_prefix(const char *s, size_t len, size_t *bad)
+{
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    *bad = len;
     while (p < end) {
         unsigned c = *p;
         size_t n;
@@ -20,17 +27,18 @@ bool mb_utf8_valid(const char *s, size_t len)
         } else if ((c & 0xf8) == 0xf0) {
             n = 3, min = 0x10000, c &= 0x07;
         } else {
+            *bad = (size_t)(p - (const unsigned char *)s);
             return false;
         }
-        if ((size_t)(end - p) <= n)
-            return false;
-        for (size_t i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
+        bool ok = (size_t)(end - p) > n;
+        for (size_t i = 1; ok && i <= n; i++) {
+            ok = (p[i] & 0xc0) == 0x80;
             c = (c << 6) | (p[i] & 0x3f);
         }
-        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        if (!ok || c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+            *bad = (size_t)(p - (const unsigned char *)s);
             return false;
+        }
         p += n + 1;
     }
     return true;

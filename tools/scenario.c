@@ -141,6 +141,8 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
                      log.first[0] ? log.first : cyaml_strerror(e));
         return NULL;
     }
+    if (s == NULL)
+        snprintf(msg, cap, "%s: the scenario file is empty", path);
     return s;
 }
 
