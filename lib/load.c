@@ -70,7 +70,7 @@ static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list a
 }
 
 /* libcyaml places an unexpected key at the event before it; the key itself is on that line or
- * a later one, as "key:" after indentation or a "- ". */
+ * a later one, as "key:" in block style or inside a flow mapping ("{a: 1, key: 2}"). */
 static int unexpected_key_line(const char *data, size_t len, int from, const char *key)
 {
     int line = 1;
@@ -79,11 +79,10 @@ static int unexpected_key_line(const char *data, size_t len, int from, const cha
         size_t end = i;
         while (end < len && data[end] != '\n')
             end++;
-        if (line >= from) {
-            size_t j = i;
-            while (j < end && (data[j] == ' ' || data[j] == '-'))
-                j++;
-            if (end - j > klen && memcmp(data + j, key, klen) == 0 && data[j + klen] == ':')
+        for (size_t j = i; line >= from && j + klen < end; j++) {
+            char before = j == i ? ' ' : data[j - 1];
+            if ((before == ' ' || before == '{' || before == ',' || before == '-') &&
+                memcmp(data + j, key, klen) == 0 && data[j + klen] == ':')
                 return line;
         }
         i = end + 1;
