@@ -295,7 +295,7 @@ MB_EXTERN int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_rules
 /**
  * Seed or read a year-to-date accumulator, e.g. figures returned by the national platform's 5206
  * query, so that a settlement mid-year continues correctly. `ruleset_id` and `key` name it (keys
- * are listed in docs/accumulators.md: "<layer>.paid", "<layer>.base", "<layer>.paid.<disease>");
+ * are listed in docs/accumulators.md: "<layer>.paid", "<layer>.base", "disease.<code>.paid");
  * `period` is a year (2023) or a quarter (20232 for the second quarter of 2023).
  */
 MB_EXTERN int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key,
