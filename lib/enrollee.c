@@ -201,6 +201,27 @@ void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value)
     a->value = value;
 }
 
+void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period)
+{
+    mb_acc *a = find(e, key, period);
+    if (a->key == 0)
+        return;
+    /* backward-shift deletion keeps every probe sequence unbroken */
+    uint32_t mask = e->acc_cap - 1;
+    uint32_t hole = (uint32_t)(a - e->acc);
+    for (uint32_t i = (hole + 1) & mask; e->acc[i].key != 0; i = (i + 1) & mask) {
+        uint32_t home = slot_of(e->acc[i].key, e->acc[i].period, e->acc_cap);
+        /* move entry i into the hole unless its home lies cyclically in (hole, i] */
+        bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
+        if (!stays) {
+            e->acc[hole] = e->acc[i];
+            hole = i;
+        }
+    }
+    e->acc[hole] = (mb_acc){0, 0, 0};
+    e->acc_count--;
+}
+
 int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err)
 {
     if (e == NULL)

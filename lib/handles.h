@@ -61,6 +61,8 @@ void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value);
 /* Whether `extra` new keys fit within the load factor. */
 bool mb_acc_room(const mb_enrollee *e, uint32_t extra);
 bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period);
+/* Remove an entry, so that a reversal gives back the room a settlement took. */
+void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period);
 
 /* ---- claim -------------------------------------------------------------------------------- */
 
@@ -90,6 +92,7 @@ struct mb_claim {
 typedef struct mb_delta {
     uint64_t key;
     int32_t period;
+    bool existed;           /* the entry was in the table before: reversal keeps it */
     int64_t before, after;
 } mb_delta;
 

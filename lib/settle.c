@@ -57,6 +57,7 @@ static int acc_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
         d = &x->r->deltas[x->r->ndeltas++];
         d->key = key;
         d->period = period;
+        d->existed = mb_acc_exists(x->e, key, period);
         d->before = mb_acc_get(x->e, key, period);
     }
     d->after = value;
@@ -746,8 +747,13 @@ static int check_reversible(const mb_enrollee *e, const mb_settlement *r, mb_err
 
 static void undo(mb_enrollee *e, mb_settlement *r)
 {
-    for (uint32_t i = r->ndeltas; i-- > 0;)
-        mb_acc_set(e, r->deltas[i].key, r->deltas[i].period, r->deltas[i].before);
+    for (uint32_t i = r->ndeltas; i-- > 0;) {
+        const mb_delta *d = &r->deltas[i];
+        if (d->existed)
+            mb_acc_set(e, d->key, d->period, d->before);
+        else
+            mb_acc_remove(e, d->key, d->period);
+    }
     e->balance = r->balance_before;
     e->seq--;
     r->reversed = true;

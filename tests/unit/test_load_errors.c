@@ -91,8 +91,8 @@ static void unknown_keys(mb_error *err)
     CHECK(contains(mb_error_message(err), "bogus"), "the message names the unknown key");
     CHECK(strcmp(mb_error_file(err), "t.yaml") == 0, "the report names the buffer's name");
     CHECK(strncmp(mb_error_message(err), "t.yaml:", 7) == 0, "the message starts file:line");
-    /* BUG: lib/load.c log_collect takes libcyaml's backtrace line, which is the line of the
-     * event before the unknown key (line 2), not the key's own line 3 */
+    /* regression: libcyaml's backtrace gives the line of the event before the unknown key
+     * (line 2); lib/load.c once reported that line */
     CHECK(mb_error_line(err) == 3, "the line is the unknown key's own line");
 
     /* line 13 is an unknown key inside the first layer */
@@ -101,8 +101,17 @@ static void unknown_keys(mb_error *err)
     CHECK(mb_error_line(err) > 0, "the unknown layer key is located");
     CHECK(strcmp(mb_error_key(err), "colour") == 0, "the report names the unknown layer key");
     CHECK(contains(mb_error_message(err), "colour"), "the message names the unknown layer key");
-    /* BUG: as above, the line reported is 12 (the previous key's value), not 13 */
+    /* regression: as above, libcyaml alone says 12 (the previous key's value) */
     CHECK(mb_error_line(err) == 13, "the line is the unknown layer key's own line");
+
+    /* line 14: an unknown key inside a flow mapping; 'ratio' is a layer key (line 15) but not
+     * a key of a deductible row */
+    len = variant(14, "      - {all: 500, ratio: 5}");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "an unknown key inside a row is a schema error");
+    CHECK(strcmp(mb_error_key(err), "ratio") == 0, "the report names the row's unknown key");
+    /* regression: lib/load.c unexpected_key_line() once looked for the key at line starts
+     * only, so it ran on to the layer's own 'ratio:' on line 15 */
+    CHECK(mb_error_line(err) == 14, "the unknown row key's own line, not a later 'ratio:'");
 }
 
 static void missing_id(mb_error *err)
@@ -112,8 +121,8 @@ static void missing_id(mb_error *err)
     CHECK_RC(load(err, len), MB_E_SCHEMA, "a missing required id is a schema error");
     CHECK(mb_error_line(err) > 0, "a missing key is located at the mapping that lacks it");
     CHECK(contains(mb_error_message(err), "id"), "the message names the missing key");
-    /* BUG: lib/load.c log_collect takes the key from libcyaml's backtrace, which names the last
-     * field read ('layers'), not the missing one */
+    /* regression: libcyaml's backtrace names the last field read ('layers'), not the missing
+     * one; lib/load.c once reported that as the key */
     CHECK(strcmp(mb_error_key(err), "id") == 0, "the report's key is the missing 'id'");
 
     /* a layer without its id (line 9 becomes "  - name: x") */
@@ -152,10 +161,9 @@ static void bad_values(mb_error *err)
     CHECK_RC(load(err, len), MB_E_SCHEMA, "an unknown med_type is a schema error");
     CHECK(mb_error_line(err) > 0, "the unknown med_type is located");
     CHECK(contains(mb_error_message(err), "dental"), "the message names the unknown med_type");
-    /* BUG: lib/compile.c compile_layer calls med_bits() with the layer's path "layers[0]", not
-     * "layers[0].med_types", so the key is "layers[0][1]" and the line the layer's (9) */
+    /* regression: compile_layer once passed med_bits() the layer's path, giving the key
+     * "layers[0][1]" and the layer's line (9) */
     CHECK(contains(mb_error_key(err), "med_types"), "the key path names med_types");
-    /* BUG: same cause as above */
     CHECK(mb_error_line(err) == 11, "the unknown med_type's line");
 
     /* line 4: an unknown tier */
@@ -184,8 +192,8 @@ static void malformed(mb_error *err)
     CHECK_RC(load(err, len), MB_E_PARSE, "bad indentation is a parse error");
     CHECK(mb_error_line(err) > 0, "the parse error is located");
     CHECK(contains(mb_error_message(err), "t.yaml:"), "the message names the file");
-    /* BUG: lib/load.c reports the line of libcyaml's enclosing field ('layers', line 8/9), not
-     * libyaml's problem mark (line 12, where the misindented key is) */
+    /* regression: libcyaml names only the enclosing field ('layers', line 9); libyaml's
+     * problem mark is line 12 */
     CHECK(mb_error_line(err) == 12, "the line is where the misindented key is");
 
     /* a tab is not YAML indentation */
@@ -196,8 +204,7 @@ static void malformed(mb_error *err)
     len = variant(2, "title: \xff\xfe\xc3");
     CHECK_RC(load(err, len), MB_E_PARSE, "invalid UTF-8 is a parse error");
     CHECK(contains(mb_error_message(err), "UTF-8"), "the message says UTF-8");
-    /* BUG: lib/load.c checks UTF-8 over the whole buffer and reports line 0; the bad bytes are
-     * on line 2, which the error could name */
+    /* regression: the UTF-8 check once reported line 0 */
     CHECK(mb_error_line(err) == 2, "the line of the invalid bytes");
 
     /* an overlong encoding of '/' and a UTF-16 surrogate are not UTF-8 either */
@@ -263,9 +270,8 @@ static void sizes(mb_error *err)
         size_t len = strlen(empties[i]);
         memcpy(text, empties[i], len + 1);
         int rc = load_isolated(len);
-        /* BUG: lib/load.c mb_ruleset_load_buffer: libcyaml returns CYAML_OK with a NULL
-         * document for an empty stream, and mb_compile (lib/compile.c) dereferences it:
-         * SIGSEGV instead of an error */
+        /* regression: libcyaml returns CYAML_OK with a NULL document for an empty stream;
+         * mb_compile once dereferenced it (SIGSEGV). Run in a child so a crash is a failure */
         CHECK(rc == MB_E_PARSE || rc == MB_E_SCHEMA, "an empty ruleset is refused, not a crash");
         if (rc == MB_E_PARSE || rc == MB_E_SCHEMA) {
             mb_ruleset *rs = NULL;
@@ -439,10 +445,12 @@ static void load_id(mb_error *err)
     len = variant(0, NULL);
     CHECK(write_file(path2, text, len) == 0, "write a copy of 'mini' under another name");
     int rc = mb_ruleset_load_id(&rs, "other-name", tmpdirs, err);
-    /* BUG: lib/load.c mb_ruleset_load_id does not check that the file's id is the id asked for
-     * (docs/ruleset-format.md: id is the file name without .yaml); it returns 'mini' */
-    CHECK(rc != MB_OK || strcmp(mb_ruleset_id(rs), "other-name") == 0,
+    /* regression: mb_ruleset_load_id once returned 'mini' (docs/ruleset-format.md: the id is
+     * the file name without .yaml) */
+    CHECK(rc != MB_OK ? rs == NULL : strcmp(mb_ruleset_id(rs), "other-name") == 0,
           "loading by id never returns a ruleset with another id");
+    CHECK(rc < 0 && strstr(mb_error_message(err), "mini") != NULL,
+          "a file declaring another id is refused, and the message says which id it declares");
     mb_ruleset_free(rs);
     rs = NULL;
     remove(path);

@@ -550,6 +550,52 @@ static void changzhou_outpatient(void)
     mb_claim_free(c);
     mb_enrollee_free(e);
 
+    /* the large-amount subsidy (91号 二（六）2), in service at the first-visit facility:
+     * 95000: pooling (95000 - 600) x 80% = 75520, cut to the cap 9000; subsidy on the year's
+     * compliant cost between 11000 and 100000: (95000 - 11000) x 60% = 50400;
+     * funds 59400, cash 35600 */
+    e = cz_person("CZ-L", MB_PERSON_IN_SERVICE, 0);
+    c = claim("C11", 20230110, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(95000));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle 95000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(9000), "pooling capped at 9000");
+    CHECK_FEN(amt(MB_AMT_HIFOB_PAY), YUAN(50400), "(95000 - 11000) x 60% = 50400");
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), YUAN(59400), "9000 + 50400");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(35600), "95000 - 59400 = 35600");
+    CHECK(mb_result_fund_count(res) == 2, "two funds took part");
+    CHECK_RC(mb_result_fund(res, 0, &row), MB_OK, "row 0");
+    CHECK(strcmp(row.fund_pay_type, "310100") == 0, "pooling first (layer order)");
+    CHECK_FEN(row.crt_payb_lmt_amt, 0, "the pooling cap is used up");
+    CHECK_RC(mb_result_fund(res, 1, &row), MB_OK, "row 1");
+    CHECK(strcmp(row.fund_pay_type, "330100") == 0, "the large-amount fund is 330100");
+    CHECK_FEN(row.fund_payamt, YUAN(50400), "its row pays 50400");
+    CHECK_FEN(row.crt_payb_lmt_amt, -1, "the subsidy has no cap of its own: -1");
+    check_sums();
+    mb_claim_free(c);
+    /* 10000 more: pooling 0; only 100000 - 95000 = 5000 lies in the band: x 60% = 3000 */
+    c = claim("C12", 20230610, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(10000));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle 10000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "the pooling cap is used up");
+    CHECK_FEN(amt(MB_AMT_HIFOB_PAY), YUAN(3000), "5000 x 60% = 3000 at the top of the band");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(7000), "10000 - 3000");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* no layer pays more than the claim's policy-scope self-pay left: the year's base seeded at
+     * 10000; 2000: pooling 2000 x 80% = 1600; subsidy (12000 - 11000) x 60% = 600 but only
+     * 2000 - 1600 = 400 is left: 400; cash 0 */
+    e = cz_person("CZ-L2", MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_seed(e, CHANGZHOU, "outpatient.base", 2023, YUAN(10000), err), MB_OK,
+             "seed the year's outpatient base");
+    c = claim("C13", 20230610, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(2000));
+    CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle 2000");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the seeded base met the deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1600), "2000 x 80% = 1600");
+    CHECK_FEN(amt(MB_AMT_HIFOB_PAY), YUAN(400), "600 limited to the 400 left");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 0, "nothing left to pay");
+    check_sums();
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
     /* veteran: no deductible, 90% at the first visit facility, 1000 -> 900 */
     e = cz_person("CZ-V", MB_PERSON_VETERAN, 0);
     c = claim("C10", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(1000));
@@ -713,6 +759,21 @@ static void errors(void)
     CHECK_RC(mb_claim_add_item(ok, 100, MB_CLASS_A, 1000, err), MB_E_INVALID_ARGUMENT,
              "a first self-pay ratio on class A");
     CHECK_RC(mb_claim_add_item(NULL, 100, MB_CLASS_A, -1, err), MB_E_INVALID_ARGUMENT, "NULL claim");
+    /* 10^12 yuan is the largest amount; a claim's total cannot pass it either */
+    mb_claim *huge = claim("CH", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY,
+                           INT64_C(100000000000000));
+    CHECK_RC(mb_claim_add_item(huge, INT64_C(100000000000001), MB_CLASS_A, -1, err),
+             MB_E_INVALID_AMOUNT, "an item above 10^12 yuan");
+    CHECK_RC(mb_claim_add_item(huge, 1, MB_CLASS_A, -1, err), MB_E_OVERFLOW,
+             "a total above 10^12 yuan");
+    CHECK_RC(mb_claim_set_disease(huge, "糖尿病", NULL, err), MB_OK, "disease");
+    CHECK_RC(mb_settle(res, one, 1, e, huge, err), MB_OK, "the largest claim still settles");
+    /* the deductible was met by C0: 10^12 x 70%, but the cap leaves 3500 - 280 = 3220 */
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(3220), "the cap holds at any size");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), INT64_C(100000000000000) - YUAN(3220), "the rest is cash");
+    CHECK_RC(mb_reverse(e, res, err), MB_OK, "undo it");
+    unchanged(e, "reversed");
+    mb_claim_free(huge);
     CHECK_RC(mb_enrollee_set_account_balance(e, -1, err), MB_E_INVALID_AMOUNT, "negative balance");
     unchanged(e, "a refused balance changes nothing");
     mb_enrollee *bade = NULL;
