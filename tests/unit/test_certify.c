@@ -1,0 +1,220 @@
+/* Certification: the criteria rule language, certifying under lifecycle rules, a
+ * certification's state on a date, and the designated facility's change window. */
+#include <medbenefit.h>
+
+#include "check.h"
+
+/* A small ruleset: criteria written as 焦医保〔2021〕97号 二 writes them, a two-disease limit,
+ * an exclusive pair with a renewable side, a 12-month idle revocation, a change window. */
+static const char RULESET[] =
+    "id: cert-test\n"
+    "title: t\n"
+    "document: d\n"
+    "tier: basic\n"
+    "effective_from: 2022-01-01\n"
+    "designated_facility: {change_from: 11-01, change_to: 12-20, cite: c}\n"
+    "funds: [{key: pool, employee: '310100', resident: '390100', name: n, amount: hifp_pay}]\n"
+    "catalogue_rules:\n"
+    "  max_diseases: {value: 2, cite: c}\n"
+    "  start: {value: next_month, cite: c}\n"
+    "  revoke_after_idle_months: {value: 12, cite: c}\n"
+    "  exclusive_pairs: [{a: 透析, b: 肾移植, renewable: 肾移植, cite: pair}]\n"
+    "catalogue:\n"
+    "  - code: A1\n"
+    "    name: 急性脑血管病后遗症\n"
+    "    criteria:\n"
+    "      rule: all(1, 2, any(3-6))\n"
+    "      cite: 二（四）\n"
+    "      items: [{n: '1', text: 病史}, {n: '2', text: 影像证实}, {n: '3', text: 肢体},\n"
+    "              {n: '4', text: 球麻痹}, {n: '5', text: 智能}, {n: '6', text: 自理}]\n"
+    "  - code: A2\n"
+    "    name: 系统性红斑狼疮\n"
+    "    criteria:\n"
+    "      rule: 'all(atleast(4: 1-11), atleast(2: 1-7), atleast(2: 8-11))'\n"
+    "      items: [{n: '1'}, {n: '2'}, {n: '3'}, {n: '4'}, {n: '5'}, {n: '6'}, {n: '7'},\n"
+    "              {n: '8'}, {n: '9'}, {n: '10'}, {n: '11'}]\n"
+    "  - code: A3\n"
+    "    name: 糖尿病\n"
+    "    criteria:\n"
+    "      rule: all(1, 3, 2)\n"
+    "      items:\n"
+    "        - {n: '1', text: 确诊}\n"
+    "        - n: '2'\n"
+    "          text: 并发症\n"
+    "          items: [{n: '2.1', text: 心血管}, {n: '2.2', text: 肾病}]\n"
+    "        - {n: '3', text: 血糖}\n"
+    "  - code: A4\n"
+    "    name: 慢性肺源性心脏病\n"
+    "    criteria:\n"
+    "      rule: all(1, 3)\n"
+    "      items:\n"
+    "        - {n: '1', text: 病史}\n"
+    "        - n: '3'\n"
+    "          text: 诊断依据\n"
+    "          items:\n"
+    "            - n: '3.2'\n"
+    "              text: X线\n"
+    "              rule: 'any(atleast(2: 3.2.1-3.2.4), 3.2.5)'\n"
+    "              items: [{n: '3.2.1'}, {n: '3.2.2'}, {n: '3.2.3'}, {n: '3.2.4'}, {n: '3.2.5'}]\n"
+    "  - {code: A5, name: 透析}\n"
+    "  - {code: A6, name: 肾移植}\n"
+    "layers:\n"
+    "  - {id: chronic, cite: c, med_types: [chronic], requires: [certified_disease,\n"
+    "     designated_facility], fund: pool, ratio: [{all: 80%}]}\n";
+
+static mb_ruleset *load(mb_error *err)
+{
+    mb_ruleset *rs = NULL;
+    if (mb_ruleset_load_buffer(&rs, RULESET, sizeof RULESET - 1, "cert-test.yaml", err) != MB_OK)
+        fprintf(stderr, "load: %s\n", mb_error_message(err));
+    return rs;
+}
+
+static int assess(const mb_ruleset *rs, const char *disease, const char *const *f, size_t n,
+                  const char **unmet, mb_error *err)
+{
+    int certified = -1;
+    const char *cite;
+    int rc = mb_assess(rs, disease, f, n, &certified, unmet, &cite, err);
+    return rc == MB_OK ? certified : rc;
+}
+
+static void criteria(const mb_ruleset *rs, mb_error *err)
+{
+    const char *unmet = NULL;
+    /* 第1、2条为必备条件，且第3、4、5、6条至少具备一条 */
+    CHECK(assess(rs, "急性脑血管病后遗症", (const char *[]){"1", "2", "5"}, 3, &unmet, err) == 1,
+          "items 1, 2 and one of 3-6");
+    CHECK(assess(rs, "急性脑血管病后遗症", (const char *[]){"1", "5"}, 2, &unmet, err) == 0,
+          "item 2 missing");
+    CHECK(strcmp(unmet, "影像证实") == 0, "the first unmet requirement is item 2's text");
+    CHECK(assess(rs, "急性脑血管病后遗症", (const char *[]){"1", "2"}, 2, &unmet, err) == 0,
+          "none of 3-6");
+    CHECK(strcmp(unmet, "第3、4、5、6条至少具备1条") == 0, "a group is described as the document does");
+    /* 4 of 11, 2 among 1-7 and 2 among 8-11 */
+    CHECK(assess(rs, "A2", (const char *[]){"1", "2", "8", "9"}, 4, &unmet, err) == 1, "4 items, 2+2");
+    CHECK(assess(rs, "A2", (const char *[]){"1", "2", "3", "8"}, 4, &unmet, err) == 0,
+          "4 items but only one among 8-11");
+    CHECK(strcmp(unmet, "第8、9、10、11条至少具备2条") == 0, "the unmet group is 8-11");
+    /* a parent met through its sub-items (any one by default), or listed itself */
+    CHECK(assess(rs, "糖尿病", (const char *[]){"1", "2.2", "3"}, 3, &unmet, err) == 1, "via 2.2");
+    CHECK(assess(rs, "糖尿病", (const char *[]){"1", "2", "3"}, 3, &unmet, err) == 1, "2 listed");
+    CHECK(assess(rs, "糖尿病", (const char *[]){"1", "3"}, 2, &unmet, err) == 0, "no complication");
+    CHECK(strcmp(unmet, "并发症") == 0, "item 2 unmet");
+    /* three levels: ⑤ alone, or two of ①-④ */
+    CHECK(assess(rs, "A4", (const char *[]){"1", "3.2.5"}, 2, &unmet, err) == 1, "point 5 alone");
+    CHECK(assess(rs, "A4", (const char *[]){"1", "3.2.1", "3.2.3"}, 3, &unmet, err) == 1, "two of 1-4");
+    CHECK(assess(rs, "A4", (const char *[]){"1", "3.2.1"}, 2, &unmet, err) == 0, "one of 1-4");
+    CHECK_RC(assess(rs, "A4", (const char *[]){"9"}, 1, &unmet, err), MB_E_INVALID_ARGUMENT,
+             "a finding that is no item");
+    CHECK_RC(assess(rs, "透析", (const char *[]){"1"}, 1, &unmet, err), MB_E_NOT_FOUND,
+             "a disease without criteria");
+    CHECK_RC(assess(rs, "感冒", (const char *[]){"1"}, 1, &unmet, err), MB_E_UNKNOWN_DISEASE,
+             "a disease not in the catalogue");
+
+    /* rules that cannot be right are refused at load, with the line */
+    static const char bad[] =
+        "id: b\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2022-01-01\n"
+        "funds: [{key: p, employee: '310100', name: n, amount: hifp_pay}]\n"
+        "catalogue:\n  - code: X\n    name: x\n    criteria:\n      rule: 'atleast(3: 1-2)'\n"
+        "      items: [{n: '1'}, {n: '2'}]\n"
+        "layers: [{id: l, cite: c, med_types: [chronic], fund: p, ratio: [{all: 1%}]}]\n";
+    mb_ruleset *rs2 = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&rs2, bad, sizeof bad - 1, "b.yaml", err), MB_E_RULESET,
+             "atleast(3) over two items can never be met");
+    CHECK(mb_error_line(err) == 11, "the rule's line");
+}
+
+static void lifecycle(const mb_ruleset *rs, mb_error *err)
+{
+    mb_enrollee *e = NULL;
+    mb_enrollee_new(&e, "E", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    int state = -1;
+    int32_t since = -1;
+    const char *cite = NULL;
+    CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20220315, err), MB_OK, "first disease");
+    CHECK_RC(mb_enrollee_status(e, rs, "糖尿病", 20220320, &state, &since, &cite, err), MB_OK, "status");
+    CHECK(state == MB_CERT_PENDING && since == 20220401, "next-month start: pending until 04-01");
+    CHECK_RC(mb_enrollee_certify(e, rs, "透析", 20220316, err), MB_OK, "second disease");
+    CHECK_RC(mb_enrollee_certify(e, rs, "A1", 20220601, err), MB_E_NOT_ELIGIBLE,
+             "a third disease over the limit of two");
+    CHECK(strstr(mb_error_message(err), "2") != NULL, "the refusal says why");
+    mb_enrollee_status(e, rs, "糖尿病", 20220501, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_ACTIVE && since == 20220401, "active since 04-01");
+    /* revoked 12 months after the start with no activity */
+    mb_enrollee_status(e, rs, "糖尿病", 20230402, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_REVOKED && since == 20230401, "revoked after 12 idle months");
+    mb_enrollee_free(e);
+
+    /* exclusive pair: the second of a pair is refused, but a renewed transplant may be
+     * certified again and then takes precedence */
+    mb_enrollee_new(&e, "F", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    CHECK_RC(mb_enrollee_add_disease(e, "肾移植", 20220110, 0, err), MB_OK, "transplant, by hand");
+    CHECK_RC(mb_enrollee_certify(e, rs, "透析", 20220301, err), MB_E_NOT_ELIGIBLE,
+             "dialysis excludes a kidney transplant");
+    CHECK_RC(mb_enrollee_add_disease(e, "透析", 20220301, 0, err), MB_OK, "recorded anyway");
+    mb_enrollee_status(e, rs, "透析", 20220501, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_REFUSED && strcmp(cite, "pair") == 0, "the later of a pair is refused");
+    CHECK_RC(mb_enrollee_certify(e, rs, "肾移植", 20220601, err), MB_OK, "a renewal is allowed");
+    mb_enrollee_status(e, rs, "肾移植", 20220801, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_ACTIVE, "the renewed transplant is in benefit");
+    mb_enrollee_free(e);
+}
+
+static void facility_window(const mb_ruleset *rs, mb_error *err)
+{
+    mb_enrollee *e = NULL;
+    mb_claim *c = NULL, *k = NULL;
+    mb_result *r = NULL;
+    mb_enrollee_new(&e, "G", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_set_designated_facility(e, "H1", err);
+    mb_enrollee_add_disease(e, "糖尿病", 20220110, 0, err);
+    mb_result_new(&r, err);
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20220615, "H2", err), MB_E_NOT_ELIGIBLE,
+             "no change mid-year");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221221, "H2", err), MB_E_NOT_ELIGIBLE,
+             "12-21 is after the window");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221101, "H2", err), MB_OK, "11-01 opens it");
+    const mb_ruleset *chain[] = {rs};
+    /* still H1 for the rest of 2022, H2 from 2023-01-01 */
+    mb_claim_new(&c, "C", 20221215, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, err);
+    mb_claim_set_disease(c, "糖尿病", NULL, err);
+    mb_claim_add_item(c, 10000, MB_CLASS_A, -1, err);
+    CHECK_RC(mb_presettle(r, chain, 1, e, c, err), MB_OK, "presettle");
+    CHECK(mb_result_covered(r) == 0, "H2 is not yet designated in December");
+    mb_claim_new(&k, "K", 20230105, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, err);
+    mb_claim_set_disease(k, "糖尿病", NULL, err);
+    mb_claim_add_item(k, 10000, MB_CLASS_A, -1, err);
+    CHECK_RC(mb_presettle(r, chain, 1, e, k, err), MB_OK, "presettle");
+    CHECK(mb_result_covered(r) == 1, "H2 from 1 January");
+    /* 100.00 x 80% = 80.00 */
+    CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), 8000, "paid at the new facility");
+    /* the choice survives save and restore */
+    unsigned char buf[4096];
+    size_t len = 0;
+    CHECK_RC(mb_enrollee_save(e, buf, sizeof buf, &len, err), MB_OK, "save");
+    mb_enrollee *copy = NULL;
+    CHECK_RC(mb_enrollee_restore(&copy, buf, len, err), MB_OK, "restore");
+    CHECK_RC(mb_presettle(r, chain, 1, copy, k, err), MB_OK, "presettle the copy");
+    CHECK(mb_result_covered(r) == 1, "the pending change was saved");
+    mb_enrollee_free(copy);
+    mb_claim_free(c);
+    mb_claim_free(k);
+    mb_result_free(r);
+    mb_enrollee_free(e);
+}
+
+int main(void)
+{
+    mb_error *err = mb_error_new();
+    mb_ruleset *rs = load(err);
+    CHECK(rs != NULL, "the test ruleset loads");
+    if (rs) {
+        criteria(rs, err);
+        lifecycle(rs, err);
+        facility_window(rs, err);
+    }
+    mb_ruleset_free(rs);
+    mb_error_free(err);
+    return check_summary();
+}
