@@ -67,7 +67,7 @@ uint32_t mb_active_count(const mb_held_disease *held, uint32_t n, int32_t date)
 }
 
 int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n, int disease,
-                     int32_t date, int32_t last_activity, mb_check *out)
+                     int32_t date, const mb_activity *act, mb_check *out)
 {
     *out = (mb_check){.reason = MB_REASON_NONE, .cite = NULL, .date = 0, .held = -1, .other = -1};
     const mb_held_disease *mine = NULL, *future = NULL;
@@ -100,10 +100,11 @@ int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t
         return out->reason;
     }
     if (rs->max_diseases > 0) {
+        /* every certification held on the date counts, begun or not */
         int rank = 0;
         for (uint32_t i = 0; i < n; i++)
-            if (&held[i] != mine && held[i].disease != disease && active(&held[i], date) &&
-                before(&held[i], mine))
+            if (&held[i] != mine && held[i].disease != disease && held[i].certified_on <= date &&
+                date <= held[i].end && before(&held[i], mine))
                 rank++;
         if (rank >= rs->max_diseases) {
             *out = (mb_check){.reason = MB_REASON_OVER_LIMIT, .cite = rs->max_diseases_cite, .date = 0, .held = out->held, .other = -1};
@@ -131,7 +132,14 @@ int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t
             }
     }
     if (rs->revoke_idle_months > 0) {
-        int32_t anchor = last_activity > mine->start ? last_activity : mine->start;
+        /* a lapse recorded at an earlier claim is final for certifications that began before
+         * it; otherwise count the idle months since the later of the start and the activity */
+        if (act->revoked && mine->start <= act->revoked && date > act->revoked) {
+            *out = (mb_check){.reason = MB_REASON_REVOKED, .cite = rs->revoke_cite,
+                              .date = act->revoked, .held = out->held, .other = -1};
+            return out->reason;
+        }
+        int32_t anchor = act->last > mine->start ? act->last : mine->start;
         int32_t revoked_on = mb_add_months(anchor, rs->revoke_idle_months);
         if (date > revoked_on) {
             *out = (mb_check){.reason = MB_REASON_REVOKED, .cite = rs->revoke_cite, .date = revoked_on, .held = out->held, .other = -1};
@@ -153,7 +161,7 @@ static int64_t rank_cap(const mb_disease *d, int slot)
 static int64_t cap_order(int64_t v) { return v == MB_UNLIMITED ? INT64_MAX : v; }
 
 int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n,
-                       int disease, int32_t date, int32_t last_activity, int slot)
+                       int disease, int32_t date, const mb_activity *act, int slot)
 {
     const mb_disease *d = &rs->diseases[disease];
     if (rs->stack_group == MB_GROUP_ANY || d->group != rs->stack_group)
@@ -173,7 +181,7 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32
             continue;
         /* a disease refused on this date (exclusive pair, limit, revocation) stacks nothing */
         mb_check chk;
-        if (mb_disease_check(rs, held, n, h->disease, date, last_activity, &chk) != MB_REASON_NONE)
+        if (mb_disease_check(rs, held, n, h->disease, date, act, &chk) != MB_REASON_NONE)
             continue;
         int64_t cap = cap_order(rank_cap(&rs->diseases[h->disease], slot));
         if (cap > my_cap || (cap == my_cap && before(h, mine)))
@@ -183,3 +191,6 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32
         return MB_BP_ONE;
     return rank <= rs->stack_partial ? rs->stack_partial_bp : 0;
 }
+
+uint64_t mb_activity_key(const mb_ruleset *rs) { return mb_hash_join(rs->id, "activity"); }
+uint64_t mb_revoked_key(const mb_ruleset *rs) { return mb_hash_join(rs->id, "revoked"); }

@@ -9,6 +9,12 @@ typedef struct mb_held_disease {
     int32_t certified_on, start, end;
 } mb_held_disease;
 
+/* The enrollee's chronic activity under a ruleset, for revocation: the last chronic claim or
+ * discharge, and the date a qualification lapsed for want of activity (0: never). */
+typedef struct mb_activity {
+    int32_t last, revoked;
+} mb_activity;
+
 typedef struct mb_check {
     int reason;             /* MB_REASON_*, NONE when the disease is covered */
     const char *cite;
@@ -26,8 +32,11 @@ bool mb_is_renewal(const mb_held_disease *held, uint32_t n, const mb_held_diseas
 uint32_t mb_active_count(const mb_held_disease *held, uint32_t n, int32_t date);
 /* Whether `disease` is covered on `date`; the reason when not. */
 int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n, int disease,
-                     int32_t date, int32_t last_activity, mb_check *out);
+                     int32_t date, const mb_activity *act, mb_check *out);
 /* The share of its own cap a disease keeps under the ruleset's stacking rule, in bp. */
 int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n,
-                       int disease, int32_t date, int32_t last_activity, int slot);
+                       int disease, int32_t date, const mb_activity *act, int slot);
+/* The activity keys of a ruleset, and reading them through a getter. */
+uint64_t mb_activity_key(const mb_ruleset *rs);
+uint64_t mb_revoked_key(const mb_ruleset *rs);
 #endif

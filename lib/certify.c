@@ -81,9 +81,10 @@ int mb_ruleset_criteria_item(const mb_ruleset *rs, size_t index, size_t item, co
     return MB_OK;
 }
 
-static int32_t last_activity(const mb_enrollee *e, const mb_ruleset *rs)
+static mb_activity activity_of(const mb_enrollee *e, const mb_ruleset *rs)
 {
-    return (int32_t)mb_acc_get(e, mb_hash_join(rs->id, "activity"), 0);
+    return (mb_activity){(int32_t)mb_acc_get(e, mb_activity_key(rs), 0),
+                         (int32_t)mb_acc_get(e, mb_revoked_key(rs), 0)};
 }
 
 int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
@@ -99,7 +100,8 @@ int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *d
     mb_held_disease held[MB_MAX_DISEASES];
     uint32_t n = mb_held(rs, e, held);
     mb_check chk;
-    int reason = mb_disease_check(rs, held, n, d, date, last_activity(e, rs), &chk);
+    mb_activity act = activity_of(e, rs);
+    int reason = mb_disease_check(rs, held, n, d, date, &act, &chk);
     switch (reason) {
     case MB_REASON_NONE: *state = MB_CERT_ACTIVE; break;
     case MB_REASON_NOT_CERTIFIED: *state = MB_CERT_NONE; break;
@@ -127,7 +129,7 @@ int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *diseas
         return d;
     mb_held_disease held[MB_MAX_DISEASES];
     uint32_t n = mb_held(rs, e, held);
-    int32_t activity = last_activity(e, rs);
+    mb_activity activity = activity_of(e, rs);
     /* the diseases in benefit on that date, this one aside */
     uint32_t in_benefit = 0;
     bool renewal = false;
@@ -140,7 +142,10 @@ int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *diseas
         bool counted = false;
         for (uint32_t j = 0; j < i; j++)
             counted |= held[j].disease == held[i].disease;
-        if (!counted && mb_disease_check(rs, held, n, held[i].disease, date, activity, &chk) == MB_REASON_NONE)
+        /* certified diseases count towards the limit whether or not their benefit has begun */
+        int reason = counted ? MB_REASON_NOT_CERTIFIED
+                             : mb_disease_check(rs, held, n, held[i].disease, date, &activity, &chk);
+        if (reason == MB_REASON_NONE || reason == MB_REASON_NOT_STARTED)
             in_benefit++;
     }
     if (rs->max_diseases > 0 && !renewal && in_benefit >= (uint32_t)rs->max_diseases)
@@ -155,7 +160,7 @@ int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *diseas
         mb_check chk;
         for (uint32_t i = 0; i < n; i++)
             if (held[i].disease == other &&
-                mb_disease_check(rs, held, n, other, date, activity, &chk) == MB_REASON_NONE)
+                mb_disease_check(rs, held, n, other, date, &activity, &chk) == MB_REASON_NONE)
                 return mb_fail(err, MB_E_NOT_ELIGIBLE,
                                "%s cannot be certified: it excludes %s, which %s holds (%s)",
                                rs->diseases[d].name, rs->diseases[other].name, e->id, pair->cite);

@@ -57,7 +57,7 @@ static const code_entry classes[] = {
 };
 int mb_item_class_parse(const char *text) { return LOOKUP(classes, text); }
 
-/* Assistance categories in the order of 004 二. */
+/* Assistance categories: the vocabulary of the scenario contract (docs/scenario-format.md). */
 static const char *const categories[MB_CATEGORY_COUNT] = {
     "extreme_poverty",   "minimum_living",       "child_in_difficulty", "orphan",
     "entitled_group",    "downsized_1960s",      "hardship_worker",     "low_income_margin",

@@ -408,6 +408,23 @@ static int compile_categories(ctx_t *c)
         if ((rc = sourced(c, p, r->cite, r->assumption, NULL, &rs->category_cite[cat])))
             return rc;
     }
+    const raw_identity_rule *id = c->raw->identity;
+    rs->identity_any_admission_day = true;
+    if (id != NULL) {
+        int rc;
+        if (id->lost && strcmp(id->lost, "end_of_month") == 0)
+            rs->identity_to_month_end = true;
+        else if (id->lost && strcmp(id->lost, "same_day") != 0)
+            return fail(c, MB_E_SCHEMA, "identity", "lost",
+                        "expected same_day or end_of_month, got '%s'", id->lost);
+        if (id->admission && strcmp(id->admission, "claim_date") == 0)
+            rs->identity_any_admission_day = false;
+        else if (id->admission && strcmp(id->admission, "any_day") != 0)
+            return fail(c, MB_E_SCHEMA, "identity", "admission",
+                        "expected any_day or claim_date, got '%s'", id->admission);
+        if ((rc = sourced(c, "identity", id->cite, id->assumption, NULL, &rs->identity_cite)))
+            return rc;
+    }
     const raw_tilt *t = c->raw->tilt;
     if (t != NULL) {
         int rc;

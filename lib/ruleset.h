@@ -166,6 +166,10 @@ struct mb_ruleset {
     int32_t category_bp[MB_CATEGORY_COUNT]; /* assistance ratio by category, -1: not listed */
     const char *category_cite[MB_CATEGORY_COUNT];
 
+    bool identity_to_month_end;         /* an identity lost lasts to the end of that month */
+    bool identity_any_admission_day;    /* held on any day of an admission: the whole of it */
+    const char *identity_cite;
+
     uint32_t tilt_categories;           /* bit per category */
     int32_t tilt_deductible_bp;         /* the deductible is multiplied by this */
     int32_t tilt_points_bp;             /* added to every ratio */

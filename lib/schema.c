@@ -154,6 +154,10 @@ static const cyaml_schema_field_t facility_rule_fields[] = {
     REQ_STR("change_to", raw_facility_rule, change_to), SOURCE_FIELDS(raw_facility_rule),
     CYAML_FIELD_END};
 
+static const cyaml_schema_field_t identity_fields[] = {
+    STR("lost", raw_identity_rule, lost), STR("admission", raw_identity_rule, admission),
+    SOURCE_FIELDS(raw_identity_rule), CYAML_FIELD_END};
+
 static const cyaml_schema_field_t family_fields[] = {
     SEQ("relations", raw_family, relations, &string_entry), SOURCE_FIELDS(raw_family),
     CYAML_FIELD_END};
@@ -176,6 +180,7 @@ static const cyaml_schema_field_t ruleset_fields[] = {
     CYAML_FIELD_MAPPING_PTR("designated_facility", OPT, raw_ruleset, designated_facility,
                             facility_rule_fields),
     CYAML_FIELD_MAPPING_PTR("family_account", OPT, raw_ruleset, family_account, family_fields),
+    CYAML_FIELD_MAPPING_PTR("identity", OPT, raw_ruleset, identity, identity_fields),
     SEQ("account_accrual", raw_ruleset, account_accrual, &values_entry),
     CYAML_FIELD_SEQUENCE("layers", CYAML_FLAG_POINTER, raw_ruleset, layers, &layer_entry, 1,
                          CYAML_UNLIMITED),

@@ -135,6 +135,11 @@ typedef struct raw_facility_rule {
     RAW_SOURCE;
 } raw_facility_rule;
 
+typedef struct raw_identity_rule {
+    char *lost, *admission;
+    RAW_SOURCE;
+} raw_identity_rule;
+
 typedef struct raw_family {
     char **relations;
     unsigned relations_count;
@@ -158,6 +163,7 @@ typedef struct raw_ruleset {
     raw_referral *referral;
     raw_facility_rule *designated_facility;
     raw_family *family_account;
+    raw_identity_rule *identity;
     raw_values *account_accrual;
     unsigned account_accrual_count;
     raw_layer *layers;

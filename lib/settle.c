@@ -97,12 +97,13 @@ static void not_covered(settle_ctx *x, int reason, const char *rule, const char 
 
 /* ---- who, where, which ratio -------------------------------------------------------------- */
 
-static bool identity_active(const mb_identity *id, const mb_claim *c)
+/* Whether an identity counts for a claim, as the ruleset's `identity` rules say: an identity
+ * lost may last to the end of that month, and one held on any day of an admission may cover
+ * the whole admission. */
+static bool identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_claim *c)
 {
-    /* An identity lost stays until the end of that month (004 四（八）); an inpatient claim is
-     * assisted when the identity is held on any day of the admission. */
-    int32_t last = id->to ? mb_month_end(id->to) : 29991231;
-    if (c->med_type == MB_MED_INPATIENT && c->admitted)
+    int32_t last = !id->to ? 29991231 : rs->identity_to_month_end ? mb_month_end(id->to) : id->to;
+    if (c->med_type == MB_MED_INPATIENT && c->admitted && rs->identity_any_admission_day)
         return id->from <= c->discharged && last >= c->admitted;
     return id->from <= c->date && c->date <= last;
 }
@@ -113,7 +114,7 @@ static int best_category(const mb_ruleset *rs, const mb_enrollee *e, const mb_cl
     int best = -1;
     for (uint32_t i = 0; i < e->nidentities; i++) {
         const mb_identity *id = &e->identities[i];
-        if (!identity_active(id, c) || rs->category_bp[id->category] < 0)
+        if (!identity_active(rs, id, c) || rs->category_bp[id->category] < 0)
             continue;
         if (best < 0 || rs->category_bp[id->category] > rs->category_bp[best])
             best = id->category;
@@ -125,7 +126,7 @@ static bool tilt_active(const mb_ruleset *rs, const mb_enrollee *e, const mb_cla
 {
     for (uint32_t i = 0; i < e->nidentities; i++)
         if ((rs->tilt_categories >> e->identities[i].category) & 1u &&
-            identity_active(&e->identities[i], c))
+            identity_active(rs, &e->identities[i], c))
             return true;
     return false;
 }
@@ -352,7 +353,7 @@ static int run_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 
 static int check_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                        const mb_held_disease *held, uint32_t nheld, int disease,
-                       int32_t last_activity, layer_terms *t)
+                       const mb_activity *act, layer_terms *t)
 {
     const mb_claim *c = x->c;
     const mb_enrollee *e = x->e;
@@ -364,7 +365,7 @@ static int check_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
         mb_check chk;
-        if (mb_disease_check(rs, held, nheld, disease, c->date, last_activity, &chk)) {
+        if (mb_disease_check(rs, held, nheld, disease, c->date, act, &chk)) {
             not_covered(x, chk.reason, l->id, chk.cite, rs->diseases[disease].name, chk.date);
             return 0;
         }
@@ -407,7 +408,7 @@ static int check_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             not_covered(x, MB_REASON_TREATMENT, l->id, d->cite, d->name, 0);
             return 0;
         }
-        t->stack_bp = mb_stack_share(rs, held, nheld, disease, c->date, last_activity, x->slot);
+        t->stack_bp = mb_stack_share(rs, held, nheld, disease, c->date, act, x->slot);
         if (t->stack_bp == 0) {
             not_covered(x, MB_REASON_STACKING, l->id, rs->stack_cite, d->name, 0);
             return 0;
@@ -466,8 +467,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
                            "claim %s: disease '%s' is not in the catalogue of %s", c->id,
                            c->disease, rs->id);
     }
-    uint64_t activity_key = mb_hash_join(rs->id, "activity");
-    int32_t last_activity = (int32_t)acc(x, activity_key, 0);
+    uint64_t activity_key = mb_activity_key(rs), revoked_key = mb_revoked_key(rs);
+    mb_activity act = {(int32_t)acc(x, activity_key, 0), (int32_t)acc(x, revoked_key, 0)};
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
     for (uint32_t i = 0; i < rs->nlayers; i++) {
@@ -477,10 +478,10 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
             continue;
         layer_terms t;
-        if (!check_layer(x, rs, l, held, nheld, disease, last_activity, &t))
+        if (!check_layer(x, rs, l, held, nheld, disease, &act, &t))
             continue;
         if (!account_done && rs->account == MB_ACCOUNT_FIRST && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
-            /* 锡医保服务〔2020〕41号 三-style: the account pays first, the deductible counts after */
+            /* account `first`: the account pays before the deductible counts */
             int64_t first = mb_min64(e->balance - x->acct_first, x->remaining);
             if (first > 0) {
                 x->acct_first += first;
@@ -498,7 +499,16 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     if (rs->revoke_idle_months > 0 &&
         ((c->med_type == MB_MED_CHRONIC && applied) || c->med_type == MB_MED_INPATIENT)) {
         int32_t day = c->med_type == MB_MED_INPATIENT && c->discharged ? c->discharged : c->date;
-        if (last_activity < day && (rc = acc_set(x, activity_key, 0, day)))
+        /* activity after an idle spell too long does not restore a lapsed qualification:
+         * record the lapse first (from the last activity, or the earliest benefit start) */
+        int32_t anchor = act.last;
+        for (uint32_t i = 0; anchor == 0 && i < nheld; i++)
+            if (held[i].start <= day && (anchor == 0 || held[i].start < anchor))
+                anchor = held[i].start;
+        int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
+        if (lapse && day > lapse && lapse > act.revoked && (rc = acc_set(x, revoked_key, 0, lapse)))
+            return rc;
+        if (act.last < day && (rc = acc_set(x, activity_key, 0, day)))
             return rc;
     }
     if (!applied && x->first_tier)
