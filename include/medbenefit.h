@@ -237,6 +237,21 @@ MB_EXTERN int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int
 MB_EXTERN void mb_enrollee_free(mb_enrollee *e);
 
 MB_EXTERN const char *mb_enrollee_id(const mb_enrollee *e);
+/** The scheme (mb_scheme) and person type (mb_person_type) the enrollee was created with. */
+MB_EXTERN int mb_enrollee_scheme(const mb_enrollee *e);
+MB_EXTERN int mb_enrollee_person_type(const mb_enrollee *e);
+/** The designated and first-visit facility ids ("" when unset). The designated facility is the
+ *  one in force on `date` (a change requested in the window takes effect on 1 January). */
+MB_EXTERN const char *mb_enrollee_designated_facility(const mb_enrollee *e, int32_t date);
+MB_EXTERN const char *mb_enrollee_first_visit_facility(const mb_enrollee *e);
+/** The certifications held, index 0..count-1: the name or code as given, the dates. */
+MB_EXTERN size_t mb_enrollee_disease_count(const mb_enrollee *e);
+MB_EXTERN int mb_enrollee_disease(const mb_enrollee *e, size_t index, const char **name,
+                                  int32_t *certified_on, int32_t *valid_until);
+/** The assistance identities held, index 0..count-1: the category name and dates (to 0: held). */
+MB_EXTERN size_t mb_enrollee_assistance_count(const mb_enrollee *e);
+MB_EXTERN int mb_enrollee_assistance(const mb_enrollee *e, size_t index, const char **category,
+                                     int32_t *from, int32_t *to);
 /** The personal account (个人账户) balance in fen; it must not be negative. */
 MB_EXTERN int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err);
 MB_EXTERN int64_t mb_enrollee_account_balance(const mb_enrollee *e);
@@ -487,6 +502,12 @@ typedef enum mb_amount {
 MB_EXTERN int64_t mb_result_amount(const mb_result *r, int which);
 /** The field name of an amount ("medfee_sumamt", "hifp_pay" …), or NULL for an unknown one. */
 MB_EXTERN const char *mb_amount_name(int which);
+/** How many amounts this library reports (MB_AMT_COUNT_ of the header it was built from): FFI
+ *  callers cannot see macros, and a newer library may report more. */
+MB_EXTERN int mb_amount_count(void);
+/** Copy the first `n` amounts (in mb_amount order) into `out` in one call, for FFI callers that
+ *  pay per crossing. Returns how many were copied. */
+MB_EXTERN size_t mb_result_amounts(const mb_result *r, int64_t *out, size_t n);
 
 /** Whether the chronic/special (or other conditional) benefit applied: 1 yes, 0 no. When 0,
  *  mb_result_reason() says why, citing the clause ("" when it applied). */

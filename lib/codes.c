@@ -90,6 +90,8 @@ static const char *const amount_names[MB_AMT_COUNT_] = {
     "hifp_pay",      "hifob_pay",         "hifmi_pay",      "maf_pay",       "fund_pay_sumamt",
     "psn_part_amt",  "acct_pay",          "psn_cash_pay",   "balc",          "acct_mulaid_pay",
 };
+int mb_amount_count(void) { return MB_AMT_COUNT_; }
+
 const char *mb_amount_name(int which)
 {
     return which >= 0 && which < MB_AMT_COUNT_ ? amount_names[which] : NULL;

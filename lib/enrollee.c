@@ -67,6 +67,50 @@ void mb_enrollee_free(mb_enrollee *e)
 
 const char *mb_enrollee_id(const mb_enrollee *e) { return e ? e->id : ""; }
 int64_t mb_enrollee_account_balance(const mb_enrollee *e) { return e ? e->balance : 0; }
+int mb_enrollee_scheme(const mb_enrollee *e) { return e ? e->scheme : MB_E_INVALID_ARGUMENT; }
+int mb_enrollee_person_type(const mb_enrollee *e) { return e ? e->person_type : MB_E_INVALID_ARGUMENT; }
+const char *mb_enrollee_first_visit_facility(const mb_enrollee *e) { return e ? e->first_visit : ""; }
+
+const char *mb_enrollee_designated_facility(const mb_enrollee *e, int32_t date)
+{
+    if (e == NULL)
+        return "";
+    return e->next_designated_hash && date >= e->next_from ? e->next_designated : e->designated;
+}
+
+size_t mb_enrollee_disease_count(const mb_enrollee *e) { return e ? e->ndiseases : 0; }
+
+int mb_enrollee_disease(const mb_enrollee *e, size_t index, const char **name,
+                        int32_t *certified_on, int32_t *valid_until)
+{
+    if (e == NULL || index >= e->ndiseases)
+        return MB_E_INVALID_ARGUMENT;
+    const mb_certification *d = &e->diseases[index];
+    if (name)
+        *name = d->name;
+    if (certified_on)
+        *certified_on = d->certified_on;
+    if (valid_until)
+        *valid_until = d->valid_until;
+    return MB_OK;
+}
+
+size_t mb_enrollee_assistance_count(const mb_enrollee *e) { return e ? e->nidentities : 0; }
+
+int mb_enrollee_assistance(const mb_enrollee *e, size_t index, const char **category,
+                           int32_t *from, int32_t *to)
+{
+    if (e == NULL || index >= e->nidentities)
+        return MB_E_INVALID_ARGUMENT;
+    const mb_identity *id = &e->identities[index];
+    if (category)
+        *category = mb_category_name(id->category);
+    if (from)
+        *from = id->from;
+    if (to)
+        *to = id->to;
+    return MB_OK;
+}
 
 int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err)
 {

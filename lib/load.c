@@ -169,8 +169,7 @@ static int read_file(const char *path, char **data, size_t *len, mb_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return mb_fail_at(err, errno == ENOENT ? MB_E_NOT_FOUND : MB_E_IO, path, 0, NULL,
-                          "cannot open: %s", strerror(errno));
+        return mb_fail_at(err, MB_E_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
     size_t cap = 1 << 16, n = 0;
     char *buf = mb_alloc(cap);
     if (buf == NULL) {

@@ -49,9 +49,7 @@ static int parse_fixed(const char *s, int max_decimals, int64_t limit, int64_t *
         p++;
         while (*p >= '0' && *p <= '9') {
             if (nfrac == max_decimals) {
-                /* trailing zeros beyond the precision are harmless ("1.500") */
-                if (*p != '0')
-                    return -2;
+                return -2; /* even "1.500": the contract allows two decimals at most */
             } else {
                 frac = frac * 10 + (*p - '0');
                 nfrac++;

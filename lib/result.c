@@ -26,6 +26,16 @@ int64_t mb_result_amount(const mb_result *r, int which)
     return cur(r)->amt[which];
 }
 
+size_t mb_result_amounts(const mb_result *r, int64_t *out, size_t n)
+{
+    if (r == NULL || out == NULL)
+        return 0;
+    if (n > MB_AMT_COUNT_)
+        n = MB_AMT_COUNT_;
+    memcpy(out, cur(r)->amt, n * sizeof *out);
+    return n;
+}
+
 int mb_result_covered(const mb_result *r) { return r ? cur(r)->covered : 0; }
 
 static const char *reason_text(int reason)

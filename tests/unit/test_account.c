@@ -81,6 +81,11 @@ static void family(const mb_ruleset *rs, mb_error *err)
     CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_PAY), 60000, "both accounts");
     CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY), 50000, "the family part");
     CHECK_FEN(mb_result_amount(r, MB_AMT_PSN_CASH_PAY), 36000, "cash");
+    int64_t all[32];
+    size_t n = mb_result_amounts(r, all, 32);
+    CHECK(n == (size_t)mb_amount_count() && n == MB_AMT_COUNT_, "every amount in one call");
+    CHECK(all[MB_AMT_ACCT_MULAID_PAY] == 50000 && all[MB_AMT_HIFP_PAY] == 144000,
+          "the bulk copy agrees with the getters");
     CHECK_FEN(mb_enrollee_account_balance(patient), 0, "patient's account used up");
     CHECK_FEN(mb_enrollee_account_balance(payer), 0, "payer's account used up");
     CHECK_RC(mb_reverse(patient, r, err), MB_E_STATE, "a family settlement needs mb_reverse_family");

@@ -175,6 +175,15 @@ static void facility_window(const mb_ruleset *rs, mb_error *err)
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221221, "H2", err), MB_E_NOT_ELIGIBLE,
              "12-21 is after the window");
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221101, "H2", err), MB_OK, "11-01 opens it");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20221231), "H1") == 0, "H1 to the year's end");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20230101), "H2") == 0, "H2 from 1 January");
+    const char *name = NULL;
+    int32_t on = 0, until = -1;
+    CHECK(mb_enrollee_disease_count(e) == 1 && mb_enrollee_disease(e, 0, &name, &on, &until) == MB_OK &&
+              strcmp(name, "糖尿病") == 0 && on == 20220110 && until == 0,
+          "the certification reads back as given");
+    CHECK(mb_enrollee_scheme(e) == MB_SCHEME_EMPLOYEE && mb_enrollee_person_type(e) == MB_PERSON_IN_SERVICE,
+          "scheme and person type read back");
     const mb_ruleset *chain[] = {rs};
     /* still H1 for the rest of 2022, H2 from 2023-01-01 */
     mb_claim_new(&c, "C", 20221215, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, err);

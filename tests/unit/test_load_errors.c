@@ -356,7 +356,7 @@ static void error_report(void)
 static void load_file_errors(mb_error *err)
 {
     mb_ruleset *rs = NULL;
-    CHECK_RC(mb_ruleset_load_file(&rs, "rulesets/no-such-ruleset.yaml", err), MB_E_NOT_FOUND,
+    CHECK_RC(mb_ruleset_load_file(&rs, "rulesets/no-such-ruleset.yaml", err), MB_E_IO,
              "a missing file is not found");
     CHECK(contains(mb_error_message(err), "no-such-ruleset"), "the message names the path");
     CHECK_RC(mb_ruleset_load_file(&rs, "rulesets", err), MB_E_IO,

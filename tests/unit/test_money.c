@@ -30,7 +30,8 @@ static void amounts(void)
     CHECK_RC(mb_amount_parse("0.01", &fen, NULL), MB_OK, "one fen");
     CHECK_FEN(fen, 1, "0.01 yuan");
     CHECK_RC(mb_amount_parse("1.005", &fen, NULL), MB_E_INVALID_AMOUNT, "three decimals");
-    CHECK_RC(mb_amount_parse("1.000", &fen, NULL), MB_OK, "trailing zeros are exact");
+    CHECK_RC(mb_amount_parse("1.000", &fen, NULL), MB_E_INVALID_AMOUNT,
+             "a third decimal is an error even when it is zero (scenario contract)");
     CHECK_RC(mb_amount_parse("-5", &fen, NULL), MB_E_INVALID_AMOUNT, "negative");
     CHECK_RC(mb_amount_parse("1e5", &fen, NULL), MB_E_INVALID_AMOUNT, "exponent");
     CHECK_RC(mb_amount_parse("", &fen, NULL), MB_E_INVALID_AMOUNT, "empty");
