@@ -5,7 +5,7 @@
 # "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export MB_EXTRA_PACKAGES="${MB_EXTRA_PACKAGES:-} binutils abigail-tools python3-pytest python3-cffi python3-yaml default-jdk-headless libjna-java junit5"
+export MB_EXTRA_PACKAGES="${MB_EXTRA_PACKAGES:-} binutils python3-pytest python3-cffi python3-yaml python3-pandas default-jdk-headless libjna-java junit5 libyaml-snake-java"
 bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 logs=()
@@ -35,6 +35,18 @@ fi
 # 3. install, then build the README's example with pkg-config as an integrator would
 extra=$(bash tools/check-install.sh 2>&1) || status=1
 echo "$extra" | tail -n 8
+
+# 4. the bindings, against the normal build
+for binding in python java; do
+    if [ -x "bindings/$binding/run-tests.sh" ] || [ -f "bindings/$binding/run-tests.sh" ]; then
+        out=$(bash "bindings/$binding/run-tests.sh" build 2>&1) || status=1
+        echo "$out" | tail -n 6
+        summary=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+        [ -n "$summary" ] || summary="0 passed, 1 failed"
+        extra="$extra
+$summary"
+    fi
+done
 
 python3 tools/sum-tests.py "${logs[@]}" --extra "$extra"
 exit $status

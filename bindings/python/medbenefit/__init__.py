@@ -3,7 +3,7 @@
     >>> import medbenefit as mb
     >>> rs = mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=["rulesets"])
     >>> e = mb.Enrollee("E1", "employee", "in_service", designated_facility="H001")
-    >>> e.add_disease("糖尿病", "2021-01-05")
+    >>> e = e.add_disease("糖尿病", "2021-01-05")     # configuring calls return the object
     >>> c = mb.Claim("C1", "2021-02-01", "chronic", "H001", "tertiary", disease="糖尿病")
     >>> s = mb.settle(rs, e, c.add_item("1200.00"))
     >>> s.hifp_pay, s.psn_cash_pay
@@ -13,11 +13,11 @@ Money is Decimal yuan on the way out (built from the library's integer fen, neve
 float) and Decimal, int or str yuan on the way in (floats are refused with TypeError). Errors
 are MedbenefitError subclasses carrying the library's status name and message.
 """
-from ._codes import (AMOUNT_NAMES, Flag, ItemClass, Level, MedType, PersonType, Scheme, Status,
-                     Tier, to_fen, to_yuan)
+from ._codes import (AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType, PersonType,
+                     Relation, Scheme, Status, Tier, to_fen, to_yuan)
 from ._ffi import library_path
-from .core import (BatchError, Claim, Disease, Enrollee, Item, Ruleset, Settlement, presettle,
-                   settle, settle_batch)
+from .core import (Assessment, BatchError, CertStatus, Claim, Criteria, Disease, Enrollee, Item,
+                   Ruleset, Settlement, presettle, settle, settle_batch, settle_family)
 from .errors import (AmountOverflowError, BufferTooSmallError, CapacityError, ChainError,
                      CorruptError, ERRORS, ERRORS_BY_NAME, InvalidAmountError,
                      InvalidArgumentError, InvalidDateError, IOFailureError, MedbenefitError,
@@ -41,9 +41,10 @@ def library_version_number():
 
 
 __all__ = [
-    "Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item",
-    "settle", "presettle", "settle_batch", "settle_frame", "BatchError",
-    "Tier", "Scheme", "PersonType", "MedType", "Level", "ItemClass", "Flag", "Status",
+    "Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment", "Criteria",
+    "CertStatus", "settle", "presettle", "settle_family", "settle_batch", "settle_frame",
+    "BatchError", "Tier", "Scheme", "PersonType", "MedType", "Level", "ItemClass", "Flag",
+    "Status", "CertState", "Relation",
     "AMOUNT_NAMES", "to_fen", "to_yuan", "library_path", "library_version",
     "library_version_number", "status_name", "status_text", "ERRORS", "ERRORS_BY_NAME",
     "MedbenefitError", "InvalidArgumentError", "OutOfMemoryError", "IOFailureError",

@@ -60,6 +60,21 @@ class Flag(enum.IntFlag):
     NO_ACCOUNT = 0x20
 
 
+class CertState(enum.IntEnum):
+    NONE = 0      # not certified
+    ACTIVE = 1    # certified and in benefit
+    PENDING = 2   # certified; the benefit starts on `since`
+    EXPIRED = 3   # validity ended on `since`
+    REVOKED = 4   # revoked on `since`
+    REFUSED = 5   # held, but refused: over the disease limit or an exclusive pair
+
+
+class Relation(enum.IntEnum):
+    SPOUSE = 1    # 配偶
+    PARENT = 2    # 父母: the payer is the patient's child
+    CHILD = 3     # 子女: the payer is the patient's parent
+
+
 class Status(enum.IntEnum):
     OK = 0
     INVALID_ARGUMENT = -1
@@ -82,8 +97,20 @@ class Status(enum.IntEnum):
     NOT_ELIGIBLE = -18
 
 
-AMOUNT_NAMES = tuple(ffi.string(lib.mb_amount_name(i)).decode() for i in range(14))
-"""The 14 setlinfo amounts in mb_amount order, named as the library names them."""
+def _amount_names():
+    names = []
+    while len(names) < 256:
+        p = lib.mb_amount_name(len(names))
+        if p == ffi.NULL:
+            break
+        names.append(ffi.string(p).decode())
+    return tuple(names)
+
+
+AMOUNT_NAMES = _amount_names()
+"""The setlinfo amounts in mb_amount order, named as the loaded library names them
+(mb_amount_name until it returns NULL: medfee_sumamt ... balc, acct_mulaid_pay, and any that a
+later library adds)."""
 
 _CENT = Decimal("0.01")
 

@@ -1,7 +1,7 @@
 """The C declarations of medbenefit.h that the binding uses, and finding the shared library.
 
 cffi in ABI mode: nothing is compiled. The declarations below are copied from
-include/medbenefit.h (version 1); enums are declared as plain ints, since cffi cannot see the
+include/medbenefit.h (ABI version 1); enums are declared as plain ints, since cffi cannot see the
 header's macros and the binding keeps its own copies of the constants (see _codes.py).
 
 The library is found, in order:
@@ -56,6 +56,13 @@ int mb_ruleset_disease(const mb_ruleset *rs, size_t index, const char **code,
                        const char **name, const char **group);
 int mb_ruleset_find_disease(const mb_ruleset *rs, const char *name_or_code,
                             size_t *index, mb_error *err);
+int mb_assess(const mb_ruleset *rs, const char *disease, const char *const *findings,
+              size_t nfindings, int *certified, const char **unmet, const char **cite,
+              mb_error *err);
+int mb_ruleset_criteria(const mb_ruleset *rs, size_t index, const char **text,
+                        const char **cite, size_t *items);
+int mb_ruleset_criteria_item(const mb_ruleset *rs, size_t index, size_t item,
+                             const char **number, const char **text);
 
 typedef struct mb_enrollee mb_enrollee;
 int mb_scheme_parse(const char *text);
@@ -74,6 +81,14 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name_or_code,
                             int32_t certified_on, int32_t valid_until, mb_error *err);
 int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from,
                                int32_t to, mb_error *err);
+int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *disease,
+                        int32_t date, mb_error *err);
+int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
+                       int32_t date, int *state, int32_t *since, const char **cite,
+                       mb_error *err);
+int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs,
+                                        int32_t request_date, const char *facility_id,
+                                        mb_error *err);
 int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key,
                      int32_t period, int64_t fen, mb_error *err);
 int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id,
@@ -113,6 +128,15 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t chain_le
                  const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
               mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
+int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
+                     mb_enrollee *patient, mb_enrollee *payer, int relation,
+                     const mb_claim *claim, mb_error *err);
+int mb_reverse_family(mb_enrollee *patient, mb_enrollee *payer, mb_result *settled,
+                      mb_error *err);
+int mb_account_accrual(const mb_ruleset *rs, int person_type, int32_t date,
+                       int64_t base_fen, int64_t *accrual_fen, mb_error *err);
+int mb_enrollee_accrue(mb_enrollee *e, const mb_ruleset *rs, int32_t date,
+                       int64_t base_fen, int64_t *credited_fen, mb_error *err);
 int mb_reverse(mb_enrollee *enrollee, mb_result *settled, mb_error *err);
 int64_t mb_result_amount(const mb_result *r, int which);
 const char *mb_amount_name(int which);
@@ -196,3 +220,23 @@ def load():
 
 
 lib, library_path = load()
+
+
+def has(symbol):
+    """Whether the loaded library exports `symbol` (functions added after 1.0.0 are looked up
+    when first used, so an older library still loads)."""
+    try:
+        getattr(lib, symbol)
+    except AttributeError:
+        return False
+    return True
+
+
+def need(symbol):
+    """The library function `symbol`, or NotImplementedError naming it when the loaded library
+    is too old to have it."""
+    try:
+        return getattr(lib, symbol)
+    except AttributeError:
+        raise NotImplementedError(f"the loaded libmedbenefit ({library_path}) has no {symbol}()"
+                                  ": it is older than this binding") from None

@@ -14,18 +14,32 @@ import threading
 import weakref
 
 from . import errors
-from ._codes import (AMOUNT_NAMES, Flag, ItemClass, Level, MedType, PersonType, Scheme, Tier,
+from ._codes import (AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType, PersonType,
+                     Relation, Scheme, Tier,
                      bp_to_percent, cstr, item_class_code, level_code, med_type_code,
                      person_type_code, scheme_code, text, to_bp, to_date, to_fen, to_yuan,
                      to_ymd)
-from ._ffi import ffi, lib
+from ._ffi import ffi, lib, need
 from .errors import call
 
-__all__ = ["Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "settle", "presettle",
-           "settle_batch", "BatchError"]
+__all__ = ["Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment",
+           "Criteria", "CertStatus", "settle", "presettle", "settle_family", "settle_batch",
+           "BatchError"]
 
 Disease = collections.namedtuple("Disease", "code name group")
 Disease.__doc__ = "A disease of a ruleset's catalogue: its code, name and group ('chronic'...)."
+
+Assessment = collections.namedtuple("Assessment", "certified unmet cite")
+Assessment.__doc__ = ("The outcome of Ruleset.assess: certified (bool), and when not, the first "
+                      "requirement unmet in the document's words, and its clause.")
+
+Criteria = collections.namedtuple("Criteria", "text cite items")
+Criteria.__doc__ = ("A disease's certification criteria (鉴定标准): the rule as the document "
+                    "states it, its clause, and items as a list of (number, text).")
+
+CertStatus = collections.namedtuple("CertStatus", "state since cite")
+CertStatus.__doc__ = ("A certification's state on a date: state (CertState), since (the date it "
+                      "turns on, or None) and the clause.")
 
 Item = collections.namedtuple("Item", "amount cls first_selfpay_ratio")
 Item.__doc__ = ("A line item as added to a Claim: amount (Decimal yuan), cls (ItemClass) and "
@@ -176,6 +190,43 @@ class Ruleset(_Handle):
         call(lib.mb_ruleset_find_disease, self._h, cstr(name_or_code, "disease"), index)
         return self.diseases[index[0]]
 
+    def assess(self, disease, findings):
+        """Check findings against a disease's certification criteria (鉴定标准). ``findings``
+        name the items met as the document numbers them ("3", "2.1", "3.2.5")."""
+        findings = [f if isinstance(f, str) else str(f) for f in findings]
+        keep = [ffi.new("char[]", f.encode("utf-8")) for f in findings]
+        arr = ffi.new("const char *[]", keep + [ffi.NULL])
+        certified = ffi.new("int *")
+        unmet, cite = ffi.new("const char **"), ffi.new("const char **")
+        call(need("mb_assess"), self._h, cstr(disease, "disease"), arr, len(findings),
+             certified, unmet, cite)
+        return Assessment(bool(certified[0]), text(unmet[0]), text(cite[0]))
+
+    def criteria(self, disease):
+        """The certification criteria of a disease (code or name): a Criteria, or None when
+        the catalogue gives none."""
+        index = ffi.new("size_t *")
+        call(lib.mb_ruleset_find_disease, self._h, cstr(disease, "disease"), index)
+        rule, cite = ffi.new("const char **"), ffi.new("const char **")
+        n = ffi.new("size_t *")
+        if need("mb_ruleset_criteria")(self._h, index[0], rule, cite, n) != 0:
+            return None
+        number, item = ffi.new("const char **"), ffi.new("const char **")
+        items = []
+        for i in range(n[0]):
+            if lib.mb_ruleset_criteria_item(self._h, index[0], i, number, item) == 0:
+                items.append((text(number[0]), text(item[0])))
+        return Criteria(text(rule[0]), text(cite[0]), items)
+
+    def account_accrual(self, person_type, date, base):
+        """The month's personal-account accrual (个人账户计入) for ``person_type`` on ``date``:
+        ``base`` yuan times the ratio in force, Decimal yuan. NotFoundError when the ruleset
+        states none for that person."""
+        out = ffi.new("int64_t *")
+        call(need("mb_account_accrual"), self._h, person_type_code(person_type),
+             to_ymd(date), to_fen(base, "base"), out)
+        return to_yuan(out[0])
+
     def __repr__(self):
         if self.closed:
             return "<Ruleset (closed)>"
@@ -271,7 +322,7 @@ class Enrollee(_Handle):
 
     @account_balance.setter
     def account_balance(self, yuan):
-        fen = to_fen(yuan, "account_balance")
+        fen = to_fen(yuan, "enrollee.account_balance")
         call(lib.mb_enrollee_set_account_balance, self._h, fen)
 
     @property
@@ -313,7 +364,7 @@ class Enrollee(_Handle):
     def seed(self, ruleset_id, key, period, amount):
         """Seed a year-to-date accumulator (e.g. from the national platform's 5206 query):
         ``period`` is a year (2023) or a quarter (20232), ``amount`` yuan."""
-        fen = to_fen(amount, "seed amount")
+        fen = to_fen(amount, "accumulators.amount")
         call(lib.mb_enrollee_seed, self._h, cstr(ruleset_id, "ruleset_id"), cstr(key, "key"),
              _period(period), fen)
         return self
@@ -322,6 +373,39 @@ class Enrollee(_Handle):
         """A year-to-date accumulator, Decimal yuan (0.00 when never touched)."""
         return to_yuan(lib.mb_enrollee_accumulator(self._h, cstr(ruleset_id, "ruleset_id"),
                                                    cstr(key, "key"), _period(period)))
+
+    def certify(self, ruleset, disease, date):
+        """Certify a disease on ``date`` under ``ruleset``'s lifecycle rules (limits, exclusive
+        pairs), then record it as add_disease does. NotEligibleError, citing the clause, when
+        refused."""
+        call(need("mb_enrollee_certify"), self._h, ruleset._h, cstr(disease, "disease"),
+             to_ymd(date))
+        return self
+
+    def status(self, ruleset, disease, date):
+        """The state of the certification for ``disease`` on ``date`` under ``ruleset``: a
+        CertStatus(state, since, cite)."""
+        state, since = ffi.new("int *"), ffi.new("int32_t *")
+        cite = ffi.new("const char **")
+        call(need("mb_enrollee_status"), self._h, ruleset._h, cstr(disease, "disease"),
+             to_ymd(date), state, since, cite)
+        return CertStatus(_enum(CertState, state[0]), to_date(since[0]), text(cite[0]))
+
+    def request_facility_change(self, ruleset, request_date, facility_id):
+        """Ask on ``request_date`` to change the designated facility; where the ruleset keeps
+        the choice for a year and accepts changes in a window only, a request outside it is
+        NotEligibleError and one inside it takes effect on 1 January next."""
+        call(need("mb_enrollee_request_facility_change"), self._h, ruleset._h,
+             to_ymd(request_date, "request_date"), cstr(facility_id, "facility"))
+        return self
+
+    def accrue(self, ruleset, date, base):
+        """Credit the month's accrual (Ruleset.account_accrual) to the account; returns the
+        amount credited, Decimal yuan."""
+        out = ffi.new("int64_t *")
+        call(need("mb_enrollee_accrue"), self._h, ruleset._h, to_ymd(date),
+             to_fen(base, "base"), out)
+        return to_yuan(out[0])
 
     def reserve(self, entries):
         """Make room for ``entries`` accumulator entries, so that settling never allocates."""
@@ -507,10 +591,10 @@ class Claim(_Handle):
         """Amounts of this claim already settled elsewhere: the policy-scope cost, what basic
         insurance paid, and what critical illness insurance paid (None: it was not settled
         upstream, so a critical illness ruleset in the chain still runs)."""
-        comp = to_fen(compliant, "upstream compliant")
-        b = to_fen(basic, "upstream basic")
+        comp = to_fen(compliant, "upstream.compliant")
+        b = to_fen(basic, "upstream.basic")
         ci = -1 if critical_illness is None else to_fen(critical_illness,
-                                                        "upstream critical_illness")
+                                                        "upstream.critical_illness")
         call(lib.mb_claim_set_upstream, self._h, comp, b, ci)
         self._upstream = (to_yuan(comp), to_yuan(b), None if ci < 0 else to_yuan(ci))
         return self
@@ -542,7 +626,7 @@ _scratch = _Scratch()
 
 
 class Settlement:
-    """The outcome of settling one claim: the 14 setlinfo amounts as Decimal yuan (attributes
+    """The outcome of settling one claim: the setlinfo amounts as Decimal yuan (attributes
     named as the national platform names them: ``hifp_pay``, ``psn_cash_pay``...), ``covered``
     and ``reason``, ``funds`` (setldetail rows) and ``trace`` (one step per rule, citing its
     clause). A committed settlement can be reversed once, while it is the enrollee's latest.
@@ -552,7 +636,7 @@ class Settlement:
     """
 
     __slots__ = ("claim_id", "date", "enrollee_id", "committed", "reversed", "fen", "covered",
-                 "reason", "funds", "trace", "_result", "_enrollee", "__weakref__")
+                 "reason", "funds", "trace", "_result", "_enrollee", "_payer", "__weakref__")
 
     def __init__(self):
         raise TypeError("Settlements come from settle() and presettle()")
@@ -598,6 +682,7 @@ class Settlement:
         self.trace = steps
         self._result = result
         self._enrollee = enrollee if committed else None
+        self._payer = None
         return self
 
     def __getattr__(self, name):
@@ -611,7 +696,7 @@ class Settlement:
 
     @property
     def amounts(self):
-        """All 14 setlinfo amounts: {name: Decimal yuan}, in the library's order."""
+        """All setlinfo amounts: {name: Decimal yuan}, in the library's order."""
         return {name: to_yuan(v) for name, v in self.fen.items()}
 
     def as_dict(self):
@@ -639,7 +724,10 @@ class Settlement:
         if self._result is None or self._result.closed:
             raise ValueError("this Settlement is closed: its result handle was freed, so it can "
                              "no longer be reversed")
-        call(lib.mb_reverse, self._enrollee._h, self._result._h)
+        if self._payer is not None:
+            call(need("mb_reverse_family"), self._enrollee._h, self._payer._h, self._result._h)
+        else:
+            call(lib.mb_reverse, self._enrollee._h, self._result._h)
         self.reversed = True
         self.close()
 
@@ -647,7 +735,7 @@ class Settlement:
         """Free the C result handle (after which the settlement cannot be reversed)."""
         if self._result is not None:
             self._result.close()
-        self._enrollee = None
+        self._enrollee = self._payer = None
 
     def __enter__(self):
         return self
@@ -673,7 +761,7 @@ def _chain(chain):
     return rulesets, ffi.new("const mb_ruleset *[]", [r._h for r in rulesets])
 
 
-def _settle_one(rulesets, arr, enrollee, claim, commit, trace):
+def _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible=True):
     if not isinstance(enrollee, Enrollee):
         raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
     if not isinstance(claim, Claim):
@@ -682,10 +770,13 @@ def _settle_one(rulesets, arr, enrollee, claim, commit, trace):
         result = _Result()
         try:
             call(lib.mb_settle, result._h, arr, len(rulesets), enrollee._h, claim._h)
-            return Settlement._read(result._ptr, enrollee, claim, True, trace, result)
+            s = Settlement._read(result._ptr, enrollee, claim, True, trace, result)
         except BaseException:
             result.close()
             raise
+        if not reversible:
+            s.close()
+        return s
     scratch = _scratch.result
     if scratch is None:
         scratch = _scratch.result = _Result()
@@ -693,19 +784,47 @@ def _settle_one(rulesets, arr, enrollee, claim, commit, trace):
     return Settlement._read(scratch._ptr, enrollee, claim, False, trace)
 
 
-def settle(chain, enrollee, claim, commit=True, *, trace=True):
+def settle(chain, enrollee, claim, commit=True, *, trace=True, reversible=True):
     """Settle ``claim`` for ``enrollee`` under ``chain`` (a Ruleset, or a sequence of 1..8 in
     tier order: basic, critical illness, assistance). With commit (2207/2304) the enrollee's
     accumulators and account change as the settlement says; without (2206/2303) nothing
     changes. On any error nothing changes and a MedbenefitError is raised.
-    ``trace=False`` skips reading the trace (faster for bulk runs)."""
+    ``trace=False`` skips reading the trace (faster for bulk runs); ``reversible=False`` frees
+    the C result at once (about 9 KB) instead of keeping it for ``Settlement.reverse()``."""
     rulesets, arr = _chain(chain)
-    return _settle_one(rulesets, arr, enrollee, claim, commit, trace)
+    return _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible)
 
 
 def presettle(chain, enrollee, claim, *, trace=True):
     """Compute a settlement without changing anything (national interface 2206/2303)."""
     return settle(chain, enrollee, claim, commit=False, trace=trace)
+
+
+def settle_family(chain, patient, payer, relation, claim, *, trace=True):
+    """Settle and commit ``claim`` for ``patient``, where after the patient's own account the
+    personal account of ``payer`` (a family member: ``relation`` "spouse", "parent" or
+    "child", or a Relation) pays the rest of the patient's share (共济). ``acct_mulaid_pay``
+    reports the family part. Both enrollees change; ``reverse()`` restores both."""
+    rulesets, arr = _chain(chain)
+    if isinstance(relation, str):
+        try:
+            relation = Relation[relation.upper()]
+        except KeyError:
+            raise errors.UnknownCodeError(f"unknown relation '{relation}' (expected spouse, "
+                                          "parent or child)") from None
+    for who, e in (("patient", patient), ("payer", payer)):
+        if not isinstance(e, Enrollee):
+            raise TypeError(f"{who}: expected an Enrollee, got {type(e).__name__}")
+    result = _Result()
+    try:
+        call(need("mb_settle_family"), result._h, arr, len(rulesets), patient._h, payer._h,
+             int(relation), claim._h)
+        s = Settlement._read(result._ptr, patient, claim, True, trace, result)
+    except BaseException:
+        result.close()
+        raise
+    s._payer = payer
+    return s
 
 
 class BatchError(errors.MedbenefitError):
@@ -725,22 +844,25 @@ class BatchError(errors.MedbenefitError):
 
 
 def settle_batch(chain, enrollee, claims, commit=True, *, trace=True, errors="raise",
-                 atomic=False):
+                 atomic=False, reversible=True):
     """Settle many claims for one enrollee in date order (claims on the same date keep their
     order) and return their Settlements in that order.
 
     errors="raise": the first failure raises BatchError, whose ``settled`` lists what was
     settled before it; with ``atomic=True`` those are reversed first, so the enrollee is left
     as it was. errors="return": a failed claim's place in the list holds its MedbenefitError
-    and the batch goes on (a failed claim changes nothing)."""
+    and the batch goes on (a failed claim changes nothing). ``reversible=False`` frees each
+    C result as soon as it is read (for long batches; the settlements cannot be reversed)."""
     if errors not in ("raise", "return"):
         raise ValueError("errors must be 'raise' or 'return'")
+    if atomic and not reversible:
+        raise ValueError("an atomic batch must keep its settlements reversible")
     rulesets, arr = _chain(chain)
     ordered = sorted(claims, key=lambda c: c._ymd)
     out = []
     for claim in ordered:
         try:
-            out.append(_settle_one(rulesets, arr, enrollee, claim, commit, trace))
+            out.append(_settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible))
         except _MBError as e:
             if errors == "return":
                 out.append(e)
