@@ -33,7 +33,9 @@ public enum Amount {
     /** 个人现金支出. */
     PSN_CASH_PAY,
     /** 个人账户余额 after settlement. */
-    BALC;
+    BALC,
+    /** 个人账户共济支付金额: the part of acct_pay a family member's account paid (settleFamily). */
+    ACCT_MULAID_PAY;
 
     private static final Amount[] ALL = values();
 
@@ -58,9 +60,8 @@ public enum Amount {
         static {
             for (int i = 0; i < ALL.length; i++) {
                 String n = MedBenefit.str(MedBenefit.mb_amount_name(i));
-                if (n == null)
-                    throw new IllegalStateException("libmedbenefit has no amount " + i + " (" + ALL[i] + ")");
-                NAMES[i] = n;
+                // an older library without this amount reads it as 0; name it as the header does
+                NAMES[i] = n != null ? n : ALL[i].name().toLowerCase(java.util.Locale.ROOT);
             }
         }
     }

@@ -74,6 +74,32 @@ public final class Enrollee implements AutoCloseable {
         }
     }
 
+    /** The state of a certification on a date ({@code mb_cert_state}). */
+    public enum CertState {
+        /** 未认定: not certified. */
+        NONE,
+        /** 享受待遇中: certified and in benefit. */
+        ACTIVE,
+        /** 待遇尚未开始: certified; the benefit starts on {@code since}. */
+        PENDING,
+        /** 认定已过有效期: validity ended on {@code since}. */
+        EXPIRED,
+        /** 待遇资格已取消: revoked on {@code since}. */
+        REVOKED,
+        /** 不予享受: held, but refused (over the disease limit, or an exclusive pair). */
+        REFUSED
+    }
+
+    /**
+     * A certification's state on a date ({@code mb_enrollee_status}).
+     *
+     * @param since the date the state turns on, or null
+     * @param cite  the clause ("" when none)
+     */
+    public record CertStatus(CertState state, LocalDate since, String cite) {}
+
+    private static final int MB_E_BUFFER = -17;
+
     private final NativeHandle handle;
 
     private Enrollee(Pointer p) {
@@ -188,6 +214,96 @@ public final class Enrollee implements AutoCloseable {
     }
 
     /**
+     * Certify a disease on {@code date} under the ruleset's lifecycle rules, then record it as
+     * {@link #addDisease} does ({@code mb_enrollee_certify}). Refused with "not_eligible", the
+     * reason and its clause in the exception's message, when the enrollee already holds the
+     * ruleset's maximum of diseases or the other disease of an exclusive pair.
+     */
+    public Enrollee certify(Ruleset ruleset, String disease, LocalDate date) throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(ruleset, "ruleset");
+        Objects.requireNonNull(date, "date");
+        int d = MedBenefit.Dates.toInt(date);
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeExt.mb_enrollee_certify(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
+                    d, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(ruleset);
+        }
+    }
+
+    /** The state of this enrollee's certification for {@code disease} on {@code date} under {@code ruleset}. */
+    public CertStatus status(Ruleset ruleset, String disease, LocalDate date) throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(ruleset, "ruleset");
+        Objects.requireNonNull(date, "date");
+        int d = MedBenefit.Dates.toInt(date);
+        try {
+            int[] state = new int[1], since = new int[1];
+            long[] cite = new long[1];
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeExt.mb_enrollee_status(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
+                    d, state, since, cite, err), err);
+            CertState[] all = CertState.values();
+            if (state[0] < 0 || state[0] >= all.length)
+                throw new IllegalStateException("mb_enrollee_status returned state " + state[0]);
+            String c = cite[0] == 0 ? "" : MedBenefit.str(new Pointer(cite[0]));
+            return new CertStatus(all[state[0]], MedBenefit.Dates.fromInt(since[0]), c);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(ruleset);
+        }
+    }
+
+    /**
+     * Ask on {@code requestDate} to change the designated facility
+     * ({@code mb_enrollee_request_facility_change}). Where the ruleset accepts changes only in a
+     * window, a request outside it is "not_eligible" and one inside takes effect on 1 January.
+     */
+    public Enrollee requestFacilityChange(Ruleset ruleset, LocalDate requestDate, String facilityId)
+            throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(ruleset, "ruleset");
+        Objects.requireNonNull(requestDate, "requestDate");
+        int d = MedBenefit.Dates.toInt(requestDate);
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeExt.mb_enrollee_request_facility_change(ptr(), ruleset.ptr(), d,
+                    MedBenefit.utf8(facilityId, "facility"), err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(ruleset);
+        }
+    }
+
+    /**
+     * Credit the month's personal-account accrual to the account ({@code mb_enrollee_accrue}; see
+     * {@link Ruleset#accountAccrual}).
+     *
+     * @return the amount credited
+     */
+    public BigDecimal accrue(Ruleset ruleset, LocalDate date, BigDecimal base) throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(ruleset, "ruleset");
+        Objects.requireNonNull(date, "date");
+        long baseFen = Money.toFen(base, "base");
+        int d = MedBenefit.Dates.toInt(date);
+        try {
+            long[] out = new long[1];
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeExt.mb_enrollee_accrue(ptr(), ruleset.ptr(), d, baseFen, out, err), err);
+            return Money.ofFen(out[0]);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(ruleset);
+        }
+    }
+
+    /**
      * Add a medical-assistance identity (e.g. "minimum_living"), held from {@code from} to
      * {@code to} inclusive ({@code to} null: still held).
      */
@@ -254,23 +370,16 @@ public final class Enrollee implements AutoCloseable {
             Pointer p = ptr();
             Pointer err = Errors.get();
             long[] len = new long[1];
+            // the size query (NULL buffer) answers MB_E_BUFFER with the size needed
             int rc = MedBenefit.mb_enrollee_save(p, null, 0, len, err);
-            for (int attempt = 0; attempt < 3; attempt++) {
-                if (rc == MedBenefit.MB_OK && len[0] == 0)
-                    return new byte[0];
-                if (rc != MedBenefit.MB_OK && rc != -17 /* MB_E_BUFFER */)
-                    throw MedBenefit.failure(rc, err);
-                if (rc == -17)
-                    MedBenefit.mb_error_clear(err);
-                if (len[0] > Integer.MAX_VALUE - 8)
-                    throw new MedBenefitException(-2, "saved state too large for a Java array");
-                Memory buf = new Memory(Math.max(1, len[0]));
-                long cap = len[0];
-                rc = MedBenefit.mb_enrollee_save(p, buf, cap, len, err);
-                if (rc == MedBenefit.MB_OK)
-                    return buf.getByteArray(0, (int) len[0]);
-            }
-            throw MedBenefit.failure(rc, err);
+            if (rc != MedBenefit.MB_OK && rc != MB_E_BUFFER)
+                throw MedBenefit.failure(rc, err);
+            MedBenefit.mb_error_clear(err);
+            if (len[0] > Integer.MAX_VALUE - 8)
+                throw new MedBenefitException(-2 /* MB_E_NOMEM */, "saved state too large for a Java array");
+            Memory buf = new Memory(Math.max(1, len[0]));
+            MedBenefit.check(MedBenefit.mb_enrollee_save(p, buf, len[0], len, err), err);
+            return buf.getByteArray(0, (int) len[0]);
         } finally {
             Reference.reachabilityFence(this);
         }

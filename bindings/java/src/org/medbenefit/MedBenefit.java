@@ -50,6 +50,9 @@ public final class MedBenefit {
     /** The library file in use, as given or as JNA found it. */
     private static final String LIBRARY_PATH;
 
+    /** The loaded library, shared with {@link NativeExt}. */
+    static final NativeLibrary LIB;
+
     static final Cleaner CLEANER = Cleaner.create();
 
     static {
@@ -59,6 +62,8 @@ public final class MedBenefit {
         String explicit = System.getProperty("medbenefit.library");
         if (explicit == null || explicit.isEmpty())
             explicit = System.getenv("MEDBENEFIT_LIBRARY");
+        if (explicit != null && !explicit.isEmpty() && new java.io.File(explicit).exists())
+            explicit = new java.io.File(explicit).getAbsolutePath(); // JNA takes a relative path for a name
         Map<String, Object> options = Map.of(Library.OPTION_STRING_ENCODING, "UTF-8");
         NativeLibrary lib;
         try {
@@ -67,13 +72,14 @@ public final class MedBenefit {
                     : NativeLibrary.getInstance("medbenefit", options);
         } catch (UnsatisfiedLinkError e) {
             UnsatisfiedLinkError u = new UnsatisfiedLinkError("libmedbenefit not found ("
-                    + (explicit != null && !explicit.isEmpty() ? "MEDBENEFIT_LIBRARY=" + explicit
+                    + (explicit != null && !explicit.isEmpty() ? "medbenefit.library / MEDBENEFIT_LIBRARY=" + explicit
                        : "jna.library.path=" + System.getProperty("jna.library.path"))
                     + "): " + e.getMessage());
             u.initCause(e);
             throw u;
         }
         Native.register(MedBenefit.class, lib);
+        LIB = lib;
         LIBRARY_PATH = lib.getFile() != null ? lib.getFile().getPath() : lib.getName();
         int v = mb_version_number();
         if (v / 10000 != 1)

@@ -1,12 +1,12 @@
 package org.medbenefit;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 import java.lang.ref.Reference;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -51,6 +51,21 @@ public final class Ruleset implements AutoCloseable {
     /** A disease of the catalogue: code, name as the document writes it, group ("chronic", "special"). */
     public record Disease(int index, String code, String name, String group) {}
 
+    /**
+     * The outcome of a certification assessment ({@code mb_assess}).
+     *
+     * @param certified whether the findings meet the disease's criteria
+     * @param unmet     when not certified, the first requirement not met in the document's words; else ""
+     * @param cite      the clause ("" when none)
+     */
+    public record Assessment(boolean certified, String unmet, String cite) {}
+
+    /** One item of a disease's certification criteria: its number as the document numbers it ("2.1"), and text. */
+    public record CriteriaItem(String number, String text) {}
+
+    /** A disease's certification criteria (鉴定标准): the rule as stated, its clause, its items. */
+    public record Criteria(String text, String cite, List<CriteriaItem> items) {}
+
     private final NativeHandle handle;
     private final String id, title, document;
     private final Tier tier;
@@ -78,23 +93,17 @@ public final class Ruleset implements AutoCloseable {
      */
     public static Ruleset fromId(String id, Path... dirs) throws MedBenefitException {
         Objects.requireNonNull(id, "id");
-        Memory array = null;
-        List<Memory> keep = new ArrayList<>();
+        CStrings array = null;
         if (dirs != null && dirs.length > 0) {
-            array = new Memory((long) (dirs.length + 1) * Native.POINTER_SIZE);
-            for (int i = 0; i < dirs.length; i++) {
-                byte[] b = MedBenefit.utf8(Objects.requireNonNull(dirs[i], "dir").toString(), "dir");
-                Memory m = new Memory(b.length);
-                m.write(0, b, 0, b.length);
-                keep.add(m);
-                array.setPointer((long) i * Native.POINTER_SIZE, m);
-            }
-            array.setPointer((long) dirs.length * Native.POINTER_SIZE, null);
+            List<String> names = new ArrayList<>();
+            for (Path d : dirs)
+                names.add(Objects.requireNonNull(d, "dir").toString());
+            array = new CStrings(names, true, "dir");
         }
         long[] out = new long[1];
         Pointer err = Errors.get();
-        int rc = MedBenefit.mb_ruleset_load_id(out, MedBenefit.utf8(id, "id"), array, err);
-        Reference.reachabilityFence(keep);
+        int rc = MedBenefit.mb_ruleset_load_id(out, MedBenefit.utf8(id, "id"), array == null ? null : array.pointer(),
+                err);
         Reference.reachabilityFence(array);
         MedBenefit.check(rc, err);
         return new Ruleset(new Pointer(out[0]));
@@ -192,6 +201,74 @@ public final class Ruleset implements AutoCloseable {
             MedBenefit.check(MedBenefit.mb_ruleset_find_disease(p, MedBenefit.utf8(nameOrCode, "disease"),
                     index, err), err);
             return disease(p, index[0]);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Assess findings against a disease's certification criteria ({@code mb_assess}). A finding
+     * names an item as the document numbers it: "3", "2.1", "3.2.5". A disease whose entry gives no
+     * criteria is "not_found"; a finding that is not an item is "invalid_argument". Thread-safe.
+     */
+    public Assessment assess(String disease, List<String> findings) throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(findings, "findings");
+        CStrings array = new CStrings(findings, false, "finding");
+        try {
+            int[] certified = new int[1];
+            long[] unmet = new long[1], cite = new long[1];
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeExt.mb_assess(ptr(), MedBenefit.utf8(disease, "disease"), array.pointer(),
+                    array.count, certified, unmet, cite, err), err);
+            String u = str(unmet[0]), c = str(cite[0]);
+            return new Assessment(certified[0] != 0, u == null ? "" : u, c == null ? "" : c);
+        } finally {
+            Reference.reachabilityFence(array);
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The certification criteria of a catalogue entry, or null when the document gives none. */
+    public Criteria criteria(Disease disease) {
+        NativeExt.require();
+        Objects.requireNonNull(disease, "disease");
+        try {
+            Pointer p = ptr();
+            long[] text = new long[1], cite = new long[1], count = new long[1];
+            int rc = NativeExt.mb_ruleset_criteria(p, disease.index(), text, cite, count);
+            if (rc != MedBenefit.MB_OK)
+                return null;
+            List<CriteriaItem> items = new ArrayList<>();
+            long[] number = new long[1], itemText = new long[1];
+            for (long i = 0; i < count[0]; i++) {
+                if (NativeExt.mb_ruleset_criteria_item(p, disease.index(), i, number, itemText) != MedBenefit.MB_OK)
+                    throw new IllegalStateException("mb_ruleset_criteria_item failed for item " + i);
+                items.add(new CriteriaItem(str(number[0]), str(itemText[0])));
+            }
+            return new Criteria(str(text[0]), str(cite[0]), Collections.unmodifiableList(items));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * The month's personal-account accrual (个人账户计入) for a person type on a date: {@code base}
+     * times the ratio in force, half up to the fen ({@code mb_account_accrual}); "not_found" when
+     * the ruleset states none for that person.
+     */
+    public BigDecimal accountAccrual(Enrollee.PersonType personType, LocalDate date, BigDecimal base)
+            throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(personType, "personType");
+        Objects.requireNonNull(date, "date");
+        long baseFen = Money.toFen(base, "base");
+        int d = MedBenefit.Dates.toInt(date);
+        try {
+            long[] out = new long[1];
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeExt.mb_account_accrual(ptr(), personType.code, d, baseFen, out, err), err);
+            return Money.ofFen(out[0]);
         } finally {
             Reference.reachabilityFence(this);
         }

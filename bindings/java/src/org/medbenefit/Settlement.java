@@ -1,0 +1,384 @@
+package org.medbenefit;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A result handle ({@code mb_result}) and the settlement it last computed. Reusable: each
+ * {@link #settle}, {@link #presettle} replaces what it holds. Settling allocates nothing in C;
+ * the handle's storage is allocated once by {@link #create()}.
+ *
+ * <p>The getters (see {@link SettlementView}) read the native result each time they are called;
+ * {@link #snapshot()} copies everything into an immutable value that outlives the handle.
+ *
+ * <p><b>Threads:</b> not thread-safe; confine a settlement, with the enrollee and claim it settles,
+ * to one thread at a time. The rulesets of the chain may be shared with other threads.
+ *
+ * <p><b>Ownership:</b> owns the native result; freed by {@link #close()} or by a
+ * {@link java.lang.ref.Cleaner}. The library's strings in a result (fund names, reasons, trace)
+ * live in the rulesets of the chain, so a settlement keeps its chain's {@link Ruleset} objects
+ * reachable; if one of them is closed explicitly the getters throw {@link IllegalStateException}
+ * rather than read freed memory.
+ */
+public final class Settlement implements AutoCloseable, SettlementView {
+    /** Size of mb_fund_row on LP64: two pointers and three int64. */
+    static final int FUND_ROW_SIZE = 40;
+    /** Size of mb_trace_step on LP64: four pointers, two int64, one int32, padded to 8. */
+    static final int TRACE_STEP_SIZE = 56;
+
+    /**
+     * Family members whose account may pay ({@code mb_family_relation}). The names follow the C
+     * header, which documents them by who pays: read them as "the patient is the payer's …".
+     */
+    public enum FamilyRelation {
+        /** 配偶: the payer is the patient's spouse. */
+        SPOUSE(1),
+        /** 父母: the patient is the payer's parent; the payer is the patient's child. */
+        PARENT(2),
+        /** 子女: the patient is the payer's child; the payer is the patient's parent. */
+        CHILD(3);
+
+        final int code;
+
+        FamilyRelation(int code) {
+            this.code = code;
+        }
+    }
+
+    private final NativeHandle handle;
+    /** The chain of the last call, as given, and its native array (reused while it is the same). */
+    private Ruleset[] chain = new Ruleset[0];
+    private Memory chainArray;
+    /** The chain the current contents were settled with (kept reachable; see the class comment). */
+    private Ruleset[] settledWith;
+    private boolean holds;
+    private Memory scratch;
+
+    private Settlement(Pointer p) {
+        handle = new NativeHandle(this, p, MedBenefit::mb_result_free, "settlement");
+    }
+
+    /** Allocate a result handle ({@code mb_result_new}), reusable for any number of settlements. */
+    public static Settlement create() throws MedBenefitException {
+        long[] out = new long[1];
+        Pointer err = Errors.get();
+        MedBenefit.check(MedBenefit.mb_result_new(out, err), err);
+        return new Settlement(new Pointer(out[0]));
+    }
+
+    Pointer ptr() {
+        return handle.get();
+    }
+
+    /**
+     * Compute and commit ({@code mb_settle}, national 2207/2304): the enrollee's accumulators and
+     * account change as the result says. On any error nothing changes and this handle holds no
+     * settlement until the next successful call.
+     *
+     * @param chain 1..8 rulesets in tier order (basic, critical illness, assistance)
+     * @return this
+     */
+    public Settlement settle(List<Ruleset> chain, Enrollee enrollee, Claim claim) throws MedBenefitException {
+        return run(true, chain, enrollee, claim);
+    }
+
+    /**
+     * Compute without changing anything ({@code mb_presettle}, 2206/2303); the enrollee is only read.
+     *
+     * @return this
+     */
+    public Settlement presettle(List<Ruleset> chain, Enrollee enrollee, Claim claim) throws MedBenefitException {
+        return run(false, chain, enrollee, claim);
+    }
+
+    private Settlement run(boolean commit, List<Ruleset> rulesets, Enrollee enrollee, Claim claim)
+            throws MedBenefitException {
+        Objects.requireNonNull(rulesets, "chain");
+        Objects.requireNonNull(enrollee, "enrollee");
+        Objects.requireNonNull(claim, "claim");
+        try {
+            Pointer chainPtr = chainPointer(rulesets);
+            Pointer r = ptr(), e = enrollee.ptr(), c = claim.ptr(); // closed handles throw before the call
+            Pointer err = Errors.get();
+            holds = false;
+            int rc = commit ? MedBenefit.mb_settle(r, chainPtr, chain.length, e, c, err)
+                            : MedBenefit.mb_presettle(r, chainPtr, chain.length, e, c, err);
+            MedBenefit.check(rc, err);
+            settledWith = chain;
+            holds = true;
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(enrollee);
+            Reference.reachabilityFence(claim);
+            Reference.reachabilityFence(chain);
+        }
+    }
+
+    /** The native array of the chain's handles; rebuilt only when the chain changes. */
+    Pointer chainPointer(List<Ruleset> rulesets) {
+        int n = rulesets.size();
+        boolean same = n == chain.length;
+        for (int i = 0; same && i < n; i++)
+            same = rulesets.get(i) == chain[i];
+        if (same) {
+            for (Ruleset r : chain)
+                r.ptr(); // still open?
+            return chainArray;
+        }
+        Ruleset[] next = new Ruleset[n];
+        Memory array = n == 0 ? null : new Memory(8L * n);
+        for (int i = 0; i < n; i++) {
+            next[i] = Objects.requireNonNull(rulesets.get(i), "chain element");
+            array.setPointer(8L * i, next[i].ptr());
+        }
+        chain = next;
+        chainArray = array;
+        return array;
+    }
+
+    /**
+     * Settle and commit where, after the patient's own account, the personal account of
+     * {@code payer} (a family member in {@code relation} to the patient) pays the rest of the
+     * patient's share (共济, {@code mb_settle_family}). {@code acct_pay} includes the family part,
+     * which {@link Amount#ACCT_MULAID_PAY} reports. Both enrollees change; on error neither does.
+     * Refused with "not_eligible" when the chain's basic ruleset does not allow that relation.
+     *
+     * @return this
+     */
+    public Settlement settleFamily(List<Ruleset> rulesets, Enrollee patient, Enrollee payer,
+                                   FamilyRelation relation, Claim claim) throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(rulesets, "chain");
+        Objects.requireNonNull(patient, "patient");
+        Objects.requireNonNull(payer, "payer");
+        Objects.requireNonNull(relation, "relation");
+        Objects.requireNonNull(claim, "claim");
+        try {
+            Pointer chainPtr = chainPointer(rulesets);
+            Pointer r = ptr(), p = patient.ptr(), a = payer.ptr(), c = claim.ptr();
+            Pointer err = Errors.get();
+            holds = false;
+            MedBenefit.check(NativeExt.mb_settle_family(r, chainPtr, chain.length, p, a, relation.code, c, err), err);
+            settledWith = chain;
+            holds = true;
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(patient);
+            Reference.reachabilityFence(payer);
+            Reference.reachabilityFence(claim);
+        }
+    }
+
+    /** Reverse a settlement made by {@link #settleFamily}: both enrollees return to what they were. */
+    public void reverseFamily(Enrollee patient, Enrollee payer) throws MedBenefitException {
+        NativeExt.require();
+        Objects.requireNonNull(patient, "patient");
+        Objects.requireNonNull(payer, "payer");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeExt.mb_reverse_family(patient.ptr(), payer.ptr(), ptr(), err), err);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(patient);
+            Reference.reachabilityFence(payer);
+        }
+    }
+
+    /**
+     * Reverse this committed settlement ({@code mb_reverse}, 2208/2305): the enrollee's
+     * accumulators and account return exactly to what they were before it. Only the enrollee's
+     * most recent unreversed settlement can be reversed; anything else is "state".
+     * The amounts stay readable afterwards.
+     */
+    public void reverse(Enrollee enrollee) throws MedBenefitException {
+        Objects.requireNonNull(enrollee, "enrollee");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_reverse(enrollee.ptr(), ptr(), err), err);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(enrollee);
+        }
+    }
+
+    /** Whether this handle holds a settlement (the last settle or presettle succeeded). */
+    public boolean holdsSettlement() {
+        return holds;
+    }
+
+    /** The result pointer, after checking there is a settlement and its chain is still open. */
+    private Pointer readable() {
+        Pointer p = ptr();
+        if (!holds)
+            throw new IllegalStateException("no settlement: nothing settled yet, or the last call failed");
+        for (Ruleset r : settledWith)
+            if (r.isClosed())
+                throw new IllegalStateException("ruleset " + r.id() + " of this settlement's chain is closed");
+        return p;
+    }
+
+    @Override
+    public long fen(Amount which) {
+        try {
+            return MedBenefit.mb_result_amount(readable(), which.ordinal());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** All amounts in fen, indexed by {@link Amount#ordinal()}. */
+    public long[] fenAll() {
+        try {
+            Pointer p = readable();
+            long[] out = new long[Amount.all().length];
+            for (int i = 0; i < out.length; i++)
+                out[i] = MedBenefit.mb_result_amount(p, i);
+            return out;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public boolean covered() {
+        try {
+            return MedBenefit.mb_result_covered(readable()) != 0;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public String reason() {
+        try {
+            String s = MedBenefit.str(MedBenefit.mb_result_reason(readable()));
+            return s == null ? "" : s;
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(settledWith);
+        }
+    }
+
+    private Memory scratch() {
+        if (scratch == null)
+            scratch = new Memory(Math.max(FUND_ROW_SIZE, TRACE_STEP_SIZE));
+        return scratch;
+    }
+
+    @Override
+    public List<FundRow> funds() {
+        try {
+            Pointer p = readable();
+            long n = MedBenefit.mb_result_fund_count(p);
+            Memory row = scratch();
+            List<FundRow> out = new ArrayList<>((int) n);
+            for (long i = 0; i < n; i++) {
+                row.clear();
+                if (MedBenefit.mb_result_fund(p, i, row) != MedBenefit.MB_OK)
+                    throw new IllegalStateException("mb_result_fund failed for row " + i);
+                long cap = row.getLong(32);
+                out.add(new FundRow(MedBenefit.str(row.getPointer(0)), MedBenefit.str(row.getPointer(8)),
+                        Money.ofFen(row.getLong(16)), Money.ofFen(row.getLong(24)),
+                        cap < 0 ? null : Money.ofFen(cap)));
+            }
+            return Collections.unmodifiableList(out);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(settledWith);
+        }
+    }
+
+    @Override
+    public List<TraceStep> trace() {
+        try {
+            Pointer p = readable();
+            long n = MedBenefit.mb_result_trace_count(p);
+            Memory step = scratch();
+            List<TraceStep> out = new ArrayList<>((int) n);
+            for (long i = 0; i < n; i++) {
+                step.clear();
+                if (MedBenefit.mb_result_trace(p, i, step) != MedBenefit.MB_OK)
+                    throw new IllegalStateException("mb_result_trace failed for step " + i);
+                int bp = step.getInt(48);
+                out.add(new TraceStep(MedBenefit.str(step.getPointer(0)), MedBenefit.str(step.getPointer(8)),
+                        MedBenefit.str(step.getPointer(16)), MedBenefit.str(step.getPointer(24)),
+                        Money.ofFen(step.getLong(32)), Money.ofFen(step.getLong(40)), bp < 0 ? null : bp));
+            }
+            return Collections.unmodifiableList(out);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(settledWith);
+        }
+    }
+
+    /** An immutable copy of everything this settlement holds; it needs neither handle nor chain. */
+    public Snapshot snapshot() {
+        return new Snapshot(fenAll(), covered(), reason(), funds(), trace());
+    }
+
+    /** Free the native result now. Idempotent. */
+    @Override
+    public void close() {
+        handle.close();
+        settledWith = null;
+        holds = false;
+    }
+
+    /** An immutable copy of a settlement; thread-safe. */
+    public static final class Snapshot implements SettlementView {
+        private final long[] fen;
+        private final boolean covered;
+        private final String reason;
+        private final List<FundRow> funds;
+        private final List<TraceStep> trace;
+
+        Snapshot(long[] fen, boolean covered, String reason, List<FundRow> funds, List<TraceStep> trace) {
+            this.fen = fen.clone();
+            this.covered = covered;
+            this.reason = reason;
+            this.funds = List.copyOf(funds);
+            this.trace = List.copyOf(trace);
+        }
+
+        @Override
+        public long fen(Amount which) {
+            return fen[which.ordinal()];
+        }
+
+        @Override
+        public boolean covered() {
+            return covered;
+        }
+
+        @Override
+        public String reason() {
+            return reason;
+        }
+
+        @Override
+        public List<FundRow> funds() {
+            return funds;
+        }
+
+        @Override
+        public List<TraceStep> trace() {
+            return trace;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("Settlement[");
+            for (Amount a : Amount.all())
+                b.append(a.ordinal() == 0 ? "" : ", ").append(a.fieldName()).append('=').append(amount(a));
+            return b.append(", covered=").append(covered).append(']').toString();
+        }
+    }
+}
