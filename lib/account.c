@@ -14,17 +14,11 @@ int mb_account_accrual(const mb_ruleset *rs, int person_type, int32_t date, int6
     if (base < 0 || base > MB_MONEY_MAX)
         return mb_fail(err, MB_E_INVALID_AMOUNT, "accrual base %lld fen is negative or absurd",
                        (long long)base);
-    int slot = person_type - 1;
-    const mb_row *best = NULL;
-    for (uint32_t i = 0; i < rs->accrual.n; i++) {
-        const mb_row *row = &rs->accrual.row[i];
-        if (row->from <= date && row->v[slot] != MB_ABSENT && (best == NULL || row->from > best->from))
-            best = row;
-    }
+    const mb_row *best = mb_rows_pick(&rs->accrual, date, MB_FAC_ANY, -1, person_type - 1);
     if (best == NULL || date < rs->effective_from || date > rs->effective_to)
         return mb_fail(err, MB_E_NOT_FOUND, "%s states no personal-account accrual for this person on %d",
                        rs->id, date);
-    *accrual = mb_apply_ratio(base, (int32_t)best->v[slot]);
+    *accrual = mb_apply_ratio(base, (int32_t)best->v[person_type - 1]);
     return MB_OK;
 }
 

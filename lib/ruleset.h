@@ -197,6 +197,10 @@ struct mb_ruleset {
     void *arena;                        /* every allocation above, freed at once */
 };
 
+/* The row in force on `date` for this facility class, referral (-1: any) and person slot, or
+ * NULL when none applies (rows.c). */
+const mb_row *mb_rows_pick(const mb_rows *rows, int32_t date, int facility, int referred, int slot);
+
 /* Find a disease index by the hash of its code or name; -1 when unknown. */
 int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash);
 

@@ -157,21 +157,6 @@ static int facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_c
                                         : MB_FAC_TERTIARY;
 }
 
-/* The row in force on `date` that matches; a later `from` wins, then file order. */
-static const mb_row *pick_row(const mb_rows *rows, int32_t date, int fac, int ref, int slot)
-{
-    const mb_row *best = NULL;
-    for (uint32_t i = 0; i < rows->n; i++) {
-        const mb_row *row = &rows->row[i];
-        if (row->from > date || (row->facility != MB_FAC_ANY && row->facility != fac) ||
-            (row->referred >= 0 && row->referred != ref) || row->v[slot] == MB_ABSENT)
-            continue;
-        if (best == NULL || row->from > best->from)
-            best = row;
-    }
-    return best;
-}
-
 /* ---- one layer ---------------------------------------------------------------------------- */
 
 typedef struct layer_terms {
@@ -216,7 +201,7 @@ static int run_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     int64_t b0 = mb_acc_get(x->e, l->base_key, year); /* before this claim: see acc_set below */
     int rc;
 
-    const mb_row *drow = pick_row(&l->deductible, c->date, MB_FAC_ANY, -1, slot);
+    const mb_row *drow = mb_rows_pick(&l->deductible, c->date, MB_FAC_ANY, -1, slot);
     int64_t ded_amount = drow ? drow->v[slot] : 0;
     if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
         ded_amount = mb_apply_ratio(ded_amount, rs->tilt_deductible_bp);
@@ -274,7 +259,7 @@ static int run_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     const char *limit_what = "政策范围内个人负担";
     int64_t cap_left = MB_UNLIMITED;
     if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
-        const mb_row *crow = pick_row(&l->cap.rows, c->date, MB_FAC_ANY, -1, slot);
+        const mb_row *crow = mb_rows_pick(&l->cap.rows, c->date, MB_FAC_ANY, -1, slot);
         if (crow != NULL && crow->v[slot] != MB_UNLIMITED) {
             int64_t layer_cap = crow->v[slot];
             if (l->cap.raise_min_diseases && t->active_diseases >= (uint32_t)l->cap.raise_min_diseases) {
@@ -426,7 +411,7 @@ static int check_layer(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     } else if (l->ratio.n > 0) {
         int fac = facility_class(rs, e, c);
         int ref = referred(rs, c);
-        const mb_row *row = fac < 0 ? NULL : pick_row(&l->ratio, c->date, fac, ref, x->slot);
+        const mb_row *row = fac < 0 ? NULL : mb_rows_pick(&l->ratio, c->date, fac, ref, x->slot);
         if (row == NULL) {
             not_covered(x, MB_REASON_NO_RATIO, l->id, l->cite, fac < 0 ? "prescription" : NULL, 0);
             return 0;
