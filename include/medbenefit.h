@@ -438,6 +438,23 @@ MB_EXTERN int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_
 MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
                         mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
 
+/** mb_settle_batch flags. */
+#define MB_BATCH_PRESETTLE 0x01u /* compute each claim against the unchanged enrollee */
+
+/**
+ * Settle `nclaims` claims of one enrollee in order, in one call (one FFI crossing for a year of
+ * claims). Each claim is committed (or only pre-settled with MB_BATCH_PRESETTLE); row i of the
+ * caller-owned `amounts` array (nclaims x stride) receives the claim's first `stride` amounts
+ * in mb_amount order, `status[i]` its status and `covered[i]` whether its benefit applied (each
+ * array may be NULL). A claim that fails changes nothing and the batch goes on. Afterwards `r`
+ * holds the last successful settlement. Returns MB_OK when every claim settled, else the first
+ * failure's status, described in `err`.
+ */
+MB_EXTERN int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t chain_len,
+                              mb_enrollee *enrollee, const mb_claim *const *claims,
+                              size_t nclaims, unsigned flags, int64_t *amounts, size_t stride,
+                              int32_t *status, int32_t *covered, mb_error *err);
+
 /** Family members whose account may pay (mb_settle_family). */
 typedef enum mb_family_relation {
     MB_FAMILY_SPOUSE = 1, /* 配偶 */

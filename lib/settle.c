@@ -688,6 +688,37 @@ int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrol
     return rc != MB_OK ? rc : commit(out, e, NULL, err);
 }
 
+int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
+                    const mb_claim *const *claims, size_t nclaims, unsigned flags,
+                    int64_t *amounts, size_t stride, int32_t *status, int32_t *covered,
+                    mb_error *err)
+{
+    if (r == NULL || e == NULL || (claims == NULL && nclaims > 0))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_settle_batch: result, enrollee and claims are required");
+    if (flags & ~MB_BATCH_PRESETTLE)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "unknown batch flags 0x%x", flags);
+    if (stride > MB_AMT_COUNT_)
+        stride = MB_AMT_COUNT_;
+    int first = MB_OK;
+    mb_error *report = err;
+    for (size_t i = 0; i < nclaims; i++) {
+        int rc = flags & MB_BATCH_PRESETTLE ? mb_presettle(r, chain, n, e, claims[i], report)
+                                            : mb_settle(r, chain, n, e, claims[i], report);
+        if (rc != MB_OK && first == MB_OK) {
+            first = rc;
+            report = NULL; /* keep the first failure's description */
+        }
+        if (status)
+            status[i] = rc;
+        if (covered)
+            covered[i] = rc == MB_OK ? r->s[r->cur].covered : 0;
+        if (amounts)
+            for (size_t k = 0; k < stride; k++)
+                amounts[i * stride + k] = rc == MB_OK ? r->s[r->cur].amt[k] : 0;
+    }
+    return first;
+}
+
 static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
 {
     for (size_t i = 0; chain != NULL && i < n; i++)

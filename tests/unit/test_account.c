@@ -1,6 +1,7 @@
 /* Personal accounts under 常政办发〔2022〕91号 二（二）、二（三）: monthly accrual, and a family
  * member's account paying (共济), with its reversal. Public API only. */
 #include <medbenefit.h>
+#include <stdbool.h>
 
 #include "check.h"
 
@@ -116,6 +117,55 @@ static void family(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(payer);
 }
 
+/* A year of claims in one call gives what one call per claim gives. */
+static void batch(const mb_ruleset *rs, mb_error *err)
+{
+    enum { N = 12 };
+    mb_claim *claims[N];
+    for (int i = 0; i < N; i++) {
+        mb_claim_new(&claims[i], "C", 20230110 + i * 100, MB_MED_GENERAL_OUTPATIENT, "C01",
+                     MB_LEVEL_PRIMARY, err);
+        mb_claim_add_item(claims[i], 150000 + i * 1000, MB_CLASS_A, -1, err);
+    }
+    mb_claim *bad = NULL;
+    mb_claim_new(&bad, "X", 20230601, MB_MED_INPATIENT, "H", MB_LEVEL_TERTIARY, err);
+    mb_claim_add_item(bad, 100, MB_CLASS_A, -1, err); /* inpatient without admission dates */
+    claims[5] = bad;
+    mb_enrollee *a = NULL, *b = NULL;
+    mb_enrollee_new(&a, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err);
+    mb_enrollee_new(&b, "B", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err);
+    mb_enrollee_set_first_visit_facility(a, "C01", err);
+    mb_enrollee_set_first_visit_facility(b, "C01", err);
+    mb_result *r = NULL;
+    mb_result_new(&r, err);
+    const mb_ruleset *chain[] = {rs};
+    int64_t amounts[N][MB_AMT_COUNT_];
+    int32_t status[N], covered[N];
+    CHECK_RC(mb_settle_batch(r, chain, 1, a, (const mb_claim *const *)claims, N, 0, &amounts[0][0],
+                             MB_AMT_COUNT_, status, covered, err),
+             MB_E_INVALID_DATE, "the batch reports its first failure");
+    CHECK(status[5] == MB_E_INVALID_DATE && status[6] == MB_OK, "a failed claim does not stop the batch");
+    bool same = true;
+    for (int i = 0; i < N; i++) {
+        int rc = mb_settle(r, chain, 1, b, claims[i], NULL);
+        same &= rc == status[i];
+        for (int k = 0; rc == MB_OK && k < MB_AMT_COUNT_; k++)
+            same &= amounts[i][k] == mb_result_amount(r, k);
+        same &= rc != MB_OK || covered[i] == mb_result_covered(r);
+    }
+    CHECK(same, "batch and one-by-one settlements agree to the fen");
+    /* retired: deductible 400, 85%, cap 10000 a year: the year's pooling never exceeds it */
+    int64_t paid = 0;
+    for (int i = 0; i < N; i++)
+        paid += amounts[i][MB_AMT_HIFP_PAY];
+    CHECK(paid <= 1000000, "the yearly cap holds across the batch");
+    for (int i = 0; i < N; i++)
+        mb_claim_free(claims[i]);
+    mb_result_free(r);
+    mb_enrollee_free(a);
+    mb_enrollee_free(b);
+}
+
 int main(void)
 {
     mb_error *err = mb_error_new();
@@ -124,6 +174,7 @@ int main(void)
     if (rs != NULL) {
         accrual(rs, err);
         family(rs, err);
+        batch(rs, err);
     }
     mb_ruleset_free(rs);
     mb_error_free(err);
