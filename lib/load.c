@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "compile.h"
 #include "locate.h"
+#include "yamllog.h"
 #include "ruleset.h"
 #include "schema.h"
 
@@ -26,70 +27,6 @@ static int try_path(mb_ruleset **out, const char *dir, size_t dirlen, const char
 const char *mb_ruleset_default_dir(void) { return MB_RULESET_DIR; }
 
 /* libcyaml logs one fragment per call; keep the first error and the first line number. */
-typedef struct {
-    char first[256];
-    char key[MB_KEY_MAX];
-    int line;
-    bool unexpected, key_fixed;
-} load_log;
-
-static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-    load_log *log = ctx;
-    if (level < CYAML_LOG_ERROR)
-        return;
-    char buf[512];
-    vsnprintf(buf, sizeof buf, fmt, args);
-    buf[strcspn(buf, "\n")] = '\0';
-    const char *l = strstr(buf, "(line: ");
-    if (l != NULL && log->line == 0)
-        log->line = atoi(l + 7);
-    const char *f = strstr(buf, "field '");
-    if (f != NULL && log->key[0] == '\0' && !log->key_fixed) {
-        f += 7;
-        size_t n = strcspn(f, "'");
-        if (n >= sizeof log->key)
-            n = sizeof log->key - 1;
-        memcpy(log->key, f, n);
-        log->key[n] = '\0';
-    }
-    if (log->first[0] == '\0' && strstr(buf, "Backtrace") == NULL && l == NULL) {
-        const char *msg = strncmp(buf, "Load: ", 6) == 0 ? buf + 6 : buf;
-        snprintf(log->first, sizeof log->first, "%s", msg);
-    }
-    /* "Unexpected key: foo" and "Missing required mapping field: foo" name the key itself */
-    const char *u = strstr(buf, "Unexpected key: ");
-    const char *m = strstr(buf, "Missing required mapping field: ");
-    if (u != NULL) {
-        snprintf(log->key, sizeof log->key, "%s", u + 16);
-        log->unexpected = true;
-    } else if (m != NULL) {
-        snprintf(log->key, sizeof log->key, "%s", m + 32);
-        log->key_fixed = true;
-    }
-}
-
-/* libcyaml places an unexpected key at the event before it; the key itself is on that line or
- * a later one, as "key:" in block style or inside a flow mapping ("{a: 1, key: 2}"). */
-static int unexpected_key_line(const char *data, size_t len, int from, const char *key)
-{
-    int line = 1;
-    size_t klen = strlen(key);
-    for (size_t i = 0; i < len; line++) {
-        size_t end = i;
-        while (end < len && data[end] != '\n')
-            end++;
-        for (size_t j = i; line >= from && j + klen < end; j++) {
-            char before = j == i ? ' ' : data[j - 1];
-            if ((before == ' ' || before == '{' || before == ',' || before == '-') &&
-                memcmp(data + j, key, klen) == 0 && data[j + klen] == ':')
-                return line;
-        }
-        i = end + 1;
-    }
-    return from;
-}
-
 /* The line of byte `offset`. */
 static int line_of(const char *data, size_t offset)
 {
@@ -113,9 +50,9 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
     if (!mb_utf8_prefix(data, len, &bad))
         return mb_fail_at(err, MB_E_PARSE, file, line_of(data, bad), NULL,
                           "ruleset is not valid UTF-8 (byte %zu)", bad + 1);
-    load_log log = {{0}, {0}, 0, false, false};
+    mb_yaml_log log = {{0}, {0}, 0, false, false};
     cyaml_config_t cfg = {
-        .log_fn = log_collect,
+        .log_fn = mb_yaml_log_collect,
         .log_ctx = &log,
         .mem_fn = mb_cyaml_mem,
         .mem_ctx = NULL,
@@ -130,13 +67,11 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
             return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
         int status = cerr == CYAML_ERR_LIBYAML_PARSER || cerr == CYAML_ERR_ALIAS ? MB_E_PARSE
                                                                                 : MB_E_SCHEMA;
-        int line = log.unexpected ? unexpected_key_line(data, len, log.line, log.key) : log.line;
-        if (cerr == CYAML_ERR_LIBYAML_PARSER) {
-            char problem[200];
-            int at = mb_yaml_problem(data, len, problem, sizeof problem);
-            if (at > 0)
-                return mb_fail_at(err, MB_E_PARSE, file, at, NULL, "malformed YAML: %s", problem);
-        }
+        char problem[200];
+        int line = mb_yaml_log_line(&log, cerr == CYAML_ERR_LIBYAML_PARSER, data, len, problem,
+                                    sizeof problem);
+        if (problem[0])
+            return mb_fail_at(err, MB_E_PARSE, file, line, NULL, "malformed YAML: %s", problem);
         return mb_fail_at(err, status, file, line, log.key, "%s",
                           log.first[0] ? log.first : cyaml_strerror(cerr));
     }

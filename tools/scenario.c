@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "yamllog.h"
 
 #define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
 #define STR(key, type, member) CYAML_FIELD_STRING_PTR(key, OPT, type, member, 0, 4096)
@@ -99,48 +100,68 @@ static const cyaml_schema_field_t scenario_fields[] = {
 static const cyaml_schema_value_t scenario_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, s_scenario, scenario_fields)};
 
-typedef struct {
-    char first[256];
-    char key[128];
-    int line;
-} load_log;
-
-static void log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-    load_log *log = ctx;
-    if (level < CYAML_LOG_ERROR)
-        return;
-    char buf[512];
-    vsnprintf(buf, sizeof buf, fmt, args);
-    buf[strcspn(buf, "\n")] = '\0';
-    const char *l = strstr(buf, "(line: ");
-    if (l != NULL && log->line == 0)
-        log->line = atoi(l + 7);
-    if (log->first[0] == '\0' && l == NULL && strstr(buf, "Backtrace") == NULL)
-        snprintf(log->first, sizeof log->first, "%s", strncmp(buf, "Load: ", 6) ? buf : buf + 6);
-}
-
-static const cyaml_config_t *config(load_log *log)
+static const cyaml_config_t *config(mb_yaml_log *log)
 {
     static cyaml_config_t cfg;
-    cfg = (cyaml_config_t){.log_fn = log_collect, .log_ctx = log, .mem_fn = cyaml_mem,
+    cfg = (cyaml_config_t){.log_fn = mb_yaml_log_collect, .log_ctx = log, .mem_fn = cyaml_mem,
                            .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_NO_ALIAS};
     return &cfg;
 }
 
+/* The whole file, NUL-terminated; NULL when it cannot be read or is absurdly large. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1 || cap > (64u << 20))
+            break;
+        char *bigger = realloc(buf, cap * 2);
+        if (bigger == NULL) {
+            free(buf);
+            buf = NULL;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    if (buf != NULL && (ferror(f) || n >= cap - 1)) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf != NULL) {
+        buf[n] = '\0';
+        *len = n;
+    }
+    return buf;
+}
+
 s_scenario *scenario_load(const char *path, char *msg, size_t cap)
 {
-    load_log log = {{0}, {0}, 0};
-    s_scenario *s = NULL;
-    cyaml_err_t e = cyaml_load_file(path, config(&log), &scenario_schema, (cyaml_data_t **)&s, NULL);
-    if (e != CYAML_OK) {
-        if (e == CYAML_ERR_FILE_OPEN)
-            snprintf(msg, cap, "%s: cannot open", path);
-        else
-            snprintf(msg, cap, "%s:%d: %s", path, log.line,
-                     log.first[0] ? log.first : cyaml_strerror(e));
+    size_t len = 0;
+    char *data = slurp(path, &len);
+    if (data == NULL) {
+        snprintf(msg, cap, "%s: cannot read", path);
         return NULL;
     }
+    mb_yaml_log log = {{0}, {0}, 0, false, false};
+    s_scenario *s = NULL;
+    cyaml_err_t e = cyaml_load_data((const uint8_t *)data, len, config(&log), &scenario_schema,
+                                    (cyaml_data_t **)&s, NULL);
+    if (e != CYAML_OK) {
+        char problem[200];
+        int line = mb_yaml_log_line(&log, e == CYAML_ERR_LIBYAML_PARSER, data, len, problem,
+                                    sizeof problem);
+        snprintf(msg, cap, "%s:%d: %s", path, line,
+                 problem[0] ? problem : log.first[0] ? log.first : cyaml_strerror(e));
+        free(data);
+        return NULL;
+    }
+    free(data);
     if (s == NULL)
         snprintf(msg, cap, "%s: the scenario file is empty", path);
     return s;
@@ -148,7 +169,7 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
 
 void scenario_free(s_scenario *s)
 {
-    load_log log;
+    mb_yaml_log log;
     if (s)
         cyaml_free(config(&log), &scenario_schema, s, 0);
 }
