@@ -73,5 +73,9 @@ int mb_yaml_log_line(const mb_yaml_log *log, bool parse_error, const char *data,
             return at;
         problem[0] = '\0';
     }
-    return log->unexpected ? unexpected_key_line(data, len, log->line, log->key) : log->line;
+    if (log->unexpected)
+        return unexpected_key_line(data, len, log->line, log->key);
+    /* libcyaml names no line when the document itself has the wrong shape (a scalar where a
+     * mapping belongs): that is the document's first line */
+    return log->line > 0 ? log->line : 1;
 }
