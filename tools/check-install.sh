@@ -27,6 +27,19 @@ if [ -z "$bad" ]; then ok; else ko "exported symbols without the mb_ prefix: $ba
 count=$(nm -D --defined-only "$so" | grep -c ' T mb_' || true)
 if [ "$count" -gt 40 ]; then ok; else ko "only $count mb_ functions exported"; fi
 
+# The ABI against the recorded baseline (lib/medbenefit.abi): added functions are fine, a
+# changed or removed one is not. After an intended change for a new SONAME, regenerate it:
+#   abidw --no-corpus-path --headers-dir include build/libmedbenefit.so.1.0.0 > lib/medbenefit.abi
+if command -v abidiff >/dev/null; then
+    abidiff --no-added-syms --headers-dir1 include --headers-dir2 "$prefix/include" \
+        lib/medbenefit.abi "$so" >/tmp/mb-abidiff.txt 2>&1
+    rc=$?
+    if [ $((rc & 12)) -eq 0 ] && [ $((rc & 3)) -eq 0 ]; then ok; else
+        ko "abidiff against lib/medbenefit.abi (exit $rc): $(head -n 20 /tmp/mb-abidiff.txt)"; fi
+else
+    ko "abidiff not installed (abigail-tools)"
+fi
+
 pc=$(find "$prefix" -name medbenefit.pc | head -n 1)
 export PKG_CONFIG_PATH
 PKG_CONFIG_PATH=$(dirname "$pc")
