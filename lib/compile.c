@@ -873,6 +873,22 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         if ((rc = compile_rows(c, vp, cp->values, cp->values_count, VALUE_CAP, l->cap.cite,
                                &l->cap.rows)))
             return rc;
+        /* a cap silently missing for some person would mean no cap at all: every person the
+         * layer's schemes reach needs a value (`unlimited` says so explicitly) */
+        static const char *const slot_names[MB_SLOT_COUNT] = {"in_service", "retired", "veteran",
+                                                              "resident"};
+        for (int slot = 0; slot < MB_SLOT_COUNT; slot++) {
+            int scheme = slot == MB_SLOT_RESIDENT ? MB_SCHEME_RESIDENT : MB_SCHEME_EMPLOYEE;
+            if (!((l->schemes >> scheme) & 1u))
+                continue;
+            bool given = false;
+            for (uint32_t k = 0; k < l->cap.rows.n && !given; k++)
+                given = l->cap.rows.row[k].v[slot] != MB_ABSENT;
+            if (!given)
+                return fail(c, MB_E_RULESET, cpp, "values",
+                            "the cap gives no value for %s, whom the layer covers (write "
+                            "'unlimited' if none applies)", slot_names[slot]);
+        }
         if (cp->raise) {
             char rp[PATH_MAX_LEN];
             snprintf(rp, sizeof rp, "%s.raise", cpp);

@@ -213,6 +213,28 @@ static void facility_window(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(e);
 }
 
+/* A cap that forgets a person the layer covers would mean no cap for them: refused at load. */
+static void cap_completeness(mb_error *err)
+{
+    static const char text[] =
+        "id: c\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2022-01-01\n"
+        "schemes: [employee]\n"
+        "funds: [{key: p, employee: '310100', name: n, amount: hifp_pay}]\n"
+        "layers:\n"
+        "  - id: l\n"
+        "    cite: c\n"
+        "    med_types: [chronic]\n"
+        "    fund: p\n"
+        "    ratio: [{all: 70%}]\n"
+        "    cap:\n"
+        "      values: [{in_service: 3500, retired: 4000}]\n";
+    mb_ruleset *rs = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, sizeof text - 1, "c.yaml", err), MB_E_RULESET,
+             "veterans are employees the cap forgets");
+    CHECK(strstr(mb_error_message(err), "veteran") != NULL && mb_error_line(err) == 15,
+          "the message names the forgotten person and the line");
+}
+
 int main(void)
 {
     mb_error *err = mb_error_new();
@@ -223,6 +245,7 @@ int main(void)
         lifecycle(rs, err);
         facility_window(rs, err);
     }
+    cap_completeness(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
     return check_summary();
