@@ -444,8 +444,8 @@ MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t c
 /**
  * Settle `nclaims` claims of one enrollee in order, in one call (one FFI crossing for a year of
  * claims). Each claim is committed (or only pre-settled with MB_BATCH_PRESETTLE); row i of the
- * caller-owned `amounts` array (nclaims x stride) receives the claim's first `stride` amounts
- * in mb_amount order, `status[i]` its status and `covered[i]` whether its benefit applied (each
+ * caller-owned `amounts` array (nclaims x stride) receives the claim's amounts in mb_amount
+ * order (a stride above mb_amount_count() leaves the extra cells 0), `status[i]` its status and `covered[i]` whether its benefit applied (each
  * array may be NULL). A claim that fails changes nothing and the batch goes on. Afterwards `r`
  * holds the last successful settlement. Returns MB_OK when every claim settled, else the first
  * failure's status, described in `err`.

@@ -697,8 +697,9 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_settle_batch: result, enrollee and claims are required");
     if (flags & ~MB_BATCH_PRESETTLE)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "unknown batch flags 0x%x", flags);
-    if (stride > MB_AMT_COUNT_)
-        stride = MB_AMT_COUNT_;
+    /* rows are `stride` apart as the caller laid them out; amounts beyond the ones this
+     * library reports are zero */
+    size_t known = stride < MB_AMT_COUNT_ ? stride : MB_AMT_COUNT_;
     int first = MB_OK;
     mb_error *report = err;
     for (size_t i = 0; i < nclaims; i++) {
@@ -714,7 +715,7 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
             covered[i] = rc == MB_OK ? r->s[r->cur].covered : 0;
         if (amounts)
             for (size_t k = 0; k < stride; k++)
-                amounts[i * stride + k] = rc == MB_OK ? r->s[r->cur].amt[k] : 0;
+                amounts[i * stride + k] = rc == MB_OK && k < known ? r->s[r->cur].amt[k] : 0;
     }
     return first;
 }

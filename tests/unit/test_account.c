@@ -154,6 +154,19 @@ static void batch(const mb_ruleset *rs, mb_error *err)
         same &= rc != MB_OK || covered[i] == mb_result_covered(r);
     }
     CHECK(same, "batch and one-by-one settlements agree to the fen");
+    /* a caller laying rows out wider than this library's amounts keeps its own stride */
+    enum { WIDE = MB_AMT_COUNT_ + 3 };
+    int64_t wide[2][WIDE];
+    memset(wide, 0x55, sizeof wide);
+    mb_enrollee *w = NULL;
+    mb_enrollee_new(&w, "W", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err);
+    mb_enrollee_set_first_visit_facility(w, "C01", err);
+    mb_settle_batch(r, chain, 1, w, (const mb_claim *const *)claims, 2, 0, &wide[0][0], WIDE, NULL,
+                    NULL, err);
+    CHECK(wide[1][MB_AMT_MEDFEE_SUMAMT] == 151000 && wide[0][MB_AMT_COUNT_] == 0 &&
+              wide[1][WIDE - 1] == 0,
+          "rows sit `stride` apart and unknown cells are zero");
+    mb_enrollee_free(w);
     /* retired: deductible 400, 85%, cap 10000 a year: the year's pooling never exceeds it */
     int64_t paid = 0;
     for (int i = 0; i < N; i++)

@@ -13,11 +13,12 @@ Money is Decimal yuan on the way out (built from the library's integer fen, neve
 float) and Decimal, int or str yuan on the way in (floats are refused with TypeError). Errors
 are MedbenefitError subclasses carrying the library's status name and message.
 """
-from ._codes import (AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType, PersonType,
-                     Relation, Scheme, Status, Tier, to_fen, to_yuan)
+from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType,
+                     PersonType, Relation, Scheme, Status, Tier, to_fen, to_yuan)
 from ._ffi import library_path
-from .core import (Assessment, BatchError, CertStatus, Claim, Criteria, Disease, Enrollee, Item,
-                   Ruleset, Settlement, presettle, settle, settle_batch, settle_family)
+from .core import (Assessment, AssistanceIdentity, BatchError, Certification, CertStatus, Claim,
+                   Criteria, Disease, Enrollee, Item, Ruleset, Settlement, presettle, settle,
+                   settle_batch, settle_family)
 from .errors import (AmountOverflowError, BufferTooSmallError, CapacityError, ChainError,
                      CorruptError, ERRORS, ERRORS_BY_NAME, InvalidAmountError,
                      InvalidArgumentError, InvalidDateError, IOFailureError, MedbenefitError,
@@ -42,10 +43,11 @@ def library_version_number():
 
 __all__ = [
     "Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment", "Criteria",
-    "CertStatus", "settle", "presettle", "settle_family", "settle_batch", "settle_frame",
+    "CertStatus", "Certification", "AssistanceIdentity", "settle", "presettle", "settle_family",
+    "settle_batch", "settle_frame",
     "BatchError", "Tier", "Scheme", "PersonType", "MedType", "Level", "ItemClass", "Flag",
     "Status", "CertState", "Relation",
-    "AMOUNT_NAMES", "to_fen", "to_yuan", "library_path", "library_version",
+    "AMOUNT_COUNT", "AMOUNT_NAMES", "to_fen", "to_yuan", "library_path", "library_version",
     "library_version_number", "status_name", "status_text", "ERRORS", "ERRORS_BY_NAME",
     "MedbenefitError", "InvalidArgumentError", "OutOfMemoryError", "IOFailureError",
     "ParseError", "SchemaError", "RulesetError", "NotFoundError", "InvalidAmountError",

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from . import errors
-from ._ffi import ffi, lib
+from ._ffi import ffi, has, lib
 
 
 class Tier(enum.IntEnum):
@@ -97,20 +97,31 @@ class Status(enum.IntEnum):
     NOT_ELIGIBLE = -18
 
 
-def _amount_names():
+def _amount_count():
+    """How many amounts the loaded library reports: mb_amount_count(), or for a library older
+    than that call, mb_amount_name() until it returns NULL."""
+    if has("mb_amount_count"):
+        return max(0, int(lib.mb_amount_count()))
+    n = 0
+    while n < 256 and lib.mb_amount_name(n) != ffi.NULL:
+        n += 1
+    return n
+
+
+def _amount_names(count):
     names = []
-    while len(names) < 256:
-        p = lib.mb_amount_name(len(names))
-        if p == ffi.NULL:
-            break
-        names.append(ffi.string(p).decode())
+    for i in range(count):
+        p = lib.mb_amount_name(i)
+        names.append(ffi.string(p).decode() if p != ffi.NULL else f"amount_{i}")
     return tuple(names)
 
 
-AMOUNT_NAMES = _amount_names()
+AMOUNT_COUNT = _amount_count()
+"""How many setlinfo amounts the loaded library reports (mb_amount_count)."""
+
+AMOUNT_NAMES = _amount_names(AMOUNT_COUNT)
 """The setlinfo amounts in mb_amount order, named as the loaded library names them
-(mb_amount_name until it returns NULL: medfee_sumamt ... balc, acct_mulaid_pay, and any that a
-later library adds)."""
+(medfee_sumamt ... balc, acct_mulaid_pay, and any that a later library adds)."""
 
 _CENT = Decimal("0.01")
 

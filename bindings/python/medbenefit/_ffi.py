@@ -71,6 +71,16 @@ int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_ty
                     mb_error *err);
 void mb_enrollee_free(mb_enrollee *e);
 const char *mb_enrollee_id(const mb_enrollee *e);
+int mb_enrollee_scheme(const mb_enrollee *e);
+int mb_enrollee_person_type(const mb_enrollee *e);
+const char *mb_enrollee_designated_facility(const mb_enrollee *e, int32_t date);
+const char *mb_enrollee_first_visit_facility(const mb_enrollee *e);
+size_t mb_enrollee_disease_count(const mb_enrollee *e);
+int mb_enrollee_disease(const mb_enrollee *e, size_t index, const char **name,
+                        int32_t *certified_on, int32_t *valid_until);
+size_t mb_enrollee_assistance_count(const mb_enrollee *e);
+int mb_enrollee_assistance(const mb_enrollee *e, size_t index, const char **category,
+                           int32_t *from, int32_t *to);
 int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err);
 int64_t mb_enrollee_account_balance(const mb_enrollee *e);
 int mb_enrollee_set_designated_facility(mb_enrollee *e, const char *facility_id,
@@ -128,6 +138,10 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t chain_le
                  const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
               mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
+int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t chain_len,
+                    mb_enrollee *enrollee, const mb_claim *const *claims,
+                    size_t nclaims, unsigned flags, int64_t *amounts, size_t stride,
+                    int32_t *status, int32_t *covered, mb_error *err);
 int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
                      mb_enrollee *patient, mb_enrollee *payer, int relation,
                      const mb_claim *claim, mb_error *err);
@@ -140,6 +154,8 @@ int mb_enrollee_accrue(mb_enrollee *e, const mb_ruleset *rs, int32_t date,
 int mb_reverse(mb_enrollee *enrollee, mb_result *settled, mb_error *err);
 int64_t mb_result_amount(const mb_result *r, int which);
 const char *mb_amount_name(int which);
+int mb_amount_count(void);
+size_t mb_result_amounts(const mb_result *r, int64_t *out, size_t n);
 int mb_result_covered(const mb_result *r);
 const char *mb_result_reason(const mb_result *r);
 

@@ -14,17 +14,17 @@ import threading
 import weakref
 
 from . import errors
-from ._codes import (AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType, PersonType,
-                     Relation, Scheme, Tier,
+from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType,
+                     PersonType, Relation, Scheme, Tier,
                      bp_to_percent, cstr, item_class_code, level_code, med_type_code,
                      person_type_code, scheme_code, text, to_bp, to_date, to_fen, to_yuan,
                      to_ymd)
-from ._ffi import ffi, lib, need
-from .errors import call
+from ._ffi import ffi, has, lib, need
+from .errors import attempt, call
 
 __all__ = ["Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment",
-           "Criteria", "CertStatus", "settle", "presettle", "settle_family", "settle_batch",
-           "BatchError"]
+           "Criteria", "CertStatus", "Certification", "AssistanceIdentity", "settle",
+           "presettle", "settle_family", "settle_batch", "BatchError"]
 
 Disease = collections.namedtuple("Disease", "code name group")
 Disease.__doc__ = "A disease of a ruleset's catalogue: its code, name and group ('chronic'...)."
@@ -40,6 +40,19 @@ Criteria.__doc__ = ("A disease's certification criteria (鉴定标准): the rule
 CertStatus = collections.namedtuple("CertStatus", "state since cite")
 CertStatus.__doc__ = ("A certification's state on a date: state (CertState), since (the date it "
                       "turns on, or None) and the clause.")
+
+Certification = collections.namedtuple("Certification", "disease certified_on valid_until")
+Certification.__doc__ = ("A disease an enrollee holds: the name or code as given, the date "
+                         "certified, and the last day certified (None: the catalogue's rule).")
+
+AssistanceIdentity = collections.namedtuple("AssistanceIdentity", "category from_ to")
+AssistanceIdentity.__doc__ = ("A medical-assistance identity an enrollee holds: the category "
+                              "(\"minimum_living\"...), held from ``from_`` to ``to`` inclusive "
+                              "(None: still held).")
+
+# The enrollee getters came with mb_settle_batch; an older library still serves everything else
+# and the properties then read what was set through this object (None after a restore).
+_GETTERS = has("mb_enrollee_scheme")
 
 Item = collections.namedtuple("Item", "amount cls first_selfpay_ratio")
 Item.__doc__ = ("A line item as added to a Claim: amount (Decimal yuan), cls (ItemClass) and "
@@ -253,6 +266,7 @@ class Enrollee(_Handle):
         self._adopt(out[0], lib.mb_enrollee_free)
         self._scheme = _enum(Scheme, s)
         self._person_type = _enum(PersonType, p) if p else None
+        self._person_type_unset = not p   # a resident created without one reads None
         self._designated = None
         self._first_visit = None
         if account_balance is not None:
@@ -264,15 +278,15 @@ class Enrollee(_Handle):
 
     @classmethod
     def restore(cls, data):
-        """An enrollee from bytes made by ``save()``; CorruptError if they were altered.
-        (The C API has no getters for scheme, person type or facilities: on a restored enrollee
-        those properties read None, though the library holds and uses them.)"""
+        """An enrollee from bytes made by ``save()``; CorruptError if they were altered. Its
+        scheme, person type, facilities, diseases and identities read back from the library."""
         data = bytes(data)
         out = _new_out("mb_enrollee")
         call(lib.mb_enrollee_restore, out, data, len(data))
         self = cls.__new__(cls)
         self._adopt(out[0], lib.mb_enrollee_free)
         self._scheme = self._person_type = self._designated = self._first_visit = None
+        self._person_type_unset = False
         return self
 
     def save(self):
@@ -296,6 +310,7 @@ class Enrollee(_Handle):
         """An independent enrollee with the same state (save, then restore)."""
         twin = Enrollee.restore(self.save())
         twin._scheme, twin._person_type = self._scheme, self._person_type
+        twin._person_type_unset = self._person_type_unset
         twin._designated, twin._first_visit = self._designated, self._first_visit
         return twin
 
@@ -308,12 +323,20 @@ class Enrollee(_Handle):
 
     @property
     def scheme(self):
-        """The Scheme given at creation (None on a restored enrollee: the C API cannot say)."""
-        return self._scheme
+        """The Scheme (mb_enrollee_scheme), on a restored enrollee too."""
+        if not _GETTERS:
+            return self._scheme
+        return _enum(Scheme, lib.mb_enrollee_scheme(self._h))
 
     @property
     def person_type(self):
-        return self._person_type
+        """The PersonType (mb_enrollee_person_type). A resident created here without one reads
+        None, as given (the library settles it as PersonType.RESIDENT, and a restored copy
+        reads that)."""
+        if not _GETTERS or self._person_type_unset:
+            self._h  # a closed handle raises, as the library getters do
+            return self._person_type
+        return _enum(PersonType, lib.mb_enrollee_person_type(self._h))
 
     @property
     def account_balance(self):
@@ -327,18 +350,59 @@ class Enrollee(_Handle):
 
     @property
     def designated_facility(self):
-        """The facility chosen for chronic care (定点), as last set through this object."""
-        return self._designated
+        """The facility chosen for chronic care (定点), as last set (None when unset). A change
+        requested for next year (request_facility_change) shows in designated_facility_on."""
+        if not _GETTERS:
+            return self._designated
+        return text(lib.mb_enrollee_designated_facility(self._h, 0)) or None
 
     @designated_facility.setter
     def designated_facility(self, facility_id):
         call(lib.mb_enrollee_set_designated_facility, self._h, cstr(facility_id, "facility"))
         self._designated = facility_id
 
+    def designated_facility_on(self, date):
+        """The designated facility in force on ``date``: a change requested in the ruleset's
+        window takes effect on 1 January (None when unset)."""
+        ymd = to_ymd(date, "date")
+        return text(need("mb_enrollee_designated_facility")(self._h, ymd)) or None
+
     @property
     def first_visit_facility(self):
-        """The first-visit facility (首诊), as last set through this object."""
-        return self._first_visit
+        """The first-visit facility (首诊), None when unset."""
+        if not _GETTERS:
+            return self._first_visit
+        return text(lib.mb_enrollee_first_visit_facility(self._h)) or None
+
+    @property
+    def diseases(self):
+        """The certifications held, in the order added: a list of Certification(disease,
+        certified_on, valid_until), dates as datetime.date (valid_until None: the catalogue's
+        own rule)."""
+        h = self._h
+        get = need("mb_enrollee_disease")
+        name = ffi.new("const char **")
+        on, until = ffi.new("int32_t *"), ffi.new("int32_t *")
+        out = []
+        for i in range(lib.mb_enrollee_disease_count(h)):
+            if get(h, i, name, on, until) == 0:
+                out.append(Certification(text(name[0]), to_date(on[0]), to_date(until[0])))
+        return out
+
+    @property
+    def assistance(self):
+        """The medical-assistance identities held: a list of AssistanceIdentity(category,
+        from_, to), dates as datetime.date (to None: still held)."""
+        h = self._h
+        get = need("mb_enrollee_assistance")
+        category = ffi.new("const char **")
+        start, end = ffi.new("int32_t *"), ffi.new("int32_t *")
+        out = []
+        for i in range(lib.mb_enrollee_assistance_count(h)):
+            if get(h, i, category, start, end) == 0:
+                out.append(AssistanceIdentity(text(category[0]), to_date(start[0]),
+                                              to_date(end[0])))
+        return out
 
     @first_visit_facility.setter
     def first_visit_facility(self, facility_id):
@@ -616,13 +680,37 @@ class _Result(_Handle):
 
 
 class _Scratch(threading.local):
-    """One reusable result per thread for pre-settlements (nothing to reverse, so no need to
-    keep the handle)."""
+    """One reusable result per thread for pre-settlements and fast batches (nothing to
+    reverse, so no need to keep the handle), and the buffer amounts are read into."""
 
     result = None
+    amounts = None
 
 
 _scratch = _Scratch()
+
+
+def _scratch_result():
+    r = _scratch.result
+    if r is None:
+        r = _scratch.result = _Result()
+    return r
+
+
+if has("mb_result_amounts"):
+    def _read_amounts(r):
+        """All amounts of the result ``r`` as {name: fen}, in one call (mb_result_amounts)."""
+        buf = _scratch.amounts
+        if buf is None:
+            buf = _scratch.amounts = ffi.new("int64_t[]", max(AMOUNT_COUNT, 1))
+        n = lib.mb_result_amounts(r, buf, AMOUNT_COUNT)
+        return dict(zip(AMOUNT_NAMES, ffi.unpack(buf, n)))
+else:  # a library older than mb_result_amounts: one call per amount
+    def _read_amounts(r):
+        return {name: lib.mb_result_amount(r, i) for i, name in enumerate(AMOUNT_NAMES)}
+
+# Arrays the library fills completely need not be zeroed first.
+_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 
 
 class Settlement:
@@ -633,6 +721,8 @@ class Settlement:
 
     It holds the C result handle only to be able to reverse; ``close()`` (or a with block)
     frees it early. Everything else is plain Python data, valid after the rulesets are closed.
+    One from ``settle_batch(fast=True)`` holds no handle and has amounts and ``covered`` only
+    (``funds`` and ``reason`` None, ``trace`` empty).
     """
 
     __slots__ = ("claim_id", "date", "enrollee_id", "committed", "reversed", "fen", "covered",
@@ -649,7 +739,7 @@ class Settlement:
         self.enrollee_id = text(lib.mb_enrollee_id(enrollee._ptr))
         self.committed = committed
         self.reversed = False
-        self.fen = {name: lib.mb_result_amount(r, i) for i, name in enumerate(AMOUNT_NAMES)}
+        self.fen = _read_amounts(r)
         self.covered = bool(lib.mb_result_covered(r))
         self.reason = text(lib.mb_result_reason(r))
         row = ffi.new("mb_fund_row *")
@@ -685,6 +775,23 @@ class Settlement:
         self._payer = None
         return self
 
+    @classmethod
+    def _row(cls, claim_id, date, enrollee_id, committed, fen, covered):
+        """A settlement of a fast batch: amounts and covered only (funds, reason: None)."""
+        self = cls.__new__(cls)
+        self.claim_id = claim_id
+        self.date = date
+        self.enrollee_id = enrollee_id
+        self.committed = committed
+        self.reversed = False
+        self.fen = fen
+        self.covered = covered
+        self.reason = None
+        self.funds = None
+        self.trace = []
+        self._result = self._enrollee = self._payer = None
+        return self
+
     def __getattr__(self, name):
         # the amounts, by their national names: s.hifp_pay, s.psn_cash_pay ...
         if name in AMOUNT_NAMES:
@@ -700,15 +807,17 @@ class Settlement:
         return {name: to_yuan(v) for name, v in self.fen.items()}
 
     def as_dict(self):
-        """The settlement shaped as ``medbenefit settle`` prints it (without the scenario)."""
+        """The settlement shaped as ``medbenefit settle`` prints it (without the scenario);
+        from a fast batch, setldetail and reason are None (not read)."""
         return {
             "claim_id": self.claim_id,
             "setlinfo": self.amounts,
-            "setldetail": [{"fund_pay_type": f["fund_pay_type"],
-                            "fund_pay_type_name": f["fund_name"],
-                            "inscp_scp_amt": f["inscp_scp_amt"],
-                            "fund_payamt": f["fund_payamt"],
-                            "crt_payb_lmt_amt": f["crt_payb_lmt_amt"]} for f in self.funds],
+            "setldetail": None if self.funds is None else [
+                {"fund_pay_type": f["fund_pay_type"],
+                 "fund_pay_type_name": f["fund_name"],
+                 "inscp_scp_amt": f["inscp_scp_amt"],
+                 "fund_payamt": f["fund_payamt"],
+                 "crt_payb_lmt_amt": f["crt_payb_lmt_amt"]} for f in self.funds],
             "covered": self.covered,
             "reason": self.reason,
         }
@@ -722,8 +831,9 @@ class Settlement:
         if self.reversed:
             raise errors.StateError("this settlement has already been reversed")
         if self._result is None or self._result.closed:
-            raise ValueError("this Settlement is closed: its result handle was freed, so it can "
-                             "no longer be reversed")
+            raise ValueError("this Settlement is closed: its result handle was freed (or it "
+                             "came from a fast batch, which keeps none), so it can no longer "
+                             "be reversed")
         if self._payer is not None:
             call(need("mb_reverse_family"), self._enrollee._h, self._payer._h, self._result._h)
         else:
@@ -777,9 +887,7 @@ def _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible=True):
         if not reversible:
             s.close()
         return s
-    scratch = _scratch.result
-    if scratch is None:
-        scratch = _scratch.result = _Result()
+    scratch = _scratch_result()
     call(lib.mb_presettle, scratch._h, arr, len(rulesets), enrollee._h, claim._h)
     return Settlement._read(scratch._ptr, enrollee, claim, False, trace)
 
@@ -843,18 +951,37 @@ class BatchError(errors.MedbenefitError):
                          key=error.key)
 
 
-def settle_batch(chain, enrollee, claims, commit=True, *, trace=True, errors="raise",
-                 atomic=False, reversible=True):
+def settle_batch(chain, enrollee, claims, commit=True, *, trace=None, errors="raise",
+                 atomic=False, reversible=None, fast=False):
     """Settle many claims for one enrollee in date order (claims on the same date keep their
     order) and return their Settlements in that order.
 
     errors="raise": the first failure raises BatchError, whose ``settled`` lists what was
     settled before it; with ``atomic=True`` those are reversed first, so the enrollee is left
     as it was. errors="return": a failed claim's place in the list holds its MedbenefitError
-    and the batch goes on (a failed claim changes nothing). ``reversible=False`` frees each
-    C result as soon as it is read (for long batches; the settlements cannot be reversed)."""
+    and the batch goes on (a failed claim changes nothing). ``trace=False`` skips the trace;
+    ``reversible=False`` frees each C result as soon as it is read (for long batches; the
+    settlements cannot be reversed).
+
+    ``fast=True`` settles the whole batch in one library call (mb_settle_batch) and reads
+    only what that call returns: each Settlement has its amounts, ``covered`` and
+    ``claim_id``, while ``funds`` and ``reason`` are None, ``trace`` is empty and it cannot be
+    reversed (so trace, reversible and atomic cannot be asked for). As in C, a failed claim
+    does not stop the batch: a committing fast batch needs errors="return" (errors="raise"
+    is allowed with commit=False). The library describes only the first failure; a later
+    failed claim's error carries its status and the status's description."""
     if errors not in ("raise", "return"):
         raise ValueError("errors must be 'raise' or 'return'")
+    if fast:
+        if trace or reversible or atomic:
+            raise ValueError("a fast batch reads amounts and covered only: it has no trace, "
+                             "and its settlements cannot be reversed (no atomic batch)")
+        if commit and errors == "raise":
+            raise ValueError("a committing fast batch goes on past a failed claim, as "
+                             "mb_settle_batch does: pass errors='return' (or commit=False)")
+        return _settle_batch_fast(chain, enrollee, claims, commit, errors)
+    trace = True if trace is None else trace
+    reversible = True if reversible is None else reversible
     if atomic and not reversible:
         raise ValueError("an atomic batch must keep its settlements reversible")
     rulesets, arr = _chain(chain)
@@ -876,4 +1003,57 @@ def settle_batch(chain, enrollee, claims, commit=True, *, trace=True, errors="ra
     return out
 
 
+MB_BATCH_PRESETTLE = 0x01
+
+
+def _settle_batch_fast(chain, enrollee, claims, commit, errors):
+    rulesets, arr = _chain(chain)
+    if not isinstance(enrollee, Enrollee):
+        raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
+    claims = list(claims)
+    for claim in claims:
+        if not isinstance(claim, Claim):
+            raise TypeError(f"expected a Claim, got {type(claim).__name__}")
+    ordered = sorted(claims, key=lambda c: c._ymd)
+    n = len(ordered)
+    if n == 0:
+        return []
+    settle_batch_c = need("mb_settle_batch")
+    cclaims = ffi.new("const mb_claim *[]", [c._h for c in ordered])
+    stride = AMOUNT_COUNT
+    amounts = _new_uncleared("int64_t[]", n * stride)
+    status = ffi.new("int32_t[]", n)
+    covered = _new_uncleared("int32_t[]", n)
+    result = _scratch_result()
+    rc, first = attempt(settle_batch_c, result._h, arr, len(rulesets), enrollee._h, cclaims,
+                        n, 0 if commit else MB_BATCH_PRESETTLE, amounts, stride, status,
+                        covered)
+    st = ffi.unpack(status, n)
+    if rc < 0 and not any(st):  # refused as a whole (no claim was tried)
+        raise first
+    fen = ffi.unpack(amounts, n * stride)
+    cov = ffi.unpack(covered, n)
+    eid = text(lib.mb_enrollee_id(enrollee._h))
+    names = AMOUNT_NAMES
+    out = []
+    for i, claim in enumerate(ordered):
+        code = st[i]
+        if code == 0:
+            base = i * stride
+            out.append(Settlement._row(text(lib.mb_claim_id(claim._ptr)), claim.date, eid,
+                                       commit, dict(zip(names, fen[base:base + stride])),
+                                       bool(cov[i])))
+            continue
+        if first is not None and code == rc:  # the first failure: the library described it
+            exc, first = first, None
+        else:
+            exc = _errors_mod.error_for(code, f"{_errors_mod.status_text(code)} (a batch "
+                                        "describes only its first failure in detail)")
+        if errors == "raise":  # commit=False: nothing changed, so stopping here is exact
+            raise BatchError(claim, exc, out, False) from exc
+        out.append(exc)
+    return out
+
+
 _MBError = errors.MedbenefitError
+_errors_mod = errors

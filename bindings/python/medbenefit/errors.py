@@ -169,14 +169,18 @@ def _new_error():
     return ffi.gc(p, lib.mb_error_free)
 
 
-def _raise(rc, err):
+def _exception(rc, err):
     if lib.mb_error_status(err) == rc:
         exc = error_for(rc, _text(lib.mb_error_message(err)), _text(lib.mb_error_file(err)),
                         lib.mb_error_line(err), _text(lib.mb_error_key(err)))
     else:  # the call returned a status without filling the report: say what the status means
         exc = error_for(rc)
     lib.mb_error_clear(err)
-    raise exc
+    return exc
+
+
+def _raise(rc, err):
+    raise _exception(rc, err)
 
 
 def call(func, *args):
@@ -188,6 +192,19 @@ def call(func, *args):
         if rc < 0:
             _raise(rc, err)
         return rc
+    finally:
+        free.append(err)
+
+
+def attempt(func, *args):
+    """Call ``func(*args, err)`` as call() does, but return ``(rc, exception or None)`` instead
+    of raising: for a call that goes on past a failure and reports it beside its results
+    (mb_settle_batch returns the first failure's status and describes it in ``err``)."""
+    free = _pool.free
+    err = free.pop() if free else _new_error()
+    try:
+        rc = func(*args, err)
+        return rc, (_exception(rc, err) if rc < 0 else None)
     finally:
         free.append(err)
 

@@ -53,13 +53,47 @@ public enum Amount {
         return ALL;
     }
 
+    /**
+     * How many amounts the loaded library reports ({@code mb_amount_count}; for a library older
+     * than that call, {@code mb_amount_name} until it returns NULL).
+     */
+    static int libraryCount() {
+        return Count.LIBRARY;
+    }
+
+    /**
+     * How many amounts both this binding and the library know: the row width to ask
+     * {@code mb_result_amounts} and {@code mb_settle_batch} for. Amounts past it (a library older
+     * than this binding) read 0; amounts a newer library adds past {@link #values()} are not read.
+     */
+    static int shared() {
+        return Count.SHARED;
+    }
+
+    private static final class Count {
+        static final int LIBRARY, SHARED;
+
+        static {
+            int n;
+            if (NativeFfi.available()) {
+                n = Math.max(0, NativeFfi.mb_amount_count());
+            } else {
+                n = 0;
+                while (n < 256 && MedBenefit.mb_amount_name(n) != null)
+                    n++;
+            }
+            LIBRARY = n;
+            SHARED = Math.min(n, ALL.length);
+        }
+    }
+
     /** Looked up once from the library, so they can never drift from what C prints. */
     private static final class Names {
         static final String[] NAMES = new String[ALL.length];
 
         static {
             for (int i = 0; i < ALL.length; i++) {
-                String n = MedBenefit.str(MedBenefit.mb_amount_name(i));
+                String n = i < Count.LIBRARY ? MedBenefit.str(MedBenefit.mb_amount_name(i)) : null;
                 // an older library without this amount reads it as 0; name it as the header does
                 NAMES[i] = n != null ? n : ALL[i].name().toLowerCase(java.util.Locale.ROOT);
             }

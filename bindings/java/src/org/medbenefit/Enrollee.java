@@ -6,6 +6,9 @@ import com.sun.jna.Pointer;
 import java.lang.ref.Reference;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,6 +34,13 @@ public final class Enrollee implements AutoCloseable {
 
         Scheme(int code) {
             this.code = code;
+        }
+
+        static Scheme of(int code) {
+            for (Scheme s : values())
+                if (s.code == code)
+                    return s;
+            throw new IllegalStateException("the library returned scheme " + code);
         }
 
         /** Parse "employee" | "resident" | "310" | "390" ({@code mb_scheme_parse}). */
@@ -60,6 +70,13 @@ public final class Enrollee implements AutoCloseable {
 
         PersonType(int code) {
             this.code = code;
+        }
+
+        static PersonType of(int code) {
+            for (PersonType p : values())
+                if (p.code == code)
+                    return p;
+            throw new IllegalStateException("the library returned person type " + code);
         }
 
         /** Parse "in_service" | "retired" | "veteran" | "resident" | "11".."16". */
@@ -97,6 +114,22 @@ public final class Enrollee implements AutoCloseable {
      * @param cite  the clause ("" when none)
      */
     public record CertStatus(CertState state, LocalDate since, String cite) {}
+
+    /**
+     * A certified disease the enrollee holds ({@code mb_enrollee_disease}).
+     *
+     * @param disease     the name or code as it was given
+     * @param validUntil  the last day certified, or null for the catalogue's own rule
+     */
+    public record Certification(String disease, LocalDate certifiedOn, LocalDate validUntil) {}
+
+    /**
+     * A medical-assistance identity the enrollee holds ({@code mb_enrollee_assistance}).
+     *
+     * @param category the category name, e.g. "minimum_living"
+     * @param to       the last day held, or null when still held
+     */
+    public record AssistanceIdentity(String category, LocalDate from, LocalDate to) {}
 
     private static final int MB_E_BUFFER = -17;
 
@@ -139,6 +172,104 @@ public final class Enrollee implements AutoCloseable {
     public String id() {
         try {
             return MedBenefit.str(MedBenefit.mb_enrollee_id(ptr()));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The scheme ({@code mb_enrollee_scheme}); on a restored enrollee too, like every getter here. */
+    public Scheme scheme() {
+        NativeFfi.require();
+        try {
+            return Scheme.of(NativeFfi.mb_enrollee_scheme(ptr()));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The person type ({@code mb_enrollee_person_type}): RESIDENT for a resident created with none. */
+    public PersonType personType() {
+        NativeFfi.require();
+        try {
+            return PersonType.of(NativeFfi.mb_enrollee_person_type(ptr()));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * The designated facility (定点) as last set, or null when none is. A change requested for next
+     * year ({@link #requestFacilityChange}) shows in {@link #designatedFacility(LocalDate)}.
+     */
+    public String designatedFacility() {
+        return facility(0);
+    }
+
+    /**
+     * The designated facility in force on {@code date}, or null when none is: a change requested in
+     * the ruleset's window takes effect on 1 January.
+     */
+    public String designatedFacility(LocalDate date) throws MedBenefitException {
+        Objects.requireNonNull(date, "date");
+        return facility(MedBenefit.Dates.toInt(date));
+    }
+
+    private String facility(int date) {
+        NativeFfi.require();
+        try {
+            return orNull(MedBenefit.str(NativeFfi.mb_enrollee_designated_facility(ptr(), date)));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The first-visit facility (首诊), or null when none is set. */
+    public String firstVisitFacility() {
+        NativeFfi.require();
+        try {
+            return orNull(MedBenefit.str(NativeFfi.mb_enrollee_first_visit_facility(ptr())));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private static String orNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** The certified diseases held, in the order they were added (an unmodifiable list). */
+    public List<Certification> diseases() {
+        NativeFfi.require();
+        try {
+            Pointer p = ptr();
+            long n = NativeFfi.mb_enrollee_disease_count(p);
+            List<Certification> out = new ArrayList<>((int) n);
+            long[] name = new long[1];
+            int[] on = new int[1], until = new int[1];
+            for (long i = 0; i < n; i++)
+                if (NativeFfi.mb_enrollee_disease(p, i, name, on, until) == MedBenefit.MB_OK)
+                    out.add(new Certification(MedBenefit.str(name[0] == 0 ? null : new Pointer(name[0])),
+                            MedBenefit.Dates.fromInt(on[0]), MedBenefit.Dates.fromInt(until[0])));
+            return Collections.unmodifiableList(out);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The medical-assistance identities held, in the order they were added (an unmodifiable list). */
+    public List<AssistanceIdentity> assistance() {
+        NativeFfi.require();
+        try {
+            Pointer p = ptr();
+            long n = NativeFfi.mb_enrollee_assistance_count(p);
+            List<AssistanceIdentity> out = new ArrayList<>((int) n);
+            long[] category = new long[1];
+            int[] from = new int[1], to = new int[1];
+            for (long i = 0; i < n; i++)
+                if (NativeFfi.mb_enrollee_assistance(p, i, category, from, to) == MedBenefit.MB_OK)
+                    out.add(new AssistanceIdentity(MedBenefit.str(category[0] == 0 ? null : new Pointer(category[0])),
+                            MedBenefit.Dates.fromInt(from[0]), MedBenefit.Dates.fromInt(to[0])));
+            return Collections.unmodifiableList(out);
         } finally {
             Reference.reachabilityFence(this);
         }

@@ -1,5 +1,6 @@
 package org.medbenefit;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
 import java.lang.ref.Reference;
@@ -11,10 +12,11 @@ import java.util.Objects;
  * Settling in one call: a single claim into a new {@link Settlement}, or many claims of one
  * enrollee in a batch.
  *
- * <p>{@link #batch} is the fast path: one result handle and one native chain array for the whole
- * batch, no objects per claim beyond a failed claim's exception, and the amounts gathered into
- * one {@code long[]} (claims x {@link Amount}). The C API has no batch call, so this is still one
- * {@code mb_settle} plus fifteen small reads per claim, about 1.5 µs of crossing per claim.
+ * <p>{@link #batch} is the fast path: the claims cross to C in one {@code mb_settle_batch} call
+ * (per block of {@value #BLOCK} claims), which writes every claim's amounts, status and covered
+ * flag into native buffers ({@link Memory}) read back with one bulk copy each; no objects per
+ * claim beyond a failed claim's exception. With a library older than {@code mb_settle_batch} it
+ * falls back to one {@code mb_settle} and fifteen small reads per claim.
  *
  * <p><b>Threads:</b> a batch runs on the calling thread and uses the enrollee and claims as
  * {@link Settlement} does; the rulesets may be shared with other threads meanwhile.
@@ -66,12 +68,104 @@ public final class Settle {
         return run(false, chain, enrollee, claims);
     }
 
+    /** Claims per mb_settle_batch call: bounds the native buffers (about 0.5 MB) of a long batch. */
+    static final int BLOCK = 4096;
+
     private static Batch run(boolean commit, List<Ruleset> chain, Enrollee enrollee, List<Claim> claims)
             throws MedBenefitException {
         Objects.requireNonNull(chain, "chain");
         Objects.requireNonNull(enrollee, "enrollee");
         Objects.requireNonNull(claims, "claims");
-        int n = claims.size(), width = Amount.all().length;
+        Claim[] cs = claims.toArray(new Claim[0]);
+        for (Claim c : cs)
+            Objects.requireNonNull(c, "claim");
+        return NativeFfi.available() ? inBlocks(commit, chain, enrollee, cs) : oneByOne(commit, chain, enrollee, cs);
+    }
+
+    /** The batch through mb_settle_batch: one call per block of claims, native buffers read in bulk. */
+    private static Batch inBlocks(boolean commit, List<Ruleset> chain, Enrollee enrollee, Claim[] cs)
+            throws MedBenefitException {
+        int n = cs.length, width = Amount.all().length, stride = Amount.shared();
+        long[] fen = new long[n * width];
+        boolean[] covered = new boolean[n];
+        MedBenefitException[] errors = new MedBenefitException[n];
+        int failed = 0;
+        int block = Math.max(1, Math.min(n, BLOCK));
+        Memory claimPtrs = new Memory(8L * block);
+        Memory amounts = new Memory(8L * block * Math.max(1, stride));
+        Memory status = new Memory(4L * block);
+        Memory cov = new Memory(4L * block);
+        int[] st = new int[block], cv = new int[block];
+        boolean[] closed = new boolean[block];
+        try (Settlement s = Settlement.create()) {
+            Pointer chainPtr = s.chainPointer(chain);
+            Pointer r = s.ptr(), e = enrollee.ptr(), err = Errors.get();
+            long len = chain.size();
+            int flags = commit ? 0 : NativeFfi.MB_BATCH_PRESETTLE;
+            for (int from = 0; from < n; from += block) {
+                int m = Math.min(block, n - from);
+                for (int j = 0; j < m; j++) {
+                    Pointer cp;
+                    try {
+                        cp = cs[from + j].ptr();
+                        closed[j] = false;
+                    } catch (IllegalStateException x) {
+                        cp = null; // the library refuses a NULL claim (invalid_argument) and goes on
+                        closed[j] = true;
+                    }
+                    claimPtrs.setPointer(8L * j, cp);
+                }
+                status.clear(4L * m);
+                int rc = NativeFfi.mb_settle_batch(r, chainPtr, len, e, claimPtrs, m, flags, amounts, stride,
+                        status, cov, err);
+                status.read(0, st, 0, m);
+                boolean any = false;
+                for (int j = 0; j < m && !any; j++)
+                    any = st[j] != MedBenefit.MB_OK;
+                if (rc != MedBenefit.MB_OK && !any)
+                    throw MedBenefit.failure(rc, err); // refused as a whole: no claim was tried
+                cov.read(0, cv, 0, m);
+                if (stride == width) {
+                    amounts.read(0, fen, from * width, m * width);
+                } else {
+                    for (int j = 0; j < m; j++)
+                        amounts.read(8L * j * stride, fen, (from + j) * width, stride);
+                }
+                boolean described = false; // the library describes a call's first failure only
+                for (int j = 0; j < m; j++) {
+                    int i = from + j;
+                    if (st[j] == MedBenefit.MB_OK) {
+                        covered[i] = cv[j] != 0;
+                        continue;
+                    }
+                    failed++;
+                    MedBenefitException x = described ? null : MedBenefit.failure(st[j], err);
+                    described = true;
+                    if (closed[j])
+                        x = new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "claim " + i + " is closed");
+                    else if (x == null)
+                        x = new MedBenefitException(st[j], MedBenefit.statusText(st[j])
+                                + " (a batch describes only its first failure in detail)");
+                    errors[i] = x;
+                }
+            }
+            Reference.reachabilityFence(s);
+        } finally {
+            Reference.reachabilityFence(cs);
+            Reference.reachabilityFence(enrollee);
+            Reference.reachabilityFence(chain);
+            Reference.reachabilityFence(claimPtrs);
+            Reference.reachabilityFence(amounts);
+            Reference.reachabilityFence(status);
+            Reference.reachabilityFence(cov);
+        }
+        return new Batch(n, fen, covered, errors, failed);
+    }
+
+    /** The batch one claim at a time: for a library older than mb_settle_batch (package-private for its test). */
+    static Batch oneByOne(boolean commit, List<Ruleset> chain, Enrollee enrollee, Claim[] cs)
+            throws MedBenefitException {
+        int n = cs.length, width = Amount.all().length, known = Amount.shared();
         long[] fen = new long[n * width];
         boolean[] covered = new boolean[n];
         MedBenefitException[] errors = new MedBenefitException[n];
@@ -81,7 +175,7 @@ public final class Settle {
             Pointer r = s.ptr(), e = enrollee.ptr(), err = Errors.get();
             long len = chain.size();
             for (int i = 0; i < n; i++) {
-                Claim c = Objects.requireNonNull(claims.get(i), "claim");
+                Claim c = cs[i];
                 Pointer cp;
                 try {
                     cp = c.ptr();
@@ -98,7 +192,7 @@ public final class Settle {
                     failed++;
                     continue;
                 }
-                for (int a = 0, base = i * width; a < width; a++)
+                for (int a = 0, base = i * width; a < known; a++)
                     fen[base + a] = MedBenefit.mb_result_amount(r, a);
                 covered[i] = MedBenefit.mb_result_covered(r) != 0;
             }
@@ -164,7 +258,7 @@ public final class Settle {
             return covered[i];
         }
 
-        /** All amounts in fen, row-major: claim i's amount a is at {@code i * 14 + a.ordinal()}. */
+        /** All amounts in fen, row-major: claim i's amount a is at {@code i * Amount.values().length + a.ordinal()}. */
         public long[] fenMatrix() {
             return fen.clone();
         }

@@ -14,8 +14,11 @@ import java.util.Objects;
  * {@link #settle}, {@link #presettle} replaces what it holds. Settling allocates nothing in C;
  * the handle's storage is allocated once by {@link #create()}.
  *
- * <p>The getters (see {@link SettlementView}) read the native result each time they are called;
- * {@link #snapshot()} copies everything into an immutable value that outlives the handle.
+ * <p>The amount getters (see {@link SettlementView}) read all amounts of a settlement at once, in
+ * one call ({@code mb_result_amounts}), the first time one is asked for, and answer from that copy
+ * until the handle settles again; {@link #covered()}, {@link #reason()}, {@link #funds()} and
+ * {@link #trace()} read the native result each time. {@link #snapshot()} copies everything into an
+ * immutable value that outlives the handle.
  *
  * <p><b>Threads:</b> not thread-safe; confine a settlement, with the enrollee and claim it settles,
  * to one thread at a time. The rulesets of the chain may be shared with other threads.
@@ -59,6 +62,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
     private Ruleset[] settledWith;
     private boolean holds;
     private Memory scratch;
+    /** The amounts of the settlement held, read once (null: not read yet, or none held). */
+    private long[] amounts;
 
     private Settlement(Pointer p) {
         handle = new NativeHandle(this, p, MedBenefit::mb_result_free, "settlement");
@@ -107,6 +112,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer r = ptr(), e = enrollee.ptr(), c = claim.ptr(); // closed handles throw before the call
             Pointer err = Errors.get();
             holds = false;
+            amounts = null;
             int rc = commit ? MedBenefit.mb_settle(r, chainPtr, chain.length, e, c, err)
                             : MedBenefit.mb_presettle(r, chainPtr, chain.length, e, c, err);
             MedBenefit.check(rc, err);
@@ -165,6 +171,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer r = ptr(), p = patient.ptr(), a = payer.ptr(), c = claim.ptr();
             Pointer err = Errors.get();
             holds = false;
+            amounts = null;
             MedBenefit.check(NativeExt.mb_settle_family(r, chainPtr, chain.length, p, a, relation.code, c, err), err);
             settledWith = chain;
             holds = true;
@@ -225,26 +232,38 @@ public final class Settlement implements AutoCloseable, SettlementView {
         return p;
     }
 
-    @Override
-    public long fen(Amount which) {
+    /** The amounts of the settlement held: read in one call the first time, then the copy. */
+    private long[] amounts() {
         try {
-            return MedBenefit.mb_result_amount(readable(), which.ordinal());
+            Pointer p = readable();
+            long[] a = amounts;
+            if (a != null)
+                return a;
+            a = new long[Amount.all().length];
+            int n = Amount.shared();
+            if (NativeFfi.available()) {
+                Memory buf = scratch();
+                long got = NativeFfi.mb_result_amounts(p, buf, n);
+                buf.read(0, a, 0, (int) Math.min(got, n));
+            } else { // a library older than mb_result_amounts: one call per amount
+                for (int i = 0; i < n; i++)
+                    a[i] = MedBenefit.mb_result_amount(p, i);
+            }
+            amounts = a;
+            return a;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
+    @Override
+    public long fen(Amount which) {
+        return amounts()[which.ordinal()];
+    }
+
     /** All amounts in fen, indexed by {@link Amount#ordinal()}. */
     public long[] fenAll() {
-        try {
-            Pointer p = readable();
-            long[] out = new long[Amount.all().length];
-            for (int i = 0; i < out.length; i++)
-                out[i] = MedBenefit.mb_result_amount(p, i);
-            return out;
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return amounts().clone();
     }
 
     @Override
@@ -269,7 +288,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
 
     private Memory scratch() {
         if (scratch == null)
-            scratch = new Memory(Math.max(FUND_ROW_SIZE, TRACE_STEP_SIZE));
+            scratch = new Memory(Math.max(Math.max(FUND_ROW_SIZE, TRACE_STEP_SIZE), 8L * Amount.all().length));
         return scratch;
     }
 
@@ -330,6 +349,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
         handle.close();
         settledWith = null;
         holds = false;
+        amounts = null;
     }
 
     /** An immutable copy of a settlement; thread-safe. */
