@@ -130,6 +130,7 @@ static void batch(const mb_ruleset *rs, mb_error *err)
     mb_claim *bad = NULL;
     mb_claim_new(&bad, "X", 20230601, MB_MED_INPATIENT, "H", MB_LEVEL_TERTIARY, err);
     mb_claim_add_item(bad, 100, MB_CLASS_A, -1, err); /* inpatient without admission dates */
+    mb_claim_free(claims[5]);
     claims[5] = bad;
     mb_enrollee *a = NULL, *b = NULL;
     mb_enrollee_new(&a, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err);
