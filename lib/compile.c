@@ -79,7 +79,18 @@ static int sourced(ctx_t *c, const char *path, const char *cite, const char *ass
     if (s == NULL)
         return fail(c, MB_E_SCHEMA, path, "cite",
                      "every parameter needs 'cite' (document and clause) or 'assumption' (why)");
-    *out = cite ? dup(c, cite) : (assumption ? "（假设）" : inherited);
+    if (cite != NULL) {
+        *out = dup(c, cite);
+    } else if (assumption != NULL) {
+        /* the trace shows an assumption with its reason, so an auditor sees why */
+        size_t n = strlen("（假设）") + strlen(assumption) + 1;
+        char *text = mb_arena_alloc(c->arena, n);
+        if (text != NULL)
+            snprintf(text, n, "（假设）%s", assumption);
+        *out = text;
+    } else {
+        *out = inherited;
+    }
     return *out ? MB_OK : NOMEM(c);
 }
 
