@@ -252,7 +252,8 @@ MB_EXTERN int mb_enrollee_disease(const mb_enrollee *e, size_t index, const char
 MB_EXTERN size_t mb_enrollee_assistance_count(const mb_enrollee *e);
 MB_EXTERN int mb_enrollee_assistance(const mb_enrollee *e, size_t index, const char **category,
                                      int32_t *from, int32_t *to);
-/** The personal account (个人账户) balance in fen; it must not be negative. */
+/** The personal account (个人账户) balance in fen; it must not be negative. Only employees have
+ *  one: a positive balance for a resident is MB_E_INVALID_ARGUMENT. */
 MB_EXTERN int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err);
 MB_EXTERN int64_t mb_enrollee_account_balance(const mb_enrollee *e);
 /** The designated facility (定点) for chronic care, and the first-visit facility (首诊). */

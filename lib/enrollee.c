@@ -119,6 +119,9 @@ int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err)
     if (fen < 0 || fen > MB_MONEY_MAX)
         return mb_fail(err, MB_E_INVALID_AMOUNT, "account balance %lld fen is negative or absurd",
                        (long long)fen);
+    if (fen > 0 && e->scheme == MB_SCHEME_RESIDENT)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "enrollee %s is a resident: resident insurance has no personal account", e->id);
     e->balance = fen;
     return MB_OK;
 }

@@ -39,6 +39,11 @@ static void accrual(const mb_ruleset *rs, mb_error *err)
              "negative base");
 
     mb_enrollee *e = NULL;
+    mb_enrollee_new(&e, "R", MB_SCHEME_RESIDENT, 0, err);
+    CHECK_RC(mb_enrollee_set_account_balance(e, 1000, err), MB_E_INVALID_ARGUMENT,
+             "residents have no personal account");
+    CHECK_RC(mb_enrollee_set_account_balance(e, 0, err), MB_OK, "a zero balance is harmless");
+    mb_enrollee_free(e);
     mb_enrollee_new(&e, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
     mb_enrollee_set_account_balance(e, 1000, err);
     int64_t credited = 0;
