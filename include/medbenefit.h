@@ -7,9 +7,12 @@
  *
  *   1. versions and error codes       mb_version_number(), mb_error
  *   2. rulesets (policy documents)    mb_ruleset_load_file(), mb_ruleset_load_id()
- *   3. enrollees (people and state)   mb_enrollee_new(), mb_enrollee_save()
+ *      and certification criteria     mb_assess()
+ *   3. enrollees (people and state)   mb_enrollee_new(), mb_enrollee_certify(),
+ *                                     mb_enrollee_status(), mb_enrollee_save()
  *   4. claims (one visit's bill)      mb_claim_new(), mb_claim_add_item()
- *   5. settlement and its result      mb_settle(), mb_result_amount(), mb_reverse()
+ *   5. settlement and its result      mb_settle(), mb_settle_batch(), mb_result_amount(),
+ *      and personal accounts          mb_reverse(), mb_settle_family(), mb_account_accrual()
  *
  * Conventions, true of every call unless it says otherwise:
  *
