@@ -81,27 +81,41 @@ int mb_ruleset_criteria_item(const mb_ruleset *rs, size_t index, size_t item, co
     return MB_OK;
 }
 
-static mb_activity activity_of(const mb_enrollee *e, const mb_ruleset *rs)
+/* An enrollee's certifications under one ruleset, as its lifecycle rules see them on a date. */
+typedef struct lifecycle {
+    int disease;                          /* the catalogue index asked about */
+    mb_held_disease held[MB_MAX_DISEASES];
+    uint32_t n;
+    mb_activity act;
+} lifecycle;
+
+static int lifecycle_of(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
+                        int32_t date, lifecycle *lc, mb_error *err)
 {
-    return (mb_activity){(int32_t)mb_acc_get(e, mb_activity_key(rs), 0),
-                         (int32_t)mb_acc_get(e, mb_revoked_key(rs), 0)};
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "an enrollee is required");
+    if (!mb_date_valid(date))
+        return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
+    lc->disease = find_disease(rs, disease, err);
+    if (lc->disease < 0)
+        return lc->disease;
+    lc->n = mb_held(rs, e, lc->held);
+    lc->act = (mb_activity){(int32_t)mb_acc_get(e, mb_activity_key(rs), 0),
+                            (int32_t)mb_acc_get(e, mb_revoked_key(rs), 0)};
+    return MB_OK;
 }
 
 int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
                        int32_t date, int *state, int32_t *since, const char **cite, mb_error *err)
 {
-    if (e == NULL || state == NULL)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_status: enrollee and state are required");
-    if (!mb_date_valid(date))
-        return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
-    int d = find_disease(rs, disease, err);
-    if (d < 0)
-        return d;
-    mb_held_disease held[MB_MAX_DISEASES];
-    uint32_t n = mb_held(rs, e, held);
+    if (state == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_status: state is required");
+    lifecycle lc;
+    int rc = lifecycle_of(e, rs, disease, date, &lc, err);
+    if (rc != MB_OK)
+        return rc;
     mb_check chk;
-    mb_activity act = activity_of(e, rs);
-    int reason = mb_disease_check(rs, held, n, d, date, &act, &chk);
+    int reason = mb_disease_check(rs, lc.held, lc.n, lc.disease, date, &lc.act, &chk);
     switch (reason) {
     case MB_REASON_NONE: *state = MB_CERT_ACTIVE; break;
     case MB_REASON_NOT_CERTIFIED: *state = MB_CERT_NONE; break;
@@ -111,7 +125,7 @@ int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *d
     default: *state = MB_CERT_REFUSED; break;
     }
     if (since)
-        *since = reason == MB_REASON_NONE && chk.held >= 0 ? held[chk.held].start : chk.date;
+        *since = reason == MB_REASON_NONE && chk.held >= 0 ? lc.held[chk.held].start : chk.date;
     if (cite)
         *cite = chk.cite ? chk.cite : "";
     return MB_OK;
@@ -120,16 +134,14 @@ int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *d
 int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *disease, int32_t date,
                         mb_error *err)
 {
-    if (e == NULL)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_certify: enrollee is required");
-    if (!mb_date_valid(date))
-        return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
-    int d = find_disease(rs, disease, err);
-    if (d < 0)
-        return d;
-    mb_held_disease held[MB_MAX_DISEASES];
-    uint32_t n = mb_held(rs, e, held);
-    mb_activity activity = activity_of(e, rs);
+    lifecycle lc;
+    int rc = lifecycle_of(e, rs, disease, date, &lc, err);
+    if (rc != MB_OK)
+        return rc;
+    int d = lc.disease;
+    const mb_held_disease *held = lc.held;
+    uint32_t n = lc.n;
+    const mb_activity *activity = &lc.act;
     /* the diseases in benefit on that date, this one aside */
     uint32_t in_benefit = 0;
     bool renewal = false;
@@ -144,7 +156,7 @@ int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *diseas
             counted |= held[j].disease == held[i].disease;
         /* certified diseases count towards the limit whether or not their benefit has begun */
         int reason = counted ? MB_REASON_NOT_CERTIFIED
-                             : mb_disease_check(rs, held, n, held[i].disease, date, &activity, &chk);
+                             : mb_disease_check(rs, held, n, held[i].disease, date, activity, &chk);
         if (reason == MB_REASON_NONE || reason == MB_REASON_NOT_STARTED)
             in_benefit++;
     }
@@ -160,7 +172,7 @@ int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *diseas
         mb_check chk;
         for (uint32_t i = 0; i < n; i++)
             if (held[i].disease == other &&
-                mb_disease_check(rs, held, n, other, date, &activity, &chk) == MB_REASON_NONE)
+                mb_disease_check(rs, held, n, other, date, activity, &chk) == MB_REASON_NONE)
                 return mb_fail(err, MB_E_NOT_ELIGIBLE,
                                "%s cannot be certified: it excludes %s, which %s holds (%s)",
                                rs->diseases[d].name, rs->diseases[other].name, e->id, pair->cite);
