@@ -7,6 +7,7 @@
  *   medbenefit explain  [--rulesets DIR] FILE...   a readable trace per claim
  *   medbenefit validate RULESET...                 load and check rulesets (files or ids)
  *   medbenefit assess RULESET DISEASE FINDING...   certification criteria
+ *   medbenefit compare --against DIR FILE...       what-if: the same claims under other rulesets
  *
  * Exit codes: 0 success; 1 a check failed or a ruleset is invalid; 2 usage or unreadable input.
  */
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -33,6 +35,9 @@ static void usage(FILE *out)
           "  validate RULESET... load rulesets (paths or ids), list their assumptions\n"
           "  assess RULESET DISEASE FINDING...\n"
           "                      certification criteria: certified, or the first unmet requirement\n"
+          "  compare --against DIR FILE...\n"
+          "                      what-if: settle the claims under the rulesets of --rulesets and of\n"
+          "                      DIR (a changed policy, same ids) and show what settles differently\n"
           "\n"
           "options:\n"
           "  --rulesets DIR      find rulesets by id in DIR first (default: ./rulesets), then in\n"
@@ -67,6 +72,13 @@ static void command_help(const char *cmd)
              "item numbers as the document numbers them: 3, 2.1 (（1） under item 2), 3.2.5.\n"
              "Prints 'certified' (exit 0) or 'not certified' with the first unmet requirement\n"
              "and its clause (exit 1).");
+    else if (strcmp(cmd, "compare") == 0)
+        puts("usage: medbenefit compare [--rulesets DIR] --against DIR FILE...\n\n"
+             "What-if analysis of a policy change: settles every claim of the scenario files\n"
+             "twice, under the rulesets found in --rulesets (default ./rulesets) and under those in\n"
+             "--against (a copy with changed parameters, same ids), each from a fresh enrollee.\n"
+             "Prints each amount that changes (claim, field, before -> after) and the totals per\n"
+             "fund, account and cash. Exit 1 if a claim could not be settled under either.");
     else if (strcmp(cmd, "validate") == 0)
         puts("usage: medbenefit validate RULESET...\n\n"
              "Loads each ruleset (a .yaml path, or an id looked up like --rulesets), reports its\n"
@@ -427,12 +439,21 @@ int main(int argc, char **argv)
         return EXIT_SUCCESS;
     }
     int first = 2;
+    const char *against = NULL;
     char **args = argv + 2;
     int nargs = 0;
     for (int i = first; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             command_help(cmd);
             return EXIT_SUCCESS;
+        }
+        if (strcmp(argv[i], "--against") == 0) {
+            if (i + 1 >= argc) {
+                fputs("medbenefit: --against needs a directory\n", stderr);
+                return EXIT_USAGE;
+            }
+            against = argv[++i];
+            continue;
         }
         if (strcmp(argv[i], "--rulesets") == 0) {
             if (i + 1 >= argc) {
@@ -458,6 +479,13 @@ int main(int argc, char **argv)
         return validate(nargs, args);
     if (strcmp(cmd, "assess") == 0)
         return assess(nargs, args);
+    if (strcmp(cmd, "compare") == 0) {
+        if (against == NULL) {
+            fputs("medbenefit compare: --against DIR is required\n", stderr);
+            return EXIT_USAGE;
+        }
+        return compare_files(rulesets_dir, against, nargs, args);
+    }
     fprintf(stderr, "medbenefit: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
