@@ -531,7 +531,9 @@ MB_EXTERN int mb_amount_count(void);
 MB_EXTERN size_t mb_result_amounts(const mb_result *r, int64_t *out, size_t n);
 
 /** Whether the chronic/special (or other conditional) benefit applied: 1 yes, 0 no. When 0,
- *  mb_result_reason() says why, citing the clause ("" when it applied). */
+ *  mb_result_reason() says why, citing the clause ("" when it applied). The text is formatted
+ *  into the result handle when asked for (settlement does no string work), so like every call
+ *  on a result it belongs to the thread using that result. */
 MB_EXTERN int mb_result_covered(const mb_result *r);
 MB_EXTERN const char *mb_result_reason(const mb_result *r);
 
