@@ -202,7 +202,7 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        rs->facility_change_to / 100, rs->facility_change_to % 100, date / 10000,
                        date / 100 % 100, date % 100, rs->facility_cite);
     /* a change already in force becomes the current choice */
-    if (e->next_designated_hash && e->next_from <= date) {
+    if (mb_next_designated_in_force(e, date)) {
         memcpy(e->designated, e->next_designated, sizeof e->designated);
         e->designated_hash = e->next_designated_hash;
     }

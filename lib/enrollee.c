@@ -75,7 +75,7 @@ const char *mb_enrollee_designated_facility(const mb_enrollee *e, int32_t date)
 {
     if (e == NULL)
         return "";
-    return e->next_designated_hash && date >= e->next_from ? e->next_designated : e->designated;
+    return mb_next_designated_in_force(e, date) ? e->next_designated : e->designated;
 }
 
 size_t mb_enrollee_disease_count(const mb_enrollee *e) { return e ? e->ndiseases : 0; }

@@ -61,6 +61,11 @@ void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value);
 /* Whether `extra` new keys fit within the load factor. */
 bool mb_acc_room(const mb_enrollee *e, uint32_t extra);
 bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period);
+/* Whether the designated facility requested in the change window is in force on `date`. */
+static inline bool mb_next_designated_in_force(const mb_enrollee *e, int32_t date)
+{
+    return e->next_designated_hash != 0 && date >= e->next_from;
+}
 /* Remove an entry, so that a reversal gives back the room a settlement took. */
 void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period);
 

@@ -43,6 +43,13 @@ static bool tilt_active(const mb_ruleset *rs, const mb_enrollee *e, const mb_cla
     return false;
 }
 
+/* A ratio raised by the tilt's points, never above 100%. */
+static int32_t tilted(const mb_ruleset *rs, int32_t ratio)
+{
+    int32_t r = ratio + rs->tilt_points_bp;
+    return r > MB_BP_ONE ? MB_BP_ONE : r;
+}
+
 static bool referred(const mb_ruleset *rs, const mb_claim *c)
 {
     return (c->flags & MB_CLAIM_REFERRAL) || (c->flags & rs->referral_exempt);
@@ -71,7 +78,6 @@ static int facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_c
 
 /* ---- one layer ---------------------------------------------------------------------------- */
 
-
 static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 {
     int64_t lo = a0 > b0 ? a0 : b0;
@@ -95,13 +101,17 @@ static mb_fund_out *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int6
     return o;
 }
 
-int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                     const layer_terms *t, int64_t tier_compliant)
+int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                 int64_t tier_compliant)
 {
     const mb_claim *c = x->c;
     int slot = x->slot, year = x->year;
+    int32_t cap_period = mb_period_code(l->cap.period, c->date);
+    int32_t dcap_period = t->dcap ? mb_period_code(rs->diseases[t->disease].cap_period, c->date) : 0;
     int64_t b = l->base == MB_BASE_COMPLIANT ? tier_compliant : x->remaining;
-    int64_t b0 = mb_acc_get(x->e, l->base_key, year); /* before this claim: see acc_set below */
+    /* the base before this claim, from the enrollee: two layers sharing a base both see it as
+     * it was, and it moves once (below) */
+    int64_t b0 = mb_acc_get(x->e, l->base_key, year);
     int rc;
 
     const mb_row *drow = mb_rows_pick(&l->deductible, c->date, MB_FAC_ANY, -1, slot);
@@ -131,7 +141,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             int64_t v = band->ratio[slot];
             ratio = v == MB_ABSENT ? 0 : (int32_t)v;
             if (t->tilt)
-                ratio = ratio + rs->tilt_points_bp > MB_BP_ONE ? MB_BP_ONE : ratio + rs->tilt_points_bp;
+                ratio = tilted(rs, ratio);
             cite = band->cite;
         }
         if (portion == 0)
@@ -169,7 +179,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                 layer_cap += l->cap.raise_amount;
                 mb_trace_add(x, rs, l->id, l->cap.raise_cite, "多病种限额提高", crow->v[slot], layer_cap, -1);
             }
-            int64_t used = mb_pending_get(x, l->cap.key, mb_period_code(l->cap.period, c->date));
+            int64_t used = mb_pending_get(x, l->cap.key, cap_period);
             int64_t avail = mb_max64(0, layer_cap - used);
             cap_left = avail;
             if (avail < limit) {
@@ -180,11 +190,10 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         }
     }
     if (t->dcap != NULL && t->dcap->v[slot] != MB_UNLIMITED) {
-        const mb_disease *d = &rs->diseases[t->disease];
         int64_t dcap = t->dcap->v[slot] == MB_ABSENT ? 0 : mb_apply_ratio(t->dcap->v[slot], t->stack_bp);
         if (t->stack_bp != MB_BP_ONE)
             mb_trace_add(x, rs, l->id, rs->stack_cite, "多病种限额叠加", t->dcap->v[slot], dcap, t->stack_bp);
-        int64_t avail = mb_max64(0, dcap - mb_pending_get(x, t->dcap->key, mb_period_code(d->cap_period, c->date)));
+        int64_t avail = mb_max64(0, dcap - mb_pending_get(x, t->dcap->key, dcap_period));
         cap_left = cap_left == MB_UNLIMITED ? avail : mb_min64(cap_left, avail);
         if (avail < limit) {
             limit = avail;
@@ -207,16 +216,14 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 
     /* record: the base moves by b once per claim even when two layers share it */
     int64_t base_after = b0 + b;
-    if (mb_pending_get(x, l->base_key, year) < base_after && (rc = mb_pending_set(x, l->base_key, year, base_after)))
+    if (mb_pending_get(x, l->base_key, year) < base_after &&
+        (rc = mb_pending_set(x, l->base_key, year, base_after)))
         return rc;
-    if (l->has_cap &&
-        (rc = mb_pending_add(x, l->cap.key, mb_period_code(l->cap.period, c->date), total)))
+    if (l->has_cap && (rc = mb_pending_add(x, l->cap.key, cap_period, total)))
         return rc;
     if (l->cap.key != l->paid_key && (rc = mb_pending_add(x, l->paid_key, year, total)))
         return rc;
-    if (t->dcap != NULL &&
-        (rc = mb_pending_add(x, t->dcap->key,
-                      mb_period_code(rs->diseases[t->disease].cap_period, c->date), total)))
+    if (t->dcap != NULL && (rc = mb_pending_add(x, t->dcap->key, dcap_period, total)))
         return rc;
     if ((rc = mb_pending_set(x, l->kind_key, year, 1)))
         return rc;
@@ -238,8 +245,8 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 }
 
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                       const mb_held_disease *held, uint32_t nheld, int disease,
-                       const mb_activity *act, layer_terms *t)
+                   const mb_held_disease *held, uint32_t nheld, int disease,
+                   const mb_activity *act, layer_terms *t)
 {
     const mb_claim *c = x->c;
     const mb_enrollee *e = x->e;
@@ -256,9 +263,8 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
-    uint64_t designated = e->next_designated_hash && c->date >= e->next_from
-                              ? e->next_designated_hash
-                              : e->designated_hash;
+    uint64_t designated = mb_next_designated_in_force(e, c->date) ? e->next_designated_hash
+                                                                   : e->designated_hash;
     if ((l->requires & MB_REQ_DESIGNATED_FACILITY) &&
         (designated == 0 || designated != c->facility_hash)) {
         mb_not_covered(x, MB_REASON_FACILITY, l->id, l->cite, NULL, 0);
@@ -329,7 +335,6 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         return 0;
     }
     if (t->tilt)
-        t->ratio = t->ratio + rs->tilt_points_bp > MB_BP_ONE ? MB_BP_ONE : t->ratio + rs->tilt_points_bp;
+        t->ratio = tilted(rs, t->ratio);
     return 1;
 }
-

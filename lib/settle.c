@@ -39,7 +39,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
                            c->disease, rs->id);
     }
     uint64_t activity_key = mb_activity_key(rs), revoked_key = mb_revoked_key(rs);
-    mb_activity act = {(int32_t)mb_pending_get(x, activity_key, 0), (int32_t)mb_pending_get(x, revoked_key, 0)};
+    mb_activity act = {(int32_t)mb_pending_get(x, activity_key, 0),
+                       (int32_t)mb_pending_get(x, revoked_key, 0)};
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
     for (uint32_t i = 0; i < rs->nlayers; i++) {
@@ -57,8 +58,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
             if (first > 0) {
                 x->acct_first += first;
                 x->remaining -= first;
-                mb_trace_add(x, rs, "account.first", rs->account_cite, "个人账户先行支付", tier_compliant,
-                      first, -1);
+                mb_trace_add(x, rs, "account.first", rs->account_cite, "个人账户先行支付",
+                             tier_compliant, first, -1);
             }
             tier_compliant = x->remaining;
         }
