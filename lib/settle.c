@@ -72,10 +72,12 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         ((c->med_type == MB_MED_CHRONIC && applied) || c->med_type == MB_MED_INPATIENT)) {
         int32_t day = c->med_type == MB_MED_INPATIENT && c->discharged ? c->discharged : c->date;
         /* activity after an idle spell too long does not restore a lapsed qualification:
-         * record the lapse first (from the last activity, or the earliest benefit start) */
+         * record the lapse first, counted from the last activity or, before any, from the
+         * latest benefit start (a certification is itself recent evidence; the list order of
+         * the certifications must not matter) */
         int32_t anchor = act.last;
-        for (uint32_t i = 0; anchor == 0 && i < nheld; i++)
-            if (held[i].start <= day && (anchor == 0 || held[i].start < anchor))
+        for (uint32_t i = 0; act.last == 0 && i < nheld; i++)
+            if (held[i].start <= day && held[i].start > anchor)
                 anchor = held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
         if (lapse && day > lapse && lapse > act.revoked && (rc = mb_pending_set(x, revoked_key, 0, lapse)))

@@ -161,6 +161,37 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(e);
 }
 
+/* The lapse recorded when activity resumes counts from the latest benefit start, whatever
+ * order the certifications were added in. */
+static void lapse_anchor(const mb_ruleset *rs, mb_error *err)
+{
+    for (int order = 0; order < 2; order++) {
+        mb_enrollee *e = NULL;
+        mb_enrollee_new(&e, "L", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+        /* 糖尿病 certified 2022-01-10 (benefit from 02-01), A1 2022-12-10 (from 2023-01-01) */
+        const char *first = order ? "A1" : "糖尿病", *second = order ? "糖尿病" : "A1";
+        mb_enrollee_add_disease(e, first, order ? 20221210 : 20220110, 0, err);
+        mb_enrollee_add_disease(e, second, order ? 20220110 : 20221210, 0, err);
+        /* an admission discharged 2023-03-01: 13 months after 02-01, 2 after 2023-01-01 */
+        mb_claim *c = NULL;
+        mb_result *r = NULL;
+        mb_claim_new(&c, "I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, err);
+        mb_claim_set_admission(c, 20230220, 20230301, err);
+        mb_claim_add_item(c, 10000, MB_CLASS_A, -1, err);
+        mb_result_new(&r, err);
+        const mb_ruleset *chain[] = {rs};
+        CHECK_RC(mb_settle(r, chain, 1, e, c, err), MB_OK, "the admission settles");
+        int state = -1;
+        mb_enrollee_status(e, rs, "A1", 20230401, &state, NULL, NULL, err);
+        CHECK(state == MB_CERT_ACTIVE, "a disease certified months ago is not revoked");
+        mb_enrollee_status(e, rs, "糖尿病", 20230401, &state, NULL, NULL, err);
+        CHECK(state == MB_CERT_ACTIVE, "the admission is activity for the older one too");
+        mb_result_free(r);
+        mb_claim_free(c);
+        mb_enrollee_free(e);
+    }
+}
+
 static void facility_window(const mb_ruleset *rs, mb_error *err)
 {
     mb_enrollee *e = NULL;
@@ -243,6 +274,7 @@ int main(void)
     if (rs) {
         criteria(rs, err);
         lifecycle(rs, err);
+        lapse_anchor(rs, err);
         facility_window(rs, err);
     }
     cap_completeness(err);
