@@ -11,6 +11,7 @@ ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
+abidiff_log="$prefix/abidiff.txt"
 if [ ! -f build-install/build.ninja ]; then
     meson setup build-install --prefix="$prefix" -Dwerror=true >/dev/null || ko "configure"
 else
@@ -32,10 +33,10 @@ if [ "$count" -gt 40 ]; then ok; else ko "only $count mb_ functions exported"; f
 #   abidw --no-corpus-path --headers-dir include build/libmedbenefit.so.1.0.0 > lib/medbenefit.abi
 if command -v abidiff >/dev/null; then
     abidiff --no-added-syms --headers-dir1 include --headers-dir2 "$prefix/include" \
-        lib/medbenefit.abi "$so" >/tmp/mb-abidiff.txt 2>&1
+        lib/medbenefit.abi "$so" >"$abidiff_log" 2>&1
     rc=$?
     if [ $((rc & 12)) -eq 0 ] && [ $((rc & 3)) -eq 0 ]; then ok; else
-        ko "abidiff against lib/medbenefit.abi (exit $rc): $(head -n 20 /tmp/mb-abidiff.txt)"; fi
+        ko "abidiff against lib/medbenefit.abi (exit $rc): $(head -n 20 "$abidiff_log")"; fi
 else
     ko "abidiff not installed (abigail-tools)"
 fi

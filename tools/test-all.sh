@@ -10,10 +10,13 @@ bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1;
 
 logs=()
 status=0
+# per-run scratch files, so that two checkouts can run their suites side by side
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/mb-test-all.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
 
 # 1. the normal build
-meson test -C build --print-errorlogs >/tmp/mb-test-normal.txt 2>&1 || status=1
-tail -n 25 /tmp/mb-test-normal.txt
+meson test -C build --print-errorlogs >"$scratch/normal.txt" 2>&1 || status=1
+tail -n 25 "$scratch/normal.txt"
 logs+=(build/meson-logs/testlog.json)
 
 # 2. sanitizers: the same suites, any report is a failure
@@ -24,8 +27,8 @@ fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if ninja -C build-asan >/dev/null; then
-    meson test -C build-asan --print-errorlogs >/tmp/mb-test-asan.txt 2>&1 || status=1
-    tail -n 12 /tmp/mb-test-asan.txt
+    meson test -C build-asan --print-errorlogs >"$scratch/asan.txt" 2>&1 || status=1
+    tail -n 12 "$scratch/asan.txt"
     logs+=(build-asan/meson-logs/testlog.json)
 else
     echo "sanitizer build failed"
