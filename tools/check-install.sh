@@ -41,6 +41,29 @@ else
     ko "abidiff not installed (abigail-tools)"
 fi
 
+# Constants: abidiff cannot see enum values or flag bits, so every released one is checked
+# against lib/medbenefit.constants. The check is shown to catch the two changes it exists for.
+header="$prefix/include/medbenefit.h"
+if out=$(python3 tools/check-constants.py --header "$header" --baseline lib/medbenefit.constants 2>&1); then
+    ok
+else
+    ko "constants: $out"
+fi
+mutant=$(mktemp -d)
+sed -e 's/MB_AMT_HIFP_PAY = 5,/MB_AMT_HIFP_PAY = 6,/' -e 's/MB_AMT_HIFOB_PAY = 6,/MB_AMT_HIFOB_PAY = 5,/' \
+    "$header" >"$mutant/swapped.h"
+sed -e 's/#define MB_CLAIM_REFERRAL 0x01u/#define MB_CLAIM_REFERRAL 0x40u/' "$header" >"$mutant/moved.h"
+for m in swapped moved; do
+    if cmp -s "$header" "$mutant/$m.h"; then
+        ko "constants self-test: the $m mutation no longer applies to the header"
+    elif python3 tools/check-constants.py --header "$mutant/$m.h" --baseline lib/medbenefit.constants >/dev/null 2>&1; then
+        ko "constants self-test: a header with $m constants passes the check"
+    else
+        ok
+    fi
+done
+rm -rf "$mutant"
+
 pc=$(find "$prefix" -name medbenefit.pc | head -n 1)
 export PKG_CONFIG_PATH
 PKG_CONFIG_PATH=$(dirname "$pc")
