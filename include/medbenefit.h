@@ -270,8 +270,13 @@ MB_EXTERN int mb_enrollee_set_first_visit_facility(mb_enrollee *e, const char *f
 MB_EXTERN int mb_enrollee_add_disease(mb_enrollee *e, const char *name_or_code,
                                       int32_t certified_on, int32_t valid_until, mb_error *err);
 
-/** Add a medical-assistance identity (see docs for the category names, e.g. "minimum_living"),
- *  held from `from` to `to` inclusive (`to` 0: still held). */
+/** Add a medical-assistance identity, held from `from` to `to` inclusive (`to` 0: still held).
+ *  `category` is one of the twelve 医疗救助对象 of the assistance documents: "extreme_poverty"
+ *  (特困人员), "minimum_living" (最低生活保障对象), "child_in_difficulty", "orphan",
+ *  "entitled_group", "downsized_1960s", "hardship_worker", "low_income_margin",
+ *  "expenditure_hardship", "temporary_relief", "severe_disability", "other_hardship"; the
+ *  Chinese name of each is in docs/scenario-format.md (assistance categories). Any other
+ *  name is MB_E_UNKNOWN_CODE. */
 MB_EXTERN int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from,
                                          int32_t to, mb_error *err);
 
