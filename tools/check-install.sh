@@ -64,15 +64,15 @@ for m in swapped moved; do
 done
 rm -rf "$mutant"
 
-pc=$(find "$prefix" -name medbenefit.pc | head -n 1)
-export PKG_CONFIG_PATH
-PKG_CONFIG_PATH=$(dirname "$pc")
+# The README's recipe for a prefix of one's own, as written there: pkg-config told where the
+# multiarch pkgconfig directory is, and an rpath in place of ldconfig.
+export PKG_CONFIG_PATH="$prefix/lib/$(gcc -print-multiarch)/pkgconfig"
 work=$(mktemp -d)
 sed -n '/^```c$/,/^```$/p' README.md | sed '1d;$d' >"$work/example.c"
-if [ -s "$work/example.c" ] && cc -Wall -Werror -o "$work/example" "$work/example.c" \
-    $(pkg-config --cflags --libs medbenefit); then ok; else ko "README example does not compile"; fi
-libdir=$(pkg-config --variable=libdir medbenefit)
-if out=$(LD_LIBRARY_PATH="$libdir" "$work/example" 2>&1) && echo "$out" | grep -q "fund pays 490.00"; then
+if [ -s "$work/example.c" ] && cc -Wall -Werror "$work/example.c" $(pkg-config --cflags --libs medbenefit) \
+    -Wl,-rpath,"$(pkg-config --variable=libdir medbenefit)" -o "$work/example"; then ok; else
+    ko "README example does not compile with the README's recipe"; fi
+if out=$(env -u LD_LIBRARY_PATH "$work/example" 2>&1) && echo "$out" | grep -q "fund pays 490.00"; then
     ok
 else
     ko "README example output: $out"
