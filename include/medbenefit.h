@@ -419,7 +419,12 @@ MB_EXTERN int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int fi
  *  platform): policy-scope cost, basic insurance paid, and critical illness paid, or -1 when
  *  critical illness insurance was not settled upstream. The chain then skips its basic tier
  *  (and its critical illness tier unless `critical_illness` is -1) and settles what follows on
- *  the policy-scope self-pay those amounts leave. */
+ *  the policy-scope self-pay those amounts leave.
+ *  The items still give fulamt_ownpay_amt (class C) and preselfpay_amt (class B first self-pay:
+ *  give each class B item the platform's selfpay_prop when the chain has no basic ruleset);
+ *  what the total holds beyond those and `compliant` is overlmt_selfpay (超限价). Settlement
+ *  refuses with MB_E_INVALID_AMOUNT a claim whose `compliant` + class C + first self-pay exceed
+ *  its total. */
 MB_EXTERN int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
                                     int64_t critical_illness, mb_error *err);
 
@@ -503,7 +508,15 @@ MB_EXTERN int mb_enrollee_accrue(mb_enrollee *e, const mb_ruleset *rs, int32_t d
  *  enrollee can be reversed; reversing twice, out of order or on another enrollee is MB_E_STATE. */
 MB_EXTERN int mb_reverse(mb_enrollee *enrollee, mb_result *settled, mb_error *err);
 
-/** The settlement amounts, in the national platform's vocabulary (setlinfo). */
+/**
+ * The settlement amounts, in the national platform's vocabulary (setlinfo). Every result keeps
+ * the platform's identities:
+ *   medfee_sumamt   = fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt
+ *   fund_pay_sumamt = hifp_pay + hifob_pay + hifmi_pay + maf_pay
+ *   psn_part_amt    = medfee_sumamt - fund_pay_sumamt
+ *   psn_cash_pay    = psn_part_amt - acct_pay
+ * Values are stable; a later library only appends (see mb_amount_count()).
+ */
 typedef enum mb_amount {
     MB_AMT_MEDFEE_SUMAMT = 0,     /* 医疗费总额 */
     MB_AMT_FULAMT_OWNPAY = 1,     /* 全自费金额 (class C) */
@@ -521,7 +534,9 @@ typedef enum mb_amount {
     MB_AMT_BALC = 13,             /* 个人账户余额 after settlement */
     MB_AMT_ACCT_MULAID_PAY = 14,  /* 个人账户共济支付金额: the part of acct_pay a family member's
                                      account paid (mb_settle_family) */
-    MB_AMT_COUNT_ = 15
+    MB_AMT_OVERLMT_SELFPAY = 15,  /* 超限价自费金额: the part above a price limit; 0 unless
+                                     settled upstream (mb_claim_set_upstream) */
+    MB_AMT_COUNT_ = 16
 } mb_amount;
 
 /** One amount of the last settlement held by `r`, in fen (0 for an unknown `which`). */

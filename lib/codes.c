@@ -89,6 +89,7 @@ static const char *const amount_names[MB_AMT_COUNT_] = {
     "medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc",
     "hifp_pay",      "hifob_pay",         "hifmi_pay",      "maf_pay",       "fund_pay_sumamt",
     "psn_part_amt",  "acct_pay",          "psn_cash_pay",   "balc",          "acct_mulaid_pay",
+    "overlmt_selfpay",
 };
 int mb_amount_count(void) { return MB_AMT_COUNT_; }
 

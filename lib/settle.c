@@ -121,10 +121,28 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     if (c->med_type == MB_MED_INPATIENT && c->admitted == 0)
         return mb_fail(err, MB_E_INVALID_DATE, "inpatient claim %s needs admitted and discharged dates",
                        c->id);
-    if (c->has_upstream && c->up_compliant > c->total)
-        return mb_fail(err, MB_E_INVALID_AMOUNT,
-                       "claim %s: upstream policy-scope cost exceeds the claim's total", c->id);
     return MB_OK;
+}
+
+#define YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
+
+/* The part above a price limit (overlmt_selfpay) of a claim settled upstream: what its total
+ * holds beyond class C, the first self-pay and the platform's policy-scope cost, so that
+ * medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp as on the platform.
+ * A negative part means the amounts contradict each other. */
+static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *err)
+{
+    *over = c->total - c->class_c - pre - c->up_compliant; /* each term <= 10^14: no overflow */
+    if (*over >= 0)
+        return MB_OK;
+    int64_t sum = c->class_c + pre + c->up_compliant;
+    return mb_fail(err, MB_E_INVALID_AMOUNT,
+                   "claim %s: upstream policy-scope cost %lld.%02lld + class C %lld.%02lld + class B "
+                   "first self-pay %lld.%02lld = %lld.%02lld yuan exceed the claim's total "
+                   "%lld.%02lld (medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + "
+                   "inscp_scp); check the upstream amount and the items' classes and ratios",
+                   c->id, YUAN_ARGS(c->up_compliant), YUAN_ARGS(c->class_c), YUAN_ARGS(pre),
+                   YUAN_ARGS(sum), YUAN_ARGS(c->total));
 }
 
 static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
@@ -153,6 +171,10 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
           classifier->class_b_bp);
     int64_t upstream_funds = 0;
     if (c->has_upstream) {
+        int64_t over;
+        if ((rc = over_limit(c, pre, &over, err)))
+            return rc;
+        r->amt[MB_AMT_OVERLMT_SELFPAY] = over;
         compliant = c->up_compliant;
         int64_t ci = c->up_critical > 0 ? c->up_critical : 0;
         upstream_funds = c->up_basic + ci;

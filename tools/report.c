@@ -69,9 +69,10 @@ void report_explain(FILE *out, const char *scenario, const char *claim_id, const
 {
     char b1[32], b2[32];
     fprintf(out, "== %s / %s\n", scenario, claim_id);
-    fprintf(out, "   医疗费总额 %s  全自费 %s  先行自付 %s  符合政策范围 %s\n",
+    fprintf(out, "   医疗费总额 %s  全自费 %s  超限价自费 %s  先行自付 %s  符合政策范围 %s\n",
             yuan(mb_result_amount(r, MB_AMT_MEDFEE_SUMAMT), b1),
             yuan(mb_result_amount(r, MB_AMT_FULAMT_OWNPAY), b2),
+            yuan(mb_result_amount(r, MB_AMT_OVERLMT_SELFPAY), (char[32]){0}),
             yuan(mb_result_amount(r, MB_AMT_PRESELFPAY), (char[32]){0}),
             yuan(mb_result_amount(r, MB_AMT_INSCP_SCP), (char[32]){0}));
     for (size_t i = 0; i < mb_result_trace_count(r); i++) {

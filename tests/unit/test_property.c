@@ -1,7 +1,9 @@
 /* Properties over many pseudo-random claims (fixed seed, xorshift64*): a year of claims for
- * each of several enrollees under the Wuxi and Changzhou rulesets. Every settlement adds up,
- * no amount is negative, no fund pays more than the policy-scope cost, the year's caps hold,
- * pre-settlement agrees with settlement, and reversing the whole year last-first gives back the
+ * each of several enrollees under the Wuxi and Changzhou rulesets, and a year of claims whose
+ * basic insurance was settled upstream with Wuxi assistance after it. Every settlement keeps the
+ * platform's setlinfo identities, no amount is negative, no fund pays more than the policy-scope
+ * cost, the year's caps hold, pre-settlement agrees with settlement, an upstream claim whose
+ * parts exceed its total is refused, and reversing the whole year last-first gives back the
  * initial saved bytes. Public API only. */
 #include <string.h>
 
@@ -10,12 +12,13 @@
 
 #define WUXI "wuxi-employee-chronic-2021"
 #define CHANGZHOU "changzhou-employee-outpatient-2023"
+#define ASSIST "wuxi-medical-assistance-2023"
 #define YUAN(y) ((int64_t)(y) * 100)
 #define CLAIMS_PER_YEAR 300
 #define BLOB_MAX 65536
 
 static mb_error *err;
-static mb_ruleset *wuxi, *changzhou;
+static mb_ruleset *wuxi, *changzhou, *assist;
 static mb_result *pool[CLAIMS_PER_YEAR];
 static mb_result *scratch;
 static long settlements;
@@ -23,20 +26,26 @@ static long settlements;
 /* Violations are counted per property and checked once each at the end, so that a failure
  * names the property and the first claim that broke it instead of flooding the log. */
 enum {
-    P_SUM, P_NONNEG, P_FUND_LE_SCOPE, P_SCOPE_SPLIT, P_ROWS, P_ACCOUNT, P_PRESETTLE, P_REASON,
-    P_SETTLE_OK, P_COUNT
+    P_SUM, P_NONNEG, P_FUND_LE_SCOPE, P_SCOPE_SPLIT, P_FUND_SUM, P_PART, P_CASH, P_ROWS,
+    P_ACCOUNT, P_PRESETTLE, P_REASON, P_SETTLE_OK, P_OVER_LIMIT, P_REFUSED, P_COUNT
 };
 static long violations[P_COUNT];
 static const char *const property_why[P_COUNT] = {
     "fund_pay_sumamt + acct_pay + psn_cash_pay == medfee_sumamt on every claim",
     "every amount is >= 0 on every claim",
     "fund_pay_sumamt <= inscp_scp_amt on every claim",
-    "inscp_scp + fulamt_ownpay + preselfpay == medfee_sumamt on every claim",
+    "fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp == medfee_sumamt on every claim",
+    "hifp_pay + hifob_pay + hifmi_pay + maf_pay == fund_pay_sumamt on every claim",
+    "psn_part_amt == medfee_sumamt - fund_pay_sumamt on every claim",
+    "psn_cash_pay == psn_part_amt - acct_pay on every claim",
     "the fund rows add up to fund_pay_sumamt on every claim",
     "the account pays at most its balance, and balc is what is left",
     "presettle gives the same amounts as the settle that follows",
     "a claim not covered says why; a covered one gives no reason",
     "every generated claim settles",
+    "overlmt_selfpay is what an upstream claim's total holds beyond class C, first self-pay "
+    "and the upstream policy-scope cost, and 0 when the library classifies the items",
+    "an upstream claim whose parts exceed its total is refused (invalid_amount), changing nothing",
 };
 
 static void violated(int p, const char *who, int i, const char *what)
@@ -95,14 +104,13 @@ static size_t save(const mb_enrollee *e, unsigned char *buf)
 }
 
 /* Settle one claim (presettle first), check the per-claim properties, return the result. */
-static mb_result *settle_checked(const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c, int i,
-                                 const char *who)
+static mb_result *settle_chain_checked(const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
+                                       const mb_claim *c, int i, const char *who)
 {
-    const mb_ruleset *chain[1] = {rs};
     mb_result *r = pool[i];
     int64_t balance = mb_enrollee_account_balance(e);
-    int prc = mb_presettle(scratch, chain, 1, e, c, err);
-    int rc = mb_settle(r, chain, 1, e, c, err);
+    int prc = mb_presettle(scratch, chain, n, e, c, err);
+    int rc = mb_settle(r, chain, n, e, c, err);
     if (rc != MB_OK || prc != MB_OK) {
         violated(P_SETTLE_OK, who, i, mb_error_message(err));
         return NULL;
@@ -121,9 +129,16 @@ static mb_result *settle_checked(const mb_ruleset *rs, mb_enrollee *e, const mb_
         violated(P_SUM, who, i, "sum");
     if (a[MB_AMT_FUND_PAY_SUMAMT] > a[MB_AMT_INSCP_SCP])
         violated(P_FUND_LE_SCOPE, who, i, "fund > scope");
-    if (a[MB_AMT_INSCP_SCP] + a[MB_AMT_FULAMT_OWNPAY] + a[MB_AMT_PRESELFPAY] !=
-        a[MB_AMT_MEDFEE_SUMAMT])
+    if (a[MB_AMT_FULAMT_OWNPAY] + a[MB_AMT_OVERLMT_SELFPAY] + a[MB_AMT_PRESELFPAY] +
+            a[MB_AMT_INSCP_SCP] != a[MB_AMT_MEDFEE_SUMAMT])
         violated(P_SCOPE_SPLIT, who, i, "split");
+    if (a[MB_AMT_HIFP_PAY] + a[MB_AMT_HIFOB_PAY] + a[MB_AMT_HIFMI_PAY] + a[MB_AMT_MAF_PAY] !=
+        a[MB_AMT_FUND_PAY_SUMAMT])
+        violated(P_FUND_SUM, who, i, "funds");
+    if (a[MB_AMT_PSN_PART] != a[MB_AMT_MEDFEE_SUMAMT] - a[MB_AMT_FUND_PAY_SUMAMT])
+        violated(P_PART, who, i, "psn_part");
+    if (a[MB_AMT_PSN_CASH_PAY] != a[MB_AMT_PSN_PART] - a[MB_AMT_ACCT_PAY])
+        violated(P_CASH, who, i, "psn_cash");
     int64_t rows = 0;
     mb_fund_row row;
     for (size_t k = 0; k < mb_result_fund_count(r); k++) {
@@ -143,6 +158,16 @@ static mb_result *settle_checked(const mb_ruleset *rs, mb_enrollee *e, const mb_
     const char *reason = mb_result_reason(r);
     if ((covered && reason[0] != '\0') || (!covered && reason[0] == '\0'))
         violated(P_REASON, who, i, "reason");
+    return r;
+}
+
+static mb_result *settle_checked(const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c, int i,
+                                 const char *who)
+{
+    const mb_ruleset *chain[1] = {rs};
+    mb_result *r = settle_chain_checked(chain, 1, e, c, i, who);
+    if (r != NULL && mb_result_amount(r, MB_AMT_OVERLMT_SELFPAY) != 0)
+        violated(P_OVER_LIMIT, who, i, "an over-limit part without upstream amounts");
     return r;
 }
 
@@ -293,6 +318,72 @@ static void changzhou_year(int person_type, int64_t balance)
     mb_enrollee_free(e);
 }
 
+/* ---- upstream: basic insurance settled on the platform, Wuxi assistance after it ----------- */
+
+static void upstream_year(int64_t balance)
+{
+    const char *who = "upstream wuxi + assistance";
+    const mb_ruleset *chain[2] = {wuxi, assist};
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, who, MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err), MB_OK, "enrollee");
+    if (e == NULL)
+        return;
+    CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
+    CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK, "identity");
+    static unsigned char init[BLOB_MAX], before[BLOB_MAX], after[BLOB_MAX];
+    size_t ninit = save(e, init);
+
+    mb_result *done[CLAIMS_PER_YEAR] = {0};
+    long refused = 0, over = 0;
+    int64_t assisted = 0;
+    for (int i = 0; i < CLAIMS_PER_YEAR; i++) {
+        int32_t date = day_of(2023, i * 365 / CLAIMS_PER_YEAR);
+        int med = range(0, 1) ? MB_MED_CHRONIC : MB_MED_INPATIENT;
+        mb_claim *c = NULL;
+        CHECK_RC(mb_claim_new(&c, "C", date, med, "H001", (int)range(1, 3), err), MB_OK, "claim");
+        if (c == NULL)
+            continue;
+        if (med == MB_MED_INPATIENT)
+            CHECK_RC(mb_claim_set_admission(c, date, date, err), MB_OK, "admission");
+        add_items(c);
+        /* what the items leave for the platform's policy-scope cost and the over-limit part:
+         * read from a pre-settlement with nothing in scope upstream */
+        CHECK_RC(mb_claim_set_upstream(c, 0, 0, 0, err), MB_OK, "upstream probe");
+        CHECK_RC(mb_presettle(scratch, chain, 2, e, c, err), MB_OK, "probe");
+        int64_t room = mb_result_amount(scratch, MB_AMT_MEDFEE_SUMAMT) -
+                       mb_result_amount(scratch, MB_AMT_FULAMT_OWNPAY) -
+                       mb_result_amount(scratch, MB_AMT_PRESELFPAY);
+        /* one claim in five contradicts itself: its policy-scope cost exceeds the room */
+        int bad = range(0, 4) == 0;
+        int64_t compliant = bad ? room + range(1, 100000) : range(0, room);
+        int64_t basic = range(0, compliant);
+        int64_t ci = range(0, 1) ? -1 : range(0, compliant - basic);
+        CHECK_RC(mb_claim_set_upstream(c, compliant, basic, ci, err), MB_OK, "upstream");
+        if (bad) {
+            size_t n0 = save(e, before);
+            int rc = mb_settle(pool[i], chain, 2, e, c, err);
+            size_t n1 = save(e, after);
+            if (rc != MB_E_INVALID_AMOUNT || n0 != n1 || memcmp(before, after, n0) != 0)
+                violated(P_REFUSED, who, i, rc == MB_OK ? "settled" : mb_error_message(err));
+            refused++;
+        } else {
+            done[i] = settle_chain_checked(chain, 2, e, c, i, who);
+            if (done[i] != NULL) {
+                int64_t got = mb_result_amount(done[i], MB_AMT_OVERLMT_SELFPAY);
+                if (got != room - compliant)
+                    violated(P_OVER_LIMIT, who, i, "overlmt_selfpay");
+                over += got > 0;
+                assisted += mb_result_amount(done[i], MB_AMT_MAF_PAY);
+            }
+        }
+        mb_claim_free(c);
+    }
+    CHECK(refused > 0 && over > 0, "the generator makes refused claims and over-limit parts");
+    CHECK(assisted > 0, "assistance settles after the upstream tiers");
+    reverse_all(e, done, CLAIMS_PER_YEAR, init, ninit, who);
+    mb_enrollee_free(e);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -304,7 +395,9 @@ int main(void)
     CHECK_RC(mb_ruleset_load_file(&wuxi, "rulesets/" WUXI ".yaml", err), MB_OK, "load Wuxi");
     CHECK_RC(mb_ruleset_load_file(&changzhou, "rulesets/" CHANGZHOU ".yaml", err), MB_OK,
              "load Changzhou");
-    if (wuxi == NULL || changzhou == NULL)
+    CHECK_RC(mb_ruleset_load_file(&assist, "rulesets/" ASSIST ".yaml", err), MB_OK,
+             "load Wuxi assistance");
+    if (wuxi == NULL || changzhou == NULL || assist == NULL)
         return check_summary();
 
     static const int wuxi_types[3] = {MB_PERSON_IN_SERVICE, MB_PERSON_RETIRED, MB_PERSON_VETERAN};
@@ -318,6 +411,8 @@ int main(void)
         changzhou_year(t, range(1, YUAN(5000)));
         changzhou_year(t, YUAN(1000000));
     }
+    upstream_year(0);
+    upstream_year(range(1, YUAN(5000)));
 
     for (int p = 0; p < P_COUNT; p++)
         CHECK(violations[p] == 0, property_why[p]);
@@ -329,6 +424,7 @@ int main(void)
     mb_result_free(scratch);
     mb_ruleset_free(wuxi);
     mb_ruleset_free(changzhou);
+    mb_ruleset_free(assist);
     mb_error_free(err);
     return check_summary();
 }

@@ -73,9 +73,16 @@ static int settle1(const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c)
 
 static int64_t amt(int which) { return mb_result_amount(res, which); }
 
-/* The amounts always add up: funds + account + cash = total; psn_part = total - funds. */
+/* The amounts always keep the platform's setlinfo identities (docs/readings.md): the total
+ * splits into fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp; funds + account + cash
+ * = total; psn_part = total - funds; psn_cash = psn_part - acct_pay. */
 static void check_sums(void)
 {
+    CHECK_FEN(amt(MB_AMT_FULAMT_OWNPAY) + amt(MB_AMT_OVERLMT_SELFPAY) + amt(MB_AMT_PRESELFPAY) +
+                  amt(MB_AMT_INSCP_SCP),
+              amt(MB_AMT_MEDFEE_SUMAMT), "fulamt_ownpay + overlmt_selfpay + preselfpay + inscp = total");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), amt(MB_AMT_PSN_PART) - amt(MB_AMT_ACCT_PAY),
+              "psn_cash = psn_part - acct_pay");
     CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT) + amt(MB_AMT_ACCT_PAY) + amt(MB_AMT_PSN_CASH_PAY),
               amt(MB_AMT_MEDFEE_SUMAMT), "funds + account + cash = total");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY) + amt(MB_AMT_HIFOB_PAY) + amt(MB_AMT_HIFMI_PAY) +
@@ -429,6 +436,76 @@ static void wuxi_chain_assistance(void)
     CHECK_FEN(row.fund_payamt, 33150, "the assistance row pays 331.50");
     check_sums();
     mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
+/* ---- amounts settled upstream ------------------------------------------------------------- */
+
+static void upstream_over_limit(void)
+{
+    /* Basic insurance settled on the national platform; the chain settles assistance only.
+     * Items: A 800, B 200 with the platform's selfpay_prop 10%, C 100: total 1100.
+     * The platform's inscp_scp_amt is 930: the class A item was 50 above its price limit.
+     * setlinfo identity (platform-messages/README.md 3.3 (1)): medfee = fulamt_ownpay +
+     * overlmt_selfpay + preselfpay + inscp, so overlmt_selfpay = 1100 - 100 - 20 - 930 = 50.
+     * Minimum living, general outpatient: 004 四（六） 85% of the policy-scope self-pay the
+     * platform left, (930 - 600) x 85% = 280.50, within the 10000 outpatient limit.
+     * Funds 600 + 280.50 = 880.50; psn_part 1100 - 880.50 = 219.50, all cash (no account). */
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, "UP-1", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
+    CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK, "identity");
+    mb_claim *c = claim("C1", 20230301, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
+    CHECK_RC(mb_claim_add_item(c, YUAN(200), MB_CLASS_B, 1000, err), MB_OK, "class B, 10%");
+    CHECK_RC(mb_claim_add_item(c, YUAN(100), MB_CLASS_C, -1, err), MB_OK, "class C");
+    CHECK_RC(mb_claim_set_upstream(c, YUAN(930), YUAN(600), 0, err), MB_OK, "upstream");
+    const mb_ruleset *chain[1] = {assist};
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_OK, "settle");
+    CHECK_FEN(amt(MB_AMT_MEDFEE_SUMAMT), YUAN(1100), "800 + 200 + 100");
+    CHECK_FEN(amt(MB_AMT_FULAMT_OWNPAY), YUAN(100), "class C 100");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(20), "200 x 10% = 20");
+    CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(930), "the platform's policy-scope cost");
+    CHECK_FEN(amt(MB_AMT_OVERLMT_SELFPAY), YUAN(50), "1100 - 100 - 20 - 930 = 50 above the price limit");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(600), "basic paid upstream");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), 28050, "(930 - 600) x 85% = 280.50");
+    CHECK_FEN(amt(MB_AMT_PSN_PART), 21950, "1100 - 880.50 = 219.50");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 21950, "no account: all cash");
+    check_sums();
+    CHECK_RC(mb_reverse(e, res, err), MB_OK, "reverse it");
+
+    /* The library classifying the items itself never reports an over-limit part. */
+    mb_claim *own = claim("C2", 20230302, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
+    CHECK_RC(mb_claim_add_item(own, YUAN(200), MB_CLASS_B, 1000, err), MB_OK, "class B, 10%");
+    CHECK_RC(mb_settle(res, chain, 1, e, own, err), MB_OK, "settle without upstream");
+    CHECK_FEN(amt(MB_AMT_OVERLMT_SELFPAY), 0, "no price limits in the claim: 0");
+    CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(980), "1000 - 20");
+    check_sums();
+    CHECK_RC(mb_reverse(e, res, err), MB_OK, "reverse it");
+
+    /* Inconsistent: inscp 990 + class C 100 + first self-pay 20 = 1110 > 1100. No reading keeps
+     * the identity (an over-limit part cannot be negative): refused, nothing changes. */
+    mb_claim *bad = claim("C3", 20230303, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
+    CHECK_RC(mb_claim_add_item(bad, YUAN(200), MB_CLASS_B, 1000, err), MB_OK, "class B, 10%");
+    CHECK_RC(mb_claim_add_item(bad, YUAN(100), MB_CLASS_C, -1, err), MB_OK, "class C");
+    CHECK_RC(mb_claim_set_upstream(bad, YUAN(990), YUAN(600), 0, err), MB_OK, "taken when given");
+    unsigned char before[4096], after[4096];
+    size_t n0 = save(e, before, sizeof before);
+    mb_error_clear(err);
+    CHECK_RC(mb_settle(res, chain, 1, e, bad, err), MB_E_INVALID_AMOUNT, "upstream exceeds the total");
+    CHECK(strstr(mb_error_message(err), "C3") != NULL && strstr(mb_error_message(err), "1100.00") != NULL,
+          "the message names the claim and its total");
+    CHECK_RC(mb_presettle(res, chain, 1, e, bad, err), MB_E_INVALID_AMOUNT, "presettle refuses it too");
+    size_t n1 = save(e, after, sizeof after);
+    CHECK(n0 == n1 && memcmp(before, after, n0) == 0, "a refused claim changes nothing");
+    CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(980), "the result still holds the last good settlement");
+    /* exactly the total: consistent, nothing above a price limit */
+    CHECK_RC(mb_claim_set_upstream(bad, YUAN(980), YUAN(600), 0, err), MB_OK, "980");
+    CHECK_RC(mb_presettle(res, chain, 1, e, bad, err), MB_OK, "980 + 100 + 20 = 1100 settles");
+    CHECK_FEN(amt(MB_AMT_OVERLMT_SELFPAY), 0, "nothing left over");
+    check_sums();
+
+    mb_claim_free(c);
+    mb_claim_free(own);
+    mb_claim_free(bad);
     mb_enrollee_free(e);
 }
 
@@ -809,6 +886,7 @@ int main(void)
     wuxi_retired_cap();
     wuxi_not_covered();
     wuxi_chain_assistance();
+    upstream_over_limit();
     changzhou_outpatient();
     presettle_changes_nothing();
     errors();

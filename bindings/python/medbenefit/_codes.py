@@ -121,7 +121,7 @@ AMOUNT_COUNT = _amount_count()
 
 AMOUNT_NAMES = _amount_names(AMOUNT_COUNT)
 """The setlinfo amounts in mb_amount order, named as the loaded library names them
-(medfee_sumamt ... balc, acct_mulaid_pay, and any that a later library adds)."""
+(medfee_sumamt ... balc, acct_mulaid_pay, overlmt_selfpay, and any that a later library adds)."""
 
 _CENT = Decimal("0.01")
 

@@ -84,9 +84,9 @@ def settle_frame(df, chain, enrollees, *, commit=True, copy_enrollees=False, err
     advances (pass copy_enrollees=True to settle copies and leave them untouched); with
     commit=False each claim is pre-settled on its own.
 
-    Output columns: enrollee_id, claim_id, date, the 14 setlinfo amounts (medfee_sumamt ...
-    balc; Decimal yuan, or int fen with amounts="fen"), covered, reason, error, message, and
-    with trace=True the trace (a list of dicts). errors="raise" stops at the first failed
+    Output columns: enrollee_id, claim_id, date, the setlinfo amounts (AMOUNT_NAMES:
+    medfee_sumamt ... overlmt_selfpay; Decimal yuan, or int fen with amounts="fen"), covered,
+    reason, error, message, and with trace=True the trace (a list of dicts). errors="raise" stops at the first failed
     claim (MedbenefitError); errors="record" records it in the error (status name) and
     message columns, leaves its amounts empty, and goes on (a failed claim changes nothing).
     """

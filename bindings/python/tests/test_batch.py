@@ -74,8 +74,8 @@ def assert_same(fast, slow):
 # ---- mb_amount_count, mb_result_amounts -----------------------------------------------------
 
 def test_amount_count_names_every_amount():
-    assert mb.AMOUNT_COUNT == lib.mb_amount_count() == len(mb.AMOUNT_NAMES) == 15
-    assert mb.AMOUNT_NAMES[0] == "medfee_sumamt" and mb.AMOUNT_NAMES[-1] == "acct_mulaid_pay"
+    assert mb.AMOUNT_COUNT == lib.mb_amount_count() == len(mb.AMOUNT_NAMES) == 16
+    assert mb.AMOUNT_NAMES[0] == "medfee_sumamt" and mb.AMOUNT_NAMES[-1] == "overlmt_selfpay"
     assert lib.mb_amount_name(mb.AMOUNT_COUNT) == ffi.NULL
 
 

@@ -35,7 +35,9 @@ public enum Amount {
     /** 个人账户余额 after settlement. */
     BALC,
     /** 个人账户共济支付金额: the part of acct_pay a family member's account paid (settleFamily). */
-    ACCT_MULAID_PAY;
+    ACCT_MULAID_PAY,
+    /** 超限价自费金额: the part above a price limit (only an upstream settlement reports it). */
+    OVERLMT_SELFPAY;
 
     private static final Amount[] ALL = values();
 

@@ -23,6 +23,9 @@ public interface SettlementView {
     /** 全自费金额 fulamt_ownpay_amt (class C). */
     default BigDecimal fulamtOwnpayAmt() { return amount(Amount.FULAMT_OWNPAY); }
 
+    /** 超限价自费金额 overlmt_selfpay: the part above a price limit (upstream settlements). */
+    default BigDecimal overlmtSelfpay() { return amount(Amount.OVERLMT_SELFPAY); }
+
     /** 先行自付金额 preselfpay_amt (class B first self-pay). */
     default BigDecimal preselfpayAmt() { return amount(Amount.PRESELFPAY); }
 

@@ -121,7 +121,7 @@ class BatchTest {
 
     @Test
     void amountCount() {
-        assertEquals(15, Amount.libraryCount());
+        assertEquals(16, Amount.libraryCount());
         assertEquals(Amount.values().length, Amount.shared());
         assertEquals("medfee_sumamt", Amount.MEDFEE_SUMAMT.fieldName());
         assertEquals("acct_mulaid_pay", Amount.ACCT_MULAID_PAY.fieldName());

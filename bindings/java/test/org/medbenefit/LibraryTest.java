@@ -36,7 +36,7 @@ class LibraryTest {
     void amountNamesFollowTheLibrary() {
         List<String> expected = List.of("medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt",
                 "act_pay_dedc", "hifp_pay", "hifob_pay", "hifmi_pay", "maf_pay", "fund_pay_sumamt", "psn_part_amt",
-                "acct_pay", "psn_cash_pay", "balc", "acct_mulaid_pay");
+                "acct_pay", "psn_cash_pay", "balc", "acct_mulaid_pay", "overlmt_selfpay");
         assertEquals(expected, java.util.Arrays.stream(Amount.values()).map(Amount::fieldName).toList());
         for (Amount a : Amount.values())
             assertEquals(MedBenefit.str(MedBenefit.mb_amount_name(a.index())), a.fieldName(), a.name());
