@@ -111,9 +111,16 @@ MB_EXTERN int mb_error_line(const mb_error *err);
 MB_EXTERN const char *mb_error_key(const mb_error *err);
 
 /**
- * Replace the allocator used for every heap allocation the library makes (including the YAML
- * parser's). Call it before any other call, once; it is not thread-safe with other calls.
- * Pass NULL functions to restore malloc/realloc/free. `ctx` is handed back on every call.
+ * Replace the allocator used for every heap allocation the library makes, and libcyaml's (the
+ * YAML loader it uses): handles, error reports, loaded and compiled rulesets. Call it before
+ * any other call, once; it is not thread-safe with other calls. Pass NULL functions to restore
+ * malloc/realloc/free. `ctx` is handed back on every call.
+ *
+ * Not covered: libyaml, the parser underneath libcyaml, has no allocator hook and calls
+ * malloc, realloc, strdup and free itself for its buffers, tokens and events. It does so only
+ * while mb_ruleset_load_file, _buffer or _id runs (most of a load's allocations), and frees
+ * them all before it returns. When one of them fails the load returns MB_E_NOMEM, as when
+ * the hook fails.
  */
 typedef struct mb_allocator {
     void *(*alloc)(void *ctx, size_t size);

@@ -39,6 +39,26 @@ static int line_of(const char *data, size_t offset)
     return line;
 }
 
+/* libcyaml's failure as an error report. libyaml, underneath it, allocates with malloc, past
+ * mb_set_allocator, and reports running out only as a failure to start or to parse: starting
+ * fails for nothing else, and parsing fails for nothing else on a text that parses when read
+ * again (mb_yaml_log_line returns 0). */
+static int load_failure(cyaml_err_t cerr, const mb_yaml_log *log, const char *data, size_t len,
+                        const char *file, mb_error *err)
+{
+    char problem[200];
+    int line = 0;
+    if (cerr != CYAML_ERR_OOM && cerr != CYAML_ERR_LIBYAML_PARSER_INIT)
+        line = mb_yaml_log_line(log, cerr == CYAML_ERR_LIBYAML_PARSER, data, len, problem,
+                                sizeof problem);
+    if (line == 0)
+        return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
+    if (problem[0])
+        return mb_fail_at(err, MB_E_PARSE, file, line, NULL, "malformed YAML: %s", problem);
+    return mb_fail_at(err, cerr == CYAML_ERR_ALIAS ? MB_E_PARSE : MB_E_SCHEMA, file, line,
+                      log->key, "%s", log->first[0] ? log->first : cyaml_strerror(cerr));
+}
+
 int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const char *name,
                            mb_error *err)
 {
@@ -65,19 +85,8 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
     raw_ruleset *raw = NULL;
     cyaml_err_t cerr = cyaml_load_data((const uint8_t *)data, len, &cfg, &mb_ruleset_schema,
                                        (cyaml_data_t **)&raw, NULL);
-    if (cerr != CYAML_OK) {
-        if (cerr == CYAML_ERR_OOM)
-            return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
-        int status = cerr == CYAML_ERR_LIBYAML_PARSER || cerr == CYAML_ERR_ALIAS ? MB_E_PARSE
-                                                                                : MB_E_SCHEMA;
-        char problem[200];
-        int line = mb_yaml_log_line(&log, cerr == CYAML_ERR_LIBYAML_PARSER, data, len, problem,
-                                    sizeof problem);
-        if (problem[0])
-            return mb_fail_at(err, MB_E_PARSE, file, line, NULL, "malformed YAML: %s", problem);
-        return mb_fail_at(err, status, file, line, log.key, "%s",
-                          log.first[0] ? log.first : cyaml_strerror(cerr));
-    }
+    if (cerr != CYAML_OK)
+        return load_failure(cerr, &log, data, len, file, err);
     if (raw == NULL)
         return mb_fail_at(err, MB_E_SCHEMA, file, 1, NULL,
                           "the ruleset is empty: it needs id, title, document, tier, "
