@@ -111,9 +111,16 @@ MB_EXTERN int mb_error_line(const mb_error *err);
 MB_EXTERN const char *mb_error_key(const mb_error *err);
 
 /**
- * Replace the allocator used for every heap allocation the library makes (including the YAML
- * parser's). Call it before any other call, once; it is not thread-safe with other calls.
- * Pass NULL functions to restore malloc/realloc/free. `ctx` is handed back on every call.
+ * Replace the allocator used for every heap allocation the library makes, and libcyaml's (the
+ * YAML loader it uses): handles, error reports, loaded and compiled rulesets. Call it before
+ * any other call, once; it is not thread-safe with other calls. Pass NULL functions to restore
+ * malloc/realloc/free. `ctx` is handed back on every call.
+ *
+ * Not covered: libyaml, the parser underneath libcyaml, has no allocator hook and calls
+ * malloc, realloc, strdup and free itself for its buffers, tokens and events. It does so only
+ * while mb_ruleset_load_file, _buffer or _id runs (most of a load's allocations), and frees
+ * them all before it returns. When one of them fails the load returns MB_E_NOMEM, as when
+ * the hook fails.
  */
 typedef struct mb_allocator {
     void *(*alloc)(void *ctx, size_t size);
@@ -142,7 +149,9 @@ typedef enum mb_tier {
 } mb_tier;
 
 /** Load a ruleset from a YAML file. On success *out owns a new ruleset; free it with
- *  mb_ruleset_free(). Errors carry the file, line and key. */
+ *  mb_ruleset_free(). Errors carry the file, line and key. Only a regular file (or a symbolic
+ *  link to one) is read: a FIFO, device, directory or socket is refused with MB_E_IO, without
+ *  blocking and without reading it; a file of more than 4 MiB is refused with MB_E_PARSE. */
 MB_EXTERN int mb_ruleset_load_file(mb_ruleset **out, const char *path, mb_error *err);
 
 /** Load a ruleset from a memory buffer of `len` bytes (not necessarily NUL-terminated).
@@ -153,7 +162,11 @@ MB_EXTERN int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t 
 /** Load the ruleset whose id is `id` (for example "wuxi-employee-chronic-2021") from the file
  *  `<dir>/<id>.yaml`, trying in order: each directory of the NULL-terminated array `dirs` (may be
  *  NULL), the directories in the environment variable MEDBENEFIT_RULESETS (':'-separated), and
- *  the installed data directory (mb_ruleset_default_dir()). */
+ *  the installed data directory (mb_ruleset_default_dir()). Only a directory without
+ *  `<id>.yaml` is passed over: the first `<id>.yaml` that exists is loaded as
+ *  mb_ruleset_load_file() would, and if it cannot be (it is a FIFO or a directory, it is
+ *  unreadable, it is broken) that error is returned, naming the file, rather than loading a
+ *  ruleset of the same id from a directory later in the search. */
 MB_EXTERN int mb_ruleset_load_id(mb_ruleset **out, const char *id, const char *const *dirs,
                                  mb_error *err);
 

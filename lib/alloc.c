@@ -1,5 +1,6 @@
-/* Every heap allocation goes through here, so a caller's allocator (and the tests' failing
- * allocator) sees all of them, the YAML parser's included. */
+/* Every heap allocation of the library and of libcyaml (through mb_cyaml_mem) goes through
+ * here, so a caller's allocator (and the tests' failing allocator) sees all of them. libyaml's
+ * own, which no hook reaches, are in include/medbenefit.h (mb_set_allocator). */
 #include <stdlib.h>
 #include <string.h>
 

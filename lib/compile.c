@@ -26,6 +26,7 @@ typedef struct {
 } ctx_t;
 
 #define PATH_MAX_LEN 160
+#define NOMEM(c) mb_fail((c)->err, MB_E_NOMEM, "out of memory compiling ruleset %s", (c)->file)
 
 static int fail(ctx_t *c, int status, const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -42,10 +43,10 @@ static int fail(ctx_t *c, int status, const char *path, const char *key, const c
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int line = mb_yaml_locate(c->text, c->len, full);
+    if (line < 0) /* libyaml's malloc failed: the report would lack its line */
+        return NOMEM(c);
     return mb_fail_at(c->err, status, c->file, line, full, "%s", msg);
 }
-
-#define NOMEM(c) mb_fail((c)->err, MB_E_NOMEM, "out of memory compiling ruleset %s", (c)->file)
 
 static const char *dup(ctx_t *c, const char *s) { return s ? mb_arena_strdup(c->arena, s) : NULL; }
 

@@ -4,9 +4,12 @@
  * error, then compile.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "compile.h"
@@ -36,6 +39,26 @@ static int line_of(const char *data, size_t offset)
     return line;
 }
 
+/* libcyaml's failure as an error report. libyaml, underneath it, allocates with malloc, past
+ * mb_set_allocator, and reports running out only as a failure to start or to parse: starting
+ * fails for nothing else, and parsing fails for nothing else on a text that parses when read
+ * again (mb_yaml_log_line returns 0). */
+static int load_failure(cyaml_err_t cerr, const mb_yaml_log *log, const char *data, size_t len,
+                        const char *file, mb_error *err)
+{
+    char problem[200];
+    int line = 0;
+    if (cerr != CYAML_ERR_OOM && cerr != CYAML_ERR_LIBYAML_PARSER_INIT)
+        line = mb_yaml_log_line(log, cerr == CYAML_ERR_LIBYAML_PARSER, data, len, problem,
+                                sizeof problem);
+    if (line == 0)
+        return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
+    if (problem[0])
+        return mb_fail_at(err, MB_E_PARSE, file, line, NULL, "malformed YAML: %s", problem);
+    return mb_fail_at(err, cerr == CYAML_ERR_ALIAS ? MB_E_PARSE : MB_E_SCHEMA, file, line,
+                      log->key, "%s", log->first[0] ? log->first : cyaml_strerror(cerr));
+}
+
 int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const char *name,
                            mb_error *err)
 {
@@ -62,19 +85,8 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
     raw_ruleset *raw = NULL;
     cyaml_err_t cerr = cyaml_load_data((const uint8_t *)data, len, &cfg, &mb_ruleset_schema,
                                        (cyaml_data_t **)&raw, NULL);
-    if (cerr != CYAML_OK) {
-        if (cerr == CYAML_ERR_OOM)
-            return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
-        int status = cerr == CYAML_ERR_LIBYAML_PARSER || cerr == CYAML_ERR_ALIAS ? MB_E_PARSE
-                                                                                : MB_E_SCHEMA;
-        char problem[200];
-        int line = mb_yaml_log_line(&log, cerr == CYAML_ERR_LIBYAML_PARSER, data, len, problem,
-                                    sizeof problem);
-        if (problem[0])
-            return mb_fail_at(err, MB_E_PARSE, file, line, NULL, "malformed YAML: %s", problem);
-        return mb_fail_at(err, status, file, line, log.key, "%s",
-                          log.first[0] ? log.first : cyaml_strerror(cerr));
-    }
+    if (cerr != CYAML_OK)
+        return load_failure(cerr, &log, data, len, file, err);
     if (raw == NULL)
         return mb_fail_at(err, MB_E_SCHEMA, file, 1, NULL,
                           "the ruleset is empty: it needs id, title, document, tier, "
@@ -100,44 +112,102 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
     return MB_OK;
 }
 
+/* What a path that is not a regular file is, for the error report. */
+static const char *file_kind(mode_t mode)
+{
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISFIFO(mode) ? "a FIFO (named pipe)"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "not a regular file";
+}
+
+/* A ruleset is read from a regular file of at most RULESET_MAX_BYTES only: a FIFO or a device
+ * could block the caller forever or never end. */
+static int check_regular(const struct stat *st, const char *path, mb_error *err)
+{
+    if (!S_ISREG(st->st_mode))
+        return mb_fail_at(err, MB_E_IO, path, 0, NULL,
+                          "is %s, not a regular file: a ruleset is read from a regular file only",
+                          file_kind(st->st_mode));
+    if (st->st_size > RULESET_MAX_BYTES)
+        return mb_fail_at(err, MB_E_PARSE, path, 0, NULL,
+                          "file is %lld bytes, more than the %u allowed", (long long)st->st_size,
+                          RULESET_MAX_BYTES);
+    return MB_OK;
+}
+
+/* Opens `path` for reading when it is a regular file. It is looked at before it is opened, so
+ * that no device is ever opened, and again once open, in case it was replaced in between;
+ * O_NONBLOCK keeps that open from waiting for a FIFO's writer, and is cleared for the reads. */
+static int open_regular(const char *path, int *fd_out, size_t *size, mb_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return mb_fail_at(err, MB_E_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
+    int rc = check_regular(&st, path, err);
+    if (rc != MB_OK)
+        return rc;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return mb_fail_at(err, MB_E_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
+    int flags;
+    if (fstat(fd, &st) != 0 || (flags = fcntl(fd, F_GETFL)) < 0 ||
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+        rc = mb_fail_at(err, MB_E_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
+    else
+        rc = check_regular(&st, path, err);
+    if (rc != MB_OK) {
+        close(fd);
+        return rc;
+    }
+    *fd_out = fd;
+    *size = (size_t)st.st_size;
+    return MB_OK;
+}
+
+/* The whole file, read to its end: its size may have changed since it was looked at. */
 static int read_file(const char *path, char **data, size_t *len, mb_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return mb_fail_at(err, MB_E_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
+    int fd = -1;
+    size_t size = 0;
+    int rc = open_regular(path, &fd, &size, err);
+    if (rc != MB_OK)
+        return rc;
+    /* a byte more than its size: the read that finds the end is then the second, not a third */
+    size_t cap = size < 4096 ? 4096 : size + 1, n = 0;
     char *buf = mb_alloc(cap);
-    if (buf == NULL) {
-        fclose(f);
-        return mb_fail(err, MB_E_NOMEM, "out of memory reading %s", path);
-    }
-    for (;;) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
+    if (buf == NULL)
+        rc = mb_fail(err, MB_E_NOMEM, "out of memory reading %s", path);
+    while (rc == MB_OK) {
         if (n == cap) {
-            if (cap > RULESET_MAX_BYTES) {
-                mb_free(buf);
-                fclose(f);
-                return mb_fail_at(err, MB_E_PARSE, path, 0, NULL,
-                                  "file is larger than the %u bytes allowed", RULESET_MAX_BYTES);
+            if (n > RULESET_MAX_BYTES) {
+                rc = mb_fail_at(err, MB_E_PARSE, path, 0, NULL,
+                                "file is larger than the %u bytes allowed", RULESET_MAX_BYTES);
+                break;
             }
-            char *bigger = mb_realloc(buf, cap * 2);
+            size_t more = cap > RULESET_MAX_BYTES / 2 ? RULESET_MAX_BYTES + 1 : cap * 2;
+            char *bigger = mb_realloc(buf, more);
             if (bigger == NULL) {
-                mb_free(buf);
-                fclose(f);
-                return mb_fail(err, MB_E_NOMEM, "out of memory reading %s", path);
+                rc = mb_fail(err, MB_E_NOMEM, "out of memory reading %s", path);
+                break;
             }
             buf = bigger;
-            cap *= 2;
+            cap = more;
         }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got == 0)
+            break;
+        if (got > 0)
+            n += (size_t)got;
+        else if (errno != EINTR)
+            rc = mb_fail_at(err, MB_E_IO, path, 0, NULL, "read error: %s", strerror(errno));
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    close(fd);
+    if (rc != MB_OK) {
         mb_free(buf);
-        return mb_fail_at(err, MB_E_IO, path, 0, NULL, "read error");
+        return rc;
     }
     *data = buf;
     *len = n;
@@ -181,10 +251,12 @@ static int try_path(mb_ruleset **out, const char *dir, size_t dirlen, const char
     int n = snprintf(path, sizeof path, "%.*s/%s.yaml", (int)dirlen, dir, id);
     if (n < 0 || (size_t)n >= sizeof path)
         return MB_E_NOT_FOUND;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    /* only a file that is not there sends the search on: one that is there but cannot be read
+     * (a FIFO, a directory, no permission) is reported, rather than loading a ruleset of the
+     * same id from a directory later in the search */
+    struct stat st;
+    if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
         return MB_E_NOT_FOUND;
-    fclose(f);
     return mb_ruleset_load_file(out, path, err);
 }
 

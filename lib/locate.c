@@ -128,7 +128,7 @@ int mb_yaml_locate(const char *data, size_t len, const char *path)
 {
     walker w = {.failed = false};
     if (!yaml_parser_initialize(&w.parser))
-        return 0;
+        return -1; /* it fails only for memory */
     yaml_parser_set_input_string(&w.parser, (const unsigned char *)data, len);
     int line = 0;
     yaml_event_t ev;
@@ -144,6 +144,8 @@ int mb_yaml_locate(const char *data, size_t len, const char *path)
             break;
         }
     }
+    if (w.parser.error == YAML_MEMORY_ERROR)
+        line = -1;
     yaml_parser_delete(&w.parser);
     return line;
 }
@@ -151,13 +153,18 @@ int mb_yaml_locate(const char *data, size_t len, const char *path)
 int mb_yaml_problem(const char *data, size_t len, char *msg, size_t cap)
 {
     yaml_parser_t parser;
+    msg[0] = '\0';
     if (!yaml_parser_initialize(&parser))
-        return 0;
+        return -1; /* it fails only for memory */
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     int line = 0;
     yaml_event_t ev;
     for (;;) {
         if (!yaml_parser_parse(&parser, &ev)) {
+            if (parser.error == YAML_MEMORY_ERROR) {
+                line = -1;
+                break;
+            }
             line = (int)parser.problem_mark.line + 1;
             snprintf(msg, cap, "%s%s%s", parser.problem ? parser.problem : "malformed YAML",
                      parser.context ? " " : "", parser.context ? parser.context : "");

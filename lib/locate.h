@@ -1,6 +1,7 @@
 #ifndef MB_LOCATE_H
 #define MB_LOCATE_H
 #include <stddef.h>
+/* libyaml allocates with malloc, past mb_set_allocator: both return -1 when it runs out. */
 /* The 1-based line of `path` ("layers[0].ratio[1].in_service") in a YAML text; 0 if unknown. */
 int mb_yaml_locate(const char *data, size_t len, const char *path);
 /* Where libyaml's parser fails on a text: its 1-based line and message; 0 if it parses. */

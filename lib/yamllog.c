@@ -68,14 +68,13 @@ int mb_yaml_log_line(const mb_yaml_log *log, bool parse_error, const char *data,
 {
     problem[0] = '\0';
     if (parse_error) {
+        /* parsing the same text again fails the same way, unless what failed was libyaml's
+         * malloc, which no allocator hook reaches: then it parses, or runs out again */
         int at = mb_yaml_problem(data, len, problem, cap);
-        if (at > 0)
-            return at;
-        problem[0] = '\0';
+        return at > 0 ? at : 0;
     }
-    if (log->unexpected)
-        return unexpected_key_line(data, len, log->line, log->key);
     /* libcyaml names no line when the document itself has the wrong shape (a scalar where a
      * mapping belongs): that is the document's first line */
-    return log->line > 0 ? log->line : 1;
+    int line = log->line > 0 ? log->line : 1;
+    return log->unexpected ? unexpected_key_line(data, len, line, log->key) : line;
 }

@@ -19,7 +19,8 @@ void mb_yaml_log_collect(cyaml_log_t level, void *ctx, const char *fmt, va_list 
 
 /* The line to report for a failed load of `data`: an unexpected key's own line, or, for
  * malformed YAML (`parse_error`), libyaml's problem line with its message in `problem`
- * (otherwise problem[0] is '\0'). */
+ * (otherwise problem[0] is '\0'). 0 when the parser's failure was libyaml running out of
+ * memory (the text parses, or libyaml runs out again). */
 int mb_yaml_log_line(const mb_yaml_log *log, bool parse_error, const char *data, size_t len,
                      char *problem, size_t cap);
 #endif

@@ -156,8 +156,11 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
         char problem[200];
         int line = mb_yaml_log_line(&log, e == CYAML_ERR_LIBYAML_PARSER, data, len, problem,
                                     sizeof problem);
-        snprintf(msg, cap, "%s:%d: %s", path, line,
-                 problem[0] ? problem : log.first[0] ? log.first : cyaml_strerror(e));
+        if (line == 0 || e == CYAML_ERR_OOM || e == CYAML_ERR_LIBYAML_PARSER_INIT)
+            snprintf(msg, cap, "%s: out of memory", path);
+        else
+            snprintf(msg, cap, "%s:%d: %s", path, line,
+                     problem[0] ? problem : log.first[0] ? log.first : cyaml_strerror(e));
         free(data);
         return NULL;
     }

@@ -1,6 +1,7 @@
 /* Loading rulesets that are broken: every refusal has the right status and says where (file,
- * line, key); mb_ruleset_load_id's search path; a real ruleset's assumptions (lib/load.c,
- * lib/compile.c, lib/locate.c). Public API only. */
+ * line, key); mb_ruleset_load_id's search path; files that are not regular files; a real
+ * ruleset's assumptions (lib/load.c, lib/compile.c, lib/locate.c). Public API only. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,6 +459,96 @@ static void load_id(mb_error *err)
     rmdir(dir);
 }
 
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "FAIL: a load blocked for 10 s (a FIFO opened for reading "
+                              "waits for a writer)\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    _exit(1);
+}
+
+/* Only regular files are read: a FIFO would block the open (and then the read) forever, a
+ * device like /dev/zero never ends, a directory cannot be read. Found by id, such a file stops
+ * the search with its error rather than being skipped. A watchdog turns a hang into a failure. */
+static void not_regular_files(mb_error *err)
+{
+    signal(SIGALRM, on_alarm);
+    alarm(10);
+    char tmpl[] = "/tmp/mb-test-special-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    CHECK(dir != NULL, "temporary directory");
+    if (dir == NULL)
+        return;
+    const char *wuxi = "wuxi-employee-chronic-2021";
+    char fifo[512], subdir[512], empty[512], sparse[512], link[512];
+    snprintf(fifo, sizeof fifo, "%s/%s.yaml", dir, wuxi);
+    snprintf(subdir, sizeof subdir, "%s/a-directory.yaml", dir);
+    snprintf(empty, sizeof empty, "%s/empty.yaml", dir);
+    snprintf(sparse, sizeof sparse, "%s/huge.yaml", dir);
+    snprintf(link, sizeof link, "%s/link.yaml", dir);
+    mb_ruleset *rs = NULL;
+
+    /* a FIFO named for an id that the next directory has as a real file */
+    CHECK(mkfifo(fifo, 0600) == 0, "make a FIFO");
+    const char *dirs[] = {dir, "rulesets", NULL};
+    mb_error_clear(err);
+    CHECK_RC(mb_ruleset_load_id(&rs, wuxi, dirs, err), MB_E_IO,
+             "a FIFO found by id is an error, without blocking");
+    CHECK(rs == NULL, "nothing is returned for the FIFO");
+    CHECK(strcmp(mb_error_file(err), fifo) == 0, "the report names the FIFO's path");
+    CHECK(contains(mb_error_message(err), "FIFO") &&
+              contains(mb_error_message(err), "not a regular file"),
+          "the message says what the file is");
+    mb_error_clear(err);
+    CHECK_RC(mb_ruleset_load_file(&rs, fifo, err), MB_E_IO, "loading a FIFO by path is refused");
+    CHECK(contains(mb_error_message(err), "FIFO"), "and says it is a FIFO");
+
+    /* a directory named like a ruleset */
+    CHECK(mkdir(subdir, 0700) == 0, "make a directory named a-directory.yaml");
+    const char *dirs2[] = {dir, NULL};
+    CHECK_RC(mb_ruleset_load_id(&rs, "a-directory", dirs2, err), MB_E_IO,
+             "a directory found by id is an error");
+    CHECK(contains(mb_error_message(err), "a directory"), "the message says it is a directory");
+    CHECK(strcmp(mb_error_file(err), subdir) == 0, "and names it");
+
+    /* an endless device */
+    mb_error_clear(err);
+    CHECK_RC(mb_ruleset_load_file(&rs, "/dev/zero", err), MB_E_IO, "/dev/zero is refused");
+    CHECK(contains(mb_error_message(err), "character device"), "as a device, not read");
+
+    /* an empty regular file is read, and holds no ruleset */
+    CHECK(write_file(empty, "", 0) == 0, "write an empty file");
+    CHECK_RC(mb_ruleset_load_file(&rs, empty, err), MB_E_SCHEMA, "an empty file is no ruleset");
+    CHECK(contains(mb_error_message(err), "empty"), "the message says it is empty");
+
+    /* a regular file past the size limit is refused by its size, unread */
+    FILE *f = fopen(sparse, "wb");
+    CHECK(f != NULL && ftruncate(fileno(f), (off_t)5 << 20) == 0, "a 5 MiB sparse file");
+    if (f != NULL)
+        fclose(f);
+    mb_error_clear(err);
+    CHECK_RC(mb_ruleset_load_file(&rs, sparse, err), MB_E_PARSE, "a 5 MiB file is refused");
+    CHECK(contains(mb_error_message(err), "5242880 bytes"), "the message gives its size");
+
+    /* a symbolic link to a regular file is followed */
+    char target[512];
+    snprintf(target, sizeof target, "%s/rulesets/%s.yaml", MB_SOURCE_ROOT, wuxi);
+    CHECK(symlink(target, link) == 0, "a symbolic link to the Wuxi ruleset");
+    CHECK_RC(mb_ruleset_load_file(&rs, link, err), MB_OK, "a link to a regular file loads");
+    mb_ruleset_free(rs);
+    rs = NULL;
+
+    alarm(0);
+    remove(fifo);
+    rmdir(subdir);
+    remove(empty);
+    remove(sparse);
+    remove(link);
+    rmdir(dir);
+}
+
 static void assumptions(mb_error *err)
 {
     mb_ruleset *rs = NULL;
@@ -525,6 +616,7 @@ int main(void)
     error_report();
     load_file_errors(err);
     load_id(err);
+    not_regular_files(err);
     assumptions(err);
     mb_error_free(err);
     return check_summary();

@@ -2,7 +2,8 @@
  * completes without reaching N. Every failure is MB_E_NOMEM (or the call succeeds), nothing
  * crashes, nothing leaks (counted here, and by ASan's leak checker when the suite runs under
  * it), and settlement itself never allocates (lib/alloc.c, include/medbenefit.h section 5).
- * Public API only. */
+ * libyaml's own allocations bypass the allocator: test_oom_malloc.c fails those. Public API
+ * only. */
 #include <string.h>
 
 #include "check.h"
