@@ -1,5 +1,7 @@
 /* Reading scenario files and turning them into library objects through the public API. */
 #include <cyaml/cyaml.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,8 +111,17 @@ static const cyaml_config_t *config(mb_yaml_log *log)
 }
 
 /* The whole file, NUL-terminated; NULL when it cannot be read or is absurdly large. */
+/* Read a whole scenario file. Only regular files: a FIFO or a device would block or never end.
+ * On failure, errno says why (EINVAL for a file that is not regular, EFBIG above 64 MiB). */
 static char *slurp(const char *path, size_t *len)
 {
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return NULL;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        return NULL;
+    }
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return NULL;
@@ -129,8 +140,10 @@ static char *slurp(const char *path, size_t *len)
         cap *= 2;
     }
     if (buf != NULL && (ferror(f) || n >= cap - 1)) {
+        int why = ferror(f) ? EIO : EFBIG;
         free(buf);
         buf = NULL;
+        errno = why;
     }
     fclose(f);
     if (buf != NULL) {
@@ -145,7 +158,8 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
     size_t len = 0;
     char *data = slurp(path, &len);
     if (data == NULL) {
-        snprintf(msg, cap, "%s: cannot read", path);
+        snprintf(msg, cap, "%s: cannot read: %s", path,
+                 errno == EINVAL ? "not a regular file" : strerror(errno));
         return NULL;
     }
     mb_yaml_log log = {{0}, {0}, 0, false, false};

@@ -1,0 +1,28 @@
+#!/bin/sh
+# The CLI reads scenario files that are regular files only: a FIFO would block `check` forever,
+# and a directory or a missing file must say why it cannot be read. A 10 s timeout turns a hang
+# into a failure. Usage: cli-inputs.sh MEDBENEFIT (run from the source root).
+set -u
+exe=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+mkfifo "$dir/pipe.yaml"
+mkdir "$dir/folder.yaml"
+passed=0
+failed=0
+refuses() { # FILE TEXT: check must fail, within the timeout, saying TEXT
+    out=$(timeout 10 "$exe" check "$1" 2>&1)
+    rc=$?
+    if [ "$rc" -eq 124 ]; then
+        failed=$((failed + 1)); echo "FAIL: check $1 blocked for 10 s"
+    elif [ "$rc" -ne 0 ] && echo "$out" | grep -qF -- "$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL: check $1 (exit $rc), expected '$2' in:"; echo "$out"
+    fi
+}
+refuses "$dir/pipe.yaml" "pipe.yaml: cannot read: not a regular file"
+refuses "$dir/folder.yaml" "folder.yaml: cannot read: not a regular file"
+refuses "$dir/missing.yaml" "missing.yaml: cannot read: No such file or directory"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
