@@ -352,8 +352,17 @@ MB_EXTERN int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err)
  */
 MB_EXTERN int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len,
                                mb_error *err);
-/** Restore an enrollee from a blob made by mb_enrollee_save(). A truncated, altered or newer
- *  blob is rejected with MB_E_CORRUPT. */
+/**
+ * Restore an enrollee from a blob made by mb_enrollee_save(). A truncated, altered or newer blob
+ * is rejected with MB_E_CORRUPT. A blob is untrusted input even when its checksum matches: it is
+ * validated field by field as the setters would validate it (id and texts: length, UTF-8;
+ * scheme and person type; the balance; each certification and identity as
+ * mb_enrollee_add_disease() and mb_enrollee_add_assistance() check them; each accumulator's
+ * period and value as mb_enrollee_seed() checks them), and must be as mb_enrollee_save() writes
+ * it (counts that match its length, accumulators sorted, each once), so that a restored enrollee
+ * saves back to the same bytes. Anything else is MB_E_CORRUPT, the message naming the field and
+ * why. Nothing is allocated beyond what the blob's length accounts for.
+ */
 MB_EXTERN int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);
 
 /* ---------------------------------------------------------------------------------------------

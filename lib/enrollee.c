@@ -3,7 +3,7 @@
 
 #include "handles.h"
 
-static int copy_text(char *dst, size_t cap, const char *src, const char *what, mb_error *err)
+int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err)
 {
     if (src == NULL) {
         dst[0] = '\0';
@@ -30,14 +30,16 @@ int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_ty
         person_type = MB_PERSON_RESIDENT;
     else if (scheme == MB_SCHEME_RESIDENT)
         return mb_fail(err, MB_E_UNKNOWN_CODE,
-                       "residents have no employee person type (omit it, or use resident)");
+                       "person type %d is not a resident's (omit it, or use resident)",
+                       person_type);
     else if (person_type < MB_PERSON_IN_SERVICE || person_type > MB_PERSON_VETERAN)
         return mb_fail(err, MB_E_UNKNOWN_CODE,
-                       "an employee's person type is in_service, retired or veteran");
+                       "person type %d is not an employee's (in_service, retired or veteran)",
+                       person_type);
     mb_enrollee *e = mb_calloc(1, sizeof *e);
     if (e == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
-    int rc = copy_text(e->id, sizeof e->id, id, "enrollee id", err);
+    int rc = mb_text_copy(e->id, sizeof e->id, id, "enrollee id", err);
     if (rc == MB_OK) {
         e->acc = mb_calloc(MB_ACC_DEFAULT, sizeof *e->acc);
         if (e->acc == NULL)
@@ -116,9 +118,9 @@ int mb_enrollee_set_account_balance(mb_enrollee *e, int64_t fen, mb_error *err)
 {
     if (e == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
-    if (fen < 0 || fen > MB_MONEY_MAX)
-        return mb_fail(err, MB_E_INVALID_AMOUNT, "account balance %lld fen is negative or absurd",
-                       (long long)fen);
+    int rc = mb_amount_check(fen, "account balance", err);
+    if (rc != MB_OK)
+        return rc;
     if (fen > 0 && e->scheme == MB_SCHEME_RESIDENT)
         return mb_fail(err, MB_E_INVALID_ARGUMENT,
                        "enrollee %s is a resident: resident insurance has no personal account", e->id);
@@ -130,7 +132,7 @@ int mb_enrollee_set_designated_facility(mb_enrollee *e, const char *id, mb_error
 {
     if (e == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
-    int rc = copy_text(e->designated, sizeof e->designated, id, "designated facility", err);
+    int rc = mb_text_copy(e->designated, sizeof e->designated, id, "designated facility", err);
     if (rc == MB_OK)
         e->designated_hash = mb_hash(e->designated);
     return rc;
@@ -140,7 +142,7 @@ int mb_enrollee_set_first_visit_facility(mb_enrollee *e, const char *id, mb_erro
 {
     if (e == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
-    int rc = copy_text(e->first_visit, sizeof e->first_visit, id, "first-visit facility", err);
+    int rc = mb_text_copy(e->first_visit, sizeof e->first_visit, id, "first-visit facility", err);
     if (rc == MB_OK)
         e->first_visit_hash = mb_hash(e->first_visit);
     return rc;
@@ -161,7 +163,7 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_
         return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d certifications",
                        MB_MAX_DISEASES);
     mb_certification *d = &e->diseases[e->ndiseases];
-    int rc = copy_text(d->name, sizeof d->name, name, "disease", err);
+    int rc = mb_text_copy(d->name, sizeof d->name, name, "disease", err);
     if (rc != MB_OK)
         return rc;
     uint64_t h = mb_hash(d->name);
@@ -295,9 +297,25 @@ int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err)
     return MB_OK;
 }
 
-static bool period_valid(int32_t p)
+int mb_acc_check_period(int32_t p, mb_error *err)
 {
-    return (p >= 1900 && p <= 2999) || (p >= 19001 && p <= 29994 && p % 10 >= 1 && p % 10 <= 4);
+    if ((p >= 1900 && p <= 2999) || (p >= 19001 && p <= 29994 && p % 10 >= 1 && p % 10 <= 4))
+        return MB_OK;
+    return mb_fail(err, MB_E_INVALID_DATE,
+                   "period %d is neither a year (2023) nor a quarter (20232)", p);
+}
+
+int mb_acc_check(int32_t period, int64_t value, mb_error *err)
+{
+    if (period == 0) {
+        if (value < 0 || value > INT32_MAX || !mb_date_valid((int32_t)value))
+            return mb_fail(err, MB_E_INVALID_DATE,
+                           "the date %lld kept at period 0 (last activity or lapse) is not a date",
+                           (long long)value);
+        return MB_OK;
+    }
+    int rc = mb_acc_check_period(period, err);
+    return rc != MB_OK ? rc : mb_amount_check(value, "value", err);
 }
 
 int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, int32_t period,
@@ -305,15 +323,14 @@ int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, in
 {
     if (e == NULL || ruleset_id == NULL || key == NULL || *key == '\0')
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_seed: missing argument");
-    if (!period_valid(period))
-        return mb_fail(err, MB_E_INVALID_DATE,
-                       "period %d is neither a year (2023) nor a quarter (20232)", period);
-    if (fen < 0 || fen > MB_MONEY_MAX)
-        return mb_fail(err, MB_E_INVALID_AMOUNT, "accumulator value %lld fen is negative or absurd",
-                       (long long)fen);
+    int rc = mb_acc_check_period(period, err);
+    if (rc == MB_OK)
+        rc = mb_amount_check(fen, "accumulator value", err);
+    if (rc != MB_OK)
+        return rc;
     uint64_t k = mb_hash_join(ruleset_id, key);
     if (!mb_acc_exists(e, k, period) && !mb_acc_room(e, 1)) {
-        int rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
+        rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
         if (rc != MB_OK)
             return rc;
     }

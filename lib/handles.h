@@ -69,6 +69,16 @@ static inline bool mb_next_designated_in_force(const mb_enrollee *e, int32_t dat
 /* Remove an entry, so that a reversal gives back the room a settlement took. */
 void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period);
 
+/* Checks the setters make, shared with mb_enrollee_restore so that a blob is held to the same
+ * rules (enrollee.c). */
+/* Copy a text field: shorter than `cap` bytes and valid UTF-8 (NULL: empty). */
+int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err);
+/* An accumulator's period: a year (2023) or a quarter (20232). */
+int mb_acc_check_period(int32_t period, mb_error *err);
+/* What an accumulator may hold: for a year or a quarter an amount (mb_amount_check); at period
+ * 0 a date (the last activity and a lapse, kept by settlement for revocation). */
+int mb_acc_check(int32_t period, int64_t value, mb_error *err);
+
 /* ---- claim -------------------------------------------------------------------------------- */
 
 struct mb_claim {

@@ -46,7 +46,12 @@ int64_t mb_apply_ratio(int64_t amount, int32_t bp);
 typedef struct { __int128 acc; } mb_prorata;
 static inline void mb_prorata_add(mb_prorata *p, int64_t amount, int32_t bp) { p->acc += (__int128)amount * bp; }
 int64_t mb_prorata_round(const mb_prorata *p);
+/* a + b, a - b: false when the result would pass ±MB_MONEY_MAX (or overflow int64). */
 bool mb_add_checked(int64_t a, int64_t b, int64_t *out);
+bool mb_sub_checked(int64_t a, int64_t b, int64_t *out);
+/* An amount an enrollee keeps (a balance, an accumulator): 0..MB_MONEY_MAX, else
+ * MB_E_INVALID_AMOUNT saying "<what> <fen> fen is negative" (or absurd). */
+int mb_amount_check(int64_t fen, const char *what, mb_error *err);
 static inline int64_t mb_min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t mb_max64(int64_t a, int64_t b) { return a > b ? a : b; }
 

@@ -78,6 +78,21 @@ static int facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_c
 
 /* ---- one layer ---------------------------------------------------------------------------- */
 
+/* What a cap leaves, never below 0. An accumulator is an amount (mb_enrollee_restore and
+ * mb_enrollee_seed refuse any other), so this fails only if one was corrupted all the same: an
+ * error then, not an overflow. */
+static int cap_left_of(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t *left)
+{
+    int64_t d;
+    if (used < 0 || !mb_sub_checked(cap, used, &d))
+        return mb_fail(x->err, MB_E_OVERFLOW,
+                       "claim %s: layer %s: %lld fen counted against a cap of %lld fen is not an "
+                       "amount (a corrupt accumulator)", x->c->id, l->id, (long long)used,
+                       (long long)cap);
+    *left = mb_max64(0, d);
+    return MB_OK;
+}
+
 static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 {
     int64_t lo = a0 > b0 ? a0 : b0;
@@ -113,12 +128,16 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
      * it was, and it moves once (below) */
     int64_t b0 = mb_acc_get(x->e, l->base_key, year);
     int rc;
+    if (b0 < 0 || b0 > MB_MONEY_MAX)
+        return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is "
+                       "not an amount (a corrupt accumulator)", c->id, l->id, (long long)b0);
+    int64_t base_after = b0 + b; /* two amounts: no overflow */
 
     const mb_row *drow = mb_rows_pick(&l->deductible, c->date, MB_FAC_ANY, -1, slot);
     int64_t ded_amount = drow ? drow->v[slot] : 0;
     if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
         ded_amount = mb_apply_ratio(ded_amount, rs->tilt_deductible_bp);
-    int64_t ded = overlap(b0, b0 + b, 0, ded_amount);
+    int64_t ded = overlap(b0, base_after, 0, ded_amount);
     if (drow)
         mb_trace_add(x, rs, l->id, drow->cite, "起付线", b, ded, -1);
 
@@ -134,7 +153,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
         int64_t hi = band ? band->up_to : MB_UNLIMITED;
         if (hi != MB_UNLIMITED && hi <= lo)
             continue;
-        int64_t portion = overlap(b0, b0 + b, lo, hi);
+        int64_t portion = overlap(b0, base_after, lo, hi);
         int32_t ratio = t->ratio;
         const char *cite = t->ratio_cite;
         if (band && band->has_ratio) {
@@ -179,8 +198,9 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
                 layer_cap += l->cap.raise_amount;
                 mb_trace_add(x, rs, l->id, l->cap.raise_cite, "多病种限额提高", crow->v[slot], layer_cap, -1);
             }
-            int64_t used = mb_pending_get(x, l->cap.key, cap_period);
-            int64_t avail = mb_max64(0, layer_cap - used);
+            int64_t used = mb_pending_get(x, l->cap.key, cap_period), avail;
+            if ((rc = cap_left_of(x, l, layer_cap, used, &avail)))
+                return rc;
             cap_left = avail;
             if (avail < limit) {
                 limit = avail;
@@ -193,7 +213,9 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
         int64_t dcap = t->dcap->v[slot] == MB_ABSENT ? 0 : mb_apply_ratio(t->dcap->v[slot], t->stack_bp);
         if (t->stack_bp != MB_BP_ONE)
             mb_trace_add(x, rs, l->id, rs->stack_cite, "多病种限额叠加", t->dcap->v[slot], dcap, t->stack_bp);
-        int64_t avail = mb_max64(0, dcap - mb_pending_get(x, t->dcap->key, dcap_period));
+        int64_t avail;
+        if ((rc = cap_left_of(x, l, dcap, mb_pending_get(x, t->dcap->key, dcap_period), &avail)))
+            return rc;
         cap_left = cap_left == MB_UNLIMITED ? avail : mb_min64(cap_left, avail);
         if (avail < limit) {
             limit = avail;
@@ -214,8 +236,9 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     if (cap_left != MB_UNLIMITED)
         cap_left -= total;
 
-    /* record: the base moves by b once per claim even when two layers share it */
-    int64_t base_after = b0 + b;
+    /* record: the base moves by b once per claim even when two layers share it; it stops at the
+     * largest amount, past every deductible and band, so that it stays an amount */
+    base_after = mb_min64(base_after, MB_MONEY_MAX);
     if (mb_pending_get(x, l->base_key, year) < base_after &&
         (rc = mb_pending_set(x, l->base_key, year, base_after)))
         return rc;

@@ -32,6 +32,26 @@ bool mb_add_checked(int64_t a, int64_t b, int64_t *out)
     return true;
 }
 
+bool mb_sub_checked(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r) || r > MB_MONEY_MAX || r < -MB_MONEY_MAX)
+        return false;
+    *out = r;
+    return true;
+}
+
+int mb_amount_check(int64_t fen, const char *what, mb_error *err)
+{
+    if (fen < 0)
+        return mb_fail(err, MB_E_INVALID_AMOUNT, "%s %lld fen is negative", what, (long long)fen);
+    if (fen > MB_MONEY_MAX)
+        return mb_fail(err, MB_E_INVALID_AMOUNT,
+                       "%s %lld fen is absurd (the library's largest amount is 10^12 yuan)", what,
+                       (long long)fen);
+    return MB_OK;
+}
+
 /* Digits with at most `max_decimals` decimals into an integer scaled by 10^max_decimals. */
 static int parse_fixed(const char *s, int max_decimals, int64_t limit, int64_t *out)
 {

@@ -36,6 +36,13 @@ int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
 
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
 {
-    return amount ? mb_pending_set(x, key, period, mb_pending_get(x, key, period) + amount) : MB_OK;
+    int64_t sum;
+    if (amount == 0)
+        return MB_OK;
+    if (!mb_add_checked(mb_pending_get(x, key, period), amount, &sum))
+        return mb_fail(x->err, MB_E_OVERFLOW,
+                       "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
+                       "amount the library takes", x->c->id);
+    return mb_pending_set(x, key, period, sum);
 }
 

@@ -7,6 +7,7 @@
  * position and the accumulators with a non-zero value, sorted, so that the same state always
  * saves to the same bytes (a settle followed by its reversal saves exactly as before).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,14 +114,27 @@ int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len, m
     return MB_OK;
 }
 
+/* ---- restoring: a blob is hostile input -----------------------------------------------------
+ * The frame (magic, version, length, checksum) tells an accident from a blob, not a forgery: a
+ * blob may come with a valid checksum around any bytes at all. So every field goes through the
+ * setter that sets it, or the check that setter makes (lib/enrollee.c), and anything a setter
+ * would refuse, or that mb_enrollee_save would not have written, is MB_E_CORRUPT saying which
+ * field and why. Lengths and counts are checked against the bytes left before anything is read
+ * or allocated. */
+
+#define ACC_BYTES 20         /* an accumulator: u64 key, i32 period, i64 value */
+#define TEXT_MAX MB_NAME_MAX /* the buffer of the longest text field */
+
 typedef struct {
     const unsigned char *p, *end;
-    bool bad;
+    bool bad; /* a read ran past the end; every later read gives 0 */
 } reader;
+
+static size_t left(const reader *r) { return (size_t)(r->end - r->p); }
 
 static uint64_t get_u(reader *r, int bytes)
 {
-    if (r->bad || r->end - r->p < bytes) {
+    if (r->bad || left(r) < (size_t)bytes) {
         r->bad = true;
         return 0;
     }
@@ -131,34 +145,51 @@ static uint64_t get_u(reader *r, int bytes)
     return v;
 }
 
-static void get_str(reader *r, char *out, size_t cap)
+static int past_end(mb_error *err, const char *field)
+{
+    return mb_fail(err, MB_E_CORRUPT, "saved state: %s runs past the end of the blob", field);
+}
+
+/* A field its setter refused: the blob is corrupt (unless memory ran out), and the message is
+ * the setter's reason after the field's name. */
+static int refused(mb_error *err, int rc, const mb_error *why, const char *field)
+{
+    if (rc == MB_E_NOMEM)
+        return mb_fail(err, MB_E_NOMEM, "out of memory restoring an enrollee");
+    return mb_fail(err, MB_E_CORRUPT, "saved state: %s: %s", field, why->message);
+}
+
+/* A text field as the setters take it: a C string, so no NUL inside (strlen would see a shorter
+ * text, and the enrollee would save differently from its blob). */
+static int get_text(reader *r, char out[TEXT_MAX], const char *field, mb_error *err)
 {
     size_t n = (size_t)get_u(r, 2);
-    if (r->bad || n >= cap || (size_t)(r->end - r->p) < n) {
-        r->bad = true;
-        out[0] = '\0';
-        return;
-    }
+    if (r->bad || n > left(r))
+        return past_end(err, field);
+    if (n >= TEXT_MAX)
+        return mb_fail(err, MB_E_CORRUPT, "saved state: %s is %zu bytes, longer than any text kept",
+                       field, n);
+    if (memchr(r->p, '\0', n) != NULL)
+        return mb_fail(err, MB_E_CORRUPT, "saved state: %s holds a NUL byte", field);
     memcpy(out, r->p, n);
     out[n] = '\0';
     r->p += n;
+    return MB_OK;
 }
 
-int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err)
+static int check_frame(const unsigned char *b, size_t len, mb_error *err)
 {
-    if (out == NULL || buf == NULL)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_restore: out and buf are required");
-    *out = NULL;
-    const unsigned char *b = buf;
     if (len < 16 || memcmp(b, STATE_MAGIC, 4) != 0)
         return mb_fail(err, MB_E_CORRUPT, "not a saved enrollee state (bad magic or too short)");
     reader r = {b + 4, b + len, false};
-    uint64_t version = get_u(&r, 2);
-    get_u(&r, 2);
-    uint64_t payload = get_u(&r, 4);
+    uint64_t version = get_u(&r, 2), reserved = get_u(&r, 2), payload = get_u(&r, 4);
     if (version > STATE_VERSION)
         return mb_fail(err, MB_E_CORRUPT,
                        "saved state version %u is newer than this library understands (%d)",
+                       (unsigned)version, STATE_VERSION);
+    if (version != STATE_VERSION)
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state version %u is not one this library writes (%d)",
                        (unsigned)version, STATE_VERSION);
     if (payload != len - 16)
         return mb_fail(err, MB_E_CORRUPT, "saved state is truncated or padded (%zu bytes, expected %llu)",
@@ -168,75 +199,177 @@ int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error
                       (uint32_t)b[len - 1] << 24;
     if (crc != stored)
         return mb_fail(err, MB_E_CORRUPT, "saved state checksum mismatch: the blob was altered");
-    r.end = b + len - 4;
+    if (reserved != 0)
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state: reserved header bits 0x%04x are set (saved as 0)",
+                       (unsigned)reserved);
+    return MB_OK;
+}
 
-    char id[MB_ID_MAX];
-    get_str(&r, id, sizeof id);
-    int scheme = (int)get_u(&r, 1), person = (int)get_u(&r, 1);
-    if (r.bad)
-        return mb_fail(err, MB_E_CORRUPT, "saved state is malformed");
-    mb_enrollee *e;
-    int rc = mb_enrollee_new(&e, id, scheme, person, NULL);
-    if (rc == MB_E_NOMEM)
-        return mb_fail(err, MB_E_NOMEM, "out of memory restoring an enrollee");
+/* Identity, account, facilities, the requested facility change and the journal position. */
+static int read_person(reader *r, mb_enrollee **out, mb_error *err)
+{
+    char id[TEXT_MAX], text[TEXT_MAX];
+    mb_error why = {0};
+    int rc = get_text(r, id, "enrollee id", err);
     if (rc != MB_OK)
-        return mb_fail(err, MB_E_CORRUPT, "saved state holds an invalid scheme or person type");
-    e->balance = (int64_t)get_u(&r, 8);
-    get_str(&r, e->designated, sizeof e->designated);
-    get_str(&r, e->first_visit, sizeof e->first_visit);
-    e->designated_hash = mb_hash(e->designated);
-    e->first_visit_hash = mb_hash(e->first_visit);
-    get_str(&r, e->next_designated, sizeof e->next_designated);
+        return rc;
+    int scheme = (int)get_u(r, 1), person = (int)get_u(r, 1);
+    int64_t balance = (int64_t)get_u(r, 8);
+    if (r->bad)
+        return past_end(err, "enrollee");
+    if ((rc = mb_enrollee_new(out, id, scheme, person, &why)) != MB_OK)
+        return refused(err, rc, &why, "enrollee");
+    mb_enrollee *e = *out;
+    if (e->person_type != person)
+        return mb_fail(err, MB_E_CORRUPT, "saved state: person type %d: a resident is saved as %d",
+                       person, e->person_type);
+    if ((rc = mb_enrollee_set_account_balance(e, balance, &why)) != MB_OK)
+        return refused(err, rc, &why, "account");
+    if ((rc = get_text(r, text, "designated facility", err)) != MB_OK)
+        return rc;
+    if ((rc = mb_enrollee_set_designated_facility(e, text, &why)) != MB_OK)
+        return refused(err, rc, &why, "facilities");
+    if ((rc = get_text(r, text, "first-visit facility", err)) != MB_OK)
+        return rc;
+    if ((rc = mb_enrollee_set_first_visit_facility(e, text, &why)) != MB_OK)
+        return refused(err, rc, &why, "facilities");
+
+    /* a change requested in the window (mb_enrollee_request_facility_change): the facility and
+     * the date it takes effect, both or neither */
+    if ((rc = get_text(r, text, "next designated facility", err)) != MB_OK)
+        return rc;
+    int32_t from = (int32_t)get_u(r, 4);
+    e->seq = (uint32_t)get_u(r, 4);
+    if (r->bad)
+        return past_end(err, "next designated facility");
+    rc = mb_text_copy(e->next_designated, sizeof e->next_designated, text,
+                      "next designated facility", &why);
+    if (rc != MB_OK)
+        return refused(err, rc, &why, "facilities");
+    if ((text[0] != '\0') != (from != 0))
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state: next designated facility '%s' from %d: a requested change "
+                       "has both a facility and the date it takes effect", text, from);
+    if (from != 0 && !mb_date_valid(from))
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state: next designated facility '%s': from %d is not a date", text,
+                       from);
     e->next_designated_hash = mb_hash(e->next_designated);
-    e->next_from = (int32_t)get_u(&r, 4);
-    if (e->next_from != 0 && !mb_date_valid(e->next_from))
-        r.bad = true;
-    e->seq = (uint32_t)get_u(&r, 4);
-    uint32_t nd = (uint32_t)get_u(&r, 1);
-    if (nd > MB_MAX_DISEASES)
-        r.bad = true;
-    for (uint32_t i = 0; i < nd && !r.bad; i++) {
-        mb_certification *d = &e->diseases[i];
-        get_str(&r, d->name, sizeof d->name);
-        d->hash = mb_hash(d->name);
-        d->certified_on = (int32_t)get_u(&r, 4);
-        d->valid_until = (int32_t)get_u(&r, 4);
-        if (!mb_date_valid(d->certified_on) || (d->valid_until && !mb_date_valid(d->valid_until)))
-            r.bad = true;
+    e->next_from = from;
+    return MB_OK;
+}
+
+static int read_diseases(reader *r, mb_enrollee *e, mb_error *err)
+{
+    uint32_t n = (uint32_t)get_u(r, 1);
+    if (r->bad)
+        return past_end(err, "the certification count");
+    for (uint32_t i = 0; i < n; i++) {
+        char field[TEXT_MAX + 32], name[TEXT_MAX];
+        mb_error why = {0};
+        snprintf(field, sizeof field, "disease %u", i + 1);
+        int rc = get_text(r, name, field, err);
+        if (rc != MB_OK)
+            return rc;
+        int32_t certified_on = (int32_t)get_u(r, 4), valid_until = (int32_t)get_u(r, 4);
+        if (r->bad)
+            return past_end(err, field);
+        snprintf(field, sizeof field, "disease %u ('%s')", i + 1, name);
+        if ((rc = mb_enrollee_add_disease(e, name, certified_on, valid_until, &why)) != MB_OK)
+            return refused(err, rc, &why, field);
     }
-    e->ndiseases = r.bad ? 0 : nd;
-    uint32_t ni = (uint32_t)get_u(&r, 1);
-    if (ni > MB_MAX_IDENTITIES)
-        r.bad = true;
-    for (uint32_t i = 0; i < ni && !r.bad; i++) {
-        mb_identity *id_ = &e->identities[i];
-        id_->category = (int)get_u(&r, 1);
-        id_->from = (int32_t)get_u(&r, 4);
-        id_->to = (int32_t)get_u(&r, 4);
-        if (id_->category >= MB_CATEGORY_COUNT || !mb_date_valid(id_->from) ||
-            (id_->to && !mb_date_valid(id_->to)))
-            r.bad = true;
+    return MB_OK;
+}
+
+static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
+{
+    uint32_t n = (uint32_t)get_u(r, 1);
+    if (r->bad)
+        return past_end(err, "the assistance identity count");
+    for (uint32_t i = 0; i < n; i++) {
+        char field[64];
+        mb_error why = {0};
+        int category = (int)get_u(r, 1);
+        int32_t from = (int32_t)get_u(r, 4), to = (int32_t)get_u(r, 4);
+        snprintf(field, sizeof field, "assistance identity %u", i + 1);
+        if (r->bad)
+            return past_end(err, field);
+        /* the blob keeps the category's index; the setter takes its name */
+        if (category >= MB_CATEGORY_COUNT)
+            return mb_fail(err, MB_E_CORRUPT,
+                           "saved state: %s: category %d is not one of the %d this library knows",
+                           field, category, MB_CATEGORY_COUNT);
+        snprintf(field, sizeof field, "assistance identity %u (%s)", i + 1,
+                 mb_category_name(category));
+        int rc = mb_enrollee_add_assistance(e, mb_category_name(category), from, to, &why);
+        if (rc != MB_OK)
+            return refused(err, rc, &why, field);
     }
-    e->nidentities = r.bad ? 0 : ni;
-    uint32_t na = (uint32_t)get_u(&r, 4);
-    if (!r.bad && (size_t)(r.end - r.p) != (size_t)na * 20)
-        r.bad = true;
-    if (!r.bad && e->balance >= 0 && e->balance <= MB_MONEY_MAX)
-        rc = mb_enrollee_reserve(e, na + 16, err);
-    else
-        r.bad = true;
-    for (uint32_t i = 0; i < na && !r.bad && rc == MB_OK; i++) {
-        uint64_t key = get_u(&r, 8);
-        int32_t period = (int32_t)get_u(&r, 4);
-        int64_t value = (int64_t)get_u(&r, 8);
-        if (key == 0 || mb_acc_exists(e, key, period))
-            r.bad = true;
-        else
-            mb_acc_set(e, key, period, value);
+    return MB_OK;
+}
+
+/* The accumulators, as save writes them: non-zero, sorted by key and period, each once. */
+static int read_accumulators(reader *r, mb_enrollee *e, mb_error *err)
+{
+    uint32_t n = (uint32_t)get_u(r, 4);
+    /* the count must account for exactly the bytes left: nothing is allocated on its word */
+    if (r->bad || left(r) % ACC_BYTES != 0 || left(r) / ACC_BYTES != n)
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state: an accumulator count of %u does not fit the %zu bytes left "
+                       "(%d each)", n, left(r), ACC_BYTES);
+    mb_error why = {0};
+    int rc = mb_enrollee_reserve(e, (size_t)n + 16, &why);
+    if (rc != MB_OK)
+        return refused(err, rc, &why, "accumulators");
+    uint64_t prev_key = 0;
+    int32_t prev_period = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t key = get_u(r, 8);
+        int32_t period = (int32_t)get_u(r, 4);
+        int64_t value = (int64_t)get_u(r, 8);
+        char field[80];
+        snprintf(field, sizeof field, "accumulator %u (key %016llx, period %d)", i + 1,
+                 (unsigned long long)key, period);
+        if (key == 0)
+            return mb_fail(err, MB_E_CORRUPT, "saved state: %s: key 0 marks an empty slot", field);
+        if (i > 0 && (key < prev_key || (key == prev_key && period <= prev_period)))
+            return mb_fail(err, MB_E_CORRUPT,
+                           "saved state: %s: not after the one before it (saved sorted, each once)",
+                           field);
+        if (value == 0)
+            return mb_fail(err, MB_E_CORRUPT,
+                           "saved state: %s: a zero is never saved (absent means zero)", field);
+        if ((rc = mb_acc_check(period, value, &why)) != MB_OK)
+            return refused(err, rc, &why, field);
+        mb_acc_set(e, key, period, value);
+        prev_key = key;
+        prev_period = period;
     }
-    if (rc != MB_OK || r.bad || r.p != r.end) {
+    return MB_OK;
+}
+
+int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err)
+{
+    if (out == NULL || buf == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_restore: out and buf are required");
+    *out = NULL;
+    const unsigned char *b = buf;
+    int rc = check_frame(b, len, err);
+    if (rc != MB_OK)
+        return rc;
+    reader r = {b + 12, b + len - 4, false};
+    mb_enrollee *e = NULL;
+    rc = read_person(&r, &e, err);
+    if (rc == MB_OK)
+        rc = read_diseases(&r, e, err);
+    if (rc == MB_OK)
+        rc = read_identities(&r, e, err);
+    if (rc == MB_OK)
+        rc = read_accumulators(&r, e, err); /* the rest of the payload, to its last byte */
+    if (rc != MB_OK) {
         mb_enrollee_free(e);
-        return rc != MB_OK ? rc : mb_fail(err, MB_E_CORRUPT, "saved state is malformed");
+        return rc;
     }
     *out = e;
     return MB_OK;

@@ -848,9 +848,33 @@ static void errors(void)
     /* the deductible was met by C0: 10^12 x 70%, but the cap leaves 3500 - 280 = 3220 */
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(3220), "the cap holds at any size");
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), INT64_C(100000000000000) - YUAN(3220), "the rest is cash");
+    /* the year's base, 900 + 10^12 yuan, stops at 10^12 (docs/accumulators.md): it stays an
+     * amount, so the state still saves and restores */
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), INT64_C(100000000000000),
+              "the base stops at the largest amount");
+    unsigned char big[4096];
+    size_t nbig = save(e, big, sizeof big);
+    mb_enrollee *twin = NULL;
+    CHECK_RC(mb_enrollee_restore(&twin, big, nbig, err), MB_OK, "the state after it restores");
+    mb_enrollee_free(twin);
     CHECK_RC(mb_reverse(e, res, err), MB_OK, "undo it");
     unchanged(e, "reversed");
     mb_claim_free(huge);
+    /* a year's payments at 10^12 yuan cannot grow past it: Changzhou's inpatient layer has no
+     * cap, and would add 100 x 90% = 90 to the 10^12 seeded (常政办发〔2022〕91号 二（五）) */
+    mb_enrollee *top = person("CZ-TOP", MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_seed(top, CHANGZHOU, "inpatient.paid", 2023, INT64_C(100000000000000),
+                              err), MB_OK, "the year's inpatient payments at 10^12 yuan");
+    mb_claim *stay = claim("CI", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_TERTIARY, YUAN(100));
+    CHECK_RC(mb_claim_set_admission(stay, 20230220, 20230301, err), MB_OK, "admission");
+    snapshot(top);
+    const mb_ruleset *cz[1] = {changzhou};
+    CHECK_RC(mb_settle(res, cz, 1, top, stay, err), MB_E_OVERFLOW,
+             "the payments would pass the largest amount");
+    unchanged(top, "an overflow changes nothing");
+    mb_claim_free(stay);
+    mb_enrollee_free(top);
+    snapshot(e);
     CHECK_RC(mb_enrollee_set_account_balance(e, -1, err), MB_E_INVALID_AMOUNT, "negative balance");
     unchanged(e, "a refused balance changes nothing");
     mb_enrollee *bade = NULL;

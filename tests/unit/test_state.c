@@ -8,11 +8,12 @@
 
 #define WUXI "wuxi-employee-chronic-2021"
 #define CHANGZHOU "changzhou-employee-outpatient-2023"
+#define JIAOZUO "jiaozuo-chronic-2022"
 #define YUAN(y) ((int64_t)(y) * 100)
 #define BLOB_MAX 32768
 
 static mb_error *err;
-static mb_ruleset *wuxi, *changzhou;
+static mb_ruleset *wuxi, *changzhou, *jiaozuo;
 
 static mb_ruleset *load(const char *id)
 {
@@ -275,6 +276,545 @@ static void corrupt(void)
     mb_enrollee_free(x);
 
     mb_claim_free(c);
+    mb_result_free(r);
+    mb_enrollee_free(e);
+}
+
+/* ---- hostile blobs: every field forged, each with a valid checksum --------------------------- */
+
+/* A blob's fields, written here the way lib/state.c writes them (see its header comment), so that
+ * a test can forge any one field and still give the blob a valid checksum: the checksum is not
+ * what must refuse it.
+ *   "MBEN" | u16 version | u16 reserved | u32 payload length | payload | u32 CRC-32
+ *   payload: str id | u8 scheme | u8 person type | i64 balance | str designated |
+ *            str first visit | str next designated | i32 next from | u32 seq |
+ *            u8 n, n x (str name, i32 certified on, i32 valid until) |
+ *            u8 n, n x (u8 category, i32 from, i32 to) |
+ *            u32 n, n x (u64 key, i32 period, i64 value)      (accumulators sorted by key, period)
+ * str: u16 length then the bytes; integers little-endian. */
+#define LOW_INCOME_MARGIN 7 /* the category's index: its place in docs/scenario-format.md's list */
+
+typedef struct { const char *name; int32_t certified_on, valid_until; } blob_disease;
+typedef struct { int category; int32_t from, to; } blob_identity;
+typedef struct { uint64_t key; int32_t period; int64_t value; } blob_acc;
+typedef struct {
+    unsigned version, reserved;
+    const char *id;
+    int scheme, person;
+    int64_t balance;
+    const char *designated, *first_visit, *next_designated;
+    int32_t next_from;
+    uint32_t seq;
+    uint32_t ndiseases, nidentities, naccs;
+    blob_disease diseases[20];
+    blob_identity identities[20];
+    blob_acc accs[8];
+} blob_fields;
+
+typedef struct {
+    unsigned char *b;
+    size_t n;
+} blob_out;
+
+static void w_u(blob_out *o, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        o->b[o->n++] = (unsigned char)(v >> (8 * i));
+}
+
+static void w_str(blob_out *o, const char *s)
+{
+    size_t n = strlen(s);
+    w_u(o, n, 2);
+    memcpy(o->b + o->n, s, n);
+    o->n += n;
+}
+
+static size_t write_blob(const blob_fields *f, unsigned char *b)
+{
+    blob_out o = {b, 0};
+    memcpy(b, "MBEN", 4);
+    o.n = 4;
+    w_u(&o, f->version, 2);
+    w_u(&o, f->reserved, 2);
+    w_u(&o, 0, 4); /* the payload length, below */
+    w_str(&o, f->id);
+    w_u(&o, (uint64_t)f->scheme, 1);
+    w_u(&o, (uint64_t)f->person, 1);
+    w_u(&o, (uint64_t)f->balance, 8);
+    w_str(&o, f->designated);
+    w_str(&o, f->first_visit);
+    w_str(&o, f->next_designated);
+    w_u(&o, (uint64_t)(uint32_t)f->next_from, 4);
+    w_u(&o, f->seq, 4);
+    w_u(&o, f->ndiseases, 1);
+    for (uint32_t i = 0; i < f->ndiseases; i++) {
+        w_str(&o, f->diseases[i].name);
+        w_u(&o, (uint64_t)(uint32_t)f->diseases[i].certified_on, 4);
+        w_u(&o, (uint64_t)(uint32_t)f->diseases[i].valid_until, 4);
+    }
+    w_u(&o, f->nidentities, 1);
+    for (uint32_t i = 0; i < f->nidentities; i++) {
+        w_u(&o, (uint64_t)f->identities[i].category, 1);
+        w_u(&o, (uint64_t)(uint32_t)f->identities[i].from, 4);
+        w_u(&o, (uint64_t)(uint32_t)f->identities[i].to, 4);
+    }
+    w_u(&o, f->naccs, 4);
+    for (uint32_t i = 0; i < f->naccs; i++) {
+        w_u(&o, f->accs[i].key, 8);
+        w_u(&o, (uint64_t)(uint32_t)f->accs[i].period, 4);
+        w_u(&o, (uint64_t)f->accs[i].value, 8);
+    }
+    size_t payload = o.n - 12;
+    for (int i = 0; i < 4; i++)
+        b[8 + i] = (unsigned char)(payload >> (8 * i));
+    o.n += 4;
+    put_crc(b, o.n);
+    return o.n;
+}
+
+/* An accumulator's key as lib/hash.c makes it: 64-bit FNV-1a of "<ruleset id>\x1f<name>". */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static uint64_t acc_key(const char *ruleset_id, const char *name)
+{
+    uint64_t h = fnv1a(fnv1a(fnv1a(UINT64_C(0xcbf29ce484222325), ruleset_id), "\x1f"), name);
+    return h ? h : 1;
+}
+
+static int cmp_blob_acc(const void *a, const void *b)
+{
+    const blob_acc *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->period > y->period) - (x->period < y->period);
+}
+
+/* The Wuxi patient of wuxi_person("HB-1", 300), with the 2021 base at 5000 and the year's
+ * payments at 3000 of the 3500 cap, as the fields of its blob. */
+static blob_fields wuxi_fields(void)
+{
+    blob_fields f = {
+        .version = 1, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
+        .balance = YUAN(300), .designated = "H001", .first_visit = "C01", .next_designated = "",
+        .ndiseases = 1, .diseases = {{"糖尿病", 20210105, 0}},
+        .nidentities = 1, .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231}},
+        .naccs = 2,
+        .accs = {{acc_key(WUXI, "chronic.base"), 2021, YUAN(5000)},
+                 {acc_key(WUXI, "chronic.paid"), 2021, YUAN(3000)}},
+    };
+    qsort(f.accs, f.naccs, sizeof f.accs[0], cmp_blob_acc);
+    return f;
+}
+
+/* Restore a forged blob: it must be refused as corrupt, *out left NULL, and the message must
+ * name the field (`word`). */
+static void expect_refused(const unsigned char *b, size_t n, const char *what, const char *word)
+{
+    mb_enrollee *x = NULL;
+    mb_error_clear(err);
+    int rc = mb_enrollee_restore(&x, b, n, err);
+    char why[256];
+    snprintf(why, sizeof why, "%s: refused as corrupt", what);
+    CHECK_RC(rc, MB_E_CORRUPT, why);
+    CHECK(x == NULL, "a refused restore gives no enrollee");
+    const char *msg = mb_error_message(err);
+    if (rc == MB_E_CORRUPT && (strncmp(msg, "saved state", 11) != 0 || strstr(msg, word) == NULL)) {
+        snprintf(why, sizeof why, "%s: the message names '%s'", what, word);
+        CHECK(0, why);
+        fprintf(stderr, "  message: %s\n", msg);
+    }
+    mb_enrollee_free(x);
+}
+
+/* One forged field: `...` changes f, the Wuxi patient's fields. */
+#define HOSTILE(what, word, ...)                                                               \
+    do {                                                                                       \
+        blob_fields f = wuxi_fields();                                                         \
+        __VA_ARGS__;                                                                           \
+        size_t n_ = write_blob(&f, blob);                                                      \
+        expect_refused(blob, n_, what, word);                                                  \
+    } while (0)
+
+/* The test's writer is the format: the fields above give the library's own bytes, and restore. */
+static void forged_baseline(void)
+{
+    unsigned char mine[BLOB_MAX], theirs[BLOB_MAX];
+    mb_enrollee *e = wuxi_person("HB-1", YUAN(300));
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(5000), err), MB_OK, "seed");
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.paid", 2021, YUAN(3000), err), MB_OK, "seed");
+    size_t nt = save(e, theirs);
+    blob_fields f = wuxi_fields();
+    size_t nm = write_blob(&f, mine);
+    CHECK(same(mine, nm, theirs, nt), "the test writes a blob exactly as mb_enrollee_save does");
+    mb_enrollee *x = NULL;
+    CHECK_RC(mb_enrollee_restore(&x, mine, nm, err), MB_OK, "the written blob restores");
+    if (x != NULL) {
+        /* the keys are the ones settlement reads: 1200 claimed, the account pays 300 first,
+         * the base at 5000 has met the 500 deductible: 900 x 70% = 630, cut to the cap left,
+         * 3500 - 3000 = 500 (锡医保服务〔2020〕41号 三) */
+        mb_result *r = result();
+        mb_claim *c = wuxi_claim("C1", 20210301, YUAN(1200));
+        CHECK_RC(settle(wuxi, r, x, c), MB_OK, "the restored patient settles");
+        CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(500), "3500 - 3000 = 500 left");
+        mb_claim_free(c);
+        mb_result_free(r);
+    }
+    mb_enrollee_free(x);
+    mb_enrollee_free(e);
+
+    /* the activity date: a Jiaozuo admission discharged 2023-03-01 records it (period 0) */
+    mb_enrollee *j = NULL;
+    CHECK_RC(mb_enrollee_new(&j, "JZ-1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
+             "enrollee");
+    mb_claim *c = NULL;
+    CHECK_RC(mb_claim_new(&c, "I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, err),
+             MB_OK, "claim");
+    CHECK_RC(mb_claim_set_admission(c, 20230220, 20230301, err), MB_OK, "admission");
+    CHECK_RC(mb_claim_add_item(c, YUAN(100), MB_CLASS_A, -1, err), MB_OK, "item");
+    mb_result *r = result();
+    CHECK_RC(settle(jiaozuo, r, j, c), MB_OK, "the admission settles");
+    nt = save(j, theirs);
+    blob_fields g = {.version = 1, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
+                     .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
+                     .next_designated = "", .seq = 1, .naccs = 1,
+                     .accs = {{acc_key(JIAOZUO, "activity"), 0, 20230301}}};
+    nm = write_blob(&g, mine);
+    CHECK(same(mine, nm, theirs, nt), "the activity accumulator: period 0, the date as its value");
+    mb_claim_free(c);
+    mb_result_free(r);
+    mb_enrollee_free(j);
+}
+
+/* Every field of the blob, forged one at a time with a valid checksum: each is refused as the
+ * setter that sets the field would refuse it, with MB_E_CORRUPT and the field named. */
+static void hostile_fields(void)
+{
+    static unsigned char blob[BLOB_MAX];
+    char long_id[65], long_name[129];
+    memset(long_id, 'x', 64);
+    long_id[64] = '\0';
+    memset(long_name, 'x', 128);
+    long_name[128] = '\0';
+
+    /* the frame */
+    HOSTILE("version 0", "version", f.version = 0);
+    HOSTILE("reserved bits set", "reserved", f.reserved = 1);
+    /* identity */
+    HOSTILE("an id of 64 bytes", "enrollee id", f.id = long_id);
+    HOSTILE("an id not UTF-8", "UTF-8", f.id = "HB\xff");
+    HOSTILE("an id with an overlong UTF-8 encoding", "UTF-8", f.id = "\xc0\xaf");
+    HOSTILE("scheme 0", "scheme", f.scheme = 0);
+    HOSTILE("scheme 3", "scheme", f.scheme = 3);
+    HOSTILE("an employee of person type 0", "person type", f.person = 0);
+    HOSTILE("an employee of person type resident", "person type", f.person = MB_PERSON_RESIDENT);
+    HOSTILE("an employee of person type 9", "person type", f.person = 9);
+    HOSTILE("a resident of person type retired", "resident",
+            (f.scheme = MB_SCHEME_RESIDENT, f.person = MB_PERSON_RETIRED, f.balance = 0));
+    HOSTILE("a resident of person type 0 (save writes resident)", "person type",
+            (f.scheme = MB_SCHEME_RESIDENT, f.person = 0, f.balance = 0));
+    /* account */
+    HOSTILE("a negative balance", "balance", f.balance = -1);
+    HOSTILE("a balance of INT64_MIN", "balance", f.balance = INT64_MIN);
+    HOSTILE("an absurd balance (10^12 yuan + 1 fen)", "balance",
+            f.balance = INT64_C(100000000000000) + 1);
+    HOSTILE("a resident with a balance", "resident",
+            (f.scheme = MB_SCHEME_RESIDENT, f.person = MB_PERSON_RESIDENT, f.balance = 1));
+    /* facilities */
+    HOSTILE("a designated facility of 64 bytes", "designated", f.designated = long_id);
+    HOSTILE("a designated facility not UTF-8", "designated", f.designated = "H\xe4\xb8");
+    HOSTILE("a first-visit facility of 64 bytes", "first-visit", f.first_visit = long_id);
+    HOSTILE("a first-visit facility not UTF-8", "first-visit", f.first_visit = "\x80");
+    HOSTILE("a next designated facility of 64 bytes", "next designated",
+            (f.next_designated = long_id, f.next_from = 20220101));
+    HOSTILE("a next designated facility not UTF-8", "next designated",
+            (f.next_designated = "\xed\xa0\x80", f.next_from = 20220101));
+    HOSTILE("a next designated facility without its date", "next designated",
+            f.next_designated = "H002");
+    HOSTILE("a date for a next designated facility not given", "next designated",
+            f.next_from = 20220101);
+    HOSTILE("a next designated facility from 2021-13-01", "next designated",
+            (f.next_designated = "H002", f.next_from = 20211301));
+    HOSTILE("a next designated facility from a negative date", "next designated",
+            (f.next_designated = "H002", f.next_from = -20220101));
+    /* certifications */
+    HOSTILE("a disease without a name", "disease 1", f.diseases[0].name = "");
+    HOSTILE("a disease name of 128 bytes", "disease 1", f.diseases[0].name = long_name);
+    HOSTILE("a disease name not UTF-8", "disease 1", f.diseases[0].name = "\xe7\xb3");
+    HOSTILE("a disease certified on day 0", "disease 1", f.diseases[0].certified_on = 0);
+    HOSTILE("a disease certified on a negative date", "disease 1",
+            f.diseases[0].certified_on = -20210105);
+    HOSTILE("a disease certified on 2021-02-30", "disease 1",
+            f.diseases[0].certified_on = 20210230);
+    HOSTILE("a disease certified in 3000", "disease 1", f.diseases[0].certified_on = 30000105);
+    HOSTILE("a certification valid until 2021-00-10", "disease 1",
+            f.diseases[0].valid_until = 20210010);
+    HOSTILE("a certification valid until before it was certified", "disease 1",
+            f.diseases[0].valid_until = 20210104);
+    HOSTILE("the same certification twice", "disease 2",
+            (f.ndiseases = 2, f.diseases[1] = f.diseases[0]));
+    HOSTILE("17 certifications (at most 16)", "16", {
+        f.ndiseases = 17;
+        for (int i = 0; i < 17; i++)
+            f.diseases[i] = (blob_disease){"糖尿病", 20210101 + i, 0};
+    });
+    /* assistance identities */
+    HOSTILE("an assistance category 12 (there are 12: 0..11)", "assistance identity 1",
+            f.identities[0].category = 12);
+    HOSTILE("an assistance category 255", "assistance identity 1", f.identities[0].category = 255);
+    HOSTILE("an identity from 2021-02-29", "assistance identity 1",
+            f.identities[0].from = 20210229);
+    HOSTILE("an identity from a negative date", "assistance identity 1", f.identities[0].from = -1);
+    HOSTILE("an identity to before its from", "assistance identity 1",
+            f.identities[0].to = 20201231);
+    HOSTILE("an identity to 2021-12-32", "assistance identity 1", f.identities[0].to = 20211232);
+    HOSTILE("17 identities (at most 16)", "16", {
+        f.nidentities = 17;
+        for (int i = 0; i < 17; i++)
+            f.identities[i] = (blob_identity){LOW_INCOME_MARGIN, 20210101, 0};
+    });
+    /* accumulators (f.accs[] sorted; find chronic.paid among them) */
+    uint64_t paid = acc_key(WUXI, "chronic.paid");
+    blob_fields probe = wuxi_fields();
+    int ip = probe.accs[0].key == paid ? 0 : 1;
+    HOSTILE("an accumulator at -1 fen", "negative", f.accs[ip].value = -1);
+    HOSTILE("an accumulator at INT64_MAX", "accumulator", f.accs[ip].value = INT64_MAX);
+    HOSTILE("an accumulator of 10^12 yuan + 1 fen", "accumulator",
+            f.accs[ip].value = INT64_C(100000000000000) + 1);
+    HOSTILE("an accumulator at 0 (save writes only non-zero ones)", "accumulator",
+            f.accs[ip].value = 0);
+    HOSTILE("an accumulator in quarter 5", "accumulator", f.accs[ip].period = 20215);
+    HOSTILE("an accumulator in quarter 0", "accumulator", f.accs[ip].period = 20210);
+    HOSTILE("an accumulator in year 1899", "accumulator", f.accs[ip].period = 1899);
+    HOSTILE("an accumulator in year 3000", "accumulator", f.accs[ip].period = 3000);
+    HOSTILE("an accumulator in a negative year", "accumulator", f.accs[ip].period = -2021);
+    HOSTILE("an amount kept as a date (period 0)", "accumulator", f.accs[ip].period = 0);
+    HOSTILE("an accumulator with key 0", "accumulator", f.accs[0].key = 0);
+    HOSTILE("the same accumulator twice", "accumulator", {
+        f.naccs = 3;
+        f.accs[2] = f.accs[1];
+    });
+    HOSTILE("accumulators out of order", "accumulator", {
+        blob_acc t = f.accs[0];
+        f.accs[0] = f.accs[1];
+        f.accs[1] = t;
+    });
+    HOSTILE("an activity date 2021-13-01", "accumulator", {
+        f.naccs = 3;
+        f.accs[2] = (blob_acc){acc_key(JIAOZUO, "activity"), 0, 20211301};
+        qsort(f.accs, f.naccs, sizeof f.accs[0], cmp_blob_acc);
+    });
+
+    /* counts that do not match the bytes: no reading past them, no allocation from them */
+    blob_fields f = wuxi_fields();
+    size_t n = write_blob(&f, blob);
+    size_t count_at = n - 4 - 20 * f.naccs - 4;
+    const uint32_t counts[] = {f.naccs + 1, f.naccs - 1, 0x10000000u, 0xffffffffu};
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+        n = write_blob(&f, blob);
+        for (int i = 0; i < 4; i++)
+            blob[count_at + (size_t)i] = (unsigned char)(counts[k] >> (8 * i));
+        put_crc(blob, n);
+        char what[64];
+        snprintf(what, sizeof what, "an accumulator count of %u for %u", counts[k], f.naccs);
+        expect_refused(blob, n, what, "accumulator");
+    }
+    /* the disease count (the byte after seq) larger than the certifications there */
+    n = write_blob(&f, blob);
+    size_t nd_at = 12 + 2 + strlen(f.id) + 1 + 1 + 8 + 2 + strlen(f.designated) + 2 +
+                   strlen(f.first_visit) + 2 + strlen(f.next_designated) + 4 + 4;
+    CHECK(blob[nd_at] == f.ndiseases, "the disease count's offset");
+    blob[nd_at] = 200;
+    put_crc(blob, n);
+    expect_refused(blob, n, "a disease count of 200 for 1", "saved state");
+    /* a string longer than the bytes left */
+    n = write_blob(&f, blob);
+    blob[12] = 0xff;
+    blob[13] = 0xff;
+    put_crc(blob, n);
+    expect_refused(blob, n, "an id length of 65535", "enrollee id");
+    /* a NUL inside the id: strlen would see "H", and the enrollee would save differently */
+    f.id = "H?1";
+    n = write_blob(&f, blob);
+    blob[15] = '\0';
+    put_crc(blob, n);
+    expect_refused(blob, n, "an id with a NUL byte inside", "enrollee id");
+    /* an extra byte after the last accumulator, the frame's length agreeing */
+    f = wuxi_fields();
+    n = write_blob(&f, blob);
+    memmove(blob + n - 3, blob + n - 4, 4);
+    blob[n - 4] = 0;
+    n++;
+    uint32_t payload = (uint32_t)(n - 16);
+    for (int i = 0; i < 4; i++)
+        blob[8 + i] = (unsigned char)(payload >> (8 * i));
+    put_crc(blob, n);
+    expect_refused(blob, n, "a byte after the last accumulator", "accumulator");
+}
+
+/* The three blobs of issue 9, refused; had they been restored, settlement would pay beyond a
+ * cap or run into undefined behaviour (which the sanitizer build of tools/test-all.sh reports). */
+static void issue_9_blobs(void)
+{
+    static unsigned char blob[BLOB_MAX];
+    uint64_t paid = acc_key(WUXI, "chronic.paid");
+
+    /* chronic.paid 2021 at -10,000,000 fen: the cap left would be 3500 - (-100000) = 103500
+     * yuan, and a 12000-yuan claim would be paid (12000 - 500) x 70% = 8050 yuan against the
+     * year's 3500 cap (锡医保服务〔2020〕41号 三) */
+    blob_fields f = wuxi_fields();
+    f.balance = 0;
+    f.naccs = 1;
+    f.accs[0] = (blob_acc){paid, 2021, -10000000};
+    size_t n = write_blob(&f, blob);
+    mb_enrollee *x = NULL;
+    mb_error_clear(err);
+    CHECK_RC(mb_enrollee_restore(&x, blob, n, err), MB_E_CORRUPT,
+             "a Wuxi chronic.paid of -10,000,000 fen is refused");
+    CHECK(strstr(mb_error_message(err), "accumulator") != NULL &&
+              strstr(mb_error_message(err), "-10000000 fen is negative") != NULL,
+          "the message names the accumulator and says its value is negative");
+    if (x != NULL) {
+        mb_result *r = result();
+        mb_claim *c = wuxi_claim("C1", 20210301, YUAN(12000));
+        settle(wuxi, r, x, c);
+        CHECK(mb_result_amount(r, MB_AMT_HIFP_PAY) <= YUAN(3500),
+              "the fund paid beyond its 3500 cap");
+        mb_claim_free(c);
+        mb_result_free(r);
+        mb_enrollee_free(x);
+    }
+
+    /* chronic.paid at INT64_MIN + 512: 3500 yuan - used overflows int64 in the cap arithmetic */
+    f = wuxi_fields();
+    for (uint32_t i = 0; i < f.naccs; i++)
+        if (f.accs[i].key == paid)
+            f.accs[i].value = INT64_MIN + 512;
+    n = write_blob(&f, blob);
+    x = NULL;
+    CHECK_RC(mb_enrollee_restore(&x, blob, n, err), MB_E_CORRUPT,
+             "a Wuxi chronic.paid of INT64_MIN + 512 is refused");
+    if (x != NULL) {
+        mb_result *r = result();
+        mb_claim *c = wuxi_claim("C1", 20210301, YUAN(1200));
+        int rc = settle(wuxi, r, x, c);
+        CHECK(rc == MB_E_OVERFLOW, "settling past an impossible accumulator");
+        mb_claim_free(c);
+        mb_result_free(r);
+        mb_enrollee_free(x);
+    }
+
+    /* a Jiaozuo last-activity date of -20210101: the lapse computed from it (12 idle months,
+     * 焦医保〔2021〕97号 四（四）) would index the month-length table at month -88 */
+    blob_fields g = {.version = 1, .id = "JZ-2", .scheme = MB_SCHEME_EMPLOYEE,
+                     .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
+                     .next_designated = "", .seq = 1, .naccs = 1,
+                     .accs = {{acc_key(JIAOZUO, "activity"), 0, -20210101}}};
+    n = write_blob(&g, blob);
+    x = NULL;
+    mb_error_clear(err);
+    CHECK_RC(mb_enrollee_restore(&x, blob, n, err), MB_E_CORRUPT,
+             "a negative last-activity date is refused");
+    CHECK(strstr(mb_error_message(err), "-20210101") != NULL, "the message quotes the date");
+    if (x != NULL) {
+        mb_claim *c = NULL;
+        mb_claim_new(&c, "I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, err);
+        mb_claim_set_admission(c, 20230220, 20230301, err);
+        mb_claim_add_item(c, YUAN(100), MB_CLASS_A, -1, err);
+        mb_result *r = result();
+        settle(jiaozuo, r, x, c);
+        mb_claim_free(c);
+        mb_result_free(r);
+        mb_enrollee_free(x);
+    }
+}
+
+/* What forged blobs did on restore: restored (and then saved back to the very same bytes, or
+ * not), refused as corrupt with no enrollee, or anything else. */
+typedef struct {
+    long restored, refused, differ, other;
+} tally;
+
+static void try_forged(const unsigned char *b, size_t len, tally *t, const char *what, size_t at)
+{
+    static unsigned char back[BLOB_MAX];
+    mb_enrollee *x = NULL;
+    int rc = mb_enrollee_restore(&x, b, len, err);
+    if (rc == MB_OK && x != NULL) {
+        t->restored++;
+        size_t nb = 0;
+        if (mb_enrollee_save(x, back, BLOB_MAX, &nb, err) != MB_OK || !same(b, len, back, nb)) {
+            if (t->differ++ < 5)
+                fprintf(stderr, "  %s %zu: restored, but saves differently\n", what, at);
+        }
+    } else if (rc == MB_E_CORRUPT && x == NULL) {
+        t->refused++;
+    } else if (t->other++ < 5) {
+        fprintf(stderr, "  %s %zu: %s\n", what, at, mb_status_name(rc));
+    }
+    mb_enrollee_free(x);
+}
+
+/* A blob with every field set (two diseases, two identities, a pending facility change, a
+ * settlement, activity and lapse dates, a seeded quarter), cut at every length and with every
+ * bit flipped, each time with a valid checksum (and, for the cuts, a payload length that agrees):
+ * nothing crashes, and each either restores, then saving back to the very same bytes, or is
+ * MB_E_CORRUPT with no enrollee. */
+static void forged_mutations(void)
+{
+    static unsigned char a[BLOB_MAX], b[BLOB_MAX];
+    mb_enrollee *e = wuxi_person("MU-1", YUAN(300));
+    CHECK_RC(mb_enrollee_add_disease(e, "高血压（2级、3级）", 20210110, 20221231, err), MB_OK,
+             "a second disease, with its own end");
+    CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20200101, 0, err), MB_OK,
+             "a second identity, still held");
+    CHECK_RC(mb_enrollee_request_facility_change(e, wuxi, 20211115, "H002", err), MB_OK,
+             "a change for 2022");
+    mb_result *r = result();
+    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(1200));
+    CHECK_RC(settle(wuxi, r, e, c), MB_OK, "settle");
+    CHECK_RC(mb_enrollee_seed(e, JIAOZUO, "chronic.paid", 20222, YUAN(10), err), MB_OK, "seed");
+    mb_claim *k = NULL;
+    CHECK_RC(mb_claim_new(&k, "I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, err),
+             MB_OK, "claim");
+    CHECK_RC(mb_claim_set_admission(k, 20230220, 20230301, err), MB_OK, "admission");
+    CHECK_RC(mb_claim_add_item(k, YUAN(100), MB_CLASS_A, -1, err), MB_OK, "item");
+    CHECK_RC(settle(jiaozuo, r, e, k), MB_OK, "an admission: activity and lapse dates");
+    size_t n = save(e, a);
+    CHECK(n > 200, "a blob with every field set");
+
+    tally cuts = {0}, flips = {0};
+    for (size_t len = 16; len < n; len++) {
+        memcpy(b, a, len - 4);
+        for (int q = 0; q < 4; q++)
+            b[8 + q] = (unsigned char)((len - 16) >> (8 * q));
+        put_crc(b, len);
+        try_forged(b, len, &cuts, "cut at", len);
+    }
+    for (size_t i = 0; i < n - 4; i++)
+        for (int bit = 0; bit < 8; bit++) {
+            memcpy(b, a, n);
+            b[i] ^= (unsigned char)(1u << bit);
+            put_crc(b, n);
+            try_forged(b, n, &flips, "bit flipped in byte", i);
+        }
+    CHECK(cuts.other == 0 && cuts.restored == 0, "every cut blob is MB_E_CORRUPT");
+    CHECK(flips.other == 0, "every flipped blob restores or is MB_E_CORRUPT with no enrollee");
+    CHECK(flips.differ == 0, "every flipped blob that restores saves back to its very bytes");
+    /* a bit of the balance, the journal position or an amount is another valid state; a bit of
+     * the frame, a count, a category or a date is not */
+    CHECK(flips.restored > 0 && flips.refused > 0, "some flipped bits restore, others are refused");
+    fprintf(stderr, "  %zu-byte blob: %ld cuts refused; %ld bit flips restored, %ld refused\n", n,
+            cuts.refused, flips.restored, flips.refused);
+    mb_claim_free(c);
+    mb_claim_free(k);
     mb_result_free(r);
     mb_enrollee_free(e);
 }
@@ -605,10 +1145,15 @@ int main(void)
         return 1;
     wuxi = load(WUXI);
     changzhou = load(CHANGZHOU);
-    if (wuxi == NULL || changzhou == NULL)
+    jiaozuo = load(JIAOZUO);
+    if (wuxi == NULL || changzhou == NULL || jiaozuo == NULL)
         return check_summary();
     round_trip();
     corrupt();
+    forged_baseline();
+    hostile_fields();
+    issue_9_blobs();
+    forged_mutations();
     reversal();
     reversal_identity();
     failed_settle_keeps_result();
@@ -616,6 +1161,7 @@ int main(void)
     seeding();
     mb_ruleset_free(wuxi);
     mb_ruleset_free(changzhou);
+    mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();
 }
