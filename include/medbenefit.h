@@ -590,11 +590,13 @@ typedef struct mb_fund_row {
 MB_EXTERN size_t mb_result_fund_count(const mb_result *r);
 MB_EXTERN int mb_result_fund(const mb_result *r, size_t index, mb_fund_row *row);
 
-/** Trace steps, in order: each names its rule, the clause it cites, and amounts in and out. */
+/** Trace steps, in order: each names its rule, the clause it cites, and amounts in and out.
+ *  The rule ids are listed in docs/ruleset-format.md (The trace). */
 typedef struct mb_trace_step {
     const char *ruleset_id; /* the ruleset the rule belongs to */
     const char *rule;       /* the rule id, e.g. "chronic.deductible" */
-    const char *cite;       /* the clause, e.g. "锡医保服务〔2020〕41号 三" */
+    const char *cite;       /* the clause, e.g. "锡医保服务〔2020〕41号 三", or "（假设）<reason>"
+                               where an assumption stands for one; never empty */
     const char *what;       /* what the step did, in Chinese, e.g. "起付线" */
     int64_t amount_in;      /* the amount the step worked on */
     int64_t amount_out;     /* the amount it produced (paid, absorbed, capped…) */

@@ -95,6 +95,16 @@ static int sourced(ctx_t *c, const char *path, const char *cite, const char *ass
     return *out ? MB_OK : NOMEM(c);
 }
 
+/* A trace step's rule id, "<layer>.<step>", made once at load. */
+static const char *rule_id(ctx_t *c, const char *layer, const char *step)
+{
+    size_t n = strlen(layer) + 1 + strlen(step) + 1;
+    char *id = mb_arena_alloc(c->arena, n);
+    if (id != NULL)
+        snprintf(id, n, "%s.%s", layer, step);
+    return id;
+}
+
 static int parse_bool(ctx_t *c, const char *path, const char *key, const char *text, bool *out)
 {
     if (text == NULL) {
@@ -742,7 +752,15 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     l->id = dup(c, r->id);
     l->name = dup(c, r->name ? r->name : r->id);
     l->kind = dup(c, r->kind ? r->kind : r->id);
-    if (!l->id || !l->name || !l->kind)
+    mb_layer_rules *ids = &l->rules;
+    if (!l->id || !l->name || !l->kind ||
+        !(ids->deductible = rule_id(c, l->id, "deductible")) ||
+        !(ids->ratio = rule_id(c, l->id, "ratio")) || !(ids->tilt = rule_id(c, l->id, "tilt")) ||
+        !(ids->cap = rule_id(c, l->id, "cap")) ||
+        !(ids->cap_raise = rule_id(c, l->id, "cap.raise")) ||
+        !(ids->disease_cap = rule_id(c, l->id, "disease_cap")) ||
+        !(ids->stacking = rule_id(c, l->id, "stacking")) ||
+        !(ids->self_pay = rule_id(c, l->id, "self_pay")))
         return NOMEM(c);
     if ((rc = sourced(c, p, r->cite, r->assumption, NULL, &l->cite)))
         return rc;
@@ -859,6 +877,10 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         }
         if ((rc = sourced(c, bp, b->cite, b->assumption, l->cite, &bands[k].cite)))
             return rc;
+        char step[32];
+        snprintf(step, sizeof step, "bands[%u]", k);
+        if ((bands[k].rule = rule_id(c, l->id, step)) == NULL)
+            return NOMEM(c);
     }
     l->bands = bands;
     l->nbands = r->bands_count;
@@ -926,6 +948,36 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         if (strcmp(rs->layers[k].id, l->id) == 0)
             return fail(c, MB_E_RULESET, p, "id", "layer id '%s' is used twice", l->id);
     return MB_OK;
+}
+
+/* Every step a settlement traces cites a clause (or an assumption and its reason): the items
+ * step cites class_b_first_selfpay, the account steps the basic tier's `account`, the upstream
+ * step the `upstream` of the tier that settles after it; layer steps cite their rows. */
+static int compile_trace_sources(ctx_t *c)
+{
+    const raw_ruleset *raw = c->raw;
+    mb_ruleset *rs = c->rs;
+    if (raw->class_b_first_selfpay == NULL)
+        return fail(c, MB_E_SCHEMA, "", "class_b_first_selfpay",
+                    "every ruleset states the class B first self-pay it classifies items with, "
+                    "for the trace to cite: class_b_first_selfpay: {value: 10%%, cite: … or "
+                    "assumption: …}");
+    if (raw->account == NULL && rs->tier == MB_TIER_BASIC)
+        return fail(c, MB_E_SCHEMA, "", "account",
+                    "a basic ruleset states how the personal account pays, for the trace to "
+                    "cite: account: {value: first, last or none, cite: … or assumption: …}");
+    if (raw->upstream == NULL && rs->tier != MB_TIER_BASIC)
+        return fail(c, MB_E_SCHEMA, "", "upstream",
+                    "a ruleset of tier %s settles what the tiers before it left and states the "
+                    "clause that says so, for the trace to cite: upstream: {cite: … or "
+                    "assumption: …}", raw->tier);
+    if (raw->upstream == NULL)
+        return MB_OK;
+    if (rs->tier == MB_TIER_BASIC)
+        return fail(c, MB_E_RULESET, "", "upstream",
+                    "a basic ruleset settles first: no tier comes before it for 'upstream' to cite");
+    return sourced(c, "upstream", raw->upstream->cite, raw->upstream->assumption, NULL,
+                   &rs->upstream_cite);
 }
 
 int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const char *text,
@@ -1057,6 +1109,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
             goto out;
     }
     rs->nlayers = raw->layers_count;
+    if ((rc = compile_trace_sources(&c)))
+        goto out;
     mb_assumption *a = mb_arena_alloc(arena, (c.nassumptions + 1) * sizeof *a);
     if (a == NULL) {
         rc = NOMEM(&c);

@@ -134,12 +134,16 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     int64_t base_after = b0 + b; /* two amounts: no overflow */
 
     const mb_row *drow = mb_rows_pick(&l->deductible, c->date, MB_FAC_ANY, -1, slot);
-    int64_t ded_amount = drow ? drow->v[slot] : 0;
+    int64_t ded_stated = drow ? drow->v[slot] : 0, ded_amount = ded_stated;
     if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
         ded_amount = mb_apply_ratio(ded_amount, rs->tilt_deductible_bp);
     int64_t ded = overlap(b0, base_after, 0, ded_amount);
+    /* the tilt changes the deductible, the ratios and the cap: one step says so, with the
+     * deductible as stated and as tilted */
+    if (t->tilt)
+        mb_trace_add(x, rs, l->rules.tilt, rs->tilt_cite, "倾斜支付", ded_stated, ded_amount, -1);
     if (drow)
-        mb_trace_add(x, rs, l->id, drow->cite, "起付线", b, ded, -1);
+        mb_trace_add(x, rs, l->rules.deductible, drow->cite, "起付线", b, ded, -1);
 
     /* bands: exact sums per fund, rounded once per fund (lib/money.c) */
     enum { MAX_LAYER_FUNDS = 4 };
@@ -155,7 +159,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
             continue;
         int64_t portion = overlap(b0, base_after, lo, hi);
         int32_t ratio = t->ratio;
-        const char *cite = t->ratio_cite;
+        const char *cite = t->ratio_cite, *rule = band ? band->rule : l->rules.ratio;
         if (band && band->has_ratio) {
             int64_t v = band->ratio[slot];
             ratio = v == MB_ABSENT ? 0 : (int32_t)v;
@@ -176,7 +180,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
             fund_of[nf++] = fund;
         }
         mb_prorata_add(&sum[j], portion, ratio);
-        mb_trace_add(x, rs, l->id, cite, "按比例支付", portion, mb_apply_ratio(portion, ratio), ratio);
+        mb_trace_add(x, rs, rule, cite, "按比例支付", portion, mb_apply_ratio(portion, ratio), ratio);
     }
     int64_t pay[MAX_LAYER_FUNDS];
     int64_t total = 0;
@@ -187,7 +191,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
 
     /* limits: never more than the claim's policy-scope self-pay left, then every cap */
     int64_t limit = x->remaining;
-    const char *limit_cite = l->cite;
+    const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
     const char *limit_what = "政策范围内个人负担";
     int64_t cap_left = MB_UNLIMITED;
     if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
@@ -196,7 +200,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
             int64_t layer_cap = crow->v[slot];
             if (l->cap.raise_min_diseases && t->active_diseases >= (uint32_t)l->cap.raise_min_diseases) {
                 layer_cap += l->cap.raise_amount;
-                mb_trace_add(x, rs, l->id, l->cap.raise_cite, "多病种限额提高", crow->v[slot], layer_cap, -1);
+                mb_trace_add(x, rs, l->rules.cap_raise, l->cap.raise_cite, "多病种限额提高", crow->v[slot], layer_cap, -1);
             }
             int64_t used = mb_pending_get(x, l->cap.key, cap_period), avail;
             if ((rc = cap_left_of(x, l, layer_cap, used, &avail)))
@@ -205,6 +209,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
             if (avail < limit) {
                 limit = avail;
                 limit_cite = crow->cite;
+                limit_rule = l->rules.cap;
                 limit_what = "年度（季度）支付限额";
             }
         }
@@ -212,7 +217,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     if (t->dcap != NULL && t->dcap->v[slot] != MB_UNLIMITED) {
         int64_t dcap = t->dcap->v[slot] == MB_ABSENT ? 0 : mb_apply_ratio(t->dcap->v[slot], t->stack_bp);
         if (t->stack_bp != MB_BP_ONE)
-            mb_trace_add(x, rs, l->id, rs->stack_cite, "多病种限额叠加", t->dcap->v[slot], dcap, t->stack_bp);
+            mb_trace_add(x, rs, l->rules.stacking, rs->stack_cite, "多病种限额叠加", t->dcap->v[slot], dcap, t->stack_bp);
         int64_t avail;
         if ((rc = cap_left_of(x, l, dcap, mb_pending_get(x, t->dcap->key, dcap_period), &avail)))
             return rc;
@@ -220,11 +225,12 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
         if (avail < limit) {
             limit = avail;
             limit_cite = t->dcap->cite;
+            limit_rule = l->rules.disease_cap;
             limit_what = "病种支付限额";
         }
     }
     if (total > limit) {
-        mb_trace_add(x, rs, l->id, limit_cite, limit_what, total, limit, -1);
+        mb_trace_add(x, rs, limit_rule, limit_cite, limit_what, total, limit, -1);
         int64_t cut = total - limit;
         for (int j = nf - 1; j >= 0 && cut > 0; j--) {
             int64_t take = mb_min64(cut, pay[j]);

@@ -50,6 +50,7 @@ typedef struct mb_band {
     int64_t ratio[MB_SLOT_COUNT];
     int fund;                 /* fund index, -1: the layer's fund */
     const char *cite;
+    const char *rule;         /* its trace steps' rule id: "<layer>.bands[k]" */
 } mb_band;
 
 typedef struct mb_cap {
@@ -97,8 +98,15 @@ typedef struct mb_fund {
     int amount_slot;          /* MB_AMT_* the fund's payments add to */
 } mb_fund;
 
+/* The rule ids a layer's trace steps name, "<layer id>.<step>", built once at load so that
+ * settlement does no string work. The layer's own step (what it paid) is named by its id. */
+typedef struct mb_layer_rules {
+    const char *deductible, *ratio, *tilt, *cap, *cap_raise, *disease_cap, *stacking, *self_pay;
+} mb_layer_rules;
+
 typedef struct mb_layer {
     const char *id, *name, *kind, *cite;
+    mb_layer_rules rules;
     uint32_t med_types;       /* bit per mb_med_type code index */
     uint32_t schemes;         /* bit per mb_scheme */
     uint32_t requires;        /* MB_REQ_* */
@@ -138,6 +146,7 @@ struct mb_ruleset {
     int32_t class_b_bp;                 /* default class B first self-pay */
     const char *class_b_cite;
     const char *account_cite;
+    const char *upstream_cite;          /* how it settles what the tiers before it left */
     uint64_t ns;                        /* hash of the id: accumulator namespace */
 
     const mb_fund *funds;

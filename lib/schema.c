@@ -101,6 +101,8 @@ static const cyaml_schema_value_t disease_entry = {
 static const cyaml_schema_field_t param_fields[] = {
     REQ_STR("value", raw_param, value), SOURCE_FIELDS(raw_param), CYAML_FIELD_END};
 
+static const cyaml_schema_field_t source_fields[] = {SOURCE_FIELDS(raw_source), CYAML_FIELD_END};
+
 static const cyaml_schema_field_t pair_fields[] = {
     REQ_STR("a", raw_pair, a), REQ_STR("b", raw_pair, b), STR("renewable", raw_pair, renewable),
     SOURCE_FIELDS(raw_pair),
@@ -171,6 +173,7 @@ static const cyaml_schema_field_t ruleset_fields[] = {
     CYAML_FIELD_MAPPING_PTR("account", OPT, raw_ruleset, account, param_fields),
     CYAML_FIELD_MAPPING_PTR("class_b_first_selfpay", OPT, raw_ruleset, class_b_first_selfpay,
                             param_fields),
+    CYAML_FIELD_MAPPING_PTR("upstream", OPT, raw_ruleset, upstream, source_fields),
     SEQ("funds", raw_ruleset, funds, &fund_entry),
     SEQ("catalogue", raw_ruleset, catalogue, &disease_entry),
     CYAML_FIELD_MAPPING_PTR("catalogue_rules", OPT, raw_ruleset, catalogue_rules, rules_fields),

@@ -97,6 +97,10 @@ typedef struct raw_param {
     RAW_SOURCE;
 } raw_param;
 
+typedef struct raw_source {
+    RAW_SOURCE;
+} raw_source;
+
 typedef struct raw_rules {
     raw_param *max_diseases, *revoke_after_idle_months, *start, *validity;
     raw_pair *exclusive_pairs;
@@ -152,6 +156,7 @@ typedef struct raw_ruleset {
     unsigned schemes_count;
     raw_param *account;
     raw_param *class_b_first_selfpay;
+    raw_source *upstream;
     raw_fund *funds;
     unsigned funds_count;
     raw_disease *catalogue;

@@ -145,6 +145,21 @@ static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *e
                    YUAN_ARGS(sum), YUAN_ARGS(c->total));
 }
 
+static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
+{
+    for (size_t i = 0; chain != NULL && i < n; i++)
+        if (chain[i] != NULL && chain[i]->tier == MB_TIER_BASIC)
+            return chain[i];
+    return NULL;
+}
+
+/* Whether the claim's upstream amounts already settled this tier. */
+static bool settled_upstream(const mb_claim *c, const mb_ruleset *rs)
+{
+    return c->has_upstream && (rs->tier == MB_TIER_BASIC ||
+                               (rs->tier == MB_TIER_CRITICAL_ILLNESS && c->up_critical >= 0));
+}
+
 static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
                    const mb_enrollee *payer, const mb_claim *c, mb_error *err)
 {
@@ -190,7 +205,16 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
         if (c->up_critical >= 0)
             r->funds[r->nfunds++] = (mb_fund_out){ci_code[e->scheme], ci_name[e->scheme],
                                                   compliant - c->up_basic, ci, MB_UNLIMITED};
-        mb_trace_add(&x, NULL, "upstream", "", "上游已结算", compliant, upstream_funds, -1);
+        /* cited by the first tier that settles what upstream left, by the clause that says it
+         * does (or, when upstream settled every tier, by the last one's document) */
+        const mb_ruleset *after = NULL;
+        for (size_t i = 0; i < n && after == NULL; i++)
+            if (!settled_upstream(c, chain[i]))
+                after = chain[i];
+        if (after == NULL)
+            after = chain[n - 1];
+        const char *cite = after->upstream_cite ? after->upstream_cite : after->document;
+        mb_trace_add(&x, after, "upstream", cite, "上游已结算", compliant, upstream_funds, -1);
     }
     r->amt[MB_AMT_INSCP_SCP] = compliant;
     x.remaining = compliant - upstream_funds;
@@ -199,9 +223,8 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         const mb_ruleset *rs = chain[i];
-        if (c->has_upstream && (rs->tier == MB_TIER_BASIC ||
-                                (rs->tier == MB_TIER_CRITICAL_ILLNESS && c->up_critical >= 0))) {
-            mb_trace_add(&x, rs, "upstream", rs->document, "已由上游结算，跳过", 0, 0, -1);
+        if (settled_upstream(c, rs)) {
+            mb_trace_add(&x, rs, "upstream.skipped", rs->document, "已由上游结算，跳过", 0, 0, -1);
             continue;
         }
         x.first_tier = first;
@@ -218,18 +241,15 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
         funds += r->amt[a];
     r->amt[MB_AMT_FUND_PAY_SUMAMT] = funds;
     int64_t part = c->total - funds;
-    int account_mode = MB_ACCOUNT_NONE;
-    for (size_t i = 0; i < n; i++)
-        if (chain[i]->tier == MB_TIER_BASIC) {
-            account_mode = chain[i]->account;
-            break;
-        }
+    const mb_ruleset *basic = basic_tier(chain, n); /* its account rules apply */
+    int account_mode = basic ? basic->account : MB_ACCOUNT_NONE;
     int64_t acct = x.acct_first;
     if (account_mode != MB_ACCOUNT_NONE && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
         int64_t more = mb_min64(e->balance - acct, part - acct);
         if (more > 0) {
             acct += more;
-            mb_trace_add(&x, NULL, "account", "", "个人账户支付", part - x.acct_first, more, -1);
+            mb_trace_add(&x, basic, "account", basic->account_cite, "个人账户支付", part - x.acct_first,
+                         more, -1);
         }
     }
     int64_t family = 0;
@@ -237,7 +257,8 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
         /* 共济: a family member's account pays what the patient's own left */
         family = mb_max64(0, mb_min64(payer->balance, part - acct));
         if (family > 0)
-            mb_trace_add(&x, NULL, "account.family", "", "家庭成员个人账户共济支付", part - acct, family, -1);
+            mb_trace_add(&x, basic, "account.family", basic->family_cite, "家庭成员个人账户共济支付",
+                         part - acct, family, -1);
         r->payer_before = payer->balance;
         r->payer_after = payer->balance - family;
         r->payer_tag = payer->tag;
@@ -329,14 +350,6 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
                 amounts[i * stride + k] = rc == MB_OK && k < known ? r->s[r->cur].amt[k] : 0;
     }
     return first;
-}
-
-static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
-{
-    for (size_t i = 0; chain != NULL && i < n; i++)
-        if (chain[i] != NULL && chain[i]->tier == MB_TIER_BASIC)
-            return chain[i];
-    return NULL;
 }
 
 int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,

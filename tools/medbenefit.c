@@ -53,7 +53,8 @@ static void command_help(const char *cmd)
     if (strcmp(cmd, "check") == 0)
         puts("usage: medbenefit check [--rulesets DIR] FILE...\n\n"
              "Settles every claim of each scenario file (format: docs/scenario-format.md) and\n"
-             "compares the keys of its 'expect' block to the fen. Prints one line per claim:\n"
+             "compares the keys of its 'expect' block to the fen (and 'cites' to the clauses\n"
+             "its trace cites). Prints one line per claim:\n"
              "PASS or FAIL, the file, scenario name and claim id; for FAIL, each field expected\n"
              "and got. Ends with 'N passed, N failed'. Exit 0 only when all pass.");
     else if (strcmp(cmd, "settle") == 0)
@@ -122,6 +123,42 @@ static bool check_amount(const char *field, const char *expected, int64_t got, c
     char b2[32];
     snprintf(why + n, cap - n, "\n    %s: expected %s, got %s", field, yuan(want, b1), yuan(got, b2));
     return false;
+}
+
+/* Each expected citation: a trace step of that rule citing exactly that clause. */
+static bool check_cites(const s_expect *x, const mb_result *r, char *why, size_t cap)
+{
+    bool pass = true;
+    for (unsigned i = 0; i < x->cites_count; i++) {
+        const s_cite *want = &x->cites[i];
+        size_t n = strlen(why);
+        if (is_null(want->rule) || is_null(want->cite) || !*want->rule || !*want->cite) {
+            snprintf(why + n, cap - n, "\n    cites[%u]: rule and cite are required", i);
+            pass = false;
+            continue;
+        }
+        bool found = false, cited = false;
+        char got[1024] = "";
+        mb_trace_step s;
+        for (size_t k = 0; k < mb_result_trace_count(r) && !cited; k++) {
+            if (mb_result_trace(r, k, &s) != MB_OK || strcmp(s.rule, want->rule) != 0)
+                continue;
+            cited = strcmp(s.cite, want->cite) == 0;
+            size_t g = strlen(got);
+            snprintf(got + g, sizeof got - g, "%s'%s'", found ? " | " : "", s.cite);
+            found = true;
+        }
+        if (cited)
+            continue;
+        pass = false;
+        if (found)
+            snprintf(why + n, cap - n, "\n    cites %s: expected '%s', got %s", want->rule,
+                     want->cite, got);
+        else
+            snprintf(why + n, cap - n, "\n    cites %s: no step of this rule in the trace",
+                     want->rule);
+    }
+    return pass;
 }
 
 static void print_line(bool pass, const char *file, const char *name, const char *id,
@@ -230,7 +267,7 @@ static void run_claims(const char *file, const s_scenario *s, enum mode mode, ru
     for (unsigned i = 0; i < s->claims_count; i++) {
         const s_claim *sc = &s->claims[i];
         const char *id = sc->id ? sc->id : "(no id)";
-        char why[2048] = "";
+        char why[4096] = "";
         int status = MB_OK;
         mb_claim *c = NULL;
         if (!setup_ok) {
@@ -289,6 +326,7 @@ static void run_claims(const char *file, const s_scenario *s, enum mode mode, ru
                 pass &= check_amount("acct_pay", x->acct_pay, a.acct_pay, why, sizeof why);
                 pass &= check_amount("cash_pay", x->cash_pay, a.cash_pay, why, sizeof why);
                 pass &= check_amount("deductible", x->deductible, a.deductible, why, sizeof why);
+                pass &= check_cites(x, r, why, sizeof why);
                 if (!is_null(x->covered)) {
                     bool want = strcmp(x->covered, "true") == 0;
                     if (want != (a.covered != 0)) {

@@ -59,12 +59,18 @@ static const cyaml_schema_field_t upstream_fields[] = {
     STR("compliant", s_upstream, compliant), STR("basic", s_upstream, basic),
     STR("critical_illness", s_upstream, critical_illness), CYAML_FIELD_END};
 
+static const cyaml_schema_field_t cite_fields[] = {
+    STR("rule", s_cite, rule), STR("cite", s_cite, cite), CYAML_FIELD_END};
+static const cyaml_schema_value_t cite_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_cite, cite_fields)};
+
 static const cyaml_schema_field_t expect_fields[] = {
     STR("fund_pay", s_expect, fund_pay), STR("basic", s_expect, basic),
     STR("large_amount", s_expect, large_amount), STR("critical_illness", s_expect, critical_illness),
     STR("assistance", s_expect, assistance), STR("acct_pay", s_expect, acct_pay),
     STR("cash_pay", s_expect, cash_pay), STR("deductible", s_expect, deductible),
-    STR("covered", s_expect, covered), STR("error", s_expect, error), CYAML_FIELD_END};
+    STR("covered", s_expect, covered), STR("error", s_expect, error),
+    SEQ("cites", s_expect, cites, &cite_entry), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t claim_fields[] = {
     STR("id", s_claim, id), STR("date", s_claim, date), STR("med_type", s_claim, med_type),

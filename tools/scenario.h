@@ -43,9 +43,16 @@ typedef struct s_upstream {
     char *compliant, *basic, *critical_illness;
 } s_upstream;
 
+/* Extension (docs/scenario-format.md): a trace step of `rule` must cite exactly `cite`. */
+typedef struct s_cite {
+    char *rule, *cite;
+} s_cite;
+
 typedef struct s_expect {
     char *fund_pay, *basic, *large_amount, *critical_illness, *assistance, *acct_pay, *cash_pay,
         *deductible, *covered, *error;
+    s_cite *cites;
+    unsigned cites_count;
 } s_expect;
 
 typedef struct s_claim {

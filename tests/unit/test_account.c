@@ -2,6 +2,7 @@
  * member's account paying (共济), with its reversal. Public API only. */
 #include <medbenefit.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -87,6 +88,23 @@ static void family(const mb_ruleset *rs, mb_error *err)
     CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_PAY), 60000, "both accounts");
     CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY), 50000, "the family part");
     CHECK_FEN(mb_result_amount(r, MB_AMT_PSN_CASH_PAY), 36000, "cash");
+    /* the account steps cite 二（三）, the ruleset's account and family_account clauses */
+    int own = 0, fam = 0;
+    mb_trace_step s;
+    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
+        if (mb_result_trace(r, i, &s) != MB_OK)
+            continue;
+        own += strcmp(s.rule, "account") == 0 && s.amount_out == 10000 &&
+               strcmp(s.ruleset_id, mb_ruleset_id(rs)) == 0 &&
+               strcmp(s.cite, "常政办发〔2022〕91号 二（三）（个人账户资金可以用于支付参保人员本人及其配偶、"
+                              "父母、子女…由个人负担的医疗费用）") == 0;
+        fam += strcmp(s.rule, "account.family") == 0 && s.amount_in == 86000 &&
+               s.amount_out == 50000 && strcmp(s.ruleset_id, mb_ruleset_id(rs)) == 0 &&
+               strcmp(s.cite, "常政办发〔2022〕91号 二（三）（个人账户资金可以用于支付参保人员本人及其配偶、"
+                              "父母、子女在定点医疗机构就医发生的由个人负担的医疗费用）") == 0;
+    }
+    CHECK(own == 1, "the patient's account step: 100.00, citing 二（三）");
+    CHECK(fam == 1, "the spouse's account step: 500.00 of the 860.00 left, citing 二（三）");
     int64_t all[32];
     size_t n = mb_result_amounts(r, all, 32);
     CHECK(n == (size_t)mb_amount_count() && n == MB_AMT_COUNT_, "every amount in one call");

@@ -60,7 +60,9 @@ static const char RULESET[] =
     "  - {code: A6, name: 肾移植}\n"
     "layers:\n"
     "  - {id: chronic, cite: c, med_types: [chronic], requires: [certified_disease,\n"
-    "     designated_facility], fund: pool, ratio: [{all: 80%}]}\n";
+    "     designated_facility], fund: pool, ratio: [{all: 80%}]}\n"
+    "account: {value: last, cite: c}\n"
+    "class_b_first_selfpay: {value: 10%, cite: c}\n";
 
 static mb_ruleset *load(mb_error *err)
 {

@@ -36,6 +36,8 @@ static const char *const BASE[] = {
     "      - {all: 500}",                                                     /* 14 */
     "    ratio:",                                                             /* 15 */
     "      - {all: 70%}",                                                     /* 16 */
+    "account: {value: last, cite: 测试〔2023〕1号 二}",                       /* 17 */
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2023〕1号 三}",          /* 18 */
 };
 #define BASE_LINES (sizeof BASE / sizeof BASE[0])
 
@@ -184,6 +186,46 @@ static void bad_values(mb_error *err)
     CHECK_RC(load(err, len), MB_E_SCHEMA, "a value without a source is refused");
     CHECK(mb_error_line(err) > 0, "the unsourced layer is located");
     CHECK(contains(mb_error_key(err), "cite"), "the key names the missing cite");
+}
+
+/* Every step a settlement traces cites a clause: a ruleset whose items, account or upstream
+ * step would cite nothing is refused, with the key to add. */
+static void uncited_steps(mb_error *err)
+{
+    /* line 18 removed: nothing for the items step (甲乙丙类划分) to cite */
+    size_t len = variant(18, "");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a ruleset without class_b_first_selfpay is refused");
+    CHECK(strcmp(mb_error_key(err), "class_b_first_selfpay") == 0, "the key to add");
+    CHECK(mb_error_line(err) > 0 && contains(mb_error_message(err), "t.yaml:"),
+          "the report names file and line");
+
+    /* line 17 removed: a basic ruleset's account step would cite nothing */
+    len = variant(17, "");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a basic ruleset without account is refused");
+    CHECK(strcmp(mb_error_key(err), "account") == 0, "the key to add");
+
+    /* the cite itself missing: the account block says neither cite nor assumption */
+    len = variant(17, "account: {value: last}");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "an account without a source is refused");
+    CHECK(mb_error_line(err) == 17, "the unsourced account's line");
+    CHECK(strcmp(mb_error_key(err), "account.cite") == 0, "the key names the missing cite");
+
+    /* an assistance tier settles after others: its upstream step needs a clause */
+    len = variant(4, "tier: assistance");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "an assistance ruleset without upstream is refused");
+    CHECK(strcmp(mb_error_key(err), "upstream") == 0, "the key to add");
+    len = variant(4, "tier: assistance\nupstream: {}");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "an upstream block without a source is refused");
+    CHECK(strcmp(mb_error_key(err), "upstream.cite") == 0, "the key names the missing cite");
+    CHECK(mb_error_line(err) == 5, "the unsourced upstream's line");
+    len = variant(4, "tier: assistance\nupstream: {assumption: the tiers before it come first}");
+    CHECK_RC(load(err, len), MB_OK, "an assumption with its reason stands in for the clause");
+
+    /* a basic tier comes first: an upstream clause for it is a mistake */
+    len = variant(4, "tier: basic\nupstream: {cite: 测试〔2023〕1号 四}");
+    CHECK_RC(load(err, len), MB_E_RULESET, "upstream on a basic ruleset is refused");
+    CHECK(mb_error_line(err) == 5 && strcmp(mb_error_key(err), "upstream") == 0,
+          "the line and key of the misplaced upstream");
 }
 
 static void malformed(mb_error *err)
@@ -611,6 +653,7 @@ int main(void)
     unknown_keys(err);
     missing_id(err);
     bad_values(err);
+    uncited_steps(err);
     malformed(err);
     sizes(err);
     error_report();

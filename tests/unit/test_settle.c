@@ -108,7 +108,7 @@ static int fund(const char *code, mb_fund_row *row)
     return 0;
 }
 
-/* Every step of layer `rule` cites a clause; returns the number of such steps. */
+/* Every step of rule `rule` cites a clause; returns the number of such steps. */
 static size_t cited_steps(const char *rule)
 {
     size_t n = 0, cited = 0;
@@ -171,8 +171,10 @@ static void wuxi_in_service(void)
     CHECK_FEN(row.crt_payb_lmt_amt, YUAN(3010), "cap 3500 - 490 = 3010 left this year");
     CHECK(row.fund_name != NULL && row.fund_name[0] != '\0', "the row names its fund");
     CHECK(mb_result_trace_count(res) > 0, "the settlement is traced");
-    CHECK(cited_steps("chronic") >= 2, "the chronic layer's deductible and ratio are traced");
-    CHECK(has_step("chronic", 7000, YUAN(700), YUAN(490)), "a step: 700 x 70% = 490");
+    CHECK(cited_steps("chronic.deductible") == 1 && cited_steps("chronic.ratio") == 1 &&
+              cited_steps("chronic") == 1,
+          "the chronic layer's deductible, ratio and payment are traced, each citing its clause");
+    CHECK(has_step("chronic.ratio", 7000, YUAN(700), YUAN(490)), "a step: 700 x 70% = 490");
     mb_trace_step s;
     CHECK_RC(mb_result_trace(res, mb_result_trace_count(res), &s), MB_E_INVALID_ARGUMENT,
              "trace index past the end");
@@ -299,7 +301,7 @@ static void wuxi_retired_cap(void)
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 114500, "2000 - 855 = 1145");
     CHECK(fund("310100", &row), "310100 row");
     CHECK_FEN(row.crt_payb_lmt_amt, 0, "the cap is reached");
-    CHECK(has_step("chronic", -1, 170000, 85500), "the cap step: 1700 cut to 855");
+    CHECK(has_step("chronic.cap", -1, 170000, 85500), "the cap step: 1700 cut to 855");
     CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(4000),
               "the year's payments equal the cap");
     check_sums();
@@ -536,8 +538,10 @@ static void changzhou_outpatient(void)
     CHECK(fund("310100", &row), "310100 row");
     CHECK_FEN(row.fund_payamt, YUAN(1700), "the row pays 1700");
     CHECK_FEN(row.crt_payb_lmt_amt, YUAN(8300), "cap 10000 - 1700 = 8300 left");
-    CHECK(cited_steps("outpatient_pooling") >= 2, "deductible and ratio traced");
-    CHECK(has_step("outpatient_pooling", 8500, YUAN(2000), YUAN(1700)), "2000 x 85% = 1700");
+    CHECK(cited_steps("outpatient_pooling.deductible") == 1 &&
+              cited_steps("outpatient_pooling.ratio") == 1,
+          "deductible and ratio traced");
+    CHECK(has_step("outpatient_pooling.ratio", 8500, YUAN(2000), YUAN(1700)), "2000 x 85% = 1700");
     check_sums();
     mb_claim_free(c);
     mb_enrollee_free(e);
@@ -556,7 +560,7 @@ static void changzhou_outpatient(void)
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "in service: deductible 600");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 600) x 40% = 160");
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(840), "1000 - 160 = 840");
-    CHECK(has_step("outpatient_pooling", 4000, YUAN(400), YUAN(160)),
+    CHECK(has_step("outpatient_pooling.ratio", 4000, YUAN(400), YUAN(160)),
           "the ratio step shows 40% after the penalty");
     CHECK(fund("310100", &row), "310100 row");
     CHECK_FEN(row.crt_payb_lmt_amt, YUAN(8840), "cap 9000 - 160 = 8840 left");

@@ -71,7 +71,8 @@ _ENROLLEE = {"id": S, "scheme": S, "person_type": S, "account_balance": S,
 _FACILITY = {"id": S, "level": S}
 _ITEM = {"amount": S, "class": S, "first_selfpay_ratio": S}
 _UPSTREAM = {"compliant": S, "basic": S, "critical_illness": S}
-_EXPECT = {k: S for k in (*EXPECT_KEYS, "covered", "error")}
+_EXPECT = {**{k: S for k in (*EXPECT_KEYS, "covered", "error")},
+           "cites": [{"rule": S, "cite": S}]}
 _CLAIM = {"id": S, "date": S, "med_type": S, "disease": S, "treatment": S, "admitted": S,
           "discharged": S, "referral": S, "emergency": S, "out_of_area": S,
           "designated_specialty": S, "in_province": S, "reverse": S, "facility": _FACILITY,
@@ -374,6 +375,24 @@ def _check_amount(problems, key, expected, got):
         problems.append(f"{key}: expected {to_yuan(want)}, got {to_yuan(got)}")
 
 
+def _check_cites(problems, cites, trace):
+    """Each expected citation: a trace step of that rule citing exactly that clause (as
+    tools/medbenefit.c's check_cites)."""
+    for i, want in enumerate(cites):
+        rule, cite = want.get("rule"), want.get("cite")
+        if _is_null_expect(rule) or _is_null_expect(cite) or not rule or not cite:
+            problems.append(f"cites[{i}]: rule and cite are required")
+            continue
+        got = [step["cite"] for step in trace if step["rule"] == rule]
+        if cite in got:
+            continue
+        if got:
+            problems.append(f"cites {rule}: expected '{cite}', got "
+                            + " | ".join(f"'{c}'" for c in got))
+        else:
+            problems.append(f"cites {rule}: no step of this rule in the trace")
+
+
 def _run(file, label, cache, mode):
     """Settle (and in check mode, check) one scenario file: yields an Outcome per claim."""
     try:
@@ -487,6 +506,7 @@ def _check(out, x, status, msg, setup):
         if x:
             for key, amount in EXPECT_KEYS.items():
                 _check_amount(problems, key, x.get(key), st.fen[amount])
+            _check_cites(problems, x.get("cites", []), st.trace)
             if not _is_null_expect(x.get("covered")):
                 want = x["covered"] == "true"
                 if want != st.covered:

@@ -7,6 +7,8 @@ import pytest
 
 import medbenefit.scenario as scenario
 
+from conftest import REPO
+
 HEAD = """\
 name: edge
 rulesets: [wuxi-employee-chronic-2021]
@@ -63,7 +65,15 @@ CASES = {
     + CLAIM.format(id="C1", date="2021-02-01", amount="1"),
     "pharmacy-no-facility": HEAD + "  - id: P1\n    date: 2021-02-01\n    med_type: pharmacy\n"
     "    items: [{amount: 10}]\n",
+    # 41号 三: the deductible step cites its clause; a wrong one, or an entry without a cite, fails
+    "cites-wrong": HEAD + CLAIM.format(id="C1", date="2021-02-01", amount="1200")
+    + "    expect:\n      cites:\n        - {rule: chronic.deductible, cite: 锡医保服务〔2020〕41号 三}\n"
+    "        - {rule: chronic.nowhere, cite: x}\n        - {rule: chronic}\n",
+    "cites-unknown-key": HEAD + CLAIM.format(id="C1", date="2021-02-01", amount="1200")
+    + "    expect: {cites: [{rule: chronic, clause: x}]}\n",
 }
+
+CITES = REPO / "tests" / "scenario-cites"
 
 
 def c_out(cli, mode, path, rulesets):
@@ -131,3 +141,27 @@ def test_main(tmp_path, rulesets_dir, capsys):
     assert scenario.main(["check", "--rulesets", rulesets_dir, str(path)]) == 0
     assert capsys.readouterr().out.endswith("1 passed, 0 failed\n")
     assert scenario.main([]) == 2
+
+
+def test_cites_pass(rulesets_dir, cli):
+    """41号 三: each expected rule is in the trace and cites exactly that clause."""
+    path = str(CITES / "pass.yaml")
+    report = scenario.run(path, rulesets_dir)
+    assert report.ok, str(report)
+    assert str(report) == c_out(cli, "check", path, rulesets_dir)[1].rstrip("\n")
+
+
+def test_cites_fail(rulesets_dir, cli):
+    """A wrong clause, the right clause's prefix, and a rule not in the trace each FAIL, with
+    what the trace cites instead, as the C program says it."""
+    path = str(CITES / "fail.yaml")
+    report = scenario.run(path, rulesets_dir)
+    assert [o.passed for o in report.outcomes] == [False, False, False]
+    assert report.outcomes[0].problems == [
+        "cites chronic.deductible: expected '锡医保服务〔2020〕41号 三（由基金支付70%、85%）', "
+        "got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元、退休人员满300元）'"]
+    assert report.outcomes[1].problems == [
+        "cites chronic.ratio: expected '锡医保服务〔2020〕41号 三', "
+        "got '锡医保服务〔2020〕41号 三（由基金支付70%、85%）'"]
+    assert report.outcomes[2].problems == ["cites chronic.cap: no step of this rule in the trace"]
+    assert str(report) == c_out(cli, "check", path, rulesets_dir)[1].rstrip("\n")

@@ -128,7 +128,8 @@ public final class ScenarioFile {
                     .add("upstream", Kind.MAP, new Schema().scalars("compliant", "basic", "critical_illness"))
                     .add("expect", Kind.MAP, new Schema().scalars("fund_pay", "basic", "large_amount",
                             "critical_illness", "assistance", "acct_pay", "cash_pay", "deductible", "covered",
-                            "error")))
+                            "error")
+                            .add("cites", Kind.MAPS, new Schema().scalars("rule", "cite"))))
             .add("assessments", Kind.MAPS, new Schema()
                     .scalars("id", "disease")
                     .add("findings", Kind.SCALARS, null)

@@ -8,6 +8,7 @@ import org.medbenefit.MedBenefit;
 import org.medbenefit.MedBenefitException;
 import org.medbenefit.Ruleset;
 import org.medbenefit.Settlement;
+import org.medbenefit.TraceStep;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -261,6 +262,7 @@ public final class ScenarioRunner implements AutoCloseable {
             pass &= expectAmount("acct_pay", x.str("acct_pay"), r.fen(Amount.ACCT_PAY), why);
             pass &= expectAmount("cash_pay", x.str("cash_pay"), r.fen(Amount.PSN_CASH_PAY), why);
             pass &= expectAmount("deductible", x.str("deductible"), r.fen(Amount.ACT_PAY_DEDC), why);
+            pass &= expectCites(x.objs("cites"), r.trace(), why);
             if (!isNullStrict(x.str("covered"))) {
                 boolean want = x.str("covered").equals("true");
                 if (want != r.covered()) {
@@ -277,6 +279,31 @@ public final class ScenarioRunner implements AutoCloseable {
             pass = false;
             why.append("\n    fund_pay + acct_pay + cash_pay != total (").append(fund).append(" + ").append(acct)
                     .append(" + ").append(cash).append(" != ").append(total).append(" fen)");
+        }
+        return pass;
+    }
+
+    /** Each expected citation: a trace step of that rule citing exactly that clause, as
+     *  tools/medbenefit.c check_cites() checks it. */
+    private static boolean expectCites(List<ScenarioFile.Obj> cites, List<TraceStep> trace, StringBuilder why) {
+        boolean pass = true;
+        for (int i = 0; i < cites.size(); i++) {
+            String rule = cites.get(i).str("rule"), cite = cites.get(i).str("cite");
+            if (isNull(rule) || isNull(cite)) {
+                why.append("\n    cites[").append(i).append("]: rule and cite are required");
+                pass = false;
+                continue;
+            }
+            List<String> got = new ArrayList<>();
+            for (TraceStep step : trace)
+                if (step.rule().equals(rule))
+                    got.add("'" + step.cite() + "'");
+            if (got.contains("'" + cite + "'"))
+                continue;
+            pass = false;
+            why.append("\n    cites ").append(rule).append(got.isEmpty()
+                    ? ": no step of this rule in the trace"
+                    : ": expected '" + cite + "', got " + String.join(" | ", got));
         }
         return pass;
     }
