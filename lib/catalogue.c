@@ -174,23 +174,53 @@ static bool wins(const mb_roster *r, const mb_pair *p, uint32_t j, uint32_t k)
     return j < k;
 }
 
-/* Diseases whose pairs are decided: in force and within the limit. */
+/* Diseases whose pairs are decided: in force and within the limit (revoked ones too, for the
+ * reason they report, though they exclude nothing). */
 static bool contends(const mb_standing *s)
 {
     return s->in_force && s->chk.reason != MB_REASON_OVER_LIMIT;
 }
 
-/* Of two diseases in a pair, the one that loses is refused while the other is in force. */
+/* Whether r->d[k] must wait for a partner not yet decided that would win against it. */
+static bool awaits(const mb_ruleset *rs, const mb_roster *r, uint32_t k, const bool *decided)
+{
+    for (uint32_t p = 0; p < rs->npairs; p++) {
+        int j = partner(r, &rs->pairs[p], k);
+        if (j >= 0 && !decided[j] && contends(&r->d[j]) && r->d[j].chk.reason == MB_REASON_NONE &&
+            wins(r, &rs->pairs[p], (uint32_t)j, k))
+            return true;
+    }
+    return false;
+}
+
+/* A pair excludes a disease only while the partner that wins against it enjoys the benefit: a
+ * partner itself refused (by its own pair, the limit, revocation) excludes nothing. Winners are
+ * decided before those they may exclude; a cycle, possible only through renewals, is broken
+ * in rank order. */
 static void apply_pairs(const mb_ruleset *rs, mb_roster *r)
 {
-    for (uint32_t k = 0; k < r->n; k++) {
+    bool decided[MB_MAX_DISEASES + 1] = {false};
+    for (uint32_t round = 0; round < r->n; round++) {
+        int k = -1, first = -1;
+        for (uint32_t i = 0; i < r->n && k < 0; i++) {
+            if (decided[i] || !contends(&r->d[i]))
+                continue;
+            if (first < 0)
+                first = (int)i;
+            if (!awaits(rs, r, i, decided))
+                k = (int)i;
+        }
+        if (k < 0)
+            k = first;
+        if (k < 0)
+            return;
+        decided[k] = true;
         mb_standing *s = &r->d[k];
-        if (!contends(s))
-            continue;
         for (uint32_t p = 0; p < rs->npairs; p++) {
             const mb_pair *pair = &rs->pairs[p];
-            int j = partner(r, pair, k);
-            if (j >= 0 && r->d[j].in_force && wins(r, pair, (uint32_t)j, k)) {
+            int j = partner(r, pair, (uint32_t)k);
+            if (j >= 0 && decided[j] && r->d[j].chk.reason == MB_REASON_NONE &&
+                wins(r, pair, (uint32_t)j, (uint32_t)k)) {
                 s->chk = (mb_check){MB_REASON_EXCLUSIVE_PAIR, pair->cite, 0, s->held,
                                     r->d[j].disease};
                 break;

@@ -161,6 +161,20 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_status(e, rs, "肾移植", 20220801, &state, &since, &cite, err);
     CHECK(state == MB_CERT_ACTIVE, "the renewed transplant is in benefit");
     mb_enrollee_free(e);
+
+    /* the renewed transplant wins even though dialysis ranks first: it is decided first, and
+     * dialysis is refused from the renewal's start (07-01) */
+    mb_enrollee_new(&e, "F2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_certify(e, rs, "透析", 20220110, err);
+    mb_enrollee_add_disease(e, "肾移植", 20220301, 0, err);
+    CHECK_RC(mb_enrollee_certify(e, rs, "肾移植", 20220601, err), MB_OK, "the transplant renewed");
+    mb_enrollee_status(e, rs, "透析", 20220615, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_ACTIVE, "dialysis until the renewal starts");
+    mb_enrollee_status(e, rs, "透析", 20220801, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_REFUSED && strcmp(cite, "pair") == 0, "then refused by the renewal");
+    mb_enrollee_status(e, rs, "肾移植", 20220801, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_ACTIVE, "the renewed transplant is in benefit");
+    mb_enrollee_free(e);
 }
 
 /* A disease certified again is one disease (焦医保〔2021〕97号 一（三）: 只能申请两个病种): it keeps its
@@ -237,6 +251,33 @@ static void revoked_frees_place(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_status(e, rs, "A1", 20230505, &state, NULL, NULL, err);
     CHECK(state == MB_CERT_ACTIVE, "and the new disease is in benefit from 05-01");
     mb_enrollee_free(e);
+}
+
+/* 肺源性心脏病 and 慢性阻塞性肺疾病, 支气管哮喘 and 慢性阻塞性肺疾病 are exclusive pairs (Shanxi report, 统一互斥
+ * 病种): with COPD refused by the earlier 肺源性心脏病, asthma excludes nothing and is in benefit.
+ * Certification and status agree. */
+static void refused_partner(mb_error *err)
+{
+    mb_ruleset *sx = NULL;
+    CHECK_RC(mb_ruleset_load_file(&sx, MB_SOURCE_ROOT "/rulesets/shanxi-chronic-special-2025.yaml", err),
+             MB_OK, "the Shanxi ruleset loads");
+    if (sx == NULL)
+        return;
+    mb_enrollee *e = NULL;
+    int state = -1;
+    mb_enrollee_new(&e, "P", MB_SCHEME_RESIDENT, 0, err);
+    CHECK_RC(mb_enrollee_certify(e, sx, "肺源性心脏病", 20250401, err), MB_OK, "肺源性心脏病");
+    CHECK_RC(mb_enrollee_certify(e, sx, "慢性阻塞性肺疾病", 20250402, err), MB_E_NOT_ELIGIBLE,
+             "COPD excludes 肺源性心脏病, which is in benefit");
+    CHECK_RC(mb_enrollee_add_disease(e, "慢性阻塞性肺疾病", 20250402, 0, err), MB_OK, "recorded anyway");
+    mb_enrollee_status(e, sx, "慢性阻塞性肺疾病", 20250410, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_REFUSED, "COPD is refused");
+    CHECK_RC(mb_enrollee_certify(e, sx, "支气管哮喘", 20250403, err), MB_OK,
+             "asthma: its only partner, COPD, enjoys no benefit");
+    mb_enrollee_status(e, sx, "支气管哮喘", 20250410, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_ACTIVE, "and the status agrees: asthma is in benefit");
+    mb_enrollee_free(e);
+    mb_ruleset_free(sx);
 }
 
 /* The lapse recorded when activity resumes counts from the latest benefit start, whatever
@@ -358,6 +399,7 @@ int main(void)
         facility_window(rs, err);
     }
     cap_completeness(err);
+    refused_partner(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
     return check_summary();
