@@ -298,7 +298,8 @@ MB_EXTERN int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, i
  * mb_enrollee_add_disease() does. Refused with MB_E_NOT_ELIGIBLE, and the reason with its clause
  * in `err`, when the enrollee already holds the ruleset's maximum of diseases on that date, or
  * holds the other disease of an exclusive pair (a renewal of a pair's renewable side, such as a
- * transplant certified again, is allowed).
+ * transplant certified again, is allowed). Diseases are counted, not certifications: a disease
+ * certified again by the day after its last valid day keeps its place (docs/readings.md).
  */
 MB_EXTERN int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *disease,
                                   int32_t date, mb_error *err);

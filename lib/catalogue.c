@@ -1,7 +1,9 @@
 /*
  * The disease catalogue's lifecycle rules as the engine applies them on a claim's date: when a
- * certification starts and ends, the limit on how many diseases one person may hold, exclusive
- * pairs, revocation after a long idle spell, and the stacking of per-disease caps.
+ * certification starts and ends, and, for the diseases one person holds together, the limit on
+ * how many count, exclusive pairs, revocation after a long idle spell, and the stacking of
+ * per-disease caps. All of it counts diseases: a disease certified again is still one disease,
+ * ranked from the first day of its continuous certification (docs/readings.md).
  */
 #include "catalogue.h"
 
@@ -24,7 +26,7 @@ int32_t mb_cert_end(const mb_ruleset *rs, int disease, const mb_certification *c
     return mb_days_to_date(mb_date_to_days(mb_add_months(c->certified_on, months)) - 1);
 }
 
-uint32_t mb_held(const mb_ruleset *rs, const mb_enrollee *e, mb_held_disease *out)
+static uint32_t held_of(const mb_ruleset *rs, const mb_enrollee *e, mb_held_disease *out)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < e->ndiseases; i++) {
@@ -38,115 +40,265 @@ uint32_t mb_held(const mb_ruleset *rs, const mb_enrollee *e, mb_held_disease *ou
     return n;
 }
 
-static bool active(const mb_held_disease *h, int32_t date)
+/* ---- one disease: the certification that decides it, and its rank ------------------------ */
+
+static bool begun_later(const mb_held_disease *a, const mb_held_disease *b)
 {
-    return h->start <= date && date <= h->end;
+    return a->start != b->start ? a->start > b->start : a->certified_on > b->certified_on;
 }
 
-/* Earlier certification first; on the same day, catalogue order. */
-static bool before(const mb_held_disease *a, const mb_held_disease *b)
+/* The certification that decides a disease on the date: the one in force (the latest begun),
+ * else the next to begin, else the last to have begun. */
+static int deciding(const mb_roster *r, int disease)
 {
-    return a->certified_on != b->certified_on ? a->certified_on < b->certified_on
-                                              : a->disease < b->disease;
+    int in_force = -1, next = -1, last = -1;
+    for (uint32_t i = 0; i < r->nheld; i++) {
+        const mb_held_disease *h = &r->held[i];
+        if (h->disease != disease)
+            continue;
+        if (h->start > r->date) {
+            if (next < 0 || h->start < r->held[next].start)
+                next = (int)i;
+        } else if (r->date <= h->end) {
+            if (in_force < 0 || begun_later(h, &r->held[in_force]))
+                in_force = (int)i;
+        } else if (last < 0 || begun_later(h, &r->held[last])) {
+            last = (int)i;
+        }
+    }
+    return in_force >= 0 ? in_force : next >= 0 ? next : last;
 }
 
-bool mb_is_renewal(const mb_held_disease *held, uint32_t n, const mb_held_disease *h)
+/* The first day of the continuous certification `h` belongs to: a certification continues an
+ * earlier one of the same disease when it is certified on or before the day after the earlier
+ * one's last valid day (docs/readings.md). */
+static int32_t continuous_since(const mb_roster *r, const mb_held_disease *h)
 {
-    for (uint32_t i = 0; i < n; i++)
-        if (held[i].disease == h->disease && held[i].certified_on < h->certified_on)
+    int32_t since = h->certified_on;
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (uint32_t i = 0; i < r->nheld; i++) {
+            const mb_held_disease *q = &r->held[i];
+            if (q->disease == h->disease && q->certified_on < since &&
+                since <= mb_days_to_date(mb_date_to_days(q->end) + 1)) {
+                since = q->certified_on;
+                moved = true;
+            }
+        }
+    }
+    return since;
+}
+
+static bool renews(const mb_roster *r, const mb_held_disease *h)
+{
+    for (uint32_t i = 0; i < r->nheld; i++)
+        if (r->held[i].disease == h->disease && r->held[i].certified_on < h->certified_on)
             return true;
     return false;
 }
 
-uint32_t mb_active_count(const mb_held_disease *held, uint32_t n, int32_t date)
+/* Rank: the earlier continuous certification first; on the same day, catalogue order. */
+static bool before(const mb_standing *a, const mb_standing *b)
 {
-    uint32_t count = 0;
-    for (uint32_t i = 0; i < n; i++)
-        count += active(&held[i], date);
-    return count;
+    return a->since != b->since ? a->since < b->since : a->disease < b->disease;
 }
 
-int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n, int disease,
-                     int32_t date, const mb_activity *act, mb_check *out)
+/* What a disease's own certification says: begun, not expired, not revoked for idleness. */
+static mb_check own_state(const mb_ruleset *rs, const mb_roster *r, const mb_standing *s,
+                          const mb_activity *act)
 {
-    *out = (mb_check){.reason = MB_REASON_NONE, .cite = NULL, .date = 0, .held = -1, .other = -1};
-    const mb_held_disease *mine = NULL, *future = NULL;
-    /* the latest certification of this disease whose benefit has begun (a same-month start
-     * begins on the first of the month, before the certification day); else the next one */
-    for (uint32_t i = 0; i < n; i++) {
-        if (held[i].disease != disease)
-            continue;
-        if (held[i].start <= date) {
-            if (mine == NULL || held[i].start > mine->start)
-                mine = &held[i];
-        } else if (future == NULL || held[i].start < future->start) {
-            future = &held[i];
-        }
-    }
-    if (mine == NULL)
-        mine = future;
-    const mb_disease *d = &rs->diseases[disease];
-    if (mine == NULL) {
-        *out = (mb_check){.reason = MB_REASON_NOT_CERTIFIED, .cite = d->cite, .date = 0, .held = -1, .other = -1};
-        return MB_REASON_NOT_CERTIFIED;
-    }
-    out->held = (int)(mine - held);
-    if (date < mine->start) {
-        *out = (mb_check){.reason = MB_REASON_NOT_STARTED, .cite = rs->start_cite, .date = mine->start, .held = out->held, .other = -1};
-        return out->reason;
-    }
-    if (date > mine->end) {
-        *out = (mb_check){.reason = MB_REASON_EXPIRED, .cite = rs->validity_cite, .date = mine->end, .held = out->held, .other = -1};
-        return out->reason;
-    }
-    if (rs->max_diseases > 0) {
-        /* every certification held on the date counts, begun or not */
-        int rank = 0;
-        for (uint32_t i = 0; i < n; i++)
-            if (&held[i] != mine && held[i].disease != disease && held[i].certified_on <= date &&
-                date <= held[i].end && before(&held[i], mine))
-                rank++;
-        if (rank >= rs->max_diseases) {
-            *out = (mb_check){.reason = MB_REASON_OVER_LIMIT, .cite = rs->max_diseases_cite, .date = 0, .held = out->held, .other = -1};
-            return out->reason;
-        }
-    }
-    for (uint32_t p = 0; p < rs->npairs; p++) {
-        const mb_pair *pair = &rs->pairs[p];
-        int other = pair->a == (uint32_t)disease ? (int)pair->b
-                    : pair->b == (uint32_t)disease ? (int)pair->a
-                                                   : -1;
-        if (other < 0)
-            continue;
-        /* the one certified later is refused, except that a renewal of the pair's renewable
-         * side (a transplant certified again) takes precedence from its start */
-        if (pair->renewable == disease && mb_is_renewal(held, n, mine))
-            continue;
-        for (uint32_t i = 0; i < n; i++)
-            if (held[i].disease == other && active(&held[i], date) &&
-                (before(&held[i], mine) ||
-                 (pair->renewable == other && mb_is_renewal(held, n, &held[i])))) {
-                *out = (mb_check){.reason = MB_REASON_EXCLUSIVE_PAIR, .cite = pair->cite, .date = 0, .held = out->held, .other = -1};
-                out->other = other;
-                return out->reason;
-            }
-    }
+    const mb_held_disease *h = &r->held[s->held];
+    int32_t date = r->date;
+    if (date < h->start)
+        return (mb_check){MB_REASON_NOT_STARTED, rs->start_cite, h->start, s->held, -1};
+    if (date > h->end)
+        return (mb_check){MB_REASON_EXPIRED, rs->validity_cite, h->end, s->held, -1};
     if (rs->revoke_idle_months > 0) {
         /* a lapse recorded at an earlier claim is final for certifications that began before
          * it; otherwise count the idle months since the later of the start and the activity */
-        if (act->revoked && mine->start <= act->revoked && date > act->revoked) {
-            *out = (mb_check){.reason = MB_REASON_REVOKED, .cite = rs->revoke_cite,
-                              .date = act->revoked, .held = out->held, .other = -1};
-            return out->reason;
-        }
-        int32_t anchor = act->last > mine->start ? act->last : mine->start;
+        if (act->revoked && h->start <= act->revoked && date > act->revoked)
+            return (mb_check){MB_REASON_REVOKED, rs->revoke_cite, act->revoked, s->held, -1};
+        int32_t anchor = act->last > h->start ? act->last : h->start;
         int32_t revoked_on = mb_add_months(anchor, rs->revoke_idle_months);
-        if (date > revoked_on) {
-            *out = (mb_check){.reason = MB_REASON_REVOKED, .cite = rs->revoke_cite, .date = revoked_on, .held = out->held, .other = -1};
-            return out->reason;
+        if (date > revoked_on)
+            return (mb_check){MB_REASON_REVOKED, rs->revoke_cite, revoked_on, s->held, -1};
+    }
+    return (mb_check){MB_REASON_NONE, NULL, 0, s->held, -1};
+}
+
+/* ---- the diseases together: the limit, then exclusive pairs ------------------------------- */
+
+/* In rank order, the diseases whose qualification stands on the date (certified by then, in
+ * benefit or about to be; expired and revoked ones leave theirs) take the places the limit
+ * allows; a disease in force beyond them is over the limit. */
+static void apply_limit(const mb_ruleset *rs, mb_roster *r)
+{
+    uint32_t places = 0;
+    for (uint32_t k = 0; k < r->n; k++) {
+        mb_standing *s = &r->d[k];
+        bool full = rs->max_diseases > 0 && places >= (uint32_t)rs->max_diseases;
+        if (full && s->in_force)
+            s->chk = (mb_check){MB_REASON_OVER_LIMIT, rs->max_diseases_cite, 0, s->held, -1};
+        bool stands = s->chk.reason == MB_REASON_NONE || s->chk.reason == MB_REASON_NOT_STARTED;
+        s->counted = !full && stands && r->held[s->held].certified_on <= r->date;
+        places += s->counted;
+    }
+}
+
+static int index_of(const mb_roster *r, int disease)
+{
+    for (uint32_t k = 0; k < r->n; k++)
+        if (r->d[k].disease == disease)
+            return (int)k;
+    return -1;
+}
+
+/* The partner of r->d[k] in pair p, as an index into r->d; -1 when p does not link two held
+ * diseases through it. */
+static int partner(const mb_roster *r, const mb_pair *p, uint32_t k)
+{
+    int d = r->d[k].disease;
+    int other = p->a == (uint32_t)d ? (int)p->b : p->b == (uint32_t)d ? (int)p->a : -1;
+    return other < 0 ? -1 : index_of(r, other);
+}
+
+/* Whether r->d[j] wins against r->d[k] in pair p: a renewal of the pair's renewable side (a
+ * transplant certified again) takes precedence; otherwise the one ranked first. */
+static bool wins(const mb_roster *r, const mb_pair *p, uint32_t j, uint32_t k)
+{
+    const mb_standing *a = &r->d[j], *b = &r->d[k];
+    if (p->renewable == b->disease && b->renewal)
+        return false;
+    if (p->renewable == a->disease && a->renewal)
+        return true;
+    return j < k;
+}
+
+/* Diseases whose pairs are decided: in force and within the limit (revoked ones too, for the
+ * reason they report, though they exclude nothing). */
+static bool contends(const mb_standing *s)
+{
+    return s->in_force && s->chk.reason != MB_REASON_OVER_LIMIT;
+}
+
+/* Whether r->d[k] must wait for a partner not yet decided that would win against it. */
+static bool awaits(const mb_ruleset *rs, const mb_roster *r, uint32_t k, const bool *decided)
+{
+    for (uint32_t p = 0; p < rs->npairs; p++) {
+        int j = partner(r, &rs->pairs[p], k);
+        if (j >= 0 && !decided[j] && contends(&r->d[j]) && r->d[j].chk.reason == MB_REASON_NONE &&
+            wins(r, &rs->pairs[p], (uint32_t)j, k))
+            return true;
+    }
+    return false;
+}
+
+/* A pair excludes a disease only while the partner that wins against it enjoys the benefit: a
+ * partner itself refused (by its own pair, the limit, revocation) excludes nothing. Winners are
+ * decided before those they may exclude; a cycle, possible only through renewals, is broken
+ * in rank order. */
+static void apply_pairs(const mb_ruleset *rs, mb_roster *r)
+{
+    bool decided[MB_MAX_DISEASES + 1] = {false};
+    for (uint32_t round = 0; round < r->n; round++) {
+        int k = -1, first = -1;
+        for (uint32_t i = 0; i < r->n && k < 0; i++) {
+            if (decided[i] || !contends(&r->d[i]))
+                continue;
+            if (first < 0)
+                first = (int)i;
+            if (!awaits(rs, r, i, decided))
+                k = (int)i;
+        }
+        if (k < 0)
+            k = first;
+        if (k < 0)
+            return;
+        decided[k] = true;
+        mb_standing *s = &r->d[k];
+        for (uint32_t p = 0; p < rs->npairs; p++) {
+            const mb_pair *pair = &rs->pairs[p];
+            int j = partner(r, pair, (uint32_t)k);
+            if (j >= 0 && decided[j] && r->d[j].chk.reason == MB_REASON_NONE &&
+                wins(r, pair, (uint32_t)j, (uint32_t)k)) {
+                s->chk = (mb_check){MB_REASON_EXCLUSIVE_PAIR, pair->cite, 0, s->held,
+                                    r->d[j].disease};
+                break;
+            }
         }
     }
-    return MB_REASON_NONE;
+}
+
+static void decide(mb_roster *r, const mb_ruleset *rs, int32_t date, const mb_activity *act)
+{
+    r->date = date;
+    r->n = 0;
+    for (uint32_t i = 0; i < r->nheld; i++) {
+        int d = r->held[i].disease;
+        if (index_of(r, d) >= 0)
+            continue;
+        mb_standing s = {.disease = d, .held = deciding(r, d)};
+        const mb_held_disease *h = &r->held[s.held];
+        s.since = continuous_since(r, h);
+        s.renewal = renews(r, h);
+        s.in_force = h->start <= date && date <= h->end;
+        s.chk = own_state(rs, r, &s, act);
+        /* insert in rank order */
+        uint32_t k = r->n++;
+        for (; k > 0 && before(&s, &r->d[k - 1]); k--)
+            r->d[k] = r->d[k - 1];
+        r->d[k] = s;
+    }
+    apply_limit(rs, r);
+    if (rs->npairs > 0)
+        apply_pairs(rs, r);
+}
+
+void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
+                     const mb_activity *act)
+{
+    r->nheld = held_of(rs, e, r->held);
+    decide(r, rs, date, act);
+}
+
+void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int disease,
+                          int32_t date, const mb_activity *act)
+{
+    r->nheld = held_of(rs, e, r->held);
+    mb_certification c = {.certified_on = date};
+    r->held[r->nheld++] = (mb_held_disease){disease, date, mb_cert_start(rs, disease, date),
+                                            mb_cert_end(rs, disease, &c)};
+    decide(r, rs, date, act);
+}
+
+const mb_standing *mb_roster_find(const mb_roster *r, int disease)
+{
+    int k = index_of(r, disease);
+    return k < 0 ? NULL : &r->d[k];
+}
+
+int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_check *out)
+{
+    const mb_standing *s = mb_roster_find(r, disease);
+    *out = s ? s->chk
+             : (mb_check){MB_REASON_NOT_CERTIFIED, rs->diseases[disease].cite, 0, -1, -1};
+    return out->reason;
+}
+
+uint32_t mb_roster_covered(const mb_roster *r)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < r->n; k++)
+        n += r->d[k].chk.reason == MB_REASON_NONE;
+    return n;
+}
+
+uint32_t mb_roster_places(const mb_roster *r)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < r->n; k++)
+        n += r->d[k].counted;
+    return n;
 }
 
 /* The cap a disease is ranked by for stacking: its whole-disease cap, else its first line's. */
@@ -160,31 +312,24 @@ static int64_t rank_cap(const mb_disease *d, int slot)
 
 static int64_t cap_order(int64_t v) { return v == MB_UNLIMITED ? INT64_MAX : v; }
 
-int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n,
-                       int disease, int32_t date, const mb_activity *act, int slot)
+int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, int slot)
 {
     const mb_disease *d = &rs->diseases[disease];
     if (rs->stack_group == MB_GROUP_ANY || d->group != rs->stack_group)
         return MB_BP_ONE;
-    const mb_held_disease *mine = NULL;
-    for (uint32_t i = 0; i < n; i++)
-        if (held[i].disease == disease && active(&held[i], date))
-            mine = &held[i];
-    if (mine == NULL)
+    const mb_standing *mine = mb_roster_find(r, disease);
+    if (mine == NULL || !mine->in_force)
         return MB_BP_ONE;
     int64_t my_cap = cap_order(rank_cap(d, slot));
     int rank = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const mb_held_disease *h = &held[i];
-        if (h == mine || h->disease == disease || !active(h, date) ||
-            rs->diseases[h->disease].group != rs->stack_group)
-            continue;
+    for (uint32_t k = 0; k < r->n; k++) {
+        const mb_standing *s = &r->d[k];
         /* a disease refused on this date (exclusive pair, limit, revocation) stacks nothing */
-        mb_check chk;
-        if (mb_disease_check(rs, held, n, h->disease, date, act, &chk) != MB_REASON_NONE)
+        if (s == mine || s->chk.reason != MB_REASON_NONE ||
+            rs->diseases[s->disease].group != rs->stack_group)
             continue;
-        int64_t cap = cap_order(rank_cap(&rs->diseases[h->disease], slot));
-        if (cap > my_cap || (cap == my_cap && before(h, mine)))
+        int64_t cap = cap_order(rank_cap(&rs->diseases[s->disease], slot));
+        if (cap > my_cap || (cap == my_cap && s < mine))
             rank++;
     }
     if (rank == 0)

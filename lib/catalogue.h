@@ -23,19 +23,47 @@ typedef struct mb_check {
     int other;              /* the other disease of an exclusive pair */
 } mb_check;
 
+/* One disease the enrollee holds, however many times it was certified, as the ruleset's
+ * lifecycle rules see it on a date. */
+typedef struct mb_standing {
+    int disease;            /* catalogue index */
+    int held;               /* the certification that decides: the one in force, else the next
+                               to begin, else the last to have begun */
+    int32_t since;          /* the first day of its continuous certification: its rank */
+    bool renewal;           /* that certification renews an earlier one of the disease */
+    bool in_force;          /* that certification's benefit period holds the date */
+    bool counted;           /* takes one of the places the disease limit allows */
+    mb_check chk;           /* reason NONE: covered on the date */
+} mb_standing;
+
+/* Every disease an enrollee holds under one ruleset, decided together on one date. The disease
+ * limit, exclusive pairs, stacking and the multi-disease cap raise all count diseases, never
+ * certification records, and both certification (certify.c) and settlement read them here. */
+typedef struct mb_roster {
+    int32_t date;
+    mb_held_disease held[MB_MAX_DISEASES + 1]; /* + a certification being considered */
+    uint32_t nheld;
+    mb_standing d[MB_MAX_DISEASES + 1];        /* one per disease held, in rank order */
+    uint32_t n;
+} mb_roster;
+
 int32_t mb_cert_start(const mb_ruleset *rs, int disease, int32_t certified_on);
 int32_t mb_cert_end(const mb_ruleset *rs, int disease, const mb_certification *c);
-/* Fill `out` (room for MB_MAX_DISEASES) with the certifications in this catalogue. */
-uint32_t mb_held(const mb_ruleset *rs, const mb_enrollee *e, mb_held_disease *out);
-/* Whether `h` renews an earlier certification of the same disease. */
-bool mb_is_renewal(const mb_held_disease *held, uint32_t n, const mb_held_disease *h);
-uint32_t mb_active_count(const mb_held_disease *held, uint32_t n, int32_t date);
-/* Whether `disease` is covered on `date`; the reason when not. */
-int mb_disease_check(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n, int disease,
-                     int32_t date, const mb_activity *act, mb_check *out);
+/* The enrollee's certifications in this catalogue, decided on `date`. */
+void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
+                     const mb_activity *act);
+/* The same, as it would be with `disease` certified on `date` as well. */
+void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int disease,
+                          int32_t date, const mb_activity *act);
+/* The standing of `disease`, or NULL when the enrollee does not hold it. */
+const mb_standing *mb_roster_find(const mb_roster *r, int disease);
+/* Whether `disease` is covered on the roster's date; the reason when not. */
+int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_check *out);
+/* How many diseases are covered on the roster's date; how many take a place under the limit. */
+uint32_t mb_roster_covered(const mb_roster *r);
+uint32_t mb_roster_places(const mb_roster *r);
 /* The share of its own cap a disease keeps under the ruleset's stacking rule, in bp. */
-int32_t mb_stack_share(const mb_ruleset *rs, const mb_held_disease *held, uint32_t n,
-                       int disease, int32_t date, const mb_activity *act, int slot);
+int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, int slot);
 /* The activity keys of a ruleset, and reading them through a getter. */
 uint64_t mb_activity_key(const mb_ruleset *rs);
 uint64_t mb_revoked_key(const mb_ruleset *rs);

@@ -81,12 +81,12 @@ int mb_ruleset_criteria_item(const mb_ruleset *rs, size_t index, size_t item, co
     return MB_OK;
 }
 
-/* An enrollee's certifications under one ruleset, as its lifecycle rules see them on a date. */
+/* An enrollee's certifications under one ruleset, as its lifecycle rules see them on a date:
+ * the same roster settlement decides claims by (catalogue.c). */
 typedef struct lifecycle {
     int disease;                          /* the catalogue index asked about */
-    mb_held_disease held[MB_MAX_DISEASES];
-    uint32_t n;
     mb_activity act;
+    mb_roster roster;
 } lifecycle;
 
 static int lifecycle_of(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
@@ -99,9 +99,9 @@ static int lifecycle_of(const mb_enrollee *e, const mb_ruleset *rs, const char *
     lc->disease = find_disease(rs, disease, err);
     if (lc->disease < 0)
         return lc->disease;
-    lc->n = mb_held(rs, e, lc->held);
     lc->act = (mb_activity){(int32_t)mb_acc_get(e, mb_activity_key(rs), 0),
                             (int32_t)mb_acc_get(e, mb_revoked_key(rs), 0)};
+    mb_roster_build(&lc->roster, rs, e, date, &lc->act);
     return MB_OK;
 }
 
@@ -115,7 +115,7 @@ int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *d
     if (rc != MB_OK)
         return rc;
     mb_check chk;
-    int reason = mb_disease_check(rs, lc.held, lc.n, lc.disease, date, &lc.act, &chk);
+    int reason = mb_roster_check(rs, &lc.roster, lc.disease, &chk);
     switch (reason) {
     case MB_REASON_NONE: *state = MB_CERT_ACTIVE; break;
     case MB_REASON_NOT_CERTIFIED: *state = MB_CERT_NONE; break;
@@ -125,7 +125,8 @@ int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *d
     default: *state = MB_CERT_REFUSED; break;
     }
     if (since)
-        *since = reason == MB_REASON_NONE && chk.held >= 0 ? lc.held[chk.held].start : chk.date;
+        *since = reason == MB_REASON_NONE && chk.held >= 0 ? lc.roster.held[chk.held].start
+                                                           : chk.date;
     if (cite)
         *cite = chk.cite ? chk.cite : "";
     return MB_OK;
@@ -139,43 +140,35 @@ int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *diseas
     if (rc != MB_OK)
         return rc;
     int d = lc.disease;
-    const mb_held_disease *held = lc.held;
-    uint32_t n = lc.n;
-    const mb_activity *activity = &lc.act;
-    /* the diseases in benefit on that date, this one aside */
-    uint32_t in_benefit = 0;
-    bool renewal = false;
-    for (uint32_t i = 0; i < n; i++) {
-        if (held[i].disease == d) {
-            renewal = true;
-            continue;
-        }
-        mb_check chk;
-        bool counted = false;
-        for (uint32_t j = 0; j < i; j++)
-            counted |= held[j].disease == held[i].disease;
-        /* certified diseases count towards the limit whether or not their benefit has begun */
-        int reason = counted ? MB_REASON_NOT_CERTIFIED
-                             : mb_disease_check(rs, held, n, held[i].disease, date, activity, &chk);
-        if (reason == MB_REASON_NONE || reason == MB_REASON_NOT_STARTED)
-            in_benefit++;
-    }
-    if (rs->max_diseases > 0 && !renewal && in_benefit >= (uint32_t)rs->max_diseases)
+    if (e->ndiseases == MB_MAX_DISEASES)
+        return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d certifications",
+                       MB_MAX_DISEASES);
+    mb_roster with; /* as settlement will see them once this certification is recorded */
+    mb_roster_build_with(&with, rs, e, d, date, &lc.act);
+    const mb_standing *mine = mb_roster_find(&with, d);
+    bool renewal = mb_roster_find(&lc.roster, d) != NULL;
+    /* A certification continuing an earlier one of the disease keeps that one's rank: it is
+     * judged as settlement will judge it once recorded. Any other is judged against the
+     * diseases as they stand today and takes nothing from them (ranked by catalogue order on
+     * the same day, it could otherwise come before one certified earlier that day). */
+    bool continues = mine->since < date;
+    const mb_roster *judge = continues ? &with : &lc.roster;
+    if (rs->max_diseases > 0 &&
+        (continues ? !mine->counted : mb_roster_places(judge) >= (uint32_t)rs->max_diseases))
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
-                       "%s already holds %u certified diseases, the most %s allows (%s)",
-                       e->id, in_benefit, rs->id, rs->max_diseases_cite);
+                       "%s already holds %d certified diseases, the most %s allows (%s)",
+                       e->id, rs->max_diseases, rs->id, rs->max_diseases_cite);
+    /* a partner in benefit excludes it, unless this renews the pair's renewable side */
     for (uint32_t p = 0; p < rs->npairs; p++) {
         const mb_pair *pair = &rs->pairs[p];
         int other = pair->a == (uint32_t)d ? (int)pair->b : pair->b == (uint32_t)d ? (int)pair->a : -1;
         if (other < 0 || (pair->renewable == d && renewal))
             continue;
         mb_check chk;
-        for (uint32_t i = 0; i < n; i++)
-            if (held[i].disease == other &&
-                mb_disease_check(rs, held, n, other, date, activity, &chk) == MB_REASON_NONE)
-                return mb_fail(err, MB_E_NOT_ELIGIBLE,
-                               "%s cannot be certified: it excludes %s, which %s holds (%s)",
-                               rs->diseases[d].name, rs->diseases[other].name, e->id, pair->cite);
+        if (mb_roster_check(rs, judge, other, &chk) == MB_REASON_NONE)
+            return mb_fail(err, MB_E_NOT_ELIGIBLE,
+                           "%s cannot be certified: it excludes %s, which %s holds (%s)",
+                           rs->diseases[d].name, rs->diseases[other].name, e->id, pair->cite);
     }
     return mb_enrollee_add_disease(e, disease, date, 0, err);
 }

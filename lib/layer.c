@@ -198,7 +198,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
         const mb_row *crow = mb_rows_pick(&l->cap.rows, c->date, MB_FAC_ANY, -1, slot);
         if (crow != NULL && crow->v[slot] != MB_UNLIMITED) {
             int64_t layer_cap = crow->v[slot];
-            if (l->cap.raise_min_diseases && t->active_diseases >= (uint32_t)l->cap.raise_min_diseases) {
+            if (l->cap.raise_min_diseases && t->covered_diseases >= (uint32_t)l->cap.raise_min_diseases) {
                 layer_cap += l->cap.raise_amount;
                 mb_trace_add(x, rs, l->rules.cap_raise, l->cap.raise_cite, "多病种限额提高", crow->v[slot], layer_cap, -1);
             }
@@ -274,20 +274,19 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
 }
 
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                   const mb_held_disease *held, uint32_t nheld, int disease,
-                   const mb_activity *act, layer_terms *t)
+                   const mb_roster *roster, int disease, layer_terms *t)
 {
     const mb_claim *c = x->c;
     const mb_enrollee *e = x->e;
     *t = (layer_terms){.disease = disease, .stack_bp = MB_BP_ONE};
-    t->active_diseases = mb_active_count(held, nheld, c->date);
+    t->covered_diseases = mb_roster_covered(roster);
     if (l->requires & MB_REQ_CERTIFIED_DISEASE) {
         if (disease < 0) {
             mb_not_covered(x, MB_REASON_NO_DISEASE, l->id, l->cite, NULL, 0);
             return 0;
         }
         mb_check chk;
-        if (mb_disease_check(rs, held, nheld, disease, c->date, act, &chk)) {
+        if (mb_roster_check(rs, roster, disease, &chk)) {
             mb_not_covered(x, chk.reason, l->id, chk.cite, rs->diseases[disease].name, chk.date);
             return 0;
         }
@@ -329,7 +328,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             mb_not_covered(x, MB_REASON_TREATMENT, l->id, d->cite, d->name, 0);
             return 0;
         }
-        t->stack_bp = mb_stack_share(rs, held, nheld, disease, c->date, act, x->slot);
+        t->stack_bp = mb_stack_share(rs, roster, disease, x->slot);
         if (t->stack_bp == 0) {
             mb_not_covered(x, MB_REASON_STACKING, l->id, rs->stack_cite, d->name, 0);
             return 0;

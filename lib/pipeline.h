@@ -28,7 +28,7 @@ typedef struct layer_terms {
     int disease;            /* catalogue index or -1 */
     const mb_disease_cap *dcap;
     int32_t stack_bp;
-    uint32_t active_diseases;
+    uint32_t covered_diseases; /* diseases in benefit on the claim date, for a multi-disease raise */
 } layer_terms;
 
 /* Year-to-date figures as this claim sees them: the enrollee's, overlaid by the changes the
@@ -45,8 +45,7 @@ void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cit
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                   const mb_held_disease *held, uint32_t nheld, int disease,
-                   const mb_activity *act, layer_terms *t);
+                   const mb_roster *roster, int disease, layer_terms *t);
 /* Pay layer `l`: deductible, bands, limits and caps; record its accumulators. */
 int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                  int64_t tier_compliant);

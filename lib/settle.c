@@ -28,8 +28,6 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
             mb_not_covered(x, MB_REASON_SCHEME, rs->id, rs->document, NULL, 0);
         return MB_OK;
     }
-    mb_held_disease held[MB_MAX_DISEASES];
-    uint32_t nheld = mb_held(rs, e, held);
     int disease = -1;
     if (c->disease_hash != 0 && rs->ndiseases > 0) {
         disease = mb_catalogue_lookup(rs, c->disease_hash);
@@ -41,6 +39,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     uint64_t activity_key = mb_activity_key(rs), revoked_key = mb_revoked_key(rs);
     mb_activity act = {(int32_t)mb_pending_get(x, activity_key, 0),
                        (int32_t)mb_pending_get(x, revoked_key, 0)};
+    mb_roster roster;
+    mb_roster_build(&roster, rs, e, c->date, &act);
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
     for (uint32_t i = 0; i < rs->nlayers; i++) {
@@ -50,7 +50,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
             continue;
         layer_terms t;
-        if (!mb_layer_check(x, rs, l, held, nheld, disease, &act, &t))
+        if (!mb_layer_check(x, rs, l, &roster, disease, &t))
             continue;
         if (!account_done && rs->account == MB_ACCOUNT_FIRST && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
             /* account `first`: the account pays before the deductible counts */
@@ -76,9 +76,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
          * latest benefit start (a certification is itself recent evidence; the list order of
          * the certifications must not matter) */
         int32_t anchor = act.last;
-        for (uint32_t i = 0; act.last == 0 && i < nheld; i++)
-            if (held[i].start <= day && held[i].start > anchor)
-                anchor = held[i].start;
+        for (uint32_t i = 0; act.last == 0 && i < roster.nheld; i++)
+            if (roster.held[i].start <= day && roster.held[i].start > anchor)
+                anchor = roster.held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
         if (lapse && day > lapse && lapse > act.revoked && (rc = mb_pending_set(x, revoked_key, 0, lapse)))
             return rc;

@@ -5,7 +5,8 @@
 #include "check.h"
 
 /* A small ruleset: criteria written as 焦医保〔2021〕97号 二 writes them, a two-disease limit,
- * an exclusive pair with a renewable side, a 12-month idle revocation, a change window. */
+ * an exclusive pair with a renewable side, a 12-month idle revocation, a change window, and a
+ * stent valid one year from the month certified (焦医保〔2021〕97号 一（二）, 三（五）). */
 static const char RULESET[] =
     "id: cert-test\n"
     "title: t\n"
@@ -58,6 +59,7 @@ static const char RULESET[] =
     "              items: [{n: '3.2.1'}, {n: '3.2.2'}, {n: '3.2.3'}, {n: '3.2.4'}, {n: '3.2.5'}]\n"
     "  - {code: A5, name: 透析}\n"
     "  - {code: A6, name: 肾移植}\n"
+    "  - {code: A7, name: 支架术后, start: same_month, valid_months: 12}\n"
     "layers:\n"
     "  - {id: chronic, cite: c, med_types: [chronic], requires: [certified_disease,\n"
     "     designated_facility], fund: pool, ratio: [{all: 80%}]}\n"
@@ -161,6 +163,123 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_status(e, rs, "肾移植", 20220801, &state, &since, &cite, err);
     CHECK(state == MB_CERT_ACTIVE, "the renewed transplant is in benefit");
     mb_enrollee_free(e);
+
+    /* the renewed transplant wins even though dialysis ranks first: it is decided first, and
+     * dialysis is refused from the renewal's start (07-01) */
+    mb_enrollee_new(&e, "F2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_certify(e, rs, "透析", 20220110, err);
+    mb_enrollee_add_disease(e, "肾移植", 20220301, 0, err);
+    CHECK_RC(mb_enrollee_certify(e, rs, "肾移植", 20220601, err), MB_OK, "the transplant renewed");
+    mb_enrollee_status(e, rs, "透析", 20220615, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_ACTIVE, "dialysis until the renewal starts");
+    mb_enrollee_status(e, rs, "透析", 20220801, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_REFUSED && strcmp(cite, "pair") == 0, "then refused by the renewal");
+    mb_enrollee_status(e, rs, "肾移植", 20220801, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_ACTIVE, "the renewed transplant is in benefit");
+    mb_enrollee_free(e);
+}
+
+/* A disease certified again is one disease (焦医保〔2021〕97号 一（三）: 只能申请两个病种): it keeps its
+ * place under the limit, ranked from the first day of its continuous certification, and a
+ * renewal certified more than a day after the last one's validity starts afresh
+ * (docs/readings.md). Certification and status read the same roster and agree. */
+static void renewals(const mb_ruleset *rs, mb_error *err)
+{
+    int state = -1;
+    mb_enrollee *e = NULL;
+    /* a stent renewed while the first is still valid, then a second disease */
+    mb_enrollee_new(&e, "R1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20220310, err), MB_OK, "a stent: 2022-03-01..2023-03-09");
+    CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20230220, err), MB_OK, "renewed during its year");
+    CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20230225, err), MB_OK,
+             "two stent certifications are one disease: diabetes is the second");
+    mb_enrollee_status(e, rs, "糖尿病", 20230305, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_ACTIVE, "diabetes is in benefit while both stent records are valid");
+    CHECK_RC(mb_enrollee_certify(e, rs, "A1", 20230306, err), MB_E_NOT_ELIGIBLE,
+             "a third disease is still refused");
+    CHECK(strstr(mb_error_message(err), "holds 2 certified diseases") != NULL, "two diseases, not three");
+    mb_enrollee_free(e);
+
+    /* a new certification takes no place already taken, even one catalogue order would give
+     * it on the same day (A1 comes before 糖尿病 in the catalogue) */
+    mb_enrollee_new(&e, "R0", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_certify(e, rs, "透析", 20220301, err);
+    CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20220310, err), MB_OK, "the second disease");
+    CHECK_RC(mb_enrollee_certify(e, rs, "A1", 20220310, err), MB_E_NOT_ELIGIBLE,
+             "the third, the same day, is refused");
+    mb_enrollee_status(e, rs, "糖尿病", 20220410, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_ACTIVE, "the second keeps its place");
+    mb_enrollee_free(e);
+
+    /* renewed on the day after the first year's last day: continuous, so the stent keeps its
+     * rank ahead of a third disease recorded by hand */
+    mb_enrollee_new(&e, "R2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_certify(e, rs, "支架术后", 20220310, err);
+    mb_enrollee_certify(e, rs, "糖尿病", 20220415, err);
+    CHECK_RC(mb_enrollee_add_disease(e, "A1", 20220510, 0, err), MB_OK, "a third disease, by hand");
+    CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20230310, err), MB_OK, "renewed on 2023-03-10");
+    mb_enrollee_status(e, rs, "支架术后", 20230401, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_ACTIVE, "the renewed stent ranks from 2022-03-10: still first");
+    mb_enrollee_status(e, rs, "A1", 20230401, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_REFUSED, "the third disease stays over the limit");
+    mb_enrollee_free(e);
+
+    /* renewed two days after: the stent lapsed on 2023-03-10, the third disease moved up, and
+     * a new stent certification would be a third disease */
+    mb_enrollee_new(&e, "R3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_certify(e, rs, "支架术后", 20220310, err);
+    mb_enrollee_certify(e, rs, "糖尿病", 20220415, err);
+    mb_enrollee_add_disease(e, "A1", 20220510, 0, err);
+    mb_enrollee_status(e, rs, "A1", 20230310, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_ACTIVE, "with the stent lapsed, the third disease is the second");
+    CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20230311, err), MB_E_NOT_ELIGIBLE,
+             "a stent certified after a gap needs a free place");
+    CHECK(mb_enrollee_disease_count(e) == 3, "the refused certification is not recorded");
+    mb_enrollee_free(e);
+}
+
+/* A qualification revoked for idleness (焦医保〔2021〕97号 四（四）取消…资格) leaves its place under the
+ * limit: certification lets a new disease take it, and the new disease's status agrees. */
+static void revoked_frees_place(const mb_ruleset *rs, mb_error *err)
+{
+    int state = -1;
+    mb_enrollee *e = NULL;
+    mb_enrollee_new(&e, "V", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_certify(e, rs, "糖尿病", 20220315, err);   /* from 2022-04-01: revoked after 2023-04-01 */
+    mb_enrollee_certify(e, rs, "透析", 20221210, err);     /* from 2023-01-01 */
+    mb_enrollee_status(e, rs, "糖尿病", 20230405, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_REVOKED, "diabetes is revoked after 12 idle months");
+    CHECK_RC(mb_enrollee_certify(e, rs, "A1", 20230405, err), MB_OK, "the revoked disease left its place");
+    mb_enrollee_status(e, rs, "A1", 20230505, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_ACTIVE, "and the new disease is in benefit from 05-01");
+    mb_enrollee_free(e);
+}
+
+/* 肺源性心脏病 and 慢性阻塞性肺疾病, 支气管哮喘 and 慢性阻塞性肺疾病 are exclusive pairs (Shanxi report, 统一互斥
+ * 病种): with COPD refused by the earlier 肺源性心脏病, asthma excludes nothing and is in benefit.
+ * Certification and status agree. */
+static void refused_partner(mb_error *err)
+{
+    mb_ruleset *sx = NULL;
+    CHECK_RC(mb_ruleset_load_file(&sx, MB_SOURCE_ROOT "/rulesets/shanxi-chronic-special-2025.yaml", err),
+             MB_OK, "the Shanxi ruleset loads");
+    if (sx == NULL)
+        return;
+    mb_enrollee *e = NULL;
+    int state = -1;
+    mb_enrollee_new(&e, "P", MB_SCHEME_RESIDENT, 0, err);
+    CHECK_RC(mb_enrollee_certify(e, sx, "肺源性心脏病", 20250401, err), MB_OK, "肺源性心脏病");
+    CHECK_RC(mb_enrollee_certify(e, sx, "慢性阻塞性肺疾病", 20250402, err), MB_E_NOT_ELIGIBLE,
+             "COPD excludes 肺源性心脏病, which is in benefit");
+    CHECK_RC(mb_enrollee_add_disease(e, "慢性阻塞性肺疾病", 20250402, 0, err), MB_OK, "recorded anyway");
+    mb_enrollee_status(e, sx, "慢性阻塞性肺疾病", 20250410, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_REFUSED, "COPD is refused");
+    CHECK_RC(mb_enrollee_certify(e, sx, "支气管哮喘", 20250403, err), MB_OK,
+             "asthma: its only partner, COPD, enjoys no benefit");
+    mb_enrollee_status(e, sx, "支气管哮喘", 20250410, &state, NULL, NULL, err);
+    CHECK(state == MB_CERT_ACTIVE, "and the status agrees: asthma is in benefit");
+    mb_enrollee_free(e);
+    mb_ruleset_free(sx);
 }
 
 /* The lapse recorded when activity resumes counts from the latest benefit start, whatever
@@ -277,9 +396,12 @@ int main(void)
         criteria(rs, err);
         lifecycle(rs, err);
         lapse_anchor(rs, err);
+        renewals(rs, err);
+        revoked_frees_place(rs, err);
         facility_window(rs, err);
     }
     cap_completeness(err);
+    refused_partner(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
     return check_summary();
