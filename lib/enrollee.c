@@ -294,37 +294,3 @@ int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err)
     mb_free(old);
     return MB_OK;
 }
-
-static bool period_valid(int32_t p)
-{
-    return (p >= 1900 && p <= 2999) || (p >= 19001 && p <= 29994 && p % 10 >= 1 && p % 10 <= 4);
-}
-
-int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, int32_t period,
-                     int64_t fen, mb_error *err)
-{
-    if (e == NULL || ruleset_id == NULL || key == NULL || *key == '\0')
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_seed: missing argument");
-    if (!period_valid(period))
-        return mb_fail(err, MB_E_INVALID_DATE,
-                       "period %d is neither a year (2023) nor a quarter (20232)", period);
-    if (fen < 0 || fen > MB_MONEY_MAX)
-        return mb_fail(err, MB_E_INVALID_AMOUNT, "accumulator value %lld fen is negative or absurd",
-                       (long long)fen);
-    uint64_t k = mb_hash_join(ruleset_id, key);
-    if (!mb_acc_exists(e, k, period) && !mb_acc_room(e, 1)) {
-        int rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
-        if (rc != MB_OK)
-            return rc;
-    }
-    mb_acc_set(e, k, period, fen);
-    return MB_OK;
-}
-
-int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id, const char *key,
-                                int32_t period)
-{
-    if (e == NULL || ruleset_id == NULL || key == NULL)
-        return 0;
-    return mb_acc_get(e, mb_hash_join(ruleset_id, key), period);
-}
