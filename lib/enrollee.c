@@ -160,15 +160,17 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_
     if (e->ndiseases == MB_MAX_DISEASES)
         return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d certifications",
                        MB_MAX_DISEASES);
-    mb_certification *d = &e->diseases[e->ndiseases];
-    int rc = copy_text(d->name, sizeof d->name, name, "disease", err);
+    char checked[MB_NAME_MAX]; /* every argument checked before the slot is written */
+    int rc = copy_text(checked, sizeof checked, name, "disease", err);
     if (rc != MB_OK)
         return rc;
-    uint64_t h = mb_hash(d->name);
+    uint64_t h = mb_hash(checked);
     for (uint32_t i = 0; i < e->ndiseases; i++)
         if (e->diseases[i].hash == h && e->diseases[i].certified_on == certified_on)
             return mb_fail(err, MB_E_INVALID_ARGUMENT, "'%s' is already certified on %d", name,
                            certified_on);
+    mb_certification *d = &e->diseases[e->ndiseases];
+    memcpy(d->name, checked, strlen(checked) + 1);
     d->hash = h;
     d->certified_on = certified_on;
     d->valid_until = valid_until;

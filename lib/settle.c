@@ -328,12 +328,16 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
         return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown family relation %d", relation);
     if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
+    /* a malformed chain or claim is reported as such, before what the chain allows */
+    int rc = validate(chain, n, patient, claim, out, err);
+    if (rc != MB_OK)
+        return rc;
     const mb_ruleset *basic = basic_tier(chain, n);
     if (basic == NULL || !((basic->family_relations >> relation) & 1u))
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
-    int rc = compute(out, chain, n, patient, payer, claim, err);
+    rc = compute(out, chain, n, patient, payer, claim, err);
     return rc != MB_OK ? rc : commit(out, patient, payer, err);
 }
 
