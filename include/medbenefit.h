@@ -69,7 +69,8 @@ typedef enum mb_status {
     MB_E_NOT_FOUND = -7,        /* no ruleset with that id on the search path */
     MB_E_INVALID_AMOUNT = -8,   /* negative, more than two decimals, or absurdly large */
     MB_E_INVALID_DATE = -9,     /* not a calendar date, or dates out of order */
-    MB_E_UNKNOWN_CODE = -10,    /* an unknown scheme, person type, med_type, level, category */
+    MB_E_UNKNOWN_CODE = -10,    /* an unknown scheme, person type, med_type, level, category,
+                                   accumulator key */
     MB_E_UNKNOWN_DISEASE = -11, /* a disease not in the ruleset's catalogue */
     MB_E_OVERFLOW = -12,        /* an amount or sum that would overflow int64 fen */
     MB_E_CHAIN = -13,           /* rulesets in the wrong order, or a tier repeated */
@@ -335,11 +336,43 @@ MB_EXTERN int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_rules
  * query, so that a settlement mid-year continues correctly. `ruleset_id` and `key` name it (keys
  * are listed in docs/accumulators.md: "<layer>.paid", "<layer>.base", "disease.<code>.paid");
  * `period` is a year (2023) or a quarter (20232 for the second quarter of 2023).
+ *
+ * These two calls see a ruleset's id, not the ruleset, so they cannot know which keys it
+ * defines: mb_enrollee_seed refuses a key that is not valid UTF-8 or a ruleset id that is not
+ * one (MB_E_INVALID_ARGUMENT), and a key no ruleset could define, one not ending in ".paid" or
+ * ".base" (MB_E_UNKNOWN_CODE); mb_enrollee_accumulator reads 0 for a key it does not know. Prefer mb_enrollee_seed_checked()
+ * and mb_enrollee_accumulator_checked(), which refuse a misspelt key instead of ignoring it.
  */
 MB_EXTERN int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key,
                                int32_t period, int64_t fen, mb_error *err);
 MB_EXTERN int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id,
                                           const char *key, int32_t period);
+
+/** How an accumulator is kept (mb_ruleset_accumulator): by calendar year or by quarter. */
+typedef enum mb_period_kind {
+    MB_PERIOD_YEAR = 1,   /* period 2023 */
+    MB_PERIOD_QUARTER = 2 /* period 20232: the second quarter of 2023 */
+} mb_period_kind;
+
+/** The accumulator keys the ruleset defines, index 0..count-1 (since 1.1): the key, e.g.
+ *  "chronic.paid" (owned by the ruleset), and the mb_period_kind it is kept by. The layers'
+ *  keys come first, then the catalogue's per-disease keys. */
+MB_EXTERN size_t mb_ruleset_accumulator_count(const mb_ruleset *rs);
+MB_EXTERN int mb_ruleset_accumulator(const mb_ruleset *rs, size_t index, const char **key,
+                                     int *period_kind);
+
+/**
+ * Seed or read an accumulator of `rs`, checked (since 1.1): a key the ruleset does not define
+ * is MB_E_UNKNOWN_CODE, with the keys it does define in `err`; a key that is not valid UTF-8 is
+ * MB_E_INVALID_ARGUMENT; a period of the wrong kind (a quarter for a yearly key) or one when the
+ * ruleset is not in force is MB_E_INVALID_DATE. Seeding replaces the value for that key and
+ * period; reading gives 0 for a figure never seeded or settled.
+ */
+MB_EXTERN int mb_enrollee_seed_checked(mb_enrollee *e, const mb_ruleset *rs, const char *key,
+                                       int32_t period, int64_t fen, mb_error *err);
+MB_EXTERN int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_ruleset *rs,
+                                              const char *key, int32_t period, int64_t *fen,
+                                              mb_error *err);
 
 /** Ensure room for `entries` accumulator entries, so that settlement never allocates. An
  *  enrollee starts with room for 256; settle fails with MB_E_CAPACITY when it is full. */

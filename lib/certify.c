@@ -181,9 +181,12 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        "mb_enrollee_request_facility_change: enrollee, ruleset and facility are required");
     if (!mb_date_valid(date))
         return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
-    if (strlen(facility_id) >= sizeof e->next_designated)
+    size_t n = strlen(facility_id);
+    if (n >= sizeof e->next_designated)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is longer than %zu bytes",
                        sizeof e->next_designated - 1);
+    if (!mb_utf8_valid(facility_id, n)) /* checked before the window: arguments come first */
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is not valid UTF-8");
     if (rs->facility_change_from == 0)
         return mb_enrollee_set_designated_facility(e, facility_id, err);
     int mmdd = date % 10000;

@@ -3,24 +3,29 @@
 
 #include "handles.h"
 
-static int set_text(char *dst, size_t cap, uint64_t *hash, const char *src, const char *what,
-                    mb_error *err)
+/* Whether `src` fits a field of `cap` bytes and is valid UTF-8 (NULL fits: it clears one).
+ * Every argument of a call is checked before any field changes. */
+static int check_text(const char *src, size_t cap, const char *what, mb_error *err)
 {
-    if (src == NULL) {
-        dst[0] = '\0';
-        if (hash)
-            *hash = 0;
+    if (src == NULL)
         return MB_OK;
-    }
     size_t n = strlen(src);
     if (n >= cap)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is longer than %zu bytes", what, cap - 1);
     if (!mb_utf8_valid(src, n))
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is not valid UTF-8", what);
-    memcpy(dst, src, n + 1);
+    return MB_OK;
+}
+
+/* Set a field checked by check_text, and its hash (0 when cleared). */
+static void set_text(char *dst, uint64_t *hash, const char *src)
+{
+    if (src == NULL)
+        dst[0] = '\0';
+    else
+        memcpy(dst, src, strlen(src) + 1);
     if (hash)
         *hash = mb_hash(dst);
-    return MB_OK;
 }
 
 static bool med_type_valid(int m)
@@ -43,17 +48,15 @@ int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
                        "21 inpatient, 41 pharmacy)", med_type);
     if (level < MB_LEVEL_PRIMARY || level > MB_LEVEL_PHARMACY)
         return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown facility level %d", level);
+    int rc;
+    if ((rc = check_text(id, MB_ID_MAX, "claim id", err)) ||
+        (rc = check_text(facility_id, MB_ID_MAX, "facility id", err)))
+        return rc;
     mb_claim *c = mb_calloc(1, sizeof *c);
     if (c == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory creating a claim");
-    int rc = set_text(c->id, sizeof c->id, NULL, id, "claim id", err);
-    if (rc == MB_OK)
-        rc = set_text(c->facility, sizeof c->facility, &c->facility_hash, facility_id,
-                      "facility id", err);
-    if (rc != MB_OK) {
-        mb_free(c);
-        return rc;
-    }
+    set_text(c->id, NULL, id);
+    set_text(c->facility, &c->facility_hash, facility_id);
     c->date = date;
     c->med_type = med_type;
     c->level = level;
@@ -83,11 +86,13 @@ int mb_claim_set_disease(mb_claim *c, const char *name, const char *treatment, m
 {
     if (c == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
-    int rc = set_text(c->disease, sizeof c->disease, &c->disease_hash, name, "disease", err);
-    if (rc == MB_OK)
-        rc = set_text(c->treatment, sizeof c->treatment, &c->treatment_hash, treatment,
-                      "treatment", err);
-    return rc;
+    int rc;
+    if ((rc = check_text(name, sizeof c->disease, "disease", err)) ||
+        (rc = check_text(treatment, sizeof c->treatment, "treatment", err)))
+        return rc;
+    set_text(c->disease, &c->disease_hash, name);
+    set_text(c->treatment, &c->treatment_hash, treatment);
+    return MB_OK;
 }
 
 int mb_claim_set_admission(mb_claim *c, int32_t admitted, int32_t discharged, mb_error *err)
@@ -100,9 +105,10 @@ int mb_claim_set_admission(mb_claim *c, int32_t admitted, int32_t discharged, mb
     if (discharged < admitted)
         return mb_fail(err, MB_E_INVALID_DATE, "discharged %d is before admitted %d", discharged,
                        admitted);
-    if (admitted > c->date)
-        return mb_fail(err, MB_E_INVALID_DATE, "admitted %d is after the claim date %d", admitted,
-                       c->date);
+    if (discharged > c->date)
+        return mb_fail(err, MB_E_INVALID_DATE,
+                       "discharged %d is after the claim date %d (admitted <= discharged <= date)",
+                       discharged, c->date);
     c->admitted = admitted;
     c->discharged = discharged;
     return MB_OK;
@@ -114,11 +120,12 @@ int mb_claim_set_prescriber(mb_claim *c, const char *facility_id, int level, mb_
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim or prescriber is NULL");
     if (level < MB_LEVEL_PRIMARY || level > MB_LEVEL_TERTIARY)
         return mb_fail(err, MB_E_UNKNOWN_CODE, "a prescriber is a primary, secondary or tertiary facility");
-    int rc = set_text(c->prescriber, sizeof c->prescriber, &c->prescriber_hash, facility_id,
-                      "prescriber id", err);
-    if (rc == MB_OK)
-        c->prescriber_level = level;
-    return rc;
+    int rc = check_text(facility_id, sizeof c->prescriber, "prescriber id", err);
+    if (rc != MB_OK)
+        return rc;
+    set_text(c->prescriber, &c->prescriber_hash, facility_id);
+    c->prescriber_level = level;
+    return MB_OK;
 }
 
 int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpay_bp,

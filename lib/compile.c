@@ -980,6 +980,53 @@ static int compile_trace_sources(ctx_t *c)
                    &rs->upstream_cite);
 }
 
+/* The accumulator keys the layers and the catalogue read and write, each (name, period) once,
+ * so that seeding or reading a key by name can refuse one the ruleset never uses. */
+static bool add_acc_key(mb_acc_key *keys, uint32_t *n, const char *name, uint64_t key, int period,
+                        int disease)
+{
+    if (name == NULL) /* its copy ran out of memory */
+        return false;
+    for (uint32_t i = 0; i < *n; i++)
+        if (keys[i].key == key && keys[i].period == period)
+            return true;
+    keys[(*n)++] = (mb_acc_key){name, key, period, disease};
+    return true;
+}
+
+static int compile_acc_keys(ctx_t *c)
+{
+    mb_ruleset *rs = c->rs;
+    size_t most = (size_t)rs->nlayers * 3;
+    for (uint32_t d = 0; d < rs->ndiseases; d++)
+        most += rs->diseases[d].ncaps;
+    mb_acc_key *keys = mb_arena_alloc(c->arena, (most + 1) * sizeof *keys);
+    if (keys == NULL)
+        return NOMEM(c);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rs->nlayers; i++) {
+        const mb_layer *l = &rs->layers[i];
+        char paid[300];
+        snprintf(paid, sizeof paid, "%s.paid", l->id);
+        /* layer.c: the cap's accumulator is kept by the cap's period, the others by year */
+        bool paid_is_cap = l->has_cap && l->cap.key == l->paid_key;
+        if (!add_acc_key(keys, &n, l->base_key_name, l->base_key, MB_PERIOD_YEAR, -1) ||
+            !add_acc_key(keys, &n, dup(c, paid), l->paid_key,
+                         paid_is_cap ? l->cap.period : MB_PERIOD_YEAR, -1) ||
+            (l->has_cap && !paid_is_cap &&
+             !add_acc_key(keys, &n, l->cap.key_name, l->cap.key, l->cap.period, -1)))
+            return NOMEM(c);
+    }
+    for (uint32_t d = 0; d < rs->ndiseases; d++)
+        for (uint32_t k = 0; k < rs->diseases[d].ncaps; k++)
+            if (!add_acc_key(keys, &n, rs->diseases[d].caps[k].key_name,
+                             rs->diseases[d].caps[k].key, rs->diseases[d].cap_period, (int)d))
+                return NOMEM(c);
+    rs->acc_keys = keys;
+    rs->nacc_keys = n;
+    return MB_OK;
+}
+
 int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const char *text,
                size_t len, const char *file, mb_error *err)
 {
@@ -1110,6 +1157,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
     }
     rs->nlayers = raw->layers_count;
     if ((rc = compile_trace_sources(&c)))
+        goto out;
+    if ((rc = compile_acc_keys(&c)))
         goto out;
     mb_assumption *a = mb_arena_alloc(arena, (c.nassumptions + 1) * sizeof *a);
     if (a == NULL) {

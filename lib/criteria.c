@@ -462,8 +462,10 @@ int mb_criteria_assess(const mb_criteria *c, const char *const *findings, size_t
 {
     bool listed[256] = {false};
     for (size_t f = 0; f < n; f++) {
-        if (findings[f] == NULL)
+        if (findings[f] == NULL) {
+            snprintf(why, whycap, "finding %zu is NULL", f);
             return MB_E_INVALID_ARGUMENT;
+        }
         int i = find_item(c, findings[f], strlen(findings[f]));
         if (i < 0) {
             snprintf(why, whycap, "finding '%s' is not an item of the criteria", findings[f]);

@@ -1,6 +1,4 @@
 /* Calendar dates: YYYYMMDD at the API, day numbers inside (proleptic Gregorian). */
-#include <stdio.h>
-
 #include "internal.h"
 
 static int days_in_month(int y, int m)
@@ -68,10 +66,17 @@ int mb_date_parse(const char *text, int32_t *date, mb_error *err)
 {
     if (text == NULL || date == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "date: NULL argument");
-    int y, m, d, n = 0;
-    if (sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || text[n] != '\0' || n != 10)
-        return mb_fail(err, MB_E_INVALID_DATE, "date '%s' is not YYYY-MM-DD", text);
-    int32_t ymd = y * 10000 + m * 100 + d;
+    /* exactly "DDDD-DD-DD": sscanf's %d would also take a sign or a space ("2023-+1-01") */
+    static const char shape[] = "dddd-dd-dd";
+    int32_t ymd = 0;
+    for (size_t i = 0; i < sizeof shape; i++) {
+        char ch = text[i];
+        bool fits = shape[i] == 'd' ? ch >= '0' && ch <= '9' : ch == shape[i];
+        if (!fits)
+            return mb_fail(err, MB_E_INVALID_DATE, "date '%.40s' is not YYYY-MM-DD", text);
+        if (shape[i] == 'd')
+            ymd = ymd * 10 + (ch - '0');
+    }
     if (!mb_date_valid(ymd))
         return mb_fail(err, MB_E_INVALID_DATE, "date '%s' is not a calendar date", text);
     *date = ymd;

@@ -162,15 +162,17 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_
     if (e->ndiseases == MB_MAX_DISEASES)
         return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d certifications",
                        MB_MAX_DISEASES);
-    mb_certification *d = &e->diseases[e->ndiseases];
-    int rc = mb_text_copy(d->name, sizeof d->name, name, "disease", err);
+    char checked[MB_NAME_MAX]; /* every argument checked before the slot is written */
+    int rc = mb_text_copy(checked, sizeof checked, name, "disease", err);
     if (rc != MB_OK)
         return rc;
-    uint64_t h = mb_hash(d->name);
+    uint64_t h = mb_hash(checked);
     for (uint32_t i = 0; i < e->ndiseases; i++)
         if (e->diseases[i].hash == h && e->diseases[i].certified_on == certified_on)
             return mb_fail(err, MB_E_INVALID_ARGUMENT, "'%s' is already certified on %d", name,
                            certified_on);
+    mb_certification *d = &e->diseases[e->ndiseases];
+    memcpy(d->name, checked, strlen(checked) + 1);
     d->hash = h;
     d->certified_on = certified_on;
     d->valid_until = valid_until;
@@ -295,53 +297,4 @@ int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err)
             mb_acc_set(e, old[i].key, old[i].period, old[i].value);
     mb_free(old);
     return MB_OK;
-}
-
-int mb_acc_check_period(int32_t p, mb_error *err)
-{
-    if ((p >= 1900 && p <= 2999) || (p >= 19001 && p <= 29994 && p % 10 >= 1 && p % 10 <= 4))
-        return MB_OK;
-    return mb_fail(err, MB_E_INVALID_DATE,
-                   "period %d is neither a year (2023) nor a quarter (20232)", p);
-}
-
-int mb_acc_check(int32_t period, int64_t value, mb_error *err)
-{
-    if (period == 0) {
-        if (value < 0 || value > INT32_MAX || !mb_date_valid((int32_t)value))
-            return mb_fail(err, MB_E_INVALID_DATE,
-                           "the date %lld kept at period 0 (last activity or lapse) is not a date",
-                           (long long)value);
-        return MB_OK;
-    }
-    int rc = mb_acc_check_period(period, err);
-    return rc != MB_OK ? rc : mb_amount_check(value, "value", err);
-}
-
-int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, int32_t period,
-                     int64_t fen, mb_error *err)
-{
-    if (e == NULL || ruleset_id == NULL || key == NULL || *key == '\0')
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_seed: missing argument");
-    int rc = mb_acc_check_period(period, err);
-    if (rc == MB_OK)
-        rc = mb_amount_check(fen, "accumulator value", err);
-    if (rc != MB_OK)
-        return rc;
-    uint64_t k = mb_hash_join(ruleset_id, key);
-    if (!mb_acc_exists(e, k, period) && !mb_acc_room(e, 1)) {
-        rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
-        if (rc != MB_OK)
-            return rc;
-    }
-    mb_acc_set(e, k, period, fen);
-    return MB_OK;
-}
-
-int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id, const char *key,
-                                int32_t period)
-{
-    if (e == NULL || ruleset_id == NULL || key == NULL)
-        return 0;
-    return mb_acc_get(e, mb_hash_join(ruleset_id, key), period);
 }

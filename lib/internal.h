@@ -81,7 +81,7 @@ uint32_t mb_crc32(const void *data, size_t len);
 int mb_category_parse(const char *text); /* 0..11, or MB_E_UNKNOWN_CODE */
 const char *mb_category_name(int category);
 int mb_period_code(int period_kind, int32_t ymd); /* year 2023, quarter 20232 */
-enum { MB_PERIOD_NONE = 0, MB_PERIOD_YEAR = 1, MB_PERIOD_QUARTER = 2 };
+enum { MB_PERIOD_NONE = 0 }; /* MB_PERIOD_YEAR and MB_PERIOD_QUARTER: medbenefit.h */
 
 /* ---- strings (utf8.c) --------------------------------------------------------------------- */
 bool mb_utf8_valid(const char *s, size_t len);

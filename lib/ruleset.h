@@ -133,6 +133,15 @@ typedef struct mb_layer {
     const char *deductible_path, *ratio_path;
 } mb_layer;
 
+/* An accumulator key the ruleset defines (docs/accumulators.md): the name seeds and reads use,
+ * its hash in the ruleset's namespace, and the period it is kept by. */
+typedef struct mb_acc_key {
+    const char *name;
+    uint64_t key;
+    int period;               /* MB_PERIOD_YEAR / MB_PERIOD_QUARTER */
+    int disease;              /* the catalogue entry whose cap it counts, -1: a layer's */
+} mb_acc_key;
+
 typedef struct mb_assumption {
     const char *where, *reason;
 } mb_assumption;
@@ -199,6 +208,9 @@ struct mb_ruleset {
 
     const mb_layer *layers;
     uint32_t nlayers;
+
+    const mb_acc_key *acc_keys;         /* the layers' keys, then the catalogue's; each once */
+    uint32_t nacc_keys;
 
     const mb_assumption *assumptions;
     uint32_t nassumptions;

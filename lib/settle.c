@@ -96,6 +96,34 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 
 static uint32_t med_bit(int med_type) { return 1u << (med_type % 32); }
 
+#define YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
+
+/* The part above a price limit (overlmt_selfpay) of a claim settled upstream: what its total
+ * holds beyond class C, the first self-pay and the platform's policy-scope cost, so that
+ * medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp as on the platform.
+ * A negative part means the amounts contradict each other. */
+static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *err)
+{
+    *over = c->total - c->class_c - pre - c->up_compliant; /* each term <= 10^14: no overflow */
+    if (*over >= 0)
+        return MB_OK;
+    int64_t sum = c->class_c + pre + c->up_compliant;
+    return mb_fail(err, MB_E_INVALID_AMOUNT,
+                   "claim %s: upstream policy-scope cost %lld.%02lld + class C %lld.%02lld + class B "
+                   "first self-pay %lld.%02lld = %lld.%02lld yuan exceed the claim's total "
+                   "%lld.%02lld (medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + "
+                   "inscp_scp); check the upstream amount and the items' classes and ratios",
+                   c->id, YUAN_ARGS(c->up_compliant), YUAN_ARGS(c->class_c), YUAN_ARGS(pre),
+                   YUAN_ARGS(sum), YUAN_ARGS(c->total));
+}
+
+/* The class B first self-pay (先行自付) of a claim: the items' own ratios, and the default ratio
+ * of the first tier that settles it, which classifies the items. */
+static int64_t first_selfpay(const mb_claim *c, const mb_ruleset *classifier)
+{
+    return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, classifier->class_b_bp);
+}
+
 static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
                     const mb_claim *c, const mb_result *r, mb_error *err)
 {
@@ -121,28 +149,10 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     if (c->med_type == MB_MED_INPATIENT && c->admitted == 0)
         return mb_fail(err, MB_E_INVALID_DATE, "inpatient claim %s needs admitted and discharged dates",
                        c->id);
+    int64_t over;
+    if (c->has_upstream)
+        return over_limit(c, first_selfpay(c, chain[0]), &over, err);
     return MB_OK;
-}
-
-#define YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
-
-/* The part above a price limit (overlmt_selfpay) of a claim settled upstream: what its total
- * holds beyond class C, the first self-pay and the platform's policy-scope cost, so that
- * medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp as on the platform.
- * A negative part means the amounts contradict each other. */
-static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *err)
-{
-    *over = c->total - c->class_c - pre - c->up_compliant; /* each term <= 10^14: no overflow */
-    if (*over >= 0)
-        return MB_OK;
-    int64_t sum = c->class_c + pre + c->up_compliant;
-    return mb_fail(err, MB_E_INVALID_AMOUNT,
-                   "claim %s: upstream policy-scope cost %lld.%02lld + class C %lld.%02lld + class B "
-                   "first self-pay %lld.%02lld = %lld.%02lld yuan exceed the claim's total "
-                   "%lld.%02lld (medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + "
-                   "inscp_scp); check the upstream amount and the items' classes and ratios",
-                   c->id, YUAN_ARGS(c->up_compliant), YUAN_ARGS(c->class_c), YUAN_ARGS(pre),
-                   YUAN_ARGS(sum), YUAN_ARGS(c->total));
 }
 
 static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
@@ -177,7 +187,7 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
 
     /* 1. items: the first tier that settles here classifies them */
     const mb_ruleset *classifier = chain[0];
-    int64_t pre = c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, classifier->class_b_bp);
+    int64_t pre = first_selfpay(c, classifier);
     int64_t compliant = c->total - c->class_c - pre;
     r->amt[MB_AMT_MEDFEE_SUMAMT] = c->total;
     r->amt[MB_AMT_FULAMT_OWNPAY] = c->class_c;
@@ -187,8 +197,7 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     int64_t upstream_funds = 0;
     if (c->has_upstream) {
         int64_t over;
-        if ((rc = over_limit(c, pre, &over, err)))
-            return rc;
+        (void)over_limit(c, pre, &over, err); /* validate() refused a negative part */
         r->amt[MB_AMT_OVERLMT_SELFPAY] = over;
         compliant = c->up_compliant;
         int64_t ci = c->up_critical > 0 ? c->up_critical : 0;
@@ -363,12 +372,16 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
         return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown family relation %d", relation);
     if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
+    /* a malformed chain or claim is reported as such, before what the chain allows */
+    int rc = validate(chain, n, patient, claim, out, err);
+    if (rc != MB_OK)
+        return rc;
     const mb_ruleset *basic = basic_tier(chain, n);
     if (basic == NULL || !((basic->family_relations >> relation) & 1u))
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
-    int rc = compute(out, chain, n, patient, payer, claim, err);
+    rc = compute(out, chain, n, patient, payer, claim, err);
     return rc != MB_OK ? rc : commit(out, patient, payer, err);
 }
 

@@ -51,6 +51,46 @@ static int cmp_acc(const void *a, const void *b)
     return (x->period > y->period) - (x->period < y->period);
 }
 
+/* Offsets of the header: the payload length is written once the payload is. */
+#define LENGTH_AT 8
+#define PAYLOAD_AT 12
+
+/* The blob up to its checksum (w->buf NULL: only its length is counted). */
+static void put_state(writer *w, const mb_enrollee *e, const mb_acc *sorted, uint32_t n)
+{
+    put(w, STATE_MAGIC, 4);
+    put_u(w, STATE_VERSION, 2);
+    put_u(w, 0, 2);
+    put_u(w, 0, 4); /* the payload length, at LENGTH_AT */
+    put_str(w, e->id);
+    put_u(w, (uint64_t)e->scheme, 1);
+    put_u(w, (uint64_t)e->person_type, 1);
+    put_u(w, (uint64_t)e->balance, 8);
+    put_str(w, e->designated);
+    put_str(w, e->first_visit);
+    put_str(w, e->next_designated);
+    put_u(w, (uint64_t)e->next_from, 4);
+    put_u(w, e->seq, 4);
+    put_u(w, e->ndiseases, 1);
+    for (uint32_t i = 0; i < e->ndiseases; i++) {
+        put_str(w, e->diseases[i].name);
+        put_u(w, (uint64_t)e->diseases[i].certified_on, 4);
+        put_u(w, (uint64_t)e->diseases[i].valid_until, 4);
+    }
+    put_u(w, e->nidentities, 1);
+    for (uint32_t i = 0; i < e->nidentities; i++) {
+        put_u(w, (uint64_t)e->identities[i].category, 1);
+        put_u(w, (uint64_t)e->identities[i].from, 4);
+        put_u(w, (uint64_t)e->identities[i].to, 4);
+    }
+    put_u(w, n, 4);
+    for (uint32_t i = 0; i < n; i++) {
+        put_u(w, sorted[i].key, 8);
+        put_u(w, (uint64_t)sorted[i].period, 4);
+        put_u(w, (uint64_t)sorted[i].value, 8);
+    }
+}
+
 int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len, mb_error *err)
 {
     if (e == NULL || len == NULL)
@@ -64,50 +104,23 @@ int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len, m
             sorted[n++] = e->acc[i];
     qsort(sorted, n, sizeof *sorted, cmp_acc);
 
-    writer w = {buf, cap, 0};
-    put(&w, STATE_MAGIC, 4);
-    put_u(&w, STATE_VERSION, 2);
-    put_u(&w, 0, 2);
-    size_t length_at = w.len;
-    put_u(&w, 0, 4);
-    size_t payload_at = w.len;
-    put_str(&w, e->id);
-    put_u(&w, (uint64_t)e->scheme, 1);
-    put_u(&w, (uint64_t)e->person_type, 1);
-    put_u(&w, (uint64_t)e->balance, 8);
-    put_str(&w, e->designated);
-    put_str(&w, e->first_visit);
-    put_str(&w, e->next_designated);
-    put_u(&w, (uint64_t)e->next_from, 4);
-    put_u(&w, e->seq, 4);
-    put_u(&w, e->ndiseases, 1);
-    for (uint32_t i = 0; i < e->ndiseases; i++) {
-        put_str(&w, e->diseases[i].name);
-        put_u(&w, (uint64_t)e->diseases[i].certified_on, 4);
-        put_u(&w, (uint64_t)e->diseases[i].valid_until, 4);
-    }
-    put_u(&w, e->nidentities, 1);
-    for (uint32_t i = 0; i < e->nidentities; i++) {
-        put_u(&w, (uint64_t)e->identities[i].category, 1);
-        put_u(&w, (uint64_t)e->identities[i].from, 4);
-        put_u(&w, (uint64_t)e->identities[i].to, 4);
-    }
-    put_u(&w, n, 4);
-    for (uint32_t i = 0; i < n; i++) {
-        put_u(&w, sorted[i].key, 8);
-        put_u(&w, (uint64_t)sorted[i].period, 4);
-        put_u(&w, (uint64_t)sorted[i].value, 8);
-    }
-    mb_free(sorted);
-    size_t payload = w.len - payload_at;
+    /* count first: a buffer too small is left as it was */
+    writer w = {NULL, 0, 0};
+    put_state(&w, e, sorted, n);
     size_t total = w.len + 4;
     *len = total;
-    if (buf == NULL || cap < total)
+    if (buf == NULL || cap < total) {
+        mb_free(sorted);
         return mb_fail(err, MB_E_BUFFER, "the saved state needs %zu bytes, the buffer has %zu",
                        total, cap);
+    }
+    w = (writer){buf, cap, 0};
+    put_state(&w, e, sorted, n);
+    mb_free(sorted);
+    size_t payload = w.len - PAYLOAD_AT;
     unsigned char *b = buf;
     for (int i = 0; i < 4; i++)
-        b[length_at + i] = (unsigned char)(payload >> (8 * i));
+        b[LENGTH_AT + i] = (unsigned char)(payload >> (8 * i));
     uint32_t crc = mb_crc32(b, w.len);
     for (int i = 0; i < 4; i++)
         b[w.len + i] = (unsigned char)(crc >> (8 * i));

@@ -300,7 +300,8 @@ static int flag_of(const char *text, const char *what, bool dflt, bool *out, cha
     return MB_OK;
 }
 
-int build_enrollee(const s_enrollee *se, mb_enrollee **out, char *msg, size_t cap)
+int build_enrollee(const s_enrollee *se, ruleset_cache *cache, mb_enrollee **out, char *msg,
+                   size_t cap)
 {
     *out = NULL;
     if (se == NULL)
@@ -360,7 +361,11 @@ int build_enrollee(const s_enrollee *se, mb_enrollee **out, char *msg, size_t ca
         }
         if ((rc = amount_of(s->amount, "accumulators.amount", &fen, msg, cap)))
             break;
-        rc = mb_enrollee_seed(e, s->ruleset, s->key, atoi(s->period), fen, err);
+        /* checked against the ruleset, so that a misspelt key is an error, not a figure that
+         * no settlement reads */
+        const mb_ruleset *rs = cache_get(cache, s->ruleset, err);
+        rc = rs ? mb_enrollee_seed_checked(e, rs, s->key, atoi(s->period), fen, err)
+                : mb_error_status(err) != MB_OK ? mb_error_status(err) : MB_E_NOT_FOUND;
     }
     if (rc != MB_OK && mb_error_status(err) != MB_OK)
         fail(msg, cap, rc, "enrollee: %s", mb_error_message(err));

@@ -99,7 +99,9 @@ void cache_free(ruleset_cache *c);
 const mb_ruleset *cache_get(ruleset_cache *c, const char *id, mb_error *err);
 
 /* Building the library's objects from a scenario, through the public API only. */
-int build_enrollee(const s_enrollee *se, mb_enrollee **out, char *msg, size_t cap);
+/* Accumulators are seeded through `cache`, checked against the keys each ruleset defines. */
+int build_enrollee(const s_enrollee *se, ruleset_cache *cache, mb_enrollee **out, char *msg,
+                   size_t cap);
 int build_claim(const s_claim *sc, mb_claim **out, char *msg, size_t cap);
 
 /* Settled amounts as the scenario names them. */

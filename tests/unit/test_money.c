@@ -54,6 +54,26 @@ static void dates(void)
     CHECK_RC(mb_date_parse("2023-02-29", &d, NULL), MB_E_INVALID_DATE, "not a leap year");
     CHECK_RC(mb_date_parse("2023-13-01", &d, NULL), MB_E_INVALID_DATE, "month 13");
     CHECK_RC(mb_date_parse("2023-1-01", &d, NULL), MB_E_INVALID_DATE, "not zero-padded");
+    /* exactly four digits, '-', two digits, '-', two digits: nothing else reads as a digit */
+    CHECK_RC(mb_date_parse("2023-+1-01", &d, NULL), MB_E_INVALID_DATE, "a sign in the month");
+    CHECK_RC(mb_date_parse("2023- 1-01", &d, NULL), MB_E_INVALID_DATE, "a space in the month");
+    CHECK_RC(mb_date_parse("2023-01- 1", &d, NULL), MB_E_INVALID_DATE, "a space in the day");
+    CHECK_RC(mb_date_parse("2023-01--1", &d, NULL), MB_E_INVALID_DATE, "a minus in the day");
+    CHECK_RC(mb_date_parse(" 2023-01-01", &d, NULL), MB_E_INVALID_DATE, "a leading space");
+    CHECK_RC(mb_date_parse("+023-01-01", &d, NULL), MB_E_INVALID_DATE, "a sign in the year");
+    CHECK_RC(mb_date_parse("2023-01-01 ", &d, NULL), MB_E_INVALID_DATE, "a trailing space");
+    CHECK_RC(mb_date_parse("2023/01/01", &d, NULL), MB_E_INVALID_DATE, "slashes");
+    CHECK_RC(mb_date_parse("20230101", &d, NULL), MB_E_INVALID_DATE, "no separators");
+    CHECK_RC(mb_date_parse("2023-01", &d, NULL), MB_E_INVALID_DATE, "no day");
+    CHECK_RC(mb_date_parse("", &d, NULL), MB_E_INVALID_DATE, "empty");
+    d = 0;
+    CHECK_RC(mb_date_parse("2023-01-16", &d, NULL), MB_OK, "a plain date");
+    CHECK(d == 20230116, "2023-01-16 is 20230116");
+    CHECK_RC(mb_date_parse("1900-01-01", &d, NULL), MB_OK, "the first date supported");
+    CHECK_RC(mb_date_parse("1899-12-31", &d, NULL), MB_E_INVALID_DATE, "before 1900");
+    d = 0;
+    CHECK_RC(mb_date_parse("2023- 1-01", &d, NULL), MB_E_INVALID_DATE, "refused");
+    CHECK(d == 0, "a refused date leaves the output alone");
     CHECK(mb_add_months(20240229, 12) == 20250228, "a year after a leap day");
     CHECK(mb_month_start(20231215, 1) == 20240101, "next month crosses the year");
     CHECK(mb_month_end(20240210) == 20240229, "February in a leap year");

@@ -1138,6 +1138,125 @@ static void seeding(void)
     mb_result_free(r);
 }
 
+/* ---- seeding by key, checked against the ruleset (issue 9, defect 5) ---------------------- */
+
+static int has(const char *text, const char *part) { return strstr(text, part) != NULL; }
+
+static void seeding_by_key(void)
+{
+    /* the keys a ruleset defines, as docs/accumulators.md lists them for Wuxi */
+    static const char *const wuxi_keys[] = {"chronic.base", "chronic.paid",
+                                            "general_outpatient_pooling.base",
+                                            "general_outpatient_pooling.paid"};
+    CHECK(mb_ruleset_accumulator_count(wuxi) == 4, "Wuxi defines four keys");
+    for (size_t i = 0; i < 4; i++) {
+        const char *key = NULL;
+        int kind = 0;
+        CHECK_RC(mb_ruleset_accumulator(wuxi, i, &key, &kind), MB_OK, "a key");
+        CHECK(key && strcmp(key, wuxi_keys[i]) == 0, wuxi_keys[i]);
+        CHECK(kind == MB_PERIOD_YEAR, "kept by year (the cap's period: 41号 三 年度)");
+    }
+    const char *untouched = "untouched";
+    int kind = -1;
+    CHECK_RC(mb_ruleset_accumulator(wuxi, 4, &untouched, &kind), MB_E_INVALID_ARGUMENT, "past the end");
+    CHECK(strcmp(untouched, "untouched") == 0 && kind == -1, "a refused read writes nothing");
+
+    /* the misspelt key of issue 9: refused, naming the keys Wuxi does define */
+    mb_enrollee *e = wuxi_person("SK-1", 0);
+    unsigned char before[BLOB_MAX], after[BLOB_MAX];
+    size_t nb = save(e, before);
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, "chronc.paid", 2021, YUAN(3000), err),
+             MB_E_UNKNOWN_CODE, "a key Wuxi does not define");
+    CHECK(has(mb_error_message(err), "'chronc.paid'") &&
+              has(mb_error_message(err), "chronic.base, chronic.paid, "
+                                         "general_outpatient_pooling.base, "
+                                         "general_outpatient_pooling.paid"),
+          "the message names the key given and the keys Wuxi defines");
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, "chronic.\xe4\xb8.paid", 2021, 1, err),
+             MB_E_INVALID_ARGUMENT, "a key that is not UTF-8");
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, "chronic.paid", 20212, 1, err), MB_E_INVALID_DATE,
+             "a quarter for a key kept by year");
+    CHECK(has(mb_error_message(err), "by year"), "the message says how the key is kept");
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, "chronic.paid", 2020, 1, err), MB_E_INVALID_DATE,
+             "2020: Wuxi's 41号 is in force from 2021-01-01, no 2020 figure is ever read");
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, "chronic.paid", 2021, -1, err), MB_E_INVALID_AMOUNT,
+             "a negative figure");
+    CHECK_RC(mb_enrollee_seed_checked(e, NULL, "chronic.paid", 2021, 1, err),
+             MB_E_INVALID_ARGUMENT, "no ruleset");
+    CHECK_RC(mb_enrollee_seed_checked(NULL, wuxi, "chronic.paid", 2021, 1, err),
+             MB_E_INVALID_ARGUMENT, "no enrollee");
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, NULL, 2021, 1, err), MB_E_INVALID_ARGUMENT, "no key");
+    int64_t fen = -7;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, wuxi, "chronc.paid", 2021, &fen, err),
+             MB_E_UNKNOWN_CODE, "reading a key Wuxi does not define");
+    CHECK(fen == -7, "a refused read writes nothing");
+    size_t na = save(e, after);
+    CHECK(same(before, nb, after, na), "refused seeds change nothing");
+
+    /* the key spelt right: 3000 of the 3500 cap paid this year (41号 三); the deductible met
+     * (base 5000): 1200 x 70% = 840, cut to 3500 - 3000 = 500 */
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, "chronic.base", 2021, YUAN(5000), err), MB_OK,
+             "seed the base");
+    CHECK_RC(mb_enrollee_seed_checked(e, wuxi, "chronic.paid", 2021, YUAN(3000), err), MB_OK,
+             "seed the payments");
+    CHECK_RC(mb_enrollee_accumulator_checked(e, wuxi, "chronic.paid", 2021, &fen, err), MB_OK,
+             "read back");
+    CHECK_FEN(fen, YUAN(3000), "as seeded");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(3000),
+              "the unchecked read sees the same figure");
+    mb_result *r = result();
+    mb_claim *c = wuxi_claim("C1", 20210601, YUAN(1200));
+    CHECK_RC(settle(wuxi, r, e, c), MB_OK, "settle");
+    CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(500), "840 cut to the 500 left");
+    CHECK_RC(mb_enrollee_accumulator_checked(e, wuxi, "chronic.paid", 2021, &fen, err), MB_OK,
+             "read after");
+    CHECK_FEN(fen, YUAN(3500), "3000 + 500: the cap is reached");
+    mb_claim_free(c);
+    mb_result_free(r);
+    mb_enrollee_free(e);
+
+    /* per-disease keys: Jiaozuo's 恶性肿瘤 (JZC01) has one cap per treatment line (附件); a
+     * line it does not list is refused with the lines it does */
+    mb_ruleset *shanxi = load("shanxi-chronic-special-2025");
+    mb_enrollee *z = NULL;
+    CHECK_RC(mb_enrollee_new(&z, "SK-2", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
+    CHECK_RC(mb_enrollee_seed_checked(z, jiaozuo, "disease.JZC01.放疗.paid", 2022, 1, err),
+             MB_E_UNKNOWN_CODE, "a treatment line the annex does not list");
+    CHECK(has(mb_error_message(err), "disease.JZC01.放化疗.paid, disease.JZC01.药物维持治疗.paid"),
+          "the message lists JZC01's lines");
+    CHECK_RC(mb_enrollee_seed_checked(z, jiaozuo, "disease.JZC01.药物维持治疗.paid", 2022,
+                                      YUAN(1000), err), MB_OK, "a line it lists");
+    /* Shanxi's per-disease caps are quarterly (cap_period: quarter): a year is refused */
+    CHECK_RC(mb_enrollee_seed_checked(z, shanxi, "disease.M01600.paid", 2025, 1, err),
+             MB_E_INVALID_DATE, "a year for a quarterly key");
+    CHECK(has(mb_error_message(err), "by quarter"), "the message says it is kept by quarter");
+    CHECK_RC(mb_enrollee_seed_checked(z, shanxi, "disease.M01600.paid", 20252, YUAN(200), err),
+             MB_OK, "the second quarter of 2025");
+    CHECK_RC(mb_enrollee_seed_checked(z, shanxi, "disease.M01600.paid", 20251, 1, err),
+             MB_E_INVALID_DATE, "2025 Q1: Shanxi's notice is in force from 2025-04-01");
+    CHECK_FEN(mb_enrollee_accumulator(z, "shanxi-chronic-special-2025", "disease.M01600.paid",
+                                      20252), YUAN(200), "read back");
+    mb_enrollee_free(z);
+    mb_ruleset_free(shanxi);
+
+    /* the unchecked call cannot see the ruleset: it refuses what no ruleset could define */
+    e = wuxi_person("SK-3", 0);
+    nb = save(e, before);
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.\xff.paid", 2021, 1, err), MB_E_INVALID_ARGUMENT,
+             "a key that is not UTF-8");
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic", 2021, 1, err), MB_E_UNKNOWN_CODE,
+             "a key that ends in neither .paid nor .base");
+    CHECK_RC(mb_enrollee_seed(e, WUXI, ".paid", 2021, 1, err), MB_E_UNKNOWN_CODE,
+             "no name before .paid");
+    CHECK_RC(mb_enrollee_seed(e, "Wuxi 2021", "chronic.paid", 2021, 1, err),
+             MB_E_INVALID_ARGUMENT, "not a ruleset id (a-z, 0-9, '-', '_')");
+    CHECK_RC(mb_enrollee_seed(e, "", "chronic.paid", 2021, 1, err), MB_E_INVALID_ARGUMENT,
+             "an empty ruleset id");
+    na = save(e, after);
+    CHECK(same(before, nb, after, na), "refused seeds change nothing");
+    mb_enrollee_free(e);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -1159,6 +1278,7 @@ int main(void)
     failed_settle_keeps_result();
     capacity();
     seeding();
+    seeding_by_key();
     mb_ruleset_free(wuxi);
     mb_ruleset_free(changzhou);
     mb_ruleset_free(jiaozuo);
