@@ -10,8 +10,9 @@
     (Decimal('490.00'), Decimal('710.00'))
 
 Money is Decimal yuan on the way out (built from the library's integer fen, never through a
-float) and Decimal, int or str yuan on the way in (floats are refused with TypeError). Errors
-are MedbenefitError subclasses carrying the library's status name and message.
+float) and Decimal or str yuan on the way in, or an int of fen where a call says fen
+(``add_item(fen=120050)``); a bare int, bool or float where yuan is expected is a TypeError.
+Errors are MedbenefitError subclasses carrying the library's status name and message.
 """
 from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType,
                      PersonType, Relation, Scheme, Status, Tier, to_fen, to_yuan)

@@ -9,16 +9,17 @@ and a Settlement are used by one thread at a time (as in C). Each call reports e
 mb_error of its own (see errors.py), so threads working on separate handles never interfere.
 """
 import collections
+import numbers
 import os
 import threading
 import weakref
 
 from . import errors
-from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType,
-                     PersonType, Relation, Scheme, Tier,
-                     bp_to_percent, cstr, item_class_code, level_code, med_type_code,
-                     person_type_code, scheme_code, text, to_bp, to_date, to_fen, to_yuan,
-                     to_ymd)
+from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT, C_INT32, C_SIZE_T, C_UNSIGNED, CertState,
+                     Flag, ItemClass, Level, MedType, PersonType, Relation, Scheme, Tier,
+                     amount_fen, bp_to_percent, c_int, c_text, cstr, item_class_code,
+                     level_code, med_type_code, person_type_code, scheme_code, text, to_bp,
+                     to_date, to_yuan, to_ymd)
 from ._ffi import ffi, has, lib, need
 from .errors import attempt, call
 
@@ -121,7 +122,7 @@ class Ruleset(_Handle):
     def load(cls, path):
         """Load a ruleset from a YAML file. Errors carry file, line and key."""
         out = _new_out("mb_ruleset")
-        call(lib.mb_ruleset_load_file, out, os.fsencode(path))
+        call(lib.mb_ruleset_load_file, out, c_text(os.fsencode(path), "path"))
         return cls._wrap(out)
 
     @classmethod
@@ -132,7 +133,7 @@ class Ruleset(_Handle):
         if isinstance(dirs, (str, bytes, os.PathLike)):
             dirs = [dirs]
         if dirs:
-            keep = [ffi.new("char[]", os.fsencode(d)) for d in dirs]
+            keep = [ffi.new("char[]", c_text(os.fsencode(d), "dirs")) for d in dirs]
             cdirs = ffi.new("const char *[]", keep + [ffi.NULL])
         else:
             cdirs = ffi.NULL
@@ -206,12 +207,11 @@ class Ruleset(_Handle):
     def assess(self, disease, findings):
         """Check findings against a disease's certification criteria (鉴定标准). ``findings``
         name the items met as the document numbers them ("3", "2.1", "3.2.5")."""
-        findings = [f if isinstance(f, str) else str(f) for f in findings]
-        keep = [ffi.new("char[]", f.encode("utf-8")) for f in findings]
+        keep = [ffi.new("char[]", c_text(_finding(f), "finding")) for f in findings]
         arr = ffi.new("const char *[]", keep + [ffi.NULL])
         certified = ffi.new("int *")
         unmet, cite = ffi.new("const char **"), ffi.new("const char **")
-        call(need("mb_assess"), self._h, cstr(disease, "disease"), arr, len(findings),
+        call(need("mb_assess"), self._h, cstr(disease, "disease"), arr, len(keep),
              certified, unmet, cite)
         return Assessment(bool(certified[0]), text(unmet[0]), text(cite[0]))
 
@@ -231,13 +231,14 @@ class Ruleset(_Handle):
                 items.append((text(number[0]), text(item[0])))
         return Criteria(text(rule[0]), text(cite[0]), items)
 
-    def account_accrual(self, person_type, date, base):
+    def account_accrual(self, person_type, date, base=None, *, fen=None):
         """The month's personal-account accrual (个人账户计入) for ``person_type`` on ``date``:
-        ``base`` yuan times the ratio in force, Decimal yuan. NotFoundError when the ruleset
-        states none for that person."""
+        the contribution base (``base`` yuan, or ``fen=`` an int of fen) times the ratio in
+        force, Decimal yuan. NotFoundError when the ruleset states none for that person."""
+        base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
         call(need("mb_account_accrual"), self._h, person_type_code(person_type),
-             to_ymd(date), to_fen(base, "base"), out)
+             to_ymd(date), base_fen, out)
         return to_yuan(out[0])
 
     def __repr__(self):
@@ -245,6 +246,15 @@ class Ruleset(_Handle):
             return "<Ruleset (closed)>"
         tier = self.tier
         return f"<Ruleset {self.id} tier={getattr(tier, 'name', tier)}>"
+
+
+def _finding(f):
+    # an item number as the document writes it: "2.10" is not 2.1, so no float stands for one
+    if isinstance(f, str):
+        return f
+    if isinstance(f, numbers.Integral) and not isinstance(f, bool):
+        return str(int(f))
+    raise TypeError(f"finding: expected an item number as str ('2.1'), got {type(f).__name__}")
 
 
 # ---- enrollees --------------------------------------------------------------------------------
@@ -258,7 +268,7 @@ class Enrollee(_Handle):
     """
 
     def __init__(self, id, scheme, person_type=None, *, account_balance=None,
-                 designated_facility=None, first_visit_facility=None):
+                 account_balance_fen=None, designated_facility=None, first_visit_facility=None):
         s = scheme_code(scheme)
         p = person_type_code(person_type)
         out = _new_out("mb_enrollee")
@@ -269,8 +279,8 @@ class Enrollee(_Handle):
         self._person_type_unset = not p   # a resident created without one reads None
         self._designated = None
         self._first_visit = None
-        if account_balance is not None:
-            self.account_balance = account_balance
+        if account_balance is not None or account_balance_fen is not None:
+            self._set_balance(account_balance, account_balance_fen, "account_balance_fen={n}")
         if designated_facility is not None:
             self.designated_facility = designated_facility
         if first_visit_facility is not None:
@@ -340,13 +350,31 @@ class Enrollee(_Handle):
 
     @property
     def account_balance(self):
-        """The personal account (个人账户) balance, Decimal yuan."""
+        """The personal account (个人账户) balance, Decimal yuan; set it with a Decimal or str
+        (``account_balance_fen`` reads and sets it as an int of fen)."""
         return to_yuan(lib.mb_enrollee_account_balance(self._h))
 
     @account_balance.setter
     def account_balance(self, yuan):
-        fen = to_fen(yuan, "enrollee.account_balance")
+        self._set_balance(yuan, None, "account_balance_fen = {n}")
+
+    @property
+    def account_balance_fen(self):
+        """The personal account balance, int fen."""
+        return int(lib.mb_enrollee_account_balance(self._h))
+
+    @account_balance_fen.setter
+    def account_balance_fen(self, fen):
+        self._set_balance(None, fen, "account_balance_fen = {n}")
+
+    def set_account_balance(self, yuan=None, *, fen=None):
+        """Set the account balance: ``yuan`` a Decimal or str, or ``fen=`` an int."""
+        return self._set_balance(yuan, fen, "fen={n}")
+
+    def _set_balance(self, yuan, fen, fen_hint):
+        fen = amount_fen(yuan, fen, "enrollee.account_balance", fen_hint)
         call(lib.mb_enrollee_set_account_balance, self._h, fen)
+        return self
 
     @property
     def designated_facility(self):
@@ -425,10 +453,11 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_add_assistance, self._h, cstr(category, "category"), start, end)
         return self
 
-    def seed(self, ruleset_id, key, period, amount):
+    def seed(self, ruleset_id, key, period, amount=None, *, fen=None):
         """Seed a year-to-date accumulator (e.g. from the national platform's 5206 query):
-        ``period`` is a year (2023) or a quarter (20232), ``amount`` yuan."""
-        fen = to_fen(amount, "accumulators.amount")
+        ``period`` is a year (2023) or a quarter (20232), ``amount`` yuan (Decimal or str), or
+        ``fen=`` an int of fen."""
+        fen = amount_fen(amount, fen, "accumulators.amount")
         call(lib.mb_enrollee_seed, self._h, cstr(ruleset_id, "ruleset_id"), cstr(key, "key"),
              _period(period), fen)
         return self
@@ -463,17 +492,17 @@ class Enrollee(_Handle):
              to_ymd(request_date, "request_date"), cstr(facility_id, "facility"))
         return self
 
-    def accrue(self, ruleset, date, base):
-        """Credit the month's accrual (Ruleset.account_accrual) to the account; returns the
-        amount credited, Decimal yuan."""
+    def accrue(self, ruleset, date, base=None, *, fen=None):
+        """Credit the month's accrual (Ruleset.account_accrual; ``base`` yuan or ``fen=``) to
+        the account; returns the amount credited, Decimal yuan."""
+        base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
-        call(need("mb_enrollee_accrue"), self._h, ruleset._h, to_ymd(date),
-             to_fen(base, "base"), out)
+        call(need("mb_enrollee_accrue"), self._h, ruleset._h, to_ymd(date), base_fen, out)
         return to_yuan(out[0])
 
     def reserve(self, entries):
         """Make room for ``entries`` accumulator entries, so that settling never allocates."""
-        call(lib.mb_enrollee_reserve, self._h, int(entries))
+        call(lib.mb_enrollee_reserve, self._h, c_int(entries, "reserve", C_SIZE_T))
         return self
 
     def __repr__(self):
@@ -490,24 +519,40 @@ def _enum(cls, value):
 
 
 def _period(period):
-    if isinstance(period, bool) or not isinstance(period, (int, str)):
+    if isinstance(period, str):
+        digits = c_text(period, "period")
+        try:
+            period = int(digits)
+        except ValueError:
+            raise errors.InvalidDateError(f"period: '{period}' is not a year (2023) or quarter "
+                                          "(20232)") from None
+    elif isinstance(period, bool) or not isinstance(period, numbers.Integral):
         raise TypeError(f"period: expected a year (2023) or quarter (20232), got "
                         f"{type(period).__name__}")
-    return int(period)
+    return c_int(period, "period", C_INT32, errors.InvalidDateError)
 
 
 # ---- claims -----------------------------------------------------------------------------------
 
-def _flag(bit, doc, inverted=False):
+def _flag(name, bit, doc, inverted=False):
     def get(self):
         return bool(self._flags & bit) != inverted
 
     def set_(self, on):
-        flags = self._flags | bit if bool(on) != inverted else self._flags & ~bit
+        flags = self._flags | bit if _bool(on, name) != inverted else self._flags & ~bit
         call(lib.mb_claim_set_flags, self._h, int(flags))
         self._flags = Flag(flags)
 
     return property(get, set_, doc=doc)
+
+
+def _bool(value, what):
+    # True/False (or 1/0): "false" or 0.5 would be taken as true by bool()
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    if isinstance(value, numbers.Integral) and int(value) in (0, 1):
+        return bool(value)
+    raise TypeError(f"{what}: expected True or False, got {type(value).__name__}")
 
 
 class Claim(_Handle):
@@ -537,11 +582,13 @@ class Claim(_Handle):
         self._prescriber = None
         self._items = []
         self._upstream = None
-        flags = ((Flag.REFERRAL if referral else 0) | (Flag.EMERGENCY if emergency else 0)
-                 | (Flag.OUT_OF_AREA if out_of_area else 0)
-                 | (Flag.DESIGNATED_SPECIALTY if designated_specialty else 0)
-                 | (0 if in_province else Flag.OUT_OF_PROVINCE)
-                 | (Flag.NO_ACCOUNT if no_account else 0))
+        flags = ((Flag.REFERRAL if _bool(referral, "referral") else 0)
+                 | (Flag.EMERGENCY if _bool(emergency, "emergency") else 0)
+                 | (Flag.OUT_OF_AREA if _bool(out_of_area, "out_of_area") else 0)
+                 | (Flag.DESIGNATED_SPECIALTY
+                    if _bool(designated_specialty, "designated_specialty") else 0)
+                 | (0 if _bool(in_province, "in_province") else Flag.OUT_OF_PROVINCE)
+                 | (Flag.NO_ACCOUNT if _bool(no_account, "no_account") else 0))
         if flags:
             self.flags = flags
         if disease is not None or treatment is not None:
@@ -574,15 +621,17 @@ class Claim(_Handle):
 
     @flags.setter
     def flags(self, flags):
-        call(lib.mb_claim_set_flags, self._h, int(flags))
-        self._flags = Flag(int(flags))
+        bits = c_int(flags, "flags", C_UNSIGNED)
+        call(lib.mb_claim_set_flags, self._h, bits)
+        self._flags = Flag(bits)
 
-    referral = _flag(Flag.REFERRAL, "转诊手续 done")
-    emergency = _flag(Flag.EMERGENCY, "急诊抢救")
-    out_of_area = _flag(Flag.OUT_OF_AREA, "异地就医")
-    designated_specialty = _flag(Flag.DESIGNATED_SPECIALTY, "指定专科")
-    in_province = _flag(Flag.OUT_OF_PROVINCE, "in province (the default); False: 省外", True)
-    no_account = _flag(Flag.NO_ACCOUNT, "do not use the personal account")
+    referral = _flag("referral", Flag.REFERRAL, "转诊手续 done")
+    emergency = _flag("emergency", Flag.EMERGENCY, "急诊抢救")
+    out_of_area = _flag("out_of_area", Flag.OUT_OF_AREA, "异地就医")
+    designated_specialty = _flag("designated_specialty", Flag.DESIGNATED_SPECIALTY, "指定专科")
+    in_province = _flag("in_province", Flag.OUT_OF_PROVINCE,
+                        "in province (the default); False: 省外", True)
+    no_account = _flag("no_account", Flag.NO_ACCOUNT, "do not use the personal account")
 
     def set_disease(self, disease, treatment=None):
         """The disease treated and, where a cap depends on it, the line of treatment."""
@@ -630,11 +679,12 @@ class Claim(_Handle):
         self._prescriber = (id, _enum(Level, lvl))
         return self
 
-    def add_item(self, amount, cls="A", first_selfpay_ratio=None):
-        """Add a line item of ``amount`` yuan (Decimal, int or str; not float), class "A" 甲类,
-        "B" 乙类 or "C" 丙类; ``first_selfpay_ratio`` ("10%" or "0.1") overrides the ruleset's
-        class B first self-pay ratio."""
-        fen = to_fen(amount, "item amount")
+    def add_item(self, amount=None, cls="A", first_selfpay_ratio=None, *, fen=None):
+        """Add a line item of ``amount`` yuan (Decimal('1200.50') or '1200.50'; an int or float
+        is refused) or of ``fen=`` an int of fen (120050), class "A" 甲类, "B" 乙类 or "C" 丙类;
+        ``first_selfpay_ratio`` ("10%" or "0.1") overrides the ruleset's class B first
+        self-pay ratio."""
+        fen = amount_fen(amount, fen, "item amount")
         c = item_class_code(cls)
         bp = -1 if first_selfpay_ratio is None else to_bp(first_selfpay_ratio,
                                                           "first_selfpay_ratio")
@@ -651,14 +701,16 @@ class Claim(_Handle):
         """The sum of the items, Decimal yuan."""
         return to_yuan(sum(int(i.amount * 100) for i in self._items))
 
-    def upstream(self, compliant, basic=0, critical_illness=None):
+    def upstream(self, compliant=None, basic=None, critical_illness=None, *,
+                 compliant_fen=None, basic_fen=None, critical_illness_fen=None):
         """Amounts of this claim already settled elsewhere: the policy-scope cost, what basic
-        insurance paid, and what critical illness insurance paid (None: it was not settled
-        upstream, so a critical illness ruleset in the chain still runs)."""
-        comp = to_fen(compliant, "upstream.compliant")
-        b = to_fen(basic, "upstream.basic")
-        ci = -1 if critical_illness is None else to_fen(critical_illness,
-                                                        "upstream.critical_illness")
+        insurance paid (none: 0), and what critical illness insurance paid (none: it was not
+        settled upstream, so a critical illness ruleset in the chain still runs). Each is yuan
+        (Decimal or str) or, with the ``_fen`` keyword, an int of fen."""
+        comp = amount_fen(compliant, compliant_fen, "upstream.compliant", "compliant_fen={n}")
+        b = amount_fen(basic, basic_fen, "upstream.basic", "basic_fen={n}", default=0)
+        ci = amount_fen(critical_illness, critical_illness_fen, "upstream.critical_illness",
+                        "critical_illness_fen={n}", default=-1)
         call(lib.mb_claim_set_upstream, self._h, comp, b, ci)
         self._upstream = (to_yuan(comp), to_yuan(b), None if ci < 0 else to_yuan(ci))
         return self
@@ -920,13 +972,14 @@ def settle_family(chain, patient, payer, relation, claim, *, trace=True):
         except KeyError:
             raise errors.UnknownCodeError(f"unknown relation '{relation}' (expected spouse, "
                                           "parent or child)") from None
+    relation = c_int(relation, "relation", C_INT, errors.UnknownCodeError)
     for who, e in (("patient", patient), ("payer", payer)):
         if not isinstance(e, Enrollee):
             raise TypeError(f"{who}: expected an Enrollee, got {type(e).__name__}")
     result = _Result()
     try:
         call(need("mb_settle_family"), result._h, arr, len(rulesets), patient._h, payer._h,
-             int(relation), claim._h)
+             relation, claim._h)
         s = Settlement._read(result._ptr, patient, claim, True, trace, result)
     except BaseException:
         result.close()

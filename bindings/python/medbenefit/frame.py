@@ -2,20 +2,28 @@
 
 pandas is optional: it is imported when settle_frame is called, and its absence raises an
 ImportError that says so. See settle_frame's docstring for the columns.
+
+An amount column names its unit: ``amount`` holds yuan (Decimal or str cells), ``amount_fen``
+holds fen (int cells). A column of ints under a yuan name is refused rather than guessed at:
+an int64 column of fen read as yuan is 100 times too much.
 """
 import datetime
 import numbers
 from decimal import Decimal
 
 from . import errors as _errors
-from ._codes import AMOUNT_NAMES, to_yuan
+from ._codes import AMOUNT_NAMES, amount_fen, to_yuan
 from .core import Claim, Enrollee, _chain, _settle_one
 
-ITEM_COLUMNS = ("amount", "cls", "first_selfpay_ratio")
+AMOUNT_COLUMNS = ("amount", "upstream_compliant", "upstream_basic", "upstream_critical_illness")
+"""The amount columns, in yuan; each may be given in fen instead, as the same name + "_fen"."""
+ITEM_COLUMNS = ("amount", "amount_fen", "cls", "first_selfpay_ratio")
 CLAIM_COLUMNS = ("date", "med_type", "facility_id", "level", "disease", "treatment", "admitted",
                  "discharged", "referral", "emergency", "out_of_area", "designated_specialty",
                  "in_province", "no_account", "prescriber_id", "prescriber_level",
-                 "upstream_compliant", "upstream_basic", "upstream_critical_illness")
+                 "upstream_compliant", "upstream_basic", "upstream_critical_illness",
+                 "upstream_compliant_fen", "upstream_basic_fen",
+                 "upstream_critical_illness_fen")
 REQUIRED = ("enrollee_id", "claim_id", "date", "med_type")
 FLAGS = ("referral", "emergency", "out_of_area", "designated_specialty", "in_province",
          "no_account")
@@ -67,12 +75,18 @@ def settle_frame(df, chain, enrollees, *, commit=True, copy_enrollees=False, err
     no items, e.g. upstream amounts only, has one row with an empty ``amount``). Columns:
 
       required   enrollee_id, claim_id, date, med_type
-      item       amount (yuan: Decimal, int or str; a float column is refused, read CSV files
-                 with dtype=str), cls ("A"/"B"/"C", default "A"), first_selfpay_ratio
+      item       amount (yuan: Decimal or str cells; read CSV files with dtype=str) or
+                 amount_fen (fen: int cells, e.g. an int64 column; dtype "Int64" when some
+                 are empty), cls ("A"/"B"/"C", default "A"), first_selfpay_ratio
       claim      facility_id, level (default "primary"), disease, treatment, admitted,
                  discharged, referral, emergency, out_of_area, designated_specialty,
                  in_province (default true), no_account, prescriber_id, prescriber_level,
-                 upstream_compliant, upstream_basic, upstream_critical_illness
+                 upstream_compliant, upstream_basic, upstream_critical_illness (yuan; or
+                 each as upstream_..._fen, fen)
+
+    An amount's unit is its column's name: a column of ints or floats under a yuan name
+    (amount, upstream_...) is a TypeError, as is a cell that is not an int in a _fen column;
+    a frame holds each amount in one unit (amount or amount_fen, not both).
 
     Claim columns are read from the claim's rows; empty cells are ignored, two different
     values are a ValueError. Dates are datetime.date, pandas Timestamps or 'YYYY-MM-DD'.
@@ -107,6 +121,7 @@ def settle_frame(df, chain, enrollees, *, commit=True, copy_enrollees=False, err
     if unknown:
         raise ValueError(f"settle_frame: unknown column(s): {', '.join(map(str, unknown))} "
                          f"(known: {', '.join(sorted(known))})")
+    _check_amount_columns(df, columns)
     lookup = enrollees if callable(enrollees) else enrollees.__getitem__
 
     # group rows: enrollee -> claim -> rows, keeping first-appearance order
@@ -213,20 +228,52 @@ def _build_claim(cid, rows):
         if get["prescriber_id"] is not None:
             claim.prescriber(get["prescriber_id"], _code(get["prescriber_level"] or "primary"))
         for row in rows:
-            amount = row.get("amount")
-            if _missing(amount):
+            fen = _fen(row, "amount", cid)
+            if fen is None:
                 continue
             cls = row.get("cls")
             ratio = row.get("first_selfpay_ratio")
-            claim.add_item(amount, "A" if _missing(cls) else cls,
-                           None if _missing(ratio) else ratio)
-        if get["upstream_compliant"] is not None:
-            claim.upstream(get["upstream_compliant"], get["upstream_basic"] or 0,
-                           get["upstream_critical_illness"])
+            claim.add_item(fen=fen, cls="A" if _missing(cls) else cls,
+                           first_selfpay_ratio=None if _missing(ratio) else ratio)
+        compliant = _fen(get, "upstream_compliant", cid)
+        if compliant is not None:
+            claim.upstream(compliant_fen=compliant, basic_fen=_fen(get, "upstream_basic", cid),
+                           critical_illness_fen=_fen(get, "upstream_critical_illness", cid))
         return claim
     except BaseException:
         claim.close()
         raise
+
+
+def _check_amount_columns(df, columns):
+    """Each amount in one unit, and no column of numbers under a yuan name: its unit would be
+    a guess (an int64 column of fen read as yuan is 100 times too much)."""
+    for name in AMOUNT_COLUMNS:
+        fen_name = name + "_fen"
+        if name in columns and fen_name in columns:
+            raise ValueError(f"settle_frame: columns {name} (yuan) and {fen_name} (fen) hold the "
+                             "same amount: give it in one of them")
+        if name in columns and df[name].dtype.kind in "iuf" and df[name].notna().any():
+            raise TypeError(
+                f"settle_frame: column {name} is {df[name].dtype}, but an amount in yuan is a "
+                f"Decimal or str: name the column {fen_name} if it holds fen (ints), or give "
+                "yuan as Decimal or str (read CSV files with dtype=str)")
+        if fen_name in columns and df[fen_name].dtype.kind == "f" and df[fen_name].notna().any():
+            raise TypeError(
+                f"settle_frame: column {fen_name} is {df[fen_name].dtype}, but fen are ints: "
+                "use an integer dtype (\"Int64\" when some cells are empty)")
+
+
+def _fen(values, name, cid):
+    """The amount of ``name`` in fen from a row (or a claim's values), whichever unit its
+    column has; None when empty."""
+    yuan, fen = values.get(name), values.get(name + "_fen")
+    yuan = None if _missing(yuan) else yuan
+    fen = None if _missing(fen) else fen
+    if yuan is None and fen is None:
+        return None
+    return amount_fen(yuan, fen, f"claim {cid}: column {name if fen is None else name + '_fen'}",
+                      f"a column named {name}_fen holding {{n}}")
 
 
 def _code(v):

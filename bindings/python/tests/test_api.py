@@ -104,22 +104,22 @@ def test_errors_pickle():
 
 @pytest.mark.parametrize("value, fen", [
     ("1200", 120000), ("1200.5", 120050), ("0.01", 1), (Decimal("0.10"), 10),
-    (Decimal("1.500"), 150), (Decimal("1E+3"), 100000), (Decimal("-0.00"), 0), (7, 700),
-    ("999999999999.99", 99999999999999),
+    (Decimal("1.500"), 150), (Decimal("1E+3"), 100000), (Decimal("-0.00"), 0), (Decimal(7), 700),
+    ("999999999999.99", 99999999999999), (Decimal("1E+12"), 10**14), (Decimal("0E+99"), 0),
 ])
 def test_amounts_in_are_exact(value, fen):
     assert mb.to_fen(value) == fen
 
 
 @pytest.mark.parametrize("value", ["1.005", "-1", "abc", "", Decimal("0.001"), Decimal("NaN"),
-                                   Decimal("Infinity"), -5, "1e3", Decimal("1e40")])
+                                   Decimal("Infinity"), Decimal(-5), "1e3", Decimal("1e40")])
 def test_bad_amounts_are_refused_with_a_message(value):
     with pytest.raises(mb.InvalidAmountError) as e:
         mb.to_fen(value)
     assert e.value.name == "invalid_amount" and e.value.message
 
 
-@pytest.mark.parametrize("value", [1.5, 0.1, True, None, [1]])
+@pytest.mark.parametrize("value", [1.5, 0.1, True, None, [1], 7, -5])
 def test_floats_and_others_are_a_type_error(value):
     with pytest.raises(TypeError):
         mb.to_fen(value)
@@ -136,7 +136,7 @@ def test_settlement_amounts_are_exact(wuxi):
     e = diabetic()
     c = mb.Claim("C1", datetime.date(2021, 2, 1), "chronic", "H001", "tertiary",
                  disease="糖尿病")
-    for a in ("0.10", "0.20", Decimal("999.70"), 200):  # 0.1 + 0.2 is 0.30 here, to the fen
+    for a in ("0.10", "0.20", Decimal("999.70"), "200"):  # 0.1 + 0.2 is 0.30 here, to the fen
         c.add_item(a)
     assert c.total == Decimal("1200.00")
     s = mb.settle(wuxi, e, c)
@@ -176,8 +176,8 @@ def test_enrollee_properties():
         assert e.id == "E9" and e.scheme is mb.Scheme.EMPLOYEE
         assert e.person_type is mb.PersonType.IN_SERVICE
         assert e.account_balance == Decimal("12.30")
-        e.account_balance = 5
-        assert e.account_balance == Decimal("5.00")
+        e.account_balance = "5"
+        assert e.account_balance == Decimal("5.00") and e.account_balance_fen == 500
         e.designated_facility = "H001"
         e.first_visit_facility = "C01"
         assert (e.designated_facility, e.first_visit_facility) == ("H001", "C01")
@@ -233,7 +233,7 @@ def test_claim_flags_and_details():
     assert c.date == datetime.date(2023, 3, 1) and c.med_type is mb.MedType.INPATIENT
     assert c.level is mb.Level.SECONDARY and c.id == "C1"
     c.upstream("1000", "600")
-    c.upstream(compliant=Decimal("1000"), basic=600, critical_illness="0")
+    c.upstream(compliant=Decimal("1000"), basic="600", critical_illness="0")
     p = mb.Claim("P1", "2023-03-01", "pharmacy", "D1", "pharmacy").prescriber("C01", "primary")
     assert p.med_type is mb.MedType.PHARMACY
     c.close()

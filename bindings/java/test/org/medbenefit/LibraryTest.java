@@ -134,4 +134,35 @@ class LibraryTest {
                     () -> e.setDesignatedFacility("bad \uD800 surrogate")).statusName());
         }
     }
+
+    /** Every string argument goes through the same check: C would read "12\u000034" as 12 yuan. */
+    @Test
+    void everyStringArgumentRefusesNul() throws MedBenefitException {
+        List<org.junit.jupiter.api.function.Executable> calls = List.of(
+                () -> MedBenefit.parseAmount("12\u000034"),
+                () -> MedBenefit.parseRatio("10%\u0000junk"),
+                () -> MedBenefit.parseDate("2021-02-01\u0000junk"),
+                () -> Claim.MedType.parse("chronic\u0000zz"),
+                () -> Claim.create("C1\u0000X", LocalDate.of(2021, 2, 1), Claim.MedType.CHRONIC, "H001",
+                        Claim.Level.TERTIARY).close(),
+                () -> Claim.create("C1", LocalDate.of(2021, 2, 1), Claim.MedType.CHRONIC, "H001\u0000X",
+                        Claim.Level.TERTIARY).close(),
+                () -> Enrollee.create("E\u00001", Enrollee.Scheme.EMPLOYEE, null).close(),
+                () -> Ruleset.fromId(Fixtures.WUXI + "\u0000junk", TestEnv.RULESETS).close(),
+                () -> Ruleset.fromString("id: x\n", "name\u0000junk").close());
+        for (org.junit.jupiter.api.function.Executable call : calls)
+            assertEquals("invalid_argument", assertThrows(MedBenefitException.class, call).statusName());
+        try (Enrollee e = Fixtures.wuxiEnrollee();
+             Claim c = Claim.create("C1", LocalDate.of(2021, 2, 1), Claim.MedType.CHRONIC, "H001", Claim.Level.TERTIARY)) {
+            assertEquals("invalid_argument", assertThrows(MedBenefitException.class,
+                    () -> c.setDisease("糖尿病\u0000x")).statusName());
+            assertEquals("invalid_argument", assertThrows(MedBenefitException.class,
+                    () -> e.seed(Fixtures.WUXI + "\u0000", "chronic.paid", 2021, BigDecimal.ONE)).statusName());
+            assertEquals("invalid_argument", assertThrows(MedBenefitException.class,
+                    () -> e.accumulator(Fixtures.WUXI, "chronic.paid\u0000x", 2021)).statusName());
+            assertEquals("invalid_argument", assertThrows(MedBenefitException.class,
+                    () -> e.addDisease("高血压\u0000", LocalDate.of(2021, 1, 5))).statusName());
+            assertEquals(1, e.diseases().size());
+        }
+    }
 }
