@@ -25,7 +25,7 @@ refuses "$dir/pipe.yaml" "pipe.yaml: cannot read: not a regular file"
 refuses "$dir/folder.yaml" "folder.yaml: cannot read: not a regular file"
 refuses "$dir/missing.yaml" "missing.yaml: cannot read: No such file or directory"
 # "-" is standard input, piped in: read, not refused
-if out=$(timeout 10 "$exe" check --rulesets rulesets - <docs/examples/wuxi-chronic-basic.yaml 2>&1) &&
+if out=$(cat docs/examples/wuxi-chronic-basic.yaml | timeout 10 "$exe" check --rulesets rulesets - 2>&1) &&
     echo "$out" | grep -q "^PASS"; then
     passed=$((passed + 1))
 else
