@@ -118,14 +118,15 @@ static const cyaml_config_t *config(mb_yaml_log *log)
 }
 
 /* The whole file, NUL-terminated; NULL when it cannot be read or is absurdly large. */
-/* Read a whole scenario file. Only regular files: a FIFO or a device would block or never end.
- * On failure, errno says why (EINVAL for a file that is not regular, EFBIG above 64 MiB). */
+/* Read a whole scenario file. Only regular files, or standard input ("-" reads /dev/stdin)
+ * when the user pipes a scenario in: a FIFO or a device named as a file would block or never
+ * end. On failure, errno says why (EINVAL for a file that is not regular, EFBIG above 64 MiB). */
 static char *slurp(const char *path, size_t *len)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return NULL;
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st.st_mode) && strcmp(path, "/dev/stdin") != 0) {
         errno = EINVAL;
         return NULL;
     }
