@@ -573,6 +573,10 @@ def _ruleset_id(ruleset):
 def _period(period):
     if isinstance(period, str):
         digits = c_text(period, "period")
+        # digits only, as the scenario runners read it: int() would also take " 2021" or "2_021"
+        if not (digits.isascii() and digits.isdigit()):
+            raise errors.InvalidDateError(f"period: '{period}' is not a year (2023) or quarter "
+                                          "(20232)")
         try:
             period = int(digits)
         except ValueError:

@@ -143,3 +143,13 @@ def test_runner_refuses_a_period_not_in_digits(period, tmp_path, cli, rulesets_d
     assert err.value.message == f"enrollee.accumulators[0].period: '{shown}' is not a period: " \
                                 "a year (2023) or a quarter (20232), in digits"
     assert str(scenario.run(path, rulesets_dir)) == c_check(cli, path, rulesets_dir).rstrip("\n")
+
+
+@pytest.mark.parametrize("period", [" 2021", "2_021", "+2021", "2021abc", "２０２１"])
+def test_a_str_period_is_digits_only(wuxi, period):
+    """int() would read ' 2021', '2_021', '+2021' and full-width digits as 2021: refused."""
+    e = mb.Enrollee("P-STR", "employee", "in_service")
+    with pytest.raises(mb.InvalidDateError):
+        e.seed(wuxi, "chronic.paid", period, "100.00")
+    e.seed(wuxi, "chronic.paid", "2021", "100.00")
+    assert e.accumulator(wuxi, "chronic.paid", 2021) == Decimal("100.00")
