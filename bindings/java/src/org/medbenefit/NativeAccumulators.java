@@ -1,6 +1,5 @@
 package org.medbenefit;
 
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
@@ -12,23 +11,11 @@ import com.sun.jna.Pointer;
 final class NativeAccumulators {
     private NativeAccumulators() {}
 
-    private static final String MISSING;
-
-    static {
-        String missing = null;
-        try {
-            Native.register(NativeAccumulators.class, MedBenefit.LIB);
-        } catch (UnsatisfiedLinkError e) {
-            missing = e.getMessage();
-        }
-        MISSING = missing;
-    }
+    private static final String MISSING = MedBenefit.registerOptional(NativeAccumulators.class);
 
     /** Throw when the library lacks these calls. */
     static void require() {
-        if (MISSING != null)
-            throw new UnsupportedOperationException("libmedbenefit at " + MedBenefit.libraryPath()
-                    + " lacks this call: " + MISSING);
+        MedBenefit.requireCalls(MISSING);
     }
 
     static native long mb_ruleset_accumulator_count(Pointer rs);
