@@ -148,6 +148,13 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
         snprintf(msg, cap, "%s: cannot read", path);
         return NULL;
     }
+    s_scenario *s = scenario_parse(data, len, path, msg, cap);
+    free(data);
+    return s;
+}
+
+s_scenario *scenario_parse(const char *data, size_t len, const char *path, char *msg, size_t cap)
+{
     mb_yaml_log log = {{0}, {0}, 0, false, false};
     s_scenario *s = NULL;
     cyaml_err_t e = cyaml_load_data((const uint8_t *)data, len, config(&log), &scenario_schema,
@@ -158,10 +165,8 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
                                     sizeof problem);
         snprintf(msg, cap, "%s:%d: %s", path, line,
                  problem[0] ? problem : log.first[0] ? log.first : cyaml_strerror(e));
-        free(data);
         return NULL;
     }
-    free(data);
     if (s == NULL)
         snprintf(msg, cap, "%s: the scenario file is empty", path);
     return s;
