@@ -188,9 +188,12 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        "mb_enrollee_request_facility_change: enrollee, ruleset and facility are required");
     if (!mb_date_valid(date))
         return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
-    if (strlen(facility_id) >= sizeof e->next_designated)
+    size_t len = strlen(facility_id);
+    if (len >= sizeof e->next_designated)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is longer than %zu bytes",
                        sizeof e->next_designated - 1);
+    if (!mb_utf8_valid(facility_id, len))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is not valid UTF-8");
     if (rs->facility_change_from == 0)
         return mb_enrollee_set_designated_facility(e, facility_id, err);
     int mmdd = date % 10000;
@@ -201,6 +204,12 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        rs->facility_change_from / 100, rs->facility_change_from % 100,
                        rs->facility_change_to / 100, rs->facility_change_to % 100, date / 10000,
                        date / 100 % 100, date % 100, rs->facility_cite);
+    /* the change takes effect on 1 January, which must be a date the library handles */
+    int32_t from = (date / 10000 + 1) * 10000 + 101;
+    if (!mb_date_valid(from))
+        return mb_fail(err, MB_E_INVALID_DATE,
+                       "a change requested on %d would take effect on %d, past the dates handled",
+                       date, from);
     /* a change already in force becomes the current choice */
     if (mb_next_designated_in_force(e, date)) {
         memcpy(e->designated, e->next_designated, sizeof e->designated);
@@ -208,6 +217,6 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
     }
     snprintf(e->next_designated, sizeof e->next_designated, "%s", facility_id);
     e->next_designated_hash = mb_hash(e->next_designated);
-    e->next_from = (date / 10000 + 1) * 10000 + 101;
+    e->next_from = from;
     return MB_OK;
 }
