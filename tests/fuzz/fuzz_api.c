@@ -12,12 +12,14 @@
  *   - reversing the latest settlement gives back the bytes saved before it; reversing any other,
  *     or one of another enrollee, or twice, fails;
  *   - save -> restore -> save gives the same bytes, and an altered blob does not restore;
+ *   - every string the enrollee holds is UTF-8;
  *   - mb_date_parse accepts only YYYY-MM-DD, and amounts round-trip through mb_amount_parse. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "internal.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -147,6 +149,19 @@ static void taint(void)
         done[i].exact = false;
 }
 
+/* Every string the enrollee holds is UTF-8, as the setters require. */
+static void check_strings(const char *what)
+{
+    const char *texts[3 + 16] = {mb_enrollee_id(e), mb_enrollee_first_visit_facility(e),
+                                 mb_enrollee_designated_facility(e, 29991231)};
+    size_t n = 3;
+    for (size_t i = 0; i < mb_enrollee_disease_count(e) && n < 19; i++)
+        mb_enrollee_disease(e, i, &texts[n++], NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        FZ_REQUIRE("strings-utf8", mb_utf8_valid(texts[i], strlen(texts[i])),
+                   "after %s the enrollee holds a string that is not UTF-8", what);
+}
+
 /* After a call on the enrollee whose saved bytes were b0[0..n0]. */
 static void after_call(const char *what, int rc, size_t n0)
 {
@@ -156,6 +171,7 @@ static void after_call(const char *what, int rc, size_t n0)
         fz_check_bytes(b0, n0, b1, n1, "failed-call-changes-nothing", what);
         return;
     }
+    check_strings(what);
     size_t n1 = fz_check_roundtrip(e, what);
     fz_save(e, b1); /* the same bytes fz_check_roundtrip saw */
     if (n1 != n0 || memcmp(b0, b1, n0) != 0)
