@@ -1,8 +1,8 @@
 /* What the libFuzzer targets share: choices read from the input bytes, the bundled rulesets
  * loaded once, and the library's contract checked as invariants. A broken invariant aborts,
  * so libFuzzer keeps the input as a crash, unless its id is listed in MB_FUZZ_KNOWN (a defect
- * already reported, tests/fuzz/known-defects.txt): then the input is counted and dropped, and
- * fuzzing goes on looking for new defects. */
+ * already reported, tests/fuzz/known-defects.txt): then the input is counted and dropped (or,
+ * through fz_noted, carried on), and fuzzing goes on looking for new defects. */
 #ifndef MB_FUZZ_H
 #define MB_FUZZ_H
 
