@@ -152,10 +152,12 @@ static void taint(void)
 /* Every string the enrollee holds is UTF-8, as the setters require. */
 static void check_strings(const char *what)
 {
-    const char *texts[3 + 16] = {mb_enrollee_id(e), mb_enrollee_first_visit_facility(e),
+    /* the designated facility now, and the one a change requested for next year names */
+    const char *texts[4 + 16] = {mb_enrollee_id(e), mb_enrollee_first_visit_facility(e),
+                                 mb_enrollee_designated_facility(e, 0),
                                  mb_enrollee_designated_facility(e, 29991231)};
-    size_t n = 3;
-    for (size_t i = 0; i < mb_enrollee_disease_count(e) && n < 19; i++)
+    size_t n = 4;
+    for (size_t i = 0; i < mb_enrollee_disease_count(e) && n < 20; i++)
         mb_enrollee_disease(e, i, &texts[n++], NULL, NULL);
     for (size_t i = 0; i < n; i++)
         FZ_REQUIRE("strings-utf8", mb_utf8_valid(texts[i], strlen(texts[i])),
@@ -185,8 +187,8 @@ static void after_call(const char *what, int rc, size_t n0)
         after_call(what, rc_, n0_);         \
     } while (0)
 
-/* The claim in `slot` settles to the same (or fails the same way) before and after a call on it
- * that failed. */
+/* A call on claim `c` that fails leaves it settling as before: the same amounts, or the same
+ * error. */
 static int presettle_claim(mb_result *r, const mb_claim *c)
 {
     int rc = mb_presettle(r, chain, chain_len, e, c, err);
@@ -270,14 +272,12 @@ static void op_seed(fz_input *in)
     } else {
         fz_text(in, seed_keys, sizeof seed_keys / sizeof seed_keys[0], key, sizeof key);
     }
-    int32_t period;
+    int32_t period; /* a quarter (20232), anything, or a year */
     switch (fz_pick(in, 4)) {
-    case 0: period = 20000 + (int32_t)fz_pick(in, 7) * 10 + 1 + (int32_t)fz_pick(in, 4); break;
+    case 0: period = (2020 + (int32_t)fz_pick(in, 7)) * 10 + 1 + (int32_t)fz_pick(in, 4); break;
     case 1: period = (int32_t)fz_u32(in); break;
     default: period = 2020 + (int32_t)fz_pick(in, 7);
     }
-    if (period > 20000 && period < 30000)
-        period = (period / 10 + 200) * 10 + period % 10; /* 2020x .. 2026x */
     int64_t fen = fz_amount(in);
     size_t n0 = fz_save(e, b0);
     int rc = mb_enrollee_seed(e, id, key, period, fen, err);
@@ -323,7 +323,7 @@ static void op_accrue(fz_input *in)
 
 static void op_reserve(fz_input *in)
 {
-    /* a few thousand, or past the 2^24 limit (refused): a table of millions of entries would
+    /* a few hundred, or past the 2^24 limit (refused): a table of millions of entries would
      * make every later save slow and find nothing more */
     size_t entries = fz_pick(in, 8) == 0 ? (1u << 24) + 1 + fz_u16(in) : fz_u16(in) % 600;
     ON_ENROLLEE("mb_enrollee_reserve", mb_enrollee_reserve(e, entries, err));
