@@ -210,12 +210,24 @@ void fz_check_result(const mb_result *r, int64_t balance_before, bool upstream, 
     FZ_REQUIRE(adds_up, a[MB_AMT_PSN_PART] <= a[MB_AMT_MEDFEE_SUMAMT],
                "%s: the person's part %lld exceeds the total %lld fen", what,
                (long long)a[MB_AMT_PSN_PART], (long long)a[MB_AMT_MEDFEE_SUMAMT]);
+    /* the platform's split: medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay +
+     * inscp_scp, where only a claim settled upstream has a part above a price limit */
     FZ_REQUIRE(split,
-               a[MB_AMT_INSCP_SCP] + a[MB_AMT_FULAMT_OWNPAY] + a[MB_AMT_PRESELFPAY] ==
-                   a[MB_AMT_MEDFEE_SUMAMT],
-               "%s: policy scope %lld + class C %lld + first self-pay %lld != total %lld fen",
-               what, (long long)a[MB_AMT_INSCP_SCP], (long long)a[MB_AMT_FULAMT_OWNPAY],
+               a[MB_AMT_INSCP_SCP] + a[MB_AMT_FULAMT_OWNPAY] + a[MB_AMT_OVERLMT_SELFPAY] +
+                       a[MB_AMT_PRESELFPAY] == a[MB_AMT_MEDFEE_SUMAMT],
+               "%s: policy scope %lld + class C %lld + over limit %lld + first self-pay %lld != "
+               "total %lld fen", what, (long long)a[MB_AMT_INSCP_SCP],
+               (long long)a[MB_AMT_FULAMT_OWNPAY], (long long)a[MB_AMT_OVERLMT_SELFPAY],
                (long long)a[MB_AMT_PRESELFPAY], (long long)a[MB_AMT_MEDFEE_SUMAMT]);
+    FZ_REQUIRE(split, upstream || a[MB_AMT_OVERLMT_SELFPAY] == 0,
+               "%s: over limit %lld fen on a claim the library classified itself", what,
+               (long long)a[MB_AMT_OVERLMT_SELFPAY]);
+    FZ_REQUIRE(adds_up, a[MB_AMT_PSN_PART] == a[MB_AMT_MEDFEE_SUMAMT] - a[MB_AMT_FUND_PAY_SUMAMT] &&
+                            a[MB_AMT_PSN_CASH_PAY] == a[MB_AMT_PSN_PART] - a[MB_AMT_ACCT_PAY],
+               "%s: person's part %lld, cash %lld for total %lld, funds %lld, account %lld fen",
+               what, (long long)a[MB_AMT_PSN_PART], (long long)a[MB_AMT_PSN_CASH_PAY],
+               (long long)a[MB_AMT_MEDFEE_SUMAMT], (long long)a[MB_AMT_FUND_PAY_SUMAMT],
+               (long long)a[MB_AMT_ACCT_PAY]);
     FZ_REQUIRE(adds_up, a[MB_AMT_FUND_PAY_SUMAMT] <= a[MB_AMT_INSCP_SCP],
                "%s: the funds pay %lld fen, more than the policy scope %lld", what,
                (long long)a[MB_AMT_FUND_PAY_SUMAMT], (long long)a[MB_AMT_INSCP_SCP]);
