@@ -59,7 +59,7 @@ typedef struct mb_entry {
     uint64_t serial;        /* in memory only: the result handle that settled it holds it too */
     int64_t account;        /* taken from this enrollee's own account */
     int64_t family;         /* MB_JOURNAL_PATIENT: taken from the payer's account */
-    mb_change *changes;     /* MB_MAX_DELTAS slots, owned by this entry's place in the ring */
+    mb_change *changes;     /* its block of MB_MAX_DELTAS changes, which moves with it */
     uint32_t nchanges;
     int32_t date;           /* the claim's date */
     uint16_t ordinal;       /* claims without an id: 1, 2, ... (0 for a claim with one) */

@@ -44,11 +44,15 @@ int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
     int64_t sum;
     if (amount == 0)
         return MB_OK;
+    if (amount < 0) /* a sum only grows: reversal takes away what was added */
+        return mb_fail(x->err, MB_E_RULESET,
+                       "claim %s: a year-to-date total would shrink by %lld fen", x->c->id,
+                       (long long)-amount);
     mb_delta *d;
     int rc = track(x, key, period, MB_CHANGE_ADDED, &d);
     if (rc != MB_OK)
         return rc;
-    if (amount < 0 || !mb_add_checked(d->after, amount, &sum))
+    if (!mb_add_checked(d->after, amount, &sum))
         return mb_fail(x->err, MB_E_OVERFLOW,
                        "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
                        "amount the library takes", x->c->id);

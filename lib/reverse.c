@@ -30,8 +30,9 @@ static int check_undo(const mb_enrollee *e, const mb_entry *en, mb_error *err)
         const mb_change *ch = &en->changes[k];
         if (ch->op == MB_CHANGE_ADDED && mb_acc_get(e, ch->key, ch->period) < ch->value)
             return mb_fail(err, MB_E_STATE,
-                           "enrollee '%s': an accumulator holds less than settlement of claim "
-                           "'%s' added to it; it cannot be reversed exactly", e->id, en->claim_id);
+                           "enrollee '%s': an accumulator holds less than the settlement of "
+                           "claim '%s' added to it; it cannot be reversed exactly", e->id,
+                           en->claim_id);
     }
     int64_t balance;
     if (!mb_add_checked(e->balance, en->account, &balance))

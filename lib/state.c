@@ -169,7 +169,8 @@ int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len, m
  * setter that sets it, or the check that setter makes (lib/enrollee.c), and anything a setter
  * would refuse, or that mb_enrollee_save would not have written, is MB_E_CORRUPT saying which
  * field and why. Lengths and counts are checked against the bytes left before anything is read
- * or allocated. */
+ * or allocated; only the journal's storage is allocated for the bound the blob states, as
+ * mb_enrollee_set_journal_limit would (at most MB_JOURNAL_MAX places). */
 
 #define ACC_BYTES 20         /* an accumulator: u64 key, i32 period, i64 value */
 #define TEXT_MAX MB_NAME_MAX /* the buffer of the longest text field */

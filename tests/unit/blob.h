@@ -58,7 +58,7 @@ typedef struct {
     const char *other;
     int64_t account, family;
     uint32_t nchanges;
-    blob_change changes[8];
+    blob_change changes[72]; /* more than a settlement makes (64), to forge too many */
 } blob_entry;
 typedef struct {
     unsigned version, reserved;
