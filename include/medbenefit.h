@@ -639,7 +639,8 @@ typedef enum mb_journal_family {
 } mb_journal_family;
 
 /** One settlement the journal keeps (mb_enrollee_journal). Strings are owned by the enrollee
- *  and valid until it next changes. */
+ *  and valid until it next changes; the id is formatted into it when asked for (settlement does
+ *  no string work), so like every call on an enrollee this belongs to the thread using it. */
 typedef struct mb_journal_entry {
     const char *setl_id;       /* as mb_result_setl_id() gave it */
     const char *claim_id;      /* "" for a claim without an id */
