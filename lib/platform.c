@@ -20,9 +20,10 @@
 int mb_platform_new(mb_platform **out, const mb_ruleset *const *rulesets, size_t n,
                     unsigned flags, mb_error *err)
 {
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL || rulesets == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_platform_new: NULL argument");
-    *out = NULL;
     if (n == 0 || n > MB_PLATFORM_RULESETS_MAX)
         return mb_fail(err, MB_E_INVALID_ARGUMENT,
                        "mb_platform_new: %zu rulesets; a platform takes 1 to %d", n,
