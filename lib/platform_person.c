@@ -388,7 +388,8 @@ static int record_5206(mb_call *c, mb_json *person, mb_enrollee *e)
         bool used = false;
         for (size_t k = 0; k < nrs; k++) {
             const mb_code_acc *m = mb_platform_accumulator(rs[k], code);
-            if (m == NULL || !mb_platform_serves_insutype(rs[k], insutype))
+            if (m == NULL || !mb_platform_serves_insutype(rs[k], insutype) ||
+                (m->insutype && strcmp(m->insutype, insutype) != 0))
                 continue;
             int32_t period;
             if ((rc = row_period(c, where, r, m->period, &period)))
@@ -450,9 +451,12 @@ static int answer_5206(mb_call *c, const mb_json *data, const mb_json *person, m
         if (!mb_platform_serves_insutype(rs[k], insutype))
             continue;
         for (uint32_t m = 0; m < pr->ncum; m++) {
+            if (pr->cum[m].insutype && strcmp(pr->cum[m].insutype, insutype) != 0)
+                continue;
             bool shared = false;
             for (uint32_t o = 0; o < pr->ncum; o++)
-                shared |= o != m && strcmp(pr->cum[o].key, pr->cum[m].key) == 0;
+                shared |= o != m && strcmp(pr->cum[o].key, pr->cum[m].key) == 0 &&
+                          (!pr->cum[o].insutype || strcmp(pr->cum[o].insutype, insutype) == 0);
             if (shared) /* one key several codes add into cannot be split back */
                 continue;
             int32_t period;

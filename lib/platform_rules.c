@@ -110,7 +110,7 @@ static int compile_rows(mb_compile_ctx *c, mb_ruleset *rs, const char *table,
         const char *target = is_med ? r->as : is_idet ? r->category : r->key;
         const char *want = is_med ? "as" : is_idet ? "category" : "key";
         if (target == NULL || (r->as && !is_med) || (r->category && !is_idet) ||
-            (r->key && (is_med || is_idet)))
+            ((r->key || r->insutype) && (is_med || is_idet)))
             return mb_compile_fail(c, MB_E_SCHEMA, p, want,
                                    "a %s row maps its code with '%s' (and nothing else)",
                                    table, want);
@@ -150,7 +150,17 @@ static int compile_rows(mb_compile_ctx *c, mb_ruleset *rs, const char *table,
                                        "the ruleset keeps no accumulator '%s' "
                                        "(docs/accumulators.md lists them)",
                                        target);
-            cum[i] = (mb_code_acc){code, k->name, k->period};
+            const char *insutype = NULL;
+            if (r->insutype != NULL) {
+                if (!mb_platform_serves_insutype(rs, r->insutype))
+                    return mb_compile_fail(c, MB_E_RULESET, p, "insutype",
+                                           "the ruleset settles no insutype '%s' "
+                                           "(platform.insutype)",
+                                           r->insutype);
+                if ((insutype = mb_arena_strdup(a, r->insutype)) == NULL)
+                    return mb_compile_fail(c, MB_E_NOMEM, p, NULL, "out of memory");
+            }
+            cum[i] = (mb_code_acc){code, k->name, k->period, insutype};
         }
     }
     if (is_med) {

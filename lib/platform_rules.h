@@ -20,6 +20,7 @@ typedef struct mb_code_acc {
     const char *code; /* cum_type_code from 5206 cuminfo: "D310101_BIZ14" */
     const char *key;  /* the ruleset's accumulator: "chronic.paid" */
     int period;       /* the key's mb_period_kind */
+    const char *insutype; /* the cuminfo rows it reads, NULL: any the ruleset settles */
 } mb_code_acc;
 
 typedef struct mb_platform_rules {

@@ -174,6 +174,7 @@ static const cyaml_schema_field_t codes_fields[] = {
 static const cyaml_schema_field_t code_row_fields[] = {
     REQ_STR("code", raw_code_row, code), STR("as", raw_code_row, as),
     STR("category", raw_code_row, category), STR("key", raw_code_row, key),
+    STR("insutype", raw_code_row, insutype),
     SOURCE_FIELDS(raw_code_row), CYAML_FIELD_END};
 static const cyaml_schema_value_t code_row_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_code_row, code_row_fields)};

@@ -158,7 +158,7 @@ typedef struct raw_codes {
 } raw_codes;
 
 typedef struct raw_code_row {
-    char *code, *as, *category, *key;
+    char *code, *as, *category, *key, *insutype;
     RAW_SOURCE;
 } raw_code_row;
 
