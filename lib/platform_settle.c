@@ -453,8 +453,8 @@ int mb_msg_settle(mb_call *c)
     int rc;
     if ((rc = mb_field_node(c, c->input, "input", "data", MB_JSON_OBJECT, true, &data)) ||
         (rc = read_request(c, data, inpatient, &q)) ||
-        (rc = mb_message_visit(c, "input.data", q.mdtrt_id, q.psn_no, inpatient, &visit)) ||
-        (rc = mb_state_person(c, q.psn_no, c->infno, &person)))
+        (rc = mb_state_person(c, q.psn_no, c->infno, &person)) ||
+        (rc = mb_message_visit(c, "input.data", q.mdtrt_id, q.psn_no, inpatient, &visit)))
         return rc;
     if (strcmp(q.insutype, mb_state_text(visit, "insutype")) != 0)
         return mb_fail(c->err, MB_E_INVALID_ARGUMENT,
