@@ -34,8 +34,11 @@ typedef struct layer_terms {
 /* Year-to-date figures as this claim sees them: the enrollee's, overlaid by the changes the
  * claim has made so far (kept in the settlement's deltas until commit). */
 int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period);
-int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
+/* Add `amount` (>= 0) to a sum: a year's payments, a base. */
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
+/* Raise a value that only rises (a date at period 0, a benefit-kind flag) to `value` (> 0);
+ * the journal keeps `value` even when the value already stood higher. */
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 
 /* Record a trace step; record why the benefit did not apply (the first reason is kept). */
 void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char *rule, const char *cite,

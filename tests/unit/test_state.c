@@ -287,16 +287,31 @@ static void corrupt(void)
  * what must refuse it.
  *   "MBEN" | u16 version | u16 reserved | u32 payload length | payload | u32 CRC-32
  *   payload: str id | u8 scheme | u8 person type | i64 balance | str designated |
- *            str first visit | str next designated | i32 next from | u32 seq |
+ *            str first visit | str next designated | i32 next from | (version 1: u32 seq) |
  *            u8 n, n x (str name, i32 certified on, i32 valid until) |
  *            u8 n, n x (u8 category, i32 from, i32 to) |
  *            u32 n, n x (u64 key, i32 period, i64 value)      (accumulators sorted by key, period)
+ *            (version 2:) u16 journal limit | u16 n, n x entry
+ *   entry:   str claim id | u16 ordinal | i32 date | u8 role | (role 1, 2: str other) |
+ *            i64 account | (role 1: i64 family) | u8 n, n x (u64 key, i32 period, u8 op,
+ *            i64 value, (op 2: i64 before))
  * str: u16 length then the bytes; integers little-endian. */
 #define LOW_INCOME_MARGIN 7 /* the category's index: its place in docs/scenario-format.md's list */
 
 typedef struct { const char *name; int32_t certified_on, valid_until; } blob_disease;
 typedef struct { int category; int32_t from, to; } blob_identity;
 typedef struct { uint64_t key; int32_t period; int64_t value; } blob_acc;
+typedef struct { uint64_t key; int32_t period; int op; int64_t value, before; } blob_change;
+typedef struct {
+    const char *claim;
+    unsigned ordinal;
+    int32_t date;
+    int role;
+    const char *other;
+    int64_t account, family;
+    uint32_t nchanges;
+    blob_change changes[8];
+} blob_entry;
 typedef struct {
     unsigned version, reserved;
     const char *id;
@@ -309,6 +324,9 @@ typedef struct {
     blob_disease diseases[20];
     blob_identity identities[20];
     blob_acc accs[8];
+    unsigned journal_limit;
+    uint32_t nentries;
+    blob_entry entries[4];
 } blob_fields;
 
 typedef struct {
@@ -346,7 +364,8 @@ static size_t write_blob(const blob_fields *f, unsigned char *b)
     w_str(&o, f->first_visit);
     w_str(&o, f->next_designated);
     w_u(&o, (uint64_t)(uint32_t)f->next_from, 4);
-    w_u(&o, f->seq, 4);
+    if (f->version == 1)
+        w_u(&o, f->seq, 4);
     w_u(&o, f->ndiseases, 1);
     for (uint32_t i = 0; i < f->ndiseases; i++) {
         w_str(&o, f->diseases[i].name);
@@ -364,6 +383,32 @@ static size_t write_blob(const blob_fields *f, unsigned char *b)
         w_u(&o, f->accs[i].key, 8);
         w_u(&o, (uint64_t)(uint32_t)f->accs[i].period, 4);
         w_u(&o, (uint64_t)f->accs[i].value, 8);
+    }
+    if (f->version != 1) {
+        w_u(&o, f->journal_limit, 2);
+        w_u(&o, f->nentries, 2);
+    }
+    for (uint32_t i = 0; f->version != 1 && i < f->nentries; i++) {
+        const blob_entry *en = &f->entries[i];
+        w_str(&o, en->claim);
+        w_u(&o, en->ordinal, 2);
+        w_u(&o, (uint64_t)(uint32_t)en->date, 4);
+        w_u(&o, (uint64_t)en->role, 1);
+        if (en->role != 0)
+            w_str(&o, en->other);
+        w_u(&o, (uint64_t)en->account, 8);
+        if (en->role == 1)
+            w_u(&o, (uint64_t)en->family, 8);
+        w_u(&o, en->nchanges, 1);
+        for (uint32_t k = 0; k < en->nchanges; k++) {
+            const blob_change *ch = &en->changes[k];
+            w_u(&o, ch->key, 8);
+            w_u(&o, (uint64_t)(uint32_t)ch->period, 4);
+            w_u(&o, (uint64_t)ch->op, 1);
+            w_u(&o, (uint64_t)ch->value, 8);
+            if (ch->op == 2)
+                w_u(&o, (uint64_t)ch->before, 8);
+        }
     }
     size_t payload = o.n - 12;
     for (int i = 0; i < 4; i++)
@@ -402,13 +447,14 @@ static int cmp_blob_acc(const void *a, const void *b)
 static blob_fields wuxi_fields(void)
 {
     blob_fields f = {
-        .version = 1, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
+        .version = 2, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
         .balance = YUAN(300), .designated = "H001", .first_visit = "C01", .next_designated = "",
         .ndiseases = 1, .diseases = {{"糖尿病", 20210105, 0}},
         .nidentities = 1, .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231}},
         .naccs = 2,
         .accs = {{acc_key(WUXI, "chronic.base"), 2021, YUAN(5000)},
                  {acc_key(WUXI, "chronic.paid"), 2021, YUAN(3000)}},
+        .journal_limit = 32,
     };
     qsort(f.accs, f.naccs, sizeof f.accs[0], cmp_blob_acc);
     return f;
@@ -482,10 +528,14 @@ static void forged_baseline(void)
     mb_result *r = result();
     CHECK_RC(settle(jiaozuo, r, j, c), MB_OK, "the admission settles");
     nt = save(j, theirs);
-    blob_fields g = {.version = 1, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
+    /* and the journal holds the admission: the activity raised from nothing to 2023-03-01 */
+    blob_fields g = {.version = 2, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
                      .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
-                     .next_designated = "", .seq = 1, .naccs = 1,
-                     .accs = {{acc_key(JIAOZUO, "activity"), 0, 20230301}}};
+                     .next_designated = "", .naccs = 1,
+                     .accs = {{acc_key(JIAOZUO, "activity"), 0, 20230301}},
+                     .journal_limit = 32, .nentries = 1,
+                     .entries = {{.claim = "I", .date = 20230301, .other = "", .nchanges = 1,
+                                  .changes = {{acc_key(JIAOZUO, "activity"), 0, 2, 20230301, 0}}}}};
     nm = write_blob(&g, mine);
     CHECK(same(mine, nm, theirs, nt), "the activity accumulator: period 0, the date as its value");
     mb_claim_free(c);
@@ -615,7 +665,7 @@ static void hostile_fields(void)
     /* counts that do not match the bytes: no reading past them, no allocation from them */
     blob_fields f = wuxi_fields();
     size_t n = write_blob(&f, blob);
-    size_t count_at = n - 4 - 20 * f.naccs - 4;
+    size_t count_at = n - 4 - 4 - 20 * f.naccs - 4; /* before the accumulators and the journal */
     const uint32_t counts[] = {f.naccs + 1, f.naccs - 1, 0x10000000u, 0xffffffffu};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
         n = write_blob(&f, blob);
@@ -624,12 +674,14 @@ static void hostile_fields(void)
         put_crc(blob, n);
         char what[64];
         snprintf(what, sizeof what, "an accumulator count of %u for %u", counts[k], f.naccs);
-        expect_refused(blob, n, what, "accumulator");
+        /* one fewer leaves the last accumulator to be read as the journal */
+        expect_refused(blob, n, what, counts[k] < f.naccs ? "journal" : "accumulator");
     }
-    /* the disease count (the byte after seq) larger than the certifications there */
+    /* the disease count (the byte after the next designated facility's date) larger than the
+     * certifications there */
     n = write_blob(&f, blob);
     size_t nd_at = 12 + 2 + strlen(f.id) + 1 + 1 + 8 + 2 + strlen(f.designated) + 2 +
-                   strlen(f.first_visit) + 2 + strlen(f.next_designated) + 4 + 4;
+                   strlen(f.first_visit) + 2 + strlen(f.next_designated) + 4;
     CHECK(blob[nd_at] == f.ndiseases, "the disease count's offset");
     blob[nd_at] = 200;
     put_crc(blob, n);
@@ -646,7 +698,7 @@ static void hostile_fields(void)
     blob[15] = '\0';
     put_crc(blob, n);
     expect_refused(blob, n, "an id with a NUL byte inside", "enrollee id");
-    /* an extra byte after the last accumulator, the frame's length agreeing */
+    /* an extra byte after the journal, the frame's length agreeing */
     f = wuxi_fields();
     n = write_blob(&f, blob);
     memmove(blob + n - 3, blob + n - 4, 4);
@@ -656,7 +708,7 @@ static void hostile_fields(void)
     for (int i = 0; i < 4; i++)
         blob[8 + i] = (unsigned char)(payload >> (8 * i));
     put_crc(blob, n);
-    expect_refused(blob, n, "a byte after the last accumulator", "accumulator");
+    expect_refused(blob, n, "a byte after the journal", "journal");
 }
 
 /* The three blobs of issue 9, refused; had they been restored, settlement would pay beyond a
@@ -844,15 +896,10 @@ static void reversal(void)
     n = save(e, now);
     CHECK(same(init, n0, now, n), "a refused reversal changes nothing");
 
-    /* two settlements: the first cannot be reversed while the second stands */
+    /* two settlements, reversed last first */
     CHECK_RC(settle(wuxi, r1, e, c1), MB_OK, "settle C1");
     size_t n1 = save(e, mid);
     CHECK_RC(settle(wuxi, r2, e, c2), MB_OK, "settle C2");
-    unsigned char two[BLOB_MAX];
-    size_t n2 = save(e, two);
-    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "reversing out of order");
-    n = save(e, now);
-    CHECK(same(two, n2, now, n), "an out-of-order reversal changes nothing");
     CHECK_RC(mb_reverse(e, r2, err), MB_OK, "reverse the latest (C2)");
     n = save(e, now);
     CHECK(same(mid, n1, now, n), "back to the state after C1");
@@ -860,6 +907,22 @@ static void reversal(void)
     n = save(e, now);
     CHECK(same(init, n0, now, n), "back to the initial bytes");
     CHECK_FEN(mb_enrollee_account_balance(e), YUAN(300), "and the initial balance");
+
+    /* and first first (since 1.1): C1 takes back only its own changes, and C2 keeps the amounts
+     * it was settled with. C1: the account pays 300 first, base 900, (900 - 500) x 70% = 280.
+     * C2 (account empty): base 900 + 1000 = 1900, 1000 x 70% = 700 (锡医保服务〔2020〕41号 三).
+     * Without C1: base 1900 - 900 = 1000, paid 980 - 280 = 700, the account 0 + 300. */
+    CHECK_RC(settle(wuxi, r1, e, c1), MB_OK, "settle C1");
+    CHECK_RC(settle(wuxi, r2, e, c2), MB_OK, "settle C2");
+    CHECK_FEN(mb_result_amount(r2, MB_AMT_HIFP_PAY), YUAN(700), "C2: 1000 x 70%");
+    CHECK_RC(mb_reverse(e, r1, err), MB_OK, "reverse C1 while C2 stands");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), YUAN(1000), "C2's base");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(700), "C2's payment");
+    CHECK_FEN(mb_enrollee_account_balance(e), YUAN(300), "C1's account payment back");
+    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "reversing C1 twice");
+    CHECK_RC(mb_reverse(e, r2, err), MB_OK, "then C2");
+    n = save(e, now);
+    CHECK(same(init, n0, now, n), "back to the initial bytes");
 
     /* a pre-settled result was never committed */
     const mb_ruleset *chain[1] = {wuxi};
@@ -879,15 +942,23 @@ static void reversal(void)
     CHECK_RC(mb_reverse(other, r2, err), MB_OK, "its own enrollee can reverse it");
     mb_enrollee_free(other);
 
-    /* figures seeded since the settlement: it can no longer be reversed exactly */
-    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(100), err), MB_OK, "seed");
-    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "accumulators changed since the settlement");
-    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(900), err), MB_OK,
-             "seed it back (C1's base: 1200 - 300 account)");
+    /* figures seeded since the settlement (since 1.1): a seed below what C1 added (its base
+     * 1200 - 300 account = 900) is refused, for C1 could then not be reversed; one above it is
+     * taken, and reversing C1 takes away its 900 only. A balance set since is credited C1's
+     * 300 back. */
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(100), err), MB_E_STATE,
+             "a seed below what the journal added");
+    CHECK(strstr(mb_error_message(err), "900.00") != NULL, "the message says what it added");
+    n = save(e, now);
+    CHECK(same(mid, n1, now, n), "the refused seed changes nothing");
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(2000), err), MB_OK,
+             "a seed above it");
     CHECK_RC(mb_enrollee_set_account_balance(e, YUAN(50), err), MB_OK, "change the balance");
-    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "the balance changed since the settlement");
-    CHECK_RC(mb_enrollee_set_account_balance(e, 0, err), MB_OK, "put it back");
-    CHECK_RC(mb_reverse(e, r1, err), MB_OK, "now it reverses");
+    CHECK_RC(mb_reverse(e, r1, err), MB_OK, "C1 reverses");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), YUAN(1100), "2000 - 900");
+    CHECK_FEN(mb_enrollee_account_balance(e), YUAN(350), "50 + 300");
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, 0, err), MB_OK, "seed it back");
+    CHECK_RC(mb_enrollee_set_account_balance(e, YUAN(300), err), MB_OK, "and the balance");
     n = save(e, now);
     CHECK(same(init, n0, now, n), "and the state is the initial one");
 
@@ -991,7 +1062,9 @@ static void capacity(void)
     mb_result *r = result();
     int year, rc = MB_OK;
     for (year = 2021; year < 2200; year++) {
-        mb_claim *c = wuxi_claim("C", year * 10000 + 201, YUAN(1200));
+        char id[16];
+        snprintf(id, sizeof id, "C%d", year);
+        mb_claim *c = wuxi_claim(id, year * 10000 + 201, YUAN(1200));
         size_t nb = save(e, before);
         rc = settle(wuxi, r, e, c);
         mb_claim_free(c);
@@ -1004,7 +1077,7 @@ static void capacity(void)
     CHECK_RC(rc, MB_E_CAPACITY, "a full accumulator table refuses the settlement");
     CHECK(year > 2021 + 50, "the default table holds many years of settlements first");
     CHECK_RC(mb_enrollee_reserve(e, 4096, err), MB_OK, "make room");
-    mb_claim *c = wuxi_claim("C", year * 10000 + 201, YUAN(1200));
+    mb_claim *c = wuxi_claim("C-room", year * 10000 + 201, YUAN(1200));
     CHECK_RC(settle(wuxi, r, e, c), MB_OK, "with room the settlement goes through");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490");
     CHECK_RC(mb_reverse(e, r, err), MB_OK, "and reverses");
@@ -1019,7 +1092,7 @@ static void capacity(void)
     size_t n0 = save(e, init);
     int cycles_ok = 1;
     for (year = 2021; year < 2021 + 64; year++) {
-        c = wuxi_claim("C", year * 10000 + 201, YUAN(1200));
+        c = wuxi_claim("C", year * 10000 + 201, YUAN(1200)); /* one id: each is reversed */
         if (settle(wuxi, r, e, c) != MB_OK || mb_reverse(e, r, err) != MB_OK)
             cycles_ok = 0;
         mb_claim_free(c);
