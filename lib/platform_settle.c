@@ -538,6 +538,7 @@ int mb_msg_settle(mb_call *c)
         mb_json_set_string(s, rec, "mdtrt_id", q.mdtrt_id);
         mb_json_set_string(s, rec, "psn_no", q.psn_no);
         mb_json_set_string(s, rec, "claim_id", mb_claim_id(claim));
+        mb_json_set_string(s, rec, "journal_id", mb_result_setl_id(r));
         mb_json_set_string(s, rec, "mid_setl_flag", q.mid_setl ? "1" : "0");
         mb_json_set(s, rec, "setlinfo", mb_json_copy(s, info));
         mb_json_set(s, rec, "setldetail", mb_json_copy(s, detail));
@@ -562,10 +563,112 @@ out:
     return rc;
 }
 
+/* The amounts of a setlinfo or setldetail row a reversal answers negated (the reference's
+ * 2208/2305 samples): every amount but the balance, the ratio and the person's age. */
+static bool negated(const char *key)
+{
+    static const char *const kept[] = {"balc", "pool_prop_selfpay", "age", "crt_payb_lmt_amt"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        if (strcmp(key, kept[i]) == 0)
+            return false;
+    return true;
+}
+
+static void negate_amounts(mb_json_doc *d, mb_json *obj)
+{
+    for (mb_json *m = obj->first; m; m = m->next) {
+        if (m->type != MB_JSON_NUMBER || !negated(m->key))
+            continue;
+        int64_t fen = fen_of(obj, m->key);
+        mb_json_set_fen(d, obj, m->key, -fen);
+    }
+}
+
 int mb_msg_reverse(mb_call *c)
 {
-    return mb_fail(c->err, MB_E_STATE,
-                   "%s: reversing a settlement by setl_id from a restored enrollee needs the "
-                   "library's reversal by id, which this build does not have yet",
-                   c->infno);
+    bool inpatient = strcmp(c->infno, "2305") == 0;
+    const char *settles = inpatient ? "2304" : "2207";
+    const mb_json *data;
+    const char *setl_id, *mdtrt_id, *psn_no, *w = "input.data";
+    mb_json *person, *rec;
+    int rc;
+    if ((rc = mb_field_node(c, c->input, "input", "data", MB_JSON_OBJECT, true, &data)) ||
+        (rc = mb_field_text(c, data, w, "setl_id", true, 30, &setl_id)) ||
+        (rc = mb_field_text(c, data, w, "mdtrt_id", true, 30, &mdtrt_id)) ||
+        (rc = mb_field_text(c, data, w, "psn_no", true, 30, &psn_no)) ||
+        (rc = mb_state_person(c, psn_no, c->infno, &person)))
+        return rc;
+    rec = mb_json_member(mb_state_table(c, "settlements"), setl_id);
+    if (rec == NULL)
+        return mb_fail(c->err, MB_E_NOT_FOUND,
+                       "%s: setl_id %s is not a settlement of this offline platform", c->infno,
+                       setl_id);
+    if (strcmp(mb_state_text(rec, "infno"), settles) != 0)
+        return mb_fail(c->err, MB_E_INVALID_ARGUMENT,
+                       "%s reverses %s settlements; setl_id %s is %s", c->infno, settles,
+                       setl_id,
+                       *mb_state_text(rec, "reverses") ? "itself a reversal"
+                                                       : "a settlement of another kind");
+    if (strcmp(mb_state_text(rec, "mdtrt_id"), mdtrt_id) != 0 ||
+        strcmp(mb_state_text(rec, "psn_no"), psn_no) != 0)
+        return mb_fail(c->err, MB_E_INVALID_ARGUMENT,
+                       "%s: setl_id %s settled mdtrt_id %s of psn_no %s, not mdtrt_id %s of %s",
+                       c->infno, setl_id, mb_state_text(rec, "mdtrt_id"),
+                       mb_state_text(rec, "psn_no"), mdtrt_id, psn_no);
+    const mb_json *by = mb_json_member(rec, "reversed_by");
+    if (by && by->type == MB_JSON_STRING)
+        return mb_fail(c->err, MB_E_STATE, "%s: setl_id %s was reversed already (setl_id %s)",
+                       c->infno, setl_id, by->text);
+    mb_enrollee *e = NULL;
+    if ((rc = mb_state_enrollee(c, person, &e)))
+        return rc;
+    if ((rc = mb_reverse_id(e, mb_state_text(rec, "journal_id"), c->err)))
+        goto out;
+    char id[32];
+    if ((rc = mb_state_next_id(c, "setl", id)))
+        goto out;
+    /* the answer: the settlement's own, negated, with the balance after the refund */
+    mb_json_doc *d = &c->out;
+    mb_json *info = mb_json_set(d, c->output, "setlinfo",
+                                mb_json_copy(d, mb_json_member(rec, "setlinfo")));
+    mb_json *detail = mb_json_set(d, c->output, "setldetail",
+                                  mb_json_copy(d, mb_json_member(rec, "setldetail")));
+    if (info == NULL || detail == NULL) {
+        rc = mb_fail(c->err, MB_E_NOMEM, "out of memory");
+        goto out;
+    }
+    negate_amounts(d, info);
+    mb_json_set_string(d, info, "setl_id", id);
+    mb_json_set_string(d, info, "setl_time", c->inf_time);
+    mb_json_set_fen(d, info, "balc", mb_enrollee_account_balance(e));
+    mb_json_set_string(d, info, "medins_setl_id", c->msgid);
+    if (!inpatient) /* the spec table's own spelling, which HIS code is written against too */
+        mb_json_set_fen(d, info, "pdn_cash_pay", fen_of(info, "psn_cash_pay"));
+    for (mb_json *row = detail->first; row; row = row->next) {
+        negate_amounts(d, row);
+        mb_json_set(d, row, "crt_payb_lmt_amt", mb_json_null(d));
+    }
+    /* the state: the settlement reversed, its fee details free to settle again */
+    mb_json_doc *s = &c->st;
+    mb_json_set_string(s, rec, "reversed_by", id);
+    mb_json *rev = mb_json_set(s, mb_state_table(c, "settlements"), id, mb_json_object(s));
+    mb_json_set_string(s, rev, "infno", c->infno);
+    mb_json_set_string(s, rev, "mdtrt_id", mdtrt_id);
+    mb_json_set_string(s, rev, "psn_no", psn_no);
+    mb_json_set_string(s, rev, "reverses", setl_id);
+    mb_json_set(s, rev, "setlinfo", mb_json_copy(s, info));
+    mb_json_set(s, rev, "setldetail", mb_json_copy(s, detail));
+    mb_json *visit = mb_json_member(mb_state_table(c, "visits"), mdtrt_id);
+    mb_json *fees = mb_json_member(visit, "fees");
+    for (mb_json *f = fees ? fees->first : NULL; f; f = f->next)
+        if (strcmp(mb_state_text(f, "setl_id"), setl_id) == 0)
+            mb_json_set(s, f, "setl_id", mb_json_null(s));
+    if (strcmp(mb_state_text(visit, "closed"), setl_id) == 0)
+        mb_json_remove(visit, "closed");
+    if ((rc = mb_state_keep_enrollee(c, person, e)) == MB_OK &&
+        (mb_json_failed(s) || mb_json_failed(d)))
+        rc = mb_fail(c->err, MB_E_NOMEM, "out of memory");
+out:
+    mb_enrollee_free(e);
+    return rc;
 }

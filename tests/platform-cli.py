@@ -6,12 +6,15 @@ Usage: platform-cli.py MEDBENEFIT (from the source root). Prints "N passed, N fa
 1. The reference's end-to-end example (docs/platform-example, from public integrations'
    messages), for two visits: 1101 -> 5301 -> 5206 -> 2201 -> 2203 -> 2204 -> 2206 -> 2207,
    settled under 焦医保〔2021〕97号 (--chain jiaozuo-chronic-2022); a repeated 2207 refused;
+   then 2208 of the first visit and of the second (not last-first): the person's saved
+   enrollee is byte for byte as before the first 2207, and the first 2206 repeats to the fen;
    the amounts equal the same claims settled through a scenario file (medbenefit settle).
 2. The chain picked from the rulesets' declarations (insuplc_admdvs 3202…, 310, med_type 14):
    Wuxi chronic then Wuxi assistance for a 低保 recipient (psn_idet_type 2303), as the
    conformance scenario chain-wuxi-chronic-assistance C1 settles it.
 3. An inpatient stay in Changzhou (3204…): a 中途结算 from the request's four amounts, then the
-   discharge settlement from uploaded 2301 details; the stay closed after it.
+   discharge settlement from uploaded 2301 details; the stay closed after it, and opened
+   again by 2305 of both.
 4. Refused requests (malformed JSON, wrong infno, unknown psn_no and mdtrt_id, three decimals,
    an exponent, not UTF-8, a huge number…) answer infcode -1, exit 1, and leave the state
    directory byte for byte as it was.
@@ -174,6 +177,7 @@ def reference_example():
            for r in example("2204-response.json")["output"]["result"]]
     check(split == ref, "2204 splits each item as the reference's answer: %s" % split)
     pre1 = p.call(example("2206-request.json"))["output"]
+    before = json.loads(p.snapshot()["platform-state.json"])["persons"]["99010100000000000001"]
     # jiaozuo-chronic-2022: deductible 0 (assumption: 97号 sets none); 153.80 x 80% (employee
     # ratio, assumption) = 123.04; cap 附件 高血压Ⅲ期 1320: 1196.96 left; psn_part 210.20 -
     # 123.04 = 87.16; the account last (account: last) 50.00; cash 37.16; balc 0.00
@@ -210,6 +214,34 @@ def reference_example():
     check(s2["setlinfo"]["setl_id"] == "800000000002" and amounts(s2["setlinfo"], *want2) == want2,
           "visit 2: %s" % amounts(s2["setlinfo"], *want2))
     check(s2["setldetail"][0]["crt_payb_lmt_amt"] == D("1073.92"), "1196.96 - 123.04 left")
+
+    # 2208 of the first visit, then of the second (not last-first): each takes back its own
+    # settlement, answered negated with the balance after the refund
+    r1 = p.call(example("2208-request.json"))["output"]
+    neg1 = {k: -v for k, v in want1.items() if k != "balc"}
+    check(r1["setlinfo"]["setl_id"] == "800000000003" and
+          amounts(r1["setlinfo"], *neg1) == neg1 and r1["setlinfo"]["balc"] == D("50.00") and
+          r1["setlinfo"]["pdn_cash_pay"] == D("-37.16"),
+          "2208 of visit 1: %s" % r1["setlinfo"])
+    check([row["fund_payamt"] for row in r1["setldetail"]] == [D("-123.04"), D("-50.00")],
+          "its setldetail negated")
+    a = p.call(example("2208-request.json"), want=-1, what="2208 repeated")
+    check("was reversed already (setl_id 800000000003)" in (a.get("err_msg") or ""),
+          a.get("err_msg"))
+    q = second_visit(example("2208-request.json"))
+    q["input"]["data"]["setl_id"] = "800000000002"
+    r2 = p.call(q)["output"]["setlinfo"]
+    check(r2["setl_id"] == "800000000004" and r2["hifp_pay"] == D("-123.04") and
+          r2["acct_pay"] == D("0.00") and r2["psn_cash_pay"] == D("-87.16") and
+          r2["balc"] == D("50.00"), "2208 of visit 2: %s" % r2)
+    after = json.loads(p.snapshot()["platform-state.json"])["persons"]["99010100000000000001"]
+    check(after["enrollee"] == before["enrollee"],
+          "the person is byte for byte as before the first 2207 (the enrollee's saved blob)")
+    again = p.call(example("2206-request.json"), what="the first 2206 again")["output"]
+    check(again == pre1, "the first 2206 repeats to the fen")
+    s3 = p.call(example("2207-request.json"), what="2207 after its reversal")["output"]
+    check(s3["setlinfo"]["setl_id"] == "800000000005" and
+          amounts(s3["setlinfo"], *want1) == want1, "a reversed batch settles again")
 
     # the same claims through a scenario file: the same amounts to the fen
     scenario = """name: the platform example as a scenario
@@ -333,11 +365,28 @@ def inpatient_stay():
     # the uploaded 1000.00 甲类 x 90% = 900.00, the part the 中途结算 did not take
     check(s2["setlinfo"]["hifp_pay"] == D("900.00") and s2["setlinfo"]["setl_id"] == "800000000002",
           "the discharge settles what was left: %s" % s2["setlinfo"]["hifp_pay"])
+    a = p.call(envelope("2304", "2023-01-20 10:01:00", "data", final, "320402"), want=-1,
+               what="2304 after the discharge settlement")
+    check("was settled at discharge" in (a.get("err_msg") or ""), a.get("err_msg"))
     a = p.call(envelope("2301", "2023-01-21 09:00:00", "feedetail", [{
         "feedetl_sn": "Z2", "mdtrt_id": mdtrt, "psn_no": psn, "chrg_bchno": "B9",
         "det_item_fee_sumamt": D("1.00"), "chrgitm_lv": "01"}], "320402"), want=-1,
         what="2301 after the discharge settlement")
     check("was settled at discharge" in (a.get("err_msg") or ""), a.get("err_msg"))
+    # 2305 of the 中途结算 first, then of the discharge: the stay opens again
+    undo = {"psn_no": psn, "mdtrt_id": mdtrt, "setl_id": "800000000001"}
+    r = p.call(envelope("2305", "2023-01-21 10:00:00", "data", undo, "320402"))["output"]
+    check(r["setlinfo"]["hifp_pay"] == D("-6750.00") and r["setlinfo"]["overlmt_selfpay"] ==
+          D("-80.00") and r["setlinfo"]["setl_id"] == "800000000003", "2305 of the 中途结算")
+    a = p.call(envelope("2208", "2023-01-21 10:01:00", "data", dict(undo, setl_id="800000000002"),
+                        "320402"), want=-1, what="2208 of an inpatient settlement")
+    check("2208 reverses 2207 settlements" in (a.get("err_msg") or ""), a.get("err_msg"))
+    p.call(envelope("2305", "2023-01-21 10:02:00", "data", dict(undo, setl_id="800000000002"),
+                    "320402"))
+    p.call(envelope("2301", "2023-01-21 10:03:00", "feedetail", [{
+        "feedetl_sn": "Z2", "mdtrt_id": mdtrt, "psn_no": psn, "chrg_bchno": "B9",
+        "det_item_fee_sumamt": D("1.00"), "chrgitm_lv": "01"}], "320402"),
+        what="2301 once the discharge settlement is reversed")
     # the scenario file settles the same two claims to the same fen
     scenario = """name: the stay as a scenario
 rulesets: [changzhou-employee-outpatient-2023]
@@ -405,7 +454,7 @@ p = reference_example()
 refused(p)
 chain_from_declarations()
 inpatient_stay()
-check(IDENTITIES_CHECKED[0] == 7, "the identities were checked on every setlinfo (%d)" %
+check(IDENTITIES_CHECKED[0] == 13, "the identities were checked on every setlinfo (%d)" %
       IDENTITIES_CHECKED[0])
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -16,7 +16,8 @@
  *   the disease's cap, 附件 高血压Ⅲ期 1320 for employees: 1320.00 - 123.04 = 1196.96 left
  *   psn_part 210.20 - 123.04 = 87.16; the account pays last (account: last): 50.00, cash 37.16
  * Visit 2, the same items: fund 123.04 again (cap left 1196.96 - 123.04 = 1073.92), the
- * account is empty: acct 0.00, cash 87.16.
+ * account is empty: acct 0.00, cash 87.16. Then 2208 of visit 1 and of visit 2: each takes
+ * back its own settlement (the account 50.00 again), and the first 2206 repeats.
  */
 #include <dirent.h>
 #include <stdbool.h>
@@ -209,7 +210,31 @@ static void the_sequence(void)
               says("\"acct_pay\": 0.00") && says("\"psn_cash_pay\": 87.16") &&
               says("\"crt_payb_lmt_amt\": 1073.92"),
           "visit 2: the empty account pays nothing, the cap has 1073.92 left");
-    (void)first_2206;
+
+    /* 2208 of visit 1, then of visit 2 (not last-first): each answered negated */
+    char body[512];
+    snprintf(body, sizeof body, "\"input\": {\"data\": {\"setl_id\": \"800000000001\", "
+                                "\"mdtrt_id\": \"900000000001\", " PSN "}}");
+    CHECK_RC(call(p, envelope("2208", "2025-03-19 10:20:00", body), NULL), MB_OK, "2208 of visit 1");
+    CHECK(says("\"setl_id\": \"800000000003\"") && says("\"hifp_pay\": -123.04") &&
+              says("\"acct_pay\": -50.00") && says("\"psn_cash_pay\": -37.16") &&
+              says("\"pdn_cash_pay\": -37.16") && says("\"balc\": 50.00"),
+          "visit 1 reversed: its own amounts negated, the account refunded");
+    CHECK_RC(call(p, envelope("2208", "2025-03-19 10:21:00", body), err), MB_E_STATE,
+             "a second 2208 of it");
+    CHECK(says("was reversed already (setl_id 800000000003)"), "names the reversal");
+    snprintf(body, sizeof body, "\"input\": {\"data\": {\"setl_id\": \"800000000002\", "
+                                "\"mdtrt_id\": \"900000000002\", " PSN "}}");
+    CHECK_RC(call(p, envelope("2208", "2025-03-19 10:22:00", body), NULL), MB_OK, "2208 of visit 2");
+    CHECK(says("\"hifp_pay\": -123.04") && says("\"acct_pay\": 0.00") &&
+              says("\"balc\": 50.00"),
+          "visit 2 reversed");
+    /* the person is as before: the first 2206 repeats to the fen */
+    CHECK_RC(call(p, envelope("2206", "2025-03-18 09:52:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "the first 2206 again");
+    CHECK(strcmp(strstr(response, "\"setlinfo\""), first_2206) == 0,
+          "the first pre-settlement repeats byte for byte");
     mb_error_free(err);
     mb_platform_free(p);
 }
