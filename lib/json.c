@@ -4,6 +4,8 @@
  * amount), and it refuses comments, trailing garbage and invalid UTF-8 by default. The
  * events build a tree in the document's arena; the writer turns a tree back into text.
  */
+#include <setjmp.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -288,9 +290,76 @@ static const yajl_callbacks callbacks = {
     .yajl_end_array = on_end,
 };
 
-static void *y_malloc(void *ctx, size_t n) { (void)ctx; return mb_alloc(n); }
-static void *y_realloc(void *ctx, void *p, size_t n) { (void)ctx; return mb_realloc(p, n); }
-static void y_free(void *ctx, void *p) { (void)ctx; mb_free(p); }
+/*
+ * yajl's own memory. yajl 2.1 does not check its allocations (yajl_alloc writes through the
+ * pointer it got, yajl_buf asserts), so an allocation it cannot have must never return to it:
+ * every block yajl holds is linked into a list, and a failed allocation jumps back to
+ * mb_json_parse, which frees the list and reports MB_E_NOMEM. yajl keeps no locks or global
+ * state, so leaving its frames this way loses nothing but the blocks the list frees.
+ */
+typedef struct yblock {
+    struct yblock *prev, *next;
+    alignas(max_align_t) unsigned char data[];
+} yblock;
+
+typedef struct ymem {
+    jmp_buf out_of_memory;
+    yblock *blocks;
+} ymem;
+
+static void y_link(ymem *m, yblock *b)
+{
+    b->prev = NULL;
+    b->next = m->blocks;
+    if (m->blocks)
+        m->blocks->prev = b;
+    m->blocks = b;
+}
+
+static void y_unlink(ymem *m, yblock *b)
+{
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        m->blocks = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+}
+
+static void *y_malloc(void *ctx, size_t n)
+{
+    ymem *m = ctx;
+    yblock *b = n < SIZE_MAX - sizeof *b ? mb_alloc(sizeof *b + n) : NULL;
+    if (b == NULL)
+        longjmp(m->out_of_memory, 1);
+    y_link(m, b);
+    return b->data;
+}
+
+static void *y_realloc(void *ctx, void *p, size_t n)
+{
+    ymem *m = ctx;
+    if (p == NULL)
+        return y_malloc(ctx, n);
+    yblock *b = (yblock *)((unsigned char *)p - offsetof(yblock, data));
+    y_unlink(m, b);
+    yblock *grown = n < SIZE_MAX - sizeof *b ? mb_realloc(b, sizeof *b + n) : NULL;
+    if (grown == NULL) {
+        y_link(m, b); /* like realloc, the old block stays, to be freed with the rest */
+        longjmp(m->out_of_memory, 1);
+    }
+    y_link(m, grown);
+    return grown->data;
+}
+
+static void y_free(void *ctx, void *p)
+{
+    if (p == NULL)
+        return;
+    yblock *b = (yblock *)((unsigned char *)p - offsetof(yblock, data));
+    y_unlink(ctx, b);
+    mb_free(b);
+}
 
 /* The 1-based line and column of byte `at`. */
 static void position(const char *data, size_t at, int *line, int *col)
@@ -337,10 +406,19 @@ int mb_json_parse(mb_json_doc *doc, const char *data, size_t len, const char *wh
     if (blank == len)
         return mb_fail(err, MB_E_PARSE, "%s is empty: expected a JSON object", what);
     parse_ctx p = {.doc = doc};
-    yajl_alloc_funcs funcs = {y_malloc, y_realloc, y_free, NULL};
-    yajl_handle h = yajl_alloc(&callbacks, &funcs, &p);
-    if (h == NULL)
+    ymem mem = {.blocks = NULL};
+    if (setjmp(mem.out_of_memory) != 0) {
+        while (mem.blocks) {
+            yblock *b = mem.blocks;
+            y_unlink(&mem, b);
+            mb_free(b);
+        }
+        mb_json_free(doc);
+        doc->root = NULL;
         return mb_fail(err, MB_E_NOMEM, "out of memory parsing %s", what);
+    }
+    yajl_alloc_funcs funcs = {y_malloc, y_realloc, y_free, &mem};
+    yajl_handle h = yajl_alloc(&callbacks, &funcs, &p);
     yajl_status st = yajl_parse(h, (const unsigned char *)data + skip, len - skip);
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);

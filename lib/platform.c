@@ -357,7 +357,8 @@ static void refmsgid(const mb_call *c, char out[40], char time17[24])
     snprintf(time17, 24, "%s000", digits);
 }
 
-static int respond(mb_call *c, int status)
+/* The response envelope of a call that ended with `status`, as text from mb_alloc. */
+static int respond(mb_call *c, int status, char **text, size_t *len)
 {
     mb_json_doc *d = &c->out;
     mb_json *env = mb_json_object(d);
@@ -376,33 +377,43 @@ static int respond(mb_call *c, int status)
         mb_json_set(d, env, "output", c->output);
     else
         mb_json_set(d, env, "output", mb_json_null(d));
-    if (mb_json_failed(d))
-        return MB_E_NOMEM;
-    char *text;
-    size_t len;
     mb_error scratch;
-    if (mb_json_write(env, true, &text, &len, &scratch) != MB_OK)
+    if (mb_json_failed(d) || mb_json_write(env, true, text, len, &scratch) != MB_OK)
         return MB_E_NOMEM;
-    mb_free(c->p->response);
-    c->p->response = text;
-    c->p->response_len = len;
     return MB_OK;
 }
 
-static int handle(mb_call *c, const char *request, size_t len)
+/* One call: the answer is made before the state is saved, so that a call that cannot answer
+ * (out of memory) has changed nothing either. */
+static int handle(mb_call *c, const char *request, size_t len, char **answer, size_t *answer_len)
 {
-    if (len > MB_PLATFORM_REQUEST_MAX)
-        return mb_fail(c->err, MB_E_PARSE, "the request is %zu bytes; at most 8 MiB is read", len);
-    int rc = mb_json_parse(&c->req, request, len, "the request", c->err);
     int (*handler)(mb_call *) = NULL;
-    if (rc != MB_OK || (rc = read_envelope(c, &handler)) != MB_OK)
-        return rc;
-    c->output = mb_json_object(&c->out);
+    int rc = MB_OK;
+    bool loaded = false;
+    *answer = NULL;
+    if (len > MB_PLATFORM_REQUEST_MAX)
+        rc = mb_fail(c->err, MB_E_PARSE, "the request is %zu bytes; at most 8 MiB is read", len);
+    if (rc == MB_OK)
+        rc = mb_json_parse(&c->req, request, len, "the request", c->err);
+    if (rc == MB_OK)
+        rc = read_envelope(c, &handler);
+    if (rc == MB_OK && (c->output = mb_json_object(&c->out)) == NULL)
+        rc = mb_fail(c->err, MB_E_NOMEM, "out of memory");
     const void *text;
     size_t text_len;
-    if ((rc = store_load(c->p, &text, &text_len, c->err)) == MB_OK &&
-        (rc = mb_state_open(c, text, text_len)) == MB_OK &&
-        (rc = handler(c)) == MB_OK && c->changed) {
+    if (rc == MB_OK) {
+        loaded = true;
+        rc = store_load(c->p, &text, &text_len, c->err);
+    }
+    if (rc == MB_OK)
+        rc = mb_state_open(c, text, text_len);
+    if (rc == MB_OK)
+        rc = handler(c);
+    if (rc == MB_OK && (mb_json_failed(&c->out) || mb_json_failed(&c->st)))
+        rc = mb_fail(c->err, MB_E_NOMEM, "out of memory");
+    if (rc == MB_OK && respond(c, MB_OK, answer, answer_len) != MB_OK)
+        rc = mb_fail(c->err, MB_E_NOMEM, "out of memory answering the request");
+    if (rc == MB_OK && c->changed) {
         char *state;
         size_t state_len;
         if ((rc = mb_json_write(c->st.root, true, &state, &state_len, c->err)) == MB_OK) {
@@ -410,7 +421,16 @@ static int handle(mb_call *c, const char *request, size_t len)
             mb_free(state);
         }
     }
-    store_done(c->p);
+    if (loaded)
+        store_done(c->p);
+    if (rc != MB_OK) {
+        mb_free(*answer);
+        *answer = NULL;
+        if (mb_error_status(c->err) == MB_OK)
+            mb_fail(c->err, rc, "%s", mb_status_text(rc));
+        if (respond(c, rc, answer, answer_len) != MB_OK)
+            *answer = NULL;
+    }
     return rc;
 }
 
@@ -427,17 +447,19 @@ int mb_platform_call(mb_platform *p, const char *request, size_t len, const char
     mb_error local;
     mb_error_clear(&local);
     mb_call c = {.p = p, .err = &local};
-    int rc = handle(&c, request, len);
-    if (rc != MB_OK && mb_error_status(&local) == MB_OK)
-        mb_fail(&local, rc, "%s", mb_status_text(rc));
-    int made = respond(&c, rc);
+    char *answer;
+    size_t answer_len = 0;
+    int rc = handle(&c, request, len, &answer, &answer_len);
     mb_json_free(&c.req);
     mb_json_free(&c.st);
     mb_json_free(&c.out);
-    if (made != MB_OK)
-        return mb_fail(err, MB_E_NOMEM, "out of memory answering the request");
     if (rc != MB_OK && err != NULL)
         *err = local;
+    if (answer == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory answering the request");
+    mb_free(p->response);
+    p->response = answer;
+    p->response_len = answer_len;
     *response = p->response;
     *response_len = p->response_len;
     return rc;
