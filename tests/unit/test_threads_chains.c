@@ -88,6 +88,9 @@ static void run_year(int k, year *y)
         y->failures++;
         goto out;
     }
+    /* the journal keeps every claim of the year, so that all of them reverse */
+    if (mb_enrollee_set_journal_limit(e, CLAIMS, err) != MB_OK)
+        y->failures++;
     y->ninitial = save(e, y->initial, err);
     uint64_t seed = 0x9e3779b97f4a7c15u + (uint64_t)k;
     for (int i = 0; i < CLAIMS; i++) {
@@ -97,7 +100,9 @@ static void run_year(int k, year *y)
         int level = med == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : 1 + (int)(next(&seed) % 3);
         const char *facility = next(&seed) % 10 ? "H001" : "H777";
         mb_claim *c = NULL;
-        if (mb_claim_new(&c, "C", date, med, facility, level, err) != MB_OK) {
+        char id[16]; /* each claim its own id: a settled id is refused (journal, mb_settle) */
+        snprintf(id, sizeof id, "C%d", i);
+        if (mb_claim_new(&c, id, date, med, facility, level, err) != MB_OK) {
             y->failures++;
             continue;
         }
