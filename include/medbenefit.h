@@ -625,11 +625,11 @@ MB_EXTERN int mb_reverse_family_id(mb_enrollee *patient, mb_enrollee *payer,
 
 /** How many settlements the enrollee's journal keeps for reversal: 32 by default (a refund comes
  *  within days or weeks: 32 is a month of daily visits, two years of monthly chronic ones), at
- *  most 4096. Each place costs 2 KiB of memory, allocated here so that settling never allocates;
- *  in the saved blob an entry takes about 20 bytes plus 21-29 per accumulator it changed. When
- *  the journal is full the oldest settlement drops and can no longer be reversed, nor its claim
- *  id recognised as settled. A limit below the settlements kept drops the oldest; 0 keeps none.
- *  The limit is saved with the enrollee. */
+ *  most 4096. Each place costs 2 KiB of memory, allocated when the limit is set (and when the
+ *  enrollee is made or restored) so that settling never allocates; in the saved blob an entry takes about 20 bytes and its claim id, plus 21-29 per
+ *  accumulator it changed. When the journal is full the oldest settlement drops and can no
+ *  longer be reversed, nor its claim id recognised as settled. A limit below the settlements
+ *  kept drops the oldest; 0 keeps none. The limit is saved with the enrollee. */
 MB_EXTERN int mb_enrollee_set_journal_limit(mb_enrollee *e, size_t max_settlements, mb_error *err);
 MB_EXTERN size_t mb_enrollee_journal_limit(const mb_enrollee *e);
 
