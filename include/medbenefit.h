@@ -15,6 +15,8 @@
  *      reversal and the journal       mb_result_setl_id(), mb_reverse_id(),
  *                                     mb_enrollee_set_journal_limit(), mb_enrollee_journal()
  *      and personal accounts          mb_settle_family(), mb_account_accrual()
+ *   6. the national platform's        mb_platform_new(), mb_platform_call()
+ *      messages (since 1.1)
  *
  * Conventions, true of every call unless it says otherwise:
  *
@@ -750,6 +752,87 @@ typedef struct mb_trace_step {
 } mb_trace_step;
 MB_EXTERN size_t mb_result_trace_count(const mb_result *r);
 MB_EXTERN int mb_result_trace(const mb_result *r, size_t index, mb_trace_step *step);
+
+/* ---------------------------------------------------------------------------------------------
+ * 6. The national platform's messages (since 1.1)
+ *
+ * An offline stand-in for the 国家医疗保障信息平台: it answers the request envelopes an HIS
+ * already builds (1101, 5301, 5206, 2201, 2203, 2204, 2206, 2207, 2208, 2401, 2301, 2303,
+ * 2304, 2305) with the response envelopes it already reads (setlinfo, setldetail), settling
+ * through this library. docs/platform.md lists every message and field honoured and refused.
+ *
+ * The platform keeps what the national platform keeps between calls: each person (recorded
+ * from 1101, 5301 and 5206 answers the HIS passes in), visits by mdtrt_id with their fee
+ * details, settlements by setl_id. Where it keeps them is the caller's choice: in the handle
+ * (the default, gone with it), in a directory (mb_platform_set_state_dir: one file, replaced
+ * atomically, locked against other processes), or in a store of the caller's. A call that
+ * fails changes nothing in it.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct mb_platform mb_platform;
+
+/** mb_platform_new flags. */
+#define MB_PLATFORM_FIXED_CHAIN 0x01u /* the rulesets are the chain, in tier order, for every
+                                         call; without it each call picks its chain among them
+                                         from their `platform` declarations */
+
+/**
+ * Create a platform over `nrulesets` rulesets (1..64). They are borrowed: they must outlive
+ * the platform. With MB_PLATFORM_FIXED_CHAIN they form the chain every call settles under
+ * (checked as mb_settle checks a chain); without it, each call settles under those whose
+ * declarations (insuplc_admdvs, insutype, med_type) match the claim, one per tier. The state
+ * starts in memory (see mb_platform_set_state_dir, mb_platform_set_store).
+ */
+MB_EXTERN int mb_platform_new(mb_platform **out, const mb_ruleset *const *rulesets,
+                              size_t nrulesets, unsigned flags, mb_error *err);
+/** Free a platform (and, for the in-memory state, the state). NULL is ignored. */
+MB_EXTERN void mb_platform_free(mb_platform *p);
+
+/**
+ * Keep the state in `dir` (which must exist): the file `dir`/platform-state.json, read at the
+ * start of each call and, when the call changed it, replaced at its end by writing a
+ * temporary file in `dir`, syncing it and renaming it over the old one. Each call holds an
+ * exclusive flock(2) on `dir` from start to end, so separate processes take turns. A call that
+ * fails leaves `dir` byte for byte as it was.
+ */
+MB_EXTERN int mb_platform_set_state_dir(mb_platform *p, const char *dir, mb_error *err);
+
+/**
+ * A state store of the caller's: the platform calls `load` at the start of every call and
+ * `save` at its end when the call changed the state, then `done` (if not NULL) whatever
+ * happened. `load` gives the whole state (*data NULL and *len 0 when there is none yet; the
+ * store owns the bytes until `done`); `save` must replace it atomically, so that after a
+ * failed save the old state stands. Each returns MB_OK or a negative mb_status, and may fill
+ * `err`. The store is copied; `ctx` is passed back on every call.
+ */
+typedef struct mb_platform_store {
+    int (*load)(void *ctx, const void **data, size_t *len, mb_error *err);
+    int (*save)(void *ctx, const void *data, size_t len, mb_error *err);
+    void (*done)(void *ctx);
+    void *ctx;
+} mb_platform_store;
+MB_EXTERN int mb_platform_set_store(mb_platform *p, const mb_platform_store *store,
+                                    mb_error *err);
+
+/** The level (mb_level) of an institution by its fixmedins_code: the national platform knows
+ *  each one's level, the messages do not carry it. A settlement at an institution never set
+ *  is refused, saying so. */
+MB_EXTERN int mb_platform_set_facility(mb_platform *p, const char *fixmedins_code, int level,
+                                       mb_error *err);
+
+/**
+ * Answer one request envelope of `len` bytes (UTF-8 JSON, not necessarily NUL-terminated).
+ * *response receives the response envelope (UTF-8 JSON, NUL-terminated, *response_len bytes
+ * without the NUL), owned by the platform and valid until the next call on it or its free.
+ *
+ * Returns MB_OK when the envelope says infcode 0. When the request is refused, the envelope
+ * says infcode -1 with err_msg, the return is the negative status and `err` holds the same
+ * message; nothing in the state changed. Only when no envelope can be made at all (NULL
+ * arguments, out of memory) is *response NULL. Not thread-safe: one call at a time per
+ * platform (the directory store also serialises processes).
+ */
+MB_EXTERN int mb_platform_call(mb_platform *p, const char *request, size_t len,
+                               const char **response, size_t *response_len, mb_error *err);
 
 #ifdef __cplusplus
 }

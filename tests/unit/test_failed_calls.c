@@ -1355,6 +1355,84 @@ static void bad_mb_result_trace(void)
     CHECK(step.rule == SENTINEL && step.amount_out == -7, "a failed read writes nothing");
 }
 
+/* 6. the platform: its arguments here; what a refused request leaves of its state is
+ * test_platform's */
+static void bad_mb_platform_new(void)
+{
+    mb_platform *p = (mb_platform *)&p;
+    const mb_ruleset *wrong_order[] = {rs[ASSIST], rs[WUXI]}, *with_null[] = {rs[WUXI], NULL};
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(NULL, wrong_order, 1, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, NULL, 1, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, wrong_order, 0, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, wrong_order, 65, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, wrong_order, 1, 0x80u, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, with_null, 2, 0, err));
+    BAD(MB_E_CHAIN, mb_platform_new(&p, wrong_order, 2, MB_PLATFORM_FIXED_CHAIN, err));
+    CHECK(p == NULL, "a failed constructor leaves *out NULL");
+}
+
+static mb_platform *platform(void)
+{
+    static mb_platform *p;
+    const mb_ruleset *chain[] = {rs[WUXI]};
+    if (p == NULL)
+        ok(mb_platform_new(&p, chain, 1, MB_PLATFORM_FIXED_CHAIN, err), "platform");
+    return p;
+}
+
+static void bad_mb_platform_free(void) { IGNORED(mb_platform_free(NULL)); }
+
+static void bad_mb_platform_set_state_dir(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_state_dir(NULL, ".", err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_state_dir(platform(), NULL, err));
+    BAD(MB_E_IO, mb_platform_set_state_dir(platform(), "/nonexistent/medbenefit-state", err));
+    BAD(MB_E_IO, mb_platform_set_state_dir(platform(), MB_SOURCE_ROOT "/meson.build", err));
+}
+
+static int store_load(void *ctx, const void **data, size_t *len, mb_error *e)
+{
+    (void)ctx, (void)e;
+    *data = NULL;
+    *len = 0;
+    return MB_OK;
+}
+
+static void bad_mb_platform_set_store(void)
+{
+    mb_platform_store no_save = {store_load, NULL, NULL, NULL};
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_store(NULL, &no_save, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_store(platform(), NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_store(platform(), &no_save, err));
+}
+
+static void bad_mb_platform_set_facility(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(NULL, "H001", MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), NULL, MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), "", MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), BAD_UTF8, MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), LONG, MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), "H001", 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), "H001", 5, err));
+}
+
+static void bad_mb_platform_call(void)
+{
+    const char *response = SENTINEL;
+    size_t len = 7;
+    static const char req[] = "{\"infno\": \"1101\"";
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(NULL, req, sizeof req - 1, &response, &len, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(platform(), NULL, 0, &response, &len, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(platform(), req, sizeof req - 1, NULL, &len, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(platform(), req, sizeof req - 1, &response, NULL, err));
+    /* a refused request is answered: infcode -1, and the status */
+    BAD(MB_E_PARSE, mb_platform_call(platform(), req, sizeof req - 1, &response, &len, err));
+    CHECK(response != NULL && strstr(response, "\"infcode\": -1") != NULL,
+          "malformed JSON is answered with infcode -1");
+    mb_platform_free(platform());
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define ROW(f) {#f, bad_##f}
@@ -1397,6 +1475,9 @@ static const struct row {
     ROW(mb_result_setl_id), ROW(mb_reverse_id), ROW(mb_reverse_family_id),
     ROW(mb_enrollee_set_journal_limit), ROW(mb_enrollee_journal_limit),
     ROW(mb_enrollee_journal_count), ROW(mb_enrollee_journal), ROW(mb_enrollee_journal_change),
+    /* 6. the platform (mb_platform_free last: it frees the platform the others use) */
+    ROW(mb_platform_new), ROW(mb_platform_set_state_dir), ROW(mb_platform_set_store),
+    ROW(mb_platform_set_facility), ROW(mb_platform_call), ROW(mb_platform_free),
 };
 
 /* Functions that take no handle: parsers, names, versions, the allocator, and the loaders
@@ -1429,7 +1510,8 @@ static bool is_no_handle(const char *name, size_t n)
  * pointer to a pointer (the constructors' `out`). */
 static bool takes_handle(const char *params, size_t len, const char *name)
 {
-    static const char *const types[] = {"mb_enrollee", "mb_claim", "mb_result", "mb_ruleset"};
+    static const char *const types[] = {"mb_enrollee", "mb_claim", "mb_result", "mb_ruleset",
+                                        "mb_platform"};
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         size_t tl = strlen(types[t]);
         for (const char *p = params; p + tl < params + len; p++) {
