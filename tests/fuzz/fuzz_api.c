@@ -12,7 +12,8 @@
  *   - a batch gives what settling its claims one by one gives;
  *   - any settlement the journal holds reverses, once, by its result handle (not on a restored
  *     copy) or by its id (also on a restored copy); reversing the latest gives back the bytes
- *     saved before it, and so does each earlier one once the ones after it are reversed;
+ *     saved before it, and so does each earlier one once the ones after it are reversed
+ *     (unless a settlement since dropped the oldest from a full journal: that one stays out);
  *     a family settlement reverses only with both enrollees;
  *   - save -> restore -> save gives the same bytes, and an altered blob does not restore;
  *   - every string the enrollee holds is UTF-8;
@@ -176,6 +177,14 @@ static void taint(void)
 {
     for (int i = 0; i < ndone; i++)
         done[i].exact = false;
+}
+
+/* Whether settling for `x` now drops the oldest settlement of its journal (docs/reversal.md, the
+ * journal's bound): the dropped one does not come back when the new one is reversed. */
+static bool journal_full(const mb_enrollee *x)
+{
+    return mb_enrollee_journal_limit(x) > 0 &&
+           mb_enrollee_journal_count(x) == mb_enrollee_journal_limit(x);
 }
 
 /* Settlement i reversed: the ones after it were settled on a state that held it. */
@@ -574,6 +583,7 @@ static void op_settle(fz_input *in)
     size_t n0 = fz_save(e, b0);
     int64_t balance = mb_enrollee_account_balance(e);
     int repeat = fz_repeat(e, NULL, c);
+    bool drops = journal_full(e);
     FZ_TRACE("mb_presettle and mb_settle(r, {%s}, e, claim[%u])", chain_name(ch, len), slot);
     int prc = mb_presettle(pre, ch, len, e, c, err);
     if (prc != MB_OK)
@@ -592,6 +602,8 @@ static void op_settle(fz_input *in)
         push(r, false, n0, 0); /* first, so that a dropped input frees it */
     else
         mb_result_free(r);
+    if (rc == MB_OK && drops)
+        taint(); /* no reversal gives back the bytes that held the entry dropped */
     FZ_REQUIRE("chain-order", !bad || rc != MB_OK,
                "a chain out of tier order, or with a tier twice, settles (%s)", mb_status_name(rc));
     fz_check_settle_status(prc, rc, repeat, "mb_settle");
@@ -612,6 +624,7 @@ static void op_settle_family(fz_input *in)
     size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
     int64_t own = mb_enrollee_account_balance(e), theirs = mb_enrollee_account_balance(payer);
     int repeat = fz_repeat(e, payer, c);
+    bool drops = journal_full(e) || journal_full(payer);
     mb_result *r = new_result();
     FZ_TRACE("mb_settle_family(r, {%s}, e, payer, %d, claim[%u])", chain_name(chain, chain_len),
              relation, slot);
@@ -629,6 +642,8 @@ static void op_settle_family(fz_input *in)
         return;
     }
     push(r, true, n0, np0);
+    if (drops)
+        taint(); /* no reversal gives back the bytes that held the entry dropped */
     fz_check_result(r, -1, upstream[slot], "mb_settle_family");
     int64_t acct = mb_result_amount(r, MB_AMT_ACCT_PAY), family = mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY);
     FZ_REQUIRE("account", family <= acct && family <= theirs && acct - family <= own &&
