@@ -99,8 +99,8 @@ static int lifecycle_of(const mb_enrollee *e, const mb_ruleset *rs, const char *
     lc->disease = find_disease(rs, disease, err);
     if (lc->disease < 0)
         return lc->disease;
-    lc->act = (mb_activity){(int32_t)mb_acc_get(e, mb_activity_key(rs), 0),
-                            (int32_t)mb_acc_get(e, mb_revoked_key(rs), 0)};
+    lc->act = (mb_activity){(int32_t)mb_acc_get(e, rs->activity_key, 0),
+                            (int32_t)mb_acc_get(e, rs->revoked_key, 0)};
     mb_roster_build(&lc->roster, rs, e, date, &lc->act);
     return MB_OK;
 }

@@ -205,35 +205,9 @@ int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t fro
 
 /* ---- the accumulator table ---------------------------------------------------------------- */
 
-static uint32_t slot_of(uint64_t key, int32_t period, uint32_t cap)
-{
-    uint64_t h = key ^ ((uint64_t)(uint32_t)period * UINT64_C(0x9e3779b97f4a7c15));
-    h ^= h >> 29;
-    return (uint32_t)h & (cap - 1);
-}
-
-static mb_acc *find(const mb_enrollee *e, uint64_t key, int32_t period)
-{
-    uint32_t i = slot_of(key, period, e->acc_cap);
-    for (;;) {
-        mb_acc *a = &e->acc[i];
-        if (a->key == 0)
-            return a;
-        if (a->key == key && a->period == period)
-            return a;
-        i = (i + 1) & (e->acc_cap - 1);
-    }
-}
-
-int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period)
-{
-    const mb_acc *a = find(e, key, period);
-    return a->key ? a->value : 0;
-}
-
 bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period)
 {
-    return find(e, key, period)->key != 0;
+    return mb_acc_find(e, key, period) != NULL;
 }
 
 bool mb_acc_room(const mb_enrollee *e, uint32_t extra)
@@ -243,7 +217,7 @@ bool mb_acc_room(const mb_enrollee *e, uint32_t extra)
 
 void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value)
 {
-    mb_acc *a = find(e, key, period);
+    mb_acc *a = mb_acc_slot(e, key, period);
     if (a->key == 0) {
         a->key = key;
         a->period = period;
@@ -254,14 +228,14 @@ void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value)
 
 void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period)
 {
-    mb_acc *a = find(e, key, period);
+    mb_acc *a = mb_acc_slot(e, key, period);
     if (a->key == 0)
         return;
     /* backward-shift deletion keeps every probe sequence unbroken */
     uint32_t mask = e->acc_cap - 1;
     uint32_t hole = (uint32_t)(a - e->acc);
     for (uint32_t i = (hole + 1) & mask; e->acc[i].key != 0; i = (i + 1) & mask) {
-        uint32_t home = slot_of(e->acc[i].key, e->acc[i].period, e->acc_cap);
+        uint32_t home = mb_acc_home(e->acc[i].key, e->acc[i].period, e->acc_cap);
         /* move entry i into the hole unless its home lies cyclically in (hole, i] */
         bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
         if (!stays) {

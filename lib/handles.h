@@ -55,7 +55,35 @@ struct mb_enrollee {
     uint64_t instance;      /* distinguishes handles that share an id */
 };
 
-int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period);
+/* The table is open-addressed, its capacity a power of two; a probe ends at the key or at an
+ * empty slot. Inline: settlement reads it a few times per claim. */
+static inline uint32_t mb_acc_home(uint64_t key, int32_t period, uint32_t cap)
+{
+    uint64_t h = key ^ ((uint64_t)(uint32_t)period * UINT64_C(0x9e3779b97f4a7c15));
+    h ^= h >> 29;
+    return (uint32_t)h & (cap - 1);
+}
+/* The slot holding a key and period, or the empty slot where it would go. */
+static inline mb_acc *mb_acc_slot(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    uint32_t mask = e->acc_cap - 1;
+    for (uint32_t i = mb_acc_home(key, period, e->acc_cap);; i = (i + 1) & mask) {
+        mb_acc *a = &e->acc[i];
+        if (a->key == 0 || (a->key == key && a->period == period))
+            return a;
+    }
+}
+/* The entry for a key and period, or NULL when the table holds none. */
+static inline const mb_acc *mb_acc_find(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    const mb_acc *a = mb_acc_slot(e, key, period);
+    return a->key ? a : NULL;
+}
+static inline int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    const mb_acc *a = mb_acc_slot(e, key, period);
+    return a->key ? a->value : 0;
+}
 /* Set a value; the caller has checked there is room (mb_acc_room). */
 void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value);
 /* Whether `extra` new keys fit within the load factor. */
@@ -142,7 +170,9 @@ enum mb_reason {
     MB_REASON_TREATMENT,       /* the disease's caps depend on a treatment line not given */
 };
 
-/* One settlement's output. */
+/* One settlement's output. A settlement clears its head (everything before reason_text) and
+ * writes the tables after it entry by entry, counted in the head: only what it writes is
+ * touched, never the 6 KB of the handle. */
 typedef struct mb_settlement {
     int64_t amt[MB_AMT_COUNT_];
     int covered;
@@ -151,13 +181,9 @@ typedef struct mb_settlement {
     const char *reason_cite;
     const char *reason_arg;    /* a name the reason mentions */
     int32_t reason_date;
-    char reason_text[512];     /* formatted on request */
-    mb_fund_out funds[MB_MAX_FUNDS];
     uint32_t nfunds;
-    mb_step trace[MB_MAX_TRACE];
     uint32_t ntrace;
     bool trace_truncated;
-    mb_delta deltas[MB_MAX_DELTAS];
     uint32_t ndeltas;
     int64_t balance_before, balance_after;
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
@@ -166,6 +192,11 @@ typedef struct mb_settlement {
     uint64_t enrollee_tag, enrollee_instance;
     uint32_t seq;
     bool committed, reversed;
+    /* the tables: entries [0, n) are valid */
+    char reason_text[512];     /* formatted on request */
+    mb_fund_out funds[MB_MAX_FUNDS];
+    mb_step trace[MB_MAX_TRACE];
+    mb_delta deltas[MB_MAX_DELTAS];
 } mb_settlement;
 
 /* A result handle holds two settlements: a call computes into the spare one and makes it

@@ -279,7 +279,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     const mb_claim *c = x->c;
     const mb_enrollee *e = x->e;
     *t = (layer_terms){.disease = disease, .stack_bp = MB_BP_ONE};
-    t->covered_diseases = mb_roster_covered(roster);
+    t->covered_diseases = mb_roster_covered(rs, roster);
     if (l->requires & MB_REQ_CERTIFIED_DISEASE) {
         if (disease < 0) {
             mb_not_covered(x, MB_REASON_NO_DISEASE, l->id, l->cite, NULL, 0);

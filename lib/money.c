@@ -13,6 +13,8 @@ int64_t mb_prorata_round(const mb_prorata *p)
     __int128 acc = p->acc;
     if (acc <= 0)
         return 0;
+    if (acc <= INT64_MAX - MB_BP_ONE / 2) /* the usual case: a 64-bit division, same result */
+        return ((int64_t)acc + MB_BP_ONE / 2) / MB_BP_ONE;
     return (int64_t)((acc + MB_BP_ONE / 2) / MB_BP_ONE);
 }
 

@@ -3,46 +3,41 @@
  * commit, and the changes are what a reversal undoes. */
 #include "pipeline.h"
 
-static mb_delta *pending(const settle_ctx *x, uint64_t key, int32_t period)
+/* A new delta for a key the claim has not changed yet, starting from the enrollee's figure. */
+static mb_delta *new_delta(settle_ctx *x, uint64_t key, int32_t period)
 {
-    for (uint32_t i = 0; i < x->r->ndeltas; i++)
-        if (x->r->deltas[i].key == key && x->r->deltas[i].period == period)
-            return &x->r->deltas[i];
-    return NULL;
-}
-
-int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period)
-{
-    const mb_delta *d = pending(x, key, period);
-    return d ? d->after : mb_acc_get(x->e, key, period);
+    if (x->r->ndeltas == MB_MAX_DELTAS) {
+        mb_fail(x->err, MB_E_CAPACITY, "a settlement changes at most %d accumulators", MB_MAX_DELTAS);
+        return NULL;
+    }
+    mb_delta *d = &x->r->deltas[x->r->ndeltas++];
+    const mb_acc *held = mb_acc_find(x->e, key, period);
+    *d = (mb_delta){key, period, held != NULL, held ? held->value : 0, held ? held->value : 0};
+    return d;
 }
 
 int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
 {
-    mb_delta *d = pending(x, key, period);
-    if (d == NULL) {
-        if (x->r->ndeltas == MB_MAX_DELTAS)
-            return mb_fail(x->err, MB_E_CAPACITY,
-                           "a settlement changes at most %d accumulators", MB_MAX_DELTAS);
-        d = &x->r->deltas[x->r->ndeltas++];
-        d->key = key;
-        d->period = period;
-        d->existed = mb_acc_exists(x->e, key, period);
-        d->before = mb_acc_get(x->e, key, period);
-    }
+    mb_delta *d = mb_pending_delta(x, key, period);
+    if (d == NULL && (d = new_delta(x, key, period)) == NULL)
+        return MB_E_CAPACITY;
     d->after = value;
     return MB_OK;
 }
 
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
 {
-    int64_t sum;
     if (amount == 0)
         return MB_OK;
-    if (!mb_add_checked(mb_pending_get(x, key, period), amount, &sum))
+    mb_delta *d = mb_pending_delta(x, key, period);
+    if (d == NULL && (d = new_delta(x, key, period)) == NULL)
+        return MB_E_CAPACITY;
+    int64_t sum;
+    if (!mb_add_checked(d->after, amount, &sum))
         return mb_fail(x->err, MB_E_OVERFLOW,
                        "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
                        "amount the library takes", x->c->id);
-    return mb_pending_set(x, key, period, sum);
+    d->after = sum;
+    return MB_OK;
 }
 

@@ -33,13 +33,35 @@ typedef struct layer_terms {
 
 /* Year-to-date figures as this claim sees them: the enrollee's, overlaid by the changes the
  * claim has made so far (kept in the settlement's deltas until commit). */
-int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period);
+static inline mb_delta *mb_pending_delta(const settle_ctx *x, uint64_t key, int32_t period)
+{
+    mb_settlement *r = x->r;
+    for (uint32_t i = 0; i < r->ndeltas; i++)
+        if (r->deltas[i].key == key && r->deltas[i].period == period)
+            return &r->deltas[i];
+    return NULL;
+}
+static inline int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period)
+{
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    return d ? d->after : mb_acc_get(x->e, key, period);
+}
 int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
 
-/* Record a trace step; record why the benefit did not apply (the first reason is kept). */
-void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char *rule, const char *cite,
-                   const char *what, int64_t in, int64_t out, int32_t ratio);
+/* Record a trace step (pointers to the ruleset's strings only); record why the benefit did not
+ * apply (the first reason is kept). */
+static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char *rule,
+                                const char *cite, const char *what, int64_t in, int64_t out,
+                                int32_t ratio)
+{
+    mb_settlement *r = x->r;
+    if (r->ntrace == MB_MAX_TRACE) {
+        r->trace_truncated = true;
+        return;
+    }
+    r->trace[r->ntrace++] = (mb_step){rs->id, rule, cite ? cite : "", what, in, out, ratio};
+}
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                     const char *arg, int32_t date);
 

@@ -157,6 +157,7 @@ struct mb_ruleset {
     const char *account_cite;
     const char *upstream_cite;          /* how it settles what the tiers before it left */
     uint64_t ns;                        /* hash of the id: accumulator namespace */
+    uint64_t activity_key, revoked_key; /* the last chronic activity and the lapse it led to */
 
     const mb_fund *funds;
     uint32_t nfunds;
@@ -167,6 +168,9 @@ struct mb_ruleset {
     const uint64_t *disease_hash;
     const uint32_t *disease_index;
     uint32_t ndisease_hash;
+    /* the same pairs as an open-addressing table (catalogue.c): settlement's lookup */
+    const struct mb_disease_slot *disease_slots;
+    uint32_t disease_mask;
 
     int max_diseases;                   /* 0: no limit */
     int revoke_idle_months;             /* 0: never */
@@ -223,6 +227,24 @@ struct mb_ruleset {
 const mb_row *mb_rows_pick(const mb_rows *rows, int32_t date, int facility, int referred, int slot);
 
 /* Find a disease index by the hash of its code or name; -1 when unknown. */
-int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash);
+struct mb_disease_slot {
+    uint64_t hash;          /* 0: empty (mb_hash never gives 0) */
+    int32_t disease;
+};
+static inline int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
+{
+    if (rs->disease_slots == NULL || hash == 0)
+        return -1;
+    for (uint32_t k = (uint32_t)hash & rs->disease_mask;; k = (k + 1) & rs->disease_mask) {
+        const struct mb_disease_slot *s = &rs->disease_slots[k];
+        if (s->hash == hash)
+            return s->disease;
+        if (s->hash == 0)
+            return -1;
+    }
+}
+/* Build the table mb_catalogue_lookup reads from the sorted pairs, in the ruleset's arena. */
+struct mb_arena;
+int mb_catalogue_index(mb_ruleset *rs, struct mb_arena *arena);
 
 #endif

@@ -36,11 +36,18 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
                            "claim %s: disease '%s' is not in the catalogue of %s", c->id,
                            c->disease, rs->id);
     }
-    uint64_t activity_key = mb_activity_key(rs), revoked_key = mb_revoked_key(rs);
-    mb_activity act = {(int32_t)mb_pending_get(x, activity_key, 0),
-                       (int32_t)mb_pending_get(x, revoked_key, 0)};
+    uint64_t activity_key = rs->activity_key, revoked_key = rs->revoked_key;
+    mb_activity act = {0, 0}; /* read only where idleness revokes */
+    if (rs->revoke_idle_months > 0)
+        act = (mb_activity){(int32_t)mb_pending_get(x, activity_key, 0),
+                            (int32_t)mb_pending_get(x, revoked_key, 0)};
     mb_roster roster;
-    mb_roster_build(&roster, rs, e, c->date, &act);
+    if (rs->ndiseases > 0)
+        mb_roster_hold(&roster, rs, e, c->date, &act);
+    else { /* no catalogue: no disease is held under it */
+        roster.nheld = roster.n = roster.covered = 0;
+        roster.decided = true;
+    }
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
     for (uint32_t i = 0; i < rs->nlayers; i++) {
@@ -177,11 +184,7 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     if (rc != MB_OK)
         return rc;
     mb_settlement *r = &res->s[!res->cur]; /* the spare: current only on success */
-    memset(r, 0, offsetof(mb_settlement, deltas));
-    r->ndeltas = 0;
-    r->committed = r->reversed = false;
-    r->payer_tag = 0;
-    r->payer_before = r->payer_after = 0;
+    memset(r, 0, offsetof(mb_settlement, reason_text));
     settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
                     .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type)};
 
@@ -298,9 +301,9 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
 static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
 {
     mb_settlement *out = &res->s[!res->cur];
-    uint32_t fresh = 0;
+    uint32_t fresh = 0; /* the entries it adds, as compute() found the table */
     for (uint32_t i = 0; i < out->ndeltas; i++)
-        fresh += !mb_acc_exists(e, out->deltas[i].key, out->deltas[i].period);
+        fresh += !out->deltas[i].existed;
     if (!mb_acc_room(e, fresh))
         return mb_fail(err, MB_E_CAPACITY,
                        "enrollee %s: accumulator table full (%u entries); call mb_enrollee_reserve",
