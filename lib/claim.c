@@ -56,13 +56,15 @@ int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
     if (c == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory creating a claim");
     set_text(c->id, NULL, id);
-    set_text(c->facility, &c->facility_hash, facility_id);
-    c->date = date;
-    c->med_type = med_type;
-    c->level = level;
-    c->up_critical = -1;
+    set_text(c->facility, &c->b.facility_hash, facility_id);
+    c->b.id = c->id;
+    c->b.disease = c->disease;
+    c->b.date = date;
+    c->b.med_type = med_type;
+    c->b.level = level;
+    c->b.up_critical = -1;
     if (med_type == MB_MED_EMERGENCY)
-        c->flags |= MB_CLAIM_EMERGENCY;
+        c->b.flags |= MB_CLAIM_EMERGENCY;
     *out = c;
     return MB_OK;
 }
@@ -76,9 +78,9 @@ int mb_claim_set_flags(mb_claim *c, unsigned flags, mb_error *err)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
     if (flags & ~0x3fu)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "unknown claim flags 0x%x", flags & ~0x3fu);
-    if (c->med_type == MB_MED_EMERGENCY)
+    if (c->b.med_type == MB_MED_EMERGENCY)
         flags |= MB_CLAIM_EMERGENCY;
-    c->flags = flags;
+    c->b.flags = flags;
     return MB_OK;
 }
 
@@ -90,8 +92,8 @@ int mb_claim_set_disease(mb_claim *c, const char *name, const char *treatment, m
     if ((rc = check_text(name, sizeof c->disease, "disease", err)) ||
         (rc = check_text(treatment, sizeof c->treatment, "treatment", err)))
         return rc;
-    set_text(c->disease, &c->disease_hash, name);
-    set_text(c->treatment, &c->treatment_hash, treatment);
+    set_text(c->disease, &c->b.disease_hash, name);
+    set_text(c->treatment, &c->b.treatment_hash, treatment);
     return MB_OK;
 }
 
@@ -105,12 +107,12 @@ int mb_claim_set_admission(mb_claim *c, int32_t admitted, int32_t discharged, mb
     if (discharged < admitted)
         return mb_fail(err, MB_E_INVALID_DATE, "discharged %d is before admitted %d", discharged,
                        admitted);
-    if (discharged > c->date)
+    if (discharged > c->b.date)
         return mb_fail(err, MB_E_INVALID_DATE,
                        "discharged %d is after the claim date %d (admitted <= discharged <= date)",
-                       discharged, c->date);
-    c->admitted = admitted;
-    c->discharged = discharged;
+                       discharged, c->b.date);
+    c->b.admitted = admitted;
+    c->b.discharged = discharged;
     return MB_OK;
 }
 
@@ -123,8 +125,8 @@ int mb_claim_set_prescriber(mb_claim *c, const char *facility_id, int level, mb_
     int rc = check_text(facility_id, sizeof c->prescriber, "prescriber id", err);
     if (rc != MB_OK)
         return rc;
-    set_text(c->prescriber, &c->prescriber_hash, facility_id);
-    c->prescriber_level = level;
+    set_text(c->prescriber, &c->b.prescriber_hash, facility_id);
+    c->b.prescriber_level = level;
     return MB_OK;
 }
 
@@ -145,17 +147,17 @@ int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpa
     if (first_selfpay_bp >= 0 && item_class != MB_CLASS_B)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "only class B items have a first self-pay ratio");
     int64_t total;
-    if (!mb_add_checked(c->total, fen, &total))
+    if (!mb_add_checked(c->b.total, fen, &total))
         return mb_fail(err, MB_E_OVERFLOW, "the claim's total would exceed 10^12 yuan");
-    c->total = total;
-    c->nitems++;
+    c->b.total = total;
+    c->b.nitems++;
     if (item_class == MB_CLASS_C)
-        c->class_c += fen;
+        c->b.class_c += fen;
     else if (item_class == MB_CLASS_B && first_selfpay_bp < 0)
-        c->class_b_default += fen;
+        c->b.class_b_default += fen;
     else if (item_class == MB_CLASS_B) {
-        c->class_b_explicit += fen;
-        c->class_b_explicit_pre += mb_apply_ratio(fen, first_selfpay_bp);
+        c->b.class_b_explicit += fen;
+        c->b.class_b_explicit_pre += mb_apply_ratio(fen, first_selfpay_bp);
     }
     return MB_OK;
 }
@@ -173,9 +175,9 @@ int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic, int64_t
                        "upstream basic (%lld) plus critical illness (%lld) exceed the policy-scope "
                        "cost (%lld fen)", (long long)basic, (long long)(critical > 0 ? critical : 0),
                        (long long)compliant);
-    c->has_upstream = true;
-    c->up_compliant = compliant;
-    c->up_basic = basic;
-    c->up_critical = critical;
+    c->b.has_upstream = true;
+    c->b.up_compliant = compliant;
+    c->b.up_basic = basic;
+    c->b.up_critical = critical;
     return MB_OK;
 }

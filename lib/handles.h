@@ -109,25 +109,34 @@ int mb_acc_check(int32_t period, int64_t value, mb_error *err);
 
 /* ---- claim -------------------------------------------------------------------------------- */
 
-struct mb_claim {
-    char id[MB_ID_MAX];
+/* What settlement reads of a claim: its facts, strings hashed and amounts summed. A claim
+ * handle holds one; a columnar batch builds one per row (columns.c). */
+typedef struct mb_bill {
+    const char *id;            /* for messages */
+    const char *disease;       /* the disease as given, for messages */
     int32_t date;
     int med_type;
     int level;
-    char facility[MB_ID_MAX];
-    uint64_t facility_hash;
     unsigned flags;
-    char disease[MB_NAME_MAX], treatment[MB_NAME_MAX];
-    uint64_t disease_hash, treatment_hash;
-    int32_t admitted, discharged;
-    char prescriber[MB_ID_MAX];
-    uint64_t prescriber_hash;
+    uint64_t facility_hash, disease_hash, treatment_hash, prescriber_hash;
+    /* the disease's catalogue index at each position of the chain, resolved once for a
+     * batch (-1: not in that catalogue); NULL: found by disease_hash */
+    const int32_t *diseases;
     int prescriber_level;
+    int32_t admitted, discharged;
     /* line items, summed as they are added */
     uint32_t nitems;
     int64_t total, class_c, class_b_default, class_b_explicit, class_b_explicit_pre;
     bool has_upstream;
     int64_t up_compliant, up_basic, up_critical; /* up_critical -1: not settled upstream */
+} mb_bill;
+
+struct mb_claim {
+    mb_bill b;
+    char id[MB_ID_MAX];
+    char facility[MB_ID_MAX];
+    char disease[MB_NAME_MAX], treatment[MB_NAME_MAX];
+    char prescriber[MB_ID_MAX];
 };
 
 /* ---- result ------------------------------------------------------------------------------- */

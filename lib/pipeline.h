@@ -10,7 +10,7 @@
 typedef struct settle_ctx {
     mb_settlement *r;
     const mb_enrollee *e;
-    const mb_claim *c;
+    const mb_bill *c;
     mb_error *err;
     int slot;
     int32_t year;
@@ -18,6 +18,8 @@ typedef struct settle_ctx {
     int64_t remaining;     /* policy-scope self-pay left to the person so far */
     int64_t acct_first;    /* paid by the personal account before any deductible */
     bool first_tier;       /* the tier being settled is the first computed one */
+    bool tracing;          /* record the trace (a columnar batch reports none) */
+    size_t tier;           /* the position in the chain of the tier being settled */
 } settle_ctx;
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */
@@ -48,6 +50,8 @@ static inline int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t 
 }
 int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
+/* Set the figure to `value` if it is below it. */
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 
 /* Record a trace step (pointers to the ruleset's strings only); record why the benefit did not
  * apply (the first reason is kept). */
@@ -56,6 +60,8 @@ static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char 
                                 int32_t ratio)
 {
     mb_settlement *r = x->r;
+    if (!x->tracing)
+        return;
     if (r->ntrace == MB_MAX_TRACE) {
         r->trace_truncated = true;
         return;
@@ -64,6 +70,18 @@ static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char 
 }
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                     const char *arg, int32_t date);
+
+/* The chain's shape (settle.c): 1..MB_CHAIN_MAX rulesets, in tier order. */
+int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err);
+/* What settlement refuses in a claim under a chain that is well formed: dates, items. */
+int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_error *err);
+/* Settle a checked claim into `r` (its head cleared first), changing nothing else; `tracing`
+ * records the trace. */
+int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_error *err);
+/* Apply a computed settlement to the enrollee (and the family payer): MB_E_CAPACITY, changing
+ * nothing, when the accumulators it adds do not fit. */
+int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, mb_error *err);
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,

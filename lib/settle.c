@@ -20,7 +20,7 @@
 
 static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 {
-    const mb_claim *c = x->c;
+    const mb_bill *c = x->c;
     const mb_enrollee *e = x->e;
     int rc;
     if (!((rs->schemes >> e->scheme) & 1u)) {
@@ -30,7 +30,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     }
     int disease = -1;
     if (c->disease_hash != 0 && rs->ndiseases > 0) {
-        disease = mb_catalogue_lookup(rs, c->disease_hash);
+        disease = c->diseases ? c->diseases[x->tier] : mb_catalogue_lookup(rs, c->disease_hash);
         if (disease < 0)
             return mb_fail(x->err, MB_E_UNKNOWN_DISEASE,
                            "claim %s: disease '%s' is not in the catalogue of %s", c->id,
@@ -109,7 +109,7 @@ static uint32_t med_bit(int med_type) { return 1u << (med_type % 32); }
  * holds beyond class C, the first self-pay and the platform's policy-scope cost, so that
  * medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp as on the platform.
  * A negative part means the amounts contradict each other. */
-static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *err)
+static int over_limit(const mb_bill *c, int64_t pre, int64_t *over, mb_error *err)
 {
     *over = c->total - c->class_c - pre - c->up_compliant; /* each term <= 10^14: no overflow */
     if (*over >= 0)
@@ -126,16 +126,15 @@ static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *e
 
 /* The class B first self-pay (先行自付) of a claim: the items' own ratios, and the default ratio
  * of the first tier that settles it, which classifies the items. */
-static int64_t first_selfpay(const mb_claim *c, const mb_ruleset *classifier)
+static int64_t first_selfpay(const mb_bill *c, const mb_ruleset *classifier)
 {
     return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, classifier->class_b_bp);
 }
 
-static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                    const mb_claim *c, const mb_result *r, mb_error *err)
+int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err)
 {
-    if (r == NULL || chain == NULL || e == NULL || c == NULL)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
+    if (chain == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: a chain is required");
     if (n == 0 || n > MB_CHAIN_MAX)
         return mb_fail(err, MB_E_CHAIN, "a chain holds 1 to %d rulesets, not %zu", MB_CHAIN_MAX, n);
     for (size_t i = 0; i < n; i++) {
@@ -146,6 +145,13 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
                            "%s (tier %d) cannot follow %s (tier %d): tiers go basic, critical "
                            "illness, assistance, each at most once",
                            chain[i]->id, chain[i]->tier, chain[i - 1]->id, chain[i - 1]->tier);
+    }
+    return MB_OK;
+}
+
+int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
         if (c->date < chain[i]->effective_from || c->date > chain[i]->effective_to)
             return mb_fail(err, MB_E_INVALID_DATE,
                            "claim %s is dated %d, outside %s's period in force %d..%d", c->id,
@@ -162,6 +168,15 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     return MB_OK;
 }
 
+static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                    const mb_bill *c, const mb_result *r, mb_error *err)
+{
+    if (r == NULL || chain == NULL || e == NULL || c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
+    int rc = mb_chain_check(chain, n, err);
+    return rc != MB_OK ? rc : mb_bill_check(chain, n, c, err);
+}
+
 static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
 {
     for (size_t i = 0; chain != NULL && i < n; i++)
@@ -171,22 +186,21 @@ static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
 }
 
 /* Whether the claim's upstream amounts already settled this tier. */
-static bool settled_upstream(const mb_claim *c, const mb_ruleset *rs)
+static bool settled_upstream(const mb_bill *c, const mb_ruleset *rs)
 {
     return c->has_upstream && (rs->tier == MB_TIER_BASIC ||
                                (rs->tier == MB_TIER_CRITICAL_ILLNESS && c->up_critical >= 0));
 }
 
-static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                   const mb_enrollee *payer, const mb_claim *c, mb_error *err)
+/* Settle `c` into `r` without changing anything; `tracing` records the trace. */
+int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_error *err)
 {
-    int rc = validate(chain, n, e, c, res, err);
-    if (rc != MB_OK)
-        return rc;
-    mb_settlement *r = &res->s[!res->cur]; /* the spare: current only on success */
+    int rc;
     memset(r, 0, offsetof(mb_settlement, reason_text));
     settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
-                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type)};
+                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type),
+                    .tracing = tracing};
 
     /* 1. items: the first tier that settles here classifies them */
     const mb_ruleset *classifier = chain[0];
@@ -240,6 +254,7 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
             continue;
         }
         x.first_tier = first;
+        x.tier = i;
         if ((rc = settle_tier(&x, rs)))
             return rc;
         first = false;
@@ -288,6 +303,17 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     return MB_OK;
 }
 
+/* Validate, then compute into the result's spare settlement (current only on success). */
+static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                   const mb_enrollee *payer, const mb_claim *claim, mb_error *err)
+{
+    const mb_bill *c = claim ? &claim->b : NULL;
+    int rc = validate(chain, n, e, c, res, err);
+    if (rc != MB_OK)
+        return rc;
+    return mb_compute(&res->s[!res->cur], chain, n, e, payer, c, true, err);
+}
+
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
                  const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err)
 {
@@ -297,10 +323,9 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
     return rc;
 }
 
-/* Apply the spare settlement (just computed) to the enrollee(s), then make it current. */
-static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
+/* Apply a computed settlement to the enrollee(s). */
+int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
 {
-    mb_settlement *out = &res->s[!res->cur];
     uint32_t fresh = 0; /* the entries it adds, as compute() found the table */
     for (uint32_t i = 0; i < out->ndeltas; i++)
         fresh += !out->deltas[i].existed;
@@ -321,8 +346,16 @@ static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *
         out->payer_seq = payer->seq;
     }
     out->committed = true;
-    res->cur = !res->cur;
     return MB_OK;
+}
+
+/* Commit the spare settlement (just computed), then make it current. */
+static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
+{
+    int rc = mb_commit(&res->s[!res->cur], e, payer, err);
+    if (rc == MB_OK)
+        res->cur = !res->cur;
+    return rc;
 }
 
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -376,7 +409,7 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
     if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
     /* a malformed chain or claim is reported as such, before what the chain allows */
-    int rc = validate(chain, n, patient, claim, out, err);
+    int rc = validate(chain, n, patient, claim ? &claim->b : NULL, out, err);
     if (rc != MB_OK)
         return rc;
     const mb_ruleset *basic = basic_tier(chain, n);
