@@ -181,12 +181,9 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        "mb_enrollee_request_facility_change: enrollee, ruleset and facility are required");
     if (!mb_date_valid(date))
         return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
-    size_t n = strlen(facility_id);
-    if (n >= sizeof e->next_designated)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is longer than %zu bytes",
-                       sizeof e->next_designated - 1);
-    if (!mb_utf8_valid(facility_id, n)) /* checked before the window: arguments come first */
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is not valid UTF-8");
+    int rc = mb_text_check(facility_id, MB_ID_MAX, "facility id", err);
+    if (rc != MB_OK) /* checked before the window: arguments come first */
+        return rc;
     if (rs->facility_change_from == 0)
         return mb_enrollee_set_designated_facility(e, facility_id, err);
     int mmdd = date % 10000;
@@ -198,12 +195,16 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        rs->facility_change_to / 100, rs->facility_change_to % 100, date / 10000,
                        date / 100 % 100, date % 100, rs->facility_cite);
     /* a change already in force becomes the current choice */
+    const char *current = e->designated;
+    uint64_t current_hash = e->designated_hash;
     if (mb_next_designated_in_force(e, date)) {
-        memcpy(e->designated, e->next_designated, sizeof e->designated);
-        e->designated_hash = e->next_designated_hash;
+        current = e->next_designated;
+        current_hash = e->next_designated_hash;
     }
-    snprintf(e->next_designated, sizeof e->next_designated, "%s", facility_id);
-    e->next_designated_hash = mb_hash(e->next_designated);
-    e->next_from = (date / 10000 + 1) * 10000 + 101;
+    if ((rc = mb_enrollee_set_next_designated(e, facility_id, (date / 10000 + 1) * 10000 + 101,
+                                              err)) != MB_OK)
+        return rc;
+    e->designated = current;
+    e->designated_hash = current_hash;
     return MB_OK;
 }

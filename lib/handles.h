@@ -12,12 +12,12 @@
 #define MB_MAX_TRACE 96
 #define MB_MAX_DELTAS 64
 #define MB_CHAIN_MAX 8
-#define MB_ACC_DEFAULT 256
+#define MB_ACC_FRESH 8       /* the accumulator slots an enrollee starts with: room for 7 */
 
 /* ---- enrollee ----------------------------------------------------------------------------- */
 
 typedef struct mb_certification {
-    char name[MB_NAME_MAX]; /* as given: a code or a name */
+    const char *name;       /* as given: a code or a name (in the enrollee's text) */
     uint64_t hash;
     int32_t certified_on;
     int32_t valid_until;    /* 0: the catalogue's own rule */
@@ -35,25 +35,43 @@ typedef struct mb_acc {
     int64_t value;
 } mb_acc;
 
+/* The enrollee's strings live in blocks that never move: a string replaced keeps its bytes
+ * until the handle is freed, so a pointer returned earlier stays valid (medbenefit.h: strings
+ * returned live as long as their handle). */
+typedef struct mb_text {
+    struct mb_text *next;
+    uint32_t used, cap;
+    char data[];
+} mb_text;
+
+/* Sized to what it holds: a typical enrollee (an id, a facility, two certifications, a year of
+ * accumulators) takes under 512 bytes with its text, certifications and table. */
 struct mb_enrollee {
-    char id[MB_ID_MAX];
+    const char *id;                     /* "" when none was given */
+    const char *designated, *first_visit;
+    const char *next_designated;        /* a change requested in the window, from next_from */
+    mb_text *text;
     uint64_t tag;           /* hash of the id: ties results to their enrollee */
-    int scheme, person_type;
+    uint64_t instance;      /* distinguishes handles that share an id */
     int64_t balance;
-    char designated[MB_ID_MAX], first_visit[MB_ID_MAX];
-    uint64_t designated_hash, first_visit_hash;
-    char next_designated[MB_ID_MAX];   /* a change requested in the window, from next_from */
-    uint64_t next_designated_hash;
+    uint64_t designated_hash, first_visit_hash, next_designated_hash;
     int32_t next_from;
-    mb_certification diseases[MB_MAX_DISEASES];
-    uint32_t ndiseases;
-    mb_identity identities[MB_MAX_IDENTITIES];
-    uint32_t nidentities;
+    uint32_t seq;           /* settlements committed and not reversed */
+    uint8_t scheme, person_type;
+    uint8_t ndiseases, cap_diseases, nidentities, cap_identities;
+    mb_certification *diseases;
+    mb_identity *identities;
     mb_acc *acc;            /* open addressing, capacity a power of two */
     uint32_t acc_cap, acc_count;
-    uint32_t seq;           /* settlements committed and not reversed */
-    uint64_t instance;      /* distinguishes handles that share an id */
 };
+
+/* A copy of `s` in the enrollee's text, or NULL when out of memory ("" needs none). */
+const char *mb_enrollee_keep(mb_enrollee *e, const char *s);
+/* Check a text field as the setters do: shorter than `cap` bytes, valid UTF-8. */
+int mb_text_check(const char *src, size_t cap, const char *what, mb_error *err);
+/* Set the designated facility requested in the window, in force from `from` (NULL, 0: none). */
+int mb_enrollee_set_next_designated(mb_enrollee *e, const char *facility, int32_t from,
+                                    mb_error *err);
 
 /* The table is open-addressed, its capacity a power of two; a probe ends at the key or at an
  * empty slot. Inline: settlement reads it a few times per claim. */
@@ -88,6 +106,9 @@ static inline int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t per
 void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value);
 /* Whether `extra` new keys fit within the load factor. */
 bool mb_acc_room(const mb_enrollee *e, uint32_t extra);
+/* Make room for `extra` new keys beyond those held (MB_E_NOMEM, nothing changed, if it
+ * cannot). */
+int mb_acc_make_room(mb_enrollee *e, uint32_t extra, mb_error *err);
 bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period);
 /* Whether the designated facility requested in the change window is in force on `date`. */
 static inline bool mb_next_designated_in_force(const mb_enrollee *e, int32_t date)
@@ -98,9 +119,7 @@ static inline bool mb_next_designated_in_force(const mb_enrollee *e, int32_t dat
 void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period);
 
 /* Checks the setters make, shared with mb_enrollee_restore so that a blob is held to the same
- * rules (enrollee.c). */
-/* Copy a text field: shorter than `cap` bytes and valid UTF-8 (NULL: empty). */
-int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err);
+ * rules (enrollee.c, accumulators.c). */
 /* An accumulator's period: a year (2023) or a quarter (20232). */
 int mb_acc_check_period(int32_t period, mb_error *err);
 /* What an accumulator may hold: for a year or a quarter an amount (mb_amount_check); at period
@@ -130,6 +149,18 @@ typedef struct mb_bill {
     bool has_upstream;
     int64_t up_compliant, up_basic, up_critical; /* up_critical -1: not settled upstream */
 } mb_bill;
+
+/* The checks and sums of the claim setters (claim.c), on a bill: a columnar row is built with
+ * the same calls, so that it is refused, and summed, exactly as a claim handle would be. */
+int mb_bill_start(mb_bill *b, int32_t date, int med_type, int level, mb_error *err);
+int mb_bill_set_flags(mb_bill *b, unsigned flags, mb_error *err);
+int mb_bill_set_admission(mb_bill *b, int32_t admitted, int32_t discharged, mb_error *err);
+int mb_bill_check_prescriber(int level, mb_error *err);
+int mb_bill_add_item(mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp, mb_error *err);
+int mb_bill_set_upstream(mb_bill *b, int64_t compliant, int64_t basic, int64_t critical,
+                         mb_error *err);
+/* A claim's text field: shorter than `cap` bytes, valid UTF-8 (NULL: none). */
+int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error *err);
 
 struct mb_claim {
     mb_bill b;

@@ -83,6 +83,10 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
  * nothing, when the accumulators it adds do not fit. */
 int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, mb_error *err);
 
+/* The most accumulator entries one claim of `med_type` adds under the chain (0: of any
+ * med_type, tier by tier: an upper bound). */
+uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_type);
+
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                    const mb_roster *roster, int disease, layer_terms *t);

@@ -331,8 +331,9 @@ int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, mb_error *
         fresh += !out->deltas[i].existed;
     if (!mb_acc_room(e, fresh))
         return mb_fail(err, MB_E_CAPACITY,
-                       "enrollee %s: accumulator table full (%u entries); call mb_enrollee_reserve",
-                       e->id, e->acc_count);
+                       "enrollee %s: no room for the %u accumulators this settlement adds (%u held); "
+                       "call mb_enrollee_reserve_for(enrollee, chain, n) before settling",
+                       e->id, fresh, e->acc_count);
     for (uint32_t i = 0; i < out->ndeltas; i++)
         mb_acc_set(e, out->deltas[i].key, out->deltas[i].period, out->deltas[i].after);
     e->balance = out->balance_after;
@@ -379,8 +380,15 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     size_t known = stride < MB_AMT_COUNT_ ? stride : MB_AMT_COUNT_;
     int first = MB_OK;
     mb_error *report = err;
+    bool grow = !(flags & MB_BATCH_PRESETTLE) && mb_chain_check(chain, n, NULL) == MB_OK;
     for (size_t i = 0; i < nclaims; i++) {
-        int rc = flags & MB_BATCH_PRESETTLE ? mb_presettle(r, chain, n, e, claims[i], report)
+        /* room for what this claim can add, made between settlements (medbenefit.h) */
+        int rc = grow && claims[i]
+                     ? mb_acc_make_room(e, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
+                                        report)
+                     : MB_OK;
+        if (rc == MB_OK)
+            rc = flags & MB_BATCH_PRESETTLE ? mb_presettle(r, chain, n, e, claims[i], report)
                                             : mb_settle(r, chain, n, e, claims[i], report);
         if (rc != MB_OK && first == MB_OK) {
             first = rc;
