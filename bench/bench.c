@@ -101,6 +101,19 @@ typedef struct tmpl {
 
 enum { CLAIMS = 60 };
 
+/* The workload's rows as columns: enrollee by enrollee, each its 60 claims in order. */
+typedef struct columns {
+    uint32_t *enrollee;
+    int32_t *date, *med, *level, *facility, *disease, *admitted, *discharged, *prescriber,
+        *prescriber_level;
+    uint32_t *flags;
+    uint64_t *item_start;
+    int64_t *fen;
+    int32_t *cls;
+    const char *facilities[3], *diseases[2];
+    mb_columns c;
+} columns;
+
 typedef struct workload {
     const char *name;
     const mb_ruleset *chain[3];
@@ -109,6 +122,7 @@ typedef struct workload {
     tmpl t[CLAIMS];           /* every enrollee's year: the same 60 claims */
     mb_claim *claims[CLAIMS];
     int kind;
+    columns col;
 } workload;
 
 enum { WUXI, CHAIN, MIXED };
@@ -192,6 +206,87 @@ static void make_claims(workload *w, int year, mb_error *err)
     }
 }
 
+static int32_t index_of(const char *const *table, int n, const char *s)
+{
+    for (int i = 0; s && i < n; i++)
+        if (strcmp(table[i], s) == 0)
+            return i;
+    return -1;
+}
+
+static void *must(void *p)
+{
+    if (p == NULL)
+        die("out of memory", NULL);
+    return p;
+}
+
+static void make_columns(workload *w)
+{
+    columns *k = &w->col;
+    size_t rows = (size_t)w->people * CLAIMS;
+    k->enrollee = must(calloc(rows, sizeof *k->enrollee));
+    k->date = must(calloc(rows, sizeof *k->date));
+    k->med = must(calloc(rows, sizeof *k->med));
+    k->level = must(calloc(rows, sizeof *k->level));
+    k->facility = must(calloc(rows, sizeof *k->facility));
+    k->disease = must(calloc(rows, sizeof *k->disease));
+    k->admitted = must(calloc(rows, sizeof *k->admitted));
+    k->discharged = must(calloc(rows, sizeof *k->discharged));
+    k->prescriber = must(calloc(rows, sizeof *k->prescriber));
+    k->prescriber_level = must(calloc(rows, sizeof *k->prescriber_level));
+    k->flags = must(calloc(rows, sizeof *k->flags));
+    k->item_start = must(calloc(rows + 1, sizeof *k->item_start));
+    k->fen = must(calloc(rows * 3, sizeof *k->fen));
+    k->cls = must(calloc(rows * 3, sizeof *k->cls));
+    k->facilities[0] = "H001";
+    k->facilities[1] = "C01";
+    k->facilities[2] = "H9";
+    k->diseases[0] = "糖尿病";
+    k->diseases[1] = "高血压";
+    size_t i = 0, item = 0;
+    for (int p = 0; p < w->people; p++)
+        for (int c = 0; c < CLAIMS; c++, i++) {
+            const tmpl *t = &w->t[c];
+            k->enrollee[i] = (uint32_t)p;
+            k->date[i] = t->date;
+            k->med[i] = t->med;
+            k->level[i] = t->level;
+            k->flags[i] = t->flags;
+            k->facility[i] = index_of(k->facilities, 3, t->facility);
+            k->disease[i] = index_of(k->diseases, 2, t->disease);
+            k->admitted[i] = t->admitted;
+            k->discharged[i] = t->admitted ? t->date : 0;
+            k->prescriber[i] = index_of(k->facilities, 3, t->prescriber);
+            k->prescriber_level[i] = t->prescriber ? MB_LEVEL_PRIMARY : 0;
+            for (int j = 0; j < t->nitems; j++, item++) {
+                k->fen[item] = t->fen[j];
+                k->cls[item] = t->cls[j];
+            }
+            k->item_start[i + 1] = item;
+        }
+    k->c = (mb_columns)MB_COLUMNS_INIT;
+    k->c.nrows = rows;
+    k->c.enrollee = k->enrollee;
+    k->c.date = k->date;
+    k->c.med_type = k->med;
+    k->c.level = k->level;
+    k->c.flags = k->flags;
+    k->c.facility = k->facility;
+    k->c.disease = k->disease;
+    k->c.admitted = k->admitted;
+    k->c.discharged = k->discharged;
+    k->c.prescriber = k->prescriber;
+    k->c.prescriber_level = k->prescriber_level;
+    k->c.item_start = k->item_start;
+    k->c.item_fen = k->fen;
+    k->c.item_class = k->cls;
+    k->c.facilities = k->facilities;
+    k->c.nfacilities = 3;
+    k->c.diseases = k->diseases;
+    k->c.ndiseases = 2;
+}
+
 static void workload_init(workload *w, int kind, const char *dir, int people, mb_error *err)
 {
     memset(w, 0, sizeof *w);
@@ -202,6 +297,7 @@ static void workload_init(workload *w, int kind, const char *dir, int people, mb
         w->chain[0] = load(dir, "changzhou-employee-outpatient-2023", err);
         w->nchain = 1;
         make_claims(w, 2023, err);
+        make_columns(w);
         return;
     }
     w->name = kind == WUXI ? "wuxi (chronic)" : "chain (chronic+assist)";
@@ -210,10 +306,17 @@ static void workload_init(workload *w, int kind, const char *dir, int people, mb
     if (kind == CHAIN)
         w->chain[w->nchain++] = load(dir, "wuxi-medical-assistance-2023", err);
     make_claims(w, 2023, err);
+    make_columns(w);
 }
 
 static void workload_free(workload *w)
 {
+    columns *col = &w->col;
+    void *arrays[] = {col->enrollee, col->date, col->med, col->level, col->facility, col->disease,
+                      col->admitted, col->discharged, col->prescriber, col->prescriber_level,
+                      col->flags, col->item_start, col->fen, col->cls};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
     for (int k = 0; k < CLAIMS; k++)
         mb_claim_free(w->claims[k]);
     for (size_t i = 0; i < w->nchain; i++)
@@ -222,8 +325,9 @@ static void workload_free(workload *w)
 
 /* ---- the calls ------------------------------------------------------------------------------ */
 
-enum { API_SETTLE, API_BATCH, API_COUNT };
-static const char *const api_name[API_COUNT] = {"mb_settle", "mb_settle_batch"};
+enum { API_SETTLE, API_BATCH, API_COLUMNS, API_COLUMNS_2, API_COUNT };
+static const char *const api_name[API_COUNT] = {"mb_settle", "mb_settle_batch",
+                                                "mb_settle_columns", "mb_settle_columns_2"};
 
 static bool counting; /* --callgrind-mode */
 
@@ -254,10 +358,34 @@ __attribute__((noinline)) void bench_measured(const workload *w, int api, mb_enr
     static int32_t status[CLAIMS], covered[CLAIMS];
     const mb_claim *const *claims = (const mb_claim *const *)w->claims;
     double t0 = now();
+    if (api == API_COLUMNS || api == API_COLUMNS_2) {
+        size_t rows = w->col.c.nrows;
+        int64_t *all = must(calloc(rows * MB_AMT_COUNT_, sizeof *all));
+        int32_t *st = must(calloc(rows, sizeof *st));
+        mb_column_results res = MB_COLUMN_RESULTS_INIT;
+        res.amounts = all;
+        res.stride = MB_AMT_COUNT_;
+        res.status = st;
+        mb_columns_options opt = MB_COLUMNS_OPTIONS_INIT;
+        opt.threads = api == API_COLUMNS_2 ? 2 : 1;
+        t0 = now();
+        if (mb_settle_columns(w->chain, w->nchain, people, (size_t)w->people, &w->col.c, &res,
+                              &opt, err) != MB_OK)
+            die("settle_columns", err);
+        out->secs += now() - t0;
+        for (size_t i = 0; check && i < rows; i++)
+            out->checksum += sum_amounts(all + i * MB_AMT_COUNT_, MB_AMT_COUNT_);
+        free(all);
+        free(st);
+        out->settlements += (long)rows;
+        return;
+    }
     for (int p = 0; p < w->people; p++) {
         if (api == API_SETTLE) {
             for (int k = 0; k < CLAIMS; k++) {
-                if (mb_settle(r, w->chain, w->nchain, people[p], claims[k], err) != MB_OK)
+                /* the documented protocol: room first (at once when it is there), then settle */
+                if (mb_enrollee_reserve_for(people[p], w->chain, w->nchain, err) != MB_OK ||
+                    mb_settle(r, w->chain, w->nchain, people[p], claims[k], err) != MB_OK)
                     die("settle", err);
                 if (check) {
                     int64_t a[MB_AMT_COUNT_];
@@ -308,7 +436,8 @@ static void bytes_per_enrollee(const workload *w, mb_error *err)
     long long fresh = live_bytes - before;
     for (int p = 0; p < N; p++)
         for (int k = 0; k < CLAIMS; k++)
-            if (mb_settle(r, w->chain, w->nchain, people[p], w->claims[k], err) != MB_OK)
+            if (mb_enrollee_reserve_for(people[p], w->chain, w->nchain, err) != MB_OK ||
+                mb_settle(r, w->chain, w->nchain, people[p], w->claims[k], err) != MB_OK)
                 die("settle", err);
     long long settled = live_bytes - before;
     printf("  bytes per enrollee handle: %lld fresh, %lld after %d claims\n", fresh / N,
@@ -378,7 +507,7 @@ static int api_of(const char *name)
     for (int a = 0; a < API_COUNT; a++)
         if (strcmp(name, api_name[a]) == 0 || strcmp(name, api_name[a] + 3) == 0)
             return a;
-    return strcmp(name, "batch") == 0 ? API_BATCH : -1;
+    return strcmp(name, "batch") == 0 ? API_BATCH : strcmp(name, "columns") == 0 ? API_COLUMNS : -1;
 }
 
 /* One workload through one call, for callgrind: prints the number of settlements. */
@@ -413,7 +542,7 @@ int main(int argc, char **argv)
     }
     int rc = 0;
     if (argc == 2 && strcmp(argv[1], "--list-apis") == 0) {
-        for (int a = 0; a < API_COUNT; a++)
+        for (int a = 0; a < API_COLUMNS_2; a++) /* two threads count the same instructions */
             printf("%s\n", api_name[a] + 3);
     } else if (mode != NULL) {
         counting = true;

@@ -115,6 +115,8 @@ int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size
     int rc = mb_chain_check(chain, n, err);
     if (rc != MB_OK)
         return rc;
+    if (mb_acc_room(e, mb_chain_new_entries(chain, n, 0)))
+        return MB_OK; /* room for each tier's worst, whatever the med_type: the usual case */
     /* the most any one claim adds: each tier's worst med_type can differ, so take the worst
      * sum over med_types */
     static const int med_types[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,

@@ -5,6 +5,8 @@
  * per-disease caps. All of it counts diseases: a disease certified again is still one disease,
  * ranked from the first day of its continuous certification (docs/readings.md).
  */
+#include <string.h>
+
 #include "arena.h"
 #include "catalogue.h"
 
@@ -321,9 +323,18 @@ static bool independent(const mb_ruleset *rs, const mb_roster *r)
 }
 
 void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
-                    const mb_activity *act)
+                    const mb_activity *act, mb_held_cache *cache)
 {
-    r->nheld = held_of(rs, e, r->held);
+    if (cache == NULL) {
+        r->nheld = held_of(rs, e, r->held);
+    } else {
+        if (cache->e != e) { /* a batch changes no certification: per enrollee, once */
+            cache->e = e;
+            cache->nheld = held_of(rs, e, cache->held);
+        }
+        r->nheld = cache->nheld;
+        memcpy(r->held, cache->held, cache->nheld * sizeof *r->held);
+    }
     begin(r, date, act);
     if (!independent(rs, r))
         decide(r, rs);

@@ -90,7 +90,8 @@ int mb_bill_check_prescriber(int level, mb_error *err)
     return MB_OK;
 }
 
-int mb_bill_add_item(mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp, mb_error *err)
+int mb_bill_item_refused(const mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp,
+                         mb_error *err)
 {
     if (fen < 0 || fen > MB_MONEY_MAX)
         return mb_fail(err, MB_E_INVALID_AMOUNT, "item amount %lld fen is negative or absurd",
@@ -106,16 +107,6 @@ int mb_bill_add_item(mb_bill *b, int64_t fen, int item_class, int first_selfpay_
     int64_t total;
     if (!mb_add_checked(b->total, fen, &total))
         return mb_fail(err, MB_E_OVERFLOW, "the claim's total would exceed 10^12 yuan");
-    b->total = total;
-    b->nitems++;
-    if (item_class == MB_CLASS_C)
-        b->class_c += fen;
-    else if (item_class == MB_CLASS_B && first_selfpay_bp < 0)
-        b->class_b_default += fen;
-    else if (item_class == MB_CLASS_B) {
-        b->class_b_explicit += fen;
-        b->class_b_explicit_pre += mb_apply_ratio(fen, first_selfpay_bp);
-    }
     return MB_OK;
 }
 

@@ -208,7 +208,8 @@ static int bill_of(const batch *b, size_t i, mb_bill *bill, mb_error *err)
 }
 
 /* Settle row i into `s`: the enrollee changes only when it succeeds and commits. */
-static int settle_row(const batch *b, size_t i, mb_settlement *s, bool commit, mb_error *err)
+static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache *held,
+                      bool commit, mb_error *err)
 {
     uint32_t who = b->c.enrollee[i];
     if (who >= b->nenrollees || b->enrollees[who] == NULL)
@@ -223,7 +224,7 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, bool commit, m
     /* room for what the row can add, made between settlements (mb_enrollee_reserve_for) */
     if (!b->presettle && (rc = mb_acc_make_room(e, b->need[bill.med_type % 32], err)))
         return rc;
-    if ((rc = mb_compute(s, b->chain, b->n, e, NULL, &bill, false, err)))
+    if ((rc = mb_compute(s, b->chain, b->n, e, NULL, &bill, false, held, err)))
         return rc;
     return commit ? mb_commit(s, e, NULL, err) : MB_OK;
 }
@@ -238,20 +239,21 @@ static void report_row(const batch *b, size_t i, int rc, const mb_settlement *s)
     if (o->amounts) {
         int64_t *row = o->amounts + i * o->stride;
         size_t k = 0;
-        if (rc == MB_OK)
-            for (; k < b->known; k++)
-                row[k] = s->amt[k];
+        if (rc == MB_OK) {
+            memcpy(row, s->amt, b->known * sizeof *row);
+            k = b->known;
+        }
         for (; k < o->stride; k++)
             row[k] = 0;
     }
 }
 
 /* Describe the share's first failure: the row settled again, uncommitted, with messages. */
-static void describe(share *sh, size_t i, int rc, mb_settlement *s)
+static void describe(share *sh, size_t i, int rc, mb_settlement *s, mb_held_cache *held)
 {
     const batch *b = sh->b;
     mb_error why = {0};
-    int again = settle_row(b, i, s, false, &why);
+    int again = settle_row(b, i, s, held, false, &why);
     const char *id = b->c.claim_id ? b->c.claim_id[i] : NULL;
     if (id && mb_claim_text_check(id, MB_ID_MAX, "", NULL) != MB_OK)
         id = "(not valid text)";
@@ -269,18 +271,21 @@ static void settle_share(share *sh)
     const batch *b = sh->b;
     const uint32_t *who = b->c.enrollee;
     mb_settlement s; /* a result handle's settlement, on this thread's stack */
+    mb_held_cache held[MB_CHAIN_MAX];
+    for (size_t t = 0; t < b->n; t++)
+        held[t].e = NULL;
     for (size_t i = 0; i < b->c.nrows; i++) {
         size_t k = who[i];
         if (k < sh->from || k >= sh->to) {
             if (!(sh->last && k >= b->nenrollees))
                 continue;
         }
-        int rc = settle_row(b, i, &s, !b->presettle, NULL);
+        int rc = settle_row(b, i, &s, held, !b->presettle, NULL);
         report_row(b, i, rc, &s);
         if (rc != MB_OK && sh->failed_row == SIZE_MAX) {
             sh->failed_row = i;
             sh->failed_rc = rc;
-            describe(sh, i, rc, &s);
+            describe(sh, i, rc, &s, held);
         }
     }
 }

@@ -156,7 +156,30 @@ int mb_bill_start(mb_bill *b, int32_t date, int med_type, int level, mb_error *e
 int mb_bill_set_flags(mb_bill *b, unsigned flags, mb_error *err);
 int mb_bill_set_admission(mb_bill *b, int32_t admitted, int32_t discharged, mb_error *err);
 int mb_bill_check_prescriber(int level, mb_error *err);
-int mb_bill_add_item(mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp, mb_error *err);
+/* Why an item is refused, in the order the checks are made (MB_OK: it is not). */
+int mb_bill_item_refused(const mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp,
+                         mb_error *err);
+/* Add a line item to the sums. Inline: a batch adds a few per row. */
+static inline int mb_bill_add_item(mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp,
+                                   mb_error *err)
+{
+    int64_t total;
+    if (fen < 0 || fen > MB_MONEY_MAX || item_class < MB_CLASS_A || item_class > MB_CLASS_C ||
+        first_selfpay_bp < -1 || first_selfpay_bp > MB_BP_ONE ||
+        (first_selfpay_bp >= 0 && item_class != MB_CLASS_B) || !mb_add_checked(b->total, fen, &total))
+        return mb_bill_item_refused(b, fen, item_class, first_selfpay_bp, err);
+    b->total = total;
+    b->nitems++;
+    if (item_class == MB_CLASS_C)
+        b->class_c += fen;
+    else if (item_class == MB_CLASS_B && first_selfpay_bp < 0)
+        b->class_b_default += fen;
+    else if (item_class == MB_CLASS_B) {
+        b->class_b_explicit += fen;
+        b->class_b_explicit_pre += mb_apply_ratio(fen, first_selfpay_bp);
+    }
+    return MB_OK;
+}
 int mb_bill_set_upstream(mb_bill *b, int64_t compliant, int64_t basic, int64_t critical,
                          mb_error *err);
 /* A claim's text field: shorter than `cap` bytes, valid UTF-8 (NULL: none). */
@@ -177,6 +200,7 @@ typedef struct mb_delta {
     int32_t period;
     bool existed;           /* the entry was in the table before: reversal keeps it */
     int64_t before, after;
+    mb_acc *slot;           /* where it was, for commit (the table does not change between) */
 } mb_delta;
 
 typedef struct mb_fund_out {

@@ -130,6 +130,8 @@ typedef struct layer_pay {
     int64_t pay[MAX_LAYER_FUNDS];
     int64_t total;
     int64_t cap_left;       /* MB_UNLIMITED: no cap */
+    const mb_acc *base_at;  /* the enrollee's entries for the base and the cap, looked up once */
+    const mb_acc *cap_at;
 } layer_pay;
 
 /* The deductible: the first part of the year's base. The base before this claim is read from
@@ -140,7 +142,8 @@ static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 {
     const mb_bill *c = x->c;
     p->b = l->base == MB_BASE_COMPLIANT ? tier_compliant : x->remaining;
-    p->b0 = mb_acc_get(x->e, l->base_key, x->year);
+    p->base_at = mb_acc_find(x->e, l->base_key, x->year);
+    p->b0 = p->base_at ? p->base_at->value : 0;
     if (p->b0 < 0 || p->b0 > MB_MONEY_MAX) {
         mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is not an "
                 "amount (a corrupt accumulator)", c->id, l->id, (long long)p->b0);
@@ -221,6 +224,8 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
     const char *limit_what = "政策范围内个人负担";
     p->cap_left = MB_UNLIMITED;
+    p->cap_at = NULL;
+    bool cap_read = false;
     if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
         const mb_pick *crow = mb_pick_row(&plan->cap[slot], c->date, MB_FAC_ANY, -1);
         if (crow != NULL && crow->v != MB_UNLIMITED) {
@@ -229,8 +234,9 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                 layer_cap += l->cap.raise_amount;
                 mb_trace_add(x, rs, l->rules.cap_raise, l->cap.raise_cite, "多病种限额提高", crow->v, layer_cap, -1);
             }
-            int64_t avail;
-            if ((rc = cap_left_of(x, l, layer_cap, mb_pending_get(x, l->cap.key, p->cap_period), &avail)))
+            int64_t avail, used = mb_pending_read(x, l->cap.key, p->cap_period, &p->cap_at);
+            cap_read = true;
+            if ((rc = cap_left_of(x, l, layer_cap, used, &avail)))
                 return rc;
             p->cap_left = avail;
             if (avail < limit) {
@@ -268,6 +274,8 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     }
     if (p->cap_left != MB_UNLIMITED)
         p->cap_left -= p->total;
+    if (l->has_cap && !cap_read) /* record adds to the cap's figure all the same */
+        (void)mb_pending_read(x, l->cap.key, p->cap_period, &p->cap_at);
     return MB_OK;
 }
 
@@ -278,9 +286,9 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
                   const layer_pay *p)
 {
     int year = x->year, rc;
-    if ((rc = mb_pending_raise(x, l->base_key, year, mb_min64(p->b1, MB_MONEY_MAX))))
+    if ((rc = mb_pending_raise(x, l->base_key, year, mb_min64(p->b1, MB_MONEY_MAX), p->base_at)))
         return rc;
-    if (l->has_cap && (rc = mb_pending_add(x, l->cap.key, p->cap_period, p->total)))
+    if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, p->cap_period, p->total, p->cap_at)))
         return rc;
     if (l->cap.key != l->paid_key && (rc = mb_pending_add(x, l->paid_key, year, p->total)))
         return rc;

@@ -11,7 +11,8 @@ static mb_delta *new_delta(settle_ctx *x, uint64_t key, int32_t period, const mb
         return NULL;
     }
     mb_delta *d = &x->r->deltas[x->r->ndeltas++];
-    *d = (mb_delta){key, period, held != NULL, held ? held->value : 0, held ? held->value : 0};
+    *d = (mb_delta){key, period, held != NULL, held ? held->value : 0, held ? held->value : 0,
+                    (mb_acc *)held};
     return d;
 }
 
@@ -24,12 +25,13 @@ int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
     return MB_OK;
 }
 
-int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
+/* Add to the delta of a figure, made from `held` (the enrollee's entry) when the claim has
+ * not changed it yet. Deltas are never removed, so a figure without one when `held` was
+ * looked up still has none unless the scan finds it. */
+static int add_to(settle_ctx *x, uint64_t key, int32_t period, int64_t amount, const mb_acc *held)
 {
-    if (amount == 0)
-        return MB_OK;
     mb_delta *d = mb_pending_delta(x, key, period);
-    if (d == NULL && (d = new_delta(x, key, period, mb_acc_find(x->e, key, period))) == NULL)
+    if (d == NULL && (d = new_delta(x, key, period, held)) == NULL)
         return MB_E_CAPACITY;
     int64_t sum;
     if (!mb_add_checked(d->after, amount, &sum))
@@ -40,12 +42,25 @@ int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
     return MB_OK;
 }
 
+int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
+{
+    if (amount == 0)
+        return MB_OK;
+    mb_delta *d = mb_pending_delta(x, key, period);
+    return add_to(x, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
+}
 
-int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
+int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
+                      const mb_acc *held)
+{
+    return amount == 0 ? MB_OK : add_to(x, key, period, amount, held);
+}
+
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value,
+                     const mb_acc *held)
 {
     mb_delta *d = mb_pending_delta(x, key, period);
     if (d == NULL) {
-        const mb_acc *held = mb_acc_find(x->e, key, period);
         if ((held ? held->value : 0) >= value)
             return MB_OK;
         if ((d = new_delta(x, key, period, held)) == NULL)

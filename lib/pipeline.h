@@ -20,6 +20,7 @@ typedef struct settle_ctx {
     bool first_tier;       /* the tier being settled is the first computed one */
     bool tracing;          /* record the trace (a columnar batch reports none) */
     size_t tier;           /* the position in the chain of the tier being settled */
+    mb_held_cache *held;   /* a batch's certifications per tier (MB_CHAIN_MAX), or NULL */
 } settle_ctx;
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */
@@ -48,10 +49,24 @@ static inline int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t 
     const mb_delta *d = mb_pending_delta(x, key, period);
     return d ? d->after : mb_acc_get(x->e, key, period);
 }
+/* The same, and the enrollee's entry for the key (NULL: none, or the claim changed it), to
+ * hand to a later change of the same figure so that it need not be looked up again. */
+static inline int64_t mb_pending_read(const settle_ctx *x, uint64_t key, int32_t period,
+                                      const mb_acc **held)
+{
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    *held = d ? NULL : mb_acc_find(x->e, key, period);
+    return d ? d->after : *held ? (*held)->value : 0;
+}
 int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
-/* Set the figure to `value` if it is below it. */
-int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
+/* Add to a figure read by mb_pending_read (`held` as it gave it). */
+int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
+                      const mb_acc *held);
+/* Set the figure to `value` if it is below it; `held`, the enrollee's entry for the key as
+ * mb_acc_find gave it earlier in this settlement. */
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value,
+                     const mb_acc *held);
 
 /* Record a trace step (pointers to the ruleset's strings only); record why the benefit did not
  * apply (the first reason is kept). */
@@ -78,7 +93,8 @@ int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb
 /* Settle a checked claim into `r` (its head cleared first), changing nothing else; `tracing`
  * records the trace. */
 int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_error *err);
+               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_held_cache *held,
+               mb_error *err);
 /* Apply a computed settlement to the enrollee (and the family payer): MB_E_CAPACITY, changing
  * nothing, when the accumulators it adds do not fit. */
 int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, mb_error *err);

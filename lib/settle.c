@@ -43,7 +43,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
                             (int32_t)mb_pending_get(x, revoked_key, 0)};
     mb_roster roster;
     if (rs->ndiseases > 0)
-        mb_roster_hold(&roster, rs, e, c->date, &act);
+        mb_roster_hold(&roster, rs, e, c->date, &act, x->held ? &x->held[x->tier] : NULL);
     else { /* no catalogue: no disease is held under it */
         roster.nheld = roster.n = roster.covered = 0;
         roster.decided = true;
@@ -193,76 +193,90 @@ static bool settled_upstream(const mb_bill *c, const mb_ruleset *rs)
 }
 
 /* Settle `c` into `r` without changing anything; `tracing` records the trace. */
-int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_error *err)
+/* 1. The items: the first tier that settles here classifies them (class C out of scope, the
+ * class B first self-pay, the rest in scope). */
+static int64_t classify(settle_ctx *x, const mb_ruleset *classifier, int64_t *pre)
 {
-    int rc;
-    memset(r, 0, offsetof(mb_settlement, reason_text));
-    settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
-                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type),
-                    .tracing = tracing};
-
-    /* 1. items: the first tier that settles here classifies them */
-    const mb_ruleset *classifier = chain[0];
-    int64_t pre = first_selfpay(c, classifier);
-    int64_t compliant = c->total - c->class_c - pre;
+    const mb_bill *c = x->c;
+    mb_settlement *r = x->r;
+    *pre = first_selfpay(c, classifier);
+    int64_t compliant = c->total - c->class_c - *pre;
     r->amt[MB_AMT_MEDFEE_SUMAMT] = c->total;
     r->amt[MB_AMT_FULAMT_OWNPAY] = c->class_c;
-    r->amt[MB_AMT_PRESELFPAY] = pre;
-    mb_trace_add(&x, classifier, "items", classifier->class_b_cite, "甲乙丙类划分", c->total, compliant,
-          classifier->class_b_bp);
-    int64_t upstream_funds = 0;
-    if (c->has_upstream) {
-        int64_t over;
-        (void)over_limit(c, pre, &over, err); /* validate() refused a negative part */
-        r->amt[MB_AMT_OVERLMT_SELFPAY] = over;
-        compliant = c->up_compliant;
-        int64_t ci = c->up_critical > 0 ? c->up_critical : 0;
-        upstream_funds = c->up_basic + ci;
-        r->amt[MB_AMT_HIFP_PAY] += c->up_basic;
-        r->amt[MB_AMT_HIFMI_PAY] += ci;
-        static const char *const basic_code[3] = {NULL, "310100", "390100"};
-        static const char *const basic_name[3] = {NULL, "职工基本医疗保险统筹基金", "城乡居民基本医疗保险基金"};
-        /* national fund_pay_type codes; critical illness for employees is paid as 大额 */
-        static const char *const ci_code[3] = {NULL, "330100", "390200"};
-        static const char *const ci_name[3] = {NULL, "大额医疗费用补助基金", "城乡居民大病医疗保险基金"};
-        r->funds[r->nfunds++] = (mb_fund_out){basic_code[e->scheme], basic_name[e->scheme],
-                                              compliant, c->up_basic, MB_UNLIMITED};
-        if (c->up_critical >= 0)
-            r->funds[r->nfunds++] = (mb_fund_out){ci_code[e->scheme], ci_name[e->scheme],
-                                                  compliant - c->up_basic, ci, MB_UNLIMITED};
-        /* cited by the first tier that settles what upstream left, by the clause that says it
-         * does (or, when upstream settled every tier, by the last one's document) */
-        const mb_ruleset *after = NULL;
-        for (size_t i = 0; i < n && after == NULL; i++)
-            if (!settled_upstream(c, chain[i]))
-                after = chain[i];
-        if (after == NULL)
-            after = chain[n - 1];
-        const char *cite = after->upstream_cite ? after->upstream_cite : after->document;
-        mb_trace_add(&x, after, "upstream", cite, "上游已结算", compliant, upstream_funds, -1);
-    }
-    r->amt[MB_AMT_INSCP_SCP] = compliant;
-    x.remaining = compliant - upstream_funds;
+    r->amt[MB_AMT_PRESELFPAY] = *pre;
+    mb_trace_add(x, classifier, "items", classifier->class_b_cite, "甲乙丙类划分", c->total,
+                 compliant, classifier->class_b_bp);
+    return compliant;
+}
 
-    /* 2. tiers */
+/* What the tiers settled upstream paid: their funds' rows, and the policy-scope cost they
+ * settled on, which replaces the classified one. Returns what they paid. */
+static int64_t upstream(settle_ctx *x, const mb_ruleset *const *chain, size_t n, int64_t pre,
+                        int64_t *compliant)
+{
+    const mb_bill *c = x->c;
+    mb_settlement *r = x->r;
+    int scheme = x->e->scheme;
+    int64_t over;
+    (void)over_limit(c, pre, &over, x->err); /* mb_bill_check refused a negative part */
+    r->amt[MB_AMT_OVERLMT_SELFPAY] = over;
+    *compliant = c->up_compliant;
+    int64_t ci = c->up_critical > 0 ? c->up_critical : 0;
+    r->amt[MB_AMT_HIFP_PAY] += c->up_basic;
+    r->amt[MB_AMT_HIFMI_PAY] += ci;
+    static const char *const basic_code[3] = {NULL, "310100", "390100"};
+    static const char *const basic_name[3] = {NULL, "职工基本医疗保险统筹基金", "城乡居民基本医疗保险基金"};
+    /* national fund_pay_type codes; critical illness for employees is paid as 大额 */
+    static const char *const ci_code[3] = {NULL, "330100", "390200"};
+    static const char *const ci_name[3] = {NULL, "大额医疗费用补助基金", "城乡居民大病医疗保险基金"};
+    r->funds[r->nfunds++] = (mb_fund_out){basic_code[scheme], basic_name[scheme], *compliant,
+                                          c->up_basic, MB_UNLIMITED};
+    if (c->up_critical >= 0)
+        r->funds[r->nfunds++] = (mb_fund_out){ci_code[scheme], ci_name[scheme],
+                                              *compliant - c->up_basic, ci, MB_UNLIMITED};
+    /* cited by the first tier that settles what upstream left, by the clause that says it
+     * does (or, when upstream settled every tier, by the last one's document) */
+    const mb_ruleset *after = NULL;
+    for (size_t i = 0; i < n && after == NULL; i++)
+        if (!settled_upstream(c, chain[i]))
+            after = chain[i];
+    if (after == NULL)
+        after = chain[n - 1];
+    const char *cite = after->upstream_cite ? after->upstream_cite : after->document;
+    mb_trace_add(x, after, "upstream", cite, "上游已结算", *compliant, c->up_basic + ci, -1);
+    return c->up_basic + ci;
+}
+
+/* 2. Each tier in order, skipping those settled upstream. */
+static int tiers(settle_ctx *x, const mb_ruleset *const *chain, size_t n)
+{
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         const mb_ruleset *rs = chain[i];
-        if (settled_upstream(c, rs)) {
-            mb_trace_add(&x, rs, "upstream.skipped", rs->document, "已由上游结算，跳过", 0, 0, -1);
+        if (settled_upstream(x->c, rs)) {
+            mb_trace_add(x, rs, "upstream.skipped", rs->document, "已由上游结算，跳过", 0, 0, -1);
             continue;
         }
-        x.first_tier = first;
-        x.tier = i;
-        if ((rc = settle_tier(&x, rs)))
+        x->first_tier = first;
+        x->tier = i;
+        int rc = settle_tier(x, rs);
+        if (rc != MB_OK)
             return rc;
         first = false;
     }
     if (first) /* every tier was settled upstream */
-        r->covered = 1;
+        x->r->covered = 1;
+    return MB_OK;
+}
 
-    /* 3. the person's share: account, then cash */
+/* 3. The person's share: the account (the basic tier's rules), a family member's account,
+ * then cash. */
+static int person_share(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
+                        const mb_enrollee *payer)
+{
+    const mb_bill *c = x->c;
+    const mb_enrollee *e = x->e;
+    mb_settlement *r = x->r;
     int64_t funds = 0;
     for (int a = MB_AMT_HIFP_PAY; a <= MB_AMT_MAF_PAY; a++)
         funds += r->amt[a];
@@ -270,13 +284,13 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
     int64_t part = c->total - funds;
     const mb_ruleset *basic = basic_tier(chain, n); /* its account rules apply */
     int account_mode = basic ? basic->account : MB_ACCOUNT_NONE;
-    int64_t acct = x.acct_first;
+    int64_t acct = x->acct_first;
     if (account_mode != MB_ACCOUNT_NONE && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
         int64_t more = mb_min64(e->balance - acct, part - acct);
         if (more > 0) {
             acct += more;
-            mb_trace_add(&x, basic, "account", basic->account_cite, "个人账户支付", part - x.acct_first,
-                         more, -1);
+            mb_trace_add(x, basic, "account", basic->account_cite, "个人账户支付",
+                         part - x->acct_first, more, -1);
         }
     }
     int64_t family = 0;
@@ -284,7 +298,7 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
         /* 共济: a family member's account pays what the patient's own left */
         family = mb_max64(0, mb_min64(payer->balance, part - acct));
         if (family > 0)
-            mb_trace_add(&x, basic, "account.family", basic->family_cite, "家庭成员个人账户共济支付",
+            mb_trace_add(x, basic, "account.family", basic->family_cite, "家庭成员个人账户共济支付",
                          part - acct, family, -1);
         r->payer_before = payer->balance;
         r->payer_after = payer->balance - family;
@@ -299,8 +313,26 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
     r->balance_after = e->balance - (acct - family);
     r->amt[MB_AMT_BALC] = r->balance_after;
     if (part < 0 || acct < 0 || part - acct < 0)
-        return mb_fail(err, MB_E_RULESET, "claim %s: funds paid more than the claim's total", c->id);
+        return mb_fail(x->err, MB_E_RULESET, "claim %s: funds paid more than the claim's total",
+                       c->id);
     return MB_OK;
+}
+
+int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_held_cache *held,
+               mb_error *err)
+{
+    memset(r, 0, offsetof(mb_settlement, reason_text));
+    settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
+                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type),
+                    .tracing = tracing, .held = held};
+    int64_t pre, compliant = classify(&x, chain[0], &pre), upstream_funds = 0;
+    if (c->has_upstream)
+        upstream_funds = upstream(&x, chain, n, pre, &compliant);
+    r->amt[MB_AMT_INSCP_SCP] = compliant;
+    x.remaining = compliant - upstream_funds;
+    int rc = tiers(&x, chain, n);
+    return rc != MB_OK ? rc : person_share(&x, chain, n, payer);
 }
 
 /* Validate, then compute into the result's spare settlement (current only on success). */
@@ -311,7 +343,7 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     int rc = validate(chain, n, e, c, res, err);
     if (rc != MB_OK)
         return rc;
-    return mb_compute(&res->s[!res->cur], chain, n, e, payer, c, true, err);
+    return mb_compute(&res->s[!res->cur], chain, n, e, payer, c, true, NULL, err);
 }
 
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
@@ -334,8 +366,13 @@ int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, mb_error *
                        "enrollee %s: no room for the %u accumulators this settlement adds (%u held); "
                        "call mb_enrollee_reserve_for(enrollee, chain, n) before settling",
                        e->id, fresh, e->acc_count);
-    for (uint32_t i = 0; i < out->ndeltas; i++)
-        mb_acc_set(e, out->deltas[i].key, out->deltas[i].period, out->deltas[i].after);
+    for (uint32_t i = 0; i < out->ndeltas; i++) {
+        const mb_delta *d = &out->deltas[i];
+        if (d->existed) /* the slot compute() found: nothing was added to the table since */
+            d->slot->value = d->after;
+        else
+            mb_acc_set(e, d->key, d->period, d->after);
+    }
     e->balance = out->balance_after;
     e->seq++;
     out->seq = e->seq;
