@@ -390,8 +390,11 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         }
     }
     t->tilt = l->tilt && tilt_active(rs, e, c);
+    /* the enrollee's best assistance category, worked out once for the ratio and the
+     * requirement that read it */
+    int cat = l->ratio_source == MB_RATIO_CATEGORY || (l->requires & MB_REQ_ASSISTANCE)
+                  ? best_category(rs, e, c) : -1;
     if (l->ratio_source == MB_RATIO_CATEGORY) {
-        int cat = best_category(rs, e, c);
         if (cat < 0) {
             mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);
             return 0;
@@ -414,7 +417,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             t->ratio_cite = rs->referral_cite;
         }
     }
-    if ((l->requires & MB_REQ_ASSISTANCE) && best_category(rs, e, c) < 0 && !t->tilt) {
+    if ((l->requires & MB_REQ_ASSISTANCE) && cat < 0 && !t->tilt) {
         mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);
         return 0;
     }

@@ -418,9 +418,10 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     int first = MB_OK;
     mb_error *report = err;
     bool grow = !(flags & MB_BATCH_PRESETTLE) && mb_chain_check(chain, n, NULL) == MB_OK;
+    uint32_t need = grow ? mb_chain_new_entries(chain, n, 0) : 0; /* any claim's, tier by tier */
     for (size_t i = 0; i < nclaims; i++) {
         /* room for what this claim can add, made between settlements (medbenefit.h) */
-        int rc = grow && claims[i]
+        int rc = grow && claims[i] && !mb_acc_room(e, need)
                      ? mb_acc_make_room(e, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
                                         report)
                      : MB_OK;
@@ -435,9 +436,12 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
             status[i] = rc;
         if (covered)
             covered[i] = rc == MB_OK ? r->s[r->cur].covered : 0;
-        if (amounts)
-            for (size_t k = 0; k < stride; k++)
-                amounts[i * stride + k] = rc == MB_OK && k < known ? r->s[r->cur].amt[k] : 0;
+        if (amounts) {
+            size_t k = rc == MB_OK ? known : 0;
+            memcpy(amounts + i * stride, r->s[r->cur].amt, k * sizeof *amounts);
+            for (; k < stride; k++)
+                amounts[i * stride + k] = 0;
+        }
     }
     return first;
 }

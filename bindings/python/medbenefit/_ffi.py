@@ -104,6 +104,8 @@ int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key,
 int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id,
                                 const char *key, int32_t period);
 int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
+int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size_t chain_len,
+                            mb_error *err);
 int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len,
                      mb_error *err);
 int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);
