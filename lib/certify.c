@@ -194,6 +194,12 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        rs->facility_change_from / 100, rs->facility_change_from % 100,
                        rs->facility_change_to / 100, rs->facility_change_to % 100, date / 10000,
                        date / 100 % 100, date % 100, rs->facility_cite);
+    /* the change takes effect on 1 January, which must be a date the library handles */
+    int32_t from = (date / 10000 + 1) * 10000 + 101;
+    if (!mb_date_valid(from))
+        return mb_fail(err, MB_E_INVALID_DATE,
+                       "a change requested on %d would take effect on %d, past the dates handled",
+                       date, from);
     /* a change already in force becomes the current choice */
     const char *current = e->designated;
     uint64_t current_hash = e->designated_hash;
@@ -201,8 +207,7 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
         current = e->next_designated;
         current_hash = e->next_designated_hash;
     }
-    if ((rc = mb_enrollee_set_next_designated(e, facility_id, (date / 10000 + 1) * 10000 + 101,
-                                              err)) != MB_OK)
+    if ((rc = mb_enrollee_set_next_designated(e, facility_id, from, err)) != MB_OK)
         return rc;
     e->designated = current;
     e->designated_hash = current_hash;

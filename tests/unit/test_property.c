@@ -43,8 +43,8 @@ static const char *const property_why[P_COUNT] = {
     "presettle gives the same amounts as the settle that follows",
     "a claim not covered says why; a covered one gives no reason",
     "every generated claim settles",
-    "overlmt_selfpay is what an upstream claim's total holds beyond class C, first self-pay "
-    "and the upstream policy-scope cost, and 0 when the library classifies the items",
+    ("overlmt_selfpay is what an upstream claim's total holds beyond class C, first self-pay "
+     "and the upstream policy-scope cost, and 0 when the library classifies the items"),
     "an upstream claim whose parts exceed its total is refused (invalid_amount), changing nothing",
 };
 

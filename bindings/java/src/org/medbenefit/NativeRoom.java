@@ -1,6 +1,5 @@
 package org.medbenefit;
 
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
@@ -13,17 +12,7 @@ import com.sun.jna.Pointer;
 final class NativeRoom {
     private NativeRoom() {}
 
-    private static final boolean AVAILABLE;
-
-    static {
-        boolean ok = true;
-        try {
-            Native.register(NativeRoom.class, MedBenefit.LIB);
-        } catch (UnsatisfiedLinkError e) {
-            ok = false;
-        }
-        AVAILABLE = ok;
-    }
+    private static final boolean AVAILABLE = MedBenefit.registerOptional(NativeRoom.class) == null;
 
     static native int mb_enrollee_reserve_for(Pointer e, Pointer chain, long chainLen, Pointer err);
 
