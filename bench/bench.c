@@ -4,6 +4,8 @@
  *   build/bench/bench [rulesets-dir]
  *       settlements per second through each call, for each workload; bytes per enrollee
  *       handle; ruleset load time
+ *   build/bench/bench --smoke [rulesets-dir]
+ *       the same with 50 enrollees, once: every call must give the same checksum (meson test)
  *   build/bench/bench --callgrind-mode WORKLOAD [--api CALL] [rulesets-dir]
  *       settle the workload once inside bench_measured(), for
  *       valgrind --tool=callgrind --toggle-collect=bench_measured (bench/instructions.sh
@@ -330,6 +332,7 @@ static const char *const api_name[API_COUNT] = {"mb_settle", "mb_settle_batch",
                                                 "mb_settle_columns", "mb_settle_columns_2"};
 
 static bool counting; /* --callgrind-mode */
+static bool smoke;    /* --smoke: a few enrollees, once, checksums compared; for the test suite */
 
 /* What every call gives for one workload: the sum of every amount of every settlement. */
 typedef struct run {
@@ -450,12 +453,12 @@ static void bytes_per_enrollee(const workload *w, mb_error *err)
 static void bench_workload(int kind, const char *dir, mb_error *err)
 {
     workload w;
-    workload_init(&w, kind, dir, 2000, err);
+    workload_init(&w, kind, dir, smoke ? 50 : 2000, err);
     printf("%s, %d enrollees x %d claims, chain of %zu\n", w.name, w.people, CLAIMS, w.nchain);
     int64_t first = 0;
     for (int api = 0; api < API_COUNT; api++) {
         run best = {0};
-        for (int rep = 0; rep < 3; rep++) { /* the best of three: the machine is shared */
+        for (int rep = 0; rep < (smoke ? 1 : 3); rep++) { /* the best of three: the machine is shared */
             run r = settle_all(&w, api, err);
             if (rep == 0 || r.secs < best.secs)
                 best = r;
@@ -541,6 +544,12 @@ int main(int argc, char **argv)
             dir = argv[i];
     }
     int rc = 0;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--smoke") == 0) {
+            smoke = true;
+            argv[i] = argv[--argc];
+            i--;
+        }
     if (argc == 2 && strcmp(argv[1], "--list-apis") == 0) {
         for (int a = 0; a < API_COLUMNS_2; a++) /* two threads count the same instructions */
             printf("%s\n", api_name[a] + 3);
@@ -548,11 +557,13 @@ int main(int argc, char **argv)
         counting = true;
         rc = callgrind_mode(mode, api, dir, err);
     } else {
-        printf("libmedbenefit %s benchmark (best of 3 runs per call)\n", mb_version());
+        printf("libmedbenefit %s benchmark (%s)\n", mb_version(),
+               smoke ? "smoke run: 50 enrollees, once" : "best of 3 runs per call");
         bench_workload(WUXI, dir, err);
         bench_workload(CHAIN, dir, err);
         bench_workload(MIXED, dir, err);
-        loading(dir, err);
+        if (!smoke)
+            loading(dir, err);
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         printf("peak RSS %ld KiB\n", ru.ru_maxrss);
