@@ -535,22 +535,21 @@ int main(int argc, char **argv)
     mb_set_allocator(&(mb_allocator){count_alloc, count_realloc, count_free, NULL});
     mb_error *err = mb_error_new();
     const char *dir = "rulesets", *mode = NULL, *api = "settle";
+    bool list = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--callgrind-mode") == 0 && i + 1 < argc)
             mode = argv[++i];
         else if (strcmp(argv[i], "--api") == 0 && i + 1 < argc)
             api = argv[++i];
+        else if (strcmp(argv[i], "--smoke") == 0)
+            smoke = true;
+        else if (strcmp(argv[i], "--list-apis") == 0)
+            list = true;
         else
             dir = argv[i];
     }
     int rc = 0;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--smoke") == 0) {
-            smoke = true;
-            argv[i] = argv[--argc];
-            i--;
-        }
-    if (argc == 2 && strcmp(argv[1], "--list-apis") == 0) {
+    if (list) {
         for (int a = 0; a < API_COLUMNS_2; a++) /* two threads count the same instructions */
             printf("%s\n", api_name[a] + 3);
     } else if (mode != NULL) {
