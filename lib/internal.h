@@ -106,8 +106,16 @@ uint32_t mb_crc32(const void *data, size_t len);
 #define MB_CATEGORY_COUNT 12
 int mb_category_parse(const char *text); /* 0..11, or MB_E_UNKNOWN_CODE */
 const char *mb_category_name(int category);
-int mb_period_code(int period_kind, int32_t ymd); /* year 2023, quarter 20232 */
 enum { MB_PERIOD_NONE = 0 }; /* MB_PERIOD_YEAR and MB_PERIOD_QUARTER: medbenefit.h */
+/* The period a date falls in: the year 2023, the quarter 20232; 0 for no period. */
+static inline int mb_period_code(int period_kind, int32_t ymd)
+{
+    switch (period_kind) {
+    case MB_PERIOD_YEAR: return mb_date_year(ymd);
+    case MB_PERIOD_QUARTER: return mb_date_year(ymd) * 10 + mb_date_quarter(ymd);
+    default: return 0;
+    }
+}
 
 /* ---- strings (utf8.c) --------------------------------------------------------------------- */
 bool mb_utf8_valid(const char *s, size_t len);

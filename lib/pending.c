@@ -19,8 +19,13 @@ static mb_delta *new_delta(settle_ctx *x, uint64_t key, int32_t period, const mb
 int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
 {
     mb_delta *d = mb_pending_delta(x, key, period);
-    if (d == NULL && (d = new_delta(x, key, period, mb_acc_find(x->e, key, period))) == NULL)
-        return MB_E_CAPACITY;
+    if (d == NULL) {
+        const mb_acc *held = mb_acc_find(x->e, key, period);
+        if (held != NULL && held->value == value)
+            return MB_OK; /* no change (a benefit kind already enjoyed this year): no delta */
+        if ((d = new_delta(x, key, period, held)) == NULL)
+            return MB_E_CAPACITY;
+    }
     d->after = value;
     return MB_OK;
 }
