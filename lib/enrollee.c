@@ -18,7 +18,7 @@ int mb_text_check(const char *src, size_t cap, const char *what, mb_error *err)
 
 /* ---- the enrollee's text: blocks that never move ----------------------------------------- */
 
-enum { TEXT_BLOCK = 48 }; /* the first block holds a typical id, facility and two diseases */
+enum { TEXT_BLOCK = 64 }; /* the first block holds a typical id, facility and two diseases */
 
 const char *mb_enrollee_keep(mb_enrollee *e, const char *s)
 {
