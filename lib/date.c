@@ -17,7 +17,7 @@ bool mb_date_valid(int32_t ymd)
     if (ymd < 19000101 || ymd > 29991231)
         return false;
     int y = ymd / 10000, m = (ymd / 100) % 100, d = ymd % 100;
-    /* every month has 28 days: the leap year is worked out only past them */
+    /* every month has at least 28 days: the leap year matters only past them */
     return m >= 1 && m <= 12 && d >= 1 && (d <= 28 || d <= days_in_month(y, m));
 }
 

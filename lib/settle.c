@@ -192,7 +192,6 @@ static bool settled_upstream(const mb_bill *c, const mb_ruleset *rs)
                                (rs->tier == MB_TIER_CRITICAL_ILLNESS && c->up_critical >= 0));
 }
 
-/* Settle `c` into `r` without changing anything; `tracing` records the trace. */
 /* 1. The items: the first tier that settles here classifies them (class C out of scope, the
  * class B first self-pay, the rest in scope). */
 static int64_t classify(settle_ctx *x, const mb_ruleset *classifier, int64_t *pre)
