@@ -532,9 +532,10 @@ MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t c
  * claims). Each claim is committed (or only pre-settled with MB_BATCH_PRESETTLE); row i of the
  * caller-owned `amounts` array (nclaims x stride) receives the claim's amounts in mb_amount
  * order (a stride above mb_amount_count() leaves the extra cells 0), `status[i]` its status and `covered[i]` whether its benefit applied (each
- * array may be NULL). A claim that fails changes nothing and the batch goes on. Afterwards `r`
- * holds the last successful settlement. Returns MB_OK when every claim settled, else the first
- * failure's status, described in `err`.
+ * array may be NULL). A claim that fails changes nothing and the batch goes on. Before each
+ * claim it commits, it makes the room the claim can need in the enrollee's accumulator table
+ * (see mb_enrollee_reserve_for). Afterwards `r` holds the last successful settlement. Returns
+ * MB_OK when every claim settled, else the first failure's status, described in `err`.
  */
 MB_EXTERN int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t chain_len,
                               mb_enrollee *enrollee, const mb_claim *const *claims,
