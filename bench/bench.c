@@ -113,6 +113,8 @@ typedef struct columns {
     int64_t *fen;
     int32_t *cls;
     const char *facilities[3], *diseases[2];
+    const char **claim_id;
+    char ids[CLAIMS][8];
     mb_columns c;
 } columns;
 
@@ -195,7 +197,9 @@ static void make_claims(workload *w, int year, mb_error *err)
             t->cls[2] = MB_CLASS_C;
         }
         mb_claim *c;
-        if (mb_claim_new(&c, "C", t->date, t->med, t->facility, t->level, err) ||
+        char id[16]; /* each claim its own id: a repeated one is refused as already settled */
+        snprintf(id, sizeof id, "C%d", k);
+        if (mb_claim_new(&c, id, t->date, t->med, t->facility, t->level, err) ||
             mb_claim_set_flags(c, t->flags, err) ||
             (t->disease && mb_claim_set_disease(c, t->disease, NULL, err)) ||
             (t->prescriber && mb_claim_set_prescriber(c, t->prescriber, MB_LEVEL_PRIMARY, err)) ||
@@ -241,6 +245,9 @@ static void make_columns(workload *w)
     k->item_start = must(calloc(rows + 1, sizeof *k->item_start));
     k->fen = must(calloc(rows * 3, sizeof *k->fen));
     k->cls = must(calloc(rows * 3, sizeof *k->cls));
+    k->claim_id = must(calloc(rows, sizeof *k->claim_id));
+    for (int c = 0; c < CLAIMS; c++)
+        snprintf(k->ids[c], sizeof k->ids[c], "C%d", c); /* the ids the claim handles have */
     k->facilities[0] = "H001";
     k->facilities[1] = "C01";
     k->facilities[2] = "H9";
@@ -251,6 +258,7 @@ static void make_columns(workload *w)
         for (int c = 0; c < CLAIMS; c++, i++) {
             const tmpl *t = &w->t[c];
             k->enrollee[i] = (uint32_t)p;
+            k->claim_id[i] = k->ids[c];
             k->date[i] = t->date;
             k->med[i] = t->med;
             k->level[i] = t->level;
@@ -270,6 +278,7 @@ static void make_columns(workload *w)
     k->c = (mb_columns)MB_COLUMNS_INIT;
     k->c.nrows = rows;
     k->c.enrollee = k->enrollee;
+    k->c.claim_id = k->claim_id;
     k->c.date = k->date;
     k->c.med_type = k->med;
     k->c.level = k->level;
@@ -316,7 +325,7 @@ static void workload_free(workload *w)
     columns *col = &w->col;
     void *arrays[] = {col->enrollee, col->date, col->med, col->level, col->facility, col->disease,
                       col->admitted, col->discharged, col->prescriber, col->prescriber_level,
-                      col->flags, col->item_start, col->fen, col->cls};
+                      col->flags, col->item_start, col->fen, col->cls, (void *)col->claim_id};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     for (int k = 0; k < CLAIMS; k++)
@@ -425,28 +434,35 @@ static run settle_all(const workload *w, int api, mb_error *err)
     return out;
 }
 
-/* Bytes the library holds per enrollee handle: fresh, and after its year of claims. */
+/* Bytes the library holds per enrollee handle: fresh, and after its year of claims; with the
+ * journal of 32 settlements an enrollee keeps by default (docs/reversal.md), and without. */
 static void bytes_per_enrollee(const workload *w, mb_error *err)
 {
-    enum { N = 1000 };
+    enum { N = 200 };
     mb_enrollee *people[N];
     mb_result *r;
     if (mb_result_new(&r, err) != MB_OK)
         die("result", err);
-    long long before = live_bytes;
-    for (int p = 0; p < N; p++)
-        people[p] = person(w, p, err);
-    long long fresh = live_bytes - before;
-    for (int p = 0; p < N; p++)
-        for (int k = 0; k < CLAIMS; k++)
-            if (mb_enrollee_reserve_for(people[p], w->chain, w->nchain, err) != MB_OK ||
-                mb_settle(r, w->chain, w->nchain, people[p], w->claims[k], err) != MB_OK)
-                die("settle", err);
-    long long settled = live_bytes - before;
-    printf("  bytes per enrollee handle: %lld fresh, %lld after %d claims\n", fresh / N,
-           settled / N, CLAIMS);
-    for (int p = 0; p < N; p++)
-        mb_enrollee_free(people[p]);
+    long long fresh[2], settled[2];
+    for (int journal = 0; journal < 2; journal++) {
+        long long before = live_bytes;
+        for (int p = 0; p < N; p++) {
+            people[p] = person(w, p, err);
+            if (!journal && mb_enrollee_set_journal_limit(people[p], 0, err) != MB_OK)
+                die("journal", err);
+        }
+        fresh[journal] = (live_bytes - before) / N;
+        for (int p = 0; p < N; p++)
+            for (int k = 0; k < CLAIMS; k++)
+                if (mb_enrollee_reserve_for(people[p], w->chain, w->nchain, err) != MB_OK ||
+                    mb_settle(r, w->chain, w->nchain, people[p], w->claims[k], err) != MB_OK)
+                    die("settle", err);
+        settled[journal] = (live_bytes - before) / N;
+        for (int p = 0; p < N; p++)
+            mb_enrollee_free(people[p]);
+    }
+    printf("  bytes per enrollee handle: %lld fresh, %lld after %d claims; with the default "
+           "journal of 32: %lld, %lld\n", fresh[0], settled[0], CLAIMS, fresh[1], settled[1]);
     mb_result_free(r);
 }
 

@@ -3,7 +3,7 @@
  * (columns.c), so that a row is refused, and summed, exactly as a claim handle would be. */
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 
 /* Whether `src` fits a field of `cap` bytes and is valid UTF-8 (NULL fits: it clears one).
  * Every argument of a call is checked before any field changes. */
@@ -149,6 +149,7 @@ int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
     set_text(c->id, NULL, id);
     set_text(c->facility, &c->b.facility_hash, facility_id);
     c->b.id = c->id;
+    c->b.setl_key = mb_setl_key(c->id);
     c->b.disease = c->disease;
     *out = c;
     return MB_OK;

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #endif
 
+#include "journal.h"
 #include "pipeline.h"
 
 /* A string table entry, checked and hashed once. */
@@ -36,6 +37,7 @@ typedef struct batch {
     uint8_t need[32];         /* room a row needs, by med_type % 32 */
     size_t known;             /* amounts reported per row */
     size_t from, to;          /* the enrollees settled */
+    uint64_t no_id_key;       /* mb_setl_key("") of the rows without a claim id */
 } batch;
 
 /* One thread's share: enrollees [from, to), and its first failure. */
@@ -115,6 +117,7 @@ static int prepare(batch *b, mb_error *err)
     b->diseases = b->facilities + c->nfacilities;
     b->treatments = b->diseases + c->ndiseases;
     b->disease_index = (int32_t *)(b->treatments + c->ntreatments);
+    b->no_id_key = mb_setl_key("");
     hash_table(c->facilities, c->nfacilities, MB_ID_MAX, b->facilities);
     hash_table(c->diseases, c->ndiseases, MB_NAME_MAX, b->diseases);
     hash_table(c->treatments, c->ntreatments, MB_NAME_MAX, b->treatments);
@@ -157,9 +160,16 @@ static int bill_of(const batch *b, size_t i, mb_bill *bill, mb_error *err)
     const mb_columns *c = &b->c;
     const text_entry *t;
     int rc;
-    *bill = (mb_bill){.id = c->claim_id && c->claim_id[i] ? c->claim_id[i] : "", .disease = ""};
+    *bill = (mb_bill){.id = "", .setl_key = b->no_id_key, .disease = ""};
     if ((rc = mb_bill_start(bill, c->date[i], c->med_type[i], c->level[i], err)))
         return rc;
+    if (c->claim_id && c->claim_id[i]) {
+        /* the journal keeps the id, and the settlement id derives from it (journal.c) */
+        if ((rc = mb_claim_text_check(c->claim_id[i], MB_ID_MAX, "claim id", err)))
+            return rc;
+        bill->id = c->claim_id[i];
+        bill->setl_key = mb_setl_key(bill->id);
+    }
     if (c->facility) {
         if ((rc = entry_of(b->facilities, c->facilities, c->nfacilities, c->facility[i],
                            MB_ID_MAX, "facility", &t, err)))
@@ -226,7 +236,7 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
         return rc;
     if ((rc = mb_compute(s, b->chain, b->n, e, NULL, &bill, false, held, err)))
         return rc;
-    return commit ? mb_commit(s, e, NULL, err) : MB_OK;
+    return commit ? mb_commit(s, e, NULL, &bill, err) : MB_OK;
 }
 
 static void report_row(const batch *b, size_t i, int rc, const mb_settlement *s)
@@ -256,7 +266,7 @@ static void describe(share *sh, size_t i, int rc, mb_settlement *s, mb_held_cach
     int again = settle_row(b, i, s, held, false, &why);
     const char *id = b->c.claim_id ? b->c.claim_id[i] : NULL;
     if (id && mb_claim_text_check(id, MB_ID_MAX, "", NULL) != MB_OK)
-        id = "(not valid text)";
+        id = "not valid text";
     if (again == rc)
         mb_fail(&sh->err, rc, "row %zu%s%s%s: %s", i, id ? " (claim " : "", id ? id : "",
                 id ? ")" : "", why.message);

@@ -1,7 +1,7 @@
 /* Enrollees: who the person is, what is certified, and the year-to-date accumulators. */
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 
 int mb_text_check(const char *src, size_t cap, const char *what, mb_error *err)
 {
@@ -16,9 +16,17 @@ int mb_text_check(const char *src, size_t cap, const char *what, mb_error *err)
     return MB_OK;
 }
 
+int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err)
+{
+    int rc = mb_text_check(src, cap, what, err);
+    if (rc == MB_OK)
+        memcpy(dst, src ? src : "", src ? strlen(src) + 1 : 1);
+    return rc;
+}
+
 /* ---- the enrollee's text: blocks that never move ----------------------------------------- */
 
-enum { TEXT_BLOCK = 64 }; /* the first block holds a typical id, facility and two diseases */
+enum { TEXT_BLOCK = 56 }; /* the first block holds a typical id, facility and two diseases */
 
 const char *mb_enrollee_keep(mb_enrollee *e, const char *s)
 {
@@ -85,8 +93,13 @@ int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_ty
         mb_enrollee_free(e);
         return mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
     }
+    if ((rc = mb_journal_init(&e->journal, MB_JOURNAL_DEFAULT, err)) != MB_OK) {
+        mb_enrollee_free(e);
+        return rc;
+    }
     e->acc_cap = MB_ACC_FRESH;
     e->tag = mb_hash(e->id[0] ? e->id : "\x01");
+    e->setl_key = mb_setl_key(e->id);
     static _Atomic uint64_t instances;
     e->instance = ++instances;
     e->scheme = (uint8_t)scheme;
@@ -106,6 +119,7 @@ void mb_enrollee_free(mb_enrollee *e)
     mb_free(e->diseases);
     mb_free(e->identities);
     mb_free(e->acc);
+    mb_journal_free(&e->journal);
     mb_free(e);
 }
 

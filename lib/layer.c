@@ -280,13 +280,16 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 }
 
 /* Record: the accumulators, the fund rows, the amounts. The base moves by b once per claim
- * even when two layers share it; it stops at the largest amount, past every deductible and
- * band, so that it stays an amount. */
+ * even when two layers share it (a sum: what it adds is taken back on reversal); it stops at
+ * the largest amount, past every deductible and band, so that it stays an amount. */
 static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                   const layer_pay *p)
 {
     int year = x->year, rc;
-    if ((rc = mb_pending_raise(x, l->base_key, year, mb_min64(p->b1, MB_MONEY_MAX), p->base_at)))
+    int64_t base_after = mb_min64(p->b1, MB_MONEY_MAX);
+    int64_t base_now = mb_pending_at(x, l->base_key, year, p->base_at);
+    if (base_now < base_after &&
+        (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, p->base_at)))
         return rc;
     if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, p->cap_period, p->total, p->cap_at)))
         return rc;
@@ -294,7 +297,7 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
         return rc;
     if (t->dcap != NULL && (rc = mb_pending_add(x, t->dcap->key, p->dcap_period, p->total)))
         return rc;
-    if ((rc = mb_pending_set(x, l->kind_key, year, 1)))
+    if ((rc = mb_pending_raise(x, l->kind_key, year, 1)))
         return rc;
     for (int j = 0; j < p->nf; j++) {
         mb_fund_out *row = fund_row(x, rs, p->fund_of[j], p->b);

@@ -1,44 +1,47 @@
 /* Pending accumulator changes: a claim's reads go through the changes it has made so far,
  * so two layers sharing a cap see each other's payments; nothing touches the enrollee until
- * commit, and the changes are what a reversal undoes. */
+ * commit, and the changes are what the journal keeps for reversal (journal.c). A change either
+ * adds to a sum or raises a value that only rises (a date, a flag): reversal undoes the two
+ * differently, so an accumulator is always changed the same way. */
 #include "pipeline.h"
 
-/* A new delta for a key the claim has not changed yet, starting from the enrollee's figure. */
-static mb_delta *new_delta(settle_ctx *x, uint64_t key, int32_t period, const mb_acc *held)
-{
-    if (x->r->ndeltas == MB_MAX_DELTAS) {
-        mb_fail(x->err, MB_E_CAPACITY, "a settlement changes at most %d accumulators", MB_MAX_DELTAS);
-        return NULL;
-    }
-    mb_delta *d = &x->r->deltas[x->r->ndeltas++];
-    *d = (mb_delta){key, period, held != NULL, held ? held->value : 0, held ? held->value : 0,
-                    (mb_acc *)held};
-    return d;
-}
-
-int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
+/* The pending change of (key, period), made `op`'s way: the claim's, or a new one starting
+ * from `held`, the enrollee's entry for it as mb_acc_find gave it in this settlement (deltas
+ * are never removed, so a figure that had none then has none now unless the scan finds it). */
+static int track(settle_ctx *x, uint64_t key, int32_t period, int op, const mb_acc *held,
+                 mb_delta **out)
 {
     mb_delta *d = mb_pending_delta(x, key, period);
+    if (d != NULL && d->op != op)
+        return mb_fail(x->err, MB_E_RULESET,
+                       "claim %s: accumulator %016llx (period %d) is both summed and raised by "
+                       "the chain's rules", x->c->id, (unsigned long long)key, period);
     if (d == NULL) {
-        const mb_acc *held = mb_acc_find(x->e, key, period);
-        if (held != NULL && held->value == value)
-            return MB_OK; /* no change (a benefit kind already enjoyed this year): no delta */
-        if ((d = new_delta(x, key, period, held)) == NULL)
-            return MB_E_CAPACITY;
+        if (x->r->ndeltas == MB_MAX_DELTAS)
+            return mb_fail(x->err, MB_E_CAPACITY,
+                           "a settlement changes at most %d accumulators", MB_MAX_DELTAS);
+        d = &x->r->deltas[x->r->ndeltas++];
+        int64_t before = held ? held->value : 0;
+        *d = (mb_delta){key, period, op, before, before, 0, (mb_acc *)held};
     }
-    d->after = value;
+    *out = d;
     return MB_OK;
 }
 
-/* Add to the delta of a figure, made from `held` (the enrollee's entry) when the claim has
- * not changed it yet. Deltas are never removed, so a figure without one when `held` was
- * looked up still has none unless the scan finds it. */
-static int add_to(settle_ctx *x, uint64_t key, int32_t period, int64_t amount, const mb_acc *held)
+int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
+                      const mb_acc *held)
 {
-    mb_delta *d = mb_pending_delta(x, key, period);
-    if (d == NULL && (d = new_delta(x, key, period, held)) == NULL)
-        return MB_E_CAPACITY;
     int64_t sum;
+    if (amount == 0)
+        return MB_OK;
+    if (amount < 0) /* a sum only grows: reversal takes away what was added */
+        return mb_fail(x->err, MB_E_RULESET,
+                       "claim %s: a year-to-date total would shrink by %lld fen", x->c->id,
+                       (long long)-amount);
+    mb_delta *d;
+    int rc = track(x, key, period, MB_CHANGE_ADDED, held, &d);
+    if (rc != MB_OK)
+        return rc;
     if (!mb_add_checked(d->after, amount, &sum))
         return mb_fail(x->err, MB_E_OVERFLOW,
                        "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
@@ -51,27 +54,19 @@ int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
 {
     if (amount == 0)
         return MB_OK;
-    mb_delta *d = mb_pending_delta(x, key, period);
-    return add_to(x, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    return mb_pending_add_at(x, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
 }
 
-int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
-                      const mb_acc *held)
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
 {
-    return amount == 0 ? MB_OK : add_to(x, key, period, amount, held);
-}
-
-int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value,
-                     const mb_acc *held)
-{
-    mb_delta *d = mb_pending_delta(x, key, period);
-    if (d == NULL) {
-        if ((held ? held->value : 0) >= value)
-            return MB_OK;
-        if ((d = new_delta(x, key, period, held)) == NULL)
-            return MB_E_CAPACITY;
-    }
-    if (d->after < value)
-        d->after = value;
+    const mb_delta *pending = mb_pending_delta(x, key, period);
+    mb_delta *d;
+    int rc = track(x, key, period, MB_CHANGE_RAISED,
+                   pending ? NULL : mb_acc_find(x->e, key, period), &d);
+    if (rc != MB_OK)
+        return rc;
+    d->raised = mb_max64(d->raised, value);
+    d->after = mb_max64(d->after, value);
     return MB_OK;
 }

@@ -58,15 +58,23 @@ static inline int64_t mb_pending_read(const settle_ctx *x, uint64_t key, int32_t
     *held = d ? NULL : mb_acc_find(x->e, key, period);
     return d ? d->after : *held ? (*held)->value : 0;
 }
-int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
+/* The figure as the claim sees it, given the enrollee's entry for it as mb_acc_find gave it
+ * earlier in this settlement. */
+static inline int64_t mb_pending_at(const settle_ctx *x, uint64_t key, int32_t period,
+                                    const mb_acc *held)
+{
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    return d ? d->after : held ? held->value : 0;
+}
+/* Add `amount` (>= 0) to a sum: a year's payments, a base. */
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
-/* Add to a figure read by mb_pending_read (`held` as it gave it). */
+/* The same for a figure whose entry `held` was looked up in this settlement (mb_pending_read,
+ * mb_acc_find): it is not looked up again. */
 int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
                       const mb_acc *held);
-/* Set the figure to `value` if it is below it; `held`, the enrollee's entry for the key as
- * mb_acc_find gave it earlier in this settlement. */
-int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value,
-                     const mb_acc *held);
+/* Raise a value that only rises (a date at period 0, a benefit-kind flag) to `value` (> 0);
+ * the journal keeps `value` even when the value already stood higher. */
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 
 /* Record a trace step (pointers to the ruleset's strings only); record why the benefit did not
  * apply (the first reason is kept). */
@@ -95,9 +103,11 @@ int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb
 int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
                const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_held_cache *held,
                mb_error *err);
-/* Apply a computed settlement to the enrollee (and the family payer): MB_E_CAPACITY, changing
- * nothing, when the accumulators it adds do not fit. */
-int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, mb_error *err);
+/* Apply a computed settlement of `c` to the enrollee (and the family payer) and record it in
+ * their journals: MB_E_CAPACITY, changing nothing, when the accumulators it adds do not fit;
+ * MB_E_STATE when the claim is already settled. */
+int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, const mb_bill *c,
+              mb_error *err);
 
 /* The most accumulator entries one claim of `med_type` adds under the chain (0: of any
  * med_type, tier by tier: an upper bound). */

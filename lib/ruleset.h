@@ -258,6 +258,8 @@ struct mb_ruleset {
     const mb_assumption *assumptions;
     uint32_t nassumptions;
 
+    const struct mb_platform_rules *platform; /* the platform's codes (platform_rules.h) */
+
     void *arena;                        /* every allocation above, freed at once */
 };
 

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "journal.h"
 #include "pipeline.h"
 
 /* ---- one tier ----------------------------------------------------------------------------- */
@@ -87,9 +88,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
             if (roster.held[i].start <= day && roster.held[i].start > anchor)
                 anchor = roster.held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
-        if (lapse && day > lapse && lapse > act.revoked && (rc = mb_pending_set(x, revoked_key, 0, lapse)))
+        if (lapse && day > lapse && (rc = mb_pending_raise(x, revoked_key, 0, lapse)))
             return rc;
-        if (act.last < day && (rc = mb_pending_set(x, activity_key, 0, day)))
+        if ((rc = mb_pending_raise(x, activity_key, 0, day)))
             return rc;
     }
     if (!applied && x->first_tier)
@@ -354,42 +355,49 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
     return rc;
 }
 
-/* Apply a computed settlement to the enrollee(s). */
-int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
+/* Apply a computed settlement of `c` to the enrollee(s) and record it in their journals. A
+ * claim already settled is refused here, before anything changes. */
+int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_bill *c,
+              mb_error *err)
 {
     uint32_t fresh = 0; /* the entries it adds, as compute() found the table */
     for (uint32_t i = 0; i < out->ndeltas; i++)
-        fresh += !out->deltas[i].existed;
+        fresh += out->deltas[i].slot == NULL;
     if (!mb_acc_room(e, fresh))
         return mb_fail(err, MB_E_CAPACITY,
                        "enrollee %s: no room for the %u accumulators this settlement adds (%u held); "
                        "call mb_enrollee_reserve_for(enrollee, chain, n) before settling",
                        e->id, fresh, e->acc_count);
+    mb_journal_plan plan;
+    int rc = mb_journal_plan_for(e, payer, c, &plan, err);
+    if (rc != MB_OK)
+        return rc;
     for (uint32_t i = 0; i < out->ndeltas; i++) {
         const mb_delta *d = &out->deltas[i];
-        if (d->existed) /* the slot compute() found: nothing was added to the table since */
+        if (d->slot) /* the entry compute() found: nothing was added to the table since */
             d->slot->value = d->after;
         else
             mb_acc_set(e, d->key, d->period, d->after);
     }
     e->balance = out->balance_after;
-    e->seq++;
-    out->seq = e->seq;
+    out->setl = plan.setl;
+    out->serial = mb_journal_record(e, out, c, &plan, payer ? MB_JOURNAL_PATIENT : MB_JOURNAL_OWN, payer);
     out->enrollee_tag = e->tag;
     out->enrollee_instance = e->instance;
     if (payer != NULL) {
         payer->balance = out->payer_after;
-        payer->seq++;
-        out->payer_seq = payer->seq;
+        mb_journal_record(payer, out, c, &plan, MB_JOURNAL_PAYER, e);
+        out->payer_instance = payer->instance;
     }
     out->committed = true;
     return MB_OK;
 }
 
-/* Commit the spare settlement (just computed), then make it current. */
-static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
+/* Commit the spare settlement (just computed) of `claim`, then make it current. */
+static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, const mb_claim *claim,
+                  mb_error *err)
 {
-    int rc = mb_commit(&res->s[!res->cur], e, payer, err);
+    int rc = mb_commit(&res->s[!res->cur], e, payer, &claim->b, err);
     if (rc == MB_OK)
         res->cur = !res->cur;
     return rc;
@@ -399,7 +407,7 @@ int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrol
               const mb_claim *claim, mb_error *err)
 {
     int rc = compute(out, chain, n, e, NULL, claim, err);
-    return rc != MB_OK ? rc : commit(out, e, NULL, err);
+    return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
 }
 
 int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -466,6 +474,6 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
     rc = compute(out, chain, n, patient, payer, claim, err);
-    return rc != MB_OK ? rc : commit(out, patient, payer, err);
+    return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);
 }
 

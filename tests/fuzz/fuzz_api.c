@@ -8,9 +8,12 @@
  *     (and payer's) saved bytes are the same, a claim settles as before;
  *   - presettle changes nothing and gives the amounts the settle that follows gives;
  *   - each settlement keeps the contract (fz_check_result: funds + account + cash = total …);
+ *   - a claim whose id the enrollee's journal holds is refused as settled already;
  *   - a batch gives what settling its claims one by one gives;
- *   - reversing the latest settlement gives back the bytes saved before it; reversing any other,
- *     or one of another enrollee, or twice, fails;
+ *   - any settlement the journal holds reverses, once, by its result handle (not on a restored
+ *     copy) or by its id (also on a restored copy); reversing the latest gives back the bytes
+ *     saved before it, and so does each earlier one once the ones after it are reversed;
+ *     a family settlement reverses only with both enrollees;
  *   - save -> restore -> save gives the same bytes, and an altered blob does not restore;
  *   - every string the enrollee holds is UTF-8;
  *   - mb_date_parse accepts only YYYY-MM-DD, and amounts round-trip through mb_amount_parse. */
@@ -30,8 +33,10 @@ enum { SLOTS = 4, DONE_MAX = 8, BATCH_MAX = 8, OPS_MAX = 64 };
 typedef struct settled {
     mb_result *r;
     bool family;
-    bool exact; /* nothing else changed the enrollee since: reversal must give back `before` */
-    bool stale; /* the enrollee was replaced by a restored copy: reversal must fail */
+    bool exact; /* nothing else changed the enrollee since, but the settlements after it: once
+                   they are reversed, reversing it must give back `before` */
+    bool stale; /* the enrollee was replaced by a restored copy: reversal by the handle must
+                   fail, by the id must not */
     size_t n, npayer;
     uint8_t *before, *payer_before; /* copies, freed with the entry */
 } settled;
@@ -147,6 +152,24 @@ static void taint(void)
 {
     for (int i = 0; i < ndone; i++)
         done[i].exact = false;
+}
+
+/* Settlement i reversed: the ones after it were settled on a state that held it. */
+static void taint_after(int i)
+{
+    for (int k = i + 1; k < ndone; k++)
+        done[k].exact = false;
+}
+
+/* Whether `x`'s journal holds settlement `setl_id`. */
+static bool in_journal(const mb_enrollee *x, const char *setl_id)
+{
+    for (size_t i = 0; i < mb_enrollee_journal_count(x); i++) {
+        mb_journal_entry j;
+        if (mb_enrollee_journal(x, i, &j) == MB_OK && strcmp(j.setl_id, setl_id) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Every string the enrollee holds is UTF-8, as the setters require. */
@@ -484,6 +507,7 @@ static void op_settle(fz_input *in)
     size_t len = chain_of(in, ch, &bad);
     size_t n0 = fz_save(e, b0);
     int64_t balance = mb_enrollee_account_balance(e);
+    int repeat = fz_repeat(e, NULL, c);
     int prc = mb_presettle(pre, ch, len, e, c, err);
     if (prc != MB_OK)
         fz_check_error(prc, err, "mb_presettle");
@@ -499,8 +523,7 @@ static void op_settle(fz_input *in)
         mb_result_free(r);
     FZ_REQUIRE("chain-order", !bad || rc != MB_OK,
                "a chain out of tier order, or with a tier twice, settles (%s)", mb_status_name(rc));
-    FZ_REQUIRE("presettle-settle", rc == prc, "presettles %s but settles %s", mb_status_name(prc),
-               mb_status_name(rc));
+    fz_check_settle_status(prc, rc, repeat, "mb_settle");
     if (rc != MB_OK) {
         after_call("mb_settle", rc, n0);
         return;
@@ -517,9 +540,12 @@ static void op_settle_family(fz_input *in)
     int relation = (int)fz_pick(in, 5);
     size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
     int64_t own = mb_enrollee_account_balance(e), theirs = mb_enrollee_account_balance(payer);
+    int repeat = fz_repeat(e, payer, c);
     mb_result *r = new_result();
     (void)mb_enrollee_reserve_for(e, chain, chain_len, NULL);
     int rc = mb_settle_family(r, chain, chain_len, e, payer, relation, c, err);
+    FZ_REQUIRE("repeat-refused", rc != MB_OK || repeat != FZ_REPEAT_MUST,
+               "a claim the patient's journal holds settles again with a family account");
     if (rc != MB_OK) {
         mb_result_free(r);
         size_t np1 = fz_save(payer, p1);
@@ -594,7 +620,8 @@ static void op_batch(fz_input *in)
     if (flags & MB_BATCH_PRESETTLE)
         fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_settle_batch presettle");
     else if (n0 != n1 || memcmp(b0, b1, n0) != 0)
-        taint(); /* its settlements are not on the stack: the earlier ones cannot be reversed */
+        taint(); /* its settlements are not on the stack: the earlier ones no longer give back
+                    their bytes */
 }
 
 static void op_reverse(fz_input *in)
@@ -620,16 +647,14 @@ static void op_reverse(fz_input *in)
         after_call(as_family ? "mb_reverse_family" : "mb_reverse", rc, n0);
         return;
     }
-    FZ_REQUIRE("reverse-latest-only", !d->stale,
+    FZ_REQUIRE("reverse-stale", !d->stale,
                "a settlement of the enrollee before it was saved and restored reversed on the "
-               "restored copy");
-    FZ_REQUIRE("reverse-latest-only", i == ndone - 1 || done[ndone - 1].stale,
-               "settlement %d of %d reversed before the later ones", i + 1, ndone);
-    FZ_REQUIRE("reverse-latest-only", as_family == d->family,
+               "restored copy through its result handle");
+    FZ_REQUIRE("reverse-family", as_family == d->family,
                "a %s settlement reversed with %s", d->family ? "family" : "plain",
                as_family ? "mb_reverse_family" : "mb_reverse");
     size_t n1 = fz_save(e, b1);
-    if (d->exact) {
+    if (d->exact && i == ndone - 1) {
         fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse");
         if (d->family) {
             size_t np1 = fz_save(payer, p1);
@@ -638,9 +663,64 @@ static void op_reverse(fz_input *in)
         }
     }
     fz_check_roundtrip(e, "after mb_reverse");
+    taint_after(i);
     mb_result_free(reversed);
     reversed = d->r;
     forget(i, true);
+}
+
+/* Reverse a settlement by its id: held in the journal (and, for a family one, the payer's),
+ * it reverses, also on a restored copy; otherwise it is refused and nothing changes. */
+static void op_reverse_id(fz_input *in)
+{
+    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    if (ndone == 0 || fz_pick(in, 16) == 0) {
+        static const char *const bogus[] = {"0000000000000000", "C1", "", "ffffffffffffffff"};
+        char id[192];
+        fz_text(in, bogus, 4, id, sizeof id);
+        int rc = mb_reverse_id(e, id, err);
+        FZ_REQUIRE("reverse-by-id", rc != MB_OK || in_journal(e, id),
+                   "'%s', no settlement the journal holds, reversed", id);
+        if (rc != MB_OK)
+            after_call("mb_reverse_id", rc, n0);
+        else
+            taint();
+        return;
+    }
+    int i = (int)fz_pick(in, (unsigned)ndone);
+    settled *d = &done[i];
+    char id[32];
+    snprintf(id, sizeof id, "%s", mb_result_setl_id(d->r));
+    bool held = in_journal(e, id) && (!d->family || in_journal(payer, id));
+    bool as_family = fz_pick(in, 8) ? d->family : !d->family;
+    int rc = as_family ? mb_reverse_family_id(e, payer, id, err) : mb_reverse_id(e, id, err);
+    if (rc != MB_OK) {
+        /* giving an account back may pass 10^12 yuan when a balance was set since */
+        FZ_REQUIRE("reverse-by-id", !held || as_family != d->family || rc == MB_E_OVERFLOW,
+                   "settlement %s, held in the journal, refused: %s", id, mb_error_message(err));
+        size_t np1 = fz_save(payer, p1);
+        fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_reverse_id (payer)");
+        after_call(as_family ? "mb_reverse_family_id" : "mb_reverse_id", rc, n0);
+        if (!held)
+            drop(i); /* dropped out of the journal: it can never be reversed */
+        return;
+    }
+    FZ_REQUIRE("reverse-by-id", held && as_family == d->family,
+               "settlement %s (%s, %s in the journal) reversed with %s", id,
+               d->family ? "family" : "plain", held ? "held" : "not",
+               as_family ? "mb_reverse_family_id" : "mb_reverse_id");
+    size_t n1 = fz_save(e, b1);
+    if (d->exact && i == ndone - 1) {
+        fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse_id");
+        if (d->family) {
+            size_t np1 = fz_save(payer, p1);
+            fz_check_bytes(d->payer_before, d->npayer, p1, np1, "reverse-restores",
+                           "mb_reverse_family_id (payer)");
+        }
+    }
+    fz_check_roundtrip(e, "after mb_reverse_id");
+    taint_after(i);
+    drop(i);
 }
 
 /* ---- parsing ------------------------------------------------------------------------------- */
@@ -681,7 +761,7 @@ static const op_fn ops[] = {
     op_facility, op_accrue,      op_reserve,        op_status,      op_save_restore,
     op_claim_new, op_claim_new,  op_claim_change,   op_claim_change, op_settle,
     op_settle,   op_settle,      op_settle_family,  op_batch,       op_reverse,
-    op_reverse,  op_parse,
+    op_reverse_id, op_parse, /* as many as before: the committed inputs pick the calls they did */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

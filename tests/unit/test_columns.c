@@ -510,7 +510,7 @@ static row wuxi_row(uint32_t p, int32_t date)
     row r = {.who = p, .date = date, .med = MB_MED_CHRONIC, .level = MB_LEVEL_TERTIARY,
              .facility = 0, .disease = 0, .treatment = -1, .prescriber = -1, .nitems = 1,
              .fen = {YUAN(1200)}, .cls = {MB_CLASS_A}, .bp = {-1}, .up_compliant = -1};
-    snprintf(r.id, sizeof r.id, "W%u-%d", p, date % 10000);
+    snprintf(r.id, sizeof r.id, "W%u-%d", p, date % 1000000);
     return r;
 }
 
@@ -566,7 +566,7 @@ static void row_errors(void)
     mb_error_clear(err);
     int rc = mb_settle_columns(chain, 1, e, 3, &k.c, &out, NULL, err);
     CHECK_RC(rc, MB_E_INVALID_ARGUMENT, "the batch returns its first failed row's status");
-    CHECK(strncmp(mb_error_message(err), "row 1 (claim W1-110): disease 5 is beyond", 41) == 0,
+    CHECK(strncmp(mb_error_message(err), "row 1 (claim W1-230110): disease 5 is beyond", 44) == 0,
           "and describes that row by index and claim id");
     fprintf(stderr, "  first failure: %s\n", mb_error_message(err));
     CHECK_RC(status[1], MB_E_INVALID_ARGUMENT, "a disease beyond its table");

@@ -1,9 +1,11 @@
 /* What an enrollee handle holds, measured through the allocator hook (mb_set_allocator), and
- * the room promises of medbenefit.h (mb_enrollee_reserve):
+ *  the room promises of medbenefit.h (mb_enrollee_reserve):
  *
  *  - a typical enrollee (an id, a designated facility, two certified diseases, an account)
- *    takes at most 512 bytes, fresh and after a year of Wuxi chronic claims (issue 12: it
- *    took 9 KB, a 256-entry table with three live entries);
+ *    takes at most 512 bytes besides its journal, fresh and after a year of Wuxi chronic
+ *    claims (issue 12: it took 9 KB, a 256-entry table with three live entries). The journal
+ *    (docs/reversal.md) is allocated whole when its bound is set, 32 settlements by default;
+ *    a bulk replay that reverses nothing sets the bound to 0, and is measured so here;
  *  - a new enrollee has room for a first settlement under each bundled ruleset alone, of
  *    every med_type, without mb_enrollee_reserve_for;
  *  - after mb_enrollee_reserve_for, settling allocates nothing, year after year.
@@ -68,10 +70,11 @@ static void *count_realloc(void *ctx, void *p, size_t size)
 
 /* ---- the typical enrollee ------------------------------------------------------------------ */
 
-static mb_enrollee *typical(void)
+static mb_enrollee *typical(size_t journal)
 {
     mb_enrollee *e = NULL;
     mb_enrollee_new(&e, "320200196501011234", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_set_journal_limit(e, journal, err);
     mb_enrollee_set_designated_facility(e, "H32020100001", err);
     mb_enrollee_add_disease(e, "糖尿病", 20200105, 0, err);
     mb_enrollee_add_disease(e, "高血压", 20200105, 0, err);
@@ -82,7 +85,9 @@ static mb_enrollee *typical(void)
 static mb_claim *chronic(int32_t date, const char *disease, int64_t fen)
 {
     mb_claim *c = NULL;
-    mb_claim_new(&c, "C", date, MB_MED_CHRONIC, "H32020100001", MB_LEVEL_TERTIARY, err);
+    char id[16]; /* each claim its own id: a repeated one is refused as settled already */
+    snprintf(id, sizeof id, "C%d", date);
+    mb_claim_new(&c, id, date, MB_MED_CHRONIC, "H32020100001", MB_LEVEL_TERTIARY, err);
     mb_claim_set_disease(c, disease, NULL, err);
     mb_claim_add_item(c, fen, MB_CLASS_A, -1, err);
     mb_claim_add_item(c, fen / 4, MB_CLASS_B, -1, err);
@@ -95,11 +100,15 @@ static void footprint(const mb_ruleset *wuxi)
     enum { N = 100 };
     mb_enrollee *people[N];
     long long before = live;
+    mb_enrollee *journaled = typical(32);
+    long long with_journal = live - before;
+    mb_enrollee_free(journaled);
     for (int p = 0; p < N; p++)
-        people[p] = typical();
+        people[p] = typical(0);
     long long fresh = (live - before) / N;
-    fprintf(stderr, "  a typical enrollee: %lld bytes fresh", fresh);
-    CHECK(fresh <= 512, "a typical enrollee takes at most 512 bytes");
+    fprintf(stderr, "  a typical enrollee: %lld bytes with the default journal of 32; without, "
+            "%lld bytes fresh", with_journal, fresh);
+    CHECK(fresh <= 512, "a typical enrollee takes at most 512 bytes besides its journal");
     mb_result *r = NULL;
     mb_result_new(&r, err);
     /* a year: two claims a month, the diseases in turn */
@@ -118,6 +127,8 @@ static void footprint(const mb_ruleset *wuxi)
     long long year = (live - before) / N;
     fprintf(stderr, ", %lld after a year of 24 claims\n", year);
     CHECK(year <= 512, "and at most 512 bytes after a year of Wuxi chronic claims");
+    /* the journal: its 32 places, allocated whole (2 KiB each: docs/reversal.md) */
+    CHECK(with_journal > 32 * 2048, "the default journal's storage is there from the start");
     for (int p = 0; p < N; p++)
         mb_enrollee_free(people[p]);
     CHECK(live == before, "freeing the enrollees gives every byte back");
@@ -127,7 +138,7 @@ static void footprint(const mb_ruleset *wuxi)
 static void settle_allocates_nothing(const mb_ruleset *wuxi)
 {
     const mb_ruleset *chain[] = {wuxi};
-    mb_enrollee *e = typical();
+    mb_enrollee *e = typical(32);
     mb_result *r = NULL;
     mb_result_new(&r, err);
     long during = 0;
