@@ -649,7 +649,10 @@ typedef struct mb_columns_options {
 /**
  * Settle the rows of `claims` for `enrollees` under `chain` (since 1.1). Each row is committed
  * to its enrollee (or only computed, with MB_BATCH_PRESETTLE) and reported in `out`; a row
- * that fails is reported in its status and changes nothing, and the batch goes on. Before
+ * that fails is reported in its status and changes nothing, and the batch goes on. A committed
+ * row is recorded in its enrollee's journal under its settlement id, as mb_settle records a
+ * claim (its claim_id is checked as mb_claim_new checks one; a row without one takes an
+ * ordinal), and a claim id already settled fails its row with MB_E_STATE. Before
  * each row the enrollee's accumulator table is given the room the row can need
  * (mb_enrollee_reserve_for): the only allocation of the call besides one block for the string
  * tables, and thread stacks. No trace is kept.
