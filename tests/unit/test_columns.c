@@ -592,6 +592,16 @@ static void row_errors(void)
     CHECK_FEN(mb_enrollee_accumulator(e[0], "wuxi-employee-chronic-2021", "chronic.paid", 2023),
               YUAN(490 + 840), "person 0's year: 490 + 840 paid");
 
+    /* the same rows again: each claim id is settled already (the journal keeps it), so each row
+     * is refused and nothing changes */
+    unsigned char again_before[BLOB_MAX], again_after[BLOB_MAX];
+    size_t nab = save(e[0], again_before);
+    rc = mb_settle_columns(chain, 1, e, 3, &k.c, &out, NULL, err);
+    CHECK_RC(status[0], MB_E_STATE, "a row whose claim id is settled already is refused");
+    CHECK_RC(status[9], MB_E_STATE, "every such row");
+    size_t naa = save(e[0], again_after);
+    CHECK(nab == naa && memcmp(again_before, again_after, nab) == 0, "and changes nothing");
+
     /* rows of enrollees outside the range are neither settled nor written */
     mb_enrollee *f[3];
     wuxi_people(f, 3);
