@@ -381,20 +381,23 @@ MB_EXTERN int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_rul
                                               mb_error *err);
 
 /**
- * Room in the accumulator table. Settlement never allocates, so the table an accumulator is
- * added to must already have room: mb_settle, mb_presettle's commit and mb_settle_family fail
- * with MB_E_CAPACITY, changing nothing, when the entries a settlement adds (a layer's base,
- * payments and benefit kind in a new year) do not fit. The table is sized to what it holds: a
- * new enrollee has room for 7 entries (a first year under most single rulesets); seeding and
- * restoring grow it to what they store.
+ * Room in the accumulator table. The table is sized to what it holds: a new enrollee has room
+ * for 7 entries (a first year under most single rulesets); seeding and restoring grow it to
+ * what they store. A settlement's computation never allocates, so the room for the entries a
+ * claim can add (a layer's base, payments and benefit kind in a new year) is made before it:
  *
- * mb_enrollee_reserve_for (since 1.1) makes room for what one settlement under `chain` can add
- * at most, worked out when each ruleset was loaded; call it before each mb_settle (it returns
- * at once when the room is there) and the settlement cannot fail for room.
- * mb_settle_batch and mb_settle_columns do so themselves, between claims: they are the calls
- * that may allocate (through mb_set_allocator's hook) while settling many claims, and only
- * to grow a table. mb_enrollee_reserve makes room for `entries` entries in all.
- * Both fail with MB_E_NOMEM, changing nothing, when memory runs out.
+ *  - mb_settle and mb_settle_family make it themselves when it is missing, growing the table
+ *    through mb_set_allocator's hook before anything is computed (MB_E_NOMEM, changing
+ *    nothing, when memory runs out). A caller who never reserves, as every 1.0 caller did,
+ *    settles year after year as before.
+ *  - mb_enrollee_reserve_for (since 1.1) makes room for what one settlement under `chain` can
+ *    add at most, worked out when each ruleset was loaded. Call it before mb_settle (it returns
+ *    at once when the room is there) and the settlement allocates nothing at all: for a
+ *    real-time path that must not touch the heap.
+ *  - mb_settle_batch and mb_settle_columns make it between claims.
+ *
+ * mb_enrollee_reserve makes room for `entries` entries in all. Both fail with MB_E_NOMEM,
+ * changing nothing, when memory runs out.
  */
 MB_EXTERN int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
 MB_EXTERN int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain,

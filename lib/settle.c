@@ -403,10 +403,25 @@ static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, const mb_c
     return rc;
 }
 
+/* Room in the enrollee's accumulator table for what `claim` can add under `chain`, made before
+ * anything is computed: the one allocation a settlement can make, and none when the room is
+ * there (mb_enrollee_reserve_for made it, or earlier claims did). Growing the table changes
+ * nothing a caller can observe, so a settlement that then fails still changes nothing. */
+static int make_room(const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
+                     const mb_claim *claim, mb_error *err)
+{
+    if (e == NULL || claim == NULL || mb_chain_check(chain, n, NULL) != MB_OK)
+        return MB_OK; /* compute() reports what is wrong */
+    uint32_t need = mb_chain_new_entries(chain, n, claim->b.med_type);
+    return mb_acc_room(e, need) ? MB_OK : mb_acc_make_room(e, need, err);
+}
+
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
               const mb_claim *claim, mb_error *err)
 {
-    int rc = compute(out, chain, n, e, NULL, claim, err);
+    int rc = make_room(chain, n, e, claim, err);
+    if (rc == MB_OK)
+        rc = compute(out, chain, n, e, NULL, claim, err);
     return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
 }
 
@@ -473,7 +488,9 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
-    rc = compute(out, chain, n, patient, payer, claim, err);
+    rc = make_room(chain, n, patient, claim, err);
+    if (rc == MB_OK)
+        rc = compute(out, chain, n, patient, payer, claim, err);
     return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);
 }
 

@@ -30,10 +30,13 @@ static mb_error *err;
 typedef union { size_t size; max_align_t align; } head;
 static long long live;
 static long allocations;
+static bool refuse; /* out of memory: every allocation fails */
 
 static void *count_alloc(void *ctx, size_t size)
 {
     (void)ctx;
+    if (refuse)
+        return NULL;
     head *h = malloc(sizeof *h + size);
     if (h == NULL)
         return NULL;
@@ -57,6 +60,8 @@ static void *count_realloc(void *ctx, void *p, size_t size)
 {
     if (p == NULL)
         return count_alloc(ctx, size);
+    if (refuse)
+        return NULL;
     head *h = (head *)p - 1;
     long long old = (long long)h->size;
     head *n = realloc(h, sizeof *n + size);
@@ -158,6 +163,49 @@ static void settle_allocates_nothing(const mb_ruleset *wuxi)
     mb_enrollee_free(e);
 }
 
+/* Without mb_enrollee_reserve_for, mb_settle makes the room itself, before it computes (as a
+ * 1.0 caller, who never reserved, expects): years beyond a new enrollee's room settle, and when
+ * that room cannot be had the settlement is MB_E_NOMEM and changes nothing. */
+static void settle_makes_room(const mb_ruleset *wuxi)
+{
+    const mb_ruleset *chain[] = {wuxi};
+    mb_enrollee *e = typical(32);
+    mb_result *r = NULL;
+    mb_result_new(&r, err);
+    bool ok = true;
+    long at = allocations;
+    for (int y = 2021; y <= 2030; y++) { /* 3 accumulators a year: far beyond a new table */
+        mb_claim *c = chronic(y * 10000 + 110, "糖尿病", YUAN(300));
+        ok &= mb_settle(r, chain, 1, e, c, err) == MB_OK;
+        mb_claim_free(c);
+    }
+    CHECK(ok, "ten years settle with no reserve");
+    CHECK(allocations > at, "the table grew, between settlements' computations");
+    unsigned char before[8192], after[8192];
+    size_t nb = 0, na = 0;
+    mb_enrollee_save(e, before, sizeof before, &nb, err);
+    size_t room = 0;
+    for (int y = 2031; y <= 2060 && room == 0; y++) { /* until a year needs the table to grow */
+        mb_claim *c = chronic(y * 10000 + 110, "糖尿病", YUAN(300));
+        refuse = true;
+        int rc = mb_settle(r, chain, 1, e, c, err);
+        refuse = false;
+        if (rc == MB_E_NOMEM) {
+            room = 1;
+            mb_enrollee_save(e, after, sizeof after, &na, err);
+            CHECK(nb == na && memcmp(before, after, nb) == 0,
+                  "a settlement refused for want of memory changes nothing");
+        } else {
+            CHECK_RC(rc, MB_OK, "with room already there, no allocation is needed");
+            mb_enrollee_save(e, before, sizeof before, &nb, err);
+        }
+        mb_claim_free(c);
+    }
+    CHECK(room == 1, "a year came that needed the table to grow, and memory was refused");
+    mb_result_free(r);
+    mb_enrollee_free(e);
+}
+
 /* A new enrollee settles a first claim of each med_type under each bundled ruleset alone,
  * without making room first (mb_enrollee_reserve: room for 7). */
 static void first_settlement(const mb_ruleset *rs)
@@ -226,6 +274,7 @@ int main(void)
     if (wuxi) {
         footprint(wuxi);
         settle_allocates_nothing(wuxi);
+        settle_makes_room(wuxi);
     }
     DIR *d = opendir(MB_SOURCE_ROOT "/rulesets");
     int n = 0;
