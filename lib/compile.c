@@ -207,8 +207,13 @@ static int facility_parse(const char *text)
     return -1;
 }
 
+/* What a table's rows may be chosen by: a table read in settlement takes every selector; one
+ * read without a claim (the account accrual) takes the date only. */
+enum row_selectors { ROWS_CLAIM, ROWS_DATE_ONLY };
+
 static int compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned n,
-                        enum value_kind kind, const char *inherited_cite, mb_rows *out)
+                        enum value_kind kind, const char *inherited_cite,
+                        enum row_selectors allowed, mb_rows *out)
 {
     mb_row *rows = n ? mb_arena_alloc(c->arena, n * sizeof *rows) : NULL;
     if (n && rows == NULL)
@@ -220,6 +225,10 @@ static int compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsig
         mb_row *row = &rows[i];
         int rc;
         row->referred = -1;
+        if (allowed == ROWS_DATE_ONLY && (r->facility || r->referred))
+            return fail(c, MB_E_SCHEMA, p, r->facility ? "facility" : "referred",
+                        "%s rows are chosen by date ('from') and person only: no claim is "
+                        "there to choose them by facility or referral", path);
         if (r->from && (rc = parse_date(c, p, "from", r->from, &row->from)))
             return rc;
         if (r->facility) {
@@ -824,7 +833,7 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     char sub[PATH_MAX_LEN];
     snprintf(sub, sizeof sub, "%s.deductible", p);
     if ((rc = compile_rows(c, sub, r->deductible, r->deductible_count, VALUE_MONEY, l->cite,
-                           &l->deductible)))
+                           ROWS_CLAIM, &l->deductible)))
         return rc;
     l->deductible_path = dup(c, sub);
     l->ratio_source = MB_RATIO_TABLE;
@@ -836,7 +845,8 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
                         r->ratio_source);
     }
     snprintf(sub, sizeof sub, "%s.ratio", p);
-    if ((rc = compile_rows(c, sub, r->ratio, r->ratio_count, VALUE_RATIO, l->cite, &l->ratio)))
+    if ((rc = compile_rows(c, sub, r->ratio, r->ratio_count, VALUE_RATIO, l->cite, ROWS_CLAIM,
+                            &l->ratio)))
         return rc;
     l->ratio_path = dup(c, sub);
     if (l->ratio_source == MB_RATIO_CATEGORY && c->raw->categories_count == 0)
@@ -905,7 +915,7 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         if (cp->values_count == 0)
             return fail(c, MB_E_SCHEMA, cpp, "values", "a cap needs values");
         if ((rc = compile_rows(c, vp, cp->values, cp->values_count, VALUE_CAP, l->cap.cite,
-                               &l->cap.rows)))
+                               ROWS_CLAIM, &l->cap.rows)))
             return rc;
         /* a cap silently missing for some person would mean no cap at all: every person the
          * layer's schemes reach needs a value (`unlimited` says so explicitly) */
@@ -1139,7 +1149,7 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
             goto out;
     }
     if ((rc = compile_rows(&c, "account_accrual", raw->account_accrual, raw->account_accrual_count,
-                           VALUE_RATIO, NULL, &rs->accrual)))
+                           VALUE_RATIO, NULL, ROWS_DATE_ONLY, &rs->accrual)))
         goto out;
     if ((rc = compile_funds(&c)) || (rc = compile_referral(&c)) ||
         (rc = compile_categories(&c)) || (rc = compile_catalogue(&c)))

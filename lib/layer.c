@@ -133,7 +133,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
                        "not an amount (a corrupt accumulator)", c->id, l->id, (long long)b0);
     int64_t base_after = b0 + b; /* two amounts: no overflow */
 
-    const mb_row *drow = mb_rows_pick(&l->deductible, c->date, MB_FAC_ANY, -1, slot);
+    const mb_row *drow = mb_rows_pick(&l->deductible, c->date, t->facility, t->referred, slot);
     int64_t ded_stated = drow ? drow->v[slot] : 0, ded_amount = ded_stated;
     if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
         ded_amount = mb_apply_ratio(ded_amount, rs->tilt_deductible_bp);
@@ -195,7 +195,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     const char *limit_what = "政策范围内个人负担";
     int64_t cap_left = MB_UNLIMITED;
     if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
-        const mb_row *crow = mb_rows_pick(&l->cap.rows, c->date, MB_FAC_ANY, -1, slot);
+        const mb_row *crow = mb_rows_pick(&l->cap.rows, c->date, t->facility, t->referred, slot);
         if (crow != NULL && crow->v[slot] != MB_UNLIMITED) {
             int64_t layer_cap = crow->v[slot];
             if (l->cap.raise_min_diseases && t->covered_diseases >= (uint32_t)l->cap.raise_min_diseases) {
@@ -335,6 +335,12 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         }
     }
     t->tilt = l->tilt && tilt_active(rs, e, c);
+    /* every table of the layer (deductible, ratio, cap) is chosen by the same facility class
+     * and referral */
+    int fac = facility_class(rs, e, c);
+    int ref = referred(rs, c);
+    t->facility = fac;
+    t->referred = ref;
     if (l->ratio_source == MB_RATIO_CATEGORY) {
         int cat = best_category(rs, e, c);
         if (cat < 0) {
@@ -344,8 +350,6 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         t->ratio = rs->category_bp[cat];
         t->ratio_cite = rs->category_cite[cat];
     } else if (l->ratio.n > 0) {
-        int fac = facility_class(rs, e, c);
-        int ref = referred(rs, c);
         const mb_row *row = fac < 0 ? NULL : mb_rows_pick(&l->ratio, c->date, fac, ref, x->slot);
         if (row == NULL) {
             mb_not_covered(x, MB_REASON_NO_RATIO, l->id, l->cite, fac < 0 ? "prescription" : NULL, 0);

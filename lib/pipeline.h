@@ -23,6 +23,8 @@ typedef struct settle_ctx {
 /* What a layer applies to one claim, decided before it pays (layer.c). */
 typedef struct layer_terms {
     int32_t ratio;          /* basis points, after penalty and tilt */
+    int facility;           /* the facility class rows are chosen by (MB_FAC_*), -1: none */
+    int referred;           /* whether the claim counts as referred */
     const char *ratio_cite;
     bool tilt;
     int disease;            /* catalogue index or -1 */
