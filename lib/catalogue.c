@@ -301,8 +301,7 @@ uint32_t mb_roster_places(const mb_roster *r)
     return n;
 }
 
-/* The cap a disease is ranked by for stacking: its whole-disease cap, else its first line's. */
-static int64_t rank_cap(const mb_disease *d, int slot)
+int64_t mb_disease_rank_cap(const mb_disease *d, int slot)
 {
     for (uint32_t k = 0; k < d->ncaps; k++)
         if (d->caps[k].line == 0)
@@ -320,7 +319,7 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, in
     const mb_standing *mine = mb_roster_find(r, disease);
     if (mine == NULL || !mine->in_force)
         return MB_BP_ONE;
-    int64_t my_cap = cap_order(rank_cap(d, slot));
+    int64_t my_cap = cap_order(mb_disease_rank_cap(d, slot));
     int rank = 0;
     for (uint32_t k = 0; k < r->n; k++) {
         const mb_standing *s = &r->d[k];
@@ -328,7 +327,7 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, in
         if (s == mine || s->chk.reason != MB_REASON_NONE ||
             rs->diseases[s->disease].group != rs->stack_group)
             continue;
-        int64_t cap = cap_order(rank_cap(&rs->diseases[s->disease], slot));
+        int64_t cap = cap_order(mb_disease_rank_cap(&rs->diseases[s->disease], slot));
         if (cap > my_cap || (cap == my_cap && s < mine))
             rank++;
     }
@@ -337,5 +336,5 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, in
     return rank <= rs->stack_partial ? rs->stack_partial_bp : 0;
 }
 
-uint64_t mb_activity_key(const mb_ruleset *rs) { return mb_hash_join(rs->id, "activity"); }
-uint64_t mb_revoked_key(const mb_ruleset *rs) { return mb_hash_join(rs->id, "revoked"); }
+uint64_t mb_activity_key(const mb_ruleset *rs) { return mb_hash_join(rs->ns_id, "activity"); }
+uint64_t mb_revoked_key(const mb_ruleset *rs) { return mb_hash_join(rs->ns_id, "revoked"); }

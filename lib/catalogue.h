@@ -62,6 +62,9 @@ int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_ch
 /* How many diseases are covered on the roster's date; how many take a place under the limit. */
 uint32_t mb_roster_covered(const mb_roster *r);
 uint32_t mb_roster_places(const mb_roster *r);
+/* The cap a disease is ranked by (stacking, a raise by the diseases' caps): its whole-disease
+ * cap, else its first line's. */
+int64_t mb_disease_rank_cap(const mb_disease *d, int slot);
 /* The share of its own cap a disease keeps under the ruleset's stacking rule, in bp. */
 int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, int slot);
 /* The activity keys of a ruleset, and reading them through a getter. */

@@ -80,6 +80,9 @@ uint32_t mb_crc32(const void *data, size_t len);
 #define MB_CATEGORY_COUNT 12
 int mb_category_parse(const char *text); /* 0..11, or MB_E_UNKNOWN_CODE */
 const char *mb_category_name(int category);
+const char *mb_category_label(int category); /* 特困人员 … */
+/* Whether a claim type is a stay: 21-24 and 52 carry admission dates. */
+bool mb_med_inpatient(int med_type);
 int mb_period_code(int period_kind, int32_t ymd); /* year 2023, quarter 20232 */
 enum { MB_PERIOD_NONE = 0 }; /* MB_PERIOD_YEAR and MB_PERIOD_QUARTER: medbenefit.h */
 

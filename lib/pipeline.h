@@ -18,20 +18,54 @@ typedef struct settle_ctx {
     int64_t remaining;     /* policy-scope self-pay left to the person so far */
     int64_t acct_first;    /* paid by the personal account before any deductible */
     bool first_tier;       /* the tier being settled is the first computed one */
+    /* the deductibles this claim paid in the first tier, one per base they are the first part
+       of (act_pay_dedc): layers sharing a base share its deductible */
+    uint64_t ded_base[8];
+    int64_t ded_paid[8];
+    uint32_t nded;
 } settle_ctx;
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */
 typedef struct layer_terms {
+    mb_view view;           /* the claim as this layer's rows see it */
     int32_t ratio;          /* basis points, after penalty and tilt */
-    int facility;           /* the facility class rows are chosen by (MB_FAC_*), -1: none */
-    int referred;           /* whether the claim counts as referred */
     const char *ratio_cite;
     bool tilt;
     int disease;            /* catalogue index or -1 */
     const mb_disease_cap *dcap;
     int32_t stack_bp;
-    uint32_t covered_diseases; /* diseases in benefit on the claim date, for a multi-disease raise */
+    const mb_roster *roster;   /* the diseases on the claim date, for a multi-disease raise */
 } layer_terms;
+
+/* A layer's deductible for one claim (deductible.c). */
+typedef struct mb_ded {
+    const mb_row *row;      /* the deductible row; NULL: none applies */
+    int64_t stated;         /* its amount, as stated */
+    int64_t amount;         /* what its unit owes in all: tilted, lowered for the nth unit */
+    int64_t charged;        /* what this claim pays of it */
+    const mb_row *repeat;   /* the deductible_repeat row applied, or NULL */
+    int64_t units;          /* the unit's number in the year (visit, admission, day scopes) */
+    bool new_unit, set_due;
+    int32_t unit;
+    int64_t unit_paid;      /* paid in the unit before this claim */
+} mb_ded;
+int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
+                          const layer_terms *t, int64_t b0, int64_t b, mb_ded *d);
+int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d);
+
+/* The claim as a ruleset's selectors see it (view.c). */
+int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, int disease,
+                  mb_view *v);
+/* The same without the person groups (for the items step, before any tier's diseases are
+ * decided): class_b_first_selfpay and first_selfpay rows take no `group`. */
+void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c, mb_view *v);
+/* Whether an identity counts on the claim's dates, as the ruleset's identity rules say. */
+bool mb_identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_claim *c);
+bool mb_claim_referred(const mb_ruleset *rs, const mb_claim *c);
+/* The facility class of a claim (-1: a pharmacy claim without a prescriber to take it from);
+ * `pharmacy_as` is a layer's `pharmacy` (MB_FAC_ANY: the prescriber's). */
+int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c,
+                      int pharmacy_as);
 
 /* Year-to-date figures as this claim sees them: the enrollee's, overlaid by the changes the
  * claim has made so far (kept in the settlement's deltas until commit). */
@@ -47,7 +81,7 @@ void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cit
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                   const mb_roster *roster, int disease, layer_terms *t);
+                   const mb_roster *roster, const mb_view *view, layer_terms *t);
 /* Pay layer `l`: deductible, bands, limits and caps; record its accumulators. */
 int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                  int64_t tier_compliant);

@@ -41,6 +41,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
                        (int32_t)mb_pending_get(x, revoked_key, 0)};
     mb_roster roster;
     mb_roster_build(&roster, rs, e, c->date, &act);
+    mb_view view;
+    if ((rc = mb_view_build(x, rs, &roster, disease, &view)))
+        return rc;
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
     for (uint32_t i = 0; i < rs->nlayers; i++) {
@@ -50,7 +53,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
             continue;
         layer_terms t;
-        if (!mb_layer_check(x, rs, l, &roster, disease, &t))
+        if (!mb_layer_check(x, rs, l, &roster, &view, &t))
             continue;
         if (!account_done && rs->account == MB_ACCOUNT_FIRST && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
             /* account `first`: the account pays before the deductible counts */
@@ -69,8 +72,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         applied = true;
     }
     if (rs->revoke_idle_months > 0 &&
-        ((c->med_type == MB_MED_CHRONIC && applied) || c->med_type == MB_MED_INPATIENT)) {
-        int32_t day = c->med_type == MB_MED_INPATIENT && c->discharged ? c->discharged : c->date;
+        ((c->med_type == MB_MED_CHRONIC && applied) || mb_med_inpatient(c->med_type))) {
+        int32_t day = mb_med_inpatient(c->med_type) && c->discharged ? c->discharged : c->date;
         /* activity after an idle spell too long does not restore a lapsed qualification:
          * record the lapse first, counted from the last activity or, before any, from the
          * latest benefit start (a certification is itself recent evidence; the list order of
@@ -94,8 +97,6 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 
 /* ---- the pipeline ------------------------------------------------------------------------- */
 
-static uint32_t med_bit(int med_type) { return 1u << (med_type % 32); }
-
 #define YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
 
 /* The part above a price limit (overlmt_selfpay) of a claim settled upstream: what its total
@@ -117,11 +118,23 @@ static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *e
                    YUAN_ARGS(sum), YUAN_ARGS(c->total));
 }
 
-/* The class B first self-pay (先行自付) of a claim: the items' own ratios, and the default ratio
- * of the first tier that settles it, which classifies the items. */
-static int64_t first_selfpay(const mb_claim *c, const mb_ruleset *classifier)
+/* The class B first self-pay ratio of the first tier that settles a claim, which classifies
+ * its items: the row its class_b_first_selfpay chooses for the claim (the default when none). */
+static const mb_row *class_b_row(const mb_claim *c, const mb_enrollee *e, const mb_ruleset *rs)
 {
-    return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, classifier->class_b_bp);
+    if (rs->class_b.n <= 1)
+        return rs->class_b.n ? &rs->class_b.row[0] : NULL;
+    mb_view v;
+    mb_view_claim(rs, e, c, &v);
+    return mb_rows_pick(&rs->class_b, &v);
+}
+
+/* The class B first self-pay (先行自付) of a claim: the items' own ratios, and the ratio of the
+ * first tier that settles it for the rest. */
+static int64_t first_selfpay(const mb_claim *c, const mb_enrollee *e, const mb_row *row)
+{
+    int32_t bp = row ? (int32_t)row->v[e->person_type - 1] : 0;
+    return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, bp);
 }
 
 static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
@@ -146,12 +159,12 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     }
     if (c->nitems == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim %s has no line items", c->id);
-    if (c->med_type == MB_MED_INPATIENT && c->admitted == 0)
+    if (mb_med_inpatient(c->med_type) && c->admitted == 0)
         return mb_fail(err, MB_E_INVALID_DATE, "inpatient claim %s needs admitted and discharged dates",
                        c->id);
     int64_t over;
     if (c->has_upstream)
-        return over_limit(c, first_selfpay(c, chain[0]), &over, err);
+        return over_limit(c, first_selfpay(c, e, class_b_row(c, e, chain[0])), &over, err);
     return MB_OK;
 }
 
@@ -183,17 +196,31 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     r->payer_tag = 0;
     r->payer_before = r->payer_after = 0;
     settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
-                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type)};
+                    .year = mb_date_year(c->date), .med_bit = mb_med_bit(c->med_type)};
 
     /* 1. items: the first tier that settles here classifies them */
     const mb_ruleset *classifier = chain[0];
-    int64_t pre = first_selfpay(c, classifier);
+    const mb_row *class_b = class_b_row(c, e, classifier);
+    int64_t pre = first_selfpay(c, e, class_b);
     int64_t compliant = c->total - c->class_c - pre;
     r->amt[MB_AMT_MEDFEE_SUMAMT] = c->total;
     r->amt[MB_AMT_FULAMT_OWNPAY] = c->class_c;
+    mb_trace_add(&x, classifier, "items", class_b ? class_b->cite : classifier->class_b_cite,
+                 "甲乙丙类划分", c->total, compliant, class_b ? (int32_t)class_b->v[x.slot] : 0);
+    if (classifier->first_selfpay.n && !c->has_upstream) {
+        /* 个人先自付: a share of the policy-scope cost the person pays before any layer */
+        mb_view v;
+        mb_view_claim(classifier, e, c, &v);
+        const mb_row *row = mb_rows_pick(&classifier->first_selfpay, &v);
+        if (row != NULL) {
+            int64_t first = mb_apply_ratio(compliant, (int32_t)row->v[x.slot]);
+            mb_trace_add(&x, classifier, "first_selfpay", row->cite, "个人先自付", compliant,
+                         first, (int32_t)row->v[x.slot]);
+            pre += first;
+            compliant -= first;
+        }
+    }
     r->amt[MB_AMT_PRESELFPAY] = pre;
-    mb_trace_add(&x, classifier, "items", classifier->class_b_cite, "甲乙丙类划分", c->total, compliant,
-          classifier->class_b_bp);
     int64_t upstream_funds = 0;
     if (c->has_upstream) {
         int64_t over;

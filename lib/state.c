@@ -14,7 +14,8 @@
 #include "handles.h"
 
 #define STATE_MAGIC "MBEN"
-#define STATE_VERSION 1
+#define STATE_VERSION 2 /* 2: open identities (mb_enrollee_add_identity) and the birth date */
+#define OPEN_IDENTITY 0xff /* an identity's category byte when it is named, not a category */
 
 typedef struct {
     unsigned char *buf;
@@ -79,10 +80,14 @@ static void put_state(writer *w, const mb_enrollee *e, const mb_acc *sorted, uin
     }
     put_u(w, e->nidentities, 1);
     for (uint32_t i = 0; i < e->nidentities; i++) {
-        put_u(w, (uint64_t)e->identities[i].category, 1);
-        put_u(w, (uint64_t)e->identities[i].from, 4);
-        put_u(w, (uint64_t)e->identities[i].to, 4);
+        const mb_identity *id = &e->identities[i];
+        put_u(w, id->category < 0 ? OPEN_IDENTITY : (uint64_t)id->category, 1);
+        put_u(w, (uint64_t)id->from, 4);
+        put_u(w, (uint64_t)id->to, 4);
+        if (id->category < 0)
+            put_str(w, id->name);
     }
+    put_u(w, (uint64_t)e->birth_date, 4);
     put_u(w, n, 4);
     for (uint32_t i = 0; i < n; i++) {
         put_u(w, sorted[i].key, 8);
@@ -200,9 +205,9 @@ static int check_frame(const unsigned char *b, size_t len, mb_error *err)
         return mb_fail(err, MB_E_CORRUPT,
                        "saved state version %u is newer than this library understands (%d)",
                        (unsigned)version, STATE_VERSION);
-    if (version != STATE_VERSION)
+    if (version < 1)
         return mb_fail(err, MB_E_CORRUPT,
-                       "saved state version %u is not one this library writes (%d)",
+                       "saved state version %u is not one this library writes (1 to %d)",
                        (unsigned)version, STATE_VERSION);
     if (payload != len - 16)
         return mb_fail(err, MB_E_CORRUPT, "saved state is truncated or padded (%zu bytes, expected %llu)",
@@ -295,7 +300,8 @@ static int read_diseases(reader *r, mb_enrollee *e, mb_error *err)
     return MB_OK;
 }
 
-static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
+/* Identities, and (version 2) the birth date after them. Version 1 kept categories only. */
+static int read_identities(reader *r, mb_enrollee *e, unsigned version, mb_error *err)
 {
     uint32_t n = (uint32_t)get_u(r, 1);
     if (r->bad)
@@ -308,6 +314,17 @@ static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
         snprintf(field, sizeof field, "assistance identity %u", i + 1);
         if (r->bad)
             return past_end(err, field);
+        if (category == OPEN_IDENTITY && version >= 2) {
+            /* named: restored as mb_enrollee_add_identity recorded it (no ruleset here to
+             * know the name by: the setter checked it then) */
+            char name[TEXT_MAX];
+            int rc = get_text(r, name, field, err);
+            if (rc != MB_OK)
+                return rc;
+            if ((rc = mb_identity_add(e, -1, name, from, to, &why)) != MB_OK)
+                return refused(err, rc, &why, field);
+            continue;
+        }
         /* the blob keeps the category's index; the setter takes its name */
         if (category >= MB_CATEGORY_COUNT)
             return mb_fail(err, MB_E_CORRUPT,
@@ -318,6 +335,15 @@ static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
         int rc = mb_enrollee_add_assistance(e, mb_category_name(category), from, to, &why);
         if (rc != MB_OK)
             return refused(err, rc, &why, field);
+    }
+    if (version >= 2) {
+        mb_error why = {0};
+        int32_t birth = (int32_t)get_u(r, 4);
+        if (r->bad)
+            return past_end(err, "the birth date");
+        int rc = mb_enrollee_set_birth_date(e, birth, &why);
+        if (rc != MB_OK)
+            return refused(err, rc, &why, "the birth date");
     }
     return MB_OK;
 }
@@ -377,7 +403,7 @@ int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error
     if (rc == MB_OK)
         rc = read_diseases(&r, e, err);
     if (rc == MB_OK)
-        rc = read_identities(&r, e, err);
+        rc = read_identities(&r, e, (unsigned)(b[4] | b[5] << 8), err);
     if (rc == MB_OK)
         rc = read_accumulators(&r, e, err); /* the rest of the payload, to its last byte */
     if (rc != MB_OK) {

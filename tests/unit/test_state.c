@@ -289,13 +289,15 @@ static void corrupt(void)
  *   payload: str id | u8 scheme | u8 person type | i64 balance | str designated |
  *            str first visit | str next designated | i32 next from | u32 seq |
  *            u8 n, n x (str name, i32 certified on, i32 valid until) |
- *            u8 n, n x (u8 category, i32 from, i32 to) |
+ *            u8 n, n x (u8 category, i32 from, i32 to [, str name when category is 255]) |
+ *            i32 birth date |                                 (version 2 on)
  *            u32 n, n x (u64 key, i32 period, i64 value)      (accumulators sorted by key, period)
- * str: u16 length then the bytes; integers little-endian. */
+ * str: u16 length then the bytes; integers little-endian. Version 1 (still restored) has no
+ * named identities (category 255) and no birth date. */
 #define LOW_INCOME_MARGIN 7 /* the category's index: its place in docs/scenario-format.md's list */
 
 typedef struct { const char *name; int32_t certified_on, valid_until; } blob_disease;
-typedef struct { int category; int32_t from, to; } blob_identity;
+typedef struct { int category; int32_t from, to; const char *name; } blob_identity;
 typedef struct { uint64_t key; int32_t period; int64_t value; } blob_acc;
 typedef struct {
     unsigned version, reserved;
@@ -305,6 +307,7 @@ typedef struct {
     const char *designated, *first_visit, *next_designated;
     int32_t next_from;
     uint32_t seq;
+    int32_t birth_date;
     uint32_t ndiseases, nidentities, naccs;
     blob_disease diseases[20];
     blob_identity identities[20];
@@ -358,7 +361,11 @@ static size_t write_blob(const blob_fields *f, unsigned char *b)
         w_u(&o, (uint64_t)f->identities[i].category, 1);
         w_u(&o, (uint64_t)(uint32_t)f->identities[i].from, 4);
         w_u(&o, (uint64_t)(uint32_t)f->identities[i].to, 4);
+        if (f->version >= 2 && f->identities[i].category == 255)
+            w_str(&o, f->identities[i].name);
     }
+    if (f->version >= 2)
+        w_u(&o, (uint64_t)(uint32_t)f->birth_date, 4);
     w_u(&o, f->naccs, 4);
     for (uint32_t i = 0; i < f->naccs; i++) {
         w_u(&o, f->accs[i].key, 8);
@@ -402,10 +409,10 @@ static int cmp_blob_acc(const void *a, const void *b)
 static blob_fields wuxi_fields(void)
 {
     blob_fields f = {
-        .version = 1, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
+        .version = 2, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
         .balance = YUAN(300), .designated = "H001", .first_visit = "C01", .next_designated = "",
         .ndiseases = 1, .diseases = {{"糖尿病", 20210105, 0}},
-        .nidentities = 1, .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231}},
+        .nidentities = 1, .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231, NULL}},
         .naccs = 2,
         .accs = {{acc_key(WUXI, "chronic.base"), 2021, YUAN(5000)},
                  {acc_key(WUXI, "chronic.paid"), 2021, YUAN(3000)}},
@@ -482,7 +489,7 @@ static void forged_baseline(void)
     mb_result *r = result();
     CHECK_RC(settle(jiaozuo, r, j, c), MB_OK, "the admission settles");
     nt = save(j, theirs);
-    blob_fields g = {.version = 1, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
+    blob_fields g = {.version = 2, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
                      .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
                      .next_designated = "", .seq = 1, .naccs = 1,
                      .accs = {{acc_key(JIAOZUO, "activity"), 0, 20230301}}};
@@ -491,6 +498,66 @@ static void forged_baseline(void)
     mb_claim_free(c);
     mb_result_free(r);
     mb_enrollee_free(j);
+}
+
+/* Version 2 keeps the birth date and identities a ruleset names; a version 1 blob, as the
+ * library wrote it before, still restores, and saves back as version 2. */
+static void version_two(void)
+{
+    static const char text[] =
+        "id: grp\ntitle: 组\ndocument: 测试〔2024〕2号\ntier: assistance\n"
+        "effective_from: 2024-01-01\nupstream: {cite: 测试〔2024〕2号 一}\n"
+        "class_b_first_selfpay: {value: 0%, cite: 测试〔2024〕2号 二}\n"
+        "groups:\n  - {name: returned_poverty, label: 返贫致贫人口, psn_idet_type: [\"2301\"],\n"
+        "     cite: 测试〔2024〕2号 三}\n"
+        "categories:\n  - {name: returned_poverty, ratio: 70%, cite: 测试〔2024〕2号 四}\n"
+        "funds:\n  - {key: a, employee: \"610100\", resident: \"610100\", name: 救助, amount: maf_pay}\n"
+        "layers:\n  - {id: inpatient, cite: 测试〔2024〕2号 五, med_types: [inpatient], fund: a,\n"
+        "     base: remaining, ratio_source: category}\n";
+    mb_ruleset *grp = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&grp, text, strlen(text), "grp.yaml", err), MB_OK,
+             "a ruleset declaring a group loads");
+    mb_enrollee *e = wuxi_person("V2", YUAN(300));
+    CHECK_RC(mb_enrollee_set_birth_date(e, 19580615, err), MB_OK, "birth date");
+    CHECK_RC(mb_enrollee_add_identity(e, grp, "2301", 20240101, 0, err), MB_OK,
+             "an identity by the platform's psn_idet_type code");
+    unsigned char a[BLOB_MAX], b[BLOB_MAX], mine[BLOB_MAX];
+    size_t na = save(e, a);
+    blob_fields f = wuxi_fields();
+    f.id = "V2";
+    f.naccs = 0;
+    f.birth_date = 19580615;
+    f.nidentities = 2;
+    f.identities[1] = (blob_identity){255, 20240101, 0, "2301"};
+    size_t nm = write_blob(&f, mine);
+    CHECK(same(mine, nm, a, na), "version 2: the named identity and the birth date, as written");
+    mb_enrollee *x = NULL;
+    CHECK_RC(mb_enrollee_restore(&x, a, na, err), MB_OK, "it restores");
+    if (x != NULL) {
+        CHECK(mb_enrollee_birth_date(x) == 19580615, "the birth date comes back");
+        const char *name = NULL;
+        CHECK(mb_enrollee_assistance(x, 1, &name, NULL, NULL) == MB_OK && name != NULL &&
+                  strcmp(name, "2301") == 0, "the named identity comes back as given");
+        CHECK(same(a, na, b, save(x, b)), "and saves back to the same bytes");
+        mb_enrollee_free(x);
+    }
+    /* the library's version 1: no birth date, categories only */
+    f = wuxi_fields();
+    f.version = 1;
+    nm = write_blob(&f, mine);
+    x = NULL;
+    CHECK_RC(mb_enrollee_restore(&x, mine, nm, err), MB_OK, "a version 1 blob still restores");
+    if (x != NULL) {
+        CHECK(mb_enrollee_birth_date(x) == 0, "with no birth date");
+        CHECK(mb_enrollee_accumulator(x, WUXI, "chronic.base", 2021) == YUAN(5000),
+              "and its accumulators");
+        f.version = 2;
+        nm = write_blob(&f, mine);
+        CHECK(same(mine, nm, b, save(x, b)), "it saves back as version 2");
+        mb_enrollee_free(x);
+    }
+    mb_enrollee_free(e);
+    mb_ruleset_free(grp);
 }
 
 /* Every field of the blob, forged one at a time with a valid checksum: each is refused as the
@@ -506,6 +573,17 @@ static void hostile_fields(void)
 
     /* the frame */
     HOSTILE("version 0", "version", f.version = 0);
+    /* version 2: the birth date, and identities named rather than categories */
+    HOSTILE("a birth date of 30 February", "birth date", f.birth_date = 19600230);
+    HOSTILE("a birth date of -1", "birth date", f.birth_date = -1);
+    HOSTILE("a named identity not UTF-8", "UTF-8",
+            f.identities[0] = (blob_identity){255, 20210101, 0, "返贫\xff"});
+    HOSTILE("a named identity with no name", "identity",
+            f.identities[0] = (blob_identity){255, 20210101, 0, ""});
+    HOSTILE("a named identity of 128 bytes", "identity",
+            f.identities[0] = (blob_identity){255, 20210101, 0, long_name});
+    HOSTILE("a named identity in version 1", "category",
+            (f.version = 1, f.identities[0] = (blob_identity){255, 20210101, 0, "x"}));
     HOSTILE("reserved bits set", "reserved", f.reserved = 1);
     /* identity */
     HOSTILE("an id of 64 bytes", "enrollee id", f.id = long_id);
@@ -568,7 +646,8 @@ static void hostile_fields(void)
     /* assistance identities */
     HOSTILE("an assistance category 12 (there are 12: 0..11)", "assistance identity 1",
             f.identities[0].category = 12);
-    HOSTILE("an assistance category 255", "assistance identity 1", f.identities[0].category = 255);
+    HOSTILE("an assistance category 255 in version 1 (2 on: a named identity)",
+            "assistance identity 1", (f.version = 1, f.identities[0].category = 255));
     HOSTILE("an identity from 2021-02-29", "assistance identity 1",
             f.identities[0].from = 20210229);
     HOSTILE("an identity from a negative date", "assistance identity 1", f.identities[0].from = -1);
@@ -578,7 +657,7 @@ static void hostile_fields(void)
     HOSTILE("17 identities (at most 16)", "16", {
         f.nidentities = 17;
         for (int i = 0; i < 17; i++)
-            f.identities[i] = (blob_identity){LOW_INCOME_MARGIN, 20210101, 0};
+            f.identities[i] = (blob_identity){LOW_INCOME_MARGIN, 20210101, 0, NULL};
     });
     /* accumulators (f.accs[] sorted; find chronic.paid among them) */
     uint64_t paid = acc_key(WUXI, "chronic.paid");
@@ -713,7 +792,7 @@ static void issue_9_blobs(void)
 
     /* a Jiaozuo last-activity date of -20210101: the lapse computed from it (12 idle months,
      * 焦医保〔2021〕97号 四（四）) would index the month-length table at month -88 */
-    blob_fields g = {.version = 1, .id = "JZ-2", .scheme = MB_SCHEME_EMPLOYEE,
+    blob_fields g = {.version = 2, .id = "JZ-2", .scheme = MB_SCHEME_EMPLOYEE,
                      .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
                      .next_designated = "", .seq = 1, .naccs = 1,
                      .accs = {{acc_key(JIAOZUO, "activity"), 0, -20210101}}};
@@ -1271,6 +1350,7 @@ int main(void)
     corrupt();
     forged_baseline();
     hostile_fields();
+    version_two();
     issue_9_blobs();
     forged_mutations();
     reversal();
