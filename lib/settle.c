@@ -137,26 +137,61 @@ static int64_t first_selfpay(const mb_claim *c, const mb_enrollee *e, const mb_r
     return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, bp);
 }
 
+/* Whether two rulesets are revisions of one line: the same tier, their accumulators kept under
+ * the same id (a successor names the first of its line in `continues`). */
+static bool same_line(const mb_ruleset *a, const mb_ruleset *b)
+{
+    return a->tier == b->tier && a->ns == b->ns && strcmp(a->ns_id, b->ns_id) == 0;
+}
+
+/* Check the chain and the claim; `eff` receives the chain the claim settles under: of each
+ * line of revisions, the one in force on the claim's date. */
 static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                    const mb_claim *c, const mb_result *r, mb_error *err)
+                    const mb_claim *c, const mb_result *r, const mb_ruleset **eff, size_t *neff,
+                    mb_error *err)
 {
     if (r == NULL || chain == NULL || e == NULL || c == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
     if (n == 0 || n > MB_CHAIN_MAX)
         return mb_fail(err, MB_E_CHAIN, "a chain holds 1 to %d rulesets, not %zu", MB_CHAIN_MAX, n);
+    size_t m = 0, line = 0; /* line: where the current line of revisions starts in chain */
     for (size_t i = 0; i < n; i++) {
         if (chain[i] == NULL)
             return mb_fail(err, MB_E_INVALID_ARGUMENT, "chain[%zu] is NULL", i);
-        if (i > 0 && chain[i]->tier <= chain[i - 1]->tier)
+        bool revision = i > 0 && same_line(chain[i], chain[i - 1]);
+        if (i > 0 && !revision && chain[i]->tier <= chain[i - 1]->tier)
             return mb_fail(err, MB_E_CHAIN,
                            "%s (tier %d) cannot follow %s (tier %d): tiers go basic, critical "
-                           "illness, assistance, each at most once",
+                           "illness, assistance, each at most once (or as revisions of one "
+                           "line, each continuing the first: 'continues')",
                            chain[i]->id, chain[i]->tier, chain[i - 1]->id, chain[i - 1]->tier);
-        if (c->date < chain[i]->effective_from || c->date > chain[i]->effective_to)
+        if (!revision) {
+            if (i > 0 && eff[m - 1] == NULL)
+                break; /* the line before has none in force: reported below */
+            line = i;
+            eff[m++] = NULL;
+        }
+        bool in_force = c->date >= chain[i]->effective_from && c->date <= chain[i]->effective_to;
+        if (in_force && eff[m - 1] != NULL)
+            return mb_fail(err, MB_E_CHAIN,
+                           "%s and %s, revisions of one line, are both in force on %d: their "
+                           "periods must not overlap", eff[m - 1]->id, chain[i]->id, c->date);
+        if (in_force)
+            eff[m - 1] = chain[i];
+        bool last_of_line =
+            i + 1 == n || chain[i + 1] == NULL || !same_line(chain[i + 1], chain[i]);
+        if (last_of_line && eff[m - 1] == NULL) {
+            if (line == i)
+                return mb_fail(err, MB_E_INVALID_DATE,
+                               "claim %s is dated %d, outside %s's period in force %d..%d", c->id,
+                               c->date, chain[i]->id, chain[i]->effective_from,
+                               chain[i]->effective_to);
             return mb_fail(err, MB_E_INVALID_DATE,
-                           "claim %s is dated %d, outside %s's period in force %d..%d", c->id,
-                           c->date, chain[i]->id, chain[i]->effective_from, chain[i]->effective_to);
+                           "claim %s is dated %d, when no revision of %s (%s to %s) is in force",
+                           c->id, c->date, chain[line]->ns_id, chain[line]->id, chain[i]->id);
+        }
     }
+    *neff = m;
     if (c->nitems == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim %s has no line items", c->id);
     if (mb_med_inpatient(c->med_type) && c->admitted == 0)
@@ -164,7 +199,7 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
                        c->id);
     int64_t over;
     if (c->has_upstream)
-        return over_limit(c, first_selfpay(c, e, class_b_row(c, e, chain[0])), &over, err);
+        return over_limit(c, first_selfpay(c, e, class_b_row(c, e, eff[0])), &over, err);
     return MB_OK;
 }
 
@@ -183,10 +218,12 @@ static bool settled_upstream(const mb_claim *c, const mb_ruleset *rs)
                                (rs->tier == MB_TIER_CRITICAL_ILLNESS && c->up_critical >= 0));
 }
 
-static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                   const mb_enrollee *payer, const mb_claim *c, mb_error *err)
+static int compute(mb_result *res, const mb_ruleset *const *given, size_t ngiven,
+                   const mb_enrollee *e, const mb_enrollee *payer, const mb_claim *c, mb_error *err)
 {
-    int rc = validate(chain, n, e, c, res, err);
+    const mb_ruleset *chain[MB_CHAIN_MAX];
+    size_t n = 0;
+    int rc = validate(given, ngiven, e, c, res, chain, &n, err);
     if (rc != MB_OK)
         return rc;
     mb_settlement *r = &res->s[!res->cur]; /* the spare: current only on success */
@@ -400,10 +437,12 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
     if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
     /* a malformed chain or claim is reported as such, before what the chain allows */
-    int rc = validate(chain, n, patient, claim, out, err);
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+    size_t neff = 0;
+    int rc = validate(chain, n, patient, claim, out, eff, &neff, err);
     if (rc != MB_OK)
         return rc;
-    const mb_ruleset *basic = basic_tier(chain, n);
+    const mb_ruleset *basic = basic_tier(eff, neff);
     if (basic == NULL || !((basic->family_relations >> relation) & 1u))
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
