@@ -1,9 +1,13 @@
 /* Calendar dates: YYYYMMDD at the API, day numbers inside (proleptic Gregorian). */
 #include "internal.h"
 
+/* 0 for a month outside 1..12: every caller passes a checked date, but a date that slipped past
+ * the checks must give a wrong date, never a read outside the table. */
 static int days_in_month(int y, int m)
 {
     static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12)
+        return 0;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return m == 2 && leap ? 29 : dm[m - 1];
 }

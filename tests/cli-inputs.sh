@@ -24,5 +24,12 @@ refuses() { # FILE TEXT: check must fail, within the timeout, saying TEXT
 refuses "$dir/pipe.yaml" "pipe.yaml: cannot read: not a regular file"
 refuses "$dir/folder.yaml" "folder.yaml: cannot read: not a regular file"
 refuses "$dir/missing.yaml" "missing.yaml: cannot read: No such file or directory"
+# "-" is standard input, piped in: read, not refused
+if out=$(cat docs/examples/wuxi-chronic-basic.yaml | timeout 10 "$exe" check --rulesets rulesets - 2>&1) &&
+    echo "$out" | grep -q "^PASS"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL: check - (standard input):"; echo "$out"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "locate.h"
 #include "scenario.h"
 #include "yamllog.h"
 
@@ -117,14 +118,15 @@ static const cyaml_config_t *config(mb_yaml_log *log)
 }
 
 /* The whole file, NUL-terminated; NULL when it cannot be read or is absurdly large. */
-/* Read a whole scenario file. Only regular files: a FIFO or a device would block or never end.
- * On failure, errno says why (EINVAL for a file that is not regular, EFBIG above 64 MiB). */
+/* Read a whole scenario file. Only regular files, or standard input ("-" reads /dev/stdin)
+ * when the user pipes a scenario in: a FIFO or a device named as a file would block or never
+ * end. On failure, errno says why (EINVAL for a file that is not regular, EFBIG above 64 MiB). */
 static char *slurp(const char *path, size_t *len)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return NULL;
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st.st_mode) && strcmp(path, "/dev/stdin") != 0) {
         errno = EINVAL;
         return NULL;
     }
@@ -159,6 +161,52 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* No value: absent, null, ~ or empty. */
+static bool is_null(const char *s)
+{
+    return s == NULL || strcmp(s, "null") == 0 || strcmp(s, "~") == 0 || *s == '\0';
+}
+
+/* A plain integer that fits int32_t: an optional '-', then digits and nothing else. atoi()
+ * would read "2023abc" as 2023 and wrap 99999999999, and a figure seeded under a period
+ * nobody meant is one no settlement reads. */
+static bool int32_of(const char *text, int32_t *out)
+{
+    const char *digits = text[0] == '-' ? text + 1 : text;
+    if (digits[0] == '\0' || strspn(digits, "0123456789") != strlen(digits))
+        return false;
+    errno = 0;
+    long long v = strtoll(text, NULL, 10);
+    if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
+        return false;
+    *out = (int32_t)v;
+    return true;
+}
+
+#define NOT_A_PERIOD "'%s' is not a period: a year (2023) or a quarter (20232), in digits"
+
+/* The values the schema reads as text that must be numbers, checked while the file's text is
+ * at hand, so that the message names the line as a schema error does. */
+static bool numbers_ok(const s_scenario *s, const char *path, const char *data, size_t len,
+                       char *msg, size_t cap)
+{
+    for (unsigned i = 0; s->enrollee && i < s->enrollee->accumulators_count; i++) {
+        const char *period = s->enrollee->accumulators[i].period;
+        int32_t v;
+        if (is_null(period) || int32_of(period, &v))
+            continue;
+        char where[64];
+        snprintf(where, sizeof where, "enrollee.accumulators[%u].period", i);
+        int line = mb_yaml_locate(data, len, where); /* 0 unknown, -1 out of memory */
+        char at[16] = "";
+        if (line > 0)
+            snprintf(at, sizeof at, ":%d", line);
+        snprintf(msg, cap, "%s%s: %s: " NOT_A_PERIOD, path, at, where, period);
+        return false;
+    }
+    return true;
+}
+
 s_scenario *scenario_load(const char *path, char *msg, size_t cap)
 {
     size_t len = 0;
@@ -184,9 +232,13 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
         free(data);
         return NULL;
     }
-    free(data);
-    if (s == NULL)
+    if (s != NULL && !numbers_ok(s, path, data, len, msg, cap)) {
+        scenario_free(s);
+        s = NULL;
+    } else if (s == NULL) {
         snprintf(msg, cap, "%s: the scenario file is empty", path);
+    }
+    free(data);
     return s;
 }
 
@@ -257,11 +309,6 @@ static int fail(char *msg, size_t cap, int rc, const char *fmt, ...)
     vsnprintf(msg, cap, fmt, ap);
     va_end(ap);
     return rc;
-}
-
-static bool is_null(const char *s)
-{
-    return s == NULL || strcmp(s, "null") == 0 || strcmp(s, "~") == 0 || *s == '\0';
 }
 
 static int date_of(const char *text, const char *what, int32_t *out, char *msg, size_t cap)
@@ -359,12 +406,18 @@ int build_enrollee(const s_enrollee *se, ruleset_cache *cache, mb_enrollee **out
                       "enrollee.accumulators[%u]: ruleset, key, period and amount are required", i);
             break;
         }
+        int32_t period;
+        if (!int32_of(s->period, &period)) {
+            rc = fail(msg, cap, MB_E_INVALID_DATE, "enrollee.accumulators[%u].period: " NOT_A_PERIOD,
+                      i, s->period);
+            break;
+        }
         if ((rc = amount_of(s->amount, "accumulators.amount", &fen, msg, cap)))
             break;
         /* checked against the ruleset, so that a misspelt key is an error, not a figure that
          * no settlement reads */
         const mb_ruleset *rs = cache_get(cache, s->ruleset, err);
-        rc = rs ? mb_enrollee_seed_checked(e, rs, s->key, atoi(s->period), fen, err)
+        rc = rs ? mb_enrollee_seed_checked(e, rs, s->key, period, fen, err)
                 : mb_error_status(err) != MB_OK ? mb_error_status(err) : MB_E_NOT_FOUND;
     }
     if (rc != MB_OK && mb_error_status(err) != MB_OK)

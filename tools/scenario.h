@@ -1,4 +1,4 @@
-/* Scenario files (../shared/spec/scenario.md) as the medbenefit program reads them. */
+/* Scenario files (docs/scenario-format.md) as the medbenefit program reads them. */
 #ifndef MEDBENEFIT_TOOL_SCENARIO_H
 #define MEDBENEFIT_TOOL_SCENARIO_H
 

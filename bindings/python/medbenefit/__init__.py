@@ -17,9 +17,9 @@ Errors are MedbenefitError subclasses carrying the library's status name and mes
 from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, CertState, Flag, ItemClass, Level, MedType,
                      PersonType, Relation, Scheme, Status, Tier, to_fen, to_yuan)
 from ._ffi import library_path
-from .core import (Assessment, AssistanceIdentity, BatchError, Certification, CertStatus, Claim,
-                   Criteria, Disease, Enrollee, Item, Ruleset, Settlement, presettle, settle,
-                   settle_batch, settle_family)
+from .core import (AccumulatorKey, Assessment, AssistanceIdentity, BatchError, Certification,
+                   CertStatus, Claim, Criteria, Disease, Enrollee, Item, Ruleset, Settlement,
+                   presettle, settle, settle_batch, settle_family)
 from .errors import (AmountOverflowError, BufferTooSmallError, CapacityError, ChainError,
                      CorruptError, ERRORS, ERRORS_BY_NAME, InvalidAmountError,
                      InvalidArgumentError, InvalidDateError, IOFailureError, MedbenefitError,
@@ -44,8 +44,8 @@ def library_version_number():
 
 __all__ = [
     "Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment", "Criteria",
-    "CertStatus", "Certification", "AssistanceIdentity", "settle", "presettle", "settle_family",
-    "settle_batch", "settle_frame",
+    "CertStatus", "Certification", "AssistanceIdentity", "AccumulatorKey", "settle", "presettle",
+    "settle_family", "settle_batch", "settle_frame",
     "BatchError", "Tier", "Scheme", "PersonType", "MedType", "Level", "ItemClass", "Flag",
     "Status", "CertState", "Relation",
     "AMOUNT_COUNT", "AMOUNT_NAMES", "to_fen", "to_yuan", "library_path", "library_version",

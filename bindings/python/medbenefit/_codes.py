@@ -4,7 +4,6 @@ code names <-> enum values."""
 import datetime
 import enum
 import numbers
-import re
 from decimal import Decimal
 
 from . import errors
@@ -66,6 +65,10 @@ class CertState(enum.IntEnum):
     EXPIRED = 3   # validity ended on `since`
     REVOKED = 4   # revoked on `since`
     REFUSED = 5   # held, but refused: over the disease limit or an exclusive pair
+
+
+PERIOD_KINDS = {1: "year", 2: "quarter"}
+"""mb_period_kind (MB_PERIOD_YEAR, MB_PERIOD_QUARTER) as Ruleset.accumulator_keys names it."""
 
 
 class Relation(enum.IntEnum):
@@ -415,11 +418,3 @@ def level_code(value):
 def item_class_code(value):
     return _code(value, lib.mb_item_class_parse, "item class", ItemClass)
 
-
-_ATOI = re.compile(r"\s*([+-]?\d+)")
-
-
-def atoi(s):
-    """C's atoi() on text, as the medbenefit program reads a scenario's period (0 when none)."""
-    m = _ATOI.match(s)
-    return int(m.group(1)) if m else 0

@@ -103,6 +103,14 @@ int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key,
                      int32_t period, int64_t fen, mb_error *err);
 int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id,
                                 const char *key, int32_t period);
+size_t mb_ruleset_accumulator_count(const mb_ruleset *rs);
+int mb_ruleset_accumulator(const mb_ruleset *rs, size_t index, const char **key,
+                           int *period_kind);
+int mb_enrollee_seed_checked(mb_enrollee *e, const mb_ruleset *rs, const char *key,
+                             int32_t period, int64_t fen, mb_error *err);
+int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_ruleset *rs,
+                                    const char *key, int32_t period, int64_t *fen,
+                                    mb_error *err);
 int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
 int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len,
                      mb_error *err);

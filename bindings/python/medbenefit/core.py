@@ -15,8 +15,9 @@ import threading
 import weakref
 
 from . import errors
-from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT, C_INT32, C_SIZE_T, C_UNSIGNED, CertState,
-                     Flag, ItemClass, Level, MedType, PersonType, Relation, Scheme, Tier,
+from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT, C_INT32, C_SIZE_T, C_UNSIGNED,
+                     PERIOD_KINDS, CertState, Flag, ItemClass, Level, MedType, PersonType,
+                     Relation, Scheme, Tier,
                      amount_fen, bp_to_percent, c_int, c_text, cstr, item_class_code,
                      level_code, med_type_code, person_type_code, scheme_code, text, to_bp,
                      to_date, to_yuan, to_ymd)
@@ -24,11 +25,16 @@ from ._ffi import ffi, has, lib, need
 from .errors import attempt, call
 
 __all__ = ["Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment",
-           "Criteria", "CertStatus", "Certification", "AssistanceIdentity", "settle",
-           "presettle", "settle_family", "settle_batch", "BatchError"]
+           "Criteria", "CertStatus", "Certification", "AssistanceIdentity", "AccumulatorKey",
+           "settle", "presettle", "settle_family", "settle_batch", "BatchError"]
 
 Disease = collections.namedtuple("Disease", "code name group")
 Disease.__doc__ = "A disease of a ruleset's catalogue: its code, name and group ('chronic'...)."
+
+AccumulatorKey = collections.namedtuple("AccumulatorKey", "key period")
+AccumulatorKey.__doc__ = ("An accumulator a ruleset defines (Ruleset.accumulator_keys): its key, "
+                          "e.g. 'chronic.paid', and the period it is kept by, 'year' (2023) or "
+                          "'quarter' (20232).")
 
 Assessment = collections.namedtuple("Assessment", "certified unmet cite")
 Assessment.__doc__ = ("The outcome of Ruleset.assess: certified (bool), and when not, the first "
@@ -116,6 +122,7 @@ class Ruleset(_Handle):
         self = cls.__new__(cls)
         self._adopt(out[0], lib.mb_ruleset_free)
         self._diseases = None
+        self._accumulator_keys = None
         return self
 
     @classmethod
@@ -197,6 +204,24 @@ class Ruleset(_Handle):
                     found.append(Disease(text(code[0]), text(name[0]), text(group[0])))
             self._diseases = tuple(found)
         return list(self._diseases)
+
+    @property
+    def accumulator_keys(self):
+        """The accumulators the ruleset defines, the layers' first, then the catalogue's
+        per-disease ones: a list of AccumulatorKey(key, period), period 'year' or 'quarter'.
+        These are the keys ``Enrollee.seed(ruleset, ...)`` and ``Enrollee.accumulator(ruleset,
+        ...)`` take; a key kept by two periods is listed once for each."""
+        if self._accumulator_keys is None:
+            h = self._h
+            count, get = need("mb_ruleset_accumulator_count"), need("mb_ruleset_accumulator")
+            key, kind = ffi.new("const char **"), ffi.new("int *")
+            found = []
+            for i in range(count(h)):
+                if get(h, i, key, kind) == 0:
+                    # a kind a later library adds reads as its number
+                    found.append(AccumulatorKey(text(key[0]), PERIOD_KINDS.get(kind[0], kind[0])))
+            self._accumulator_keys = tuple(found)
+        return list(self._accumulator_keys)
 
     def find_disease(self, name_or_code):
         """The catalogue entry for a code, full name or short name; UnknownDiseaseError if none."""
@@ -453,18 +478,37 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_add_assistance, self._h, cstr(category, "category"), start, end)
         return self
 
-    def seed(self, ruleset_id, key, period, amount=None, *, fen=None):
-        """Seed a year-to-date accumulator (e.g. from the national platform's 5206 query):
-        ``period`` is a year (2023) or a quarter (20232), ``amount`` yuan (Decimal or str), or
-        ``fen=`` an int of fen."""
+    def seed(self, ruleset, key, period, amount=None, *, fen=None):
+        """Seed a year-to-date accumulator (e.g. from the national platform's 5206 query),
+        replacing the figure for that key and period: ``period`` is a year (2023) or a quarter
+        (20232), ``amount`` yuan (Decimal or str), or ``fen=`` an int of fen.
+
+        Give the Ruleset: the key is checked against it (mb_enrollee_seed_checked). A key it
+        does not define is UnknownCodeError naming the keys it does (Ruleset.accumulator_keys),
+        and a period of the wrong kind (a quarter for a yearly key) or when the ruleset is not
+        in force is InvalidDateError. A ruleset id (str) is still taken, unchecked
+        (mb_enrollee_seed): only a key no ruleset could define is refused, so a misspelt key
+        is stored where no settlement reads it."""
         fen = amount_fen(amount, fen, "accumulators.amount")
-        call(lib.mb_enrollee_seed, self._h, cstr(ruleset_id, "ruleset_id"), cstr(key, "key"),
-             _period(period), fen)
+        if isinstance(ruleset, Ruleset):
+            call(need("mb_enrollee_seed_checked"), self._h, ruleset._h, cstr(key, "key"),
+                 _period(period), fen)
+        else:
+            call(lib.mb_enrollee_seed, self._h, _ruleset_id(ruleset), cstr(key, "key"),
+                 _period(period), fen)
         return self
 
-    def accumulator(self, ruleset_id, key, period):
-        """A year-to-date accumulator, Decimal yuan (0.00 when never touched)."""
-        return to_yuan(lib.mb_enrollee_accumulator(self._h, cstr(ruleset_id, "ruleset_id"),
+    def accumulator(self, ruleset, key, period):
+        """A year-to-date accumulator, Decimal yuan (0.00 for a figure never seeded or
+        settled). With the Ruleset, the key and period are checked as ``seed`` checks them
+        (mb_enrollee_accumulator_checked), so a misspelt key raises rather than reading 0.00;
+        with a ruleset id (str), unchecked: a key nobody keeps reads 0.00."""
+        if isinstance(ruleset, Ruleset):
+            out = ffi.new("int64_t *")
+            call(need("mb_enrollee_accumulator_checked"), self._h, ruleset._h, cstr(key, "key"),
+                 _period(period), out)
+            return to_yuan(out[0])
+        return to_yuan(lib.mb_enrollee_accumulator(self._h, _ruleset_id(ruleset),
                                                    cstr(key, "key"), _period(period)))
 
     def certify(self, ruleset, disease, date):
@@ -518,9 +562,21 @@ def _enum(cls, value):
         return value
 
 
+def _ruleset_id(ruleset):
+    # the unchecked calls' ruleset id; anything but a Ruleset or text is a mistake, not an id
+    if ruleset is not None and not isinstance(ruleset, (str, bytes)):
+        raise TypeError(f"ruleset: expected a Ruleset (checked) or a ruleset id (str, "
+                        f"unchecked), got {type(ruleset).__name__}")
+    return cstr(ruleset, "ruleset_id")
+
+
 def _period(period):
     if isinstance(period, str):
         digits = c_text(period, "period")
+        # digits only, as the scenario runners read it: int() would also take " 2021" or "2_021"
+        if not (digits.isascii() and digits.isdigit()):
+            raise errors.InvalidDateError(f"period: '{period}' is not a year (2023) or quarter "
+                                          "(20232)")
         try:
             period = int(digits)
         except ValueError:

@@ -22,7 +22,7 @@ from decimal import Decimal
 import yaml
 
 from . import errors as _errors
-from ._codes import MedType, atoi, med_type_code, to_fen, to_ymd, to_yuan
+from ._codes import MedType, med_type_code, to_fen, to_ymd, to_yuan
 from .core import Claim, Enrollee, Ruleset, settle
 from .errors import MedbenefitError, status_name
 
@@ -61,10 +61,11 @@ class ScenarioError(ValueError):
 
 
 S = str  # a scalar field
+PERIOD = "period"  # a scalar field that must be a year (2023) or quarter (20232) in digits
 
 _DISEASE = {"name": S, "code": S, "certified_on": S, "valid_until": S}
 _IDENTITY = {"category": S, "from": S, "to": S}
-_SEED = {"ruleset": S, "key": S, "period": S, "amount": S}
+_SEED = {"ruleset": S, "key": S, "period": PERIOD, "amount": S}
 _ENROLLEE = {"id": S, "scheme": S, "person_type": S, "account_balance": S,
              "designated_facility": S, "first_visit_facility": S, "diseases": [_DISEASE],
              "assistance": [_IDENTITY], "accumulators": [_SEED]}
@@ -98,10 +99,13 @@ class _Loader(yaml.BaseLoader):
 
 def _convert(node, schema, file, where):
     line = node.start_mark.line + 1
-    if schema is S:
+    if schema is S or schema is PERIOD:
         if not isinstance(node, yaml.ScalarNode):
             raise ScenarioError(file, line, f"{where}: expected a scalar, got a "
                                             f"{_kind(node)}")
+        if schema is PERIOD and not _is_null(node.value) and _int32(node.value) is None:
+            raise ScenarioError(file, line, f"{where}: '{node.value}' is not a period: a year "
+                                            "(2023) or a quarter (20232), in digits")
         return node.value
     if isinstance(schema, list):
         if not isinstance(node, yaml.SequenceNode):
@@ -124,6 +128,16 @@ def _convert(node, schema, file, where):
         out[k.value] = _convert(v, schema[k.value], file,
                                 f"{where}.{k.value}" if where else k.value)
     return out
+
+
+def _int32(text):
+    """tools/scenario.c's int32_of: an optional '-' then ASCII digits, within int32_t; else
+    None. Not int(), which takes ' 2023', '+2023', '2_023' and other scripts' digits."""
+    digits = text[1:] if text.startswith("-") else text
+    if not digits or not (digits.isascii() and digits.isdigit()):
+        return None
+    v = int(text)
+    return v if -2**31 <= v < 2**31 else None
 
 
 def _kind(node):
@@ -170,10 +184,10 @@ class _Fail(Exception):
         self.status, self.message = status, message
 
 
-def _lib(what, fn, *args):
+def _lib(what, fn, *args, **kwargs):
     """Call the Python API; turn a library error into _Fail with the C program's wording."""
     try:
-        return fn(*args)
+        return fn(*args, **kwargs)
     except MedbenefitError as e:
         raise _Fail(e.status, f"{what}{e.message}") from e
 
@@ -188,8 +202,9 @@ def _flag(text, what, default):
     raise _Fail(INVALID_ARGUMENT, f"{what}: expected true or false, got '{text}'")
 
 
-def build_enrollee(se):
-    """An Enrollee from a scenario's ``enrollee`` mapping (raises _Fail)."""
+def build_enrollee(se, cache):
+    """An Enrollee from a scenario's ``enrollee`` mapping (raises _Fail); its accumulators are
+    seeded checked against the rulesets they name, found in ``cache``."""
     if se is None:
         raise _Fail(INVALID_ARGUMENT, "the scenario has claims but no enrollee")
     if _is_null(se.get("scheme")):
@@ -223,7 +238,16 @@ def build_enrollee(se):
             if any(_is_null(s.get(k)) for k in ("ruleset", "key", "period", "amount")):
                 raise _Fail(INVALID_ARGUMENT, f"enrollee.accumulators[{i}]: ruleset, key, "
                                               "period and amount are required")
-            _lib("enrollee: ", e.seed, s["ruleset"], s["key"], atoi(s["period"]), s["amount"])
+            period = _int32(s["period"])
+            if period is None:
+                raise _Fail(INVALID_DATE, f"enrollee.accumulators[{i}].period: '{s['period']}' "
+                                          "is not a period: a year (2023) or a quarter (20232), "
+                                          "in digits")
+            fen = _lib("", to_fen, s["amount"], "accumulators.amount")
+            # checked against the ruleset, so that a misspelt key is an error, not a figure
+            # that no settlement reads
+            rs = _lib("enrollee: ", cache.get, s["ruleset"])
+            _lib("enrollee: ", e.seed, rs, s["key"], period, fen=fen)
     except BaseException:
         e.close()
         raise
@@ -416,7 +440,7 @@ def _run(file, label, cache, mode):
     enrollee = None
     if setup is None:
         try:
-            enrollee = build_enrollee(s.get("enrollee"))
+            enrollee = build_enrollee(s.get("enrollee"), cache)
         except _Fail as e:
             setup = e.message
     try:

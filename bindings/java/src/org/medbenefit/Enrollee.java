@@ -452,8 +452,57 @@ public final class Enrollee implements AutoCloseable {
     }
 
     /**
-     * Seed a year-to-date accumulator ({@code mb_enrollee_seed}), e.g. from the national
-     * platform's 5206 query.
+     * Seed a year-to-date accumulator of {@code ruleset}, e.g. from the national platform's 5206
+     * query, replacing the figure for that key and period ({@code mb_enrollee_seed_checked}).
+     * The key is checked against the ruleset ({@link Ruleset#accumulatorKeys()}): one it does
+     * not define is "unknown_code", the message naming the keys it does define; a period of the
+     * wrong kind (a quarter for a yearly key), or when the ruleset is not in force, is
+     * "invalid_date". A failed call changes nothing.
+     *
+     * @param period a year (2023) or a quarter (20232: second quarter of 2023)
+     */
+    public Enrollee seed(Ruleset ruleset, String key, int period, BigDecimal yuan) throws MedBenefitException {
+        NativeAccumulators.require();
+        Objects.requireNonNull(ruleset, "ruleset");
+        long fen = Money.toFen(yuan, "accumulator");
+        byte[] k = MedBenefit.utf8(key, "key");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeAccumulators.mb_enrollee_seed_checked(ptr(), ruleset.ptr(), k, period, fen, err),
+                    err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(ruleset);
+        }
+    }
+
+    /**
+     * Read a year-to-date accumulator of {@code ruleset}, yuan (0.00 for a figure never seeded or
+     * settled), checked as {@link #seed(Ruleset, String, int, BigDecimal)} checks it
+     * ({@code mb_enrollee_accumulator_checked}): a misspelt key throws rather than reading 0.00.
+     */
+    public BigDecimal accumulator(Ruleset ruleset, String key, int period) throws MedBenefitException {
+        NativeAccumulators.require();
+        Objects.requireNonNull(ruleset, "ruleset");
+        byte[] k = MedBenefit.utf8(key, "key");
+        try {
+            long[] fen = new long[1];
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeAccumulators.mb_enrollee_accumulator_checked(ptr(), ruleset.ptr(), k, period, fen,
+                    err), err);
+            return Money.ofFen(fen[0]);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(ruleset);
+        }
+    }
+
+    /**
+     * Seed a year-to-date accumulator by ruleset id, <b>unchecked</b> ({@code mb_enrollee_seed}):
+     * without the ruleset the library cannot know its keys, so it refuses only a key no ruleset
+     * could define, and a misspelt key is stored where no settlement reads it. Kept for
+     * compatibility; prefer {@link #seed(Ruleset, String, int, BigDecimal)}.
      *
      * @param period a year (2023) or a quarter (20232: second quarter of 2023)
      */
@@ -469,7 +518,11 @@ public final class Enrollee implements AutoCloseable {
         }
     }
 
-    /** Read a year-to-date accumulator, yuan (0.00 when never touched). */
+    /**
+     * Read a year-to-date accumulator by ruleset id, yuan, <b>unchecked</b>
+     * ({@code mb_enrollee_accumulator}): a key nobody keeps reads 0.00. Kept for compatibility;
+     * prefer {@link #accumulator(Ruleset, String, int)}.
+     */
     public BigDecimal accumulator(String rulesetId, String key, int period) throws MedBenefitException {
         byte[] rs = MedBenefit.utf8(rulesetId, "ruleset"), k = MedBenefit.utf8(key, "key");
         try {

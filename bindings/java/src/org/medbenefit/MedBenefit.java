@@ -189,6 +189,27 @@ public final class MedBenefit {
     }
 
     /** The file the library was loaded from (or the name JNA resolved). */
+    /**
+     * Register the native methods of {@code holder} against the library, tolerating a library
+     * that predates them: returns null when all are there, else what is missing, for
+     * {@link #requireCalls} to report when one of them is used.
+     */
+    static String registerOptional(Class<?> holder) {
+        try {
+            Native.register(holder, LIB);
+            return null;
+        } catch (UnsatisfiedLinkError e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Throw when {@link #registerOptional} found calls missing. */
+    static void requireCalls(String missing) {
+        if (missing != null)
+            throw new UnsupportedOperationException("libmedbenefit at " + libraryPath()
+                    + " lacks this call: " + missing);
+    }
+
     public static String libraryPath() {
         return LIBRARY_PATH;
     }

@@ -1,6 +1,5 @@
 package org.medbenefit;
 
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
@@ -12,23 +11,11 @@ import com.sun.jna.Pointer;
 final class NativeExt {
     private NativeExt() {}
 
-    private static final String MISSING;
-
-    static {
-        String missing = null;
-        try {
-            Native.register(NativeExt.class, MedBenefit.LIB);
-        } catch (UnsatisfiedLinkError e) {
-            missing = e.getMessage();
-        }
-        MISSING = missing;
-    }
+    private static final String MISSING = MedBenefit.registerOptional(NativeExt.class);
 
     /** Throw when the library lacks these calls. */
     static void require() {
-        if (MISSING != null)
-            throw new UnsupportedOperationException("libmedbenefit at " + MedBenefit.libraryPath()
-                    + " lacks this call: " + MISSING);
+        MedBenefit.requireCalls(MISSING);
     }
 
     static native int mb_assess(Pointer rs, byte[] disease, Pointer findings, long nfindings, int[] certified,

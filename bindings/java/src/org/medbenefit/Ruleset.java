@@ -45,6 +45,34 @@ public final class Ruleset implements AutoCloseable {
         }
     }
 
+    /** How an accumulator is kept ({@code mb_period_kind}): by calendar year or by quarter. */
+    public enum Period {
+        /** Period 2023: the year 2023. */
+        YEAR(1),
+        /** Period 20232: the second quarter of 2023. */
+        QUARTER(2);
+
+        final int code;
+
+        Period(int code) {
+            this.code = code;
+        }
+
+        static Period of(int code) {
+            for (Period p : values())
+                if (p.code == code)
+                    return p;
+            throw new IllegalStateException("the library returned period kind " + code);
+        }
+    }
+
+    /**
+     * An accumulator the ruleset defines ({@code mb_ruleset_accumulator}): the key
+     * {@link Enrollee#seed(Ruleset, String, int, BigDecimal)} takes, e.g. "chronic.paid", and the
+     * period it is kept by.
+     */
+    public record AccumulatorKey(String key, Period period) {}
+
     /** A parameter the document does not state: what was assumed where, and why. */
     public record Assumption(String where, String reason) {}
 
@@ -186,6 +214,28 @@ public final class Ruleset implements AutoCloseable {
             List<Disease> out = new ArrayList<>();
             for (long i = 0; i < n; i++)
                 out.add(disease(p, i));
+            return Collections.unmodifiableList(out);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * The accumulators the ruleset defines, the layers' first, then the catalogue's per-disease
+     * ones (an unmodifiable list): the keys {@link Enrollee#seed(Ruleset, String, int, BigDecimal)}
+     * and {@link Enrollee#accumulator(Ruleset, String, int)} take with this ruleset.
+     */
+    public List<AccumulatorKey> accumulatorKeys() {
+        NativeAccumulators.require();
+        try {
+            Pointer p = ptr();
+            long n = NativeAccumulators.mb_ruleset_accumulator_count(p);
+            List<AccumulatorKey> out = new ArrayList<>();
+            long[] key = new long[1];
+            int[] kind = new int[1];
+            for (long i = 0; i < n; i++)
+                if (NativeAccumulators.mb_ruleset_accumulator(p, i, key, kind) == MedBenefit.MB_OK)
+                    out.add(new AccumulatorKey(str(key[0]), Period.of(kind[0])));
             return Collections.unmodifiableList(out);
         } finally {
             Reference.reachabilityFence(this);

@@ -89,7 +89,8 @@ public final class ScenarioFile {
 
     // ---- the schema, as tools/scenario.c declares it ---------------------------------------------
 
-    private enum Kind { SCALAR, SCALARS, MAP, MAPS }
+    /** PERIOD: a scalar that must be a year (2023) or a quarter (20232) in digits. */
+    private enum Kind { SCALAR, PERIOD, SCALARS, MAP, MAPS }
 
     private record Field(Kind kind, Schema sub) {}
 
@@ -99,6 +100,12 @@ public final class ScenarioFile {
         Schema scalars(String... keys) {
             for (String k : keys)
                 fields.put(k, new Field(Kind.SCALAR, null));
+            return this;
+        }
+
+        Schema periods(String... keys) {
+            for (String k : keys)
+                fields.put(k, new Field(Kind.PERIOD, null));
             return this;
         }
 
@@ -117,7 +124,8 @@ public final class ScenarioFile {
                             "first_visit_facility")
                     .add("diseases", Kind.MAPS, new Schema().scalars("name", "code", "certified_on", "valid_until"))
                     .add("assistance", Kind.MAPS, new Schema().scalars("category", "from", "to"))
-                    .add("accumulators", Kind.MAPS, new Schema().scalars("ruleset", "key", "period", "amount")))
+                    .add("accumulators", Kind.MAPS, new Schema().scalars("ruleset", "key", "amount")
+                            .periods("period")))
             .add("claims", Kind.MAPS, new Schema()
                     .scalars("id", "date", "med_type", "disease", "treatment", "admitted", "discharged",
                             "referral", "emergency", "out_of_area", "designated_specialty", "in_province",
@@ -169,6 +177,24 @@ public final class ScenarioFile {
                 Collections.newSetFromMap(new IdentityHashMap<>()));
     }
 
+    /**
+     * tools/scenario.c int32_of(): an optional '-' then ASCII digits, within int; else null. Not
+     * {@link Integer#parseInt}, which takes "+2023" and other scripts' digits.
+     */
+    static Integer int32(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        if (text.length() == start)
+            return null;
+        for (int i = start; i < text.length(); i++)
+            if (text.charAt(i) < '0' || text.charAt(i) > '9')
+                return null;
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return null; // outside int
+        }
+    }
+
     private static int line(Node n) {
         return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
     }
@@ -185,10 +211,13 @@ public final class ScenarioFile {
         if (!seen.add(node))
             throw new FormatException(file + ":" + line(node) + ": " + where + ": aliases are not allowed");
         switch (field.kind()) {
-            case SCALAR -> {
-                if (node instanceof ScalarNode s)
-                    return s.getValue();
-                throw new FormatException(file + ":" + line(node) + ": " + where + ": expected a scalar");
+            case SCALAR, PERIOD -> {
+                if (!(node instanceof ScalarNode s))
+                    throw new FormatException(file + ":" + line(node) + ": " + where + ": expected a scalar");
+                if (field.kind() == Kind.PERIOD && !nullish(s) && int32(s.getValue()) == null)
+                    throw new FormatException(file + ":" + line(node) + ": " + where + ": '" + s.getValue()
+                            + "' is not a period: a year (2023) or a quarter (20232), in digits");
+                return s.getValue();
             }
             case SCALARS, MAPS -> {
                 if (nullish(node))
@@ -219,7 +248,8 @@ public final class ScenarioFile {
                     if (values.containsKey(key))
                         throw new FormatException(file + ":" + line(k) + ": " + where + ": key '" + key
                                 + "' given twice");
-                    Object v = convert(t.getValueNode(), f, file, key, seen);
+                    Object v = convert(t.getValueNode(), f, file, where.equals("scenario") ? key : where + "." + key,
+                            seen);
                     if (v != null)
                         values.put(key, v);
                 }

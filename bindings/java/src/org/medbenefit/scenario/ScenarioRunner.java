@@ -364,20 +364,6 @@ public final class ScenarioRunner implements AutoCloseable {
         throw new Fail(MB_E_INVALID_ARGUMENT, what + ": expected true or false, got '" + text + "'");
     }
 
-    /** C's atoi(): leading blanks, a sign, digits; 0 when there are none. */
-    static int atoi(String s) {
-        int i = 0, n = s.length();
-        while (i < n && " \t\n\r\f\u000b".indexOf(s.charAt(i)) >= 0)
-            i++;
-        boolean neg = false;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-'))
-            neg = s.charAt(i++) == '-';
-        long v = 0;
-        while (i < n && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128 && v <= Integer.MAX_VALUE)
-            v = v * 10 + (s.charAt(i++) - '0');
-        return (int) (neg ? -v : v);
-    }
-
     @FunctionalInterface
     private interface Call {
         void run() throws MedBenefitException;
@@ -392,7 +378,9 @@ public final class ScenarioRunner implements AutoCloseable {
         }
     }
 
-    private static Enrollee buildEnrollee(ScenarioFile.Obj se) throws Fail {
+    /** An enrollee as tools/scenario.c build_enrollee() makes it: accumulators seeded checked
+     *  against the rulesets they name, found through the runner's cache. */
+    private Enrollee buildEnrollee(ScenarioFile.Obj se) throws Fail {
         if (se == null)
             throw new Fail(MB_E_INVALID_ARGUMENT, "the scenario has claims but no enrollee");
         if (isNull(se.str("scheme")))
@@ -452,8 +440,16 @@ public final class ScenarioRunner implements AutoCloseable {
                         || isNull(s.str("amount")))
                     throw new Fail(MB_E_INVALID_ARGUMENT, "enrollee.accumulators[" + i
                             + "]: ruleset, key, period and amount are required");
-                BigDecimal fen = amount(s.str("amount"), "accumulators.amount");
-                call("enrollee: ", () -> e.seed(s.str("ruleset"), s.str("key"), atoi(s.str("period")), fen));
+                Integer period = ScenarioFile.int32(s.str("period"));
+                if (period == null)
+                    throw new Fail(MB_E_INVALID_DATE, "enrollee.accumulators[" + i + "].period: '" + s.str("period")
+                            + "' is not a period: a year (2023) or a quarter (20232), in digits");
+                BigDecimal yuan = amount(s.str("amount"), "accumulators.amount");
+                // checked against the ruleset, so that a misspelt key is an error, not a figure
+                // that no settlement reads
+                Ruleset[] rs = new Ruleset[1];
+                call("enrollee: ", () -> rs[0] = ruleset(s.str("ruleset")));
+                call("enrollee: ", () -> e.seed(rs[0], s.str("key"), period, yuan));
                 i++;
             }
             ok = true;
