@@ -207,7 +207,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     if (l->top_up_of) {
         /* 托底/保底: what brings the claim's funds so far (every tier, upstream too) up to the
          * target share of its policy-scope cost (or its total) */
-        const mb_row *row = mb_rows_pick(&l->top_up, v);
+        const mb_row *row = t->top_up;
         if (row != NULL) {
             int64_t basis = l->top_up_of == MB_TOPUP_TOTAL ? c->total : x->r->amt[MB_AMT_INSCP_SCP];
             int64_t target = mb_apply_ratio(basis, (int32_t)row->v[slot]), funds = 0;
@@ -405,6 +405,11 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             t->ratio = t->ratio > rs->penalty_bp ? t->ratio - rs->penalty_bp : 0;
             t->ratio_cite = rs->referral_cite;
         }
+    }
+    if (l->top_up_of && (t->top_up = mb_rows_pick(&l->top_up, v)) == NULL) {
+        /* a top-up where no target row applies is no benefit of this claim */
+        mb_not_covered(x, MB_REASON_NO_RATIO, l->id, l->cite, NULL, 0);
+        return 0;
     }
     if ((l->requires & MB_REQ_ASSISTANCE) && category == NULL && !t->tilt) {
         mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);

@@ -35,6 +35,7 @@ typedef struct layer_terms {
     const mb_disease_cap *dcap;
     int32_t stack_bp;
     const mb_roster *roster;   /* the diseases on the claim date, for a multi-disease raise */
+    const mb_row *top_up;      /* a top-up layer's target row */
 } layer_terms;
 
 /* A layer's deductible for one claim (deductible.c). */
