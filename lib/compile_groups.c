@@ -192,7 +192,7 @@ int mb_compile_assistance(ctx_t *c)
             (rows[i].path = dup(c, p)) == NULL)
             return rc ? rc : NOMEM(c);
     }
-    rs->categories = (mb_rows){rows, n, uses};
+    rs->categories = (mb_rows){rows, n, uses, false};
 
     const raw_identity_rule *id = raw->identity;
     rs->identity_any_admission_day = true;

@@ -505,6 +505,7 @@ int mb_compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned 
     if (n && rows == NULL)
         return NOMEM(c);
     uint32_t uses = 0;
+    out->first_visit = false;
     for (unsigned i = 0; i < n; i++) {
         char p[PATH_MAX_LEN];
         mb_path_index(p, path, i);
@@ -514,6 +515,7 @@ int mb_compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned 
         if ((rc = mb_compile_sel(c, p, &r->sel, allowed & ~ROWS_SCOPE, table, &row->sel)))
             return rc;
         uses |= uses_of(&r->sel);
+        out->first_visit |= row->sel.facility == MB_FAC_FIRST_VISIT;
         if (r->scope) {
             if (!(allowed & ROWS_SCOPE))
                 return fail(c, MB_E_SCHEMA, p, "scope",

@@ -317,7 +317,7 @@ static const mb_disease_cap *disease_cap(const mb_disease *d, const mb_view *v)
         for (uint32_t k = 0; k < d->ncaps; k++) {
             const mb_disease_cap *cap = &d->caps[k];
             bool line = whole ? cap->line == 0 : cap->line != 0 && cap->line == v->treatment;
-            if (line && mb_sel_match(&cap->sel, v) &&
+            if (line && mb_sel_match(&cap->sel, v, false) &&
                 (best == NULL || mb_sel_better(&cap->sel, &best->sel)))
                 best = cap;
         }
@@ -331,8 +331,8 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     const mb_enrollee *e = x->e;
     int disease = view->disease;
     *t = (layer_terms){.view = *view, .disease = disease, .stack_bp = MB_BP_ONE, .roster = roster};
-    if (l->pharmacy_as != MB_FAC_ANY)
-        t->view.facility = mb_facility_class(rs, e, c, l->pharmacy_as);
+    if (l->pharmacy_as != MB_FAC_ANY && (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY))
+        t->view.facility = t->view.level = l->pharmacy_as;
     const mb_view *v = &t->view;
     if (l->requires & MB_REQ_CERTIFIED_DISEASE) {
         if (disease < 0) {
@@ -383,7 +383,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
-    t->tilt = l->tilt && (rs->tilt_groups & v->groups) && mb_sel_match(&rs->tilt_sel, v);
+    t->tilt = l->tilt && (rs->tilt_groups & v->groups) && mb_sel_match(&rs->tilt_sel, v, false);
     const mb_row *category = rs->categories.n ? mb_rows_pick_max(&rs->categories, v) : NULL;
     if (l->ratio_source == MB_RATIO_CATEGORY) {
         if (category == NULL) {

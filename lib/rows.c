@@ -6,7 +6,7 @@ const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v)
     const mb_row *best = NULL;
     for (uint32_t i = 0; i < rows->n; i++) {
         const mb_row *row = &rows->row[i];
-        if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v))
+        if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v, rows->first_visit))
             continue;
         /* the most specific, then a later `from` (a parameter that changed on a date); then
          * file order */
@@ -22,7 +22,7 @@ static bool superseded(const mb_rows *rows, const mb_row *row, const mb_view *v)
     for (uint32_t i = 0; i < rows->n; i++) {
         const mb_row *other = &rows->row[i];
         if (other != row && other->sel.group == row->sel.group &&
-            other->v[v->slot] != MB_ABSENT && mb_sel_match(&other->sel, v) &&
+            other->v[v->slot] != MB_ABSENT && mb_sel_match(&other->sel, v, rows->first_visit) &&
             (mb_sel_better(&other->sel, &row->sel) ||
              (other < row && !mb_sel_better(&row->sel, &other->sel))))
             return true;
@@ -35,7 +35,7 @@ const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v)
     const mb_row *best = NULL;
     for (uint32_t i = 0; i < rows->n; i++) {
         const mb_row *row = &rows->row[i];
-        if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v) ||
+        if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v, rows->first_visit) ||
             superseded(rows, row, v))
             continue;
         /* each group's row as mb_rows_pick would choose it; of those, the highest */

@@ -58,6 +58,7 @@ typedef struct mb_rows {
     const mb_row *row;
     uint32_t n;
     uint32_t uses;             /* MB_SEL_* bits its rows use */
+    bool first_visit;          /* a row is chosen by facility: first_visit */
 } mb_rows;
 
 typedef struct mb_band {

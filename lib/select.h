@@ -63,6 +63,7 @@ typedef struct mb_view {
     int32_t date;
     int slot;               /* the person column (MB_SLOT_*) */
     int facility;           /* MB_FAC_*, -1: a pharmacy claim with no prescriber to take it from */
+    int level;              /* the same, by level alone: a first-visit facility as its level */
     int referred;
     int area;
     int scheme;
@@ -79,9 +80,13 @@ typedef struct mb_view {
 /* The bit of a claim type in masks (layer med_types, the claim_type selector). */
 static inline uint32_t mb_med_bit(int med_type) { return 1u << (med_type % 32); }
 
-static inline bool mb_sel_match(const mb_sel *s, const mb_view *v)
+/* Whether a row's selectors match the claim. A claim at the enrollee's first-visit facility
+ * is first_visit care for a table that has first_visit rows (`first_visit`), and care at its
+ * level for one that has none. */
+static inline bool mb_sel_match(const mb_sel *s, const mb_view *v, bool first_visit)
 {
-    return s->from <= v->date && (s->facility == 0 || s->facility == v->facility) &&
+    int fac = first_visit || s->facility == MB_FAC_FIRST_VISIT ? v->facility : v->level;
+    return s->from <= v->date && (s->facility == 0 || s->facility == fac) &&
            (s->referred < 0 || s->referred == v->referred) && (s->area == 0 || s->area == v->area) &&
            (s->scheme == 0 || s->scheme == v->scheme) &&
            (s->group < 0 || ((v->groups >> s->group) & 1u)) &&

@@ -32,6 +32,20 @@ static int class_of(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *
                                          : MB_FAC_TERTIARY;
 }
 
+/* The class of a claim's facility by its level alone (a pharmacy claim: its prescriber's). */
+static int level_class(const mb_claim *c)
+{
+    int level = c->level;
+    if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY) {
+        if (c->prescriber_hash == 0)
+            return -1;
+        level = c->prescriber_level;
+    }
+    return level == MB_LEVEL_PRIMARY     ? MB_FAC_PRIMARY
+           : level == MB_LEVEL_SECONDARY ? MB_FAC_SECONDARY
+                                         : MB_FAC_TERTIARY;
+}
+
 int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c,
                       int pharmacy_as)
 {
@@ -109,6 +123,7 @@ void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c
     v->date = c->date;
     v->slot = e->person_type - 1;
     v->facility = mb_facility_class(rs, e, c, MB_FAC_ANY);
+    v->level = level_class(c);
     v->referred = mb_claim_referred(rs, c);
     v->area = (c->flags & MB_CLAIM_OUT_OF_PROVINCE) ? MB_AREA_OUT_OF_PROVINCE
               : (c->flags & MB_CLAIM_OUT_OF_AREA)   ? MB_AREA_OUT_OF_CITY
@@ -132,6 +147,7 @@ int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, 
     v->date = c->date;
     v->slot = x->slot;
     v->facility = mb_facility_class(rs, e, c, MB_FAC_ANY);
+    v->level = level_class(c);
     v->referred = mb_claim_referred(rs, c);
     v->area = (c->flags & MB_CLAIM_OUT_OF_PROVINCE) ? MB_AREA_OUT_OF_PROVINCE
               : (c->flags & MB_CLAIM_OUT_OF_AREA)   ? MB_AREA_OUT_OF_CITY
