@@ -14,8 +14,9 @@
  *   day         one per day: the claims of one date share it.
  *
  * Per visit, admission or day, the nth unit of the year pays the share of the stated amount its
- * deductible_repeat row gives, never below its deductible_floor row; and the deductibles of a
- * year never pass the deductible_ceiling row.
+ * deductible_repeat row gives, never below its deductible_floor row (every admission of the year
+ * counts, those charged once a year too); and the deductibles of a year never pass the
+ * deductible_ceiling row.
  */
 #include "pipeline.h"
 
@@ -109,8 +110,19 @@ int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d)
     if (d->set_due && (rc = mb_pending_set(x, k[MB_DED_DUE], year, d->amount)))
         return rc;
     int scope = d->row->scope;
-    if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST)
-        return MB_OK;
+    if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST) {
+        /* charged once a year, yet still an admission (a day) of the year: counted, so that
+         * the nth admission charged per admission counts every admission before it */
+        int64_t count = mb_pending_get(x, k[MB_DED_COUNT], year);
+        int32_t unit = unit_of(x->c, MB_SCOPE_ADMISSION);
+        bool same = count > 0 && mb_pending_get(x, k[MB_DED_UNIT], year) == unit;
+        if (same)
+            return MB_OK;
+        if ((rc = mb_pending_set(x, k[MB_DED_COUNT], year, count + 1)) ||
+            (rc = mb_pending_set(x, k[MB_DED_UNIT], year, unit)))
+            return rc;
+        return mb_pending_set(x, k[MB_DED_UNIT_PAID], year, d->charged);
+    }
     if (d->new_unit && ((rc = mb_pending_set(x, k[MB_DED_COUNT], year, d->units)) ||
                         (rc = mb_pending_set(x, k[MB_DED_UNIT], year, d->unit))))
         return rc;
