@@ -67,6 +67,9 @@ static inline int mb_date_quarter(int32_t ymd) { return (mb_date_month(ymd) - 1)
 int32_t mb_month_start(int32_t ymd, int months);
 /* The last day of the month of `ymd`. */
 int32_t mb_month_end(int32_t ymd);
+/* A date as YYYY-MM-DD, as rulesets and scenarios write it (an invalid one as its number), for
+ * messages. */
+const char *mb_date_text(int32_t ymd, char buf[16]);
 /* `ymd` plus `months` months, clamped to the month's length (2024-02-29 + 12 = 2025-02-28). */
 int32_t mb_add_months(int32_t ymd, int months);
 
@@ -90,6 +93,9 @@ enum { MB_PERIOD_NONE = 0 }; /* MB_PERIOD_YEAR and MB_PERIOD_QUARTER: medbenefit
 bool mb_utf8_valid(const char *s, size_t len);
 /* The same, with the offset of the first invalid byte in *bad when it fails. */
 bool mb_utf8_prefix(const char *s, size_t len, size_t *bad);
+/* The edit distance of two short words (up to 40 bytes), or cap + 1 when it is more than cap:
+ * for "did you mean". */
+int mb_edit_distance(const char *a, const char *b, int cap);
 /* Copy the name up to its first parenthesis ('(' or '（'), trimmed. */
 void mb_short_name(const char *name, char *out, size_t cap);
 

@@ -2,6 +2,7 @@
  * aliases are refused at load (CYAML_CFG_NO_ALIAS), so no alias bomb can expand. */
 #include <stddef.h>
 
+#include "internal.h"
 #include "schema.h"
 
 #define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
@@ -237,3 +238,34 @@ static const cyaml_schema_field_t ruleset_fields[] = {
 const cyaml_schema_value_t mb_ruleset_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_ruleset, ruleset_fields),
 };
+
+/* ---- did you mean ----------------------------------------------------------------------------- */
+
+static void nearest(const cyaml_schema_value_t *v, const char *key, int depth, const char **best,
+                    int *dist)
+{
+    if (depth > 8 || v == NULL)
+        return;
+    if (v->type == CYAML_SEQUENCE || v->type == CYAML_SEQUENCE_FIXED) {
+        nearest(v->sequence.entry, key, depth + 1, best, dist);
+        return;
+    }
+    if (v->type != CYAML_MAPPING)
+        return;
+    for (const cyaml_schema_field_t *f = v->mapping.fields; f->key != NULL; f++) {
+        int d = mb_edit_distance(key, f->key, 2);
+        if (d > 0 && d < *dist) {
+            *dist = d;
+            *best = f->key;
+        }
+        nearest(&f->value, key, depth + 1, best, dist);
+    }
+}
+
+const char *mb_schema_near_key(const char *key)
+{
+    const char *best = NULL;
+    int dist = 3;
+    nearest(&mb_ruleset_schema, key, 0, &best, &dist);
+    return best;
+}

@@ -238,4 +238,7 @@ typedef struct raw_ruleset {
 
 extern const cyaml_schema_value_t mb_ruleset_schema;
 
+/* The ruleset key nearest `key` (one or two edits away), for "did you mean"; NULL if none. */
+const char *mb_schema_near_key(const char *key);
+
 #endif

@@ -172,10 +172,12 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
             eff[m++] = NULL;
         }
         bool in_force = c->date >= chain[i]->effective_from && c->date <= chain[i]->effective_to;
+        char d0[16], d1[16], d2[16];
         if (in_force && eff[m - 1] != NULL)
             return mb_fail(err, MB_E_CHAIN,
-                           "%s and %s, revisions of one line, are both in force on %d: their "
-                           "periods must not overlap", eff[m - 1]->id, chain[i]->id, c->date);
+                           "%s and %s, revisions of one line, are both in force on %s: their "
+                           "periods must not overlap", eff[m - 1]->id, chain[i]->id,
+                           mb_date_text(c->date, d0));
         if (in_force)
             eff[m - 1] = chain[i];
         bool last_of_line =
@@ -183,12 +185,16 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
         if (last_of_line && eff[m - 1] == NULL) {
             if (line == i)
                 return mb_fail(err, MB_E_INVALID_DATE,
-                               "claim %s is dated %d, outside %s's period in force %d..%d", c->id,
-                               c->date, chain[i]->id, chain[i]->effective_from,
-                               chain[i]->effective_to);
+                               "claim %s is dated %s, outside %s's period in force %s to %s",
+                               c->id, mb_date_text(c->date, d0), chain[i]->id,
+                               mb_date_text(chain[i]->effective_from, d1),
+                               chain[i]->effective_to == 29991231
+                                   ? "(open)"
+                                   : mb_date_text(chain[i]->effective_to, d2));
             return mb_fail(err, MB_E_INVALID_DATE,
-                           "claim %s is dated %d, when no revision of %s (%s to %s) is in force",
-                           c->id, c->date, chain[line]->ns_id, chain[line]->id, chain[i]->id);
+                           "claim %s is dated %s, when no revision of %s (%s to %s) is in force",
+                           c->id, mb_date_text(c->date, d0), chain[line]->ns_id,
+                           chain[line]->id, chain[i]->id);
         }
     }
     *neff = m;

@@ -116,6 +116,7 @@ static void revisions(void)
     CHECK_RC(settle(line, 2, e, 20221201, YUAN(1000)), MB_E_INVALID_DATE, "2022: none in force");
     CHECK(strstr(mb_error_message(err), "no revision of jx-2023-01") != NULL,
           "the message names the line");
+    CHECK(strstr(mb_error_message(err), "dated 2022-12-01") != NULL, "and the date as written");
     /* the two in the wrong order are still one line; a ruleset not of the line is refused */
     const mb_ruleset *reversed[2] = {second, first}, *mixed[2] = {dated, second};
     CHECK_RC(settle(reversed, 2, e, 20230301, YUAN(100)), MB_OK, "either order");
