@@ -81,9 +81,15 @@ static int check_shape(const char *ruleset_id, const char *key, mb_error *err)
     if (rc != MB_OK)
         return rc;
     size_t n = strlen(key);
-    if (!ends_with(key, n, ".paid") && !ends_with(key, n, ".base"))
+    static const char *const suffixes[] = {".paid", ".base", ".count", ".unit", ".unit_paid",
+                                           ".due"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && !known; i++)
+        known = ends_with(key, n, suffixes[i]);
+    if (!known)
         return mb_fail(err, MB_E_UNKNOWN_CODE,
-                       "'%.*s' is no accumulator key: keys are <layer>.base, <layer>.paid and "
+                       "'%.*s' is no accumulator key: keys are <layer>.base, <layer>.paid, "
+                       "<layer>.deductible.{paid,count,unit,unit_paid,due} and "
                        "disease.<code>[.<line>].paid (docs/accumulators.md)", shown(key, 80), key);
     return MB_OK;
 }
