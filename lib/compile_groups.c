@@ -182,6 +182,7 @@ int mb_compile_assistance(ctx_t *c)
                         "docs/ruleset-format.md, or a group declared under groups)", r->name);
         rows[i].sel.group = (int8_t)g;
         rows[i].sel.specificity++;
+        rows[i].sel.depth = MB_SEL_DEPTH_ALL;
         uses |= r->sel.from ? MB_SEL_FROM : 0;
         int32_t bp;
         if ((rc = mb_parse_ratio(c, p, "ratio", r->ratio, &bp)))
@@ -192,7 +193,11 @@ int mb_compile_assistance(ctx_t *c)
             (rows[i].path = dup(c, p)) == NULL)
             return rc ? rc : NOMEM(c);
     }
-    rs->categories = (mb_rows){rows, n, uses, false};
+    bool one_per_group = true;
+    for (unsigned i = 0; i < n && one_per_group; i++)
+        for (unsigned j = 0; j < i && one_per_group; j++)
+            one_per_group = rows[i].sel.group != rows[j].sel.group;
+    rs->categories = (mb_rows){rows, n, uses, false, one_per_group};
 
     const raw_identity_rule *id = raw->identity;
     rs->identity_any_admission_day = true;

@@ -206,7 +206,7 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
                 return rc;
             row->cite = bands[k].cite;
             row->path = dup(c, bp);
-            bands[k].ratio = (mb_rows){row, 1, 0, false};
+            bands[k].ratio = (mb_rows){row, 1, 0, false, true};
         } else if (b->ratio_count) {
             mb_path(sub, bp, "ratio");
             if ((rc = mb_compile_rows(c, sub, b->ratio, b->ratio_count, VALUE_RATIO,

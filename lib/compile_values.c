@@ -453,9 +453,13 @@ int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *r, uint32_t allowe
     if (r->treatment)
         s->treatment = mb_hash(r->treatment);
     int n = 0;
-    for (int b = 1; b < (int)(sizeof selector_keys / sizeof selector_keys[0]); b++)
+    bool beyond = false; /* a selector past facility and referral */
+    for (int b = 1; b < (int)(sizeof selector_keys / sizeof selector_keys[0]); b++) {
         n += selector_text(r, b) != NULL;
+        beyond |= b > 2 && selector_text(r, b) != NULL;
+    }
     s->specificity = (uint8_t)n;
+    s->depth = beyond ? MB_SEL_DEPTH_ALL : n ? MB_SEL_DEPTH_FACILITY : MB_SEL_DEPTH_DATE;
     return MB_OK;
 }
 

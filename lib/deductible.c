@@ -38,7 +38,7 @@ static int32_t unit_of(const mb_claim *c, int scope)
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                           const layer_terms *t, int64_t b0, int64_t b, mb_ded *d)
 {
-    const mb_view *v = &t->view;
+    const mb_view *v = t->view;
     int year = x->year;
     *d = (mb_ded){0};
     d->row = mb_rows_pick(&l->deductible, v);

@@ -79,9 +79,11 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         const mb_disease *d = &rs->diseases[r->d[k].disease];
         if (r->d[k].chk.reason != MB_REASON_NONE || (cap->raise_group && d->group != cap->raise_group))
             continue;
+        count++;
+        if (!cap->of_diseases && !cap->raise_share_bp)
+            continue; /* a raise by count alone needs no disease's own cap */
         int64_t own = mb_disease_rank_cap(d, slot);
         own = own == MB_ABSENT ? 0 : own;
-        count++;
         if (highest < 0 || own == MB_UNLIMITED || (highest != MB_UNLIMITED && own > highest)) {
             if (highest >= 0)
                 sum = add_capped(sum, highest);
@@ -130,7 +132,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
                  int64_t tier_compliant)
 {
     const mb_claim *c = x->c;
-    const mb_view *v = &t->view;
+    const mb_view *v = t->view;
     int slot = x->slot, year = x->year;
     int32_t cap_period = mb_period_code(l->cap.period, c->date);
     int32_t dcap_period = t->dcap ? mb_period_code(rs->diseases[t->disease].cap_period, c->date) : 0;
@@ -330,10 +332,22 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     const mb_claim *c = x->c;
     const mb_enrollee *e = x->e;
     int disease = view->disease;
-    *t = (layer_terms){.view = *view, .disease = disease, .stack_bp = MB_BP_ONE, .roster = roster};
-    if (l->pharmacy_as != MB_FAC_ANY && (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY))
-        t->view.facility = t->view.level = l->pharmacy_as;
-    const mb_view *v = &t->view;
+    t->view = view;
+    t->ratio = 0;
+    t->ratio_cite = NULL;
+    t->tilt = false;
+    t->disease = disease;
+    t->dcap = NULL;
+    t->stack_bp = MB_BP_ONE;
+    t->roster = roster;
+    t->top_up = NULL;
+    if (l->pharmacy_as != MB_FAC_ANY &&
+        (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY)) {
+        t->own = *view;
+        t->own.facility = t->own.level = l->pharmacy_as;
+        t->view = &t->own;
+    }
+    const mb_view *v = t->view;
     if (l->requires & MB_REQ_CERTIFIED_DISEASE) {
         if (disease < 0) {
             mb_not_covered(x, MB_REASON_NO_DISEASE, l->id, l->cite, NULL, 0);
@@ -384,7 +398,10 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         }
     }
     t->tilt = l->tilt && (rs->tilt_groups & v->groups) && mb_sel_match(&rs->tilt_sel, v, false);
-    const mb_row *category = rs->categories.n ? mb_rows_pick_max(&rs->categories, v) : NULL;
+    /* the assistance category row, where the layer reads it (就高: the highest of those held) */
+    bool by_category = l->ratio_source == MB_RATIO_CATEGORY || (l->requires & MB_REQ_ASSISTANCE);
+    const mb_row *category =
+        by_category && rs->categories.n ? mb_rows_pick_max(&rs->categories, v) : NULL;
     if (l->ratio_source == MB_RATIO_CATEGORY) {
         if (category == NULL) {
             mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);

@@ -20,14 +20,15 @@ typedef struct settle_ctx {
     bool first_tier;       /* the tier being settled is the first computed one */
     /* the deductibles this claim paid in the first tier, one per base they are the first part
        of (act_pay_dedc): layers sharing a base share its deductible */
-    uint64_t ded_base[8];
-    int64_t ded_paid[8];
+    uint64_t ded_base[4];
+    int64_t ded_paid[4];
     uint32_t nded;
 } settle_ctx;
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */
 typedef struct layer_terms {
-    mb_view view;           /* the claim as this layer's rows see it */
+    const mb_view *view;    /* the claim as this layer's rows see it: the tier's, or `own` */
+    mb_view own;            /* the tier's with a pharmacy claim's class as the layer says */
     int32_t ratio;          /* basis points, after penalty and tilt */
     const char *ratio_cite;
     bool tilt;

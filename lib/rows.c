@@ -36,7 +36,7 @@ const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v)
     for (uint32_t i = 0; i < rows->n; i++) {
         const mb_row *row = &rows->row[i];
         if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v, rows->first_visit) ||
-            superseded(rows, row, v))
+            (!rows->one_per_group && superseded(rows, row, v)))
             continue;
         /* each group's row as mb_rows_pick would choose it; of those, the highest */
         if (best == NULL || row->v[v->slot] > best->v[v->slot])

@@ -59,6 +59,7 @@ typedef struct mb_rows {
     uint32_t n;
     uint32_t uses;             /* MB_SEL_* bits its rows use */
     bool first_visit;          /* a row is chosen by facility: first_visit */
+    bool one_per_group;        /* categories: each group has one row (no row supersedes another) */
 } mb_rows;
 
 typedef struct mb_band {

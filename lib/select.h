@@ -39,7 +39,11 @@ typedef struct mb_sel {
     uint32_t claim_types;   /* bit per claim type (mb_med_bit), 0 any */
     uint64_t treatment;     /* hash of the treatment line, 0 any */
     uint8_t specificity;    /* how many selectors besides `from` it has: the more, the better */
+    uint8_t depth;          /* which of the checks below it needs (MB_SEL_DEPTH_*) */
 } mb_sel;
+
+/* How far mb_sel_match must look: most rows name a date, a facility or a referral at most. */
+enum { MB_SEL_DEPTH_DATE = 0, MB_SEL_DEPTH_FACILITY, MB_SEL_DEPTH_ALL };
 
 /* Bits of which selectors a table's rows use (mb_rows.uses). */
 enum {
@@ -85,18 +89,24 @@ static inline uint32_t mb_med_bit(int med_type) { return 1u << (med_type % 32); 
  * level for one that has none. */
 static inline bool mb_sel_match(const mb_sel *s, const mb_view *v, bool first_visit)
 {
+    if (s->from > v->date)
+        return false;
+    if (s->depth == MB_SEL_DEPTH_DATE)
+        return true;
     int fac = first_visit || s->facility == MB_FAC_FIRST_VISIT ? v->facility : v->level;
-    return s->from <= v->date && (s->facility == 0 || s->facility == fac) &&
-           (s->referred < 0 || s->referred == v->referred) && (s->area == 0 || s->area == v->area) &&
-           (s->scheme == 0 || s->scheme == v->scheme) &&
-           (s->group < 0 || ((v->groups >> s->group) & 1u)) &&
+    if ((s->facility != 0 && s->facility != fac) || (s->referred >= 0 && s->referred != v->referred))
+        return false;
+    if (s->depth == MB_SEL_DEPTH_FACILITY)
+        return true;
+    return (s->group < 0 || ((v->groups >> s->group) & 1u)) &&
+           (s->claim_types == 0 || (s->claim_types & v->claim_bit)) &&
+           (s->area == 0 || s->area == v->area) && (s->scheme == 0 || s->scheme == v->scheme) &&
            (s->category < 0 || s->category == v->category) &&
            (s->disease < 0 || s->disease == v->disease) &&
            (s->disease_group == 0 || s->disease_group == v->disease_group) &&
            (s->age_lo < 0 || (v->age >= 0 && v->age >= s->age_lo)) &&
            (s->age_hi < 0 || (v->age >= 0 && v->age <= s->age_hi)) &&
            (s->nth_lo == 0 || v->nth >= s->nth_lo) && (s->nth_hi == 0 || v->nth <= s->nth_hi) &&
-           (s->claim_types == 0 || (s->claim_types & v->claim_bit)) &&
            (s->treatment == 0 || s->treatment == v->treatment);
 }
 

@@ -141,7 +141,7 @@ static int64_t first_selfpay(const mb_claim *c, const mb_enrollee *e, const mb_r
  * the same id (a successor names the first of its line in `continues`). */
 static bool same_line(const mb_ruleset *a, const mb_ruleset *b)
 {
-    return a->tier == b->tier && a->ns == b->ns && strcmp(a->ns_id, b->ns_id) == 0;
+    return a->tier == b->tier && a->ns == b->ns; /* ns: the hash of the line's first id */
 }
 
 /* Check the chain and the claim; `eff` receives the chain the claim settles under: of each
