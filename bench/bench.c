@@ -58,7 +58,9 @@ static void chronic(const char *dir, mb_error *err)
     mb_claim *claims[CLAIMS];
     for (int k = 0; k < CLAIMS; k++) {
         int32_t date = 20210000 + (1 + k / 6) * 100 + 1 + (k % 6) * 4;
-        if (mb_claim_new(&claims[k], "C", date, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, err) ||
+        char id[16]; /* each claim its own id: a repeated one is refused as already settled */
+        snprintf(id, sizeof id, "C%d", k);
+        if (mb_claim_new(&claims[k], id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, err) ||
             mb_claim_set_disease(claims[k], k % 2 ? "糖尿病" : "高血压", NULL, err) ||
             mb_claim_add_item(claims[k], (int64_t)(next() % 30000) + 100, MB_CLASS_A, -1, err) ||
             mb_claim_add_item(claims[k], (int64_t)(next() % 20000) + 100, MB_CLASS_B, -1, err) ||
@@ -109,7 +111,9 @@ static void mixed(const char *dir, mb_error *err)
         int med = kind == 0 ? MB_MED_GENERAL_OUTPATIENT : kind == 1 ? MB_MED_PHARMACY
                   : kind == 2 ? MB_MED_INPATIENT : MB_MED_GENERAL_OUTPATIENT;
         int level = kind == 1 ? MB_LEVEL_PHARMACY : 1 + (int)(next() % 3);
-        if (mb_claim_new(&claims[k], "C", date, med, kind == 0 ? "C01" : "H9", level, err))
+        char id[16];
+        snprintf(id, sizeof id, "C%d", k);
+        if (mb_claim_new(&claims[k], id, date, med, kind == 0 ? "C01" : "H9", level, err))
             die("claim", err);
         if (kind == 1 && mb_claim_set_prescriber(claims[k], "C01", MB_LEVEL_PRIMARY, err))
             die("claim", err);
@@ -123,7 +127,9 @@ static void mixed(const char *dir, mb_error *err)
     mb_claim *chronic[CLAIMS];
     for (int k = 0; k < CLAIMS; k++) {
         int32_t date = 20230000 + (1 + k / 6) * 100 + 2 + (k % 6) * 4;
-        if (mb_claim_new(&chronic[k], "K", date, MB_MED_CHRONIC, "H001", MB_LEVEL_SECONDARY, err) ||
+        char id[16];
+        snprintf(id, sizeof id, "K%d", k);
+        if (mb_claim_new(&chronic[k], id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_SECONDARY, err) ||
             mb_claim_set_disease(chronic[k], "糖尿病", NULL, err) ||
             mb_claim_add_item(chronic[k], (int64_t)(next() % 50000) + 100, MB_CLASS_A, -1, err))
             die("claim", err);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 #include "ruleset.h"
 
 /* A year (2023) or a quarter (20232); 0 when `period` is neither. */
@@ -81,24 +81,30 @@ static int check_shape(const char *ruleset_id, const char *key, mb_error *err)
     if (rc != MB_OK)
         return rc;
     size_t n = strlen(key);
-    static const char *const suffixes[] = {".paid", ".base", ".count", ".unit", ".unit_paid",
-                                           ".due"};
+    static const char *const suffixes[] = {".paid", ".base", ".count", ".unit", ".due"};
     bool known = false;
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && !known; i++)
         known = ends_with(key, n, suffixes[i]);
     if (!known)
         return mb_fail(err, MB_E_UNKNOWN_CODE,
                        "'%.*s' is no accumulator key: keys are <layer>.base, <layer>.paid, "
-                       "<layer>.deductible.{paid,count,unit,unit_paid,due} and "
+                       "<layer>.deductible.{paid,count,unit,due} and "
                        "disease.<code>[.<line>].paid (docs/accumulators.md)", shown(key, 80), key);
     return MB_OK;
 }
 
-/* Store a figure, growing the table when it is a new key. */
-static int put(mb_enrollee *e, uint64_t key, int32_t period, int64_t fen, mb_error *err)
+/* Store a figure, growing the table when it is a new key. The settlements in the journal
+ * must still be reversible: a seed below what they added is refused (journal.c). */
+static int put(mb_enrollee *e, const char *ruleset_id, const char *name, uint64_t key,
+               int32_t period, int64_t fen, mb_error *err)
 {
+    char what[MB_MSG_MAX / 2];
+    snprintf(what, sizeof what, "%s %.*s", ruleset_id, shown(name, 80), name);
+    int rc = mb_journal_allows_seed(e, key, period, fen, what, err);
+    if (rc != MB_OK)
+        return rc;
     if (!mb_acc_exists(e, key, period) && !mb_acc_room(e, 1)) {
-        int rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
+        rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
         if (rc != MB_OK)
             return rc;
     }
@@ -115,7 +121,7 @@ int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, in
     if ((rc = check_shape(ruleset_id, key, err)) || (rc = mb_acc_check_period(period, err)) ||
         (rc = mb_amount_check(fen, "accumulator value", err)))
         return rc;
-    return put(e, mb_hash_join(ruleset_id, key), period, fen, err);
+    return put(e, ruleset_id, key, mb_hash_join(ruleset_id, key), period, fen, err);
 }
 
 int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id, const char *key,
@@ -222,7 +228,7 @@ int mb_enrollee_seed_checked(mb_enrollee *e, const mb_ruleset *rs, const char *k
     int rc;
     if ((rc = find_key(rs, key, period, &k, err)) || (rc = mb_amount_check(fen, "accumulator value", err)))
         return rc;
-    return put(e, k->key, period, fen, err);
+    return put(e, rs->id, k->name, k->key, period, fen, err);
 }
 
 int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_ruleset *rs, const char *key,

@@ -197,6 +197,12 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        rs->facility_change_from / 100, rs->facility_change_from % 100,
                        rs->facility_change_to / 100, rs->facility_change_to % 100, date / 10000,
                        date / 100 % 100, date % 100, rs->facility_cite);
+    /* the change takes effect on 1 January, which must be a date the library handles */
+    int32_t from = (date / 10000 + 1) * 10000 + 101;
+    if (!mb_date_valid(from))
+        return mb_fail(err, MB_E_INVALID_DATE,
+                       "a change requested on %d would take effect on %d, past the dates handled",
+                       date, from);
     /* a change already in force becomes the current choice */
     if (mb_next_designated_in_force(e, date)) {
         memcpy(e->designated, e->next_designated, sizeof e->designated);
@@ -204,6 +210,6 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
     }
     snprintf(e->next_designated, sizeof e->next_designated, "%s", facility_id);
     e->next_designated_hash = mb_hash(e->next_designated);
-    e->next_from = (date / 10000 + 1) * 10000 + 101;
+    e->next_from = from;
     return MB_OK;
 }

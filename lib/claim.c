@@ -1,7 +1,7 @@
 /* Claims: one visit's bill. Strings are hashed here, so settlement compares integers only. */
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 
 /* Whether `src` fits a field of `cap` bytes and is valid UTF-8 (NULL fits: it clears one).
  * Every argument of a call is checked before any field changes. */
@@ -57,6 +57,7 @@ int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
     if (c == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory creating a claim");
     set_text(c->id, NULL, id);
+    c->setl_key = mb_setl_key(c->id);
     set_text(c->facility, &c->facility_hash, facility_id);
     c->date = date;
     c->med_type = med_type;

@@ -317,6 +317,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
     rs->nlayers = raw->layers_count;
     if ((rc = compile_trace_sources(&c)) || (rc = compile_acc_keys(&c)))
         goto out;
+    if ((rc = mb_compile_platform(&c, rs, raw->platform)))
+        goto out;
     mb_assumption *a = mb_arena_alloc(arena, (c.nassumptions + 1) * sizeof *a);
     if (a == NULL) {
         rc = NOMEM(&c);
@@ -330,3 +332,23 @@ out:
     mb_free(c.assumptions);
     return rc;
 }
+
+/* The compile helpers other stages of compilation use (compile.h). */
+int mb_compile_fail(mb_compile_ctx *c, int status, const char *path, const char *key,
+                    const char *fmt, ...)
+{
+    char msg[MB_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fail(c, status, path, key, "%s", msg);
+}
+
+int mb_compile_sourced(mb_compile_ctx *c, const char *path, const char *cite,
+                       const char *assumption, const char **out)
+{
+    return sourced(c, path, cite, assumption, NULL, out);
+}
+
+mb_arena *mb_compile_arena(mb_compile_ctx *c) { return c->arena; }

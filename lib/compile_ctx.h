@@ -19,7 +19,7 @@
 #include "compile.h"
 #include "ruleset.h"
 
-typedef struct ctx_t {
+typedef struct mb_compile_ctx {
     mb_ruleset *rs;
     mb_arena *arena;
     const raw_ruleset *raw;

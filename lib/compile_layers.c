@@ -147,8 +147,7 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
      * order of visits. */
     l->ded_tracked = (l->deductible.uses & ~MB_SEL_FROM) || scoped || l->deductible_ceiling.n;
     if (l->ded_tracked) {
-        static const char *const suffix[MB_DED_KEYS] = {"paid", "count", "unit", "unit_paid",
-                                                        "due"};
+        static const char *const suffix[MB_DED_KEYS] = {"paid", "count", "unit", "due"};
         for (int k = 0; k < MB_DED_KEYS; k++) {
             char key[300];
             snprintf(key, sizeof key, "%s.deductible.%s", l->id, suffix[k]);

@@ -27,12 +27,16 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
     return hi > lo ? hi - lo : 0;
 }
 
-/* The unit a claim belongs to, for the scopes that share a deductible between claims. */
-static int32_t unit_of(const mb_claim *c, int scope)
+/* The unit a claim belongs to, for the scopes that share a deductible between claims: its day
+ * of the year `year` (an admission's, or the claim's), 0 for one that began before the year. */
+static int32_t unit_of(const mb_claim *c, int scope, int year)
 {
+    int32_t day = c->date;
     if (scope == MB_SCOPE_ADMISSION && mb_med_inpatient(c->med_type) && c->admitted)
-        return c->admitted;
-    return c->date;
+        day = c->admitted;
+    if (mb_date_year(day) < year)
+        return 0;
+    return mb_date_to_days(day) - mb_date_to_days(year * 10000 + 101) + 1;
 }
 
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
@@ -63,12 +67,12 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
         owed = d->amount - paid;
     } else {
         int64_t count = mb_pending_get(x, k[MB_DED_COUNT], year);
-        d->unit = unit_of(x->c, scope);
-        bool same = scope != MB_SCOPE_VISIT && count > 0 &&
-                    mb_pending_get(x, k[MB_DED_UNIT], year) == d->unit;
+        int64_t last = mb_pending_get(x, k[MB_DED_UNIT], year);
+        d->unit_day = unit_of(x->c, scope, year);
+        bool same = scope != MB_SCOPE_VISIT && count > 0 && last / MB_DED_UNIT_SCALE == d->unit_day;
         d->units = same ? count : count + 1;
         d->new_unit = !same;
-        d->unit_paid = same ? mb_pending_get(x, k[MB_DED_UNIT_PAID], year) : 0;
+        d->unit_paid = same ? last % MB_DED_UNIT_SCALE : 0;
         if (l->deductible_repeat.n) {
             mb_view nth = *v;
             nth.nth = (int)mb_min64(d->units, 1000);
@@ -107,24 +111,24 @@ int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d)
     int year = x->year, rc;
     if ((rc = mb_pending_add(x, k[MB_DED_PAID], year, d->charged)))
         return rc;
-    if (d->set_due && (rc = mb_pending_set(x, k[MB_DED_DUE], year, d->amount)))
+    if (d->set_due && (rc = mb_pending_raise(x, k[MB_DED_DUE], year, d->amount)))
         return rc;
     int scope = d->row->scope;
+    bool new_unit = d->new_unit;
+    int32_t day = d->unit_day;
+    int64_t unit_paid = d->unit_paid;
     if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST) {
         /* charged once a year, yet still an admission (a day) of the year: counted, so that
          * the nth admission charged per admission counts every admission before it */
-        int64_t count = mb_pending_get(x, k[MB_DED_COUNT], year);
-        int32_t unit = unit_of(x->c, MB_SCOPE_ADMISSION);
-        bool same = count > 0 && mb_pending_get(x, k[MB_DED_UNIT], year) == unit;
-        if (same)
-            return MB_OK;
-        if ((rc = mb_pending_set(x, k[MB_DED_COUNT], year, count + 1)) ||
-            (rc = mb_pending_set(x, k[MB_DED_UNIT], year, unit)))
-            return rc;
-        return mb_pending_set(x, k[MB_DED_UNIT_PAID], year, d->charged);
+        int64_t last = mb_pending_get(x, k[MB_DED_UNIT], year);
+        day = unit_of(x->c, MB_SCOPE_ADMISSION, year);
+        new_unit = mb_pending_get(x, k[MB_DED_COUNT], year) == 0 ||
+                   last / MB_DED_UNIT_SCALE != day;
+        unit_paid = new_unit ? 0 : last % MB_DED_UNIT_SCALE;
     }
-    if (d->new_unit && ((rc = mb_pending_set(x, k[MB_DED_COUNT], year, d->units)) ||
-                        (rc = mb_pending_set(x, k[MB_DED_UNIT], year, d->unit))))
+    if (new_unit && (rc = mb_pending_add(x, k[MB_DED_COUNT], year, 1)))
         return rc;
-    return mb_pending_set(x, k[MB_DED_UNIT_PAID], year, d->unit_paid + d->charged);
+    /* the unit and what it paid: a value that only rises while claims come in date order */
+    int64_t paid = mb_min64(unit_paid + d->charged, MB_DED_UNIT_SCALE - 1);
+    return mb_pending_raise(x, k[MB_DED_UNIT], year, (int64_t)day * MB_DED_UNIT_SCALE + paid);
 }

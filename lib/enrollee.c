@@ -1,7 +1,7 @@
 /* Enrollees: who the person is, what is certified, and the year-to-date accumulators. */
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 #include "ruleset.h"
 
 int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err)
@@ -46,12 +46,16 @@ int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_ty
         if (e->acc == NULL)
             rc = mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
     }
+    if (rc == MB_OK)
+        rc = mb_journal_init(&e->journal, MB_JOURNAL_DEFAULT, err);
     if (rc != MB_OK) {
+        mb_free(e->acc);
         mb_free(e);
         return rc;
     }
     e->acc_cap = MB_ACC_DEFAULT;
     e->tag = mb_hash(e->id[0] ? e->id : "\x01");
+    e->setl_key = mb_setl_key(e->id);
     static _Atomic uint64_t instances;
     e->instance = ++instances;
     e->scheme = scheme;
@@ -65,6 +69,7 @@ void mb_enrollee_free(mb_enrollee *e)
     if (e == NULL)
         return;
     mb_free(e->acc);
+    mb_journal_free(&e->journal);
     mb_free(e);
 }
 

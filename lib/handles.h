@@ -13,6 +13,9 @@
 #define MB_MAX_DELTAS 64
 #define MB_CHAIN_MAX 8
 #define MB_ACC_DEFAULT 256
+#define MB_JOURNAL_DEFAULT 32  /* settlements kept for reversal: docs/reversal.md says why */
+#define MB_JOURNAL_MAX 4096
+#define MB_SETL_TEXT 17        /* a settlement id: 16 hex digits and a NUL */
 
 /* ---- enrollee ----------------------------------------------------------------------------- */
 
@@ -39,6 +42,49 @@ typedef struct mb_acc {
     int64_t value;
 } mb_acc;
 
+/* ---- the journal (journal.c): the settlements kept for reversal ---------------------------- */
+
+/* How a settlement changed one accumulator (op: mb_change_kind). A sum (a year's paid, a base)
+ * is reversed by taking away what it added; a value that only rises (a date at period 0, a
+ * benefit-kind flag) is recomputed as the largest of what the other settlements raised it to
+ * and what it was before the journal's first one (`before` of the earliest entry that touches
+ * it). */
+
+typedef struct mb_change {
+    uint64_t key;
+    int64_t value;          /* ADD: the amount added (> 0); RAISE: the value raised to */
+    int64_t before;         /* RAISE: the largest value before it among the earlier entries */
+    int32_t period;
+    int32_t op;             /* MB_CHANGE_ADDED or MB_CHANGE_RAISED */
+} mb_change;
+
+typedef struct mb_entry {
+    uint64_t setl;          /* the settlement id, as a number (mb_setl_format) */
+    uint64_t serial;        /* in memory only: the result handle that settled it holds it too */
+    int64_t account;        /* taken from this enrollee's own account */
+    int64_t family;         /* MB_JOURNAL_PATIENT: taken from the payer's account */
+    mb_change *changes;     /* its block of MB_MAX_DELTAS changes, which moves with it */
+    uint32_t nchanges;
+    int32_t date;           /* the claim's date */
+    uint16_t ordinal;       /* claims without an id: 1, 2, ... (0 for a claim with one) */
+    uint8_t role;           /* mb_journal_family: its own, or one side of a family settlement */
+    char claim_id[MB_ID_MAX];
+    char other[MB_ID_MAX];  /* the payer (MB_JOURNAL_PATIENT) or the patient (MB_JOURNAL_PAYER) */
+    char setl_text[MB_SETL_TEXT]; /* formatted when listed */
+} mb_entry;
+
+/* A ring of `limit` entries, oldest at `head`. Every place of the ring owns its block of
+ * changes for good (entries move with their block), so recording never allocates. `setls`
+ * holds each place's settlement id again, side by side, for the look-up every settlement
+ * makes. */
+typedef struct mb_journal {
+    mb_entry *ring;
+    uint64_t *setls;
+    mb_change *blocks;
+    uint32_t limit, head, count;
+    uint64_t serials;
+} mb_journal;
+
 struct mb_enrollee {
     char id[MB_ID_MAX];
     uint64_t tag;           /* hash of the id: ties results to their enrollee */
@@ -56,7 +102,8 @@ struct mb_enrollee {
     int32_t birth_date;     /* YYYYMMDD, 0: not given */
     mb_acc *acc;            /* open addressing, capacity a power of two */
     uint32_t acc_cap, acc_count;
-    uint32_t seq;           /* settlements committed and not reversed */
+    mb_journal journal;     /* the settlements that can be reversed */
+    uint64_t setl_key;      /* mb_setl_key(id): its settlement ids derive from it */
     uint64_t instance;      /* distinguishes handles that share an id */
 };
 
@@ -92,6 +139,7 @@ int mb_acc_check(int32_t period, int64_t value, mb_error *err);
 
 struct mb_claim {
     char id[MB_ID_MAX];
+    uint64_t setl_key;      /* mb_setl_key(id): its settlement ids derive from it */
     int32_t date;
     int med_type;
     int level;
@@ -115,11 +163,14 @@ struct mb_claim {
 
 /* ---- result ------------------------------------------------------------------------------- */
 
+/* A pending change of one accumulator: a sum added to, or a value raised (MB_CHANGE_*). */
 typedef struct mb_delta {
     uint64_t key;
     int32_t period;
-    bool existed;           /* the entry was in the table before: reversal keeps it */
+    int32_t op;
     int64_t before, after;
+    int64_t raised;         /* RAISE: the largest value this claim raised it to, even when the
+                               value already stood higher (the journal keeps it: docs/reversal.md) */
 } mb_delta;
 
 typedef struct mb_fund_out {
@@ -173,9 +224,11 @@ typedef struct mb_settlement {
     int64_t balance_before, balance_after;
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
     uint64_t payer_tag;                 /* 0: no family payer */
-    uint32_t payer_seq;
+    uint64_t payer_instance;
     uint64_t enrollee_tag, enrollee_instance;
-    uint32_t seq;
+    uint64_t setl;                      /* the settlement id (committed only) */
+    uint64_t serial;                    /* its journal entry (mb_entry.serial) */
+    char setl_text[MB_SETL_TEXT];       /* formatted on request */
     bool committed, reversed;
 } mb_settlement;
 

@@ -280,8 +280,8 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     /* record: the base moves by b once per claim even when two layers share it; it stops at the
      * largest amount, past every deductible and band, so that it stays an amount */
     base_after = mb_min64(base_after, MB_MONEY_MAX);
-    if (mb_pending_get(x, l->base_key, year) < base_after &&
-        (rc = mb_pending_set(x, l->base_key, year, base_after)))
+    int64_t base_now = mb_pending_get(x, l->base_key, year);
+    if (base_now < base_after && (rc = mb_pending_add(x, l->base_key, year, base_after - base_now)))
         return rc;
     if ((rc = mb_deductible_record(x, l, &ded)))
         return rc;
@@ -291,7 +291,7 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
         return rc;
     if (t->dcap != NULL && (rc = mb_pending_add(x, t->dcap->key, dcap_period, total)))
         return rc;
-    if ((rc = mb_pending_set(x, l->kind_key, year, 1)))
+    if ((rc = mb_pending_raise(x, l->kind_key, year, 1)))
         return rc;
 
     for (int j = 0; j < nf; j++) {

@@ -48,7 +48,7 @@ typedef struct mb_ded {
     const mb_row *repeat;   /* the deductible_repeat row applied, or NULL */
     int64_t units;          /* the unit's number in the year (visit, admission, day scopes) */
     bool new_unit, set_due;
-    int32_t unit;
+    int32_t unit_day;       /* the unit's day of the year (0: before the year) */
     int64_t unit_paid;      /* paid in the unit before this claim */
 } mb_ded;
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
@@ -72,8 +72,11 @@ int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim
 /* Year-to-date figures as this claim sees them: the enrollee's, overlaid by the changes the
  * claim has made so far (kept in the settlement's deltas until commit). */
 int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period);
-int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
+/* Add `amount` (>= 0) to a sum: a year's payments, a base. */
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
+/* Raise a value that only rises (a date at period 0, a benefit-kind flag) to `value` (> 0);
+ * the journal keeps `value` even when the value already stood higher. */
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 
 /* Record a trace step; record why the benefit did not apply (the first reason is kept). */
 void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char *rule, const char *cite,

@@ -130,9 +130,12 @@ typedef struct mb_layer_rules {
 } mb_layer_rules;
 
 /* A deductible's year-to-date state, when it is kept apart from the cumulative base: what was
- * paid this year, how many units (visits, admissions, days) were charged, the last unit and
- * what it paid, and the amount due for the year (scope year_first). */
-enum { MB_DED_PAID, MB_DED_COUNT, MB_DED_UNIT, MB_DED_UNIT_PAID, MB_DED_DUE, MB_DED_KEYS };
+ * paid this year and how many units (visits, admissions, days) were charged (sums); the last
+ * unit and what it paid, packed as its day of the year x MB_DED_UNIT_SCALE + the amount, and
+ * the amount due for the year (scope year_first): values that only rise, as the journal
+ * reverses them (docs/reversal.md). */
+enum { MB_DED_PAID, MB_DED_COUNT, MB_DED_UNIT, MB_DED_DUE, MB_DED_KEYS };
+#define MB_DED_UNIT_SCALE INT64_C(100000000000) /* 10^11 fen: more than any deductible */
 
 typedef struct mb_layer {
     const char *id, *name, *kind, *cite;
@@ -283,6 +286,8 @@ struct mb_ruleset {
 
     const mb_assumption *assumptions;
     uint32_t nassumptions;
+
+    const struct mb_platform_rules *platform; /* the platform's codes (platform_rules.h) */
 
     void *arena;                        /* every allocation above, freed at once */
 };

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "journal.h"
 #include "pipeline.h"
 
 /* ---- one tier ----------------------------------------------------------------------------- */
@@ -83,9 +84,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
             if (roster.held[i].start <= day && roster.held[i].start > anchor)
                 anchor = roster.held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
-        if (lapse && day > lapse && lapse > act.revoked && (rc = mb_pending_set(x, revoked_key, 0, lapse)))
+        if (lapse && day > lapse && (rc = mb_pending_raise(x, revoked_key, 0, lapse)))
             return rc;
-        if (act.last < day && (rc = mb_pending_set(x, activity_key, 0, day)))
+        if ((rc = mb_pending_raise(x, activity_key, 0, day)))
             return rc;
     }
     if (!applied && x->first_tier)
@@ -236,8 +237,9 @@ static int compute(mb_result *res, const mb_ruleset *const *given, size_t ngiven
     memset(r, 0, offsetof(mb_settlement, deltas));
     r->ndeltas = 0;
     r->committed = r->reversed = false;
-    r->payer_tag = 0;
+    r->payer_tag = r->payer_instance = 0;
     r->payer_before = r->payer_after = 0;
+    r->setl = r->serial = 0;
     settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
                     .year = mb_date_year(c->date), .med_bit = mb_med_bit(c->med_type)};
 
@@ -364,8 +366,10 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
     return rc;
 }
 
-/* Apply the spare settlement (just computed) to the enrollee(s), then make it current. */
-static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
+/* Apply the spare settlement (just computed) to the enrollee(s), record it in their journals,
+ * then make it current. A claim already settled is refused here, before anything changes. */
+static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, const mb_claim *c,
+                  mb_error *err)
 {
     mb_settlement *out = &res->s[!res->cur];
     uint32_t fresh = 0;
@@ -375,17 +379,21 @@ static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *
         return mb_fail(err, MB_E_CAPACITY,
                        "enrollee %s: accumulator table full (%u entries); call mb_enrollee_reserve",
                        e->id, e->acc_count);
+    mb_journal_plan plan;
+    int rc = mb_journal_plan_for(e, payer, c, &plan, err);
+    if (rc != MB_OK)
+        return rc;
     for (uint32_t i = 0; i < out->ndeltas; i++)
         mb_acc_set(e, out->deltas[i].key, out->deltas[i].period, out->deltas[i].after);
     e->balance = out->balance_after;
-    e->seq++;
-    out->seq = e->seq;
+    out->setl = plan.setl;
+    out->serial = mb_journal_record(e, out, c, &plan, payer ? MB_JOURNAL_PATIENT : MB_JOURNAL_OWN, payer);
     out->enrollee_tag = e->tag;
     out->enrollee_instance = e->instance;
     if (payer != NULL) {
         payer->balance = out->payer_after;
-        payer->seq++;
-        out->payer_seq = payer->seq;
+        mb_journal_record(payer, out, c, &plan, MB_JOURNAL_PAYER, e);
+        out->payer_instance = payer->instance;
     }
     out->committed = true;
     res->cur = !res->cur;
@@ -396,7 +404,7 @@ int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrol
               const mb_claim *claim, mb_error *err)
 {
     int rc = compute(out, chain, n, e, NULL, claim, err);
-    return rc != MB_OK ? rc : commit(out, e, NULL, err);
+    return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
 }
 
 int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -454,6 +462,6 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
     rc = compute(out, chain, n, patient, payer, claim, err);
-    return rc != MB_OK ? rc : commit(out, patient, payer, err);
+    return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);
 }
 

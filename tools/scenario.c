@@ -225,6 +225,13 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
                  errno == EINVAL ? "not a regular file" : strerror(errno));
         return NULL;
     }
+    s_scenario *s = scenario_parse(data, len, path, msg, cap);
+    free(data);
+    return s;
+}
+
+s_scenario *scenario_parse(const char *data, size_t len, const char *path, char *msg, size_t cap)
+{
     mb_yaml_log log = {{0}, {0}, 0, false, false};
     s_scenario *s = NULL;
     cyaml_err_t e = cyaml_load_data((const uint8_t *)data, len, config(&log), &scenario_schema,
@@ -238,7 +245,6 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
         else
             snprintf(msg, cap, "%s:%d: %s", path, line,
                      problem[0] ? problem : log.first[0] ? log.first : cyaml_strerror(e));
-        free(data);
         return NULL;
     }
     if (s != NULL && !numbers_ok(s, path, data, len, msg, cap)) {
@@ -247,7 +253,6 @@ s_scenario *scenario_load(const char *path, char *msg, size_t cap)
     } else if (s == NULL) {
         snprintf(msg, cap, "%s: the scenario file is empty", path);
     }
-    free(data);
     return s;
 }
 

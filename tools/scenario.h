@@ -97,6 +97,9 @@ typedef struct s_scenario {
 
 /* Load a scenario file; on error print "file:line: message" into msg and return NULL. */
 s_scenario *scenario_load(const char *path, char *msg, size_t msgcap);
+/* The same from `len` bytes in memory (the fuzz target's entry), `path` naming them in errors. */
+s_scenario *scenario_parse(const char *data, size_t len, const char *path, char *msg,
+                           size_t msgcap);
 void scenario_free(s_scenario *s);
 
 /* A ruleset cache by id, searched in `dir` then the library's search path. */

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Every test suite, as CI runs it: set up and build with -Werror, run all suites, run them again
 # built with AddressSanitizer and UndefinedBehaviorSanitizer, check the installed library and
-# the README's example against it, and the language bindings. The last line sums every suite:
+# the README's example against it, and the language bindings; then the thread tests under
+# ThreadSanitizer, the medbenefit program under valgrind's memcheck, branch coverage of lib/,
+# and each libFuzzer target for a minute (MB_FUZZ_SECONDS) with the reproducers of the defects
+# it found. Each step prints how long it took. The last line sums every suite:
 # "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export MB_EXTRA_PACKAGES="${MB_EXTRA_PACKAGES:-} binutils abigail-tools python3-pytest python3-cffi python3-yaml python3-pandas default-jdk-headless libjna-java junit5 libyaml-snake-java"
+export MB_EXTRA_PACKAGES="${MB_EXTRA_PACKAGES:-} binutils abigail-tools python3-pytest python3-cffi python3-yaml python3-pandas default-jdk-headless libjna-java junit5 libyaml-snake-java clang libclang-rt-14-dev valgrind gcovr"
 bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 logs=()
@@ -51,5 +54,54 @@ $summary"
     fi
 done
 
+echo "(normal, sanitizers, install and bindings: $SECONDS s)"
+
+# 5. ThreadSanitizer: the thread tests, any race reported is a failure (TSan and ASan do not mix)
+step=$SECONDS
+if [ ! -f build-tsan/build.ninja ]; then
+    meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false \
+        -Dbuildtype=debugoptimized >/dev/null
+fi
+if ninja -C build-tsan tests/test_threads tests/test_threads_chains >/dev/null; then
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 meson test -C build-tsan --no-rebuild \
+        --print-errorlogs threads threads_chains >"$scratch/tsan.txt" 2>&1 || status=1
+    grep -E '^(Ok|Fail|Timeout):' "$scratch/tsan.txt"
+    grep -B2 -A30 'WARNING: ThreadSanitizer' "$scratch/tsan.txt" | head -n 60
+    logs+=(build-tsan/meson-logs/testlog.json)
+else
+    echo "ThreadSanitizer build failed"
+    status=1
+fi
+echo "(thread sanitizer: $((SECONDS - step)) s)"
+
+# 6. memcheck: the medbenefit program over every conformance scenario
+step=$SECONDS
+out=$(bash tools/valgrind.sh build/tools/medbenefit 2>&1) || status=1
+echo "$out" | tail -n 12
+extra="$extra
+$(echo "$out" | tail -n 1)"
+echo "(valgrind: $((SECONDS - step)) s)"
+
+# 7. branch coverage of lib/ by the suites (printed, not yet asserted)
+step=$SECONDS
+out=$(bash tools/coverage.sh 2>&1) || status=1
+echo "$out"
+extra="$extra
+$(echo "$out" | tail -n 1)"
+echo "(coverage: $((SECONDS - step)) s)"
+
+# 8. fuzzing: each target for MB_FUZZ_SECONDS, then the reproducers of tests/fuzz/crashes-found
+step=$SECONDS
+out=$(bash tools/fuzz.sh --time "${MB_FUZZ_SECONDS:-60}" 2>&1) || status=1
+echo "$out"
+extra="$extra
+$(echo "$out" | tail -n 1)"
+out=$(bash tools/fuzz.sh --replay 2>&1) || status=1
+echo "$out"
+extra="$extra
+$(echo "$out" | tail -n 1)"
+echo "(fuzzing: $((SECONDS - step)) s)"
+
+echo "(all steps: $SECONDS s)"
 python3 tools/sum-tests.py "${logs[@]}" --extra "$extra"
 exit $status

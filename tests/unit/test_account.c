@@ -146,7 +146,9 @@ static void batch(const mb_ruleset *rs, mb_error *err)
     enum { N = 12 };
     mb_claim *claims[N];
     for (int i = 0; i < N; i++) {
-        mb_claim_new(&claims[i], "C", 20230110 + i * 100, MB_MED_GENERAL_OUTPATIENT, "C01",
+        char id[8];
+        snprintf(id, sizeof id, "C%02d", i);
+        mb_claim_new(&claims[i], id, 20230110 + i * 100, MB_MED_GENERAL_OUTPATIENT, "C01",
                      MB_LEVEL_PRIMARY, err);
         mb_claim_add_item(claims[i], 150000 + i * 1000, MB_CLASS_A, -1, err);
     }

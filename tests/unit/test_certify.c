@@ -365,6 +365,34 @@ static void facility_window(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(e);
 }
 
+/* A change request the library cannot keep is refused and changes nothing: a facility id that
+ * is not UTF-8 (mb_enrollee_set_designated_facility refuses it too), and a request in 2999's
+ * window, whose 1 January 3000 is past the dates the library handles (1900..2999), so that the
+ * saved state would no longer restore. Found by tests/fuzz/fuzz_api. */
+static void facility_window_refusals(const mb_ruleset *rs, mb_error *err)
+{
+    mb_enrollee *e = NULL, *copy = NULL;
+    mb_enrollee_new(&e, "W", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee_set_designated_facility(e, "H1", err);
+    unsigned char before[4096], after[4096];
+    size_t nbefore = 0, nafter = 0;
+    mb_enrollee_save(e, before, sizeof before, &nbefore, err);
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221101, "H\xff\xfe", err),
+             MB_E_INVALID_ARGUMENT, "a facility id that is not UTF-8 is refused");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 29991115, "H2", err), MB_E_INVALID_DATE,
+             "a change from 3000-01-01 is past the dates the library handles");
+    mb_enrollee_save(e, after, sizeof after, &nafter, err);
+    CHECK(nafter == nbefore && memcmp(after, before, nbefore) == 0, "the refusals change nothing");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 29981115, "H2", err), MB_OK,
+             "a change from 2999-01-01 is kept");
+    CHECK_RC(mb_enrollee_save(e, after, sizeof after, &nafter, err), MB_OK, "save");
+    CHECK_RC(mb_enrollee_restore(&copy, after, nafter, err), MB_OK, "and it restores");
+    CHECK(copy && strcmp(mb_enrollee_designated_facility(copy, 29990101), "H2") == 0,
+          "H2 from 2999-01-01 after restore");
+    mb_enrollee_free(copy);
+    mb_enrollee_free(e);
+}
+
 /* A cap that forgets a person the layer covers would mean no cap for them: refused at load. */
 static void cap_completeness(mb_error *err)
 {
@@ -399,6 +427,7 @@ int main(void)
         renewals(rs, err);
         revoked_frees_place(rs, err);
         facility_window(rs, err);
+        facility_window_refusals(rs, err);
     }
     cap_completeness(err);
     refused_partner(err);

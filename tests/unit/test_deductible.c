@@ -47,8 +47,11 @@ static mb_enrollee *employee(void)
 static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,
                   int32_t admitted, int64_t fen)
 {
+    static unsigned serial;
+    char id[16];
+    snprintf(id, sizeof id, "C%u", ++serial); /* a claim is settled once: each its own id */
     mb_claim *c = NULL;
-    CHECK_RC(mb_claim_new(&c, "C", date, med, "H1", level, err), MB_OK, "claim");
+    CHECK_RC(mb_claim_new(&c, id, date, med, "H1", level, err), MB_OK, "claim");
     CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "item");
     if (admitted)
         CHECK_RC(mb_claim_set_admission(c, admitted, date, err), MB_OK, "admission");

@@ -71,7 +71,7 @@ static long bad_status;   /* calls that failed with another status than MB_E_NOM
 static long bad_handle;   /* failed calls that left a handle behind */
 static long bad_report;   /* failed calls whose error report does not say nomem */
 static long uninjected;   /* calls that failed although no failure was injected */
-static long settle_allocs; /* allocations seen inside mb_presettle / mb_settle / mb_reverse */
+static long settle_allocs; /* allocations seen inside mb_presettle / mb_settle / mb_reverse(_id) */
 
 /* A step's outcome: MB_OK goes on, MB_E_NOMEM stops the run (expected), anything else is
  * recorded as a failure of the property and also stops the run. */
@@ -165,9 +165,12 @@ static int run(long n)
     if (!step(mb_enrollee_restore(&copy, blob, got, err), copy, err, "restore", n))
         goto out;
 
-    /* the restored copy settles and reverses without allocating either */
+    /* the restored copy reverses C1 by its id, settles it again and reverses that, without
+     * allocating either */
     before = ctr.calls;
-    rc = mb_settle(r2, chain, 1, copy, c, err);
+    rc = mb_reverse_id(copy, mb_result_setl_id(r), err);
+    if (rc == MB_OK)
+        rc = mb_settle(r2, chain, 1, copy, c, err);
     if (rc == MB_OK)
         rc = mb_reverse(copy, r2, err);
     if (rc == MB_OK)
@@ -202,7 +205,7 @@ int main(void)
     CHECK(full == 1, "the sequence completes with a working allocator");
     long total = ctr.calls;
     CHECK(total > 0, "the library allocates through the installed allocator");
-    CHECK(settle_allocs == 0, "mb_presettle, mb_settle and mb_reverse never allocate");
+    CHECK(settle_allocs == 0, "mb_presettle, mb_settle, mb_reverse and mb_reverse_id never allocate");
 
     long leaks = 0, n, limit = total + 1000;
     int ok = 0;

@@ -3,8 +3,9 @@
  * basic insurance was settled upstream with Wuxi assistance after it. Every settlement keeps the
  * platform's setlinfo identities, no amount is negative, no fund pays more than the policy-scope
  * cost, the year's caps hold, pre-settlement agrees with settlement, an upstream claim whose
- * parts exceed its total is refused, and reversing the whole year last-first gives back the
- * initial saved bytes. Public API only. */
+ * parts exceed its total is refused, and reversing the whole year in a random order (half of it
+ * through the result handles, the rest by settlement id from a copy restored from the saved
+ * blob, as a second process would) gives back the initial saved bytes. Public API only. */
 #include <string.h>
 
 #include "check.h"
@@ -15,7 +16,7 @@
 #define ASSIST "wuxi-medical-assistance-2023"
 #define YUAN(y) ((int64_t)(y) * 100)
 #define CLAIMS_PER_YEAR 300
-#define BLOB_MAX 65536
+#define BLOB_MAX (1 << 20) /* a year of settlements in the journal */
 
 static mb_error *err;
 static mb_ruleset *wuxi, *changzhou, *assist;
@@ -43,8 +44,8 @@ static const char *const property_why[P_COUNT] = {
     "presettle gives the same amounts as the settle that follows",
     "a claim not covered says why; a covered one gives no reason",
     "every generated claim settles",
-    "overlmt_selfpay is what an upstream claim's total holds beyond class C, first self-pay "
-    "and the upstream policy-scope cost, and 0 when the library classifies the items",
+    ("overlmt_selfpay is what an upstream claim's total holds beyond class C, first self-pay "
+     "and the upstream policy-scope cost, and 0 when the library classifies the items"),
     "an upstream claim whose parts exceed its total is refused (invalid_amount), changing nothing",
 };
 
@@ -58,15 +59,37 @@ static void violated(int p, const char *who, int i, const char *what)
 /* ---- xorshift64* --------------------------------------------------------------------------- */
 
 static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
+static uint64_t order_state = UINT64_C(0x2545f4914f6cdd1d); /* the reversal orders: its own
+                                                               stream, the claims keep theirs */
 
-static uint64_t next(void)
+static uint64_t next_of(uint64_t *state)
 {
-    uint64_t x = rng_state;
+    uint64_t x = *state;
     x ^= x >> 12;
     x ^= x << 25;
     x ^= x >> 27;
-    rng_state = x;
+    *state = x;
     return x * UINT64_C(2685821657736338717);
+}
+
+static uint64_t next(void) { return next_of(&rng_state); }
+
+/* The claim ids of a year: each claim its own (a repeated id is refused as already settled). */
+static const char *claim_id(int i)
+{
+    static char id[16];
+    snprintf(id, sizeof id, "C%03d", i);
+    return id;
+}
+
+/* An enrollee whose journal keeps the whole year, so that all of it can be reversed. */
+static mb_enrollee *year_enrollee(const char *who, int scheme, int person_type)
+{
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, who, scheme, person_type, err), MB_OK, "enrollee");
+    if (e != NULL)
+        CHECK_RC(mb_enrollee_set_journal_limit(e, CLAIMS_PER_YEAR, err), MB_OK, "journal limit");
+    return e;
 }
 
 /* uniform in [lo, hi] */
@@ -171,25 +194,54 @@ static mb_result *settle_checked(const mb_ruleset *rs, mb_enrollee *e, const mb_
     return r;
 }
 
-/* Reverse the year's `n` settlements last first; the saved bytes must be the initial ones. */
+/* Reverse the year's `n` settlements in a random order: the first half through their result
+ * handles, the rest by their ids from a copy restored from the blob saved in between (a second
+ * process). The copy must then save as the initial bytes. */
 static void reverse_all(mb_enrollee *e, mb_result **done, int n, const unsigned char *init,
                         size_t ninit, const char *who)
 {
-    int ok = 1;
-    for (int i = n - 1; i >= 0; i--) {
-        if (done[i] == NULL)
-            continue;
-        if (mb_reverse(e, done[i], err) != MB_OK) {
+    static int order[CLAIMS_PER_YEAR];
+    static char ids[CLAIMS_PER_YEAR][32];
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (done[i] != NULL) {
+            snprintf(ids[i], sizeof ids[i], "%s", mb_result_setl_id(done[i]));
+            order[m++] = i;
+        }
+    for (int i = m - 1; i > 0; i--) { /* Fisher-Yates */
+        int k = (int)(next_of(&order_state) % (uint64_t)(i + 1));
+        int t = order[i];
+        order[i] = order[k];
+        order[k] = t;
+    }
+    int ok = 1, k = 0;
+    for (; k < m / 2; k++)
+        if (mb_reverse(e, done[order[k]], err) != MB_OK) {
             if (ok)
-                fprintf(stderr, "  %s: reversing claim %d: %s\n", who, i, mb_error_message(err));
+                fprintf(stderr, "  %s: reversing claim %d: %s\n", who, order[k], mb_error_message(err));
+            ok = 0;
+        }
+    static unsigned char now[BLOB_MAX];
+    size_t n1 = save(e, now);
+    mb_enrollee *copy = NULL;
+    CHECK_RC(mb_enrollee_restore(&copy, now, n1, err), MB_OK, "the half-reversed year restores");
+    if (copy == NULL)
+        return;
+    for (; k < m; k++) {
+        char setl_id[32];
+        snprintf(setl_id, sizeof setl_id, "%s", mb_result_setl_id(done[order[k]]));
+        if (strcmp(setl_id, ids[order[k]]) != 0 || mb_reverse_id(copy, setl_id, err) != MB_OK) {
+            if (ok)
+                fprintf(stderr, "  %s: reversing %s by id: %s\n", who, setl_id, mb_error_message(err));
             ok = 0;
         }
     }
-    CHECK(ok, "every settlement of the year reverses, last first");
-    static unsigned char now[BLOB_MAX];
-    size_t n1 = save(e, now);
+    CHECK(ok, "every settlement of the year reverses, in a random order, by handle and by id");
+    CHECK(mb_enrollee_journal_count(copy) == 0, "the journal is empty again");
+    n1 = save(copy, now);
     CHECK(n1 == ninit && memcmp(now, init, n1) == 0,
           "reversing the whole year gives back the initial saved bytes");
+    mb_enrollee_free(copy);
 }
 
 /* ---- Wuxi: chronic claims, one or two certified diseases ----------------------------------- */
@@ -200,8 +252,7 @@ static void wuxi_year(int person_type, int ndiseases, int64_t balance)
     char who[64];
     snprintf(who, sizeof who, "wuxi type %d diseases %d balance %lld", person_type, ndiseases,
              (long long)balance);
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, who, MB_SCHEME_EMPLOYEE, person_type, err), MB_OK, "enrollee");
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type);
     if (e == NULL)
         return;
     CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
@@ -218,7 +269,7 @@ static void wuxi_year(int person_type, int ndiseases, int64_t balance)
         /* one claim in ten at a facility that is not the designated one */
         const char *facility = range(0, 9) == 0 ? "H777" : "H001";
         mb_claim *c = NULL;
-        CHECK_RC(mb_claim_new(&c, "C", date, MB_MED_CHRONIC, facility, (int)range(1, 3), err),
+        CHECK_RC(mb_claim_new(&c, claim_id(i), date, MB_MED_CHRONIC, facility, (int)range(1, 3), err),
                  MB_OK, "claim");
         if (c == NULL)
             continue;
@@ -247,8 +298,7 @@ static void changzhou_year(int person_type, int64_t balance)
 {
     char who[64];
     snprintf(who, sizeof who, "changzhou type %d balance %lld", person_type, (long long)balance);
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, who, MB_SCHEME_EMPLOYEE, person_type, err), MB_OK, "enrollee");
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type);
     if (e == NULL)
         return;
     CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
@@ -274,7 +324,7 @@ static void changzhou_year(int person_type, int64_t balance)
             level = MB_LEVEL_PHARMACY;
         }
         mb_claim *c = NULL;
-        CHECK_RC(mb_claim_new(&c, "C", date, med, facility, level, err), MB_OK, "claim");
+        CHECK_RC(mb_claim_new(&c, claim_id(i), date, med, facility, level, err), MB_OK, "claim");
         if (c == NULL)
             continue;
         unsigned flags = 0;
@@ -324,8 +374,7 @@ static void upstream_year(int64_t balance)
 {
     const char *who = "upstream wuxi + assistance";
     const mb_ruleset *chain[2] = {wuxi, assist};
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, who, MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err), MB_OK, "enrollee");
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED);
     if (e == NULL)
         return;
     CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
@@ -340,7 +389,7 @@ static void upstream_year(int64_t balance)
         int32_t date = day_of(2023, i * 365 / CLAIMS_PER_YEAR);
         int med = range(0, 1) ? MB_MED_CHRONIC : MB_MED_INPATIENT;
         mb_claim *c = NULL;
-        CHECK_RC(mb_claim_new(&c, "C", date, med, "H001", (int)range(1, 3), err), MB_OK, "claim");
+        CHECK_RC(mb_claim_new(&c, claim_id(i), date, med, "H001", (int)range(1, 3), err), MB_OK, "claim");
         if (c == NULL)
             continue;
         if (med == MB_MED_INPATIENT)

@@ -64,8 +64,11 @@ static mb_ruleset *load_text(const char *text, const char *name)
 static int settle(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, int32_t date,
                   int64_t fen)
 {
+    static unsigned serial;
+    char id[16];
+    snprintf(id, sizeof id, "C%u", ++serial); /* a claim is settled once: each its own id */
     mb_claim *c = NULL;
-    CHECK_RC(mb_claim_new(&c, "C", date, MB_MED_GENERAL_OUTPATIENT, "C1", MB_LEVEL_PRIMARY, err),
+    CHECK_RC(mb_claim_new(&c, id, date, MB_MED_GENERAL_OUTPATIENT, "C1", MB_LEVEL_PRIMARY, err),
              MB_OK, "claim");
     CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "item");
     int rc = mb_settle(res, chain, n, e, c, err);

@@ -3,6 +3,7 @@
  * lib/enrollee.c, mb_reverse in lib/settle.c). Public API only. */
 #include <string.h>
 
+#include "blob.h"
 #include "check.h"
 #include "medbenefit.h"
 
@@ -74,25 +75,6 @@ static mb_result *result(void)
     mb_result *r = NULL;
     CHECK_RC(mb_result_new(&r, err), MB_OK, "result");
     return r;
-}
-
-/* CRC-32 (IEEE, reflected), as the blob's trailer uses. */
-static uint32_t crc32(const unsigned char *p, size_t n)
-{
-    uint32_t crc = 0xffffffffu;
-    for (size_t i = 0; i < n; i++) {
-        crc ^= p[i];
-        for (int k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
-static void put_crc(unsigned char *b, size_t len)
-{
-    uint32_t c = crc32(b, len - 4);
-    for (int i = 0; i < 4; i++)
-        b[len - 4 + i] = (unsigned char)(c >> (8 * i));
 }
 
 /* ---- save / restore ------------------------------------------------------------------------ */
@@ -282,163 +264,28 @@ static void corrupt(void)
 
 /* ---- hostile blobs: every field forged, each with a valid checksum --------------------------- */
 
-/* A blob's fields, written here the way lib/state.c writes them (see its header comment), so that
- * a test can forge any one field and still give the blob a valid checksum: the checksum is not
- * what must refuse it.
- *   "MBEN" | u16 version | u16 reserved | u32 payload length | payload | u32 CRC-32
- *   payload: str id | u8 scheme | u8 person type | i64 balance | str designated |
- *            str first visit | str next designated | i32 next from | u32 seq |
- *            u8 n, n x (str name, i32 certified on, i32 valid until) |
- *            u8 n, n x (u8 category, i32 from, i32 to [, str name when category is 255]) |
- *            i32 birth date |                                 (version 2 on)
- *            u32 n, n x (u64 key, i32 period, i64 value)      (accumulators sorted by key, period)
- * str: u16 length then the bytes; integers little-endian. Version 1 (still restored) has no
- * named identities (category 255) and no birth date. */
-#define LOW_INCOME_MARGIN 7 /* the category's index: its place in docs/scenario-format.md's list */
-
-typedef struct { const char *name; int32_t certified_on, valid_until; } blob_disease;
-typedef struct { int category; int32_t from, to; const char *name; } blob_identity;
-typedef struct { uint64_t key; int32_t period; int64_t value; } blob_acc;
-typedef struct {
-    unsigned version, reserved;
-    const char *id;
-    int scheme, person;
-    int64_t balance;
-    const char *designated, *first_visit, *next_designated;
-    int32_t next_from;
-    uint32_t seq;
-    int32_t birth_date;
-    uint32_t ndiseases, nidentities, naccs;
-    blob_disease diseases[20];
-    blob_identity identities[20];
-    blob_acc accs[8];
-} blob_fields;
-
-typedef struct {
-    unsigned char *b;
-    size_t n;
-} blob_out;
-
-static void w_u(blob_out *o, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++)
-        o->b[o->n++] = (unsigned char)(v >> (8 * i));
-}
-
-static void w_str(blob_out *o, const char *s)
-{
-    size_t n = strlen(s);
-    w_u(o, n, 2);
-    memcpy(o->b + o->n, s, n);
-    o->n += n;
-}
-
-static size_t write_blob(const blob_fields *f, unsigned char *b)
-{
-    blob_out o = {b, 0};
-    memcpy(b, "MBEN", 4);
-    o.n = 4;
-    w_u(&o, f->version, 2);
-    w_u(&o, f->reserved, 2);
-    w_u(&o, 0, 4); /* the payload length, below */
-    w_str(&o, f->id);
-    w_u(&o, (uint64_t)f->scheme, 1);
-    w_u(&o, (uint64_t)f->person, 1);
-    w_u(&o, (uint64_t)f->balance, 8);
-    w_str(&o, f->designated);
-    w_str(&o, f->first_visit);
-    w_str(&o, f->next_designated);
-    w_u(&o, (uint64_t)(uint32_t)f->next_from, 4);
-    w_u(&o, f->seq, 4);
-    w_u(&o, f->ndiseases, 1);
-    for (uint32_t i = 0; i < f->ndiseases; i++) {
-        w_str(&o, f->diseases[i].name);
-        w_u(&o, (uint64_t)(uint32_t)f->diseases[i].certified_on, 4);
-        w_u(&o, (uint64_t)(uint32_t)f->diseases[i].valid_until, 4);
-    }
-    w_u(&o, f->nidentities, 1);
-    for (uint32_t i = 0; i < f->nidentities; i++) {
-        w_u(&o, (uint64_t)f->identities[i].category, 1);
-        w_u(&o, (uint64_t)(uint32_t)f->identities[i].from, 4);
-        w_u(&o, (uint64_t)(uint32_t)f->identities[i].to, 4);
-        if (f->version >= 2 && f->identities[i].category == 255)
-            w_str(&o, f->identities[i].name);
-    }
-    if (f->version >= 2)
-        w_u(&o, (uint64_t)(uint32_t)f->birth_date, 4);
-    w_u(&o, f->naccs, 4);
-    for (uint32_t i = 0; i < f->naccs; i++) {
-        w_u(&o, f->accs[i].key, 8);
-        w_u(&o, (uint64_t)(uint32_t)f->accs[i].period, 4);
-        w_u(&o, (uint64_t)f->accs[i].value, 8);
-    }
-    size_t payload = o.n - 12;
-    for (int i = 0; i < 4; i++)
-        b[8 + i] = (unsigned char)(payload >> (8 * i));
-    o.n += 4;
-    put_crc(b, o.n);
-    return o.n;
-}
-
-/* An accumulator's key as lib/hash.c makes it: 64-bit FNV-1a of "<ruleset id>\x1f<name>". */
-static uint64_t fnv1a(uint64_t h, const char *s)
-{
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= UINT64_C(0x100000001b3);
-    }
-    return h;
-}
-
-static uint64_t acc_key(const char *ruleset_id, const char *name)
-{
-    uint64_t h = fnv1a(fnv1a(fnv1a(UINT64_C(0xcbf29ce484222325), ruleset_id), "\x1f"), name);
-    return h ? h : 1;
-}
-
-static int cmp_blob_acc(const void *a, const void *b)
-{
-    const blob_acc *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->period > y->period) - (x->period < y->period);
-}
-
 /* The Wuxi patient of wuxi_person("HB-1", 300), with the 2021 base at 5000 and the year's
  * payments at 3000 of the 3500 cap, as the fields of its blob. */
 static blob_fields wuxi_fields(void)
 {
     blob_fields f = {
-        .version = 2, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
+        .version = 3, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
         .balance = YUAN(300), .designated = "H001", .first_visit = "C01", .next_designated = "",
         .ndiseases = 1, .diseases = {{"糖尿病", 20210105, 0}},
         .nidentities = 1, .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231, NULL}},
         .naccs = 2,
         .accs = {{acc_key(WUXI, "chronic.base"), 2021, YUAN(5000)},
                  {acc_key(WUXI, "chronic.paid"), 2021, YUAN(3000)}},
+        .journal_limit = 32,
     };
     qsort(f.accs, f.naccs, sizeof f.accs[0], cmp_blob_acc);
     return f;
 }
 
-/* Restore a forged blob: it must be refused as corrupt, *out left NULL, and the message must
- * name the field (`word`). */
+/* Restore a forged blob: refused as corrupt, naming the field (`word`): blob.h. */
 static void expect_refused(const unsigned char *b, size_t n, const char *what, const char *word)
 {
-    mb_enrollee *x = NULL;
-    mb_error_clear(err);
-    int rc = mb_enrollee_restore(&x, b, n, err);
-    char why[256];
-    snprintf(why, sizeof why, "%s: refused as corrupt", what);
-    CHECK_RC(rc, MB_E_CORRUPT, why);
-    CHECK(x == NULL, "a refused restore gives no enrollee");
-    const char *msg = mb_error_message(err);
-    if (rc == MB_E_CORRUPT && (strncmp(msg, "saved state", 11) != 0 || strstr(msg, word) == NULL)) {
-        snprintf(why, sizeof why, "%s: the message names '%s'", what, word);
-        CHECK(0, why);
-        fprintf(stderr, "  message: %s\n", msg);
-    }
-    mb_enrollee_free(x);
+    blob_expect_refused(err, b, n, what, word);
 }
 
 /* One forged field: `...` changes f, the Wuxi patient's fields. */
@@ -489,10 +336,14 @@ static void forged_baseline(void)
     mb_result *r = result();
     CHECK_RC(settle(jiaozuo, r, j, c), MB_OK, "the admission settles");
     nt = save(j, theirs);
-    blob_fields g = {.version = 2, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
+    /* and the journal holds the admission: the activity raised from nothing to 2023-03-01 */
+    blob_fields g = {.version = 3, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
                      .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
-                     .next_designated = "", .seq = 1, .naccs = 1,
-                     .accs = {{acc_key(JIAOZUO, "activity"), 0, 20230301}}};
+                     .next_designated = "", .naccs = 1,
+                     .accs = {{acc_key(JIAOZUO, "activity"), 0, 20230301}},
+                     .journal_limit = 32, .nentries = 1,
+                     .entries = {{.claim = "I", .date = 20230301, .other = "", .nchanges = 1,
+                                  .changes = {{acc_key(JIAOZUO, "activity"), 0, 2, 20230301, 0}}}}};
     nm = write_blob(&g, mine);
     CHECK(same(mine, nm, theirs, nt), "the activity accumulator: period 0, the date as its value");
     mb_claim_free(c);
@@ -500,9 +351,10 @@ static void forged_baseline(void)
     mb_enrollee_free(j);
 }
 
-/* Version 2 keeps the birth date and identities a ruleset names; a version 1 blob, as the
- * library wrote it before, still restores, and saves back as version 2. */
-static void version_two(void)
+/* Version 3 keeps the birth date and identities a ruleset names; a version 2 blob, as the
+ * library wrote it before (the journal, categories only), still restores, and saves back as
+ * version 3. */
+static void version_three(void)
 {
     static const char text[] =
         "id: grp\ntitle: 组\ndocument: 测试〔2024〕2号\ntier: assistance\n"
@@ -517,20 +369,24 @@ static void version_two(void)
     mb_ruleset *grp = NULL;
     CHECK_RC(mb_ruleset_load_buffer(&grp, text, strlen(text), "grp.yaml", err), MB_OK,
              "a ruleset declaring a group loads");
-    mb_enrollee *e = wuxi_person("V2", YUAN(300));
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, "V3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
+             "enrollee");
     CHECK_RC(mb_enrollee_set_birth_date(e, 19580615, err), MB_OK, "birth date");
+    CHECK_RC(mb_enrollee_add_assistance(e, "low_income_margin", 20210101, 20211231, err), MB_OK,
+             "a category");
     CHECK_RC(mb_enrollee_add_identity(e, grp, "2301", 20240101, 0, err), MB_OK,
              "an identity by the platform's psn_idet_type code");
     unsigned char a[BLOB_MAX], b[BLOB_MAX], mine[BLOB_MAX];
     size_t na = save(e, a);
-    blob_fields f = wuxi_fields();
-    f.id = "V2";
-    f.naccs = 0;
-    f.birth_date = 19580615;
-    f.nidentities = 2;
-    f.identities[1] = (blob_identity){255, 20240101, 0, "2301"};
+    blob_fields f = {.version = 3, .id = "V3", .scheme = MB_SCHEME_EMPLOYEE,
+                     .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
+                     .next_designated = "", .birth_date = 19580615, .nidentities = 2,
+                     .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231, NULL},
+                                    {255, 20240101, 0, "2301"}},
+                     .journal_limit = 32};
     size_t nm = write_blob(&f, mine);
-    CHECK(same(mine, nm, a, na), "version 2: the named identity and the birth date, as written");
+    CHECK(same(mine, nm, a, na), "version 3: the named identity and the birth date, as written");
     mb_enrollee *x = NULL;
     CHECK_RC(mb_enrollee_restore(&x, a, na, err), MB_OK, "it restores");
     if (x != NULL) {
@@ -541,19 +397,19 @@ static void version_two(void)
         CHECK(same(a, na, b, save(x, b)), "and saves back to the same bytes");
         mb_enrollee_free(x);
     }
-    /* the library's version 1: no birth date, categories only */
-    f = wuxi_fields();
-    f.version = 1;
+    /* the library's version 2: categories only, no birth date */
+    f.version = 2;
+    f.nidentities = 1;
     nm = write_blob(&f, mine);
     x = NULL;
-    CHECK_RC(mb_enrollee_restore(&x, mine, nm, err), MB_OK, "a version 1 blob still restores");
+    CHECK_RC(mb_enrollee_restore(&x, mine, nm, err), MB_OK, "a version 2 blob still restores");
     if (x != NULL) {
         CHECK(mb_enrollee_birth_date(x) == 0, "with no birth date");
-        CHECK(mb_enrollee_accumulator(x, WUXI, "chronic.base", 2021) == YUAN(5000),
-              "and its accumulators");
-        f.version = 2;
+        CHECK(mb_enrollee_assistance_count(x) == 1, "and its category");
+        f.version = 3;
+        f.birth_date = 0;
         nm = write_blob(&f, mine);
-        CHECK(same(mine, nm, b, save(x, b)), "it saves back as version 2");
+        CHECK(same(mine, nm, b, save(x, b)), "it saves back as version 3");
         mb_enrollee_free(x);
     }
     mb_enrollee_free(e);
@@ -573,17 +429,6 @@ static void hostile_fields(void)
 
     /* the frame */
     HOSTILE("version 0", "version", f.version = 0);
-    /* version 2: the birth date, and identities named rather than categories */
-    HOSTILE("a birth date of 30 February", "birth date", f.birth_date = 19600230);
-    HOSTILE("a birth date of -1", "birth date", f.birth_date = -1);
-    HOSTILE("a named identity not UTF-8", "UTF-8",
-            f.identities[0] = (blob_identity){255, 20210101, 0, "返贫\xff"});
-    HOSTILE("a named identity with no name", "identity",
-            f.identities[0] = (blob_identity){255, 20210101, 0, ""});
-    HOSTILE("a named identity of 128 bytes", "identity",
-            f.identities[0] = (blob_identity){255, 20210101, 0, long_name});
-    HOSTILE("a named identity in version 1", "category",
-            (f.version = 1, f.identities[0] = (blob_identity){255, 20210101, 0, "x"}));
     HOSTILE("reserved bits set", "reserved", f.reserved = 1);
     /* identity */
     HOSTILE("an id of 64 bytes", "enrollee id", f.id = long_id);
@@ -646,8 +491,17 @@ static void hostile_fields(void)
     /* assistance identities */
     HOSTILE("an assistance category 12 (there are 12: 0..11)", "assistance identity 1",
             f.identities[0].category = 12);
-    HOSTILE("an assistance category 255 in version 1 (2 on: a named identity)",
-            "assistance identity 1", (f.version = 1, f.identities[0].category = 255));
+    HOSTILE("an assistance category 255 in version 2 (3 on: a named identity)",
+            "assistance identity 1", (f.version = 2, f.identities[0].category = 255));
+    /* version 3: the birth date, and identities named rather than categories */
+    HOSTILE("a birth date of 30 February", "birth date", f.birth_date = 19600230);
+    HOSTILE("a birth date of -1", "birth date", f.birth_date = -1);
+    HOSTILE("a named identity not UTF-8", "UTF-8",
+            f.identities[0] = (blob_identity){255, 20210101, 0, "返贫\xff"});
+    HOSTILE("a named identity with no name", "identity",
+            f.identities[0] = (blob_identity){255, 20210101, 0, ""});
+    HOSTILE("a named identity of 128 bytes", "identity",
+            f.identities[0] = (blob_identity){255, 20210101, 0, long_name});
     HOSTILE("an identity from 2021-02-29", "assistance identity 1",
             f.identities[0].from = 20210229);
     HOSTILE("an identity from a negative date", "assistance identity 1", f.identities[0].from = -1);
@@ -694,7 +548,7 @@ static void hostile_fields(void)
     /* counts that do not match the bytes: no reading past them, no allocation from them */
     blob_fields f = wuxi_fields();
     size_t n = write_blob(&f, blob);
-    size_t count_at = n - 4 - 20 * f.naccs - 4;
+    size_t count_at = n - 4 - 4 - 20 * f.naccs - 4; /* before the accumulators and the journal */
     const uint32_t counts[] = {f.naccs + 1, f.naccs - 1, 0x10000000u, 0xffffffffu};
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
         n = write_blob(&f, blob);
@@ -703,12 +557,14 @@ static void hostile_fields(void)
         put_crc(blob, n);
         char what[64];
         snprintf(what, sizeof what, "an accumulator count of %u for %u", counts[k], f.naccs);
-        expect_refused(blob, n, what, "accumulator");
+        /* one fewer leaves the last accumulator to be read as the journal */
+        expect_refused(blob, n, what, counts[k] < f.naccs ? "journal" : "accumulator");
     }
-    /* the disease count (the byte after seq) larger than the certifications there */
+    /* the disease count (the byte after the next designated facility's date) larger than the
+     * certifications there */
     n = write_blob(&f, blob);
     size_t nd_at = 12 + 2 + strlen(f.id) + 1 + 1 + 8 + 2 + strlen(f.designated) + 2 +
-                   strlen(f.first_visit) + 2 + strlen(f.next_designated) + 4 + 4;
+                   strlen(f.first_visit) + 2 + strlen(f.next_designated) + 4;
     CHECK(blob[nd_at] == f.ndiseases, "the disease count's offset");
     blob[nd_at] = 200;
     put_crc(blob, n);
@@ -725,7 +581,7 @@ static void hostile_fields(void)
     blob[15] = '\0';
     put_crc(blob, n);
     expect_refused(blob, n, "an id with a NUL byte inside", "enrollee id");
-    /* an extra byte after the last accumulator, the frame's length agreeing */
+    /* an extra byte after the journal, the frame's length agreeing */
     f = wuxi_fields();
     n = write_blob(&f, blob);
     memmove(blob + n - 3, blob + n - 4, 4);
@@ -735,7 +591,7 @@ static void hostile_fields(void)
     for (int i = 0; i < 4; i++)
         blob[8 + i] = (unsigned char)(payload >> (8 * i));
     put_crc(blob, n);
-    expect_refused(blob, n, "a byte after the last accumulator", "accumulator");
+    expect_refused(blob, n, "a byte after the journal", "journal");
 }
 
 /* The three blobs of issue 9, refused; had they been restored, settlement would pay beyond a
@@ -792,7 +648,7 @@ static void issue_9_blobs(void)
 
     /* a Jiaozuo last-activity date of -20210101: the lapse computed from it (12 idle months,
      * 焦医保〔2021〕97号 四（四）) would index the month-length table at month -88 */
-    blob_fields g = {.version = 2, .id = "JZ-2", .scheme = MB_SCHEME_EMPLOYEE,
+    blob_fields g = {.version = 1, .id = "JZ-2", .scheme = MB_SCHEME_EMPLOYEE,
                      .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
                      .next_designated = "", .seq = 1, .naccs = 1,
                      .accs = {{acc_key(JIAOZUO, "activity"), 0, -20210101}}};
@@ -923,15 +779,10 @@ static void reversal(void)
     n = save(e, now);
     CHECK(same(init, n0, now, n), "a refused reversal changes nothing");
 
-    /* two settlements: the first cannot be reversed while the second stands */
+    /* two settlements, reversed last first */
     CHECK_RC(settle(wuxi, r1, e, c1), MB_OK, "settle C1");
     size_t n1 = save(e, mid);
     CHECK_RC(settle(wuxi, r2, e, c2), MB_OK, "settle C2");
-    unsigned char two[BLOB_MAX];
-    size_t n2 = save(e, two);
-    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "reversing out of order");
-    n = save(e, now);
-    CHECK(same(two, n2, now, n), "an out-of-order reversal changes nothing");
     CHECK_RC(mb_reverse(e, r2, err), MB_OK, "reverse the latest (C2)");
     n = save(e, now);
     CHECK(same(mid, n1, now, n), "back to the state after C1");
@@ -939,6 +790,22 @@ static void reversal(void)
     n = save(e, now);
     CHECK(same(init, n0, now, n), "back to the initial bytes");
     CHECK_FEN(mb_enrollee_account_balance(e), YUAN(300), "and the initial balance");
+
+    /* and first first (since 1.1): C1 takes back only its own changes, and C2 keeps the amounts
+     * it was settled with. C1: the account pays 300 first, base 900, (900 - 500) x 70% = 280.
+     * C2 (account empty): base 900 + 1000 = 1900, 1000 x 70% = 700 (锡医保服务〔2020〕41号 三).
+     * Without C1: base 1900 - 900 = 1000, paid 980 - 280 = 700, the account 0 + 300. */
+    CHECK_RC(settle(wuxi, r1, e, c1), MB_OK, "settle C1");
+    CHECK_RC(settle(wuxi, r2, e, c2), MB_OK, "settle C2");
+    CHECK_FEN(mb_result_amount(r2, MB_AMT_HIFP_PAY), YUAN(700), "C2: 1000 x 70%");
+    CHECK_RC(mb_reverse(e, r1, err), MB_OK, "reverse C1 while C2 stands");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), YUAN(1000), "C2's base");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(700), "C2's payment");
+    CHECK_FEN(mb_enrollee_account_balance(e), YUAN(300), "C1's account payment back");
+    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "reversing C1 twice");
+    CHECK_RC(mb_reverse(e, r2, err), MB_OK, "then C2");
+    n = save(e, now);
+    CHECK(same(init, n0, now, n), "back to the initial bytes");
 
     /* a pre-settled result was never committed */
     const mb_ruleset *chain[1] = {wuxi};
@@ -958,15 +825,23 @@ static void reversal(void)
     CHECK_RC(mb_reverse(other, r2, err), MB_OK, "its own enrollee can reverse it");
     mb_enrollee_free(other);
 
-    /* figures seeded since the settlement: it can no longer be reversed exactly */
-    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(100), err), MB_OK, "seed");
-    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "accumulators changed since the settlement");
-    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(900), err), MB_OK,
-             "seed it back (C1's base: 1200 - 300 account)");
+    /* figures seeded since the settlement (since 1.1): a seed below what C1 added (its base
+     * 1200 - 300 account = 900) is refused, for C1 could then not be reversed; one above it is
+     * taken, and reversing C1 takes away its 900 only. A balance set since is credited C1's
+     * 300 back. */
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(100), err), MB_E_STATE,
+             "a seed below what the journal added");
+    CHECK(strstr(mb_error_message(err), "900.00") != NULL, "the message says what it added");
+    n = save(e, now);
+    CHECK(same(mid, n1, now, n), "the refused seed changes nothing");
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, YUAN(2000), err), MB_OK,
+             "a seed above it");
     CHECK_RC(mb_enrollee_set_account_balance(e, YUAN(50), err), MB_OK, "change the balance");
-    CHECK_RC(mb_reverse(e, r1, err), MB_E_STATE, "the balance changed since the settlement");
-    CHECK_RC(mb_enrollee_set_account_balance(e, 0, err), MB_OK, "put it back");
-    CHECK_RC(mb_reverse(e, r1, err), MB_OK, "now it reverses");
+    CHECK_RC(mb_reverse(e, r1, err), MB_OK, "C1 reverses");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), YUAN(1100), "2000 - 900");
+    CHECK_FEN(mb_enrollee_account_balance(e), YUAN(350), "50 + 300");
+    CHECK_RC(mb_enrollee_seed(e, WUXI, "chronic.base", 2021, 0, err), MB_OK, "seed it back");
+    CHECK_RC(mb_enrollee_set_account_balance(e, YUAN(300), err), MB_OK, "and the balance");
     n = save(e, now);
     CHECK(same(init, n0, now, n), "and the state is the initial one");
 
@@ -1070,7 +945,9 @@ static void capacity(void)
     mb_result *r = result();
     int year, rc = MB_OK;
     for (year = 2021; year < 2200; year++) {
-        mb_claim *c = wuxi_claim("C", year * 10000 + 201, YUAN(1200));
+        char id[16];
+        snprintf(id, sizeof id, "C%d", year);
+        mb_claim *c = wuxi_claim(id, year * 10000 + 201, YUAN(1200));
         size_t nb = save(e, before);
         rc = settle(wuxi, r, e, c);
         mb_claim_free(c);
@@ -1083,7 +960,7 @@ static void capacity(void)
     CHECK_RC(rc, MB_E_CAPACITY, "a full accumulator table refuses the settlement");
     CHECK(year > 2021 + 50, "the default table holds many years of settlements first");
     CHECK_RC(mb_enrollee_reserve(e, 4096, err), MB_OK, "make room");
-    mb_claim *c = wuxi_claim("C", year * 10000 + 201, YUAN(1200));
+    mb_claim *c = wuxi_claim("C-room", year * 10000 + 201, YUAN(1200));
     CHECK_RC(settle(wuxi, r, e, c), MB_OK, "with room the settlement goes through");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490");
     CHECK_RC(mb_reverse(e, r, err), MB_OK, "and reverses");
@@ -1098,7 +975,7 @@ static void capacity(void)
     size_t n0 = save(e, init);
     int cycles_ok = 1;
     for (year = 2021; year < 2021 + 64; year++) {
-        c = wuxi_claim("C", year * 10000 + 201, YUAN(1200));
+        c = wuxi_claim("C", year * 10000 + 201, YUAN(1200)); /* one id: each is reversed */
         if (settle(wuxi, r, e, c) != MB_OK || mb_reverse(e, r, err) != MB_OK)
             cycles_ok = 0;
         mb_claim_free(c);
@@ -1350,7 +1227,7 @@ int main(void)
     corrupt();
     forged_baseline();
     hostile_fields();
-    version_two();
+    version_three();
     issue_9_blobs();
     forged_mutations();
     reversal();

@@ -108,7 +108,9 @@ static mb_claim *random_claim(const mb_ruleset *const *chain, size_t n, int year
     int level = med == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : (int)range(MB_LEVEL_PRIMARY, MB_LEVEL_TERTIARY);
     int32_t date = year * 10000 + (int32_t)(1 + i * 12 / CLAIMS) * 100 + (int32_t)range(1, 28);
     mb_claim *c = NULL;
-    if (mb_claim_new(&c, "C", date, med, range(0, 3) ? "H1" : "H2", level, err) != MB_OK)
+    char id[16];
+    snprintf(id, sizeof id, "C%d", i);
+    if (mb_claim_new(&c, id, date, med, range(0, 3) ? "H1" : "H2", level, err) != MB_OK)
         return NULL;
     unsigned flags = 0;
     static const unsigned bits[] = {MB_CLAIM_REFERRAL, MB_CLAIM_EMERGENCY, MB_CLAIM_OUT_OF_AREA,

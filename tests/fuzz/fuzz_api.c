@@ -1,0 +1,786 @@
+/* Fuzz target: sequences of API calls. The input's first bytes choose a bundled chain and the
+ * enrollee; each following group of bytes is one call (certify, add a disease or an identity,
+ * seed, set the account or a facility, accrue, reserve, make and change claims, presettle,
+ * settle, settle with a family member's account, settle a batch, reverse, save and restore,
+ * parse), with arguments that are mostly plausible and sometimes not. After every call:
+ *
+ *   - a failed call returns a negative status, says why, and changes nothing: the enrollee's
+ *     (and payer's) saved bytes are the same, a claim settles as before;
+ *   - presettle changes nothing and gives the amounts the settle that follows gives;
+ *   - each settlement keeps the contract (fz_check_result: funds + account + cash = total …);
+ *   - a claim whose id the enrollee's journal holds is refused as settled already;
+ *   - a batch gives what settling its claims one by one gives;
+ *   - any settlement the journal holds reverses, once, by its result handle (not on a restored
+ *     copy) or by its id (also on a restored copy); reversing the latest gives back the bytes
+ *     saved before it, and so does each earlier one once the ones after it are reversed;
+ *     a family settlement reverses only with both enrollees;
+ *   - save -> restore -> save gives the same bytes, and an altered blob does not restore;
+ *   - every string the enrollee holds is UTF-8;
+ *   - mb_date_parse accepts only YYYY-MM-DD, and amounts round-trip through mb_amount_parse. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "internal.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum { SLOTS = 4, DONE_MAX = 8, BATCH_MAX = 8, OPS_MAX = 64 };
+
+/* A committed settlement, with the saved bytes from before it. */
+typedef struct settled {
+    mb_result *r;
+    bool family;
+    bool exact; /* nothing else changed the enrollee since, but the settlements after it: once
+                   they are reversed, reversing it must give back `before` */
+    bool stale; /* the enrollee was replaced by a restored copy: reversal by the handle must
+                   fail, by the id must not */
+    size_t n, npayer;
+    uint8_t *before, *payer_before; /* copies, freed with the entry */
+} settled;
+
+static mb_error *err;
+static char err_text[600];
+static const mb_ruleset *chain[3];
+static size_t chain_len;
+static mb_enrollee *e, *payer, *replay;
+static mb_claim *claims[SLOTS];
+static bool upstream[SLOTS]; /* the claim carries amounts settled upstream */
+static mb_result *pre, *pre2, *batch_r, *replay_r, *reversed;
+static settled done[DONE_MAX];
+static int ndone;
+static uint8_t b0[FZ_BLOB_MAX], b1[FZ_BLOB_MAX], p0[FZ_BLOB_MAX], p1[FZ_BLOB_MAX];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    fz_init();
+    err = mb_error_new();
+    return 0;
+}
+
+static mb_result *new_result(void)
+{
+    mb_result *r = NULL;
+    if (mb_result_new(&r, NULL) != MB_OK)
+        abort();
+    return r;
+}
+
+/* Forget entry i of the settlements (its result handle too unless `keep`). */
+static void forget(int i, bool keep)
+{
+    if (!keep)
+        mb_result_free(done[i].r);
+    free(done[i].before);
+    free(done[i].payer_before);
+    memmove(&done[i], &done[i + 1], (size_t)(ndone - i - 1) * sizeof done[0]);
+    ndone--;
+}
+
+static void drop(int i) { forget(i, false); }
+
+static void release(void)
+{
+    mb_enrollee_free(e);
+    mb_enrollee_free(payer);
+    mb_enrollee_free(replay);
+    e = payer = replay = NULL;
+    for (int i = 0; i < SLOTS; i++) {
+        mb_claim_free(claims[i]);
+        claims[i] = NULL;
+    }
+    while (ndone > 0)
+        drop(0);
+    mb_result *rs[] = {pre, pre2, batch_r, replay_r, reversed};
+    for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++)
+        mb_result_free(rs[i]);
+    pre = pre2 = batch_r = replay_r = reversed = NULL;
+}
+
+/* ---- arguments ----------------------------------------------------------------------------- */
+
+/* A ruleset of the chain. */
+static const mb_ruleset *some_ruleset(fz_input *in) { return chain[fz_pick(in, (unsigned)chain_len)]; }
+
+/* A disease of `rs`'s catalogue by code or name, or raw bytes. */
+static const char *disease_of(fz_input *in, const mb_ruleset *rs, char *buf, size_t cap)
+{
+    const char *choice[2] = {"", ""}, *group;
+    size_t count = mb_ruleset_disease_count(rs);
+    if (count > 0)
+        mb_ruleset_disease(rs, fz_pick(in, (unsigned)count), &choice[0], &choice[1], &group);
+    return fz_text(in, choice, count > 0 ? 2 : 0, buf, cap);
+}
+
+static const char *facility_of(fz_input *in, char *buf, size_t cap)
+{
+    const char *choice[] = {"H001", "H777", "P001", "", mb_enrollee_first_visit_facility(e),
+                            mb_enrollee_designated_facility(e, 20230101)};
+    return fz_text(in, choice, sizeof choice / sizeof choice[0], buf, cap);
+}
+
+/* Mostly the input's chain; now and then another bundled chain, or one out of tier order or
+ * with a tier twice (*bad: it must be refused). */
+static size_t chain_of(fz_input *in, const mb_ruleset **out, bool *bad)
+{
+    unsigned mode = fz_pick(in, 16);
+    *bad = false;
+    if (mode < 12) {
+        memcpy(out, chain, chain_len * sizeof *out);
+        return chain_len;
+    }
+    size_t n = fz_chain(fz_pick(in, MB_TEST_CHAINS), out);
+    if (mode == 15 && n > 1) { /* reversed: refused with MB_E_CHAIN */
+        const mb_ruleset *t = out[0];
+        out[0] = out[n - 1];
+        out[n - 1] = t;
+        *bad = true;
+    } else if (mode == 14) { /* a tier twice */
+        out[n] = out[n - 1];
+        n++;
+        *bad = true;
+    }
+    return n;
+}
+
+/* ---- checks around a call ------------------------------------------------------------------ */
+
+static void taint(void)
+{
+    for (int i = 0; i < ndone; i++)
+        done[i].exact = false;
+}
+
+/* Settlement i reversed: the ones after it were settled on a state that held it. */
+static void taint_after(int i)
+{
+    for (int k = i + 1; k < ndone; k++)
+        done[k].exact = false;
+}
+
+/* Whether `x`'s journal holds settlement `setl_id`. */
+static bool in_journal(const mb_enrollee *x, const char *setl_id)
+{
+    for (size_t i = 0; i < mb_enrollee_journal_count(x); i++) {
+        mb_journal_entry j;
+        if (mb_enrollee_journal(x, i, &j) == MB_OK && strcmp(j.setl_id, setl_id) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Every string the enrollee holds is UTF-8, as the setters require. */
+static void check_strings(const char *what)
+{
+    /* the designated facility now, and the one a change requested for next year names */
+    const char *texts[4 + 16] = {mb_enrollee_id(e), mb_enrollee_first_visit_facility(e),
+                                 mb_enrollee_designated_facility(e, 0),
+                                 mb_enrollee_designated_facility(e, 29991231)};
+    size_t n = 4;
+    for (size_t i = 0; i < mb_enrollee_disease_count(e) && n < 20; i++)
+        mb_enrollee_disease(e, i, &texts[n++], NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        FZ_REQUIRE("strings-utf8", mb_utf8_valid(texts[i], strlen(texts[i])),
+                   "after %s the enrollee holds a string that is not UTF-8", what);
+}
+
+/* After a call on the enrollee whose saved bytes were b0[0..n0]. */
+static void after_call(const char *what, int rc, size_t n0)
+{
+    if (rc != MB_OK) {
+        fz_check_error(rc, err, what);
+        size_t n1 = fz_save(e, b1);
+        fz_check_bytes(b0, n0, b1, n1, "failed-call-changes-nothing", what);
+        return;
+    }
+    check_strings(what);
+    size_t n1 = fz_check_roundtrip(e, what);
+    fz_save(e, b1); /* the same bytes fz_check_roundtrip saw */
+    if (n1 != n0 || memcmp(b0, b1, n0) != 0)
+        taint();
+}
+
+#define ON_ENROLLEE(what, call)             \
+    do {                                    \
+        size_t n0_ = fz_save(e, b0);        \
+        int rc_ = (call);                   \
+        after_call(what, rc_, n0_);         \
+    } while (0)
+
+/* A call on claim `c` that fails leaves it settling as before: the same amounts, or the same
+ * error. */
+static int presettle_claim(mb_result *r, const mb_claim *c)
+{
+    int rc = mb_presettle(r, chain, chain_len, e, c, err);
+    if (rc != MB_OK)
+        snprintf(err_text, sizeof err_text, "%s", mb_error_message(err));
+    return rc;
+}
+
+#define ON_CLAIM(what, c, call)                                                              \
+    do {                                                                                     \
+        int before_ = presettle_claim(pre, c);                                               \
+        char text_[sizeof err_text];                                                         \
+        memcpy(text_, err_text, sizeof text_);                                               \
+        int rc_ = (call);                                                                    \
+        if (rc_ != MB_OK) {                                                                  \
+            fz_check_error(rc_, err, what);                                                  \
+            int after_ = presettle_claim(pre2, c);                                           \
+            FZ_REQUIRE("failed-call-changes-claim", after_ == before_,                       \
+                       "%s failed, and the claim then presettles %s instead of %s", what,    \
+                       mb_status_name(after_), mb_status_name(before_));                     \
+            if (after_ == MB_OK)                                                             \
+                fz_check_same_result(pre, pre2, "failed-call-changes-claim", what);          \
+            else                                                                             \
+                FZ_REQUIRE("failed-call-changes-claim", strcmp(text_, err_text) == 0,        \
+                           "%s failed, and the claim then fails with '%s' instead of '%s'",  \
+                           what, err_text, text_);                                           \
+        }                                                                                    \
+    } while (0)
+
+/* ---- the enrollee -------------------------------------------------------------------------- */
+
+static void op_certify(fz_input *in)
+{
+    char name[192];
+    const mb_ruleset *rs = some_ruleset(in);
+    disease_of(in, rs, name, sizeof name);
+    int32_t date = fz_date(in);
+    ON_ENROLLEE("mb_enrollee_certify", mb_enrollee_certify(e, rs, name, date, err));
+}
+
+static void op_add_disease(fz_input *in)
+{
+    char name[192];
+    disease_of(in, some_ruleset(in), name, sizeof name);
+    int32_t on = fz_date(in), until = fz_pick(in, 2) ? 0 : fz_date(in);
+    ON_ENROLLEE("mb_enrollee_add_disease", mb_enrollee_add_disease(e, name, on, until, err));
+}
+
+static void op_add_assistance(fz_input *in)
+{
+    char category[192];
+    fz_text(in, mb_test_categories, sizeof mb_test_categories / sizeof mb_test_categories[0],
+            category, sizeof category);
+    int32_t from = fz_date(in), to = fz_pick(in, 2) ? 0 : fz_date(in);
+    ON_ENROLLEE("mb_enrollee_add_assistance", mb_enrollee_add_assistance(e, category, from, to, err));
+}
+
+/* Accumulator names of the bundled rulesets (docs/accumulators.md). */
+static const char *const seed_keys[] = {
+    "chronic.paid", "chronic.base", "general_outpatient_pooling.paid",
+    "general_outpatient_pooling.base", "outpatient_pooling.paid", "outpatient_large_amount.paid",
+    "outpatient.base", "outpatient.paid", "inpatient.paid", "inpatient.base", "special.paid",
+    "special.base", "annual_fund.paid", "annual.paid", "chronic_inpatient.base", "tilted.paid",
+    "burden.base", "critical_illness.paid", "critical_illness.base",
+};
+
+static void op_seed(fz_input *in)
+{
+    char id[192], key[192];
+    const char *ids[MB_TEST_RULESETS];
+    for (int i = 0; i < MB_TEST_RULESETS; i++)
+        ids[i] = mb_test_ruleset_ids[i];
+    fz_text(in, ids, MB_TEST_RULESETS, id, sizeof id);
+    if (fz_pick(in, 4) == 0) { /* a disease's own cap */
+        const char *code = "", *name, *group;
+        const mb_ruleset *rs = some_ruleset(in);
+        size_t count = mb_ruleset_disease_count(rs);
+        if (count > 0)
+            mb_ruleset_disease(rs, fz_pick(in, (unsigned)count), &code, &name, &group);
+        snprintf(key, sizeof key, "disease.%s.paid", code);
+    } else {
+        fz_text(in, seed_keys, sizeof seed_keys / sizeof seed_keys[0], key, sizeof key);
+    }
+    int32_t period; /* a quarter (20232), anything, or a year */
+    switch (fz_pick(in, 4)) {
+    case 0: period = (2020 + (int32_t)fz_pick(in, 7)) * 10 + 1 + (int32_t)fz_pick(in, 4); break;
+    case 1: period = (int32_t)fz_u32(in); break;
+    default: period = 2020 + (int32_t)fz_pick(in, 7);
+    }
+    int64_t fen = fz_amount(in);
+    size_t n0 = fz_save(e, b0);
+    int rc = mb_enrollee_seed(e, id, key, period, fen, err);
+    after_call("mb_enrollee_seed", rc, n0);
+    if (rc == MB_OK)
+        FZ_REQUIRE("seed-reads-back", mb_enrollee_accumulator(e, id, key, period) == fen,
+                   "seeded %s %s %d with %lld fen, reads back %lld", id, key, period,
+                   (long long)fen, (long long)mb_enrollee_accumulator(e, id, key, period));
+}
+
+static void op_account(fz_input *in)
+{
+    int64_t fen = fz_amount(in);
+    ON_ENROLLEE("mb_enrollee_set_account_balance", mb_enrollee_set_account_balance(e, fen, err));
+}
+
+static void op_facility(fz_input *in)
+{
+    char id[192];
+    unsigned which = fz_pick(in, 3);
+    facility_of(in, id, sizeof id);
+    if (which == 0)
+        ON_ENROLLEE("mb_enrollee_set_designated_facility",
+                    mb_enrollee_set_designated_facility(e, id, err));
+    else if (which == 1)
+        ON_ENROLLEE("mb_enrollee_set_first_visit_facility",
+                    mb_enrollee_set_first_visit_facility(e, id, err));
+    else {
+        const mb_ruleset *rs = some_ruleset(in);
+        int32_t date = fz_date(in);
+        ON_ENROLLEE("mb_enrollee_request_facility_change",
+                    mb_enrollee_request_facility_change(e, rs, date, id, err));
+    }
+}
+
+static void op_accrue(fz_input *in)
+{
+    const mb_ruleset *rs = some_ruleset(in);
+    int32_t date = fz_date(in);
+    int64_t base = fz_amount(in), credited = -1;
+    ON_ENROLLEE("mb_enrollee_accrue", mb_enrollee_accrue(e, rs, date, base, &credited, err));
+}
+
+static void op_reserve(fz_input *in)
+{
+    /* a few hundred, or past the 2^24 limit (refused): a table of millions of entries would
+     * make every later save slow and find nothing more */
+    size_t entries = fz_pick(in, 8) == 0 ? (1u << 24) + 1 + fz_u16(in) : fz_u16(in) % 600;
+    ON_ENROLLEE("mb_enrollee_reserve", mb_enrollee_reserve(e, entries, err));
+}
+
+static void op_status(fz_input *in)
+{
+    char name[192];
+    const mb_ruleset *rs = some_ruleset(in);
+    disease_of(in, rs, name, sizeof name);
+    int state = -1;
+    int32_t since = -1;
+    const char *cite = NULL;
+    int rc = mb_enrollee_status(e, rs, name, fz_date(in), &state, &since, &cite, err);
+    if (rc != MB_OK)
+        fz_check_error(rc, err, "mb_enrollee_status");
+    else
+        FZ_REQUIRE("status", state >= MB_CERT_NONE && state <= MB_CERT_REFUSED && cite != NULL,
+                   "mb_enrollee_status gave state %d", state);
+}
+
+/* save -> restore, carrying on with the restored copy; an altered or cut blob is refused. */
+static void op_save_restore(fz_input *in)
+{
+    size_t n = fz_check_roundtrip(e, "save and restore");
+    fz_save(e, b0);
+    mb_enrollee_free(replay);
+    replay = NULL;
+    if (fz_pick(in, 4) == 0) {
+        size_t at = fz_u16(in) % n;
+        uint8_t x = (uint8_t)(1 + fz_pick(in, 255));
+        b0[at] ^= x;
+        int rc = mb_enrollee_restore(&replay, b0, fz_pick(in, 2) ? n : at, err);
+        FZ_REQUIRE("restore-rejects-altered", rc != MB_OK && replay == NULL,
+                   "a blob with byte %zu of %zu changed (or cut there) restores", at, n);
+        fz_check_error(rc, err, "mb_enrollee_restore");
+        return;
+    }
+    if (mb_enrollee_restore(&replay, b0, n, err) != MB_OK)
+        abort(); /* fz_check_roundtrip restored it already */
+    mb_enrollee_free(e);
+    e = replay;
+    replay = NULL;
+    for (int i = 0; i < ndone; i++)
+        done[i].stale = true;
+}
+
+/* ---- claims -------------------------------------------------------------------------------- */
+
+static const int med_types[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
+                                MB_MED_INPATIENT,          MB_MED_PHARMACY,  0,
+                                12,                        MB_MED_CHRONIC};
+
+static void op_claim_new(fz_input *in)
+{
+    unsigned slot = fz_pick(in, SLOTS);
+    mb_claim_free(claims[slot]);
+    claims[slot] = NULL;
+    upstream[slot] = false;
+    static const char *const ids[] = {"C1", "C2", ""};
+    char id[192], facility[192];
+    fz_text(in, ids, 3, id, sizeof id);
+    int32_t date = fz_date(in);
+    int med = med_types[fz_pick(in, sizeof med_types / sizeof med_types[0])];
+    facility_of(in, facility, sizeof facility);
+    int level = (int)fz_pick(in, 6);
+    int rc = mb_claim_new(&claims[slot], fz_pick(in, 8) ? id : NULL, date, med,
+                          fz_pick(in, 8) ? facility : NULL, level, err);
+    if (rc != MB_OK) {
+        fz_check_error(rc, err, "mb_claim_new");
+        FZ_REQUIRE("failed-call-changes-nothing", claims[slot] == NULL, "a failed mb_claim_new gave a claim");
+        return;
+    }
+    /* most claims get a disease and an item straight away */
+    char name[192];
+    if (med == MB_MED_CHRONIC && fz_pick(in, 4))
+        mb_claim_set_disease(claims[slot], disease_of(in, some_ruleset(in), name, sizeof name),
+                             NULL, err);
+    if (fz_pick(in, 4))
+        mb_claim_add_item(claims[slot], (int64_t)(1 + fz_pick(in, 200)) * 5000, MB_CLASS_A, -1, err);
+}
+
+static void op_claim_change(fz_input *in)
+{
+    unsigned slot = fz_pick(in, SLOTS);
+    mb_claim *c = claims[slot];
+    if (c == NULL)
+        return;
+    char a[192], b[192];
+    switch (fz_pick(in, 7)) {
+    case 0: {
+        unsigned flags = fz_u8(in);
+        ON_CLAIM("mb_claim_set_flags", c, mb_claim_set_flags(c, flags, err));
+        break;
+    }
+    case 1: {
+        disease_of(in, some_ruleset(in), a, sizeof a);
+        const char *t = fz_pick(in, 3) ? NULL : fz_text(in, mb_test_treatments, 4, b, sizeof b);
+        ON_CLAIM("mb_claim_set_disease", c, mb_claim_set_disease(c, a, t, err));
+        break;
+    }
+    case 2: {
+        int32_t admitted = fz_date(in), discharged = fz_date(in);
+        ON_CLAIM("mb_claim_set_admission", c, mb_claim_set_admission(c, admitted, discharged, err));
+        break;
+    }
+    case 3: {
+        const char *f = fz_pick(in, 8) ? facility_of(in, a, sizeof a) : NULL;
+        int level = (int)fz_pick(in, 6);
+        ON_CLAIM("mb_claim_set_prescriber", c, mb_claim_set_prescriber(c, f, level, err));
+        break;
+    }
+    case 4:
+    case 5: {
+        int64_t fen = fz_amount(in);
+        int cls = (int)fz_pick(in, 5);
+        int bp = fz_pick(in, 2) ? -1 : fz_pick(in, 8) ? (int)fz_pick(in, 10001) : (int)fz_u32(in);
+        ON_CLAIM("mb_claim_add_item", c, mb_claim_add_item(c, fen, cls, bp, err));
+        break;
+    }
+    default: {
+        int64_t compliant = fz_amount(in), basic = fz_amount(in);
+        int64_t ci = fz_pick(in, 2) ? -1 : fz_amount(in);
+        int rc = MB_OK;
+        ON_CLAIM("mb_claim_set_upstream", c,
+                 rc = mb_claim_set_upstream(c, compliant, basic, ci, err));
+        upstream[slot] |= rc == MB_OK;
+    }
+    }
+}
+
+/* ---- settlement ---------------------------------------------------------------------------- */
+
+static void push(mb_result *r, bool family, size_t n, size_t npayer)
+{
+    if (ndone == DONE_MAX)
+        drop(0);
+    uint8_t *before = malloc(n + 1), *payer_before = malloc(npayer + 1);
+    if (before == NULL || payer_before == NULL)
+        abort();
+    settled *d = &done[ndone++];
+    d->r = r;
+    d->family = family;
+    d->exact = true;
+    d->stale = false;
+    d->n = n;
+    d->npayer = npayer;
+    d->before = memcpy(before, b0, n);
+    d->payer_before = memcpy(payer_before, p0, npayer);
+}
+
+static void op_settle(fz_input *in)
+{
+    unsigned slot = fz_pick(in, SLOTS);
+    mb_claim *c = claims[slot];
+    const mb_ruleset *ch[4];
+    bool bad;
+    size_t len = chain_of(in, ch, &bad);
+    size_t n0 = fz_save(e, b0);
+    int64_t balance = mb_enrollee_account_balance(e);
+    int repeat = fz_repeat(e, NULL, c);
+    int prc = mb_presettle(pre, ch, len, e, c, err);
+    if (prc != MB_OK)
+        fz_check_error(prc, err, "mb_presettle");
+    size_t n1 = fz_save(e, b1);
+    fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_presettle");
+    mb_result *r = new_result();
+    int rc = mb_settle(r, ch, len, e, c, err);
+    if (rc == MB_OK)
+        push(r, false, n0, 0); /* first, so that a dropped input frees it */
+    else
+        mb_result_free(r);
+    FZ_REQUIRE("chain-order", !bad || rc != MB_OK,
+               "a chain out of tier order, or with a tier twice, settles (%s)", mb_status_name(rc));
+    fz_check_settle_status(prc, rc, repeat, "mb_settle");
+    if (rc != MB_OK) {
+        after_call("mb_settle", rc, n0);
+        return;
+    }
+    fz_check_result(r, balance, upstream[slot], "mb_settle");
+    fz_check_same_result(pre, r, "presettle-settle", "mb_settle");
+    fz_check_roundtrip(e, "after mb_settle");
+}
+
+static void op_settle_family(fz_input *in)
+{
+    unsigned slot = fz_pick(in, SLOTS);
+    mb_claim *c = claims[slot];
+    int relation = (int)fz_pick(in, 5);
+    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    int64_t own = mb_enrollee_account_balance(e), theirs = mb_enrollee_account_balance(payer);
+    int repeat = fz_repeat(e, payer, c);
+    mb_result *r = new_result();
+    int rc = mb_settle_family(r, chain, chain_len, e, payer, relation, c, err);
+    FZ_REQUIRE("repeat-refused", rc != MB_OK || repeat != FZ_REPEAT_MUST,
+               "a claim the patient's journal holds settles again with a family account");
+    if (rc != MB_OK) {
+        mb_result_free(r);
+        size_t np1 = fz_save(payer, p1);
+        fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_settle_family (payer)");
+        after_call("mb_settle_family", rc, n0);
+        return;
+    }
+    push(r, true, n0, np0);
+    fz_check_result(r, -1, upstream[slot], "mb_settle_family");
+    int64_t acct = mb_result_amount(r, MB_AMT_ACCT_PAY), family = mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY);
+    FZ_REQUIRE("account", family <= acct && family <= theirs && acct - family <= own &&
+                              mb_enrollee_account_balance(e) == own - (acct - family) &&
+                              mb_enrollee_account_balance(payer) == theirs - family,
+               "family settlement: own %lld, payer %lld, account paid %lld of which family %lld",
+               (long long)own, (long long)theirs, (long long)acct, (long long)family);
+    fz_check_roundtrip(e, "after mb_settle_family");
+    fz_check_roundtrip(payer, "after mb_settle_family (payer)");
+}
+
+static void op_batch(fz_input *in)
+{
+    const mb_claim *list[BATCH_MAX];
+    unsigned slot[BATCH_MAX];
+    size_t k = 1 + fz_pick(in, BATCH_MAX);
+    for (size_t i = 0; i < k; i++)
+        list[i] = claims[slot[i] = fz_pick(in, SLOTS)];
+    unsigned flags = fz_pick(in, 2) ? MB_BATCH_PRESETTLE : 0;
+    size_t stride = MB_AMT_COUNT_ + fz_pick(in, 2);
+    int64_t amounts[BATCH_MAX * (MB_AMT_COUNT_ + 1)];
+    int32_t status[BATCH_MAX], covered[BATCH_MAX];
+    memset(amounts, 0x55, sizeof amounts);
+    size_t n0 = fz_save(e, b0);
+    int rc = mb_settle_batch(batch_r, chain, chain_len, e, list, k, flags, amounts, stride, status,
+                             covered, err);
+    if (rc != MB_OK)
+        fz_check_error(rc, err, "mb_settle_batch");
+    /* the same claims one by one, on a copy restored from the bytes before the batch */
+    mb_enrollee_free(replay);
+    replay = NULL;
+    if (mb_enrollee_restore(&replay, b0, n0, err) != MB_OK)
+        abort();
+    int first = MB_OK;
+    for (size_t i = 0; i < k; i++) {
+        int64_t balance = mb_enrollee_account_balance(replay);
+        int one = flags & MB_BATCH_PRESETTLE
+                      ? mb_presettle(replay_r, chain, chain_len, replay, list[i], err)
+                      : mb_settle(replay_r, chain, chain_len, replay, list[i], err);
+        FZ_REQUIRE("batch-one-by-one", one == status[i], "batch claim %zu: %s, alone: %s", i,
+                   mb_status_name(status[i]), mb_status_name(one));
+        if (one != MB_OK) {
+            if (first == MB_OK)
+                first = one;
+            continue;
+        }
+        fz_check_result(replay_r, balance, upstream[slot[i]], "a batch's claim alone");
+        FZ_REQUIRE("batch-one-by-one", covered[i] == mb_result_covered(replay_r),
+                   "batch claim %zu: covered %d, alone %d", i, covered[i], mb_result_covered(replay_r));
+        for (size_t a = 0; a < stride; a++) {
+            int64_t want = a < MB_AMT_COUNT_ ? mb_result_amount(replay_r, (int)a) : 0;
+            FZ_REQUIRE("batch-one-by-one", amounts[i * stride + a] == want,
+                       "batch claim %zu: amount %zu is %lld, alone %lld", i, a,
+                       (long long)amounts[i * stride + a], (long long)want);
+        }
+    }
+    FZ_REQUIRE("batch-one-by-one", rc == first, "the batch returns %s, its first failure was %s",
+               mb_status_name(rc), mb_status_name(first));
+    size_t n1 = fz_save(e, b1), n2 = fz_save(replay, p1);
+    fz_check_bytes(p1, n2, b1, n1, "batch-one-by-one", "the batch against its claims one by one");
+    if (flags & MB_BATCH_PRESETTLE)
+        fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_settle_batch presettle");
+    else if (n0 != n1 || memcmp(b0, b1, n0) != 0)
+        taint(); /* its settlements are not on the stack: the earlier ones no longer give back
+                    their bytes */
+}
+
+static void op_reverse(fz_input *in)
+{
+    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    if (ndone == 0 || fz_pick(in, 8) == 0) {
+        /* a result never settled, or already reversed: refused */
+        mb_result *r = reversed ? reversed : pre;
+        int rc = mb_reverse(e, r, err);
+        FZ_REQUIRE("reverse-once", rc == MB_E_STATE || rc == MB_E_INVALID_ARGUMENT,
+                   "reversing a result never committed, or reversed already, gave %s",
+                   mb_status_name(rc));
+        after_call("mb_reverse", rc, n0);
+        return;
+    }
+    int i = fz_pick(in, 4) ? ndone - 1 : (int)fz_pick(in, (unsigned)ndone);
+    settled *d = &done[i];
+    bool as_family = fz_pick(in, 8) ? d->family : !d->family;
+    int rc = as_family ? mb_reverse_family(e, payer, d->r, err) : mb_reverse(e, d->r, err);
+    if (rc != MB_OK) {
+        size_t np1 = fz_save(payer, p1);
+        fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_reverse (payer)");
+        after_call(as_family ? "mb_reverse_family" : "mb_reverse", rc, n0);
+        return;
+    }
+    FZ_REQUIRE("reverse-stale", !d->stale,
+               "a settlement of the enrollee before it was saved and restored reversed on the "
+               "restored copy through its result handle");
+    FZ_REQUIRE("reverse-family", as_family == d->family,
+               "a %s settlement reversed with %s", d->family ? "family" : "plain",
+               as_family ? "mb_reverse_family" : "mb_reverse");
+    size_t n1 = fz_save(e, b1);
+    if (d->exact && i == ndone - 1) {
+        fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse");
+        if (d->family) {
+            size_t np1 = fz_save(payer, p1);
+            fz_check_bytes(d->payer_before, d->npayer, p1, np1, "reverse-restores",
+                           "mb_reverse_family (payer)");
+        }
+    }
+    fz_check_roundtrip(e, "after mb_reverse");
+    taint_after(i);
+    mb_result_free(reversed);
+    reversed = d->r;
+    forget(i, true);
+}
+
+/* Reverse a settlement by its id: held in the journal (and, for a family one, the payer's),
+ * it reverses, also on a restored copy; otherwise it is refused and nothing changes. */
+static void op_reverse_id(fz_input *in)
+{
+    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    if (ndone == 0 || fz_pick(in, 16) == 0) {
+        static const char *const bogus[] = {"0000000000000000", "C1", "", "ffffffffffffffff"};
+        char id[192];
+        fz_text(in, bogus, 4, id, sizeof id);
+        int rc = mb_reverse_id(e, id, err);
+        FZ_REQUIRE("reverse-by-id", rc != MB_OK || in_journal(e, id),
+                   "'%s', no settlement the journal holds, reversed", id);
+        if (rc != MB_OK)
+            after_call("mb_reverse_id", rc, n0);
+        else
+            taint();
+        return;
+    }
+    int i = (int)fz_pick(in, (unsigned)ndone);
+    settled *d = &done[i];
+    char id[32];
+    snprintf(id, sizeof id, "%s", mb_result_setl_id(d->r));
+    bool held = in_journal(e, id) && (!d->family || in_journal(payer, id));
+    bool as_family = fz_pick(in, 8) ? d->family : !d->family;
+    int rc = as_family ? mb_reverse_family_id(e, payer, id, err) : mb_reverse_id(e, id, err);
+    if (rc != MB_OK) {
+        /* giving an account back may pass 10^12 yuan when a balance was set since */
+        FZ_REQUIRE("reverse-by-id", !held || as_family != d->family || rc == MB_E_OVERFLOW,
+                   "settlement %s, held in the journal, refused: %s", id, mb_error_message(err));
+        size_t np1 = fz_save(payer, p1);
+        fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_reverse_id (payer)");
+        after_call(as_family ? "mb_reverse_family_id" : "mb_reverse_id", rc, n0);
+        if (!held)
+            drop(i); /* dropped out of the journal: it can never be reversed */
+        return;
+    }
+    FZ_REQUIRE("reverse-by-id", held && as_family == d->family,
+               "settlement %s (%s, %s in the journal) reversed with %s", id,
+               d->family ? "family" : "plain", held ? "held" : "not",
+               as_family ? "mb_reverse_family_id" : "mb_reverse_id");
+    size_t n1 = fz_save(e, b1);
+    if (d->exact && i == ndone - 1) {
+        fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse_id");
+        if (d->family) {
+            size_t np1 = fz_save(payer, p1);
+            fz_check_bytes(d->payer_before, d->npayer, p1, np1, "reverse-restores",
+                           "mb_reverse_family_id (payer)");
+        }
+    }
+    fz_check_roundtrip(e, "after mb_reverse_id");
+    taint_after(i);
+    drop(i);
+}
+
+/* ---- parsing ------------------------------------------------------------------------------- */
+
+static void op_parse(fz_input *in)
+{
+    /* well-formed, impossible, short, padded and signed forms */
+    static const char *const dates[] = {"2023-01-16", "2024-02-29", "2023-02-29", "2023-1-16",
+                                        "20230116",   " 2023-01-16", "2023-01-16x", "2023-13-01",
+                                        "+2023-01-16", "2023-01-16\n", "2023-01- 6", "2023-+1-16"};
+    char text[192];
+    fz_text(in, dates, sizeof dates / sizeof dates[0], text, sizeof text);
+    int32_t date = 0;
+    int rc = mb_date_parse(text, &date, err);
+    if (rc != MB_OK) {
+        fz_check_error(rc, err, "mb_date_parse");
+    } else {
+        char back[16];
+        snprintf(back, sizeof back, "%04d-%02d-%02d", date / 10000 % 10000, date / 100 % 100,
+                 date % 100);
+        FZ_REQUIRE("date-parse-strict", strcmp(back, text) == 0,
+                   "mb_date_parse accepts '%s' as %d", text, date);
+    }
+    int64_t fen = fz_amount(in), got = -1;
+    if (fen >= 0 && fen <= INT64_C(100000000000000)) {
+        snprintf(text, sizeof text, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+        rc = mb_amount_parse(text, &got, err);
+        FZ_REQUIRE("amount-parse", rc == MB_OK && got == fen, "'%s' parses to %lld (%s)", text,
+                   (long long)got, mb_status_name(rc));
+    }
+}
+
+/* ---- one input ----------------------------------------------------------------------------- */
+
+typedef void (*op_fn)(fz_input *);
+static const op_fn ops[] = {
+    op_certify,  op_add_disease, op_add_assistance, op_seed,        op_account,
+    op_facility, op_accrue,      op_reserve,        op_status,      op_save_restore,
+    op_claim_new, op_claim_new,  op_claim_change,   op_claim_change, op_settle,
+    op_settle,   op_settle,      op_settle_family,  op_batch,       op_reverse,
+    op_reverse_id, op_parse, /* as many as before: the committed inputs pick the calls they did */
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz_input in = {data, size};
+    if (setjmp(fz_drop)) {
+        release();
+        return -1;
+    }
+    chain_len = fz_chain(fz_u8(&in), chain);
+    unsigned who = fz_pick(&in, 4);
+    int scheme = who == 3 ? MB_SCHEME_RESIDENT : MB_SCHEME_EMPLOYEE;
+    if (mb_enrollee_new(&e, "E", scheme, who == 3 ? 0 : (int)who + 1, err) != MB_OK ||
+        mb_enrollee_new(&payer, "P", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err) != MB_OK)
+        abort();
+    mb_enrollee_set_account_balance(payer, (int64_t)fz_u16(&in) * 100, err);
+    if (scheme == MB_SCHEME_EMPLOYEE)
+        mb_enrollee_set_account_balance(e, (int64_t)fz_u16(&in) * 10, err);
+    mb_enrollee_set_designated_facility(e, "H001", err);
+    pre = new_result();
+    pre2 = new_result();
+    batch_r = new_result();
+    replay_r = new_result();
+    for (int k = 0; k < OPS_MAX && in.n > 0; k++)
+        ops[fz_pick(&in, sizeof ops / sizeof ops[0])](&in);
+    release();
+    return 0;
+}

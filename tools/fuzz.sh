@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Run the libFuzzer targets of tests/fuzz (ruleset, restore, scenario, api), each for a while
+# (60 s by default, as CI does; hours by hand), from the committed seeds and whatever corpus
+# earlier runs grew in build-fuzz/fuzz-corpus/. Defects already reported (tests/fuzz/
+# known-defects.txt) are counted, not reported as crashes, unless --strict. Prints, per target,
+# the executions, libFuzzer's coverage (cov: edges, ft: features) and any crash, whose input is
+# kept in build-fuzz/fuzz-crashes/<target>/; ends with "N passed, N failed".
+#
+#   tools/fuzz.sh                       every target, 60 s each
+#   tools/fuzz.sh --time 7200 api       one target for two hours
+#   tools/fuzz.sh --replay              run each reproducer of tests/fuzz/crashes-found once:
+#                                       failing while its defect is listed as known, passing after
+#   tools/fuzz.sh --strict restore      no defect counts as known
+#
+# Reproduce a crash by hand: build-fuzz/tests/fuzz/fuzz_<target> FILE (MB_FUZZ_KNOWN unset).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=60
+strict=0
+replay=0
+targets=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --time) seconds=$2; shift 2 ;;
+    --strict) strict=1; shift ;;
+    --replay) replay=1; shift ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) targets+=("$1"); shift ;;
+    esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(ruleset restore scenario api)
+
+build=build-fuzz
+if [ ! -f "$build/build.ninja" ]; then
+    CC=clang meson setup "$build" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dwerror=true >"$build.setup.log" 2>&1 ||
+        { tail -n 20 "$build.setup.log"; echo "fuzz build: setup failed"; echo "0 passed, 1 failed"; exit 1; }
+    rm -f "$build.setup.log"
+fi
+ninja -C "$build" >/dev/null || { echo "fuzz build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+known_ids=$(grep -v '^#' tests/fuzz/known-defects.txt | awk 'NF { print $1 }')
+known=""
+[ "$strict" = 1 ] || known=$(echo "$known_ids" | paste -sd, -)
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1
+passed=0
+failed=0
+
+# The first line that says why a run stopped.
+why() {
+    grep -m1 -E 'FUZZ INVARIANT BROKEN|runtime error:|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)' "$1" |
+        sed -E 's/^==[0-9]+==//; s/^ +//' | cut -c1-300
+}
+
+if [ "$replay" = 1 ]; then
+    for dir in tests/fuzz/crashes-found/*/; do
+        target=$(basename "$dir")
+        [ -f "$dir/README.md" ] || continue
+        # README lines: - `FILE` [invariant-id]: what it shows
+        # Each runs with every other known defect tolerated, so that it shows its own.
+        while IFS=$'\t' read -r file id; do
+            log=$(mktemp)
+            MB_FUZZ_KNOWN=$(echo "$known_ids" | grep -vx -- "$id" | paste -sd, -) \
+                "$build/tests/fuzz/fuzz_$target" "$dir/$file" >"$log" 2>&1
+            rc=$?
+            if echo "$known_ids" | grep -qx -- "$id"; then
+                if [ $rc -ne 0 ]; then
+                    echo "KNOWN $target/$file [$id] still reproduces: $(why "$log")"
+                else
+                    echo "FIXED? $target/$file [$id] no longer fails: delete '$id' from tests/fuzz/known-defects.txt"
+                fi
+                passed=$((passed + 1))
+            elif [ $rc -eq 0 ]; then
+                echo "PASS $target/$file [$id]"
+                passed=$((passed + 1))
+            else
+                echo "FAIL $target/$file [$id] fails again: $(why "$log")"
+                failed=$((failed + 1))
+            fi
+            rm -f "$log"
+        done < <(sed -nE 's/^- `([^`]+)` \[([^]]+)\].*/\1\t\2/p' "$dir/README.md")
+    done
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+fi
+
+for target in "${targets[@]}"; do
+    exe="$build/tests/fuzz/fuzz_$target"
+    [ -x "$exe" ] || { echo "fuzz_$target: no such target"; failed=$((failed + 1)); continue; }
+    work="$build/fuzz-corpus/$target"
+    crashes="$build/fuzz-crashes/$target"
+    mkdir -p "$work" "$crashes"
+    seeds=("tests/fuzz/corpus/$target")
+    case "$target" in
+    ruleset) seeds+=(rulesets) ;;
+    scenario)
+        seeds+=(tests/conformance)
+        [ -d ../shared/conformance ] && seeds+=(../shared/conformance) ;;
+    esac
+    dict=()
+    [ -f "tests/fuzz/$target.dict" ] && dict=(-dict="tests/fuzz/$target.dict")
+    log="$build/fuzz-$target.log"
+    start=$SECONDS
+    MB_FUZZ_KNOWN="$known" "$exe" -max_total_time="$seconds" -print_final_stats=1 -timeout=25 \
+        -rss_limit_mb=2048 -artifact_prefix="$crashes/" "${dict[@]}" "$work" "${seeds[@]}" \
+        >"$log" 2>&1
+    rc=$?
+    took=$((SECONDS - start))
+    runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -n 1)
+    [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
+    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1)
+    corpus=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n 1 | sed 's/corp: //')
+    hits=$(sed -nE "s/^fuzz: known defect '([^']+)' hit by ([0-9]+) inputs.*/\1 \2/p" "$log" | paste -sd, - | sed 's/,/, /g')
+    line="fuzz_$target: ${runs:-0} runs in ${took} s, ${cov:-no coverage}, corpus ${corpus:-?}"
+    [ -n "$hits" ] && line="$line; known defects hit (inputs): $hits"
+    if [ $rc -eq 0 ]; then
+        echo "PASS $line"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $line"
+        echo "    $(why "$log")"
+        echo "    input: $(sed -nE 's/.*Test unit written to (.*)/\1/p' "$log" | tail -n 1)  (log $log)"
+        failed=$((failed + 1))
+    fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
