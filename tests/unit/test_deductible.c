@@ -305,6 +305,45 @@ static void day_visit_ceiling_first(void)
     }
 }
 
+/* Reversing an admission takes back the deductible it paid and the admission it counted: the
+ * next admission of the year is the second again (杭州: 第二次住院按75%). */
+static void reversed_admission(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible: [{all: 800, scope: admission, cite: 测试〔2024〕3号 三（每次住院800元）}]\n"
+        "    deductible_repeat:\n"
+        "      - {nth: \"2\", all: 75%, cite: 测试〔2024〕3号 三（第二次75%）}\n"
+        "      - {nth: \"3-\", all: 50%, cite: 测试〔2024〕3号 三（第三次及以上50%）}\n");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    /* 1st: 800; 2nd: 800 x 75% = 600, then reversed; the next is the 2nd again: 600, not 400 */
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "first admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the stated 800");
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240205, YUAN(2000)),
+             MB_OK, "second admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "800 x 75%");
+    CHECK_RC(mb_reverse(e, res, err), MB_OK, "the second admission is reversed");
+    int64_t count = -1, paid = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+             MB_OK, "count");
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.paid", 2024, &paid, err),
+             MB_OK, "paid");
+    CHECK_FEN(count, 1, "one admission counted again");
+    CHECK_FEN(paid, YUAN(800), "the reversed 600 taken back");
+    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(2000)),
+             MB_OK, "the next admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "the second of the year again: 800 x 75%");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* What is refused at load, located, rather than accepted and ignored. */
 static void refused(void)
 {
@@ -357,6 +396,7 @@ int main(void)
     top_up_in_any_order();
     per_admission_repeat_floor();
     day_visit_ceiling_first();
+    reversed_admission();
     refused();
     mb_result_free(res);
     mb_error_free(err);
