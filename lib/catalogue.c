@@ -285,14 +285,6 @@ int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_ch
     return out->reason;
 }
 
-uint32_t mb_roster_covered(const mb_roster *r)
-{
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < r->n; k++)
-        n += r->d[k].chk.reason == MB_REASON_NONE;
-    return n;
-}
-
 uint32_t mb_roster_places(const mb_roster *r)
 {
     uint32_t n = 0;

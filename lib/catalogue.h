@@ -59,8 +59,7 @@ void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee 
 const mb_standing *mb_roster_find(const mb_roster *r, int disease);
 /* Whether `disease` is covered on the roster's date; the reason when not. */
 int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_check *out);
-/* How many diseases are covered on the roster's date; how many take a place under the limit. */
-uint32_t mb_roster_covered(const mb_roster *r);
+/* How many diseases take a place under the limit on the roster's date. */
 uint32_t mb_roster_places(const mb_roster *r);
 /* The cap a disease is ranked by (stacking, a raise by the diseases' caps): its whole-disease
  * cap, else its first line's. */

@@ -526,6 +526,29 @@ static void refused_selectors(void)
         {"{all: 50%, claim_type: dental}", "layers[0].ratio[0].claim_type", "an unknown claim type"},
         {"{all: 50%, value: 60%}", "layers[0].ratio[0].value", "value and all both given"},
     };
+    /* a disease's caps: one per line and selectors; a dated second is a revision of it */
+    const char *two = HEAD
+        "catalogue:\n"
+        "  - code: D1\n"
+        "    name: 肿瘤\n"
+        "    caps:\n"
+        "      - {line: 放化疗, all: 1000}\n"
+        "      - {line: 放化疗, all: 2000}\n"
+        "    cite: 测\n"
+        "layers:\n  - {id: l, cite: 测, med_types: [chronic], fund: pooling, ratio: [{all: 50%}]}\n";
+    CHECK_RC(refuse_text(two), MB_E_RULESET, "two caps of one line, equally chosen");
+    CHECK(strcmp(mb_error_key(err), "catalogue[0].caps[1].line") == 0, "the second is located");
+    mb_ruleset *ok = load_text(HEAD
+        "catalogue:\n"
+        "  - code: D1\n"
+        "    name: 肿瘤\n"
+        "    caps:\n"
+        "      - {line: 放化疗, all: 1000}\n"
+        "      - {line: 放化疗, from: 2024-07-01, all: 2000}\n"
+        "    cite: 测\n"
+        "layers:\n  - {id: l, cite: 测, med_types: [chronic], fund: pooling, ratio: [{all: 50%}]}\n");
+    CHECK(ok != NULL, "a dated cap of the same line is a revision, not a second cap");
+    mb_ruleset_free(ok);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2048];
         snprintf(text, sizeof text,
