@@ -35,6 +35,9 @@ const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v)
     const mb_row *best = NULL;
     for (uint32_t i = 0; i < rows->n; i++) {
         const mb_row *row = &rows->row[i];
+        /* a category's row: most are of groups the person does not hold */
+        if (row->sel.group >= 0 && !((v->groups >> row->sel.group) & 1u))
+            continue;
         if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v, rows->first_visit) ||
             (!rows->one_per_group && superseded(rows, row, v)))
             continue;
