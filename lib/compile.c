@@ -37,7 +37,7 @@ static int compile_funds(ctx_t *c)
         if (rc != MB_OK)
             return rc;
         if (!f->employee && !f->resident)
-            return fail(c, MB_E_SCHEMA, p, NULL,
+            return mb_cfail(c, MB_E_SCHEMA, p, NULL,
                         "a fund needs its fund_pay_type code for 'employee' and/or 'resident'");
         const char *codes[2] = {f->employee, f->resident};
         for (int s = 0; s < 2; s++) {
@@ -45,17 +45,17 @@ static int compile_funds(ctx_t *c)
             if (code == NULL)
                 continue;
             if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
-                return fail(c, MB_E_SCHEMA, p, s ? "resident" : "employee",
+                return mb_cfail(c, MB_E_SCHEMA, p, s ? "resident" : "employee",
                             "a fund_pay_type is six digits such as 310100, got '%s'", code);
         }
-        o->key = dup(c, f->key);
-        o->code[MB_SCHEME_EMPLOYEE] = dup(c, f->employee);
-        o->code[MB_SCHEME_RESIDENT] = dup(c, f->resident);
-        o->name[MB_SCHEME_EMPLOYEE] = dup(c, f->name);
-        o->name[MB_SCHEME_RESIDENT] = dup(c, f->resident_name ? f->resident_name : f->name);
+        o->key = mb_cdup(c, f->key);
+        o->code[MB_SCHEME_EMPLOYEE] = mb_cdup(c, f->employee);
+        o->code[MB_SCHEME_RESIDENT] = mb_cdup(c, f->resident);
+        o->name[MB_SCHEME_EMPLOYEE] = mb_cdup(c, f->name);
+        o->name[MB_SCHEME_RESIDENT] = mb_cdup(c, f->resident_name ? f->resident_name : f->name);
         for (unsigned j = 0; j < i; j++)
             if (strcmp(funds[j].key, f->key) == 0)
-                return fail(c, MB_E_RULESET, p, "key", "fund key '%s' is defined twice", f->key);
+                return mb_cfail(c, MB_E_RULESET, p, "key", "fund key '%s' is defined twice", f->key);
     }
     c->rs->funds = funds;
     c->rs->nfunds = raw->funds_count;
@@ -70,25 +70,25 @@ static int compile_trace_sources(ctx_t *c)
     const raw_ruleset *raw = c->raw;
     mb_ruleset *rs = c->rs;
     if (raw->class_b_first_selfpay == NULL)
-        return fail(c, MB_E_SCHEMA, "", "class_b_first_selfpay",
+        return mb_cfail(c, MB_E_SCHEMA, "", "class_b_first_selfpay",
                     "every ruleset states the class B first self-pay it classifies items with, "
                     "for the trace to cite: class_b_first_selfpay: {value: 10%%, cite: … or "
                     "assumption: …}");
     if (raw->account == NULL && rs->tier == MB_TIER_BASIC)
-        return fail(c, MB_E_SCHEMA, "", "account",
+        return mb_cfail(c, MB_E_SCHEMA, "", "account",
                     "a basic ruleset states how the personal account pays, for the trace to "
                     "cite: account: {value: first, last or none, cite: … or assumption: …}");
     if (raw->upstream == NULL && rs->tier != MB_TIER_BASIC)
-        return fail(c, MB_E_SCHEMA, "", "upstream",
+        return mb_cfail(c, MB_E_SCHEMA, "", "upstream",
                     "a ruleset of tier %s settles what the tiers before it left and states the "
                     "clause that says so, for the trace to cite: upstream: {cite: … or "
                     "assumption: …}", raw->tier);
     if (raw->upstream == NULL)
         return MB_OK;
     if (rs->tier == MB_TIER_BASIC)
-        return fail(c, MB_E_RULESET, "", "upstream",
+        return mb_cfail(c, MB_E_RULESET, "", "upstream",
                     "a basic ruleset settles first: no tier comes before it for 'upstream' to cite");
-    return sourced(c, "upstream", raw->upstream->cite, raw->upstream->assumption, NULL,
+    return mb_sourced(c, "upstream", raw->upstream->cite, raw->upstream->assumption, NULL,
                    &rs->upstream_cite);
 }
 
@@ -123,7 +123,7 @@ static int compile_acc_keys(ctx_t *c)
         /* layer.c: the cap's accumulator is kept by the cap's period, the others by year */
         bool paid_is_cap = l->has_cap && l->cap.key == l->paid_key;
         if (!add_acc_key(keys, &n, l->base_key_name, l->base_key, MB_PERIOD_YEAR, -1) ||
-            !add_acc_key(keys, &n, dup(c, paid), l->paid_key,
+            !add_acc_key(keys, &n, mb_cdup(c, paid), l->paid_key,
                          paid_is_cap ? l->cap.period : MB_PERIOD_YEAR, -1) ||
             (l->has_cap && !paid_is_cap &&
              !add_acc_key(keys, &n, l->cap.key_name, l->cap.key, l->cap.period, -1)))
@@ -152,7 +152,7 @@ static int compile_first_selfpay(ctx_t *c)
     const raw_table_param *p = raw->class_b_first_selfpay;
     if (p != NULL) {
         if ((rc = mb_parse_ratio(c, "class_b_first_selfpay", "value", p->value, &rs->class_b_bp)) ||
-            (rc = sourced(c, "class_b_first_selfpay", p->cite, p->assumption, NULL,
+            (rc = mb_sourced(c, "class_b_first_selfpay", p->cite, p->assumption, NULL,
                           &rs->class_b_cite)))
             return rc;
         /* the rows, then the default as a row without selectors: the rows win where they match */
@@ -186,19 +186,19 @@ static int compile_top(ctx_t *c)
     mb_ruleset *rs = c->rs;
     int rc, v;
     if (strspn(raw->id, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(raw->id) || !*raw->id)
-        return fail(c, MB_E_SCHEMA, "", "id", "an id uses a-z, 0-9, '-' and '_' only, got '%s'",
+        return mb_cfail(c, MB_E_SCHEMA, "", "id", "an id uses a-z, 0-9, '-' and '_' only, got '%s'",
                     raw->id);
     rs->ns_id = rs->id;
     if (raw->continues) {
         if (!*raw->continues ||
             strspn(raw->continues, "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
                 strlen(raw->continues))
-            return fail(c, MB_E_SCHEMA, "", "continues",
+            return mb_cfail(c, MB_E_SCHEMA, "", "continues",
                         "continues names the id of the first ruleset of the line (a-z, 0-9, '-' "
                         "and '_'), got '%s'", raw->continues);
         if (strcmp(raw->continues, raw->id) == 0)
-            return fail(c, MB_E_RULESET, "", "continues", "a ruleset cannot continue itself");
-        if ((rs->ns_id = dup(c, raw->continues)) == NULL)
+            return mb_cfail(c, MB_E_RULESET, "", "continues", "a ruleset cannot continue itself");
+        if ((rs->ns_id = mb_cdup(c, raw->continues)) == NULL)
             return NOMEM(c);
     }
     rs->ns = mb_hash(rs->ns_id);
@@ -214,7 +214,7 @@ static int compile_top(ctx_t *c)
         (rc = mb_parse_date(c, "", "effective_to", raw->effective_to, &rs->effective_to)))
         return rc;
     if (rs->effective_to < rs->effective_from)
-        return fail(c, MB_E_RULESET, "", "effective_to",
+        return mb_cfail(c, MB_E_RULESET, "", "effective_to",
                     "effective_to %s is before effective_from %s", raw->effective_to,
                     raw->effective_from);
     static const mb_keyword schemes[] = {{"employee", MB_SCHEME_EMPLOYEE},
@@ -237,7 +237,7 @@ static int compile_top(ctx_t *c)
                                            {"none", MB_ACCOUNT_NONE}};
         if ((rc = mb_parse_keyword(c, "account", "value", raw->account->value, KEYWORDS(modes),
                                    &rs->account)) ||
-            (rc = sourced(c, "account", raw->account->cite, raw->account->assumption, NULL,
+            (rc = mb_sourced(c, "account", raw->account->cite, raw->account->assumption, NULL,
                           &rs->account_cite)))
             return rc;
     }
@@ -247,15 +247,15 @@ static int compile_top(ctx_t *c)
         char buf[16];
         snprintf(buf, sizeof buf, "2000-%s", f->change_from);
         if (mb_date_parse(buf, &from, NULL) != MB_OK)
-            return fail(c, MB_E_SCHEMA, "designated_facility", "change_from",
+            return mb_cfail(c, MB_E_SCHEMA, "designated_facility", "change_from",
                         "expected MM-DD, got '%s'", f->change_from);
         snprintf(buf, sizeof buf, "2000-%s", f->change_to);
         if (mb_date_parse(buf, &to, NULL) != MB_OK || to < from)
-            return fail(c, MB_E_SCHEMA, "designated_facility", "change_to",
+            return mb_cfail(c, MB_E_SCHEMA, "designated_facility", "change_to",
                         "expected MM-DD on or after change_from, got '%s'", f->change_to);
         rs->facility_change_from = from % 10000;
         rs->facility_change_to = to % 10000;
-        if ((rc = sourced(c, "designated_facility", f->cite, f->assumption, NULL,
+        if ((rc = mb_sourced(c, "designated_facility", f->cite, f->assumption, NULL,
                           &rs->facility_cite)))
             return rc;
     }
@@ -271,7 +271,7 @@ static int compile_top(ctx_t *c)
                 return rc;
             rs->family_relations |= 1u << v;
         }
-        if ((rc = sourced(c, "family_account", f->cite, f->assumption, NULL, &rs->family_cite)))
+        if ((rc = mb_sourced(c, "family_account", f->cite, f->assumption, NULL, &rs->family_cite)))
             return rc;
     }
     return MB_OK;
@@ -283,10 +283,10 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
     ctx_t c = {.rs = rs, .arena = arena, .raw = raw, .text = text, .len = len, .file = file,
                .err = err};
     int rc = MB_OK;
-    rs->id = dup(&c, raw->id);
-    rs->title = dup(&c, raw->title);
-    rs->document = dup(&c, raw->document);
-    rs->source_name = dup(&c, file);
+    rs->id = mb_cdup(&c, raw->id);
+    rs->title = mb_cdup(&c, raw->title);
+    rs->document = mb_cdup(&c, raw->document);
+    rs->source_name = mb_cdup(&c, file);
     if (!rs->id || !rs->title || !rs->document || !rs->source_name) {
         rc = NOMEM(&c);
         goto out;
@@ -342,13 +342,13 @@ int mb_compile_fail(mb_compile_ctx *c, int status, const char *path, const char 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return fail(c, status, path, key, "%s", msg);
+    return mb_cfail(c, status, path, key, "%s", msg);
 }
 
 int mb_compile_sourced(mb_compile_ctx *c, const char *path, const char *cite,
                        const char *assumption, const char **out)
 {
-    return sourced(c, path, cite, assumption, NULL, out);
+    return mb_sourced(c, path, cite, assumption, NULL, out);
 }
 
 mb_arena *mb_compile_arena(mb_compile_ctx *c) { return c->arena; }

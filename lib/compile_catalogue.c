@@ -32,13 +32,13 @@ int mb_compile_disease_groups(ctx_t *c)
         char p[PATH_MAX_LEN];
         mb_path_index(p, "catalogue", i);
         if (*g == '\0' || strspn(g, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(g))
-            return fail(c, MB_E_SCHEMA, p, "group",
+            return mb_cfail(c, MB_E_SCHEMA, p, "group",
                         "a catalogue group is a word of a-z, 0-9 and '_' (chronic, special, "
                         "dialysis…), got '%s'", g);
         if (rs->ndisease_groups == MB_MAX_DISEASE_GROUPS)
-            return fail(c, MB_E_RULESET, p, "group", "at most %d catalogue groups",
+            return mb_cfail(c, MB_E_RULESET, p, "group", "at most %d catalogue groups",
                         MB_MAX_DISEASE_GROUPS - 1);
-        if ((rs->disease_group_names[rs->ndisease_groups++] = dup(c, g)) == NULL)
+        if ((rs->disease_group_names[rs->ndisease_groups++] = mb_cdup(c, g)) == NULL)
             return NOMEM(c);
     }
     return MB_OK;
@@ -62,7 +62,7 @@ static int add_disease_hash(ctx_t *c, uint64_t *hashes, uint32_t *index, uint32_
                 return MB_OK;
             char p[PATH_MAX_LEN];
             snprintf(p, sizeof p, "catalogue[%u]", disease);
-            return fail(c, MB_E_RULESET, p, "name",
+            return mb_cfail(c, MB_E_RULESET, p, "name",
                         "'%s' already names catalogue entry %u (%s): names and codes must be unique",
                         name, index[i], c->rs->diseases[index[i]].name);
         }
@@ -93,7 +93,7 @@ int mb_compile_catalogue(ctx_t *c)
         if ((rc = mb_parse_keyword(c, "catalogue_rules.start", "value", rules->start->value,
                                    KEYWORDS(starts), &default_start)))
             return rc;
-        if ((rc = sourced(c, "catalogue_rules.start", rules->start->cite,
+        if ((rc = mb_sourced(c, "catalogue_rules.start", rules->start->cite,
                           rules->start->assumption, NULL, &rs->start_cite)))
             return rc;
     } else {
@@ -120,9 +120,9 @@ int mb_compile_catalogue(ctx_t *c)
         mb_path_index(p, "catalogue", i);
         char shortname[256];
         mb_short_name(r->name, shortname, sizeof shortname);
-        d[i].code = dup(c, r->code);
-        d[i].name = dup(c, r->name);
-        d[i].short_name = dup(c, shortname);
+        d[i].code = mb_cdup(c, r->code);
+        d[i].name = mb_cdup(c, r->name);
+        d[i].short_name = mb_cdup(c, shortname);
         if (!d[i].code || !d[i].name || !d[i].short_name)
             return NOMEM(c);
         d[i].group = mb_disease_group_index(rs, r->group ? r->group : "chronic");
@@ -139,7 +139,7 @@ int mb_compile_catalogue(ctx_t *c)
         if (r->cap_period && (rc = mb_parse_keyword(c, p, "cap_period", r->cap_period,
                                                     KEYWORDS(periods), &d[i].cap_period)))
             return rc;
-        if ((rc = sourced(c, p, r->cite, r->assumption, rs->document, &d[i].cite)))
+        if ((rc = mb_sourced(c, p, r->cite, r->assumption, rs->document, &d[i].cite)))
             return rc;
         mb_disease_cap *caps = r->caps_count ? mb_arena_alloc(c->arena, r->caps_count * sizeof *caps) : NULL;
         if (r->caps_count && caps == NULL)
@@ -158,23 +158,23 @@ int mb_compile_catalogue(ctx_t *c)
                                      "a disease's caps (the line is 'line')", &caps[k].sel)))
                 return rc;
             if (!mb_person_given(&rc_->p))
-                return fail(c, MB_E_SCHEMA, pk, NULL,
+                return mb_cfail(c, MB_E_SCHEMA, pk, NULL,
                             "a cap needs a value: value (or all), employee, in_service, "
                             "retired, veteran or resident");
             if ((rc = mb_person_values(c, pk, &rc_->p, VALUE_CAP, caps[k].v)))
                 return rc;
-            if ((rc = sourced(c, pk, rc_->cite, rc_->assumption, d[i].cite, &caps[k].cite)))
+            if ((rc = mb_sourced(c, pk, rc_->cite, rc_->assumption, d[i].cite, &caps[k].cite)))
                 return rc;
             caps[k].line = mb_hash(rc_->line);
-            caps[k].line_name = dup(c, rc_->line ? rc_->line : "");
+            caps[k].line_name = mb_cdup(c, rc_->line ? rc_->line : "");
             char key[512];
             snprintf(key, sizeof key, "disease.%s%s%s.paid", r->code, rc_->line ? "." : "",
                      rc_->line ? rc_->line : "");
-            caps[k].key_name = dup(c, key);
+            caps[k].key_name = mb_cdup(c, key);
             caps[k].key = mb_ns_key(rs, key);
             for (unsigned j = 0; j < k; j++)
                 if (caps[j].line == caps[k].line && sel_equal(&caps[j].sel, &caps[k].sel))
-                    return fail(c, MB_E_RULESET, pk, "line",
+                    return mb_cfail(c, MB_E_RULESET, pk, "line",
                                 "treatment line '%s' has two caps", caps[k].line_name);
         }
         d[i].caps = caps;
@@ -187,7 +187,7 @@ int mb_compile_catalogue(ctx_t *c)
             if (rc == MB_E_NOMEM)
                 return NOMEM(c);
             if (rc != MB_OK)
-                return fail(c, MB_E_RULESET, pc, where, "%s", why);
+                return mb_cfail(c, MB_E_RULESET, pc, where, "%s", why);
         }
         if ((rc = add_disease_hash(c, hashes, index, &nhash, r->code, i)) ||
             (rc = add_disease_hash(c, hashes, index, &nhash, r->name, i)))
@@ -232,7 +232,7 @@ int mb_compile_catalogue(ctx_t *c)
     if (rules->max_diseases) {
         if ((rc = mb_parse_int(c, "catalogue_rules.max_diseases", "value", rules->max_diseases->value,
                             1, 100, &rs->max_diseases)) ||
-            (rc = sourced(c, "catalogue_rules.max_diseases", rules->max_diseases->cite,
+            (rc = mb_sourced(c, "catalogue_rules.max_diseases", rules->max_diseases->cite,
                           rules->max_diseases->assumption, NULL, &rs->max_diseases_cite)))
             return rc;
     }
@@ -240,13 +240,13 @@ int mb_compile_catalogue(ctx_t *c)
         if ((rc = mb_parse_int(c, "catalogue_rules.revoke_after_idle_months", "value",
                             rules->revoke_after_idle_months->value, 1, 1200,
                             &rs->revoke_idle_months)) ||
-            (rc = sourced(c, "catalogue_rules.revoke_after_idle_months",
+            (rc = mb_sourced(c, "catalogue_rules.revoke_after_idle_months",
                           rules->revoke_after_idle_months->cite,
                           rules->revoke_after_idle_months->assumption, NULL, &rs->revoke_cite)))
             return rc;
     }
     if (rules->validity &&
-        (rc = sourced(c, "catalogue_rules.validity", rules->validity->cite,
+        (rc = mb_sourced(c, "catalogue_rules.validity", rules->validity->cite,
                       rules->validity->assumption, NULL, &rs->validity_cite)))
         return rc;
     if (rs->validity_cite == NULL)
@@ -262,20 +262,20 @@ int mb_compile_catalogue(ctx_t *c)
         mb_path_index(p, "catalogue_rules.exclusive_pairs", i);
         int a = mb_catalogue_lookup(rs, mb_hash(r->a)), b = mb_catalogue_lookup(rs, mb_hash(r->b));
         if (a < 0)
-            return fail(c, MB_E_RULESET, p, "a", "'%s' is not in the catalogue", r->a);
+            return mb_cfail(c, MB_E_RULESET, p, "a", "'%s' is not in the catalogue", r->a);
         if (b < 0)
-            return fail(c, MB_E_RULESET, p, "b", "'%s' is not in the catalogue", r->b);
+            return mb_cfail(c, MB_E_RULESET, p, "b", "'%s' is not in the catalogue", r->b);
         pairs_out[i].a = (uint32_t)a;
         pairs_out[i].b = (uint32_t)b;
         pairs_out[i].renewable = -1;
         if (r->renewable) {
             int w = mb_catalogue_lookup(rs, mb_hash(r->renewable));
             if (w != a && w != b)
-                return fail(c, MB_E_RULESET, p, "renewable", "'%s' is neither side of the pair",
+                return mb_cfail(c, MB_E_RULESET, p, "renewable", "'%s' is neither side of the pair",
                             r->renewable);
             pairs_out[i].renewable = w;
         }
-        if ((rc = sourced(c, p, r->cite, r->assumption, rules->pairs_cite, &pairs_out[i].cite)))
+        if ((rc = mb_sourced(c, p, r->cite, r->assumption, rules->pairs_cite, &pairs_out[i].cite)))
             return rc;
     }
     rs->pairs = pairs_out;
@@ -284,13 +284,13 @@ int mb_compile_catalogue(ctx_t *c)
         const raw_stacking *s = rules->stacking;
         rs->stack_group = mb_disease_group_index(rs, s->group);
         if (rs->stack_group <= 0)
-            return fail(c, MB_E_RULESET, "catalogue_rules.stacking", "group",
+            return mb_cfail(c, MB_E_RULESET, "catalogue_rules.stacking", "group",
                         "no catalogue entry is in group '%s'", s->group);
         if ((rc = mb_parse_int(c, "catalogue_rules.stacking", "partial_count", s->partial_count,
                                0, 100, &rs->stack_partial)) ||
             (rc = mb_parse_ratio(c, "catalogue_rules.stacking", "partial_ratio",
                                  s->partial_ratio, &rs->stack_partial_bp)) ||
-            (rc = sourced(c, "catalogue_rules.stacking", s->cite, s->assumption, NULL,
+            (rc = mb_sourced(c, "catalogue_rules.stacking", s->cite, s->assumption, NULL,
                           &rs->stack_cite)))
             return rc;
     }

@@ -37,16 +37,13 @@ typedef struct mb_compile_ctx {
 /* A failure at `path`.`key` (either may be empty), located to its line in the text. */
 int mb_cfail(ctx_t *c, int status, const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-#define fail mb_cfail
 
 const char *mb_cdup(ctx_t *c, const char *s);
-#define dup mb_cdup
 
 /* A value must say where it comes from: a clause, or an assumption with its reason (which
  * validate lists). `inherited` stands in when neither is given (NULL: one is required). */
 int mb_sourced(ctx_t *c, const char *path, const char *cite, const char *assumption,
                const char *inherited, const char **out);
-#define sourced mb_sourced
 
 /* A trace step's rule id, "<layer>.<step>", made once at load. */
 const char *mb_rule_id(ctx_t *c, const char *layer, const char *step);

@@ -51,7 +51,7 @@ int mb_compile_groups(ctx_t *c)
     mb_ruleset *rs = c->rs;
     uint32_t declared = raw->groups_count;
     if (MB_CATEGORY_COUNT + declared > MB_MAX_GROUPS)
-        return fail(c, MB_E_RULESET, "", "groups",
+        return mb_cfail(c, MB_E_RULESET, "", "groups",
                     "a ruleset declares at most %d groups (with the %d assistance categories, "
                     "%d in all); this one declares %u", MB_MAX_GROUPS - MB_CATEGORY_COUNT,
                     MB_CATEGORY_COUNT, MB_MAX_GROUPS, declared);
@@ -83,26 +83,26 @@ int mb_compile_groups(ctx_t *c)
         mb_path_index(p, "groups", i);
         rs->ngroups = g; /* the groups before it, for lookups */
         if (!valid_name(r->name)) {
-            rc = fail(c, MB_E_SCHEMA, p, "name",
+            rc = mb_cfail(c, MB_E_SCHEMA, p, "name",
                       "a group's name is the word selectors use: a-z, 0-9 and '_', got '%s'",
                       r->name);
             break;
         }
         if (mb_group_index(rs, r->name) >= 0) {
-            rc = fail(c, MB_E_RULESET, p, "name",
+            rc = mb_cfail(c, MB_E_RULESET, p, "name",
                       "group '%s' is %s", r->name,
                       mb_group_index(rs, r->name) < MB_CATEGORY_COUNT
                           ? "an assistance category already: name the category itself"
                           : "declared twice");
             break;
         }
-        o->name = dup(c, r->name);
-        o->label = dup(c, r->label ? r->label : r->name);
+        o->name = mb_cdup(c, r->name);
+        o->label = mb_cdup(c, r->label ? r->label : r->name);
         if (o->name == NULL || o->label == NULL) {
             rc = NOMEM(c);
             break;
         }
-        if ((rc = sourced(c, p, r->cite, r->assumption, NULL, &o->cite)))
+        if ((rc = mb_sourced(c, p, r->cite, r->assumption, NULL, &o->cite)))
             break;
         static const mb_keyword schemes[] = {{"employee", MB_SCHEME_EMPLOYEE},
                                              {"resident", MB_SCHEME_RESIDENT}};
@@ -112,7 +112,7 @@ int mb_compile_groups(ctx_t *c)
         if (r->certified) {
             o->certified = mb_disease_group_index(rs, r->certified);
             if (o->certified <= 0) {
-                rc = fail(c, MB_E_RULESET, p, "certified",
+                rc = mb_cfail(c, MB_E_RULESET, p, "certified",
                           "no catalogue entry is in group '%s'", r->certified);
                 break;
             }
@@ -177,7 +177,7 @@ int mb_compile_assistance(ctx_t *c)
             return rc;
         int g = mb_group_index(rs, r->name);
         if (g < 0)
-            return fail(c, MB_E_SCHEMA, p, "name",
+            return mb_cfail(c, MB_E_SCHEMA, p, "name",
                         "unknown assistance category or group '%s' (the twelve categories of "
                         "docs/ruleset-format.md, or a group declared under groups)", r->name);
         rows[i].sel.group = (int8_t)g;
@@ -189,8 +189,8 @@ int mb_compile_assistance(ctx_t *c)
             return rc;
         for (int s = 0; s < MB_SLOT_COUNT; s++)
             rows[i].v[s] = bp;
-        if ((rc = sourced(c, p, r->cite, r->assumption, NULL, &rows[i].cite)) ||
-            (rows[i].path = dup(c, p)) == NULL)
+        if ((rc = mb_sourced(c, p, r->cite, r->assumption, NULL, &rows[i].cite)) ||
+            (rows[i].path = mb_cdup(c, p)) == NULL)
             return rc ? rc : NOMEM(c);
     }
     bool one_per_group = true;
@@ -216,12 +216,12 @@ int mb_compile_assistance(ctx_t *c)
                 return rc;
             rs->identity_any_admission_day = v;
         }
-        if ((rc = sourced(c, "identity", id->cite, id->assumption, NULL, &rs->identity_cite)))
+        if ((rc = mb_sourced(c, "identity", id->cite, id->assumption, NULL, &rs->identity_cite)))
             return rc;
     }
     const raw_tilt *t = raw->tilt;
     if (t != NULL) {
-        if ((rc = sourced(c, "tilt", t->cite, t->assumption, NULL, &rs->tilt_cite)))
+        if ((rc = mb_sourced(c, "tilt", t->cite, t->assumption, NULL, &rs->tilt_cite)))
             return rc;
         if ((rc = mb_compile_sel(c, "tilt", &t->sel, ROWS_CLAIM & ~MB_SEL_GROUP,
                                  "the tilt (its categories are its groups)", &rs->tilt_sel)))
@@ -231,7 +231,7 @@ int mb_compile_assistance(ctx_t *c)
             if (g < 0) {
                 char p[PATH_MAX_LEN];
                 mb_path_index(p, "tilt.categories", i);
-                return fail(c, MB_E_SCHEMA, p, NULL,
+                return mb_cfail(c, MB_E_SCHEMA, p, NULL,
                             "unknown assistance category or group '%s'", t->categories[i]);
             }
             rs->tilt_groups |= UINT64_C(1) << g;
@@ -270,7 +270,7 @@ int mb_compile_referral(ctx_t *c)
                                         {"first_visit", MB_FAC_FIRST_VISIT},
                                         {"pharmacy", MB_FAC_PHARMACY}};
     int rc, v;
-    if ((rc = sourced(c, "referral", r->cite, r->assumption, NULL, &rs->referral_cite)))
+    if ((rc = mb_sourced(c, "referral", r->cite, r->assumption, NULL, &rs->referral_cite)))
         return rc;
     for (unsigned i = 0; i < r->exempt_count; i++) {
         char p[PATH_MAX_LEN];
@@ -315,7 +315,7 @@ int mb_compile_facility_categories(ctx_t *c)
     mb_ruleset *rs = c->rs;
     unsigned n = raw->facility_categories_count;
     if (n > 64)
-        return fail(c, MB_E_RULESET, "", "facility_categories",
+        return mb_cfail(c, MB_E_RULESET, "", "facility_categories",
                     "at most 64 facility categories, not %u", n);
     const char **names = mb_arena_alloc(c->arena, (n + 1) * sizeof *names);
     category_entry *e = mb_arena_alloc(c->arena, (2 * n + 1) * sizeof *e);
@@ -331,12 +331,12 @@ int mb_compile_facility_categories(ctx_t *c)
         const char *cite;
         int rc;
         if (!valid_name(r->name))
-            return fail(c, MB_E_SCHEMA, p, "name",
+            return mb_cfail(c, MB_E_SCHEMA, p, "name",
                         "a category's name is the word selectors use: a-z, 0-9 and '_', got "
                         "'%s'", r->name);
-        if ((rc = sourced(c, p, r->cite, r->assumption, NULL, &cite)))
+        if ((rc = mb_sourced(c, p, r->cite, r->assumption, NULL, &cite)))
             return rc;
-        if ((names[i] = dup(c, r->name)) == NULL)
+        if ((names[i] = mb_cdup(c, r->name)) == NULL)
             return NOMEM(c);
         const char *texts[2] = {r->name, r->label};
         for (int k = 0; k < 2; k++) {
@@ -345,7 +345,7 @@ int mb_compile_facility_categories(ctx_t *c)
             for (uint32_t j = 0; j < nh; j++)
                 if (e[j].hash == h) {
                     if (e[j].index != (int8_t)i)
-                        return fail(c, MB_E_RULESET, p, k ? "label" : "name",
+                        return mb_cfail(c, MB_E_RULESET, p, k ? "label" : "name",
                                     "'%s' already names facility category %s", texts[k],
                                     names[e[j].index]);
                     seen = true;

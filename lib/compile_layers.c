@@ -40,7 +40,7 @@ static int compile_scope(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
     char sub[PATH_MAX_LEN];
     int rc, v;
     if (r->med_types_count == 0)
-        return fail(c, MB_E_SCHEMA, p, "med_types", "a layer lists the med_types it applies to");
+        return mb_cfail(c, MB_E_SCHEMA, p, "med_types", "a layer lists the med_types it applies to");
     mb_path(sub, p, "med_types");
     if ((rc = mb_parse_claim_types(c, sub, r->med_types, r->med_types_count, &l->med_types)))
         return rc;
@@ -67,16 +67,16 @@ static int compile_scope(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
         l->requires |= (uint32_t)v;
     }
     if (r->exclusive_with_count > 4)
-        return fail(c, MB_E_RULESET, p, "exclusive_with", "at most 4 exclusive kinds");
+        return mb_cfail(c, MB_E_RULESET, p, "exclusive_with", "at most 4 exclusive kinds");
     for (unsigned k = 0; k < r->exclusive_with_count; k++) {
         l->exclusive[k] = mb_hash_join("kind", r->exclusive_with[k]);
-        l->exclusive_names[k] = dup(c, r->exclusive_with[k]);
+        l->exclusive_names[k] = mb_cdup(c, r->exclusive_with[k]);
     }
     l->nexclusive = r->exclusive_with_count;
     l->kind_key = mb_hash_join("kind", l->kind);
     l->group = mb_disease_group_index(rs, r->disease_group);
     if (l->group < 0)
-        return fail(c, MB_E_RULESET, p, "disease_group",
+        return mb_cfail(c, MB_E_RULESET, p, "disease_group",
                     "no catalogue entry is in group '%s' (any, or a group of the catalogue)",
                     r->disease_group);
     if (r->pharmacy) {
@@ -87,7 +87,7 @@ static int compile_scope(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
                                         {"pharmacy", MB_FAC_PHARMACY}};
         mb_path(sub, p, "pharmacy");
         if ((rc = mb_parse_keyword(c, sub, "as", r->pharmacy->as, KEYWORDS(as), &l->pharmacy_as)) ||
-            (rc = sourced(c, sub, r->pharmacy->cite, r->pharmacy->assumption, NULL,
+            (rc = mb_sourced(c, sub, r->pharmacy->cite, r->pharmacy->assumption, NULL,
                           &l->pharmacy_cite)))
             return rc;
     }
@@ -103,7 +103,7 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
     if ((rc = mb_compile_rows(c, sub, r->deductible, r->deductible_count, VALUE_MONEY, l->cite,
                               ROWS_CLAIM | ROWS_SCOPE, "deductible rows", &l->deductible)))
         return rc;
-    l->deductible_path = dup(c, sub);
+    l->deductible_path = mb_cdup(c, sub);
     mb_path(sub, p, "deductible_repeat");
     if ((rc = mb_compile_rows(c, sub, r->deductible_repeat, r->deductible_repeat_count,
                               VALUE_RATIO, l->cite, ROWS_REPEAT, "deductible_repeat rows",
@@ -127,17 +127,17 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
     }
     if ((l->deductible_repeat.n || l->deductible_floor.n || l->deductible_ceiling.n) &&
         l->deductible.n == 0)
-        return fail(c, MB_E_RULESET, p,
+        return mb_cfail(c, MB_E_RULESET, p,
                     l->deductible_repeat.n  ? "deductible_repeat"
                     : l->deductible_floor.n ? "deductible_floor"
                                             : "deductible_ceiling",
                     "the layer has no deductible rows for this to apply to");
     if (l->deductible_repeat.n && !units)
-        return fail(c, MB_E_RULESET, p, "deductible_repeat",
+        return mb_cfail(c, MB_E_RULESET, p, "deductible_repeat",
                     "deductible_repeat lowers the deductible of the nth visit, admission or day "
                     "of the year: give the deductible rows 'scope: visit', 'admission' or 'day'");
     if (l->deductible_floor.n && l->deductible_repeat.n == 0)
-        return fail(c, MB_E_RULESET, p, "deductible_floor",
+        return mb_cfail(c, MB_E_RULESET, p, "deductible_floor",
                     "deductible_floor is the least a repeated deductible comes down to: it "
                     "needs deductible_repeat");
     /* A deductible that is the same for every claim of a year is the first part of the year's
@@ -151,7 +151,7 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
         for (int k = 0; k < MB_DED_KEYS; k++) {
             char key[300];
             snprintf(key, sizeof key, "%s.deductible.%s", l->id, suffix[k]);
-            if ((l->ded_key_name[k] = dup(c, key)) == NULL)
+            if ((l->ded_key_name[k] = mb_cdup(c, key)) == NULL)
                 return NOMEM(c);
             l->ded_key[k] = mb_ns_key(c->rs, key);
         }
@@ -179,21 +179,21 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
         if (b->up_to && (rc = mb_parse_money(c, bp, "up_to", b->up_to, true, &bands[k].up_to)))
             return rc;
         if (bands[k].up_to != MB_UNLIMITED && bands[k].up_to <= bands[k].above)
-            return fail(c, MB_E_RULESET, bp, "up_to", "a band's up_to must be above its 'above'");
+            return mb_cfail(c, MB_E_RULESET, bp, "up_to", "a band's up_to must be above its 'above'");
         if (k > 0 && bands[k].above < bands[k - 1].above)
-            return fail(c, MB_E_RULESET, bp, "above", "bands must be in increasing order");
+            return mb_cfail(c, MB_E_RULESET, bp, "above", "bands must be in increasing order");
         bands[k].fund = -1;
         if (b->fund) {
             bands[k].fund = mb_fund_index(rs, b->fund);
             if (bands[k].fund < 0)
-                return fail(c, MB_E_RULESET, bp, "fund", "fund '%s' is not listed under funds",
+                return mb_cfail(c, MB_E_RULESET, bp, "fund", "fund '%s' is not listed under funds",
                             b->fund);
         }
-        if ((rc = sourced(c, bp, b->cite, b->assumption, l->cite, &bands[k].cite)))
+        if ((rc = mb_sourced(c, bp, b->cite, b->assumption, l->cite, &bands[k].cite)))
             return rc;
         bool inline_ratio = mb_person_given(&b->p);
         if (inline_ratio && b->ratio_count)
-            return fail(c, MB_E_SCHEMA, bp, "ratio",
+            return mb_cfail(c, MB_E_SCHEMA, bp, "ratio",
                         "a band gives its ratio by person columns or as 'ratio' rows, not both");
         if (inline_ratio) {
             /* the band's own columns: one row, citing the band */
@@ -204,7 +204,7 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
                 (rc = mb_person_values(c, bp, &b->p, VALUE_RATIO, row->v)))
                 return rc;
             row->cite = bands[k].cite;
-            row->path = dup(c, bp);
+            row->path = mb_cdup(c, bp);
             bands[k].ratio = (mb_rows){row, 1, 0, false, true};
         } else if (b->ratio_count) {
             mb_path(sub, bp, "ratio");
@@ -224,7 +224,7 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
     l->nbands = r->bands_count;
     if (need_ratio_rows && l->ratio_source == MB_RATIO_TABLE && l->ratio.n == 0 &&
         l->top_up_of == MB_TOPUP_NONE)
-        return fail(c, MB_E_SCHEMA, p, "ratio", "a layer needs ratio rows (or bands with ratios)");
+        return mb_cfail(c, MB_E_SCHEMA, p, "ratio", "a layer needs ratio rows (or bands with ratios)");
     return MB_OK;
 }
 
@@ -235,10 +235,10 @@ static int compile_raise(ctx_t *c, const raw_raise *r, const char *rp, mb_cap *c
     cap->has_raise = true;
     cap->raise_ceiling = MB_UNLIMITED;
     if ((r->min_diseases != NULL) != (r->amount != NULL))
-        return fail(c, MB_E_SCHEMA, rp, r->min_diseases ? "amount" : "min_diseases",
+        return mb_cfail(c, MB_E_SCHEMA, rp, r->min_diseases ? "amount" : "min_diseases",
                     "a fixed raise gives both min_diseases and amount");
     if (!r->min_diseases && !r->each && !r->share)
-        return fail(c, MB_E_SCHEMA, rp, NULL,
+        return mb_cfail(c, MB_E_SCHEMA, rp, NULL,
                     "a raise says how the cap grows: min_diseases and amount (once, from N "
                     "diseases), each (per disease beyond the first) or share (of each further "
                     "disease's own cap)");
@@ -257,10 +257,10 @@ static int compile_raise(ctx_t *c, const raw_raise *r, const char *rp, mb_cap *c
     if (r->group) {
         cap->raise_group = mb_disease_group_index(rs, r->group);
         if (cap->raise_group <= 0)
-            return fail(c, MB_E_RULESET, rp, "group", "no catalogue entry is in group '%s'",
+            return mb_cfail(c, MB_E_RULESET, rp, "group", "no catalogue entry is in group '%s'",
                         r->group);
     }
-    return sourced(c, rp, r->cite, r->assumption, cap->cite, &cap->raise_cite);
+    return mb_sourced(c, rp, r->cite, r->assumption, cap->cite, &cap->raise_cite);
 }
 
 static int compile_cap(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)
@@ -277,9 +277,9 @@ static int compile_cap(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)
         (rc = mb_parse_keyword(c, cpp, "period", cp->period, KEYWORDS(periods), &l->cap.period)))
         return rc;
     snprintf(key, sizeof key, "%s.paid", cp->key ? cp->key : r->id);
-    l->cap.key_name = dup(c, key);
+    l->cap.key_name = mb_cdup(c, key);
     l->cap.key = mb_ns_key(rs, key);
-    if ((rc = sourced(c, cpp, cp->cite, cp->assumption, l->cite, &l->cap.cite)))
+    if ((rc = mb_sourced(c, cpp, cp->cite, cp->assumption, l->cite, &l->cap.cite)))
         return rc;
     if (cp->base) {
         static const mb_keyword bases[] = {{"highest_disease", 1}};
@@ -288,14 +288,14 @@ static int compile_cap(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)
             return rc;
         l->cap.of_diseases = true;
         if (cp->values_count)
-            return fail(c, MB_E_SCHEMA, cpp, "values",
+            return mb_cfail(c, MB_E_SCHEMA, cpp, "values",
                         "a cap based on the diseases' caps (base: highest_disease) takes no "
                         "values of its own");
     }
     char vp[PATH_MAX_LEN];
     mb_path(vp, cpp, "values");
     if (cp->values_count == 0 && !l->cap.of_diseases)
-        return fail(c, MB_E_SCHEMA, cpp, "values", "a cap needs values");
+        return mb_cfail(c, MB_E_SCHEMA, cpp, "values", "a cap needs values");
     if ((rc = mb_compile_rows(c, vp, cp->values, cp->values_count, VALUE_CAP, l->cap.cite,
                               ROWS_CLAIM, "cap rows", &l->cap.rows)))
         return rc;
@@ -311,7 +311,7 @@ static int compile_cap(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)
         for (uint32_t k = 0; k < l->cap.rows.n && !given; k++)
             given = l->cap.rows.row[k].v[slot] != MB_ABSENT;
         if (!given)
-            return fail(c, MB_E_RULESET, cpp, "values",
+            return mb_cfail(c, MB_E_RULESET, cpp, "values",
                         "the cap gives no value for %s, whom the layer covers (write "
                         "'unlimited' if none applies)", slot_names[slot]);
     }
@@ -330,7 +330,7 @@ static int compile_top_up(ctx_t *c, const raw_layer *r, const char *p, mb_layer 
     int rc;
     if (r->top_up_count == 0) {
         if (r->top_up_of)
-            return fail(c, MB_E_SCHEMA, p, "top_up_of", "top_up_of goes with top_up rows");
+            return mb_cfail(c, MB_E_SCHEMA, p, "top_up_of", "top_up_of goes with top_up rows");
         return MB_OK;
     }
     static const mb_keyword of[] = {{"compliant", MB_TOPUP_COMPLIANT}, {"total", MB_TOPUP_TOTAL}};
@@ -344,7 +344,7 @@ static int compile_top_up(ctx_t *c, const raw_layer *r, const char *p, mb_layer 
                         : r->ratio_source   ? "ratio_source"
                                             : NULL;
     if (clash)
-        return fail(c, MB_E_SCHEMA, p, clash,
+        return mb_cfail(c, MB_E_SCHEMA, p, clash,
                     "a top-up layer pays what brings the claim's funds up to its target ratio: "
                     "it takes no %s", clash);
     mb_path(sub, p, "top_up");
@@ -359,19 +359,19 @@ int mb_compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     char p[PATH_MAX_LEN], sub[PATH_MAX_LEN];
     mb_path_index(p, "layers", i);
     int rc;
-    l->id = dup(c, r->id);
-    l->name = dup(c, r->name ? r->name : r->id);
-    l->kind = dup(c, r->kind ? r->kind : r->id);
+    l->id = mb_cdup(c, r->id);
+    l->name = mb_cdup(c, r->name ? r->name : r->id);
+    l->kind = mb_cdup(c, r->kind ? r->kind : r->id);
     if (!l->id || !l->name || !l->kind || (rc = rule_ids(c, l)))
         return NOMEM(c);
-    if ((rc = sourced(c, p, r->cite, r->assumption, NULL, &l->cite)) ||
+    if ((rc = mb_sourced(c, p, r->cite, r->assumption, NULL, &l->cite)) ||
         (rc = compile_scope(c, r, p, l)))
         return rc;
     if (r->fund == NULL)
-        return fail(c, MB_E_SCHEMA, p, "fund", "a layer names the fund that pays it");
+        return mb_cfail(c, MB_E_SCHEMA, p, "fund", "a layer names the fund that pays it");
     l->fund = mb_fund_index(rs, r->fund);
     if (l->fund < 0)
-        return fail(c, MB_E_RULESET, p, "fund", "fund '%s' is not listed under funds", r->fund);
+        return mb_cfail(c, MB_E_RULESET, p, "fund", "fund '%s' is not listed under funds", r->fund);
     static const mb_keyword bases[] = {{"compliant", MB_BASE_COMPLIANT},
                                        {"remaining", MB_BASE_REMAINING}};
     l->base = MB_BASE_COMPLIANT;
@@ -379,7 +379,7 @@ int mb_compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         return rc;
     char key[300];
     snprintf(key, sizeof key, "%s.base", r->base_key ? r->base_key : r->id);
-    l->base_key_name = dup(c, key);
+    l->base_key_name = mb_cdup(c, key);
     l->base_key = mb_ns_key(rs, key);
     snprintf(key, sizeof key, "%s.paid", r->id);
     l->paid_key = mb_ns_key(rs, key);
@@ -395,9 +395,9 @@ int mb_compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     if ((rc = mb_compile_rows(c, sub, r->ratio, r->ratio_count, VALUE_RATIO, l->cite, ROWS_CLAIM,
                               "ratio rows", &l->ratio)))
         return rc;
-    l->ratio_path = dup(c, sub);
+    l->ratio_path = mb_cdup(c, sub);
     if (l->ratio_source == MB_RATIO_CATEGORY && c->raw->categories_count == 0)
-        return fail(c, MB_E_RULESET, p, "ratio_source",
+        return mb_cfail(c, MB_E_RULESET, p, "ratio_source",
                     "ratio_source category needs the ruleset's categories table");
     if ((rc = compile_bands(c, r, p, l)))
         return rc;
@@ -408,15 +408,15 @@ int mb_compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         (rc = mb_parse_bool(c, p, "tilt", r->tilt, &l->tilt)))
         return rc;
     if (l->referral_penalty && c->raw->referral == NULL)
-        return fail(c, MB_E_RULESET, p, "referral_penalty",
+        return mb_cfail(c, MB_E_RULESET, p, "referral_penalty",
                     "referral_penalty needs the ruleset's referral block");
     if (l->tilt && c->raw->tilt == NULL)
-        return fail(c, MB_E_RULESET, p, "tilt", "tilt needs the ruleset's tilt block");
+        return mb_cfail(c, MB_E_RULESET, p, "tilt", "tilt needs the ruleset's tilt block");
     if (l->has_cap && l->cap.of_diseases && !l->disease_caps && rs->ndiseases == 0)
-        return fail(c, MB_E_RULESET, p, "cap",
+        return mb_cfail(c, MB_E_RULESET, p, "cap",
                     "a cap based on the diseases' caps needs a catalogue with caps");
     for (unsigned k = 0; k < i; k++)
         if (strcmp(rs->layers[k].id, l->id) == 0)
-            return fail(c, MB_E_RULESET, p, "id", "layer id '%s' is used twice", l->id);
+            return mb_cfail(c, MB_E_RULESET, p, "id", "layer id '%s' is used twice", l->id);
     return MB_OK;
 }

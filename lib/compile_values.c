@@ -48,7 +48,7 @@ static int note_assumption(ctx_t *c, const char *path, const char *reason)
         c->assumptions = a;
         c->cap_assumptions = cap;
     }
-    const char *where = dup(c, path), *why = dup(c, reason);
+    const char *where = mb_cdup(c, path), *why = mb_cdup(c, reason);
     if (where == NULL || why == NULL)
         return NOMEM(c);
     c->assumptions[c->nassumptions++] = (mb_assumption){where, why};
@@ -63,10 +63,10 @@ int mb_sourced(ctx_t *c, const char *path, const char *cite, const char *assumpt
         return rc;
     const char *s = cite ? cite : (assumption ? "assumption" : inherited);
     if (s == NULL)
-        return fail(c, MB_E_SCHEMA, path, "cite",
+        return mb_cfail(c, MB_E_SCHEMA, path, "cite",
                     "every parameter needs 'cite' (document and clause) or 'assumption' (why)");
     if (cite != NULL) {
-        *out = dup(c, cite);
+        *out = mb_cdup(c, cite);
     } else if (assumption != NULL) {
         /* the trace shows an assumption with its reason, so an auditor sees why */
         size_t n = strlen("（假设）") + strlen(assumption) + 1;
@@ -137,9 +137,9 @@ int mb_parse_keyword(ctx_t *c, const char *path, const char *key, const char *te
     mb_keyword_list(table, n, words, sizeof words);
     const char *near = mb_keyword_near(table, n, text);
     if (near != NULL)
-        return fail(c, MB_E_SCHEMA, path, key, "expected %s, got '%s' (did you mean '%s'?)",
+        return mb_cfail(c, MB_E_SCHEMA, path, key, "expected %s, got '%s' (did you mean '%s'?)",
                     words, text, near);
-    return fail(c, MB_E_SCHEMA, path, key, "expected %s, got '%s'", words, text);
+    return mb_cfail(c, MB_E_SCHEMA, path, key, "expected %s, got '%s'", words, text);
 }
 
 /* ---- scalars ------------------------------------------------------------------------------- */
@@ -152,7 +152,7 @@ int mb_parse_bool(ctx_t *c, const char *path, const char *key, const char *text,
         return MB_OK;
     int v;
     if (!mb_keyword_find(KEYWORDS(words), text, &v))
-        return fail(c, MB_E_SCHEMA, path, key, "expected true or false, got '%s'", text);
+        return mb_cfail(c, MB_E_SCHEMA, path, key, "expected true or false, got '%s'", text);
     *out = v;
     return MB_OK;
 }
@@ -165,7 +165,7 @@ int mb_parse_money(ctx_t *c, const char *path, const char *key, const char *text
         return MB_OK;
     }
     if (mb_amount_parse(text, out, NULL) != MB_OK)
-        return fail(c, MB_E_SCHEMA, path, key,
+        return mb_cfail(c, MB_E_SCHEMA, path, key,
                     "expected an amount in yuan, at most two decimals and at most 10^12, such "
                     "as 500 or 3500.00%s, got '%s'",
                     unlimited_ok ? " (or 'unlimited')" : "", text);
@@ -175,7 +175,7 @@ int mb_parse_money(ctx_t *c, const char *path, const char *key, const char *text
 int mb_parse_ratio(ctx_t *c, const char *path, const char *key, const char *text, int32_t *bp)
 {
     if (mb_ratio_parse(text, bp, NULL) != MB_OK)
-        return fail(c, MB_E_SCHEMA, path, key,
+        return mb_cfail(c, MB_E_SCHEMA, path, key,
                     "expected a ratio from 0%% to 100%% with at most two decimals, such as 70%% "
                     "or 0.7, got '%s'", text);
     return MB_OK;
@@ -187,7 +187,7 @@ int mb_parse_int(ctx_t *c, const char *path, const char *key, const char *text, 
     char *end;
     long v = strtol(text, &end, 10);
     if (*text == '\0' || *end != '\0' || v < lo || v > hi)
-        return fail(c, MB_E_SCHEMA, path, key, "expected a whole number from %d to %d, got '%s'",
+        return mb_cfail(c, MB_E_SCHEMA, path, key, "expected a whole number from %d to %d, got '%s'",
                     lo, hi, text);
     *out = (int)v;
     return MB_OK;
@@ -196,7 +196,7 @@ int mb_parse_int(ctx_t *c, const char *path, const char *key, const char *text, 
 int mb_parse_date(ctx_t *c, const char *path, const char *key, const char *text, int32_t *out)
 {
     if (mb_date_parse(text, out, NULL) != MB_OK)
-        return fail(c, MB_E_SCHEMA, path, key, "expected a calendar date YYYY-MM-DD, got '%s'",
+        return mb_cfail(c, MB_E_SCHEMA, path, key, "expected a calendar date YYYY-MM-DD, got '%s'",
                     text);
     return MB_OK;
 }
@@ -221,7 +221,7 @@ static int parse_range(ctx_t *c, const char *path, const char *key, const char *
     long x = a[0] ? strtol(a, NULL, 10) : -1, y = b[0] ? strtol(b, NULL, 10) : -1;
     if (!ok || (a[0] && (x < lo || x > hi)) || (b[0] && (y < lo || y > hi)) ||
         (x >= 0 && y >= 0 && y < x))
-        return fail(c, MB_E_SCHEMA, path, key,
+        return mb_cfail(c, MB_E_SCHEMA, path, key,
                     "expected %s as \"a-b\", \"a-\", \"-b\" or \"a\" (whole numbers %d to %d, "
                     "a <= b), got '%s'", what, lo, hi, text);
     *from = (int16_t)x;
@@ -255,7 +255,7 @@ int mb_person_values(ctx_t *c, const char *path, const raw_person *p, enum value
     int64_t a = MB_ABSENT, e = MB_ABSENT;
     int rc;
     if (p->value && p->all)
-        return fail(c, MB_E_SCHEMA, path, "value",
+        return mb_cfail(c, MB_E_SCHEMA, path, "value",
                     "'value' and 'all' say the same (every person): give one of them");
     const char *everyone = p->value ? p->value : p->all;
     if (everyone && (rc = parse_value(c, path, p->value ? "value" : "all", everyone, kind, &a)))
@@ -306,7 +306,7 @@ static int claim_type_bit(ctx_t *c, const char *path, const char *key, const cha
 {
     int m = mb_med_type_parse(text);
     if (m < 0)
-        return fail(c, MB_E_SCHEMA, path, key,
+        return mb_cfail(c, MB_E_SCHEMA, path, key,
                     "unknown claim type '%s' (general_outpatient 11, emergency 13, chronic 14, "
                     "inpatient 21, trauma_inpatient 22, referred_out_inpatient 23, "
                     "emergency_inpatient 24, pharmacy 41, maternity_outpatient 51, "
@@ -369,7 +369,7 @@ int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *r, uint32_t allowe
         if (selector_text(r, b) && !((allowed >> b) & 1u)) {
             char list[200];
             allowed_list(allowed, list, sizeof list);
-            return fail(c, MB_E_SCHEMA, path, selector_keys[b],
+            return mb_cfail(c, MB_E_SCHEMA, path, selector_keys[b],
                         "'%s' does not choose %s: they are chosen by %s%s", selector_keys[b],
                         table, list[0] ? list : "nothing", list[0] ? " (and person)" : "");
         }
@@ -401,7 +401,7 @@ int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *r, uint32_t allowe
     if (r->group) {
         int g = mb_group_index(rs, r->group);
         if (g < 0)
-            return fail(c, MB_E_RULESET, path, "group",
+            return mb_cfail(c, MB_E_RULESET, path, "group",
                         "no person group '%s': declare it under groups, or name one of the "
                         "assistance categories (docs/ruleset-format.md, groups)", r->group);
         s->group = (int8_t)g;
@@ -412,7 +412,7 @@ int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *r, uint32_t allowe
             if (strcmp(rs->facility_categories[i], r->category) == 0)
                 k = (int)i;
         if (k < 0)
-            return fail(c, MB_E_RULESET, path, "category",
+            return mb_cfail(c, MB_E_RULESET, path, "category",
                         "no facility category '%s': declare it under facility_categories",
                         r->category);
         s->category = (int8_t)k;
@@ -420,14 +420,14 @@ int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *r, uint32_t allowe
     if (r->disease) {
         int d = mb_catalogue_lookup(rs, mb_hash(r->disease));
         if (d < 0)
-            return fail(c, MB_E_RULESET, path, "disease",
+            return mb_cfail(c, MB_E_RULESET, path, "disease",
                         "'%s' is not in the catalogue (a code, a name or an alias)", r->disease);
         s->disease = (int16_t)d;
     }
     if (r->disease_group) {
         int g = mb_disease_group_index(rs, r->disease_group);
         if (g <= 0)
-            return fail(c, MB_E_RULESET, path, "disease_group",
+            return mb_cfail(c, MB_E_RULESET, path, "disease_group",
                         "no catalogue entry is in group '%s'", r->disease_group);
         s->disease_group = (int16_t)g;
     }
@@ -493,7 +493,7 @@ int mb_compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned 
         out->first_visit |= row->sel.facility == MB_FAC_FIRST_VISIT;
         if (r->scope) {
             if (!(allowed & ROWS_SCOPE))
-                return fail(c, MB_E_SCHEMA, p, "scope",
+                return mb_cfail(c, MB_E_SCHEMA, p, "scope",
                             "'scope' says how a deductible is charged: only deductible rows "
                             "take it");
             int v;
@@ -502,14 +502,14 @@ int mb_compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned 
             row->scope = v;
         }
         if (!mb_person_given(&r->p))
-            return fail(c, MB_E_SCHEMA, p, NULL,
+            return mb_cfail(c, MB_E_SCHEMA, p, NULL,
                         "a row needs a value: value (or all), employee, in_service, retired, "
                         "veteran or resident");
         if ((rc = mb_person_values(c, p, &r->p, kind, row->v)))
             return rc;
-        if ((rc = sourced(c, p, r->cite, r->assumption, inherited_cite, &row->cite)))
+        if ((rc = mb_sourced(c, p, r->cite, r->assumption, inherited_cite, &row->cite)))
             return rc;
-        if ((row->path = dup(c, p)) == NULL)
+        if ((row->path = mb_cdup(c, p)) == NULL)
             return NOMEM(c);
     }
     out->row = rows;
