@@ -83,6 +83,11 @@ static const char *const category_labels[MB_CATEGORY_COUNT] = {
 
 const char *mb_category_label(int c) { return c >= 0 && c < MB_CATEGORY_COUNT ? category_labels[c] : "?"; }
 
+const int mb_med_types[MB_MED_TYPE_COUNT] = {
+    MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC, MB_MED_INPATIENT,
+    MB_MED_TRAUMA_INPATIENT, MB_MED_REFERRED_OUT_INPATIENT, MB_MED_EMERGENCY_INPATIENT,
+    MB_MED_PHARMACY, MB_MED_MATERNITY_OUTPATIENT, MB_MED_MATERNITY_INPATIENT};
+
 bool mb_med_inpatient(int med_type)
 {
     return med_type == MB_MED_INPATIENT || med_type == MB_MED_TRAUMA_INPATIENT ||
@@ -101,15 +106,6 @@ int mb_category_parse(const char *text)
 }
 
 const char *mb_category_name(int c) { return c >= 0 && c < MB_CATEGORY_COUNT ? categories[c] : "?"; }
-
-int mb_period_code(int kind, int32_t ymd)
-{
-    switch (kind) {
-    case MB_PERIOD_YEAR: return mb_date_year(ymd);
-    case MB_PERIOD_QUARTER: return mb_date_year(ymd) * 10 + mb_date_quarter(ymd);
-    default: return 0;
-    }
-}
 
 static const char *const amount_names[MB_AMT_COUNT_] = {
     "medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc",

@@ -202,6 +202,9 @@ static int compile_top(ctx_t *c)
             return NOMEM(c);
     }
     rs->ns = mb_hash(rs->ns_id);
+    /* a revision continues its predecessor's chronic activity, as its other figures */
+    rs->activity_key = mb_hash_join(rs->ns_id, "activity");
+    rs->revoked_key = mb_hash_join(rs->ns_id, "revoked");
     static const mb_keyword tiers[] = {{"basic", MB_TIER_BASIC},
                                        {"critical_illness", MB_TIER_CRITICAL_ILLNESS},
                                        {"assistance", MB_TIER_ASSISTANCE}};

@@ -226,6 +226,8 @@ int mb_compile_catalogue(ctx_t *c)
     rs->disease_hash = hashes;
     rs->disease_index = index;
     rs->ndisease_hash = nhash;
+    if (mb_catalogue_index(rs, c->arena) != MB_OK)
+        return NOMEM(c);
 
     if (rules == NULL)
         return MB_OK;
@@ -295,17 +297,4 @@ int mb_compile_catalogue(ctx_t *c)
             return rc;
     }
     return MB_OK;
-}
-
-int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
-{
-    uint32_t lo = 0, hi = rs->ndisease_hash;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (rs->disease_hash[mid] < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < rs->ndisease_hash && rs->disease_hash[lo] == hash ? (int)rs->disease_index[lo] : -1;
 }

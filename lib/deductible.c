@@ -29,7 +29,7 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 
 /* The unit a claim belongs to, for the scopes that share a deductible between claims: its day
  * of the year `year` (an admission's, or the claim's), 0 for one that began before the year. */
-static int32_t unit_of(const mb_claim *c, int scope, int year)
+static int32_t unit_of(const mb_bill *c, int scope, int year)
 {
     int32_t day = c->date;
     if (scope == MB_SCOPE_ADMISSION && mb_med_inpatient(c->med_type) && c->admitted)

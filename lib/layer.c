@@ -75,9 +75,11 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     int64_t highest = -1, sum = 0;
     uint32_t count = 0;
     const mb_roster *r = t->roster;
-    for (uint32_t k = 0; k < r->n; k++) {
-        const mb_disease *d = &rs->diseases[r->d[k].disease];
-        if (r->d[k].chk.reason != MB_REASON_NONE || (cap->raise_group && d->group != cap->raise_group))
+    for (uint32_t k = 0; k < mb_roster_count(r); k++) {
+        int held;
+        int reason = mb_roster_nth(rs, r, k, &held);
+        const mb_disease *d = &rs->diseases[held];
+        if (reason != MB_REASON_NONE || (cap->raise_group && d->group != cap->raise_group))
             continue;
         count++;
         if (!cap->of_diseases && !cap->raise_share_bp)
@@ -128,118 +130,155 @@ static void count_deductible(settle_ctx *x, const mb_layer *l, int64_t charged)
     x->r->amt[MB_AMT_ACT_PAY_DEDC] += charged;
 }
 
-int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
-                 int64_t tier_compliant)
-{
-    const mb_claim *c = x->c;
-    const mb_view *v = t->view;
-    int slot = x->slot, year = x->year;
-    int32_t cap_period = mb_period_code(l->cap.period, c->date);
-    int32_t dcap_period = t->dcap ? mb_period_code(rs->diseases[t->disease].cap_period, c->date) : 0;
-    int64_t b = l->base == MB_BASE_COMPLIANT ? tier_compliant : x->remaining;
-    /* the base before this claim, from the enrollee: two layers sharing a base both see it as
-     * it was, and it moves once (below) */
-    int64_t b0 = mb_acc_get(x->e, l->base_key, year);
-    int rc;
-    if (b0 < 0 || b0 > MB_MONEY_MAX)
-        return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is "
-                       "not an amount (a corrupt accumulator)", c->id, l->id, (long long)b0);
-    int64_t base_after = b0 + b; /* two amounts: no overflow */
+enum { MAX_LAYER_FUNDS = 4 };
 
+/* A layer's payment as its stages work it out. */
+typedef struct layer_pay {
+    int32_t cap_period, dcap_period;
+    int64_t b;              /* this claim's part of the base */
+    int64_t b0, b1;         /* the year's base before and after it */
+    mb_ded ded;             /* the deductible (deductible.c) */
+    int nf;
+    int fund_of[MAX_LAYER_FUNDS];
+    int64_t pay[MAX_LAYER_FUNDS];
+    int64_t total;
+    int64_t cap_left;       /* MB_UNLIMITED: no cap */
+    const mb_acc *base_at;  /* the enrollee's entries for the base and the cap, looked up once */
+    const mb_acc *cap_at;
+} layer_pay;
+
+/* The deductible: the first part of the year's base, as its scope counts it (deductible.c).
+ * The base before this claim is read from the enrollee: two layers sharing a base both see it
+ * as it was, and it moves once (record). */
+static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
+                      const layer_terms *t, int64_t tier_compliant, layer_pay *p)
+{
+    const mb_bill *c = x->c;
+    p->b = l->base == MB_BASE_COMPLIANT ? tier_compliant : x->remaining;
+    p->base_at = mb_acc_find(x->e, l->base_key, x->year);
+    p->b0 = p->base_at ? p->base_at->value : 0;
+    if (p->b0 < 0 || p->b0 > MB_MONEY_MAX)
+        return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is "
+                       "not an amount (a corrupt accumulator)", c->id, l->id, (long long)p->b0);
+    p->b1 = p->b0 + p->b; /* two amounts: no overflow */
     if (l->pharmacy_as != MB_FAC_ANY && (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY))
-        mb_trace_add(x, rs, l->rules.pharmacy, l->pharmacy_cite, "定点药店按规定级别支付", b, b, -1);
-    mb_ded ded;
-    if ((rc = mb_deductible_compute(x, rs, l, t, b0, b, &ded)))
+        mb_trace_add(x, rs, l->rules.pharmacy, l->pharmacy_cite, "定点药店按规定级别支付", p->b, p->b, -1);
+    mb_ded *ded = &p->ded;
+    int rc = mb_deductible_compute(x, rs, l, t, p->b0, p->b, ded);
+    if (rc != MB_OK)
         return rc;
     /* the tilt changes the deductible, the ratios and the cap: one step says so, with the
      * deductible as stated and as tilted */
     if (t->tilt)
-        mb_trace_add(x, rs, l->rules.tilt, rs->tilt_cite, "倾斜支付", ded.stated,
-                     t->tilt && rs->tilt_deductible_bp != MB_BP_ONE
-                         ? mb_apply_ratio(ded.stated, rs->tilt_deductible_bp)
-                         : ded.stated, -1);
-    if (ded.row)
-        mb_trace_add(x, rs, l->rules.deductible, ded.row->cite, "起付线", b, ded.charged, -1);
+        mb_trace_add(x, rs, l->rules.tilt, rs->tilt_cite, "倾斜支付", ded->stated,
+                     rs->tilt_deductible_bp != MB_BP_ONE
+                         ? mb_apply_ratio(ded->stated, rs->tilt_deductible_bp)
+                         : ded->stated, -1);
+    if (ded->row)
+        mb_trace_add(x, rs, l->rules.deductible, ded->row->cite, "起付线", p->b, ded->charged, -1);
+    return MB_OK;
+}
 
-    /* bands: exact sums per fund, rounded once per fund (lib/money.c); the claim's part past
-     * its deductible runs from b0 + deductible on the year's cumulative base */
-    enum { MAX_LAYER_FUNDS = 4 };
-    int fund_of[MAX_LAYER_FUNDS];
-    mb_prorata sum[MAX_LAYER_FUNDS] = {{0}};
-    int nf = 0;
-    int64_t start = b0 + ded.charged;
-    uint32_t nbands = l->top_up_of ? 0 : l->nbands ? l->nbands : 1;
+/* 托底/保底: what brings the claim's funds so far (every tier, upstream too) up to the target
+ * share of its policy-scope cost (or its total). */
+static void top_up(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                   layer_pay *p)
+{
+    const mb_row *row = t->top_up;
+    if (row == NULL)
+        return;
+    int slot = x->slot;
+    int64_t basis = l->top_up_of == MB_TOPUP_TOTAL ? x->c->total : x->r->amt[MB_AMT_INSCP_SCP];
+    int64_t target = mb_apply_ratio(basis, (int32_t)row->v[slot]), funds = 0;
+    for (int a = MB_AMT_HIFP_PAY; a <= MB_AMT_MAF_PAY; a++)
+        funds += x->r->amt[a];
+    int64_t want = mb_max64(0, target - funds);
+    mb_trace_add(x, rs, l->rules.top_up, row->cite, "托底补足至目标比例", target, want,
+                 (int32_t)row->v[slot]);
+    p->fund_of[0] = l->fund;
+    p->pay[0] = want;
+    p->nf = 1;
+    p->total = want;
+}
+
+/* Each band at its ratio: exact sums per fund, rounded once per fund (lib/money.c); the
+ * claim's part past its deductible runs from b0 + deductible on the year's cumulative base.
+ * A top-up layer pays what brings the claim to its target instead. */
+static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                 layer_pay *p)
+{
+    mb_prorata sum[MAX_LAYER_FUNDS];
+    p->nf = 0;
+    p->total = 0;
+    if (l->top_up_of) {
+        top_up(x, rs, l, t, p);
+        return MB_OK;
+    }
+    int64_t start = p->b0 + p->ded.charged;
+    uint32_t nbands = l->nbands ? l->nbands : 1;
     for (uint32_t k = 0; k < nbands; k++) {
         const mb_band *band = l->nbands ? &l->bands[k] : NULL;
         int64_t lo = band && band->above >= 0 ? band->above : 0;
         int64_t hi = band ? band->up_to : MB_UNLIMITED;
         if (hi != MB_UNLIMITED && hi <= lo)
             continue;
-        int64_t portion = overlap(start, base_after, lo, hi);
+        int64_t portion = overlap(start, p->b1, lo, hi);
+        if (portion == 0)
+            continue;
         int32_t ratio = t->ratio;
         const char *cite = t->ratio_cite, *rule = band ? band->rule : l->rules.ratio;
         if (band && band->ratio.n) {
-            const mb_row *row = mb_rows_pick(&band->ratio, v);
-            ratio = row ? (int32_t)row->v[slot] : 0;
+            const mb_row *row = mb_rows_pick(&band->ratio, t->view);
+            ratio = row ? (int32_t)row->v[x->slot] : 0;
             if (t->tilt)
                 ratio = tilted(rs, ratio);
             cite = row ? row->cite : band->cite;
         }
-        if (portion == 0)
-            continue;
         int fund = band && band->fund >= 0 ? band->fund : l->fund;
         int j = 0;
-        while (j < nf && fund_of[j] != fund)
+        while (j < p->nf && p->fund_of[j] != fund)
             j++;
-        if (j == nf) {
-            if (nf == MAX_LAYER_FUNDS)
+        if (j == p->nf) {
+            if (p->nf == MAX_LAYER_FUNDS)
                 return mb_fail(x->err, MB_E_RULESET, "layer %s pays from more than %d funds",
                                l->id, MAX_LAYER_FUNDS);
-            fund_of[nf++] = fund;
+            p->fund_of[p->nf++] = fund;
+            sum[j] = (mb_prorata){0};
         }
         mb_prorata_add(&sum[j], portion, ratio);
-        mb_trace_add(x, rs, rule, cite, "按比例支付", portion, mb_apply_ratio(portion, ratio), ratio);
+        if (x->tracing)
+            mb_trace_add(x, rs, rule, cite, "按比例支付", portion, mb_apply_ratio(portion, ratio), ratio);
     }
-    int64_t pay[MAX_LAYER_FUNDS];
-    int64_t total = 0;
-    for (int j = 0; j < nf; j++) {
-        pay[j] = mb_prorata_round(&sum[j]);
-        total += pay[j];
+    for (int j = 0; j < p->nf; j++) {
+        p->pay[j] = mb_prorata_round(&sum[j]);
+        p->total += p->pay[j];
     }
-    if (l->top_up_of) {
-        /* 托底/保底: what brings the claim's funds so far (every tier, upstream too) up to the
-         * target share of its policy-scope cost (or its total) */
-        const mb_row *row = t->top_up;
-        if (row != NULL) {
-            int64_t basis = l->top_up_of == MB_TOPUP_TOTAL ? c->total : x->r->amt[MB_AMT_INSCP_SCP];
-            int64_t target = mb_apply_ratio(basis, (int32_t)row->v[slot]), funds = 0;
-            for (int a = MB_AMT_HIFP_PAY; a <= MB_AMT_MAF_PAY; a++)
-                funds += x->r->amt[a];
-            int64_t want = mb_max64(0, target - funds);
-            mb_trace_add(x, rs, l->rules.top_up, row->cite, "托底补足至目标比例", target, want,
-                         (int32_t)row->v[slot]);
-            fund_of[0] = l->fund;
-            pay[0] = want;
-            nf = 1;
-            total = want;
-        }
-    }
+    return MB_OK;
+}
 
-    /* limits: never more than the claim's policy-scope self-pay left, then every cap */
+/* Never more than the claim's policy-scope self-pay left, then every cap: the layer's (raised
+ * for several diseases), the disease's (shared out when caps stack). */
+static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                  layer_pay *p)
+{
+    int slot = x->slot, rc;
     int64_t limit = x->remaining;
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
     const char *limit_what = "政策范围内个人负担";
-    int64_t cap_left = MB_UNLIMITED;
+    p->cap_left = MB_UNLIMITED;
+    p->cap_at = NULL;
+    bool cap_read = false;
     if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
-        const mb_row *crow = l->cap.of_diseases ? NULL : mb_rows_pick(&l->cap.rows, v);
+        const mb_row *crow = l->cap.of_diseases ? NULL : mb_rows_pick(&l->cap.rows, t->view);
         int64_t stated = crow ? crow->v[slot] : MB_UNLIMITED;
         if (crow != NULL || l->cap.of_diseases) {
             int64_t cap = layer_cap(x, rs, l, t, stated);
             if (cap != MB_UNLIMITED) {
-                int64_t used = mb_pending_get(x, l->cap.key, cap_period), avail;
+                int64_t avail, used = mb_pending_read(x, l->cap.key, p->cap_period, &p->cap_at);
+                cap_read = true;
                 if ((rc = cap_left_of(x, l, cap, used, &avail)))
                     return rc;
-                cap_left = avail;
+                p->cap_left = avail;
                 if (avail < limit) {
                     limit = avail;
                     limit_cite = crow ? crow->cite : l->cap.cite;
@@ -254,9 +293,9 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
         if (t->stack_bp != MB_BP_ONE)
             mb_trace_add(x, rs, l->rules.stacking, rs->stack_cite, "多病种限额叠加", t->dcap->v[slot], dcap, t->stack_bp);
         int64_t avail;
-        if ((rc = cap_left_of(x, l, dcap, mb_pending_get(x, t->dcap->key, dcap_period), &avail)))
+        if ((rc = cap_left_of(x, l, dcap, mb_pending_get(x, t->dcap->key, p->dcap_period), &avail)))
             return rc;
-        cap_left = cap_left == MB_UNLIMITED ? avail : mb_min64(cap_left, avail);
+        p->cap_left = p->cap_left == MB_UNLIMITED ? avail : mb_min64(p->cap_left, avail);
         if (avail < limit) {
             limit = avail;
             limit_cite = t->dcap->cite;
@@ -264,50 +303,73 @@ int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
             limit_what = "病种支付限额";
         }
     }
-    if (total > limit) {
-        mb_trace_add(x, rs, limit_rule, limit_cite, limit_what, total, limit, -1);
-        int64_t cut = total - limit;
-        for (int j = nf - 1; j >= 0 && cut > 0; j--) {
-            int64_t take = mb_min64(cut, pay[j]);
-            pay[j] -= take;
+    if (p->total > limit) {
+        mb_trace_add(x, rs, limit_rule, limit_cite, limit_what, p->total, limit, -1);
+        int64_t cut = p->total - limit;
+        for (int j = p->nf - 1; j >= 0 && cut > 0; j--) {
+            int64_t take = mb_min64(cut, p->pay[j]);
+            p->pay[j] -= take;
             cut -= take;
         }
-        total = limit;
+        p->total = limit;
     }
-    if (cap_left != MB_UNLIMITED)
-        cap_left -= total;
+    if (p->cap_left != MB_UNLIMITED)
+        p->cap_left -= p->total;
+    if (l->has_cap && !cap_read) /* record adds to the cap's figure all the same */
+        (void)mb_pending_read(x, l->cap.key, p->cap_period, &p->cap_at);
+    return MB_OK;
+}
 
-    /* record: the base moves by b once per claim even when two layers share it; it stops at the
-     * largest amount, past every deductible and band, so that it stays an amount */
-    base_after = mb_min64(base_after, MB_MONEY_MAX);
-    int64_t base_now = mb_pending_get(x, l->base_key, year);
-    if (base_now < base_after && (rc = mb_pending_add(x, l->base_key, year, base_after - base_now)))
+/* Record: the accumulators, the fund rows, the amounts. The base moves by b once per claim
+ * even when two layers share it (a sum: what it adds is taken back on reversal); it stops at
+ * the largest amount, past every deductible and band, so that it stays an amount. */
+static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                  const layer_pay *p)
+{
+    int year = x->year, rc;
+    int64_t base_after = mb_min64(p->b1, MB_MONEY_MAX);
+    int64_t base_now = mb_pending_at(x, l->base_key, year, p->base_at);
+    if (base_now < base_after &&
+        (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, p->base_at)))
         return rc;
-    if ((rc = mb_deductible_record(x, l, &ded)))
+    if ((rc = mb_deductible_record(x, l, &p->ded)))
         return rc;
-    if (l->has_cap && (rc = mb_pending_add(x, l->cap.key, cap_period, total)))
+    if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, p->cap_period, p->total, p->cap_at)))
         return rc;
-    if (l->cap.key != l->paid_key && (rc = mb_pending_add(x, l->paid_key, year, total)))
+    if (l->cap.key != l->paid_key && (rc = mb_pending_add(x, l->paid_key, year, p->total)))
         return rc;
-    if (t->dcap != NULL && (rc = mb_pending_add(x, t->dcap->key, dcap_period, total)))
+    if (t->dcap != NULL && (rc = mb_pending_add(x, t->dcap->key, p->dcap_period, p->total)))
         return rc;
     if ((rc = mb_pending_raise(x, l->kind_key, year, 1)))
         return rc;
-
-    for (int j = 0; j < nf; j++) {
-        mb_fund_out *row = fund_row(x, rs, fund_of[j], b);
+    for (int j = 0; j < p->nf; j++) {
+        mb_fund_out *row = fund_row(x, rs, p->fund_of[j], p->b);
         if (row == NULL)
             return mb_fail(x->err, MB_E_CAPACITY, "more than %d fund rows", MB_MAX_FUNDS);
-        row->paid += pay[j];
-        if (cap_left != MB_UNLIMITED)
-            row->cap_left = row->cap_left == MB_UNLIMITED ? cap_left : mb_min64(row->cap_left, cap_left);
-        x->r->amt[rs->funds[fund_of[j]].amount_slot] += pay[j];
+        row->paid += p->pay[j];
+        if (p->cap_left != MB_UNLIMITED)
+            row->cap_left = row->cap_left == MB_UNLIMITED ? p->cap_left : mb_min64(row->cap_left, p->cap_left);
+        x->r->amt[rs->funds[p->fund_of[j]].amount_slot] += p->pay[j];
     }
     if (x->first_tier)
-        count_deductible(x, l, ded.charged);
-    x->remaining -= total;
-    mb_trace_add(x, rs, l->id, l->cite, l->name, b, total, -1);
+        count_deductible(x, l, p->ded.charged);
+    x->remaining -= p->total;
+    mb_trace_add(x, rs, l->id, l->cite, l->name, p->b, p->total, -1);
     return MB_OK;
+}
+
+int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                 int64_t tier_compliant)
+{
+    layer_pay p;
+    p.cap_period = mb_period_code(l->cap.period, x->c->date);
+    p.dcap_period = t->dcap ? mb_period_code(rs->diseases[t->disease].cap_period, x->c->date) : 0;
+    int rc = deductible(x, rs, l, t, tier_compliant, &p);
+    if (rc == MB_OK)
+        rc = bands(x, rs, l, t, &p);
+    if (rc == MB_OK)
+        rc = limits(x, rs, l, t, &p);
+    return rc == MB_OK ? record(x, rs, l, t, &p) : rc;
 }
 
 /* The disease's cap for the claim: of its treatment line, else of the disease as a whole; of
@@ -329,7 +391,7 @@ static const mb_disease_cap *disease_cap(const mb_disease *d, const mb_view *v)
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                    const mb_roster *roster, const mb_view *view, layer_terms *t)
 {
-    const mb_claim *c = x->c;
+    const mb_bill *c = x->c;
     const mb_enrollee *e = x->e;
     int disease = view->disease;
     t->view = view;

@@ -214,6 +214,7 @@ struct mb_ruleset {
     const char *account_cite;
     const char *upstream_cite;          /* how it settles what the tiers before it left */
     uint64_t ns;                        /* hash of the id: accumulator namespace */
+    uint64_t activity_key, revoked_key; /* the last chronic activity and the lapse it led to */
 
     const mb_fund *funds;
     uint32_t nfunds;
@@ -224,6 +225,9 @@ struct mb_ruleset {
     const uint64_t *disease_hash;
     const uint32_t *disease_index;
     uint32_t ndisease_hash;
+    /* the same pairs as an open-addressing table (catalogue.c): settlement's lookup */
+    const struct mb_disease_slot *disease_slots;
+    uint32_t disease_mask;
 
     int max_diseases;                   /* 0: no limit */
     int revoke_idle_months;             /* 0: never */
@@ -284,6 +288,10 @@ struct mb_ruleset {
     const mb_acc_key *acc_keys;         /* the layers' keys, then the catalogue's; each once */
     uint32_t nacc_keys;
 
+    uint32_t new_entries[32];           /* by med_type % 32: the most accumulator entries one
+                                           settlement adds */
+    uint32_t most_new_entries;          /* the most for any med_type */
+
     const mb_assumption *assumptions;
     uint32_t nassumptions;
 
@@ -305,7 +313,28 @@ bool mb_ruleset_knows_identity(const mb_ruleset *rs, uint64_t hash);
 /* The declared groups' names (and labels) as "a (甲), b (乙)" into `out`. */
 void mb_ruleset_group_names(const mb_ruleset *rs, char *out, size_t cap);
 
+/* Work out at load what settlement would otherwise work out per claim (plan.c). */
+struct mb_arena;
+int mb_plan(mb_ruleset *rs, struct mb_arena *arena, mb_error *err);
+
 /* Find a disease index by the hash of its code or name; -1 when unknown. */
-int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash);
+struct mb_disease_slot {
+    uint64_t hash;          /* 0: empty (mb_hash never gives 0) */
+    int32_t disease;
+};
+static inline int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
+{
+    if (rs->disease_slots == NULL || hash == 0)
+        return -1;
+    for (uint32_t k = (uint32_t)hash & rs->disease_mask;; k = (k + 1) & rs->disease_mask) {
+        const struct mb_disease_slot *s = &rs->disease_slots[k];
+        if (s->hash == hash)
+            return s->disease;
+        if (s->hash == 0)
+            return -1;
+    }
+}
+/* Build the table mb_catalogue_lookup reads from the sorted pairs, in the ruleset's arena. */
+int mb_catalogue_index(mb_ruleset *rs, struct mb_arena *arena);
 
 #endif

@@ -5,7 +5,7 @@
  */
 #include "pipeline.h"
 
-bool mb_identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_claim *c)
+bool mb_identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_bill *c)
 {
     int32_t last = !id->to ? 29991231 : rs->identity_to_month_end ? mb_month_end(id->to) : id->to;
     if (mb_med_inpatient(c->med_type) && c->admitted && rs->identity_any_admission_day)
@@ -13,14 +13,14 @@ bool mb_identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_cl
     return id->from <= c->date && c->date <= last;
 }
 
-bool mb_claim_referred(const mb_ruleset *rs, const mb_claim *c)
+bool mb_claim_referred(const mb_ruleset *rs, const mb_bill *c)
 {
     return (c->flags & MB_CLAIM_REFERRAL) || (c->flags & rs->referral_exempt);
 }
 
 /* The class of a facility of `level`: the enrollee's first-visit facility, else its level. Care
  * exempt from the first-visit rule at a primary facility counts as first-visit care. */
-static int class_of(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c, uint64_t fac,
+static int class_of(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c, uint64_t fac,
                     int level)
 {
     if (fac != 0 && fac == e->first_visit_hash)
@@ -33,7 +33,7 @@ static int class_of(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *
 }
 
 /* The class of a claim's facility by its level alone (a pharmacy claim: its prescriber's). */
-static int level_class(const mb_claim *c)
+static int level_class(const mb_bill *c)
 {
     int level = c->level;
     if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY) {
@@ -46,7 +46,7 @@ static int level_class(const mb_claim *c)
                                          : MB_FAC_TERTIARY;
 }
 
-int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c,
+int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
                       int pharmacy_as)
 {
     if (c->med_type != MB_MED_PHARMACY && c->level != MB_LEVEL_PHARMACY)
@@ -62,7 +62,7 @@ int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim
 /* The person groups held on the claim's dates: those an active identity names, those whose
  * member groups are held, each only where its conditions (scheme, a covered disease of a
  * catalogue group) hold. Groups are decided in order: members are declared before. */
-static uint64_t groups_held(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c,
+static uint64_t groups_held(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
                             const mb_roster *roster)
 {
     uint64_t direct = 0;
@@ -90,9 +90,11 @@ static uint64_t groups_held(const mb_ruleset *rs, const mb_enrollee *e, const mb
             member = false;
         if (member && grp->certified) {
             bool holds = false;
-            for (uint32_t k = 0; k < roster->n && !holds; k++)
-                holds = roster->d[k].chk.reason == MB_REASON_NONE &&
-                        rs->diseases[roster->d[k].disease].group == grp->certified;
+            for (uint32_t k = 0; k < mb_roster_count(roster) && !holds; k++) {
+                int d;
+                holds = mb_roster_nth(rs, roster, k, &d) == MB_REASON_NONE &&
+                        rs->diseases[d].group == grp->certified;
+            }
             member = holds;
         }
         held = member ? held | bit : held & ~bit;
@@ -118,7 +120,7 @@ static int category_of(const mb_ruleset *rs, uint64_t hash)
                : -1;
 }
 
-void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c, mb_view *v)
+void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c, mb_view *v)
 {
     v->date = c->date;
     v->slot = e->person_type - 1;
@@ -142,7 +144,7 @@ void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_claim *c
 int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, int disease,
                   mb_view *v)
 {
-    const mb_claim *c = x->c;
+    const mb_bill *c = x->c;
     const mb_enrollee *e = x->e;
     v->date = c->date;
     v->slot = x->slot;

@@ -1,0 +1,71 @@
+/*
+ * The settlement plan: what a compiled ruleset's settlement would otherwise work out on every
+ * claim, worked out once at load.
+ *
+ *  - For each med_type, how many accumulator entries one settlement can add at most (each
+ *    layer's base, payments, cap, per-disease cap, deductible figures and benefit kind, each
+ *    key and period once, and the revocation dates), so that mb_enrollee_reserve_for can make
+ *    exactly that room.
+ *
+ * The rows a claim's values come from are chosen by selectors compiled at load (select.h,
+ * view.c), against a view of the claim built once per tier.
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "ruleset.h"
+
+/* An accumulator one settlement may add: a key, and the kind of period it is kept by. */
+typedef struct entry {
+    uint64_t key;
+    int period;
+} entry;
+
+static void add_entry(entry *seen, uint32_t *n, uint64_t key, int period)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if (seen[i].key == key && seen[i].period == period)
+            return;
+    seen[(*n)++] = (entry){key, period};
+}
+
+/* The most entries one claim of `med_type` can add under `rs` (layer.c's record stage, and
+ * settle.c's revocation dates). A claim names one disease, so the per-disease caps of every
+ * layer that applies them count once. */
+static uint32_t new_entries(const mb_ruleset *rs, int med_type, entry *seen)
+{
+    uint32_t n = 0;
+    bool disease_cap = false;
+    for (uint32_t i = 0; i < rs->nlayers; i++) {
+        const mb_layer *l = &rs->layers[i];
+        if (!(l->med_types & (1u << (med_type % 32))))
+            continue;
+        add_entry(seen, &n, l->base_key, MB_PERIOD_YEAR);
+        if (l->has_cap)
+            add_entry(seen, &n, l->cap.key, l->cap.period);
+        if (l->cap.key != l->paid_key)
+            add_entry(seen, &n, l->paid_key, MB_PERIOD_YEAR);
+        add_entry(seen, &n, l->kind_key, MB_PERIOD_YEAR);
+        if (l->ded_tracked) /* deductible.c's record */
+            for (int k = 0; k < MB_DED_KEYS; k++)
+                add_entry(seen, &n, l->ded_key[k], MB_PERIOD_YEAR);
+        disease_cap |= l->disease_caps;
+    }
+    if (rs->revoke_idle_months > 0 && (med_type == MB_MED_CHRONIC || mb_med_inpatient(med_type)))
+        n += 2; /* the last activity and the lapse, kept at period 0 */
+    return n + disease_cap;
+}
+
+int mb_plan(mb_ruleset *rs, mb_arena *arena, mb_error *err)
+{
+    entry *seen = mb_arena_alloc(arena, (rs->nlayers * (4 + MB_DED_KEYS) + 1) * sizeof *seen);
+    if (seen == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory planning %s", rs->id);
+    for (size_t k = 0; k < MB_MED_TYPE_COUNT; k++) {
+        uint32_t n = new_entries(rs, mb_med_types[k], seen);
+        rs->new_entries[mb_med_types[k] % 32] = n;
+        if (n > rs->most_new_entries)
+            rs->most_new_entries = n;
+    }
+    return MB_OK;
+}
