@@ -263,7 +263,8 @@ static void run_claims(const char *file, const s_scenario *s, enum mode mode, ru
         n++;
     }
     mb_enrollee *e = NULL;
-    if (setup_ok && build_enrollee(s->enrollee, cache, &e, msg, sizeof msg) != MB_OK)
+    if (setup_ok && build_enrollee(s->enrollee, s->rulesets, s->rulesets_count, cache, &e, msg,
+                                   sizeof msg) != MB_OK)
         setup_ok = false;
     mb_result *r = NULL;
     if (setup_ok && mb_result_new(&r, err) != MB_OK) {

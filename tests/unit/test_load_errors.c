@@ -117,6 +117,45 @@ static void unknown_keys(mb_error *err)
     CHECK(mb_error_line(err) == 14, "the unknown row key's own line, not a later 'ratio:'");
 }
 
+/* Messages an author can act on: the key's full path, the key probably meant, the shape a key
+ * takes in plain words, the comma that cut a flow mapping's value, the limits of a value. */
+static void author_messages(mb_error *err)
+{
+    size_t len = variant(13, "    deductable:");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a misspelt key is a schema error");
+    CHECK(contains(mb_error_message(err), "unknown key 'layers[0].deductable'"),
+          "the message gives the key's full path");
+    CHECK(contains(mb_error_message(err), "did you mean 'deductible'?"),
+          "and the key probably meant");
+    CHECK(mb_error_line(err) == 13, "on its line");
+
+    len = variant(11, "    med_types: inpatient");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a value where a list belongs");
+    CHECK(contains(mb_error_message(err), "'layers[0].med_types' takes a list"),
+          "the message says what the key takes, in plain words");
+    CHECK(!contains(mb_error_message(err), "SEQUENCE_START"), "not in the parser's words");
+
+    len = variant(14, "      - {all: 500, cite: 测试（一,二）}");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a flow mapping's value cut at a comma");
+    CHECK(contains(mb_error_message(err), "must be quoted"), "the message says to quote it");
+
+    len = variant(16, "      - {all: 160%}");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a ratio above 100%");
+    CHECK(contains(mb_error_message(err), "from 0% to 100%") &&
+              contains(mb_error_message(err), "160%"), "the message gives the limits and the value");
+
+    len = variant(4, "tier: basik");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a misspelt word");
+    CHECK(contains(mb_error_message(err), "expected basic, critical_illness or assistance") &&
+              contains(mb_error_message(err), "did you mean 'basic'?"),
+          "the words expected, from the keyword table, and the one probably meant");
+
+    len = variant(5, "effective_from: 2023-01-01\neffective_to: 2022-12-31");
+    CHECK_RC(load(err, len), MB_E_RULESET, "effective_to before effective_from");
+    CHECK(contains(mb_error_message(err), "2022-12-31") && contains(mb_error_message(err), "2023-01-01"),
+          "dates as the author wrote them");
+}
+
 static void missing_id(mb_error *err)
 {
     /* line 1 emptied: the required top-level id is missing */
@@ -651,6 +690,7 @@ int main(void)
         return 1;
     base_loads(err);
     unknown_keys(err);
+    author_messages(err);
     missing_id(err);
     bad_values(err);
     uncited_steps(err);
