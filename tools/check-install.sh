@@ -23,6 +23,20 @@ so=$(find "$prefix" -name 'libmedbenefit.so.1.*' | head -n 1)
 if [ -n "$so" ]; then ok; else ko "no libmedbenefit.so.1.* installed"; fi
 soname=$(readelf -d "$so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 if [ "$soname" = "libmedbenefit.so.1" ]; then ok; else ko "SONAME is '$soname'"; fi
+
+# One version everywhere it is written: the header's MB_VERSION_STRING, the file name of the
+# library, its pkg-config file, the program's --version and the Python binding's package.
+version=$(sed -n 's/^#define MB_VERSION_STRING "\(.*\)"$/\1/p' "$prefix/include/medbenefit.h")
+pc=$(find "$prefix" -name medbenefit.pc | head -n 1)
+exe=$(find "$prefix" -name medbenefit -type f -perm -u+x | head -n 1)
+seen="header $version, ${so##*/}, pc $(sed -n 's/^Version: //p' "$pc"), $(LD_LIBRARY_PATH="${so%/*}" "$exe" --version)"
+seen="$seen, pyproject $(sed -n 's/^version = "\(.*\)"$/\1/p' bindings/python/pyproject.toml)"
+seen="$seen, __version__ $(sed -n 's/^__version__ = "\(.*\)"$/\1/p' bindings/python/medbenefit/__init__.py)"
+if [ -n "$version" ] && [ "$seen" = "header $version, libmedbenefit.so.$version, pc $version, medbenefit $version, pyproject $version, __version__ $version" ]; then
+    ok
+else
+    ko "versions disagree: $seen"
+fi
 bad=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^mb_' | grep -v '^MEDBENEFIT_' || true)
 if [ -z "$bad" ]; then ok; else ko "exported symbols without the mb_ prefix: $bad"; fi
 count=$(nm -D --defined-only "$so" | grep -c ' T mb_' || true)
@@ -30,7 +44,7 @@ if [ "$count" -gt 40 ]; then ok; else ko "only $count mb_ functions exported"; f
 
 # The ABI against the recorded baseline (lib/medbenefit.abi): added functions are fine, a
 # changed or removed one is not. After an intended change for a new SONAME, regenerate it:
-#   abidw --no-corpus-path --headers-dir include build/libmedbenefit.so.1.0.0 > lib/medbenefit.abi
+#   abidw --no-corpus-path --headers-dir include build/libmedbenefit.so.1.1.0 > lib/medbenefit.abi
 if command -v abidiff >/dev/null; then
     abidiff --no-added-syms --headers-dir1 include --headers-dir2 "$prefix/include" \
         lib/medbenefit.abi "$so" >"$abidiff_log" 2>&1
