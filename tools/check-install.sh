@@ -25,14 +25,17 @@ soname=$(readelf -d "$so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 if [ "$soname" = "libmedbenefit.so.1" ]; then ok; else ko "SONAME is '$soname'"; fi
 
 # One version everywhere it is written: the header's MB_VERSION_STRING, the file name of the
-# library, its pkg-config file, the program's --version and the Python binding's package.
+# library, its pkg-config file, the program's --version, its manual page (installed in
+# share/man/man1) and the Python binding's package.
 version=$(sed -n 's/^#define MB_VERSION_STRING "\(.*\)"$/\1/p' "$prefix/include/medbenefit.h")
 pc=$(find "$prefix" -name medbenefit.pc | head -n 1)
+man_page=$(find "$prefix" -path '*/man1/medbenefit.1' | head -n 1)
 exe=$(find "$prefix" -name medbenefit -type f -perm -u+x | head -n 1)
 seen="header $version, ${so##*/}, pc $(sed -n 's/^Version: //p' "$pc"), $(LD_LIBRARY_PATH="${so%/*}" "$exe" --version)"
+seen="$seen, man $(sed -n 's/^\.TH MEDBENEFIT 1 [^ ]* "libmedbenefit \([^"]*\)".*/\1/p' "$man_page")"
 seen="$seen, pyproject $(sed -n 's/^version = "\(.*\)"$/\1/p' bindings/python/pyproject.toml)"
 seen="$seen, __version__ $(sed -n 's/^__version__ = "\(.*\)"$/\1/p' bindings/python/medbenefit/__init__.py)"
-if [ -n "$version" ] && [ "$seen" = "header $version, libmedbenefit.so.$version, pc $version, medbenefit $version, pyproject $version, __version__ $version" ]; then
+if [ -n "$version" ] && [ "$seen" = "header $version, libmedbenefit.so.$version, pc $version, medbenefit $version, man $version, pyproject $version, __version__ $version" ]; then
     ok
 else
     ko "versions disagree: $seen"
