@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install into a scratch prefix and check what an integrator sees: only mb_ symbols exported,
-# SONAME libmedbenefit.so.1, a working pkg-config file, and the README's C example compiling
-# and settling against the installed library. Prints "N passed, N failed".
+# SONAME libmedbenefit.so.1, one version everywhere, a working pkg-config file, and the README's
+# C example and the integration guides' examples (docs/guide-*.md) compiling and settling
+# against the installed library. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0
@@ -95,5 +96,15 @@ else
     ko "README example output: $out"
 fi
 rm -rf "$work"
+
+# The integration guides' examples against the installed library, with its pkg-config file and
+# the rulesets of its data directory (no MEDBENEFIT_RULESETS), as an integrator builds them.
+out=$(python3 tests/guides.py --pkg-config-path "$PKG_CONFIG_PATH" docs/guide-his docs/guide-pos-ffi 2>&1)
+summary=$(echo "$out" | tail -n 1)
+if echo "$summary" | grep -Eq '^[0-9]+ passed, 0 failed$'; then
+    passed=$((passed + ${summary%% *}))
+else
+    ko "the guides' examples against the installed library: $(echo "$out" | grep -v '^SKIP' | head -n 40)"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
