@@ -380,9 +380,28 @@ MB_EXTERN int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_rul
                                               const char *key, int32_t period, int64_t *fen,
                                               mb_error *err);
 
-/** Ensure room for `entries` accumulator entries, so that settlement never allocates. An
- *  enrollee starts with room for 256; settle fails with MB_E_CAPACITY when it is full. */
+/**
+ * Room in the accumulator table. The table is sized to what it holds: a new enrollee has room
+ * for 7 entries (a first year under most single rulesets); seeding and restoring grow it to
+ * what they store. A settlement's computation never allocates, so the room for the entries a
+ * claim can add (a layer's base, payments and benefit kind in a new year) is made before it:
+ *
+ *  - mb_settle and mb_settle_family make it themselves when it is missing, growing the table
+ *    through mb_set_allocator's hook before anything is computed (MB_E_NOMEM, changing
+ *    nothing, when memory runs out). A caller who never reserves, as every 1.0 caller did,
+ *    settles year after year as before.
+ *  - mb_enrollee_reserve_for (since 1.1) makes room for what one settlement under `chain` can
+ *    add at most, worked out when each ruleset was loaded. Call it before mb_settle (it returns
+ *    at once when the room is there) and the settlement allocates nothing at all: for a
+ *    real-time path that must not touch the heap.
+ *  - mb_settle_batch and mb_settle_columns make it between claims.
+ *
+ * mb_enrollee_reserve makes room for `entries` entries in all. Both fail with MB_E_NOMEM,
+ * changing nothing, when memory runs out.
+ */
 MB_EXTERN int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
+MB_EXTERN int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain,
+                                      size_t chain_len, mb_error *err);
 
 /**
  * Save the enrollee (identity, diseases, identities, account, accumulators and the settlement
@@ -532,14 +551,130 @@ MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t c
  * order (a stride above mb_amount_count() leaves the extra cells 0), `status[i]` its status and `covered[i]` whether its benefit applied (each
  * array may be NULL). Each committed claim is recorded in the journal as mb_settle() records it,
  * and a claim id already settled (before the batch or earlier in it) fails with MB_E_STATE. A
- * claim that fails changes nothing and the batch goes on. Afterwards `r` holds the last
- * successful settlement. Returns MB_OK when every claim settled, else the first failure's
- * status, described in `err`.
+ * claim that fails changes nothing and the batch goes on. Before each claim it commits, it
+ * makes the room the claim can need in the enrollee's accumulator table (see
+ * mb_enrollee_reserve_for). Afterwards `r` holds the last successful settlement. Returns MB_OK
+ * when every claim settled, else the first failure's status, described in `err`.
  */
 MB_EXTERN int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t chain_len,
                               mb_enrollee *enrollee, const mb_claim *const *claims,
                               size_t nclaims, unsigned flags, int64_t *amounts, size_t stride,
                               int32_t *status, int32_t *covered, mb_error *err);
+
+/**
+ * Columnar batches (since 1.1): the claims of many enrollees as arrays, settled in one call,
+ * for callers that hold columns (numpy or Arrow arrays, Java direct buffers) rather than claim
+ * handles. Row i of the arrays is one claim of enrollees[enrollee[i]]; each enrollee's rows
+ * are settled in row order, exactly as mb_settle would settle the same claims one by one (the
+ * amounts are the same to the fen), and rows of different enrollees are independent, so the
+ * call may settle them on several threads.
+ *
+ * Strings appear once, in tables the rows index: a facility, disease or treatment column holds
+ * an index into `facilities`, `diseases` or `treatments` (-1: none), and each table entry is
+ * checked (length, UTF-8) and hashed, and each disease found in the chain's catalogues, once
+ * per call. A disease table entry may be a code or a name, as mb_claim_set_disease takes.
+ * Optional columns may be NULL: every row then has none (flags 0, no disease, no treatment, no
+ * admission dates, no prescriber, the ruleset's class B ratio, nothing settled upstream).
+ *
+ * The structs are versioned by their first field: initialise them with MB_COLUMNS_INIT,
+ * MB_COLUMN_RESULTS_INIT and MB_COLUMNS_OPTIONS_INIT, then set the fields you use; a later
+ * library adds fields at the end only and reads those a caller compiled against an earlier
+ * header as absent.
+ */
+typedef struct mb_columns {
+    size_t size;                       /* sizeof(mb_columns) as the caller compiled it */
+    size_t nrows;
+    const uint32_t *enrollee;          /* index into the call's `enrollees` */
+    const char *const *claim_id;       /* used in messages only; NULL: rows are named by index */
+    const int32_t *date;               /* YYYYMMDD */
+    const int32_t *med_type;           /* mb_med_type */
+    const int32_t *level;              /* mb_level of the facility */
+    const uint32_t *flags;             /* MB_CLAIM_* */
+    const int32_t *facility;           /* index into facilities, -1: none */
+    const int32_t *disease;            /* index into diseases, -1: none */
+    const int32_t *treatment;          /* index into treatments, -1: none */
+    const int32_t *admitted;           /* inpatient admission and discharge dates; 0: none */
+    const int32_t *discharged;
+    const int32_t *prescriber;         /* index into facilities, -1: none */
+    const int32_t *prescriber_level;   /* mb_level of the prescriber */
+    /* line items: row i's are items [item_start[i], item_start[i + 1]) (nrows + 1 offsets,
+     * item_start[0] = 0, never decreasing) */
+    const uint64_t *item_start;
+    const int64_t *item_fen;
+    const int32_t *item_class;         /* mb_item_class */
+    const int32_t *item_selfpay_bp;    /* class B first self-pay bp, -1: the ruleset's default */
+    /* mb_claim_set_upstream's amounts; a row with up_compliant -1 has none */
+    const int64_t *up_compliant;
+    const int64_t *up_basic;
+    const int64_t *up_critical;        /* -1: critical illness not settled upstream */
+    /* the string tables */
+    const char *const *facilities;
+    size_t nfacilities;
+    const char *const *diseases;
+    size_t ndiseases;
+    const char *const *treatments;
+    size_t ntreatments;
+} mb_columns;
+
+/** Where a columnar batch writes, the caller's arrays (each may be NULL): row i's amounts in
+ *  mb_amount order at amounts[i * stride] (cells beyond mb_amount_count() are 0), its status
+ *  (MB_OK, or the mb_status the claim failed with: a bad value, an unknown disease, no room,
+ *  out of memory), and whether its benefit applied. A failed row's amounts and covered are 0,
+ *  and it changes nothing. Rows outside the options' enrollee range are not written. */
+typedef struct mb_column_results {
+    size_t size;                       /* sizeof(mb_column_results) as the caller compiled it */
+    int64_t *amounts;
+    size_t stride;
+    int32_t *status;
+    int32_t *covered;
+} mb_column_results;
+
+/** How a columnar batch runs. */
+typedef struct mb_columns_options {
+    size_t size;                       /* sizeof(mb_columns_options) as the caller compiled it */
+    unsigned flags;                    /* MB_BATCH_PRESETTLE: change no enrollee */
+    /* threads to settle on: 0, one per online core; 1, the calling thread only. Threads that
+     * cannot be started leave their share to the calling thread. With more than one, the
+     * allocator hook may be called from several threads at once. */
+    unsigned threads;
+    /* settle only the rows of enrollees[enrollee_from .. enrollee_to - 1] (enrollee_to 0: to
+     * the end), for a caller that shares the enrollees out among its own threads or workers:
+     * calls on disjoint ranges may run at once on the same columns */
+    size_t enrollee_from, enrollee_to;
+} mb_columns_options;
+
+#define MB_COLUMNS_INIT {sizeof(mb_columns), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+                         NULL, 0, NULL, 0, NULL, 0}
+#define MB_COLUMN_RESULTS_INIT {sizeof(mb_column_results), NULL, 0, NULL, NULL}
+#define MB_COLUMNS_OPTIONS_INIT {sizeof(mb_columns_options), 0, 1, 0, 0}
+
+/**
+ * Settle the rows of `claims` for `enrollees` under `chain` (since 1.1). Each row is committed
+ * to its enrollee (or only computed, with MB_BATCH_PRESETTLE) and reported in `out`; a row
+ * that fails is reported in its status and changes nothing, and the batch goes on. A committed
+ * row is recorded in its enrollee's journal under its settlement id, as mb_settle records a
+ * claim (its claim_id is checked as mb_claim_new checks one; a row without one takes an
+ * ordinal), and a claim id already settled fails its row with MB_E_STATE. Before
+ * each row the enrollee's accumulator table is given the room the row can need
+ * (mb_enrollee_reserve_for): the only allocation of the call besides one block for the string
+ * tables, and thread stacks. No trace is kept.
+ *
+ * Returns MB_OK when every row settled; otherwise the status of the failed row with the
+ * smallest index, described in `err` ("row 17 (claim C17): ..."). Arguments that make the
+ * batch unreadable fail it before any row settles, changing nothing: a NULL chain, enrollees,
+ * claims or out; a malformed chain; a struct whose size is smaller than its first version's;
+ * a required column missing (enrollee, date, med_type, level, item_start, and item_fen and
+ * item_class when there are items); item offsets that do not start at 0 or decrease;
+ * MB_E_NOMEM for the string tables. A row naming an enrollee, facility, disease or treatment
+ * beyond its table, a NULL enrollee or a table entry that is not valid text fails that row
+ * with MB_E_INVALID_ARGUMENT. `options` may be NULL (the defaults of MB_COLUMNS_OPTIONS_INIT).
+ * An enrollee handle listed twice is settled on one thread, in row order.
+ */
+MB_EXTERN int mb_settle_columns(const mb_ruleset *const *chain, size_t chain_len,
+                                mb_enrollee *const *enrollees, size_t nenrollees,
+                                const mb_columns *claims, const mb_column_results *out,
+                                const mb_columns_options *options, mb_error *err);
 
 /** Family members whose account may pay (mb_settle_family). */
 typedef enum mb_family_relation {

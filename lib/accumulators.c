@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "journal.h"
-#include "ruleset.h"
+#include "pipeline.h"
 
 /* A year (2023) or a quarter (20232); 0 when `period` is neither. */
 static int kind_of(int32_t p)
@@ -98,13 +98,42 @@ static int put(mb_enrollee *e, const char *ruleset_id, const char *name, uint64_
     int rc = mb_journal_allows_seed(e, key, period, fen, what, err);
     if (rc != MB_OK)
         return rc;
-    if (!mb_acc_exists(e, key, period) && !mb_acc_room(e, 1)) {
-        rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
-        if (rc != MB_OK)
-            return rc;
-    }
+    if (!mb_acc_exists(e, key, period) && (rc = mb_acc_make_room(e, 1, err)) != MB_OK)
+        return rc;
     mb_acc_set(e, key, period, fen);
     return MB_OK;
+}
+
+/* ---- room for settlements ------------------------------------------------------------------ */
+
+uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_type)
+{
+    uint32_t need = 0;
+    for (size_t i = 0; i < n; i++)
+        need += med_type ? chain[i]->new_entries[med_type % 32] : chain[i]->most_new_entries;
+    return need;
+}
+
+int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size_t n,
+                            mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_reserve_for: enrollee is NULL");
+    int rc = mb_chain_check(chain, n, err);
+    if (rc != MB_OK)
+        return rc;
+    if (mb_acc_room(e, mb_chain_new_entries(chain, n, 0)))
+        return MB_OK; /* room for each tier's worst, whatever the med_type: the usual case */
+    /* the most any one claim adds: each tier's worst med_type can differ, so take the worst
+     * sum over med_types */
+    static const int med_types[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
+                                    MB_MED_INPATIENT, MB_MED_PHARMACY};
+    uint32_t need = 0;
+    for (size_t k = 0; k < sizeof med_types / sizeof med_types[0]; k++) {
+        uint32_t m = mb_chain_new_entries(chain, n, med_types[k]);
+        need = m > need ? m : need;
+    }
+    return mb_acc_make_room(e, need, err);
 }
 
 int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, int32_t period,

@@ -654,6 +654,8 @@ static int compile_catalogue(ctx_t *c)
     rs->disease_hash = hashes;
     rs->disease_index = index;
     rs->ndisease_hash = nhash;
+    if (mb_catalogue_index(rs, c->arena) != MB_OK)
+        return NOMEM(c);
 
     if (rules == NULL)
         return MB_OK;
@@ -1047,6 +1049,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
         goto out;
     }
     rs->ns = mb_hash(rs->id);
+    rs->activity_key = mb_hash_join(rs->id, "activity");
+    rs->revoked_key = mb_hash_join(rs->id, "revoked");
     static const char *const tiers[] = {NULL, "basic", "critical_illness", "assistance"};
     rs->tier = 0;
     for (int t = 1; t <= 3; t++)
@@ -1195,16 +1199,3 @@ int mb_compile_sourced(mb_compile_ctx *c, const char *path, const char *cite,
 }
 
 mb_arena *mb_compile_arena(mb_compile_ctx *c) { return c->arena; }
-
-int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
-{
-    uint32_t lo = 0, hi = rs->ndisease_hash;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (rs->disease_hash[mid] < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < rs->ndisease_hash && rs->disease_hash[lo] == hash ? (int)rs->disease_index[lo] : -1;
-}

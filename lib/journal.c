@@ -199,7 +199,7 @@ static int already_in(const mb_enrollee *e, const mb_entry *en, const char *whos
                    en->role == MB_JOURNAL_PAYER ? en->other : e->id, en->date);
 }
 
-int mb_journal_plan_for(const mb_enrollee *patient, const mb_enrollee *payer, const mb_claim *c,
+int mb_journal_plan_for(const mb_enrollee *patient, const mb_enrollee *payer, const mb_bill *c,
                         mb_journal_plan *plan, mb_error *err)
 {
     const mb_journal *j = &patient->journal;
@@ -226,18 +226,18 @@ int mb_journal_plan_for(const mb_enrollee *patient, const mb_enrollee *payer, co
     return MB_OK;
 }
 
-uint64_t mb_journal_record(mb_enrollee *e, const mb_settlement *s, const mb_claim *c,
+uint64_t mb_journal_record(mb_enrollee *e, const mb_settlement *s, const mb_bill *c,
                            const mb_journal_plan *plan, int role, const mb_enrollee *other)
 {
     mb_entry *en = mb_journal_append(&e->journal, plan->setl);
     if (en == NULL)
         return 0;
-    memcpy(en->claim_id, c->id, sizeof en->claim_id);
+    memcpy(en->claim_id, c->id, strlen(c->id) + 1); /* checked shorter than MB_ID_MAX */
     en->date = c->date;
     en->ordinal = plan->ordinal;
     en->role = (uint8_t)role;
     if (other != NULL)
-        memcpy(en->other, other->id, sizeof en->other);
+        memcpy(en->other, other->id, strlen(other->id) + 1);
     if (role == MB_JOURNAL_PAYER) {
         en->account = s->payer_before - s->payer_after;
     } else {
@@ -442,9 +442,9 @@ static void name_of(uint64_t key, const mb_ruleset *const *chain, size_t n, cons
                 *name = rs->acc_keys[k].name;
                 return;
             }
-        if (key == mb_activity_key(rs) || key == mb_revoked_key(rs)) {
+        if (key == rs->activity_key || key == rs->revoked_key) {
             *space = rs->id;
-            *name = key == mb_activity_key(rs) ? "activity" : "revoked";
+            *name = key == rs->activity_key ? "activity" : "revoked";
             return;
         }
         for (uint32_t l = 0; l < rs->nlayers; l++)

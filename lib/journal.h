@@ -41,11 +41,11 @@ typedef struct mb_journal_plan {
     uint64_t setl;
     uint16_t ordinal;
 } mb_journal_plan;
-int mb_journal_plan_for(const mb_enrollee *patient, const mb_enrollee *payer, const mb_claim *c,
+int mb_journal_plan_for(const mb_enrollee *patient, const mb_enrollee *payer, const mb_bill *c,
                         mb_journal_plan *plan, mb_error *err);
 /* Record the committed settlement `s` of `c` in `e`'s journal as `role` (the other enrollee of a
  * family settlement given as `other`), and return its serial (0 when the limit is 0). */
-uint64_t mb_journal_record(mb_enrollee *e, const mb_settlement *s, const mb_claim *c,
+uint64_t mb_journal_record(mb_enrollee *e, const mb_settlement *s, const mb_bill *c,
                            const mb_journal_plan *plan, int role, const mb_enrollee *other);
 
 /* Whether seeding `value` into (key, period) keeps the journal reversible: the settlements it

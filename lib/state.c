@@ -296,9 +296,7 @@ static int read_person(reader *r, int version, mb_enrollee **out, mb_error *err)
         (void)get_u(r, 4);
     if (r->bad)
         return past_end(err, "next designated facility");
-    rc = mb_text_copy(e->next_designated, sizeof e->next_designated, text,
-                      "next designated facility", &why);
-    if (rc != MB_OK)
+    if ((rc = mb_text_check(text, MB_ID_MAX, "next designated facility", &why)) != MB_OK)
         return refused(err, rc, &why, "facilities");
     if ((text[0] != '\0') != (from != 0))
         return mb_fail(err, MB_E_CORRUPT,
@@ -308,8 +306,8 @@ static int read_person(reader *r, int version, mb_enrollee **out, mb_error *err)
         return mb_fail(err, MB_E_CORRUPT,
                        "saved state: next designated facility '%s': from %d is not a date", text,
                        from);
-    e->next_designated_hash = mb_hash(e->next_designated);
-    e->next_from = from;
+    if ((rc = mb_enrollee_set_next_designated(e, text, from, &why)) != MB_OK)
+        return refused(err, rc, &why, "facilities");
     return MB_OK;
 }
 
@@ -374,7 +372,7 @@ static int read_accumulators(reader *r, int version, mb_enrollee *e, mb_error *e
                        "saved state: an accumulator count of %u does not fit the %zu bytes left "
                        "(%d each)", n, left(r), ACC_BYTES);
     mb_error why = {0};
-    int rc = mb_enrollee_reserve(e, (size_t)n + 16, &why);
+    int rc = mb_enrollee_reserve(e, n, &why);
     if (rc != MB_OK)
         return refused(err, rc, &why, "accumulators");
     uint64_t prev_key = 0;

@@ -285,7 +285,9 @@ static void run_claims(const char *file, const s_scenario *s, enum mode mode, ru
             status = MB_E_INVALID_ARGUMENT;
         } else if ((status = build_claim(sc, &c, msg, sizeof msg)) == MB_OK) {
             mb_error_clear(err);
-            status = mb_settle(r, chain, n, e, c, err);
+            status = mb_enrollee_reserve_for(e, chain, n, err);
+            if (status == MB_OK)
+                status = mb_settle(r, chain, n, e, c, err);
             if (status != MB_OK)
                 snprintf(msg, sizeof msg, "%s", mb_error_message(err));
             else if (!is_null(sc->reverse) && strcmp(sc->reverse, "true") == 0 &&

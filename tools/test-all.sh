@@ -59,15 +59,16 @@ done
 
 echo "(normal, sanitizers, install and bindings: $SECONDS s)"
 
-# 5. ThreadSanitizer: the thread tests, any race reported is a failure (TSan and ASan do not mix)
+# 5. ThreadSanitizer: the thread tests (and the columnar batch, which shares enrollees out
+#    among threads), any race reported is a failure (TSan and ASan do not mix)
 step=$SECONDS
 if [ ! -f build-tsan/build.ninja ]; then
     meson setup build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false \
         -Dbuildtype=debugoptimized >/dev/null
 fi
-if ninja -C build-tsan tests/test_threads tests/test_threads_chains >/dev/null; then
+if ninja -C build-tsan tests/test_threads tests/test_threads_chains tests/test_columns >/dev/null; then
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 meson test -C build-tsan --no-rebuild \
-        --print-errorlogs threads threads_chains >"$scratch/tsan.txt" 2>&1 || status=1
+        --print-errorlogs threads threads_chains columns >"$scratch/tsan.txt" 2>&1 || status=1
     grep -E '^(Ok|Fail|Timeout):' "$scratch/tsan.txt"
     grep -B2 -A30 'WARNING: ThreadSanitizer' "$scratch/tsan.txt" | head -n 60
     logs+=(build-tsan/meson-logs/testlog.json)

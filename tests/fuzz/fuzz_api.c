@@ -514,6 +514,8 @@ static void op_settle(fz_input *in)
     size_t n1 = fz_save(e, b1);
     fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_presettle");
     mb_result *r = new_result();
+    /* room first, as the header asks of every caller; a bad chain is mb_settle's to report */
+    (void)mb_enrollee_reserve_for(e, ch, len, NULL);
     int rc = mb_settle(r, ch, len, e, c, err);
     if (rc == MB_OK)
         push(r, false, n0, 0); /* first, so that a dropped input frees it */
@@ -540,6 +542,7 @@ static void op_settle_family(fz_input *in)
     int64_t own = mb_enrollee_account_balance(e), theirs = mb_enrollee_account_balance(payer);
     int repeat = fz_repeat(e, payer, c);
     mb_result *r = new_result();
+    (void)mb_enrollee_reserve_for(e, chain, chain_len, NULL);
     int rc = mb_settle_family(r, chain, chain_len, e, payer, relation, c, err);
     FZ_REQUIRE("repeat-refused", rc != MB_OK || repeat != FZ_REPEAT_MUST,
                "a claim the patient's journal holds settles again with a family account");
@@ -587,6 +590,9 @@ static void op_batch(fz_input *in)
     int first = MB_OK;
     for (size_t i = 0; i < k; i++) {
         int64_t balance = mb_enrollee_account_balance(replay);
+        /* the batch makes room before each claim; one by one, the caller does */
+        if (!(flags & MB_BATCH_PRESETTLE))
+            (void)mb_enrollee_reserve_for(replay, chain, chain_len, NULL);
         int one = flags & MB_BATCH_PRESETTLE
                       ? mb_presettle(replay_r, chain, chain_len, replay, list[i], err)
                       : mb_settle(replay_r, chain, chain_len, replay, list[i], err);

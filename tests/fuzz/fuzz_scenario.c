@@ -90,6 +90,7 @@ static void run_claims(void)
         int64_t balance = mb_enrollee_account_balance(e);
         int repeat = fz_repeat(e, NULL, c);
         int prc = mb_presettle(pre, chain, n, e, c, err);
+        (void)mb_enrollee_reserve_for(e, chain, n, NULL); /* room first, as the header asks */
         rc = mb_settle(r, chain, n, e, c, err);
         fz_check_settle_status(prc, rc, repeat, "a scenario's claim");
         if (rc != MB_OK) {

@@ -52,6 +52,7 @@ int main(int argc, char **argv)
         mb_result *r = NULL;
         mb_result_new(&r, err);
         for (size_t i = 0; i < n; i++) {
+            mb_enrollee_reserve_for(e, chain, len, err);
             mb_settle(r, chain, len, e, claims[i], err);
             mb_claim_free(claims[i]);
         }

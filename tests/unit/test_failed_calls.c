@@ -947,6 +947,16 @@ static void bad_mb_enrollee_reserve(void)
     BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve(alice, SIZE_MAX, err));
 }
 
+static void bad_mb_enrollee_reserve_for(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve_for(NULL, CHAIN(rs[WUXI]), 1, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve_for(alice, NULL, 1, err));
+    BAD(MB_E_CHAIN, mb_enrollee_reserve_for(alice, CHAIN(rs[WUXI]), 0, err));
+    BAD(MB_E_CHAIN, mb_enrollee_reserve_for(alice, CHAIN(rs[WUXI]), 9, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve_for(alice, CHAIN(rs[WUXI], NULL), 2, err));
+    BAD(MB_E_CHAIN, mb_enrollee_reserve_for(alice, CHAIN(rs[ASSIST], rs[CRITICAL]), 2, err));
+}
+
 static void bad_mb_enrollee_accrue(void)
 {
     int64_t credited = -7;
@@ -1155,6 +1165,80 @@ static void bad_mb_settle(void)
     BAD(MB_E_STATE, mb_settle(r_latest, CHAIN(rs[WUXI]), 1, alice, again, err));
     CHECK(strstr(mb_error_message(err), "already settled") != NULL, "the message says why");
     mb_claim_free(again);
+}
+
+/* One row of alice's: a Wuxi chronic claim for `disease` at H001, with one item of `fen`. */
+typedef struct one_row {
+    uint32_t who;
+    int32_t date, med, level, facility, disease;
+    uint64_t items[2];
+    int64_t fen;
+    int32_t cls;
+    mb_columns c;
+} one_row;
+
+static void one_row_of(one_row *o, int32_t disease, int64_t fen, int32_t cls)
+{
+    static const char *const facilities[] = {"H001"};
+    static const char *const diseases[] = {"糖尿病", "not a disease"};
+    *o = (one_row){0, 20210315, MB_MED_CHRONIC, MB_LEVEL_TERTIARY, 0, disease, {0, 1}, fen, cls,
+                   MB_COLUMNS_INIT};
+    o->c.nrows = 1;
+    o->c.enrollee = &o->who;
+    o->c.date = &o->date;
+    o->c.med_type = &o->med;
+    o->c.level = &o->level;
+    o->c.facility = &o->facility;
+    o->c.disease = &o->disease;
+    o->c.item_start = o->items;
+    o->c.item_fen = &o->fen;
+    o->c.item_class = &o->cls;
+    o->c.facilities = facilities;
+    o->c.nfacilities = 1;
+    o->c.diseases = diseases;
+    o->c.ndiseases = 2;
+}
+
+static void bad_mb_settle_columns(void)
+{
+    mb_enrollee *people[] = {alice};
+    const mb_ruleset *const *chain = CHAIN(rs[WUXI]);
+    one_row good, bad;
+    one_row_of(&good, 0, YUAN(1200), MB_CLASS_A);
+    int64_t amounts[MB_AMT_COUNT_];
+    int32_t status = 1, covered = 1;
+    mb_column_results out = MB_COLUMN_RESULTS_INIT;
+    out.amounts = amounts;
+    out.stride = MB_AMT_COUNT_;
+    out.status = &status;
+    out.covered = &covered;
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(NULL, 1, people, 1, &good.c, &out, NULL, err));
+    BAD(MB_E_CHAIN, mb_settle_columns(CHAIN(rs[ASSIST], rs[CRITICAL]), 2, people, 1, &good.c, &out, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, NULL, 1, &good.c, &out, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, NULL, &out, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, &good.c, NULL, NULL, err));
+    bad = good;
+    bad.c.size = 8;
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    CHECK(status == 1 && covered == 1, "a refused batch writes no row");
+    /* rows that fail change nothing and say why */
+    one_row_of(&bad, 1, YUAN(1200), MB_CLASS_A);
+    BAD(MB_E_UNKNOWN_DISEASE, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    CHECK(status == MB_E_UNKNOWN_DISEASE && covered == 0 && amounts[MB_AMT_MEDFEE_SUMAMT] == 0,
+          "the failed row's status says why, its amounts are 0");
+    one_row_of(&bad, 0, -1, MB_CLASS_A);
+    BAD(MB_E_INVALID_AMOUNT, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    one_row_of(&bad, 0, YUAN(1200), 9);
+    BAD(MB_E_UNKNOWN_CODE, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    one_row_of(&bad, 0, YUAN(1200), MB_CLASS_A);
+    bad.who = 1;
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    /* pre-settled, a good row changes nothing either */
+    mb_columns_options presettle = MB_COLUMNS_OPTIONS_INIT;
+    presettle.flags = MB_BATCH_PRESETTLE;
+    CHECK_RC(mb_settle_columns(chain, 1, people, 1, &good.c, &out, &presettle, err), MB_OK,
+             "a pre-settled row");
+    unchanged("mb_settle_columns pre-settled", __LINE__);
 }
 
 static int batch_of_one(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -1459,7 +1543,7 @@ static const struct row {
     ROW(mb_enrollee_add_disease), ROW(mb_enrollee_add_assistance), ROW(mb_enrollee_certify),
     ROW(mb_enrollee_status), ROW(mb_enrollee_request_facility_change), ROW(mb_enrollee_seed),
     ROW(mb_enrollee_accumulator), ROW(mb_enrollee_seed_checked),
-    ROW(mb_enrollee_accumulator_checked), ROW(mb_enrollee_reserve), ROW(mb_enrollee_save),
+    ROW(mb_enrollee_accumulator_checked), ROW(mb_enrollee_reserve), ROW(mb_enrollee_reserve_for), ROW(mb_enrollee_save),
     ROW(mb_enrollee_restore),
     /* 4. claims */
     ROW(mb_claim_new), ROW(mb_claim_free), ROW(mb_claim_id), ROW(mb_claim_set_flags),
@@ -1467,7 +1551,7 @@ static const struct row {
     ROW(mb_claim_add_item), ROW(mb_claim_set_upstream),
     /* 5. settlement, accounts and results */
     ROW(mb_result_new), ROW(mb_result_free), ROW(mb_presettle), ROW(mb_settle),
-    ROW(mb_settle_batch), ROW(mb_settle_family), ROW(mb_reverse_family), ROW(mb_account_accrual),
+    ROW(mb_settle_batch), ROW(mb_settle_columns), ROW(mb_settle_family), ROW(mb_reverse_family), ROW(mb_account_accrual),
     ROW(mb_enrollee_accrue), ROW(mb_reverse), ROW(mb_result_amount), ROW(mb_result_amounts),
     ROW(mb_result_covered), ROW(mb_result_reason), ROW(mb_result_fund_count),
     ROW(mb_result_fund), ROW(mb_result_trace_count), ROW(mb_result_trace),

@@ -175,7 +175,9 @@ static void person_year(const mb_ruleset *const *chain, size_t n, const char *na
         mb_claim *c = random_claim(chain, n, year, i, diseases, ndiseases);
         if (c == NULL)
             continue;
-        int rc = range(0, 3) == 0 ? mb_settle_family(res, chain, n, e, payer, MB_FAMILY_SPOUSE, c, err)
+        int rc = mb_enrollee_reserve_for(e, chain, n, err);
+        if (rc == MB_OK)
+            rc = range(0, 3) == 0 ? mb_settle_family(res, chain, n, e, payer, MB_FAMILY_SPOUSE, c, err)
                                   : mb_settle(res, chain, n, e, c, err);
         if (rc == MB_OK) {
             char who[160];

@@ -112,6 +112,8 @@ int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_ruleset *rs,
                                     const char *key, int32_t period, int64_t *fen,
                                     mb_error *err);
 int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
+int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size_t chain_len,
+                            mb_error *err);
 int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len,
                      mb_error *err);
 int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);

@@ -1014,12 +1014,20 @@ def _chain(chain):
     return rulesets, ffi.new("const mb_ruleset *[]", [r._h for r in rulesets])
 
 
+def _make_room(rulesets, arr, enrollee):
+    """Room in the enrollee's accumulator table for what one settlement under the chain can
+    add (settlement itself never allocates: medbenefit.h, mb_enrollee_reserve_for)."""
+    if has("mb_enrollee_reserve_for"):
+        call(lib.mb_enrollee_reserve_for, enrollee._h, arr, len(rulesets))
+
+
 def _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible=True):
     if not isinstance(enrollee, Enrollee):
         raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
     if not isinstance(claim, Claim):
         raise TypeError(f"expected a Claim, got {type(claim).__name__}")
     if commit:
+        _make_room(rulesets, arr, enrollee)
         result = _Result()
         try:
             call(lib.mb_settle, result._h, arr, len(rulesets), enrollee._h, claim._h)
@@ -1067,6 +1075,7 @@ def settle_family(chain, patient, payer, relation, claim, *, trace=True):
     for who, e in (("patient", patient), ("payer", payer)):
         if not isinstance(e, Enrollee):
             raise TypeError(f"{who}: expected an Enrollee, got {type(e).__name__}")
+    _make_room(rulesets, arr, patient)
     result = _Result()
     try:
         call(need("mb_settle_family"), result._h, arr, len(rulesets), patient._h, payer._h,

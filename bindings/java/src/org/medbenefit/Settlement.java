@@ -113,6 +113,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
+            if (commit)
+                NativeRoom.reserveFor(e, chainPtr, chain.length, err);
             int rc = commit ? MedBenefit.mb_settle(r, chainPtr, chain.length, e, c, err)
                             : MedBenefit.mb_presettle(r, chainPtr, chain.length, e, c, err);
             MedBenefit.check(rc, err);
@@ -172,6 +174,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
+            NativeRoom.reserveFor(p, chainPtr, chain.length, err);
             MedBenefit.check(NativeExt.mb_settle_family(r, chainPtr, chain.length, p, a, relation.code, c, err), err);
             settledWith = chain;
             holds = true;
