@@ -1,5 +1,6 @@
 /* The fuzz targets' shared part: see fuzz.h. */
 #include "fuzz.h"
+#include "internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,6 +77,40 @@ const char *fz_text(fz_input *in, const char *const *choices, size_t nchoices, c
     return buf;
 }
 
+/* ---- tracing ------------------------------------------------------------------------------- */
+
+bool fz_tracing;
+
+void fz_trace(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fuzz: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+const char *fz_quote(const char *s)
+{
+    static char bufs[4][4 * 192 + 3];
+    static unsigned next;
+    char *buf = bufs[next++ % 4], *o = buf;
+    bool utf8 = mb_utf8_valid(s, strlen(s)); /* then names in Chinese stay readable */
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p && o < buf + sizeof bufs[0] - 6; p++) {
+        if (*p == '"' || *p == '\\')
+            o += sprintf(o, "\\%c", *p);
+        else if ((*p >= 0x20 && *p < 0x7f) || (utf8 && *p >= 0x80))
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "\\x%02x", *p);
+    }
+    *o++ = '"';
+    *o = '\0';
+    return buf;
+}
+
 /* ---- the bundled rulesets ------------------------------------------------------------------ */
 
 const mb_ruleset *fz_rulesets[MB_TEST_RULESETS];
@@ -130,6 +165,8 @@ void fz_init(void)
         list += n;
         list += strspn(list, ", ");
     }
+    const char *trace = getenv("MB_FUZZ_TRACE");
+    fz_tracing = trace != NULL && trace[0] != '\0' && strcmp(trace, "0") != 0;
     atexit(report_known);
     harness_err = mb_error_new();
     mb_error *err = harness_err;

@@ -38,6 +38,22 @@ int32_t fz_date(fz_input *in);
 const char *fz_text(fz_input *in, const char *const *choices, size_t nchoices, char *buf,
                     size_t cap);
 
+/* ---- tracing ------------------------------------------------------------------------------- */
+
+/* With MB_FUZZ_TRACE=1 in the environment (read by fz_init), fz_trace prints one line to stderr:
+ * the calls an input makes and their arguments, so that a finding can be read as a call
+ * sequence and written as a unit test. Off, it costs a branch. */
+extern bool fz_tracing;
+void fz_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define FZ_TRACE(...)                 \
+    do {                              \
+        if (fz_tracing)               \
+            fz_trace(__VA_ARGS__);    \
+    } while (0)
+/* `s` as a C string literal (quotes, escapes for bytes outside printable ASCII), in one of a
+ * few rotating static buffers: for fz_trace's arguments. */
+const char *fz_quote(const char *s);
+
 /* ---- the bundled rulesets ------------------------------------------------------------------ */
 
 /* Loaded by fz_init from MB_SOURCE_ROOT/rulesets, indexed as mb_test_ruleset_ids. */
@@ -45,7 +61,7 @@ extern const mb_ruleset *fz_rulesets[MB_TEST_RULESETS];
 /* The rulesets of mb_test_chains[index] into chain[0..2]; returns the length. */
 size_t fz_chain(unsigned index, const mb_ruleset **chain);
 
-/* Load the rulesets and read MB_FUZZ_KNOWN. Call from LLVMFuzzerInitialize. */
+/* Load the rulesets and read MB_FUZZ_KNOWN and MB_FUZZ_TRACE. Call from LLVMFuzzerInitialize. */
 void fz_init(void);
 
 /* ---- invariants ---------------------------------------------------------------------------- */

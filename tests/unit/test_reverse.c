@@ -12,7 +12,8 @@
  * qualification as dates, which reversal recomputes rather than subtracts.
  *
  * Then: what a reversal frees serves the claims that follow (a capped claim is not settled
- * again); a claim id settled already is refused; the journal's bound, dropping the oldest; family
+ * again); a claim id settled already is refused; the journal's bound, dropping the oldest (and
+ * the latest of a full journal reversed: the dropped one stays dropped); family
  * settlements reversed with both enrollees; the journal listed; a blob of version 1 (committed,
  * tests/unit/data/enrollee-v1.blob) restored; corrupt journals refused.
  */
@@ -589,6 +590,54 @@ static void journal_limit(void)
     mb_enrollee_free(e);
 }
 
+/* The latest settlement of a full journal reversed (fuzz_api's reverse-latest-not-restoring):
+ * settling dropped the oldest, and reversing the latest takes back its own changes only; the
+ * dropped one does not come back. The bytes are those saved before it with the oldest dropped,
+ * as lowering the bound by one would have dropped it. Wuxi chronic, in service (锡医保服务〔2020〕
+ * 41号 三: deductible 500, 70%): F1 1000: (1000 - 500) x 70% = 350; F2, F3, F4 1000 each: 700. */
+static void full_journal_latest(void)
+{
+    mb_enrollee *e = employee("FULL-1", 0);
+    CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
+    CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
+    CHECK_RC(mb_enrollee_set_journal_limit(e, 3, err), MB_OK, "a journal of 3");
+    mb_result *r = result();
+    char ids[4][32];
+    unsigned char before[BLOB_MAX];
+    size_t nbefore = 0;
+    for (int i = 0; i < 4; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "F%d", i + 1);
+        if (i == 3)
+            nbefore = save(e, before); /* full: F1, F2, F3 */
+        mb_claim *c = claim(id, 20210201 + 100 * i, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY,
+                            1000, "糖尿病");
+        CHECK_RC(settle(wuxi, r, e, c), MB_OK, "settle");
+        CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(i == 0 ? 350 : 700), "as hand-worked");
+        snprintf(ids[i], sizeof ids[i], "%s", mb_result_setl_id(r));
+        mb_claim_free(c);
+    }
+    CHECK(mb_enrollee_journal_count(e) == 3, "F4 dropped F1");
+    CHECK_RC(mb_reverse_id(e, ids[3], err), MB_OK, "reverse F4, the latest");
+    /* F1, F2, F3 stand: 350 + 700 + 700; base 3000 */
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(1750), "350 + 700 + 700");
+    CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), YUAN(3000), "3 x 1000");
+    CHECK(mb_enrollee_journal_count(e) == 2, "F2 and F3 kept: F1 does not come back");
+    mb_error_clear(err);
+    CHECK_RC(mb_reverse_id(e, ids[0], err), MB_E_STATE, "F1 stays out of the journal");
+    unsigned char now[BLOB_MAX], dropped[BLOB_MAX];
+    size_t nnow = save(e, now);
+    CHECK(!same(before, nbefore, now, nnow), "not the bytes saved before F4: they held F1");
+    mb_enrollee *k = restore(before, nbefore);
+    CHECK_RC(mb_enrollee_set_journal_limit(k, 2, err), MB_OK, "F1 dropped as F4 dropped it");
+    CHECK_RC(mb_enrollee_set_journal_limit(k, 3, err), MB_OK, "the bound back to 3");
+    size_t ndropped = save(k, dropped);
+    CHECK(same(dropped, ndropped, now, nnow), "the bytes saved before F4, F1 dropped");
+    mb_enrollee_free(k);
+    mb_result_free(r);
+    mb_enrollee_free(e);
+}
+
 /* ---- family settlements --------------------------------------------------------------------- */
 
 /* Changzhou, the patient P (account 100) and the spouse A (account 500) (常政办发〔2022〕91号
@@ -921,6 +970,7 @@ int main(void)
     jiaozuo_dates();
     repeated_claims();
     journal_limit();
+    full_journal_latest();
     family();
     listing();
     version_1();
