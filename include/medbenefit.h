@@ -51,14 +51,14 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define MB_VERSION_MAJOR 1
-#define MB_VERSION_MINOR 0
+#define MB_VERSION_MINOR 1
 #define MB_VERSION_PATCH 0
 #define MB_VERSION_NUMBER (MB_VERSION_MAJOR * 10000 + MB_VERSION_MINOR * 100 + MB_VERSION_PATCH)
-#define MB_VERSION_STRING "1.0.0"
+#define MB_VERSION_STRING "1.1.0"
 
-/** The library's version as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10000. Thread-safe. */
+/** The library's version as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10100. Thread-safe. */
 MB_EXTERN int mb_version_number(void);
-/** The library's version as a string, e.g. "1.0.0". Static storage. Thread-safe. */
+/** The library's version as a string, e.g. "1.1.0". Static storage. Thread-safe. */
 MB_EXTERN const char *mb_version(void);
 
 /** Status codes. Every fallible call returns one; MB_OK is 0, errors are negative. */
