@@ -300,17 +300,27 @@ static int record_5301(mb_call *c, mb_json *person, mb_enrollee *e)
     return mb_state_keep_enrollee(c, person, e);
 }
 
+/* The part of a query about one person (5301, 5206) that every such message shares: its
+ * input.data, the person it names by psn_no, and that person's enrollee. */
+static int person_query(mb_call *c, const char *infno, const mb_json **data, mb_json **person,
+                        mb_enrollee **e)
+{
+    const char *psn_no;
+    int rc;
+    if ((rc = mb_field_node(c, c->input, "input", "data", MB_JSON_OBJECT, true, data)) ||
+        (rc = mb_field_text(c, *data, WHERE_DATA, "psn_no", true, 30, &psn_no)) ||
+        (rc = mb_state_person(c, psn_no, infno, person)))
+        return rc;
+    return mb_state_enrollee(c, *person, e);
+}
+
 int mb_msg_5301(mb_call *c)
 {
     const mb_json *data;
-    const char *psn_no;
     mb_json *person;
     mb_enrollee *e = NULL;
-    int rc;
-    if ((rc = mb_field_node(c, c->input, "input", "data", MB_JSON_OBJECT, true, &data)) ||
-        (rc = mb_field_text(c, data, WHERE_DATA, "psn_no", true, 30, &psn_no)) ||
-        (rc = mb_state_person(c, psn_no, "5301", &person)) ||
-        (rc = mb_state_enrollee(c, person, &e)))
+    int rc = person_query(c, "5301", &data, &person, &e);
+    if (rc != MB_OK)
         return rc;
     if (c->recorded)
         rc = record_5301(c, person, e);
@@ -495,14 +505,10 @@ static int answer_5206(mb_call *c, const mb_json *data, const mb_json *person, m
 int mb_msg_5206(mb_call *c)
 {
     const mb_json *data;
-    const char *psn_no;
     mb_json *person;
     mb_enrollee *e = NULL;
-    int rc;
-    if ((rc = mb_field_node(c, c->input, "input", "data", MB_JSON_OBJECT, true, &data)) ||
-        (rc = mb_field_text(c, data, WHERE_DATA, "psn_no", true, 30, &psn_no)) ||
-        (rc = mb_state_person(c, psn_no, "5206", &person)) ||
-        (rc = mb_state_enrollee(c, person, &e)))
+    int rc = person_query(c, "5206", &data, &person, &e);
+    if (rc != MB_OK)
         return rc;
     if (c->recorded) {
         if ((rc = record_5206(c, person, e)) == MB_OK)
