@@ -1,8 +1,8 @@
 /* Certification: the criteria rule language, certifying under lifecycle rules, a
  * certification's state on a date, and the designated facility's change window. */
-#include <medbenefit.h>
-
 #include "check.h"
+#include "fixtures.h"
+#include "medbenefit.h"
 
 /* A small ruleset: criteria written as 焦医保〔2021〕97号 二 writes them, a two-disease limit,
  * an exclusive pair with a renewable side, a 12-month idle revocation, a change window, and a
@@ -83,7 +83,7 @@ static int assess(const mb_ruleset *rs, const char *disease, const char *const *
     return rc == MB_OK ? certified : rc;
 }
 
-static void criteria(const mb_ruleset *rs, mb_error *err)
+static void criteria_as_the_document_numbers_them(const mb_ruleset *rs, mb_error *err)
 {
     const char *unmet = NULL;
     /* 第1、2条为必备条件，且第3、4、5、6条至少具备一条 */
@@ -129,10 +129,9 @@ static void criteria(const mb_ruleset *rs, mb_error *err)
     CHECK(mb_error_line(err) == 11, "the rule's line");
 }
 
-static void lifecycle(const mb_ruleset *rs, mb_error *err)
+static void limit_pairs_and_revocation(const mb_ruleset *rs, mb_error *err)
 {
-    mb_enrollee *e = NULL;
-    mb_enrollee_new(&e, "E", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee *e = fx_enrollee("E", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     int state = -1;
     int32_t since = -1;
     const char *cite = NULL;
@@ -152,7 +151,7 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
 
     /* exclusive pair: the second of a pair is refused, but a renewed transplant may be
      * certified again and then takes precedence */
-    mb_enrollee_new(&e, "F", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("F", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_add_disease(e, "肾移植", 20220110, 0, err), MB_OK, "transplant, by hand");
     CHECK_RC(mb_enrollee_certify(e, rs, "透析", 20220301, err), MB_E_NOT_ELIGIBLE,
              "dialysis excludes a kidney transplant");
@@ -166,7 +165,7 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
 
     /* the renewed transplant wins even though dialysis ranks first: it is decided first, and
      * dialysis is refused from the renewal's start (07-01) */
-    mb_enrollee_new(&e, "F2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("F2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "透析", 20220110, err);
     mb_enrollee_add_disease(e, "肾移植", 20220301, 0, err);
     CHECK_RC(mb_enrollee_certify(e, rs, "肾移植", 20220601, err), MB_OK, "the transplant renewed");
@@ -183,12 +182,11 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
  * place under the limit, ranked from the first day of its continuous certification, and a
  * renewal certified more than a day after the last one's validity starts afresh
  * (docs/readings.md). Certification and status read the same roster and agree. */
-static void renewals(const mb_ruleset *rs, mb_error *err)
+static void a_renewal_keeps_its_place(const mb_ruleset *rs, mb_error *err)
 {
     int state = -1;
-    mb_enrollee *e = NULL;
     /* a stent renewed while the first is still valid, then a second disease */
-    mb_enrollee_new(&e, "R1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee *e = fx_enrollee("R1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20220310, err), MB_OK, "a stent: 2022-03-01..2023-03-09");
     CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20230220, err), MB_OK, "renewed during its year");
     CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20230225, err), MB_OK,
@@ -202,7 +200,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 
     /* a new certification takes no place already taken, even one catalogue order would give
      * it on the same day (A1 comes before 糖尿病 in the catalogue) */
-    mb_enrollee_new(&e, "R0", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("R0", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "透析", 20220301, err);
     CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20220310, err), MB_OK, "the second disease");
     CHECK_RC(mb_enrollee_certify(e, rs, "A1", 20220310, err), MB_E_NOT_ELIGIBLE,
@@ -213,7 +211,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 
     /* renewed on the day after the first year's last day: continuous, so the stent keeps its
      * rank ahead of a third disease recorded by hand */
-    mb_enrollee_new(&e, "R2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("R2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "支架术后", 20220310, err);
     mb_enrollee_certify(e, rs, "糖尿病", 20220415, err);
     CHECK_RC(mb_enrollee_add_disease(e, "A1", 20220510, 0, err), MB_OK, "a third disease, by hand");
@@ -226,7 +224,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 
     /* renewed two days after: the stent lapsed on 2023-03-10, the third disease moved up, and
      * a new stent certification would be a third disease */
-    mb_enrollee_new(&e, "R3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("R3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "支架术后", 20220310, err);
     mb_enrollee_certify(e, rs, "糖尿病", 20220415, err);
     mb_enrollee_add_disease(e, "A1", 20220510, 0, err);
@@ -243,8 +241,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 static void revoked_frees_place(const mb_ruleset *rs, mb_error *err)
 {
     int state = -1;
-    mb_enrollee *e = NULL;
-    mb_enrollee_new(&e, "V", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee *e = fx_enrollee("V", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "糖尿病", 20220315, err);   /* from 2022-04-01: revoked after 2023-04-01 */
     mb_enrollee_certify(e, rs, "透析", 20221210, err);     /* from 2023-01-01 */
     mb_enrollee_status(e, rs, "糖尿病", 20230405, &state, NULL, NULL, err);
@@ -258,16 +255,13 @@ static void revoked_frees_place(const mb_ruleset *rs, mb_error *err)
 /* 肺源性心脏病 and 慢性阻塞性肺疾病, 支气管哮喘 and 慢性阻塞性肺疾病 are exclusive pairs (Shanxi report, 统一互斥
  * 病种): with COPD refused by the earlier 肺源性心脏病, asthma excludes nothing and is in benefit.
  * Certification and status agree. */
-static void refused_partner(mb_error *err)
+static void refused_partner_excludes_nothing(mb_error *err)
 {
-    mb_ruleset *sx = NULL;
-    CHECK_RC(mb_ruleset_load_file(&sx, MB_SOURCE_ROOT "/rulesets/shanxi-chronic-special-2025.yaml", err),
-             MB_OK, "the Shanxi ruleset loads");
+    mb_ruleset *sx = fx_ruleset(MB_TEST_SHANXI);
     if (sx == NULL)
         return;
-    mb_enrollee *e = NULL;
+    mb_enrollee *e = fx_enrollee("P", MB_SCHEME_RESIDENT, 0, 0);
     int state = -1;
-    mb_enrollee_new(&e, "P", MB_SCHEME_RESIDENT, 0, err);
     CHECK_RC(mb_enrollee_certify(e, sx, "肺源性心脏病", 20250401, err), MB_OK, "肺源性心脏病");
     CHECK_RC(mb_enrollee_certify(e, sx, "慢性阻塞性肺疾病", 20250402, err), MB_E_NOT_ELIGIBLE,
              "COPD excludes 肺源性心脏病, which is in benefit");
@@ -284,22 +278,18 @@ static void refused_partner(mb_error *err)
 
 /* The lapse recorded when activity resumes counts from the latest benefit start, whatever
  * order the certifications were added in. */
-static void lapse_anchor(const mb_ruleset *rs, mb_error *err)
+static void lapse_counts_from_the_latest_start(const mb_ruleset *rs, mb_error *err)
 {
     for (int order = 0; order < 2; order++) {
-        mb_enrollee *e = NULL;
-        mb_enrollee_new(&e, "L", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+        mb_enrollee *e = fx_enrollee("L", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
         /* 糖尿病 certified 2022-01-10 (benefit from 02-01), A1 2022-12-10 (from 2023-01-01) */
         const char *first = order ? "A1" : "糖尿病", *second = order ? "糖尿病" : "A1";
         mb_enrollee_add_disease(e, first, order ? 20221210 : 20220110, 0, err);
         mb_enrollee_add_disease(e, second, order ? 20220110 : 20221210, 0, err);
         /* an admission discharged 2023-03-01: 13 months after 02-01, 2 after 2023-01-01 */
-        mb_claim *c = NULL;
-        mb_result *r = NULL;
-        mb_claim_new(&c, "I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, err);
-        mb_claim_set_admission(c, 20230220, 20230301, err);
-        mb_claim_add_item(c, 10000, MB_CLASS_A, -1, err);
-        mb_result_new(&r, err);
+        mb_claim *c = fx_claim("I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, 10000);
+        FX_OK(mb_claim_set_admission(c, 20230220, 20230301, fx_error()));
+        mb_result *r = fx_result();
         const mb_ruleset *chain[] = {rs};
         CHECK_RC(mb_settle(r, chain, 1, e, c, err), MB_OK, "the admission settles");
         int state = -1;
@@ -313,15 +303,12 @@ static void lapse_anchor(const mb_ruleset *rs, mb_error *err)
     }
 }
 
-static void facility_window(const mb_ruleset *rs, mb_error *err)
+static void facility_change_takes_effect_on_1_january(const mb_ruleset *rs, mb_error *err)
 {
-    mb_enrollee *e = NULL;
-    mb_claim *c = NULL, *k = NULL;
-    mb_result *r = NULL;
-    mb_enrollee_new(&e, "G", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
-    mb_enrollee_set_designated_facility(e, "H1", err);
-    mb_enrollee_add_disease(e, "糖尿病", 20220110, 0, err);
-    mb_result_new(&r, err);
+    mb_enrollee *e = fx_enrollee("G", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_set_designated_facility(e, "H1", fx_error()));
+    FX_OK(mb_enrollee_add_disease(e, "糖尿病", 20220110, 0, fx_error()));
+    mb_result *r = fx_result();
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20220615, "H2", err), MB_E_NOT_ELIGIBLE,
              "no change mid-year");
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221221, "H2", err), MB_E_NOT_ELIGIBLE,
@@ -338,12 +325,12 @@ static void facility_window(const mb_ruleset *rs, mb_error *err)
           "scheme and person type read back");
     const mb_ruleset *chain[] = {rs};
     /* still H1 for the rest of 2022, H2 from 2023-01-01 */
-    mb_claim_new(&c, "C", 20221215, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, err);
+    mb_claim *c = fx_claim("C", 20221215, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, -1);
     mb_claim_set_disease(c, "糖尿病", NULL, err);
     mb_claim_add_item(c, 10000, MB_CLASS_A, -1, err);
     CHECK_RC(mb_presettle(r, chain, 1, e, c, err), MB_OK, "presettle");
     CHECK(mb_result_covered(r) == 0, "H2 is not yet designated in December");
-    mb_claim_new(&k, "K", 20230105, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, err);
+    mb_claim *k = fx_claim("K", 20230105, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, -1);
     mb_claim_set_disease(k, "糖尿病", NULL, err);
     mb_claim_add_item(k, 10000, MB_CLASS_A, -1, err);
     CHECK_RC(mb_presettle(r, chain, 1, e, k, err), MB_OK, "presettle");
@@ -369,20 +356,19 @@ static void facility_window(const mb_ruleset *rs, mb_error *err)
  * is not UTF-8 (mb_enrollee_set_designated_facility refuses it too), and a request in 2999's
  * window, whose 1 January 3000 is past the dates the library handles (1900..2999), so that the
  * saved state would no longer restore. Found by tests/fuzz/fuzz_api. */
-static void facility_window_refusals(const mb_ruleset *rs, mb_error *err)
+static void facility_change_that_cannot_be_kept_is_refused(const mb_ruleset *rs, mb_error *err)
 {
-    mb_enrollee *e = NULL, *copy = NULL;
-    mb_enrollee_new(&e, "W", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee *e = fx_enrollee("W", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0), *copy = NULL;
     mb_enrollee_set_designated_facility(e, "H1", err);
     unsigned char before[4096], after[4096];
     size_t nbefore = 0, nafter = 0;
-    mb_enrollee_save(e, before, sizeof before, &nbefore, err);
+    nbefore = fx_save(e, before, sizeof before);
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221101, "H\xff\xfe", err),
              MB_E_INVALID_ARGUMENT, "a facility id that is not UTF-8 is refused");
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 29991115, "H2", err), MB_E_INVALID_DATE,
              "a change from 3000-01-01 is past the dates the library handles");
-    mb_enrollee_save(e, after, sizeof after, &nafter, err);
-    CHECK(nafter == nbefore && memcmp(after, before, nbefore) == 0, "the refusals change nothing");
+    nafter = fx_save(e, after, sizeof after);
+    CHECK(fx_same(after, nafter, before, nbefore), "the refusals change nothing");
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 29981115, "H2", err), MB_OK,
              "a change from 2999-01-01 is kept");
     CHECK_RC(mb_enrollee_save(e, after, sizeof after, &nafter, err), MB_OK, "save");
@@ -394,7 +380,7 @@ static void facility_window_refusals(const mb_ruleset *rs, mb_error *err)
 }
 
 /* A cap that forgets a person the layer covers would mean no cap for them: refused at load. */
-static void cap_completeness(mb_error *err)
+static void cap_forgetting_a_person_is_refused(mb_error *err)
 {
     static const char text[] =
         "id: c\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2022-01-01\n"
@@ -421,17 +407,18 @@ int main(void)
     mb_ruleset *rs = load(err);
     CHECK(rs != NULL, "the test ruleset loads");
     if (rs) {
-        criteria(rs, err);
-        lifecycle(rs, err);
-        lapse_anchor(rs, err);
-        renewals(rs, err);
+        criteria_as_the_document_numbers_them(rs, err);
+        limit_pairs_and_revocation(rs, err);
+        lapse_counts_from_the_latest_start(rs, err);
+        a_renewal_keeps_its_place(rs, err);
         revoked_frees_place(rs, err);
-        facility_window(rs, err);
-        facility_window_refusals(rs, err);
+        facility_change_takes_effect_on_1_january(rs, err);
+        facility_change_that_cannot_be_kept_is_refused(rs, err);
     }
-    cap_completeness(err);
-    refused_partner(err);
+    cap_forgetting_a_person_is_refused(err);
+    refused_partner_excludes_nothing(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }
