@@ -50,15 +50,6 @@ void mb_free(void *ptr)
         allocator.free(allocator.ctx, ptr);
 }
 
-char *mb_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = mb_alloc(n);
-    if (p != NULL)
-        memcpy(p, s, n);
-    return p;
-}
-
 void *mb_cyaml_mem(void *ctx, void *ptr, size_t size)
 {
     (void)ctx;
@@ -73,8 +64,19 @@ struct arena_block {
     max_align_t data[];
 };
 
+static long arena_countdown; /* tests: arena allocations until one fails; 0: none will */
+
+long mb_arena_fail_at(long n)
+{
+    long left = arena_countdown;
+    arena_countdown = n > 0 ? n : 0;
+    return left;
+}
+
 void *mb_arena_alloc(mb_arena *a, size_t size)
 {
+    if (arena_countdown > 0 && --arena_countdown == 0)
+        return NULL;
     size = (size + 15) & ~(size_t)15;
     struct arena_block *b = a->head;
     if (b == NULL || b->cap - b->used < size) {

@@ -359,6 +359,11 @@ static int compile_funds(ctx_t *c)
         o->code[MB_SCHEME_RESIDENT] = dup(c, f->resident);
         o->name[MB_SCHEME_EMPLOYEE] = dup(c, f->name);
         o->name[MB_SCHEME_RESIDENT] = dup(c, f->resident_name ? f->resident_name : f->name);
+        /* a copy that ran out of memory would leave NULL where settlement reads a string */
+        if (!o->key || !o->name[MB_SCHEME_EMPLOYEE] || !o->name[MB_SCHEME_RESIDENT] ||
+            (f->employee && !o->code[MB_SCHEME_EMPLOYEE]) ||
+            (f->resident && !o->code[MB_SCHEME_RESIDENT]))
+            return NOMEM(c);
         for (unsigned j = 0; j < i; j++)
             if (strcmp(funds[j].key, f->key) == 0)
                 return fail(c, MB_E_RULESET, p, "key", "fund key '%s' is defined twice", f->key);
@@ -599,6 +604,8 @@ static int compile_catalogue(ctx_t *c)
             snprintf(key, sizeof key, "disease.%s%s%s.paid", r->code, rc_->line ? "." : "",
                      rc_->line ? rc_->line : "");
             caps[k].key_name = dup(c, key);
+            if (caps[k].line_name == NULL || caps[k].key_name == NULL)
+                return NOMEM(c);
             caps[k].key = ns_key(rs, key);
             for (unsigned j = 0; j < k; j++)
                 if (caps[j].line == caps[k].line)
@@ -793,7 +800,8 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
         return fail(c, MB_E_RULESET, p, "exclusive_with", "at most 4 exclusive kinds");
     for (unsigned k = 0; k < r->exclusive_with_count; k++) {
         l->exclusive[k] = mb_hash_join("kind", r->exclusive_with[k]);
-        l->exclusive_names[k] = dup(c, r->exclusive_with[k]);
+        if ((l->exclusive_names[k] = dup(c, r->exclusive_with[k])) == NULL)
+            return NOMEM(c);
     }
     l->nexclusive = r->exclusive_with_count;
     l->kind_key = mb_hash_join("kind", l->kind);
@@ -826,7 +834,8 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     if ((rc = compile_rows(c, sub, r->deductible, r->deductible_count, VALUE_MONEY, l->cite,
                            &l->deductible)))
         return rc;
-    l->deductible_path = dup(c, sub);
+    if ((l->deductible_path = dup(c, sub)) == NULL)
+        return NOMEM(c);
     l->ratio_source = MB_RATIO_TABLE;
     if (r->ratio_source) {
         if (strcmp(r->ratio_source, "category") == 0)
@@ -838,7 +847,8 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     snprintf(sub, sizeof sub, "%s.ratio", p);
     if ((rc = compile_rows(c, sub, r->ratio, r->ratio_count, VALUE_RATIO, l->cite, &l->ratio)))
         return rc;
-    l->ratio_path = dup(c, sub);
+    if ((l->ratio_path = dup(c, sub)) == NULL)
+        return NOMEM(c);
     if (l->ratio_source == MB_RATIO_CATEGORY && c->raw->categories_count == 0)
         return fail(c, MB_E_RULESET, p, "ratio_source",
                     "ratio_source category needs the ruleset's categories table");
@@ -896,7 +906,8 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
             return fail(c, MB_E_SCHEMA, cpp, "period", "expected year or quarter, got '%s'",
                         cp->period);
         snprintf(key, sizeof key, "%s.paid", cp->key ? cp->key : r->id);
-        l->cap.key_name = dup(c, key);
+        if ((l->cap.key_name = dup(c, key)) == NULL)
+            return NOMEM(c);
         l->cap.key = ns_key(rs, key);
         if ((rc = sourced(c, cpp, cp->cite, cp->assumption, l->cite, &l->cap.cite)))
             return rc;

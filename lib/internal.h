@@ -14,7 +14,6 @@ void *mb_alloc(size_t size);
 void *mb_calloc(size_t n, size_t size);
 void *mb_realloc(void *ptr, size_t size);
 void mb_free(void *ptr);
-char *mb_strdup(const char *s);
 /* The libcyaml mem_fn adapter: routes the parser through the same allocator. */
 void *mb_cyaml_mem(void *ctx, void *ptr, size_t size);
 
