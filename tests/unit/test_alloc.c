@@ -1,4 +1,7 @@
-/* Out of memory inside a ruleset's tables. A compiled ruleset lives in an arena of 16 KiB
+/* Allocation (lib/alloc.c): what the allocator hook is and is not asked for, and out of memory
+ * inside a ruleset's tables.
+ *
+ * A compiled ruleset lives in an arena of 16 KiB
  * blocks (lib/alloc.c), so failing the Nth allocation of the allocator (test_oom.c) reaches only
  * the arena allocations that open a block; which ones those are depends on the ruleset's size,
  * and in another ruleset any can be. lib/arena.h lets this test fail the Nth arena allocation
@@ -9,17 +12,20 @@
 
 #include "arena.h"
 #include "check.h"
+#include "internal.h"
 #include "fingerprint.h"
 #include "fixtures.h"
 #include "medbenefit.h"
 
 enum { MAX_RULESETS = 32 };
 
-static long live; /* blocks the library holds */
+static long live;  /* blocks the library holds */
+static long asked; /* calls to the hook's alloc and realloc */
 
 static void *t_alloc(void *ctx, size_t size)
 {
     (void)ctx;
+    asked++;
     void *p = malloc(size);
     live += p != NULL;
     return p;
@@ -28,6 +34,7 @@ static void *t_alloc(void *ctx, size_t size)
 static void *t_realloc(void *ctx, void *ptr, size_t size)
 {
     (void)ctx;
+    asked++;
     void *p = realloc(ptr, size);
     live += p != NULL && ptr == NULL;
     return p;
@@ -38,6 +45,36 @@ static void t_free(void *ctx, void *ptr)
     (void)ctx;
     live -= ptr != NULL;
     free(ptr);
+}
+
+/* mb_set_allocator takes a whole table or none: one with a function missing puts malloc,
+ * realloc and free back. Requests that can only fail are answered without asking the hook. */
+static void the_hook_is_asked_only_what_it_can_answer(void)
+{
+    mb_allocator a = {t_alloc, t_realloc, t_free, NULL};
+    const mb_allocator partial[] = {{NULL, t_realloc, t_free, NULL},
+                                    {t_alloc, NULL, t_free, NULL},
+                                    {t_alloc, t_realloc, NULL, NULL}};
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_RC(mb_set_allocator(&partial[i]), MB_OK, "a table with a function missing");
+        long before = asked;
+        mb_free(mb_alloc(16));
+        CHECK(asked == before, "puts the default allocator back");
+    }
+    CHECK_RC(mb_set_allocator(&a), MB_OK, "the counting allocator");
+    long before = asked;
+    CHECK(mb_alloc(0) == NULL && asked == before, "nothing is allocated for nothing");
+    CHECK(mb_calloc(SIZE_MAX / 8 + 1, 16) == NULL && asked == before,
+          "a count times size that overflows is refused before the hook");
+    void *p = mb_calloc(4, 8);
+    CHECK(p != NULL && asked == before + 1 && ((char *)p)[31] == 0, "calloc zeroes");
+    CHECK(mb_realloc(p, 0) == NULL && live == 0, "realloc to nothing frees");
+    mb_arena arena = {NULL};
+    CHECK(mb_arena_strdup(&arena, NULL) == NULL && arena.head == NULL, "no copy of no string");
+    char *big = mb_arena_alloc(&arena, 100000);
+    CHECK(big != NULL && big[99999] == 0, "a request above the block size gets a block of its own");
+    mb_arena_free(&arena);
+    CHECK(live == 0, "the arena frees its blocks");
 }
 
 /* The whole of rulesets/<id>.yaml, in the test's own memory. */
@@ -118,6 +155,7 @@ int main(void)
 {
     mb_allocator a = {t_alloc, t_realloc, t_free, NULL};
     CHECK_RC(mb_set_allocator(&a), MB_OK, "a counting allocator");
+    the_hook_is_asked_only_what_it_can_answer();
     mb_error *err = mb_error_new();
     static char ids[MAX_RULESETS][128];
     size_t n = fx_bundled_ids(ids, MAX_RULESETS);
