@@ -259,9 +259,10 @@ static int try_path(mb_ruleset **out, const char *dir, size_t dirlen, const char
         return MB_E_NOT_FOUND;
     /* only a file that is not there sends the search on: one that is there but cannot be read
      * (a FIFO, a directory, no permission) is reported, rather than loading a ruleset of the
-     * same id from a directory later in the search */
+     * same id from a directory later in the search. A path that cannot name a file (too long
+     * as a whole, above, or in one of its names) has none there. */
     struct stat st;
-    if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+    if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG))
         return MB_E_NOT_FOUND;
     return mb_ruleset_load_file(out, path, err);
 }

@@ -1,12 +1,16 @@
 /* Loading rulesets that are broken: every refusal has the right status and says where (file,
  * line, key); mb_ruleset_load_id's search path; files that are not regular files; a real
  * ruleset's assumptions (lib/load.c, lib/compile.c, lib/locate.c). Public API only. */
+#define _DEFAULT_SOURCE /* mknod, S_IFBLK, makedev: a block device to refuse */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -464,6 +468,26 @@ static void load_id(mb_error *err)
     CHECK_RC(mb_ruleset_load_id(&rs, wuxi, nodirs, err), MB_E_NOT_FOUND,
              "without the environment and the dirs it is not found (not installed)");
 
+    /* a directory whose path cannot hold the file is passed over like one that lacks it: a
+     * path longer than PATH_MAX, a name longer than NAME_MAX, a file where a directory is */
+    static char too_long[5000], long_name[400];
+    memset(too_long, 'd', sizeof too_long - 1);
+    too_long[0] = '/';
+    snprintf(long_name, sizeof long_name, "/tmp/%0300d", 0);
+    const char *unfit[] = {too_long, long_name, "rulesets/" "wuxi-employee-chronic-2021.yaml",
+                           "rulesets", NULL};
+    CHECK_RC(mb_ruleset_load_id(&rs, wuxi, unfit, err), MB_OK,
+             "directories that cannot hold <id>.yaml are passed over");
+    CHECK(rs != NULL && strcmp(mb_ruleset_id(rs), wuxi) == 0, "to the one that has it");
+    mb_ruleset_free(rs);
+    rs = NULL;
+    setenv("MEDBENEFIT_RULESETS", "", 1);
+    CHECK_RC(mb_ruleset_load_id(&rs, wuxi, nodirs, err), MB_E_NOT_FOUND,
+             "an empty MEDBENEFIT_RULESETS names no directory");
+    CHECK(contains(mb_error_message(err), mb_ruleset_default_dir()),
+          "the message names the installed directory it looked in last");
+    unsetenv("MEDBENEFIT_RULESETS");
+
     /* a directory of our own: a broken file found by id reports its own error, not
      * "not found"; the first directory that has the id wins */
     char tmpl[] = "/tmp/mb-test-rulesets-XXXXXX";
@@ -581,6 +605,37 @@ static void not_regular_files(mb_error *err)
     CHECK_RC(mb_ruleset_load_file(&rs, link, err), MB_OK, "a link to a regular file loads");
     mb_ruleset_free(rs);
     rs = NULL;
+
+    /* a socket bound to a path */
+    char sock[512];
+    snprintf(sock, sizeof sock, "%s/socket.yaml", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0, "a socket file");
+    CHECK_RC(mb_ruleset_load_file(&rs, sock, err), MB_E_IO, "a socket is refused");
+    CHECK(contains(mb_error_message(err), "is a socket, not a regular file"), "as a socket");
+    close(fd);
+    remove(sock);
+
+    /* a block device: made here when the test may (as root), else any in /dev */
+    char blk[512];
+    snprintf(blk, sizeof blk, "%s/disk.yaml", dir);
+    int made = mknod(blk, S_IFBLK | 0600, makedev(7, 0)) == 0;
+    const char *device = made ? blk : NULL;
+    static const char *const devs[] = {"/dev/loop0", "/dev/sda", "/dev/vda", "/dev/nvme0n1"};
+    struct stat st;
+    for (size_t i = 0; device == NULL && i < sizeof devs / sizeof devs[0]; i++)
+        if (stat(devs[i], &st) == 0 && S_ISBLK(st.st_mode))
+            device = devs[i];
+    if (device != NULL) {
+        CHECK_RC(mb_ruleset_load_file(&rs, device, err), MB_E_IO, "a block device is refused");
+        CHECK(contains(mb_error_message(err), "a block device"), "as a block device, unread");
+    } else {
+        printf("no block device to be had: that refusal is not checked\n");
+    }
+    if (made)
+        remove(blk);
 
     alarm(0);
     remove(fifo);
