@@ -1,5 +1,7 @@
 /* Certification: the criteria rule language, certifying under lifecycle rules, a
  * certification's state on a date, and the designated facility's change window. */
+#include <string.h>
+
 #include "check.h"
 #include "fixtures.h"
 #include "medbenefit.h"
@@ -127,6 +129,129 @@ static void criteria_as_the_document_numbers_them(const mb_ruleset *rs, mb_error
     CHECK_RC(mb_ruleset_load_buffer(&rs2, bad, sizeof bad - 1, "b.yaml", err), MB_E_RULESET,
              "atleast(3) over two items can never be met");
     CHECK(mb_error_line(err) == 11, "the rule's line");
+}
+
+/* ---- the rule language's refusals ---------------------------------------------------------- */
+
+/* A ruleset whose one disease X has `rule` over `items` (YAML flow), loaded into *out. */
+static int load_criteria(const char *rule, const char *items, mb_ruleset **out, mb_error *err)
+{
+    static char text[1 << 16];
+    int n = snprintf(text, sizeof text,
+                     "id: crit\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2022-01-01\n"
+                     "funds: [{key: p, employee: '310100', name: n, amount: hifp_pay}]\n"
+                     "account: {value: last, cite: c}\n"
+                     "class_b_first_selfpay: {value: 10%%, cite: c}\n"
+                     "catalogue:\n  - code: X\n    name: x\n    criteria:\n      rule: '%s'\n"
+                     "      items: %s\n"
+                     "layers: [{id: l, cite: c, med_types: [chronic], fund: p, ratio: [{all: 1%%}]}]\n",
+                     rule, items);
+    *out = NULL;
+    return n > 0 && (size_t)n < sizeof text
+               ? mb_ruleset_load_buffer(out, text, (size_t)n, "crit.yaml", err)
+               : MB_E_INVALID_ARGUMENT;
+}
+
+/* "[{n: '1'}, {n: '2'}, ...]" for items 1..count, each number written `digits` wide. */
+static const char *numbered_items(int count, int digits)
+{
+    static char buf[1 << 15];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "[");
+    for (int i = 1; i <= count; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s{n: '%0*d'}", i > 1 ? ", " : "",
+                                digits, i);
+    snprintf(buf + len, sizeof buf - len, "]");
+    return buf;
+}
+
+static void rules_that_cannot_be_right_are_refused(mb_error *err)
+{
+    static const char two[] = "[{n: '1'}, {n: '2'}]";
+    static const char nested[] = "[{n: '1'}, {n: '2', items: [{n: '2.1'}, {n: '2.2'}]}]";
+    static const struct {
+        const char *rule, *items, *message, *key;
+    } refused[] = {
+        {"1-", two, "expected an item number after '-'", "rule"},
+        {"all(x)", two, "expected an item number at 'x)'", "rule"},
+        {"9", two, "item '9' is not among the listed items", "rule"},
+        {"1-9", two, "item '9' is not among the listed items", "rule"},
+        {"2-1", two, "range 2-1 must run forward under one parent", "rule"},
+        {"1-2.1", nested, "range 1-2.1 must run forward under one parent", "rule"},
+        {"all(1 2)", two, "expected ',' or ')' at '2)'", "rule"},
+        {"atleast(0: 1, 2)", two, "atleast(0: …) over 2 terms can never be met", "rule"},
+        {"atleast(x: 1)", two, "atleast needs 'N:' first, as in atleast(2: 1-7)", "rule"},
+        {"atleast(2 1, 2)", two, "atleast needs 'N:' first", "rule"},
+        {"all(1, 2) 3", two, "unexpected '3' after the rule", "rule"},
+        {"1.", two, "unexpected '.' after the rule", "rule"},
+        {"1", "[{n: '1', rule: '1'}]", "item 1 has a rule but no sub-items", "rule"},
+        {"1", "[{n: '1'}, {n: '1'}]", "item '1' is listed twice", "items"},
+        {"1", "[{n: '1a'}]", "item number '1a' is not like 3, 2.1 or 3.2.5", "items"},
+    };
+    int right = 0;
+    mb_ruleset *rs = NULL;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        int rc = load_criteria(refused[i].rule, refused[i].items, &rs, err);
+        if (rc == MB_E_RULESET && rs == NULL && strstr(mb_error_message(err), refused[i].message) &&
+            strstr(mb_error_key(err), refused[i].key) && mb_error_line(err) > 0)
+            right++;
+        else
+            fprintf(stderr, "  rule '%s': %s: %s (key %s)\n", refused[i].rule, mb_status_name(rc),
+                    mb_error_message(err), mb_error_key(err));
+        mb_ruleset_free(rs);
+    }
+    CHECK(right == (int)(sizeof refused / sizeof refused[0]),
+          "each rule that cannot be right is refused at load, saying why, at its line and key");
+
+    /* 256 items at most, in all; 64 terms in a group at most, a range counting each item */
+    CHECK_RC(load_criteria("1", numbered_items(257, 3), &rs, err), MB_E_RULESET, "257 items");
+    CHECK(strstr(mb_error_message(err), "more than 256 criteria items") != NULL, "too many items");
+    static char deep[1 << 15];
+    snprintf(deep, sizeof deep, "[{n: '1', items: %s}]", numbered_items(256, 3));
+    CHECK_RC(load_criteria("1", deep, &rs, err), MB_E_RULESET, "256 sub-items and their parent");
+    CHECK(strstr(mb_error_message(err), "more than 256 criteria items") != NULL,
+          "sub-items count towards the 256");
+    CHECK_RC(load_criteria("any(1-65)", numbered_items(65, 1), &rs, err), MB_E_RULESET,
+             "a range of 65 items in one group");
+    CHECK(strstr(mb_error_message(err), "more than 64 terms in a group") != NULL, "65 terms");
+    CHECK_RC(load_criteria("any(1-64, all(1))", numbered_items(64, 1), &rs, err), MB_E_RULESET,
+             "64 items and a group after them");
+    CHECK(strstr(mb_error_message(err), "more than 64 terms in a group") != NULL, "65 terms again");
+}
+
+/* What a rule's parts are called when one is unmet (the document's words: 第1、2条须同时具备), a
+ * bare range meaning all of it, and tabs where spaces are. */
+static void unmet_parts_are_described(mb_error *err)
+{
+    mb_ruleset *rs = NULL;
+    const char *unmet = NULL;
+    CHECK_RC(load_criteria("1-2", "[{n: '1'}, {n: '2'}, {n: '3'}]", &rs, err), MB_OK,
+             "a bare range");
+    CHECK(assess(rs, "X", (const char *[]){"1", "2"}, 2, &unmet, err) == 1, "1-2: both");
+    CHECK(assess(rs, "X", (const char *[]){"1", "3"}, 2, &unmet, err) == 0, "1-2 needs 2 too");
+    CHECK(strcmp(unmet, "2") == 0, "item 2, named by its number when it has no text");
+    mb_ruleset_free(rs);
+    CHECK_RC(load_criteria("any(1,\t all(2,3))", "[{n: '1'}, {n: '2'}, {n: '3'}]", &rs, err),
+             MB_OK, "a tab is a space");
+    CHECK(assess(rs, "X", (const char *[]){"2"}, 1, &unmet, err) == 0, "neither 1 nor 2 and 3");
+    CHECK(strcmp(unmet, "以下2项至少满足1项") == 0, "a group of groups: how many of its parts");
+    mb_ruleset_free(rs);
+    CHECK_RC(load_criteria("all(any(1, 2), 3)", "[{n: '1'}, {n: '2'}, {n: '3'}]", &rs, err),
+             MB_OK, "all of a group and an item");
+    CHECK(assess(rs, "X", (const char *[]){"3"}, 1, &unmet, err) == 0, "neither 1 nor 2");
+    CHECK(strcmp(unmet, "第1、2条至少具备1条") == 0, "all(...) names its first unmet part");
+    mb_ruleset_free(rs);
+    /* 60 items of 9 digits: "第000000001、000000002、…条至少具备60条" is longer than a
+     * description holds */
+    CHECK_RC(load_criteria("atleast(60: 1-60)", numbered_items(60, 9), &rs, err), MB_E_RULESET,
+             "items are found by number: 1 is not 000000001");
+    static char rule[64];
+    snprintf(rule, sizeof rule, "atleast(60: %09d-%09d)", 1, 60);
+    CHECK_RC(load_criteria(rule, numbered_items(60, 9), &rs, err), MB_OK, "60 long numbers");
+    CHECK(assess(rs, "X", (const char *[]){"000000001"}, 1, &unmet, err) == 0, "59 missing");
+    CHECK(strncmp(unmet, "第000000001、000000002", strlen("第000000001、000000002")) == 0 &&
+              strlen(unmet) < 512 && strlen(unmet) > 400,
+          "the description is cut to its room, never past it");
+    mb_ruleset_free(rs);
 }
 
 static void limit_pairs_and_revocation(const mb_ruleset *rs, mb_error *err)
@@ -415,6 +540,8 @@ int main(void)
         facility_change_takes_effect_on_1_january(rs, err);
         facility_change_that_cannot_be_kept_is_refused(rs, err);
     }
+    rules_that_cannot_be_right_are_refused(err);
+    unmet_parts_are_described(err);
     cap_forgetting_a_person_is_refused(err);
     refused_partner_excludes_nothing(err);
     mb_ruleset_free(rs);
