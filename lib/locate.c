@@ -15,13 +15,20 @@
 
 typedef struct {
     yaml_parser_t parser;
-    bool failed;
+    bool done; /* the stream ended, or failed to parse */
 } walker;
 
+/* The next event, or false at the end of the stream or on an error: past the end libyaml goes
+ * on returning empty events, which no loop here may wait on for the end of a node. */
 static bool next(walker *w, yaml_event_t *ev)
 {
-    if (w->failed || !yaml_parser_parse(&w->parser, ev)) {
-        w->failed = true;
+    if (w->done || !yaml_parser_parse(&w->parser, ev)) {
+        w->done = true;
+        return false;
+    }
+    if (ev->type == YAML_STREAM_END_EVENT || ev->type == YAML_NO_EVENT) {
+        yaml_event_delete(ev);
+        w->done = true;
         return false;
     }
     return true;
@@ -39,8 +46,6 @@ static void skip(walker *w, yaml_event_type_t start)
             depth++;
         else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
             depth--;
-        else if (ev.type == YAML_STREAM_END_EVENT)
-            depth = 0;
         yaml_event_delete(&ev);
     }
 }
@@ -89,7 +94,9 @@ static int walk(walker *w, yaml_event_type_t start, int line, const char *path)
             bool match = ev.type == YAML_SCALAR_EVENT &&
                          strcmp((const char *)ev.data.scalar.value, key) == 0;
             int key_line = (int)ev.start_mark.line + 1;
+            yaml_event_type_t key_type = ev.type;
             yaml_event_delete(&ev);
+            skip(w, key_type); /* a complex key ("? [a, b]") is a whole node */
             if (!next(w, &ev))
                 break;
             yaml_event_type_t t = ev.type;
@@ -126,7 +133,7 @@ static int walk(walker *w, yaml_event_type_t start, int line, const char *path)
 
 int mb_yaml_locate(const char *data, size_t len, const char *path)
 {
-    walker w = {.failed = false};
+    walker w = {.done = false};
     if (!yaml_parser_initialize(&w.parser))
         return -1; /* it fails only for memory */
     yaml_parser_set_input_string(&w.parser, (const unsigned char *)data, len);
@@ -136,8 +143,6 @@ int mb_yaml_locate(const char *data, size_t len, const char *path)
         yaml_event_type_t t = ev.type;
         int l = (int)ev.start_mark.line + 1;
         yaml_event_delete(&ev);
-        if (t == YAML_STREAM_END_EVENT)
-            break;
         if (t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT ||
             t == YAML_SCALAR_EVENT) {
             line = walk(&w, t, l, path);
