@@ -192,6 +192,261 @@ static void bad_values(mb_error *err)
     CHECK(contains(mb_error_key(err), "cite"), "the key names the missing cite");
 }
 
+/* Everything the compiler checks beyond the schema, one variant of BASE each: the status, the
+ * key the report names, what its message says, and the line it points at. */
+#define L18 "class_b_first_selfpay: {value: 10%, cite: 测试〔2023〕1号 三}\n" /* then line 19 */
+#define LAYER2 "      - {all: 70%}\n  - id: second\n    cite: c\n    med_types: [chronic]\n    fund: pooling\n    ratio: [{all: 50%}]\n"
+static const struct refusal {
+    unsigned line;       /* BASE line replaced */
+    const char *with;
+    int status;
+    const char *key;     /* the report's key (a substring of it) */
+    const char *message; /* a substring of the message */
+    int at;              /* the line reported */
+} refusals[] = {
+    /* the ruleset itself */
+    {5, "effective_from: 2023-01-01\neffective_to: 2022-12-31", MB_E_RULESET, "effective_to",
+     "effective_to is before effective_from", 6},
+    {5, "effective_from: 2023-01-01\neffective_to: 2023-13-01", MB_E_SCHEMA, "effective_to",
+     "expected a date YYYY-MM-DD, got '2023-13-01'", 6},
+    {5, "effective_from: 2023-01-01\nschemes: [employee, military]", MB_E_SCHEMA, "schemes[1]",
+     "unknown scheme 'military'", 6},
+    {17, "account: {value: sometimes, cite: c}", MB_E_SCHEMA, "account.value",
+     "expected first, last or none, got 'sometimes'", 17},
+    {18, "class_b_first_selfpay: {value: 10, cite: c}", MB_E_SCHEMA, "class_b_first_selfpay.value",
+     "expected a ratio such as 70% or 0.7, got '10'", 18},
+    {18, L18 "designated_facility: {change_from: 13-01, change_to: 12-20, cite: c}", MB_E_SCHEMA,
+     "designated_facility.change_from", "expected MM-DD, got '13-01'", 19},
+    {18, L18 "designated_facility: {change_from: 11-01, change_to: 10-01, cite: c}", MB_E_SCHEMA,
+     "designated_facility.change_to", "on or after change_from, got '10-01'", 19},
+    {18, L18 "designated_facility: {change_from: 11-01, change_to: 12-20}", MB_E_SCHEMA,
+     "designated_facility.cite", "every parameter needs 'cite'", 19},
+    {18, L18 "family_account: {relations: [spouse, cousin], cite: c}", MB_E_SCHEMA,
+     "family_account.relations[1]", "expected spouse, parent or child, got 'cousin'", 19},
+    {18, L18 "family_account: {relations: [spouse]}", MB_E_SCHEMA, "family_account.cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "account_accrual: [{in_service: 2, cite: c}]", MB_E_SCHEMA, "account_accrual[0]",
+     "expected a ratio such as 70% or 0.7, got '2'", 19},
+    /* funds */
+    {7, "  - {key: pooling, employee: \"310100\", name: n, amount: hifx_pay}", MB_E_SCHEMA,
+     "funds[0].amount", "expected hifp_pay, hifob_pay, hifmi_pay or maf_pay, got 'hifx_pay'", 7},
+    {7, "  - {key: pooling, name: n, amount: hifp_pay}", MB_E_SCHEMA, "funds[0]",
+     "a fund needs its fund_pay_type code for 'employee' and/or 'resident'", 7},
+    {7, "  - {key: pooling, employee: \"31010\", name: n, amount: hifp_pay}", MB_E_SCHEMA,
+     "funds[0].employee", "a fund_pay_type is six digits such as 310100, got '31010'", 7},
+    {7, "  - {key: pooling, employee: \"310100\", resident: \"39010x\", name: n, amount: hifp_pay}",
+     MB_E_SCHEMA, "funds[0].resident", "six digits such as 310100, got '39010x'", 7},
+    {7, "  - {key: pooling, employee: \"310100\", name: n, amount: hifp_pay}\n"
+        "  - {key: pooling, employee: \"330100\", name: m, amount: hifob_pay}",
+     MB_E_RULESET, "funds[1].key", "fund key 'pooling' is defined twice", 8},
+    /* referral, categories, identity, tilt */
+    {18, L18 "referral: {exempt: [emergency, holiday], cite: c}", MB_E_SCHEMA, "referral.exempt[1]",
+     "expected emergency, out_of_area or designated_specialty, got 'holiday'", 19},
+    {18, L18 "referral: {penalty_points: 120, cite: c}", MB_E_SCHEMA, "referral.penalty_points",
+     "expected a whole number from 0 to 100, got '120'", 19},
+    {18, L18 "referral: {penalty_points: 2x, cite: c}", MB_E_SCHEMA, "referral.penalty_points",
+     "expected a whole number from 0 to 100, got '2x'", 19},
+    {18, L18 "referral: {penalty_levels: [secondary, any], cite: c}", MB_E_SCHEMA,
+     "referral.penalty_levels[1]", "expected a facility level, got 'any'", 19},
+    {18, L18 "referral: {penalty_points: 20}", MB_E_SCHEMA, "referral.cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "categories: [{name: rich, ratio: 50%, cite: c}]", MB_E_SCHEMA, "categories[0].name",
+     "unknown assistance category 'rich'", 19},
+    {18, L18 "categories: [{name: orphan, ratio: 150%, cite: c}]", MB_E_SCHEMA,
+     "categories[0].ratio", "got '150%'", 19},
+    {18, L18 "categories: [{name: orphan, ratio: 50%}]", MB_E_SCHEMA, "categories[0].cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "identity: {lost: never, cite: c}", MB_E_SCHEMA, "identity.lost",
+     "expected same_day or end_of_month, got 'never'", 19},
+    {18, L18 "identity: {admission: sometimes, cite: c}", MB_E_SCHEMA, "identity.admission",
+     "expected any_day or claim_date, got 'sometimes'", 19},
+    {18, L18 "identity: {lost: same_day}", MB_E_SCHEMA, "identity.cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "tilt: {categories: [orphan, rich], cite: c}", MB_E_SCHEMA, "tilt.categories[1]",
+     "unknown assistance category 'rich'", 19},
+    {18, L18 "tilt: {deductible_ratio: 2, cite: c}", MB_E_SCHEMA, "tilt.deductible_ratio",
+     "got '2'", 19},
+    {18, L18 "tilt: {ratio_points: x, cite: c}", MB_E_SCHEMA, "tilt.ratio_points",
+     "expected a whole number from 0 to 100, got 'x'", 19},
+    {18, L18 "tilt: {uncapped: maybe, cite: c}", MB_E_SCHEMA, "tilt.uncapped",
+     "expected true or false, got 'maybe'", 19},
+    {18, L18 "tilt: {categories: [orphan]}", MB_E_SCHEMA, "tilt.cite",
+     "every parameter needs 'cite'", 19},
+    /* the catalogue and its rules */
+    {18, L18 "catalogue_rules: {start: {value: tomorrow, cite: c}}", MB_E_SCHEMA,
+     "catalogue_rules.start.value", "expected same_day, same_month or next_month, got 'tomorrow'", 19},
+    {18, L18 "catalogue_rules: {start: {value: same_month}}", MB_E_SCHEMA,
+     "catalogue_rules.start.cite", "every parameter needs 'cite'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, group: rare}]", MB_E_SCHEMA, "catalogue[0].group",
+     "expected chronic or special, got 'rare'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, start: later}]", MB_E_SCHEMA, "catalogue[0].start",
+     "expected same_day, same_month or next_month, got 'later'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, valid_months: 0}]", MB_E_SCHEMA,
+     "catalogue[0].valid_months", "expected a whole number from 1 to 1200, got '0'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, cap_period: month}]", MB_E_SCHEMA,
+     "catalogue[0].cap_period", "expected year or quarter, got 'month'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{all: lots}]}]", MB_E_SCHEMA,
+     "catalogue[0].caps[0].all", "got 'lots'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{all: 100, line: x}, {all: 200, line: x}]}]",
+     MB_E_RULESET, "catalogue[0].caps[1].line", "treatment line 'x' has two caps", 19},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: a}]", MB_E_RULESET,
+     "catalogue[1].name", "'a' already names catalogue entry 0 (a)", 19},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {max_diseases: {value: 0, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.max_diseases.value", "from 1 to 100, got '0'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {max_diseases: {value: 2}}",
+     MB_E_SCHEMA, "catalogue_rules.max_diseases.cite", "every parameter needs 'cite'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\n"
+             "catalogue_rules: {revoke_after_idle_months: {value: 0, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.revoke_after_idle_months.value", "from 1 to 1200, got '0'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {validity: {value: yearly}}",
+     MB_E_SCHEMA, "catalogue_rules.validity.cite", "every parameter needs 'cite'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: z, b: A2}], pairs_cite: c}",
+     MB_E_RULESET, "catalogue_rules.exclusive_pairs[0].a", "'z' is not in the catalogue", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: A1, b: z}], pairs_cite: c}",
+     MB_E_RULESET, "catalogue_rules.exclusive_pairs[0].b", "'z' is not in the catalogue", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}, {code: A3, name: c}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: A1, b: A2, renewable: A3}], pairs_cite: c}",
+     MB_E_RULESET, "catalogue_rules.exclusive_pairs[0].renewable", "'A3' is neither side of the pair",
+     20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: A1, b: A2}]}",
+     MB_E_SCHEMA, "catalogue_rules.exclusive_pairs[0].cite", "every parameter needs 'cite'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: any, partial_count: 1, partial_ratio: 50%, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.stacking.group", "expected chronic or special, got 'any'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: chronic, partial_count: x, partial_ratio: 50%, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.stacking.partial_count", "from 0 to 100, got 'x'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: chronic, partial_count: 1, partial_ratio: half, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.stacking.partial_ratio", "got 'half'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: chronic, partial_count: 1, partial_ratio: 50%}}",
+     MB_E_SCHEMA, "catalogue_rules.stacking.cite", "every parameter needs 'cite'", 20},
+    /* a layer's own keys */
+    {11, "    med_types: []", MB_E_SCHEMA, "layers[0].med_types",
+     "a layer lists the med_types it applies to", 11},
+    {11, "    med_types: [general_outpatient]\n    schemes: [employee, martian]", MB_E_SCHEMA,
+     "layers[0].schemes[1]", "unknown scheme 'martian'", 12},
+    {11, "    med_types: [general_outpatient]\n    requires: [referral, magic]", MB_E_SCHEMA,
+     "layers[0].requires[1]", "unknown requirement 'magic'", 12},
+    {11, "    med_types: [general_outpatient]\n    exclusive_with: [a, b, c, d, e]", MB_E_RULESET,
+     "layers[0].exclusive_with", "at most 4 exclusive kinds", 12},
+    {11, "    med_types: [general_outpatient]\n    disease_group: rare", MB_E_SCHEMA,
+     "layers[0].disease_group", "expected chronic, special or any, got 'rare'", 12},
+    {12, "    fund: pooling\n    base: total", MB_E_SCHEMA, "layers[0].base",
+     "expected compliant or remaining, got 'total'", 13},
+    {12, "    kind: outpatient", MB_E_SCHEMA, "layers[0].fund", "a layer names the fund that pays it",
+     9},
+    {12, "    fund: pooling\n    ratio_source: magic", MB_E_SCHEMA, "layers[0].ratio_source",
+     "expected table or category, got 'magic'", 13},
+    {12, "    fund: pooling\n    ratio_source: category", MB_E_RULESET, "layers[0].ratio_source",
+     "ratio_source category needs the ruleset's categories table", 13},
+    {12, "    fund: pooling\n    disease_caps: maybe", MB_E_SCHEMA, "layers[0].disease_caps",
+     "expected true or false, got 'maybe'", 13},
+    {12, "    fund: pooling\n    referral_penalty: yes", MB_E_RULESET,
+     "layers[0].referral_penalty", "referral_penalty needs the ruleset's referral block", 13},
+    {12, "    fund: pooling\n    tilt: true", MB_E_RULESET, "layers[0].tilt",
+     "tilt needs the ruleset's tilt block", 13},
+    {16, "      - {all: 70%}\n  - id: outpatient\n    cite: c\n    med_types: [chronic]\n"
+         "    fund: pooling\n    ratio: [{all: 50%}]",
+     MB_E_RULESET, "layers[1].id", "layer id 'outpatient' is used twice", 17},
+    /* rows */
+    {14, "      - {all: 500, from: 2023-02-30}", MB_E_SCHEMA, "layers[0].deductible[0].from",
+     "expected a date YYYY-MM-DD, got '2023-02-30'", 14},
+    {14, "      - {all: 500, facility: basement}", MB_E_SCHEMA, "layers[0].deductible[0].facility",
+     "expected first_visit, primary, secondary, tertiary or any, got 'basement'", 14},
+    {14, "      - {all: 500, referred: maybe}", MB_E_SCHEMA, "layers[0].deductible[0].referred",
+     "expected true or false, got 'maybe'", 14},
+    {14, "      - {cite: c}", MB_E_SCHEMA, "layers[0].deductible[0]",
+     "a row needs a value: all, employee, in_service, retired, veteran or resident", 14},
+    {14, "      - {employee: lots}", MB_E_SCHEMA, "layers[0].deductible[0].employee", "got 'lots'", 14},
+    {14, "      - {all: 500, retired: lots}", MB_E_SCHEMA, "layers[0].deductible[0].retired",
+     "got 'lots'", 14},
+    /* bands */
+    {16, "      - {all: 70%}\n    bands: [{above: x, all: 50%}]", MB_E_SCHEMA,
+     "layers[0].bands[0].above", "got 'x'", 17},
+    {16, "      - {all: 70%}\n    bands: [{up_to: x, all: 50%}]", MB_E_SCHEMA,
+     "layers[0].bands[0].up_to", "(or 'unlimited'), got 'x'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, up_to: 100, all: 50%}]", MB_E_RULESET,
+     "layers[0].bands[0].up_to", "a band's up_to must be above its 'above'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 500, all: 50%}, {above: 100, all: 60%}]",
+     MB_E_RULESET, "layers[0].bands[1].above", "bands must be in increasing order", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, all: 5}]", MB_E_SCHEMA,
+     "layers[0].bands[0].all", "got '5'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, fund: nowhere}]", MB_E_RULESET,
+     "layers[0].bands[0].fund", "fund 'nowhere' is not listed under funds", 17},
+    /* line 16's row becomes the cap's: no ratio rows, and the second band has no ratio */
+    {15, "    bands: [{above: 100, employee: 50%, cite: c}, {above: 200}]\n    cap:\n      values:",
+     MB_E_SCHEMA,
+     "layers[0].ratio", "a layer needs ratio rows (or bands with ratios)", 9},
+    /* caps */
+    {16, "      - {all: 70%}\n    cap: {period: month, values: [{all: 100}]}", MB_E_SCHEMA,
+     "layers[0].cap.period", "expected year or quarter, got 'month'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: []}", MB_E_SCHEMA, "layers[0].cap.values",
+     "a cap needs values", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: lots}]}", MB_E_SCHEMA,
+     "layers[0].cap.values[0].all", "got 'lots'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 1, amount: 50}}",
+     MB_E_SCHEMA, "layers[0].cap.raise.min_diseases", "from 2 to 100, got '1'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 2, amount: x}}",
+     MB_E_SCHEMA, "layers[0].cap.raise.amount", "got 'x'", 17},
+};
+
+static void every_inconsistency_is_refused_where_it_is(mb_error *err)
+{
+    int right = 0;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        const struct refusal *r = &refusals[i];
+        int rc = load(err, variant(r->line, r->with));
+        if (rc == r->status && contains(mb_error_key(err), r->key) &&
+            contains(mb_error_message(err), r->message) && mb_error_line(err) == r->at &&
+            strcmp(mb_error_file(err), "t.yaml") == 0)
+            right++;
+        else
+            fprintf(stderr, "  refusal %zu: %s, key '%s', line %d: %s\n", i, mb_status_name(rc),
+                    mb_error_key(err), mb_error_line(err), mb_error_message(err));
+    }
+    CHECK(right == (int)(sizeof refusals / sizeof refusals[0]),
+          "each inconsistency is refused with its status, key, message and line");
+}
+
+/* What the compiler accepts that the refusals above come close to. */
+static void near_misses_load(mb_error *err)
+{
+    static const struct {
+        unsigned line;
+        const char *with, *why;
+    } fine[] = {
+        {18, L18 "referral: {exempt: [emergency, out_of_area, designated_specialty], "
+                 "penalty_points: 20, penalty_levels: [secondary, tertiary], cite: c}",
+         "every referral exemption and penalised level"},
+        {18, L18 "catalogue: [{code: A1, name: a, aliases: [a, b]}]",
+         "an alias that repeats the entry's own name"},
+        {18, L18 "tilt: {categories: [orphan], deductible_ratio: 50%, ratio_points: 10, "
+                 "uncapped: no, cite: c}",
+         "a tilt with every part given"},
+        {18, L18 "identity: {lost: end_of_month, admission: claim_date, cite: c}",
+         "identity lost at the month's end, read on the claim date"},
+        {12, "    fund: pooling\n    disease_caps: false\n    referral_penalty: no\n    tilt: false",
+         "flags written false and no"},
+        {18, L18 "catalogue: [{code: A1, name: a, start: same_month}, {code: A2, name: b, "
+                 "start: next_month}, {code: A3, name: c, start: same_day}]",
+         "each start per disease"},
+    };
+    int right = 0;
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        int rc = load(err, variant(fine[i].line, fine[i].with));
+        if (rc == MB_OK)
+            right++;
+        else
+            fprintf(stderr, "  %s: %s\n", fine[i].why, mb_error_message(err));
+    }
+    CHECK(right == (int)(sizeof fine / sizeof fine[0]), "each near miss loads");
+}
+
 /* Every step a settlement traces cites a clause: a ruleset whose items, account or upstream
  * step would cite nothing is refused, with the key to add. */
 static void uncited_steps(mb_error *err)
@@ -708,6 +963,8 @@ int main(void)
     unknown_keys(err);
     missing_id(err);
     bad_values(err);
+    every_inconsistency_is_refused_where_it_is(err);
+    near_misses_load(err);
     uncited_steps(err);
     malformed(err);
     sizes(err);
