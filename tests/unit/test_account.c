@@ -118,6 +118,61 @@ static void family_account_pays_the_share(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(payer);
 }
 
+/* The accrual is the ruleset's while it is in force: 91号 read with an end date of 2023-12-31
+ * states none for 2024. */
+static void accrual_ends_with_the_ruleset(mb_error *err)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/rulesets/%s.yaml", MB_SOURCE_ROOT, MB_TEST_CHANGZHOU);
+    FILE *f = fopen(path, "rb");
+    static char text[1 << 16];
+    size_t len = f ? fread(text, 1, sizeof text - 64, f) : 0;
+    if (f)
+        fclose(f);
+    text[len] = '\0';
+    char *at = strstr(text, "effective_from: 2023-01-01\n");
+    CHECK(at != NULL, "the Changzhou ruleset states its start");
+    if (at == NULL)
+        return;
+    at += strlen("effective_from: 2023-01-01\n");
+    static const char end[] = "effective_to: 2023-12-31\n";
+    memmove(at + strlen(end), at, len - (size_t)(at - text) + 1);
+    memcpy(at, end, strlen(end));
+    mb_ruleset *rs = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, strlen(text), "cz-2023.yaml", err), MB_OK,
+             "91号 ending 2023-12-31");
+    int64_t a = -1;
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20231215, YUAN(8000), &a, err), MB_OK,
+             "December 2023");
+    CHECK_FEN(a, YUAN(160), "8000.00 x 2%");
+    a = -1;
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20240115, YUAN(8000), &a, err),
+             MB_E_NOT_FOUND, "January 2024: the ruleset has ended");
+    CHECK(a == -1 && strstr(mb_error_message(err), "states no personal-account accrual") != NULL,
+          "nothing written, and the message says why");
+    mb_ruleset_free(rs);
+}
+
+/* A family member's account pays whoever they are; one with no id is no one else's id. */
+static void a_payer_without_an_id_pays(const mb_ruleset *rs, mb_error *err)
+{
+    mb_enrollee *patient = fx_enrollee("P2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_set_first_visit_facility(patient, "C01", fx_error()));
+    mb_enrollee *payer = fx_enrollee(NULL, MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 50000);
+    mb_claim *c = fx_claim("C2", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 240000);
+    mb_result *r = fx_result();
+    const mb_ruleset *chain[] = {rs};
+    CHECK_RC(mb_settle_family(r, chain, 1, patient, payer, MB_FAMILY_SPOUSE, c, err), MB_OK,
+             "a payer with no id");
+    /* (2400 - 600) x 80% = 1440; the share 960, the spouse's 500.00 of it */
+    CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY), 50000, "the family part");
+    CHECK_RC(mb_reverse_family(patient, payer, r, err), MB_OK, "and it reverses");
+    mb_result_free(r);
+    mb_claim_free(c);
+    mb_enrollee_free(patient);
+    mb_enrollee_free(payer);
+}
+
 /* A year of claims in one call gives what one call per claim gives. */
 static void batch_agrees_with_one_by_one(const mb_ruleset *rs, mb_error *err)
 {
@@ -182,7 +237,9 @@ int main(void)
         monthly_accrual_by_person_type(rs, err);
         family_account_pays_the_share(rs, err);
         batch_agrees_with_one_by_one(rs, err);
+        a_payer_without_an_id_pays(rs, err);
     }
+    accrual_ends_with_the_ruleset(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
     fx_done();

@@ -504,6 +504,29 @@ static void facility_change_that_cannot_be_kept_is_refused(const mb_ruleset *rs,
     mb_enrollee_free(e);
 }
 
+/* A ruleset without a change window (常政办发〔2022〕91号 says nothing of one) changes the
+ * designated facility from the request's date; under one with a window (the test ruleset's,
+ * 11-01 to 12-20), a change asked for the next year once the last one is in force makes that
+ * one the current choice first. */
+static void facility_changes_with_and_without_a_window(const mb_ruleset *rs, mb_error *err)
+{
+    mb_ruleset *cz = fx_ruleset(MB_TEST_CHANGZHOU);
+    mb_enrollee *e = fx_enrollee("W2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_set_designated_facility(e, "H1", fx_error()));
+    CHECK_RC(mb_enrollee_request_facility_change(e, cz, 20230615, "H2", err), MB_OK,
+             "no window: any day");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20230615), "H2") == 0, "H2 at once");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20231105, "H3", err), MB_OK,
+             "in the window: H3 from 2024-01-01");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20241110, "H4", err), MB_OK,
+             "a year later: H4 from 2025-01-01");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20241231), "H3") == 0,
+          "H3, in force since 2024, is the choice until H4's year");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20250101), "H4") == 0, "then H4");
+    mb_enrollee_free(e);
+    mb_ruleset_free(cz);
+}
+
 /* A cap that forgets a person the layer covers would mean no cap for them: refused at load. */
 static void cap_forgetting_a_person_is_refused(mb_error *err)
 {
@@ -539,6 +562,7 @@ int main(void)
         revoked_frees_place(rs, err);
         facility_change_takes_effect_on_1_january(rs, err);
         facility_change_that_cannot_be_kept_is_refused(rs, err);
+        facility_changes_with_and_without_a_window(rs, err);
     }
     rules_that_cannot_be_right_are_refused(err);
     unmet_parts_are_described(err);

@@ -887,6 +887,8 @@ static void bad_mb_claim_set_upstream(void)
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), 0, -2, err));
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), YUAN(80), YUAN(30), err));
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, MONEY_MAX + 1, 0, -1, err));
+    BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), MONEY_MAX + 1, -1, err));
+    BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), 0, MONEY_MAX + 1, err));
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, INT64_MAX, INT64_MAX, INT64_MAX, err));
 }
 

@@ -844,6 +844,31 @@ static void failed_settlement_changes_nothing(void)
     mb_enrollee_free(e2);
 }
 
+/* A chain settles a claim only while each of its rulesets is in force (Shanxi's report: 5 years
+ * from 2025-04-01), and a batch of no claims is an empty year, not an error. */
+static void a_chain_settles_while_in_force(void)
+{
+    mb_ruleset *shanxi = fx_ruleset(MB_TEST_SHANXI);
+    mb_enrollee *e = fx_enrollee("SX", MB_SCHEME_RESIDENT, 0, 0);
+    mb_claim *last = fx_claim("L", 20300331, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    mb_claim *after = fx_claim("A", 20300401, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    CHECK_RC(settle1(shanxi, e, last), MB_OK, "the last day in force");
+    CHECK_RC(settle1(shanxi, e, after), MB_E_INVALID_DATE, "the day after");
+    CHECK(strstr(mb_error_message(err), "outside shanxi-chronic-special-2025's period in force "
+                                        "20250401..20300331") != NULL,
+          "the message gives the period in force");
+    const mb_ruleset *chain[] = {shanxi};
+    unsigned char before[4096], now[4096];
+    size_t n0 = fx_save(e, before, sizeof before);
+    CHECK_RC(mb_settle_batch(res, chain, 1, e, NULL, 0, 0, NULL, 0, NULL, NULL, err), MB_OK,
+             "a batch of no claims");
+    CHECK(fx_same(before, n0, now, fx_save(e, now, sizeof now)), "changes nothing");
+    mb_claim_free(last);
+    mb_claim_free(after);
+    mb_enrollee_free(e);
+    mb_ruleset_free(shanxi);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -864,6 +889,7 @@ int main(void)
     changzhou_outpatient_by_facility_and_person();
     presettle_changes_nothing();
     failed_settlement_changes_nothing();
+    a_chain_settles_while_in_force();
     mb_ruleset_free(wuxi);
     mb_ruleset_free(changzhou);
     mb_ruleset_free(assist);
