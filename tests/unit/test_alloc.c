@@ -64,6 +64,7 @@ static void the_hook_is_asked_only_what_it_can_answer(void)
     CHECK_RC(mb_set_allocator(&a), MB_OK, "the counting allocator");
     long before = asked;
     CHECK(mb_alloc(0) == NULL && asked == before, "nothing is allocated for nothing");
+    CHECK(mb_calloc(0, 16) == NULL && asked == before, "nor for no elements");
     CHECK(mb_calloc(SIZE_MAX / 8 + 1, 16) == NULL && asked == before,
           "a count times size that overflows is refused before the hook");
     void *p = mb_calloc(4, 8);

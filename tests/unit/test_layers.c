@@ -193,6 +193,74 @@ static void bands_without_a_ratio_for_a_person(void)
     mb_enrollee_free(e);
 }
 
+/* A settlement holds what it changes in fixed tables (settlement allocates nothing): a ruleset
+ * whose layers would change more accumulators than a settlement holds, or pay from more funds
+ * than it reports, is answered with MB_E_CAPACITY, changing nothing; a layer paying from more
+ * funds than it sums is MB_E_RULESET. */
+static void a_settlement_s_tables_are_finite(void)
+{
+    static char text[1 << 15];
+    mb_error *e2 = mb_error_new();
+    /* 25 layers for the same claim, paid from one fund: each keeps its base, payments and
+     * kind, 75 changes */
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "id: many\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2023-01-01\n"
+                                "account: {value: last, cite: c}\n"
+                                "class_b_first_selfpay: {value: 10%%, cite: c}\nfunds:\n");
+    for (int f = 0; f < 13; f++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "  - {key: f%d, employee: '3%05d', name: n, amount: hifp_pay}\n", f, f);
+    n += (size_t)snprintf(text + n, sizeof text - n, "layers:\n");
+    for (int l = 0; l < 25; l++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "  - {id: l%d, cite: c, med_types: [chronic], fund: f%d, "
+                              "ratio: [{all: 1%%}]}\n", l, 0);
+    mb_ruleset *many = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_OK, "25 layers load");
+    mb_enrollee *e = fx_enrollee("CAP", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    unsigned char before[4096], after[4096];
+    size_t nb = fx_save(e, before, sizeof before);
+    mb_claim *c = fx_claim("C", 20230301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    const mb_ruleset *chain[1] = {many};
+    CHECK_RC(mb_settle(res, chain, 1, e, c, e2), MB_E_CAPACITY, "75 accumulator changes");
+    CHECK(strstr(mb_error_message(e2), "a settlement changes at most 64 accumulators") != NULL,
+          "says how many a settlement holds");
+    CHECK(fx_same(before, nb, after, fx_save(e, after, sizeof after)), "and changes nothing");
+    mb_ruleset_free(many);
+
+    /* 13 layers, each its own fund: 39 changes, but 13 fund rows */
+    char *layers = strstr(text, "layers:\n") + strlen("layers:\n");
+    n = (size_t)(layers - text);
+    for (int l = 0; l < 13; l++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "  - {id: l%d, cite: c, med_types: [chronic], fund: f%d, "
+                              "ratio: [{all: 1%%}]}\n", l, l);
+    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_OK, "13 funds load");
+    chain[0] = many;
+    CHECK_RC(mb_settle(res, chain, 1, e, c, e2), MB_E_CAPACITY, "13 fund rows");
+    CHECK(strstr(mb_error_message(e2), "more than 12 fund rows") != NULL, "says how many it holds");
+    CHECK(fx_same(before, nb, after, fx_save(e, after, sizeof after)), "and changes nothing");
+    mb_ruleset_free(many);
+
+    /* one layer whose bands pay from five funds */
+    n = (size_t)(layers - text);
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "  - {id: l, cite: c, med_types: [chronic], fund: f0, ratio: [{all: 10%%}],\n"
+                          "     bands: [{up_to: 10, fund: f1}, {above: 10, up_to: 20, fund: f2},\n"
+                          "             {above: 20, up_to: 30, fund: f3}, {above: 30, up_to: 40, fund: f4},\n"
+                          "             {above: 40, fund: f5}]}\n");
+    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_OK, "five band funds load");
+    chain[0] = many;
+    CHECK_RC(mb_settle(res, chain, 1, e, c, e2), MB_E_RULESET, "a layer over five funds");
+    CHECK(strstr(mb_error_message(e2), "layer l pays from more than 4 funds") != NULL,
+          "says so");
+    CHECK(fx_same(before, nb, after, fx_save(e, after, sizeof after)), "and changes nothing");
+    mb_ruleset_free(many);
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_error_free(e2);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -204,6 +272,7 @@ int main(void)
         tilt_and_referral_penalty();
         pharmacy_claims_need_a_prescriber();
         bands_without_a_ratio_for_a_person();
+        a_settlement_s_tables_are_finite();
     } else {
         fprintf(stderr, "  %s\n", mb_error_message(err));
     }

@@ -108,6 +108,8 @@ static void every_status_has_a_name_and_a_text(void)
 
 static void amounts_and_categories_are_named(void)
 {
+    CHECK(mb_version_number() == MB_VERSION_NUMBER && strcmp(mb_version(), MB_VERSION_STRING) == 0,
+          "the library says the version of the header it was built with");
     CHECK(strcmp(mb_amount_name(MB_AMT_MEDFEE_SUMAMT), "medfee_sumamt") == 0 &&
               strcmp(mb_amount_name(MB_AMT_OVERLMT_SELFPAY), "overlmt_selfpay") == 0,
           "the first and last amounts, in the platform's vocabulary");
