@@ -45,6 +45,9 @@ static void refusals_name_the_keys_there_are(void)
     CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, "disease.NOPE.paid", 2022, 1, err),
              MB_E_UNKNOWN_CODE, "a disease the catalogue does not have");
     CHECK(has(pattern), "is answered like any unknown key");
+    CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, "disease.JZC99.paid", 2022, 1, err),
+             MB_E_UNKNOWN_CODE, "a code as long as the catalogue's, but none of them");
+    CHECK(has(pattern), "is answered like any unknown key too");
     CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, "disease.JZC01", 2022, 1, err),
              MB_E_UNKNOWN_CODE, "a disease's code without line or .paid");
     CHECK(has("its keys for JZC01 are disease.JZC01.放化疗.paid, disease.JZC01.药物维持治疗.paid"),

@@ -183,6 +183,7 @@ static void rules_that_cannot_be_right_are_refused(mb_error *err)
         {"atleast(2 1, 2)", two, "atleast needs 'N:' first", "rule"},
         {"all(1, 2) 3", two, "unexpected '3' after the rule", "rule"},
         {"1.", two, "unexpected '.' after the rule", "rule"},
+        {"1./", two, "unexpected './' after the rule", "rule"},
         {"1", "[{n: '1', rule: '1'}]", "item 1 has a rule but no sub-items", "rule"},
         {"1", "[{n: '1'}, {n: '1'}]", "item '1' is listed twice", "items"},
         {"1", "[{n: '1a'}]", "item number '1a' is not like 3, 2.1 or 3.2.5", "items"},
@@ -239,6 +240,15 @@ static void unmet_parts_are_described(mb_error *err)
              MB_OK, "all of a group and an item");
     CHECK(assess(rs, "X", (const char *[]){"3"}, 1, &unmet, err) == 0, "neither 1 nor 2");
     CHECK(strcmp(unmet, "第1、2条至少具备1条") == 0, "all(...) names its first unmet part");
+    mb_ruleset_free(rs);
+    /* three groups of 40: more children than the first room made for them (64 + 40) */
+    CHECK_RC(load_criteria("all(any(1-40), any(1-40), atleast(40: 1-40))", numbered_items(40, 1),
+                           &rs, err),
+             MB_OK, "120 children in all");
+    CHECK(assess(rs, "X", (const char *[]){"7"}, 1, &unmet, err) == 0, "one item of forty");
+    CHECK(strncmp(unmet, "第1、2、3、", strlen("第1、2、3、")) == 0 &&
+              strstr(unmet, "条至少具备40条") != NULL,
+          "the third group, atleast(40), is what is unmet");
     mb_ruleset_free(rs);
     /* 60 items of 9 digits: "第000000001、000000002、…条至少具备60条" is longer than a
      * description holds */
