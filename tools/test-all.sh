@@ -2,9 +2,9 @@
 # Every test suite, as CI runs it: set up and build with -Werror, run all suites, run them again
 # built with AddressSanitizer and UndefinedBehaviorSanitizer, check the installed library and
 # the README's example against it, and the language bindings; then the thread tests under
-# ThreadSanitizer, the medbenefit program under valgrind's memcheck, branch coverage of lib/ (at least 95%),
-# and each libFuzzer target for a minute (MB_FUZZ_SECONDS) with the reproducers of the defects
-# it found. Each step prints how long it took. The last line sums every suite:
+# ThreadSanitizer, the medbenefit program under valgrind's memcheck, branch coverage of lib/
+# (at least 95%), and each libFuzzer target for a minute (MB_FUZZ_SECONDS) with the reproducers
+# of the defects it found. Each step prints how long it took. The last line sums every suite:
 # "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
