@@ -58,6 +58,14 @@ static inline mb_ruleset *fx_ruleset(const char *id)
     return rs;
 }
 
+/* A ruleset written for a test, loaded from its text; `name` stands for its file in errors. */
+static inline mb_ruleset *fx_ruleset_text(const char *text, const char *name)
+{
+    mb_ruleset *rs = NULL;
+    FX_OK(mb_ruleset_load_buffer(&rs, text, strlen(text), name, fx_error()));
+    return rs;
+}
+
 static inline bool fx_ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);

@@ -68,14 +68,6 @@ static const char RULESET[] =
     "account: {value: last, cite: c}\n"
     "class_b_first_selfpay: {value: 10%, cite: c}\n";
 
-static mb_ruleset *load(mb_error *err)
-{
-    mb_ruleset *rs = NULL;
-    if (mb_ruleset_load_buffer(&rs, RULESET, sizeof RULESET - 1, "cert-test.yaml", err) != MB_OK)
-        fprintf(stderr, "load: %s\n", mb_error_message(err));
-    return rs;
-}
-
 static int assess(const mb_ruleset *rs, const char *disease, const char *const *f, size_t n,
                   const char **unmet, mb_error *err)
 {
@@ -562,8 +554,7 @@ static void cap_forgetting_a_person_is_refused(mb_error *err)
 int main(void)
 {
     mb_error *err = mb_error_new();
-    mb_ruleset *rs = load(err);
-    CHECK(rs != NULL, "the test ruleset loads");
+    mb_ruleset *rs = fx_ruleset_text(RULESET, "cert-test.yaml");
     if (rs) {
         criteria_as_the_document_numbers_them(rs, err);
         limit_pairs_and_revocation(rs, err);

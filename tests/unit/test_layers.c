@@ -265,16 +265,13 @@ int main(void)
 {
     err = mb_error_new();
     res = fx_result();
-    CHECK_RC(mb_ruleset_load_buffer(&rs, RULESET, sizeof RULESET - 1, "layers.yaml", err), MB_OK,
-             "the test's ruleset loads");
+    rs = fx_ruleset_text(RULESET, "layers.yaml");
     if (rs != NULL) {
         identities_by_the_month_and_the_claim_date();
         tilt_and_referral_penalty();
         pharmacy_claims_need_a_prescriber();
         bands_without_a_ratio_for_a_person();
         a_settlement_s_tables_are_finite();
-    } else {
-        fprintf(stderr, "  %s\n", mb_error_message(err));
     }
     mb_ruleset_free(rs);
     mb_result_free(res);

@@ -154,15 +154,12 @@ int main(void)
 {
     err = mb_error_new();
     res = fx_result();
-    CHECK_RC(mb_ruleset_load_buffer(&rs, RULESET, sizeof RULESET - 1, "reasons.yaml", err), MB_OK,
-             "the test's ruleset loads");
+    rs = fx_ruleset_text(RULESET, "reasons.yaml");
     if (rs != NULL) {
         not_yet_started_and_expired();
         over_the_limit_and_an_exclusive_pair();
         caps_stack_for_the_highest_two();
         a_cap_by_treatment_line_needs_the_line();
-    } else {
-        fprintf(stderr, "  %s\n", mb_error_message(err));
     }
     mb_ruleset_free(rs);
     mb_result_free(res);
