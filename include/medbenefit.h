@@ -12,7 +12,11 @@
  *                                     mb_enrollee_status(), mb_enrollee_save()
  *   4. claims (one visit's bill)      mb_claim_new(), mb_claim_add_item()
  *   5. settlement and its result      mb_settle(), mb_settle_batch(), mb_result_amount(),
- *      and personal accounts          mb_reverse(), mb_settle_family(), mb_account_accrual()
+ *      reversal and the journal       mb_result_setl_id(), mb_reverse_id(),
+ *                                     mb_enrollee_set_journal_limit(), mb_enrollee_journal()
+ *      and personal accounts          mb_settle_family(), mb_account_accrual()
+ *   6. the national platform's        mb_platform_new(), mb_platform_call()
+ *      messages (since 1.1)
  *
  * Conventions, true of every call unless it says otherwise:
  *
@@ -77,7 +81,8 @@ typedef enum mb_status {
     MB_E_UNKNOWN_DISEASE = -11, /* a disease not in the ruleset's catalogue */
     MB_E_OVERFLOW = -12,        /* an amount or sum that would overflow int64 fen */
     MB_E_CHAIN = -13,           /* rulesets in the wrong order, or a tier repeated */
-    MB_E_STATE = -14,           /* reversing twice, out of order, or on another enrollee */
+    MB_E_STATE = -14,           /* a claim already settled; reversing a settlement the journal
+                                   does not keep (reversed, another enrollee's, dropped) */
     MB_E_CORRUPT = -15,         /* a saved state blob truncated, altered or of a newer version */
     MB_E_CAPACITY = -16,        /* a fixed table is full (see mb_enrollee_reserve) */
     MB_E_BUFFER = -17,          /* the caller's buffer is too small; the size needed is returned */
@@ -225,8 +230,9 @@ MB_EXTERN int mb_ruleset_criteria_item(const mb_ruleset *rs, size_t index, size_
  * 3. Enrollees
  *
  * An enrollee is a person (scheme, person type, account, facilities, certified diseases,
- * assistance identities) and their year-to-date accumulators. Settling a claim changes the
- * accumulators and the account balance; reversing it changes them back exactly.
+ * assistance identities), their year-to-date accumulators and the journal of their settlements.
+ * Settling a claim changes the accumulators and the account balance and records the settlement
+ * in the journal; reversing it takes its own changes back (docs/reversal.md).
  * ------------------------------------------------------------------------------------------- */
 
 typedef struct mb_enrollee mb_enrollee;
@@ -377,13 +383,32 @@ MB_EXTERN int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_rul
                                               const char *key, int32_t period, int64_t *fen,
                                               mb_error *err);
 
-/** Ensure room for `entries` accumulator entries, so that settlement never allocates. An
- *  enrollee starts with room for 256; settle fails with MB_E_CAPACITY when it is full. */
+/**
+ * Room in the accumulator table. The table is sized to what it holds: a new enrollee has room
+ * for 7 entries (a first year under most single rulesets); seeding and restoring grow it to
+ * what they store. A settlement's computation never allocates, so the room for the entries a
+ * claim can add (a layer's base, payments and benefit kind in a new year) is made before it:
+ *
+ *  - mb_settle and mb_settle_family make it themselves when it is missing, growing the table
+ *    through mb_set_allocator's hook before anything is computed (MB_E_NOMEM, changing
+ *    nothing, when memory runs out). A caller who never reserves, as every 1.0 caller did,
+ *    settles year after year as before.
+ *  - mb_enrollee_reserve_for (since 1.1) makes room for what one settlement under `chain` can
+ *    add at most, worked out when each ruleset was loaded. Call it before mb_settle (it returns
+ *    at once when the room is there) and the settlement allocates nothing at all: for a
+ *    real-time path that must not touch the heap.
+ *  - mb_settle_batch and mb_settle_columns make it between claims.
+ *
+ * mb_enrollee_reserve makes room for `entries` entries in all. Both fail with MB_E_NOMEM,
+ * changing nothing, when memory runs out.
+ */
 MB_EXTERN int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
+MB_EXTERN int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain,
+                                      size_t chain_len, mb_error *err);
 
 /**
  * Save the enrollee (identity, diseases, identities, account, accumulators and the settlement
- * journal) as a versioned, checksummed blob. With buf NULL or cap too small, *len receives the
+ * journal with its limit) as a versioned, checksummed blob. With buf NULL or cap too small, *len receives the
  * size needed and MB_E_BUFFER is returned (buf NULL with cap 0 is the usual size query).
  * Saving the same state twice gives the same bytes.
  */
@@ -397,8 +422,13 @@ MB_EXTERN int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size
  * mb_enrollee_add_disease() and mb_enrollee_add_assistance() check them; each accumulator's
  * period and value as mb_enrollee_seed() checks them), and must be as mb_enrollee_save() writes
  * it (counts that match its length, accumulators sorted, each once), so that a restored enrollee
- * saves back to the same bytes. Anything else is MB_E_CORRUPT, the message naming the field and
- * why. Nothing is allocated beyond what the blob's length accounts for.
+ * saves back to the same bytes. The journal is held to the same standard: its limit and count,
+ * each entry's ids (UTF-8, each settlement once), dates and amounts, and its changes consistent
+ * with the accumulators (a journal that adds more to an accumulator than it holds is corrupt).
+ * Anything else is MB_E_CORRUPT, the message naming the field and why. Nothing is allocated
+ * beyond what the blob's length accounts for, except the journal's storage for the number of
+ * settlements the blob says it keeps (mb_enrollee_set_journal_limit). A blob of version 1
+ * (libmedbenefit 1.0, before the journal) restores with an empty journal of the default limit.
  */
 MB_EXTERN int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);
 
@@ -507,7 +537,10 @@ MB_EXTERN int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_
                            const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
 
 /** Compute and commit (2207/2304): the enrollee's accumulators and account change as the result
- *  says. On any error nothing changes. */
+ *  says, and the settlement is recorded in the enrollee's journal under its setl_id
+ *  (mb_result_setl_id) for reversal. A claim whose id the journal already holds is refused with
+ *  MB_E_STATE: an HIS that retries after a network error must not pay twice. (A claim without an
+ *  id cannot be recognised as a repeat: give every claim its id.) On any error nothing changes. */
 MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
                         mb_enrollee *enrollee, const mb_claim *claim, mb_error *err);
 
@@ -519,14 +552,132 @@ MB_EXTERN int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t c
  * claims). Each claim is committed (or only pre-settled with MB_BATCH_PRESETTLE); row i of the
  * caller-owned `amounts` array (nclaims x stride) receives the claim's amounts in mb_amount
  * order (a stride above mb_amount_count() leaves the extra cells 0), `status[i]` its status and `covered[i]` whether its benefit applied (each
- * array may be NULL). A claim that fails changes nothing and the batch goes on. Afterwards `r`
- * holds the last successful settlement. Returns MB_OK when every claim settled, else the first
- * failure's status, described in `err`.
+ * array may be NULL). Each committed claim is recorded in the journal as mb_settle() records it,
+ * and a claim id already settled (before the batch or earlier in it) fails with MB_E_STATE. A
+ * claim that fails changes nothing and the batch goes on. Before each claim it commits, it
+ * makes the room the claim can need in the enrollee's accumulator table (see
+ * mb_enrollee_reserve_for). Afterwards `r` holds the last successful settlement. Returns MB_OK
+ * when every claim settled, else the first failure's status, described in `err`.
  */
 MB_EXTERN int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t chain_len,
                               mb_enrollee *enrollee, const mb_claim *const *claims,
                               size_t nclaims, unsigned flags, int64_t *amounts, size_t stride,
                               int32_t *status, int32_t *covered, mb_error *err);
+
+/**
+ * Columnar batches (since 1.1): the claims of many enrollees as arrays, settled in one call,
+ * for callers that hold columns (numpy or Arrow arrays, Java direct buffers) rather than claim
+ * handles. Row i of the arrays is one claim of enrollees[enrollee[i]]; each enrollee's rows
+ * are settled in row order, exactly as mb_settle would settle the same claims one by one (the
+ * amounts are the same to the fen), and rows of different enrollees are independent, so the
+ * call may settle them on several threads.
+ *
+ * Strings appear once, in tables the rows index: a facility, disease or treatment column holds
+ * an index into `facilities`, `diseases` or `treatments` (-1: none), and each table entry is
+ * checked (length, UTF-8) and hashed, and each disease found in the chain's catalogues, once
+ * per call. A disease table entry may be a code or a name, as mb_claim_set_disease takes.
+ * Optional columns may be NULL: every row then has none (flags 0, no disease, no treatment, no
+ * admission dates, no prescriber, the ruleset's class B ratio, nothing settled upstream).
+ *
+ * The structs are versioned by their first field: initialise them with MB_COLUMNS_INIT,
+ * MB_COLUMN_RESULTS_INIT and MB_COLUMNS_OPTIONS_INIT, then set the fields you use; a later
+ * library adds fields at the end only and reads those a caller compiled against an earlier
+ * header as absent.
+ */
+typedef struct mb_columns {
+    size_t size;                       /* sizeof(mb_columns) as the caller compiled it */
+    size_t nrows;
+    const uint32_t *enrollee;          /* index into the call's `enrollees` */
+    const char *const *claim_id;       /* used in messages only; NULL: rows are named by index */
+    const int32_t *date;               /* YYYYMMDD */
+    const int32_t *med_type;           /* mb_med_type */
+    const int32_t *level;              /* mb_level of the facility */
+    const uint32_t *flags;             /* MB_CLAIM_* */
+    const int32_t *facility;           /* index into facilities, -1: none */
+    const int32_t *disease;            /* index into diseases, -1: none */
+    const int32_t *treatment;          /* index into treatments, -1: none */
+    const int32_t *admitted;           /* inpatient admission and discharge dates; 0: none */
+    const int32_t *discharged;
+    const int32_t *prescriber;         /* index into facilities, -1: none */
+    const int32_t *prescriber_level;   /* mb_level of the prescriber */
+    /* line items: row i's are items [item_start[i], item_start[i + 1]) (nrows + 1 offsets,
+     * item_start[0] = 0, never decreasing) */
+    const uint64_t *item_start;
+    const int64_t *item_fen;
+    const int32_t *item_class;         /* mb_item_class */
+    const int32_t *item_selfpay_bp;    /* class B first self-pay bp, -1: the ruleset's default */
+    /* mb_claim_set_upstream's amounts; a row with up_compliant -1 has none */
+    const int64_t *up_compliant;
+    const int64_t *up_basic;
+    const int64_t *up_critical;        /* -1: critical illness not settled upstream */
+    /* the string tables */
+    const char *const *facilities;
+    size_t nfacilities;
+    const char *const *diseases;
+    size_t ndiseases;
+    const char *const *treatments;
+    size_t ntreatments;
+} mb_columns;
+
+/** Where a columnar batch writes, the caller's arrays (each may be NULL): row i's amounts in
+ *  mb_amount order at amounts[i * stride] (cells beyond mb_amount_count() are 0), its status
+ *  (MB_OK, or the mb_status the claim failed with: a bad value, an unknown disease, no room,
+ *  out of memory), and whether its benefit applied. A failed row's amounts and covered are 0,
+ *  and it changes nothing. Rows outside the options' enrollee range are not written. */
+typedef struct mb_column_results {
+    size_t size;                       /* sizeof(mb_column_results) as the caller compiled it */
+    int64_t *amounts;
+    size_t stride;
+    int32_t *status;
+    int32_t *covered;
+} mb_column_results;
+
+/** How a columnar batch runs. */
+typedef struct mb_columns_options {
+    size_t size;                       /* sizeof(mb_columns_options) as the caller compiled it */
+    unsigned flags;                    /* MB_BATCH_PRESETTLE: change no enrollee */
+    /* threads to settle on: 0, one per online core; 1, the calling thread only. Threads that
+     * cannot be started leave their share to the calling thread. With more than one, the
+     * allocator hook may be called from several threads at once. */
+    unsigned threads;
+    /* settle only the rows of enrollees[enrollee_from .. enrollee_to - 1] (enrollee_to 0: to
+     * the end), for a caller that shares the enrollees out among its own threads or workers:
+     * calls on disjoint ranges may run at once on the same columns */
+    size_t enrollee_from, enrollee_to;
+} mb_columns_options;
+
+#define MB_COLUMNS_INIT {sizeof(mb_columns), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+                         NULL, 0, NULL, 0, NULL, 0}
+#define MB_COLUMN_RESULTS_INIT {sizeof(mb_column_results), NULL, 0, NULL, NULL}
+#define MB_COLUMNS_OPTIONS_INIT {sizeof(mb_columns_options), 0, 1, 0, 0}
+
+/**
+ * Settle the rows of `claims` for `enrollees` under `chain` (since 1.1). Each row is committed
+ * to its enrollee (or only computed, with MB_BATCH_PRESETTLE) and reported in `out`; a row
+ * that fails is reported in its status and changes nothing, and the batch goes on. A committed
+ * row is recorded in its enrollee's journal under its settlement id, as mb_settle records a
+ * claim (its claim_id is checked as mb_claim_new checks one; a row without one takes an
+ * ordinal), and a claim id already settled fails its row with MB_E_STATE. Before
+ * each row the enrollee's accumulator table is given the room the row can need
+ * (mb_enrollee_reserve_for): the only allocation of the call besides one block for the string
+ * tables, and thread stacks. No trace is kept.
+ *
+ * Returns MB_OK when every row settled; otherwise the status of the failed row with the
+ * smallest index, described in `err` ("row 17 (claim C17): ..."). Arguments that make the
+ * batch unreadable fail it before any row settles, changing nothing: a NULL chain, enrollees,
+ * claims or out; a malformed chain; a struct whose size is smaller than its first version's;
+ * a required column missing (enrollee, date, med_type, level, item_start, and item_fen and
+ * item_class when there are items); item offsets that do not start at 0 or decrease;
+ * MB_E_NOMEM for the string tables. A row naming an enrollee, facility, disease or treatment
+ * beyond its table, a NULL enrollee or a table entry that is not valid text fails that row
+ * with MB_E_INVALID_ARGUMENT. `options` may be NULL (the defaults of MB_COLUMNS_OPTIONS_INIT).
+ * An enrollee handle listed twice is settled on one thread, in row order.
+ */
+MB_EXTERN int mb_settle_columns(const mb_ruleset *const *chain, size_t chain_len,
+                                mb_enrollee *const *enrollees, size_t nenrollees,
+                                const mb_columns *claims, const mb_column_results *out,
+                                const mb_columns_options *options, mb_error *err);
 
 /** Family members whose account may pay (mb_settle_family). */
 typedef enum mb_family_relation {
@@ -541,11 +692,16 @@ typedef enum mb_family_relation {
  * patient's share (共济, 常政办发〔2022〕91号 二（三）). Refused with MB_E_NOT_ELIGIBLE when the
  * chain's basic ruleset does not allow family use for that relation. acct_pay includes the
  * family part, which acct_mulaid_pay reports. Both enrollees change; on error neither does.
+ * Both journals record it under the same setl_id: the patient's with the accumulators and its
+ * own account, the payer's with what its account paid. It is reversed with both enrollees
+ * given (mb_reverse_family, mb_reverse_family_id), so that neither account is given back alone;
+ * mb_reverse_id on either side is refused with MB_E_STATE naming the other.
  */
 MB_EXTERN int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t chain_len,
                                mb_enrollee *patient, mb_enrollee *payer, int relation,
                                const mb_claim *claim, mb_error *err);
-/** Reverse a settlement made by mb_settle_family: both enrollees return to what they were. */
+/** Reverse the family settlement `settled` holds (mb_settle_family) as mb_reverse_family_id()
+ *  does; the result must come from these two handles. */
 MB_EXTERN int mb_reverse_family(mb_enrollee *patient, mb_enrollee *payer, mb_result *settled,
                                 mb_error *err);
 
@@ -562,10 +718,103 @@ MB_EXTERN int mb_account_accrual(const mb_ruleset *rs, int person_type, int32_t 
 MB_EXTERN int mb_enrollee_accrue(mb_enrollee *e, const mb_ruleset *rs, int32_t date,
                                  int64_t base_fen, int64_t *credited_fen, mb_error *err);
 
-/** Reverse a committed settlement (2208/2305): the enrollee's accumulators and account return
- *  exactly to what they were before it. Only the most recent unreversed settlement of that
- *  enrollee can be reversed; reversing twice, out of order or on another enrollee is MB_E_STATE. */
+/** Reverse the committed settlement `settled` holds, as mb_reverse_id() does with its id
+ *  (since 1.1 any settlement still in the journal, not only the latest). The result must come
+ *  from this enrollee handle: a restored copy reverses by id. Reversing twice, a result that
+ *  holds a pre-settlement, or another enrollee's settlement is MB_E_STATE. */
 MB_EXTERN int mb_reverse(mb_enrollee *enrollee, mb_result *settled, mb_error *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * Reversal by settlement id, and the journal (since 1.1; docs/reversal.md)
+ *
+ * Every committed settlement has a setl_id and is recorded in the enrollee's journal with what
+ * it changed: what it added to each accumulator, the dates and flags it raised, what it took
+ * from the account. Any settlement the journal keeps can be reversed by its id, in any order,
+ * from this process or from an enrollee restored from its saved blob. Its own changes are taken
+ * back; the later settlements keep the amounts they were settled with, as on the national
+ * platform (2208/2305 reverse one settlement). So a cap or deductible that a reversed settlement
+ * had used is free again for the claims that follow; a later claim that was capped is not
+ * settled again. Reversing every settlement made since a save, in any order, gives back the
+ * saved bytes.
+ * ------------------------------------------------------------------------------------------- */
+
+/** The settlement id of the committed settlement `r` holds, also once reversed: 16 lowercase
+ *  hex digits, derived from the enrollee's id, the claim's id and (for a claim without an id) an
+ *  ordinal, so that it fits the platform's setl_id (30 characters) and is unique among the
+ *  enrollee's settlements. "" when `r` holds a pre-settlement or nothing yet; a failed call
+ *  leaves `r`, and so its id, as they were. Owned by `r`, formatted into it on request. */
+MB_EXTERN const char *mb_result_setl_id(const mb_result *r);
+
+/** Reverse the committed settlement `setl_id` of `e` (2208/2305), whether or not it is the
+ *  latest, from this process or from an enrollee restored from a saved blob: what it added to
+ *  the accumulators is taken away, the values it raised (the last activity and lapse dates,
+ *  benefit-kind flags) go back to the largest the other settlements and the state before the
+ *  journal give, and its account payment is credited back. `setl_id` may be in either case. An id
+ *  that is not 16 hex digits is MB_E_INVALID_ARGUMENT; a settlement the journal does not hold
+ *  (reversed already, another enrollee's, or dropped as older than the journal keeps) is
+ *  MB_E_STATE, and so is a family settlement (use mb_reverse_family_id). */
+MB_EXTERN int mb_reverse_id(mb_enrollee *e, const char *setl_id, mb_error *err);
+
+/** Reverse the family settlement `setl_id` (mb_settle_family): the patient's accumulators and
+ *  account, and the payer's account, in one call; when either journal no longer holds it, or
+ *  they disagree, nothing changes (MB_E_STATE). */
+MB_EXTERN int mb_reverse_family_id(mb_enrollee *patient, mb_enrollee *payer,
+                                   const char *setl_id, mb_error *err);
+
+/** How many settlements the enrollee's journal keeps for reversal: 32 by default (a refund comes
+ *  within days or weeks: 32 is a month of daily visits, two years of monthly chronic ones), at
+ *  most 4096. Each place costs 2 KiB of memory, allocated when the limit is set (and when the
+ *  enrollee is made or restored) so that settling never allocates; in the saved blob an entry takes about 20 bytes and its claim id, plus 21-29 per
+ *  accumulator it changed. When the journal is full the oldest settlement drops and can no
+ *  longer be reversed, nor its claim id recognised as settled. A limit below the settlements
+ *  kept drops the oldest; 0 keeps none. The limit is saved with the enrollee. */
+MB_EXTERN int mb_enrollee_set_journal_limit(mb_enrollee *e, size_t max_settlements, mb_error *err);
+MB_EXTERN size_t mb_enrollee_journal_limit(const mb_enrollee *e);
+
+/** Which side of a family settlement (mb_settle_family) a journal entry is. */
+typedef enum mb_journal_family {
+    MB_JOURNAL_OWN = 0,     /* the enrollee's own settlement */
+    MB_JOURNAL_PATIENT = 1, /* the enrollee's claim, in part paid from family_member's account */
+    MB_JOURNAL_PAYER = 2    /* family_member's claim, in part paid from this enrollee's account */
+} mb_journal_family;
+
+/** One settlement the journal keeps (mb_enrollee_journal). Strings are owned by the enrollee
+ *  and valid until it next changes; the id is formatted into it when asked for (settlement does
+ *  no string work), so like every call on an enrollee this belongs to the thread using it. */
+typedef struct mb_journal_entry {
+    const char *setl_id;       /* as mb_result_setl_id() gave it */
+    const char *claim_id;      /* "" for a claim without an id */
+    int32_t date;              /* the claim's date */
+    int family;                /* mb_journal_family */
+    const char *family_member; /* the payer or the patient of a family settlement, else "" */
+    int64_t acct_pay;          /* fen taken from this enrollee's own account */
+    int64_t family_pay;        /* MB_JOURNAL_PATIENT: fen taken from the payer's account */
+    size_t changes;            /* accumulators it changed (mb_enrollee_journal_change) */
+} mb_journal_entry;
+
+/** The settlements the journal keeps, index 0 (the oldest) to count-1. */
+MB_EXTERN size_t mb_enrollee_journal_count(const mb_enrollee *e);
+MB_EXTERN int mb_enrollee_journal(const mb_enrollee *e, size_t index, mb_journal_entry *entry);
+
+/** How a journal entry changed an accumulator (mb_journal_change.kind). */
+typedef enum mb_change_kind {
+    MB_CHANGE_ADDED = 1, /* `amount` fen was added (a year's payments, a base) */
+    MB_CHANGE_RAISED = 2 /* a date or flag was raised to `amount` from `before` (or stood higher) */
+} mb_change_kind;
+
+/** One accumulator change of a journal entry. The enrollee keeps keys as hashes: the names are
+ *  found in `chain` (may be NULL) and are "" when no ruleset of it defines the key. */
+typedef struct mb_journal_change {
+    const char *ruleset_id; /* the ruleset keeping it, or "kind" for a benefit-kind flag */
+    const char *key;        /* "chronic.paid", "activity", "revoked", or the benefit kind */
+    int32_t period;         /* 2023, 20232, or 0 for a date */
+    int kind;               /* mb_change_kind */
+    int64_t amount;
+    int64_t before;         /* MB_CHANGE_RAISED: the largest value before it in the journal */
+} mb_journal_change;
+MB_EXTERN int mb_enrollee_journal_change(const mb_enrollee *e, size_t index, size_t change,
+                                         const mb_ruleset *const *chain, size_t chain_len,
+                                         mb_journal_change *out);
 
 /**
  * The settlement amounts, in the national platform's vocabulary (setlinfo). Every result keeps
@@ -641,6 +890,87 @@ typedef struct mb_trace_step {
 } mb_trace_step;
 MB_EXTERN size_t mb_result_trace_count(const mb_result *r);
 MB_EXTERN int mb_result_trace(const mb_result *r, size_t index, mb_trace_step *step);
+
+/* ---------------------------------------------------------------------------------------------
+ * 6. The national platform's messages (since 1.1)
+ *
+ * An offline stand-in for the 国家医疗保障信息平台: it answers the request envelopes an HIS
+ * already builds (1101, 5301, 5206, 2201, 2203, 2204, 2206, 2207, 2208, 2401, 2301, 2303,
+ * 2304, 2305) with the response envelopes it already reads (setlinfo, setldetail), settling
+ * through this library. docs/platform.md lists every message and field honoured and refused.
+ *
+ * The platform keeps what the national platform keeps between calls: each person (recorded
+ * from 1101, 5301 and 5206 answers the HIS passes in), visits by mdtrt_id with their fee
+ * details, settlements by setl_id. Where it keeps them is the caller's choice: in the handle
+ * (the default, gone with it), in a directory (mb_platform_set_state_dir: one file, replaced
+ * atomically, locked against other processes), or in a store of the caller's. A call that
+ * fails changes nothing in it.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct mb_platform mb_platform;
+
+/** mb_platform_new flags. */
+#define MB_PLATFORM_FIXED_CHAIN 0x01u /* the rulesets are the chain, in tier order, for every
+                                         call; without it each call picks its chain among them
+                                         from their `platform` declarations */
+
+/**
+ * Create a platform over `nrulesets` rulesets (1..64). They are borrowed: they must outlive
+ * the platform. With MB_PLATFORM_FIXED_CHAIN they form the chain every call settles under
+ * (checked as mb_settle checks a chain); without it, each call settles under those whose
+ * declarations (insuplc_admdvs, insutype, med_type) match the claim, one per tier. The state
+ * starts in memory (see mb_platform_set_state_dir, mb_platform_set_store).
+ */
+MB_EXTERN int mb_platform_new(mb_platform **out, const mb_ruleset *const *rulesets,
+                              size_t nrulesets, unsigned flags, mb_error *err);
+/** Free a platform (and, for the in-memory state, the state). NULL is ignored. */
+MB_EXTERN void mb_platform_free(mb_platform *p);
+
+/**
+ * Keep the state in `dir` (which must exist): the file `dir`/platform-state.json, read at the
+ * start of each call and, when the call changed it, replaced at its end by writing a
+ * temporary file in `dir`, syncing it and renaming it over the old one. Each call holds an
+ * exclusive flock(2) on `dir` from start to end, so separate processes take turns. A call that
+ * fails leaves `dir` byte for byte as it was.
+ */
+MB_EXTERN int mb_platform_set_state_dir(mb_platform *p, const char *dir, mb_error *err);
+
+/**
+ * A state store of the caller's: the platform calls `load` at the start of every call and
+ * `save` at its end when the call changed the state, then `done` (if not NULL) whatever
+ * happened. `load` gives the whole state (*data NULL and *len 0 when there is none yet; the
+ * store owns the bytes until `done`); `save` must replace it atomically, so that after a
+ * failed save the old state stands. Each returns MB_OK or a negative mb_status, and may fill
+ * `err`. The store is copied; `ctx` is passed back on every call.
+ */
+typedef struct mb_platform_store {
+    int (*load)(void *ctx, const void **data, size_t *len, mb_error *err);
+    int (*save)(void *ctx, const void *data, size_t len, mb_error *err);
+    void (*done)(void *ctx);
+    void *ctx;
+} mb_platform_store;
+MB_EXTERN int mb_platform_set_store(mb_platform *p, const mb_platform_store *store,
+                                    mb_error *err);
+
+/** The level (mb_level) of an institution by its fixmedins_code: the national platform knows
+ *  each one's level, the messages do not carry it. A settlement at an institution never set
+ *  is refused, saying so. */
+MB_EXTERN int mb_platform_set_facility(mb_platform *p, const char *fixmedins_code, int level,
+                                       mb_error *err);
+
+/**
+ * Answer one request envelope of `len` bytes (UTF-8 JSON, not necessarily NUL-terminated).
+ * *response receives the response envelope (UTF-8 JSON, NUL-terminated, *response_len bytes
+ * without the NUL), owned by the platform and valid until the next call on it or its free.
+ *
+ * Returns MB_OK when the envelope says infcode 0. When the request is refused, the envelope
+ * says infcode -1 with err_msg, the return is the negative status and `err` holds the same
+ * message; nothing in the state changed. Only when no envelope can be made at all (NULL
+ * arguments, out of memory) is *response NULL. Not thread-safe: one call at a time per
+ * platform (the directory store also serialises processes).
+ */
+MB_EXTERN int mb_platform_call(mb_platform *p, const char *request, size_t len,
+                               const char **response, size_t *response_len, mb_error *err);
 
 #ifdef __cplusplus
 }

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "handles.h"
-#include "ruleset.h"
+#include "journal.h"
+#include "pipeline.h"
 
 /* A year (2023) or a quarter (20232); 0 when `period` is neither. */
 static int kind_of(int32_t p)
@@ -88,16 +88,52 @@ static int check_shape(const char *ruleset_id, const char *key, mb_error *err)
     return MB_OK;
 }
 
-/* Store a figure, growing the table when it is a new key. */
-static int put(mb_enrollee *e, uint64_t key, int32_t period, int64_t fen, mb_error *err)
+/* Store a figure, growing the table when it is a new key. The settlements in the journal
+ * must still be reversible: a seed below what they added is refused (journal.c). */
+static int put(mb_enrollee *e, const char *ruleset_id, const char *name, uint64_t key,
+               int32_t period, int64_t fen, mb_error *err)
 {
-    if (!mb_acc_exists(e, key, period) && !mb_acc_room(e, 1)) {
-        int rc = mb_enrollee_reserve(e, (size_t)e->acc_count * 2 + 8, err);
-        if (rc != MB_OK)
-            return rc;
-    }
+    char what[MB_MSG_MAX / 2];
+    snprintf(what, sizeof what, "%s %.*s", ruleset_id, shown(name, 80), name);
+    int rc = mb_journal_allows_seed(e, key, period, fen, what, err);
+    if (rc != MB_OK)
+        return rc;
+    if (!mb_acc_exists(e, key, period) && (rc = mb_acc_make_room(e, 1, err)) != MB_OK)
+        return rc;
     mb_acc_set(e, key, period, fen);
     return MB_OK;
+}
+
+/* ---- room for settlements ------------------------------------------------------------------ */
+
+uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_type)
+{
+    uint32_t need = 0;
+    for (size_t i = 0; i < n; i++)
+        need += med_type ? chain[i]->new_entries[med_type % 32] : chain[i]->most_new_entries;
+    return need;
+}
+
+int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size_t n,
+                            mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_reserve_for: enrollee is NULL");
+    int rc = mb_chain_check(chain, n, err);
+    if (rc != MB_OK)
+        return rc;
+    if (mb_acc_room(e, mb_chain_new_entries(chain, n, 0)))
+        return MB_OK; /* room for each tier's worst, whatever the med_type: the usual case */
+    /* the most any one claim adds: each tier's worst med_type can differ, so take the worst
+     * sum over med_types */
+    static const int med_types[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
+                                    MB_MED_INPATIENT, MB_MED_PHARMACY};
+    uint32_t need = 0;
+    for (size_t k = 0; k < sizeof med_types / sizeof med_types[0]; k++) {
+        uint32_t m = mb_chain_new_entries(chain, n, med_types[k]);
+        need = m > need ? m : need;
+    }
+    return mb_acc_make_room(e, need, err);
 }
 
 int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, int32_t period,
@@ -109,7 +145,7 @@ int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, in
     if ((rc = check_shape(ruleset_id, key, err)) || (rc = mb_acc_check_period(period, err)) ||
         (rc = mb_amount_check(fen, "accumulator value", err)))
         return rc;
-    return put(e, mb_hash_join(ruleset_id, key), period, fen, err);
+    return put(e, ruleset_id, key, mb_hash_join(ruleset_id, key), period, fen, err);
 }
 
 int64_t mb_enrollee_accumulator(const mb_enrollee *e, const char *ruleset_id, const char *key,
@@ -216,7 +252,7 @@ int mb_enrollee_seed_checked(mb_enrollee *e, const mb_ruleset *rs, const char *k
     int rc;
     if ((rc = find_key(rs, key, period, &k, err)) || (rc = mb_amount_check(fen, "accumulator value", err)))
         return rc;
-    return put(e, k->key, period, fen, err);
+    return put(e, rs->id, k->name, k->key, period, fen, err);
 }
 
 int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_ruleset *rs, const char *key,

@@ -50,6 +50,15 @@ void mb_free(void *ptr)
         allocator.free(allocator.ctx, ptr);
 }
 
+char *mb_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = mb_alloc(n);
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
+}
+
 void *mb_cyaml_mem(void *ctx, void *ptr, size_t size)
 {
     (void)ctx;

@@ -5,35 +5,49 @@
  * per-disease caps. All of it counts diseases: a disease certified again is still one disease,
  * ranked from the first day of its continuous certification (docs/readings.md).
  */
+#include <string.h>
+
+#include "arena.h"
 #include "catalogue.h"
 
-int32_t mb_cert_start(const mb_ruleset *rs, int disease, int32_t certified_on)
+/* Kept out of line: needed only for a disease certified more than once, or for pairs. */
+#define MB_COLD __attribute__((noinline, cold))
+
+/* ---- finding a disease by the hash of its code or one of its names ----------------------- */
+
+int mb_catalogue_index(mb_ruleset *rs, mb_arena *arena)
 {
-    switch (rs->diseases[disease].start) {
-    case MB_START_SAME_MONTH: return mb_month_start(certified_on, 0);
-    case MB_START_NEXT_MONTH: return mb_month_start(certified_on, 1);
-    default: return certified_on;
+    uint32_t cap = 2;
+    while (cap < rs->ndisease_hash * 2) /* at most half full: a probe or two */
+        cap *= 2;
+    struct mb_disease_slot *slots = mb_arena_alloc(arena, cap * sizeof *slots);
+    if (slots == NULL)
+        return MB_E_NOMEM;
+    for (uint32_t i = 0; i < rs->ndisease_hash; i++) {
+        uint32_t k = (uint32_t)rs->disease_hash[i] & (cap - 1);
+        while (slots[k].hash != 0)
+            k = (k + 1) & (cap - 1);
+        slots[k] = (struct mb_disease_slot){rs->disease_hash[i], (int32_t)rs->disease_index[i]};
     }
+    rs->disease_slots = slots;
+    rs->disease_mask = cap - 1;
+    return MB_OK;
 }
 
-int32_t mb_cert_end(const mb_ruleset *rs, int disease, const mb_certification *c)
+int32_t mb_cert_end_of(const mb_ruleset *rs, int disease, int32_t certified_on)
 {
-    if (c->valid_until != 0)
-        return c->valid_until;
-    int months = rs->diseases[disease].valid_months;
-    if (months == 0)
-        return 29991231;
-    return mb_days_to_date(mb_date_to_days(mb_add_months(c->certified_on, months)) - 1);
+    return mb_days_to_date(
+        mb_date_to_days(mb_add_months(certified_on, rs->diseases[disease].valid_months)) - 1);
 }
 
 static uint32_t held_of(const mb_ruleset *rs, const mb_enrollee *e, mb_held_disease *out)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < e->ndiseases; i++) {
-        int d = mb_catalogue_lookup(rs, e->diseases[i].hash);
+        const mb_certification *c = &e->diseases[i];
+        int d = mb_catalogue_lookup(rs, c->hash);
         if (d < 0)
             continue;
-        const mb_certification *c = &e->diseases[i];
         out[n++] = (mb_held_disease){d, c->certified_on, mb_cert_start(rs, d, c->certified_on),
                                      mb_cert_end(rs, d, c)};
     }
@@ -49,7 +63,7 @@ static bool begun_later(const mb_held_disease *a, const mb_held_disease *b)
 
 /* The certification that decides a disease on the date: the one in force (the latest begun),
  * else the next to begin, else the last to have begun. */
-static int deciding(const mb_roster *r, int disease)
+MB_COLD static int deciding(const mb_roster *r, int disease)
 {
     int in_force = -1, next = -1, last = -1;
     for (uint32_t i = 0; i < r->nheld; i++) {
@@ -72,7 +86,7 @@ static int deciding(const mb_roster *r, int disease)
 /* The first day of the continuous certification `h` belongs to: a certification continues an
  * earlier one of the same disease when it is certified on or before the day after the earlier
  * one's last valid day (docs/readings.md). */
-static int32_t continuous_since(const mb_roster *r, const mb_held_disease *h)
+MB_COLD static int32_t continuous_since(const mb_roster *r, const mb_held_disease *h)
 {
     int32_t since = h->certified_on;
     for (bool moved = true; moved;) {
@@ -89,7 +103,7 @@ static int32_t continuous_since(const mb_roster *r, const mb_held_disease *h)
     return since;
 }
 
-static bool renews(const mb_roster *r, const mb_held_disease *h)
+MB_COLD static bool renews(const mb_roster *r, const mb_held_disease *h)
 {
     for (uint32_t i = 0; i < r->nheld; i++)
         if (r->held[i].disease == h->disease && r->held[i].certified_on < h->certified_on)
@@ -104,26 +118,27 @@ static bool before(const mb_standing *a, const mb_standing *b)
 }
 
 /* What a disease's own certification says: begun, not expired, not revoked for idleness. */
-static mb_check own_state(const mb_ruleset *rs, const mb_roster *r, const mb_standing *s,
-                          const mb_activity *act)
+static inline __attribute__((always_inline)) mb_check own_state(const mb_ruleset *rs,
+                                                                 const mb_roster *r, int held)
 {
-    const mb_held_disease *h = &r->held[s->held];
+    const mb_held_disease *h = &r->held[held];
+    const mb_activity *act = &r->act;
     int32_t date = r->date;
     if (date < h->start)
-        return (mb_check){MB_REASON_NOT_STARTED, rs->start_cite, h->start, s->held, -1};
+        return (mb_check){MB_REASON_NOT_STARTED, rs->start_cite, h->start, held, -1};
     if (date > h->end)
-        return (mb_check){MB_REASON_EXPIRED, rs->validity_cite, h->end, s->held, -1};
+        return (mb_check){MB_REASON_EXPIRED, rs->validity_cite, h->end, held, -1};
     if (rs->revoke_idle_months > 0) {
         /* a lapse recorded at an earlier claim is final for certifications that began before
          * it; otherwise count the idle months since the later of the start and the activity */
         if (act->revoked && h->start <= act->revoked && date > act->revoked)
-            return (mb_check){MB_REASON_REVOKED, rs->revoke_cite, act->revoked, s->held, -1};
+            return (mb_check){MB_REASON_REVOKED, rs->revoke_cite, act->revoked, held, -1};
         int32_t anchor = act->last > h->start ? act->last : h->start;
         int32_t revoked_on = mb_add_months(anchor, rs->revoke_idle_months);
         if (date > revoked_on)
-            return (mb_check){MB_REASON_REVOKED, rs->revoke_cite, revoked_on, s->held, -1};
+            return (mb_check){MB_REASON_REVOKED, rs->revoke_cite, revoked_on, held, -1};
     }
-    return (mb_check){MB_REASON_NONE, NULL, 0, s->held, -1};
+    return (mb_check){MB_REASON_NONE, NULL, 0, held, -1};
 }
 
 /* ---- the diseases together: the limit, then exclusive pairs ------------------------------- */
@@ -197,7 +212,7 @@ static bool awaits(const mb_ruleset *rs, const mb_roster *r, uint32_t k, const b
  * partner itself refused (by its own pair, the limit, revocation) excludes nothing. Winners are
  * decided before those they may exclude; a cycle, possible only through renewals, is broken
  * in rank order. */
-static void apply_pairs(const mb_ruleset *rs, mb_roster *r)
+MB_COLD static void apply_pairs(const mb_ruleset *rs, mb_roster *r)
 {
     bool decided[MB_MAX_DISEASES + 1] = {false};
     for (uint32_t round = 0; round < r->n; round++) {
@@ -229,20 +244,32 @@ static void apply_pairs(const mb_ruleset *rs, mb_roster *r)
     }
 }
 
-static void decide(mb_roster *r, const mb_ruleset *rs, int32_t date, const mb_activity *act)
+static bool any_repeat(const mb_roster *r)
 {
-    r->date = date;
+    for (uint32_t i = 1; i < r->nheld; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (r->held[i].disease == r->held[j].disease)
+                return true;
+    return false;
+}
+
+/* Decide every disease held, in rank order: the limit, the pairs, what is covered. */
+static void decide(mb_roster *r, const mb_ruleset *rs)
+{
+    int32_t date = r->date;
     r->n = 0;
     for (uint32_t i = 0; i < r->nheld; i++) {
         int d = r->held[i].disease;
-        if (index_of(r, d) >= 0)
+        if (r->repeats && index_of(r, d) >= 0)
             continue;
-        mb_standing s = {.disease = d, .held = deciding(r, d)};
-        const mb_held_disease *h = &r->held[s.held];
-        s.since = continuous_since(r, h);
-        s.renewal = renews(r, h);
+        /* a disease certified once is decided by that certification, continuous from it */
+        int held = r->repeats ? deciding(r, d) : (int)i;
+        const mb_held_disease *h = &r->held[held];
+        mb_standing s = {.disease = d, .held = held,
+                         .since = r->repeats ? continuous_since(r, h) : h->certified_on};
+        s.renewal = r->repeats && renews(r, h);
         s.in_force = h->start <= date && date <= h->end;
-        s.chk = own_state(rs, r, &s, act);
+        s.chk = own_state(rs, r, held);
         /* insert in rank order */
         uint32_t k = r->n++;
         for (; k > 0 && before(&s, &r->d[k - 1]); k--)
@@ -252,13 +279,27 @@ static void decide(mb_roster *r, const mb_ruleset *rs, int32_t date, const mb_ac
     apply_limit(rs, r);
     if (rs->npairs > 0)
         apply_pairs(rs, r);
+    r->covered = 0;
+    for (uint32_t k = 0; k < r->n; k++)
+        r->covered += r->d[k].chk.reason == MB_REASON_NONE;
+    r->decided = true;
+}
+
+static void begin(mb_roster *r, int32_t date, const mb_activity *act)
+{
+    r->date = date;
+    r->act = *act;
+    r->repeats = any_repeat(r);
+    r->decided = false;
+    r->n = r->covered = 0;
 }
 
 void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
                      const mb_activity *act)
 {
     r->nheld = held_of(rs, e, r->held);
-    decide(r, rs, date, act);
+    begin(r, date, act);
+    decide(r, rs);
 }
 
 void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int disease,
@@ -268,7 +309,35 @@ void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee 
     mb_certification c = {.certified_on = date};
     r->held[r->nheld++] = (mb_held_disease){disease, date, mb_cert_start(rs, disease, date),
                                             mb_cert_end(rs, disease, &c)};
-    decide(r, rs, date, act);
+    begin(r, date, act);
+    decide(r, rs);
+}
+
+/* Where no disease bears on another (no limit, no pairs, no stacking) and each is certified
+ * once, a disease is what its own certification says: settlement asks about one disease and
+ * how many are covered, and needs no ranking to know. */
+static bool independent(const mb_ruleset *rs, const mb_roster *r)
+{
+    return !r->repeats && rs->max_diseases == 0 && rs->npairs == 0 &&
+           rs->stack_group == MB_GROUP_ANY;
+}
+
+void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
+                    const mb_activity *act, mb_held_cache *cache)
+{
+    if (cache == NULL) {
+        r->nheld = held_of(rs, e, r->held);
+    } else {
+        if (cache->e != e) { /* a batch changes no certification: per enrollee, once */
+            cache->e = e;
+            cache->nheld = held_of(rs, e, cache->held);
+        }
+        r->nheld = cache->nheld;
+        memcpy(r->held, cache->held, cache->nheld * sizeof *r->held);
+    }
+    begin(r, date, act);
+    if (!independent(rs, r))
+        decide(r, rs);
 }
 
 const mb_standing *mb_roster_find(const mb_roster *r, int disease)
@@ -279,17 +348,26 @@ const mb_standing *mb_roster_find(const mb_roster *r, int disease)
 
 int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_check *out)
 {
+    if (!r->decided) {
+        for (uint32_t i = 0; i < r->nheld; i++)
+            if (r->held[i].disease == disease)
+                return (*out = own_state(rs, r, (int)i)).reason;
+        *out = (mb_check){MB_REASON_NOT_CERTIFIED, rs->diseases[disease].cite, 0, -1, -1};
+        return out->reason;
+    }
     const mb_standing *s = mb_roster_find(r, disease);
     *out = s ? s->chk
              : (mb_check){MB_REASON_NOT_CERTIFIED, rs->diseases[disease].cite, 0, -1, -1};
     return out->reason;
 }
 
-uint32_t mb_roster_covered(const mb_roster *r)
+uint32_t mb_roster_covered(const mb_ruleset *rs, const mb_roster *r)
 {
+    if (r->decided)
+        return r->covered;
     uint32_t n = 0;
-    for (uint32_t k = 0; k < r->n; k++)
-        n += r->d[k].chk.reason == MB_REASON_NONE;
+    for (uint32_t i = 0; i < r->nheld; i++)
+        n += own_state(rs, r, (int)i).reason == MB_REASON_NONE;
     return n;
 }
 
@@ -337,5 +415,3 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, in
     return rank <= rs->stack_partial ? rs->stack_partial_bp : 0;
 }
 
-uint64_t mb_activity_key(const mb_ruleset *rs) { return mb_hash_join(rs->id, "activity"); }
-uint64_t mb_revoked_key(const mb_ruleset *rs) { return mb_hash_join(rs->id, "revoked"); }

@@ -41,30 +41,60 @@ typedef struct mb_standing {
  * certification records, and both certification (certify.c) and settlement read them here. */
 typedef struct mb_roster {
     int32_t date;
+    mb_activity act;
     mb_held_disease held[MB_MAX_DISEASES + 1]; /* + a certification being considered */
     uint32_t nheld;
+    bool repeats;                              /* a disease is held more than once */
+    bool decided;                              /* d[], n and covered are filled */
     mb_standing d[MB_MAX_DISEASES + 1];        /* one per disease held, in rank order */
     uint32_t n;
+    uint32_t covered;                          /* diseases covered on the date */
 } mb_roster;
 
-int32_t mb_cert_start(const mb_ruleset *rs, int disease, int32_t certified_on);
-int32_t mb_cert_end(const mb_ruleset *rs, int disease, const mb_certification *c);
+/* The first day of benefit of a certification, and its last valid day. */
+static inline int32_t mb_cert_start(const mb_ruleset *rs, int disease, int32_t certified_on)
+{
+    switch (rs->diseases[disease].start) {
+    case MB_START_SAME_MONTH: return mb_month_start(certified_on, 0);
+    case MB_START_NEXT_MONTH: return mb_month_start(certified_on, 1);
+    default: return certified_on;
+    }
+}
+int32_t mb_cert_end_of(const mb_ruleset *rs, int disease, int32_t certified_on);
+static inline int32_t mb_cert_end(const mb_ruleset *rs, int disease, const mb_certification *c)
+{
+    if (c->valid_until != 0)
+        return c->valid_until;
+    return rs->diseases[disease].valid_months == 0 ? 29991231
+                                                   : mb_cert_end_of(rs, disease, c->certified_on);
+}
 /* The enrollee's certifications in this catalogue, decided on `date`. */
 void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
                      const mb_activity *act);
+/* An enrollee's certifications resolved against one catalogue: what does not depend on the
+ * date, kept by a batch for the rows of one enrollee (certifications do not change in it). */
+typedef struct mb_held_cache {
+    const mb_enrollee *e;      /* whose; NULL: none yet */
+    uint32_t nheld;
+    mb_held_disease held[MB_MAX_DISEASES];
+} mb_held_cache;
+
+/* What settlement needs: the certifications (from `cache` when it holds this enrollee's; it
+ * may be NULL), decided together only where one disease bears on another; mb_roster_check,
+ * mb_roster_covered and mb_stack_share answer either way. */
+void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
+                    const mb_activity *act, mb_held_cache *cache);
 /* The same, as it would be with `disease` certified on `date` as well. */
 void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int disease,
                           int32_t date, const mb_activity *act);
-/* The standing of `disease`, or NULL when the enrollee does not hold it. */
+/* The standing of `disease`, or NULL when the enrollee does not hold it (a built roster). */
 const mb_standing *mb_roster_find(const mb_roster *r, int disease);
 /* Whether `disease` is covered on the roster's date; the reason when not. */
 int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_check *out);
-/* How many diseases are covered on the roster's date; how many take a place under the limit. */
-uint32_t mb_roster_covered(const mb_roster *r);
+/* How many diseases are covered on the roster's date; how many take a place under the limit
+ * (a built roster). */
+uint32_t mb_roster_covered(const mb_ruleset *rs, const mb_roster *r);
 uint32_t mb_roster_places(const mb_roster *r);
 /* The share of its own cap a disease keeps under the ruleset's stacking rule, in bp. */
 int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, int slot);
-/* The activity keys of a ruleset, and reading them through a getter. */
-uint64_t mb_activity_key(const mb_ruleset *rs);
-uint64_t mb_revoked_key(const mb_ruleset *rs);
 #endif

@@ -99,8 +99,8 @@ static int lifecycle_of(const mb_enrollee *e, const mb_ruleset *rs, const char *
     lc->disease = find_disease(rs, disease, err);
     if (lc->disease < 0)
         return lc->disease;
-    lc->act = (mb_activity){(int32_t)mb_acc_get(e, mb_activity_key(rs), 0),
-                            (int32_t)mb_acc_get(e, mb_revoked_key(rs), 0)};
+    lc->act = (mb_activity){(int32_t)mb_acc_get(e, rs->activity_key, 0),
+                            (int32_t)mb_acc_get(e, rs->revoked_key, 0)};
     mb_roster_build(&lc->roster, rs, e, date, &lc->act);
     return MB_OK;
 }
@@ -181,12 +181,9 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        "mb_enrollee_request_facility_change: enrollee, ruleset and facility are required");
     if (!mb_date_valid(date))
         return mb_fail(err, MB_E_INVALID_DATE, "%d is not a date", date);
-    size_t n = strlen(facility_id);
-    if (n >= sizeof e->next_designated)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is longer than %zu bytes",
-                       sizeof e->next_designated - 1);
-    if (!mb_utf8_valid(facility_id, n)) /* checked before the window: arguments come first */
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "facility id is not valid UTF-8");
+    int rc = mb_text_check(facility_id, MB_ID_MAX, "facility id", err);
+    if (rc != MB_OK) /* checked before the window: arguments come first */
+        return rc;
     if (rs->facility_change_from == 0)
         return mb_enrollee_set_designated_facility(e, facility_id, err);
     int mmdd = date % 10000;
@@ -204,12 +201,15 @@ int mb_enrollee_request_facility_change(mb_enrollee *e, const mb_ruleset *rs, in
                        "a change requested on %d would take effect on %d, past the dates handled",
                        date, from);
     /* a change already in force becomes the current choice */
+    const char *current = e->designated;
+    uint64_t current_hash = e->designated_hash;
     if (mb_next_designated_in_force(e, date)) {
-        memcpy(e->designated, e->next_designated, sizeof e->designated);
-        e->designated_hash = e->next_designated_hash;
+        current = e->next_designated;
+        current_hash = e->next_designated_hash;
     }
-    snprintf(e->next_designated, sizeof e->next_designated, "%s", facility_id);
-    e->next_designated_hash = mb_hash(e->next_designated);
-    e->next_from = from;
+    if ((rc = mb_enrollee_set_next_designated(e, facility_id, from, err)) != MB_OK)
+        return rc;
+    e->designated = current;
+    e->designated_hash = current_hash;
     return MB_OK;
 }

@@ -76,15 +76,6 @@ int mb_category_parse(const char *text)
 
 const char *mb_category_name(int c) { return c >= 0 && c < MB_CATEGORY_COUNT ? categories[c] : "?"; }
 
-int mb_period_code(int kind, int32_t ymd)
-{
-    switch (kind) {
-    case MB_PERIOD_YEAR: return mb_date_year(ymd);
-    case MB_PERIOD_QUARTER: return mb_date_year(ymd) * 10 + mb_date_quarter(ymd);
-    default: return 0;
-    }
-}
-
 static const char *const amount_names[MB_AMT_COUNT_] = {
     "medfee_sumamt", "fulamt_ownpay_amt", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc",
     "hifp_pay",      "hifob_pay",         "hifmi_pay",      "maf_pay",       "fund_pay_sumamt",

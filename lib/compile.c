@@ -13,7 +13,7 @@
 #include "locate.h"
 #include "ruleset.h"
 
-typedef struct {
+typedef struct mb_compile_ctx {
     mb_ruleset *rs;
     mb_arena *arena;
     const raw_ruleset *raw;
@@ -661,6 +661,8 @@ static int compile_catalogue(ctx_t *c)
     rs->disease_hash = hashes;
     rs->disease_index = index;
     rs->ndisease_hash = nhash;
+    if (mb_catalogue_index(rs, c->arena) != MB_OK)
+        return NOMEM(c);
 
     if (rules == NULL)
         return MB_OK;
@@ -1058,6 +1060,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
         goto out;
     }
     rs->ns = mb_hash(rs->id);
+    rs->activity_key = mb_hash_join(rs->id, "activity");
+    rs->revoked_key = mb_hash_join(rs->id, "revoked");
     static const char *const tiers[] = {NULL, "basic", "critical_illness", "assistance"};
     rs->tier = 0;
     for (int t = 1; t <= 3; t++)
@@ -1171,6 +1175,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
         goto out;
     if ((rc = compile_acc_keys(&c)))
         goto out;
+    if ((rc = mb_compile_platform(&c, rs, raw->platform)))
+        goto out;
     mb_assumption *a = mb_arena_alloc(arena, (c.nassumptions + 1) * sizeof *a);
     if (a == NULL) {
         rc = NOMEM(&c);
@@ -1185,15 +1191,22 @@ out:
     return rc;
 }
 
-int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
+/* The compile helpers other stages of compilation use (compile.h). */
+int mb_compile_fail(mb_compile_ctx *c, int status, const char *path, const char *key,
+                    const char *fmt, ...)
 {
-    uint32_t lo = 0, hi = rs->ndisease_hash;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (rs->disease_hash[mid] < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < rs->ndisease_hash && rs->disease_hash[lo] == hash ? (int)rs->disease_index[lo] : -1;
+    char msg[MB_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fail(c, status, path, key, "%s", msg);
 }
+
+int mb_compile_sourced(mb_compile_ctx *c, const char *path, const char *cite,
+                       const char *assumption, const char **out)
+{
+    return sourced(c, path, cite, assumption, NULL, out);
+}
+
+mb_arena *mb_compile_arena(mb_compile_ctx *c) { return c->arena; }

@@ -14,8 +14,11 @@ static int days_in_month(int y, int m)
 
 bool mb_date_valid(int32_t ymd)
 {
+    if (ymd < 19000101 || ymd > 29991231)
+        return false;
     int y = ymd / 10000, m = (ymd / 100) % 100, d = ymd % 100;
-    return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+    /* every month has at least 28 days: the leap year matters only past them */
+    return m >= 1 && m <= 12 && d >= 1 && (d <= 28 || d <= days_in_month(y, m));
 }
 
 /* Howard Hinnant's days_from_civil. */

@@ -1,21 +1,64 @@
 /* Enrollees: who the person is, what is certified, and the year-to-date accumulators. */
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 
-int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err)
+int mb_text_check(const char *src, size_t cap, const char *what, mb_error *err)
 {
-    if (src == NULL) {
-        dst[0] = '\0';
+    if (src == NULL)
         return MB_OK;
-    }
     size_t n = strlen(src);
     if (n >= cap)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s '%.40s…' is longer than %zu bytes", what,
                        src, cap - 1);
     if (!mb_utf8_valid(src, n))
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is not valid UTF-8", what);
-    memcpy(dst, src, n + 1);
+    return MB_OK;
+}
+
+int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err)
+{
+    int rc = mb_text_check(src, cap, what, err);
+    if (rc == MB_OK)
+        memcpy(dst, src ? src : "", src ? strlen(src) + 1 : 1);
+    return rc;
+}
+
+/* ---- the enrollee's text: blocks that never move ----------------------------------------- */
+
+enum { TEXT_BLOCK = 56 }; /* the first block holds a typical id, facility and two diseases */
+
+const char *mb_enrollee_keep(mb_enrollee *e, const char *s)
+{
+    size_t n = s ? strlen(s) + 1 : 1;
+    if (n == 1)
+        return "";
+    mb_text *t = e->text;
+    if (t == NULL || t->cap - t->used < n) {
+        size_t cap = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+        mb_text *fresh = mb_alloc(sizeof *fresh + cap);
+        if (fresh == NULL)
+            return NULL;
+        *fresh = (mb_text){t, 0, (uint32_t)cap};
+        e->text = t = fresh;
+    }
+    char *p = t->data + t->used;
+    memcpy(p, s, n);
+    t->used += (uint32_t)n;
+    return p;
+}
+
+/* Grow an array of `*cap` elements of `size` bytes to hold one more, at most `most`. */
+static int grow(void **array, uint8_t *cap, size_t size, unsigned most)
+{
+    unsigned n = *cap ? *cap * 2u : 2u;
+    if (n > most)
+        n = most;
+    void *p = mb_realloc(*array, n * size);
+    if (p == NULL)
+        return MB_E_NOMEM;
+    *array = p;
+    *cap = (uint8_t)n;
     return MB_OK;
 }
 
@@ -36,25 +79,31 @@ int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_ty
         return mb_fail(err, MB_E_UNKNOWN_CODE,
                        "person type %d is not an employee's (in_service, retired or veteran)",
                        person_type);
+    int rc = mb_text_check(id, MB_ID_MAX, "enrollee id", err);
+    if (rc != MB_OK)
+        return rc;
     mb_enrollee *e = mb_calloc(1, sizeof *e);
     if (e == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
-    int rc = mb_text_copy(e->id, sizeof e->id, id, "enrollee id", err);
-    if (rc == MB_OK) {
-        e->acc = mb_calloc(MB_ACC_DEFAULT, sizeof *e->acc);
-        if (e->acc == NULL)
-            rc = mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
+    e->designated = e->first_visit = e->next_designated = "";
+    /* room for the first settlements: what a year of most single rulesets adds */
+    e->acc = mb_calloc(MB_ACC_FRESH, sizeof *e->acc);
+    e->id = e->acc ? mb_enrollee_keep(e, id) : NULL;
+    if (e->id == NULL) {
+        mb_enrollee_free(e);
+        return mb_fail(err, MB_E_NOMEM, "out of memory creating an enrollee");
     }
-    if (rc != MB_OK) {
-        mb_free(e);
+    if ((rc = mb_journal_init(&e->journal, MB_JOURNAL_DEFAULT, err)) != MB_OK) {
+        mb_enrollee_free(e);
         return rc;
     }
-    e->acc_cap = MB_ACC_DEFAULT;
+    e->acc_cap = MB_ACC_FRESH;
     e->tag = mb_hash(e->id[0] ? e->id : "\x01");
+    e->setl_key = mb_setl_key(e->id);
     static _Atomic uint64_t instances;
     e->instance = ++instances;
-    e->scheme = scheme;
-    e->person_type = person_type;
+    e->scheme = (uint8_t)scheme;
+    e->person_type = (uint8_t)person_type;
     *out = e;
     return MB_OK;
 }
@@ -63,7 +112,14 @@ void mb_enrollee_free(mb_enrollee *e)
 {
     if (e == NULL)
         return;
+    for (mb_text *t = e->text, *next; t != NULL; t = next) {
+        next = t->next;
+        mb_free(t);
+    }
+    mb_free(e->diseases);
+    mb_free(e->identities);
     mb_free(e->acc);
+    mb_journal_free(&e->journal);
     mb_free(e);
 }
 
@@ -132,20 +188,45 @@ int mb_enrollee_set_designated_facility(mb_enrollee *e, const char *id, mb_error
 {
     if (e == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
-    int rc = mb_text_copy(e->designated, sizeof e->designated, id, "designated facility", err);
-    if (rc == MB_OK)
-        e->designated_hash = mb_hash(e->designated);
-    return rc;
+    int rc = mb_text_check(id, MB_ID_MAX, "designated facility", err);
+    if (rc != MB_OK)
+        return rc;
+    const char *kept = mb_enrollee_keep(e, id);
+    if (kept == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory setting the designated facility");
+    e->designated = kept;
+    e->designated_hash = mb_hash(kept);
+    return MB_OK;
 }
 
 int mb_enrollee_set_first_visit_facility(mb_enrollee *e, const char *id, mb_error *err)
 {
     if (e == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
-    int rc = mb_text_copy(e->first_visit, sizeof e->first_visit, id, "first-visit facility", err);
-    if (rc == MB_OK)
-        e->first_visit_hash = mb_hash(e->first_visit);
-    return rc;
+    int rc = mb_text_check(id, MB_ID_MAX, "first-visit facility", err);
+    if (rc != MB_OK)
+        return rc;
+    const char *kept = mb_enrollee_keep(e, id);
+    if (kept == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory setting the first-visit facility");
+    e->first_visit = kept;
+    e->first_visit_hash = mb_hash(kept);
+    return MB_OK;
+}
+
+int mb_enrollee_set_next_designated(mb_enrollee *e, const char *facility, int32_t from,
+                                    mb_error *err)
+{
+    int rc = mb_text_check(facility, MB_ID_MAX, "next designated facility", err);
+    if (rc != MB_OK)
+        return rc;
+    const char *kept = mb_enrollee_keep(e, facility);
+    if (kept == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory recording the facility change");
+    e->next_designated = kept;
+    e->next_designated_hash = mb_hash(kept);
+    e->next_from = from;
+    return MB_OK;
 }
 
 int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_on,
@@ -162,21 +243,22 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_
     if (e->ndiseases == MB_MAX_DISEASES)
         return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d certifications",
                        MB_MAX_DISEASES);
-    char checked[MB_NAME_MAX]; /* every argument checked before the slot is written */
-    int rc = mb_text_copy(checked, sizeof checked, name, "disease", err);
+    int rc = mb_text_check(name, MB_NAME_MAX, "disease", err);
     if (rc != MB_OK)
         return rc;
-    uint64_t h = mb_hash(checked);
+    uint64_t h = mb_hash(name);
     for (uint32_t i = 0; i < e->ndiseases; i++)
         if (e->diseases[i].hash == h && e->diseases[i].certified_on == certified_on)
             return mb_fail(err, MB_E_INVALID_ARGUMENT, "'%s' is already certified on %d", name,
                            certified_on);
-    mb_certification *d = &e->diseases[e->ndiseases];
-    memcpy(d->name, checked, strlen(checked) + 1);
-    d->hash = h;
-    d->certified_on = certified_on;
-    d->valid_until = valid_until;
-    e->ndiseases++;
+    /* every argument checked, room made, the name kept: only then is the entry written */
+    if (e->ndiseases == e->cap_diseases &&
+        grow((void **)&e->diseases, &e->cap_diseases, sizeof *e->diseases, MB_MAX_DISEASES))
+        return mb_fail(err, MB_E_NOMEM, "out of memory adding a certification");
+    const char *kept = mb_enrollee_keep(e, name);
+    if (kept == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory adding a certification");
+    e->diseases[e->ndiseases++] = (mb_certification){kept, h, certified_on, valid_until};
     return MB_OK;
 }
 
@@ -199,51 +281,38 @@ int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t fro
     if (e->nidentities == MB_MAX_IDENTITIES)
         return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d identities",
                        MB_MAX_IDENTITIES);
+    if (e->nidentities == e->cap_identities &&
+        grow((void **)&e->identities, &e->cap_identities, sizeof *e->identities, MB_MAX_IDENTITIES))
+        return mb_fail(err, MB_E_NOMEM, "out of memory adding an assistance identity");
     e->identities[e->nidentities++] = (mb_identity){cat, from, to};
     return MB_OK;
 }
 
 /* ---- the accumulator table ---------------------------------------------------------------- */
 
-static uint32_t slot_of(uint64_t key, int32_t period, uint32_t cap)
-{
-    uint64_t h = key ^ ((uint64_t)(uint32_t)period * UINT64_C(0x9e3779b97f4a7c15));
-    h ^= h >> 29;
-    return (uint32_t)h & (cap - 1);
-}
-
-static mb_acc *find(const mb_enrollee *e, uint64_t key, int32_t period)
-{
-    uint32_t i = slot_of(key, period, e->acc_cap);
-    for (;;) {
-        mb_acc *a = &e->acc[i];
-        if (a->key == 0)
-            return a;
-        if (a->key == key && a->period == period)
-            return a;
-        i = (i + 1) & (e->acc_cap - 1);
-    }
-}
-
-int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period)
-{
-    const mb_acc *a = find(e, key, period);
-    return a->key ? a->value : 0;
-}
-
 bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period)
 {
-    return find(e, key, period)->key != 0;
+    return mb_acc_find(e, key, period) != NULL;
 }
+
+/* The most entries a table of `cap` slots takes: a small one all but one slot (a probe there
+ * is short whatever the load), a larger one three quarters. */
+static uint64_t most_entries(uint64_t cap) { return cap <= 16 ? cap - 1 : cap / 4 * 3; }
 
 bool mb_acc_room(const mb_enrollee *e, uint32_t extra)
 {
-    return (uint64_t)(e->acc_count + extra) * 4 <= (uint64_t)e->acc_cap * 3;
+    return (uint64_t)e->acc_count + extra <= most_entries(e->acc_cap);
+}
+
+int mb_acc_make_room(mb_enrollee *e, uint32_t extra, mb_error *err)
+{
+    return mb_acc_room(e, extra) ? MB_OK
+                                 : mb_enrollee_reserve(e, (size_t)e->acc_count + extra, err);
 }
 
 void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value)
 {
-    mb_acc *a = find(e, key, period);
+    mb_acc *a = mb_acc_slot(e, key, period);
     if (a->key == 0) {
         a->key = key;
         a->period = period;
@@ -254,14 +323,14 @@ void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value)
 
 void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period)
 {
-    mb_acc *a = find(e, key, period);
+    mb_acc *a = mb_acc_slot(e, key, period);
     if (a->key == 0)
         return;
     /* backward-shift deletion keeps every probe sequence unbroken */
     uint32_t mask = e->acc_cap - 1;
     uint32_t hole = (uint32_t)(a - e->acc);
     for (uint32_t i = (hole + 1) & mask; e->acc[i].key != 0; i = (i + 1) & mask) {
-        uint32_t home = slot_of(e->acc[i].key, e->acc[i].period, e->acc_cap);
+        uint32_t home = mb_acc_home(e->acc[i].key, e->acc[i].period, e->acc_cap);
         /* move entry i into the hole unless its home lies cyclically in (hole, i] */
         bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
         if (!stays) {
@@ -280,7 +349,7 @@ int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err)
     if (entries > (1u << 24))
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%zu accumulator entries is absurd", entries);
     uint32_t cap = e->acc_cap;
-    while ((uint64_t)entries * 4 > (uint64_t)cap * 3)
+    while (entries > most_entries(cap))
         cap *= 2;
     if (cap == e->acc_cap)
         return MB_OK;

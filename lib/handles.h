@@ -12,12 +12,15 @@
 #define MB_MAX_TRACE 96
 #define MB_MAX_DELTAS 64
 #define MB_CHAIN_MAX 8
-#define MB_ACC_DEFAULT 256
+#define MB_ACC_FRESH 8       /* the accumulator slots an enrollee starts with: room for 7 */
+#define MB_JOURNAL_DEFAULT 32  /* settlements kept for reversal: docs/reversal.md says why */
+#define MB_JOURNAL_MAX 4096
+#define MB_SETL_TEXT 17        /* a settlement id: 16 hex digits and a NUL */
 
 /* ---- enrollee ----------------------------------------------------------------------------- */
 
 typedef struct mb_certification {
-    char name[MB_NAME_MAX]; /* as given: a code or a name */
+    const char *name;       /* as given: a code or a name (in the enrollee's text) */
     uint64_t hash;
     int32_t certified_on;
     int32_t valid_until;    /* 0: the catalogue's own rule */
@@ -35,31 +38,126 @@ typedef struct mb_acc {
     int64_t value;
 } mb_acc;
 
+/* ---- the journal (journal.c): the settlements kept for reversal ---------------------------- */
+
+/* How a settlement changed one accumulator (op: mb_change_kind). A sum (a year's paid, a base)
+ * is reversed by taking away what it added; a value that only rises (a date at period 0, a
+ * benefit-kind flag) is recomputed as the largest of what the other settlements raised it to
+ * and what it was before the journal's first one (`before` of the earliest entry that touches
+ * it). */
+
+typedef struct mb_change {
+    uint64_t key;
+    int64_t value;          /* ADD: the amount added (> 0); RAISE: the value raised to */
+    int64_t before;         /* RAISE: the largest value before it among the earlier entries */
+    int32_t period;
+    int32_t op;             /* MB_CHANGE_ADDED or MB_CHANGE_RAISED */
+} mb_change;
+
+typedef struct mb_entry {
+    uint64_t setl;          /* the settlement id, as a number (mb_setl_format) */
+    uint64_t serial;        /* in memory only: the result handle that settled it holds it too */
+    int64_t account;        /* taken from this enrollee's own account */
+    int64_t family;         /* MB_JOURNAL_PATIENT: taken from the payer's account */
+    mb_change *changes;     /* its block of MB_MAX_DELTAS changes, which moves with it */
+    uint32_t nchanges;
+    int32_t date;           /* the claim's date */
+    uint16_t ordinal;       /* claims without an id: 1, 2, ... (0 for a claim with one) */
+    uint8_t role;           /* mb_journal_family: its own, or one side of a family settlement */
+    char claim_id[MB_ID_MAX];
+    char other[MB_ID_MAX];  /* the payer (MB_JOURNAL_PATIENT) or the patient (MB_JOURNAL_PAYER) */
+    char setl_text[MB_SETL_TEXT]; /* formatted when listed */
+} mb_entry;
+
+/* A ring of `limit` entries, oldest at `head`. Every place of the ring owns its block of
+ * changes for good (entries move with their block), so recording never allocates. `setls`
+ * holds each place's settlement id again, side by side, for the look-up every settlement
+ * makes. */
+typedef struct mb_journal {
+    mb_entry *ring;
+    uint64_t *setls;
+    mb_change *blocks;
+    uint32_t limit, head, count;
+    uint64_t serials;
+} mb_journal;
+
+/* The enrollee's strings live in blocks that never move: a string replaced keeps its bytes
+ * until the handle is freed, so a pointer returned earlier stays valid (medbenefit.h: strings
+ * returned live as long as their handle). */
+typedef struct mb_text {
+    struct mb_text *next;
+    uint32_t used, cap;
+    char data[];
+} mb_text;
+
+/* Sized to what it holds: a typical enrollee (an id, a facility, two certifications, a year of
+ * accumulators) takes under 512 bytes with its text, certifications and table. */
 struct mb_enrollee {
-    char id[MB_ID_MAX];
+    const char *id;                     /* "" when none was given */
+    const char *designated, *first_visit;
+    const char *next_designated;        /* a change requested in the window, from next_from */
+    mb_text *text;
     uint64_t tag;           /* hash of the id: ties results to their enrollee */
-    int scheme, person_type;
+    uint64_t instance;      /* distinguishes handles that share an id */
     int64_t balance;
-    char designated[MB_ID_MAX], first_visit[MB_ID_MAX];
-    uint64_t designated_hash, first_visit_hash;
-    char next_designated[MB_ID_MAX];   /* a change requested in the window, from next_from */
-    uint64_t next_designated_hash;
+    uint64_t designated_hash, first_visit_hash, next_designated_hash;
     int32_t next_from;
-    mb_certification diseases[MB_MAX_DISEASES];
-    uint32_t ndiseases;
-    mb_identity identities[MB_MAX_IDENTITIES];
-    uint32_t nidentities;
+    uint8_t scheme, person_type;
+    uint8_t ndiseases, cap_diseases, nidentities, cap_identities;
+    mb_certification *diseases;
+    mb_identity *identities;
     mb_acc *acc;            /* open addressing, capacity a power of two */
     uint32_t acc_cap, acc_count;
-    uint32_t seq;           /* settlements committed and not reversed */
-    uint64_t instance;      /* distinguishes handles that share an id */
+    mb_journal journal;     /* the settlements that can be reversed */
+    uint64_t setl_key;      /* mb_setl_key(id): its settlement ids derive from it */
 };
 
-int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period);
+/* A copy of `s` in the enrollee's text, or NULL when out of memory ("" needs none). */
+const char *mb_enrollee_keep(mb_enrollee *e, const char *s);
+/* Check a text field as the setters do: shorter than `cap` bytes, valid UTF-8 (NULL: empty);
+ * and copy one so checked into a buffer of `cap` bytes. */
+int mb_text_check(const char *src, size_t cap, const char *what, mb_error *err);
+int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err);
+/* Set the designated facility requested in the window, in force from `from` (NULL, 0: none). */
+int mb_enrollee_set_next_designated(mb_enrollee *e, const char *facility, int32_t from,
+                                    mb_error *err);
+
+/* The table is open-addressed, its capacity a power of two; a probe ends at the key or at an
+ * empty slot. Inline: settlement reads it a few times per claim. */
+static inline uint32_t mb_acc_home(uint64_t key, int32_t period, uint32_t cap)
+{
+    uint64_t h = key ^ ((uint64_t)(uint32_t)period * UINT64_C(0x9e3779b97f4a7c15));
+    h ^= h >> 29;
+    return (uint32_t)h & (cap - 1);
+}
+/* The slot holding a key and period, or the empty slot where it would go. */
+static inline mb_acc *mb_acc_slot(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    uint32_t mask = e->acc_cap - 1;
+    for (uint32_t i = mb_acc_home(key, period, e->acc_cap);; i = (i + 1) & mask) {
+        mb_acc *a = &e->acc[i];
+        if (a->key == 0 || (a->key == key && a->period == period))
+            return a;
+    }
+}
+/* The entry for a key and period, or NULL when the table holds none. */
+static inline const mb_acc *mb_acc_find(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    const mb_acc *a = mb_acc_slot(e, key, period);
+    return a->key ? a : NULL;
+}
+static inline int64_t mb_acc_get(const mb_enrollee *e, uint64_t key, int32_t period)
+{
+    const mb_acc *a = mb_acc_slot(e, key, period);
+    return a->key ? a->value : 0;
+}
 /* Set a value; the caller has checked there is room (mb_acc_room). */
 void mb_acc_set(mb_enrollee *e, uint64_t key, int32_t period, int64_t value);
 /* Whether `extra` new keys fit within the load factor. */
 bool mb_acc_room(const mb_enrollee *e, uint32_t extra);
+/* Make room for `extra` new keys beyond those held (MB_E_NOMEM, nothing changed, if it
+ * cannot). */
+int mb_acc_make_room(mb_enrollee *e, uint32_t extra, mb_error *err);
 bool mb_acc_exists(const mb_enrollee *e, uint64_t key, int32_t period);
 /* Whether the designated facility requested in the change window is in force on `date`. */
 static inline bool mb_next_designated_in_force(const mb_enrollee *e, int32_t date)
@@ -70,9 +168,7 @@ static inline bool mb_next_designated_in_force(const mb_enrollee *e, int32_t dat
 void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period);
 
 /* Checks the setters make, shared with mb_enrollee_restore so that a blob is held to the same
- * rules (enrollee.c). */
-/* Copy a text field: shorter than `cap` bytes and valid UTF-8 (NULL: empty). */
-int mb_text_copy(char *dst, size_t cap, const char *src, const char *what, mb_error *err);
+ * rules (enrollee.c, accumulators.c). */
 /* An accumulator's period: a year (2023) or a quarter (20232). */
 int mb_acc_check_period(int32_t period, mb_error *err);
 /* What an accumulator may hold: for a year or a quarter an amount (mb_amount_check); at period
@@ -81,34 +177,84 @@ int mb_acc_check(int32_t period, int64_t value, mb_error *err);
 
 /* ---- claim -------------------------------------------------------------------------------- */
 
-struct mb_claim {
-    char id[MB_ID_MAX];
+/* What settlement reads of a claim: its facts, strings hashed and amounts summed. A claim
+ * handle holds one; a columnar batch builds one per row (columns.c). */
+typedef struct mb_bill {
+    const char *id;            /* as given ("" when none): messages and the journal */
+    uint64_t setl_key;         /* mb_setl_key(id): its settlement ids derive from it */
+    const char *disease;       /* the disease as given, for messages */
     int32_t date;
     int med_type;
     int level;
-    char facility[MB_ID_MAX];
-    uint64_t facility_hash;
     unsigned flags;
-    char disease[MB_NAME_MAX], treatment[MB_NAME_MAX];
-    uint64_t disease_hash, treatment_hash;
-    int32_t admitted, discharged;
-    char prescriber[MB_ID_MAX];
-    uint64_t prescriber_hash;
+    uint64_t facility_hash, disease_hash, treatment_hash, prescriber_hash;
+    /* the disease's catalogue index at each position of the chain, resolved once for a
+     * batch (-1: not in that catalogue); NULL: found by disease_hash */
+    const int32_t *diseases;
     int prescriber_level;
+    int32_t admitted, discharged;
     /* line items, summed as they are added */
     uint32_t nitems;
     int64_t total, class_c, class_b_default, class_b_explicit, class_b_explicit_pre;
     bool has_upstream;
     int64_t up_compliant, up_basic, up_critical; /* up_critical -1: not settled upstream */
+} mb_bill;
+
+/* The checks and sums of the claim setters (claim.c), on a bill: a columnar row is built with
+ * the same calls, so that it is refused, and summed, exactly as a claim handle would be. */
+int mb_bill_start(mb_bill *b, int32_t date, int med_type, int level, mb_error *err);
+int mb_bill_set_flags(mb_bill *b, unsigned flags, mb_error *err);
+int mb_bill_set_admission(mb_bill *b, int32_t admitted, int32_t discharged, mb_error *err);
+int mb_bill_check_prescriber(int level, mb_error *err);
+/* Why an item is refused, in the order the checks are made (MB_OK: it is not). */
+int mb_bill_item_refused(const mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp,
+                         mb_error *err);
+/* Add a line item to the sums. Inline: a batch adds a few per row. */
+static inline int mb_bill_add_item(mb_bill *b, int64_t fen, int item_class, int first_selfpay_bp,
+                                   mb_error *err)
+{
+    int64_t total;
+    if (fen < 0 || fen > MB_MONEY_MAX || item_class < MB_CLASS_A || item_class > MB_CLASS_C ||
+        first_selfpay_bp < -1 || first_selfpay_bp > MB_BP_ONE ||
+        (first_selfpay_bp >= 0 && item_class != MB_CLASS_B) || !mb_add_checked(b->total, fen, &total))
+        return mb_bill_item_refused(b, fen, item_class, first_selfpay_bp, err);
+    b->total = total;
+    b->nitems++;
+    if (item_class == MB_CLASS_C)
+        b->class_c += fen;
+    else if (item_class == MB_CLASS_B && first_selfpay_bp < 0)
+        b->class_b_default += fen;
+    else if (item_class == MB_CLASS_B) {
+        b->class_b_explicit += fen;
+        b->class_b_explicit_pre += mb_apply_ratio(fen, first_selfpay_bp);
+    }
+    return MB_OK;
+}
+int mb_bill_set_upstream(mb_bill *b, int64_t compliant, int64_t basic, int64_t critical,
+                         mb_error *err);
+/* A claim's text field: shorter than `cap` bytes, valid UTF-8 (NULL: none). */
+int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error *err);
+
+struct mb_claim {
+    mb_bill b;
+    char id[MB_ID_MAX];
+    char facility[MB_ID_MAX];
+    char disease[MB_NAME_MAX], treatment[MB_NAME_MAX];
+    char prescriber[MB_ID_MAX];
 };
 
 /* ---- result ------------------------------------------------------------------------------- */
 
+/* A pending change of one accumulator: a sum added to, or a value raised (MB_CHANGE_*). */
 typedef struct mb_delta {
     uint64_t key;
     int32_t period;
-    bool existed;           /* the entry was in the table before: reversal keeps it */
+    int32_t op;
     int64_t before, after;
+    int64_t raised;         /* RAISE: the largest value this claim raised it to, even when the
+                               value already stood higher (the journal keeps it: docs/reversal.md) */
+    mb_acc *slot;           /* its entry in the table, NULL: none yet (commit writes through it:
+                               the table does not change between compute and commit) */
 } mb_delta;
 
 typedef struct mb_fund_out {
@@ -142,7 +288,9 @@ enum mb_reason {
     MB_REASON_TREATMENT,       /* the disease's caps depend on a treatment line not given */
 };
 
-/* One settlement's output. */
+/* One settlement's output. A settlement clears its head (everything before reason_text) and
+ * writes the tables after it entry by entry, counted in the head: only what it writes is
+ * touched, never the 6 KB of the handle. */
 typedef struct mb_settlement {
     int64_t amt[MB_AMT_COUNT_];
     int covered;
@@ -151,21 +299,24 @@ typedef struct mb_settlement {
     const char *reason_cite;
     const char *reason_arg;    /* a name the reason mentions */
     int32_t reason_date;
-    char reason_text[512];     /* formatted on request */
-    mb_fund_out funds[MB_MAX_FUNDS];
     uint32_t nfunds;
-    mb_step trace[MB_MAX_TRACE];
     uint32_t ntrace;
     bool trace_truncated;
-    mb_delta deltas[MB_MAX_DELTAS];
     uint32_t ndeltas;
     int64_t balance_before, balance_after;
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
     uint64_t payer_tag;                 /* 0: no family payer */
-    uint32_t payer_seq;
+    uint64_t payer_instance;
     uint64_t enrollee_tag, enrollee_instance;
-    uint32_t seq;
+    uint64_t setl;                      /* the settlement id (committed only) */
+    uint64_t serial;                    /* its journal entry (mb_entry.serial) */
+    char setl_text[MB_SETL_TEXT];       /* formatted on request */
     bool committed, reversed;
+    /* the tables: entries [0, n) are valid */
+    char reason_text[512];     /* formatted on request */
+    mb_fund_out funds[MB_MAX_FUNDS];
+    mb_step trace[MB_MAX_TRACE];
+    mb_delta deltas[MB_MAX_DELTAS];
 } mb_settlement;
 
 /* A result handle holds two settlements: a call computes into the spare one and makes it

@@ -14,6 +14,7 @@ void *mb_alloc(size_t size);
 void *mb_calloc(size_t n, size_t size);
 void *mb_realloc(void *ptr, size_t size);
 void mb_free(void *ptr);
+char *mb_strdup(const char *s);
 /* The libcyaml mem_fn adapter: routes the parser through the same allocator. */
 void *mb_cyaml_mem(void *ctx, void *ptr, size_t size);
 
@@ -39,15 +40,41 @@ int mb_fail_at(mb_error *err, int status, const char *file, int line, const char
 #define MB_MONEY_MAX INT64_C(100000000000000) /* 10^12 yuan in fen: anything above is absurd */
 #define MB_UNLIMITED INT64_C(-1)  /* a cap with no limit */
 #define MB_ABSENT INT64_MIN       /* a table cell the ruleset leaves empty */
-/* amount x bp / 10000, rounded half up to the fen. Both inputs are non-negative and bounded. */
-int64_t mb_apply_ratio(int64_t amount, int32_t bp);
 /* Sum of amount_i x bp_i accumulated exactly (units of fen/10000), then rounded once. */
 typedef struct { __int128 acc; } mb_prorata;
 static inline void mb_prorata_add(mb_prorata *p, int64_t amount, int32_t bp) { p->acc += (__int128)amount * bp; }
-int64_t mb_prorata_round(const mb_prorata *p);
+int64_t mb_prorata_round_wide(const mb_prorata *p);
+static inline int64_t mb_prorata_round(const mb_prorata *p)
+{
+    if (p->acc <= 0)
+        return 0;
+    if (p->acc <= INT64_MAX - MB_BP_ONE / 2) /* the usual case: a 64-bit division, same result */
+        return ((int64_t)p->acc + MB_BP_ONE / 2) / MB_BP_ONE;
+    return mb_prorata_round_wide(p);
+}
+/* amount x bp / 10000, rounded half up to the fen. Both inputs are non-negative and bounded. */
+static inline int64_t mb_apply_ratio(int64_t amount, int32_t bp)
+{
+    mb_prorata p = {(__int128)amount * bp};
+    return mb_prorata_round(&p);
+}
 /* a + b, a - b: false when the result would pass ±MB_MONEY_MAX (or overflow int64). */
-bool mb_add_checked(int64_t a, int64_t b, int64_t *out);
-bool mb_sub_checked(int64_t a, int64_t b, int64_t *out);
+static inline bool mb_add_checked(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r) || r > MB_MONEY_MAX || r < -MB_MONEY_MAX)
+        return false;
+    *out = r;
+    return true;
+}
+static inline bool mb_sub_checked(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r) || r > MB_MONEY_MAX || r < -MB_MONEY_MAX)
+        return false;
+    *out = r;
+    return true;
+}
 /* An amount an enrollee keeps (a balance, an accumulator): 0..MB_MONEY_MAX, else
  * MB_E_INVALID_AMOUNT saying "<what> <fen> fen is negative" (or absurd). */
 int mb_amount_check(int64_t fen, const char *what, mb_error *err);
@@ -79,8 +106,16 @@ uint32_t mb_crc32(const void *data, size_t len);
 #define MB_CATEGORY_COUNT 12
 int mb_category_parse(const char *text); /* 0..11, or MB_E_UNKNOWN_CODE */
 const char *mb_category_name(int category);
-int mb_period_code(int period_kind, int32_t ymd); /* year 2023, quarter 20232 */
 enum { MB_PERIOD_NONE = 0 }; /* MB_PERIOD_YEAR and MB_PERIOD_QUARTER: medbenefit.h */
+/* The period a date falls in: the year 2023, the quarter 20232; 0 for no period. */
+static inline int mb_period_code(int period_kind, int32_t ymd)
+{
+    switch (period_kind) {
+    case MB_PERIOD_YEAR: return mb_date_year(ymd);
+    case MB_PERIOD_QUARTER: return mb_date_year(ymd) * 10 + mb_date_quarter(ymd);
+    default: return 0;
+    }
+}
 
 /* ---- strings (utf8.c) --------------------------------------------------------------------- */
 bool mb_utf8_valid(const char *s, size_t len);

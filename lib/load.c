@@ -100,6 +100,8 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
     } else {
         rs->arena = arena;
         rc = mb_compile(rs, arena, raw, data, len, file, err);
+        if (rc == MB_OK)
+            rc = mb_plan(rs, arena, err);
     }
     cyaml_free(&cfg, &mb_ruleset_schema, raw, 0);
     if (rc != MB_OK) {

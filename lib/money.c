@@ -8,37 +8,9 @@
 
 #include "internal.h"
 
-int64_t mb_prorata_round(const mb_prorata *p)
+int64_t mb_prorata_round_wide(const mb_prorata *p)
 {
-    __int128 acc = p->acc;
-    if (acc <= 0)
-        return 0;
-    return (int64_t)((acc + MB_BP_ONE / 2) / MB_BP_ONE);
-}
-
-int64_t mb_apply_ratio(int64_t amount, int32_t bp)
-{
-    mb_prorata p = {0};
-    mb_prorata_add(&p, amount, bp);
-    return mb_prorata_round(&p);
-}
-
-bool mb_add_checked(int64_t a, int64_t b, int64_t *out)
-{
-    int64_t r;
-    if (__builtin_add_overflow(a, b, &r) || r > MB_MONEY_MAX || r < -MB_MONEY_MAX)
-        return false;
-    *out = r;
-    return true;
-}
-
-bool mb_sub_checked(int64_t a, int64_t b, int64_t *out)
-{
-    int64_t r;
-    if (__builtin_sub_overflow(a, b, &r) || r > MB_MONEY_MAX || r < -MB_MONEY_MAX)
-        return false;
-    *out = r;
-    return true;
+    return (int64_t)((p->acc + MB_BP_ONE / 2) / MB_BP_ONE);
 }
 
 int mb_amount_check(int64_t fen, const char *what, mb_error *err)

@@ -1,48 +1,72 @@
 /* Pending accumulator changes: a claim's reads go through the changes it has made so far,
  * so two layers sharing a cap see each other's payments; nothing touches the enrollee until
- * commit, and the changes are what a reversal undoes. */
+ * commit, and the changes are what the journal keeps for reversal (journal.c). A change either
+ * adds to a sum or raises a value that only rises (a date, a flag): reversal undoes the two
+ * differently, so an accumulator is always changed the same way. */
 #include "pipeline.h"
 
-static mb_delta *pending(const settle_ctx *x, uint64_t key, int32_t period)
+/* The pending change of (key, period), made `op`'s way: the claim's, or a new one starting
+ * from `held`, the enrollee's entry for it as mb_acc_find gave it in this settlement (deltas
+ * are never removed, so a figure that had none then has none now unless the scan finds it). */
+static int track(settle_ctx *x, uint64_t key, int32_t period, int op, const mb_acc *held,
+                 mb_delta **out)
 {
-    for (uint32_t i = 0; i < x->r->ndeltas; i++)
-        if (x->r->deltas[i].key == key && x->r->deltas[i].period == period)
-            return &x->r->deltas[i];
-    return NULL;
-}
-
-int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period)
-{
-    const mb_delta *d = pending(x, key, period);
-    return d ? d->after : mb_acc_get(x->e, key, period);
-}
-
-int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
-{
-    mb_delta *d = pending(x, key, period);
+    mb_delta *d = mb_pending_delta(x, key, period);
+    if (d != NULL && d->op != op)
+        return mb_fail(x->err, MB_E_RULESET,
+                       "claim %s: accumulator %016llx (period %d) is both summed and raised by "
+                       "the chain's rules", x->c->id, (unsigned long long)key, period);
     if (d == NULL) {
         if (x->r->ndeltas == MB_MAX_DELTAS)
             return mb_fail(x->err, MB_E_CAPACITY,
                            "a settlement changes at most %d accumulators", MB_MAX_DELTAS);
         d = &x->r->deltas[x->r->ndeltas++];
-        d->key = key;
-        d->period = period;
-        d->existed = mb_acc_exists(x->e, key, period);
-        d->before = mb_acc_get(x->e, key, period);
+        int64_t before = held ? held->value : 0;
+        *d = (mb_delta){key, period, op, before, before, 0, (mb_acc *)held};
     }
-    d->after = value;
+    *out = d;
+    return MB_OK;
+}
+
+int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
+                      const mb_acc *held)
+{
+    int64_t sum;
+    if (amount == 0)
+        return MB_OK;
+    if (amount < 0) /* a sum only grows: reversal takes away what was added */
+        return mb_fail(x->err, MB_E_RULESET,
+                       "claim %s: a year-to-date total would shrink by %lld fen", x->c->id,
+                       (long long)-amount);
+    mb_delta *d;
+    int rc = track(x, key, period, MB_CHANGE_ADDED, held, &d);
+    if (rc != MB_OK)
+        return rc;
+    if (!mb_add_checked(d->after, amount, &sum))
+        return mb_fail(x->err, MB_E_OVERFLOW,
+                       "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
+                       "amount the library takes", x->c->id);
+    d->after = sum;
     return MB_OK;
 }
 
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
 {
-    int64_t sum;
     if (amount == 0)
         return MB_OK;
-    if (!mb_add_checked(mb_pending_get(x, key, period), amount, &sum))
-        return mb_fail(x->err, MB_E_OVERFLOW,
-                       "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
-                       "amount the library takes", x->c->id);
-    return mb_pending_set(x, key, period, sum);
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    return mb_pending_add_at(x, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
 }
 
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
+{
+    const mb_delta *pending = mb_pending_delta(x, key, period);
+    mb_delta *d;
+    int rc = track(x, key, period, MB_CHANGE_RAISED,
+                   pending ? NULL : mb_acc_find(x->e, key, period), &d);
+    if (rc != MB_OK)
+        return rc;
+    d->raised = mb_max64(d->raised, value);
+    d->after = mb_max64(d->after, value);
+    return MB_OK;
+}

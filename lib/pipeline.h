@@ -10,7 +10,7 @@
 typedef struct settle_ctx {
     mb_settlement *r;
     const mb_enrollee *e;
-    const mb_claim *c;
+    const mb_bill *c;
     mb_error *err;
     int slot;
     int32_t year;
@@ -18,6 +18,9 @@ typedef struct settle_ctx {
     int64_t remaining;     /* policy-scope self-pay left to the person so far */
     int64_t acct_first;    /* paid by the personal account before any deductible */
     bool first_tier;       /* the tier being settled is the first computed one */
+    bool tracing;          /* record the trace (a columnar batch reports none) */
+    size_t tier;           /* the position in the chain of the tier being settled */
+    mb_held_cache *held;   /* a batch's certifications per tier (MB_CHAIN_MAX), or NULL */
 } settle_ctx;
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */
@@ -33,15 +36,82 @@ typedef struct layer_terms {
 
 /* Year-to-date figures as this claim sees them: the enrollee's, overlaid by the changes the
  * claim has made so far (kept in the settlement's deltas until commit). */
-int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period);
-int mb_pending_set(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
+static inline mb_delta *mb_pending_delta(const settle_ctx *x, uint64_t key, int32_t period)
+{
+    mb_settlement *r = x->r;
+    for (uint32_t i = 0; i < r->ndeltas; i++)
+        if (r->deltas[i].key == key && r->deltas[i].period == period)
+            return &r->deltas[i];
+    return NULL;
+}
+static inline int64_t mb_pending_get(const settle_ctx *x, uint64_t key, int32_t period)
+{
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    return d ? d->after : mb_acc_get(x->e, key, period);
+}
+/* The same, and the enrollee's entry for the key (NULL: none, or the claim changed it), to
+ * hand to a later change of the same figure so that it need not be looked up again. */
+static inline int64_t mb_pending_read(const settle_ctx *x, uint64_t key, int32_t period,
+                                      const mb_acc **held)
+{
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    *held = d ? NULL : mb_acc_find(x->e, key, period);
+    return d ? d->after : *held ? (*held)->value : 0;
+}
+/* The figure as the claim sees it, given the enrollee's entry for it as mb_acc_find gave it
+ * earlier in this settlement. */
+static inline int64_t mb_pending_at(const settle_ctx *x, uint64_t key, int32_t period,
+                                    const mb_acc *held)
+{
+    const mb_delta *d = mb_pending_delta(x, key, period);
+    return d ? d->after : held ? held->value : 0;
+}
+/* Add `amount` (>= 0) to a sum: a year's payments, a base. */
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
+/* The same for a figure whose entry `held` was looked up in this settlement (mb_pending_read,
+ * mb_acc_find): it is not looked up again. */
+int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
+                      const mb_acc *held);
+/* Raise a value that only rises (a date at period 0, a benefit-kind flag) to `value` (> 0);
+ * the journal keeps `value` even when the value already stood higher. */
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
 
-/* Record a trace step; record why the benefit did not apply (the first reason is kept). */
-void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char *rule, const char *cite,
-                   const char *what, int64_t in, int64_t out, int32_t ratio);
+/* Record a trace step (pointers to the ruleset's strings only); record why the benefit did not
+ * apply (the first reason is kept). */
+static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char *rule,
+                                const char *cite, const char *what, int64_t in, int64_t out,
+                                int32_t ratio)
+{
+    mb_settlement *r = x->r;
+    if (!x->tracing)
+        return;
+    if (r->ntrace == MB_MAX_TRACE) {
+        r->trace_truncated = true;
+        return;
+    }
+    r->trace[r->ntrace++] = (mb_step){rs->id, rule, cite ? cite : "", what, in, out, ratio};
+}
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                     const char *arg, int32_t date);
+
+/* The chain's shape (settle.c): 1..MB_CHAIN_MAX rulesets, in tier order. */
+int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err);
+/* What settlement refuses in a claim under a chain that is well formed: dates, items. */
+int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_error *err);
+/* Settle a checked claim into `r` (its head cleared first), changing nothing else; `tracing`
+ * records the trace. */
+int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_held_cache *held,
+               mb_error *err);
+/* Apply a computed settlement of `c` to the enrollee (and the family payer) and record it in
+ * their journals: MB_E_CAPACITY, changing nothing, when the accumulators it adds do not fit;
+ * MB_E_STATE when the claim is already settled. */
+int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, const mb_bill *c,
+              mb_error *err);
+
+/* The most accumulator entries one claim of `med_type` adds under the chain (0: of any
+ * med_type, tier by tier: an upper bound). */
+uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_type);
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 
 int mb_result_new(mb_result **out, mb_error *err)
 {
@@ -37,6 +37,15 @@ size_t mb_result_amounts(const mb_result *r, int64_t *out, size_t n)
 }
 
 int mb_result_covered(const mb_result *r) { return r ? cur(r)->covered : 0; }
+
+const char *mb_result_setl_id(const mb_result *res)
+{
+    if (res == NULL || !cur(res)->committed)
+        return "";
+    mb_settlement *m = (mb_settlement *)cur(res); /* formatted on request, into the handle */
+    mb_setl_format(m->setl, m->setl_text);
+    return m->setl_text;
+}
 
 static const char *reason_text(int reason)
 {

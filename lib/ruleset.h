@@ -142,6 +142,40 @@ typedef struct mb_acc_key {
     int disease;              /* the catalogue entry whose cap it counts, -1: a layer's */
 } mb_acc_key;
 
+/* ---- the settlement plan (plan.c): built once at load, read by settlement ---------------- */
+
+/* A row of a table that gives a value for one person slot, with its selectors beside it. */
+typedef struct mb_pick {
+    int32_t from;
+    int8_t facility, referred;
+    int64_t v;                /* the row's value for the slot */
+    const mb_row *row;
+} mb_pick;
+
+/* The rows of one table for one person slot, latest `from` first (file order among equals):
+ * the first whose selectors match a claim is the row mb_rows_pick would choose. */
+typedef struct mb_picks {
+    const mb_pick *p;
+    uint32_t n;
+} mb_picks;
+
+typedef struct mb_layer_plan {
+    mb_picks deductible[MB_SLOT_COUNT], ratio[MB_SLOT_COUNT], cap[MB_SLOT_COUNT];
+} mb_layer_plan;
+
+/* The row in force on `date` for this facility class and referral (-1: any), or NULL. */
+static inline const mb_pick *mb_pick_row(const mb_picks *p, int32_t date, int facility,
+                                         int referred)
+{
+    for (uint32_t i = 0; i < p->n; i++) {
+        const mb_pick *q = &p->p[i];
+        if (q->from <= date && (q->facility == MB_FAC_ANY || q->facility == facility) &&
+            (q->referred < 0 || q->referred == referred))
+            return q;
+    }
+    return NULL;
+}
+
 typedef struct mb_assumption {
     const char *where, *reason;
 } mb_assumption;
@@ -157,6 +191,7 @@ struct mb_ruleset {
     const char *account_cite;
     const char *upstream_cite;          /* how it settles what the tiers before it left */
     uint64_t ns;                        /* hash of the id: accumulator namespace */
+    uint64_t activity_key, revoked_key; /* the last chronic activity and the lapse it led to */
 
     const mb_fund *funds;
     uint32_t nfunds;
@@ -167,6 +202,9 @@ struct mb_ruleset {
     const uint64_t *disease_hash;
     const uint32_t *disease_index;
     uint32_t ndisease_hash;
+    /* the same pairs as an open-addressing table (catalogue.c): settlement's lookup */
+    const struct mb_disease_slot *disease_slots;
+    uint32_t disease_mask;
 
     int max_diseases;                   /* 0: no limit */
     int revoke_idle_months;             /* 0: never */
@@ -212,8 +250,15 @@ struct mb_ruleset {
     const mb_acc_key *acc_keys;         /* the layers' keys, then the catalogue's; each once */
     uint32_t nacc_keys;
 
+    const mb_layer_plan *plans;         /* one per layer (plan.c) */
+    uint8_t new_entries[32];            /* by med_type % 32: the most accumulator entries one
+                                           settlement adds */
+    uint32_t most_new_entries;          /* the most for any med_type */
+
     const mb_assumption *assumptions;
     uint32_t nassumptions;
+
+    const struct mb_platform_rules *platform; /* the platform's codes (platform_rules.h) */
 
     void *arena;                        /* every allocation above, freed at once */
 };
@@ -222,7 +267,28 @@ struct mb_ruleset {
  * NULL when none applies (rows.c). */
 const mb_row *mb_rows_pick(const mb_rows *rows, int32_t date, int facility, int referred, int slot);
 
+/* Build the settlement plan of a compiled ruleset, in its arena (plan.c). */
+struct mb_arena;
+int mb_plan(mb_ruleset *rs, struct mb_arena *arena, mb_error *err);
+
 /* Find a disease index by the hash of its code or name; -1 when unknown. */
-int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash);
+struct mb_disease_slot {
+    uint64_t hash;          /* 0: empty (mb_hash never gives 0) */
+    int32_t disease;
+};
+static inline int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
+{
+    if (rs->disease_slots == NULL || hash == 0)
+        return -1;
+    for (uint32_t k = (uint32_t)hash & rs->disease_mask;; k = (k + 1) & rs->disease_mask) {
+        const struct mb_disease_slot *s = &rs->disease_slots[k];
+        if (s->hash == hash)
+            return s->disease;
+        if (s->hash == 0)
+            return -1;
+    }
+}
+/* Build the table mb_catalogue_lookup reads from the sorted pairs, in the ruleset's arena. */
+int mb_catalogue_index(mb_ruleset *rs, struct mb_arena *arena);
 
 #endif

@@ -164,6 +164,35 @@ static const cyaml_schema_field_t family_fields[] = {
     SEQ("relations", raw_family, relations, &string_entry), SOURCE_FIELDS(raw_family),
     CYAML_FIELD_END};
 
+static const cyaml_schema_field_t codes_fields[] = {
+    CYAML_FIELD_SEQUENCE("codes", CYAML_FLAG_POINTER, raw_codes, codes, &string_entry, 1,
+                         CYAML_UNLIMITED),
+    SOURCE_FIELDS(raw_codes), CYAML_FIELD_END};
+
+/* One row type for the three code tables; platform_rules.c checks that each row carries the
+ * one target its table takes (as, category or key). */
+static const cyaml_schema_field_t code_row_fields[] = {
+    REQ_STR("code", raw_code_row, code), STR("as", raw_code_row, as),
+    STR("category", raw_code_row, category), STR("key", raw_code_row, key),
+    STR("insutype", raw_code_row, insutype),
+    SOURCE_FIELDS(raw_code_row), CYAML_FIELD_END};
+static const cyaml_schema_value_t code_row_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_code_row, code_row_fields)};
+
+static const cyaml_schema_field_t account_fund_fields[] = {
+    STR("employee", raw_account_fund, employee), STR("resident", raw_account_fund, resident),
+    REQ_STR("name", raw_account_fund, name), SOURCE_FIELDS(raw_account_fund), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t platform_fields[] = {
+    CYAML_FIELD_MAPPING_PTR("insuplc_admdvs", OPT, raw_platform, insuplc_admdvs, codes_fields),
+    CYAML_FIELD_MAPPING_PTR("insutype", OPT, raw_platform, insutype, codes_fields),
+    SEQ("med_type", raw_platform, med_type, &code_row_entry),
+    SEQ("psn_idet_type", raw_platform, psn_idet_type, &code_row_entry),
+    SEQ("cum_type_code", raw_platform, cum_type_code, &code_row_entry),
+    CYAML_FIELD_MAPPING_PTR("account_fund", OPT, raw_platform, account_fund,
+                            account_fund_fields),
+    CYAML_FIELD_END};
+
 static const cyaml_schema_field_t ruleset_fields[] = {
     REQ_STR("id", raw_ruleset, id), REQ_STR("title", raw_ruleset, title),
     REQ_STR("document", raw_ruleset, document), REQ_STR("tier", raw_ruleset, tier),
@@ -187,6 +216,7 @@ static const cyaml_schema_field_t ruleset_fields[] = {
     SEQ("account_accrual", raw_ruleset, account_accrual, &values_entry),
     CYAML_FIELD_SEQUENCE("layers", CYAML_FLAG_POINTER, raw_ruleset, layers, &layer_entry, 1,
                          CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("platform", OPT, raw_ruleset, platform, platform_fields),
     CYAML_FIELD_END};
 
 const cyaml_schema_value_t mb_ruleset_schema = {

@@ -150,6 +150,34 @@ typedef struct raw_family {
     RAW_SOURCE;
 } raw_family;
 
+/* The national platform's codes for this ruleset (platform_rules.c, docs/platform.md). */
+typedef struct raw_codes {
+    char **codes;
+    unsigned codes_count;
+    RAW_SOURCE;
+} raw_codes;
+
+typedef struct raw_code_row {
+    char *code, *as, *category, *key, *insutype;
+    RAW_SOURCE;
+} raw_code_row;
+
+typedef struct raw_account_fund {
+    char *employee, *resident, *name;
+    RAW_SOURCE;
+} raw_account_fund;
+
+typedef struct raw_platform {
+    raw_codes *insuplc_admdvs, *insutype;
+    raw_code_row *med_type;
+    unsigned med_type_count;
+    raw_code_row *psn_idet_type;
+    unsigned psn_idet_type_count;
+    raw_code_row *cum_type_code;
+    unsigned cum_type_code_count;
+    raw_account_fund *account_fund;
+} raw_platform;
+
 typedef struct raw_ruleset {
     char *id, *title, *document, *tier, *effective_from, *effective_to, *region, *notes;
     char **schemes;
@@ -173,6 +201,7 @@ typedef struct raw_ruleset {
     unsigned account_accrual_count;
     raw_layer *layers;
     unsigned layers_count;
+    raw_platform *platform;
 } raw_ruleset;
 
 extern const cyaml_schema_value_t mb_ruleset_schema;

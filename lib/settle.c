@@ -14,13 +14,14 @@
  */
 #include <string.h>
 
+#include "journal.h"
 #include "pipeline.h"
 
 /* ---- one tier ----------------------------------------------------------------------------- */
 
 static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 {
-    const mb_claim *c = x->c;
+    const mb_bill *c = x->c;
     const mb_enrollee *e = x->e;
     int rc;
     if (!((rs->schemes >> e->scheme) & 1u)) {
@@ -30,17 +31,24 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     }
     int disease = -1;
     if (c->disease_hash != 0 && rs->ndiseases > 0) {
-        disease = mb_catalogue_lookup(rs, c->disease_hash);
+        disease = c->diseases ? c->diseases[x->tier] : mb_catalogue_lookup(rs, c->disease_hash);
         if (disease < 0)
             return mb_fail(x->err, MB_E_UNKNOWN_DISEASE,
                            "claim %s: disease '%s' is not in the catalogue of %s", c->id,
                            c->disease, rs->id);
     }
-    uint64_t activity_key = mb_activity_key(rs), revoked_key = mb_revoked_key(rs);
-    mb_activity act = {(int32_t)mb_pending_get(x, activity_key, 0),
-                       (int32_t)mb_pending_get(x, revoked_key, 0)};
+    uint64_t activity_key = rs->activity_key, revoked_key = rs->revoked_key;
+    mb_activity act = {0, 0}; /* read only where idleness revokes */
+    if (rs->revoke_idle_months > 0)
+        act = (mb_activity){(int32_t)mb_pending_get(x, activity_key, 0),
+                            (int32_t)mb_pending_get(x, revoked_key, 0)};
     mb_roster roster;
-    mb_roster_build(&roster, rs, e, c->date, &act);
+    if (rs->ndiseases > 0)
+        mb_roster_hold(&roster, rs, e, c->date, &act, x->held ? &x->held[x->tier] : NULL);
+    else { /* no catalogue: no disease is held under it */
+        roster.nheld = roster.n = roster.covered = 0;
+        roster.decided = true;
+    }
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
     for (uint32_t i = 0; i < rs->nlayers; i++) {
@@ -80,9 +88,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
             if (roster.held[i].start <= day && roster.held[i].start > anchor)
                 anchor = roster.held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
-        if (lapse && day > lapse && lapse > act.revoked && (rc = mb_pending_set(x, revoked_key, 0, lapse)))
+        if (lapse && day > lapse && (rc = mb_pending_raise(x, revoked_key, 0, lapse)))
             return rc;
-        if (act.last < day && (rc = mb_pending_set(x, activity_key, 0, day)))
+        if ((rc = mb_pending_raise(x, activity_key, 0, day)))
             return rc;
     }
     if (!applied && x->first_tier)
@@ -102,7 +110,7 @@ static uint32_t med_bit(int med_type) { return 1u << (med_type % 32); }
  * holds beyond class C, the first self-pay and the platform's policy-scope cost, so that
  * medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp as on the platform.
  * A negative part means the amounts contradict each other. */
-static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *err)
+static int over_limit(const mb_bill *c, int64_t pre, int64_t *over, mb_error *err)
 {
     *over = c->total - c->class_c - pre - c->up_compliant; /* each term <= 10^14: no overflow */
     if (*over >= 0)
@@ -119,16 +127,15 @@ static int over_limit(const mb_claim *c, int64_t pre, int64_t *over, mb_error *e
 
 /* The class B first self-pay (先行自付) of a claim: the items' own ratios, and the default ratio
  * of the first tier that settles it, which classifies the items. */
-static int64_t first_selfpay(const mb_claim *c, const mb_ruleset *classifier)
+static int64_t first_selfpay(const mb_bill *c, const mb_ruleset *classifier)
 {
     return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, classifier->class_b_bp);
 }
 
-static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                    const mb_claim *c, const mb_result *r, mb_error *err)
+int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err)
 {
-    if (r == NULL || chain == NULL || e == NULL || c == NULL)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
+    if (chain == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: a chain is required");
     if (n == 0 || n > MB_CHAIN_MAX)
         return mb_fail(err, MB_E_CHAIN, "a chain holds 1 to %d rulesets, not %zu", MB_CHAIN_MAX, n);
     for (size_t i = 0; i < n; i++) {
@@ -139,6 +146,13 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
                            "%s (tier %d) cannot follow %s (tier %d): tiers go basic, critical "
                            "illness, assistance, each at most once",
                            chain[i]->id, chain[i]->tier, chain[i - 1]->id, chain[i - 1]->tier);
+    }
+    return MB_OK;
+}
+
+int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
         if (c->date < chain[i]->effective_from || c->date > chain[i]->effective_to)
             return mb_fail(err, MB_E_INVALID_DATE,
                            "claim %s is dated %d, outside %s's period in force %d..%d", c->id,
@@ -155,6 +169,15 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     return MB_OK;
 }
 
+static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                    const mb_bill *c, const mb_result *r, mb_error *err)
+{
+    if (r == NULL || chain == NULL || e == NULL || c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
+    int rc = mb_chain_check(chain, n, err);
+    return rc != MB_OK ? rc : mb_bill_check(chain, n, c, err);
+}
+
 static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
 {
     for (size_t i = 0; chain != NULL && i < n; i++)
@@ -164,87 +187,96 @@ static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
 }
 
 /* Whether the claim's upstream amounts already settled this tier. */
-static bool settled_upstream(const mb_claim *c, const mb_ruleset *rs)
+static bool settled_upstream(const mb_bill *c, const mb_ruleset *rs)
 {
     return c->has_upstream && (rs->tier == MB_TIER_BASIC ||
                                (rs->tier == MB_TIER_CRITICAL_ILLNESS && c->up_critical >= 0));
 }
 
-static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                   const mb_enrollee *payer, const mb_claim *c, mb_error *err)
+/* 1. The items: the first tier that settles here classifies them (class C out of scope, the
+ * class B first self-pay, the rest in scope). */
+static int64_t classify(settle_ctx *x, const mb_ruleset *classifier, int64_t *pre)
 {
-    int rc = validate(chain, n, e, c, res, err);
-    if (rc != MB_OK)
-        return rc;
-    mb_settlement *r = &res->s[!res->cur]; /* the spare: current only on success */
-    memset(r, 0, offsetof(mb_settlement, deltas));
-    r->ndeltas = 0;
-    r->committed = r->reversed = false;
-    r->payer_tag = 0;
-    r->payer_before = r->payer_after = 0;
-    settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
-                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type)};
-
-    /* 1. items: the first tier that settles here classifies them */
-    const mb_ruleset *classifier = chain[0];
-    int64_t pre = first_selfpay(c, classifier);
-    int64_t compliant = c->total - c->class_c - pre;
+    const mb_bill *c = x->c;
+    mb_settlement *r = x->r;
+    *pre = first_selfpay(c, classifier);
+    int64_t compliant = c->total - c->class_c - *pre;
     r->amt[MB_AMT_MEDFEE_SUMAMT] = c->total;
     r->amt[MB_AMT_FULAMT_OWNPAY] = c->class_c;
-    r->amt[MB_AMT_PRESELFPAY] = pre;
-    mb_trace_add(&x, classifier, "items", classifier->class_b_cite, "甲乙丙类划分", c->total, compliant,
-          classifier->class_b_bp);
-    int64_t upstream_funds = 0;
-    if (c->has_upstream) {
-        int64_t over;
-        (void)over_limit(c, pre, &over, err); /* validate() refused a negative part */
-        r->amt[MB_AMT_OVERLMT_SELFPAY] = over;
-        compliant = c->up_compliant;
-        int64_t ci = c->up_critical > 0 ? c->up_critical : 0;
-        upstream_funds = c->up_basic + ci;
-        r->amt[MB_AMT_HIFP_PAY] += c->up_basic;
-        r->amt[MB_AMT_HIFMI_PAY] += ci;
-        static const char *const basic_code[3] = {NULL, "310100", "390100"};
-        static const char *const basic_name[3] = {NULL, "职工基本医疗保险统筹基金", "城乡居民基本医疗保险基金"};
-        /* national fund_pay_type codes; critical illness for employees is paid as 大额 */
-        static const char *const ci_code[3] = {NULL, "330100", "390200"};
-        static const char *const ci_name[3] = {NULL, "大额医疗费用补助基金", "城乡居民大病医疗保险基金"};
-        r->funds[r->nfunds++] = (mb_fund_out){basic_code[e->scheme], basic_name[e->scheme],
-                                              compliant, c->up_basic, MB_UNLIMITED};
-        if (c->up_critical >= 0)
-            r->funds[r->nfunds++] = (mb_fund_out){ci_code[e->scheme], ci_name[e->scheme],
-                                                  compliant - c->up_basic, ci, MB_UNLIMITED};
-        /* cited by the first tier that settles what upstream left, by the clause that says it
-         * does (or, when upstream settled every tier, by the last one's document) */
-        const mb_ruleset *after = NULL;
-        for (size_t i = 0; i < n && after == NULL; i++)
-            if (!settled_upstream(c, chain[i]))
-                after = chain[i];
-        if (after == NULL)
-            after = chain[n - 1];
-        const char *cite = after->upstream_cite ? after->upstream_cite : after->document;
-        mb_trace_add(&x, after, "upstream", cite, "上游已结算", compliant, upstream_funds, -1);
-    }
-    r->amt[MB_AMT_INSCP_SCP] = compliant;
-    x.remaining = compliant - upstream_funds;
+    r->amt[MB_AMT_PRESELFPAY] = *pre;
+    mb_trace_add(x, classifier, "items", classifier->class_b_cite, "甲乙丙类划分", c->total,
+                 compliant, classifier->class_b_bp);
+    return compliant;
+}
 
-    /* 2. tiers */
+/* What the tiers settled upstream paid: their funds' rows, and the policy-scope cost they
+ * settled on, which replaces the classified one. Returns what they paid. */
+static int64_t upstream(settle_ctx *x, const mb_ruleset *const *chain, size_t n, int64_t pre,
+                        int64_t *compliant)
+{
+    const mb_bill *c = x->c;
+    mb_settlement *r = x->r;
+    int scheme = x->e->scheme;
+    int64_t over;
+    (void)over_limit(c, pre, &over, x->err); /* mb_bill_check refused a negative part */
+    r->amt[MB_AMT_OVERLMT_SELFPAY] = over;
+    *compliant = c->up_compliant;
+    int64_t ci = c->up_critical > 0 ? c->up_critical : 0;
+    r->amt[MB_AMT_HIFP_PAY] += c->up_basic;
+    r->amt[MB_AMT_HIFMI_PAY] += ci;
+    static const char *const basic_code[3] = {NULL, "310100", "390100"};
+    static const char *const basic_name[3] = {NULL, "职工基本医疗保险统筹基金", "城乡居民基本医疗保险基金"};
+    /* national fund_pay_type codes; critical illness for employees is paid as 大额 */
+    static const char *const ci_code[3] = {NULL, "330100", "390200"};
+    static const char *const ci_name[3] = {NULL, "大额医疗费用补助基金", "城乡居民大病医疗保险基金"};
+    r->funds[r->nfunds++] = (mb_fund_out){basic_code[scheme], basic_name[scheme], *compliant,
+                                          c->up_basic, MB_UNLIMITED};
+    if (c->up_critical >= 0)
+        r->funds[r->nfunds++] = (mb_fund_out){ci_code[scheme], ci_name[scheme],
+                                              *compliant - c->up_basic, ci, MB_UNLIMITED};
+    /* cited by the first tier that settles what upstream left, by the clause that says it
+     * does (or, when upstream settled every tier, by the last one's document) */
+    const mb_ruleset *after = NULL;
+    for (size_t i = 0; i < n && after == NULL; i++)
+        if (!settled_upstream(c, chain[i]))
+            after = chain[i];
+    if (after == NULL)
+        after = chain[n - 1];
+    const char *cite = after->upstream_cite ? after->upstream_cite : after->document;
+    mb_trace_add(x, after, "upstream", cite, "上游已结算", *compliant, c->up_basic + ci, -1);
+    return c->up_basic + ci;
+}
+
+/* 2. Each tier in order, skipping those settled upstream. */
+static int tiers(settle_ctx *x, const mb_ruleset *const *chain, size_t n)
+{
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         const mb_ruleset *rs = chain[i];
-        if (settled_upstream(c, rs)) {
-            mb_trace_add(&x, rs, "upstream.skipped", rs->document, "已由上游结算，跳过", 0, 0, -1);
+        if (settled_upstream(x->c, rs)) {
+            mb_trace_add(x, rs, "upstream.skipped", rs->document, "已由上游结算，跳过", 0, 0, -1);
             continue;
         }
-        x.first_tier = first;
-        if ((rc = settle_tier(&x, rs)))
+        x->first_tier = first;
+        x->tier = i;
+        int rc = settle_tier(x, rs);
+        if (rc != MB_OK)
             return rc;
         first = false;
     }
     if (first) /* every tier was settled upstream */
-        r->covered = 1;
+        x->r->covered = 1;
+    return MB_OK;
+}
 
-    /* 3. the person's share: account, then cash */
+/* 3. The person's share: the account (the basic tier's rules), a family member's account,
+ * then cash. */
+static int person_share(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
+                        const mb_enrollee *payer)
+{
+    const mb_bill *c = x->c;
+    const mb_enrollee *e = x->e;
+    mb_settlement *r = x->r;
     int64_t funds = 0;
     for (int a = MB_AMT_HIFP_PAY; a <= MB_AMT_MAF_PAY; a++)
         funds += r->amt[a];
@@ -252,13 +284,13 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     int64_t part = c->total - funds;
     const mb_ruleset *basic = basic_tier(chain, n); /* its account rules apply */
     int account_mode = basic ? basic->account : MB_ACCOUNT_NONE;
-    int64_t acct = x.acct_first;
+    int64_t acct = x->acct_first;
     if (account_mode != MB_ACCOUNT_NONE && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
         int64_t more = mb_min64(e->balance - acct, part - acct);
         if (more > 0) {
             acct += more;
-            mb_trace_add(&x, basic, "account", basic->account_cite, "个人账户支付", part - x.acct_first,
-                         more, -1);
+            mb_trace_add(x, basic, "account", basic->account_cite, "个人账户支付",
+                         part - x->acct_first, more, -1);
         }
     }
     int64_t family = 0;
@@ -266,7 +298,7 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
         /* 共济: a family member's account pays what the patient's own left */
         family = mb_max64(0, mb_min64(payer->balance, part - acct));
         if (family > 0)
-            mb_trace_add(&x, basic, "account.family", basic->family_cite, "家庭成员个人账户共济支付",
+            mb_trace_add(x, basic, "account.family", basic->family_cite, "家庭成员个人账户共济支付",
                          part - acct, family, -1);
         r->payer_before = payer->balance;
         r->payer_after = payer->balance - family;
@@ -281,8 +313,37 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     r->balance_after = e->balance - (acct - family);
     r->amt[MB_AMT_BALC] = r->balance_after;
     if (part < 0 || acct < 0 || part - acct < 0)
-        return mb_fail(err, MB_E_RULESET, "claim %s: funds paid more than the claim's total", c->id);
+        return mb_fail(x->err, MB_E_RULESET, "claim %s: funds paid more than the claim's total",
+                       c->id);
     return MB_OK;
+}
+
+int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+               const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_held_cache *held,
+               mb_error *err)
+{
+    memset(r, 0, offsetof(mb_settlement, reason_text));
+    settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
+                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type),
+                    .tracing = tracing, .held = held};
+    int64_t pre, compliant = classify(&x, chain[0], &pre), upstream_funds = 0;
+    if (c->has_upstream)
+        upstream_funds = upstream(&x, chain, n, pre, &compliant);
+    r->amt[MB_AMT_INSCP_SCP] = compliant;
+    x.remaining = compliant - upstream_funds;
+    int rc = tiers(&x, chain, n);
+    return rc != MB_OK ? rc : person_share(&x, chain, n, payer);
+}
+
+/* Validate, then compute into the result's spare settlement (current only on success). */
+static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                   const mb_enrollee *payer, const mb_claim *claim, mb_error *err)
+{
+    const mb_bill *c = claim ? &claim->b : NULL;
+    int rc = validate(chain, n, e, c, res, err);
+    if (rc != MB_OK)
+        return rc;
+    return mb_compute(&res->s[!res->cur], chain, n, e, payer, c, true, NULL, err);
 }
 
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
@@ -294,39 +355,74 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
     return rc;
 }
 
-/* Apply the spare settlement (just computed) to the enrollee(s), then make it current. */
-static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, mb_error *err)
+/* Apply a computed settlement of `c` to the enrollee(s) and record it in their journals. A
+ * claim already settled is refused here, before anything changes. */
+int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_bill *c,
+              mb_error *err)
 {
-    mb_settlement *out = &res->s[!res->cur];
-    uint32_t fresh = 0;
+    uint32_t fresh = 0; /* the entries it adds, as compute() found the table */
     for (uint32_t i = 0; i < out->ndeltas; i++)
-        fresh += !mb_acc_exists(e, out->deltas[i].key, out->deltas[i].period);
+        fresh += out->deltas[i].slot == NULL;
     if (!mb_acc_room(e, fresh))
         return mb_fail(err, MB_E_CAPACITY,
-                       "enrollee %s: accumulator table full (%u entries); call mb_enrollee_reserve",
-                       e->id, e->acc_count);
-    for (uint32_t i = 0; i < out->ndeltas; i++)
-        mb_acc_set(e, out->deltas[i].key, out->deltas[i].period, out->deltas[i].after);
+                       "enrollee %s: no room for the %u accumulators this settlement adds (%u held); "
+                       "call mb_enrollee_reserve_for(enrollee, chain, n) before settling",
+                       e->id, fresh, e->acc_count);
+    mb_journal_plan plan;
+    int rc = mb_journal_plan_for(e, payer, c, &plan, err);
+    if (rc != MB_OK)
+        return rc;
+    for (uint32_t i = 0; i < out->ndeltas; i++) {
+        const mb_delta *d = &out->deltas[i];
+        if (d->slot) /* the entry compute() found: nothing was added to the table since */
+            d->slot->value = d->after;
+        else
+            mb_acc_set(e, d->key, d->period, d->after);
+    }
     e->balance = out->balance_after;
-    e->seq++;
-    out->seq = e->seq;
+    out->setl = plan.setl;
+    out->serial = mb_journal_record(e, out, c, &plan, payer ? MB_JOURNAL_PATIENT : MB_JOURNAL_OWN, payer);
     out->enrollee_tag = e->tag;
     out->enrollee_instance = e->instance;
     if (payer != NULL) {
         payer->balance = out->payer_after;
-        payer->seq++;
-        out->payer_seq = payer->seq;
+        mb_journal_record(payer, out, c, &plan, MB_JOURNAL_PAYER, e);
+        out->payer_instance = payer->instance;
     }
     out->committed = true;
-    res->cur = !res->cur;
     return MB_OK;
+}
+
+/* Commit the spare settlement (just computed) of `claim`, then make it current. */
+static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, const mb_claim *claim,
+                  mb_error *err)
+{
+    int rc = mb_commit(&res->s[!res->cur], e, payer, &claim->b, err);
+    if (rc == MB_OK)
+        res->cur = !res->cur;
+    return rc;
+}
+
+/* Room in the enrollee's accumulator table for what `claim` can add under `chain`, made before
+ * anything is computed: the one allocation a settlement can make, and none when the room is
+ * there (mb_enrollee_reserve_for made it, or earlier claims did). Growing the table changes
+ * nothing a caller can observe, so a settlement that then fails still changes nothing. */
+static int make_room(const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
+                     const mb_claim *claim, mb_error *err)
+{
+    if (e == NULL || claim == NULL || mb_chain_check(chain, n, NULL) != MB_OK)
+        return MB_OK; /* compute() reports what is wrong */
+    uint32_t need = mb_chain_new_entries(chain, n, claim->b.med_type);
+    return mb_acc_room(e, need) ? MB_OK : mb_acc_make_room(e, need, err);
 }
 
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
               const mb_claim *claim, mb_error *err)
 {
-    int rc = compute(out, chain, n, e, NULL, claim, err);
-    return rc != MB_OK ? rc : commit(out, e, NULL, err);
+    int rc = make_room(chain, n, e, claim, err);
+    if (rc == MB_OK)
+        rc = compute(out, chain, n, e, NULL, claim, err);
+    return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
 }
 
 int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -343,8 +439,16 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     size_t known = stride < MB_AMT_COUNT_ ? stride : MB_AMT_COUNT_;
     int first = MB_OK;
     mb_error *report = err;
+    bool grow = !(flags & MB_BATCH_PRESETTLE) && mb_chain_check(chain, n, NULL) == MB_OK;
+    uint32_t need = grow ? mb_chain_new_entries(chain, n, 0) : 0; /* any claim's, tier by tier */
     for (size_t i = 0; i < nclaims; i++) {
-        int rc = flags & MB_BATCH_PRESETTLE ? mb_presettle(r, chain, n, e, claims[i], report)
+        /* room for what this claim can add, made between settlements (medbenefit.h) */
+        int rc = grow && claims[i] && !mb_acc_room(e, need)
+                     ? mb_acc_make_room(e, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
+                                        report)
+                     : MB_OK;
+        if (rc == MB_OK)
+            rc = flags & MB_BATCH_PRESETTLE ? mb_presettle(r, chain, n, e, claims[i], report)
                                             : mb_settle(r, chain, n, e, claims[i], report);
         if (rc != MB_OK && first == MB_OK) {
             first = rc;
@@ -354,9 +458,12 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
             status[i] = rc;
         if (covered)
             covered[i] = rc == MB_OK ? r->s[r->cur].covered : 0;
-        if (amounts)
-            for (size_t k = 0; k < stride; k++)
-                amounts[i * stride + k] = rc == MB_OK && k < known ? r->s[r->cur].amt[k] : 0;
+        if (amounts) {
+            size_t k = rc == MB_OK ? known : 0;
+            memcpy(amounts + i * stride, r->s[r->cur].amt, k * sizeof *amounts);
+            for (; k < stride; k++)
+                amounts[i * stride + k] = 0;
+        }
     }
     return first;
 }
@@ -373,7 +480,7 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
     if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
     /* a malformed chain or claim is reported as such, before what the chain allows */
-    int rc = validate(chain, n, patient, claim, out, err);
+    int rc = validate(chain, n, patient, claim ? &claim->b : NULL, out, err);
     if (rc != MB_OK)
         return rc;
     const mb_ruleset *basic = basic_tier(chain, n);
@@ -381,7 +488,9 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
-    rc = compute(out, chain, n, patient, payer, claim, err);
-    return rc != MB_OK ? rc : commit(out, patient, payer, err);
+    rc = make_room(chain, n, patient, claim, err);
+    if (rc == MB_OK)
+        rc = compute(out, chain, n, patient, payer, claim, err);
+    return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);
 }
 

@@ -3,18 +3,24 @@
  *
  *   "MBEN" | u16 version | u16 reserved | u32 payload length | payload | u32 CRC-32 of all before
  *
- * The payload holds the identity, certifications, assistance identities, account, journal
- * position and the accumulators with a non-zero value, sorted, so that the same state always
- * saves to the same bytes (a settle followed by its reversal saves exactly as before).
+ * The payload holds the identity, certifications, assistance identities, account, the
+ * accumulators with a non-zero value, sorted, and the journal of settlements kept for reversal
+ * (journal.c), oldest first, so that the same state always saves to the same bytes (settlements
+ * followed by their reversals, in any order, save exactly as before).
+ *
+ * Version 2 adds the journal; version 1 (libmedbenefit 1.0) kept instead the count of
+ * settlements not reversed, after the next designated facility's date. A version 1 blob
+ * restores with an empty journal of the default limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "handles.h"
+#include "journal.h"
 
 #define STATE_MAGIC "MBEN"
-#define STATE_VERSION 1
+#define STATE_VERSION 2
+#define STATE_VERSION_V1 1 /* still restored */
 
 typedef struct {
     unsigned char *buf;
@@ -51,6 +57,36 @@ static int cmp_acc(const void *a, const void *b)
     return (x->period > y->period) - (x->period < y->period);
 }
 
+/* The journal: its limit, then each entry with the fields its role has and its changes (a
+ * raised value with the value before it). */
+static void put_journal(writer *w, const mb_journal *j)
+{
+    put_u(w, j->limit, 2);
+    put_u(w, j->count, 2);
+    for (uint32_t i = 0; i < j->count; i++) {
+        const mb_entry *en = mb_journal_at(j, i);
+        put_str(w, en->claim_id);
+        put_u(w, en->ordinal, 2);
+        put_u(w, (uint64_t)en->date, 4);
+        put_u(w, en->role, 1);
+        if (en->role != MB_JOURNAL_OWN)
+            put_str(w, en->other);
+        put_u(w, (uint64_t)en->account, 8);
+        if (en->role == MB_JOURNAL_PATIENT)
+            put_u(w, (uint64_t)en->family, 8);
+        put_u(w, en->nchanges, 1);
+        for (uint32_t k = 0; k < en->nchanges; k++) {
+            const mb_change *ch = &en->changes[k];
+            put_u(w, ch->key, 8);
+            put_u(w, (uint64_t)ch->period, 4);
+            put_u(w, (uint64_t)ch->op, 1);
+            put_u(w, (uint64_t)ch->value, 8);
+            if (ch->op == MB_CHANGE_RAISED)
+                put_u(w, (uint64_t)ch->before, 8);
+        }
+    }
+}
+
 /* Offsets of the header: the payload length is written once the payload is. */
 #define LENGTH_AT 8
 #define PAYLOAD_AT 12
@@ -70,7 +106,6 @@ static void put_state(writer *w, const mb_enrollee *e, const mb_acc *sorted, uin
     put_str(w, e->first_visit);
     put_str(w, e->next_designated);
     put_u(w, (uint64_t)e->next_from, 4);
-    put_u(w, e->seq, 4);
     put_u(w, e->ndiseases, 1);
     for (uint32_t i = 0; i < e->ndiseases; i++) {
         put_str(w, e->diseases[i].name);
@@ -89,6 +124,7 @@ static void put_state(writer *w, const mb_enrollee *e, const mb_acc *sorted, uin
         put_u(w, (uint64_t)sorted[i].period, 4);
         put_u(w, (uint64_t)sorted[i].value, 8);
     }
+    put_journal(w, &e->journal);
 }
 
 int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len, mb_error *err)
@@ -133,7 +169,8 @@ int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len, m
  * setter that sets it, or the check that setter makes (lib/enrollee.c), and anything a setter
  * would refuse, or that mb_enrollee_save would not have written, is MB_E_CORRUPT saying which
  * field and why. Lengths and counts are checked against the bytes left before anything is read
- * or allocated. */
+ * or allocated; only the journal's storage is allocated for the bound the blob states, as
+ * mb_enrollee_set_journal_limit would (at most MB_JOURNAL_MAX places). */
 
 #define ACC_BYTES 20         /* an accumulator: u64 key, i32 period, i64 value */
 #define TEXT_MAX MB_NAME_MAX /* the buffer of the longest text field */
@@ -190,7 +227,7 @@ static int get_text(reader *r, char out[TEXT_MAX], const char *field, mb_error *
     return MB_OK;
 }
 
-static int check_frame(const unsigned char *b, size_t len, mb_error *err)
+static int check_frame(const unsigned char *b, size_t len, int *version_out, mb_error *err)
 {
     if (len < 16 || memcmp(b, STATE_MAGIC, 4) != 0)
         return mb_fail(err, MB_E_CORRUPT, "not a saved enrollee state (bad magic or too short)");
@@ -200,10 +237,11 @@ static int check_frame(const unsigned char *b, size_t len, mb_error *err)
         return mb_fail(err, MB_E_CORRUPT,
                        "saved state version %u is newer than this library understands (%d)",
                        (unsigned)version, STATE_VERSION);
-    if (version != STATE_VERSION)
+    if (version != STATE_VERSION && version != STATE_VERSION_V1)
         return mb_fail(err, MB_E_CORRUPT,
-                       "saved state version %u is not one this library writes (%d)",
-                       (unsigned)version, STATE_VERSION);
+                       "saved state version %u is not one this library writes (%d) or reads (%d)",
+                       (unsigned)version, STATE_VERSION, STATE_VERSION_V1);
+    *version_out = (int)version;
     if (payload != len - 16)
         return mb_fail(err, MB_E_CORRUPT, "saved state is truncated or padded (%zu bytes, expected %llu)",
                        len, (unsigned long long)payload + 16);
@@ -219,8 +257,9 @@ static int check_frame(const unsigned char *b, size_t len, mb_error *err)
     return MB_OK;
 }
 
-/* Identity, account, facilities, the requested facility change and the journal position. */
-static int read_person(reader *r, mb_enrollee **out, mb_error *err)
+/* Identity, account, facilities, the requested facility change (and, in version 1, the count
+ * of settlements not reversed, which no longer means anything once restored). */
+static int read_person(reader *r, int version, mb_enrollee **out, mb_error *err)
 {
     char id[TEXT_MAX], text[TEXT_MAX];
     mb_error why = {0};
@@ -253,12 +292,11 @@ static int read_person(reader *r, mb_enrollee **out, mb_error *err)
     if ((rc = get_text(r, text, "next designated facility", err)) != MB_OK)
         return rc;
     int32_t from = (int32_t)get_u(r, 4);
-    e->seq = (uint32_t)get_u(r, 4);
+    if (version == STATE_VERSION_V1)
+        (void)get_u(r, 4);
     if (r->bad)
         return past_end(err, "next designated facility");
-    rc = mb_text_copy(e->next_designated, sizeof e->next_designated, text,
-                      "next designated facility", &why);
-    if (rc != MB_OK)
+    if ((rc = mb_text_check(text, MB_ID_MAX, "next designated facility", &why)) != MB_OK)
         return refused(err, rc, &why, "facilities");
     if ((text[0] != '\0') != (from != 0))
         return mb_fail(err, MB_E_CORRUPT,
@@ -268,8 +306,8 @@ static int read_person(reader *r, mb_enrollee **out, mb_error *err)
         return mb_fail(err, MB_E_CORRUPT,
                        "saved state: next designated facility '%s': from %d is not a date", text,
                        from);
-    e->next_designated_hash = mb_hash(e->next_designated);
-    e->next_from = from;
+    if ((rc = mb_enrollee_set_next_designated(e, text, from, &why)) != MB_OK)
+        return refused(err, rc, &why, "facilities");
     return MB_OK;
 }
 
@@ -323,16 +361,18 @@ static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
 }
 
 /* The accumulators, as save writes them: non-zero, sorted by key and period, each once. */
-static int read_accumulators(reader *r, mb_enrollee *e, mb_error *err)
+static int read_accumulators(reader *r, int version, mb_enrollee *e, mb_error *err)
 {
     uint32_t n = (uint32_t)get_u(r, 4);
-    /* the count must account for exactly the bytes left: nothing is allocated on its word */
-    if (r->bad || left(r) % ACC_BYTES != 0 || left(r) / ACC_BYTES != n)
+    /* the count must fit the bytes left (in version 1, exactly: the accumulators came last):
+     * nothing is allocated on its word */
+    if (r->bad || left(r) / ACC_BYTES < n ||
+        (version == STATE_VERSION_V1 && left(r) != (size_t)n * ACC_BYTES))
         return mb_fail(err, MB_E_CORRUPT,
                        "saved state: an accumulator count of %u does not fit the %zu bytes left "
                        "(%d each)", n, left(r), ACC_BYTES);
     mb_error why = {0};
-    int rc = mb_enrollee_reserve(e, (size_t)n + 16, &why);
+    int rc = mb_enrollee_reserve(e, n, &why);
     if (rc != MB_OK)
         return refused(err, rc, &why, "accumulators");
     uint64_t prev_key = 0;
@@ -362,24 +402,156 @@ static int read_accumulators(reader *r, mb_enrollee *e, mb_error *err)
     return MB_OK;
 }
 
+#define ENTRY_MIN_BYTES 18  /* a journal entry: claim id length, ordinal, date, role, account,
+                               change count */
+#define CHANGE_MIN_BYTES 21 /* a change: key, period, op, value */
+
+static int journal_corrupt(mb_error *err, uint32_t i, const char *why)
+{
+    return mb_fail(err, MB_E_CORRUPT, "saved state: journal entry %u: %s", i + 1, why);
+}
+
+/* One change of entry `i`, as settlement records it (pending.c, journal.c). */
+static int read_change(reader *r, uint32_t i, mb_change *ch, mb_error *err)
+{
+    ch->key = get_u(r, 8);
+    ch->period = (int32_t)get_u(r, 4);
+    ch->op = (int32_t)get_u(r, 1);
+    ch->value = (int64_t)get_u(r, 8);
+    ch->before = ch->op == MB_CHANGE_RAISED ? (int64_t)get_u(r, 8) : 0;
+    if (r->bad)
+        return past_end(err, "a journal change");
+    mb_error why = {0};
+    int rc;
+    if (ch->key == 0)
+        return journal_corrupt(err, i, "a change of accumulator key 0 (an empty slot)");
+    if (ch->op == MB_CHANGE_ADDED) {
+        if (ch->value <= 0)
+            return journal_corrupt(err, i, "a change adds nothing (only what changed is kept)");
+        if ((rc = mb_acc_check_period(ch->period, &why)) != MB_OK ||
+            (rc = mb_acc_check(ch->period, ch->value, &why)) != MB_OK)
+            return refused(err, rc, &why, "journal change");
+        return MB_OK;
+    }
+    if (ch->op != MB_CHANGE_RAISED)
+        return journal_corrupt(err, i, "a change neither adds nor raises");
+    if (ch->value <= 0)
+        return journal_corrupt(err, i, "a change raises a value to nothing");
+    if ((rc = mb_acc_check(ch->period, ch->value, &why)) != MB_OK ||
+        (ch->before != 0 && (rc = mb_acc_check(ch->period, ch->before, &why)) != MB_OK))
+        return refused(err, rc, &why, "journal change");
+    return MB_OK;
+}
+
+/* One entry, as settlement records it: the fields its role has, each as the setters check. */
+static int read_entry(reader *r, mb_enrollee *e, uint32_t i, mb_error *err)
+{
+    char claim[TEXT_MAX], other[TEXT_MAX] = "";
+    mb_error why = {0};
+    int rc = get_text(r, claim, "journal claim id", err);
+    if (rc != MB_OK)
+        return rc;
+    unsigned ordinal = (unsigned)get_u(r, 2);
+    int32_t date = (int32_t)get_u(r, 4);
+    int role = (int)get_u(r, 1);
+    if (r->bad)
+        return past_end(err, "a journal entry");
+    if (role > MB_JOURNAL_PAYER)
+        return journal_corrupt(err, i, "its role is neither own, patient nor payer");
+    if (role != MB_JOURNAL_OWN && (rc = get_text(r, other, "journal family member", err)) != MB_OK)
+        return rc;
+    int64_t account = (int64_t)get_u(r, 8);
+    int64_t family = role == MB_JOURNAL_PATIENT ? (int64_t)get_u(r, 8) : 0;
+    uint32_t nchanges = (uint32_t)get_u(r, 1);
+    if (r->bad)
+        return past_end(err, "a journal entry");
+    uint64_t setl = mb_setl_of(role == MB_JOURNAL_PAYER ? mb_setl_key(other) : e->setl_key,
+                               mb_setl_key(claim), ordinal);
+    /* the count is within the limit: none drops */
+    mb_entry *en = mb_journal_append(&e->journal, setl);
+    if ((rc = mb_text_copy(en->claim_id, sizeof en->claim_id, claim, "claim id", &why)) != MB_OK ||
+        (rc = mb_text_copy(en->other, sizeof en->other, other, "family member id", &why)) != MB_OK ||
+        (rc = mb_amount_check(account, "account payment", &why)) != MB_OK ||
+        (rc = mb_amount_check(family, "family account payment", &why)) != MB_OK)
+        return refused(err, rc, &why, "journal entry");
+    if ((claim[0] != '\0') != (ordinal == 0))
+        return journal_corrupt(err, i, "a claim with an id has ordinal 0, one without 1 or more");
+    if (!mb_date_valid(date))
+        return journal_corrupt(err, i, "its claim date is not a date");
+    if (role != MB_JOURNAL_OWN && other[0] != '\0' && strcmp(other, e->id) == 0)
+        return journal_corrupt(err, i, "a family settlement between two enrollees of one id");
+    if (e->scheme == MB_SCHEME_RESIDENT && account > 0)
+        return journal_corrupt(err, i, "a resident has no personal account to pay from");
+    if (nchanges > MB_MAX_DELTAS || (role == MB_JOURNAL_PAYER && nchanges > 0))
+        return journal_corrupt(err, i, "more changes than a settlement makes (the payer's side "
+                                       "changes only its account)");
+    if (left(r) / CHANGE_MIN_BYTES < nchanges)
+        return past_end(err, "a journal entry's changes");
+    en->ordinal = (uint16_t)ordinal;
+    en->date = date;
+    en->role = (uint8_t)role;
+    en->account = account;
+    en->family = family;
+    en->serial = ++e->journal.serials;
+    for (uint32_t k = 0; k < nchanges; k++) {
+        if ((rc = read_change(r, i, &en->changes[k], err)) != MB_OK)
+            return rc;
+        en->nchanges++;
+    }
+    return MB_OK;
+}
+
+/* The journal, to the payload's last byte, then checked against the accumulators. */
+static int read_journal(reader *r, mb_enrollee *e, mb_error *err)
+{
+    uint32_t limit = (uint32_t)get_u(r, 2), count = (uint32_t)get_u(r, 2);
+    if (r->bad)
+        return past_end(err, "the journal's limit and count");
+    if (limit > MB_JOURNAL_MAX)
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state: a journal limit of %u is above the %d settlements a journal "
+                       "keeps", limit, MB_JOURNAL_MAX);
+    if (count > limit)
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state: the journal holds %u settlements, more than its limit of %u",
+                       count, limit);
+    if (left(r) / ENTRY_MIN_BYTES < count)
+        return mb_fail(err, MB_E_CORRUPT,
+                       "saved state: a journal of %u settlements does not fit the %zu bytes left",
+                       count, left(r));
+    mb_error why = {0};
+    int rc = mb_journal_resize(&e->journal, limit, &why);
+    if (rc != MB_OK)
+        return refused(err, rc, &why, "journal");
+    for (uint32_t i = 0; i < count; i++)
+        if ((rc = read_entry(r, e, i, err)) != MB_OK)
+            return rc;
+    if (left(r) != 0)
+        return mb_fail(err, MB_E_CORRUPT, "saved state: %zu bytes follow the journal", left(r));
+    return mb_journal_check(e, err);
+}
+
 int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err)
 {
     if (out == NULL || buf == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_restore: out and buf are required");
     *out = NULL;
     const unsigned char *b = buf;
-    int rc = check_frame(b, len, err);
+    int version = 0;
+    int rc = check_frame(b, len, &version, err);
     if (rc != MB_OK)
         return rc;
     reader r = {b + 12, b + len - 4, false};
     mb_enrollee *e = NULL;
-    rc = read_person(&r, &e, err);
+    rc = read_person(&r, version, &e, err);
     if (rc == MB_OK)
         rc = read_diseases(&r, e, err);
     if (rc == MB_OK)
         rc = read_identities(&r, e, err);
     if (rc == MB_OK)
-        rc = read_accumulators(&r, e, err); /* the rest of the payload, to its last byte */
+        rc = read_accumulators(&r, version, e, err);
+    if (rc == MB_OK && version != STATE_VERSION_V1)
+        rc = read_journal(&r, e, err); /* the rest of the payload, to its last byte */
     if (rc != MB_OK) {
         mb_enrollee_free(e);
         return rc;

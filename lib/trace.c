@@ -1,17 +1,7 @@
-/* The trace of a settlement (each step with its rule, clause and amounts) and the reason a
- * benefit did not apply. Pointers to ruleset strings only: no string work on the hot path. */
+/* The reason a benefit did not apply; the trace of a settlement (each step with its rule,
+ * clause and amounts) is recorded by mb_trace_add (pipeline.h). Pointers to ruleset strings
+ * only: no string work on the hot path. */
 #include "pipeline.h"
-
-void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char *rule, const char *cite,
-                  const char *what, int64_t in, int64_t out, int32_t ratio)
-{
-    mb_settlement *r = x->r;
-    if (r->ntrace == MB_MAX_TRACE) {
-        r->trace_truncated = true;
-        return;
-    }
-    r->trace[r->ntrace++] = (mb_step){rs ? rs->id : "", rule, cite ? cite : "", what, in, out, ratio};
-}
 
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                         const char *arg, int32_t date)

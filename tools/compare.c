@@ -51,6 +51,8 @@ static int settle_all(const s_scenario *s, ruleset_cache *cache, int64_t (*out)[
         mb_claim *c = NULL;
         st[i] = build_claim(&s->claims[i], &c, msg, cap);
         if (st[i] == MB_OK)
+            st[i] = mb_enrollee_reserve_for(e, chain, s->rulesets_count, err);
+        if (st[i] == MB_OK)
             st[i] = mb_settle(r, chain, s->rulesets_count, e, c, err);
         mb_claim_free(c);
         if (st[i] == MB_OK)

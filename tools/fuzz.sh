@@ -11,21 +11,26 @@
 #   tools/fuzz.sh --replay              run each reproducer of tests/fuzz/crashes-found once:
 #                                       failing while its defect is listed as known, passing after
 #   tools/fuzz.sh --strict restore      no defect counts as known
+#   tools/fuzz.sh --seed 1 api          libFuzzer's -seed=1: the same mutations each run (up to
+#                                       the machine's speed, which sets how many fit the time)
 #
-# Reproduce a crash by hand: build-fuzz/tests/fuzz/fuzz_<target> FILE (MB_FUZZ_KNOWN unset).
+# Reproduce a crash by hand: build-fuzz/tests/fuzz/fuzz_<target> FILE (MB_FUZZ_KNOWN unset);
+# MB_FUZZ_TRACE=1 prints the calls it makes and their arguments (tests/fuzz/README.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
 strict=0
 replay=0
+seed=""
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --time) seconds=$2; shift 2 ;;
     --strict) strict=1; shift ;;
     --replay) replay=1; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --seed) seed=$2; shift 2 ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) targets+=("$1"); shift ;;
     esac
 done
@@ -102,10 +107,12 @@ for target in "${targets[@]}"; do
     esac
     dict=()
     [ -f "tests/fuzz/$target.dict" ] && dict=(-dict="tests/fuzz/$target.dict")
+    seeded=()
+    [ -n "$seed" ] && seeded=(-seed="$seed")
     log="$build/fuzz-$target.log"
     start=$SECONDS
     MB_FUZZ_KNOWN="$known" "$exe" -max_total_time="$seconds" -print_final_stats=1 -timeout=25 \
-        -rss_limit_mb=2048 -artifact_prefix="$crashes/" "${dict[@]}" "$work" "${seeds[@]}" \
+        -rss_limit_mb=2048 -artifact_prefix="$crashes/" "${dict[@]}" "${seeded[@]}" "$work" "${seeds[@]}" \
         >"$log" 2>&1
     rc=$?
     took=$((SECONDS - start))

@@ -8,6 +8,8 @@
  *   medbenefit validate RULESET...                 load and check rulesets (files or ids)
  *   medbenefit assess RULESET DISEASE FINDING...   certification criteria
  *   medbenefit compare --against DIR FILE...       what-if: the same claims under other rulesets
+ *   medbenefit platform [--chain IDS] [--state DIR] [REQUEST.json]
+ *                                                  one national-platform message, answered
  *
  * Exit codes: 0 success; 1 a check failed or a ruleset is invalid; 2 usage or unreadable input.
  */
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "platform_cli.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -38,6 +41,9 @@ static void usage(FILE *out)
           "  compare --against DIR FILE...\n"
           "                      what-if: settle the claims under the rulesets of --rulesets and of\n"
           "                      DIR (a changed policy, same ids) and show what settles differently\n"
+          "  platform [--chain IDS] [--state DIR] [REQUEST.json]\n"
+          "                      answer one national-platform request envelope (1101, 2206, 2207…)\n"
+          "                      with its response envelope, keeping the platform's state in DIR\n"
           "\n"
           "options:\n"
           "  --rulesets DIR      find rulesets by id in DIR first (default: ./rulesets), then in\n"
@@ -274,7 +280,9 @@ static void run_claims(const char *file, const s_scenario *s, enum mode mode, ru
             status = MB_E_INVALID_ARGUMENT;
         } else if ((status = build_claim(sc, &c, msg, sizeof msg)) == MB_OK) {
             mb_error_clear(err);
-            status = mb_settle(r, chain, n, e, c, err);
+            status = mb_enrollee_reserve_for(e, chain, n, err);
+            if (status == MB_OK)
+                status = mb_settle(r, chain, n, e, c, err);
             if (status != MB_OK)
                 snprintf(msg, sizeof msg, "%s", mb_error_message(err));
             else if (!is_null(sc->reverse) && strcmp(sc->reverse, "true") == 0 &&
@@ -476,6 +484,8 @@ int main(int argc, char **argv)
         printf("medbenefit %s\n", mb_version());
         return EXIT_SUCCESS;
     }
+    if (strcmp(cmd, "platform") == 0)
+        return platform_main(argc - 2, argv + 2, rulesets_dir);
     int first = 2;
     const char *against = NULL;
     char **args = argv + 2;

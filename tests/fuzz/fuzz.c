@@ -1,5 +1,6 @@
 /* The fuzz targets' shared part: see fuzz.h. */
 #include "fuzz.h"
+#include "internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,6 +77,40 @@ const char *fz_text(fz_input *in, const char *const *choices, size_t nchoices, c
     return buf;
 }
 
+/* ---- tracing ------------------------------------------------------------------------------- */
+
+bool fz_tracing;
+
+void fz_trace(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fuzz: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+const char *fz_quote(const char *s)
+{
+    static char bufs[4][4 * 192 + 3];
+    static unsigned next;
+    char *buf = bufs[next++ % 4], *o = buf;
+    bool utf8 = mb_utf8_valid(s, strlen(s)); /* then names in Chinese stay readable */
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p && o < buf + sizeof bufs[0] - 6; p++) {
+        if (*p == '"' || *p == '\\')
+            o += sprintf(o, "\\%c", *p);
+        else if ((*p >= 0x20 && *p < 0x7f) || (utf8 && *p >= 0x80))
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "\\x%02x", *p);
+    }
+    *o++ = '"';
+    *o = '\0';
+    return buf;
+}
+
 /* ---- the bundled rulesets ------------------------------------------------------------------ */
 
 const mb_ruleset *fz_rulesets[MB_TEST_RULESETS];
@@ -130,6 +165,8 @@ void fz_init(void)
         list += n;
         list += strspn(list, ", ");
     }
+    const char *trace = getenv("MB_FUZZ_TRACE");
+    fz_tracing = trace != NULL && trace[0] != '\0' && strcmp(trace, "0") != 0;
     atexit(report_known);
     harness_err = mb_error_new();
     mb_error *err = harness_err;
@@ -325,11 +362,13 @@ size_t fz_check_roundtrip(const mb_enrollee *e, const char *what)
 static const int32_t claim_dates[] = {20210615, 20230615, 20251115};
 enum { CLAIMS_MAX = 48 };
 
-static mb_claim *one_claim(int32_t date, int med, const char *facility, int level,
+static mb_claim *one_claim(size_t index, int32_t date, int med, const char *facility, int level,
                            const char *disease, mb_error *err)
 {
     mb_claim *c = NULL;
-    if (mb_claim_new(&c, "F", date, med, facility, level, err) != MB_OK)
+    char id[16]; /* each its own: a repeated claim id is refused as settled already */
+    snprintf(id, sizeof id, "F%zu", index);
+    if (mb_claim_new(&c, id, date, med, facility, level, err) != MB_OK)
         return NULL;
     int64_t scale = 1 + date % 7;
     mb_claim_add_item(c, 80000 * scale, MB_CLASS_A, -1, err);
@@ -359,7 +398,7 @@ size_t fz_claims_for(const mb_enrollee *e, const mb_ruleset *rs, mb_claim **out)
             facility = "H001";
         for (size_t m = 0; m < sizeof meds / sizeof meds[0]; m++) {
             int level = meds[m] == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : MB_LEVEL_TERTIARY;
-            mb_claim *c = one_claim(date, meds[m], facility, level, NULL, harness_err);
+            mb_claim *c = one_claim(n, date, meds[m], facility, level, NULL, harness_err);
             if (c != NULL && n < CLAIMS_MAX)
                 out[n++] = c;
             else
@@ -376,7 +415,7 @@ size_t fz_claims_for(const mb_enrollee *e, const mb_ruleset *rs, mb_claim **out)
                 continue;
             if (name == NULL)
                 continue;
-            mb_claim *c = one_claim(date, MB_MED_CHRONIC, facility, MB_LEVEL_SECONDARY, name,
+            mb_claim *c = one_claim(n, date, MB_MED_CHRONIC, facility, MB_LEVEL_SECONDARY, name,
                                     harness_err);
             if (c != NULL && n < CLAIMS_MAX)
                 out[n++] = c;
@@ -399,18 +438,29 @@ void fz_settle_all(const mb_ruleset *const *chain, size_t chain_len, mb_enrollee
         if (mb_result_new(&pre, NULL) != MB_OK)
             abort();
     }
+    /* room in the journal for every claim, so that all of them can be reversed */
+    size_t kept = mb_enrollee_journal_count(e), most = 4096;
+    if (kept + nclaims > most)
+        nclaims = most - kept;
+    if (mb_enrollee_journal_limit(e) < kept + nclaims)
+        FZ_REQUIRE("journal-limit",
+                   mb_enrollee_set_journal_limit(e, kept + nclaims, harness_err) == MB_OK,
+                   "%s: raising the journal's bound to %zu: %s", what, kept + nclaims,
+                   mb_error_message(harness_err));
     size_t ninitial = fz_save(e, initial);
     mb_result *settled[CLAIMS_MAX];
     size_t nsettled = 0;
     for (size_t i = 0; i < nclaims && i < CLAIMS_MAX; i++) {
         size_t nbefore = fz_save(e, before);
         int64_t balance = mb_enrollee_account_balance(e);
+        int repeat = fz_repeat(e, NULL, claims[i]);
         int prc = mb_presettle(pre, chain, chain_len, e, claims[i], harness_err);
         size_t nafter = fz_save(e, after);
         fz_check_bytes(before, nbefore, after, nafter, "presettle-changes-nothing", what);
+        /* room first, as the header asks of every caller; a bad chain is mb_settle's to report */
+        (void)mb_enrollee_reserve_for(e, chain, chain_len, NULL);
         int rc = mb_settle(pool[i], chain, chain_len, e, claims[i], harness_err);
-        FZ_REQUIRE("presettle-settle", rc == prc, "%s: claim %zu presettles %s but settles %s",
-                   what, i, mb_status_name(prc), mb_status_name(rc));
+        fz_check_settle_status(prc, rc, repeat, what);
         if (rc != MB_OK) {
             fz_check_error(rc, harness_err, "mb_settle");
             nafter = fz_save(e, after);
@@ -422,11 +472,56 @@ void fz_settle_all(const mb_ruleset *const *chain, size_t chain_len, mb_enrollee
         settled[nsettled++] = pool[i];
     }
     fz_check_roundtrip(e, what);
-    while (nsettled > 0) {
-        int rc = mb_reverse(e, settled[--nsettled], harness_err);
-        FZ_REQUIRE("reverse", rc == MB_OK, "%s: reversing the latest settlement failed: %s", what,
-                   mb_error_message(harness_err));
-    }
+    /* in any order (docs/reversal.md): the even ones first, by their handles, then the odd ones
+     * last first, by their ids */
+    for (int odd = 0; odd < 2; odd++)
+        for (size_t k = 0; k < nsettled; k++) {
+            size_t i = odd ? nsettled - 1 - k : k;
+            if ((i % 2 == 1) != odd)
+                continue;
+            int rc = odd ? mb_reverse_id(e, mb_result_setl_id(settled[i]), harness_err)
+                         : mb_reverse(e, settled[i], harness_err);
+            /* giving an account back may pass 10^12 yuan when a balance was set since */
+            FZ_REQUIRE("reverse", rc == MB_OK || rc == MB_E_OVERFLOW,
+                       "%s: reversing settlement %zu of %zu failed: %s", what, i + 1, nsettled,
+                       mb_error_message(harness_err));
+            if (rc != MB_OK)
+                return;
+        }
     size_t nafter = fz_save(e, after);
     fz_check_bytes(initial, ninitial, after, nafter, "reverse-restores", what);
+}
+
+/* ---- repeated claims ------------------------------------------------------------------------ */
+
+int fz_repeat(const mb_enrollee *e, const mb_enrollee *payer, const mb_claim *c)
+{
+    if (e == NULL || c == NULL)
+        return FZ_REPEAT_NONE;
+    const char *id = mb_claim_id(c), *me = mb_enrollee_id(e);
+    int repeat = FZ_REPEAT_NONE;
+    for (int side = 0; side < 2; side++) {
+        const mb_enrollee *who = side ? payer : e;
+        for (size_t i = 0; who != NULL && i < mb_enrollee_journal_count(who); i++) {
+            mb_journal_entry j;
+            if (mb_enrollee_journal(who, i, &j) != MB_OK || strcmp(j.claim_id, id) != 0)
+                continue;
+            if (side == 0 && j.family != MB_JOURNAL_PAYER && id[0] != '\0')
+                return FZ_REPEAT_MUST;
+            if (j.family == MB_JOURNAL_PAYER && strcmp(j.family_member, me) == 0)
+                repeat = FZ_REPEAT_MAY;
+        }
+    }
+    return repeat;
+}
+
+void fz_check_settle_status(int prc, int rc, int repeat, const char *what)
+{
+    if (repeat == FZ_REPEAT_MUST)
+        FZ_REQUIRE("repeat-refused", rc == MB_E_STATE || (prc != MB_OK && rc == prc),
+                   "%s: a claim the journal holds settles again (%s)", what, mb_status_name(rc));
+    else if (rc != prc)
+        FZ_REQUIRE("presettle-settle", repeat == FZ_REPEAT_MAY && prc == MB_OK && rc == MB_E_STATE,
+                   "%s: presettles %s but settles %s", what, mb_status_name(prc),
+                   mb_status_name(rc));
 }

@@ -38,6 +38,22 @@ int32_t fz_date(fz_input *in);
 const char *fz_text(fz_input *in, const char *const *choices, size_t nchoices, char *buf,
                     size_t cap);
 
+/* ---- tracing ------------------------------------------------------------------------------- */
+
+/* With MB_FUZZ_TRACE=1 in the environment (read by fz_init), fz_trace prints one line to stderr:
+ * the calls an input makes and their arguments, so that a finding can be read as a call
+ * sequence and written as a unit test. Off, it costs a branch. */
+extern bool fz_tracing;
+void fz_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define FZ_TRACE(...)                 \
+    do {                              \
+        if (fz_tracing)               \
+            fz_trace(__VA_ARGS__);    \
+    } while (0)
+/* `s` as a C string literal (quotes, escapes for bytes outside printable ASCII), in one of a
+ * few rotating static buffers: for fz_trace's arguments. */
+const char *fz_quote(const char *s);
+
 /* ---- the bundled rulesets ------------------------------------------------------------------ */
 
 /* Loaded by fz_init from MB_SOURCE_ROOT/rulesets, indexed as mb_test_ruleset_ids. */
@@ -45,7 +61,7 @@ extern const mb_ruleset *fz_rulesets[MB_TEST_RULESETS];
 /* The rulesets of mb_test_chains[index] into chain[0..2]; returns the length. */
 size_t fz_chain(unsigned index, const mb_ruleset **chain);
 
-/* Load the rulesets and read MB_FUZZ_KNOWN. Call from LLVMFuzzerInitialize. */
+/* Load the rulesets and read MB_FUZZ_KNOWN and MB_FUZZ_TRACE. Call from LLVMFuzzerInitialize. */
 void fz_init(void);
 
 /* ---- invariants ---------------------------------------------------------------------------- */
@@ -79,6 +95,15 @@ void fz_check_result(const mb_result *r, int64_t balance_before, bool upstream, 
 void fz_check_same_result(const mb_result *a, const mb_result *b, const char *id,
                           const char *what);
 
+/* Whether settling claim `c` for `e` (with `payer`'s account, or NULL) may be, or must be,
+ * refused as a claim settled already (MB_E_STATE, docs/reversal.md): it must when `e`'s journal
+ * holds a settlement of the claim's id; it may when a payer's side of a family settlement under
+ * the same id is there (a settlement id is kept once). */
+enum { FZ_REPEAT_NONE, FZ_REPEAT_MAY, FZ_REPEAT_MUST };
+int fz_repeat(const mb_enrollee *e, const mb_enrollee *payer, const mb_claim *c);
+/* A settle that presettled `prc` returned `rc`: the same, or refused as a repeat (fz_repeat). */
+void fz_check_settle_status(int prc, int rc, int repeat, const char *what);
+
 /* The saved bytes of `e` into `buf` (FZ_BLOB_MAX); saving a live enrollee must succeed. */
 #define FZ_BLOB_MAX (256u << 10)
 size_t fz_save(const mb_enrollee *e, uint8_t *buf);
@@ -92,11 +117,13 @@ size_t fz_check_roundtrip(const mb_enrollee *e, const char *what);
 
 /* Claims of every med_type on three dates (2021, 2023, 2025) at the enrollee's designated
  * facility, chronic ones for the diseases it holds and for the first of `rs`'s catalogue (rs may
- * be NULL). Up to 48 into `out`; the caller frees them. */
+ * be NULL), each with its own id ("F0", "F1" ...). Up to 48 into `out`; the caller frees them. */
 size_t fz_claims_for(const mb_enrollee *e, const mb_ruleset *rs, mb_claim **out);
-/* Settle `claims` in order: presettle changes nothing and agrees with settle, each settlement
- * keeps the contract (fz_check_result), a failure changes nothing, save -> restore -> save
- * holds, and reversing every settlement last first gives back the saved bytes. */
+/* Settle `claims` in order: presettle changes nothing and agrees with settle (or the claim is
+ * refused as settled already, fz_repeat), each settlement keeps the contract (fz_check_result),
+ * a failure changes nothing, save -> restore -> save holds, and reversing every settlement, not
+ * last first (even ones first, then odd ones, half of them by id), gives back the saved bytes.
+ * The journal's bound is raised first when the claims would not fit it. */
 void fz_settle_all(const mb_ruleset *const *chain, size_t chain_len, mb_enrollee *e,
                    mb_claim *const *claims, size_t nclaims, const char *what);
 

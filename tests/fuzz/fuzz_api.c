@@ -8,9 +8,13 @@
  *     (and payer's) saved bytes are the same, a claim settles as before;
  *   - presettle changes nothing and gives the amounts the settle that follows gives;
  *   - each settlement keeps the contract (fz_check_result: funds + account + cash = total …);
+ *   - a claim whose id the enrollee's journal holds is refused as settled already;
  *   - a batch gives what settling its claims one by one gives;
- *   - reversing the latest settlement gives back the bytes saved before it; reversing any other,
- *     or one of another enrollee, or twice, fails;
+ *   - any settlement the journal holds reverses, once, by its result handle (not on a restored
+ *     copy) or by its id (also on a restored copy); reversing the latest gives back the bytes
+ *     saved before it, and so does each earlier one once the ones after it are reversed
+ *     (unless a settlement since dropped the oldest from a full journal: that one stays out);
+ *     a family settlement reverses only with both enrollees;
  *   - save -> restore -> save gives the same bytes, and an altered blob does not restore;
  *   - every string the enrollee holds is UTF-8;
  *   - mb_date_parse accepts only YYYY-MM-DD, and amounts round-trip through mb_amount_parse. */
@@ -30,8 +34,10 @@ enum { SLOTS = 4, DONE_MAX = 8, BATCH_MAX = 8, OPS_MAX = 64 };
 typedef struct settled {
     mb_result *r;
     bool family;
-    bool exact; /* nothing else changed the enrollee since: reversal must give back `before` */
-    bool stale; /* the enrollee was replaced by a restored copy: reversal must fail */
+    bool exact; /* nothing else changed the enrollee since, but the settlements after it: once
+                   they are reversed, reversing it must give back `before` */
+    bool stale; /* the enrollee was replaced by a restored copy: reversal by the handle must
+                   fail, by the id must not */
     size_t n, npayer;
     uint8_t *before, *payer_before; /* copies, freed with the entry */
 } settled;
@@ -95,6 +101,30 @@ static void release(void)
     pre = pre2 = batch_r = replay_r = reversed = NULL;
 }
 
+/* ---- tracing (MB_FUZZ_TRACE=1) ------------------------------------------------------------- */
+
+/* What a call returned, after the line that named it. */
+static void trace_rc(int rc)
+{
+    if (rc == MB_OK)
+        FZ_TRACE("  -> MB_OK");
+    else
+        FZ_TRACE("  -> %s: %s", mb_status_name(rc), mb_error_message(err));
+}
+
+static const char *rs_name(const mb_ruleset *rs) { return fz_quote(mb_ruleset_id(rs)); }
+
+/* A chain as its ruleset ids. */
+static const char *chain_name(const mb_ruleset *const *ch, size_t n)
+{
+    static char buf[256];
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && at < sizeof buf; i++)
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", i ? ", " : "", mb_ruleset_id(ch[i]));
+    return buf;
+}
+
 /* ---- arguments ----------------------------------------------------------------------------- */
 
 /* A ruleset of the chain. */
@@ -149,6 +179,32 @@ static void taint(void)
         done[i].exact = false;
 }
 
+/* Whether settling for `x` now drops the oldest settlement of its journal (docs/reversal.md, the
+ * journal's bound): the dropped one does not come back when the new one is reversed. */
+static bool journal_full(const mb_enrollee *x)
+{
+    return mb_enrollee_journal_limit(x) > 0 &&
+           mb_enrollee_journal_count(x) == mb_enrollee_journal_limit(x);
+}
+
+/* Settlement i reversed: the ones after it were settled on a state that held it. */
+static void taint_after(int i)
+{
+    for (int k = i + 1; k < ndone; k++)
+        done[k].exact = false;
+}
+
+/* Whether `x`'s journal holds settlement `setl_id`. */
+static bool in_journal(const mb_enrollee *x, const char *setl_id)
+{
+    for (size_t i = 0; i < mb_enrollee_journal_count(x); i++) {
+        mb_journal_entry j;
+        if (mb_enrollee_journal(x, i, &j) == MB_OK && strcmp(j.setl_id, setl_id) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Every string the enrollee holds is UTF-8, as the setters require. */
 static void check_strings(const char *what)
 {
@@ -167,6 +223,7 @@ static void check_strings(const char *what)
 /* After a call on the enrollee whose saved bytes were b0[0..n0]. */
 static void after_call(const char *what, int rc, size_t n0)
 {
+    trace_rc(rc);
     if (rc != MB_OK) {
         fz_check_error(rc, err, what);
         size_t n1 = fz_save(e, b1);
@@ -203,6 +260,7 @@ static int presettle_claim(mb_result *r, const mb_claim *c)
         char text_[sizeof err_text];                                                         \
         memcpy(text_, err_text, sizeof text_);                                               \
         int rc_ = (call);                                                                    \
+        trace_rc(rc_);                                                                       \
         if (rc_ != MB_OK) {                                                                  \
             fz_check_error(rc_, err, what);                                                  \
             int after_ = presettle_claim(pre2, c);                                           \
@@ -226,6 +284,7 @@ static void op_certify(fz_input *in)
     const mb_ruleset *rs = some_ruleset(in);
     disease_of(in, rs, name, sizeof name);
     int32_t date = fz_date(in);
+    FZ_TRACE("mb_enrollee_certify(e, %s, %s, %d)", rs_name(rs), fz_quote(name), date);
     ON_ENROLLEE("mb_enrollee_certify", mb_enrollee_certify(e, rs, name, date, err));
 }
 
@@ -234,6 +293,7 @@ static void op_add_disease(fz_input *in)
     char name[192];
     disease_of(in, some_ruleset(in), name, sizeof name);
     int32_t on = fz_date(in), until = fz_pick(in, 2) ? 0 : fz_date(in);
+    FZ_TRACE("mb_enrollee_add_disease(e, %s, %d, %d)", fz_quote(name), on, until);
     ON_ENROLLEE("mb_enrollee_add_disease", mb_enrollee_add_disease(e, name, on, until, err));
 }
 
@@ -243,6 +303,7 @@ static void op_add_assistance(fz_input *in)
     fz_text(in, mb_test_categories, sizeof mb_test_categories / sizeof mb_test_categories[0],
             category, sizeof category);
     int32_t from = fz_date(in), to = fz_pick(in, 2) ? 0 : fz_date(in);
+    FZ_TRACE("mb_enrollee_add_assistance(e, %s, %d, %d)", fz_quote(category), from, to);
     ON_ENROLLEE("mb_enrollee_add_assistance", mb_enrollee_add_assistance(e, category, from, to, err));
 }
 
@@ -279,6 +340,8 @@ static void op_seed(fz_input *in)
     default: period = 2020 + (int32_t)fz_pick(in, 7);
     }
     int64_t fen = fz_amount(in);
+    FZ_TRACE("mb_enrollee_seed(e, %s, %s, %d, %lld)", fz_quote(id), fz_quote(key), period,
+             (long long)fen);
     size_t n0 = fz_save(e, b0);
     int rc = mb_enrollee_seed(e, id, key, period, fen, err);
     after_call("mb_enrollee_seed", rc, n0);
@@ -291,6 +354,7 @@ static void op_seed(fz_input *in)
 static void op_account(fz_input *in)
 {
     int64_t fen = fz_amount(in);
+    FZ_TRACE("mb_enrollee_set_account_balance(e, %lld)", (long long)fen);
     ON_ENROLLEE("mb_enrollee_set_account_balance", mb_enrollee_set_account_balance(e, fen, err));
 }
 
@@ -300,6 +364,10 @@ static void op_facility(fz_input *in)
     unsigned which = fz_pick(in, 3);
     facility_of(in, id, sizeof id);
     if (which == 0)
+        FZ_TRACE("mb_enrollee_set_designated_facility(e, %s)", fz_quote(id));
+    else if (which == 1)
+        FZ_TRACE("mb_enrollee_set_first_visit_facility(e, %s)", fz_quote(id));
+    if (which == 0)
         ON_ENROLLEE("mb_enrollee_set_designated_facility",
                     mb_enrollee_set_designated_facility(e, id, err));
     else if (which == 1)
@@ -308,6 +376,8 @@ static void op_facility(fz_input *in)
     else {
         const mb_ruleset *rs = some_ruleset(in);
         int32_t date = fz_date(in);
+        FZ_TRACE("mb_enrollee_request_facility_change(e, %s, %d, %s)", rs_name(rs), date,
+                 fz_quote(id));
         ON_ENROLLEE("mb_enrollee_request_facility_change",
                     mb_enrollee_request_facility_change(e, rs, date, id, err));
     }
@@ -318,6 +388,7 @@ static void op_accrue(fz_input *in)
     const mb_ruleset *rs = some_ruleset(in);
     int32_t date = fz_date(in);
     int64_t base = fz_amount(in), credited = -1;
+    FZ_TRACE("mb_enrollee_accrue(e, %s, %d, %lld)", rs_name(rs), date, (long long)base);
     ON_ENROLLEE("mb_enrollee_accrue", mb_enrollee_accrue(e, rs, date, base, &credited, err));
 }
 
@@ -326,6 +397,7 @@ static void op_reserve(fz_input *in)
     /* a few hundred, or past the 2^24 limit (refused): a table of millions of entries would
      * make every later save slow and find nothing more */
     size_t entries = fz_pick(in, 8) == 0 ? (1u << 24) + 1 + fz_u16(in) : fz_u16(in) % 600;
+    FZ_TRACE("mb_enrollee_reserve(e, %zu)", entries);
     ON_ENROLLEE("mb_enrollee_reserve", mb_enrollee_reserve(e, entries, err));
 }
 
@@ -337,7 +409,10 @@ static void op_status(fz_input *in)
     int state = -1;
     int32_t since = -1;
     const char *cite = NULL;
-    int rc = mb_enrollee_status(e, rs, name, fz_date(in), &state, &since, &cite, err);
+    int32_t date = fz_date(in);
+    FZ_TRACE("mb_enrollee_status(e, %s, %s, %d)", rs_name(rs), fz_quote(name), date);
+    int rc = mb_enrollee_status(e, rs, name, date, &state, &since, &cite, err);
+    trace_rc(rc);
     if (rc != MB_OK)
         fz_check_error(rc, err, "mb_enrollee_status");
     else
@@ -356,12 +431,17 @@ static void op_save_restore(fz_input *in)
         size_t at = fz_u16(in) % n;
         uint8_t x = (uint8_t)(1 + fz_pick(in, 255));
         b0[at] ^= x;
-        int rc = mb_enrollee_restore(&replay, b0, fz_pick(in, 2) ? n : at, err);
+        size_t len = fz_pick(in, 2) ? n : at;
+        FZ_TRACE("mb_enrollee_restore of the saved %zu bytes with byte %zu ^= 0x%02x, %zu bytes "
+                 "long", n, at, x, len);
+        int rc = mb_enrollee_restore(&replay, b0, len, err);
+        trace_rc(rc);
         FZ_REQUIRE("restore-rejects-altered", rc != MB_OK && replay == NULL,
                    "a blob with byte %zu of %zu changed (or cut there) restores", at, n);
         fz_check_error(rc, err, "mb_enrollee_restore");
         return;
     }
+    FZ_TRACE("mb_enrollee_save(e) (%zu bytes), then e = mb_enrollee_restore of them", n);
     if (mb_enrollee_restore(&replay, b0, n, err) != MB_OK)
         abort(); /* fz_check_roundtrip restored it already */
     mb_enrollee_free(e);
@@ -390,8 +470,12 @@ static void op_claim_new(fz_input *in)
     int med = med_types[fz_pick(in, sizeof med_types / sizeof med_types[0])];
     facility_of(in, facility, sizeof facility);
     int level = (int)fz_pick(in, 6);
-    int rc = mb_claim_new(&claims[slot], fz_pick(in, 8) ? id : NULL, date, med,
-                          fz_pick(in, 8) ? facility : NULL, level, err);
+    const char *claim_id = fz_pick(in, 8) ? id : NULL;
+    const char *at = fz_pick(in, 8) ? facility : NULL;
+    FZ_TRACE("mb_claim_new(&claim[%u], %s, %d, %d, %s, %d)", slot,
+             claim_id ? fz_quote(claim_id) : "NULL", date, med, at ? fz_quote(at) : "NULL", level);
+    int rc = mb_claim_new(&claims[slot], claim_id, date, med, at, level, err);
+    trace_rc(rc);
     if (rc != MB_OK) {
         fz_check_error(rc, err, "mb_claim_new");
         FZ_REQUIRE("failed-call-changes-nothing", claims[slot] == NULL, "a failed mb_claim_new gave a claim");
@@ -399,11 +483,16 @@ static void op_claim_new(fz_input *in)
     }
     /* most claims get a disease and an item straight away */
     char name[192];
-    if (med == MB_MED_CHRONIC && fz_pick(in, 4))
-        mb_claim_set_disease(claims[slot], disease_of(in, some_ruleset(in), name, sizeof name),
-                             NULL, err);
-    if (fz_pick(in, 4))
-        mb_claim_add_item(claims[slot], (int64_t)(1 + fz_pick(in, 200)) * 5000, MB_CLASS_A, -1, err);
+    if (med == MB_MED_CHRONIC && fz_pick(in, 4)) {
+        disease_of(in, some_ruleset(in), name, sizeof name);
+        FZ_TRACE("mb_claim_set_disease(claim[%u], %s, NULL)", slot, fz_quote(name));
+        trace_rc(mb_claim_set_disease(claims[slot], name, NULL, err));
+    }
+    if (fz_pick(in, 4)) {
+        int64_t fen = (int64_t)(1 + fz_pick(in, 200)) * 5000;
+        FZ_TRACE("mb_claim_add_item(claim[%u], %lld, MB_CLASS_A, -1)", slot, (long long)fen);
+        trace_rc(mb_claim_add_item(claims[slot], fen, MB_CLASS_A, -1, err));
+    }
 }
 
 static void op_claim_change(fz_input *in)
@@ -416,23 +505,29 @@ static void op_claim_change(fz_input *in)
     switch (fz_pick(in, 7)) {
     case 0: {
         unsigned flags = fz_u8(in);
+        FZ_TRACE("mb_claim_set_flags(claim[%u], 0x%x)", slot, flags);
         ON_CLAIM("mb_claim_set_flags", c, mb_claim_set_flags(c, flags, err));
         break;
     }
     case 1: {
         disease_of(in, some_ruleset(in), a, sizeof a);
         const char *t = fz_pick(in, 3) ? NULL : fz_text(in, mb_test_treatments, 4, b, sizeof b);
+        FZ_TRACE("mb_claim_set_disease(claim[%u], %s, %s)", slot, fz_quote(a),
+                 t ? fz_quote(t) : "NULL");
         ON_CLAIM("mb_claim_set_disease", c, mb_claim_set_disease(c, a, t, err));
         break;
     }
     case 2: {
         int32_t admitted = fz_date(in), discharged = fz_date(in);
+        FZ_TRACE("mb_claim_set_admission(claim[%u], %d, %d)", slot, admitted, discharged);
         ON_CLAIM("mb_claim_set_admission", c, mb_claim_set_admission(c, admitted, discharged, err));
         break;
     }
     case 3: {
         const char *f = fz_pick(in, 8) ? facility_of(in, a, sizeof a) : NULL;
         int level = (int)fz_pick(in, 6);
+        FZ_TRACE("mb_claim_set_prescriber(claim[%u], %s, %d)", slot, f ? fz_quote(f) : "NULL",
+                 level);
         ON_CLAIM("mb_claim_set_prescriber", c, mb_claim_set_prescriber(c, f, level, err));
         break;
     }
@@ -441,12 +536,15 @@ static void op_claim_change(fz_input *in)
         int64_t fen = fz_amount(in);
         int cls = (int)fz_pick(in, 5);
         int bp = fz_pick(in, 2) ? -1 : fz_pick(in, 8) ? (int)fz_pick(in, 10001) : (int)fz_u32(in);
+        FZ_TRACE("mb_claim_add_item(claim[%u], %lld, %d, %d)", slot, (long long)fen, cls, bp);
         ON_CLAIM("mb_claim_add_item", c, mb_claim_add_item(c, fen, cls, bp, err));
         break;
     }
     default: {
         int64_t compliant = fz_amount(in), basic = fz_amount(in);
         int64_t ci = fz_pick(in, 2) ? -1 : fz_amount(in);
+        FZ_TRACE("mb_claim_set_upstream(claim[%u], %lld, %lld, %lld)", slot,
+                 (long long)compliant, (long long)basic, (long long)ci);
         int rc = MB_OK;
         ON_CLAIM("mb_claim_set_upstream", c,
                  rc = mb_claim_set_upstream(c, compliant, basic, ci, err));
@@ -484,21 +582,33 @@ static void op_settle(fz_input *in)
     size_t len = chain_of(in, ch, &bad);
     size_t n0 = fz_save(e, b0);
     int64_t balance = mb_enrollee_account_balance(e);
+    int repeat = fz_repeat(e, NULL, c);
+    bool drops = journal_full(e);
+    FZ_TRACE("mb_presettle and mb_settle(r, {%s}, e, claim[%u])", chain_name(ch, len), slot);
     int prc = mb_presettle(pre, ch, len, e, c, err);
     if (prc != MB_OK)
         fz_check_error(prc, err, "mb_presettle");
     size_t n1 = fz_save(e, b1);
     fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_presettle");
     mb_result *r = new_result();
+    /* room first, as the header asks of every caller; a bad chain is mb_settle's to report */
+    (void)mb_enrollee_reserve_for(e, ch, len, NULL);
     int rc = mb_settle(r, ch, len, e, c, err);
+    trace_rc(rc);
+    if (rc == MB_OK)
+        FZ_TRACE("  setl_id %s: %lld fen, funds %lld, account %lld", mb_result_setl_id(r),
+                 (long long)mb_result_amount(r, MB_AMT_MEDFEE_SUMAMT),
+                 (long long)mb_result_amount(r, MB_AMT_FUND_PAY_SUMAMT),
+                 (long long)mb_result_amount(r, MB_AMT_ACCT_PAY));
     if (rc == MB_OK)
         push(r, false, n0, 0); /* first, so that a dropped input frees it */
     else
         mb_result_free(r);
+    if (rc == MB_OK && drops)
+        taint(); /* no reversal gives back the bytes that held the entry dropped */
     FZ_REQUIRE("chain-order", !bad || rc != MB_OK,
                "a chain out of tier order, or with a tier twice, settles (%s)", mb_status_name(rc));
-    FZ_REQUIRE("presettle-settle", rc == prc, "presettles %s but settles %s", mb_status_name(prc),
-               mb_status_name(rc));
+    fz_check_settle_status(prc, rc, repeat, "mb_settle");
     if (rc != MB_OK) {
         after_call("mb_settle", rc, n0);
         return;
@@ -515,8 +625,18 @@ static void op_settle_family(fz_input *in)
     int relation = (int)fz_pick(in, 5);
     size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
     int64_t own = mb_enrollee_account_balance(e), theirs = mb_enrollee_account_balance(payer);
+    int repeat = fz_repeat(e, payer, c);
+    bool drops = journal_full(e) || journal_full(payer);
     mb_result *r = new_result();
+    FZ_TRACE("mb_settle_family(r, {%s}, e, payer, %d, claim[%u])", chain_name(chain, chain_len),
+             relation, slot);
+    (void)mb_enrollee_reserve_for(e, chain, chain_len, NULL);
     int rc = mb_settle_family(r, chain, chain_len, e, payer, relation, c, err);
+    trace_rc(rc);
+    if (rc == MB_OK)
+        FZ_TRACE("  setl_id %s", mb_result_setl_id(r));
+    FZ_REQUIRE("repeat-refused", rc != MB_OK || repeat != FZ_REPEAT_MUST,
+               "a claim the patient's journal holds settles again with a family account");
     if (rc != MB_OK) {
         mb_result_free(r);
         size_t np1 = fz_save(payer, p1);
@@ -525,6 +645,8 @@ static void op_settle_family(fz_input *in)
         return;
     }
     push(r, true, n0, np0);
+    if (drops)
+        taint(); /* no reversal gives back the bytes that held the entry dropped */
     fz_check_result(r, -1, upstream[slot], "mb_settle_family");
     int64_t acct = mb_result_amount(r, MB_AMT_ACCT_PAY), family = mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY);
     FZ_REQUIRE("account", family <= acct && family <= theirs && acct - family <= own &&
@@ -549,8 +671,17 @@ static void op_batch(fz_input *in)
     int32_t status[BATCH_MAX], covered[BATCH_MAX];
     memset(amounts, 0x55, sizeof amounts);
     size_t n0 = fz_save(e, b0);
+    if (fz_tracing) {
+        char slots[64];
+        size_t at = 0;
+        for (size_t i = 0; i < k; i++)
+            at += (size_t)snprintf(slots + at, sizeof slots - at, "%sclaim[%u]", i ? ", " : "", slot[i]);
+        FZ_TRACE("mb_settle_batch(r, {%s}, e, {%s}, %s, stride %zu)", chain_name(chain, chain_len),
+                 slots, flags ? "MB_BATCH_PRESETTLE" : "0", stride);
+    }
     int rc = mb_settle_batch(batch_r, chain, chain_len, e, list, k, flags, amounts, stride, status,
                              covered, err);
+    trace_rc(rc);
     if (rc != MB_OK)
         fz_check_error(rc, err, "mb_settle_batch");
     /* the same claims one by one, on a copy restored from the bytes before the batch */
@@ -561,6 +692,9 @@ static void op_batch(fz_input *in)
     int first = MB_OK;
     for (size_t i = 0; i < k; i++) {
         int64_t balance = mb_enrollee_account_balance(replay);
+        /* the batch makes room before each claim; one by one, the caller does */
+        if (!(flags & MB_BATCH_PRESETTLE))
+            (void)mb_enrollee_reserve_for(replay, chain, chain_len, NULL);
         int one = flags & MB_BATCH_PRESETTLE
                       ? mb_presettle(replay_r, chain, chain_len, replay, list[i], err)
                       : mb_settle(replay_r, chain, chain_len, replay, list[i], err);
@@ -588,7 +722,8 @@ static void op_batch(fz_input *in)
     if (flags & MB_BATCH_PRESETTLE)
         fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_settle_batch presettle");
     else if (n0 != n1 || memcmp(b0, b1, n0) != 0)
-        taint(); /* its settlements are not on the stack: the earlier ones cannot be reversed */
+        taint(); /* its settlements are not on the stack: the earlier ones no longer give back
+                    their bytes */
 }
 
 static void op_reverse(fz_input *in)
@@ -597,6 +732,7 @@ static void op_reverse(fz_input *in)
     if (ndone == 0 || fz_pick(in, 8) == 0) {
         /* a result never settled, or already reversed: refused */
         mb_result *r = reversed ? reversed : pre;
+        FZ_TRACE("mb_reverse(e, %s)", reversed ? "the result reversed last" : "a presettled result");
         int rc = mb_reverse(e, r, err);
         FZ_REQUIRE("reverse-once", rc == MB_E_STATE || rc == MB_E_INVALID_ARGUMENT,
                    "reversing a result never committed, or reversed already, gave %s",
@@ -607,6 +743,9 @@ static void op_reverse(fz_input *in)
     int i = fz_pick(in, 4) ? ndone - 1 : (int)fz_pick(in, (unsigned)ndone);
     settled *d = &done[i];
     bool as_family = fz_pick(in, 8) ? d->family : !d->family;
+    FZ_TRACE("%s(e, %sthe result of setl_id %s) (settlement %d of %d kept)",
+             as_family ? "mb_reverse_family" : "mb_reverse", as_family ? "payer, " : "",
+             mb_result_setl_id(d->r), i + 1, ndone);
     int rc = as_family ? mb_reverse_family(e, payer, d->r, err) : mb_reverse(e, d->r, err);
     if (rc != MB_OK) {
         size_t np1 = fz_save(payer, p1);
@@ -614,16 +753,14 @@ static void op_reverse(fz_input *in)
         after_call(as_family ? "mb_reverse_family" : "mb_reverse", rc, n0);
         return;
     }
-    FZ_REQUIRE("reverse-latest-only", !d->stale,
+    FZ_REQUIRE("reverse-stale", !d->stale,
                "a settlement of the enrollee before it was saved and restored reversed on the "
-               "restored copy");
-    FZ_REQUIRE("reverse-latest-only", i == ndone - 1 || done[ndone - 1].stale,
-               "settlement %d of %d reversed before the later ones", i + 1, ndone);
-    FZ_REQUIRE("reverse-latest-only", as_family == d->family,
+               "restored copy through its result handle");
+    FZ_REQUIRE("reverse-family", as_family == d->family,
                "a %s settlement reversed with %s", d->family ? "family" : "plain",
                as_family ? "mb_reverse_family" : "mb_reverse");
     size_t n1 = fz_save(e, b1);
-    if (d->exact) {
+    if (d->exact && i == ndone - 1) {
         fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse");
         if (d->family) {
             size_t np1 = fz_save(payer, p1);
@@ -632,9 +769,72 @@ static void op_reverse(fz_input *in)
         }
     }
     fz_check_roundtrip(e, "after mb_reverse");
+    taint_after(i);
     mb_result_free(reversed);
     reversed = d->r;
     forget(i, true);
+}
+
+/* Reverse a settlement by its id: held in the journal (and, for a family one, the payer's),
+ * it reverses, also on a restored copy; otherwise it is refused and nothing changes. */
+static void op_reverse_id(fz_input *in)
+{
+    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    if (ndone == 0 || fz_pick(in, 16) == 0) {
+        static const char *const bogus[] = {"0000000000000000", "C1", "", "ffffffffffffffff"};
+        char id[192];
+        fz_text(in, bogus, 4, id, sizeof id);
+        FZ_TRACE("mb_reverse_id(e, %s)", fz_quote(id));
+        int rc = mb_reverse_id(e, id, err);
+        if (rc == MB_OK)
+            trace_rc(rc);
+        FZ_REQUIRE("reverse-by-id", rc != MB_OK || in_journal(e, id),
+                   "'%s', no settlement the journal holds, reversed", id);
+        if (rc != MB_OK)
+            after_call("mb_reverse_id", rc, n0);
+        else
+            taint();
+        return;
+    }
+    int i = (int)fz_pick(in, (unsigned)ndone);
+    settled *d = &done[i];
+    char id[32];
+    snprintf(id, sizeof id, "%s", mb_result_setl_id(d->r));
+    bool held = in_journal(e, id) && (!d->family || in_journal(payer, id));
+    bool as_family = fz_pick(in, 8) ? d->family : !d->family;
+    FZ_TRACE("%s(e, %s\"%s\") (settlement %d of %d kept)",
+             as_family ? "mb_reverse_family_id" : "mb_reverse_id", as_family ? "payer, " : "", id,
+             i + 1, ndone);
+    int rc = as_family ? mb_reverse_family_id(e, payer, id, err) : mb_reverse_id(e, id, err);
+    if (rc == MB_OK)
+        trace_rc(rc);
+    if (rc != MB_OK) {
+        /* giving an account back may pass 10^12 yuan when a balance was set since */
+        FZ_REQUIRE("reverse-by-id", !held || as_family != d->family || rc == MB_E_OVERFLOW,
+                   "settlement %s, held in the journal, refused: %s", id, mb_error_message(err));
+        size_t np1 = fz_save(payer, p1);
+        fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_reverse_id (payer)");
+        after_call(as_family ? "mb_reverse_family_id" : "mb_reverse_id", rc, n0);
+        if (!held)
+            drop(i); /* dropped out of the journal: it can never be reversed */
+        return;
+    }
+    FZ_REQUIRE("reverse-by-id", held && as_family == d->family,
+               "settlement %s (%s, %s in the journal) reversed with %s", id,
+               d->family ? "family" : "plain", held ? "held" : "not",
+               as_family ? "mb_reverse_family_id" : "mb_reverse_id");
+    size_t n1 = fz_save(e, b1);
+    if (d->exact && i == ndone - 1) {
+        fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse_id");
+        if (d->family) {
+            size_t np1 = fz_save(payer, p1);
+            fz_check_bytes(d->payer_before, d->npayer, p1, np1, "reverse-restores",
+                           "mb_reverse_family_id (payer)");
+        }
+    }
+    fz_check_roundtrip(e, "after mb_reverse_id");
+    taint_after(i);
+    drop(i);
 }
 
 /* ---- parsing ------------------------------------------------------------------------------- */
@@ -648,7 +848,9 @@ static void op_parse(fz_input *in)
     char text[192];
     fz_text(in, dates, sizeof dates / sizeof dates[0], text, sizeof text);
     int32_t date = 0;
+    FZ_TRACE("mb_date_parse(%s)", fz_quote(text));
     int rc = mb_date_parse(text, &date, err);
+    trace_rc(rc);
     if (rc != MB_OK) {
         fz_check_error(rc, err, "mb_date_parse");
     } else {
@@ -661,7 +863,9 @@ static void op_parse(fz_input *in)
     int64_t fen = fz_amount(in), got = -1;
     if (fen >= 0 && fen <= INT64_C(100000000000000)) {
         snprintf(text, sizeof text, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+        FZ_TRACE("mb_amount_parse(%s)", fz_quote(text));
         rc = mb_amount_parse(text, &got, err);
+        trace_rc(rc);
         FZ_REQUIRE("amount-parse", rc == MB_OK && got == fen, "'%s' parses to %lld (%s)", text,
                    (long long)got, mb_status_name(rc));
     }
@@ -675,7 +879,7 @@ static const op_fn ops[] = {
     op_facility, op_accrue,      op_reserve,        op_status,      op_save_restore,
     op_claim_new, op_claim_new,  op_claim_change,   op_claim_change, op_settle,
     op_settle,   op_settle,      op_settle_family,  op_batch,       op_reverse,
-    op_reverse,  op_parse,
+    op_reverse_id, op_parse, /* as many as before: the committed inputs pick the calls they did */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -695,12 +899,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (scheme == MB_SCHEME_EMPLOYEE)
         mb_enrollee_set_account_balance(e, (int64_t)fz_u16(&in) * 10, err);
     mb_enrollee_set_designated_facility(e, "H001", err);
+    FZ_TRACE("chain {%s}; mb_enrollee_new(&e, \"E\", %s, %d); payer \"P\", employee in "
+             "service, account %lld; e's account %lld; e's designated facility \"H001\"",
+             chain_name(chain, chain_len), scheme == MB_SCHEME_RESIDENT ? "resident" : "employee",
+             who == 3 ? 0 : (int)who + 1, (long long)mb_enrollee_account_balance(payer),
+             (long long)mb_enrollee_account_balance(e));
     pre = new_result();
     pre2 = new_result();
     batch_r = new_result();
     replay_r = new_result();
-    for (int k = 0; k < OPS_MAX && in.n > 0; k++)
-        ops[fz_pick(&in, sizeof ops / sizeof ops[0])](&in);
+    for (int k = 0; k < OPS_MAX && in.n > 0; k++) {
+        unsigned op = fz_pick(&in, sizeof ops / sizeof ops[0]);
+        FZ_TRACE("#%d (op %u)", k, op);
+        ops[op](&in);
+        if (fz_tracing)
+            FZ_TRACE("  e: %zu bytes saved, %zu settlements in its journal", fz_save(e, b1),
+                     mb_enrollee_journal_count(e));
+    }
     release();
     return 0;
 }

@@ -1,12 +1,16 @@
 /* Fuzz target: restoring a saved enrollee (lib/state.c). The first byte chooses how the rest is
  * read: odd, it is the payload, and the harness writes the header, length and CRC around it so
  * that the fuzzer reaches the payload parser past the checksum; even, it is a whole blob as
- * given. The first byte also picks the chain settled on (mb_test_chains).
+ * given. Its bits 1-6 also pick the chain settled on (mb_test_chains).
  *
  * A blob that restores must hold what the public API could have built ("restore-valid"):
  * an id, facilities and diseases the setters accept, identities mb_enrollee_add_assistance
- * accepts, accumulators within 0..10^12 yuan, and dates where the lifecycle keeps dates. Then save -> restore -> save gives the same
- * bytes, and the fixed claims settle on it keeping the contract (fz_settle_all). */
+ * accepts, accumulators within 0..10^12 yuan, and dates where the lifecycle keeps dates; and a
+ * journal each of whose settlements reverses ("restore-journal"). Then save -> restore -> save
+ * gives the same bytes, and the fixed claims settle on it keeping the contract (fz_settle_all).
+ * A payload is wrapped as version 2 when bit 7 of the first byte is set, as version 1 (before
+ * the journal) when not, so that the inputs kept from before version 2 read as they did. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +50,11 @@ static void put32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* "MBEN" | version 1 | reserved | payload length | payload | CRC-32 of all before (state.c). */
-static size_t wrap(const uint8_t *payload, size_t n)
+/* "MBEN" | version | reserved | payload length | payload | CRC-32 of all before (state.c):
+ * version 2, or 1 (before the journal) when `v1`. */
+static size_t wrap(const uint8_t *payload, size_t n, bool v1)
 {
-    memcpy(blob, "MBEN\x01\x00\x00\x00", 8);
+    memcpy(blob, v1 ? "MBEN\x01\x00\x00\x00" : "MBEN\x02\x00\x00\x00", 8);
     put32(blob + 8, (uint32_t)n);
     memcpy(blob + 12, payload, n);
     put32(blob + 12 + n, mb_crc32(blob, 12 + n));
@@ -113,6 +118,41 @@ static void check_valid(void)
     rebuilt = NULL;
 }
 
+/* Every settlement a restored journal holds reverses by its id, in the order kept (a family
+ * one, whose other side is not here, is refused and changes nothing): restore checked that the
+ * journal agrees with the accumulators. Then the state saves and restores as any other. */
+static void check_journal(const uint8_t *b, size_t n)
+{
+    if (mb_enrollee_restore(&rebuilt, b, n, err) != MB_OK)
+        abort(); /* it restored once */
+    static uint8_t before[FZ_BLOB_MAX], after[FZ_BLOB_MAX];
+    size_t skipped = 0;
+    while (mb_enrollee_journal_count(rebuilt) > skipped) {
+        mb_journal_entry j;
+        FZ_REQUIRE("restore-journal", mb_enrollee_journal(rebuilt, skipped, &j) == MB_OK,
+                   "journal entry %zu cannot be read", skipped);
+        char id[32];
+        snprintf(id, sizeof id, "%s", j.setl_id);
+        size_t n0 = fz_save(rebuilt, before);
+        int rc = mb_reverse_id(rebuilt, id, err);
+        if (j.family != MB_JOURNAL_OWN || rc == MB_E_OVERFLOW) {
+            /* one side of a family settlement; or an account given back past 10^12 yuan */
+            FZ_REQUIRE("restore-journal", rc != MB_OK, "one side of family settlement %s reversed", id);
+            fz_check_error(rc, err, "mb_reverse_id");
+            size_t n1 = fz_save(rebuilt, after);
+            fz_check_bytes(before, n0, after, n1, "failed-call-changes-nothing", "mb_reverse_id");
+            skipped++;
+            continue;
+        }
+        FZ_REQUIRE("restore-journal", rc == MB_OK,
+                   "settlement %s of a restored journal does not reverse: %s", id,
+                   mb_error_message(err));
+    }
+    fz_check_roundtrip(rebuilt, "a restored journal, reversed");
+    mb_enrollee_free(rebuilt);
+    rebuilt = NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > FZ_BLOB_MAX)
@@ -124,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t mode = data[0];
     size_t n;
     if (mode & 1) {
-        n = wrap(data + 1, size - 1);
+        n = wrap(data + 1, size - 1, !(mode & 0x80));
     } else {
         n = size - 1;
         memcpy(blob, data + 1, n);
@@ -136,9 +176,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_valid();
+    check_journal(blob, n);
     fz_check_roundtrip(e, "a restored enrollee");
     const mb_ruleset *chain[3];
-    size_t len = fz_chain(mode >> 1, chain);
+    size_t len = fz_chain((mode & 0x7f) >> 1, chain);
     nclaims = fz_claims_for(e, chain[0], claims);
     fz_settle_all(chain, len, e, claims, nclaims, "settling on a restored enrollee");
     release();

@@ -1,7 +1,7 @@
 /* Writes the restore target's seeds: one saved enrollee per bundled chain, each certified for
  * two diseases of its first ruleset, holding an identity, an account and a facility change, with
- * a year of the fixed claims settled. Each blob is written twice: as the payload the target
- * wraps (first byte odd) and whole (first byte even).
+ * a year of the fixed claims settled (so a journal of them). Each blob is written twice: as the
+ * payload the target wraps (first byte odd, bit 7 set: version 2) and whole (first byte even).
  *
  *     build-fuzz/tests/fuzz/make_seeds tests/fuzz/corpus/restore */
 #include <stdio.h>
@@ -52,6 +52,7 @@ int main(int argc, char **argv)
         mb_result *r = NULL;
         mb_result_new(&r, err);
         for (size_t i = 0; i < n; i++) {
+            mb_enrollee_reserve_for(e, chain, len, err);
             mb_settle(r, chain, len, e, claims[i], err);
             mb_claim_free(claims[i]);
         }
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
         size_t size = fz_save(e, blob);
         char name[64];
         snprintf(name, sizeof name, "chain-%02u-payload", k);
-        write_seed(argv[1], name, (uint8_t)(1 + 2 * k), blob + 12, size - 16);
+        write_seed(argv[1], name, (uint8_t)(0x80 | (1 + 2 * k)), blob + 12, size - 16); /* v2 */
         snprintf(name, sizeof name, "chain-%02u-blob", k);
         write_seed(argv[1], name, (uint8_t)(2 * k), blob, size);
         mb_enrollee_free(e);

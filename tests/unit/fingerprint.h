@@ -3,12 +3,14 @@
  *
  *   ruleset   id, title, document, tier, assumptions, catalogue, criteria, accumulator keys;
  *   enrollee  the bytes mb_enrollee_save() writes, and every getter, including the state of
- *             each of its certifications under each ruleset given;
- *   result    every amount, fund row and trace step, covered and reason.
+ *             each of its certifications under each ruleset given, and its journal, each
+ *             change named by those rulesets;
+ *   result    every amount, fund row and trace step, covered, reason and setl_id.
  *
  * A claim has few getters: what it settles to is its state (test_failed_calls.c probes it).
  * Taking a fingerprint calls only the library's getters, mb_enrollee_save and
- * mb_enrollee_status, none of which allocates; the text itself is the test's own memory. */
+ * mb_enrollee_status; mb_enrollee_save allocates (and frees) a block, so a test counting
+ * allocations pauses its count while fingerprinting. The text is the test's own memory. */
 #ifndef MB_TEST_FINGERPRINT_H
 #define MB_TEST_FINGERPRINT_H
 
@@ -119,6 +121,22 @@ static inline void fp_enrollee(fingerprint *t, const char *name, const mb_enroll
         rc = mb_enrollee_assistance(e, i, &category, &from, &to);
         fp_put(t, "identity %d %s %d %d\n", rc, fp_str(category), from, to);
     }
+    fp_put(t, "journal %zu of %zu\n", mb_enrollee_journal_count(e), mb_enrollee_journal_limit(e));
+    for (size_t i = 0; i < mb_enrollee_journal_count(e); i++) {
+        mb_journal_entry j;
+        memset(&j, 0, sizeof j);
+        rc = mb_enrollee_journal(e, i, &j);
+        fp_put(t, "entry %d %s %s %d %d %s %lld %lld %zu\n", rc, fp_str(j.setl_id),
+               fp_str(j.claim_id), j.date, j.family, fp_str(j.family_member),
+               (long long)j.acct_pay, (long long)j.family_pay, j.changes);
+        for (size_t k = 0; rc == MB_OK && k < j.changes; k++) {
+            mb_journal_change ch;
+            memset(&ch, 0, sizeof ch);
+            int rk = mb_enrollee_journal_change(e, i, k, rulesets, n, &ch);
+            fp_put(t, "  change %d %s %s %d %d %lld %lld\n", rk, fp_str(ch.ruleset_id),
+                   fp_str(ch.key), ch.period, ch.kind, (long long)ch.amount, (long long)ch.before);
+        }
+    }
 }
 
 static inline void fp_result(fingerprint *t, const mb_result *r)
@@ -128,7 +146,8 @@ static inline void fp_result(fingerprint *t, const mb_result *r)
     fp_put(t, "amounts %zu:", n);
     for (int i = 0; i < MB_AMT_COUNT_; i++)
         fp_put(t, " %lld/%lld", (long long)mb_result_amount(r, i), (long long)bulk[i]);
-    fp_put(t, "\ncovered %d %s\n", mb_result_covered(r), mb_result_reason(r));
+    fp_put(t, "\ncovered %d %s setl_id %s\n", mb_result_covered(r), mb_result_reason(r),
+           mb_result_setl_id(r));
     for (size_t i = 0; i < mb_result_fund_count(r); i++) {
         mb_fund_row row;
         memset(&row, 0, sizeof row);

@@ -178,9 +178,12 @@ static void batch_agrees_with_one_by_one(const mb_ruleset *rs, mb_error *err)
 {
     enum { N = 12 };
     mb_claim *claims[N];
-    for (int i = 0; i < N; i++)
-        claims[i] = fx_claim("C", 20230110 + i * 100, MB_MED_GENERAL_OUTPATIENT, "C01",
+    for (int i = 0; i < N; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "C%02d", i); /* the journal keeps one settlement per claim id */
+        claims[i] = fx_claim(id, 20230110 + i * 100, MB_MED_GENERAL_OUTPATIENT, "C01",
                              MB_LEVEL_PRIMARY, 150000 + i * 1000);
+    }
     /* an inpatient claim without admission dates */
     mb_claim_free(claims[5]);
     claims[5] = fx_claim("X", 20230601, MB_MED_INPATIENT, "H", MB_LEVEL_TERTIARY, 100);

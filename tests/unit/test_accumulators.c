@@ -84,12 +84,13 @@ static void periods_the_ruleset_is_in_force(void)
 
 static void a_seed_grows_a_full_table(void)
 {
-    /* an enrollee has room for 256 entries at a load of 3/4: the 193rd needs more */
+    /* a new enrollee has room for a few entries (it is sized to what it holds): seeding 200
+     * grows the table several times */
     mb_enrollee *e = fx_enrollee("S3", MB_SCHEME_RESIDENT, 0, 0);
     int ok = 0;
     for (int q = 0; q < 200; q++)
         ok += mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err) == MB_OK;
-    CHECK(ok == 200, "200 figures seeded: the table grew past 192");
+    CHECK(ok == 200, "200 figures seeded: the table grew to hold them");
     int64_t sum = 0;
     for (int q = 0; q < 200; q++)
         sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
@@ -98,13 +99,14 @@ static void a_seed_grows_a_full_table(void)
 }
 
 /* Reversal deletes the keys its settlement added (backward-shift deletion in an open-addressed
- * table): with 150 other figures in a table of 256, the probe sequences of what stays are long
- * and wrap past the table's end; after each reversal every figure reads as before and the saved
- * bytes are the same. */
+ * table): with 150, then 188 other figures in the table (at most three quarters full), the
+ * probe sequences of what stays are long; after each reversal every figure reads as before and
+ * the saved bytes are the same. */
 static void reversal_in_a_crowded_table(void)
 {
     mb_ruleset *wuxi = fx_ruleset(MB_TEST_WUXI);
     mb_enrollee *e = fx_wuxi_patient("S4", MB_PERSON_RETIRED, 0);
+    FX_OK(mb_enrollee_set_journal_limit(e, 16, fx_error())); /* ten years kept for reversal */
     for (int q = 0; q < 150; q++)
         FX_OK(mb_enrollee_seed(e, "crowd", "x.paid", 1900 + q, q + 1, fx_error()));
     static unsigned char before[BLOB_MAX], after[BLOB_MAX];
@@ -114,7 +116,9 @@ static void reversal_in_a_crowded_table(void)
     /* one claim a year for ten years (three new keys each), then reversed last first */
     for (int y = 0; y < 10; y++) {
         r[y] = fx_result();
-        mb_claim *c = fx_wuxi_claim("C", (2021 + y) * 10000 + 301, YUAN(1000));
+        char id[16];
+        snprintf(id, sizeof id, "C%d", 2021 + y);
+        mb_claim *c = fx_wuxi_claim(id, (2021 + y) * 10000 + 301, YUAN(1000));
         settled += fx_settle(r[y], wuxi, e, c, err) == MB_OK;
         mb_claim_free(c);
     }
@@ -126,7 +130,7 @@ static void reversal_in_a_crowded_table(void)
     same += fx_same(before, nb, after, na);
     for (int q = 0; q < 150; q++)
         intact += mb_enrollee_accumulator(e, "crowd", "x.paid", 1900 + q) == q + 1;
-    /* and, with 188 figures (the table holds 192 before it must grow), one year at a time
+    /* and, with 188 figures, one year at a time
      * for sixty years: settle, reverse, compare */
     for (int q = 150; q < 188; q++)
         FX_OK(mb_enrollee_seed(e, "crowd", "x.paid", 1900 + q, q + 1, fx_error()));

@@ -17,7 +17,7 @@
  * `functions` below lists every public function that takes a handle, one row each, with the
  * bad calls it can get: NULL handles and pointers, unknown enum values, bad UTF-8, over-long
  * strings, bad dates, negative and absurd amounts, unknown diseases, rulesets in the wrong
- * order, a reversal out of order... Each bad call must fail with the status the header
+ * order, a claim settled twice, a settlement id that is not one... Each bad call must fail with the status the header
  * documents, and the world's fingerprint is compared after every one; a failed call's
  * out-parameters are left alone too. The test reads the header and fails when a function that
  * takes a handle has no row, so a new function cannot be forgotten.
@@ -751,6 +751,16 @@ static void bad_mb_enrollee_reserve(void)
     BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve(alice, SIZE_MAX, err));
 }
 
+static void bad_mb_enrollee_reserve_for(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve_for(NULL, CHAIN(rs[WUXI]), 1, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve_for(alice, NULL, 1, err));
+    BAD(MB_E_CHAIN, mb_enrollee_reserve_for(alice, CHAIN(rs[WUXI]), 0, err));
+    BAD(MB_E_CHAIN, mb_enrollee_reserve_for(alice, CHAIN(rs[WUXI]), 9, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_reserve_for(alice, CHAIN(rs[WUXI], NULL), 2, err));
+    BAD(MB_E_CHAIN, mb_enrollee_reserve_for(alice, CHAIN(rs[ASSIST], rs[CRITICAL]), 2, err));
+}
+
 static void bad_mb_enrollee_accrue(void)
 {
     int64_t credited = -7;
@@ -955,6 +965,87 @@ static void bad_mb_settle(void)
 {
     bad_settlements(mb_settle, r_latest, rs[WUXI], alice, c_chronic, "mb_settle");
     BAD(MB_E_UNKNOWN_DISEASE, mb_settle(r_latest, CHAIN(rs[WUXI]), 1, alice, c_unknown, err));
+    /* a claim whose id alice's journal holds: a repeated request must not pay twice */
+    mb_claim *again = fx_claim("A2", 20210401, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, -1);
+    ok(mb_claim_set_disease(again, "M03900", NULL, err), "disease");
+    ok(mb_claim_add_item(again, YUAN(600), MB_CLASS_A, -1, err), "item");
+    BAD(MB_E_STATE, mb_settle(r_latest, CHAIN(rs[WUXI]), 1, alice, again, err));
+    CHECK(strstr(mb_error_message(err), "already settled") != NULL, "the message says why");
+    mb_claim_free(again);
+}
+
+/* One row of alice's: a Wuxi chronic claim for `disease` at H001, with one item of `fen`. */
+typedef struct one_row {
+    uint32_t who;
+    int32_t date, med, level, facility, disease;
+    uint64_t items[2];
+    int64_t fen;
+    int32_t cls;
+    mb_columns c;
+} one_row;
+
+static void one_row_of(one_row *o, int32_t disease, int64_t fen, int32_t cls)
+{
+    static const char *const facilities[] = {"H001"};
+    static const char *const diseases[] = {"糖尿病", "not a disease"};
+    *o = (one_row){0, 20210315, MB_MED_CHRONIC, MB_LEVEL_TERTIARY, 0, disease, {0, 1}, fen, cls,
+                   MB_COLUMNS_INIT};
+    o->c.nrows = 1;
+    o->c.enrollee = &o->who;
+    o->c.date = &o->date;
+    o->c.med_type = &o->med;
+    o->c.level = &o->level;
+    o->c.facility = &o->facility;
+    o->c.disease = &o->disease;
+    o->c.item_start = o->items;
+    o->c.item_fen = &o->fen;
+    o->c.item_class = &o->cls;
+    o->c.facilities = facilities;
+    o->c.nfacilities = 1;
+    o->c.diseases = diseases;
+    o->c.ndiseases = 2;
+}
+
+static void bad_mb_settle_columns(void)
+{
+    mb_enrollee *people[] = {alice};
+    const mb_ruleset *const *chain = CHAIN(rs[WUXI]);
+    one_row good, bad;
+    one_row_of(&good, 0, YUAN(1200), MB_CLASS_A);
+    int64_t amounts[MB_AMT_COUNT_];
+    int32_t status = 1, covered = 1;
+    mb_column_results out = MB_COLUMN_RESULTS_INIT;
+    out.amounts = amounts;
+    out.stride = MB_AMT_COUNT_;
+    out.status = &status;
+    out.covered = &covered;
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(NULL, 1, people, 1, &good.c, &out, NULL, err));
+    BAD(MB_E_CHAIN, mb_settle_columns(CHAIN(rs[ASSIST], rs[CRITICAL]), 2, people, 1, &good.c, &out, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, NULL, 1, &good.c, &out, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, NULL, &out, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, &good.c, NULL, NULL, err));
+    bad = good;
+    bad.c.size = 8;
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    CHECK(status == 1 && covered == 1, "a refused batch writes no row");
+    /* rows that fail change nothing and say why */
+    one_row_of(&bad, 1, YUAN(1200), MB_CLASS_A);
+    BAD(MB_E_UNKNOWN_DISEASE, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    CHECK(status == MB_E_UNKNOWN_DISEASE && covered == 0 && amounts[MB_AMT_MEDFEE_SUMAMT] == 0,
+          "the failed row's status says why, its amounts are 0");
+    one_row_of(&bad, 0, -1, MB_CLASS_A);
+    BAD(MB_E_INVALID_AMOUNT, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    one_row_of(&bad, 0, YUAN(1200), 9);
+    BAD(MB_E_UNKNOWN_CODE, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    one_row_of(&bad, 0, YUAN(1200), MB_CLASS_A);
+    bad.who = 1;
+    BAD(MB_E_INVALID_ARGUMENT, mb_settle_columns(chain, 1, people, 1, &bad.c, &out, NULL, err));
+    /* pre-settled, a good row changes nothing either */
+    mb_columns_options presettle = MB_COLUMNS_OPTIONS_INIT;
+    presettle.flags = MB_BATCH_PRESETTLE;
+    CHECK_RC(mb_settle_columns(chain, 1, people, 1, &good.c, &out, &presettle, err), MB_OK,
+             "a pre-settled row");
+    unchanged("mb_settle_columns pre-settled", __LINE__);
 }
 
 static int batch_of_one(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -1005,13 +1096,14 @@ static void bad_mb_settle_family(void)
     BAD(MB_E_UNKNOWN_CODE, mb_settle_family(r_family, chain, 1, carol, bob, 4, c_family, err));
     /* 41号 lets no family member's account pay */
     BAD(MB_E_NOT_ELIGIBLE, mb_settle_family(r_family, CHAIN(rs[WUXI]), 1, alice, bob, MB_FAMILY_SPOUSE, c_chronic, err));
+    /* carol's claim F1 is settled already */
+    BAD(MB_E_STATE, mb_settle_family(r_family, chain, 1, carol, bob, MB_FAMILY_SPOUSE, c_family, err));
 }
 
 static void bad_mb_reverse(void)
 {
     BAD(MB_E_INVALID_ARGUMENT, mb_reverse(NULL, r_latest, err));
     BAD(MB_E_INVALID_ARGUMENT, mb_reverse(alice, NULL, err));
-    BAD(MB_E_STATE, mb_reverse(alice, r_first, err));  /* not the latest */
     BAD(MB_E_STATE, mb_reverse(alice, r_pre, err));    /* never committed */
     BAD(MB_E_STATE, mb_reverse(alice, r_fresh, err));  /* never used */
     BAD(MB_E_STATE, mb_reverse(bob, r_latest, err));   /* another enrollee's */
@@ -1028,6 +1120,82 @@ static void bad_mb_reverse_family(void)
     BAD(MB_E_STATE, mb_reverse_family(twin, bob, r_family, err));    /* carol's id, not carol */
     BAD(MB_E_STATE, mb_reverse_family(alice, bob, r_latest, err));   /* no family payer */
     BAD(MB_E_STATE, mb_reverse_family(carol, bob, r_pre, err));
+}
+
+static void bad_mb_reverse_id(void)
+{
+    char first[32];
+    snprintf(first, sizeof first, "%s", mb_result_setl_id(r_first));
+    char upper[32];
+    for (size_t i = 0; i < sizeof upper; i++)
+        upper[i] = first[i] >= 'a' && first[i] <= 'f' ? (char)(first[i] - 32) : first[i];
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(NULL, first, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, "", err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, "A1", err));       /* a claim id, not a setl_id */
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, first + 1, err));  /* 15 digits */
+    char longer[40];
+    snprintf(longer, sizeof longer, "%s0", first);
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, longer, err));     /* 17 digits */
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, "0123456789abcdeg", err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, BAD_UTF8, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_id(alice, LONG, err));
+    BAD(MB_E_STATE, mb_reverse_id(alice, "0000000000000000", err));    /* no such settlement */
+    BAD(MB_E_STATE, mb_reverse_id(bob, first, err));                   /* alice's */
+    BAD(MB_E_STATE, mb_reverse_id(bob, upper, err));                   /* in either case */
+    BAD(MB_E_STATE, mb_reverse_id(carol, mb_result_setl_id(r_family), err)); /* the patient's side */
+    CHECK(strstr(mb_error_message(err), "mb_reverse_family_id") != NULL, "names the call to use");
+    BAD(MB_E_STATE, mb_reverse_id(bob, mb_result_setl_id(r_family), err));   /* the payer's side */
+    CHECK(strstr(mb_error_message(err), "CAROL") != NULL, "names the patient");
+}
+
+static void bad_mb_reverse_family_id(void)
+{
+    char fam[32];
+    snprintf(fam, sizeof fam, "%s", mb_result_setl_id(r_family));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_family_id(NULL, bob, fam, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_family_id(carol, NULL, fam, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_family_id(carol, bob, NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_family_id(carol, carol, fam, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_reverse_family_id(carol, bob, "F1", err));
+    BAD(MB_E_STATE, mb_reverse_family_id(bob, carol, fam, err));   /* the sides swapped */
+    BAD(MB_E_STATE, mb_reverse_family_id(carol, alice, fam, err)); /* not the payer */
+    BAD(MB_E_STATE, mb_reverse_family_id(twin, bob, fam, err));    /* carol's id, not carol */
+    BAD(MB_E_STATE, mb_reverse_family_id(alice, bob, mb_result_setl_id(r_first), err)); /* own */
+}
+
+/* the journal */
+static void bad_mb_enrollee_set_journal_limit(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_set_journal_limit(NULL, 8, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_set_journal_limit(alice, 4097, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_set_journal_limit(alice, (size_t)-1, err));
+}
+static void bad_mb_enrollee_journal_limit(void) { READS(mb_enrollee_journal_limit(NULL) == 0); }
+static void bad_mb_enrollee_journal_count(void) { READS(mb_enrollee_journal_count(NULL) == 0); }
+
+static void bad_mb_enrollee_journal(void)
+{
+    mb_journal_entry j = {SENTINEL, SENTINEL, -7, -7, SENTINEL, -7, -7, 7};
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal(NULL, 0, &j));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal(alice, 0, NULL));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal(alice, mb_enrollee_journal_count(alice), &j));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal(dan, 0, &j)); /* no settlement */
+    CHECK(j.setl_id == SENTINEL && j.acct_pay == -7, "a failed read writes nothing");
+}
+
+static void bad_mb_enrollee_journal_change(void)
+{
+    mb_journal_change ch = {SENTINEL, SENTINEL, -7, -7, -7, -7};
+    const mb_ruleset *const *all = (const mb_ruleset *const *)rs;
+    size_t n = mb_enrollee_journal_count(alice);
+    mb_journal_entry j;
+    ok(mb_enrollee_journal(alice, 0, &j), "alice's first entry");
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal_change(NULL, 0, 0, all, NRULESETS, &ch));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal_change(alice, 0, 0, all, NRULESETS, NULL));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal_change(alice, n, 0, all, NRULESETS, &ch));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_journal_change(alice, 0, j.changes, all, NRULESETS, &ch));
+    CHECK(ch.key == SENTINEL && ch.amount == -7, "a failed read writes nothing");
 }
 
 /* results: reads */
@@ -1047,6 +1215,12 @@ static void bad_mb_result_amounts(void)
     READS(mb_result_amounts(r_latest, out, 0) == 0 && out[0] == -7);
 }
 static void bad_mb_result_covered(void) { READS(mb_result_covered(NULL) == 0); }
+static void bad_mb_result_setl_id(void)
+{
+    READS(strcmp(mb_result_setl_id(NULL), "") == 0);
+    READS(strcmp(mb_result_setl_id(r_pre), "") == 0);
+    READS(strcmp(mb_result_setl_id(r_fresh), "") == 0);
+}
 static void bad_mb_result_reason(void) { READS(strcmp(mb_result_reason(NULL), "") == 0); }
 static void bad_mb_result_fund_count(void) { READS(mb_result_fund_count(NULL) == 0); }
 
@@ -1070,6 +1244,84 @@ static void bad_mb_result_trace(void)
     BAD(MB_E_INVALID_ARGUMENT, mb_result_trace(r_latest, mb_result_trace_count(r_latest), &step));
     BAD(MB_E_INVALID_ARGUMENT, mb_result_trace(r_fresh, 0, &step));
     CHECK(step.rule == SENTINEL && step.amount_out == -7, "a failed read writes nothing");
+}
+
+/* 6. the platform: its arguments here; what a refused request leaves of its state is
+ * test_platform's */
+static void bad_mb_platform_new(void)
+{
+    mb_platform *p = (mb_platform *)&p;
+    const mb_ruleset *wrong_order[] = {rs[ASSIST], rs[WUXI]}, *with_null[] = {rs[WUXI], NULL};
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(NULL, wrong_order, 1, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, NULL, 1, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, wrong_order, 0, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, wrong_order, 65, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, wrong_order, 1, 0x80u, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_new(&p, with_null, 2, 0, err));
+    BAD(MB_E_CHAIN, mb_platform_new(&p, wrong_order, 2, MB_PLATFORM_FIXED_CHAIN, err));
+    CHECK(p == NULL, "a failed constructor leaves *out NULL");
+}
+
+static mb_platform *platform(void)
+{
+    static mb_platform *p;
+    const mb_ruleset *chain[] = {rs[WUXI]};
+    if (p == NULL)
+        ok(mb_platform_new(&p, chain, 1, MB_PLATFORM_FIXED_CHAIN, err), "platform");
+    return p;
+}
+
+static void bad_mb_platform_free(void) { IGNORED(mb_platform_free(NULL)); }
+
+static void bad_mb_platform_set_state_dir(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_state_dir(NULL, ".", err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_state_dir(platform(), NULL, err));
+    BAD(MB_E_IO, mb_platform_set_state_dir(platform(), "/nonexistent/medbenefit-state", err));
+    BAD(MB_E_IO, mb_platform_set_state_dir(platform(), MB_SOURCE_ROOT "/meson.build", err));
+}
+
+static int store_load(void *ctx, const void **data, size_t *len, mb_error *e)
+{
+    (void)ctx, (void)e;
+    *data = NULL;
+    *len = 0;
+    return MB_OK;
+}
+
+static void bad_mb_platform_set_store(void)
+{
+    mb_platform_store no_save = {store_load, NULL, NULL, NULL};
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_store(NULL, &no_save, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_store(platform(), NULL, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_store(platform(), &no_save, err));
+}
+
+static void bad_mb_platform_set_facility(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(NULL, "H001", MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), NULL, MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), "", MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), BAD_UTF8, MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), LONG, MB_LEVEL_PRIMARY, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), "H001", 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_set_facility(platform(), "H001", 5, err));
+}
+
+static void bad_mb_platform_call(void)
+{
+    const char *response = SENTINEL;
+    size_t len = 7;
+    static const char req[] = "{\"infno\": \"1101\"";
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(NULL, req, sizeof req - 1, &response, &len, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(platform(), NULL, 0, &response, &len, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(platform(), req, sizeof req - 1, NULL, &len, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_platform_call(platform(), req, sizeof req - 1, &response, NULL, err));
+    /* a refused request is answered: infcode -1, and the status */
+    BAD(MB_E_PARSE, mb_platform_call(platform(), req, sizeof req - 1, &response, &len, err));
+    CHECK(response != NULL && strstr(response, "\"infcode\": -1") != NULL,
+          "malformed JSON is answered with infcode -1");
+    mb_platform_free(platform());
 }
 
 /* ---- the table ---------------------------------------------------------------------------- */
@@ -1098,7 +1350,7 @@ static const struct row {
     ROW(mb_enrollee_add_disease), ROW(mb_enrollee_add_assistance), ROW(mb_enrollee_certify),
     ROW(mb_enrollee_status), ROW(mb_enrollee_request_facility_change), ROW(mb_enrollee_seed),
     ROW(mb_enrollee_accumulator), ROW(mb_enrollee_seed_checked),
-    ROW(mb_enrollee_accumulator_checked), ROW(mb_enrollee_reserve), ROW(mb_enrollee_save),
+    ROW(mb_enrollee_accumulator_checked), ROW(mb_enrollee_reserve), ROW(mb_enrollee_reserve_for), ROW(mb_enrollee_save),
     ROW(mb_enrollee_restore),
     /* 4. claims */
     ROW(mb_claim_new), ROW(mb_claim_free), ROW(mb_claim_id), ROW(mb_claim_set_flags),
@@ -1106,10 +1358,17 @@ static const struct row {
     ROW(mb_claim_add_item), ROW(mb_claim_set_upstream),
     /* 5. settlement, accounts and results */
     ROW(mb_result_new), ROW(mb_result_free), ROW(mb_presettle), ROW(mb_settle),
-    ROW(mb_settle_batch), ROW(mb_settle_family), ROW(mb_reverse_family), ROW(mb_account_accrual),
+    ROW(mb_settle_batch), ROW(mb_settle_columns), ROW(mb_settle_family), ROW(mb_reverse_family), ROW(mb_account_accrual),
     ROW(mb_enrollee_accrue), ROW(mb_reverse), ROW(mb_result_amount), ROW(mb_result_amounts),
     ROW(mb_result_covered), ROW(mb_result_reason), ROW(mb_result_fund_count),
     ROW(mb_result_fund), ROW(mb_result_trace_count), ROW(mb_result_trace),
+    /* reversal by id and the journal */
+    ROW(mb_result_setl_id), ROW(mb_reverse_id), ROW(mb_reverse_family_id),
+    ROW(mb_enrollee_set_journal_limit), ROW(mb_enrollee_journal_limit),
+    ROW(mb_enrollee_journal_count), ROW(mb_enrollee_journal), ROW(mb_enrollee_journal_change),
+    /* 6. the platform (mb_platform_free last: it frees the platform the others use) */
+    ROW(mb_platform_new), ROW(mb_platform_set_state_dir), ROW(mb_platform_set_store),
+    ROW(mb_platform_set_facility), ROW(mb_platform_call), ROW(mb_platform_free),
 };
 
 /* Functions that take no handle: parsers, names, versions, the allocator, and the loaders
@@ -1142,7 +1401,8 @@ static bool is_no_handle(const char *name, size_t n)
  * pointer to a pointer (the constructors' `out`). */
 static bool takes_handle(const char *params, size_t len, const char *name)
 {
-    static const char *const types[] = {"mb_enrollee", "mb_claim", "mb_result", "mb_ruleset"};
+    static const char *const types[] = {"mb_enrollee", "mb_claim", "mb_result", "mb_ruleset",
+                                        "mb_platform"};
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         size_t tl = strlen(types[t]);
         for (const char *p = params; p + tl < params + len; p++) {
@@ -1212,8 +1472,8 @@ static void still_reversible(void)
     CHECK(n == carol_before_len && memcmp(blob, carol_before, n) == 0, "carol is as before it");
     n = fx_save(bob, blob, BLOB_MAX);
     CHECK(n == bob_before_len && memcmp(blob, bob_before, n) == 0, "bob is as before it");
-    CHECK_RC(mb_reverse(alice, r_latest, err), MB_OK, "alice's latest settlement reverses");
-    CHECK_RC(mb_reverse(alice, r_first, err), MB_OK, "then her first");
+    CHECK_RC(mb_reverse(alice, r_first, err), MB_OK, "alice's first settlement reverses");
+    CHECK_RC(mb_reverse_id(alice, mb_result_setl_id(r_latest), err), MB_OK, "then her latest, by id");
     n = fx_save(alice, blob, BLOB_MAX);
     CHECK(n == alice_before_len && memcmp(blob, alice_before, n) == 0, "alice is as before them");
 }

@@ -66,9 +66,13 @@ static int settle(mb_enrollee *e, mb_claim *c)
     return rc;
 }
 
+/* An admission, its claim named by its dates (each claim its own id: the journal refuses one
+ * settled already). */
 static mb_claim *inpatient(int32_t admitted, int32_t discharged, int64_t fen)
 {
-    mb_claim *c = fx_claim("I", discharged, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, fen);
+    char id[32];
+    snprintf(id, sizeof id, "I%d-%d", admitted, discharged);
+    mb_claim *c = fx_claim(id, discharged, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, fen);
     FX_OK(mb_claim_set_admission(c, admitted, discharged, fx_error()));
     return c;
 }

@@ -3,8 +3,9 @@
  * basic insurance was settled upstream with Wuxi assistance after it. Every settlement keeps the
  * platform's setlinfo identities, no amount is negative, no fund pays more than the policy-scope
  * cost, the year's caps hold, pre-settlement agrees with settlement, an upstream claim whose
- * parts exceed its total is refused, and reversing the whole year last-first gives back the
- * initial saved bytes. Public API only. */
+ * parts exceed its total is refused, and reversing the whole year in a random order (half of it
+ * through the result handles, the rest by settlement id from a copy restored from the saved
+ * blob, as a second process would) gives back the initial saved bytes. Public API only. */
 #include <string.h>
 
 #include "check.h"
@@ -15,6 +16,7 @@
 #define CHANGZHOU "changzhou-employee-outpatient-2023"
 #define ASSIST "wuxi-medical-assistance-2023"
 #define CLAIMS_PER_YEAR 300
+#define YEAR_BLOB (1 << 20) /* a year of settlements in the journal */
 
 static mb_error *err;
 static mb_ruleset *wuxi, *changzhou, *assist;
@@ -54,9 +56,27 @@ static void violated(int p, const char *who, int i, const char *what)
                 what);
 }
 
-/* ---- the generator (fixtures.h), seeded so that every run settles the same claims ---------- */
+/* ---- the generators (fixtures.h), seeded so that every run settles the same claims -------- */
 
 static fx_rng rng = {UINT64_C(0x9e3779b97f4a7c15)};
+static fx_rng orders = {UINT64_C(0x2545f4914f6cdd1d)}; /* the reversal orders: its own stream,
+                                                          the claims keep theirs */
+
+/* The claim ids of a year: each claim its own (a repeated id is refused as already settled). */
+static const char *claim_id(int i)
+{
+    static char id[16];
+    snprintf(id, sizeof id, "C%03d", i);
+    return id;
+}
+
+/* An enrollee whose journal keeps the whole year, so that all of it can be reversed. */
+static mb_enrollee *year_enrollee(const char *who, int scheme, int person_type, int64_t balance)
+{
+    mb_enrollee *e = fx_enrollee(who, scheme, person_type, balance);
+    FX_OK(mb_enrollee_set_journal_limit(e, CLAIMS_PER_YEAR, fx_error()));
+    return e;
+}
 
 /* uniform in [lo, hi] */
 static int64_t range(int64_t lo, int64_t hi) { return fx_range(&rng, lo, hi); }
@@ -153,25 +173,54 @@ static mb_result *settle_checked(const mb_ruleset *rs, mb_enrollee *e, const mb_
     return r;
 }
 
-/* Reverse the year's `n` settlements last first; the saved bytes must be the initial ones. */
+/* Reverse the year's `n` settlements in a random order: the first half through their result
+ * handles, the rest by their ids from a copy restored from the blob saved in between (a second
+ * process). The copy must then save as the initial bytes. */
 static void reverse_all(mb_enrollee *e, mb_result **done, int n, const unsigned char *init,
                         size_t ninit, const char *who)
 {
-    int ok = 1;
-    for (int i = n - 1; i >= 0; i--) {
-        if (done[i] == NULL)
-            continue;
-        if (mb_reverse(e, done[i], err) != MB_OK) {
+    static int order[CLAIMS_PER_YEAR];
+    static char ids[CLAIMS_PER_YEAR][32];
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (done[i] != NULL) {
+            snprintf(ids[i], sizeof ids[i], "%s", mb_result_setl_id(done[i]));
+            order[m++] = i;
+        }
+    for (int i = m - 1; i > 0; i--) { /* Fisher-Yates */
+        int k = (int)(fx_next(&orders) % (uint64_t)(i + 1));
+        int t = order[i];
+        order[i] = order[k];
+        order[k] = t;
+    }
+    int ok = 1, k = 0;
+    for (; k < m / 2; k++)
+        if (mb_reverse(e, done[order[k]], err) != MB_OK) {
             if (ok)
-                fprintf(stderr, "  %s: reversing claim %d: %s\n", who, i, mb_error_message(err));
+                fprintf(stderr, "  %s: reversing claim %d: %s\n", who, order[k], mb_error_message(err));
+            ok = 0;
+        }
+    static unsigned char now[YEAR_BLOB];
+    size_t n1 = fx_save(e, now, YEAR_BLOB);
+    mb_enrollee *copy = NULL;
+    CHECK_RC(mb_enrollee_restore(&copy, now, n1, err), MB_OK, "the half-reversed year restores");
+    if (copy == NULL)
+        return;
+    for (; k < m; k++) {
+        char setl_id[32];
+        snprintf(setl_id, sizeof setl_id, "%s", mb_result_setl_id(done[order[k]]));
+        if (strcmp(setl_id, ids[order[k]]) != 0 || mb_reverse_id(copy, setl_id, err) != MB_OK) {
+            if (ok)
+                fprintf(stderr, "  %s: reversing %s by id: %s\n", who, setl_id, mb_error_message(err));
             ok = 0;
         }
     }
-    CHECK(ok, "every settlement of the year reverses, last first");
-    static unsigned char now[BLOB_MAX];
-    size_t n1 = fx_save(e, now, BLOB_MAX);
+    CHECK(ok, "every settlement of the year reverses, in a random order, by handle and by id");
+    CHECK(mb_enrollee_journal_count(copy) == 0, "the journal is empty again");
+    n1 = fx_save(copy, now, YEAR_BLOB);
     CHECK(fx_same(now, n1, init, ninit),
           "reversing the whole year gives back the initial saved bytes");
+    mb_enrollee_free(copy);
 }
 
 /* ---- Wuxi: chronic claims, one or two certified diseases ----------------------------------- */
@@ -182,14 +231,14 @@ static void wuxi_year(int person_type, int ndiseases, int64_t balance)
     char who[64];
     snprintf(who, sizeof who, "wuxi type %d diseases %d balance %lld", person_type, ndiseases,
              (long long)balance);
-    mb_enrollee *e = fx_enrollee(who, MB_SCHEME_EMPLOYEE, person_type, balance);
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type, balance);
     if (e == NULL)
         return;
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "facility");
     for (int d = 0; d < ndiseases; d++)
         CHECK_RC(mb_enrollee_add_disease(e, diseases[d], 20201201, 0, err), MB_OK, "disease");
-    static unsigned char init[BLOB_MAX];
-    size_t ninit = fx_save(e, init, BLOB_MAX);
+    static unsigned char init[YEAR_BLOB];
+    size_t ninit = fx_save(e, init, YEAR_BLOB);
 
     mb_result *done[CLAIMS_PER_YEAR] = {0};
     int64_t paid = 0;
@@ -198,7 +247,7 @@ static void wuxi_year(int person_type, int ndiseases, int64_t balance)
         /* one claim in ten at a facility that is not the designated one */
         const char *facility = range(0, 9) == 0 ? "H777" : "H001";
         mb_claim *c = NULL;
-        CHECK_RC(mb_claim_new(&c, "C", date, MB_MED_CHRONIC, facility, (int)range(1, 3), err),
+        CHECK_RC(mb_claim_new(&c, claim_id(i), date, MB_MED_CHRONIC, facility, (int)range(1, 3), err),
                  MB_OK, "claim");
         if (c == NULL)
             continue;
@@ -227,12 +276,12 @@ static void changzhou_year(int person_type, int64_t balance)
 {
     char who[64];
     snprintf(who, sizeof who, "changzhou type %d balance %lld", person_type, (long long)balance);
-    mb_enrollee *e = fx_enrollee(who, MB_SCHEME_EMPLOYEE, person_type, balance);
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type, balance);
     if (e == NULL)
         return;
     CHECK_RC(mb_enrollee_set_first_visit_facility(e, "C01", err), MB_OK, "first visit");
-    static unsigned char init[BLOB_MAX];
-    size_t ninit = fx_save(e, init, BLOB_MAX);
+    static unsigned char init[YEAR_BLOB];
+    size_t ninit = fx_save(e, init, YEAR_BLOB);
 
     mb_result *done[CLAIMS_PER_YEAR] = {0};
     int64_t pooling = 0, large = 0;
@@ -252,7 +301,7 @@ static void changzhou_year(int person_type, int64_t balance)
             level = MB_LEVEL_PHARMACY;
         }
         mb_claim *c = NULL;
-        CHECK_RC(mb_claim_new(&c, "C", date, med, facility, level, err), MB_OK, "claim");
+        CHECK_RC(mb_claim_new(&c, claim_id(i), date, med, facility, level, err), MB_OK, "claim");
         if (c == NULL)
             continue;
         unsigned flags = 0;
@@ -302,12 +351,12 @@ static void upstream_year(int64_t balance)
 {
     const char *who = "upstream wuxi + assistance";
     const mb_ruleset *chain[2] = {wuxi, assist};
-    mb_enrollee *e = fx_enrollee(who, MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, balance);
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, balance);
     if (e == NULL)
         return;
     CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK, "identity");
-    static unsigned char init[BLOB_MAX], before[BLOB_MAX], after[BLOB_MAX];
-    size_t ninit = fx_save(e, init, BLOB_MAX);
+    static unsigned char init[YEAR_BLOB], before[YEAR_BLOB], after[YEAR_BLOB];
+    size_t ninit = fx_save(e, init, YEAR_BLOB);
 
     mb_result *done[CLAIMS_PER_YEAR] = {0};
     long refused = 0, over = 0;
@@ -316,7 +365,7 @@ static void upstream_year(int64_t balance)
         int32_t date = day_of(2023, i * 365 / CLAIMS_PER_YEAR);
         int med = range(0, 1) ? MB_MED_CHRONIC : MB_MED_INPATIENT;
         mb_claim *c = NULL;
-        CHECK_RC(mb_claim_new(&c, "C", date, med, "H001", (int)range(1, 3), err), MB_OK, "claim");
+        CHECK_RC(mb_claim_new(&c, claim_id(i), date, med, "H001", (int)range(1, 3), err), MB_OK, "claim");
         if (c == NULL)
             continue;
         if (med == MB_MED_INPATIENT)
@@ -336,9 +385,9 @@ static void upstream_year(int64_t balance)
         int64_t ci = range(0, 1) ? -1 : range(0, compliant - basic);
         CHECK_RC(mb_claim_set_upstream(c, compliant, basic, ci, err), MB_OK, "upstream");
         if (bad) {
-            size_t n0 = fx_save(e, before, BLOB_MAX);
+            size_t n0 = fx_save(e, before, YEAR_BLOB);
             int rc = mb_settle(pool[i], chain, 2, e, c, err);
-            size_t n1 = fx_save(e, after, BLOB_MAX);
+            size_t n1 = fx_save(e, after, YEAR_BLOB);
             if (rc != MB_E_INVALID_AMOUNT || !fx_same(before, n0, after, n1))
                 violated(P_REFUSED, who, i, rc == MB_OK ? "settled" : mb_error_message(err));
             refused++;

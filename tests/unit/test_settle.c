@@ -749,9 +749,12 @@ static void failed_settlement_changes_nothing(void)
     CHECK_RC(mb_settle(res, one, 1, e, NULL, err), MB_E_INVALID_ARGUMENT, "claim NULL");
     const mb_ruleset *hole[2] = {wuxi, NULL};
     CHECK_RC(mb_settle(res, hole, 2, e, ok, err), MB_E_INVALID_ARGUMENT, "a NULL in the chain");
-    CHECK_RC(mb_settle(res, one, 1, e, ok, NULL), MB_OK,
-             "a NULL error report is fine (this settles C0 again)");
+    CHECK_RC(mb_settle(res, one, 1, e, ok, NULL), MB_E_STATE,
+             "a NULL error report is fine (C0 is settled already: refused)");
+    mb_claim *again = fx_wuxi_claim("C0-again", 20210201, YUAN(1200));
+    CHECK_RC(mb_settle(res, one, 1, e, again, NULL), MB_OK, "a NULL error report is fine");
     CHECK_RC(mb_reverse(e, res, NULL), MB_OK, "undo it");
+    mb_claim_free(again);
     CHECK_RC(mb_presettle(NULL, one, 1, e, ok, err), MB_E_INVALID_ARGUMENT, "presettle NULL");
     CHECK_RC(mb_presettle(res, one, 1, NULL, ok, err), MB_E_INVALID_ARGUMENT, "presettle NULL");
     CHECK_RC(mb_reverse(NULL, res, err), MB_E_INVALID_ARGUMENT, "reverse NULL enrollee");

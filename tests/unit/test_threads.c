@@ -32,7 +32,9 @@ static void run_year(int64_t out[CLAIMS][3], int *failures)
     for (int i = 0; i < CLAIMS; i++) {
         mb_claim *c = NULL;
         int32_t date = 20230000 + (1 + i * 12 / CLAIMS) * 100 + 1 + i % 28;
-        mb_claim_new(&c, "C", date, MB_MED_CHRONIC, "H001", MB_LEVEL_SECONDARY, err);
+        char id[16];
+        snprintf(id, sizeof id, "C%d", i);
+        mb_claim_new(&c, id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_SECONDARY, err);
         mb_claim_set_disease(c, i % 2 ? "糖尿病" : "冠心病", NULL, err);
         mb_claim_add_item(c, (int64_t)(fx_next(&seed) % 80000) + 1, MB_CLASS_A, -1, err);
         mb_claim_add_item(c, (int64_t)(fx_next(&seed) % 20000), MB_CLASS_B, -1, err);

@@ -8,7 +8,7 @@
 #include "check.h"
 #include "fixtures.h"
 
-enum { THREADS = 8, CLAIMS = 120, FIELDS = MB_AMT_COUNT_ + 5, YEAR_BLOB = 16384 };
+enum { THREADS = 8, CLAIMS = 120, FIELDS = MB_AMT_COUNT_ + 5, YEAR_BLOB = 49152 };
 
 static mb_ruleset *rulesets[MB_TEST_RULESETS];
 
@@ -53,6 +53,7 @@ static mb_enrollee *enrollee_for(int k, const mb_ruleset *first, mb_error *err, 
         mb_enrollee_add_disease(e, diseases[i], 20240301, 0, err);
     }
     mb_enrollee_add_assistance(e, "minimum_living", 20240101, 0, err);
+    mb_enrollee_set_journal_limit(e, CLAIMS, err); /* the whole year can be reversed */
     return e;
 }
 
@@ -81,7 +82,9 @@ static void run_year(int k, year *y)
         int level = med == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : 1 + (int)(fx_next(&seed) % 3);
         const char *facility = fx_next(&seed) % 10 ? "H001" : "H777";
         mb_claim *c = NULL;
-        if (mb_claim_new(&c, "C", date, med, facility, level, err) != MB_OK) {
+        char id[16]; /* each claim its own id: a repeated one is refused as already settled */
+        snprintf(id, sizeof id, "C%d", i);
+        if (mb_claim_new(&c, id, date, med, facility, level, err) != MB_OK) {
             y->failures++;
             continue;
         }
@@ -149,6 +152,7 @@ int main(void)
         CHECK(y->failures == 0, "the single-threaded year builds every claim and reverses");
         /* not vacuous: most of each chain's claims settle */
         CHECK(y->settled >= CLAIMS / 2, "at least half of each chain's claims settle");
+        CHECK(y->ninitial > 0 && y->nafter > y->ninitial, "the states save (the buffer holds them)");
         CHECK(fx_same(y->reversed, y->nreversed, y->initial, y->ninitial),
               "reversing the year gives back the initial saved bytes");
     }

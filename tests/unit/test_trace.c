@@ -82,7 +82,9 @@ static mb_claim *random_claim(const mb_ruleset *const *chain, size_t n, int year
     int level = med == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : (int)range(MB_LEVEL_PRIMARY, MB_LEVEL_TERTIARY);
     int32_t date = year * 10000 + (int32_t)(1 + i * 12 / CLAIMS) * 100 + (int32_t)range(1, 28);
     mb_claim *c = NULL;
-    if (mb_claim_new(&c, "C", date, med, range(0, 3) ? "H1" : "H2", level, err) != MB_OK)
+    char id[16];
+    snprintf(id, sizeof id, "C%d", i);
+    if (mb_claim_new(&c, id, date, med, range(0, 3) ? "H1" : "H2", level, err) != MB_OK)
         return NULL;
     unsigned flags = 0;
     static const unsigned bits[] = {MB_CLAIM_REFERRAL, MB_CLAIM_EMERGENCY, MB_CLAIM_OUT_OF_AREA,
@@ -147,7 +149,9 @@ static void person_year(const mb_ruleset *const *chain, size_t n, const char *na
         mb_claim *c = random_claim(chain, n, year, i, diseases, ndiseases);
         if (c == NULL)
             continue;
-        int rc = range(0, 3) == 0 ? mb_settle_family(res, chain, n, e, payer, MB_FAMILY_SPOUSE, c, err)
+        int rc = mb_enrollee_reserve_for(e, chain, n, err);
+        if (rc == MB_OK)
+            rc = range(0, 3) == 0 ? mb_settle_family(res, chain, n, e, payer, MB_FAMILY_SPOUSE, c, err)
                                   : mb_settle(res, chain, n, e, c, err);
         if (rc == MB_OK) {
             char who[160];

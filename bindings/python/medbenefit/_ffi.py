@@ -112,6 +112,8 @@ int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_ruleset *rs,
                                     const char *key, int32_t period, int64_t *fen,
                                     mb_error *err);
 int mb_enrollee_reserve(mb_enrollee *e, size_t entries, mb_error *err);
+int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size_t chain_len,
+                            mb_error *err);
 int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size_t *len,
                      mb_error *err);
 int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);
@@ -188,6 +190,14 @@ typedef struct mb_trace_step {
 } mb_trace_step;
 size_t mb_result_trace_count(const mb_result *r);
 int mb_result_trace(const mb_result *r, size_t index, mb_trace_step *step);
+
+const char *mb_result_setl_id(const mb_result *r);
+int mb_reverse_id(mb_enrollee *e, const char *setl_id, mb_error *err);
+int mb_reverse_family_id(mb_enrollee *patient, mb_enrollee *payer, const char *setl_id,
+                         mb_error *err);
+int mb_enrollee_set_journal_limit(mb_enrollee *e, size_t max_settlements, mb_error *err);
+size_t mb_enrollee_journal_limit(const mb_enrollee *e);
+size_t mb_enrollee_journal_count(const mb_enrollee *e);
 """
 
 ffi = FFI()

@@ -549,6 +549,33 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_reserve, self._h, c_int(entries, "reserve", C_SIZE_T))
         return self
 
+    def reverse_id(self, setl_id, payer=None):
+        """Reverse the committed settlement ``setl_id`` (Settlement.setl_id) of this enrollee
+        (2208/2305), whether or not it is the latest, also after a save and restore: its own
+        changes are taken back, later settlements keep their amounts. A family settlement
+        (settle_family) is reversed with its ``payer`` given. StateError when the journal does
+        not hold it (reversed already, or older than ``journal_limit`` settlements)."""
+        setl = cstr(setl_id, "setl_id")
+        if payer is None:
+            call(need("mb_reverse_id"), self._h, setl)
+        else:
+            call(need("mb_reverse_family_id"), self._h, payer._h, setl)
+
+    @property
+    def journal_limit(self):
+        """How many settlements the journal keeps for reversal (32 unless set; saved with the
+        enrollee). Setting it lower drops the oldest."""
+        return need("mb_enrollee_journal_limit")(self._h)
+
+    @journal_limit.setter
+    def journal_limit(self, n):
+        call(need("mb_enrollee_set_journal_limit"), self._h, c_int(n, "journal_limit", C_SIZE_T))
+
+    @property
+    def journal_count(self):
+        """How many settlements the journal holds now."""
+        return need("mb_enrollee_journal_count")(self._h)
+
     def __repr__(self):
         if self.closed:
             return "<Enrollee (closed)>"
@@ -817,6 +844,9 @@ else:  # a library older than mb_result_amounts: one call per amount
     def _read_amounts(r):
         return {name: lib.mb_result_amount(r, i) for i, name in enumerate(AMOUNT_NAMES)}
 
+# Settlement ids came with 1.1 (reversal by id, in any order, across processes).
+_SETL_IDS = has("mb_result_setl_id")
+
 # Arrays the library fills completely need not be zeroed first.
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 
@@ -825,7 +855,8 @@ class Settlement:
     """The outcome of settling one claim: the setlinfo amounts as Decimal yuan (attributes
     named as the national platform names them: ``hifp_pay``, ``psn_cash_pay``...), ``covered``
     and ``reason``, ``funds`` (setldetail rows) and ``trace`` (one step per rule, citing its
-    clause). A committed settlement can be reversed once, while it is the enrollee's latest.
+    clause). A committed settlement has a ``setl_id`` and can be reversed once, in any order
+    (``reverse()``, or ``Enrollee.reverse_id(setl_id)`` from a restored enrollee).
 
     It holds the C result handle only to be able to reverse; ``close()`` (or a with block)
     frees it early. Everything else is plain Python data, valid after the rulesets are closed.
@@ -833,8 +864,9 @@ class Settlement:
     (``funds`` and ``reason`` None, ``trace`` empty).
     """
 
-    __slots__ = ("claim_id", "date", "enrollee_id", "committed", "reversed", "fen", "covered",
-                 "reason", "funds", "trace", "_result", "_enrollee", "_payer", "__weakref__")
+    __slots__ = ("claim_id", "date", "enrollee_id", "committed", "reversed", "setl_id", "fen",
+                 "covered", "reason", "funds", "trace", "_result", "_enrollee", "_payer",
+                 "__weakref__")
 
     def __init__(self):
         raise TypeError("Settlements come from settle() and presettle()")
@@ -847,6 +879,7 @@ class Settlement:
         self.enrollee_id = text(lib.mb_enrollee_id(enrollee._ptr))
         self.committed = committed
         self.reversed = False
+        self.setl_id = text(lib.mb_result_setl_id(r)) if committed and _SETL_IDS else None
         self.fen = _read_amounts(r)
         self.covered = bool(lib.mb_result_covered(r))
         self.reason = text(lib.mb_result_reason(r))
@@ -892,6 +925,7 @@ class Settlement:
         self.enrollee_id = enrollee_id
         self.committed = committed
         self.reversed = False
+        self.setl_id = None  # a fast batch keeps no result per claim
         self.fen = fen
         self.covered = covered
         self.reason = None
@@ -931,9 +965,10 @@ class Settlement:
         }
 
     def reverse(self):
-        """Reverse this committed settlement (2208/2305): the enrollee's accumulators and
-        account return exactly to what they were before it. Only the enrollee's latest
-        unreversed settlement can be reversed (StateError otherwise)."""
+        """Reverse this committed settlement (2208/2305): its own changes to the enrollee's
+        accumulators and account are taken back; later settlements keep their amounts, and
+        reversing every settlement gives back the state before them. StateError when reversed
+        already, or no longer in the enrollee's journal."""
         if not self.committed:
             raise errors.StateError("a pre-settlement changed nothing and cannot be reversed")
         if self.reversed:
@@ -979,12 +1014,20 @@ def _chain(chain):
     return rulesets, ffi.new("const mb_ruleset *[]", [r._h for r in rulesets])
 
 
+def _make_room(rulesets, arr, enrollee):
+    """Room in the enrollee's accumulator table for what one settlement under the chain can
+    add (settlement itself never allocates: medbenefit.h, mb_enrollee_reserve_for)."""
+    if has("mb_enrollee_reserve_for"):
+        call(lib.mb_enrollee_reserve_for, enrollee._h, arr, len(rulesets))
+
+
 def _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible=True):
     if not isinstance(enrollee, Enrollee):
         raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
     if not isinstance(claim, Claim):
         raise TypeError(f"expected a Claim, got {type(claim).__name__}")
     if commit:
+        _make_room(rulesets, arr, enrollee)
         result = _Result()
         try:
             call(lib.mb_settle, result._h, arr, len(rulesets), enrollee._h, claim._h)
@@ -1032,6 +1075,7 @@ def settle_family(chain, patient, payer, relation, claim, *, trace=True):
     for who, e in (("patient", patient), ("payer", payer)):
         if not isinstance(e, Enrollee):
             raise TypeError(f"{who}: expected an Enrollee, got {type(e).__name__}")
+    _make_room(rulesets, arr, patient)
     result = _Result()
     try:
         call(need("mb_settle_family"), result._h, arr, len(rulesets), patient._h, payer._h,

@@ -368,9 +368,6 @@ def test_reverse_restores_state_exactly(wuxi):
     s1 = mb.settle(wuxi, e, chronic_claim())
     after_first = e.save()
     s2 = mb.settle(wuxi, e, chronic_claim("C2", "2021-03-01", "1000"))
-    with pytest.raises(mb.StateError) as err:
-        s1.reverse()                  # not the latest
-    assert "latest" in err.value.message
     s2.reverse()
     assert s2.reversed and e.save() == after_first
     with pytest.raises(mb.StateError):
@@ -379,12 +376,35 @@ def test_reverse_restores_state_exactly(wuxi):
     assert e.save() == start and e.account_balance == Decimal("300.00")
 
 
-def test_reverse_after_seed_is_refused(wuxi):
+def test_reverse_by_id_in_any_order_from_a_restored_enrollee(wuxi):
+    # C1: the account pays 300 first, base 900, (900 - 500) x 70% = 280; C2 (account empty):
+    # 1000 x 70% = 700 (锡医保服务〔2020〕41号 三). C1 reversed first: C2 keeps its 700.
+    e = diabetic(balance="300")
+    start = e.save()
+    s1 = mb.settle(wuxi, e, chronic_claim())
+    s2 = mb.settle(wuxi, e, chronic_claim("C2", "2021-03-01", "1000"))
+    assert len(s1.setl_id) == 16 and s1.setl_id != s2.setl_id
+    assert e.journal_count == 2 and e.journal_limit == 32
+    twin = mb.Enrollee.restore(e.save())  # a second process
+    twin.reverse_id(s1.setl_id)
+    assert twin.accumulator("wuxi-employee-chronic-2021", "chronic.paid", 2021) == Decimal("700.00")
+    assert twin.account_balance == Decimal("300.00")
+    with pytest.raises(mb.StateError):
+        twin.reverse_id(s1.setl_id)   # twice
+    twin.reverse_id(s2.setl_id.upper())
+    assert twin.save() == start
+    with pytest.raises(mb.StateError):
+        mb.settle(wuxi, e, chronic_claim())  # C1 is settled already: not paid twice
+
+
+def test_seed_below_the_journal_is_refused(wuxi):
     e = diabetic()
     s = mb.settle(wuxi, e, chronic_claim())
-    e.seed("wuxi-employee-chronic-2021", "chronic.paid", 2021, "1")
+    before = e.save()
     with pytest.raises(mb.StateError):
-        s.reverse()
+        e.seed("wuxi-employee-chronic-2021", "chronic.paid", 2021, "1")
+    assert e.save() == before
+    s.reverse()
 
 
 # ---- batches ----------------------------------------------------------------------------------

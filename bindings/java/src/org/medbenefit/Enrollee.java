@@ -533,6 +533,75 @@ public final class Enrollee implements AutoCloseable {
     }
 
     /** Ensure room for {@code entries} accumulator entries so that settlement never allocates. */
+    /**
+     * Reverse the committed settlement {@code setlId} ({@link Settlement#setlId}) of this enrollee
+     * ({@code mb_reverse_id}, 2208/2305), whether or not it is the latest, also after a save and
+     * restore: its own changes are taken back, later settlements keep their amounts. "state" when
+     * the journal does not hold it (reversed already, or older than {@link #journalLimit}
+     * settlements), or it is a family settlement ({@link #reverseFamilyId}).
+     */
+    public void reverseId(String setlId) throws MedBenefitException {
+        NativeReversal.require();
+        byte[] id = MedBenefit.utf8(Objects.requireNonNull(setlId, "setlId"), "setlId");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeReversal.mb_reverse_id(ptr(), id, err), err);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Reverse the family settlement {@code setlId} of this patient and {@code payer} in one call
+     *  ({@code mb_reverse_family_id}): both accounts get their money back, or neither. */
+    public void reverseFamilyId(Enrollee payer, String setlId) throws MedBenefitException {
+        NativeReversal.require();
+        Objects.requireNonNull(payer, "payer");
+        byte[] id = MedBenefit.utf8(Objects.requireNonNull(setlId, "setlId"), "setlId");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeReversal.mb_reverse_family_id(ptr(), payer.ptr(), id, err), err);
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(payer);
+        }
+    }
+
+    /** How many settlements the journal keeps for reversal (32 unless set; saved with the
+     *  enrollee). */
+    public long journalLimit() {
+        NativeReversal.require();
+        try {
+            return NativeReversal.mb_enrollee_journal_limit(ptr());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Keep {@code maxSettlements} (0 to 4096) settlements for reversal; a lower bound drops the
+     *  oldest ({@code mb_enrollee_set_journal_limit}). */
+    public Enrollee setJournalLimit(long maxSettlements) throws MedBenefitException {
+        NativeReversal.require();
+        if (maxSettlements < 0)
+            throw new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "journal limit: negative count");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeReversal.mb_enrollee_set_journal_limit(ptr(), maxSettlements, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** How many settlements the journal holds now. */
+    public long journalCount() {
+        NativeReversal.require();
+        try {
+            return NativeReversal.mb_enrollee_journal_count(ptr());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
     public Enrollee reserve(long entries) throws MedBenefitException {
         if (entries < 0)
             throw new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "reserve: negative count");

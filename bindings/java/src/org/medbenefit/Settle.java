@@ -184,7 +184,16 @@ public final class Settle {
                     failed++;
                     continue;
                 }
-                int rc = commit ? MedBenefit.mb_settle(r, chainPtr, len, e, cp, err)
+                int rc = MedBenefit.MB_OK;
+                if (commit) {
+                    try {
+                        NativeRoom.reserveFor(e, chainPtr, len, err);
+                    } catch (MedBenefitException full) {
+                        rc = full.status();
+                    }
+                }
+                if (rc == MedBenefit.MB_OK)
+                    rc = commit ? MedBenefit.mb_settle(r, chainPtr, len, e, cp, err)
                                 : MedBenefit.mb_presettle(r, chainPtr, len, e, cp, err);
                 Reference.reachabilityFence(c);
                 if (rc != MedBenefit.MB_OK) {

@@ -113,6 +113,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
+            if (commit)
+                NativeRoom.reserveFor(e, chainPtr, chain.length, err);
             int rc = commit ? MedBenefit.mb_settle(r, chainPtr, chain.length, e, c, err)
                             : MedBenefit.mb_presettle(r, chainPtr, chain.length, e, c, err);
             MedBenefit.check(rc, err);
@@ -172,6 +174,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
+            NativeRoom.reserveFor(p, chainPtr, chain.length, err);
             MedBenefit.check(NativeExt.mb_settle_family(r, chainPtr, chain.length, p, a, relation.code, c, err), err);
             settledWith = chain;
             holds = true;
@@ -200,10 +203,11 @@ public final class Settlement implements AutoCloseable, SettlementView {
     }
 
     /**
-     * Reverse this committed settlement ({@code mb_reverse}, 2208/2305): the enrollee's
-     * accumulators and account return exactly to what they were before it. Only the enrollee's
-     * most recent unreversed settlement can be reversed; anything else is "state".
-     * The amounts stay readable afterwards.
+     * Reverse this committed settlement ({@code mb_reverse}, 2208/2305): its own changes to the
+     * enrollee's accumulators and account are taken back, in any order (later settlements keep
+     * their amounts); reversing every settlement gives back the state before them. Twice, or a
+     * settlement no longer in the enrollee's journal, is "state". An enrollee restored from its
+     * blob reverses by id ({@link Enrollee#reverseId}). The amounts stay readable afterwards.
      */
     public void reverse(Enrollee enrollee) throws MedBenefitException {
         Objects.requireNonNull(enrollee, "enrollee");
@@ -213,6 +217,21 @@ public final class Settlement implements AutoCloseable, SettlementView {
         } finally {
             Reference.reachabilityFence(this);
             Reference.reachabilityFence(enrollee);
+        }
+    }
+
+    /**
+     * The settlement id ({@code mb_result_setl_id}, since 1.1) of the committed settlement held:
+     * 16 hex digits, unique among the enrollee's settlements, for {@link Enrollee#reverseId};
+     * "" for a pre-settlement.
+     */
+    public String setlId() {
+        NativeReversal.require();
+        try {
+            String s = MedBenefit.str(NativeReversal.mb_result_setl_id(readable()));
+            return s == null ? "" : s;
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 

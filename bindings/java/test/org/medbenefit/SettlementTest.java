@@ -12,6 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,6 +147,40 @@ class SettlementTest {
             assertArrayEquals(before, e.save());
             assertEquals(yuan("100.00"), e.accountBalance());
             assertEquals("state", assertThrows(MedBenefitException.class, () -> s.reverse(e)).statusName());
+        }
+    }
+
+    /**
+     * mb_reverse_id: any settlement, in any order, from an enrollee restored from its blob. C1:
+     * the account's 300 first, base 900, (900 - 500) x 70% = 280; C2 (account empty): 1000 x 70%
+     * = 700 (锡医保服务〔2020〕41号 三). C1 reversed first: C2 keeps its 700. A repeated claim is refused.
+     */
+    @Test
+    void reverseByIdInAnyOrder() throws MedBenefitException {
+        try (Enrollee e = Fixtures.wuxiEnrollee();
+             Claim c1 = Fixtures.wuxiClaim("C1", LocalDate.of(2021, 2, 1), "1200.00");
+             Claim c2 = Fixtures.wuxiClaim("C2", LocalDate.of(2021, 3, 1), "1000.00");
+             Settlement s1 = Settlement.create();
+             Settlement s2 = Settlement.create()) {
+            e.setAccountBalance(yuan("300.00"));
+            byte[] before = e.save();
+            s1.settle(List.of(wuxi), e, c1);
+            s2.settle(List.of(wuxi), e, c2);
+            String id1 = s1.setlId(), id2 = s2.setlId();
+            assertEquals(16, id1.length());
+            assertNotEquals(id1, id2);
+            assertEquals(2, e.journalCount());
+            assertEquals(32, e.journalLimit());
+            assertEquals("state", assertThrows(MedBenefitException.class,
+                    () -> s1.settle(List.of(wuxi), e, c1)).statusName(), "C1 is settled already");
+            try (Enrollee twin = Enrollee.restore(e.save())) {
+                twin.reverseId(id1);
+                assertEquals(yuan("300.00"), twin.accountBalance(), "C1's account payment back");
+                assertEquals("state", assertThrows(MedBenefitException.class,
+                        () -> twin.reverseId(id1)).statusName(), "twice");
+                twin.reverseId(id2);
+                assertArrayEquals(before, twin.save(), "every settlement reversed: as before");
+            }
         }
     }
 

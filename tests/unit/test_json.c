@@ -1,0 +1,107 @@
+/* JSON in and out (lib/json.c): strict parsing, numbers kept as written, exact round trips. */
+#include "check.h"
+#include "json.h"
+
+static int parse(mb_json_doc *doc, const char *text, mb_error *err)
+{
+    *doc = (mb_json_doc){0};
+    return mb_json_parse(doc, text, strlen(text), "the request", err);
+}
+
+static void numbers_keep_their_text(void)
+{
+    mb_json_doc doc;
+    mb_error *err = mb_error_new();
+    CHECK_RC(parse(&doc, "{\"a\": 51.20, \"b\": 0.1000, \"c\": 1e5, \"d\": "
+                         "123456789012345678901234567890.10}", err),
+             MB_OK, "valid JSON");
+    mb_json *a = mb_json_member(doc.root, "a");
+    CHECK(a && a->type == MB_JSON_NUMBER && strcmp(a->text, "51.20") == 0,
+          "51.20 stays 51.20: no double rounds it or drops its trailing zero");
+    CHECK(strcmp(mb_json_member(doc.root, "b")->text, "0.1000") == 0, "four decimals kept");
+    CHECK(strcmp(mb_json_member(doc.root, "c")->text, "1e5") == 0,
+          "an exponent is kept as written, for the amount reader to refuse");
+    CHECK(strcmp(mb_json_member(doc.root, "d")->text, "123456789012345678901234567890.10") == 0,
+          "a number beyond any double's precision is kept digit for digit");
+    char *out;
+    size_t len;
+    CHECK_RC(mb_json_write(doc.root, false, &out, &len, err), MB_OK, "write");
+    CHECK(strcmp(out, "{\"a\":51.20,\"b\":0.1000,\"c\":1e5,\"d\":"
+                      "123456789012345678901234567890.10}") == 0,
+          "the round trip gives the same numbers back");
+    mb_free(out);
+    mb_json_free(&doc);
+    mb_error_free(err);
+}
+
+static void strict(void)
+{
+    static const struct {
+        const char *text, *why, *says;
+    } bad[] = {
+        {"{\"a\": 1,}", "a trailing comma", "line 1"},
+        {"{a: 1}", "an unquoted key", "not valid JSON"},
+        {"{\"a\": 1} x", "trailing garbage", "not valid JSON"},
+        {"{\"a\": 1} /* c */", "a comment", "not valid JSON"},
+        {"{\"a\": 'x'}", "a single-quoted string", "not valid JSON"},
+        {"{\"a\": 1, \"a\": 2}", "a key given twice", "the key \"a\" appears twice"},
+        {"{\"a\": \"x\\u0000y\"}", "a NUL in a string", "NUL"},
+        {"{\"a\": \"\xff\"}", "invalid UTF-8", "not UTF-8: byte 8"},
+        {"", "nothing", "is empty"},
+        {"  \n ", "only blanks", "is empty"},
+        {"{\"a\": [1, 2}", "a bracket closed by a brace", "not valid JSON"},
+        {"{\"a\":\n  01}", "a leading zero", "line 2"},
+        {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+         "nesting past 32 levels", "nested deeper than 32"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mb_json_doc doc;
+        mb_error *err = mb_error_new();
+        int rc = parse(&doc, bad[i].text, err);
+        CHECK_RC(rc, MB_E_PARSE, bad[i].why);
+        if (strstr(mb_error_message(err), bad[i].says) == NULL)
+            fprintf(stderr, "  message for %s: %s\n", bad[i].why, mb_error_message(err));
+        CHECK(strstr(mb_error_message(err), bad[i].says) != NULL, bad[i].why);
+        CHECK(doc.root == NULL, "a refused text leaves no tree");
+        mb_error_free(err);
+    }
+    /* a UTF-8 byte order mark, as Windows tools write it, is not part of the text */
+    mb_json_doc doc;
+    CHECK_RC(parse(&doc, "\xEF\xBB\xBF{\"a\": true}", NULL), MB_OK, "a BOM is skipped");
+    CHECK(mb_json_member(doc.root, "a")->type == MB_JSON_TRUE, "the value after the BOM");
+    mb_json_free(&doc);
+}
+
+static void building(void)
+{
+    mb_json_doc doc = {0};
+    mb_json *o = mb_json_object(&doc);
+    mb_json_set_string(&doc, o, "name", "测试\"患者\"\n");
+    mb_json_set_fen(&doc, o, "pay", -13073);
+    mb_json_set_fen(&doc, o, "zero", 0);
+    mb_json_set_string(&doc, o, "name", "替换");
+    mb_json *arr = mb_json_set(&doc, o, "rows", mb_json_array(&doc));
+    mb_json_append(&doc, arr, mb_json_number(&doc, "1"));
+    mb_json_set_string(&doc, o, "gone", NULL);
+    mb_json_remove(o, "gone");
+    CHECK(!mb_json_failed(&doc), "no allocation failed");
+    char *out;
+    size_t len;
+    CHECK_RC(mb_json_write(o, false, &out, &len, NULL), MB_OK, "write");
+    CHECK(strcmp(out, "{\"name\":\"替换\",\"pay\":-130.73,\"zero\":0.00,\"rows\":[1]}") == 0,
+          "a set key is replaced in place, fen are written as yuan with two decimals");
+    mb_free(out);
+    mb_json_set_string(&doc, o, "esc", "a\"b\\c\x01");
+    CHECK_RC(mb_json_write(mb_json_member(o, "esc"), false, &out, &len, NULL), MB_OK, "write");
+    CHECK(strcmp(out, "\"a\\\"b\\\\c\\u0001\"") == 0, "quotes, backslashes, controls escaped");
+    mb_free(out);
+    mb_json_free(&doc);
+}
+
+int main(void)
+{
+    numbers_keep_their_text();
+    strict();
+    building();
+    return check_summary();
+}

@@ -1,0 +1,456 @@
+/*
+ * The platform adapter through the public API (mb_platform_*), as a C HIS links it: the
+ * reference's outpatient sequence for two visits (1101 → 5301 → 5206 → 2201 → 2203 → 2204 →
+ * 2206 → 2207), settled under 焦医保〔2021〕97号 (jiaozuo-chronic-2022); refused requests
+ * answered with infcode -1 and the state untouched, in memory, in a caller's store and in a
+ * directory.
+ *
+ * The person is the reference's (docs/platform-example): an employee in service (psn_type
+ * 1101), account 50.00, 高血压 M03900 registered from 2025-01-01. Each visit's fee details:
+ *   FD0001 甲类 51.20; FD0002 乙类 114.00; FD0003 丙类 45.00.
+ * Worked by hand (jiaozuo-chronic-2022):
+ *   乙类 first self-pay 10% (class_b_first_selfpay, an assumption): 114.00 x 10% = 11.40
+ *   policy scope 51.20 + 114.00 - 11.40 = 153.80; total 210.20 = 45.00 + 0 + 11.40 + 153.80
+ *   deductible 0 (layers[0].deductible, assumption: 97号 sets none)
+ *   fund 153.80 x 80% = 123.04 (layers[0].ratio employee, assumption)
+ *   the disease's cap, 附件 高血压Ⅲ期 1320 for employees: 1320.00 - 123.04 = 1196.96 left
+ *   psn_part 210.20 - 123.04 = 87.16; the account pays last (account: last): 50.00, cash 37.16
+ * Visit 2, the same items: fund 123.04 again (cap left 1196.96 - 123.04 = 1073.92), the
+ * account is empty: acct 0.00, cash 87.16. Then 2208 of visit 1 and of visit 2: each takes
+ * back its own settlement (the account 50.00 again), and the first 2206 repeats.
+ */
+#include <dirent.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "medbenefit.h"
+
+static mb_ruleset *jiaozuo;
+static char req[16384];
+
+/* An envelope of the reference's shape around `body` ("input": …, maybe "output": …). */
+static const char *envelope(const char *infno, const char *time, const char *body)
+{
+    snprintf(req, sizeof req,
+             "{\"infno\": \"%s\", \"msgid\": \"H00000000001202503180930050001\", "
+             "\"mdtrtarea_admvs\": \"990101\", \"insuplc_admdvs\": \"990101\", "
+             "\"recer_sys_code\": \"YBXT\", \"infver\": \"V1.0\", \"opter_type\": \"1\", "
+             "\"opter\": \"0001\", \"opter_name\": \"测试经办员\", \"inf_time\": \"%s\", "
+             "\"fixmedins_code\": \"H00000000001\", \"fixmedins_name\": \"测试医院\", %s}",
+             infno, time, body);
+    return req;
+}
+
+static const char *response;
+static size_t response_len;
+
+static int call(mb_platform *p, const char *request, mb_error *err)
+{
+    return mb_platform_call(p, request, strlen(request), &response, &response_len, err);
+}
+
+static bool says(const char *text) { return response && strstr(response, text) != NULL; }
+
+#define PSN "\"psn_no\": \"99010100000000000001\""
+
+static const char REC_1101[] =
+    "\"input\": {\"data\": {\"mdtrt_cert_type\": \"02\", \"mdtrt_cert_no\": "
+    "\"000000000000000000\", \"psn_cert_type\": \"01\", \"certno\": \"000000000000000000\"}}, "
+    "\"output\": {\"baseinfo\": {" PSN ", \"psn_cert_type\": \"01\", \"certno\": "
+    "\"000000000000000000\", \"psn_name\": \"测试患者\", \"gend\": \"1\", \"naty\": \"01\", "
+    "\"brdy\": \"1970-01-01\", \"age\": 55.2}, \"insuinfo\": [{\"balc\": 50.00, \"insutype\": "
+    "\"310\", \"psn_type\": \"1101\", \"psn_insu_stas\": \"1\", \"cvlserv_flag\": \"0\", "
+    "\"insuplc_admdvs\": \"990101\"}, {\"balc\": 0.00, \"insutype\": \"330\", \"psn_type\": "
+    "\"1101\", \"insuplc_admdvs\": \"990101\"}], \"idetinfo\": []}";
+static const char REC_5301[] =
+    "\"input\": {\"data\": {" PSN "}}, \"output\": {\"feedetail\": [{\"opsp_dise_code\": "
+    "\"M03900\", \"opsp_dise_name\": \"高血压\", \"begndate\": \"2025-01-01\", \"enddate\": "
+    "\"2099-12-31\"}]}";
+static const char REC_5206[] =
+    "\"input\": {\"data\": {" PSN ", \"cum_ym\": \"202503\"}}, \"output\": {\"cuminfo\": ["
+    "{\"insutype\": \"310\", \"year\": \"2025\", \"cum_ym\": \"202503\", \"cum_type_code\": "
+    "\"D310101_BIZ14\", \"cum\": 1200.00}, {\"insutype\": \"310\", \"year\": \"2025\", "
+    "\"cum_ym\": \"202503\", \"cum_type_code\": \"C0000_BIZ14\", \"cum\": 3}]}";
+
+static const char *visit(const char *day)
+{
+    static char body[1024];
+    snprintf(body, sizeof body,
+             "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"%s 09:31:00\", "
+             "\"mdtrt_cert_type\": \"02\", \"mdtrt_cert_no\": \"000000000000000000\", "
+             "\"ipt_otp_no\": \"MZ%s\"}}",
+             day, day);
+    return body;
+}
+
+static const char *diagnosis(const char *mdtrt_id)
+{
+    static char body[1024];
+    snprintf(body, sizeof body,
+             "\"input\": {\"mdtrtinfo\": {\"mdtrt_id\": \"%s\", " PSN ", \"med_type\": \"14\", "
+             "\"dise_codg\": \"M03900\", \"dise_name\": \"高血压\"}, \"diseinfo\": [{\"diag_type\": "
+             "\"1\", \"diag_code\": \"I10.x00\"}]}",
+             mdtrt_id);
+    return body;
+}
+
+static const char *fees(const char *mdtrt_id, const char *lv2_amount)
+{
+    static char body[4096];
+    snprintf(body, sizeof body,
+             "\"input\": {\"feedetail\": ["
+             "{\"feedetl_sn\": \"FD0001\", \"mdtrt_id\": \"%s\", " PSN ", \"chrg_bchno\": \"CB1\", "
+             "\"det_item_fee_sumamt\": 51.20, \"cnt\": 2, \"pric\": 25.60, \"chrgitm_lv\": \"01\"},"
+             "{\"feedetl_sn\": \"FD0002\", \"mdtrt_id\": \"%s\", " PSN ", \"chrg_bchno\": \"CB1\", "
+             "\"det_item_fee_sumamt\": %s, \"cnt\": 3, \"pric\": 38.00, \"chrgitm_lv\": \"02\"},"
+             "{\"feedetl_sn\": \"FD0003\", \"mdtrt_id\": \"%s\", " PSN ", \"chrg_bchno\": \"CB1\", "
+             "\"det_item_fee_sumamt\": 45.00, \"cnt\": 1, \"pric\": 45.00, \"chrgitm_lv\": \"03\"}]}",
+             mdtrt_id, mdtrt_id, lv2_amount, mdtrt_id);
+    return body;
+}
+
+static const char *settle(const char *mdtrt_id, const char *medfee)
+{
+    static char body[1024];
+    snprintf(body, sizeof body,
+             "\"input\": {\"data\": {" PSN ", \"mdtrt_cert_type\": \"02\", \"med_type\": \"14\", "
+             "\"medfee_sumamt\": %s, \"psn_setlway\": \"01\", \"mdtrt_id\": \"%s\", "
+             "\"chrg_bchno\": \"CB1\", \"acct_used_flag\": \"1\", \"insutype\": \"310\"}}",
+             medfee, mdtrt_id);
+    return body;
+}
+
+static mb_platform *new_platform(void)
+{
+    mb_platform *p = NULL;
+    const mb_ruleset *chain[] = {jiaozuo};
+    CHECK_RC(mb_platform_new(&p, chain, 1, MB_PLATFORM_FIXED_CHAIN, NULL), MB_OK, "platform");
+    CHECK_RC(mb_platform_set_facility(p, "H00000000001", MB_LEVEL_SECONDARY, NULL), MB_OK,
+             "the institution's level");
+    return p;
+}
+
+/* The person recorded and one visit registered, diagnosed and uploaded: mdtrt_id 900000000001. */
+static void prepare(mb_platform *p)
+{
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
+    CHECK_RC(call(p, envelope("5301", "2025-03-18 09:30:10", REC_5301), NULL), MB_OK, "5301");
+    CHECK_RC(call(p, envelope("5206", "2025-03-18 09:30:15", REC_5206), NULL), MB_OK, "5206");
+    CHECK(says("C0000_BIZ14 (insutype 310) seeds no accumulator"),
+          "a figure no ruleset maps is named in warn_msg");
+    CHECK_RC(call(p, envelope("2201", "2025-03-18 09:31:00", visit("2025-03-18")), NULL), MB_OK,
+             "2201");
+    CHECK(says("\"mdtrt_id\": \"900000000001\""), "the first visit's id");
+    CHECK_RC(call(p, envelope("2203", "2025-03-18 09:45:00", diagnosis("900000000001")), NULL),
+             MB_OK, "2203");
+    CHECK_RC(call(p, envelope("2204", "2025-03-18 09:50:00", fees("900000000001", "114.00")), NULL),
+             MB_OK, "2204");
+}
+
+static void the_sequence(void)
+{
+    mb_platform *p = new_platform();
+    prepare(p);
+    /* 2204's answer, item by item: 114.00 x 10% = 11.40 first self-pay, 102.60 in scope */
+    CHECK(says("\"selfpay_prop\": 0.10") && says("\"preselfpay_amt\": 11.40") &&
+              says("\"inscp_scp_amt\": 102.60"),
+          "the 乙类 item's split");
+    CHECK(says("\"selfpay_prop\": 1,") && says("\"fulamt_ownpay_amt\": 45.00"),
+          "the 丙类 item's split");
+    CHECK_RC(call(p, envelope("2206", "2025-03-18 09:52:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2206");
+    const char *preview[] = {"\"medfee_sumamt\": 210.20", "\"fulamt_ownpay_amt\": 45.00",
+                             "\"preselfpay_amt\": 11.40", "\"inscp_scp_amt\": 153.80",
+                             "\"hifp_pay\": 123.04",      "\"fund_pay_sumamt\": 123.04",
+                             "\"psn_part_amt\": 87.16",   "\"acct_pay\": 50.00",
+                             "\"psn_cash_pay\": 37.16",   "\"balc\": 0.00",
+                             "\"crt_payb_lmt_amt\": 1196.96"};
+    for (size_t i = 0; i < sizeof preview / sizeof preview[0]; i++)
+        CHECK(says(preview[i]), preview[i]);
+    CHECK(!says("\"setl_id\""), "a pre-settlement has no setl_id");
+    char first_2206[8192];
+    snprintf(first_2206, sizeof first_2206, "%s", strstr(response, "\"setlinfo\""));
+
+    CHECK_RC(call(p, envelope("2207", "2025-03-18 09:53:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2207");
+    CHECK(says("\"setl_id\": \"800000000001\"") && says("\"hifp_pay\": 123.04") &&
+              says("\"acct_pay\": 50.00") && says("\"psn_cash_pay\": 37.16"),
+          "the settlement is the pre-settlement");
+    mb_error *err = mb_error_new();
+    CHECK_RC(call(p, envelope("2207", "2025-03-18 09:54:00", settle("900000000001", "210.20")), err),
+             MB_E_STATE, "a repeated 2207 is refused");
+    CHECK(says("\"infcode\": -1") && says("already settled (setl_id 800000000001)"),
+          "with the platform's infcode and the settlement it would repeat");
+    CHECK(strstr(mb_error_message(err), "already settled") != NULL, "err says the same");
+
+    /* the balance as settlements left it: 50.00 - 50.00 */
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 10:00:00",
+                              "\"input\": {\"data\": {\"certno\": \"000000000000000000\"}}"),
+                  NULL),
+             MB_OK, "1101 asked offline");
+    CHECK(says("\"balc\": 0.00") && !says("\"balc\": 50.00"), "balc after the settlement");
+
+    /* visit 2 */
+    CHECK_RC(call(p, envelope("2201", "2025-03-19 09:31:00", visit("2025-03-19")), NULL), MB_OK,
+             "2201 again");
+    CHECK(says("\"mdtrt_id\": \"900000000002\""), "the second visit's id");
+    CHECK_RC(call(p, envelope("2203", "2025-03-19 09:45:00", diagnosis("900000000002")), NULL),
+             MB_OK, "2203 again");
+    CHECK_RC(call(p, envelope("2204", "2025-03-19 09:50:00", fees("900000000002", "114.00")), NULL),
+             MB_OK, "2204 again");
+    CHECK_RC(call(p, envelope("2207", "2025-03-19 09:53:00", settle("900000000002", "210.20")),
+                  NULL),
+             MB_OK, "2207 of visit 2");
+    CHECK(says("\"setl_id\": \"800000000002\"") && says("\"hifp_pay\": 123.04") &&
+              says("\"acct_pay\": 0.00") && says("\"psn_cash_pay\": 87.16") &&
+              says("\"crt_payb_lmt_amt\": 1073.92"),
+          "visit 2: the empty account pays nothing, the cap has 1073.92 left");
+
+    /* 2208 of visit 1, then of visit 2 (not last-first): each answered negated */
+    char body[512];
+    snprintf(body, sizeof body, "\"input\": {\"data\": {\"setl_id\": \"800000000001\", "
+                                "\"mdtrt_id\": \"900000000001\", " PSN "}}");
+    CHECK_RC(call(p, envelope("2208", "2025-03-19 10:20:00", body), NULL), MB_OK, "2208 of visit 1");
+    CHECK(says("\"setl_id\": \"800000000003\"") && says("\"hifp_pay\": -123.04") &&
+              says("\"acct_pay\": -50.00") && says("\"psn_cash_pay\": -37.16") &&
+              says("\"pdn_cash_pay\": -37.16") && says("\"balc\": 50.00"),
+          "visit 1 reversed: its own amounts negated, the account refunded");
+    CHECK_RC(call(p, envelope("2208", "2025-03-19 10:21:00", body), err), MB_E_STATE,
+             "a second 2208 of it");
+    CHECK(says("was reversed already (setl_id 800000000003)"), "names the reversal");
+    snprintf(body, sizeof body, "\"input\": {\"data\": {\"setl_id\": \"800000000002\", "
+                                "\"mdtrt_id\": \"900000000002\", " PSN "}}");
+    CHECK_RC(call(p, envelope("2208", "2025-03-19 10:22:00", body), NULL), MB_OK, "2208 of visit 2");
+    CHECK(says("\"hifp_pay\": -123.04") && says("\"acct_pay\": 0.00") &&
+              says("\"balc\": 50.00"),
+          "visit 2 reversed");
+    /* the person is as before: the first 2206 repeats to the fen */
+    CHECK_RC(call(p, envelope("2206", "2025-03-18 09:52:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "the first 2206 again");
+    CHECK(strcmp(strstr(response, "\"setlinfo\""), first_2206) == 0,
+          "the first pre-settlement repeats byte for byte");
+    mb_error_free(err);
+    mb_platform_free(p);
+}
+
+/* ---- refused requests -------------------------------------------------------------------- */
+
+/* A caller's store that keeps the state's bytes and counts the saves. */
+typedef struct mem_store {
+    char *data;
+    size_t len;
+    int saves, loads, dones;
+} mem_store;
+
+static int mem_load(void *ctx, const void **data, size_t *len, mb_error *err)
+{
+    (void)err;
+    mem_store *s = ctx;
+    s->loads++;
+    *data = s->data;
+    *len = s->len;
+    return MB_OK;
+}
+
+static int mem_save(void *ctx, const void *data, size_t len, mb_error *err)
+{
+    (void)err;
+    mem_store *s = ctx;
+    char *copy = malloc(len);
+    if (copy == NULL)
+        return MB_E_NOMEM;
+    memcpy(copy, data, len);
+    free(s->data);
+    s->data = copy;
+    s->len = len;
+    s->saves++;
+    return MB_OK;
+}
+
+static void mem_done(void *ctx) { ((mem_store *)ctx)->dones++; }
+
+static const struct {
+    const char *infno, *body, *why, *says;
+    int status;
+} refused[] = {
+    {"2201", "\"input\": {\"data\": {\"psn_no\": \"nobody\", \"insutype\": \"310\", "
+             "\"begntime\": \"2025-03-18 09:31:00\"}}",
+     "an unknown psn_no", "psn_no nobody is not known to this offline platform", MB_E_NOT_FOUND},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000099\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 1}}",
+     "an unknown mdtrt_id", "mdtrt_id 900000000099 is not a visit", MB_E_NOT_FOUND},
+    {"9999", "\"input\": {}", "an unknown infno", "infno 9999 is not answered offline",
+     MB_E_UNKNOWN_CODE},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.205}}",
+     "three decimals", "more than two decimals", MB_E_INVALID_AMOUNT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 2.102e2}}",
+     "an exponent", "written with an exponent", MB_E_INVALID_AMOUNT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": "
+             "100000000000000000000.00}}",
+     "a huge amount", "at most 10^12", MB_E_INVALID_AMOUNT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.30}}",
+     "a total that is not the details'", "medfee_sumamt 210.30 does not match the fee details "
+                                         "uploaded for mdtrt_id 900000000001 (210.20)",
+     MB_E_INVALID_AMOUNT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1}]}",
+     "a fee without chrgitm_lv", "chrgitm_lv is required offline", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0001\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"01\"}]}",
+     "a feedetl_sn uploaded twice", "feedetl_sn FD0001 is already uploaded", MB_E_INVALID_ARGUMENT},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": "
+             "\"2025-03-18 09:31:00\"}}, \"output\": {}",
+     "an answer to record on a message that records none", "only the answers of 1101, 5301 and "
+                                                         "5206 are recorded",
+     MB_E_INVALID_ARGUMENT},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"390\", \"begntime\": "
+             "\"2025-03-18 09:31:00\"}}",
+     "a visit under another insutype", "is insured under 310", MB_E_UNKNOWN_CODE},
+};
+
+static void refused_requests_change_nothing(void)
+{
+    mb_platform *p = new_platform();
+    mem_store store = {0};
+    mb_platform_store s = {mem_load, mem_save, mem_done, &store};
+    CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a caller's store");
+    prepare(p);
+    CHECK(store.saves == 6 && store.loads == 6 && store.dones == 6,
+          "each of the six calls loaded, saved and finished once");
+    char *before = malloc(store.len);
+    size_t before_len = store.len;
+    memcpy(before, store.data, store.len);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        mb_error *err = mb_error_new();
+        int rc = call(p, envelope(refused[i].infno, "2025-03-18 09:52:00", refused[i].body), err);
+        CHECK_RC(rc, refused[i].status, refused[i].why);
+        CHECK(says("\"infcode\": -1") && says("\"output\": null"), refused[i].why);
+        if (!says(refused[i].says))
+            fprintf(stderr, "  %s: %s\n", refused[i].why, response);
+        CHECK(says(refused[i].says), refused[i].why);
+        CHECK(strstr(mb_error_message(err), refused[i].says) != NULL, "err holds the message");
+        mb_error_free(err);
+    }
+    /* malformed JSON and text that is not UTF-8: nothing parsed, nothing loaded */
+    static const char broken[] = "{\"infno\": \"2206\", \"input\": {";
+    static const char latin1[] = "{\"infno\": \"1101\", \"inf_time\": \"2025-03-18\", \"input\": "
+                                 "{\"data\": {\"psn_name\": \"\xb2\xe2\xca\xd4\"}}}";
+    CHECK_RC(mb_platform_call(p, broken, sizeof broken - 1, &response, &response_len, NULL),
+             MB_E_PARSE, "malformed JSON");
+    CHECK(says("\"infcode\": -1") && says("not valid JSON at line 1"), "said so, with where");
+    CHECK_RC(mb_platform_call(p, latin1, sizeof latin1 - 1, &response, &response_len, NULL),
+             MB_E_PARSE, "GBK text");
+    if (!says("is not UTF-8: byte 77"))
+        fprintf(stderr, "  %s\n", response);
+    CHECK(says("is not UTF-8: byte 77"), "said so, with the byte");
+    CHECK(store.saves == 6, "no refused request saved anything");
+    CHECK(store.len == before_len && memcmp(store.data, before, before_len) == 0,
+          "the state is byte for byte what it was");
+    /* and the platform still works from it */
+    CHECK_RC(call(p, envelope("2206", "2025-03-18 09:52:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2206 after the refusals");
+    CHECK(says("\"hifp_pay\": 123.04") && store.saves == 6, "the same answer; a preview saves nothing");
+    free(before);
+    free(store.data);
+    mb_platform_free(p);
+}
+
+/* ---- a directory ----------------------------------------------------------------------------- */
+
+static size_t read_file(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."));
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void a_state_directory(void)
+{
+    char dir[] = "/tmp/mb-platform-test.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "a scratch directory");
+    mb_platform *p = new_platform();
+    CHECK_RC(mb_platform_set_state_dir(p, dir, NULL), MB_OK, "the state directory");
+    prepare(p);
+    char path[256];
+    snprintf(path, sizeof path, "%s/platform-state.json", dir);
+    static char before[1 << 18], after[1 << 18];
+    size_t n = read_file(path, before, sizeof before);
+    CHECK(n > 0 && count_entries(dir) == 1, "one file: the state");
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "readable by its owner only");
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        CHECK_RC(call(p, envelope(refused[i].infno, "2025-03-18 09:52:00", refused[i].body), NULL),
+                 refused[i].status, refused[i].why);
+    CHECK(read_file(path, after, sizeof after) == n && memcmp(before, after, n) == 0 &&
+              count_entries(dir) == 1,
+          "refused requests leave the directory byte for byte as it was");
+    /* a second platform (another process, in effect) continues from the directory */
+    mb_platform *q = new_platform();
+    CHECK_RC(mb_platform_set_state_dir(q, dir, NULL), MB_OK, "the same directory");
+    CHECK_RC(call(q, envelope("2207", "2025-03-18 09:53:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2207 from another handle");
+    CHECK(says("\"setl_id\": \"800000000001\"") && says("\"psn_cash_pay\": 37.16"),
+          "settled from the state the first handle left");
+    CHECK_RC(call(p, envelope("2207", "2025-03-18 09:54:00", settle("900000000001", "210.20")), NULL),
+             MB_E_STATE, "and the first handle sees it settled");
+    mb_platform_free(p);
+    mb_platform_free(q);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void err_is_left_alone_on_success(void)
+{
+    mb_platform *p = new_platform();
+    mb_error *err = mb_error_new();
+    CHECK_RC(call(p, "{}", err), MB_E_INVALID_ARGUMENT, "an envelope without infno");
+    CHECK(says("the request.infno is required"), "says what is missing");
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), err), MB_OK, "1101");
+    CHECK(mb_error_status(err) == MB_E_INVALID_ARGUMENT,
+          "a successful call leaves the error report alone");
+    mb_error_free(err);
+    mb_platform_free(p);
+}
+
+int main(void)
+{
+    mb_error *err = mb_error_new();
+    if (mb_ruleset_load_file(&jiaozuo, MB_SOURCE_ROOT "/rulesets/jiaozuo-chronic-2022.yaml", err)) {
+        fprintf(stderr, "%s\n", mb_error_message(err));
+        return 1;
+    }
+    the_sequence();
+    refused_requests_change_nothing();
+    a_state_directory();
+    err_is_left_alone_on_success();
+    mb_ruleset_free(jiaozuo);
+    mb_error_free(err);
+    return check_summary();
+}
