@@ -40,6 +40,8 @@ static bool counter(const mb_json *v, long long *out)
     return *out >= 1 && *out < 100000000000LL;
 }
 
+static bool is_array(const mb_json *v) { return v != NULL && v->type == MB_JSON_ARRAY; }
+
 int mb_state_open(mb_call *c, const char *text, size_t len)
 {
     mb_json_doc *d = &c->st;
@@ -77,6 +79,16 @@ int mb_state_open(mb_call *c, const char *text, size_t len)
         for (const mb_json *r = t->first; r; r = r->next)
             if (r->type != MB_JSON_OBJECT)
                 return corrupt(c, "a record is not an object");
+    }
+    /* the lists the handlers walk and add to: a person's insurances, a visit's fee details and
+     * settlements */
+    for (const mb_json *r = mb_json_member(root, "persons")->first; r; r = r->next)
+        if (!is_array(mb_json_member(r, "insuinfo")))
+            return corrupt(c, "a person's insuinfo is not a list");
+    for (const mb_json *r = mb_json_member(root, "visits")->first; r; r = r->next) {
+        const mb_json *settled = mb_json_member(r, "settlements");
+        if (!is_array(mb_json_member(r, "fees")) || (settled != NULL && !is_array(settled)))
+            return corrupt(c, "a visit's fees or settlements are not a list");
     }
     return MB_OK;
 }
