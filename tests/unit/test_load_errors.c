@@ -331,6 +331,54 @@ static const struct refusal {
     {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
              "{group: chronic, partial_count: 1, partial_ratio: 50%}}",
      MB_E_SCHEMA, "catalogue_rules.stacking.cite", "every parameter needs 'cite'", 20},
+    /* the platform block: how the national platform's codes reach the ruleset */
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['32x2'], cite: c}}", MB_E_SCHEMA,
+     "platform.insuplc_admdvs.codes[0]", "expected an area code of 2, 4 or 6 digits, got '32x2'", 19},
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['3202', '3202'], cite: c}}", MB_E_RULESET,
+     "platform.insuplc_admdvs.codes[1]", "'3202' is listed twice", 19},
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['320'], cite: c}}", MB_E_SCHEMA,
+     "platform.insuplc_admdvs.codes", "an area code has 2, 4 or 6 digits, got '320'", 19},
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['3202']}}", MB_E_SCHEMA,
+     "platform.insuplc_admdvs.cite", "every parameter needs 'cite'", 19},
+    {18, L18 "platform: {insutype: {codes: ['31'], cite: c}}", MB_E_SCHEMA,
+     "platform.insutype.codes[0]", "expected an insutype of 3 to 6 digits, got '31'", 19},
+    {18, L18 "platform: {med_type: [{code: '11', as: dental, cite: c}]}", MB_E_SCHEMA,
+     "platform.med_type[0].as", "unknown med type 'dental'", 19},
+    {18, L18 "platform: {med_type: [{code: '1', as: general_outpatient, cite: c}]}", MB_E_SCHEMA,
+     "platform.med_type[0].code", "a med_type code is 2 to 6 digits, got '1'", 19},
+    {18, L18 "platform: {med_type: [{code: '11', as: general_outpatient, cite: c}, "
+             "{code: '11', as: emergency, cite: c}]}",
+     MB_E_RULESET, "platform.med_type[1].code", "code '11' is mapped twice", 19},
+    {18, L18 "platform: {med_type: [{code: '11', category: orphan, cite: c}]}", MB_E_SCHEMA,
+     "platform.med_type[0].as", "a med_type row maps its code with 'as' (and nothing else)", 19},
+    {18, L18 "platform: {med_type: [{code: '11', as: general_outpatient}]}", MB_E_SCHEMA,
+     "platform.med_type[0].cite", "every parameter needs 'cite'", 19},
+    {18, L18 "platform: {psn_idet_type: [{code: '2303', category: rich, cite: c}]}", MB_E_SCHEMA,
+     "platform.psn_idet_type[0].category", "unknown assistance category 'rich'", 19},
+    {18, L18 "platform: {psn_idet_type: [{code: '2', category: orphan, cite: c}]}", MB_E_SCHEMA,
+     "platform.psn_idet_type[0].code", "a psn_idet_type is 2 to 6 digits, got '2'", 19},
+    {18, L18 "platform: {psn_idet_type: [{code: '2303', key: outpatient.paid, cite: c}]}",
+     MB_E_SCHEMA, "platform.psn_idet_type[0].category",
+     "a psn_idet_type row maps its code with 'category' (and nothing else)", 19},
+    {18, L18 "platform: {cum_type_code: [{code: d310101, key: outpatient.paid, cite: c}]}",
+     MB_E_SCHEMA, "platform.cum_type_code[0].code",
+     "a cum_type_code is capitals, digits and '_', got 'd310101'", 19},
+    {18, L18 "platform: {cum_type_code: [{code: D310101, key: nothing.paid, cite: c}]}",
+     MB_E_RULESET, "platform.cum_type_code[0].key",
+     "the ruleset keeps no accumulator 'nothing.paid'", 19},
+    {18, L18 "platform: {cum_type_code: [{code: D310101, key: outpatient.paid, insutype: '999', "
+             "cite: c}]}",
+     MB_E_RULESET, "platform.cum_type_code[0].insutype", "the ruleset settles no insutype '999'",
+     19},
+    {18, L18 "platform: {cum_type_code: [{code: D310101, as: chronic, cite: c}]}", MB_E_SCHEMA,
+     "platform.cum_type_code[0].key",
+     "a cum_type_code row maps its code with 'key' (and nothing else)", 19},
+    {18, L18 "platform: {account_fund: {employee: '3102', name: n, cite: c}}", MB_E_SCHEMA,
+     "platform.account_fund.employee", "a fund_pay_type is 6 digits, got '3102'", 19},
+    {18, L18 "platform: {account_fund: {resident: '39020x', name: n, cite: c}}", MB_E_SCHEMA,
+     "platform.account_fund.resident", "a fund_pay_type is 6 digits, got '39020x'", 19},
+    {18, L18 "platform: {account_fund: {employee: '310200', name: n}}", MB_E_SCHEMA,
+     "platform.account_fund.cite", "every parameter needs 'cite'", 19},
     /* a layer's own keys */
     {11, "    med_types: []", MB_E_SCHEMA, "layers[0].med_types",
      "a layer lists the med_types it applies to", 11},
@@ -442,6 +490,14 @@ static void near_misses_load(mb_error *err)
         {12, "    fund: pooling\n    ratio_source: table", "ratio_source written as its default"},
         {16, "      - {all: 70%}\n    bands: [{above: 100, resident: 50%}]",
          "a band with a ratio for residents only"},
+        {18, L18 "platform: {insuplc_admdvs: {codes: ['32', '3202', '320205'], cite: c}, "
+                 "insutype: {codes: ['310', '390'], cite: c}, "
+                 "med_type: [{code: '11', as: general_outpatient, cite: c}, "
+                 "{code: '1401', as: chronic, assumption: a local code}], "
+                 "psn_idet_type: [{code: '2303', category: minimum_living, cite: c}], "
+                 "cum_type_code: [{code: D310101_BIZ11, key: outpatient.paid, insutype: '310', "
+                 "cite: c}], account_fund: {employee: '310200', resident: '390200', name: n, cite: c}}",
+         "a platform block with every table"},
         {12, "    fund: pooling\n    disease_caps: false\n    referral_penalty: no\n    tilt: false",
          "flags written false and no"},
         {18, L18 "catalogue: [{code: A1, name: a, start: same_month}, {code: A2, name: b, "
