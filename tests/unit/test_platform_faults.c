@@ -9,7 +9,8 @@
  * each call is kept; then each request is sent again, from that state, with one node of it
  * changed: removed, or made a string, an empty string, a number, a number too large for any
  * amount, negative, with three decimals, zero, a long string, a date that is none, an unknown
- * code, null, an empty object, an empty array. And the state a store hands back is damaged
+ * code, null, an empty object, an empty array; its own text a character shorter, or with
+ * every digit a 9 (a time of 99:99:99, a code of nines). And the state a store hands back is damaged
  * the same ways, node by node, before the last call. Whatever the change, the answer is a JSON
  * envelope with infcode 0 or -1, the return agrees with it, a refusal's err_msg is err's
  * message, and a refused call saves nothing. Each request is also cut short at every length
@@ -181,12 +182,15 @@ static void unlink_node(mb_json *parent, mb_json *node)
 
 enum {
     V_REMOVE, V_STRING, V_EMPTY, V_LONG, V_DATE, V_CODE, V_NUMBER, V_HUGE, V_NEGATIVE,
-    V_FRACTION, V_ZERO, V_NULL, V_OBJECT, V_ARRAY, V_COUNT
+    V_FRACTION, V_ZERO, V_NULL, V_OBJECT, V_ARRAY,
+    /* changes of the text itself (strings and numbers only) */
+    V_SHORTER, V_NINES, V_COUNT
 };
 static const char *const variant_name[V_COUNT] = {
     "removed", "a string", "an empty string", "a long string", "a date that is none",
     "an unknown code", "a number", "a huge number", "a negative number", "three decimals",
-    "zero", "null", "an empty object", "an empty array"};
+    "zero", "null", "an empty object", "an empty array", "a character shorter",
+    "every digit a 9"};
 static const char LONG_TEXT[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -195,6 +199,25 @@ static const char LONG_TEXT[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 static bool change(mb_json *node, mb_json *parent, int v)
 {
     static const char huge[] = "123456789012345678901234567890";
+    static char derived[512];
+    if (v >= V_SHORTER) {
+        if ((node->type != MB_JSON_STRING && node->type != MB_JSON_NUMBER) || node->len == 0 ||
+            node->len + 2 >= sizeof derived)
+            return false;
+        const char *t = node->text;
+        size_t n = node->len;
+        if (v == V_SHORTER) {
+            memcpy(derived, t, n - 1), derived[n - 1] = '\0';
+        } else {
+            for (size_t i = 0; i <= n; i++)
+                derived[i] = t[i] >= '0' && t[i] <= '9' ? '9' : t[i];
+            if (strcmp(derived, t) == 0)
+                return false;
+        }
+        node->text = derived;
+        node->len = strlen(derived);
+        return true;
+    }
     if (v == V_REMOVE) {
         if (parent == NULL)
             return false;
