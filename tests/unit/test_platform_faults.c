@@ -323,7 +323,7 @@ static void every_field_of_the_state_changed(sequence *s)
     size_t nodes = w.n;
     mb_json_free(&doc);
     for (size_t k = 0; k < nodes; k++)
-        for (int v = 0; v < V_COUNT; v++) {
+        for (int v = 0; v < V_SHORTER; v++) { /* the state's texts are the library's own */
             mb_json_doc d = {0};
             mb_json_parse(&d, c->state, c->state_len, "the state", NULL);
             walk wv = {.n = 0};
