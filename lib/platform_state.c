@@ -187,9 +187,15 @@ int mb_state_enrollee(mb_call *c, const mb_json *person, mb_enrollee **out)
 int mb_state_keep_enrollee(mb_call *c, mb_json *person, const mb_enrollee *e)
 {
     size_t len = 0;
-    int rc = mb_enrollee_save(e, NULL, 0, &len, c->err);
-    if (rc != MB_E_BUFFER && rc != MB_OK)
+    /* the size query "fails" with MB_E_BUFFER by design: that must not stay in the call's
+     * report, where a later failure that says nothing of itself would be read as it */
+    mb_error why;
+    mb_error_clear(&why);
+    int rc = mb_enrollee_save(e, NULL, 0, &len, &why);
+    if (rc != MB_E_BUFFER && rc != MB_OK) {
+        *c->err = why;
         return rc;
+    }
     unsigned char *blob = mb_alloc(len ? len : 1);
     char *text = mb_alloc((len + 2) / 3 * 4 + 1);
     if (blob == NULL || text == NULL) {

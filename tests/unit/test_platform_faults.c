@@ -16,7 +16,10 @@
  * message, and a refused call saves nothing. Each request is also cut short at every length
  * (a parse error, never a crash). The sanitizer build checks that nothing leaks.
  */
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "fixtures.h"
@@ -377,6 +380,152 @@ static void replay(sequence *s)
     free(store.data);
 }
 
+/* ---- stores that fail, a directory that is not one, and the platform's own arguments ------- */
+
+/* A store's own failure, in its own words. */
+static int store_says(mb_error *err, const char *what)
+{
+    return mb_fail_at(err, MB_E_IO, "the store", 0, NULL, "%s", what);
+}
+
+typedef struct failing_store {
+    fx_store kept;
+    int fail_load, fail_save, say; /* fail with MB_E_IO; `say`: fill err too */
+} failing_store;
+
+static int failing_load(void *ctx, const void **data, size_t *len, mb_error *err)
+{
+    failing_store *f = ctx;
+    if (f->fail_load)
+        return f->say ? store_says(err, "the disk is gone") : MB_E_IO;
+    return fx_store_load(&f->kept, data, len, err);
+}
+
+static int failing_save(void *ctx, const void *data, size_t len, mb_error *err)
+{
+    failing_store *f = ctx;
+    if (f->fail_save)
+        return f->say ? store_says(err, "the disk is full") : MB_E_IO;
+    return fx_store_save(&f->kept, data, len, err);
+}
+
+static void failing_done(void *ctx) { ((failing_store *)ctx)->kept.dones++; }
+
+static void stores_that_fail(void)
+{
+    const sequence *s = &seqs[0];
+    mb_platform *p = NULL;
+    const mb_ruleset *chain[1] = {bundled[0]};
+    CHECK_RC(mb_platform_new(&p, chain, 1, 0, NULL), MB_OK, "a platform");
+    failing_store f = {{0}, 0, 0, 0};
+    mb_platform_store st = {failing_load, failing_save, failing_done, &f};
+    CHECK_RC(mb_platform_set_store(p, &st, NULL), MB_OK, "a store that can fail");
+    mb_error *err = mb_error_new();
+    const char *response = NULL;
+    size_t rlen = 0;
+    const call_record *first = &s->calls[0]; /* 1101: recording a person changes the state */
+    for (int say = 0; say < 2; say++) {
+        f.say = say;
+        f.fail_load = 1, f.fail_save = 0;
+        CHECK_RC(mb_platform_call(p, first->request, first->len, &response, &rlen, err), MB_E_IO,
+                 "the store's load fails");
+        CHECK(strstr(mb_error_message(err), say ? "the disk is gone" : "the state store's load failed") &&
+                  response && strstr(response, "\"infcode\": -1"),
+              "answered with the store's words, or the platform's");
+        f.fail_load = 0, f.fail_save = 1;
+        CHECK_RC(mb_platform_call(p, first->request, first->len, &response, &rlen, err), MB_E_IO,
+                 "the store's save fails");
+        CHECK(strstr(mb_error_message(err), say ? "the disk is full" : "the state store's save failed") &&
+                  response && strstr(response, "\"infcode\": -1") && f.kept.saves == 0,
+              "the call is refused, and nothing was kept");
+    }
+    CHECK(f.kept.dones == 4, "done is called whatever happened");
+    mb_platform_store half = {failing_load, NULL, NULL, &f};
+    CHECK_RC(mb_platform_set_store(p, &half, err), MB_E_INVALID_ARGUMENT, "a store without save");
+    CHECK_RC(mb_platform_set_store(p, NULL, err), MB_E_INVALID_ARGUMENT, "no store");
+    free(f.kept.data);
+
+    /* the levels of institutions: one set again, many set */
+    CHECK_RC(mb_platform_set_facility(p, "H1", MB_LEVEL_PRIMARY, err), MB_OK, "a level");
+    CHECK_RC(mb_platform_set_facility(p, "H1", MB_LEVEL_TERTIARY, err), MB_OK, "changed");
+    int many = 0;
+    for (int i = 0; i < 20; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "F%02d", i);
+        many += mb_platform_set_facility(p, code, MB_LEVEL_SECONDARY, err) == MB_OK;
+    }
+    CHECK(many == 20, "twenty institutions");
+    CHECK_RC(mb_platform_set_facility(p, "H1", 0, err), MB_E_INVALID_ARGUMENT, "level 0");
+    CHECK_RC(mb_platform_set_facility(p, "", MB_LEVEL_PRIMARY, err), MB_E_INVALID_ARGUMENT,
+             "an empty code");
+    CHECK_RC(mb_platform_set_facility(p, "H\xff", MB_LEVEL_PRIMARY, err), MB_E_INVALID_ARGUMENT,
+             "a code that is not UTF-8");
+    CHECK_RC(mb_platform_set_facility(NULL, "H1", MB_LEVEL_PRIMARY, err), MB_E_INVALID_ARGUMENT,
+             "no platform");
+    mb_platform_free(p);
+
+    /* the rulesets a platform takes */
+    const mb_ruleset *backwards[2] = {NULL, NULL};
+    for (size_t i = 0; i < nbundled; i++) {
+        if (mb_ruleset_tier(bundled[i]) == MB_TIER_BASIC && backwards[1] == NULL)
+            backwards[1] = bundled[i];
+        if (mb_ruleset_tier(bundled[i]) == MB_TIER_ASSISTANCE && backwards[0] == NULL)
+            backwards[0] = bundled[i];
+    }
+    CHECK_RC(mb_platform_new(&p, backwards, 2, MB_PLATFORM_FIXED_CHAIN, err), MB_E_CHAIN,
+             "a fixed chain out of tier order");
+    const mb_ruleset *nine[9];
+    for (int i = 0; i < 9; i++)
+        nine[i] = bundled[0];
+    CHECK_RC(mb_platform_new(&p, nine, 9, MB_PLATFORM_FIXED_CHAIN, err), MB_E_CHAIN,
+             "a fixed chain of nine");
+    CHECK_RC(mb_platform_new(&p, nine, 9, 0, err), MB_OK, "nine to choose from is fine");
+    mb_platform_free(p);
+    CHECK_RC(mb_platform_new(&p, nine, 0, 0, err), MB_E_INVALID_ARGUMENT, "none");
+    CHECK_RC(mb_platform_new(&p, nine, 1, 0x80, err), MB_E_INVALID_ARGUMENT, "an unknown flag");
+    CHECK(p == NULL, "a refused platform is not made");
+    mb_error_free(err);
+}
+
+/* A state directory whose state file is a directory, or larger than the platform reads. */
+static void a_state_file_that_is_none(void)
+{
+    char tmpl[] = "/tmp/mb-platform-faults-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    CHECK(dir != NULL, "a directory");
+    if (dir == NULL)
+        return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/platform-state.json", dir);
+    mb_platform *p = NULL;
+    const mb_ruleset *chain[1] = {bundled[0]};
+    mb_error *err = mb_error_new();
+    CHECK_RC(mb_platform_new(&p, chain, 1, 0, NULL), MB_OK, "a platform");
+    CHECK_RC(mb_platform_set_state_dir(p, dir, err), MB_OK, "its directory");
+    const call_record *first = &seqs[0].calls[0];
+    const char *response = NULL;
+    size_t rlen = 0;
+    CHECK(mkdir(path, 0700) == 0, "platform-state.json made a directory");
+    CHECK_RC(mb_platform_call(p, first->request, first->len, &response, &rlen, err), MB_E_IO,
+             "refused");
+    CHECK(strstr(mb_error_message(err), "is not a regular file") != NULL, "as no regular file");
+    rmdir(path);
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
+    CHECK(fd >= 0 && ftruncate(fd, (off_t)257 << 20) == 0, "a 257 MiB sparse state");
+    if (fd >= 0)
+        close(fd);
+    CHECK_RC(mb_platform_call(p, first->request, first->len, &response, &rlen, err),
+             MB_E_CORRUPT, "refused unread");
+    CHECK(strstr(mb_error_message(err), "larger than 256 MiB") != NULL, "for its size");
+    unlink(path);
+    CHECK_RC(mb_platform_set_state_dir(p, path, err), MB_E_IO, "a directory that does not exist");
+    CHECK_RC(mb_platform_set_state_dir(p, "/dev/null", err), MB_E_IO, "a path that is no directory");
+    CHECK(strstr(mb_error_message(err), "is not a directory") != NULL, "says so");
+    mb_platform_free(p);
+    rmdir(dir);
+    mb_error_free(err);
+}
+
 int main(void)
 {
     nbundled = fx_bundled_ids(ids, MAX_RULESETS);
@@ -388,6 +537,10 @@ int main(void)
         replay(&seqs[i]);
         every_field_changed(&seqs[i]);
         every_field_of_the_state_changed(&seqs[i]);
+    }
+    if (nseqs > 0) {
+        stores_that_fail();
+        a_state_file_that_is_none();
     }
     printf("%ld answers: %ld refused, %ld accepted\n", answered, refused, accepted);
     CHECK(broken == 0, "every answer keeps the contract: JSON, infcode as the return, err_msg as "
