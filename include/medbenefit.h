@@ -54,14 +54,14 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define MB_VERSION_MAJOR 1
-#define MB_VERSION_MINOR 0
+#define MB_VERSION_MINOR 1
 #define MB_VERSION_PATCH 0
 #define MB_VERSION_NUMBER (MB_VERSION_MAJOR * 10000 + MB_VERSION_MINOR * 100 + MB_VERSION_PATCH)
-#define MB_VERSION_STRING "1.0.0"
+#define MB_VERSION_STRING "1.1.0"
 
-/** The library's version as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10000. Thread-safe. */
+/** The library's version as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10100. Thread-safe. */
 MB_EXTERN int mb_version_number(void);
-/** The library's version as a string, e.g. "1.0.0". Static storage. Thread-safe. */
+/** The library's version as a string, e.g. "1.1.0". Static storage. Thread-safe. */
 MB_EXTERN const char *mb_version(void);
 
 /** Status codes. Every fallible call returns one; MB_OK is 0, errors are negative. */
@@ -304,6 +304,24 @@ MB_EXTERN int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, i
                                          int32_t to, mb_error *err);
 
 /**
+ * Add an identity a ruleset's person groups know (since 1.1): one of the assistance categories
+ * above, or a name `rs` declares under `groups` — a group's name or label (返贫致贫人口), a
+ * member it lists, or a psn_idet_type code of the national platform it maps to the group. Held
+ * from `from` to `to` inclusive (`to` 0: still held). A name `rs` does not know is
+ * MB_E_UNKNOWN_CODE, with the groups it does know; other rulesets of a chain match the
+ * identity by the same name, or not at all. Up to 16 identities, 127 bytes each.
+ */
+MB_EXTERN int mb_enrollee_add_identity(mb_enrollee *e, const mb_ruleset *rs, const char *name,
+                                       int32_t from, int32_t to, mb_error *err);
+
+/** The enrollee's birth date (since 1.1), YYYYMMDD, or 0 to clear it. Rows chosen by age band
+ *  use the years completed on the claim's date; settling under a ruleset that chooses any value
+ *  by age without a birth date is MB_E_INVALID_ARGUMENT. Saved with the enrollee. */
+MB_EXTERN int mb_enrollee_set_birth_date(mb_enrollee *e, int32_t birth_date, mb_error *err);
+/** The birth date set, or 0 (since 1.1). */
+MB_EXTERN int32_t mb_enrollee_birth_date(const mb_enrollee *e);
+
+/**
  * Certify a disease on `date` under the ruleset's lifecycle rules, then record it as
  * mb_enrollee_add_disease() does. Refused with MB_E_NOT_ELIGIBLE, and the reason with its clause
  * in `err`, when the enrollee already holds the ruleset's maximum of diseases on that date, or
@@ -443,7 +461,12 @@ typedef enum mb_med_type {
     MB_MED_EMERGENCY = 13,          /* 急诊 (settled as general outpatient with emergency set) */
     MB_MED_CHRONIC = 14,            /* 门诊慢特病 */
     MB_MED_INPATIENT = 21,          /* 普通住院 */
-    MB_MED_PHARMACY = 41            /* 定点药店购药 */
+    MB_MED_TRAUMA_INPATIENT = 22,   /* 外伤住院 (since 1.1) */
+    MB_MED_REFERRED_OUT_INPATIENT = 23, /* 转外诊治住院 (since 1.1) */
+    MB_MED_EMERGENCY_INPATIENT = 24, /* 急诊转住院 (since 1.1) */
+    MB_MED_PHARMACY = 41,           /* 定点药店购药 */
+    MB_MED_MATERNITY_OUTPATIENT = 51, /* 生育门诊 (since 1.1) */
+    MB_MED_MATERNITY_INPATIENT = 52  /* 生育住院 (since 1.1) */
 } mb_med_type;
 
 typedef enum mb_level {
@@ -467,7 +490,10 @@ typedef enum mb_item_class {
 #define MB_CLAIM_OUT_OF_PROVINCE 0x10u      /* 省外 (default: in province) */
 #define MB_CLAIM_NO_ACCOUNT 0x20u           /* do not use the personal account */
 
-/** Parse "general_outpatient"|"chronic"|"inpatient"|"pharmacy"|"emergency" or "11".."41". */
+/** Parse "general_outpatient"|"emergency"|"chronic"|"inpatient"|"trauma_inpatient"|
+ *  "referred_out_inpatient"|"emergency_inpatient"|"pharmacy"|"maternity_outpatient"|
+ *  "maternity_inpatient" or their codes "11", "13", "14", "21"-"24", "41", "51", "52". The
+ *  inpatient kinds (21-24, 52) carry admission dates. */
 MB_EXTERN int mb_med_type_parse(const char *text);
 /** Parse "primary"|"secondary"|"tertiary"|"pharmacy" or "1".."3". */
 MB_EXTERN int mb_level_parse(const char *text);
@@ -490,6 +516,11 @@ MB_EXTERN const char *mb_claim_id(const mb_claim *c);
 
 /** Set MB_CLAIM_* flags (replaces the previous set). */
 MB_EXTERN int mb_claim_set_flags(mb_claim *c, unsigned flags, mb_error *err);
+/** The facility's category (since 1.1), as rulesets that distinguish facilities beyond their
+ *  level name them under `facility_categories`: 社区卫生服务机构, a price class (一类, 二类,
+ *  三类), 省属三级 … (its name or label there; NULL clears it). A ruleset that does not list the
+ *  category chooses the claim's rows by level alone. */
+MB_EXTERN int mb_claim_set_facility_category(mb_claim *c, const char *category, mb_error *err);
 /** The disease treated (chronic claims) and, where a cap depends on it, the treatment line
  *  ("放化疗", "药物维持治疗", "终末期透析" …; NULL for none). */
 MB_EXTERN int mb_claim_set_disease(mb_claim *c, const char *name_or_code, const char *treatment,
@@ -572,12 +603,15 @@ MB_EXTERN int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size
  * amounts are the same to the fen), and rows of different enrollees are independent, so the
  * call may settle them on several threads.
  *
- * Strings appear once, in tables the rows index: a facility, disease or treatment column holds
- * an index into `facilities`, `diseases` or `treatments` (-1: none), and each table entry is
+ * Strings appear once, in tables the rows index: a facility, disease, treatment or facility
+ * category column holds an index into `facilities`, `diseases`, `treatments` or
+ * `facility_categories` (-1: none), and each table entry is
  * checked (length, UTF-8) and hashed, and each disease found in the chain's catalogues, once
  * per call. A disease table entry may be a code or a name, as mb_claim_set_disease takes.
  * Optional columns may be NULL: every row then has none (flags 0, no disease, no treatment, no
- * admission dates, no prescriber, the ruleset's class B ratio, nothing settled upstream).
+ * admission dates, no prescriber, no facility category, the ruleset's class B ratio, nothing
+ * settled upstream). Every med_type mb_claim_new takes is taken, and a chain may hold
+ * revisions of one line: each row settles under the revision in force on its date.
  *
  * The structs are versioned by their first field: initialise them with MB_COLUMNS_INIT,
  * MB_COLUMN_RESULTS_INIT and MB_COLUMNS_OPTIONS_INIT, then set the fields you use; a later
@@ -617,6 +651,11 @@ typedef struct mb_columns {
     size_t ndiseases;
     const char *const *treatments;
     size_t ntreatments;
+    /* the facility's category (mb_claim_set_facility_category): an index into
+     * facility_categories, -1: none */
+    const int32_t *facility_category;
+    const char *const *facility_categories;
+    size_t nfacility_categories;
 } mb_columns;
 
 /** Where a columnar batch writes, the caller's arrays (each may be NULL): row i's amounts in
@@ -648,7 +687,7 @@ typedef struct mb_columns_options {
 
 #define MB_COLUMNS_INIT {sizeof(mb_columns), 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
                          NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-                         NULL, 0, NULL, 0, NULL, 0}
+                         NULL, 0, NULL, 0, NULL, 0, NULL, NULL, 0}
 #define MB_COLUMN_RESULTS_INIT {sizeof(mb_column_results), NULL, 0, NULL, NULL}
 #define MB_COLUMNS_OPTIONS_INIT {sizeof(mb_columns_options), 0, 1, 0, 0}
 

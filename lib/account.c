@@ -14,7 +14,9 @@ int mb_account_accrual(const mb_ruleset *rs, int person_type, int32_t date, int6
     if (base < 0 || base > MB_MONEY_MAX)
         return mb_fail(err, MB_E_INVALID_AMOUNT, "accrual base %lld fen is negative or absurd",
                        (long long)base);
-    const mb_row *best = mb_rows_pick(&rs->accrual, date, MB_FAC_ANY, -1, person_type - 1);
+    mb_view v;
+    mb_view_plain(&v, date, person_type - 1);
+    const mb_row *best = mb_rows_pick(&rs->accrual, &v);
     if (best == NULL || date < rs->effective_from || date > rs->effective_to)
         return mb_fail(err, MB_E_NOT_FOUND, "%s states no personal-account accrual for this person on %d",
                        rs->id, date);

@@ -81,9 +81,14 @@ static int check_shape(const char *ruleset_id, const char *key, mb_error *err)
     if (rc != MB_OK)
         return rc;
     size_t n = strlen(key);
-    if (!ends_with(key, n, ".paid") && !ends_with(key, n, ".base"))
+    static const char *const suffixes[] = {".paid", ".base", ".count", ".unit", ".due"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && !known; i++)
+        known = ends_with(key, n, suffixes[i]);
+    if (!known)
         return mb_fail(err, MB_E_UNKNOWN_CODE,
-                       "'%.*s' is no accumulator key: keys are <layer>.base, <layer>.paid and "
+                       "'%.*s' is no accumulator key: keys are <layer>.base, <layer>.paid, "
+                       "<layer>.deductible.{paid,count,unit,due} and "
                        "disease.<code>[.<line>].paid (docs/accumulators.md)", shown(key, 80), key);
     return MB_OK;
 }
@@ -126,11 +131,9 @@ int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size
         return MB_OK; /* room for each tier's worst, whatever the med_type: the usual case */
     /* the most any one claim adds: each tier's worst med_type can differ, so take the worst
      * sum over med_types */
-    static const int med_types[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
-                                    MB_MED_INPATIENT, MB_MED_PHARMACY};
     uint32_t need = 0;
-    for (size_t k = 0; k < sizeof med_types / sizeof med_types[0]; k++) {
-        uint32_t m = mb_chain_new_entries(chain, n, med_types[k]);
+    for (size_t k = 0; k < MB_MED_TYPE_COUNT; k++) {
+        uint32_t m = mb_chain_new_entries(chain, n, mb_med_types[k]);
         need = m > need ? m : need;
     }
     return mb_acc_make_room(e, need, err);

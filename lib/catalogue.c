@@ -328,8 +328,11 @@ void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, in
     if (cache == NULL) {
         r->nheld = held_of(rs, e, r->held);
     } else {
-        if (cache->e != e) { /* a batch changes no certification: per enrollee, once */
+        /* a batch changes no certification: per enrollee and catalogue (a tier's revision
+         * can change from row to row), once */
+        if (cache->e != e || cache->rs != rs) {
             cache->e = e;
+            cache->rs = rs;
             cache->nheld = held_of(rs, e, cache->held);
         }
         r->nheld = cache->nheld;
@@ -361,16 +364,6 @@ int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_ch
     return out->reason;
 }
 
-uint32_t mb_roster_covered(const mb_ruleset *rs, const mb_roster *r)
-{
-    if (r->decided)
-        return r->covered;
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < r->nheld; i++)
-        n += own_state(rs, r, (int)i).reason == MB_REASON_NONE;
-    return n;
-}
-
 uint32_t mb_roster_places(const mb_roster *r)
 {
     uint32_t n = 0;
@@ -379,8 +372,20 @@ uint32_t mb_roster_places(const mb_roster *r)
     return n;
 }
 
-/* The cap a disease is ranked by for stacking: its whole-disease cap, else its first line's. */
-static int64_t rank_cap(const mb_disease *d, int slot)
+uint32_t mb_roster_count(const mb_roster *r) { return r->decided ? r->n : r->nheld; }
+
+int mb_roster_nth(const mb_ruleset *rs, const mb_roster *r, uint32_t k, int *disease)
+{
+    if (r->decided) {
+        *disease = r->d[k].disease;
+        return r->d[k].chk.reason;
+    }
+    /* only held: each disease once (a repeat decides the roster), its own state */
+    *disease = r->held[k].disease;
+    return own_state(rs, r, (int)k).reason;
+}
+
+int64_t mb_disease_rank_cap(const mb_disease *d, int slot)
 {
     for (uint32_t k = 0; k < d->ncaps; k++)
         if (d->caps[k].line == 0)
@@ -398,7 +403,7 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, in
     const mb_standing *mine = mb_roster_find(r, disease);
     if (mine == NULL || !mine->in_force)
         return MB_BP_ONE;
-    int64_t my_cap = cap_order(rank_cap(d, slot));
+    int64_t my_cap = cap_order(mb_disease_rank_cap(d, slot));
     int rank = 0;
     for (uint32_t k = 0; k < r->n; k++) {
         const mb_standing *s = &r->d[k];
@@ -406,7 +411,7 @@ int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, in
         if (s == mine || s->chk.reason != MB_REASON_NONE ||
             rs->diseases[s->disease].group != rs->stack_group)
             continue;
-        int64_t cap = cap_order(rank_cap(&rs->diseases[s->disease], slot));
+        int64_t cap = cap_order(mb_disease_rank_cap(&rs->diseases[s->disease], slot));
         if (cap > my_cap || (cap == my_cap && s < mine))
             rank++;
     }

@@ -75,13 +75,14 @@ void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, i
  * date, kept by a batch for the rows of one enrollee (certifications do not change in it). */
 typedef struct mb_held_cache {
     const mb_enrollee *e;      /* whose; NULL: none yet */
+    const mb_ruleset *rs;      /* against which catalogue */
     uint32_t nheld;
     mb_held_disease held[MB_MAX_DISEASES];
 } mb_held_cache;
 
 /* What settlement needs: the certifications (from `cache` when it holds this enrollee's; it
  * may be NULL), decided together only where one disease bears on another; mb_roster_check,
- * mb_roster_covered and mb_stack_share answer either way. */
+ * mb_roster_nth and mb_stack_share answer either way. */
 void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
                     const mb_activity *act, mb_held_cache *cache);
 /* The same, as it would be with `disease` certified on `date` as well. */
@@ -91,10 +92,15 @@ void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee 
 const mb_standing *mb_roster_find(const mb_roster *r, int disease);
 /* Whether `disease` is covered on the roster's date; the reason when not. */
 int mb_roster_check(const mb_ruleset *rs, const mb_roster *r, int disease, mb_check *out);
-/* How many diseases are covered on the roster's date; how many take a place under the limit
- * (a built roster). */
-uint32_t mb_roster_covered(const mb_ruleset *rs, const mb_roster *r);
+/* How many diseases take a place under the limit on the roster's date (a built roster). */
 uint32_t mb_roster_places(const mb_roster *r);
+/* The diseases a roster holds, each once, whether decided or only held: how many, and the k-th
+ * (its catalogue index in *disease) with the reason it is not covered on the date (0: covered). */
+uint32_t mb_roster_count(const mb_roster *r);
+int mb_roster_nth(const mb_ruleset *rs, const mb_roster *r, uint32_t k, int *disease);
+/* The cap a disease is ranked by (stacking, a raise by the diseases' caps): its whole-disease
+ * cap, else its first line's. */
+int64_t mb_disease_rank_cap(const mb_disease *d, int slot);
 /* The share of its own cap a disease keeps under the ruleset's stacking rule, in bp. */
 int32_t mb_stack_share(const mb_ruleset *rs, const mb_roster *r, int disease, int slot);
 #endif

@@ -33,7 +33,7 @@ static void set_text(char *dst, uint64_t *hash, const char *src)
 static bool med_type_valid(int m)
 {
     return m == MB_MED_GENERAL_OUTPATIENT || m == MB_MED_EMERGENCY || m == MB_MED_CHRONIC ||
-           m == MB_MED_INPATIENT || m == MB_MED_PHARMACY;
+           m == MB_MED_PHARMACY || m == MB_MED_MATERNITY_OUTPATIENT || mb_med_inpatient(m);
 }
 
 /* ---- the bill: checks and sums ------------------------------------------------------------ */
@@ -45,7 +45,8 @@ int mb_bill_start(mb_bill *b, int32_t date, int med_type, int level, mb_error *e
     if (!med_type_valid(med_type))
         return mb_fail(err, MB_E_UNKNOWN_CODE,
                        "unknown med_type %d (11 general outpatient, 13 emergency, 14 chronic, "
-                       "21 inpatient, 41 pharmacy)", med_type);
+                       "21 inpatient, 22 trauma, 23 referred out, 24 emergency admission, "
+                       "41 pharmacy, 51/52 maternity outpatient/inpatient)", med_type);
     if (level < MB_LEVEL_PRIMARY || level > MB_LEVEL_PHARMACY)
         return mb_fail(err, MB_E_UNKNOWN_CODE, "unknown facility level %d", level);
     b->date = date;
@@ -163,6 +164,17 @@ int mb_claim_set_flags(mb_claim *c, unsigned flags, mb_error *err)
     if (c == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
     return mb_bill_set_flags(&c->b, flags, err);
+}
+
+int mb_claim_set_facility_category(mb_claim *c, const char *category, mb_error *err)
+{
+    if (c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
+    int rc = mb_claim_text_check(category, sizeof c->facility_category, "facility category", err);
+    if (rc != MB_OK)
+        return rc;
+    set_text(c->facility_category, &c->b.facility_category_hash, category);
+    return MB_OK;
 }
 
 int mb_claim_set_disease(mb_claim *c, const char *name, const char *treatment, mb_error *err)

@@ -39,7 +39,14 @@ static const code_entry med_types[] = {
     {"emergency", MB_MED_EMERGENCY},                   {"13", MB_MED_EMERGENCY},
     {"chronic", MB_MED_CHRONIC},                       {"14", MB_MED_CHRONIC},
     {"inpatient", MB_MED_INPATIENT},                   {"21", MB_MED_INPATIENT},
+    {"trauma_inpatient", MB_MED_TRAUMA_INPATIENT},     {"22", MB_MED_TRAUMA_INPATIENT},
+    {"referred_out_inpatient", MB_MED_REFERRED_OUT_INPATIENT},
+    {"23", MB_MED_REFERRED_OUT_INPATIENT},
+    {"emergency_inpatient", MB_MED_EMERGENCY_INPATIENT}, {"24", MB_MED_EMERGENCY_INPATIENT},
     {"pharmacy", MB_MED_PHARMACY},                     {"41", MB_MED_PHARMACY},
+    {"maternity_outpatient", MB_MED_MATERNITY_OUTPATIENT},
+    {"51", MB_MED_MATERNITY_OUTPATIENT},
+    {"maternity_inpatient", MB_MED_MATERNITY_INPATIENT}, {"52", MB_MED_MATERNITY_INPATIENT},
 };
 int mb_med_type_parse(const char *text) { return LOOKUP(med_types, text); }
 
@@ -63,6 +70,30 @@ static const char *const categories[MB_CATEGORY_COUNT] = {
     "entitled_group",    "downsized_1960s",      "hardship_worker",     "low_income_margin",
     "expenditure_hardship", "temporary_relief",  "severe_disability",   "other_hardship",
 };
+
+/* Their names in the assistance documents (004), which also name them as identities. */
+static const char *const category_labels[MB_CATEGORY_COUNT] = {
+    "特困人员",           "最低生活保障对象",   "困境儿童",
+    "困境儿童中的孤儿、事实无人抚养儿童",     "享受国家抚恤补助的优抚对象",
+    "20世纪60年代精减退职职工",               "总工会核定的特困职工",
+    "低保边缘家庭成员",   "支出型困难家庭中的大重病患者",
+    "临时救助对象中的大重病患者",             "符合条件的重度残疾人",
+    "设区市人民政府规定的其他特殊困难人员",
+};
+
+const char *mb_category_label(int c) { return c >= 0 && c < MB_CATEGORY_COUNT ? category_labels[c] : "?"; }
+
+const int mb_med_types[MB_MED_TYPE_COUNT] = {
+    MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC, MB_MED_INPATIENT,
+    MB_MED_TRAUMA_INPATIENT, MB_MED_REFERRED_OUT_INPATIENT, MB_MED_EMERGENCY_INPATIENT,
+    MB_MED_PHARMACY, MB_MED_MATERNITY_OUTPATIENT, MB_MED_MATERNITY_INPATIENT};
+
+bool mb_med_inpatient(int med_type)
+{
+    return med_type == MB_MED_INPATIENT || med_type == MB_MED_TRAUMA_INPATIENT ||
+           med_type == MB_MED_REFERRED_OUT_INPATIENT || med_type == MB_MED_EMERGENCY_INPATIENT ||
+           med_type == MB_MED_MATERNITY_INPATIENT;
+}
 
 int mb_category_parse(const char *text)
 {

@@ -32,9 +32,11 @@ typedef struct batch {
     mb_columns c;             /* the caller's, completed to this library's size */
     mb_column_results out;
     bool presettle;
-    text_entry *facilities, *diseases, *treatments;
+    text_entry *facilities, *diseases, *treatments, *categories;
     int32_t *disease_index;   /* ndiseases x n: each disease's index in each tier's catalogue */
-    uint8_t need[32];         /* room a row needs, by med_type % 32 */
+    bool revisions;           /* the chain holds revisions of a line: a row's tiers depend on
+                                 its date, so its diseases are looked up per row */
+    uint32_t need[32];        /* room a row needs, by med_type % 32 */
     size_t known;             /* amounts reported per row */
     size_t from, to;          /* the enrollees settled */
     uint64_t no_id_key;       /* mb_setl_key("") of the rows without a claim id */
@@ -90,7 +92,8 @@ static int check_columns(const mb_columns *c, mb_error *err)
         return mb_fail(err, MB_E_INVALID_ARGUMENT,
                        "mb_settle_columns: rows have items, but item_fen or item_class is NULL");
     if ((c->nfacilities && !c->facilities) || (c->ndiseases && !c->diseases) ||
-        (c->ntreatments && !c->treatments))
+        (c->ntreatments && !c->treatments) ||
+        (c->nfacility_categories && !c->facility_categories))
         return mb_fail(err, MB_E_INVALID_ARGUMENT,
                        "mb_settle_columns: a string table has entries but no array");
     return MB_OK;
@@ -108,7 +111,8 @@ static void hash_table(const char *const *strings, size_t n, size_t cap, text_en
 static int prepare(batch *b, mb_error *err)
 {
     const mb_columns *c = &b->c;
-    size_t bytes = (c->nfacilities + c->ndiseases + c->ntreatments) * sizeof(text_entry) +
+    size_t bytes = (c->nfacilities + c->ndiseases + c->ntreatments + c->nfacility_categories) *
+                       sizeof(text_entry) +
                    c->ndiseases * b->n * sizeof(int32_t);
     char *block = bytes ? mb_alloc(bytes) : NULL;
     if (bytes && block == NULL)
@@ -116,20 +120,20 @@ static int prepare(batch *b, mb_error *err)
     b->facilities = (text_entry *)block;
     b->diseases = b->facilities + c->nfacilities;
     b->treatments = b->diseases + c->ndiseases;
-    b->disease_index = (int32_t *)(b->treatments + c->ntreatments);
+    b->categories = b->treatments + c->ntreatments;
+    b->disease_index = (int32_t *)(b->categories + c->nfacility_categories);
     b->no_id_key = mb_setl_key("");
     hash_table(c->facilities, c->nfacilities, MB_ID_MAX, b->facilities);
     hash_table(c->diseases, c->ndiseases, MB_NAME_MAX, b->diseases);
     hash_table(c->treatments, c->ntreatments, MB_NAME_MAX, b->treatments);
+    hash_table(c->facility_categories, c->nfacility_categories, MB_ID_MAX, b->categories);
+    for (size_t t = 1; t < b->n; t++) /* a well-formed chain repeats a tier only as revisions */
+        b->revisions |= b->chain[t]->tier == b->chain[t - 1]->tier;
     for (size_t d = 0; d < c->ndiseases; d++)
         for (size_t t = 0; t < b->n; t++)
             b->disease_index[d * b->n + t] = mb_catalogue_lookup(b->chain[t], b->diseases[d].hash);
-    static const int med_types[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
-                                    MB_MED_INPATIENT, MB_MED_PHARMACY};
-    for (size_t k = 0; k < sizeof med_types / sizeof med_types[0]; k++) {
-        uint32_t need = mb_chain_new_entries(b->chain, b->n, med_types[k]);
-        b->need[med_types[k] % 32] = (uint8_t)(need < 255 ? need : 255);
-    }
+    for (size_t k = 0; k < MB_MED_TYPE_COUNT; k++)
+        b->need[mb_med_types[k] % 32] = mb_chain_new_entries(b->chain, b->n, mb_med_types[k]);
     return MB_OK;
 }
 
@@ -154,8 +158,10 @@ static int entry_of(const text_entry *table, const char *const *strings, size_t 
     return MB_OK;
 }
 
-/* Row i as a bill, refused as the claim setters would refuse it. */
-static int bill_of(const batch *b, size_t i, mb_bill *bill, mb_error *err)
+/* Row i as a bill, refused as the claim setters would refuse it; `eff` (MB_CHAIN_MAX) the chain
+ * it settles under, *neff long (mb_bill_check). */
+static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill,
+                   const mb_ruleset **eff, size_t *neff, mb_error *err)
 {
     const mb_columns *c = &b->c;
     const text_entry *t;
@@ -185,7 +191,8 @@ static int bill_of(const batch *b, size_t i, mb_bill *bill, mb_error *err)
         if (t) {
             bill->disease = c->diseases[c->disease[i]];
             bill->disease_hash = t->hash;
-            bill->diseases = &b->disease_index[(size_t)c->disease[i] * b->n];
+            if (!b->revisions)
+                bill->diseases = &b->disease_index[(size_t)c->disease[i] * b->n];
         }
     }
     if (c->treatment) {
@@ -193,6 +200,12 @@ static int bill_of(const batch *b, size_t i, mb_bill *bill, mb_error *err)
                            MB_NAME_MAX, "treatment", &t, err)))
             return rc;
         bill->treatment_hash = t ? t->hash : 0;
+    }
+    if (c->facility_category) {
+        if ((rc = entry_of(b->categories, c->facility_categories, c->nfacility_categories,
+                           c->facility_category[i], MB_ID_MAX, "facility category", &t, err)))
+            return rc;
+        bill->facility_category_hash = t ? t->hash : 0;
     }
     if (c->admitted && c->discharged && (c->admitted[i] || c->discharged[i]) &&
         (rc = mb_bill_set_admission(bill, c->admitted[i], c->discharged[i], err)))
@@ -214,7 +227,7 @@ static int bill_of(const batch *b, size_t i, mb_bill *bill, mb_error *err)
         (rc = mb_bill_set_upstream(bill, c->up_compliant[i], c->up_basic ? c->up_basic[i] : 0,
                                    c->up_critical ? c->up_critical[i] : -1, err)))
         return rc;
-    return mb_bill_check(b->chain, b->n, bill, err);
+    return mb_bill_check(b->chain, b->n, e, bill, eff, neff, err);
 }
 
 /* Settle row i into `s`: the enrollee changes only when it succeeds and commits. */
@@ -228,13 +241,15 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
                                             : "enrollee %u is NULL", who, b->nenrollees);
     mb_enrollee *e = b->enrollees[who];
     mb_bill bill;
-    int rc = bill_of(b, i, &bill, err);
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+    size_t neff = 0;
+    int rc = bill_of(b, i, e, &bill, eff, &neff, err);
     if (rc != MB_OK)
         return rc;
     /* room for what the row can add, made between settlements (mb_enrollee_reserve_for) */
     if (!b->presettle && (rc = mb_acc_make_room(e, b->need[bill.med_type % 32], err)))
         return rc;
-    if ((rc = mb_compute(s, b->chain, b->n, e, NULL, &bill, false, held, err)))
+    if ((rc = mb_compute(s, eff, neff, e, NULL, &bill, false, held, err)))
         return rc;
     if (commit)
         return mb_commit(s, e, NULL, &bill, err);

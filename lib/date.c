@@ -1,4 +1,6 @@
 /* Calendar dates: YYYYMMDD at the API, day numbers inside (proleptic Gregorian). */
+#include <stdio.h>
+
 #include "internal.h"
 
 /* 0 for a month outside 1..12: every caller passes a checked date, but a date that slipped past
@@ -88,4 +90,13 @@ int mb_date_parse(const char *text, int32_t *date, mb_error *err)
         return mb_fail(err, MB_E_INVALID_DATE, "date '%s' is not a calendar date", text);
     *date = ymd;
     return MB_OK;
+}
+
+const char *mb_date_text(int32_t ymd, char buf[16])
+{
+    if (mb_date_valid(ymd))
+        snprintf(buf, 16, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+    else
+        snprintf(buf, 16, "%d", ymd);
+    return buf;
 }

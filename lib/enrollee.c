@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "journal.h"
+#include "ruleset.h"
 
 int mb_text_check(const char *src, size_t cap, const char *what, mb_error *err)
 {
@@ -162,7 +163,7 @@ int mb_enrollee_assistance(const mb_enrollee *e, size_t index, const char **cate
         return MB_E_INVALID_ARGUMENT;
     const mb_identity *id = &e->identities[index];
     if (category)
-        *category = mb_category_name(id->category);
+        *category = id->name;
     if (from)
         *from = id->from;
     if (to)
@@ -262,6 +263,35 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_
     return MB_OK;
 }
 
+/* Record an identity whose name was checked against what it may be (a category, or a name a
+ * ruleset knows); shared with mb_enrollee_restore. */
+int mb_identity_add(mb_enrollee *e, int category, const char *name, int32_t from, int32_t to,
+                    mb_error *err)
+{
+    if (!mb_date_valid(from) || (to != 0 && (!mb_date_valid(to) || to < from)))
+        return mb_fail(err, MB_E_INVALID_DATE, "identity dates %d..%d are not dates in order",
+                       from, to);
+    if (e->nidentities == MB_MAX_IDENTITIES)
+        return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d identities",
+                       MB_MAX_IDENTITIES);
+    int rc = mb_text_check(name, MB_NAME_MAX, "identity", err);
+    if (rc != MB_OK)
+        return rc;
+    if (name == NULL || name[0] == '\0')
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "an identity needs a name");
+    /* every argument checked, room made, the name kept: only then is the entry written */
+    if (e->nidentities == e->cap_identities &&
+        grow((void **)&e->identities, &e->cap_identities, sizeof *e->identities, MB_MAX_IDENTITIES))
+        return mb_fail(err, MB_E_NOMEM, "out of memory adding an identity");
+    const char *kept = mb_enrollee_keep(e, name);
+    if (kept == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory adding an identity");
+    e->identities[e->nidentities++] =
+        (mb_identity){.category = category, .hash = mb_hash(kept), .from = from, .to = to,
+                      .name = kept};
+    return MB_OK;
+}
+
 int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from, int32_t to,
                                mb_error *err)
 {
@@ -275,18 +305,43 @@ int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t fro
                        "hardship_worker, low_income_margin, expenditure_hardship, "
                        "temporary_relief, severe_disability, other_hardship)",
                        category ? category : "(null)");
-    if (!mb_date_valid(from) || (to != 0 && (!mb_date_valid(to) || to < from)))
-        return mb_fail(err, MB_E_INVALID_DATE, "identity dates %d..%d are not dates in order",
-                       from, to);
-    if (e->nidentities == MB_MAX_IDENTITIES)
-        return mb_fail(err, MB_E_CAPACITY, "an enrollee holds at most %d identities",
-                       MB_MAX_IDENTITIES);
-    if (e->nidentities == e->cap_identities &&
-        grow((void **)&e->identities, &e->cap_identities, sizeof *e->identities, MB_MAX_IDENTITIES))
-        return mb_fail(err, MB_E_NOMEM, "out of memory adding an assistance identity");
-    e->identities[e->nidentities++] = (mb_identity){cat, from, to};
+    return mb_identity_add(e, cat, mb_category_name(cat), from, to, err);
+}
+
+int mb_enrollee_add_identity(mb_enrollee *e, const mb_ruleset *rs, const char *name,
+                             int32_t from, int32_t to, mb_error *err)
+{
+    if (e == NULL || rs == NULL || name == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "mb_enrollee_add_identity: enrollee, ruleset and name are required");
+    int cat = mb_category_parse(name);
+    if (cat >= 0)
+        return mb_identity_add(e, cat, name, from, to, err);
+    if (!mb_utf8_valid(name, strlen(name)))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "the identity is not valid UTF-8");
+    if (!mb_ruleset_knows_identity(rs, mb_hash(name))) {
+        char names[MB_MSG_MAX / 2];
+        mb_ruleset_group_names(rs, names, sizeof names);
+        return mb_fail(err, MB_E_UNKNOWN_CODE,
+                       "%s knows no identity '%.60s': its groups are %s (a group's name, its "
+                       "label, a psn_idet_type code it lists or a member it names; or an "
+                       "assistance category)", rs->id, name, names);
+    }
+    return mb_identity_add(e, -1, name, from, to, err);
+}
+
+int mb_enrollee_set_birth_date(mb_enrollee *e, int32_t ymd, mb_error *err)
+{
+    if (e == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "enrollee is NULL");
+    if (ymd != 0 && !mb_date_valid(ymd))
+        return mb_fail(err, MB_E_INVALID_DATE, "birth date %d is not a date (YYYYMMDD, or 0 to "
+                       "clear it)", ymd);
+    e->birth_date = ymd;
     return MB_OK;
 }
+
+int32_t mb_enrollee_birth_date(const mb_enrollee *e) { return e ? e->birth_date : 0; }
 
 /* ---- the accumulator table ---------------------------------------------------------------- */
 

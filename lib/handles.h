@@ -26,9 +26,13 @@ typedef struct mb_certification {
     int32_t valid_until;    /* 0: the catalogue's own rule */
 } mb_certification;
 
+/* An identity: one of the built-in assistance categories, or (category -1) a name a ruleset's
+ * groups know (返贫致贫人口, a psn_idet_type code…). Rulesets match it by the hash of its name. */
 typedef struct mb_identity {
     int category;
+    uint64_t hash;
     int32_t from, to;       /* to 0: still held */
+    const char *name;       /* kept in the enrollee's text; category -1: as given */
 } mb_identity;
 
 /* One accumulator: a key (hash of ruleset id and name), a period, a value. key 0: empty. */
@@ -106,6 +110,7 @@ struct mb_enrollee {
     uint8_t ndiseases, cap_diseases, nidentities, cap_identities;
     mb_certification *diseases;
     mb_identity *identities;
+    int32_t birth_date;     /* YYYYMMDD, 0: not given */
     mb_acc *acc;            /* open addressing, capacity a power of two */
     uint32_t acc_cap, acc_count;
     mb_journal journal;     /* the settlements that can be reversed */
@@ -164,6 +169,10 @@ static inline bool mb_next_designated_in_force(const mb_enrollee *e, int32_t dat
 {
     return e->next_designated_hash != 0 && date >= e->next_from;
 }
+/* Add an identity: category >= 0 one of the built-in categories (`name` its name), -1 a name a
+ * ruleset's groups know; the dates checked as mb_enrollee_add_assistance checks them. */
+int mb_identity_add(mb_enrollee *e, int category, const char *name, int32_t from, int32_t to,
+                    mb_error *err);
 /* Remove an entry, so that a reversal gives back the room a settlement took. */
 void mb_acc_remove(mb_enrollee *e, uint64_t key, int32_t period);
 
@@ -186,6 +195,7 @@ typedef struct mb_bill {
     int32_t date;
     int med_type;
     int level;
+    uint64_t facility_category_hash; /* 社区卫生服务机构, 一类…, as a ruleset names them */
     unsigned flags;
     uint64_t facility_hash, disease_hash, treatment_hash, prescriber_hash;
     /* the disease's catalogue index at each position of the chain, resolved once for a
@@ -239,6 +249,7 @@ struct mb_claim {
     mb_bill b;
     char id[MB_ID_MAX];
     char facility[MB_ID_MAX];
+    char facility_category[MB_ID_MAX];
     char disease[MB_NAME_MAX], treatment[MB_NAME_MAX];
     char prescriber[MB_ID_MAX];
 };

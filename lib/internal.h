@@ -93,6 +93,9 @@ static inline int mb_date_quarter(int32_t ymd) { return (mb_date_month(ymd) - 1)
 int32_t mb_month_start(int32_t ymd, int months);
 /* The last day of the month of `ymd`. */
 int32_t mb_month_end(int32_t ymd);
+/* A date as YYYY-MM-DD, as rulesets and scenarios write it (an invalid one as its number), for
+ * messages. */
+const char *mb_date_text(int32_t ymd, char buf[16]);
 /* `ymd` plus `months` months, clamped to the month's length (2024-02-29 + 12 = 2025-02-28). */
 int32_t mb_add_months(int32_t ymd, int months);
 
@@ -106,6 +109,12 @@ uint32_t mb_crc32(const void *data, size_t len);
 #define MB_CATEGORY_COUNT 12
 int mb_category_parse(const char *text); /* 0..11, or MB_E_UNKNOWN_CODE */
 const char *mb_category_name(int category);
+const char *mb_category_label(int category); /* 特困人员 … */
+/* Whether a claim type is a stay: 21-24 and 52 carry admission dates. */
+bool mb_med_inpatient(int med_type);
+/* Every claim type the library settles, for what is kept by claim type (plan.c, columns.c). */
+enum { MB_MED_TYPE_COUNT = 10 };
+extern const int mb_med_types[MB_MED_TYPE_COUNT];
 enum { MB_PERIOD_NONE = 0 }; /* MB_PERIOD_YEAR and MB_PERIOD_QUARTER: medbenefit.h */
 /* The period a date falls in: the year 2023, the quarter 20232; 0 for no period. */
 static inline int mb_period_code(int period_kind, int32_t ymd)
@@ -121,6 +130,9 @@ static inline int mb_period_code(int period_kind, int32_t ymd)
 bool mb_utf8_valid(const char *s, size_t len);
 /* The same, with the offset of the first invalid byte in *bad when it fails. */
 bool mb_utf8_prefix(const char *s, size_t len, size_t *bad);
+/* The edit distance of two short words (up to 40 bytes), or cap + 1 when it is more than cap:
+ * for "did you mean". */
+int mb_edit_distance(const char *a, const char *b, int cap);
 /* Copy the name up to its first parenthesis ('(' or '（'), trimmed. */
 void mb_short_name(const char *name, char *out, size_t cap);
 

@@ -1,47 +1,12 @@
 /*
  * One benefit layer of a ruleset, applied to one claim: whether it applies (scheme, disease,
- * facility, identities, conditions, exclusive benefits, the ratio row for this facility and
- * referral), then what it pays: the deductible as the first part of the year's base, each band
- * at its ratio (summed exactly, rounded once per fund), limited by the claim's policy-scope
- * self-pay left and by every cap.
+ * facility, identities, conditions, exclusive benefits, the ratio row for the claim), then what
+ * it pays: the deductible (deductible.c), each band at its ratio (summed exactly, rounded once
+ * per fund) or, for a top-up layer, what brings the claim's funds to its target ratio; limited
+ * by the claim's policy-scope self-pay left and by every cap. Every table is chosen by the
+ * claim's view (view.c): integers only.
  */
 #include "pipeline.h"
-
-/* ---- who, where, which ratio -------------------------------------------------------------- */
-
-/* Whether an identity counts for a claim, as the ruleset's `identity` rules say: an identity
- * lost may last to the end of that month, and one held on any day of an admission may cover
- * the whole admission. */
-static bool identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_bill *c)
-{
-    int32_t last = !id->to ? 29991231 : rs->identity_to_month_end ? mb_month_end(id->to) : id->to;
-    if (c->med_type == MB_MED_INPATIENT && c->admitted && rs->identity_any_admission_day)
-        return id->from <= c->discharged && last >= c->admitted;
-    return id->from <= c->date && c->date <= last;
-}
-
-/* The enrollee's best assistance category on the claim's dates under this ruleset, or -1. */
-static int best_category(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c)
-{
-    int best = -1;
-    for (uint32_t i = 0; i < e->nidentities; i++) {
-        const mb_identity *id = &e->identities[i];
-        if (!identity_active(rs, id, c) || rs->category_bp[id->category] < 0)
-            continue;
-        if (best < 0 || rs->category_bp[id->category] > rs->category_bp[best])
-            best = id->category;
-    }
-    return best;
-}
-
-static bool tilt_active(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c)
-{
-    for (uint32_t i = 0; i < e->nidentities; i++)
-        if ((rs->tilt_categories >> e->identities[i].category) & 1u &&
-            identity_active(rs, &e->identities[i], c))
-            return true;
-    return false;
-}
 
 /* A ratio raised by the tilt's points, never above 100%. */
 static int32_t tilted(const mb_ruleset *rs, int32_t ratio)
@@ -49,34 +14,6 @@ static int32_t tilted(const mb_ruleset *rs, int32_t ratio)
     int32_t r = ratio + rs->tilt_points_bp;
     return r > MB_BP_ONE ? MB_BP_ONE : r;
 }
-
-static bool referred(const mb_ruleset *rs, const mb_bill *c)
-{
-    return (c->flags & MB_CLAIM_REFERRAL) || (c->flags & rs->referral_exempt);
-}
-
-/* The facility class a ratio row is chosen by. Pharmacy claims take the prescriber's. */
-static int facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c)
-{
-    uint64_t fac = c->facility_hash;
-    int level = c->level;
-    if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY) {
-        if (c->prescriber_hash == 0)
-            return -1;
-        fac = c->prescriber_hash;
-        level = c->prescriber_level;
-    }
-    if (fac != 0 && fac == e->first_visit_hash)
-        return MB_FAC_FIRST_VISIT;
-    /* care exempt from the first-visit rule is treated as first-visit care at a primary one */
-    if (level == MB_LEVEL_PRIMARY && (c->flags & rs->referral_exempt))
-        return MB_FAC_FIRST_VISIT;
-    return level == MB_LEVEL_PRIMARY ? MB_FAC_PRIMARY
-           : level == MB_LEVEL_SECONDARY ? MB_FAC_SECONDARY
-                                        : MB_FAC_TERTIARY;
-}
-
-/* ---- one layer: deductible, bands, limits, record ------------------------------------------ */
 
 /* What a cap leaves, never below 0. An accumulator is an amount (mb_enrollee_restore and
  * mb_enrollee_seed refuse any other), so this fails only if one was corrupted all the same: an
@@ -89,7 +26,7 @@ static int cap_left_of(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t us
                        "claim %s: layer %s: %lld fen counted against a cap of %lld fen is not an "
                        "amount (a corrupt accumulator)", x->c->id, l->id, (long long)used,
                        (long long)cap);
-    *left = d > 0 ? d : 0;
+    *left = mb_max64(0, d);
     return MB_OK;
 }
 
@@ -116,6 +53,83 @@ static mb_fund_out *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int6
     return o;
 }
 
+/* ---- caps ---------------------------------------------------------------------------------- */
+
+static int64_t add_capped(int64_t a, int64_t b)
+{
+    if (a == MB_UNLIMITED || b == MB_UNLIMITED)
+        return MB_UNLIMITED;
+    return mb_min64(a + b, MB_MONEY_MAX);
+}
+
+/* The layer's cap for this claim: its row (or the highest cap of the diseases covered), raised
+ * as `raise` says for the diseases covered on the claim date, never above its ceiling. */
+static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
+                         const layer_terms *t, int64_t stated)
+{
+    const mb_cap *cap = &l->cap;
+    int slot = x->slot;
+    if (!cap->of_diseases && !cap->has_raise)
+        return stated;
+    /* the diseases that count: covered on the date, of the raise's group */
+    int64_t highest = -1, sum = 0;
+    uint32_t count = 0;
+    const mb_roster *r = t->roster;
+    for (uint32_t k = 0; k < mb_roster_count(r); k++) {
+        int held;
+        int reason = mb_roster_nth(rs, r, k, &held);
+        const mb_disease *d = &rs->diseases[held];
+        if (reason != MB_REASON_NONE || (cap->raise_group && d->group != cap->raise_group))
+            continue;
+        count++;
+        if (!cap->of_diseases && !cap->raise_share_bp)
+            continue; /* a raise by count alone needs no disease's own cap */
+        int64_t own = mb_disease_rank_cap(d, slot);
+        own = own == MB_ABSENT ? 0 : own;
+        if (highest < 0 || own == MB_UNLIMITED || (highest != MB_UNLIMITED && own > highest)) {
+            if (highest >= 0)
+                sum = add_capped(sum, highest);
+            highest = own;
+        } else {
+            sum = add_capped(sum, own);
+        }
+    }
+    int64_t v = cap->of_diseases ? (highest < 0 ? 0 : highest) : stated;
+    if (cap->raise_min_diseases && count >= (uint32_t)cap->raise_min_diseases)
+        v = add_capped(v, cap->raise_amount);
+    if (cap->raise_each && count > 1)
+        v = add_capped(v, mb_min64(cap->raise_each * (int64_t)(count - 1), MB_MONEY_MAX));
+    if (cap->raise_share_bp && count > 1)
+        v = add_capped(v, sum == MB_UNLIMITED ? MB_UNLIMITED
+                                              : mb_apply_ratio(sum, cap->raise_share_bp));
+    if (cap->has_raise && cap->raise_ceiling != MB_UNLIMITED &&
+        (v == MB_UNLIMITED || v > cap->raise_ceiling))
+        v = cap->raise_ceiling;
+    if (v != stated && cap->has_raise)
+        mb_trace_add(x, rs, l->rules.cap_raise, cap->raise_cite, "多病种限额提高", stated, v, -1);
+    return v;
+}
+
+/* ---- one layer ---------------------------------------------------------------------------- */
+
+/* The deductibles this claim paid in the first tier, for act_pay_dedc: each base's once. */
+static void count_deductible(settle_ctx *x, const mb_layer *l, int64_t charged)
+{
+    for (uint32_t i = 0; i < x->nded; i++)
+        if (x->ded_base[i] == l->base_key) {
+            if (charged > x->ded_paid[i]) {
+                x->r->amt[MB_AMT_ACT_PAY_DEDC] += charged - x->ded_paid[i];
+                x->ded_paid[i] = charged;
+            }
+            return;
+        }
+    if (x->nded < sizeof x->ded_base / sizeof x->ded_base[0]) {
+        x->ded_base[x->nded] = l->base_key;
+        x->ded_paid[x->nded++] = charged;
+    }
+    x->r->amt[MB_AMT_ACT_PAY_DEDC] += charged;
+}
+
 enum { MAX_LAYER_FUNDS = 4 };
 
 /* A layer's payment as its stages work it out. */
@@ -123,8 +137,7 @@ typedef struct layer_pay {
     int32_t cap_period, dcap_period;
     int64_t b;              /* this claim's part of the base */
     int64_t b0, b1;         /* the year's base before and after it */
-    int64_t ded_amount;     /* the deductible in force (tilted) */
-    int64_t ded;            /* the part of b that meets it */
+    mb_ded ded;             /* the deductible (deductible.c) */
     int nf;
     int fund_of[MAX_LAYER_FUNDS];
     int64_t pay[MAX_LAYER_FUNDS];
@@ -134,62 +147,92 @@ typedef struct layer_pay {
     const mb_acc *cap_at;
 } layer_pay;
 
-/* The deductible: the first part of the year's base. The base before this claim is read from
- * the enrollee: two layers sharing a base both see it as it was, and it moves once (record). */
+/* The deductible: the first part of the year's base, as its scope counts it (deductible.c).
+ * The base before this claim is read from the enrollee: two layers sharing a base both see it
+ * as it was, and it moves once (record). */
 static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                      const mb_layer_plan *plan, const layer_terms *t, int64_t tier_compliant,
-                      layer_pay *p)
+                      const layer_terms *t, int64_t tier_compliant, layer_pay *p)
 {
     const mb_bill *c = x->c;
     p->b = l->base == MB_BASE_COMPLIANT ? tier_compliant : x->remaining;
     p->base_at = mb_acc_find(x->e, l->base_key, x->year);
     p->b0 = p->base_at ? p->base_at->value : 0;
-    if (p->b0 < 0 || p->b0 > MB_MONEY_MAX) {
-        mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is not an "
-                "amount (a corrupt accumulator)", c->id, l->id, (long long)p->b0);
-        return MB_E_OVERFLOW;
-    }
+    if (p->b0 < 0 || p->b0 > MB_MONEY_MAX)
+        return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is "
+                       "not an amount (a corrupt accumulator)", c->id, l->id, (long long)p->b0);
     p->b1 = p->b0 + p->b; /* two amounts: no overflow */
-    const mb_pick *drow = mb_pick_row(&plan->deductible[x->slot], c->date, MB_FAC_ANY, -1);
-    int64_t stated = drow ? drow->v : 0;
-    p->ded_amount = stated;
-    if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
-        p->ded_amount = mb_apply_ratio(stated, rs->tilt_deductible_bp);
-    p->ded = overlap(p->b0, p->b1, 0, p->ded_amount);
+    if (l->pharmacy_as != MB_FAC_ANY && (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY))
+        mb_trace_add(x, rs, l->rules.pharmacy, l->pharmacy_cite, "定点药店按规定级别支付", p->b, p->b, -1);
+    mb_ded *ded = &p->ded;
+    int rc = mb_deductible_compute(x, rs, l, t, p->b0, p->b, ded);
+    if (rc != MB_OK)
+        return rc;
     /* the tilt changes the deductible, the ratios and the cap: one step says so, with the
      * deductible as stated and as tilted */
     if (t->tilt)
-        mb_trace_add(x, rs, l->rules.tilt, rs->tilt_cite, "倾斜支付", stated, p->ded_amount, -1);
-    if (drow)
-        mb_trace_add(x, rs, l->rules.deductible, drow->row->cite, "起付线", p->b, p->ded, -1);
+        mb_trace_add(x, rs, l->rules.tilt, rs->tilt_cite, "倾斜支付", ded->stated,
+                     rs->tilt_deductible_bp != MB_BP_ONE
+                         ? mb_apply_ratio(ded->stated, rs->tilt_deductible_bp)
+                         : ded->stated, -1);
+    if (ded->row)
+        mb_trace_add(x, rs, l->rules.deductible, ded->row->cite, "起付线", p->b, ded->charged, -1);
     return MB_OK;
 }
 
-/* Each band at its ratio: exact sums per fund, rounded once per fund (lib/money.c). */
+/* 托底/保底: what brings the claim's funds so far (every tier, upstream too) up to the target
+ * share of its policy-scope cost (or its total). */
+static void top_up(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                   layer_pay *p)
+{
+    const mb_row *row = t->top_up;
+    if (row == NULL)
+        return;
+    int slot = x->slot;
+    int64_t basis = l->top_up_of == MB_TOPUP_TOTAL ? x->c->total : x->r->amt[MB_AMT_INSCP_SCP];
+    int64_t target = mb_apply_ratio(basis, (int32_t)row->v[slot]), funds = 0;
+    for (int a = MB_AMT_HIFP_PAY; a <= MB_AMT_MAF_PAY; a++)
+        funds += x->r->amt[a];
+    int64_t want = mb_max64(0, target - funds);
+    mb_trace_add(x, rs, l->rules.top_up, row->cite, "托底补足至目标比例", target, want,
+                 (int32_t)row->v[slot]);
+    p->fund_of[0] = l->fund;
+    p->pay[0] = want;
+    p->nf = 1;
+    p->total = want;
+}
+
+/* Each band at its ratio: exact sums per fund, rounded once per fund (lib/money.c); the
+ * claim's part past its deductible runs from b0 + deductible on the year's cumulative base.
+ * A top-up layer pays what brings the claim to its target instead. */
 static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                  layer_pay *p)
 {
     mb_prorata sum[MAX_LAYER_FUNDS];
     p->nf = 0;
     p->total = 0;
+    if (l->top_up_of) {
+        top_up(x, rs, l, t, p);
+        return MB_OK;
+    }
+    int64_t start = p->b0 + p->ded.charged;
     uint32_t nbands = l->nbands ? l->nbands : 1;
     for (uint32_t k = 0; k < nbands; k++) {
         const mb_band *band = l->nbands ? &l->bands[k] : NULL;
-        int64_t lo = band && band->above >= 0 ? mb_max64(band->above, p->ded_amount) : p->ded_amount;
+        int64_t lo = band && band->above >= 0 ? band->above : 0;
         int64_t hi = band ? band->up_to : MB_UNLIMITED;
         if (hi != MB_UNLIMITED && hi <= lo)
             continue;
-        int64_t portion = overlap(p->b0, p->b1, lo, hi);
+        int64_t portion = overlap(start, p->b1, lo, hi);
         if (portion == 0)
             continue;
         int32_t ratio = t->ratio;
         const char *cite = t->ratio_cite, *rule = band ? band->rule : l->rules.ratio;
-        if (band && band->has_ratio) {
-            int64_t v = band->ratio[x->slot];
-            ratio = v == MB_ABSENT ? 0 : (int32_t)v;
+        if (band && band->ratio.n) {
+            const mb_row *row = mb_rows_pick(&band->ratio, t->view);
+            ratio = row ? (int32_t)row->v[x->slot] : 0;
             if (t->tilt)
                 ratio = tilted(rs, ratio);
-            cite = band->cite;
+            cite = row ? row->cite : band->cite;
         }
         int fund = band && band->fund >= 0 ? band->fund : l->fund;
         int j = 0;
@@ -215,10 +258,9 @@ static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
 
 /* Never more than the claim's policy-scope self-pay left, then every cap: the layer's (raised
  * for several diseases), the disease's (shared out when caps stack). */
-static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                  const mb_layer_plan *plan, const layer_terms *t, layer_pay *p)
+static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                  layer_pay *p)
 {
-    const mb_bill *c = x->c;
     int slot = x->slot, rc;
     int64_t limit = x->remaining;
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
@@ -227,23 +269,22 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     p->cap_at = NULL;
     bool cap_read = false;
     if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
-        const mb_pick *crow = mb_pick_row(&plan->cap[slot], c->date, MB_FAC_ANY, -1);
-        if (crow != NULL && crow->v != MB_UNLIMITED) {
-            int64_t layer_cap = crow->v;
-            if (l->cap.raise_min_diseases && t->covered_diseases >= (uint32_t)l->cap.raise_min_diseases) {
-                layer_cap += l->cap.raise_amount;
-                mb_trace_add(x, rs, l->rules.cap_raise, l->cap.raise_cite, "多病种限额提高", crow->v, layer_cap, -1);
-            }
-            int64_t avail, used = mb_pending_read(x, l->cap.key, p->cap_period, &p->cap_at);
-            cap_read = true;
-            if ((rc = cap_left_of(x, l, layer_cap, used, &avail)))
-                return rc;
-            p->cap_left = avail;
-            if (avail < limit) {
-                limit = avail;
-                limit_cite = crow->row->cite;
-                limit_rule = l->rules.cap;
-                limit_what = "年度（季度）支付限额";
+        const mb_row *crow = l->cap.of_diseases ? NULL : mb_rows_pick(&l->cap.rows, t->view);
+        int64_t stated = crow ? crow->v[slot] : MB_UNLIMITED;
+        if (crow != NULL || l->cap.of_diseases) {
+            int64_t cap = layer_cap(x, rs, l, t, stated);
+            if (cap != MB_UNLIMITED) {
+                int64_t avail, used = mb_pending_read(x, l->cap.key, p->cap_period, &p->cap_at);
+                cap_read = true;
+                if ((rc = cap_left_of(x, l, cap, used, &avail)))
+                    return rc;
+                p->cap_left = avail;
+                if (avail < limit) {
+                    limit = avail;
+                    limit_cite = crow ? crow->cite : l->cap.cite;
+                    limit_rule = l->rules.cap;
+                    limit_what = "年度（季度）支付限额";
+                }
             }
         }
     }
@@ -291,6 +332,8 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     if (base_now < base_after &&
         (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, p->base_at)))
         return rc;
+    if ((rc = mb_deductible_record(x, l, &p->ded)))
+        return rc;
     if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, p->cap_period, p->total, p->cap_at)))
         return rc;
     if (l->cap.key != l->paid_key && (rc = mb_pending_add(x, l->paid_key, year, p->total)))
@@ -309,7 +352,7 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
         x->r->amt[rs->funds[p->fund_of[j]].amount_slot] += p->pay[j];
     }
     if (x->first_tier)
-        x->r->amt[MB_AMT_ACT_PAY_DEDC] += p->ded;
+        count_deductible(x, l, p->ded.charged);
     x->remaining -= p->total;
     mb_trace_add(x, rs, l->id, l->cite, l->name, p->b, p->total, -1);
     return MB_OK;
@@ -318,26 +361,55 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
 int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                  int64_t tier_compliant)
 {
-    const mb_layer_plan *plan = &rs->plans[l - rs->layers];
     layer_pay p;
     p.cap_period = mb_period_code(l->cap.period, x->c->date);
     p.dcap_period = t->dcap ? mb_period_code(rs->diseases[t->disease].cap_period, x->c->date) : 0;
-    int rc = deductible(x, rs, l, plan, t, tier_compliant, &p);
+    int rc = deductible(x, rs, l, t, tier_compliant, &p);
     if (rc == MB_OK)
         rc = bands(x, rs, l, t, &p);
     if (rc == MB_OK)
-        rc = limits(x, rs, l, plan, t, &p);
+        rc = limits(x, rs, l, t, &p);
     return rc == MB_OK ? record(x, rs, l, t, &p) : rc;
 }
 
+/* The disease's cap for the claim: of its treatment line, else of the disease as a whole; of
+ * those, the one its selectors choose. */
+static const mb_disease_cap *disease_cap(const mb_disease *d, const mb_view *v)
+{
+    const mb_disease_cap *best = NULL;
+    for (int whole = 0; whole < 2 && best == NULL; whole++)
+        for (uint32_t k = 0; k < d->ncaps; k++) {
+            const mb_disease_cap *cap = &d->caps[k];
+            bool line = whole ? cap->line == 0 : cap->line != 0 && cap->line == v->treatment;
+            if (line && mb_sel_match(&cap->sel, v, false) &&
+                (best == NULL || mb_sel_better(&cap->sel, &best->sel)))
+                best = cap;
+        }
+    return best;
+}
+
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                   const mb_roster *roster, int disease, layer_terms *t)
+                   const mb_roster *roster, const mb_view *view, layer_terms *t)
 {
     const mb_bill *c = x->c;
     const mb_enrollee *e = x->e;
-    *t = (layer_terms){.disease = disease, .stack_bp = MB_BP_ONE};
-    if (l->cap.raise_min_diseases) /* only a raise for several diseases counts them */
-        t->covered_diseases = mb_roster_covered(rs, roster);
+    int disease = view->disease;
+    t->view = view;
+    t->ratio = 0;
+    t->ratio_cite = NULL;
+    t->tilt = false;
+    t->disease = disease;
+    t->dcap = NULL;
+    t->stack_bp = MB_BP_ONE;
+    t->roster = roster;
+    t->top_up = NULL;
+    if (l->pharmacy_as != MB_FAC_ANY &&
+        (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY)) {
+        t->own = *view;
+        t->own.facility = t->own.level = l->pharmacy_as;
+        t->view = &t->own;
+    }
+    const mb_view *v = t->view;
     if (l->requires & MB_REQ_CERTIFIED_DISEASE) {
         if (disease < 0) {
             mb_not_covered(x, MB_REASON_NO_DISEASE, l->id, l->cite, NULL, 0);
@@ -360,7 +432,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "in_province", 0);
         return 0;
     }
-    if ((l->requires & MB_REQ_REFERRAL) && !referred(rs, c)) {
+    if ((l->requires & MB_REQ_REFERRAL) && !v->referred) {
         mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "referral", 0);
         return 0;
     }
@@ -376,12 +448,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         }
     if (l->disease_caps && disease >= 0 && rs->diseases[disease].ncaps > 0) {
         const mb_disease *d = &rs->diseases[disease];
-        for (uint32_t k = 0; k < d->ncaps && t->dcap == NULL; k++)
-            if (d->caps[k].line != 0 && d->caps[k].line == c->treatment_hash)
-                t->dcap = &d->caps[k];
-        for (uint32_t k = 0; k < d->ncaps && t->dcap == NULL; k++)
-            if (d->caps[k].line == 0)
-                t->dcap = &d->caps[k];
+        t->dcap = disease_cap(d, v);
         if (t->dcap == NULL) {
             mb_not_covered(x, MB_REASON_TREATMENT, l->id, d->cite, d->name, 0);
             return 0;
@@ -392,35 +459,38 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
-    t->tilt = l->tilt && tilt_active(rs, e, c);
-    /* the enrollee's best assistance category, worked out once for the ratio and the
-     * requirement that read it */
-    int cat = l->ratio_source == MB_RATIO_CATEGORY || (l->requires & MB_REQ_ASSISTANCE)
-                  ? best_category(rs, e, c) : -1;
+    t->tilt = l->tilt && (rs->tilt_groups & v->groups) && mb_sel_match(&rs->tilt_sel, v, false);
+    /* the assistance category row, where the layer reads it (就高: the highest of those held) */
+    bool by_category = l->ratio_source == MB_RATIO_CATEGORY || (l->requires & MB_REQ_ASSISTANCE);
+    const mb_row *category =
+        by_category && rs->categories.n ? mb_rows_pick_max(&rs->categories, v) : NULL;
     if (l->ratio_source == MB_RATIO_CATEGORY) {
-        if (cat < 0) {
+        if (category == NULL) {
             mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);
             return 0;
         }
-        t->ratio = rs->category_bp[cat];
-        t->ratio_cite = rs->category_cite[cat];
+        t->ratio = (int32_t)category->v[x->slot];
+        t->ratio_cite = category->cite;
     } else if (l->ratio.n > 0) {
-        int fac = facility_class(rs, e, c);
-        int ref = referred(rs, c);
-        const mb_layer_plan *plan = &rs->plans[l - rs->layers];
-        const mb_pick *row = fac < 0 ? NULL : mb_pick_row(&plan->ratio[x->slot], c->date, fac, ref);
+        int fac = v->facility;
+        const mb_row *row = fac < 0 ? NULL : mb_rows_pick(&l->ratio, v);
         if (row == NULL) {
             mb_not_covered(x, MB_REASON_NO_RATIO, l->id, l->cite, fac < 0 ? "prescription" : NULL, 0);
             return 0;
         }
-        t->ratio = (int32_t)row->v;
-        t->ratio_cite = row->row->cite;
-        if (l->referral_penalty && !ref && ((rs->penalty_levels >> fac) & 1u)) {
+        t->ratio = (int32_t)row->v[x->slot];
+        t->ratio_cite = row->cite;
+        if (l->referral_penalty && !v->referred && ((rs->penalty_levels >> fac) & 1u)) {
             t->ratio = t->ratio > rs->penalty_bp ? t->ratio - rs->penalty_bp : 0;
             t->ratio_cite = rs->referral_cite;
         }
     }
-    if ((l->requires & MB_REQ_ASSISTANCE) && cat < 0 && !t->tilt) {
+    if (l->top_up_of && (t->top_up = mb_rows_pick(&l->top_up, v)) == NULL) {
+        /* a top-up where no target row applies is no benefit of this claim */
+        mb_not_covered(x, MB_REASON_NO_RATIO, l->id, l->cite, NULL, 0);
+        return 0;
+    }
+    if ((l->requires & MB_REQ_ASSISTANCE) && category == NULL && !t->tilt) {
         mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);
         return 0;
     }

@@ -40,6 +40,50 @@ static int line_of(const char *data, size_t offset)
     return line;
 }
 
+/* What libcyaml's words mean, for a ruleset's author. */
+static const char *shape(const char *word)
+{
+    return strncmp(word, "MAPPING", 7) == 0    ? "a mapping (key: value lines, or {key: value})"
+           : strncmp(word, "SEQUENCE", 8) == 0 ? "a list ([a, b], or lines starting with '- ')"
+           : strncmp(word, "SCALAR", 6) == 0   ? "a single value"
+                                               : "a single value";
+}
+
+/* libcyaml's message in a ruleset author's words, with the key's full path: an unknown key with
+ * the key probably meant, a value of the wrong shape. "" when there is nothing to add; -1 when
+ * libyaml ran out of memory. */
+static int explain(const mb_yaml_log *log, const char *data, size_t len, int line, char *out,
+                   size_t cap)
+{
+    out[0] = '\0';
+    if (log->key[0] == '\0')
+        return 0;
+    char path[256];
+    int found = mb_yaml_path_at(data, len, line, log->key, path, sizeof path);
+    if (found < 0)
+        return -1;
+    const char *where = found ? path : log->key;
+    if (log->unexpected) {
+        const char *near = mb_schema_near_key(log->key);
+        /* a key that is no word: most likely a flow mapping's value cut at a ',' */
+        bool word = strspn(log->key, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(log->key);
+        snprintf(out, cap, "unknown key '%s'%s%s%s%s", where, near ? " (did you mean '" : "",
+                 near ? near : "", near ? "'?)" : "",
+                 word ? ""
+                      : ": in a flow mapping {…}, a ',' ends a value, so a value holding a comma "
+                        "must be quoted (\"…\")");
+        return 0;
+    }
+    const char *expecting = strstr(log->first, "Expecting ");
+    const char *got = strstr(log->first, "got event: ");
+    if (expecting && got) {
+        snprintf(out, cap, "'%s' takes %s, not %s", where, shape(expecting + 10),
+                 shape(got + 11));
+        return 0;
+    }
+    return 0;
+}
+
 /* libcyaml's failure as an error report. libyaml, underneath it, allocates with malloc, past
  * mb_set_allocator, and reports running out only as a failure to start or to parse: starting
  * fails for nothing else, and parsing fails for nothing else on a text that parses when read
@@ -56,8 +100,12 @@ static int load_failure(cyaml_err_t cerr, const mb_yaml_log *log, const char *da
         return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
     if (problem[0])
         return mb_fail_at(err, MB_E_PARSE, file, line, NULL, "malformed YAML: %s", problem);
-    return mb_fail_at(err, cerr == CYAML_ERR_ALIAS ? MB_E_PARSE : MB_E_SCHEMA, file, line,
-                      log->key, "%s", log->first[0] ? log->first : cyaml_strerror(cerr));
+    char msg[MB_MSG_MAX];
+    int status = cerr == CYAML_ERR_ALIAS ? MB_E_PARSE : MB_E_SCHEMA;
+    if (explain(log, data, len, line, msg, sizeof msg) < 0)
+        return mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
+    return mb_fail_at(err, status, file, line, log->key, "%s",
+                      msg[0] ? msg : log->first[0] ? log->first : cyaml_strerror(cerr));
 }
 
 int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const char *name,

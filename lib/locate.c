@@ -183,3 +183,96 @@ int mb_yaml_problem(const char *data, size_t len, char *msg, size_t cap)
     yaml_parser_delete(&parser);
     return line;
 }
+
+/* ---- the path of a key on a line ------------------------------------------------------------ */
+
+typedef struct {
+    walker w;
+    int line;
+    const char *key;
+    char *out;
+    size_t cap;
+    bool found;
+} finder;
+
+static void find_in(finder *f, yaml_event_type_t start, char *path, size_t len, size_t cap);
+
+static void find_child(finder *f, yaml_event_type_t t, char *path, size_t len, size_t cap,
+                       const char *fmt, const char *key, long index)
+{
+    int n = key ? snprintf(path + len, cap - len, fmt, len ? "." : "", key)
+                : snprintf(path + len, cap - len, "[%ld]", index);
+    if (n < 0 || (size_t)n >= cap - len) {
+        skip(&f->w, t);
+        path[len] = '\0';
+        return;
+    }
+    find_in(f, t, path, len + (size_t)n, cap);
+    path[len] = '\0';
+}
+
+static void find_in(finder *f, yaml_event_type_t start, char *path, size_t len, size_t cap)
+{
+    yaml_event_t ev;
+    if (f->found) {
+        skip(&f->w, start);
+        return;
+    }
+    if (start == YAML_MAPPING_START_EVENT) {
+        while (next(&f->w, &ev)) {
+            if (ev.type == YAML_MAPPING_END_EVENT) {
+                yaml_event_delete(&ev);
+                return;
+            }
+            char key[256] = "";
+            if (ev.type == YAML_SCALAR_EVENT)
+                snprintf(key, sizeof key, "%s", (const char *)ev.data.scalar.value);
+            bool here = ev.type == YAML_SCALAR_EVENT && (int)ev.start_mark.line + 1 == f->line &&
+                        strcmp(key, f->key) == 0;
+            yaml_event_delete(&ev);
+            if (!next(&f->w, &ev))
+                return;
+            yaml_event_type_t t = ev.type;
+            yaml_event_delete(&ev);
+            if (here && !f->found) {
+                snprintf(f->out, f->cap, "%s%s%s", path, len ? "." : "", key);
+                f->found = true;
+            }
+            find_child(f, t, path, len, cap, "%s%s", key, -1);
+        }
+    } else if (start == YAML_SEQUENCE_START_EVENT) {
+        long i = 0;
+        while (next(&f->w, &ev)) {
+            if (ev.type == YAML_SEQUENCE_END_EVENT) {
+                yaml_event_delete(&ev);
+                return;
+            }
+            yaml_event_type_t t = ev.type;
+            yaml_event_delete(&ev);
+            find_child(f, t, path, len, cap, NULL, NULL, i++);
+        }
+    }
+}
+
+int mb_yaml_path_at(const char *data, size_t len, int line, const char *key, char *out,
+                    size_t cap)
+{
+    finder f = {.line = line, .key = key, .out = out, .cap = cap};
+    out[0] = '\0';
+    if (!yaml_parser_initialize(&f.w.parser))
+        return -1;
+    yaml_parser_set_input_string(&f.w.parser, (const unsigned char *)data, len);
+    char path[512] = "";
+    yaml_event_t ev;
+    while (!f.found && next(&f.w, &ev)) {
+        yaml_event_type_t t = ev.type;
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+        if (t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT)
+            find_in(&f, t, path, 0, sizeof path);
+    }
+    int rc = f.w.parser.error == YAML_MEMORY_ERROR ? -1 : f.found;
+    yaml_parser_delete(&f.w.parser);
+    return rc;
+}

@@ -18,6 +18,11 @@ typedef struct settle_ctx {
     int64_t remaining;     /* policy-scope self-pay left to the person so far */
     int64_t acct_first;    /* paid by the personal account before any deductible */
     bool first_tier;       /* the tier being settled is the first computed one */
+    /* the deductibles this claim paid in the first tier, one per base they are the first part
+       of (act_pay_dedc): layers sharing a base share its deductible */
+    uint64_t ded_base[4];
+    int64_t ded_paid[4];
+    uint32_t nded;
     bool tracing;          /* record the trace (a columnar batch reports none) */
     size_t tier;           /* the position in the chain of the tier being settled */
     mb_held_cache *held;   /* a batch's certifications per tier (MB_CHAIN_MAX), or NULL */
@@ -25,14 +30,47 @@ typedef struct settle_ctx {
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */
 typedef struct layer_terms {
+    const mb_view *view;    /* the claim as this layer's rows see it: the tier's, or `own` */
+    mb_view own;            /* the tier's with a pharmacy claim's class as the layer says */
     int32_t ratio;          /* basis points, after penalty and tilt */
     const char *ratio_cite;
     bool tilt;
     int disease;            /* catalogue index or -1 */
     const mb_disease_cap *dcap;
     int32_t stack_bp;
-    uint32_t covered_diseases; /* diseases in benefit on the claim date, for a multi-disease raise */
+    const mb_roster *roster;   /* the diseases on the claim date, for a multi-disease raise */
+    const mb_row *top_up;      /* a top-up layer's target row */
 } layer_terms;
+
+/* A layer's deductible for one claim (deductible.c). */
+typedef struct mb_ded {
+    const mb_row *row;      /* the deductible row; NULL: none applies */
+    int64_t stated;         /* its amount, as stated */
+    int64_t amount;         /* what its unit owes in all: tilted, lowered for the nth unit */
+    int64_t charged;        /* what this claim pays of it */
+    const mb_row *repeat;   /* the deductible_repeat row applied, or NULL */
+    int64_t units;          /* the unit's number in the year (visit, admission, day scopes) */
+    bool new_unit, set_due;
+    int32_t unit_day;       /* the unit's day of the year (0: before the year) */
+    int64_t unit_paid;      /* paid in the unit before this claim */
+} mb_ded;
+int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
+                          const layer_terms *t, int64_t b0, int64_t b, mb_ded *d);
+int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d);
+
+/* The claim as a ruleset's selectors see it (view.c). */
+int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, int disease,
+                  mb_view *v);
+/* The same without the person groups (for the items step, before any tier's diseases are
+ * decided): class_b_first_selfpay and first_selfpay rows take no `group`. */
+void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c, mb_view *v);
+/* Whether an identity counts on the claim's dates, as the ruleset's identity rules say. */
+bool mb_identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_bill *c);
+bool mb_claim_referred(const mb_ruleset *rs, const mb_bill *c);
+/* The facility class of a claim (-1: a pharmacy claim without a prescriber to take it from);
+ * `pharmacy_as` is a layer's `pharmacy` (MB_FAC_ANY: the prescriber's). */
+int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
+                      int pharmacy_as);
 
 /* Year-to-date figures as this claim sees them: the enrollee's, overlaid by the changes the
  * claim has made so far (kept in the settlement's deltas until commit). */
@@ -96,8 +134,11 @@ void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cit
 
 /* The chain's shape (settle.c): 1..MB_CHAIN_MAX rulesets, in tier order. */
 int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err);
-/* What settlement refuses in a claim under a chain that is well formed: dates, items. */
-int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_error *err);
+/* What settlement refuses in a claim under a chain that is well formed: dates, items. `eff`
+ * (MB_CHAIN_MAX) receives the chain the claim settles under, *neff long: of each line of
+ * revisions, the one in force on the claim's date. */
+int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                  const mb_bill *c, const mb_ruleset **eff, size_t *neff, mb_error *err);
 /* Settle a checked claim into `r` (its head cleared first), changing nothing else; `tracing`
  * records the trace. */
 int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
@@ -115,7 +156,7 @@ uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                   const mb_roster *roster, int disease, layer_terms *t);
+                   const mb_roster *roster, const mb_view *view, layer_terms *t);
 /* Pay layer `l`: deductible, bands, limits and caps; record its accumulators. */
 int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                  int64_t tier_compliant);

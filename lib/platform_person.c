@@ -172,6 +172,17 @@ static int record_1101(mb_call *c, mb_json **person_out, mb_enrollee **e_out)
             }
         }
         if (category < 0) {
+            /* a code a ruleset's declared group lists (groups: psn_idet_type): a named
+             * identity, which that ruleset's groups match */
+            const mb_ruleset *knows = NULL;
+            for (size_t k = 0; k < nrs && knows == NULL; k++)
+                if (mb_ruleset_knows_identity(rs[k], mb_hash(code)))
+                    knows = rs[k];
+            if (knows != NULL) {
+                if ((rc = mb_enrollee_add_identity(e, knows, code, from, to, c->err)))
+                    goto fail;
+                continue;
+            }
             mb_call_warn(c, "idetinfo psn_idet_type %s is no assistance identity in these "
                             "rulesets and was passed over", code);
             continue;

@@ -52,9 +52,11 @@ static int compile_codes(mb_compile_ctx *c, const char *path, const raw_codes *r
 static const struct {
     const char *code;
     int med_type;
-} core_med[] = {{"11", MB_MED_GENERAL_OUTPATIENT}, {"13", MB_MED_EMERGENCY},
-                {"14", MB_MED_CHRONIC},            {"21", MB_MED_INPATIENT},
-                {"41", MB_MED_PHARMACY}};
+} core_med[] = {{"11", MB_MED_GENERAL_OUTPATIENT},    {"13", MB_MED_EMERGENCY},
+                {"14", MB_MED_CHRONIC},               {"21", MB_MED_INPATIENT},
+                {"22", MB_MED_TRAUMA_INPATIENT},      {"23", MB_MED_REFERRED_OUT_INPATIENT},
+                {"24", MB_MED_EMERGENCY_INPATIENT},   {"41", MB_MED_PHARMACY},
+                {"51", MB_MED_MATERNITY_OUTPATIENT},  {"52", MB_MED_MATERNITY_INPATIENT}};
 
 /* Without a `med_type` table, the core code of every med type a layer settles. */
 static int default_med(mb_compile_ctx *c, const mb_ruleset *rs, mb_platform_rules *pr)

@@ -1,17 +1,54 @@
-/* Rows of values: the one that applies to a claim is chosen by date, facility and referral. */
+/* Tables of rows: the one that applies to a claim is chosen by its selectors (select.h). */
 #include "ruleset.h"
 
-const mb_row *mb_rows_pick(const mb_rows *rows, int32_t date, int facility, int referred, int slot)
+const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v)
 {
     const mb_row *best = NULL;
     for (uint32_t i = 0; i < rows->n; i++) {
         const mb_row *row = &rows->row[i];
-        if (row->from > date || (row->facility != MB_FAC_ANY && row->facility != facility) ||
-            (row->referred >= 0 && row->referred != referred) || row->v[slot] == MB_ABSENT)
+        if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v, rows->first_visit))
             continue;
-        /* a later `from` wins (a parameter that changed on a date); then file order */
-        if (best == NULL || row->from > best->from)
+        /* the most specific, then a later `from` (a parameter that changed on a date); then
+         * file order */
+        if (best == NULL || mb_sel_better(&row->sel, &best->sel))
             best = row;
     }
     return best;
+}
+
+/* Whether another matching row of the same group is preferred to `row`. */
+static bool superseded(const mb_rows *rows, const mb_row *row, const mb_view *v)
+{
+    for (uint32_t i = 0; i < rows->n; i++) {
+        const mb_row *other = &rows->row[i];
+        if (other != row && other->sel.group == row->sel.group &&
+            other->v[v->slot] != MB_ABSENT && mb_sel_match(&other->sel, v, rows->first_visit) &&
+            (mb_sel_better(&other->sel, &row->sel) ||
+             (other < row && !mb_sel_better(&row->sel, &other->sel))))
+            return true;
+    }
+    return false;
+}
+
+const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v)
+{
+    const mb_row *best = NULL;
+    for (uint32_t i = 0; i < rows->n; i++) {
+        const mb_row *row = &rows->row[i];
+        /* a category's row: most are of groups the person does not hold */
+        if (row->sel.group >= 0 && !((v->groups >> row->sel.group) & 1u))
+            continue;
+        if (row->v[v->slot] == MB_ABSENT || !mb_sel_match(&row->sel, v, rows->first_visit) ||
+            (!rows->one_per_group && superseded(rows, row, v)))
+            continue;
+        /* each group's row as mb_rows_pick would choose it; of those, the highest */
+        if (best == NULL || row->v[v->slot] > best->v[v->slot])
+            best = row;
+    }
+    return best;
+}
+
+void mb_view_plain(mb_view *v, int32_t date, int slot)
+{
+    *v = (mb_view){.date = date, .slot = slot, .age = -1, .category = -1, .disease = -1};
 }

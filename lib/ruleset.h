@@ -3,13 +3,11 @@
 #define MB_RULESET_H
 
 #include "internal.h"
+#include "select.h"
 
 /* Person slots: a table cell per person type. */
 enum { MB_SLOT_IN_SERVICE = 0, MB_SLOT_RETIRED, MB_SLOT_VETERAN, MB_SLOT_RESIDENT, MB_SLOT_COUNT };
 static inline int mb_person_slot(int person_type) { return person_type - 1; }
-
-/* Facility classes a ratio row can select. */
-enum { MB_FAC_ANY = 0, MB_FAC_FIRST_VISIT, MB_FAC_PRIMARY, MB_FAC_SECONDARY, MB_FAC_TERTIARY };
 
 /* Layer requirements (bit mask). */
 enum {
@@ -27,14 +25,31 @@ enum { MB_BASE_COMPLIANT = 0, MB_BASE_REMAINING = 1 };
 enum { MB_RATIO_TABLE = 0, MB_RATIO_CATEGORY = 1 };
 enum { MB_ACCOUNT_NONE = 0, MB_ACCOUNT_LAST = 1, MB_ACCOUNT_FIRST = 2 };
 enum { MB_START_NEXT_MONTH = 0, MB_START_SAME_MONTH = 1, MB_START_SAME_DAY = 2 };
+/* Catalogue groups: chronic and special always exist; a ruleset may name more. */
 enum { MB_GROUP_ANY = 0, MB_GROUP_CHRONIC = 1, MB_GROUP_SPECIAL = 2 };
+#define MB_MAX_DISEASE_GROUPS 32
 
-/* A row of values by person slot, with optional selectors and an effective date. */
+/* Person groups: the twelve built-in assistance categories are groups 0..11 (their
+ * MB_CATEGORY index); a ruleset declares more, up to 64 in all (a bit each in mb_view.groups). */
+#define MB_MAX_GROUPS 64
+
+/* How a deductible is charged (a deductible row's `scope`). */
+enum {
+    MB_SCOPE_YEAR = 0,   /* once a year: each claim tops up to its own row's amount (补差) */
+    MB_SCOPE_YEAR_FIRST, /* once a year, at the amount of the first claim charged */
+    MB_SCOPE_VISIT,      /* every claim */
+    MB_SCOPE_ADMISSION,  /* every admission (the claims of one admission date share it) */
+    MB_SCOPE_DAY,        /* every day (one day's claims share it) */
+};
+
+/* What a top-up layer's target ratio is a share of. */
+enum { MB_TOPUP_NONE = 0, MB_TOPUP_COMPLIANT, MB_TOPUP_TOTAL };
+
+/* A row of values by person slot, chosen by its selectors. */
 typedef struct mb_row {
-    int32_t from;              /* YYYYMMDD the row takes effect, 0: always */
-    int8_t facility;           /* MB_FAC_*, MB_FAC_ANY matches all */
-    int8_t referred;           /* -1 any, 0 only unreferred, 1 only referred */
+    mb_sel sel;
     int64_t v[MB_SLOT_COUNT];  /* fen or basis points; MB_ABSENT; MB_UNLIMITED for caps */
+    int scope;                 /* deductible rows: MB_SCOPE_* */
     const char *cite;
     const char *path;          /* where in the YAML, for the trace */
 } mb_row;
@@ -42,12 +57,14 @@ typedef struct mb_row {
 typedef struct mb_rows {
     const mb_row *row;
     uint32_t n;
+    uint32_t uses;             /* MB_SEL_* bits its rows use */
+    bool first_visit;          /* a row is chosen by facility: first_visit */
+    bool one_per_group;        /* categories: each group has one row (no row supersedes another) */
 } mb_rows;
 
 typedef struct mb_band {
     int64_t above, up_to;     /* cumulative base range; above -1: from the deductible */
-    bool has_ratio;           /* else the layer's ratio rows apply */
-    int64_t ratio[MB_SLOT_COUNT];
+    mb_rows ratio;            /* its own ratio rows; none: the layer's ratio applies */
     int fund;                 /* fund index, -1: the layer's fund */
     const char *cite;
     const char *rule;         /* its trace steps' rule id: "<layer>.bands[k]" */
@@ -58,8 +75,14 @@ typedef struct mb_cap {
     uint64_t key;             /* accumulator of what counts against it */
     const char *key_name;
     mb_rows rows;             /* the cap by person slot */
-    int raise_min_diseases;   /* 0: none */
+    bool of_diseases;         /* base: the highest cap among the diseases covered */
+    bool has_raise;
+    int raise_min_diseases;   /* a fixed raise from this many diseases (0: none) */
     int64_t raise_amount;
+    int64_t raise_each;       /* + this for every disease beyond the first */
+    int32_t raise_share_bp;   /* + this share of every further disease's own cap */
+    int64_t raise_ceiling;    /* the raised cap's most; MB_UNLIMITED: none */
+    int raise_group;          /* diseases counted: of this catalogue group (0: any) */
     const char *cite;
     const char *raise_cite;
 } mb_cap;
@@ -67,6 +90,7 @@ typedef struct mb_cap {
 typedef struct mb_disease_cap {
     uint64_t line;            /* hash of the treatment line, 0 for the disease as a whole */
     const char *line_name;
+    mb_sel sel;               /* further selectors (date, facility…) */
     int64_t v[MB_SLOT_COUNT]; /* per person slot; MB_UNLIMITED */
     uint64_t key;             /* accumulator key for what the fund paid on it */
     const char *key_name;
@@ -75,7 +99,7 @@ typedef struct mb_disease_cap {
 
 typedef struct mb_disease {
     const char *code, *name, *short_name, *group_name;
-    int group;                /* MB_GROUP_CHRONIC / SPECIAL */
+    int group;                /* catalogue group: MB_GROUP_CHRONIC, _SPECIAL or one declared */
     int start;                /* MB_START_* */
     int valid_months;         /* 0: no expiry of its own */
     const mb_disease_cap *caps;
@@ -102,7 +126,16 @@ typedef struct mb_fund {
  * settlement does no string work. The layer's own step (what it paid) is named by its id. */
 typedef struct mb_layer_rules {
     const char *deductible, *ratio, *tilt, *cap, *cap_raise, *disease_cap, *stacking, *self_pay;
+    const char *deductible_repeat, *deductible_ceiling, *top_up, *pharmacy;
 } mb_layer_rules;
+
+/* A deductible's year-to-date state, when it is kept apart from the cumulative base: what was
+ * paid this year and how many units (visits, admissions, days) were charged (sums); the last
+ * unit and what it paid, packed as its day of the year x MB_DED_UNIT_SCALE + the amount, and
+ * the amount due for the year (scope year_first): values that only rise, as the journal
+ * reverses them (docs/reversal.md). */
+enum { MB_DED_PAID, MB_DED_COUNT, MB_DED_UNIT, MB_DED_DUE, MB_DED_KEYS };
+#define MB_DED_UNIT_SCALE INT64_C(100000000000) /* 10^11 fen: more than any deductible */
 
 typedef struct mb_layer {
     const char *id, *name, *kind, *cite;
@@ -121,6 +154,16 @@ typedef struct mb_layer {
     uint32_t nexclusive;
     int fund;
     mb_rows deductible;
+    mb_rows deductible_repeat;   /* share of the stated deductible at the nth unit of the year */
+    mb_rows deductible_floor;    /* the least a repeated deductible comes down to */
+    mb_rows deductible_ceiling;  /* the most the deductibles of a year add up to */
+    bool ded_tracked;            /* deductible paid kept apart from the base (ded_key) */
+    uint64_t ded_key[MB_DED_KEYS];
+    const char *ded_key_name[MB_DED_KEYS];
+    mb_rows top_up;              /* target ratio of a top-up layer (MB_TOPUP_*) */
+    int top_up_of;
+    int pharmacy_as;             /* MB_FAC_* a pharmacy claim is chosen as; 0: the prescriber's */
+    const char *pharmacy_cite;
     int ratio_source;         /* MB_RATIO_* */
     mb_rows ratio;
     const mb_band *bands;
@@ -142,52 +185,32 @@ typedef struct mb_acc_key {
     int disease;              /* the catalogue entry whose cap it counts, -1: a layer's */
 } mb_acc_key;
 
-/* ---- the settlement plan (plan.c): built once at load, read by settlement ---------------- */
-
-/* A row of a table that gives a value for one person slot, with its selectors beside it. */
-typedef struct mb_pick {
-    int32_t from;
-    int8_t facility, referred;
-    int64_t v;                /* the row's value for the slot */
-    const mb_row *row;
-} mb_pick;
-
-/* The rows of one table for one person slot, latest `from` first (file order among equals):
- * the first whose selectors match a claim is the row mb_rows_pick would choose. */
-typedef struct mb_picks {
-    const mb_pick *p;
-    uint32_t n;
-} mb_picks;
-
-typedef struct mb_layer_plan {
-    mb_picks deductible[MB_SLOT_COUNT], ratio[MB_SLOT_COUNT], cap[MB_SLOT_COUNT];
-} mb_layer_plan;
-
-/* The row in force on `date` for this facility class and referral (-1: any), or NULL. */
-static inline const mb_pick *mb_pick_row(const mb_picks *p, int32_t date, int facility,
-                                         int referred)
-{
-    for (uint32_t i = 0; i < p->n; i++) {
-        const mb_pick *q = &p->p[i];
-        if (q->from <= date && (q->facility == MB_FAC_ANY || q->facility == facility) &&
-            (q->referred < 0 || q->referred == referred))
-            return q;
-    }
-    return NULL;
-}
-
 typedef struct mb_assumption {
     const char *where, *reason;
 } mb_assumption;
 
+typedef struct mb_group {
+    const char *name, *label;
+    uint64_t members;                   /* groups whose members are members of this one */
+    bool by_identity;                   /* membership needs an identity it names */
+    int scheme;                         /* condition: this scheme only (0: any) */
+    int certified;                      /* condition: a covered disease of this catalogue
+                                           group (0: none) */
+    const char *cite;
+} mb_group;
+
 struct mb_ruleset {
     const char *id, *title, *document, *source_name;
+    const char *ns_id;                  /* accumulators are kept under this id: the ruleset's
+                                           own, or that of the first of a line it continues */
     int tier;
     int32_t effective_from, effective_to;
     uint32_t schemes;
     int account;                        /* MB_ACCOUNT_* */
     int32_t class_b_bp;                 /* default class B first self-pay */
     const char *class_b_cite;
+    mb_rows class_b;                    /* class B first self-pay rows (the default last) */
+    mb_rows first_selfpay;              /* 个人先自付: share of the policy-scope cost */
     const char *account_cite;
     const char *upstream_cite;          /* how it settles what the tiers before it left */
     uint64_t ns;                        /* hash of the id: accumulator namespace */
@@ -219,14 +242,29 @@ struct mb_ruleset {
     int32_t stack_partial_bp;
     const char *stack_cite;
 
-    int32_t category_bp[MB_CATEGORY_COUNT]; /* assistance ratio by category, -1: not listed */
-    const char *category_cite[MB_CATEGORY_COUNT];
+    /* person groups: the built-in categories, then the declared; an identity's text hash and
+       the groups it makes one a member of, sorted by hash */
+    const mb_group *groups;
+    uint32_t ngroups;
+    const uint64_t *ident_hash, *ident_groups;
+    uint32_t nident;
+    uint64_t conditional_groups;        /* groups with a scheme or certified condition */
+    const char *const *facility_categories; /* names; index = mb_view.category */
+    const uint64_t *facility_category_hash;  /* name and label hashes, sorted */
+    const int8_t *facility_category_index;
+    uint32_t nfacility_categories, nfacility_category_hash;
+    const char *disease_group_names[MB_MAX_DISEASE_GROUPS];
+    uint32_t ndisease_groups;
+    bool uses_age;                      /* a row is chosen by age: claims need a birth date */
+
+    mb_rows categories;                 /* assistance ratio rows by group (就高: the highest) */
 
     bool identity_to_month_end;         /* an identity lost lasts to the end of that month */
     bool identity_any_admission_day;    /* held on any day of an admission: the whole of it */
     const char *identity_cite;
 
-    uint32_t tilt_categories;           /* bit per category */
+    uint64_t tilt_groups;               /* bit per person group */
+    mb_sel tilt_sel;                    /* where the tilt applies */
     int32_t tilt_deductible_bp;         /* the deductible is multiplied by this */
     int32_t tilt_points_bp;             /* added to every ratio */
     bool tilt_uncapped;
@@ -250,8 +288,7 @@ struct mb_ruleset {
     const mb_acc_key *acc_keys;         /* the layers' keys, then the catalogue's; each once */
     uint32_t nacc_keys;
 
-    const mb_layer_plan *plans;         /* one per layer (plan.c) */
-    uint8_t new_entries[32];            /* by med_type % 32: the most accumulator entries one
+    uint32_t new_entries[32];           /* by med_type % 32: the most accumulator entries one
                                            settlement adds */
     uint32_t most_new_entries;          /* the most for any med_type */
 
@@ -263,11 +300,20 @@ struct mb_ruleset {
     void *arena;                        /* every allocation above, freed at once */
 };
 
-/* The row in force on `date` for this facility class, referral (-1: any) and person slot, or
- * NULL when none applies (rows.c). */
-const mb_row *mb_rows_pick(const mb_rows *rows, int32_t date, int facility, int referred, int slot);
+/* The row that applies to the claim seen as `v`, with a value for its person, or NULL (rows.c):
+ * the most specific among those that match, then the latest in force, then the first. */
+const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v);
+/* The matching row of the largest value (categories: 就高不重复). */
+const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v);
+/* A view of nothing but a date and a person (tables read without a claim). */
+void mb_view_plain(mb_view *v, int32_t date, int slot);
 
-/* Build the settlement plan of a compiled ruleset, in its arena (plan.c). */
+/* Whether an identity of this name (hash) makes one a member of some group of the ruleset. */
+bool mb_ruleset_knows_identity(const mb_ruleset *rs, uint64_t hash);
+/* The declared groups' names (and labels) as "a (甲), b (乙)" into `out`. */
+void mb_ruleset_group_names(const mb_ruleset *rs, char *out, size_t cap);
+
+/* Work out at load what settlement would otherwise work out per claim (plan.c). */
 struct mb_arena;
 int mb_plan(mb_ruleset *rs, struct mb_arena *arena, mb_error *err);
 

@@ -2,6 +2,7 @@
  * aliases are refused at load (CYAML_CFG_NO_ALIAS), so no alias bomb can expand. */
 #include <stddef.h>
 
+#include "internal.h"
 #include "schema.h"
 
 #define OPT (CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
@@ -10,10 +11,20 @@
     CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, 4096)
 #define SEQ(key, type, member, schema) \
     CYAML_FIELD_SEQUENCE(key, OPT, type, member, schema, 0, CYAML_UNLIMITED)
-#define PERSON_FIELDS(type)                                                                    \
-    STR("all", type, all), STR("employee", type, employee), STR("in_service", type, in_service), \
-        STR("retired", type, retired), STR("veteran", type, veteran),                        \
-        STR("resident", type, resident)
+/* The person columns of a row, in member `m` (a raw_person) of `type`. */
+#define PERSON_FIELDS(type, m)                                                                 \
+    STR("value", type, m.value), STR("all", type, m.all), STR("employee", type, m.employee),   \
+        STR("in_service", type, m.in_service), STR("retired", type, m.retired),              \
+        STR("veteran", type, m.veteran), STR("resident", type, m.resident)
+/* The selectors of a row, in member `m` (a raw_sel) of `type`. */
+#define SELECTOR_FIELDS(type, m)                                                               \
+    STR("from", type, m.from), STR("facility", type, m.facility),                              \
+        STR("referred", type, m.referred), STR("area", type, m.area),                        \
+        STR("scheme", type, m.scheme), STR("group", type, m.group),                          \
+        STR("category", type, m.category), STR("disease", type, m.disease),                  \
+        STR("disease_group", type, m.disease_group), STR("age", type, m.age),                \
+        STR("nth", type, m.nth), STR("claim_type", type, m.claim_type),                      \
+        STR("treatment", type, m.treatment)
 #define SOURCE_FIELDS(type) STR("cite", type, cite), STR("assumption", type, assumption)
 
 static const cyaml_schema_value_t string_entry = {
@@ -21,27 +32,32 @@ static const cyaml_schema_value_t string_entry = {
 };
 
 static const cyaml_schema_field_t values_fields[] = {
-    STR("from", raw_values, from), STR("facility", raw_values, facility),
-    STR("referred", raw_values, referred), PERSON_FIELDS(raw_values), SOURCE_FIELDS(raw_values),
-    CYAML_FIELD_END};
+    SELECTOR_FIELDS(raw_values, sel), PERSON_FIELDS(raw_values, p),
+    STR("scope", raw_values, scope), SOURCE_FIELDS(raw_values), CYAML_FIELD_END};
 static const cyaml_schema_value_t values_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_values, values_fields)};
 
 static const cyaml_schema_field_t band_fields[] = {
     STR("above", raw_band, above), STR("up_to", raw_band, up_to), STR("fund", raw_band, fund),
-    PERSON_FIELDS(raw_band), SOURCE_FIELDS(raw_band), CYAML_FIELD_END};
+    PERSON_FIELDS(raw_band, p), SEQ("ratio", raw_band, ratio, &values_entry),
+    SOURCE_FIELDS(raw_band), CYAML_FIELD_END};
 static const cyaml_schema_value_t band_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_band, band_fields)};
 
 static const cyaml_schema_field_t raise_fields[] = {
-    REQ_STR("min_diseases", raw_raise, min_diseases), REQ_STR("amount", raw_raise, amount),
+    STR("min_diseases", raw_raise, min_diseases), STR("amount", raw_raise, amount),
+    STR("each", raw_raise, each), STR("share", raw_raise, share),
+    STR("ceiling", raw_raise, ceiling), STR("group", raw_raise, group),
     SOURCE_FIELDS(raw_raise), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t cap_fields[] = {
-    STR("period", raw_cap, period), STR("key", raw_cap, key),
+    STR("period", raw_cap, period), STR("key", raw_cap, key), STR("base", raw_cap, base),
     SEQ("values", raw_cap, values, &values_entry),
     CYAML_FIELD_MAPPING_PTR("raise", OPT, raw_cap, raise, raise_fields), SOURCE_FIELDS(raw_cap),
     CYAML_FIELD_END};
+
+static const cyaml_schema_field_t pharmacy_fields[] = {
+    REQ_STR("as", raw_pharmacy, as), SOURCE_FIELDS(raw_pharmacy), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t layer_fields[] = {
     REQ_STR("id", raw_layer, id), STR("name", raw_layer, name), STR("kind", raw_layer, kind),
@@ -54,6 +70,11 @@ static const cyaml_schema_field_t layer_fields[] = {
     SEQ("requires", raw_layer, requires, &string_entry),
     SEQ("exclusive_with", raw_layer, exclusive_with, &string_entry),
     SEQ("deductible", raw_layer, deductible, &values_entry),
+    SEQ("deductible_repeat", raw_layer, deductible_repeat, &values_entry),
+    SEQ("deductible_floor", raw_layer, deductible_floor, &values_entry),
+    SEQ("deductible_ceiling", raw_layer, deductible_ceiling, &values_entry),
+    SEQ("top_up", raw_layer, top_up, &values_entry), STR("top_up_of", raw_layer, top_up_of),
+    CYAML_FIELD_MAPPING_PTR("pharmacy", OPT, raw_layer, pharmacy, pharmacy_fields),
     SEQ("ratio", raw_layer, ratio, &values_entry), SEQ("bands", raw_layer, bands, &band_entry),
     CYAML_FIELD_MAPPING_PTR("cap", OPT, raw_layer, cap, cap_fields), SOURCE_FIELDS(raw_layer),
     CYAML_FIELD_END};
@@ -61,7 +82,8 @@ static const cyaml_schema_value_t layer_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_layer, layer_fields)};
 
 static const cyaml_schema_field_t disease_cap_fields[] = {
-    STR("line", raw_disease_cap, line), PERSON_FIELDS(raw_disease_cap),
+    STR("line", raw_disease_cap, line), SELECTOR_FIELDS(raw_disease_cap, sel),
+    PERSON_FIELDS(raw_disease_cap, p),
     SOURCE_FIELDS(raw_disease_cap), CYAML_FIELD_END};
 static const cyaml_schema_value_t disease_cap_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_disease_cap, disease_cap_fields)};
@@ -101,6 +123,25 @@ static const cyaml_schema_value_t disease_entry = {
 static const cyaml_schema_field_t param_fields[] = {
     REQ_STR("value", raw_param, value), SOURCE_FIELDS(raw_param), CYAML_FIELD_END};
 
+static const cyaml_schema_field_t table_param_fields[] = {
+    REQ_STR("value", raw_table_param, value), SEQ("rows", raw_table_param, rows, &values_entry),
+    SOURCE_FIELDS(raw_table_param), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t group_fields[] = {
+    REQ_STR("name", raw_group, name), STR("label", raw_group, label),
+    STR("scheme", raw_group, scheme), STR("certified", raw_group, certified),
+    SEQ("members", raw_group, members, &string_entry),
+    SEQ("psn_idet_type", raw_group, psn_idet_type, &string_entry), SOURCE_FIELDS(raw_group),
+    CYAML_FIELD_END};
+static const cyaml_schema_value_t group_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_group, group_fields)};
+
+static const cyaml_schema_field_t facility_category_fields[] = {
+    REQ_STR("name", raw_facility_category, name), STR("label", raw_facility_category, label),
+    SOURCE_FIELDS(raw_facility_category), CYAML_FIELD_END};
+static const cyaml_schema_value_t facility_category_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_facility_category, facility_category_fields)};
+
 static const cyaml_schema_field_t source_fields[] = {SOURCE_FIELDS(raw_source), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t pair_fields[] = {
@@ -136,14 +177,15 @@ static const cyaml_schema_value_t fund_entry = {
 
 static const cyaml_schema_field_t category_fields[] = {
     REQ_STR("name", raw_category, name), REQ_STR("ratio", raw_category, ratio),
-    SOURCE_FIELDS(raw_category), CYAML_FIELD_END};
+    SELECTOR_FIELDS(raw_category, sel), SOURCE_FIELDS(raw_category), CYAML_FIELD_END};
 static const cyaml_schema_value_t category_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_category, category_fields)};
 
 static const cyaml_schema_field_t tilt_fields[] = {
     SEQ("categories", raw_tilt, categories, &string_entry),
     STR("deductible_ratio", raw_tilt, deductible_ratio), STR("ratio_points", raw_tilt, ratio_points),
-    STR("uncapped", raw_tilt, uncapped), SOURCE_FIELDS(raw_tilt), CYAML_FIELD_END};
+    STR("uncapped", raw_tilt, uncapped), SELECTOR_FIELDS(raw_tilt, sel), SOURCE_FIELDS(raw_tilt),
+    CYAML_FIELD_END};
 
 static const cyaml_schema_field_t referral_fields[] = {
     SEQ("exempt", raw_referral, exempt, &string_entry),
@@ -198,10 +240,14 @@ static const cyaml_schema_field_t ruleset_fields[] = {
     REQ_STR("document", raw_ruleset, document), REQ_STR("tier", raw_ruleset, tier),
     REQ_STR("effective_from", raw_ruleset, effective_from),
     STR("effective_to", raw_ruleset, effective_to), STR("region", raw_ruleset, region),
-    STR("notes", raw_ruleset, notes), SEQ("schemes", raw_ruleset, schemes, &string_entry),
+    STR("notes", raw_ruleset, notes), STR("continues", raw_ruleset, continues),
+    SEQ("schemes", raw_ruleset, schemes, &string_entry),
     CYAML_FIELD_MAPPING_PTR("account", OPT, raw_ruleset, account, param_fields),
     CYAML_FIELD_MAPPING_PTR("class_b_first_selfpay", OPT, raw_ruleset, class_b_first_selfpay,
-                            param_fields),
+                            table_param_fields),
+    SEQ("first_selfpay", raw_ruleset, first_selfpay, &values_entry),
+    SEQ("groups", raw_ruleset, groups, &group_entry),
+    SEQ("facility_categories", raw_ruleset, facility_categories, &facility_category_entry),
     CYAML_FIELD_MAPPING_PTR("upstream", OPT, raw_ruleset, upstream, source_fields),
     SEQ("funds", raw_ruleset, funds, &fund_entry),
     SEQ("catalogue", raw_ruleset, catalogue, &disease_entry),
@@ -222,3 +268,34 @@ static const cyaml_schema_field_t ruleset_fields[] = {
 const cyaml_schema_value_t mb_ruleset_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_ruleset, ruleset_fields),
 };
+
+/* ---- did you mean ----------------------------------------------------------------------------- */
+
+static void nearest(const cyaml_schema_value_t *v, const char *key, int depth, const char **best,
+                    int *dist)
+{
+    if (depth > 8 || v == NULL)
+        return;
+    if (v->type == CYAML_SEQUENCE || v->type == CYAML_SEQUENCE_FIXED) {
+        nearest(v->sequence.entry, key, depth + 1, best, dist);
+        return;
+    }
+    if (v->type != CYAML_MAPPING)
+        return;
+    for (const cyaml_schema_field_t *f = v->mapping.fields; f->key != NULL; f++) {
+        int d = mb_edit_distance(key, f->key, 2);
+        if (d > 0 && d < *dist) {
+            *dist = d;
+            *best = f->key;
+        }
+        nearest(&f->value, key, depth + 1, best, dist);
+    }
+}
+
+const char *mb_schema_near_key(const char *key)
+{
+    const char *best = NULL;
+    int dist = 3;
+    nearest(&mb_ruleset_schema, key, 0, &best, &dist);
+    return best;
+}

@@ -5,36 +5,55 @@
 
 #include <cyaml/cyaml.h>
 
-#define RAW_PERSON_VALUES char *all, *employee, *in_service, *retired, *veteran, *resident
 #define RAW_SOURCE char *cite, *assumption
 
+/* A value by person: the most specific column given applies (compile_values.c). */
+typedef struct raw_person {
+    char *value, *all, *employee, *in_service, *retired, *veteran, *resident;
+} raw_person;
+
+/* The selectors a row may carry (docs/ruleset-format.md, Selectors). */
+typedef struct raw_sel {
+    char *from, *facility, *referred, *area, *scheme, *group, *category, *disease, *disease_group,
+        *age, *nth, *claim_type, *treatment;
+} raw_sel;
+
+/* One row of a table: selectors, values by person, and (deductible rows) a scope. */
 typedef struct raw_values {
-    char *from, *facility, *referred;
-    RAW_PERSON_VALUES;
+    raw_sel sel;
+    raw_person p;
+    char *scope;
     RAW_SOURCE;
 } raw_values;
 
 typedef struct raw_band {
     char *above, *up_to, *fund;
-    RAW_PERSON_VALUES;
+    raw_person p;
+    struct raw_values *ratio;
+    unsigned ratio_count;
     RAW_SOURCE;
 } raw_band;
 
 typedef struct raw_raise {
-    char *min_diseases, *amount;
+    char *min_diseases, *amount, *each, *share, *ceiling, *group;
     RAW_SOURCE;
 } raw_raise;
 
 typedef struct raw_cap {
-    char *period, *key;
+    char *period, *key, *base;
     raw_values *values;
     unsigned values_count;
     raw_raise *raise;
     RAW_SOURCE;
 } raw_cap;
 
+typedef struct raw_pharmacy {
+    char *as;
+    RAW_SOURCE;
+} raw_pharmacy;
+
 typedef struct raw_layer {
-    char *id, *name, *kind, *fund, *base, *base_key, *disease_group, *ratio_source;
+    char *id, *name, *kind, *fund, *base, *base_key, *disease_group, *ratio_source, *top_up_of;
     char *disease_caps, *referral_penalty, *tilt;
     char **med_types;
     unsigned med_types_count;
@@ -46,6 +65,15 @@ typedef struct raw_layer {
     unsigned exclusive_with_count;
     raw_values *deductible;
     unsigned deductible_count;
+    raw_values *deductible_repeat;
+    unsigned deductible_repeat_count;
+    raw_values *deductible_floor;
+    unsigned deductible_floor_count;
+    raw_values *deductible_ceiling;
+    unsigned deductible_ceiling_count;
+    raw_values *top_up;
+    unsigned top_up_count;
+    raw_pharmacy *pharmacy;
     raw_values *ratio;
     unsigned ratio_count;
     raw_band *bands;
@@ -56,7 +84,8 @@ typedef struct raw_layer {
 
 typedef struct raw_disease_cap {
     char *line;
-    RAW_PERSON_VALUES;
+    raw_sel sel;
+    raw_person p;
     RAW_SOURCE;
 } raw_disease_cap;
 
@@ -97,6 +126,29 @@ typedef struct raw_param {
     RAW_SOURCE;
 } raw_param;
 
+/* A parameter with a default value and, optionally, rows that choose another by selectors. */
+typedef struct raw_table_param {
+    char *value;
+    raw_values *rows;
+    unsigned rows_count;
+    RAW_SOURCE;
+} raw_table_param;
+
+/* A person group (or assistance category) the ruleset declares. */
+typedef struct raw_group {
+    char *name, *label, *scheme, *certified;
+    char **members;
+    unsigned members_count;
+    char **psn_idet_type;
+    unsigned psn_idet_type_count;
+    RAW_SOURCE;
+} raw_group;
+
+typedef struct raw_facility_category {
+    char *name, *label;
+    RAW_SOURCE;
+} raw_facility_category;
+
 typedef struct raw_source {
     RAW_SOURCE;
 } raw_source;
@@ -115,6 +167,7 @@ typedef struct raw_fund {
 
 typedef struct raw_category {
     char *name, *ratio;
+    raw_sel sel;
     RAW_SOURCE;
 } raw_category;
 
@@ -122,6 +175,7 @@ typedef struct raw_tilt {
     char **categories;
     unsigned categories_count;
     char *deductible_ratio, *ratio_points, *uncapped;
+    raw_sel sel;
     RAW_SOURCE;
 } raw_tilt;
 
@@ -180,10 +234,17 @@ typedef struct raw_platform {
 
 typedef struct raw_ruleset {
     char *id, *title, *document, *tier, *effective_from, *effective_to, *region, *notes;
+    char *continues;
     char **schemes;
     unsigned schemes_count;
     raw_param *account;
-    raw_param *class_b_first_selfpay;
+    raw_table_param *class_b_first_selfpay;
+    raw_values *first_selfpay;
+    unsigned first_selfpay_count;
+    raw_group *groups;
+    unsigned groups_count;
+    raw_facility_category *facility_categories;
+    unsigned facility_categories_count;
     raw_source *upstream;
     raw_fund *funds;
     unsigned funds_count;
@@ -205,5 +266,8 @@ typedef struct raw_ruleset {
 } raw_ruleset;
 
 extern const cyaml_schema_value_t mb_ruleset_schema;
+
+/* The ruleset key nearest `key` (one or two edits away), for "did you mean"; NULL if none. */
+const char *mb_schema_near_key(const char *key);
 
 #endif

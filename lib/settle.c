@@ -49,6 +49,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         roster.nheld = roster.n = roster.covered = 0;
         roster.decided = true;
     }
+    mb_view view;
+    if ((rc = mb_view_build(x, rs, &roster, disease, &view)))
+        return rc;
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
     for (uint32_t i = 0; i < rs->nlayers; i++) {
@@ -58,7 +61,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
             continue;
         layer_terms t;
-        if (!mb_layer_check(x, rs, l, &roster, disease, &t))
+        if (!mb_layer_check(x, rs, l, &roster, &view, &t))
             continue;
         if (!account_done && rs->account == MB_ACCOUNT_FIRST && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
             /* account `first`: the account pays before the deductible counts */
@@ -77,8 +80,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         applied = true;
     }
     if (rs->revoke_idle_months > 0 &&
-        ((c->med_type == MB_MED_CHRONIC && applied) || c->med_type == MB_MED_INPATIENT)) {
-        int32_t day = c->med_type == MB_MED_INPATIENT && c->discharged ? c->discharged : c->date;
+        ((c->med_type == MB_MED_CHRONIC && applied) || mb_med_inpatient(c->med_type))) {
+        int32_t day = mb_med_inpatient(c->med_type) && c->discharged ? c->discharged : c->date;
         /* activity after an idle spell too long does not restore a lapsed qualification:
          * record the lapse first, counted from the last activity or, before any, from the
          * latest benefit start (a certification is itself recent evidence; the list order of
@@ -102,8 +105,6 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 
 /* ---- the pipeline ------------------------------------------------------------------------- */
 
-static uint32_t med_bit(int med_type) { return 1u << (med_type % 32); }
-
 #define YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
 
 /* The part above a price limit (overlmt_selfpay) of a claim settled upstream: what its total
@@ -125,11 +126,30 @@ static int over_limit(const mb_bill *c, int64_t pre, int64_t *over, mb_error *er
                    YUAN_ARGS(sum), YUAN_ARGS(c->total));
 }
 
-/* The class B first self-pay (先行自付) of a claim: the items' own ratios, and the default ratio
- * of the first tier that settles it, which classifies the items. */
-static int64_t first_selfpay(const mb_bill *c, const mb_ruleset *classifier)
+/* The class B first self-pay ratio of the first tier that settles a claim, which classifies
+ * its items: the row its class_b_first_selfpay chooses for the claim (the default when none). */
+static const mb_row *class_b_row(const mb_bill *c, const mb_enrollee *e, const mb_ruleset *rs)
 {
-    return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, classifier->class_b_bp);
+    if (rs->class_b.n <= 1)
+        return rs->class_b.n ? &rs->class_b.row[0] : NULL;
+    mb_view v;
+    mb_view_claim(rs, e, c, &v);
+    return mb_rows_pick(&rs->class_b, &v);
+}
+
+/* The class B first self-pay (先行自付) of a claim: the items' own ratios, and the ratio of the
+ * first tier that settles it for the rest. */
+static int64_t first_selfpay(const mb_bill *c, const mb_enrollee *e, const mb_row *row)
+{
+    int32_t bp = row ? (int32_t)row->v[e->person_type - 1] : 0;
+    return c->class_b_explicit_pre + mb_apply_ratio(c->class_b_default, bp);
+}
+
+/* Whether two rulesets are revisions of one line: the same tier, their accumulators kept under
+ * the same id (a successor names the first of its line in `continues`). */
+static bool same_line(const mb_ruleset *a, const mb_ruleset *b)
+{
+    return a->tier == b->tier && a->ns == b->ns; /* ns: the hash of the line's first id */
 }
 
 int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err)
@@ -141,41 +161,73 @@ int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err)
     for (size_t i = 0; i < n; i++) {
         if (chain[i] == NULL)
             return mb_fail(err, MB_E_INVALID_ARGUMENT, "chain[%zu] is NULL", i);
-        if (i > 0 && chain[i]->tier <= chain[i - 1]->tier)
+        if (i > 0 && !same_line(chain[i], chain[i - 1]) && chain[i]->tier <= chain[i - 1]->tier)
             return mb_fail(err, MB_E_CHAIN,
                            "%s (tier %d) cannot follow %s (tier %d): tiers go basic, critical "
-                           "illness, assistance, each at most once",
+                           "illness, assistance, each at most once (or as revisions of one "
+                           "line, each continuing the first: 'continues')",
                            chain[i]->id, chain[i]->tier, chain[i - 1]->id, chain[i - 1]->tier);
     }
     return MB_OK;
 }
 
-int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_error *err)
+int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                  const mb_bill *c, const mb_ruleset **eff, size_t *neff, mb_error *err)
 {
+    size_t m = 0, line = 0; /* line: where the current line of revisions starts in chain */
     for (size_t i = 0; i < n; i++) {
-        if (c->date < chain[i]->effective_from || c->date > chain[i]->effective_to)
+        bool revision = i > 0 && same_line(chain[i], chain[i - 1]);
+        if (!revision) {
+            line = i;
+            eff[m++] = NULL;
+        }
+        bool in_force = c->date >= chain[i]->effective_from && c->date <= chain[i]->effective_to;
+        char d0[16], d1[16], d2[16];
+        if (in_force && eff[m - 1] != NULL)
+            return mb_fail(err, MB_E_CHAIN,
+                           "%s and %s, revisions of one line, are both in force on %s: their "
+                           "periods must not overlap", eff[m - 1]->id, chain[i]->id,
+                           mb_date_text(c->date, d0));
+        if (in_force)
+            eff[m - 1] = chain[i];
+        bool last_of_line = i + 1 == n || !same_line(chain[i + 1], chain[i]);
+        if (last_of_line && eff[m - 1] == NULL) {
+            if (line == i)
+                return mb_fail(err, MB_E_INVALID_DATE,
+                               "claim %s is dated %s, outside %s's period in force %s to %s",
+                               c->id, mb_date_text(c->date, d0), chain[i]->id,
+                               mb_date_text(chain[i]->effective_from, d1),
+                               chain[i]->effective_to == 29991231
+                                   ? "(open)"
+                                   : mb_date_text(chain[i]->effective_to, d2));
             return mb_fail(err, MB_E_INVALID_DATE,
-                           "claim %s is dated %d, outside %s's period in force %d..%d", c->id,
-                           c->date, chain[i]->id, chain[i]->effective_from, chain[i]->effective_to);
+                           "claim %s is dated %s, when no revision of %s (%s to %s) is in force",
+                           c->id, mb_date_text(c->date, d0), chain[line]->ns_id,
+                           chain[line]->id, chain[i]->id);
+        }
     }
+    *neff = m;
     if (c->nitems == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim %s has no line items", c->id);
-    if (c->med_type == MB_MED_INPATIENT && c->admitted == 0)
+    if (mb_med_inpatient(c->med_type) && c->admitted == 0)
         return mb_fail(err, MB_E_INVALID_DATE, "inpatient claim %s needs admitted and discharged dates",
                        c->id);
     int64_t over;
     if (c->has_upstream)
-        return over_limit(c, first_selfpay(c, chain[0]), &over, err);
+        return over_limit(c, first_selfpay(c, e, class_b_row(c, e, eff[0])), &over, err);
     return MB_OK;
 }
 
+/* Check the chain and the claim; `eff` receives the chain the claim settles under: of each
+ * line of revisions, the one in force on the claim's date. */
 static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                    const mb_bill *c, const mb_result *r, mb_error *err)
+                    const mb_bill *c, const mb_result *r, const mb_ruleset **eff, size_t *neff,
+                    mb_error *err)
 {
     if (r == NULL || chain == NULL || e == NULL || c == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
     int rc = mb_chain_check(chain, n, err);
-    return rc != MB_OK ? rc : mb_bill_check(chain, n, c, err);
+    return rc != MB_OK ? rc : mb_bill_check(chain, n, e, c, eff, neff, err);
 }
 
 static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
@@ -198,14 +250,29 @@ static bool settled_upstream(const mb_bill *c, const mb_ruleset *rs)
 static int64_t classify(settle_ctx *x, const mb_ruleset *classifier, int64_t *pre)
 {
     const mb_bill *c = x->c;
+    const mb_enrollee *e = x->e;
     mb_settlement *r = x->r;
-    *pre = first_selfpay(c, classifier);
+    const mb_row *class_b = class_b_row(c, e, classifier);
+    *pre = first_selfpay(c, e, class_b);
     int64_t compliant = c->total - c->class_c - *pre;
     r->amt[MB_AMT_MEDFEE_SUMAMT] = c->total;
     r->amt[MB_AMT_FULAMT_OWNPAY] = c->class_c;
+    mb_trace_add(x, classifier, "items", class_b ? class_b->cite : classifier->class_b_cite,
+                 "甲乙丙类划分", c->total, compliant, class_b ? (int32_t)class_b->v[x->slot] : 0);
+    if (classifier->first_selfpay.n && !c->has_upstream) {
+        /* 个人先自付: a share of the policy-scope cost the person pays before any layer */
+        mb_view v;
+        mb_view_claim(classifier, e, c, &v);
+        const mb_row *row = mb_rows_pick(&classifier->first_selfpay, &v);
+        if (row != NULL) {
+            int64_t first = mb_apply_ratio(compliant, (int32_t)row->v[x->slot]);
+            mb_trace_add(x, classifier, "first_selfpay", row->cite, "个人先自付", compliant,
+                         first, (int32_t)row->v[x->slot]);
+            *pre += first;
+            compliant -= first;
+        }
+    }
     r->amt[MB_AMT_PRESELFPAY] = *pre;
-    mb_trace_add(x, classifier, "items", classifier->class_b_cite, "甲乙丙类划分", c->total,
-                 compliant, classifier->class_b_bp);
     return compliant;
 }
 
@@ -324,7 +391,7 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
 {
     memset(r, 0, offsetof(mb_settlement, reason_text));
     settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
-                    .year = mb_date_year(c->date), .med_bit = med_bit(c->med_type),
+                    .year = mb_date_year(c->date), .med_bit = mb_med_bit(c->med_type),
                     .tracing = tracing, .held = held};
     int64_t pre, compliant = classify(&x, chain[0], &pre), upstream_funds = 0;
     if (c->has_upstream)
@@ -340,10 +407,12 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
                    const mb_enrollee *payer, const mb_claim *claim, mb_error *err)
 {
     const mb_bill *c = claim ? &claim->b : NULL;
-    int rc = validate(chain, n, e, c, res, err);
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+    size_t neff = 0;
+    int rc = validate(chain, n, e, c, res, eff, &neff, err);
     if (rc != MB_OK)
         return rc;
-    return mb_compute(&res->s[!res->cur], chain, n, e, payer, c, true, NULL, err);
+    return mb_compute(&res->s[!res->cur], eff, neff, e, payer, c, true, NULL, err);
 }
 
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
@@ -480,10 +549,12 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
     if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
     /* a malformed chain or claim is reported as such, before what the chain allows */
-    int rc = validate(chain, n, patient, claim ? &claim->b : NULL, out, err);
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+    size_t neff = 0;
+    int rc = validate(chain, n, patient, claim ? &claim->b : NULL, out, eff, &neff, err);
     if (rc != MB_OK)
         return rc;
-    const mb_ruleset *basic = basic_tier(chain, n);
+    const mb_ruleset *basic = basic_tier(eff, neff);
     if (basic == NULL || !((basic->family_relations >> relation) & 1u))
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",

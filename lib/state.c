@@ -10,7 +10,9 @@
  *
  * Version 2 adds the journal; version 1 (libmedbenefit 1.0) kept instead the count of
  * settlements not reversed, after the next designated facility's date. A version 1 blob
- * restores with an empty journal of the default limit.
+ * restores with an empty journal of the default limit. Version 3 adds identities a ruleset
+ * names (mb_enrollee_add_identity: category byte 255, then the name) and the birth date, after
+ * the identities; a version 1 or 2 blob restores with neither.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +21,10 @@
 #include "journal.h"
 
 #define STATE_MAGIC "MBEN"
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 #define STATE_VERSION_V1 1 /* still restored */
+#define STATE_VERSION_V2 2 /* still restored: the journal, no named identities, no birth date */
+#define OPEN_IDENTITY 0xff /* an identity's category byte when it is named, not a category */
 
 typedef struct {
     unsigned char *buf;
@@ -114,10 +118,14 @@ static void put_state(writer *w, const mb_enrollee *e, const mb_acc *sorted, uin
     }
     put_u(w, e->nidentities, 1);
     for (uint32_t i = 0; i < e->nidentities; i++) {
-        put_u(w, (uint64_t)e->identities[i].category, 1);
-        put_u(w, (uint64_t)e->identities[i].from, 4);
-        put_u(w, (uint64_t)e->identities[i].to, 4);
+        const mb_identity *id = &e->identities[i];
+        put_u(w, id->category < 0 ? OPEN_IDENTITY : (uint64_t)id->category, 1);
+        put_u(w, (uint64_t)id->from, 4);
+        put_u(w, (uint64_t)id->to, 4);
+        if (id->category < 0)
+            put_str(w, id->name);
     }
+    put_u(w, (uint64_t)e->birth_date, 4);
     put_u(w, n, 4);
     for (uint32_t i = 0; i < n; i++) {
         put_u(w, sorted[i].key, 8);
@@ -237,10 +245,11 @@ static int check_frame(const unsigned char *b, size_t len, int *version_out, mb_
         return mb_fail(err, MB_E_CORRUPT,
                        "saved state version %u is newer than this library understands (%d)",
                        (unsigned)version, STATE_VERSION);
-    if (version != STATE_VERSION && version != STATE_VERSION_V1)
+    if (version < STATE_VERSION_V1)
         return mb_fail(err, MB_E_CORRUPT,
-                       "saved state version %u is not one this library writes (%d) or reads (%d)",
-                       (unsigned)version, STATE_VERSION, STATE_VERSION_V1);
+                       "saved state version %u is not one this library writes (%d) or reads "
+                       "(%d to %d)", (unsigned)version, STATE_VERSION, STATE_VERSION_V1,
+                       STATE_VERSION);
     *version_out = (int)version;
     if (payload != len - 16)
         return mb_fail(err, MB_E_CORRUPT, "saved state is truncated or padded (%zu bytes, expected %llu)",
@@ -333,7 +342,9 @@ static int read_diseases(reader *r, mb_enrollee *e, mb_error *err)
     return MB_OK;
 }
 
-static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
+/* Identities, and (version 3) the birth date after them. Versions 1 and 2 kept categories
+ * only. */
+static int read_identities(reader *r, mb_enrollee *e, int version, mb_error *err)
 {
     uint32_t n = (uint32_t)get_u(r, 1);
     if (r->bad)
@@ -346,6 +357,17 @@ static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
         snprintf(field, sizeof field, "assistance identity %u", i + 1);
         if (r->bad)
             return past_end(err, field);
+        if (category == OPEN_IDENTITY && version >= 3) {
+            /* named: restored as mb_enrollee_add_identity recorded it (no ruleset here to
+             * know the name by: the setter checked it then) */
+            char name[TEXT_MAX];
+            int rc = get_text(r, name, field, err);
+            if (rc != MB_OK)
+                return rc;
+            if ((rc = mb_identity_add(e, -1, name, from, to, &why)) != MB_OK)
+                return refused(err, rc, &why, field);
+            continue;
+        }
         /* the blob keeps the category's index; the setter takes its name */
         if (category >= MB_CATEGORY_COUNT)
             return mb_fail(err, MB_E_CORRUPT,
@@ -356,6 +378,15 @@ static int read_identities(reader *r, mb_enrollee *e, mb_error *err)
         int rc = mb_enrollee_add_assistance(e, mb_category_name(category), from, to, &why);
         if (rc != MB_OK)
             return refused(err, rc, &why, field);
+    }
+    if (version >= 3) {
+        mb_error why = {0};
+        int32_t birth = (int32_t)get_u(r, 4);
+        if (r->bad)
+            return past_end(err, "the birth date");
+        int rc = mb_enrollee_set_birth_date(e, birth, &why);
+        if (rc != MB_OK)
+            return refused(err, rc, &why, "the birth date");
     }
     return MB_OK;
 }
@@ -547,7 +578,7 @@ int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error
     if (rc == MB_OK)
         rc = read_diseases(&r, e, err);
     if (rc == MB_OK)
-        rc = read_identities(&r, e, err);
+        rc = read_identities(&r, e, version, err);
     if (rc == MB_OK)
         rc = read_accumulators(&r, version, e, err);
     if (rc == MB_OK && version != STATE_VERSION_V1)

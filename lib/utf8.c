@@ -57,3 +57,32 @@ void mb_short_name(const char *name, char *out, size_t cap)
     memcpy(out, name, n);
     out[n] = '\0';
 }
+
+int mb_edit_distance(const char *a, const char *b, int cap)
+{
+    size_t m = strlen(a), n = strlen(b);
+    if (m > 40 || n > 40)
+        return cap + 1;
+    int row[41];
+    for (size_t j = 0; j <= n; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= m; i++) {
+        int diag = row[0], best = row[0] = (int)i;
+        for (size_t j = 1; j <= n; j++) {
+            int up = row[j];
+            int v = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < v)
+                v = up + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            row[j] = v;
+            diag = up;
+            if (v < best)
+                best = v;
+        }
+        if (best > cap)
+            return cap + 1;
+    }
+    return row[n];
+}
+

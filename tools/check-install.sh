@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install into a scratch prefix and check what an integrator sees: only mb_ symbols exported,
-# SONAME libmedbenefit.so.1, a working pkg-config file, and the README's C example compiling
-# and settling against the installed library. Prints "N passed, N failed".
+# SONAME libmedbenefit.so.1, one version everywhere, a working pkg-config file, and the README's
+# C example and the integration guides' examples (docs/guide-*.md) compiling and settling
+# against the installed library. Prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 passed=0
@@ -23,6 +24,23 @@ so=$(find "$prefix" -name 'libmedbenefit.so.1.*' | head -n 1)
 if [ -n "$so" ]; then ok; else ko "no libmedbenefit.so.1.* installed"; fi
 soname=$(readelf -d "$so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 if [ "$soname" = "libmedbenefit.so.1" ]; then ok; else ko "SONAME is '$soname'"; fi
+
+# One version everywhere it is written: the header's MB_VERSION_STRING, the file name of the
+# library, its pkg-config file, the program's --version, its manual page (installed in
+# share/man/man1) and the Python binding's package.
+version=$(sed -n 's/^#define MB_VERSION_STRING "\(.*\)"$/\1/p' "$prefix/include/medbenefit.h")
+pc=$(find "$prefix" -name medbenefit.pc | head -n 1)
+man_page=$(find "$prefix" -path '*/man1/medbenefit.1' | head -n 1)
+exe=$(find "$prefix" -name medbenefit -type f -perm -u+x | head -n 1)
+seen="header $version, ${so##*/}, pc $(sed -n 's/^Version: //p' "$pc"), $(LD_LIBRARY_PATH="${so%/*}" "$exe" --version)"
+seen="$seen, man $(sed -n 's/^\.TH MEDBENEFIT 1 [^ ]* "libmedbenefit \([^"]*\)".*/\1/p' "$man_page")"
+seen="$seen, pyproject $(sed -n 's/^version = "\(.*\)"$/\1/p' bindings/python/pyproject.toml)"
+seen="$seen, __version__ $(sed -n 's/^__version__ = "\(.*\)"$/\1/p' bindings/python/medbenefit/__init__.py)"
+if [ -n "$version" ] && [ "$seen" = "header $version, libmedbenefit.so.$version, pc $version, medbenefit $version, man $version, pyproject $version, __version__ $version" ]; then
+    ok
+else
+    ko "versions disagree: $seen"
+fi
 bad=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^mb_' | grep -v '^MEDBENEFIT_' || true)
 if [ -z "$bad" ]; then ok; else ko "exported symbols without the mb_ prefix: $bad"; fi
 count=$(nm -D --defined-only "$so" | grep -c ' T mb_' || true)
@@ -30,7 +48,7 @@ if [ "$count" -gt 40 ]; then ok; else ko "only $count mb_ functions exported"; f
 
 # The ABI against the recorded baseline (lib/medbenefit.abi): added functions are fine, a
 # changed or removed one is not. After an intended change for a new SONAME, regenerate it:
-#   abidw --no-corpus-path --headers-dir include build/libmedbenefit.so.1.0.0 > lib/medbenefit.abi
+#   abidw --no-corpus-path --headers-dir include build/libmedbenefit.so.1.1.0 > lib/medbenefit.abi
 if command -v abidiff >/dev/null; then
     abidiff --no-added-syms --headers-dir1 include --headers-dir2 "$prefix/include" \
         lib/medbenefit.abi "$so" >"$abidiff_log" 2>&1
@@ -78,5 +96,15 @@ else
     ko "README example output: $out"
 fi
 rm -rf "$work"
+
+# The integration guides' examples against the installed library, with its pkg-config file and
+# the rulesets of its data directory (no MEDBENEFIT_RULESETS), as an integrator builds them.
+out=$(python3 tests/guides.py --pkg-config-path "$PKG_CONFIG_PATH" docs/guide-his docs/guide-pos-ffi 2>&1)
+summary=$(echo "$out" | tail -n 1)
+if echo "$summary" | grep -Eq '^[0-9]+ passed, 0 failed$'; then
+    passed=$((passed + ${summary%% *}))
+else
+    ko "the guides' examples against the installed library: $(echo "$out" | grep -v '^SKIP' | head -n 40)"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

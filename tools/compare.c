@@ -44,7 +44,7 @@ static int settle_all(const s_scenario *s, ruleset_cache *cache, int64_t (*out)[
     mb_enrollee *e = NULL;
     mb_result *r = NULL;
     if (rc == MB_OK)
-        rc = build_enrollee(s->enrollee, cache, &e, msg, cap);
+        rc = build_enrollee(s->enrollee, s->rulesets, s->rulesets_count, cache, &e, msg, cap);
     if (rc == MB_OK)
         rc = mb_result_new(&r, err);
     for (unsigned i = 0; rc == MB_OK && i < s->claims_count; i++) {

@@ -11,6 +11,9 @@
  *   medbenefit platform [--chain IDS] [--state DIR] [REQUEST.json]
  *                                                  one national-platform message, answered
  *
+ * Options are each command's own (tools/options.c): an unknown one is refused as such, never
+ * read as a file. docs/medbenefit.1 is the manual page; tests/cli-usage.sh holds them together.
+ *
  * Exit codes: 0 success; 1 a check failed or a ruleset is invalid; 2 usage or unreadable input.
  */
 #include <stdio.h>
@@ -18,11 +21,12 @@
 #include <string.h>
 
 #include "compare.h"
+#include "options.h"
 #include "platform_cli.h"
 #include "report.h"
 #include "scenario.h"
 
-enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
+enum { EXIT_FAILED = 1 };
 
 static const char *rulesets_dir = "rulesets";
 
@@ -44,11 +48,14 @@ static void usage(FILE *out)
           "  platform [--chain IDS] [--state DIR] [REQUEST.json]\n"
           "                      answer one national-platform request envelope (1101, 2206, 2207…)\n"
           "                      with its response envelope, keeping the platform's state in DIR\n"
+          "  help [COMMAND]      this help, or a command's\n"
           "\n"
           "options:\n"
           "  --rulesets DIR      find rulesets by id in DIR first (default: ./rulesets), then in\n"
           "                      $MEDBENEFIT_RULESETS and the installed data directory\n"
           "  -h, --help          this help; 'medbenefit COMMAND --help' for a command\n"
+          "  --version           the version of the program and library\n"
+          "  --                  what follows are arguments (files), even those beginning with '-'\n"
           "\n"
           "exit status: 0 success, 1 a check failed or a ruleset is invalid, 2 usage or input error\n",
           out);
@@ -57,7 +64,7 @@ static void usage(FILE *out)
 static void command_help(const char *cmd)
 {
     if (strcmp(cmd, "check") == 0)
-        puts("usage: medbenefit check [--rulesets DIR] FILE...\n\n"
+        puts("usage: medbenefit check [--rulesets DIR] FILE...   ('-' reads standard input)\n\n"
              "Settles every claim of each scenario file (format: docs/scenario-format.md) and\n"
              "compares the keys of its 'expect' block to the fen (and 'cites' to the clauses\n"
              "its trace cites). Prints one line per claim:\n"
@@ -70,7 +77,7 @@ static void command_help(const char *cmd)
              "inscp_scp_amt, fund_payamt, crt_payb_lmt_amt). A claim that cannot be settled prints\n"
              "{\"error\": name, \"message\": …}. Exit 1 if any claim failed.");
     else if (strcmp(cmd, "explain") == 0)
-        puts("usage: medbenefit explain [--rulesets DIR] FILE...\n\n"
+        puts("usage: medbenefit explain [--rulesets DIR] FILE...   ('-' reads standard input)\n\n"
              "Settles each claim and prints its trace: every step with its rule, amounts in and\n"
              "out, the ratio, and the clause (依据) it cites.");
     else if (strcmp(cmd, "assess") == 0)
@@ -87,12 +94,10 @@ static void command_help(const char *cmd)
              "Prints each amount that changes (claim, field, before -> after) and the totals per\n"
              "fund, account and cash. Exit 1 if a claim could not be settled under either.");
     else if (strcmp(cmd, "validate") == 0)
-        puts("usage: medbenefit validate RULESET...\n\n"
+        puts("usage: medbenefit validate [--rulesets DIR] RULESET...\n\n"
              "Loads each ruleset (a .yaml path, or an id looked up like --rulesets), reports its\n"
              "catalogue and layers, and lists every assumption (a value no document states) with\n"
              "its reason. Exit 1 if any ruleset fails to load; the error names file, line, key.");
-    else
-        usage(stdout);
 }
 
 /* ---- running scenarios -------------------------------------------------------------------- */
@@ -263,7 +268,8 @@ static void run_claims(const char *file, const s_scenario *s, enum mode mode, ru
         n++;
     }
     mb_enrollee *e = NULL;
-    if (setup_ok && build_enrollee(s->enrollee, cache, &e, msg, sizeof msg) != MB_OK)
+    if (setup_ok && build_enrollee(s->enrollee, s->rulesets, s->rulesets_count, cache, &e, msg,
+                                   sizeof msg) != MB_OK)
         setup_ok = false;
     mb_result *r = NULL;
     if (setup_ok && mb_result_new(&r, err) != MB_OK) {
@@ -405,7 +411,8 @@ static int run_files(int argc, char **argv, enum mode mode)
 static int assess(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs("usage: medbenefit assess RULESET DISEASE [FINDING...]\n", stderr);
+        fputs("medbenefit: 'assess' needs RULESET DISEASE [FINDING...] "
+              "(see medbenefit assess --help)\n", stderr);
         return EXIT_USAGE;
     }
     mb_error *err = mb_error_new();
@@ -469,6 +476,46 @@ static int validate(int argc, char **argv)
     return bad ? EXIT_FAILED : EXIT_SUCCESS;
 }
 
+/* ---- the commands and their options ------------------------------------------------------ */
+
+static const cli_option rulesets_only[] = {{"--rulesets", "DIR"}, {NULL, NULL}};
+static const cli_option compare_options[] = {{"--rulesets", "DIR"}, {"--against", "DIR"},
+                                             {NULL, NULL}};
+
+typedef struct command {
+    const char *name;
+    const cli_option *options;
+    const char *arguments; /* what it needs at least once, for the message when none is given */
+} command;
+
+static const command commands[] = {
+    {"check", rulesets_only, "FILE..."},
+    {"settle", rulesets_only, "FILE..."},
+    {"explain", rulesets_only, "FILE..."},
+    {"validate", rulesets_only, "RULESET..."},
+    {"assess", rulesets_only, "RULESET DISEASE [FINDING...]"},
+    {"compare", compare_options, "--against DIR FILE..."},
+};
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* 'medbenefit help COMMAND' and 'medbenefit COMMAND --help'. */
+static int help(const char *cmd)
+{
+    if (strcmp(cmd, "platform") == 0)
+        return platform_main(1, (char *[]){"--help", NULL}, rulesets_dir);
+    if (find_command(cmd) == NULL)
+        return cli_unknown_command(cmd);
+    command_help(cmd);
+    return EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -476,7 +523,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        usage(stdout);
+        return EXIT_SUCCESS;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc > 2)
+            return help(argv[2]);
         usage(stdout);
         return EXIT_SUCCESS;
     }
@@ -484,37 +537,35 @@ int main(int argc, char **argv)
         printf("medbenefit %s\n", mb_version());
         return EXIT_SUCCESS;
     }
+    if (cmd[0] == '-') {
+        fprintf(stderr, "medbenefit: unknown option '%s' (see medbenefit --help)\n", cmd);
+        return EXIT_USAGE;
+    }
     if (strcmp(cmd, "platform") == 0)
         return platform_main(argc - 2, argv + 2, rulesets_dir);
-    int first = 2;
+    const command *c = find_command(cmd);
+    if (c == NULL)
+        return cli_unknown_command(cmd);
+
     const char *against = NULL;
     char **args = argv + 2;
     int nargs = 0;
-    for (int i = first; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            command_help(cmd);
-            return EXIT_SUCCESS;
-        }
-        if (strcmp(argv[i], "--against") == 0) {
-            if (i + 1 >= argc) {
-                fputs("medbenefit: --against needs a directory\n", stderr);
-                return EXIT_USAGE;
-            }
-            against = argv[++i];
-            continue;
-        }
-        if (strcmp(argv[i], "--rulesets") == 0) {
-            if (i + 1 >= argc) {
-                fputs("medbenefit: --rulesets needs a directory\n", stderr);
-                return EXIT_USAGE;
-            }
-            rulesets_dir = argv[++i];
-            continue;
-        }
-        args[nargs++] = argv[i];
+    cli_parser p = {.command = cmd, .options = c->options, .argc = argc, .argv = argv, .next = 2};
+    for (int k; (k = cli_next(&p)) != CLI_END;) {
+        if (k == CLI_HELP)
+            return help(cmd);
+        if (k == CLI_ERROR)
+            return EXIT_USAGE;
+        if (k == CLI_ARGUMENT)
+            args[nargs++] = (char *)p.arg; /* arguments move down over the options read */
+        else if (strcmp(c->options[k].name, "--rulesets") == 0)
+            rulesets_dir = p.value;
+        else if (strcmp(c->options[k].name, "--against") == 0)
+            against = p.value;
     }
     if (nargs == 0) {
-        fprintf(stderr, "medbenefit %s: no files given (see 'medbenefit %s --help')\n", cmd, cmd);
+        fprintf(stderr, "medbenefit: '%s' needs %s (see medbenefit %s --help)\n", cmd,
+                c->arguments, cmd);
         return EXIT_USAGE;
     }
     if (strcmp(cmd, "check") == 0)
@@ -527,14 +578,10 @@ int main(int argc, char **argv)
         return validate(nargs, args);
     if (strcmp(cmd, "assess") == 0)
         return assess(nargs, args);
-    if (strcmp(cmd, "compare") == 0) {
-        if (against == NULL) {
-            fputs("medbenefit compare: --against DIR is required\n", stderr);
-            return EXIT_USAGE;
-        }
-        return compare_files(rulesets_dir, against, nargs, args);
+    if (against == NULL) {
+        fputs("medbenefit: 'compare' needs --against DIR (see medbenefit compare --help)\n",
+              stderr);
+        return EXIT_USAGE;
     }
-    fprintf(stderr, "medbenefit: unknown command '%s'\n", cmd);
-    usage(stderr);
-    return EXIT_USAGE;
+    return compare_files(rulesets_dir, against, nargs, args);
 }

@@ -10,9 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "options.h"
 #include "platform_cli.h"
 
-enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+enum { EXIT_REFUSED = 1 };
 #define REQUEST_MAX (8u << 20)
 
 static const char usage_text[] =
@@ -165,39 +166,42 @@ static int load_chain(const char *dir, const char *ids, loaded *l)
     return rc;
 }
 
+static const cli_option platform_options[] = {
+    {"--rulesets", "DIR"}, {"--chain", "ID[,ID...]"}, {"--state", "DIR"},
+    {"--facility", "CODE=LEVEL"}, {NULL, NULL}};
+
 int platform_main(int argc, char **argv, const char *rulesets_dir)
 {
     const char *chain = NULL, *state = NULL, *request = NULL;
     const char *facilities[64];
     size_t nfacilities = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+    cli_parser args = {.command = "platform", .options = platform_options, .argc = argc,
+                    .argv = argv, .next = 0};
+    for (int k; (k = cli_next(&args)) != CLI_END;) {
+        if (k == CLI_HELP) {
             fputs(usage_text, stdout);
             return 0;
         }
-        bool takes = strcmp(a, "--rulesets") == 0 || strcmp(a, "--chain") == 0 ||
-                     strcmp(a, "--state") == 0 || strcmp(a, "--facility") == 0;
-        if (takes && i + 1 >= argc) {
-            fprintf(stderr, "medbenefit platform: %s needs a value (see --help)\n", a);
+        if (k == CLI_ERROR)
             return EXIT_USAGE;
-        }
-        if (strcmp(a, "--rulesets") == 0)
-            rulesets_dir = argv[++i];
-        else if (strcmp(a, "--chain") == 0)
-            chain = argv[++i];
-        else if (strcmp(a, "--state") == 0)
-            state = argv[++i];
-        else if (strcmp(a, "--facility") == 0 && nfacilities < 64)
-            facilities[nfacilities++] = argv[++i];
-        else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "medbenefit platform: unknown option '%s' (see --help)\n", a);
+        const char *name = k == CLI_ARGUMENT ? NULL : platform_options[k].name;
+        if (name == NULL && request != NULL) {
+            fputs("medbenefit: 'platform' answers one request per call "
+                  "(see medbenefit platform --help)\n", stderr);
             return EXIT_USAGE;
-        } else if (request != NULL) {
-            fputs("medbenefit platform: one request per call (see --help)\n", stderr);
+        } else if (name == NULL) {
+            request = args.arg;
+        } else if (strcmp(name, "--rulesets") == 0) {
+            rulesets_dir = args.value;
+        } else if (strcmp(name, "--chain") == 0) {
+            chain = args.value;
+        } else if (strcmp(name, "--state") == 0) {
+            state = args.value;
+        } else if (nfacilities == sizeof facilities / sizeof facilities[0]) {
+            fputs("medbenefit: 'platform' takes at most 64 --facility\n", stderr);
             return EXIT_USAGE;
         } else {
-            request = a;
+            facilities[nfacilities++] = args.value;
         }
     }
     loaded l = {.n = 0};

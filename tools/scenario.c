@@ -31,6 +31,12 @@ static const cyaml_schema_field_t identity_fields[] = {
 static const cyaml_schema_value_t identity_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_identity, identity_fields)};
 
+static const cyaml_schema_field_t named_identity_fields[] = {
+    STR("name", s_named_identity, name), STR("from", s_named_identity, from),
+    STR("to", s_named_identity, to), CYAML_FIELD_END};
+static const cyaml_schema_value_t named_identity_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, s_named_identity, named_identity_fields)};
+
 static const cyaml_schema_field_t seed_fields[] = {
     STR("ruleset", s_seed, ruleset), STR("key", s_seed, key), STR("period", s_seed, period),
     STR("amount", s_seed, amount), CYAML_FIELD_END};
@@ -43,12 +49,15 @@ static const cyaml_schema_field_t enrollee_fields[] = {
     STR("account_balance", s_enrollee, account_balance),
     STR("designated_facility", s_enrollee, designated_facility),
     STR("first_visit_facility", s_enrollee, first_visit_facility),
+    STR("birth_date", s_enrollee, birth_date),
     SEQ("diseases", s_enrollee, diseases, &disease_entry),
     SEQ("assistance", s_enrollee, assistance, &identity_entry),
+    SEQ("identities", s_enrollee, identities, &named_identity_entry),
     SEQ("accumulators", s_enrollee, accumulators, &seed_entry), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t facility_fields[] = {
-    STR("id", s_facility, id), STR("level", s_facility, level), CYAML_FIELD_END};
+    STR("id", s_facility, id), STR("level", s_facility, level),
+    STR("category", s_facility, category), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t item_fields[] = {
     STR("amount", s_item, amount), STR("class", s_item, class_),
@@ -352,8 +361,8 @@ static int flag_of(const char *text, const char *what, bool dflt, bool *out, cha
     return MB_OK;
 }
 
-int build_enrollee(const s_enrollee *se, ruleset_cache *cache, mb_enrollee **out, char *msg,
-                   size_t cap)
+int build_enrollee(const s_enrollee *se, char *const *rulesets, unsigned nrulesets,
+                   ruleset_cache *cache, mb_enrollee **out, char *msg, size_t cap)
 {
     *out = NULL;
     if (se == NULL)
@@ -403,6 +412,38 @@ int build_enrollee(const s_enrollee *se, ruleset_cache *cache, mb_enrollee **out
             (!is_null(a->to) && (rc = date_of(a->to, "to", &to, msg, cap))))
             break;
         rc = mb_enrollee_add_assistance(e, a->category, from, to, err);
+    }
+    if (rc == MB_OK && !is_null(se->birth_date)) {
+        int32_t born = 0;
+        if ((rc = date_of(se->birth_date, "enrollee.birth_date", &born, msg, cap)) == MB_OK)
+            rc = mb_enrollee_set_birth_date(e, born, err);
+    }
+    for (unsigned i = 0; rc == MB_OK && i < se->identities_count; i++) {
+        const s_named_identity *a = &se->identities[i];
+        int32_t from = 0, to = 0;
+        if (is_null(a->from) || is_null(a->name)) {
+            rc = fail(msg, cap, MB_E_INVALID_ARGUMENT,
+                      "enrollee.identities[%u]: name and from are required", i);
+            break;
+        }
+        if ((rc = date_of(a->from, "from", &from, msg, cap)) ||
+            (!is_null(a->to) && (rc = date_of(a->to, "to", &to, msg, cap))))
+            break;
+        /* the first ruleset of the scenario whose groups know the name records it */
+        rc = MB_E_NOT_FOUND;
+        for (unsigned k = 0; k < nrulesets && rc != MB_OK; k++) {
+            const mb_ruleset *rs = cache_get(cache, rulesets[k], err);
+            if (rs == NULL) {
+                rc = mb_error_status(err) != MB_OK ? mb_error_status(err) : MB_E_NOT_FOUND;
+                break;
+            }
+            rc = mb_enrollee_add_identity(e, rs, a->name, from, to, err);
+            if (rc != MB_OK && rc != MB_E_UNKNOWN_CODE)
+                break;
+        }
+        if (rc == MB_E_NOT_FOUND && mb_error_status(err) == MB_OK)
+            rc = fail(msg, cap, MB_E_INVALID_ARGUMENT,
+                      "enrollee.identities[%u]: the scenario names no ruleset", i);
     }
     for (unsigned i = 0; rc == MB_OK && i < se->accumulators_count; i++) {
         const s_seed *s = &se->accumulators[i];
@@ -460,6 +501,8 @@ int build_claim(const s_claim *sc, mb_claim **out, char *msg, size_t cap)
     mb_error *err = mb_error_new();
     mb_claim *c = NULL;
     rc = mb_claim_new(&c, sc->id, date, med, fac, level, err);
+    if (rc == MB_OK && sc->facility && !is_null(sc->facility->category))
+        rc = mb_claim_set_facility_category(c, sc->facility->category, err);
     bool referral, emergency, out_of_area, specialty, in_province;
     if (rc == MB_OK &&
         !(rc = flag_of(sc->referral, "referral", false, &referral, msg, cap)) &&

@@ -20,19 +20,26 @@ typedef struct s_seed {
     char *ruleset, *key, *period, *amount;
 } s_seed;
 
+/* Extension: an identity a ruleset's person groups know (返贫致贫人口, a psn_idet_type code). */
+typedef struct s_named_identity {
+    char *name, *from, *to;
+} s_named_identity;
+
 typedef struct s_enrollee {
     char *id, *scheme, *person_type, *account_balance, *designated_facility,
-        *first_visit_facility;
+        *first_visit_facility, *birth_date;
     s_disease *diseases;
     unsigned diseases_count;
     s_identity *assistance;
     unsigned assistance_count;
+    s_named_identity *identities;
+    unsigned identities_count;
     s_seed *accumulators;
     unsigned accumulators_count;
 } s_enrollee;
 
 typedef struct s_facility {
-    char *id, *level;
+    char *id, *level, *category;
 } s_facility;
 
 typedef struct s_item {
@@ -103,8 +110,10 @@ const mb_ruleset *cache_get(ruleset_cache *c, const char *id, mb_error *err);
 
 /* Building the library's objects from a scenario, through the public API only. */
 /* Accumulators are seeded through `cache`, checked against the keys each ruleset defines. */
-int build_enrollee(const s_enrollee *se, ruleset_cache *cache, mb_enrollee **out, char *msg,
-                   size_t cap);
+/* Named identities are checked against the scenario's rulesets (`rulesets`, `n`): the first
+ * that knows the name records it. */
+int build_enrollee(const s_enrollee *se, char *const *rulesets, unsigned n, ruleset_cache *cache,
+                   mb_enrollee **out, char *msg, size_t cap);
 int build_claim(const s_claim *sc, mb_claim **out, char *msg, size_t cap);
 
 /* Settled amounts as the scenario names them. */

@@ -71,7 +71,8 @@ static void run_claims(void)
     for (unsigned i = 0; i < s->rulesets_count; i++)
         if ((chain[n++] = bundled(s->rulesets[i])) == NULL)
             return;
-    int rc = build_enrollee(s->enrollee, cache, &e, msg, sizeof msg);
+    int rc = build_enrollee(s->enrollee, s->rulesets, s->rulesets_count, cache, &e, msg,
+                            sizeof msg);
     if (rc != MB_OK) {
         FZ_REQUIRE("error-report", rc < 0 && msg[0] && e == NULL,
                    "build_enrollee failed (%d) without a message", rc);

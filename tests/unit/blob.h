@@ -37,9 +37,10 @@ static inline void put_crc(unsigned char *b, size_t len)
  *   payload: str id | u8 scheme | u8 person type | i64 balance | str designated |
  *            str first visit | str next designated | i32 next from | (version 1: u32 seq) |
  *            u8 n, n x (str name, i32 certified on, i32 valid until) |
- *            u8 n, n x (u8 category, i32 from, i32 to) |
+ *            u8 n, n x (u8 category, i32 from, i32 to, (version 3, category 255: str name)) |
+ *            (version 3:) i32 birth date |
  *            u32 n, n x (u64 key, i32 period, i64 value)      (accumulators sorted by key, period)
- *            (version 2:) u16 journal limit | u16 n, n x entry
+ *            (version 2 on:) u16 journal limit | u16 n, n x entry
  *   entry:   str claim id | u16 ordinal | i32 date | u8 role | (role 1, 2: str other) |
  *            i64 account | (role 1: i64 family) | u8 n, n x (u64 key, i32 period, u8 op,
  *            i64 value, (op 2: i64 before))
@@ -47,7 +48,7 @@ static inline void put_crc(unsigned char *b, size_t len)
 #define LOW_INCOME_MARGIN 7 /* the category's index: its place in docs/scenario-format.md's list */
 
 typedef struct { const char *name; int32_t certified_on, valid_until; } blob_disease;
-typedef struct { int category; int32_t from, to; } blob_identity;
+typedef struct { int category; int32_t from, to; const char *name; } blob_identity;
 typedef struct { uint64_t key; int32_t period; int64_t value; } blob_acc;
 typedef struct { uint64_t key; int32_t period; int op; int64_t value, before; } blob_change;
 typedef struct {
@@ -68,6 +69,7 @@ typedef struct {
     const char *designated, *first_visit, *next_designated;
     int32_t next_from;
     uint32_t seq;
+    int32_t birth_date; /* version 3 */
     uint32_t ndiseases, nidentities, naccs;
     blob_disease diseases[20];
     blob_identity identities[20];
@@ -125,7 +127,11 @@ static inline size_t write_blob(const blob_fields *f, unsigned char *b)
         w_u(&o, (uint64_t)f->identities[i].category, 1);
         w_u(&o, (uint64_t)(uint32_t)f->identities[i].from, 4);
         w_u(&o, (uint64_t)(uint32_t)f->identities[i].to, 4);
+        if (f->version >= 3 && f->identities[i].category == 255)
+            w_str(&o, f->identities[i].name);
     }
+    if (f->version >= 3)
+        w_u(&o, (uint64_t)(uint32_t)f->birth_date, 4);
     w_u(&o, f->naccs, 4);
     for (uint32_t i = 0; i < f->naccs; i++) {
         w_u(&o, f->accs[i].key, 8);

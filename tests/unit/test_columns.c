@@ -1,8 +1,10 @@
 /* A columnar batch (mb_settle_columns) settles exactly as mb_settle does, claim by claim.
  *
  * For every chain the bundled rulesets form (basic, critical illness, assistance; each tier at
- * most once), pseudo-random claims (fixed seed) of every med_type for enrollees of every
- * person type, over two years, some with a bad value, are settled twice over identical
+ * most once; and a line of revisions, each row under the one in force on its date),
+ * pseudo-random claims (fixed seed) of every med_type, some at a facility of a category the
+ * rulesets name, for enrollees of every person type, some with a birth date, over two years,
+ * some with a bad value, are settled twice over identical
  * enrollees: once as claim handles through mb_enrollee_reserve_for and mb_settle, once as
  * columns in one call (on one thread, on two, and pre-settled). Every row must give the same
  * status, covered flag and amounts to the fen, and the enrollees must save to the same bytes.
@@ -33,6 +35,7 @@ static mb_error *err;
 static mb_ruleset *bundled[MAX_RULESETS];
 static size_t nbundled;
 static long compared, failed_rows, covered_rows, by_status[20];
+static long chains_compared, chains_apart;
 
 static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
 
@@ -54,6 +57,12 @@ static const char *const facilities[] = {"H1", "H2", "C01", "H\xff"}; /* the las
 enum { NFACILITIES = 4, BAD_FACILITY = 3 };
 static const char *const treatments[] = {"放化疗", "药物维持治疗", "终末期透析", "非终末期"};
 enum { NTREATMENTS = 4 };
+/* facility categories bundled rulesets declare (their names and labels), one none declares,
+ * and one that is not UTF-8 */
+static const char *const categories_of_facility[] = {"community", "社区卫生服务机构", "county",
+                                                     "provincial", "specialist", "未列明类别",
+                                                     "\xff类"};
+enum { NCATEGORIES = 7, BAD_CATEGORY = 6 };
 
 enum { MAX_DISEASES = 64 };
 static const char *diseases[MAX_DISEASES];
@@ -65,7 +74,7 @@ typedef struct row {
     int32_t date;
     int med, level;
     unsigned flags;
-    int facility, disease, treatment, prescriber, prescriber_level;
+    int facility, disease, treatment, prescriber, prescriber_level, category;
     int32_t admitted, discharged;
     int nitems;
     int64_t fen[3];
@@ -102,18 +111,31 @@ static void chain_diseases(const mb_ruleset *const *chain, size_t n)
 static int first_year; /* the chain's claims fall in first_year and the year after, when in force */
 static int years;
 
+/* Whether a med_type is a stay, with admission dates (21-24, 52). */
+static bool stay(int med)
+{
+    return med == MB_MED_INPATIENT || med == MB_MED_TRAUMA_INPATIENT ||
+           med == MB_MED_REFERRED_OUT_INPATIENT || med == MB_MED_EMERGENCY_INPATIENT ||
+           med == MB_MED_MATERNITY_INPATIENT;
+}
+
 static void random_row(row *r, uint32_t who, int k, bool has_basic)
 {
     static const int meds[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
-                               MB_MED_CHRONIC, MB_MED_CHRONIC, MB_MED_INPATIENT, MB_MED_PHARMACY};
+                               MB_MED_CHRONIC, MB_MED_CHRONIC, MB_MED_INPATIENT, MB_MED_PHARMACY,
+                               MB_MED_INPATIENT, MB_MED_TRAUMA_INPATIENT,
+                               MB_MED_REFERRED_OUT_INPATIENT, MB_MED_EMERGENCY_INPATIENT,
+                               MB_MED_MATERNITY_OUTPATIENT, MB_MED_MATERNITY_INPATIENT};
     *r = (row){.who = who, .facility = -1, .disease = -1, .treatment = -1, .prescriber = -1,
-               .up_compliant = -1};
+               .category = -1, .up_compliant = -1};
     snprintf(r->id, sizeof r->id, "P%uC%d", who, k);
     int year = first_year + k * years / CLAIMS;
     r->date = year * 10000 + (int32_t)(1 + (k * 12 * years / CLAIMS) % 12) * 100 + (int32_t)range(1, 28);
-    r->med = meds[range(0, 6)];
+    r->med = meds[range(0, 1) ? range(0, 6) : range(0, 12)];
     r->level = r->med == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : (int)range(MB_LEVEL_PRIMARY, MB_LEVEL_TERTIARY);
     r->facility = range(0, 4) ? (int)range(0, 2) : -1;
+    if (range(0, 2) == 0)
+        r->category = (int)range(0, NCATEGORIES - 2);
     static const unsigned bits[] = {MB_CLAIM_REFERRAL, MB_CLAIM_EMERGENCY, MB_CLAIM_OUT_OF_AREA,
                                     MB_CLAIM_DESIGNATED_SPECIALTY, MB_CLAIM_OUT_OF_PROVINCE,
                                     MB_CLAIM_NO_ACCOUNT};
@@ -126,7 +148,7 @@ static void random_row(row *r, uint32_t who, int k, bool has_basic)
                                                     : (int)ndiseases - 1;
     if (r->disease >= 0 && range(0, 3) == 0)
         r->treatment = (int)range(0, NTREATMENTS - 1);
-    if (r->med == MB_MED_INPATIENT) {
+    if (stay(r->med)) {
         r->discharged = r->date;
         r->admitted = r->date - (r->date % 100 > 10 ? 9 : 0);
     }
@@ -148,7 +170,7 @@ static void random_row(row *r, uint32_t who, int k, bool has_basic)
         r->up_critical = range(0, 2) == 0 ? range(0, r->up_compliant - r->up_basic) : -1;
     }
     /* one row in twelve has one bad value, which both ways must refuse alike */
-    switch (range(0, 143) % 12 == 0 ? range(0, 9) : -1) {
+    switch (range(0, 143) % 12 == 0 ? range(0, 10) : -1) {
     case 0: r->date = 20230230; break;
     case 1: r->med = 99; break;
     case 2: r->level = 7; break;
@@ -159,6 +181,7 @@ static void random_row(row *r, uint32_t who, int k, bool has_basic)
     case 7: r->bp[0] = r->cls[0] == MB_CLASS_B ? 20000 : 100; break;
     case 8: r->nitems = 0; break;
     case 9: r->disease = (int)ndiseases - 1; break; /* unknown to every catalogue */
+    case 10: r->category = BAD_CATEGORY; break;
     default: break;
     }
 }
@@ -174,6 +197,8 @@ static int claim_of(const row *r, mb_claim **out)
     if (rc == MB_OK && (r->disease >= 0 || r->treatment >= 0))
         rc = mb_claim_set_disease(c, r->disease >= 0 ? diseases[r->disease] : NULL,
                                   r->treatment >= 0 ? treatments[r->treatment] : NULL, NULL);
+    if (rc == MB_OK && r->category >= 0)
+        rc = mb_claim_set_facility_category(c, categories_of_facility[r->category], NULL);
     if (rc == MB_OK && (r->admitted || r->discharged))
         rc = mb_claim_set_admission(c, r->admitted, r->discharged, NULL);
     if (rc == MB_OK && r->prescriber >= 0)
@@ -191,6 +216,7 @@ typedef struct columns {
     uint32_t enrollee[ROWS];
     const char *claim_id[ROWS];
     int32_t date[ROWS], med[ROWS], level[ROWS], facility[ROWS], disease[ROWS], treatment[ROWS];
+    int32_t category[ROWS];
     uint32_t flags[ROWS];
     int32_t admitted[ROWS], discharged[ROWS], prescriber[ROWS], prescriber_level[ROWS];
     uint64_t item_start[ROWS + 1];
@@ -213,6 +239,7 @@ static void columns_of(const row *r, size_t n, columns *k)
         k->facility[i] = r[i].facility;
         k->disease[i] = r[i].disease;
         k->treatment[i] = r[i].treatment;
+        k->category[i] = r[i].category;
         k->admitted[i] = r[i].admitted;
         k->discharged[i] = r[i].discharged;
         k->prescriber[i] = r[i].prescriber;
@@ -256,6 +283,9 @@ static void columns_of(const row *r, size_t n, columns *k)
     k->c.ndiseases = ndiseases;
     k->c.treatments = treatments;
     k->c.ntreatments = NTREATMENTS;
+    k->c.facility_category = k->category;
+    k->c.facility_categories = categories_of_facility;
+    k->c.nfacility_categories = NCATEGORIES;
 }
 
 /* ---- enrollees ---------------------------------------------------------------------------- */
@@ -285,6 +315,8 @@ static void people(uint64_t seed, mb_enrollee **out)
             mb_enrollee_add_disease(e, diseases[held[p][k]], 20221201 + (int32_t)range(0, 20), 0, err);
         if (range(0, 2))
             mb_enrollee_add_assistance(e, categories[range(0, 3)], 20230101, 0, err);
+        if (range(0, 3)) /* rows chosen by age need one; without, both ways refuse alike */
+            mb_enrollee_set_birth_date(e, (int32_t)range(1940, 2010) * 10000 + 615, err);
         out[p] = e;
     }
     rng_state = saved;
@@ -412,19 +444,23 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     }
     chain_diseases(chain, n);
     /* two years the whole chain is in force (one when only one is): a claim dated outside is
-     * refused before anything else, and would compare nothing */
+     * refused before anything else, and would compare little. A line of revisions is in force
+     * all year though each revision is for half of it. Rulesets of years that never meet (a
+     * 2017 one and a 2023 one) form no chain a claim can settle under: passed over. */
     first_year = 0;
     years = 1;
-    for (int y = 2021; y <= 2030 && years == 1; y++)
+    for (int y = 2015; y <= 2030 && years == 1; y++)
         if (in_force(chain, n, y * 10000 + 115) && in_force(chain, n, y * 10000 + 1215)) {
             if (first_year == 0)
                 first_year = y;
             else if (y == first_year + 1)
                 years = 2;
         }
-    CHECK(first_year != 0, "the chain is in force in some year");
-    if (first_year == 0)
+    if (first_year == 0) {
+        chains_apart++;
         return;
+    }
+    chains_compared++;
     for (int p = 0; p < PEOPLE; p++) {
         nheld[p] = ndiseases > 1 ? (int)range(0, 3) : 0;
         for (int k = 0; k < nheld[p]; k++)
@@ -492,6 +528,19 @@ static void compare_chains(void)
                 if (n > 0)
                     compare_chain(chain, n);
             }
+    /* a line of revisions: the first half of 2023 under one, the second under its successor */
+    const mb_ruleset *line[2] = {NULL, NULL};
+    for (size_t i = 0; i < nbundled; i++) {
+        if (strcmp(mb_ruleset_id(bundled[i]), "jiangxi-employee-outpatient-2023-01") == 0)
+            line[0] = bundled[i];
+        if (strcmp(mb_ruleset_id(bundled[i]), "jiangxi-employee-outpatient-2023-07") == 0)
+            line[1] = bundled[i];
+    }
+    CHECK(line[0] != NULL && line[1] != NULL, "the Jiangxi revisions are bundled");
+    long before = chains_compared;
+    if (line[0] && line[1])
+        compare_chain(line, 2);
+    CHECK(chains_compared == before + 1, "the line of revisions is in force all 2023: compared");
 }
 
 /* ---- the batch's own errors --------------------------------------------------------------- */
@@ -724,7 +773,8 @@ int main(void)
     for (int k = 1; k < 20; k++)
         if (by_status[k])
             fprintf(stderr, " %s %ld", mb_status_name(-k), by_status[k]);
-    fprintf(stderr, "\n");
+    fprintf(stderr, "\n  %ld chains compared, %ld passed over (rulesets of years that never "
+            "meet)\n", chains_compared, chains_apart);
     CHECK(compared > 10000, "many rows were compared");
     CHECK(failed_rows > compared / 50 && failed_rows < compared / 2,
           "some rows, not most, are refused: the errors are compared too");

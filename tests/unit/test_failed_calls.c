@@ -676,6 +676,29 @@ static void bad_mb_enrollee_add_assistance(void)
     BAD(MB_E_CAPACITY, mb_enrollee_add_assistance(full, "orphan", 20210101, 0, err));
 }
 
+static void bad_mb_enrollee_add_identity(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_add_identity(NULL, rs[WUXI], "orphan", 20210101, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_add_identity(alice, NULL, "orphan", 20210101, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_add_identity(alice, rs[WUXI], NULL, 20210101, 0, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_add_identity(alice, rs[WUXI], BAD_UTF8, 20210101, 0, err));
+    /* no group of 41号 names it */
+    BAD(MB_E_UNKNOWN_CODE, mb_enrollee_add_identity(alice, rs[WUXI], "返贫致贫人口", 20210101, 0, err));
+    BAD(MB_E_UNKNOWN_CODE, mb_enrollee_add_identity(alice, rs[WUXI], LONG, 20210101, 0, err));
+    BAD(MB_E_INVALID_DATE, mb_enrollee_add_identity(alice, rs[WUXI], "orphan", 20210230, 0, err));
+    BAD(MB_E_INVALID_DATE, mb_enrollee_add_identity(alice, rs[WUXI], "特困人员", 20210301, 20210201, err));
+    BAD(MB_E_CAPACITY, mb_enrollee_add_identity(full, rs[WUXI], "orphan", 20210101, 0, err));
+}
+
+static void bad_mb_enrollee_set_birth_date(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_set_birth_date(NULL, 19600101, err));
+    BAD(MB_E_INVALID_DATE, mb_enrollee_set_birth_date(alice, 19600230, err));
+    BAD(MB_E_INVALID_DATE, mb_enrollee_set_birth_date(alice, -1, err));
+}
+
+static void bad_mb_enrollee_birth_date(void) { READS(mb_enrollee_birth_date(NULL) == 0); }
+
 static void bad_mb_enrollee_certify(void)
 {
     BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_certify(NULL, rs[WUXI], "肝硬化", 20210301, err));
@@ -848,6 +871,13 @@ static void bad_mb_claim_set_disease(void)
     BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_disease(c_chronic, "恶性肿瘤", LONG, err));
     BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_disease(c_cancer, "糖尿病", CUT_UTF8, err));
     BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_disease(c_cancer, NULL, SURROGATE, err));
+}
+
+static void bad_mb_claim_set_facility_category(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_facility_category(NULL, "community", err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_facility_category(c_outpatient, BAD_UTF8, err));
+    BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_facility_category(c_outpatient, LONG, err));
 }
 
 static void bad_mb_claim_set_admission(void)
@@ -1347,14 +1377,17 @@ static const struct row {
     ROW(mb_enrollee_disease), ROW(mb_enrollee_assistance_count), ROW(mb_enrollee_assistance),
     ROW(mb_enrollee_set_account_balance), ROW(mb_enrollee_account_balance),
     ROW(mb_enrollee_set_designated_facility), ROW(mb_enrollee_set_first_visit_facility),
-    ROW(mb_enrollee_add_disease), ROW(mb_enrollee_add_assistance), ROW(mb_enrollee_certify),
+    ROW(mb_enrollee_add_disease), ROW(mb_enrollee_add_assistance),
+    ROW(mb_enrollee_add_identity), ROW(mb_enrollee_set_birth_date), ROW(mb_enrollee_birth_date),
+    ROW(mb_enrollee_certify),
     ROW(mb_enrollee_status), ROW(mb_enrollee_request_facility_change), ROW(mb_enrollee_seed),
     ROW(mb_enrollee_accumulator), ROW(mb_enrollee_seed_checked),
     ROW(mb_enrollee_accumulator_checked), ROW(mb_enrollee_reserve), ROW(mb_enrollee_reserve_for), ROW(mb_enrollee_save),
     ROW(mb_enrollee_restore),
     /* 4. claims */
     ROW(mb_claim_new), ROW(mb_claim_free), ROW(mb_claim_id), ROW(mb_claim_set_flags),
-    ROW(mb_claim_set_disease), ROW(mb_claim_set_admission), ROW(mb_claim_set_prescriber),
+    ROW(mb_claim_set_disease), ROW(mb_claim_set_facility_category), ROW(mb_claim_set_admission),
+    ROW(mb_claim_set_prescriber),
     ROW(mb_claim_add_item), ROW(mb_claim_set_upstream),
     /* 5. settlement, accounts and results */
     ROW(mb_result_new), ROW(mb_result_free), ROW(mb_presettle), ROW(mb_settle),

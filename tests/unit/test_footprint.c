@@ -211,7 +211,9 @@ static void settle_makes_room(const mb_ruleset *wuxi)
 static void first_settlement(const mb_ruleset *rs)
 {
     static const int meds[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
-                               MB_MED_INPATIENT, MB_MED_PHARMACY};
+                               MB_MED_INPATIENT, MB_MED_PHARMACY, MB_MED_TRAUMA_INPATIENT,
+                               MB_MED_REFERRED_OUT_INPATIENT, MB_MED_EMERGENCY_INPATIENT,
+                               MB_MED_MATERNITY_OUTPATIENT, MB_MED_MATERNITY_INPATIENT};
     const mb_ruleset *chain[] = {rs};
     const char *code = NULL, *name = NULL, *group = NULL;
     if (mb_ruleset_disease_count(rs) > 0)
@@ -220,9 +222,9 @@ static void first_settlement(const mb_ruleset *rs)
     mb_result_new(&r, err);
     for (int scheme = MB_SCHEME_EMPLOYEE; scheme <= MB_SCHEME_RESIDENT; scheme++)
         for (size_t k = 0; k < sizeof meds / sizeof meds[0]; k++) {
-            /* a date the ruleset is in force on: the first of 2021..2030 it accepts */
+            /* a date the ruleset is in force on: the first of 2015..2030 it accepts */
             int rc = MB_E_INVALID_DATE;
-            for (int y = 2021; y <= 2030 && rc == MB_E_INVALID_DATE; y++) {
+            for (int y = 2015; y <= 2030 && rc == MB_E_INVALID_DATE; y++) {
                 mb_enrollee *e = NULL;
                 mb_enrollee_new(&e, "F", scheme, scheme == MB_SCHEME_EMPLOYEE ? MB_PERSON_IN_SERVICE : 0, err);
                 if (scheme == MB_SCHEME_EMPLOYEE)
@@ -236,7 +238,9 @@ static void first_settlement(const mb_ruleset *rs)
                 mb_claim *c = NULL;
                 mb_claim_new(&c, "C", date, meds[k], "H1",
                              meds[k] == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : MB_LEVEL_PRIMARY, err);
-                if (meds[k] == MB_MED_INPATIENT)
+                if (meds[k] == MB_MED_INPATIENT || meds[k] == MB_MED_TRAUMA_INPATIENT ||
+                    meds[k] == MB_MED_REFERRED_OUT_INPATIENT ||
+                    meds[k] == MB_MED_EMERGENCY_INPATIENT || meds[k] == MB_MED_MATERNITY_INPATIENT)
                     mb_claim_set_admission(c, date - 5, date, err);
                 if (meds[k] == MB_MED_PHARMACY)
                     mb_claim_set_prescriber(c, "H1", MB_LEVEL_PRIMARY, err);

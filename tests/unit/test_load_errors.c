@@ -121,6 +121,45 @@ static void unknown_keys(mb_error *err)
     CHECK(mb_error_line(err) == 14, "the unknown row key's own line, not a later 'ratio:'");
 }
 
+/* Messages an author can act on: the key's full path, the key probably meant, the shape a key
+ * takes in plain words, the comma that cut a flow mapping's value, the limits of a value. */
+static void author_messages(mb_error *err)
+{
+    size_t len = variant(13, "    deductable:");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a misspelt key is a schema error");
+    CHECK(contains(mb_error_message(err), "unknown key 'layers[0].deductable'"),
+          "the message gives the key's full path");
+    CHECK(contains(mb_error_message(err), "did you mean 'deductible'?"),
+          "and the key probably meant");
+    CHECK(mb_error_line(err) == 13, "on its line");
+
+    len = variant(11, "    med_types: inpatient");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a value where a list belongs");
+    CHECK(contains(mb_error_message(err), "'layers[0].med_types' takes a list"),
+          "the message says what the key takes, in plain words");
+    CHECK(!contains(mb_error_message(err), "SEQUENCE_START"), "not in the parser's words");
+
+    len = variant(14, "      - {all: 500, cite: 测试（一,二）}");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a flow mapping's value cut at a comma");
+    CHECK(contains(mb_error_message(err), "must be quoted"), "the message says to quote it");
+
+    len = variant(16, "      - {all: 160%}");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a ratio above 100%");
+    CHECK(contains(mb_error_message(err), "from 0% to 100%") &&
+              contains(mb_error_message(err), "160%"), "the message gives the limits and the value");
+
+    len = variant(4, "tier: basik");
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "a misspelt word");
+    CHECK(contains(mb_error_message(err), "expected basic, critical_illness or assistance") &&
+              contains(mb_error_message(err), "did you mean 'basic'?"),
+          "the words expected, from the keyword table, and the one probably meant");
+
+    len = variant(5, "effective_from: 2023-01-01\neffective_to: 2022-12-31");
+    CHECK_RC(load(err, len), MB_E_RULESET, "effective_to before effective_from");
+    CHECK(contains(mb_error_message(err), "2022-12-31") && contains(mb_error_message(err), "2023-01-01"),
+          "dates as the author wrote them");
+}
+
 static void missing_id(mb_error *err)
 {
     /* line 1 emptied: the required top-level id is missing */
@@ -206,15 +245,15 @@ static const struct refusal {
 } refusals[] = {
     /* the ruleset itself */
     {5, "effective_from: 2023-01-01\neffective_to: 2022-12-31", MB_E_RULESET, "effective_to",
-     "effective_to is before effective_from", 6},
+     "effective_to 2022-12-31 is before effective_from 2023-01-01", 6},
     {5, "effective_from: 2023-01-01\neffective_to: 2023-13-01", MB_E_SCHEMA, "effective_to",
-     "expected a date YYYY-MM-DD, got '2023-13-01'", 6},
+     "expected a calendar date YYYY-MM-DD, got '2023-13-01'", 6},
     {5, "effective_from: 2023-01-01\nschemes: [employee, military]", MB_E_SCHEMA, "schemes[1]",
-     "unknown scheme 'military'", 6},
+     "expected employee or resident, got 'military'", 6},
     {17, "account: {value: sometimes, cite: c}", MB_E_SCHEMA, "account.value",
      "expected first, last or none, got 'sometimes'", 17},
     {18, "class_b_first_selfpay: {value: 10, cite: c}", MB_E_SCHEMA, "class_b_first_selfpay.value",
-     "expected a ratio such as 70% or 0.7, got '10'", 18},
+     "such as 70% or 0.7, got '10'", 18},
     {18, L18 "designated_facility: {change_from: 13-01, change_to: 12-20, cite: c}", MB_E_SCHEMA,
      "designated_facility.change_from", "expected MM-DD, got '13-01'", 19},
     {18, L18 "designated_facility: {change_from: 11-01, change_to: 10-01, cite: c}", MB_E_SCHEMA,
@@ -226,7 +265,7 @@ static const struct refusal {
     {18, L18 "family_account: {relations: [spouse]}", MB_E_SCHEMA, "family_account.cite",
      "every parameter needs 'cite'", 19},
     {18, L18 "account_accrual: [{in_service: 2, cite: c}]", MB_E_SCHEMA, "account_accrual[0]",
-     "expected a ratio such as 70% or 0.7, got '2'", 19},
+     "such as 70% or 0.7, got '2'", 19},
     /* funds */
     {7, "  - {key: pooling, employee: \"310100\", name: n, amount: hifx_pay}", MB_E_SCHEMA,
      "funds[0].amount", "expected hifp_pay, hifob_pay, hifmi_pay or maf_pay, got 'hifx_pay'", 7},
@@ -247,11 +286,12 @@ static const struct refusal {
     {18, L18 "referral: {penalty_points: 2x, cite: c}", MB_E_SCHEMA, "referral.penalty_points",
      "expected a whole number from 0 to 100, got '2x'", 19},
     {18, L18 "referral: {penalty_levels: [secondary, any], cite: c}", MB_E_SCHEMA,
-     "referral.penalty_levels[1]", "expected a facility level, got 'any'", 19},
+     "referral.penalty_levels[1]",
+     "expected primary, secondary, tertiary, first_visit or pharmacy, got 'any'", 19},
     {18, L18 "referral: {penalty_points: 20}", MB_E_SCHEMA, "referral.cite",
      "every parameter needs 'cite'", 19},
     {18, L18 "categories: [{name: rich, ratio: 50%, cite: c}]", MB_E_SCHEMA, "categories[0].name",
-     "unknown assistance category 'rich'", 19},
+     "unknown assistance category or group 'rich'", 19},
     {18, L18 "categories: [{name: orphan, ratio: 150%, cite: c}]", MB_E_SCHEMA,
      "categories[0].ratio", "got '150%'", 19},
     {18, L18 "categories: [{name: orphan, ratio: 50%}]", MB_E_SCHEMA, "categories[0].cite",
@@ -263,7 +303,7 @@ static const struct refusal {
     {18, L18 "identity: {lost: same_day}", MB_E_SCHEMA, "identity.cite",
      "every parameter needs 'cite'", 19},
     {18, L18 "tilt: {categories: [orphan, rich], cite: c}", MB_E_SCHEMA, "tilt.categories[1]",
-     "unknown assistance category 'rich'", 19},
+     "unknown assistance category or group 'rich'", 19},
     {18, L18 "tilt: {deductible_ratio: 2, cite: c}", MB_E_SCHEMA, "tilt.deductible_ratio",
      "got '2'", 19},
     {18, L18 "tilt: {ratio_points: x, cite: c}", MB_E_SCHEMA, "tilt.ratio_points",
@@ -277,8 +317,6 @@ static const struct refusal {
      "catalogue_rules.start.value", "expected same_day, same_month or next_month, got 'tomorrow'", 19},
     {18, L18 "catalogue_rules: {start: {value: same_month}}", MB_E_SCHEMA,
      "catalogue_rules.start.cite", "every parameter needs 'cite'", 19},
-    {18, L18 "catalogue: [{code: A1, name: a, group: rare}]", MB_E_SCHEMA, "catalogue[0].group",
-     "expected chronic or special, got 'rare'", 19},
     {18, L18 "catalogue: [{code: A1, name: a, start: later}]", MB_E_SCHEMA, "catalogue[0].start",
      "expected same_day, same_month or next_month, got 'later'", 19},
     {18, L18 "catalogue: [{code: A1, name: a, valid_months: 0}]", MB_E_SCHEMA,
@@ -321,7 +359,7 @@ static const struct refusal {
      MB_E_SCHEMA, "catalogue_rules.exclusive_pairs[0].cite", "every parameter needs 'cite'", 20},
     {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
              "{group: any, partial_count: 1, partial_ratio: 50%, cite: c}}",
-     MB_E_SCHEMA, "catalogue_rules.stacking.group", "expected chronic or special, got 'any'", 20},
+     MB_E_RULESET, "catalogue_rules.stacking.group", "no catalogue entry is in group 'any'", 20},
     {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
              "{group: chronic, partial_count: x, partial_ratio: 50%, cite: c}}",
      MB_E_SCHEMA, "catalogue_rules.stacking.partial_count", "from 0 to 100, got 'x'", 20},
@@ -383,13 +421,13 @@ static const struct refusal {
     {11, "    med_types: []", MB_E_SCHEMA, "layers[0].med_types",
      "a layer lists the med_types it applies to", 11},
     {11, "    med_types: [general_outpatient]\n    schemes: [employee, martian]", MB_E_SCHEMA,
-     "layers[0].schemes[1]", "unknown scheme 'martian'", 12},
+     "layers[0].schemes[1]", "expected employee or resident, got 'martian'", 12},
     {11, "    med_types: [general_outpatient]\n    requires: [referral, magic]", MB_E_SCHEMA,
-     "layers[0].requires[1]", "unknown requirement 'magic'", 12},
+     "layers[0].requires[1]", "in_province, referral or prescription, got 'magic'", 12},
     {11, "    med_types: [general_outpatient]\n    exclusive_with: [a, b, c, d, e]", MB_E_RULESET,
      "layers[0].exclusive_with", "at most 4 exclusive kinds", 12},
-    {11, "    med_types: [general_outpatient]\n    disease_group: rare", MB_E_SCHEMA,
-     "layers[0].disease_group", "expected chronic, special or any, got 'rare'", 12},
+    {11, "    med_types: [general_outpatient]\n    disease_group: rare", MB_E_RULESET,
+     "layers[0].disease_group", "no catalogue entry is in group 'rare'", 12},
     {12, "    fund: pooling\n    base: total", MB_E_SCHEMA, "layers[0].base",
      "expected compliant or remaining, got 'total'", 13},
     {12, "    kind: outpatient", MB_E_SCHEMA, "layers[0].fund", "a layer names the fund that pays it",
@@ -409,13 +447,13 @@ static const struct refusal {
      MB_E_RULESET, "layers[1].id", "layer id 'outpatient' is used twice", 17},
     /* rows */
     {14, "      - {all: 500, from: 2023-02-30}", MB_E_SCHEMA, "layers[0].deductible[0].from",
-     "expected a date YYYY-MM-DD, got '2023-02-30'", 14},
+     "expected a calendar date YYYY-MM-DD, got '2023-02-30'", 14},
     {14, "      - {all: 500, facility: basement}", MB_E_SCHEMA, "layers[0].deductible[0].facility",
-     "expected first_visit, primary, secondary, tertiary or any, got 'basement'", 14},
+     "expected any, first_visit, primary, secondary, tertiary or pharmacy, got 'basement'", 14},
     {14, "      - {all: 500, referred: maybe}", MB_E_SCHEMA, "layers[0].deductible[0].referred",
      "expected true or false, got 'maybe'", 14},
     {14, "      - {cite: c}", MB_E_SCHEMA, "layers[0].deductible[0]",
-     "a row needs a value: all, employee, in_service, retired, veteran or resident", 14},
+     "a row needs a value: value (or all), employee, in_service, retired, veteran or resident", 14},
     {14, "      - {employee: lots}", MB_E_SCHEMA, "layers[0].deductible[0].employee", "got 'lots'", 14},
     {14, "      - {all: 500, retired: lots}", MB_E_SCHEMA, "layers[0].deductible[0].retired",
      "got 'lots'", 14},
@@ -500,6 +538,8 @@ static void near_misses_load(mb_error *err)
          "a platform block with every table"},
         {12, "    fund: pooling\n    disease_caps: false\n    referral_penalty: no\n    tilt: false",
          "flags written false and no"},
+        {18, L18 "catalogue: [{code: A1, name: a, group: rare}]",
+         "a catalogue group of the ruleset's own naming"},
         {18, L18 "catalogue: [{code: A1, name: a, start: same_month}, {code: A2, name: b, "
                  "start: next_month}, {code: A3, name: c, start: same_day}]",
          "each start per disease"},
@@ -1029,6 +1069,7 @@ int main(void)
         return 1;
     base_loads(err);
     unknown_keys(err);
+    author_messages(err);
     missing_id(err);
     bad_values(err);
     every_inconsistency_is_refused_where_it_is(err);

@@ -407,6 +407,64 @@ static void err_is_left_alone_on_success(void)
     mb_platform_free(p);
 }
 
+/* A psn_idet_type that a ruleset's declared group lists (groups: psn_idet_type) becomes a named
+ * identity of the person, and the group's rows apply: 153.80 in scope (as above) x 90% for
+ * 返贫致贫人口 = 138.42, where the person without it is paid 80% = 123.04. */
+static void a_declared_group(void)
+{
+    static const char text[] =
+        "id: grp-platform\ntitle: 组\ndocument: 测试〔2025〕1号\ntier: basic\n"
+        "effective_from: 2025-01-01\nschemes: [employee]\n"
+        "account: {value: last, cite: 测试〔2025〕1号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕1号 二}\n"
+        "groups:\n  - {name: returned_poverty, label: 返贫致贫人口, psn_idet_type: [\"2301\"],\n"
+        "     cite: 测试〔2025〕1号 三}\n"
+        "catalogue:\n  - {code: M03900, name: 高血压, cite: 测试〔2025〕1号 四}\n"
+        "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+        "layers:\n  - id: chronic\n    cite: 测试〔2025〕1号 五\n    med_types: [chronic]\n"
+        "    requires: [certified_disease]\n    fund: pooling\n    ratio:\n"
+        "      - {all: 80%, cite: 测试〔2025〕1号 五（80%）}\n"
+        "      - {group: returned_poverty, all: 90%, cite: 测试〔2025〕1号 五（返贫致贫人口90%）}\n"
+        "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
+        "  insutype: {codes: [\"310\"], assumption: employees}\n";
+    mb_ruleset *rs = NULL;
+    mb_error *err = mb_error_new();
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, strlen(text), "grp-platform.yaml", err), MB_OK,
+             "a ruleset with a declared group and a platform block");
+    if (rs == NULL) {
+        fprintf(stderr, "  %s\n", mb_error_message(err));
+        mb_error_free(err);
+        return;
+    }
+    mb_platform *p = NULL;
+    const mb_ruleset *chain[] = {rs};
+    CHECK_RC(mb_platform_new(&p, chain, 1, MB_PLATFORM_FIXED_CHAIN, NULL), MB_OK, "platform");
+    CHECK_RC(mb_platform_set_facility(p, "H00000000001", MB_LEVEL_SECONDARY, NULL), MB_OK,
+             "the institution's level");
+    char rec[4096];
+    snprintf(rec, sizeof rec, "%.*s[{\"psn_idet_type\": \"2301\", \"begntime\": "
+             "\"2025-01-01 00:00:00\"}, {\"psn_idet_type\": \"9999\", \"begntime\": "
+             "\"2025-01-01\"}]}", (int)(strlen(REC_1101) - 3), REC_1101);
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", rec), NULL), MB_OK, "1101");
+    CHECK(says("psn_idet_type 9999 is no assistance identity"),
+          "a code no ruleset knows is passed over, said so");
+    CHECK_RC(call(p, envelope("5301", "2025-03-18 09:30:10", REC_5301), NULL), MB_OK, "5301");
+    CHECK_RC(call(p, envelope("2201", "2025-03-18 09:31:00", visit("2025-03-18")), NULL), MB_OK,
+             "2201");
+    CHECK_RC(call(p, envelope("2203", "2025-03-18 09:45:00", diagnosis("900000000001")), NULL),
+             MB_OK, "2203");
+    CHECK_RC(call(p, envelope("2204", "2025-03-18 09:50:00", fees("900000000001", "114.00")), NULL),
+             MB_OK, "2204");
+    CHECK_RC(call(p, envelope("2206", "2025-03-18 09:52:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2206");
+    CHECK(says("\"inscp_scp_amt\": 153.80") && says("\"hifp_pay\": 138.42"),
+          "the group's 90%: 153.80 x 90% = 138.42");
+    mb_platform_free(p);
+    mb_ruleset_free(rs);
+    mb_error_free(err);
+}
+
 int main(void)
 {
     mb_error *err = mb_error_new();
@@ -418,6 +476,7 @@ int main(void)
     refused_requests_change_nothing();
     a_state_directory();
     err_is_left_alone_on_success();
+    a_declared_group();
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();

@@ -791,7 +791,7 @@ static void version_1(void)
     CHECK(mb_enrollee_journal_count(e) == 0 && mb_enrollee_journal_limit(e) == 32,
           "an empty journal of the default bound: 1.0 kept none");
     size_t m = save(e, now);
-    CHECK(m > 16 && now[4] == 2, "it saves as version 2");
+    CHECK(m > 16 && now[4] == 3, "it saves as the current version (3)");
     mb_enrollee *e2 = restore(now, m);
     size_t m2 = save(e2, again);
     CHECK(same(now, m, again, m2), "which restores and saves to the same bytes");
@@ -818,7 +818,7 @@ static blob_fields journal_fields(void)
     uint64_t base = acc_key(WUXI, "chronic.base"), paid = acc_key(WUXI, "chronic.paid"),
              kind = acc_key("kind", "chronic_outpatient");
     blob_fields f = {
-        .version = 2, .id = "HB-J", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
+        .version = 3, .id = "HB-J", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
         .designated = "H001", .first_visit = "", .next_designated = "",
         .ndiseases = 1, .diseases = {{"糖尿病", 20210105, 0}},
         .naccs = 3, .accs = {{base, 2021, YUAN(1200)}, {paid, 2021, YUAN(490)}, {kind, 2021, 1}},

@@ -216,10 +216,10 @@ static void altered_blob_refused(void)
 static blob_fields wuxi_fields(void)
 {
     blob_fields f = {
-        .version = 2, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
+        .version = 3, .id = "HB-1", .scheme = MB_SCHEME_EMPLOYEE, .person = MB_PERSON_IN_SERVICE,
         .balance = YUAN(300), .designated = "H001", .first_visit = "C01", .next_designated = "",
         .ndiseases = 1, .diseases = {{"糖尿病", 20210105, 0}},
-        .nidentities = 1, .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231}},
+        .nidentities = 1, .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231, NULL}},
         .naccs = 2,
         .accs = {{acc_key(WUXI, "chronic.base"), 2021, YUAN(5000)},
                  {acc_key(WUXI, "chronic.paid"), 2021, YUAN(3000)}},
@@ -284,7 +284,7 @@ static void forged_baseline(void)
     CHECK_RC(fx_settle(r, jiaozuo, j, c, err), MB_OK, "the admission settles");
     nt = fx_save(j, theirs, BLOB_MAX);
     /* and the journal holds the admission: the activity raised from nothing to 2023-03-01 */
-    blob_fields g = {.version = 2, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
+    blob_fields g = {.version = 3, .id = "JZ-1", .scheme = MB_SCHEME_EMPLOYEE,
                      .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
                      .next_designated = "", .naccs = 1,
                      .accs = {{acc_key(JIAOZUO, "activity"), 0, 20230301}},
@@ -296,6 +296,71 @@ static void forged_baseline(void)
     mb_claim_free(c);
     mb_result_free(r);
     mb_enrollee_free(j);
+}
+
+/* Version 3 keeps the birth date and identities a ruleset names; a version 2 blob, as the
+ * library wrote it before (the journal, categories only), still restores, and saves back as
+ * version 3. */
+static void version_three(void)
+{
+    static const char text[] =
+        "id: grp\ntitle: 组\ndocument: 测试〔2024〕2号\ntier: assistance\n"
+        "effective_from: 2024-01-01\nupstream: {cite: 测试〔2024〕2号 一}\n"
+        "class_b_first_selfpay: {value: 0%, cite: 测试〔2024〕2号 二}\n"
+        "groups:\n  - {name: returned_poverty, label: 返贫致贫人口, psn_idet_type: [\"2301\"],\n"
+        "     cite: 测试〔2024〕2号 三}\n"
+        "categories:\n  - {name: returned_poverty, ratio: 70%, cite: 测试〔2024〕2号 四}\n"
+        "funds:\n  - {key: a, employee: \"610100\", resident: \"610100\", name: 救助, amount: maf_pay}\n"
+        "layers:\n  - {id: inpatient, cite: 测试〔2024〕2号 五, med_types: [inpatient], fund: a,\n"
+        "     base: remaining, ratio_source: category}\n";
+    mb_ruleset *grp = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&grp, text, strlen(text), "grp.yaml", err), MB_OK,
+             "a ruleset declaring a group loads");
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, "V3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
+             "enrollee");
+    CHECK_RC(mb_enrollee_set_birth_date(e, 19580615, err), MB_OK, "birth date");
+    CHECK_RC(mb_enrollee_add_assistance(e, "low_income_margin", 20210101, 20211231, err), MB_OK,
+             "a category");
+    CHECK_RC(mb_enrollee_add_identity(e, grp, "2301", 20240101, 0, err), MB_OK,
+             "an identity by the platform's psn_idet_type code");
+    unsigned char a[BLOB_MAX], b[BLOB_MAX], mine[BLOB_MAX];
+    size_t na = fx_save(e, a, BLOB_MAX);
+    blob_fields f = {.version = 3, .id = "V3", .scheme = MB_SCHEME_EMPLOYEE,
+                     .person = MB_PERSON_IN_SERVICE, .designated = "", .first_visit = "",
+                     .next_designated = "", .birth_date = 19580615, .nidentities = 2,
+                     .identities = {{LOW_INCOME_MARGIN, 20210101, 20211231, NULL},
+                                    {255, 20240101, 0, "2301"}},
+                     .journal_limit = 32};
+    size_t nm = write_blob(&f, mine);
+    CHECK(fx_same(mine, nm, a, na), "version 3: the named identity and the birth date, as written");
+    mb_enrollee *x = NULL;
+    CHECK_RC(mb_enrollee_restore(&x, a, na, err), MB_OK, "it restores");
+    if (x != NULL) {
+        CHECK(mb_enrollee_birth_date(x) == 19580615, "the birth date comes back");
+        const char *name = NULL;
+        CHECK(mb_enrollee_assistance(x, 1, &name, NULL, NULL) == MB_OK && name != NULL &&
+                  strcmp(name, "2301") == 0, "the named identity comes back as given");
+        CHECK(fx_same(a, na, b, fx_save(x, b, BLOB_MAX)), "and saves back to the same bytes");
+        mb_enrollee_free(x);
+    }
+    /* the library's version 2: categories only, no birth date */
+    f.version = 2;
+    f.nidentities = 1;
+    nm = write_blob(&f, mine);
+    x = NULL;
+    CHECK_RC(mb_enrollee_restore(&x, mine, nm, err), MB_OK, "a version 2 blob still restores");
+    if (x != NULL) {
+        CHECK(mb_enrollee_birth_date(x) == 0, "with no birth date");
+        CHECK(mb_enrollee_assistance_count(x) == 1, "and its category");
+        f.version = 3;
+        f.birth_date = 0;
+        nm = write_blob(&f, mine);
+        CHECK(fx_same(mine, nm, b, fx_save(x, b, BLOB_MAX)), "it saves back as version 3");
+        mb_enrollee_free(x);
+    }
+    mb_enrollee_free(e);
+    mb_ruleset_free(grp);
 }
 
 /* Every field of the blob, forged one at a time with a valid checksum: each is refused as the
@@ -373,7 +438,17 @@ static void hostile_fields(void)
     /* assistance identities */
     HOSTILE("an assistance category 12 (there are 12: 0..11)", "assistance identity 1",
             f.identities[0].category = 12);
-    HOSTILE("an assistance category 255", "assistance identity 1", f.identities[0].category = 255);
+    HOSTILE("an assistance category 255 in version 2 (3 on: a named identity)",
+            "assistance identity 1", (f.version = 2, f.identities[0].category = 255));
+    /* version 3: the birth date, and identities named rather than categories */
+    HOSTILE("a birth date of 30 February", "birth date", f.birth_date = 19600230);
+    HOSTILE("a birth date of -1", "birth date", f.birth_date = -1);
+    HOSTILE("a named identity not UTF-8", "UTF-8",
+            f.identities[0] = (blob_identity){255, 20210101, 0, "返贫\xff"});
+    HOSTILE("a named identity with no name", "identity",
+            f.identities[0] = (blob_identity){255, 20210101, 0, ""});
+    HOSTILE("a named identity of 128 bytes", "identity",
+            f.identities[0] = (blob_identity){255, 20210101, 0, long_name});
     HOSTILE("an identity from 2021-02-29", "assistance identity 1",
             f.identities[0].from = 20210229);
     HOSTILE("an identity from a negative date", "assistance identity 1", f.identities[0].from = -1);
@@ -383,7 +458,7 @@ static void hostile_fields(void)
     HOSTILE("17 identities (at most 16)", "16", {
         f.nidentities = 17;
         for (int i = 0; i < 17; i++)
-            f.identities[i] = (blob_identity){LOW_INCOME_MARGIN, 20210101, 0};
+            f.identities[i] = (blob_identity){LOW_INCOME_MARGIN, 20210101, 0, NULL};
     });
     /* accumulators (f.accs[] sorted; find chronic.paid among them) */
     uint64_t paid = acc_key(WUXI, "chronic.paid");
@@ -1102,6 +1177,7 @@ int main(void)
     altered_blob_refused();
     forged_baseline();
     hostile_fields();
+    version_three();
     issue_9_blobs();
     forged_mutations();
     reversal();

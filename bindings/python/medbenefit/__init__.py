@@ -29,11 +29,11 @@ from .errors import (AmountOverflowError, BufferTooSmallError, CapacityError, Ch
 from .frame import settle_frame
 from ._ffi import lib as _lib, ffi as _ffi
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 
 def library_version():
-    """The loaded C library's version string, e.g. "1.0.0"."""
+    """The loaded C library's version string, e.g. "1.1.0"."""
     return _ffi.string(_lib.mb_version()).decode()
 
 

@@ -91,6 +91,10 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name_or_code,
                             int32_t certified_on, int32_t valid_until, mb_error *err);
 int mb_enrollee_add_assistance(mb_enrollee *e, const char *category, int32_t from,
                                int32_t to, mb_error *err);
+int mb_enrollee_add_identity(mb_enrollee *e, const mb_ruleset *rs, const char *name,
+                             int32_t from, int32_t to, mb_error *err);
+int mb_enrollee_set_birth_date(mb_enrollee *e, int32_t birth_date, mb_error *err);
+int32_t mb_enrollee_birth_date(const mb_enrollee *e);
 int mb_enrollee_certify(mb_enrollee *e, const mb_ruleset *rs, const char *disease,
                         int32_t date, mb_error *err);
 int mb_enrollee_status(const mb_enrollee *e, const mb_ruleset *rs, const char *disease,
@@ -130,6 +134,7 @@ int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
 void mb_claim_free(mb_claim *c);
 const char *mb_claim_id(const mb_claim *c);
 int mb_claim_set_flags(mb_claim *c, unsigned flags, mb_error *err);
+int mb_claim_set_facility_category(mb_claim *c, const char *category, mb_error *err);
 int mb_claim_set_disease(mb_claim *c, const char *name_or_code, const char *treatment,
                          mb_error *err);
 int mb_claim_set_admission(mb_claim *c, int32_t admitted, int32_t discharged,

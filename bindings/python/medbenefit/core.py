@@ -478,6 +478,28 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_add_assistance, self._h, cstr(category, "category"), start, end)
         return self
 
+    def add_identity(self, ruleset, name, from_, to=None):
+        """Add an identity ``ruleset``'s person groups know (a group's name or label such as
+        "返贫致贫人口", a psn_idet_type code it maps, or an assistance category), held from
+        ``from_`` to ``to`` inclusive (None: still held)."""
+        start = to_ymd(from_, "from")
+        end = 0 if to is None else to_ymd(to, "to")
+        call(lib.mb_enrollee_add_identity, self._h, ruleset._h, cstr(name, "identity"), start,
+             end)
+        return self
+
+    @property
+    def birth_date(self):
+        """The birth date (a date, or None): age bands are the years completed on a claim's
+        date."""
+        ymd = lib.mb_enrollee_birth_date(self._h)
+        return to_date(ymd) if ymd else None
+
+    @birth_date.setter
+    def birth_date(self, date):
+        call(lib.mb_enrollee_set_birth_date, self._h,
+             0 if date is None else to_ymd(date, "birth_date"))
+
     def seed(self, ruleset, key, period, amount=None, *, fen=None):
         """Seed a year-to-date accumulator (e.g. from the national platform's 5206 query),
         replacing the figure for that key and period: ``period`` is a year (2023) or a quarter
@@ -663,6 +685,7 @@ class Claim(_Handle):
         self._disease = self._treatment = None
         self._admission = None
         self._prescriber = None
+        self._category = None
         self._items = []
         self._upstream = None
         flags = ((Flag.REFERRAL if _bool(referral, "referral") else 0)
@@ -738,6 +761,13 @@ class Claim(_Handle):
     @treatment.setter
     def treatment(self, treatment):
         self.set_disease(self._disease, treatment)
+
+    def facility_category(self, category):
+        """The facility's category as rulesets name it under facility_categories (社区卫生服务
+        机构, a price class 一类 …); None clears it."""
+        call(lib.mb_claim_set_facility_category, self._h, cstr(category, "facility category"))
+        self._category = category
+        return self
 
     def admission(self, admitted, discharged):
         """Inpatient claims: admission and discharge dates (admitted <= discharged <= date)."""

@@ -66,10 +66,12 @@ PERIOD = "period"  # a scalar field that must be a year (2023) or quarter (20232
 _DISEASE = {"name": S, "code": S, "certified_on": S, "valid_until": S}
 _IDENTITY = {"category": S, "from": S, "to": S}
 _SEED = {"ruleset": S, "key": S, "period": PERIOD, "amount": S}
+_NAMED_IDENTITY = {"name": S, "from": S, "to": S}
 _ENROLLEE = {"id": S, "scheme": S, "person_type": S, "account_balance": S,
-             "designated_facility": S, "first_visit_facility": S, "diseases": [_DISEASE],
-             "assistance": [_IDENTITY], "accumulators": [_SEED]}
-_FACILITY = {"id": S, "level": S}
+             "designated_facility": S, "first_visit_facility": S, "birth_date": S,
+             "diseases": [_DISEASE], "assistance": [_IDENTITY],
+             "identities": [_NAMED_IDENTITY], "accumulators": [_SEED]}
+_FACILITY = {"id": S, "level": S, "category": S}
 _ITEM = {"amount": S, "class": S, "first_selfpay_ratio": S}
 _UPSTREAM = {"compliant": S, "basic": S, "critical_illness": S}
 _EXPECT = {**{k: S for k in (*EXPECT_KEYS, "covered", "error")},
@@ -202,9 +204,10 @@ def _flag(text, what, default):
     raise _Fail(INVALID_ARGUMENT, f"{what}: expected true or false, got '{text}'")
 
 
-def build_enrollee(se, cache):
+def build_enrollee(se, cache, rulesets=()):
     """An Enrollee from a scenario's ``enrollee`` mapping (raises _Fail); its accumulators are
-    seeded checked against the rulesets they name, found in ``cache``."""
+    seeded checked against the rulesets they name, found in ``cache``; named identities are
+    recorded by the first of the scenario's ``rulesets`` that knows them."""
     if se is None:
         raise _Fail(INVALID_ARGUMENT, "the scenario has claims but no enrollee")
     if _is_null(se.get("scheme")):
@@ -234,6 +237,26 @@ def build_enrollee(se, cache):
             to = a.get("to")
             _lib("enrollee: ", e.add_assistance, a["category"], a["from"],
                  None if _is_null(to) else to)
+        if not _is_null(se.get("birth_date")):
+            _lib("enrollee: ", setattr, e, "birth_date", se["birth_date"])
+        for i, a in enumerate(se.get("identities", [])):
+            if _is_null(a.get("from")) or _is_null(a.get("name")):
+                raise _Fail(INVALID_ARGUMENT, f"enrollee.identities[{i}]: name and from are "
+                                              "required")
+            to = None if _is_null(a.get("to")) else a["to"]
+            if not rulesets:
+                raise _Fail(INVALID_ARGUMENT, f"enrollee.identities[{i}]: the scenario names "
+                                              "no ruleset")
+            for k, rid in enumerate(rulesets):
+                rs = _lib("enrollee: ", cache.get, rid)
+                try:
+                    e.add_identity(rs, a["name"], a["from"], to)
+                    break
+                except _errors.UnknownCodeError as x:
+                    if k + 1 == len(rulesets):
+                        raise _Fail(x.status, f"enrollee: {x.message}") from x
+                except MedbenefitError as x:
+                    raise _Fail(x.status, f"enrollee: {x.message}") from x
         for i, s in enumerate(se.get("accumulators", [])):
             if any(_is_null(s.get(k)) for k in ("ruleset", "key", "period", "amount")):
                 raise _Fail(INVALID_ARGUMENT, f"enrollee.accumulators[{i}]: ruleset, key, "
@@ -270,6 +293,8 @@ def build_claim(sc):
         level = "pharmacy"
     claim = _lib("", Claim, sc.get("id"), ymd, med, fac, level)
     try:
+        if facility is not None and not _is_null(facility.get("category")):
+            _lib("", claim.facility_category, facility["category"])
         flags = dict(referral=_flag(sc.get("referral"), "referral", False),
                      emergency=_flag(sc.get("emergency"), "emergency", False),
                      out_of_area=_flag(sc.get("out_of_area"), "out_of_area", False),
@@ -440,7 +465,7 @@ def _run(file, label, cache, mode):
     enrollee = None
     if setup is None:
         try:
-            enrollee = build_enrollee(s.get("enrollee"), cache)
+            enrollee = build_enrollee(s.get("enrollee"), cache, s.get("rulesets") or ())
         except _Fail as e:
             setup = e.message
     try:

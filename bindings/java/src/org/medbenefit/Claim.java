@@ -30,8 +30,18 @@ public final class Claim implements AutoCloseable {
         CHRONIC(14),
         /** 普通住院, 21. */
         INPATIENT(21),
+        /** 外伤住院, 22 (since 1.1). */
+        TRAUMA_INPATIENT(22),
+        /** 转外诊治住院, 23 (since 1.1). */
+        REFERRED_OUT_INPATIENT(23),
+        /** 急诊转住院, 24 (since 1.1). */
+        EMERGENCY_INPATIENT(24),
         /** 定点药店购药, 41. */
-        PHARMACY(41);
+        PHARMACY(41),
+        /** 生育门诊, 51 (since 1.1). */
+        MATERNITY_OUTPATIENT(51),
+        /** 生育住院, 52 (since 1.1). */
+        MATERNITY_INPATIENT(52);
 
         final int code;
 
@@ -185,6 +195,20 @@ public final class Claim implements AutoCloseable {
             Pointer err = Errors.get();
             MedBenefit.check(MedBenefit.mb_claim_set_disease(ptr(), MedBenefit.utf8(nameOrCode, "disease"),
                     MedBenefit.utf8(treatment, "treatment"), err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The facility's category as rulesets name it under facility_categories (社区卫生服务机构,
+     *  a price class 一类 …); null clears it. */
+    public Claim setFacilityCategory(String category) throws MedBenefitException {
+        NativeGroups.require();
+        byte[] c = MedBenefit.utf8(category, "facility category");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeGroups.mb_claim_set_facility_category(ptr(), c, err), err);
             return this;
         } finally {
             Reference.reachabilityFence(this);

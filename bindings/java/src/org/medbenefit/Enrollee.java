@@ -452,6 +452,54 @@ public final class Enrollee implements AutoCloseable {
     }
 
     /**
+     * Add an identity {@code ruleset}'s person groups know: a group's name or label (返贫致贫人口),
+     * a psn_idet_type code it maps, a member it names, or an assistance category; held from
+     * {@code from} to {@code to} inclusive ({@code to} null: still held). A name the ruleset
+     * does not know is "unknown_code", the message listing its groups.
+     */
+    public Enrollee addIdentity(Ruleset ruleset, String name, LocalDate from, LocalDate to)
+            throws MedBenefitException {
+        NativeGroups.require();
+        Objects.requireNonNull(ruleset, "ruleset");
+        Objects.requireNonNull(from, "from");
+        int f = MedBenefit.Dates.toInt(from), t = MedBenefit.Dates.toInt(to);
+        byte[] n = MedBenefit.utf8(name, "identity");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeGroups.mb_enrollee_add_identity(ptr(), ruleset.ptr(), n, f, t, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(ruleset);
+        }
+    }
+
+    /** The birth date age bands are taken from (the years completed on a claim's date); null
+     *  clears it. */
+    public Enrollee setBirthDate(LocalDate birthDate) throws MedBenefitException {
+        NativeGroups.require();
+        int d = MedBenefit.Dates.toInt(birthDate);
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(NativeGroups.mb_enrollee_set_birth_date(ptr(), d, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The birth date set, or null. */
+    public LocalDate birthDate() {
+        NativeGroups.require();
+        try {
+            int d = NativeGroups.mb_enrollee_birth_date(ptr());
+            return d == 0 ? null : MedBenefit.Dates.fromInt(d);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
      * Seed a year-to-date accumulator of {@code ruleset}, e.g. from the national platform's 5206
      * query, replacing the figure for that key and period ({@code mb_enrollee_seed_checked}).
      * The key is checked against the ruleset ({@link Ruleset#accumulatorKeys()}): one it does

@@ -178,12 +178,12 @@ public final class MedBenefit {
 
     // ---- public, library-wide calls ------------------------------------------------------------
 
-    /** The library's version as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10000. */
+    /** The library's version as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10100. */
     public static int versionNumber() {
         return mb_version_number();
     }
 
-    /** The library's version string, e.g. "1.0.0". */
+    /** The library's version string, e.g. "1.1.0". */
     public static String version() {
         return str(mb_version());
     }

@@ -115,15 +115,16 @@ public final class ScenarioFile {
         }
     }
 
-    private static final Schema FACILITY = new Schema().scalars("id", "level");
+    private static final Schema FACILITY = new Schema().scalars("id", "level", "category");
     private static final Schema SCENARIO = new Schema()
             .scalars("name")
             .add("rulesets", Kind.SCALARS, null)
             .add("enrollee", Kind.MAP, new Schema()
                     .scalars("id", "scheme", "person_type", "account_balance", "designated_facility",
-                            "first_visit_facility")
+                            "first_visit_facility", "birth_date")
                     .add("diseases", Kind.MAPS, new Schema().scalars("name", "code", "certified_on", "valid_until"))
                     .add("assistance", Kind.MAPS, new Schema().scalars("category", "from", "to"))
+                    .add("identities", Kind.MAPS, new Schema().scalars("name", "from", "to"))
                     .add("accumulators", Kind.MAPS, new Schema().scalars("ruleset", "key", "amount")
                             .periods("period")))
             .add("claims", Kind.MAPS, new Schema()

@@ -38,6 +38,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private static final int MB_E_INVALID_ARGUMENT = -1;
     private static final int MB_E_NOT_FOUND = -7;
     private static final int MB_E_INVALID_DATE = -9;
+    private static final int MB_E_UNKNOWN_CODE = -10;
 
     /**
      * What one claim (or assessment) of a scenario gave.
@@ -128,7 +129,7 @@ public final class ScenarioRunner implements AutoCloseable {
         try {
             if (setupMsg == null) {
                 try {
-                    enrollee = buildEnrollee(s.obj("enrollee"));
+                    enrollee = buildEnrollee(s.obj("enrollee"), chain);
                 } catch (Fail f) {
                     setupMsg = f.getMessage();
                 }
@@ -380,7 +381,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
     /** An enrollee as tools/scenario.c build_enrollee() makes it: accumulators seeded checked
      *  against the rulesets they name, found through the runner's cache. */
-    private Enrollee buildEnrollee(ScenarioFile.Obj se) throws Fail {
+    private Enrollee buildEnrollee(ScenarioFile.Obj se, List<Ruleset> rulesets) throws Fail {
         if (se == null)
             throw new Fail(MB_E_INVALID_ARGUMENT, "the scenario has claims but no enrollee");
         if (isNull(se.str("scheme")))
@@ -432,6 +433,31 @@ public final class ScenarioRunner implements AutoCloseable {
                 LocalDate from = date(a.str("from"), "from");
                 LocalDate to = isNull(a.str("to")) ? null : date(a.str("to"), "to");
                 call("enrollee: ", () -> e.addAssistance(a.str("category"), from, to));
+                i++;
+            }
+            if (!isNull(se.str("birth_date"))) {
+                LocalDate born = date(se.str("birth_date"), "enrollee.birth_date");
+                call("enrollee: ", () -> e.setBirthDate(born));
+            }
+            i = 0;
+            for (ScenarioFile.Obj a : se.objs("identities")) {
+                if (isNull(a.str("from")) || isNull(a.str("name")))
+                    throw new Fail(MB_E_INVALID_ARGUMENT, "enrollee.identities[" + i + "]: name and from are required");
+                if (rulesets.isEmpty())
+                    throw new Fail(MB_E_INVALID_ARGUMENT, "enrollee.identities[" + i + "]: the scenario names no ruleset");
+                LocalDate from = date(a.str("from"), "from");
+                LocalDate to = isNull(a.str("to")) ? null : date(a.str("to"), "to");
+                // the first of the scenario's rulesets whose groups know the name records it
+                for (int k = 0; k < rulesets.size(); k++) {
+                    Ruleset rs = rulesets.get(k);
+                    try {
+                        e.addIdentity(rs, a.str("name"), from, to);
+                        break;
+                    } catch (MedBenefitException x) {
+                        if (x.status() != MB_E_UNKNOWN_CODE || k + 1 == rulesets.size())
+                            throw new Fail(x.status(), "enrollee: " + x.libraryMessage());
+                    }
+                }
                 i++;
             }
             i = 0;
@@ -492,6 +518,8 @@ public final class ScenarioRunner implements AutoCloseable {
         Claim c = made[0];
         boolean ok = false;
         try {
+            if (f != null && !isNull(f.str("category")))
+                call("", () -> c.setFacilityCategory(f.str("category")));
             EnumSet<Claim.Flag> flags = EnumSet.noneOf(Claim.Flag.class);
             if (flag(sc.str("referral"), "referral", false))
                 flags.add(Claim.Flag.REFERRAL);

@@ -1,0 +1,134 @@
+/*
+ * The deductible (起付线) of one layer for one claim.
+ *
+ * A deductible the same for every claim of a year is the first part of the year's cumulative
+ * base: the claim pays what of it the base has not yet covered. Any other (one that differs by
+ * facility, area, disease or group, one charged per visit, admission or day, one with an annual
+ * ceiling) is kept apart from the base, in the layer's deductible accumulators:
+ *
+ *   year        the claim tops up to its own row's amount: the deductible paid this year counts,
+ *               so a claim at a higher level pays the difference (补差), in any order of visits;
+ *   year_first  once a year, at the amount of the first claim charged;
+ *   visit       every claim pays its own;
+ *   admission   one per admission: the claims of one admission date share it;
+ *   day         one per day: the claims of one date share it.
+ *
+ * Per visit, admission or day, the nth unit of the year pays the share of the stated amount its
+ * deductible_repeat row gives, never below its deductible_floor row (every admission of the year
+ * counts, those charged once a year too); and the deductibles of a year never pass the
+ * deductible_ceiling row.
+ */
+#include "pipeline.h"
+
+static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
+{
+    int64_t lo = a0 > b0 ? a0 : b0;
+    int64_t hi = b1 == MB_UNLIMITED ? a1 : (a1 < b1 ? a1 : b1);
+    return hi > lo ? hi - lo : 0;
+}
+
+/* The unit a claim belongs to, for the scopes that share a deductible between claims: its day
+ * of the year `year` (an admission's, or the claim's), 0 for one that began before the year. */
+static int32_t unit_of(const mb_bill *c, int scope, int year)
+{
+    int32_t day = c->date;
+    if (scope == MB_SCOPE_ADMISSION && mb_med_inpatient(c->med_type) && c->admitted)
+        day = c->admitted;
+    if (mb_date_year(day) < year)
+        return 0;
+    return mb_date_to_days(day) - mb_date_to_days(year * 10000 + 101) + 1;
+}
+
+int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
+                          const layer_terms *t, int64_t b0, int64_t b, mb_ded *d)
+{
+    const mb_view *v = t->view;
+    int year = x->year;
+    *d = (mb_ded){0};
+    d->row = mb_rows_pick(&l->deductible, v);
+    if (d->row == NULL)
+        return MB_OK;
+    d->stated = d->amount = d->row->v[v->slot];
+    if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
+        d->amount = mb_apply_ratio(d->amount, rs->tilt_deductible_bp);
+    if (!l->ded_tracked) {
+        d->charged = overlap(b0, b0 + b, 0, d->amount);
+        return MB_OK;
+    }
+    const uint64_t *k = l->ded_key;
+    int64_t paid = mb_pending_get(x, k[MB_DED_PAID], year);
+    int scope = d->row->scope;
+    int64_t owed;
+    if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST) {
+        int64_t due = mb_pending_get(x, k[MB_DED_DUE], year);
+        if (scope == MB_SCOPE_YEAR_FIRST && due > 0)
+            d->amount = due;
+        d->set_due = scope == MB_SCOPE_YEAR_FIRST && due == 0;
+        owed = d->amount - paid;
+    } else {
+        int64_t count = mb_pending_get(x, k[MB_DED_COUNT], year);
+        int64_t last = mb_pending_get(x, k[MB_DED_UNIT], year);
+        d->unit_day = unit_of(x->c, scope, year);
+        bool same = scope != MB_SCOPE_VISIT && count > 0 && last / MB_DED_UNIT_SCALE == d->unit_day;
+        d->units = same ? count : count + 1;
+        d->new_unit = !same;
+        d->unit_paid = same ? last % MB_DED_UNIT_SCALE : 0;
+        if (l->deductible_repeat.n) {
+            mb_view nth = *v;
+            nth.nth = (int)mb_min64(d->units, 1000);
+            d->repeat = mb_rows_pick(&l->deductible_repeat, &nth);
+            if (d->repeat != NULL) {
+                int64_t lowered = mb_apply_ratio(d->amount, (int32_t)d->repeat->v[v->slot]);
+                const mb_row *floor = mb_rows_pick(&l->deductible_floor, &nth);
+                if (floor != NULL && lowered < floor->v[v->slot])
+                    lowered = mb_min64(floor->v[v->slot], d->amount);
+                mb_trace_add(x, rs, l->rules.deductible_repeat, d->repeat->cite,
+                             "多次住院（就诊）起付线", d->amount, lowered,
+                             (int32_t)d->repeat->v[v->slot]);
+                d->amount = lowered;
+            }
+        }
+        owed = d->amount - d->unit_paid;
+    }
+    d->charged = mb_max64(0, mb_min64(b, owed));
+    const mb_row *ceiling = mb_rows_pick(&l->deductible_ceiling, v);
+    if (ceiling != NULL) {
+        int64_t room = mb_max64(0, ceiling->v[v->slot] - paid);
+        if (d->charged > room) {
+            mb_trace_add(x, rs, l->rules.deductible_ceiling, ceiling->cite, "年度起付线累计上限",
+                         d->charged, room, -1);
+            d->charged = room;
+        }
+    }
+    return MB_OK;
+}
+
+int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d)
+{
+    if (!l->ded_tracked || d->row == NULL)
+        return MB_OK;
+    const uint64_t *k = l->ded_key;
+    int year = x->year, rc;
+    if ((rc = mb_pending_add(x, k[MB_DED_PAID], year, d->charged)))
+        return rc;
+    if (d->set_due && (rc = mb_pending_raise(x, k[MB_DED_DUE], year, d->amount)))
+        return rc;
+    int scope = d->row->scope;
+    bool new_unit = d->new_unit;
+    int32_t day = d->unit_day;
+    int64_t unit_paid = d->unit_paid;
+    if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST) {
+        /* charged once a year, yet still an admission (a day) of the year: counted, so that
+         * the nth admission charged per admission counts every admission before it */
+        int64_t last = mb_pending_get(x, k[MB_DED_UNIT], year);
+        day = unit_of(x->c, MB_SCOPE_ADMISSION, year);
+        new_unit = mb_pending_get(x, k[MB_DED_COUNT], year) == 0 ||
+                   last / MB_DED_UNIT_SCALE != day;
+        unit_paid = new_unit ? 0 : last % MB_DED_UNIT_SCALE;
+    }
+    if (new_unit && (rc = mb_pending_add(x, k[MB_DED_COUNT], year, 1)))
+        return rc;
+    /* the unit and what it paid: a value that only rises while claims come in date order */
+    int64_t paid = mb_min64(unit_paid + d->charged, MB_DED_UNIT_SCALE - 1);
+    return mb_pending_raise(x, k[MB_DED_UNIT], year, (int64_t)day * MB_DED_UNIT_SCALE + paid);
+}

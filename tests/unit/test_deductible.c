@@ -1,0 +1,404 @@
+/* Deductible scopes (lib/deductible.c): once a year topping up to the level used (补差) in any
+ * order of visits, once a year at the first level, per visit, per admission, per day; the nth
+ * admission's share and its floor; an annual ceiling; act_pay_dedc as what this claim paid.
+ * Rulesets are inline; every amount is worked by hand in the comments. Public API only. */
+#include <string.h>
+
+#include "check.h"
+#include "medbenefit.h"
+
+#define YUAN(y) ((int64_t)(y) * 100)
+
+static mb_error *err;
+static mb_result *res;
+
+#define HEAD                                                                                   \
+    "id: ded\n"                                                                                \
+    "title: 起付线测试\n"                                                                      \
+    "document: 测试〔2024〕3号\n"                                                              \
+    "tier: basic\n"                                                                            \
+    "effective_from: 2024-01-01\n"                                                             \
+    "schemes: [employee]\n"                                                                    \
+    "account: {value: none, cite: 测试〔2024〕3号 一}\n"                                       \
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕3号 二}\n"                          \
+    "funds:\n"                                                                                 \
+    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"             \
+    "layers:\n"
+
+static mb_ruleset *load_text(const char *text)
+{
+    mb_ruleset *rs = NULL;
+    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), "ded.yaml", err);
+    CHECK_RC(rc, MB_OK, "the ruleset loads");
+    if (rc != MB_OK)
+        fprintf(stderr, "  load: %s\n", mb_error_message(err));
+    return rs;
+}
+
+static mb_enrollee *employee(void)
+{
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, "E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
+             "enrollee");
+    return e;
+}
+
+/* Settle a claim of one class A item; `admitted` 0 for an outpatient claim. */
+static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,
+                  int32_t admitted, int64_t fen)
+{
+    static unsigned serial;
+    char id[16];
+    snprintf(id, sizeof id, "C%u", ++serial); /* a claim is settled once: each its own id */
+    mb_claim *c = NULL;
+    CHECK_RC(mb_claim_new(&c, id, date, med, "H1", level, err), MB_OK, "claim");
+    CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "item");
+    if (admitted)
+        CHECK_RC(mb_claim_set_admission(c, admitted, date, err), MB_OK, "admission");
+    const mb_ruleset *chain[1] = {rs};
+    int rc = mb_settle(res, chain, 1, e, c, err);
+    if (rc != MB_OK)
+        fprintf(stderr, "  settle: %s\n", mb_error_message(err));
+    mb_claim_free(c);
+    return rc;
+}
+
+static int64_t amt(int which) { return mb_result_amount(res, which); }
+
+static int traced(const char *rule)
+{
+    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
+        mb_trace_step s;
+        if (mb_result_trace(res, i, &s) == MB_OK && strcmp(s.rule, rule) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+#define LEVELS                                                                                 \
+    "  - id: inpatient\n"                                                                      \
+    "    cite: 测试〔2024〕3号 三\n"                                                           \
+    "    med_types: [inpatient]\n"                                                             \
+    "    fund: pooling\n"                                                                      \
+    "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"                                      \
+    "    deductible:\n"                                                                        \
+    "      - {facility: primary, all: 200, cite: 测试〔2024〕3号 三（一级200元）}\n"           \
+    "      - {facility: secondary, all: 500, cite: 测试〔2024〕3号 三（二级500元）}\n"         \
+    "      - {facility: tertiary, all: 800, cite: 测试〔2024〕3号 三（三级800元）}\n"
+
+/* Once a year at the highest level used: moving up tops up the difference (补差), moving down
+ * charges nothing, and the year's deductibles come to the highest level's in every order. */
+static void top_up_in_any_order(void)
+{
+    mb_ruleset *rs = load_text(HEAD LEVELS);
+    if (rs == NULL)
+        return;
+    /* primary then tertiary: 200 first; then the tertiary claim tops up 800 - 200 = 600.
+     * The claim's part past its deductible: 1000 - 200 = 800 x 80% = 640, then 1000 - 600 =
+     * 400 x 80% = 320. A deductible read off the year's base (1000 already) would charge the
+     * second claim nothing. */
+    mb_enrollee *e = employee();
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240105, YUAN(1000)),
+             MB_OK, "primary admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the primary deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(640), "(1000 - 200) x 80%");
+    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(1000)),
+             MB_OK, "tertiary admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "補差: 800 - 200 already paid");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(320), "(1000 - 600) x 80%");
+    int64_t paid = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.paid", 2024, &paid, err),
+             MB_OK, "the deductible paid is an accumulator of its own");
+    CHECK_FEN(paid, YUAN(800), "200 + 600: the tertiary deductible in all");
+    mb_enrollee_free(e);
+
+    /* tertiary then primary: 800 first (200 x 80% = 160); the primary claim owes nothing more
+     * (200 - 800 < 0): 1000 x 80% = 800. Deductibles 800 in all, funds 960: as above. */
+    e = employee();
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(1000)),
+             MB_OK, "tertiary admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the tertiary deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 800) x 80%");
+    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240305, YUAN(1000)),
+             MB_OK, "primary admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "moving down charges nothing");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    mb_enrollee_free(e);
+
+    /* primary below its deductible, then secondary, then tertiary: 150 (all of it, nothing
+     * paid); 500 - 150 = 350, (1000 - 350) x 80% = 520; 800 - 500 = 300, 700 x 80% = 560 */
+    e = employee();
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240105, YUAN(150)),
+             MB_OK, "a primary admission below its deductible");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(150), "all 150 go to the deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "nothing past it");
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, 20240205, YUAN(1000)),
+             MB_OK, "secondary admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(350), "500 - 150");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(520), "(1000 - 350) x 80%");
+    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(1000)),
+             MB_OK, "tertiary admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(300), "800 - 500");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(560), "(1000 - 300) x 80%");
+    /* a new year starts again */
+    CHECK_RC(settle(rs, e, 20250110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20250105, YUAN(1000)),
+             MB_OK, "next year's first admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "a new year's deductible");
+    mb_enrollee_free(e);
+
+    /* seeded from the platform: 200 of the deductible paid at a primary facility this year */
+    e = employee();
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.deductible.paid", 2024, YUAN(200), err),
+             MB_OK, "the deductible paid can be seeded");
+    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(1000)),
+             MB_OK, "tertiary admission after the seed");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "the seeded 200 count: 800 - 200");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* Per admission, the nth admission of the year at a share of the stated amount, never below a
+ * floor (重庆: 每增加1次降10%, 三级不得低于620元/次; read as 10% of the stated amount per
+ * further admission). Two settlements of one admission share its deductible. */
+static void per_admission_repeat_floor(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {facility: tertiary, all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
+        "    deductible_repeat:\n"
+        "      - {nth: \"2\", all: 90%, cite: 测试〔2024〕3号 三（每增加1次降10%）}\n"
+        "      - {nth: \"3\", all: 80%, cite: 测试〔2024〕3号 三（每增加1次降10%）}\n"
+        "      - {nth: \"4-\", all: 70%, cite: 测试〔2024〕3号 三（每增加1次降10%）}\n"
+        "    deductible_floor:\n"
+        "      - {facility: tertiary, all: 620, cite: 测试〔2024〕3号 三（不得低于620元/次）}\n");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    /* 1st: 880; (2000 - 880) x 80% = 896 */
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "first admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "the first admission's deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(896), "(2000 - 880) x 80%");
+    CHECK(!traced("inpatient.deductible.repeat"), "the first admission pays the stated amount");
+    /* 2nd: 880 x 90% = 792; (2000 - 792) x 80% = 966.40 */
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(2000)),
+             MB_OK, "second admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(792), "880 x 90%");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 96640, "(2000 - 792) x 80%");
+    CHECK(traced("inpatient.deductible.repeat"), "the trace shows the second admission's share");
+    /* the same admission (admitted 02-01) settled again: its deductible is paid, 100 x 80% */
+    CHECK_RC(settle(rs, e, 20240215, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(100)),
+             MB_OK, "a second settlement of the second admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the admission's deductible is paid");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(80), "100 x 80%");
+    /* 3rd: 880 x 80% = 704; (2000 - 704) x 80% = 1036.80 */
+    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240301, YUAN(2000)),
+             MB_OK, "third admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(704), "880 x 80%: the mid-stay settlement did "
+                                                   "not count as an admission");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 103680, "(2000 - 704) x 80%");
+    /* 4th: 880 x 70% = 616, below the floor: 620; (2000 - 620) x 80% = 1104 */
+    CHECK_RC(settle(rs, e, 20240410, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240401, YUAN(2000)),
+             MB_OK, "fourth admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(620), "616 is below the floor of 620");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1104), "(2000 - 620) x 80%");
+    int64_t count = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+             MB_OK, "the admissions charged are counted");
+    CHECK_FEN(count, 4, "four admissions");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* Per day (one day's visits summed), per visit with an annual ceiling, once a year at the
+ * first claim's level. */
+static void day_visit_ceiling_first(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕3号 五\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕3号 六}]\n"
+        "    deductible:\n"
+        "      - {all: 100, scope: day, cite: 测试〔2024〕3号 五（每日100元）}\n");
+    if (rs != NULL) {
+        mb_enrollee *e = employee();
+        /* 03-01: 60 (all of it), then 100 more that day: 40 tops the day's 100, 60 x 50% = 30;
+         * 03-02: a new day's 100, nothing past it */
+        CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(60)),
+                 MB_OK, "first visit of the day");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(60), "60 of the day's 100");
+        CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(100)),
+                 MB_OK, "second visit that day");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(40), "the day's deductible is 100 in all");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(30), "(100 - 40) x 50%");
+        CHECK_RC(settle(rs, e, 20240302, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(100)),
+                 MB_OK, "the next day");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(100), "a new day, a new deductible");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "nothing past it");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+
+    rs = load_text(HEAD
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕3号 五\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕3号 六}]\n"
+        "    deductible:\n"
+        "      - {all: 100, scope: visit, cite: 测试〔2024〕3号 五（每次100元）}\n"
+        "    deductible_ceiling:\n"
+        "      - {all: 250, cite: 测试〔2024〕3号 五（全年累计不超过250元）}\n");
+    if (rs != NULL) {
+        mb_enrollee *e = employee();
+        /* 300 each visit: 100, (300 - 100) x 50% = 100; again; the third visit has only 50
+         * left under the ceiling of 250: (300 - 50) x 50% = 125 */
+        for (int k = 0; k < 2; k++) {
+            CHECK_RC(settle(rs, e, 20240301 + k, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0,
+                            YUAN(300)), MB_OK, "a visit");
+            CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(100), "each visit's 100");
+            CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(100), "(300 - 100) x 50%");
+        }
+        CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0,
+                        YUAN(300)), MB_OK, "a third visit");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(50), "250 - 200 left under the ceiling");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(125), "(300 - 50) x 50%");
+        CHECK(traced("outpatient.deductible.ceiling"), "the trace shows the ceiling");
+        CHECK_RC(settle(rs, e, 20240306, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0,
+                        YUAN(300)), MB_OK, "a fourth visit");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the ceiling is reached");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(150), "300 x 50%");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+
+    /* 按首次住院的医疗机构等级计算一次: the first admission's level for the year */
+    rs = load_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {facility: secondary, all: 600, scope: year_first, cite: 测试〔2024〕3号 七}\n"
+        "      - {facility: tertiary, all: 800, scope: year_first, cite: 测试〔2024〕3号 七}\n");
+    if (rs != NULL) {
+        mb_enrollee *e = employee();
+        /* secondary first: 600, 400 x 80% = 320; then tertiary: the year's 600 is paid, 1000 x
+         * 80% = 800 (scope year would top up 200) */
+        CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, 20240105,
+                        YUAN(1000)), MB_OK, "secondary admission");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "the first admission's level");
+        CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305,
+                        YUAN(1000)), MB_OK, "tertiary admission");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "once a year, at the first level: no top-up");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+}
+
+/* Reversing an admission takes back the deductible it paid and the admission it counted: the
+ * next admission of the year is the second again (杭州: 第二次住院按75%). */
+static void reversed_admission(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible: [{all: 800, scope: admission, cite: 测试〔2024〕3号 三（每次住院800元）}]\n"
+        "    deductible_repeat:\n"
+        "      - {nth: \"2\", all: 75%, cite: 测试〔2024〕3号 三（第二次75%）}\n"
+        "      - {nth: \"3-\", all: 50%, cite: 测试〔2024〕3号 三（第三次及以上50%）}\n");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    /* 1st: 800; 2nd: 800 x 75% = 600, then reversed; the next is the 2nd again: 600, not 400 */
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "first admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the stated 800");
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240205, YUAN(2000)),
+             MB_OK, "second admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "800 x 75%");
+    CHECK_RC(mb_reverse(e, res, err), MB_OK, "the second admission is reversed");
+    int64_t count = -1, paid = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+             MB_OK, "count");
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.paid", 2024, &paid, err),
+             MB_OK, "paid");
+    CHECK_FEN(count, 1, "one admission counted again");
+    CHECK_FEN(paid, YUAN(800), "the reversed 600 taken back");
+    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(2000)),
+             MB_OK, "the next admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "the second of the year again: 800 x 75%");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* What is refused at load, located, rather than accepted and ignored. */
+static void refused(void)
+{
+    static const struct {
+        const char *layer, *key, *why;
+    } cases[] = {
+        {"  - id: l\n    cite: 测\n    med_types: [inpatient]\n    fund: pooling\n"
+         "    ratio: [{all: 80%}]\n    deductible: [{all: 100}]\n"
+         "    deductible_repeat: [{nth: \"2\", all: 50%}]\n",
+         "layers[0].deductible_repeat", "repeat needs a per-unit scope"},
+        {"  - id: l\n    cite: 测\n    med_types: [inpatient]\n    fund: pooling\n"
+         "    ratio: [{all: 80%, nth: \"2\"}]\n",
+         "layers[0].ratio[0].nth", "nth chooses deductible_repeat rows only"},
+        {"  - id: l\n    cite: 测\n    med_types: [inpatient]\n    fund: pooling\n"
+         "    ratio: [{all: 80%, scope: visit}]\n",
+         "layers[0].ratio[0].scope", "scope belongs to deductible rows"},
+        {"  - id: l\n    cite: 测\n    med_types: [inpatient]\n    fund: pooling\n"
+         "    ratio: [{all: 80%}]\n    deductible: [{all: 100, scope: weekly}]\n",
+         "layers[0].deductible[0].scope", "an unknown scope"},
+        {"  - id: l\n    cite: 测\n    med_types: [inpatient]\n    fund: pooling\n"
+         "    ratio: [{all: 80%}]\n    deductible: [{all: 100, scope: visit}]\n"
+         "    deductible_floor: [{all: 50}]\n",
+         "layers[0].deductible_floor", "a floor needs deductible_repeat"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s", HEAD, cases[i].layer);
+        mb_ruleset *rs = NULL;
+        int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), "ded.yaml", err);
+        CHECK(rc == MB_E_SCHEMA || rc == MB_E_RULESET, cases[i].why);
+        CHECK(strcmp(mb_error_key(err), cases[i].key) == 0 && mb_error_line(err) > 11, cases[i].why);
+        if (strcmp(mb_error_key(err), cases[i].key) != 0)
+            fprintf(stderr, "  key %s: %s\n", mb_error_key(err), mb_error_message(err));
+        mb_ruleset_free(rc == MB_OK ? rs : NULL);
+    }
+    /* the did-you-mean of a misspelt scope */
+    const char *text = HEAD "  - id: l\n    cite: 测\n    med_types: [inpatient]\n    fund: pooling\n"
+                            "    ratio: [{all: 80%}]\n    deductible: [{all: 100, scope: admision}]\n";
+    mb_ruleset *rs = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, strlen(text), "ded.yaml", err), MB_E_SCHEMA,
+             "a misspelt scope");
+    CHECK(strstr(mb_error_message(err), "did you mean 'admission'") != NULL,
+          "the message suggests the scope meant");
+}
+
+int main(void)
+{
+    err = mb_error_new();
+    CHECK_RC(mb_result_new(&res, err), MB_OK, "result");
+    top_up_in_any_order();
+    per_admission_repeat_floor();
+    day_visit_ceiling_first();
+    reversed_admission();
+    refused();
+    mb_result_free(res);
+    mb_error_free(err);
+    return check_summary();
+}

@@ -1,0 +1,581 @@
+/* Row selectors: every table of values is chosen by the same selectors, and a selector the
+ * engine would not honour on a key is refused at load with file, line and key, never accepted
+ * and ignored. Rulesets are written inline; amounts are worked by hand in the comments.
+ * Public API only. */
+#include <string.h>
+
+#include "check.h"
+#include "medbenefit.h"
+
+#define YUAN(y) ((int64_t)(y) * 100)
+
+static mb_error *err;
+static mb_result *res;
+
+/* The parts every ruleset below shares: a basic employee ruleset with one pooling fund. */
+#define HEAD                                                                                   \
+    "id: sel\n"                                                                                \
+    "title: 选择器测试\n"                                                                      \
+    "document: 测试〔2024〕1号\n"                                                              \
+    "tier: basic\n"                                                                            \
+    "effective_from: 2024-01-01\n"                                                             \
+    "schemes: [employee]\n"                                                                    \
+    "account: {value: none, cite: 测试〔2024〕1号 一}\n"                                       \
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕1号 二}\n"                          \
+    "funds:\n"                                                                                 \
+    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+
+static mb_ruleset *load_text(const char *text)
+{
+    mb_ruleset *rs = NULL;
+    mb_error_clear(err);
+    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), "sel.yaml", err);
+    if (rc != MB_OK)
+        fprintf(stderr, "  load: %s\n", mb_error_message(err));
+    return rc == MB_OK ? rs : NULL;
+}
+
+static int refuse_text(const char *text)
+{
+    mb_ruleset *rs = NULL;
+    mb_error_clear(err);
+    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), "sel.yaml", err);
+    if (rc == MB_OK)
+        mb_ruleset_free(rs);
+    return rc;
+}
+
+static mb_enrollee *employee(void)
+{
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, "E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
+             "enrollee");
+    return e;
+}
+
+static mb_claim *claim(const char *id, int32_t date, int med, int level, int64_t fen)
+{
+    mb_claim *c = NULL;
+    CHECK_RC(mb_claim_new(&c, id, date, med, "H1", level, err), MB_OK, "claim");
+    CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "class A item");
+    return c;
+}
+
+static int settle(const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c)
+{
+    const mb_ruleset *chain[1] = {rs};
+    int rc = mb_settle(res, chain, 1, e, c, err);
+    if (rc != MB_OK)
+        fprintf(stderr, "  settle: %s\n", mb_error_message(err));
+    return rc;
+}
+
+static int64_t amt(int which) { return mb_result_amount(res, which); }
+
+/* Whether the last settlement's trace has a step of `rule` citing `cite`. */
+static int traced(const char *rule, const char *cite)
+{
+    size_t n = mb_result_trace_count(res);
+    for (size_t i = 0; i < n; i++) {
+        mb_trace_step s;
+        if (mb_result_trace(res, i, &s) == MB_OK && strcmp(s.rule, rule) == 0 &&
+            (cite == NULL || strcmp(s.cite, cite) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* The defect of issue 10: `facility:` on a deductible row validated and was then ignored, so
+ * a claim at that level settled with no deductible and explain left the step out. */
+static void deductible_by_facility(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "layers:\n"
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕1号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    deductible:\n"
+        "      - {facility: primary, all: 200, cite: 测试〔2024〕1号 三（一级200元）}\n"
+        "      - {facility: tertiary, all: 800, cite: 测试〔2024〕1号 三（三级800元）}\n"
+        "    ratio:\n"
+        "      - {all: 80%, cite: 测试〔2024〕1号 四}\n");
+    CHECK(rs != NULL, "a deductible by facility level loads");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    /* tertiary, 1000 in scope: deductible 800 (三级800元), 200 x 80% = 160 */
+    mb_claim *c = claim("T1", 20240301, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle(rs, e, c), MB_OK, "the tertiary admission settles");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the tertiary deductible applies");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 800) x 80%");
+    CHECK(traced("inpatient.deductible", "测试〔2024〕1号 三（三级800元）"),
+          "explain shows the deductible step, citing the tertiary row");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* a primary admission of another enrollee: 1000 - 200 = 800 x 80% = 640 */
+    e = employee();
+    c = claim("P1", 20240301, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle(rs, e, c), MB_OK, "the primary admission settles");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the primary deductible applies");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(640), "(1000 - 200) x 80%");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
+    /* a secondary admission: no row for that level, so no deductible: 1000 x 80% = 800 */
+    e = employee();
+    c = claim("S1", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle(rs, e, c), MB_OK, "the secondary admission settles");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "no deductible row for secondary");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* The same defect on a cap row: a cap by facility level was ignored, so the claim had none. */
+static void cap_by_facility(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "layers:\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 三\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {all: 50%, cite: 测试〔2024〕1号 四}\n"
+        "    cap:\n"
+        "      values:\n"
+        "        - {facility: primary, all: 1000, cite: 测试〔2024〕1号 五（基层1000元）}\n"
+        "        - {facility: tertiary, all: 300, cite: 测试〔2024〕1号 五（三级300元）}\n"
+        "        - {all: unlimited, cite: 测试〔2024〕1号 五}\n");
+    CHECK(rs != NULL, "a cap by facility level loads");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    /* tertiary, 1000 x 50% = 500, cut to the tertiary cap 300 */
+    mb_claim *c = claim("T1", 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_TERTIARY, YUAN(1000));
+    CHECK_RC(settle(rs, e, c), MB_OK, "the tertiary visit settles");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(300), "1000 x 50% = 500, capped at 300 (三级300元)");
+    CHECK(traced("outpatient.cap", "测试〔2024〕1号 五（三级300元）"), "the cap step cites its row");
+    mb_claim_free(c);
+    /* secondary: the row without a selector, unlimited: 1000 x 50% = 500 */
+    c = claim("S1", 20240302, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(settle(rs, e, c), MB_OK, "the secondary visit settles");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(500), "no cap for secondary: 1000 x 50%");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* A selector on a table the engine chooses without a claim is refused, located. */
+static void refused_where_not_honoured(void)
+{
+    const char *text = HEAD
+        "account_accrual:\n"
+        "  - {facility: primary, in_service: 2%, cite: 测试〔2024〕1号 六}\n"
+        "layers:\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 三\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {all: 50%, cite: 测试〔2024〕1号 四}\n";
+    CHECK_RC(refuse_text(text), MB_E_SCHEMA, "facility on an accrual row is refused");
+    CHECK(mb_error_line(err) == 12, "the line of the accrual row");
+    CHECK(strcmp(mb_error_key(err), "account_accrual[0].facility") == 0,
+          "the key path of the selector");
+    CHECK(strstr(mb_error_message(err), "account_accrual") != NULL &&
+              strstr(mb_error_message(err), "from") != NULL,
+          "the message says what does choose an accrual row");
+}
+
+
+/* Settle a claim built by the caller; returns the status. */
+static int settle_claim(const mb_ruleset *rs, mb_enrollee *e, mb_claim *c)
+{
+    int rc = settle(rs, e, c);
+    mb_claim_free(c);
+    return rc;
+}
+
+static mb_claim *flagged(const char *id, int32_t date, int med, int level, int64_t fen,
+                         unsigned flags)
+{
+    mb_claim *c = claim(id, date, med, level, fen);
+    CHECK_RC(mb_claim_set_flags(c, flags, err), MB_OK, "flags");
+    return c;
+}
+
+/* Area, age band, claim type and facility category choose rows as facility does. */
+static void claim_selectors(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "facility_categories:\n"
+        "  - {name: community, label: 社区卫生服务机构, cite: 测试〔2024〕1号 七}\n"
+        "layers:\n"
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕1号 三\n"
+        "    med_types: [inpatient, trauma_inpatient]\n"
+        "    fund: pooling\n"
+        "    deductible:\n"
+        "      - {facility: primary, all: 200, cite: 测试〔2024〕1号 三（一级200元）}\n"
+        "      - {facility: primary, category: community, all: 160, cite: 测试〔2024〕1号 三（社区160元）}\n"
+        "      - {area: out_of_city, all: 2000, cite: 测试〔2024〕1号 三（市域外2000元）}\n"
+        "      - {area: out_of_province, all: 2500, cite: 测试〔2024〕1号 三（省外2500元）}\n"
+        "    ratio:\n"
+        "      - {all: 80%, cite: 测试〔2024〕1号 四}\n"
+        "      - {claim_type: trauma_inpatient, all: 60%, cite: 测试〔2024〕1号 四（外伤60%）}\n"
+        "      - {age: \"0-17\", all: 90%, cite: 测试〔2024〕1号 四（未成年人90%）}\n");
+    CHECK(rs != NULL, "area, category, claim type and age selectors load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
+    /* in the city, at a community health centre (primary): 160; (1000 - 160) x 80% = 672 */
+    mb_claim *c = claim("A", 20240301, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(mb_claim_set_facility_category(c, "社区卫生服务机构", err), MB_OK, "category by label");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "community admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(160), "the community row is more specific");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(672), "(1000 - 160) x 80%");
+    mb_enrollee_free(e);
+    /* out of the city, in the province: 2000; (3000 - 2000) x 80% = 800 */
+    e = employee();
+    CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
+    c = flagged("B", 20240301, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(3000), MB_CLAIM_OUT_OF_AREA);
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "out-of-city admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(2000), "市域外 2000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "(3000 - 2000) x 80%");
+    mb_enrollee_free(e);
+    /* out of the province: 2500; a trauma admission at 60%: (3000 - 2500) x 60% = 300 */
+    e = employee();
+    CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
+    c = flagged("C", 20240301, MB_MED_TRAUMA_INPATIENT, MB_LEVEL_TERTIARY, YUAN(3000),
+                MB_CLAIM_OUT_OF_AREA | MB_CLAIM_OUT_OF_PROVINCE);
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "out-of-province trauma admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(2500), "省外 2500");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(300), "(3000 - 2500) x 60% (外伤)");
+    mb_enrollee_free(e);
+    /* a child (born 2010-03-02, 13 on 2024-03-01), secondary: no deductible row, 1000 x 90% */
+    e = employee();
+    CHECK_RC(mb_enrollee_set_birth_date(e, 20100302, err), MB_OK, "birth date");
+    c = claim("D", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "a child's admission");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "1000 x 90% (未成年人)");
+    /* without a birth date the age rows cannot be chosen: refused, not guessed */
+    CHECK_RC(mb_enrollee_set_birth_date(e, 0, err), MB_OK, "birth date cleared");
+    c = claim("E", 20240302, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240302, err), MB_OK, "admission");
+    const mb_ruleset *chain[1] = {rs};
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_E_INVALID_ARGUMENT,
+             "a ruleset choosing by age needs the birth date");
+    CHECK(strstr(mb_error_message(err), "birth date") != NULL, "the message says so");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* Declared person groups: by psn_idet_type code, by members, with conditions; category ratios
+ * by group and claim type (就高: the highest applies). */
+static void person_groups(void)
+{
+    mb_ruleset *rs = load_text(
+        "id: grp\n"
+        "title: 救助分类\n"
+        "document: 测试〔2024〕4号\n"
+        "tier: assistance\n"
+        "effective_from: 2024-01-01\n"
+        "upstream: {cite: 测试〔2024〕4号 一}\n"
+        "class_b_first_selfpay: {value: 0%, cite: 测试〔2024〕4号 二}\n"
+        "groups:\n"
+        "  - {name: returned_poverty, label: 返贫致贫人口, psn_idet_type: [\"2301\"], cite: 测试〔2024〕4号 三}\n"
+        "  - {name: monitored, label: 防止返贫监测对象, psn_idet_type: [\"2302\"], cite: 测试〔2024〕4号 三}\n"
+        "  - {name: class_1, label: 一类救助对象, members: [extreme_poverty, orphan], cite: 测试〔2024〕4号 四}\n"
+        "  - {name: class_2, label: 二类救助对象, members: [minimum_living, returned_poverty], cite: 测试〔2024〕4号 四}\n"
+        "  - {name: class_3, label: 三类救助对象, members: [low_income_margin, monitored], scheme: resident, cite: 测试〔2024〕4号 四}\n"
+        "categories:\n"
+        "  - {name: class_1, ratio: 100%, cite: 测试〔2024〕4号 五（一类100%）}\n"
+        "  - {name: class_2, ratio: 70%, cite: 测试〔2024〕4号 五（二类70%）}\n"
+        "  - {name: class_2, claim_type: chronic, ratio: 50%, cite: 测试〔2024〕4号 五（门诊慢特病50%）}\n"
+        "  - {name: class_3, ratio: 60%, cite: 测试〔2024〕4号 五（三类60%）}\n"
+        "funds:\n"
+        "  - {key: a, employee: \"610100\", resident: \"610100\", name: 医疗救助基金, amount: maf_pay}\n"
+        "layers:\n"
+        "  - id: assist\n"
+        "    cite: 测试〔2024〕4号 六\n"
+        "    med_types: [inpatient, chronic]\n"
+        "    requires: [assistance_identity]\n"
+        "    fund: a\n"
+        "    base: remaining\n"
+        "    ratio_source: category\n"
+        "    deductible:\n"
+        "      - {group: class_3, all: 500, cite: 测试〔2024〕4号 七（三类起付500元）}\n");
+    CHECK(rs != NULL, "declared groups load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *r = NULL;
+    CHECK_RC(mb_enrollee_new(&r, "R1", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
+    /* 2301 is the platform's code for 返贫致贫人口, a member of class 2: 1000 x 70% = 700 */
+    CHECK_RC(mb_enrollee_add_identity(r, rs, "2301", 20240101, 0, err), MB_OK,
+             "an identity by its psn_idet_type code");
+    mb_claim *c = claim("I", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 admission");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(700), "class 2: 70%");
+    CHECK(traced("assist.ratio", "测试〔2024〕4号 五（二类70%）"), "the class 2 row is cited");
+    /* a chronic claim of class 2: 50% */
+    c = claim("K", 20240302, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 chronic claim");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(500), "class 2, 门诊慢特病: 50%");
+    /* also monitored (class 3, resident): its deductible applies to the claim, and the best
+     * ratio of the classes held (70% over 60%): (1000 - 500) x 70% = 350 */
+    CHECK_RC(mb_enrollee_add_identity(r, rs, "防止返贫监测对象", 20240101, 0, err), MB_OK,
+             "an identity by its label");
+    c = claim("J", 20240401, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240325, 20240401, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 and 3 admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "class 3's deductible");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(350), "(1000 - 500) x 70%");
+    CHECK_RC(mb_enrollee_add_identity(r, rs, "返贫", 20240101, 0, err), MB_E_UNKNOWN_CODE,
+             "a name no group knows is refused");
+    CHECK(strstr(mb_error_message(err), "returned_poverty (返贫致贫人口)") != NULL,
+          "the message lists the groups");
+    mb_enrollee_free(r);
+    /* an employee monitored: class 3 is for residents only: no identity that counts */
+    mb_enrollee *e = employee();
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "2302", 20240101, 0, err), MB_OK, "monitored");
+    c = claim("M", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "an employee's admission");
+    CHECK(mb_result_covered(res) == 0, "class 3 holds for residents only");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), 0, "no assistance");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* Caps that grow with the diseases covered: +each per disease beyond the first up to a
+ * ceiling (无为: 3000, 多一种多300元, 最高4500), and the highest disease cap plus a share of each
+ * further one's (唐山: 在最高的一种的基础上每增加一种增加80%, 最高10800). */
+static void cap_growth(void)
+{
+    static const char catalogue[] =
+        "catalogue:\n"
+        "  - {code: D1, name: 高血压, caps: [{all: 6000}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D2, name: 糖尿病, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D3, name: 冠心病, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D4, name: 脑卒中, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D5, name: 哮喘, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n";
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
+             "layers:\n"
+             "  - id: chronic\n"
+             "    cite: 测试〔2024〕1号 九\n"
+             "    med_types: [chronic]\n"
+             "    requires: [certified_disease]\n"
+             "    fund: pooling\n"
+             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+             "    cap:\n"
+             "      values: [{all: 3000, cite: 测试〔2024〕1号 九（全年封顶3000元）}]\n"
+             "      raise: {each: 300, ceiling: 4500, group: chronic, cite: 测试〔2024〕1号 九（多一种慢性病多300元，最高封顶4500元）}\n");
+    mb_ruleset *rs = load_text(text);
+    CHECK(rs != NULL, "a raise per disease loads");
+    if (rs != NULL) {
+        /* three chronic diseases and one special: 3000 + 2 x 300 = 3600 */
+        mb_enrollee *e = employee();
+        const char *held[] = {"高血压", "糖尿病", "冠心病", "肿瘤"};
+        for (int k = 0; k < 4; k++)
+            CHECK_RC(mb_enrollee_add_disease(e, held[k], 20240101, 0, err), MB_OK, "certified");
+        mb_claim *c = claim("C", 20240301, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(5000));
+        CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(3600), "3000 + 300 x 2 further chronic diseases");
+        CHECK(traced("chronic.cap.raise", NULL), "the raise is traced");
+        /* two more chronic diseases: 3000 + 4 x 300 = 4200; 600 more this year */
+        CHECK_RC(mb_enrollee_add_disease(e, "脑卒中", 20240101, 0, err), MB_OK, "certified");
+        CHECK_RC(mb_enrollee_add_disease(e, "哮喘", 20240101, 0, err), MB_OK, "certified");
+        c = claim("C2", 20240401, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(5000));
+        CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(600), "4200 - 3600 already paid");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
+             "layers:\n"
+             "  - id: chronic\n"
+             "    cite: 测试〔2024〕1号 九\n"
+             "    med_types: [chronic]\n"
+             "    requires: [certified_disease]\n"
+             "    fund: pooling\n"
+             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+             "    cap:\n"
+             "      base: highest_disease\n"
+             "      raise: {share: 80%, ceiling: 10800, cite: 测试〔2024〕1号 十（每增加一种增加80%，最高限额10800元）}\n");
+    rs = load_text(text);
+    CHECK(rs != NULL, "a cap from the diseases' caps loads");
+    if (rs != NULL) {
+        /* 高血压 6000 and 糖尿病 3600: 6000 + 3600 x 80% = 8880 */
+        mb_enrollee *e = employee();
+        CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20240101, 0, err), MB_OK, "certified");
+        CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20240101, 0, err), MB_OK, "certified");
+        mb_claim *c = claim("C", 20240301, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(20000));
+        CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(8880), "6000 + 3600 x 80%");
+        /* two more 3600s: 6000 + 3 x 2880 = 14640, above the ceiling 10800: 1920 more */
+        CHECK_RC(mb_enrollee_add_disease(e, "冠心病", 20240101, 0, err), MB_OK, "certified");
+        CHECK_RC(mb_enrollee_add_disease(e, "脑卒中", 20240101, 0, err), MB_OK, "certified");
+        c = claim("C2", 20240401, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(20000));
+        CHECK_RC(mb_claim_set_disease(c, "冠心病", NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1920), "10800 - 8880");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+}
+
+/* A top-up layer (保底/托底): what brings the claim's funds to a target share of its policy-scope
+ * cost; pharmacy claims at a fixed class; the class B first self-pay and 个人先自付 by area. */
+static void top_up_pharmacy_first_selfpay(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "first_selfpay:\n"
+        "  - {area: out_of_city, from: 2024-03-01, all: 10%, cite: 测试〔2024〕1号 十一（个人先自付10%）}\n"
+        "layers:\n"
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕1号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    deductible: [{all: 1000, scope: admission, cite: 测试〔2024〕1号 三}]\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕1号 四}]\n"
+        "  - id: floor\n"
+        "    cite: 测试〔2024〕1号 十二\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    top_up:\n"
+        "      - {all: 45%, cite: 测试〔2024〕1号 十二（保底45%）}\n"
+        "      - {area: out_of_province, all: 40%, cite: 测试〔2024〕1号 十二（省外40%）}\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 十三\n"
+        "    med_types: [general_outpatient, pharmacy]\n"
+        "    fund: pooling\n"
+        "    pharmacy: {as: primary, cite: 测试〔2024〕1号 十三（药店按一级执行）}\n"
+        "    ratio:\n"
+        "      - {facility: primary, all: 70%, cite: 测试〔2024〕1号 十三（一级70%）}\n"
+        "      - {facility: tertiary, all: 50%, cite: 测试〔2024〕1号 十三（三级50%）}\n");
+    CHECK(rs != NULL, "top-up, pharmacy and first_selfpay load");
+    if (rs == NULL)
+        return;
+    /* 2000: (2000 - 1000) x 50% = 500, 25%; the floor tops it up to 2000 x 45% = 900: 400 */
+    mb_enrollee *e = employee();
+    mb_claim *c = claim("I", 20240201, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(2000));
+    CHECK_RC(mb_claim_set_admission(c, 20240125, 20240201, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "admission");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "500, topped up to 45% of 2000");
+    CHECK(traced("floor.top_up", "测试〔2024〕1号 十二（保底45%）"), "the top-up cites its row");
+    /* 10000: 1000 + 9000 x 50% = 4500, 45% already: nothing to top up */
+    c = claim("J", 20240301, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(10000));
+    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "admission");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(4500), "(10000 - 1000) x 50% = 45%: no top-up");
+    /* out of the city from 03-01: 10% first (个人先自付), 2000 x 90% = 1800 in scope;
+     * (1800 - 1000) x 50% = 400, topped to 1800 x 45% = 810 */
+    c = flagged("K", 20240401, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(2000), MB_CLAIM_OUT_OF_AREA);
+    CHECK_RC(mb_claim_set_admission(c, 20240325, 20240401, err), MB_OK, "admission");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "out-of-city admission");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(200), "10% of 2000 first");
+    CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(1800), "1800 in scope");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(810), "400, topped up to 45% of 1800");
+    /* a pharmacy claim prescribed at a tertiary hospital: as primary, 100 x 70% */
+    c = NULL;
+    CHECK_RC(mb_claim_new(&c, "P", 20240501, MB_MED_PHARMACY, "D1", MB_LEVEL_PHARMACY, err),
+             MB_OK, "pharmacy claim");
+    CHECK_RC(mb_claim_add_item(c, YUAN(100), MB_CLASS_A, -1, err), MB_OK, "item");
+    CHECK_RC(mb_claim_set_prescriber(c, "H9", MB_LEVEL_TERTIARY, err), MB_OK, "prescriber");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "pharmacy claim");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(70), "the primary ratio, not the prescriber's 50%");
+    CHECK(traced("outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
+          "the trace says why");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* More refusals, each located to the selector at fault. */
+static void refused_selectors(void)
+{
+    static const struct {
+        const char *rows, *key, *why;
+    } cases[] = {
+        {"{all: 50%, group: nobody}", "layers[0].ratio[0].group", "an undeclared group"},
+        {"{all: 50%, disease: 感冒}", "layers[0].ratio[0].disease", "a disease not in the catalogue"},
+        {"{all: 50%, disease_group: dialysis}", "layers[0].ratio[0].disease_group",
+         "a catalogue group no entry is in"},
+        {"{all: 50%, category: community}", "layers[0].ratio[0].category",
+         "an undeclared facility category"},
+        {"{all: 50%, age: \"60-17\"}", "layers[0].ratio[0].age", "an age band out of order"},
+        {"{all: 50%, area: abroad}", "layers[0].ratio[0].area", "an unknown area"},
+        {"{all: 50%, claim_type: dental}", "layers[0].ratio[0].claim_type", "an unknown claim type"},
+        {"{all: 50%, value: 60%}", "layers[0].ratio[0].value", "value and all both given"},
+    };
+    /* a disease's caps: one per line and selectors; a dated second is a revision of it */
+    const char *two = HEAD
+        "catalogue:\n"
+        "  - code: D1\n"
+        "    name: 肿瘤\n"
+        "    caps:\n"
+        "      - {line: 放化疗, all: 1000}\n"
+        "      - {line: 放化疗, all: 2000}\n"
+        "    cite: 测\n"
+        "layers:\n  - {id: l, cite: 测, med_types: [chronic], fund: pooling, ratio: [{all: 50%}]}\n";
+    CHECK_RC(refuse_text(two), MB_E_RULESET, "two caps of one line, equally chosen");
+    CHECK(strcmp(mb_error_key(err), "catalogue[0].caps[1].line") == 0, "the second is located");
+    mb_ruleset *ok = load_text(HEAD
+        "catalogue:\n"
+        "  - code: D1\n"
+        "    name: 肿瘤\n"
+        "    caps:\n"
+        "      - {line: 放化疗, all: 1000}\n"
+        "      - {line: 放化疗, from: 2024-07-01, all: 2000}\n"
+        "    cite: 测\n"
+        "layers:\n  - {id: l, cite: 测, med_types: [chronic], fund: pooling, ratio: [{all: 50%}]}\n");
+    CHECK(ok != NULL, "a dated cap of the same line is a revision, not a second cap");
+    mb_ruleset_free(ok);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "%slayers:\n  - id: l\n    cite: 测\n    med_types: [inpatient]\n"
+                 "    fund: pooling\n    ratio: [%s]\n", HEAD, cases[i].rows);
+        CHECK(refuse_text(text) != MB_OK, cases[i].why);
+        CHECK(strcmp(mb_error_key(err), cases[i].key) == 0 && mb_error_line(err) == 16,
+              cases[i].why);
+        if (strcmp(mb_error_key(err), cases[i].key) != 0 || mb_error_line(err) != 16)
+            fprintf(stderr, "  %s:%d %s\n", mb_error_key(err), mb_error_line(err),
+                    mb_error_message(err));
+    }
+}
+
+int main(void)
+{
+    err = mb_error_new();
+    CHECK_RC(mb_result_new(&res, err), MB_OK, "result");
+    deductible_by_facility();
+    cap_by_facility();
+    refused_where_not_honoured();
+    claim_selectors();
+    person_groups();
+    cap_growth();
+    top_up_pharmacy_first_selfpay();
+    refused_selectors();
+    mb_result_free(res);
+    mb_error_free(err);
+    return check_summary();
+}
