@@ -485,6 +485,119 @@ static const struct refusal {
      MB_E_SCHEMA, "layers[0].cap.raise.min_diseases", "from 2 to 100, got '1'", 17},
     {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 2, amount: x}}",
      MB_E_SCHEMA, "layers[0].cap.raise.amount", "got 'x'", 17},
+    /* the language: person groups, assistance categories, the tilt, identity rules, facility
+     * categories, referral, every selector, repeated deductibles, raises, disease-based caps,
+     * top-ups, ids */
+    {18, L18 "groups: [{name: Bad-Name, cite: c}]", MB_E_SCHEMA,
+     "groups[0].name", "name is the word selectors use: a-z, 0-9 and '_', got 'Bad-Name'", 19},
+    {18, L18 "groups: [{name: minimum_living, cite: c}]", MB_E_RULESET,
+     "groups[0].name", "is an assistance category already: name the category itself", 19},
+    {18, L18 "groups: [{name: a, cite: c}, {name: a, cite: c}]", MB_E_RULESET,
+     "groups[1].name", "group 'a' is declared twice", 19},
+    {18, L18 "groups: [{name: a, scheme: military, cite: c}]", MB_E_SCHEMA,
+     "groups[0].scheme", "expected employee or resident, got 'military'", 19},
+    {18, L18 "groups: [{name: a, certified: rare, cite: c}]", MB_E_RULESET,
+     "groups[0].certified", "no catalogue entry is in group 'rare'", 19},
+    {18, L18 "categories: [{name: nobody, ratio: 10%, cite: c}]", MB_E_SCHEMA,
+     "categories[0].name", "of docs/ruleset-format.md, or a group declared under groups)", 19},
+    {18, L18 "tilt: {categories: [nobody], cite: c}", MB_E_SCHEMA,
+     "tilt.categories[0]", "unknown assistance category or group 'nobody'", 19},
+    {18, L18 "tilt: {categories: [orphan], ratio_points: 200, cite: c}", MB_E_SCHEMA,
+     "tilt.ratio_points", "expected a whole number from 0 to 100, got '200'", 19},
+    {18, L18 "identity: {lost: never, cite: c}", MB_E_SCHEMA,
+     "identity.lost", "expected same_day or end_of_month, got 'never'", 19},
+    {18, L18 "identity: {admission: never, cite: c}", MB_E_SCHEMA,
+     "identity.admission", "expected any_day or claim_date, got 'never'", 19},
+    {18, L18 "facility_categories: [{name: Bad, label: x, cite: c}]", MB_E_SCHEMA,
+     "facility_categories[0].name", "a category's name is the word selectors use: a-z, 0-9 and '_', got 'Bad'", 19},
+    {18, L18 "facility_categories: [{name: a, label: 甲, cite: c}, {name: b, label: 甲, cite: c}]",
+     MB_E_RULESET,
+     "facility_categories[1].label", "'甲' already names facility category a", 19},
+    {18, L18 "facility_categories: [{name: a, label: 甲, cite: c}, {name: b, label: a, cite: c}]",
+     MB_E_RULESET,
+     "facility_categories[1].label", "'a' already names facility category a", 19},
+    {18, L18 "referral: {penalty_points: 200, cite: c}", MB_E_SCHEMA,
+     "referral.penalty_points", "expected a whole number from 0 to 100, got '200'", 19},
+    {18, L18 "referral: {exempt: [always], cite: c}", MB_E_SCHEMA,
+     "referral.exempt[0]", "expected emergency, out_of_area or designated_specialty, got 'always'", 19},
+    {18, L18 "referral: {penalty_levels: [top], cite: c}", MB_E_SCHEMA,
+     "referral.penalty_levels[0]", "primary, secondary, tertiary, first_visit or pharmacy, got 'top'", 19},
+    {14, "      - {value: 500, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].value", "'value' and 'all' say the same (every person): give one of them", 14},
+    {14, "      - {scheme: military, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].scheme", "expected employee or resident, got 'military'", 14},
+    {14, "      - {group: nobody, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].group", "no person group 'nobody': declare it under groups", 14},
+    {14, "      - {category: nowhere, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].category", "no facility category 'nowhere': declare it under facility_categories", 14},
+    {14, "      - {disease: X9, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].disease", "'X9' is not in the catalogue (a code, a name or an alias)", 14},
+    {14, "      - {disease_group: rare, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].disease_group", "no catalogue entry is in group 'rare'", 14},
+    {14, "      - {age: 200, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '200'", 14},
+    {14, "      - {age: 60-18, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '60-18'", 14},
+    {14, "      - {age: x, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got 'x'", 14},
+    {14, "      - {age: \"1-2-3\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '1-2-3'", 14},
+    {14, "      - {age: \"-\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '-'", 14},
+    {14, "      - {age: \"12345678901234567\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "or \"a\" (whole numbers 0 to 150, a <= b), got '12345678901234567'", 14},
+    {14, "      - {nth: \"2\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].nth", "'disease_group', 'age', 'claim_type', 'treatment' (and person)", 14},
+    {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"0\", all: 50%}]", MB_E_SCHEMA,
+     "layers[0].deductible_repeat[0].nth", "\"a-\", \"-b\" or \"a\" (whole numbers 1 to 1000, a <= b), got '0'", 15},
+    {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"3-\", all: 50%, facility: x}]", MB_E_SCHEMA,
+     "layers[0].deductible_repeat[0].facility", "first_visit, primary, secondary, tertiary or pharmacy, got 'x'", 15},
+    {14, "      - {all: 500}\n    deductible_repeat: [{nth: \"2\", all: 50%}]", MB_E_RULESET,
+     "layers[0].deductible_repeat", "give the deductible rows 'scope: visit', 'admission' or 'day'", 15},
+    {14, "      - {all: 500, scope: visit}\n    deductible_floor: [{all: 100}]", MB_E_RULESET,
+     "layers[0].deductible_floor", "a repeated deductible comes down to: it needs deductible_repeat", 15},
+    {14, "      - {all: 500}\n    deductible_ceiling: [{all: x}]", MB_E_SCHEMA,
+     "layers[0].deductible_ceiling[0].all", "two decimals and at most 10^12, such as 500 or 3500.00, got 'x'", 15},
+    {16, "      - {all: 70%}\n    pharmacy: {as: shop, cite: c}", MB_E_SCHEMA,
+     "layers[0].pharmacy.as", "prescriber, primary, secondary, tertiary or pharmacy, got 'shop'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, all: 50%, ratio: [{all: 60%}]}]", MB_E_SCHEMA,
+     "layers[0].bands[0].ratio", "a band gives its ratio by person columns or as 'ratio' rows, not both", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, ratio: [{all: 6}]}]", MB_E_SCHEMA,
+     "layers[0].bands[0].ratio[0].all", "0% to 100% with at most two decimals, such as 70% or 0.7, got '6'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 2, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.amount", "a fixed raise gives both min_diseases and amount", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {amount: 5, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.min_diseases", "a fixed raise gives both min_diseases and amount", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {ceiling: 5, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise", "beyond the first) or share (of each further disease's own cap)", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: x, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.each", "two decimals and at most 10^12, such as 500 or 3500.00, got 'x'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {share: x, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.share", "0% to 100% with at most two decimals, such as 70% or 0.7, got 'x'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: 5, ceiling: x, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.ceiling", "two decimals and at most 10^12, such as 500 or 3500.00, got 'x'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: 5, group: nope, cite: c}}", MB_E_RULESET,
+     "layers[0].cap.raise.group", "no catalogue entry is in group 'nope'", 17},
+    {16, "      - {all: 70%}\n    cap: {base: lowest, cite: c}", MB_E_SCHEMA,
+     "layers[0].cap.base", "expected highest_disease, got 'lowest'", 17},
+    {16, "      - {all: 70%}\n    cap: {base: highest_disease, values: [{all: 100}], cite: c}", MB_E_SCHEMA,
+     "layers[0].cap.values", "diseases' caps (base: highest_disease) takes no values of its own", 17},
+    {16, "      - {all: 70%}\n    cap: {base: highest_disease, cite: c}", MB_E_RULESET,
+     "layers[0].cap", "a cap based on the diseases' caps needs a catalogue with caps", 17},
+    {16, "      - {all: 70%}\n    top_up_of: total", MB_E_SCHEMA,
+     "layers[0].top_up_of", "top_up_of goes with top_up rows", 17},
+    {16, "      - {all: 70%}\n    top_up: [{all: 45%}]", MB_E_SCHEMA,
+     "layers[0].deductible", "the claim's funds up to its target ratio: it takes no deductible", 13},
+    {12, "    fund: pooling\n    disease_caps: sometimes", MB_E_SCHEMA,
+     "layers[0].disease_caps", "expected true or false, got 'sometimes'", 13},
+    {1, "id: Mini!", MB_E_SCHEMA,
+     "id", "an id uses a-z, 0-9, '-' and '_' only, got 'Mini!'", 1},
+    {1, "id: mini\ncontinues: \"\"", MB_E_SCHEMA,
+     "continues", "of the first ruleset of the line (a-z, 0-9, '-' and '_'), got ''", 2},
+    {1, "id: mini\ncontinues: Bad!", MB_E_SCHEMA,
+     "continues", "the first ruleset of the line (a-z, 0-9, '-' and '_'), got 'Bad!'", 2},
+    {18, L18 "catalogue: [{code: A1, name: a, group: Bad-G}]", MB_E_SCHEMA,
+     "catalogue[0].group", "of a-z, 0-9 and '_' (chronic, special, dialysis…), got 'Bad-G'", 19},
 };
 
 static void every_inconsistency_is_refused_where_it_is(mb_error *err)
@@ -503,6 +616,81 @@ static void every_inconsistency_is_refused_where_it_is(mb_error *err)
     }
     CHECK(right == (int)(sizeof refusals / sizeof refusals[0]),
           "each inconsistency is refused with its status, key, message and line");
+}
+
+/* BASE followed by `extra` (top-level keys after line 18). */
+static size_t with_tail(const char *extra)
+{
+    size_t n = variant(0, NULL);
+    int w = snprintf(text + n, sizeof text - n, "%s", extra);
+    if (w < 0 || (size_t)w >= sizeof text - n)
+        abort();
+    return n + (size_t)w;
+}
+
+/* How many groups and facility categories a ruleset may declare: 64 groups in all, the twelve
+ * assistance categories among them, so 52 of its own; 64 facility categories. And the message
+ * refusing an identity the ruleset does not know, which lists its groups. */
+static void groups_and_categories_at_their_limits(mb_error *err)
+{
+    static char list[6000];
+    size_t n = 0;
+    for (int i = 0; i < 53; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s{name: g%d, cite: c}",
+                              i ? ", " : "groups: [", i);
+    list[n++] = ']';
+    list[n] = '\0';
+    char *last = strrchr(list, '{'); /* the 53rd group */
+    CHECK_RC(load(err, with_tail(list)), MB_E_RULESET, "53 groups of its own are one too many");
+    CHECK(contains(mb_error_message(err), "declares at most 52 groups (with the 12 assistance "
+                                          "categories, 64 in all); this one declares 53"),
+          "the message gives the limit and the count");
+    strcpy(last - 2, "]"); /* 52 */
+    CHECK_RC(load(err, with_tail(list)), MB_OK, "52 groups of its own load");
+
+    n = 0;
+    for (int i = 0; i < 65; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s{name: k%d, label: 类%d, cite: c}",
+                              i ? ", " : "facility_categories: [", i, i);
+    list[n++] = ']';
+    list[n] = '\0';
+    last = strrchr(list, '{');
+    CHECK_RC(load(err, with_tail(list)), MB_E_RULESET, "65 facility categories are one too many");
+    CHECK(contains(mb_error_message(err), "at most 64 facility categories, not 65"),
+          "the message gives the limit and the count");
+    strcpy(last - 2, "]");
+    CHECK_RC(load(err, with_tail(list)), MB_OK, "64 facility categories load");
+
+    /* an unknown identity is refused with the ruleset's groups: a label in parentheses when it
+     * differs from the name */
+    mb_ruleset *rs = NULL;
+    mb_enrollee *e = NULL;
+    size_t len = with_tail("groups: [{name: returned_poverty, label: 返贫致贫人口, "
+                           "psn_idet_type: ['2301'], cite: c}, {name: monitored, cite: c}]\n");
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, len, "t.yaml", err), MB_OK, "two groups load");
+    CHECK_RC(mb_enrollee_new(&e, "p1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
+             "an enrollee");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "nobody", 20230101, 0, err), MB_E_UNKNOWN_CODE,
+             "an identity no group names");
+    CHECK(contains(mb_error_message(err), "mini knows no identity 'nobody': its groups are "
+                                          "returned_poverty (返贫致贫人口), monitored (a group's name"),
+          "the message lists the groups, a label only where it differs from the name");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "返贫致贫人口", 20230101, 0, err), MB_OK,
+             "a group's label is an identity");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "2301", 20230101, 0, err), MB_OK,
+             "so is a psn_idet_type code it lists");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "monitored", 20230101, 0, err), MB_OK,
+             "and a group's name");
+    mb_ruleset_free(rs);
+    rs = NULL;
+    len = variant(0, NULL);
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, len, "t.yaml", err), MB_OK, "mini loads");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "nobody", 20230101, 0, err), MB_E_UNKNOWN_CODE,
+             "mini declares no group");
+    CHECK(contains(mb_error_message(err), "its groups are none declared"),
+          "the message says none is declared");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
 }
 
 /* What the compiler accepts that the refusals above come close to. */
@@ -1074,6 +1262,7 @@ int main(void)
     bad_values(err);
     every_inconsistency_is_refused_where_it_is(err);
     near_misses_load(err);
+    groups_and_categories_at_their_limits(err);
     uncited_steps(err);
     malformed(err);
     sizes(err);
