@@ -344,6 +344,78 @@ static void reversed_admission(void)
     mb_ruleset_free(rs);
 }
 
+/* An admission begun in the year before, settled in this one: its deductible is this year's
+ * (the year of the claim), and every settlement of that admission shares it; the next
+ * admission is the second of the year. */
+static void admission_begun_the_year_before(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    /* admitted 2023-12-28, settled 2024-01-05: 880; (2000 - 880) x 80% = 896 */
+    CHECK_RC(settle(rs, e, 20240105, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20231228, YUAN(2000)),
+             MB_OK, "an admission of 2023-12-28 settled in 2024");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "its deductible is charged in 2024");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(896), "(2000 - 880) x 80%");
+    /* the same admission settled again on 2024-01-20: nothing more; 100 x 80% = 80 */
+    CHECK_RC(settle(rs, e, 20240120, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20231228, YUAN(100)),
+             MB_OK, "a second settlement of the admission begun in 2023");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the admission's deductible is paid");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(80), "100 x 80%");
+    /* a new admission on 2024-02-01: 880 again */
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(2000)),
+             MB_OK, "the next admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "a new admission, a new deductible");
+    int64_t count = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+             MB_OK, "the admissions charged in 2024");
+    CHECK_FEN(count, 2, "two: the one begun in 2023 and the one of February");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* A tilt that raises the ratio and leaves the deductible: the trace's tilt step gives the
+ * deductible as stated both in and out. */
+static void tilt_without_deductible_ratio(void)
+{
+    mb_ruleset *rs = load_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    tilt: true\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
+        "tilt: {categories: [orphan], ratio_points: 10, cite: 测试〔2024〕3号 五}\n");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = employee();
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "orphan", 20240101, 0, err), MB_OK, "an orphan");
+    /* 880 as stated; (2000 - 880) x (80% + 10 points) = 1008 */
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "an orphan's admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "the deductible as stated");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1008), "(2000 - 880) x 90%");
+    int tilt = 0;
+    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
+        mb_trace_step st;
+        if (mb_result_trace(res, i, &st) == MB_OK && strcmp(st.rule, "inpatient.tilt") == 0)
+            tilt = st.amount_in == YUAN(880) && st.amount_out == YUAN(880);
+    }
+    CHECK(tilt, "the tilt step: 880 in, 880 out");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* What is refused at load, located, rather than accepted and ignored. */
 static void refused(void)
 {
@@ -397,6 +469,8 @@ int main(void)
     per_admission_repeat_floor();
     day_visit_ceiling_first();
     reversed_admission();
+    admission_begun_the_year_before();
+    tilt_without_deductible_ratio();
     refused();
     mb_result_free(res);
     mb_error_free(err);
