@@ -102,6 +102,49 @@ static inline size_t fx_bundled_ids(char (*ids)[128], size_t max)
     return n;
 }
 
+/* Every bundled ruleset, in fx_bundled_ids order, into rs[0..max-1]; how many loaded. */
+static inline size_t fx_load_bundled(mb_ruleset **rs, size_t max)
+{
+    char (*ids)[128] = malloc(max * sizeof *ids);
+    size_t found = ids ? fx_bundled_ids(ids, max) : 0, n = 0;
+    CHECK(found <= max, "room for every bundled ruleset");
+    for (size_t i = 0; i < found && i < max; i++)
+        if ((rs[n] = fx_ruleset(ids[i])) != NULL)
+            n++;
+    free(ids);
+    return n;
+}
+
+/* Every chain rulesets rs[0..n) make, at most one per tier, in tier order, at least one (the
+ * bundled rulesets' every combination, wider than tests/chains.h): visit(chain, length) each. */
+#define FX_MAX_TIER_RULESETS 32
+static inline void fx_each_tier_chain(mb_ruleset *const *rs, size_t n,
+                                      void (*visit)(const mb_ruleset *const *chain, size_t len))
+{
+    const mb_ruleset *by_tier[3][FX_MAX_TIER_RULESETS];
+    size_t count[3] = {0};
+    for (size_t i = 0; i < n; i++) {
+        int t = mb_ruleset_tier(rs[i]) - 1;
+        if (t >= 0 && t < 3 && count[t] < FX_MAX_TIER_RULESETS)
+            by_tier[t][count[t]++] = rs[i];
+    }
+    /* index count[t] stands for "no ruleset of tier t" */
+    for (size_t b = 0; b <= count[0]; b++)
+        for (size_t c = 0; c <= count[1]; c++)
+            for (size_t a = 0; a <= count[2]; a++) {
+                const mb_ruleset *chain[3];
+                size_t len = 0;
+                if (b < count[0])
+                    chain[len++] = by_tier[0][b];
+                if (c < count[1])
+                    chain[len++] = by_tier[1][c];
+                if (a < count[2])
+                    chain[len++] = by_tier[2][a];
+                if (len > 0)
+                    visit(chain, len);
+            }
+}
+
 /* The rulesets of tests/chains.h (mb_test_ruleset_ids, in its order) into rs[]. */
 static inline void fx_chain_rulesets(mb_ruleset *rs[MB_TEST_RULESETS])
 {
@@ -187,6 +230,14 @@ static inline size_t fx_save(const mb_enrollee *e, void *buf, size_t cap)
 {
     size_t len = 0;
     return mb_enrollee_save(e, buf, cap, &len, NULL) == MB_OK ? len : 0;
+}
+
+/* The enrollee saved as `blob` (`n` bytes), restored: what a second process reads back. */
+static inline mb_enrollee *fx_restore(const void *blob, size_t n)
+{
+    mb_enrollee *e = NULL;
+    FX_OK(mb_enrollee_restore(&e, blob, n, fx_error()));
+    return e;
 }
 
 static inline bool fx_same(const void *a, size_t na, const void *b, size_t nb)

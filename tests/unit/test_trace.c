@@ -181,48 +181,13 @@ static void walk_chain(const mb_ruleset *const *chain, size_t n)
     }
 }
 
-/* Every chain: at most one ruleset per tier, in tier order, at least one. */
-static void walk_chains(void)
-{
-    const mb_ruleset *by_tier[3][MAX_RULESETS + 1];
-    size_t count[3] = {0};
-    for (size_t i = 0; i < nbundled; i++) {
-        int t = mb_ruleset_tier(bundled[i]) - 1;
-        by_tier[t][count[t]++] = bundled[i];
-    }
-    for (size_t b = 0; b <= count[0]; b++)
-        for (size_t ci = 0; ci <= count[1]; ci++)
-            for (size_t a = 0; a <= count[2]; a++) {
-                const mb_ruleset *chain[3];
-                size_t n = 0;
-                if (b < count[0])
-                    chain[n++] = by_tier[0][b];
-                if (ci < count[1])
-                    chain[n++] = by_tier[1][ci];
-                if (a < count[2])
-                    chain[n++] = by_tier[2][a];
-                if (n > 0)
-                    walk_chain(chain, n);
-            }
-}
-
-static void load_bundled(void)
-{
-    static char ids[MAX_RULESETS][128];
-    size_t n = fx_bundled_ids(ids, MAX_RULESETS);
-    CHECK(n <= MAX_RULESETS, "room for every bundled ruleset");
-    for (size_t i = 0; i < n && i < MAX_RULESETS; i++)
-        if ((bundled[nbundled] = fx_ruleset(ids[i])) != NULL)
-            nbundled++;
-}
-
 int main(void)
 {
     err = mb_error_new();
     CHECK_RC(mb_result_new(&res, err), MB_OK, "result");
-    load_bundled();
+    nbundled = fx_load_bundled(bundled, MAX_RULESETS);
     CHECK(nbundled >= 6, "the six bundled rulesets (five documents and the example) load");
-    walk_chains();
+    fx_each_tier_chain(bundled, nbundled, walk_chain);
     fprintf(stderr, "  %ld settlements, %ld trace steps walked\n", settlements, steps);
     CHECK(settlements > 10000, "many settlements were walked");
     CHECK(uncited == 0, "every trace step names its ruleset, rule, what it did and the clause it cites");
