@@ -222,6 +222,18 @@ static inline int fx_settle(mb_result *r, const mb_ruleset *rs, mb_enrollee *e, 
     return mb_settle(r, chain, 1, e, c, err);
 }
 
+/* Whether r's trace has a step of `rule` citing `cite` (any clause when NULL). */
+static inline bool fx_traced(const mb_result *r, const char *rule, const char *cite)
+{
+    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
+        mb_trace_step s;
+        if (mb_result_trace(r, i, &s) == MB_OK && strcmp(s.rule, rule) == 0 &&
+            (cite == NULL || strcmp(s.cite, cite) == 0))
+            return true;
+    }
+    return false;
+}
+
 /* ---- saved bytes --------------------------------------------------------------------------- */
 
 /* The saved bytes of `e` into buf (`cap` bytes); their length, or 0 when it cannot be saved (a
