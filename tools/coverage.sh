@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 build=build-coverage
 out=$build/coverage
 command -v gcovr >/dev/null || { echo "gcovr is not installed"; echo "0 passed, 1 failed"; exit 1; }
+# A fresh build every run: notes (.gcno) of sources that moved or went away since an earlier
+# build make gcovr fail merging them (AssertionError in merge_function)
+rm -rf "$build"
 if [ ! -f "$build/build.ninja" ]; then
     meson setup "$build" -Dwerror=true -Db_coverage=true -Dc_args=-fprofile-update=atomic \
         -Dbuildtype=debug >/dev/null || { echo "coverage build: setup failed"; echo "0 passed, 1 failed"; exit 1; }
