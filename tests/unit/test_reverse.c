@@ -590,7 +590,8 @@ static void full_journal_latest(void)
 static void family(void)
 {
     unsigned char p0[BLOB_MAX], a0[BLOB_MAX], p1[BLOB_MAX], a1[BLOB_MAX], now[BLOB_MAX];
-    mb_enrollee *p = fx_enrollee("P", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(100)), *a = fx_enrollee("A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(500));
+    mb_enrollee *p = fx_enrollee("P", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(100));
+    mb_enrollee *a = fx_enrollee("A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(500));
     CHECK_RC(mb_enrollee_set_first_visit_facility(p, "C01", err), MB_OK, "first visit");
     CHECK_RC(mb_enrollee_set_first_visit_facility(a, "C01", err), MB_OK, "first visit");
     size_t np0 = fx_save(p, p0, BLOB_MAX), na0 = fx_save(a, a0, BLOB_MAX);
@@ -652,6 +653,23 @@ static void family(void)
     CHECK(fx_same(p1, np1, now, n), "and the patient is unchanged");
     mb_enrollee_free(p3);
     mb_enrollee_free(a3);
+
+    /* the patient's copy from before F1, with the payer that paid it: the payer's journal
+     * holds F1's settlement id, so the claim is not paid twice through the payer's account */
+    mb_enrollee *p4 = fx_restore(p0, np0), *a4 = fx_restore(a1, na1);
+    mb_error_clear(err);
+    CHECK_RC(mb_settle_family(r, chain, 1, p4, a4, MB_FAMILY_SPOUSE, f1, err), MB_E_STATE,
+             "F1 again, from a patient saved before it");
+    char want[160];
+    snprintf(want, sizeof want, "settlement %s is already in the journal of the paying family "
+                                "member 'A' (claim 'F1' of P, dated 20230310)", id);
+    CHECK(strstr(mb_error_message(err), want) != NULL, "the message names the payer's entry");
+    n = fx_save(p4, now, BLOB_MAX);
+    CHECK(fx_same(p0, np0, now, n), "the patient is unchanged");
+    n = fx_save(a4, now, BLOB_MAX);
+    CHECK(fx_same(a1, na1, now, n), "the payer is unchanged");
+    mb_enrollee_free(p4);
+    mb_enrollee_free(a4);
 
     /* from this process, through the result handle */
     CHECK_RC(mb_settle_family(r, chain, 1, p, a, MB_FAMILY_SPOUSE, f1, err), MB_E_STATE,
