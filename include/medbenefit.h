@@ -26,6 +26,9 @@
  *    Strings returned are owned by the handle they came from and live as long as it does.
  *  - Functions that can fail return MB_OK (0) or a negative mb_status, and fill the optional
  *    `mb_error *err` (pass NULL to ignore). A failed call changes nothing it was given.
+ *  - Out-parameters that only report (a getter's strings and numbers, mb_assess's *unmet and
+ *    *cite, mb_enrollee_status's *since and *cite, mb_enrollee_accrue's *credited) may be NULL
+ *    when not wanted; the others are filled all the same.
  *  - Handles are opaque. A handle is not thread-safe unless stated: use one per thread, or lock.
  *    A loaded mb_ruleset is immutable and may be shared by any number of threads without locks.
  *  - Nothing calls abort(); running out of memory returns MB_E_NOMEM.

@@ -73,8 +73,19 @@ struct arena_block {
     max_align_t data[];
 };
 
+static long arena_countdown; /* tests: arena allocations until one fails; 0: none will */
+
+long mb_arena_fail_at(long n)
+{
+    long left = arena_countdown;
+    arena_countdown = n > 0 ? n : 0;
+    return left;
+}
+
 void *mb_arena_alloc(mb_arena *a, size_t size)
 {
+    if (arena_countdown > 0 && --arena_countdown == 0)
+        return NULL;
     size = (size + 15) & ~(size_t)15;
     struct arena_block *b = a->head;
     if (b == NULL || b->cap - b->used < size) {

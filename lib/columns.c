@@ -251,7 +251,12 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
         return rc;
     if ((rc = mb_compute(s, eff, neff, e, NULL, &bill, false, held, err)))
         return rc;
-    return commit ? mb_commit(s, e, NULL, &bill, err) : MB_OK;
+    if (commit)
+        return mb_commit(s, e, NULL, &bill, err);
+    /* describing a committed row's failure uncommitted: the journal's refusal (a claim settled
+     * already) is the commit's, asked for without committing */
+    mb_journal_plan plan;
+    return err != NULL && !b->presettle ? mb_journal_plan_for(e, NULL, &bill, &plan, err) : MB_OK;
 }
 
 static void report_row(const batch *b, size_t i, int rc, const mb_settlement *s)

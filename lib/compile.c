@@ -53,6 +53,11 @@ static int compile_funds(ctx_t *c)
         o->code[MB_SCHEME_RESIDENT] = mb_cdup(c, f->resident);
         o->name[MB_SCHEME_EMPLOYEE] = mb_cdup(c, f->name);
         o->name[MB_SCHEME_RESIDENT] = mb_cdup(c, f->resident_name ? f->resident_name : f->name);
+        /* a copy that ran out of memory would leave NULL where settlement reads a string */
+        if (!o->key || !o->name[MB_SCHEME_EMPLOYEE] || !o->name[MB_SCHEME_RESIDENT] ||
+            (f->employee && !o->code[MB_SCHEME_EMPLOYEE]) ||
+            (f->resident && !o->code[MB_SCHEME_RESIDENT]))
+            return NOMEM(c);
         for (unsigned j = 0; j < i; j++)
             if (strcmp(funds[j].key, f->key) == 0)
                 return mb_cfail(c, MB_E_RULESET, p, "key", "fund key '%s' is defined twice", f->key);

@@ -171,6 +171,8 @@ int mb_compile_catalogue(ctx_t *c)
             snprintf(key, sizeof key, "disease.%s%s%s.paid", r->code, rc_->line ? "." : "",
                      rc_->line ? rc_->line : "");
             caps[k].key_name = mb_cdup(c, key);
+            if (caps[k].line_name == NULL || caps[k].key_name == NULL)
+                return NOMEM(c);
             caps[k].key = mb_ns_key(rs, key);
             for (unsigned j = 0; j < k; j++)
                 if (caps[j].line == caps[k].line && sel_equal(&caps[j].sel, &caps[k].sel))

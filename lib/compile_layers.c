@@ -70,7 +70,8 @@ static int compile_scope(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
         return mb_cfail(c, MB_E_RULESET, p, "exclusive_with", "at most 4 exclusive kinds");
     for (unsigned k = 0; k < r->exclusive_with_count; k++) {
         l->exclusive[k] = mb_hash_join("kind", r->exclusive_with[k]);
-        l->exclusive_names[k] = mb_cdup(c, r->exclusive_with[k]);
+        if ((l->exclusive_names[k] = mb_cdup(c, r->exclusive_with[k])) == NULL)
+            return NOMEM(c);
     }
     l->nexclusive = r->exclusive_with_count;
     l->kind_key = mb_hash_join("kind", l->kind);
@@ -103,7 +104,8 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
     if ((rc = mb_compile_rows(c, sub, r->deductible, r->deductible_count, VALUE_MONEY, l->cite,
                               ROWS_CLAIM | ROWS_SCOPE, "deductible rows", &l->deductible)))
         return rc;
-    l->deductible_path = mb_cdup(c, sub);
+    if ((l->deductible_path = mb_cdup(c, sub)) == NULL)
+        return NOMEM(c);
     mb_path(sub, p, "deductible_repeat");
     if ((rc = mb_compile_rows(c, sub, r->deductible_repeat, r->deductible_repeat_count,
                               VALUE_RATIO, l->cite, ROWS_REPEAT, "deductible_repeat rows",
@@ -204,7 +206,8 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
                 (rc = mb_person_values(c, bp, &b->p, VALUE_RATIO, row->v)))
                 return rc;
             row->cite = bands[k].cite;
-            row->path = mb_cdup(c, bp);
+            if ((row->path = mb_cdup(c, bp)) == NULL)
+                return NOMEM(c);
             bands[k].ratio = (mb_rows){row, 1, 0, false, true};
         } else if (b->ratio_count) {
             mb_path(sub, bp, "ratio");
@@ -277,7 +280,8 @@ static int compile_cap(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)
         (rc = mb_parse_keyword(c, cpp, "period", cp->period, KEYWORDS(periods), &l->cap.period)))
         return rc;
     snprintf(key, sizeof key, "%s.paid", cp->key ? cp->key : r->id);
-    l->cap.key_name = mb_cdup(c, key);
+    if ((l->cap.key_name = mb_cdup(c, key)) == NULL)
+        return NOMEM(c);
     l->cap.key = mb_ns_key(rs, key);
     if ((rc = mb_sourced(c, cpp, cp->cite, cp->assumption, l->cite, &l->cap.cite)))
         return rc;
@@ -395,7 +399,8 @@ int mb_compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     if ((rc = mb_compile_rows(c, sub, r->ratio, r->ratio_count, VALUE_RATIO, l->cite, ROWS_CLAIM,
                               "ratio rows", &l->ratio)))
         return rc;
-    l->ratio_path = mb_cdup(c, sub);
+    if ((l->ratio_path = mb_cdup(c, sub)) == NULL)
+        return NOMEM(c);
     if (l->ratio_source == MB_RATIO_CATEGORY && c->raw->categories_count == 0)
         return mb_cfail(c, MB_E_RULESET, p, "ratio_source",
                     "ratio_source category needs the ruleset's categories table");

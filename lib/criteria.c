@@ -397,6 +397,8 @@ int mb_criteria_compile(mb_arena *arena, const raw_criteria *raw, mb_criteria **
     }
     c->cite = raw->cite ? mb_arena_strdup(arena, raw->cite) : NULL;
     c->text = raw->text ? mb_arena_strdup(arena, raw->text) : NULL;
+    if ((raw->cite && c->cite == NULL) || (raw->text && c->text == NULL))
+        return MB_E_NOMEM;
     *out = c;
     return MB_OK;
 }

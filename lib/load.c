@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "compile.h"
 #include "locate.h"
+#include "reader.h"
 #include "yamllog.h"
 #include "ruleset.h"
 #include "schema.h"
@@ -217,6 +218,11 @@ static int open_regular(const char *path, int *fd_out, size_t *size, mb_error *e
     return MB_OK;
 }
 
+/* read(2), unless a test has put a faulty one in its place (reader.h). */
+static mb_read_fn read_fn = read;
+
+void mb_set_reader(mb_read_fn fn) { read_fn = fn != NULL ? fn : read; }
+
 /* The whole file, read to its end: its size may have changed since it was looked at. */
 static int read_file(const char *path, char **data, size_t *len, mb_error *err)
 {
@@ -246,7 +252,7 @@ static int read_file(const char *path, char **data, size_t *len, mb_error *err)
             buf = bigger;
             cap = more;
         }
-        ssize_t got = read(fd, buf + n, cap - n);
+        ssize_t got = read_fn(fd, buf + n, cap - n);
         if (got == 0)
             break;
         if (got > 0)
@@ -303,9 +309,10 @@ static int try_path(mb_ruleset **out, const char *dir, size_t dirlen, const char
         return MB_E_NOT_FOUND;
     /* only a file that is not there sends the search on: one that is there but cannot be read
      * (a FIFO, a directory, no permission) is reported, rather than loading a ruleset of the
-     * same id from a directory later in the search */
+     * same id from a directory later in the search. A path that cannot name a file (too long
+     * as a whole, above, or in one of its names) has none there. */
     struct stat st;
-    if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+    if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG))
         return MB_E_NOT_FOUND;
     return mb_ruleset_load_file(out, path, err);
 }

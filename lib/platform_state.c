@@ -40,6 +40,8 @@ static bool counter(const mb_json *v, long long *out)
     return *out >= 1 && *out < 100000000000LL;
 }
 
+static bool is_array(const mb_json *v) { return v != NULL && v->type == MB_JSON_ARRAY; }
+
 int mb_state_open(mb_call *c, const char *text, size_t len)
 {
     mb_json_doc *d = &c->st;
@@ -77,6 +79,16 @@ int mb_state_open(mb_call *c, const char *text, size_t len)
         for (const mb_json *r = t->first; r; r = r->next)
             if (r->type != MB_JSON_OBJECT)
                 return corrupt(c, "a record is not an object");
+    }
+    /* the lists the handlers walk and add to: a person's insurances, a visit's fee details and
+     * settlements */
+    for (const mb_json *r = mb_json_member(root, "persons")->first; r; r = r->next)
+        if (!is_array(mb_json_member(r, "insuinfo")))
+            return corrupt(c, "a person's insuinfo is not a list");
+    for (const mb_json *r = mb_json_member(root, "visits")->first; r; r = r->next) {
+        const mb_json *settled = mb_json_member(r, "settlements");
+        if (!is_array(mb_json_member(r, "fees")) || (settled != NULL && !is_array(settled)))
+            return corrupt(c, "a visit's fees or settlements are not a list");
     }
     return MB_OK;
 }
@@ -175,9 +187,15 @@ int mb_state_enrollee(mb_call *c, const mb_json *person, mb_enrollee **out)
 int mb_state_keep_enrollee(mb_call *c, mb_json *person, const mb_enrollee *e)
 {
     size_t len = 0;
-    int rc = mb_enrollee_save(e, NULL, 0, &len, c->err);
-    if (rc != MB_E_BUFFER && rc != MB_OK)
+    /* the size query "fails" with MB_E_BUFFER by design: that must not stay in the call's
+     * report, where a later failure that says nothing of itself would be read as it */
+    mb_error why;
+    mb_error_clear(&why);
+    int rc = mb_enrollee_save(e, NULL, 0, &len, &why);
+    if (rc != MB_E_BUFFER && rc != MB_OK) {
+        *c->err = why;
         return rc;
+    }
     unsigned char *blob = mb_alloc(len ? len : 1);
     char *text = mb_alloc((len + 2) / 3 * 4 + 1);
     if (blob == NULL || text == NULL) {

@@ -1,20 +1,14 @@
 /* Personal accounts under 常政办发〔2022〕91号 二（二）、二（三）: monthly accrual, and a family
  * member's account paying (共济), with its reversal. Public API only. */
-#include <medbenefit.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
+#include "medbenefit.h"
 
-static mb_ruleset *changzhou(mb_error *err)
-{
-    mb_ruleset *rs = NULL;
-    if (mb_ruleset_load_file(&rs, "rulesets/changzhou-employee-outpatient-2023.yaml", err) != MB_OK)
-        fprintf(stderr, "load: %s\n", mb_error_message(err));
-    return rs;
-}
-
-static void accrual(const mb_ruleset *rs, mb_error *err)
+/* 二（二）: the month's accrual for each person type, half up to the fen; then credited. */
+static void monthly_accrual_by_person_type(const mb_ruleset *rs, mb_error *err)
 {
     int64_t a = -1;
     /* 二（二）: in service, 2% of the contribution base 8000.00 = 160.00 a month */
@@ -39,14 +33,12 @@ static void accrual(const mb_ruleset *rs, mb_error *err)
     CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20230315, -1, &a, err), MB_E_INVALID_AMOUNT,
              "negative base");
 
-    mb_enrollee *e = NULL;
-    mb_enrollee_new(&e, "R", MB_SCHEME_RESIDENT, 0, err);
+    mb_enrollee *e = fx_enrollee("R", MB_SCHEME_RESIDENT, 0, 0);
     CHECK_RC(mb_enrollee_set_account_balance(e, 1000, err), MB_E_INVALID_ARGUMENT,
              "residents have no personal account");
     CHECK_RC(mb_enrollee_set_account_balance(e, 0, err), MB_OK, "a zero balance is harmless");
     mb_enrollee_free(e);
-    mb_enrollee_new(&e, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
-    mb_enrollee_set_account_balance(e, 1000, err);
+    e = fx_enrollee("A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 1000);
     int64_t credited = 0;
     CHECK_RC(mb_enrollee_accrue(e, rs, 20230315, 800000, &credited, err), MB_OK, "credit");
     CHECK_FEN(credited, 16000, "credited 160.00");
@@ -54,28 +46,17 @@ static void accrual(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(e);
 }
 
-static size_t save(const mb_enrollee *e, unsigned char *buf, size_t cap)
+/* 二（三）: a family member's account pays what the patient's own leaves, and reverses exactly. */
+static void family_account_pays_the_share(const mb_ruleset *rs, mb_error *err)
 {
-    size_t len = 0;
-    mb_enrollee_save(e, buf, cap, &len, NULL);
-    return len;
-}
-
-static void family(const mb_ruleset *rs, mb_error *err)
-{
-    mb_enrollee *patient = NULL, *payer = NULL;
-    mb_claim *c = NULL;
-    mb_result *r = NULL;
-    mb_enrollee_new(&patient, "P", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
-    mb_enrollee_set_first_visit_facility(patient, "C01", err);
-    mb_enrollee_set_account_balance(patient, 10000, err);
-    mb_enrollee_new(&payer, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
-    mb_enrollee_set_account_balance(payer, 50000, err);
-    mb_claim_new(&c, "C1", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, err);
-    mb_claim_add_item(c, 240000, MB_CLASS_A, -1, err);
-    mb_result_new(&r, err);
+    mb_enrollee *patient = fx_enrollee("P", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 10000);
+    FX_OK(mb_enrollee_set_first_visit_facility(patient, "C01", fx_error()));
+    mb_enrollee *payer = fx_enrollee("A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 50000);
+    mb_claim *c = fx_claim("C1", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 240000);
+    mb_result *r = fx_result();
     unsigned char before_p[4096], before_a[4096], after[4096];
-    size_t lp = save(patient, before_p, sizeof before_p), la = save(payer, before_a, sizeof before_a);
+    size_t lp = fx_save(patient, before_p, sizeof before_p);
+    size_t la = fx_save(payer, before_a, sizeof before_a);
     const mb_ruleset *chain[] = {rs};
 
     CHECK_RC(mb_settle_family(r, chain, 1, patient, payer, 9, c, err), MB_E_UNKNOWN_CODE, "relation");
@@ -115,22 +96,19 @@ static void family(const mb_ruleset *rs, mb_error *err)
     CHECK_RC(mb_reverse(patient, r, err), MB_E_STATE, "a family settlement needs mb_reverse_family");
     CHECK_RC(mb_reverse_family(patient, patient, r, err), MB_E_STATE, "the wrong payer");
     CHECK_RC(mb_reverse_family(patient, payer, r, err), MB_OK, "reverse");
-    CHECK(save(patient, after, sizeof after) == lp && memcmp(after, before_p, lp) == 0,
+    CHECK(fx_same(after, fx_save(patient, after, sizeof after), before_p, lp),
           "the patient's saved state is byte-identical after the reversal");
-    CHECK(save(payer, after, sizeof after) == la && memcmp(after, before_a, la) == 0,
+    CHECK(fx_same(after, fx_save(payer, after, sizeof after), before_a, la),
           "the payer's saved state is byte-identical after the reversal");
     CHECK_RC(mb_reverse_family(patient, payer, r, err), MB_E_STATE, "reversing twice");
 
     /* a ruleset without family use refuses it */
-    mb_ruleset *wx = NULL;
-    mb_ruleset_load_file(&wx, "rulesets/wuxi-employee-chronic-2021.yaml", err);
+    mb_ruleset *wx = fx_ruleset("wuxi-employee-chronic-2021");
     const mb_ruleset *wchain[] = {wx};
-    mb_claim *k = NULL;
-    mb_claim_new(&k, "K", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, err);
-    mb_claim_add_item(k, 1000, MB_CLASS_A, -1, err);
+    mb_claim *k = fx_claim("K", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 1000);
     CHECK_RC(mb_settle_family(r, wchain, 1, patient, payer, MB_FAMILY_CHILD, k, err),
              MB_E_NOT_ELIGIBLE, "41号 says nothing of family use");
-    CHECK(save(payer, after, sizeof after) == la && memcmp(after, before_a, la) == 0,
+    CHECK(fx_same(after, fx_save(payer, after, sizeof after), before_a, la),
           "a refused family settlement changes nothing");
     mb_claim_free(k);
     mb_ruleset_free(wx);
@@ -140,30 +118,80 @@ static void family(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(payer);
 }
 
+/* The accrual is the ruleset's while it is in force: 91号 read with an end date of 2023-12-31
+ * states none for 2024. */
+static void accrual_ends_with_the_ruleset(mb_error *err)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/rulesets/%s.yaml", MB_SOURCE_ROOT, MB_TEST_CHANGZHOU);
+    FILE *f = fopen(path, "rb");
+    static char text[1 << 16];
+    size_t len = f ? fread(text, 1, sizeof text - 64, f) : 0;
+    if (f)
+        fclose(f);
+    text[len] = '\0';
+    char *at = strstr(text, "effective_from: 2023-01-01\n");
+    CHECK(at != NULL, "the Changzhou ruleset states its start");
+    if (at == NULL)
+        return;
+    at += strlen("effective_from: 2023-01-01\n");
+    static const char end[] = "effective_to: 2023-12-31\n";
+    memmove(at + strlen(end), at, len - (size_t)(at - text) + 1);
+    memcpy(at, end, strlen(end));
+    mb_ruleset *rs = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, strlen(text), "cz-2023.yaml", err), MB_OK,
+             "91号 ending 2023-12-31");
+    int64_t a = -1;
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20231215, YUAN(8000), &a, err), MB_OK,
+             "December 2023");
+    CHECK_FEN(a, YUAN(160), "8000.00 x 2%");
+    a = -1;
+    CHECK_RC(mb_account_accrual(rs, MB_PERSON_IN_SERVICE, 20240115, YUAN(8000), &a, err),
+             MB_E_NOT_FOUND, "January 2024: the ruleset has ended");
+    CHECK(a == -1 && strstr(mb_error_message(err), "states no personal-account accrual") != NULL,
+          "nothing written, and the message says why");
+    mb_ruleset_free(rs);
+}
+
+/* A family member's account pays whoever they are; one with no id is no one else's id. */
+static void a_payer_without_an_id_pays(const mb_ruleset *rs, mb_error *err)
+{
+    mb_enrollee *patient = fx_enrollee("P2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_set_first_visit_facility(patient, "C01", fx_error()));
+    mb_enrollee *payer = fx_enrollee(NULL, MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 50000);
+    mb_claim *c = fx_claim("C2", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 240000);
+    mb_result *r = fx_result();
+    const mb_ruleset *chain[] = {rs};
+    CHECK_RC(mb_settle_family(r, chain, 1, patient, payer, MB_FAMILY_SPOUSE, c, err), MB_OK,
+             "a payer with no id");
+    /* (2400 - 600) x 80% = 1440; the share 960, the spouse's 500.00 of it */
+    CHECK_FEN(mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY), 50000, "the family part");
+    CHECK_RC(mb_reverse_family(patient, payer, r, err), MB_OK, "and it reverses");
+    mb_result_free(r);
+    mb_claim_free(c);
+    mb_enrollee_free(patient);
+    mb_enrollee_free(payer);
+}
+
 /* A year of claims in one call gives what one call per claim gives. */
-static void batch(const mb_ruleset *rs, mb_error *err)
+static void batch_agrees_with_one_by_one(const mb_ruleset *rs, mb_error *err)
 {
     enum { N = 12 };
     mb_claim *claims[N];
     for (int i = 0; i < N; i++) {
         char id[8];
-        snprintf(id, sizeof id, "C%02d", i);
-        mb_claim_new(&claims[i], id, 20230110 + i * 100, MB_MED_GENERAL_OUTPATIENT, "C01",
-                     MB_LEVEL_PRIMARY, err);
-        mb_claim_add_item(claims[i], 150000 + i * 1000, MB_CLASS_A, -1, err);
+        snprintf(id, sizeof id, "C%02d", i); /* the journal keeps one settlement per claim id */
+        claims[i] = fx_claim(id, 20230110 + i * 100, MB_MED_GENERAL_OUTPATIENT, "C01",
+                             MB_LEVEL_PRIMARY, 150000 + i * 1000);
     }
-    mb_claim *bad = NULL;
-    mb_claim_new(&bad, "X", 20230601, MB_MED_INPATIENT, "H", MB_LEVEL_TERTIARY, err);
-    mb_claim_add_item(bad, 100, MB_CLASS_A, -1, err); /* inpatient without admission dates */
+    /* an inpatient claim without admission dates */
     mb_claim_free(claims[5]);
-    claims[5] = bad;
-    mb_enrollee *a = NULL, *b = NULL;
-    mb_enrollee_new(&a, "A", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err);
-    mb_enrollee_new(&b, "B", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err);
-    mb_enrollee_set_first_visit_facility(a, "C01", err);
-    mb_enrollee_set_first_visit_facility(b, "C01", err);
-    mb_result *r = NULL;
-    mb_result_new(&r, err);
+    claims[5] = fx_claim("X", 20230601, MB_MED_INPATIENT, "H", MB_LEVEL_TERTIARY, 100);
+    mb_enrollee *a = fx_enrollee("A", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, 0);
+    mb_enrollee *b = fx_enrollee("B", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, 0);
+    FX_OK(mb_enrollee_set_first_visit_facility(a, "C01", fx_error()));
+    FX_OK(mb_enrollee_set_first_visit_facility(b, "C01", fx_error()));
+    mb_result *r = fx_result();
     const mb_ruleset *chain[] = {rs};
     int64_t amounts[N][MB_AMT_COUNT_];
     int32_t status[N], covered[N];
@@ -184,9 +212,8 @@ static void batch(const mb_ruleset *rs, mb_error *err)
     enum { WIDE = MB_AMT_COUNT_ + 3 };
     int64_t wide[2][WIDE];
     memset(wide, 0x55, sizeof wide);
-    mb_enrollee *w = NULL;
-    mb_enrollee_new(&w, "W", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, err);
-    mb_enrollee_set_first_visit_facility(w, "C01", err);
+    mb_enrollee *w = fx_enrollee("W", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, 0);
+    FX_OK(mb_enrollee_set_first_visit_facility(w, "C01", fx_error()));
     mb_settle_batch(r, chain, 1, w, (const mb_claim *const *)claims, 2, 0, &wide[0][0], WIDE, NULL,
                     NULL, err);
     CHECK(wide[1][MB_AMT_MEDFEE_SUMAMT] == 151000 && wide[0][MB_AMT_COUNT_] == 0 &&
@@ -208,14 +235,16 @@ static void batch(const mb_ruleset *rs, mb_error *err)
 int main(void)
 {
     mb_error *err = mb_error_new();
-    mb_ruleset *rs = changzhou(err);
-    CHECK(rs != NULL, "the Changzhou ruleset loads");
+    mb_ruleset *rs = fx_ruleset("changzhou-employee-outpatient-2023");
     if (rs != NULL) {
-        accrual(rs, err);
-        family(rs, err);
-        batch(rs, err);
+        monthly_accrual_by_person_type(rs, err);
+        family_account_pays_the_share(rs, err);
+        batch_agrees_with_one_by_one(rs, err);
+        a_payer_without_an_id_pays(rs, err);
     }
+    accrual_ends_with_the_ruleset(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

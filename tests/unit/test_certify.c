@@ -1,8 +1,10 @@
 /* Certification: the criteria rule language, certifying under lifecycle rules, a
  * certification's state on a date, and the designated facility's change window. */
-#include <medbenefit.h>
+#include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
+#include "medbenefit.h"
 
 /* A small ruleset: criteria written as 焦医保〔2021〕97号 二 writes them, a two-disease limit,
  * an exclusive pair with a renewable side, a 12-month idle revocation, a change window, and a
@@ -66,14 +68,6 @@ static const char RULESET[] =
     "account: {value: last, cite: c}\n"
     "class_b_first_selfpay: {value: 10%, cite: c}\n";
 
-static mb_ruleset *load(mb_error *err)
-{
-    mb_ruleset *rs = NULL;
-    if (mb_ruleset_load_buffer(&rs, RULESET, sizeof RULESET - 1, "cert-test.yaml", err) != MB_OK)
-        fprintf(stderr, "load: %s\n", mb_error_message(err));
-    return rs;
-}
-
 static int assess(const mb_ruleset *rs, const char *disease, const char *const *f, size_t n,
                   const char **unmet, mb_error *err)
 {
@@ -83,7 +77,7 @@ static int assess(const mb_ruleset *rs, const char *disease, const char *const *
     return rc == MB_OK ? certified : rc;
 }
 
-static void criteria(const mb_ruleset *rs, mb_error *err)
+static void criteria_as_the_document_numbers_them(const mb_ruleset *rs, mb_error *err)
 {
     const char *unmet = NULL;
     /* 第1、2条为必备条件，且第3、4、5、6条至少具备一条 */
@@ -129,10 +123,142 @@ static void criteria(const mb_ruleset *rs, mb_error *err)
     CHECK(mb_error_line(err) == 11, "the rule's line");
 }
 
-static void lifecycle(const mb_ruleset *rs, mb_error *err)
+/* ---- the rule language's refusals ---------------------------------------------------------- */
+
+/* A ruleset whose one disease X has `rule` over `items` (YAML flow), loaded into *out. */
+static int load_criteria(const char *rule, const char *items, mb_ruleset **out, mb_error *err)
 {
-    mb_enrollee *e = NULL;
-    mb_enrollee_new(&e, "E", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    static char text[1 << 16];
+    int n = snprintf(text, sizeof text,
+                     "id: crit\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2022-01-01\n"
+                     "funds: [{key: p, employee: '310100', name: n, amount: hifp_pay}]\n"
+                     "account: {value: last, cite: c}\n"
+                     "class_b_first_selfpay: {value: 10%%, cite: c}\n"
+                     "catalogue:\n  - code: X\n    name: x\n    criteria:\n      rule: '%s'\n"
+                     "      items: %s\n"
+                     "layers: [{id: l, cite: c, med_types: [chronic], fund: p, ratio: [{all: 1%%}]}]\n",
+                     rule, items);
+    *out = NULL;
+    return n > 0 && (size_t)n < sizeof text
+               ? mb_ruleset_load_buffer(out, text, (size_t)n, "crit.yaml", err)
+               : MB_E_INVALID_ARGUMENT;
+}
+
+/* "[{n: '1'}, {n: '2'}, ...]" for items 1..count, each number written `digits` wide. */
+static const char *numbered_items(int count, int digits)
+{
+    static char buf[1 << 15];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "[");
+    for (int i = 1; i <= count; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s{n: '%0*d'}", i > 1 ? ", " : "",
+                                digits, i);
+    snprintf(buf + len, sizeof buf - len, "]");
+    return buf;
+}
+
+static void rules_that_cannot_be_right_are_refused(mb_error *err)
+{
+    static const char two[] = "[{n: '1'}, {n: '2'}]";
+    static const char nested[] = "[{n: '1'}, {n: '2', items: [{n: '2.1'}, {n: '2.2'}]}]";
+    static const struct {
+        const char *rule, *items, *message, *key;
+    } refused[] = {
+        {"1-", two, "expected an item number after '-'", "rule"},
+        {"all(x)", two, "expected an item number at 'x)'", "rule"},
+        {"9", two, "item '9' is not among the listed items", "rule"},
+        {"1-9", two, "item '9' is not among the listed items", "rule"},
+        {"2-1", two, "range 2-1 must run forward under one parent", "rule"},
+        {"1-2.1", nested, "range 1-2.1 must run forward under one parent", "rule"},
+        {"all(1 2)", two, "expected ',' or ')' at '2)'", "rule"},
+        {"atleast(0: 1, 2)", two, "atleast(0: …) over 2 terms can never be met", "rule"},
+        {"atleast(x: 1)", two, "atleast needs 'N:' first, as in atleast(2: 1-7)", "rule"},
+        {"atleast(2 1, 2)", two, "atleast needs 'N:' first", "rule"},
+        {"all(1, 2) 3", two, "unexpected '3' after the rule", "rule"},
+        {"1.", two, "unexpected '.' after the rule", "rule"},
+        {"1./", two, "unexpected './' after the rule", "rule"},
+        {"1", "[{n: '1', rule: '1'}]", "item 1 has a rule but no sub-items", "rule"},
+        {"1", "[{n: '1'}, {n: '1'}]", "item '1' is listed twice", "items"},
+        {"1", "[{n: '1a'}]", "item number '1a' is not like 3, 2.1 or 3.2.5", "items"},
+    };
+    int right = 0;
+    mb_ruleset *rs = NULL;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        int rc = load_criteria(refused[i].rule, refused[i].items, &rs, err);
+        if (rc == MB_E_RULESET && rs == NULL && strstr(mb_error_message(err), refused[i].message) &&
+            strstr(mb_error_key(err), refused[i].key) && mb_error_line(err) > 0)
+            right++;
+        else
+            fprintf(stderr, "  rule '%s': %s: %s (key %s)\n", refused[i].rule, mb_status_name(rc),
+                    mb_error_message(err), mb_error_key(err));
+        mb_ruleset_free(rs);
+    }
+    CHECK(right == (int)(sizeof refused / sizeof refused[0]),
+          "each rule that cannot be right is refused at load, saying why, at its line and key");
+
+    /* 256 items at most, in all; 64 terms in a group at most, a range counting each item */
+    CHECK_RC(load_criteria("1", numbered_items(257, 3), &rs, err), MB_E_RULESET, "257 items");
+    CHECK(strstr(mb_error_message(err), "more than 256 criteria items") != NULL, "too many items");
+    static char deep[1 << 15];
+    snprintf(deep, sizeof deep, "[{n: '1', items: %s}]", numbered_items(256, 3));
+    CHECK_RC(load_criteria("1", deep, &rs, err), MB_E_RULESET, "256 sub-items and their parent");
+    CHECK(strstr(mb_error_message(err), "more than 256 criteria items") != NULL,
+          "sub-items count towards the 256");
+    CHECK_RC(load_criteria("any(1-65)", numbered_items(65, 1), &rs, err), MB_E_RULESET,
+             "a range of 65 items in one group");
+    CHECK(strstr(mb_error_message(err), "more than 64 terms in a group") != NULL, "65 terms");
+    CHECK_RC(load_criteria("any(1-64, all(1))", numbered_items(64, 1), &rs, err), MB_E_RULESET,
+             "64 items and a group after them");
+    CHECK(strstr(mb_error_message(err), "more than 64 terms in a group") != NULL, "65 terms again");
+}
+
+/* What a rule's parts are called when one is unmet (the document's words: 第1、2条须同时具备), a
+ * bare range meaning all of it, and tabs where spaces are. */
+static void unmet_parts_are_described(mb_error *err)
+{
+    mb_ruleset *rs = NULL;
+    const char *unmet = NULL;
+    CHECK_RC(load_criteria("1-2", "[{n: '1'}, {n: '2'}, {n: '3'}]", &rs, err), MB_OK,
+             "a bare range");
+    CHECK(assess(rs, "X", (const char *[]){"1", "2"}, 2, &unmet, err) == 1, "1-2: both");
+    CHECK(assess(rs, "X", (const char *[]){"1", "3"}, 2, &unmet, err) == 0, "1-2 needs 2 too");
+    CHECK(strcmp(unmet, "2") == 0, "item 2, named by its number when it has no text");
+    mb_ruleset_free(rs);
+    CHECK_RC(load_criteria("any(1,\t all(2,3))", "[{n: '1'}, {n: '2'}, {n: '3'}]", &rs, err),
+             MB_OK, "a tab is a space");
+    CHECK(assess(rs, "X", (const char *[]){"2"}, 1, &unmet, err) == 0, "neither 1 nor 2 and 3");
+    CHECK(strcmp(unmet, "以下2项至少满足1项") == 0, "a group of groups: how many of its parts");
+    mb_ruleset_free(rs);
+    CHECK_RC(load_criteria("all(any(1, 2), 3)", "[{n: '1'}, {n: '2'}, {n: '3'}]", &rs, err),
+             MB_OK, "all of a group and an item");
+    CHECK(assess(rs, "X", (const char *[]){"3"}, 1, &unmet, err) == 0, "neither 1 nor 2");
+    CHECK(strcmp(unmet, "第1、2条至少具备1条") == 0, "all(...) names its first unmet part");
+    mb_ruleset_free(rs);
+    /* three groups of 40: more children than the first room made for them (64 + 40) */
+    CHECK_RC(load_criteria("all(any(1-40), any(1-40), atleast(40: 1-40))", numbered_items(40, 1),
+                           &rs, err),
+             MB_OK, "120 children in all");
+    CHECK(assess(rs, "X", (const char *[]){"7"}, 1, &unmet, err) == 0, "one item of forty");
+    CHECK(strncmp(unmet, "第1、2、3、", strlen("第1、2、3、")) == 0 &&
+              strstr(unmet, "条至少具备40条") != NULL,
+          "the third group, atleast(40), is what is unmet");
+    mb_ruleset_free(rs);
+    /* 60 items of 9 digits: "第000000001、000000002、…条至少具备60条" is longer than a
+     * description holds */
+    CHECK_RC(load_criteria("atleast(60: 1-60)", numbered_items(60, 9), &rs, err), MB_E_RULESET,
+             "items are found by number: 1 is not 000000001");
+    static char rule[64];
+    snprintf(rule, sizeof rule, "atleast(60: %09d-%09d)", 1, 60);
+    CHECK_RC(load_criteria(rule, numbered_items(60, 9), &rs, err), MB_OK, "60 long numbers");
+    CHECK(assess(rs, "X", (const char *[]){"000000001"}, 1, &unmet, err) == 0, "59 missing");
+    CHECK(strncmp(unmet, "第000000001、000000002", strlen("第000000001、000000002")) == 0 &&
+              strlen(unmet) < 512 && strlen(unmet) > 400,
+          "the description is cut to its room, never past it");
+    mb_ruleset_free(rs);
+}
+
+static void limit_pairs_and_revocation(const mb_ruleset *rs, mb_error *err)
+{
+    mb_enrollee *e = fx_enrollee("E", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     int state = -1;
     int32_t since = -1;
     const char *cite = NULL;
@@ -152,7 +278,7 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
 
     /* exclusive pair: the second of a pair is refused, but a renewed transplant may be
      * certified again and then takes precedence */
-    mb_enrollee_new(&e, "F", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("F", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_add_disease(e, "肾移植", 20220110, 0, err), MB_OK, "transplant, by hand");
     CHECK_RC(mb_enrollee_certify(e, rs, "透析", 20220301, err), MB_E_NOT_ELIGIBLE,
              "dialysis excludes a kidney transplant");
@@ -166,7 +292,7 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
 
     /* the renewed transplant wins even though dialysis ranks first: it is decided first, and
      * dialysis is refused from the renewal's start (07-01) */
-    mb_enrollee_new(&e, "F2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("F2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "透析", 20220110, err);
     mb_enrollee_add_disease(e, "肾移植", 20220301, 0, err);
     CHECK_RC(mb_enrollee_certify(e, rs, "肾移植", 20220601, err), MB_OK, "the transplant renewed");
@@ -183,12 +309,11 @@ static void lifecycle(const mb_ruleset *rs, mb_error *err)
  * place under the limit, ranked from the first day of its continuous certification, and a
  * renewal certified more than a day after the last one's validity starts afresh
  * (docs/readings.md). Certification and status read the same roster and agree. */
-static void renewals(const mb_ruleset *rs, mb_error *err)
+static void a_renewal_keeps_its_place(const mb_ruleset *rs, mb_error *err)
 {
     int state = -1;
-    mb_enrollee *e = NULL;
     /* a stent renewed while the first is still valid, then a second disease */
-    mb_enrollee_new(&e, "R1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee *e = fx_enrollee("R1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20220310, err), MB_OK, "a stent: 2022-03-01..2023-03-09");
     CHECK_RC(mb_enrollee_certify(e, rs, "支架术后", 20230220, err), MB_OK, "renewed during its year");
     CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20230225, err), MB_OK,
@@ -202,7 +327,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 
     /* a new certification takes no place already taken, even one catalogue order would give
      * it on the same day (A1 comes before 糖尿病 in the catalogue) */
-    mb_enrollee_new(&e, "R0", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("R0", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "透析", 20220301, err);
     CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20220310, err), MB_OK, "the second disease");
     CHECK_RC(mb_enrollee_certify(e, rs, "A1", 20220310, err), MB_E_NOT_ELIGIBLE,
@@ -213,7 +338,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 
     /* renewed on the day after the first year's last day: continuous, so the stent keeps its
      * rank ahead of a third disease recorded by hand */
-    mb_enrollee_new(&e, "R2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("R2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "支架术后", 20220310, err);
     mb_enrollee_certify(e, rs, "糖尿病", 20220415, err);
     CHECK_RC(mb_enrollee_add_disease(e, "A1", 20220510, 0, err), MB_OK, "a third disease, by hand");
@@ -226,7 +351,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 
     /* renewed two days after: the stent lapsed on 2023-03-10, the third disease moved up, and
      * a new stent certification would be a third disease */
-    mb_enrollee_new(&e, "R3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    e = fx_enrollee("R3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "支架术后", 20220310, err);
     mb_enrollee_certify(e, rs, "糖尿病", 20220415, err);
     mb_enrollee_add_disease(e, "A1", 20220510, 0, err);
@@ -243,8 +368,7 @@ static void renewals(const mb_ruleset *rs, mb_error *err)
 static void revoked_frees_place(const mb_ruleset *rs, mb_error *err)
 {
     int state = -1;
-    mb_enrollee *e = NULL;
-    mb_enrollee_new(&e, "V", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee *e = fx_enrollee("V", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     mb_enrollee_certify(e, rs, "糖尿病", 20220315, err);   /* from 2022-04-01: revoked after 2023-04-01 */
     mb_enrollee_certify(e, rs, "透析", 20221210, err);     /* from 2023-01-01 */
     mb_enrollee_status(e, rs, "糖尿病", 20230405, &state, NULL, NULL, err);
@@ -258,16 +382,13 @@ static void revoked_frees_place(const mb_ruleset *rs, mb_error *err)
 /* 肺源性心脏病 and 慢性阻塞性肺疾病, 支气管哮喘 and 慢性阻塞性肺疾病 are exclusive pairs (Shanxi report, 统一互斥
  * 病种): with COPD refused by the earlier 肺源性心脏病, asthma excludes nothing and is in benefit.
  * Certification and status agree. */
-static void refused_partner(mb_error *err)
+static void refused_partner_excludes_nothing(mb_error *err)
 {
-    mb_ruleset *sx = NULL;
-    CHECK_RC(mb_ruleset_load_file(&sx, MB_SOURCE_ROOT "/rulesets/shanxi-chronic-special-2025.yaml", err),
-             MB_OK, "the Shanxi ruleset loads");
+    mb_ruleset *sx = fx_ruleset(MB_TEST_SHANXI);
     if (sx == NULL)
         return;
-    mb_enrollee *e = NULL;
+    mb_enrollee *e = fx_enrollee("P", MB_SCHEME_RESIDENT, 0, 0);
     int state = -1;
-    mb_enrollee_new(&e, "P", MB_SCHEME_RESIDENT, 0, err);
     CHECK_RC(mb_enrollee_certify(e, sx, "肺源性心脏病", 20250401, err), MB_OK, "肺源性心脏病");
     CHECK_RC(mb_enrollee_certify(e, sx, "慢性阻塞性肺疾病", 20250402, err), MB_E_NOT_ELIGIBLE,
              "COPD excludes 肺源性心脏病, which is in benefit");
@@ -284,22 +405,18 @@ static void refused_partner(mb_error *err)
 
 /* The lapse recorded when activity resumes counts from the latest benefit start, whatever
  * order the certifications were added in. */
-static void lapse_anchor(const mb_ruleset *rs, mb_error *err)
+static void lapse_counts_from_the_latest_start(const mb_ruleset *rs, mb_error *err)
 {
     for (int order = 0; order < 2; order++) {
-        mb_enrollee *e = NULL;
-        mb_enrollee_new(&e, "L", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+        mb_enrollee *e = fx_enrollee("L", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
         /* 糖尿病 certified 2022-01-10 (benefit from 02-01), A1 2022-12-10 (from 2023-01-01) */
         const char *first = order ? "A1" : "糖尿病", *second = order ? "糖尿病" : "A1";
         mb_enrollee_add_disease(e, first, order ? 20221210 : 20220110, 0, err);
         mb_enrollee_add_disease(e, second, order ? 20220110 : 20221210, 0, err);
         /* an admission discharged 2023-03-01: 13 months after 02-01, 2 after 2023-01-01 */
-        mb_claim *c = NULL;
-        mb_result *r = NULL;
-        mb_claim_new(&c, "I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, err);
-        mb_claim_set_admission(c, 20230220, 20230301, err);
-        mb_claim_add_item(c, 10000, MB_CLASS_A, -1, err);
-        mb_result_new(&r, err);
+        mb_claim *c = fx_claim("I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, 10000);
+        FX_OK(mb_claim_set_admission(c, 20230220, 20230301, fx_error()));
+        mb_result *r = fx_result();
         const mb_ruleset *chain[] = {rs};
         CHECK_RC(mb_settle(r, chain, 1, e, c, err), MB_OK, "the admission settles");
         int state = -1;
@@ -313,15 +430,12 @@ static void lapse_anchor(const mb_ruleset *rs, mb_error *err)
     }
 }
 
-static void facility_window(const mb_ruleset *rs, mb_error *err)
+static void facility_change_takes_effect_on_1_january(const mb_ruleset *rs, mb_error *err)
 {
-    mb_enrollee *e = NULL;
-    mb_claim *c = NULL, *k = NULL;
-    mb_result *r = NULL;
-    mb_enrollee_new(&e, "G", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
-    mb_enrollee_set_designated_facility(e, "H1", err);
-    mb_enrollee_add_disease(e, "糖尿病", 20220110, 0, err);
-    mb_result_new(&r, err);
+    mb_enrollee *e = fx_enrollee("G", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_set_designated_facility(e, "H1", fx_error()));
+    FX_OK(mb_enrollee_add_disease(e, "糖尿病", 20220110, 0, fx_error()));
+    mb_result *r = fx_result();
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20220615, "H2", err), MB_E_NOT_ELIGIBLE,
              "no change mid-year");
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221221, "H2", err), MB_E_NOT_ELIGIBLE,
@@ -338,12 +452,12 @@ static void facility_window(const mb_ruleset *rs, mb_error *err)
           "scheme and person type read back");
     const mb_ruleset *chain[] = {rs};
     /* still H1 for the rest of 2022, H2 from 2023-01-01 */
-    mb_claim_new(&c, "C", 20221215, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, err);
+    mb_claim *c = fx_claim("C", 20221215, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, -1);
     mb_claim_set_disease(c, "糖尿病", NULL, err);
     mb_claim_add_item(c, 10000, MB_CLASS_A, -1, err);
     CHECK_RC(mb_presettle(r, chain, 1, e, c, err), MB_OK, "presettle");
     CHECK(mb_result_covered(r) == 0, "H2 is not yet designated in December");
-    mb_claim_new(&k, "K", 20230105, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, err);
+    mb_claim *k = fx_claim("K", 20230105, MB_MED_CHRONIC, "H2", MB_LEVEL_SECONDARY, -1);
     mb_claim_set_disease(k, "糖尿病", NULL, err);
     mb_claim_add_item(k, 10000, MB_CLASS_A, -1, err);
     CHECK_RC(mb_presettle(r, chain, 1, e, k, err), MB_OK, "presettle");
@@ -369,20 +483,19 @@ static void facility_window(const mb_ruleset *rs, mb_error *err)
  * is not UTF-8 (mb_enrollee_set_designated_facility refuses it too), and a request in 2999's
  * window, whose 1 January 3000 is past the dates the library handles (1900..2999), so that the
  * saved state would no longer restore. Found by tests/fuzz/fuzz_api. */
-static void facility_window_refusals(const mb_ruleset *rs, mb_error *err)
+static void facility_change_that_cannot_be_kept_is_refused(const mb_ruleset *rs, mb_error *err)
 {
-    mb_enrollee *e = NULL, *copy = NULL;
-    mb_enrollee_new(&e, "W", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err);
+    mb_enrollee *e = fx_enrollee("W", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0), *copy = NULL;
     mb_enrollee_set_designated_facility(e, "H1", err);
     unsigned char before[4096], after[4096];
     size_t nbefore = 0, nafter = 0;
-    mb_enrollee_save(e, before, sizeof before, &nbefore, err);
+    nbefore = fx_save(e, before, sizeof before);
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20221101, "H\xff\xfe", err),
              MB_E_INVALID_ARGUMENT, "a facility id that is not UTF-8 is refused");
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 29991115, "H2", err), MB_E_INVALID_DATE,
              "a change from 3000-01-01 is past the dates the library handles");
-    mb_enrollee_save(e, after, sizeof after, &nafter, err);
-    CHECK(nafter == nbefore && memcmp(after, before, nbefore) == 0, "the refusals change nothing");
+    nafter = fx_save(e, after, sizeof after);
+    CHECK(fx_same(after, nafter, before, nbefore), "the refusals change nothing");
     CHECK_RC(mb_enrollee_request_facility_change(e, rs, 29981115, "H2", err), MB_OK,
              "a change from 2999-01-01 is kept");
     CHECK_RC(mb_enrollee_save(e, after, sizeof after, &nafter, err), MB_OK, "save");
@@ -393,8 +506,31 @@ static void facility_window_refusals(const mb_ruleset *rs, mb_error *err)
     mb_enrollee_free(e);
 }
 
+/* A ruleset without a change window (常政办发〔2022〕91号 says nothing of one) changes the
+ * designated facility from the request's date; under one with a window (the test ruleset's,
+ * 11-01 to 12-20), a change asked for the next year once the last one is in force makes that
+ * one the current choice first. */
+static void facility_changes_with_and_without_a_window(const mb_ruleset *rs, mb_error *err)
+{
+    mb_ruleset *cz = fx_ruleset(MB_TEST_CHANGZHOU);
+    mb_enrollee *e = fx_enrollee("W2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_set_designated_facility(e, "H1", fx_error()));
+    CHECK_RC(mb_enrollee_request_facility_change(e, cz, 20230615, "H2", err), MB_OK,
+             "no window: any day");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20230615), "H2") == 0, "H2 at once");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20231105, "H3", err), MB_OK,
+             "in the window: H3 from 2024-01-01");
+    CHECK_RC(mb_enrollee_request_facility_change(e, rs, 20241110, "H4", err), MB_OK,
+             "a year later: H4 from 2025-01-01");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20241231), "H3") == 0,
+          "H3, in force since 2024, is the choice until H4's year");
+    CHECK(strcmp(mb_enrollee_designated_facility(e, 20250101), "H4") == 0, "then H4");
+    mb_enrollee_free(e);
+    mb_ruleset_free(cz);
+}
+
 /* A cap that forgets a person the layer covers would mean no cap for them: refused at load. */
-static void cap_completeness(mb_error *err)
+static void cap_forgetting_a_person_is_refused(mb_error *err)
 {
     static const char text[] =
         "id: c\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2022-01-01\n"
@@ -418,20 +554,23 @@ static void cap_completeness(mb_error *err)
 int main(void)
 {
     mb_error *err = mb_error_new();
-    mb_ruleset *rs = load(err);
-    CHECK(rs != NULL, "the test ruleset loads");
+    mb_ruleset *rs = fx_ruleset_text(RULESET, "cert-test.yaml");
     if (rs) {
-        criteria(rs, err);
-        lifecycle(rs, err);
-        lapse_anchor(rs, err);
-        renewals(rs, err);
+        criteria_as_the_document_numbers_them(rs, err);
+        limit_pairs_and_revocation(rs, err);
+        lapse_counts_from_the_latest_start(rs, err);
+        a_renewal_keeps_its_place(rs, err);
         revoked_frees_place(rs, err);
-        facility_window(rs, err);
-        facility_window_refusals(rs, err);
+        facility_change_takes_effect_on_1_january(rs, err);
+        facility_change_that_cannot_be_kept_is_refused(rs, err);
+        facility_changes_with_and_without_a_window(rs, err);
     }
-    cap_completeness(err);
-    refused_partner(err);
+    rules_that_cannot_be_right_are_refused(err);
+    unmet_parts_are_described(err);
+    cap_forgetting_a_person_is_refused(err);
+    refused_partner_excludes_nothing(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

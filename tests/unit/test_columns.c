@@ -13,23 +13,17 @@
  * Then the batch's own errors: a row that fails reports its status and changes nothing, the
  * rest go on; arguments that make the batch unreadable fail it before anything settles.
  * Public API only. */
-#include <dirent.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
-
-#ifndef MB_SOURCE_ROOT
-#define MB_SOURCE_ROOT "."
-#endif
 
 #define MAX_RULESETS 32
 #define PEOPLE 8
 #define CLAIMS 24 /* per person, over two years */
 #define ROWS (PEOPLE * CLAIMS)
-#define YUAN(y) ((int64_t)(y) * 100)
-#define BLOB_MAX 16384
 
 static mb_error *err;
 static mb_ruleset *bundled[MAX_RULESETS];
@@ -37,19 +31,9 @@ static size_t nbundled;
 static long compared, failed_rows, covered_rows, by_status[20];
 static long chains_compared, chains_apart;
 
-static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
+static fx_rng rng = {UINT64_C(0x9e3779b97f4a7c15)};
 
-static uint64_t next(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * UINT64_C(2685821657736338717);
-}
-
-static int64_t range(int64_t lo, int64_t hi) { return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1)); }
+static int64_t range(int64_t lo, int64_t hi) { return fx_range(&rng, lo, hi); }
 
 /* ---- claims as data, from which both the handles and the columns are made ----------------- */
 
@@ -296,8 +280,8 @@ static const char *const categories[] = {"extreme_poverty", "minimum_living", "l
 /* The same PEOPLE enrollees every time it is called with the same seed. */
 static void people(uint64_t seed, mb_enrollee **out)
 {
-    uint64_t saved = rng_state;
-    rng_state = seed;
+    fx_rng saved = rng;
+    rng.state = seed;
     for (uint32_t p = 0; p < PEOPLE; p++) {
         static const int types[][2] = {{MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE},
                                        {MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED},
@@ -319,7 +303,7 @@ static void people(uint64_t seed, mb_enrollee **out)
             mb_enrollee_set_birth_date(e, (int32_t)range(1940, 2010) * 10000 + 615, err);
         out[p] = e;
     }
-    rng_state = saved;
+    rng = saved;
 }
 
 static void free_people(mb_enrollee **e)
@@ -475,7 +459,7 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
             p = (p + 1) % PEOPLE;
         random_row(&rows[i], p, next_of[p]++, has_basic);
     }
-    uint64_t seed = next();
+    uint64_t seed = fx_next(&rng);
     static outcome want, got;
     mb_enrollee *a[PEOPLE], *b[PEOPLE];
 
@@ -503,44 +487,6 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     CHECK(same_people(a, b), "pre-settling changes no enrollee");
     free_people(a);
     free_people(b);
-}
-
-/* Every chain: at most one ruleset per tier, in tier order, at least one. */
-static void compare_chains(void)
-{
-    const mb_ruleset *by_tier[3][MAX_RULESETS + 1];
-    size_t count[3] = {0};
-    for (size_t i = 0; i < nbundled; i++) {
-        int t = mb_ruleset_tier(bundled[i]) - 1;
-        by_tier[t][count[t]++] = bundled[i];
-    }
-    for (size_t b = 0; b <= count[0]; b++)
-        for (size_t ci = 0; ci <= count[1]; ci++)
-            for (size_t a = 0; a <= count[2]; a++) {
-                const mb_ruleset *chain[3];
-                size_t n = 0;
-                if (b < count[0])
-                    chain[n++] = by_tier[0][b];
-                if (ci < count[1])
-                    chain[n++] = by_tier[1][ci];
-                if (a < count[2])
-                    chain[n++] = by_tier[2][a];
-                if (n > 0)
-                    compare_chain(chain, n);
-            }
-    /* a line of revisions: the first half of 2023 under one, the second under its successor */
-    const mb_ruleset *line[2] = {NULL, NULL};
-    for (size_t i = 0; i < nbundled; i++) {
-        if (strcmp(mb_ruleset_id(bundled[i]), "jiangxi-employee-outpatient-2023-01") == 0)
-            line[0] = bundled[i];
-        if (strcmp(mb_ruleset_id(bundled[i]), "jiangxi-employee-outpatient-2023-07") == 0)
-            line[1] = bundled[i];
-    }
-    CHECK(line[0] != NULL && line[1] != NULL, "the Jiangxi revisions are bundled");
-    long before = chains_compared;
-    if (line[0] && line[1])
-        compare_chain(line, 2);
-    CHECK(chains_compared == before + 1, "the line of revisions is in force all 2023: compared");
 }
 
 /* ---- the batch's own errors --------------------------------------------------------------- */
@@ -737,37 +683,12 @@ static void row_errors(void)
     }
 }
 
-static int ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && strcmp(s + n - k, tail) == 0;
-}
-
-static void load_bundled(void)
-{
-    DIR *d = opendir(MB_SOURCE_ROOT "/rulesets");
-    CHECK(d != NULL, "the bundled rulesets directory opens");
-    if (d == NULL)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL && nbundled < MAX_RULESETS) {
-        if (!ends_with(ent->d_name, ".yaml"))
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/rulesets/%s", MB_SOURCE_ROOT, ent->d_name);
-        mb_ruleset *rs = NULL;
-        if (mb_ruleset_load_file(&rs, path, err) == MB_OK)
-            bundled[nbundled++] = rs;
-    }
-    closedir(d);
-}
-
 int main(void)
 {
     err = mb_error_new();
-    load_bundled();
+    nbundled = fx_load_bundled(bundled, MAX_RULESETS);
     CHECK(nbundled >= 6, "the six bundled rulesets load");
-    compare_chains();
+    fx_each_tier_chain(bundled, nbundled, compare_chain);
     fprintf(stderr, "  %ld rows compared, %ld of them covered, %ld refused alike:", compared,
             covered_rows, failed_rows);
     for (int k = 1; k < 20; k++)
@@ -782,5 +703,6 @@ int main(void)
     for (size_t i = 0; i < nbundled; i++)
         mb_ruleset_free(bundled[i]);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
-
-#define YUAN(y) ((int64_t)(y) * 100)
 
 static mb_error *err;
 static mb_result *res;
@@ -24,24 +23,6 @@ static mb_result *res;
     "funds:\n"                                                                                 \
     "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"             \
     "layers:\n"
-
-static mb_ruleset *load_text(const char *text)
-{
-    mb_ruleset *rs = NULL;
-    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), "ded.yaml", err);
-    CHECK_RC(rc, MB_OK, "the ruleset loads");
-    if (rc != MB_OK)
-        fprintf(stderr, "  load: %s\n", mb_error_message(err));
-    return rs;
-}
-
-static mb_enrollee *employee(void)
-{
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, "E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
-             "enrollee");
-    return e;
-}
 
 /* Settle a claim of one class A item; `admitted` 0 for an outpatient claim. */
 static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,
@@ -65,16 +46,6 @@ static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, i
 
 static int64_t amt(int which) { return mb_result_amount(res, which); }
 
-static int traced(const char *rule)
-{
-    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
-        mb_trace_step s;
-        if (mb_result_trace(res, i, &s) == MB_OK && strcmp(s.rule, rule) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 #define LEVELS                                                                                 \
     "  - id: inpatient\n"                                                                      \
     "    cite: 测试〔2024〕3号 三\n"                                                           \
@@ -90,14 +61,14 @@ static int traced(const char *rule)
  * charges nothing, and the year's deductibles come to the highest level's in every order. */
 static void top_up_in_any_order(void)
 {
-    mb_ruleset *rs = load_text(HEAD LEVELS);
+    mb_ruleset *rs = fx_ruleset_text(HEAD LEVELS, "ded.yaml");
     if (rs == NULL)
         return;
     /* primary then tertiary: 200 first; then the tertiary claim tops up 800 - 200 = 600.
      * The claim's part past its deductible: 1000 - 200 = 800 x 80% = 640, then 1000 - 600 =
      * 400 x 80% = 320. A deductible read off the year's base (1000 already) would charge the
      * second claim nothing. */
-    mb_enrollee *e = employee();
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240105, YUAN(1000)),
              MB_OK, "primary admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the primary deductible");
@@ -114,7 +85,7 @@ static void top_up_in_any_order(void)
 
     /* tertiary then primary: 800 first (200 x 80% = 160); the primary claim owes nothing more
      * (200 - 800 < 0): 1000 x 80% = 800. Deductibles 800 in all, funds 960: as above. */
-    e = employee();
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(1000)),
              MB_OK, "tertiary admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the tertiary deductible");
@@ -127,7 +98,7 @@ static void top_up_in_any_order(void)
 
     /* primary below its deductible, then secondary, then tertiary: 150 (all of it, nothing
      * paid); 500 - 150 = 350, (1000 - 350) x 80% = 520; 800 - 500 = 300, 700 x 80% = 560 */
-    e = employee();
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240105, YUAN(150)),
              MB_OK, "a primary admission below its deductible");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(150), "all 150 go to the deductible");
@@ -147,7 +118,7 @@ static void top_up_in_any_order(void)
     mb_enrollee_free(e);
 
     /* seeded from the platform: 200 of the deductible paid at a primary facility this year */
-    e = employee();
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.deductible.paid", 2024, YUAN(200), err),
              MB_OK, "the deductible paid can be seeded");
     CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(1000)),
@@ -162,7 +133,7 @@ static void top_up_in_any_order(void)
  * further admission). Two settlements of one admission share its deductible. */
 static void per_admission_repeat_floor(void)
 {
-    mb_ruleset *rs = load_text(HEAD
+    mb_ruleset *rs = fx_ruleset_text(HEAD
         "  - id: inpatient\n"
         "    cite: 测试〔2024〕3号 三\n"
         "    med_types: [inpatient]\n"
@@ -175,22 +146,24 @@ static void per_admission_repeat_floor(void)
         "      - {nth: \"3\", all: 80%, cite: 测试〔2024〕3号 三（每增加1次降10%）}\n"
         "      - {nth: \"4-\", all: 70%, cite: 测试〔2024〕3号 三（每增加1次降10%）}\n"
         "    deductible_floor:\n"
-        "      - {facility: tertiary, all: 620, cite: 测试〔2024〕3号 三（不得低于620元/次）}\n");
+        "      - {facility: tertiary, all: 620, cite: 测试〔2024〕3号 三（不得低于620元/次）}\n", "ded.yaml");
     if (rs == NULL)
         return;
-    mb_enrollee *e = employee();
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     /* 1st: 880; (2000 - 880) x 80% = 896 */
     CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
              MB_OK, "first admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "the first admission's deductible");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(896), "(2000 - 880) x 80%");
-    CHECK(!traced("inpatient.deductible.repeat"), "the first admission pays the stated amount");
+    CHECK(!fx_traced(res, "inpatient.deductible.repeat", NULL),
+          "the first admission pays the stated amount");
     /* 2nd: 880 x 90% = 792; (2000 - 792) x 80% = 966.40 */
     CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(2000)),
              MB_OK, "second admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(792), "880 x 90%");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 96640, "(2000 - 792) x 80%");
-    CHECK(traced("inpatient.deductible.repeat"), "the trace shows the second admission's share");
+    CHECK(fx_traced(res, "inpatient.deductible.repeat", NULL),
+          "the trace shows the second admission's share");
     /* the same admission (admitted 02-01) settled again: its deductible is paid, 100 x 80% */
     CHECK_RC(settle(rs, e, 20240215, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(100)),
              MB_OK, "a second settlement of the second admission");
@@ -219,16 +192,16 @@ static void per_admission_repeat_floor(void)
  * first claim's level. */
 static void day_visit_ceiling_first(void)
 {
-    mb_ruleset *rs = load_text(HEAD
+    mb_ruleset *rs = fx_ruleset_text(HEAD
         "  - id: outpatient\n"
         "    cite: 测试〔2024〕3号 五\n"
         "    med_types: [general_outpatient]\n"
         "    fund: pooling\n"
         "    ratio: [{all: 50%, cite: 测试〔2024〕3号 六}]\n"
         "    deductible:\n"
-        "      - {all: 100, scope: day, cite: 测试〔2024〕3号 五（每日100元）}\n");
+        "      - {all: 100, scope: day, cite: 测试〔2024〕3号 五（每日100元）}\n", "ded.yaml");
     if (rs != NULL) {
-        mb_enrollee *e = employee();
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
         /* 03-01: 60 (all of it), then 100 more that day: 40 tops the day's 100, 60 x 50% = 30;
          * 03-02: a new day's 100, nothing past it */
         CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(60)),
@@ -246,7 +219,7 @@ static void day_visit_ceiling_first(void)
         mb_ruleset_free(rs);
     }
 
-    rs = load_text(HEAD
+    rs = fx_ruleset_text(HEAD
         "  - id: outpatient\n"
         "    cite: 测试〔2024〕3号 五\n"
         "    med_types: [general_outpatient]\n"
@@ -255,9 +228,9 @@ static void day_visit_ceiling_first(void)
         "    deductible:\n"
         "      - {all: 100, scope: visit, cite: 测试〔2024〕3号 五（每次100元）}\n"
         "    deductible_ceiling:\n"
-        "      - {all: 250, cite: 测试〔2024〕3号 五（全年累计不超过250元）}\n");
+        "      - {all: 250, cite: 测试〔2024〕3号 五（全年累计不超过250元）}\n", "ded.yaml");
     if (rs != NULL) {
-        mb_enrollee *e = employee();
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
         /* 300 each visit: 100, (300 - 100) x 50% = 100; again; the third visit has only 50
          * left under the ceiling of 250: (300 - 50) x 50% = 125 */
         for (int k = 0; k < 2; k++) {
@@ -270,7 +243,7 @@ static void day_visit_ceiling_first(void)
                         YUAN(300)), MB_OK, "a third visit");
         CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(50), "250 - 200 left under the ceiling");
         CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(125), "(300 - 50) x 50%");
-        CHECK(traced("outpatient.deductible.ceiling"), "the trace shows the ceiling");
+        CHECK(fx_traced(res, "outpatient.deductible.ceiling", NULL), "the trace shows the ceiling");
         CHECK_RC(settle(rs, e, 20240306, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0,
                         YUAN(300)), MB_OK, "a fourth visit");
         CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the ceiling is reached");
@@ -280,7 +253,7 @@ static void day_visit_ceiling_first(void)
     }
 
     /* 按首次住院的医疗机构等级计算一次: the first admission's level for the year */
-    rs = load_text(HEAD
+    rs = fx_ruleset_text(HEAD
         "  - id: inpatient\n"
         "    cite: 测试〔2024〕3号 三\n"
         "    med_types: [inpatient]\n"
@@ -288,9 +261,10 @@ static void day_visit_ceiling_first(void)
         "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
         "    deductible:\n"
         "      - {facility: secondary, all: 600, scope: year_first, cite: 测试〔2024〕3号 七}\n"
-        "      - {facility: tertiary, all: 800, scope: year_first, cite: 测试〔2024〕3号 七}\n");
+        "      - {facility: tertiary, all: 800, scope: year_first, cite: 测试〔2024〕3号 七}\n",
+        "ded.yaml");
     if (rs != NULL) {
-        mb_enrollee *e = employee();
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
         /* secondary first: 600, 400 x 80% = 320; then tertiary: the year's 600 is paid, 1000 x
          * 80% = 800 (scope year would top up 200) */
         CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, 20240105,
@@ -309,7 +283,7 @@ static void day_visit_ceiling_first(void)
  * next admission of the year is the second again (杭州: 第二次住院按75%). */
 static void reversed_admission(void)
 {
-    mb_ruleset *rs = load_text(HEAD
+    mb_ruleset *rs = fx_ruleset_text(HEAD
         "  - id: inpatient\n"
         "    cite: 测试〔2024〕3号 三\n"
         "    med_types: [inpatient]\n"
@@ -318,10 +292,10 @@ static void reversed_admission(void)
         "    deductible: [{all: 800, scope: admission, cite: 测试〔2024〕3号 三（每次住院800元）}]\n"
         "    deductible_repeat:\n"
         "      - {nth: \"2\", all: 75%, cite: 测试〔2024〕3号 三（第二次75%）}\n"
-        "      - {nth: \"3-\", all: 50%, cite: 测试〔2024〕3号 三（第三次及以上50%）}\n");
+        "      - {nth: \"3-\", all: 50%, cite: 测试〔2024〕3号 三（第三次及以上50%）}\n", "ded.yaml");
     if (rs == NULL)
         return;
-    mb_enrollee *e = employee();
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     /* 1st: 800; 2nd: 800 x 75% = 600, then reversed; the next is the 2nd again: 600, not 400 */
     CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
              MB_OK, "first admission");
@@ -340,6 +314,78 @@ static void reversed_admission(void)
     CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(2000)),
              MB_OK, "the next admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "the second of the year again: 800 x 75%");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* An admission begun in the year before, settled in this one: its deductible is this year's
+ * (the year of the claim), and every settlement of that admission shares it; the next
+ * admission is the second of the year. */
+static void admission_begun_the_year_before(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* admitted 2023-12-28, settled 2024-01-05: 880; (2000 - 880) x 80% = 896 */
+    CHECK_RC(settle(rs, e, 20240105, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20231228, YUAN(2000)),
+             MB_OK, "an admission of 2023-12-28 settled in 2024");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "its deductible is charged in 2024");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(896), "(2000 - 880) x 80%");
+    /* the same admission settled again on 2024-01-20: nothing more; 100 x 80% = 80 */
+    CHECK_RC(settle(rs, e, 20240120, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20231228, YUAN(100)),
+             MB_OK, "a second settlement of the admission begun in 2023");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the admission's deductible is paid");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(80), "100 x 80%");
+    /* a new admission on 2024-02-01: 880 again */
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(2000)),
+             MB_OK, "the next admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "a new admission, a new deductible");
+    int64_t count = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+             MB_OK, "the admissions charged in 2024");
+    CHECK_FEN(count, 2, "two: the one begun in 2023 and the one of February");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* A tilt that raises the ratio and leaves the deductible: the trace's tilt step gives the
+ * deductible as stated both in and out. */
+static void tilt_without_deductible_ratio(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    tilt: true\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
+        "tilt: {categories: [orphan], ratio_points: 10, cite: 测试〔2024〕3号 五}\n", "ded.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "orphan", 20240101, 0, err), MB_OK, "an orphan");
+    /* 880 as stated; (2000 - 880) x (80% + 10 points) = 1008 */
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "an orphan's admission");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "the deductible as stated");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1008), "(2000 - 880) x 90%");
+    int tilt = 0;
+    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
+        mb_trace_step st;
+        if (mb_result_trace(res, i, &st) == MB_OK && strcmp(st.rule, "inpatient.tilt") == 0)
+            tilt = st.amount_in == YUAN(880) && st.amount_out == YUAN(880);
+    }
+    CHECK(tilt, "the tilt step: 880 in, 880 out");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
@@ -397,6 +443,8 @@ int main(void)
     per_admission_repeat_floor();
     day_visit_ceiling_first();
     reversed_admission();
+    admission_begun_the_year_before();
+    tilt_without_deductible_ratio();
     refused();
     mb_result_free(res);
     mb_error_free(err);

@@ -26,16 +26,15 @@
  * bytes they had before them.
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
+#include "fingerprint.h"
+#include "fixtures.h"
 #include "medbenefit.h"
 
-#define YUAN(y) ((int64_t)(y) * 100)
 #define MONEY_MAX INT64_C(100000000000000) /* 10^12 yuan: the header's "absurdly large" */
-#define BLOB_MAX 65536
 
 static mb_error *err;
 
@@ -113,147 +112,7 @@ static const struct probe {
     {&c_overup, &p_assist_from, {ASSIST}, 1, "refused: upstream above the total"},
 };
 
-/* ---- the fingerprint ---------------------------------------------------------------------- */
-
-typedef struct text {
-    char *s;
-    size_t len, cap;
-} text;
-
-static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(text *t, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? t->cap - t->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-            abort();
-        if (t->s && t->len + (size_t)n < t->cap) {
-            t->len += (size_t)n;
-            return;
-        }
-        t->cap = (t->cap + (size_t)n + 1) * 2;
-        t->s = realloc(t->s, t->cap);
-        if (t->s == NULL)
-            abort();
-    }
-}
-
-static const char *str(const char *s) { return s ? s : "(null)"; }
-
-static void print_ruleset(text *t, const mb_ruleset *r)
-{
-    put(t, "== ruleset %s\n%s|%s|%d\n", mb_ruleset_id(r), mb_ruleset_title(r),
-        mb_ruleset_document(r), mb_ruleset_tier(r));
-    for (size_t i = 0; i < mb_ruleset_assumption_count(r); i++) {
-        const char *where = NULL, *reason = NULL;
-        int rc = mb_ruleset_assumption(r, i, &where, &reason);
-        put(t, "assumption %d %s %s\n", rc, str(where), str(reason));
-    }
-    for (size_t i = 0; i < mb_ruleset_disease_count(r); i++) {
-        const char *code = NULL, *name = NULL, *group = NULL, *text_ = NULL, *cite = NULL;
-        size_t items = 0;
-        int rc = mb_ruleset_disease(r, i, &code, &name, &group);
-        put(t, "disease %d %s %s %s", rc, str(code), str(name), str(group));
-        rc = mb_ruleset_criteria(r, i, &text_, &cite, &items);
-        put(t, " criteria %d %s %s %zu\n", rc, rc == MB_OK ? text_ : "", rc == MB_OK ? cite : "",
-            rc == MB_OK ? items : 0);
-        for (size_t k = 0; rc == MB_OK && k < items; k++) {
-            const char *number = NULL, *item = NULL;
-            int rk = mb_ruleset_criteria_item(r, i, k, &number, &item);
-            put(t, "  item %d %s %s\n", rk, str(number), str(item));
-        }
-    }
-    for (size_t i = 0; i < mb_ruleset_accumulator_count(r); i++) {
-        const char *key = NULL;
-        int kind = 0;
-        int rc = mb_ruleset_accumulator(r, i, &key, &kind);
-        put(t, "key %d %s %d\n", rc, str(key), kind);
-    }
-}
-
-static void print_enrollee(text *t, const char *name, const mb_enrollee *e)
-{
-    static unsigned char blob[BLOB_MAX];
-    size_t len = 0;
-    int rc = mb_enrollee_save(e, blob, sizeof blob, &len, NULL);
-    put(t, "== enrollee %s\nsave %s %zu ", name, mb_status_name(rc), len);
-    for (size_t i = 0; rc == MB_OK && i < len; i++)
-        put(t, "%02x", blob[i]);
-    put(t, "\n%s %d %d %lld first-visit %s designated", mb_enrollee_id(e), mb_enrollee_scheme(e),
-        mb_enrollee_person_type(e), (long long)mb_enrollee_account_balance(e),
-        mb_enrollee_first_visit_facility(e));
-    static const int32_t dates[] = {20210601, 20220601, 20230601, 20250601};
-    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
-        put(t, " %s", mb_enrollee_designated_facility(e, dates[i]));
-    put(t, "\n");
-    for (size_t i = 0; i < mb_enrollee_disease_count(e); i++) {
-        const char *disease = NULL;
-        int32_t on = 0, until = 0;
-        rc = mb_enrollee_disease(e, i, &disease, &on, &until);
-        put(t, "disease %d %s %d %d:", rc, str(disease), on, until);
-        for (int k = 0; k < NRULESETS; k++)
-            for (size_t d = 0; d < sizeof dates / sizeof dates[0]; d++) {
-                int state = -1;
-                int32_t since = -1;
-                const char *cite = NULL;
-                int rs_ = mb_enrollee_status(e, rs[k], disease, dates[d], &state, &since, &cite, NULL);
-                put(t, " %d/%d/%d", rs_, state, since);
-            }
-        put(t, "\n");
-    }
-    for (size_t i = 0; i < mb_enrollee_assistance_count(e); i++) {
-        const char *category = NULL;
-        int32_t from = 0, to = 0;
-        rc = mb_enrollee_assistance(e, i, &category, &from, &to);
-        put(t, "identity %d %s %d %d\n", rc, str(category), from, to);
-    }
-    /* the journal, each change named by the bundled rulesets */
-    put(t, "journal %zu of %zu\n", mb_enrollee_journal_count(e), mb_enrollee_journal_limit(e));
-    for (size_t i = 0; i < mb_enrollee_journal_count(e); i++) {
-        mb_journal_entry j;
-        memset(&j, 0, sizeof j);
-        rc = mb_enrollee_journal(e, i, &j);
-        put(t, "entry %d %s %s %d %d %s %lld %lld %zu\n", rc, str(j.setl_id), str(j.claim_id),
-            j.date, j.family, str(j.family_member), (long long)j.acct_pay,
-            (long long)j.family_pay, j.changes);
-        for (size_t k = 0; rc == MB_OK && k < j.changes; k++) {
-            mb_journal_change ch;
-            memset(&ch, 0, sizeof ch);
-            int rk = mb_enrollee_journal_change(e, i, k, (const mb_ruleset *const *)rs, NRULESETS, &ch);
-            put(t, "  change %d %s %s %d %d %lld %lld\n", rk, str(ch.ruleset_id), str(ch.key),
-                ch.period, ch.kind, (long long)ch.amount, (long long)ch.before);
-        }
-    }
-}
-
-static void print_result(text *t, const mb_result *r)
-{
-    int64_t bulk[MB_AMT_COUNT_ + 4];
-    size_t n = mb_result_amounts(r, bulk, sizeof bulk / sizeof bulk[0]);
-    put(t, "amounts %zu:", n);
-    for (int i = 0; i < MB_AMT_COUNT_; i++)
-        put(t, " %lld/%lld", (long long)mb_result_amount(r, i), (long long)bulk[i]);
-    put(t, "\ncovered %d %s setl_id %s\n", mb_result_covered(r), mb_result_reason(r),
-        mb_result_setl_id(r));
-    for (size_t i = 0; i < mb_result_fund_count(r); i++) {
-        mb_fund_row row;
-        memset(&row, 0, sizeof row);
-        int rc = mb_result_fund(r, i, &row);
-        put(t, "fund %d %s %s %lld %lld %lld\n", rc, str(row.fund_pay_type), str(row.fund_name),
-            (long long)row.inscp_scp_amt, (long long)row.fund_payamt,
-            (long long)row.crt_payb_lmt_amt);
-    }
-    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
-        mb_trace_step s;
-        memset(&s, 0, sizeof s);
-        int rc = mb_result_trace(r, i, &s);
-        put(t, "step %d %s %s %s %s %lld %lld %d\n", rc, str(s.ruleset_id), str(s.rule),
-            str(s.cite), str(s.what), (long long)s.amount_in, (long long)s.amount_out, s.ratio_bp);
-    }
-}
+/* ---- the fingerprint (fingerprint.h), and the claims' probes --------------------------------- */
 
 static int presettle_probe(const struct probe *p, mb_error *e)
 {
@@ -263,32 +122,32 @@ static int presettle_probe(const struct probe *p, mb_error *e)
     return mb_presettle(p_result, chain, p->n, *p->enrollee, *p->claim, e);
 }
 
-static void print_claims(text *t)
+static void print_claims(fingerprint *t)
 {
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
         const struct probe *p = &probes[i];
         mb_error *e = mb_error_new();
         int rc = presettle_probe(p, e);
-        put(t, "== claim %s, probe %zu (%s)\npresettle %s %s\n", mb_claim_id(*p->claim), i, p->why,
-            mb_status_name(rc), mb_error_message(e));
+        fp_put(t, "== claim %s, probe %zu (%s)\npresettle %s %s\n", mb_claim_id(*p->claim), i,
+               p->why, mb_status_name(rc), mb_error_message(e));
         if (rc == MB_OK)
-            print_result(t, p_result);
+            fp_result(t, p_result);
         mb_error_free(e);
     }
 }
 
-static void print_world(text *t)
+static void print_world(fingerprint *t)
 {
     t->len = 0;
     for (int k = 0; k < NRULESETS; k++)
-        print_ruleset(t, rs[k]);
+        fp_ruleset(t, rs[k]);
     const struct {
         const char *name;
         mb_enrollee *e;
     } people[] = {{"alice", alice}, {"bob", bob}, {"carol", carol}, {"twin", twin}, {"dan", dan},
                   {"erin", erin}, {"fay", fay}, {"full", full}, {"rich", rich}};
     for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
-        print_enrollee(t, people[i].name, people[i].e);
+        fp_enrollee(t, people[i].name, people[i].e, (const mb_ruleset *const *)rs, NRULESETS);
     print_claims(t);
     const struct {
         const char *name;
@@ -296,47 +155,28 @@ static void print_world(text *t)
     } results[] = {{"r_first", r_first}, {"r_latest", r_latest}, {"r_family", r_family},
                    {"r_pre", r_pre}, {"r_fresh", r_fresh}};
     for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
-        put(t, "== result %s\n", results[i].name);
-        print_result(t, results[i].r);
+        fp_put(t, "== result %s\n", results[i].name);
+        fp_result(t, results[i].r);
     }
 }
 
 /* ---- comparing ---------------------------------------------------------------------------- */
 
-static text baseline, now;
+static fingerprint baseline, now;
 
-static void show_line(const char *label, const text *t, size_t at)
-{
-    size_t start = at, end = at;
-    while (start > 0 && t->s[start - 1] != '\n')
-        start--;
-    while (end < t->len && t->s[end] != '\n')
-        end++;
-    size_t shown = end - start > 300 ? 300 : end - start;
-    fprintf(stderr, "    %s: %.*s%s\n", label, (int)shown, t->s + start, end - start > 300 ? "…" : "");
-}
-
-/* The world is as the baseline has it; else report the first line that differs (once: the
- * baseline moves on, so that one bad call does not fail every later one). */
+/* The world is as the baseline has it; else report where it differs (once: the baseline moves
+ * on, so that one bad call does not fail every later one). */
 static void unchanged(const char *call, int line)
 {
     print_world(&now);
-    size_t i = 0;
-    while (i < now.len && i < baseline.len && now.s[i] == baseline.s[i])
-        i++;
-    if (i == now.len && i == baseline.len) {
+    if (fp_same(&baseline, &now)) {
         check_passed++;
         return;
     }
     check_failed++;
     fprintf(stderr, "%s:%d: FAIL a failed call changed what it was given: %s\n", __FILE__, line, call);
-    size_t section = i;
-    while (section > 0 && !(baseline.s[section - 1] == '\n' && strncmp(baseline.s + section, "== ", 3) == 0))
-        section--;
-    show_line("in", &baseline, section);
-    show_line("before", &baseline, i);
-    show_line("after ", &now, i);
-    text swap = baseline;
+    fp_show_difference(&baseline, &now);
+    fingerprint swap = baseline;
     baseline = now;
     now = swap;
 }
@@ -384,46 +224,14 @@ static void ok(int rc, const char *what)
     }
 }
 
-static mb_enrollee *person(const char *id, int scheme, int person_type, int64_t balance)
-{
-    mb_enrollee *e = NULL;
-    ok(mb_enrollee_new(&e, id, scheme, person_type, err), id);
-    if (balance)
-        ok(mb_enrollee_set_account_balance(e, balance, err), "balance");
-    return e;
-}
-
-static mb_claim *claim(const char *id, int32_t date, int med_type, const char *facility, int level)
-{
-    mb_claim *c = NULL;
-    ok(mb_claim_new(&c, id, date, med_type, facility, level, err), id);
-    return c;
-}
-
-static mb_result *result(void)
-{
-    mb_result *r = NULL;
-    ok(mb_result_new(&r, err), "result");
-    return r;
-}
-
-static size_t save(const mb_enrollee *e, unsigned char *buf)
-{
-    size_t len = 0;
-    ok(mb_enrollee_save(e, buf, BLOB_MAX, &len, err), "save");
-    return len;
-}
-
 static void build(void)
 {
-    for (int k = 0; k < NRULESETS; k++) {
-        char path[256];
-        snprintf(path, sizeof path, "rulesets/%s.yaml", ruleset_ids[k]);
-        ok(mb_ruleset_load_file(&rs[k], path, err), path);
-    }
+    for (int k = 0; k < NRULESETS; k++)
+        if ((rs[k] = fx_ruleset(ruleset_ids[k])) == NULL)
+            exit(1);
     const mb_ruleset *wuxi[] = {rs[WUXI]}, *changzhou[] = {rs[CHANGZHOU]};
 
-    alice = person("ALICE", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(200));
+    alice = fx_enrollee("ALICE", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(200));
     ok(mb_enrollee_set_designated_facility(alice, "H001", err), "designated");
     ok(mb_enrollee_set_first_visit_facility(alice, "C01", err), "first visit");
     ok(mb_enrollee_add_disease(alice, "糖尿病", 20210105, 0, err), "disease");
@@ -431,42 +239,42 @@ static void build(void)
     ok(mb_enrollee_add_assistance(alice, "low_income_margin", 20210101, 20211231, err), "identity");
     ok(mb_enrollee_seed_checked(alice, rs[WUXI], "chronic.base", 2021, YUAN(100), err), "seed");
     ok(mb_enrollee_request_facility_change(alice, rs[WUXI], 20211105, "H002", err), "change");
-    alice_before_len = save(alice, alice_before);
-    r_first = result();
-    r_latest = result();
-    mb_claim *c = claim("A1", 20210301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY);
+    alice_before_len = fx_save(alice, alice_before, BLOB_MAX);
+    r_first = fx_result();
+    r_latest = fx_result();
+    mb_claim *c = fx_claim("A1", 20210301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, -1);
     ok(mb_claim_set_disease(c, "糖尿病", NULL, err), "disease");
     ok(mb_claim_add_item(c, YUAN(800), MB_CLASS_A, -1, err), "item");
     ok(mb_settle(r_first, wuxi, 1, alice, c, err), "first settlement");
     mb_claim_free(c);
-    c = claim("A2", 20210401, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY);
+    c = fx_claim("A2", 20210401, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, -1);
     ok(mb_claim_set_disease(c, "M03900", NULL, err), "disease");
     ok(mb_claim_add_item(c, YUAN(600), MB_CLASS_A, -1, err), "item");
     ok(mb_settle(r_latest, wuxi, 1, alice, c, err), "latest settlement");
     mb_claim_free(c);
 
-    bob = person("BOB", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(1000));
-    carol = person("CAROL", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(50));
+    bob = fx_enrollee("BOB", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(1000));
+    carol = fx_enrollee("CAROL", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(50));
     ok(mb_enrollee_set_first_visit_facility(carol, "C01", err), "first visit");
-    twin = person("CAROL", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(70));
-    c_family = claim("F1", 20230301, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY);
+    twin = fx_enrollee("CAROL", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(70));
+    c_family = fx_claim("F1", 20230301, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, -1);
     ok(mb_claim_add_item(c_family, YUAN(2000), MB_CLASS_A, -1, err), "item");
-    carol_before_len = save(carol, carol_before);
-    bob_before_len = save(bob, bob_before);
-    r_family = result();
+    carol_before_len = fx_save(carol, carol_before, BLOB_MAX);
+    bob_before_len = fx_save(bob, bob_before, BLOB_MAX);
+    r_family = fx_result();
     ok(mb_settle_family(r_family, changzhou, 1, carol, bob, MB_FAMILY_SPOUSE, c_family, err),
        "family settlement");
 
-    dan = person("DAN", MB_SCHEME_RESIDENT, 0, 0);
+    dan = fx_enrollee("DAN", MB_SCHEME_RESIDENT, 0, 0);
     ok(mb_enrollee_certify(dan, rs[JIAOZUO], "恶性肿瘤", 20220110, err), "certify");
     ok(mb_enrollee_certify(dan, rs[JIAOZUO], "M01600", 20220110, err), "certify");
     ok(mb_enrollee_seed_checked(dan, rs[JIAOZUO], "disease.JZC01.药物维持治疗.paid", 2022,
                                 YUAN(1000), err), "seed");
-    erin = person("ERIN", MB_SCHEME_RESIDENT, 0, 0);
+    erin = fx_enrollee("ERIN", MB_SCHEME_RESIDENT, 0, 0);
     ok(mb_enrollee_add_assistance(erin, "minimum_living", 20230101, 0, err), "identity");
-    fay = person("FAY", MB_SCHEME_RESIDENT, 0, 0);
+    fay = fx_enrollee("FAY", MB_SCHEME_RESIDENT, 0, 0);
     ok(mb_enrollee_certify(fay, rs[SHANXI], "尿毒症透析", 20250501, err), "certify");
-    full = person("FULL", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, 0);
+    full = fx_enrollee("FULL", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, 0);
     for (size_t i = 0; mb_enrollee_disease_count(full) < 16; i++) {
         const char *code = NULL;
         ok(mb_ruleset_disease(rs[WUXI], i, &code, NULL, NULL), "catalogue");
@@ -475,54 +283,54 @@ static void build(void)
     for (int i = 0; i < 16; i++)
         ok(mb_enrollee_add_assistance(full, "temporary_relief", (2021 + i) * 10000 + 101, 0, err),
            "identity");
-    rich = person("RICH", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, MONEY_MAX);
+    rich = fx_enrollee("RICH", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, MONEY_MAX);
 
-    c_chronic = claim("CHRONIC", 20210601, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY);
+    c_chronic = fx_claim("CHRONIC", 20210601, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, -1);
     ok(mb_claim_set_disease(c_chronic, "糖尿病", NULL, err), "disease");
     ok(mb_claim_add_item(c_chronic, YUAN(1000), MB_CLASS_A, -1, err), "item");
     ok(mb_claim_add_item(c_chronic, YUAN(200), MB_CLASS_B, -1, err), "item");
     ok(mb_claim_add_item(c_chronic, YUAN(100), MB_CLASS_B, 2000, err), "item");
     ok(mb_claim_add_item(c_chronic, YUAN(50), MB_CLASS_C, -1, err), "item");
-    c_cancer = claim("CANCER", 20220601, MB_MED_CHRONIC, "J01", MB_LEVEL_SECONDARY);
+    c_cancer = fx_claim("CANCER", 20220601, MB_MED_CHRONIC, "J01", MB_LEVEL_SECONDARY, -1);
     ok(mb_claim_set_disease(c_cancer, "恶性肿瘤", "药物维持治疗", err), "disease");
     ok(mb_claim_add_item(c_cancer, YUAN(6000), MB_CLASS_A, -1, err), "item");
-    c_outpatient = claim("OUT", 20230310, MB_MED_GENERAL_OUTPATIENT, "S01", MB_LEVEL_SECONDARY);
+    c_outpatient = fx_claim("OUT", 20230310, MB_MED_GENERAL_OUTPATIENT, "S01", MB_LEVEL_SECONDARY, -1);
     ok(mb_claim_set_flags(c_outpatient, MB_CLAIM_REFERRAL, err), "flags");
     ok(mb_claim_add_item(c_outpatient, YUAN(1500), MB_CLASS_A, -1, err), "item");
-    c_pharmacy = claim("PHARMACY", 20230320, MB_MED_PHARMACY, "P01", MB_LEVEL_PHARMACY);
+    c_pharmacy = fx_claim("PHARMACY", 20230320, MB_MED_PHARMACY, "P01", MB_LEVEL_PHARMACY, -1);
     ok(mb_claim_set_prescriber(c_pharmacy, "C01", MB_LEVEL_PRIMARY, err), "prescriber");
     ok(mb_claim_add_item(c_pharmacy, YUAN(1000), MB_CLASS_A, -1, err), "item");
-    c_inpatient = claim("INPATIENT", 20230710, MB_MED_INPATIENT, "W02", MB_LEVEL_TERTIARY);
+    c_inpatient = fx_claim("INPATIENT", 20230710, MB_MED_INPATIENT, "W02", MB_LEVEL_TERTIARY, -1);
     ok(mb_claim_set_admission(c_inpatient, 20230628, 20230710, err), "admission");
     ok(mb_claim_add_item(c_inpatient, YUAN(20000), MB_CLASS_A, -1, err), "item");
     ok(mb_claim_set_upstream(c_inpatient, YUAN(20000), YUAN(14000), 0, err), "upstream");
-    c_empty = claim("EMPTY", 20230301, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY);
-    c_unknown = claim("UNKNOWN", 20210601, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY);
+    c_empty = fx_claim("EMPTY", 20230301, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, -1);
+    c_unknown = fx_claim("UNKNOWN", 20210601, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, -1);
     ok(mb_claim_set_disease(c_unknown, "感冒", NULL, err), "disease");
     ok(mb_claim_add_item(c_unknown, YUAN(100), MB_CLASS_A, -1, err), "item");
-    c_noadmit = claim("NOADMIT", 20230710, MB_MED_INPATIENT, "W02", MB_LEVEL_TERTIARY);
+    c_noadmit = fx_claim("NOADMIT", 20230710, MB_MED_INPATIENT, "W02", MB_LEVEL_TERTIARY, -1);
     ok(mb_claim_add_item(c_noadmit, YUAN(100), MB_CLASS_A, -1, err), "item");
-    c_overup = claim("OVERUP", 20230710, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY);
+    c_overup = fx_claim("OVERUP", 20230710, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, -1);
     ok(mb_claim_add_item(c_overup, YUAN(100), MB_CLASS_A, -1, err), "item");
     ok(mb_claim_set_upstream(c_overup, YUAN(200), YUAN(50), 0, err), "upstream");
 
-    r_pre = result();
+    r_pre = fx_result();
     ok(mb_presettle(r_pre, wuxi, 1, alice, c_chronic, err), "presettle");
-    r_fresh = result();
+    r_fresh = fx_result();
 
-    p_wuxi = person("P-WUXI", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(100));
+    p_wuxi = fx_enrollee("P-WUXI", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(100));
     ok(mb_enrollee_set_designated_facility(p_wuxi, "H001", err), "designated");
     ok(mb_enrollee_add_disease(p_wuxi, "糖尿病", 20210105, 0, err), "disease");
-    p_jiaozuo = person("P-JIAOZUO", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    p_jiaozuo = fx_enrollee("P-JIAOZUO", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     ok(mb_enrollee_add_disease(p_jiaozuo, "恶性肿瘤", 20220110, 0, err), "disease");
-    p_changzhou = person("P-CHANGZHOU", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(100));
+    p_changzhou = fx_enrollee("P-CHANGZHOU", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(100));
     ok(mb_enrollee_set_first_visit_facility(p_changzhou, "C01", err), "first visit");
-    p_assist_from = person("P-ASSIST-FROM", MB_SCHEME_RESIDENT, 0, 0);
+    p_assist_from = fx_enrollee("P-ASSIST-FROM", MB_SCHEME_RESIDENT, 0, 0);
     ok(mb_enrollee_add_assistance(p_assist_from, "minimum_living", 20230710, 0, err), "identity");
-    p_assist_day = person("P-ASSIST-DAY", MB_SCHEME_RESIDENT, 0, 0);
+    p_assist_day = fx_enrollee("P-ASSIST-DAY", MB_SCHEME_RESIDENT, 0, 0);
     ok(mb_enrollee_add_assistance(p_assist_day, "minimum_living", 20230628, 20230628, err),
        "identity");
-    p_result = result();
+    p_result = fx_result();
 }
 
 /* What the probes see, worked out by hand: the fingerprint is only as good as they are. */
@@ -560,20 +368,16 @@ static void probes_see(void)
 
 /* The fingerprint sees what each setter sets: another good value changes it, and setting the
  * value back restores it exactly. A failed call that half-applied would be seen. */
-static text before_change;
-static bool same_text(const text *a, const text *b)
-{
-    return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
-}
+static fingerprint before_change;
 #define SEEN(change, restore)                                                                  \
     do {                                                                                       \
         print_world(&before_change);                                                           \
         ok((change), #change);                                                                 \
         print_world(&now);                                                                     \
-        CHECK(!same_text(&before_change, &now), "the fingerprint sees " #change);              \
+        CHECK(!fp_same(&before_change, &now), "the fingerprint sees " #change);              \
         ok((restore), #restore);                                                               \
         print_world(&now);                                                                     \
-        CHECK(same_text(&before_change, &now), #restore " restores it");                       \
+        CHECK(fp_same(&before_change, &now), #restore " restores it");                       \
     } while (0)
 
 static void fingerprint_sees(void)
@@ -1013,7 +817,8 @@ static void bad_mb_enrollee_new(void)
 static void bad_mb_enrollee_restore(void)
 {
     static unsigned char blob[BLOB_MAX], copy[BLOB_MAX];
-    size_t len = save(alice, blob);
+    size_t len = fx_save(alice, blob, BLOB_MAX);
+    CHECK(len > 0, "alice saves");
     memcpy(copy, blob, len);
     mb_enrollee *e = (mb_enrollee *)&e;
     BAD(MB_E_INVALID_ARGUMENT, mb_enrollee_restore(NULL, blob, len, err));
@@ -1122,6 +927,8 @@ static void bad_mb_claim_set_upstream(void)
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), 0, -2, err));
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), YUAN(80), YUAN(30), err));
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, MONEY_MAX + 1, 0, -1, err));
+    BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), MONEY_MAX + 1, -1, err));
+    BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, YUAN(100), 0, MONEY_MAX + 1, err));
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, INT64_MAX, INT64_MAX, INT64_MAX, err));
 }
 
@@ -1189,7 +996,7 @@ static void bad_mb_settle(void)
     bad_settlements(mb_settle, r_latest, rs[WUXI], alice, c_chronic, "mb_settle");
     BAD(MB_E_UNKNOWN_DISEASE, mb_settle(r_latest, CHAIN(rs[WUXI]), 1, alice, c_unknown, err));
     /* a claim whose id alice's journal holds: a repeated request must not pay twice */
-    mb_claim *again = claim("A2", 20210401, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY);
+    mb_claim *again = fx_claim("A2", 20210401, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, -1);
     ok(mb_claim_set_disease(again, "M03900", NULL, err), "disease");
     ok(mb_claim_add_item(again, YUAN(600), MB_CLASS_A, -1, err), "item");
     BAD(MB_E_STATE, mb_settle(r_latest, CHAIN(rs[WUXI]), 1, alice, again, err));
@@ -1694,13 +1501,13 @@ static void still_reversible(void)
 {
     unsigned char blob[BLOB_MAX];
     CHECK_RC(mb_reverse_family(carol, bob, r_family, err), MB_OK, "the family settlement reverses");
-    size_t n = save(carol, blob);
+    size_t n = fx_save(carol, blob, BLOB_MAX);
     CHECK(n == carol_before_len && memcmp(blob, carol_before, n) == 0, "carol is as before it");
-    n = save(bob, blob);
+    n = fx_save(bob, blob, BLOB_MAX);
     CHECK(n == bob_before_len && memcmp(blob, bob_before, n) == 0, "bob is as before it");
     CHECK_RC(mb_reverse(alice, r_first, err), MB_OK, "alice's first settlement reverses");
     CHECK_RC(mb_reverse_id(alice, mb_result_setl_id(r_latest), err), MB_OK, "then her latest, by id");
-    n = save(alice, blob);
+    n = fx_save(alice, blob, BLOB_MAX);
     CHECK(n == alice_before_len && memcmp(blob, alice_before, n) == 0, "alice is as before them");
 }
 
@@ -1732,9 +1539,10 @@ int main(void)
         mb_result_free(results[i]);
     for (int k = 0; k < NRULESETS; k++)
         mb_ruleset_free(rs[k]);
-    free(baseline.s);
-    free(now.s);
-    free(before_change.s);
+    fp_free(&baseline);
+    fp_free(&now);
+    fp_free(&before_change);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

@@ -10,18 +10,12 @@
  *    every med_type, without mb_enrollee_reserve_for;
  *  - after mb_enrollee_reserve_for, settling allocates nothing, year after year.
  * Public API only. */
-#include <dirent.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
-
-#ifndef MB_SOURCE_ROOT
-#define MB_SOURCE_ROOT "."
-#endif
-
-#define YUAN(y) ((int64_t)(y) * 100)
 
 static mb_error *err;
 
@@ -262,43 +256,26 @@ static void first_settlement(const mb_ruleset *rs)
     mb_result_free(r);
 }
 
-static int ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && strcmp(s + n - k, tail) == 0;
-}
-
 int main(void)
 {
     mb_set_allocator(&(mb_allocator){count_alloc, count_realloc, count_free, NULL});
     err = mb_error_new();
-    mb_ruleset *wuxi = NULL;
-    CHECK_RC(mb_ruleset_load_file(&wuxi, MB_SOURCE_ROOT "/rulesets/wuxi-employee-chronic-2021.yaml", err),
-             MB_OK, "the Wuxi ruleset loads");
+    mb_ruleset *wuxi = fx_ruleset("wuxi-employee-chronic-2021");
     if (wuxi) {
         footprint(wuxi);
         settle_allocates_nothing(wuxi);
         settle_makes_room(wuxi);
     }
-    DIR *d = opendir(MB_SOURCE_ROOT "/rulesets");
-    int n = 0;
-    for (struct dirent *ent; d && (ent = readdir(d)) != NULL;) {
-        if (!ends_with(ent->d_name, ".yaml"))
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/rulesets/%s", MB_SOURCE_ROOT, ent->d_name);
-        mb_ruleset *rs = NULL;
-        if (mb_ruleset_load_file(&rs, path, err) == MB_OK) {
-            first_settlement(rs);
-            n++;
-        }
-        mb_ruleset_free(rs);
+    mb_ruleset *bundled[32];
+    size_t n = fx_load_bundled(bundled, 32);
+    for (size_t i = 0; i < n; i++) {
+        first_settlement(bundled[i]);
+        mb_ruleset_free(bundled[i]);
     }
-    if (d)
-        closedir(d);
     CHECK(n >= 6, "every bundled ruleset was tried");
     mb_ruleset_free(wuxi);
     mb_error_free(err);
+    fx_done(); /* the fixtures' error report, made through the counting allocator */
     CHECK(live == 0, "everything the library allocated was freed");
     return check_summary();
 }

@@ -98,10 +98,65 @@ static void building(void)
     mb_json_free(&doc);
 }
 
+/* Every kind of value both ways; every escape written; builders given NULL stay quiet but mark
+ * the document; removal from the first, last and only place; a string long enough to make the
+ * parser grow its buffer. */
+static void every_kind_and_edge(void)
+{
+    mb_json_doc doc;
+    CHECK_RC(parse(&doc, "{\"t\": true, \"f\": false, \"n\": null, \"a\": [], \"o\": {}}", NULL),
+             MB_OK, "true, false, null, an empty array and object");
+    char *out;
+    size_t len;
+    CHECK_RC(mb_json_write(doc.root, false, &out, &len, NULL), MB_OK, "write");
+    CHECK(strcmp(out, "{\"t\":true,\"f\":false,\"n\":null,\"a\":[],\"o\":{}}") == 0,
+          "written back as read");
+    mb_free(out);
+    CHECK_RC(mb_json_write(doc.root, true, &out, &len, NULL), MB_OK, "pretty");
+    CHECK(strcmp(out, "{\n  \"t\": true,\n  \"f\": false,\n  \"n\": null,\n  \"a\": [],\n  \"o\": {}\n}\n") == 0,
+          "indented by two, a newline at the end");
+    mb_free(out);
+    mb_json_remove(doc.root, "t");     /* the first */
+    mb_json_remove(doc.root, "o");     /* the last */
+    mb_json_remove(doc.root, "nope");  /* none */
+    mb_json_remove(mb_json_member(doc.root, "a"), "x"); /* not an object */
+    mb_json_remove(NULL, "x");
+    CHECK_RC(mb_json_write(doc.root, false, &out, &len, NULL), MB_OK, "write");
+    CHECK(strcmp(out, "{\"f\":false,\"n\":null,\"a\":[]}") == 0, "first and last removed");
+    mb_free(out);
+    mb_json_free(&doc);
+
+    mb_json_doc b = {0};
+    mb_json *o = mb_json_object(&b);
+    mb_json_set_string(&b, o, "s", "\b\f\n\r\t\x1f");
+    mb_json_set_number(&b, o, "none", NULL);
+    CHECK_RC(mb_json_write(o, false, &out, &len, NULL), MB_OK, "write");
+    CHECK(strcmp(out, "{\"s\":\"\\b\\f\\n\\r\\t\\u001f\",\"none\":null}") == 0,
+          "each control written as JSON escapes it; a NULL number is null");
+    mb_free(out);
+    CHECK(!mb_json_failed(&b), "nothing failed yet");
+    CHECK(mb_json_append(&b, NULL, mb_json_null(&b)) == NULL && mb_json_failed(&b),
+          "appending to nothing marks the document failed");
+    mb_json_free(&b);
+    mb_json_doc c = {0};
+    CHECK(mb_json_copy(&c, NULL) == NULL && mb_json_failed(&c), "a copy of nothing too");
+    mb_json_free(&c);
+
+    static char big[200000];
+    size_t n = (size_t)snprintf(big, sizeof big, "{\"long\": \"");
+    memset(big + n, 'x', 150000);
+    n += 150000;
+    n += (size_t)snprintf(big + n, sizeof big - n, "\"}");
+    CHECK_RC(mb_json_parse(&doc, big, n, "the request", NULL), MB_OK, "a 150000-byte string");
+    CHECK(mb_json_member(doc.root, "long")->len == 150000, "read whole");
+    mb_json_free(&doc);
+}
+
 int main(void)
 {
     numbers_keep_their_text();
     strict();
     building();
+    every_kind_and_edge();
     return check_summary();
 }

@@ -1,12 +1,16 @@
 /* Loading rulesets that are broken: every refusal has the right status and says where (file,
  * line, key); mb_ruleset_load_id's search path; files that are not regular files; a real
  * ruleset's assumptions (lib/load.c, lib/compile.c, lib/locate.c). Public API only. */
+#define _DEFAULT_SOURCE /* mknod, S_IFBLK, makedev: a block device to refuse */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -225,6 +229,518 @@ static void bad_values(mb_error *err)
     CHECK_RC(load(err, len), MB_E_SCHEMA, "a value without a source is refused");
     CHECK(mb_error_line(err) > 0, "the unsourced layer is located");
     CHECK(contains(mb_error_key(err), "cite"), "the key names the missing cite");
+}
+
+/* Everything the compiler checks beyond the schema, one variant of BASE each: the status, the
+ * key the report names, what its message says, and the line it points at. */
+#define L18 "class_b_first_selfpay: {value: 10%, cite: 测试〔2023〕1号 三}\n" /* then line 19 */
+#define LAYER2 "      - {all: 70%}\n  - id: second\n    cite: c\n    med_types: [chronic]\n    fund: pooling\n    ratio: [{all: 50%}]\n"
+static const struct refusal {
+    unsigned line;       /* BASE line replaced */
+    const char *with;
+    int status;
+    const char *key;     /* the report's key (a substring of it) */
+    const char *message; /* a substring of the message */
+    int at;              /* the line reported */
+} refusals[] = {
+    /* the ruleset itself */
+    {5, "effective_from: 2023-01-01\neffective_to: 2022-12-31", MB_E_RULESET, "effective_to",
+     "effective_to 2022-12-31 is before effective_from 2023-01-01", 6},
+    {5, "effective_from: 2023-01-01\neffective_to: 2023-13-01", MB_E_SCHEMA, "effective_to",
+     "expected a calendar date YYYY-MM-DD, got '2023-13-01'", 6},
+    {5, "effective_from: 2023-01-01\nschemes: [employee, military]", MB_E_SCHEMA, "schemes[1]",
+     "expected employee or resident, got 'military'", 6},
+    {17, "account: {value: sometimes, cite: c}", MB_E_SCHEMA, "account.value",
+     "expected first, last or none, got 'sometimes'", 17},
+    {18, "class_b_first_selfpay: {value: 10, cite: c}", MB_E_SCHEMA, "class_b_first_selfpay.value",
+     "such as 70% or 0.7, got '10'", 18},
+    {18, L18 "designated_facility: {change_from: 13-01, change_to: 12-20, cite: c}", MB_E_SCHEMA,
+     "designated_facility.change_from", "expected MM-DD, got '13-01'", 19},
+    {18, L18 "designated_facility: {change_from: 11-01, change_to: 10-01, cite: c}", MB_E_SCHEMA,
+     "designated_facility.change_to", "on or after change_from, got '10-01'", 19},
+    {18, L18 "designated_facility: {change_from: 11-01, change_to: 12-20}", MB_E_SCHEMA,
+     "designated_facility.cite", "every parameter needs 'cite'", 19},
+    {18, L18 "family_account: {relations: [spouse, cousin], cite: c}", MB_E_SCHEMA,
+     "family_account.relations[1]", "expected spouse, parent or child, got 'cousin'", 19},
+    {18, L18 "family_account: {relations: [spouse]}", MB_E_SCHEMA, "family_account.cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "account_accrual: [{in_service: 2, cite: c}]", MB_E_SCHEMA, "account_accrual[0]",
+     "such as 70% or 0.7, got '2'", 19},
+    /* funds */
+    {7, "  - {key: pooling, employee: \"310100\", name: n, amount: hifx_pay}", MB_E_SCHEMA,
+     "funds[0].amount", "expected hifp_pay, hifob_pay, hifmi_pay or maf_pay, got 'hifx_pay'", 7},
+    {7, "  - {key: pooling, name: n, amount: hifp_pay}", MB_E_SCHEMA, "funds[0]",
+     "a fund needs its fund_pay_type code for 'employee' and/or 'resident'", 7},
+    {7, "  - {key: pooling, employee: \"31010\", name: n, amount: hifp_pay}", MB_E_SCHEMA,
+     "funds[0].employee", "a fund_pay_type is six digits such as 310100, got '31010'", 7},
+    {7, "  - {key: pooling, employee: \"310100\", resident: \"39010x\", name: n, amount: hifp_pay}",
+     MB_E_SCHEMA, "funds[0].resident", "six digits such as 310100, got '39010x'", 7},
+    {7, "  - {key: pooling, employee: \"310100\", name: n, amount: hifp_pay}\n"
+        "  - {key: pooling, employee: \"330100\", name: m, amount: hifob_pay}",
+     MB_E_RULESET, "funds[1].key", "fund key 'pooling' is defined twice", 8},
+    /* referral, categories, identity, tilt */
+    {18, L18 "referral: {exempt: [emergency, holiday], cite: c}", MB_E_SCHEMA, "referral.exempt[1]",
+     "expected emergency, out_of_area or designated_specialty, got 'holiday'", 19},
+    {18, L18 "referral: {penalty_points: 120, cite: c}", MB_E_SCHEMA, "referral.penalty_points",
+     "expected a whole number from 0 to 100, got '120'", 19},
+    {18, L18 "referral: {penalty_points: 2x, cite: c}", MB_E_SCHEMA, "referral.penalty_points",
+     "expected a whole number from 0 to 100, got '2x'", 19},
+    {18, L18 "referral: {penalty_levels: [secondary, any], cite: c}", MB_E_SCHEMA,
+     "referral.penalty_levels[1]",
+     "expected primary, secondary, tertiary, first_visit or pharmacy, got 'any'", 19},
+    {18, L18 "referral: {penalty_points: 20}", MB_E_SCHEMA, "referral.cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "categories: [{name: rich, ratio: 50%, cite: c}]", MB_E_SCHEMA, "categories[0].name",
+     "unknown assistance category or group 'rich'", 19},
+    {18, L18 "categories: [{name: orphan, ratio: 150%, cite: c}]", MB_E_SCHEMA,
+     "categories[0].ratio", "got '150%'", 19},
+    {18, L18 "categories: [{name: orphan, ratio: 50%}]", MB_E_SCHEMA, "categories[0].cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "identity: {lost: never, cite: c}", MB_E_SCHEMA, "identity.lost",
+     "expected same_day or end_of_month, got 'never'", 19},
+    {18, L18 "identity: {admission: sometimes, cite: c}", MB_E_SCHEMA, "identity.admission",
+     "expected any_day or claim_date, got 'sometimes'", 19},
+    {18, L18 "identity: {lost: same_day}", MB_E_SCHEMA, "identity.cite",
+     "every parameter needs 'cite'", 19},
+    {18, L18 "tilt: {categories: [orphan, rich], cite: c}", MB_E_SCHEMA, "tilt.categories[1]",
+     "unknown assistance category or group 'rich'", 19},
+    {18, L18 "tilt: {deductible_ratio: 2, cite: c}", MB_E_SCHEMA, "tilt.deductible_ratio",
+     "got '2'", 19},
+    {18, L18 "tilt: {ratio_points: x, cite: c}", MB_E_SCHEMA, "tilt.ratio_points",
+     "expected a whole number from 0 to 100, got 'x'", 19},
+    {18, L18 "tilt: {uncapped: maybe, cite: c}", MB_E_SCHEMA, "tilt.uncapped",
+     "expected true or false, got 'maybe'", 19},
+    {18, L18 "tilt: {categories: [orphan]}", MB_E_SCHEMA, "tilt.cite",
+     "every parameter needs 'cite'", 19},
+    /* the catalogue and its rules */
+    {18, L18 "catalogue_rules: {start: {value: tomorrow, cite: c}}", MB_E_SCHEMA,
+     "catalogue_rules.start.value", "expected same_day, same_month or next_month, got 'tomorrow'", 19},
+    {18, L18 "catalogue_rules: {start: {value: same_month}}", MB_E_SCHEMA,
+     "catalogue_rules.start.cite", "every parameter needs 'cite'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, start: later}]", MB_E_SCHEMA, "catalogue[0].start",
+     "expected same_day, same_month or next_month, got 'later'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, valid_months: 0}]", MB_E_SCHEMA,
+     "catalogue[0].valid_months", "expected a whole number from 1 to 1200, got '0'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, valid_months: ''}]", MB_E_SCHEMA,
+     "catalogue[0].valid_months", "expected a whole number from 1 to 1200, got ''", 19},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b, aliases: [a]}]", MB_E_RULESET,
+     "catalogue[1].name", "'a' already names catalogue entry 0 (a)", 19},
+    {12, "    fund: pooling\n    referral_penalty: often", MB_E_SCHEMA,
+     "layers[0].referral_penalty", "expected true or false, got 'often'", 13},
+    {18, L18 "catalogue: [{code: A1, name: a, cap_period: month}]", MB_E_SCHEMA,
+     "catalogue[0].cap_period", "expected year or quarter, got 'month'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{all: lots}]}]", MB_E_SCHEMA,
+     "catalogue[0].caps[0].all", "got 'lots'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{all: 100, line: x}, {all: 200, line: x}]}]",
+     MB_E_RULESET, "catalogue[0].caps[1].line", "treatment line 'x' has two caps", 19},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: a}]", MB_E_RULESET,
+     "catalogue[1].name", "'a' already names catalogue entry 0 (a)", 19},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {max_diseases: {value: 0, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.max_diseases.value", "from 1 to 100, got '0'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {max_diseases: {value: 2}}",
+     MB_E_SCHEMA, "catalogue_rules.max_diseases.cite", "every parameter needs 'cite'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\n"
+             "catalogue_rules: {revoke_after_idle_months: {value: 0, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.revoke_after_idle_months.value", "from 1 to 1200, got '0'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {validity: {value: yearly}}",
+     MB_E_SCHEMA, "catalogue_rules.validity.cite", "every parameter needs 'cite'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: z, b: A2}], pairs_cite: c}",
+     MB_E_RULESET, "catalogue_rules.exclusive_pairs[0].a", "'z' is not in the catalogue", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: A1, b: z}], pairs_cite: c}",
+     MB_E_RULESET, "catalogue_rules.exclusive_pairs[0].b", "'z' is not in the catalogue", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}, {code: A3, name: c}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: A1, b: A2, renewable: A3}], pairs_cite: c}",
+     MB_E_RULESET, "catalogue_rules.exclusive_pairs[0].renewable", "'A3' is neither side of the pair",
+     20},
+    {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}]\n"
+             "catalogue_rules: {exclusive_pairs: [{a: A1, b: A2}]}",
+     MB_E_SCHEMA, "catalogue_rules.exclusive_pairs[0].cite", "every parameter needs 'cite'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: any, partial_count: 1, partial_ratio: 50%, cite: c}}",
+     MB_E_RULESET, "catalogue_rules.stacking.group", "no catalogue entry is in group 'any'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: chronic, partial_count: x, partial_ratio: 50%, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.stacking.partial_count", "from 0 to 100, got 'x'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: chronic, partial_count: 1, partial_ratio: half, cite: c}}",
+     MB_E_SCHEMA, "catalogue_rules.stacking.partial_ratio", "got 'half'", 20},
+    {18, L18 "catalogue: [{code: A1, name: a}]\ncatalogue_rules: {stacking: "
+             "{group: chronic, partial_count: 1, partial_ratio: 50%}}",
+     MB_E_SCHEMA, "catalogue_rules.stacking.cite", "every parameter needs 'cite'", 20},
+    /* the platform block: how the national platform's codes reach the ruleset */
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['32x2'], cite: c}}", MB_E_SCHEMA,
+     "platform.insuplc_admdvs.codes[0]", "expected an area code of 2, 4 or 6 digits, got '32x2'", 19},
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['3202', '3202'], cite: c}}", MB_E_RULESET,
+     "platform.insuplc_admdvs.codes[1]", "'3202' is listed twice", 19},
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['320'], cite: c}}", MB_E_SCHEMA,
+     "platform.insuplc_admdvs.codes", "an area code has 2, 4 or 6 digits, got '320'", 19},
+    {18, L18 "platform: {insuplc_admdvs: {codes: ['3202']}}", MB_E_SCHEMA,
+     "platform.insuplc_admdvs.cite", "every parameter needs 'cite'", 19},
+    {18, L18 "platform: {insutype: {codes: ['31'], cite: c}}", MB_E_SCHEMA,
+     "platform.insutype.codes[0]", "expected an insutype of 3 to 6 digits, got '31'", 19},
+    {18, L18 "platform: {med_type: [{code: '11', as: dental, cite: c}]}", MB_E_SCHEMA,
+     "platform.med_type[0].as", "unknown med type 'dental'", 19},
+    {18, L18 "platform: {med_type: [{code: '1', as: general_outpatient, cite: c}]}", MB_E_SCHEMA,
+     "platform.med_type[0].code", "a med_type code is 2 to 6 digits, got '1'", 19},
+    {18, L18 "platform: {med_type: [{code: '11', as: general_outpatient, cite: c}, "
+             "{code: '11', as: emergency, cite: c}]}",
+     MB_E_RULESET, "platform.med_type[1].code", "code '11' is mapped twice", 19},
+    {18, L18 "platform: {med_type: [{code: '11', category: orphan, cite: c}]}", MB_E_SCHEMA,
+     "platform.med_type[0].as", "a med_type row maps its code with 'as' (and nothing else)", 19},
+    {18, L18 "platform: {med_type: [{code: '11', as: general_outpatient}]}", MB_E_SCHEMA,
+     "platform.med_type[0].cite", "every parameter needs 'cite'", 19},
+    {18, L18 "platform: {psn_idet_type: [{code: '2303', category: rich, cite: c}]}", MB_E_SCHEMA,
+     "platform.psn_idet_type[0].category", "unknown assistance category 'rich'", 19},
+    {18, L18 "platform: {psn_idet_type: [{code: '2', category: orphan, cite: c}]}", MB_E_SCHEMA,
+     "platform.psn_idet_type[0].code", "a psn_idet_type is 2 to 6 digits, got '2'", 19},
+    {18, L18 "platform: {psn_idet_type: [{code: '2303', key: outpatient.paid, cite: c}]}",
+     MB_E_SCHEMA, "platform.psn_idet_type[0].category",
+     "a psn_idet_type row maps its code with 'category' (and nothing else)", 19},
+    {18, L18 "platform: {cum_type_code: [{code: d310101, key: outpatient.paid, cite: c}]}",
+     MB_E_SCHEMA, "platform.cum_type_code[0].code",
+     "a cum_type_code is capitals, digits and '_', got 'd310101'", 19},
+    {18, L18 "platform: {cum_type_code: [{code: D310101, key: nothing.paid, cite: c}]}",
+     MB_E_RULESET, "platform.cum_type_code[0].key",
+     "the ruleset keeps no accumulator 'nothing.paid'", 19},
+    {18, L18 "platform: {cum_type_code: [{code: D310101, key: outpatient.paid, insutype: '999', "
+             "cite: c}]}",
+     MB_E_RULESET, "platform.cum_type_code[0].insutype", "the ruleset settles no insutype '999'",
+     19},
+    {18, L18 "platform: {cum_type_code: [{code: D310101, as: chronic, cite: c}]}", MB_E_SCHEMA,
+     "platform.cum_type_code[0].key",
+     "a cum_type_code row maps its code with 'key' (and nothing else)", 19},
+    {18, L18 "platform: {account_fund: {employee: '3102', name: n, cite: c}}", MB_E_SCHEMA,
+     "platform.account_fund.employee", "a fund_pay_type is 6 digits, got '3102'", 19},
+    {18, L18 "platform: {account_fund: {resident: '39020x', name: n, cite: c}}", MB_E_SCHEMA,
+     "platform.account_fund.resident", "a fund_pay_type is 6 digits, got '39020x'", 19},
+    {18, L18 "platform: {account_fund: {employee: '310200', name: n}}", MB_E_SCHEMA,
+     "platform.account_fund.cite", "every parameter needs 'cite'", 19},
+    /* a layer's own keys */
+    {11, "    med_types: []", MB_E_SCHEMA, "layers[0].med_types",
+     "a layer lists the med_types it applies to", 11},
+    {11, "    med_types: [general_outpatient]\n    schemes: [employee, martian]", MB_E_SCHEMA,
+     "layers[0].schemes[1]", "expected employee or resident, got 'martian'", 12},
+    {11, "    med_types: [general_outpatient]\n    requires: [referral, magic]", MB_E_SCHEMA,
+     "layers[0].requires[1]", "in_province, referral or prescription, got 'magic'", 12},
+    {11, "    med_types: [general_outpatient]\n    exclusive_with: [a, b, c, d, e]", MB_E_RULESET,
+     "layers[0].exclusive_with", "at most 4 exclusive kinds", 12},
+    {11, "    med_types: [general_outpatient]\n    disease_group: rare", MB_E_RULESET,
+     "layers[0].disease_group", "no catalogue entry is in group 'rare'", 12},
+    {12, "    fund: pooling\n    base: total", MB_E_SCHEMA, "layers[0].base",
+     "expected compliant or remaining, got 'total'", 13},
+    {12, "    kind: outpatient", MB_E_SCHEMA, "layers[0].fund", "a layer names the fund that pays it",
+     9},
+    {12, "    fund: pooling\n    ratio_source: magic", MB_E_SCHEMA, "layers[0].ratio_source",
+     "expected table or category, got 'magic'", 13},
+    {12, "    fund: pooling\n    ratio_source: category", MB_E_RULESET, "layers[0].ratio_source",
+     "ratio_source category needs the ruleset's categories table", 13},
+    {12, "    fund: pooling\n    disease_caps: maybe", MB_E_SCHEMA, "layers[0].disease_caps",
+     "expected true or false, got 'maybe'", 13},
+    {12, "    fund: pooling\n    referral_penalty: yes", MB_E_RULESET,
+     "layers[0].referral_penalty", "referral_penalty needs the ruleset's referral block", 13},
+    {12, "    fund: pooling\n    tilt: true", MB_E_RULESET, "layers[0].tilt",
+     "tilt needs the ruleset's tilt block", 13},
+    {16, "      - {all: 70%}\n  - id: outpatient\n    cite: c\n    med_types: [chronic]\n"
+         "    fund: pooling\n    ratio: [{all: 50%}]",
+     MB_E_RULESET, "layers[1].id", "layer id 'outpatient' is used twice", 17},
+    /* rows */
+    {14, "      - {all: 500, from: 2023-02-30}", MB_E_SCHEMA, "layers[0].deductible[0].from",
+     "expected a calendar date YYYY-MM-DD, got '2023-02-30'", 14},
+    {14, "      - {all: 500, facility: basement}", MB_E_SCHEMA, "layers[0].deductible[0].facility",
+     "expected any, first_visit, primary, secondary, tertiary or pharmacy, got 'basement'", 14},
+    {14, "      - {all: 500, referred: maybe}", MB_E_SCHEMA, "layers[0].deductible[0].referred",
+     "expected true or false, got 'maybe'", 14},
+    {14, "      - {cite: c}", MB_E_SCHEMA, "layers[0].deductible[0]",
+     "a row needs a value: value (or all), employee, in_service, retired, veteran or resident", 14},
+    {14, "      - {employee: lots}", MB_E_SCHEMA, "layers[0].deductible[0].employee", "got 'lots'", 14},
+    {14, "      - {all: 500, retired: lots}", MB_E_SCHEMA, "layers[0].deductible[0].retired",
+     "got 'lots'", 14},
+    /* bands */
+    {16, "      - {all: 70%}\n    bands: [{above: x, all: 50%}]", MB_E_SCHEMA,
+     "layers[0].bands[0].above", "got 'x'", 17},
+    {16, "      - {all: 70%}\n    bands: [{up_to: x, all: 50%}]", MB_E_SCHEMA,
+     "layers[0].bands[0].up_to", "(or 'unlimited'), got 'x'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, up_to: 100, all: 50%}]", MB_E_RULESET,
+     "layers[0].bands[0].up_to", "a band's up_to must be above its 'above'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 500, all: 50%}, {above: 100, all: 60%}]",
+     MB_E_RULESET, "layers[0].bands[1].above", "bands must be in increasing order", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, all: 5}]", MB_E_SCHEMA,
+     "layers[0].bands[0].all", "got '5'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, fund: nowhere}]", MB_E_RULESET,
+     "layers[0].bands[0].fund", "fund 'nowhere' is not listed under funds", 17},
+    /* line 16's row becomes the cap's: no ratio rows, and the second band has no ratio */
+    {15, "    bands: [{above: 100, employee: 50%, cite: c}, {above: 200}]\n    cap:\n      values:",
+     MB_E_SCHEMA,
+     "layers[0].ratio", "a layer needs ratio rows (or bands with ratios)", 9},
+    /* caps */
+    {16, "      - {all: 70%}\n    cap: {period: month, values: [{all: 100}]}", MB_E_SCHEMA,
+     "layers[0].cap.period", "expected year or quarter, got 'month'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: []}", MB_E_SCHEMA, "layers[0].cap.values",
+     "a cap needs values", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: lots}]}", MB_E_SCHEMA,
+     "layers[0].cap.values[0].all", "got 'lots'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 1, amount: 50}}",
+     MB_E_SCHEMA, "layers[0].cap.raise.min_diseases", "from 2 to 100, got '1'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 2, amount: x}}",
+     MB_E_SCHEMA, "layers[0].cap.raise.amount", "got 'x'", 17},
+    /* the language: person groups, assistance categories, the tilt, identity rules, facility
+     * categories, referral, every selector, repeated deductibles, raises, disease-based caps,
+     * top-ups, ids */
+    {18, L18 "groups: [{name: Bad-Name, cite: c}]", MB_E_SCHEMA,
+     "groups[0].name", "name is the word selectors use: a-z, 0-9 and '_', got 'Bad-Name'", 19},
+    {18, L18 "groups: [{name: minimum_living, cite: c}]", MB_E_RULESET,
+     "groups[0].name", "is an assistance category already: name the category itself", 19},
+    {18, L18 "groups: [{name: a, cite: c}, {name: a, cite: c}]", MB_E_RULESET,
+     "groups[1].name", "group 'a' is declared twice", 19},
+    {18, L18 "groups: [{name: a, scheme: military, cite: c}]", MB_E_SCHEMA,
+     "groups[0].scheme", "expected employee or resident, got 'military'", 19},
+    {18, L18 "groups: [{name: a, certified: rare, cite: c}]", MB_E_RULESET,
+     "groups[0].certified", "no catalogue entry is in group 'rare'", 19},
+    {18, L18 "categories: [{name: nobody, ratio: 10%, cite: c}]", MB_E_SCHEMA,
+     "categories[0].name", "of docs/ruleset-format.md, or a group declared under groups)", 19},
+    {18, L18 "tilt: {categories: [nobody], cite: c}", MB_E_SCHEMA,
+     "tilt.categories[0]", "unknown assistance category or group 'nobody'", 19},
+    {18, L18 "tilt: {categories: [orphan], ratio_points: 200, cite: c}", MB_E_SCHEMA,
+     "tilt.ratio_points", "expected a whole number from 0 to 100, got '200'", 19},
+    {18, L18 "identity: {lost: never, cite: c}", MB_E_SCHEMA,
+     "identity.lost", "expected same_day or end_of_month, got 'never'", 19},
+    {18, L18 "identity: {admission: never, cite: c}", MB_E_SCHEMA,
+     "identity.admission", "expected any_day or claim_date, got 'never'", 19},
+    {18, L18 "facility_categories: [{name: Bad, label: x, cite: c}]", MB_E_SCHEMA,
+     "facility_categories[0].name", "a category's name is the word selectors use: a-z, 0-9 and '_', got 'Bad'", 19},
+    {18, L18 "facility_categories: [{name: a, label: 甲, cite: c}, {name: b, label: 甲, cite: c}]",
+     MB_E_RULESET,
+     "facility_categories[1].label", "'甲' already names facility category a", 19},
+    {18, L18 "facility_categories: [{name: a, label: 甲, cite: c}, {name: b, label: a, cite: c}]",
+     MB_E_RULESET,
+     "facility_categories[1].label", "'a' already names facility category a", 19},
+    {18, L18 "referral: {penalty_points: 200, cite: c}", MB_E_SCHEMA,
+     "referral.penalty_points", "expected a whole number from 0 to 100, got '200'", 19},
+    {18, L18 "referral: {exempt: [always], cite: c}", MB_E_SCHEMA,
+     "referral.exempt[0]", "expected emergency, out_of_area or designated_specialty, got 'always'", 19},
+    {18, L18 "referral: {penalty_levels: [top], cite: c}", MB_E_SCHEMA,
+     "referral.penalty_levels[0]", "primary, secondary, tertiary, first_visit or pharmacy, got 'top'", 19},
+    {14, "      - {value: 500, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].value", "'value' and 'all' say the same (every person): give one of them", 14},
+    {14, "      - {scheme: military, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].scheme", "expected employee or resident, got 'military'", 14},
+    {14, "      - {group: nobody, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].group", "no person group 'nobody': declare it under groups", 14},
+    {14, "      - {category: nowhere, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].category", "no facility category 'nowhere': declare it under facility_categories", 14},
+    {14, "      - {disease: X9, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].disease", "'X9' is not in the catalogue (a code, a name or an alias)", 14},
+    {14, "      - {disease_group: rare, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].disease_group", "no catalogue entry is in group 'rare'", 14},
+    {14, "      - {age: 200, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '200'", 14},
+    {14, "      - {age: 60-18, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '60-18'", 14},
+    {14, "      - {age: x, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got 'x'", 14},
+    {14, "      - {age: \"1-2-3\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '1-2-3'", 14},
+    {14, "      - {age: \"-\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '-'", 14},
+    {14, "      - {age: \"12345678901234567\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "or \"a\" (whole numbers 0 to 150, a <= b), got '12345678901234567'", 14},
+    {14, "      - {nth: \"2\", all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].nth", "'disease_group', 'age', 'claim_type', 'treatment' (and person)", 14},
+    {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"0\", all: 50%}]", MB_E_SCHEMA,
+     "layers[0].deductible_repeat[0].nth", "\"a-\", \"-b\" or \"a\" (whole numbers 1 to 1000, a <= b), got '0'", 15},
+    {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"3-\", all: 50%, facility: x}]", MB_E_SCHEMA,
+     "layers[0].deductible_repeat[0].facility", "first_visit, primary, secondary, tertiary or pharmacy, got 'x'", 15},
+    {14, "      - {all: 500}\n    deductible_repeat: [{nth: \"2\", all: 50%}]", MB_E_RULESET,
+     "layers[0].deductible_repeat", "give the deductible rows 'scope: visit', 'admission' or 'day'", 15},
+    {14, "      - {all: 500, scope: visit}\n    deductible_floor: [{all: 100}]", MB_E_RULESET,
+     "layers[0].deductible_floor", "a repeated deductible comes down to: it needs deductible_repeat", 15},
+    {14, "      - {all: 500}\n    deductible_ceiling: [{all: x}]", MB_E_SCHEMA,
+     "layers[0].deductible_ceiling[0].all", "two decimals and at most 10^12, such as 500 or 3500.00, got 'x'", 15},
+    {16, "      - {all: 70%}\n    pharmacy: {as: shop, cite: c}", MB_E_SCHEMA,
+     "layers[0].pharmacy.as", "prescriber, primary, secondary, tertiary or pharmacy, got 'shop'", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, all: 50%, ratio: [{all: 60%}]}]", MB_E_SCHEMA,
+     "layers[0].bands[0].ratio", "a band gives its ratio by person columns or as 'ratio' rows, not both", 17},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, ratio: [{all: 6}]}]", MB_E_SCHEMA,
+     "layers[0].bands[0].ratio[0].all", "0% to 100% with at most two decimals, such as 70% or 0.7, got '6'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 2, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.amount", "a fixed raise gives both min_diseases and amount", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {amount: 5, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.min_diseases", "a fixed raise gives both min_diseases and amount", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {ceiling: 5, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise", "beyond the first) or share (of each further disease's own cap)", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: x, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.each", "two decimals and at most 10^12, such as 500 or 3500.00, got 'x'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {share: x, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.share", "0% to 100% with at most two decimals, such as 70% or 0.7, got 'x'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: 5, ceiling: x, cite: c}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.ceiling", "two decimals and at most 10^12, such as 500 or 3500.00, got 'x'", 17},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: 5, group: nope, cite: c}}", MB_E_RULESET,
+     "layers[0].cap.raise.group", "no catalogue entry is in group 'nope'", 17},
+    {16, "      - {all: 70%}\n    cap: {base: lowest, cite: c}", MB_E_SCHEMA,
+     "layers[0].cap.base", "expected highest_disease, got 'lowest'", 17},
+    {16, "      - {all: 70%}\n    cap: {base: highest_disease, values: [{all: 100}], cite: c}", MB_E_SCHEMA,
+     "layers[0].cap.values", "diseases' caps (base: highest_disease) takes no values of its own", 17},
+    {16, "      - {all: 70%}\n    cap: {base: highest_disease, cite: c}", MB_E_RULESET,
+     "layers[0].cap", "a cap based on the diseases' caps needs a catalogue with caps", 17},
+    {16, "      - {all: 70%}\n    top_up_of: total", MB_E_SCHEMA,
+     "layers[0].top_up_of", "top_up_of goes with top_up rows", 17},
+    {16, "      - {all: 70%}\n    top_up: [{all: 45%}]", MB_E_SCHEMA,
+     "layers[0].deductible", "the claim's funds up to its target ratio: it takes no deductible", 13},
+    {12, "    fund: pooling\n    disease_caps: sometimes", MB_E_SCHEMA,
+     "layers[0].disease_caps", "expected true or false, got 'sometimes'", 13},
+    {1, "id: Mini!", MB_E_SCHEMA,
+     "id", "an id uses a-z, 0-9, '-' and '_' only, got 'Mini!'", 1},
+    {1, "id: mini\ncontinues: \"\"", MB_E_SCHEMA,
+     "continues", "of the first ruleset of the line (a-z, 0-9, '-' and '_'), got ''", 2},
+    {1, "id: mini\ncontinues: Bad!", MB_E_SCHEMA,
+     "continues", "the first ruleset of the line (a-z, 0-9, '-' and '_'), got 'Bad!'", 2},
+    {18, L18 "catalogue: [{code: A1, name: a, group: Bad-G}]", MB_E_SCHEMA,
+     "catalogue[0].group", "of a-z, 0-9 and '_' (chronic, special, dialysis…), got 'Bad-G'", 19},
+};
+
+static void every_inconsistency_is_refused_where_it_is(mb_error *err)
+{
+    int right = 0;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        const struct refusal *r = &refusals[i];
+        int rc = load(err, variant(r->line, r->with));
+        if (rc == r->status && contains(mb_error_key(err), r->key) &&
+            contains(mb_error_message(err), r->message) && mb_error_line(err) == r->at &&
+            strcmp(mb_error_file(err), "t.yaml") == 0)
+            right++;
+        else
+            fprintf(stderr, "  refusal %zu: %s, key '%s', line %d: %s\n", i, mb_status_name(rc),
+                    mb_error_key(err), mb_error_line(err), mb_error_message(err));
+    }
+    CHECK(right == (int)(sizeof refusals / sizeof refusals[0]),
+          "each inconsistency is refused with its status, key, message and line");
+}
+
+/* BASE followed by `extra` (top-level keys after line 18). */
+static size_t with_tail(const char *extra)
+{
+    size_t n = variant(0, NULL);
+    int w = snprintf(text + n, sizeof text - n, "%s", extra);
+    if (w < 0 || (size_t)w >= sizeof text - n)
+        abort();
+    return n + (size_t)w;
+}
+
+/* How many groups and facility categories a ruleset may declare: 64 groups in all, the twelve
+ * assistance categories among them, so 52 of its own; 64 facility categories. And the message
+ * refusing an identity the ruleset does not know, which lists its groups. */
+static void groups_and_categories_at_their_limits(mb_error *err)
+{
+    static char list[6000];
+    size_t n = 0;
+    for (int i = 0; i < 53; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s{name: g%d, cite: c}",
+                              i ? ", " : "groups: [", i);
+    list[n++] = ']';
+    list[n] = '\0';
+    char *last = strrchr(list, '{'); /* the 53rd group */
+    CHECK_RC(load(err, with_tail(list)), MB_E_RULESET, "53 groups of its own are one too many");
+    CHECK(contains(mb_error_message(err), "declares at most 52 groups (with the 12 assistance "
+                                          "categories, 64 in all); this one declares 53"),
+          "the message gives the limit and the count");
+    strcpy(last - 2, "]"); /* 52 */
+    CHECK_RC(load(err, with_tail(list)), MB_OK, "52 groups of its own load");
+
+    n = 0;
+    for (int i = 0; i < 65; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s{name: k%d, label: 类%d, cite: c}",
+                              i ? ", " : "facility_categories: [", i, i);
+    list[n++] = ']';
+    list[n] = '\0';
+    last = strrchr(list, '{');
+    CHECK_RC(load(err, with_tail(list)), MB_E_RULESET, "65 facility categories are one too many");
+    CHECK(contains(mb_error_message(err), "at most 64 facility categories, not 65"),
+          "the message gives the limit and the count");
+    strcpy(last - 2, "]");
+    CHECK_RC(load(err, with_tail(list)), MB_OK, "64 facility categories load");
+
+    /* an unknown identity is refused with the ruleset's groups: a label in parentheses when it
+     * differs from the name */
+    mb_ruleset *rs = NULL;
+    mb_enrollee *e = NULL;
+    size_t len = with_tail("groups: [{name: returned_poverty, label: 返贫致贫人口, "
+                           "psn_idet_type: ['2301'], cite: c}, {name: monitored, cite: c}]\n");
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, len, "t.yaml", err), MB_OK, "two groups load");
+    CHECK_RC(mb_enrollee_new(&e, "p1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
+             "an enrollee");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "nobody", 20230101, 0, err), MB_E_UNKNOWN_CODE,
+             "an identity no group names");
+    CHECK(contains(mb_error_message(err), "mini knows no identity 'nobody': its groups are "
+                                          "returned_poverty (返贫致贫人口), monitored (a group's name"),
+          "the message lists the groups, a label only where it differs from the name");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "返贫致贫人口", 20230101, 0, err), MB_OK,
+             "a group's label is an identity");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "2301", 20230101, 0, err), MB_OK,
+             "so is a psn_idet_type code it lists");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "monitored", 20230101, 0, err), MB_OK,
+             "and a group's name");
+    mb_ruleset_free(rs);
+    rs = NULL;
+    len = variant(0, NULL);
+    CHECK_RC(mb_ruleset_load_buffer(&rs, text, len, "t.yaml", err), MB_OK, "mini loads");
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "nobody", 20230101, 0, err), MB_E_UNKNOWN_CODE,
+             "mini declares no group");
+    CHECK(contains(mb_error_message(err), "its groups are none declared"),
+          "the message says none is declared");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* What the compiler accepts that the refusals above come close to. */
+static void near_misses_load(mb_error *err)
+{
+    static const struct {
+        unsigned line;
+        const char *with, *why;
+    } fine[] = {
+        {18, L18 "referral: {exempt: [emergency, out_of_area, designated_specialty], "
+                 "penalty_points: 20, penalty_levels: [secondary, tertiary], cite: c}",
+         "every referral exemption and penalised level"},
+        {18, L18 "catalogue: [{code: A1, name: a, aliases: [a, b]}]",
+         "an alias that repeats the entry's own name"},
+        {18, L18 "tilt: {categories: [orphan], deductible_ratio: 50%, ratio_points: 10, "
+                 "uncapped: no, cite: c}",
+         "a tilt with every part given"},
+        {18, L18 "identity: {lost: end_of_month, admission: claim_date, cite: c}",
+         "identity lost at the month's end, read on the claim date"},
+        {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b}]\n"
+                 "catalogue_rules: {exclusive_pairs: [{a: A1, b: A2, renewable: A2}], pairs_cite: c}",
+         "a pair whose second side is renewable"},
+        {12, "    fund: pooling\n    ratio_source: table", "ratio_source written as its default"},
+        {16, "      - {all: 70%}\n    bands: [{above: 100, resident: 50%}]",
+         "a band with a ratio for residents only"},
+        {18, L18 "platform: {insuplc_admdvs: {codes: ['32', '3202', '320205'], cite: c}, "
+                 "insutype: {codes: ['310', '390'], cite: c}, "
+                 "med_type: [{code: '11', as: general_outpatient, cite: c}, "
+                 "{code: '1401', as: chronic, assumption: a local code}], "
+                 "psn_idet_type: [{code: '2303', category: minimum_living, cite: c}], "
+                 "cum_type_code: [{code: D310101_BIZ11, key: outpatient.paid, insutype: '310', "
+                 "cite: c}], account_fund: {employee: '310200', resident: '390200', name: n, cite: c}}",
+         "a platform block with every table"},
+        {12, "    fund: pooling\n    disease_caps: false\n    referral_penalty: no\n    tilt: false",
+         "flags written false and no"},
+        {18, L18 "catalogue: [{code: A1, name: a, group: rare}]",
+         "a catalogue group of the ruleset's own naming"},
+        {18, L18 "catalogue: [{code: A1, name: a, start: same_month}, {code: A2, name: b, "
+                 "start: next_month}, {code: A3, name: c, start: same_day}]",
+         "each start per disease"},
+    };
+    int right = 0;
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+        int rc = load(err, variant(fine[i].line, fine[i].with));
+        if (rc == MB_OK)
+            right++;
+        else
+            fprintf(stderr, "  %s: %s\n", fine[i].why, mb_error_message(err));
+    }
+    CHECK(right == (int)(sizeof fine / sizeof fine[0]), "each near miss loads");
 }
 
 /* Every step a settlement traces cites a clause: a ruleset whose items, account or upstream
@@ -503,6 +1019,26 @@ static void load_id(mb_error *err)
     CHECK_RC(mb_ruleset_load_id(&rs, wuxi, nodirs, err), MB_E_NOT_FOUND,
              "without the environment and the dirs it is not found (not installed)");
 
+    /* a directory whose path cannot hold the file is passed over like one that lacks it: a
+     * path longer than PATH_MAX, a name longer than NAME_MAX, a file where a directory is */
+    static char too_long[5000], long_name[400];
+    memset(too_long, 'd', sizeof too_long - 1);
+    too_long[0] = '/';
+    snprintf(long_name, sizeof long_name, "/tmp/%0300d", 0);
+    const char *unfit[] = {too_long, long_name, "rulesets/" "wuxi-employee-chronic-2021.yaml",
+                           "rulesets", NULL};
+    CHECK_RC(mb_ruleset_load_id(&rs, wuxi, unfit, err), MB_OK,
+             "directories that cannot hold <id>.yaml are passed over");
+    CHECK(rs != NULL && strcmp(mb_ruleset_id(rs), wuxi) == 0, "to the one that has it");
+    mb_ruleset_free(rs);
+    rs = NULL;
+    setenv("MEDBENEFIT_RULESETS", "", 1);
+    CHECK_RC(mb_ruleset_load_id(&rs, wuxi, nodirs, err), MB_E_NOT_FOUND,
+             "an empty MEDBENEFIT_RULESETS names no directory");
+    CHECK(contains(mb_error_message(err), mb_ruleset_default_dir()),
+          "the message names the installed directory it looked in last");
+    unsetenv("MEDBENEFIT_RULESETS");
+
     /* a directory of our own: a broken file found by id reports its own error, not
      * "not found"; the first directory that has the id wins */
     char tmpl[] = "/tmp/mb-test-rulesets-XXXXXX";
@@ -621,6 +1157,37 @@ static void not_regular_files(mb_error *err)
     mb_ruleset_free(rs);
     rs = NULL;
 
+    /* a socket bound to a path */
+    char sock[512];
+    snprintf(sock, sizeof sock, "%s/socket.yaml", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0, "a socket file");
+    CHECK_RC(mb_ruleset_load_file(&rs, sock, err), MB_E_IO, "a socket is refused");
+    CHECK(contains(mb_error_message(err), "is a socket, not a regular file"), "as a socket");
+    close(fd);
+    remove(sock);
+
+    /* a block device: made here when the test may (as root), else any in /dev */
+    char blk[512];
+    snprintf(blk, sizeof blk, "%s/disk.yaml", dir);
+    int made = mknod(blk, S_IFBLK | 0600, makedev(7, 0)) == 0;
+    const char *device = made ? blk : NULL;
+    static const char *const devs[] = {"/dev/loop0", "/dev/sda", "/dev/vda", "/dev/nvme0n1"};
+    struct stat st;
+    for (size_t i = 0; device == NULL && i < sizeof devs / sizeof devs[0]; i++)
+        if (stat(devs[i], &st) == 0 && S_ISBLK(st.st_mode))
+            device = devs[i];
+    if (device != NULL) {
+        CHECK_RC(mb_ruleset_load_file(&rs, device, err), MB_E_IO, "a block device is refused");
+        CHECK(contains(mb_error_message(err), "a block device"), "as a block device, unread");
+    } else {
+        printf("no block device to be had: that refusal is not checked\n");
+    }
+    if (made)
+        remove(blk);
+
     alarm(0);
     remove(fifo);
     rmdir(subdir);
@@ -693,6 +1260,9 @@ int main(void)
     author_messages(err);
     missing_id(err);
     bad_values(err);
+    every_inconsistency_is_refused_where_it_is(err);
+    near_misses_load(err);
+    groups_and_categories_at_their_limits(err);
     uncited_steps(err);
     malformed(err);
     sizes(err);

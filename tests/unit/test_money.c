@@ -47,6 +47,55 @@ static void amounts(void)
     CHECK(mb_ratio_parse("70", &bp, NULL) != MB_OK, "a bare 70 is ambiguous and refused");
 }
 
+/* Sums and differences stay within ±10^12 yuan (the library's largest amount) or are refused,
+ * leaving the output alone; parsing refuses what it cannot read exactly. */
+static void limits(void)
+{
+    int64_t r = -7;
+    CHECK(mb_add_checked(MB_MONEY_MAX - 1, 1, &r) && r == MB_MONEY_MAX, "up to the largest amount");
+    r = -7;
+    CHECK(!mb_add_checked(MB_MONEY_MAX, 1, &r) && r == -7, "one fen past it is refused");
+    CHECK(!mb_add_checked(-MB_MONEY_MAX, -1, &r) && r == -7, "and below its negative");
+    CHECK(!mb_add_checked(INT64_MAX, 1, &r) && r == -7, "an int64 overflow is refused too");
+    CHECK(mb_sub_checked(0, MB_MONEY_MAX, &r) && r == -MB_MONEY_MAX, "down to its negative");
+    r = -7;
+    CHECK(!mb_sub_checked(-MB_MONEY_MAX, 1, &r) && r == -7, "one fen below is refused");
+    CHECK(!mb_sub_checked(MB_MONEY_MAX, -1, &r) && r == -7, "one fen above is refused");
+    CHECK(!mb_sub_checked(INT64_MIN, 1, &r) && r == -7, "an int64 overflow is refused");
+    CHECK_RC(mb_amount_check(0, "x", NULL), MB_OK, "zero is an amount");
+    CHECK_RC(mb_amount_check(MB_MONEY_MAX + 1, "x", NULL), MB_E_INVALID_AMOUNT, "past the largest");
+
+    int64_t fen = -7;
+    CHECK_RC(mb_amount_parse("1000000000000", &fen, NULL), MB_OK, "10^12 yuan is the largest");
+    CHECK_FEN(fen, MB_MONEY_MAX, "10^12 yuan in fen");
+    fen = -7;
+    CHECK_RC(mb_amount_parse("1000000000000.01", &fen, NULL), MB_E_INVALID_AMOUNT,
+             "a fen more is refused");
+    CHECK_RC(mb_amount_parse(".5", &fen, NULL), MB_OK, "a leading point: half a yuan");
+    CHECK_FEN(fen, 50, ".5 yuan is 50 fen");
+    fen = -7;
+    CHECK_RC(mb_amount_parse("12a", &fen, NULL), MB_E_INVALID_AMOUNT, "a letter after digits");
+    CHECK_RC(mb_amount_parse(".", &fen, NULL), MB_E_INVALID_AMOUNT, "a point and no digit");
+    CHECK_RC(mb_amount_parse(NULL, &fen, NULL), MB_E_INVALID_ARGUMENT, "no text");
+    CHECK_RC(mb_amount_parse("1", NULL, NULL), MB_E_INVALID_ARGUMENT, "nowhere to put it");
+    CHECK_FEN(fen, -7, "refused amounts leave the output alone");
+
+    int32_t bp = -7;
+    CHECK_RC(mb_ratio_parse("100%", &bp, NULL), MB_OK, "100%");
+    CHECK(bp == 10000, "100% is 10000 bp");
+    bp = -7;
+    CHECK_RC(mb_ratio_parse("100.5%", &bp, NULL), MB_E_INVALID_ARGUMENT, "above 100%, in percent");
+    CHECK_RC(mb_ratio_parse("1.5", &bp, NULL), MB_E_INVALID_ARGUMENT, "above 100%, as a fraction");
+    CHECK_RC(mb_ratio_parse("1.00005", &bp, NULL), MB_E_INVALID_ARGUMENT, "five decimals");
+    CHECK_RC(mb_ratio_parse("62.555%", &bp, NULL), MB_E_INVALID_ARGUMENT, "three percent decimals");
+    CHECK_RC(mb_ratio_parse("", &bp, NULL), MB_E_INVALID_ARGUMENT, "empty");
+    CHECK_RC(mb_ratio_parse("0.123456789012345678901234567890123", &bp, NULL),
+             MB_E_INVALID_ARGUMENT, "longer than any ratio");
+    CHECK_RC(mb_ratio_parse(NULL, &bp, NULL), MB_E_INVALID_ARGUMENT, "no text");
+    CHECK_RC(mb_ratio_parse("70%", NULL, NULL), MB_E_INVALID_ARGUMENT, "nowhere to put it");
+    CHECK(bp == -7, "refused ratios leave the output alone");
+}
+
 static void dates(void)
 {
     int32_t d;
@@ -85,12 +134,18 @@ static void dates(void)
     CHECK(mb_month_end(-20230115) < 0, "a negative date stays an invalid one");
     CHECK(mb_days_to_date(mb_date_to_days(20230301) - 1) == 20230228, "day before 1 March");
     CHECK(mb_period_code(MB_PERIOD_QUARTER, 20230415) == 20232, "April is the second quarter");
+    CHECK(mb_month_start(20230315, -3) == 20221201, "three months back crosses the year");
+    CHECK(mb_month_start(20230115, -13) == 20211201, "thirteen back: two years over");
+    CHECK(mb_add_months(20230331, -1) == 20230228, "a month before 31 March");
+    CHECK_RC(mb_date_parse(NULL, &d, NULL), MB_E_INVALID_ARGUMENT, "no text");
+    CHECK_RC(mb_date_parse("2023-01-16", NULL, NULL), MB_E_INVALID_ARGUMENT, "nowhere to put it");
 }
 
 int main(void)
 {
     rounding();
     amounts();
+    limits();
     dates();
     return check_summary();
 }

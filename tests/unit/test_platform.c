@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
 
 static mb_ruleset *jiaozuo;
@@ -241,39 +242,6 @@ static void the_sequence(void)
 
 /* ---- refused requests -------------------------------------------------------------------- */
 
-/* A caller's store that keeps the state's bytes and counts the saves. */
-typedef struct mem_store {
-    char *data;
-    size_t len;
-    int saves, loads, dones;
-} mem_store;
-
-static int mem_load(void *ctx, const void **data, size_t *len, mb_error *err)
-{
-    (void)err;
-    mem_store *s = ctx;
-    s->loads++;
-    *data = s->data;
-    *len = s->len;
-    return MB_OK;
-}
-
-static int mem_save(void *ctx, const void *data, size_t len, mb_error *err)
-{
-    (void)err;
-    mem_store *s = ctx;
-    char *copy = malloc(len);
-    if (copy == NULL)
-        return MB_E_NOMEM;
-    memcpy(copy, data, len);
-    free(s->data);
-    s->data = copy;
-    s->len = len;
-    s->saves++;
-    return MB_OK;
-}
-
-static void mem_done(void *ctx) { ((mem_store *)ctx)->dones++; }
 
 static const struct {
     const char *infno, *body, *why, *says;
@@ -322,8 +290,8 @@ static const struct {
 static void refused_requests_change_nothing(void)
 {
     mb_platform *p = new_platform();
-    mem_store store = {0};
-    mb_platform_store s = {mem_load, mem_save, mem_done, &store};
+    fx_store store = {0};
+    mb_platform_store s = {fx_store_load, fx_store_save, fx_store_done, &store};
     CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a caller's store");
     prepare(p);
     CHECK(store.saves == 6 && store.loads == 6 && store.dones == 6,

@@ -9,14 +9,14 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
 
 #define WUXI "wuxi-employee-chronic-2021"
 #define CHANGZHOU "changzhou-employee-outpatient-2023"
 #define ASSIST "wuxi-medical-assistance-2023"
-#define YUAN(y) ((int64_t)(y) * 100)
 #define CLAIMS_PER_YEAR 300
-#define BLOB_MAX (1 << 20) /* a year of settlements in the journal */
+#define YEAR_BLOB (1 << 20) /* a year of settlements in the journal */
 
 static mb_error *err;
 static mb_ruleset *wuxi, *changzhou, *assist;
@@ -56,23 +56,11 @@ static void violated(int p, const char *who, int i, const char *what)
                 what);
 }
 
-/* ---- xorshift64* --------------------------------------------------------------------------- */
+/* ---- the generators (fixtures.h), seeded so that every run settles the same claims -------- */
 
-static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
-static uint64_t order_state = UINT64_C(0x2545f4914f6cdd1d); /* the reversal orders: its own
-                                                               stream, the claims keep theirs */
-
-static uint64_t next_of(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * UINT64_C(2685821657736338717);
-}
-
-static uint64_t next(void) { return next_of(&rng_state); }
+static fx_rng rng = {UINT64_C(0x9e3779b97f4a7c15)};
+static fx_rng orders = {UINT64_C(0x2545f4914f6cdd1d)}; /* the reversal orders: its own stream,
+                                                          the claims keep theirs */
 
 /* The claim ids of a year: each claim its own (a repeated id is refused as already settled). */
 static const char *claim_id(int i)
@@ -83,17 +71,15 @@ static const char *claim_id(int i)
 }
 
 /* An enrollee whose journal keeps the whole year, so that all of it can be reversed. */
-static mb_enrollee *year_enrollee(const char *who, int scheme, int person_type)
+static mb_enrollee *year_enrollee(const char *who, int scheme, int person_type, int64_t balance)
 {
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, who, scheme, person_type, err), MB_OK, "enrollee");
-    if (e != NULL)
-        CHECK_RC(mb_enrollee_set_journal_limit(e, CLAIMS_PER_YEAR, err), MB_OK, "journal limit");
+    mb_enrollee *e = fx_enrollee(who, scheme, person_type, balance);
+    FX_OK(mb_enrollee_set_journal_limit(e, CLAIMS_PER_YEAR, fx_error()));
     return e;
 }
 
 /* uniform in [lo, hi] */
-static int64_t range(int64_t lo, int64_t hi) { return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1)); }
+static int64_t range(int64_t lo, int64_t hi) { return fx_range(&rng, lo, hi); }
 
 /* day `d` (0..364) of `year` as YYYYMMDD (both test years are not leap years) */
 static int32_t day_of(int year, int d)
@@ -117,13 +103,6 @@ static void add_items(mb_claim *c)
         int bp = cls == MB_CLASS_B && range(0, 2) == 0 ? (int)range(0, 10000) : -1;
         CHECK_RC(mb_claim_add_item(c, range(1, 500000), cls, bp, err), MB_OK, "random item");
     }
-}
-
-static size_t save(const mb_enrollee *e, unsigned char *buf)
-{
-    size_t len = 0;
-    CHECK_RC(mb_enrollee_save(e, buf, BLOB_MAX, &len, err), MB_OK, "save");
-    return len;
 }
 
 /* Settle one claim (presettle first), check the per-claim properties, return the result. */
@@ -209,7 +188,7 @@ static void reverse_all(mb_enrollee *e, mb_result **done, int n, const unsigned 
             order[m++] = i;
         }
     for (int i = m - 1; i > 0; i--) { /* Fisher-Yates */
-        int k = (int)(next_of(&order_state) % (uint64_t)(i + 1));
+        int k = (int)(fx_next(&orders) % (uint64_t)(i + 1));
         int t = order[i];
         order[i] = order[k];
         order[k] = t;
@@ -221,8 +200,8 @@ static void reverse_all(mb_enrollee *e, mb_result **done, int n, const unsigned 
                 fprintf(stderr, "  %s: reversing claim %d: %s\n", who, order[k], mb_error_message(err));
             ok = 0;
         }
-    static unsigned char now[BLOB_MAX];
-    size_t n1 = save(e, now);
+    static unsigned char now[YEAR_BLOB];
+    size_t n1 = fx_save(e, now, YEAR_BLOB);
     mb_enrollee *copy = NULL;
     CHECK_RC(mb_enrollee_restore(&copy, now, n1, err), MB_OK, "the half-reversed year restores");
     if (copy == NULL)
@@ -238,8 +217,8 @@ static void reverse_all(mb_enrollee *e, mb_result **done, int n, const unsigned 
     }
     CHECK(ok, "every settlement of the year reverses, in a random order, by handle and by id");
     CHECK(mb_enrollee_journal_count(copy) == 0, "the journal is empty again");
-    n1 = save(copy, now);
-    CHECK(n1 == ninit && memcmp(now, init, n1) == 0,
+    n1 = fx_save(copy, now, YEAR_BLOB);
+    CHECK(fx_same(now, n1, init, ninit),
           "reversing the whole year gives back the initial saved bytes");
     mb_enrollee_free(copy);
 }
@@ -252,15 +231,14 @@ static void wuxi_year(int person_type, int ndiseases, int64_t balance)
     char who[64];
     snprintf(who, sizeof who, "wuxi type %d diseases %d balance %lld", person_type, ndiseases,
              (long long)balance);
-    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type);
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type, balance);
     if (e == NULL)
         return;
-    CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "facility");
     for (int d = 0; d < ndiseases; d++)
         CHECK_RC(mb_enrollee_add_disease(e, diseases[d], 20201201, 0, err), MB_OK, "disease");
-    static unsigned char init[BLOB_MAX];
-    size_t ninit = save(e, init);
+    static unsigned char init[YEAR_BLOB];
+    size_t ninit = fx_save(e, init, YEAR_BLOB);
 
     mb_result *done[CLAIMS_PER_YEAR] = {0};
     int64_t paid = 0;
@@ -298,13 +276,12 @@ static void changzhou_year(int person_type, int64_t balance)
 {
     char who[64];
     snprintf(who, sizeof who, "changzhou type %d balance %lld", person_type, (long long)balance);
-    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type);
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, person_type, balance);
     if (e == NULL)
         return;
-    CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
     CHECK_RC(mb_enrollee_set_first_visit_facility(e, "C01", err), MB_OK, "first visit");
-    static unsigned char init[BLOB_MAX];
-    size_t ninit = save(e, init);
+    static unsigned char init[YEAR_BLOB];
+    size_t ninit = fx_save(e, init, YEAR_BLOB);
 
     mb_result *done[CLAIMS_PER_YEAR] = {0};
     int64_t pooling = 0, large = 0;
@@ -374,13 +351,12 @@ static void upstream_year(int64_t balance)
 {
     const char *who = "upstream wuxi + assistance";
     const mb_ruleset *chain[2] = {wuxi, assist};
-    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED);
+    mb_enrollee *e = year_enrollee(who, MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, balance);
     if (e == NULL)
         return;
-    CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
     CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK, "identity");
-    static unsigned char init[BLOB_MAX], before[BLOB_MAX], after[BLOB_MAX];
-    size_t ninit = save(e, init);
+    static unsigned char init[YEAR_BLOB], before[YEAR_BLOB], after[YEAR_BLOB];
+    size_t ninit = fx_save(e, init, YEAR_BLOB);
 
     mb_result *done[CLAIMS_PER_YEAR] = {0};
     long refused = 0, over = 0;
@@ -409,10 +385,10 @@ static void upstream_year(int64_t balance)
         int64_t ci = range(0, 1) ? -1 : range(0, compliant - basic);
         CHECK_RC(mb_claim_set_upstream(c, compliant, basic, ci, err), MB_OK, "upstream");
         if (bad) {
-            size_t n0 = save(e, before);
+            size_t n0 = fx_save(e, before, YEAR_BLOB);
             int rc = mb_settle(pool[i], chain, 2, e, c, err);
-            size_t n1 = save(e, after);
-            if (rc != MB_E_INVALID_AMOUNT || n0 != n1 || memcmp(before, after, n0) != 0)
+            size_t n1 = fx_save(e, after, YEAR_BLOB);
+            if (rc != MB_E_INVALID_AMOUNT || !fx_same(before, n0, after, n1))
                 violated(P_REFUSED, who, i, rc == MB_OK ? "settled" : mb_error_message(err));
             refused++;
         } else {
@@ -441,11 +417,9 @@ int main(void)
     for (int i = 0; i < CLAIMS_PER_YEAR; i++)
         if (mb_result_new(&pool[i], err) != MB_OK)
             return 1;
-    CHECK_RC(mb_ruleset_load_file(&wuxi, "rulesets/" WUXI ".yaml", err), MB_OK, "load Wuxi");
-    CHECK_RC(mb_ruleset_load_file(&changzhou, "rulesets/" CHANGZHOU ".yaml", err), MB_OK,
-             "load Changzhou");
-    CHECK_RC(mb_ruleset_load_file(&assist, "rulesets/" ASSIST ".yaml", err), MB_OK,
-             "load Wuxi assistance");
+    wuxi = fx_ruleset(WUXI);
+    changzhou = fx_ruleset(CHANGZHOU);
+    assist = fx_ruleset(ASSIST);
     if (wuxi == NULL || changzhou == NULL || assist == NULL)
         return check_summary();
 
@@ -475,5 +449,6 @@ int main(void)
     mb_ruleset_free(changzhou);
     mb_ruleset_free(assist);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

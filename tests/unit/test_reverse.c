@@ -22,82 +22,26 @@
 
 #include "blob.h"
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
 
 #define WUXI "wuxi-employee-chronic-2021"
 #define CHANGZHOU "changzhou-employee-outpatient-2023"
 #define SHANXI "shanxi-chronic-special-2025"
 #define JIAOZUO "jiaozuo-chronic-2022"
-#define YUAN(y) ((int64_t)(y) * 100)
-#define BLOB_MAX 65536
 #define MAX_N 5
 
 static mb_error *err;
 static mb_ruleset *wuxi, *changzhou, *shanxi, *jiaozuo;
 
-static mb_ruleset *load(const char *id)
-{
-    char path[256];
-    snprintf(path, sizeof path, "rulesets/%s.yaml", id);
-    mb_ruleset *rs = NULL;
-    CHECK_RC(mb_ruleset_load_file(&rs, path, err), MB_OK, "the ruleset loads");
-    return rs;
-}
-
-static mb_result *result(void)
-{
-    mb_result *r = NULL;
-    CHECK_RC(mb_result_new(&r, err), MB_OK, "result");
-    return r;
-}
-
-static size_t save(const mb_enrollee *e, unsigned char *buf)
-{
-    size_t len = 0;
-    CHECK_RC(mb_enrollee_save(e, buf, BLOB_MAX, &len, err), MB_OK, "save");
-    return len;
-}
-
-static int same(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
-{
-    return na == nb && memcmp(a, b, na) == 0;
-}
-
-static mb_enrollee *restore(const unsigned char *blob, size_t n)
-{
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_restore(&e, blob, n, err), MB_OK, "restore (a second process)");
-    return e;
-}
-
-static mb_enrollee *employee(const char *id, int64_t balance)
-{
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, id, MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
-             "enrollee");
-    if (e != NULL && balance)
-        CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "balance");
-    return e;
-}
-
 /* A claim of one class A item of `yuan`; `disease` for chronic claims. */
 static mb_claim *claim(const char *id, int32_t date, int med, const char *facility, int level,
                        int64_t yuan, const char *disease)
 {
-    mb_claim *c = NULL;
-    CHECK_RC(mb_claim_new(&c, id, date, med, facility, level, err), MB_OK, "claim");
-    if (c == NULL)
-        return NULL;
-    CHECK_RC(mb_claim_add_item(c, YUAN(yuan), MB_CLASS_A, -1, err), MB_OK, "item");
-    if (disease)
-        CHECK_RC(mb_claim_set_disease(c, disease, NULL, err), MB_OK, "disease");
+    mb_claim *c = fx_claim(id, date, med, facility, level, YUAN(yuan));
+    if (c != NULL && disease)
+        FX_OK(mb_claim_set_disease(c, disease, NULL, fx_error()));
     return c;
-}
-
-static int settle(const mb_ruleset *rs, mb_result *r, mb_enrollee *e, const mb_claim *c)
-{
-    const mb_ruleset *chain[1] = {rs};
-    return mb_settle(r, chain, 1, e, c, err);
 }
 
 /* ---- every order of reversal, from a restored copy ------------------------------------------ */
@@ -126,7 +70,7 @@ typedef struct scenario {
 static void settle_into(scenario *s, int i, const mb_ruleset *rs, mb_result *r, mb_enrollee *e,
                         mb_claim *c)
 {
-    CHECK_RC(settle(rs, r, e, c), MB_OK, "settle");
+    CHECK_RC(fx_settle(r, rs, e, c, err), MB_OK, "settle");
     snprintf(s->ids[i], sizeof s->ids[i], "%s", mb_result_setl_id(r));
     CHECK(strlen(s->ids[i]) == 16, "a settlement id of 16 hex digits");
     mb_claim_free(c);
@@ -181,13 +125,13 @@ static void every_order(const scenario *s)
     int order[MAX_N], orders = 0, back = 0;
     for (int i = 0; i < s->n; i++)
         order[i] = i;
-    mb_enrollee *e = restore(s->after, s->nafter);
+    mb_enrollee *e = fx_restore(s->after, s->nafter);
     if (e == NULL)
         return;
     expect_state(s, e, (1u << s->n) - 1, s->name);
     mb_enrollee_free(e);
     do {
-        e = restore(s->after, s->nafter);
+        e = fx_restore(s->after, s->nafter);
         if (e == NULL)
             return;
         unsigned remaining = (1u << s->n) - 1;
@@ -203,8 +147,8 @@ static void every_order(const scenario *s)
                 CHECK_RC(mb_reverse_id(e, s->ids[i], err), MB_E_STATE, "reversing it twice");
         }
         unsigned char now[BLOB_MAX];
-        size_t n = save(e, now);
-        back += same(now, n, s->before, s->nbefore);
+        size_t n = fx_save(e, now, BLOB_MAX);
+        back += fx_same(now, n, s->before, s->nbefore);
         mb_enrollee_free(e);
         orders++;
     } while (next_permutation(order, s->n));
@@ -229,11 +173,11 @@ static void wuxi_cap(void)
                          .t = {{WUXI, "chronic.base", 2021, 0, {YUAN(1300), YUAN(2000), YUAN(3000), YUAN(1000)}},
                                {WUXI, "chronic.paid", 2021, 0, {YUAN(560), YUAN(1400), YUAN(1540), 0}},
                                {"kind", "chronic_outpatient", 2021, 1, {1, 1, 1, 1}}}};
-    mb_enrollee *e = employee("WX-R", YUAN(200));
+    mb_enrollee *e = fx_enrollee("WX-R", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(200));
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
-    mb_result *r = result();
-    s.nbefore = save(e, s.before);
+    mb_result *r = fx_result();
+    s.nbefore = fx_save(e, s.before, BLOB_MAX);
     static const int32_t dates[4] = {20210201, 20210301, 20210401, 20210501};
     static const int64_t yuan[4] = {1500, 2000, 3000, 1000};
     static const int64_t paid[4] = {YUAN(560), YUAN(1400), YUAN(1540), 0};
@@ -244,7 +188,7 @@ static void wuxi_cap(void)
                     claim(id, dates[i], MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, yuan[i], "糖尿病"));
         CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), paid[i], "as hand-worked");
     }
-    s.nafter = save(e, s.after);
+    s.nafter = fx_save(e, s.after, BLOB_MAX);
     every_order(&s);
 
     /* what the cap means: reversing W1 frees its 560 for the claims that follow; W3 stays at
@@ -252,7 +196,7 @@ static void wuxi_cap(void)
     CHECK_RC(mb_reverse_id(e, s.ids[0], err), MB_OK, "reverse W1, the earliest");
     CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(2940), "3500 - 560");
     mb_claim *w5 = claim("W5", 20210601, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1000, "糖尿病");
-    CHECK_RC(settle(wuxi, r, e, w5), MB_OK, "W5");
+    CHECK_RC(fx_settle(r, wuxi, e, w5, err), MB_OK, "W5");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(560), "the room W1 left");
     CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(3500), "the cap again");
     mb_claim_free(w5);
@@ -276,10 +220,10 @@ static void changzhou_bands(void)
                                {CHANGZHOU, "outpatient_large_amount.paid", 2023, 0, {0, 0, YUAN(1200)}},
                                {"kind", "general_outpatient_pooling", 2023, 1, {1, 1, 1}},
                                {"kind", "large_amount_outpatient", 2023, 1, {1, 1, 1}}}};
-    mb_enrollee *e = employee("CZ-R", YUAN(1000));
+    mb_enrollee *e = fx_enrollee("CZ-R", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(1000));
     CHECK_RC(mb_enrollee_set_first_visit_facility(e, "C01", err), MB_OK, "first visit");
-    mb_result *r = result();
-    s.nbefore = save(e, s.before);
+    mb_result *r = fx_result();
+    s.nbefore = fx_save(e, s.before, BLOB_MAX);
     static const int32_t dates[3] = {20230116, 20230216, 20230316};
     static const int64_t yuan[3] = {2000, 5000, 6000};
     static const int64_t pool[3] = {YUAN(1120), YUAN(4000), YUAN(3880)};
@@ -291,7 +235,7 @@ static void changzhou_bands(void)
         CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), pool[i], "pooling, as hand-worked");
     }
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFOB_PAY), YUAN(1200), "Z3's large-amount part");
-    s.nafter = save(e, s.after);
+    s.nafter = fx_save(e, s.after, BLOB_MAX);
     every_order(&s);
 
     /* what the deductible means: it is the first 600 of the year's base, and Z1 paid it. With
@@ -300,7 +244,7 @@ static void changzhou_bands(void)
      * 1120 left); large 1000 x 60% = 600, cut to the 200 of policy-scope cost left */
     CHECK_RC(mb_reverse_id(e, s.ids[0], err), MB_OK, "reverse Z1");
     mb_claim *z4 = claim("Z4", 20230416, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 1000, NULL);
-    CHECK_RC(settle(changzhou, r, e, z4), MB_OK, "Z4");
+    CHECK_RC(fx_settle(r, changzhou, e, z4, err), MB_OK, "Z4");
     CHECK_FEN(mb_result_amount(r, MB_AMT_ACT_PAY_DEDC), 0, "no deductible again");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFOB_PAY), YUAN(200), "the rest of the cost");
@@ -329,8 +273,8 @@ static void shanxi_stacking(void)
     CHECK_RC(mb_enrollee_new(&e, "SX-R", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
     CHECK_RC(mb_enrollee_add_disease(e, "肝硬化", 20250401, 0, err), MB_OK, "disease");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20250401, 0, err), MB_OK, "disease");
-    mb_result *r = result();
-    s.nbefore = save(e, s.before);
+    mb_result *r = fx_result();
+    s.nbefore = fx_save(e, s.before, BLOB_MAX);
     static const int32_t dates[4] = {20250410, 20250411, 20250710, 20250810};
     static const char *const diseases[4] = {"糖尿病", "肝硬化", "糖尿病", "糖尿病"};
     static const int64_t yuan[4] = {600, 1500, 200, 400};
@@ -342,14 +286,14 @@ static void shanxi_stacking(void)
                     claim(id, dates[i], MB_MED_CHRONIC, "X01", MB_LEVEL_SECONDARY, yuan[i], diseases[i]));
         CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), paid[i], "as hand-worked");
     }
-    s.nafter = save(e, s.after);
+    s.nafter = fx_save(e, s.after, BLOB_MAX);
     every_order(&s);
 
     /* reversing S3, not the latest: S4 keeps its 160, and the quarter's 140 freed serves S5.
      * S5 Q3 糖尿病 400: 280 capped to 300 - 160 = 140 */
     CHECK_RC(mb_reverse_id(e, s.ids[2], err), MB_OK, "reverse S3");
     mb_claim *s5 = claim("S5", 20250910, MB_MED_CHRONIC, "X01", MB_LEVEL_SECONDARY, 400, "糖尿病");
-    CHECK_RC(settle(shanxi, r, e, s5), MB_OK, "S5");
+    CHECK_RC(fx_settle(r, shanxi, e, s5, err), MB_OK, "S5");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(140), "the room S3 left");
     mb_claim_free(s5);
     mb_result_free(r);
@@ -375,10 +319,10 @@ static void jiaozuo_dates(void)
                                {JIAOZUO, "disease.M03900.paid", 2022, 0, {YUAN(400), 0, 0, YUAN(240)}},
                                {JIAOZUO, "chronic.base", 2022, 0, {YUAN(500), 0, 0, YUAN(300)}},
                                {"kind", "chronic_outpatient", 2022, 1, {1, 0, 0, 1}}}};
-    mb_enrollee *e = employee("JZ-R", 0);
+    mb_enrollee *e = fx_enrollee("JZ-R", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_add_disease(e, "M03900", 20220110, 0, err), MB_OK, "disease");
-    mb_result *r = result();
-    s.nbefore = save(e, s.before);
+    mb_result *r = fx_result();
+    s.nbefore = fx_save(e, s.before, BLOB_MAX);
     settle_into(&s, 0, jiaozuo, r, e,
                 claim("J1", 20220310, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, 500, "M03900"));
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(400), "500 x 80%");
@@ -396,11 +340,11 @@ static void jiaozuo_dates(void)
     CHECK_RC(mb_enrollee_status(e, jiaozuo, "M03900", 20231001, &state, &since, NULL, err), MB_OK,
              "status");
     CHECK(state == MB_CERT_REVOKED && since == 20230620, "revoked from the lapse");
-    s.nafter = save(e, s.after);
+    s.nafter = fx_save(e, s.after, BLOB_MAX);
     every_order(&s);
 
     /* J3 reversed: no lapse is recorded, and the qualification stands as J1, J2 and J0 leave it */
-    mb_enrollee *copy = restore(s.after, s.nafter);
+    mb_enrollee *copy = fx_restore(s.after, s.nafter);
     CHECK_RC(mb_reverse_id(copy, s.ids[2], err), MB_OK, "reverse J3");
     CHECK_FEN(mb_enrollee_accumulator(copy, JIAOZUO, "activity", 0), 20220620, "J2's discharge");
     CHECK_FEN(mb_enrollee_accumulator(copy, JIAOZUO, "revoked", 0), 0, "no lapse");
@@ -411,27 +355,27 @@ static void jiaozuo_dates(void)
 
     /* the value before the journal: with a journal of 2, J1 drops out of it when J3 comes; its
      * activity date stays, and reversing J2 and J3 leaves it (the 2022-03-10 J2 saw before it) */
-    mb_enrollee *k = employee("JZ-K", 0);
+    mb_enrollee *k = fx_enrollee("JZ-K", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_journal_limit(k, 2, err), MB_OK, "a journal of 2");
     CHECK_RC(mb_enrollee_add_disease(k, "M03900", 20220110, 0, err), MB_OK, "disease");
     c = claim("J1", 20220310, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, 500, "M03900");
-    CHECK_RC(settle(jiaozuo, r, k, c), MB_OK, "J1");
+    CHECK_RC(fx_settle(r, jiaozuo, k, c, err), MB_OK, "J1");
     mb_claim_free(c);
     char j2[32], j3[32];
     c = claim("J2", 20220620, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, 100, NULL);
     CHECK_RC(mb_claim_set_admission(c, 20220615, 20220620, err), MB_OK, "admission");
-    CHECK_RC(settle(jiaozuo, r, k, c), MB_OK, "J2");
+    CHECK_RC(fx_settle(r, jiaozuo, k, c, err), MB_OK, "J2");
     snprintf(j2, sizeof j2, "%s", mb_result_setl_id(r));
     mb_claim_free(c);
     c = claim("J3", 20230901, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, 100, NULL);
     CHECK_RC(mb_claim_set_admission(c, 20230825, 20230901, err), MB_OK, "admission");
-    CHECK_RC(settle(jiaozuo, r, k, c), MB_OK, "J3");
+    CHECK_RC(fx_settle(r, jiaozuo, k, c, err), MB_OK, "J3");
     snprintf(j3, sizeof j3, "%s", mb_result_setl_id(r));
     mb_claim_free(c);
     unsigned char blob[BLOB_MAX];
-    size_t n = save(k, blob);
+    size_t n = fx_save(k, blob, BLOB_MAX);
     mb_enrollee_free(k);
-    k = restore(blob, n);
+    k = fx_restore(blob, n);
     CHECK(mb_enrollee_journal_count(k) == 2, "the journal keeps 2");
     CHECK_RC(mb_reverse_id(k, j2, err), MB_OK, "reverse J2");
     CHECK_FEN(mb_enrollee_accumulator(k, JIAOZUO, "activity", 0), 20230901, "J3's discharge");
@@ -451,30 +395,30 @@ static void jiaozuo_dates(void)
 static void repeated_claims(void)
 {
     unsigned char one[BLOB_MAX], now[BLOB_MAX];
-    mb_enrollee *e = employee("DUP-1", 0);
+    mb_enrollee *e = fx_enrollee("DUP-1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
-    mb_result *r = result();
+    mb_result *r = fx_result();
     mb_claim *c1 = claim("C1", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1200, "糖尿病");
-    CHECK_RC(settle(wuxi, r, e, c1), MB_OK, "C1");
+    CHECK_RC(fx_settle(r, wuxi, e, c1, err), MB_OK, "C1");
     char id1[32];
     snprintf(id1, sizeof id1, "%s", mb_result_setl_id(r));
-    size_t n1 = save(e, one);
+    size_t n1 = fx_save(e, one, BLOB_MAX);
 
     /* an HIS retrying after a network error: refused, nothing changes, the result still holds
      * the first settlement. (1200 - 500) x 70% = 490 (锡医保服务〔2020〕41号 三) */
     mb_error_clear(err);
-    CHECK_RC(settle(wuxi, r, e, c1), MB_E_STATE, "C1 again");
+    CHECK_RC(fx_settle(r, wuxi, e, c1, err), MB_E_STATE, "C1 again");
     CHECK(strstr(mb_error_message(err), "already settled") != NULL &&
               strstr(mb_error_message(err), id1) != NULL,
           "the message names the settlement that stands");
-    size_t n = save(e, now);
-    CHECK(same(one, n1, now, n), "the refused repeat changes nothing");
+    size_t n = fx_save(e, now, BLOB_MAX);
+    CHECK(fx_same(one, n1, now, n), "the refused repeat changes nothing");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(490), "the result still holds C1");
     CHECK(strcmp(mb_result_setl_id(r), id1) == 0, "and its id");
     /* the same in a second process, and in a batch */
-    mb_enrollee *copy = restore(one, n1);
-    CHECK_RC(settle(wuxi, r, copy, c1), MB_E_STATE, "C1 again, from the saved state");
+    mb_enrollee *copy = fx_restore(one, n1);
+    CHECK_RC(fx_settle(r, wuxi, copy, c1, err), MB_E_STATE, "C1 again, from the saved state");
     mb_claim *c2 = claim("C2", 20210301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1000, "糖尿病");
     const mb_claim *batch[3] = {c2, c1, c2};
     int32_t status[3] = {1, 1, 1};
@@ -491,13 +435,13 @@ static void repeated_claims(void)
 
     /* reversed, the claim can be settled again: the same enrollee and claim, the same id */
     CHECK_RC(mb_reverse_id(e, id1, err), MB_OK, "reverse C1");
-    CHECK_RC(settle(wuxi, r, e, c1), MB_OK, "C1 settled again");
+    CHECK_RC(fx_settle(r, wuxi, e, c1, err), MB_OK, "C1 settled again");
     CHECK(strcmp(mb_result_setl_id(r), id1) == 0, "under the same id");
     /* another enrollee's C1 is another settlement */
-    mb_enrollee *other = employee("DUP-2", 0);
+    mb_enrollee *other = fx_enrollee("DUP-2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_designated_facility(other, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(other, "糖尿病", 20210105, 0, err), MB_OK, "disease");
-    CHECK_RC(settle(wuxi, r, other, c1), MB_OK, "another enrollee's C1");
+    CHECK_RC(fx_settle(r, wuxi, other, c1, err), MB_OK, "another enrollee's C1");
     CHECK(strcmp(mb_result_setl_id(r), id1) != 0, "has another id");
     CHECK_RC(mb_reverse_id(e, mb_result_setl_id(r), err), MB_E_STATE, "not reversed on DUP-1");
 
@@ -505,13 +449,13 @@ static void repeated_claims(void)
      * numbered by the smallest ordinal free in the journal */
     mb_claim *a = claim(NULL, 20210401, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 100, "糖尿病");
     char ida[32], idb[32];
-    CHECK_RC(settle(wuxi, r, e, a), MB_OK, "a claim without an id");
+    CHECK_RC(fx_settle(r, wuxi, e, a, err), MB_OK, "a claim without an id");
     snprintf(ida, sizeof ida, "%s", mb_result_setl_id(r));
-    CHECK_RC(settle(wuxi, r, e, a), MB_OK, "the same, again: not recognised");
+    CHECK_RC(fx_settle(r, wuxi, e, a, err), MB_OK, "the same, again: not recognised");
     snprintf(idb, sizeof idb, "%s", mb_result_setl_id(r));
     CHECK(strcmp(ida, idb) != 0 && strlen(idb) == 16, "two settlements, two ids");
     CHECK_RC(mb_reverse_id(e, ida, err), MB_OK, "reverse the first");
-    CHECK_RC(settle(wuxi, r, e, a), MB_OK, "a third");
+    CHECK_RC(fx_settle(r, wuxi, e, a, err), MB_OK, "a third");
     CHECK(strcmp(mb_result_setl_id(r), ida) == 0, "takes the first's ordinal, now free");
     mb_claim_free(a);
     mb_claim_free(c1);
@@ -527,28 +471,28 @@ static void repeated_claims(void)
  * deductible: (1000 - 500) x 70% = 350; each later one 1000 x 70% = 700 (cap 3500). */
 static void journal_limit(void)
 {
-    mb_enrollee *e = employee("LIM-1", 0);
+    mb_enrollee *e = fx_enrollee("LIM-1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK(mb_enrollee_journal_limit(e) == 32, "32 by default");
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
     CHECK_RC(mb_enrollee_set_journal_limit(e, 3, err), MB_OK, "a journal of 3");
     CHECK_RC(mb_enrollee_set_journal_limit(e, 4097, err), MB_E_INVALID_ARGUMENT, "at most 4096");
     CHECK(mb_enrollee_journal_limit(e) == 3, "the refused limit changed nothing");
-    mb_result *r = result();
+    mb_result *r = fx_result();
     char ids[5][32];
     for (int i = 0; i < 5; i++) {
         char id[8];
         snprintf(id, sizeof id, "L%d", i + 1);
         mb_claim *c = claim(id, 20210201 + 100 * i, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY,
                             1000, "糖尿病");
-        CHECK_RC(settle(wuxi, r, e, c), MB_OK, "settle");
+        CHECK_RC(fx_settle(r, wuxi, e, c, err), MB_OK, "settle");
         snprintf(ids[i], sizeof ids[i], "%s", mb_result_setl_id(r));
         mb_claim_free(c);
     }
     CHECK(mb_enrollee_journal_count(e) == 3, "the journal keeps the latest 3");
     unsigned char blob[BLOB_MAX];
-    size_t n = save(e, blob);
-    mb_enrollee *copy = restore(blob, n);
+    size_t n = fx_save(e, blob, BLOB_MAX);
+    mb_enrollee *copy = fx_restore(blob, n);
     CHECK(mb_enrollee_journal_limit(copy) == 3, "the bound is saved with the enrollee");
     mb_error_clear(err);
     CHECK_RC(mb_reverse_id(copy, ids[0], err), MB_E_STATE, "L1 dropped out of the journal");
@@ -556,8 +500,8 @@ static void journal_limit(void)
               strstr(mb_error_message(err), "mb_enrollee_set_journal_limit") != NULL,
           "the message says how many the journal keeps and how to raise it");
     unsigned char now[BLOB_MAX];
-    size_t m = save(copy, now);
-    CHECK(same(blob, n, now, m), "the refused reversal changes nothing");
+    size_t m = fx_save(copy, now, BLOB_MAX);
+    CHECK(fx_same(blob, n, now, m), "the refused reversal changes nothing");
     for (int i = 4; i >= 2; i--)
         CHECK_RC(mb_reverse_id(copy, ids[i], err), MB_OK, "L3..L5 reverse");
     /* L1 and L2 stand: 350 + 700; base 2000 */
@@ -565,7 +509,7 @@ static void journal_limit(void)
     CHECK_FEN(mb_enrollee_accumulator(copy, WUXI, "chronic.base", 2021), YUAN(2000), "1000 + 1000");
     /* a claim dropped out of the journal is no longer recognised as settled */
     mb_claim *again = claim("L1", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1000, "糖尿病");
-    CHECK_RC(settle(wuxi, r, copy, again), MB_OK, "L1 dropped: settled again (documented)");
+    CHECK_RC(fx_settle(r, wuxi, copy, again, err), MB_OK, "L1 dropped: settled again (documented)");
     mb_claim_free(again);
     mb_enrollee_free(copy);
 
@@ -580,7 +524,7 @@ static void journal_limit(void)
     /* a bound of 0 keeps nothing: nothing can be reversed */
     CHECK_RC(mb_enrollee_set_journal_limit(e, 0, err), MB_OK, "no journal");
     mb_claim *c = claim("L6", 20210801, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1000, "糖尿病");
-    CHECK_RC(settle(wuxi, r, e, c), MB_OK, "settles all the same");
+    CHECK_RC(fx_settle(r, wuxi, e, c, err), MB_OK, "settles all the same");
     CHECK(mb_enrollee_journal_count(e) == 0, "and is not kept");
     mb_error_clear(err);
     CHECK_RC(mb_reverse(e, r, err), MB_E_STATE, "so it cannot be reversed");
@@ -597,11 +541,11 @@ static void journal_limit(void)
  * 41号 三: deductible 500, 70%): F1 1000: (1000 - 500) x 70% = 350; F2, F3, F4 1000 each: 700. */
 static void full_journal_latest(void)
 {
-    mb_enrollee *e = employee("FULL-1", 0);
+    mb_enrollee *e = fx_enrollee("FULL-1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
     CHECK_RC(mb_enrollee_set_journal_limit(e, 3, err), MB_OK, "a journal of 3");
-    mb_result *r = result();
+    mb_result *r = fx_result();
     char ids[4][32];
     unsigned char before[BLOB_MAX];
     size_t nbefore = 0;
@@ -609,10 +553,10 @@ static void full_journal_latest(void)
         char id[8];
         snprintf(id, sizeof id, "F%d", i + 1);
         if (i == 3)
-            nbefore = save(e, before); /* full: F1, F2, F3 */
+            nbefore = fx_save(e, before, BLOB_MAX); /* full: F1, F2, F3 */
         mb_claim *c = claim(id, 20210201 + 100 * i, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY,
                             1000, "糖尿病");
-        CHECK_RC(settle(wuxi, r, e, c), MB_OK, "settle");
+        CHECK_RC(fx_settle(r, wuxi, e, c, err), MB_OK, "settle");
         CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(i == 0 ? 350 : 700), "as hand-worked");
         snprintf(ids[i], sizeof ids[i], "%s", mb_result_setl_id(r));
         mb_claim_free(c);
@@ -626,13 +570,13 @@ static void full_journal_latest(void)
     mb_error_clear(err);
     CHECK_RC(mb_reverse_id(e, ids[0], err), MB_E_STATE, "F1 stays out of the journal");
     unsigned char now[BLOB_MAX], dropped[BLOB_MAX];
-    size_t nnow = save(e, now);
-    CHECK(!same(before, nbefore, now, nnow), "not the bytes saved before F4: they held F1");
-    mb_enrollee *k = restore(before, nbefore);
+    size_t nnow = fx_save(e, now, BLOB_MAX);
+    CHECK(!fx_same(before, nbefore, now, nnow), "not the bytes saved before F4: they held F1");
+    mb_enrollee *k = fx_restore(before, nbefore);
     CHECK_RC(mb_enrollee_set_journal_limit(k, 2, err), MB_OK, "F1 dropped as F4 dropped it");
     CHECK_RC(mb_enrollee_set_journal_limit(k, 3, err), MB_OK, "the bound back to 3");
-    size_t ndropped = save(k, dropped);
-    CHECK(same(dropped, ndropped, now, nnow), "the bytes saved before F4, F1 dropped");
+    size_t ndropped = fx_save(k, dropped, BLOB_MAX);
+    CHECK(fx_same(dropped, ndropped, now, nnow), "the bytes saved before F4, F1 dropped");
     mb_enrollee_free(k);
     mb_result_free(r);
     mb_enrollee_free(e);
@@ -646,11 +590,12 @@ static void full_journal_latest(void)
 static void family(void)
 {
     unsigned char p0[BLOB_MAX], a0[BLOB_MAX], p1[BLOB_MAX], a1[BLOB_MAX], now[BLOB_MAX];
-    mb_enrollee *p = employee("P", YUAN(100)), *a = employee("A", YUAN(500));
+    mb_enrollee *p = fx_enrollee("P", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(100));
+    mb_enrollee *a = fx_enrollee("A", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(500));
     CHECK_RC(mb_enrollee_set_first_visit_facility(p, "C01", err), MB_OK, "first visit");
     CHECK_RC(mb_enrollee_set_first_visit_facility(a, "C01", err), MB_OK, "first visit");
-    size_t np0 = save(p, p0), na0 = save(a, a0);
-    mb_result *r = result();
+    size_t np0 = fx_save(p, p0, BLOB_MAX), na0 = fx_save(a, a0, BLOB_MAX);
+    mb_result *r = fx_result();
     const mb_ruleset *chain[1] = {changzhou};
     mb_claim *f1 = claim("F1", 20230310, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 2400, NULL);
     CHECK_RC(mb_settle_family(r, chain, 1, p, a, MB_FAMILY_SPOUSE, f1, err), MB_OK, "family");
@@ -674,40 +619,57 @@ static void family(void)
 
     /* A settles a claim of its own with the same claim id: another settlement */
     mb_claim *own = claim("F1", 20230311, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 100, NULL);
-    CHECK_RC(settle(changzhou, r, a, own), MB_OK, "A's own F1");
+    CHECK_RC(fx_settle(r, changzhou, a, own, err), MB_OK, "A's own F1");
     CHECK(strcmp(mb_result_setl_id(r), id) != 0, "has its own id");
     CHECK_RC(mb_reverse(a, r, err), MB_OK, "and reverses");
     mb_claim_free(own);
 
     /* in a second process: one side alone is refused, naming the call that takes both */
-    size_t np1 = save(p, p1), na1 = save(a, a1);
-    mb_enrollee *p2 = restore(p1, np1), *a2 = restore(a1, na1);
+    size_t np1 = fx_save(p, p1, BLOB_MAX), na1 = fx_save(a, a1, BLOB_MAX);
+    mb_enrollee *p2 = fx_restore(p1, np1), *a2 = fx_restore(a1, na1);
     mb_error_clear(err);
     CHECK_RC(mb_reverse_id(p2, id, err), MB_E_STATE, "the patient alone");
     CHECK(strstr(mb_error_message(err), "mb_reverse_family_id") != NULL, "names the call");
     CHECK_RC(mb_reverse_id(a2, id, err), MB_E_STATE, "the payer alone");
     CHECK(strstr(mb_error_message(err), "'P'") != NULL, "names the patient");
     CHECK_RC(mb_reverse_family_id(a2, p2, id, err), MB_E_STATE, "the sides swapped");
-    size_t n = save(p2, now);
-    CHECK(same(p1, np1, now, n), "refusals change nothing (patient)");
-    n = save(a2, now);
-    CHECK(same(a1, na1, now, n), "refusals change nothing (payer)");
+    size_t n = fx_save(p2, now, BLOB_MAX);
+    CHECK(fx_same(p1, np1, now, n), "refusals change nothing (patient)");
+    n = fx_save(a2, now, BLOB_MAX);
+    CHECK(fx_same(a1, na1, now, n), "refusals change nothing (payer)");
     CHECK_RC(mb_reverse_family_id(p2, a2, id, err), MB_OK, "both, in one call");
-    n = save(p2, now);
-    CHECK(same(p0, np0, now, n), "the patient is as before it");
-    n = save(a2, now);
-    CHECK(same(a0, na0, now, n), "the payer is as before it");
+    n = fx_save(p2, now, BLOB_MAX);
+    CHECK(fx_same(p0, np0, now, n), "the patient is as before it");
+    n = fx_save(a2, now, BLOB_MAX);
+    CHECK(fx_same(a0, na0, now, n), "the payer is as before it");
     mb_enrollee_free(p2);
     mb_enrollee_free(a2);
 
     /* the payer's journal dropped it: nothing is given back to either */
-    mb_enrollee *p3 = restore(p1, np1), *a3 = restore(a1, na1);
+    mb_enrollee *p3 = fx_restore(p1, np1), *a3 = fx_restore(a1, na1);
     CHECK_RC(mb_enrollee_set_journal_limit(a3, 0, err), MB_OK, "the payer keeps no journal");
     CHECK_RC(mb_reverse_family_id(p3, a3, id, err), MB_E_STATE, "the payer's part is gone");
-    n = save(p3, now);
-    CHECK(same(p1, np1, now, n), "and the patient is unchanged");
+    n = fx_save(p3, now, BLOB_MAX);
+    CHECK(fx_same(p1, np1, now, n), "and the patient is unchanged");
     mb_enrollee_free(p3);
     mb_enrollee_free(a3);
+
+    /* the patient's copy from before F1, with the payer that paid it: the payer's journal
+     * holds F1's settlement id, so the claim is not paid twice through the payer's account */
+    mb_enrollee *p4 = fx_restore(p0, np0), *a4 = fx_restore(a1, na1);
+    mb_error_clear(err);
+    CHECK_RC(mb_settle_family(r, chain, 1, p4, a4, MB_FAMILY_SPOUSE, f1, err), MB_E_STATE,
+             "F1 again, from a patient saved before it");
+    char want[160];
+    snprintf(want, sizeof want, "settlement %s is already in the journal of the paying family "
+                                "member 'A' (claim 'F1' of P, dated 20230310)", id);
+    CHECK(strstr(mb_error_message(err), want) != NULL, "the message names the payer's entry");
+    n = fx_save(p4, now, BLOB_MAX);
+    CHECK(fx_same(p0, np0, now, n), "the patient is unchanged");
+    n = fx_save(a4, now, BLOB_MAX);
+    CHECK(fx_same(a1, na1, now, n), "the payer is unchanged");
+    mb_enrollee_free(p4);
+    mb_enrollee_free(a4);
 
     /* from this process, through the result handle */
     CHECK_RC(mb_settle_family(r, chain, 1, p, a, MB_FAMILY_SPOUSE, f1, err), MB_E_STATE,
@@ -722,13 +684,13 @@ static void family(void)
 
 static void listing(void)
 {
-    mb_enrollee *e = employee("LS-1", YUAN(300));
+    mb_enrollee *e = fx_enrollee("LS-1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(300));
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
-    mb_result *r = result();
+    mb_result *r = fx_result();
     /* C1 1200: the account's 300 first, base 900, (900 - 500) x 70% = 280 (锡医保服务〔2020〕41号 三) */
     mb_claim *c = claim("C1", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1200, "糖尿病");
-    CHECK_RC(settle(wuxi, r, e, c), MB_OK, "C1");
+    CHECK_RC(fx_settle(r, wuxi, e, c, err), MB_OK, "C1");
     mb_journal_entry j;
     CHECK_RC(mb_enrollee_journal(e, 0, &j), MB_OK, "the entry");
     CHECK(strcmp(j.setl_id, mb_result_setl_id(r)) == 0 && strcmp(j.claim_id, "C1") == 0 &&
@@ -773,7 +735,7 @@ static void version_1(void)
     size_t n = fread(v1, 1, sizeof v1, f);
     fclose(f);
     CHECK(n > 16 && v1[4] == 1 && v1[5] == 0, "it is of version 1");
-    mb_enrollee *e = restore(v1, n);
+    mb_enrollee *e = fx_restore(v1, n);
     if (e == NULL)
         return;
     CHECK(strcmp(mb_enrollee_id(e), "V1-老王") == 0, "the id");
@@ -790,19 +752,19 @@ static void version_1(void)
     CHECK_FEN(mb_enrollee_accumulator(e, JIAOZUO, "activity", 0), 20220310, "J1's activity");
     CHECK(mb_enrollee_journal_count(e) == 0 && mb_enrollee_journal_limit(e) == 32,
           "an empty journal of the default bound: 1.0 kept none");
-    size_t m = save(e, now);
+    size_t m = fx_save(e, now, BLOB_MAX);
     CHECK(m > 16 && now[4] == 3, "it saves as the current version (3)");
-    mb_enrollee *e2 = restore(now, m);
-    size_t m2 = save(e2, again);
-    CHECK(same(now, m, again, m2), "which restores and saves to the same bytes");
+    mb_enrollee *e2 = fx_restore(now, m);
+    size_t m2 = fx_save(e2, again, BLOB_MAX);
+    CHECK(fx_same(now, m, again, m2), "which restores and saves to the same bytes");
     /* and settles on: W2 2021-03-01 1000 x 85% = 850, reversed by id */
-    mb_result *r = result();
+    mb_result *r = fx_result();
     mb_claim *c = claim("W2", 20210301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1000, "糖尿病");
-    CHECK_RC(settle(wuxi, r, e2, c), MB_OK, "W2");
+    CHECK_RC(fx_settle(r, wuxi, e2, c, err), MB_OK, "W2");
     CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(850), "1000 x 85%");
     CHECK_RC(mb_reverse_id(e2, mb_result_setl_id(r), err), MB_OK, "reverse W2");
-    m2 = save(e2, again);
-    CHECK(same(now, m, again, m2), "back to the restored state");
+    m2 = fx_save(e2, again, BLOB_MAX);
+    CHECK(fx_same(now, m, again, m2), "back to the restored state");
     mb_claim_free(c);
     mb_result_free(r);
     mb_enrollee_free(e2);
@@ -844,16 +806,16 @@ static void corrupt_journals(void)
 {
     static unsigned char blob[BLOB_MAX], theirs[BLOB_MAX];
     /* the fields are the library's own bytes */
-    mb_enrollee *e = employee("HB-J", 0);
+    mb_enrollee *e = fx_enrollee("HB-J", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
-    mb_result *r = result();
+    mb_result *r = fx_result();
     mb_claim *c = claim("C1", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1200, "糖尿病");
-    CHECK_RC(settle(wuxi, r, e, c), MB_OK, "C1");
-    size_t nt = save(e, theirs);
+    CHECK_RC(fx_settle(r, wuxi, e, c, err), MB_OK, "C1");
+    size_t nt = fx_save(e, theirs, BLOB_MAX);
     blob_fields g = journal_fields();
     size_t nm = write_blob(&g, blob);
-    CHECK(same(blob, nm, theirs, nt), "the test writes the journal as mb_enrollee_save does");
+    CHECK(fx_same(blob, nm, theirs, nt), "the test writes the journal as mb_enrollee_save does");
     mb_claim_free(c);
     mb_result_free(r);
     mb_enrollee_free(e);
@@ -958,10 +920,10 @@ int main(void)
     err = mb_error_new();
     if (err == NULL)
         return 1;
-    wuxi = load(WUXI);
-    changzhou = load(CHANGZHOU);
-    shanxi = load(SHANXI);
-    jiaozuo = load(JIAOZUO);
+    wuxi = fx_ruleset(WUXI);
+    changzhou = fx_ruleset(CHANGZHOU);
+    shanxi = fx_ruleset(SHANXI);
+    jiaozuo = fx_ruleset(JIAOZUO);
     if (wuxi == NULL || changzhou == NULL || shanxi == NULL || jiaozuo == NULL)
         return check_summary();
     wuxi_cap();
@@ -980,5 +942,6 @@ int main(void)
     mb_ruleset_free(shanxi);
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

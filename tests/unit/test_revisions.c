@@ -6,9 +6,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
-
-#define YUAN(y) ((int64_t)(y) * 100)
 
 static mb_error *err;
 static mb_result *res;
@@ -51,16 +50,6 @@ static const char DATED[] = "id: jx-2023\neffective_from: 2023-01-01\n" COMMON
                             "        - {all: 1800, cite: 测试〔2023〕5号 三（1800元）}\n"
                             "        - {from: 2023-07-01, all: 2000, cite: 测试〔2023〕6号 三（2000元）}\n";
 
-static mb_ruleset *load_text(const char *text, const char *name)
-{
-    mb_ruleset *rs = NULL;
-    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), name, err);
-    CHECK_RC(rc, MB_OK, "the ruleset loads");
-    if (rc != MB_OK)
-        fprintf(stderr, "  load: %s\n", mb_error_message(err));
-    return rs;
-}
-
 static int settle(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, int32_t date,
                   int64_t fen)
 {
@@ -97,9 +86,9 @@ static void year(const mb_ruleset *const *chain, size_t n, const char *how)
 
 static void revisions(void)
 {
-    mb_ruleset *first = load_text(FIRST, "jx-2023-01.yaml");
-    mb_ruleset *second = load_text(SECOND, "jx-2023-07.yaml");
-    mb_ruleset *dated = load_text(DATED, "jx-2023.yaml");
+    mb_ruleset *first = fx_ruleset_text(FIRST, "jx-2023-01.yaml");
+    mb_ruleset *second = fx_ruleset_text(SECOND, "jx-2023-07.yaml");
+    mb_ruleset *dated = fx_ruleset_text(DATED, "jx-2023.yaml");
     if (first == NULL || second == NULL || dated == NULL)
         return;
     const mb_ruleset *line[2] = {first, second}, *one[1] = {dated};
@@ -131,7 +120,7 @@ static void revisions(void)
     snprintf(overlap, sizeof overlap, "%s", SECOND);
     char *at = strstr(overlap, "2023-07-01");
     memcpy(at, "2023-06-01", 10);
-    mb_ruleset *early = load_text(overlap, "early.yaml");
+    mb_ruleset *early = fx_ruleset_text(overlap, "early.yaml");
     if (early != NULL) {
         const mb_ruleset *both[2] = {first, early};
         CHECK_RC(mb_enrollee_new(&e, "O", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK, "e");

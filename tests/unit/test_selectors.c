@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
-
-#define YUAN(y) ((int64_t)(y) * 100)
 
 static mb_error *err;
 static mb_result *res;
@@ -25,16 +24,6 @@ static mb_result *res;
     "funds:\n"                                                                                 \
     "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
 
-static mb_ruleset *load_text(const char *text)
-{
-    mb_ruleset *rs = NULL;
-    mb_error_clear(err);
-    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), "sel.yaml", err);
-    if (rc != MB_OK)
-        fprintf(stderr, "  load: %s\n", mb_error_message(err));
-    return rc == MB_OK ? rs : NULL;
-}
-
 static int refuse_text(const char *text)
 {
     mb_ruleset *rs = NULL;
@@ -45,51 +34,13 @@ static int refuse_text(const char *text)
     return rc;
 }
 
-static mb_enrollee *employee(void)
-{
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, "E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK,
-             "enrollee");
-    return e;
-}
-
-static mb_claim *claim(const char *id, int32_t date, int med, int level, int64_t fen)
-{
-    mb_claim *c = NULL;
-    CHECK_RC(mb_claim_new(&c, id, date, med, "H1", level, err), MB_OK, "claim");
-    CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "class A item");
-    return c;
-}
-
-static int settle(const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c)
-{
-    const mb_ruleset *chain[1] = {rs};
-    int rc = mb_settle(res, chain, 1, e, c, err);
-    if (rc != MB_OK)
-        fprintf(stderr, "  settle: %s\n", mb_error_message(err));
-    return rc;
-}
-
 static int64_t amt(int which) { return mb_result_amount(res, which); }
-
-/* Whether the last settlement's trace has a step of `rule` citing `cite`. */
-static int traced(const char *rule, const char *cite)
-{
-    size_t n = mb_result_trace_count(res);
-    for (size_t i = 0; i < n; i++) {
-        mb_trace_step s;
-        if (mb_result_trace(res, i, &s) == MB_OK && strcmp(s.rule, rule) == 0 &&
-            (cite == NULL || strcmp(s.cite, cite) == 0))
-            return 1;
-    }
-    return 0;
-}
 
 /* The defect of issue 10: `facility:` on a deductible row validated and was then ignored, so
  * a claim at that level settled with no deductible and explain left the step out. */
 static void deductible_by_facility(void)
 {
-    mb_ruleset *rs = load_text(HEAD
+    mb_ruleset *rs = fx_ruleset_text(HEAD
         "layers:\n"
         "  - id: inpatient\n"
         "    cite: 测试〔2024〕1号 三\n"
@@ -99,37 +50,37 @@ static void deductible_by_facility(void)
         "      - {facility: primary, all: 200, cite: 测试〔2024〕1号 三（一级200元）}\n"
         "      - {facility: tertiary, all: 800, cite: 测试〔2024〕1号 三（三级800元）}\n"
         "    ratio:\n"
-        "      - {all: 80%, cite: 测试〔2024〕1号 四}\n");
+        "      - {all: 80%, cite: 测试〔2024〕1号 四}\n", "sel.yaml");
     CHECK(rs != NULL, "a deductible by facility level loads");
     if (rs == NULL)
         return;
-    mb_enrollee *e = employee();
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     /* tertiary, 1000 in scope: deductible 800 (三级800元), 200 x 80% = 160 */
-    mb_claim *c = claim("T1", 20240301, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(1000));
+    mb_claim *c = fx_claim("T1", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_TERTIARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
-    CHECK_RC(settle(rs, e, c), MB_OK, "the tertiary admission settles");
+    CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the tertiary admission settles");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the tertiary deductible applies");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 800) x 80%");
-    CHECK(traced("inpatient.deductible", "测试〔2024〕1号 三（三级800元）"),
+    CHECK(fx_traced(res, "inpatient.deductible", "测试〔2024〕1号 三（三级800元）"),
           "explain shows the deductible step, citing the tertiary row");
     mb_claim_free(c);
     mb_enrollee_free(e);
 
     /* a primary admission of another enrollee: 1000 - 200 = 800 x 80% = 640 */
-    e = employee();
-    c = claim("P1", 20240301, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, YUAN(1000));
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    c = fx_claim("P1", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
-    CHECK_RC(settle(rs, e, c), MB_OK, "the primary admission settles");
+    CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the primary admission settles");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the primary deductible applies");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(640), "(1000 - 200) x 80%");
     mb_claim_free(c);
     mb_enrollee_free(e);
 
     /* a secondary admission: no row for that level, so no deductible: 1000 x 80% = 800 */
-    e = employee();
-    c = claim("S1", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    c = fx_claim("S1", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
-    CHECK_RC(settle(rs, e, c), MB_OK, "the secondary admission settles");
+    CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the secondary admission settles");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "no deductible row for secondary");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
     mb_claim_free(c);
@@ -140,7 +91,7 @@ static void deductible_by_facility(void)
 /* The same defect on a cap row: a cap by facility level was ignored, so the claim had none. */
 static void cap_by_facility(void)
 {
-    mb_ruleset *rs = load_text(HEAD
+    mb_ruleset *rs = fx_ruleset_text(HEAD
         "layers:\n"
         "  - id: outpatient\n"
         "    cite: 测试〔2024〕1号 三\n"
@@ -152,20 +103,21 @@ static void cap_by_facility(void)
         "      values:\n"
         "        - {facility: primary, all: 1000, cite: 测试〔2024〕1号 五（基层1000元）}\n"
         "        - {facility: tertiary, all: 300, cite: 测试〔2024〕1号 五（三级300元）}\n"
-        "        - {all: unlimited, cite: 测试〔2024〕1号 五}\n");
+        "        - {all: unlimited, cite: 测试〔2024〕1号 五}\n", "sel.yaml");
     CHECK(rs != NULL, "a cap by facility level loads");
     if (rs == NULL)
         return;
-    mb_enrollee *e = employee();
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     /* tertiary, 1000 x 50% = 500, cut to the tertiary cap 300 */
-    mb_claim *c = claim("T1", 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_TERTIARY, YUAN(1000));
-    CHECK_RC(settle(rs, e, c), MB_OK, "the tertiary visit settles");
+    mb_claim *c = fx_claim("T1", 20240301, MB_MED_GENERAL_OUTPATIENT, "H1",
+                           MB_LEVEL_TERTIARY, YUAN(1000));
+    CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the tertiary visit settles");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(300), "1000 x 50% = 500, capped at 300 (三级300元)");
-    CHECK(traced("outpatient.cap", "测试〔2024〕1号 五（三级300元）"), "the cap step cites its row");
+    CHECK(fx_traced(res, "outpatient.cap", "测试〔2024〕1号 五（三级300元）"), "the cap step cites its row");
     mb_claim_free(c);
     /* secondary: the row without a selector, unlimited: 1000 x 50% = 500 */
-    c = claim("S1", 20240302, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
-    CHECK_RC(settle(rs, e, c), MB_OK, "the secondary visit settles");
+    c = fx_claim("S1", 20240302, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the secondary visit settles");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(500), "no cap for secondary: 1000 x 50%");
     mb_claim_free(c);
     mb_enrollee_free(e);
@@ -198,7 +150,7 @@ static void refused_where_not_honoured(void)
 /* Settle a claim built by the caller; returns the status. */
 static int settle_claim(const mb_ruleset *rs, mb_enrollee *e, mb_claim *c)
 {
-    int rc = settle(rs, e, c);
+    int rc = fx_settle(res, rs, e, c, err);
     mb_claim_free(c);
     return rc;
 }
@@ -206,7 +158,7 @@ static int settle_claim(const mb_ruleset *rs, mb_enrollee *e, mb_claim *c)
 static mb_claim *flagged(const char *id, int32_t date, int med, int level, int64_t fen,
                          unsigned flags)
 {
-    mb_claim *c = claim(id, date, med, level, fen);
+    mb_claim *c = fx_claim(id, date, med, "H1", level, fen);
     CHECK_RC(mb_claim_set_flags(c, flags, err), MB_OK, "flags");
     return c;
 }
@@ -214,7 +166,7 @@ static mb_claim *flagged(const char *id, int32_t date, int med, int level, int64
 /* Area, age band, claim type and facility category choose rows as facility does. */
 static void claim_selectors(void)
 {
-    mb_ruleset *rs = load_text(HEAD
+    mb_ruleset *rs = fx_ruleset_text(HEAD
         "facility_categories:\n"
         "  - {name: community, label: 社区卫生服务机构, cite: 测试〔2024〕1号 七}\n"
         "layers:\n"
@@ -230,14 +182,14 @@ static void claim_selectors(void)
         "    ratio:\n"
         "      - {all: 80%, cite: 测试〔2024〕1号 四}\n"
         "      - {claim_type: trauma_inpatient, all: 60%, cite: 测试〔2024〕1号 四（外伤60%）}\n"
-        "      - {age: \"0-17\", all: 90%, cite: 测试〔2024〕1号 四（未成年人90%）}\n");
+        "      - {age: \"0-17\", all: 90%, cite: 测试〔2024〕1号 四（未成年人90%）}\n", "sel.yaml");
     CHECK(rs != NULL, "area, category, claim type and age selectors load");
     if (rs == NULL)
         return;
-    mb_enrollee *e = employee();
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
     /* in the city, at a community health centre (primary): 160; (1000 - 160) x 80% = 672 */
-    mb_claim *c = claim("A", 20240301, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, YUAN(1000));
+    mb_claim *c = fx_claim("A", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
     CHECK_RC(mb_claim_set_facility_category(c, "社区卫生服务机构", err), MB_OK, "category by label");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "community admission");
@@ -245,7 +197,7 @@ static void claim_selectors(void)
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(672), "(1000 - 160) x 80%");
     mb_enrollee_free(e);
     /* out of the city, in the province: 2000; (3000 - 2000) x 80% = 800 */
-    e = employee();
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
     c = flagged("B", 20240301, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(3000), MB_CLAIM_OUT_OF_AREA);
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
@@ -254,7 +206,7 @@ static void claim_selectors(void)
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "(3000 - 2000) x 80%");
     mb_enrollee_free(e);
     /* out of the province: 2500; a trauma admission at 60%: (3000 - 2500) x 60% = 300 */
-    e = employee();
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
     c = flagged("C", 20240301, MB_MED_TRAUMA_INPATIENT, MB_LEVEL_TERTIARY, YUAN(3000),
                 MB_CLAIM_OUT_OF_AREA | MB_CLAIM_OUT_OF_PROVINCE);
@@ -264,15 +216,15 @@ static void claim_selectors(void)
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(300), "(3000 - 2500) x 60% (外伤)");
     mb_enrollee_free(e);
     /* a child (born 2010-03-02, 13 on 2024-03-01), secondary: no deductible row, 1000 x 90% */
-    e = employee();
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_birth_date(e, 20100302, err), MB_OK, "birth date");
-    c = claim("D", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    c = fx_claim("D", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "a child's admission");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "1000 x 90% (未成年人)");
     /* without a birth date the age rows cannot be chosen: refused, not guessed */
     CHECK_RC(mb_enrollee_set_birth_date(e, 0, err), MB_OK, "birth date cleared");
-    c = claim("E", 20240302, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    c = fx_claim("E", 20240302, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240302, err), MB_OK, "admission");
     const mb_ruleset *chain[1] = {rs};
     CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_E_INVALID_ARGUMENT,
@@ -287,7 +239,7 @@ static void claim_selectors(void)
  * by group and claim type (就高: the highest applies). */
 static void person_groups(void)
 {
-    mb_ruleset *rs = load_text(
+    mb_ruleset *rs = fx_ruleset_text(
         "id: grp\n"
         "title: 救助分类\n"
         "document: 测试〔2024〕4号\n"
@@ -317,7 +269,7 @@ static void person_groups(void)
         "    base: remaining\n"
         "    ratio_source: category\n"
         "    deductible:\n"
-        "      - {group: class_3, all: 500, cite: 测试〔2024〕4号 七（三类起付500元）}\n");
+        "      - {group: class_3, all: 500, cite: 测试〔2024〕4号 七（三类起付500元）}\n", "sel.yaml");
     CHECK(rs != NULL, "declared groups load");
     if (rs == NULL)
         return;
@@ -326,20 +278,20 @@ static void person_groups(void)
     /* 2301 is the platform's code for 返贫致贫人口, a member of class 2: 1000 x 70% = 700 */
     CHECK_RC(mb_enrollee_add_identity(r, rs, "2301", 20240101, 0, err), MB_OK,
              "an identity by its psn_idet_type code");
-    mb_claim *c = claim("I", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    mb_claim *c = fx_claim("I", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
     CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 admission");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(700), "class 2: 70%");
-    CHECK(traced("assist.ratio", "测试〔2024〕4号 五（二类70%）"), "the class 2 row is cited");
+    CHECK(fx_traced(res, "assist.ratio", "测试〔2024〕4号 五（二类70%）"), "the class 2 row is cited");
     /* a chronic claim of class 2: 50% */
-    c = claim("K", 20240302, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(1000));
+    c = fx_claim("K", 20240302, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 chronic claim");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(500), "class 2, 门诊慢特病: 50%");
     /* also monitored (class 3, resident): its deductible applies to the claim, and the best
      * ratio of the classes held (70% over 60%): (1000 - 500) x 70% = 350 */
     CHECK_RC(mb_enrollee_add_identity(r, rs, "防止返贫监测对象", 20240101, 0, err), MB_OK,
              "an identity by its label");
-    c = claim("J", 20240401, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    c = fx_claim("J", 20240401, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240325, 20240401, err), MB_OK, "admission");
     CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 and 3 admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "class 3's deductible");
@@ -350,9 +302,9 @@ static void person_groups(void)
           "the message lists the groups");
     mb_enrollee_free(r);
     /* an employee monitored: class 3 is for residents only: no identity that counts */
-    mb_enrollee *e = employee();
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_add_identity(e, rs, "2302", 20240101, 0, err), MB_OK, "monitored");
-    c = claim("M", 20240301, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(1000));
+    c = fx_claim("M", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "an employee's admission");
     CHECK(mb_result_covered(res) == 0, "class 3 holds for residents only");
@@ -386,23 +338,23 @@ static void cap_growth(void)
              "    cap:\n"
              "      values: [{all: 3000, cite: 测试〔2024〕1号 九（全年封顶3000元）}]\n"
              "      raise: {each: 300, ceiling: 4500, group: chronic, cite: 测试〔2024〕1号 九（多一种慢性病多300元，最高封顶4500元）}\n");
-    mb_ruleset *rs = load_text(text);
+    mb_ruleset *rs = fx_ruleset_text(text, "sel.yaml");
     CHECK(rs != NULL, "a raise per disease loads");
     if (rs != NULL) {
         /* three chronic diseases and one special: 3000 + 2 x 300 = 3600 */
-        mb_enrollee *e = employee();
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
         const char *held[] = {"高血压", "糖尿病", "冠心病", "肿瘤"};
         for (int k = 0; k < 4; k++)
             CHECK_RC(mb_enrollee_add_disease(e, held[k], 20240101, 0, err), MB_OK, "certified");
-        mb_claim *c = claim("C", 20240301, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(5000));
+        mb_claim *c = fx_claim("C", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(5000));
         CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
         CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
         CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(3600), "3000 + 300 x 2 further chronic diseases");
-        CHECK(traced("chronic.cap.raise", NULL), "the raise is traced");
+        CHECK(fx_traced(res, "chronic.cap.raise", NULL), "the raise is traced");
         /* two more chronic diseases: 3000 + 4 x 300 = 4200; 600 more this year */
         CHECK_RC(mb_enrollee_add_disease(e, "脑卒中", 20240101, 0, err), MB_OK, "certified");
         CHECK_RC(mb_enrollee_add_disease(e, "哮喘", 20240101, 0, err), MB_OK, "certified");
-        c = claim("C2", 20240401, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(5000));
+        c = fx_claim("C2", 20240401, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(5000));
         CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
         CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
         CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(600), "4200 - 3600 already paid");
@@ -420,21 +372,22 @@ static void cap_growth(void)
              "    cap:\n"
              "      base: highest_disease\n"
              "      raise: {share: 80%, ceiling: 10800, cite: 测试〔2024〕1号 十（每增加一种增加80%，最高限额10800元）}\n");
-    rs = load_text(text);
+    rs = fx_ruleset_text(text, "sel.yaml");
     CHECK(rs != NULL, "a cap from the diseases' caps loads");
     if (rs != NULL) {
         /* 高血压 6000 and 糖尿病 3600: 6000 + 3600 x 80% = 8880 */
-        mb_enrollee *e = employee();
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
         CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20240101, 0, err), MB_OK, "certified");
         CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20240101, 0, err), MB_OK, "certified");
-        mb_claim *c = claim("C", 20240301, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(20000));
+        mb_claim *c = fx_claim("C", 20240301, MB_MED_CHRONIC, "H1",
+                               MB_LEVEL_SECONDARY, YUAN(20000));
         CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
         CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
         CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(8880), "6000 + 3600 x 80%");
         /* two more 3600s: 6000 + 3 x 2880 = 14640, above the ceiling 10800: 1920 more */
         CHECK_RC(mb_enrollee_add_disease(e, "冠心病", 20240101, 0, err), MB_OK, "certified");
         CHECK_RC(mb_enrollee_add_disease(e, "脑卒中", 20240101, 0, err), MB_OK, "certified");
-        c = claim("C2", 20240401, MB_MED_CHRONIC, MB_LEVEL_SECONDARY, YUAN(20000));
+        c = fx_claim("C2", 20240401, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(20000));
         CHECK_RC(mb_claim_set_disease(c, "冠心病", NULL, err), MB_OK, "disease");
         CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
         CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1920), "10800 - 8880");
@@ -447,7 +400,7 @@ static void cap_growth(void)
  * cost; pharmacy claims at a fixed class; the class B first self-pay and 个人先自付 by area. */
 static void top_up_pharmacy_first_selfpay(void)
 {
-    mb_ruleset *rs = load_text(HEAD
+    mb_ruleset *rs = fx_ruleset_text(HEAD
         "first_selfpay:\n"
         "  - {area: out_of_city, from: 2024-03-01, all: 10%, cite: 测试〔2024〕1号 十一（个人先自付10%）}\n"
         "layers:\n"
@@ -471,19 +424,19 @@ static void top_up_pharmacy_first_selfpay(void)
         "    pharmacy: {as: primary, cite: 测试〔2024〕1号 十三（药店按一级执行）}\n"
         "    ratio:\n"
         "      - {facility: primary, all: 70%, cite: 测试〔2024〕1号 十三（一级70%）}\n"
-        "      - {facility: tertiary, all: 50%, cite: 测试〔2024〕1号 十三（三级50%）}\n");
+        "      - {facility: tertiary, all: 50%, cite: 测试〔2024〕1号 十三（三级50%）}\n", "sel.yaml");
     CHECK(rs != NULL, "top-up, pharmacy and first_selfpay load");
     if (rs == NULL)
         return;
     /* 2000: (2000 - 1000) x 50% = 500, 25%; the floor tops it up to 2000 x 45% = 900: 400 */
-    mb_enrollee *e = employee();
-    mb_claim *c = claim("I", 20240201, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(2000));
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    mb_claim *c = fx_claim("I", 20240201, MB_MED_INPATIENT, "H1", MB_LEVEL_TERTIARY, YUAN(2000));
     CHECK_RC(mb_claim_set_admission(c, 20240125, 20240201, err), MB_OK, "admission");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "admission");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "500, topped up to 45% of 2000");
-    CHECK(traced("floor.top_up", "测试〔2024〕1号 十二（保底45%）"), "the top-up cites its row");
+    CHECK(fx_traced(res, "floor.top_up", "测试〔2024〕1号 十二（保底45%）"), "the top-up cites its row");
     /* 10000: 1000 + 9000 x 50% = 4500, 45% already: nothing to top up */
-    c = claim("J", 20240301, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(10000));
+    c = fx_claim("J", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_TERTIARY, YUAN(10000));
     CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "admission");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(4500), "(10000 - 1000) x 50% = 45%: no top-up");
@@ -503,7 +456,7 @@ static void top_up_pharmacy_first_selfpay(void)
     CHECK_RC(mb_claim_set_prescriber(c, "H9", MB_LEVEL_TERTIARY, err), MB_OK, "prescriber");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "pharmacy claim");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(70), "the primary ratio, not the prescriber's 50%");
-    CHECK(traced("outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
+    CHECK(fx_traced(res, "outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
           "the trace says why");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
@@ -538,7 +491,7 @@ static void refused_selectors(void)
         "layers:\n  - {id: l, cite: 测, med_types: [chronic], fund: pooling, ratio: [{all: 50%}]}\n";
     CHECK_RC(refuse_text(two), MB_E_RULESET, "two caps of one line, equally chosen");
     CHECK(strcmp(mb_error_key(err), "catalogue[0].caps[1].line") == 0, "the second is located");
-    mb_ruleset *ok = load_text(HEAD
+    mb_ruleset *ok = fx_ruleset_text(HEAD
         "catalogue:\n"
         "  - code: D1\n"
         "    name: 肿瘤\n"
@@ -546,7 +499,8 @@ static void refused_selectors(void)
         "      - {line: 放化疗, all: 1000}\n"
         "      - {line: 放化疗, from: 2024-07-01, all: 2000}\n"
         "    cite: 测\n"
-        "layers:\n  - {id: l, cite: 测, med_types: [chronic], fund: pooling, ratio: [{all: 50%}]}\n");
+        "layers:\n  - {id: l, cite: 测, med_types: [chronic], fund: pooling, ratio: [{all: 50%}]}\n",
+        "sel.yaml");
     CHECK(ok != NULL, "a dated cap of the same line is a revision, not a second cap");
     mb_ruleset_free(ok);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -4,68 +4,20 @@
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
 
 #define WUXI "wuxi-employee-chronic-2021"
 #define CHANGZHOU "changzhou-employee-outpatient-2023"
 #define ASSIST "wuxi-medical-assistance-2023"
-#define YUAN(y) ((int64_t)(y) * 100)
 
 static mb_error *err;
 static mb_result *res;
 static mb_ruleset *wuxi, *changzhou, *assist;
 
-static mb_ruleset *load(const char *id)
-{
-    char path[256];
-    snprintf(path, sizeof path, "rulesets/%s.yaml", id);
-    mb_ruleset *rs = NULL;
-    int rc = mb_ruleset_load_file(&rs, path, err);
-    CHECK_RC(rc, MB_OK, "the ruleset loads");
-    if (rc != MB_OK)
-        fprintf(stderr, "  %s\n", mb_error_message(err));
-    return rs;
-}
-
-static mb_enrollee *person(const char *id, int type, int64_t balance)
-{
-    mb_enrollee *e = NULL;
-    CHECK_RC(mb_enrollee_new(&e, id, MB_SCHEME_EMPLOYEE, type, err), MB_OK, "enrollee");
-    CHECK_RC(mb_enrollee_set_account_balance(e, balance, err), MB_OK, "account balance");
-    return e;
-}
-
-/* A Wuxi chronic patient: designated facility H001, 糖尿病 certified 2021-01-05. */
-static mb_enrollee *wuxi_person(const char *id, int type, int64_t balance)
-{
-    mb_enrollee *e = person(id, type, balance);
-    CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated facility");
-    CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "certify 糖尿病");
-    return e;
-}
-
-/* A claim with one class A item of `fen`. */
-static mb_claim *claim(const char *id, int32_t date, int med, const char *facility, int level,
-                       int64_t fen)
-{
-    mb_claim *c = NULL;
-    CHECK_RC(mb_claim_new(&c, id, date, med, facility, level, err), MB_OK, "claim");
-    if (fen >= 0)
-        CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "class A item");
-    return c;
-}
-
-static mb_claim *wuxi_claim(const char *id, int32_t date, int64_t fen)
-{
-    mb_claim *c = claim(id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, fen);
-    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "claim disease");
-    return c;
-}
-
 static int settle1(const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c)
 {
-    const mb_ruleset *chain[1] = {rs};
-    int rc = mb_settle(res, chain, 1, e, c, err);
+    int rc = fx_settle(res, rs, e, c, err);
     if (rc != MB_OK)
         fprintf(stderr, "  settle: %s\n", mb_error_message(err));
     return rc;
@@ -135,20 +87,13 @@ static int has_step(const char *rule, int32_t ratio, int64_t in, int64_t out)
     return 0;
 }
 
-static size_t save(const mb_enrollee *e, unsigned char *buf, size_t cap)
-{
-    size_t len = 0;
-    CHECK_RC(mb_enrollee_save(e, buf, cap, &len, err), MB_OK, "save");
-    return len;
-}
-
 /* ---- Wuxi ---------------------------------------------------------------------------------- */
 
-static void wuxi_in_service(void)
+static void wuxi_in_service_pays_70_percent_above_500(void)
 {
-    mb_enrollee *e = wuxi_person("WX-1", MB_PERSON_IN_SERVICE, 0);
+    mb_enrollee *e = fx_wuxi_patient("WX-1", MB_PERSON_IN_SERVICE, 0);
     /* 1200 A, account empty: deductible 500, (1200 - 500) x 70% = 490, cash 710 */
-    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(1200));
+    mb_claim *c = fx_wuxi_claim("C1", 20210201, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle C1");
     CHECK_FEN(amt(MB_AMT_MEDFEE_SUMAMT), YUAN(1200), "medfee_sumamt 1200");
     CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(1200), "all class A: 1200 in scope");
@@ -186,7 +131,7 @@ static void wuxi_in_service(void)
     mb_claim_free(c);
 
     /* the deductible is met: 1000 x 70% = 700; cap left 3500 - 490 - 700 = 2310 */
-    c = wuxi_claim("C2", 20210301, YUAN(1000));
+    c = fx_wuxi_claim("C2", 20210301, YUAN(1000));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle C2");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the deductible was met by C1");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "1000 x 70% = 700");
@@ -197,7 +142,7 @@ static void wuxi_in_service(void)
     mb_claim_free(c);
 
     /* a new year starts over: 2022, deductible again: (1200 - 500) x 70% = 490 */
-    c = wuxi_claim("C3", 20220110, YUAN(1200));
+    c = fx_wuxi_claim("C3", 20220110, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle C3");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "a new year, a new deductible");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490 in 2022");
@@ -207,11 +152,11 @@ static void wuxi_in_service(void)
     mb_enrollee_free(e);
 }
 
-static void wuxi_deductible_continues(void)
+static void wuxi_deductible_carries_over_claims(void)
 {
-    mb_enrollee *e = wuxi_person("WX-2", MB_PERSON_IN_SERVICE, 0);
+    mb_enrollee *e = fx_wuxi_patient("WX-2", MB_PERSON_IN_SERVICE, 0);
     /* 300: wholly under the deductible 500, fund 0 */
-    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(300));
+    mb_claim *c = fx_wuxi_claim("C1", 20210201, YUAN(300));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 300");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(300), "300 of the deductible absorbed");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "nothing above the deductible yet");
@@ -219,7 +164,7 @@ static void wuxi_deductible_continues(void)
     CHECK(mb_result_covered(res) == 1, "covered, even with nothing paid");
     mb_claim_free(c);
     /* 1200: the deductible has 200 left: (1200 - 200) x 70% = 700, cash 500 */
-    c = wuxi_claim("C2", 20210215, YUAN(1200));
+    c = fx_wuxi_claim("C2", 20210215, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 1200");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the deductible's last 200");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "(1200 - 200) x 70% = 700");
@@ -229,12 +174,12 @@ static void wuxi_deductible_continues(void)
     mb_enrollee_free(e);
 }
 
-static void wuxi_account_first(void)
+static void wuxi_account_pays_first(void)
 {
     /* balance 300: the account pays 300 first; 900 left; deductible 500;
      * (900 - 500) x 70% = 280; cash 1200 - 300 - 280 = 620 */
-    mb_enrollee *e = wuxi_person("WX-3", MB_PERSON_IN_SERVICE, YUAN(300));
-    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(1200));
+    mb_enrollee *e = fx_wuxi_patient("WX-3", MB_PERSON_IN_SERVICE, YUAN(300));
+    mb_claim *c = fx_wuxi_claim("C1", 20210201, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(300), "the account pays first, all 300");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "deductible 500 counted after the account");
@@ -253,15 +198,15 @@ static void wuxi_account_first(void)
 
     /* balance 2000 covers a 1200 claim entirely: nothing counts towards the deductible;
      * then 1000 with 800 left: account 800, 200 towards the deductible, fund 0, cash 200 */
-    e = wuxi_person("WX-4", MB_PERSON_IN_SERVICE, YUAN(2000));
-    c = wuxi_claim("C1", 20210201, YUAN(1200));
+    e = fx_wuxi_patient("WX-4", MB_PERSON_IN_SERVICE, YUAN(2000));
+    c = fx_wuxi_claim("C1", 20210201, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(1200), "the account pays it all");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "account payments do not count to the deductible");
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 0, "no cash");
     CHECK_FEN(amt(MB_AMT_BALC), YUAN(800), "2000 - 1200 = 800 left");
     mb_claim_free(c);
-    c = wuxi_claim("C2", 20210301, YUAN(1000));
+    c = fx_wuxi_claim("C2", 20210301, YUAN(1000));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(800), "the account's last 800");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "200 towards the deductible");
@@ -271,8 +216,8 @@ static void wuxi_account_first(void)
     /* MB_CLAIM_NO_ACCOUNT: balance 0 now anyway; a fresh one with 300 and the flag:
      * (1200 - 500) x 70% = 490 as if there were no account */
     mb_enrollee_free(e);
-    e = wuxi_person("WX-5", MB_PERSON_IN_SERVICE, YUAN(300));
-    c = wuxi_claim("C1", 20210201, YUAN(1200));
+    e = fx_wuxi_patient("WX-5", MB_PERSON_IN_SERVICE, YUAN(300));
+    c = fx_wuxi_claim("C1", 20210201, YUAN(1200));
     CHECK_RC(mb_claim_set_flags(c, MB_CLAIM_NO_ACCOUNT, err), MB_OK, "no account flag");
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_ACCT_PAY), 0, "the account is not used");
@@ -282,12 +227,12 @@ static void wuxi_account_first(void)
     mb_enrollee_free(e);
 }
 
-static void wuxi_retired_cap(void)
+static void wuxi_retired_cap_raised_by_second_disease(void)
 {
-    mb_enrollee *e = wuxi_person("WX-R", MB_PERSON_RETIRED, 0);
+    mb_enrollee *e = fx_wuxi_patient("WX-R", MB_PERSON_RETIRED, 0);
     mb_fund_row row;
     /* 4000: deductible 300, (4000 - 300) x 85% = 3145; cap 4000 leaves 855 */
-    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(4000));
+    mb_claim *c = fx_wuxi_claim("C1", 20210201, YUAN(4000));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 4000");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(300), "retired: deductible 300");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 314500, "(4000 - 300) x 85% = 3145");
@@ -295,7 +240,7 @@ static void wuxi_retired_cap(void)
     CHECK_FEN(row.crt_payb_lmt_amt, 85500, "4000 - 3145 = 855 left");
     mb_claim_free(c);
     /* 2000 x 85% = 1700 > 855: the cap pays 855, cash 1145 */
-    c = wuxi_claim("C2", 20210301, YUAN(2000));
+    c = fx_wuxi_claim("C2", 20210301, YUAN(2000));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 2000");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 85500, "capped at the 855 left");
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 114500, "2000 - 855 = 1145");
@@ -307,7 +252,7 @@ static void wuxi_retired_cap(void)
     check_sums();
     mb_claim_free(c);
     /* past the cap: nothing more, still covered */
-    c = wuxi_claim("C3", 20210401, YUAN(500));
+    c = fx_wuxi_claim("C3", 20210401, YUAN(500));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 500");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "cap used up");
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(500), "all cash");
@@ -317,19 +262,19 @@ static void wuxi_retired_cap(void)
 
     /* two certified diseases: cap 4000 + 1000 = 5000 (41号 三).
      * 4000 -> 3145 (1855 left); 2000 -> 1700 (155 left); 500 -> 425 cut to 155 */
-    e = wuxi_person("WX-R2", MB_PERSON_RETIRED, 0);
+    e = fx_wuxi_patient("WX-R2", MB_PERSON_RETIRED, 0);
     CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20210105, 0, err), MB_OK, "second disease");
-    c = wuxi_claim("C1", 20210201, YUAN(4000));
+    c = fx_wuxi_claim("C1", 20210201, YUAN(4000));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 4000");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 314500, "(4000 - 300) x 85% = 3145");
     CHECK(fund("310100", &row), "310100 row");
     CHECK_FEN(row.crt_payb_lmt_amt, 185500, "5000 - 3145 = 1855 left");
     mb_claim_free(c);
-    c = wuxi_claim("C2", 20210301, YUAN(2000));
+    c = fx_wuxi_claim("C2", 20210301, YUAN(2000));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 2000");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1700), "2000 x 85% = 1700 fits under 5000");
     mb_claim_free(c);
-    c = wuxi_claim("C3", 20210401, YUAN(500));
+    c = fx_wuxi_claim("C3", 20210401, YUAN(500));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle 500");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 15500, "500 x 85% = 425, cut to the 155 left");
     CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(5000),
@@ -338,11 +283,11 @@ static void wuxi_retired_cap(void)
     mb_enrollee_free(e);
 }
 
-static void wuxi_not_covered(void)
+static void wuxi_undesignated_facility_not_covered(void)
 {
-    mb_enrollee *e = wuxi_person("WX-N", MB_PERSON_IN_SERVICE, 0);
+    mb_enrollee *e = fx_wuxi_patient("WX-N", MB_PERSON_IN_SERVICE, 0);
     /* at a facility that is not the designated one: no benefit, all cash */
-    mb_claim *c = claim("C1", 20210201, MB_MED_CHRONIC, "H999", MB_LEVEL_TERTIARY, YUAN(1200));
+    mb_claim *c = fx_claim("C1", 20210201, MB_MED_CHRONIC, "H999", MB_LEVEL_TERTIARY, YUAN(1200));
     CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "a claim not covered still settles");
     CHECK(mb_result_covered(res) == 0, "not at the designated facility: not covered");
@@ -356,7 +301,7 @@ static void wuxi_not_covered(void)
     mb_claim_free(c);
 
     /* a disease that is not certified */
-    c = claim("C2", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    c = fx_claim("C2", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
     CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
     CHECK(mb_result_covered(res) == 0, "高血压 is not certified: not covered");
@@ -364,24 +309,24 @@ static void wuxi_not_covered(void)
     mb_claim_free(c);
 
     /* before the certification date */
-    c = wuxi_claim("C3", 20210104, YUAN(1200));
+    c = fx_wuxi_claim("C3", 20210104, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
     CHECK(mb_result_covered(res) == 0, "the day before certification: not covered");
     mb_claim_free(c);
 
     /* a chronic claim naming no disease */
-    c = claim("C4", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    c = fx_claim("C4", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle");
     CHECK(mb_result_covered(res) == 0, "no disease on a chronic claim: not covered");
     CHECK(mb_result_reason(res)[0] != '\0', "with a reason");
     mb_claim_free(c);
 
     /* 41号 四.2: general outpatient pooling enjoyed this year excludes the chronic benefit */
-    c = claim("C5", 20210301, MB_MED_GENERAL_OUTPATIENT, "H001", MB_LEVEL_TERTIARY, YUAN(100));
+    c = fx_claim("C5", 20210301, MB_MED_GENERAL_OUTPATIENT, "H001", MB_LEVEL_TERTIARY, YUAN(100));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle general outpatient");
     CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), 0, "the marker layer pays nothing");
     mb_claim_free(c);
-    c = wuxi_claim("C6", 20210401, YUAN(1200));
+    c = fx_wuxi_claim("C6", 20210401, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle chronic");
     CHECK(mb_result_covered(res) == 0, "excluded by general outpatient pooling this year");
     CHECK(strstr(mb_result_reason(res), "general_outpatient_pooling") != NULL,
@@ -389,7 +334,7 @@ static void wuxi_not_covered(void)
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "no chronic payment");
     mb_claim_free(c);
     /* the next year the chronic benefit is available again */
-    c = wuxi_claim("C7", 20220401, YUAN(1200));
+    c = fx_wuxi_claim("C7", 20220401, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle chronic next year");
     CHECK(mb_result_covered(res) == 1, "the exclusion lasts one year");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490");
@@ -401,7 +346,7 @@ static void wuxi_not_covered(void)
     CHECK_RC(mb_enrollee_new(&r, "RES", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
     CHECK_RC(mb_enrollee_set_designated_facility(r, "H001", err), MB_OK, "facility");
     CHECK_RC(mb_enrollee_add_disease(r, "糖尿病", 20210105, 0, err), MB_OK, "disease");
-    c = wuxi_claim("C8", 20210201, YUAN(1200));
+    c = fx_wuxi_claim("C8", 20210201, YUAN(1200));
     CHECK_RC(settle1(wuxi, r, c), MB_OK, "settle");
     CHECK(mb_result_covered(res) == 0, "a resident is not covered by an employee ruleset");
     CHECK(mb_result_reason(res)[0] != '\0', "with a reason");
@@ -410,17 +355,17 @@ static void wuxi_not_covered(void)
     mb_enrollee_free(r);
 }
 
-static void wuxi_chain_assistance(void)
+static void wuxi_assistance_settles_what_basic_leaves(void)
 {
     /* docs/examples/chain-wuxi-account-assistance.yaml C1: retired, account 300, minimum
      * living. Account 300; 900 left; deductible 300; (900 - 300) x 85% = 510; assistance works
      * on 1200 - 510 - 300 = 390: x 85% = 331.50; funds 841.50; cash 58.50 */
-    mb_enrollee *e = person("CH-WX-2", MB_PERSON_RETIRED, YUAN(300));
+    mb_enrollee *e = fx_enrollee("CH-WX-2", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, YUAN(300));
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "facility");
     CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20221101, 0, err), MB_OK, "disease");
     CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK,
              "identity");
-    mb_claim *c = claim("C1", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    mb_claim *c = fx_claim("C1", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
     CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");
     const mb_ruleset *chain[2] = {wuxi, assist};
     CHECK_RC(mb_settle(res, chain, 2, e, c, err), MB_OK, "settle the chain");
@@ -443,7 +388,7 @@ static void wuxi_chain_assistance(void)
 
 /* ---- amounts settled upstream ------------------------------------------------------------- */
 
-static void upstream_over_limit(void)
+static void upstream_parts_above_total_refused(void)
 {
     /* Basic insurance settled on the national platform; the chain settles assistance only.
      * Items: A 800, B 200 with the platform's selfpay_prop 10%, C 100: total 1100.
@@ -456,7 +401,7 @@ static void upstream_over_limit(void)
     mb_enrollee *e = NULL;
     CHECK_RC(mb_enrollee_new(&e, "UP-1", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
     CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK, "identity");
-    mb_claim *c = claim("C1", 20230301, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
+    mb_claim *c = fx_claim("C1", 20230301, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
     CHECK_RC(mb_claim_add_item(c, YUAN(200), MB_CLASS_B, 1000, err), MB_OK, "class B, 10%");
     CHECK_RC(mb_claim_add_item(c, YUAN(100), MB_CLASS_C, -1, err), MB_OK, "class C");
     CHECK_RC(mb_claim_set_upstream(c, YUAN(930), YUAN(600), 0, err), MB_OK, "upstream");
@@ -475,7 +420,7 @@ static void upstream_over_limit(void)
     CHECK_RC(mb_reverse(e, res, err), MB_OK, "reverse it");
 
     /* The library classifying the items itself never reports an over-limit part. */
-    mb_claim *own = claim("C2", 20230302, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
+    mb_claim *own = fx_claim("C2", 20230302, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
     CHECK_RC(mb_claim_add_item(own, YUAN(200), MB_CLASS_B, 1000, err), MB_OK, "class B, 10%");
     CHECK_RC(mb_settle(res, chain, 1, e, own, err), MB_OK, "settle without upstream");
     CHECK_FEN(amt(MB_AMT_OVERLMT_SELFPAY), 0, "no price limits in the claim: 0");
@@ -485,18 +430,18 @@ static void upstream_over_limit(void)
 
     /* Inconsistent: inscp 990 + class C 100 + first self-pay 20 = 1110 > 1100. No reading keeps
      * the identity (an over-limit part cannot be negative): refused, nothing changes. */
-    mb_claim *bad = claim("C3", 20230303, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
+    mb_claim *bad = fx_claim("C3", 20230303, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY, YUAN(800));
     CHECK_RC(mb_claim_add_item(bad, YUAN(200), MB_CLASS_B, 1000, err), MB_OK, "class B, 10%");
     CHECK_RC(mb_claim_add_item(bad, YUAN(100), MB_CLASS_C, -1, err), MB_OK, "class C");
     CHECK_RC(mb_claim_set_upstream(bad, YUAN(990), YUAN(600), 0, err), MB_OK, "taken when given");
     unsigned char before[4096], after[4096];
-    size_t n0 = save(e, before, sizeof before);
+    size_t n0 = fx_save(e, before, sizeof before);
     mb_error_clear(err);
     CHECK_RC(mb_settle(res, chain, 1, e, bad, err), MB_E_INVALID_AMOUNT, "upstream exceeds the total");
     CHECK(strstr(mb_error_message(err), "C3") != NULL && strstr(mb_error_message(err), "1100.00") != NULL,
           "the message names the claim and its total");
     CHECK_RC(mb_presettle(res, chain, 1, e, bad, err), MB_E_INVALID_AMOUNT, "presettle refuses it too");
-    size_t n1 = save(e, after, sizeof after);
+    size_t n1 = fx_save(e, after, sizeof after);
     CHECK(n0 == n1 && memcmp(before, after, n0) == 0, "a refused claim changes nothing");
     CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(980), "the result still holds the last good settlement");
     /* exactly the total: consistent, nothing above a price limit */
@@ -513,20 +458,21 @@ static void upstream_over_limit(void)
 
 /* ---- Changzhou ----------------------------------------------------------------------------- */
 
+/* A Changzhou employee whose first-visit facility (首诊) is C01. */
 static mb_enrollee *cz_person(const char *id, int type, int64_t balance)
 {
-    mb_enrollee *e = person(id, type, balance);
-    CHECK_RC(mb_enrollee_set_first_visit_facility(e, "C01", err), MB_OK, "first-visit facility");
+    mb_enrollee *e = fx_enrollee(id, MB_SCHEME_EMPLOYEE, type, balance);
+    FX_OK(mb_enrollee_set_first_visit_facility(e, "C01", fx_error()));
     return e;
 }
 
-static void changzhou_outpatient(void)
+static void changzhou_outpatient_by_facility_and_person(void)
 {
     mb_fund_row row;
     /* docs/examples/changzhou-first-visit.yaml: retired at the first-visit facility,
      * (2400 - 400) x 85% = 1700, cash 700 */
     mb_enrollee *e = cz_person("CZ-R", MB_PERSON_RETIRED, 0);
-    mb_claim *c = claim("C1", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY,
+    mb_claim *c = fx_claim("C1", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY,
                         YUAN(2400));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(400), "retired: deductible 400");
@@ -549,7 +495,7 @@ static void changzhou_outpatient(void)
     /* in service at a tertiary facility, no referral: 60% - 20 points = 40%;
      * deductible 600: (1000 - 600) x 40% = 160; cash 840 */
     e = cz_person("CZ-I", MB_PERSON_IN_SERVICE, 0);
-    c = claim("C2", 20230201, MB_MED_GENERAL_OUTPATIENT, "T01", MB_LEVEL_TERTIARY, YUAN(1000));
+    c = fx_claim("C2", 20230201, MB_MED_GENERAL_OUTPATIENT, "T01", MB_LEVEL_TERTIARY, YUAN(1000));
     /* pre-settled with referral first: (1000 - 600) x 60% = 240 */
     CHECK_RC(mb_claim_set_flags(c, MB_CLAIM_REFERRAL, err), MB_OK, "referral");
     const mb_ruleset *chain[1] = {changzhou};
@@ -568,13 +514,13 @@ static void changzhou_outpatient(void)
     mb_claim_free(c);
 
     /* emergency counts as referred: tertiary 60%: 1000 x 60% = 600 (deductible met) */
-    c = claim("C3", 20230301, MB_MED_EMERGENCY, "T01", MB_LEVEL_TERTIARY, YUAN(1000));
+    c = fx_claim("C3", 20230301, MB_MED_EMERGENCY, "T01", MB_LEVEL_TERTIARY, YUAN(1000));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle emergency");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(600), "emergency: no penalty, 1000 x 60% = 600");
     mb_claim_free(c);
 
     /* a primary facility other than the first-visit one, unreferred: not covered */
-    c = claim("C4", 20230401, MB_MED_GENERAL_OUTPATIENT, "P99", MB_LEVEL_PRIMARY, YUAN(500));
+    c = fx_claim("C4", 20230401, MB_MED_GENERAL_OUTPATIENT, "P99", MB_LEVEL_PRIMARY, YUAN(500));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
     CHECK(mb_result_covered(res) == 0, "other primary facility without referral: not covered");
     CHECK(mb_result_reason(res)[0] != '\0', "with a reason");
@@ -582,12 +528,12 @@ static void changzhou_outpatient(void)
     mb_claim_free(c);
 
     /* pharmacy without a prescription: not covered; with one from C01: first-visit 80% */
-    c = claim("C5", 20230501, MB_MED_PHARMACY, "D01", MB_LEVEL_PHARMACY, YUAN(100));
+    c = fx_claim("C5", 20230501, MB_MED_PHARMACY, "D01", MB_LEVEL_PHARMACY, YUAN(100));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle pharmacy");
     CHECK(mb_result_covered(res) == 0, "no prescription: not covered");
     CHECK(strstr(mb_result_reason(res), "prescription") != NULL, "the reason says prescription");
     mb_claim_free(c);
-    c = claim("C6", 20230502, MB_MED_PHARMACY, "D01", MB_LEVEL_PHARMACY, YUAN(100));
+    c = fx_claim("C6", 20230502, MB_MED_PHARMACY, "D01", MB_LEVEL_PHARMACY, YUAN(100));
     CHECK_RC(mb_claim_set_prescriber(c, "C01", MB_LEVEL_PRIMARY, err), MB_OK, "prescriber");
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle prescribed");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(80), "prescribed at the first-visit facility: 80%");
@@ -597,7 +543,7 @@ static void changzhou_outpatient(void)
     /* class B and C: A 1000, B 1000 (10% first self-pay: 100), C 400; in scope
      * 2400 - 400 - 100 = 1900; retired: (1900 - 400) x 85% = 1275; cash 2400 - 1275 = 1125 */
     e = cz_person("CZ-B", MB_PERSON_RETIRED, 0);
-    c = claim("C7", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(1000));
+    c = fx_claim("C7", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(1000));
     CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, -1, err), MB_OK, "class B");
     CHECK_RC(mb_claim_add_item(c, YUAN(400), MB_CLASS_C, -1, err), MB_OK, "class C");
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
@@ -610,7 +556,7 @@ static void changzhou_outpatient(void)
     mb_claim_free(c);
     /* an explicit class B ratio overrides the default: 20% of 1000 = 200 first self-paid;
      * in scope 800, deductible met: 800 x 85% = 680 */
-    c = claim("C8", 20230120, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, -1);
+    c = fx_claim("C8", 20230120, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, -1);
     CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, 2000, err), MB_OK, "class B 20%");
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(200), "20% of 1000");
@@ -621,7 +567,7 @@ static void changzhou_outpatient(void)
     /* account last: in service with 500 at the first-visit facility, 2400:
      * (2400 - 600) x 80% = 1440; the person's 960: account 500, cash 460 */
     e = cz_person("CZ-A", MB_PERSON_IN_SERVICE, YUAN(500));
-    c = claim("C9", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(2400));
+    c = fx_claim("C9", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(2400));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1440), "(2400 - 600) x 80% = 1440");
     CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(500), "the account pays last, all 500");
@@ -636,7 +582,7 @@ static void changzhou_outpatient(void)
      * compliant cost between 11000 and 100000: (95000 - 11000) x 60% = 50400;
      * funds 59400, cash 35600 */
     e = cz_person("CZ-L", MB_PERSON_IN_SERVICE, 0);
-    c = claim("C11", 20230110, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(95000));
+    c = fx_claim("C11", 20230110, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(95000));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle 95000");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(9000), "pooling capped at 9000");
     CHECK_FEN(amt(MB_AMT_HIFOB_PAY), YUAN(50400), "(95000 - 11000) x 60% = 50400");
@@ -653,7 +599,7 @@ static void changzhou_outpatient(void)
     check_sums();
     mb_claim_free(c);
     /* 10000 more: pooling 0; only 100000 - 95000 = 5000 lies in the band: x 60% = 3000 */
-    c = claim("C12", 20230610, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(10000));
+    c = fx_claim("C12", 20230610, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(10000));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle 10000");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "the pooling cap is used up");
     CHECK_FEN(amt(MB_AMT_HIFOB_PAY), YUAN(3000), "5000 x 60% = 3000 at the top of the band");
@@ -667,7 +613,7 @@ static void changzhou_outpatient(void)
     e = cz_person("CZ-L2", MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_seed(e, CHANGZHOU, "outpatient.base", 2023, YUAN(10000), err), MB_OK,
              "seed the year's outpatient base");
-    c = claim("C13", 20230610, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(2000));
+    c = fx_claim("C13", 20230610, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(2000));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle 2000");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the seeded base met the deductible");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1600), "2000 x 80% = 1600");
@@ -679,7 +625,7 @@ static void changzhou_outpatient(void)
 
     /* veteran: no deductible, 90% at the first visit facility, 1000 -> 900 */
     e = cz_person("CZ-V", MB_PERSON_VETERAN, 0);
-    c = claim("C10", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(1000));
+    c = fx_claim("C10", 20230116, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, YUAN(1000));
     CHECK_RC(settle1(changzhou, e, c), MB_OK, "settle");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "veterans have no deductible");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "1000 x 90% = 900");
@@ -690,16 +636,16 @@ static void changzhou_outpatient(void)
 static void presettle_changes_nothing(void)
 {
     unsigned char before[4096], after[4096];
-    mb_enrollee *e = wuxi_person("WX-P", MB_PERSON_IN_SERVICE, YUAN(300));
-    mb_claim *c = wuxi_claim("C1", 20210201, YUAN(1200));
-    size_t n0 = save(e, before, sizeof before);
+    mb_enrollee *e = fx_wuxi_patient("WX-P", MB_PERSON_IN_SERVICE, YUAN(300));
+    mb_claim *c = fx_wuxi_claim("C1", 20210201, YUAN(1200));
+    size_t n0 = fx_save(e, before, sizeof before);
     const mb_ruleset *chain[1] = {wuxi};
     CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "presettle");
     /* the same figures as the settlement would give (see wuxi_account_first) */
     CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(300), "presettle: account 300");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(280), "presettle: (900 - 500) x 70% = 280");
     CHECK_FEN(amt(MB_AMT_BALC), 0, "presettle: the balance it would leave");
-    size_t n1 = save(e, after, sizeof after);
+    size_t n1 = fx_save(e, after, sizeof after);
     CHECK(n0 == n1 && memcmp(before, after, n0) == 0, "presettle leaves the saved bytes alone");
     CHECK_FEN(mb_enrollee_account_balance(e), YUAN(300), "presettle leaves the balance alone");
     CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), 0, "and the accumulators");
@@ -718,25 +664,25 @@ static void presettle_changes_nothing(void)
 static unsigned char snap[4096];
 static size_t snap_len;
 
-static void snapshot(const mb_enrollee *e) { snap_len = save(e, snap, sizeof snap); }
+static void snapshot(const mb_enrollee *e) { snap_len = fx_save(e, snap, sizeof snap); }
 
 static void unchanged(const mb_enrollee *e, const char *why)
 {
     unsigned char now[4096];
-    size_t n = save(e, now, sizeof now);
+    size_t n = fx_save(e, now, sizeof now);
     CHECK(n == snap_len && memcmp(now, snap, n) == 0, why);
 }
 
-static void errors(void)
+static void failed_settlement_changes_nothing(void)
 {
-    mb_enrollee *e = wuxi_person("WX-E", MB_PERSON_IN_SERVICE, YUAN(300));
-    mb_claim *ok = wuxi_claim("C0", 20210201, YUAN(1200));
+    mb_enrollee *e = fx_wuxi_patient("WX-E", MB_PERSON_IN_SERVICE, YUAN(300));
+    mb_claim *ok = fx_wuxi_claim("C0", 20210201, YUAN(1200));
     const mb_ruleset *one[1] = {wuxi};
     CHECK_RC(mb_settle(res, one, 1, e, ok, err), MB_OK, "one good settlement first");
     snapshot(e);
 
     /* the chain in the wrong order: assistance before basic */
-    mb_claim *c23 = claim("C23", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(100));
+    mb_claim *c23 = fx_claim("C23", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(100));
     CHECK_RC(mb_claim_set_disease(c23, "糖尿病", NULL, err), MB_OK, "disease");
     const mb_ruleset *wrong[2] = {assist, wuxi};
     mb_error_clear(err);
@@ -757,14 +703,14 @@ static void errors(void)
     unchanged(e, "refused chains change nothing");
 
     /* dated before the ruleset is in force (2021-01-01) */
-    mb_claim *early = wuxi_claim("CE", 20201231, YUAN(1200));
+    mb_claim *early = fx_wuxi_claim("CE", 20201231, YUAN(1200));
     mb_error_clear(err);
     CHECK_RC(mb_settle(res, one, 1, e, early, err), MB_E_INVALID_DATE,
              "a claim before effective_from");
     CHECK(strstr(mb_error_message(err), WUXI) != NULL, "the message names the ruleset");
     unchanged(e, "an early claim changes nothing");
     /* the assistance ruleset starts 2023-01-01: a 2022 claim in a chain with it */
-    mb_claim *c22 = claim("C22", 20220301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(100));
+    mb_claim *c22 = fx_claim("C22", 20220301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(100));
     CHECK_RC(mb_claim_set_disease(c22, "糖尿病", NULL, err), MB_OK, "disease");
     const mb_ruleset *both[2] = {wuxi, assist};
     CHECK_RC(mb_settle(res, both, 2, e, c22, err), MB_E_INVALID_DATE,
@@ -772,28 +718,28 @@ static void errors(void)
     unchanged(e, "changes nothing");
 
     /* a claim with no items */
-    mb_claim *empty = wuxi_claim("CN", 20210301, -1);
+    mb_claim *empty = fx_wuxi_claim("CN", 20210301, -1);
     CHECK_RC(mb_settle(res, one, 1, e, empty, err), MB_E_INVALID_ARGUMENT, "no line items");
     unchanged(e, "an empty claim changes nothing");
     CHECK_RC(mb_presettle(res, one, 1, e, empty, err), MB_E_INVALID_ARGUMENT, "presettle too");
 
     /* a disease not in the catalogue */
-    mb_claim *unk = claim("CU", 20210301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    mb_claim *unk = fx_claim("CU", 20210301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
     CHECK_RC(mb_claim_set_disease(unk, "不存在的病", NULL, err), MB_OK, "any name is taken");
     mb_error_clear(err);
     CHECK_RC(mb_settle(res, one, 1, e, unk, err), MB_E_UNKNOWN_DISEASE, "unknown disease");
     CHECK(strstr(mb_error_message(err), "不存在的病") != NULL, "the message names it");
     unchanged(e, "an unknown disease changes nothing");
     /* the same through the chain's second tier: the basic tier's work is not committed */
-    mb_enrollee *e2 = person("WX-E2", MB_PERSON_RETIRED, 0);
+    mb_enrollee *e2 = fx_enrollee("WX-E2", MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED, 0);
     CHECK_RC(mb_enrollee_set_designated_facility(e2, "H001", err), MB_OK, "facility");
     CHECK_RC(mb_enrollee_add_disease(e2, "高血压", 20221101, 0, err), MB_OK, "disease");
     unsigned char b0[4096], b1[4096];
-    size_t l0 = save(e2, b0, sizeof b0);
-    mb_claim *unk23 = claim("CU2", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    size_t l0 = fx_save(e2, b0, sizeof b0);
+    mb_claim *unk23 = fx_claim("CU2", 20230301, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
     CHECK_RC(mb_claim_set_disease(unk23, "不存在的病", NULL, err), MB_OK, "disease");
     CHECK_RC(mb_settle(res, both, 2, e2, unk23, err), MB_E_UNKNOWN_DISEASE, "unknown in a chain");
-    size_t l1 = save(e2, b1, sizeof b1);
+    size_t l1 = fx_save(e2, b1, sizeof b1);
     CHECK(l0 == l1 && memcmp(b0, b1, l0) == 0, "a failed chain changes nothing");
 
     /* NULL arguments: refused, never a crash */
@@ -805,7 +751,7 @@ static void errors(void)
     CHECK_RC(mb_settle(res, hole, 2, e, ok, err), MB_E_INVALID_ARGUMENT, "a NULL in the chain");
     CHECK_RC(mb_settle(res, one, 1, e, ok, NULL), MB_E_STATE,
              "a NULL error report is fine (C0 is settled already: refused)");
-    mb_claim *again = wuxi_claim("C0-again", 20210201, YUAN(1200));
+    mb_claim *again = fx_wuxi_claim("C0-again", 20210201, YUAN(1200));
     CHECK_RC(mb_settle(res, one, 1, e, again, NULL), MB_OK, "a NULL error report is fine");
     CHECK_RC(mb_reverse(e, res, NULL), MB_OK, "undo it");
     mb_claim_free(again);
@@ -844,7 +790,7 @@ static void errors(void)
              "a first self-pay ratio on class A");
     CHECK_RC(mb_claim_add_item(NULL, 100, MB_CLASS_A, -1, err), MB_E_INVALID_ARGUMENT, "NULL claim");
     /* 10^12 yuan is the largest amount; a claim's total cannot pass it either */
-    mb_claim *huge = claim("CH", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY,
+    mb_claim *huge = fx_claim("CH", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY,
                            INT64_C(100000000000000));
     CHECK_RC(mb_claim_add_item(huge, INT64_C(100000000000001), MB_CLASS_A, -1, err),
              MB_E_INVALID_AMOUNT, "an item above 10^12 yuan");
@@ -860,7 +806,7 @@ static void errors(void)
     CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.base", 2021), INT64_C(100000000000000),
               "the base stops at the largest amount");
     unsigned char big[4096];
-    size_t nbig = save(e, big, sizeof big);
+    size_t nbig = fx_save(e, big, sizeof big);
     mb_enrollee *twin = NULL;
     CHECK_RC(mb_enrollee_restore(&twin, big, nbig, err), MB_OK, "the state after it restores");
     mb_enrollee_free(twin);
@@ -869,10 +815,10 @@ static void errors(void)
     mb_claim_free(huge);
     /* a year's payments at 10^12 yuan cannot grow past it: Changzhou's inpatient layer has no
      * cap, and would add 100 x 90% = 90 to the 10^12 seeded (常政办发〔2022〕91号 二（五）) */
-    mb_enrollee *top = person("CZ-TOP", MB_PERSON_IN_SERVICE, 0);
+    mb_enrollee *top = fx_enrollee("CZ-TOP", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_seed(top, CHANGZHOU, "inpatient.paid", 2023, INT64_C(100000000000000),
                               err), MB_OK, "the year's inpatient payments at 10^12 yuan");
-    mb_claim *stay = claim("CI", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_TERTIARY, YUAN(100));
+    mb_claim *stay = fx_claim("CI", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_TERTIARY, YUAN(100));
     CHECK_RC(mb_claim_set_admission(stay, 20230220, 20230301, err), MB_OK, "admission");
     snapshot(top);
     const mb_ruleset *cz[1] = {changzhou};
@@ -901,30 +847,57 @@ static void errors(void)
     mb_enrollee_free(e2);
 }
 
+/* A chain settles a claim only while each of its rulesets is in force (Shanxi's report: 5 years
+ * from 2025-04-01), and a batch of no claims is an empty year, not an error. */
+static void a_chain_settles_while_in_force(void)
+{
+    mb_ruleset *shanxi = fx_ruleset(MB_TEST_SHANXI);
+    mb_enrollee *e = fx_enrollee("SX", MB_SCHEME_RESIDENT, 0, 0);
+    mb_claim *last = fx_claim("L", 20300331, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    mb_claim *after = fx_claim("A", 20300401, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    CHECK_RC(settle1(shanxi, e, last), MB_OK, "the last day in force");
+    CHECK_RC(settle1(shanxi, e, after), MB_E_INVALID_DATE, "the day after");
+    CHECK(strstr(mb_error_message(err), "outside shanxi-chronic-special-2025's period in force "
+                                        "2025-04-01 to 2030-03-31") != NULL,
+          "the message gives the period in force");
+    const mb_ruleset *chain[] = {shanxi};
+    unsigned char before[4096], now[4096];
+    size_t n0 = fx_save(e, before, sizeof before);
+    CHECK_RC(mb_settle_batch(res, chain, 1, e, NULL, 0, 0, NULL, 0, NULL, NULL, err), MB_OK,
+             "a batch of no claims");
+    CHECK(fx_same(before, n0, now, fx_save(e, now, sizeof now)), "changes nothing");
+    mb_claim_free(last);
+    mb_claim_free(after);
+    mb_enrollee_free(e);
+    mb_ruleset_free(shanxi);
+}
+
 int main(void)
 {
     err = mb_error_new();
     if (err == NULL || mb_result_new(&res, err) != MB_OK)
         return 1;
-    wuxi = load(WUXI);
-    changzhou = load(CHANGZHOU);
-    assist = load(ASSIST);
+    wuxi = fx_ruleset(WUXI);
+    changzhou = fx_ruleset(CHANGZHOU);
+    assist = fx_ruleset(ASSIST);
     if (wuxi == NULL || changzhou == NULL || assist == NULL)
         return check_summary();
-    wuxi_in_service();
-    wuxi_deductible_continues();
-    wuxi_account_first();
-    wuxi_retired_cap();
-    wuxi_not_covered();
-    wuxi_chain_assistance();
-    upstream_over_limit();
-    changzhou_outpatient();
+    wuxi_in_service_pays_70_percent_above_500();
+    wuxi_deductible_carries_over_claims();
+    wuxi_account_pays_first();
+    wuxi_retired_cap_raised_by_second_disease();
+    wuxi_undesignated_facility_not_covered();
+    wuxi_assistance_settles_what_basic_leaves();
+    upstream_parts_above_total_refused();
+    changzhou_outpatient_by_facility_and_person();
     presettle_changes_nothing();
-    errors();
+    failed_settlement_changes_nothing();
+    a_chain_settles_while_in_force();
     mb_ruleset_free(wuxi);
     mb_ruleset_free(changzhou);
     mb_ruleset_free(assist);
     mb_result_free(res);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

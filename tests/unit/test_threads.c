@@ -1,9 +1,9 @@
 /* A loaded ruleset is shared by threads without locks: eight threads settle a year of claims
  * each, on their own enrollees, and agree to the fen with the same claims settled on one thread. */
-#include <medbenefit.h>
 #include <pthread.h>
 
 #include "check.h"
+#include "fixtures.h"
 
 enum { THREADS = 8, CLAIMS = 400 };
 
@@ -14,14 +14,6 @@ typedef struct {
     int64_t got[CLAIMS][3];
     int failures;
 } worker_out;
-
-static uint64_t next(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
 
 /* The same claims for every run: a Wuxi retiree with two diseases, chained with assistance. */
 static void run_year(int64_t out[CLAIMS][3], int *failures)
@@ -36,7 +28,7 @@ static void run_year(int64_t out[CLAIMS][3], int *failures)
     mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err);
     mb_enrollee_set_account_balance(e, 50000, err);
     mb_result_new(&r, err);
-    uint64_t seed = 12345;
+    fx_rng seed = {12345};
     for (int i = 0; i < CLAIMS; i++) {
         mb_claim *c = NULL;
         int32_t date = 20230000 + (1 + i * 12 / CLAIMS) * 100 + 1 + i % 28;
@@ -44,8 +36,8 @@ static void run_year(int64_t out[CLAIMS][3], int *failures)
         snprintf(id, sizeof id, "C%d", i);
         mb_claim_new(&c, id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_SECONDARY, err);
         mb_claim_set_disease(c, i % 2 ? "糖尿病" : "冠心病", NULL, err);
-        mb_claim_add_item(c, (int64_t)(next(&seed) % 80000) + 1, MB_CLASS_A, -1, err);
-        mb_claim_add_item(c, (int64_t)(next(&seed) % 20000), MB_CLASS_B, -1, err);
+        mb_claim_add_item(c, (int64_t)(fx_next(&seed) % 80000) + 1, MB_CLASS_A, -1, err);
+        mb_claim_add_item(c, (int64_t)(fx_next(&seed) % 20000), MB_CLASS_B, -1, err);
         if (mb_settle(r, chain, 2, e, c, err) != MB_OK)
             (*failures)++;
         out[i][0] = mb_result_amount(r, MB_AMT_HIFP_PAY);
@@ -67,11 +59,7 @@ static void *worker(void *arg)
 
 int main(void)
 {
-    mb_error *err = mb_error_new();
-    mb_ruleset *wuxi = NULL, *assistance = NULL;
-    CHECK_RC(mb_ruleset_load_file(&wuxi, "rulesets/wuxi-employee-chronic-2021.yaml", err), MB_OK, "load");
-    CHECK_RC(mb_ruleset_load_file(&assistance, "rulesets/wuxi-medical-assistance-2023.yaml", err), MB_OK,
-             "load");
+    mb_ruleset *wuxi = fx_ruleset(MB_TEST_WUXI), *assistance = fx_ruleset(MB_TEST_ASSIST);
     if (wuxi == NULL || assistance == NULL)
         return check_summary();
     chain[0] = wuxi;
@@ -92,6 +80,6 @@ int main(void)
     }
     mb_ruleset_free(wuxi);
     mb_ruleset_free(assistance);
-    mb_error_free(err);
+    fx_done();
     return check_summary();
 }

@@ -5,18 +5,18 @@
  * that any data race on a ruleset, or on state two handles share, is a failure. */
 #include <pthread.h>
 
-#include "../chains.h"
 #include "check.h"
+#include "fixtures.h"
 
-enum { THREADS = 8, CLAIMS = 120, FIELDS = MB_AMT_COUNT_ + 5, BLOB_MAX = 49152 };
+enum { THREADS = 8, CLAIMS = 120, FIELDS = MB_AMT_COUNT_ + 5, YEAR_BLOB = 49152 };
 
-static const mb_ruleset *rulesets[MB_TEST_RULESETS];
+static mb_ruleset *rulesets[MB_TEST_RULESETS];
 
 /* One year of one chain: per claim, the amounts, status, covered, counts of funds and trace
  * steps, and a hash of the reason; then the saved bytes after the year and after reversing it. */
 typedef struct year {
     int64_t claim[CLAIMS][FIELDS];
-    uint8_t after[BLOB_MAX], reversed[BLOB_MAX], initial[BLOB_MAX];
+    uint8_t after[YEAR_BLOB], reversed[YEAR_BLOB], initial[YEAR_BLOB];
     size_t nafter, nreversed, ninitial;
     int settled, failures;
 } year;
@@ -25,14 +25,6 @@ typedef struct worker {
     int first; /* the chain this thread starts with, so that threads run different chains */
     year years[MB_TEST_CHAINS];
 } worker;
-
-static uint64_t next(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
 
 static uint64_t hash_text(const char *s)
 {
@@ -65,12 +57,6 @@ static mb_enrollee *enrollee_for(int k, const mb_ruleset *first, mb_error *err, 
     return e;
 }
 
-static size_t save(const mb_enrollee *e, uint8_t *buf, mb_error *err)
-{
-    size_t len = 0;
-    return mb_enrollee_save(e, buf, BLOB_MAX, &len, err) == MB_OK ? len : 0;
-}
-
 /* The year of chain k: the same claims for every thread (the generator is seeded by k). */
 static void run_year(int k, year *y)
 {
@@ -78,9 +64,7 @@ static void run_year(int k, year *y)
                                MB_MED_CHRONIC, MB_MED_INPATIENT, MB_MED_PHARMACY};
     mb_error *err = mb_error_new();
     const mb_ruleset *chain[3];
-    size_t n = mb_test_chain_len(&mb_test_chains[k]);
-    for (size_t i = 0; i < n; i++)
-        chain[i] = rulesets[mb_test_ruleset_index(mb_test_chains[k].ids[i])];
+    size_t n = fx_chain(k, rulesets, chain);
     const char *diseases[2];
     mb_enrollee *e = enrollee_for(k, chain[0], err, diseases);
     mb_result *pre = NULL, *done[CLAIMS] = {0};
@@ -89,14 +73,14 @@ static void run_year(int k, year *y)
         y->failures++;
         goto out;
     }
-    y->ninitial = save(e, y->initial, err);
-    uint64_t seed = 0x9e3779b97f4a7c15u + (uint64_t)k;
+    y->ninitial = fx_save(e, y->initial, YEAR_BLOB);
+    fx_rng seed = {0x9e3779b97f4a7c15u + (uint64_t)k};
     for (int i = 0; i < CLAIMS; i++) {
         /* 2025-04-01 .. 2025-12-28: inside every bundled ruleset's period */
-        int32_t date = 20250000 + (4 + i * 9 / CLAIMS) * 100 + 1 + (int)(next(&seed) % 28);
-        int med = meds[next(&seed) % 6];
-        int level = med == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : 1 + (int)(next(&seed) % 3);
-        const char *facility = next(&seed) % 10 ? "H001" : "H777";
+        int32_t date = 20250000 + (4 + i * 9 / CLAIMS) * 100 + 1 + (int)(fx_next(&seed) % 28);
+        int med = meds[fx_next(&seed) % 6];
+        int level = med == MB_MED_PHARMACY ? MB_LEVEL_PHARMACY : 1 + (int)(fx_next(&seed) % 3);
+        const char *facility = fx_next(&seed) % 10 ? "H001" : "H777";
         mb_claim *c = NULL;
         char id[16]; /* each claim its own id: a repeated one is refused as already settled */
         snprintf(id, sizeof id, "C%d", i);
@@ -104,13 +88,13 @@ static void run_year(int k, year *y)
             y->failures++;
             continue;
         }
-        const char *disease = diseases[next(&seed) % 2];
+        const char *disease = diseases[fx_next(&seed) % 2];
         if (med == MB_MED_CHRONIC && (disease || (disease = diseases[0])))
             mb_claim_set_disease(c, disease, NULL, err);
         if (med == MB_MED_INPATIENT)
             mb_claim_set_admission(c, date - 5 > 20250400 ? date - 5 : date, date, err);
-        for (int items = 1 + (int)(next(&seed) % 3); items > 0; items--)
-            mb_claim_add_item(c, 1 + (int64_t)(next(&seed) % 300000), 1 + (int)(next(&seed) % 3),
+        for (int items = 1 + (int)(fx_next(&seed) % 3); items > 0; items--)
+            mb_claim_add_item(c, 1 + (int64_t)(fx_next(&seed) % 300000), 1 + (int)(fx_next(&seed) % 3),
                               -1, err);
         mb_result_new(&done[i], err);
         int prc = mb_presettle(pre, chain, n, e, c, err);
@@ -132,11 +116,11 @@ static void run_year(int k, year *y)
         }
         mb_claim_free(c);
     }
-    y->nafter = save(e, y->after, err);
+    y->nafter = fx_save(e, y->after, YEAR_BLOB);
     for (int i = CLAIMS - 1; i >= 0; i--)
         if (done[i] && mb_reverse(e, done[i], err) != MB_OK)
             y->failures++;
-    y->nreversed = save(e, y->reversed, err);
+    y->nreversed = fx_save(e, y->reversed, YEAR_BLOB);
 out:
     for (int i = 0; i < CLAIMS; i++)
         mb_result_free(done[i]);
@@ -157,16 +141,10 @@ static void *work(void *arg)
 
 int main(void)
 {
-    mb_error *err = mb_error_new();
-    for (int i = 0; i < MB_TEST_RULESETS; i++) {
-        char path[256];
-        snprintf(path, sizeof path, "rulesets/%s.yaml", mb_test_ruleset_ids[i]);
-        mb_ruleset *rs = NULL;
-        CHECK_RC(mb_ruleset_load_file(&rs, path, err), MB_OK, "every bundled ruleset loads");
-        if (rs == NULL)
+    fx_chain_rulesets(rulesets);
+    for (int i = 0; i < MB_TEST_RULESETS; i++)
+        if (rulesets[i] == NULL)
             return check_summary();
-        rulesets[i] = rs;
-    }
     static worker reference, workers[THREADS];
     work(&reference);
     for (int k = 0; k < MB_TEST_CHAINS; k++) {
@@ -175,7 +153,7 @@ int main(void)
         /* not vacuous: most of each chain's claims settle */
         CHECK(y->settled >= CLAIMS / 2, "at least half of each chain's claims settle");
         CHECK(y->ninitial > 0 && y->nafter > y->ninitial, "the states save (the buffer holds them)");
-        CHECK(y->nreversed == y->ninitial && memcmp(y->reversed, y->initial, y->ninitial) == 0,
+        CHECK(fx_same(y->reversed, y->nreversed, y->initial, y->ninitial),
               "reversing the year gives back the initial saved bytes");
     }
     pthread_t tid[THREADS];
@@ -192,14 +170,13 @@ int main(void)
                   "every thread settles as many claims of each chain as one thread does");
             CHECK(memcmp(y->claim, want->claim, sizeof y->claim) == 0,
                   "each claim's amounts, status, funds, trace and reason agree with one thread");
-            CHECK(y->nafter == want->nafter && memcmp(y->after, want->after, y->nafter) == 0,
+            CHECK(fx_same(y->after, y->nafter, want->after, want->nafter),
                   "the year leaves the same saved bytes as on one thread");
-            CHECK(y->nreversed == want->nreversed &&
-                      memcmp(y->reversed, want->reversed, y->nreversed) == 0,
+            CHECK(fx_same(y->reversed, y->nreversed, want->reversed, want->nreversed),
                   "reversing the year gives back the same bytes as on one thread");
         }
     for (int i = 0; i < MB_TEST_RULESETS; i++)
-        mb_ruleset_free((mb_ruleset *)rulesets[i]);
-    mb_error_free(err);
+        mb_ruleset_free(rulesets[i]);
+    fx_done();
     return check_summary();
 }

@@ -5,19 +5,14 @@
  * its ruleset, its rule, what it did and a non-empty clause (or the assumption, with its
  * reason, that stands in for one). And the steps that were uncited once are met at least once,
  * so the walk cannot pass by never reaching them. Public API only. */
-#include <dirent.h>
 #include <string.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "medbenefit.h"
-
-#ifndef MB_SOURCE_ROOT
-#define MB_SOURCE_ROOT "."
-#endif
 
 #define MAX_RULESETS 32
 #define CLAIMS 40
-#define YUAN(y) ((int64_t)(y) * 100)
 
 static mb_error *err;
 static mb_result *res;
@@ -33,25 +28,9 @@ static const char *const seen_what[SEEN_COUNT] = {
     "<layer>.deductible", "<layer>.ratio", "<layer>.cap"};
 static long seen[SEEN_COUNT];
 
-static uint64_t rng_state = UINT64_C(0x2545f4914f6cdd1d);
+static fx_rng rng = {UINT64_C(0x2545f4914f6cdd1d)};
 
-static uint64_t next(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * UINT64_C(2685821657736338717);
-}
-
-static int64_t range(int64_t lo, int64_t hi) { return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1)); }
-
-static int ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && strcmp(s + n - k, tail) == 0;
-}
+static int64_t range(int64_t lo, int64_t hi) { return fx_range(&rng, lo, hi); }
 
 /* Check every step of the settlement just made; `who` names the chain and claim. */
 static void walk_trace(const char *who)
@@ -74,17 +53,12 @@ static void walk_trace(const char *who)
                                             "account.family"};
         for (int k = 0; k < 5; k++)
             seen[k] += strcmp(s.rule, exact[k]) == 0;
-        seen[SEEN_TILT] += ends_with(s.rule, ".tilt");
-        seen[SEEN_DEDUCTIBLE] += ends_with(s.rule, ".deductible");
-        seen[SEEN_RATIO] += ends_with(s.rule, ".ratio") || strstr(s.rule, ".bands[") != NULL;
-        seen[SEEN_CAP] += ends_with(s.rule, ".cap") || ends_with(s.rule, ".disease_cap");
+        seen[SEEN_TILT] += fx_ends_with(s.rule, ".tilt");
+        seen[SEEN_DEDUCTIBLE] += fx_ends_with(s.rule, ".deductible");
+        seen[SEEN_RATIO] += fx_ends_with(s.rule, ".ratio") || strstr(s.rule, ".bands[") != NULL;
+        seen[SEEN_CAP] += fx_ends_with(s.rule, ".cap") || fx_ends_with(s.rule, ".disease_cap");
     }
 }
-
-static const char *const categories[] = {
-    "extreme_poverty", "minimum_living", "child_in_difficulty", "orphan", "entitled_group",
-    "downsized_1960s", "hardship_worker", "low_income_margin", "expenditure_hardship",
-    "temporary_relief", "severe_disability", "other_hardship"};
 
 /* A random disease of the first ruleset in the chain with a catalogue, or NULL. */
 static const char *some_disease(const mb_ruleset *const *chain, size_t n)
@@ -169,7 +143,7 @@ static void person_year(const mb_ruleset *const *chain, size_t n, const char *na
     /* the tilt's categories often, any other sometimes, none sometimes */
     int64_t pick = range(0, 15);
     if (pick < 12)
-        mb_enrollee_add_assistance(e, categories[pick < 6 ? pick % 2 : pick], year * 10000 + 101,
+        mb_enrollee_add_assistance(e, mb_test_categories[pick < 6 ? pick % 2 : pick], year * 10000 + 101,
                                    0, err);
     for (int i = 0; i < CLAIMS; i++) {
         mb_claim *c = random_claim(chain, n, year, i, diseases, ndiseases);
@@ -207,61 +181,13 @@ static void walk_chain(const mb_ruleset *const *chain, size_t n)
     }
 }
 
-/* Every chain: at most one ruleset per tier, in tier order, at least one. */
-static void walk_chains(void)
-{
-    const mb_ruleset *by_tier[3][MAX_RULESETS + 1];
-    size_t count[3] = {0};
-    for (size_t i = 0; i < nbundled; i++) {
-        int t = mb_ruleset_tier(bundled[i]) - 1;
-        by_tier[t][count[t]++] = bundled[i];
-    }
-    for (size_t b = 0; b <= count[0]; b++)
-        for (size_t ci = 0; ci <= count[1]; ci++)
-            for (size_t a = 0; a <= count[2]; a++) {
-                const mb_ruleset *chain[3];
-                size_t n = 0;
-                if (b < count[0])
-                    chain[n++] = by_tier[0][b];
-                if (ci < count[1])
-                    chain[n++] = by_tier[1][ci];
-                if (a < count[2])
-                    chain[n++] = by_tier[2][a];
-                if (n > 0)
-                    walk_chain(chain, n);
-            }
-}
-
-static void load_bundled(void)
-{
-    DIR *d = opendir(MB_SOURCE_ROOT "/rulesets");
-    CHECK(d != NULL, "the bundled rulesets directory opens");
-    if (d == NULL)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL && nbundled < MAX_RULESETS) {
-        if (!ends_with(ent->d_name, ".yaml"))
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/rulesets/%s", MB_SOURCE_ROOT, ent->d_name);
-        mb_ruleset *rs = NULL;
-        int rc = mb_ruleset_load_file(&rs, path, err);
-        CHECK_RC(rc, MB_OK, "every bundled ruleset loads");
-        if (rc != MB_OK)
-            fprintf(stderr, "  %s: %s\n", path, mb_error_message(err));
-        else
-            bundled[nbundled++] = rs;
-    }
-    closedir(d);
-}
-
 int main(void)
 {
     err = mb_error_new();
     CHECK_RC(mb_result_new(&res, err), MB_OK, "result");
-    load_bundled();
+    nbundled = fx_load_bundled(bundled, MAX_RULESETS);
     CHECK(nbundled >= 6, "the six bundled rulesets (five documents and the example) load");
-    walk_chains();
+    fx_each_tier_chain(bundled, nbundled, walk_chain);
     fprintf(stderr, "  %ld settlements, %ld trace steps walked\n", settlements, steps);
     CHECK(settlements > 10000, "many settlements were walked");
     CHECK(uncited == 0, "every trace step names its ruleset, rule, what it did and the clause it cites");
@@ -274,5 +200,6 @@ int main(void)
         mb_ruleset_free(bundled[i]);
     mb_result_free(res);
     mb_error_free(err);
+    fx_done();
     return check_summary();
 }

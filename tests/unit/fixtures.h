@@ -1,0 +1,337 @@
+/* Fixtures: the handles a test needs, made through the public API as an integrator would make
+ * them, in one place instead of a copy in every test. Each call that makes or sets up a handle
+ * is checked: a fixture that cannot be made is a failed CHECK naming the call and carrying the
+ * library's message, and returns NULL (every call given NULL refuses it), so that a broken
+ * fixture fails where it was made. The fixtures share one error report, fx_err. Not for use
+ * from several threads at once (CHECK counts without a lock); fx_save and fx_same are, as is
+ * the random generator with one state per thread. */
+#ifndef MB_TEST_FIXTURES_H
+#define MB_TEST_FIXTURES_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../chains.h"
+#include "check.h"
+#include "medbenefit.h"
+
+#ifndef MB_SOURCE_ROOT
+#define MB_SOURCE_ROOT "."
+#endif
+
+#define YUAN(y) ((int64_t)(y) * 100)
+#define BLOB_MAX 65536 /* room for any enrollee the tests make */
+
+static mb_error *fx_err;
+
+/* The fixtures' error report, made on first use. */
+static inline mb_error *fx_error(void)
+{
+    if (fx_err == NULL)
+        fx_err = mb_error_new();
+    return fx_err;
+}
+
+/* A fixture's call: on failure, a failed CHECK with the call and the library's message. */
+static inline bool fx_ok(int rc, const char *call, const char *file, int line)
+{
+    if (rc == MB_OK)
+        return true;
+    check_failed++;
+    fprintf(stderr, "%s:%d: FAIL fixture %s: %s: %s\n", file, line, call, mb_status_name(rc),
+            mb_error_message(fx_error()));
+    return false;
+}
+#define FX_OK(call) fx_ok((call), #call, __FILE__, __LINE__)
+
+/* ---- rulesets ------------------------------------------------------------------------------ */
+
+/* The bundled ruleset `id`, loaded from rulesets/<id>.yaml. */
+static inline mb_ruleset *fx_ruleset(const char *id)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/rulesets/%s.yaml", MB_SOURCE_ROOT, id);
+    mb_ruleset *rs = NULL;
+    FX_OK(mb_ruleset_load_file(&rs, path, fx_error()));
+    return rs;
+}
+
+/* A ruleset written for a test, loaded from its text; `name` stands for its file in errors. */
+static inline mb_ruleset *fx_ruleset_text(const char *text, const char *name)
+{
+    mb_ruleset *rs = NULL;
+    FX_OK(mb_ruleset_load_buffer(&rs, text, strlen(text), name, fx_error()));
+    return rs;
+}
+
+static inline bool fx_ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* The ids of every file of rulesets/, sorted, into ids[0..max-1]; returns how many files there
+ * are (when more than max, only the first max found are listed). */
+static inline size_t fx_bundled_ids(char (*ids)[128], size_t max)
+{
+    DIR *d = opendir(MB_SOURCE_ROOT "/rulesets");
+    CHECK(d != NULL, "the bundled rulesets directory opens");
+    if (d == NULL)
+        return 0;
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        size_t len = strlen(ent->d_name);
+        if (!fx_ends_with(ent->d_name, ".yaml") || len - 5 >= 128)
+            continue;
+        if (n < max) {
+            memcpy(ids[n], ent->d_name, len - 5);
+            ids[n][len - 5] = '\0';
+            for (size_t i = n; i > 0 && strcmp(ids[i - 1], ids[i]) > 0; i--) {
+                char swap[128];
+                memcpy(swap, ids[i], 128);
+                memcpy(ids[i], ids[i - 1], 128);
+                memcpy(ids[i - 1], swap, 128);
+            }
+        }
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Every bundled ruleset, in fx_bundled_ids order, into rs[0..max-1]; how many loaded. */
+static inline size_t fx_load_bundled(mb_ruleset **rs, size_t max)
+{
+    char (*ids)[128] = malloc(max * sizeof *ids);
+    size_t found = ids ? fx_bundled_ids(ids, max) : 0, n = 0;
+    CHECK(found <= max, "room for every bundled ruleset");
+    for (size_t i = 0; i < found && i < max; i++)
+        if ((rs[n] = fx_ruleset(ids[i])) != NULL)
+            n++;
+    free(ids);
+    return n;
+}
+
+/* Every chain rulesets rs[0..n) make, at most one per tier, in tier order, at least one (the
+ * bundled rulesets' every combination, wider than tests/chains.h): visit(chain, length) each. */
+#define FX_MAX_TIER_RULESETS 32
+static inline void fx_each_tier_chain(mb_ruleset *const *rs, size_t n,
+                                      void (*visit)(const mb_ruleset *const *chain, size_t len))
+{
+    const mb_ruleset *by_tier[3][FX_MAX_TIER_RULESETS];
+    size_t count[3] = {0};
+    for (size_t i = 0; i < n; i++) {
+        int t = mb_ruleset_tier(rs[i]) - 1;
+        if (t >= 0 && t < 3 && count[t] < FX_MAX_TIER_RULESETS)
+            by_tier[t][count[t]++] = rs[i];
+    }
+    /* index count[t] stands for "no ruleset of tier t" */
+    for (size_t b = 0; b <= count[0]; b++)
+        for (size_t c = 0; c <= count[1]; c++)
+            for (size_t a = 0; a <= count[2]; a++) {
+                const mb_ruleset *chain[3];
+                size_t len = 0;
+                if (b < count[0])
+                    chain[len++] = by_tier[0][b];
+                if (c < count[1])
+                    chain[len++] = by_tier[1][c];
+                if (a < count[2])
+                    chain[len++] = by_tier[2][a];
+                if (len > 0)
+                    visit(chain, len);
+            }
+}
+
+/* The rulesets of tests/chains.h (mb_test_ruleset_ids, in its order) into rs[]. */
+static inline void fx_chain_rulesets(mb_ruleset *rs[MB_TEST_RULESETS])
+{
+    for (int i = 0; i < MB_TEST_RULESETS; i++)
+        rs[i] = fx_ruleset(mb_test_ruleset_ids[i]);
+}
+
+/* Chain `k` of tests/chains.h as an array of the rulesets loaded by fx_chain_rulesets; returns
+ * its length. */
+static inline size_t fx_chain(int k, mb_ruleset *const rs[MB_TEST_RULESETS],
+                              const mb_ruleset *chain[3])
+{
+    size_t n = mb_test_chain_len(&mb_test_chains[k]);
+    for (size_t i = 0; i < n; i++)
+        chain[i] = rs[mb_test_ruleset_index(mb_test_chains[k].ids[i])];
+    return n;
+}
+
+/* ---- enrollees, claims, results ------------------------------------------------------------ */
+
+/* An enrollee of `scheme` and `person_type` with `balance` fen in the account (0: none set). */
+static inline mb_enrollee *fx_enrollee(const char *id, int scheme, int person_type,
+                                       int64_t balance)
+{
+    mb_enrollee *e = NULL;
+    if (!FX_OK(mb_enrollee_new(&e, id, scheme, person_type, fx_error())))
+        return NULL;
+    if (balance != 0)
+        FX_OK(mb_enrollee_set_account_balance(e, balance, fx_error()));
+    return e;
+}
+
+/* A Wuxi chronic patient (锡医保服务〔2020〕41号), an employee: designated facility H001 and
+ * 糖尿病 certified on 2021-01-05. */
+static inline mb_enrollee *fx_wuxi_patient(const char *id, int person_type, int64_t balance)
+{
+    mb_enrollee *e = fx_enrollee(id, MB_SCHEME_EMPLOYEE, person_type, balance);
+    FX_OK(mb_enrollee_set_designated_facility(e, "H001", fx_error()));
+    FX_OK(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, fx_error()));
+    return e;
+}
+
+/* A claim with one class A item of `fen` (none when `fen` is negative). */
+static inline mb_claim *fx_claim(const char *id, int32_t date, int med_type, const char *facility,
+                                 int level, int64_t fen)
+{
+    mb_claim *c = NULL;
+    if (!FX_OK(mb_claim_new(&c, id, date, med_type, facility, level, fx_error())))
+        return NULL;
+    if (fen >= 0)
+        FX_OK(mb_claim_add_item(c, fen, MB_CLASS_A, -1, fx_error()));
+    return c;
+}
+
+/* A Wuxi chronic claim for 糖尿病 at the designated H001 (tertiary), one class A item. */
+static inline mb_claim *fx_wuxi_claim(const char *id, int32_t date, int64_t fen)
+{
+    mb_claim *c = fx_claim(id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, fen);
+    FX_OK(mb_claim_set_disease(c, "糖尿病", NULL, fx_error()));
+    return c;
+}
+
+static inline mb_result *fx_result(void)
+{
+    mb_result *r = NULL;
+    FX_OK(mb_result_new(&r, fx_error()));
+    return r;
+}
+
+/* Settle `c` for `e` on the chain of the one ruleset `rs`. */
+static inline int fx_settle(mb_result *r, const mb_ruleset *rs, mb_enrollee *e, const mb_claim *c,
+                            mb_error *err)
+{
+    const mb_ruleset *chain[1] = {rs};
+    return mb_settle(r, chain, 1, e, c, err);
+}
+
+/* Whether r's trace has a step of `rule` citing `cite` (any clause when NULL). */
+static inline bool fx_traced(const mb_result *r, const char *rule, const char *cite)
+{
+    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
+        mb_trace_step s;
+        if (mb_result_trace(r, i, &s) == MB_OK && strcmp(s.rule, rule) == 0 &&
+            (cite == NULL || strcmp(s.cite, cite) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* ---- saved bytes --------------------------------------------------------------------------- */
+
+/* The saved bytes of `e` into buf (`cap` bytes); their length, or 0 when it cannot be saved (a
+ * saved enrollee is never empty, so 0 compares unequal to any blob). */
+static inline size_t fx_save(const mb_enrollee *e, void *buf, size_t cap)
+{
+    size_t len = 0;
+    return mb_enrollee_save(e, buf, cap, &len, NULL) == MB_OK ? len : 0;
+}
+
+/* The enrollee saved as `blob` (`n` bytes), restored: what a second process reads back. */
+static inline mb_enrollee *fx_restore(const void *blob, size_t n)
+{
+    mb_enrollee *e = NULL;
+    FX_OK(mb_enrollee_restore(&e, blob, n, fx_error()));
+    return e;
+}
+
+static inline bool fx_same(const void *a, size_t na, const void *b, size_t nb)
+{
+    return na == nb && memcmp(a, b, na) == 0;
+}
+
+/* ---- a platform's state in memory (mb_platform_set_store) ---------------------------------- */
+
+/* A caller's store that keeps the state's bytes and counts the loads, saves and dones. */
+typedef struct fx_store {
+    char *data;
+    size_t len;
+    int saves, loads, dones;
+} fx_store;
+
+static inline int fx_store_load(void *ctx, const void **data, size_t *len, mb_error *err)
+{
+    (void)err;
+    fx_store *s = ctx;
+    s->loads++;
+    *data = s->data;
+    *len = s->len;
+    return MB_OK;
+}
+
+static inline int fx_store_save(void *ctx, const void *data, size_t len, mb_error *err)
+{
+    (void)err;
+    fx_store *s = ctx;
+    char *copy = malloc(len ? len : 1);
+    if (copy == NULL)
+        return MB_E_NOMEM;
+    memcpy(copy, data, len);
+    free(s->data);
+    s->data = copy;
+    s->len = len;
+    s->saves++;
+    return MB_OK;
+}
+
+static inline void fx_store_done(void *ctx) { ((fx_store *)ctx)->dones++; }
+
+/* Put `len` bytes in the store as its state (a copy; NULL and 0: no state yet). */
+static inline void fx_store_put(fx_store *s, const void *data, size_t len)
+{
+    free(s->data);
+    s->data = NULL;
+    s->len = 0;
+    if (data != NULL && (s->data = malloc(len ? len : 1)) != NULL) {
+        memcpy(s->data, data, len);
+        s->len = len;
+    }
+}
+
+/* ---- pseudo-random numbers: xorshift64*, a fixed seed per test ------------------------------ */
+
+typedef struct fx_rng {
+    uint64_t state; /* never 0 */
+} fx_rng;
+
+static inline uint64_t fx_next(fx_rng *g)
+{
+    uint64_t x = g->state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    g->state = x;
+    return x * UINT64_C(2685821657736338717);
+}
+
+/* uniform in [lo, hi] */
+static inline int64_t fx_range(fx_rng *g, int64_t lo, int64_t hi)
+{
+    return lo + (int64_t)(fx_next(g) % (uint64_t)(hi - lo + 1));
+}
+
+/* Frees the fixtures' error report; call before check_summary() for a leak-free exit. */
+static inline void fx_done(void)
+{
+    mb_error_free(fx_err);
+    fx_err = NULL;
+}
+
+#endif

@@ -1,0 +1,173 @@
+/* Year-to-date accumulators (lib/accumulators.c, and their table in lib/enrollee.c). Seeding by
+ * a key the ruleset may not define: the refusal names the keys it does define, the per-disease
+ * ones by their pattern; a key that names a disease of the catalogue gets that disease's keys;
+ * a long key is quoted whole characters only; a figure for a period the ruleset is not in force
+ * is refused. A seed that needs the table to grow grows it. Reversal takes out the keys a
+ * settlement added, in a crowded table too, giving back the saved bytes exactly. test_state.c
+ * has the rest of seeding and reversal. Public API only. */
+#include <string.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "medbenefit.h"
+
+static mb_error *err;
+static mb_ruleset *jiaozuo, *shanxi;
+
+static int has(const char *part)
+{
+    if (strstr(mb_error_message(err), part) != NULL)
+        return 1;
+    fprintf(stderr, "  message: %s\n  lacks: %s\n", mb_error_message(err), part);
+    return 0;
+}
+
+static void refusals_name_the_keys_there_are(void)
+{
+    mb_enrollee *e = fx_enrollee("S1", MB_SCHEME_RESIDENT, 0, 0);
+    /* Jiaozuo (焦医保〔2021〕97号) keeps its layer's keys and, for the 附件's caps, one key per
+     * disease and line */
+    CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, "chronc.paid", 2022, 1, err), MB_E_UNKNOWN_CODE,
+             "a misspelt layer key");
+    size_t per_disease = 0;
+    for (size_t i = 0; i < mb_ruleset_accumulator_count(jiaozuo); i++) {
+        const char *key = NULL;
+        mb_ruleset_accumulator(jiaozuo, i, &key, NULL);
+        per_disease += strncmp(key, "disease.", 8) == 0;
+    }
+    char pattern[160];
+    snprintf(pattern, sizeof pattern,
+             ", and disease.<code>[.<line>].paid for the %zu per-disease caps of its catalogue",
+             per_disease);
+    CHECK(per_disease > 5 && has("keeps no accumulator 'chronc.paid'; its keys are ") &&
+              has(pattern),
+          "the layer's keys, then the per-disease ones by their pattern and number");
+    CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, "disease.NOPE.paid", 2022, 1, err),
+             MB_E_UNKNOWN_CODE, "a disease the catalogue does not have");
+    CHECK(has(pattern), "is answered like any unknown key");
+    CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, "disease.JZC99.paid", 2022, 1, err),
+             MB_E_UNKNOWN_CODE, "a code as long as the catalogue's, but none of them");
+    CHECK(has(pattern), "is answered like any unknown key too");
+    CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, "disease.JZC01", 2022, 1, err),
+             MB_E_UNKNOWN_CODE, "a disease's code without line or .paid");
+    CHECK(has("its keys for JZC01 are disease.JZC01.放化疗.paid, disease.JZC01.药物维持治疗.paid"),
+          "gets that disease's keys");
+
+    /* 30 characters of three bytes: 90 bytes, quoted to 80 at most, whole characters only:
+     * 26 of them (78 bytes) */
+    char key[128] = "", quoted[128] = "'";
+    for (int i = 0; i < 30; i++)
+        strcat(key, "病");
+    for (int i = 0; i < 26; i++)
+        strcat(quoted, "病");
+    strcat(quoted, "'");
+    CHECK_RC(mb_enrollee_seed_checked(e, jiaozuo, key, 2022, 1, err), MB_E_UNKNOWN_CODE,
+             "a long key");
+    CHECK(has(quoted), "quoted to 26 whole characters");
+    CHECK_RC(mb_enrollee_seed(e, MB_TEST_JIAOZUO, key, 2022, 1, err), MB_E_UNKNOWN_CODE,
+             "unchecked, a key that ends in neither .paid nor .base");
+    CHECK(has(quoted) && has("is no accumulator key"), "quoted the same way");
+    mb_enrollee_free(e);
+}
+
+static void periods_the_ruleset_is_in_force(void)
+{
+    /* Shanxi's report: in force 2025-04-01 to 2030-03-31, disease caps by quarter */
+    mb_enrollee *e = fx_enrollee("S2", MB_SCHEME_RESIDENT, 0, 0);
+    CHECK_RC(mb_enrollee_seed_checked(e, shanxi, "disease.M01600.paid", 20301, YUAN(1), err),
+             MB_OK, "2030 Q1, the last quarter in force");
+    CHECK_RC(mb_enrollee_seed_checked(e, shanxi, "disease.M01600.paid", 20302, YUAN(1), err),
+             MB_E_INVALID_DATE, "2030 Q2 begins after it ends");
+    CHECK(has("is not in force in period 20302 (20250401 to 20300331)"), "with its dates");
+    mb_enrollee_free(e);
+}
+
+static void a_seed_grows_a_full_table(void)
+{
+    /* a new enrollee has room for a few entries (it is sized to what it holds): seeding 200
+     * grows the table several times */
+    mb_enrollee *e = fx_enrollee("S3", MB_SCHEME_RESIDENT, 0, 0);
+    int ok = 0;
+    for (int q = 0; q < 200; q++)
+        ok += mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err) == MB_OK;
+    CHECK(ok == 200, "200 figures seeded: the table grew to hold them");
+    int64_t sum = 0;
+    for (int q = 0; q < 200; q++)
+        sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
+    CHECK_FEN(sum, 200 * 201 / 2, "each figure reads back after the growth: 1 + 2 + ... + 200");
+    mb_enrollee_free(e);
+}
+
+/* Reversal deletes the keys its settlement added (backward-shift deletion in an open-addressed
+ * table): with 150, then 188 other figures in the table (at most three quarters full), the
+ * probe sequences of what stays are long; after each reversal every figure reads as before and
+ * the saved bytes are the same. */
+static void reversal_in_a_crowded_table(void)
+{
+    mb_ruleset *wuxi = fx_ruleset(MB_TEST_WUXI);
+    mb_enrollee *e = fx_wuxi_patient("S4", MB_PERSON_RETIRED, 0);
+    FX_OK(mb_enrollee_set_journal_limit(e, 16, fx_error())); /* ten years kept for reversal */
+    for (int q = 0; q < 150; q++)
+        FX_OK(mb_enrollee_seed(e, "crowd", "x.paid", 1900 + q, q + 1, fx_error()));
+    static unsigned char before[BLOB_MAX], after[BLOB_MAX];
+    size_t nb = fx_save(e, before, sizeof before);
+    mb_result *r[10];
+    int settled = 0, same = 0, intact = 0;
+    /* one claim a year for ten years (three new keys each), then reversed last first */
+    for (int y = 0; y < 10; y++) {
+        r[y] = fx_result();
+        char id[16];
+        snprintf(id, sizeof id, "C%d", 2021 + y);
+        mb_claim *c = fx_wuxi_claim(id, (2021 + y) * 10000 + 301, YUAN(1000));
+        settled += fx_settle(r[y], wuxi, e, c, err) == MB_OK;
+        mb_claim_free(c);
+    }
+    for (int y = 9; y >= 0; y--) {
+        CHECK_RC(mb_reverse(e, r[y], err), MB_OK, "reverse");
+        mb_result_free(r[y]);
+    }
+    size_t na = fx_save(e, after, sizeof after);
+    same += fx_same(before, nb, after, na);
+    for (int q = 0; q < 150; q++)
+        intact += mb_enrollee_accumulator(e, "crowd", "x.paid", 1900 + q) == q + 1;
+    /* and, with 188 figures, one year at a time
+     * for sixty years: settle, reverse, compare */
+    for (int q = 150; q < 188; q++)
+        FX_OK(mb_enrollee_seed(e, "crowd", "x.paid", 1900 + q, q + 1, fx_error()));
+    nb = fx_save(e, before, sizeof before);
+    for (int y = 0; y < 60; y++) {
+        mb_result *one = fx_result();
+        mb_claim *c = fx_wuxi_claim("C", (2021 + y) * 10000 + 601, YUAN(800));
+        settled += fx_settle(one, wuxi, e, c, err) == MB_OK;
+        CHECK_RC(mb_reverse(e, one, err), MB_OK, "reverse at once");
+        na = fx_save(e, after, sizeof after);
+        same += fx_same(before, nb, after, na);
+        mb_claim_free(c);
+        mb_result_free(one);
+    }
+    for (int q = 0; q < 188; q++)
+        intact += mb_enrollee_accumulator(e, "crowd", "x.paid", 1900 + q) == q + 1;
+    CHECK(settled == 70, "seventy claims settle");
+    CHECK(same == 61, "each reversal gives back the saved bytes");
+    CHECK(intact == 150 + 188, "and every other figure reads as before");
+    mb_enrollee_free(e);
+    mb_ruleset_free(wuxi);
+}
+
+int main(void)
+{
+    err = mb_error_new();
+    jiaozuo = fx_ruleset(MB_TEST_JIAOZUO);
+    shanxi = fx_ruleset(MB_TEST_SHANXI);
+    if (jiaozuo && shanxi) {
+        refusals_name_the_keys_there_are();
+        periods_the_ruleset_is_in_force();
+        a_seed_grows_a_full_table();
+        reversal_in_a_crowded_table();
+    }
+    mb_ruleset_free(jiaozuo);
+    mb_ruleset_free(shanxi);
+    mb_error_free(err);
+    fx_done();
+    return check_summary();
+}

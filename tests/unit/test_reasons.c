@@ -1,0 +1,169 @@
+/* A claim not covered says why, citing the clause (mb_result_reason): each reason a
+ * certification can stand in the way (not yet started, expired, over the limit of diseases, the
+ * other side of an exclusive pair, beyond the diseases whose caps stack, a cap that needs the
+ * treatment line), on a ruleset written for the test, with the amounts of the claims that are
+ * covered worked by hand. Public API only. */
+#include <string.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "medbenefit.h"
+
+/* 测试〔2022〕1号, a document of the test's own: three diseases at most, benefit from the month
+ * after certification, a one-year certification for 糖尿病, 透析 and 肾移植 exclusive, caps that
+ * stack for the chronic group (the highest in full, the next at 50%, no more), and a cancer cap
+ * that depends on the treatment line. */
+static const char RULESET[] =
+    "id: reasons-test\n"
+    "title: 测试\n"
+    "document: 测试〔2022〕1号\n"
+    "tier: basic\n"
+    "effective_from: 2022-01-01\n"
+    "funds: [{key: pool, employee: '310100', resident: '390100', name: 统筹基金, amount: hifp_pay}]\n"
+    "account: {value: last, cite: 测试〔2022〕1号 七}\n"
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2022〕1号 八}\n"
+    "catalogue_rules:\n"
+    "  max_diseases: {value: 3, cite: 测试〔2022〕1号 一}\n"
+    "  start: {value: next_month, cite: 测试〔2022〕1号 二}\n"
+    "  exclusive_pairs: [{a: 透析, b: 肾移植, cite: 测试〔2022〕1号 三}]\n"
+    "  stacking: {group: chronic, partial_count: 1, partial_ratio: 50%, cite: 测试〔2022〕1号 四}\n"
+    "catalogue:\n"
+    "  - {code: A1, name: 糖尿病, valid_months: 12, caps: [{all: 3000}]}\n"
+    "  - {code: A2, name: 高血压, caps: [{all: 2000}]}\n"
+    "  - {code: A3, name: 冠心病, caps: [{all: 1000}]}\n"
+    "  - {code: A4, name: 哮喘}\n"
+    "  - {code: A5, name: 透析}\n"
+    "  - {code: A6, name: 肾移植}\n"
+    "  - {code: A7, name: 恶性肿瘤, group: special, caps: [{all: 5000, line: 放化疗}]}\n"
+    "layers:\n"
+    "  - id: chronic\n"
+    "    cite: 测试〔2022〕1号 五\n"
+    "    med_types: [chronic]\n"
+    "    requires: [certified_disease]\n"
+    "    fund: pool\n"
+    "    disease_caps: true\n"
+    "    ratio: [{all: 80%}]\n";
+
+static mb_error *err;
+static mb_ruleset *rs;
+static mb_result *res;
+
+/* Presettle a chronic claim of `fen` for `disease` on `date`, with `treatment` (or NULL). */
+static int claim_for(mb_enrollee *e, const char *disease, const char *treatment, int32_t date,
+                     int64_t fen)
+{
+    mb_claim *c = fx_claim("C", date, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, fen);
+    FX_OK(mb_claim_set_disease(c, disease, treatment, fx_error()));
+    const mb_ruleset *chain[1] = {rs};
+    int rc = mb_presettle(res, chain, 1, e, c, err);
+    mb_claim_free(c);
+    return rc;
+}
+
+static int says(const char *reason)
+{
+    if (strcmp(mb_result_reason(res), reason) == 0)
+        return 1;
+    fprintf(stderr, "  reason: %s\n  wanted: %s\n", mb_result_reason(res), reason);
+    return 0;
+}
+
+static void not_yet_started_and_expired(void)
+{
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* 二: certified 2022-03-15, benefit from 2022-04-01; 糖尿病 valid 12 months from then */
+    CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20220315, err), MB_OK, "certified");
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20220320, YUAN(500)), MB_OK, "a claim in March");
+    CHECK(mb_result_covered(res) == 0, "not covered before the benefit starts");
+    CHECK(says("benefit not yet started (待遇尚未开始): 糖尿病 (2022-04-01) [chronic; 测试〔2022〕1号 二]"),
+          "the disease, the date it starts, and the clause");
+    /* in benefit: 500 x 80% = 400 */
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20220420, YUAN(500)), MB_OK, "a claim in April");
+    CHECK(mb_result_covered(res) == 1 && strcmp(mb_result_reason(res), "") == 0, "covered");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(400), "500 x 80%");
+    /* twelve months from the certification on 2022-03-15: the last valid day is 2023-03-14
+     * (the validity runs from the day certified, as test_certify's stent's does) */
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20230314, YUAN(500)), MB_OK, "on the last valid day");
+    CHECK(mb_result_covered(res) == 1, "still covered");
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20230315, YUAN(500)), MB_OK, "the day after");
+    CHECK(mb_result_covered(res) == 0, "not covered once the certification expired");
+    CHECK(says("certification expired (认定已过有效期): 糖尿病 (2023-03-14) [chronic; 测试〔2022〕1号]"),
+          "the last valid day, and the document (the entry cites no clause of its own)");
+    mb_enrollee_free(e);
+}
+
+static void over_the_limit_and_an_exclusive_pair(void)
+{
+    /* 一: three diseases at most; a fourth, recorded by hand, is refused */
+    mb_enrollee *e = fx_enrollee("E2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static const char *const four[] = {"高血压", "冠心病", "透析", "哮喘"};
+    for (int i = 0; i < 4; i++)
+        FX_OK(mb_enrollee_add_disease(e, four[i], 20220105 + i, 0, fx_error()));
+    CHECK_RC(claim_for(e, "哮喘", NULL, 20220601, YUAN(500)), MB_OK, "the fourth disease");
+    CHECK(mb_result_covered(res) == 0, "not covered over the limit");
+    CHECK(says("more certified diseases than allowed (超过可享受病种数): 哮喘 [chronic; 测试〔2022〕1号 一]"),
+          "over the limit, citing it");
+    mb_enrollee_free(e);
+
+    /* 三: 肾移植 after 透析 is refused for the pair */
+    e = fx_enrollee("E3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_add_disease(e, "透析", 20220105, 0, fx_error()));
+    FX_OK(mb_enrollee_add_disease(e, "肾移植", 20220110, 0, fx_error()));
+    CHECK_RC(claim_for(e, "肾移植", NULL, 20220601, YUAN(500)), MB_OK, "the later of a pair");
+    CHECK(mb_result_covered(res) == 0, "not covered");
+    CHECK(says("excluded by a mutually exclusive disease (互斥病种): 肾移植 [chronic; 测试〔2022〕1号 三]"),
+          "the pair, citing it");
+    mb_enrollee_free(e);
+}
+
+static void caps_stack_for_the_highest_two(void)
+{
+    /* 四: 糖尿病 3000, 高血压 2000, 冠心病 1000 all certified: 糖尿病's cap in full, 高血压's
+     * at 50%, 冠心病's not at all */
+    mb_enrollee *e = fx_enrollee("E4", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static const char *const three[] = {"糖尿病", "高血压", "冠心病"};
+    for (int i = 0; i < 3; i++)
+        FX_OK(mb_enrollee_add_disease(e, three[i], 20220105, 0, fx_error()));
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20220601, YUAN(5000)), MB_OK, "the highest cap");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(3000), "5000 x 80% = 4000, capped at 3000");
+    CHECK_RC(claim_for(e, "高血压", NULL, 20220601, YUAN(5000)), MB_OK, "the second");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(1000), "4000, capped at 2000 x 50%");
+    CHECK_RC(claim_for(e, "冠心病", NULL, 20220601, YUAN(500)), MB_OK, "the third");
+    CHECK(mb_result_covered(res) == 0, "beyond the caps that stack");
+    CHECK(says("beyond the diseases whose caps stack (超过可叠加病种数): 冠心病 [chronic; 测试〔2022〕1号 四]"),
+          "names the disease and cites the stacking rule");
+    mb_enrollee_free(e);
+}
+
+static void a_cap_by_treatment_line_needs_the_line(void)
+{
+    mb_enrollee *e = fx_enrollee("E5", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_add_disease(e, "恶性肿瘤", 20220105, 0, fx_error()));
+    CHECK_RC(claim_for(e, "恶性肿瘤", NULL, 20220601, YUAN(500)), MB_OK, "no treatment line");
+    CHECK(mb_result_covered(res) == 0, "not covered: the cap depends on the line");
+    CHECK(says("the disease's cap depends on a treatment line the claim does not give "
+               "(需注明治疗方式): 恶性肿瘤 [chronic; 测试〔2022〕1号]"),
+          "names the disease");
+    CHECK_RC(claim_for(e, "恶性肿瘤", "放化疗", 20220601, YUAN(500)), MB_OK, "放化疗");
+    CHECK(mb_result_covered(res) == 1, "covered with the line");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(400), "500 x 80%, within 5000");
+    mb_enrollee_free(e);
+}
+
+int main(void)
+{
+    err = mb_error_new();
+    res = fx_result();
+    rs = fx_ruleset_text(RULESET, "reasons.yaml");
+    if (rs != NULL) {
+        not_yet_started_and_expired();
+        over_the_limit_and_an_exclusive_pair();
+        caps_stack_for_the_highest_two();
+        a_cap_by_treatment_line_needs_the_line();
+    }
+    mb_ruleset_free(rs);
+    mb_result_free(res);
+    mb_error_free(err);
+    fx_done();
+    return check_summary();
+}
