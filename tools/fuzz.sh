@@ -8,6 +8,8 @@
 #
 #   tools/fuzz.sh                       every target, 60 s each
 #   tools/fuzz.sh --time 7200 api       one target for two hours
+#   tools/fuzz.sh --runs 10000000 --time 7200 restore
+#                                       ten million inputs, or two hours if that comes first
 #   tools/fuzz.sh --replay              run each reproducer of tests/fuzz/crashes-found once:
 #                                       failing while its defect is listed as known, passing after
 #   tools/fuzz.sh --strict restore      no defect counts as known
@@ -20,6 +22,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
+runs_max=""
 strict=0
 replay=0
 seed=""
@@ -27,10 +30,11 @@ targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --time) seconds=$2; shift 2 ;;
+    --runs) runs_max=$2; shift 2 ;;
     --strict) strict=1; shift ;;
     --replay) replay=1; shift ;;
     --seed) seed=$2; shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) targets+=("$1"); shift ;;
     esac
 done
@@ -107,12 +111,13 @@ for target in "${targets[@]}"; do
     esac
     dict=()
     [ -f "tests/fuzz/$target.dict" ] && dict=(-dict="tests/fuzz/$target.dict")
-    seeded=()
-    [ -n "$seed" ] && seeded=(-seed="$seed")
+    limits=()
+    [ -n "$seed" ] && limits=(-seed="$seed")
+    [ -n "$runs_max" ] && limits+=(-runs="$runs_max")
     log="$build/fuzz-$target.log"
     start=$SECONDS
     MB_FUZZ_KNOWN="$known" "$exe" -max_total_time="$seconds" -print_final_stats=1 -timeout=25 \
-        -rss_limit_mb=2048 -artifact_prefix="$crashes/" "${dict[@]}" "${seeded[@]}" "$work" "${seeds[@]}" \
+        -rss_limit_mb=2048 -artifact_prefix="$crashes/" "${dict[@]}" "${limits[@]}" "$work" "${seeds[@]}" \
         >"$log" 2>&1
     rc=$?
     took=$((SECONDS - start))
