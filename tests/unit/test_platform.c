@@ -285,6 +285,121 @@ static const struct {
     {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"390\", \"begntime\": "
              "\"2025-03-18 09:31:00\"}}",
      "a visit under another insutype", "is insured under 310", MB_E_UNKNOWN_CODE},
+
+    /* 1101 answers recorded (docs/platform.md, 1101): the insurance row and its psn_type */
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1101\"}, {\"balc\": 0.00, \"insutype\": \"390\", \"psn_type\": \"1401\"}], \"idetinfo\": []}",
+     "two basic insurances in one answer", "output.insuinfo lists two basic insurances (310 and 390): the library settles a person under one", MB_E_INVALID_ARGUMENT},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1\"}], \"idetinfo\": []}",
+     "a psn_type of one digit", "output.insuinfo.psn_type '1' is not a psn_type code", MB_E_UNKNOWN_CODE},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"11a1\"}], \"idetinfo\": []}",
+     "a psn_type with a letter", "output.insuinfo.psn_type '11a1' is not a psn_type code", MB_E_UNKNOWN_CODE},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1401\"}], \"idetinfo\": []}",
+     "a resident's psn_type under the employees' insutype", "output.insuinfo: psn_type 1401 does not belong to insutype 310", MB_E_UNKNOWN_CODE},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"390\", \"psn_type\": \"1101\"}], \"idetinfo\": []}",
+     "an employee's psn_type under the residents' insutype", "output.insuinfo: psn_type 1101 does not belong to insutype 390", MB_E_UNKNOWN_CODE},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {\"psn_no\": \"99010100000000000002\"}, "
+             "\"insuinfo\": [{\"balc\": 10.00, \"insutype\": \"390\", \"psn_type\": \"1401\"}], \"idetinfo\": []}",
+     "a resident with a personal account", "output.insuinfo: a resident (insutype 390) with balc 1000 fen: the library keeps personal accounts for employees only", MB_E_INVALID_AMOUNT},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"390\", \"psn_type\": \"1401\"}], \"idetinfo\": []}",
+     "a person recorded again under another scheme", "psn_no 99010100000000000001 is recorded under insutype 310; the answer says 390: a person changing scheme starts a new record (another psn_no)", MB_E_INVALID_ARGUMENT},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1101\"}], \"idetinfo\": [{\"psn_idet_type\": \"2101\", \"begntime\": \"2025-13-01\"}]}",
+     "an identity whose begntime is no date", "output.idetinfo[0].begntime '2025-13-01' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    /* 1101 asked offline: the person is found by certno, the ID card read (mdtrt_cert_type 02) or psn_no */
+    {"1101", "\"input\": {\"data\": {\"mdtrt_cert_type\": \"01\", \"mdtrt_cert_no\": \"X1\"}}",
+     "a 1101 asked by a card that is not the ID card, no certno", "1101: no person with certno (none given) is recorded on this offline platform", MB_E_NOT_FOUND},
+    {"1101", "\"input\": {\"data\": {\"psn_no\": \"nobody\"}}",
+     "a 1101 asked for an unknown psn_no", "1101: no person with psn_no nobody is recorded on this offline platform", MB_E_NOT_FOUND},
+    /* 5206 answers recorded: each cuminfo row's year and month (cum_ym yyyyMM), and the sum of the rows */
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"cum_ym\": \"202513\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "cum_ym with a thirteenth month", "output.cuminfo[0].cum_ym '202513' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"cum_ym\": \"202500\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "cum_ym with a month 00", "output.cuminfo[0].cum_ym '202500' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"cum_ym\": \"202a03\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "cum_ym with a letter in cum_ym", "output.cuminfo[0].cum_ym '202a03' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"cum_ym\": \"202523\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "cum_ym with a month 23", "output.cuminfo[0].cum_ym '202523' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"year\": \"25\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "a year of two digits", "output.cuminfo[0].year '25' is not yyyy", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"year\": \"2024\", \"cum_ym\": \"202503\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "a year and a cum_ym that disagree", "output.cuminfo[0]: year 2024 and cum_ym 202503 disagree", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "a row with neither year nor cum_ym", "output.cuminfo[0]: year or cum_ym is required", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"year\": \"2025\", \"cum_ym\": \"202503\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 999999999999.99}, {\"insutype\": \"310\", \"year\": \"2025\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 0.02}]}",
+     "two rows of one key adding up past 10^12 yuan", "output.cuminfo[1]: the figures for", MB_E_OVERFLOW},
+    /* 2201: begntime yyyy-MM-dd HH:mm:ss, each part of the time of day in its range */
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18T09:31:00\"}}",
+     "a begntime with a T between day and time", "input.data.begntime '2025-03-18T09:31:00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 09-31:00\"}}",
+     "a begntime with a dash after the hour", "input.data.begntime '2025-03-18 09-31:00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 09:31-00\"}}",
+     "a begntime with a dash after the minutes", "input.data.begntime '2025-03-18 09:31-00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 0a:31:00\"}}",
+     "a begntime with a letter in the hour", "input.data.begntime '2025-03-18 0a:31:00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 :9:31:00\"}}",
+     "a begntime with a colon for the hour's first digit", "input.data.begntime '2025-03-18 :9:31:00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 09::1:00\"}}",
+     "a begntime with a colon for the minutes' first digit", "input.data.begntime '2025-03-18 09::1:00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 09:31::0\"}}",
+     "a begntime with a colon for the seconds' first digit", "input.data.begntime '2025-03-18 09:31::0' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 24:00:00\"}}",
+     "a begntime with hour 24", "input.data.begntime '2025-03-18 24:00:00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 23:60:00\"}}",
+     "a begntime with minute 60", "input.data.begntime '2025-03-18 23:60:00' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    {"2201", "\"input\": {\"data\": {" PSN ", \"insutype\": \"310\", \"begntime\": \"2025-03-18 23:59:60\"}}",
+     "a begntime with second 60", "input.data.begntime '2025-03-18 23:59:60' is not a date: expected yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", MB_E_INVALID_DATE},
+    /* 2204: selfpay_prop, a number or a string of one from 0 to 1 with four decimals at most */
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"02\", \"selfpay_prop\": \"1.5\"}]}",
+     "a selfpay_prop of a string above 1", "input.feedetail[0].selfpay_prop 1.5 is not a ratio from 0 to 1 with at most four decimals", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"02\", \"selfpay_prop\": true}]}",
+     "a selfpay_prop of true", "input.feedetail[0].selfpay_prop (not a number) is not a ratio from 0 to 1 with at most four decimals", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"02\", \"selfpay_prop\": \"1e-1\"}]}",
+     "a selfpay_prop of an exponent", "input.feedetail[0].selfpay_prop 1e-1 is not a ratio from 0 to 1 with at most four decimals", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"02\", \"selfpay_prop\": \"10%\"}]}",
+     "a selfpay_prop of a percent sign", "input.feedetail[0].selfpay_prop 10% is not a ratio from 0 to 1 with at most four decimals", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"02\", \"selfpay_prop\": \"0.1000000000001\"}]}",
+     "a selfpay_prop of thirteen characters", "input.feedetail[0].selfpay_prop 0.1000000000001 is not a ratio from 0 to 1 with at most four decimals", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"02\", \"selfpay_prop\": 0.12345}]}",
+     "a selfpay_prop of five decimals", "input.feedetail[0].selfpay_prop 0.12345 is not a ratio from 0 to 1 with at most four decimals", MB_E_INVALID_ARGUMENT},
+    /* 2204: the item's class (chrgitm_lv) and the first self-pay its class allows */
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"1\"}]}",
+     "a chrgitm_lv of one digit", "input.feedetail[0] (FD0009): chrgitm_lv '1' is not 01 甲类, 02 乙类 or 03 丙类", MB_E_UNKNOWN_CODE},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"01\", \"selfpay_prop\": 0.10}]}",
+     "a 甲类 item with a first self-pay", "input.feedetail[0] (FD0009): selfpay_prop is not 0 for a 甲类 item", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"03\", \"selfpay_prop\": 0.5}]}",
+     "a 丙类 item partly paid by the fund", "input.feedetail[0] (FD0009): selfpay_prop is not 1 for a 丙类 item", MB_E_INVALID_ARGUMENT},
 };
 
 static void refused_requests_change_nothing(void)
