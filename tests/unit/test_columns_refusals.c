@@ -102,10 +102,23 @@ static void whole_batches_refused(void)
     CHECK(says("enrollees 2 to 1 are not a range of the 2 given"), "names it");
     o.enrollee_from = 0, o.enrollee_to = 3;
     CHECK_RC(run(&c, &out, &o), MB_E_INVALID_ARGUMENT, "a range past the end");
-    c.date = NULL;
-    CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "no date column");
-    CHECK(says("the enrollee, date, med_type, level and item_start columns are required"),
-          "names the required columns");
+    /* each required column missing in turn */
+    for (int k = 0; k < 5; k++) {
+        c = columns();
+        if (k == 0)
+            c.enrollee = NULL;
+        else if (k == 1)
+            c.date = NULL;
+        else if (k == 2)
+            c.med_type = NULL;
+        else if (k == 3)
+            c.level = NULL;
+        else
+            c.item_start = NULL;
+        CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "a required column missing");
+        CHECK(says("the enrollee, date, med_type, level and item_start columns are required"),
+              "names the required columns");
+    }
     c = columns();
     static uint64_t from_one[ROWS + 1] = {1, 1, 2, 3}, backwards[ROWS + 1] = {0, 2, 1, 3};
     c.item_start = from_one;
@@ -119,9 +132,23 @@ static void whole_batches_refused(void)
     CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "items without their amounts");
     CHECK(says("rows have items, but item_fen or item_class is NULL"), "says so");
     c = columns();
-    c.facilities = NULL;
-    CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "a table without its array");
-    CHECK(says("a string table has entries but no array"), "says so");
+    c.item_class = NULL;
+    CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "items without their classes");
+    CHECK(says("rows have items, but item_fen or item_class is NULL"), "says so");
+    /* each string table counted but not given */
+    for (int k = 0; k < 4; k++) {
+        c = columns();
+        if (k == 0)
+            c.facilities = NULL;
+        else if (k == 1)
+            c.ndiseases = 1;
+        else if (k == 2)
+            c.ntreatments = 1;
+        else
+            c.nfacility_categories = 1;
+        CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "a table without its array");
+        CHECK(says("a string table has entries but no array"), "says so");
+    }
     const mb_ruleset *chain[1] = {cz};
     CHECK_RC(mb_settle_columns(chain, 1, NULL, 2, &c, &out, NULL, err), MB_E_INVALID_ARGUMENT,
              "no enrollees");
