@@ -450,6 +450,70 @@ static void refused_requests_change_nothing(void)
     mb_platform_free(p);
 }
 
+/* ---- a damaged state ------------------------------------------------------------------------ */
+
+/* The state `good` with the first `from` after `after` replaced by `to`, into the store. */
+static bool put_damaged(fx_store *store, const char *good, const char *after, const char *from,
+                        const char *to)
+{
+    const char *at = strstr(good, after);
+    at = at ? strstr(at + strlen(after), from) : NULL;
+    if (at == NULL)
+        return false;
+    static char text[1 << 18];
+    size_t head = (size_t)(at - good);
+    int n = snprintf(text, sizeof text, "%.*s%s%s", (int)head, good, to, at + strlen(from));
+    fx_store_put(store, text, (size_t)n);
+    return true;
+}
+
+/* A state the store hands back damaged (docs/platform.md, the state): the person's enrollee not
+ * base64 in each way, an id counter that is no counter, and one that has run out. Each is
+ * refused with what is wrong, and nothing is saved. */
+static void a_damaged_state(void)
+{
+    mb_platform *p = new_platform();
+    fx_store store = {0};
+    mb_platform_store s = {fx_store_load, fx_store_save, fx_store_done, &store};
+    CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a caller's store");
+    prepare(p);
+    char *good = malloc(store.len + 1);
+    memcpy(good, store.data, store.len);
+    good[store.len] = '\0';
+    static const struct {
+        const char *after, *from, *to, *infno, *body, *says, *why;
+        int status;
+    } damage[] = {
+        {"\"enrollee\": \"", "", "*", "1101", "\"input\": {\"data\": {" PSN "}}",
+         "a person's enrollee is not base64", "a character outside base64", MB_E_CORRUPT},
+        {"\"enrollee\": \"", "", "A=AA", "1101", "\"input\": {\"data\": {" PSN "}}",
+         "a person's enrollee is not base64", "padding in the second place", MB_E_CORRUPT},
+        {"\"enrollee\": \"", "", "AA=A", "1101", "\"input\": {\"data\": {" PSN "}}",
+         "a person's enrollee is not base64", "padding before the last group", MB_E_CORRUPT},
+        {"\"enrollee\": \"", "", "AAA", "1101", "\"input\": {\"data\": {" PSN "}}",
+         "a person's enrollee is not base64", "a length that is not a multiple of 4", MB_E_CORRUPT},
+        {"\"next_mdtrt\": ", "2", "100000000000", "2201", NULL,
+         "an id counter is not a number", "a counter of twelve digits", MB_E_CORRUPT},
+        {"\"next_mdtrt\": ", "2", "99999999999", "2201", NULL,
+         "the state has issued every mdtrt id it can", "the last visit id", MB_E_CAPACITY},
+    };
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        CHECK(put_damaged(&store, good, damage[i].after, damage[i].from, damage[i].to),
+              damage[i].why);
+        int saves = store.saves;
+        const char *body = damage[i].body ? damage[i].body : visit("2025-03-19");
+        CHECK_RC(call(p, envelope(damage[i].infno, "2025-03-19 09:30:05", body), NULL),
+                 damage[i].status, damage[i].why);
+        if (!says(damage[i].says))
+            fprintf(stderr, "  %s: %s\n", damage[i].why, response);
+        CHECK(says("\"infcode\": -1") && says(damage[i].says), damage[i].why);
+        CHECK(store.saves == saves, "a damaged state is not saved over");
+    }
+    free(good);
+    free(store.data);
+    mb_platform_free(p);
+}
+
 /* ---- a directory ----------------------------------------------------------------------------- */
 
 static size_t read_file(const char *path, char *buf, size_t cap)
@@ -589,6 +653,7 @@ int main(void)
     }
     the_sequence();
     refused_requests_change_nothing();
+    a_damaged_state();
     a_state_directory();
     err_is_left_alone_on_success();
     a_declared_group();
