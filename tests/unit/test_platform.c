@@ -450,6 +450,37 @@ static void refused_requests_change_nothing(void)
     mb_platform_free(p);
 }
 
+/* Fee details whose sum passes 10^12 yuan (each row within it): 2206 and 2207 are refused
+ * with MB_E_OVERFLOW, naming the visit, never settled with a wrapped total. */
+static void fees_past_the_largest_amount(void)
+{
+    mb_platform *p = new_platform();
+    prepare(p);
+    static const char huge[] =
+        "\"input\": {\"feedetail\": ["
+        "{\"feedetl_sn\": \"FD0101\", \"mdtrt_id\": \"900000000001\", " PSN ", \"chrg_bchno\": "
+        "\"CB9\", \"det_item_fee_sumamt\": 999999999999.99, \"chrgitm_lv\": \"01\"},"
+        "{\"feedetl_sn\": \"FD0102\", \"mdtrt_id\": \"900000000001\", " PSN ", \"chrg_bchno\": "
+        "\"CB9\", \"det_item_fee_sumamt\": 999999999999.99, \"chrgitm_lv\": \"01\"}]}";
+    CHECK_RC(call(p, envelope("2204", "2025-03-18 09:51:00", huge), NULL), MB_OK,
+             "two rows of 999999999999.99 upload: each is an amount");
+    char body[1024];
+    snprintf(body, sizeof body,
+             "\"input\": {\"data\": {" PSN ", \"mdtrt_cert_type\": \"02\", \"med_type\": "
+             "\"14\", \"medfee_sumamt\": 1.00, \"psn_setlway\": \"01\", \"mdtrt_id\": "
+             "\"900000000001\", \"chrg_bchno\": \"CB9\", \"acct_used_flag\": \"1\", "
+             "\"insutype\": \"310\"}}");
+    mb_error *err = mb_error_new();
+    for (int commit = 0; commit < 2; commit++) {
+        CHECK_RC(call(p, envelope(commit ? "2207" : "2206", "2025-03-18 09:52:00", body), err),
+                 MB_E_OVERFLOW, "their sum is refused");
+        CHECK(says("the fee details of mdtrt_id 900000000001 add up past 10^12 yuan"),
+              "naming the visit");
+    }
+    mb_error_free(err);
+    mb_platform_free(p);
+}
+
 /* ---- a damaged state ------------------------------------------------------------------------ */
 
 /* The state `good` with the first `from` after `after` replaced by `to`, into the store. */
@@ -654,6 +685,7 @@ int main(void)
     the_sequence();
     refused_requests_change_nothing();
     a_damaged_state();
+    fees_past_the_largest_amount();
     a_state_directory();
     err_is_left_alone_on_success();
     a_declared_group();
