@@ -584,6 +584,13 @@ static const struct refusal {
      "layers[0].cap.values", "diseases' caps (base: highest_disease) takes no values of its own", 17},
     {16, "      - {all: 70%}\n    cap: {base: highest_disease, cite: c}", MB_E_RULESET,
      "layers[0].cap", "a cap based on the diseases' caps needs a catalogue with caps", 17},
+    /* the deductible's modifiers with no deductible rows: line 14's row becomes theirs */
+    {13, "    deductible_ceiling:", MB_E_RULESET,
+     "layers[0].deductible_ceiling", "the layer has no deductible rows for this to apply to", 13},
+    {13, "    deductible_floor:", MB_E_RULESET,
+     "layers[0].deductible_floor", "the layer has no deductible rows for this to apply to", 13},
+    {13, "    deductible_repeat:\n      - {nth: \"2\", all: 50%}\n    deductible_floor:", MB_E_RULESET,
+     "layers[0].deductible_repeat", "the layer has no deductible rows for this to apply to", 13},
     {16, "      - {all: 70%}\n    top_up_of: total", MB_E_SCHEMA,
      "layers[0].top_up_of", "top_up_of goes with top_up rows", 17},
     {16, "      - {all: 70%}\n    top_up: [{all: 45%}]", MB_E_SCHEMA,
