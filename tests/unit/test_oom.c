@@ -38,64 +38,12 @@
 #include <string.h>
 
 #include "check.h"
+#include "failing_alloc.h"
 #include "fingerprint.h"
 #include "fixtures.h"
 #include "medbenefit.h"
 
 enum { MAX_RULESETS = 32, MAX_CALLS = 1024, CLAIMS = 4 };
-
-/* ---- a counting allocator that fails on demand --------------------------------------------- */
-
-typedef enum { WORKING, TRANSIENT, PERSISTENT } fault_mode;
-
-static struct {
-    long calls;       /* allocations counted since the run began */
-    long fail_at;     /* the allocation (1-based) that fails first */
-    fault_mode mode;  /* WORKING: none fails */
-    int failed;       /* an allocation was made to fail since `failed` was cleared */
-    int paused;       /* fingerprinting: allocations pass through uncounted */
-    long live;        /* blocks allocated and not yet freed */
-} ctr;
-
-static int should_fail(void)
-{
-    if (ctr.paused)
-        return 0;
-    long n = ++ctr.calls;
-    int fail = (ctr.mode == TRANSIENT && n == ctr.fail_at) ||
-               (ctr.mode == PERSISTENT && n >= ctr.fail_at);
-    ctr.failed |= fail;
-    return fail;
-}
-
-static void *t_alloc(void *ctx, size_t size)
-{
-    (void)ctx;
-    if (should_fail())
-        return NULL;
-    void *p = malloc(size);
-    ctr.live += p != NULL;
-    return p;
-}
-
-static void *t_realloc(void *ctx, void *ptr, size_t size)
-{
-    (void)ctx;
-    if (should_fail())
-        return NULL; /* as realloc does: the old block stays */
-    void *p = realloc(ptr, size);
-    ctr.live += p != NULL && ptr == NULL;
-    return p;
-}
-
-static void t_free(void *ctx, void *ptr)
-{
-    (void)ctx;
-    if (ptr != NULL) {
-        ctr.live--;
-        free(ptr);
-    }
-}
 
 /* ---- the handles of the sequence ------------------------------------------------------------ */
 
@@ -165,7 +113,7 @@ static void failed(int what, const run *r, const char *call, int line, const cha
         fprintf(stderr, "  first failure of '%s': %s mode, N=%ld, line %d: %s%s%s\n",
                 failure_why[what],
                 r->reference ? "reference" : r->mode == TRANSIENT ? "transient" : "persistent",
-                ctr.fail_at, line, call, detail ? ": " : "", detail ? detail : "");
+                fa.fail_at, line, call, detail ? ": " : "", detail ? detail : "");
 }
 
 static mb_result *probe_result;
@@ -173,7 +121,7 @@ static mb_result *probe_result;
 /* Every handle of the world, as text, with allocations uncounted (saving allocates). */
 static void print_world(fingerprint *t, const world *w)
 {
-    ctr.paused++;
+    fa.paused++;
     t->len = 0;
     fp_put(t, "rulesets %zu\n", w->nrs);
     for (size_t i = 0; i < w->nrs; i++)
@@ -216,7 +164,7 @@ static void print_world(fingerprint *t, const world *w)
     fp_put(t, "== family claim %s\n", w->family_claim ? mb_claim_id(w->family_claim) : "none");
     if (w->family_result)
         fp_result(t, w->family_result);
-    ctr.paused--;
+    fa.paused--;
 }
 
 static uint64_t hash_of(const fingerprint *t)
@@ -245,12 +193,12 @@ static void call_begin(run *r, const world *w, const char *text)
         return;
     }
     if (r->reference) {
-        call_start[r->index] = ctr.calls;
+        call_start[r->index] = fa.calls;
         call_text[r->index] = text;
     } else if (r->index == r->target) {
         print_world(&r->before, w);
-        r->live_before = ctr.live;
-        ctr.failed = 0;
+        r->live_before = fa.live;
+        fa.failed = 0;
     }
 }
 
@@ -282,7 +230,7 @@ static int call_end(run *r, const world *w, int rc, int want, const char *text, 
     }
     /* the target call */
     r->stop = 1;
-    if (!ctr.failed) {
+    if (!fa.failed) {
         if (rc == MB_E_NOMEM)
             failed(F_UNINJECTED, r, text, line, NULL);
         else
@@ -290,7 +238,7 @@ static int call_end(run *r, const world *w, int rc, int want, const char *text, 
         return 0;
     }
     if (rc == want) {
-        absorbed[ctr.mode]++;
+        absorbed[fa.mode]++;
         if (world_hash(w) != call_hash[r->index])
             failed(F_ABSORBED, r, text, line, NULL);
         return 0;
@@ -300,12 +248,12 @@ static int call_end(run *r, const world *w, int rc, int want, const char *text, 
         failed(F_STATUS, r, text, line, detail);
         return 0;
     }
-    checked[ctr.mode]++;
+    checked[fa.mode]++;
     if (w->err != NULL && /* mb_error_new itself failing has no report to fill */
         (mb_error_status(w->err) != MB_E_NOMEM || mb_error_message(w->err)[0] == '\0'))
         failed(F_REPORT, r, text, line, mb_status_name(mb_error_status(w->err)));
-    if (ctr.live != r->live_before) {
-        snprintf(detail, sizeof detail, "%ld blocks", ctr.live - r->live_before);
+    if (fa.live != r->live_before) {
+        snprintf(detail, sizeof detail, "%ld blocks", fa.live - r->live_before);
         failed(F_LEAKED, r, text, line, detail);
     }
     print_world(&scratch, w);
@@ -314,9 +262,9 @@ static int call_end(run *r, const world *w, int rc, int want, const char *text, 
             fp_show_difference(&r->before, &scratch);
         failed(F_CHANGED, r, text, line, NULL);
     }
-    if (ctr.mode != TRANSIENT)
+    if (fa.mode != TRANSIENT)
         return 0;
-    ctr.mode = WORKING;
+    fa.mode = WORKING;
     return 1;
 }
 
@@ -349,7 +297,7 @@ static void load(run *r, world *w, size_t i)
     if (!r->reference && r->index < r->target) {
         w->rs[i] = cache.rs[i];
         w->borrowed[i] = 1;
-        ctr.calls += call_start[r->index + 1] - call_start[r->index];
+        fa.calls += call_start[r->index + 1] - call_start[r->index];
         r->index++;
         return;
     }
@@ -567,11 +515,8 @@ static void world_free(world *w)
 /* The run whose allocation N fails, in `mode`. */
 static void fail_at(long n, fault_mode mode, world *w, run *r)
 {
-    long live0 = ctr.live;
-    ctr.calls = 0;
-    ctr.fail_at = n;
-    ctr.mode = mode;
-    ctr.failed = 0;
+    long live0 = fa.live;
+    fa_arm(n, mode);
     r->reference = 0;
     r->mode = mode;
     r->index = 0;
@@ -580,16 +525,15 @@ static void fail_at(long n, fault_mode mode, world *w, run *r)
     while (r->target + 1 < ncalls && call_start[r->target + 1] < n)
         r->target++;
     sequence(r, w);
-    ctr.mode = WORKING;
+    fa.mode = WORKING;
     world_free(w);
-    if (ctr.live != live0)
+    if (fa.live != live0)
         failed(F_RUN_LEAKED, r, call_text[r->target], 0, NULL);
 }
 
 int main(void)
 {
-    mb_allocator a = {t_alloc, t_realloc, t_free, NULL};
-    CHECK_RC(mb_set_allocator(&a), MB_OK, "install the counting allocator");
+    CHECK_RC(fa_install(), MB_OK, "install the counting allocator");
     CHECK_RC(mb_result_new(&probe_result, NULL), MB_OK, "a result for the claims' fingerprints");
     nids = fx_bundled_ids(ids, MAX_RULESETS);
     CHECK(nids >= MB_TEST_RULESETS && nids <= MAX_RULESETS, "the bundled rulesets are listed");
@@ -602,13 +546,12 @@ int main(void)
 
     /* the reference run: every call succeeds; its rulesets are lent to the later runs */
     run r = {1, WORKING, -1, 0, 0, {NULL, 0, 0}, 0};
-    ctr.calls = 0;
-    ctr.mode = WORKING;
+    fa_arm(0, WORKING);
     sequence(&r, &cache);
     CHECK(failures[F_REFERENCE] == 0 && !r.stop, failure_why[F_REFERENCE]);
     if (r.stop)
         return check_summary();
-    long total = ctr.calls;
+    long total = fa.calls;
     call_start[ncalls] = total;
     long allocating = 0, settlements = 0, settlements_allocating = 0;
     for (long i = 0; i < ncalls; i++) {
@@ -645,28 +588,26 @@ int main(void)
 
     /* a run past the last allocation completes, and nothing is left but the cache */
     run last = {0, PERSISTENT, ncalls, 0, 0, {NULL, 0, 0}, 0};
-    ctr.calls = 0;
-    ctr.fail_at = total + 1;
-    ctr.mode = PERSISTENT;
+    fa_arm(total + 1, PERSISTENT);
     sequence(&last, &runs);
-    ctr.mode = WORKING;
+    fa.mode = WORKING;
     CHECK(!last.stop && last.index == ncalls, "with N past the last allocation the sequence completes");
     world_free(&runs);
     world_free(&cache);
     mb_result_free(probe_result);
-    CHECK(ctr.live == 0, "everything the library allocated was freed");
+    CHECK(fa.live == 0, "everything the library allocated was freed");
 
     /* restore the default allocator: NULL, or a table with a NULL function */
     CHECK_RC(mb_set_allocator(NULL), MB_OK, "restore malloc/realloc/free");
-    long calls = ctr.calls;
+    long calls = fa.calls;
     mb_error *err = mb_error_new();
     CHECK(err != NULL, "the default allocator works");
-    CHECK(ctr.calls == calls, "the counting allocator is no longer called");
+    CHECK(fa.calls == calls, "the counting allocator is no longer called");
     mb_error_free(err);
-    mb_allocator half = {t_alloc, NULL, t_free, NULL};
+    mb_allocator half = {fa_alloc, NULL, fa_free, NULL};
     CHECK_RC(mb_set_allocator(&half), MB_OK, "a table without realloc restores the default");
     err = mb_error_new();
-    CHECK(err != NULL && ctr.calls == calls, "the default allocator again");
+    CHECK(err != NULL && fa.calls == calls, "the default allocator again");
     mb_error_free(err);
     fp_free(&scratch);
     fp_free(&r.before);

@@ -25,84 +25,20 @@
 #include "fixtures.h"
 #include "json.h"
 #include "medbenefit.h"
+#include "platform_calls.h"
 
-enum { MAX_RULESETS = 32, MAX_CALLS = 64, MAX_NODES = 512 };
+enum { MAX_RULESETS = 32, MAX_NODES = 512 };
 
 static mb_ruleset *bundled[MAX_RULESETS];
 static char ids[MAX_RULESETS][128];
 static size_t nbundled;
 
-typedef struct call_record {
-    char *request;
-    size_t len;
-    char *state; /* the store's bytes before the call */
-    size_t state_len;
-} call_record;
-
-typedef struct sequence {
-    char name[32], chain[128], facility[64];
-    call_record calls[MAX_CALLS];
-    size_t ncalls;
-} sequence;
-
-static sequence seqs[4];
+static sequence seqs[PC_MAX_SEQUENCES];
 static size_t nseqs;
-
-static void read_calls(void)
-{
-    FILE *f = fopen(MB_SOURCE_ROOT "/tests/unit/data/platform-calls.txt", "rb");
-    CHECK(f != NULL, "the recorded calls open");
-    if (f == NULL)
-        return;
-    static char line[1 << 16];
-    while (fgets(line, sizeof line, f)) {
-        size_t n = strlen(line);
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0 || line[0] == '#')
-            continue;
-        if (strncmp(line, "sequence ", 9) == 0 && nseqs < 4) {
-            sequence *s = &seqs[nseqs++];
-            sscanf(line, "sequence %31s chain=%127s facility=%63s", s->name, s->chain, s->facility);
-            continue;
-        }
-        sequence *s = &seqs[nseqs - 1];
-        if (nseqs == 0 || s->ncalls == MAX_CALLS)
-            continue;
-        call_record *c = &s->calls[s->ncalls++];
-        c->request = malloc(n + 1);
-        memcpy(c->request, line, n + 1);
-        c->len = n;
-    }
-    fclose(f);
-}
 
 static mb_platform *platform_for(const sequence *s, fx_store *store)
 {
-    const mb_ruleset *chain[MAX_RULESETS];
-    size_t n = 0;
-    unsigned flags = 0;
-    if (strcmp(s->chain, "-") != 0) {
-        for (size_t i = 0; i < nbundled; i++)
-            if (strcmp(mb_ruleset_id(bundled[i]), s->chain) == 0)
-                chain[n++] = bundled[i];
-        flags = MB_PLATFORM_FIXED_CHAIN;
-    } else {
-        for (size_t i = 0; i < nbundled; i++)
-            chain[n++] = bundled[i];
-    }
-    mb_platform *p = NULL;
-    FX_OK(mb_platform_new(&p, chain, n, flags, fx_error()));
-    char code[64];
-    snprintf(code, sizeof code, "%s", s->facility);
-    char *eq = strchr(code, '=');
-    if (eq != NULL) {
-        *eq = '\0';
-        FX_OK(mb_platform_set_facility(p, code, mb_level_parse(eq + 1), fx_error()));
-    }
-    mb_platform_store st = {fx_store_load, fx_store_save, fx_store_done, store};
-    FX_OK(mb_platform_set_store(p, &st, fx_error()));
-    return p;
+    return pc_platform(s, bundled, nbundled, store, false);
 }
 
 /* ---- the contract of an answer --------------------------------------------------------------- */
@@ -531,7 +467,7 @@ int main(void)
     nbundled = fx_bundled_ids(ids, MAX_RULESETS);
     for (size_t i = 0; i < nbundled && i < MAX_RULESETS; i++)
         bundled[i] = fx_ruleset(ids[i]);
-    read_calls();
+    nseqs = pc_read(seqs);
     CHECK(nseqs == 3, "three recorded sequences");
     for (size_t i = 0; i < nseqs; i++) {
         replay(&seqs[i]);
@@ -546,11 +482,7 @@ int main(void)
     CHECK(broken == 0, "every answer keeps the contract: JSON, infcode as the return, err_msg as "
                        "err, nothing saved when refused");
     CHECK(refused > 1000 && accepted > 100, "the changes were both refused and accepted");
-    for (size_t i = 0; i < nseqs; i++)
-        for (size_t k = 0; k < seqs[i].ncalls; k++) {
-            free(seqs[i].calls[k].request);
-            free(seqs[i].calls[k].state);
-        }
+    pc_free(seqs, nseqs);
     for (size_t i = 0; i < nbundled && i < MAX_RULESETS; i++)
         mb_ruleset_free(bundled[i]);
     fx_done();
