@@ -199,6 +199,16 @@ static inline mb_claim *fx_claim(const char *id, int32_t date, int med_type, con
     return c;
 }
 
+/* An inpatient claim of one class A item of `fen`, admitted on `admitted` and settled on the
+ * day of its discharge. */
+static inline mb_claim *fx_admission(const char *id, int32_t admitted, int32_t discharged,
+                                     const char *facility, int level, int64_t fen)
+{
+    mb_claim *c = fx_claim(id, discharged, MB_MED_INPATIENT, facility, level, fen);
+    FX_OK(mb_claim_set_admission(c, admitted, discharged, fx_error()));
+    return c;
+}
+
 /* A Wuxi chronic claim for 糖尿病 at the designated H001 (tertiary), one class A item. */
 static inline mb_claim *fx_wuxi_claim(const char *id, int32_t date, int64_t fen)
 {

@@ -414,8 +414,7 @@ static void lapse_counts_from_the_latest_start(const mb_ruleset *rs, mb_error *e
         mb_enrollee_add_disease(e, first, order ? 20221210 : 20220110, 0, err);
         mb_enrollee_add_disease(e, second, order ? 20220110 : 20221210, 0, err);
         /* an admission discharged 2023-03-01: 13 months after 02-01, 2 after 2023-01-01 */
-        mb_claim *c = fx_claim("I", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_SECONDARY, 10000);
-        FX_OK(mb_claim_set_admission(c, 20230220, 20230301, fx_error()));
+        mb_claim *c = fx_admission("I", 20230220, 20230301, "H9", MB_LEVEL_SECONDARY, 10000);
         mb_result *r = fx_result();
         const mb_ruleset *chain[] = {rs};
         CHECK_RC(mb_settle(r, chain, 1, e, c, err), MB_OK, "the admission settles");

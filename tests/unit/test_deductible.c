@@ -46,12 +46,16 @@ static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, i
 
 static int64_t amt(int which) { return mb_result_amount(res, which); }
 
-#define LEVELS                                                                                 \
+/* The inpatient layer the tests vary: 80% from the pooling fund; each adds its deductible. */
+#define INPATIENT                                                                              \
     "  - id: inpatient\n"                                                                      \
     "    cite: 测试〔2024〕3号 三\n"                                                           \
     "    med_types: [inpatient]\n"                                                             \
     "    fund: pooling\n"                                                                      \
-    "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"                                      \
+    "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+
+#define LEVELS                                                                                 \
+    INPATIENT                                                                                  \
     "    deductible:\n"                                                                        \
     "      - {facility: primary, all: 200, cite: 测试〔2024〕3号 三（一级200元）}\n"           \
     "      - {facility: secondary, all: 500, cite: 测试〔2024〕3号 三（二级500元）}\n"         \
@@ -134,11 +138,7 @@ static void top_up_in_any_order(void)
 static void per_admission_repeat_floor(void)
 {
     mb_ruleset *rs = fx_ruleset_text(HEAD
-        "  - id: inpatient\n"
-        "    cite: 测试〔2024〕3号 三\n"
-        "    med_types: [inpatient]\n"
-        "    fund: pooling\n"
-        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        INPATIENT
         "    deductible:\n"
         "      - {facility: tertiary, all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
         "    deductible_repeat:\n"
@@ -254,11 +254,7 @@ static void day_visit_ceiling_first(void)
 
     /* 按首次住院的医疗机构等级计算一次: the first admission's level for the year */
     rs = fx_ruleset_text(HEAD
-        "  - id: inpatient\n"
-        "    cite: 测试〔2024〕3号 三\n"
-        "    med_types: [inpatient]\n"
-        "    fund: pooling\n"
-        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        INPATIENT
         "    deductible:\n"
         "      - {facility: secondary, all: 600, scope: year_first, cite: 测试〔2024〕3号 七}\n"
         "      - {facility: tertiary, all: 800, scope: year_first, cite: 测试〔2024〕3号 七}\n",
@@ -284,11 +280,7 @@ static void day_visit_ceiling_first(void)
 static void reversed_admission(void)
 {
     mb_ruleset *rs = fx_ruleset_text(HEAD
-        "  - id: inpatient\n"
-        "    cite: 测试〔2024〕3号 三\n"
-        "    med_types: [inpatient]\n"
-        "    fund: pooling\n"
-        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        INPATIENT
         "    deductible: [{all: 800, scope: admission, cite: 测试〔2024〕3号 三（每次住院800元）}]\n"
         "    deductible_repeat:\n"
         "      - {nth: \"2\", all: 75%, cite: 测试〔2024〕3号 三（第二次75%）}\n"
@@ -324,11 +316,7 @@ static void reversed_admission(void)
 static void admission_begun_the_year_before(void)
 {
     mb_ruleset *rs = fx_ruleset_text(HEAD
-        "  - id: inpatient\n"
-        "    cite: 测试〔2024〕3号 三\n"
-        "    med_types: [inpatient]\n"
-        "    fund: pooling\n"
-        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        INPATIENT
         "    deductible:\n"
         "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
     if (rs == NULL)

@@ -56,8 +56,7 @@ static void deductible_by_facility(void)
         return;
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     /* tertiary, 1000 in scope: deductible 800 (三级800元), 200 x 80% = 160 */
-    mb_claim *c = fx_claim("T1", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_TERTIARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    mb_claim *c = fx_admission("T1", 20240225, 20240301, "H1", MB_LEVEL_TERTIARY, YUAN(1000));
     CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the tertiary admission settles");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the tertiary deductible applies");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 800) x 80%");
@@ -68,8 +67,7 @@ static void deductible_by_facility(void)
 
     /* a primary admission of another enrollee: 1000 - 200 = 800 x 80% = 640 */
     e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    c = fx_claim("P1", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    c = fx_admission("P1", 20240225, 20240301, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
     CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the primary admission settles");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the primary deductible applies");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(640), "(1000 - 200) x 80%");
@@ -78,8 +76,7 @@ static void deductible_by_facility(void)
 
     /* a secondary admission: no row for that level, so no deductible: 1000 x 80% = 800 */
     e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    c = fx_claim("S1", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    c = fx_admission("S1", 20240225, 20240301, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the secondary admission settles");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "no deductible row for secondary");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
@@ -189,8 +186,7 @@ static void claim_selectors(void)
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
     /* in the city, at a community health centre (primary): 160; (1000 - 160) x 80% = 672 */
-    mb_claim *c = fx_claim("A", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    mb_claim *c = fx_admission("A", 20240225, 20240301, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
     CHECK_RC(mb_claim_set_facility_category(c, "社区卫生服务机构", err), MB_OK, "category by label");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "community admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(160), "the community row is more specific");
@@ -218,14 +214,12 @@ static void claim_selectors(void)
     /* a child (born 2010-03-02, 13 on 2024-03-01), secondary: no deductible row, 1000 x 90% */
     e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_set_birth_date(e, 20100302, err), MB_OK, "birth date");
-    c = fx_claim("D", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    c = fx_admission("D", 20240225, 20240301, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "a child's admission");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "1000 x 90% (未成年人)");
     /* without a birth date the age rows cannot be chosen: refused, not guessed */
     CHECK_RC(mb_enrollee_set_birth_date(e, 0, err), MB_OK, "birth date cleared");
-    c = fx_claim("E", 20240302, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240302, err), MB_OK, "admission");
+    c = fx_admission("E", 20240225, 20240302, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     const mb_ruleset *chain[1] = {rs};
     CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_E_INVALID_ARGUMENT,
              "a ruleset choosing by age needs the birth date");
@@ -278,8 +272,7 @@ static void person_groups(void)
     /* 2301 is the platform's code for 返贫致贫人口, a member of class 2: 1000 x 70% = 700 */
     CHECK_RC(mb_enrollee_add_identity(r, rs, "2301", 20240101, 0, err), MB_OK,
              "an identity by its psn_idet_type code");
-    mb_claim *c = fx_claim("I", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    mb_claim *c = fx_admission("I", 20240225, 20240301, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 admission");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(700), "class 2: 70%");
     CHECK(fx_traced(res, "assist.ratio", "测试〔2024〕4号 五（二类70%）"), "the class 2 row is cited");
@@ -291,8 +284,7 @@ static void person_groups(void)
      * ratio of the classes held (70% over 60%): (1000 - 500) x 70% = 350 */
     CHECK_RC(mb_enrollee_add_identity(r, rs, "防止返贫监测对象", 20240101, 0, err), MB_OK,
              "an identity by its label");
-    c = fx_claim("J", 20240401, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240325, 20240401, err), MB_OK, "admission");
+    c = fx_admission("J", 20240325, 20240401, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 and 3 admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(500), "class 3's deductible");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(350), "(1000 - 500) x 70%");
@@ -304,8 +296,7 @@ static void person_groups(void)
     /* an employee monitored: class 3 is for residents only: no identity that counts */
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_add_identity(e, rs, "2302", 20240101, 0, err), MB_OK, "monitored");
-    c = fx_claim("M", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    c = fx_admission("M", 20240225, 20240301, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "an employee's admission");
     CHECK(mb_result_covered(res) == 0, "class 3 holds for residents only");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), 0, "no assistance");
@@ -430,14 +421,12 @@ static void top_up_pharmacy_first_selfpay(void)
         return;
     /* 2000: (2000 - 1000) x 50% = 500, 25%; the floor tops it up to 2000 x 45% = 900: 400 */
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    mb_claim *c = fx_claim("I", 20240201, MB_MED_INPATIENT, "H1", MB_LEVEL_TERTIARY, YUAN(2000));
-    CHECK_RC(mb_claim_set_admission(c, 20240125, 20240201, err), MB_OK, "admission");
+    mb_claim *c = fx_admission("I", 20240125, 20240201, "H1", MB_LEVEL_TERTIARY, YUAN(2000));
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "admission");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(900), "500, topped up to 45% of 2000");
     CHECK(fx_traced(res, "floor.top_up", "测试〔2024〕1号 十二（保底45%）"), "the top-up cites its row");
     /* 10000: 1000 + 9000 x 50% = 4500, 45% already: nothing to top up */
-    c = fx_claim("J", 20240301, MB_MED_INPATIENT, "H1", MB_LEVEL_TERTIARY, YUAN(10000));
-    CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+    c = fx_admission("J", 20240225, 20240301, "H1", MB_LEVEL_TERTIARY, YUAN(10000));
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "admission");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(4500), "(10000 - 1000) x 50% = 45%: no top-up");
     /* out of the city from 03-01: 10% first (个人先自付), 2000 x 90% = 1800 in scope;

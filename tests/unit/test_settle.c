@@ -818,8 +818,7 @@ static void failed_settlement_changes_nothing(void)
     mb_enrollee *top = fx_enrollee("CZ-TOP", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_seed(top, CHANGZHOU, "inpatient.paid", 2023, INT64_C(100000000000000),
                               err), MB_OK, "the year's inpatient payments at 10^12 yuan");
-    mb_claim *stay = fx_claim("CI", 20230301, MB_MED_INPATIENT, "H9", MB_LEVEL_TERTIARY, YUAN(100));
-    CHECK_RC(mb_claim_set_admission(stay, 20230220, 20230301, err), MB_OK, "admission");
+    mb_claim *stay = fx_admission("CI", 20230220, 20230301, "H9", MB_LEVEL_TERTIARY, YUAN(100));
     snapshot(top);
     const mb_ruleset *cz[1] = {changzhou};
     CHECK_RC(mb_settle(res, cz, 1, top, stay, err), MB_E_OVERFLOW,
