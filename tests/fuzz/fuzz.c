@@ -342,8 +342,13 @@ void fz_check_bytes(const uint8_t *a, size_t na, const uint8_t *b, size_t nb, co
 
 size_t fz_check_roundtrip(const mb_enrollee *e, const char *what)
 {
-    static uint8_t first[FZ_BLOB_MAX], second[FZ_BLOB_MAX];
+    static uint8_t first[FZ_BLOB_MAX], second[FZ_BLOB_MAX], last[FZ_BLOB_MAX];
+    static size_t nlast;
     size_t n1 = fz_save(e, first);
+    /* restoring depends on the bytes alone: the bytes checked last need no second check (most
+     * calls of an input change nothing, and a restore allocates the journal's room) */
+    if (n1 == nlast && memcmp(first, last, n1) == 0)
+        return n1;
     mb_enrollee *back = NULL;
     int rc = mb_enrollee_restore(&back, first, n1, harness_err);
     FZ_REQUIRE("save-restore", rc == MB_OK, "%s: a saved state does not restore: %s", what,
@@ -354,6 +359,8 @@ size_t fz_check_roundtrip(const mb_enrollee *e, const char *what)
     FZ_REQUIRE("save", rc == MB_OK, "saving a restored enrollee failed: %s",
                mb_error_message(harness_err));
     fz_check_bytes(first, n1, second, n2, "save-restore", what);
+    memcpy(last, first, n1);
+    nlast = n1;
     return n1;
 }
 
