@@ -224,6 +224,12 @@ static void the_sequence(void)
     CHECK_RC(call(p, envelope("2208", "2025-03-19 10:21:00", body), err), MB_E_STATE,
              "a second 2208 of it");
     CHECK(says("was reversed already (setl_id 800000000003)"), "names the reversal");
+    snprintf(body, sizeof body, "\"input\": {\"data\": {\"setl_id\": \"800000000003\", "
+                                "\"mdtrt_id\": \"900000000001\", " PSN "}}");
+    CHECK_RC(call(p, envelope("2208", "2025-03-19 10:21:30", body), err), MB_E_INVALID_ARGUMENT,
+             "a 2208 of the reversal");
+    CHECK(says("2208 reverses 2207 settlements; setl_id 800000000003 is itself a reversal"),
+          "says a reversal is not reversed");
     snprintf(body, sizeof body, "\"input\": {\"data\": {\"setl_id\": \"800000000002\", "
                                 "\"mdtrt_id\": \"900000000002\", " PSN "}}");
     CHECK_RC(call(p, envelope("2208", "2025-03-19 10:22:00", body), NULL), MB_OK, "2208 of visit 2");
