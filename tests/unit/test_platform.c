@@ -406,6 +406,28 @@ static const struct {
              "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
              "\"chrgitm_lv\": \"03\", \"selfpay_prop\": 0.5}]}",
      "a 丙类 item partly paid by the fund", "input.feedetail[0] (FD0009): selfpay_prop is not 1 for a 丙类 item", MB_E_INVALID_ARGUMENT},
+    /* 2206: the request's own copy of the amounts is the uploaded details' (费用与明细不符), its flags 0 or 1, settled by item */
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"fulamt_ownpay_amt\": 44.00}}",
+     "a class C part that is not the details'", "input.data.fulamt_ownpay_amt 44.00 does not match the fee details uploaded for mdtrt_id 900000000001 (45.00)", MB_E_INVALID_AMOUNT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"overlmt_selfpay\": 1.00}}",
+     "an over-limit part the details do not have", "input.data.overlmt_selfpay 1.00 does not match the fee details uploaded for mdtrt_id 900000000001 (0.00)", MB_E_INVALID_AMOUNT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"preselfpay_amt\": 11.00}}",
+     "a first self-pay that is not the details'", "input.data.preselfpay_amt 11.00 does not match the fee details uploaded for mdtrt_id 900000000001 (11.40)", MB_E_INVALID_AMOUNT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"inscp_scp_amt\": 153.00}}",
+     "a policy-scope cost that is not the details'", "input.data.inscp_scp_amt 153.00 does not match the fee details uploaded for mdtrt_id 900000000001 (153.80)", MB_E_INVALID_AMOUNT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"psn_setlway\": \"02\"}}",
+     "settlement by quota", "input.data.psn_setlway 02: the library settles by item (01 按项目结算) only", MB_E_UNKNOWN_CODE},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"acct_used_flag\": \"2\"}}",
+     "an account flag of 2", "input.data.acct_used_flag must be", MB_E_INVALID_ARGUMENT},
+    {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
+             "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"mid_setl_flag\": \"x\"}}",
+     "a mid-stay flag of x", "input.data.mid_setl_flag must be", MB_E_INVALID_ARGUMENT},
 };
 
 static void refused_requests_change_nothing(void)
