@@ -428,6 +428,14 @@ static const struct {
     {"2206", "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": "
              "\"310\", \"chrg_bchno\": \"CB1\", \"med_type\": \"14\", \"medfee_sumamt\": 210.20, \"mid_setl_flag\": \"x\"}}",
      "a mid-stay flag of x", "input.data.mid_setl_flag must be", MB_E_INVALID_ARGUMENT},
+    {"2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"04\"}]}",
+     "a chrgitm_lv of no class", "input.feedetail[0] (FD0009): chrgitm_lv '04' is not 01 甲类, 02 乙类 or 03 丙类", MB_E_UNKNOWN_CODE},
+    {"2301", "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0009\", \"mdtrt_id\": "
+             "\"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 1, "
+             "\"chrgitm_lv\": \"01\"}]}",
+     "an inpatient message on an outpatient visit", "mdtrt_id 900000000001 is an outpatient visit: its messages are 2203, 2204, 2206, 2207 and 2208", MB_E_INVALID_ARGUMENT},
 };
 
 static void refused_requests_change_nothing(void)
@@ -505,6 +513,34 @@ static void fees_past_the_largest_amount(void)
         CHECK(says("the fee details of mdtrt_id 900000000001 add up past 10^12 yuan"),
               "naming the visit");
     }
+    mb_error_free(err);
+    mb_platform_free(p);
+}
+
+/* A 02 乙类 item uploaded without selfpay_prop takes the first self-pay of the visit's chain,
+ * which its med_type picks: before the diagnosis (2203) names it, the upload is refused. */
+static void class_b_before_the_diagnosis(void)
+{
+    mb_platform *p = new_platform();
+    prepare(p);
+    CHECK_RC(call(p, envelope("2201", "2025-03-19 09:31:00", visit("2025-03-19")), NULL), MB_OK,
+             "a second visit");
+    static const char fee[] =
+        "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"FD0001\", \"mdtrt_id\": \"900000000002\", "
+        PSN ", \"chrg_bchno\": \"CB1\", \"det_item_fee_sumamt\": 114.00, \"chrgitm_lv\": \"02\"}]}";
+    mb_error *err = mb_error_new();
+    CHECK_RC(call(p, envelope("2204", "2025-03-19 09:50:00", fee), err), MB_E_INVALID_ARGUMENT,
+             "a 乙类 item before 2203");
+    CHECK(says("input.feedetail[0] (FD0001): a 02 乙类 item without selfpay_prop takes the "
+               "ruleset's first self-pay, which depends on the visit's med_type: upload the visit "
+               "(2203) first, or send selfpay_prop"),
+          "says to send 2203 first, or selfpay_prop");
+    CHECK_RC(call(p, envelope("2203", "2025-03-19 09:45:00", diagnosis("900000000002")), NULL),
+             MB_OK, "2203");
+    CHECK_RC(call(p, envelope("2204", "2025-03-19 09:50:00", fee), err), MB_OK,
+             "after 2203 the same upload");
+    /* jiaozuo-chronic-2022 class_b_first_selfpay 10%: 114.00 x 10% = 11.40 */
+    CHECK(says("\"preselfpay_amt\": 11.40"), "with the chain's first self-pay, 10%");
     mb_error_free(err);
     mb_platform_free(p);
 }
@@ -714,6 +750,7 @@ int main(void)
     refused_requests_change_nothing();
     a_damaged_state();
     fees_past_the_largest_amount();
+    class_b_before_the_diagnosis();
     a_state_directory();
     err_is_left_alone_on_success();
     a_declared_group();
