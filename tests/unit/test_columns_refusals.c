@@ -177,6 +177,11 @@ static void rows_that_fail_alone(void)
         {"an enrollee beyond those given", "enrollee 7 is beyond the 2 given", MB_E_INVALID_ARGUMENT},
         {"a claim id that is not UTF-8", "claim id is not valid UTF-8", MB_E_INVALID_ARGUMENT},
         {"a prescriber without a level", "", MB_E_UNKNOWN_CODE},
+        {"a prescriber with no level column", "", MB_E_UNKNOWN_CODE},
+        {"a treatment beyond the table", "treatment 3 is beyond the 0 of its table", MB_E_INVALID_ARGUMENT},
+        {"a facility category beyond the table", "facility category 2 is beyond the 0 of its table", MB_E_INVALID_ARGUMENT},
+        {"a discharge before the admission", "", MB_E_INVALID_DATE},
+        {"more settled upstream than its compliant cost", "", MB_E_INVALID_AMOUNT},
     };
     for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
         mb_columns c = columns();
@@ -197,6 +202,31 @@ static void rows_that_fail_alone(void)
                 prescriber[i] = i == 1 ? 0 : -1, plevel[i] = 0;
             c.prescriber = prescriber, c.prescriber_level = plevel;
             break;
+        case 6:
+            for (int i = 0; i < ROWS; i++)
+                prescriber[i] = i == 1 ? 0 : -1;
+            c.prescriber = prescriber;
+            break;
+        case 7: {
+            static int32_t treatment[ROWS] = {-1, 3, -1};
+            c.treatment = treatment;
+            break;
+        }
+        case 8: {
+            static int32_t category[ROWS] = {-1, 2, -1};
+            c.facility_category = category;
+            break;
+        }
+        case 9: {
+            static int32_t admitted[ROWS] = {0, 20230305, 0}, discharged[ROWS] = {0, 20230302, 0};
+            c.admitted = admitted, c.discharged = discharged;
+            break;
+        }
+        case 10: {
+            static int64_t compliant[ROWS] = {-1, 100000, -1}, basic[ROWS] = {0, 200000, 0};
+            c.up_compliant = compliant, c.up_basic = basic;
+            break;
+        }
         }
         /* the other rows settle: give each a fresh pair of enrollees */
         mb_enrollee_free(people[0]);
