@@ -119,12 +119,13 @@ static int record_1101(mb_call *c, mb_json **person_out, mb_enrollee **e_out)
         if ((rc = mb_state_enrollee(c, person, &e)))
             return rc;
         if (e->scheme != scheme) {
-            mb_enrollee_free(e);
-            return mb_fail(c->err, MB_E_INVALID_ARGUMENT,
-                           "psn_no %s is recorded under insutype %s; the answer says %s: a "
-                           "person changing scheme starts a new record (another psn_no)",
-                           psn_no, e->scheme == MB_SCHEME_EMPLOYEE ? "310" : "390",
-                           scheme == MB_SCHEME_EMPLOYEE ? "310" : "390");
+            rc = mb_fail(c->err, MB_E_INVALID_ARGUMENT,
+                         "psn_no %s is recorded under insutype %s; the answer says %s: a "
+                         "person changing scheme starts a new record (another psn_no)",
+                         psn_no, e->scheme == MB_SCHEME_EMPLOYEE ? "310" : "390",
+                         scheme == MB_SCHEME_EMPLOYEE ? "310" : "390");
+            mb_enrollee_free(e); /* after the message, which reads its scheme */
+            return rc;
         }
         e->person_type = ptype; /* retirement changes the person type, not the person */
         e->nidentities = 0;     /* 1101 lists every identity held: it replaces them */
