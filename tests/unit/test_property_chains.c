@@ -37,8 +37,8 @@ static const char *const property_why[P_COUNT] = {
     "a failed call leaves the patient's and the payer's saved bytes as they were",
     "presettle gives the same amounts as the settle that follows",
     "fund_pay_sumamt + acct_pay + psn_cash_pay == medfee_sumamt",
-    "medfee = class C + over limit + first self-pay + scope; funds = hifp + hifob + hifmi + maf; "
-    "the fund rows add up",
+    ("medfee = class C + over limit + first self-pay + scope; funds = hifp + hifob + hifmi + "
+     "maf; the fund rows add up"),
     "every amount is >= 0",
     "no fund row's remaining limit (crt_payb_lmt_amt) is below 0 unless unlimited (-1)",
     "save -> restore -> save gives the same bytes",
