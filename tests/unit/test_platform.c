@@ -545,6 +545,23 @@ static void class_b_before_the_diagnosis(void)
     mb_platform_free(p);
 }
 
+/* A request longer than the platform reads (8 MiB) is refused by its length, unparsed. */
+static void a_request_past_8_mib(void)
+{
+    mb_platform *p = new_platform();
+    size_t n = ((size_t)8 << 20) + 1;
+    char *big = malloc(n);
+    memset(big, ' ', n);
+    mb_error *err = mb_error_new();
+    CHECK_RC(mb_platform_call(p, big, n, &response, &response_len, err), MB_E_PARSE,
+             "8 MiB and a byte");
+    CHECK(says("\"infcode\": -1") && says("the request is 8388609 bytes; at most 8 MiB is read"),
+          "says how long it is and what is read");
+    free(big);
+    mb_error_free(err);
+    mb_platform_free(p);
+}
+
 /* ---- a damaged state ------------------------------------------------------------------------ */
 
 /* The state `good` with the first `from` after `after` replaced by `to`, into the store. */
@@ -751,6 +768,7 @@ int main(void)
     a_damaged_state();
     fees_past_the_largest_amount();
     class_b_before_the_diagnosis();
+    a_request_past_8_mib();
     a_state_directory();
     err_is_left_alone_on_success();
     a_declared_group();
