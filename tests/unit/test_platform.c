@@ -562,6 +562,28 @@ static void a_request_past_8_mib(void)
     mb_platform_free(p);
 }
 
+/* A string written with escapes longer than the JSON reader's first buffer (\u6d4b, 测, 1500
+ * times): decoded whole, and answered back as the UTF-8 it stands for. */
+static void a_long_escaped_string(void)
+{
+    mb_platform *p = new_platform();
+    static char body[32768], name[16384], want[16384];
+    size_t n = 0, w = 0;
+    for (int i = 0; i < 1500; i++) {
+        n += (size_t)snprintf(name + n, sizeof name - n, "\\u6d4b");
+        w += (size_t)snprintf(want + w, sizeof want - w, "测");
+    }
+    snprintf(body, sizeof body,
+             "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN
+             ", \"psn_name\": \"%s\"}, \"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", "
+             "\"psn_type\": \"1101\"}], \"idetinfo\": []}",
+             name);
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", body), NULL), MB_OK,
+             "a 1101 whose psn_name is 1500 escaped characters");
+    CHECK(says(want), "the name answered back whole, as UTF-8");
+    mb_platform_free(p);
+}
+
 /* ---- a damaged state ------------------------------------------------------------------------ */
 
 /* The state `good` with the first `from` after `after` replaced by `to`, into the store. */
@@ -769,6 +791,7 @@ int main(void)
     fees_past_the_largest_amount();
     class_b_before_the_diagnosis();
     a_request_past_8_mib();
+    a_long_escaped_string();
     a_state_directory();
     err_is_left_alone_on_success();
     a_declared_group();
