@@ -270,6 +270,69 @@ static void columns_of(const row *r, size_t n, columns *k)
     k->c.facility_category = k->category;
     k->c.facility_categories = categories_of_facility;
     k->c.nfacility_categories = NCATEGORIES;
+    /* an optional column whose every row says "none" is left out (NULL), as a caller without
+     * that data would: the rows must settle the same */
+    bool facility = false, disease = false, treatment = false, category = false,
+         admission = false, prescriber = false, flags = false, bp = false, upstream = false,
+         basic = false, critical = false;
+    for (size_t i = 0; i < n; i++) {
+        facility |= r[i].facility >= 0;
+        disease |= r[i].disease >= 0;
+        treatment |= r[i].treatment >= 0;
+        category |= r[i].category >= 0;
+        admission |= r[i].admitted || r[i].discharged;
+        prescriber |= r[i].prescriber >= 0;
+        flags |= r[i].flags != 0;
+        for (int j = 0; j < r[i].nitems; j++)
+            bp |= r[i].bp[j] != -1;
+        upstream |= r[i].up_compliant != -1;
+        basic |= r[i].up_compliant != -1 && r[i].up_basic != 0;
+        critical |= r[i].up_compliant != -1 && r[i].up_critical != -1;
+    }
+    if (!facility)
+        k->c.facility = NULL;
+    if (!disease)
+        k->c.disease = NULL;
+    if (!treatment)
+        k->c.treatment = NULL;
+    if (!category)
+        k->c.facility_category = NULL;
+    if (!admission)
+        k->c.admitted = k->c.discharged = NULL;
+    if (!prescriber)
+        k->c.prescriber = k->c.prescriber_level = NULL;
+    if (!flags)
+        k->c.flags = NULL;
+    if (!bp)
+        k->c.item_selfpay_bp = NULL;
+    if (!upstream)
+        k->c.up_compliant = NULL;
+    if (!basic)
+        k->c.up_basic = NULL;
+    if (!critical)
+        k->c.up_critical = NULL;
+}
+
+/* Row fields set to "none" in every row of a chain, one field a chain in turn (0: none), so
+ * that each optional column is also left out of some batches. */
+static void clear_field(row *r, size_t n, int field)
+{
+    for (size_t i = 0; i < n; i++)
+        switch (field) {
+        case 1: r[i].facility = -1; break;
+        case 2: r[i].disease = -1; break;
+        case 3: r[i].treatment = -1; break;
+        case 4: r[i].category = -1; break;
+        case 5: r[i].admitted = r[i].discharged = 0; break;
+        case 6: r[i].prescriber = -1; break;
+        case 7: r[i].flags = 0; break;
+        case 8:
+            for (int j = 0; j < r[i].nitems; j++)
+                r[i].bp[j] = -1;
+            break;
+        case 9: r[i].up_basic = 0, r[i].up_critical = -1; break;
+        case 10: r[i].up_compliant = -1; break;
+        }
 }
 
 /* ---- enrollees ---------------------------------------------------------------------------- */
@@ -459,6 +522,7 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
             p = (p + 1) % PEOPLE;
         random_row(&rows[i], p, next_of[p]++, has_basic);
     }
+    clear_field(rows, ROWS, (int)(chains_compared % 11));
     uint64_t seed = fx_next(&rng);
     static outcome want, got;
     mb_enrollee *a[PEOPLE], *b[PEOPLE];
