@@ -205,6 +205,7 @@ static void intern_reset(intern_table *t)
  * that later rows say the same) and the record built from them. */
 typedef struct enrollee_block {
     claims_enrollee rec;
+    unsigned refs;            /* the chunks that name it */
     bool bad;                 /* its first row did not describe it: its rows are refused */
     char why[200];
     int32_t last_date;        /* of its last good row, for the date order */
@@ -213,36 +214,18 @@ typedef struct enrollee_block {
     char text[];              /* the copies */
 } enrollee_block;
 
-struct claims_reader {
-    const char *path;
-    int fd;
-    claims_format format;
-    claims_unit unit;
-    claims_error_fn *on_error;
-    void *ctx;
-    enrollee_set *seen, *own_seen;
-    uint64_t size, read_bytes;
-
+/* What one chunk holds: its text (the rows' strings point into it), its enrollees, its
+ * columns and its bad rows. The reader fills two in turn, so that a chunk handed out stays
+ * whole while the next is read. */
+typedef struct chunk_store {
     char *buf;
-    size_t cap, len, pos; /* unread text is buf[pos, len) */
-    bool eof;
-    uint64_t line;        /* the line buf[pos] is on */
-
-    /* CSV: the column of each field of the header (-1: none) and the unit of each column */
-    int *field_col;
-    size_t nfields;
-    claims_unit col_unit[NCOLS];
-    /* JSON Lines: the keys of the last object, by position, and their columns */
-    char last_key[NCOLS][40];
-    int last_key_col[NCOLS];
-    claims_unit last_key_unit[NCOLS];
-
-    /* the chunk being filled */
-    enrollee_block *current;   /* the enrollee of the last row read (kept across chunks) */
-    enrollee_block **blocks;   /* this chunk's, to free when the next starts */
+    size_t cap, len;
+    enrollee_block **blocks;   /* the enrollees its rows name, to let go when it is refilled */
     size_t nblocks;
     claims_enrollee *enrollees;
     size_t nenrollees;
+    claims_bad_row *bad;
+    size_t nbad, cap_bad;
     uint32_t enrollee[CHUNK_ROWS];
     const char *claim_id[CHUNK_ROWS];
     int32_t date[CHUNK_ROWS], med_type[CHUNK_ROWS], level[CHUNK_ROWS], facility[CHUNK_ROWS],
@@ -254,6 +237,31 @@ struct claims_reader {
     int32_t item_class[CHUNK_ROWS * MAX_ITEMS], item_selfpay[CHUNK_ROWS * MAX_ITEMS];
     size_t nrows;
     intern_table facilities, diseases, treatments;
+} chunk_store;
+
+struct claims_reader {
+    const char *path;
+    int fd;
+    claims_format format;
+    claims_unit unit;
+    enrollee_set *seen, *own_seen;
+    uint64_t size, read_bytes;
+
+    chunk_store store[2], *st; /* st: the one being filled */
+    size_t pos;           /* unread text is st->buf[pos, len) */
+    bool eof;
+    uint64_t line;        /* the line st->buf[pos] is on */
+
+    /* CSV: the column of each field of the header (-1: none) and the unit of each column */
+    int *field_col;
+    size_t nfields;
+    claims_unit col_unit[NCOLS];
+    /* JSON Lines: the keys of the last object, by position, and their columns */
+    char last_key[NCOLS][40];
+    int last_key_col[NCOLS];
+    claims_unit last_key_unit[NCOLS];
+
+    enrollee_block *current;   /* the enrollee of the last row read (kept across chunks) */
     mb_error *err;
 };
 
@@ -265,12 +273,28 @@ static void row_error(claims_reader *r, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void row_error(claims_reader *r, uint64_t line, const char *fmt, ...)
 {
+    chunk_store *st = r->st;
     char msg[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    r->on_error(r->ctx, line, msg);
+    if (st->nbad == st->cap_bad) {
+        size_t cap = st->cap_bad ? 2 * st->cap_bad : 64;
+        claims_bad_row *nb = realloc(st->bad, cap * sizeof *nb);
+        if (nb == NULL) { /* said now rather than not at all */
+            fprintf(stderr, "medbenefit: %s:%llu: %s\n", r->path, (unsigned long long)line, msg);
+            return;
+        }
+        st->bad = nb;
+        st->cap_bad = cap;
+    }
+    char *copy = strdup(msg);
+    if (copy == NULL) {
+        fprintf(stderr, "medbenefit: %s:%llu: %s\n", r->path, (unsigned long long)line, msg);
+        return;
+    }
+    st->bad[st->nbad++] = (claims_bad_row){line, copy};
 }
 
 /* Read more text after buf[pos, len): 1 read, 0 at the end, -1 failed. */
@@ -279,23 +303,23 @@ static int fill(claims_reader *r, char *msg, size_t cap)
     if (r->eof)
         return 0;
     if (r->pos > 0) {
-        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-        r->len -= r->pos;
+        memmove(r->st->buf, r->st->buf + r->pos, r->st->len - r->pos);
+        r->st->len -= r->pos;
         r->pos = 0;
     }
-    if (r->cap - r->len < READ_BLOCK / 2) {
-        size_t ncap = r->cap + READ_BLOCK;
-        char *nbuf = realloc(r->buf, ncap + 1);
+    if (r->st->cap - r->st->len < READ_BLOCK / 2) {
+        size_t ncap = r->st->cap + READ_BLOCK;
+        char *nbuf = realloc(r->st->buf, ncap + 1);
         if (nbuf == NULL) {
             snprintf(msg, cap, "%s: out of memory", r->path);
             return -1;
         }
-        r->buf = nbuf;
-        r->cap = ncap;
+        r->st->buf = nbuf;
+        r->st->cap = ncap;
     }
     ssize_t n;
     do
-        n = read(r->fd, r->buf + r->len, r->cap - r->len);
+        n = read(r->fd, r->st->buf + r->st->len, r->st->cap - r->st->len);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         snprintf(msg, cap, "%s: cannot read: %s", r->path, strerror(errno));
@@ -305,15 +329,51 @@ static int fill(claims_reader *r, char *msg, size_t cap)
         r->eof = true;
         return 0;
     }
-    r->len += (size_t)n;
+    r->st->len += (size_t)n;
     r->read_bytes += (uint64_t)n;
-    r->buf[r->len] = '\0';
+    r->st->buf[r->st->len] = '\0';
     return 1;
+}
+
+/* Whether [p, p + len) is UTF-8, *bad the offset of the first byte that is not: ASCII is
+ * skipped a word at a time, the rest checked by the library's own reading of UTF-8. */
+static bool utf8_text(const char *p, size_t len, size_t *bad)
+{
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+    }
+    while (i < len && (unsigned char)p[i] < 0x80)
+        i++;
+    if (i == len)
+        return true;
+    bool ok = mb_utf8_prefix(p + i, len - i, bad);
+    *bad += i;
+    return ok;
 }
 
 /* ---- splitting records -------------------------------------------------------------------- */
 
 enum split { SPLIT_OK, SPLIT_BAD, SPLIT_MORE };
+
+/* Where the CSV record at p ends: just after the first line end outside quotes, or NULL when
+ * [p, end) does not hold it whole. */
+static char *record_end(char *p, char *end)
+{
+    bool quoted = false;
+    for (;;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            return NULL;
+        for (char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++)
+            quoted = !quoted;
+        if (!quoted)
+            return nl + 1;
+        p = nl + 1;
+    }
+}
 
 /* One CSV record at p (NUL-terminated buffer ending at end): its fields unquoted in place and
  * NUL-terminated into field[] (at most max; *n set). *next is where the next record begins
@@ -659,17 +719,18 @@ static enrollee_block *new_enrollee(claims_reader *r, char **f, uint64_t line)
 
 static bool keep_block(claims_reader *r, enrollee_block *b)
 {
-    if (r->nblocks % 64 == 0) {
-        enrollee_block **nb = realloc(r->blocks, (r->nblocks + 64) * sizeof *nb);
-        claims_enrollee *ne = realloc(r->enrollees, (r->nblocks + 64) * sizeof *ne);
+    if (r->st->nblocks % 64 == 0) {
+        enrollee_block **nb = realloc(r->st->blocks, (r->st->nblocks + 64) * sizeof *nb);
+        claims_enrollee *ne = realloc(r->st->enrollees, (r->st->nblocks + 64) * sizeof *ne);
         if (nb)
-            r->blocks = nb;
+            r->st->blocks = nb;
         if (ne)
-            r->enrollees = ne;
+            r->st->enrollees = ne;
         if (nb == NULL || ne == NULL)
             return false;
     }
-    r->blocks[r->nblocks++] = b;
+    r->st->blocks[r->st->nblocks++] = b;
+    b->refs++;
     return true;
 }
 
@@ -686,14 +747,6 @@ static void unknown_code(char *why, size_t cap, int c, const char *text, const c
 static bool add_row(claims_reader *r, char **f, uint64_t line)
 {
     char why[400];
-    for (int c = 0; c < NCOLS; c++) {
-        size_t bad;
-        if (f[c] && !mb_utf8_prefix(f[c], strlen(f[c]), &bad)) {
-            row_error(r, line, "%s: not valid UTF-8 (byte %zu of the value)", cols[c].name,
-                      bad + 1);
-            return true;
-        }
-    }
     if (f[COL_ENROLLEE] == NULL) {
         row_error(r, line, "enrollee: required");
         return true;
@@ -711,8 +764,8 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
         }
         r->current = b;
         if (!b->bad) {
-            r->enrollees[r->nenrollees] = b->rec;
-            r->enrollees[r->nenrollees++].continued = false;
+            r->st->enrollees[r->st->nenrollees] = b->rec;
+            r->st->enrollees[r->st->nenrollees++].continued = false;
         }
     } else if (!b->bad) {
         for (int c = COL_SCHEME; c < FIRST_CLAIM_COL; c++)
@@ -732,7 +785,7 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
         return true;
     }
 
-    size_t i = r->nrows, k = r->item_start[i];
+    size_t i = r->st->nrows, k = r->st->item_start[i];
     int v;
     int32_t date = 0, admitted = 0, discharged = 0;
     unsigned flags = 0;
@@ -757,13 +810,13 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
                      "general_outpatient, emergency, chronic, inpatient, pharmacy … or 11, 14, 21 …");
         goto bad;
     }
-    r->med_type[i] = v;
+    r->st->med_type[i] = v;
     if (f[COL_LEVEL] == NULL || (v = mb_level_parse(f[COL_LEVEL])) < 0) {
         unknown_code(why, sizeof why, COL_LEVEL, f[COL_LEVEL],
                      "primary, secondary, tertiary, pharmacy, 1..3");
         goto bad;
     }
-    r->level[i] = v;
+    r->st->level[i] = v;
     if (f[COL_ADMITTED] && !date_of(r, COL_ADMITTED, f[COL_ADMITTED], &admitted, why, sizeof why))
         goto bad;
     if (f[COL_DISCHARGED] &&
@@ -800,22 +853,22 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
             goto bad;
         if (fen == 0)
             continue;
-        r->item_fen[k] = fen;
-        r->item_class[k] = classes[j];
-        r->item_selfpay[k++] = classes[j] == MB_CLASS_B ? selfpay : -1;
+        r->st->item_fen[k] = fen;
+        r->st->item_class[k] = classes[j];
+        r->st->item_selfpay[k++] = classes[j] == MB_CLASS_B ? selfpay : -1;
     }
-    r->enrollee[i] = (uint32_t)r->nenrollees - 1;
-    r->claim_id[i] = f[COL_CLAIM_ID];
-    r->date[i] = date;
-    r->admitted[i] = admitted;
-    r->discharged[i] = discharged;
-    r->flags[i] = flags;
-    r->facility[i] = f[COL_FACILITY] ? intern(&r->facilities, f[COL_FACILITY]) : -1;
-    r->disease[i] = f[COL_DISEASE] ? intern(&r->diseases, f[COL_DISEASE]) : -1;
-    r->treatment[i] = f[COL_TREATMENT] ? intern(&r->treatments, f[COL_TREATMENT]) : -1;
-    r->rowline[i] = line;
-    r->item_start[i + 1] = k;
-    r->nrows++;
+    r->st->enrollee[i] = (uint32_t)r->st->nenrollees - 1;
+    r->st->claim_id[i] = f[COL_CLAIM_ID];
+    r->st->date[i] = date;
+    r->st->admitted[i] = admitted;
+    r->st->discharged[i] = discharged;
+    r->st->flags[i] = flags;
+    r->st->facility[i] = f[COL_FACILITY] ? intern(&r->st->facilities, f[COL_FACILITY]) : -1;
+    r->st->disease[i] = f[COL_DISEASE] ? intern(&r->st->diseases, f[COL_DISEASE]) : -1;
+    r->st->treatment[i] = f[COL_TREATMENT] ? intern(&r->st->treatments, f[COL_TREATMENT]) : -1;
+    r->st->rowline[i] = line;
+    r->st->item_start[i + 1] = k;
+    r->st->nrows++;
     b->last_date = date;
     b->last_line = line;
     return true;
@@ -916,42 +969,70 @@ end:
     return true;
 }
 
-static void start_chunk(claims_reader *r)
+/* Let go of what a store's last chunk held: its enrollees (those no other chunk names and
+ * that are not the one being read) and its bad rows. */
+static void store_release(claims_reader *r, chunk_store *st)
 {
-    for (size_t i = 0; i < r->nblocks; i++)
-        if (r->blocks[i] != r->current)
-            free(r->blocks[i]);
-    r->nblocks = 0;
-    r->nenrollees = 0;
-    r->nrows = 0;
-    r->item_start[0] = 0;
-    intern_reset(&r->facilities);
-    intern_reset(&r->diseases);
-    intern_reset(&r->treatments);
+    for (size_t i = 0; i < st->nblocks; i++)
+        if (--st->blocks[i]->refs == 0 && st->blocks[i] != r->current)
+            free(st->blocks[i]);
+    for (size_t i = 0; i < st->nbad; i++)
+        free(st->bad[i].message);
+    st->nblocks = st->nenrollees = st->nrows = st->nbad = 0;
+}
+
+/* Fill the other store next: the text not yet read moves over to it. */
+static bool start_chunk(claims_reader *r, char *msg, size_t cap)
+{
+    chunk_store *old = r->st, *st = r->st = old == &r->store[0] ? &r->store[1] : &r->store[0];
+    store_release(r, st);
+    size_t rest = old->len - r->pos;
+    if (st->cap < rest + READ_BLOCK) {
+        char *nbuf = realloc(st->buf, rest + READ_BLOCK + 1);
+        if (nbuf == NULL) {
+            snprintf(msg, cap, "%s: out of memory", r->path);
+            return false;
+        }
+        st->buf = nbuf;
+        st->cap = rest + READ_BLOCK;
+    }
+    memcpy(st->buf, old->buf + r->pos, rest);
+    st->len = rest;
+    st->buf[rest] = '\0';
+    r->pos = 0;
+    st->item_start[0] = 0;
+    intern_reset(&st->facilities);
+    intern_reset(&st->diseases);
+    intern_reset(&st->treatments);
     if (r->current) {
-        keep_block(r, r->current); /* room for 64 was kept: cannot fail */
+        if (!keep_block(r, r->current)) {
+            snprintf(msg, cap, "%s: out of memory", r->path);
+            return false;
+        }
         if (!r->current->bad) {
-            r->enrollees[0] = r->current->rec;
-            r->enrollees[0].continued = true;
-            r->nenrollees = 1;
+            st->enrollees[0] = r->current->rec;
+            st->enrollees[0].continued = true;
+            st->nenrollees = 1;
         }
     }
+    return true;
 }
 
 int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
 {
-    start_chunk(r);
-    while (r->nrows < CHUNK_ROWS) {
-        char *p = r->buf + r->pos, *end = r->buf + r->len;
+    if (!start_chunk(r, msg, cap))
+        return -1;
+    while (r->st->nrows < CHUNK_ROWS) {
+        char *p = r->st->buf + r->pos, *end = r->st->buf + r->st->len;
         if (p >= end || (r->format == CLAIMS_JSONL && !r->eof &&
                          memchr(p, '\n', (size_t)(end - p)) == NULL)) {
             /* more text is read only between chunks: the chunk's strings point into buf */
-            if (r->nrows > 0)
+            if (r->st->nrows > 0)
                 break;
             int got = fill(r, msg, cap);
             if (got < 0)
                 return -1;
-            if (got == 0 && r->pos >= r->len)
+            if (got == 0 && r->pos >= r->st->len)
                 break;
             continue;
         }
@@ -964,27 +1045,41 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             size_t n;
             char *next;
             unsigned lines;
-            enum split s = csv_record(p, end, r->eof, field, 256, &n, &next, &lines, &why);
+            /* split only a whole record: splitting writes into it */
+            char *stop = r->eof ? end : record_end(p, end);
+            enum split s = stop ? csv_record(p, stop, r->eof, field, 256, &n, &next, &lines, &why)
+                                : SPLIT_MORE;
             if (s == SPLIT_MORE) {
                 if ((size_t)(end - p) > MAX_RECORD) {
                     row_error(r, line, "a record longer than %d bytes (an unclosed quote?): "
                               "skipped to the next line", MAX_RECORD);
                     char *nl = memchr(p, '\n', (size_t)(end - p));
-                    r->pos = (size_t)(nl + 1 - r->buf);
+                    r->pos = (size_t)(nl + 1 - r->st->buf);
                     r->line++;
                     continue;
                 }
-                if (r->nrows > 0)
+                if (r->st->nrows > 0)
                     break;
                 int got = fill(r, msg, cap);
                 if (got < 0)
                     return -1;
                 continue;
             }
-            r->pos = (size_t)(next - r->buf);
+            size_t bad;
+            bool text = utf8_text(p, (size_t)(next - p), &bad);
+            r->pos = (size_t)(next - r->st->buf);
             r->line += lines;
             if (s == SPLIT_BAD) {
                 row_error(r, line, "malformed CSV: %s", why);
+                continue;
+            }
+            if (!text) {
+                size_t j = 0; /* the field the bad byte is in */
+                while (j + 1 < n && j + 1 < 256 && field[j + 1] <= p + bad)
+                    j++;
+                int c = j < r->nfields ? r->field_col[j] : -1;
+                row_error(r, line, "%s%s not valid UTF-8 (byte %zu of the line)",
+                          c >= 0 ? cols[c].name : "", c >= 0 ? ":" : "the line is", bad + 1);
                 continue;
             }
             if (n == 1 && field[0][0] == '\0')
@@ -1001,10 +1096,15 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             char *nl = memchr(p, '\n', (size_t)(end - p));
             char *eol = nl ? nl : end;
             *eol = '\0';
-            r->pos = (size_t)(eol - r->buf) + (nl != NULL);
+            r->pos = (size_t)(eol - r->st->buf) + (nl != NULL);
             r->line++;
             if (*skip_ws(p) == '\0')
                 continue; /* an empty line */
+            size_t bad;
+            if (!utf8_text(p, (size_t)(eol - p), &bad)) {
+                row_error(r, line, "not valid UTF-8 (byte %zu of the line)", bad + 1);
+                continue;
+            }
             for (int c = 0; c < NCOLS; c++)
                 if (cols[c].amount)
                     r->col_unit[c] = UNIT_UNDECLARED;
@@ -1018,35 +1118,37 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             return -1;
         }
     }
-    if (r->nrows == 0 && r->pos >= r->len && r->eof)
+    if (r->st->nrows == 0 && r->st->nbad == 0 && r->pos >= r->st->len && r->eof)
         return 0;
     mb_columns c = MB_COLUMNS_INIT;
-    c.nrows = r->nrows;
-    c.enrollee = r->enrollee;
-    c.claim_id = r->claim_id;
-    c.date = r->date;
-    c.med_type = r->med_type;
-    c.level = r->level;
-    c.flags = r->flags;
-    c.facility = r->facility;
-    c.disease = r->disease;
-    c.treatment = r->treatment;
-    c.admitted = r->admitted;
-    c.discharged = r->discharged;
-    c.item_start = r->item_start;
-    c.item_fen = r->item_fen;
-    c.item_class = r->item_class;
-    c.item_selfpay_bp = r->item_selfpay;
-    c.facilities = r->facilities.names;
-    c.nfacilities = r->facilities.count;
-    c.diseases = r->diseases.names;
-    c.ndiseases = r->diseases.count;
-    c.treatments = r->treatments.names;
-    c.ntreatments = r->treatments.count;
+    c.nrows = r->st->nrows;
+    c.enrollee = r->st->enrollee;
+    c.claim_id = r->st->claim_id;
+    c.date = r->st->date;
+    c.med_type = r->st->med_type;
+    c.level = r->st->level;
+    c.flags = r->st->flags;
+    c.facility = r->st->facility;
+    c.disease = r->st->disease;
+    c.treatment = r->st->treatment;
+    c.admitted = r->st->admitted;
+    c.discharged = r->st->discharged;
+    c.item_start = r->st->item_start;
+    c.item_fen = r->st->item_fen;
+    c.item_class = r->st->item_class;
+    c.item_selfpay_bp = r->st->item_selfpay;
+    c.facilities = r->st->facilities.names;
+    c.nfacilities = r->st->facilities.count;
+    c.diseases = r->st->diseases.names;
+    c.ndiseases = r->st->diseases.count;
+    c.treatments = r->st->treatments.names;
+    c.ntreatments = r->st->treatments.count;
     chunk->columns = c;
-    chunk->line = r->rowline;
-    chunk->enrollees = r->enrollees;
-    chunk->nenrollees = r->nenrollees;
+    chunk->line = r->st->rowline;
+    chunk->enrollees = r->st->enrollees;
+    chunk->nenrollees = r->st->nenrollees;
+    chunk->bad = r->st->bad;
+    chunk->nbad = r->st->nbad;
     return 1;
 }
 
@@ -1066,15 +1168,18 @@ static bool read_header(claims_reader *r, char *msg, size_t cap)
     unsigned lines;
     const char *why = NULL;
     enum split s;
-    while ((s = csv_record(r->buf + r->pos, r->buf + r->len, r->eof, field, 256, &n, &next,
-                           &lines, &why)) == SPLIT_MORE) {
-        if (r->len > MAX_RECORD) {
+    char *stop;
+    while (!r->eof && (stop = record_end(r->st->buf + r->pos, r->st->buf + r->st->len)) == NULL) {
+        if (r->st->len > MAX_RECORD) {
             snprintf(msg, cap, "%s:1: the header is longer than %d bytes", r->path, MAX_RECORD);
             return false;
         }
         if (fill(r, msg, cap) < 0)
             return false;
     }
+    if (r->eof)
+        stop = r->st->buf + r->st->len;
+    s = csv_record(r->st->buf + r->pos, stop, r->eof, field, 256, &n, &next, &lines, &why);
     if (s == SPLIT_BAD) {
         snprintf(msg, cap, "%s:1: malformed CSV header: %s", r->path, why);
         return false;
@@ -1083,7 +1188,7 @@ static bool read_header(claims_reader *r, char *msg, size_t cap)
         snprintf(msg, cap, "%s:1: the header has %zu columns, more than 256", r->path, n);
         return false;
     }
-    if (r->len == 0) {
+    if (r->st->len == 0) {
         snprintf(msg, cap, "%s: empty file: a CSV claim file starts with its header", r->path);
         return false;
     }
@@ -1132,13 +1237,13 @@ static bool read_header(claims_reader *r, char *msg, size_t cap)
                  r->path);
         return false;
     }
-    r->pos = (size_t)(next - r->buf);
+    r->pos = (size_t)(next - r->st->buf);
     r->line += lines;
     return true;
 }
 
-claims_reader *claims_open(const char *path, claims_format format, claims_unit unit,
-                           claims_error_fn *on_error, void *ctx, char *msg, size_t cap)
+claims_reader *claims_open(const char *path, claims_format format, claims_unit unit, char *msg,
+                           size_t cap)
 {
     if (format == CLAIMS_BY_NAME) {
         if (ends_with(path, ".csv"))
@@ -1159,8 +1264,7 @@ claims_reader *claims_open(const char *path, claims_format format, claims_unit u
     r->path = path;
     r->format = format;
     r->unit = unit;
-    r->on_error = on_error;
-    r->ctx = ctx;
+    r->st = &r->store[0];
     r->line = 1;
     r->err = mb_error_new();
     for (int k = 0; k < NCOLS; k++)
@@ -1189,17 +1293,19 @@ void claims_close(claims_reader *r)
 {
     if (r == NULL)
         return;
-    bool current_listed = false;
-    for (size_t i = 0; i < r->nblocks; i++) {
-        current_listed |= r->blocks[i] == r->current;
-        free(r->blocks[i]);
+    enrollee_block *current = r->current;
+    bool orphan = current && current->refs == 0; /* in no chunk's list */
+    r->current = NULL;
+    for (int k = 0; k < 2; k++) {
+        store_release(r, &r->store[k]);
+        free(r->store[k].blocks);
+        free(r->store[k].enrollees);
+        free(r->store[k].bad);
+        free(r->store[k].buf);
     }
-    if (!current_listed)
-        free(r->current);
-    free(r->blocks);
-    free(r->enrollees);
+    if (orphan)
+        free(current);
     free(r->field_col);
-    free(r->buf);
     enrollee_set_free(r->own_seen);
     mb_error_free(r->err);
     if (r->fd > 0)

@@ -3,8 +3,8 @@
  * Lines (one flat object a line, the same names as keys), one claim a row, the rows of an
  * enrollee together and in date order (docs/claims-format.md). The reader streams a file in
  * chunks of rows laid out as the library's columnar batch takes them (mb_columns), so that
- * memory stays the same whatever the file's length. A bad row is reported with its line and
- * left out; the reader goes on.
+ * memory stays the same whatever the file's length. A bad row is given with its line and why,
+ * and left out; the reader goes on.
  */
 #ifndef MEDBENEFIT_TOOL_CLAIMS_H
 #define MEDBENEFIT_TOOL_CLAIMS_H
@@ -39,17 +39,23 @@ typedef struct claims_enrollee {
     uint64_t line;                    /* where it was first described */
 } claims_enrollee;
 
-/* A chunk of good rows: `columns` is ready for mb_settle_columns with the chunk's enrollees
- * (row i belongs to enrollees[columns.enrollee[i]]); line[i] is row i's line in the file. */
+/* A bad row: its line (the first, for a CSV record over several) and why. */
+typedef struct claims_bad_row {
+    uint64_t line;
+    char *message;
+} claims_bad_row;
+
+/* A chunk of rows: the good ones in `columns`, ready for mb_settle_columns with the chunk's
+ * enrollees (row i belongs to enrollees[columns.enrollee[i]]; line[i] is its line), and the
+ * bad ones among them, in the order of their lines. */
 typedef struct claims_chunk {
     mb_columns columns;
     const uint64_t *line;
     const claims_enrollee *enrollees;
     size_t nenrollees;
+    const claims_bad_row *bad;
+    size_t nbad;
 } claims_chunk;
-
-/* Told each bad row: its line (the first, for a CSV record over several) and why. */
-typedef void claims_error_fn(void *ctx, uint64_t line, const char *message);
 
 typedef struct claims_reader claims_reader;
 
@@ -57,10 +63,11 @@ typedef struct claims_reader claims_reader;
  * .jsonl or .ndjson). NULL with the reason in msg when it cannot be read, its format is not
  * known, or (CSV) its header is malformed, names an unknown column, lacks a required one or
  * leaves an amount's unit undeclared. */
-claims_reader *claims_open(const char *path, claims_format format, claims_unit unit,
-                           claims_error_fn *on_error, void *ctx, char *msg, size_t cap);
+claims_reader *claims_open(const char *path, claims_format format, claims_unit unit, char *msg,
+                           size_t cap);
 /* Fill `chunk` with the next rows: 1, or 0 at the end of the file, or -1 when reading fails
- * (the reason in msg). */
+ * (the reason in msg). A chunk stays whole until the call after the next, so that one thread
+ * may read the next chunk while another settles this one. */
 int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap);
 /* Bytes read so far, and the file's size (0 when it is not a regular file). */
 uint64_t claims_bytes_read(const claims_reader *r);

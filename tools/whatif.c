@@ -4,6 +4,7 @@
  * enrollee's first row, journal off: a replay reverses nothing), then summed. Only the
  * enrollees of the chunk in hand are held, so memory does not grow with the file.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -80,13 +81,12 @@ static void clear_progress(run *r)
     }
 }
 
-static void show_progress(run *r, const claims_reader *rd)
+static void show_progress(run *r, uint64_t done, uint64_t size)
 {
     double t = now();
     if (!r->w->opt.progress || t - r->shown_at < 0.2)
         return;
     r->shown_at = t;
-    uint64_t size = claims_file_size(rd), done = claims_bytes_read(rd);
     char part[32] = "";
     if (size > 0)
         snprintf(part, sizeof part, " %3u%%", (unsigned)(done * 100 / size));
@@ -99,9 +99,8 @@ static void show_progress(run *r, const claims_reader *rd)
 
 /* A bad row: kept until its chunk is settled, then said with the chunk's other bad rows in
  * the order of their lines. */
-static void on_row_error(void *ctx, uint64_t line, const char *message)
+static void add_error(run *r, uint64_t line, const char *message)
 {
-    run *r = ctx;
     if (r->npending == r->cap_pending) {
         size_t cap = r->cap_pending ? 2 * r->cap_pending : 64;
         pending_error *np = realloc(r->pending, cap * sizeof *np);
@@ -368,6 +367,8 @@ static void row_failure(run *r, const claims_chunk *ch, size_t i, int k, int sta
 static int settle_chunk(run *r, const claims_chunk *ch)
 {
     whatif *w = r->w;
+    for (size_t i = 0; i < ch->nbad; i++)
+        add_error(r, ch->bad[i].line, ch->bad[i].message);
     const mb_columns *cols = &ch->columns;
     size_t n = cols->nrows, ne = ch->nenrollees;
     /* the enrollees' handles: the first may continue the previous chunk's last */
@@ -441,14 +442,14 @@ static int settle_chunk(run *r, const claims_chunk *ch)
                 else
                     snprintf(why, sizeof why, "enrollee '%.60s' is not settled: line %llu: %s",
                              ce->id, (unsigned long long)p->line, p->why);
-                on_row_error(r, ch->line[i], why);
+                add_error(r, ch->line[i], why);
                 continue;
             }
             if (sa != MB_OK || sb != MB_OK) {
                 int k = sa != MB_OK ? 0 : 1;
                 row_failure(r, ch, i, k, k ? sb : sa, first_failure[k], why, sizeof why);
                 first_failure[k][0] = '\0'; /* it described the first failed row only */
-                on_row_error(r, ch->line[i], why);
+                add_error(r, ch->line[i], why);
                 continue;
             }
             const int64_t *a = r->amounts[0] + i * MB_AMT_COUNT_;
@@ -473,6 +474,93 @@ static int settle_chunk(run *r, const claims_chunk *ch)
         }
     }
     return 0;
+}
+
+/* ---- reading ahead ---------------------------------------------------------------------------- */
+
+/* A thread reads the next chunk while this one settles the last: the reader keeps a chunk whole
+ * until the call after the next (claims_next), so one chunk waits in `slot` while the next is
+ * read, and the thread reads no further until the chunk settled is done with. */
+typedef struct feed {
+    claims_reader *rd;
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool full, stop;       /* a chunk in the slot, not done with yet; the run is ending */
+    int got;               /* claims_next's answer for the slot */
+    claims_chunk slot;
+    uint64_t bytes;        /* read when the slot's chunk was */
+    char msg[1024];
+} feed;
+
+static void *feed_main(void *arg)
+{
+    feed *f = arg;
+    for (;;) {
+        claims_chunk ch;
+        char msg[sizeof f->msg];
+        int got = claims_next(f->rd, &ch, msg, sizeof msg);
+        uint64_t bytes = claims_bytes_read(f->rd);
+        pthread_mutex_lock(&f->mu);
+        while (f->full && !f->stop)
+            pthread_cond_wait(&f->cv, &f->mu);
+        bool stop = f->stop;
+        if (!stop) {
+            f->slot = ch;
+            f->got = got;
+            f->bytes = bytes;
+            memcpy(f->msg, msg, sizeof msg);
+            f->full = true;
+            pthread_cond_broadcast(&f->cv);
+        }
+        pthread_mutex_unlock(&f->mu);
+        if (stop || got <= 0)
+            return NULL;
+    }
+}
+
+static int start_feed(feed *f)
+{
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cv, NULL);
+    f->started = pthread_create(&f->thread, NULL, feed_main, f) == 0;
+    return f->started ? 0 : -1;
+}
+
+/* The next chunk, as claims_next answers. */
+static int next_chunk(feed *f, claims_chunk *ch, uint64_t *bytes, char *msg, size_t cap)
+{
+    pthread_mutex_lock(&f->mu);
+    while (!f->full)
+        pthread_cond_wait(&f->cv, &f->mu);
+    int got = f->got;
+    *ch = f->slot;
+    *bytes = f->bytes;
+    if (got < 0)
+        snprintf(msg, cap, "%s", f->msg);
+    pthread_mutex_unlock(&f->mu);
+    return got;
+}
+
+static void chunk_done(feed *f)
+{
+    pthread_mutex_lock(&f->mu);
+    f->full = false;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+}
+
+static void stop_feed(feed *f)
+{
+    pthread_mutex_lock(&f->mu);
+    f->stop = true;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    if (f->started)
+        pthread_join(f->thread, NULL);
+    pthread_mutex_destroy(&f->mu);
+    pthread_cond_destroy(&f->cv);
 }
 
 int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, size_t nfiles)
@@ -512,26 +600,32 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
     for (size_t f = 0; status == 0 && f < nfiles; f++) {
         char msg[1024];
         r.file = files[f];
-        claims_reader *rd = claims_open(files[f], opt->format, opt->unit, on_row_error, &r, msg,
-                                        sizeof msg);
+        claims_reader *rd = claims_open(files[f], opt->format, opt->unit, msg, sizeof msg);
         if (rd == NULL || seen == NULL) {
             clear_progress(&r);
             fprintf(stderr, "medbenefit: %s\n", rd ? "out of memory" : msg);
+            claims_close(rd);
             status = 2;
             break;
         }
         claims_share_enrollees(rd, seen);
+        feed fd = {.rd = rd};
+        int got = start_feed(&fd);
+        if (got < 0)
+            snprintf(msg, sizeof msg, "%s: cannot start a thread", files[f]);
         claims_chunk ch;
-        int got;
-        while ((got = claims_next(rd, &ch, msg, sizeof msg)) > 0) {
-            if (settle_chunk(&r, &ch) < 0) {
+        uint64_t done;
+        while (got == 0 && (got = next_chunk(&fd, &ch, &done, msg, sizeof msg)) > 0) {
+            got = settle_chunk(&r, &ch);
+            chunk_done(&fd);
+            if (got < 0) {
                 snprintf(msg, sizeof msg, "%s: out of memory", files[f]);
-                got = -1;
                 break;
             }
             say_errors(&r);
-            show_progress(&r, rd);
+            show_progress(&r, done, claims_file_size(rd));
         }
+        stop_feed(&fd);
         say_errors(&r); /* those of the rows after the last chunk's */
         if (got < 0) {
             clear_progress(&r);
