@@ -388,8 +388,13 @@ static enum split csv_record(char *p, char *end, bool eof, char **field, size_t 
         if (*p == '"') {
             p++;
             for (;;) {
-                if (p >= end)
-                    return eof ? (*why = "a quoted field is not closed", SPLIT_BAD) : SPLIT_MORE;
+                if (p >= end && !eof)
+                    return SPLIT_MORE;
+                if (p >= end) { /* the rest of the file is the field: said, and skipped */
+                    *why = "a quoted field is not closed";
+                    *next = end;
+                    return SPLIT_BAD;
+                }
                 if (*p == '"') {
                     if (p + 1 >= end && !eof)
                         return SPLIT_MORE;

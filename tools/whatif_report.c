@@ -241,7 +241,7 @@ static void svg_pairs(FILE *out, const char *title, const char *const *labels,
         const int64_t v[2] = {cur[i], prop[i]};
         for (int k = 0; k < 2; k++) {
             int64_t len = bar(v[k], max, BAR_W);
-            fprintf(out, "<rect x=\"%d\" y=\"%zu\" width=\"%" PRId64 "\" height=\"12\" class=\"%s\"/>"
+            fprintf(out, "<rect x=\"%d\" y=\"%zu\" width=\"%" PRId64 "\" height=\"12\" class=\"bar %s\"/>"
                     "<text x=\"%" PRId64 "\" y=\"%zu\" class=\"v\">%s</text>", LABEL_W, y + 2 + k * 13,
                     len, k ? "prop" : "cur", LABEL_W + len + 4, y + 12 + k * 13,
                     money ? yuan_text(v[k], k ? b2 : b1)
@@ -411,7 +411,7 @@ void whatif_write_html(const whatif *w, FILE *out)
         fprintf(out, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">", LABEL_W - 8, y + 14);
         html_text(out, m->id);
         fprintf(out, "</text><rect x=\"%" PRId64 "\" y=\"%zu\" width=\"%" PRId64 "\" height=\"14\" "
-                "class=\"%s\"/>\n", d < 0 ? mid - len : (int64_t)mid, y + 2, len,
+                "class=\"bar %s\"/>\n", d < 0 ? mid - len : (int64_t)mid, y + 2, len,
                 d < 0 ? "down" : "up");
     }
     fputs("</svg>\n<table><thead><tr><th>enrollee</th><th>claims</th><th>current</th>"
