@@ -747,20 +747,19 @@ static void unknown_code(char *why, size_t cap, int c, const char *text, const c
         snprintf(why, cap, "%s: unknown code '%.40s' (%s)", cols[c].name, text, known);
 }
 
-/* Check the row of fields f (NULL: absent) read at `line` and add it to the chunk, or tell why
- * not. Returns false only when out of memory. */
-static bool add_row(claims_reader *r, char **f, uint64_t line)
+/* The enrollee of the row `f`: the one being read, or a new one its row describes. Returns 1
+ * with *out, 0 when the row is refused (said), -1 when out of memory. */
+static int row_enrollee(claims_reader *r, char **f, uint64_t line, enrollee_block **out)
 {
-    char why[400];
     if (f[COL_ENROLLEE] == NULL) {
         row_error(r, line, "enrollee: required");
-        return true;
+        return 0;
     }
     enrollee_block *b = r->current;
     if (b == NULL || strcmp(b->rec.id, f[COL_ENROLLEE]) != 0) {
         int fresh = set_add(r->seen, mb_hash(f[COL_ENROLLEE]));
         if (fresh < 0 || (b = new_enrollee(r, f, line)) == NULL || !keep_block(r, b))
-            return false;
+            return -1;
         if (fresh == 0) { /* said rather than what its row lacks as a first row */
             b->bad = true;
             snprintf(b->why, sizeof b->why, "rows of enrollee '%.60s' come back after another "
@@ -778,7 +777,7 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
                 row_error(r, line, "%s: '%.60s' differs from '%.60s' on line %llu, the "
                           "enrollee's first row (leave it empty after the first)", cols[c].name,
                           f[c], b->raw[c] ? b->raw[c] : "", (unsigned long long)b->rec.line);
-                return true;
+                return 0;
             }
     }
     if (b->bad) {
@@ -787,9 +786,41 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
         else
             row_error(r, line, "enrollee '%.60s' is not settled: line %llu: %s", b->rec.id,
                       (unsigned long long)b->rec.line, b->why);
-        return true;
+        return 0;
     }
+    *out = b;
+    return 1;
+}
 
+/* "referral|emergency" into MB_CLAIM_* flags. */
+static bool flags_of(const char *text, unsigned *flags, char *why, size_t cap)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "|");
+        size_t j = 0, count = sizeof flag_names / sizeof flag_names[0];
+        while (j < count && (strlen(flag_names[j].name) != n || memcmp(p, flag_names[j].name, n)))
+            j++;
+        if (j == count) {
+            snprintf(why, cap, "flags: unknown flag '%.*s' (referral, emergency, out_of_area, "
+                     "designated_specialty, out_of_province, no_account)", (int)(n < 40 ? n : 40),
+                     p);
+            return false;
+        }
+        *flags |= flag_names[j].flag;
+        p += n + (p[n] == '|');
+    }
+    return true;
+}
+
+/* Check the row of fields f (NULL: absent) read at `line` and add it to the chunk, or say why
+ * not. Returns false only when out of memory. */
+static bool add_row(claims_reader *r, char **f, uint64_t line)
+{
+    char why[400];
+    enrollee_block *b = NULL;
+    int got = row_enrollee(r, f, line, &b);
+    if (got <= 0)
+        return got == 0;
     size_t i = r->st->nrows, k = r->st->item_start[i];
     int v;
     int32_t date = 0, admitted = 0, discharged = 0;
@@ -827,22 +858,8 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
     if (f[COL_DISCHARGED] &&
         !date_of(r, COL_DISCHARGED, f[COL_DISCHARGED], &discharged, why, sizeof why))
         goto bad;
-    if (f[COL_FLAGS]) {
-        for (const char *p = f[COL_FLAGS]; *p;) {
-            size_t n = strcspn(p, "|");
-            size_t j = 0, count = sizeof flag_names / sizeof flag_names[0];
-            while (j < count && (strlen(flag_names[j].name) != n || memcmp(p, flag_names[j].name, n)))
-                j++;
-            if (j == count) {
-                snprintf(why, sizeof why, "flags: unknown flag '%.*s' (referral, emergency, "
-                         "out_of_area, designated_specialty, out_of_province, no_account)",
-                         (int)(n < 40 ? n : 40), p);
-                goto bad;
-            }
-            flags |= flag_names[j].flag;
-            p += n + (p[n] == '|');
-        }
-    }
+    if (f[COL_FLAGS] && !flags_of(f[COL_FLAGS], &flags, why, sizeof why))
+        goto bad;
     int32_t selfpay = -1;
     if (f[COL_B_SELFPAY] && mb_ratio_parse(f[COL_B_SELFPAY], &selfpay, r->err) != MB_OK) {
         snprintf(why, sizeof why, "class_b_selfpay: %s", mb_error_message(r->err));

@@ -132,9 +132,10 @@ static int by_line(const void *a, const void *b)
 static void say_errors(run *r)
 {
     whatif *w = r->w;
+    if (r->npending == 0)
+        return;
     qsort(r->pending, r->npending, sizeof *r->pending, by_line);
-    if (r->npending)
-        clear_progress(r);
+    clear_progress(r);
     for (size_t i = 0; i < r->npending; i++) {
         pending_error *p = &r->pending[i];
         fprintf(stderr, "medbenefit: %s:%llu: %s\n", r->file, (unsigned long long)p->line,
@@ -364,14 +365,11 @@ static void row_failure(run *r, const claims_chunk *ch, size_t i, int k, int sta
         snprintf(why, cap, "not settled under %s: %s: %s", policy, mb_status_name(status), msg);
 }
 
-static int settle_chunk(run *r, const claims_chunk *ch)
+/* The chunk's enrollees under both policies, into r->people and handles[k]: the first may
+ * continue the previous chunk's last, whose handles were kept. */
+static int people_of(run *r, const claims_chunk *ch, mb_enrollee **handles[2])
 {
-    whatif *w = r->w;
-    for (size_t i = 0; i < ch->nbad; i++)
-        add_error(r, ch->bad[i].line, ch->bad[i].message);
-    const mb_columns *cols = &ch->columns;
-    size_t n = cols->nrows, ne = ch->nenrollees;
-    /* the enrollees' handles: the first may continue the previous chunk's last */
+    size_t ne = ch->nenrollees;
     if (ne > r->cap_people) {
         person *np = realloc(r->people, ne * sizeof *np);
         if (np == NULL)
@@ -379,14 +377,9 @@ static int settle_chunk(run *r, const claims_chunk *ch)
         r->people = np;
         r->cap_people = ne;
     }
-    mb_enrollee **handles[2];
-    handles[0] = malloc((ne + 1) * sizeof *handles[0]);
-    handles[1] = malloc((ne + 1) * sizeof *handles[1]);
-    if (handles[0] == NULL || handles[1] == NULL) {
-        free(handles[0]);
-        free(handles[1]);
-        return -1;
-    }
+    for (int k = 0; k < 2; k++)
+        if ((handles[k] = malloc((ne + 1) * sizeof *handles[k])) == NULL)
+            return -1;
     for (size_t j = 0; j < ne; j++) {
         if (j == 0 && ch->enrollees[0].continued && r->has_carried) {
             r->people[0] = r->carried;
@@ -401,79 +394,92 @@ static int settle_chunk(run *r, const claims_chunk *ch)
         person_free(&r->carried);
         r->has_carried = false;
     }
+    return 0;
+}
+
+/* Row i of the chunk, of person p, into the figures, or said as refused. */
+static void sum_row(run *r, const claims_chunk *ch, size_t i, const person *p,
+                    char first_failure[2][600])
+{
+    whatif *w = r->w;
+    char why[800];
+    int sa = r->status[0][i], sb = r->status[1][i];
+    if (p->why[0] != '\0') { /* its first row said who it is, but not one the library takes */
+        if (p->line == ch->line[i])
+            snprintf(why, sizeof why, "enrollee: %s", p->why);
+        else
+            snprintf(why, sizeof why, "enrollee '%.60s' is not settled: line %llu: %s", r->cur.id,
+                     (unsigned long long)p->line, p->why);
+        add_error(r, ch->line[i], why);
+        return;
+    }
+    if (sa != MB_OK || sb != MB_OK) {
+        int k = sa != MB_OK ? 0 : 1;
+        row_failure(r, ch, i, k, k ? sb : sa, first_failure[k], why, sizeof why);
+        add_error(r, ch->line[i], why);
+        return;
+    }
+    const int64_t *a = r->amounts[0] + i * MB_AMT_COUNT_;
+    const int64_t *b = r->amounts[1] + i * MB_AMT_COUNT_;
+    bool changed = memcmp(a, b, MB_AMT_COUNT_ * sizeof *a) != 0;
+    int d = ch->columns.disease[i];
+    sums_add(&w->total, a, b, changed, w);
+    sums_add(&w->person[r->cur.person_type].sums, a, b, changed, w);
+    sums_add(&w->diseases[d >= 0 ? r->group_of[d] : 0].sums, a, b, changed, w);
+    r->cur.claims++;
+    add(&r->cur.burden[0], a[MB_AMT_PSN_PART], w);
+    add(&r->cur.burden[1], b[MB_AMT_PSN_PART], w);
+}
+
+static int settle_chunk(run *r, const claims_chunk *ch)
+{
+    whatif *w = r->w;
+    const mb_columns *cols = &ch->columns;
+    for (size_t i = 0; i < ch->nbad; i++)
+        add_error(r, ch->bad[i].line, ch->bad[i].message);
+    mb_enrollee **handles[2] = {NULL, NULL};
+    int rc = people_of(r, ch, handles);
+    /* each policy over the whole chunk; the first failure's message names its row */
     char first_failure[2][600] = {"", ""};
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; rc == 0 && k < 2; k++) {
         mb_column_results out = MB_COLUMN_RESULTS_INIT;
         out.amounts = r->amounts[k];
         out.stride = MB_AMT_COUNT_;
         out.status = r->status[k];
         mb_columns_options o = MB_COLUMNS_OPTIONS_INIT;
         o.threads = w->opt.threads;
-        int rc = mb_settle_columns(r->chain[k], w->opt.chain_len, handles[k], ne, cols, &out,
-                                   &o, r->err);
-        if (rc != MB_OK)
+        if (mb_settle_columns(r->chain[k], w->opt.chain_len, handles[k], ch->nenrollees, cols,
+                              &out, &o, r->err) != MB_OK)
             snprintf(first_failure[k], sizeof first_failure[k], "%s", mb_error_message(r->err));
     }
     free(handles[0]);
     free(handles[1]);
-
-    if (cols->ndiseases > r->cap_group_of) {
+    if (rc == 0 && cols->ndiseases > r->cap_group_of) {
         int32_t *g = realloc(r->group_of, cols->ndiseases * sizeof *g);
         if (g == NULL)
             return -1;
         r->group_of = g;
         r->cap_group_of = cols->ndiseases;
     }
-    for (size_t d = 0; d < cols->ndiseases; d++)
+    for (size_t d = 0; rc == 0 && d < cols->ndiseases; d++)
         r->group_of[d] = disease_group(r, cols->diseases[d]);
-
     size_t i = 0;
-    for (size_t j = 0; j < ne; j++) {
-        const claims_enrollee *ce = &ch->enrollees[j];
-        if (!ce->continued && open_running(r, ce) < 0)
+    for (size_t j = 0; rc == 0 && j < ch->nenrollees; j++) {
+        if (!ch->enrollees[j].continued && open_running(r, &ch->enrollees[j]) < 0)
             return -1;
-        for (; i < n && cols->enrollee[i] == j; i++) {
-            const person *p = &r->people[j];
-            char why[800];
-            int sa = r->status[0][i], sb = r->status[1][i];
-            if (p->why[0] != '\0') { /* its first row said who it is, but not one it can be */
-                if (p->line == ch->line[i])
-                    snprintf(why, sizeof why, "enrollee: %s", p->why);
-                else
-                    snprintf(why, sizeof why, "enrollee '%.60s' is not settled: line %llu: %s",
-                             ce->id, (unsigned long long)p->line, p->why);
-                add_error(r, ch->line[i], why);
-                continue;
-            }
-            if (sa != MB_OK || sb != MB_OK) {
-                int k = sa != MB_OK ? 0 : 1;
-                row_failure(r, ch, i, k, k ? sb : sa, first_failure[k], why, sizeof why);
-                first_failure[k][0] = '\0'; /* it described the first failed row only */
-                add_error(r, ch->line[i], why);
-                continue;
-            }
-            const int64_t *a = r->amounts[0] + i * MB_AMT_COUNT_;
-            const int64_t *b = r->amounts[1] + i * MB_AMT_COUNT_;
-            bool changed = memcmp(a, b, MB_AMT_COUNT_ * sizeof *a) != 0;
-            sums_add(&w->total, a, b, changed, w);
-            sums_add(&w->person[r->cur.person_type].sums, a, b, changed, w);
-            int d = cols->disease[i];
-            sums_add(&w->diseases[d >= 0 ? r->group_of[d] : 0].sums, a, b, changed, w);
-            r->cur.claims++;
-            add(&r->cur.burden[0], a[MB_AMT_PSN_PART], w);
-            add(&r->cur.burden[1], b[MB_AMT_PSN_PART], w);
-        }
+        for (; i < cols->nrows && cols->enrollee[i] == j; i++)
+            sum_row(r, ch, i, &r->people[j], first_failure);
     }
     /* keep the last enrollee's handles: its rows may go on in the next chunk */
-    for (size_t j = 0; j < ne; j++) {
-        if (j + 1 == ne) {
+    for (size_t j = 0; rc == 0 && j < ch->nenrollees; j++) {
+        if (j + 1 == ch->nenrollees) {
             r->carried = r->people[j];
             r->has_carried = true;
         } else {
             person_free(&r->people[j]);
         }
     }
-    return 0;
+    return rc;
 }
 
 /* ---- reading ahead ---------------------------------------------------------------------------- */
