@@ -133,6 +133,12 @@ if d and small:
     for key in ("totals", "person_types", "diseases", "burden_bands", "movers"):
         check(d[key] == small[key], f"JSON Lines {key} differ from CSV: {d[key]}")
 
+# the examples of docs/claims-format.md are these claims
+for example in ("docs/examples/wuxi-claims.csv", "docs/examples/wuxi-claims.jsonl"):
+    rc, _, stderr, d = compare(example)
+    check(rc == 0 and d is not None and small and d["totals"] == small["totals"] and
+          d["movers"] == small["movers"], f"{example}: exit {rc} {stderr!r}")
+
 # 3. one enrollee over several chunks: the cap holds across them (3500.00 a year, in service):
 #    350 + 700 x 4 = 3150, then 350 (70%); 375 + 750 x 4 = 3375, then 125 (75%)
 rows = ["enrollee,scheme,person_type,designated_facility,diseases,claim_id,date,med_type,level,"
