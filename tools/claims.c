@@ -1044,6 +1044,10 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
 {
     if (!start_chunk(r, msg, cap))
         return -1;
+    /* text for a whole chunk before its first row, so that chunks are full ones */
+    while (!r->eof && r->st->len - r->pos < READ_BLOCK)
+        if (fill(r, msg, cap) < 0)
+            return -1;
     while (r->st->nrows < CHUNK_ROWS) {
         char *p = r->st->buf + r->pos, *end = r->st->buf + r->st->len;
         if (p >= end || (r->format == CLAIMS_JSONL && !r->eof &&
