@@ -23,8 +23,8 @@ The proposed policy is Wuxi's chronic ruleset with the in-service ratio raised f
   per enrollee burden: E1 887.00 (832.50) in 500-999.99; E2 405.00 and E3 200.00 in
        100-499.99; the only mover E1, -54.50
 
-Then the same claims as JSON Lines in fen give the same figures; an enrollee whose 40000 rows
-cross chunks keeps its year-to-date cap (3500.00 in total, not 3500 per chunk); 40000
+Then the same claims as JSON Lines in fen give the same figures; an enrollee whose 33000 rows
+cross chunks (of 32768) keeps its year-to-date cap (3500.00 in total, not 3500 per chunk); 33000
 enrollees of one claim each; every kind of bad row reported with its line and left out (exit
 1); files and headers that cannot be read (exit 2).
 """
@@ -145,34 +145,34 @@ rows = ["enrollee,scheme,person_type,designated_facility,diseases,claim_id,date,
         "facility,disease,class_a_fen"]
 rows.append("E9,employee,in_service,H001,糖尿病@2021-01-05,K0,2021-06-01,chronic,tertiary,H001,"
             "糖尿病,100000")
-rows += [f"E9,,,,,K{i},2021-06-01,chronic,tertiary,H001,糖尿病,100000" for i in range(1, 40000)]
+rows += [f"E9,,,,,K{i},2021-06-01,chronic,tertiary,H001,糖尿病,100000" for i in range(1, 33000)]
 rc, _, stderr, d = compare(write("long.csv", "\n".join(rows) + "\n"))
 check(rc == 0 and stderr == "", f"long.csv: exit {rc}, stderr {stderr[:300]!r}")
 if d:
-    check(d["claims"] == 40000 and d["enrollees"] == 1, f"long.csv counts {d['claims']}")
+    check(d["claims"] == 33000 and d["enrollees"] == 1, f"long.csv counts {d['claims']}")
     check(d["totals"]["current"]["hifp_pay"] == 350000 and
           d["totals"]["proposed"]["hifp_pay"] == 350000,
           f"long.csv pooling {d['totals']['current']['hifp_pay']} "
           f"{d['totals']['proposed']['hifp_pay']}: the cap must hold across chunks")
-    check(d["totals"]["current"]["psn_part_amt"] == 40000 * 100000 - 350000,
+    check(d["totals"]["current"]["psn_part_amt"] == 33000 * 100000 - 350000,
           "long.csv burden")
     check(d["movers"] == [], f"long.csv: burden unchanged, no mover: {d['movers']}")
 
-# 4. 40000 enrollees, one claim each (1200.00: 490.00, 75%: 525.00); equal changes rank by order
+# 4. 33000 enrollees, one claim each (1200.00: 490.00, 75%: 525.00); equal changes rank by order
 rows = ["enrollee,scheme,person_type,designated_facility,diseases,claim_id,date,med_type,level,"
         "facility,disease,class_a_yuan"]
 rows += [f"P{i:05d},employee,in_service,H001,糖尿病@2021-01-05,Q{i},2021-02-01,chronic,tertiary,"
-         f"H001,糖尿病,1200.00" for i in range(40000)]
+         f"H001,糖尿病,1200.00" for i in range(33000)]
 rc, _, stderr, d = compare(write("many.csv", "\n".join(rows)), "--top", "3")  # no final newline
 check(rc == 0 and stderr == "", f"many.csv: exit {rc}, stderr {stderr[:300]!r}")
 if d:
-    check(d["claims"] == 40000 and d["enrollees"] == 40000, f"many.csv counts {d['claims']}")
-    check(d["totals"]["current"]["hifp_pay"] == 40000 * 49000 and
-          d["totals"]["proposed"]["hifp_pay"] == 40000 * 52500, "many.csv pooling")
+    check(d["claims"] == 33000 and d["enrollees"] == 33000, f"many.csv counts {d['claims']}")
+    check(d["totals"]["current"]["hifp_pay"] == 33000 * 49000 and
+          d["totals"]["proposed"]["hifp_pay"] == 33000 * 52500, "many.csv pooling")
     check([m["enrollee"] for m in d["movers"]] == ["P00000", "P00001", "P00002"],
           f"many.csv movers {d['movers']}")
     check([b["current"] for b in d["burden_bands"]][4] == 0 and
-          d["burden_bands"][3]["current"] == 40000, "many.csv bands (710.00 each)")
+          d["burden_bands"][3]["current"] == 33000, "many.csv bands (710.00 each)")
 
 # 5. bad rows: each said with its line, left out of both policies; the good rows still counted
 BAD = SMALL + "\n".join([
