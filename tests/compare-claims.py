@@ -224,6 +224,26 @@ if d and small:
           d["totals"]["current"]["medfee_sumamt"] == 285000 + 10000,
           f"bad.csv: only good rows in the totals: {d['claims']} {d['totals']['current']}")
 
+# an enrollee the library does not take (a resident with an account; an unknown assistance
+# category): its first row says why, its other rows name that line
+rc, _, stderr, d = compare(write("people.csv", "\n".join([
+    "enrollee,scheme,person_type,account_balance_yuan,assistance,claim_id,date,med_type,level,class_a_fen",
+    "R1,resident,,5.00,,C1,2021-01-01,11,1,100",
+    "R1,,,,,C2,2021-01-02,11,1,100",
+    "R2,employee,in_service,,nobody@2021-01-01,C3,2021-01-01,11,1,100",
+    "R2,,,,,C4,2021-01-01,11,1,100"])))
+expected = [
+    "people.csv:2: enrollee: enrollee R1 is a resident: resident insurance has no personal account",
+    "people.csv:3: enrollee 'R1' is not settled: line 2: enrollee R1 is a resident",
+    "people.csv:4: enrollee: unknown assistance category 'nobody'",
+    "people.csv:5: enrollee 'R2' is not settled: line 4: unknown assistance category 'nobody'",
+]
+lines = stderr.splitlines()
+check(rc == 1 and len(lines) == 4 and d and d["claims"] == 0 and d["errors"] == 4,
+      f"people.csv: exit {rc}:\n{stderr}")
+for want, got in zip(expected, lines):
+    check(want in got, f"expected '{want}' in '{got}'")
+
 # 6. bad JSON Lines
 BADJ = "\n".join([
     '{"enrollee":"E3", "bogus": 1}',
