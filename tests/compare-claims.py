@@ -305,5 +305,16 @@ p = subprocess.run([EXE, "compare", "--rulesets", "rulesets", "--against", tmp, 
 check(p.returncode == 0 and "4 claims of 3 enrollees compared" in p.stdout,
       f"standard input: exit {p.returncode} {p.stdout[:200]!r} {p.stderr!r}")
 
+# progress: on standard error when it is a terminal (script(1) gives the run one), never else
+# (every run above checks an empty stderr)
+import shlex
+cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,
+                                         "--chain", CHAIN, os.path.join(tmp, "many.csv")])
+p = subprocess.run(["script", "-qec", cmd + " >/dev/null", "/dev/null"], capture_output=True,
+                   text=True)
+check(p.returncode == 0 and "\033[Kmedbenefit compare: " in p.stdout and
+      "33000 claims" in p.stdout and "rows in" in p.stdout,
+      f"progress on a terminal: exit {p.returncode}, {p.stdout[:300]!r}")
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
