@@ -30,6 +30,7 @@ enrollees of one claim each; every kind of bad row reported with its line and le
 """
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -307,13 +308,12 @@ check(p.returncode == 0 and "4 claims of 3 enrollees compared" in p.stdout,
 
 # progress: on standard error when it is a terminal (script(1) gives the run one), never else
 # (every run above checks an empty stderr)
-import shlex
 cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,
                                          "--chain", CHAIN, os.path.join(tmp, "many.csv")])
 p = subprocess.run(["script", "-qec", cmd + " >/dev/null", "/dev/null"], capture_output=True,
                    text=True)
 check(p.returncode == 0 and "\033[Kmedbenefit compare: " in p.stdout and
-      "33000 claims" in p.stdout and "rows in" in p.stdout,
+      " claims, " in p.stdout and "medbenefit: 33000 rows in " in p.stdout,
       f"progress on a terminal: exit {p.returncode}, {p.stdout[:300]!r}")
 
 print(f"{passed} passed, {failed} failed")
