@@ -247,7 +247,7 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
     if (rc != MB_OK)
         return rc;
     /* room for what the row can add, made between settlements (mb_enrollee_reserve_for) */
-    if (!b->presettle && (rc = mb_acc_make_room(e, b->need[bill.med_type % 32], err)))
+    if (!b->presettle && (rc = mb_make_room_for(e, NULL, b->need[bill.med_type % 32], err)))
         return rc;
     if ((rc = mb_compute(s, eff, neff, e, NULL, &bill, false, held, err)))
         return rc;

@@ -63,8 +63,8 @@ typedef struct mb_entry {
     uint64_t serial;        /* in memory only: the result handle that settled it holds it too */
     int64_t account;        /* taken from this enrollee's own account */
     int64_t family;         /* MB_JOURNAL_PATIENT: taken from the payer's account */
-    mb_change *changes;     /* its block of MB_MAX_DELTAS changes, which moves with it */
-    uint32_t nchanges;
+    mb_change *changes;     /* its place's block of `room` changes, which moves with it */
+    uint32_t nchanges, room;
     int32_t date;           /* the claim's date */
     uint16_t ordinal;       /* claims without an id: 1, 2, ... (0 for a claim with one) */
     uint8_t role;           /* mb_journal_family: its own, or one side of a family settlement */
@@ -73,15 +73,15 @@ typedef struct mb_entry {
     char setl_text[MB_SETL_TEXT]; /* formatted when listed */
 } mb_entry;
 
-/* A ring of `limit` entries, oldest at `head`. Every place of the ring owns its block of
- * changes for good (entries move with their block), so recording never allocates. `setls`
- * holds each place's settlement id again, side by side, for the look-up every settlement
- * makes. */
+/* A ring of `cap` places (at most `limit`), oldest at `head`, grown with what it holds: room is
+ * made before a settlement (journal.c), never while it is recorded. Every place owns its block
+ * of changes (entries move with their block). `index` finds a place by its settlement id, the
+ * look-up every settlement makes: open addressing over `index_mask + 1` slots, each a place
+ * + 1 (0: empty). */
 typedef struct mb_journal {
     mb_entry *ring;
-    uint64_t *setls;
-    mb_change *blocks;
-    uint32_t limit, head, count;
+    uint16_t *index;
+    uint32_t limit, cap, head, count, index_mask;
     uint64_t serials;
 } mb_journal;
 

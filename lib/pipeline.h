@@ -151,8 +151,14 @@ int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, const mb_bil
               mb_error *err);
 
 /* The most accumulator entries one claim of `med_type` adds under the chain (0: of any
- * med_type, tier by tier: an upper bound). */
+ * med_type, tier by tier: an upper bound), which is also the most changes its journal entry
+ * records (each is one accumulator changed). */
 uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_type);
+/* Room for one settlement that adds at most `need` accumulator entries: in the table and in
+ * the journal (accumulators.c), and in a family payer's journal (NULL: none). Making it allocates only what is missing; MB_E_NOMEM when
+ * memory runs out, and nothing a caller can observe changes either way. */
+bool mb_room_for(const mb_enrollee *e, const mb_enrollee *payer, uint32_t need);
+int mb_make_room_for(mb_enrollee *e, mb_enrollee *payer, uint32_t need, mb_error *err);
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,

@@ -432,11 +432,12 @@ int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_b
     uint32_t fresh = 0; /* the entries it adds, as compute() found the table */
     for (uint32_t i = 0; i < out->ndeltas; i++)
         fresh += out->deltas[i].slot == NULL;
-    if (!mb_acc_room(e, fresh))
+    if (!mb_acc_room(e, fresh) || !mb_journal_room(&e->journal, out->ndeltas) ||
+        (payer != NULL && !mb_journal_room(&payer->journal, 0)))
         return mb_fail(err, MB_E_CAPACITY,
-                       "enrollee %s: no room for the %u accumulators this settlement adds (%u held); "
-                       "call mb_enrollee_reserve_for(enrollee, chain, n) before settling",
-                       e->id, fresh, e->acc_count);
+                       "enrollee %s: no room for the %u accumulators this settlement adds (%u held) "
+                       "or for its journal entry; call mb_enrollee_reserve_for(enrollee, chain, n) "
+                       "before settling", e->id, fresh, e->acc_count);
     mb_journal_plan plan;
     int rc = mb_journal_plan_for(e, payer, c, &plan, err);
     if (rc != MB_OK)
@@ -477,18 +478,18 @@ static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, const mb_c
  * there (mb_enrollee_reserve_for made it, or earlier claims did). Growing the table changes
  * nothing a caller can observe, so a settlement that then fails still changes nothing. */
 static int make_room(const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
-                     const mb_claim *claim, mb_error *err)
+                     mb_enrollee *payer, const mb_claim *claim, mb_error *err)
 {
     if (e == NULL || claim == NULL || mb_chain_check(chain, n, NULL) != MB_OK)
         return MB_OK; /* compute() reports what is wrong */
     uint32_t need = mb_chain_new_entries(chain, n, claim->b.med_type);
-    return mb_acc_room(e, need) ? MB_OK : mb_acc_make_room(e, need, err);
+    return mb_room_for(e, payer, need) ? MB_OK : mb_make_room_for(e, payer, need, err);
 }
 
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
               const mb_claim *claim, mb_error *err)
 {
-    int rc = make_room(chain, n, e, claim, err);
+    int rc = make_room(chain, n, e, NULL, claim, err);
     if (rc == MB_OK)
         rc = compute(out, chain, n, e, NULL, claim, err);
     return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
@@ -512,8 +513,8 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     uint32_t need = grow ? mb_chain_new_entries(chain, n, 0) : 0; /* any claim's, tier by tier */
     for (size_t i = 0; i < nclaims; i++) {
         /* room for what this claim can add, made between settlements (medbenefit.h) */
-        int rc = grow && claims[i] && !mb_acc_room(e, need)
-                     ? mb_acc_make_room(e, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
+        int rc = grow && claims[i] && !mb_room_for(e, NULL, need)
+                     ? mb_make_room_for(e, NULL, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
                                         report)
                      : MB_OK;
         if (rc == MB_OK)
@@ -559,7 +560,7 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
-    rc = make_room(chain, n, patient, claim, err);
+    rc = make_room(chain, n, patient, payer, claim, err);
     if (rc == MB_OK)
         rc = compute(out, chain, n, patient, payer, claim, err);
     return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);
