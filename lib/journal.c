@@ -5,7 +5,8 @@
  * no longer be reversed. Its storage grows with what it holds, under the room rule of the
  * accumulators: room for the next settlement (a place, and a block for the changes it can
  * make) is made before it is computed (mb_journal_make_room: mb_enrollee_reserve_for, or
- * mb_settle itself), so that recording never allocates.
+ * mb_settle itself), so that recording never allocates. The ring, its index and the changes'
+ * blocks are one allocation, made again (fourfold) when the ring is full.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +29,7 @@ int mb_journal_init(mb_journal *j, uint32_t limit, mb_error *err)
 
 void mb_journal_free(mb_journal *j)
 {
-    for (uint32_t k = 0; k < j->cap; k++)
-        mb_free(j->ring[k].changes);
-    mb_free(j->ring);
-    mb_free(j->index);
+    mb_free(j->ring); /* the one block: ring, index and changes */
     *j = (mb_journal){0};
 }
 
@@ -108,8 +106,7 @@ bool mb_journal_room(const mb_journal *j, uint32_t changes)
 {
     if (j->limit == 0)
         return true; /* nothing is kept */
-    uint32_t k = next_place(j);
-    return k != UINT32_MAX && j->ring[k].room >= changes;
+    return next_place(j) != UINT32_MAX && j->stride >= changes;
 }
 
 /* The index slots for a ring of `cap` places: a power of two, at least twice as many. */
@@ -121,36 +118,56 @@ static uint32_t index_slots(uint32_t cap)
     return slots;
 }
 
-/* Re-lay the ring over the `cap` places of `ring` (and its index of `slots`) without its `skip`
- * oldest entries, the oldest kept first; places past the entries keep (or get) empty blocks. */
-static void relay_into(mb_journal *j, uint32_t skip, mb_entry *ring, uint16_t *index,
-                       uint32_t cap, uint32_t slots)
+/* The one block of a journal of `cap` places, `slots` index slots and `stride` changes a place:
+ * the ring, then the changes (both 8-aligned), then the index. */
+static size_t block_size(uint32_t cap, uint32_t slots, uint32_t stride)
 {
+    return (size_t)cap * (sizeof(mb_entry) + stride * sizeof(mb_change)) + slots * sizeof(uint16_t);
+}
+
+static int allocate(mb_journal_growth *g, uint32_t cap, uint32_t stride, mb_error *err)
+{
+    g->cap = cap;
+    g->stride = stride;
+    g->slots = index_slots(cap);
+    g->block = cap ? mb_alloc(block_size(cap, g->slots, stride)) : NULL;
+    if (cap && g->block == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory for a journal of %u settlements", cap);
+    return MB_OK;
+}
+
+/* Move the journal into the block `g` allocated, without its `skip` oldest entries: each entry
+ * kept takes the place of its order, its changes copied into that place's block. */
+static void relay(mb_journal *j, uint32_t skip, mb_journal_growth *g)
+{
+    mb_entry *ring = g->block;
+    mb_change *changes = (mb_change *)(ring + g->cap);
     uint32_t n = 0;
-    for (uint32_t i = 0, k = j->head; i < j->cap; i++, k = after(j, k)) {
-        if (i >= skip && n < cap)
-            ring[n++] = j->ring[k];
-        else
-            mb_free(j->ring[k].changes);
+    for (uint32_t i = 0, k = j->head; i < j->count; i++, k = after(j, k)) {
+        if (i < skip)
+            continue;
+        ring[n] = j->ring[k];
+        ring[n].changes = changes + (size_t)n * g->stride;
+        memcpy(ring[n].changes, j->ring[k].changes, j->ring[k].nchanges * sizeof(mb_change));
+        n++;
     }
+    for (uint32_t k = n; k < g->cap; k++) /* the free places, each with its block */
+        ring[k] = (mb_entry){.changes = changes + (size_t)k * g->stride};
     mb_free(j->ring);
-    mb_free(j->index);
     j->ring = ring;
-    j->index = index;
-    j->cap = cap;
+    j->index = (uint16_t *)(changes + (size_t)g->cap * g->stride);
+    j->cap = g->cap;
+    j->stride = g->stride;
     j->head = 0;
-    j->count -= skip;
-    j->index_mask = cap ? slots - 1 : 0;
-    if (cap)
+    j->count = n;
+    j->index_mask = g->cap ? g->slots - 1 : 0;
+    if (g->cap)
         index_rebuild(j);
+    *g = (mb_journal_growth){0};
 }
 
 void mb_journal_discard(mb_journal_growth *g)
 {
-    for (uint32_t k = 0; g->ring != NULL && k < g->cap; k++)
-        mb_free(g->ring[k].changes);
-    mb_free(g->ring);
-    mb_free(g->index);
     mb_free(g->block);
     *g = (mb_journal_growth){0};
 }
@@ -161,48 +178,20 @@ int mb_journal_prepare(const mb_journal *j, uint32_t changes, mb_journal_growth 
     *g = (mb_journal_growth){0};
     if (mb_journal_room(j, changes))
         return MB_OK;
-    uint32_t k = next_place(j);
-    if (k == UINT32_MAX) {
-        /* double the ring, up to the limit; each new place gets its block, sized to the most a
-         * settlement here changes, so that the places fill without allocating again */
-        uint32_t cap = j->cap < 2 ? 4 : j->cap * 2;
-        g->cap = cap < j->limit ? cap : j->limit;
-        g->slots = index_slots(g->cap);
-        g->ring = mb_calloc(g->cap, sizeof *g->ring);
-        g->index = mb_calloc(g->slots, sizeof *g->index);
-        bool ok = g->ring != NULL && g->index != NULL;
-        for (uint32_t i = j->cap; ok && changes > 0 && i < g->cap; i++) {
-            ok = (g->ring[i].changes = mb_alloc(changes * sizeof(mb_change))) != NULL;
-            g->ring[i].room = ok ? changes : 0;
-        }
-        if (!ok) {
-            mb_journal_discard(g);
-            return mb_fail(err, MB_E_NOMEM, "out of memory for a journal of %u settlements",
-                           j->count + 1);
-        }
-    } else if (j->ring[k].room < changes) { /* the next place's block, too small for this chain */
-        g->room = changes;
-        if ((g->block = mb_alloc(changes * sizeof *g->block)) == NULL)
-            return mb_fail(err, MB_E_NOMEM, "out of memory for a journal entry of %u changes",
-                           changes);
+    /* grow the ring fourfold, up to the limit (4, 16, 64 places...), and each place's block to
+     * the most a settlement here changes, so that the places fill without allocating again */
+    uint32_t cap = j->cap;
+    if (next_place(j) == UINT32_MAX) {
+        cap = cap < 4 ? 4 : cap * 4;
+        cap = cap < j->limit ? cap : j->limit;
     }
-    return MB_OK;
+    return allocate(g, cap, changes > j->stride ? changes : j->stride, err);
 }
 
 void mb_journal_grow(mb_journal *j, mb_journal_growth *g)
 {
-    if (g->ring)
-        relay_into(j, 0, g->ring, g->index, g->cap, g->slots);
-    if (g->block) {
-        /* the place's entry may be the oldest, still held until the next one takes its place */
-        mb_entry *en = &j->ring[next_place(j)];
-        if (en->changes)
-            memcpy(g->block, en->changes, en->nchanges * sizeof *g->block);
-        mb_free(en->changes);
-        en->changes = g->block;
-        en->room = g->room;
-    }
-    *g = (mb_journal_growth){0};
+    if (g->block)
+        relay(j, 0, g);
 }
 
 int mb_journal_make_room(mb_journal *j, uint32_t changes, mb_error *err)
@@ -221,15 +210,18 @@ int mb_journal_resize(mb_journal *j, uint32_t limit, mb_error *err)
     /* the newest entries that fit stay; the ring keeps only the places they take */
     uint32_t keep = j->count < limit ? j->count : limit;
     if (keep < j->cap) {
-        uint32_t slots = index_slots(keep);
-        mb_entry *ring = keep ? mb_calloc(keep, sizeof *ring) : NULL;
-        uint16_t *index = keep ? mb_calloc(slots, sizeof *index) : NULL;
-        if (keep && (ring == NULL || index == NULL)) {
-            mb_free(ring);
-            mb_free(index);
-            return mb_fail(err, MB_E_NOMEM, "out of memory for a journal of %u settlements", keep);
+        mb_journal_growth g;
+        int rc = allocate(&g, keep, j->stride, err);
+        if (rc != MB_OK)
+            return rc;
+        if (keep == 0) {
+            mb_free(j->ring);
+            j->ring = NULL;
+            j->index = NULL;
+            j->cap = j->count = j->head = j->index_mask = j->stride = 0;
+        } else {
+            relay(j, j->count - keep, &g);
         }
-        relay_into(j, j->count - keep, ring, index, keep, slots);
     }
     j->limit = limit;
     return MB_OK;
@@ -246,7 +238,15 @@ mb_entry *mb_journal_append(mb_journal *j, uint64_t setl)
         j->count--;
     }
     mb_entry *en = &j->ring[place];
-    *en = (mb_entry){.setl = setl, .changes = en->changes, .room = en->room};
+    /* the fields an entry always sets, and the texts' first bytes: not its 200 bytes */
+    en->setl = setl;
+    en->serial = 0;
+    en->account = en->family = 0;
+    en->nchanges = 0;
+    en->date = 0;
+    en->ordinal = 0;
+    en->role = 0;
+    en->claim_id[0] = en->other[0] = en->setl_text[0] = '\0';
     index_put(j, setl, place);
     j->count++;
     return en;
