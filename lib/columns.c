@@ -301,6 +301,8 @@ static void settle_share(share *sh)
     const batch *b = sh->b;
     const uint32_t *who = b->c.enrollee;
     mb_settlement s; /* a result handle's settlement, on this thread's stack */
+    s.trace = NULL; /* a columnar batch keeps no trace */
+    s.trace_cap = 0;
     mb_held_cache held[MB_CHAIN_MAX];
     for (size_t t = 0; t < b->n; t++)
         held[t].e = NULL;

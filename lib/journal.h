@@ -19,11 +19,8 @@ int mb_journal_make_room(mb_journal *j, uint32_t changes, mb_error *err);
  * allocates what is missing (changing nothing), grow puts it in place (it cannot fail), and
  * discard gives it back. */
 typedef struct mb_journal_growth {
-    mb_entry *ring;
-    uint16_t *index;
-    uint32_t cap, slots;
-    mb_change *block;
-    uint32_t room;
+    void *block;            /* the ring, index and changes of the journal to be; NULL: none */
+    uint32_t cap, slots, stride;
 } mb_journal_growth;
 int mb_journal_prepare(const mb_journal *j, uint32_t changes, mb_journal_growth *g,
                        mb_error *err);

@@ -291,6 +291,7 @@ struct mb_ruleset {
     uint32_t new_entries[32];           /* by med_type % 32: the most accumulator entries one
                                            settlement adds */
     uint32_t most_new_entries;          /* the most for any med_type */
+    uint32_t trace_steps;               /* the most trace steps one claim records in its tier */
 
     const mb_assumption *assumptions;
     uint32_t nassumptions;

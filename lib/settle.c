@@ -230,6 +230,14 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     return rc != MB_OK ? rc : mb_bill_check(chain, n, e, c, eff, neff, err);
 }
 
+uint32_t mb_chain_trace_steps(const mb_ruleset *const *chain, size_t n)
+{
+    uint32_t steps = 5; /* items, first_selfpay, upstream, account, account.family */
+    for (size_t i = 0; i < n; i++)
+        steps += chain[i]->trace_steps; /* or its upstream.skipped: one step */
+    return steps;
+}
+
 static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
 {
     for (size_t i = 0; chain != NULL && i < n; i++)
@@ -296,10 +304,10 @@ static int64_t upstream(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
     /* national fund_pay_type codes; critical illness for employees is paid as 大额 */
     static const char *const ci_code[3] = {NULL, "330100", "390200"};
     static const char *const ci_name[3] = {NULL, "大额医疗费用补助基金", "城乡居民大病医疗保险基金"};
-    r->funds[r->nfunds++] = (mb_fund_out){basic_code[scheme], basic_name[scheme], *compliant,
+    r->funds[r->nfunds++] = (mb_fund_row){basic_code[scheme], basic_name[scheme], *compliant,
                                           c->up_basic, MB_UNLIMITED};
     if (c->up_critical >= 0)
-        r->funds[r->nfunds++] = (mb_fund_out){ci_code[scheme], ci_name[scheme],
+        r->funds[r->nfunds++] = (mb_fund_row){ci_code[scheme], ci_name[scheme],
                                               *compliant - c->up_basic, ci, MB_UNLIMITED};
     /* cited by the first tier that settles what upstream left, by the clause that says it
      * does (or, when upstream settled every tier, by the last one's document) */
@@ -410,6 +418,8 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     const mb_ruleset *eff[MB_CHAIN_MAX];
     size_t neff = 0;
     int rc = validate(chain, n, e, c, res, eff, &neff, err);
+    if (rc == MB_OK) /* the whole trace fits: it is never cut */
+        rc = mb_result_trace_room(res, mb_chain_trace_steps(eff, neff), err);
     if (rc != MB_OK)
         return rc;
     return mb_compute(&res->s[!res->cur], eff, neff, e, payer, c, true, NULL, err);
