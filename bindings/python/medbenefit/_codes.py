@@ -1,134 +1,25 @@
-"""Constants of medbenefit.h (macros and enums are invisible to cffi's ABI mode), and the exact
-conversions between Python values and the library's integers: yuan <-> fen, dates <-> YYYYMMDD,
-code names <-> enum values."""
+"""The exact conversions between Python values and the library's integers: yuan <-> fen, dates
+<-> YYYYMMDD, code names <-> enum values. The enums themselves are the header's, generated into
+_constants.py (cffi's ABI mode cannot see enums or macros)."""
 import datetime
 import enum
 import numbers
 from decimal import Decimal
 
 from . import errors
-from ._ffi import ffi, has, lib
+from ._constants import (Amount, CertState, ChangeKind, Flag, ItemClass, JournalFamily, Level,
+                         MedType, PeriodKind, PersonType, Relation, Scheme, Status, Tier)
+from ._ffi import ffi, lib
 
-
-class Tier(enum.IntEnum):
-    BASIC = 1
-    CRITICAL_ILLNESS = 2
-    ASSISTANCE = 3
-
-
-class Scheme(enum.IntEnum):
-    EMPLOYEE = 1  # 职工基本医疗保险, insutype 310
-    RESIDENT = 2  # 城乡居民基本医疗保险, insutype 390
-
-
-class PersonType(enum.IntEnum):
-    IN_SERVICE = 1
-    RETIRED = 2
-    VETERAN = 3
-    RESIDENT = 4
-
-
-class MedType(enum.IntEnum):
-    GENERAL_OUTPATIENT = 11
-    EMERGENCY = 13
-    CHRONIC = 14
-    INPATIENT = 21
-    TRAUMA_INPATIENT = 22
-    REFERRED_OUT_INPATIENT = 23
-    EMERGENCY_INPATIENT = 24
-    PHARMACY = 41
-    MATERNITY_OUTPATIENT = 51
-    MATERNITY_INPATIENT = 52
-
-
-class Level(enum.IntEnum):
-    PRIMARY = 1
-    SECONDARY = 2
-    TERTIARY = 3
-    PHARMACY = 4
-
-
-class ItemClass(enum.IntEnum):
-    A = 1
-    B = 2
-    C = 3
-
-
-class Flag(enum.IntFlag):
-    REFERRAL = 0x01
-    EMERGENCY = 0x02
-    OUT_OF_AREA = 0x04
-    DESIGNATED_SPECIALTY = 0x08
-    OUT_OF_PROVINCE = 0x10
-    NO_ACCOUNT = 0x20
-
-
-class CertState(enum.IntEnum):
-    NONE = 0      # not certified
-    ACTIVE = 1    # certified and in benefit
-    PENDING = 2   # certified; the benefit starts on `since`
-    EXPIRED = 3   # validity ended on `since`
-    REVOKED = 4   # revoked on `since`
-    REFUSED = 5   # held, but refused: over the disease limit or an exclusive pair
-
-
-PERIOD_KINDS = {1: "year", 2: "quarter"}
+PERIOD_KINDS = {int(k): k.name.lower() for k in PeriodKind}
 """mb_period_kind (MB_PERIOD_YEAR, MB_PERIOD_QUARTER) as Ruleset.accumulator_keys names it."""
 
-
-class Relation(enum.IntEnum):
-    SPOUSE = 1    # 配偶
-    PARENT = 2    # 父母: the payer is the patient's child
-    CHILD = 3     # 子女: the payer is the patient's parent
-
-
-class Status(enum.IntEnum):
-    OK = 0
-    INVALID_ARGUMENT = -1
-    NOMEM = -2
-    IO = -3
-    PARSE = -4
-    SCHEMA = -5
-    RULESET = -6
-    NOT_FOUND = -7
-    INVALID_AMOUNT = -8
-    INVALID_DATE = -9
-    UNKNOWN_CODE = -10
-    UNKNOWN_DISEASE = -11
-    OVERFLOW = -12
-    CHAIN = -13
-    STATE = -14
-    CORRUPT = -15
-    CAPACITY = -16
-    BUFFER = -17
-    NOT_ELIGIBLE = -18
-
-
-def _amount_count():
-    """How many amounts the loaded library reports: mb_amount_count(), or for a library older
-    than that call, mb_amount_name() until it returns NULL."""
-    if has("mb_amount_count"):
-        return max(0, int(lib.mb_amount_count()))
-    n = 0
-    while n < 256 and lib.mb_amount_name(n) != ffi.NULL:
-        n += 1
-    return n
-
-
-def _amount_names(count):
-    names = []
-    for i in range(count):
-        p = lib.mb_amount_name(i)
-        names.append(ffi.string(p).decode() if p != ffi.NULL else f"amount_{i}")
-    return tuple(names)
-
-
-AMOUNT_COUNT = _amount_count()
+AMOUNT_COUNT = int(lib.mb_amount_count())
 """How many setlinfo amounts the loaded library reports (mb_amount_count)."""
 
-AMOUNT_NAMES = _amount_names(AMOUNT_COUNT)
+AMOUNT_NAMES = tuple(ffi.string(lib.mb_amount_name(i)).decode() for i in range(AMOUNT_COUNT))
 """The setlinfo amounts in mb_amount order, named as the loaded library names them
-(medfee_sumamt ... balc, acct_mulaid_pay, overlmt_selfpay, and any that a later library adds)."""
+(medfee_sumamt ... balc, acct_mulaid_pay, overlmt_selfpay)."""
 
 
 # ---- integers ---------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT, C_INT32, C_SIZE_T, C_UNS
                      amount_fen, bp_to_percent, c_int, c_text, cstr, item_class_code,
                      level_code, med_type_code, person_type_code, scheme_code, text, to_bp,
                      to_date, to_yuan, to_ymd)
-from ._ffi import ffi, has, lib, need
+from ._constants import BATCH_PRESETTLE
+from ._ffi import ffi, lib
 from .errors import attempt, call
 
 __all__ = ["Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment",
@@ -56,10 +57,6 @@ AssistanceIdentity = collections.namedtuple("AssistanceIdentity", "category from
 AssistanceIdentity.__doc__ = ("A medical-assistance identity an enrollee holds: the category "
                               "(\"minimum_living\"...), held from ``from_`` to ``to`` inclusive "
                               "(None: still held).")
-
-# The enrollee getters came with mb_settle_batch; an older library still serves everything else
-# and the properties then read what was set through this object (None after a restore).
-_GETTERS = has("mb_enrollee_scheme")
 
 Item = collections.namedtuple("Item", "amount cls first_selfpay_ratio")
 Item.__doc__ = ("A line item as added to a Claim: amount (Decimal yuan), cls (ItemClass) and "
@@ -213,7 +210,7 @@ class Ruleset(_Handle):
         ...)`` take; a key kept by two periods is listed once for each."""
         if self._accumulator_keys is None:
             h = self._h
-            count, get = need("mb_ruleset_accumulator_count"), need("mb_ruleset_accumulator")
+            count, get = lib.mb_ruleset_accumulator_count, lib.mb_ruleset_accumulator
             key, kind = ffi.new("const char **"), ffi.new("int *")
             found = []
             for i in range(count(h)):
@@ -236,7 +233,7 @@ class Ruleset(_Handle):
         arr = ffi.new("const char *[]", keep + [ffi.NULL])
         certified = ffi.new("int *")
         unmet, cite = ffi.new("const char **"), ffi.new("const char **")
-        call(need("mb_assess"), self._h, cstr(disease, "disease"), arr, len(keep),
+        call(lib.mb_assess, self._h, cstr(disease, "disease"), arr, len(keep),
              certified, unmet, cite)
         return Assessment(bool(certified[0]), text(unmet[0]), text(cite[0]))
 
@@ -247,7 +244,7 @@ class Ruleset(_Handle):
         call(lib.mb_ruleset_find_disease, self._h, cstr(disease, "disease"), index)
         rule, cite = ffi.new("const char **"), ffi.new("const char **")
         n = ffi.new("size_t *")
-        if need("mb_ruleset_criteria")(self._h, index[0], rule, cite, n) != 0:
+        if lib.mb_ruleset_criteria(self._h, index[0], rule, cite, n) != 0:
             return None
         number, item = ffi.new("const char **"), ffi.new("const char **")
         items = []
@@ -262,7 +259,7 @@ class Ruleset(_Handle):
         force, Decimal yuan. NotFoundError when the ruleset states none for that person."""
         base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
-        call(need("mb_account_accrual"), self._h, person_type_code(person_type),
+        call(lib.mb_account_accrual, self._h, person_type_code(person_type),
              to_ymd(date), base_fen, out)
         return to_yuan(out[0])
 
@@ -299,11 +296,8 @@ class Enrollee(_Handle):
         out = _new_out("mb_enrollee")
         call(lib.mb_enrollee_new, out, cstr(id, "id"), s, p)
         self._adopt(out[0], lib.mb_enrollee_free)
-        self._scheme = _enum(Scheme, s)
         self._person_type = _enum(PersonType, p) if p else None
         self._person_type_unset = not p   # a resident created without one reads None
-        self._designated = None
-        self._first_visit = None
         if account_balance is not None or account_balance_fen is not None:
             self._set_balance(account_balance, account_balance_fen, "account_balance_fen={n}")
         if designated_facility is not None:
@@ -320,7 +314,7 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_restore, out, data, len(data))
         self = cls.__new__(cls)
         self._adopt(out[0], lib.mb_enrollee_free)
-        self._scheme = self._person_type = self._designated = self._first_visit = None
+        self._person_type = None
         self._person_type_unset = False
         return self
 
@@ -344,9 +338,8 @@ class Enrollee(_Handle):
     def copy(self):
         """An independent enrollee with the same state (save, then restore)."""
         twin = Enrollee.restore(self.save())
-        twin._scheme, twin._person_type = self._scheme, self._person_type
+        twin._person_type = self._person_type
         twin._person_type_unset = self._person_type_unset
-        twin._designated, twin._first_visit = self._designated, self._first_visit
         return twin
 
     def __reduce__(self):
@@ -359,8 +352,6 @@ class Enrollee(_Handle):
     @property
     def scheme(self):
         """The Scheme (mb_enrollee_scheme), on a restored enrollee too."""
-        if not _GETTERS:
-            return self._scheme
         return _enum(Scheme, lib.mb_enrollee_scheme(self._h))
 
     @property
@@ -368,7 +359,7 @@ class Enrollee(_Handle):
         """The PersonType (mb_enrollee_person_type). A resident created here without one reads
         None, as given (the library settles it as PersonType.RESIDENT, and a restored copy
         reads that)."""
-        if not _GETTERS or self._person_type_unset:
+        if self._person_type_unset:
             self._h  # a closed handle raises, as the library getters do
             return self._person_type
         return _enum(PersonType, lib.mb_enrollee_person_type(self._h))
@@ -405,26 +396,21 @@ class Enrollee(_Handle):
     def designated_facility(self):
         """The facility chosen for chronic care (定点), as last set (None when unset). A change
         requested for next year (request_facility_change) shows in designated_facility_on."""
-        if not _GETTERS:
-            return self._designated
         return text(lib.mb_enrollee_designated_facility(self._h, 0)) or None
 
     @designated_facility.setter
     def designated_facility(self, facility_id):
         call(lib.mb_enrollee_set_designated_facility, self._h, cstr(facility_id, "facility"))
-        self._designated = facility_id
 
     def designated_facility_on(self, date):
         """The designated facility in force on ``date``: a change requested in the ruleset's
         window takes effect on 1 January (None when unset)."""
         ymd = to_ymd(date, "date")
-        return text(need("mb_enrollee_designated_facility")(self._h, ymd)) or None
+        return text(lib.mb_enrollee_designated_facility(self._h, ymd)) or None
 
     @property
     def first_visit_facility(self):
         """The first-visit facility (首诊), None when unset."""
-        if not _GETTERS:
-            return self._first_visit
         return text(lib.mb_enrollee_first_visit_facility(self._h)) or None
 
     @property
@@ -433,7 +419,7 @@ class Enrollee(_Handle):
         certified_on, valid_until), dates as datetime.date (valid_until None: the catalogue's
         own rule)."""
         h = self._h
-        get = need("mb_enrollee_disease")
+        get = lib.mb_enrollee_disease
         name = ffi.new("const char **")
         on, until = ffi.new("int32_t *"), ffi.new("int32_t *")
         out = []
@@ -447,7 +433,7 @@ class Enrollee(_Handle):
         """The medical-assistance identities held: a list of AssistanceIdentity(category,
         from_, to), dates as datetime.date (to None: still held)."""
         h = self._h
-        get = need("mb_enrollee_assistance")
+        get = lib.mb_enrollee_assistance
         category = ffi.new("const char **")
         start, end = ffi.new("int32_t *"), ffi.new("int32_t *")
         out = []
@@ -460,7 +446,6 @@ class Enrollee(_Handle):
     @first_visit_facility.setter
     def first_visit_facility(self, facility_id):
         call(lib.mb_enrollee_set_first_visit_facility, self._h, cstr(facility_id, "facility"))
-        self._first_visit = facility_id
 
     def add_disease(self, name, certified_on, valid_until=None):
         """Certify a chronic/special disease (code or name as the catalogues write it) from
@@ -513,7 +498,7 @@ class Enrollee(_Handle):
         is stored where no settlement reads it."""
         fen = amount_fen(amount, fen, "accumulators.amount")
         if isinstance(ruleset, Ruleset):
-            call(need("mb_enrollee_seed_checked"), self._h, ruleset._h, cstr(key, "key"),
+            call(lib.mb_enrollee_seed_checked, self._h, ruleset._h, cstr(key, "key"),
                  _period(period), fen)
         else:
             call(lib.mb_enrollee_seed, self._h, _ruleset_id(ruleset), cstr(key, "key"),
@@ -527,7 +512,7 @@ class Enrollee(_Handle):
         with a ruleset id (str), unchecked: a key nobody keeps reads 0.00."""
         if isinstance(ruleset, Ruleset):
             out = ffi.new("int64_t *")
-            call(need("mb_enrollee_accumulator_checked"), self._h, ruleset._h, cstr(key, "key"),
+            call(lib.mb_enrollee_accumulator_checked, self._h, ruleset._h, cstr(key, "key"),
                  _period(period), out)
             return to_yuan(out[0])
         return to_yuan(lib.mb_enrollee_accumulator(self._h, _ruleset_id(ruleset),
@@ -537,7 +522,7 @@ class Enrollee(_Handle):
         """Certify a disease on ``date`` under ``ruleset``'s lifecycle rules (limits, exclusive
         pairs), then record it as add_disease does. NotEligibleError, citing the clause, when
         refused."""
-        call(need("mb_enrollee_certify"), self._h, ruleset._h, cstr(disease, "disease"),
+        call(lib.mb_enrollee_certify, self._h, ruleset._h, cstr(disease, "disease"),
              to_ymd(date))
         return self
 
@@ -546,7 +531,7 @@ class Enrollee(_Handle):
         CertStatus(state, since, cite)."""
         state, since = ffi.new("int *"), ffi.new("int32_t *")
         cite = ffi.new("const char **")
-        call(need("mb_enrollee_status"), self._h, ruleset._h, cstr(disease, "disease"),
+        call(lib.mb_enrollee_status, self._h, ruleset._h, cstr(disease, "disease"),
              to_ymd(date), state, since, cite)
         return CertStatus(_enum(CertState, state[0]), to_date(since[0]), text(cite[0]))
 
@@ -554,7 +539,7 @@ class Enrollee(_Handle):
         """Ask on ``request_date`` to change the designated facility; where the ruleset keeps
         the choice for a year and accepts changes in a window only, a request outside it is
         NotEligibleError and one inside it takes effect on 1 January next."""
-        call(need("mb_enrollee_request_facility_change"), self._h, ruleset._h,
+        call(lib.mb_enrollee_request_facility_change, self._h, ruleset._h,
              to_ymd(request_date, "request_date"), cstr(facility_id, "facility"))
         return self
 
@@ -563,7 +548,7 @@ class Enrollee(_Handle):
         the account; returns the amount credited, Decimal yuan."""
         base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
-        call(need("mb_enrollee_accrue"), self._h, ruleset._h, to_ymd(date), base_fen, out)
+        call(lib.mb_enrollee_accrue, self._h, ruleset._h, to_ymd(date), base_fen, out)
         return to_yuan(out[0])
 
     def reserve(self, entries):
@@ -579,24 +564,24 @@ class Enrollee(_Handle):
         not hold it (reversed already, or older than ``journal_limit`` settlements)."""
         setl = cstr(setl_id, "setl_id")
         if payer is None:
-            call(need("mb_reverse_id"), self._h, setl)
+            call(lib.mb_reverse_id, self._h, setl)
         else:
-            call(need("mb_reverse_family_id"), self._h, payer._h, setl)
+            call(lib.mb_reverse_family_id, self._h, payer._h, setl)
 
     @property
     def journal_limit(self):
         """How many settlements the journal keeps for reversal (32 unless set; saved with the
         enrollee). Setting it lower drops the oldest."""
-        return need("mb_enrollee_journal_limit")(self._h)
+        return lib.mb_enrollee_journal_limit(self._h)
 
     @journal_limit.setter
     def journal_limit(self, n):
-        call(need("mb_enrollee_set_journal_limit"), self._h, c_int(n, "journal_limit", C_SIZE_T))
+        call(lib.mb_enrollee_set_journal_limit, self._h, c_int(n, "journal_limit", C_SIZE_T))
 
     @property
     def journal_count(self):
         """How many settlements the journal holds now."""
-        return need("mb_enrollee_journal_count")(self._h)
+        return lib.mb_enrollee_journal_count(self._h)
 
     def __repr__(self):
         if self.closed:
@@ -862,20 +847,13 @@ def _scratch_result():
     return r
 
 
-if has("mb_result_amounts"):
-    def _read_amounts(r):
-        """All amounts of the result ``r`` as {name: fen}, in one call (mb_result_amounts)."""
-        buf = _scratch.amounts
-        if buf is None:
-            buf = _scratch.amounts = ffi.new("int64_t[]", max(AMOUNT_COUNT, 1))
-        n = lib.mb_result_amounts(r, buf, AMOUNT_COUNT)
-        return dict(zip(AMOUNT_NAMES, ffi.unpack(buf, n)))
-else:  # a library older than mb_result_amounts: one call per amount
-    def _read_amounts(r):
-        return {name: lib.mb_result_amount(r, i) for i, name in enumerate(AMOUNT_NAMES)}
-
-# Settlement ids came with 1.1 (reversal by id, in any order, across processes).
-_SETL_IDS = has("mb_result_setl_id")
+def _read_amounts(r):
+    """All amounts of the result ``r`` as {name: fen}, in one call (mb_result_amounts)."""
+    buf = _scratch.amounts
+    if buf is None:
+        buf = _scratch.amounts = ffi.new("int64_t[]", max(AMOUNT_COUNT, 1))
+    n = lib.mb_result_amounts(r, buf, AMOUNT_COUNT)
+    return dict(zip(AMOUNT_NAMES, ffi.unpack(buf, n)))
 
 # Arrays the library fills completely need not be zeroed first.
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
@@ -909,7 +887,7 @@ class Settlement:
         self.enrollee_id = text(lib.mb_enrollee_id(enrollee._ptr))
         self.committed = committed
         self.reversed = False
-        self.setl_id = text(lib.mb_result_setl_id(r)) if committed and _SETL_IDS else None
+        self.setl_id = text(lib.mb_result_setl_id(r)) if committed else None
         self.fen = _read_amounts(r)
         self.covered = bool(lib.mb_result_covered(r))
         self.reason = text(lib.mb_result_reason(r))
@@ -1008,7 +986,7 @@ class Settlement:
                              "came from a fast batch, which keeps none), so it can no longer "
                              "be reversed")
         if self._payer is not None:
-            call(need("mb_reverse_family"), self._enrollee._h, self._payer._h, self._result._h)
+            call(lib.mb_reverse_family, self._enrollee._h, self._payer._h, self._result._h)
         else:
             call(lib.mb_reverse, self._enrollee._h, self._result._h)
         self.reversed = True
@@ -1047,8 +1025,7 @@ def _chain(chain):
 def _make_room(rulesets, arr, enrollee):
     """Room in the enrollee's accumulator table for what one settlement under the chain can
     add (settlement itself never allocates: medbenefit.h, mb_enrollee_reserve_for)."""
-    if has("mb_enrollee_reserve_for"):
-        call(lib.mb_enrollee_reserve_for, enrollee._h, arr, len(rulesets))
+    call(lib.mb_enrollee_reserve_for, enrollee._h, arr, len(rulesets))
 
 
 def _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible=True):
@@ -1079,7 +1056,7 @@ def settle(chain, enrollee, claim, commit=True, *, trace=True, reversible=True):
     accumulators and account change as the settlement says; without (2206/2303) nothing
     changes. On any error nothing changes and a MedbenefitError is raised.
     ``trace=False`` skips reading the trace (faster for bulk runs); ``reversible=False`` frees
-    the C result at once (about 9 KB) instead of keeping it for ``Settlement.reverse()``."""
+    the C result at once instead of keeping it for ``Settlement.reverse()``."""
     rulesets, arr = _chain(chain)
     return _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible)
 
@@ -1108,7 +1085,7 @@ def settle_family(chain, patient, payer, relation, claim, *, trace=True):
     _make_room(rulesets, arr, patient)
     result = _Result()
     try:
-        call(need("mb_settle_family"), result._h, arr, len(rulesets), patient._h, payer._h,
+        call(lib.mb_settle_family, result._h, arr, len(rulesets), patient._h, payer._h,
              relation, claim._h)
         s = Settlement._read(result._ptr, patient, claim, True, trace, result)
     except BaseException:
@@ -1186,9 +1163,6 @@ def settle_batch(chain, enrollee, claims, commit=True, *, trace=None, errors="ra
     return out
 
 
-MB_BATCH_PRESETTLE = 0x01
-
-
 def _settle_batch_fast(chain, enrollee, claims, commit, errors):
     rulesets, arr = _chain(chain)
     if not isinstance(enrollee, Enrollee):
@@ -1201,15 +1175,14 @@ def _settle_batch_fast(chain, enrollee, claims, commit, errors):
     n = len(ordered)
     if n == 0:
         return []
-    settle_batch_c = need("mb_settle_batch")
     cclaims = ffi.new("const mb_claim *[]", [c._h for c in ordered])
     stride = AMOUNT_COUNT
     amounts = _new_uncleared("int64_t[]", n * stride)
     status = ffi.new("int32_t[]", n)
     covered = _new_uncleared("int32_t[]", n)
     result = _scratch_result()
-    rc, first = attempt(settle_batch_c, result._h, arr, len(rulesets), enrollee._h, cclaims,
-                        n, 0 if commit else MB_BATCH_PRESETTLE, amounts, stride, status,
+    rc, first = attempt(lib.mb_settle_batch, result._h, arr, len(rulesets), enrollee._h, cclaims,
+                        n, 0 if commit else BATCH_PRESETTLE, amounts, stride, status,
                         covered)
     st = ffi.unpack(status, n)
     if rc < 0 and not any(st):  # refused as a whole (no claim was tried)

@@ -11,6 +11,7 @@ mb_error, and a call never sees another call's report.
 """
 import threading
 
+from ._constants import Status
 from ._ffi import ffi, lib
 
 
@@ -55,75 +56,75 @@ class MedbenefitError(Exception):
 
 
 class InvalidArgumentError(MedbenefitError, ValueError):
-    status = -1
+    status = Status.INVALID_ARGUMENT
 
 
 class OutOfMemoryError(MedbenefitError, MemoryError):
-    status = -2
+    status = Status.NOMEM
 
 
 class IOFailureError(MedbenefitError, OSError):
-    status = -3
+    status = Status.IO
 
 
 class ParseError(MedbenefitError, ValueError):
-    status = -4
+    status = Status.PARSE
 
 
 class SchemaError(MedbenefitError, ValueError):
-    status = -5
+    status = Status.SCHEMA
 
 
 class RulesetError(MedbenefitError, ValueError):
-    status = -6
+    status = Status.RULESET
 
 
 class NotFoundError(MedbenefitError, LookupError):
-    status = -7
+    status = Status.NOT_FOUND
 
 
 class InvalidAmountError(MedbenefitError, ValueError):
-    status = -8
+    status = Status.INVALID_AMOUNT
 
 
 class InvalidDateError(MedbenefitError, ValueError):
-    status = -9
+    status = Status.INVALID_DATE
 
 
 class UnknownCodeError(MedbenefitError, ValueError):
-    status = -10
+    status = Status.UNKNOWN_CODE
 
 
 class UnknownDiseaseError(MedbenefitError, LookupError):
-    status = -11
+    status = Status.UNKNOWN_DISEASE
 
 
 class AmountOverflowError(MedbenefitError, OverflowError):
-    status = -12
+    status = Status.OVERFLOW
 
 
 class ChainError(MedbenefitError, ValueError):
-    status = -13
+    status = Status.CHAIN
 
 
 class StateError(MedbenefitError):
-    status = -14
+    status = Status.STATE
 
 
 class CorruptError(MedbenefitError, ValueError):
-    status = -15
+    status = Status.CORRUPT
 
 
 class CapacityError(MedbenefitError):
-    status = -16
+    status = Status.CAPACITY
 
 
 class BufferTooSmallError(MedbenefitError):
-    status = -17
+    status = Status.BUFFER
 
 
 class NotEligibleError(MedbenefitError):
-    status = -18
+    status = Status.NOT_ELIGIBLE
 
 
 ERRORS = {cls.status: cls for cls in (
