@@ -79,18 +79,26 @@ def _pointer(arr: np.ndarray, ctype: str):
 
 
 def _text_pointers(ids: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """A `const char *` per id: ids as NUL-terminated fixed-width bytes, and their addresses."""
+    """A `const char *` per id: the ids' UTF-8 bytes, each ended by a NUL, in one buffer, and
+    their addresses."""
     if ids.dtype.kind in "iu":
-        raw = ids.astype("S21")
+        texts = [str(v) for v in ids.tolist()]
     else:
-        try:
-            raw = ids.astype("S")
-        except UnicodeEncodeError:  # not ASCII: UTF-8, one id at a time
-            raw = np.array([str(v).encode("utf-8") for v in ids], dtype="S")
-    width = raw.dtype.itemsize + 1     # room for the NUL that ends the longest
-    text = raw.astype(f"S{width}")
-    addresses = text.ctypes.data + np.arange(len(text), dtype=np.uintp) * np.uintp(width)
-    return text, addresses
+        texts = ids.tolist()
+    try:
+        joined = "\0".join(texts) + "\0"
+    except TypeError:  # not all str: ints or bytes read from a file
+        texts = [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in texts]
+        joined = "\0".join(texts) + "\0"
+    data = joined.encode("utf-8", "surrogatepass")
+    if len(data) == len(joined):   # ASCII: a character is a byte
+        sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    else:
+        sizes = np.fromiter((len(t.encode("utf-8", "surrogatepass")) for t in texts),
+                            dtype=np.int64, count=len(texts)) + 1
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    starts = np.cumsum(sizes) - sizes
+    return buffer, (buffer.ctypes.data + starts).astype(np.uintp)
 
 
 def _gather_items(starts: np.ndarray, ends: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -383,7 +383,7 @@ class _Build:
             empty = np.isnat(values)
             if empty.any():
                 self.refuse(np.flatnonzero(empty), Status.INVALID_DATE, f"{name} is empty")
-        return lambda idx: _ymd(np, values[idx])
+        return _ymd_source(np, values)
 
     def flags(self):
         np = self.np
@@ -523,18 +523,30 @@ class _Build:
                     on_items=True)
         elif len(items):
             raise ValueError("settle_frame: items: missing column amount_fen (or amount)")
-        order = None
-        if n:
-            ymd = sources["date"](slice(0, n))
-            if (ymd[1:] < ymd[:-1]).any():  # each enrollee's claims settle in date order
-                order = np.argsort(ymd, kind="stable")
-            del ymd
+        order = _settle_order(np, codes, sources["date"](slice(0, n)), int(used.sum()))
         return _columnar.Batch(n, sources, self.item_start, item_sources, tables,
                                lambda idx: id_values[idx], self.refused, order)
 
 
+def _settle_order(np, enrollee, ymd, enrollees):
+    """None when every enrollee's claims are in date order in the frame, else the claims'
+    positions by enrollee, then date (ties in the frame's order). Rows of one enrollee side by
+    side also settle faster: its state stays in the cache."""
+    if len(ymd) < 2 or not (ymd[1:] < ymd[:-1]).any():
+        return None
+    change = enrollee[1:] != enrollee[:-1]
+    if int(change.sum()) + 1 == enrollees and (change | (ymd[1:] >= ymd[:-1])).all():
+        return None  # each enrollee's rows together, in date order
+    return np.lexsort((ymd, enrollee))
+
+
 def _len(idx, n):
     return len(range(*idx.indices(n))) if isinstance(idx, slice) else len(idx)
+
+
+NS_PER_DAY = 86_400 * 10**9
+DAY_TABLE_MOST = 1 << 16
+"""Dates spanning at most this many days (179 years) are read through a table of them."""
 
 
 def _ymd(np, values):
@@ -547,6 +559,28 @@ def _ymd(np, values):
            + (days - months.astype("datetime64[D]")).astype(np.int64) + 1)
     out[np.isnat(values)] = 0
     return out.astype(np.int32)
+
+
+def _ymd_source(np, values):
+    """A source of YYYYMMDD for datetime64[ns] values: the days they span are converted once,
+    into a table each chunk's days index (a year of claims spans 365)."""
+    ns = values.view(np.int64)
+    known = ns[~np.isnat(values)]
+    if not len(known):
+        return lambda idx: np.zeros(len(ns[idx]), np.int32)
+    first, last = int(known.min()) // NS_PER_DAY, int(known.max()) // NS_PER_DAY
+    if last - first >= DAY_TABLE_MOST:
+        return lambda idx: _ymd(np, values[idx])
+    span = np.arange(first, last + 1, dtype=np.int64).astype("datetime64[D]")
+    table = np.append(_ymd(np, span), np.int32(0))   # [-1]: NaT
+    nat = np.iinfo(np.int64).min
+
+    def source(idx):
+        chunk = ns[idx]
+        day = chunk // NS_PER_DAY - first
+        day[chunk == nat] = -1
+        return table[day]
+    return source
 
 
 def _flag(v):
