@@ -115,19 +115,29 @@ class Ruleset(_Handle):
                         "Ruleset.from_string(text)")
 
     @classmethod
-    def _wrap(cls, out):
+    def _wrap(cls, out, source):
         self = cls.__new__(cls)
         self._adopt(out[0], lib.mb_ruleset_free)
         self._diseases = None
         self._accumulator_keys = None
+        self._source = source
         return self
+
+    def __reduce__(self):
+        """A ruleset pickles as the way it was loaded (a process loads it again): the text of
+        from_string, the absolute path of load, the id and absolute directories of from_id.
+        So a Dask worker on another machine needs the same files at the same paths, unless
+        the ruleset came from from_string."""
+        self._h  # a closed ruleset is refused, as every other use of it is
+        method, args = self._source
+        return (getattr(Ruleset, method), args)
 
     @classmethod
     def load(cls, path):
         """Load a ruleset from a YAML file. Errors carry file, line and key."""
         out = _new_out("mb_ruleset")
         call(lib.mb_ruleset_load_file, out, c_text(os.fsencode(path), "path"))
-        return cls._wrap(out)
+        return cls._wrap(out, ("load", (os.path.abspath(path),)))
 
     @classmethod
     def from_id(cls, id, dirs=None):
@@ -142,7 +152,7 @@ class Ruleset(_Handle):
         else:
             cdirs = ffi.NULL
         call(lib.mb_ruleset_load_id, out, cstr(id, "id"), cdirs)
-        return cls._wrap(out)
+        return cls._wrap(out, ("from_id", (id, [os.path.abspath(d) for d in dirs or ()])))
 
     @classmethod
     def from_string(cls, text, name=None):
@@ -151,7 +161,7 @@ class Ruleset(_Handle):
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         out = _new_out("mb_ruleset")
         call(lib.mb_ruleset_load_buffer, out, data, len(data), cstr(name, "name"))
-        return cls._wrap(out)
+        return cls._wrap(out, ("from_string", (data, name)))
 
     @staticmethod
     def default_dir():
