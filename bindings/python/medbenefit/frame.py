@@ -420,7 +420,7 @@ class _Build:
             return out
         return source
 
-    def fen(self, frame, name, missing, what, on_items=False):
+    def fen(self, frame, name, missing, on_items=False):
         """An amount column of `frame` in fen: `name` (yuan) or `name`_fen (fen); `missing` for
         an empty cell (None: refused), or None when the frame has neither column."""
         np = self.np
@@ -433,10 +433,11 @@ class _Build:
                 return lambda idx: values[idx]
             if s.dtype.kind == "b":
                 raise TypeError(f"settle_frame: column {fen_name} is bool, not fen")
-            col, convert, label = s, lambda u: amount_fen(None, u, f"{what}: {fen_name}"), fen_name
+            col, label = s, fen_name
+            convert = (lambda u: amount_fen(None, u, f"column {fen_name}"))
         elif name in frame.columns:
             col, label = frame[name], name
-            convert = (lambda u: amount_fen(u, None, f"{what}: {name}",
+            convert = (lambda u: amount_fen(u, None, f"column {name}",
                                             f"a column named {fen_name} holding {{n}}"))
         else:
             return None
@@ -500,17 +501,17 @@ class _Build:
         for column in ("admitted", "discharged"):
             if column in c.columns:
                 sources[column] = self.dates(column, False)
-        compliant = self.fen(c, "upstream_compliant", -1, "upstream")
+        compliant = self.fen(c, "upstream_compliant", -1)
         if compliant is not None:
             sources["up_compliant"] = compliant
-            basic = self.fen(c, "upstream_basic", 0, "upstream")
-            critical = self.fen(c, "upstream_critical_illness", -1, "upstream")
+            basic = self.fen(c, "upstream_basic", 0)
+            critical = self.fen(c, "upstream_critical_illness", -1)
             if basic is not None:
                 sources["up_basic"] = basic
             if critical is not None:
                 sources["up_critical"] = critical
         item_sources: Dict[str, Any] = {}
-        fen = self.fen(items, "amount", None, "item", on_items=True)
+        fen = self.fen(items, "amount", None, on_items=True)
         if fen is not None:
             item_sources["item_fen"] = fen
             item_sources["item_class"] = (
