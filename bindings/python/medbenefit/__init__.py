@@ -33,12 +33,12 @@ from ._ffi import lib as _lib, ffi as _ffi
 __version__ = "1.1.0"
 
 
-def library_version():
+def library_version() -> str:
     """The loaded C library's version string, e.g. "1.1.0"."""
     return _ffi.string(_lib.mb_version()).decode()
 
 
-def library_version_number():
+def library_version_number() -> int:
     """The loaded C library's version as MAJOR*10000 + MINOR*100 + PATCH."""
     return _lib.mb_version_number()
 

@@ -9,7 +9,7 @@ rows of different enrollees are independent, so cutting the rows into chunks cha
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Mapping, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -21,7 +21,7 @@ Index = Union[slice, np.ndarray]
 Source = Callable[[Index], np.ndarray]
 """Claim (or item) positions -> that column's values for them, in any integer dtype."""
 
-CLAIM_FIELDS: Dict[str, type] = {
+CLAIM_FIELDS: Dict[str, Any] = {
     "enrollee": np.uint32, "date": np.int32, "med_type": np.int32, "level": np.int32,
     "flags": np.uint32, "facility": np.int32, "disease": np.int32, "treatment": np.int32,
     "admitted": np.int32, "discharged": np.int32, "prescriber": np.int32,
@@ -30,14 +30,14 @@ CLAIM_FIELDS: Dict[str, type] = {
 }
 """mb_columns' per-claim fields and their C types."""
 
-ITEM_FIELDS: Dict[str, type] = {"item_fen": np.int64, "item_class": np.int32,
+ITEM_FIELDS: Dict[str, Any] = {"item_fen": np.int64, "item_class": np.int32,
                                 "item_selfpay_bp": np.int32}
 """mb_columns' per-item fields and their C types."""
 
 TABLES = ("facilities", "diseases", "treatments", "facility_categories")
 """mb_columns' string tables (each with its n... count)."""
 
-_CTYPE = {np.uint32: "const uint32_t *", np.int32: "const int32_t *",
+_CTYPE: Dict[Any, str] = {np.uint32: "const uint32_t *", np.int32: "const int32_t *",
           np.int64: "const int64_t *", np.uint64: "const uint64_t *"}
 
 Progress = Callable[[int, int], None]
@@ -50,7 +50,7 @@ class Batch:
     position -> (status, message); they settle nothing and report that status)."""
 
     def __init__(self, n: int, claims: Dict[str, Source], item_start: np.ndarray,
-                 items: Dict[str, Source], tables: Dict[str, Sequence[bytes]],
+                 items: Dict[str, Source], tables: Mapping[str, Sequence[bytes]],
                  claim_ids: Optional[Source], refused: Dict[int, Tuple[int, str]],
                  order: Optional[np.ndarray]) -> None:
         self.n = n
@@ -74,13 +74,14 @@ class Batch:
             self._refused_mask[refused_rows] = True
 
 
-def _pointer(arr: np.ndarray, ctype: str):
+def _pointer(arr: np.ndarray, ctype: str) -> Any:
     return ffi.cast(ctype, arr.ctypes.data)
 
 
 def _text_pointers(ids: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """A `const char *` per id: the ids' UTF-8 bytes, each ended by a NUL, in one buffer, and
     their addresses."""
+    texts: List[Any]
     if ids.dtype.kind in "iu":
         texts = [str(v) for v in ids.tolist()]
     else:
@@ -113,7 +114,7 @@ def _gather_items(starts: np.ndarray, ends: np.ndarray) -> Tuple[np.ndarray, np.
     return positions, offsets
 
 
-def run(batch: Batch, chain, nchain: int, enrollees, nenrollees: int, amounts: np.ndarray,
+def run(batch: Batch, chain: Any, nchain: int, enrollees: Any, nenrollees: int, amounts: np.ndarray,
         status: np.ndarray, covered: np.ndarray, *, presettle: bool, threads: int,
         chunk: int, on_progress: Optional[Progress]) -> Dict[int, str]:
     """Settle every claim of `batch`; write claim k's amounts to amounts[k] (an n x stride int64
@@ -166,7 +167,8 @@ def run(batch: Batch, chain, nchain: int, enrollees, nenrollees: int, amounts: n
     return messages
 
 
-def _chunk_columns(batch: Batch, rows: Index, m: int, nenrollees: int):
+def _chunk_columns(batch: Batch, rows: Index, m: int,
+                   nenrollees: int) -> Tuple[Any, Dict[str, np.ndarray]]:
     """mb_columns for one chunk, and the arrays it points into (keep them alive)."""
     keep: Dict[str, np.ndarray] = {}
     cols = ffi.new("mb_columns *")
@@ -176,7 +178,7 @@ def _chunk_columns(batch: Batch, rows: Index, m: int, nenrollees: int):
         source = batch.claims.get(field)
         if source is None:
             continue
-        arr = np.ascontiguousarray(source(rows), dtype=ctype)
+        arr: np.ndarray = np.ascontiguousarray(source(rows), dtype=ctype)
         if field == "enrollee" and batch._refused_mask is not None:
             refused = batch._refused_mask[rows]
             if refused.any():  # settle nothing: an enrollee beyond the table fails the row
@@ -211,7 +213,8 @@ def _chunk_columns(batch: Batch, rows: Index, m: int, nenrollees: int):
     return cols, keep
 
 
-def _describe(cols, keep: Dict[str, np.ndarray], j: int, chain, nchain: int, enrollees,
+def _describe(cols: Any, keep: Dict[str, np.ndarray], j: int, chain: Any, nchain: int,
+              enrollees: Any,
               nenrollees: int, status: int) -> str:
     """Why row j of a chunk failed: the row settled again alone, uncommitted, with the
     library's message (without its "row 0 (claim ...): " prefix); the status's description

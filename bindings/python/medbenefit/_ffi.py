@@ -17,6 +17,7 @@ The library is found, in order:
 import os
 import shutil
 import subprocess
+from typing import Any, List, Optional, Tuple
 
 from cffi import FFI
 
@@ -265,7 +266,7 @@ ffi = FFI()
 ffi.cdef(CDEF)
 
 
-def _pkg_config_libdir():
+def _pkg_config_libdir() -> Optional[str]:
     exe = shutil.which("pkg-config")
     if exe is None:
         return None
@@ -278,7 +279,7 @@ def _pkg_config_libdir():
     return libdir if out.returncode == 0 and libdir else None
 
 
-def candidates():
+def candidates() -> List[Tuple[str, str]]:
     """The places the library is looked for, in order, as (how, path) pairs."""
     found = []
     env = os.environ.get("MEDBENEFIT_LIBRARY")
@@ -296,7 +297,7 @@ def candidates():
     return found
 
 
-def load():
+def load() -> Tuple[Any, str]:
     """dlopen the library; raise ImportError naming every place tried."""
     tried = []
     for how, path in candidates():

@@ -25,7 +25,7 @@ PART = "_medbenefit_part"
 """The column the rows are shuffled on: a hash of enrollee_id, modulo the partitions."""
 
 
-def _dask():
+def _dask() -> Tuple[Any, Any]:
     try:
         import dask
         import dask.dataframe as dd
@@ -84,7 +84,7 @@ def settle_dask(claims: "dd.DataFrame", chain: Chain,
         raise ValueError("settle_dask: states have no state column (Enrollee.save() bytes)")
     k = npartitions or claims.npartitions
 
-    def shuffled(frame):
+    def shuffled(frame: Any) -> Any:  # a dask DataFrame
         keyed = frame.assign(**{PART: frame["enrollee_id"].map_partitions(
             _bucket, k, meta=("enrollee_id", "int64"))})
         return keyed.shuffle(PART, npartitions=k)
@@ -104,7 +104,8 @@ def settle_dask(claims: "dd.DataFrame", chain: Chain,
 
 
 def _settle_partition(claims: "pd.DataFrame", states: "pd.DataFrame", chain: Chain,
-                      options: Dict[str, Any], return_states: bool):
+                      options: Dict[str, Any], return_states: bool
+                      ) -> Tuple["pd.DataFrame", Optional["pd.DataFrame"]]:
     """One partition in a worker: its enrollees restored, its claims settled."""
     import pandas as pd
     people = {eid: Enrollee.restore(blob)

@@ -14,16 +14,19 @@ from __future__ import annotations
 import numbers
 import sys
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Hashable, List, Mapping, Optional,
-                    Sequence, Tuple, Union)
+                    Sequence, Set, Tuple, Union)
 
 from . import errors as _errors
 from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, Flag, Status, amount_fen, c_text,
                      item_class_code, level_code, med_type_code, to_bp, to_yuan)
-from .core import Enrollee, Ruleset, _chain
+from .core import Chain, Enrollee, _chain
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
+    from . import _columnar
+    from ._columnar import Index, Source
 
 __all__ = ["settle_frame", "AMOUNT_COLUMNS", "ITEM_COLUMNS", "CLAIM_COLUMNS", "REQUIRED"]
 
@@ -48,10 +51,9 @@ PROGRESS_BAR_CLAIMS = 1_000_000
 """progress=None shows a bar (on a terminal) for runs of at least this many claims."""
 
 Enrollees = Union[Mapping[Hashable, Enrollee], Callable[[Hashable], Enrollee]]
-Chain = Union[Ruleset, Sequence[Ruleset]]
 
 
-def _pandas():
+def _pandas() -> Tuple[Any, Any]:
     try:
         import numpy
         import pandas
@@ -159,6 +161,7 @@ def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
     n = len(claims)
     build = _Build(pd, np, claims, item_frame, item_start)
     batch = build.batch()
+    assert build.enrollee_used is not None  # batch() found them
     handles = _enrollee_handles(build.enrollee_ids, build.enrollee_used, enrollees,
                                 copy_enrollees)
     from ._ffi import ffi
@@ -193,7 +196,8 @@ def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
 
 # ---- checking the frame -------------------------------------------------------------------------
 
-def _check_columns(df, known, what, required=REQUIRED):
+def _check_columns(df: "pd.DataFrame", known: Set[str], what: str,
+                   required: Sequence[str] = REQUIRED) -> None:
     columns = list(df.columns)
     missing = [c for c in required if c not in columns]
     if missing:
@@ -204,7 +208,7 @@ def _check_columns(df, known, what, required=REQUIRED):
                          f"(known: {', '.join(sorted(known))})")
 
 
-def _check_amount_columns(df):
+def _check_amount_columns(df: "pd.DataFrame") -> None:
     """Each amount in one unit, and no column of numbers under a yuan name: its unit would be
     a guess (an int64 column of fen read as yuan is 100 times too much)."""
     columns = list(df.columns)
@@ -224,7 +228,7 @@ def _check_amount_columns(df):
                 "use an integer dtype (\"Int64\" when some cells are empty)")
 
 
-def _offsets(np, df, items):
+def _offsets(np: Any, df: "pd.DataFrame", items: "pd.DataFrame") -> "np.ndarray":
     """The n + 1 item offsets of a claims frame's item_start column."""
     if "item_start" not in df.columns:
         raise ValueError("settle_frame: with items=, the claims frame needs an item_start "
@@ -246,7 +250,7 @@ def _offsets(np, df, items):
     return start.astype(np.uint64)
 
 
-def _split_items(pd, np, df):
+def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", "pd.DataFrame", "np.ndarray"]:
     """A frame of line items as (claims, items, item offsets): one claims row per
     (enrollee_id, claim_id), in the order of its first row."""
     for c in ("enrollee_id", "claim_id"):
@@ -297,7 +301,8 @@ class _Build:
     """The sources of a claims frame and its items (see _columnar), and the claims refused
     before settling, with why."""
 
-    def __init__(self, pd, np, claims, items, item_start):
+    def __init__(self, pd: Any, np: Any, claims: "pd.DataFrame", items: "pd.DataFrame",
+                 item_start: "np.ndarray") -> None:
         self.pd, self.np = pd, np
         self.claims, self.items, self.item_start = claims, items, item_start
         self.refused: Dict[int, Tuple[int, str]] = {}
@@ -305,22 +310,23 @@ class _Build:
         self.enrollee_used: Optional[Any] = None
 
     # -- refusals
-    def refuse(self, rows, status, message):
+    def refuse(self, rows: "np.ndarray", status: int, message: str) -> None:
         for r in rows.tolist():
             self.refused.setdefault(int(r), (int(status), message))
 
-    def refuse_items(self, item_rows, status, message):
+    def refuse_items(self, item_rows: "np.ndarray", status: int, message: str) -> None:
         claims = self.np.searchsorted(self.item_start, item_rows, side="right") - 1
         self.refuse(claims, status, message)
 
     # -- kinds of column
-    def factorized(self, s):
+    def factorized(self, s: "pd.Series") -> Tuple["np.ndarray", List[Any]]:
         if isinstance(s.dtype, self.pd.CategoricalDtype):
             return s.cat.codes.to_numpy(), list(s.cat.categories)
         codes, uniques = self.pd.factorize(s)
         return codes, list(uniques)
 
-    def coded(self, s, convert, what, default, on_items=False):
+    def coded(self, s: "pd.Series", convert: Callable[[Any], int], what: str, default: Optional[int],
+              on_items: bool = False) -> Source:
         """A code column (med_type, level, cls...): ints as they are (the library checks
         them), anything else each distinct value converted once."""
         np = self.np
@@ -342,7 +348,7 @@ class _Build:
             refuse(np.flatnonzero(codes < 0), Status.INVALID_ARGUMENT, f"{what} is empty")
         return lambda idx: table[codes[idx]]
 
-    def texts(self, s, what, table):
+    def texts(self, s: "pd.Series", what: str, table: List[bytes]) -> Source:
         """A text column as indices into `table` (a list of bytes it extends), -1 when empty."""
         np = self.np
         codes, uniques = self.factorized(s)
@@ -363,7 +369,7 @@ class _Build:
             index[k] = known[data]
         return lambda idx: index[codes[idx]]
 
-    def dates(self, name, required):
+    def dates(self, name: str, required: bool) -> Source:
         pd, np = self.pd, self.np
         s = self.claims[name]
         if s.dtype.kind in "iu":  # YYYYMMDD: the library checks them
@@ -385,9 +391,9 @@ class _Build:
                 self.refuse(np.flatnonzero(empty), Status.INVALID_DATE, f"{name} is empty")
         return _ymd_source(np, values)
 
-    def flags(self):
+    def flags(self) -> Optional[Source]:
         np = self.np
-        parts = []
+        parts: List[Tuple[Any, Any, int, bool]] = []
         for name, bit in list(FLAGS.items()) + [("in_province", Flag.OUT_OF_PROVINCE)]:
             if name not in self.claims.columns:
                 continue
@@ -411,7 +417,7 @@ class _Build:
         if not parts:
             return None
 
-        def source(idx):
+        def source(idx: Index) -> Any:
             out = np.zeros(len(range(*idx.indices(len(self.claims)))) if isinstance(idx, slice)
                            else len(idx), dtype=np.uint32)
             for values, table, bit, set_on in parts:
@@ -420,7 +426,8 @@ class _Build:
             return out
         return source
 
-    def fen(self, frame, name, missing, on_items=False):
+    def fen(self, frame: "pd.DataFrame", name: str, missing: Optional[int],
+            on_items: bool = False) -> Optional[Source]:
         """An amount column of `frame` in fen: `name` (yuan) or `name`_fen (fen); `missing` for
         an empty cell (None: refused), or None when the frame has neither column."""
         np = self.np
@@ -448,7 +455,7 @@ class _Build:
             try:
                 table[k] = convert(u)
             except _errors.MedbenefitError as e:
-                refuse(np.flatnonzero(codes == k), e.status, e.message)
+                refuse(np.flatnonzero(codes == k), e.status or Status.INVALID_AMOUNT, e.message)
             except TypeError as e:
                 raise TypeError(f"settle_frame: {e}") from None
         if missing is None and (codes < 0).any():
@@ -456,7 +463,7 @@ class _Build:
         return lambda idx: table[codes[idx]]
 
     # -- the whole batch
-    def batch(self):
+    def batch(self) -> "_columnar.Batch":
         from . import _columnar
         np = self.np
         c, items = self.claims, self.items
@@ -529,7 +536,7 @@ class _Build:
                                lambda idx: id_values[idx], self.refused, order)
 
 
-def _settle_order(np, enrollee, ymd, enrollees):
+def _settle_order(np: Any, enrollee: "np.ndarray", ymd: "np.ndarray", enrollees: int) -> Optional["np.ndarray"]:
     """None when every enrollee's claims are in date order in the frame, else the claims'
     positions by enrollee, then date (ties in the frame's order). Rows of one enrollee side by
     side also settle faster: its state stays in the cache."""
@@ -541,7 +548,7 @@ def _settle_order(np, enrollee, ymd, enrollees):
     return np.lexsort((ymd, enrollee))
 
 
-def _len(idx, n):
+def _len(idx: Index, n: int) -> int:
     return len(range(*idx.indices(n))) if isinstance(idx, slice) else len(idx)
 
 
@@ -550,7 +557,7 @@ DAY_TABLE_MOST = 1 << 16
 """Dates spanning at most this many days (179 years) are read through a table of them."""
 
 
-def _ymd(np, values):
+def _ymd(np: Any, values: "np.ndarray") -> "np.ndarray":
     """datetime64 -> YYYYMMDD int32 (NaT -> 0)."""
     days = values.astype("datetime64[D]")
     years = days.astype("datetime64[Y]")
@@ -562,7 +569,7 @@ def _ymd(np, values):
     return out.astype(np.int32)
 
 
-def _ymd_source(np, values):
+def _ymd_source(np: Any, values: "np.ndarray") -> Source:
     """A source of YYYYMMDD for datetime64[ns] values: the days they span are converted once,
     into a table each chunk's days index (a year of claims spans 365)."""
     ns = values.view(np.int64)
@@ -576,7 +583,7 @@ def _ymd_source(np, values):
     table = np.append(_ymd(np, span), np.int32(0))   # [-1]: NaT
     nat = np.iinfo(np.int64).min
 
-    def source(idx):
+    def source(idx: Index) -> "np.ndarray":
         chunk = ns[idx]
         day = chunk // NS_PER_DAY - first
         day[chunk == nat] = -1
@@ -584,7 +591,7 @@ def _ymd_source(np, values):
     return source
 
 
-def _flag(v):
+def _flag(v: Any) -> Optional[bool]:
     """A flag cell as bool, None when it is not one."""
     if isinstance(v, str):
         low = v.strip().lower()
@@ -598,7 +605,8 @@ def _flag(v):
     return None
 
 
-def _enrollee_handles(ids, used, enrollees, copy):
+def _enrollee_handles(ids: List[Hashable], used: "np.ndarray", enrollees: Enrollees,
+                      copy: bool) -> List[Optional[Enrollee]]:
     lookup = enrollees if callable(enrollees) else enrollees.__getitem__
     handles: List[Optional[Enrollee]] = []
     try:
@@ -619,7 +627,8 @@ def _enrollee_handles(ids, used, enrollees, copy):
     return handles
 
 
-def _progress(progress, on_progress, total):
+def _progress(progress: Optional[bool], on_progress: Optional[Callable[[int, int], None]],
+              total: int) -> Tuple[Optional[Callable[[int, int], None]], Callable[[], None]]:
     """The callback a run reports to, and what closes the bar."""
     bar = None
     if progress or (progress is None and total >= PROGRESS_BAR_CLAIMS
@@ -636,7 +645,7 @@ def _progress(progress, on_progress, total):
         return None, lambda: None
     last = [0]
 
-    def report(done, n):
+    def report(done: int, n: int) -> None:
         if bar is not None:
             bar.update(done - last[0])
             last[0] = done
@@ -645,7 +654,7 @@ def _progress(progress, on_progress, total):
     return report, (bar.close if bar is not None else (lambda: None))
 
 
-def _first_failed(np, order, messages):
+def _first_failed(np: Any, order: Optional["np.ndarray"], messages: Dict[int, str]) -> int:
     """The failed claim settled first (the smallest position in settle order)."""
     rows = np.fromiter(messages.keys(), dtype=np.int64, count=len(messages))
     if order is None:
@@ -655,7 +664,8 @@ def _first_failed(np, order, messages):
     return int(rows[np.argmin(rank[rows])])
 
 
-def _result(pd, np, claims, out, status, covered, messages, amounts):
+def _result(pd: Any, np: Any, claims: "pd.DataFrame", out: "np.ndarray", status: "np.ndarray", covered: "np.ndarray",
+            messages: Dict[int, str], amounts: str) -> "pd.DataFrame":
     result = pd.DataFrame(out, columns=list(AMOUNT_NAMES), index=claims.index, copy=False)
     for k, column in enumerate(("enrollee_id", "claim_id", "date")):
         result.insert(k, column, claims[column])
@@ -674,7 +684,7 @@ def _result(pd, np, claims, out, status, covered, messages, amounts):
         failed = status != 0
         for name in AMOUNT_NAMES:
             cells = [to_yuan(int(v)) for v in out[:, AMOUNT_NAMES.index(name)]]
-            column = pd.Series(cells, index=result.index, dtype=object)
-            column[failed] = None
-            result[name] = column
+            view = pd.Series(cells, index=result.index, dtype=object)
+            view[failed] = None
+            result[name] = view
     return result

@@ -18,8 +18,10 @@ import os
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Dict, Optional
 
-import yaml
+# Debian packages no types-PyYAML
+import yaml  # type: ignore[import]
 
 from . import errors as _errors
 from ._codes import MedType, med_type_code, to_fen, to_ymd, to_yuan
@@ -74,7 +76,7 @@ _ENROLLEE = {"id": S, "scheme": S, "person_type": S, "account_balance": S,
 _FACILITY = {"id": S, "level": S, "category": S}
 _ITEM = {"amount": S, "class": S, "first_selfpay_ratio": S}
 _UPSTREAM = {"compliant": S, "basic": S, "critical_illness": S}
-_EXPECT = {**{k: S for k in (*EXPECT_KEYS, "covered", "error")},
+_EXPECT: Dict[str, Any] = {**{k: S for k in (*EXPECT_KEYS, "covered", "error")},
            "cites": [{"rule": S, "cite": S}]}
 _CLAIM = {"id": S, "date": S, "med_type": S, "disease": S, "treatment": S, "admitted": S,
           "discharged": S, "referral": S, "emergency": S, "out_of_area": S,
@@ -346,8 +348,8 @@ class Outcome:
     passed: bool = True
     problems: list = field(default_factory=list)   # the C program's "why" lines
     settlement: object = None                      # the Settlement, when it settled
-    error: str = None                              # the status name, when it failed
-    message: str = None
+    error: Optional[str] = None                    # the status name, when it failed
+    message: Optional[str] = None
 
     def line(self):
         head = f"{'PASS' if self.passed else 'FAIL'} {self.file} [{self.scenario}] {self.claim_id}"
