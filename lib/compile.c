@@ -114,7 +114,7 @@ static bool add_acc_key(mb_acc_key *keys, uint32_t *n, const char *name, uint64_
 static int compile_acc_keys(ctx_t *c)
 {
     mb_ruleset *rs = c->rs;
-    size_t most = (size_t)rs->nlayers * (3 + MB_DED_KEYS);
+    size_t most = (size_t)rs->nlayers * (3 + MB_DED_KEYS + MB_TARGET_KEYS);
     for (uint32_t d = 0; d < rs->ndiseases; d++)
         most += rs->diseases[d].ncaps;
     mb_acc_key *keys = mb_arena_alloc(c->arena, (most + 1) * sizeof *keys);
@@ -135,6 +135,8 @@ static int compile_acc_keys(ctx_t *c)
             return NOMEM(c);
         for (int k = 0; l->ded_tracked && k < MB_DED_KEYS; k++)
             add_acc_key(keys, &n, l->ded_key_name[k], l->ded_key[k], MB_PERIOD_YEAR, -1);
+        for (int k = 0; l->top_up_period && k < MB_TARGET_KEYS; k++)
+            add_acc_key(keys, &n, l->target_key_name[k], l->target_key[k], MB_PERIOD_YEAR, -1);
     }
     for (uint32_t d = 0; d < rs->ndiseases; d++)
         for (uint32_t k = 0; k < rs->diseases[d].ncaps; k++)

@@ -333,15 +333,38 @@ static int compile_top_up(ctx_t *c, const raw_layer *r, const char *p, mb_layer 
     char sub[PATH_MAX_LEN];
     int rc;
     if (r->top_up_count == 0) {
-        if (r->top_up_of)
-            return mb_cfail(c, MB_E_SCHEMA, p, "top_up_of", "top_up_of goes with top_up rows");
+        const char *alone = r->top_up_of       ? "top_up_of"
+                            : r->top_up_within ? "top_up_within"
+                            : r->top_up_period ? "top_up_period"
+                                               : NULL;
+        if (alone)
+            return mb_cfail(c, MB_E_SCHEMA, p, alone, "%s goes with top_up rows", alone);
         return MB_OK;
     }
     static const mb_keyword of[] = {{"compliant", MB_TOPUP_COMPLIANT}, {"total", MB_TOPUP_TOTAL}};
+    static const mb_keyword within[] = {{"policy_scope", MB_TOPUP_WITHIN_SCOPE},
+                                        {"total", MB_TOPUP_WITHIN_TOTAL}};
+    static const mb_keyword periods[] = {{"claim", MB_PERIOD_NONE}, {"year", MB_PERIOD_YEAR}};
     l->top_up_of = MB_TOPUP_COMPLIANT;
-    if (r->top_up_of &&
-        (rc = mb_parse_keyword(c, p, "top_up_of", r->top_up_of, KEYWORDS(of), &l->top_up_of)))
+    if ((r->top_up_of &&
+         (rc = mb_parse_keyword(c, p, "top_up_of", r->top_up_of, KEYWORDS(of), &l->top_up_of))) ||
+        (r->top_up_within && (rc = mb_parse_keyword(c, p, "top_up_within", r->top_up_within,
+                                                    KEYWORDS(within), &l->top_up_within))) ||
+        (r->top_up_period && (rc = mb_parse_keyword(c, p, "top_up_period", r->top_up_period,
+                                                    KEYWORDS(periods), &l->top_up_period))))
         return rc;
+    if (l->top_up_within == MB_TOPUP_WITHIN_TOTAL && l->top_up_of != MB_TOPUP_TOTAL)
+        return mb_cfail(c, MB_E_RULESET, p, "top_up_within",
+                        "a top-up of the policy-scope cost pays within it: top_up_within: total "
+                        "needs top_up_of: total");
+    static const char *const target_names[MB_TARGET_KEYS] = {"target.base", "target.paid"};
+    for (int k = 0; l->top_up_period && k < MB_TARGET_KEYS; k++) {
+        char key[300];
+        snprintf(key, sizeof key, "%s.%s", l->id, target_names[k]);
+        if ((l->target_key_name[k] = mb_cdup(c, key)) == NULL)
+            return NOMEM(c);
+        l->target_key[k] = mb_ns_key(c->rs, key);
+    }
     const char *clash = r->deductible_count ? "deductible"
                         : r->ratio_count    ? "ratio"
                         : r->bands_count    ? "bands"

@@ -145,6 +145,7 @@ typedef struct layer_pay {
     int64_t cap_left;       /* MB_UNLIMITED: no cap */
     const mb_acc *base_at;  /* the enrollee's entries for the base and the cap, looked up once */
     const mb_acc *cap_at;
+    mb_target target;       /* a top-up layer's figures (topup.c) */
 } layer_pay;
 
 /* The deductible: the first part of the year's base, as its scope counts it (deductible.c).
@@ -179,26 +180,18 @@ static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     return MB_OK;
 }
 
-/* 托底/保底: what brings the claim's funds so far (every tier, upstream too) up to the target
- * share of its policy-scope cost (or its total). */
-static void top_up(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
-                   layer_pay *p)
+/* 托底/保底: what brings the claim's funds (or the year's) up to the target (topup.c). */
+static int top_up(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                  layer_pay *p)
 {
-    const mb_row *row = t->top_up;
-    if (row == NULL)
-        return;
-    int slot = x->slot;
-    int64_t basis = l->top_up_of == MB_TOPUP_TOTAL ? x->c->total : x->r->amt[MB_AMT_INSCP_SCP];
-    int64_t target = mb_apply_ratio(basis, (int32_t)row->v[slot]), funds = 0;
-    for (int a = MB_AMT_HIFP_PAY; a <= MB_AMT_MAF_PAY; a++)
-        funds += x->r->amt[a];
-    int64_t want = mb_max64(0, target - funds);
-    mb_trace_add(x, rs, l->rules.top_up, row->cite, "托底补足至目标比例", target, want,
-                 (int32_t)row->v[slot]);
+    p->target = (mb_target){0, 0};
+    if (t->top_up == NULL)
+        return MB_OK;
     p->fund_of[0] = l->fund;
-    p->pay[0] = want;
     p->nf = 1;
-    p->total = want;
+    int rc = mb_top_up_want(x, rs, l, t, &p->target, &p->total);
+    p->pay[0] = p->total;
+    return rc;
 }
 
 /* Each band at its ratio: exact sums per fund, rounded once per fund (lib/money.c); the
@@ -210,10 +203,8 @@ static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     mb_prorata sum[MAX_LAYER_FUNDS];
     p->nf = 0;
     p->total = 0;
-    if (l->top_up_of) {
-        top_up(x, rs, l, t, p);
-        return MB_OK;
-    }
+    if (l->top_up_of)
+        return top_up(x, rs, l, t, p);
     int64_t start = p->b0 + p->ded.charged;
     uint32_t nbands = l->nbands ? l->nbands : 1;
     for (uint32_t k = 0; k < nbands; k++) {
@@ -262,9 +253,9 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
                   layer_pay *p)
 {
     int slot = x->slot, rc;
-    int64_t limit = x->remaining;
+    int64_t limit = l->top_up_of ? mb_top_up_room(x, l) : x->remaining;
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
-    const char *limit_what = "政策范围内个人负担";
+    const char *limit_what = l->top_up_within ? "个人负担" : "政策范围内个人负担";
     p->cap_left = MB_UNLIMITED;
     p->cap_at = NULL;
     bool cap_read = false;
@@ -332,7 +323,8 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     if (base_now < base_after &&
         (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, p->base_at)))
         return rc;
-    if ((rc = mb_deductible_record(x, l, &p->ded)))
+    if ((rc = mb_deductible_record(x, l, &p->ded)) ||
+        (rc = mb_top_up_record(x, l, &p->target, p->total)))
         return rc;
     if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, p->cap_period, p->total, p->cap_at)))
         return rc;
@@ -353,7 +345,7 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     }
     if (x->first_tier)
         count_deductible(x, l, p->ded.charged);
-    x->remaining -= p->total;
+    x->remaining -= mb_min64(p->total, x->remaining); /* a top-up may pay past it */
     mb_trace_add(x, rs, l->id, l->cite, l->name, p->b, p->total, -1);
     return MB_OK;
 }

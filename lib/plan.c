@@ -49,6 +49,8 @@ static uint32_t new_entries(const mb_ruleset *rs, int med_type, entry *seen)
         if (l->ded_tracked) /* deductible.c's record */
             for (int k = 0; k < MB_DED_KEYS; k++)
                 add_entry(seen, &n, l->ded_key[k], MB_PERIOD_YEAR);
+        for (int k = 0; l->top_up_period && k < MB_TARGET_KEYS; k++) /* topup.c's record */
+            add_entry(seen, &n, l->target_key[k], MB_PERIOD_YEAR);
         disease_cap |= l->disease_caps;
     }
     if (rs->revoke_idle_months > 0 && (med_type == MB_MED_CHRONIC || mb_med_inpatient(med_type)))
@@ -58,7 +60,7 @@ static uint32_t new_entries(const mb_ruleset *rs, int med_type, entry *seen)
 
 int mb_plan(mb_ruleset *rs, mb_arena *arena, mb_error *err)
 {
-    entry *seen = mb_arena_alloc(arena, (rs->nlayers * (4 + MB_DED_KEYS) + 1) * sizeof *seen);
+    entry *seen = mb_arena_alloc(arena, (rs->nlayers * (4 + MB_DED_KEYS + MB_TARGET_KEYS) + 1) * sizeof *seen);
     if (seen == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory planning %s", rs->id);
     for (size_t k = 0; k < MB_MED_TYPE_COUNT; k++) {

@@ -44,6 +44,10 @@ enum {
 
 /* What a top-up layer's target ratio is a share of. */
 enum { MB_TOPUP_NONE = 0, MB_TOPUP_COMPLIANT, MB_TOPUP_TOTAL };
+/* What a top-up may pay of: the policy-scope self-pay left, or the whole self-pay left. */
+enum { MB_TOPUP_WITHIN_SCOPE = 0, MB_TOPUP_WITHIN_TOTAL };
+/* A year target's figures (topup.c): the year's basis and the funds paid against it. */
+enum { MB_TARGET_BASE, MB_TARGET_PAID, MB_TARGET_KEYS };
 
 /* A row of values by person slot, chosen by its selectors. */
 typedef struct mb_row {
@@ -162,6 +166,10 @@ typedef struct mb_layer {
     const char *ded_key_name[MB_DED_KEYS];
     mb_rows top_up;              /* target ratio of a top-up layer (MB_TOPUP_*) */
     int top_up_of;
+    int top_up_within;           /* MB_TOPUP_WITHIN_* */
+    int top_up_period;           /* MB_PERIOD_NONE: each claim's target; MB_PERIOD_YEAR: the year's */
+    uint64_t target_key[MB_TARGET_KEYS];
+    const char *target_key_name[MB_TARGET_KEYS];
     int pharmacy_as;             /* MB_FAC_* a pharmacy claim is chosen as; 0: the prescriber's */
     const char *pharmacy_cite;
     int ratio_source;         /* MB_RATIO_* */

@@ -74,6 +74,7 @@ static const cyaml_schema_field_t layer_fields[] = {
     SEQ("deductible_floor", raw_layer, deductible_floor, &values_entry),
     SEQ("deductible_ceiling", raw_layer, deductible_ceiling, &values_entry),
     SEQ("top_up", raw_layer, top_up, &values_entry), STR("top_up_of", raw_layer, top_up_of),
+    STR("top_up_within", raw_layer, top_up_within), STR("top_up_period", raw_layer, top_up_period),
     CYAML_FIELD_MAPPING_PTR("pharmacy", OPT, raw_layer, pharmacy, pharmacy_fields),
     SEQ("ratio", raw_layer, ratio, &values_entry), SEQ("bands", raw_layer, bands, &band_entry),
     CYAML_FIELD_MAPPING_PTR("cap", OPT, raw_layer, cap, cap_fields), SOURCE_FIELDS(raw_layer),

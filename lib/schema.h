@@ -54,6 +54,7 @@ typedef struct raw_pharmacy {
 
 typedef struct raw_layer {
     char *id, *name, *kind, *fund, *base, *base_key, *disease_group, *ratio_source, *top_up_of;
+    char *top_up_within, *top_up_period;
     char *disease_caps, *referral_penalty, *tilt;
     char **med_types;
     unsigned med_types_count;
