@@ -5,6 +5,7 @@
  * This file holds the top level; each section of the YAML has its own file (compile_ctx.h).
  */
 #include "compile_ctx.h"
+#include "handles.h"
 
 int mb_fund_index(const mb_ruleset *rs, const char *key)
 {
@@ -146,6 +147,36 @@ static int compile_acc_keys(ctx_t *c)
     rs->acc_keys = keys;
     rs->nacc_keys = n;
     return MB_OK;
+}
+
+/* A settlement holds at most MB_MAX_DELTAS accumulator changes and MB_MAX_FUNDS fund rows, three
+ * of them kept for the upstream amounts (basic, critical illness, assistance): a ruleset whose
+ * layers could pass either on one claim is refused here, at the layer that passes it, rather
+ * than failing the claims that reach it. */
+static int check_limits(ctx_t *c)
+{
+    enum { UPSTREAM_ROWS = 3 };
+    mb_plan_excess x;
+    int at = mb_plan_over(c->rs, c->arena, MB_MAX_DELTAS, MB_MAX_FUNDS - UPSTREAM_ROWS, &x);
+    if (at == -2)
+        return NOMEM(c);
+    if (at < 0)
+        return MB_OK;
+    char p[PATH_MAX_LEN];
+    mb_path_index(p, "layers", (unsigned)at);
+    char med[8];
+    snprintf(med, sizeof med, "%d", x.med_type);
+    if (x.entries > MB_MAX_DELTAS)
+        return mb_cfail(c, MB_E_RULESET, p, NULL,
+                        "with this layer, one claim of med_type %s could change %u accumulators "
+                        "(bases, payments, caps, deductible figures), more than the %d a "
+                        "settlement holds: let layers share a base_key or a cap key, or split the "
+                        "ruleset", med, x.entries, MB_MAX_DELTAS);
+    return mb_cfail(c, MB_E_RULESET, p, NULL,
+                    "with this layer, one claim of med_type %s could be paid from %u funds, more "
+                    "than the %d a settlement reports beside the upstream amounts' %d: let layers "
+                    "pay from fewer funds", med, x.funds, MB_MAX_FUNDS - UPSTREAM_ROWS,
+                    UPSTREAM_ROWS);
 }
 
 /* The class B first self-pay (the default, and rows that choose another) and the 个人先自付
@@ -325,7 +356,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
             goto out;
     }
     rs->nlayers = raw->layers_count;
-    if ((rc = compile_trace_sources(&c)) || (rc = compile_acc_keys(&c)))
+    if ((rc = compile_trace_sources(&c)) || (rc = compile_acc_keys(&c)) ||
+        (rc = check_limits(&c)))
         goto out;
     if ((rc = mb_compile_platform(&c, rs, raw->platform)))
         goto out;

@@ -299,6 +299,7 @@ struct mb_ruleset {
     uint32_t new_entries[32];           /* by med_type % 32: the most accumulator entries one
                                            settlement adds */
     uint32_t most_new_entries;          /* the most for any med_type */
+    uint32_t most_funds;                /* the most funds one claim's layers pay from */
 
     const mb_assumption *assumptions;
     uint32_t nassumptions;
@@ -324,6 +325,16 @@ void mb_ruleset_group_names(const mb_ruleset *rs, char *out, size_t cap);
 /* Work out at load what settlement would otherwise work out per claim (plan.c). */
 struct mb_arena;
 int mb_plan(mb_ruleset *rs, struct mb_arena *arena, mb_error *err);
+/* Where a ruleset passes what one settlement holds: the first layer (index) at which the layers
+ * up to it can change more than `max_entries` accumulators, or pay from more than `max_funds`
+ * funds, on one claim of some med_type (described in *out); -1 when none does, -2 out of
+ * memory. */
+typedef struct mb_plan_excess {
+    int med_type;
+    uint32_t entries, funds;
+} mb_plan_excess;
+int mb_plan_over(const mb_ruleset *rs, struct mb_arena *arena, uint32_t max_entries,
+                 uint32_t max_funds, mb_plan_excess *out);
 
 /* Find a disease index by the hash of its code or name; -1 when unknown. */
 struct mb_disease_slot {
