@@ -231,39 +231,65 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
     return MB_OK;
 }
 
-static int compile_raise(ctx_t *c, const raw_raise *r, const char *rp, mb_cap *cap)
+/* One row of a cap's raise: its values, each inherited from `dflt` (the raise's own) where not
+ * given. */
+static int compile_raise_row(ctx_t *c, const raw_raise *r, const char *rp, const mb_raise *dflt,
+                             const char *cap_cite, mb_raise *out)
 {
     mb_ruleset *rs = c->rs;
     int rc;
-    cap->has_raise = true;
-    cap->raise_ceiling = MB_UNLIMITED;
+    *out = dflt ? *dflt : (mb_raise){.ceiling = MB_UNLIMITED};
     if ((r->min_diseases != NULL) != (r->amount != NULL))
         return mb_cfail(c, MB_E_SCHEMA, rp, r->min_diseases ? "amount" : "min_diseases",
                     "a fixed raise gives both min_diseases and amount");
-    if (!r->min_diseases && !r->each && !r->share)
+    if (!dflt && !r->min_diseases && !r->each && !r->share)
         return mb_cfail(c, MB_E_SCHEMA, rp, NULL,
                     "a raise says how the cap grows: min_diseases and amount (once, from N "
                     "diseases), each (per disease beyond the first) or share (of each further "
                     "disease's own cap)");
+    if ((rc = mb_compile_sel(c, rp, &r->sel, dflt ? ROWS_CLAIM : 0, "raise rows", &out->sel)))
+        return rc;
     if (r->min_diseases &&
-        ((rc = mb_parse_int(c, rp, "min_diseases", r->min_diseases, 2, 100,
-                            &cap->raise_min_diseases)) ||
-         (rc = mb_parse_money(c, rp, "amount", r->amount, false, &cap->raise_amount))))
+        ((rc = mb_parse_int(c, rp, "min_diseases", r->min_diseases, 2, 100, &out->min_diseases)) ||
+         (rc = mb_parse_money(c, rp, "amount", r->amount, false, &out->amount))))
         return rc;
-    if (r->each && (rc = mb_parse_money(c, rp, "each", r->each, false, &cap->raise_each)))
+    if (r->each && (rc = mb_parse_money(c, rp, "each", r->each, false, &out->each)))
         return rc;
-    if (r->share && (rc = mb_parse_ratio(c, rp, "share", r->share, &cap->raise_share_bp)))
+    if (r->share && (rc = mb_parse_ratio(c, rp, "share", r->share, &out->share_bp)))
         return rc;
-    if (r->ceiling && (rc = mb_parse_money(c, rp, "ceiling", r->ceiling, false,
-                                           &cap->raise_ceiling)))
+    if (r->ceiling && (rc = mb_parse_money(c, rp, "ceiling", r->ceiling, false, &out->ceiling)))
         return rc;
     if (r->group) {
-        cap->raise_group = mb_disease_group_index(rs, r->group);
-        if (cap->raise_group <= 0)
+        out->group = mb_disease_group_index(rs, r->group);
+        if (out->group <= 0)
             return mb_cfail(c, MB_E_RULESET, rp, "group", "no catalogue entry is in group '%s'",
                         r->group);
     }
-    return mb_sourced(c, rp, r->cite, r->assumption, cap->cite, &cap->raise_cite);
+    return mb_sourced(c, rp, r->cite, r->assumption, dflt ? dflt->cite : cap_cite, &out->cite);
+}
+
+/* A cap's raise: its own values (the default row) and rows choosing others where their
+ * selectors match (a date, a scheme, a group …). */
+static int compile_raise(ctx_t *c, const raw_raise *r, const char *rp, mb_cap *cap)
+{
+    mb_raise *rows = mb_arena_alloc(c->arena, (r->rows_count + 1) * sizeof *rows);
+    if (rows == NULL)
+        return NOMEM(c);
+    int rc = compile_raise_row(c, r, rp, NULL, cap->cite, &rows[0]);
+    for (unsigned i = 0; rc == MB_OK && i < r->rows_count; i++) {
+        char p[PATH_MAX_LEN], sub[PATH_MAX_LEN];
+        mb_path(sub, rp, "rows");
+        mb_path_index(p, sub, i);
+        rc = compile_raise_row(c, &r->rows[i], p, &rows[0], NULL, &rows[i + 1]);
+        if (rc == MB_OK && !rows[i + 1].sel.specificity && rows[i + 1].sel.from <= rows[0].sel.from)
+            rc = mb_cfail(c, MB_E_RULESET, p, NULL,
+                          "a raise row names where it applies (a date, a scheme, a group …): "
+                          "without, the raise's own values apply");
+    }
+    cap->has_raise = true;
+    cap->raise = rows;
+    cap->nraise = r->rows_count + 1;
+    return rc;
 }
 
 static int compile_cap(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)

@@ -74,8 +74,8 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
     if (d->row == NULL)
         return MB_OK;
     d->stated = d->amount = d->row->v[v->slot];
-    if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
-        d->amount = mb_apply_ratio(d->amount, rs->tilt_deductible_bp);
+    if (t->tilt && t->tilt->deductible_bp != MB_BP_ONE)
+        d->amount = mb_apply_ratio(d->amount, t->tilt->deductible_bp);
     if (!l->ded_tracked) {
         d->charged = overlap(b0, b0 + b, 0, d->amount);
         return MB_OK;

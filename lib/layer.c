@@ -9,9 +9,9 @@
 #include "pipeline.h"
 
 /* A ratio raised by the tilt's points, never above 100%. */
-static int32_t tilted(const mb_ruleset *rs, int32_t ratio)
+static int32_t tilted(const mb_tilt *tilt, int32_t ratio)
 {
-    int32_t r = ratio + rs->tilt_points_bp;
+    int32_t r = ratio + tilt->points_bp;
     return r > MB_BP_ONE ? MB_BP_ONE : r;
 }
 
@@ -71,6 +71,11 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     int slot = x->slot;
     if (!cap->of_diseases && !cap->has_raise)
         return stated;
+    static const mb_raise none = {.ceiling = MB_UNLIMITED};
+    const mb_raise *rz = cap->has_raise ? mb_sel_pick(cap->raise, cap->nraise, sizeof *rz, t->view)
+                                        : NULL;
+    if (rz == NULL) /* no raise row applies here (the default has no selectors: none given) */
+        rz = &none;
     /* the diseases that count: covered on the date, of the raise's group */
     int64_t highest = -1, sum = 0;
     uint32_t count = 0;
@@ -79,10 +84,10 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         int held;
         int reason = mb_roster_nth(rs, r, k, &held);
         const mb_disease *d = &rs->diseases[held];
-        if (reason != MB_REASON_NONE || (cap->raise_group && d->group != cap->raise_group))
+        if (reason != MB_REASON_NONE || (rz->group && d->group != rz->group))
             continue;
         count++;
-        if (!cap->of_diseases && !cap->raise_share_bp)
+        if (!cap->of_diseases && !rz->share_bp)
             continue; /* a raise by count alone needs no disease's own cap */
         int64_t own = mb_disease_rank_cap(d, slot);
         own = own == MB_ABSENT ? 0 : own;
@@ -95,18 +100,16 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         }
     }
     int64_t v = cap->of_diseases ? (highest < 0 ? 0 : highest) : stated;
-    if (cap->raise_min_diseases && count >= (uint32_t)cap->raise_min_diseases)
-        v = add_capped(v, cap->raise_amount);
-    if (cap->raise_each && count > 1)
-        v = add_capped(v, mb_min64(cap->raise_each * (int64_t)(count - 1), MB_MONEY_MAX));
-    if (cap->raise_share_bp && count > 1)
-        v = add_capped(v, sum == MB_UNLIMITED ? MB_UNLIMITED
-                                              : mb_apply_ratio(sum, cap->raise_share_bp));
-    if (cap->has_raise && cap->raise_ceiling != MB_UNLIMITED &&
-        (v == MB_UNLIMITED || v > cap->raise_ceiling))
-        v = cap->raise_ceiling;
-    if (v != stated && cap->has_raise)
-        mb_trace_add(x, rs, l->rules.cap_raise, cap->raise_cite, "多病种限额提高", stated, v, -1);
+    if (rz->min_diseases && count >= (uint32_t)rz->min_diseases)
+        v = add_capped(v, rz->amount);
+    if (rz->each && count > 1)
+        v = add_capped(v, mb_min64(rz->each * (int64_t)(count - 1), MB_MONEY_MAX));
+    if (rz->share_bp && count > 1)
+        v = add_capped(v, sum == MB_UNLIMITED ? MB_UNLIMITED : mb_apply_ratio(sum, rz->share_bp));
+    if (rz->ceiling != MB_UNLIMITED && (v == MB_UNLIMITED || v > rz->ceiling))
+        v = rz->ceiling;
+    if (v != stated && rz != &none)
+        mb_trace_add(x, rs, l->rules.cap_raise, rz->cite, "多病种限额提高", stated, v, -1);
     return v;
 }
 
@@ -171,9 +174,9 @@ static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     /* the tilt changes the deductible, the ratios and the cap: one step says so, with the
      * deductible as stated and as tilted */
     if (t->tilt)
-        mb_trace_add(x, rs, l->rules.tilt, rs->tilt_cite, "倾斜支付", ded->stated,
-                     rs->tilt_deductible_bp != MB_BP_ONE
-                         ? mb_apply_ratio(ded->stated, rs->tilt_deductible_bp)
+        mb_trace_add(x, rs, l->rules.tilt, t->tilt->cite, "倾斜支付", ded->stated,
+                     t->tilt->deductible_bp != MB_BP_ONE
+                         ? mb_apply_ratio(ded->stated, t->tilt->deductible_bp)
                          : ded->stated, -1);
     if (ded->row)
         mb_trace_add(x, rs, l->rules.deductible, ded->row->cite, "起付线", p->b, ded->charged, -1);
@@ -222,7 +225,7 @@ static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
             const mb_row *row = mb_rows_pick(&band->ratio, t->view);
             ratio = row ? (int32_t)row->v[x->slot] : 0;
             if (t->tilt)
-                ratio = tilted(rs, ratio);
+                ratio = tilted(t->tilt, ratio);
             cite = row ? row->cite : band->cite;
         }
         int fund = band && band->fund >= 0 ? band->fund : l->fund;
@@ -259,7 +262,7 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     p->cap_left = MB_UNLIMITED;
     p->cap_at = NULL;
     bool cap_read = false;
-    if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
+    if (l->has_cap && !(t->tilt && t->tilt->uncapped)) {
         const mb_row *crow = l->cap.of_diseases ? NULL : mb_rows_pick(&l->cap.rows, t->view);
         int64_t stated = crow ? crow->v[slot] : MB_UNLIMITED;
         if (crow != NULL || l->cap.of_diseases) {
@@ -389,7 +392,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     t->view = view;
     t->ratio = 0;
     t->ratio_cite = NULL;
-    t->tilt = false;
+    t->tilt = NULL;
     t->disease = disease;
     t->dcap = NULL;
     t->stack_bp = MB_BP_ONE;
@@ -451,7 +454,9 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
-    t->tilt = l->tilt && (rs->tilt_groups & v->groups) && mb_sel_match(&rs->tilt_sel, v, false);
+    t->tilt = l->tilt && (rs->tilt_groups & v->groups)
+                  ? mb_sel_pick(rs->tilts, rs->ntilts, sizeof *rs->tilts, v)
+                  : NULL;
     /* the assistance category row, where the layer reads it (就高: the highest of those held) */
     bool by_category = l->ratio_source == MB_RATIO_CATEGORY || (l->requires & MB_REQ_ASSISTANCE);
     const mb_row *category =
@@ -487,6 +492,6 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         return 0;
     }
     if (t->tilt)
-        t->ratio = tilted(rs, t->ratio);
+        t->ratio = tilted(t->tilt, t->ratio);
     return 1;
 }

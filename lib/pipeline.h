@@ -34,7 +34,7 @@ typedef struct layer_terms {
     mb_view own;            /* the tier's with a pharmacy claim's class as the layer says */
     int32_t ratio;          /* basis points, after penalty and tilt */
     const char *ratio_cite;
-    bool tilt;
+    const mb_tilt *tilt;    /* the tilt's row that applies, or NULL */
     int disease;            /* catalogue index or -1 */
     const mb_disease_cap *dcap;
     int32_t stack_bp;

@@ -74,6 +74,18 @@ typedef struct mb_band {
     const char *rule;         /* its trace steps' rule id: "<layer>.bands[k]" */
 } mb_band;
 
+/* How a cap grows with the diseases covered: one row of its raise. */
+typedef struct mb_raise {
+    mb_sel sel;               /* where it applies (the default row: everywhere) */
+    int min_diseases;         /* a fixed raise from this many diseases (0: none) */
+    int64_t amount;
+    int64_t each;             /* + this for every disease beyond the first */
+    int32_t share_bp;         /* + this share of every further disease's own cap */
+    int64_t ceiling;          /* the raised cap's most; MB_UNLIMITED: none */
+    int group;                /* diseases counted: of this catalogue group (0: any) */
+    const char *cite;
+} mb_raise;
+
 typedef struct mb_cap {
     int period;               /* MB_PERIOD_* */
     uint64_t key;             /* accumulator of what counts against it */
@@ -81,15 +93,19 @@ typedef struct mb_cap {
     mb_rows rows;             /* the cap by person slot */
     bool of_diseases;         /* base: the highest cap among the diseases covered */
     bool has_raise;
-    int raise_min_diseases;   /* a fixed raise from this many diseases (0: none) */
-    int64_t raise_amount;
-    int64_t raise_each;       /* + this for every disease beyond the first */
-    int32_t raise_share_bp;   /* + this share of every further disease's own cap */
-    int64_t raise_ceiling;    /* the raised cap's most; MB_UNLIMITED: none */
-    int raise_group;          /* diseases counted: of this catalogue group (0: any) */
+    const mb_raise *raise;    /* its rows, the default first (has_raise) */
+    uint32_t nraise;
     const char *cite;
-    const char *raise_cite;
 } mb_cap;
+
+/* The critical-illness tilt for assistance recipients: one row of it. */
+typedef struct mb_tilt {
+    mb_sel sel;               /* where it applies */
+    int32_t deductible_bp;    /* the deductible is multiplied by this */
+    int32_t points_bp;        /* added to every ratio */
+    bool uncapped;            /* the layer cap does not apply */
+    const char *cite;
+} mb_tilt;
 
 typedef struct mb_disease_cap {
     uint64_t line;            /* hash of the treatment line, 0 for the disease as a whole */
@@ -272,11 +288,8 @@ struct mb_ruleset {
     const char *identity_cite;
 
     uint64_t tilt_groups;               /* bit per person group */
-    mb_sel tilt_sel;                    /* where the tilt applies */
-    int32_t tilt_deductible_bp;         /* the deductible is multiplied by this */
-    int32_t tilt_points_bp;             /* added to every ratio */
-    bool tilt_uncapped;
-    const char *tilt_cite;
+    const mb_tilt *tilts;               /* the tilt's rows, the default first */
+    uint32_t ntilts;
 
     uint32_t referral_exempt;           /* MB_CLAIM_* flags that count as referred */
     int32_t penalty_bp;                 /* subtracted without referral */
@@ -312,6 +325,9 @@ struct mb_ruleset {
 /* The row that applies to the claim seen as `v`, with a value for its person, or NULL (rows.c):
  * the most specific among those that match, then the latest in force, then the first. */
 const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v);
+/* The same choice among `n` rows of `size` bytes each that begin with their mb_sel (the tilt's,
+ * a cap raise's): the most specific that matches, then the latest in force, then the first. */
+const void *mb_sel_pick(const void *rows, uint32_t n, size_t size, const mb_view *v);
 /* The matching row of the largest value (categories: 就高不重复). */
 const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v);
 /* A view of nothing but a date and a person (tables read without a claim). */

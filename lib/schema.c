@@ -44,11 +44,16 @@ static const cyaml_schema_field_t band_fields[] = {
 static const cyaml_schema_value_t band_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_band, band_fields)};
 
+#define RAISE_FIELDS                                                                           \
+    STR("min_diseases", raw_raise, min_diseases), STR("amount", raw_raise, amount),             \
+        STR("each", raw_raise, each), STR("share", raw_raise, share),                          \
+        STR("ceiling", raw_raise, ceiling), STR("group", raw_raise, group), SOURCE_FIELDS(raw_raise)
+static const cyaml_schema_field_t raise_row_fields[] = {
+    RAISE_FIELDS, SELECTOR_FIELDS(raw_raise, sel), CYAML_FIELD_END};
+static const cyaml_schema_value_t raise_row_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_raise, raise_row_fields)};
 static const cyaml_schema_field_t raise_fields[] = {
-    STR("min_diseases", raw_raise, min_diseases), STR("amount", raw_raise, amount),
-    STR("each", raw_raise, each), STR("share", raw_raise, share),
-    STR("ceiling", raw_raise, ceiling), STR("group", raw_raise, group),
-    SOURCE_FIELDS(raw_raise), CYAML_FIELD_END};
+    RAISE_FIELDS, SEQ("rows", raw_raise, rows, &raise_row_entry), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t cap_fields[] = {
     STR("period", raw_cap, period), STR("key", raw_cap, key), STR("base", raw_cap, base),
@@ -182,11 +187,16 @@ static const cyaml_schema_field_t category_fields[] = {
 static const cyaml_schema_value_t category_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_category, category_fields)};
 
+#define TILT_FIELDS                                                                            \
+    STR("deductible_ratio", raw_tilt, deductible_ratio),                                       \
+        STR("ratio_points", raw_tilt, ratio_points), STR("uncapped", raw_tilt, uncapped),      \
+        SELECTOR_FIELDS(raw_tilt, sel), SOURCE_FIELDS(raw_tilt)
+static const cyaml_schema_field_t tilt_row_fields[] = {TILT_FIELDS, CYAML_FIELD_END};
+static const cyaml_schema_value_t tilt_row_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_tilt, tilt_row_fields)};
 static const cyaml_schema_field_t tilt_fields[] = {
-    SEQ("categories", raw_tilt, categories, &string_entry),
-    STR("deductible_ratio", raw_tilt, deductible_ratio), STR("ratio_points", raw_tilt, ratio_points),
-    STR("uncapped", raw_tilt, uncapped), SELECTOR_FIELDS(raw_tilt, sel), SOURCE_FIELDS(raw_tilt),
-    CYAML_FIELD_END};
+    SEQ("categories", raw_tilt, categories, &string_entry), TILT_FIELDS,
+    SEQ("rows", raw_tilt, rows, &tilt_row_entry), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t referral_fields[] = {
     SEQ("exempt", raw_referral, exempt, &string_entry),

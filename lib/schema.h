@@ -36,6 +36,9 @@ typedef struct raw_band {
 
 typedef struct raw_raise {
     char *min_diseases, *amount, *each, *share, *ceiling, *group;
+    raw_sel sel;                  /* rows only: where the row applies */
+    struct raw_raise *rows;       /* the raise where these match (the default elsewhere) */
+    unsigned rows_count;
     RAW_SOURCE;
 } raw_raise;
 
@@ -177,6 +180,8 @@ typedef struct raw_tilt {
     unsigned categories_count;
     char *deductible_ratio, *ratio_points, *uncapped;
     raw_sel sel;
+    struct raw_tilt *rows;        /* the tilt where these match (the default elsewhere) */
+    unsigned rows_count;
     RAW_SOURCE;
 } raw_tilt;
 
