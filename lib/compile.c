@@ -7,6 +7,9 @@
 #include "compile_ctx.h"
 #include "handles.h"
 
+/* What a 1.0 ruleset missing an entry format 2 requires can do about it. */
+#define MIGRATE_HINT "; a ruleset written for 1.0: 'medbenefit migrate FILE > NEW.yaml' rewrites it"
+
 int mb_fund_index(const mb_ruleset *rs, const char *key)
 {
     for (uint32_t i = 0; i < rs->nfunds; i++)
@@ -79,16 +82,17 @@ static int compile_trace_sources(ctx_t *c)
         return mb_cfail(c, MB_E_SCHEMA, "", "class_b_first_selfpay",
                     "every ruleset states the class B first self-pay it classifies items with, "
                     "for the trace to cite: class_b_first_selfpay: {value: 10%%, cite: … or "
-                    "assumption: …}");
+                    "assumption: …}" MIGRATE_HINT);
     if (raw->account == NULL && rs->tier == MB_TIER_BASIC)
         return mb_cfail(c, MB_E_SCHEMA, "", "account",
                     "a basic ruleset states how the personal account pays, for the trace to "
-                    "cite: account: {value: first, last or none, cite: … or assumption: …}");
+                    "cite: account: {value: first, last or none, cite: … or assumption: …}"
+                    MIGRATE_HINT);
     if (raw->upstream == NULL && rs->tier != MB_TIER_BASIC)
         return mb_cfail(c, MB_E_SCHEMA, "", "upstream",
                     "a ruleset of tier %s settles what the tiers before it left and states the "
                     "clause that says so, for the trace to cite: upstream: {cite: … or "
-                    "assumption: …}", raw->tier);
+                    "assumption: …}" MIGRATE_HINT, raw->tier);
     if (raw->upstream == NULL)
         return MB_OK;
     if (rs->tier == MB_TIER_BASIC)
@@ -223,6 +227,15 @@ static int compile_top(ctx_t *c)
     const raw_ruleset *raw = c->raw;
     mb_ruleset *rs = c->rs;
     int rc, v;
+    if (raw->format && strcmp(raw->format, "2") != 0)
+        return mb_cfail(c, MB_E_SCHEMA, "", "format",
+                        strcmp(raw->format, "1") == 0
+                            ? "format 1 is the 1.0 format, which this library no longer reads "
+                              "as written: 'medbenefit migrate FILE > NEW.yaml' rewrites it as "
+                              "format 2, got '%s'"
+                            : "expected 2 (the format this library reads; absent means 2), got "
+                              "'%s'",
+                        raw->format);
     if (strspn(raw->id, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(raw->id) || !*raw->id)
         return mb_cfail(c, MB_E_SCHEMA, "", "id", "an id uses a-z, 0-9, '-' and '_' only, got '%s'",
                     raw->id);

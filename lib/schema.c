@@ -248,6 +248,7 @@ static const cyaml_schema_field_t platform_fields[] = {
 
 static const cyaml_schema_field_t ruleset_fields[] = {
     REQ_STR("id", raw_ruleset, id), REQ_STR("title", raw_ruleset, title),
+    STR("format", raw_ruleset, format),
     REQ_STR("document", raw_ruleset, document), REQ_STR("tier", raw_ruleset, tier),
     REQ_STR("effective_from", raw_ruleset, effective_from),
     STR("effective_to", raw_ruleset, effective_to), STR("region", raw_ruleset, region),

@@ -240,6 +240,7 @@ typedef struct raw_platform {
 
 typedef struct raw_ruleset {
     char *id, *title, *document, *tier, *effective_from, *effective_to, *region, *notes;
+    char *format;                 /* the format version: absent or 2 (1.1); 1 is refused */
     char *continues;
     char **schemes;
     unsigned schemes_count;
