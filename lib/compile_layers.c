@@ -405,7 +405,21 @@ static int compile_top_up(ctx_t *c, const raw_layer *r, const char *p, mb_layer 
                            "top_up rows", &l->top_up);
 }
 
+static int compile_layer(ctx_t *c, unsigned i, mb_layer *l);
+
+/* A layer, and whether its rows choose by age (only the claims it takes need a birth date). */
 int mb_compile_layer(ctx_t *c, unsigned i, mb_layer *l)
+{
+    bool outside = c->rs->uses_age;
+    c->rs->uses_age = false;
+    int rc = compile_layer(c, i, l);
+    l->uses_age = c->rs->uses_age;
+    c->rs->layers_use_age |= l->uses_age;
+    c->rs->uses_age = outside;
+    return rc;
+}
+
+static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
 {
     const raw_layer *r = &c->raw->layers[i];
     mb_ruleset *rs = c->rs;

@@ -197,6 +197,7 @@ typedef struct mb_layer {
     bool disease_caps;        /* the catalogue's per-disease caps apply */
     bool referral_penalty;    /* the ruleset's referral penalty applies */
     bool tilt;                /* the ruleset's tilt for assistance recipients applies */
+    bool uses_age;            /* a row of its tables is chosen by age: its claims need a birth date */
     const char *deductible_path, *ratio_path;
 } mb_layer;
 
@@ -279,7 +280,9 @@ struct mb_ruleset {
     uint32_t nfacility_categories, nfacility_category_hash;
     const char *disease_group_names[MB_MAX_DISEASE_GROUPS];
     uint32_t ndisease_groups;
-    bool uses_age;                      /* a row is chosen by age: claims need a birth date */
+    bool uses_age;                      /* a row outside the layers is chosen by age: claims
+                                           need a birth date */
+    bool layers_use_age;                /* some layer's rows are (mb_layer.uses_age) */
 
     mb_rows categories;                 /* assistance ratio rows by group (就高: the highest) */
 
