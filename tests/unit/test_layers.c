@@ -3,7 +3,8 @@
  * an admission's claim date, the best of several categories, the tilt (a smaller deductible,
  * raised ratios, no cap), a referral penalty larger than the ratio, a cap row not yet in force
  * and an unlimited one, bands without a ratio for a person, a fund without a code for the
- * enrollee's scheme, and a claim at a pharmacy without a prescriber. Public API only. */
+ * enrollee's scheme, a claim at a pharmacy without a prescriber, the settlement's fixed tables
+ * and a fixed annual grant. Public API only. */
 #include <string.h>
 
 #include "check.h"
@@ -299,6 +300,46 @@ static void a_settlement_s_tables_are_finite(void)
     mb_error_free(e2);
 }
 
+/* A fixed annual grant (定额补助: 每人每年500元) is a layer at 100% with a yearly cap of the grant:
+ * what the person pays is met until the year's grant is used, and a new year brings a new one. */
+static void a_fixed_annual_grant(void)
+{
+    static const char text[] =
+        "id: grant\ntitle: 测试\ndocument: 测试〔2023〕3号\ntier: basic\neffective_from: 2023-01-01\n"
+        "account: {value: none, cite: 测试〔2023〕3号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2023〕3号 二}\n"
+        "funds: [{key: pool, employee: '310100', name: 统筹基金, amount: hifp_pay}]\n"
+        "layers:\n"
+        "  - {id: grant, cite: 测试〔2023〕3号 三（每人每年定额补助500元）, med_types: [general_outpatient],\n"
+        "     fund: pool, ratio: [{all: 100%}], cap: {values: [{all: 500}]}}\n";
+    mb_ruleset *grant = fx_ruleset_text(text, "grant.yaml");
+    if (grant == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("G1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    const mb_ruleset *chain[1] = {grant};
+    static const struct {
+        const char *id;
+        int32_t date;
+        int64_t cost, paid;
+        const char *why;
+    } claims[] = {
+        {"G-1", 20230301, YUAN(300), YUAN(300), "300 of the year's 500"},
+        {"G-2", 20230601, YUAN(300), YUAN(200), "the 200 left of the year's 500"},
+        {"G-3", 20230901, YUAN(300), 0, "the year's grant is used"},
+        {"G-4", 20240110, YUAN(300), YUAN(300), "a new year's 500"},
+    };
+    for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+        mb_claim *c = fx_claim(claims[i].id, claims[i].date, MB_MED_GENERAL_OUTPATIENT, "H1",
+                               MB_LEVEL_PRIMARY, claims[i].cost);
+        CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_OK, claims[i].id);
+        CHECK_FEN(amount(MB_AMT_HIFP_PAY), claims[i].paid, claims[i].why);
+        CHECK_FEN(amount(MB_AMT_PSN_CASH_PAY), claims[i].cost - claims[i].paid, "the rest is cash");
+        mb_claim_free(c);
+    }
+    mb_enrollee_free(e);
+    mb_ruleset_free(grant);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -310,6 +351,7 @@ int main(void)
         pharmacy_claims_need_a_prescriber();
         bands_without_a_ratio_for_a_person();
         a_settlement_s_tables_are_finite();
+        a_fixed_annual_grant();
     }
     mb_ruleset_free(rs);
     mb_result_free(res);
