@@ -72,8 +72,10 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     if (!cap->of_diseases && !cap->has_raise)
         return stated;
     static const mb_raise none = {.ceiling = MB_UNLIMITED};
-    const mb_raise *rz = cap->has_raise ? mb_sel_pick(cap->raise, cap->nraise, sizeof *rz, t->view)
-                                        : NULL;
+    /* the raise's row: its own alone (no selectors: it applies) unless it has rows */
+    const mb_raise *rz = !cap->has_raise      ? NULL
+                         : cap->nraise == 1 ? cap->raise
+                                            : mb_sel_pick(cap->raise, cap->nraise, sizeof *rz, t->view);
     if (rz == NULL) /* no raise row applies here (the default has no selectors: none given) */
         rz = &none;
     /* the diseases that count: covered on the date, of the raise's group */
@@ -454,9 +456,10 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
-    t->tilt = l->tilt && (rs->tilt_groups & v->groups)
-                  ? mb_sel_pick(rs->tilts, rs->ntilts, sizeof *rs->tilts, v)
-                  : NULL;
+    if (l->tilt && (rs->tilt_groups & v->groups))
+        t->tilt = rs->ntilts > 1 ? mb_sel_pick(rs->tilts, rs->ntilts, sizeof *rs->tilts, v)
+                  : mb_sel_match(&rs->tilts[0].sel, v, false) ? rs->tilts
+                                                              : NULL;
     /* the assistance category row, where the layer reads it (就高: the highest of those held) */
     bool by_category = l->ratio_source == MB_RATIO_CATEGORY || (l->requires & MB_REQ_ASSISTANCE);
     const mb_row *category =
