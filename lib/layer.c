@@ -72,12 +72,11 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     if (!cap->of_diseases && !cap->has_raise)
         return stated;
     static const mb_raise none = {.ceiling = MB_UNLIMITED};
-    /* the raise's row: its own alone (no selectors: it applies) unless it has rows */
-    const mb_raise *rz = !cap->has_raise      ? NULL
+    /* the raise's row: its own alone unless it has rows; of those, its own (no selectors)
+     * always matches */
+    const mb_raise *rz = !cap->has_raise      ? &none
                          : cap->nraise == 1 ? cap->raise
                                             : mb_sel_pick(cap->raise, cap->nraise, sizeof *rz, t->view);
-    if (rz == NULL) /* no raise row applies here (the default has no selectors: none given) */
-        rz = &none;
     /* the diseases that count: covered on the date, of the raise's group */
     int64_t highest = -1, sum = 0;
     uint32_t count = 0;
@@ -190,9 +189,7 @@ static int top_up(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
                   layer_pay *p)
 {
     p->target = (mb_target){0, 0};
-    if (t->top_up == NULL)
-        return MB_OK;
-    p->fund_of[0] = l->fund;
+    p->fund_of[0] = l->fund; /* t->top_up is set: mb_layer_check found the claim's row */
     p->nf = 1;
     int rc = mb_top_up_want(x, rs, l, t, &p->target, &p->total);
     p->pay[0] = p->total;
