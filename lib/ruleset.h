@@ -64,6 +64,8 @@ typedef struct mb_rows {
     uint32_t uses;             /* MB_SEL_* bits its rows use */
     bool first_visit;          /* a row is chosen by facility: first_visit */
     bool one_per_group;        /* categories: each group has one row (no row supersedes another) */
+    bool by_person;            /* no row has a selector: the row is the person column's */
+    int8_t person_row[MB_SLOT_COUNT]; /* by_person: each column's row (-1: none), found at load */
 } mb_rows;
 
 typedef struct mb_band {
@@ -316,6 +318,7 @@ struct mb_ruleset {
                                            settlement adds */
     uint32_t most_new_entries;          /* the most for any med_type */
     uint32_t most_funds;                /* the most funds one claim's layers pay from */
+    uint32_t trace_steps;               /* the most trace steps one claim records in its tier */
 
     const mb_assumption *assumptions;
     uint32_t nassumptions;
@@ -331,6 +334,8 @@ const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v);
 /* The same choice among `n` rows of `size` bytes each that begin with their mb_sel (the tilt's,
  * a cap raise's): the most specific that matches, then the latest in force, then the first. */
 const void *mb_sel_pick(const void *rows, uint32_t n, size_t size, const mb_view *v);
+/* Work out at load, for a table whose rows have no selector, each person column's row. */
+void mb_rows_by_person(mb_rows *rows);
 /* The matching row of the largest value (categories: 就高不重复). */
 const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v);
 /* A view of nothing but a date and a person (tables read without a claim). */
