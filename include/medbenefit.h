@@ -549,6 +549,12 @@ MB_EXTERN int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int fi
  *  its total. */
 MB_EXTERN int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
                                     int64_t critical_illness, mb_error *err);
+/** 民政救助 or other assistance already paid on this claim upstream (after
+ *  mb_claim_set_upstream, whose policy-scope cost it is paid from: basic + critical illness +
+ *  assistance may not exceed it). It is reported in maf_pay_amt and in a 610100 fund row, and
+ *  counts toward a top-up layer's target (兜底 after 新农合, 大病保险 and 民政救助); the chain's
+ *  assistance tier still settles what it leaves. 0 clears it. */
+MB_EXTERN int mb_claim_set_upstream_assistance(mb_claim *c, int64_t assistance, mb_error *err);
 
 /* ---------------------------------------------------------------------------------------------
  * 5. Settlement

@@ -208,6 +208,7 @@ typedef struct mb_bill {
     int64_t total, class_c, class_b_default, class_b_explicit, class_b_explicit_pre;
     bool has_upstream;
     int64_t up_compliant, up_basic, up_critical; /* up_critical -1: not settled upstream */
+    int64_t up_assistance;       /* 民政救助 and other assistance paid upstream (0: none) */
 } mb_bill;
 
 /* The checks and sums of the claim setters (claim.c), on a bill: a columnar row is built with

@@ -34,7 +34,7 @@ typedef struct layer_terms {
     mb_view own;            /* the tier's with a pharmacy claim's class as the layer says */
     int32_t ratio;          /* basis points, after penalty and tilt */
     const char *ratio_cite;
-    bool tilt;
+    const mb_tilt *tilt;    /* the tilt's row that applies, or NULL */
     int disease;            /* catalogue index or -1 */
     const mb_disease_cap *dcap;
     int32_t stack_bp;
@@ -57,6 +57,22 @@ typedef struct mb_ded {
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                           const layer_terms *t, int64_t b0, int64_t b, mb_ded *d);
 int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d);
+
+/* A top-up layer's figures for one claim (topup.c): its basis and the funds paid on it
+ * before the top-up, which a year target adds to the year's. */
+typedef struct mb_target {
+    int64_t basis;
+    int64_t funds;
+} mb_target;
+/* What brings the claim (or, with top_up_period year, the year) to the target of row
+ * t->top_up, before any limit. */
+int mb_top_up_want(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                   mb_target *g, int64_t *want);
+/* The most a top-up layer may pay of the claim: the policy-scope self-pay left, or with
+ * top_up_within total all the person still pays. */
+int64_t mb_top_up_room(const settle_ctx *x, const mb_layer *l);
+/* A year target's figures move by the claim's basis and its funds, `paid` included. */
+int mb_top_up_record(settle_ctx *x, const mb_layer *l, const mb_target *g, int64_t paid);
 
 /* The claim as a ruleset's selectors see it (view.c). */
 int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, int disease,

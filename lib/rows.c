@@ -18,6 +18,17 @@ const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v)
     return best;
 }
 
+const void *mb_sel_pick(const void *rows, uint32_t n, size_t size, const mb_view *v)
+{
+    const mb_sel *best = NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        const mb_sel *sel = (const mb_sel *)((const char *)rows + i * size);
+        if (mb_sel_match(sel, v, false) && (best == NULL || mb_sel_better(sel, best)))
+            best = sel;
+    }
+    return best;
+}
+
 void mb_rows_by_person(mb_rows *rows)
 {
     rows->by_person = rows->uses == 0 && rows->n > 0 && rows->n < INT8_MAX;

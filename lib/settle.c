@@ -309,6 +309,11 @@ static int64_t upstream(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
     if (c->up_critical >= 0)
         r->funds[r->nfunds++] = (mb_fund_row){ci_code[scheme], ci_name[scheme],
                                               *compliant - c->up_basic, ci, MB_UNLIMITED};
+    if (c->up_assistance > 0) { /* 民政救助 paid upstream: the national 医疗救助基金 row */
+        r->amt[MB_AMT_MAF_PAY] += c->up_assistance;
+        r->funds[r->nfunds++] = (mb_fund_row){"610100", "医疗救助基金", *compliant - c->up_basic - ci,
+                                              c->up_assistance, MB_UNLIMITED};
+    }
     /* cited by the first tier that settles what upstream left, by the clause that says it
      * does (or, when upstream settled every tier, by the last one's document) */
     const mb_ruleset *after = NULL;
@@ -318,8 +323,9 @@ static int64_t upstream(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
     if (after == NULL)
         after = chain[n - 1];
     const char *cite = after->upstream_cite ? after->upstream_cite : after->document;
-    mb_trace_add(x, after, "upstream", cite, "上游已结算", *compliant, c->up_basic + ci, -1);
-    return c->up_basic + ci;
+    int64_t paid = c->up_basic + ci + c->up_assistance; /* at most *compliant */
+    mb_trace_add(x, after, "upstream", cite, "上游已结算", *compliant, paid, -1);
+    return paid;
 }
 
 /* 2. Each tier in order, skipping those settled upstream. */

@@ -152,6 +152,7 @@ int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpa
                       mb_error *err);
 int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
                           int64_t critical_illness, mb_error *err);
+int mb_claim_set_upstream_assistance(mb_claim *c, int64_t assistance, mb_error *err);
 
 typedef struct mb_result mb_result;
 int mb_result_new(mb_result **out, mb_error *err);

@@ -863,6 +863,15 @@ class Claim(_Handle):
         self._upstream = (to_yuan(comp), to_yuan(b), None if ci < 0 else to_yuan(ci))
         return self
 
+    def upstream_assistance(self, assistance: Optional[Yuan] = None, *,
+                            assistance_fen: Optional[int] = None) -> "Claim":
+        """民政救助 or other assistance already paid on this claim upstream, after
+        :meth:`upstream` (paid from its policy-scope cost): reported in maf_pay, counted by a
+        top-up layer among the funds paid. Yuan (Decimal or str) or ``assistance_fen``."""
+        a = amount_fen(assistance, assistance_fen, "upstream.assistance", "assistance_fen={n}")
+        call(lib.mb_claim_set_upstream_assistance, self._h, a)
+        return self
+
     def __repr__(self) -> str:
         if self.closed:
             return "<Claim (closed)>"

@@ -78,7 +78,7 @@ _ENROLLEE = {"id": S, "scheme": S, "person_type": S, "account_balance": S,
              "identities": [_NAMED_IDENTITY], "accumulators": [_SEED]}
 _FACILITY = {"id": S, "level": S, "category": S}
 _ITEM = {"amount": S, "class": S, "first_selfpay_ratio": S}
-_UPSTREAM = {"compliant": S, "basic": S, "critical_illness": S}
+_UPSTREAM = {"compliant": S, "basic": S, "critical_illness": S, "assistance": S}
 _EXPECT: Dict[str, Any] = {**{k: S for k in (*EXPECT_KEYS, "covered", "error")},
            "cites": [{"rule": S, "cite": S}]}
 _CLAIM = {"id": S, "date": S, "med_type": S, "disease": S, "treatment": S, "admitted": S,
@@ -334,6 +334,8 @@ def build_claim(sc: Dict[str, Any]) -> Claim:
             ci = u.get("critical_illness")
             _lib("", claim.upstream, u["compliant"],
                  "0" if _is_null(u.get("basic")) else u["basic"], None if _is_null(ci) else ci)
+            if not _is_null(u.get("assistance")):
+                _lib("", claim.upstream_assistance, u["assistance"])
     except BaseException:
         claim.close()
         raise

@@ -289,6 +289,22 @@ public final class Claim implements AutoCloseable {
         }
     }
 
+    /**
+     * 民政救助 or other assistance already paid on this claim upstream, after
+     * {@link #setUpstream} (paid from its policy-scope cost): reported in maf_pay, counted by a
+     * top-up layer among the funds paid.
+     */
+    public Claim setUpstreamAssistance(BigDecimal assistance) throws MedBenefitException {
+        long a = Money.toFen(assistance, "upstream.assistance");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_claim_set_upstream_assistance(ptr(), a, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
     /** Free the native claim now. Idempotent. */
     @Override
     public void close() {

@@ -154,6 +154,7 @@ public final class MedBenefit {
     static native int mb_claim_set_prescriber(Pointer c, byte[] facility, int level, Pointer err);
     static native int mb_claim_add_item(Pointer c, long fen, int itemClass, int firstSelfpayBp, Pointer err);
     static native int mb_claim_set_upstream(Pointer c, long compliant, long basic, long criticalIllness, Pointer err);
+    static native int mb_claim_set_upstream_assistance(Pointer c, long assistance, Pointer err);
 
     static native int mb_result_new(long[] out, Pointer err);
     static native void mb_result_free(Pointer r);
