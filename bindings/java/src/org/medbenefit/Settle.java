@@ -15,8 +15,8 @@ import java.util.Objects;
  * <p>{@link #batch} is the fast path: the claims cross to C in one {@code mb_settle_batch} call
  * (per block of {@value #BLOCK} claims), which writes every claim's amounts, status and covered
  * flag into native buffers ({@link Memory}) read back with one bulk copy each; no objects per
- * claim beyond a failed claim's exception. With a library older than {@code mb_settle_batch} it
- * falls back to one {@code mb_settle} and fifteen small reads per claim.
+ * claim beyond a failed claim's exception. {@link #columns} settles the claims of many enrollees
+ * held as columns in direct buffers ({@link Columns}), with no object per claim at all.
  *
  * <p><b>Threads:</b> a batch runs on the calling thread and uses the enrollee and claims as
  * {@link Settlement} does; the rulesets may be shared with other threads meanwhile.
@@ -79,7 +79,7 @@ public final class Settle {
         Claim[] cs = claims.toArray(new Claim[0]);
         for (Claim c : cs)
             Objects.requireNonNull(c, "claim");
-        return NativeFfi.available() ? inBlocks(commit, chain, enrollee, cs) : oneByOne(commit, chain, enrollee, cs);
+        return inBlocks(commit, chain, enrollee, cs);
     }
 
     /** The batch through mb_settle_batch: one call per block of claims, native buffers read in bulk. */
@@ -101,7 +101,7 @@ public final class Settle {
             Pointer chainPtr = s.chainPointer(chain);
             Pointer r = s.ptr(), e = enrollee.ptr(), err = Errors.get();
             long len = chain.size();
-            int flags = commit ? 0 : NativeFfi.MB_BATCH_PRESETTLE;
+            int flags = commit ? 0 : Abi.MB_BATCH_PRESETTLE;
             for (int from = 0; from < n; from += block) {
                 int m = Math.min(block, n - from);
                 for (int j = 0; j < m; j++) {
@@ -116,7 +116,7 @@ public final class Settle {
                     claimPtrs.setPointer(8L * j, cp);
                 }
                 status.clear(4L * m);
-                int rc = NativeFfi.mb_settle_batch(r, chainPtr, len, e, claimPtrs, m, flags, amounts, stride,
+                int rc = MedBenefit.mb_settle_batch(r, chainPtr, len, e, claimPtrs, m, flags, amounts, stride,
                         status, cov, err);
                 status.read(0, st, 0, m);
                 boolean any = false;
@@ -158,57 +158,6 @@ public final class Settle {
             Reference.reachabilityFence(amounts);
             Reference.reachabilityFence(status);
             Reference.reachabilityFence(cov);
-        }
-        return new Batch(n, fen, covered, errors, failed);
-    }
-
-    /** The batch one claim at a time: for a library older than mb_settle_batch (package-private for its test). */
-    static Batch oneByOne(boolean commit, List<Ruleset> chain, Enrollee enrollee, Claim[] cs)
-            throws MedBenefitException {
-        int n = cs.length, width = Amount.all().length, known = Amount.shared();
-        long[] fen = new long[n * width];
-        boolean[] covered = new boolean[n];
-        MedBenefitException[] errors = new MedBenefitException[n];
-        int failed = 0;
-        try (Settlement s = Settlement.create()) {
-            Pointer chainPtr = s.chainPointer(chain);
-            Pointer r = s.ptr(), e = enrollee.ptr(), err = Errors.get();
-            long len = chain.size();
-            for (int i = 0; i < n; i++) {
-                Claim c = cs[i];
-                Pointer cp;
-                try {
-                    cp = c.ptr();
-                } catch (IllegalStateException closed) {
-                    errors[i] = new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "claim " + i + " is closed");
-                    failed++;
-                    continue;
-                }
-                int rc = MedBenefit.MB_OK;
-                if (commit) {
-                    try {
-                        NativeRoom.reserveFor(e, chainPtr, len, err);
-                    } catch (MedBenefitException full) {
-                        rc = full.status();
-                    }
-                }
-                if (rc == MedBenefit.MB_OK)
-                    rc = commit ? MedBenefit.mb_settle(r, chainPtr, len, e, cp, err)
-                                : MedBenefit.mb_presettle(r, chainPtr, len, e, cp, err);
-                Reference.reachabilityFence(c);
-                if (rc != MedBenefit.MB_OK) {
-                    errors[i] = MedBenefit.failure(rc, err);
-                    failed++;
-                    continue;
-                }
-                for (int a = 0, base = i * width; a < known; a++)
-                    fen[base + a] = MedBenefit.mb_result_amount(r, a);
-                covered[i] = MedBenefit.mb_result_covered(r) != 0;
-            }
-            Reference.reachabilityFence(s);
-        } finally {
-            Reference.reachabilityFence(enrollee);
-            Reference.reachabilityFence(chain);
         }
         return new Batch(n, fen, covered, errors, failed);
     }
