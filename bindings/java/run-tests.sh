@@ -3,7 +3,8 @@
 # first), install it into a scratch local Maven repository with install-maven.sh, once through
 # Debian's repository and once more with -o (offline), then compile test/ against the jar and run
 # it with the JUnit console launcher against the library in BUILD_DIR. Ends with
-# "N passed, N failed" (the JUnit tests, and the jar and the Maven install as one test each).
+# "N passed, N failed" (the JUnit tests, and the jar, the Maven install and a short run of
+# bench/run.sh as one test each).
 #
 #   bash bindings/java/run-tests.sh [BUILD_DIR]     (default: build/ of this repository)
 #
@@ -79,6 +80,16 @@ if bash "$here/install-maven.sh" "$out/java" -- -Dstyle.color=never -Dmaven.repo
 else
     cat "$out/mvn.txt"
     echo "run-tests.sh: installing the jar into a local Maven repository failed (above)"
+    extra_bad=$(( extra_bad + 1 ))
+fi
+
+# the documented bench command, as written (a few claims, once: it checks its ways agree)
+if bash "$here/bench/run.sh" "$build" -- 200 1 >"$out/bench.txt" 2>&1 && grep -q "Settle.columns" "$out/bench.txt"; then
+    extra_ok=$(( extra_ok + 1 ))
+    echo "bench: bash bindings/java/bench/run.sh BUILD -- 200 1 runs"
+else
+    cat "$out/bench.txt"
+    echo "run-tests.sh: bindings/java/bench/run.sh BUILD -- 200 1 failed (above)"
     extra_bad=$(( extra_bad + 1 ))
 fi
 

@@ -49,6 +49,11 @@ public final class Claim implements AutoCloseable {
             this.code = code;
         }
 
+        /** The library's code ({@code mb_med_type}), as {@link Columns} takes it. */
+        public int code() {
+            return code;
+        }
+
         /** Parse "general_outpatient"|"chronic"|"inpatient"|"pharmacy"|"emergency" or "11".."41". */
         public static MedType parse(String text) throws MedBenefitException {
             int v = MedBenefit.mb_med_type_parse(MedBenefit.utf8(text, "med_type"));
@@ -69,6 +74,11 @@ public final class Claim implements AutoCloseable {
 
         Level(int code) {
             this.code = code;
+        }
+
+        /** The library's code ({@code mb_level}), as {@link Columns} takes it. */
+        public int code() {
+            return code;
         }
 
         /** Parse "primary"|"secondary"|"tertiary"|"pharmacy" or "1".."3". */
@@ -96,6 +106,11 @@ public final class Claim implements AutoCloseable {
 
         ItemClass(int code) {
             this.code = code;
+        }
+
+        /** The library's code ({@code mb_item_class}), as {@link Columns} takes it. */
+        public int code() {
+            return code;
         }
 
         /** Parse "A"|"B"|"C" or "01"|"02"|"03". */
@@ -129,6 +144,11 @@ public final class Claim implements AutoCloseable {
 
         Flag(int bit) {
             this.bit = bit;
+        }
+
+        /** The flag's bit (MB_CLAIM_*), as {@link Columns#flags()} takes it. */
+        public int bit() {
+            return bit;
         }
     }
 

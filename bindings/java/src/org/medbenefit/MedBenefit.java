@@ -186,6 +186,8 @@ public final class MedBenefit {
     static native int mb_enrollee_disease(Pointer e, long index, long[] name, int[] certifiedOn, int[] validUntil);
     static native long mb_enrollee_assistance_count(Pointer e);
     static native int mb_enrollee_assistance(Pointer e, long index, long[] category, int[] from, int[] to);
+    static native int mb_settle_columns(Pointer chain, long chainLen, Pointer enrollees, long nenrollees,
+                                        Pointer claims, Pointer out, Pointer options, Pointer err);
     // certification criteria and lifecycle, family accounts, accrual
     static native int mb_assess(Pointer rs, byte[] disease, Pointer findings, long nfindings, int[] certified,
                                 long[] unmet, long[] cite, Pointer err);
