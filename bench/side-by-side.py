@@ -165,7 +165,8 @@ def zen_leg(zen_dir, dir, rounds):
     if not os.path.exists(os.path.join(zen_dir, "node_modules", "@gorules", "zen-engine")):
         os.makedirs(zen_dir, exist_ok=True)
         shutil.copy(os.path.join(HERE, "zen", "package.json"), zen_dir)
-        proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", zen_dir],
+        proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--fetch-timeout=30000",
+                               "--fetch-retries=1", "--prefix", zen_dir],
                               capture_output=True, text=True)
         if proc.returncode != 0:
             return None, "npm install @gorules/zen-engine failed: " + proc.stderr.strip().splitlines()[-1:][0]

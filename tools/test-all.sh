@@ -58,6 +58,20 @@ $summary"
     fi
 done
 
+# 4b. bench/side-by-side.py on a few claims: C, Python and (when node and npm can install
+#     @gorules/zen-engine) GoRules Zen must give one checksum
+step=$SECONDS
+if out=$(python3 bench/side-by-side.py --build build --claims 600 --rounds 1 2>&1); then
+    extra="$extra
+1 passed, 0 failed"
+else
+    status=1
+    extra="$extra
+0 passed, 1 failed"
+fi
+echo "$out" | tail -n 5
+echo "(side by side: $((SECONDS - step)) s)"
+
 echo "(normal, sanitizers, install and bindings: $SECONDS s)"
 
 # 5. ThreadSanitizer: the thread tests (and the columnar batch, which shares enrollees out
