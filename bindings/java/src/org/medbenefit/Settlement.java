@@ -38,9 +38,9 @@ public final class Settlement implements AutoCloseable, SettlementView {
         /** 配偶: the payer is the patient's spouse. */
         SPOUSE(Abi.MB_FAMILY_SPOUSE),
         /** 父母: the patient is the payer's parent; the payer is the patient's child. */
-        PARENT(2),
+        PARENT(Abi.MB_FAMILY_PARENT),
         /** 子女: the patient is the payer's child; the payer is the patient's parent. */
-        CHILD(3);
+        CHILD(Abi.MB_FAMILY_CHILD);
 
         final int code;
 
