@@ -2,7 +2,7 @@
 // the Wuxi chronic decision (wuxi-chronic-2021.json beside this file) on the calling thread, one
 // evaluation at a time, each enrollee's claims in order with the year's state (account balance,
 // deductible base, payments against the cap) carried between them by this driver, as a caller of a
-// stateless rules engine must. Prints one JSON line: claims, best time, checksum.
+// stateless rules engine must. Prints one JSON line: claims, best wall and CPU times, checksum.
 //
 //   node bench/zen/settle.mjs ZEN_DIR WORKLOAD_DIR [ROUNDS]
 //
@@ -51,7 +51,7 @@ const decision = engine.createDecision(JSON.parse(readFileSync(join(here, 'wuxi-
 
 async function run() {
   let sum = 0n;
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = process.cpuUsage();
   for (let p = 0; p < people; p++) {
     const state = { balance: Number(balance[p]), base_used: 0, paid_used: 0 };
     for (const i of byEnrollee[p]) {
@@ -64,15 +64,19 @@ async function run() {
       AMOUNTS.forEach((name, k) => { sum += BigInt(result[name] ?? 0) * BigInt(k % 7 + 1); });
     }
   }
-  return { seconds: (performance.now() - t0) / 1000, checksum: sum };
+  const cpu = process.cpuUsage(c0); // every thread of the process: Zen evaluates off the main one
+  return { seconds: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6, checksum: sum };
 }
 
 let best = null;
 for (let r = 0; r < Number(roundsArg || 1); r++) {
   const got = await run();
-  if (best === null || got.seconds < best.seconds)
+  if (best === null)
     best = got;
+  best.seconds = Math.min(best.seconds, got.seconds);
+  best.cpu = Math.min(best.cpu, got.cpu);
 }
 // the checksum as digits: it may pass 2^53
 console.log(`{"engine": "GoRules Zen (@gorules/zen-engine ${require('@gorules/zen-engine/package.json').version}, ` +
-  `Node.js ${process.versions.node})", "claims": ${rows}, "seconds": ${best.seconds}, "checksum": ${best.checksum}}`);
+  `Node.js ${process.versions.node})", "claims": ${rows}, "seconds": ${best.seconds}, "cpu": ${best.cpu}, ` +
+  `"checksum": ${best.checksum}}`);
