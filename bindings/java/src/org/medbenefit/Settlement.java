@@ -108,6 +108,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
+            if (commit) // the room first, as the header asks, so that the settlement allocates nothing
+                MedBenefit.check(MedBenefit.mb_enrollee_reserve_for(e, chainPtr, chain.length, err), err);
             int rc = commit ? MedBenefit.mb_settle(r, chainPtr, chain.length, e, c, err)
                             : MedBenefit.mb_presettle(r, chainPtr, chain.length, e, c, err);
             MedBenefit.check(rc, err);
@@ -166,6 +168,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
+            MedBenefit.check(MedBenefit.mb_enrollee_reserve_for(p, chainPtr, chain.length, err), err);
             MedBenefit.check(MedBenefit.mb_settle_family(r, chainPtr, chain.length, p, a, relation.code, c, err), err);
             settledWith = chain;
             holds = true;
