@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static void die(const char *what, const char *detail)
+_Noreturn static void die(const char *what, const char *detail)
 {
     fprintf(stderr, "side-by-side: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
     exit(1);
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
         die("usage: side-by-side WORKLOAD_DIR RULESETS_DIR [ROUNDS]", NULL);
     const char *dir = argv[1];
     int rounds = argc > 3 ? atoi(argv[3]) : 5;
-    size_t people, rows, items;
+    size_t people = 0, rows = 0, items = 0;
     char path[4096];
     snprintf(path, sizeof path, "%s/counts", dir);
     FILE *f = fopen(path, "r");
@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     c.ndiseases = 2;
 
     mb_error *err = mb_error_new();
-    mb_ruleset *rs;
+    mb_ruleset *rs = NULL;
     const char *dirs[] = {argv[2], NULL};
     if (err == NULL || mb_ruleset_load_id(&rs, "wuxi-employee-chronic-2021", dirs, err) != MB_OK)
         die("wuxi-employee-chronic-2021", err ? mb_error_message(err) : NULL);
