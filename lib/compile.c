@@ -178,7 +178,9 @@ static int compile_first_selfpay(ctx_t *c)
             dflt->v[s] = rs->class_b_bp;
         dflt->cite = rs->class_b_cite;
         dflt->path = "class_b_first_selfpay";
-        rs->class_b = (mb_rows){all, rows.n + 1, rows.uses, rows.first_visit, false};
+        rs->class_b = (mb_rows){.row = all, .n = rows.n + 1, .uses = rows.uses,
+                                .first_visit = rows.first_visit};
+        mb_rows_by_person(&rs->class_b);
     }
     return mb_compile_rows(c, "first_selfpay", raw->first_selfpay, raw->first_selfpay_count,
                            VALUE_RATIO, NULL, ROWS_ITEMS, "first_selfpay rows",

@@ -197,7 +197,7 @@ int mb_compile_assistance(ctx_t *c)
     for (unsigned i = 0; i < n && one_per_group; i++)
         for (unsigned j = 0; j < i && one_per_group; j++)
             one_per_group = rows[i].sel.group != rows[j].sel.group;
-    rs->categories = (mb_rows){rows, n, uses, false, one_per_group};
+    rs->categories = (mb_rows){.row = rows, .n = n, .uses = uses, .one_per_group = one_per_group};
 
     const raw_identity_rule *id = raw->identity;
     rs->identity_any_admission_day = true;

@@ -208,7 +208,8 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
             row->cite = bands[k].cite;
             if ((row->path = mb_cdup(c, bp)) == NULL)
                 return NOMEM(c);
-            bands[k].ratio = (mb_rows){row, 1, 0, false, true};
+            bands[k].ratio = (mb_rows){.row = row, .n = 1, .one_per_group = true};
+            mb_rows_by_person(&bands[k].ratio);
         } else if (b->ratio_count) {
             mb_path(sub, bp, "ratio");
             if ((rc = mb_compile_rows(c, sub, b->ratio, b->ratio_count, VALUE_RATIO,

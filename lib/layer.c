@@ -37,19 +37,19 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
     return hi > lo ? hi - lo : 0;
 }
 
-static mb_fund_out *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
+static mb_fund_row *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
 {
     const mb_fund *f = &rs->funds[fund];
     int scheme = x->e->scheme;
     const char *code = f->code[scheme] ? f->code[scheme] : f->code[3 - scheme];
     mb_settlement *r = x->r;
     for (uint32_t i = 0; i < r->nfunds; i++)
-        if (r->funds[i].code == code)
+        if (r->funds[i].fund_pay_type == code)
             return &r->funds[i];
     if (r->nfunds == MB_MAX_FUNDS)
         return NULL;
-    mb_fund_out *o = &r->funds[r->nfunds++];
-    *o = (mb_fund_out){code, f->name[scheme], inscp, 0, MB_UNLIMITED};
+    mb_fund_row *o = &r->funds[r->nfunds++];
+    *o = (mb_fund_row){code, f->name[scheme], inscp, 0, MB_UNLIMITED};
     return o;
 }
 
@@ -343,12 +343,14 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     if ((rc = mb_pending_raise(x, l->kind_key, year, 1)))
         return rc;
     for (int j = 0; j < p->nf; j++) {
-        mb_fund_out *row = fund_row(x, rs, p->fund_of[j], p->b);
+        mb_fund_row *row = fund_row(x, rs, p->fund_of[j], p->b);
         if (row == NULL)
             return mb_fail(x->err, MB_E_CAPACITY, "more than %d fund rows", MB_MAX_FUNDS);
-        row->paid += p->pay[j];
+        row->fund_payamt += p->pay[j];
         if (p->cap_left != MB_UNLIMITED)
-            row->cap_left = row->cap_left == MB_UNLIMITED ? p->cap_left : mb_min64(row->cap_left, p->cap_left);
+            row->crt_payb_lmt_amt = row->crt_payb_lmt_amt == MB_UNLIMITED
+                                        ? p->cap_left
+                                        : mb_min64(row->crt_payb_lmt_amt, p->cap_left);
         x->r->amt[rs->funds[p->fund_of[j]].amount_slot] += p->pay[j];
     }
     if (x->first_tier)

@@ -121,13 +121,9 @@ static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char 
                                 int32_t ratio)
 {
     mb_settlement *r = x->r;
-    if (!x->tracing)
+    if (!x->tracing || r->ntrace == r->trace_cap) /* the room for the chain's most: never full */
         return;
-    if (r->ntrace == MB_MAX_TRACE) {
-        r->trace_truncated = true;
-        return;
-    }
-    r->trace[r->ntrace++] = (mb_step){rs->id, rule, cite ? cite : "", what, in, out, ratio};
+    r->trace[r->ntrace++] = (mb_trace_step){rs->id, rule, cite ? cite : "", what, in, out, ratio};
 }
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                     const char *arg, int32_t date);
@@ -151,8 +147,20 @@ int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, const mb_bil
               mb_error *err);
 
 /* The most accumulator entries one claim of `med_type` adds under the chain (0: of any
- * med_type, tier by tier: an upper bound). */
+ * med_type, tier by tier: an upper bound), which is also the most changes its journal entry
+ * records (each is one accumulator changed). */
 uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_type);
+/* Room for one settlement that adds at most `need` accumulator entries: in the table and in
+ * the journal (accumulators.c), and in a family payer's journal (NULL: none). Making it allocates only what is missing; MB_E_NOMEM when
+ * memory runs out, and nothing a caller can observe changes either way. */
+bool mb_room_for(const mb_enrollee *e, const mb_enrollee *payer, uint32_t need);
+int mb_make_room_for(mb_enrollee *e, mb_enrollee *payer, uint32_t need, mb_error *err);
+
+/* The most trace steps one claim records under the chain (the items, first self-pay, upstream
+ * and account steps, and each tier's: plan.c), and room for them in the result's spare
+ * settlement (result.c; MB_E_NOMEM when it cannot be had, the result as it was). */
+uint32_t mb_chain_trace_steps(const mb_ruleset *const *chain, size_t n);
+int mb_result_trace_room(mb_result *r, uint32_t steps, mb_error *err);
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,

@@ -6,6 +6,7 @@
  *    layer's base, payments, cap, per-disease cap, deductible figures and benefit kind, each
  *    key and period once, and the revocation dates), so that mb_enrollee_reserve_for can make
  *    exactly that room.
+ *  - How many trace steps one claim can record, so that a result holds a chain's whole trace.
  *
  * The rows a claim's values come from are chosen by selectors compiled at load (select.h,
  * view.c), against a view of the claim built once per tier.
@@ -56,8 +57,21 @@ static uint32_t new_entries(const mb_ruleset *rs, int med_type, entry *seen)
     return n + disease_cap;
 }
 
+/* The most trace steps one claim records in the ruleset's tier (settle.c, layer.c,
+ * deductible.c): the account paying first, and for each layer its pharmacy class, tilt,
+ * deductible (with its repeat and ceiling), top-up, each band, the cap's raise, stacking, the
+ * limit that cut it and the layer's own step. An upper bound: each is recorded at most once. */
+static uint32_t trace_steps(const mb_ruleset *rs)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < rs->nlayers; i++)
+        n += 10 + (rs->layers[i].nbands ? rs->layers[i].nbands : 1);
+    return n;
+}
+
 int mb_plan(mb_ruleset *rs, mb_arena *arena, mb_error *err)
 {
+    rs->trace_steps = trace_steps(rs);
     entry *seen = mb_arena_alloc(arena, (rs->nlayers * (4 + MB_DED_KEYS) + 1) * sizeof *seen);
     if (seen == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory planning %s", rs->id);

@@ -60,6 +60,8 @@ typedef struct mb_rows {
     uint32_t uses;             /* MB_SEL_* bits its rows use */
     bool first_visit;          /* a row is chosen by facility: first_visit */
     bool one_per_group;        /* categories: each group has one row (no row supersedes another) */
+    bool by_person;            /* no row has a selector: the row is the person column's */
+    int8_t person_row[MB_SLOT_COUNT]; /* by_person: each column's row (-1: none), found at load */
 } mb_rows;
 
 typedef struct mb_band {
@@ -291,6 +293,7 @@ struct mb_ruleset {
     uint32_t new_entries[32];           /* by med_type % 32: the most accumulator entries one
                                            settlement adds */
     uint32_t most_new_entries;          /* the most for any med_type */
+    uint32_t trace_steps;               /* the most trace steps one claim records in its tier */
 
     const mb_assumption *assumptions;
     uint32_t nassumptions;
@@ -303,6 +306,8 @@ struct mb_ruleset {
 /* The row that applies to the claim seen as `v`, with a value for its person, or NULL (rows.c):
  * the most specific among those that match, then the latest in force, then the first. */
 const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v);
+/* Work out at load, for a table whose rows have no selector, each person column's row. */
+void mb_rows_by_person(mb_rows *rows);
 /* The matching row of the largest value (categories: 就高不重复). */
 const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v);
 /* A view of nothing but a date and a person (tables read without a claim). */

@@ -3,13 +3,18 @@
  * and a proposed one, as two directories of ruleset files with the same ids) and report, claim
  * by claim and in total, what each fund, the account and the patient would pay differently.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "compare.h"
+#include "options.h"
 #include "scenario.h"
+#include "whatif.h"
 
 enum { FIELDS = 7 };
 static const char *const field_names[FIELDS] = {"fund_pay", "basic", "large_amount",
@@ -127,4 +132,104 @@ int compare_files(const char *dir_a, const char *dir_b, int argc, char **argv)
     cache_free(a);
     cache_free(b);
     return failed ? 1 : 0;
+}
+
+/* ---- what-if at scale ------------------------------------------------------------------------ */
+
+/* A whole number in [0, max], or -1. */
+static long whole(const char *text, long max)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    return *text >= '0' && *text <= '9' && *end == '\0' && v <= max ? v : -1;
+}
+
+static bool write_to(const char *path, const whatif *w, void (*write)(const whatif *, FILE *))
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "medbenefit: %s: cannot write: %s\n", path, strerror(errno));
+        return false;
+    }
+    write(w, f);
+    bool ok = !ferror(f);
+    if (f != stdout)
+        ok = fclose(f) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "medbenefit: %s: cannot write: %s\n", path, strerror(errno));
+    return ok;
+}
+
+int compare_claims(const char *dir_a, const char *dir_b, const compare_stream *opt, int argc,
+                   char **argv)
+{
+    whatif_options o = {.dir = {dir_a, dir_b}, .top = 20, .threads = 0,
+                        .progress = isatty(2) != 0};
+    if (opt->amounts && strcmp(opt->amounts, "fen") == 0)
+        o.unit = UNIT_FEN;
+    else if (opt->amounts && strcmp(opt->amounts, "yuan") == 0)
+        o.unit = UNIT_YUAN;
+    else if (opt->amounts) {
+        fprintf(stderr, "medbenefit: --amounts is fen or yuan, not '%s'\n", opt->amounts);
+        return EXIT_USAGE;
+    }
+    if (opt->input_format && strcmp(opt->input_format, "csv") == 0)
+        o.format = CLAIMS_CSV;
+    else if (opt->input_format && strcmp(opt->input_format, "jsonl") == 0)
+        o.format = CLAIMS_JSONL;
+    else if (opt->input_format) {
+        fprintf(stderr, "medbenefit: --input-format is csv or jsonl, not '%s'\n",
+                opt->input_format);
+        return EXIT_USAGE;
+    }
+    long v;
+    if (opt->top && (v = whole(opt->top, 100000)) < 0) {
+        fprintf(stderr, "medbenefit: --top is a whole number up to 100000, not '%s'\n", opt->top);
+        return EXIT_USAGE;
+    }
+    if (opt->top)
+        o.top = (size_t)v;
+    if (opt->threads && (v = whole(opt->threads, 256)) < 0) {
+        fprintf(stderr, "medbenefit: --threads is a whole number up to 256 (0: one per core), "
+                "not '%s'\n", opt->threads);
+        return EXIT_USAGE;
+    }
+    if (opt->threads)
+        o.threads = (unsigned)v;
+    /* the chain's ids, split at commas */
+    char ids[1024];
+    const char *chain[8];
+    size_t n = 0;
+    if (strlen(opt->chain) >= sizeof ids) {
+        fputs("medbenefit: --chain is too long\n", stderr);
+        return EXIT_USAGE;
+    }
+    strcpy(ids, opt->chain);
+    for (char *save = NULL, *id = strtok_r(ids, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+        if (n == 8) {
+            fputs("medbenefit: --chain names at most 8 rulesets\n", stderr);
+            return EXIT_USAGE;
+        }
+        chain[n++] = id;
+    }
+    if (n == 0) {
+        fputs("medbenefit: --chain names the rulesets, ID[,ID...]\n", stderr);
+        return EXIT_USAGE;
+    }
+    o.chain = chain;
+    o.chain_len = n;
+    whatif w;
+    int rc = whatif_run(&w, &o, (const char *const *)argv, (size_t)argc);
+    if (rc != EXIT_USAGE) {
+        whatif_write_text(&w, stdout);
+        if (o.progress && w.seconds > 0)
+            fprintf(stderr, "medbenefit: %lld rows in %.2f s (%.2f M rows/s)\n",
+                    (long long)w.rows, w.seconds, (double)w.rows / w.seconds / 1e6);
+        if (opt->json && !write_to(opt->json, &w, whatif_write_json))
+            rc = EXIT_USAGE;
+        if (opt->html && !write_to(opt->html, &w, whatif_write_html))
+            rc = EXIT_USAGE;
+    }
+    whatif_free(&w);
+    return rc;
 }

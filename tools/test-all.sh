@@ -10,7 +10,7 @@
 # "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export MB_EXTRA_PACKAGES="${MB_EXTRA_PACKAGES:-} binutils abigail-tools python3-pytest python3-cffi python3-yaml python3-pandas default-jdk-headless libjna-java junit5 libyaml-snake-java maven libmaven-install-plugin-java clang libclang-rt-14-dev valgrind gcovr man-db mono-mcs mono-runtime fp-compiler"
+export MB_EXTRA_PACKAGES="${MB_EXTRA_PACKAGES:-} binutils abigail-tools python3-pytest python3-cffi python3-yaml python3-pandas python3-numpy python3-dask python3-distributed python3-tqdm python3-mypy python3-setuptools python3-venv default-jdk-headless libjna-java junit5 libyaml-snake-java maven libmaven-install-plugin-java clang libclang-rt-14-dev valgrind gcovr man-db mono-mcs mono-runtime fp-compiler chromium"
 bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 logs=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Valgrind's memcheck over the medbenefit program: `check`, `settle` and `explain` on every
 # conformance scenario (tests/conformance/*.yaml, and ../shared/conformance/*.yaml when
-# present), so that the checks, the JSON and the trace reports all run under it. Any invalid
+# present), so that the checks, the JSON and the trace reports all run under it, and compare
+# --chain over the example claim files. Any invalid
 # read or write, use of an uninitialised value, or leak (definite, indirect or possible; leak
 # check full) fails the run. With --each, `check` runs once per file (slower: to find which
 # scenario a report comes from). Ends with "N passed, N failed".
@@ -53,6 +54,13 @@ fi
 run settle "0 1" settle --rulesets rulesets "${files[@]}" &
 run explain "0 1" explain --rulesets rulesets "${files[@]}" &
 wait
+# compare --chain: the example claim files streamed (reader thread, both policies, the report)
+for ext in csv jsonl; do
+    run "compare-$ext" "0" compare --rulesets rulesets --against rulesets \
+        --chain wuxi-employee-chronic-2021 --json "$scratch/whatif.json" \
+        --html "$scratch/whatif.html" "docs/examples/wuxi-claims.$ext" &
+done
+wait
 
 passed=0
 failed=0
@@ -72,6 +80,8 @@ for i in "${!checks[@]}"; do
 done
 report settle "settle (every scenario)"
 report explain "explain (every scenario)"
-echo "memcheck: check, settle and explain over ${#files[@]} scenario files"
+report compare-csv "compare --chain docs/examples/wuxi-claims.csv"
+report compare-jsonl "compare --chain docs/examples/wuxi-claims.jsonl"
+echo "memcheck: check, settle and explain over ${#files[@]} scenario files, compare --chain"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

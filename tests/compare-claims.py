@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""medbenefit compare --chain: claim files streamed under two policies (docs/claims-format.md).
+
+Usage: compare-claims.py MEDBENEFIT (from the source root). Prints "N passed, N failed".
+
+The proposed policy is Wuxi's chronic ruleset with the in-service ratio raised from 70% to 75%
+(锡医保服务〔2020〕41号 三 states 70% in service, 85% retired; deductible 500 / 300; annual cap
+3500 / 4000). Amounts worked out by hand:
+
+  E1 in service, 糖尿病 certified 2021-01-05, designated H001
+    C1 class A 1200.00: 1200 - 500 deductible = 700; x 70% = 490.00 (75%: 525.00)
+       burden 1200 - 490 = 710.00 (675.00)
+    C2 class A 300, B 100, C 50: B's first self-pay 10% (the ruleset's class_b_first_selfpay
+       assumption) = 10.00, so the policy scope is 300 + 90 = 390.00, all above the deductible
+       met: x 70% = 273.00 (75%: 292.50); burden 450 - 273 = 177.00 (157.50)
+  E2 retired, M01600 (糖尿病) certified: C3 class A 1000: 1000 - 300 = 700 x 85% = 595.00 under
+       both; burden 405.00
+  E3 in service, no certified disease: C4 chronic 200.00 is not covered: the fund pays 0,
+       burden 200.00
+  totals: medfee 1200 + 450 + 1000 + 200 = 2850.00; policy scope 1200 + 390 + 1000 + 200 =
+       2790.00; pooling 490 + 273 + 595 = 1358.00 (525 + 292.50 + 595 = 1412.50); burden
+       710 + 177 + 405 + 200 = 1492.00 (675 + 157.50 + 405 + 200 = 1437.50)
+  per enrollee burden: E1 887.00 (832.50) in 500-999.99; E2 405.00 and E3 200.00 in
+       100-499.99; the only mover E1, -54.50
+
+Then the same claims as JSON Lines in fen give the same figures; an enrollee whose 33000 rows
+cross chunks (of 32768) keeps its year-to-date cap (3500.00 in total, not 3500 per chunk); 33000
+enrollees of one claim each; every kind of bad row reported with its line and left out (exit
+1); files and headers that cannot be read (exit 2).
+"""
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+EXE = sys.argv[1]
+CHAIN = "wuxi-employee-chronic-2021"
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(*args):
+    p = subprocess.run([EXE, "compare", "--rulesets", "rulesets", *args], capture_output=True,
+                       text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+tmp = tempfile.mkdtemp()
+with open("rulesets/wuxi-employee-chronic-2021.yaml", encoding="utf-8") as f:
+    text = f.read()
+assert "in_service: 70%" in text
+with open(os.path.join(tmp, "wuxi-employee-chronic-2021.yaml"), "w", encoding="utf-8") as f:
+    f.write(text.replace("in_service: 70%", "in_service: 75%"))
+
+
+def write(name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    return path
+
+
+def compare(path, *extra):
+    out = os.path.join(tmp, "out.json")
+    if os.path.exists(out):
+        os.remove(out)
+    rc, stdout, stderr = run("--against", tmp, "--chain", CHAIN, "--json", out, *extra, path)
+    data = json.load(open(out, encoding="utf-8")) if os.path.exists(out) else None
+    return rc, stdout, stderr, data
+
+
+SMALL = """enrollee,scheme,person_type,designated_facility,diseases,claim_id,date,med_type,facility,level,disease,class_a,class_b,class_c
+E1,employee,in_service,H001,糖尿病@2021-01-05,C1,2021-02-01,chronic,H001,tertiary,糖尿病,1200.00,,
+E1,,,,,C2,2021-03-01,chronic,H001,tertiary,糖尿病,300,100,50
+E2,employee,retired,H001,M01600@2021-01-05,C3,2021-02-01,chronic,H001,tertiary,M01600,1000,,
+E3,employee,in_service,H001,,C4,2021-02-01,chronic,H001,tertiary,糖尿病,200,,
+"""
+
+# 1. the small file, by hand
+rc, stdout, stderr, d = compare(write("small.csv", SMALL), "--amounts", "yuan")
+check(rc == 0 and stderr == "", f"small.csv: exit {rc}, stderr {stderr!r}")
+check(d is not None, "small.csv: no JSON written")
+if d:
+    t = d["totals"]
+    check((d["claims"], d["changed"], d["errors"], d["enrollees"]) == (4, 2, 0, 3),
+          f"counts {d['claims']}, {d['changed']}, {d['errors']}, {d['enrollees']}")
+    want_cur = {"medfee_sumamt": 285000, "inscp_scp_amt": 279000, "hifp_pay": 135800,
+                "hifob_pay": 0, "hifmi_pay": 0, "maf_pay": 0, "fund_pay_sumamt": 135800,
+                "acct_pay": 0, "psn_cash_pay": 149200, "psn_part_amt": 149200}
+    want_prop = dict(want_cur, hifp_pay=141250, fund_pay_sumamt=141250, psn_cash_pay=143750,
+                     psn_part_amt=143750)
+    check(t["current"] == want_cur, f"current totals {t['current']}")
+    check(t["proposed"] == want_prop, f"proposed totals {t['proposed']}")
+    check(t["change"]["hifp_pay"] == 5450 and t["change"]["psn_part_amt"] == -5450,
+          f"change {t['change']}")
+    people = {g["name"]: g for g in d["person_types"]}
+    check(set(people) == {"in_service", "retired"}, f"person types {set(people)}")
+    check(people["in_service"]["current"]["hifp_pay"] == 76300 and
+          people["in_service"]["proposed"]["hifp_pay"] == 81750 and
+          people["retired"]["current"]["hifp_pay"] == 59500 and
+          people["retired"]["proposed"]["hifp_pay"] == 59500, f"person types {people}")
+    dis = {g["name"]: g for g in d["diseases"]}
+    check(list(dis) == ["M01600 糖尿病"] and dis["M01600 糖尿病"]["claims"] == 4 and
+          dis["M01600 糖尿病"]["current"]["psn_part_amt"] == 149200,
+          f"diseases (a code and a name are one disease): {list(dis)}")
+    bands = [(b["from_fen"], b["current"], b["proposed"]) for b in d["burden_bands"]]
+    check(bands[2] == (10000, 2, 2) and bands[3] == (50000, 1, 1) and
+          sum(b[1] for b in bands) == 3, f"burden bands {bands}")
+    check(d["movers"] == [{"enrollee": "E1", "claims": 2, "current": 88700, "proposed": 83250,
+                           "change": -5450}], f"movers {d['movers']}")
+    check("hifp_pay                     1,358.00             1,412.50               +54.50"
+          in stdout, f"text totals: {stdout}")
+    small = d
+
+# 2. the same claims as JSON Lines, amounts in fen by their keys' names, in another order
+JSONL = """{"enrollee":"E1","scheme":"employee","person_type":"in_service","designated_facility":"H001","diseases":"糖尿病@2021-01-05","claim_id":"C1","date":"2021-02-01","med_type":"chronic","facility":"H001","level":"tertiary","disease":"糖尿病","class_a_fen":120000}
+{"class_c_fen":5000,"enrollee":"E1","claim_id":"C2","date":"2021-03-01","med_type":"14","facility":"H001","level":"3","disease":"\\u7cd6\\u5c3f\\u75c5","class_a_fen":30000,"class_b_fen":"10000"}
+
+{"enrollee":"E2","scheme":"310","person_type":"retired","designated_facility":"H001","diseases":"M01600@2021-01-05","claim_id":"C3","date":"2021-02-01","med_type":"chronic","facility":"H001","level":"tertiary","disease":"M01600","class_a_fen":100000,"treatment":null}
+{"enrollee":"E3","scheme":"employee","person_type":"in_service","designated_facility":"H001","claim_id":"C4","date":"2021-02-01","med_type":"chronic","facility":"H001","level":"tertiary","disease":"糖尿病","class_a_fen":20000}"""
+rc, _, stderr, d = compare(write("small.jsonl", JSONL))
+check(rc == 0 and stderr == "", f"small.jsonl: exit {rc}, stderr {stderr!r}")
+if d and small:
+    for key in ("totals", "person_types", "diseases", "burden_bands", "movers"):
+        check(d[key] == small[key], f"JSON Lines {key} differ from CSV: {d[key]}")
+
+# the examples of docs/claims-format.md are these claims
+for example in ("docs/examples/wuxi-claims.csv", "docs/examples/wuxi-claims.jsonl"):
+    rc, _, stderr, d = compare(example)
+    check(rc == 0 and d is not None and small and d["totals"] == small["totals"] and
+          d["movers"] == small["movers"], f"{example}: exit {rc} {stderr!r}")
+
+# 3. one enrollee over several chunks: the cap holds across them (3500.00 a year, in service):
+#    350 + 700 x 4 = 3150, then 350 (70%); 375 + 750 x 4 = 3375, then 125 (75%)
+rows = ["enrollee,scheme,person_type,designated_facility,diseases,claim_id,date,med_type,level,"
+        "facility,disease,class_a_fen"]
+rows.append("E9,employee,in_service,H001,糖尿病@2021-01-05,K0,2021-06-01,chronic,tertiary,H001,"
+            "糖尿病,100000")
+rows += [f"E9,,,,,K{i},2021-06-01,chronic,tertiary,H001,糖尿病,100000" for i in range(1, 33000)]
+rc, _, stderr, d = compare(write("long.csv", "\n".join(rows) + "\n"))
+check(rc == 0 and stderr == "", f"long.csv: exit {rc}, stderr {stderr[:300]!r}")
+if d:
+    check(d["claims"] == 33000 and d["enrollees"] == 1, f"long.csv counts {d['claims']}")
+    check(d["totals"]["current"]["hifp_pay"] == 350000 and
+          d["totals"]["proposed"]["hifp_pay"] == 350000,
+          f"long.csv pooling {d['totals']['current']['hifp_pay']} "
+          f"{d['totals']['proposed']['hifp_pay']}: the cap must hold across chunks")
+    check(d["totals"]["current"]["psn_part_amt"] == 33000 * 100000 - 350000,
+          "long.csv burden")
+    check(d["movers"] == [], f"long.csv: burden unchanged, no mover: {d['movers']}")
+
+# 4. 33000 enrollees, one claim each (1200.00: 490.00, 75%: 525.00); equal changes rank by order
+rows = ["enrollee,scheme,person_type,designated_facility,diseases,claim_id,date,med_type,level,"
+        "facility,disease,class_a_yuan"]
+rows += [f"P{i:05d},employee,in_service,H001,糖尿病@2021-01-05,Q{i},2021-02-01,chronic,tertiary,"
+         f"H001,糖尿病,1200.00" for i in range(33000)]
+rc, _, stderr, d = compare(write("many.csv", "\n".join(rows)), "--top", "3")  # no final newline
+check(rc == 0 and stderr == "", f"many.csv: exit {rc}, stderr {stderr[:300]!r}")
+if d:
+    check(d["claims"] == 33000 and d["enrollees"] == 33000, f"many.csv counts {d['claims']}")
+    check(d["totals"]["current"]["hifp_pay"] == 33000 * 49000 and
+          d["totals"]["proposed"]["hifp_pay"] == 33000 * 52500, "many.csv pooling")
+    check([m["enrollee"] for m in d["movers"]] == ["P00000", "P00001", "P00002"],
+          f"many.csv movers {d['movers']}")
+    check([b["current"] for b in d["burden_bands"]][4] == 0 and
+          d["burden_bands"][3]["current"] == 33000, "many.csv bands (710.00 each)")
+
+# 5. bad rows: each said with its line, left out of both policies; the good rows still counted
+BAD = SMALL + "\n".join([
+    "E4,employee,in_service,H001,糖尿病@2021-01-05,D1,2021-02-01,chronic,H001,tertiary,糖尿病,100,,",
+    "E4,,,,,D2,2021-01-01,chronic,H001,tertiary,糖尿病,100,,",       # 7: date before line 6's
+    "E4,,,,,D3,2021-03-01,chronic,H001,tertiary,糖尿病,-3,,",        # 8: negative
+    "E4,,,,,D4,2021-03-01,chronix,H001,tertiary,糖尿病,3,,",         # 9: unknown med_type
+    "E4,,,,,D5,2021-03-01,chronic,H001,tertiary,XX,3,,",             # 10: unknown disease
+    "E4,,,,,D6,2021-03-01,chronic,H\udcff01,tertiary,糖尿病,3,,",   # 11: not UTF-8
+    'E4,,,,,D7,2021-03-01,"chronic"x,H001,tertiary,糖尿病,3,,',      # 12: text after a quote
+    "E4,,,,,D8,2021-03-01,chronic,H001",                            # 13: too few fields
+    "E4,,retired,,,D9,2021-03-01,chronic,H001,tertiary,糖尿病,3,,",  # 14: differs from line 6
+    "E5,employee,in_service,H001,,D10,2021-02-01,chronic,H001,tertiary,糖尿病,1.234,,",  # 15
+    "E6,employee,nobody,H001,,D11,2021-02-01,chronic,H001,tertiary,糖尿病,1,,",          # 16
+    "E6,,,,,D12,2021-02-01,chronic,H001,tertiary,糖尿病,1,,",        # 17: its enrollee is bad
+    "E1,,,,,D13,2021-04-01,chronic,H001,tertiary,糖尿病,1,,",        # 18: E1 comes back
+    '"E7,employee',                                                 # 19: a quote not closed
+]) + "\n"
+path = os.path.join(tmp, "bad.csv")
+with open(path, "wb") as f:
+    f.write(BAD.encode("utf-8", "surrogateescape"))
+rc, _, stderr, d = compare(path, "--amounts", "yuan")
+expected = [
+    "bad.csv:7: date: 2021-01-01 is before the date of the enrollee's previous claim, line 6",
+    "bad.csv:8: class_a: amount '-3' is negative",
+    "bad.csv:9: med_type: unknown code 'chronix'",
+    "bad.csv:10: not settled under rulesets: unknown_disease: claim D5: disease 'XX' is not in "
+    "the catalogue of wuxi-employee-chronic-2021",
+    "bad.csv:11: facility: not valid UTF-8",
+    "bad.csv:12: malformed CSV: a quoted field is followed by text before the next comma",
+    "bad.csv:13: malformed CSV: 9 fields, the header has 14",
+    "bad.csv:14: person_type: 'retired' differs from 'in_service' on line 6",
+    "bad.csv:15: class_a: amount '1.234' has more than two decimals",
+    "bad.csv:16: person_type: unknown person type 'nobody'",
+    "bad.csv:17: enrollee 'E6' is not settled: line 16: person_type: unknown person type",
+    "bad.csv:18: rows of enrollee 'E1' come back after another enrollee's",
+    "bad.csv:19: malformed CSV: a quoted field is not closed",
+]
+lines = stderr.splitlines()
+check(rc == 1, f"bad.csv: exit {rc}, expected 1")
+check(len(lines) == len(expected), f"bad.csv: {len(lines)} lines on stderr:\n{stderr}")
+for want, got in zip(expected, lines):
+    check(got.startswith("medbenefit: ") and want in got, f"expected '{want}' in '{got}'")
+if d and small:
+    check(d["errors"] == 13 and len(d["errors_listed"]) == 13 and
+          d["errors_listed"][0]["line"] == 7, f"bad.csv errors {d['errors']}")
+    # E4's good row D1 (100.00, not covered: no deductible met) is the only one added
+    check(d["claims"] == 5 and d["totals"]["current"]["hifp_pay"] == 135800 and
+          d["totals"]["current"]["medfee_sumamt"] == 285000 + 10000,
+          f"bad.csv: only good rows in the totals: {d['claims']} {d['totals']['current']}")
+
+# an enrollee the library does not take (a resident with an account; an unknown assistance
+# category): its first row says why, its other rows name that line
+rc, _, stderr, d = compare(write("people.csv", "\n".join([
+    "enrollee,scheme,person_type,account_balance_yuan,assistance,claim_id,date,med_type,level,class_a_fen",
+    "R1,resident,,5.00,,C1,2021-01-01,11,1,100",
+    "R1,,,,,C2,2021-01-02,11,1,100",
+    "R2,employee,in_service,,nobody@2021-01-01,C3,2021-01-01,11,1,100",
+    "R2,,,,,C4,2021-01-01,11,1,100"])))
+expected = [
+    "people.csv:2: enrollee: enrollee R1 is a resident: resident insurance has no personal account",
+    "people.csv:3: enrollee 'R1' is not settled: line 2: enrollee R1 is a resident",
+    "people.csv:4: enrollee: unknown assistance category 'nobody'",
+    "people.csv:5: enrollee 'R2' is not settled: line 4: unknown assistance category 'nobody'",
+]
+lines = stderr.splitlines()
+check(rc == 1 and len(lines) == 4 and d and d["claims"] == 0 and d["errors"] == 4,
+      f"people.csv: exit {rc}:\n{stderr}")
+for want, got in zip(expected, lines):
+    check(want in got, f"expected '{want}' in '{got}'")
+
+# 6. bad JSON Lines
+BADJ = "\n".join([
+    '{"enrollee":"E3", "bogus": 1}',
+    '{"enrollee":"E3", "class_a_fen": 1e5}',
+    '{"enrollee":"E3", "class_a_fen": 1, "class_a_fen": 2}',
+    'not json',
+    '{"enrollee":"E3" "x":1}',
+    '{"enrollee":"E3", "scheme": true}',
+    '{"enrollee":"E3"} x',
+    '{"enrollee":"E3", "class_a": 5}',
+    '{"enrollee":"E3\\ud800"}',
+])
+rc, _, stderr, d = compare(write("bad.jsonl", BADJ))
+expected = [
+    "bad.jsonl:1: malformed JSON: unknown key 'bogus'",
+    "bad.jsonl:2: malformed JSON: a number with an exponent",
+    "bad.jsonl:3: malformed JSON: class_a: given twice",
+    "bad.jsonl:4: malformed JSON: a line is not a JSON object",
+    "bad.jsonl:5: malformed JSON: members are not separated by ','",
+    "bad.jsonl:6: malformed JSON: scheme: expected a string, a number or null",
+    "bad.jsonl:7: malformed JSON: text after the object on its line",
+    "bad.jsonl:8: malformed JSON: class_a: the amount's unit is not declared",
+    "bad.jsonl:9: malformed JSON: a \\u surrogate is not paired",
+]
+lines = stderr.splitlines()
+check(rc == 1 and len(lines) == len(expected), f"bad.jsonl: exit {rc}:\n{stderr}")
+for want, got in zip(expected, lines):
+    check(want in got, f"expected '{want}' in '{got}'")
+
+# 7. what cannot be read at all: exit 2, one line, no figures
+HEAD = "enrollee,scheme,claim_id,date,med_type,level"
+for name, text, extra, want in [
+    ("unknown.csv", HEAD + ",clas_a_fen\n", [], "unknown.csv:1: unknown column 'clas_a_fen'"),
+    ("unit.csv", HEAD + ",class_a\n", [], "unit.csv:1: column 'class_a': the amount's unit is "
+     "not declared: name it class_a_fen or class_a_yuan, or give --amounts fen|yuan"),
+    ("required.csv", "enrollee,scheme,claim_id,date,level,class_a_fen\n", [],
+     "required.csv:1: the header has no column 'med_type' (required)"),
+    ("twice.csv", HEAD + ",class_a_fen,class_a_yuan\n", [], "twice.csv:1: column 'class_a' given twice"),
+    ("empty.csv", "", [], "empty.csv: empty file"),
+    ("claims.txt", HEAD + "\n", [], "claims.txt: not a claim file by its name"),
+    ("small.csv", None, ["--amounts", "cents"], "--amounts is fen or yuan, not 'cents'"),
+    ("small.csv", None, ["--top", "-1"], "--top is a whole number"),
+    ("missing.csv", None, [], "missing.csv: cannot read: No such file"),
+]:
+    path = os.path.join(tmp, name)
+    if text is not None:
+        write(name, text)
+    rc, stdout, stderr, d = compare(path, *extra)
+    check(rc == 2 and want in stderr and len(stderr.splitlines()) == 1 and stdout == "",
+          f"{name} {extra}: exit {rc}, stdout {stdout[:80]!r}, stderr {stderr!r}, expected {want!r}")
+rc, stdout, stderr = run("--against", tmp, "--chain", "no-such-ruleset", os.path.join(tmp, "small.csv"))
+check(rc == 2 and "ruleset no-such-ruleset" in stderr, f"unknown ruleset: exit {rc} {stderr!r}")
+rc, stdout, stderr = run("--against", tmp, "--json", "x.json", os.path.join(tmp, "small.csv"))
+check(rc == 2 and "--chain" in stderr, f"--json without --chain: exit {rc} {stderr!r}")
+# standard input, with its format given
+p = subprocess.run([EXE, "compare", "--rulesets", "rulesets", "--against", tmp, "--chain", CHAIN,
+                    "--input-format", "csv", "--amounts", "yuan", "-"], input=SMALL,
+                   capture_output=True, text=True)
+check(p.returncode == 0 and "4 claims of 3 enrollees compared" in p.stdout,
+      f"standard input: exit {p.returncode} {p.stdout[:200]!r} {p.stderr!r}")
+
+# progress: on standard error when it is a terminal (script(1) gives the run one), never else
+# (every run above checks an empty stderr)
+cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,
+                                         "--chain", CHAIN, "--amounts", "yuan",
+                                         os.path.join(tmp, "small.csv")])
+p = subprocess.run(["script", "-qec", cmd + " >/dev/null", "/dev/null"], capture_output=True,
+                   text=True)
+check(p.returncode == 0 and "\033[Kmedbenefit compare: " in p.stdout and
+      " claims, " in p.stdout and "medbenefit: 4 rows in " in p.stdout,
+      f"progress on a terminal: exit {p.returncode}, {p.stdout[:300]!r}")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

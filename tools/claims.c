@@ -1,0 +1,1340 @@
+/*
+ * Reading claim files (docs/claims-format.md) in chunks: the text is read in blocks, each
+ * record is split in place (CSV fields unquoted, JSON strings unescaped where they lie), checked
+ * and laid into the chunk's columns; strings the settlement needs (facility, disease,
+ * treatment) are entered once per chunk in tables the rows index. A bad row is told to the
+ * caller with its line and left out, so one bad line never hides the rest of the file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "claims.h"
+#include "internal.h" /* mb_utf8_prefix, mb_hash, mb_edit_distance: compiled into the program */
+
+enum {
+    CHUNK_ROWS = CLAIMS_CHUNK_ROWS,
+    MAX_ITEMS = 3,              /* class A, B and C */
+    READ_BLOCK = 1 << 22,       /* bytes read at a time */
+    MAX_RECORD = 1 << 20,       /* a record longer than this is refused (an unclosed quote?) */
+    TABLE_SLOTS = 2 * CHUNK_ROWS /* an intern table's slots: at most half full */
+};
+
+/* ---- the columns a file may have ---------------------------------------------------------- */
+
+typedef enum column {
+    COL_ENROLLEE, COL_SCHEME, COL_PERSON_TYPE, COL_ACCOUNT, COL_DESIGNATED, COL_DISEASES,
+    COL_ASSISTANCE, COL_BIRTH_DATE, /* the enrollee's: read from its first row */
+    COL_CLAIM_ID, COL_DATE, COL_MED_TYPE, COL_FACILITY, COL_LEVEL, COL_DISEASE, COL_TREATMENT,
+    COL_ADMITTED, COL_DISCHARGED, COL_FLAGS, COL_CLASS_A, COL_CLASS_B, COL_CLASS_C,
+    COL_B_SELFPAY, NCOLS
+} column;
+enum { FIRST_CLAIM_COL = COL_CLAIM_ID };
+
+static const struct {
+    const char *name;
+    bool amount, required;
+} cols[NCOLS] = {
+    [COL_ENROLLEE] = {"enrollee", false, true},
+    [COL_SCHEME] = {"scheme", false, true},
+    [COL_PERSON_TYPE] = {"person_type", false, false},
+    [COL_ACCOUNT] = {"account_balance", true, false},
+    [COL_DESIGNATED] = {"designated_facility", false, false},
+    [COL_DISEASES] = {"diseases", false, false},
+    [COL_ASSISTANCE] = {"assistance", false, false},
+    [COL_BIRTH_DATE] = {"birth_date", false, false},
+    [COL_CLAIM_ID] = {"claim_id", false, true},
+    [COL_DATE] = {"date", false, true},
+    [COL_MED_TYPE] = {"med_type", false, true},
+    [COL_FACILITY] = {"facility", false, false},
+    [COL_LEVEL] = {"level", false, true},
+    [COL_DISEASE] = {"disease", false, false},
+    [COL_TREATMENT] = {"treatment", false, false},
+    [COL_ADMITTED] = {"admitted", false, false},
+    [COL_DISCHARGED] = {"discharged", false, false},
+    [COL_FLAGS] = {"flags", false, false},
+    [COL_CLASS_A] = {"class_a", true, false},
+    [COL_CLASS_B] = {"class_b", true, false},
+    [COL_CLASS_C] = {"class_c", true, false},
+    [COL_B_SELFPAY] = {"class_b_selfpay", false, false},
+};
+
+static const struct {
+    const char *name;
+    unsigned flag;
+} flag_names[] = {
+    {"referral", MB_CLAIM_REFERRAL},
+    {"emergency", MB_CLAIM_EMERGENCY},
+    {"out_of_area", MB_CLAIM_OUT_OF_AREA},
+    {"designated_specialty", MB_CLAIM_DESIGNATED_SPECIALTY},
+    {"out_of_province", MB_CLAIM_OUT_OF_PROVINCE},
+    {"no_account", MB_CLAIM_NO_ACCOUNT},
+};
+
+/* A column named `name` (with its unit, when it is an amount's): its index, or -1. The unit
+ * is the name's (_fen, _yuan) or, for a bare amount name, `unit`. */
+static int column_of(const char *name, size_t len, claims_unit unit, claims_unit *named_unit)
+{
+    for (int c = 0; c < NCOLS; c++) {
+        size_t n = strlen(cols[c].name);
+        if (len < n || memcmp(name, cols[c].name, n) != 0)
+            continue;
+        if (len == n) {
+            *named_unit = cols[c].amount ? unit : UNIT_UNDECLARED;
+            return c;
+        }
+        if (cols[c].amount && len == n + 4 && memcmp(name + n, "_fen", 4) == 0) {
+            *named_unit = UNIT_FEN;
+            return c;
+        }
+        if (cols[c].amount && len == n + 5 && memcmp(name + n, "_yuan", 5) == 0) {
+            *named_unit = UNIT_YUAN;
+            return c;
+        }
+    }
+    return -1;
+}
+
+/* The known column nearest to an unknown name, for "did you mean". */
+static const char *nearest_column(const char *name)
+{
+    const char *best = NULL;
+    int best_d = 3;
+    for (int c = 0; c < NCOLS; c++) {
+        int d = mb_edit_distance(name, cols[c].name, best_d);
+        if (d < best_d)
+            best_d = d, best = cols[c].name;
+    }
+    return best;
+}
+
+/* ---- enrollees already seen --------------------------------------------------------------- */
+
+struct enrollee_set {
+    uint64_t *slot; /* hashes of ids, 0 empty */
+    size_t cap, count;
+};
+
+enrollee_set *enrollee_set_new(void)
+{
+    enrollee_set *s = calloc(1, sizeof *s);
+    if (s && (s->slot = calloc(s->cap = 1024, sizeof *s->slot)) == NULL) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+void enrollee_set_free(enrollee_set *s)
+{
+    if (s)
+        free(s->slot);
+    free(s);
+}
+
+static bool set_insert(uint64_t *slot, size_t cap, uint64_t h)
+{
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        if (slot[i] == h)
+            return false;
+        if (slot[i] == 0) {
+            slot[i] = h;
+            return true;
+        }
+    }
+}
+
+/* Add an id's hash: false when it was there. (Two ids of one hash in 2^64 would be taken for
+ * one: an enrollee's rows then refused as coming back, never settled wrong.) */
+static int set_add(enrollee_set *s, uint64_t h)
+{
+    if (2 * (s->count + 1) > s->cap) {
+        size_t cap = 2 * s->cap;
+        uint64_t *slot = calloc(cap, sizeof *slot);
+        if (slot == NULL)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i])
+                set_insert(slot, cap, s->slot[i]);
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    if (!set_insert(s->slot, s->cap, h))
+        return 0;
+    s->count++;
+    return 1;
+}
+
+/* ---- strings entered once per chunk --------------------------------------------------------- */
+
+typedef struct intern_table {
+    int32_t slot[TABLE_SLOTS]; /* index + 1 into names, 0 empty */
+    const char *names[CHUNK_ROWS];
+    size_t count;
+} intern_table;
+
+static int32_t intern(intern_table *t, const char *s)
+{
+    uint64_t h = mb_hash(s);
+    for (size_t i = h & (TABLE_SLOTS - 1);; i = (i + 1) & (TABLE_SLOTS - 1)) {
+        int32_t k = t->slot[i];
+        if (k == 0) {
+            t->names[t->count] = s;
+            t->slot[i] = (int32_t)++t->count;
+            return (int32_t)t->count - 1;
+        }
+        if (strcmp(t->names[k - 1], s) == 0)
+            return k - 1;
+    }
+}
+
+static void intern_reset(intern_table *t)
+{
+    memset(t->slot, 0, sizeof t->slot);
+    t->count = 0;
+}
+
+/* ---- the reader ----------------------------------------------------------------------------- */
+
+/* An enrollee's description, kept while its rows last: copies of its columns' texts (to check
+ * that later rows say the same) and the record built from them. */
+typedef struct enrollee_block {
+    claims_enrollee rec;
+    unsigned refs;            /* the chunks that name it */
+    bool bad;                 /* its first row did not describe it: its rows are refused */
+    char why[200];
+    int32_t last_date;        /* of its last good row, for the date order */
+    uint64_t last_line;
+    const char *raw[FIRST_CLAIM_COL];
+    char text[];              /* the copies */
+} enrollee_block;
+
+/* What one chunk holds: its text (the rows' strings point into it), its enrollees, its
+ * columns and its bad rows. The reader fills two in turn, so that a chunk handed out stays
+ * whole while the next is read. */
+typedef struct chunk_store {
+    char *buf;
+    size_t cap, len;
+    enrollee_block **blocks;   /* the enrollees its rows name, to let go when it is refilled */
+    size_t nblocks;
+    claims_enrollee *enrollees;
+    size_t nenrollees;
+    claims_bad_row *bad;
+    size_t nbad, cap_bad;
+    uint32_t enrollee[CHUNK_ROWS];
+    const char *claim_id[CHUNK_ROWS];
+    int32_t date[CHUNK_ROWS], med_type[CHUNK_ROWS], level[CHUNK_ROWS], facility[CHUNK_ROWS],
+        disease[CHUNK_ROWS], treatment[CHUNK_ROWS], admitted[CHUNK_ROWS],
+        discharged[CHUNK_ROWS];
+    uint32_t flags[CHUNK_ROWS];
+    uint64_t item_start[CHUNK_ROWS + 1], rowline[CHUNK_ROWS];
+    int64_t item_fen[CHUNK_ROWS * MAX_ITEMS];
+    int32_t item_class[CHUNK_ROWS * MAX_ITEMS], item_selfpay[CHUNK_ROWS * MAX_ITEMS];
+    size_t nrows;
+    intern_table facilities, diseases, treatments;
+} chunk_store;
+
+struct claims_reader {
+    const char *path;
+    int fd;
+    claims_format format;
+    claims_unit unit;
+    enrollee_set *seen, *own_seen;
+    uint64_t size, read_bytes;
+
+    chunk_store store[2], *st; /* st: the one being filled */
+    size_t pos;           /* unread text is st->buf[pos, len) */
+    bool eof;
+    uint64_t line;        /* the line st->buf[pos] is on */
+
+    /* CSV: the column of each field of the header (-1: none) and the unit of each column */
+    int *field_col;
+    size_t nfields;
+    claims_unit col_unit[NCOLS];
+    /* JSON Lines: the keys of the last object, by position, and their columns */
+    char last_key[NCOLS][40];
+    int last_key_col[NCOLS];
+    claims_unit last_key_unit[NCOLS];
+
+    enrollee_block *current;   /* the enrollee of the last row read (kept across chunks) */
+    mb_error *err;
+};
+
+uint64_t claims_bytes_read(const claims_reader *r) { return r->read_bytes; }
+uint64_t claims_file_size(const claims_reader *r) { return r->size; }
+void claims_share_enrollees(claims_reader *r, enrollee_set *seen) { r->seen = seen; }
+
+static void row_error(claims_reader *r, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void row_error(claims_reader *r, uint64_t line, const char *fmt, ...)
+{
+    chunk_store *st = r->st;
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (st->nbad == st->cap_bad) {
+        size_t cap = st->cap_bad ? 2 * st->cap_bad : 64;
+        claims_bad_row *nb = realloc(st->bad, cap * sizeof *nb);
+        if (nb == NULL) { /* said now rather than not at all */
+            fprintf(stderr, "medbenefit: %s:%llu: %s\n", r->path, (unsigned long long)line, msg);
+            return;
+        }
+        st->bad = nb;
+        st->cap_bad = cap;
+    }
+    char *copy = strdup(msg);
+    if (copy == NULL) {
+        fprintf(stderr, "medbenefit: %s:%llu: %s\n", r->path, (unsigned long long)line, msg);
+        return;
+    }
+    st->bad[st->nbad++] = (claims_bad_row){line, copy};
+}
+
+/* Read more text after buf[pos, len): 1 read, 0 at the end, -1 failed. */
+static int fill(claims_reader *r, char *msg, size_t cap)
+{
+    if (r->eof)
+        return 0;
+    if (r->pos > 0) {
+        memmove(r->st->buf, r->st->buf + r->pos, r->st->len - r->pos);
+        r->st->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->st->cap - r->st->len < READ_BLOCK / 2) {
+        size_t ncap = r->st->cap + READ_BLOCK;
+        char *nbuf = realloc(r->st->buf, ncap + 1);
+        if (nbuf == NULL) {
+            snprintf(msg, cap, "%s: out of memory", r->path);
+            return -1;
+        }
+        r->st->buf = nbuf;
+        r->st->cap = ncap;
+    }
+    ssize_t n;
+    do
+        n = read(r->fd, r->st->buf + r->st->len, r->st->cap - r->st->len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        snprintf(msg, cap, "%s: cannot read: %s", r->path, strerror(errno));
+        return -1;
+    }
+    if (n == 0) {
+        r->eof = true;
+        return 0;
+    }
+    r->st->len += (size_t)n;
+    r->read_bytes += (uint64_t)n;
+    r->st->buf[r->st->len] = '\0';
+    return 1;
+}
+
+/* Whether [p, p + len) is UTF-8, *bad the offset of the first byte that is not: ASCII is
+ * skipped a word at a time, the rest checked by the library's own reading of UTF-8. */
+static bool utf8_text(const char *p, size_t len, size_t *bad)
+{
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+    }
+    while (i < len && (unsigned char)p[i] < 0x80)
+        i++;
+    if (i == len)
+        return true;
+    bool ok = mb_utf8_prefix(p + i, len - i, bad);
+    *bad += i;
+    return ok;
+}
+
+/* ---- splitting records -------------------------------------------------------------------- */
+
+enum split { SPLIT_OK, SPLIT_BAD, SPLIT_MORE };
+
+/* Where the CSV record at p ends: just after the first line end outside quotes, or NULL when
+ * [p, end) does not hold it whole. */
+static char *record_end(char *p, char *end)
+{
+    bool quoted = false;
+    for (;;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            return NULL;
+        for (char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++)
+            quoted = !quoted;
+        if (!quoted)
+            return nl + 1;
+        p = nl + 1;
+    }
+}
+
+/* One CSV record at p (NUL-terminated buffer ending at end): its fields unquoted in place and
+ * NUL-terminated into field[] (at most max; *n set). *next is where the next record begins
+ * and *lines how many line ends the record holds. */
+static enum split csv_record(char *p, char *end, bool eof, char **field, size_t max, size_t *n,
+                             char **next, unsigned *lines, const char **why)
+{
+    *n = 0;
+    *lines = 0;
+    for (;;) {
+        char *start = p, *out = p;
+        if (*p == '"') {
+            p++;
+            for (;;) {
+                if (p >= end && !eof)
+                    return SPLIT_MORE;
+                if (p >= end) { /* the rest of the file is the field: said, and skipped */
+                    *why = "a quoted field is not closed";
+                    *next = end;
+                    return SPLIT_BAD;
+                }
+                if (*p == '"') {
+                    if (p + 1 >= end && !eof)
+                        return SPLIT_MORE;
+                    if (p[1] != '"')
+                        break;
+                    p++;
+                }
+                if (*p == '\n')
+                    ++*lines;
+                *out++ = *p++;
+            }
+            p++; /* the closing quote */
+            if ((p >= end || (*p == '\r' && p + 1 >= end)) && !eof)
+                return SPLIT_MORE;
+            if (p < end && *p == '\r' && p[1] == '\n')
+                p++;
+            if (p < end && *p != ',' && *p != '\n') {
+                *why = "a quoted field is followed by text before the next comma";
+                goto skip;
+            }
+        } else {
+            while (p < end && *p != ',' && *p != '\n' && *p != '"')
+                p++;
+            if (p < end && *p == '"') {
+                *why = "a quote inside an unquoted field (quote the whole field, doubling its quotes)";
+                goto skip;
+            }
+            if (p >= end && !eof)
+                return SPLIT_MORE;
+            out = p;
+            if (out > start && out[-1] == '\r' && (p >= end || *p == '\n'))
+                out--;
+        }
+        char c = p < end ? *p : '\n';
+        if (*n < max)
+            field[*n] = start;
+        ++*n;
+        *out = '\0';
+        p++;
+        if (c == '\n') {
+            ++*lines;
+            *next = p < end ? p : end;
+            return SPLIT_OK;
+        }
+    }
+skip: /* resynchronise at the next line */
+    while (p < end && *p != '\n')
+        p++;
+    if (p >= end && !eof)
+        return SPLIT_MORE;
+    ++*lines;
+    *next = p < end ? p + 1 : end;
+    return SPLIT_BAD;
+}
+
+/* ---- JSON Lines --------------------------------------------------------------------------- */
+
+static char *skip_ws(char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\r')
+        p++;
+    return p;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static char *put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        *o++ = (char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (char)(0xc0 | cp >> 6);
+        *o++ = (char)(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+        *o++ = (char)(0xe0 | cp >> 12);
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (cp & 0x3f));
+    } else {
+        *o++ = (char)(0xf0 | cp >> 18);
+        *o++ = (char)(0x80 | (cp >> 12 & 0x3f));
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+        *o++ = (char)(0x80 | (cp & 0x3f));
+    }
+    return o;
+}
+
+static int hex4(const char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        int d = hex_digit(p[i]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* A JSON string at p (at its opening quote), unescaped in place and NUL-terminated at *s;
+ * returns the text after it, or NULL with *why. */
+static char *json_string(char *p, char **s, const char **why)
+{
+    char *o = ++p;
+    *s = o;
+    for (;;) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            break;
+        if (c == '\0' || c == '\n') {
+            *why = "a string is not closed on its line";
+            return NULL;
+        }
+        if (c < 0x20) {
+            *why = "a control character in a string (escape it)";
+            return NULL;
+        }
+        if (c != '\\') {
+            *o++ = *p++;
+            continue;
+        }
+        char e = p[1];
+        p += 2;
+        switch (e) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '/': *o++ = '/'; break;
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            int cp = hex4(p);
+            if (cp < 0) {
+                *why = "\\u is not followed by four hex digits";
+                return NULL;
+            }
+            p += 4;
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                int lo = p[0] == '\\' && p[1] == 'u' ? hex4(p + 2) : -1;
+                if (lo < 0xdc00 || lo > 0xdfff) {
+                    *why = "a \\u surrogate is not paired";
+                    return NULL;
+                }
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                p += 6;
+            } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+                *why = "a \\u surrogate is not paired";
+                return NULL;
+            }
+            if (cp == 0) {
+                *why = "a string holds \\u0000";
+                return NULL;
+            }
+            o = put_utf8(o, (unsigned)cp);
+            break;
+        }
+        default:
+            *why = "an unknown escape in a string";
+            return NULL;
+        }
+    }
+    *o = '\0';
+    return p + 1;
+}
+
+/* A JSON number at p: moved one byte back (over the ':' or blank before it, already read) so
+ * that it ends in a NUL without losing the delimiter after it. */
+static char *json_number(char *p, char **s, const char **why)
+{
+    char *q = p;
+    if (*q == '-')
+        q++;
+    if (*q == '0')
+        q++;
+    else if (*q >= '1' && *q <= '9')
+        while (*q >= '0' && *q <= '9')
+            q++;
+    else
+        goto bad;
+    if (*q == '.') {
+        q++;
+        if (*q < '0' || *q > '9')
+            goto bad;
+        while (*q >= '0' && *q <= '9')
+            q++;
+    }
+    if (*q == 'e' || *q == 'E') {
+        *why = "a number with an exponent (write amounts and codes as plain decimals)";
+        return NULL;
+    }
+    memmove(p - 1, p, (size_t)(q - p));
+    q[-1] = '\0';
+    *s = p - 1;
+    return q;
+bad:
+    *why = "a value is not JSON (a string, a number or null)";
+    return NULL;
+}
+
+/* ---- checking a row and laying it into the columns ---------------------------------------- */
+
+/* Amount text in the column's unit into fen; the reason into why. */
+static bool amount_fen(claims_reader *r, int c, const char *text, int64_t *fen, char *why,
+                       size_t cap)
+{
+    if (r->col_unit[c] == UNIT_YUAN) {
+        if (mb_amount_parse(text, fen, r->err) == MB_OK)
+            return true;
+        snprintf(why, cap, "%s: %s", cols[c].name, mb_error_message(r->err));
+        return false;
+    }
+    if (text[0] == '-') {
+        snprintf(why, cap, "%s: amount '%s' is negative", cols[c].name, text);
+        return false;
+    }
+    int64_t v = 0;
+    const char *p = text;
+    for (; *p >= '0' && *p <= '9' && v <= INT64_C(100000000000000); p++)
+        v = v * 10 + (*p - '0');
+    if (*p != '\0' || p == text || v > INT64_C(100000000000000)) {
+        snprintf(why, cap, "%s: '%.40s' is not a whole number of fen (at most 10^14)",
+                 cols[c].name, text);
+        return false;
+    }
+    *fen = v;
+    return true;
+}
+
+static bool date_of(claims_reader *r, int c, const char *text, int32_t *date, char *why,
+                    size_t cap)
+{
+    if (mb_date_parse(text, date, r->err) == MB_OK)
+        return true;
+    snprintf(why, cap, "%s: %s", cols[c].name, mb_error_message(r->err));
+    return false;
+}
+
+/* "name@YYYY-MM-DD;name@YYYY-MM-DD" (a copy, split in place) into names and dates. */
+static bool dated_list(claims_reader *r, int c, char *text, const char **names, int32_t *dates,
+                       unsigned max, unsigned *n, char *why, size_t cap)
+{
+    *n = 0;
+    for (char *item = text; item && *item;) {
+        char *semi = strchr(item, ';');
+        if (semi)
+            *semi++ = '\0';
+        char *at = strrchr(item, '@');
+        if (at == NULL || at == item) {
+            snprintf(why, cap, "%s: '%.60s' is not NAME@YYYY-MM-DD", cols[c].name, item);
+            return false;
+        }
+        *at = '\0';
+        if (*n == max) {
+            snprintf(why, cap, "%s: more than %u entries", cols[c].name, max);
+            return false;
+        }
+        if (!date_of(r, c, at + 1, &dates[*n], why, cap))
+            return false;
+        names[(*n)++] = item;
+        item = semi;
+    }
+    return true;
+}
+
+/* A new enrollee described by the row `f`: its block, bad (with why) when the row does not
+ * describe it. NULL only when out of memory. */
+static enrollee_block *new_enrollee(claims_reader *r, char **f, uint64_t line)
+{
+    size_t need = 0;
+    for (int c = 0; c < FIRST_CLAIM_COL; c++)
+        need += f[c] ? 2 * (strlen(f[c]) + 1) : 0; /* the raw copy and the one split */
+    enrollee_block *b = calloc(1, sizeof *b + need);
+    if (b == NULL)
+        return NULL;
+    char *t = b->text;
+    char *split[FIRST_CLAIM_COL] = {NULL};
+    for (int c = 0; c < FIRST_CLAIM_COL; c++)
+        if (f[c]) {
+            size_t n = strlen(f[c]) + 1;
+            b->raw[c] = memcpy(t, f[c], n);
+            split[c] = memcpy(t + n, f[c], n);
+            t += 2 * n;
+        }
+    claims_enrollee *e = &b->rec;
+    e->id = b->raw[COL_ENROLLEE];
+    e->line = b->last_line = line;
+    char *why = b->why;
+    size_t cap = sizeof b->why;
+    int v;
+    bool ok = true;
+    int64_t fen;
+    if (b->raw[COL_SCHEME] == NULL)
+        snprintf(why, cap, "scheme: required on an enrollee's first row"), ok = false;
+    else if ((v = mb_scheme_parse(b->raw[COL_SCHEME])) < 0)
+        snprintf(why, cap, "scheme: unknown scheme '%.40s' (employee, resident, 310, 390)",
+                 b->raw[COL_SCHEME]), ok = false;
+    else
+        e->scheme = v;
+    if (ok && b->raw[COL_PERSON_TYPE]) {
+        if ((v = mb_person_type_parse(b->raw[COL_PERSON_TYPE])) < 0)
+            snprintf(why, cap, "person_type: unknown person type '%.40s' (in_service, retired, "
+                     "veteran, resident, 11..16)", b->raw[COL_PERSON_TYPE]), ok = false;
+        else
+            e->person_type = v;
+    }
+    if (ok && b->raw[COL_ACCOUNT]) {
+        if ((ok = amount_fen(r, COL_ACCOUNT, b->raw[COL_ACCOUNT], &fen, why, cap)))
+            e->has_account = true, e->account_fen = fen;
+    }
+    e->designated_facility = b->raw[COL_DESIGNATED];
+    if (ok && b->raw[COL_BIRTH_DATE])
+        ok = date_of(r, COL_BIRTH_DATE, b->raw[COL_BIRTH_DATE], &e->birth_date, why, cap);
+    if (ok && split[COL_DISEASES])
+        ok = dated_list(r, COL_DISEASES, split[COL_DISEASES], e->disease, e->certified_on,
+                        CLAIMS_MAX_DISEASES, &e->ndiseases, why, cap);
+    if (ok && split[COL_ASSISTANCE])
+        ok = dated_list(r, COL_ASSISTANCE, split[COL_ASSISTANCE], e->assistance,
+                        e->assistance_from, CLAIMS_MAX_ASSISTANCE, &e->nassistance, why, cap);
+    b->bad = !ok;
+    return b;
+}
+
+static bool keep_block(claims_reader *r, enrollee_block *b)
+{
+    if (r->st->nblocks % 64 == 0) {
+        enrollee_block **nb = realloc(r->st->blocks, (r->st->nblocks + 64) * sizeof *nb);
+        claims_enrollee *ne = realloc(r->st->enrollees, (r->st->nblocks + 64) * sizeof *ne);
+        if (nb)
+            r->st->blocks = nb;
+        if (ne)
+            r->st->enrollees = ne;
+        if (nb == NULL || ne == NULL)
+            return false;
+    }
+    r->st->blocks[r->st->nblocks++] = b;
+    b->refs++;
+    return true;
+}
+
+static void unknown_code(char *why, size_t cap, int c, const char *text, const char *known)
+{
+    if (text == NULL)
+        snprintf(why, cap, "%s: required", cols[c].name);
+    else
+        snprintf(why, cap, "%s: unknown code '%.40s' (%s)", cols[c].name, text, known);
+}
+
+/* The enrollee of the row `f`: the one being read, or a new one its row describes. Returns 1
+ * with *out, 0 when the row is refused (said), -1 when out of memory. */
+static int row_enrollee(claims_reader *r, char **f, uint64_t line, enrollee_block **out)
+{
+    if (f[COL_ENROLLEE] == NULL) {
+        row_error(r, line, "enrollee: required");
+        return 0;
+    }
+    enrollee_block *b = r->current;
+    if (b == NULL || strcmp(b->rec.id, f[COL_ENROLLEE]) != 0) {
+        int fresh = set_add(r->seen, mb_hash(f[COL_ENROLLEE]));
+        if (fresh < 0 || (b = new_enrollee(r, f, line)) == NULL || !keep_block(r, b))
+            return -1;
+        if (fresh == 0) { /* said rather than what its row lacks as a first row */
+            b->bad = true;
+            snprintf(b->why, sizeof b->why, "rows of enrollee '%.60s' come back after another "
+                     "enrollee's: an enrollee's rows must be together, in date order",
+                     f[COL_ENROLLEE]);
+        }
+        r->current = b;
+        if (!b->bad) {
+            r->st->enrollees[r->st->nenrollees] = b->rec;
+            r->st->enrollees[r->st->nenrollees++].continued = false;
+        }
+    } else if (!b->bad) {
+        for (int c = COL_SCHEME; c < FIRST_CLAIM_COL; c++)
+            if (f[c] && (b->raw[c] == NULL || strcmp(f[c], b->raw[c]) != 0)) {
+                row_error(r, line, "%s: '%.60s' differs from '%.60s' on line %llu, the "
+                          "enrollee's first row (leave it empty after the first)", cols[c].name,
+                          f[c], b->raw[c] ? b->raw[c] : "", (unsigned long long)b->rec.line);
+                return 0;
+            }
+    }
+    if (b->bad) {
+        if (b->rec.line == line)
+            row_error(r, line, "%s", b->why);
+        else
+            row_error(r, line, "enrollee '%.60s' is not settled: line %llu: %s", b->rec.id,
+                      (unsigned long long)b->rec.line, b->why);
+        return 0;
+    }
+    *out = b;
+    return 1;
+}
+
+/* "referral|emergency" into MB_CLAIM_* flags. */
+static bool flags_of(const char *text, unsigned *flags, char *why, size_t cap)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "|");
+        size_t j = 0, count = sizeof flag_names / sizeof flag_names[0];
+        while (j < count && (strlen(flag_names[j].name) != n || memcmp(p, flag_names[j].name, n)))
+            j++;
+        if (j == count) {
+            snprintf(why, cap, "flags: unknown flag '%.*s' (referral, emergency, out_of_area, "
+                     "designated_specialty, out_of_province, no_account)", (int)(n < 40 ? n : 40),
+                     p);
+            return false;
+        }
+        *flags |= flag_names[j].flag;
+        p += n + (p[n] == '|');
+    }
+    return true;
+}
+
+/* Check the row of fields f (NULL: absent) read at `line` and add it to the chunk, or say why
+ * not. Returns false only when out of memory. */
+static bool add_row(claims_reader *r, char **f, uint64_t line)
+{
+    char why[400];
+    enrollee_block *b = NULL;
+    int got = row_enrollee(r, f, line, &b);
+    if (got <= 0)
+        return got == 0;
+    size_t i = r->st->nrows, k = r->st->item_start[i];
+    int v;
+    int32_t date = 0, admitted = 0, discharged = 0;
+    unsigned flags = 0;
+    if (f[COL_CLAIM_ID] == NULL) {
+        row_error(r, line, "claim_id: required");
+        return true;
+    }
+    if (f[COL_DATE] == NULL) {
+        row_error(r, line, "date: required");
+        return true;
+    }
+    if (!date_of(r, COL_DATE, f[COL_DATE], &date, why, sizeof why))
+        goto bad;
+    if (date < b->last_date) {
+        snprintf(why, sizeof why, "date: %s is before the date of the enrollee's previous claim, "
+                 "line %llu (an enrollee's rows must be in date order)", f[COL_DATE],
+                 (unsigned long long)b->last_line);
+        goto bad;
+    }
+    if (f[COL_MED_TYPE] == NULL || (v = mb_med_type_parse(f[COL_MED_TYPE])) < 0) {
+        unknown_code(why, sizeof why, COL_MED_TYPE, f[COL_MED_TYPE],
+                     "general_outpatient, emergency, chronic, inpatient, pharmacy … or 11, 14, 21 …");
+        goto bad;
+    }
+    r->st->med_type[i] = v;
+    if (f[COL_LEVEL] == NULL || (v = mb_level_parse(f[COL_LEVEL])) < 0) {
+        unknown_code(why, sizeof why, COL_LEVEL, f[COL_LEVEL],
+                     "primary, secondary, tertiary, pharmacy, 1..3");
+        goto bad;
+    }
+    r->st->level[i] = v;
+    if (f[COL_ADMITTED] && !date_of(r, COL_ADMITTED, f[COL_ADMITTED], &admitted, why, sizeof why))
+        goto bad;
+    if (f[COL_DISCHARGED] &&
+        !date_of(r, COL_DISCHARGED, f[COL_DISCHARGED], &discharged, why, sizeof why))
+        goto bad;
+    if (f[COL_FLAGS] && !flags_of(f[COL_FLAGS], &flags, why, sizeof why))
+        goto bad;
+    int32_t selfpay = -1;
+    if (f[COL_B_SELFPAY] && mb_ratio_parse(f[COL_B_SELFPAY], &selfpay, r->err) != MB_OK) {
+        snprintf(why, sizeof why, "class_b_selfpay: %s", mb_error_message(r->err));
+        goto bad;
+    }
+    static const int classes[MAX_ITEMS] = {MB_CLASS_A, MB_CLASS_B, MB_CLASS_C};
+    for (int j = 0; j < MAX_ITEMS; j++) {
+        int c = COL_CLASS_A + j;
+        int64_t fen;
+        if (f[c] == NULL)
+            continue;
+        if (!amount_fen(r, c, f[c], &fen, why, sizeof why))
+            goto bad;
+        if (fen == 0)
+            continue;
+        r->st->item_fen[k] = fen;
+        r->st->item_class[k] = classes[j];
+        r->st->item_selfpay[k++] = classes[j] == MB_CLASS_B ? selfpay : -1;
+    }
+    r->st->enrollee[i] = (uint32_t)r->st->nenrollees - 1;
+    r->st->claim_id[i] = f[COL_CLAIM_ID];
+    r->st->date[i] = date;
+    r->st->admitted[i] = admitted;
+    r->st->discharged[i] = discharged;
+    r->st->flags[i] = flags;
+    r->st->facility[i] = f[COL_FACILITY] ? intern(&r->st->facilities, f[COL_FACILITY]) : -1;
+    r->st->disease[i] = f[COL_DISEASE] ? intern(&r->st->diseases, f[COL_DISEASE]) : -1;
+    r->st->treatment[i] = f[COL_TREATMENT] ? intern(&r->st->treatments, f[COL_TREATMENT]) : -1;
+    r->st->rowline[i] = line;
+    r->st->item_start[i + 1] = k;
+    r->st->nrows++;
+    b->last_date = date;
+    b->last_line = line;
+    return true;
+bad:
+    row_error(r, line, "%s", why);
+    return true;
+}
+
+/* One JSON Lines object in [p, eol) (eol is its '\n' or the end, set to NUL) into fields. */
+static bool jsonl_fields(claims_reader *r, char *p, char **f, const char **why, char *whybuf,
+                         size_t cap)
+{
+    p = skip_ws(p);
+    if (*p != '{') {
+        *why = "a line is not a JSON object";
+        return false;
+    }
+    p = skip_ws(p + 1);
+    uint32_t given = 0;
+    if (*p == '}')
+        goto end;
+    for (int pos = 0;; pos++) {
+        char *key;
+        if (*p != '"' || (p = json_string(p, &key, why)) == NULL) {
+            if (p)
+                *why = "a key is not a string";
+            return false;
+        }
+        p = skip_ws(p);
+        if (*p != ':') {
+            *why = "a key is not followed by ':'";
+            return false;
+        }
+        p = skip_ws(p + 1);
+        int c = -1;
+        claims_unit unit = UNIT_UNDECLARED;
+        if (pos < NCOLS && r->last_key_col[pos] >= 0 && strcmp(r->last_key[pos], key) == 0) {
+            c = r->last_key_col[pos];
+            unit = r->last_key_unit[pos];
+        } else if ((c = column_of(key, strlen(key), r->unit, &unit)) >= 0) {
+            if (cols[c].amount && unit == UNIT_UNDECLARED) {
+                snprintf(whybuf, cap, "%s: the amount's unit is not declared: name it %s_fen or "
+                         "%s_yuan, or give --amounts fen|yuan", key, key, key);
+                *why = whybuf;
+                return false;
+            }
+            if (pos < NCOLS && strlen(key) < sizeof r->last_key[pos]) {
+                strcpy(r->last_key[pos], key);
+                r->last_key_col[pos] = c;
+                r->last_key_unit[pos] = unit;
+            }
+        } else {
+            const char *near = nearest_column(key);
+            snprintf(whybuf, cap, "unknown key '%.60s'%s%s%s (docs/claims-format.md)", key,
+                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            *why = whybuf;
+            return false;
+        }
+        if (cols[c].amount)
+            r->col_unit[c] = unit; /* the unit belongs to the key as this object writes it */
+        if (given & 1u << c) {
+            snprintf(whybuf, cap, "%s: given twice", cols[c].name);
+            *why = whybuf;
+            return false;
+        }
+        char *value = NULL;
+        if (*p == '"') {
+            if ((p = json_string(p, &value, why)) == NULL)
+                return false;
+        } else if (*p == 'n' && strncmp(p, "null", 4) == 0) {
+            p += 4;
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            if ((p = json_number(p, &value, why)) == NULL)
+                return false;
+        } else {
+            snprintf(whybuf, cap, "%s: expected a string, a number or null", cols[c].name);
+            *why = whybuf;
+            return false;
+        }
+        given |= 1u << c;
+        f[c] = value && *value ? value : NULL; /* "" and null: absent */
+        p = skip_ws(p);
+        if (*p == ',') {
+            p = skip_ws(p + 1);
+            continue;
+        }
+        if (*p == '}')
+            break;
+        *why = "members are not separated by ',' or the object not closed by '}'";
+        return false;
+    }
+end:
+    p = skip_ws(p + 1);
+    if (*p != '\0') {
+        *why = "text after the object on its line (one object a line)";
+        return false;
+    }
+    return true;
+}
+
+/* Let go of what a store's last chunk held: its enrollees (those no other chunk names and
+ * that are not the one being read) and its bad rows. */
+static void store_release(claims_reader *r, chunk_store *st)
+{
+    for (size_t i = 0; i < st->nblocks; i++)
+        if (--st->blocks[i]->refs == 0 && st->blocks[i] != r->current)
+            free(st->blocks[i]);
+    for (size_t i = 0; i < st->nbad; i++)
+        free(st->bad[i].message);
+    st->nblocks = st->nenrollees = st->nrows = st->nbad = 0;
+}
+
+/* Fill the other store next: the text not yet read moves over to it. */
+static bool start_chunk(claims_reader *r, char *msg, size_t cap)
+{
+    chunk_store *old = r->st, *st = r->st = old == &r->store[0] ? &r->store[1] : &r->store[0];
+    store_release(r, st);
+    size_t rest = old->len - r->pos;
+    if (st->cap < rest + READ_BLOCK) {
+        char *nbuf = realloc(st->buf, rest + READ_BLOCK + 1);
+        if (nbuf == NULL) {
+            snprintf(msg, cap, "%s: out of memory", r->path);
+            return false;
+        }
+        st->buf = nbuf;
+        st->cap = rest + READ_BLOCK;
+    }
+    memcpy(st->buf, old->buf + r->pos, rest);
+    st->len = rest;
+    st->buf[rest] = '\0';
+    r->pos = 0;
+    st->item_start[0] = 0;
+    intern_reset(&st->facilities);
+    intern_reset(&st->diseases);
+    intern_reset(&st->treatments);
+    if (r->current) {
+        if (!keep_block(r, r->current)) {
+            snprintf(msg, cap, "%s: out of memory", r->path);
+            return false;
+        }
+        if (!r->current->bad) {
+            st->enrollees[0] = r->current->rec;
+            st->enrollees[0].continued = true;
+            st->nenrollees = 1;
+        }
+    }
+    return true;
+}
+
+int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
+{
+    if (!start_chunk(r, msg, cap))
+        return -1;
+    /* text for a whole chunk before its first row, so that chunks are full ones */
+    while (!r->eof && r->st->len - r->pos < READ_BLOCK)
+        if (fill(r, msg, cap) < 0)
+            return -1;
+    while (r->st->nrows < CHUNK_ROWS) {
+        char *p = r->st->buf + r->pos, *end = r->st->buf + r->st->len;
+        if (p >= end || (r->format == CLAIMS_JSONL && !r->eof &&
+                         memchr(p, '\n', (size_t)(end - p)) == NULL)) {
+            /* more text is read only between chunks: the chunk's strings point into buf */
+            if (r->st->nrows > 0)
+                break;
+            int got = fill(r, msg, cap);
+            if (got < 0)
+                return -1;
+            if (got == 0 && r->pos >= r->st->len)
+                break;
+            continue;
+        }
+        char *f[NCOLS] = {NULL};
+        uint64_t line = r->line;
+        const char *why = NULL;
+        char whybuf[300];
+        if (r->format == CLAIMS_CSV) {
+            char *field[256];
+            size_t n;
+            char *next;
+            unsigned lines;
+            /* split only a whole record: splitting writes into it */
+            char *stop = r->eof ? end : record_end(p, end);
+            enum split s = stop ? csv_record(p, stop, r->eof, field, 256, &n, &next, &lines, &why)
+                                : SPLIT_MORE;
+            if (s == SPLIT_MORE) {
+                if ((size_t)(end - p) > MAX_RECORD) {
+                    row_error(r, line, "a record longer than %d bytes (an unclosed quote?): "
+                              "skipped to the next line", MAX_RECORD);
+                    char *nl = memchr(p, '\n', (size_t)(end - p));
+                    r->pos = (size_t)(nl + 1 - r->st->buf);
+                    r->line++;
+                    continue;
+                }
+                if (r->st->nrows > 0)
+                    break;
+                int got = fill(r, msg, cap);
+                if (got < 0)
+                    return -1;
+                continue;
+            }
+            size_t bad;
+            bool text = utf8_text(p, (size_t)(next - p), &bad);
+            r->pos = (size_t)(next - r->st->buf);
+            r->line += lines;
+            if (s == SPLIT_BAD) {
+                row_error(r, line, "malformed CSV: %s", why);
+                continue;
+            }
+            if (!text) {
+                size_t j = 0; /* the field the bad byte is in */
+                while (j + 1 < n && j + 1 < 256 && field[j + 1] <= p + bad)
+                    j++;
+                int c = j < r->nfields ? r->field_col[j] : -1;
+                row_error(r, line, "%s%s not valid UTF-8 (byte %zu of the line)",
+                          c >= 0 ? cols[c].name : "", c >= 0 ? ":" : "the line is", bad + 1);
+                continue;
+            }
+            if (n == 1 && field[0][0] == '\0')
+                continue; /* an empty line */
+            if (n != r->nfields) {
+                row_error(r, line, "malformed CSV: %zu fields, the header has %zu", n,
+                          r->nfields);
+                continue;
+            }
+            for (size_t j = 0; j < n; j++)
+                if (r->field_col[j] >= 0 && field[j][0] != '\0')
+                    f[r->field_col[j]] = field[j];
+        } else {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            char *eol = nl ? nl : end;
+            *eol = '\0';
+            r->pos = (size_t)(eol - r->st->buf) + (nl != NULL);
+            r->line++;
+            if (*skip_ws(p) == '\0')
+                continue; /* an empty line */
+            size_t bad;
+            if (!utf8_text(p, (size_t)(eol - p), &bad)) {
+                row_error(r, line, "not valid UTF-8 (byte %zu of the line)", bad + 1);
+                continue;
+            }
+            for (int c = 0; c < NCOLS; c++)
+                if (cols[c].amount)
+                    r->col_unit[c] = UNIT_UNDECLARED;
+            if (!jsonl_fields(r, p, f, &why, whybuf, sizeof whybuf)) {
+                row_error(r, line, "malformed JSON: %s", why);
+                continue;
+            }
+        }
+        if (!add_row(r, f, line)) {
+            snprintf(msg, cap, "%s: out of memory", r->path);
+            return -1;
+        }
+    }
+    if (r->st->nrows == 0 && r->st->nbad == 0 && r->pos >= r->st->len && r->eof)
+        return 0;
+    mb_columns c = MB_COLUMNS_INIT;
+    c.nrows = r->st->nrows;
+    c.enrollee = r->st->enrollee;
+    c.claim_id = r->st->claim_id;
+    c.date = r->st->date;
+    c.med_type = r->st->med_type;
+    c.level = r->st->level;
+    c.flags = r->st->flags;
+    c.facility = r->st->facility;
+    c.disease = r->st->disease;
+    c.treatment = r->st->treatment;
+    c.admitted = r->st->admitted;
+    c.discharged = r->st->discharged;
+    c.item_start = r->st->item_start;
+    c.item_fen = r->st->item_fen;
+    c.item_class = r->st->item_class;
+    c.item_selfpay_bp = r->st->item_selfpay;
+    c.facilities = r->st->facilities.names;
+    c.nfacilities = r->st->facilities.count;
+    c.diseases = r->st->diseases.names;
+    c.ndiseases = r->st->diseases.count;
+    c.treatments = r->st->treatments.names;
+    c.ntreatments = r->st->treatments.count;
+    chunk->columns = c;
+    chunk->line = r->st->rowline;
+    chunk->enrollees = r->st->enrollees;
+    chunk->nenrollees = r->st->nenrollees;
+    chunk->bad = r->st->bad;
+    chunk->nbad = r->st->nbad;
+    return 1;
+}
+
+/* ---- opening ---------------------------------------------------------------------------------- */
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* The CSV header at the start of the file: each field's column and each amount's unit. */
+static bool read_header(claims_reader *r, char *msg, size_t cap)
+{
+    char *field[256], *next;
+    size_t n;
+    unsigned lines;
+    const char *why = NULL;
+    enum split s;
+    char *stop;
+    while (!r->eof && (stop = record_end(r->st->buf + r->pos, r->st->buf + r->st->len)) == NULL) {
+        if (r->st->len > MAX_RECORD) {
+            snprintf(msg, cap, "%s:1: the header is longer than %d bytes", r->path, MAX_RECORD);
+            return false;
+        }
+        if (fill(r, msg, cap) < 0)
+            return false;
+    }
+    if (r->eof)
+        stop = r->st->buf + r->st->len;
+    s = csv_record(r->st->buf + r->pos, stop, r->eof, field, 256, &n, &next, &lines, &why);
+    if (s == SPLIT_BAD) {
+        snprintf(msg, cap, "%s:1: malformed CSV header: %s", r->path, why);
+        return false;
+    }
+    if (n > 256) {
+        snprintf(msg, cap, "%s:1: the header has %zu columns, more than 256", r->path, n);
+        return false;
+    }
+    if (r->st->len == 0) {
+        snprintf(msg, cap, "%s: empty file: a CSV claim file starts with its header", r->path);
+        return false;
+    }
+    const char *bom = "\xef\xbb\xbf";
+    if (n > 0 && strncmp(field[0], bom, 3) == 0)
+        field[0] += 3;
+    r->field_col = malloc(n * sizeof *r->field_col);
+    r->nfields = n;
+    bool seen[NCOLS] = {false};
+    for (size_t j = 0; r->field_col && j < n; j++) {
+        claims_unit unit;
+        int c = column_of(field[j], strlen(field[j]), r->unit, &unit);
+        if (c < 0) {
+            const char *near = nearest_column(field[j]);
+            snprintf(msg, cap, "%s:1: unknown column '%.60s'%s%s%s (docs/claims-format.md)",
+                         r->path, field[j], near ? " (did you mean '" : "", near ? near : "",
+                         near ? "'?)" : "");
+            return false;
+        }
+        if (seen[c]) {
+            snprintf(msg, cap, "%s:1: column '%s' given twice", r->path, cols[c].name);
+            return false;
+        }
+        if (cols[c].amount && unit == UNIT_UNDECLARED) {
+            snprintf(msg, cap, "%s:1: column '%s': the amount's unit is not declared: name it "
+                     "%s_fen or %s_yuan, or give --amounts fen|yuan", r->path, field[j],
+                     field[j], field[j]);
+            return false;
+        }
+        seen[c] = true;
+        r->field_col[j] = c;
+        r->col_unit[c] = unit;
+    }
+    if (r->field_col == NULL) {
+        snprintf(msg, cap, "%s: out of memory", r->path);
+        return false;
+    }
+    for (int c = 0; c < NCOLS; c++)
+        if (cols[c].required && !seen[c]) {
+            snprintf(msg, cap, "%s:1: the header has no column '%s' (required)", r->path,
+                     cols[c].name);
+            return false;
+        }
+    if (!seen[COL_CLASS_A] && !seen[COL_CLASS_B] && !seen[COL_CLASS_C]) {
+        snprintf(msg, cap, "%s:1: the header has no amount column (class_a, class_b, class_c)",
+                 r->path);
+        return false;
+    }
+    r->pos = (size_t)(next - r->st->buf);
+    r->line += lines;
+    return true;
+}
+
+claims_reader *claims_open(const char *path, claims_format format, claims_unit unit, char *msg,
+                           size_t cap)
+{
+    if (format == CLAIMS_BY_NAME) {
+        if (ends_with(path, ".csv"))
+            format = CLAIMS_CSV;
+        else if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson"))
+            format = CLAIMS_JSONL;
+        else {
+            snprintf(msg, cap, "%s: not a claim file by its name (.csv, .jsonl, .ndjson): give "
+                     "--input-format csv|jsonl", path);
+            return NULL;
+        }
+    }
+    claims_reader *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        snprintf(msg, cap, "%s: out of memory", path);
+        return NULL;
+    }
+    r->path = path;
+    r->format = format;
+    r->unit = unit;
+    r->st = &r->store[0];
+    r->line = 1;
+    r->err = mb_error_new();
+    for (int k = 0; k < NCOLS; k++)
+        r->last_key_col[k] = -1;
+    r->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+    if (r->fd < 0) {
+        snprintf(msg, cap, "%s: cannot read: %s", path, strerror(errno));
+        r->fd = -1;
+        claims_close(r);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode))
+        r->size = (uint64_t)st.st_size;
+    if ((r->seen = r->own_seen = enrollee_set_new()) == NULL || r->err == NULL ||
+        fill(r, msg, cap) < 0 || (format == CLAIMS_CSV && !read_header(r, msg, cap))) {
+        if (r->err == NULL || r->seen == NULL)
+            snprintf(msg, cap, "%s: out of memory", path);
+        claims_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void claims_close(claims_reader *r)
+{
+    if (r == NULL)
+        return;
+    enrollee_block *current = r->current;
+    bool orphan = current && current->refs == 0; /* in no chunk's list */
+    r->current = NULL;
+    for (int k = 0; k < 2; k++) {
+        store_release(r, &r->store[k]);
+        free(r->store[k].blocks);
+        free(r->store[k].enrollees);
+        free(r->store[k].bad);
+        free(r->store[k].buf);
+    }
+    if (orphan)
+        free(current);
+    free(r->field_col);
+    enrollee_set_free(r->own_seen);
+    mb_error_free(r->err);
+    if (r->fd > 0)
+        close(r->fd);
+    free(r);
+}
