@@ -402,10 +402,11 @@ MB_EXTERN int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_rul
                                               mb_error *err);
 
 /**
- * Room in the accumulator table. The table is sized to what it holds: a new enrollee has room
- * for 7 entries (a first year under most single rulesets); seeding and restoring grow it to
- * what they store. A settlement's computation never allocates, so the room for the entries a
- * claim can add (a layer's base, payments and benefit kind in a new year) is made before it:
+ * Room in the accumulator table and the settlement journal. Both are sized to what they hold:
+ * a new enrollee has room for 7 entries (a first year under most single rulesets) and a journal
+ * that holds nothing yet; seeding and restoring grow them to what they store. A settlement's
+ * computation never allocates, so the room for the entries a claim can add (a layer's base,
+ * payments and benefit kind in a new year) and for its journal entry is made before it:
  *
  *  - mb_settle and mb_settle_family make it themselves when it is missing, growing the table
  *    through mb_set_allocator's hook before anything is computed (MB_E_NOMEM, changing
@@ -414,7 +415,8 @@ MB_EXTERN int mb_enrollee_accumulator_checked(const mb_enrollee *e, const mb_rul
  *  - mb_enrollee_reserve_for (since 1.1) makes room for what one settlement under `chain` can
  *    add at most, worked out when each ruleset was loaded. Call it before mb_settle (it returns
  *    at once when the room is there) and the settlement allocates nothing at all: for a
- *    real-time path that must not touch the heap.
+ *    real-time path that must not touch the heap. For mb_settle_family, call it for the
+ *    paying family member too: their journal keeps their side of the settlement.
  *  - mb_settle_batch and mb_settle_columns make it between claims.
  *
  * mb_enrollee_reserve makes room for `entries` entries in all. Both fail with MB_E_NOMEM,
@@ -444,8 +446,8 @@ MB_EXTERN int mb_enrollee_save(const mb_enrollee *e, void *buf, size_t cap, size
  * each entry's ids (UTF-8, each settlement once), dates and amounts, and its changes consistent
  * with the accumulators (a journal that adds more to an accumulator than it holds is corrupt).
  * Anything else is MB_E_CORRUPT, the message naming the field and why. Nothing is allocated
- * beyond what the blob's length accounts for, except the journal's storage for the number of
- * settlements the blob says it keeps (mb_enrollee_set_journal_limit). A blob of version 1
+ * beyond what the blob's length accounts for (the journal's storage is for the settlements it
+ * holds). A blob of version 1
  * (libmedbenefit 1.0, before the journal) restores with an empty journal of the default limit.
  */
 MB_EXTERN int mb_enrollee_restore(mb_enrollee **out, const void *buf, size_t len, mb_error *err);
@@ -547,6 +549,12 @@ MB_EXTERN int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int fi
  *  its total. */
 MB_EXTERN int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
                                     int64_t critical_illness, mb_error *err);
+/** 民政救助 or other assistance already paid on this claim upstream (after
+ *  mb_claim_set_upstream, whose policy-scope cost it is paid from: basic + critical illness +
+ *  assistance may not exceed it). It is reported in maf_pay_amt and in a 610100 fund row, and
+ *  counts toward a top-up layer's target (兜底 after 新农合, 大病保险 and 民政救助); the chain's
+ *  assistance tier still settles what it leaves. 0 clears it. */
+MB_EXTERN int mb_claim_set_upstream_assistance(mb_claim *c, int64_t assistance, mb_error *err);
 
 /* ---------------------------------------------------------------------------------------------
  * 5. Settlement
@@ -802,8 +810,9 @@ MB_EXTERN int mb_reverse_family_id(mb_enrollee *patient, mb_enrollee *payer,
 
 /** How many settlements the enrollee's journal keeps for reversal: 32 by default (a refund comes
  *  within days or weeks: 32 is a month of daily visits, two years of monthly chronic ones), at
- *  most 4096. Each place costs 2 KiB of memory, allocated when the limit is set (and when the
- *  enrollee is made or restored) so that settling never allocates; in the saved blob an entry takes about 20 bytes and its claim id, plus 21-29 per
+ *  most 4096. The journal's memory grows with what it holds (about 200 bytes a settlement and 32
+ *  for each accumulator it changed), made with the accumulators' room (mb_enrollee_reserve_for)
+ *  so that settling never allocates; in the saved blob an entry takes about 20 bytes and its claim id, plus 21-29 per
  *  accumulator it changed. When the journal is full the oldest settlement drops and can no
  *  longer be reversed, nor its claim id recognised as settled. A limit below the settlements
  *  kept drops the oldest; 0 keeps none. The limit is saved with the enrollee. */

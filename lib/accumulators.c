@@ -119,6 +119,31 @@ uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_
     return need;
 }
 
+bool mb_room_for(const mb_enrollee *e, const mb_enrollee *payer, uint32_t need)
+{
+    return mb_acc_room(e, need) && mb_journal_room(&e->journal, need) &&
+           (payer == NULL || mb_journal_room(&payer->journal, 0));
+}
+
+int mb_make_room_for(mb_enrollee *e, mb_enrollee *payer, uint32_t need, mb_error *err)
+{
+    /* all of it or none: a call that fails for want of memory keeps none of what it took */
+    mb_journal_growth own, other = {0};
+    int rc = mb_journal_prepare(&e->journal, need, &own, err);
+    if (rc == MB_OK && payer != NULL && (rc = mb_journal_prepare(&payer->journal, 0, &other, err)))
+        mb_journal_discard(&own);
+    if (rc == MB_OK && (rc = mb_acc_make_room(e, need, err)) != MB_OK) {
+        mb_journal_discard(&own);
+        mb_journal_discard(&other);
+    }
+    if (rc != MB_OK)
+        return rc;
+    mb_journal_grow(&e->journal, &own);
+    if (payer != NULL)
+        mb_journal_grow(&payer->journal, &other);
+    return MB_OK;
+}
+
 int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size_t n,
                             mb_error *err)
 {
@@ -127,7 +152,7 @@ int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size
     int rc = mb_chain_check(chain, n, err);
     if (rc != MB_OK)
         return rc;
-    if (mb_acc_room(e, mb_chain_new_entries(chain, n, 0)))
+    if (mb_room_for(e, NULL, mb_chain_new_entries(chain, n, 0)))
         return MB_OK; /* room for each tier's worst, whatever the med_type: the usual case */
     /* the most any one claim adds: each tier's worst med_type can differ, so take the worst
      * sum over med_types */
@@ -136,7 +161,7 @@ int mb_enrollee_reserve_for(mb_enrollee *e, const mb_ruleset *const *chain, size
         uint32_t m = mb_chain_new_entries(chain, n, mb_med_types[k]);
         need = m > need ? m : need;
     }
-    return mb_acc_make_room(e, need, err);
+    return mb_make_room_for(e, NULL, need, err);
 }
 
 int mb_enrollee_seed(mb_enrollee *e, const char *ruleset_id, const char *key, int32_t period,

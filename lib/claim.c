@@ -117,10 +117,11 @@ int mb_bill_set_upstream(mb_bill *b, int64_t compliant, int64_t basic, int64_t c
     if (compliant < 0 || basic < 0 || critical < -1 || compliant > MB_MONEY_MAX ||
         basic > MB_MONEY_MAX || critical > MB_MONEY_MAX)
         return mb_fail(err, MB_E_INVALID_AMOUNT, "upstream amounts must be non-negative");
-    if (basic + (critical > 0 ? critical : 0) > compliant)
+    if (basic + (critical > 0 ? critical : 0) + b->up_assistance > compliant)
         return mb_fail(err, MB_E_INVALID_AMOUNT,
-                       "upstream basic (%lld) plus critical illness (%lld) exceed the policy-scope "
-                       "cost (%lld fen)", (long long)basic, (long long)(critical > 0 ? critical : 0),
+                       "upstream basic (%lld) plus critical illness (%lld) plus assistance (%lld) "
+                       "exceed the policy-scope cost (%lld fen)", (long long)basic,
+                       (long long)(critical > 0 ? critical : 0), (long long)b->up_assistance,
                        (long long)compliant);
     b->has_upstream = true;
     b->up_compliant = compliant;
@@ -224,4 +225,25 @@ int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic, int64_t
     if (c == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
     return mb_bill_set_upstream(&c->b, compliant, basic, critical, err);
+}
+
+int mb_claim_set_upstream_assistance(mb_claim *c, int64_t assistance, mb_error *err)
+{
+    if (c == NULL)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim is NULL");
+    mb_bill *b = &c->b;
+    if (!b->has_upstream)
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "upstream assistance is paid on the policy-scope cost the upstream tiers "
+                       "settled: call mb_claim_set_upstream first");
+    if (assistance < 0 || assistance > MB_MONEY_MAX)
+        return mb_fail(err, MB_E_INVALID_AMOUNT, "upstream assistance must be non-negative");
+    int64_t critical = b->up_critical > 0 ? b->up_critical : 0;
+    if (b->up_basic + critical + assistance > b->up_compliant)
+        return mb_fail(err, MB_E_INVALID_AMOUNT,
+                       "upstream basic (%lld) plus critical illness (%lld) plus assistance (%lld) "
+                       "exceed the policy-scope cost (%lld fen)", (long long)b->up_basic,
+                       (long long)critical, (long long)assistance, (long long)b->up_compliant);
+    b->up_assistance = assistance;
+    return MB_OK;
 }

@@ -247,7 +247,7 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
     if (rc != MB_OK)
         return rc;
     /* room for what the row can add, made between settlements (mb_enrollee_reserve_for) */
-    if (!b->presettle && (rc = mb_acc_make_room(e, b->need[bill.med_type % 32], err)))
+    if (!b->presettle && (rc = mb_make_room_for(e, NULL, b->need[bill.med_type % 32], err)))
         return rc;
     if ((rc = mb_compute(s, eff, neff, e, NULL, &bill, false, held, err)))
         return rc;
@@ -301,6 +301,8 @@ static void settle_share(share *sh)
     const batch *b = sh->b;
     const uint32_t *who = b->c.enrollee;
     mb_settlement s; /* a result handle's settlement, on this thread's stack */
+    s.trace = NULL; /* a columnar batch keeps no trace */
+    s.trace_cap = 0;
     mb_held_cache held[MB_CHAIN_MAX];
     for (size_t t = 0; t < b->n; t++)
         held[t].e = NULL;

@@ -5,6 +5,10 @@
  * This file holds the top level; each section of the YAML has its own file (compile_ctx.h).
  */
 #include "compile_ctx.h"
+#include "handles.h"
+
+/* What a 1.0 ruleset missing an entry format 2 requires can do about it. */
+#define MIGRATE_HINT "; a ruleset written for 1.0: 'medbenefit migrate FILE > NEW.yaml' rewrites it"
 
 int mb_fund_index(const mb_ruleset *rs, const char *key)
 {
@@ -78,16 +82,17 @@ static int compile_trace_sources(ctx_t *c)
         return mb_cfail(c, MB_E_SCHEMA, "", "class_b_first_selfpay",
                     "every ruleset states the class B first self-pay it classifies items with, "
                     "for the trace to cite: class_b_first_selfpay: {value: 10%%, cite: … or "
-                    "assumption: …}");
+                    "assumption: …}" MIGRATE_HINT);
     if (raw->account == NULL && rs->tier == MB_TIER_BASIC)
         return mb_cfail(c, MB_E_SCHEMA, "", "account",
                     "a basic ruleset states how the personal account pays, for the trace to "
-                    "cite: account: {value: first, last or none, cite: … or assumption: …}");
+                    "cite: account: {value: first, last or none, cite: … or assumption: …}"
+                    MIGRATE_HINT);
     if (raw->upstream == NULL && rs->tier != MB_TIER_BASIC)
         return mb_cfail(c, MB_E_SCHEMA, "", "upstream",
                     "a ruleset of tier %s settles what the tiers before it left and states the "
                     "clause that says so, for the trace to cite: upstream: {cite: … or "
-                    "assumption: …}", raw->tier);
+                    "assumption: …}" MIGRATE_HINT, raw->tier);
     if (raw->upstream == NULL)
         return MB_OK;
     if (rs->tier == MB_TIER_BASIC)
@@ -114,7 +119,7 @@ static bool add_acc_key(mb_acc_key *keys, uint32_t *n, const char *name, uint64_
 static int compile_acc_keys(ctx_t *c)
 {
     mb_ruleset *rs = c->rs;
-    size_t most = (size_t)rs->nlayers * (3 + MB_DED_KEYS);
+    size_t most = (size_t)rs->nlayers * (3 + MB_DED_KEYS + MB_TARGET_KEYS);
     for (uint32_t d = 0; d < rs->ndiseases; d++)
         most += rs->diseases[d].ncaps;
     mb_acc_key *keys = mb_arena_alloc(c->arena, (most + 1) * sizeof *keys);
@@ -135,6 +140,8 @@ static int compile_acc_keys(ctx_t *c)
             return NOMEM(c);
         for (int k = 0; l->ded_tracked && k < MB_DED_KEYS; k++)
             add_acc_key(keys, &n, l->ded_key_name[k], l->ded_key[k], MB_PERIOD_YEAR, -1);
+        for (int k = 0; l->top_up_period && k < MB_TARGET_KEYS; k++)
+            add_acc_key(keys, &n, l->target_key_name[k], l->target_key[k], MB_PERIOD_YEAR, -1);
     }
     for (uint32_t d = 0; d < rs->ndiseases; d++)
         for (uint32_t k = 0; k < rs->diseases[d].ncaps; k++)
@@ -144,6 +151,36 @@ static int compile_acc_keys(ctx_t *c)
     rs->acc_keys = keys;
     rs->nacc_keys = n;
     return MB_OK;
+}
+
+/* A settlement holds at most MB_MAX_DELTAS accumulator changes and MB_MAX_FUNDS fund rows, three
+ * of them kept for the upstream amounts (basic, critical illness, assistance): a ruleset whose
+ * layers could pass either on one claim is refused here, at the layer that passes it, rather
+ * than failing the claims that reach it. */
+static int check_limits(ctx_t *c)
+{
+    enum { UPSTREAM_ROWS = 3 };
+    mb_plan_excess x;
+    int at = mb_plan_over(c->rs, c->arena, MB_MAX_DELTAS, MB_MAX_FUNDS - UPSTREAM_ROWS, &x);
+    if (at == -2)
+        return NOMEM(c);
+    if (at < 0)
+        return MB_OK;
+    char p[PATH_MAX_LEN];
+    mb_path_index(p, "layers", (unsigned)at);
+    char med[8];
+    snprintf(med, sizeof med, "%d", x.med_type);
+    if (x.entries > MB_MAX_DELTAS)
+        return mb_cfail(c, MB_E_RULESET, p, NULL,
+                        "with this layer, one claim of med_type %s could change %u accumulators "
+                        "(bases, payments, caps, deductible figures), more than the %d a "
+                        "settlement holds: let layers share a base_key or a cap key, or split the "
+                        "ruleset", med, x.entries, MB_MAX_DELTAS);
+    return mb_cfail(c, MB_E_RULESET, p, NULL,
+                    "with this layer, one claim of med_type %s could be paid from %u funds, more "
+                    "than the %d a settlement reports beside the upstream amounts' %d: let layers "
+                    "pay from fewer funds", med, x.funds, MB_MAX_FUNDS - UPSTREAM_ROWS,
+                    UPSTREAM_ROWS);
 }
 
 /* The class B first self-pay (the default, and rows that choose another) and the 个人先自付
@@ -178,7 +215,9 @@ static int compile_first_selfpay(ctx_t *c)
             dflt->v[s] = rs->class_b_bp;
         dflt->cite = rs->class_b_cite;
         dflt->path = "class_b_first_selfpay";
-        rs->class_b = (mb_rows){all, rows.n + 1, rows.uses, rows.first_visit, false};
+        rs->class_b = (mb_rows){.row = all, .n = rows.n + 1, .uses = rows.uses,
+                                .first_visit = rows.first_visit};
+        mb_rows_by_person(&rs->class_b);
     }
     return mb_compile_rows(c, "first_selfpay", raw->first_selfpay, raw->first_selfpay_count,
                            VALUE_RATIO, NULL, ROWS_ITEMS, "first_selfpay rows",
@@ -190,6 +229,15 @@ static int compile_top(ctx_t *c)
     const raw_ruleset *raw = c->raw;
     mb_ruleset *rs = c->rs;
     int rc, v;
+    if (raw->format && strcmp(raw->format, "2") != 0)
+        return mb_cfail(c, MB_E_SCHEMA, "", "format",
+                        strcmp(raw->format, "1") == 0
+                            ? "format 1 is the 1.0 format, which this library no longer reads "
+                              "as written: 'medbenefit migrate FILE > NEW.yaml' rewrites it as "
+                              "format 2, got '%s'"
+                            : "expected 2 (the format this library reads; absent means 2), got "
+                              "'%s'",
+                        raw->format);
     if (strspn(raw->id, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(raw->id) || !*raw->id)
         return mb_cfail(c, MB_E_SCHEMA, "", "id", "an id uses a-z, 0-9, '-' and '_' only, got '%s'",
                     raw->id);
@@ -323,7 +371,8 @@ int mb_compile(mb_ruleset *rs, mb_arena *arena, const raw_ruleset *raw, const ch
             goto out;
     }
     rs->nlayers = raw->layers_count;
-    if ((rc = compile_trace_sources(&c)) || (rc = compile_acc_keys(&c)))
+    if ((rc = compile_trace_sources(&c)) || (rc = compile_acc_keys(&c)) ||
+        (rc = check_limits(&c)))
         goto out;
     if ((rc = mb_compile_platform(&c, rs, raw->platform)))
         goto out;

@@ -158,6 +158,68 @@ int mb_compile_groups(ctx_t *c)
 
 /* ---- assistance: categories, tilt, identity rules ------------------------------------------ */
 
+/* One row of the tilt: its values, each inherited from `dflt` (the tilt's own) where not given. */
+static int compile_tilt_row(ctx_t *c, const char *p, const raw_tilt *t, const mb_tilt *dflt,
+                            uint32_t allowed, mb_tilt *out)
+{
+    int rc;
+    *out = dflt ? *dflt : (mb_tilt){.deductible_bp = MB_BP_ONE};
+    if ((rc = mb_sourced(c, p, t->cite, t->assumption, dflt ? dflt->cite : NULL, &out->cite)) ||
+        (rc = mb_compile_sel(c, p, &t->sel, allowed,
+                             dflt ? "tilt rows" : "the tilt (its categories are its groups)",
+                             &out->sel)))
+        return rc;
+    if (t->deductible_ratio &&
+        (rc = mb_parse_ratio(c, p, "deductible_ratio", t->deductible_ratio, &out->deductible_bp)))
+        return rc;
+    if (t->ratio_points) {
+        int points;
+        if ((rc = mb_parse_int(c, p, "ratio_points", t->ratio_points, 0, 100, &points)))
+            return rc;
+        out->points_bp = points * 100;
+    }
+    return t->uncapped ? mb_parse_bool(c, p, "uncapped", t->uncapped, &out->uncapped) : MB_OK;
+}
+
+/* The tilt: its categories, its own values (the default row) and rows that choose others where
+ * their selectors match (a group among its categories, a date, a facility …). */
+static int compile_tilt(ctx_t *c, const raw_tilt *t)
+{
+    mb_ruleset *rs = c->rs;
+    int rc;
+    for (unsigned i = 0; i < t->categories_count; i++) {
+        int g = mb_group_index(rs, t->categories[i]);
+        if (g < 0) {
+            char p[PATH_MAX_LEN];
+            mb_path_index(p, "tilt.categories", i);
+            return mb_cfail(c, MB_E_SCHEMA, p, NULL,
+                            "unknown assistance category or group '%s'", t->categories[i]);
+        }
+        rs->tilt_groups |= UINT64_C(1) << g;
+    }
+    mb_tilt *rows = mb_arena_alloc(c->arena, (t->rows_count + 1) * sizeof *rows);
+    if (rows == NULL)
+        return NOMEM(c);
+    if ((rc = compile_tilt_row(c, "tilt", t, NULL, ROWS_CLAIM & ~MB_SEL_GROUP, &rows[0])))
+        return rc;
+    for (unsigned i = 0; i < t->rows_count; i++) {
+        char p[PATH_MAX_LEN];
+        mb_path_index(p, "tilt.rows", i);
+        if ((rc = compile_tilt_row(c, p, &t->rows[i], &rows[0], ROWS_CLAIM, &rows[i + 1])))
+            return rc;
+        /* a row applies where its own selectors match: one without would never apply */
+        if (!rows[i + 1].sel.specificity && rows[i + 1].sel.from <= rows[0].sel.from)
+            return mb_cfail(c, MB_E_RULESET, p, NULL,
+                            "a tilt row names where it applies (a group, a date, a facility …): "
+                            "without, the tilt's own values apply");
+    }
+    rs->tilts = rows;
+    rs->ntilts = t->rows_count + 1;
+    return MB_OK;
+}
+
+
+
 int mb_compile_assistance(ctx_t *c)
 {
     mb_ruleset *rs = c->rs;
@@ -197,7 +259,7 @@ int mb_compile_assistance(ctx_t *c)
     for (unsigned i = 0; i < n && one_per_group; i++)
         for (unsigned j = 0; j < i && one_per_group; j++)
             one_per_group = rows[i].sel.group != rows[j].sel.group;
-    rs->categories = (mb_rows){rows, n, uses, false, one_per_group};
+    rs->categories = (mb_rows){.row = rows, .n = n, .uses = uses, .one_per_group = one_per_group};
 
     const raw_identity_rule *id = raw->identity;
     rs->identity_any_admission_day = true;
@@ -219,38 +281,7 @@ int mb_compile_assistance(ctx_t *c)
         if ((rc = mb_sourced(c, "identity", id->cite, id->assumption, NULL, &rs->identity_cite)))
             return rc;
     }
-    const raw_tilt *t = raw->tilt;
-    if (t != NULL) {
-        if ((rc = mb_sourced(c, "tilt", t->cite, t->assumption, NULL, &rs->tilt_cite)))
-            return rc;
-        if ((rc = mb_compile_sel(c, "tilt", &t->sel, ROWS_CLAIM & ~MB_SEL_GROUP,
-                                 "the tilt (its categories are its groups)", &rs->tilt_sel)))
-            return rc;
-        for (unsigned i = 0; i < t->categories_count; i++) {
-            int g = mb_group_index(rs, t->categories[i]);
-            if (g < 0) {
-                char p[PATH_MAX_LEN];
-                mb_path_index(p, "tilt.categories", i);
-                return mb_cfail(c, MB_E_SCHEMA, p, NULL,
-                            "unknown assistance category or group '%s'", t->categories[i]);
-            }
-            rs->tilt_groups |= UINT64_C(1) << g;
-        }
-        rs->tilt_deductible_bp = MB_BP_ONE;
-        if (t->deductible_ratio &&
-            (rc = mb_parse_ratio(c, "tilt", "deductible_ratio", t->deductible_ratio,
-                                 &rs->tilt_deductible_bp)))
-            return rc;
-        if (t->ratio_points) {
-            int points;
-            if ((rc = mb_parse_int(c, "tilt", "ratio_points", t->ratio_points, 0, 100, &points)))
-                return rc;
-            rs->tilt_points_bp = points * 100;
-        }
-        if ((rc = mb_parse_bool(c, "tilt", "uncapped", t->uncapped, &rs->tilt_uncapped)))
-            return rc;
-    }
-    return MB_OK;
+    return raw->tilt ? compile_tilt(c, raw->tilt) : MB_OK;
 }
 
 /* ---- referral ------------------------------------------------------------------------------ */

@@ -208,7 +208,8 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
             row->cite = bands[k].cite;
             if ((row->path = mb_cdup(c, bp)) == NULL)
                 return NOMEM(c);
-            bands[k].ratio = (mb_rows){row, 1, 0, false, true};
+            bands[k].ratio = (mb_rows){.row = row, .n = 1, .one_per_group = true};
+            mb_rows_by_person(&bands[k].ratio);
         } else if (b->ratio_count) {
             mb_path(sub, bp, "ratio");
             if ((rc = mb_compile_rows(c, sub, b->ratio, b->ratio_count, VALUE_RATIO,
@@ -231,39 +232,65 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
     return MB_OK;
 }
 
-static int compile_raise(ctx_t *c, const raw_raise *r, const char *rp, mb_cap *cap)
+/* One row of a cap's raise: its values, each inherited from `dflt` (the raise's own) where not
+ * given. */
+static int compile_raise_row(ctx_t *c, const raw_raise *r, const char *rp, const mb_raise *dflt,
+                             const char *cap_cite, mb_raise *out)
 {
     mb_ruleset *rs = c->rs;
     int rc;
-    cap->has_raise = true;
-    cap->raise_ceiling = MB_UNLIMITED;
+    *out = dflt ? *dflt : (mb_raise){.ceiling = MB_UNLIMITED};
     if ((r->min_diseases != NULL) != (r->amount != NULL))
         return mb_cfail(c, MB_E_SCHEMA, rp, r->min_diseases ? "amount" : "min_diseases",
                     "a fixed raise gives both min_diseases and amount");
-    if (!r->min_diseases && !r->each && !r->share)
+    if (!dflt && !r->min_diseases && !r->each && !r->share)
         return mb_cfail(c, MB_E_SCHEMA, rp, NULL,
                     "a raise says how the cap grows: min_diseases and amount (once, from N "
                     "diseases), each (per disease beyond the first) or share (of each further "
                     "disease's own cap)");
+    if ((rc = mb_compile_sel(c, rp, &r->sel, dflt ? ROWS_CLAIM : 0, "raise rows", &out->sel)))
+        return rc;
     if (r->min_diseases &&
-        ((rc = mb_parse_int(c, rp, "min_diseases", r->min_diseases, 2, 100,
-                            &cap->raise_min_diseases)) ||
-         (rc = mb_parse_money(c, rp, "amount", r->amount, false, &cap->raise_amount))))
+        ((rc = mb_parse_int(c, rp, "min_diseases", r->min_diseases, 2, 100, &out->min_diseases)) ||
+         (rc = mb_parse_money(c, rp, "amount", r->amount, false, &out->amount))))
         return rc;
-    if (r->each && (rc = mb_parse_money(c, rp, "each", r->each, false, &cap->raise_each)))
+    if (r->each && (rc = mb_parse_money(c, rp, "each", r->each, false, &out->each)))
         return rc;
-    if (r->share && (rc = mb_parse_ratio(c, rp, "share", r->share, &cap->raise_share_bp)))
+    if (r->share && (rc = mb_parse_ratio(c, rp, "share", r->share, &out->share_bp)))
         return rc;
-    if (r->ceiling && (rc = mb_parse_money(c, rp, "ceiling", r->ceiling, false,
-                                           &cap->raise_ceiling)))
+    if (r->ceiling && (rc = mb_parse_money(c, rp, "ceiling", r->ceiling, false, &out->ceiling)))
         return rc;
     if (r->group) {
-        cap->raise_group = mb_disease_group_index(rs, r->group);
-        if (cap->raise_group <= 0)
+        out->group = mb_disease_group_index(rs, r->group);
+        if (out->group <= 0)
             return mb_cfail(c, MB_E_RULESET, rp, "group", "no catalogue entry is in group '%s'",
                         r->group);
     }
-    return mb_sourced(c, rp, r->cite, r->assumption, cap->cite, &cap->raise_cite);
+    return mb_sourced(c, rp, r->cite, r->assumption, dflt ? dflt->cite : cap_cite, &out->cite);
+}
+
+/* A cap's raise: its own values (the default row) and rows choosing others where their
+ * selectors match (a date, a scheme, a group …). */
+static int compile_raise(ctx_t *c, const raw_raise *r, const char *rp, mb_cap *cap)
+{
+    mb_raise *rows = mb_arena_alloc(c->arena, (r->rows_count + 1) * sizeof *rows);
+    if (rows == NULL)
+        return NOMEM(c);
+    int rc = compile_raise_row(c, r, rp, NULL, cap->cite, &rows[0]);
+    for (unsigned i = 0; rc == MB_OK && i < r->rows_count; i++) {
+        char p[PATH_MAX_LEN], sub[PATH_MAX_LEN];
+        mb_path(sub, rp, "rows");
+        mb_path_index(p, sub, i);
+        rc = compile_raise_row(c, &r->rows[i], p, &rows[0], NULL, &rows[i + 1]);
+        if (rc == MB_OK && !rows[i + 1].sel.specificity && rows[i + 1].sel.from <= rows[0].sel.from)
+            rc = mb_cfail(c, MB_E_RULESET, p, NULL,
+                          "a raise row names where it applies (a date, a scheme, a group …): "
+                          "without, the raise's own values apply");
+    }
+    cap->has_raise = true;
+    cap->raise = rows;
+    cap->nraise = r->rows_count + 1;
+    return rc;
 }
 
 static int compile_cap(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)
@@ -333,15 +360,38 @@ static int compile_top_up(ctx_t *c, const raw_layer *r, const char *p, mb_layer 
     char sub[PATH_MAX_LEN];
     int rc;
     if (r->top_up_count == 0) {
-        if (r->top_up_of)
-            return mb_cfail(c, MB_E_SCHEMA, p, "top_up_of", "top_up_of goes with top_up rows");
+        const char *alone = r->top_up_of       ? "top_up_of"
+                            : r->top_up_within ? "top_up_within"
+                            : r->top_up_period ? "top_up_period"
+                                               : NULL;
+        if (alone)
+            return mb_cfail(c, MB_E_SCHEMA, p, alone, "%s goes with top_up rows", alone);
         return MB_OK;
     }
     static const mb_keyword of[] = {{"compliant", MB_TOPUP_COMPLIANT}, {"total", MB_TOPUP_TOTAL}};
+    static const mb_keyword within[] = {{"policy_scope", MB_TOPUP_WITHIN_SCOPE},
+                                        {"total", MB_TOPUP_WITHIN_TOTAL}};
+    static const mb_keyword periods[] = {{"claim", MB_PERIOD_NONE}, {"year", MB_PERIOD_YEAR}};
     l->top_up_of = MB_TOPUP_COMPLIANT;
-    if (r->top_up_of &&
-        (rc = mb_parse_keyword(c, p, "top_up_of", r->top_up_of, KEYWORDS(of), &l->top_up_of)))
+    if ((r->top_up_of &&
+         (rc = mb_parse_keyword(c, p, "top_up_of", r->top_up_of, KEYWORDS(of), &l->top_up_of))) ||
+        (r->top_up_within && (rc = mb_parse_keyword(c, p, "top_up_within", r->top_up_within,
+                                                    KEYWORDS(within), &l->top_up_within))) ||
+        (r->top_up_period && (rc = mb_parse_keyword(c, p, "top_up_period", r->top_up_period,
+                                                    KEYWORDS(periods), &l->top_up_period))))
         return rc;
+    if (l->top_up_within == MB_TOPUP_WITHIN_TOTAL && l->top_up_of != MB_TOPUP_TOTAL)
+        return mb_cfail(c, MB_E_RULESET, p, "top_up_within",
+                        "a top-up of the policy-scope cost pays within it: top_up_within: total "
+                        "needs top_up_of: total");
+    static const char *const target_names[MB_TARGET_KEYS] = {"target.base", "target.paid"};
+    for (int k = 0; l->top_up_period && k < MB_TARGET_KEYS; k++) {
+        char key[300];
+        snprintf(key, sizeof key, "%s.%s", l->id, target_names[k]);
+        if ((l->target_key_name[k] = mb_cdup(c, key)) == NULL)
+            return NOMEM(c);
+        l->target_key[k] = mb_ns_key(c->rs, key);
+    }
     const char *clash = r->deductible_count ? "deductible"
                         : r->ratio_count    ? "ratio"
                         : r->bands_count    ? "bands"
@@ -356,7 +406,21 @@ static int compile_top_up(ctx_t *c, const raw_layer *r, const char *p, mb_layer 
                            "top_up rows", &l->top_up);
 }
 
+static int compile_layer(ctx_t *c, unsigned i, mb_layer *l);
+
+/* A layer, and whether its rows choose by age (only the claims it takes need a birth date). */
 int mb_compile_layer(ctx_t *c, unsigned i, mb_layer *l)
+{
+    bool outside = c->rs->uses_age;
+    c->rs->uses_age = false;
+    int rc = compile_layer(c, i, l);
+    l->uses_age = c->rs->uses_age;
+    c->rs->layers_use_age |= l->uses_age;
+    c->rs->uses_age = outside;
+    return rc;
+}
+
+static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
 {
     const raw_layer *r = &c->raw->layers[i];
     mb_ruleset *rs = c->rs;

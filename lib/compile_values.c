@@ -515,5 +515,6 @@ int mb_compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned 
     out->row = rows;
     out->n = n;
     out->uses = uses;
+    mb_rows_by_person(out);
     return MB_OK;
 }

@@ -39,6 +39,31 @@ static int32_t unit_of(const mb_bill *c, int scope, int year)
     return mb_date_to_days(day) - mb_date_to_days(year * 10000 + 101) + 1;
 }
 
+/* The date of day `n` of year `year` (n >= 1), or of the year's eve for 0 (a unit begun before
+ * the year). */
+static int32_t day_date(int year, int32_t n)
+{
+    return mb_days_to_date(mb_date_to_days(year * 10000 + 101) + n - 1);
+}
+
+/* A unit's claims are kept as the last unit charged and what it paid: a claim of an earlier unit
+ * (a day, an admission) would be charged again as a new one, or counted as the nth of the year
+ * out of turn. Refused, never settled wrong. */
+static int out_of_order(settle_ctx *x, const mb_layer *l, int scope, int32_t last_day)
+{
+    const mb_bill *c = x->c;
+    bool admission = scope == MB_SCOPE_ADMISSION;
+    int32_t unit = admission && mb_med_inpatient(c->med_type) && c->admitted ? c->admitted : c->date;
+    char d0[16], d1[16];
+    return mb_fail(x->err, MB_E_INVALID_DATE,
+                   "claim %s: layer %s charges its deductible per %s, and its %s %s comes before "
+                   "%s, the last %s charged this year: settle each %s's claims in date order "
+                   "(reverse the later settlements first, then settle again in order)",
+                   c->id, l->id, admission ? "admission" : "day", admission ? "admission" : "day",
+                   mb_date_text(unit, d0), mb_date_text(day_date(x->year, last_day), d1),
+                   admission ? "admission" : "day", admission ? "admission" : "day");
+}
+
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                           const layer_terms *t, int64_t b0, int64_t b, mb_ded *d)
 {
@@ -49,8 +74,8 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
     if (d->row == NULL)
         return MB_OK;
     d->stated = d->amount = d->row->v[v->slot];
-    if (t->tilt && rs->tilt_deductible_bp != MB_BP_ONE)
-        d->amount = mb_apply_ratio(d->amount, rs->tilt_deductible_bp);
+    if (t->tilt && t->tilt->deductible_bp != MB_BP_ONE)
+        d->amount = mb_apply_ratio(d->amount, t->tilt->deductible_bp);
     if (!l->ded_tracked) {
         d->charged = overlap(b0, b0 + b, 0, d->amount);
         return MB_OK;
@@ -69,6 +94,8 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
         int64_t count = mb_pending_get(x, k[MB_DED_COUNT], year);
         int64_t last = mb_pending_get(x, k[MB_DED_UNIT], year);
         d->unit_day = unit_of(x->c, scope, year);
+        if (scope != MB_SCOPE_VISIT && count > 0 && d->unit_day < last / MB_DED_UNIT_SCALE)
+            return out_of_order(x, l, scope, (int32_t)(last / MB_DED_UNIT_SCALE));
         bool same = scope != MB_SCOPE_VISIT && count > 0 && last / MB_DED_UNIT_SCALE == d->unit_day;
         d->units = same ? count : count + 1;
         d->new_unit = !same;

@@ -9,7 +9,7 @@
 #define MB_MAX_DISEASES 16
 #define MB_MAX_IDENTITIES 16
 #define MB_MAX_FUNDS 12
-#define MB_MAX_TRACE 96
+#define MB_MAX_TRACE 96       /* trace steps a result holds without a block of its own */
 #define MB_MAX_DELTAS 64
 #define MB_CHAIN_MAX 8
 #define MB_ACC_FRESH 8       /* the accumulator slots an enrollee starts with: room for 7 */
@@ -63,7 +63,7 @@ typedef struct mb_entry {
     uint64_t serial;        /* in memory only: the result handle that settled it holds it too */
     int64_t account;        /* taken from this enrollee's own account */
     int64_t family;         /* MB_JOURNAL_PATIENT: taken from the payer's account */
-    mb_change *changes;     /* its block of MB_MAX_DELTAS changes, which moves with it */
+    mb_change *changes;     /* its block of the journal's `stride` changes, which moves with it */
     uint32_t nchanges;
     int32_t date;           /* the claim's date */
     uint16_t ordinal;       /* claims without an id: 1, 2, ... (0 for a claim with one) */
@@ -73,15 +73,15 @@ typedef struct mb_entry {
     char setl_text[MB_SETL_TEXT]; /* formatted when listed */
 } mb_entry;
 
-/* A ring of `limit` entries, oldest at `head`. Every place of the ring owns its block of
- * changes for good (entries move with their block), so recording never allocates. `setls`
- * holds each place's settlement id again, side by side, for the look-up every settlement
- * makes. */
+/* A ring of `cap` places (at most `limit`), oldest at `head`, grown with what it holds: room is
+ * made before a settlement (journal.c), never while it is recorded. One allocation holds the
+ * ring, the index and a block of `stride` changes for each place (entries move with their
+ * block). `index` finds a place by its settlement id, the look-up every settlement makes: open
+ * addressing over `index_mask + 1` slots, each a place + 1 (0: empty). */
 typedef struct mb_journal {
     mb_entry *ring;
-    uint64_t *setls;
-    mb_change *blocks;
-    uint32_t limit, head, count;
+    uint16_t *index;
+    uint32_t limit, cap, head, count, index_mask, stride;
     uint64_t serials;
 } mb_journal;
 
@@ -208,6 +208,7 @@ typedef struct mb_bill {
     int64_t total, class_c, class_b_default, class_b_explicit, class_b_explicit_pre;
     bool has_upstream;
     int64_t up_compliant, up_basic, up_critical; /* up_critical -1: not settled upstream */
+    int64_t up_assistance;       /* 民政救助 and other assistance paid upstream (0: none) */
 } mb_bill;
 
 /* The checks and sums of the claim setters (claim.c), on a bill: a columnar row is built with
@@ -268,16 +269,6 @@ typedef struct mb_delta {
                                the table does not change between compute and commit) */
 } mb_delta;
 
-typedef struct mb_fund_out {
-    const char *code, *name;
-    int64_t inscp, paid, cap_left;
-} mb_fund_out;
-
-typedef struct mb_step {
-    const char *ruleset_id, *rule, *cite, *what;
-    int64_t in, out;
-    int32_t ratio_bp;
-} mb_step;
 
 enum mb_reason {
     MB_REASON_NONE = 0,
@@ -311,8 +302,7 @@ typedef struct mb_settlement {
     const char *reason_arg;    /* a name the reason mentions */
     int32_t reason_date;
     uint32_t nfunds;
-    uint32_t ntrace;
-    bool trace_truncated;
+    uint32_t ntrace;           /* never more than trace_cap: the room is made before (settle.c) */
     uint32_t ndeltas;
     int64_t balance_before, balance_after;
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
@@ -325,9 +315,14 @@ typedef struct mb_settlement {
     bool committed, reversed;
     /* the tables: entries [0, n) are valid */
     char reason_text[512];     /* formatted on request */
-    mb_fund_out funds[MB_MAX_FUNDS];
-    mb_step trace[MB_MAX_TRACE];
+    mb_fund_row funds[MB_MAX_FUNDS];   /* as mb_result_fund gives them */
     mb_delta deltas[MB_MAX_DELTAS];
+    /* the trace, as mb_result_trace gives it: `trace_cap` steps at `trace`, the handle's own
+     * MB_MAX_TRACE or, for a chain whose rulesets can record more (their bound worked out at
+     * load), a larger block made before settling */
+    mb_trace_step *trace;
+    uint32_t trace_cap;
+    mb_trace_step trace_own[MB_MAX_TRACE];
 } mb_settlement;
 
 /* A result handle holds two settlements: a call computes into the spare one and makes it

@@ -2,9 +2,11 @@
  * The settlement journal: for each committed settlement still reversible, its id, its claim,
  * what it took from the account and how it changed each accumulator (docs/reversal.md). The
  * journal is a ring of a bound the caller sets; when it is full the oldest entry drops and can
- * no longer be reversed. Its storage is allocated when the bound is set, so that settling never
- * allocates: each place of the ring owns a block of MB_MAX_DELTAS changes, the most a
- * settlement makes.
+ * no longer be reversed. Its storage grows with what it holds, under the room rule of the
+ * accumulators: room for the next settlement (a place, and a block for the changes it can
+ * make) is made before it is computed (mb_journal_make_room: mb_enrollee_reserve_for, or
+ * mb_settle itself), so that recording never allocates. The ring, its index and the changes'
+ * blocks are one allocation, made again (fourfold) when the ring is full.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,102 +22,248 @@
 
 int mb_journal_init(mb_journal *j, uint32_t limit, mb_error *err)
 {
+    (void)err; /* nothing is allocated until there is something to hold */
     *j = (mb_journal){.limit = limit};
-    if (limit == 0)
-        return MB_OK;
-    j->ring = mb_calloc(limit, sizeof *j->ring);
-    j->setls = mb_calloc(limit, sizeof *j->setls);
-    j->blocks = mb_calloc((size_t)limit * MB_MAX_DELTAS, sizeof *j->blocks);
-    if (j->ring == NULL || j->setls == NULL || j->blocks == NULL) {
-        mb_journal_free(j);
-        return mb_fail(err, MB_E_NOMEM, "out of memory for a journal of %u settlements", limit);
-    }
-    for (uint32_t k = 0; k < limit; k++)
-        j->ring[k].changes = j->blocks + (size_t)k * MB_MAX_DELTAS;
     return MB_OK;
 }
 
 void mb_journal_free(mb_journal *j)
 {
-    mb_free(j->ring);
-    mb_free(j->setls);
-    mb_free(j->blocks);
+    mb_free(j->ring); /* the one block: ring, index and changes */
     *j = (mb_journal){0};
 }
 
-/* Copy entry `src` into `dst`, which keeps its own block of changes. */
-static void copy_entry(mb_entry *dst, const mb_entry *src)
+/* The place after `k` in the ring: settling walks the journal without a division. */
+static uint32_t after(const mb_journal *j, uint32_t k) { return k + 1 == j->cap ? 0 : k + 1; }
+
+/* ---- the index: a settlement id's place, found without a scan ------------------------------ */
+
+static uint32_t home(const mb_journal *j, uint64_t setl)
 {
-    mb_change *block = dst->changes;
-    *dst = *src;
-    dst->changes = block;
-    memcpy(block, src->changes, src->nchanges * sizeof *block);
+    return (uint32_t)(setl ^ setl >> 29) & j->index_mask; /* ids are already well mixed */
+}
+
+static void index_put(mb_journal *j, uint64_t setl, uint32_t place)
+{
+    uint32_t k = home(j, setl);
+    while (j->index[k] != 0)
+        k = (k + 1) & j->index_mask;
+    j->index[k] = (uint16_t)(place + 1);
+}
+
+/* Take out the slot of `place` (its id `setl`), moving up the slots of its probe run that can
+ * then be found sooner (linear probing's deletion: no tombstones). */
+static void index_drop(mb_journal *j, uint64_t setl, uint32_t place)
+{
+    uint32_t k = home(j, setl), mask = j->index_mask;
+    while (j->index[k] != place + 1)
+        k = (k + 1) & mask;
+    for (uint32_t next = (k + 1) & mask; j->index[next] != 0; next = (next + 1) & mask) {
+        uint32_t want = home(j, j->ring[j->index[next] - 1].setl);
+        /* the slot at `next` may move to the hole at `k` when its home is not in (k, next] */
+        if (((next - want) & mask) >= ((next - k) & mask)) {
+            j->index[k] = j->index[next];
+            k = next;
+        }
+    }
+    j->index[k] = 0;
+}
+
+static void index_rebuild(mb_journal *j)
+{
+    memset(j->index, 0, ((size_t)j->index_mask + 1) * sizeof *j->index);
+    for (uint32_t i = 0, k = j->head; i < j->count; i++, k = after(j, k))
+        index_put(j, j->ring[k].setl, k);
+}
+
+int32_t mb_journal_find(const mb_journal *j, uint64_t setl)
+{
+    if (j->count == 0)
+        return -1;
+    for (uint32_t k = home(j, setl); j->index[k] != 0; k = (k + 1) & j->index_mask) {
+        uint32_t place = j->index[k] - 1u;
+        if (j->ring[place].setl == setl)
+            return (int32_t)(place >= j->head ? place - j->head : place + j->cap - j->head);
+    }
+    return -1;
+}
+
+/* ---- room ---------------------------------------------------------------------------------- */
+
+/* The place the next entry goes to: after the newest, or the oldest's when the journal is full
+ * (it drops); UINT32_MAX when the ring must grow first. */
+static uint32_t next_place(const mb_journal *j)
+{
+    if (j->count == j->limit)
+        return j->head;
+    if (j->count == j->cap)
+        return UINT32_MAX;
+    uint32_t k = j->head + j->count;
+    return k < j->cap ? k : k - j->cap;
+}
+
+bool mb_journal_room(const mb_journal *j, uint32_t changes)
+{
+    if (j->limit == 0)
+        return true; /* nothing is kept */
+    return next_place(j) != UINT32_MAX && j->stride >= changes;
+}
+
+/* The index slots for a ring of `cap` places: a power of two, at least twice as many. */
+static uint32_t index_slots(uint32_t cap)
+{
+    uint32_t slots = 4;
+    while (slots < 2 * cap)
+        slots *= 2;
+    return slots;
+}
+
+/* The one block of a journal of `cap` places, `slots` index slots and `stride` changes a place:
+ * the ring, then the changes (both 8-aligned), then the index. */
+static size_t block_size(uint32_t cap, uint32_t slots, uint32_t stride)
+{
+    return (size_t)cap * (sizeof(mb_entry) + stride * sizeof(mb_change)) + slots * sizeof(uint16_t);
+}
+
+static int allocate(mb_journal_growth *g, uint32_t cap, uint32_t stride, mb_error *err)
+{
+    g->cap = cap;
+    g->stride = stride;
+    g->slots = index_slots(cap);
+    g->block = cap ? mb_alloc(block_size(cap, g->slots, stride)) : NULL;
+    if (cap && g->block == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory for a journal of %u settlements", cap);
+    return MB_OK;
+}
+
+/* Move the journal into the block `g` allocated, without its `skip` oldest entries: each entry
+ * kept takes the place of its order, its changes copied into that place's block. */
+static void relay(mb_journal *j, uint32_t skip, mb_journal_growth *g)
+{
+    mb_entry *ring = g->block;
+    mb_change *changes = (mb_change *)(ring + g->cap);
+    uint32_t n = 0;
+    for (uint32_t i = 0, k = j->head; i < j->count; i++, k = after(j, k)) {
+        if (i < skip)
+            continue;
+        ring[n] = j->ring[k];
+        ring[n].changes = changes + (size_t)n * g->stride;
+        memcpy(ring[n].changes, j->ring[k].changes, j->ring[k].nchanges * sizeof(mb_change));
+        n++;
+    }
+    for (uint32_t k = n; k < g->cap; k++) /* the free places, each with its block */
+        ring[k] = (mb_entry){.changes = changes + (size_t)k * g->stride};
+    mb_free(j->ring);
+    j->ring = ring;
+    j->index = (uint16_t *)(changes + (size_t)g->cap * g->stride);
+    j->cap = g->cap;
+    j->stride = g->stride;
+    j->head = 0;
+    j->count = n;
+    j->index_mask = g->cap ? g->slots - 1 : 0;
+    if (g->cap)
+        index_rebuild(j);
+    *g = (mb_journal_growth){0};
+}
+
+void mb_journal_discard(mb_journal_growth *g)
+{
+    mb_free(g->block);
+    *g = (mb_journal_growth){0};
+}
+
+int mb_journal_prepare(const mb_journal *j, uint32_t changes, mb_journal_growth *g,
+                       mb_error *err)
+{
+    *g = (mb_journal_growth){0};
+    if (mb_journal_room(j, changes))
+        return MB_OK;
+    /* grow the ring fourfold, up to the limit (4, 16, 64 places...), and each place's block to
+     * the most a settlement here changes, so that the places fill without allocating again */
+    uint32_t cap = j->cap;
+    if (next_place(j) == UINT32_MAX) {
+        cap = cap < 4 ? 4 : cap * 4;
+        cap = cap < j->limit ? cap : j->limit;
+    }
+    return allocate(g, cap, changes > j->stride ? changes : j->stride, err);
+}
+
+void mb_journal_grow(mb_journal *j, mb_journal_growth *g)
+{
+    if (g->block)
+        relay(j, 0, g);
+}
+
+int mb_journal_make_room(mb_journal *j, uint32_t changes, mb_error *err)
+{
+    mb_journal_growth g;
+    int rc = mb_journal_prepare(j, changes, &g, err);
+    if (rc == MB_OK)
+        mb_journal_grow(j, &g);
+    return rc;
 }
 
 int mb_journal_resize(mb_journal *j, uint32_t limit, mb_error *err)
 {
     if (limit == j->limit)
         return MB_OK;
-    mb_journal fresh;
-    int rc = mb_journal_init(&fresh, limit, err);
-    if (rc != MB_OK)
-        return rc;
+    /* the newest entries that fit stay; the ring keeps only the places they take */
     uint32_t keep = j->count < limit ? j->count : limit;
-    for (uint32_t i = 0; i < keep; i++) {
-        copy_entry(&fresh.ring[i], mb_journal_at(j, j->count - keep + i));
-        fresh.setls[i] = fresh.ring[i].setl;
+    if (keep < j->cap) {
+        mb_journal_growth g;
+        int rc = allocate(&g, keep, j->stride, err);
+        if (rc != MB_OK)
+            return rc;
+        if (keep == 0) {
+            mb_free(j->ring);
+            j->ring = NULL;
+            j->index = NULL;
+            j->cap = j->count = j->head = j->index_mask = j->stride = 0;
+        } else {
+            relay(j, j->count - keep, &g);
+        }
     }
-    fresh.count = keep;
-    fresh.serials = j->serials;
-    mb_journal_free(j);
-    *j = fresh;
+    j->limit = limit;
     return MB_OK;
 }
-
-/* The place after `k` in the ring: settling walks the journal without a division. */
-static uint32_t after(const mb_journal *j, uint32_t k) { return k + 1 == j->limit ? 0 : k + 1; }
 
 mb_entry *mb_journal_append(mb_journal *j, uint64_t setl)
 {
     if (j->limit == 0)
         return NULL;
+    uint32_t place = next_place(j); /* there is room: mb_journal_room */
     if (j->count == j->limit) { /* the oldest drops: its place is the new entry's */
+        index_drop(j, j->ring[place].setl, place);
         j->head = after(j, j->head);
         j->count--;
     }
-    uint32_t place = j->head + j->count < j->limit ? j->head + j->count : j->head + j->count - j->limit;
     mb_entry *en = &j->ring[place];
-    *en = (mb_entry){.setl = setl, .changes = en->changes};
-    j->setls[place] = setl;
+    /* the fields an entry always sets, and the texts' first bytes: not its 200 bytes */
+    en->setl = setl;
+    en->serial = 0;
+    en->account = en->family = 0;
+    en->nchanges = 0;
+    en->date = 0;
+    en->ordinal = 0;
+    en->role = 0;
+    en->claim_id[0] = en->other[0] = en->setl_text[0] = '\0';
+    index_put(j, setl, place);
     j->count++;
     return en;
 }
 
 void mb_journal_remove(mb_journal *j, uint32_t i)
 {
-    uint32_t at = (j->head + i) % j->limit;
+    uint32_t at = (j->head + i) % j->cap;
     mb_entry gone = j->ring[at];
     for (uint32_t k = i; k + 1 < j->count; k++) {
         uint32_t next = after(j, at);
         j->ring[at] = j->ring[next];
-        j->setls[at] = j->setls[next];
         at = next;
     }
     j->ring[at] = gone; /* its block goes with its place, now free */
     j->count--;
-}
-
-int32_t mb_journal_find(const mb_journal *j, uint64_t setl)
-{
-    /* the ring in its two runs: from the head to the end of the array, then from its start */
-    uint32_t first = j->limit - j->head < j->count ? j->limit - j->head : j->count;
-    for (uint32_t i = 0; i < first; i++)
-        if (j->setls[j->head + i] == setl)
-            return (int32_t)i;
-    for (uint32_t i = 0; i < j->count - first; i++)
-        if (j->setls[i] == setl)
-            return (int32_t)(first + i);
-    return -1;
+    index_rebuild(j); /* the later entries moved: a reversal is rare, a rebuild short */
 }
 
 /* ---- settlement ids ------------------------------------------------------------------------ */
@@ -406,7 +554,7 @@ int mb_enrollee_set_journal_limit(mb_enrollee *e, size_t max_settlements, mb_err
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "mb_enrollee_set_journal_limit: enrollee is NULL");
     if (max_settlements > MB_JOURNAL_MAX)
         return mb_fail(err, MB_E_INVALID_ARGUMENT,
-                       "a journal keeps at most %d settlements (2 KiB of memory each), not %zu",
+                       "a journal keeps at most %d settlements, not %zu",
                        MB_JOURNAL_MAX, max_settlements);
     return mb_journal_resize(&e->journal, (uint32_t)max_settlements, err);
 }

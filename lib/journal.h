@@ -6,20 +6,35 @@
 
 #include "handles.h"
 
-/* Allocate a journal of `limit` places (no allocation for 0); free one. */
+/* An empty journal of `limit` places (nothing allocated until it holds something); free one. */
 int mb_journal_init(mb_journal *j, uint32_t limit, mb_error *err);
 void mb_journal_free(mb_journal *j);
 /* Change the limit, keeping the newest entries; on failure nothing changes. */
 int mb_journal_resize(mb_journal *j, uint32_t limit, mb_error *err);
+/* Whether the next entry, of at most `changes` changes, can be recorded without allocating;
+ * make that room (MB_E_NOMEM when it cannot: nothing a caller sees changes either way). */
+bool mb_journal_room(const mb_journal *j, uint32_t changes);
+int mb_journal_make_room(mb_journal *j, uint32_t changes, mb_error *err);
+/* The same in two steps, so that room made in several places is made in all or none: prepare
+ * allocates what is missing (changing nothing), grow puts it in place (it cannot fail), and
+ * discard gives it back. */
+typedef struct mb_journal_growth {
+    void *block;            /* the ring, index and changes of the journal to be; NULL: none */
+    uint32_t cap, slots, stride;
+} mb_journal_growth;
+int mb_journal_prepare(const mb_journal *j, uint32_t changes, mb_journal_growth *g,
+                       mb_error *err);
+void mb_journal_grow(mb_journal *j, mb_journal_growth *g);
+void mb_journal_discard(mb_journal_growth *g);
 
 /* Entry `i`, 0 the oldest, i < count. */
 static inline mb_entry *mb_journal_at(const mb_journal *j, uint32_t i)
 {
-    return &j->ring[(j->head + i) % j->limit];
+    return &j->ring[(j->head + i) % j->cap];
 }
 /* The place for a new entry of settlement id `setl`, at the end (the oldest is dropped when the
  * journal is full), its other fields cleared but its block of changes kept; NULL when the limit
- * is 0. The id of an entry never changes. */
+ * is 0. There must be room (mb_journal_room). The id of an entry never changes. */
 mb_entry *mb_journal_append(mb_journal *j, uint64_t setl);
 /* Take entry `i` out; the later ones move up. */
 void mb_journal_remove(mb_journal *j, uint32_t i);

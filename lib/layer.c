@@ -9,9 +9,9 @@
 #include "pipeline.h"
 
 /* A ratio raised by the tilt's points, never above 100%. */
-static int32_t tilted(const mb_ruleset *rs, int32_t ratio)
+static int32_t tilted(const mb_tilt *tilt, int32_t ratio)
 {
-    int32_t r = ratio + rs->tilt_points_bp;
+    int32_t r = ratio + tilt->points_bp;
     return r > MB_BP_ONE ? MB_BP_ONE : r;
 }
 
@@ -37,19 +37,19 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
     return hi > lo ? hi - lo : 0;
 }
 
-static mb_fund_out *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
+static mb_fund_row *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
 {
     const mb_fund *f = &rs->funds[fund];
     int scheme = x->e->scheme;
     const char *code = f->code[scheme] ? f->code[scheme] : f->code[3 - scheme];
     mb_settlement *r = x->r;
     for (uint32_t i = 0; i < r->nfunds; i++)
-        if (r->funds[i].code == code)
+        if (r->funds[i].fund_pay_type == code)
             return &r->funds[i];
     if (r->nfunds == MB_MAX_FUNDS)
         return NULL;
-    mb_fund_out *o = &r->funds[r->nfunds++];
-    *o = (mb_fund_out){code, f->name[scheme], inscp, 0, MB_UNLIMITED};
+    mb_fund_row *o = &r->funds[r->nfunds++];
+    *o = (mb_fund_row){code, f->name[scheme], inscp, 0, MB_UNLIMITED};
     return o;
 }
 
@@ -71,6 +71,12 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     int slot = x->slot;
     if (!cap->of_diseases && !cap->has_raise)
         return stated;
+    static const mb_raise none = {.ceiling = MB_UNLIMITED};
+    /* the raise's row: its own alone unless it has rows; of those, its own (no selectors)
+     * always matches */
+    const mb_raise *rz = !cap->has_raise      ? &none
+                         : cap->nraise == 1 ? cap->raise
+                                            : mb_sel_pick(cap->raise, cap->nraise, sizeof *rz, t->view);
     /* the diseases that count: covered on the date, of the raise's group */
     int64_t highest = -1, sum = 0;
     uint32_t count = 0;
@@ -79,10 +85,10 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         int held;
         int reason = mb_roster_nth(rs, r, k, &held);
         const mb_disease *d = &rs->diseases[held];
-        if (reason != MB_REASON_NONE || (cap->raise_group && d->group != cap->raise_group))
+        if (reason != MB_REASON_NONE || (rz->group && d->group != rz->group))
             continue;
         count++;
-        if (!cap->of_diseases && !cap->raise_share_bp)
+        if (!cap->of_diseases && !rz->share_bp)
             continue; /* a raise by count alone needs no disease's own cap */
         int64_t own = mb_disease_rank_cap(d, slot);
         own = own == MB_ABSENT ? 0 : own;
@@ -95,18 +101,16 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         }
     }
     int64_t v = cap->of_diseases ? (highest < 0 ? 0 : highest) : stated;
-    if (cap->raise_min_diseases && count >= (uint32_t)cap->raise_min_diseases)
-        v = add_capped(v, cap->raise_amount);
-    if (cap->raise_each && count > 1)
-        v = add_capped(v, mb_min64(cap->raise_each * (int64_t)(count - 1), MB_MONEY_MAX));
-    if (cap->raise_share_bp && count > 1)
-        v = add_capped(v, sum == MB_UNLIMITED ? MB_UNLIMITED
-                                              : mb_apply_ratio(sum, cap->raise_share_bp));
-    if (cap->has_raise && cap->raise_ceiling != MB_UNLIMITED &&
-        (v == MB_UNLIMITED || v > cap->raise_ceiling))
-        v = cap->raise_ceiling;
-    if (v != stated && cap->has_raise)
-        mb_trace_add(x, rs, l->rules.cap_raise, cap->raise_cite, "多病种限额提高", stated, v, -1);
+    if (rz->min_diseases && count >= (uint32_t)rz->min_diseases)
+        v = add_capped(v, rz->amount);
+    if (rz->each && count > 1)
+        v = add_capped(v, mb_min64(rz->each * (int64_t)(count - 1), MB_MONEY_MAX));
+    if (rz->share_bp && count > 1)
+        v = add_capped(v, sum == MB_UNLIMITED ? MB_UNLIMITED : mb_apply_ratio(sum, rz->share_bp));
+    if (rz->ceiling != MB_UNLIMITED && (v == MB_UNLIMITED || v > rz->ceiling))
+        v = rz->ceiling;
+    if (v != stated && rz != &none)
+        mb_trace_add(x, rs, l->rules.cap_raise, rz->cite, "多病种限额提高", stated, v, -1);
     return v;
 }
 
@@ -145,6 +149,7 @@ typedef struct layer_pay {
     int64_t cap_left;       /* MB_UNLIMITED: no cap */
     const mb_acc *base_at;  /* the enrollee's entries for the base and the cap, looked up once */
     const mb_acc *cap_at;
+    mb_target target;       /* a top-up layer's figures (topup.c) */
 } layer_pay;
 
 /* The deductible: the first part of the year's base, as its scope counts it (deductible.c).
@@ -170,35 +175,25 @@ static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     /* the tilt changes the deductible, the ratios and the cap: one step says so, with the
      * deductible as stated and as tilted */
     if (t->tilt)
-        mb_trace_add(x, rs, l->rules.tilt, rs->tilt_cite, "倾斜支付", ded->stated,
-                     rs->tilt_deductible_bp != MB_BP_ONE
-                         ? mb_apply_ratio(ded->stated, rs->tilt_deductible_bp)
+        mb_trace_add(x, rs, l->rules.tilt, t->tilt->cite, "倾斜支付", ded->stated,
+                     t->tilt->deductible_bp != MB_BP_ONE
+                         ? mb_apply_ratio(ded->stated, t->tilt->deductible_bp)
                          : ded->stated, -1);
     if (ded->row)
         mb_trace_add(x, rs, l->rules.deductible, ded->row->cite, "起付线", p->b, ded->charged, -1);
     return MB_OK;
 }
 
-/* 托底/保底: what brings the claim's funds so far (every tier, upstream too) up to the target
- * share of its policy-scope cost (or its total). */
-static void top_up(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
-                   layer_pay *p)
+/* 托底/保底: what brings the claim's funds (or the year's) up to the target (topup.c). */
+static int top_up(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                  layer_pay *p)
 {
-    const mb_row *row = t->top_up;
-    if (row == NULL)
-        return;
-    int slot = x->slot;
-    int64_t basis = l->top_up_of == MB_TOPUP_TOTAL ? x->c->total : x->r->amt[MB_AMT_INSCP_SCP];
-    int64_t target = mb_apply_ratio(basis, (int32_t)row->v[slot]), funds = 0;
-    for (int a = MB_AMT_HIFP_PAY; a <= MB_AMT_MAF_PAY; a++)
-        funds += x->r->amt[a];
-    int64_t want = mb_max64(0, target - funds);
-    mb_trace_add(x, rs, l->rules.top_up, row->cite, "托底补足至目标比例", target, want,
-                 (int32_t)row->v[slot]);
-    p->fund_of[0] = l->fund;
-    p->pay[0] = want;
+    p->target = (mb_target){0, 0};
+    p->fund_of[0] = l->fund; /* t->top_up is set: mb_layer_check found the claim's row */
     p->nf = 1;
-    p->total = want;
+    int rc = mb_top_up_want(x, rs, l, t, &p->target, &p->total);
+    p->pay[0] = p->total;
+    return rc;
 }
 
 /* Each band at its ratio: exact sums per fund, rounded once per fund (lib/money.c); the
@@ -210,10 +205,8 @@ static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
     mb_prorata sum[MAX_LAYER_FUNDS];
     p->nf = 0;
     p->total = 0;
-    if (l->top_up_of) {
-        top_up(x, rs, l, t, p);
-        return MB_OK;
-    }
+    if (l->top_up_of)
+        return top_up(x, rs, l, t, p);
     int64_t start = p->b0 + p->ded.charged;
     uint32_t nbands = l->nbands ? l->nbands : 1;
     for (uint32_t k = 0; k < nbands; k++) {
@@ -231,7 +224,7 @@ static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
             const mb_row *row = mb_rows_pick(&band->ratio, t->view);
             ratio = row ? (int32_t)row->v[x->slot] : 0;
             if (t->tilt)
-                ratio = tilted(rs, ratio);
+                ratio = tilted(t->tilt, ratio);
             cite = row ? row->cite : band->cite;
         }
         int fund = band && band->fund >= 0 ? band->fund : l->fund;
@@ -262,13 +255,13 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
                   layer_pay *p)
 {
     int slot = x->slot, rc;
-    int64_t limit = x->remaining;
+    int64_t limit = l->top_up_of ? mb_top_up_room(x, l) : x->remaining;
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
-    const char *limit_what = "政策范围内个人负担";
+    const char *limit_what = l->top_up_within ? "个人负担" : "政策范围内个人负担";
     p->cap_left = MB_UNLIMITED;
     p->cap_at = NULL;
     bool cap_read = false;
-    if (l->has_cap && !(t->tilt && rs->tilt_uncapped)) {
+    if (l->has_cap && !(t->tilt && t->tilt->uncapped)) {
         const mb_row *crow = l->cap.of_diseases ? NULL : mb_rows_pick(&l->cap.rows, t->view);
         int64_t stated = crow ? crow->v[slot] : MB_UNLIMITED;
         if (crow != NULL || l->cap.of_diseases) {
@@ -332,7 +325,8 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     if (base_now < base_after &&
         (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, p->base_at)))
         return rc;
-    if ((rc = mb_deductible_record(x, l, &p->ded)))
+    if ((rc = mb_deductible_record(x, l, &p->ded)) ||
+        (rc = mb_top_up_record(x, l, &p->target, p->total)))
         return rc;
     if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, p->cap_period, p->total, p->cap_at)))
         return rc;
@@ -343,17 +337,19 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     if ((rc = mb_pending_raise(x, l->kind_key, year, 1)))
         return rc;
     for (int j = 0; j < p->nf; j++) {
-        mb_fund_out *row = fund_row(x, rs, p->fund_of[j], p->b);
+        mb_fund_row *row = fund_row(x, rs, p->fund_of[j], p->b);
         if (row == NULL)
             return mb_fail(x->err, MB_E_CAPACITY, "more than %d fund rows", MB_MAX_FUNDS);
-        row->paid += p->pay[j];
+        row->fund_payamt += p->pay[j];
         if (p->cap_left != MB_UNLIMITED)
-            row->cap_left = row->cap_left == MB_UNLIMITED ? p->cap_left : mb_min64(row->cap_left, p->cap_left);
+            row->crt_payb_lmt_amt = row->crt_payb_lmt_amt == MB_UNLIMITED
+                                        ? p->cap_left
+                                        : mb_min64(row->crt_payb_lmt_amt, p->cap_left);
         x->r->amt[rs->funds[p->fund_of[j]].amount_slot] += p->pay[j];
     }
     if (x->first_tier)
         count_deductible(x, l, p->ded.charged);
-    x->remaining -= p->total;
+    x->remaining -= mb_min64(p->total, x->remaining); /* a top-up may pay past it */
     mb_trace_add(x, rs, l->id, l->cite, l->name, p->b, p->total, -1);
     return MB_OK;
 }
@@ -397,7 +393,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     t->view = view;
     t->ratio = 0;
     t->ratio_cite = NULL;
-    t->tilt = false;
+    t->tilt = NULL;
     t->disease = disease;
     t->dcap = NULL;
     t->stack_bp = MB_BP_ONE;
@@ -459,7 +455,10 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
-    t->tilt = l->tilt && (rs->tilt_groups & v->groups) && mb_sel_match(&rs->tilt_sel, v, false);
+    if (l->tilt && (rs->tilt_groups & v->groups))
+        t->tilt = rs->ntilts > 1 ? mb_sel_pick(rs->tilts, rs->ntilts, sizeof *rs->tilts, v)
+                  : mb_sel_match(&rs->tilts[0].sel, v, false) ? rs->tilts
+                                                              : NULL;
     /* the assistance category row, where the layer reads it (就高: the highest of those held) */
     bool by_category = l->ratio_source == MB_RATIO_CATEGORY || (l->requires & MB_REQ_ASSISTANCE);
     const mb_row *category =
@@ -495,6 +494,6 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         return 0;
     }
     if (t->tilt)
-        t->ratio = tilted(rs, t->ratio);
+        t->ratio = tilted(t->tilt, t->ratio);
     return 1;
 }

@@ -5,13 +5,13 @@
  * differently, so an accumulator is always changed the same way. */
 #include "pipeline.h"
 
-/* The pending change of (key, period), made `op`'s way: the claim's, or a new one starting
- * from `held`, the enrollee's entry for it as mb_acc_find gave it in this settlement (deltas
- * are never removed, so a figure that had none then has none now unless the scan finds it). */
-static int track(settle_ctx *x, uint64_t key, int32_t period, int op, const mb_acc *held,
-                 mb_delta **out)
+/* The pending change of (key, period), made `op`'s way: `d`, the claim's (as the caller's scan
+ * found it), or a new one starting from `held`, the enrollee's entry for it as mb_acc_find gave
+ * it in this settlement (deltas are never removed, so a figure that had none then has none now
+ * unless the scan finds it). */
+static int track(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int op,
+                 const mb_acc *held, mb_delta **out)
 {
-    mb_delta *d = mb_pending_delta(x, key, period);
     if (d != NULL && d->op != op)
         return mb_fail(x->err, MB_E_RULESET,
                        "claim %s: accumulator %016llx (period %d) is both summed and raised by "
@@ -28,18 +28,16 @@ static int track(settle_ctx *x, uint64_t key, int32_t period, int op, const mb_a
     return MB_OK;
 }
 
-int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
-                      const mb_acc *held)
+/* Add to the sum whose pending change the scan found as `d` (NULL: none yet). */
+static int add(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int64_t amount,
+               const mb_acc *held)
 {
     int64_t sum;
-    if (amount == 0)
-        return MB_OK;
     if (amount < 0) /* a sum only grows: reversal takes away what was added */
         return mb_fail(x->err, MB_E_RULESET,
                        "claim %s: a year-to-date total would shrink by %lld fen", x->c->id,
                        (long long)-amount);
-    mb_delta *d;
-    int rc = track(x, key, period, MB_CHANGE_ADDED, held, &d);
+    int rc = track(x, d, key, period, MB_CHANGE_ADDED, held, &d);
     if (rc != MB_OK)
         return rc;
     if (!mb_add_checked(d->after, amount, &sum))
@@ -50,20 +48,27 @@ int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amoun
     return MB_OK;
 }
 
+int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
+                      const mb_acc *held)
+{
+    if (amount == 0)
+        return MB_OK;
+    return add(x, mb_pending_delta(x, key, period), key, period, amount, held);
+}
+
 int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
 {
     if (amount == 0)
         return MB_OK;
-    const mb_delta *d = mb_pending_delta(x, key, period);
-    return mb_pending_add_at(x, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
+    mb_delta *d = mb_pending_delta(x, key, period);
+    return add(x, d, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
 }
 
 int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
 {
-    const mb_delta *pending = mb_pending_delta(x, key, period);
-    mb_delta *d;
-    int rc = track(x, key, period, MB_CHANGE_RAISED,
-                   pending ? NULL : mb_acc_find(x->e, key, period), &d);
+    mb_delta *d = mb_pending_delta(x, key, period);
+    int rc = track(x, d, key, period, MB_CHANGE_RAISED, d ? NULL : mb_acc_find(x->e, key, period),
+                   &d);
     if (rc != MB_OK)
         return rc;
     d->raised = mb_max64(d->raised, value);

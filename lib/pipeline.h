@@ -34,7 +34,7 @@ typedef struct layer_terms {
     mb_view own;            /* the tier's with a pharmacy claim's class as the layer says */
     int32_t ratio;          /* basis points, after penalty and tilt */
     const char *ratio_cite;
-    bool tilt;
+    const mb_tilt *tilt;    /* the tilt's row that applies, or NULL */
     int disease;            /* catalogue index or -1 */
     const mb_disease_cap *dcap;
     int32_t stack_bp;
@@ -57,6 +57,22 @@ typedef struct mb_ded {
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                           const layer_terms *t, int64_t b0, int64_t b, mb_ded *d);
 int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d);
+
+/* A top-up layer's figures for one claim (topup.c): its basis and the funds paid on it
+ * before the top-up, which a year target adds to the year's. */
+typedef struct mb_target {
+    int64_t basis;
+    int64_t funds;
+} mb_target;
+/* What brings the claim (or, with top_up_period year, the year) to the target of row
+ * t->top_up, before any limit. */
+int mb_top_up_want(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                   mb_target *g, int64_t *want);
+/* The most a top-up layer may pay of the claim: the policy-scope self-pay left, or with
+ * top_up_within total all the person still pays. */
+int64_t mb_top_up_room(const settle_ctx *x, const mb_layer *l);
+/* A year target's figures move by the claim's basis and its funds, `paid` included. */
+int mb_top_up_record(settle_ctx *x, const mb_layer *l, const mb_target *g, int64_t paid);
 
 /* The claim as a ruleset's selectors see it (view.c). */
 int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, int disease,
@@ -121,13 +137,9 @@ static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char 
                                 int32_t ratio)
 {
     mb_settlement *r = x->r;
-    if (!x->tracing)
+    if (!x->tracing || r->ntrace == r->trace_cap) /* the room for the chain's most: never full */
         return;
-    if (r->ntrace == MB_MAX_TRACE) {
-        r->trace_truncated = true;
-        return;
-    }
-    r->trace[r->ntrace++] = (mb_step){rs->id, rule, cite ? cite : "", what, in, out, ratio};
+    r->trace[r->ntrace++] = (mb_trace_step){rs->id, rule, cite ? cite : "", what, in, out, ratio};
 }
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                     const char *arg, int32_t date);
@@ -151,8 +163,20 @@ int mb_commit(mb_settlement *r, mb_enrollee *e, mb_enrollee *payer, const mb_bil
               mb_error *err);
 
 /* The most accumulator entries one claim of `med_type` adds under the chain (0: of any
- * med_type, tier by tier: an upper bound). */
+ * med_type, tier by tier: an upper bound), which is also the most changes its journal entry
+ * records (each is one accumulator changed). */
 uint32_t mb_chain_new_entries(const mb_ruleset *const *chain, size_t n, int med_type);
+/* Room for one settlement that adds at most `need` accumulator entries: in the table and in
+ * the journal (accumulators.c), and in a family payer's journal (NULL: none). Making it allocates only what is missing; MB_E_NOMEM when
+ * memory runs out, and nothing a caller can observe changes either way. */
+bool mb_room_for(const mb_enrollee *e, const mb_enrollee *payer, uint32_t need);
+int mb_make_room_for(mb_enrollee *e, mb_enrollee *payer, uint32_t need, mb_error *err);
+
+/* The most trace steps one claim records under the chain (the items, first self-pay, upstream
+ * and account steps, and each tier's: plan.c), and room for them in the result's spare
+ * settlement (result.c; MB_E_NOMEM when it cannot be had, the result as it was). */
+uint32_t mb_chain_trace_steps(const mb_ruleset *const *chain, size_t n);
+int mb_result_trace_room(mb_result *r, uint32_t steps, mb_error *err);
 
 /* Whether layer `l` applies to the claim, with its terms (0 and a reason when not). */
 int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,

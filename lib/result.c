@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "journal.h"
+#include "pipeline.h"
 
 int mb_result_new(mb_result **out, mb_error *err)
 {
@@ -11,10 +12,35 @@ int mb_result_new(mb_result **out, mb_error *err)
     *out = mb_calloc(1, sizeof **out);
     if (*out == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory creating a result");
+    for (int i = 0; i < 2; i++) {
+        (*out)->s[i].trace = (*out)->s[i].trace_own;
+        (*out)->s[i].trace_cap = MB_MAX_TRACE;
+    }
     return MB_OK;
 }
 
-void mb_result_free(mb_result *r) { mb_free(r); }
+void mb_result_free(mb_result *r)
+{
+    for (int i = 0; r != NULL && i < 2; i++)
+        if (r->s[i].trace != r->s[i].trace_own)
+            mb_free(r->s[i].trace);
+    mb_free(r);
+}
+
+int mb_result_trace_room(mb_result *r, uint32_t steps, mb_error *err)
+{
+    mb_settlement *s = &r->s[!r->cur]; /* the spare one, computed into next */
+    if (steps <= s->trace_cap)
+        return MB_OK;
+    mb_trace_step *block = mb_alloc(steps * sizeof *block);
+    if (block == NULL)
+        return mb_fail(err, MB_E_NOMEM, "out of memory for a trace of %u steps", steps);
+    if (s->trace != s->trace_own)
+        mb_free(s->trace);
+    s->trace = block; /* the spare settlement's trace is not readable: nothing to keep */
+    s->trace_cap = steps;
+    return MB_OK;
+}
 
 /* The settlement the handle currently holds. */
 static const mb_settlement *cur(const mb_result *r) { return &r->s[r->cur]; }
@@ -96,9 +122,7 @@ int mb_result_fund(const mb_result *res, size_t index, mb_fund_row *row)
 {
     if (res == NULL || row == NULL || index >= cur(res)->nfunds)
         return MB_E_INVALID_ARGUMENT;
-    const mb_settlement *r = cur(res);
-    const mb_fund_out *f = &r->funds[index];
-    *row = (mb_fund_row){f->code, f->name, f->inscp, f->paid, f->cap_left};
+    *row = cur(res)->funds[index];
     return MB_OK;
 }
 
@@ -108,8 +132,6 @@ int mb_result_trace(const mb_result *res, size_t index, mb_trace_step *step)
 {
     if (res == NULL || step == NULL || index >= cur(res)->ntrace)
         return MB_E_INVALID_ARGUMENT;
-    const mb_settlement *r = cur(res);
-    const mb_step *s = &r->trace[index];
-    *step = (mb_trace_step){s->ruleset_id, s->rule, s->cite, s->what, s->in, s->out, s->ratio_bp};
+    *step = cur(res)->trace[index];
     return MB_OK;
 }

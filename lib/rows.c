@@ -3,6 +3,8 @@
 
 const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v)
 {
+    if (rows->by_person) /* chosen at load (mb_rows_by_person) */
+        return rows->person_row[v->slot] < 0 ? NULL : &rows->row[rows->person_row[v->slot]];
     const mb_row *best = NULL;
     for (uint32_t i = 0; i < rows->n; i++) {
         const mb_row *row = &rows->row[i];
@@ -14,6 +16,32 @@ const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v)
             best = row;
     }
     return best;
+}
+
+const void *mb_sel_pick(const void *rows, uint32_t n, size_t size, const mb_view *v)
+{
+    const mb_sel *best = NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        const mb_sel *sel = (const mb_sel *)((const char *)rows + i * size);
+        if (mb_sel_match(sel, v, false) && (best == NULL || mb_sel_better(sel, best)))
+            best = sel;
+    }
+    return best;
+}
+
+void mb_rows_by_person(mb_rows *rows)
+{
+    rows->by_person = rows->uses == 0 && rows->n > 0 && rows->n < INT8_MAX;
+    for (int slot = 0; rows->by_person && slot < MB_SLOT_COUNT; slot++) {
+        /* mb_rows_pick's choice when every row matches: the same loop without the match */
+        const mb_row *best = NULL;
+        for (uint32_t i = 0; i < rows->n; i++) {
+            const mb_row *row = &rows->row[i];
+            if (row->v[slot] != MB_ABSENT && (best == NULL || mb_sel_better(&row->sel, &best->sel)))
+                best = row;
+        }
+        rows->person_row[slot] = best ? (int8_t)(best - rows->row) : -1;
+    }
 }
 
 /* Whether another matching row of the same group is preferred to `row`. */

@@ -44,6 +44,10 @@ enum {
 
 /* What a top-up layer's target ratio is a share of. */
 enum { MB_TOPUP_NONE = 0, MB_TOPUP_COMPLIANT, MB_TOPUP_TOTAL };
+/* What a top-up may pay of: the policy-scope self-pay left, or the whole self-pay left. */
+enum { MB_TOPUP_WITHIN_SCOPE = 0, MB_TOPUP_WITHIN_TOTAL };
+/* A year target's figures (topup.c): the year's basis and the funds paid against it. */
+enum { MB_TARGET_BASE, MB_TARGET_PAID, MB_TARGET_KEYS };
 
 /* A row of values by person slot, chosen by its selectors. */
 typedef struct mb_row {
@@ -60,6 +64,8 @@ typedef struct mb_rows {
     uint32_t uses;             /* MB_SEL_* bits its rows use */
     bool first_visit;          /* a row is chosen by facility: first_visit */
     bool one_per_group;        /* categories: each group has one row (no row supersedes another) */
+    bool by_person;            /* no row has a selector: the row is the person column's */
+    int8_t person_row[MB_SLOT_COUNT]; /* by_person: each column's row (-1: none), found at load */
 } mb_rows;
 
 typedef struct mb_band {
@@ -70,6 +76,18 @@ typedef struct mb_band {
     const char *rule;         /* its trace steps' rule id: "<layer>.bands[k]" */
 } mb_band;
 
+/* How a cap grows with the diseases covered: one row of its raise. */
+typedef struct mb_raise {
+    mb_sel sel;               /* where it applies (the default row: everywhere) */
+    int min_diseases;         /* a fixed raise from this many diseases (0: none) */
+    int64_t amount;
+    int64_t each;             /* + this for every disease beyond the first */
+    int32_t share_bp;         /* + this share of every further disease's own cap */
+    int64_t ceiling;          /* the raised cap's most; MB_UNLIMITED: none */
+    int group;                /* diseases counted: of this catalogue group (0: any) */
+    const char *cite;
+} mb_raise;
+
 typedef struct mb_cap {
     int period;               /* MB_PERIOD_* */
     uint64_t key;             /* accumulator of what counts against it */
@@ -77,15 +95,19 @@ typedef struct mb_cap {
     mb_rows rows;             /* the cap by person slot */
     bool of_diseases;         /* base: the highest cap among the diseases covered */
     bool has_raise;
-    int raise_min_diseases;   /* a fixed raise from this many diseases (0: none) */
-    int64_t raise_amount;
-    int64_t raise_each;       /* + this for every disease beyond the first */
-    int32_t raise_share_bp;   /* + this share of every further disease's own cap */
-    int64_t raise_ceiling;    /* the raised cap's most; MB_UNLIMITED: none */
-    int raise_group;          /* diseases counted: of this catalogue group (0: any) */
+    const mb_raise *raise;    /* its rows, the default first (has_raise) */
+    uint32_t nraise;
     const char *cite;
-    const char *raise_cite;
 } mb_cap;
+
+/* The critical-illness tilt for assistance recipients: one row of it. */
+typedef struct mb_tilt {
+    mb_sel sel;               /* where it applies */
+    int32_t deductible_bp;    /* the deductible is multiplied by this */
+    int32_t points_bp;        /* added to every ratio */
+    bool uncapped;            /* the layer cap does not apply */
+    const char *cite;
+} mb_tilt;
 
 typedef struct mb_disease_cap {
     uint64_t line;            /* hash of the treatment line, 0 for the disease as a whole */
@@ -162,6 +184,10 @@ typedef struct mb_layer {
     const char *ded_key_name[MB_DED_KEYS];
     mb_rows top_up;              /* target ratio of a top-up layer (MB_TOPUP_*) */
     int top_up_of;
+    int top_up_within;           /* MB_TOPUP_WITHIN_* */
+    int top_up_period;           /* MB_PERIOD_NONE: each claim's target; MB_PERIOD_YEAR: the year's */
+    uint64_t target_key[MB_TARGET_KEYS];
+    const char *target_key_name[MB_TARGET_KEYS];
     int pharmacy_as;             /* MB_FAC_* a pharmacy claim is chosen as; 0: the prescriber's */
     const char *pharmacy_cite;
     int ratio_source;         /* MB_RATIO_* */
@@ -173,6 +199,7 @@ typedef struct mb_layer {
     bool disease_caps;        /* the catalogue's per-disease caps apply */
     bool referral_penalty;    /* the ruleset's referral penalty applies */
     bool tilt;                /* the ruleset's tilt for assistance recipients applies */
+    bool uses_age;            /* a row of its tables is chosen by age: its claims need a birth date */
     const char *deductible_path, *ratio_path;
 } mb_layer;
 
@@ -255,7 +282,9 @@ struct mb_ruleset {
     uint32_t nfacility_categories, nfacility_category_hash;
     const char *disease_group_names[MB_MAX_DISEASE_GROUPS];
     uint32_t ndisease_groups;
-    bool uses_age;                      /* a row is chosen by age: claims need a birth date */
+    bool uses_age;                      /* a row outside the layers is chosen by age: claims
+                                           need a birth date */
+    bool layers_use_age;                /* some layer's rows are (mb_layer.uses_age) */
 
     mb_rows categories;                 /* assistance ratio rows by group (就高: the highest) */
 
@@ -264,11 +293,8 @@ struct mb_ruleset {
     const char *identity_cite;
 
     uint64_t tilt_groups;               /* bit per person group */
-    mb_sel tilt_sel;                    /* where the tilt applies */
-    int32_t tilt_deductible_bp;         /* the deductible is multiplied by this */
-    int32_t tilt_points_bp;             /* added to every ratio */
-    bool tilt_uncapped;
-    const char *tilt_cite;
+    const mb_tilt *tilts;               /* the tilt's rows, the default first */
+    uint32_t ntilts;
 
     uint32_t referral_exempt;           /* MB_CLAIM_* flags that count as referred */
     int32_t penalty_bp;                 /* subtracted without referral */
@@ -291,6 +317,8 @@ struct mb_ruleset {
     uint32_t new_entries[32];           /* by med_type % 32: the most accumulator entries one
                                            settlement adds */
     uint32_t most_new_entries;          /* the most for any med_type */
+    uint32_t most_funds;                /* the most funds one claim's layers pay from */
+    uint32_t trace_steps;               /* the most trace steps one claim records in its tier */
 
     const mb_assumption *assumptions;
     uint32_t nassumptions;
@@ -303,6 +331,11 @@ struct mb_ruleset {
 /* The row that applies to the claim seen as `v`, with a value for its person, or NULL (rows.c):
  * the most specific among those that match, then the latest in force, then the first. */
 const mb_row *mb_rows_pick(const mb_rows *rows, const mb_view *v);
+/* The same choice among `n` rows of `size` bytes each that begin with their mb_sel (the tilt's,
+ * a cap raise's): the most specific that matches, then the latest in force, then the first. */
+const void *mb_sel_pick(const void *rows, uint32_t n, size_t size, const mb_view *v);
+/* Work out at load, for a table whose rows have no selector, each person column's row. */
+void mb_rows_by_person(mb_rows *rows);
 /* The matching row of the largest value (categories: 就高不重复). */
 const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v);
 /* A view of nothing but a date and a person (tables read without a claim). */
@@ -316,6 +349,16 @@ void mb_ruleset_group_names(const mb_ruleset *rs, char *out, size_t cap);
 /* Work out at load what settlement would otherwise work out per claim (plan.c). */
 struct mb_arena;
 int mb_plan(mb_ruleset *rs, struct mb_arena *arena, mb_error *err);
+/* Where a ruleset passes what one settlement holds: the first layer (index) at which the layers
+ * up to it can change more than `max_entries` accumulators, or pay from more than `max_funds`
+ * funds, on one claim of some med_type (described in *out); -1 when none does, -2 out of
+ * memory. */
+typedef struct mb_plan_excess {
+    int med_type;
+    uint32_t entries, funds;
+} mb_plan_excess;
+int mb_plan_over(const mb_ruleset *rs, struct mb_arena *arena, uint32_t max_entries,
+                 uint32_t max_funds, mb_plan_excess *out);
 
 /* Find a disease index by the hash of its code or name; -1 when unknown. */
 struct mb_disease_slot {

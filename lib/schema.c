@@ -44,11 +44,16 @@ static const cyaml_schema_field_t band_fields[] = {
 static const cyaml_schema_value_t band_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_band, band_fields)};
 
+#define RAISE_FIELDS                                                                           \
+    STR("min_diseases", raw_raise, min_diseases), STR("amount", raw_raise, amount),             \
+        STR("each", raw_raise, each), STR("share", raw_raise, share),                          \
+        STR("ceiling", raw_raise, ceiling), STR("group", raw_raise, group), SOURCE_FIELDS(raw_raise)
+static const cyaml_schema_field_t raise_row_fields[] = {
+    RAISE_FIELDS, SELECTOR_FIELDS(raw_raise, sel), CYAML_FIELD_END};
+static const cyaml_schema_value_t raise_row_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_raise, raise_row_fields)};
 static const cyaml_schema_field_t raise_fields[] = {
-    STR("min_diseases", raw_raise, min_diseases), STR("amount", raw_raise, amount),
-    STR("each", raw_raise, each), STR("share", raw_raise, share),
-    STR("ceiling", raw_raise, ceiling), STR("group", raw_raise, group),
-    SOURCE_FIELDS(raw_raise), CYAML_FIELD_END};
+    RAISE_FIELDS, SEQ("rows", raw_raise, rows, &raise_row_entry), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t cap_fields[] = {
     STR("period", raw_cap, period), STR("key", raw_cap, key), STR("base", raw_cap, base),
@@ -74,6 +79,7 @@ static const cyaml_schema_field_t layer_fields[] = {
     SEQ("deductible_floor", raw_layer, deductible_floor, &values_entry),
     SEQ("deductible_ceiling", raw_layer, deductible_ceiling, &values_entry),
     SEQ("top_up", raw_layer, top_up, &values_entry), STR("top_up_of", raw_layer, top_up_of),
+    STR("top_up_within", raw_layer, top_up_within), STR("top_up_period", raw_layer, top_up_period),
     CYAML_FIELD_MAPPING_PTR("pharmacy", OPT, raw_layer, pharmacy, pharmacy_fields),
     SEQ("ratio", raw_layer, ratio, &values_entry), SEQ("bands", raw_layer, bands, &band_entry),
     CYAML_FIELD_MAPPING_PTR("cap", OPT, raw_layer, cap, cap_fields), SOURCE_FIELDS(raw_layer),
@@ -181,11 +187,16 @@ static const cyaml_schema_field_t category_fields[] = {
 static const cyaml_schema_value_t category_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_category, category_fields)};
 
+#define TILT_FIELDS                                                                            \
+    STR("deductible_ratio", raw_tilt, deductible_ratio),                                       \
+        STR("ratio_points", raw_tilt, ratio_points), STR("uncapped", raw_tilt, uncapped),      \
+        SELECTOR_FIELDS(raw_tilt, sel), SOURCE_FIELDS(raw_tilt)
+static const cyaml_schema_field_t tilt_row_fields[] = {TILT_FIELDS, CYAML_FIELD_END};
+static const cyaml_schema_value_t tilt_row_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_tilt, tilt_row_fields)};
 static const cyaml_schema_field_t tilt_fields[] = {
-    SEQ("categories", raw_tilt, categories, &string_entry),
-    STR("deductible_ratio", raw_tilt, deductible_ratio), STR("ratio_points", raw_tilt, ratio_points),
-    STR("uncapped", raw_tilt, uncapped), SELECTOR_FIELDS(raw_tilt, sel), SOURCE_FIELDS(raw_tilt),
-    CYAML_FIELD_END};
+    SEQ("categories", raw_tilt, categories, &string_entry), TILT_FIELDS,
+    SEQ("rows", raw_tilt, rows, &tilt_row_entry), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t referral_fields[] = {
     SEQ("exempt", raw_referral, exempt, &string_entry),
@@ -237,6 +248,7 @@ static const cyaml_schema_field_t platform_fields[] = {
 
 static const cyaml_schema_field_t ruleset_fields[] = {
     REQ_STR("id", raw_ruleset, id), REQ_STR("title", raw_ruleset, title),
+    STR("format", raw_ruleset, format),
     REQ_STR("document", raw_ruleset, document), REQ_STR("tier", raw_ruleset, tier),
     REQ_STR("effective_from", raw_ruleset, effective_from),
     STR("effective_to", raw_ruleset, effective_to), STR("region", raw_ruleset, region),

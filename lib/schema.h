@@ -36,6 +36,9 @@ typedef struct raw_band {
 
 typedef struct raw_raise {
     char *min_diseases, *amount, *each, *share, *ceiling, *group;
+    raw_sel sel;                  /* rows only: where the row applies */
+    struct raw_raise *rows;       /* the raise where these match (the default elsewhere) */
+    unsigned rows_count;
     RAW_SOURCE;
 } raw_raise;
 
@@ -54,6 +57,7 @@ typedef struct raw_pharmacy {
 
 typedef struct raw_layer {
     char *id, *name, *kind, *fund, *base, *base_key, *disease_group, *ratio_source, *top_up_of;
+    char *top_up_within, *top_up_period;
     char *disease_caps, *referral_penalty, *tilt;
     char **med_types;
     unsigned med_types_count;
@@ -176,6 +180,8 @@ typedef struct raw_tilt {
     unsigned categories_count;
     char *deductible_ratio, *ratio_points, *uncapped;
     raw_sel sel;
+    struct raw_tilt *rows;        /* the tilt where these match (the default elsewhere) */
+    unsigned rows_count;
     RAW_SOURCE;
 } raw_tilt;
 
@@ -234,6 +240,7 @@ typedef struct raw_platform {
 
 typedef struct raw_ruleset {
     char *id, *title, *document, *tier, *effective_from, *effective_to, *region, *notes;
+    char *format;                 /* the format version: absent or 2 (1.1); 1 is refused */
     char *continues;
     char **schemes;
     unsigned schemes_count;

@@ -230,6 +230,14 @@ static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee 
     return rc != MB_OK ? rc : mb_bill_check(chain, n, e, c, eff, neff, err);
 }
 
+uint32_t mb_chain_trace_steps(const mb_ruleset *const *chain, size_t n)
+{
+    uint32_t steps = 5; /* items, first_selfpay, upstream, account, account.family */
+    for (size_t i = 0; i < n; i++)
+        steps += chain[i]->trace_steps; /* or its upstream.skipped: one step */
+    return steps;
+}
+
 static const mb_ruleset *basic_tier(const mb_ruleset *const *chain, size_t n)
 {
     for (size_t i = 0; chain != NULL && i < n; i++)
@@ -296,11 +304,16 @@ static int64_t upstream(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
     /* national fund_pay_type codes; critical illness for employees is paid as 大额 */
     static const char *const ci_code[3] = {NULL, "330100", "390200"};
     static const char *const ci_name[3] = {NULL, "大额医疗费用补助基金", "城乡居民大病医疗保险基金"};
-    r->funds[r->nfunds++] = (mb_fund_out){basic_code[scheme], basic_name[scheme], *compliant,
+    r->funds[r->nfunds++] = (mb_fund_row){basic_code[scheme], basic_name[scheme], *compliant,
                                           c->up_basic, MB_UNLIMITED};
     if (c->up_critical >= 0)
-        r->funds[r->nfunds++] = (mb_fund_out){ci_code[scheme], ci_name[scheme],
+        r->funds[r->nfunds++] = (mb_fund_row){ci_code[scheme], ci_name[scheme],
                                               *compliant - c->up_basic, ci, MB_UNLIMITED};
+    if (c->up_assistance > 0) { /* 民政救助 paid upstream: the national 医疗救助基金 row */
+        r->amt[MB_AMT_MAF_PAY] += c->up_assistance;
+        r->funds[r->nfunds++] = (mb_fund_row){"610100", "医疗救助基金", *compliant - c->up_basic - ci,
+                                              c->up_assistance, MB_UNLIMITED};
+    }
     /* cited by the first tier that settles what upstream left, by the clause that says it
      * does (or, when upstream settled every tier, by the last one's document) */
     const mb_ruleset *after = NULL;
@@ -310,8 +323,9 @@ static int64_t upstream(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
     if (after == NULL)
         after = chain[n - 1];
     const char *cite = after->upstream_cite ? after->upstream_cite : after->document;
-    mb_trace_add(x, after, "upstream", cite, "上游已结算", *compliant, c->up_basic + ci, -1);
-    return c->up_basic + ci;
+    int64_t paid = c->up_basic + ci + c->up_assistance; /* at most *compliant */
+    mb_trace_add(x, after, "upstream", cite, "上游已结算", *compliant, paid, -1);
+    return paid;
 }
 
 /* 2. Each tier in order, skipping those settled upstream. */
@@ -410,6 +424,8 @@ static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, con
     const mb_ruleset *eff[MB_CHAIN_MAX];
     size_t neff = 0;
     int rc = validate(chain, n, e, c, res, eff, &neff, err);
+    if (rc == MB_OK) /* the whole trace fits: it is never cut */
+        rc = mb_result_trace_room(res, mb_chain_trace_steps(eff, neff), err);
     if (rc != MB_OK)
         return rc;
     return mb_compute(&res->s[!res->cur], eff, neff, e, payer, c, true, NULL, err);
@@ -432,11 +448,12 @@ int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_b
     uint32_t fresh = 0; /* the entries it adds, as compute() found the table */
     for (uint32_t i = 0; i < out->ndeltas; i++)
         fresh += out->deltas[i].slot == NULL;
-    if (!mb_acc_room(e, fresh))
+    if (!mb_acc_room(e, fresh) || !mb_journal_room(&e->journal, out->ndeltas) ||
+        (payer != NULL && !mb_journal_room(&payer->journal, 0)))
         return mb_fail(err, MB_E_CAPACITY,
-                       "enrollee %s: no room for the %u accumulators this settlement adds (%u held); "
-                       "call mb_enrollee_reserve_for(enrollee, chain, n) before settling",
-                       e->id, fresh, e->acc_count);
+                       "enrollee %s: no room for the %u accumulators this settlement adds (%u held) "
+                       "or for its journal entry; call mb_enrollee_reserve_for(enrollee, chain, n) "
+                       "before settling", e->id, fresh, e->acc_count);
     mb_journal_plan plan;
     int rc = mb_journal_plan_for(e, payer, c, &plan, err);
     if (rc != MB_OK)
@@ -477,18 +494,18 @@ static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, const mb_c
  * there (mb_enrollee_reserve_for made it, or earlier claims did). Growing the table changes
  * nothing a caller can observe, so a settlement that then fails still changes nothing. */
 static int make_room(const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
-                     const mb_claim *claim, mb_error *err)
+                     mb_enrollee *payer, const mb_claim *claim, mb_error *err)
 {
     if (e == NULL || claim == NULL || mb_chain_check(chain, n, NULL) != MB_OK)
         return MB_OK; /* compute() reports what is wrong */
     uint32_t need = mb_chain_new_entries(chain, n, claim->b.med_type);
-    return mb_acc_room(e, need) ? MB_OK : mb_acc_make_room(e, need, err);
+    return mb_room_for(e, payer, need) ? MB_OK : mb_make_room_for(e, payer, need, err);
 }
 
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
               const mb_claim *claim, mb_error *err)
 {
-    int rc = make_room(chain, n, e, claim, err);
+    int rc = make_room(chain, n, e, NULL, claim, err);
     if (rc == MB_OK)
         rc = compute(out, chain, n, e, NULL, claim, err);
     return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
@@ -512,8 +529,8 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     uint32_t need = grow ? mb_chain_new_entries(chain, n, 0) : 0; /* any claim's, tier by tier */
     for (size_t i = 0; i < nclaims; i++) {
         /* room for what this claim can add, made between settlements (medbenefit.h) */
-        int rc = grow && claims[i] && !mb_acc_room(e, need)
-                     ? mb_acc_make_room(e, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
+        int rc = grow && claims[i] && !mb_room_for(e, NULL, need)
+                     ? mb_make_room_for(e, NULL, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
                                         report)
                      : MB_OK;
         if (rc == MB_OK)
@@ -559,7 +576,7 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
-    rc = make_room(chain, n, patient, claim, err);
+    rc = make_room(chain, n, patient, payer, claim, err);
     if (rc == MB_OK)
         rc = compute(out, chain, n, patient, payer, claim, err);
     return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);

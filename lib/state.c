@@ -499,6 +499,8 @@ static int read_entry(reader *r, mb_enrollee *e, uint32_t i, mb_error *err)
     uint64_t setl = mb_setl_of(role == MB_JOURNAL_PAYER ? mb_setl_key(other) : e->setl_key,
                                mb_setl_key(claim), ordinal);
     /* the count is within the limit: none drops */
+    if ((rc = mb_journal_make_room(&e->journal, nchanges, &why)) != MB_OK)
+        return refused(err, rc, &why, "journal entry");
     mb_entry *en = mb_journal_append(&e->journal, setl);
     if ((rc = mb_text_copy(en->claim_id, sizeof en->claim_id, claim, "claim id", &why)) != MB_OK ||
         (rc = mb_text_copy(en->other, sizeof en->other, other, "family member id", &why)) != MB_OK ||

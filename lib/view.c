@@ -141,6 +141,21 @@ void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
     v->treatment = c->treatment_hash;
 }
 
+/* Whether a row the claim's settlement under `rs` may read is chosen by age: of a table outside
+ * the layers, or of a layer that takes the claim (its claim type and disease group). */
+static bool needs_age(const settle_ctx *x, const mb_ruleset *rs, int disease)
+{
+    if (rs->uses_age)
+        return true;
+    for (uint32_t i = 0; rs->layers_use_age && i < rs->nlayers; i++) {
+        const mb_layer *l = &rs->layers[i];
+        if (l->uses_age && (l->med_types & x->med_bit) &&
+            (l->group == MB_GROUP_ANY || (disease >= 0 && rs->diseases[disease].group == l->group)))
+            return true;
+    }
+    return false;
+}
+
 int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, int disease,
                   mb_view *v)
 {
@@ -158,7 +173,7 @@ int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, 
     v->age = -1;
     if (e->birth_date != 0 && e->birth_date <= c->date)
         v->age = (c->date - e->birth_date) / 10000; /* YYYYMMDD: completed years */
-    if (rs->uses_age && v->age < 0)
+    if (v->age < 0 && needs_age(x, rs, disease))
         return mb_fail(x->err, MB_E_INVALID_ARGUMENT,
                        "claim %s: %s chooses some of its values by age: set the enrollee's "
                        "birth date (mb_enrollee_set_birth_date), on or before the claim date",

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "migrate.h"
 #include "options.h"
 #include "platform_cli.h"
 #include "report.h"
@@ -42,6 +43,7 @@ static void usage(FILE *out)
           "  settle FILE...      print one JSON object per claim (setlinfo and setldetail)\n"
           "  explain FILE...     print each settlement as a trace citing its clauses\n"
           "  validate RULESET... load rulesets (paths or ids), list their assumptions\n"
+          "  migrate FILE        print a ruleset of the 1.0 format rewritten as format 2\n"
           "  assess RULESET DISEASE FINDING...\n"
           "                      certification criteria: certified, or the first unmet requirement\n"
           "  compare --against DIR FILE...\n"
@@ -115,6 +117,14 @@ static void command_help(const char *cmd)
              "FILE:LINE: why, left out of both policies' figures, and the run goes on; progress\n"
              "is shown when stderr is a terminal. Exit 0 when every row settled under both, 1\n"
              "when rows were refused, 2 for usage or a file or ruleset that cannot be read.");
+    else if (strcmp(cmd, "migrate") == 0)
+        puts("usage: medbenefit migrate FILE > NEW.yaml   ('-' reads standard input)\n\n"
+             "Prints the ruleset FILE of the 1.0 format rewritten as format 2: the file as written,\n"
+             "with the entries format 2 requires and 1.0 did not (class_b_first_selfpay; account\n"
+             "on a basic ruleset; upstream on a later tier), each with the value 1.0 settled with\n"
+             "and an assumption saying it was migrated, and 'format: 2'. The rewritten file settles\n"
+             "every claim as 1.0 did. A file of format 2 is printed unchanged. Exit 1 if FILE is\n"
+             "no ruleset.");
     else if (strcmp(cmd, "validate") == 0)
         puts("usage: medbenefit validate [--rulesets DIR] RULESET...\n\n"
              "Loads each ruleset (a .yaml path, or an id looked up like --rulesets), reports its\n"
@@ -501,6 +511,7 @@ static int validate(int argc, char **argv)
 /* ---- the commands and their options ------------------------------------------------------ */
 
 static const cli_option rulesets_only[] = {{"--rulesets", "DIR"}, {NULL, NULL}};
+static const cli_option no_options[] = {{NULL, NULL}};
 static const cli_option compare_options[] = {
     {"--rulesets", "DIR"}, {"--against", "DIR"}, {"--chain", "IDS"}, {"--amounts", "UNIT"},
     {"--input-format", "FORMAT"}, {"--json", "FILE"}, {"--html", "FILE"}, {"--top", "N"},
@@ -517,6 +528,7 @@ static const command commands[] = {
     {"settle", rulesets_only, "FILE..."},
     {"explain", rulesets_only, "FILE..."},
     {"validate", rulesets_only, "RULESET..."},
+    {"migrate", no_options, "FILE"},
     {"assess", rulesets_only, "RULESET DISEASE [FINDING...]"},
     {"compare", compare_options, "--against DIR FILE..."},
 };
@@ -615,6 +627,8 @@ int main(int argc, char **argv)
         return run_files(nargs, args, MODE_EXPLAIN);
     if (strcmp(cmd, "validate") == 0)
         return validate(nargs, args);
+    if (strcmp(cmd, "migrate") == 0)
+        return migrate_main(nargs, args);
     if (strcmp(cmd, "assess") == 0)
         return assess(nargs, args);
     if (against == NULL) {

@@ -67,7 +67,8 @@ static const cyaml_schema_value_t item_entry = {
 
 static const cyaml_schema_field_t upstream_fields[] = {
     STR("compliant", s_upstream, compliant), STR("basic", s_upstream, basic),
-    STR("critical_illness", s_upstream, critical_illness), CYAML_FIELD_END};
+    STR("critical_illness", s_upstream, critical_illness), STR("assistance", s_upstream, assistance),
+    CYAML_FIELD_END};
 
 static const cyaml_schema_field_t cite_fields[] = {
     STR("rule", s_cite, rule), STR("cite", s_cite, cite), CYAML_FIELD_END};
@@ -566,6 +567,10 @@ int build_claim(const s_claim *sc, mb_claim **out, char *msg, size_t cap)
                  !(rc = is_null(u->critical_illness) ? MB_OK
                                                      : amount_of(u->critical_illness, "upstream.critical_illness", &ci, msg, cap)))
             rc = mb_claim_set_upstream(c, comp, basic, ci, err);
+        int64_t assistance = 0;
+        if (rc == MB_OK && !is_null(u->assistance) &&
+            !(rc = amount_of(u->assistance, "upstream.assistance", &assistance, msg, cap)))
+            rc = mb_claim_set_upstream_assistance(c, assistance, err);
     }
     if (rc != MB_OK && mb_error_status(err) != MB_OK)
         fail(msg, cap, rc, "%s", mb_error_message(err));

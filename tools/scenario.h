@@ -47,7 +47,7 @@ typedef struct s_item {
 } s_item;
 
 typedef struct s_upstream {
-    char *compliant, *basic, *critical_illness;
+    char *compliant, *basic, *critical_illness, *assistance;
 } s_upstream;
 
 /* Extension (docs/scenario-format.md): a trace step of `rule` must cite exactly `cite`. */

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The Java binding's tests: compile src/ and test/ with plain javac against Debian's jars, run them
-# with the JUnit console launcher against the library in BUILD_DIR, and end with "N passed, N failed".
+# The Java binding's tests: build the jar (build-jar.sh: Abi.java checked against the header
+# first), install it into a scratch local Maven repository with install-maven.sh, once through
+# Debian's repository and once more with -o (offline), then compile test/ against the jar and run
+# it with the JUnit console launcher against the library in BUILD_DIR. Ends with
+# "N passed, N failed" (the JUnit tests, and the jar, the Maven install and a short run of
+# bench/run.sh as one test each).
 #
 #   bash bindings/java/run-tests.sh [BUILD_DIR]     (default: build/ of this repository)
 #
-# Needs default-jdk-headless, libjna-java, junit5 and libyaml-snake-java (installed with apt-get
-# when missing and we are root). The conformance test also runs BUILD_DIR/tools/medbenefit.
+# Needs default-jdk-headless, libjna-java, junit5, libyaml-snake-java, maven and
+# libmaven-install-plugin-java (installed with apt-get when missing and we are root). The
+# conformance test also runs BUILD_DIR/tools/medbenefit.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +36,9 @@ command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
 [ -f "$JNA" ] || missing+=(libjna-java)
 [ -f "$JUNIT" ] || missing+=(junit5)
 [ -f "$YAML" ] || missing+=(libyaml-snake-java)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+[ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-install-plugin/3.1.0 ] ||
+    missing+=(libmaven-install-plugin-java)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "installing ${missing[*]}"
@@ -38,8 +46,8 @@ if [ ${#missing[@]} -gt 0 ]; then
             { apt-get update -q >/dev/null 2>&1 &&
               DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; }
     fi
-    for f in "$JNA" "$JUNIT" "$YAML"; do
-        if [ ! -f "$f" ] || ! command -v javac >/dev/null 2>&1; then
+    for f in "$JNA" "$JUNIT" "$YAML" /usr/share/maven-repo/org/apache/maven/plugins/maven-install-plugin/3.1.0; do
+        if [ ! -e "$f" ] || ! command -v javac >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
             echo "run-tests.sh: missing ${missing[*]} (apt-get install -y ${missing[*]})"
             echo "0 passed, 1 failed"
             exit 1
@@ -50,16 +58,45 @@ fi
 out=$(mktemp -d "${TMPDIR:-/tmp}/medbenefit-java.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
-mapfile -t srcs < <(find "$here/src" -name '*.java' | sort)
-mapfile -t tests < <(find "$here/test" -name '*.java' | sort)
-if ! javac -encoding UTF-8 -Xlint:all -Werror -d "$out/classes" -cp "$JNA:$YAML" "${srcs[@]}"; then
-    echo "run-tests.sh: the binding does not compile"
+# the jar, as integrators get it: Abi.java must be what the header gives
+if ! jar=$(bash "$here/build-jar.sh" "$out/java" 2>"$out/jar.txt"); then
+    cat "$out/jar.txt"
+    echo "run-tests.sh: the jar could not be built (above)"
     echo "0 passed, 1 failed"
     exit 1
 fi
-if ! javac -encoding UTF-8 -d "$out/test-classes" -cp "$out/classes:$JNA:$YAML:$JUNIT" "${tests[@]}"; then
+extra_ok=1 extra_bad=0
+# installed into a scratch local repository with no network: through Debian's repository, then
+# again offline (-o) from what the first install put there
+repo="$out/m2"
+version=$(basename "${jar%.jar}")
+version=${version#medbenefit-}
+installed="$repo/org/medbenefit/medbenefit/$version/medbenefit-$version"
+if bash "$here/install-maven.sh" "$out/java" -- -Dstyle.color=never -Dmaven.repo.local="$repo" >"$out/mvn.txt" 2>&1 &&
+   bash "$here/install-maven.sh" "$out/java" -- -o -Dstyle.color=never -Dmaven.repo.local="$repo" >>"$out/mvn.txt" 2>&1 &&
+   cmp -s "$jar" "$installed.jar" && cmp -s "$here/pom.xml" "$installed.pom"; then
+    extra_ok=$(( extra_ok + 1 ))
+    echo "maven: installed $(basename "$jar") into a local repository, offline"
+else
+    cat "$out/mvn.txt"
+    echo "run-tests.sh: installing the jar into a local Maven repository failed (above)"
+    extra_bad=$(( extra_bad + 1 ))
+fi
+
+# the documented bench command, as written (a few claims, once: it checks its ways agree)
+if bash "$here/bench/run.sh" "$build" -- 200 1 >"$out/bench.txt" 2>&1 && grep -q "Settle.columns" "$out/bench.txt"; then
+    extra_ok=$(( extra_ok + 1 ))
+    echo "bench: bash bindings/java/bench/run.sh BUILD -- 200 1 runs"
+else
+    cat "$out/bench.txt"
+    echo "run-tests.sh: bindings/java/bench/run.sh BUILD -- 200 1 failed (above)"
+    extra_bad=$(( extra_bad + 1 ))
+fi
+
+mapfile -t tests < <(find "$here/test" -name '*.java' | sort)
+if ! javac -encoding UTF-8 -d "$out/test-classes" -cp "$jar:$JNA:$YAML:$JUNIT" "${tests[@]}"; then
     echo "run-tests.sh: the tests do not compile"
-    echo "0 passed, 1 failed"
+    echo "$extra_ok passed, $(( extra_bad + 1 )) failed"
     exit 1
 fi
 
@@ -67,7 +104,7 @@ java -Dfile.encoding=UTF-8 -Dstdout.encoding=UTF-8 \
     -Djna.library.path="$build" \
     -Dmedbenefit.root="$root" -Dmedbenefit.build="$build" -Dmedbenefit.shared="$root/../shared" \
     -jar "$JUNIT" \
-    --class-path "$out/classes:$out/test-classes:$JNA:$YAML" \
+    --class-path "$jar:$out/test-classes:$JNA:$YAML" \
     --scan-class-path "$out/test-classes" \
     --disable-banner --disable-ansi-colors --details=summary \
     >"$out/junit.txt" 2>&1
@@ -81,10 +118,11 @@ aborted=$(count aborted)
 cfail=$(sed -n 's/^\[ *\([0-9][0-9]*\) containers failed *\]$/\1/p' "$out/junit.txt" | tail -n 1)
 if [ -z "$ok" ] || [ -z "$bad" ]; then
     echo "run-tests.sh: the JUnit launcher printed no summary (exit $rc)"
-    echo "${ok:-0} passed, $(( ${bad:-0} + 1 )) failed"
+    echo "$(( ${ok:-0} + extra_ok )) passed, $(( ${bad:-0} + extra_bad + 1 )) failed"
     exit 1
 fi
-bad=$(( bad + ${cfail:-0} ))
+ok=$(( ok + extra_ok ))
+bad=$(( bad + ${cfail:-0} + extra_bad ))
 [ "${aborted:-0}" -gt 0 ] && echo "${aborted} skipped: expectations that medbenefit check (C) fails too"
 echo "$ok passed, $bad failed"
 [ "$bad" -eq 0 ] && [ "$rc" -eq 0 ]

@@ -310,6 +310,77 @@ static void reversed_admission(void)
     mb_ruleset_free(rs);
 }
 
+/* A deductible per day or per admission keeps the last unit charged: a claim of an earlier day
+ * or admission settled after a later one is refused, naming both dates, and changes nothing
+ * (before, it was charged again as a new unit, or counted as the nth of the year out of turn). */
+static void unit_out_of_order(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕3号 五\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕3号 六}]\n"
+        "    deductible:\n"
+        "      - {all: 100, scope: day, cite: 测试〔2024〕3号 五（每日100元）}\n", "ded.yaml");
+    if (rs != NULL) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        /* 03-01: 300, its day's 100, 200 x 50% = 100; 03-05: the same */
+        CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(300)),
+                 MB_OK, "03-01");
+        CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(300)),
+                 MB_OK, "03-05");
+        int64_t paid = -1;
+        /* another visit of 03-01, after 03-05: its day's 100 is paid already; settled as a new
+         * day it would pay 100 again */
+        CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(300)),
+                 MB_E_INVALID_DATE, "a visit of 03-01 after one of 03-05 is refused");
+        CHECK(strstr(mb_error_message(err), "day 2024-03-01 comes before 2024-03-05") != NULL,
+              "the message names both days");
+        CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "outpatient.deductible.paid", 2024, &paid, err),
+                 MB_OK, "paid");
+        CHECK_FEN(paid, YUAN(200), "nothing changed: two days' 100");
+        /* in order again: a later day settles */
+        CHECK_RC(settle(rs, e, 20240306, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(300)),
+                 MB_OK, "03-06");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(100), "03-06's own 100");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+
+    rs = fx_ruleset_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible: [{all: 800, scope: admission, cite: 测试〔2024〕3号 三（每次住院800元）}]\n"
+        "    deductible_repeat:\n"
+        "      - {nth: \"2-\", all: 75%, cite: 测试〔2024〕3号 三（第二次及以上75%）}\n", "ded.yaml");
+    if (rs != NULL) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        /* admission of 01-05, settled midway on 01-20: 800; admission of 02-10: the second, 600 */
+        CHECK_RC(settle(rs, e, 20240120, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+                 MB_OK, "the January admission, settled midway");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "its 800");
+        CHECK_RC(settle(rs, e, 20240215, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240210, YUAN(2000)),
+                 MB_OK, "the February admission");
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "800 x 75%");
+        /* the January admission's final settlement, after February's: its deductible is paid,
+         * but as a new (third) admission it would pay 600 again */
+        CHECK_RC(settle(rs, e, 20240131, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(1000)),
+                 MB_E_INVALID_DATE, "the January admission after February's is refused");
+        CHECK(strstr(mb_error_message(err), "admission 2024-01-05 comes before 2024-02-10") != NULL,
+              "the message names both admissions");
+        int64_t count = -1;
+        CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+                 MB_OK, "count");
+        CHECK_FEN(count, 2, "nothing changed: two admissions");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+}
+
 /* An admission begun in the year before, settled in this one: its deductible is this year's
  * (the year of the claim), and every settlement of that admission shares it; the next
  * admission is the second of the year. */
@@ -432,6 +503,7 @@ int main(void)
     day_visit_ceiling_first();
     reversed_admission();
     admission_begun_the_year_before();
+    unit_out_of_order();
     tilt_without_deductible_ratio();
     refused();
     mb_result_free(res);

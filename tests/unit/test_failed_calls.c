@@ -932,6 +932,17 @@ static void bad_mb_claim_set_upstream(void)
     BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream(c_inpatient, INT64_MAX, INT64_MAX, INT64_MAX, err));
 }
 
+static void bad_mb_claim_set_upstream_assistance(void)
+{
+    BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_upstream_assistance(NULL, YUAN(100), err));
+    /* no upstream amounts to pay it from */
+    BAD(MB_E_INVALID_ARGUMENT, mb_claim_set_upstream_assistance(c_empty, YUAN(100), err));
+    BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream_assistance(c_inpatient, -1, err));
+    BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream_assistance(c_inpatient, MONEY_MAX + 1, err));
+    /* 14000 basic + 6000.01 > the 20000 policy-scope cost */
+    BAD(MB_E_INVALID_AMOUNT, mb_claim_set_upstream_assistance(c_inpatient, YUAN(6000) + 1, err));
+}
+
 /* settlement: every way a chain, an enrollee or a claim can be wrong, whichever call settles */
 typedef int settle_fn(mb_result *, const mb_ruleset *const *, size_t, mb_enrollee *,
                       const mb_claim *, mb_error *);
@@ -1388,7 +1399,7 @@ static const struct row {
     ROW(mb_claim_new), ROW(mb_claim_free), ROW(mb_claim_id), ROW(mb_claim_set_flags),
     ROW(mb_claim_set_disease), ROW(mb_claim_set_facility_category), ROW(mb_claim_set_admission),
     ROW(mb_claim_set_prescriber),
-    ROW(mb_claim_add_item), ROW(mb_claim_set_upstream),
+    ROW(mb_claim_add_item), ROW(mb_claim_set_upstream), ROW(mb_claim_set_upstream_assistance),
     /* 5. settlement, accounts and results */
     ROW(mb_result_new), ROW(mb_result_free), ROW(mb_presettle), ROW(mb_settle),
     ROW(mb_settle_batch), ROW(mb_settle_columns), ROW(mb_settle_family), ROW(mb_reverse_family), ROW(mb_account_accrual),

@@ -3,7 +3,8 @@
  * an admission's claim date, the best of several categories, the tilt (a smaller deductible,
  * raised ratios, no cap), a referral penalty larger than the ratio, a cap row not yet in force
  * and an unlimited one, bands without a ratio for a person, a fund without a code for the
- * enrollee's scheme, and a claim at a pharmacy without a prescriber. Public API only. */
+ * enrollee's scheme, a claim at a pharmacy without a prescriber, the settlement's fixed tables
+ * and a fixed annual grant. Public API only. */
 #include <string.h>
 
 #include "check.h"
@@ -198,54 +199,88 @@ static void bands_without_a_ratio_for_a_person(void)
 }
 
 /* A settlement holds what it changes in fixed tables (settlement allocates nothing): a ruleset
- * whose layers would change more accumulators than a settlement holds, or pay from more funds
- * than it reports, is answered with MB_E_CAPACITY, changing nothing; a layer paying from more
- * funds than it sums is MB_E_RULESET. */
+ * whose layers could change more accumulators than a settlement holds, or pay from more funds
+ * than it reports (beside the upstream amounts' 3), is refused at load at the layer that passes
+ * the limit; a chain of rulesets within it each that together pass it is answered with
+ * MB_E_CAPACITY, changing nothing; a layer paying from more funds than it sums is
+ * MB_E_RULESET. */
+static size_t many_text(char *text, size_t cap, const char *tier, int nlayers, int own_funds)
+{
+    bool basic = strcmp(tier, "basic") == 0;
+    size_t n = (size_t)snprintf(text, cap,
+                                "id: many%s\ntitle: t\ndocument: d\ntier: %s\neffective_from: 2023-01-01\n"
+                                "%s"
+                                "class_b_first_selfpay: {value: 10%%, cite: c}\nfunds:\n",
+                                basic ? "" : "2", tier,
+                                basic ? "account: {value: last, cite: c}\n" : "upstream: {cite: c}\n");
+    for (int f = 0; f < 13; f++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "  - {key: f%d, employee: '3%05d', name: n, amount: hifp_pay}\n",
+                              f, f + (basic ? 0 : 20));
+    n += (size_t)snprintf(text + n, cap - n, "layers:\n");
+    for (int l = 0; l < nlayers; l++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "  - {id: l%d, cite: c, med_types: [chronic], fund: f%d, "
+                              "ratio: [{all: 1%%}]}\n", l, own_funds ? l : 0);
+    return n;
+}
+
 static void a_settlement_s_tables_are_finite(void)
 {
-    static char text[1 << 15];
+    static char text[1 << 15], text2[1 << 15];
     mb_error *e2 = mb_error_new();
     /* 25 layers for the same claim, paid from one fund: each keeps its base, payments and
-     * kind, 75 changes */
-    size_t n = (size_t)snprintf(text, sizeof text,
-                                "id: many\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2023-01-01\n"
-                                "account: {value: last, cite: c}\n"
-                                "class_b_first_selfpay: {value: 10%%, cite: c}\nfunds:\n");
-    for (int f = 0; f < 13; f++)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "  - {key: f%d, employee: '3%05d', name: n, amount: hifp_pay}\n", f, f);
-    n += (size_t)snprintf(text + n, sizeof text - n, "layers:\n");
-    for (int l = 0; l < 25; l++)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "  - {id: l%d, cite: c, med_types: [chronic], fund: f%d, "
-                              "ratio: [{all: 1%%}]}\n", l, 0);
-    mb_ruleset *many = NULL;
-    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_OK, "25 layers load");
+     * kind, 3 changes; the 22nd passes 64 (66) */
+    size_t n = many_text(text, sizeof text, "basic", 25, 0);
+    mb_ruleset *many = NULL, *more = NULL;
+    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_E_RULESET,
+             "25 layers are refused at load");
+    CHECK(mb_error_key(e2) && strcmp(mb_error_key(e2), "layers[21]") == 0,
+          "at the layer that passes the limit");
+    CHECK(strstr(mb_error_message(e2), "could change 66 accumulators") != NULL &&
+              strstr(mb_error_message(e2), "more than the 64 a settlement holds") != NULL,
+          "says how many it would change and how many a settlement holds");
+    /* 13 layers, each its own fund: 39 changes, but the 10th passes the 9 fund rows */
+    n = many_text(text, sizeof text, "basic", 13, 1);
+    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_E_RULESET,
+             "13 funds are refused at load");
+    CHECK(mb_error_key(e2) && strcmp(mb_error_key(e2), "layers[9]") == 0,
+          "at the layer that passes the limit");
+    CHECK(strstr(mb_error_message(e2), "could be paid from 10 funds, more than the 9") != NULL,
+          "says how many funds and how many a settlement reports");
+
+    /* a chain within the limits each, past them together: 20 layers (60) then 3 (their bases
+     * and payments, 6; benefit kinds are shared between rulesets, and l0-l2's are counted) */
     mb_enrollee *e = fx_enrollee("CAP", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     unsigned char before[4096], after[4096];
     size_t nb = fx_save(e, before, sizeof before);
     mb_claim *c = fx_claim("C", 20230301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(100));
-    const mb_ruleset *chain[1] = {many};
-    CHECK_RC(mb_settle(res, chain, 1, e, c, e2), MB_E_CAPACITY, "75 accumulator changes");
+    n = many_text(text, sizeof text, "basic", 20, 0);
+    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_OK, "20 layers load");
+    size_t n2 = many_text(text2, sizeof text2, "critical_illness", 3, 0);
+    CHECK_RC(mb_ruleset_load_buffer(&more, text2, n2, "many2.yaml", e2), MB_OK, "3 layers load");
+    const mb_ruleset *chain[2] = {many, more};
+    CHECK_RC(mb_settle(res, chain, 2, e, c, e2), MB_E_CAPACITY, "66 accumulator changes");
     CHECK(strstr(mb_error_message(e2), "a settlement changes at most 64 accumulators") != NULL,
           "says how many a settlement holds");
     CHECK(fx_same(before, nb, after, fx_save(e, after, sizeof after)), "and changes nothing");
     mb_ruleset_free(many);
+    mb_ruleset_free(more);
 
-    /* 13 layers, each its own fund: 39 changes, but 13 fund rows */
-    char *layers = strstr(text, "layers:\n") + strlen("layers:\n");
-    n = (size_t)(layers - text);
-    for (int l = 0; l < 13; l++)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "  - {id: l%d, cite: c, med_types: [chronic], fund: f%d, "
-                              "ratio: [{all: 1%%}]}\n", l, l);
-    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_OK, "13 funds load");
+    /* 9 funds, then 4: 13 fund rows */
+    n = many_text(text, sizeof text, "basic", 9, 1);
+    CHECK_RC(mb_ruleset_load_buffer(&many, text, n, "many.yaml", e2), MB_OK, "9 funds load");
+    n2 = many_text(text2, sizeof text2, "critical_illness", 4, 1);
+    CHECK_RC(mb_ruleset_load_buffer(&more, text2, n2, "many2.yaml", e2), MB_OK, "4 funds load");
     chain[0] = many;
-    CHECK_RC(mb_settle(res, chain, 1, e, c, e2), MB_E_CAPACITY, "13 fund rows");
+    chain[1] = more;
+    CHECK_RC(mb_settle(res, chain, 2, e, c, e2), MB_E_CAPACITY, "13 fund rows");
     CHECK(strstr(mb_error_message(e2), "more than 12 fund rows") != NULL, "says how many it holds");
     CHECK(fx_same(before, nb, after, fx_save(e, after, sizeof after)), "and changes nothing");
     mb_ruleset_free(many);
+    mb_ruleset_free(more);
 
+    char *layers = strstr(text, "layers:\n") + strlen("layers:\n");
     /* one layer whose bands pay from five funds */
     n = (size_t)(layers - text);
     n += (size_t)snprintf(text + n, sizeof text - n,
@@ -265,6 +300,46 @@ static void a_settlement_s_tables_are_finite(void)
     mb_error_free(e2);
 }
 
+/* A fixed annual grant (定额补助: 每人每年500元) is a layer at 100% with a yearly cap of the grant:
+ * what the person pays is met until the year's grant is used, and a new year brings a new one. */
+static void a_fixed_annual_grant(void)
+{
+    static const char text[] =
+        "id: grant\ntitle: 测试\ndocument: 测试〔2023〕3号\ntier: basic\neffective_from: 2023-01-01\n"
+        "account: {value: none, cite: 测试〔2023〕3号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2023〕3号 二}\n"
+        "funds: [{key: pool, employee: '310100', name: 统筹基金, amount: hifp_pay}]\n"
+        "layers:\n"
+        "  - {id: grant, cite: 测试〔2023〕3号 三（每人每年定额补助500元）, med_types: [general_outpatient],\n"
+        "     fund: pool, ratio: [{all: 100%}], cap: {values: [{all: 500}]}}\n";
+    mb_ruleset *grant = fx_ruleset_text(text, "grant.yaml");
+    if (grant == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("G1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    const mb_ruleset *chain[1] = {grant};
+    static const struct {
+        const char *id;
+        int32_t date;
+        int64_t cost, paid;
+        const char *why;
+    } claims[] = {
+        {"G-1", 20230301, YUAN(300), YUAN(300), "300 of the year's 500"},
+        {"G-2", 20230601, YUAN(300), YUAN(200), "the 200 left of the year's 500"},
+        {"G-3", 20230901, YUAN(300), 0, "the year's grant is used"},
+        {"G-4", 20240110, YUAN(300), YUAN(300), "a new year's 500"},
+    };
+    for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+        mb_claim *c = fx_claim(claims[i].id, claims[i].date, MB_MED_GENERAL_OUTPATIENT, "H1",
+                               MB_LEVEL_PRIMARY, claims[i].cost);
+        CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_OK, claims[i].id);
+        CHECK_FEN(amount(MB_AMT_HIFP_PAY), claims[i].paid, claims[i].why);
+        CHECK_FEN(amount(MB_AMT_PSN_CASH_PAY), claims[i].cost - claims[i].paid, "the rest is cash");
+        mb_claim_free(c);
+    }
+    mb_enrollee_free(e);
+    mb_ruleset_free(grant);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -276,6 +351,7 @@ int main(void)
         pharmacy_claims_need_a_prescriber();
         bands_without_a_ratio_for_a_person();
         a_settlement_s_tables_are_finite();
+        a_fixed_annual_grant();
     }
     mb_ruleset_free(rs);
     mb_result_free(res);

@@ -614,6 +614,21 @@ static const struct refusal {
      "layers[0].top_up_of", "top_up_of goes with top_up rows", 17},
     {16, "      - {all: 70%}\n    top_up: [{all: 45%}]", MB_E_SCHEMA,
      "layers[0].deductible", "the claim's funds up to its target ratio: it takes no deductible", 13},
+    {16, "      - {all: 70%}\n    top_up_within: total", MB_E_SCHEMA,
+     "layers[0].top_up_within", "top_up_within goes with top_up rows", 17},
+    {16, "      - {all: 70%}\n    top_up_period: year", MB_E_SCHEMA,
+     "layers[0].top_up_period", "top_up_period goes with top_up rows", 17},
+    {16, "      - {all: 70%}\n    top_up: [{all: 45%}]\n    top_up_within: total", MB_E_RULESET,
+     "layers[0].top_up_within", "top_up_within: total needs top_up_of: total", 18},
+    {16, "      - {all: 70%}\n    top_up: [{all: 45%}]\n    top_up_period: month", MB_E_SCHEMA,
+     "layers[0].top_up_period", "expected claim or year, got 'month'", 18},
+    {16, "      - {all: 70%}\n    top_up: [{all: 45%}]\n    top_up_within: scope", MB_E_SCHEMA,
+     "layers[0].top_up_within", "expected policy_scope or total, got 'scope'", 18},
+    {18, L18 "tilt: {categories: [orphan], cite: c, rows: [{from: 2023-07-01, ratio_points: 200}]}",
+     MB_E_SCHEMA, "tilt.rows[0].ratio_points", "got '200'", 19},
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: 10, cite: c,\n"
+         "          rows: [{from: 2023-07-01, share: 200%}]}}", MB_E_SCHEMA,
+     "layers[0].cap.raise.rows[0].share", "got '200%'", 18},
     {12, "    fund: pooling\n    disease_caps: sometimes", MB_E_SCHEMA,
      "layers[0].disease_caps", "expected true or false, got 'sometimes'", 13},
     {1, "id: Mini!", MB_E_SCHEMA,
@@ -717,6 +732,71 @@ static void groups_and_categories_at_their_limits(mb_error *err)
           "the message says none is declared");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
+}
+
+/* A settlement holds 64 accumulator changes and 12 fund rows (3 of them for the upstream
+ * amounts): a ruleset whose layers could pass either on one claim is refused at load, at the
+ * layer that passes it, with the limit (before, it loaded, and its claims failed to settle). */
+static void settlement_tables_at_their_limits(mb_error *err)
+{
+    static char big[16384];
+    /* nlayers layers of one line each, from line 8; each with a deductible per visit adds 7
+     * accumulators (base, paid, kind, deductible paid/count/unit/due): 9 make 63, 10 make 70.
+     * With own_funds, each pays from its own fund (and keeps its deductible in the base: 3). */
+    for (int own_funds = 0; own_funds < 2; own_funds++)
+        for (int nlayers = 9; nlayers <= 10; nlayers++) {
+            size_t n = (size_t)snprintf(big, sizeof big,
+                                        "id: big\ntitle: 测试\ndocument: 测试〔2023〕1号\n"
+                                        "tier: basic\neffective_from: 2023-01-01\n"
+                                        "account: {value: none, cite: c}\n"
+                                        "class_b_first_selfpay: {value: 10%%, cite: c}\n"
+                                        "layers:\n");
+            for (int i = 0; i < nlayers; i++)
+                n += (size_t)snprintf(big + n, sizeof big - n,
+                                      "  - {id: l%d, cite: c, med_types: [general_outpatient], "
+                                      "fund: f%d, ratio: [{all: 10%%}], deductible: [{all: 1%s}]}\n",
+                                      i, own_funds ? i : 0, own_funds ? "" : ", scope: visit");
+            n += (size_t)snprintf(big + n, sizeof big - n, "funds:\n");
+            for (int i = 0; i < 10; i++)
+                n += (size_t)snprintf(big + n, sizeof big - n,
+                                      "  - {key: f%d, employee: \"31010%d\", name: 基金%d, amount: hifp_pay}\n",
+                                      i, i, i);
+            mb_ruleset *rs = NULL;
+            int rc = mb_ruleset_load_buffer(&rs, big, n, "big.yaml", err);
+            if (nlayers == 9) {
+                CHECK_RC(rc, MB_OK, own_funds ? "9 funds on one claim load" : "63 accumulators load");
+                /* and a claim reaching every layer settles */
+                mb_enrollee *e = NULL;
+                mb_claim *c = NULL;
+                mb_result *r = NULL;
+                const mb_ruleset *chain[1] = {rs};
+                CHECK_RC(mb_enrollee_new(&e, "p", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err),
+                         MB_OK, "enrollee");
+                CHECK_RC(mb_claim_new(&c, "c1", 20230301, MB_MED_GENERAL_OUTPATIENT, "H1",
+                                      MB_LEVEL_PRIMARY, err), MB_OK, "claim");
+                CHECK_RC(mb_claim_add_item(c, 100000, MB_CLASS_A, -1, err), MB_OK, "item");
+                CHECK_RC(mb_result_new(&r, err), MB_OK, "result");
+                CHECK_RC(rs ? mb_settle(r, chain, 1, e, c, err) : MB_E_INVALID_ARGUMENT, MB_OK,
+                         "a claim through every layer settles");
+                mb_result_free(r);
+                mb_claim_free(c);
+                mb_enrollee_free(e);
+                mb_ruleset_free(rs);
+                continue;
+            }
+            CHECK_RC(rc, MB_E_RULESET, own_funds ? "10 funds on one claim are refused at load"
+                                                 : "70 accumulators are refused at load");
+            CHECK(rs == NULL, "nothing loaded");
+            CHECK(mb_error_line(err) == 8 + 10, "located at the tenth layer's line");
+            CHECK(mb_error_key(err) && strcmp(mb_error_key(err), "layers[9]") == 0,
+                  "the key path is the tenth layer");
+            CHECK(contains(mb_error_message(err),
+                           own_funds ? "could be paid from 10 funds, more than the 9 a settlement "
+                                       "reports beside the upstream amounts' 3"
+                                     : "could change 70 accumulators (bases, payments, caps, "
+                                       "deductible figures), more than the 64 a settlement holds"),
+                  "the message gives the count and the limit");
+        }
 }
 
 /* What the compiler accepts that the refusals above come close to. */
@@ -1289,6 +1369,7 @@ int main(void)
     every_inconsistency_is_refused_where_it_is(err);
     near_misses_load(err);
     groups_and_categories_at_their_limits(err);
+    settlement_tables_at_their_limits(err);
     uncited_steps(err);
     malformed(err);
     sizes(err);

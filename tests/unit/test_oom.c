@@ -466,6 +466,8 @@ static void sequence(run *r, world *w)
     CALL(mb_claim_add_item(w->family_claim, YUAN(2400), MB_CLASS_A, -1, w->err));
     CALL(mb_result_new(&w->family_result, w->err));
     const mb_ruleset *chain[1] = {cz};
+    /* the payer's journal keeps its side of the settlement: its room too is made beforehand */
+    CALL(mb_enrollee_reserve_for(w->payer, chain, 1, w->err));
     CALL(mb_settle_family(w->family_result, chain, 1, w->person[k], w->payer, MB_FAMILY_SPOUSE,
                           w->family_claim, w->err));
     CALL(mb_reverse_family(w->person[k], w->payer, w->family_result, w->err));

@@ -915,6 +915,58 @@ static void corrupt_journals(void)
     blob_expect_refused(err, blob, n, "a byte after the journal", "follow the journal");
 }
 
+/* The journal finds each settlement it keeps by its id through an index kept beside the ring:
+ * as the ring grows, wraps, drops its oldest and gives up an entry reversed from its middle,
+ * every claim it keeps is still recognised as settled. Wuxi, claims of 100 yuan in 2021 and
+ * 2022 (the amounts do not matter here, only which claims the journal holds). */
+static void journal_index(void)
+{
+    enum { LIMIT = 40, CLAIMS = 600 };
+    mb_enrollee *e = fx_enrollee("IDX-1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    mb_enrollee_set_designated_facility(e, "H001", err);
+    mb_enrollee_add_disease(e, "糖尿病", 20200105, 0, err);
+    CHECK_RC(mb_enrollee_set_journal_limit(e, LIMIT, err), MB_OK, "a journal of 40");
+    mb_result *r = fx_result();
+    uint64_t rng = 12;
+    int kept[LIMIT], nkept = 0, wrong = 0, reversed = 0; /* the claims kept, oldest first */
+    for (int i = 0; i < CLAIMS; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "X%d", i);
+        int32_t date = (2021 + i / 150) * 10000 + (1 + i % 150 / 13) * 100 + 1 + i % 13;
+        mb_claim *c = claim(id, date, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 100, "糖尿病");
+        wrong += fx_settle(r, wuxi, e, c, err) != MB_OK;
+        mb_claim_free(c);
+        if (nkept == LIMIT)
+            memmove(kept, kept + 1, --nkept * sizeof *kept);
+        kept[nkept++] = i;
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        if ((rng >> 33) % 24 == 0) { /* reverse one of those kept, found by its id */
+            int k = (int)((rng >> 40) % (uint64_t)nkept);
+            mb_journal_entry en;
+            mb_enrollee_journal(e, (size_t)k, &en);
+            char setl[32];
+            snprintf(setl, sizeof setl, "%s", en.setl_id);
+            wrong += mb_reverse_id(e, setl, err) != MB_OK;
+            memmove(kept + k, kept + k + 1, (size_t)(nkept - k - 1) * sizeof *kept);
+            nkept--;
+            reversed++;
+        }
+        /* each claim kept is refused as settled already, found by its id */
+        wrong += mb_enrollee_journal_count(e) != (size_t)nkept;
+        for (int k = 0; k < nkept; k++) {
+            snprintf(id, sizeof id, "X%d", kept[k]);
+            mb_claim *again = claim(id, 20221231, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 100,
+                                    "糖尿病");
+            wrong += fx_settle(r, wuxi, e, again, err) != MB_E_STATE;
+            mb_claim_free(again);
+        }
+    }
+    CHECK(reversed > 20, "reversals from the middle of the journal were made");
+    CHECK(wrong == 0, "the journal finds every settlement it keeps");
+    mb_result_free(r);
+    mb_enrollee_free(e);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -933,6 +985,7 @@ int main(void)
     repeated_claims();
     journal_limit();
     full_journal_latest();
+    journal_index();
     family();
     listing();
     version_1();

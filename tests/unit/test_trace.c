@@ -181,6 +181,57 @@ static void walk_chain(const mb_ruleset *const *chain, size_t n)
     }
 }
 
+/* A trace longer than a result's own 96 steps is kept whole, never cut: the result makes room
+ * before settling for the most steps the chain records, a bound worked out at load. A layer of
+ * 120 bands of 1 yuan each (测试〔2024〕9号, a ruleset written for the test), each at 50%: a
+ * claim of 200 yuan records the items step, one step per band and the layer's step, 122 in
+ * all; it pays 120 x 1 x 50% = 60 yuan, summed exactly and rounded once. Before, the trace
+ * stopped at 96 steps without saying so. */
+static void long_trace(void)
+{
+    enum { BANDS = 120 };
+    static char text[BANDS * 96 + 1024];
+    int n = snprintf(text, sizeof text,
+                     "id: long-trace\ntitle: 长轨迹测试\ndocument: 测试〔2024〕9号\ntier: basic\n"
+                     "effective_from: 2024-01-01\nschemes: [employee]\n"
+                     "account: {value: none, cite: 测试〔2024〕9号 一}\n"
+                     "class_b_first_selfpay: {value: 10%%, cite: 测试〔2024〕9号 二}\n"
+                     "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+                     "layers:\n  - id: outpatient\n    cite: 测试〔2024〕9号 三\n"
+                     "    med_types: [general_outpatient]\n    fund: pooling\n    bands:\n");
+    for (int k = 0; k < BANDS; k++)
+        n += snprintf(text + n, sizeof text - (size_t)n,
+                      "      - {above: %d, up_to: %d, all: 50%%, cite: 测试〔2024〕9号 四}\n", k, k + 1);
+    mb_ruleset *rs = fx_ruleset_text(text, "long-trace.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("LT-1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    mb_claim *c = fx_claim("LT1", 20240310, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY,
+                           YUAN(200));
+    mb_result *r = NULL;
+    CHECK_RC(mb_result_new(&r, err), MB_OK, "a result of its own");
+    CHECK_RC(fx_settle(r, rs, e, c, err), MB_OK, "the claim settles");
+    CHECK_FEN(mb_result_amount(r, MB_AMT_HIFP_PAY), YUAN(60), "120 bands x 1 yuan x 50%");
+    CHECK(mb_result_trace_count(r) == BANDS + 2, "every step is kept: items, 120 bands, the layer");
+    mb_trace_step last;
+    CHECK_RC(mb_result_trace(r, BANDS + 1, &last), MB_OK, "the last step is there");
+    CHECK(strcmp(last.rule, "outpatient") == 0 && last.amount_out == YUAN(60),
+          "the last step is the layer's, paying 60 yuan");
+    /* another enrollee's first claim, settled into the other half of the handle: whole there
+     * too (the bands run on each enrollee's year) */
+    mb_enrollee *other = fx_enrollee("LT-2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    mb_claim *again = fx_claim("LT2", 20240311, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY,
+                               YUAN(200));
+    CHECK_RC(fx_settle(r, rs, other, again, err), MB_OK, "a second claim settles");
+    CHECK(mb_result_trace_count(r) == BANDS + 2, "its trace is whole as well");
+    mb_claim_free(again);
+    mb_enrollee_free(other);
+    mb_claim_free(c);
+    mb_result_free(r);
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -188,6 +239,7 @@ int main(void)
     nbundled = fx_load_bundled(bundled, MAX_RULESETS);
     CHECK(nbundled >= 6, "the six bundled rulesets (five documents and the example) load");
     fx_each_tier_chain(bundled, nbundled, walk_chain);
+    long_trace();
     fprintf(stderr, "  %ld settlements, %ld trace steps walked\n", settlements, steps);
     CHECK(settlements > 10000, "many settlements were walked");
     CHECK(uncited == 0, "every trace step names its ruleset, rule, what it did and the clause it cites");

@@ -27,17 +27,18 @@ from .errors import (AmountOverflowError, BufferTooSmallError, CapacityError, Ch
                      RulesetError, SchemaError, StateError, UnknownCodeError,
                      UnknownDiseaseError, status_name, status_text)
 from .frame import settle_frame
+from .dask_frame import settle_dask
 from ._ffi import lib as _lib, ffi as _ffi
 
 __version__ = "1.1.0"
 
 
-def library_version():
+def library_version() -> str:
     """The loaded C library's version string, e.g. "1.1.0"."""
     return _ffi.string(_lib.mb_version()).decode()
 
 
-def library_version_number():
+def library_version_number() -> int:
     """The loaded C library's version as MAJOR*10000 + MINOR*100 + PATCH."""
     return _lib.mb_version_number()
 
@@ -45,7 +46,7 @@ def library_version_number():
 __all__ = [
     "Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment", "Criteria",
     "CertStatus", "Certification", "AssistanceIdentity", "AccumulatorKey", "settle", "presettle",
-    "settle_family", "settle_batch", "settle_frame",
+    "settle_family", "settle_batch", "settle_frame", "settle_dask",
     "BatchError", "Tier", "Scheme", "PersonType", "MedType", "Level", "ItemClass", "Flag",
     "Status", "CertState", "Relation",
     "AMOUNT_COUNT", "AMOUNT_NAMES", "to_fen", "to_yuan", "library_path", "library_version",

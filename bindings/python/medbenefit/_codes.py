@@ -1,139 +1,31 @@
-"""Constants of medbenefit.h (macros and enums are invisible to cffi's ABI mode), and the exact
-conversions between Python values and the library's integers: yuan <-> fen, dates <-> YYYYMMDD,
-code names <-> enum values."""
+"""The exact conversions between Python values and the library's integers: yuan <-> fen, dates
+<-> YYYYMMDD, code names <-> enum values. The enums themselves are the header's, generated into
+_constants.py (cffi's ABI mode cannot see enums or macros)."""
 import datetime
 import enum
 import numbers
 from decimal import Decimal
+from typing import Any, Callable, Optional, Tuple, Type, Union
 
 from . import errors
-from ._ffi import ffi, has, lib
+from ._constants import (Amount, CertState, ChangeKind, Flag, ItemClass, JournalFamily, Level,
+                         MedType, PeriodKind, PersonType, Relation, Scheme, Status, Tier)
+from ._ffi import ffi, lib
 
-
-class Tier(enum.IntEnum):
-    BASIC = 1
-    CRITICAL_ILLNESS = 2
-    ASSISTANCE = 3
-
-
-class Scheme(enum.IntEnum):
-    EMPLOYEE = 1  # 职工基本医疗保险, insutype 310
-    RESIDENT = 2  # 城乡居民基本医疗保险, insutype 390
-
-
-class PersonType(enum.IntEnum):
-    IN_SERVICE = 1
-    RETIRED = 2
-    VETERAN = 3
-    RESIDENT = 4
-
-
-class MedType(enum.IntEnum):
-    GENERAL_OUTPATIENT = 11
-    EMERGENCY = 13
-    CHRONIC = 14
-    INPATIENT = 21
-    TRAUMA_INPATIENT = 22
-    REFERRED_OUT_INPATIENT = 23
-    EMERGENCY_INPATIENT = 24
-    PHARMACY = 41
-    MATERNITY_OUTPATIENT = 51
-    MATERNITY_INPATIENT = 52
-
-
-class Level(enum.IntEnum):
-    PRIMARY = 1
-    SECONDARY = 2
-    TERTIARY = 3
-    PHARMACY = 4
-
-
-class ItemClass(enum.IntEnum):
-    A = 1
-    B = 2
-    C = 3
-
-
-class Flag(enum.IntFlag):
-    REFERRAL = 0x01
-    EMERGENCY = 0x02
-    OUT_OF_AREA = 0x04
-    DESIGNATED_SPECIALTY = 0x08
-    OUT_OF_PROVINCE = 0x10
-    NO_ACCOUNT = 0x20
-
-
-class CertState(enum.IntEnum):
-    NONE = 0      # not certified
-    ACTIVE = 1    # certified and in benefit
-    PENDING = 2   # certified; the benefit starts on `since`
-    EXPIRED = 3   # validity ended on `since`
-    REVOKED = 4   # revoked on `since`
-    REFUSED = 5   # held, but refused: over the disease limit or an exclusive pair
-
-
-PERIOD_KINDS = {1: "year", 2: "quarter"}
+PERIOD_KINDS = {int(k): k.name.lower() for k in PeriodKind}
 """mb_period_kind (MB_PERIOD_YEAR, MB_PERIOD_QUARTER) as Ruleset.accumulator_keys names it."""
 
-
-class Relation(enum.IntEnum):
-    SPOUSE = 1    # 配偶
-    PARENT = 2    # 父母: the payer is the patient's child
-    CHILD = 3     # 子女: the payer is the patient's parent
-
-
-class Status(enum.IntEnum):
-    OK = 0
-    INVALID_ARGUMENT = -1
-    NOMEM = -2
-    IO = -3
-    PARSE = -4
-    SCHEMA = -5
-    RULESET = -6
-    NOT_FOUND = -7
-    INVALID_AMOUNT = -8
-    INVALID_DATE = -9
-    UNKNOWN_CODE = -10
-    UNKNOWN_DISEASE = -11
-    OVERFLOW = -12
-    CHAIN = -13
-    STATE = -14
-    CORRUPT = -15
-    CAPACITY = -16
-    BUFFER = -17
-    NOT_ELIGIBLE = -18
-
-
-def _amount_count():
-    """How many amounts the loaded library reports: mb_amount_count(), or for a library older
-    than that call, mb_amount_name() until it returns NULL."""
-    if has("mb_amount_count"):
-        return max(0, int(lib.mb_amount_count()))
-    n = 0
-    while n < 256 and lib.mb_amount_name(n) != ffi.NULL:
-        n += 1
-    return n
-
-
-def _amount_names(count):
-    names = []
-    for i in range(count):
-        p = lib.mb_amount_name(i)
-        names.append(ffi.string(p).decode() if p != ffi.NULL else f"amount_{i}")
-    return tuple(names)
-
-
-AMOUNT_COUNT = _amount_count()
+AMOUNT_COUNT = int(lib.mb_amount_count())
 """How many setlinfo amounts the loaded library reports (mb_amount_count)."""
 
-AMOUNT_NAMES = _amount_names(AMOUNT_COUNT)
+AMOUNT_NAMES = tuple(ffi.string(lib.mb_amount_name(i)).decode() for i in range(AMOUNT_COUNT))
 """The setlinfo amounts in mb_amount order, named as the loaded library names them
-(medfee_sumamt ... balc, acct_mulaid_pay, overlmt_selfpay, and any that a later library adds)."""
+(medfee_sumamt ... balc, acct_mulaid_pay, overlmt_selfpay)."""
 
 
 # ---- integers ---------------------------------------------------------------------------------
 
-def _bounds(ctype):
+def _bounds(ctype: str) -> Tuple[int, int]:
     bits = 8 * ffi.sizeof(ctype)
     if ctype in ("unsigned", "size_t"):
         return 0, (1 << bits) - 1
@@ -146,7 +38,8 @@ C_SIZE_T = _bounds("size_t")
 C_INT32 = _bounds("int32_t")
 
 
-def c_int(value, what, bounds=C_INT, error=errors.InvalidArgumentError):
+def c_int(value: Any, what: str, bounds: Tuple[int, int] = C_INT,
+          error: Type[errors.MedbenefitError] = errors.InvalidArgumentError) -> int:
     """An int for an integer parameter of C type ``bounds`` (C_INT, C_UNSIGNED, C_SIZE_T,
     C_INT32): an int (or IntEnum, numpy integer) and nothing else. A float, bool, Decimal or str
     is a TypeError rather than truncated or guessed at; a value C cannot hold is ``error``
@@ -163,7 +56,7 @@ def c_int(value, what, bounds=C_INT, error=errors.InvalidArgumentError):
     return v
 
 
-def _short_int(v):
+def _short_int(v: int) -> str:
     # str() of a huge int is slow (and refused past sys.get_int_max_str_digits)
     return str(v) if abs(v) < 10**30 else ("-" if v < 0 else "") + "an int of " \
         f"{abs(v).bit_length()} bits"
@@ -171,7 +64,7 @@ def _short_int(v):
 
 # ---- strings ----------------------------------------------------------------------------------
 
-def c_text(value, what):
+def c_text(value: Union[str, bytes], what: str) -> bytes:
     """A str (UTF-8 encoded) or bytes for a `const char *` argument. C reads a string up to its
     first NUL, so text holding one is refused (InvalidArgumentError, a ValueError), never cut
     short there; so is a str that is not valid Unicode (an unpaired surrogate)."""
@@ -192,14 +85,14 @@ def c_text(value, what):
     raise TypeError(f"{what}: expected a str, got {type(value).__name__}")
 
 
-def cstr(value, what):
+def cstr(value: Union[str, bytes, None], what: str) -> Any:
     """A Python str (or None) as UTF-8 bytes for a `const char *` argument (None -> NULL)."""
     if value is None:
         return ffi.NULL
     return c_text(value, what)
 
 
-def text(p):
+def text(p: Any) -> str:
     """A `const char *` returned by the library as str ("" for NULL)."""
     return ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
 
@@ -216,13 +109,15 @@ MONEY_MAX_FEN = 10**14
 _MONEY_INT_DIGITS = 13  # 10^12 has 13 integer digits
 
 
-def _fixed_text(d, decimals, int_digits):
+def _fixed_text(d: Decimal, decimals: int,
+                int_digits: int) -> Tuple[Optional[str], Optional[str]]:
     """A finite Decimal as plain text with exactly ``decimals`` decimals, judged from
     as_tuple() alone, before any arithmetic that could be as large as its exponent
     (Decimal('1e1000000000') is 13 characters but a billion digits written out). Returns
     (text, None), or (None, "big") for more than ``int_digits`` integer digits, or (None,
     "fine") for a nonzero digit below the last decimal."""
     sign, digits, exp = d.as_tuple()
+    assert isinstance(exp, int), "a finite Decimal"  # 'n', 'N', 'F': NaN and Infinity
     first = next((i for i, x in enumerate(digits) if x), None)
     if first is None:
         return "0." + "0" * decimals, None    # zero, whatever its sign or exponent
@@ -239,7 +134,7 @@ def _fixed_text(d, decimals, int_digits):
     return ("-" if sign else "") + units[:-decimals] + "." + units[-decimals:], None
 
 
-def yuan_text(value, what="amount", fen_hint="fen={n}"):
+def yuan_text(value: Any, what: str = "amount", fen_hint: str = "fen={n}") -> str:
     """The text form of an amount in yuan: a Decimal or a str. An int, bool or float is a
     TypeError naming the fix (``fen_hint``: how the caller gives fen n instead); a Decimal
     is checked by its digits and exponent before it is written out. The text is parsed by
@@ -257,11 +152,12 @@ def yuan_text(value, what="amount", fen_hint="fen={n}"):
         if problem == "fine":
             raise errors.InvalidAmountError(f"{what}: amount {value} has more than two "
                                             "decimals (amounts are yuan to the fen)")
+        assert out is not None
         return out
     raise TypeError(_not_yuan(value, what, fen_hint))
 
 
-def _not_yuan(value, what, fen_hint):
+def _not_yuan(value: Any, what: str, fen_hint: str) -> str:
     kind = type(value).__name__
     if isinstance(value, bool):
         return f"{what}: {value} is not an amount (a bool)"
@@ -281,7 +177,7 @@ def _not_yuan(value, what, fen_hint):
     return f"{what}: amounts in yuan are Decimal or str ('1200.50'), not {kind}"
 
 
-def fen_int(value, what="amount"):
+def fen_int(value: Any, what: str = "amount") -> int:
     """An amount in fen: an int (not bool, float, Decimal or str), 0 to 10^14 (10^12 yuan)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{what}: an amount in fen is an int, not {type(value).__name__}"
@@ -295,7 +191,7 @@ def fen_int(value, what="amount"):
     return v
 
 
-def to_fen(value, what="amount", fen_hint="fen={n}"):
+def to_fen(value: Union[Decimal, str], what: str = "amount", fen_hint: str = "fen={n}") -> int:
     """Yuan (Decimal or str) -> int fen, exactly, through mb_amount_parse. An int is refused
     (TypeError): it could be yuan or fen."""
     data = c_text(yuan_text(value, what, fen_hint), what)
@@ -309,7 +205,8 @@ def to_fen(value, what="amount", fen_hint="fen={n}"):
     return int(out[0])
 
 
-def amount_fen(yuan, fen, what, fen_hint="fen={n}", default=None):
+def amount_fen(yuan: Union[Decimal, str, None], fen: Optional[int], what: str,
+               fen_hint: str = "fen={n}", default: Optional[int] = None) -> int:
     """The fen of an amount a caller gave either in yuan (Decimal or str) or in fen (an int;
     ``fen_hint`` says how, for messages): exactly one of them, unless ``default`` (fen) stands
     in for neither."""
@@ -325,7 +222,7 @@ def amount_fen(yuan, fen, what, fen_hint="fen={n}", default=None):
     return fen_int(fen, what)
 
 
-def to_yuan(fen):
+def to_yuan(fen: int) -> Decimal:
     """int fen -> Decimal yuan with exactly two decimals, built from integers (no float)."""
     if type(fen) is not int:  # the library's own int64 values skip the checks
         fen = c_int(fen, "fen", (-(1 << 63), (1 << 63) - 1))
@@ -333,7 +230,7 @@ def to_yuan(fen):
     return Decimal((1 if fen < 0 else 0, digits, -2))
 
 
-def to_bp(value, what="ratio"):
+def to_bp(value: Union[str, Decimal], what: str = "ratio") -> int:
     """A ratio as str ("10%", "0.1") or Decimal (Decimal("0.1")) -> basis points, through
     mb_ratio_parse. An int is refused: 1 could mean 100% or 1%."""
     if isinstance(value, Decimal):
@@ -345,23 +242,24 @@ def to_bp(value, what="ratio"):
         if problem == "fine":
             raise errors.InvalidArgumentError(f"{what}: ratio {value} has more than four "
                                               "decimals (a ratio is to the basis point)")
+        assert out is not None
         value = out
     elif not isinstance(value, str):
         raise TypeError(f"{what}: ratios are str or Decimal ('10%', '0.1', Decimal('0.1')), "
                         f"not {type(value).__name__}")
-    out = ffi.new("int32_t *")
-    errors.call(lib.mb_ratio_parse, c_text(value, what), out)
-    return int(out[0])
+    bp = ffi.new("int32_t *")
+    errors.call(lib.mb_ratio_parse, c_text(value, what), bp)
+    return int(bp[0])
 
 
-def bp_to_percent(bp):
+def bp_to_percent(bp: int) -> Optional[Decimal]:
     """Basis points -> Decimal percent (7000 -> Decimal('70.00')); None for -1 (no ratio)."""
     return None if bp < 0 else to_yuan(bp)
 
 
 # ---- dates ------------------------------------------------------------------------------------
 
-def to_ymd(value, what="date"):
+def to_ymd(value: Union[datetime.date, str, int], what: str = "date") -> int:
     """A datetime.date (or datetime, or pandas Timestamp), 'YYYY-MM-DD' text, or an int YYYYMMDD
     -> int YYYYMMDD. Text goes through mb_date_parse; ints are checked by the call they reach."""
     if isinstance(value, datetime.date):
@@ -380,7 +278,7 @@ def to_ymd(value, what="date"):
     raise TypeError(f"{what}: expected a datetime.date or 'YYYY-MM-DD', got {type(value).__name__}")
 
 
-def to_date(ymd):
+def to_date(ymd: int) -> Optional[datetime.date]:
     """int YYYYMMDD -> datetime.date (None for 0)."""
     if not ymd:
         return None
@@ -389,9 +287,10 @@ def to_date(ymd):
 
 # ---- code tables ------------------------------------------------------------------------------
 
-def _code(value, parse, what, enum_cls, allow_zero=False):
+def _code(value: Any, parse: Callable[[bytes], int], what: str, enum_cls: Type[enum.Enum],
+          allow_zero: bool = False) -> int:
     if isinstance(value, enum.Enum):
-        return int(value)
+        return int(value.value)
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return c_int(value, what, C_INT, errors.UnknownCodeError)
     if isinstance(value, str):
@@ -404,22 +303,22 @@ def _code(value, parse, what, enum_cls, allow_zero=False):
                     f"{type(value).__name__}")
 
 
-def scheme_code(value):
+def scheme_code(value: Union[str, int]) -> int:
     return _code(value, lib.mb_scheme_parse, "scheme", Scheme)
 
 
-def person_type_code(value):
+def person_type_code(value: Union[str, int, None]) -> int:
     return 0 if value is None else _code(value, lib.mb_person_type_parse, "person_type", PersonType)
 
 
-def med_type_code(value):
+def med_type_code(value: Union[str, int]) -> int:
     return _code(value, lib.mb_med_type_parse, "med_type", MedType)
 
 
-def level_code(value):
+def level_code(value: Union[str, int]) -> int:
     return _code(value, lib.mb_level_parse, "level", Level)
 
 
-def item_class_code(value):
+def item_class_code(value: Union[str, int]) -> int:
     return _code(value, lib.mb_item_class_parse, "item class", ItemClass)
 

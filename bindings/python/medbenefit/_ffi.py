@@ -1,8 +1,12 @@
 """The C declarations of medbenefit.h that the binding uses, and finding the shared library.
 
 cffi in ABI mode: nothing is compiled. The declarations below are copied from
-include/medbenefit.h (ABI version 1); enums are declared as plain ints, since cffi cannot see the
-header's macros and the binding keeps its own copies of the constants (see _codes.py).
+include/medbenefit.h; enums are declared as plain ints, since cffi cannot see the header's enums
+and macros: their values are generated from the header into _constants.py. The structs'
+layouts are checked against the header by tests/test_constants.py.
+
+The binding is released with the library and declares the functions of its version: a library
+older than MIN_VERSION is refused when loaded, not when a function it lacks is first called.
 
 The library is found, in order:
   1. $MEDBENEFIT_LIBRARY (a file, or a directory holding libmedbenefit.so.1);
@@ -13,11 +17,14 @@ The library is found, in order:
 import os
 import shutil
 import subprocess
+from typing import Any, List, Optional, Tuple
 
 from cffi import FFI
 
 SONAME = "libmedbenefit.so.1"
 ABI_MAJOR = 1
+MIN_VERSION = 10100
+"""The library release this binding declares (1.1.0: mb_settle_columns, the journal)."""
 
 CDEF = r"""
 int mb_version_number(void);
@@ -145,6 +152,7 @@ int mb_claim_add_item(mb_claim *c, int64_t fen, int item_class, int first_selfpa
                       mb_error *err);
 int mb_claim_set_upstream(mb_claim *c, int64_t compliant, int64_t basic,
                           int64_t critical_illness, mb_error *err);
+int mb_claim_set_upstream_assistance(mb_claim *c, int64_t assistance, mb_error *err);
 
 typedef struct mb_result mb_result;
 int mb_result_new(mb_result **out, mb_error *err);
@@ -203,13 +211,63 @@ int mb_reverse_family_id(mb_enrollee *patient, mb_enrollee *payer, const char *s
 int mb_enrollee_set_journal_limit(mb_enrollee *e, size_t max_settlements, mb_error *err);
 size_t mb_enrollee_journal_limit(const mb_enrollee *e);
 size_t mb_enrollee_journal_count(const mb_enrollee *e);
+typedef struct mb_columns {
+    size_t size;
+    size_t nrows;
+    const uint32_t *enrollee;
+    const char *const *claim_id;
+    const int32_t *date;
+    const int32_t *med_type;
+    const int32_t *level;
+    const uint32_t *flags;
+    const int32_t *facility;
+    const int32_t *disease;
+    const int32_t *treatment;
+    const int32_t *admitted;
+    const int32_t *discharged;
+    const int32_t *prescriber;
+    const int32_t *prescriber_level;
+    const uint64_t *item_start;
+    const int64_t *item_fen;
+    const int32_t *item_class;
+    const int32_t *item_selfpay_bp;
+    const int64_t *up_compliant;
+    const int64_t *up_basic;
+    const int64_t *up_critical;
+    const char *const *facilities;
+    size_t nfacilities;
+    const char *const *diseases;
+    size_t ndiseases;
+    const char *const *treatments;
+    size_t ntreatments;
+    const int32_t *facility_category;
+    const char *const *facility_categories;
+    size_t nfacility_categories;
+} mb_columns;
+typedef struct mb_column_results {
+    size_t size;
+    int64_t *amounts;
+    size_t stride;
+    int32_t *status;
+    int32_t *covered;
+} mb_column_results;
+typedef struct mb_columns_options {
+    size_t size;
+    unsigned flags;
+    unsigned threads;
+    size_t enrollee_from, enrollee_to;
+} mb_columns_options;
+int mb_settle_columns(const mb_ruleset *const *chain, size_t chain_len,
+                      mb_enrollee *const *enrollees, size_t nenrollees,
+                      const mb_columns *claims, const mb_column_results *out,
+                      const mb_columns_options *options, mb_error *err);
 """
 
 ffi = FFI()
 ffi.cdef(CDEF)
 
 
-def _pkg_config_libdir():
+def _pkg_config_libdir() -> Optional[str]:
     exe = shutil.which("pkg-config")
     if exe is None:
         return None
@@ -222,7 +280,7 @@ def _pkg_config_libdir():
     return libdir if out.returncode == 0 and libdir else None
 
 
-def candidates():
+def candidates() -> List[Tuple[str, str]]:
     """The places the library is looked for, in order, as (how, path) pairs."""
     found = []
     env = os.environ.get("MEDBENEFIT_LIBRARY")
@@ -240,7 +298,7 @@ def candidates():
     return found
 
 
-def load():
+def load() -> Tuple[Any, str]:
     """dlopen the library; raise ImportError naming every place tried."""
     tried = []
     for how, path in candidates():
@@ -249,9 +307,11 @@ def load():
         except OSError as e:
             tried.append(f"{how}: {path}: {e}")
             continue
-        major = lib.mb_version_number() // 10000
-        if major != ABI_MAJOR:
-            tried.append(f"{how}: {path}: ABI version {major}, this binding needs {ABI_MAJOR}")
+        version = lib.mb_version_number()
+        if version // 10000 != ABI_MAJOR or version < MIN_VERSION:
+            tried.append(f"{how}: {path}: version {version // 10000}.{version // 100 % 100}."
+                         f"{version % 100}, this binding needs {ABI_MAJOR}.x from "
+                         f"{MIN_VERSION // 10000}.{MIN_VERSION // 100 % 100}")
             continue
         return lib, path
     raise ImportError("medbenefit: cannot load libmedbenefit.so.1 (set MEDBENEFIT_LIBRARY to "
@@ -259,23 +319,3 @@ def load():
 
 
 lib, library_path = load()
-
-
-def has(symbol):
-    """Whether the loaded library exports `symbol` (functions added after 1.0.0 are looked up
-    when first used, so an older library still loads)."""
-    try:
-        getattr(lib, symbol)
-    except AttributeError:
-        return False
-    return True
-
-
-def need(symbol):
-    """The library function `symbol`, or NotImplementedError naming it when the loaded library
-    is too old to have it."""
-    try:
-        return getattr(lib, symbol)
-    except AttributeError:
-        raise NotImplementedError(f"the loaded libmedbenefit ({library_path}) has no {symbol}()"
-                                  ": it is older than this binding") from None

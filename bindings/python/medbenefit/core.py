@@ -8,11 +8,17 @@ Threads: a Ruleset is immutable and may be shared by any number of threads. An E
 and a Settlement are used by one thread at a time (as in C). Each call reports errors through an
 mb_error of its own (see errors.py), so threads working on separate handles never interfere.
 """
+from __future__ import annotations
+
 import collections
+import datetime
 import numbers
 import os
 import threading
 import weakref
+from decimal import Decimal
+from typing import (Any, Callable, Literal, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar,
+                    Union)
 
 from . import errors
 from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT, C_INT32, C_SIZE_T, C_UNSIGNED,
@@ -21,8 +27,18 @@ from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT, C_INT32, C_SIZE_T, C_UNS
                      amount_fen, bp_to_percent, c_int, c_text, cstr, item_class_code,
                      level_code, med_type_code, person_type_code, scheme_code, text, to_bp,
                      to_date, to_yuan, to_ymd)
-from ._ffi import ffi, has, lib, need
+from ._constants import BATCH_PRESETTLE
+from ._ffi import ffi, lib
 from .errors import attempt, call
+
+PathLike = Union[str, bytes, "os.PathLike[str]"]
+Yuan = Union[Decimal, str]
+"""An amount in yuan: a Decimal or its text ("1200.50"); never an int or a float."""
+DateLike = Union[datetime.date, str, int]
+"""A datetime.date (or datetime, Timestamp), 'YYYY-MM-DD', or an int YYYYMMDD."""
+Code = Union[str, int]
+"""A code by name ("chronic"), national code ("14") or number (an int or IntEnum)."""
+_H = TypeVar("_H", bound="_Handle")
 
 __all__ = ["Ruleset", "Enrollee", "Claim", "Settlement", "Disease", "Item", "Assessment",
            "Criteria", "CertStatus", "Certification", "AssistanceIdentity", "AccumulatorKey",
@@ -57,10 +73,6 @@ AssistanceIdentity.__doc__ = ("A medical-assistance identity an enrollee holds: 
                               "(\"minimum_living\"...), held from ``from_`` to ``to`` inclusive "
                               "(None: still held).")
 
-# The enrollee getters came with mb_settle_batch; an older library still serves everything else
-# and the properties then read what was set through this object (None after a restore).
-_GETTERS = has("mb_enrollee_scheme")
-
 Item = collections.namedtuple("Item", "amount cls first_selfpay_ratio")
 Item.__doc__ = ("A line item as added to a Claim: amount (Decimal yuan), cls (ItemClass) and "
                 "first_selfpay_ratio (Decimal percent, or None for the ruleset's default).")
@@ -72,36 +84,36 @@ class _Handle:
     _ptr = ffi.NULL
     _finalizer = None
 
-    def _adopt(self, ptr, free):
+    def _adopt(self, ptr: Any, free: Callable[[Any], None]) -> None:
         self._ptr = ptr
         self._finalizer = weakref.finalize(self, free, ptr)
 
-    def close(self):
+    def close(self) -> None:
         """Free the C object now. Safe to call more than once."""
         if self._finalizer is not None:
             self._finalizer()
         self._ptr = ffi.NULL
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._finalizer is None or not self._finalizer.alive
 
     @property
-    def _h(self):
+    def _h(self) -> Any:
         if self.closed:
             raise ValueError(f"this {type(self).__name__} is closed")
         return self._ptr
 
-    def __enter__(self):
+    def __enter__(self: _H) -> _H:
         self._h  # refuse to enter a closed handle
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.close()
         return False
 
 
-def _new_out(ctype):
+def _new_out(ctype: str) -> Any:
     return ffi.new(ctype + " **")
 
 
@@ -113,27 +125,42 @@ class Ruleset(_Handle):
     Create it with ``Ruleset.load(path)``, ``Ruleset.from_id(id)`` or
     ``Ruleset.from_string(text)``."""
 
-    def __init__(self, *args, **kwargs):
+    _diseases: Optional[Tuple[Disease, ...]]
+    _accumulator_keys: Optional[Tuple[AccumulatorKey, ...]]
+    _source: Tuple[str, tuple]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("create a Ruleset with Ruleset.load(path), Ruleset.from_id(id) or "
                         "Ruleset.from_string(text)")
 
     @classmethod
-    def _wrap(cls, out):
+    def _wrap(cls, out: Any, source: Tuple[str, tuple]) -> "Ruleset":
         self = cls.__new__(cls)
         self._adopt(out[0], lib.mb_ruleset_free)
         self._diseases = None
         self._accumulator_keys = None
+        self._source = source
         return self
 
+    def __reduce__(self) -> Tuple[Any, tuple]:
+        """A ruleset pickles as the way it was loaded (a process loads it again): the text of
+        from_string, the absolute path of load, the id and absolute directories of from_id.
+        So a Dask worker on another machine needs the same files at the same paths, unless
+        the ruleset came from from_string."""
+        self._h  # a closed ruleset is refused, as every other use of it is
+        method, args = self._source
+        return (getattr(Ruleset, method), args)
+
     @classmethod
-    def load(cls, path):
+    def load(cls, path: PathLike) -> "Ruleset":
         """Load a ruleset from a YAML file. Errors carry file, line and key."""
         out = _new_out("mb_ruleset")
         call(lib.mb_ruleset_load_file, out, c_text(os.fsencode(path), "path"))
-        return cls._wrap(out)
+        return cls._wrap(out, ("load", (os.path.abspath(path),)))
 
     @classmethod
-    def from_id(cls, id, dirs=None):
+    def from_id(cls, id: str, dirs: Union[PathLike, Sequence[PathLike], None] = None
+                ) -> "Ruleset":
         """Load the ruleset ``<dir>/<id>.yaml`` from the first of ``dirs`` that has it, then
         $MEDBENEFIT_RULESETS, then the installed directory (``Ruleset.default_dir()``)."""
         out = _new_out("mb_ruleset")
@@ -145,36 +172,36 @@ class Ruleset(_Handle):
         else:
             cdirs = ffi.NULL
         call(lib.mb_ruleset_load_id, out, cstr(id, "id"), cdirs)
-        return cls._wrap(out)
+        return cls._wrap(out, ("from_id", (id, [os.path.abspath(d) for d in dirs or ()])))
 
     @classmethod
-    def from_string(cls, text, name=None):
+    def from_string(cls, text: Union[str, bytes], name: Optional[str] = None) -> "Ruleset":
         """Load a ruleset from YAML text (str or bytes); ``name`` stands for the file name in
         error messages."""
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         out = _new_out("mb_ruleset")
         call(lib.mb_ruleset_load_buffer, out, data, len(data), cstr(name, "name"))
-        return cls._wrap(out)
+        return cls._wrap(out, ("from_string", (data, name)))
 
     @staticmethod
-    def default_dir():
+    def default_dir() -> str:
         """The installed ruleset directory the library searches last."""
         return text(lib.mb_ruleset_default_dir())
 
     @property
-    def id(self):
+    def id(self) -> str:
         return text(lib.mb_ruleset_id(self._h))
 
     @property
-    def title(self):
+    def title(self) -> str:
         return text(lib.mb_ruleset_title(self._h))
 
     @property
-    def document(self):
+    def document(self) -> str:
         return text(lib.mb_ruleset_document(self._h))
 
     @property
-    def tier(self):
+    def tier(self) -> Union[Tier, int]:
         t = lib.mb_ruleset_tier(self._h)
         try:
             return Tier(t)
@@ -182,7 +209,7 @@ class Ruleset(_Handle):
             return t
 
     @property
-    def assumptions(self):
+    def assumptions(self) -> List[Tuple[str, str]]:
         """Parameters the document does not state: a list of (where, reason)."""
         h = self._h
         where, reason = ffi.new("const char **"), ffi.new("const char **")
@@ -193,7 +220,7 @@ class Ruleset(_Handle):
         return out
 
     @property
-    def diseases(self):
+    def diseases(self) -> List[Disease]:
         """The disease catalogue: a list of Disease(code, name, group)."""
         if self._diseases is None:
             h = self._h
@@ -206,14 +233,14 @@ class Ruleset(_Handle):
         return list(self._diseases)
 
     @property
-    def accumulator_keys(self):
+    def accumulator_keys(self) -> List[AccumulatorKey]:
         """The accumulators the ruleset defines, the layers' first, then the catalogue's
         per-disease ones: a list of AccumulatorKey(key, period), period 'year' or 'quarter'.
         These are the keys ``Enrollee.seed(ruleset, ...)`` and ``Enrollee.accumulator(ruleset,
         ...)`` take; a key kept by two periods is listed once for each."""
         if self._accumulator_keys is None:
             h = self._h
-            count, get = need("mb_ruleset_accumulator_count"), need("mb_ruleset_accumulator")
+            count, get = lib.mb_ruleset_accumulator_count, lib.mb_ruleset_accumulator
             key, kind = ffi.new("const char **"), ffi.new("int *")
             found = []
             for i in range(count(h)):
@@ -223,31 +250,31 @@ class Ruleset(_Handle):
             self._accumulator_keys = tuple(found)
         return list(self._accumulator_keys)
 
-    def find_disease(self, name_or_code):
+    def find_disease(self, name_or_code: str) -> Disease:
         """The catalogue entry for a code, full name or short name; UnknownDiseaseError if none."""
         index = ffi.new("size_t *")
         call(lib.mb_ruleset_find_disease, self._h, cstr(name_or_code, "disease"), index)
         return self.diseases[index[0]]
 
-    def assess(self, disease, findings):
+    def assess(self, disease: str, findings: Iterable[Any]) -> Assessment:
         """Check findings against a disease's certification criteria (鉴定标准). ``findings``
         name the items met as the document numbers them ("3", "2.1", "3.2.5")."""
         keep = [ffi.new("char[]", c_text(_finding(f), "finding")) for f in findings]
         arr = ffi.new("const char *[]", keep + [ffi.NULL])
         certified = ffi.new("int *")
         unmet, cite = ffi.new("const char **"), ffi.new("const char **")
-        call(need("mb_assess"), self._h, cstr(disease, "disease"), arr, len(keep),
+        call(lib.mb_assess, self._h, cstr(disease, "disease"), arr, len(keep),
              certified, unmet, cite)
         return Assessment(bool(certified[0]), text(unmet[0]), text(cite[0]))
 
-    def criteria(self, disease):
+    def criteria(self, disease: str) -> Optional[Criteria]:
         """The certification criteria of a disease (code or name): a Criteria, or None when
         the catalogue gives none."""
         index = ffi.new("size_t *")
         call(lib.mb_ruleset_find_disease, self._h, cstr(disease, "disease"), index)
         rule, cite = ffi.new("const char **"), ffi.new("const char **")
         n = ffi.new("size_t *")
-        if need("mb_ruleset_criteria")(self._h, index[0], rule, cite, n) != 0:
+        if lib.mb_ruleset_criteria(self._h, index[0], rule, cite, n) != 0:
             return None
         number, item = ffi.new("const char **"), ffi.new("const char **")
         items = []
@@ -256,24 +283,25 @@ class Ruleset(_Handle):
                 items.append((text(number[0]), text(item[0])))
         return Criteria(text(rule[0]), text(cite[0]), items)
 
-    def account_accrual(self, person_type, date, base=None, *, fen=None):
+    def account_accrual(self, person_type: Code, date: DateLike, base: Optional[Yuan] = None, *,
+                        fen: Optional[int] = None) -> Decimal:
         """The month's personal-account accrual (个人账户计入) for ``person_type`` on ``date``:
         the contribution base (``base`` yuan, or ``fen=`` an int of fen) times the ratio in
         force, Decimal yuan. NotFoundError when the ruleset states none for that person."""
         base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
-        call(need("mb_account_accrual"), self._h, person_type_code(person_type),
+        call(lib.mb_account_accrual, self._h, person_type_code(person_type),
              to_ymd(date), base_fen, out)
         return to_yuan(out[0])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.closed:
             return "<Ruleset (closed)>"
         tier = self.tier
         return f"<Ruleset {self.id} tier={getattr(tier, 'name', tier)}>"
 
 
-def _finding(f):
+def _finding(f: Any) -> str:
     # an item number as the document writes it: "2.10" is not 2.1, so no float stands for one
     if isinstance(f, str):
         return f
@@ -292,18 +320,17 @@ class Enrollee(_Handle):
     Settling claims changes it; ``save()`` and ``Enrollee.restore()`` carry it across processes.
     """
 
-    def __init__(self, id, scheme, person_type=None, *, account_balance=None,
-                 account_balance_fen=None, designated_facility=None, first_visit_facility=None):
+    def __init__(self, id: str, scheme: Code, person_type: Optional[Code] = None, *,
+                 account_balance: Optional[Yuan] = None, account_balance_fen: Optional[int] = None,
+                 designated_facility: Optional[str] = None,
+                 first_visit_facility: Optional[str] = None) -> None:
         s = scheme_code(scheme)
         p = person_type_code(person_type)
         out = _new_out("mb_enrollee")
         call(lib.mb_enrollee_new, out, cstr(id, "id"), s, p)
         self._adopt(out[0], lib.mb_enrollee_free)
-        self._scheme = _enum(Scheme, s)
         self._person_type = _enum(PersonType, p) if p else None
         self._person_type_unset = not p   # a resident created without one reads None
-        self._designated = None
-        self._first_visit = None
         if account_balance is not None or account_balance_fen is not None:
             self._set_balance(account_balance, account_balance_fen, "account_balance_fen={n}")
         if designated_facility is not None:
@@ -312,7 +339,7 @@ class Enrollee(_Handle):
             self.first_visit_facility = first_visit_facility
 
     @classmethod
-    def restore(cls, data):
+    def restore(cls, data: Union[bytes, bytearray, memoryview]) -> "Enrollee":
         """An enrollee from bytes made by ``save()``; CorruptError if they were altered. Its
         scheme, person type, facilities, diseases and identities read back from the library."""
         data = bytes(data)
@@ -320,11 +347,11 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_restore, out, data, len(data))
         self = cls.__new__(cls)
         self._adopt(out[0], lib.mb_enrollee_free)
-        self._scheme = self._person_type = self._designated = self._first_visit = None
+        self._person_type = None
         self._person_type_unset = False
         return self
 
-    def save(self):
+    def save(self) -> bytes:
         """The enrollee's whole state as a versioned, checksummed blob (bytes)."""
         h = self._h
         n = ffi.new("size_t *")
@@ -340,100 +367,98 @@ class Enrollee(_Handle):
                     raise
                 continue  # the state grew between the calls: retry with the size returned
             return bytes(ffi.buffer(buf, n[0]))
+        raise AssertionError("unreachable: the third attempt returns or raises")
 
-    def copy(self):
+    def copy(self) -> "Enrollee":
         """An independent enrollee with the same state (save, then restore)."""
         twin = Enrollee.restore(self.save())
-        twin._scheme, twin._person_type = self._scheme, self._person_type
+        twin._person_type = self._person_type
         twin._person_type_unset = self._person_type_unset
-        twin._designated, twin._first_visit = self._designated, self._first_visit
         return twin
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, tuple]:
         return (Enrollee.restore, (self.save(),))
 
     @property
-    def id(self):
+    def id(self) -> str:
         return text(lib.mb_enrollee_id(self._h))
 
     @property
-    def scheme(self):
+    def scheme(self) -> Union[Scheme, int]:
         """The Scheme (mb_enrollee_scheme), on a restored enrollee too."""
-        if not _GETTERS:
-            return self._scheme
         return _enum(Scheme, lib.mb_enrollee_scheme(self._h))
 
     @property
-    def person_type(self):
+    def person_type(self) -> Union[PersonType, int, None]:
         """The PersonType (mb_enrollee_person_type). A resident created here without one reads
         None, as given (the library settles it as PersonType.RESIDENT, and a restored copy
         reads that)."""
-        if not _GETTERS or self._person_type_unset:
+        if self._person_type_unset:
             self._h  # a closed handle raises, as the library getters do
             return self._person_type
         return _enum(PersonType, lib.mb_enrollee_person_type(self._h))
 
     @property
-    def account_balance(self):
+    def account_balance(self) -> Decimal:
         """The personal account (个人账户) balance, Decimal yuan; set it with a Decimal or str
         (``account_balance_fen`` reads and sets it as an int of fen)."""
         return to_yuan(lib.mb_enrollee_account_balance(self._h))
 
     @account_balance.setter
-    def account_balance(self, yuan):
+    def account_balance(self, yuan: Yuan) -> None:
         self._set_balance(yuan, None, "account_balance_fen = {n}")
 
     @property
-    def account_balance_fen(self):
+    def account_balance_fen(self) -> int:
         """The personal account balance, int fen."""
         return int(lib.mb_enrollee_account_balance(self._h))
 
     @account_balance_fen.setter
-    def account_balance_fen(self, fen):
+    def account_balance_fen(self, fen: int) -> None:
         self._set_balance(None, fen, "account_balance_fen = {n}")
 
-    def set_account_balance(self, yuan=None, *, fen=None):
+    def set_account_balance(self, yuan: Optional[Yuan] = None, *,
+                            fen: Optional[int] = None) -> "Enrollee":
         """Set the account balance: ``yuan`` a Decimal or str, or ``fen=`` an int."""
         return self._set_balance(yuan, fen, "fen={n}")
 
-    def _set_balance(self, yuan, fen, fen_hint):
+    def _set_balance(self, yuan: Optional[Yuan], fen: Optional[int], fen_hint: str) -> "Enrollee":
         fen = amount_fen(yuan, fen, "enrollee.account_balance", fen_hint)
         call(lib.mb_enrollee_set_account_balance, self._h, fen)
         return self
 
     @property
-    def designated_facility(self):
+    def designated_facility(self) -> Optional[str]:
         """The facility chosen for chronic care (定点), as last set (None when unset). A change
         requested for next year (request_facility_change) shows in designated_facility_on."""
-        if not _GETTERS:
-            return self._designated
         return text(lib.mb_enrollee_designated_facility(self._h, 0)) or None
 
     @designated_facility.setter
-    def designated_facility(self, facility_id):
+    def designated_facility(self, facility_id: Optional[str]) -> None:
         call(lib.mb_enrollee_set_designated_facility, self._h, cstr(facility_id, "facility"))
-        self._designated = facility_id
 
-    def designated_facility_on(self, date):
+    def designated_facility_on(self, date: DateLike) -> Optional[str]:
         """The designated facility in force on ``date``: a change requested in the ruleset's
         window takes effect on 1 January (None when unset)."""
         ymd = to_ymd(date, "date")
-        return text(need("mb_enrollee_designated_facility")(self._h, ymd)) or None
+        return text(lib.mb_enrollee_designated_facility(self._h, ymd)) or None
 
     @property
-    def first_visit_facility(self):
+    def first_visit_facility(self) -> Optional[str]:
         """The first-visit facility (首诊), None when unset."""
-        if not _GETTERS:
-            return self._first_visit
         return text(lib.mb_enrollee_first_visit_facility(self._h)) or None
 
+    @first_visit_facility.setter
+    def first_visit_facility(self, facility_id: Optional[str]) -> None:
+        call(lib.mb_enrollee_set_first_visit_facility, self._h, cstr(facility_id, "facility"))
+
     @property
-    def diseases(self):
+    def diseases(self) -> List[Certification]:
         """The certifications held, in the order added: a list of Certification(disease,
         certified_on, valid_until), dates as datetime.date (valid_until None: the catalogue's
         own rule)."""
         h = self._h
-        get = need("mb_enrollee_disease")
+        get = lib.mb_enrollee_disease
         name = ffi.new("const char **")
         on, until = ffi.new("int32_t *"), ffi.new("int32_t *")
         out = []
@@ -443,11 +468,11 @@ class Enrollee(_Handle):
         return out
 
     @property
-    def assistance(self):
+    def assistance(self) -> List[AssistanceIdentity]:
         """The medical-assistance identities held: a list of AssistanceIdentity(category,
         from_, to), dates as datetime.date (to None: still held)."""
         h = self._h
-        get = need("mb_enrollee_assistance")
+        get = lib.mb_enrollee_assistance
         category = ffi.new("const char **")
         start, end = ffi.new("int32_t *"), ffi.new("int32_t *")
         out = []
@@ -457,12 +482,8 @@ class Enrollee(_Handle):
                                               to_date(end[0])))
         return out
 
-    @first_visit_facility.setter
-    def first_visit_facility(self, facility_id):
-        call(lib.mb_enrollee_set_first_visit_facility, self._h, cstr(facility_id, "facility"))
-        self._first_visit = facility_id
-
-    def add_disease(self, name, certified_on, valid_until=None):
+    def add_disease(self, name: str, certified_on: DateLike,
+                    valid_until: Optional[DateLike] = None) -> "Enrollee":
         """Certify a chronic/special disease (code or name as the catalogues write it) from
         ``certified_on`` (date or 'YYYY-MM-DD'); ``valid_until`` None: the catalogue's rule."""
         on = to_ymd(certified_on, "certified_on")
@@ -470,7 +491,8 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_add_disease, self._h, cstr(name, "disease"), on, until)
         return self
 
-    def add_assistance(self, category, from_, to=None):
+    def add_assistance(self, category: str, from_: DateLike,
+                       to: Optional[DateLike] = None) -> "Enrollee":
         """Add a medical-assistance identity ("minimum_living", ...) held from ``from_`` to
         ``to`` inclusive (None: still held)."""
         start = to_ymd(from_, "from")
@@ -478,7 +500,8 @@ class Enrollee(_Handle):
         call(lib.mb_enrollee_add_assistance, self._h, cstr(category, "category"), start, end)
         return self
 
-    def add_identity(self, ruleset, name, from_, to=None):
+    def add_identity(self, ruleset: "Ruleset", name: str, from_: DateLike,
+                     to: Optional[DateLike] = None) -> "Enrollee":
         """Add an identity ``ruleset``'s person groups know (a group's name or label such as
         "返贫致贫人口", a psn_idet_type code it maps, or an assistance category), held from
         ``from_`` to ``to`` inclusive (None: still held)."""
@@ -489,18 +512,19 @@ class Enrollee(_Handle):
         return self
 
     @property
-    def birth_date(self):
+    def birth_date(self) -> Optional[datetime.date]:
         """The birth date (a date, or None): age bands are the years completed on a claim's
         date."""
         ymd = lib.mb_enrollee_birth_date(self._h)
         return to_date(ymd) if ymd else None
 
     @birth_date.setter
-    def birth_date(self, date):
+    def birth_date(self, date: DateLike) -> None:
         call(lib.mb_enrollee_set_birth_date, self._h,
              0 if date is None else to_ymd(date, "birth_date"))
 
-    def seed(self, ruleset, key, period, amount=None, *, fen=None):
+    def seed(self, ruleset: Union["Ruleset", str], key: str, period: Union[int, str],
+             amount: Optional[Yuan] = None, *, fen: Optional[int] = None) -> "Enrollee":
         """Seed a year-to-date accumulator (e.g. from the national platform's 5206 query),
         replacing the figure for that key and period: ``period`` is a year (2023) or a quarter
         (20232), ``amount`` yuan (Decimal or str), or ``fen=`` an int of fen.
@@ -513,65 +537,68 @@ class Enrollee(_Handle):
         is stored where no settlement reads it."""
         fen = amount_fen(amount, fen, "accumulators.amount")
         if isinstance(ruleset, Ruleset):
-            call(need("mb_enrollee_seed_checked"), self._h, ruleset._h, cstr(key, "key"),
+            call(lib.mb_enrollee_seed_checked, self._h, ruleset._h, cstr(key, "key"),
                  _period(period), fen)
         else:
             call(lib.mb_enrollee_seed, self._h, _ruleset_id(ruleset), cstr(key, "key"),
                  _period(period), fen)
         return self
 
-    def accumulator(self, ruleset, key, period):
+    def accumulator(self, ruleset: Union["Ruleset", str], key: str,
+                    period: Union[int, str]) -> Decimal:
         """A year-to-date accumulator, Decimal yuan (0.00 for a figure never seeded or
         settled). With the Ruleset, the key and period are checked as ``seed`` checks them
         (mb_enrollee_accumulator_checked), so a misspelt key raises rather than reading 0.00;
         with a ruleset id (str), unchecked: a key nobody keeps reads 0.00."""
         if isinstance(ruleset, Ruleset):
             out = ffi.new("int64_t *")
-            call(need("mb_enrollee_accumulator_checked"), self._h, ruleset._h, cstr(key, "key"),
+            call(lib.mb_enrollee_accumulator_checked, self._h, ruleset._h, cstr(key, "key"),
                  _period(period), out)
             return to_yuan(out[0])
         return to_yuan(lib.mb_enrollee_accumulator(self._h, _ruleset_id(ruleset),
                                                    cstr(key, "key"), _period(period)))
 
-    def certify(self, ruleset, disease, date):
+    def certify(self, ruleset: "Ruleset", disease: str, date: DateLike) -> "Enrollee":
         """Certify a disease on ``date`` under ``ruleset``'s lifecycle rules (limits, exclusive
         pairs), then record it as add_disease does. NotEligibleError, citing the clause, when
         refused."""
-        call(need("mb_enrollee_certify"), self._h, ruleset._h, cstr(disease, "disease"),
+        call(lib.mb_enrollee_certify, self._h, ruleset._h, cstr(disease, "disease"),
              to_ymd(date))
         return self
 
-    def status(self, ruleset, disease, date):
+    def status(self, ruleset: "Ruleset", disease: str, date: DateLike) -> CertStatus:
         """The state of the certification for ``disease`` on ``date`` under ``ruleset``: a
         CertStatus(state, since, cite)."""
         state, since = ffi.new("int *"), ffi.new("int32_t *")
         cite = ffi.new("const char **")
-        call(need("mb_enrollee_status"), self._h, ruleset._h, cstr(disease, "disease"),
+        call(lib.mb_enrollee_status, self._h, ruleset._h, cstr(disease, "disease"),
              to_ymd(date), state, since, cite)
         return CertStatus(_enum(CertState, state[0]), to_date(since[0]), text(cite[0]))
 
-    def request_facility_change(self, ruleset, request_date, facility_id):
+    def request_facility_change(self, ruleset: "Ruleset", request_date: DateLike,
+                                facility_id: str) -> "Enrollee":
         """Ask on ``request_date`` to change the designated facility; where the ruleset keeps
         the choice for a year and accepts changes in a window only, a request outside it is
         NotEligibleError and one inside it takes effect on 1 January next."""
-        call(need("mb_enrollee_request_facility_change"), self._h, ruleset._h,
+        call(lib.mb_enrollee_request_facility_change, self._h, ruleset._h,
              to_ymd(request_date, "request_date"), cstr(facility_id, "facility"))
         return self
 
-    def accrue(self, ruleset, date, base=None, *, fen=None):
+    def accrue(self, ruleset: "Ruleset", date: DateLike, base: Optional[Yuan] = None, *,
+               fen: Optional[int] = None) -> Decimal:
         """Credit the month's accrual (Ruleset.account_accrual; ``base`` yuan or ``fen=``) to
         the account; returns the amount credited, Decimal yuan."""
         base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
-        call(need("mb_enrollee_accrue"), self._h, ruleset._h, to_ymd(date), base_fen, out)
+        call(lib.mb_enrollee_accrue, self._h, ruleset._h, to_ymd(date), base_fen, out)
         return to_yuan(out[0])
 
-    def reserve(self, entries):
+    def reserve(self, entries: int) -> "Enrollee":
         """Make room for ``entries`` accumulator entries, so that settling never allocates."""
         call(lib.mb_enrollee_reserve, self._h, c_int(entries, "reserve", C_SIZE_T))
         return self
 
-    def reverse_id(self, setl_id, payer=None):
+    def reverse_id(self, setl_id: str, payer: Optional["Enrollee"] = None) -> None:
         """Reverse the committed settlement ``setl_id`` (Settlement.setl_id) of this enrollee
         (2208/2305), whether or not it is the latest, also after a save and restore: its own
         changes are taken back, later settlements keep their amounts. A family settlement
@@ -579,39 +606,39 @@ class Enrollee(_Handle):
         not hold it (reversed already, or older than ``journal_limit`` settlements)."""
         setl = cstr(setl_id, "setl_id")
         if payer is None:
-            call(need("mb_reverse_id"), self._h, setl)
+            call(lib.mb_reverse_id, self._h, setl)
         else:
-            call(need("mb_reverse_family_id"), self._h, payer._h, setl)
+            call(lib.mb_reverse_family_id, self._h, payer._h, setl)
 
     @property
-    def journal_limit(self):
+    def journal_limit(self) -> int:
         """How many settlements the journal keeps for reversal (32 unless set; saved with the
         enrollee). Setting it lower drops the oldest."""
-        return need("mb_enrollee_journal_limit")(self._h)
+        return lib.mb_enrollee_journal_limit(self._h)
 
     @journal_limit.setter
-    def journal_limit(self, n):
-        call(need("mb_enrollee_set_journal_limit"), self._h, c_int(n, "journal_limit", C_SIZE_T))
+    def journal_limit(self, n: int) -> None:
+        call(lib.mb_enrollee_set_journal_limit, self._h, c_int(n, "journal_limit", C_SIZE_T))
 
     @property
-    def journal_count(self):
+    def journal_count(self) -> int:
         """How many settlements the journal holds now."""
-        return need("mb_enrollee_journal_count")(self._h)
+        return lib.mb_enrollee_journal_count(self._h)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.closed:
             return "<Enrollee (closed)>"
         return f"<Enrollee {self.id} balance={self.account_balance}>"
 
 
-def _enum(cls, value):
+def _enum(cls: Any, value: int) -> Any:
     try:
         return cls(value)
     except ValueError:
         return value
 
 
-def _ruleset_id(ruleset):
+def _ruleset_id(ruleset: Union["Ruleset", str]) -> bytes:
     # the unchecked calls' ruleset id; anything but a Ruleset or text is a mistake, not an id
     if ruleset is not None and not isinstance(ruleset, (str, bytes)):
         raise TypeError(f"ruleset: expected a Ruleset (checked) or a ruleset id (str, "
@@ -619,7 +646,7 @@ def _ruleset_id(ruleset):
     return cstr(ruleset, "ruleset_id")
 
 
-def _period(period):
+def _period(period: Union[int, str]) -> int:
     if isinstance(period, str):
         digits = c_text(period, "period")
         # digits only, as the scenario runners read it: int() would also take " 2021" or "2_021"
@@ -639,11 +666,11 @@ def _period(period):
 
 # ---- claims -----------------------------------------------------------------------------------
 
-def _flag(name, bit, doc, inverted=False):
-    def get(self):
+def _flag(name: str, bit: Flag, doc: str, inverted: bool = False) -> property:
+    def get(self: "Claim") -> bool:
         return bool(self._flags & bit) != inverted
 
-    def set_(self, on):
+    def set_(self: "Claim", on: bool) -> None:
         flags = self._flags | bit if _bool(on, name) != inverted else self._flags & ~bit
         call(lib.mb_claim_set_flags, self._h, int(flags))
         self._flags = Flag(flags)
@@ -651,7 +678,7 @@ def _flag(name, bit, doc, inverted=False):
     return property(get, set_, doc=doc)
 
 
-def _bool(value, what):
+def _bool(value: Any, what: str) -> bool:
     # True/False (or 1/0): "false" or 0.5 would be taken as true by bool()
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return bool(value)
@@ -668,9 +695,11 @@ class Claim(_Handle):
     "pharmacy". Flags and the disease may be given as keywords or set as properties. Items are
     added with ``add_item``; methods that configure the claim return it, so calls chain."""
 
-    def __init__(self, id, date, med_type, facility_id=None, level="primary", *,
-                 referral=False, emergency=False, out_of_area=False, designated_specialty=False,
-                 in_province=True, no_account=False, disease=None, treatment=None):
+    def __init__(self, id: str, date: DateLike, med_type: Code, facility_id: Optional[str] = None,
+                 level: Code = "primary", *, referral: bool = False, emergency: bool = False,
+                 out_of_area: bool = False, designated_specialty: bool = False,
+                 in_province: bool = True, no_account: bool = False,
+                 disease: Optional[str] = None, treatment: Optional[str] = None) -> None:
         ymd = to_ymd(date, "date")
         med = med_type_code(med_type)
         lvl = level_code(level)
@@ -686,7 +715,7 @@ class Claim(_Handle):
         self._admission = None
         self._prescriber = None
         self._category = None
-        self._items = []
+        self._items: List[Item] = []
         self._upstream = None
         flags = ((Flag.REFERRAL if _bool(referral, "referral") else 0)
                  | (Flag.EMERGENCY if _bool(emergency, "emergency") else 0)
@@ -696,37 +725,39 @@ class Claim(_Handle):
                  | (0 if _bool(in_province, "in_province") else Flag.OUT_OF_PROVINCE)
                  | (Flag.NO_ACCOUNT if _bool(no_account, "no_account") else 0))
         if flags:
-            self.flags = flags
+            self.flags = Flag(flags)
         if disease is not None or treatment is not None:
             self.set_disease(disease, treatment)
 
     @property
-    def id(self):
+    def id(self) -> str:
         return text(lib.mb_claim_id(self._h))
 
     @property
-    def date(self):
-        return to_date(self._ymd)
+    def date(self) -> datetime.date:
+        day = to_date(self._ymd)
+        assert day is not None, "a claim has a date"
+        return day
 
     @property
-    def med_type(self):
+    def med_type(self) -> Union[MedType, int]:
         return self._med_type
 
     @property
-    def facility_id(self):
+    def facility_id(self) -> Optional[str]:
         return self._facility
 
     @property
-    def level(self):
+    def level(self) -> Union[Level, int]:
         return self._level
 
     @property
-    def flags(self):
+    def flags(self) -> Flag:
         """All MB_CLAIM_* flags as a Flag (replacing them replaces the whole set)."""
         return self._flags
 
     @flags.setter
-    def flags(self, flags):
+    def flags(self, flags: int) -> None:
         bits = c_int(flags, "flags", C_UNSIGNED)
         call(lib.mb_claim_set_flags, self._h, bits)
         self._flags = Flag(bits)
@@ -739,7 +770,7 @@ class Claim(_Handle):
                         "in province (the default); False: 省外", True)
     no_account = _flag("no_account", Flag.NO_ACCOUNT, "do not use the personal account")
 
-    def set_disease(self, disease, treatment=None):
+    def set_disease(self, disease: Optional[str], treatment: Optional[str] = None) -> "Claim":
         """The disease treated and, where a cap depends on it, the line of treatment."""
         call(lib.mb_claim_set_disease, self._h, cstr(disease, "disease"),
              cstr(treatment, "treatment"))
@@ -747,29 +778,29 @@ class Claim(_Handle):
         return self
 
     @property
-    def disease(self):
+    def disease(self) -> Optional[str]:
         return self._disease
 
     @disease.setter
-    def disease(self, name):
+    def disease(self, name: Optional[str]) -> None:
         self.set_disease(name, self._treatment)
 
     @property
-    def treatment(self):
+    def treatment(self) -> Optional[str]:
         return self._treatment
 
     @treatment.setter
-    def treatment(self, treatment):
+    def treatment(self, treatment: Optional[str]) -> None:
         self.set_disease(self._disease, treatment)
 
-    def facility_category(self, category):
+    def facility_category(self, category: str) -> "Claim":
         """The facility's category as rulesets name it under facility_categories (社区卫生服务
         机构, a price class 一类 …); None clears it."""
         call(lib.mb_claim_set_facility_category, self._h, cstr(category, "facility category"))
         self._category = category
         return self
 
-    def admission(self, admitted, discharged):
+    def admission(self, admitted: DateLike, discharged: DateLike) -> "Claim":
         """Inpatient claims: admission and discharge dates (admitted <= discharged <= date)."""
         a = to_ymd(admitted, "admitted")
         d = to_ymd(discharged, "discharged")
@@ -778,21 +809,23 @@ class Claim(_Handle):
         return self
 
     @property
-    def admitted(self):
+    def admitted(self) -> Optional[datetime.date]:
         return self._admission[0] if self._admission else None
 
     @property
-    def discharged(self):
+    def discharged(self) -> Optional[datetime.date]:
         return self._admission[1] if self._admission else None
 
-    def prescriber(self, id, level="primary"):
+    def prescriber(self, id: str, level: Code = "primary") -> "Claim":
         """Pharmacy claims filled through prescription flow: the prescribing facility."""
         lvl = level_code(level)
         call(lib.mb_claim_set_prescriber, self._h, cstr(id, "prescriber"), lvl)
         self._prescriber = (id, _enum(Level, lvl))
         return self
 
-    def add_item(self, amount=None, cls="A", first_selfpay_ratio=None, *, fen=None):
+    def add_item(self, amount: Optional[Yuan] = None, cls: Code = "A",
+                 first_selfpay_ratio: Union[str, Decimal, None] = None, *,
+                 fen: Optional[int] = None) -> "Claim":
         """Add a line item of ``amount`` yuan (Decimal('1200.50') or '1200.50'; an int or float
         is refused) or of ``fen=`` an int of fen (120050), class "A" 甲类, "B" 乙类 or "C" 丙类;
         ``first_selfpay_ratio`` ("10%" or "0.1") overrides the ruleset's class B first
@@ -806,16 +839,18 @@ class Claim(_Handle):
         return self
 
     @property
-    def items(self):
+    def items(self) -> List[Item]:
         return list(self._items)
 
     @property
-    def total(self):
+    def total(self) -> Decimal:
         """The sum of the items, Decimal yuan."""
         return to_yuan(sum(int(i.amount * 100) for i in self._items))
 
-    def upstream(self, compliant=None, basic=None, critical_illness=None, *,
-                 compliant_fen=None, basic_fen=None, critical_illness_fen=None):
+    def upstream(self, compliant: Optional[Yuan] = None, basic: Optional[Yuan] = None,
+                 critical_illness: Optional[Yuan] = None, *, compliant_fen: Optional[int] = None,
+                 basic_fen: Optional[int] = None,
+                 critical_illness_fen: Optional[int] = None) -> "Claim":
         """Amounts of this claim already settled elsewhere: the policy-scope cost, what basic
         insurance paid (none: 0), and what critical illness insurance paid (none: it was not
         settled upstream, so a critical illness ruleset in the chain still runs). Each is yuan
@@ -828,7 +863,16 @@ class Claim(_Handle):
         self._upstream = (to_yuan(comp), to_yuan(b), None if ci < 0 else to_yuan(ci))
         return self
 
-    def __repr__(self):
+    def upstream_assistance(self, assistance: Optional[Yuan] = None, *,
+                            assistance_fen: Optional[int] = None) -> "Claim":
+        """民政救助 or other assistance already paid on this claim upstream, after
+        :meth:`upstream` (paid from its policy-scope cost): reported in maf_pay, counted by a
+        top-up layer among the funds paid. Yuan (Decimal or str) or ``assistance_fen``."""
+        a = amount_fen(assistance, assistance_fen, "upstream.assistance", "assistance_fen={n}")
+        call(lib.mb_claim_set_upstream_assistance, self._h, a)
+        return self
+
+    def __repr__(self) -> str:
         if self.closed:
             return "<Claim (closed)>"
         return (f"<Claim {self.id} {self.date} {getattr(self._med_type, 'name', self._med_type)}"
@@ -838,7 +882,7 @@ class Claim(_Handle):
 # ---- settlement -------------------------------------------------------------------------------
 
 class _Result(_Handle):
-    def __init__(self):
+    def __init__(self) -> None:
         out = _new_out("mb_result")
         call(lib.mb_result_new, out)
         self._adopt(out[0], lib.mb_result_free)
@@ -848,34 +892,27 @@ class _Scratch(threading.local):
     """One reusable result per thread for pre-settlements and fast batches (nothing to
     reverse, so no need to keep the handle), and the buffer amounts are read into."""
 
-    result = None
-    amounts = None
+    result: Optional["_Result"] = None
+    amounts: Any = None
 
 
 _scratch = _Scratch()
 
 
-def _scratch_result():
+def _scratch_result() -> "_Result":
     r = _scratch.result
     if r is None:
         r = _scratch.result = _Result()
     return r
 
 
-if has("mb_result_amounts"):
-    def _read_amounts(r):
-        """All amounts of the result ``r`` as {name: fen}, in one call (mb_result_amounts)."""
-        buf = _scratch.amounts
-        if buf is None:
-            buf = _scratch.amounts = ffi.new("int64_t[]", max(AMOUNT_COUNT, 1))
-        n = lib.mb_result_amounts(r, buf, AMOUNT_COUNT)
-        return dict(zip(AMOUNT_NAMES, ffi.unpack(buf, n)))
-else:  # a library older than mb_result_amounts: one call per amount
-    def _read_amounts(r):
-        return {name: lib.mb_result_amount(r, i) for i, name in enumerate(AMOUNT_NAMES)}
-
-# Settlement ids came with 1.1 (reversal by id, in any order, across processes).
-_SETL_IDS = has("mb_result_setl_id")
+def _read_amounts(r: Any) -> Dict[str, int]:
+    """All amounts of the result ``r`` as {name: fen}, in one call (mb_result_amounts)."""
+    buf = _scratch.amounts
+    if buf is None:
+        buf = _scratch.amounts = ffi.new("int64_t[]", max(AMOUNT_COUNT, 1))
+    n = lib.mb_result_amounts(r, buf, AMOUNT_COUNT)
+    return dict(zip(AMOUNT_NAMES, ffi.unpack(buf, n)))
 
 # Arrays the library fills completely need not be zeroed first.
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
@@ -897,19 +934,34 @@ class Settlement:
     __slots__ = ("claim_id", "date", "enrollee_id", "committed", "reversed", "setl_id", "fen",
                  "covered", "reason", "funds", "trace", "_result", "_enrollee", "_payer",
                  "__weakref__")
+    claim_id: str
+    date: datetime.date
+    enrollee_id: str
+    committed: bool
+    reversed: bool
+    setl_id: Optional[str]
+    fen: Dict[str, int]
+    covered: bool
+    reason: Optional[str]
+    funds: Optional[List[Dict[str, Any]]]
+    trace: List[Dict[str, Any]]
+    _result: Optional[_Result]
+    _enrollee: Optional[Enrollee]
+    _payer: Optional[Enrollee]
 
-    def __init__(self):
+    def __init__(self) -> None:
         raise TypeError("Settlements come from settle() and presettle()")
 
     @classmethod
-    def _read(cls, r, enrollee, claim, committed, with_trace, result=None):
+    def _read(cls, r: Any, enrollee: Enrollee, claim: Claim, committed: bool, with_trace: bool,
+              result: Optional["_Result"] = None) -> "Settlement":
         self = cls.__new__(cls)
         self.claim_id = text(lib.mb_claim_id(claim._ptr))
         self.date = claim.date
         self.enrollee_id = text(lib.mb_enrollee_id(enrollee._ptr))
         self.committed = committed
         self.reversed = False
-        self.setl_id = text(lib.mb_result_setl_id(r)) if committed and _SETL_IDS else None
+        self.setl_id = text(lib.mb_result_setl_id(r)) if committed else None
         self.fen = _read_amounts(r)
         self.covered = bool(lib.mb_result_covered(r))
         self.reason = text(lib.mb_result_reason(r))
@@ -947,7 +999,8 @@ class Settlement:
         return self
 
     @classmethod
-    def _row(cls, claim_id, date, enrollee_id, committed, fen, covered):
+    def _row(cls, claim_id: str, date: datetime.date, enrollee_id: str, committed: bool,
+             fen: Dict[str, int], covered: bool) -> "Settlement":
         """A settlement of a fast batch: amounts and covered only (funds, reason: None)."""
         self = cls.__new__(cls)
         self.claim_id = claim_id
@@ -964,21 +1017,21 @@ class Settlement:
         self._result = self._enrollee = self._payer = None
         return self
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Decimal:
         # the amounts, by their national names: s.hifp_pay, s.psn_cash_pay ...
         if name in AMOUNT_NAMES:
             return to_yuan(self.fen[name])
         raise AttributeError(f"'Settlement' object has no attribute '{name}'")
 
-    def __dir__(self):
+    def __dir__(self) -> List[str]:
         return sorted(set(super().__dir__()) | set(AMOUNT_NAMES))
 
     @property
-    def amounts(self):
+    def amounts(self) -> Dict[str, Decimal]:
         """All setlinfo amounts: {name: Decimal yuan}, in the library's order."""
         return {name: to_yuan(v) for name, v in self.fen.items()}
 
-    def as_dict(self):
+    def as_dict(self) -> Dict[str, Any]:
         """The settlement shaped as ``medbenefit settle`` prints it (without the scenario);
         from a fast batch, setldetail and reason are None (not read)."""
         return {
@@ -994,7 +1047,7 @@ class Settlement:
             "reason": self.reason,
         }
 
-    def reverse(self):
+    def reverse(self) -> None:
         """Reverse this committed settlement (2208/2305): its own changes to the enrollee's
         accumulators and account are taken back; later settlements keep their amounts, and
         reversing every settlement gives back the state before them. StateError when reversed
@@ -1007,33 +1060,38 @@ class Settlement:
             raise ValueError("this Settlement is closed: its result handle was freed (or it "
                              "came from a fast batch, which keeps none), so it can no longer "
                              "be reversed")
+        assert self._enrollee is not None  # a committed, unreversed settlement keeps it
         if self._payer is not None:
-            call(need("mb_reverse_family"), self._enrollee._h, self._payer._h, self._result._h)
+            call(lib.mb_reverse_family, self._enrollee._h, self._payer._h, self._result._h)
         else:
             call(lib.mb_reverse, self._enrollee._h, self._result._h)
         self.reversed = True
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         """Free the C result handle (after which the settlement cannot be reversed)."""
         if self._result is not None:
             self._result.close()
         self._enrollee = self._payer = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Settlement":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.close()
         return False
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "reversed" if self.reversed else "settled" if self.committed else "presettled"
         return (f"<Settlement {self.claim_id} {state} total={self.medfee_sumamt} "
                 f"fund={self.fund_pay_sumamt} acct={self.acct_pay} cash={self.psn_cash_pay}>")
 
 
-def _chain(chain):
+Chain = Union[Ruleset, Sequence[Ruleset]]
+"""A Ruleset, or 1 to 8 of them in tier order (basic, critical illness, assistance)."""
+
+
+def _chain(chain: Chain) -> Tuple[List[Ruleset], Any]:
     if isinstance(chain, Ruleset):
         rulesets = [chain]
     else:
@@ -1044,14 +1102,14 @@ def _chain(chain):
     return rulesets, ffi.new("const mb_ruleset *[]", [r._h for r in rulesets])
 
 
-def _make_room(rulesets, arr, enrollee):
+def _make_room(rulesets: List[Ruleset], arr: Any, enrollee: Enrollee) -> None:
     """Room in the enrollee's accumulator table for what one settlement under the chain can
     add (settlement itself never allocates: medbenefit.h, mb_enrollee_reserve_for)."""
-    if has("mb_enrollee_reserve_for"):
-        call(lib.mb_enrollee_reserve_for, enrollee._h, arr, len(rulesets))
+    call(lib.mb_enrollee_reserve_for, enrollee._h, arr, len(rulesets))
 
 
-def _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible=True):
+def _settle_one(rulesets: List[Ruleset], arr: Any, enrollee: Enrollee, claim: Claim,
+                commit: bool, trace: bool, reversible: bool = True) -> Settlement:
     if not isinstance(enrollee, Enrollee):
         raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
     if not isinstance(claim, Claim):
@@ -1073,23 +1131,27 @@ def _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible=True):
     return Settlement._read(scratch._ptr, enrollee, claim, False, trace)
 
 
-def settle(chain, enrollee, claim, commit=True, *, trace=True, reversible=True):
+def settle(chain: Chain, enrollee: Enrollee, claim: Claim, commit: bool = True, *,
+           trace: bool = True, reversible: bool = True) -> Settlement:
     """Settle ``claim`` for ``enrollee`` under ``chain`` (a Ruleset, or a sequence of 1..8 in
     tier order: basic, critical illness, assistance). With commit (2207/2304) the enrollee's
     accumulators and account change as the settlement says; without (2206/2303) nothing
     changes. On any error nothing changes and a MedbenefitError is raised.
     ``trace=False`` skips reading the trace (faster for bulk runs); ``reversible=False`` frees
-    the C result at once (about 9 KB) instead of keeping it for ``Settlement.reverse()``."""
+    the C result at once instead of keeping it for ``Settlement.reverse()``."""
     rulesets, arr = _chain(chain)
     return _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible)
 
 
-def presettle(chain, enrollee, claim, *, trace=True):
+def presettle(chain: Chain, enrollee: Enrollee, claim: Claim, *,
+              trace: bool = True) -> Settlement:
     """Compute a settlement without changing anything (national interface 2206/2303)."""
     return settle(chain, enrollee, claim, commit=False, trace=trace)
 
 
-def settle_family(chain, patient, payer, relation, claim, *, trace=True):
+def settle_family(chain: Chain, patient: Enrollee, payer: Enrollee,
+                  relation: Union[str, int, Relation], claim: Claim, *,
+                  trace: bool = True) -> Settlement:
     """Settle and commit ``claim`` for ``patient``, where after the patient's own account the
     personal account of ``payer`` (a family member: ``relation`` "spouse", "parent" or
     "child", or a Relation) pays the rest of the patient's share (共济). ``acct_mulaid_pay``
@@ -1108,7 +1170,7 @@ def settle_family(chain, patient, payer, relation, claim, *, trace=True):
     _make_room(rulesets, arr, patient)
     result = _Result()
     try:
-        call(need("mb_settle_family"), result._h, arr, len(rulesets), patient._h, payer._h,
+        call(lib.mb_settle_family, result._h, arr, len(rulesets), patient._h, payer._h,
              relation, claim._h)
         s = Settlement._read(result._ptr, patient, claim, True, trace, result)
     except BaseException:
@@ -1123,7 +1185,8 @@ class BatchError(errors.MedbenefitError):
     the ``__cause__``), ``settled`` the settlements done before it (still committed, unless the
     batch was atomic, in which case they were reversed)."""
 
-    def __init__(self, claim, error, settled, rolled_back):
+    def __init__(self, claim: Claim, error: errors.MedbenefitError,
+                 settled: List[Union[Settlement, "_MBError"]], rolled_back: bool) -> None:
         self.status = error.status
         self.claim = claim
         self.error = error
@@ -1134,8 +1197,10 @@ class BatchError(errors.MedbenefitError):
                          key=error.key)
 
 
-def settle_batch(chain, enrollee, claims, commit=True, *, trace=None, errors="raise",
-                 atomic=False, reversible=None, fast=False):
+def settle_batch(chain: Chain, enrollee: Enrollee, claims: Iterable[Claim], commit: bool = True,
+                 *, trace: Optional[bool] = None, errors: str = "raise", atomic: bool = False,
+                 reversible: Optional[bool] = None,
+                 fast: bool = False) -> List[Union[Settlement, "_MBError"]]:
     """Settle many claims for one enrollee in date order (claims on the same date keep their
     order) and return their Settlements in that order.
 
@@ -1169,7 +1234,7 @@ def settle_batch(chain, enrollee, claims, commit=True, *, trace=None, errors="ra
         raise ValueError("an atomic batch must keep its settlements reversible")
     rulesets, arr = _chain(chain)
     ordered = sorted(claims, key=lambda c: c._ymd)
-    out = []
+    out: List[Union[Settlement, _MBError]] = []
     for claim in ordered:
         try:
             out.append(_settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible))
@@ -1180,16 +1245,15 @@ def settle_batch(chain, enrollee, claims, commit=True, *, trace=None, errors="ra
             rolled_back = False
             if atomic and commit:
                 for s in reversed(out):
-                    s.reverse()
+                    if isinstance(s, Settlement):  # all are: a failure raised before this one
+                        s.reverse()
                 rolled_back = True
             raise BatchError(claim, e, out, rolled_back) from e
     return out
 
 
-MB_BATCH_PRESETTLE = 0x01
-
-
-def _settle_batch_fast(chain, enrollee, claims, commit, errors):
+def _settle_batch_fast(chain: Chain, enrollee: Enrollee, claims: Iterable[Claim], commit: bool,
+                       errors: str) -> List[Union[Settlement, "_MBError"]]:
     rulesets, arr = _chain(chain)
     if not isinstance(enrollee, Enrollee):
         raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
@@ -1201,24 +1265,24 @@ def _settle_batch_fast(chain, enrollee, claims, commit, errors):
     n = len(ordered)
     if n == 0:
         return []
-    settle_batch_c = need("mb_settle_batch")
     cclaims = ffi.new("const mb_claim *[]", [c._h for c in ordered])
     stride = AMOUNT_COUNT
     amounts = _new_uncleared("int64_t[]", n * stride)
     status = ffi.new("int32_t[]", n)
     covered = _new_uncleared("int32_t[]", n)
     result = _scratch_result()
-    rc, first = attempt(settle_batch_c, result._h, arr, len(rulesets), enrollee._h, cclaims,
-                        n, 0 if commit else MB_BATCH_PRESETTLE, amounts, stride, status,
+    rc, first = attempt(lib.mb_settle_batch, result._h, arr, len(rulesets), enrollee._h, cclaims,
+                        n, 0 if commit else BATCH_PRESETTLE, amounts, stride, status,
                         covered)
     st = ffi.unpack(status, n)
     if rc < 0 and not any(st):  # refused as a whole (no claim was tried)
+        assert first is not None
         raise first
     fen = ffi.unpack(amounts, n * stride)
     cov = ffi.unpack(covered, n)
     eid = text(lib.mb_enrollee_id(enrollee._h))
     names = AMOUNT_NAMES
-    out = []
+    out: List[Union[Settlement, _MBError]] = []
     for i, claim in enumerate(ordered):
         code = st[i]
         if code == 0:

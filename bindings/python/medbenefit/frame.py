@@ -1,19 +1,34 @@
-"""settle_frame: settle a pandas DataFrame of claims, one enrollee at a time, in date order.
+"""settle_frame: a pandas DataFrame of claims settled by the library's columnar call
+(mb_settle_columns), with no Python object per claim: the frame's columns become arrays chunk
+by chunk, and the results are int64 fen columns of a new frame.
 
-pandas is optional: it is imported when settle_frame is called, and its absence raises an
-ImportError that says so. See settle_frame's docstring for the columns.
+pandas (and numpy) are optional: they are imported when settle_frame is called, and their
+absence raises an ImportError that says so. See settle_frame's docstring for the columns.
 
 An amount column names its unit: ``amount`` holds yuan (Decimal or str cells), ``amount_fen``
 holds fen (int cells). A column of ints under a yuan name is refused rather than guessed at:
 an int64 column of fen read as yuan is 100 times too much.
 """
-import datetime
+from __future__ import annotations
+
 import numbers
-from decimal import Decimal
+import sys
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Hashable, List, Mapping, Optional,
+                    Sequence, Set, Tuple, Union)
 
 from . import errors as _errors
-from ._codes import AMOUNT_NAMES, amount_fen, to_yuan
-from .core import Claim, Enrollee, _chain, _settle_one
+from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, Flag, Status, amount_fen, c_text,
+                     item_class_code, level_code, med_type_code, to_bp, to_yuan)
+from .core import Chain, Enrollee, _chain
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from . import _columnar
+    from ._columnar import Index, Source
+
+__all__ = ["settle_frame", "AMOUNT_COLUMNS", "ITEM_COLUMNS", "CLAIM_COLUMNS", "REQUIRED"]
 
 AMOUNT_COLUMNS = ("amount", "upstream_compliant", "upstream_basic", "upstream_critical_illness")
 """The amount columns, in yuan; each may be given in fen instead, as the same name + "_fen"."""
@@ -21,233 +36,182 @@ ITEM_COLUMNS = ("amount", "amount_fen", "cls", "first_selfpay_ratio")
 CLAIM_COLUMNS = ("date", "med_type", "facility_id", "level", "disease", "treatment", "admitted",
                  "discharged", "referral", "emergency", "out_of_area", "designated_specialty",
                  "in_province", "no_account", "prescriber_id", "prescriber_level",
-                 "upstream_compliant", "upstream_basic", "upstream_critical_illness",
-                 "upstream_compliant_fen", "upstream_basic_fen",
+                 "facility_category", "upstream_compliant", "upstream_basic",
+                 "upstream_critical_illness", "upstream_compliant_fen", "upstream_basic_fen",
                  "upstream_critical_illness_fen")
 REQUIRED = ("enrollee_id", "claim_id", "date", "med_type")
-FLAGS = ("referral", "emergency", "out_of_area", "designated_specialty", "in_province",
-         "no_account")
+FLAGS = {"referral": Flag.REFERRAL, "emergency": Flag.EMERGENCY,
+         "out_of_area": Flag.OUT_OF_AREA, "designated_specialty": Flag.DESIGNATED_SPECIALTY,
+         "no_account": Flag.NO_ACCOUNT}
+"""The flag columns (true sets the flag); in_province (default true) clears OUT_OF_PROVINCE."""
+
+CHUNK_ROWS = 1 << 16
+"""Claims converted and settled per library call: the memory a run holds beyond its results."""
+PROGRESS_BAR_CLAIMS = 1_000_000
+"""progress=None shows a bar (on a terminal) for runs of at least this many claims."""
+
+Enrollees = Union[Mapping[Hashable, Enrollee], Callable[[Hashable], Enrollee]]
 
 
-def _pandas():
+def _pandas() -> Tuple[Any, Any]:
     try:
+        import numpy
         import pandas
     except ImportError as e:
-        raise ImportError("medbenefit.settle_frame needs pandas, which is not installed "
-                          "(on Debian: apt-get install python3-pandas); settle_batch() does "
-                          "the same without it") from e
-    return pandas
+        raise ImportError("medbenefit.settle_frame needs pandas and numpy, which are not "
+                          "installed (on Debian: apt-get install python3-pandas); "
+                          "settle_batch() does the same without them") from e
+    return pandas, numpy
 
 
-def _missing(v):
-    if v is None:
-        return True
-    if isinstance(v, float) and v != v:  # NaN: pandas' marker for an empty cell
-        return True
-    if isinstance(v, Decimal):
-        return v.is_nan()
-    try:
-        import pandas
-        return v is pandas.NA or v is pandas.NaT
-    except ImportError:
-        return False
-
-
-def _flag(v, column, claim_id):
-    if _missing(v):
-        return None
-    if isinstance(v, str):
-        low = v.strip().lower()
-        if low in ("true", "1", "yes"):
-            return True
-        if low in ("false", "0", "no", ""):
-            return False
-    elif isinstance(v, numbers.Integral) or type(v).__name__ == "bool_":
-        return bool(v)
-    raise ValueError(f"claim {claim_id}: column {column}: expected true or false, got {v!r}")
-
-
-def settle_frame(df, chain, enrollees, *, commit=True, copy_enrollees=False, errors="raise",
-                 amounts="decimal", trace=False):
+def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
+                 items: Optional["pd.DataFrame"] = None, commit: bool = True,
+                 copy_enrollees: bool = False, errors: str = "raise", amounts: str = "fen",
+                 threads: int = 1, progress: Optional[bool] = None,
+                 on_progress: Optional[Callable[[int, int], None]] = None,
+                 chunk_rows: int = CHUNK_ROWS, trace: bool = False) -> "pd.DataFrame":
     """Settle every claim of ``df`` and return one row per claim as a new DataFrame.
 
-    Input: one row per line item (a claim with several items has several rows; a claim with
-    no items, e.g. upstream amounts only, has one row with an empty ``amount``). Columns:
+    Two shapes of input:
+
+    * ``items=None``: one row per line item (a claim with several items has several rows,
+      sharing enrollee_id and claim_id; a claim with no items, e.g. upstream amounts only, has
+      one row with an empty amount). Claim columns are read from the claim's rows; empty cells
+      are ignored, two different values are a ValueError.
+    * ``items=`` a DataFrame of line items (columns amount_fen or amount, cls,
+      first_selfpay_ratio), and ``df`` one row per claim with an ``item_start`` column: claim
+      i's items are rows item_start[i] up to the next claim's item_start (the last claim's up
+      to the end) of ``items``: offsets, as mb_settle_columns takes them. This is the fast
+      shape: nothing is grouped.
+
+    Columns:
 
       required   enrollee_id, claim_id, date, med_type
-      item       amount (yuan: Decimal or str cells; read CSV files with dtype=str) or
-                 amount_fen (fen: int cells, e.g. an int64 column; dtype "Int64" when some
-                 are empty), cls ("A"/"B"/"C", default "A"), first_selfpay_ratio
+      item       amount_fen (fen: int cells, e.g. an int64 column; "Int64" when some are
+                 empty) or amount (yuan: Decimal or str cells; read CSV files with dtype=str),
+                 cls ("A"/"B"/"C" or ItemClass codes; default "A"), first_selfpay_ratio
       claim      facility_id, level (default "primary"), disease, treatment, admitted,
                  discharged, referral, emergency, out_of_area, designated_specialty,
                  in_province (default true), no_account, prescriber_id, prescriber_level,
-                 upstream_compliant, upstream_basic, upstream_critical_illness (yuan; or
-                 each as upstream_..._fen, fen)
+                 facility_category, upstream_compliant, upstream_basic,
+                 upstream_critical_illness (yuan; or each as upstream_..._fen, fen)
 
-    An amount's unit is its column's name: a column of ints or floats under a yuan name
-    (amount, upstream_...) is a TypeError, as is a cell that is not an int in a _fen column;
-    a frame holds each amount in one unit (amount or amount_fen, not both).
-
-    Claim columns are read from the claim's rows; empty cells are ignored, two different
-    values are a ValueError. Dates are datetime.date, pandas Timestamps or 'YYYY-MM-DD'.
+    Dates are datetime64 columns (fastest), ints YYYYMMDD, or datetime.date, Timestamps or
+    'YYYY-MM-DD' cells. Codes (med_type, level, cls, prescriber_level) are categoricals or
+    strings ("chronic", "tertiary": each distinct value is parsed once) or the library's int
+    codes (MedType.CHRONIC = 14). Text columns (enrollee_id, facility_id, disease...) may be
+    categoricals: their codes are used as they are. An amount's unit is its column's name: a
+    column of ints or floats under a yuan name is a TypeError, as are floats in a _fen column.
 
     ``chain``: a Ruleset or a sequence of them (basic, critical illness, assistance).
-    ``enrollees``: a mapping (or a callable) from enrollee_id to an Enrollee holding the
-    person and their state. Enrollees are settled in order of first appearance, each one's
-    claims in date order (ties keep the frame's order). With commit=True the enrollees' state
-    advances (pass copy_enrollees=True to settle copies and leave them untouched); with
-    commit=False each claim is pre-settled on its own.
+    ``enrollees``: a mapping (or a callable) from enrollee_id to an Enrollee holding the person
+    and their state; each enrollee's claims settle in date order (ties keep the frame's order),
+    and enrollees are independent of each other. With commit=True the enrollees' state
+    advances (copy_enrollees=True settles copies and leaves them untouched); with commit=False
+    each claim is pre-settled on its own. ``threads``: the library's threads (0: one per core),
+    which share the enrollees out.
 
-    Output columns: enrollee_id, claim_id, date, the setlinfo amounts (AMOUNT_NAMES:
-    medfee_sumamt ... overlmt_selfpay; Decimal yuan, or int fen with amounts="fen"), covered,
-    reason, error, message, and with trace=True the trace (a list of dicts). errors="raise" stops at the first failed
-    claim (MedbenefitError); errors="record" records it in the error (status name) and
-    message columns, leaves its amounts empty, and goes on (a failed claim changes nothing).
+    Output: one row per claim, in the frame's order (its index, or with ``items=None`` the
+    order of each claim's first row): enrollee_id, claim_id, date (as the frame gives them),
+    the setlinfo amounts (AMOUNT_NAMES: medfee_sumamt ... overlmt_selfpay) as int64 fen, or
+    with amounts="decimal" as Decimal yuan (a view built after the run: one object per amount),
+    covered (bool), status (int8: 0, or the mb_status the claim failed with), error (the
+    status's name) and message (what to fix), both categorical and empty for a settled claim.
+    A failed claim changes nothing; its amounts are 0 (None as Decimal) and covered False.
+
+    errors="raise" raises, after the run, the failure of the first claim settled that failed
+    (a MedbenefitError subclass, whose ``frame`` attribute holds the result: the other claims
+    were settled); errors="record" returns the frame. Mistakes in the frame itself (a missing
+    or unknown column, an amount column of the wrong unit, a claim whose rows disagree, an
+    enrollee not in ``enrollees``) raise before anything is settled.
+
+    ``progress``: True shows a tqdm bar (Debian's python3-tqdm) on stderr, False none, None
+    one for runs of PROGRESS_BAR_CLAIMS or more when stderr is a terminal. ``on_progress(done,
+    total)`` is called after each chunk of ``chunk_rows`` claims. No trace is kept
+    (trace=True is a ValueError): settle() explains a claim step by step.
     """
-    pd = _pandas()
+    pd, np = _pandas()
+    from . import _columnar
+
     if errors not in ("raise", "record"):
         raise ValueError("errors must be 'raise' or 'record'")
     if amounts not in ("decimal", "fen"):
-        raise ValueError("amounts must be 'decimal' or 'fen'")
-    columns = [c for c in df.columns]
-    if "class" in columns and "cls" not in columns:
+        raise ValueError("amounts must be 'fen' or 'decimal'")
+    if trace:
+        raise ValueError("settle_frame settles through mb_settle_columns, which keeps no trace: "
+                         "settle(chain, enrollee, claim) explains a claim step by step")
+    if chunk_rows < 1:
+        raise ValueError("chunk_rows must be at least 1")
+    if "class" in df.columns and "cls" not in df.columns:
         df = df.rename(columns={"class": "cls"})
-        columns = list(df.columns)
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise ValueError(f"settle_frame: missing column(s): {', '.join(missing)}")
-    known = set(REQUIRED) | set(ITEM_COLUMNS) | set(CLAIM_COLUMNS)
-    unknown = [c for c in columns if c not in known]
-    if unknown:
-        raise ValueError(f"settle_frame: unknown column(s): {', '.join(map(str, unknown))} "
-                         f"(known: {', '.join(sorted(known))})")
-    _check_amount_columns(df, columns)
-    lookup = enrollees if callable(enrollees) else enrollees.__getitem__
+    if items is not None and "class" in items.columns and "cls" not in items.columns:
+        items = items.rename(columns={"class": "cls"})
+    if items is None:
+        _check_columns(df, set(REQUIRED) | set(ITEM_COLUMNS) | set(CLAIM_COLUMNS), "")
+        _check_amount_columns(df)
+        claims, item_frame, item_start = _split_items(pd, np, df)
+    else:
+        _check_columns(df, set(REQUIRED) | set(CLAIM_COLUMNS) | {"item_start"}, "")
+        _check_columns(items, set(ITEM_COLUMNS), "items: ", required=())
+        _check_amount_columns(df)
+        _check_amount_columns(items)
+        claims, item_frame, item_start = df, items, _offsets(np, df, items)
 
-    # group rows: enrollee -> claim -> rows, keeping first-appearance order
-    values = {c: df[c].tolist() for c in columns}
-    groups = {}
-    for i in range(len(df)):
-        row = {c: values[c][i] for c in columns}
-        eid, cid = row["enrollee_id"], row["claim_id"]
-        if _missing(eid) or _missing(cid):
-            raise ValueError(f"settle_frame: row {i}: enrollee_id and claim_id are required")
-        groups.setdefault(eid, {}).setdefault(cid, []).append(row)
+    rulesets, chain_arr = _chain(chain)
+    n = len(claims)
+    build = _Build(pd, np, claims, item_frame, item_start)
+    batch = build.batch()
+    assert build.enrollee_used is not None  # batch() found them
+    handles = _enrollee_handles(build.enrollee_ids, build.enrollee_used, enrollees,
+                                copy_enrollees)
+    from ._ffi import ffi
+    pointers = ffi.new("mb_enrollee *[]", [h._h if h is not None else ffi.NULL
+                                           for h in handles])
 
-    rulesets, arr = _chain(chain)
-    out = []
-    for eid, claims in groups.items():
-        enrollee = lookup(eid)
-        if not isinstance(enrollee, Enrollee):
-            raise TypeError(f"enrollees[{eid!r}] is a {type(enrollee).__name__}, not an Enrollee")
+    out = np.empty((n, AMOUNT_COUNT), dtype=np.int64)
+    status = np.empty(n, dtype=np.int8)
+    covered = np.empty(n, dtype=bool)
+    report, close = _progress(progress, on_progress, n)
+    try:
+        messages = _columnar.run(batch, chain_arr, len(rulesets), pointers, len(handles), out,
+                                 status, covered, presettle=not commit, threads=threads,
+                                 chunk=chunk_rows, on_progress=report)
+    finally:
+        close()
         if copy_enrollees:
-            enrollee = enrollee.copy()
-        try:
-            built = []
-            for cid, rows in claims.items():
-                try:
-                    built.append((cid, _build_claim(cid, rows), None))
-                except (_errors.MedbenefitError, TypeError, ValueError) as e:
-                    if errors == "raise" or not isinstance(e, _errors.MedbenefitError):
-                        raise
-                    built.append((cid, None, e))
-            dates = {cid: (c._ymd if c is not None else 0) for cid, c, _ in built}
-            built.sort(key=lambda b: dates[b[0]])
-            for cid, claim, failure in built:
-                settlement = None
-                date = claims[cid][0]["date"] if claim is None else claim.date
-                if claim is not None:
-                    try:
-                        settlement = _settle_one(rulesets, arr, enrollee, claim, commit, trace)
-                    except _errors.MedbenefitError as e:
-                        if errors == "raise":
-                            raise
-                        failure = e
-                    finally:
-                        claim.close()
-                out.append(_row(eid, cid, date, settlement, failure,
-                                amounts, trace))
-                if settlement is not None:
-                    settlement.close()
-        finally:
-            if copy_enrollees:
-                enrollee.close()
-    names = ["enrollee_id", "claim_id", "date", *AMOUNT_NAMES, "covered", "reason", "error",
-             "message"] + (["trace"] if trace else [])
-    result = pd.DataFrame.from_records(out, columns=names)
-    if amounts == "fen" and errors == "raise":
-        result = result.astype({n: "int64" for n in AMOUNT_NAMES})
+            for h in handles:
+                if h is not None:
+                    h.close()
+    result = _result(pd, np, claims, out, status, covered, messages, amounts)
+    if errors == "raise" and messages:
+        first = _first_failed(np, batch.order, messages)
+        cid, message = claims["claim_id"].iloc[first], messages[first]
+        if not message.startswith(f"claim {cid}: "):
+            message = f"claim {cid}: {message}"
+        exc = _errors.error_for(int(status[first]), message)
+        exc.frame = result  # type: ignore[attr-defined]
+        raise exc
     return result
 
 
-def _row(eid, cid, date, s, failure, amounts, trace):
-    if isinstance(date, datetime.datetime):
-        date = date.date()
-    row = {"enrollee_id": eid, "claim_id": cid, "date": date}
-    if s is None:
-        row.update({n: None for n in AMOUNT_NAMES})
-        row.update(covered=None, reason=None, error=failure.name, message=failure.message)
-        if trace:
-            row["trace"] = None
-        return row
-    for n in AMOUNT_NAMES:
-        row[n] = s.fen[n] if amounts == "fen" else to_yuan(s.fen[n])
-    row.update(covered=s.covered, reason=s.reason, error=None, message=None)
-    if trace:
-        row["trace"] = s.trace
-    return row
+# ---- checking the frame -------------------------------------------------------------------------
+
+def _check_columns(df: "pd.DataFrame", known: Set[str], what: str,
+                   required: Sequence[str] = REQUIRED) -> None:
+    columns = list(df.columns)
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise ValueError(f"settle_frame: {what}missing column(s): {', '.join(missing)}")
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise ValueError(f"settle_frame: {what}unknown column(s): {', '.join(map(str, unknown))} "
+                         f"(known: {', '.join(sorted(known))})")
 
 
-def _claim_value(cid, rows, column):
-    value = None
-    for row in rows:
-        v = row.get(column)
-        if _missing(v):
-            continue
-        if value is None:
-            value = v
-        elif v != value:
-            raise ValueError(f"claim {cid}: column {column} holds both {value!r} and {v!r}")
-    return value
-
-
-def _build_claim(cid, rows):
-    get = {c: _claim_value(cid, rows, c) for c in CLAIM_COLUMNS}
-    for c in ("date", "med_type"):
-        if get[c] is None:
-            raise ValueError(f"claim {cid}: {c} is required")
-    flags = {f: _flag(get[f], f, cid) for f in FLAGS}
-    claim = Claim(str(cid), get["date"], _code(get["med_type"]), get["facility_id"],
-                  _code(get["level"]) if get["level"] is not None else "primary",
-                  **{f: v for f, v in flags.items() if v is not None})
-    try:
-        if get["disease"] is not None or get["treatment"] is not None:
-            claim.set_disease(get["disease"], get["treatment"])
-        if get["admitted"] is not None or get["discharged"] is not None:
-            claim.admission(get["admitted"], get["discharged"])
-        if get["prescriber_id"] is not None:
-            claim.prescriber(get["prescriber_id"], _code(get["prescriber_level"] or "primary"))
-        for row in rows:
-            fen = _fen(row, "amount", cid)
-            if fen is None:
-                continue
-            cls = row.get("cls")
-            ratio = row.get("first_selfpay_ratio")
-            claim.add_item(fen=fen, cls="A" if _missing(cls) else cls,
-                           first_selfpay_ratio=None if _missing(ratio) else ratio)
-        compliant = _fen(get, "upstream_compliant", cid)
-        if compliant is not None:
-            claim.upstream(compliant_fen=compliant, basic_fen=_fen(get, "upstream_basic", cid),
-                           critical_illness_fen=_fen(get, "upstream_critical_illness", cid))
-        return claim
-    except BaseException:
-        claim.close()
-        raise
-
-
-def _check_amount_columns(df, columns):
+def _check_amount_columns(df: "pd.DataFrame") -> None:
     """Each amount in one unit, and no column of numbers under a yuan name: its unit would be
     a guess (an int64 column of fen read as yuan is 100 times too much)."""
+    columns = list(df.columns)
     for name in AMOUNT_COLUMNS:
         fen_name = name + "_fen"
         if name in columns and fen_name in columns:
@@ -264,20 +228,463 @@ def _check_amount_columns(df, columns):
                 "use an integer dtype (\"Int64\" when some cells are empty)")
 
 
-def _fen(values, name, cid):
-    """The amount of ``name`` in fen from a row (or a claim's values), whichever unit its
-    column has; None when empty."""
-    yuan, fen = values.get(name), values.get(name + "_fen")
-    yuan = None if _missing(yuan) else yuan
-    fen = None if _missing(fen) else fen
-    if yuan is None and fen is None:
+def _offsets(np: Any, df: "pd.DataFrame", items: "pd.DataFrame") -> "np.ndarray":
+    """The n + 1 item offsets of a claims frame's item_start column."""
+    if "item_start" not in df.columns:
+        raise ValueError("settle_frame: with items=, the claims frame needs an item_start "
+                         "column (each claim's first row in items)")
+    col = df["item_start"]
+    if col.dtype.kind not in "iu":
+        raise TypeError(f"settle_frame: item_start is {col.dtype}, not integer offsets")
+    start = np.empty(len(df) + 1, dtype=np.int64)
+    start[:-1] = col.to_numpy()
+    start[-1] = len(items)
+    if len(df) and start[0] != 0:
+        raise ValueError(f"settle_frame: item_start starts at {start[0]}, not 0")
+    steps = np.flatnonzero(start[1:] < start[:-1])
+    if len(steps):
+        k = int(steps[0])
+        raise ValueError(f"settle_frame: item_start[{k + 1}] = {start[k + 1]} is below "
+                         f"item_start[{k}] = {start[k]} (or beyond the {len(items)} items): "
+                         "offsets never decrease")
+    return start.astype(np.uint64)
+
+
+def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", "pd.DataFrame", "np.ndarray"]:
+    """A frame of line items as (claims, items, item offsets): one claims row per
+    (enrollee_id, claim_id), in the order of its first row."""
+    for c in ("enrollee_id", "claim_id"):
+        empty = np.flatnonzero(df[c].isna().to_numpy())
+        if len(empty):
+            raise ValueError(f"settle_frame: row {int(empty[0])}: enrollee_id and claim_id are "
+                             "required")
+    group = df.groupby(["enrollee_id", "claim_id"], sort=False, observed=True).ngroup()
+    group = group.to_numpy()
+    n = int(group.max()) + 1 if len(group) else 0
+    claim_cols = [c for c in df.columns if c in REQUIRED or c in CLAIM_COLUMNS]
+    if n == len(df):  # one row per claim: the frame is its own claims table
+        claims = df[claim_cols].reset_index(drop=True)
+        order = np.arange(n)
+    else:
+        _, first = np.unique(group, return_index=True)
+        parts = {c: df[c].iloc[first].reset_index(drop=True)
+                 for c in ("enrollee_id", "claim_id")}
+        for c in claim_cols:
+            if c in parts:
+                continue
+            g = df[c].groupby(group, sort=True)
+            distinct = g.nunique(dropna=True).to_numpy()
+            clash = np.flatnonzero(distinct > 1)
+            if len(clash):
+                k = int(clash[0])
+                values = df[c][group == k].dropna().unique()
+                raise ValueError(f"claim {parts['claim_id'][k]}: column {c} holds both "
+                                 f"{values[0]!r} and {values[1]!r}")
+            parts[c] = g.first().reindex(range(n)).reset_index(drop=True)
+        claims = pd.DataFrame(parts)[claim_cols]
+        order = np.argsort(group, kind="stable")
+    amount = "amount_fen" if "amount_fen" in df.columns else "amount"
+    if amount in df.columns:
+        present = df[amount].notna().to_numpy()
+        rows = order[present[order]]
+    else:
+        rows = order[:0]
+    item_cols = [c for c in df.columns if c in ITEM_COLUMNS]
+    items = df[item_cols].iloc[rows].reset_index(drop=True)
+    start = np.searchsorted(group[rows], np.arange(n + 1), side="left").astype(np.uint64)
+    return claims, items, start
+
+
+# ---- the frame as mb_columns sources ------------------------------------------------------------
+
+class _Build:
+    """The sources of a claims frame and its items (see _columnar), and the claims refused
+    before settling, with why."""
+
+    def __init__(self, pd: Any, np: Any, claims: "pd.DataFrame", items: "pd.DataFrame",
+                 item_start: "np.ndarray") -> None:
+        self.pd, self.np = pd, np
+        self.claims, self.items, self.item_start = claims, items, item_start
+        self.refused: Dict[int, Tuple[int, str]] = {}
+        self.enrollee_ids: List[Hashable] = []
+        self.enrollee_used: Optional[Any] = None
+
+    # -- refusals
+    def refuse(self, rows: "np.ndarray", status: int, message: str) -> None:
+        for r in rows.tolist():
+            self.refused.setdefault(int(r), (int(status), message))
+
+    def refuse_items(self, item_rows: "np.ndarray", status: int, message: str) -> None:
+        claims = self.np.searchsorted(self.item_start, item_rows, side="right") - 1
+        self.refuse(claims, status, message)
+
+    # -- kinds of column
+    def factorized(self, s: "pd.Series") -> Tuple["np.ndarray", List[Any]]:
+        if isinstance(s.dtype, self.pd.CategoricalDtype):
+            return s.cat.codes.to_numpy(), list(s.cat.categories)
+        codes, uniques = self.pd.factorize(s)
+        return codes, list(uniques)
+
+    def coded(self, s: "pd.Series", convert: Callable[[Any], int], what: str, default: Optional[int],
+              on_items: bool = False) -> Source:
+        """A code column (med_type, level, cls...): ints as they are (the library checks
+        them), anything else each distinct value converted once."""
+        np = self.np
+        if s.dtype.kind in "iu":
+            values = s.to_numpy()
+            return lambda idx: values[idx]
+        codes, uniques = self.factorized(s)
+        table = np.zeros(len(uniques) + 1, dtype=np.int64)
+        table[-1] = default if default is not None else 0
+        refuse = self.refuse_items if on_items else self.refuse
+        for k, u in enumerate(uniques):
+            try:
+                table[k] = convert(u)
+            except (_errors.MedbenefitError, TypeError, ValueError) as e:
+                status = getattr(e, "status", None) or Status.INVALID_ARGUMENT
+                refuse(np.flatnonzero(codes == k), status,
+                       f"{what}: {getattr(e, 'message', None) or e}")
+        if default is None and (codes < 0).any():
+            refuse(np.flatnonzero(codes < 0), Status.INVALID_ARGUMENT, f"{what} is empty")
+        return lambda idx: table[codes[idx]]
+
+    def texts(self, s: "pd.Series", what: str, table: List[bytes]) -> Source:
+        """A text column as indices into `table` (a list of bytes it extends), -1 when empty."""
+        np = self.np
+        codes, uniques = self.factorized(s)
+        index = np.full(len(uniques) + 1, -1, dtype=np.int32)
+        known = {t: k for k, t in enumerate(table)}
+        for k, u in enumerate(uniques):
+            try:
+                if isinstance(u, numbers.Integral) and not isinstance(u, bool):
+                    u = str(int(u))  # an id read as a number from a CSV
+                data = c_text(u, what)
+            except (_errors.MedbenefitError, TypeError) as e:
+                self.refuse(np.flatnonzero(codes == k), Status.INVALID_ARGUMENT, str(
+                    getattr(e, "message", None) or e))
+                data = b"-"
+            if data not in known:
+                known[data] = len(table)
+                table.append(data)
+            index[k] = known[data]
+        return lambda idx: index[codes[idx]]
+
+    def dates(self, name: str, required: bool) -> Source:
+        pd, np = self.pd, self.np
+        s = self.claims[name]
+        if s.dtype.kind in "iu":  # YYYYMMDD: the library checks them
+            values = s.to_numpy()
+            return lambda idx: values[idx]
+        if s.dtype.kind != "M":
+            parsed = pd.to_datetime(s, errors="coerce")
+            bad = np.flatnonzero((parsed.isna() & s.notna()).to_numpy())
+            for r in bad.tolist():
+                self.refuse(np.array([r]), Status.INVALID_DATE,
+                            f"{name}: {s.iloc[r]!r} is not a date (YYYY-MM-DD)")
+            s = parsed
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_localize(None)
+        values = s.to_numpy(dtype="datetime64[ns]")
+        if required:
+            empty = np.isnat(values)
+            if empty.any():
+                self.refuse(np.flatnonzero(empty), Status.INVALID_DATE, f"{name} is empty")
+        return _ymd_source(np, values)
+
+    def flags(self) -> Optional[Source]:
+        np = self.np
+        parts: List[Tuple[Any, Any, int, bool]] = []
+        for name, bit in list(FLAGS.items()) + [("in_province", Flag.OUT_OF_PROVINCE)]:
+            if name not in self.claims.columns:
+                continue
+            s = self.claims[name]
+            set_on = False if name == "in_province" else True  # the value that sets the bit
+            if s.dtype.kind == "b":
+                values = s.to_numpy()
+                parts.append((values, None, int(bit), set_on))
+                continue
+            codes, uniques = self.factorized(s)
+            table = np.zeros(len(uniques) + 1, dtype=bool)
+            table[-1] = not set_on  # empty: the default, which leaves the bit clear
+            for k, u in enumerate(uniques):
+                v = _flag(u)
+                if v is None:
+                    self.refuse(np.flatnonzero(codes == k), Status.INVALID_ARGUMENT,
+                                f"column {name}: expected true or false, got {u!r}")
+                    v = not set_on
+                table[k] = v
+            parts.append((codes, table, int(bit), set_on))
+        if not parts:
+            return None
+
+        def source(idx: Index) -> Any:
+            out = np.zeros(len(range(*idx.indices(len(self.claims)))) if isinstance(idx, slice)
+                           else len(idx), dtype=np.uint32)
+            for values, table, bit, set_on in parts:
+                v = values[idx] if table is None else table[values[idx]]
+                out |= np.where(v == set_on, np.uint32(bit), np.uint32(0))
+            return out
+        return source
+
+    def fen(self, frame: "pd.DataFrame", name: str, missing: Optional[int],
+            on_items: bool = False) -> Optional[Source]:
+        """An amount column of `frame` in fen: `name` (yuan) or `name`_fen (fen); `missing` for
+        an empty cell (None: refused), or None when the frame has neither column."""
+        np = self.np
+        refuse = self.refuse_items if on_items else self.refuse
+        fen_name = name + "_fen"
+        if fen_name in frame.columns:
+            s = frame[fen_name]
+            if s.dtype.kind in "iu":
+                values = s.to_numpy()
+                return lambda idx: values[idx]
+            if s.dtype.kind == "b":
+                raise TypeError(f"settle_frame: column {fen_name} is bool, not fen")
+            col, label = s, fen_name
+            convert = (lambda u: amount_fen(None, u, f"column {fen_name}"))
+        elif name in frame.columns:
+            col, label = frame[name], name
+            convert = (lambda u: amount_fen(u, None, f"column {name}",
+                                            f"a column named {fen_name} holding {{n}}"))
+        else:
+            return None
+        codes, uniques = self.factorized(col)
+        table = np.zeros(len(uniques) + 1, dtype=np.int64)
+        table[-1] = missing if missing is not None else 0
+        for k, u in enumerate(uniques):
+            try:
+                table[k] = convert(u)
+            except _errors.MedbenefitError as e:
+                refuse(np.flatnonzero(codes == k), e.status or Status.INVALID_AMOUNT, e.message)
+            except TypeError as e:
+                raise TypeError(f"settle_frame: {e}") from None
+        if missing is None and (codes < 0).any():
+            refuse(np.flatnonzero(codes < 0), Status.INVALID_AMOUNT, f"{label} is empty")
+        return lambda idx: table[codes[idx]]
+
+    # -- the whole batch
+    def batch(self) -> "_columnar.Batch":
+        from . import _columnar
+        np = self.np
+        c, items = self.claims, self.items
+        n = len(c)
+        sources: Dict[str, Any] = {}
+        codes, uniques = self.factorized(c["enrollee_id"])
+        if (codes < 0).any():
+            raise ValueError(f"settle_frame: claim {int(np.flatnonzero(codes < 0)[0])}: "
+                             "enrollee_id is required")
+        used = np.zeros(len(uniques), dtype=bool)
+        used[codes] = True
+        self.enrollee_ids, self.enrollee_used = uniques, used
+        sources["enrollee"] = lambda idx: codes[idx]
+        ids = c["claim_id"]
+        if ids.isna().any():
+            raise ValueError(f"settle_frame: claim {int(np.flatnonzero(ids.isna())[0])}: "
+                             "claim_id is required")
+        id_values = (ids.astype(object) if isinstance(ids.dtype, self.pd.CategoricalDtype)
+                     else ids).to_numpy()
+        sources["date"] = self.dates("date", True)
+        sources["med_type"] = self.coded(c["med_type"], med_type_code, "med_type", None)
+        sources["level"] = (self.coded(c["level"], level_code, "level", 1)
+                            if "level" in c.columns else (lambda idx: np.ones(_len(idx, n),
+                                                                              np.int32)))
+        flags = self.flags()
+        if flags is not None:
+            sources["flags"] = flags
+        tables: Dict[str, List[bytes]] = {t: [] for t in _columnar.TABLES}
+        for column, field, table in (("facility_id", "facility", "facilities"),
+                                     ("prescriber_id", "prescriber", "facilities"),
+                                     ("disease", "disease", "diseases"),
+                                     ("treatment", "treatment", "treatments"),
+                                     ("facility_category", "facility_category",
+                                      "facility_categories")):
+            if column in c.columns:
+                sources[field] = self.texts(c[column], column, tables[table])
+        if "prescriber_level" in c.columns:
+            sources["prescriber_level"] = self.coded(c["prescriber_level"], level_code,
+                                                     "prescriber_level", 1)
+        elif "prescriber" in sources:
+            sources["prescriber_level"] = lambda idx: np.ones(_len(idx, n), np.int32)
+        for column in ("admitted", "discharged"):
+            if column in c.columns:
+                sources[column] = self.dates(column, False)
+        compliant = self.fen(c, "upstream_compliant", -1)
+        if compliant is not None:
+            sources["up_compliant"] = compliant
+            basic = self.fen(c, "upstream_basic", 0)
+            critical = self.fen(c, "upstream_critical_illness", -1)
+            if basic is not None:
+                sources["up_basic"] = basic
+            if critical is not None:
+                sources["up_critical"] = critical
+        item_sources: Dict[str, Any] = {}
+        fen = self.fen(items, "amount", None, on_items=True)
+        if fen is not None:
+            item_sources["item_fen"] = fen
+            item_sources["item_class"] = (
+                self.coded(items["cls"], item_class_code, "cls", 1, on_items=True)
+                if "cls" in items.columns else (lambda idx: np.ones(_len(idx, len(items)),
+                                                                    np.int32)))
+            if "first_selfpay_ratio" in items.columns:
+                item_sources["item_selfpay_bp"] = self.coded(
+                    items["first_selfpay_ratio"], to_bp, "first_selfpay_ratio", -1,
+                    on_items=True)
+        elif len(items):
+            raise ValueError("settle_frame: items: missing column amount_fen (or amount)")
+        order = _settle_order(np, codes, sources["date"](slice(0, n)), int(used.sum()))
+        return _columnar.Batch(n, sources, self.item_start, item_sources, tables,
+                               lambda idx: id_values[idx], self.refused, order)
+
+
+def _settle_order(np: Any, enrollee: "np.ndarray", ymd: "np.ndarray", enrollees: int) -> Optional["np.ndarray"]:
+    """None when every enrollee's claims are in date order in the frame, else the claims'
+    positions by enrollee, then date (ties in the frame's order). Rows of one enrollee side by
+    side also settle faster: its state stays in the cache."""
+    if len(ymd) < 2 or not (ymd[1:] < ymd[:-1]).any():
         return None
-    return amount_fen(yuan, fen, f"claim {cid}: column {name if fen is None else name + '_fen'}",
-                      f"a column named {name}_fen holding {{n}}")
+    change = enrollee[1:] != enrollee[:-1]
+    if int(change.sum()) + 1 == enrollees and (change | (ymd[1:] >= ymd[:-1])).all():
+        return None  # each enrollee's rows together, in date order
+    return np.lexsort((ymd, enrollee))
 
 
-def _code(v):
-    # a national code read as a number from a CSV (14, 21) is the same code as "14", "21"
-    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-        return str(int(v))
-    return v
+def _len(idx: Index, n: int) -> int:
+    return len(range(*idx.indices(n))) if isinstance(idx, slice) else len(idx)
+
+
+NS_PER_DAY = 86_400 * 10**9
+DAY_TABLE_MOST = 1 << 16
+"""Dates spanning at most this many days (179 years) are read through a table of them."""
+
+
+def _ymd(np: Any, values: "np.ndarray") -> "np.ndarray":
+    """datetime64 -> YYYYMMDD int32 (NaT -> 0)."""
+    days = values.astype("datetime64[D]")
+    years = days.astype("datetime64[Y]")
+    months = days.astype("datetime64[M]")
+    out = ((years.astype(np.int64) + 1970) * 10000
+           + ((months - years.astype("datetime64[M]")).astype(np.int64) + 1) * 100
+           + (days - months.astype("datetime64[D]")).astype(np.int64) + 1)
+    out[np.isnat(values)] = 0
+    return out.astype(np.int32)
+
+
+def _ymd_source(np: Any, values: "np.ndarray") -> Source:
+    """A source of YYYYMMDD for datetime64[ns] values: the days they span are converted once,
+    into a table each chunk's days index (a year of claims spans 365)."""
+    ns = values.view(np.int64)
+    known = ns[~np.isnat(values)]
+    if not len(known):
+        return lambda idx: np.zeros(len(ns[idx]), np.int32)
+    first, last = int(known.min()) // NS_PER_DAY, int(known.max()) // NS_PER_DAY
+    if last - first >= DAY_TABLE_MOST:
+        return lambda idx: _ymd(np, values[idx])
+    span = np.arange(first, last + 1, dtype=np.int64).astype("datetime64[D]")
+    table = np.append(_ymd(np, span), np.int32(0))   # [-1]: NaT
+    nat = np.iinfo(np.int64).min
+
+    def source(idx: Index) -> "np.ndarray":
+        chunk = ns[idx]
+        day = chunk // NS_PER_DAY - first
+        day[chunk == nat] = -1
+        return table[day]
+    return source
+
+
+def _flag(v: Any) -> Optional[bool]:
+    """A flag cell as bool, None when it is not one."""
+    if isinstance(v, str):
+        low = v.strip().lower()
+        if low in ("true", "1", "yes"):
+            return True
+        if low in ("false", "0", "no", ""):
+            return False
+        return None
+    if isinstance(v, numbers.Integral) or type(v).__name__ == "bool_":
+        return bool(v)
+    return None
+
+
+def _enrollee_handles(ids: List[Hashable], used: "np.ndarray", enrollees: Enrollees,
+                      copy: bool) -> List[Optional[Enrollee]]:
+    lookup = enrollees if callable(enrollees) else enrollees.__getitem__
+    handles: List[Optional[Enrollee]] = []
+    try:
+        for eid, wanted in zip(ids, used.tolist()):
+            if not wanted:  # a category no claim names
+                handles.append(None)
+                continue
+            e = lookup(eid)
+            if not isinstance(e, Enrollee):
+                raise TypeError(f"enrollees[{eid!r}] is a {type(e).__name__}, not an Enrollee")
+            handles.append(e.copy() if copy else e)
+    except BaseException:
+        if copy:
+            for h in handles:
+                if h is not None:
+                    h.close()
+        raise
+    return handles
+
+
+def _progress(progress: Optional[bool], on_progress: Optional[Callable[[int, int], None]],
+              total: int) -> Tuple[Optional[Callable[[int, int], None]], Callable[[], None]]:
+    """The callback a run reports to, and what closes the bar."""
+    bar = None
+    if progress or (progress is None and total >= PROGRESS_BAR_CLAIMS
+                    and sys.stderr.isatty()):
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            if progress:
+                raise ImportError("settle_frame(progress=True) needs tqdm (on Debian: apt-get "
+                                  "install python3-tqdm)") from None
+        else:
+            bar = tqdm(total=total, unit="claim", unit_scale=True, desc="settle_frame")
+    if bar is None and on_progress is None:
+        return None, lambda: None
+    last = [0]
+
+    def report(done: int, n: int) -> None:
+        if bar is not None:
+            bar.update(done - last[0])
+            last[0] = done
+        if on_progress is not None:
+            on_progress(done, n)
+    return report, (bar.close if bar is not None else (lambda: None))
+
+
+def _first_failed(np: Any, order: Optional["np.ndarray"], messages: Dict[int, str]) -> int:
+    """The failed claim settled first (the smallest position in settle order)."""
+    rows = np.fromiter(messages.keys(), dtype=np.int64, count=len(messages))
+    if order is None:
+        return int(rows.min())
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return int(rows[np.argmin(rank[rows])])
+
+
+def _result(pd: Any, np: Any, claims: "pd.DataFrame", out: "np.ndarray", status: "np.ndarray", covered: "np.ndarray",
+            messages: Dict[int, str], amounts: str) -> "pd.DataFrame":
+    result = pd.DataFrame(out, columns=list(AMOUNT_NAMES), index=claims.index, copy=False)
+    for k, column in enumerate(("enrollee_id", "claim_id", "date")):
+        result.insert(k, column, claims[column])
+    result["covered"] = covered
+    result["status"] = status
+    names = [_errors.status_name(-k) for k in range(1, 1 + max(len(_errors.ERRORS), 1))]
+    codes = np.where(status < 0, -status.astype(np.int16) - 1, -1)
+    result["error"] = pd.Categorical.from_codes(codes, categories=names)
+    texts = sorted(set(messages.values()))
+    index = {t: k for k, t in enumerate(texts)}
+    message_codes = np.full(len(status), -1, dtype=np.int32 if len(texts) > 30000 else np.int16)
+    for row, text in messages.items():
+        message_codes[row] = index[text]
+    result["message"] = pd.Categorical.from_codes(message_codes, categories=texts)
+    if amounts == "decimal":
+        failed = status != 0
+        for name in AMOUNT_NAMES:
+            cells = [to_yuan(int(v)) for v in out[:, AMOUNT_NAMES.index(name)]]
+            view = pd.Series(cells, index=result.index, dtype=object)
+            view[failed] = None
+            result[name] = view
+    return result

@@ -13,17 +13,22 @@ Every scalar is read as text, as the C program's schema reads it (YAML's own typ
 1000.10 into a float and lose the fen): amounts go to mb_amount_parse, dates to mb_date_parse,
 codes to the mb_*_parse functions. Unknown keys, YAML aliases and repeated keys are errors.
 """
+from __future__ import annotations
+
 import json
 import os
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Literal, Optional,
+                    Sequence)
 
-import yaml
+# Debian packages no types-PyYAML
+import yaml  # type: ignore[import]
 
 from . import errors as _errors
 from ._codes import MedType, med_type_code, to_fen, to_ymd, to_yuan
-from .core import Claim, Enrollee, Ruleset, settle
+from .core import Claim, Enrollee, Ruleset, Settlement, settle
 from .errors import MedbenefitError, status_name
 
 __all__ = ["run", "run_files", "settle_file", "load", "ScenarioError", "Report", "Outcome",
@@ -45,7 +50,7 @@ INVALID_ARGUMENT = _errors.InvalidArgumentError.status
 INVALID_DATE = _errors.InvalidDateError.status
 
 
-def expect_amounts(settlement):
+def expect_amounts(settlement: Settlement) -> Dict[str, Decimal]:
     """A settlement's amounts under the scenario's expect keys: {key: Decimal}."""
     return {k: getattr(settlement, v) for k, v in EXPECT_KEYS.items()}
 
@@ -55,7 +60,7 @@ def expect_amounts(settlement):
 class ScenarioError(ValueError):
     """A scenario file cannot be read: ``file``, ``line`` (1-based, 0 unknown) and message."""
 
-    def __init__(self, file, line, message):
+    def __init__(self, file: str, line: int, message: str) -> None:
         self.file, self.line, self.message = file, line, message
         super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
 
@@ -73,8 +78,8 @@ _ENROLLEE = {"id": S, "scheme": S, "person_type": S, "account_balance": S,
              "identities": [_NAMED_IDENTITY], "accumulators": [_SEED]}
 _FACILITY = {"id": S, "level": S, "category": S}
 _ITEM = {"amount": S, "class": S, "first_selfpay_ratio": S}
-_UPSTREAM = {"compliant": S, "basic": S, "critical_illness": S}
-_EXPECT = {**{k: S for k in (*EXPECT_KEYS, "covered", "error")},
+_UPSTREAM = {"compliant": S, "basic": S, "critical_illness": S, "assistance": S}
+_EXPECT: Dict[str, Any] = {**{k: S for k in (*EXPECT_KEYS, "covered", "error")},
            "cites": [{"rule": S, "cite": S}]}
 _CLAIM = {"id": S, "date": S, "med_type": S, "disease": S, "treatment": S, "admitted": S,
           "discharged": S, "referral": S, "emergency": S, "out_of_area": S,
@@ -91,7 +96,7 @@ SCHEMA = {"name": S, "rulesets": [S], "enrollee": _ENROLLEE, "claims": [_CLAIM],
 class _Loader(yaml.BaseLoader):
     """Every scalar as text (no implicit typing), and no aliases (as CYAML_CFG_NO_ALIAS)."""
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, "YAML alias unsupported",
@@ -99,7 +104,7 @@ class _Loader(yaml.BaseLoader):
         return super().compose_node(parent, index)
 
 
-def _convert(node, schema, file, where):
+def _convert(node: Any, schema: Any, file: str, where: str) -> Any:
     line = node.start_mark.line + 1
     if schema is S or schema is PERIOD:
         if not isinstance(node, yaml.ScalarNode):
@@ -132,7 +137,7 @@ def _convert(node, schema, file, where):
     return out
 
 
-def _int32(text):
+def _int32(text: str) -> Optional[int]:
     """tools/scenario.c's int32_of: an optional '-' then ASCII digits, within int32_t; else
     None. Not int(), which takes ' 2023', '+2023', '2_023' and other scripts' digits."""
     digits = text[1:] if text.startswith("-") else text
@@ -142,12 +147,12 @@ def _int32(text):
     return v if -2**31 <= v < 2**31 else None
 
 
-def _kind(node):
+def _kind(node: Any) -> str:
     return {yaml.ScalarNode: "scalar", yaml.SequenceNode: "sequence",
             yaml.MappingNode: "mapping"}[type(node)]
 
 
-def load(path):
+def load(path: str) -> Dict[str, Any]:
     """Read a scenario file into plain dicts and lists of str; ScenarioError if malformed."""
     file = os.fspath(path)
     try:
@@ -170,23 +175,23 @@ def load(path):
 
 # ---- building objects, as tools/scenario.c does -----------------------------------------------
 
-def _is_null(s):
+def _is_null(s: Any) -> bool:
     """tools/scenario.c's is_null: absent, null, ~ or empty."""
     return s is None or s in ("null", "~", "")
 
 
-def _is_null_expect(s):
+def _is_null_expect(s: Any) -> bool:
     """tools/medbenefit.c's is_null (for expect values): absent, null or ~ (not empty)."""
     return s is None or s in ("null", "~")
 
 
 class _Fail(Exception):
-    def __init__(self, status, message):
+    def __init__(self, status: Optional[int], message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
 
 
-def _lib(what, fn, *args, **kwargs):
+def _lib(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call the Python API; turn a library error into _Fail with the C program's wording."""
     try:
         return fn(*args, **kwargs)
@@ -194,7 +199,7 @@ def _lib(what, fn, *args, **kwargs):
         raise _Fail(e.status, f"{what}{e.message}") from e
 
 
-def _flag(text, what, default):
+def _flag(text: Any, what: str, default: bool) -> bool:
     if _is_null(text):
         return default
     if text == "true":
@@ -204,7 +209,8 @@ def _flag(text, what, default):
     raise _Fail(INVALID_ARGUMENT, f"{what}: expected true or false, got '{text}'")
 
 
-def build_enrollee(se, cache, rulesets=()):
+def build_enrollee(se: Optional[Dict[str, Any]], cache: "RulesetCache",
+                   rulesets: Sequence[Ruleset] = ()) -> Enrollee:
     """An Enrollee from a scenario's ``enrollee`` mapping (raises _Fail); its accumulators are
     seeded checked against the rulesets they name, found in ``cache``; named identities are
     recorded by the first of the scenario's ``rulesets`` that knows them."""
@@ -277,7 +283,7 @@ def build_enrollee(se, cache, rulesets=()):
     return e
 
 
-def build_claim(sc):
+def build_claim(sc: Dict[str, Any]) -> Claim:
     """A Claim from one of a scenario's ``claims`` (raises _Fail)."""
     if _is_null(sc.get("date")) or _is_null(sc.get("med_type")):
         raise _Fail(INVALID_ARGUMENT, "date and med_type are required")
@@ -328,6 +334,8 @@ def build_claim(sc):
             ci = u.get("critical_illness")
             _lib("", claim.upstream, u["compliant"],
                  "0" if _is_null(u.get("basic")) else u["basic"], None if _is_null(ci) else ci)
+            if not _is_null(u.get("assistance")):
+                _lib("", claim.upstream_assistance, u["assistance"])
     except BaseException:
         claim.close()
         raise
@@ -345,15 +353,15 @@ class Outcome:
     claim_id: str
     passed: bool = True
     problems: list = field(default_factory=list)   # the C program's "why" lines
-    settlement: object = None                      # the Settlement, when it settled
-    error: str = None                              # the status name, when it failed
-    message: str = None
+    settlement: Optional[Settlement] = None        # the Settlement, when it settled
+    error: Optional[str] = None                    # the status name, when it failed
+    message: Optional[str] = None
 
-    def line(self):
+    def line(self) -> str:
         head = f"{'PASS' if self.passed else 'FAIL'} {self.file} [{self.scenario}] {self.claim_id}"
         return head + "".join(f"\n    {p}" for p in self.problems)
 
-    def as_json(self):
+    def as_json(self) -> Dict[str, Any]:
         """The object ``medbenefit settle`` prints for this claim (amounts as Decimal)."""
         if self.settlement is None:
             return {"scenario": self.scenario, "claim_id": self.claim_id, "error": self.error,
@@ -369,21 +377,21 @@ class Report:
     outcomes: list = field(default_factory=list)
 
     @property
-    def passed(self):
+    def passed(self) -> int:
         return sum(1 for o in self.outcomes if o.passed)
 
     @property
-    def failed(self):
+    def failed(self) -> int:
         return sum(1 for o in self.outcomes if not o.passed)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.failed == 0
 
-    def lines(self):
+    def lines(self) -> List[str]:
         return [o.line() for o in self.outcomes] + [f"{self.passed} passed, {self.failed} failed"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "\n".join(self.lines())
 
 
@@ -391,28 +399,29 @@ class RulesetCache:
     """Rulesets by id, found in ``rulesets_dir`` then the library's search path; closes them
     all on close()."""
 
-    def __init__(self, rulesets_dir="rulesets"):
+    def __init__(self, rulesets_dir: str = "rulesets") -> None:
         self.dir = os.fspath(rulesets_dir) if rulesets_dir is not None else None
-        self._loaded = {}
+        self._loaded: Dict[str, Ruleset] = {}
 
-    def get(self, id):
+    def get(self, id: str) -> Ruleset:
         if id not in self._loaded:
             self._loaded[id] = Ruleset.from_id(id, dirs=[self.dir] if self.dir else None)
         return self._loaded[id]
 
-    def close(self):
+    def close(self) -> None:
         for rs in self._loaded.values():
             rs.close()
         self._loaded.clear()
 
-    def __enter__(self):
+    def __enter__(self) -> "RulesetCache":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.close()
+        return False
 
 
-def _check_amount(problems, key, expected, got):
+def _check_amount(problems: List[str], key: str, expected: Any, got: int) -> None:
     if _is_null_expect(expected):
         return
     try:
@@ -424,7 +433,8 @@ def _check_amount(problems, key, expected, got):
         problems.append(f"{key}: expected {to_yuan(want)}, got {to_yuan(got)}")
 
 
-def _check_cites(problems, cites, trace):
+def _check_cites(problems: List[str], cites: List[Dict[str, str]],
+                 trace: List[Dict[str, Any]]) -> None:
     """Each expected citation: a trace step of that rule citing exactly that clause (as
     tools/medbenefit.c's check_cites)."""
     for i, want in enumerate(cites):
@@ -442,7 +452,7 @@ def _check_cites(problems, cites, trace):
             problems.append(f"cites {rule}: no step of this rule in the trace")
 
 
-def _run(file, label, cache, mode):
+def _run(file: str, label: str, cache: "RulesetCache", mode: str) -> Iterator[Outcome]:
     """Settle (and in check mode, check) one scenario file: yields an Outcome per claim."""
     try:
         s = load(file)
@@ -471,7 +481,8 @@ def _run(file, label, cache, mode):
     try:
         for sc in s.get("claims", []):
             claim_id = sc.get("id") or "(no id)"
-            status, msg, settlement = 0, "", None
+            status: Any = 0  # an mb_status (MedbenefitError.status)
+            msg, settlement = "", None
             if setup is not None:
                 status, msg = INVALID_ARGUMENT, setup
             else:
@@ -482,6 +493,7 @@ def _run(file, label, cache, mode):
                 else:
                     with claim:
                         try:
+                            assert enrollee is not None  # no setup failure
                             settlement = settle(chain, enrollee, claim)
                         except MedbenefitError as e:
                             status, msg = e.status, e.message
@@ -513,7 +525,7 @@ def _run(file, label, cache, mode):
             enrollee.close()
 
 
-def _assess(label, name, a, rs):
+def _assess(label: str, name: str, a: Dict[str, Any], rs: Optional[Ruleset]) -> Outcome:
     """One assessment, as tools/medbenefit.c's run_assessment checks it."""
     out = Outcome(label, name, a.get("id") or "(no id)")
     if rs is None:
@@ -521,7 +533,7 @@ def _assess(label, name, a, rs):
                             "names no ruleset")
     else:
         try:
-            got = rs.assess(a.get("disease"), a.get("findings", []))
+            got = rs.assess(a.get("disease"), a.get("findings", []))  # type: ignore[arg-type]
         except MedbenefitError as e:
             out.problems.append(f"error: {e.name}: {e.message}")
         else:
@@ -539,7 +551,8 @@ def _assess(label, name, a, rs):
     return out
 
 
-def _check(out, x, status, msg, setup):
+def _check(out: Outcome, x: Optional[Dict[str, Any]], status: Any, msg: str,
+           setup: Optional[str]) -> None:
     problems = out.problems
     want_error = x.get("error") if x and not _is_null_expect(x.get("error")) else None
     if setup is not None:
@@ -552,6 +565,7 @@ def _check(out, x, status, msg, setup):
         problems.append(f"error: {status_name(status)}: {msg}")
     else:
         st = out.settlement
+        assert st is not None  # status 0: it settled
         if x:
             for key, amount in EXPECT_KEYS.items():
                 _check_amount(problems, key, x.get(key), st.fen[amount])
@@ -568,13 +582,15 @@ def _check(out, x, status, msg, setup):
     out.passed = not problems
 
 
-def run(path, rulesets_dir="rulesets", *, cache=None):
+def run(path: str, rulesets_dir: str = "rulesets", *,
+        cache: Optional["RulesetCache"] = None) -> "Report":
     """Settle a scenario file through the Python API and check its expectations exactly as
     ``medbenefit check`` does. Returns a Report (``print(report)`` gives the same lines)."""
     return run_files([path], rulesets_dir, cache=cache)
 
 
-def run_files(paths, rulesets_dir="rulesets", *, cache=None):
+def run_files(paths: Iterable[str], rulesets_dir: str = "rulesets", *,
+              cache: Optional["RulesetCache"] = None) -> "Report":
     """``run`` over several files, sharing loaded rulesets; one Report."""
     own = cache is None
     cache = cache or RulesetCache(rulesets_dir)
@@ -588,7 +604,8 @@ def run_files(paths, rulesets_dir="rulesets", *, cache=None):
             cache.close()
 
 
-def settle_file(path, rulesets_dir="rulesets", *, cache=None):
+def settle_file(path: str, rulesets_dir: str = "rulesets", *,
+                cache: Optional["RulesetCache"] = None) -> List[Dict[str, Any]]:
     """Settle a scenario file's claims without checking: one dict per claim, shaped as
     ``medbenefit settle`` prints it (amounts Decimal). Raises ScenarioError if unreadable."""
     load(path)  # raise for an unreadable file rather than report it as a claim
@@ -601,9 +618,9 @@ def settle_file(path, rulesets_dir="rulesets", *, cache=None):
             cache.close()
 
 
-def json_line(obj):
+def json_line(obj: Any) -> str:
     """One ``settle`` object as the C program prints it (amounts with two decimals, unquoted)."""
-    def enc(v):
+    def enc(v: Any) -> Any:
         if isinstance(v, Decimal):
             return str(v)
         if isinstance(v, dict):
@@ -614,7 +631,7 @@ def json_line(obj):
     return enc(obj)
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     usage = "usage: python3 -m medbenefit.scenario check|settle [--rulesets DIR] FILE..."
     if not argv or argv[0] in ("-h", "--help") or argv[0] not in ("check", "settle"):

@@ -170,13 +170,14 @@ def test_frame_int64_amount_column_is_refused(wuxi):
 
 def test_frame_fen_column(wuxi):
     pd = pytest.importorskip("pandas")
-    out = mb.settle_frame(_frame(pd, "amount_fen", [100000, 11150]), wuxi, {"E1": diabetic()})
+    out = mb.settle_frame(_frame(pd, "amount_fen", [100000, 11150]), wuxi, {"E1": diabetic()},
+                          amounts="decimal")
     # 41号 三: 1000.00 + 111.50 = 1111.50; (1111.50 - 500) x 70% = 428.05
     assert out.loc[0, "medfee_sumamt"] == Decimal("1111.50")
     assert out.loc[0, "hifp_pay"] == Decimal("428.05")
     nullable = _frame(pd, "amount_fen", pd.array([111150, None], dtype="Int64"))
-    out = mb.settle_frame(nullable, wuxi, {"E1": diabetic()})
-    assert out.loc[0, "hifp_pay"] == Decimal("428.05")
+    out = mb.settle_frame(nullable, wuxi, {"E1": diabetic()})    # fen: the default
+    assert out.loc[0, "hifp_pay"] == 42805
 
 
 def test_frame_fen_column_holds_ints_only(wuxi):
@@ -191,12 +192,27 @@ def test_frame_fen_column_holds_ints_only(wuxi):
 
 
 def test_frame_upstream_columns():
+    """upstream_..._fen columns reach the claim as Claim.upstream() gives them: a critical
+    illness ruleset after basic insurance settled elsewhere reports the basic fund's 18,000.00
+    paid upstream as hifp_pay, as settle() does."""
     pd = pytest.importorskip("pandas")
-    from medbenefit.frame import _build_claim
-    rows = [{"date": "2021-02-01", "med_type": "chronic", "amount_fen": 100000,
-             "upstream_compliant_fen": 100000, "upstream_basic_fen": 60000}]
-    with _build_claim("C1", rows) as c:
-        assert c._upstream == (Decimal("1000.00"), Decimal("600.00"), None)
+    rs = mb.Ruleset.from_id("example-critical-illness-resident", dirs=[str(RULESETS)])
+    c = mb.Claim("C1", "2021-02-01", "inpatient", "H001", "tertiary").add_item(fen=3000000)
+    c.upstream(compliant_fen=3000000, basic_fen=1800000)
+    c.admission("2021-01-20", "2021-02-01")
+    one = mb.settle(rs, mb.Enrollee("E1", "resident"), c).fen
+    df = pd.DataFrame({"enrollee_id": ["E1"], "claim_id": ["C1"], "date": ["2021-02-01"],
+                       "med_type": ["inpatient"], "facility_id": ["H001"],
+                       "level": ["tertiary"], "admitted": ["2021-01-20"],
+                       "discharged": ["2021-02-01"], "amount_fen": [3000000],
+                       "upstream_compliant_fen": [3000000], "upstream_basic_fen": [1800000]})
+    out = mb.settle_frame(df, rs, {"E1": mb.Enrollee("E1", "resident")})
+    assert {n: out.loc[0, n] for n in mb.AMOUNT_NAMES} == one
+    assert one["hifp_pay"] == 1800000
+    yuan = df.drop(columns=["upstream_compliant_fen", "upstream_basic_fen"]).assign(
+        upstream_compliant=["30000.00"], upstream_basic=[Decimal("18000.00")])
+    out = mb.settle_frame(yuan, rs, {"E1": mb.Enrollee("E1", "resident")})
+    assert {n: out.loc[0, n] for n in mb.AMOUNT_NAMES} == one
     df = _frame(pd, "amount", ["1.00"]).assign(upstream_compliant=[1000])
     with pytest.raises(TypeError, match="upstream_compliant is int64.*upstream_compliant_fen"):
         mb.settle_frame(df, None, {})

@@ -23,30 +23,35 @@ public final class Claim implements AutoCloseable {
     /** The visit type ({@code mb_med_type}, national med_type codes). */
     public enum MedType {
         /** 普通门诊, 11. */
-        GENERAL_OUTPATIENT(11),
+        GENERAL_OUTPATIENT(Abi.MB_MED_GENERAL_OUTPATIENT),
         /** 急诊, 13 (settled as general outpatient with the emergency flag). */
-        EMERGENCY(13),
+        EMERGENCY(Abi.MB_MED_EMERGENCY),
         /** 门诊慢特病, 14. */
-        CHRONIC(14),
+        CHRONIC(Abi.MB_MED_CHRONIC),
         /** 普通住院, 21. */
-        INPATIENT(21),
+        INPATIENT(Abi.MB_MED_INPATIENT),
         /** 外伤住院, 22 (since 1.1). */
-        TRAUMA_INPATIENT(22),
+        TRAUMA_INPATIENT(Abi.MB_MED_TRAUMA_INPATIENT),
         /** 转外诊治住院, 23 (since 1.1). */
-        REFERRED_OUT_INPATIENT(23),
+        REFERRED_OUT_INPATIENT(Abi.MB_MED_REFERRED_OUT_INPATIENT),
         /** 急诊转住院, 24 (since 1.1). */
-        EMERGENCY_INPATIENT(24),
+        EMERGENCY_INPATIENT(Abi.MB_MED_EMERGENCY_INPATIENT),
         /** 定点药店购药, 41. */
-        PHARMACY(41),
+        PHARMACY(Abi.MB_MED_PHARMACY),
         /** 生育门诊, 51 (since 1.1). */
-        MATERNITY_OUTPATIENT(51),
+        MATERNITY_OUTPATIENT(Abi.MB_MED_MATERNITY_OUTPATIENT),
         /** 生育住院, 52 (since 1.1). */
-        MATERNITY_INPATIENT(52);
+        MATERNITY_INPATIENT(Abi.MB_MED_MATERNITY_INPATIENT);
 
         final int code;
 
         MedType(int code) {
             this.code = code;
+        }
+
+        /** The library's code ({@code mb_med_type}), as {@link Columns} takes it. */
+        public int code() {
+            return code;
         }
 
         /** Parse "general_outpatient"|"chronic"|"inpatient"|"pharmacy"|"emergency" or "11".."41". */
@@ -63,12 +68,17 @@ public final class Claim implements AutoCloseable {
 
     /** The facility level ({@code mb_level}). */
     public enum Level {
-        PRIMARY(1), SECONDARY(2), TERTIARY(3), PHARMACY(4);
+        PRIMARY(Abi.MB_LEVEL_PRIMARY), SECONDARY(Abi.MB_LEVEL_SECONDARY), TERTIARY(Abi.MB_LEVEL_TERTIARY), PHARMACY(Abi.MB_LEVEL_PHARMACY);
 
         final int code;
 
         Level(int code) {
             this.code = code;
+        }
+
+        /** The library's code ({@code mb_level}), as {@link Columns} takes it. */
+        public int code() {
+            return code;
         }
 
         /** Parse "primary"|"secondary"|"tertiary"|"pharmacy" or "1".."3". */
@@ -86,16 +96,21 @@ public final class Claim implements AutoCloseable {
     /** The class of a line item ({@code mb_item_class}). */
     public enum ItemClass {
         /** 甲类, chrgitm_lv 01. */
-        A(1),
+        A(Abi.MB_CLASS_A),
         /** 乙类, chrgitm_lv 02. */
-        B(2),
+        B(Abi.MB_CLASS_B),
         /** 丙类 / 自费, chrgitm_lv 03. */
-        C(3);
+        C(Abi.MB_CLASS_C);
 
         final int code;
 
         ItemClass(int code) {
             this.code = code;
+        }
+
+        /** The library's code ({@code mb_item_class}), as {@link Columns} takes it. */
+        public int code() {
+            return code;
         }
 
         /** Parse "A"|"B"|"C" or "01"|"02"|"03". */
@@ -113,22 +128,27 @@ public final class Claim implements AutoCloseable {
     /** Claim flags (MB_CLAIM_*). */
     public enum Flag {
         /** 转诊手续 done. */
-        REFERRAL(0x01),
+        REFERRAL(Abi.MB_CLAIM_REFERRAL),
         /** 急诊抢救. */
-        EMERGENCY(0x02),
+        EMERGENCY(Abi.MB_CLAIM_EMERGENCY),
         /** 异地就医. */
-        OUT_OF_AREA(0x04),
+        OUT_OF_AREA(Abi.MB_CLAIM_OUT_OF_AREA),
         /** 指定专科. */
-        DESIGNATED_SPECIALTY(0x08),
+        DESIGNATED_SPECIALTY(Abi.MB_CLAIM_DESIGNATED_SPECIALTY),
         /** 省外 (default: in province). */
-        OUT_OF_PROVINCE(0x10),
+        OUT_OF_PROVINCE(Abi.MB_CLAIM_OUT_OF_PROVINCE),
         /** Do not use the personal account. */
-        NO_ACCOUNT(0x20);
+        NO_ACCOUNT(Abi.MB_CLAIM_NO_ACCOUNT);
 
         final int bit;
 
         Flag(int bit) {
             this.bit = bit;
+        }
+
+        /** The flag's bit (MB_CLAIM_*), as {@link Columns#flags()} takes it. */
+        public int bit() {
+            return bit;
         }
     }
 
@@ -204,11 +224,10 @@ public final class Claim implements AutoCloseable {
     /** The facility's category as rulesets name it under facility_categories (社区卫生服务机构,
      *  a price class 一类 …); null clears it. */
     public Claim setFacilityCategory(String category) throws MedBenefitException {
-        NativeGroups.require();
         byte[] c = MedBenefit.utf8(category, "facility category");
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeGroups.mb_claim_set_facility_category(ptr(), c, err), err);
+            MedBenefit.check(MedBenefit.mb_claim_set_facility_category(ptr(), c, err), err);
             return this;
         } finally {
             Reference.reachabilityFence(this);
@@ -283,6 +302,22 @@ public final class Claim implements AutoCloseable {
         try {
             Pointer err = Errors.get();
             MedBenefit.check(MedBenefit.mb_claim_set_upstream(ptr(), c, b, ci, err), err);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * 民政救助 or other assistance already paid on this claim upstream, after
+     * {@link #setUpstream} (paid from its policy-scope cost): reported in maf_pay, counted by a
+     * top-up layer among the funds paid.
+     */
+    public Claim setUpstreamAssistance(BigDecimal assistance) throws MedBenefitException {
+        long a = Money.toFen(assistance, "upstream.assistance");
+        try {
+            Pointer err = Errors.get();
+            MedBenefit.check(MedBenefit.mb_claim_set_upstream_assistance(ptr(), a, err), err);
             return this;
         } finally {
             Reference.reachabilityFence(this);

@@ -26,9 +26,9 @@ public final class Enrollee implements AutoCloseable {
     /** The insurance scheme ({@code mb_scheme}). */
     public enum Scheme {
         /** 职工基本医疗保险, insutype 310. */
-        EMPLOYEE(1),
+        EMPLOYEE(Abi.MB_SCHEME_EMPLOYEE),
         /** 城乡居民基本医疗保险, insutype 390. */
-        RESIDENT(2);
+        RESIDENT(Abi.MB_SCHEME_RESIDENT);
 
         final int code;
 
@@ -58,13 +58,13 @@ public final class Enrollee implements AutoCloseable {
     /** The person type ({@code mb_person_type}). */
     public enum PersonType {
         /** 在职, psn_type 11. */
-        IN_SERVICE(1),
+        IN_SERVICE(Abi.MB_PERSON_IN_SERVICE),
         /** 退休, psn_type 12. */
-        RETIRED(2),
+        RETIRED(Abi.MB_PERSON_RETIRED),
         /** 建国前老工人. */
-        VETERAN(3),
+        VETERAN(Abi.MB_PERSON_VETERAN),
         /** 城乡居民, psn_type 14-16. */
-        RESIDENT(4);
+        RESIDENT(Abi.MB_PERSON_RESIDENT);
 
         final int code;
 
@@ -94,17 +94,30 @@ public final class Enrollee implements AutoCloseable {
     /** The state of a certification on a date ({@code mb_cert_state}). */
     public enum CertState {
         /** 未认定: not certified. */
-        NONE,
+        NONE(Abi.MB_CERT_NONE),
         /** 享受待遇中: certified and in benefit. */
-        ACTIVE,
+        ACTIVE(Abi.MB_CERT_ACTIVE),
         /** 待遇尚未开始: certified; the benefit starts on {@code since}. */
-        PENDING,
+        PENDING(Abi.MB_CERT_PENDING),
         /** 认定已过有效期: validity ended on {@code since}. */
-        EXPIRED,
+        EXPIRED(Abi.MB_CERT_EXPIRED),
         /** 待遇资格已取消: revoked on {@code since}. */
-        REVOKED,
+        REVOKED(Abi.MB_CERT_REVOKED),
         /** 不予享受: held, but refused (over the disease limit, or an exclusive pair). */
-        REFUSED
+        REFUSED(Abi.MB_CERT_REFUSED);
+
+        final int code;
+
+        CertState(int code) {
+            this.code = code;
+        }
+
+        static CertState of(int code) {
+            for (CertState c : values())
+                if (c.code == code)
+                    return c;
+            throw new IllegalStateException("mb_enrollee_status returned state " + code);
+        }
     }
 
     /**
@@ -179,9 +192,8 @@ public final class Enrollee implements AutoCloseable {
 
     /** The scheme ({@code mb_enrollee_scheme}); on a restored enrollee too, like every getter here. */
     public Scheme scheme() {
-        NativeFfi.require();
         try {
-            return Scheme.of(NativeFfi.mb_enrollee_scheme(ptr()));
+            return Scheme.of(MedBenefit.mb_enrollee_scheme(ptr()));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -189,9 +201,8 @@ public final class Enrollee implements AutoCloseable {
 
     /** The person type ({@code mb_enrollee_person_type}): RESIDENT for a resident created with none. */
     public PersonType personType() {
-        NativeFfi.require();
         try {
-            return PersonType.of(NativeFfi.mb_enrollee_person_type(ptr()));
+            return PersonType.of(MedBenefit.mb_enrollee_person_type(ptr()));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -215,9 +226,8 @@ public final class Enrollee implements AutoCloseable {
     }
 
     private String facility(int date) {
-        NativeFfi.require();
         try {
-            return orNull(MedBenefit.str(NativeFfi.mb_enrollee_designated_facility(ptr(), date)));
+            return orNull(MedBenefit.str(MedBenefit.mb_enrollee_designated_facility(ptr(), date)));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -225,9 +235,8 @@ public final class Enrollee implements AutoCloseable {
 
     /** The first-visit facility (首诊), or null when none is set. */
     public String firstVisitFacility() {
-        NativeFfi.require();
         try {
-            return orNull(MedBenefit.str(NativeFfi.mb_enrollee_first_visit_facility(ptr())));
+            return orNull(MedBenefit.str(MedBenefit.mb_enrollee_first_visit_facility(ptr())));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -239,15 +248,14 @@ public final class Enrollee implements AutoCloseable {
 
     /** The certified diseases held, in the order they were added (an unmodifiable list). */
     public List<Certification> diseases() {
-        NativeFfi.require();
         try {
             Pointer p = ptr();
-            long n = NativeFfi.mb_enrollee_disease_count(p);
+            long n = MedBenefit.mb_enrollee_disease_count(p);
             List<Certification> out = new ArrayList<>((int) n);
             long[] name = new long[1];
             int[] on = new int[1], until = new int[1];
             for (long i = 0; i < n; i++)
-                if (NativeFfi.mb_enrollee_disease(p, i, name, on, until) == MedBenefit.MB_OK)
+                if (MedBenefit.mb_enrollee_disease(p, i, name, on, until) == MedBenefit.MB_OK)
                     out.add(new Certification(MedBenefit.str(name[0] == 0 ? null : new Pointer(name[0])),
                             MedBenefit.Dates.fromInt(on[0]), MedBenefit.Dates.fromInt(until[0])));
             return Collections.unmodifiableList(out);
@@ -258,15 +266,14 @@ public final class Enrollee implements AutoCloseable {
 
     /** The medical-assistance identities held, in the order they were added (an unmodifiable list). */
     public List<AssistanceIdentity> assistance() {
-        NativeFfi.require();
         try {
             Pointer p = ptr();
-            long n = NativeFfi.mb_enrollee_assistance_count(p);
+            long n = MedBenefit.mb_enrollee_assistance_count(p);
             List<AssistanceIdentity> out = new ArrayList<>((int) n);
             long[] category = new long[1];
             int[] from = new int[1], to = new int[1];
             for (long i = 0; i < n; i++)
-                if (NativeFfi.mb_enrollee_assistance(p, i, category, from, to) == MedBenefit.MB_OK)
+                if (MedBenefit.mb_enrollee_assistance(p, i, category, from, to) == MedBenefit.MB_OK)
                     out.add(new AssistanceIdentity(MedBenefit.str(category[0] == 0 ? null : new Pointer(category[0])),
                             MedBenefit.Dates.fromInt(from[0]), MedBenefit.Dates.fromInt(to[0])));
             return Collections.unmodifiableList(out);
@@ -351,13 +358,12 @@ public final class Enrollee implements AutoCloseable {
      * ruleset's maximum of diseases or the other disease of an exclusive pair.
      */
     public Enrollee certify(Ruleset ruleset, String disease, LocalDate date) throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(date, "date");
         int d = MedBenefit.Dates.toInt(date);
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeExt.mb_enrollee_certify(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
+            MedBenefit.check(MedBenefit.mb_enrollee_certify(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
                     d, err), err);
             return this;
         } finally {
@@ -368,7 +374,6 @@ public final class Enrollee implements AutoCloseable {
 
     /** The state of this enrollee's certification for {@code disease} on {@code date} under {@code ruleset}. */
     public CertStatus status(Ruleset ruleset, String disease, LocalDate date) throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(date, "date");
         int d = MedBenefit.Dates.toInt(date);
@@ -376,13 +381,10 @@ public final class Enrollee implements AutoCloseable {
             int[] state = new int[1], since = new int[1];
             long[] cite = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(NativeExt.mb_enrollee_status(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
+            MedBenefit.check(MedBenefit.mb_enrollee_status(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
                     d, state, since, cite, err), err);
-            CertState[] all = CertState.values();
-            if (state[0] < 0 || state[0] >= all.length)
-                throw new IllegalStateException("mb_enrollee_status returned state " + state[0]);
             String c = cite[0] == 0 ? "" : MedBenefit.str(new Pointer(cite[0]));
-            return new CertStatus(all[state[0]], MedBenefit.Dates.fromInt(since[0]), c);
+            return new CertStatus(CertState.of(state[0]), MedBenefit.Dates.fromInt(since[0]), c);
         } finally {
             Reference.reachabilityFence(this);
             Reference.reachabilityFence(ruleset);
@@ -396,13 +398,12 @@ public final class Enrollee implements AutoCloseable {
      */
     public Enrollee requestFacilityChange(Ruleset ruleset, LocalDate requestDate, String facilityId)
             throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(requestDate, "requestDate");
         int d = MedBenefit.Dates.toInt(requestDate);
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeExt.mb_enrollee_request_facility_change(ptr(), ruleset.ptr(), d,
+            MedBenefit.check(MedBenefit.mb_enrollee_request_facility_change(ptr(), ruleset.ptr(), d,
                     MedBenefit.utf8(facilityId, "facility"), err), err);
             return this;
         } finally {
@@ -418,7 +419,6 @@ public final class Enrollee implements AutoCloseable {
      * @return the amount credited
      */
     public BigDecimal accrue(Ruleset ruleset, LocalDate date, BigDecimal base) throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(date, "date");
         long baseFen = Money.toFen(base, "base");
@@ -426,7 +426,7 @@ public final class Enrollee implements AutoCloseable {
         try {
             long[] out = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(NativeExt.mb_enrollee_accrue(ptr(), ruleset.ptr(), d, baseFen, out, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_accrue(ptr(), ruleset.ptr(), d, baseFen, out, err), err);
             return Money.ofFen(out[0]);
         } finally {
             Reference.reachabilityFence(this);
@@ -459,14 +459,13 @@ public final class Enrollee implements AutoCloseable {
      */
     public Enrollee addIdentity(Ruleset ruleset, String name, LocalDate from, LocalDate to)
             throws MedBenefitException {
-        NativeGroups.require();
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(from, "from");
         int f = MedBenefit.Dates.toInt(from), t = MedBenefit.Dates.toInt(to);
         byte[] n = MedBenefit.utf8(name, "identity");
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeGroups.mb_enrollee_add_identity(ptr(), ruleset.ptr(), n, f, t, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_add_identity(ptr(), ruleset.ptr(), n, f, t, err), err);
             return this;
         } finally {
             Reference.reachabilityFence(this);
@@ -477,11 +476,10 @@ public final class Enrollee implements AutoCloseable {
     /** The birth date age bands are taken from (the years completed on a claim's date); null
      *  clears it. */
     public Enrollee setBirthDate(LocalDate birthDate) throws MedBenefitException {
-        NativeGroups.require();
         int d = MedBenefit.Dates.toInt(birthDate);
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeGroups.mb_enrollee_set_birth_date(ptr(), d, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_set_birth_date(ptr(), d, err), err);
             return this;
         } finally {
             Reference.reachabilityFence(this);
@@ -490,9 +488,8 @@ public final class Enrollee implements AutoCloseable {
 
     /** The birth date set, or null. */
     public LocalDate birthDate() {
-        NativeGroups.require();
         try {
-            int d = NativeGroups.mb_enrollee_birth_date(ptr());
+            int d = MedBenefit.mb_enrollee_birth_date(ptr());
             return d == 0 ? null : MedBenefit.Dates.fromInt(d);
         } finally {
             Reference.reachabilityFence(this);
@@ -510,13 +507,12 @@ public final class Enrollee implements AutoCloseable {
      * @param period a year (2023) or a quarter (20232: second quarter of 2023)
      */
     public Enrollee seed(Ruleset ruleset, String key, int period, BigDecimal yuan) throws MedBenefitException {
-        NativeAccumulators.require();
         Objects.requireNonNull(ruleset, "ruleset");
         long fen = Money.toFen(yuan, "accumulator");
         byte[] k = MedBenefit.utf8(key, "key");
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeAccumulators.mb_enrollee_seed_checked(ptr(), ruleset.ptr(), k, period, fen, err),
+            MedBenefit.check(MedBenefit.mb_enrollee_seed_checked(ptr(), ruleset.ptr(), k, period, fen, err),
                     err);
             return this;
         } finally {
@@ -531,13 +527,12 @@ public final class Enrollee implements AutoCloseable {
      * ({@code mb_enrollee_accumulator_checked}): a misspelt key throws rather than reading 0.00.
      */
     public BigDecimal accumulator(Ruleset ruleset, String key, int period) throws MedBenefitException {
-        NativeAccumulators.require();
         Objects.requireNonNull(ruleset, "ruleset");
         byte[] k = MedBenefit.utf8(key, "key");
         try {
             long[] fen = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(NativeAccumulators.mb_enrollee_accumulator_checked(ptr(), ruleset.ptr(), k, period, fen,
+            MedBenefit.check(MedBenefit.mb_enrollee_accumulator_checked(ptr(), ruleset.ptr(), k, period, fen,
                     err), err);
             return Money.ofFen(fen[0]);
         } finally {
@@ -589,11 +584,10 @@ public final class Enrollee implements AutoCloseable {
      * settlements), or it is a family settlement ({@link #reverseFamilyId}).
      */
     public void reverseId(String setlId) throws MedBenefitException {
-        NativeReversal.require();
         byte[] id = MedBenefit.utf8(Objects.requireNonNull(setlId, "setlId"), "setlId");
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeReversal.mb_reverse_id(ptr(), id, err), err);
+            MedBenefit.check(MedBenefit.mb_reverse_id(ptr(), id, err), err);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -602,12 +596,11 @@ public final class Enrollee implements AutoCloseable {
     /** Reverse the family settlement {@code setlId} of this patient and {@code payer} in one call
      *  ({@code mb_reverse_family_id}): both accounts get their money back, or neither. */
     public void reverseFamilyId(Enrollee payer, String setlId) throws MedBenefitException {
-        NativeReversal.require();
         Objects.requireNonNull(payer, "payer");
         byte[] id = MedBenefit.utf8(Objects.requireNonNull(setlId, "setlId"), "setlId");
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeReversal.mb_reverse_family_id(ptr(), payer.ptr(), id, err), err);
+            MedBenefit.check(MedBenefit.mb_reverse_family_id(ptr(), payer.ptr(), id, err), err);
         } finally {
             Reference.reachabilityFence(this);
             Reference.reachabilityFence(payer);
@@ -617,9 +610,8 @@ public final class Enrollee implements AutoCloseable {
     /** How many settlements the journal keeps for reversal (32 unless set; saved with the
      *  enrollee). */
     public long journalLimit() {
-        NativeReversal.require();
         try {
-            return NativeReversal.mb_enrollee_journal_limit(ptr());
+            return MedBenefit.mb_enrollee_journal_limit(ptr());
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -628,12 +620,11 @@ public final class Enrollee implements AutoCloseable {
     /** Keep {@code maxSettlements} (0 to 4096) settlements for reversal; a lower bound drops the
      *  oldest ({@code mb_enrollee_set_journal_limit}). */
     public Enrollee setJournalLimit(long maxSettlements) throws MedBenefitException {
-        NativeReversal.require();
         if (maxSettlements < 0)
             throw new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "journal limit: negative count");
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeReversal.mb_enrollee_set_journal_limit(ptr(), maxSettlements, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_set_journal_limit(ptr(), maxSettlements, err), err);
             return this;
         } finally {
             Reference.reachabilityFence(this);
@@ -642,9 +633,8 @@ public final class Enrollee implements AutoCloseable {
 
     /** How many settlements the journal holds now. */
     public long journalCount() {
-        NativeReversal.require();
         try {
-            return NativeReversal.mb_enrollee_journal_count(ptr());
+            return MedBenefit.mb_enrollee_journal_count(ptr());
         } finally {
             Reference.reachabilityFence(this);
         }

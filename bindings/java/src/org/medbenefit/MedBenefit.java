@@ -27,8 +27,11 @@ import java.util.Map;
  * found, in order, at the path in the system property {@code medbenefit.library} or the
  * environment variable {@code MEDBENEFIT_LIBRARY} (a file, e.g. {@code build/libmedbenefit.so.1}),
  * else by the name {@code medbenefit} on {@code jna.library.path} and the system's library path.
- * Loading fails with {@link UnsatisfiedLinkError} if the library's major version is not 1, or the
- * JVM is not 64-bit (the mapping passes {@code size_t} and {@code T**} as 64-bit values).
+ * Loading fails with {@link UnsatisfiedLinkError} if the library's major version is not 1, if it
+ * lacks a function of this binding (a library older than the binding: the binding is built with
+ * the library and serves one header), or the JVM is not 64-bit (the mapping passes
+ * {@code size_t} and {@code T**} as 64-bit values, and the struct offsets are LP64's,
+ * {@link Abi}).
  *
  * <h2>Calling convention</h2>
  * cdecl (the platform's C convention). Strings cross as NUL-terminated UTF-8 in both directions,
@@ -50,7 +53,7 @@ public final class MedBenefit {
     /** The library file in use, as given or as JNA found it. */
     private static final String LIBRARY_PATH;
 
-    /** The loaded library, shared with {@link NativeExt}. */
+    /** The loaded library. */
     static final NativeLibrary LIB;
 
     static final Cleaner CLEANER = Cleaner.create();
@@ -82,7 +85,7 @@ public final class MedBenefit {
         LIB = lib;
         LIBRARY_PATH = lib.getFile() != null ? lib.getFile().getPath() : lib.getName();
         int v = mb_version_number();
-        if (v / 10000 != 1)
+        if (v / 10000 != Abi.MB_VERSION_MAJOR)
             throw new UnsatisfiedLinkError("libmedbenefit " + v + " at " + LIBRARY_PATH
                     + " is not ABI version 1");
     }
@@ -154,6 +157,7 @@ public final class MedBenefit {
     static native int mb_claim_set_prescriber(Pointer c, byte[] facility, int level, Pointer err);
     static native int mb_claim_add_item(Pointer c, long fen, int itemClass, int firstSelfpayBp, Pointer err);
     static native int mb_claim_set_upstream(Pointer c, long compliant, long basic, long criticalIllness, Pointer err);
+    static native int mb_claim_set_upstream_assistance(Pointer c, long assistance, Pointer err);
 
     static native int mb_result_new(long[] out, Pointer err);
     static native void mb_result_free(Pointer r);
@@ -169,12 +173,66 @@ public final class MedBenefit {
     static native long mb_result_trace_count(Pointer r);
     static native int mb_result_trace(Pointer r, long index, Pointer step);
 
+    // batches, all amounts at once, and the enrollee getters
+    static native int mb_amount_count();
+    static native long mb_result_amounts(Pointer r, Pointer out, long n);
+    static native int mb_settle_batch(Pointer r, Pointer chain, long chainLen, Pointer enrollee, Pointer claims,
+                                      long nclaims, int flags, Pointer amounts, long stride, Pointer status,
+                                      Pointer covered, Pointer err);
+    static native int mb_enrollee_scheme(Pointer e);
+    static native int mb_enrollee_person_type(Pointer e);
+    static native Pointer mb_enrollee_designated_facility(Pointer e, int date);
+    static native Pointer mb_enrollee_first_visit_facility(Pointer e);
+    static native long mb_enrollee_disease_count(Pointer e);
+    static native int mb_enrollee_disease(Pointer e, long index, long[] name, int[] certifiedOn, int[] validUntil);
+    static native long mb_enrollee_assistance_count(Pointer e);
+    static native int mb_enrollee_assistance(Pointer e, long index, long[] category, int[] from, int[] to);
+    static native int mb_settle_columns(Pointer chain, long chainLen, Pointer enrollees, long nenrollees,
+                                        Pointer claims, Pointer out, Pointer options, Pointer err);
+    // certification criteria and lifecycle, family accounts, accrual
+    static native int mb_assess(Pointer rs, byte[] disease, Pointer findings, long nfindings, int[] certified,
+                                long[] unmet, long[] cite, Pointer err);
+    static native int mb_ruleset_criteria(Pointer rs, long index, long[] text, long[] cite, long[] items);
+    static native int mb_ruleset_criteria_item(Pointer rs, long index, long item, long[] number, long[] text);
+    static native int mb_enrollee_certify(Pointer e, Pointer rs, byte[] disease, int date, Pointer err);
+    static native int mb_enrollee_status(Pointer e, Pointer rs, byte[] disease, int date, int[] state, int[] since,
+                                         long[] cite, Pointer err);
+    static native int mb_enrollee_request_facility_change(Pointer e, Pointer rs, int requestDate, byte[] facility,
+                                                          Pointer err);
+    static native int mb_settle_family(Pointer out, Pointer chain, long chainLen, Pointer patient, Pointer payer,
+                                       int relation, Pointer claim, Pointer err);
+    static native int mb_reverse_family(Pointer patient, Pointer payer, Pointer settled, Pointer err);
+    static native int mb_account_accrual(Pointer rs, int personType, int date, long baseFen, long[] accrualFen,
+                                         Pointer err);
+    static native int mb_enrollee_accrue(Pointer e, Pointer rs, int date, long baseFen, long[] creditedFen,
+                                         Pointer err);
+    // room in the accumulator table
+    static native int mb_enrollee_reserve_for(Pointer e, Pointer chain, long chainLen, Pointer err);
+    // identities, birth dates, facility categories
+    static native int mb_enrollee_add_identity(Pointer e, Pointer rs, byte[] name, int from, int to, Pointer err);
+    static native int mb_enrollee_set_birth_date(Pointer e, int birthDate, Pointer err);
+    static native int mb_enrollee_birth_date(Pointer e);
+    static native int mb_claim_set_facility_category(Pointer c, byte[] category, Pointer err);
+    // a ruleset's accumulator keys, checked seeding and reading
+    static native long mb_ruleset_accumulator_count(Pointer rs);
+    static native int mb_ruleset_accumulator(Pointer rs, long index, long[] key, int[] periodKind);
+    static native int mb_enrollee_seed_checked(Pointer e, Pointer rs, byte[] key, int period, long fen, Pointer err);
+    static native int mb_enrollee_accumulator_checked(Pointer e, Pointer rs, byte[] key, int period, long[] fen,
+                                                      Pointer err);
+    // settlement ids, reversal by id, the journal
+    static native Pointer mb_result_setl_id(Pointer r);
+    static native int mb_reverse_id(Pointer e, byte[] setlId, Pointer err);
+    static native int mb_reverse_family_id(Pointer patient, Pointer payer, byte[] setlId, Pointer err);
+    static native int mb_enrollee_set_journal_limit(Pointer e, long maxSettlements, Pointer err);
+    static native long mb_enrollee_journal_limit(Pointer e);
+    static native long mb_enrollee_journal_count(Pointer e);
+
     // ---- status codes (mb_status) ----------------------------------------------------------------
 
-    static final int MB_OK = 0;
-    static final int MB_E_INVALID_ARGUMENT = -1;
-    static final int MB_E_INVALID_AMOUNT = -8;
-    static final int MB_E_INVALID_DATE = -9;
+    static final int MB_OK = Abi.MB_OK;
+    static final int MB_E_INVALID_ARGUMENT = Abi.MB_E_INVALID_ARGUMENT;
+    static final int MB_E_INVALID_AMOUNT = Abi.MB_E_INVALID_AMOUNT;
+    static final int MB_E_INVALID_DATE = Abi.MB_E_INVALID_DATE;
 
     // ---- public, library-wide calls ------------------------------------------------------------
 
@@ -189,27 +247,6 @@ public final class MedBenefit {
     }
 
     /** The file the library was loaded from (or the name JNA resolved). */
-    /**
-     * Register the native methods of {@code holder} against the library, tolerating a library
-     * that predates them: returns null when all are there, else what is missing, for
-     * {@link #requireCalls} to report when one of them is used.
-     */
-    static String registerOptional(Class<?> holder) {
-        try {
-            Native.register(holder, LIB);
-            return null;
-        } catch (UnsatisfiedLinkError e) {
-            return e.getMessage();
-        }
-    }
-
-    /** Throw when {@link #registerOptional} found calls missing. */
-    static void requireCalls(String missing) {
-        if (missing != null)
-            throw new UnsupportedOperationException("libmedbenefit at " + libraryPath()
-                    + " lacks this call: " + missing);
-    }
-
     public static String libraryPath() {
         return LIBRARY_PATH;
     }

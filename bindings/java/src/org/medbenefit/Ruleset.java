@@ -29,7 +29,7 @@ import java.util.Objects;
 public final class Ruleset implements AutoCloseable {
     /** The tier of a ruleset in a chain ({@code mb_tier}). */
     public enum Tier {
-        BASIC(1), CRITICAL_ILLNESS(2), ASSISTANCE(3);
+        BASIC(Abi.MB_TIER_BASIC), CRITICAL_ILLNESS(Abi.MB_TIER_CRITICAL_ILLNESS), ASSISTANCE(Abi.MB_TIER_ASSISTANCE);
 
         final int code;
 
@@ -48,9 +48,9 @@ public final class Ruleset implements AutoCloseable {
     /** How an accumulator is kept ({@code mb_period_kind}): by calendar year or by quarter. */
     public enum Period {
         /** Period 2023: the year 2023. */
-        YEAR(1),
+        YEAR(Abi.MB_PERIOD_YEAR),
         /** Period 20232: the second quarter of 2023. */
-        QUARTER(2);
+        QUARTER(Abi.MB_PERIOD_QUARTER);
 
         final int code;
 
@@ -226,15 +226,14 @@ public final class Ruleset implements AutoCloseable {
      * and {@link Enrollee#accumulator(Ruleset, String, int)} take with this ruleset.
      */
     public List<AccumulatorKey> accumulatorKeys() {
-        NativeAccumulators.require();
         try {
             Pointer p = ptr();
-            long n = NativeAccumulators.mb_ruleset_accumulator_count(p);
+            long n = MedBenefit.mb_ruleset_accumulator_count(p);
             List<AccumulatorKey> out = new ArrayList<>();
             long[] key = new long[1];
             int[] kind = new int[1];
             for (long i = 0; i < n; i++)
-                if (NativeAccumulators.mb_ruleset_accumulator(p, i, key, kind) == MedBenefit.MB_OK)
+                if (MedBenefit.mb_ruleset_accumulator(p, i, key, kind) == MedBenefit.MB_OK)
                     out.add(new AccumulatorKey(str(key[0]), Period.of(kind[0])));
             return Collections.unmodifiableList(out);
         } finally {
@@ -262,14 +261,13 @@ public final class Ruleset implements AutoCloseable {
      * criteria is "not_found"; a finding that is not an item is "invalid_argument". Thread-safe.
      */
     public Assessment assess(String disease, List<String> findings) throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(findings, "findings");
         CStrings array = new CStrings(findings, false, "finding");
         try {
             int[] certified = new int[1];
             long[] unmet = new long[1], cite = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(NativeExt.mb_assess(ptr(), MedBenefit.utf8(disease, "disease"), array.pointer(),
+            MedBenefit.check(MedBenefit.mb_assess(ptr(), MedBenefit.utf8(disease, "disease"), array.pointer(),
                     array.count, certified, unmet, cite, err), err);
             String u = str(unmet[0]), c = str(cite[0]);
             return new Assessment(certified[0] != 0, u == null ? "" : u, c == null ? "" : c);
@@ -281,18 +279,17 @@ public final class Ruleset implements AutoCloseable {
 
     /** The certification criteria of a catalogue entry, or null when the document gives none. */
     public Criteria criteria(Disease disease) {
-        NativeExt.require();
         Objects.requireNonNull(disease, "disease");
         try {
             Pointer p = ptr();
             long[] text = new long[1], cite = new long[1], count = new long[1];
-            int rc = NativeExt.mb_ruleset_criteria(p, disease.index(), text, cite, count);
+            int rc = MedBenefit.mb_ruleset_criteria(p, disease.index(), text, cite, count);
             if (rc != MedBenefit.MB_OK)
                 return null;
             List<CriteriaItem> items = new ArrayList<>();
             long[] number = new long[1], itemText = new long[1];
             for (long i = 0; i < count[0]; i++) {
-                if (NativeExt.mb_ruleset_criteria_item(p, disease.index(), i, number, itemText) != MedBenefit.MB_OK)
+                if (MedBenefit.mb_ruleset_criteria_item(p, disease.index(), i, number, itemText) != MedBenefit.MB_OK)
                     throw new IllegalStateException("mb_ruleset_criteria_item failed for item " + i);
                 items.add(new CriteriaItem(str(number[0]), str(itemText[0])));
             }
@@ -309,7 +306,6 @@ public final class Ruleset implements AutoCloseable {
      */
     public BigDecimal accountAccrual(Enrollee.PersonType personType, LocalDate date, BigDecimal base)
             throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(personType, "personType");
         Objects.requireNonNull(date, "date");
         long baseFen = Money.toFen(base, "base");
@@ -317,7 +313,7 @@ public final class Ruleset implements AutoCloseable {
         try {
             long[] out = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(NativeExt.mb_account_accrual(ptr(), personType.code, d, baseFen, out, err), err);
+            MedBenefit.check(MedBenefit.mb_account_accrual(ptr(), personType.code, d, baseFen, out, err), err);
             return Money.ofFen(out[0]);
         } finally {
             Reference.reachabilityFence(this);

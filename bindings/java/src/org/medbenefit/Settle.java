@@ -15,8 +15,8 @@ import java.util.Objects;
  * <p>{@link #batch} is the fast path: the claims cross to C in one {@code mb_settle_batch} call
  * (per block of {@value #BLOCK} claims), which writes every claim's amounts, status and covered
  * flag into native buffers ({@link Memory}) read back with one bulk copy each; no objects per
- * claim beyond a failed claim's exception. With a library older than {@code mb_settle_batch} it
- * falls back to one {@code mb_settle} and fifteen small reads per claim.
+ * claim beyond a failed claim's exception. {@link #columns} settles the claims of many enrollees
+ * held as columns in direct buffers ({@link Columns}), with no object per claim at all.
  *
  * <p><b>Threads:</b> a batch runs on the calling thread and uses the enrollee and claims as
  * {@link Settlement} does; the rulesets may be shared with other threads meanwhile.
@@ -79,7 +79,7 @@ public final class Settle {
         Claim[] cs = claims.toArray(new Claim[0]);
         for (Claim c : cs)
             Objects.requireNonNull(c, "claim");
-        return NativeFfi.available() ? inBlocks(commit, chain, enrollee, cs) : oneByOne(commit, chain, enrollee, cs);
+        return inBlocks(commit, chain, enrollee, cs);
     }
 
     /** The batch through mb_settle_batch: one call per block of claims, native buffers read in bulk. */
@@ -101,7 +101,7 @@ public final class Settle {
             Pointer chainPtr = s.chainPointer(chain);
             Pointer r = s.ptr(), e = enrollee.ptr(), err = Errors.get();
             long len = chain.size();
-            int flags = commit ? 0 : NativeFfi.MB_BATCH_PRESETTLE;
+            int flags = commit ? 0 : Abi.MB_BATCH_PRESETTLE;
             for (int from = 0; from < n; from += block) {
                 int m = Math.min(block, n - from);
                 for (int j = 0; j < m; j++) {
@@ -116,7 +116,7 @@ public final class Settle {
                     claimPtrs.setPointer(8L * j, cp);
                 }
                 status.clear(4L * m);
-                int rc = NativeFfi.mb_settle_batch(r, chainPtr, len, e, claimPtrs, m, flags, amounts, stride,
+                int rc = MedBenefit.mb_settle_batch(r, chainPtr, len, e, claimPtrs, m, flags, amounts, stride,
                         status, cov, err);
                 status.read(0, st, 0, m);
                 boolean any = false;
@@ -162,55 +162,117 @@ public final class Settle {
         return new Batch(n, fen, covered, errors, failed);
     }
 
-    /** The batch one claim at a time: for a library older than mb_settle_batch (package-private for its test). */
-    static Batch oneByOne(boolean commit, List<Ruleset> chain, Enrollee enrollee, Claim[] cs)
-            throws MedBenefitException {
-        int n = cs.length, width = Amount.all().length, known = Amount.shared();
-        long[] fen = new long[n * width];
-        boolean[] covered = new boolean[n];
-        MedBenefitException[] errors = new MedBenefitException[n];
-        int failed = 0;
-        try (Settlement s = Settlement.create()) {
-            Pointer chainPtr = s.chainPointer(chain);
-            Pointer r = s.ptr(), e = enrollee.ptr(), err = Errors.get();
-            long len = chain.size();
-            for (int i = 0; i < n; i++) {
-                Claim c = cs[i];
-                Pointer cp;
-                try {
-                    cp = c.ptr();
-                } catch (IllegalStateException closed) {
-                    errors[i] = new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "claim " + i + " is closed");
-                    failed++;
-                    continue;
-                }
-                int rc = MedBenefit.MB_OK;
-                if (commit) {
-                    try {
-                        NativeRoom.reserveFor(e, chainPtr, len, err);
-                    } catch (MedBenefitException full) {
-                        rc = full.status();
-                    }
-                }
-                if (rc == MedBenefit.MB_OK)
-                    rc = commit ? MedBenefit.mb_settle(r, chainPtr, len, e, cp, err)
-                                : MedBenefit.mb_presettle(r, chainPtr, len, e, cp, err);
-                Reference.reachabilityFence(c);
-                if (rc != MedBenefit.MB_OK) {
-                    errors[i] = MedBenefit.failure(rc, err);
-                    failed++;
-                    continue;
-                }
-                for (int a = 0, base = i * width; a < known; a++)
-                    fen[base + a] = MedBenefit.mb_result_amount(r, a);
-                covered[i] = MedBenefit.mb_result_covered(r) != 0;
+    /**
+     * Settle and commit the rows of {@code claims} for {@code enrollees}, in one call
+     * ({@code mb_settle_columns}): each enrollee's rows in row order, exactly as settling the same
+     * claims one by one would (the same amounts to the fen), rows of different enrollees on up to
+     * {@code threads} threads (0: one per core). Results go into {@code out}; a row that fails has
+     * its status there, changes nothing, and the call goes on.
+     *
+     * @return the number of rows that failed ({@link ColumnResults#firstError()} describes the first)
+     * @throws MedBenefitException when the call was refused as a whole and no row was settled (a
+     *                             malformed chain, item offsets that decrease, out of memory)
+     */
+    public static int columns(List<Ruleset> chain, List<Enrollee> enrollees, Columns claims, ColumnResults out,
+                              int threads) throws MedBenefitException {
+        return columns(true, chain, enrollees, claims, out, threads);
+    }
+
+    /** Pre-settle the rows of {@code claims} ({@code MB_BATCH_PRESETTLE}): nothing changes, each
+     *  row is settled against its enrollee as it is. Otherwise as {@link #columns}. */
+    public static int presettleColumns(List<Ruleset> chain, List<Enrollee> enrollees, Columns claims,
+                                       ColumnResults out, int threads) throws MedBenefitException {
+        return columns(false, chain, enrollees, claims, out, threads);
+    }
+
+    private static int columns(boolean commit, List<Ruleset> chain, List<Enrollee> enrollees, Columns k,
+                               ColumnResults out, int threads) throws MedBenefitException {
+        Objects.requireNonNull(chain, "chain");
+        Objects.requireNonNull(enrollees, "enrollees");
+        Objects.requireNonNull(k, "claims");
+        Objects.requireNonNull(out, "out");
+        if (out.rows() < k.rows())
+            throw new IllegalArgumentException("results for " + out.rows() + " rows, claims of " + k.rows());
+        if (threads < 0)
+            throw new IllegalArgumentException("threads " + threads + " must not be negative");
+        Enrollee[] people = enrollees.toArray(new Enrollee[0]);
+        Memory peoplePtrs = new Memory(8L * Math.max(1, people.length));
+        for (int i = 0; i < people.length; i++)
+            peoplePtrs.setPointer(8L * i, Objects.requireNonNull(people[i], "enrollee").ptr());
+        Memory chainPtrs = new Memory(8L * Math.max(1, chain.size()));
+        for (int i = 0; i < chain.size(); i++)
+            chainPtrs.setPointer(8L * i, Objects.requireNonNull(chain.get(i), "ruleset").ptr());
+
+        Memory c = new Memory(Abi.mb_columns.SIZEOF);
+        c.clear();
+        c.setLong(Abi.mb_columns.size, Abi.mb_columns.SIZEOF);
+        c.setLong(Abi.mb_columns.nrows, k.rows());
+        c.setPointer(Abi.mb_columns.enrollee, Columns.address(k.enrollee));
+        c.setPointer(Abi.mb_columns.claim_id, k.claimIds == null ? null : k.claimIds.pointer());
+        c.setPointer(Abi.mb_columns.date, Columns.address(k.date));
+        c.setPointer(Abi.mb_columns.med_type, Columns.address(k.medType));
+        c.setPointer(Abi.mb_columns.level, Columns.address(k.level));
+        c.setPointer(Abi.mb_columns.flags, Columns.address(k.flags));
+        c.setPointer(Abi.mb_columns.facility, Columns.address(k.facility));
+        c.setPointer(Abi.mb_columns.disease, Columns.address(k.disease));
+        c.setPointer(Abi.mb_columns.treatment, Columns.address(k.treatment));
+        c.setPointer(Abi.mb_columns.admitted, Columns.address(k.admitted));
+        c.setPointer(Abi.mb_columns.discharged, Columns.address(k.discharged));
+        c.setPointer(Abi.mb_columns.prescriber, Columns.address(k.prescriber));
+        c.setPointer(Abi.mb_columns.prescriber_level, Columns.address(k.prescriberLevel));
+        c.setPointer(Abi.mb_columns.item_start, Columns.address(k.itemStart));
+        c.setPointer(Abi.mb_columns.item_fen, Columns.address(k.itemFen));
+        c.setPointer(Abi.mb_columns.item_class, Columns.address(k.itemClass));
+        c.setPointer(Abi.mb_columns.item_selfpay_bp, Columns.address(k.itemSelfpayBp));
+        c.setPointer(Abi.mb_columns.up_compliant, Columns.address(k.upCompliant));
+        c.setPointer(Abi.mb_columns.up_basic, Columns.address(k.upBasic));
+        c.setPointer(Abi.mb_columns.up_critical, Columns.address(k.upCritical));
+        c.setPointer(Abi.mb_columns.facilities, k.facilities.pointer());
+        c.setLong(Abi.mb_columns.nfacilities, k.facilities.size);
+        c.setPointer(Abi.mb_columns.diseases, k.diseases.pointer());
+        c.setLong(Abi.mb_columns.ndiseases, k.diseases.size);
+        c.setPointer(Abi.mb_columns.treatments, k.treatments.pointer());
+        c.setLong(Abi.mb_columns.ntreatments, k.treatments.size);
+        c.setPointer(Abi.mb_columns.facility_category, Columns.address(k.facilityCategory));
+        c.setPointer(Abi.mb_columns.facility_categories, k.facilityCategories.pointer());
+        c.setLong(Abi.mb_columns.nfacility_categories, k.facilityCategories.size);
+
+        Memory r = new Memory(Abi.mb_column_results.SIZEOF);
+        r.clear();
+        r.setLong(Abi.mb_column_results.size, Abi.mb_column_results.SIZEOF);
+        r.setPointer(Abi.mb_column_results.amounts, Columns.address(out.amounts));
+        r.setLong(Abi.mb_column_results.stride, ColumnResults.WIDTH);
+        r.setPointer(Abi.mb_column_results.status, Columns.address(out.status));
+        r.setPointer(Abi.mb_column_results.covered, Columns.address(out.covered));
+
+        Memory o = new Memory(Abi.mb_columns_options.SIZEOF);
+        o.clear();
+        o.setLong(Abi.mb_columns_options.size, Abi.mb_columns_options.SIZEOF);
+        o.setInt(Abi.mb_columns_options.flags, commit ? 0 : Abi.MB_BATCH_PRESETTLE);
+        o.setInt(Abi.mb_columns_options.threads, threads);
+
+        Pointer err = Errors.get();
+        out.prepare();
+        try {
+            int rc = MedBenefit.mb_settle_columns(chainPtrs, chain.size(), peoplePtrs, people.length, c, r, o, err);
+            MedBenefitException first = rc == MedBenefit.MB_OK ? null : MedBenefit.failure(rc, err);
+            out.finish(first);
+            if (first != null && out.failedCount() == 0) { // refused as a whole: no row was settled
+                out.finish(null);
+                throw first;
             }
-            Reference.reachabilityFence(s);
+            return out.failedCount();
         } finally {
-            Reference.reachabilityFence(enrollee);
+            Reference.reachabilityFence(k);
+            Reference.reachabilityFence(out);
+            Reference.reachabilityFence(people);
             Reference.reachabilityFence(chain);
+            Reference.reachabilityFence(peoplePtrs);
+            Reference.reachabilityFence(chainPtrs);
+            Reference.reachabilityFence(c);
+            Reference.reachabilityFence(r);
+            Reference.reachabilityFence(o);
         }
-        return new Batch(n, fen, covered, errors, failed);
     }
 
     /** The amounts of a batch, claim by claim, or why a claim failed. Immutable; thread-safe. */

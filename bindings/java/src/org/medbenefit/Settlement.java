@@ -30,22 +30,17 @@ import java.util.Objects;
  * rather than read freed memory.
  */
 public final class Settlement implements AutoCloseable, SettlementView {
-    /** Size of mb_fund_row on LP64: two pointers and three int64. */
-    static final int FUND_ROW_SIZE = 40;
-    /** Size of mb_trace_step on LP64: four pointers, two int64, one int32, padded to 8. */
-    static final int TRACE_STEP_SIZE = 56;
-
     /**
      * Family members whose account may pay ({@code mb_family_relation}). The names follow the C
      * header, which documents them by who pays: read them as "the patient is the payer's …".
      */
     public enum FamilyRelation {
         /** 配偶: the payer is the patient's spouse. */
-        SPOUSE(1),
+        SPOUSE(Abi.MB_FAMILY_SPOUSE),
         /** 父母: the patient is the payer's parent; the payer is the patient's child. */
-        PARENT(2),
+        PARENT(Abi.MB_FAMILY_PARENT),
         /** 子女: the patient is the payer's child; the payer is the patient's parent. */
-        CHILD(3);
+        CHILD(Abi.MB_FAMILY_CHILD);
 
         final int code;
 
@@ -113,8 +108,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
-            if (commit)
-                NativeRoom.reserveFor(e, chainPtr, chain.length, err);
+            if (commit) // the room first, as the header asks, so that the settlement allocates nothing
+                MedBenefit.check(MedBenefit.mb_enrollee_reserve_for(e, chainPtr, chain.length, err), err);
             int rc = commit ? MedBenefit.mb_settle(r, chainPtr, chain.length, e, c, err)
                             : MedBenefit.mb_presettle(r, chainPtr, chain.length, e, c, err);
             MedBenefit.check(rc, err);
@@ -162,7 +157,6 @@ public final class Settlement implements AutoCloseable, SettlementView {
      */
     public Settlement settleFamily(List<Ruleset> rulesets, Enrollee patient, Enrollee payer,
                                    FamilyRelation relation, Claim claim) throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(rulesets, "chain");
         Objects.requireNonNull(patient, "patient");
         Objects.requireNonNull(payer, "payer");
@@ -174,8 +168,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
-            NativeRoom.reserveFor(p, chainPtr, chain.length, err);
-            MedBenefit.check(NativeExt.mb_settle_family(r, chainPtr, chain.length, p, a, relation.code, c, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_reserve_for(p, chainPtr, chain.length, err), err);
+            MedBenefit.check(MedBenefit.mb_settle_family(r, chainPtr, chain.length, p, a, relation.code, c, err), err);
             settledWith = chain;
             holds = true;
             return this;
@@ -189,12 +183,11 @@ public final class Settlement implements AutoCloseable, SettlementView {
 
     /** Reverse a settlement made by {@link #settleFamily}: both enrollees return to what they were. */
     public void reverseFamily(Enrollee patient, Enrollee payer) throws MedBenefitException {
-        NativeExt.require();
         Objects.requireNonNull(patient, "patient");
         Objects.requireNonNull(payer, "payer");
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(NativeExt.mb_reverse_family(patient.ptr(), payer.ptr(), ptr(), err), err);
+            MedBenefit.check(MedBenefit.mb_reverse_family(patient.ptr(), payer.ptr(), ptr(), err), err);
         } finally {
             Reference.reachabilityFence(this);
             Reference.reachabilityFence(patient);
@@ -226,9 +219,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
      * "" for a pre-settlement.
      */
     public String setlId() {
-        NativeReversal.require();
         try {
-            String s = MedBenefit.str(NativeReversal.mb_result_setl_id(readable()));
+            String s = MedBenefit.str(MedBenefit.mb_result_setl_id(readable()));
             return s == null ? "" : s;
         } finally {
             Reference.reachabilityFence(this);
@@ -260,14 +252,9 @@ public final class Settlement implements AutoCloseable, SettlementView {
                 return a;
             a = new long[Amount.all().length];
             int n = Amount.shared();
-            if (NativeFfi.available()) {
-                Memory buf = scratch();
-                long got = NativeFfi.mb_result_amounts(p, buf, n);
-                buf.read(0, a, 0, (int) Math.min(got, n));
-            } else { // a library older than mb_result_amounts: one call per amount
-                for (int i = 0; i < n; i++)
-                    a[i] = MedBenefit.mb_result_amount(p, i);
-            }
+            Memory buf = scratch();
+            long got = MedBenefit.mb_result_amounts(p, buf, n);
+            buf.read(0, a, 0, (int) Math.min(got, n));
             amounts = a;
             return a;
         } finally {
@@ -307,7 +294,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
 
     private Memory scratch() {
         if (scratch == null)
-            scratch = new Memory(Math.max(Math.max(FUND_ROW_SIZE, TRACE_STEP_SIZE), 8L * Amount.all().length));
+            scratch = new Memory(Math.max(Math.max(Abi.mb_fund_row.SIZEOF, Abi.mb_trace_step.SIZEOF), 8L * Amount.all().length));
         return scratch;
     }
 
@@ -322,9 +309,11 @@ public final class Settlement implements AutoCloseable, SettlementView {
                 row.clear();
                 if (MedBenefit.mb_result_fund(p, i, row) != MedBenefit.MB_OK)
                     throw new IllegalStateException("mb_result_fund failed for row " + i);
-                long cap = row.getLong(32);
-                out.add(new FundRow(MedBenefit.str(row.getPointer(0)), MedBenefit.str(row.getPointer(8)),
-                        Money.ofFen(row.getLong(16)), Money.ofFen(row.getLong(24)),
+                long cap = row.getLong(Abi.mb_fund_row.crt_payb_lmt_amt);
+                out.add(new FundRow(MedBenefit.str(row.getPointer(Abi.mb_fund_row.fund_pay_type)),
+                        MedBenefit.str(row.getPointer(Abi.mb_fund_row.fund_name)),
+                        Money.ofFen(row.getLong(Abi.mb_fund_row.inscp_scp_amt)),
+                        Money.ofFen(row.getLong(Abi.mb_fund_row.fund_payamt)),
                         cap < 0 ? null : Money.ofFen(cap)));
             }
             return Collections.unmodifiableList(out);
@@ -345,10 +334,13 @@ public final class Settlement implements AutoCloseable, SettlementView {
                 step.clear();
                 if (MedBenefit.mb_result_trace(p, i, step) != MedBenefit.MB_OK)
                     throw new IllegalStateException("mb_result_trace failed for step " + i);
-                int bp = step.getInt(48);
-                out.add(new TraceStep(MedBenefit.str(step.getPointer(0)), MedBenefit.str(step.getPointer(8)),
-                        MedBenefit.str(step.getPointer(16)), MedBenefit.str(step.getPointer(24)),
-                        Money.ofFen(step.getLong(32)), Money.ofFen(step.getLong(40)), bp < 0 ? null : bp));
+                int bp = step.getInt(Abi.mb_trace_step.ratio_bp);
+                out.add(new TraceStep(MedBenefit.str(step.getPointer(Abi.mb_trace_step.ruleset_id)),
+                        MedBenefit.str(step.getPointer(Abi.mb_trace_step.rule)),
+                        MedBenefit.str(step.getPointer(Abi.mb_trace_step.cite)),
+                        MedBenefit.str(step.getPointer(Abi.mb_trace_step.what)),
+                        Money.ofFen(step.getLong(Abi.mb_trace_step.amount_in)),
+                        Money.ofFen(step.getLong(Abi.mb_trace_step.amount_out)), bp < 0 ? null : bp));
             }
             return Collections.unmodifiableList(out);
         } finally {

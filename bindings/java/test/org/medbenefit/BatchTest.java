@@ -195,28 +195,6 @@ class BatchTest {
         }
     }
 
-    /** The fallback for a library without mb_settle_batch gives what the batch call gives. */
-    @Test
-    void fallbackEqualsTheBatchCall() throws MedBenefitException {
-        List<Claim> claims = year(30, 3, 17);
-        try (Enrollee a = retiree(); Enrollee b = retiree()) {
-            claims.get(9).close();
-            Claim[] array = claims.toArray(new Claim[0]);
-            Settle.Batch fast = Settle.batch(List.of(wuxi), a, claims);
-            Settle.Batch slow = Settle.oneByOne(true, List.of(wuxi), b, array);
-            assertArrayEquals(slow.fenMatrix(), fast.fenMatrix());
-            for (int i = 0; i < claims.size(); i++) {
-                assertEquals(slow.ok(i), fast.ok(i), "claim " + i);
-                assertEquals(slow.covered(i), fast.covered(i), "claim " + i);
-                if (!slow.ok(i))
-                    assertEquals(slow.error(i).statusName(), fast.error(i).statusName(), "claim " + i);
-            }
-            assertArrayEquals(b.save(), a.save());
-        } finally {
-            claims.forEach(Claim::close);
-        }
-    }
-
     /** More claims than one mb_settle_batch call takes: blocks continue each other, failures in several. */
     @Test
     void batchAcrossBlocks() throws MedBenefitException {

@@ -134,7 +134,7 @@ public final class ScenarioFile {
                     .add("facility", Kind.MAP, FACILITY)
                     .add("prescribed_by", Kind.MAP, FACILITY)
                     .add("items", Kind.MAPS, new Schema().scalars("amount", "class", "first_selfpay_ratio"))
-                    .add("upstream", Kind.MAP, new Schema().scalars("compliant", "basic", "critical_illness"))
+                    .add("upstream", Kind.MAP, new Schema().scalars("compliant", "basic", "critical_illness", "assistance"))
                     .add("expect", Kind.MAP, new Schema().scalars("fund_pay", "basic", "large_amount",
                             "critical_illness", "assistance", "acct_pay", "cash_pay", "deductible", "covered",
                             "error")

@@ -585,6 +585,10 @@ public final class ScenarioRunner implements AutoCloseable {
                 BigDecimal ci = isNull(u.str("critical_illness")) ? null
                         : amount(u.str("critical_illness"), "upstream.critical_illness");
                 call("", () -> c.setUpstream(comp, basic, ci));
+                if (!isNull(u.str("assistance"))) {
+                    BigDecimal assistance = amount(u.str("assistance"), "upstream.assistance");
+                    call("", () -> c.setUpstreamAssistance(assistance));
+                }
             }
             ok = true;
             return c;
