@@ -1,6 +1,6 @@
 #!/bin/sh
 # The CLI reads scenario files that are regular files only: a FIFO would block `check` forever,
-# and a directory or a missing file must say why it cannot be read. A 10 s timeout turns a hang
+# and a directory or a missing file must say why it cannot be read. A 10 s timeout turns a hang And a run keeps every ruleset it names loaded, past 64.
 # into a failure. Usage: cli-inputs.sh MEDBENEFIT (run from the source root).
 set -u
 exe=$1
@@ -30,6 +30,24 @@ if out=$(cat docs/examples/wuxi-chronic-basic.yaml | timeout 10 "$exe" check --r
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); echo "FAIL: check - (standard input):"; echo "$out"
+fi
+# A run keeps every ruleset it names loaded, however many: 70 cities, one scenario each
+mkdir "$dir/cities"
+i=1
+while [ "$i" -le 70 ]; do
+    sed "s/^id: wuxi-medical-assistance-2023/id: city-$i/" rulesets/wuxi-medical-assistance-2023.yaml \
+        >"$dir/cities/city-$i.yaml"
+    sed "s/^rulesets: \[wuxi-medical-assistance-2023\]/rulesets: [city-$i]/" \
+        docs/examples/assistance-hardship-worker.yaml >"$dir/city-$i.scenario.yaml"
+    i=$((i + 1))
+done
+out=$(timeout 60 "$exe" check --rulesets "$dir/cities" "$dir"/city-*.scenario.yaml 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(echo "$out" | grep -c "^PASS")" -eq 70 ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL: check of 70 scenarios on 70 rulesets (exit $rc):"
+    echo "$out" | grep -v "^PASS" | head -n 5
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -268,11 +268,11 @@ void scenario_free(s_scenario *s)
 
 struct ruleset_cache {
     const char *dir;
-    struct {
+    struct cached_ruleset {
         char *id;
         mb_ruleset *rs;
-    } e[64];
-    int n;
+    } *e;
+    int n, cap;
 };
 
 ruleset_cache *cache_new(const char *dir)
@@ -285,15 +285,18 @@ ruleset_cache *cache_new(const char *dir)
 
 void cache_free(ruleset_cache *c)
 {
-    if (c == NULL)
+    if (!c)
         return;
     for (int i = 0; i < c->n; i++) {
         free(c->e[i].id);
         mb_ruleset_free(c->e[i].rs);
     }
+    free(c->e);
     free(c);
 }
 
+/* The cache grows with the rulesets a run names: a directory of many cities is not a limit.
+ * Out of memory is said on stderr, as mb_error cannot be set from outside the library. */
 const mb_ruleset *cache_get(ruleset_cache *c, const char *id, mb_error *err)
 {
     for (int i = 0; i < c->n; i++)
@@ -303,11 +306,24 @@ const mb_ruleset *cache_get(ruleset_cache *c, const char *id, mb_error *err)
     mb_ruleset *rs;
     if (mb_ruleset_load_id(&rs, id, dirs, err) != MB_OK)
         return NULL;
-    if (c->n == 64) {
+    if (c->n == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        struct cached_ruleset *e = realloc(c->e, (size_t)cap * sizeof *e);
+        if (!e) {
+            fprintf(stderr, "medbenefit: out of memory keeping ruleset %s loaded\n", id);
+            mb_ruleset_free(rs);
+            return NULL;
+        }
+        c->e = e;
+        c->cap = cap;
+    }
+    char *copy = strdup(id);
+    if (!copy) {
+        fprintf(stderr, "medbenefit: out of memory keeping ruleset %s loaded\n", id);
         mb_ruleset_free(rs);
         return NULL;
     }
-    c->e[c->n].id = strdup(id);
+    c->e[c->n].id = copy;
     c->e[c->n].rs = rs;
     c->n++;
     return rs;
