@@ -1,7 +1,8 @@
 #!/bin/sh
 # The CLI reads scenario files that are regular files only: a FIFO would block `check` forever,
-# and a directory or a missing file must say why it cannot be read. A 10 s timeout turns a hang And a run keeps every ruleset it names loaded, past 64.
-# into a failure. Usage: cli-inputs.sh MEDBENEFIT (run from the source root).
+# and a directory or a missing file must say why it cannot be read. A 10 s timeout turns a hang
+# into a failure. A run keeps every ruleset it names loaded, past 64.
+# Usage: cli-inputs.sh MEDBENEFIT (run from the source root).
 set -u
 exe=$1
 dir=$(mktemp -d)
