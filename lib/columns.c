@@ -305,7 +305,7 @@ static void settle_share(share *sh)
     s.trace_cap = 0;
     mb_held_cache held[MB_CHAIN_MAX];
     for (size_t t = 0; t < b->n; t++)
-        held[t].e = NULL;
+        held[t].instance = 0;
     for (size_t i = 0; i < b->c.nrows; i++) {
         size_t k = who[i];
         if (k < sh->from || k >= sh->to) {

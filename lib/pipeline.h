@@ -25,7 +25,8 @@ typedef struct settle_ctx {
     uint32_t nded;
     bool tracing;          /* record the trace (a columnar batch reports none) */
     size_t tier;           /* the position in the chain of the tier being settled */
-    mb_held_cache *held;   /* a batch's certifications per tier (MB_CHAIN_MAX), or NULL */
+    mb_held_cache *held;   /* the certifications kept per tier (MB_CHAIN_MAX): the result's, a
+                              batch's; NULL: none kept */
 } settle_ctx;
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */

@@ -424,7 +424,7 @@ compute(mb_result *res, const mb_ruleset *const *eff, size_t neff, const mb_enro
     int rc = mb_result_trace_room(res, mb_chain_trace_steps(eff, neff), err);
     if (rc != MB_OK)
         return rc;
-    return mb_compute(&res->s[!res->cur], eff, neff, e, payer, &claim->b, true, NULL, err);
+    return mb_compute(&res->s[!res->cur], eff, neff, e, payer, &claim->b, true, res->held, err);
 }
 
 /* Presettle a claim under a checked chain. */
