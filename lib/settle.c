@@ -420,8 +420,9 @@ static inline __attribute__((always_inline)) int
 compute(mb_result *res, const mb_ruleset *const *eff, size_t neff, const mb_enrollee *e,
         const mb_enrollee *payer, const mb_claim *claim, mb_error *err)
 {
-    /* the whole trace fits: it is never cut */
-    int rc = mb_result_trace_room(res, mb_chain_trace_steps(eff, neff), err);
+    /* the whole trace fits: it is never cut (the room is there but for a first long chain) */
+    uint32_t steps = mb_chain_trace_steps(eff, neff);
+    int rc = steps <= res->s[!res->cur].trace_cap ? MB_OK : mb_result_trace_room(res, steps, err);
     if (rc != MB_OK)
         return rc;
     return mb_compute(&res->s[!res->cur], eff, neff, e, payer, &claim->b, true, res->held, err);
