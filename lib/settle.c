@@ -39,9 +39,10 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     }
     uint64_t activity_key = rs->activity_key, revoked_key = rs->revoked_key;
     mb_activity act = {0, 0}; /* read only where idleness revokes */
+    const mb_acc *activity_at = NULL, *revoked_at = NULL; /* their entries, looked up once */
     if (rs->revoke_idle_months > 0)
-        act = (mb_activity){(int32_t)mb_pending_get(x, activity_key, 0),
-                            (int32_t)mb_pending_get(x, revoked_key, 0)};
+        act = (mb_activity){(int32_t)mb_pending_read(x, activity_key, 0, &activity_at),
+                            (int32_t)mb_pending_read(x, revoked_key, 0, &revoked_at)};
     mb_roster roster;
     if (rs->ndiseases > 0)
         mb_roster_hold(&roster, rs, e, c->date, &act, x->held ? &x->held[x->tier] : NULL);
@@ -91,9 +92,10 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
             if (roster.held[i].start <= day && roster.held[i].start > anchor)
                 anchor = roster.held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
-        if (lapse && day > lapse && (rc = mb_pending_raise(x, revoked_key, 0, lapse)))
+        if (lapse && day > lapse &&
+            (rc = mb_pending_raise_at(x, revoked_key, 0, lapse, revoked_at)))
             return rc;
-        if ((rc = mb_pending_raise(x, activity_key, 0, day)))
+        if ((rc = mb_pending_raise_at(x, activity_key, 0, day, activity_at)))
             return rc;
     }
     if (!applied && x->first_tier)
