@@ -306,6 +306,26 @@ p = subprocess.run([EXE, "compare", "--rulesets", "rulesets", "--against", tmp, 
 check(p.returncode == 0 and "4 claims of 3 enrollees compared" in p.stdout,
       f"standard input: exit {p.returncode} {p.stdout[:200]!r} {p.stderr!r}")
 
+# 8. threads change nothing: a generated file of three chunks (70 000 claims of about 2 900
+#    enrollees, some crossing chunks), with bad rows among them, gives byte for byte the same
+#    text, JSON, HTML and stderr on one thread (the policies one after the other) as on two
+#    (both at once) and three (one policy split by enrollee)
+gen = subprocess.run([sys.executable, "bench/gen-claims.py", "70000", "--seed", "5"],
+                     capture_output=True, text=True, check=True).stdout.splitlines()
+for n in (100, 33000, 65537):  # an amount of three decimals: refused, said with its line
+    gen[n] = gen[n].rsplit(",", 3)[0] + ",1.234,,"
+path = write("threads.csv", "\n".join(gen) + "\n")
+outputs = []
+for threads in ("1", "2", "3"):
+    html = os.path.join(tmp, f"threads-{threads}.html")
+    rc, stdout, stderr, d = compare(path, "--threads", threads, "--html", html)
+    outputs.append((rc, stdout, stderr, json.dumps(d), open(html, encoding="utf-8").read()))
+check(outputs[0][0] == 1 and len(outputs[0][2].splitlines()) == 3 and
+      "threads.csv:101: class_a" in outputs[0][2] and json.loads(outputs[0][3])["claims"] == 69997,
+      f"threads.csv on one thread: exit {outputs[0][0]}, {outputs[0][2]!r}")
+for threads, o in zip(("2", "3"), outputs[1:]):
+    check(o == outputs[0], f"threads.csv: --threads {threads} differs from --threads 1")
+
 # progress: on standard error when it is a terminal (script(1) gives the run one), never else
 # (every run above checks an empty stderr)
 cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,

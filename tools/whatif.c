@@ -62,6 +62,8 @@ typedef struct run {
     int32_t *group_of;       /* the chunk's disease table index -> group */
     size_t cap_group_of;
     mb_error *err;
+    mb_error *errs[2];       /* each policy's, for settling at once */
+    unsigned threads;        /* settling: 1, one policy after the other; more, both at once */
     bool progress_shown;
     double started, shown_at;
 } run;
@@ -431,9 +433,61 @@ static void sum_row(run *r, const claims_chunk *ch, size_t i, const person *p,
     add(&r->cur.burden[1], b[MB_AMT_PSN_PART], w);
 }
 
+/* One policy's settlement of a chunk: its own handles, results and error, so that the two
+ * policies may settle at once on two threads (a ruleset is shared read-only). */
+typedef struct policy_job {
+    const mb_ruleset *const *chain;
+    size_t chain_len;
+    mb_enrollee *const *handles;
+    const claims_chunk *chunk;
+    int64_t *amounts;
+    int32_t *status;
+    unsigned threads;           /* for mb_settle_columns */
+    mb_error *err;
+    char first_failure[600];    /* the first failed row's message ("" when every row settled) */
+} policy_job;
+
+static void *settle_policy(void *arg)
+{
+    policy_job *j = arg;
+    mb_column_results out = MB_COLUMN_RESULTS_INIT;
+    out.amounts = j->amounts;
+    out.stride = MB_AMT_COUNT_;
+    out.status = j->status;
+    mb_columns_options o = MB_COLUMNS_OPTIONS_INIT;
+    o.threads = j->threads;
+    j->first_failure[0] = '\0';
+    if (mb_settle_columns(j->chain, j->chain_len, j->handles, j->chunk->nenrollees,
+                          &j->chunk->columns, &out, &o, j->err) != MB_OK)
+        snprintf(j->first_failure, sizeof j->first_failure, "%s", mb_error_message(j->err));
+    return NULL;
+}
+
+/* Both policies over the chunk: with two threads or more, the proposed one on a thread of its
+ * own while this one settles the current; each policy's rows are settled in row order, so the
+ * figures are the same whatever the threads. */
+static void settle_policies(run *r, const claims_chunk *ch, mb_enrollee **handles[2],
+                            char first_failure[2][600])
+{
+    unsigned t = r->threads;
+    policy_job job[2];
+    for (int k = 0; k < 2; k++)
+        job[k] = (policy_job){r->chain[k], r->w->opt.chain_len, handles[k], ch, r->amounts[k],
+                              r->status[k], t > 1 ? (k == 0 ? t / 2 : t - t / 2) : 1,
+                              r->errs[k], ""};
+    pthread_t other;
+    bool apart = t > 1 && pthread_create(&other, NULL, settle_policy, &job[1]) == 0;
+    settle_policy(&job[0]);
+    if (apart)
+        pthread_join(other, NULL);
+    else
+        settle_policy(&job[1]);
+    for (int k = 0; k < 2; k++)
+        memcpy(first_failure[k], job[k].first_failure, sizeof job[k].first_failure);
+}
+
 static int settle_chunk(run *r, const claims_chunk *ch)
 {
-    whatif *w = r->w;
     const mb_columns *cols = &ch->columns;
     for (size_t i = 0; i < ch->nbad; i++)
         add_error(r, ch->bad[i].line, ch->bad[i].message);
@@ -441,17 +495,8 @@ static int settle_chunk(run *r, const claims_chunk *ch)
     int rc = people_of(r, ch, handles);
     /* each policy over the whole chunk; the first failure's message names its row */
     char first_failure[2][600] = {"", ""};
-    for (int k = 0; rc == 0 && k < 2; k++) {
-        mb_column_results out = MB_COLUMN_RESULTS_INIT;
-        out.amounts = r->amounts[k];
-        out.stride = MB_AMT_COUNT_;
-        out.status = r->status[k];
-        mb_columns_options o = MB_COLUMNS_OPTIONS_INIT;
-        o.threads = w->opt.threads;
-        if (mb_settle_columns(r->chain[k], w->opt.chain_len, handles[k], ch->nenrollees, cols,
-                              &out, &o, r->err) != MB_OK)
-            snprintf(first_failure[k], sizeof first_failure[k], "%s", mb_error_message(r->err));
-    }
+    if (rc == 0)
+        settle_policies(r, ch, handles, first_failure);
     free(handles[0]);
     free(handles[1]);
     if (rc == 0 && cols->ndiseases > r->cap_group_of) {
@@ -579,7 +624,12 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         w->diseases[0].name = strdup("(none)");
     w->ndiseases = 1;
     w->top = calloc(opt->top + 1, sizeof *w->top);
-    run r = {.w = w, .err = mb_error_new(), .started = now()};
+    run r = {.w = w, .err = mb_error_new(), .errs = {mb_error_new(), mb_error_new()},
+             .threads = opt->threads, .started = now()};
+    if (r.threads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        r.threads = cores > 0 ? (unsigned)cores : 1;
+    }
     ruleset_cache *cache[2] = {cache_new(opt->dir[0]), cache_new(opt->dir[1])};
     int status = 0;
     if (opt->chain_len == 0 || opt->chain_len > 8) {
@@ -592,7 +642,7 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         if (!r.amounts[k] || !r.status[k] || !cache[k])
             status = 2;
     }
-    if (!w->diseases || !w->top || !r.err)
+    if (!w->diseases || !w->top || !r.err || !r.errs[0] || !r.errs[1])
         status = 2;
     for (int k = 0; status == 0 && k < 2; k++)
         for (size_t j = 0; j < opt->chain_len; j++)
@@ -655,6 +705,8 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         cache_free(cache[k]);
     }
     mb_error_free(r.err);
+    mb_error_free(r.errs[0]);
+    mb_error_free(r.errs[1]);
     /* the movers, largest change first */
     for (size_t n = w->ntop; n > 1; n--) {
         whatif_mover t = w->top[0];
