@@ -370,6 +370,19 @@ check(rc == 1 and stderr.splitlines() == [
     f"medbenefit: {path}:3: disease: not valid UTF-8 (byte 50 of the line)"] and d["claims"] == 2,
       f"utf8.csv: exit {rc}: {stderr!r}")
 
+# 12. a record longer than the text in hand (10 MB without a line end): refused with its line,
+#     and reading goes on after its line end, or stops at the end of the file (this crashed)
+head = "enrollee,scheme,person_type,claim_id,date,med_type,level,class_a_fen\n"
+good_row = "E3,employee,in_service,C2,2021-02-01,chronic,tertiary,100\n"
+for name, tail, claims in [("long-line.csv", "\n" + good_row, 1), ("no-end.csv", "", 0)]:
+    path = write(name, head + "E1,employee,in_service,C1,2021-02-01,chronic,tertiary," +
+                 "1" * 10_000_000 + tail)
+    rc, _, stderr, d = compare(path)
+    check(rc == 1 and stderr.splitlines() == [
+        f"medbenefit: {path}:2: a record longer than 1048576 bytes (an unclosed quote?): "
+        "skipped to the next line"] and d and d["claims"] == claims,
+          f"{name}: exit {rc}, {stderr[:300]!r}")
+
 # progress: on standard error when it is a terminal (script(1) gives the run one), never else
 # (every run above checks an empty stderr)
 cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,

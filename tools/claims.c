@@ -290,6 +290,7 @@ struct claims_reader {
     chunk_store store[2], *st; /* st: the one being filled */
     size_t pos;           /* unread text is st->buf[pos, len) */
     bool eof;
+    bool skipping;        /* a record too long was refused: its text goes up to its line end */
     uint64_t line;        /* the line st->buf[pos] is on */
 
     /* CSV: the column of each field of the header (-1: none) and the unit of each column */
@@ -1218,6 +1219,13 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                 break;
             continue;
         }
+        if (r->skipping) { /* to the line end, which may be in text not read yet */
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            r->pos = nl ? (size_t)(nl + 1 - r->st->buf) : r->st->len;
+            r->line += nl != NULL;
+            r->skipping = nl == NULL;
+            continue;
+        }
         char *f[NCOLS] = {NULL};
         uint32_t len[NCOLS];
         uint64_t line = r->line;
@@ -1251,9 +1259,7 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                 if ((size_t)(end - p) > MAX_RECORD) {
                     row_error(r, line, "a record longer than %d bytes (an unclosed quote?): "
                               "skipped to the next line", MAX_RECORD);
-                    char *nl = memchr(p, '\n', (size_t)(end - p));
-                    r->pos = (size_t)(nl + 1 - r->st->buf);
-                    r->line++;
+                    r->skipping = true;
                     continue;
                 }
                 if (r->st->nrows > 0)
