@@ -92,7 +92,9 @@ static void show_progress(run *r, uint64_t done, uint64_t size)
     char part[32] = "";
     if (size > 0)
         snprintf(part, sizeof part, " %3u%%", (unsigned)(done * 100 / size));
-    int64_t rows = r->w->total.claims + r->w->errors;
+    int64_t rows = r->w->errors;
+    for (int k = 1; k < 5; k++)
+        rows += r->w->person[k].sums.claims;
     double rate = (double)rows / (t - r->started + 1e-9);
     fprintf(stderr, "\r\033[Kmedbenefit compare: %s%s, %lld claims, %.2f M claims/s", r->file,
             part, (long long)rows, rate / 1e6);
@@ -155,11 +157,10 @@ static void say_errors(run *r)
     r->npending = 0;
 }
 
-static bool add(int64_t *sum, int64_t v, whatif *w)
+static void add(int64_t *sum, int64_t v, whatif *w)
 {
     if (__builtin_add_overflow(*sum, v, sum))
         w->overflow = true;
-    return !w->overflow;
 }
 
 /* ---- enrollees -------------------------------------------------------------------------- */
@@ -225,6 +226,18 @@ static void sums_add(whatif_sums *s, const int64_t *a, const int64_t *b, bool ch
         add(&s->amount[0][k], a[whatif_amount[k]], w);
         add(&s->amount[1][k], b[whatif_amount[k]], w);
     }
+}
+
+/* The totals are the person types' sums added up (each row is of one person type): a row is
+ * summed twice, not three times. The amounts are never negative, so the total passes int64 if
+ * and only if a sum on the way to it would. */
+static void sums_merge(whatif_sums *into, const whatif_sums *s, whatif *w)
+{
+    add(&into->claims, s->claims, w);
+    add(&into->changed, s->changed, w);
+    for (int p = 0; p < 2; p++)
+        for (int k = 0; k < WHATIF_AMOUNTS; k++)
+            add(&into->amount[p][k], s->amount[p][k], w);
 }
 
 static int band_of(int64_t burden)
@@ -425,7 +438,6 @@ static void sum_row(run *r, const claims_chunk *ch, size_t i, const person *p,
     const int64_t *b = r->amounts[1] + i * MB_AMT_COUNT_;
     bool changed = memcmp(a, b, MB_AMT_COUNT_ * sizeof *a) != 0;
     int d = ch->columns.disease[i];
-    sums_add(&w->total, a, b, changed, w);
     sums_add(&w->person[r->cur.person_type].sums, a, b, changed, w);
     sums_add(&w->diseases[d >= 0 ? r->group_of[d] : 0].sums, a, b, changed, w);
     r->cur.claims++;
@@ -715,6 +727,8 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         sift_down(w->top, n - 1, 0);
     }
     w->seconds = now() - r.started;
+    for (int k = 1; k < 5; k++)
+        sums_merge(&w->total, &w->person[k].sums, w);
     w->rows = w->total.claims + w->errors;
     if (w->overflow) {
         fprintf(stderr, "medbenefit: a total passes 2^63 fen: the figures cannot be given\n");
