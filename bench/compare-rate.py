@@ -90,7 +90,7 @@ def callgrind(args, path, proposed):
             total = re.search(r"^(?:summary|totals): *(\d+)", text, re.M)
             thread = re.search(r"^thread: *(\d+)", text, re.M)
             if thread is None or thread.group(1) == "1":
-                what = "main thread: enrollees, the current policy, sums"
+                what = "main thread: enrollees, sums, the current policy (--threads 1: both)"
             elif "fn=" in text and re.search(r"^fn=.*\bclaims_next\b", text, re.M):
                 what = "reading thread"
             else:
