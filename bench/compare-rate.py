@@ -91,7 +91,7 @@ def callgrind(args, path, proposed):
             thread = re.search(r"^thread: *(\d+)", text, re.M)
             if thread is None or thread.group(1) == "1":
                 what = "main thread: enrollees, sums, the current policy (--threads 1: both)"
-            elif "fn=" in text and re.search(r"^fn=.*\bclaims_next\b", text, re.M):
+            elif re.search(r"^fn=.*\b(feed_main|claims_next)\b", text, re.M):
                 what = "reading thread"
             else:
                 what = "other threads: the proposed policy"
