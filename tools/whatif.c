@@ -1,8 +1,9 @@
 /*
- * The streaming what-if: each chunk of rows the reader gives is settled twice through
- * mb_settle_columns, once per policy, each policy with its own enrollee handles (made from the
- * enrollee's first row, journal off: a replay reverses nothing), then summed. Only the
- * enrollees of the chunk in hand are held, so memory does not grow with the file.
+ * The streaming what-if: each chunk of rows the reader gives (read ahead on a thread) is
+ * settled twice through mb_settle_columns, once per policy and both at once, each policy with
+ * its own enrollee handles (made from the enrollee's first row, journal off: a replay reverses
+ * nothing), then summed. Only the enrollees of the chunk in hand are held, so memory does not
+ * grow with the file.
  */
 #include <pthread.h>
 #include <stdlib.h>
