@@ -383,6 +383,28 @@ for name, tail, claims in [("long-line.csv", "\n" + good_row, 1), ("no-end.csv",
         "skipped to the next line"] and d and d["claims"] == claims,
           f"{name}: exit {rc}, {stderr[:300]!r}")
 
+# 12b. the same limit for a record whose end is in hand (2 MB, inside one 4 MiB read: accepted
+#      before, and refused only for its amount), and for JSON Lines, whose line without an end
+#      was read into memory whole; each is named by its line, and the good row after it counts
+jhead = '{"enrollee":"E3","scheme":"employee","person_type":"in_service","date":"2021-02-01",' \
+        '"med_type":"chronic","level":"tertiary",'
+jgood = jhead + '"claim_id":"C2","class_a_fen":100}\n'
+for name, text, claims in [
+        ("whole-long.csv", head + "E1,employee,in_service,C1,2021-02-01,chronic,tertiary," +
+         "1" * 2_000_000 + "\n" + good_row, 1),
+        ("whole-long.jsonl", jhead + '"claim_id":"C1","class_a_fen":' + "1" * 2_000_000 +
+         "}\n" + jgood, 1),
+        ("long-line.jsonl", jhead + '"claim_id":"C1","class_a_fen":' + "1" * 10_000_000 +
+         "}\n" + jgood, 1),
+        ("no-end.jsonl", jhead + '"claim_id":"C1","class_a_fen":' + "1" * 10_000_000, 0)]:
+    path = write(name, text)
+    line = 2 if name.endswith(".csv") else 1
+    rc, _, stderr, d = compare(path)
+    check(rc == 1 and stderr.splitlines() == [
+        f"medbenefit: {path}:{line}: a record longer than 1048576 bytes (an unclosed quote?): "
+        "skipped to the next line"] and d and d["claims"] == claims,
+          f"{name}: exit {rc}, {stderr[:300]!r}, {d and d['claims']}")
+
 # 13. a total past 2^63 fen is refused, not wrapped: 1 000 enrollees of 100 claims of 10^14 fen
 #     (the largest amount taken) make a total cost of 10^19 > 2^63 - 1 = 9 223 372 036 854 775 807
 rows = ["enrollee,scheme,person_type,claim_id,date,med_type,level,class_c_fen"]

@@ -1148,6 +1148,22 @@ end:
     return true;
 }
 
+/* A record past MAX_RECORD is refused the same way in both formats, whether or not its end is
+ * in hand (else a file with no line end would be read into memory whole). A record whose end is
+ * not in hand is skipped up to its line end, across reads; a whole one is passed over. */
+static void refuse_long_record(claims_reader *r, uint64_t line, const char *next,
+                               uint64_t lines)
+{
+    row_error(r, line, "a record longer than %d bytes (an unclosed quote?): skipped to the next "
+              "line", MAX_RECORD);
+    if (next == NULL) {
+        r->skipping = true;
+        return;
+    }
+    r->pos = (size_t)(next - r->st->buf);
+    r->line += lines;
+}
+
 /* Let go of what a store's last chunk held: its enrollees (those no other chunk names and
  * that are not the one being read) and its bad rows. */
 static void store_release(claims_reader *r, chunk_store *st)
@@ -1207,8 +1223,20 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             return -1;
     while (r->st->nrows < CHUNK_ROWS) {
         char *p = r->st->buf + r->pos, *end = r->st->buf + r->st->len;
-        if (p >= end || (r->format == CLAIMS_JSONL && !r->eof &&
-                         memchr(p, '\n', (size_t)(end - p)) == NULL)) {
+        if (r->skipping && p < end) { /* to the line end, which may be in text not read yet */
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            r->pos = nl ? (size_t)(nl + 1 - r->st->buf) : r->st->len;
+            r->line += nl != NULL;
+            r->skipping = nl == NULL;
+            continue;
+        }
+        bool jsonl_open = r->format == CLAIMS_JSONL && !r->eof &&
+                          memchr(p, '\n', (size_t)(end - p)) == NULL;
+        if (jsonl_open && (size_t)(end - p) > MAX_RECORD) {
+            refuse_long_record(r, r->line, NULL, 0);
+            continue;
+        }
+        if (p >= end || jsonl_open) {
             /* more text is read only between chunks: the chunk's strings point into buf */
             if (r->st->nrows > 0)
                 break;
@@ -1217,13 +1245,6 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                 return -1;
             if (got == 0 && r->pos >= r->st->len)
                 break;
-            continue;
-        }
-        if (r->skipping) { /* to the line end, which may be in text not read yet */
-            char *nl = memchr(p, '\n', (size_t)(end - p));
-            r->pos = nl ? (size_t)(nl + 1 - r->st->buf) : r->st->len;
-            r->line += nl != NULL;
-            r->skipping = nl == NULL;
             continue;
         }
         char *f[NCOLS] = {NULL};
@@ -1257,9 +1278,7 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             }
             if (s == SPLIT_MORE) {
                 if ((size_t)(end - p) > MAX_RECORD) {
-                    row_error(r, line, "a record longer than %d bytes (an unclosed quote?): "
-                              "skipped to the next line", MAX_RECORD);
-                    r->skipping = true;
+                    refuse_long_record(r, line, NULL, 0);
                     continue;
                 }
                 if (r->st->nrows > 0)
@@ -1267,6 +1286,10 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                 int got = fill(r, msg, cap);
                 if (got < 0)
                     return -1;
+                continue;
+            }
+            if ((size_t)(next - p) > MAX_RECORD) { /* whole, but past the limit all the same */
+                refuse_long_record(r, line, next, lines);
                 continue;
             }
             r->pos = (size_t)(next - r->st->buf);
@@ -1299,6 +1322,10 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
         } else {
             char *nl = memchr(p, '\n', (size_t)(end - p));
             char *eol = nl ? nl : end;
+            if ((size_t)(eol - p) > MAX_RECORD) {
+                refuse_long_record(r, line, nl ? nl + 1 : end, 1);
+                continue;
+            }
             *eol = '\0';
             r->pos = (size_t)(eol - r->st->buf) + (nl != NULL);
             r->line++;
