@@ -639,6 +639,31 @@ static const struct refusal {
      "continues", "the first ruleset of the line (a-z, 0-9, '-' and '_'), got 'Bad!'", 2},
     {18, L18 "catalogue: [{code: A1, name: a, group: Bad-G}]", MB_E_SCHEMA,
      "catalogue[0].group", "of a-z, 0-9 and '_' (chronic, special, dialysis…), got 'Bad-G'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, group: ''}]", MB_E_SCHEMA,
+     "catalogue[0].group", "of a-z, 0-9 and '_' (chronic, special, dialysis…), got ''", 19},
+    /* a value for everyone given twice, as `value` and as `all` */
+    {14, "      - {value: 500, all: 500}", MB_E_SCHEMA, "layers[0].deductible[0].value",
+     "'value' and 'all' say the same (every person): give one of them", 14},
+    /* a top-up layer takes none of the keys of a layer that pays by ratio: line 14's row
+     * becomes the top-up's, the ratio stays; or a layer put before line 9's */
+    {13, "    top_up:", MB_E_SCHEMA, "layers[0].ratio",
+     "up to its target ratio: it takes no ratio", 15},
+    {9, "  - id: t\n    cite: c\n    med_types: [inpatient]\n    fund: pooling\n"
+        "    top_up: [{all: 45%}]\n    bands: [{up_to: 1000, all: 50%}]\n  - id: outpatient",
+     MB_E_SCHEMA, "layers[0].bands", "up to its target ratio: it takes no bands", 14},
+    {9, "  - id: t\n    cite: c\n    med_types: [inpatient]\n    fund: pooling\n"
+        "    top_up: [{all: 45%}]\n    ratio_source: category\n  - id: outpatient",
+     MB_E_SCHEMA, "layers[0].ratio_source", "up to its target ratio: it takes no ratio_source", 14},
+    /* ranges: the upper end past its bound, an empty range, an upper end below 1 */
+    {14, "      - {age: 18-200, all: 500}", MB_E_SCHEMA, "layers[0].deductible[0].age",
+     "(whole numbers 0 to 150, a <= b), got '18-200'", 14},
+    {14, "      - {age: '', all: 500}", MB_E_SCHEMA, "layers[0].deductible[0].age",
+     "(whole numbers 0 to 150, a <= b), got ''", 14},
+    {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"-0\", all: 50%}]", MB_E_SCHEMA,
+     "layers[0].deductible_repeat[0].nth", "(whole numbers 1 to 1000, a <= b), got '-0'", 15},
+    /* a change_to that is no date */
+    {18, L18 "designated_facility: {change_from: 11-01, change_to: 02-30, cite: c}", MB_E_SCHEMA,
+     "designated_facility.change_to", "expected MM-DD on or after change_from, got '02-30'", 19},
 };
 
 static void every_inconsistency_is_refused_where_it_is(mb_error *err)
