@@ -224,6 +224,12 @@ static void claim_selectors(void)
     CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_E_INVALID_ARGUMENT,
              "a ruleset choosing by age needs the birth date");
     CHECK(strstr(mb_error_message(err), "birth date") != NULL, "the message says so");
+    /* a birth date after the claim date gives no age either: refused the same way */
+    CHECK_RC(mb_enrollee_set_birth_date(e, 20250101, err), MB_OK, "a birth date after the claim");
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_E_INVALID_ARGUMENT,
+             "a birth date after the claim date is no age");
+    CHECK(strstr(mb_error_message(err), "on or before the claim date") != NULL,
+          "the message says the birth date must come first");
     mb_claim_free(c);
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
@@ -387,6 +393,58 @@ static void cap_growth(void)
     }
 }
 
+/* Rows by disease and by scheme, written newest first: the most specific row applies, then
+ * the latest in force, wherever it stands in the file (docs/ruleset-format.md, "Which row"). */
+static void rows_by_disease_newest_first(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "catalogue:\n"
+        "  - {code: D1, name: 高血压, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D2, name: 糖尿病, cite: 测试〔2024〕1号 八}\n"
+        "layers:\n"
+        "  - id: chronic\n"
+        "    cite: 测试〔2024〕1号 十四\n"
+        "    med_types: [chronic]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {from: 2024-07-01, all: 75%, cite: 测试〔2024〕1号 十四（7月起75%）}\n"
+        "      - {all: 70%, cite: 测试〔2024〕1号 十四（70%）}\n"
+        "      - {from: 2024-07-01, disease: 糖尿病, all: 90%, cite: 测试〔2024〕1号 十四（7月起糖尿病90%）}\n"
+        "      - {disease: 糖尿病, all: 85%, cite: 测试〔2024〕1号 十四（糖尿病85%）}\n"
+        "      - {scheme: employee, disease: D1, all: 80%, cite: 测试〔2024〕1号 十四（职工高血压80%）}\n",
+        "sel.yaml");
+    CHECK(rs != NULL, "rows by disease and scheme load");
+    if (rs == NULL)
+        return;
+    static const struct {
+        int32_t date;
+        const char *disease;
+        int64_t pays;
+        const char *why;
+    } claims[] = {
+        /* no disease: the default 70%; from 07-01 the dated default 75% */
+        {20240301, NULL, YUAN(700), "1000 x 70%: the default row"},
+        {20240801, NULL, YUAN(750), "1000 x 75%: the default row from 07-01, listed first"},
+        /* 糖尿病: its row (one selector) over the defaults; from 07-01 its dated row, though
+         * the undated one stands after it */
+        {20240301, "糖尿病", YUAN(850), "1000 x 85%: the disease's row"},
+        {20240801, "糖尿病", YUAN(900), "1000 x 90%: the disease's dated row, latest in force"},
+        /* 高血压 (named by its code in the row) for an employee: two selectors */
+        {20240801, "高血压", YUAN(800), "1000 x 80%: scheme and disease, the most specific"},
+    };
+    for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        mb_claim *c = fx_claim("C", claims[i].date, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY,
+                               YUAN(1000));
+        if (claims[i].disease)
+            CHECK_RC(mb_claim_set_disease(c, claims[i].disease, NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, claims[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), claims[i].pays, claims[i].why);
+        mb_enrollee_free(e);
+    }
+    mb_ruleset_free(rs);
+}
+
 /* A top-up layer (保底/托底): what brings the claim's funds to a target share of its policy-scope
  * cost; pharmacy claims at a fixed class; the class B first self-pay and 个人先自付 by area. */
 static void top_up_pharmacy_first_selfpay(void)
@@ -445,6 +503,12 @@ static void top_up_pharmacy_first_selfpay(void)
     CHECK_RC(mb_claim_set_prescriber(c, "H9", MB_LEVEL_TERTIARY, err), MB_OK, "prescriber");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "pharmacy claim");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(70), "the primary ratio, not the prescriber's 50%");
+    CHECK(fx_traced(res, "outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
+          "the trace says why");
+    /* a general outpatient claim whose facility is a pharmacy: also as primary, 100 x 70% */
+    c = fx_claim("Q", 20240502, MB_MED_GENERAL_OUTPATIENT, "D1", MB_LEVEL_PHARMACY, YUAN(100));
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "an outpatient claim at a pharmacy");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(70), "a pharmacy is primary for this layer: 70%");
     CHECK(fx_traced(res, "outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
           "the trace says why");
     mb_enrollee_free(e);
@@ -517,6 +581,7 @@ int main(void)
     person_groups();
     cap_growth();
     top_up_pharmacy_first_selfpay();
+    rows_by_disease_newest_first();
     refused_selectors();
     mb_result_free(res);
     mb_error_free(err);
