@@ -445,6 +445,113 @@ static void rows_by_disease_newest_first(void)
     mb_ruleset_free(rs);
 }
 
+/* The class B first self-pay by rows (the value elsewhere): 20% out of the province. */
+static void class_b_first_selfpay_rows(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(
+        "id: sel\n"
+        "title: 选择器测试\n"
+        "document: 测试〔2024〕1号\n"
+        "tier: basic\n"
+        "effective_from: 2024-01-01\n"
+        "schemes: [employee]\n"
+        "account: {value: none, cite: 测试〔2024〕1号 一}\n"
+        "class_b_first_selfpay:\n"
+        "  value: 10%\n"
+        "  cite: 测试〔2024〕1号 二\n"
+        "  rows: [{area: out_of_province, value: 20%, cite: 测试〔2024〕1号 二（省外20%）}]\n"
+        "funds:\n"
+        "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+        "layers:\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 十三\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕1号 十三（50%）}]\n", "sel.yaml");
+    CHECK(rs != NULL, "class B rows load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* in the city: 1000 x 10% = 100 first self-paid; (1000 - 100) x 50% = 450 */
+    mb_claim *c = fx_claim("B1", 20240301, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_SECONDARY, -1);
+    CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, -1, err), MB_OK, "class B");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "in the city");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(100), "the value: 10% of 1000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(450), "(1000 - 100) x 50%");
+    CHECK(fx_traced(res, "items", "测试〔2024〕1号 二"), "the items step cites the value");
+    /* out of the province: 1000 x 20% = 200; (1000 - 200) x 50% = 400 */
+    c = flagged("B2", 20240302, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, -1,
+                MB_CLAIM_OUT_OF_AREA | MB_CLAIM_OUT_OF_PROVINCE);
+    CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, -1, err), MB_OK, "class B");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "out of the province");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(200), "the row: 20% of 1000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(400), "(1000 - 200) x 50%");
+    CHECK(fx_traced(res, "items", "测试〔2024〕1号 二（省外20%）"), "and cites the row");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* Disease caps (disease_caps: true) on a layer that does not require a certified disease, with
+ * caps that stack for the chronic group (the highest in full, the next at 50%, no more): a
+ * disease's whole-disease caps chosen by date; a disease capped without limit, one capped by
+ * treatment line only (ranked by that cap), one without caps, one not certified. */
+static void disease_caps_ranked_and_dated(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "catalogue_rules:\n"
+        "  stacking: {group: chronic, partial_count: 1, partial_ratio: 50%, cite: 测试〔2024〕1号 十五}\n"
+        "catalogue:\n"
+        "  - {code: D1, name: 高血压, caps: [{all: 2000}, {from: 2024-07-01, all: 2500}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D2, name: 糖尿病, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D3, name: 冠心病, caps: [{line: 药物维持治疗, all: 1500}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D4, name: 哮喘, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D5, name: 心力衰竭, caps: [{all: 800}], cite: 测试〔2024〕1号 八}\n"
+        "layers:\n"
+        "  - id: chronic\n"
+        "    cite: 测试〔2024〕1号 九\n"
+        "    med_types: [chronic]\n"
+        "    fund: pooling\n"
+        "    disease_caps: true\n"
+        "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n", "sel.yaml");
+    CHECK(rs != NULL, "disease caps without a certified-disease requirement load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    const char *held[] = {"高血压", "糖尿病", "冠心病"};
+    for (int k = 0; k < 3; k++)
+        CHECK_RC(mb_enrollee_add_disease(e, held[k], 20240101, 0, err), MB_OK, "certified");
+    static const struct {
+        const char *id;
+        int32_t date;
+        const char *disease, *line;
+        int64_t fen, pays;
+        const char *why;
+    } claims[] = {
+        /* ranked by their caps: 糖尿病 (unlimited) first, in full; 高血压 (2000) next, at 50%;
+         * 冠心病 (ranked by its one line cap, 1500) third: not covered (十五) */
+        {"K1", 20240301, "高血压", NULL, YUAN(3000), YUAN(1000), "2000 x 50% = 1000"},
+        {"K2", 20240801, "高血压", NULL, YUAN(3000), YUAN(250),
+         "the dated cap from 07-01: 2500 x 50% = 1250, less the 1000 paid"},
+        {"K3", 20240301, "糖尿病", NULL, YUAN(5000), YUAN(5000), "no limit: 5000 x 100%"},
+        {"K4", 20240301, "冠心病", "药物维持治疗", YUAN(1000), 0, "third in rank: stacks nothing"},
+        /* no caps, no disease, not certified (its own cap, in full: it stacks on nothing) */
+        {"K5", 20240301, "哮喘", NULL, YUAN(1000), YUAN(1000), "a disease without caps: 1000"},
+        {"K6", 20240301, NULL, NULL, YUAN(1000), YUAN(1000), "no disease: 1000"},
+        {"K7", 20240301, "心力衰竭", NULL, YUAN(1000), YUAN(800), "not certified: its cap, 800"},
+    };
+    for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+        mb_claim *c = fx_claim(claims[i].id, claims[i].date, MB_MED_CHRONIC, "H1",
+                               MB_LEVEL_SECONDARY, claims[i].fen);
+        if (claims[i].disease)
+            CHECK_RC(mb_claim_set_disease(c, claims[i].disease, claims[i].line, err), MB_OK,
+                     "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, claims[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), claims[i].pays, claims[i].why);
+    }
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* A top-up layer (保底/托底): what brings the claim's funds to a target share of its policy-scope
  * cost; pharmacy claims at a fixed class; the class B first self-pay and 个人先自付 by area. */
 static void top_up_pharmacy_first_selfpay(void)
@@ -582,6 +689,8 @@ int main(void)
     cap_growth();
     top_up_pharmacy_first_selfpay();
     rows_by_disease_newest_first();
+    class_b_first_selfpay_rows();
+    disease_caps_ranked_and_dated();
     refused_selectors();
     mb_result_free(res);
     mb_error_free(err);
