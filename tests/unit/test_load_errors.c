@@ -727,6 +727,21 @@ static void groups_and_categories_at_their_limits(mb_error *err)
     strcpy(last - 2, "]");
     CHECK_RC(load(err, with_tail(list)), MB_OK, "64 facility categories load");
 
+    /* 31 catalogue groups: chronic (every entry's default) and special always, 29 of the
+     * ruleset's own */
+    n = 0;
+    for (int i = 0; i < 30; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s{code: A%d, name: d%d, group: g%d}",
+                              i ? ", " : "catalogue: [", i, i, i);
+    list[n++] = ']';
+    list[n] = '\0';
+    last = strrchr(list, '{');
+    CHECK_RC(load(err, with_tail(list)), MB_E_RULESET, "30 groups of its own are one too many");
+    CHECK(contains(mb_error_message(err), "at most 31 catalogue groups"), "the message gives the limit");
+    CHECK(contains(mb_error_key(err), "catalogue[29].group"), "at the entry that passes it");
+    strcpy(last - 2, "]");
+    CHECK_RC(load(err, with_tail(list)), MB_OK, "29 groups of its own load");
+
     /* an unknown identity is refused with the ruleset's groups: a label in parentheses when it
      * differs from the name */
     mb_ruleset *rs = NULL;
@@ -859,6 +874,14 @@ static void near_misses_load(mb_error *err)
          "flags written false and no"},
         {18, L18 "catalogue: [{code: A1, name: a, group: rare}]",
          "a catalogue group of the ruleset's own naming"},
+        {18, L18 "facility_categories: [{name: community, label: 社区, cite: c}]\n"
+                 "catalogue: [{code: A1, name: a, caps: [{all: 1, line: x}, "
+                 "{from: 2023-07-01, all: 2, line: x}, {facility: primary, all: 3, line: x}, "
+                 "{referred: true, all: 4, line: x}, {area: in_city, all: 5, line: x}, "
+                 "{scheme: employee, all: 6, line: x}, {group: orphan, all: 7, line: x}, "
+                 "{category: community, all: 8, line: x}, {age: 0-17, all: 9, line: x}, "
+                 "{age: 0-20, all: 10, line: x}, {claim_type: chronic, all: 11, line: x}]}]",
+         "one treatment line's caps, each apart from the first by one selector"},
         {18, L18 "catalogue: [{code: A1, name: a, start: same_month}, {code: A2, name: b, "
                  "start: next_month}, {code: A3, name: c, start: same_day}]",
          "each start per disease"},
