@@ -494,6 +494,46 @@ static void refused(void)
           "the message suggests the scope meant");
 }
 
+/* Seeding against the journal (mb_enrollee_seed_checked): a figure below what the journal's
+ * settlements added to it would leave their reversal nothing to take back, and a figure
+ * settlement raises (the admission the deductible was last charged for) is not seeded. */
+static void seeds_against_the_journal(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        INPATIENT
+        "    deductible:\n"
+        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* an admission of 2000: 880 deductible, (2000 - 880) x 80% = 896 paid */
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "an admission");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(896), "(2000 - 880) x 80%");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.paid", 2024, YUAN(800), err), MB_E_STATE,
+             "800 seeded where the settlement added 896");
+    CHECK(strstr(mb_error_message(err), "the 1 settlement in its journal added 896.00 yuan to ded "
+                                        "inpatient.paid (period 2024); seeding 800.00 yuan") != NULL &&
+              strstr(mb_error_message(err), "Seed at least 896.00 yuan") != NULL,
+          "the message gives what the settlement added and the least to seed");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.deductible.unit", 2024, 1, err),
+             MB_E_STATE, "the admission last charged is settlement's");
+    CHECK(strstr(mb_error_message(err), "inpatient.deductible.unit (period 2024) is kept by "
+                                        "settlement, not seeded") != NULL, "and says so");
+    /* a second admission, the same: 896; the two added 896 x 2 = 1792 */
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240205, YUAN(2000)),
+             MB_OK, "a second admission");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.paid", 2024, YUAN(1000), err), MB_E_STATE,
+             "1000 seeded where two settlements added 1792");
+    CHECK(strstr(mb_error_message(err), "the 2 settlements in its journal added 1792.00 yuan") != NULL,
+          "counted as two");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.paid", 2024, YUAN(2000), err), MB_OK,
+             "2000, at least what they added, is seeded");
+    CHECK_FEN(mb_enrollee_accumulator(e, "ded", "inpatient.paid", 2024), YUAN(2000), "and kept");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -506,6 +546,7 @@ int main(void)
     unit_out_of_order();
     tilt_without_deductible_ratio();
     refused();
+    seeds_against_the_journal();
     mb_result_free(res);
     mb_error_free(err);
     return check_summary();

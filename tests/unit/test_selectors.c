@@ -552,6 +552,57 @@ static void disease_caps_ranked_and_dated(void)
     mb_ruleset_free(rs);
 }
 
+/* A group defined by a condition alone (`certified: special`): a person holding a covered
+ * disease of the special group. One whose special disease has not started, or whose only
+ * disease is chronic, is not a member. */
+static void group_by_certified_disease(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "groups:\n"
+        "  - {name: special_certificate, certified: special, cite: 测试〔2024〕1号 十六}\n"
+        "catalogue_rules:\n"
+        "  start: {value: next_month, cite: 测试〔2024〕1号 十七}\n"
+        "catalogue:\n"
+        "  - {code: D1, name: 高血压, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n"
+        "layers:\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 十三\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {all: 70%, cite: 测试〔2024〕1号 十三（70%）}\n"
+        "      - {group: special_certificate, all: 90%, cite: 测试〔2024〕1号 十六（90%）}\n",
+        "sel.yaml");
+    CHECK(rs != NULL, "a group by certified disease loads");
+    if (rs == NULL)
+        return;
+    static const struct {
+        const char *disease;
+        int32_t certified;
+        int64_t pays;
+        const char *why;
+    } people[] = {
+        /* 肿瘤 certified 2024-02-10, in benefit from 03-01: a member on 03-20, 1000 x 90% */
+        {"肿瘤", 20240210, YUAN(900), "a covered special disease: the group's 90%"},
+        /* 肿瘤 certified 03-10, in benefit from 04-01: not yet, 1000 x 70% */
+        {"肿瘤", 20240310, YUAN(700), "a special disease not yet started: 70%"},
+        /* 高血压 alone: a chronic disease, 70% */
+        {"高血压", 20240210, YUAN(700), "a chronic disease only: 70%"},
+    };
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_certify(e, rs, people[i].disease, people[i].certified, err), MB_OK,
+                 "certified");
+        mb_claim *c = fx_claim("G", 20240320, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_SECONDARY,
+                               YUAN(1000));
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, people[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), people[i].pays, people[i].why);
+        mb_enrollee_free(e);
+    }
+    mb_ruleset_free(rs);
+}
+
 /* A top-up layer (保底/托底): what brings the claim's funds to a target share of its policy-scope
  * cost; pharmacy claims at a fixed class; the class B first self-pay and 个人先自付 by area. */
 static void top_up_pharmacy_first_selfpay(void)
@@ -691,6 +742,7 @@ int main(void)
     rows_by_disease_newest_first();
     class_b_first_selfpay_rows();
     disease_caps_ranked_and_dated();
+    group_by_certified_disease();
     refused_selectors();
     mb_result_free(res);
     mb_error_free(err);
