@@ -322,7 +322,9 @@ static void cap_growth(void)
         "  - {code: D3, name: 冠心病, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
         "  - {code: D4, name: 脑卒中, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
         "  - {code: D5, name: 哮喘, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
-        "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n";
+        "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D7, name: 透析, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D8, name: 血友病, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n";
     char text[4096];
     snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
              "layers:\n"
@@ -388,6 +390,46 @@ static void cap_growth(void)
         CHECK_RC(mb_claim_set_disease(c, "冠心病", NULL, err), MB_OK, "disease");
         CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
         CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1920), "10800 - 8880");
+        mb_enrollee_free(e);
+        /* a disease capped without limit: the highest is unlimited, and so the cap, up to the
+         * raise's ceiling: 10800. With 高血压 (6000) beside it, and with another unlimited one
+         * (the sum of the others unlimited too): 10800 either way */
+        static const char *const pairs[2][2] = {{"透析", "高血压"}, {"透析", "血友病"}};
+        for (int k = 0; k < 2; k++) {
+            e = fx_enrollee("E2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+            for (int d = 0; d < 2; d++)
+                CHECK_RC(mb_enrollee_add_disease(e, pairs[k][d], 20240101, 0, err), MB_OK,
+                         "certified");
+            c = fx_claim("U", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(20000));
+            CHECK_RC(mb_claim_set_disease(c, "透析", NULL, err), MB_OK, "disease");
+            CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+            CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(10800), "an unlimited cap held to the ceiling");
+            mb_enrollee_free(e);
+        }
+        mb_ruleset_free(rs);
+    }
+    /* the highest disease cap alone, no raise: 6000 for 高血压 with 糖尿病 (3600) beside it */
+    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
+             "layers:\n"
+             "  - id: chronic\n"
+             "    cite: 测试〔2024〕1号 九\n"
+             "    med_types: [chronic]\n"
+             "    requires: [certified_disease]\n"
+             "    fund: pooling\n"
+             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+             "    cap: {base: highest_disease, cite: 测试〔2024〕1号 十}\n");
+    rs = fx_ruleset_text(text, "sel.yaml");
+    CHECK(rs != NULL, "a cap of the highest disease cap alone loads");
+    if (rs != NULL) {
+        mb_enrollee *e = fx_enrollee("E3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20240101, 0, err), MB_OK, "certified");
+        CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20240101, 0, err), MB_OK, "certified");
+        CHECK_RC(mb_enrollee_add_disease(e, "肿瘤", 20240101, 0, err), MB_OK, "certified");
+        mb_claim *c = fx_claim("H", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(9000));
+        CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(6000), "the highest of 6000, 3600 and none (肿瘤)");
+        CHECK(!fx_traced(res, "chronic.cap.raise", NULL), "no raise to trace");
         mb_enrollee_free(e);
         mb_ruleset_free(rs);
     }
