@@ -300,6 +300,9 @@ static const struct {
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1\"}], \"idetinfo\": []}",
      "a psn_type of one digit", "output.insuinfo.psn_type '1' is not a psn_type code", MB_E_UNKNOWN_CODE},
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"11x1\"}], \"idetinfo\": []}",
+     "a psn_type with a letter", "output.insuinfo.psn_type '11x1' is not a psn_type code", MB_E_UNKNOWN_CODE},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"11a1\"}], \"idetinfo\": []}",
      "a psn_type with a letter", "output.insuinfo.psn_type '11a1' is not a psn_type code", MB_E_UNKNOWN_CODE},
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
@@ -335,6 +338,12 @@ static const struct {
     {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
              "\"cum_ym\": \"202523\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
      "cum_ym with a month 23", "output.cuminfo[0].cum_ym '202523' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"cum_ym\": \"20253\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "cum_ym of five digits", "output.cuminfo[0].cum_ym '20253' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"year\": \"20x5\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "a year with a letter", "output.cuminfo[0].year '20x5' is not yyyy", MB_E_INVALID_DATE},
     {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
              "\"year\": \"25\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
      "a year of two digits", "output.cuminfo[0].year '25' is not yyyy", MB_E_INVALID_DATE},
