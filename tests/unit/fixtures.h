@@ -67,6 +67,25 @@ static inline mb_ruleset *fx_ruleset_text(const char *text, const char *name)
     return rs;
 }
 
+/* The head of a ruleset written for a test, as string literals to append to: a basic
+ * employee ruleset in force from 2024-01-01, without a personal account, of `id`, `title`
+ * and `doc` (the document its clauses 一 and 二 are cited from); FX_POOLING_FUND, its one
+ * fund; FX_RULESET_HEAD both, with a 10% class B first self-pay between them. */
+#define FX_RULESET_TOP(id, title, doc)                                                         \
+    "id: " id "\n"                                                                             \
+    "title: " title "\n"                                                                       \
+    "document: " doc "\n"                                                                      \
+    "tier: basic\n"                                                                            \
+    "effective_from: 2024-01-01\n"                                                             \
+    "schemes: [employee]\n"                                                                    \
+    "account: {value: none, cite: " doc " 一}\n"
+#define FX_POOLING_FUND                                                                        \
+    "funds:\n"                                                                                 \
+    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+#define FX_RULESET_HEAD(id, title, doc)                                                        \
+    FX_RULESET_TOP(id, title, doc)                                                             \
+    "class_b_first_selfpay: {value: 10%, cite: " doc " 二}\n" FX_POOLING_FUND
+
 static inline bool fx_ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);

@@ -11,18 +11,7 @@
 static mb_error *err;
 static mb_result *res;
 
-#define HEAD                                                                                   \
-    "id: ded\n"                                                                                \
-    "title: 起付线测试\n"                                                                      \
-    "document: 测试〔2024〕3号\n"                                                              \
-    "tier: basic\n"                                                                            \
-    "effective_from: 2024-01-01\n"                                                             \
-    "schemes: [employee]\n"                                                                    \
-    "account: {value: none, cite: 测试〔2024〕3号 一}\n"                                       \
-    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕3号 二}\n"                          \
-    "funds:\n"                                                                                 \
-    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"             \
-    "layers:\n"
+#define HEAD FX_RULESET_HEAD("ded", "起付线测试", "测试〔2024〕3号") "layers:\n"
 
 /* Settle a claim of one class A item; `admitted` 0 for an outpatient claim. */
 static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,

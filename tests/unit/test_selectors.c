@@ -12,17 +12,7 @@ static mb_error *err;
 static mb_result *res;
 
 /* The parts every ruleset below shares: a basic employee ruleset with one pooling fund. */
-#define HEAD                                                                                   \
-    "id: sel\n"                                                                                \
-    "title: 选择器测试\n"                                                                      \
-    "document: 测试〔2024〕1号\n"                                                              \
-    "tier: basic\n"                                                                            \
-    "effective_from: 2024-01-01\n"                                                             \
-    "schemes: [employee]\n"                                                                    \
-    "account: {value: none, cite: 测试〔2024〕1号 一}\n"                                       \
-    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕1号 二}\n"                          \
-    "funds:\n"                                                                                 \
-    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+#define HEAD FX_RULESET_HEAD("sel", "选择器测试", "测试〔2024〕1号")
 
 static int refuse_text(const char *text)
 {
@@ -491,19 +481,12 @@ static void rows_by_disease_newest_first(void)
 static void class_b_first_selfpay_rows(void)
 {
     mb_ruleset *rs = fx_ruleset_text(
-        "id: sel\n"
-        "title: 选择器测试\n"
-        "document: 测试〔2024〕1号\n"
-        "tier: basic\n"
-        "effective_from: 2024-01-01\n"
-        "schemes: [employee]\n"
-        "account: {value: none, cite: 测试〔2024〕1号 一}\n"
+        FX_RULESET_TOP("sel", "选择器测试", "测试〔2024〕1号")
         "class_b_first_selfpay:\n"
         "  value: 10%\n"
         "  cite: 测试〔2024〕1号 二\n"
         "  rows: [{area: out_of_province, value: 20%, cite: 测试〔2024〕1号 二（省外20%）}]\n"
-        "funds:\n"
-        "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+        FX_POOLING_FUND
         "layers:\n"
         "  - id: outpatient\n"
         "    cite: 测试〔2024〕1号 十三\n"

@@ -12,17 +12,7 @@
 static mb_error *err;
 static mb_result *res;
 
-#define HEAD                                                                                   \
-    "id: rows\n"                                                                               \
-    "title: 行表测试\n"                                                                        \
-    "document: 测试〔2024〕9号\n"                                                              \
-    "tier: basic\n"                                                                            \
-    "effective_from: 2024-01-01\n"                                                             \
-    "schemes: [employee]\n"                                                                    \
-    "account: {value: none, cite: 测试〔2024〕9号 一}\n"                                       \
-    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕9号 二}\n"                          \
-    "funds:\n"                                                                                 \
-    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+#define HEAD FX_RULESET_HEAD("rows", "行表测试", "测试〔2024〕9号")
 
 static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,
                   int32_t admitted, int64_t fen, const char *disease)
