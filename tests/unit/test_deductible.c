@@ -35,6 +35,15 @@ static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, i
 
 static int64_t amt(int which) { return mb_result_amount(res, which); }
 
+/* The admissions the inpatient layer charged a deductible for in 2024 (its count). */
+static int64_t admissions_charged(const mb_enrollee *e, const mb_ruleset *rs)
+{
+    int64_t count = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+             MB_OK, "the admissions charged are counted");
+    return count;
+}
+
 /* The inpatient layer the tests vary: 80% from the pooling fund; each adds its deductible. */
 #define INPATIENT                                                                              \
     "  - id: inpatient\n"                                                                      \
@@ -169,10 +178,7 @@ static void per_admission_repeat_floor(void)
              MB_OK, "fourth admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(620), "616 is below the floor of 620");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1104), "(2000 - 620) x 80%");
-    int64_t count = -1;
-    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
-             MB_OK, "the admissions charged are counted");
-    CHECK_FEN(count, 4, "four admissions");
+    CHECK_FEN(admissions_charged(e, rs), 4, "four admissions");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
@@ -396,10 +402,7 @@ static void admission_begun_the_year_before(void)
     CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(2000)),
              MB_OK, "the next admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "a new admission, a new deductible");
-    int64_t count = -1;
-    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
-             MB_OK, "the admissions charged in 2024");
-    CHECK_FEN(count, 2, "two: the one begun in 2023 and the one of February");
+    CHECK_FEN(admissions_charged(e, rs), 2, "two: the one begun in 2023 and the one of February");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }

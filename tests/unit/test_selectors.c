@@ -315,15 +315,16 @@ static void cap_growth(void)
         "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n"
         "  - {code: D7, name: 透析, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n"
         "  - {code: D8, name: 血友病, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n";
+    /* the layer each ruleset below has, with its own cap */
+    static const char chronic[] = "layers:\n"
+                                  "  - id: chronic\n"
+                                  "    cite: 测试〔2024〕1号 九\n"
+                                  "    med_types: [chronic]\n"
+                                  "    requires: [certified_disease]\n"
+                                  "    fund: pooling\n"
+                                  "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n";
     char text[4096];
-    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
-             "layers:\n"
-             "  - id: chronic\n"
-             "    cite: 测试〔2024〕1号 九\n"
-             "    med_types: [chronic]\n"
-             "    requires: [certified_disease]\n"
-             "    fund: pooling\n"
-             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+    snprintf(text, sizeof text, "%s%s%s%s", HEAD, catalogue, chronic,
              "    cap:\n"
              "      values: [{all: 3000, cite: 测试〔2024〕1号 九（全年封顶3000元）}]\n"
              "      raise: {each: 300, ceiling: 4500, group: chronic, cite: 测试〔2024〕1号 九（多一种慢性病多300元，最高封顶4500元）}\n");
@@ -350,14 +351,7 @@ static void cap_growth(void)
         mb_enrollee_free(e);
         mb_ruleset_free(rs);
     }
-    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
-             "layers:\n"
-             "  - id: chronic\n"
-             "    cite: 测试〔2024〕1号 九\n"
-             "    med_types: [chronic]\n"
-             "    requires: [certified_disease]\n"
-             "    fund: pooling\n"
-             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+    snprintf(text, sizeof text, "%s%s%s%s", HEAD, catalogue, chronic,
              "    cap:\n"
              "      base: highest_disease\n"
              "      raise: {share: 80%, ceiling: 10800, cite: 测试〔2024〕1号 十（每增加一种增加80%，最高限额10800元）}\n");
@@ -399,14 +393,7 @@ static void cap_growth(void)
         mb_ruleset_free(rs);
     }
     /* the highest disease cap alone, no raise: 6000 for 高血压 with 糖尿病 (3600) beside it */
-    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
-             "layers:\n"
-             "  - id: chronic\n"
-             "    cite: 测试〔2024〕1号 九\n"
-             "    med_types: [chronic]\n"
-             "    requires: [certified_disease]\n"
-             "    fund: pooling\n"
-             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+    snprintf(text, sizeof text, "%s%s%s%s", HEAD, catalogue, chronic,
              "    cap: {base: highest_disease, cite: 测试〔2024〕1号 十}\n");
     rs = fx_ruleset_text(text, "sel.yaml");
     CHECK(rs != NULL, "a cap of the highest disease cap alone loads");
