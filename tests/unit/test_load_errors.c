@@ -1342,6 +1342,17 @@ static void not_regular_files(mb_error *err)
     if (made)
         remove(blk);
 
+    /* a symbolic link that loops, named as an id looked for: there but unreadable, so the
+     * search stops there with the error (ELOOP) rather than going on to another directory */
+    char loop[512];
+    snprintf(loop, sizeof loop, "%s/loop.yaml", dir);
+    CHECK(symlink(loop, loop) == 0, "a link to itself");
+    const char *const here[] = {dir, MB_SOURCE_ROOT "/rulesets", NULL};
+    rs = NULL;
+    CHECK_RC(mb_ruleset_load_id(&rs, "loop", here, err), MB_E_IO, "a looping link is an error");
+    CHECK(rs == NULL && contains(mb_error_message(err), "loop.yaml"), "naming the file");
+    remove(loop);
+
     alarm(0);
     remove(fifo);
     rmdir(subdir);

@@ -241,6 +241,13 @@ static void revoked_for_idleness_each_alone(void)
     CHECK(mb_result_covered(res) == 0, "revoked for idleness");
     CHECK(says("qualification revoked after an idle spell (待遇资格已取消): 高血压 (2024-02-15) [chronic; 测试〔2022〕2号 三]"),
           "the day it lapsed, and the clause");
+    int32_t since = 0;
+    CHECK(status_of(idle, e, "高血压", 20240301, &since) == MB_CERT_REVOKED && since == 20240215,
+          "its status says so too, before any lapse is recorded");
+    /* 糖尿病 the same day: expired on 2023-01-09 */
+    CHECK_RC(settle_on(idle, e, "糖尿病", 20240301, YUAN(1000)), MB_OK, "糖尿病 in March 2024");
+    CHECK(says("certification expired (认定已过有效期): 糖尿病 (2023-01-09) [chronic; 测试〔2022〕2号]"),
+          "expired on its last valid day");
     /* an admission discharged 2024-03-05 records the lapse (2024-02-15) and is activity */
     CHECK_RC(settle_on(idle, e, NULL, 20240305, YUAN(1000)), MB_OK, "an admission");
     CHECK_FEN(mb_enrollee_accumulator(e, "idle-test", "revoked", 0), 20240215, "the lapse recorded");
@@ -248,7 +255,6 @@ static void revoked_for_idleness_each_alone(void)
     /* 哮喘 certified after the lapse, 2024-03-10: pending, then in benefit from 2024-04-01;
      * the lapse recorded is final for the certifications begun before it */
     CHECK_RC(mb_enrollee_certify(e, idle, "哮喘", 20240310, err), MB_OK, "哮喘");
-    int32_t since = 0;
     CHECK(status_of(idle, e, "哮喘", 20240320, &since) == MB_CERT_PENDING && since == 20240401,
           "哮喘 pending until 2024-04-01");
     CHECK(status_of(idle, e, "高血压", 20240410, &since) == MB_CERT_REVOKED && since == 20240215,
