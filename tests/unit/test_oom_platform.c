@@ -118,7 +118,7 @@ int main(void)
     for (size_t i = 0; i < nbundled && i < MAX_RULESETS; i++)
         bundled[i] = fx_ruleset(ids[i]);
     nseqs = pc_read(seqs);
-    CHECK(nseqs == 3, "three recorded sequences");
+    CHECK(nseqs == 4, "four recorded sequences");
     long total = 0;
     for (size_t k = 0; k < nseqs; k++) {
         run(k, 0, WORKING);

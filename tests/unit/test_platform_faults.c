@@ -4,7 +4,7 @@
  * status and `err` holds the same message; nothing in the state changed").
  *
  * The requests are tests/unit/data/platform-calls.txt: the calls of tests/platform-cli.py's
- * three sequences (the reference's outpatient visits, a chain picked from declarations, an
+ * three sequences and a resident's (the reference's outpatient visits, a chain picked from declarations, an
  * inpatient stay) that succeed. Replayed in order through a caller's store, the state before
  * each call is kept; then each request is sent again, from that state, with one node of it
  * changed: removed, or made a string, an empty string, a number, a number too large for any
@@ -490,7 +490,7 @@ int main(void)
     for (size_t i = 0; i < nbundled && i < MAX_RULESETS; i++)
         bundled[i] = fx_ruleset(ids[i]);
     nseqs = pc_read(seqs);
-    CHECK(nseqs == 3, "three recorded sequences");
+    CHECK(nseqs == 4, "four recorded sequences");
     for (size_t i = 0; i < nseqs; i++) {
         replay(&seqs[i]);
         every_field_changed(&seqs[i]);
