@@ -526,6 +526,41 @@ static void seeds_against_the_journal(void)
     mb_ruleset_free(rs);
 }
 
+/* A deductible per admission on a layer that takes outpatient claims too: an outpatient claim's
+ * unit is its day, so that the day's claims share one deductible, and a claim of an earlier day
+ * than the last charged is refused (settle each unit's claims in date order). */
+static void admission_scope_on_outpatient_claims(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient, general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* 03-05: 880; (1000 - 880) x 80% = 96 */
+    CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
+             MB_OK, "an outpatient claim");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "its day's deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(96), "(1000 - 880) x 80%");
+    /* the same day again: the day's deductible is paid, 1000 x 80% = 800 */
+    CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
+             MB_OK, "a second claim of the day");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "no second deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    /* 03-01, before the day last charged: refused */
+    CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
+             MB_E_INVALID_DATE, "a claim of an earlier day");
+    CHECK(strstr(mb_error_message(err), "charges its deductible per admission") != NULL,
+          "the message says why");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -539,6 +574,7 @@ int main(void)
     tilt_without_deductible_ratio();
     refused();
     seeds_against_the_journal();
+    admission_scope_on_outpatient_claims();
     mb_result_free(res);
     mb_error_free(err);
     return check_summary();

@@ -862,6 +862,8 @@ static void near_misses_load(mb_error *err)
         {12, "    fund: pooling\n    ratio_source: table", "ratio_source written as its default"},
         {16, "      - {all: 70%}\n    bands: [{above: 100, resident: 50%}]",
          "a band with a ratio for residents only"},
+        {16, "      - {all: 70%}\n      - {retired: 80%}\n      - {resident: 60%}",
+         "ratio rows without selectors, each for some persons: one by person"},
         {18, L18 "platform: {insuplc_admdvs: {codes: ['32', '3202', '320205'], cite: c}, "
                  "insutype: {codes: ['310', '390'], cite: c}, "
                  "med_type: [{code: '11', as: general_outpatient, cite: c}, "
