@@ -661,6 +661,18 @@ static const struct refusal {
      "(whole numbers 0 to 150, a <= b), got ''", 14},
     {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"-0\", all: 50%}]", MB_E_SCHEMA,
      "layers[0].deductible_repeat[0].nth", "(whole numbers 1 to 1000, a <= b), got '-0'", 15},
+    /* rows that fail inside their tables: the class B rows, a band's own ratio rows, a
+     * disease's caps (a selector it does not take, no value), a category's row */
+    {18, "class_b_first_selfpay: {value: 10%, cite: c, rows: [{area: out_of_province, value: 200%}]}",
+     MB_E_SCHEMA, "class_b_first_selfpay.rows[0].value", "got '200%'", 18},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, ratio: [{all: 200%}]}]", MB_E_SCHEMA,
+     "layers[0].bands[0].ratio[0].all", "got '200%'", 17},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{disease: a, all: 1}]}]", MB_E_SCHEMA,
+     "catalogue[0].caps[0].disease", "'disease' does not choose a disease's caps", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{line: x}]}]", MB_E_SCHEMA,
+     "catalogue[0].caps[0]", "a cap needs a value", 19},
+    {18, L18 "categories: [{name: orphan, group: orphan, ratio: 50%, cite: c}]", MB_E_SCHEMA,
+     "categories[0].group", "'group' does not choose a category's ratio", 19},
     /* a change_to that is no date */
     {18, L18 "designated_facility: {change_from: 11-01, change_to: 02-30, cite: c}", MB_E_SCHEMA,
      "designated_facility.change_to", "expected MM-DD on or after change_from, got '02-30'", 19},
@@ -862,6 +874,8 @@ static void near_misses_load(mb_error *err)
         {12, "    fund: pooling\n    ratio_source: table", "ratio_source written as its default"},
         {16, "      - {all: 70%}\n    bands: [{above: 100, resident: 50%}]",
          "a band with a ratio for residents only"},
+        {18, L18 "facility_categories: [{name: community, label: community, cite: c}]",
+         "a facility category labelled by its own name"},
         {16, "      - {all: 70%}\n      - {retired: 80%}\n      - {resident: 60%}",
          "ratio rows without selectors, each for some persons: one by person"},
         {18, L18 "platform: {insuplc_admdvs: {codes: ['32', '3202', '320205'], cite: c}, "

@@ -247,6 +247,7 @@ static void person_groups(void)
         "  - {name: class_1, ratio: 100%, cite: 测试〔2024〕4号 五（一类100%）}\n"
         "  - {name: class_2, ratio: 70%, cite: 测试〔2024〕4号 五（二类70%）}\n"
         "  - {name: class_2, claim_type: chronic, ratio: 50%, cite: 测试〔2024〕4号 五（门诊慢特病50%）}\n"
+        "  - {name: class_2, facility: tertiary, ratio: 45%, cite: 测试〔2024〕4号 五（三级45%）}\n"
         "  - {name: class_3, ratio: 60%, cite: 测试〔2024〕4号 五（三类60%）}\n"
         "funds:\n"
         "  - {key: a, employee: \"610100\", resident: \"610100\", name: 医疗救助基金, amount: maf_pay}\n"
@@ -276,6 +277,11 @@ static void person_groups(void)
     c = fx_claim("K", 20240302, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 chronic claim");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(500), "class 2, 门诊慢特病: 50%");
+    /* a chronic claim at a tertiary hospital: the chronic row and the tertiary row are as
+     * specific; the first in the file applies: 1000 x 50% = 500, not 45% */
+    c = fx_claim("T", 20240303, MB_MED_CHRONIC, "H1", MB_LEVEL_TERTIARY, YUAN(1000));
+    CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 chronic claim, tertiary");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(500), "rows tied: the first in the file, 50%");
     /* also monitored (class 3, resident): its deductible applies to the claim, and the best
      * ratio of the classes held (70% over 60%): (1000 - 500) x 70% = 350 */
     CHECK_RC(mb_enrollee_add_identity(r, rs, "防止返贫监测对象", 20240101, 0, err), MB_OK,
