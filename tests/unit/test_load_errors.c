@@ -874,6 +874,8 @@ static void near_misses_load(mb_error *err)
         {12, "    fund: pooling\n    ratio_source: table", "ratio_source written as its default"},
         {16, "      - {all: 70%}\n    bands: [{above: 100, resident: 50%}]",
          "a band with a ratio for residents only"},
+        {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"-3\", all: 50%}]",
+         "a repeat for the units up to the third (a range open below)"},
         {18, L18 "facility_categories: [{name: community, label: community, cite: c}]",
          "a facility category labelled by its own name"},
         {16, "      - {all: 70%}\n      - {retired: 80%}\n      - {resident: 60%}",
