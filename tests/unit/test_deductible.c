@@ -59,6 +59,11 @@ static int64_t admissions_charged(const mb_enrollee *e, const mb_ruleset *rs)
     "      - {facility: secondary, all: 500, cite: 测试〔2024〕3号 三（二级500元）}\n"         \
     "      - {facility: tertiary, all: 800, cite: 测试〔2024〕3号 三（三级800元）}\n"
 
+/* 880 per admission (scope: admission), the deductible rows the layers below share */
+#define PER_ADMISSION                                                                          \
+    "    deductible:\n"                                                                        \
+    "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
+
 /* Once a year at the highest level used: moving up tops up the difference (补差), moving down
  * charges nothing, and the year's deductibles come to the highest level's in every order. */
 static void top_up_in_any_order(void)
@@ -382,9 +387,7 @@ static void unit_out_of_order(void)
 static void admission_begun_the_year_before(void)
 {
     mb_ruleset *rs = fx_ruleset_text(HEAD
-        INPATIENT
-        "    deductible:\n"
-        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
+        INPATIENT PER_ADMISSION, "ded.yaml");
     if (rs == NULL)
         return;
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
@@ -492,9 +495,7 @@ static void refused(void)
 static void seeds_against_the_journal(void)
 {
     mb_ruleset *rs = fx_ruleset_text(HEAD
-        INPATIENT
-        "    deductible:\n"
-        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
+        INPATIENT PER_ADMISSION, "ded.yaml");
     if (rs == NULL)
         return;
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
@@ -537,8 +538,7 @@ static void admission_scope_on_outpatient_claims(void)
         "    med_types: [inpatient, general_outpatient]\n"
         "    fund: pooling\n"
         "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
-        "    deductible:\n"
-        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
+        PER_ADMISSION, "ded.yaml");
     if (rs == NULL)
         return;
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
