@@ -289,7 +289,6 @@ static void begin(mb_roster *r, int32_t date, const mb_activity *act)
 {
     r->date = date;
     r->act = *act;
-    r->repeats = any_repeat(r);
     r->decided = false;
     r->n = r->covered = 0;
 }
@@ -298,6 +297,7 @@ void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, i
                      const mb_activity *act)
 {
     r->nheld = held_of(rs, e, r->held);
+    r->repeats = any_repeat(r);
     begin(r, date, act);
     decide(r, rs);
 }
@@ -309,6 +309,7 @@ void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee 
     mb_certification c = {.certified_on = date};
     r->held[r->nheld++] = (mb_held_disease){disease, date, mb_cert_start(rs, disease, date),
                                             mb_cert_end(rs, disease, &c)};
+    r->repeats = any_repeat(r);
     begin(r, date, act);
     decide(r, rs);
 }
@@ -327,16 +328,26 @@ void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, in
 {
     if (cache == NULL) {
         r->nheld = held_of(rs, e, r->held);
+        r->repeats = any_repeat(r);
     } else {
-        /* a batch changes no certification: per enrollee and catalogue (a tier's revision
-         * can change from row to row), once */
-        if (cache->e != e || cache->rs != rs) {
-            cache->e = e;
+        /* worked out once per enrollee, state of its certifications and catalogue (a tier's
+         * revision can change from claim to claim) */
+        if (cache->instance != e->instance || cache->certs_gen != e->certs_gen ||
+            cache->rs != rs || cache->rs_serial != rs->serial) {
+            r->nheld = held_of(rs, e, r->held);
+            r->repeats = any_repeat(r);
+            cache->instance = e->instance;
+            cache->certs_gen = e->certs_gen;
             cache->rs = rs;
-            cache->nheld = held_of(rs, e, cache->held);
+            cache->rs_serial = rs->serial;
+            cache->nheld = r->nheld;
+            cache->repeats = r->repeats;
+            memcpy(cache->held, r->held, r->nheld * sizeof *r->held);
+        } else {
+            r->nheld = cache->nheld;
+            r->repeats = cache->repeats;
+            memcpy(r->held, cache->held, cache->nheld * sizeof *r->held);
         }
-        r->nheld = cache->nheld;
-        memcpy(r->held, cache->held, cache->nheld * sizeof *r->held);
     }
     begin(r, date, act);
     if (!independent(rs, r))

@@ -3,12 +3,6 @@
 #include "handles.h"
 #include "ruleset.h"
 
-/* An enrollee's certification resolved against one ruleset's catalogue. */
-typedef struct mb_held_disease {
-    int disease;            /* catalogue index */
-    int32_t certified_on, start, end;
-} mb_held_disease;
-
 /* The enrollee's chronic activity under a ruleset, for revocation: the last chronic claim or
  * discharge, and the date a qualification lapsed for want of activity (0: never). */
 typedef struct mb_activity {
@@ -71,18 +65,10 @@ static inline int32_t mb_cert_end(const mb_ruleset *rs, int disease, const mb_ce
 /* The enrollee's certifications in this catalogue, decided on `date`. */
 void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
                      const mb_activity *act);
-/* An enrollee's certifications resolved against one catalogue: what does not depend on the
- * date, kept by a batch for the rows of one enrollee (certifications do not change in it). */
-typedef struct mb_held_cache {
-    const mb_enrollee *e;      /* whose; NULL: none yet */
-    const mb_ruleset *rs;      /* against which catalogue */
-    uint32_t nheld;
-    mb_held_disease held[MB_MAX_DISEASES];
-} mb_held_cache;
-
-/* What settlement needs: the certifications (from `cache` when it holds this enrollee's; it
- * may be NULL), decided together only where one disease bears on another; mb_roster_check,
- * mb_roster_nth and mb_stack_share answer either way. */
+/* What settlement needs: the certifications (from `cache` when it holds this enrollee's under
+ * this ruleset, else worked out into it; it may be NULL), decided together only where one
+ * disease bears on another; mb_roster_check, mb_roster_nth and mb_stack_share answer either
+ * way. */
 void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
                     const mb_activity *act, mb_held_cache *cache);
 /* The same, as it would be with `disease` certified on `date` as well. */

@@ -246,8 +246,10 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
     int rc = bill_of(b, i, e, &bill, eff, &neff, err);
     if (rc != MB_OK)
         return rc;
-    /* room for what the row can add, made between settlements (mb_enrollee_reserve_for) */
-    if (!b->presettle && (rc = mb_make_room_for(e, NULL, b->need[bill.med_type % 32], err)))
+    /* room for what the row can add, made between settlements (mb_enrollee_reserve_for); its
+     * check alone when the room is there, as it is but for a journal or table that grows */
+    uint32_t need = b->need[bill.med_type % 32];
+    if (!b->presettle && !mb_room_for(e, NULL, need) && (rc = mb_make_room_for(e, NULL, need, err)))
         return rc;
     if ((rc = mb_compute(s, eff, neff, e, NULL, &bill, false, held, err)))
         return rc;
@@ -305,7 +307,7 @@ static void settle_share(share *sh)
     s.trace_cap = 0;
     mb_held_cache held[MB_CHAIN_MAX];
     for (size_t t = 0; t < b->n; t++)
-        held[t].e = NULL;
+        held[t].instance = 0;
     for (size_t i = 0; i < b->c.nrows; i++) {
         size_t k = who[i];
         if (k < sh->from || k >= sh->to) {

@@ -81,18 +81,18 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
         return MB_OK;
     }
     const uint64_t *k = l->ded_key;
-    int64_t paid = mb_pending_get(x, k[MB_DED_PAID], year);
+    int64_t paid = mb_pending_read(x, k[MB_DED_PAID], year, &d->at[MB_DED_PAID]);
     int scope = d->row->scope;
     int64_t owed;
     if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST) {
-        int64_t due = mb_pending_get(x, k[MB_DED_DUE], year);
+        int64_t due = mb_pending_read(x, k[MB_DED_DUE], year, &d->at[MB_DED_DUE]);
         if (scope == MB_SCOPE_YEAR_FIRST && due > 0)
             d->amount = due;
         d->set_due = scope == MB_SCOPE_YEAR_FIRST && due == 0;
         owed = d->amount - paid;
     } else {
-        int64_t count = mb_pending_get(x, k[MB_DED_COUNT], year);
-        int64_t last = mb_pending_get(x, k[MB_DED_UNIT], year);
+        int64_t count = mb_pending_read(x, k[MB_DED_COUNT], year, &d->at[MB_DED_COUNT]);
+        int64_t last = mb_pending_read(x, k[MB_DED_UNIT], year, &d->at[MB_DED_UNIT]);
         d->unit_day = unit_of(x->c, scope, year);
         if (scope != MB_SCOPE_VISIT && count > 0 && d->unit_day < last / MB_DED_UNIT_SCALE)
             return out_of_order(x, l, scope, (int32_t)(last / MB_DED_UNIT_SCALE));
@@ -135,27 +135,30 @@ int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d)
     if (!l->ded_tracked || d->row == NULL)
         return MB_OK;
     const uint64_t *k = l->ded_key;
+    const mb_acc *const *at = d->at; /* compute looked up each figure it read */
     int year = x->year, rc;
-    if ((rc = mb_pending_add(x, k[MB_DED_PAID], year, d->charged)))
+    if ((rc = mb_pending_add_at(x, k[MB_DED_PAID], year, d->charged, at[MB_DED_PAID])))
         return rc;
-    if (d->set_due && (rc = mb_pending_raise(x, k[MB_DED_DUE], year, d->amount)))
+    if (d->set_due && (rc = mb_pending_raise_at(x, k[MB_DED_DUE], year, d->amount, at[MB_DED_DUE])))
         return rc;
     int scope = d->row->scope;
     bool new_unit = d->new_unit;
     int32_t day = d->unit_day;
     int64_t unit_paid = d->unit_paid;
+    const mb_acc *count_at = at[MB_DED_COUNT], *unit_at = at[MB_DED_UNIT];
     if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST) {
         /* charged once a year, yet still an admission (a day) of the year: counted, so that
          * the nth admission charged per admission counts every admission before it */
-        int64_t last = mb_pending_get(x, k[MB_DED_UNIT], year);
+        int64_t last = mb_pending_read(x, k[MB_DED_UNIT], year, &unit_at);
         day = unit_of(x->c, MB_SCOPE_ADMISSION, year);
-        new_unit = mb_pending_get(x, k[MB_DED_COUNT], year) == 0 ||
+        new_unit = mb_pending_read(x, k[MB_DED_COUNT], year, &count_at) == 0 ||
                    last / MB_DED_UNIT_SCALE != day;
         unit_paid = new_unit ? 0 : last % MB_DED_UNIT_SCALE;
     }
-    if (new_unit && (rc = mb_pending_add(x, k[MB_DED_COUNT], year, 1)))
+    if (new_unit && (rc = mb_pending_add_at(x, k[MB_DED_COUNT], year, 1, count_at)))
         return rc;
     /* the unit and what it paid: a value that only rises while claims come in date order */
     int64_t paid = mb_min64(unit_paid + d->charged, MB_DED_UNIT_SCALE - 1);
-    return mb_pending_raise(x, k[MB_DED_UNIT], year, (int64_t)day * MB_DED_UNIT_SCALE + paid);
+    return mb_pending_raise_at(x, k[MB_DED_UNIT], year, (int64_t)day * MB_DED_UNIT_SCALE + paid,
+                               unit_at);
 }

@@ -287,6 +287,7 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_
         return mb_fail(err, MB_E_NOMEM, "out of memory adding a certification");
     }
     e->diseases[e->ndiseases++] = (mb_certification){kept, h, certified_on, valid_until};
+    e->certs_gen++;
     return MB_OK;
 }
 

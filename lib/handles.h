@@ -3,10 +3,10 @@
 #define MB_HANDLES_H
 
 #include "internal.h"
+#include "held.h"
 
 #define MB_ID_MAX 64
 #define MB_NAME_MAX 128
-#define MB_MAX_DISEASES 16
 #define MB_MAX_IDENTITIES 16
 #define MB_MAX_FUNDS 12
 #define MB_MAX_TRACE 96       /* trace steps a result holds without a block of its own */
@@ -108,6 +108,8 @@ struct mb_enrollee {
     int32_t next_from;
     uint8_t scheme, person_type;
     uint8_t ndiseases, cap_diseases, nidentities, cap_identities;
+    uint32_t certs_gen;     /* moves with every change of the certifications: what is worked
+                               out from them is kept under (instance, certs_gen) */
     mb_certification *diseases;
     mb_identity *identities;
     int32_t birth_date;     /* YYYYMMDD, 0: not given */
@@ -330,6 +332,9 @@ typedef struct mb_settlement {
 struct mb_result {
     mb_settlement s[2];
     int cur;
+    /* the certifications of the last enrollee settled, as each tier's catalogue resolves
+     * them: a claim after the first of an enrollee does not work them out again */
+    mb_held_cache held[MB_CHAIN_MAX];
 };
 
 #endif

@@ -149,8 +149,8 @@ typedef struct layer_pay {
     int64_t pay[MAX_LAYER_FUNDS];
     int64_t total;
     int64_t cap_left;       /* MB_UNLIMITED: no cap */
-    const mb_acc *base_at;  /* the enrollee's entries for the base and the cap, looked up once */
-    const mb_acc *cap_at;
+    const mb_acc *base_at;  /* the enrollee's entries for the base and the caps, looked up once */
+    const mb_acc *cap_at, *dcap_at;
     mb_target target;       /* a top-up layer's figures (topup.c) */
 } layer_pay;
 
@@ -261,7 +261,7 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
     const char *limit_what = l->top_up_within ? "个人负担" : "政策范围内个人负担";
     p->cap_left = MB_UNLIMITED;
-    p->cap_at = NULL;
+    p->cap_at = p->dcap_at = NULL;
     bool cap_read = false;
     if (l->has_cap && !(t->tilt && t->tilt->uncapped)) {
         const mb_row *crow = l->cap.of_diseases ? NULL : mb_rows_pick(&l->cap.rows, t->view);
@@ -288,7 +288,8 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
         if (t->stack_bp != MB_BP_ONE)
             mb_trace_add(x, rs, l->rules.stacking, rs->stack_cite, "多病种限额叠加", t->dcap->v[slot], dcap, t->stack_bp);
         int64_t avail;
-        if ((rc = cap_left_of(x, l, dcap, mb_pending_get(x, t->dcap->key, p->dcap_period), &avail)))
+        int64_t used = mb_pending_read(x, t->dcap->key, p->dcap_period, &p->dcap_at);
+        if ((rc = cap_left_of(x, l, dcap, used, &avail)))
             return rc;
         p->cap_left = p->cap_left == MB_UNLIMITED ? avail : mb_min64(p->cap_left, avail);
         if (avail < limit) {
@@ -312,6 +313,8 @@ static int limits(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
         p->cap_left -= p->total;
     if (l->has_cap && !cap_read) /* record adds to the cap's figure all the same */
         (void)mb_pending_read(x, l->cap.key, p->cap_period, &p->cap_at);
+    if (t->dcap != NULL && t->dcap->v[slot] == MB_UNLIMITED) /* and to the disease's */
+        (void)mb_pending_read(x, t->dcap->key, p->dcap_period, &p->dcap_at);
     return MB_OK;
 }
 
@@ -334,7 +337,8 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
         return rc;
     if (l->cap.key != l->paid_key && (rc = mb_pending_add(x, l->paid_key, year, p->total)))
         return rc;
-    if (t->dcap != NULL && (rc = mb_pending_add(x, t->dcap->key, p->dcap_period, p->total)))
+    if (t->dcap != NULL &&
+        (rc = mb_pending_add_at(x, t->dcap->key, p->dcap_period, p->total, p->dcap_at)))
         return rc;
     if ((rc = mb_pending_raise(x, l->kind_key, year, 1)))
         return rc;

@@ -147,6 +147,8 @@ int mb_ruleset_load_buffer(mb_ruleset **out, const char *data, size_t len, const
         rc = mb_fail(err, MB_E_NOMEM, "out of memory loading %s", file);
     } else {
         rs->arena = arena;
+        static _Atomic uint64_t loads;
+        rs->serial = ++loads;
         rc = mb_compile(rs, arena, raw, data, len, file, err);
         if (rc == MB_OK)
             rc = mb_plan(rs, arena, err);

@@ -64,14 +64,26 @@ int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
     return add(x, d, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
 }
 
-int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
+/* Raise the value whose pending change the scan found as `d` (NULL: none yet). */
+static int raise_to(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int64_t value,
+                    const mb_acc *held)
 {
-    mb_delta *d = mb_pending_delta(x, key, period);
-    int rc = track(x, d, key, period, MB_CHANGE_RAISED, d ? NULL : mb_acc_find(x->e, key, period),
-                   &d);
+    int rc = track(x, d, key, period, MB_CHANGE_RAISED, held, &d);
     if (rc != MB_OK)
         return rc;
     d->raised = mb_max64(d->raised, value);
     d->after = mb_max64(d->after, value);
     return MB_OK;
+}
+
+int mb_pending_raise_at(settle_ctx *x, uint64_t key, int32_t period, int64_t value,
+                        const mb_acc *held)
+{
+    return raise_to(x, mb_pending_delta(x, key, period), key, period, value, held);
+}
+
+int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value)
+{
+    mb_delta *d = mb_pending_delta(x, key, period);
+    return raise_to(x, d, key, period, value, d ? NULL : mb_acc_find(x->e, key, period));
 }

@@ -25,7 +25,8 @@ typedef struct settle_ctx {
     uint32_t nded;
     bool tracing;          /* record the trace (a columnar batch reports none) */
     size_t tier;           /* the position in the chain of the tier being settled */
-    mb_held_cache *held;   /* a batch's certifications per tier (MB_CHAIN_MAX), or NULL */
+    mb_held_cache *held;   /* the certifications kept per tier (MB_CHAIN_MAX): the result's, a
+                              batch's; NULL: none kept */
 } settle_ctx;
 
 /* What a layer applies to one claim, decided before it pays (layer.c). */
@@ -53,6 +54,9 @@ typedef struct mb_ded {
     bool new_unit, set_due;
     int32_t unit_day;       /* the unit's day of the year (0: before the year) */
     int64_t unit_paid;      /* paid in the unit before this claim */
+    /* the enrollee's entries of the deductible's figures (ded_key), as compute looked them up
+       (mb_pending_read) for record to change them without looking them up again */
+    const mb_acc *at[MB_DED_KEYS];
 } mb_ded;
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                           const layer_terms *t, int64_t b0, int64_t b, mb_ded *d);
@@ -129,6 +133,9 @@ int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amoun
 /* Raise a value that only rises (a date at period 0, a benefit-kind flag) to `value` (> 0);
  * the journal keeps `value` even when the value already stood higher. */
 int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);
+/* The same for a figure whose entry `held` was looked up in this settlement (mb_pending_read). */
+int mb_pending_raise_at(settle_ctx *x, uint64_t key, int32_t period, int64_t value,
+                        const mb_acc *held);
 
 /* Record a trace step (pointers to the ruleset's strings only); record why the benefit did not
  * apply (the first reason is kept). */

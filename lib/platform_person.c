@@ -268,6 +268,7 @@ static int record_5301(mb_call *c, mb_json *person, mb_enrollee *e)
     const mb_ruleset *rs[MB_PLATFORM_RULESETS_MAX];
     size_t nrs = mb_person_rulesets(c, person, rs);
     e->ndiseases = 0; /* 5301 lists every registration: it replaces them */
+    e->certs_gen++;
     const char *designated = NULL;
     size_t i = 0;
     for (const mb_json *r = rows->first; r; r = r->next, i++) {

@@ -228,6 +228,8 @@ typedef struct mb_group {
 
 struct mb_ruleset {
     const char *id, *title, *document, *source_name;
+    uint64_t serial;        /* the load's number, never reused: what is kept of a ruleset
+                               (mb_held_cache) keys on it, not only on the address */
     const char *ns_id;                  /* accumulators are kept under this id: the ruleset's
                                            own, or that of the first of a line it continues */
     int tier;

@@ -39,9 +39,10 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     }
     uint64_t activity_key = rs->activity_key, revoked_key = rs->revoked_key;
     mb_activity act = {0, 0}; /* read only where idleness revokes */
+    const mb_acc *activity_at = NULL, *revoked_at = NULL; /* their entries, looked up once */
     if (rs->revoke_idle_months > 0)
-        act = (mb_activity){(int32_t)mb_pending_get(x, activity_key, 0),
-                            (int32_t)mb_pending_get(x, revoked_key, 0)};
+        act = (mb_activity){(int32_t)mb_pending_read(x, activity_key, 0, &activity_at),
+                            (int32_t)mb_pending_read(x, revoked_key, 0, &revoked_at)};
     mb_roster roster;
     if (rs->ndiseases > 0)
         mb_roster_hold(&roster, rs, e, c->date, &act, x->held ? &x->held[x->tier] : NULL);
@@ -91,9 +92,10 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
             if (roster.held[i].start <= day && roster.held[i].start > anchor)
                 anchor = roster.held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
-        if (lapse && day > lapse && (rc = mb_pending_raise(x, revoked_key, 0, lapse)))
+        if (lapse && day > lapse &&
+            (rc = mb_pending_raise_at(x, revoked_key, 0, lapse, revoked_at)))
             return rc;
-        if ((rc = mb_pending_raise(x, activity_key, 0, day)))
+        if ((rc = mb_pending_raise_at(x, activity_key, 0, day, activity_at)))
             return rc;
     }
     if (!applied && x->first_tier)
@@ -218,16 +220,14 @@ int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e
     return MB_OK;
 }
 
-/* Check the chain and the claim; `eff` receives the chain the claim settles under: of each
- * line of revisions, the one in force on the claim's date. */
-static int validate(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                    const mb_bill *c, const mb_result *r, const mb_ruleset **eff, size_t *neff,
-                    mb_error *err)
+/* What every public settle call checks first, and only once (the calls within trust it): the
+ * handles, then the chain's shape. */
+static int check_call(const mb_result *r, const mb_ruleset *const *chain, size_t n,
+                      const mb_enrollee *e, const mb_claim *claim, mb_error *err)
 {
-    if (r == NULL || chain == NULL || e == NULL || c == NULL)
+    if (r == NULL || chain == NULL || e == NULL || claim == NULL)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "settle: result, chain, enrollee and claim are required");
-    int rc = mb_chain_check(chain, n, err);
-    return rc != MB_OK ? rc : mb_bill_check(chain, n, e, c, eff, neff, err);
+    return mb_chain_check(chain, n, err);
 }
 
 uint32_t mb_chain_trace_steps(const mb_ruleset *const *chain, size_t n)
@@ -416,28 +416,39 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
     return rc != MB_OK ? rc : person_share(&x, chain, n, payer);
 }
 
-/* Validate, then compute into the result's spare settlement (current only on success). */
-static int compute(mb_result *res, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                   const mb_enrollee *payer, const mb_claim *claim, mb_error *err)
+/* Compute a checked claim into the result's spare settlement (current only on success) under
+ * `eff`, the chain it settles under. */
+static inline __attribute__((always_inline)) int
+compute(mb_result *res, const mb_ruleset *const *eff, size_t neff, const mb_enrollee *e,
+        const mb_enrollee *payer, const mb_claim *claim, mb_error *err)
 {
-    const mb_bill *c = claim ? &claim->b : NULL;
-    const mb_ruleset *eff[MB_CHAIN_MAX];
-    size_t neff = 0;
-    int rc = validate(chain, n, e, c, res, eff, &neff, err);
-    if (rc == MB_OK) /* the whole trace fits: it is never cut */
-        rc = mb_result_trace_room(res, mb_chain_trace_steps(eff, neff), err);
+    /* the whole trace fits: it is never cut (the room is there but for a first long chain) */
+    uint32_t steps = mb_chain_trace_steps(eff, neff);
+    int rc = steps <= res->s[!res->cur].trace_cap ? MB_OK : mb_result_trace_room(res, steps, err);
     if (rc != MB_OK)
         return rc;
-    return mb_compute(&res->s[!res->cur], eff, neff, e, payer, c, true, NULL, err);
+    return mb_compute(&res->s[!res->cur], eff, neff, e, payer, &claim->b, true, res->held, err);
+}
+
+/* Presettle a claim under a checked chain. */
+static int presettle_checked(mb_result *out, const mb_ruleset *const *chain, size_t n,
+                             const mb_enrollee *e, const mb_claim *claim, mb_error *err)
+{
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+    size_t neff = 0;
+    int rc = mb_bill_check(chain, n, e, &claim->b, eff, &neff, err);
+    if (rc == MB_OK)
+        rc = compute(out, eff, neff, e, NULL, claim, err);
+    if (rc == MB_OK)
+        out->cur = !out->cur;
+    return rc;
 }
 
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
                  const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err)
 {
-    int rc = compute(out, chain, n, enrollee, NULL, claim, err);
-    if (rc == MB_OK)
-        out->cur = !out->cur;
-    return rc;
+    int rc = check_call(out, chain, n, enrollee, claim, err);
+    return rc != MB_OK ? rc : presettle_checked(out, chain, n, enrollee, claim, err);
 }
 
 /* Apply a computed settlement of `c` to the enrollee(s) and record it in their journals. A
@@ -496,19 +507,30 @@ static int commit(mb_result *res, mb_enrollee *e, mb_enrollee *payer, const mb_c
 static int make_room(const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
                      mb_enrollee *payer, const mb_claim *claim, mb_error *err)
 {
-    if (e == NULL || claim == NULL || mb_chain_check(chain, n, NULL) != MB_OK)
-        return MB_OK; /* compute() reports what is wrong */
     uint32_t need = mb_chain_new_entries(chain, n, claim->b.med_type);
     return mb_room_for(e, payer, need) ? MB_OK : mb_make_room_for(e, payer, need, err);
+}
+
+/* Settle a claim under a checked chain: check the claim, make room, compute, commit. */
+static inline __attribute__((always_inline)) int
+settle_checked(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
+               const mb_claim *claim, mb_error *err)
+{
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+    size_t neff = 0;
+    int rc = mb_bill_check(chain, n, e, &claim->b, eff, &neff, err);
+    if (rc == MB_OK)
+        rc = make_room(chain, n, e, NULL, claim, err);
+    if (rc == MB_OK)
+        rc = compute(out, eff, neff, e, NULL, claim, err);
+    return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
 }
 
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
               const mb_claim *claim, mb_error *err)
 {
-    int rc = make_room(chain, n, e, NULL, claim, err);
-    if (rc == MB_OK)
-        rc = compute(out, chain, n, e, NULL, claim, err);
-    return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
+    int rc = check_call(out, chain, n, e, claim, err);
+    return rc != MB_OK ? rc : settle_checked(out, chain, n, e, claim, err);
 }
 
 int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -525,17 +547,16 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     size_t known = stride < MB_AMT_COUNT_ ? stride : MB_AMT_COUNT_;
     int first = MB_OK;
     mb_error *report = err;
-    bool grow = !(flags & MB_BATCH_PRESETTLE) && mb_chain_check(chain, n, NULL) == MB_OK;
-    uint32_t need = grow ? mb_chain_new_entries(chain, n, 0) : 0; /* any claim's, tier by tier */
+    bool checked = mb_chain_check(chain, n, NULL) == MB_OK; /* once for every claim */
+    bool presettle = flags & MB_BATCH_PRESETTLE;
     for (size_t i = 0; i < nclaims; i++) {
-        /* room for what this claim can add, made between settlements (medbenefit.h) */
-        int rc = grow && claims[i] && !mb_room_for(e, NULL, need)
-                     ? mb_make_room_for(e, NULL, mb_chain_new_entries(chain, n, claims[i]->b.med_type),
-                                        report)
-                     : MB_OK;
-        if (rc == MB_OK)
-            rc = flags & MB_BATCH_PRESETTLE ? mb_presettle(r, chain, n, e, claims[i], report)
-                                            : mb_settle(r, chain, n, e, claims[i], report);
+        /* each claim makes room for what it can add before it is computed (medbenefit.h); a
+         * claim or chain that is wrong is described by the public call */
+        int rc = !checked || claims[i] == NULL
+                     ? presettle ? mb_presettle(r, chain, n, e, claims[i], report)
+                                 : mb_settle(r, chain, n, e, claims[i], report)
+                 : presettle ? presettle_checked(r, chain, n, e, claims[i], report)
+                             : settle_checked(r, chain, n, e, claims[i], report);
         if (rc != MB_OK && first == MB_OK) {
             first = rc;
             report = NULL; /* keep the first failure's description */
@@ -568,7 +589,9 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
     /* a malformed chain or claim is reported as such, before what the chain allows */
     const mb_ruleset *eff[MB_CHAIN_MAX];
     size_t neff = 0;
-    int rc = validate(chain, n, patient, claim ? &claim->b : NULL, out, eff, &neff, err);
+    int rc = check_call(out, chain, n, patient, claim, err);
+    if (rc == MB_OK)
+        rc = mb_bill_check(chain, n, patient, &claim->b, eff, &neff, err);
     if (rc != MB_OK)
         return rc;
     const mb_ruleset *basic = basic_tier(eff, neff);
@@ -578,7 +601,7 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
                        basic ? basic->id : "the chain");
     rc = make_room(chain, n, patient, payer, claim, err);
     if (rc == MB_OK)
-        rc = compute(out, chain, n, patient, payer, claim, err);
+        rc = compute(out, eff, neff, patient, payer, claim, err);
     return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);
 }
 
