@@ -227,15 +227,42 @@ static void taint_after(int i)
         done[k].exact = false;
 }
 
-/* Whether `x`'s journal holds settlement `setl_id`. */
-static bool in_journal(const mb_enrollee *x, const char *setl_id)
+/* Whether `x`'s journal holds settlement `setl_id`, as `role` (mb_journal_family; -1: any). */
+static bool in_journal_as(const mb_enrollee *x, const char *setl_id, int role)
 {
     for (size_t i = 0; i < mb_enrollee_journal_count(x); i++) {
         mb_journal_entry j;
         if (mb_enrollee_journal(x, i, &j) == MB_OK && strcmp(j.setl_id, setl_id) == 0)
-            return true;
+            return role < 0 || j.family == role;
     }
     return false;
+}
+
+static bool in_journal(const mb_enrollee *x, const char *setl_id)
+{
+    return in_journal_as(x, setl_id, -1);
+}
+
+/* Whether settlement `d` is still in the journals as itself: its id held as a family one by the
+ * patient and the payer, or as the enrollee's own. Once it dropped out of a full journal its id
+ * may name another settlement: a claim without an id takes the smallest ordinal no other holds
+ * (docs/reversal.md, the settlement id), so a plain settlement can take the id of a family one
+ * whose payer's journal still holds it. */
+static bool still_held(const settled *d)
+{
+    const char *id = mb_result_setl_id(d->r);
+    if (d->family)
+        return in_journal_as(e, id, MB_JOURNAL_PATIENT) && in_journal_as(payer, id, MB_JOURNAL_PAYER);
+    return in_journal_as(e, id, MB_JOURNAL_OWN);
+}
+
+/* Forget the settlements that dropped out of a journal, after every call that settles: they
+ * can never be reversed, and their ids may come to name others. */
+static void forget_dropped(void)
+{
+    for (int i = ndone - 1; i >= 0; i--)
+        if (!still_held(&done[i]))
+            drop(i);
 }
 
 /* Every string the enrollee holds is UTF-8, as the setters require. */
@@ -654,6 +681,7 @@ static void op_settle(fz_input *in)
     fz_check_result(r, balance, upstream[slot], "mb_settle");
     fz_check_same_result(pre, r, "presettle-settle", "mb_settle");
     remember(&e_now, b1, fz_check_roundtrip(e, b1, "after mb_settle"));
+    forget_dropped();
 }
 
 static void op_settle_family(fz_input *in)
@@ -697,6 +725,7 @@ static void op_settle_family(fz_input *in)
                (long long)own, (long long)theirs, (long long)acct, (long long)family);
     remember(&e_now, b1, fz_check_roundtrip(e, b1, "after mb_settle_family"));
     remember(&payer_now, p1, fz_check_roundtrip(payer, p1, "after mb_settle_family (payer)"));
+    forget_dropped();
 }
 
 static void op_batch(fz_input *in)
@@ -767,6 +796,7 @@ static void op_batch(fz_input *in)
     else if (n0 != n1 || memcmp(b0, b1, n0) != 0)
         taint(); /* its settlements are not on the stack: the earlier ones no longer give back
                     their bytes */
+    forget_dropped();
 }
 
 static void op_reverse(fz_input *in)
@@ -848,7 +878,7 @@ static void op_reverse_id(fz_input *in)
     settled *d = &done[i];
     char id[32];
     snprintf(id, sizeof id, "%s", mb_result_setl_id(d->r));
-    bool held = in_journal(e, id) && (!d->family || in_journal(payer, id));
+    bool held = still_held(d);
     bool as_family = fz_pick(in, 8) ? d->family : !d->family;
     FZ_TRACE("%s(e, %s\"%s\") (settlement %d of %d kept)",
              as_family ? "mb_reverse_family_id" : "mb_reverse_id", as_family ? "payer, " : "", id,
