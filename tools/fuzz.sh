@@ -200,6 +200,10 @@ for target in "${targets[@]}"; do
     if [ $rc -eq 0 ]; then
         echo "PASS $line"
         passed=$((passed + 1))
+    elif grep -q 'libFuzzer: run interrupted' "$log"; then
+        # stopped by hand (SIGINT to the fuzzer): a campaign cut short, not a finding
+        echo "STOPPED $line"
+        passed=$((passed + 1))
     else
         echo "FAIL $line"
         echo "    $(why "$log")"
