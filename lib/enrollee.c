@@ -49,6 +49,29 @@ const char *mb_enrollee_keep(mb_enrollee *e, const char *s)
     return p;
 }
 
+/* Where the enrollee's text ends, so that a call can take back what it kept when a later step
+ * of it fails: a failed call leaves no block behind. */
+typedef struct text_mark {
+    mb_text *text;
+    uint32_t used;
+} text_mark;
+
+static text_mark text_end(const mb_enrollee *e)
+{
+    return (text_mark){e->text, e->text ? e->text->used : 0};
+}
+
+static void text_take_back(mb_enrollee *e, text_mark m)
+{
+    while (e->text != m.text) {
+        mb_text *fresh = e->text;
+        e->text = fresh->next;
+        mb_free(fresh);
+    }
+    if (e->text)
+        e->text->used = m.used;
+}
+
 /* Grow an array of `*cap` elements of `size` bytes to hold one more, at most `most`. */
 static int grow(void **array, uint8_t *cap, size_t size, unsigned most)
 {
@@ -252,13 +275,17 @@ int mb_enrollee_add_disease(mb_enrollee *e, const char *name, int32_t certified_
         if (e->diseases[i].hash == h && e->diseases[i].certified_on == certified_on)
             return mb_fail(err, MB_E_INVALID_ARGUMENT, "'%s' is already certified on %d", name,
                            certified_on);
-    /* every argument checked, room made, the name kept: only then is the entry written */
-    if (e->ndiseases == e->cap_diseases &&
-        grow((void **)&e->diseases, &e->cap_diseases, sizeof *e->diseases, MB_MAX_DISEASES))
-        return mb_fail(err, MB_E_NOMEM, "out of memory adding a certification");
+    /* every argument checked, the name kept, room made (or the name taken back): only then
+     * is the entry written */
+    text_mark mark = text_end(e);
     const char *kept = mb_enrollee_keep(e, name);
     if (kept == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory adding a certification");
+    if (e->ndiseases == e->cap_diseases &&
+        grow((void **)&e->diseases, &e->cap_diseases, sizeof *e->diseases, MB_MAX_DISEASES)) {
+        text_take_back(e, mark);
+        return mb_fail(err, MB_E_NOMEM, "out of memory adding a certification");
+    }
     e->diseases[e->ndiseases++] = (mb_certification){kept, h, certified_on, valid_until};
     return MB_OK;
 }
@@ -279,13 +306,17 @@ int mb_identity_add(mb_enrollee *e, int category, const char *name, int32_t from
         return rc;
     if (name == NULL || name[0] == '\0')
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "an identity needs a name");
-    /* every argument checked, room made, the name kept: only then is the entry written */
-    if (e->nidentities == e->cap_identities &&
-        grow((void **)&e->identities, &e->cap_identities, sizeof *e->identities, MB_MAX_IDENTITIES))
-        return mb_fail(err, MB_E_NOMEM, "out of memory adding an identity");
+    /* every argument checked, the name kept, room made (or the name taken back): only then
+     * is the entry written */
+    text_mark mark = text_end(e);
     const char *kept = mb_enrollee_keep(e, name);
     if (kept == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory adding an identity");
+    if (e->nidentities == e->cap_identities &&
+        grow((void **)&e->identities, &e->cap_identities, sizeof *e->identities, MB_MAX_IDENTITIES)) {
+        text_take_back(e, mark);
+        return mb_fail(err, MB_E_NOMEM, "out of memory adding an identity");
+    }
     e->identities[e->nidentities++] =
         (mb_identity){.category = category, .hash = mb_hash(kept), .from = from, .to = to,
                       .name = kept};

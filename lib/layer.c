@@ -78,7 +78,8 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                          : cap->nraise == 1 ? cap->raise
                                             : mb_sel_pick(cap->raise, cap->nraise, sizeof *rz, t->view);
     /* the diseases that count: covered on the date, of the raise's group */
-    int64_t highest = -1, sum = 0;
+    int64_t highest = 0, sum = 0;
+    bool any = false; /* a disease's cap taken as the highest yet (MB_UNLIMITED is -1) */
     uint32_t count = 0;
     const mb_roster *r = t->roster;
     for (uint32_t k = 0; k < mb_roster_count(r); k++) {
@@ -92,15 +93,16 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             continue; /* a raise by count alone needs no disease's own cap */
         int64_t own = mb_disease_rank_cap(d, slot);
         own = own == MB_ABSENT ? 0 : own;
-        if (highest < 0 || own == MB_UNLIMITED || (highest != MB_UNLIMITED && own > highest)) {
-            if (highest >= 0)
+        if (!any || own == MB_UNLIMITED || (highest != MB_UNLIMITED && own > highest)) {
+            if (any)
                 sum = add_capped(sum, highest);
             highest = own;
+            any = true;
         } else {
             sum = add_capped(sum, own);
         }
     }
-    int64_t v = cap->of_diseases ? (highest < 0 ? 0 : highest) : stated;
+    int64_t v = cap->of_diseases ? highest : stated;
     if (rz->min_diseases && count >= (uint32_t)rz->min_diseases)
         v = add_capped(v, rz->amount);
     if (rz->each && count > 1)

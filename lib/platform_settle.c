@@ -619,6 +619,14 @@ int mb_msg_reverse(mb_call *c)
     if (by && by->type == MB_JSON_STRING)
         return mb_fail(c->err, MB_E_STATE, "%s: setl_id %s was reversed already (setl_id %s)",
                        c->infno, setl_id, by->text);
+    /* the answer is the settlement's own, negated: a record without it is damaged */
+    const mb_json *kept_info = mb_json_member(rec, "setlinfo");
+    const mb_json *kept_detail = mb_json_member(rec, "setldetail");
+    if (kept_info == NULL || kept_info->type != MB_JSON_OBJECT || kept_detail == NULL ||
+        kept_detail->type != MB_JSON_ARRAY)
+        return mb_fail(c->err, MB_E_CORRUPT,
+                       "the platform state's settlement %s has no setlinfo object or no "
+                       "setldetail array", setl_id);
     mb_enrollee *e = NULL;
     if ((rc = mb_state_enrollee(c, person, &e)))
         return rc;
@@ -629,10 +637,8 @@ int mb_msg_reverse(mb_call *c)
         goto out;
     /* the answer: the settlement's own, negated, with the balance after the refund */
     mb_json_doc *d = &c->out;
-    mb_json *info = mb_json_set(d, c->output, "setlinfo",
-                                mb_json_copy(d, mb_json_member(rec, "setlinfo")));
-    mb_json *detail = mb_json_set(d, c->output, "setldetail",
-                                  mb_json_copy(d, mb_json_member(rec, "setldetail")));
+    mb_json *info = mb_json_set(d, c->output, "setlinfo", mb_json_copy(d, kept_info));
+    mb_json *detail = mb_json_set(d, c->output, "setldetail", mb_json_copy(d, kept_detail));
     if (info == NULL || detail == NULL) {
         rc = mb_fail(c->err, MB_E_NOMEM, "out of memory");
         goto out;

@@ -306,6 +306,115 @@ p = subprocess.run([EXE, "compare", "--rulesets", "rulesets", "--against", tmp, 
 check(p.returncode == 0 and "4 claims of 3 enrollees compared" in p.stdout,
       f"standard input: exit {p.returncode} {p.stdout[:200]!r} {p.stderr!r}")
 
+# 8. threads change nothing: a generated file of three chunks (70 000 claims of about 2 900
+#    enrollees, some crossing chunks), with bad rows among them, gives byte for byte the same
+#    text, JSON, HTML and stderr on one thread (the policies one after the other) as on two
+#    (both at once) and three (one policy split by enrollee)
+gen = subprocess.run([sys.executable, "bench/gen-claims.py", "70000", "--seed", "5"],
+                     capture_output=True, text=True, check=True).stdout.splitlines()
+for n in (100, 33000, 65537):  # an amount of three decimals: refused, said with its line
+    gen[n] = gen[n].rsplit(",", 3)[0] + ",1.234,,"
+path = write("threads.csv", "\n".join(gen) + "\n")
+outputs = []
+for threads in ("1", "2", "3"):
+    html = os.path.join(tmp, f"threads-{threads}.html")
+    rc, stdout, stderr, d = compare(path, "--threads", threads, "--html", html)
+    outputs.append((rc, stdout, stderr, json.dumps(d), open(html, encoding="utf-8").read()))
+check(outputs[0][0] == 1 and len(outputs[0][2].splitlines()) == 3 and
+      "threads.csv:101: class_a" in outputs[0][2] and json.loads(outputs[0][3])["claims"] == 69997,
+      f"threads.csv on one thread: exit {outputs[0][0]}, {outputs[0][2]!r}")
+for threads, o in zip(("2", "3"), outputs[1:]):
+    check(o == outputs[0], f"threads.csv: --threads {threads} differs from --threads 1")
+
+# 9. how a CSV is written changes nothing: the small file with CRLF line ends, one row with
+#    every field quoted (read by the general splitter, the others in one pass) and 1200.00
+#    written 1200.0
+rows = SMALL.replace("1200.00", "1200.0").splitlines()
+rows[2] = ",".join(f'"{v}"' for v in rows[2].split(","))
+rc, _, stderr, d = compare(write("crlf.csv", "\r\n".join(rows) + "\r\n"), "--amounts", "yuan")
+check(rc == 0 and stderr == "" and d and small and d["totals"] == small["totals"] and
+      d["movers"] == small["movers"] and d["person_types"] == small["person_types"],
+      f"crlf.csv: exit {rc} {stderr!r}")
+
+# 10. yuan as written: E3's chronic claims are not covered (no certified disease), so medfee
+#     is the sum of what is read: 1200 -> 120000 fen, 1200.5 -> 120050, 0.01 -> 1, 1. -> 100,
+#     .5 -> 50, 007.10 -> 710, 999999.99 -> 99999999; 120000 + 120050 + 1 + 100 + 50 + 710 +
+#     99999999 = 100240910. More than two decimals, an exponent, a sign, a letter: refused.
+good = ["1200", "1200.5", "0.01", "1.", ".5", "007.10", "999999.99"]
+bad = [("12.345", "amount '12.345' has more than two decimals"),
+       ("1e3", "amount '1e3' is not a yuan amount"), ("-1", "amount '-1' is negative"),
+       ("12a", "amount '12a' is not a yuan amount"), ("1.2.3", "amount '1.2.3' is not a yuan")]
+rows = ["enrollee,scheme,person_type,claim_id,date,med_type,level,class_a_yuan",
+        "E3,employee,in_service,Y0,2021-02-01,chronic,tertiary,1"]
+rows += [f"E3,,,Y{i + 1},2021-02-01,chronic,tertiary,{v}" for i, v in
+         enumerate(good + [v for v, _ in bad])]
+rc, _, stderr, d = compare(write("yuan.csv", "\n".join(rows) + "\n"))
+lines = stderr.splitlines()
+check(rc == 1 and len(lines) == len(bad) and d and d["claims"] == 1 + len(good) and
+      d["totals"]["current"]["medfee_sumamt"] == 100 + 100240910,
+      f"yuan.csv: exit {rc}, {d and d['totals']['current']['medfee_sumamt']}:\n{stderr}")
+for k, ((_, want), got) in enumerate(zip(bad, lines)):
+    check(f"yuan.csv:{3 + len(good) + k}: class_a: {want}" in got, f"expected {want!r} in {got!r}")
+
+# 11. a text that is not ASCII is checked again when it differs from the last one found valid
+#     in its column: 糖尿病, then 糖尿 and a byte 0xff (byte 50 of line 3: 43 ASCII bytes and
+#     the 6 of 糖尿 before it), then 糖尿病 again
+rows = [SMALL.splitlines()[0], SMALL.splitlines()[1],
+        "E1,,,,,C2,2021-03-01,chronic,H001,tertiary,糖尿\udcff,300,,",
+        "E1,,,,,C3,2021-03-02,chronic,H001,tertiary,糖尿病,300,,"]
+path = os.path.join(tmp, "utf8.csv")
+with open(path, "wb") as f:
+    f.write(("\n".join(rows) + "\n").encode("utf-8", "surrogateescape"))
+rc, _, stderr, d = compare(path, "--amounts", "yuan")
+check(rc == 1 and stderr.splitlines() == [
+    f"medbenefit: {path}:3: disease: not valid UTF-8 (byte 50 of the line)"] and d["claims"] == 2,
+      f"utf8.csv: exit {rc}: {stderr!r}")
+
+# 12. a record longer than the text in hand (10 MB without a line end): refused with its line,
+#     and reading goes on after its line end, or stops at the end of the file (this crashed)
+head = "enrollee,scheme,person_type,claim_id,date,med_type,level,class_a_fen\n"
+good_row = "E3,employee,in_service,C2,2021-02-01,chronic,tertiary,100\n"
+for name, tail, claims in [("long-line.csv", "\n" + good_row, 1), ("no-end.csv", "", 0)]:
+    path = write(name, head + "E1,employee,in_service,C1,2021-02-01,chronic,tertiary," +
+                 "1" * 10_000_000 + tail)
+    rc, _, stderr, d = compare(path)
+    check(rc == 1 and stderr.splitlines() == [
+        f"medbenefit: {path}:2: a record longer than 1048576 bytes (an unclosed quote?): "
+        "skipped to the next line"] and d and d["claims"] == claims,
+          f"{name}: exit {rc}, {stderr[:300]!r}")
+
+# 12b. the same limit for a record whose end is in hand (2 MB, inside one 4 MiB read: accepted
+#      before, and refused only for its amount), and for JSON Lines, whose line without an end
+#      was read into memory whole; each is named by its line, and the good row after it counts
+jhead = '{"enrollee":"E3","scheme":"employee","person_type":"in_service","date":"2021-02-01",' \
+        '"med_type":"chronic","level":"tertiary",'
+jgood = jhead + '"claim_id":"C2","class_a_fen":100}\n'
+for name, text, claims in [
+        ("whole-long.csv", head + "E1,employee,in_service,C1,2021-02-01,chronic,tertiary," +
+         "1" * 2_000_000 + "\n" + good_row, 1),
+        ("whole-long.jsonl", jhead + '"claim_id":"C1","class_a_fen":' + "1" * 2_000_000 +
+         "}\n" + jgood, 1),
+        ("long-line.jsonl", jhead + '"claim_id":"C1","class_a_fen":' + "1" * 10_000_000 +
+         "}\n" + jgood, 1),
+        ("no-end.jsonl", jhead + '"claim_id":"C1","class_a_fen":' + "1" * 10_000_000, 0)]:
+    path = write(name, text)
+    line = 2 if name.endswith(".csv") else 1
+    rc, _, stderr, d = compare(path)
+    check(rc == 1 and stderr.splitlines() == [
+        f"medbenefit: {path}:{line}: a record longer than 1048576 bytes (an unclosed quote?): "
+        "skipped to the next line"] and d and d["claims"] == claims,
+          f"{name}: exit {rc}, {stderr[:300]!r}, {d and d['claims']}")
+
+# 13. a total past 2^63 fen is refused, not wrapped: 1 000 enrollees of 100 claims of 10^14 fen
+#     (the largest amount taken) make a total cost of 10^19 > 2^63 - 1 = 9 223 372 036 854 775 807
+rows = ["enrollee,scheme,person_type,claim_id,date,med_type,level,class_c_fen"]
+rows += [f"B{i // 100},employee,in_service,C{i},2021-02-01,chronic,tertiary,100000000000000"
+         for i in range(100000)]
+rc, stdout, stderr, d = compare(write("big.csv", "\n".join(rows) + "\n"))
+check(rc == 2 and stderr.splitlines() == [
+    "medbenefit: a total passes 2^63 fen: the figures cannot be given"],
+      f"big.csv: exit {rc}, {stderr[:300]!r}")
+
 # progress: on standard error when it is a terminal (script(1) gives the run one), never else
 # (every run above checks an empty stderr)
 cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,

@@ -21,7 +21,9 @@ enum {
     MAX_ITEMS = 3,              /* class A, B and C */
     READ_BLOCK = 1 << 22,       /* bytes read at a time */
     MAX_RECORD = 1 << 20,       /* a record longer than this is refused (an unclosed quote?) */
-    TABLE_SLOTS = 2 * CHUNK_ROWS /* an intern table's slots: at most half full */
+    TABLE_SLOTS = 2 * CHUNK_ROWS, /* an intern table's slots: at most half full */
+    CHECKED_FIELDS = 32,          /* fields whose last valid text is kept (field_text) */
+    TEXT_END = 8                  /* NULs after a store's text: plain_record reads 8 at a time */
 };
 
 /* ---- the columns a file may have ---------------------------------------------------------- */
@@ -175,21 +177,31 @@ static int set_add(enrollee_set *s, uint64_t h)
 typedef struct intern_table {
     int32_t slot[TABLE_SLOTS]; /* index + 1 into names, 0 empty */
     const char *names[CHUNK_ROWS];
+    uint32_t len[CHUNK_ROWS];
     size_t count;
+    int32_t last;              /* the index the last row took: rows of an enrollee repeat it */
 } intern_table;
 
-static int32_t intern(intern_table *t, const char *s)
+static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
 {
-    uint64_t h = mb_hash(s);
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int32_t intern(intern_table *t, const char *s, size_t len)
+{
+    if (t->last >= 0 && same_text(t->names[t->last], t->len[t->last], s, len))
+        return t->last;
+    uint64_t h = mb_hash_bytes(UINT64_C(0xcbf29ce484222325), s, len);
     for (size_t i = h & (TABLE_SLOTS - 1);; i = (i + 1) & (TABLE_SLOTS - 1)) {
         int32_t k = t->slot[i];
         if (k == 0) {
             t->names[t->count] = s;
+            t->len[t->count] = (uint32_t)len;
             t->slot[i] = (int32_t)++t->count;
-            return (int32_t)t->count - 1;
+            return t->last = (int32_t)t->count - 1;
         }
-        if (strcmp(t->names[k - 1], s) == 0)
-            return k - 1;
+        if (same_text(t->names[k - 1], t->len[k - 1], s, len))
+            return t->last = k - 1;
     }
 }
 
@@ -197,6 +209,33 @@ static void intern_reset(intern_table *t)
 {
     memset(t->slot, 0, sizeof t->slot);
     t->count = 0;
+    t->last = -1;
+}
+
+/* Codes (med_type, level) as a file repeats them: each text parsed once, then found in a small
+ * table by its length and first and last bytes. A code's meaning never changes, so the table
+ * lives as long as the reader. */
+typedef struct code_memo {
+    struct {
+        char text[24];
+        uint8_t len;   /* 0: empty */
+        int32_t value; /* the parser's answer, an error included */
+    } slot[16];
+} code_memo;
+
+static int memo_parse(code_memo *m, const char *text, size_t len, int (*parse)(const char *))
+{
+    if (len == 0 || len >= sizeof m->slot[0].text)
+        return parse(text);
+    unsigned h = ((unsigned)len * 7 + (unsigned char)text[0] + 3u * (unsigned char)text[len - 1])
+                 & 15;
+    if (m->slot[h].len == len && memcmp(m->slot[h].text, text, len) == 0)
+        return m->slot[h].value;
+    int v = parse(text);
+    memcpy(m->slot[h].text, text, len);
+    m->slot[h].len = (uint8_t)len;
+    m->slot[h].value = v;
+    return v;
 }
 
 /* ---- the reader ----------------------------------------------------------------------------- */
@@ -207,6 +246,7 @@ typedef struct enrollee_block {
     claims_enrollee rec;
     unsigned refs;            /* the chunks that name it */
     bool bad;                 /* its first row did not describe it: its rows are refused */
+    size_t id_len;
     char why[200];
     int32_t last_date;        /* of its last good row, for the date order */
     uint64_t last_line;
@@ -250,6 +290,7 @@ struct claims_reader {
     chunk_store store[2], *st; /* st: the one being filled */
     size_t pos;           /* unread text is st->buf[pos, len) */
     bool eof;
+    bool skipping;        /* a record too long was refused: its text goes up to its line end */
     uint64_t line;        /* the line st->buf[pos] is on */
 
     /* CSV: the column of each field of the header (-1: none) and the unit of each column */
@@ -262,6 +303,11 @@ struct claims_reader {
     claims_unit last_key_unit[NCOLS];
 
     enrollee_block *current;   /* the enrollee of the last row read (kept across chunks) */
+    code_memo med_types, levels;
+    struct {
+        char text[64];
+        size_t len;
+    } checked[CHECKED_FIELDS]; /* field_text's: the last text of each found valid UTF-8 */
     mb_error *err;
 };
 
@@ -309,7 +355,7 @@ static int fill(claims_reader *r, char *msg, size_t cap)
     }
     if (r->st->cap - r->st->len < READ_BLOCK / 2) {
         size_t ncap = r->st->cap + READ_BLOCK;
-        char *nbuf = realloc(r->st->buf, ncap + 1);
+        char *nbuf = realloc(r->st->buf, ncap + TEXT_END);
         if (nbuf == NULL) {
             snprintf(msg, cap, "%s: out of memory", r->path);
             return -1;
@@ -331,7 +377,7 @@ static int fill(claims_reader *r, char *msg, size_t cap)
     }
     r->st->len += (size_t)n;
     r->read_bytes += (uint64_t)n;
-    r->st->buf[r->st->len] = '\0';
+    memset(r->st->buf + r->st->len, 0, TEXT_END);
     return 1;
 }
 
@@ -354,9 +400,27 @@ static bool utf8_text(const char *p, size_t len, size_t *bad)
     return ok;
 }
 
+/* Whether field j of a row is UTF-8, as utf8_text answers. A text that is not ASCII (a disease's
+ * name) is mostly its enrollee's previous row's again: the last one found valid in each of the
+ * first fields is kept, and the same bytes are not checked twice. */
+static bool field_text(claims_reader *r, size_t j, const char *p, size_t len, size_t *bad)
+{
+    bool kept = j < CHECKED_FIELDS && len <= sizeof r->checked[j].text;
+    if (kept && same_text(r->checked[j].text, r->checked[j].len, p, len))
+        return true;
+    if (!utf8_text(p, len, bad))
+        return false;
+    if (kept) {
+        memcpy(r->checked[j].text, p, len);
+        r->checked[j].len = len;
+    }
+    return true;
+}
+
 /* ---- splitting records -------------------------------------------------------------------- */
 
-enum split { SPLIT_OK, SPLIT_BAD, SPLIT_MORE };
+/* SPLIT_GENERAL: a record the one-pass reader leaves to the general one (a quote, a NUL). */
+enum split { SPLIT_OK, SPLIT_BAD, SPLIT_MORE, SPLIT_GENERAL };
 
 /* Where the CSV record at p ends: just after the first line end outside quotes, or NULL when
  * [p, end) does not hold it whole. */
@@ -373,6 +437,65 @@ static char *record_end(char *p, char *end)
             return nl + 1;
         p = nl + 1;
     }
+}
+
+/* Each byte of w that ends an unquoted field's run (the text's NUL, a comma, a line end, a
+ * quote) as its high bit; the lowest such bit is exact, those above it may not be. */
+static uint64_t field_stops(uint64_t w)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+    uint64_t comma = w ^ (ones * ','), nl = w ^ (ones * '\n'), quote = w ^ (ones * '"');
+    return (((w - ones) & ~w) | ((comma - ones) & ~comma) | ((nl - ones) & ~nl) |
+            ((quote - ones) & ~quote)) & highs;
+}
+
+/* A record without quotes or NUL bytes, as most are, split in one pass 8 bytes at a time (the
+ * text ends in TEXT_END NULs): its fields NUL-terminated in place into field[] with their
+ * lengths in len[] (*n set), bit j of *high set when field j (of the first 64) holds a byte
+ * that is not ASCII, *next where the next record begins. SPLIT_MORE when [p, end) holds no
+ * line end and the file goes on; SPLIT_GENERAL, having written nothing, for a record with a
+ * quote, a NUL or more than max fields, which csv_record reads. */
+static enum split plain_record(char *p, char *end, bool eof, char **field, uint32_t *len,
+                               size_t max, size_t *n, uint64_t *high, char **next)
+{
+    size_t k = 0;
+    *high = 0;
+    for (;;) {
+        char *q = p;
+        uint64_t w, m, seen = 0;
+        for (;; q += 8) {
+            memcpy(&w, q, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            w = __builtin_bswap64(w); /* the first byte the lowest, as below counts them */
+#endif
+            if ((m = field_stops(w)) != 0)
+                break;
+            seen |= w;
+        }
+        unsigned before = (unsigned)__builtin_ctzll(m) / 8; /* bytes before the stop */
+        seen |= w & ((UINT64_C(1) << (8 * before)) - 1);
+        q += before;
+        if (*q == '"' || (*q == '\0' && q < end) || k == max)
+            return SPLIT_GENERAL;
+        if (*q == '\0' && !eof)
+            return SPLIT_MORE;
+        if (seen & UINT64_C(0x8080808080808080) && k < 64)
+            *high |= UINT64_C(1) << k;
+        field[k] = p;
+        len[k++] = (uint32_t)(q - p);
+        if (*q == ',') {
+            p = q + 1;
+            continue;
+        }
+        if (q > p && q[-1] == '\r') /* CRLF */
+            len[k - 1]--;
+        *next = q < end ? q + 1 : end;
+        break;
+    }
+    for (size_t j = 0; j < k; j++)
+        field[j][len[j]] = '\0';
+    *n = k;
+    return SPLIT_OK;
 }
 
 /* One CSV record at p (NUL-terminated buffer ending at end): its fields unquoted in place and
@@ -601,12 +724,38 @@ bad:
 
 /* ---- checking a row and laying it into the columns ---------------------------------------- */
 
-/* Amount text in the column's unit into fen; the reason into why. */
-static bool amount_fen(claims_reader *r, int c, const char *text, int64_t *fen, char *why,
-                       size_t cap)
+/* Yuan as files mostly write them, 1 to 12 digits and none, one or two decimals, into fen with
+ * integer arithmetic: false for any other text, which mb_amount_parse then reads (and refuses
+ * with its reason); what this takes, mb_amount_parse takes as the same fen. */
+static bool plain_yuan(const char *s, size_t len, int64_t *fen)
+{
+    size_t i = 0;
+    int64_t v = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (i == 12)
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    size_t decimals = len - i - (i < len);
+    if (i == 0 || (i < len && (s[i] != '.' || decimals == 0 || decimals > 2)))
+        return false;
+    v *= 100;
+    for (size_t k = 0; k < decimals; k++) {
+        char d = s[i + 1 + k];
+        if (d < '0' || d > '9')
+            return false;
+        v += (d - '0') * (k == 0 ? 10 : 1);
+    }
+    *fen = v;
+    return true;
+}
+
+/* Amount text (of `len` bytes) in the column's unit into fen; the reason into why. */
+static bool amount_fen(claims_reader *r, int c, const char *text, size_t len, int64_t *fen,
+                       char *why, size_t cap)
 {
     if (r->col_unit[c] == UNIT_YUAN) {
-        if (mb_amount_parse(text, fen, r->err) == MB_OK)
+        if (plain_yuan(text, len, fen) || mb_amount_parse(text, fen, r->err) == MB_OK)
             return true;
         snprintf(why, cap, "%s: %s", cols[c].name, mb_error_message(r->err));
         return false;
@@ -685,6 +834,7 @@ static enrollee_block *new_enrollee(claims_reader *r, char **f, uint64_t line)
         }
     claims_enrollee *e = &b->rec;
     e->id = b->raw[COL_ENROLLEE];
+    b->id_len = strlen(e->id);
     e->line = b->last_line = line;
     char *why = b->why;
     size_t cap = sizeof b->why;
@@ -706,7 +856,8 @@ static enrollee_block *new_enrollee(claims_reader *r, char **f, uint64_t line)
             e->person_type = v;
     }
     if (ok && b->raw[COL_ACCOUNT]) {
-        if ((ok = amount_fen(r, COL_ACCOUNT, b->raw[COL_ACCOUNT], &fen, why, cap)))
+        if ((ok = amount_fen(r, COL_ACCOUNT, b->raw[COL_ACCOUNT], strlen(b->raw[COL_ACCOUNT]),
+                             &fen, why, cap)))
             e->has_account = true, e->account_fen = fen;
     }
     e->designated_facility = b->raw[COL_DESIGNATED];
@@ -749,14 +900,15 @@ static void unknown_code(char *why, size_t cap, int c, const char *text, const c
 
 /* The enrollee of the row `f`: the one being read, or a new one its row describes. Returns 1
  * with *out, 0 when the row is refused (said), -1 when out of memory. */
-static int row_enrollee(claims_reader *r, char **f, uint64_t line, enrollee_block **out)
+static int row_enrollee(claims_reader *r, char **f, const uint32_t *len, uint64_t line,
+                        enrollee_block **out)
 {
     if (f[COL_ENROLLEE] == NULL) {
         row_error(r, line, "enrollee: required");
         return 0;
     }
     enrollee_block *b = r->current;
-    if (b == NULL || strcmp(b->rec.id, f[COL_ENROLLEE]) != 0) {
+    if (b == NULL || !same_text(b->rec.id, b->id_len, f[COL_ENROLLEE], len[COL_ENROLLEE])) {
         int fresh = set_add(r->seen, mb_hash(f[COL_ENROLLEE]));
         if (fresh < 0 || (b = new_enrollee(r, f, line)) == NULL || !keep_block(r, b))
             return -1;
@@ -812,13 +964,13 @@ static bool flags_of(const char *text, unsigned *flags, char *why, size_t cap)
     return true;
 }
 
-/* Check the row of fields f (NULL: absent) read at `line` and add it to the chunk, or say why
- * not. Returns false only when out of memory. */
-static bool add_row(claims_reader *r, char **f, uint64_t line)
+/* Check the row of fields f (NULL: absent; len their lengths) read at `line` and add it to the
+ * chunk, or say why not. Returns false only when out of memory. */
+static bool add_row(claims_reader *r, char **f, const uint32_t *len, uint64_t line)
 {
     char why[400];
     enrollee_block *b = NULL;
-    int got = row_enrollee(r, f, line, &b);
+    int got = row_enrollee(r, f, len, line, &b);
     if (got <= 0)
         return got == 0;
     size_t i = r->st->nrows, k = r->st->item_start[i];
@@ -841,13 +993,15 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
                  (unsigned long long)b->last_line);
         goto bad;
     }
-    if (f[COL_MED_TYPE] == NULL || (v = mb_med_type_parse(f[COL_MED_TYPE])) < 0) {
+    if (f[COL_MED_TYPE] == NULL || (v = memo_parse(&r->med_types, f[COL_MED_TYPE],
+                                                   len[COL_MED_TYPE], mb_med_type_parse)) < 0) {
         unknown_code(why, sizeof why, COL_MED_TYPE, f[COL_MED_TYPE],
                      "general_outpatient, emergency, chronic, inpatient, pharmacy … or 11, 14, 21 …");
         goto bad;
     }
     r->st->med_type[i] = v;
-    if (f[COL_LEVEL] == NULL || (v = mb_level_parse(f[COL_LEVEL])) < 0) {
+    if (f[COL_LEVEL] == NULL ||
+        (v = memo_parse(&r->levels, f[COL_LEVEL], len[COL_LEVEL], mb_level_parse)) < 0) {
         unknown_code(why, sizeof why, COL_LEVEL, f[COL_LEVEL],
                      "primary, secondary, tertiary, pharmacy, 1..3");
         goto bad;
@@ -871,7 +1025,7 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
         int64_t fen;
         if (f[c] == NULL)
             continue;
-        if (!amount_fen(r, c, f[c], &fen, why, sizeof why))
+        if (!amount_fen(r, c, f[c], len[c], &fen, why, sizeof why))
             goto bad;
         if (fen == 0)
             continue;
@@ -885,9 +1039,12 @@ static bool add_row(claims_reader *r, char **f, uint64_t line)
     r->st->admitted[i] = admitted;
     r->st->discharged[i] = discharged;
     r->st->flags[i] = flags;
-    r->st->facility[i] = f[COL_FACILITY] ? intern(&r->st->facilities, f[COL_FACILITY]) : -1;
-    r->st->disease[i] = f[COL_DISEASE] ? intern(&r->st->diseases, f[COL_DISEASE]) : -1;
-    r->st->treatment[i] = f[COL_TREATMENT] ? intern(&r->st->treatments, f[COL_TREATMENT]) : -1;
+    r->st->facility[i] = f[COL_FACILITY] ? intern(&r->st->facilities, f[COL_FACILITY],
+                                                  len[COL_FACILITY]) : -1;
+    r->st->disease[i] = f[COL_DISEASE] ? intern(&r->st->diseases, f[COL_DISEASE],
+                                                len[COL_DISEASE]) : -1;
+    r->st->treatment[i] = f[COL_TREATMENT] ? intern(&r->st->treatments, f[COL_TREATMENT],
+                                                    len[COL_TREATMENT]) : -1;
     r->st->rowline[i] = line;
     r->st->item_start[i + 1] = k;
     r->st->nrows++;
@@ -991,6 +1148,22 @@ end:
     return true;
 }
 
+/* A record past MAX_RECORD is refused the same way in both formats, whether or not its end is
+ * in hand (else a file with no line end would be read into memory whole). A record whose end is
+ * not in hand is skipped up to its line end, across reads; a whole one is passed over. */
+static void refuse_long_record(claims_reader *r, uint64_t line, const char *next,
+                               uint64_t lines)
+{
+    row_error(r, line, "a record longer than %d bytes (an unclosed quote?): skipped to the next "
+              "line", MAX_RECORD);
+    if (next == NULL) {
+        r->skipping = true;
+        return;
+    }
+    r->pos = (size_t)(next - r->st->buf);
+    r->line += lines;
+}
+
 /* Let go of what a store's last chunk held: its enrollees (those no other chunk names and
  * that are not the one being read) and its bad rows. */
 static void store_release(claims_reader *r, chunk_store *st)
@@ -1010,7 +1183,7 @@ static bool start_chunk(claims_reader *r, char *msg, size_t cap)
     store_release(r, st);
     size_t rest = old->len - r->pos;
     if (st->cap < rest + READ_BLOCK) {
-        char *nbuf = realloc(st->buf, rest + READ_BLOCK + 1);
+        char *nbuf = realloc(st->buf, rest + READ_BLOCK + TEXT_END);
         if (nbuf == NULL) {
             snprintf(msg, cap, "%s: out of memory", r->path);
             return false;
@@ -1020,7 +1193,7 @@ static bool start_chunk(claims_reader *r, char *msg, size_t cap)
     }
     memcpy(st->buf, old->buf + r->pos, rest);
     st->len = rest;
-    st->buf[rest] = '\0';
+    memset(st->buf + rest, 0, TEXT_END);
     r->pos = 0;
     st->item_start[0] = 0;
     intern_reset(&st->facilities);
@@ -1050,8 +1223,20 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             return -1;
     while (r->st->nrows < CHUNK_ROWS) {
         char *p = r->st->buf + r->pos, *end = r->st->buf + r->st->len;
-        if (p >= end || (r->format == CLAIMS_JSONL && !r->eof &&
-                         memchr(p, '\n', (size_t)(end - p)) == NULL)) {
+        if (r->skipping && p < end) { /* to the line end, which may be in text not read yet */
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            r->pos = nl ? (size_t)(nl + 1 - r->st->buf) : r->st->len;
+            r->line += nl != NULL;
+            r->skipping = nl == NULL;
+            continue;
+        }
+        bool jsonl_open = r->format == CLAIMS_JSONL && !r->eof &&
+                          memchr(p, '\n', (size_t)(end - p)) == NULL;
+        if (jsonl_open && (size_t)(end - p) > MAX_RECORD) {
+            refuse_long_record(r, r->line, NULL, 0);
+            continue;
+        }
+        if (p >= end || jsonl_open) {
             /* more text is read only between chunks: the chunk's strings point into buf */
             if (r->st->nrows > 0)
                 break;
@@ -1063,25 +1248,37 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             continue;
         }
         char *f[NCOLS] = {NULL};
+        uint32_t len[NCOLS];
         uint64_t line = r->line;
         const char *why = NULL;
         char whybuf[300];
         if (r->format == CLAIMS_CSV) {
             char *field[256];
-            size_t n;
+            uint32_t flen[256];
+            size_t n, bad = 0;
             char *next;
-            unsigned lines;
-            /* split only a whole record: splitting writes into it */
-            char *stop = r->eof ? end : record_end(p, end);
-            enum split s = stop ? csv_record(p, stop, r->eof, field, 256, &n, &next, &lines, &why)
-                                : SPLIT_MORE;
+            unsigned lines = 1;
+            bool text = true;
+            uint64_t high;
+            enum split s = plain_record(p, end, r->eof, field, flen, 256, &n, &high, &next);
+            for (size_t j = 0; s == SPLIT_OK && text && j < n; j++)
+                if ((j >= 64 || (high >> j & 1)) && !field_text(r, j, field[j], flen[j], &bad)) {
+                    text = false;
+                    bad += (size_t)(field[j] - p);
+                }
+            if (s == SPLIT_GENERAL) {
+                /* split only a whole record: splitting writes into it */
+                char *stop = r->eof ? end : record_end(p, end);
+                s = stop ? csv_record(p, stop, r->eof, field, 256, &n, &next, &lines, &why)
+                         : SPLIT_MORE;
+                if (s != SPLIT_MORE)
+                    text = utf8_text(p, (size_t)(next - p), &bad);
+                for (size_t j = 0; s == SPLIT_OK && j < n && j < 256; j++)
+                    flen[j] = (uint32_t)strlen(field[j]);
+            }
             if (s == SPLIT_MORE) {
                 if ((size_t)(end - p) > MAX_RECORD) {
-                    row_error(r, line, "a record longer than %d bytes (an unclosed quote?): "
-                              "skipped to the next line", MAX_RECORD);
-                    char *nl = memchr(p, '\n', (size_t)(end - p));
-                    r->pos = (size_t)(nl + 1 - r->st->buf);
-                    r->line++;
+                    refuse_long_record(r, line, NULL, 0);
                     continue;
                 }
                 if (r->st->nrows > 0)
@@ -1091,8 +1288,10 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                     return -1;
                 continue;
             }
-            size_t bad;
-            bool text = utf8_text(p, (size_t)(next - p), &bad);
+            if ((size_t)(next - p) > MAX_RECORD) { /* whole, but past the limit all the same */
+                refuse_long_record(r, line, next, lines);
+                continue;
+            }
             r->pos = (size_t)(next - r->st->buf);
             r->line += lines;
             if (s == SPLIT_BAD) {
@@ -1116,11 +1315,17 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                 continue;
             }
             for (size_t j = 0; j < n; j++)
-                if (r->field_col[j] >= 0 && field[j][0] != '\0')
+                if (r->field_col[j] >= 0 && field[j][0] != '\0') {
                     f[r->field_col[j]] = field[j];
+                    len[r->field_col[j]] = flen[j];
+                }
         } else {
             char *nl = memchr(p, '\n', (size_t)(end - p));
             char *eol = nl ? nl : end;
+            if ((size_t)(eol - p) > MAX_RECORD) {
+                refuse_long_record(r, line, nl ? nl + 1 : end, 1);
+                continue;
+            }
             *eol = '\0';
             r->pos = (size_t)(eol - r->st->buf) + (nl != NULL);
             r->line++;
@@ -1138,8 +1343,10 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                 row_error(r, line, "malformed JSON: %s", why);
                 continue;
             }
+            for (int c = 0; c < NCOLS; c++)
+                len[c] = f[c] ? (uint32_t)strlen(f[c]) : 0;
         }
-        if (!add_row(r, f, line)) {
+        if (!add_row(r, f, len, line)) {
             snprintf(msg, cap, "%s: out of memory", r->path);
             return -1;
         }

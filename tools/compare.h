@@ -13,7 +13,7 @@ typedef struct compare_stream {
     const char *input_format;/* "csv" | "jsonl" | NULL: by each file's name */
     const char *json, *html; /* where to write the figures, or NULL */
     const char *top;         /* how many enrollees whose burden changes most (default 20) */
-    const char *threads;     /* mb_settle_columns threads (default 0: one per core) */
+    const char *threads;     /* threads settling (default 0: one per core; whatif.h) */
 } compare_stream;
 int compare_claims(const char *dir_a, const char *dir_b, const compare_stream *opt, int argc,
                    char **argv);

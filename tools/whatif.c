@@ -1,8 +1,9 @@
 /*
- * The streaming what-if: each chunk of rows the reader gives is settled twice through
- * mb_settle_columns, once per policy, each policy with its own enrollee handles (made from the
- * enrollee's first row, journal off: a replay reverses nothing), then summed. Only the
- * enrollees of the chunk in hand are held, so memory does not grow with the file.
+ * The streaming what-if: each chunk of rows the reader gives (read ahead on a thread) is
+ * settled twice through mb_settle_columns, once per policy and both at once, each policy with
+ * its own enrollee handles (made from the enrollee's first row, journal off: a replay reverses
+ * nothing), then summed. Only the enrollees of the chunk in hand are held, so memory does not
+ * grow with the file.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -62,6 +63,8 @@ typedef struct run {
     int32_t *group_of;       /* the chunk's disease table index -> group */
     size_t cap_group_of;
     mb_error *err;
+    mb_error *errs[2];       /* each policy's, for settling at once */
+    unsigned threads;        /* settling: 1, one policy after the other; more, both at once */
     bool progress_shown;
     double started, shown_at;
 } run;
@@ -90,7 +93,9 @@ static void show_progress(run *r, uint64_t done, uint64_t size)
     char part[32] = "";
     if (size > 0)
         snprintf(part, sizeof part, " %3u%%", (unsigned)(done * 100 / size));
-    int64_t rows = r->w->total.claims + r->w->errors;
+    int64_t rows = r->w->errors;
+    for (int k = 1; k < 5; k++)
+        rows += r->w->person[k].sums.claims;
     double rate = (double)rows / (t - r->started + 1e-9);
     fprintf(stderr, "\r\033[Kmedbenefit compare: %s%s, %lld claims, %.2f M claims/s", r->file,
             part, (long long)rows, rate / 1e6);
@@ -153,11 +158,10 @@ static void say_errors(run *r)
     r->npending = 0;
 }
 
-static bool add(int64_t *sum, int64_t v, whatif *w)
+static void add(int64_t *sum, int64_t v, whatif *w)
 {
     if (__builtin_add_overflow(*sum, v, sum))
         w->overflow = true;
-    return !w->overflow;
 }
 
 /* ---- enrollees -------------------------------------------------------------------------- */
@@ -223,6 +227,18 @@ static void sums_add(whatif_sums *s, const int64_t *a, const int64_t *b, bool ch
         add(&s->amount[0][k], a[whatif_amount[k]], w);
         add(&s->amount[1][k], b[whatif_amount[k]], w);
     }
+}
+
+/* The totals are the person types' sums added up (each row is of one person type): a row is
+ * summed twice, not three times. The amounts are never negative, so the total passes int64 if
+ * and only if a sum on the way to it would. */
+static void sums_merge(whatif_sums *into, const whatif_sums *s, whatif *w)
+{
+    add(&into->claims, s->claims, w);
+    add(&into->changed, s->changed, w);
+    for (int p = 0; p < 2; p++)
+        for (int k = 0; k < WHATIF_AMOUNTS; k++)
+            add(&into->amount[p][k], s->amount[p][k], w);
 }
 
 static int band_of(int64_t burden)
@@ -423,7 +439,6 @@ static void sum_row(run *r, const claims_chunk *ch, size_t i, const person *p,
     const int64_t *b = r->amounts[1] + i * MB_AMT_COUNT_;
     bool changed = memcmp(a, b, MB_AMT_COUNT_ * sizeof *a) != 0;
     int d = ch->columns.disease[i];
-    sums_add(&w->total, a, b, changed, w);
     sums_add(&w->person[r->cur.person_type].sums, a, b, changed, w);
     sums_add(&w->diseases[d >= 0 ? r->group_of[d] : 0].sums, a, b, changed, w);
     r->cur.claims++;
@@ -431,9 +446,61 @@ static void sum_row(run *r, const claims_chunk *ch, size_t i, const person *p,
     add(&r->cur.burden[1], b[MB_AMT_PSN_PART], w);
 }
 
+/* One policy's settlement of a chunk: its own handles, results and error, so that the two
+ * policies may settle at once on two threads (a ruleset is shared read-only). */
+typedef struct policy_job {
+    const mb_ruleset *const *chain;
+    size_t chain_len;
+    mb_enrollee *const *handles;
+    const claims_chunk *chunk;
+    int64_t *amounts;
+    int32_t *status;
+    unsigned threads;           /* for mb_settle_columns */
+    mb_error *err;
+    char first_failure[600];    /* the first failed row's message ("" when every row settled) */
+} policy_job;
+
+static void *settle_policy(void *arg)
+{
+    policy_job *j = arg;
+    mb_column_results out = MB_COLUMN_RESULTS_INIT;
+    out.amounts = j->amounts;
+    out.stride = MB_AMT_COUNT_;
+    out.status = j->status;
+    mb_columns_options o = MB_COLUMNS_OPTIONS_INIT;
+    o.threads = j->threads;
+    j->first_failure[0] = '\0';
+    if (mb_settle_columns(j->chain, j->chain_len, j->handles, j->chunk->nenrollees,
+                          &j->chunk->columns, &out, &o, j->err) != MB_OK)
+        snprintf(j->first_failure, sizeof j->first_failure, "%s", mb_error_message(j->err));
+    return NULL;
+}
+
+/* Both policies over the chunk: with two threads or more, the proposed one on a thread of its
+ * own while this one settles the current; each policy's rows are settled in row order, so the
+ * figures are the same whatever the threads. */
+static void settle_policies(run *r, const claims_chunk *ch, mb_enrollee **handles[2],
+                            char first_failure[2][600])
+{
+    unsigned t = r->threads;
+    policy_job job[2];
+    for (int k = 0; k < 2; k++)
+        job[k] = (policy_job){r->chain[k], r->w->opt.chain_len, handles[k], ch, r->amounts[k],
+                              r->status[k], t > 1 ? (k == 0 ? t / 2 : t - t / 2) : 1,
+                              r->errs[k], ""};
+    pthread_t other;
+    bool apart = t > 1 && pthread_create(&other, NULL, settle_policy, &job[1]) == 0;
+    settle_policy(&job[0]);
+    if (apart)
+        pthread_join(other, NULL);
+    else
+        settle_policy(&job[1]);
+    for (int k = 0; k < 2; k++)
+        memcpy(first_failure[k], job[k].first_failure, sizeof job[k].first_failure);
+}
+
 static int settle_chunk(run *r, const claims_chunk *ch)
 {
-    whatif *w = r->w;
     const mb_columns *cols = &ch->columns;
     for (size_t i = 0; i < ch->nbad; i++)
         add_error(r, ch->bad[i].line, ch->bad[i].message);
@@ -441,17 +508,8 @@ static int settle_chunk(run *r, const claims_chunk *ch)
     int rc = people_of(r, ch, handles);
     /* each policy over the whole chunk; the first failure's message names its row */
     char first_failure[2][600] = {"", ""};
-    for (int k = 0; rc == 0 && k < 2; k++) {
-        mb_column_results out = MB_COLUMN_RESULTS_INIT;
-        out.amounts = r->amounts[k];
-        out.stride = MB_AMT_COUNT_;
-        out.status = r->status[k];
-        mb_columns_options o = MB_COLUMNS_OPTIONS_INIT;
-        o.threads = w->opt.threads;
-        if (mb_settle_columns(r->chain[k], w->opt.chain_len, handles[k], ch->nenrollees, cols,
-                              &out, &o, r->err) != MB_OK)
-            snprintf(first_failure[k], sizeof first_failure[k], "%s", mb_error_message(r->err));
-    }
+    if (rc == 0)
+        settle_policies(r, ch, handles, first_failure);
     free(handles[0]);
     free(handles[1]);
     if (rc == 0 && cols->ndiseases > r->cap_group_of) {
@@ -579,7 +637,12 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         w->diseases[0].name = strdup("(none)");
     w->ndiseases = 1;
     w->top = calloc(opt->top + 1, sizeof *w->top);
-    run r = {.w = w, .err = mb_error_new(), .started = now()};
+    run r = {.w = w, .err = mb_error_new(), .errs = {mb_error_new(), mb_error_new()},
+             .threads = opt->threads, .started = now()};
+    if (r.threads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        r.threads = cores > 0 ? (unsigned)cores : 1;
+    }
     ruleset_cache *cache[2] = {cache_new(opt->dir[0]), cache_new(opt->dir[1])};
     int status = 0;
     if (opt->chain_len == 0 || opt->chain_len > 8) {
@@ -592,7 +655,7 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         if (!r.amounts[k] || !r.status[k] || !cache[k])
             status = 2;
     }
-    if (!w->diseases || !w->top || !r.err)
+    if (!w->diseases || !w->top || !r.err || !r.errs[0] || !r.errs[1])
         status = 2;
     for (int k = 0; status == 0 && k < 2; k++)
         for (size_t j = 0; j < opt->chain_len; j++)
@@ -655,6 +718,8 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         cache_free(cache[k]);
     }
     mb_error_free(r.err);
+    mb_error_free(r.errs[0]);
+    mb_error_free(r.errs[1]);
     /* the movers, largest change first */
     for (size_t n = w->ntop; n > 1; n--) {
         whatif_mover t = w->top[0];
@@ -663,6 +728,8 @@ int whatif_run(whatif *w, const whatif_options *opt, const char *const *files, s
         sift_down(w->top, n - 1, 0);
     }
     w->seconds = now() - r.started;
+    for (int k = 1; k < 5; k++)
+        sums_merge(&w->total, &w->person[k].sums, w);
     w->rows = w->total.claims + w->errors;
     if (w->overflow) {
         fprintf(stderr, "medbenefit: a total passes 2^63 fen: the figures cannot be given\n");

@@ -56,7 +56,8 @@ typedef struct whatif_options {
     claims_format format;
     claims_unit unit;
     size_t top;                  /* enrollees listed whose burden changes most */
-    unsigned threads;            /* for mb_settle_columns: 0 one per core */
+    unsigned threads;            /* settling: 0 one per core; 1 the policies one after the
+                                  * other; N both at once, N / 2 and N - N / 2 threads each */
     bool progress;               /* on stderr */
 } whatif_options;
 

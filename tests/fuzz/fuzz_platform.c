@@ -16,6 +16,7 @@
 
 #include "fuzz.h"
 #include "json.h"
+#include "../unit/memory_store.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,37 +26,7 @@ enum { CALLS_MAX = 64 };
 static mb_error *err;
 
 /* The state between calls, as the caller's store keeps it. */
-typedef struct store {
-    char *data;
-    size_t len;
-    int saves;
-} store;
-
-static int store_load(void *ctx, const void **data, size_t *len, mb_error *e)
-{
-    (void)e;
-    store *s = ctx;
-    *data = s->data;
-    *len = s->len;
-    return MB_OK;
-}
-
-static int store_save(void *ctx, const void *data, size_t len, mb_error *e)
-{
-    (void)e;
-    store *s = ctx;
-    char *copy = malloc(len ? len : 1);
-    if (copy == NULL)
-        return MB_E_NOMEM;
-    memcpy(copy, data, len);
-    free(s->data);
-    s->data = copy;
-    s->len = len;
-    s->saves++;
-    return MB_OK;
-}
-
-static store st;
+static fx_store st;
 static char *before;
 static mb_platform *platform;
 static mb_json_doc answer;
@@ -74,10 +45,9 @@ static void release(void)
     platform = NULL;
     mb_json_free(&answer);
     memset(&answer, 0, sizeof answer);
-    free(st.data);
+    fx_store_clear(&st);
     free(before);
     before = NULL;
-    memset(&st, 0, sizeof st);
 }
 
 /* The platform of the header line; NULL when it cannot be made (that is no finding: the
@@ -110,7 +80,7 @@ static mb_platform *make_platform(const char *line)
             return NULL;
         }
     }
-    mb_platform_store s = {store_load, store_save, NULL, &st};
+    mb_platform_store s = {fx_store_load, fx_store_save, NULL, &st};
     if (mb_platform_set_store(p, &s, err) != MB_OK) {
         mb_platform_free(p);
         return NULL;

@@ -16,6 +16,7 @@
 #include "../chains.h"
 #include "check.h"
 #include "medbenefit.h"
+#include "memory_store.h" /* a platform's state in memory (mb_platform_set_store) */
 
 #ifndef MB_SOURCE_ROOT
 #define MB_SOURCE_ROOT "."
@@ -65,6 +66,25 @@ static inline mb_ruleset *fx_ruleset_text(const char *text, const char *name)
     FX_OK(mb_ruleset_load_buffer(&rs, text, strlen(text), name, fx_error()));
     return rs;
 }
+
+/* The head of a ruleset written for a test, as string literals to append to: a basic
+ * employee ruleset in force from 2024-01-01, without a personal account, of `id`, `title`
+ * and `doc` (the document its clauses 一 and 二 are cited from); FX_POOLING_FUND, its one
+ * fund; FX_RULESET_HEAD both, with a 10% class B first self-pay between them. */
+#define FX_RULESET_TOP(id, title, doc)                                                         \
+    "id: " id "\n"                                                                             \
+    "title: " title "\n"                                                                       \
+    "document: " doc "\n"                                                                      \
+    "tier: basic\n"                                                                            \
+    "effective_from: 2024-01-01\n"                                                             \
+    "schemes: [employee]\n"                                                                    \
+    "account: {value: none, cite: " doc " 一}\n"
+#define FX_POOLING_FUND                                                                        \
+    "funds:\n"                                                                                 \
+    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+#define FX_RULESET_HEAD(id, title, doc)                                                        \
+    FX_RULESET_TOP(id, title, doc)                                                             \
+    "class_b_first_selfpay: {value: 10%, cite: " doc " 二}\n" FX_POOLING_FUND
 
 static inline bool fx_ends_with(const char *s, const char *tail)
 {
@@ -265,54 +285,6 @@ static inline mb_enrollee *fx_restore(const void *blob, size_t n)
 static inline bool fx_same(const void *a, size_t na, const void *b, size_t nb)
 {
     return na == nb && memcmp(a, b, na) == 0;
-}
-
-/* ---- a platform's state in memory (mb_platform_set_store) ---------------------------------- */
-
-/* A caller's store that keeps the state's bytes and counts the loads, saves and dones. */
-typedef struct fx_store {
-    char *data;
-    size_t len;
-    int saves, loads, dones;
-} fx_store;
-
-static inline int fx_store_load(void *ctx, const void **data, size_t *len, mb_error *err)
-{
-    (void)err;
-    fx_store *s = ctx;
-    s->loads++;
-    *data = s->data;
-    *len = s->len;
-    return MB_OK;
-}
-
-static inline int fx_store_save(void *ctx, const void *data, size_t len, mb_error *err)
-{
-    (void)err;
-    fx_store *s = ctx;
-    char *copy = malloc(len ? len : 1);
-    if (copy == NULL)
-        return MB_E_NOMEM;
-    memcpy(copy, data, len);
-    free(s->data);
-    s->data = copy;
-    s->len = len;
-    s->saves++;
-    return MB_OK;
-}
-
-static inline void fx_store_done(void *ctx) { ((fx_store *)ctx)->dones++; }
-
-/* Put `len` bytes in the store as its state (a copy; NULL and 0: no state yet). */
-static inline void fx_store_put(fx_store *s, const void *data, size_t len)
-{
-    free(s->data);
-    s->data = NULL;
-    s->len = 0;
-    if (data != NULL && (s->data = malloc(len ? len : 1)) != NULL) {
-        memcpy(s->data, data, len);
-        s->len = len;
-    }
 }
 
 /* ---- pseudo-random numbers: xorshift64*, a fixed seed per test ------------------------------ */

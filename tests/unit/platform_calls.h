@@ -1,5 +1,5 @@
 /* The recorded platform calls (tests/unit/data/platform-calls.txt): the requests of
- * tests/platform-cli.py's three sequences that the platform answers with infcode 0, in order,
+ * tests/platform-cli.py's three sequences and a resident's that the platform answers with infcode 0, in order,
  * and the platform each sequence runs on. Shared by test_platform_faults.c (every field
  * changed) and test_oom_platform.c (every allocation failed). Needs fixtures.h. */
 #ifndef MB_TEST_PLATFORM_CALLS_H

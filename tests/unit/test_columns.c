@@ -661,6 +661,31 @@ static void row_errors(void)
     size_t naa = save(e[0], again_after);
     CHECK(nab == naa && memcmp(again_before, again_after, nab) == 0, "and changes nothing");
 
+    /* the results a caller may leave out: no status, no amounts, no error report, and no
+     * claim ids (rows named by index). The batch still settles the good rows and returns the
+     * first failed row's status; with a report, the row is named by its index alone */
+    mb_enrollee *g[3];
+    wuxi_people(g, 3);
+    mb_columns unnamed = k.c;
+    unnamed.claim_id = NULL;
+    mb_column_results bare = MB_COLUMN_RESULTS_INIT;
+    bare.covered = covered;
+    covered[0] = covered[1] = 77;
+    CHECK_RC(mb_settle_columns(chain, 1, g, 3, &unnamed, &bare, NULL, NULL), MB_E_INVALID_ARGUMENT,
+             "without a report, the first failed row's status");
+    CHECK(covered[0] == 1 && covered[1] == 0, "the covered column alone is written");
+    CHECK_FEN(mb_enrollee_accumulator(g[0], "wuxi-employee-chronic-2021", "chronic.paid", 2023),
+              YUAN(490 + 840), "person 0's rows settle as before: 490 + 840");
+    for (int p = 0; p < 3; p++)
+        mb_enrollee_free(g[p]);
+    wuxi_people(g, 3);
+    CHECK_RC(mb_settle_columns(chain, 1, g, 3, &unnamed, &bare, NULL, err), MB_E_INVALID_ARGUMENT,
+             "with a report");
+    CHECK(strncmp(mb_error_message(err), "row 1: disease 5 is beyond", 26) == 0,
+          "a row without a claim id is named by its index");
+    for (int p = 0; p < 3; p++)
+        mb_enrollee_free(g[p]);
+
     /* rows of enrollees outside the range are neither settled nor written */
     mb_enrollee *f[3];
     wuxi_people(f, 3);

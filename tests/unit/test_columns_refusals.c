@@ -182,6 +182,8 @@ static void rows_that_fail_alone(void)
         {"a facility category beyond the table", "facility category 2 is beyond the 0 of its table", MB_E_INVALID_ARGUMENT},
         {"a discharge before the admission", "", MB_E_INVALID_DATE},
         {"more settled upstream than its compliant cost", "", MB_E_INVALID_AMOUNT},
+        {"a prescriber beyond the facilities", "prescriber 5 is beyond the 1 of its table", MB_E_INVALID_ARGUMENT},
+        {"an admission without a discharge", "", MB_E_INVALID_DATE},
     };
     for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
         mb_columns c = columns();
@@ -225,6 +227,16 @@ static void rows_that_fail_alone(void)
         case 10: {
             static int64_t compliant[ROWS] = {-1, 100000, -1}, basic[ROWS] = {0, 200000, 0};
             c.up_compliant = compliant, c.up_basic = basic;
+            break;
+        }
+        case 11:
+            for (int i = 0; i < ROWS; i++)
+                prescriber[i] = i == 1 ? 5 : -1, plevel[i] = MB_LEVEL_TERTIARY;
+            c.prescriber = prescriber, c.prescriber_level = plevel;
+            break;
+        case 12: {
+            static int32_t admitted[ROWS] = {0, 20230301, 0}, discharged[ROWS] = {0, 0, 0};
+            c.admitted = admitted, c.discharged = discharged;
             break;
         }
         }

@@ -11,18 +11,7 @@
 static mb_error *err;
 static mb_result *res;
 
-#define HEAD                                                                                   \
-    "id: ded\n"                                                                                \
-    "title: 起付线测试\n"                                                                      \
-    "document: 测试〔2024〕3号\n"                                                              \
-    "tier: basic\n"                                                                            \
-    "effective_from: 2024-01-01\n"                                                             \
-    "schemes: [employee]\n"                                                                    \
-    "account: {value: none, cite: 测试〔2024〕3号 一}\n"                                       \
-    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕3号 二}\n"                          \
-    "funds:\n"                                                                                 \
-    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"             \
-    "layers:\n"
+#define HEAD FX_RULESET_HEAD("ded", "起付线测试", "测试〔2024〕3号") "layers:\n"
 
 /* Settle a claim of one class A item; `admitted` 0 for an outpatient claim. */
 static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,
@@ -46,6 +35,15 @@ static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, i
 
 static int64_t amt(int which) { return mb_result_amount(res, which); }
 
+/* The admissions the inpatient layer charged a deductible for in 2024 (its count). */
+static int64_t admissions_charged(const mb_enrollee *e, const mb_ruleset *rs)
+{
+    int64_t count = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
+             MB_OK, "the admissions charged are counted");
+    return count;
+}
+
 /* The inpatient layer the tests vary: 80% from the pooling fund; each adds its deductible. */
 #define INPATIENT                                                                              \
     "  - id: inpatient\n"                                                                      \
@@ -60,6 +58,11 @@ static int64_t amt(int which) { return mb_result_amount(res, which); }
     "      - {facility: primary, all: 200, cite: 测试〔2024〕3号 三（一级200元）}\n"           \
     "      - {facility: secondary, all: 500, cite: 测试〔2024〕3号 三（二级500元）}\n"         \
     "      - {facility: tertiary, all: 800, cite: 测试〔2024〕3号 三（三级800元）}\n"
+
+/* 880 per admission (scope: admission), the deductible rows the layers below share */
+#define PER_ADMISSION                                                                          \
+    "    deductible:\n"                                                                        \
+    "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
 
 /* Once a year at the highest level used: moving up tops up the difference (补差), moving down
  * charges nothing, and the year's deductibles come to the highest level's in every order. */
@@ -180,10 +183,7 @@ static void per_admission_repeat_floor(void)
              MB_OK, "fourth admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(620), "616 is below the floor of 620");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1104), "(2000 - 620) x 80%");
-    int64_t count = -1;
-    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
-             MB_OK, "the admissions charged are counted");
-    CHECK_FEN(count, 4, "four admissions");
+    CHECK_FEN(admissions_charged(e, rs), 4, "four admissions");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
@@ -387,9 +387,7 @@ static void unit_out_of_order(void)
 static void admission_begun_the_year_before(void)
 {
     mb_ruleset *rs = fx_ruleset_text(HEAD
-        INPATIENT
-        "    deductible:\n"
-        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n", "ded.yaml");
+        INPATIENT PER_ADMISSION, "ded.yaml");
     if (rs == NULL)
         return;
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
@@ -407,10 +405,7 @@ static void admission_begun_the_year_before(void)
     CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(2000)),
              MB_OK, "the next admission");
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "a new admission, a new deductible");
-    int64_t count = -1;
-    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.count", 2024, &count, err),
-             MB_OK, "the admissions charged in 2024");
-    CHECK_FEN(count, 2, "two: the one begun in 2023 and the one of February");
+    CHECK_FEN(admissions_charged(e, rs), 2, "two: the one begun in 2023 and the one of February");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
@@ -494,6 +489,78 @@ static void refused(void)
           "the message suggests the scope meant");
 }
 
+/* Seeding against the journal (mb_enrollee_seed_checked): a figure below what the journal's
+ * settlements added to it would leave their reversal nothing to take back, and a figure
+ * settlement raises (the admission the deductible was last charged for) is not seeded. */
+static void seeds_against_the_journal(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        INPATIENT PER_ADMISSION, "ded.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* an admission of 2000: 880 deductible, (2000 - 880) x 80% = 896 paid */
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "an admission");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(896), "(2000 - 880) x 80%");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.paid", 2024, YUAN(800), err), MB_E_STATE,
+             "800 seeded where the settlement added 896");
+    CHECK(strstr(mb_error_message(err), "the 1 settlement in its journal added 896.00 yuan to ded "
+                                        "inpatient.paid (period 2024); seeding 800.00 yuan") != NULL &&
+              strstr(mb_error_message(err), "Seed at least 896.00 yuan") != NULL,
+          "the message gives what the settlement added and the least to seed");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.deductible.unit", 2024, 1, err),
+             MB_E_STATE, "the admission last charged is settlement's");
+    CHECK(strstr(mb_error_message(err), "inpatient.deductible.unit (period 2024) is kept by "
+                                        "settlement, not seeded") != NULL, "and says so");
+    /* a second admission, the same: 896; the two added 896 x 2 = 1792 */
+    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240205, YUAN(2000)),
+             MB_OK, "a second admission");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.paid", 2024, YUAN(1000), err), MB_E_STATE,
+             "1000 seeded where two settlements added 1792");
+    CHECK(strstr(mb_error_message(err), "the 2 settlements in its journal added 1792.00 yuan") != NULL,
+          "counted as two");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "inpatient.paid", 2024, YUAN(2000), err), MB_OK,
+             "2000, at least what they added, is seeded");
+    CHECK_FEN(mb_enrollee_accumulator(e, "ded", "inpatient.paid", 2024), YUAN(2000), "and kept");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* A deductible per admission on a layer that takes outpatient claims too: an outpatient claim's
+ * unit is its day, so that the day's claims share one deductible, and a claim of an earlier day
+ * than the last charged is refused (settle each unit's claims in date order). */
+static void admission_scope_on_outpatient_claims(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient, general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        PER_ADMISSION, "ded.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* 03-05: 880; (1000 - 880) x 80% = 96 */
+    CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
+             MB_OK, "an outpatient claim");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "its day's deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(96), "(1000 - 880) x 80%");
+    /* the same day again: the day's deductible is paid, 1000 x 80% = 800 */
+    CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
+             MB_OK, "a second claim of the day");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "no second deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    /* 03-01, before the day last charged: refused */
+    CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
+             MB_E_INVALID_DATE, "a claim of an earlier day");
+    CHECK(strstr(mb_error_message(err), "charges its deductible per admission") != NULL,
+          "the message says why");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -506,6 +573,8 @@ int main(void)
     unit_out_of_order();
     tilt_without_deductible_ratio();
     refused();
+    seeds_against_the_journal();
+    admission_scope_on_outpatient_claims();
     mb_result_free(res);
     mb_error_free(err);
     return check_summary();

@@ -46,6 +46,7 @@ static void strict(void)
         {"{\"a\": 'x'}", "a single-quoted string", "not valid JSON"},
         {"{\"a\": 1, \"a\": 2}", "a key given twice", "the key \"a\" appears twice"},
         {"{\"a\": \"x\\u0000y\"}", "a NUL in a string", "NUL"},
+        {"{\"a\\u0000b\": 1}", "a NUL in a key", "a key holds a NUL character (\\u0000)"},
         {"{\"a\": \"\xff\"}", "invalid UTF-8", "not UTF-8: byte 8"},
         {"", "nothing", "is empty"},
         {"  \n ", "only blanks", "is empty"},
@@ -70,6 +71,15 @@ static void strict(void)
     CHECK_RC(parse(&doc, "\xEF\xBB\xBF{\"a\": true}", NULL), MB_OK, "a BOM is skipped");
     CHECK(mb_json_member(doc.root, "a")->type == MB_JSON_TRUE, "the value after the BOM");
     mb_json_free(&doc);
+    /* a NUL byte after blanks is no blank: the text is not empty, it is not JSON */
+    mb_error *err = mb_error_new();
+    doc = (mb_json_doc){0};
+    CHECK_RC(mb_json_parse(&doc, " \0", 2, "the request", err), MB_E_PARSE, "a NUL byte");
+    CHECK(strstr(mb_error_message(err), "is not valid JSON at line 1") != NULL &&
+              strstr(mb_error_message(err), "invalid char in json text") != NULL,
+          "refused as a character JSON does not have, not as empty");
+    mb_error_free(err);
+    mb_json_free(NULL); /* nothing to free */
 }
 
 static void building(void)

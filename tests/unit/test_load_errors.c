@@ -639,6 +639,43 @@ static const struct refusal {
      "continues", "the first ruleset of the line (a-z, 0-9, '-' and '_'), got 'Bad!'", 2},
     {18, L18 "catalogue: [{code: A1, name: a, group: Bad-G}]", MB_E_SCHEMA,
      "catalogue[0].group", "of a-z, 0-9 and '_' (chronic, special, dialysis…), got 'Bad-G'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, group: ''}]", MB_E_SCHEMA,
+     "catalogue[0].group", "of a-z, 0-9 and '_' (chronic, special, dialysis…), got ''", 19},
+    /* a value for everyone given twice, as `value` and as `all` */
+    {14, "      - {value: 500, all: 500}", MB_E_SCHEMA, "layers[0].deductible[0].value",
+     "'value' and 'all' say the same (every person): give one of them", 14},
+    /* a top-up layer takes none of the keys of a layer that pays by ratio: line 14's row
+     * becomes the top-up's, the ratio stays; or a layer put before line 9's */
+    {13, "    top_up:", MB_E_SCHEMA, "layers[0].ratio",
+     "up to its target ratio: it takes no ratio", 15},
+    {9, "  - id: t\n    cite: c\n    med_types: [inpatient]\n    fund: pooling\n"
+        "    top_up: [{all: 45%}]\n    bands: [{up_to: 1000, all: 50%}]\n  - id: outpatient",
+     MB_E_SCHEMA, "layers[0].bands", "up to its target ratio: it takes no bands", 14},
+    {9, "  - id: t\n    cite: c\n    med_types: [inpatient]\n    fund: pooling\n"
+        "    top_up: [{all: 45%}]\n    ratio_source: category\n  - id: outpatient",
+     MB_E_SCHEMA, "layers[0].ratio_source", "up to its target ratio: it takes no ratio_source", 14},
+    /* ranges: the upper end past its bound, an empty range, an upper end below 1 */
+    {14, "      - {age: 18-200, all: 500}", MB_E_SCHEMA, "layers[0].deductible[0].age",
+     "(whole numbers 0 to 150, a <= b), got '18-200'", 14},
+    {14, "      - {age: '', all: 500}", MB_E_SCHEMA, "layers[0].deductible[0].age",
+     "(whole numbers 0 to 150, a <= b), got ''", 14},
+    {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"-0\", all: 50%}]", MB_E_SCHEMA,
+     "layers[0].deductible_repeat[0].nth", "(whole numbers 1 to 1000, a <= b), got '-0'", 15},
+    /* rows that fail inside their tables: the class B rows, a band's own ratio rows, a
+     * disease's caps (a selector it does not take, no value), a category's row */
+    {18, "class_b_first_selfpay: {value: 10%, cite: c, rows: [{area: out_of_province, value: 200%}]}",
+     MB_E_SCHEMA, "class_b_first_selfpay.rows[0].value", "got '200%'", 18},
+    {16, "      - {all: 70%}\n    bands: [{above: 100, ratio: [{all: 200%}]}]", MB_E_SCHEMA,
+     "layers[0].bands[0].ratio[0].all", "got '200%'", 17},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{disease: a, all: 1}]}]", MB_E_SCHEMA,
+     "catalogue[0].caps[0].disease", "'disease' does not choose a disease's caps", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, caps: [{line: x}]}]", MB_E_SCHEMA,
+     "catalogue[0].caps[0]", "a cap needs a value", 19},
+    {18, L18 "categories: [{name: orphan, group: orphan, ratio: 50%, cite: c}]", MB_E_SCHEMA,
+     "categories[0].group", "'group' does not choose a category's ratio", 19},
+    /* a change_to that is no date */
+    {18, L18 "designated_facility: {change_from: 11-01, change_to: 02-30, cite: c}", MB_E_SCHEMA,
+     "designated_facility.change_to", "expected MM-DD on or after change_from, got '02-30'", 19},
 };
 
 static void every_inconsistency_is_refused_where_it_is(mb_error *err)
@@ -701,6 +738,21 @@ static void groups_and_categories_at_their_limits(mb_error *err)
           "the message gives the limit and the count");
     strcpy(last - 2, "]");
     CHECK_RC(load(err, with_tail(list)), MB_OK, "64 facility categories load");
+
+    /* 31 catalogue groups: chronic (every entry's default) and special always, 29 of the
+     * ruleset's own */
+    n = 0;
+    for (int i = 0; i < 30; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s{code: A%d, name: d%d, group: g%d}",
+                              i ? ", " : "catalogue: [", i, i, i);
+    list[n++] = ']';
+    list[n] = '\0';
+    last = strrchr(list, '{');
+    CHECK_RC(load(err, with_tail(list)), MB_E_RULESET, "30 groups of its own are one too many");
+    CHECK(contains(mb_error_message(err), "at most 31 catalogue groups"), "the message gives the limit");
+    CHECK(contains(mb_error_key(err), "catalogue[29].group"), "at the entry that passes it");
+    strcpy(last - 2, "]");
+    CHECK_RC(load(err, with_tail(list)), MB_OK, "29 groups of its own load");
 
     /* an unknown identity is refused with the ruleset's groups: a label in parentheses when it
      * differs from the name */
@@ -822,6 +874,12 @@ static void near_misses_load(mb_error *err)
         {12, "    fund: pooling\n    ratio_source: table", "ratio_source written as its default"},
         {16, "      - {all: 70%}\n    bands: [{above: 100, resident: 50%}]",
          "a band with a ratio for residents only"},
+        {14, "      - {all: 500, scope: visit}\n    deductible_repeat: [{nth: \"-3\", all: 50%}]",
+         "a repeat for the units up to the third (a range open below)"},
+        {18, L18 "facility_categories: [{name: community, label: community, cite: c}]",
+         "a facility category labelled by its own name"},
+        {16, "      - {all: 70%}\n      - {retired: 80%}\n      - {resident: 60%}",
+         "ratio rows without selectors, each for some persons: one by person"},
         {18, L18 "platform: {insuplc_admdvs: {codes: ['32', '3202', '320205'], cite: c}, "
                  "insutype: {codes: ['310', '390'], cite: c}, "
                  "med_type: [{code: '11', as: general_outpatient, cite: c}, "
@@ -834,6 +892,14 @@ static void near_misses_load(mb_error *err)
          "flags written false and no"},
         {18, L18 "catalogue: [{code: A1, name: a, group: rare}]",
          "a catalogue group of the ruleset's own naming"},
+        {18, L18 "facility_categories: [{name: community, label: 社区, cite: c}]\n"
+                 "catalogue: [{code: A1, name: a, caps: [{all: 1, line: x}, "
+                 "{from: 2023-07-01, all: 2, line: x}, {facility: primary, all: 3, line: x}, "
+                 "{referred: true, all: 4, line: x}, {area: in_city, all: 5, line: x}, "
+                 "{scheme: employee, all: 6, line: x}, {group: orphan, all: 7, line: x}, "
+                 "{category: community, all: 8, line: x}, {age: 0-17, all: 9, line: x}, "
+                 "{age: 0-20, all: 10, line: x}, {claim_type: chronic, all: 11, line: x}]}]",
+         "one treatment line's caps, each apart from the first by one selector"},
         {18, L18 "catalogue: [{code: A1, name: a, start: same_month}, {code: A2, name: b, "
                  "start: next_month}, {code: A3, name: c, start: same_day}]",
          "each start per disease"},
@@ -1326,6 +1392,17 @@ static void not_regular_files(mb_error *err)
     }
     if (made)
         remove(blk);
+
+    /* a symbolic link that loops, named as an id looked for: there but unreadable, so the
+     * search stops there with the error (ELOOP) rather than going on to another directory */
+    char loop[512];
+    snprintf(loop, sizeof loop, "%s/loop.yaml", dir);
+    CHECK(symlink(loop, loop) == 0, "a link to itself");
+    const char *const here[] = {dir, MB_SOURCE_ROOT "/rulesets", NULL};
+    rs = NULL;
+    CHECK_RC(mb_ruleset_load_id(&rs, "loop", here, err), MB_E_IO, "a looping link is an error");
+    CHECK(rs == NULL && contains(mb_error_message(err), "loop.yaml"), "naming the file");
+    remove(loop);
 
     alarm(0);
     remove(fifo);

@@ -33,6 +33,7 @@ static void amounts(void)
     CHECK_RC(mb_amount_parse("1.000", &fen, NULL), MB_E_INVALID_AMOUNT,
              "a third decimal is an error even when it is zero (scenario contract)");
     CHECK_RC(mb_amount_parse("-5", &fen, NULL), MB_E_INVALID_AMOUNT, "negative");
+    CHECK_RC(mb_amount_parse("+5", &fen, NULL), MB_E_INVALID_AMOUNT, "a sign, even '+'");
     CHECK_RC(mb_amount_parse("1e5", &fen, NULL), MB_E_INVALID_AMOUNT, "exponent");
     CHECK_RC(mb_amount_parse("", &fen, NULL), MB_E_INVALID_AMOUNT, "empty");
     CHECK_RC(mb_amount_parse("99999999999999999999", &fen, NULL), MB_E_INVALID_AMOUNT, "absurd");
@@ -101,6 +102,9 @@ static void dates(void)
     int32_t d;
     CHECK_RC(mb_date_parse("2024-02-29", &d, NULL), MB_OK, "leap day");
     CHECK_RC(mb_date_parse("2023-02-29", &d, NULL), MB_E_INVALID_DATE, "not a leap year");
+    CHECK_RC(mb_date_parse("2100-02-29", &d, NULL), MB_E_INVALID_DATE,
+             "a century is no leap year");
+    CHECK_RC(mb_date_parse("2000-02-29", &d, NULL), MB_OK, "unless divisible by 400");
     CHECK_RC(mb_date_parse("2023-13-01", &d, NULL), MB_E_INVALID_DATE, "month 13");
     CHECK_RC(mb_date_parse("2023-1-01", &d, NULL), MB_E_INVALID_DATE, "not zero-padded");
     /* exactly four digits, '-', two digits, '-', two digits: nothing else reads as a digit */

@@ -485,6 +485,18 @@ static void sequence(run *r, world *w)
     const char *cite = NULL, *code = NULL;
     mb_ruleset_disease(wuxi, 0, &code, NULL, NULL);
     CALL(mb_enrollee_status(w->person[0], wuxi, code, 20250601, &state, &since, &cite, w->err));
+    /* texts past what the payer's block of text has left (56 bytes at first): each then takes
+     * a block of its own, and the identity's name, short, one more */
+    CALL(mb_enrollee_set_designated_facility(
+        w->payer, "H0000000000000000000000000000000000000000000000000000001", w->err));
+    CALL(mb_enrollee_set_first_visit_facility(
+        w->payer, "H0000000000000000000000000000000000000000000000000000002", w->err));
+    CALL(mb_enrollee_add_disease(
+        w->payer, "一种名字很长的、目录里没有的疾病（测试用）", 20250105, 0, w->err));
+    CALL(mb_enrollee_request_facility_change(
+        w->payer, wuxi, 20251106, "H0000000000000000000000000000000000000000000000000000003",
+        w->err));
+    CALL(mb_enrollee_add_identity(w->payer, cz, "minimum_living", 20250101, 0, w->err));
 
     /* 焦医保〔2021〕97号 二: criteria of 急性脑血管疾病后遗症, all(1, 2, any(3-6)) */
     const char *const findings[] = {"1", "2", "4"};

@@ -300,6 +300,9 @@ static const struct {
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1\"}], \"idetinfo\": []}",
      "a psn_type of one digit", "output.insuinfo.psn_type '1' is not a psn_type code", MB_E_UNKNOWN_CODE},
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"11x1\"}], \"idetinfo\": []}",
+     "a psn_type with a letter", "output.insuinfo.psn_type '11x1' is not a psn_type code", MB_E_UNKNOWN_CODE},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"11a1\"}], \"idetinfo\": []}",
      "a psn_type with a letter", "output.insuinfo.psn_type '11a1' is not a psn_type code", MB_E_UNKNOWN_CODE},
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
@@ -335,6 +338,12 @@ static const struct {
     {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
              "\"cum_ym\": \"202523\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
      "cum_ym with a month 23", "output.cuminfo[0].cum_ym '202523' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"cum_ym\": \"20253\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "cum_ym of five digits", "output.cuminfo[0].cum_ym '20253' is not yyyyMM", MB_E_INVALID_DATE},
+    {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
+             "\"year\": \"20x5\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
+     "a year with a letter", "output.cuminfo[0].year '20x5' is not yyyy", MB_E_INVALID_DATE},
     {"5206", "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [{\"insutype\": \"310\", "
              "\"year\": \"25\", \"cum_type_code\": \"D310101_BIZ14\", \"cum\": 100.00}]}",
      "a year of two digits", "output.cuminfo[0].year '25' is not yyyy", MB_E_INVALID_DATE},
@@ -720,6 +729,33 @@ static void err_is_left_alone_on_success(void)
     mb_platform_free(p);
 }
 
+/* What mb_platform_new and mb_platform_set_store refuse: a fixed chain out of tier order, a
+ * store without save. A caller's store without `done` is a store. */
+static void platform_arguments(void)
+{
+    mb_ruleset *ci = fx_ruleset(MB_TEST_CI);
+    const mb_ruleset *backwards[] = {ci, jiaozuo};
+    mb_platform *p = (mb_platform *)(uintptr_t)1;
+    mb_error *err = mb_error_new();
+    CHECK_RC(mb_platform_new(&p, backwards, 2, MB_PLATFORM_FIXED_CHAIN, err), MB_E_CHAIN,
+             "a fixed chain of the critical-illness tier before the basic one");
+    CHECK(strstr(mb_error_message(err), "a chain is in tier order") != NULL, "says the order");
+    p = new_platform();
+    fx_store store = {0};
+    mb_platform_store no_save = {fx_store_load, NULL, NULL, &store};
+    CHECK_RC(mb_platform_set_store(p, &no_save, err), MB_E_INVALID_ARGUMENT, "a store without save");
+    CHECK(strstr(mb_error_message(err), "a store needs load and save") != NULL, "says so");
+    mb_platform_store no_done = {fx_store_load, fx_store_save, NULL, &store};
+    CHECK_RC(mb_platform_set_store(p, &no_done, err), MB_OK, "a store without done");
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), err), MB_OK, "1101");
+    CHECK(store.saves == 1 && store.loads == 1 && store.dones == 0,
+          "loaded and saved once, no done to call");
+    mb_platform_free(p);
+    fx_store_clear(&store);
+    mb_error_free(err);
+    mb_ruleset_free(ci);
+}
+
 /* A psn_idet_type that a ruleset's declared group lists (groups: psn_idet_type) becomes a named
  * identity of the person, and the group's rows apply: 153.80 in scope (as above) x 90% for
  * 返贫致贫人口 = 138.42, where the person without it is paid 80% = 123.04. */
@@ -795,6 +831,7 @@ int main(void)
     a_state_directory();
     err_is_left_alone_on_success();
     a_declared_group();
+    platform_arguments();
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();

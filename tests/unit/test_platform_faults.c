@@ -4,13 +4,14 @@
  * status and `err` holds the same message; nothing in the state changed").
  *
  * The requests are tests/unit/data/platform-calls.txt: the calls of tests/platform-cli.py's
- * three sequences (the reference's outpatient visits, a chain picked from declarations, an
+ * three sequences and a resident's (the reference's outpatient visits, a chain picked from declarations, an
  * inpatient stay) that succeed. Replayed in order through a caller's store, the state before
  * each call is kept; then each request is sent again, from that state, with one node of it
  * changed: removed, or made a string, an empty string, a number, a number too large for any
  * amount, negative, with three decimals, zero, a long string, a date that is none, an unknown
  * code, null, an empty object, an empty array; its own text a character shorter, or with
- * every digit a 9 (a time of 99:99:99, a code of nines). And the state a store hands back is damaged
+ * every digit a 9 (a time of 99:99:99, a code of nines), its year five later or six earlier,
+ * or another valid code in place of its own (insutype 310 and 390, med_type 14 and 21). And the state a store hands back is damaged
  * the same ways, node by node, before the last call. Whatever the change, the answer is a JSON
  * envelope with infcode 0 or -1, the return agrees with it, a refusal's err_msg is err's
  * message, and a refused call saves nothing. Each request is also cut short at every length
@@ -123,13 +124,16 @@ enum {
     V_REMOVE, V_STRING, V_EMPTY, V_LONG, V_DATE, V_CODE, V_NUMBER, V_HUGE, V_NEGATIVE,
     V_FRACTION, V_ZERO, V_NULL, V_OBJECT, V_ARRAY,
     /* changes of the text itself (strings and numbers only) */
-    V_SHORTER, V_NINES, V_COUNT
+    V_SHORTER, V_NINES,
+    /* a date, time or month (yyyy…) five years later or six earlier; a basic insurance or
+     * claim type swapped for another valid one (310 and 390, 14 and 21) */
+    V_LATER, V_EARLIER, V_OTHER_CODE, V_COUNT
 };
 static const char *const variant_name[V_COUNT] = {
     "removed", "a string", "an empty string", "a long string", "a date that is none",
     "an unknown code", "a number", "a huge number", "a negative number", "three decimals",
     "zero", "null", "an empty object", "an empty array", "a character shorter",
-    "every digit a 9"};
+    "every digit a 9", "five years later", "six years earlier", "another valid code"};
 static const char LONG_TEXT[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -147,6 +151,24 @@ static bool change(mb_json *node, mb_json *parent, int v)
         size_t n = node->len;
         if (v == V_SHORTER) {
             memcpy(derived, t, n - 1), derived[n - 1] = '\0';
+        } else if (v == V_LATER || v == V_EARLIER) {
+            if (n < 4 || t[0] != '2' || t[1] != '0' || strspn(t, "0123456789") < 4)
+                return false;
+            int year = (t[2] - '0') * 10 + (t[3] - '0') + (v == V_LATER ? 5 : -6);
+            if (year < 0 || year > 99)
+                return false;
+            memcpy(derived, t, n + 1);
+            derived[2] = (char)('0' + year / 10);
+            derived[3] = (char)('0' + year % 10);
+        } else if (v == V_OTHER_CODE) {
+            static const char *const swaps[][2] = {{"310", "390"}, {"390", "310"}, {"14", "21"},
+                                                   {"21", "14"}};
+            size_t k = 0;
+            while (k < 4 && (strlen(swaps[k][0]) != n || memcmp(t, swaps[k][0], n) != 0))
+                k++;
+            if (k == 4)
+                return false;
+            strcpy(derived, swaps[k][1]);
         } else {
             for (size_t i = 0; i <= n; i++)
                 derived[i] = t[i] >= '0' && t[i] <= '9' ? '9' : t[i];
@@ -468,7 +490,7 @@ int main(void)
     for (size_t i = 0; i < nbundled && i < MAX_RULESETS; i++)
         bundled[i] = fx_ruleset(ids[i]);
     nseqs = pc_read(seqs);
-    CHECK(nseqs == 3, "three recorded sequences");
+    CHECK(nseqs == 4, "four recorded sequences");
     for (size_t i = 0; i < nseqs; i++) {
         replay(&seqs[i]);
         every_field_changed(&seqs[i]);

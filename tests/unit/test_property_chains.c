@@ -6,17 +6,23 @@
  *   - a failed call changes nothing: the patient's and the payer's saved bytes are as before;
  *   - pre-settlement gives the amounts the settlement that follows gives;
  *   - funds + account + cash = total, and the platform's other identities (setlinfo);
- *   - no cap is exceeded: every fund row's remaining limit is unlimited (-1) or >= 0;
+ *   - no cap is exceeded: every fund row's remaining limit is unlimited (-1) or >= 0, and each
+ *     layer's accumulator of its annual (or quarterly) cap, and each disease cap's, holds at
+ *     most the cap the compiled ruleset gives the person (its rows' largest for the person,
+ *     the highest disease cap, a raise's ceiling); where the cap is one figure for the person
+ *     and the trace says the claim was cut to it, the accumulator holds that figure exactly;
  *   - save -> restore -> save gives the same bytes (and the year goes on with the copy);
  *   - reversing again, or an id that is not one, is refused and changes nothing.
  * Halfway through the year a point is saved; after it nothing settled before it is reversed,
  * and at the end reversing everything settled after it, in a random order, gives back the
- * point's bytes; reversing the rest then gives back the year's first bytes. Public API only. */
+ * point's bytes; reversing the rest then gives back the year's first bytes. The public API,
+ * and the compiled rulesets' caps (lib/ruleset.h: this program links the static library). */
 #include <string.h>
 
 #include "check.h"
 #include "fixtures.h"
 #include "medbenefit.h"
+#include "ruleset.h"
 
 #define MAX_RULESETS 32
 #define OPS 120              /* calls per enrollee-year */
@@ -29,8 +35,8 @@ static mb_result *scratch, *result;
 
 /* Violations counted per property; each reported once with its first case. */
 enum {
-    P_UNCHANGED, P_PRESETTLE, P_SUM, P_IDENTITIES, P_NONNEG, P_CAP, P_ROUNDTRIP, P_REVERSE,
-    P_REFUSED, P_POINT, P_START, P_COUNT
+    P_UNCHANGED, P_PRESETTLE, P_SUM, P_IDENTITIES, P_NONNEG, P_CAP, P_LAYER_CAP, P_CAP_REACHED,
+    P_DISEASE_CAP, P_ROUNDTRIP, P_REVERSE, P_REFUSED, P_POINT, P_START, P_COUNT
 };
 static long violations[P_COUNT];
 static const char *const property_why[P_COUNT] = {
@@ -41,6 +47,9 @@ static const char *const property_why[P_COUNT] = {
      "maf; the fund rows add up"),
     "every amount is >= 0",
     "no fund row's remaining limit (crt_payb_lmt_amt) is below 0 unless unlimited (-1)",
+    "no layer's cap accumulator holds more than the compiled cap for the person",
+    "a claim cut to a layer's one-figure cap leaves its accumulator at that figure exactly",
+    "no disease cap's accumulator holds more than the disease's compiled cap for the person",
     "save -> restore -> save gives the same bytes",
     "every settlement kept reverses by its id, whatever came after it",
     "reversing a settlement twice, or by an id that is not one, is refused and changes nothing",
@@ -48,6 +57,7 @@ static const char *const property_why[P_COUNT] = {
     "reversing every settlement of the year gives back the year's first bytes",
 };
 static long settled_count, family_count, reversed_count, refused_count, chains_count;
+static long caps_checked, caps_reached, disease_caps_checked;
 
 static void violated(int p, const char *who, int op, const char *what)
 {
@@ -74,6 +84,7 @@ typedef struct year {
     kept kept[KEPT_MAX];
     int nkept;
     int claims;          /* the claims made, for their ids */
+    int32_t date;        /* the last claim's date */
     int year, month_lo, month_hi; /* when the chain is in force (in_force) */
     char who[200];
 } year;
@@ -173,6 +184,7 @@ static mb_claim *random_claim(year *y)
     const char *facility = range(0, 3) == 0 ? "H777" : "H001";
     int32_t date = y->year * 10000 + (int32_t)range(y->month_lo, y->month_hi) * 100 +
                    (int32_t)range(1, 28);
+    y->date = date;
     char id[16];
     snprintf(id, sizeof id, "C%d", y->claims++);
     mb_claim *c = NULL;
@@ -238,6 +250,128 @@ static void check_amounts(const year *y, int op, const mb_result *r, const mb_re
         violated(P_IDENTITIES, y->who, op, "setlinfo");
 }
 
+/* ---- the caps, from the compiled rulesets ----------------------------------------------- */
+
+static int64_t larger(int64_t a, int64_t b) { return a > b ? a : b; }
+
+/* The most layer l's cap lets its accumulator hold in one period for a person in `slot`: its
+ * rows' largest value for the slot, or the highest cap of the catalogue's diseases (base:
+ * highest_disease), and with a raise its rows' largest ceiling. MB_UNLIMITED when nothing
+ * bounds it: no row for the person, a row or disease cap without limit, a raise without
+ * ceiling, or a tilt that lifts the cap (the test's enrollees are assistance recipients).
+ * `*one` says the cap is one figure for the person whatever the claim: a single row without
+ * selectors, no raise. */
+static int64_t cap_bound(const mb_ruleset *rs, const mb_layer *l, int slot, bool *one)
+{
+    *one = false;
+    for (uint32_t k = 0; l->tilt && k < rs->ntilts; k++)
+        if (rs->tilts[k].uncapped)
+            return MB_UNLIMITED;
+    int64_t most = -1;
+    bool any = false;
+    if (l->cap.of_diseases) {
+        any = true;
+        most = 0;
+        for (uint32_t d = 0; d < rs->ndiseases; d++)
+            for (uint32_t k = 0; k < rs->diseases[d].ncaps; k++) {
+                int64_t v = rs->diseases[d].caps[k].v[slot];
+                if (v == MB_UNLIMITED)
+                    return MB_UNLIMITED;
+                if (v != MB_ABSENT)
+                    most = larger(most, v);
+            }
+    } else {
+        for (uint32_t i = 0; i < l->cap.rows.n; i++) {
+            int64_t v = l->cap.rows.row[i].v[slot];
+            if (v == MB_UNLIMITED)
+                return MB_UNLIMITED;
+            if (v != MB_ABSENT)
+                most = any ? larger(most, v) : v, any = true;
+        }
+        *one = any && l->cap.rows.n == 1 && l->cap.rows.uses == 0 && !l->cap.has_raise;
+    }
+    if (!any)
+        return MB_UNLIMITED;
+    if (l->cap.has_raise) {
+        int64_t ceiling = -1;
+        for (uint32_t k = 0; k < l->cap.nraise; k++) {
+            if (l->cap.raise[k].ceiling == MB_UNLIMITED)
+                return MB_UNLIMITED;
+            ceiling = larger(ceiling, l->cap.raise[k].ceiling);
+        }
+        most = ceiling; /* the raised cap is held to its row's ceiling */
+    }
+    return most;
+}
+
+static int32_t period_of(int kind, int32_t date)
+{
+    return kind == MB_PERIOD_QUARTER ? date / 10000 * 10 + (date / 100 % 100 - 1) / 3 + 1
+                                     : date / 10000;
+}
+
+/* Whether r's trace has the step `rule` of ruleset `id`. */
+static bool traced_in(const mb_result *r, const char *id, const char *rule)
+{
+    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
+        mb_trace_step s;
+        if (mb_result_trace(r, i, &s) == MB_OK && strcmp(s.ruleset_id, id) == 0 &&
+            strcmp(s.rule, rule) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* After a settlement on `date`: every cap accumulator of the chain within its cap. */
+static void check_caps(const year *y, int op, const mb_result *r, int32_t date)
+{
+    int slot = mb_enrollee_person_type(y->e) - 1;
+    for (size_t k = 0; k < y->n; k++) {
+        const mb_ruleset *rs = y->chain[k];
+        for (uint32_t i = 0; i < rs->nlayers; i++) {
+            const mb_layer *l = &rs->layers[i];
+            bool one;
+            int64_t cap = l->has_cap ? cap_bound(rs, l, slot, &one) : MB_UNLIMITED;
+            if (cap == MB_UNLIMITED)
+                continue;
+            int64_t held = mb_enrollee_accumulator(y->e, rs->ns_id, l->cap.key_name,
+                                                   period_of(l->cap.period, date));
+            caps_checked++;
+            if (held > cap)
+                violated(P_LAYER_CAP, y->who, op, l->cap.key_name);
+            if (one && traced_in(r, rs->id, l->rules.cap)) {
+                caps_reached++;
+                if (held != cap)
+                    violated(P_CAP_REACHED, y->who, op, l->cap.key_name);
+            }
+        }
+        for (uint32_t d = 0; d < rs->ndiseases; d++) {
+            const mb_disease *dis = &rs->diseases[d];
+            for (uint32_t c = 0; c < dis->ncaps; c++) {
+                /* the rows of one line share its accumulator: the largest of them bounds it
+                 * (none for the person, or one without limit: nothing to check) */
+                int64_t cap = 0;
+                bool any = false, unlimited = false;
+                for (uint32_t j = 0; j < dis->ncaps; j++) {
+                    int64_t v = dis->caps[j].v[slot];
+                    if (dis->caps[j].key != dis->caps[c].key || v == MB_ABSENT)
+                        continue;
+                    unlimited |= v == MB_UNLIMITED;
+                    cap = larger(cap, v);
+                    any = true;
+                }
+                if (!any || unlimited)
+                    continue;
+                int64_t held = mb_enrollee_accumulator(y->e, rs->ns_id, dis->caps[c].key_name,
+                                                       period_of(dis->cap_period, date));
+                disease_caps_checked++;
+                if (held > cap)
+                    violated(P_DISEASE_CAP, y->who, op, dis->caps[c].key_name);
+            }
+        }
+    }
+}
+
 /* ---- the calls ----------------------------------------------------------------------------- */
 
 static void settle(year *y, int op, bool family)
@@ -258,6 +392,7 @@ static void settle(year *y, int op, bool family)
         refused_count++;
     } else {
         check_amounts(y, op, result, family ? NULL : scratch);
+        check_caps(y, op, result, y->date);
         kept *k = &y->kept[y->nkept++];
         snprintf(k->id, sizeof k->id, "%s", mb_result_setl_id(result));
         k->family = family;
@@ -431,6 +566,10 @@ int main(void)
     CHECK(family_count > 0 && reversed_count > settled_count / 2,
           "family settlements are made and most settlements are reversed");
     CHECK(refused_count > 0, "some claims are refused (not in force, not eligible...)");
+    printf("caps checked after each settlement: %ld of layers (%ld cut to a one-figure cap), "
+           "%ld of diseases\n", caps_checked, caps_reached, disease_caps_checked);
+    CHECK(caps_checked > 1000 && caps_reached > 0 && disease_caps_checked > 1000,
+          "the caps are checked, and some claims reach a layer's cap");
 
     for (size_t i = 0; i < n; i++)
         mb_ruleset_free(rs[i]);

@@ -150,6 +150,128 @@ static void a_cap_by_treatment_line_needs_the_line(void)
     mb_enrollee_free(e);
 }
 
+/* 测试〔2022〕2号: a catalogue whose diseases do not bear on one another (no limit, no pairs,
+ * no stacking), so that settlement asks each certification alone; twelve idle months revoke a
+ * qualification (三), and the chronic cap of 3000 grows by 500 for each disease covered beyond
+ * the first (六). */
+static const char IDLE_RULESET[] =
+    "id: idle-test\n"
+    "title: 测试\n"
+    "document: 测试〔2022〕2号\n"
+    "tier: basic\n"
+    "effective_from: 2022-01-01\n"
+    "funds: [{key: pool, employee: '310100', name: 统筹基金, amount: hifp_pay}]\n"
+    "account: {value: none, cite: 测试〔2022〕2号 七}\n"
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2022〕2号 八}\n"
+    "catalogue_rules:\n"
+    "  start: {value: next_month, cite: 测试〔2022〕2号 二}\n"
+    "  revoke_after_idle_months: {value: 12, cite: 测试〔2022〕2号 三}\n"
+    "catalogue:\n"
+    "  - {code: B1, name: 糖尿病, valid_months: 12}\n"
+    "  - {code: B2, name: 高血压}\n"
+    "  - {code: B3, name: 冠心病}\n"
+    "  - {code: B4, name: 哮喘}\n"
+    "layers:\n"
+    "  - id: chronic\n"
+    "    cite: 测试〔2022〕2号 五\n"
+    "    med_types: [chronic]\n"
+    "    requires: [certified_disease]\n"
+    "    fund: pool\n"
+    "    ratio: [{all: 80%}]\n"
+    "    cap:\n"
+    "      values: [{all: 3000, cite: 测试〔2022〕2号 六}]\n"
+    "      raise: {each: 500, cite: 测试〔2022〕2号 六（每增加一种增加500元）}\n";
+
+/* Settle (commit) a claim of `fen` on `date` for `disease`: chronic, or an admission ending
+ * on `date` when `disease` is NULL. */
+static int settle_on(const mb_ruleset *idle, mb_enrollee *e, const char *disease, int32_t date,
+                     int64_t fen)
+{
+    static unsigned serial;
+    char id[16];
+    snprintf(id, sizeof id, "I%u", ++serial);
+    mb_claim *c = disease ? fx_claim(id, date, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, fen)
+                          : fx_admission(id, date - 4, date, "H1", MB_LEVEL_SECONDARY, fen);
+    if (disease)
+        FX_OK(mb_claim_set_disease(c, disease, NULL, fx_error()));
+    int rc = fx_settle(res, idle, e, c, err);
+    mb_claim_free(c);
+    return rc;
+}
+
+static int status_of(const mb_ruleset *idle, const mb_enrollee *e, const char *disease,
+                     int32_t date, int32_t *since)
+{
+    int state = -1;
+    CHECK_RC(mb_enrollee_status(e, idle, disease, date, &state, since, NULL, err), MB_OK,
+             "status");
+    return state;
+}
+
+static void revoked_for_idleness_each_alone(void)
+{
+    mb_ruleset *idle = fx_ruleset_text(IDLE_RULESET, "idle.yaml");
+    if (idle == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E9", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* 二: 糖尿病 and 高血压 certified 2022-01-10, in benefit from 2022-02-01 (糖尿病 valid to
+     * 2023-01-09, twelve months from the day certified); 冠心病 certified 2022-06-10, from
+     * 2022-07-01 */
+    CHECK_RC(mb_enrollee_certify(e, idle, "糖尿病", 20220110, err), MB_OK, "糖尿病");
+    CHECK_RC(mb_enrollee_certify(e, idle, "高血压", 20220110, err), MB_OK, "高血压");
+    CHECK_RC(mb_enrollee_certify(e, idle, "冠心病", 20220610, err), MB_OK, "冠心病");
+    /* 2022-03-01, 高血压: covered with 糖尿病 (冠心病 not yet started): cap 3000 + 500;
+     * 1000 x 80% = 800 */
+    CHECK_RC(settle_on(idle, e, "高血压", 20220301, YUAN(1000)), MB_OK, "March 2022");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    CHECK(fx_traced(res, "chronic.cap.raise", "测试〔2022〕2号 六（每增加一种增加500元）"),
+          "two diseases covered: the cap is raised");
+    /* 冠心病 the same day: not yet started, nothing paid */
+    CHECK_RC(settle_on(idle, e, "冠心病", 20220301, YUAN(1000)), MB_OK, "冠心病 in March");
+    CHECK(mb_result_covered(res) == 0, "冠心病 starts on 2022-07-01");
+    CHECK(says("benefit not yet started (待遇尚未开始): 冠心病 (2022-07-01) [chronic; 测试〔2022〕2号 二]"),
+          "the date it starts");
+    /* 2023-02-15, 高血压: 糖尿病 expired on 2023-01-09; 高血压 idle since 2022-03-01, revoked
+     * only after 2023-03-01; 冠心病 counted from its start, 2022-07-01: two covered again,
+     * cap 3500 for 2023, 1000 x 80% = 800 */
+    CHECK_RC(settle_on(idle, e, "高血压", 20230215, YUAN(1000)), MB_OK, "February 2023");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    /* 2024-03-01, 高血压: twelve idle months after 2023-02-15 end on 2024-02-15: revoked */
+    CHECK_RC(settle_on(idle, e, "高血压", 20240301, YUAN(1000)), MB_OK, "March 2024");
+    CHECK(mb_result_covered(res) == 0, "revoked for idleness");
+    CHECK(says("qualification revoked after an idle spell (待遇资格已取消): 高血压 (2024-02-15) [chronic; 测试〔2022〕2号 三]"),
+          "the day it lapsed, and the clause");
+    int32_t since = 0;
+    CHECK(status_of(idle, e, "高血压", 20240301, &since) == MB_CERT_REVOKED && since == 20240215,
+          "its status says so too, before any lapse is recorded");
+    /* 糖尿病 the same day: expired on 2023-01-09 */
+    CHECK_RC(settle_on(idle, e, "糖尿病", 20240301, YUAN(1000)), MB_OK, "糖尿病 in March 2024");
+    CHECK(says("certification expired (认定已过有效期): 糖尿病 (2023-01-09) [chronic; 测试〔2022〕2号]"),
+          "expired on its last valid day");
+    /* an admission discharged 2024-03-05 records the lapse (2024-02-15) and is activity */
+    CHECK_RC(settle_on(idle, e, NULL, 20240305, YUAN(1000)), MB_OK, "an admission");
+    CHECK_FEN(mb_enrollee_accumulator(e, "idle-test", "revoked", 0), 20240215, "the lapse recorded");
+    CHECK_FEN(mb_enrollee_accumulator(e, "idle-test", "activity", 0), 20240305, "the activity");
+    /* 哮喘 certified after the lapse, 2024-03-10: pending, then in benefit from 2024-04-01;
+     * the lapse recorded is final for the certifications begun before it */
+    CHECK_RC(mb_enrollee_certify(e, idle, "哮喘", 20240310, err), MB_OK, "哮喘");
+    CHECK(status_of(idle, e, "哮喘", 20240320, &since) == MB_CERT_PENDING && since == 20240401,
+          "哮喘 pending until 2024-04-01");
+    CHECK(status_of(idle, e, "高血压", 20240410, &since) == MB_CERT_REVOKED && since == 20240215,
+          "高血压 revoked on the recorded lapse");
+    CHECK(status_of(idle, e, "糖尿病", 20240410, &since) == MB_CERT_EXPIRED && since == 20230109,
+          "糖尿病 expired on its last valid day");
+    /* 2024-04-10, 哮喘: the only disease covered (the others revoked or expired): cap 3000,
+     * no raise; 1000 x 80% = 800 */
+    CHECK_RC(settle_on(idle, e, "哮喘", 20240410, YUAN(1000)), MB_OK, "April 2024");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    CHECK(!fx_traced(res, "chronic.cap.raise", NULL), "one disease covered: no raise");
+    CHECK_RC(settle_on(idle, e, "冠心病", 20240410, YUAN(1000)), MB_OK, "冠心病 in April 2024");
+    CHECK(mb_result_covered(res) == 0, "冠心病, begun before the lapse, is revoked with it");
+    mb_enrollee_free(e);
+    mb_ruleset_free(idle);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -160,6 +282,7 @@ int main(void)
         over_the_limit_and_an_exclusive_pair();
         caps_stack_for_the_highest_two();
         a_cap_by_treatment_line_needs_the_line();
+        revoked_for_idleness_each_alone();
     }
     mb_ruleset_free(rs);
     mb_result_free(res);

@@ -654,6 +654,30 @@ static void family(void)
     mb_enrollee_free(p3);
     mb_enrollee_free(a3);
 
+    /* an account filled to the largest balance since (10^12 yuan): giving back its part
+     * would pass it, so the reversal is refused and changes neither side; the payer's account,
+     * then the patient's */
+    for (int side = 0; side < 2; side++) {
+        mb_enrollee *p5 = fx_restore(p1, np1), *a5 = fx_restore(a1, na1);
+        CHECK_RC(mb_enrollee_set_account_balance(side ? p5 : a5, YUAN(1000000000000), err), MB_OK,
+                 "the largest balance");
+        unsigned char pb[BLOB_MAX], ab[BLOB_MAX];
+        size_t npb = fx_save(p5, pb, BLOB_MAX), nab = fx_save(a5, ab, BLOB_MAX);
+        mb_error_clear(err);
+        CHECK_RC(mb_reverse_family_id(p5, a5, id, err), MB_E_OVERFLOW,
+                 side ? "the patient's 100 back would pass 10^12 yuan"
+                      : "the payer's 500 back would pass 10^12 yuan");
+        CHECK(strstr(mb_error_message(err), side ? "enrollee 'P': giving back the account's 10000 fen"
+                                                 : "enrollee 'A': giving back the account's 50000 fen") != NULL,
+              "the message names the account and the amount");
+        n = fx_save(p5, now, BLOB_MAX);
+        CHECK(fx_same(pb, npb, now, n), "the patient is unchanged");
+        n = fx_save(a5, now, BLOB_MAX);
+        CHECK(fx_same(ab, nab, now, n), "the payer is unchanged");
+        mb_enrollee_free(p5);
+        mb_enrollee_free(a5);
+    }
+
     /* the patient's copy from before F1, with the payer that paid it: the payer's journal
      * holds F1's settlement id, so the claim is not paid twice through the payer's account */
     mb_enrollee *p4 = fx_restore(p0, np0), *a4 = fx_restore(a1, na1);

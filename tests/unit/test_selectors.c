@@ -12,17 +12,7 @@ static mb_error *err;
 static mb_result *res;
 
 /* The parts every ruleset below shares: a basic employee ruleset with one pooling fund. */
-#define HEAD                                                                                   \
-    "id: sel\n"                                                                                \
-    "title: 选择器测试\n"                                                                      \
-    "document: 测试〔2024〕1号\n"                                                              \
-    "tier: basic\n"                                                                            \
-    "effective_from: 2024-01-01\n"                                                             \
-    "schemes: [employee]\n"                                                                    \
-    "account: {value: none, cite: 测试〔2024〕1号 一}\n"                                       \
-    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕1号 二}\n"                          \
-    "funds:\n"                                                                                 \
-    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+#define HEAD FX_RULESET_HEAD("sel", "选择器测试", "测试〔2024〕1号")
 
 static int refuse_text(const char *text)
 {
@@ -224,6 +214,12 @@ static void claim_selectors(void)
     CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_E_INVALID_ARGUMENT,
              "a ruleset choosing by age needs the birth date");
     CHECK(strstr(mb_error_message(err), "birth date") != NULL, "the message says so");
+    /* a birth date after the claim date gives no age either: refused the same way */
+    CHECK_RC(mb_enrollee_set_birth_date(e, 20250101, err), MB_OK, "a birth date after the claim");
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_E_INVALID_ARGUMENT,
+             "a birth date after the claim date is no age");
+    CHECK(strstr(mb_error_message(err), "on or before the claim date") != NULL,
+          "the message says the birth date must come first");
     mb_claim_free(c);
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
@@ -251,6 +247,7 @@ static void person_groups(void)
         "  - {name: class_1, ratio: 100%, cite: 测试〔2024〕4号 五（一类100%）}\n"
         "  - {name: class_2, ratio: 70%, cite: 测试〔2024〕4号 五（二类70%）}\n"
         "  - {name: class_2, claim_type: chronic, ratio: 50%, cite: 测试〔2024〕4号 五（门诊慢特病50%）}\n"
+        "  - {name: class_2, facility: tertiary, ratio: 45%, cite: 测试〔2024〕4号 五（三级45%）}\n"
         "  - {name: class_3, ratio: 60%, cite: 测试〔2024〕4号 五（三类60%）}\n"
         "funds:\n"
         "  - {key: a, employee: \"610100\", resident: \"610100\", name: 医疗救助基金, amount: maf_pay}\n"
@@ -280,6 +277,11 @@ static void person_groups(void)
     c = fx_claim("K", 20240302, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
     CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 chronic claim");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(500), "class 2, 门诊慢特病: 50%");
+    /* a chronic claim at a tertiary hospital: the chronic row and the tertiary row are as
+     * specific; the first in the file applies: 1000 x 50% = 500, not 45% */
+    c = fx_claim("T", 20240303, MB_MED_CHRONIC, "H1", MB_LEVEL_TERTIARY, YUAN(1000));
+    CHECK_RC(settle_claim(rs, r, c), MB_OK, "class 2 chronic claim, tertiary");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(500), "rows tied: the first in the file, 50%");
     /* also monitored (class 3, resident): its deductible applies to the claim, and the best
      * ratio of the classes held (70% over 60%): (1000 - 500) x 70% = 350 */
     CHECK_RC(mb_enrollee_add_identity(r, rs, "防止返贫监测对象", 20240101, 0, err), MB_OK,
@@ -316,16 +318,19 @@ static void cap_growth(void)
         "  - {code: D3, name: 冠心病, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
         "  - {code: D4, name: 脑卒中, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
         "  - {code: D5, name: 哮喘, caps: [{all: 3600}], cite: 测试〔2024〕1号 八}\n"
-        "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n";
+        "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D7, name: 透析, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D8, name: 血友病, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n";
+    /* the layer each ruleset below has, with its own cap */
+    static const char chronic[] = "layers:\n"
+                                  "  - id: chronic\n"
+                                  "    cite: 测试〔2024〕1号 九\n"
+                                  "    med_types: [chronic]\n"
+                                  "    requires: [certified_disease]\n"
+                                  "    fund: pooling\n"
+                                  "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n";
     char text[4096];
-    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
-             "layers:\n"
-             "  - id: chronic\n"
-             "    cite: 测试〔2024〕1号 九\n"
-             "    med_types: [chronic]\n"
-             "    requires: [certified_disease]\n"
-             "    fund: pooling\n"
-             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+    snprintf(text, sizeof text, "%s%s%s%s", HEAD, catalogue, chronic,
              "    cap:\n"
              "      values: [{all: 3000, cite: 测试〔2024〕1号 九（全年封顶3000元）}]\n"
              "      raise: {each: 300, ceiling: 4500, group: chronic, cite: 测试〔2024〕1号 九（多一种慢性病多300元，最高封顶4500元）}\n");
@@ -352,14 +357,7 @@ static void cap_growth(void)
         mb_enrollee_free(e);
         mb_ruleset_free(rs);
     }
-    snprintf(text, sizeof text, "%s%s%s", HEAD, catalogue,
-             "layers:\n"
-             "  - id: chronic\n"
-             "    cite: 测试〔2024〕1号 九\n"
-             "    med_types: [chronic]\n"
-             "    requires: [certified_disease]\n"
-             "    fund: pooling\n"
-             "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n"
+    snprintf(text, sizeof text, "%s%s%s%s", HEAD, catalogue, chronic,
              "    cap:\n"
              "      base: highest_disease\n"
              "      raise: {share: 80%, ceiling: 10800, cite: 测试〔2024〕1号 十（每增加一种增加80%，最高限额10800元）}\n");
@@ -383,8 +381,244 @@ static void cap_growth(void)
         CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
         CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1920), "10800 - 8880");
         mb_enrollee_free(e);
+        /* a disease capped without limit: the highest is unlimited, and so the cap, up to the
+         * raise's ceiling: 10800. With 高血压 (6000) beside it, and with another unlimited one
+         * (the sum of the others unlimited too): 10800 either way */
+        static const char *const pairs[2][2] = {{"透析", "高血压"}, {"透析", "血友病"}};
+        for (int k = 0; k < 2; k++) {
+            e = fx_enrollee("E2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+            for (int d = 0; d < 2; d++)
+                CHECK_RC(mb_enrollee_add_disease(e, pairs[k][d], 20240101, 0, err), MB_OK,
+                         "certified");
+            c = fx_claim("U", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(20000));
+            CHECK_RC(mb_claim_set_disease(c, "透析", NULL, err), MB_OK, "disease");
+            CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+            CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(10800), "an unlimited cap held to the ceiling");
+            mb_enrollee_free(e);
+        }
         mb_ruleset_free(rs);
     }
+    /* the highest disease cap alone, no raise: 6000 for 高血压 with 糖尿病 (3600) beside it */
+    snprintf(text, sizeof text, "%s%s%s%s", HEAD, catalogue, chronic,
+             "    cap: {base: highest_disease, cite: 测试〔2024〕1号 十}\n");
+    rs = fx_ruleset_text(text, "sel.yaml");
+    CHECK(rs != NULL, "a cap of the highest disease cap alone loads");
+    if (rs != NULL) {
+        mb_enrollee *e = fx_enrollee("E3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20240101, 0, err), MB_OK, "certified");
+        CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20240101, 0, err), MB_OK, "certified");
+        CHECK_RC(mb_enrollee_add_disease(e, "肿瘤", 20240101, 0, err), MB_OK, "certified");
+        mb_claim *c = fx_claim("H", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(9000));
+        CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, "chronic claim");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(6000), "the highest of 6000, 3600 and none (肿瘤)");
+        CHECK(!fx_traced(res, "chronic.cap.raise", NULL), "no raise to trace");
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
+    }
+}
+
+/* Rows by disease and by scheme, written newest first: the most specific row applies, then
+ * the latest in force, wherever it stands in the file (docs/ruleset-format.md, "Which row"). */
+static void rows_by_disease_newest_first(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "catalogue:\n"
+        "  - {code: D1, name: 高血压, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D2, name: 糖尿病, cite: 测试〔2024〕1号 八}\n"
+        "layers:\n"
+        "  - id: chronic\n"
+        "    cite: 测试〔2024〕1号 十四\n"
+        "    med_types: [chronic]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {from: 2024-07-01, all: 75%, cite: 测试〔2024〕1号 十四（7月起75%）}\n"
+        "      - {all: 70%, cite: 测试〔2024〕1号 十四（70%）}\n"
+        "      - {from: 2024-07-01, disease: 糖尿病, all: 90%, cite: 测试〔2024〕1号 十四（7月起糖尿病90%）}\n"
+        "      - {disease: 糖尿病, all: 85%, cite: 测试〔2024〕1号 十四（糖尿病85%）}\n"
+        "      - {scheme: employee, disease: D1, all: 80%, cite: 测试〔2024〕1号 十四（职工高血压80%）}\n",
+        "sel.yaml");
+    CHECK(rs != NULL, "rows by disease and scheme load");
+    if (rs == NULL)
+        return;
+    static const struct {
+        int32_t date;
+        const char *disease;
+        int64_t pays;
+        const char *why;
+    } claims[] = {
+        /* no disease: the default 70%; from 07-01 the dated default 75% */
+        {20240301, NULL, YUAN(700), "1000 x 70%: the default row"},
+        {20240801, NULL, YUAN(750), "1000 x 75%: the default row from 07-01, listed first"},
+        /* 糖尿病: its row (one selector) over the defaults; from 07-01 its dated row, though
+         * the undated one stands after it */
+        {20240301, "糖尿病", YUAN(850), "1000 x 85%: the disease's row"},
+        {20240801, "糖尿病", YUAN(900), "1000 x 90%: the disease's dated row, latest in force"},
+        /* 高血压 (named by its code in the row) for an employee: two selectors */
+        {20240801, "高血压", YUAN(800), "1000 x 80%: scheme and disease, the most specific"},
+    };
+    for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        mb_claim *c = fx_claim("C", claims[i].date, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY,
+                               YUAN(1000));
+        if (claims[i].disease)
+            CHECK_RC(mb_claim_set_disease(c, claims[i].disease, NULL, err), MB_OK, "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, claims[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), claims[i].pays, claims[i].why);
+        mb_enrollee_free(e);
+    }
+    mb_ruleset_free(rs);
+}
+
+/* The class B first self-pay by rows (the value elsewhere): 20% out of the province. */
+static void class_b_first_selfpay_rows(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(
+        FX_RULESET_TOP("sel", "选择器测试", "测试〔2024〕1号")
+        "class_b_first_selfpay:\n"
+        "  value: 10%\n"
+        "  cite: 测试〔2024〕1号 二\n"
+        "  rows: [{area: out_of_province, value: 20%, cite: 测试〔2024〕1号 二（省外20%）}]\n"
+        FX_POOLING_FUND
+        "layers:\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 十三\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕1号 十三（50%）}]\n", "sel.yaml");
+    CHECK(rs != NULL, "class B rows load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* in the city: 1000 x 10% = 100 first self-paid; (1000 - 100) x 50% = 450 */
+    mb_claim *c = fx_claim("B1", 20240301, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_SECONDARY, -1);
+    CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, -1, err), MB_OK, "class B");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "in the city");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(100), "the value: 10% of 1000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(450), "(1000 - 100) x 50%");
+    CHECK(fx_traced(res, "items", "测试〔2024〕1号 二"), "the items step cites the value");
+    /* out of the province: 1000 x 20% = 200; (1000 - 200) x 50% = 400 */
+    c = flagged("B2", 20240302, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, -1,
+                MB_CLAIM_OUT_OF_AREA | MB_CLAIM_OUT_OF_PROVINCE);
+    CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, -1, err), MB_OK, "class B");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "out of the province");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(200), "the row: 20% of 1000");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(400), "(1000 - 200) x 50%");
+    CHECK(fx_traced(res, "items", "测试〔2024〕1号 二（省外20%）"), "and cites the row");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* Disease caps (disease_caps: true) on a layer that does not require a certified disease, with
+ * caps that stack for the chronic group (the highest in full, the next at 50%, no more): a
+ * disease's whole-disease caps chosen by date; a disease capped without limit, one capped by
+ * treatment line only (ranked by that cap), one without caps, one not certified. */
+static void disease_caps_ranked_and_dated(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "catalogue_rules:\n"
+        "  stacking: {group: chronic, partial_count: 1, partial_ratio: 50%, cite: 测试〔2024〕1号 十五}\n"
+        "catalogue:\n"
+        "  - {code: D1, name: 高血压, caps: [{all: 2000}, {from: 2024-07-01, all: 2500}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D2, name: 糖尿病, caps: [{all: unlimited}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D3, name: 冠心病, caps: [{line: 药物维持治疗, all: 1500}], cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D4, name: 哮喘, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D5, name: 心力衰竭, caps: [{all: 800}], cite: 测试〔2024〕1号 八}\n"
+        "layers:\n"
+        "  - id: chronic\n"
+        "    cite: 测试〔2024〕1号 九\n"
+        "    med_types: [chronic]\n"
+        "    fund: pooling\n"
+        "    disease_caps: true\n"
+        "    ratio: [{all: 100%, cite: 测试〔2024〕1号 九}]\n", "sel.yaml");
+    CHECK(rs != NULL, "disease caps without a certified-disease requirement load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    const char *held[] = {"高血压", "糖尿病", "冠心病"};
+    for (int k = 0; k < 3; k++)
+        CHECK_RC(mb_enrollee_add_disease(e, held[k], 20240101, 0, err), MB_OK, "certified");
+    static const struct {
+        const char *id;
+        int32_t date;
+        const char *disease, *line;
+        int64_t fen, pays;
+        const char *why;
+    } claims[] = {
+        /* ranked by their caps: 糖尿病 (unlimited) first, in full; 高血压 (2000) next, at 50%;
+         * 冠心病 (ranked by its one line cap, 1500) third: not covered (十五) */
+        {"K1", 20240301, "高血压", NULL, YUAN(3000), YUAN(1000), "2000 x 50% = 1000"},
+        {"K2", 20240801, "高血压", NULL, YUAN(3000), YUAN(250),
+         "the dated cap from 07-01: 2500 x 50% = 1250, less the 1000 paid"},
+        {"K3", 20240301, "糖尿病", NULL, YUAN(5000), YUAN(5000), "no limit: 5000 x 100%"},
+        {"K4", 20240301, "冠心病", "药物维持治疗", YUAN(1000), 0, "third in rank: stacks nothing"},
+        /* no caps, no disease, not certified (its own cap, in full: it stacks on nothing) */
+        {"K5", 20240301, "哮喘", NULL, YUAN(1000), YUAN(1000), "a disease without caps: 1000"},
+        {"K6", 20240301, NULL, NULL, YUAN(1000), YUAN(1000), "no disease: 1000"},
+        {"K7", 20240301, "心力衰竭", NULL, YUAN(1000), YUAN(800), "not certified: its cap, 800"},
+    };
+    for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+        mb_claim *c = fx_claim(claims[i].id, claims[i].date, MB_MED_CHRONIC, "H1",
+                               MB_LEVEL_SECONDARY, claims[i].fen);
+        if (claims[i].disease)
+            CHECK_RC(mb_claim_set_disease(c, claims[i].disease, claims[i].line, err), MB_OK,
+                     "disease");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, claims[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), claims[i].pays, claims[i].why);
+    }
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* A group defined by a condition alone (`certified: special`): a person holding a covered
+ * disease of the special group. One whose special disease has not started, or whose only
+ * disease is chronic, is not a member. */
+static void group_by_certified_disease(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "groups:\n"
+        "  - {name: special_certificate, certified: special, cite: 测试〔2024〕1号 十六}\n"
+        "catalogue_rules:\n"
+        "  start: {value: next_month, cite: 测试〔2024〕1号 十七}\n"
+        "catalogue:\n"
+        "  - {code: D1, name: 高血压, cite: 测试〔2024〕1号 八}\n"
+        "  - {code: D6, name: 肿瘤, group: special, cite: 测试〔2024〕1号 八}\n"
+        "layers:\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 十三\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {all: 70%, cite: 测试〔2024〕1号 十三（70%）}\n"
+        "      - {group: special_certificate, all: 90%, cite: 测试〔2024〕1号 十六（90%）}\n",
+        "sel.yaml");
+    CHECK(rs != NULL, "a group by certified disease loads");
+    if (rs == NULL)
+        return;
+    static const struct {
+        const char *disease;
+        int32_t certified;
+        int64_t pays;
+        const char *why;
+    } people[] = {
+        /* 肿瘤 certified 2024-02-10, in benefit from 03-01: a member on 03-20, 1000 x 90% */
+        {"肿瘤", 20240210, YUAN(900), "a covered special disease: the group's 90%"},
+        /* 肿瘤 certified 03-10, in benefit from 04-01: not yet, 1000 x 70% */
+        {"肿瘤", 20240310, YUAN(700), "a special disease not yet started: 70%"},
+        /* 高血压 alone: a chronic disease, 70% */
+        {"高血压", 20240210, YUAN(700), "a chronic disease only: 70%"},
+    };
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_certify(e, rs, people[i].disease, people[i].certified, err), MB_OK,
+                 "certified");
+        mb_claim *c = fx_claim("G", 20240320, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_SECONDARY,
+                               YUAN(1000));
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, people[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), people[i].pays, people[i].why);
+        mb_enrollee_free(e);
+    }
+    mb_ruleset_free(rs);
 }
 
 /* A top-up layer (保底/托底): what brings the claim's funds to a target share of its policy-scope
@@ -445,6 +679,12 @@ static void top_up_pharmacy_first_selfpay(void)
     CHECK_RC(mb_claim_set_prescriber(c, "H9", MB_LEVEL_TERTIARY, err), MB_OK, "prescriber");
     CHECK_RC(settle_claim(rs, e, c), MB_OK, "pharmacy claim");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(70), "the primary ratio, not the prescriber's 50%");
+    CHECK(fx_traced(res, "outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
+          "the trace says why");
+    /* a general outpatient claim whose facility is a pharmacy: also as primary, 100 x 70% */
+    c = fx_claim("Q", 20240502, MB_MED_GENERAL_OUTPATIENT, "D1", MB_LEVEL_PHARMACY, YUAN(100));
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "an outpatient claim at a pharmacy");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(70), "a pharmacy is primary for this layer: 70%");
     CHECK(fx_traced(res, "outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
           "the trace says why");
     mb_enrollee_free(e);
@@ -517,6 +757,10 @@ int main(void)
     person_groups();
     cap_growth();
     top_up_pharmacy_first_selfpay();
+    rows_by_disease_newest_first();
+    class_b_first_selfpay_rows();
+    disease_caps_ranked_and_dated();
+    group_by_certified_disease();
     refused_selectors();
     mb_result_free(res);
     mb_error_free(err);

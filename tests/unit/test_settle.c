@@ -300,6 +300,20 @@ static void wuxi_undesignated_facility_not_covered(void)
     check_sums();
     mb_claim_free(c);
 
+    /* an enrollee with no designated facility at all (the same certified disease): the layer
+     * requires one (锡医保服务〔2020〕41号), so no benefit either */
+    mb_enrollee *none = fx_enrollee("WX-0", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_add_disease(none, "糖尿病", 20210105, 0, err), MB_OK, "certified");
+    c = fx_claim("C0", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
+    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    CHECK_RC(settle1(wuxi, none, c), MB_OK, "a claim not covered still settles");
+    CHECK(mb_result_covered(res) == 0, "no designated facility: not covered");
+    CHECK(strstr(mb_result_reason(res), "41号") != NULL, "the reason cites the clause");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(1200), "all cash");
+    check_sums();
+    mb_claim_free(c);
+    mb_enrollee_free(none);
+
     /* a disease that is not certified */
     c = fx_claim("C2", 20210201, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, YUAN(1200));
     CHECK_RC(mb_claim_set_disease(c, "高血压", NULL, err), MB_OK, "disease");

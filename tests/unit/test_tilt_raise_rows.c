@@ -12,17 +12,7 @@
 static mb_error *err;
 static mb_result *res;
 
-#define HEAD                                                                                   \
-    "id: rows\n"                                                                               \
-    "title: 行表测试\n"                                                                        \
-    "document: 测试〔2024〕9号\n"                                                              \
-    "tier: basic\n"                                                                            \
-    "effective_from: 2024-01-01\n"                                                             \
-    "schemes: [employee]\n"                                                                    \
-    "account: {value: none, cite: 测试〔2024〕9号 一}\n"                                       \
-    "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕9号 二}\n"                          \
-    "funds:\n"                                                                                 \
-    "  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+#define HEAD FX_RULESET_HEAD("rows", "行表测试", "测试〔2024〕9号")
 
 static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,
                   int32_t admitted, int64_t fen, const char *disease)
@@ -212,6 +202,67 @@ static void refused(void)
     }
 }
 
+/* A layer that requires an assistance identity (assistance_identity): a category row, or the
+ * tilt, is one. A tilt in force from a date (its own `from`) tilts nothing before it; a person
+ * whose only category has no category row is taken by the tilt alone; with no categories
+ * block at all, the tilt alone decides. */
+static void assistance_by_tilt_alone(void)
+{
+    static const char layers[] =
+        "tilt:\n"
+        "  categories: [extreme_poverty, minimum_living]\n"
+        "  ratio_points: 10\n"
+        "  from: 2024-07-01\n"
+        "  cite: 测试〔2024〕9号 十（7月起提高10个百分点）\n"
+        "layers:\n"
+        "  - id: assist\n"
+        "    cite: 测试〔2024〕9号 十一\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    requires: [assistance_identity]\n"
+        "    tilt: true\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕9号 十一（50%）}]\n";
+    for (int with_categories = 1; with_categories >= 0; with_categories--) {
+        char text[4096];
+        snprintf(text, sizeof text, "%s%s%s", HEAD,
+                 with_categories ? "categories:\n  - {name: minimum_living, ratio: 70%, "
+                                   "cite: 测试〔2024〕9号 十二（低保70%）}\n"
+                                 : "",
+                 layers);
+        mb_ruleset *rs = fx_ruleset_text(text, "rows.yaml");
+        if (rs == NULL)
+            return;
+        mb_enrollee *low = fx_enrollee("LOW", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_add_assistance(low, "minimum_living", 20240101, 0, err), MB_OK,
+                 "低保");
+        mb_enrollee *poor = fx_enrollee("POOR", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_add_assistance(poor, "extreme_poverty", 20240101, 0, err), MB_OK,
+                 "特困");
+        /* 低保 in March, before the tilt: with its category row, 1000 x 50% = 500 (the layer's
+         * own ratio); without categories, no identity the layer takes */
+        CHECK_RC(settle(rs, low, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240301,
+                        YUAN(1000), NULL), MB_OK, "低保, March");
+        CHECK(mb_result_covered(res) == with_categories, "covered by the category row alone");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), with_categories ? YUAN(500) : 0, "1000 x 50%, no tilt");
+        CHECK(!fx_traced(res, "assist.tilt", NULL), "the tilt is not yet in force");
+        /* 特困 in March: no category row, no tilt yet: not covered, all 1000 in cash */
+        CHECK_RC(settle(rs, poor, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240301,
+                        YUAN(1000), NULL), MB_OK, "特困, March");
+        CHECK(mb_result_covered(res) == 0, "neither a category row nor the tilt");
+        CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(1000), "all cash");
+        /* 特困 in August: the tilt takes the person: 1000 x (50% + 10 points) = 600 */
+        CHECK_RC(settle(rs, poor, 20240810, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240801,
+                        YUAN(1000), NULL), MB_OK, "特困, August");
+        CHECK(mb_result_covered(res) == 1, "the tilt is an assistance identity");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(600), "1000 x (50% + 10 points)");
+        CHECK(fx_traced(res, "assist.tilt", "测试〔2024〕9号 十（7月起提高10个百分点）"),
+              "the tilt's clause");
+        mb_enrollee_free(low);
+        mb_enrollee_free(poor);
+        mb_ruleset_free(rs);
+    }
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -219,6 +270,7 @@ int main(void)
     tilt_rows();
     raise_rows();
     refused();
+    assistance_by_tilt_alone();
     mb_result_free(res);
     mb_error_free(err);
     return check_summary();
