@@ -55,9 +55,19 @@ static int note_assumption(ctx_t *c, const char *path, const char *reason)
     return MB_OK;
 }
 
+/* Whether a cite or an assumption is only blanks: it names no clause, gives no reason. */
+static bool blank(const char *s) { return s[strspn(s, " \t\r\n")] == '\0'; }
+
 int mb_sourced(ctx_t *c, const char *path, const char *cite, const char *assumption,
                const char *inherited, const char **out)
 {
+    /* `cite:` with nothing after it (or only a comment) reads as the empty string */
+    if (cite != NULL && blank(cite))
+        return mb_cfail(c, MB_E_SCHEMA, path, "cite",
+                    "'cite' is empty: give the document and clause (or 'assumption': why)");
+    if (assumption != NULL && blank(assumption))
+        return mb_cfail(c, MB_E_SCHEMA, path, "assumption",
+                    "'assumption' is empty: say why the value is assumed");
     int rc = note_assumption(c, path, assumption);
     if (rc)
         return rc;

@@ -340,10 +340,11 @@ void fz_check_bytes(const uint8_t *a, size_t na, const uint8_t *b, size_t nb, co
               what, na, nb, at);
 }
 
-size_t fz_check_roundtrip(const mb_enrollee *e, const char *what)
+size_t fz_check_roundtrip(const mb_enrollee *e, uint8_t *saved, const char *what)
 {
-    static uint8_t first[FZ_BLOB_MAX], second[FZ_BLOB_MAX], last[FZ_BLOB_MAX];
+    static uint8_t own[FZ_BLOB_MAX], second[FZ_BLOB_MAX], last[FZ_BLOB_MAX];
     static size_t nlast;
+    uint8_t *first = saved ? saved : own;
     size_t n1 = fz_save(e, first);
     /* restoring depends on the bytes alone: the bytes checked last need no second check (most
      * calls of an input change nothing, and a restore allocates the journal's room) */
@@ -457,8 +458,15 @@ void fz_settle_all(const mb_ruleset *const *chain, size_t chain_len, mb_enrollee
     size_t ninitial = fz_save(e, initial);
     mb_result *settled[CLAIMS_MAX];
     size_t nsettled = 0;
+    /* `before` holds the enrollee's bytes when `current`: at first, and after a refused settle
+     * (checked to change nothing); only a settlement makes a new save necessary */
+    memcpy(before, initial, ninitial);
+    size_t nbefore = ninitial;
+    bool current = true;
     for (size_t i = 0; i < nclaims && i < CLAIMS_MAX; i++) {
-        size_t nbefore = fz_save(e, before);
+        if (!current)
+            nbefore = fz_save(e, before);
+        current = true;
         int64_t balance = mb_enrollee_account_balance(e);
         int repeat = fz_repeat(e, NULL, claims[i]);
         int prc = mb_presettle(pre, chain, chain_len, e, claims[i], harness_err);
@@ -474,11 +482,12 @@ void fz_settle_all(const mb_ruleset *const *chain, size_t chain_len, mb_enrollee
             fz_check_bytes(before, nbefore, after, nafter, "failed-call-changes-nothing", what);
             continue;
         }
+        current = false;
         fz_check_result(pool[i], balance, false, what);
         fz_check_same_result(pre, pool[i], "presettle-settle", what);
         settled[nsettled++] = pool[i];
     }
-    fz_check_roundtrip(e, what);
+    fz_check_roundtrip(e, NULL, what);
     /* in any order (docs/reversal.md): the even ones first, by their handles, then the odd ones
      * last first, by their ids */
     for (int odd = 0; odd < 2; odd++)

@@ -110,8 +110,9 @@ size_t fz_save(const mb_enrollee *e, uint8_t *buf);
 /* Saved bytes must be equal: invariant `id` otherwise. */
 void fz_check_bytes(const uint8_t *a, size_t na, const uint8_t *b, size_t nb, const char *id,
                     const char *what);
-/* save -> restore -> save gives the same bytes; returns the saved size. */
-size_t fz_check_roundtrip(const mb_enrollee *e, const char *what);
+/* save -> restore -> save gives the same bytes; returns the saved size. The bytes saved go
+ * into `saved` (FZ_BLOB_MAX) unless it is NULL, so that a caller needs no second save. */
+size_t fz_check_roundtrip(const mb_enrollee *e, uint8_t *saved, const char *what);
 
 /* ---- a fixed set of claims ---------------------------------------------------------------- */
 

@@ -54,6 +54,39 @@ static settled done[DONE_MAX];
 static int ndone;
 static uint8_t b0[FZ_BLOB_MAX], b1[FZ_BLOB_MAX], p0[FZ_BLOB_MAX], p1[FZ_BLOB_MAX];
 
+/* An enrollee's saved bytes as they are now, while `valid`. The checks after a call save the
+ * enrollee anyway, and the next call needs those same bytes as its "before": a copy of them
+ * instead of a second save halves the saves an input makes. Every call that may change the
+ * enrollee clears it first (changing); the calls that must not (presettle, the accessors) leave
+ * it, so that a failed call's check also catches them changing something. */
+typedef struct saved_now {
+    uint8_t bytes[FZ_BLOB_MAX];
+    size_t n;
+    bool valid;
+} saved_now;
+static saved_now e_now, payer_now;
+
+static void changing(saved_now *now) { now->valid = false; }
+
+static void remember(saved_now *now, const uint8_t *bytes, size_t n)
+{
+    memcpy(now->bytes, bytes, n);
+    now->n = n;
+    now->valid = true;
+}
+
+/* The saved bytes of `x` (whose saved_now is `now`) into `buf`. */
+static size_t save_now(const mb_enrollee *x, saved_now *now, uint8_t *buf)
+{
+    if (now->valid) {
+        memcpy(buf, now->bytes, now->n);
+        return now->n;
+    }
+    size_t n = fz_save(x, buf);
+    remember(now, buf, n);
+    return n;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
@@ -194,15 +227,42 @@ static void taint_after(int i)
         done[k].exact = false;
 }
 
-/* Whether `x`'s journal holds settlement `setl_id`. */
-static bool in_journal(const mb_enrollee *x, const char *setl_id)
+/* Whether `x`'s journal holds settlement `setl_id`, as `role` (mb_journal_family; -1: any). */
+static bool in_journal_as(const mb_enrollee *x, const char *setl_id, int role)
 {
     for (size_t i = 0; i < mb_enrollee_journal_count(x); i++) {
         mb_journal_entry j;
         if (mb_enrollee_journal(x, i, &j) == MB_OK && strcmp(j.setl_id, setl_id) == 0)
-            return true;
+            return role < 0 || j.family == role;
     }
     return false;
+}
+
+static bool in_journal(const mb_enrollee *x, const char *setl_id)
+{
+    return in_journal_as(x, setl_id, -1);
+}
+
+/* Whether settlement `d` is still in the journals as itself: its id held as a family one by the
+ * patient and the payer, or as the enrollee's own. Once it dropped out of a full journal its id
+ * may name another settlement: a claim without an id takes the smallest ordinal no other holds
+ * (docs/reversal.md, the settlement id), so a plain settlement can take the id of a family one
+ * whose payer's journal still holds it. */
+static bool still_held(const settled *d)
+{
+    const char *id = mb_result_setl_id(d->r);
+    if (d->family)
+        return in_journal_as(e, id, MB_JOURNAL_PATIENT) && in_journal_as(payer, id, MB_JOURNAL_PAYER);
+    return in_journal_as(e, id, MB_JOURNAL_OWN);
+}
+
+/* Forget the settlements that dropped out of a journal, after every call that settles: they
+ * can never be reversed, and their ids may come to name others. */
+static void forget_dropped(void)
+{
+    for (int i = ndone - 1; i >= 0; i--)
+        if (!still_held(&done[i]))
+            drop(i);
 }
 
 /* Every string the enrollee holds is UTF-8, as the setters require. */
@@ -228,20 +288,22 @@ static void after_call(const char *what, int rc, size_t n0)
         fz_check_error(rc, err, what);
         size_t n1 = fz_save(e, b1);
         fz_check_bytes(b0, n0, b1, n1, "failed-call-changes-nothing", what);
+        remember(&e_now, b1, n1);
         return;
     }
     check_strings(what);
-    size_t n1 = fz_check_roundtrip(e, what);
-    fz_save(e, b1); /* the same bytes fz_check_roundtrip saw */
+    size_t n1 = fz_check_roundtrip(e, b1, what);
+    remember(&e_now, b1, n1);
     if (n1 != n0 || memcmp(b0, b1, n0) != 0)
         taint();
 }
 
-#define ON_ENROLLEE(what, call)             \
-    do {                                    \
-        size_t n0_ = fz_save(e, b0);        \
-        int rc_ = (call);                   \
-        after_call(what, rc_, n0_);         \
+#define ON_ENROLLEE(what, call)                    \
+    do {                                           \
+        size_t n0_ = save_now(e, &e_now, b0);      \
+        changing(&e_now);                          \
+        int rc_ = (call);                          \
+        after_call(what, rc_, n0_);                \
     } while (0)
 
 /* A call on claim `c` that fails leaves it settling as before: the same amounts, or the same
@@ -342,7 +404,8 @@ static void op_seed(fz_input *in)
     int64_t fen = fz_amount(in);
     FZ_TRACE("mb_enrollee_seed(e, %s, %s, %d, %lld)", fz_quote(id), fz_quote(key), period,
              (long long)fen);
-    size_t n0 = fz_save(e, b0);
+    size_t n0 = save_now(e, &e_now, b0);
+    changing(&e_now);
     int rc = mb_enrollee_seed(e, id, key, period, fen, err);
     after_call("mb_enrollee_seed", rc, n0);
     if (rc == MB_OK)
@@ -423,8 +486,8 @@ static void op_status(fz_input *in)
 /* save -> restore, carrying on with the restored copy; an altered or cut blob is refused. */
 static void op_save_restore(fz_input *in)
 {
-    size_t n = fz_check_roundtrip(e, "save and restore");
-    fz_save(e, b0);
+    size_t n = fz_check_roundtrip(e, b0, "save and restore");
+    remember(&e_now, b0, n); /* b0 is altered below */
     mb_enrollee_free(replay);
     replay = NULL;
     if (fz_pick(in, 4) == 0) {
@@ -447,6 +510,7 @@ static void op_save_restore(fz_input *in)
     mb_enrollee_free(e);
     e = replay;
     replay = NULL;
+    changing(&e_now); /* another enrollee, saved afresh */
     for (int i = 0; i < ndone; i++)
         done[i].stale = true;
 }
@@ -580,7 +644,7 @@ static void op_settle(fz_input *in)
     const mb_ruleset *ch[4];
     bool bad;
     size_t len = chain_of(in, ch, &bad);
-    size_t n0 = fz_save(e, b0);
+    size_t n0 = save_now(e, &e_now, b0);
     int64_t balance = mb_enrollee_account_balance(e);
     int repeat = fz_repeat(e, NULL, c);
     bool drops = journal_full(e);
@@ -591,6 +655,7 @@ static void op_settle(fz_input *in)
     size_t n1 = fz_save(e, b1);
     fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_presettle");
     mb_result *r = new_result();
+    changing(&e_now);
     /* room first, as the header asks of every caller; a bad chain is mb_settle's to report */
     (void)mb_enrollee_reserve_for(e, ch, len, NULL);
     int rc = mb_settle(r, ch, len, e, c, err);
@@ -615,7 +680,8 @@ static void op_settle(fz_input *in)
     }
     fz_check_result(r, balance, upstream[slot], "mb_settle");
     fz_check_same_result(pre, r, "presettle-settle", "mb_settle");
-    fz_check_roundtrip(e, "after mb_settle");
+    remember(&e_now, b1, fz_check_roundtrip(e, b1, "after mb_settle"));
+    forget_dropped();
 }
 
 static void op_settle_family(fz_input *in)
@@ -623,13 +689,15 @@ static void op_settle_family(fz_input *in)
     unsigned slot = fz_pick(in, SLOTS);
     mb_claim *c = claims[slot];
     int relation = (int)fz_pick(in, 5);
-    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    size_t n0 = save_now(e, &e_now, b0), np0 = save_now(payer, &payer_now, p0);
     int64_t own = mb_enrollee_account_balance(e), theirs = mb_enrollee_account_balance(payer);
     int repeat = fz_repeat(e, payer, c);
     bool drops = journal_full(e) || journal_full(payer);
     mb_result *r = new_result();
     FZ_TRACE("mb_settle_family(r, {%s}, e, payer, %d, claim[%u])", chain_name(chain, chain_len),
              relation, slot);
+    changing(&e_now);
+    changing(&payer_now);
     (void)mb_enrollee_reserve_for(e, chain, chain_len, NULL);
     int rc = mb_settle_family(r, chain, chain_len, e, payer, relation, c, err);
     trace_rc(rc);
@@ -641,6 +709,7 @@ static void op_settle_family(fz_input *in)
         mb_result_free(r);
         size_t np1 = fz_save(payer, p1);
         fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_settle_family (payer)");
+        remember(&payer_now, p1, np1);
         after_call("mb_settle_family", rc, n0);
         return;
     }
@@ -654,8 +723,9 @@ static void op_settle_family(fz_input *in)
                               mb_enrollee_account_balance(payer) == theirs - family,
                "family settlement: own %lld, payer %lld, account paid %lld of which family %lld",
                (long long)own, (long long)theirs, (long long)acct, (long long)family);
-    fz_check_roundtrip(e, "after mb_settle_family");
-    fz_check_roundtrip(payer, "after mb_settle_family (payer)");
+    remember(&e_now, b1, fz_check_roundtrip(e, b1, "after mb_settle_family"));
+    remember(&payer_now, p1, fz_check_roundtrip(payer, p1, "after mb_settle_family (payer)"));
+    forget_dropped();
 }
 
 static void op_batch(fz_input *in)
@@ -670,7 +740,8 @@ static void op_batch(fz_input *in)
     int64_t amounts[BATCH_MAX * (MB_AMT_COUNT_ + 1)];
     int32_t status[BATCH_MAX], covered[BATCH_MAX];
     memset(amounts, 0x55, sizeof amounts);
-    size_t n0 = fz_save(e, b0);
+    size_t n0 = save_now(e, &e_now, b0);
+    changing(&e_now);
     if (fz_tracing) {
         char slots[64];
         size_t at = 0;
@@ -718,17 +789,21 @@ static void op_batch(fz_input *in)
     FZ_REQUIRE("batch-one-by-one", rc == first, "the batch returns %s, its first failure was %s",
                mb_status_name(rc), mb_status_name(first));
     size_t n1 = fz_save(e, b1), n2 = fz_save(replay, p1);
+    remember(&e_now, b1, n1);
     fz_check_bytes(p1, n2, b1, n1, "batch-one-by-one", "the batch against its claims one by one");
     if (flags & MB_BATCH_PRESETTLE)
         fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_settle_batch presettle");
     else if (n0 != n1 || memcmp(b0, b1, n0) != 0)
         taint(); /* its settlements are not on the stack: the earlier ones no longer give back
                     their bytes */
+    forget_dropped();
 }
 
 static void op_reverse(fz_input *in)
 {
-    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    size_t n0 = save_now(e, &e_now, b0), np0 = save_now(payer, &payer_now, p0);
+    changing(&e_now);
+    changing(&payer_now);
     if (ndone == 0 || fz_pick(in, 8) == 0) {
         /* a result never settled, or already reversed: refused */
         mb_result *r = reversed ? reversed : pre;
@@ -750,6 +825,7 @@ static void op_reverse(fz_input *in)
     if (rc != MB_OK) {
         size_t np1 = fz_save(payer, p1);
         fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_reverse (payer)");
+        remember(&payer_now, p1, np1);
         after_call(as_family ? "mb_reverse_family" : "mb_reverse", rc, n0);
         return;
     }
@@ -759,7 +835,8 @@ static void op_reverse(fz_input *in)
     FZ_REQUIRE("reverse-family", as_family == d->family,
                "a %s settlement reversed with %s", d->family ? "family" : "plain",
                as_family ? "mb_reverse_family" : "mb_reverse");
-    size_t n1 = fz_save(e, b1);
+    size_t n1 = fz_check_roundtrip(e, b1, "after mb_reverse");
+    remember(&e_now, b1, n1);
     if (d->exact && i == ndone - 1) {
         fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse");
         if (d->family) {
@@ -768,7 +845,6 @@ static void op_reverse(fz_input *in)
                            "mb_reverse_family (payer)");
         }
     }
-    fz_check_roundtrip(e, "after mb_reverse");
     taint_after(i);
     mb_result_free(reversed);
     reversed = d->r;
@@ -779,7 +855,9 @@ static void op_reverse(fz_input *in)
  * it reverses, also on a restored copy; otherwise it is refused and nothing changes. */
 static void op_reverse_id(fz_input *in)
 {
-    size_t n0 = fz_save(e, b0), np0 = fz_save(payer, p0);
+    size_t n0 = save_now(e, &e_now, b0), np0 = save_now(payer, &payer_now, p0);
+    changing(&e_now);
+    changing(&payer_now);
     if (ndone == 0 || fz_pick(in, 16) == 0) {
         static const char *const bogus[] = {"0000000000000000", "C1", "", "ffffffffffffffff"};
         char id[192];
@@ -800,7 +878,7 @@ static void op_reverse_id(fz_input *in)
     settled *d = &done[i];
     char id[32];
     snprintf(id, sizeof id, "%s", mb_result_setl_id(d->r));
-    bool held = in_journal(e, id) && (!d->family || in_journal(payer, id));
+    bool held = still_held(d);
     bool as_family = fz_pick(in, 8) ? d->family : !d->family;
     FZ_TRACE("%s(e, %s\"%s\") (settlement %d of %d kept)",
              as_family ? "mb_reverse_family_id" : "mb_reverse_id", as_family ? "payer, " : "", id,
@@ -814,6 +892,7 @@ static void op_reverse_id(fz_input *in)
                    "settlement %s, held in the journal, refused: %s", id, mb_error_message(err));
         size_t np1 = fz_save(payer, p1);
         fz_check_bytes(p0, np0, p1, np1, "failed-call-changes-nothing", "mb_reverse_id (payer)");
+        remember(&payer_now, p1, np1);
         after_call(as_family ? "mb_reverse_family_id" : "mb_reverse_id", rc, n0);
         if (!held)
             drop(i); /* dropped out of the journal: it can never be reversed */
@@ -823,7 +902,8 @@ static void op_reverse_id(fz_input *in)
                "settlement %s (%s, %s in the journal) reversed with %s", id,
                d->family ? "family" : "plain", held ? "held" : "not",
                as_family ? "mb_reverse_family_id" : "mb_reverse_id");
-    size_t n1 = fz_save(e, b1);
+    size_t n1 = fz_check_roundtrip(e, b1, "after mb_reverse_id");
+    remember(&e_now, b1, n1);
     if (d->exact && i == ndone - 1) {
         fz_check_bytes(d->before, d->n, b1, n1, "reverse-restores", "mb_reverse_id");
         if (d->family) {
@@ -832,7 +912,6 @@ static void op_reverse_id(fz_input *in)
                            "mb_reverse_family_id (payer)");
         }
     }
-    fz_check_roundtrip(e, "after mb_reverse_id");
     taint_after(i);
     drop(i);
 }
@@ -904,6 +983,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              chain_name(chain, chain_len), scheme == MB_SCHEME_RESIDENT ? "resident" : "employee",
              who == 3 ? 0 : (int)who + 1, (long long)mb_enrollee_account_balance(payer),
              (long long)mb_enrollee_account_balance(e));
+    changing(&e_now);
+    changing(&payer_now);
     pre = new_result();
     pre2 = new_result();
     batch_r = new_result();

@@ -148,7 +148,7 @@ static void check_journal(const uint8_t *b, size_t n)
                    "settlement %s of a restored journal does not reverse: %s", id,
                    mb_error_message(err));
     }
-    fz_check_roundtrip(rebuilt, "a restored journal, reversed");
+    fz_check_roundtrip(rebuilt, NULL, "a restored journal, reversed");
     mb_enrollee_free(rebuilt);
     rebuilt = NULL;
 }
@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_valid();
     check_journal(blob, n);
-    fz_check_roundtrip(e, "a restored enrollee");
+    fz_check_roundtrip(e, NULL, "a restored enrollee");
     const mb_ruleset *chain[3];
     size_t len = fz_chain((mode & 0x7f) >> 1, chain);
     nclaims = fz_claims_for(e, chain[0], claims);

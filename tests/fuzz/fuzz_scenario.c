@@ -118,7 +118,7 @@ static void run_claims(void)
         mb_claim_free(c);
         c = NULL;
     }
-    fz_check_roundtrip(e, "after a scenario's claims");
+    fz_check_roundtrip(e, NULL, "after a scenario's claims");
 }
 
 static void run_assessments(void)

@@ -955,6 +955,39 @@ static void uncited_steps(mb_error *err)
           "the line and key of the misplaced upstream");
 }
 
+/* A cite that is empty, or only blanks, names no document and clause, and an empty assumption
+ * gives no reason: each is refused where it is, as a missing one is. Found by fuzz_ruleset
+ * (tests/fuzz/crashes-found/ruleset/empty-raise-cite.yaml): a cap's raise whose `cite:` held
+ * only a comment loaded, and its trace step ("chronic.cap.raise") cited nothing. */
+static void empty_sources_are_refused(mb_error *err)
+{
+    static const struct refusal empty[] = {
+        /* the finding: `cite:` then a comment is a YAML null, read as the empty string */
+        {16, "      - {all: 70%}\n    cap:\n      values: [{all: 100}]\n      raise:\n"
+             "        min_diseases: 2\n        amount: 50\n        cite: # 测试〔2023〕1号 一",
+         MB_E_SCHEMA, "layers[0].cap.raise.cite", "'cite' is empty", 22},
+        {10, "    cite: \"\"", MB_E_SCHEMA, "layers[0].cite", "'cite' is empty", 10},
+        {17, "account: {value: last, cite: \"  \"}", MB_E_SCHEMA, "account.cite",
+         "'cite' is empty", 17},
+        {18, L18 "designated_facility: {change_from: 11-01, change_to: 12-20, assumption: }",
+         MB_E_SCHEMA, "designated_facility.assumption", "'assumption' is empty", 19},
+    };
+    int right = 0;
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        const struct refusal *r = &empty[i];
+        int rc = load(err, variant(r->line, r->with));
+        if (rc == r->status && contains(mb_error_key(err), r->key) &&
+            contains(mb_error_message(err), r->message) && mb_error_line(err) == r->at)
+            right++;
+        else
+            fprintf(stderr, "  empty source %zu: %s, key '%s', line %d: %s\n", i,
+                    mb_status_name(rc), mb_error_key(err), mb_error_line(err),
+                    mb_error_message(err));
+    }
+    CHECK(right == (int)(sizeof empty / sizeof empty[0]),
+          "an empty cite or assumption is refused with its key and line");
+}
+
 static void malformed(mb_error *err)
 {
     /* line 12 indented by 3 spaces inside a mapping indented by 4 */
@@ -1448,6 +1481,7 @@ int main(void)
     groups_and_categories_at_their_limits(err);
     settlement_tables_at_their_limits(err);
     uncited_steps(err);
+    empty_sources_are_refused(err);
     malformed(err);
     sizes(err);
     error_report();
