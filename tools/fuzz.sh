@@ -91,6 +91,14 @@ why() {
         sed -E 's/^==[0-9]+==//; s/^ +//' | cut -c1-300
 }
 
+# A run that failed: its line, why it stopped, the input that made it stop and its log.
+report_failure() {
+    echo "FAIL $1"
+    echo "    $(why "$2")"
+    echo "    input: $(sed -nE 's/.*Test unit written to (.*)/\1/p' "$2" | tail -n 1)  (log $2)"
+    failed=$((failed + 1))
+}
+
 # The seed directories of a target, besides its grown corpus.
 seeds_of() {
     seeds=("tests/fuzz/corpus/$1")
@@ -121,10 +129,7 @@ replay_one() {
         echo "PASS $line"
         passed=$((passed + 1))
     else
-        echo "FAIL $line"
-        echo "    $(why "$log")"
-        echo "    input: $(sed -nE 's/.*Test unit written to (.*)/\1/p' "$log" | tail -n 1)  (log $log)"
-        failed=$((failed + 1))
+        report_failure "$line" "$log"
     fi
 }
 
@@ -205,10 +210,7 @@ for target in "${targets[@]}"; do
         echo "STOPPED $line"
         passed=$((passed + 1))
     else
-        echo "FAIL $line"
-        echo "    $(why "$log")"
-        echo "    input: $(sed -nE 's/.*Test unit written to (.*)/\1/p' "$log" | tail -n 1)  (log $log)"
-        failed=$((failed + 1))
+        report_failure "$line" "$log"
     fi
     # what the build without ASan found, checked with it
     [ "$fast" = 1 ] && replay_one "$target"
