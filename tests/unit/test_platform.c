@@ -300,6 +300,15 @@ static const struct {
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1\"}], \"idetinfo\": []}",
      "a psn_type of one digit", "output.insuinfo.psn_type '1' is not a psn_type code", MB_E_UNKNOWN_CODE},
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\"}], \"idetinfo\": []}",
+     "an insurance without psn_type", "output.insuinfo.psn_type is required", MB_E_INVALID_ARGUMENT},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1101\"}], \"idetinfo\": [{\"psn_idet_type\": \"2101\"}]}",
+     "an identity without begntime", "output.idetinfo[0].begntime is required", MB_E_INVALID_ARGUMENT},
+    {"1101", "\"input\": {\"data\": {\"mdtrt_cert_type\": \"02\", \"mdtrt_cert_no\": "
+             "\"000000000000000000000000000000000000000000000000001\"}}",
+     "a card number past its field", "input.data.mdtrt_cert_no is 51 bytes long; the platform's field holds at most 50", MB_E_INVALID_ARGUMENT},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"11x1\"}], \"idetinfo\": []}",
      "a psn_type with a letter", "output.insuinfo.psn_type '11x1' is not a psn_type code", MB_E_UNKNOWN_CODE},
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
@@ -814,6 +823,280 @@ static void a_declared_group(void)
     mb_error_free(err);
 }
 
+
+/* ---- 5206 figures, identities and registrations of rulesets written for the test ---------- */
+
+/* A ruleset of the test region (9901) loaded from `text`, and a platform on it alone (a fixed
+ * chain) keeping its state in `store`. */
+static mb_platform *platform_on(const mb_ruleset *const *chain, size_t n, fx_store *store)
+{
+    mb_platform *p = NULL;
+    mb_platform_store s = {fx_store_load, fx_store_save, fx_store_done, store};
+    CHECK_RC(mb_platform_new(&p, chain, n, MB_PLATFORM_FIXED_CHAIN, NULL), MB_OK, "platform");
+    CHECK_RC(mb_platform_set_facility(p, "H00000000001", MB_LEVEL_SECONDARY, NULL), MB_OK,
+             "the institution's level");
+    CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a caller's store");
+    return p;
+}
+
+/* `call` is refused with `status` and a message holding `message`, answered with infcode -1,
+ * and the store's state is byte for byte what it was. */
+static void refused_unchanged(mb_platform *p, fx_store *store, const char *request, int status,
+                              const char *message, const char *why)
+{
+    char *before = malloc(store->len + 1);
+    size_t before_len = store->len;
+    memcpy(before, store->data, store->len);
+    int saves = store->saves;
+    mb_error *err = mb_error_new();
+    CHECK_RC(call(p, request, err), status, why);
+    if (strstr(mb_error_message(err), message) == NULL)
+        fprintf(stderr, "  %s: %s\n", why, mb_error_message(err));
+    CHECK(strstr(mb_error_message(err), message) != NULL, why);
+    CHECK(says("\"infcode\": -1") && says(message), "answered with infcode -1 and the message");
+    CHECK(store->saves == saves && store->len == before_len &&
+              memcmp(store->data, before, before_len) == 0,
+          "the state is byte for byte what it was");
+    mb_error_free(err);
+    free(before);
+}
+
+/* The chronic layer of 测试〔2025〕2号 pays 80% above a 200-yuan deductible of the year, up to
+ * 150 yuan a quarter (cap period quarter); the platform's figures map to its accumulators:
+ * Q_PAID to its payments (chronic.paid, kept by quarter), Y_BASE and Y_BASE_2 both to its base
+ * (chronic.base, by year), which they add into. */
+static const char QUARTERLY[] =
+    "id: quarterly\ntitle: 按季封顶\ndocument: 测试〔2025〕2号\ntier: basic\n"
+    "effective_from: 2025-01-01\nschemes: [employee]\n"
+    "account: {value: last, cite: 测试〔2025〕2号 一}\n"
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕2号 二}\n"
+    "catalogue:\n  - {code: M03900, name: 高血压, cite: 测试〔2025〕2号 三}\n"
+    "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+    "layers:\n  - id: chronic\n    cite: 测试〔2025〕2号 四\n    med_types: [chronic]\n"
+    "    fund: pooling\n"
+    "    deductible: [{all: 200, cite: 测试〔2025〕2号 四（起付200元）}]\n"
+    "    ratio: [{all: 80%, cite: 测试〔2025〕2号 四（80%）}]\n"
+    "    cap: {period: quarter, values: [{all: 150, cite: 测试〔2025〕2号 四（每季度150元）}]}\n"
+    "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
+    "  insutype: {codes: [\"310\"], assumption: employees}\n"
+    "  cum_type_code:\n"
+    "    - {code: Q_PAID, key: chronic.paid, assumption: the layer's payments this quarter}\n"
+    "    - {code: Y_BASE, key: chronic.base, assumption: the base of the year (one part)}\n"
+    "    - {code: Y_BASE_2, key: chronic.base, assumption: the base of the year (another part)}\n"
+    "  psn_idet_type:\n"
+    "    - {code: \"2304\", category: extreme_poverty, assumption: 特困人员}\n"
+    "    - {code: \"2305\", category: orphan, assumption: 孤儿}\n";
+
+/* One 5206 row of `code`, of `period` ("year": "yyyy" or "cum_ym": "yyyyMM"), of `cum` yuan. */
+#define CUM_ROW(code, period, cum)                                                             \
+    "{\"insutype\": \"310\", " period ", \"cum_type_code\": \"" code "\", \"cum\": " cum "}"
+
+/* docs/ruleset-format.md, platform: a 5206 row seeds the accumulator its cum_type_code maps,
+ * for the period that accumulator is kept by: a quarter's from its cum_ym (a row of a year
+ * alone is refused for it), a year's from its year; rows of codes that seed one key add up;
+ * a row of a year the ruleset is not in force is passed over, said in warn_msg. Asked offline,
+ * 5206 answers each code from its key, except a key several codes add into.
+ * The two visits of 2025-05 (the fee details of the file's head, 153.80 in scope each):
+ *   the base seeded 100 + 20 = 120 (Y_BASE + Y_BASE_2): 200 - 120 = 80 of the deductible left;
+ *   visit 1 (153.80 - 80) x 80% = 59.04, within the quarter's cap: 150 - 60 (Q_PAID of
+ *   2025Q2; Q1's 100 counts for its own quarter) = 90 left;
+ *   visit 2, the deductible met: 153.80 x 80% = 123.04, cut to 90 - 59.04 = 30.96. */
+static void figures_by_quarter_and_codes_that_add_up(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
+    if (rs == NULL)
+        return;
+    const mb_ruleset *chain[] = {rs};
+    fx_store store = {0};
+    mb_platform *p = platform_on(chain, 1, &store);
+    CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
+    CHECK_RC(call(p, envelope("5301", "2025-05-18 09:30:10", REC_5301), NULL), MB_OK, "5301");
+
+    refused_unchanged(p, &store,
+                      envelope("5206", "2025-05-18 09:30:15",
+                               "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": ["
+                               CUM_ROW("Q_PAID", "\"year\": \"2025\"", "60.00") "]}"),
+                      MB_E_INVALID_DATE,
+                      "output.cuminfo[0]: cum_ym is required, its accumulator is kept by quarter",
+                      "a quarter's figure given by its year alone");
+
+    CHECK_RC(call(p, envelope("5206", "2025-05-18 09:30:20",
+                              "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": ["
+                              CUM_ROW("Q_PAID", "\"cum_ym\": \"202502\"", "100.00") ", "
+                              CUM_ROW("Q_PAID", "\"cum_ym\": \"202505\"", "60.00") ", "
+                              CUM_ROW("Q_PAID", "\"cum_ym\": \"202511\"", "10.00") ", "
+                              CUM_ROW("Y_BASE", "\"year\": \"2025\"", "100.00") ", "
+                              CUM_ROW("Y_BASE_2", "\"year\": \"2025\"", "20.00") ", "
+                              CUM_ROW("Y_BASE", "\"year\": \"2024\"", "5.00") "]}"),
+                  NULL),
+             MB_OK, "5206 recorded");
+    CHECK(says("Y_BASE (insutype 310) seeds no accumulator"),
+          "the row of 2024, before the ruleset is in force, is passed over and named");
+
+    CHECK_RC(call(p, envelope("5206", "2025-05-18 09:30:25",
+                              "\"input\": {\"data\": {" PSN ", \"cum_ym\": \"202505\"}}"),
+                  NULL),
+             MB_OK, "5206 asked offline");
+    CHECK(says("\"cum_type_code\": \"Q_PAID\"") && says("\"cum\": 60.00"),
+          "the quarter of 202505 answered from chronic.paid: 60.00, not Q1's 100.00");
+    CHECK(!says("\"cum_type_code\": \"Y_BASE"), "the base, two codes' sum, is not split back");
+
+    CHECK_RC(call(p, envelope("2201", "2025-05-18 09:31:00", visit("2025-05-18")), NULL), MB_OK,
+             "2201");
+    CHECK_RC(call(p, envelope("2203", "2025-05-18 09:45:00", diagnosis("900000000001")), NULL),
+             MB_OK, "2203");
+    CHECK_RC(call(p, envelope("2204", "2025-05-18 09:50:00", fees("900000000001", "114.00")), NULL),
+             MB_OK, "2204");
+    CHECK_RC(call(p, envelope("2207", "2025-05-18 09:53:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2207 of visit 1");
+    CHECK(says("\"inscp_scp_amt\": 153.80") && says("\"hifp_pay\": 59.04"),
+          "(153.80 - (200 - 120)) x 80% = 59.04: the two base codes added up");
+    CHECK_RC(call(p, envelope("2201", "2025-05-19 09:31:00", visit("2025-05-19")), NULL), MB_OK,
+             "2201 again");
+    CHECK_RC(call(p, envelope("2203", "2025-05-19 09:45:00", diagnosis("900000000002")), NULL),
+             MB_OK, "2203 again");
+    CHECK_RC(call(p, envelope("2204", "2025-05-19 09:50:00", fees("900000000002", "114.00")), NULL),
+             MB_OK, "2204 again");
+    CHECK_RC(call(p, envelope("2206", "2025-05-19 09:52:00", settle("900000000002", "210.20")),
+                  NULL),
+             MB_OK, "2206 of visit 2");
+    CHECK(says("\"hifp_pay\": 30.96") && says("\"crt_payb_lmt_amt\": 0.00"),
+          "153.80 x 80% = 123.04, cut to the quarter's 150 - 60 - 59.04 = 30.96");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(rs);
+}
+
+
+/* An assistance ruleset beside QUARTERLY that reads psn_idet_type 2304 as another category. */
+static const char ASSISTANCE[] =
+    "id: assist-orphan\ntitle: 救助\ndocument: 测试〔2025〕3号\ntier: assistance\n"
+    "effective_from: 2025-01-01\nupstream: {cite: 测试〔2025〕3号 一}\n"
+    "class_b_first_selfpay: {value: 0%, cite: 测试〔2025〕3号 二}\n"
+    "categories: [{name: orphan, ratio: 100%, cite: 测试〔2025〕3号 三}]\n"
+    "funds:\n  - {key: a, employee: \"610100\", name: 医疗救助基金, amount: maf_pay}\n"
+    "layers:\n  - {id: assist, cite: 测试〔2025〕3号 四, med_types: [chronic],\n"
+    "     requires: [assistance_identity], fund: a, base: remaining, ratio_source: category}\n"
+    "platform:\n  psn_idet_type:\n    - {code: \"2304\", category: orphan, assumption: 孤儿}\n"
+    "    - {code: \"2305\", category: orphan, assumption: 孤儿}\n";
+
+/* A person's identity is one assistance category (docs/platform.md, 1101): a psn_idet_type two
+ * rulesets of the chain read as different categories is refused, naming both; and a person
+ * has one designated institution: a 5301 whose registrations name two is refused. Neither
+ * changes the state. */
+static void an_identity_read_two_ways_and_two_institutions(void)
+{
+    mb_ruleset *basic = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
+    mb_ruleset *assist = fx_ruleset_text(ASSISTANCE, "assist-orphan.yaml");
+    if (basic == NULL || assist == NULL) {
+        mb_ruleset_free(basic);
+        mb_ruleset_free(assist);
+        return;
+    }
+    const mb_ruleset *chain[] = {basic, assist};
+    fx_store store = {0};
+    mb_platform *p = platform_on(chain, 2, &store);
+    char rec[4096];
+    snprintf(rec, sizeof rec, "%.*s[{\"psn_idet_type\": \"2304\", \"begntime\": \"2025-01-01\"}]}",
+             (int)(strlen(REC_1101) - 3), REC_1101);
+    refused_unchanged(p, &store, envelope("1101", "2025-05-18 09:30:05", rec), MB_E_RULESET,
+                      "output.idetinfo[0]: psn_idet_type 2304 is extreme_poverty in quarterly "
+                      "but orphan in assist-orphan",
+                      "one code, two categories");
+    snprintf(rec, sizeof rec, "%.*s[{\"psn_idet_type\": \"2305\", \"begntime\": \"2025-01-01\"}]}",
+             (int)(strlen(REC_1101) - 3), REC_1101);
+    CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:06", rec), NULL), MB_OK,
+             "1101 with a code both rulesets read as orphan");
+    refused_unchanged(p, &store,
+                      envelope("5301", "2025-05-18 09:30:10",
+                               "\"input\": {\"data\": {" PSN "}}, \"output\": {\"feedetail\": ["
+                               "{\"opsp_dise_code\": \"M03900\", \"begndate\": \"2025-01-01\", "
+                               "\"fixmedins_code\": \"H00000000001\"}, "
+                               "{\"opsp_dise_code\": \"M03900\", \"begndate\": \"2025-02-01\", "
+                               "\"fixmedins_code\": \"H00000000002\"}]}"),
+                      MB_E_INVALID_ARGUMENT,
+                      "output.feedetail[1].fixmedins_code H00000000002: another registration "
+                      "names H00000000001, and a person has one designated institution",
+                      "two designated institutions");
+    CHECK_RC(call(p, envelope("5301", "2025-05-18 09:30:12",
+                              "\"input\": {\"data\": {" PSN "}}, \"output\": {\"feedetail\": ["
+                              "{\"opsp_dise_code\": \"M03900\", \"begndate\": \"2025-01-01\", "
+                              "\"fixmedins_code\": \"H00000000001\"}, "
+                              "{\"opsp_dise_code\": \"I20000\", \"begndate\": \"2025-02-01\", "
+                              "\"fixmedins_code\": \"H00000000001\"}]}"),
+                  NULL),
+             MB_OK, "two registrations at one institution");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(assist);
+    mb_ruleset_free(basic);
+}
+
+/* Whether `s` is whole UTF-8: every lead byte followed by its continuation bytes. */
+static bool whole_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 :
+                     (b & 0xF8) == 0xF0 ? 4 : 0;
+        if (len == 0 || i + len > n)
+            return false;
+        for (size_t k = 1; k < len; k++)
+            if (((unsigned char)s[i + k] & 0xC0) != 0x80)
+                return false;
+        i += len;
+    }
+    return true;
+}
+
+/* The platform's 结算过程信息 (setl_proc_info) holds at most 4000 bytes (docs/platform.md):
+ * a fund's trace longer than that is cut at a whole character, with an ellipsis. 60 bands of
+ * one yuan at 50%, each step citing a clause of 30 characters (90 bytes and more): the trace
+ * passes 60 x 90 = 5400 bytes. 153.80 in scope: the bands up to 60 yuan pay 60 x 50% = 30. */
+static void a_trace_past_4000_bytes(void)
+{
+    static char text[16384];
+    int n = snprintf(text, sizeof text,
+                     "id: bands\ntitle: 分段\ndocument: 测试〔2025〕4号\ntier: basic\n"
+                     "effective_from: 2025-01-01\nschemes: [employee]\n"
+                     "account: {value: none, cite: 测试〔2025〕4号 一}\n"
+                     "class_b_first_selfpay: {value: 10%%, cite: 测试〔2025〕4号 二}\n"
+                     "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+                     "layers:\n  - id: chronic\n    cite: 测试〔2025〕4号 三\n"
+                     "    med_types: [chronic]\n    fund: pooling\n    bands:\n");
+    for (int k = 0; k < 60; k++)
+        n += snprintf(text + n, sizeof text - (size_t)n,
+                      "      - {above: %d, up_to: %d, all: 50%%, cite: 测试〔2025〕4号 第三条第%d款"
+                      "（按政策范围内费用分段计算，每段一元）}\n", k, k + 1, k + 1);
+    mb_ruleset *rs = fx_ruleset_text(text, "bands.yaml");
+    if (rs == NULL)
+        return;
+    const mb_ruleset *chain[] = {rs};
+    fx_store store = {0};
+    mb_platform *p = platform_on(chain, 1, &store);
+    CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
+    CHECK_RC(call(p, envelope("2201", "2025-05-18 09:31:00", visit("2025-05-18")), NULL), MB_OK,
+             "2201");
+    CHECK_RC(call(p, envelope("2203", "2025-05-18 09:45:00", diagnosis("900000000001")), NULL),
+             MB_OK, "2203");
+    CHECK_RC(call(p, envelope("2204", "2025-05-18 09:50:00", fees("900000000001", "114.00")), NULL),
+             MB_OK, "2204");
+    CHECK_RC(call(p, envelope("2206", "2025-05-18 09:52:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2206");
+    CHECK(says("\"hifp_pay\": 30.00"), "60 bands x 1 yuan x 50%");
+    const char *info = response ? strstr(response, "\"setl_proc_info\": \"") : NULL;
+    const char *end = info ? strstr(info + 19, "\"") : NULL;
+    size_t len = end ? (size_t)(end - (info + 19)) : 0;
+    CHECK(end != NULL && len <= 4000 && len > 3900, "the text is cut just within 4000 bytes");
+    CHECK(len >= 3 && memcmp(end - 3, "…", 3) == 0, "and ends with an ellipsis");
+    CHECK(info && whole_utf8(info + 19, len), "of whole characters");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(rs);
+}
+
 int main(void)
 {
     mb_error *err = mb_error_new();
@@ -832,6 +1115,9 @@ int main(void)
     err_is_left_alone_on_success();
     a_declared_group();
     platform_arguments();
+    figures_by_quarter_and_codes_that_add_up();
+    an_identity_read_two_ways_and_two_institutions();
+    a_trace_past_4000_bytes();
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();
