@@ -86,6 +86,57 @@ static inline mb_ruleset *fx_ruleset_text(const char *text, const char *name)
     FX_RULESET_TOP(id, title, doc)                                                             \
     "class_b_first_selfpay: {value: 10%, cite: " doc " 二}\n" FX_POOLING_FUND
 
+/* The rulesets of the tests of a settlement's limits (its changes, its trace, its fund rows):
+ * `layers` chronic layers l0, l1, … each paying 1% of the claim. In force from 2023-01-01, a
+ * 10% class B first self-pay, every cite "c"; of tier `tier` (NULL: basic, its account paid
+ * last; any other tier gets its upstream); `extra`, top-level lines before the funds; `funds`
+ * funds f0, f1, … (at least one; codes 31000k, 32000k outside the basic tier), every layer
+ * paying from f0 or, `own_funds`, layer i from f<i>; `kinds` > 0: layer i of benefit kind
+ * k<i % kinds>. */
+typedef struct fx_layers {
+    const char *id, *tier, *extra;
+    int layers, funds, kinds;
+    bool own_funds;
+} fx_layers;
+
+/* The fx_layers ruleset's text into text[cap]; its length. */
+static inline size_t fx_layers_text(char *text, size_t cap, fx_layers spec)
+{
+    bool basic = spec.tier == NULL || strcmp(spec.tier, "basic") == 0;
+    size_t n = (size_t)snprintf(text, cap,
+                                "id: %s\ntitle: t\ndocument: d\ntier: %s\neffective_from: 2023-01-01\n"
+                                "%s%sclass_b_first_selfpay: {value: 10%%, cite: c}\nfunds:\n",
+                                spec.id, basic ? "basic" : spec.tier,
+                                basic ? "account: {value: last, cite: c}\n" : "upstream: {cite: c}\n",
+                                spec.extra ? spec.extra : "");
+    for (int f = 0; f < (spec.funds > 0 ? spec.funds : 1) && n < cap; f++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "  - {key: f%d, employee: '3%d%04d', name: n, amount: hifp_pay}\n", f,
+                              basic ? 1 : 2, f);
+    if (n < cap)
+        n += (size_t)snprintf(text + n, cap - n, "layers:\n");
+    for (int l = 0; l < spec.layers && n < cap; l++) {
+        char kind[24] = "";
+        if (spec.kinds > 0)
+            snprintf(kind, sizeof kind, "kind: k%d, ", l % spec.kinds);
+        n += (size_t)snprintf(text + n, cap - n,
+                              "  - {id: l%d, %scite: c, med_types: [chronic], fund: f%d, "
+                              "ratio: [{all: 1%%}]}\n",
+                              l, kind, spec.own_funds ? l : 0);
+    }
+    return n < cap ? n : cap - 1;
+}
+
+/* The fx_layers ruleset, loaded (a fixture: NULL and a failed CHECK when it does not load). */
+static inline mb_ruleset *fx_layers_ruleset(fx_layers spec)
+{
+    static char text[1 << 15];
+    char name[80];
+    fx_layers_text(text, sizeof text, spec);
+    snprintf(name, sizeof name, "%s.yaml", spec.id);
+    return fx_ruleset_text(text, name);
+}
+
 static inline bool fx_ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);

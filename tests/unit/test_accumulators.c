@@ -70,6 +70,39 @@ static void refusals_name_the_keys_there_are(void)
     mb_enrollee_free(e);
 }
 
+/* A refusal lists each key the ruleset keeps once: the outpatient layer's payments are kept by
+ * year, and the chronic layer's cap of the same key (outpatient) by quarter, two accumulators
+ * of one name. */
+static void refusals_list_each_key_once(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(FX_RULESET_HEAD("periods", "周期", "测试〔2024〕6号")
+        "layers:\n"
+        "  - {id: outpatient, cite: 测试〔2024〕6号 三, med_types: [general_outpatient],\n"
+        "     fund: pooling, ratio: [{all: 50%}]}\n"
+        "  - {id: chronic, cite: 测试〔2024〕6号 四, med_types: [chronic], fund: pooling,\n"
+        "     ratio: [{all: 60%}], cap: {key: outpatient, period: quarter, values: [{all: 500}]}}\n",
+        "periods.yaml");
+    size_t kept = 0;
+    for (size_t i = 0; rs != NULL && i < mb_ruleset_accumulator_count(rs); i++) {
+        const char *key = NULL;
+        mb_ruleset_accumulator(rs, i, &key, NULL);
+        kept += strcmp(key, "outpatient.paid") == 0;
+    }
+    CHECK(kept == 2, "outpatient.paid is kept by year and by quarter");
+    mb_enrollee *e = fx_enrollee("K1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static unsigned char before[4096], after[4096];
+    size_t nb = fx_save(e, before, sizeof before);
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "dental.paid", 2024, 1, err), MB_E_UNKNOWN_CODE,
+             "a key of no layer");
+    CHECK(strcmp(mb_error_message(err), "periods keeps no accumulator 'dental.paid'; its keys are "
+                                        "outpatient.base, outpatient.paid, chronic.base, "
+                                        "chronic.paid") == 0,
+          "each key named once");
+    CHECK(fx_same(before, nb, after, fx_save(e, after, sizeof after)), "the enrollee is unchanged");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 static void periods_the_ruleset_is_in_force(void)
 {
     /* Shanxi's report: in force 2025-04-01 to 2030-03-31, disease caps by quarter */
@@ -161,6 +194,7 @@ int main(void)
     shanxi = fx_ruleset(MB_TEST_SHANXI);
     if (jiaozuo && shanxi) {
         refusals_name_the_keys_there_are();
+    refusals_list_each_key_once();
         periods_the_ruleset_is_in_force();
         a_seed_grows_a_full_table();
         reversal_in_a_crowded_table();
