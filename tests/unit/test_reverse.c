@@ -603,6 +603,17 @@ static void family(void)
     char id[32];
     snprintf(id, sizeof id, "%s", mb_result_setl_id(r));
 
+    /* reversed through the result, the payer is the handle that paid: a copy of A restored from
+     * its bytes (the same id, another handle) is refused, and neither side changes */
+    size_t npc = fx_save(p, p1, BLOB_MAX), nac = fx_save(a, a1, BLOB_MAX);
+    mb_enrollee *copy = fx_restore(a1, nac);
+    CHECK_RC(mb_reverse_family(p, copy, r, err), MB_E_STATE, "a restored copy of the payer");
+    CHECK(strcmp(mb_error_message(err), "this settlement was not paid from that payer's account") == 0,
+          "says the settlement was paid from another payer");
+    CHECK(fx_same(p1, npc, now, fx_save(p, now, BLOB_MAX)), "the patient is unchanged");
+    CHECK(fx_same(a1, nac, now, fx_save(copy, now, BLOB_MAX)), "the copy is unchanged");
+    mb_enrollee_free(copy);
+
     /* both journals hold it, under one id */
     mb_journal_entry j;
     CHECK(mb_enrollee_journal_count(p) == 1 && mb_enrollee_journal_count(a) == 1, "both journals");
