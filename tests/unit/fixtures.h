@@ -137,6 +137,32 @@ static inline mb_ruleset *fx_layers_ruleset(fx_layers spec)
     return fx_ruleset_text(text, name);
 }
 
+/* `text` (`name` in reports) does not load: refused with `status` (0: any refusal) and its
+ * handle left NULL; the report naming `key` exactly; its message holding `message` (NULL:
+ * anything) at `line` (0: any). Three CHECKs of `why`; what the report said instead is
+ * printed. The tables of refused rulesets each test file writes run through it. */
+static inline void fx_refused(const char *text, const char *name, int status, const char *key,
+                              const char *message, int line, const char *why)
+{
+    mb_ruleset *rs = (mb_ruleset *)(uintptr_t)1; /* must be overwritten */
+    mb_error *err = fx_error();
+    mb_error_clear(err);
+    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), name, err);
+    const char *got = mb_error_key(err) ? mb_error_key(err) : "";
+    bool refused = rc != MB_OK && (status == 0 || rc == status) && rs == NULL;
+    bool located = strcmp(got, key) == 0;
+    bool said = (message == NULL || strstr(mb_error_message(err), message) != NULL) &&
+                (line == 0 || mb_error_line(err) == line);
+    CHECK(refused, why);
+    CHECK(located, why);
+    CHECK(said, why);
+    if (!refused || !located || !said)
+        fprintf(stderr, "  %s: %s, key '%s', line %d: %s\n", why, mb_status_name(rc), got,
+                mb_error_line(err), mb_error_message(err));
+    if (rc == MB_OK)
+        mb_ruleset_free(rs);
+}
+
 static inline bool fx_ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);
@@ -301,6 +327,31 @@ static inline int fx_settle(mb_result *r, const mb_ruleset *rs, mb_enrollee *e, 
 {
     const mb_ruleset *chain[1] = {rs};
     return mb_settle(r, chain, 1, e, c, err);
+}
+
+/* Settle, on the chain of `rs` alone, a claim of one class A item of `fen` at H1 of `level` on
+ * `date`, admitted on `admitted` (0: not an admission), for `disease` (NULL: none); each claim
+ * gets its own id (the journal refuses a claim settled twice). Each call making the claim is a
+ * CHECK; returns the settlement's status, its message printed when it fails. */
+static inline int fx_settle_one(mb_result *r, const mb_ruleset *rs, mb_enrollee *e, int32_t date,
+                                int med_type, int level, int32_t admitted, int64_t fen,
+                                const char *disease, mb_error *err)
+{
+    static unsigned serial;
+    char id[16];
+    snprintf(id, sizeof id, "C%u", ++serial);
+    mb_claim *c = NULL;
+    CHECK_RC(mb_claim_new(&c, id, date, med_type, "H1", level, err), MB_OK, "claim");
+    CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "item");
+    if (admitted)
+        CHECK_RC(mb_claim_set_admission(c, admitted, date, err), MB_OK, "admission");
+    if (disease)
+        CHECK_RC(mb_claim_set_disease(c, disease, NULL, err), MB_OK, "disease");
+    int rc = fx_settle(r, rs, e, c, err);
+    if (rc != MB_OK)
+        fprintf(stderr, "  settle: %s\n", mb_error_message(err));
+    mb_claim_free(c);
+    return rc;
 }
 
 /* Whether r's trace has a step of `rule` citing `cite` (any clause when NULL). */

@@ -134,6 +134,21 @@ static mb_platform *new_platform(void)
     return p;
 }
 
+/* Visit `mdtrt_id` on `day` (yyyy-MM-dd): registered (2201), answered with its mdtrt_id,
+ * diagnosed (2203) and its fee details uploaded (2204: the items of this file's head). */
+static void a_visit_uploaded(mb_platform *p, const char *day, const char *mdtrt_id)
+{
+    char at[32], id[48];
+    snprintf(at, sizeof at, "%s 09:31:00", day);
+    CHECK_RC(call(p, envelope("2201", at, visit(day)), NULL), MB_OK, "2201");
+    snprintf(id, sizeof id, "\"mdtrt_id\": \"%s\"", mdtrt_id);
+    CHECK(says(id), "2201 answers the visit's id");
+    snprintf(at, sizeof at, "%s 09:45:00", day);
+    CHECK_RC(call(p, envelope("2203", at, diagnosis(mdtrt_id)), NULL), MB_OK, "2203");
+    snprintf(at, sizeof at, "%s 09:50:00", day);
+    CHECK_RC(call(p, envelope("2204", at, fees(mdtrt_id, "114.00")), NULL), MB_OK, "2204");
+}
+
 /* The person recorded and one visit registered, diagnosed and uploaded: mdtrt_id 900000000001. */
 static void prepare(mb_platform *p)
 {
@@ -142,13 +157,7 @@ static void prepare(mb_platform *p)
     CHECK_RC(call(p, envelope("5206", "2025-03-18 09:30:15", REC_5206), NULL), MB_OK, "5206");
     CHECK(says("C0000_BIZ14 (insutype 310) seeds no accumulator"),
           "a figure no ruleset maps is named in warn_msg");
-    CHECK_RC(call(p, envelope("2201", "2025-03-18 09:31:00", visit("2025-03-18")), NULL), MB_OK,
-             "2201");
-    CHECK(says("\"mdtrt_id\": \"900000000001\""), "the first visit's id");
-    CHECK_RC(call(p, envelope("2203", "2025-03-18 09:45:00", diagnosis("900000000001")), NULL),
-             MB_OK, "2203");
-    CHECK_RC(call(p, envelope("2204", "2025-03-18 09:50:00", fees("900000000001", "114.00")), NULL),
-             MB_OK, "2204");
+    a_visit_uploaded(p, "2025-03-18", "900000000001");
 }
 
 static void the_sequence(void)
@@ -197,13 +206,7 @@ static void the_sequence(void)
     CHECK(says("\"balc\": 0.00") && !says("\"balc\": 50.00"), "balc after the settlement");
 
     /* visit 2 */
-    CHECK_RC(call(p, envelope("2201", "2025-03-19 09:31:00", visit("2025-03-19")), NULL), MB_OK,
-             "2201 again");
-    CHECK(says("\"mdtrt_id\": \"900000000002\""), "the second visit's id");
-    CHECK_RC(call(p, envelope("2203", "2025-03-19 09:45:00", diagnosis("900000000002")), NULL),
-             MB_OK, "2203 again");
-    CHECK_RC(call(p, envelope("2204", "2025-03-19 09:50:00", fees("900000000002", "114.00")), NULL),
-             MB_OK, "2204 again");
+    a_visit_uploaded(p, "2025-03-19", "900000000002");
     CHECK_RC(call(p, envelope("2207", "2025-03-19 09:53:00", settle("900000000002", "210.20")),
                   NULL),
              MB_OK, "2207 of visit 2");
@@ -807,12 +810,7 @@ static void a_declared_group(void)
     CHECK(says("psn_idet_type 9999 is no assistance identity"),
           "a code no ruleset knows is passed over, said so");
     CHECK_RC(call(p, envelope("5301", "2025-03-18 09:30:10", REC_5301), NULL), MB_OK, "5301");
-    CHECK_RC(call(p, envelope("2201", "2025-03-18 09:31:00", visit("2025-03-18")), NULL), MB_OK,
-             "2201");
-    CHECK_RC(call(p, envelope("2203", "2025-03-18 09:45:00", diagnosis("900000000001")), NULL),
-             MB_OK, "2203");
-    CHECK_RC(call(p, envelope("2204", "2025-03-18 09:50:00", fees("900000000001", "114.00")), NULL),
-             MB_OK, "2204");
+    a_visit_uploaded(p, "2025-03-18", "900000000001");
     CHECK_RC(call(p, envelope("2206", "2025-03-18 09:52:00", settle("900000000001", "210.20")),
                   NULL),
              MB_OK, "2206");
@@ -941,23 +939,13 @@ static void figures_by_quarter_and_codes_that_add_up(void)
           "the quarter of 202505 answered from chronic.paid: 60.00, not Q1's 100.00");
     CHECK(!says("\"cum_type_code\": \"Y_BASE"), "the base, two codes' sum, is not split back");
 
-    CHECK_RC(call(p, envelope("2201", "2025-05-18 09:31:00", visit("2025-05-18")), NULL), MB_OK,
-             "2201");
-    CHECK_RC(call(p, envelope("2203", "2025-05-18 09:45:00", diagnosis("900000000001")), NULL),
-             MB_OK, "2203");
-    CHECK_RC(call(p, envelope("2204", "2025-05-18 09:50:00", fees("900000000001", "114.00")), NULL),
-             MB_OK, "2204");
+    a_visit_uploaded(p, "2025-05-18", "900000000001");
     CHECK_RC(call(p, envelope("2207", "2025-05-18 09:53:00", settle("900000000001", "210.20")),
                   NULL),
              MB_OK, "2207 of visit 1");
     CHECK(says("\"inscp_scp_amt\": 153.80") && says("\"hifp_pay\": 59.04"),
           "(153.80 - (200 - 120)) x 80% = 59.04: the two base codes added up");
-    CHECK_RC(call(p, envelope("2201", "2025-05-19 09:31:00", visit("2025-05-19")), NULL), MB_OK,
-             "2201 again");
-    CHECK_RC(call(p, envelope("2203", "2025-05-19 09:45:00", diagnosis("900000000002")), NULL),
-             MB_OK, "2203 again");
-    CHECK_RC(call(p, envelope("2204", "2025-05-19 09:50:00", fees("900000000002", "114.00")), NULL),
-             MB_OK, "2204 again");
+    a_visit_uploaded(p, "2025-05-19", "900000000002");
     CHECK_RC(call(p, envelope("2206", "2025-05-19 09:52:00", settle("900000000002", "210.20")),
                   NULL),
              MB_OK, "2206 of visit 2");
@@ -1076,12 +1064,7 @@ static void a_trace_past_4000_bytes(void)
     fx_store store = {0};
     mb_platform *p = platform_on(chain, 1, &store);
     CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
-    CHECK_RC(call(p, envelope("2201", "2025-05-18 09:31:00", visit("2025-05-18")), NULL), MB_OK,
-             "2201");
-    CHECK_RC(call(p, envelope("2203", "2025-05-18 09:45:00", diagnosis("900000000001")), NULL),
-             MB_OK, "2203");
-    CHECK_RC(call(p, envelope("2204", "2025-05-18 09:50:00", fees("900000000001", "114.00")), NULL),
-             MB_OK, "2204");
+    a_visit_uploaded(p, "2025-05-18", "900000000001");
     CHECK_RC(call(p, envelope("2206", "2025-05-18 09:52:00", settle("900000000001", "210.20")),
                   NULL),
              MB_OK, "2206");
