@@ -19,9 +19,11 @@
  * account is empty: acct 0.00, cash 87.16. Then 2208 of visit 1 and of visit 2: each takes
  * back its own settlement (the account 50.00 again), and the first 2206 repeats.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE: a state of 256 MiB never written */
 #include <dirent.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -651,6 +653,11 @@ static void a_damaged_state(void)
          "an id counter is not a number", "a counter of twelve digits", MB_E_CORRUPT},
         {"\"next_mdtrt\": ", "2", "99999999999", "2201", NULL,
          "the state has issued every mdtrt id it can", "the last visit id", MB_E_CAPACITY},
+        {"\"fees\": ", "[", "7, \"was\": [", "2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": "
+         "\"FD0009\", \"mdtrt_id\": \"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", "
+         "\"det_item_fee_sumamt\": 1, \"chrgitm_lv\": \"01\"}]}",
+         "a visit's fees or settlements are not a list", "a visit's fees that are no list",
+         MB_E_CORRUPT},
     };
     for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
         CHECK(put_damaged(&store, good, damage[i].after, damage[i].from, damage[i].to),
@@ -757,7 +764,12 @@ static void platform_arguments(void)
     mb_platform_store no_save = {fx_store_load, NULL, NULL, &store};
     CHECK_RC(mb_platform_set_store(p, &no_save, err), MB_E_INVALID_ARGUMENT, "a store without save");
     CHECK(strstr(mb_error_message(err), "a store needs load and save") != NULL, "says so");
+    mb_platform_store no_load = {NULL, fx_store_save, NULL, &store};
+    CHECK_RC(mb_platform_set_store(p, &no_load, err), MB_E_INVALID_ARGUMENT, "a store without load");
+    CHECK_RC(mb_platform_set_store(p, NULL, err), MB_E_INVALID_ARGUMENT, "no store");
     mb_platform_store no_done = {fx_store_load, fx_store_save, NULL, &store};
+    CHECK_RC(mb_platform_set_store(NULL, &no_done, err), MB_E_INVALID_ARGUMENT, "no platform");
+    CHECK(strstr(mb_error_message(err), "a store needs load and save") != NULL, "says so");
     CHECK_RC(mb_platform_set_store(p, &no_done, err), MB_OK, "a store without done");
     CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), err), MB_OK, "1101");
     CHECK(store.saves == 1 && store.loads == 1 && store.dones == 0,
@@ -766,6 +778,92 @@ static void platform_arguments(void)
     fx_store_clear(&store);
     mb_error_free(err);
     mb_ruleset_free(ci);
+}
+
+/* A caller's store whose state is `len` bytes at `data`, the same every load; saves are kept
+ * by the memory store. */
+typedef struct fixed_state {
+    const void *data;
+    size_t len;
+    fx_store saved;
+} fixed_state;
+
+static int fixed_load(void *ctx, const void **data, size_t *len, mb_error *err)
+{
+    (void)err;
+    fixed_state *f = ctx;
+    *data = f->data;
+    *len = f->len;
+    return MB_OK;
+}
+
+static int fixed_save(void *ctx, const void *data, size_t len, mb_error *err)
+{
+    return fx_store_save(&((fixed_state *)ctx)->saved, data, len, err);
+}
+
+/* docs/platform.md, the state: a store's empty state (0 bytes, wherever they are) is a platform
+ * with no state yet; one past 256 MiB is refused as corrupt without being read (the pages
+ * below are reserved, never written), and nothing is saved. */
+static void a_state_empty_and_past_256_mib(void)
+{
+    mb_platform *p = new_platform();
+    static const char nothing[1] = "";
+    fixed_state empty = {nothing, 0, {0}};
+    mb_platform_store s = {fixed_load, fixed_save, NULL, &empty};
+    CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a store of an empty state");
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), NULL), MB_OK,
+             "1101 on an empty state");
+    CHECK(empty.saved.saves == 1 && empty.saved.len > 0, "a new state is saved");
+    size_t huge = (size_t)256 * 1024 * 1024 + 1;
+    void *pages = mmap(NULL, huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    CHECK(pages != MAP_FAILED, "256 MiB of address space");
+    if (pages != MAP_FAILED) {
+        fixed_state big = {pages, huge, {0}};
+        mb_platform_store b = {fixed_load, fixed_save, NULL, &big};
+        CHECK_RC(mb_platform_set_store(p, &b, NULL), MB_OK, "a store of 256 MiB and a byte");
+        mb_error *err = mb_error_new();
+        CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), err), MB_E_CORRUPT,
+                 "a state past 256 MiB");
+        CHECK(strstr(mb_error_message(err), "larger than 256 MiB") != NULL && says("\"infcode\": -1"),
+              "says it is too large");
+        CHECK(big.saved.saves == 0, "nothing is saved");
+        mb_error_free(err);
+        munmap(pages, huge);
+    }
+    free(empty.saved.data);
+    mb_platform_free(p);
+}
+
+/* warn_msg holds what fits its room (1023 bytes): thirty cuminfo rows no ruleset maps, of 73
+ * bytes a warning and 2 between, are named in order until the room is full (the 14th cut at
+ * it: 13 x 75 = 975 bytes before it, 975 + 73 > 1023), the rest left out. */
+static void warnings_past_their_room(void)
+{
+    mb_platform *p = new_platform();
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
+    static char body[8192];
+    size_t n = (size_t)snprintf(body, sizeof body,
+                                "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [");
+    for (int k = 0; k < 30; k++)
+        n += (size_t)snprintf(body + n, sizeof body - n,
+                              "%s{\"insutype\": \"310\", \"year\": \"2025\", \"cum_type_code\": "
+                              "\"UNMAPPED_%02d\", \"cum\": 1.00}", k ? ", " : "", k);
+    snprintf(body + n, sizeof body - n, "]}");
+    CHECK_RC(call(p, envelope("5206", "2025-03-18 09:30:15", body), NULL), MB_OK,
+             "5206 of thirty rows no ruleset maps");
+    const char *warn = response ? strstr(response, "\"warn_msg\": \"") : NULL;
+    const char *end = warn ? strchr(warn + 13, '"') : NULL;
+    CHECK(end != NULL && (size_t)(end - warn - 13) <= 1023, "warn_msg within its 1023 bytes");
+    char text[1100] = "";
+    if (end != NULL && (size_t)(end - warn - 13) < sizeof text)
+        memcpy(text, warn + 13, (size_t)(end - warn - 13));
+    static const char first[] = "cuminfo UNMAPPED_00 (insutype 310) seeds no accumulator of "
+                                "these rulesets; cuminfo UNMAPPED_01";
+    CHECK(strncmp(text, first, sizeof first - 1) == 0 &&
+              strstr(text, "UNMAPPED_13") != NULL && strstr(text, "UNMAPPED_29") == NULL,
+          "the first rows named in order, the last past the room");
+    mb_platform_free(p);
 }
 
 /* A psn_idet_type that a ruleset's declared group lists (groups: psn_idet_type) becomes a named
@@ -1098,6 +1196,8 @@ int main(void)
     err_is_left_alone_on_success();
     a_declared_group();
     platform_arguments();
+    a_state_empty_and_past_256_mib();
+    warnings_past_their_room();
     figures_by_quarter_and_codes_that_add_up();
     an_identity_read_two_ways_and_two_institutions();
     a_trace_past_4000_bytes();
