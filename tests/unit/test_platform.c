@@ -1119,6 +1119,88 @@ static void an_identity_read_two_ways_and_two_institutions(void)
     mb_ruleset_free(basic);
 }
 
+/* `request` with its envelope's insuplc_admdvs (990101) made `place` ("": none). */
+static const char *at_place(const char *request, const char *place)
+{
+    static char out[sizeof req];
+    static const char ours[] = "\"insuplc_admdvs\": \"990101\"";
+    const char *at = strstr(request, ours);
+    if (at == NULL)
+        return request;
+    snprintf(out, sizeof out, "%.*s\"insuplc_admdvs\": \"%s\"%s", (int)(at - request), request,
+             place, at + sizeof ours - 1);
+    return out;
+}
+
+/* docs/ruleset-format.md, platform: without a fixed chain a call settles under the rulesets in
+ * force whose insuplc_admdvs begins the insured place's code (the envelope's, else the
+ * person's): two basic rulesets that both match are refused, naming both; a place no ruleset
+ * declares is refused, saying which (none, when neither the envelope nor the person has one).
+ * Neither changes the state. */
+static void rulesets_chosen_by_region(void)
+{
+    static char twin[sizeof QUARTERLY + 16];
+    snprintf(twin, sizeof twin, "id: quarterly-twin%s", strchr(QUARTERLY, '\n'));
+    mb_ruleset *a = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
+    mb_ruleset *b = fx_ruleset_text(twin, "quarterly-twin.yaml");
+    if (a == NULL || b == NULL) {
+        mb_ruleset_free(a);
+        mb_ruleset_free(b);
+        return;
+    }
+    const mb_ruleset *both[] = {a, b};
+    /* REC_1101 with its first insurance row's place left out */
+    static char placeless[sizeof REC_1101];
+    static const char place[] = ", \"insuplc_admdvs\": \"990101\"";
+    const char *cut = strstr(REC_1101, place);
+    snprintf(placeless, sizeof placeless, "%.*s%s", cut ? (int)(cut - REC_1101) : 0, REC_1101,
+             cut ? cut + sizeof place - 1 : REC_1101);
+    static const struct {
+        size_t rulesets;
+        bool placeless;
+        const char *place, *says, *why;
+        int status;
+    } cases[] = {
+        {2, false, "990101",
+         "two basic rulesets declare insuplc_admdvs 990101, insutype 310 and med_type 14 in force "
+         "on 20250518: quarterly and quarterly-twin",
+         "two basic rulesets of one region", MB_E_CHAIN},
+        {1, false, "330101",
+         "no basic ruleset declares insuplc_admdvs 330101, insutype 310 and med_type 14 in force "
+         "on 20250518",
+         "a region no ruleset declares", MB_E_NOT_FOUND},
+        {1, true, "",
+         "no basic ruleset declares insuplc_admdvs (none), insutype 310 and med_type 14 in force "
+         "on 20250518",
+         "no region in the envelope or the person's record", MB_E_NOT_FOUND},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        fx_store store = {0};
+        mb_platform *p = NULL;
+        mb_platform_store s = {fx_store_load, fx_store_save, fx_store_done, &store};
+        CHECK_RC(mb_platform_new(&p, both, cases[k].rulesets, 0, NULL), MB_OK,
+                 "a platform choosing by region");
+        CHECK_RC(mb_platform_set_facility(p, "H00000000001", MB_LEVEL_SECONDARY, NULL), MB_OK,
+                 "the institution's level");
+        CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a caller's store");
+        const char *rec = envelope("1101", "2025-05-18 09:30:05",
+                                   cases[k].placeless ? placeless : REC_1101);
+        CHECK_RC(call(p, cases[k].placeless ? at_place(rec, "") : rec, NULL), MB_OK, "1101");
+        CHECK_RC(call(p, envelope("2201", "2025-05-18 09:31:00", visit("2025-05-18")), NULL), MB_OK,
+                 "2201");
+        CHECK_RC(call(p, envelope("2203", "2025-05-18 09:45:00", diagnosis("900000000001")), NULL),
+                 MB_OK, "2203");
+        /* 2204 splits the items by the chain's class B first self-pay: it chooses the chain */
+        const char *upload = envelope("2204", "2025-05-18 09:50:00", fees("900000000001", "114.00"));
+        refused_unchanged(p, &store, at_place(upload, cases[k].place), cases[k].status,
+                          cases[k].says, cases[k].why);
+        free(store.data);
+        mb_platform_free(p);
+    }
+    mb_ruleset_free(b);
+    mb_ruleset_free(a);
+}
+
 /* Whether `s` is whole UTF-8: every lead byte followed by its continuation bytes. */
 static bool whole_utf8(const char *s, size_t n)
 {
@@ -1201,6 +1283,7 @@ int main(void)
     figures_by_quarter_and_codes_that_add_up();
     an_identity_read_two_ways_and_two_institutions();
     a_trace_past_4000_bytes();
+    rulesets_chosen_by_region();
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();
