@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "failing_alloc.h"
 #include "fixtures.h"
 #include "medbenefit.h"
 
@@ -131,6 +132,38 @@ static void a_seed_grows_a_full_table(void)
     mb_enrollee_free(e);
 }
 
+/* A seed the table must grow for, when memory runs out, is refused with MB_E_NOMEM and changes
+ * nothing (the same saved bytes, no block left behind); seeded again with memory, it holds. Each
+ * of 200 seeds is tried first with every allocation failing: those that need none succeed. */
+static void a_seed_that_cannot_grow_the_table_changes_nothing(void)
+{
+    mb_enrollee *e = fx_enrollee("S4", MB_SCHEME_RESIDENT, 0, 0);
+    static unsigned char before[16384], after[16384];
+    int ok = 0, refused = 0, unchanged = 0;
+    for (int q = 0; q < 200; q++) {
+        size_t nb = fx_save(e, before, sizeof before);
+        long live = fa.live;
+        fa_arm(1, PERSISTENT);
+        int rc = mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err);
+        fa_arm(0, WORKING);
+        if (rc == MB_E_NOMEM) {
+            refused++;
+            unchanged += fx_same(before, nb, after, fx_save(e, after, sizeof after)) &&
+                         fa.live == live && strstr(mb_error_message(err), "out of memory") != NULL;
+            rc = mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err);
+        }
+        ok += rc == MB_OK;
+    }
+    CHECK(refused > 1, "the table grew more than once, each growth refused first");
+    CHECK(unchanged == refused, "each refused seed said so and changed nothing");
+    CHECK(ok == 200, "200 figures seeded");
+    int64_t sum = 0;
+    for (int q = 0; q < 200; q++)
+        sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
+    CHECK_FEN(sum, 200 * 201 / 2, "each figure reads back: 1 + 2 + ... + 200");
+    mb_enrollee_free(e);
+}
+
 /* Reversal deletes the keys its settlement added (backward-shift deletion in an open-addressed
  * table): with 150, then 188 other figures in the table (at most three quarters full), the
  * probe sequences of what stays are long; after each reversal every figure reads as before and
@@ -189,14 +222,16 @@ static void reversal_in_a_crowded_table(void)
 
 int main(void)
 {
+    CHECK(fa_install() == MB_OK, "the failing allocator is installed");
     err = mb_error_new();
     jiaozuo = fx_ruleset(MB_TEST_JIAOZUO);
     shanxi = fx_ruleset(MB_TEST_SHANXI);
     if (jiaozuo && shanxi) {
         refusals_name_the_keys_there_are();
-    refusals_list_each_key_once();
+        refusals_list_each_key_once();
         periods_the_ruleset_is_in_force();
         a_seed_grows_a_full_table();
+        a_seed_that_cannot_grow_the_table_changes_nothing();
         reversal_in_a_crowded_table();
     }
     mb_ruleset_free(jiaozuo);
