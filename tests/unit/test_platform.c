@@ -1119,6 +1119,64 @@ static void an_identity_read_two_ways_and_two_institutions(void)
     mb_ruleset_free(basic);
 }
 
+/* A stay settled in parts (docs/platform.md, 2304): each settlement takes the fee details
+ * uploaded and not yet settled, so none is paid twice. Under 测试〔2025〕5号 (80% of the policy
+ * scope from the first yuan, an assumption of the test): 2301 uploads 1000.00 甲类, the
+ * mid-stay 2304 (mid_setl_flag 1) pays 1000.00 x 80% = 800.00; 2301 uploads 500.00 more, and
+ * the discharge 2304 pays 500.00 x 80% = 400.00 for them alone (not 1500.00 x 80% = 1200.00). */
+static void a_stay_settled_in_parts(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(
+        "id: stay\ntitle: 住院\ndocument: 测试〔2025〕5号\ntier: basic\neffective_from: 2025-01-01\n"
+        "schemes: [employee]\naccount: {value: last, cite: 测试〔2025〕5号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕5号 二}\n"
+        "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+        "layers:\n  - {id: inpatient, cite: 测试〔2025〕5号 三, med_types: [inpatient], fund: pooling,\n"
+        "     ratio: [{all: 80%, cite: 测试〔2025〕5号 三（80%）}]}\n"
+        "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
+        "  insutype: {codes: [\"310\"], assumption: employees}\n",
+        "stay.yaml");
+    if (rs == NULL)
+        return;
+    const mb_ruleset *chain[] = {rs};
+    fx_store store = {0};
+    mb_platform *p = platform_on(chain, 1, &store);
+    CHECK_RC(call(p, envelope("1101", "2025-05-10 07:50:00", REC_1101), NULL), MB_OK, "1101");
+    CHECK_RC(call(p, envelope("2401", "2025-05-10 08:00:00",
+                              "\"input\": {\"mdtrtinfo\": {" PSN ", \"insutype\": \"310\", "
+                              "\"begntime\": \"2025-05-10 08:00:00\", \"med_type\": \"21\", "
+                              "\"ipt_no\": \"ZY1\"}}"),
+                  NULL),
+             MB_OK, "2401: the admission");
+    CHECK(says("\"mdtrt_id\": \"900000000001\""), "the stay's id");
+#define STAY_FEE(sn, amount)                                                                   \
+    "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"" sn "\", \"mdtrt_id\": \"900000000001\", " \
+    PSN ", \"chrg_bchno\": \"B1\", \"det_item_fee_sumamt\": " amount ", \"chrgitm_lv\": \"01\"}]}"
+#define STAY_SETTLE(amount, mid)                                                               \
+    "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": \"310\", "    \
+    "\"medfee_sumamt\": " amount ", \"acct_used_flag\": \"0\", \"mid_setl_flag\": \"" mid "\"" \
+    "%s}}"
+    CHECK_RC(call(p, envelope("2301", "2025-05-15 09:00:00", STAY_FEE("Z1", "1000.00")), NULL),
+             MB_OK, "2301: the first details");
+    char body[512];
+    snprintf(body, sizeof body, STAY_SETTLE("1000.00", "1"), "");
+    CHECK_RC(call(p, envelope("2304", "2025-05-15 10:00:00", body), NULL), MB_OK,
+             "2304 mid-stay");
+    CHECK(says("\"hifp_pay\": 800.00"), "1000.00 x 80% = 800.00");
+    CHECK_RC(call(p, envelope("2301", "2025-05-20 09:00:00", STAY_FEE("Z2", "500.00")), NULL),
+             MB_OK, "2301: more details");
+    snprintf(body, sizeof body, STAY_SETTLE("500.00", "0"), ", \"dscgTime\": \"2025-05-20\"");
+    CHECK_RC(call(p, envelope("2304", "2025-05-20 10:00:00", body), NULL), MB_OK,
+             "2304 at discharge");
+    CHECK(says("\"medfee_sumamt\": 500.00") && says("\"hifp_pay\": 400.00"),
+          "the details not yet settled alone: 500.00 x 80% = 400.00");
+#undef STAY_FEE
+#undef STAY_SETTLE
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(rs);
+}
+
 /* `request` with its envelope's insuplc_admdvs (990101) made `place` ("": none). */
 static const char *at_place(const char *request, const char *place)
 {
@@ -1284,6 +1342,7 @@ int main(void)
     an_identity_read_two_ways_and_two_institutions();
     a_trace_past_4000_bytes();
     rulesets_chosen_by_region();
+    a_stay_settled_in_parts();
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();
