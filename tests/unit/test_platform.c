@@ -1121,8 +1121,9 @@ static void an_identity_read_two_ways_and_two_institutions(void)
 
 /* A stay settled in parts (docs/platform.md, 2304): each settlement takes the fee details
  * uploaded and not yet settled, so none is paid twice. Under 测试〔2025〕5号 (80% of the policy
- * scope from the first yuan, an assumption of the test): 2301 uploads 1000.00 甲类, the
- * mid-stay 2304 (mid_setl_flag 1) pays 1000.00 x 80% = 800.00; 2301 uploads 500.00 more, and
+ * scope from the first yuan, an assumption of the test): 2301 uploads 1000.00 甲类 (and a free
+ * item of 0.00), the mid-stay 2304 (mid_setl_flag 1) pays 1000.00 x 80% = 800.00; 2301
+ * uploads 500.00 more, and
  * the discharge 2304 pays 500.00 x 80% = 400.00 for them alone (not 1500.00 x 80% = 1200.00). */
 static void a_stay_settled_in_parts(void)
 {
@@ -1149,32 +1150,103 @@ static void a_stay_settled_in_parts(void)
                   NULL),
              MB_OK, "2401: the admission");
     CHECK(says("\"mdtrt_id\": \"900000000001\""), "the stay's id");
-#define STAY_FEE(sn, amount)                                                                   \
-    "\"input\": {\"feedetail\": [{\"feedetl_sn\": \"" sn "\", \"mdtrt_id\": \"900000000001\", " \
-    PSN ", \"chrg_bchno\": \"B1\", \"det_item_fee_sumamt\": " amount ", \"chrgitm_lv\": \"01\"}]}"
+#define STAY_ROW(sn, amount)                                                                   \
+    "{\"feedetl_sn\": \"" sn "\", \"mdtrt_id\": \"900000000001\", " PSN ", \"chrg_bchno\": "    \
+    "\"B1\", \"det_item_fee_sumamt\": " amount ", \"chrgitm_lv\": \"01\"}"
+#define STAY_FEE(rows) "\"input\": {\"feedetail\": [" rows "]}"
 #define STAY_SETTLE(amount, mid)                                                               \
     "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": \"310\", "    \
     "\"medfee_sumamt\": " amount ", \"acct_used_flag\": \"0\", \"mid_setl_flag\": \"" mid "\"" \
     "%s}}"
-    CHECK_RC(call(p, envelope("2301", "2025-05-15 09:00:00", STAY_FEE("Z1", "1000.00")), NULL),
-             MB_OK, "2301: the first details");
+    CHECK_RC(call(p, envelope("2301", "2025-05-15 09:00:00",
+                              STAY_FEE(STAY_ROW("Z0", "0.00") ", " STAY_ROW("Z1", "1000.00"))),
+                  NULL),
+             MB_OK, "2301: the first details, one of them free (0.00)");
     char body[512];
     snprintf(body, sizeof body, STAY_SETTLE("1000.00", "1"), "");
     CHECK_RC(call(p, envelope("2304", "2025-05-15 10:00:00", body), NULL), MB_OK,
              "2304 mid-stay");
     CHECK(says("\"hifp_pay\": 800.00"), "1000.00 x 80% = 800.00");
-    CHECK_RC(call(p, envelope("2301", "2025-05-20 09:00:00", STAY_FEE("Z2", "500.00")), NULL),
+    CHECK_RC(call(p, envelope("2301", "2025-05-20 09:00:00", STAY_FEE(STAY_ROW("Z2", "500.00"))),
+                  NULL),
              MB_OK, "2301: more details");
     snprintf(body, sizeof body, STAY_SETTLE("500.00", "0"), ", \"dscgTime\": \"2025-05-20\"");
     CHECK_RC(call(p, envelope("2304", "2025-05-20 10:00:00", body), NULL), MB_OK,
              "2304 at discharge");
     CHECK(says("\"medfee_sumamt\": 500.00") && says("\"hifp_pay\": 400.00"),
           "the details not yet settled alone: 500.00 x 80% = 400.00");
+#undef STAY_ROW
 #undef STAY_FEE
 #undef STAY_SETTLE
     free(store.data);
     mb_platform_free(p);
     mb_ruleset_free(rs);
+}
+
+/* A fixed chain of two tiers (docs/platform.md, setldetail): a stay without uploaded details
+ * settles the request's four amounts (here all 1000.00 in policy scope, the others 0); the basic
+ * tier pays 1000.00 x 80% = 800.00 (测试〔2025〕5号 三), the critical-illness tier 50% of what
+ * it left, (1000.00 - 800.00) x 50% = 100.00 (测试〔2025〕6号 二); each fund's row traces its
+ * own ruleset's steps in setl_proc_info. */
+static void a_chain_of_two_tiers(void)
+{
+    mb_ruleset *basic = fx_ruleset_text(
+        "id: stay\ntitle: 住院\ndocument: 测试〔2025〕5号\ntier: basic\neffective_from: 2025-01-01\n"
+        "schemes: [employee]\naccount: {value: last, cite: 测试〔2025〕5号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕5号 二}\n"
+        "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+        "layers:\n  - {id: inpatient, cite: 测试〔2025〕5号 三, med_types: [inpatient], fund: pooling,\n"
+        "     ratio: [{all: 80%, cite: 测试〔2025〕5号 三（80%）}]}\n"
+        "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
+        "  insutype: {codes: [\"310\"], assumption: employees}\n",
+        "stay.yaml");
+    mb_ruleset *ci = fx_ruleset_text(
+        "id: stay-ci\ntitle: 大病\ndocument: 测试〔2025〕6号\ntier: critical_illness\n"
+        "effective_from: 2025-01-01\nschemes: [employee]\nupstream: {cite: 测试〔2025〕6号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕6号 一}\n"
+        "funds:\n  - {key: ci, employee: \"320100\", name: 大病保险, amount: hifmi_pay}\n"
+        "layers:\n  - {id: critical, cite: 测试〔2025〕6号 二, med_types: [inpatient], fund: ci,\n"
+        "     ratio: [{all: 50%, cite: 测试〔2025〕6号 二（50%）}]}\n",
+        "stay-ci.yaml");
+    if (basic == NULL || ci == NULL) {
+        mb_ruleset_free(basic);
+        mb_ruleset_free(ci);
+        return;
+    }
+    const mb_ruleset *chain[] = {basic, ci};
+    fx_store store = {0};
+    mb_platform *p = platform_on(chain, 2, &store);
+    CHECK_RC(call(p, envelope("1101", "2025-05-10 07:50:00", REC_1101), NULL), MB_OK, "1101");
+    CHECK_RC(call(p, envelope("2401", "2025-05-10 08:00:00",
+                              "\"input\": {\"mdtrtinfo\": {" PSN ", \"insutype\": \"310\", "
+                              "\"begntime\": \"2025-05-10 08:00:00\", \"med_type\": \"21\", "
+                              "\"ipt_no\": \"ZY1\"}}"),
+                  NULL),
+             MB_OK, "2401: the admission");
+    CHECK_RC(call(p, envelope("2304", "2025-05-20 10:00:00",
+                              "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", "
+                              "\"insutype\": \"310\", \"medfee_sumamt\": 1000.00, "
+                              "\"fulamt_ownpay_amt\": 0.00, \"overlmt_selfpay\": 0.00, "
+                              "\"preselfpay_amt\": 0.00, "
+                              "\"inscp_scp_amt\": 1000.00, \"acct_used_flag\": \"0\", "
+                              "\"mid_setl_flag\": \"0\", \"dscgTime\": \"2025-05-20\"}}"),
+                  NULL),
+             MB_OK, "2304 at discharge, no details uploaded");
+    CHECK(says("\"hifp_pay\": 800.00") && says("\"hifmi_pay\": 100.00") &&
+              says("\"fund_pay_sumamt\": 900.00") && says("\"psn_cash_pay\": 100.00"),
+          "800.00 basic, 100.00 critical illness, 100.00 in cash");
+    const char *basic_row = response ? strstr(response, "\"fund_pay_type\": \"310100\"") : NULL;
+    const char *ci_row = response ? strstr(response, "\"fund_pay_type\": \"320100\"") : NULL;
+    const char *basic_info = basic_row ? strstr(basic_row, "\"setl_proc_info\": \"") : NULL;
+    const char *ci_info = ci_row ? strstr(ci_row, "\"setl_proc_info\": \"") : NULL;
+    CHECK(basic_info && ci_info && strncmp(basic_info + 19, "items", 5) == 0 &&
+              strncmp(ci_info + 19, "critical", 8) == 0,
+          "each fund's row traces its own ruleset: the basic's from its items, the critical "
+          "illness's from its layer");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(ci);
+    mb_ruleset_free(basic);
 }
 
 /* `request` with its envelope's insuplc_admdvs (990101) made `place` ("": none). */
@@ -1343,6 +1415,7 @@ int main(void)
     a_trace_past_4000_bytes();
     rulesets_chosen_by_region();
     a_stay_settled_in_parts();
+    a_chain_of_two_tiers();
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();
