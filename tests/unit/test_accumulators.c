@@ -116,6 +116,15 @@ static void periods_the_ruleset_is_in_force(void)
     mb_enrollee_free(e);
 }
 
+/* The figures the seeding tests below put in: x.paid of 1900 + q is q + 1, for q < 200. */
+static int64_t seeded_sum(const mb_enrollee *e)
+{
+    int64_t sum = 0;
+    for (int q = 0; q < 200; q++)
+        sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
+    return sum;
+}
+
 static void a_seed_grows_a_full_table(void)
 {
     /* a new enrollee has room for a few entries (it is sized to what it holds): seeding 200
@@ -125,10 +134,7 @@ static void a_seed_grows_a_full_table(void)
     for (int q = 0; q < 200; q++)
         ok += mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err) == MB_OK;
     CHECK(ok == 200, "200 figures seeded: the table grew to hold them");
-    int64_t sum = 0;
-    for (int q = 0; q < 200; q++)
-        sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
-    CHECK_FEN(sum, 200 * 201 / 2, "each figure reads back after the growth: 1 + 2 + ... + 200");
+    CHECK_FEN(seeded_sum(e), 200 * 201 / 2, "each figure reads back after the growth: 1 + 2 + ... + 200");
     mb_enrollee_free(e);
 }
 
@@ -157,10 +163,7 @@ static void a_seed_that_cannot_grow_the_table_changes_nothing(void)
     CHECK(refused > 1, "the table grew more than once, each growth refused first");
     CHECK(unchanged == refused, "each refused seed said so and changed nothing");
     CHECK(ok == 200, "200 figures seeded");
-    int64_t sum = 0;
-    for (int q = 0; q < 200; q++)
-        sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
-    CHECK_FEN(sum, 200 * 201 / 2, "each figure reads back: 1 + 2 + ... + 200");
+    CHECK_FEN(seeded_sum(e), 200 * 201 / 2, "each figure reads back: 1 + 2 + ... + 200");
     mb_enrollee_free(e);
 }
 

@@ -935,6 +935,18 @@ static mb_platform *platform_on(const mb_ruleset *const *chain, size_t n, fx_sto
     return p;
 }
 
+/* A platform on the one ruleset loaded from `text` (`name` in reports), *rs, keeping its state
+ * in `store`; NULL when the ruleset does not load (a failed fixture). */
+static mb_platform *platform_of(const char *text, const char *name, mb_ruleset **rs,
+                                fx_store *store)
+{
+    *rs = fx_ruleset_text(text, name);
+    if (*rs == NULL)
+        return NULL;
+    const mb_ruleset *chain[] = {*rs};
+    return platform_on(chain, 1, store);
+}
+
 /* `call` is refused with `status` and a message holding `message`, answered with infcode -1,
  * and the store's state is byte for byte what it was. */
 static void refused_unchanged(mb_platform *p, fx_store *store, const char *request, int status,
@@ -999,12 +1011,11 @@ static const char QUARTERLY[] =
  *   visit 2, the deductible met: 153.80 x 80% = 123.04, cut to 90 - 59.04 = 30.96. */
 static void figures_by_quarter_and_codes_that_add_up(void)
 {
-    mb_ruleset *rs = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
-    if (rs == NULL)
-        return;
-    const mb_ruleset *chain[] = {rs};
+    mb_ruleset *rs;
     fx_store store = {0};
-    mb_platform *p = platform_on(chain, 1, &store);
+    mb_platform *p = platform_of(QUARTERLY, "quarterly.yaml", &rs, &store);
+    if (p == NULL)
+        return;
     CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
     CHECK_RC(call(p, envelope("5301", "2025-05-18 09:30:10", REC_5301), NULL), MB_OK, "5301");
 
@@ -1119,29 +1130,21 @@ static void an_identity_read_two_ways_and_two_institutions(void)
     mb_ruleset_free(basic);
 }
 
-/* A stay settled in parts (docs/platform.md, 2304): each settlement takes the fee details
- * uploaded and not yet settled, so none is paid twice. Under 测试〔2025〕5号 (80% of the policy
- * scope from the first yuan, an assumption of the test): 2301 uploads 1000.00 甲类 (and a free
- * item of 0.00), the mid-stay 2304 (mid_setl_flag 1) pays 1000.00 x 80% = 800.00; 2301
- * uploads 500.00 more, and
- * the discharge 2304 pays 500.00 x 80% = 400.00 for them alone (not 1500.00 x 80% = 1200.00). */
-static void a_stay_settled_in_parts(void)
+/* 测试〔2025〕5号, as the stays below read it: 80% of the policy scope of an admission from the
+ * first yuan (an assumption of the test), in the test region. */
+static const char STAY[] =
+    "id: stay\ntitle: 住院\ndocument: 测试〔2025〕5号\ntier: basic\neffective_from: 2025-01-01\n"
+    "schemes: [employee]\naccount: {value: last, cite: 测试〔2025〕5号 一}\n"
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕5号 二}\n"
+    "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+    "layers:\n  - {id: inpatient, cite: 测试〔2025〕5号 三, med_types: [inpatient], fund: pooling,\n"
+    "     ratio: [{all: 80%, cite: 测试〔2025〕5号 三（80%）}]}\n"
+    "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
+    "  insutype: {codes: [\"310\"], assumption: employees}\n";
+
+/* The person of REC_1101 recorded and admitted on 2025-05-10 (2401): stay 900000000001. */
+static void admitted_on_10_may(mb_platform *p)
 {
-    mb_ruleset *rs = fx_ruleset_text(
-        "id: stay\ntitle: 住院\ndocument: 测试〔2025〕5号\ntier: basic\neffective_from: 2025-01-01\n"
-        "schemes: [employee]\naccount: {value: last, cite: 测试〔2025〕5号 一}\n"
-        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕5号 二}\n"
-        "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
-        "layers:\n  - {id: inpatient, cite: 测试〔2025〕5号 三, med_types: [inpatient], fund: pooling,\n"
-        "     ratio: [{all: 80%, cite: 测试〔2025〕5号 三（80%）}]}\n"
-        "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
-        "  insutype: {codes: [\"310\"], assumption: employees}\n",
-        "stay.yaml");
-    if (rs == NULL)
-        return;
-    const mb_ruleset *chain[] = {rs};
-    fx_store store = {0};
-    mb_platform *p = platform_on(chain, 1, &store);
     CHECK_RC(call(p, envelope("1101", "2025-05-10 07:50:00", REC_1101), NULL), MB_OK, "1101");
     CHECK_RC(call(p, envelope("2401", "2025-05-10 08:00:00",
                               "\"input\": {\"mdtrtinfo\": {" PSN ", \"insutype\": \"310\", "
@@ -1150,6 +1153,21 @@ static void a_stay_settled_in_parts(void)
                   NULL),
              MB_OK, "2401: the admission");
     CHECK(says("\"mdtrt_id\": \"900000000001\""), "the stay's id");
+}
+
+/* A stay settled in parts (docs/platform.md, 2304): each settlement takes the fee details
+ * uploaded and not yet settled, so none is paid twice. Under STAY: 2301 uploads 1000.00 甲类
+ * (and a free item of 0.00), the mid-stay 2304 (mid_setl_flag 1) pays 1000.00 x 80% = 800.00;
+ * 2301 uploads 500.00 more, and the discharge 2304 pays 500.00 x 80% = 400.00 for them alone
+ * (not 1500.00 x 80% = 1200.00). */
+static void a_stay_settled_in_parts(void)
+{
+    mb_ruleset *rs;
+    fx_store store = {0};
+    mb_platform *p = platform_of(STAY, "stay.yaml", &rs, &store);
+    if (p == NULL)
+        return;
+    admitted_on_10_may(p);
 #define STAY_ROW(sn, amount)                                                                   \
     "{\"feedetl_sn\": \"" sn "\", \"mdtrt_id\": \"900000000001\", " PSN ", \"chrg_bchno\": "    \
     "\"B1\", \"det_item_fee_sumamt\": " amount ", \"chrgitm_lv\": \"01\"}"
@@ -1190,16 +1208,7 @@ static void a_stay_settled_in_parts(void)
  * own ruleset's steps in setl_proc_info. */
 static void a_chain_of_two_tiers(void)
 {
-    mb_ruleset *basic = fx_ruleset_text(
-        "id: stay\ntitle: 住院\ndocument: 测试〔2025〕5号\ntier: basic\neffective_from: 2025-01-01\n"
-        "schemes: [employee]\naccount: {value: last, cite: 测试〔2025〕5号 一}\n"
-        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕5号 二}\n"
-        "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
-        "layers:\n  - {id: inpatient, cite: 测试〔2025〕5号 三, med_types: [inpatient], fund: pooling,\n"
-        "     ratio: [{all: 80%, cite: 测试〔2025〕5号 三（80%）}]}\n"
-        "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
-        "  insutype: {codes: [\"310\"], assumption: employees}\n",
-        "stay.yaml");
+    mb_ruleset *basic = fx_ruleset_text(STAY, "stay.yaml");
     mb_ruleset *ci = fx_ruleset_text(
         "id: stay-ci\ntitle: 大病\ndocument: 测试〔2025〕6号\ntier: critical_illness\n"
         "effective_from: 2025-01-01\nschemes: [employee]\nupstream: {cite: 测试〔2025〕6号 一}\n"
@@ -1216,13 +1225,7 @@ static void a_chain_of_two_tiers(void)
     const mb_ruleset *chain[] = {basic, ci};
     fx_store store = {0};
     mb_platform *p = platform_on(chain, 2, &store);
-    CHECK_RC(call(p, envelope("1101", "2025-05-10 07:50:00", REC_1101), NULL), MB_OK, "1101");
-    CHECK_RC(call(p, envelope("2401", "2025-05-10 08:00:00",
-                              "\"input\": {\"mdtrtinfo\": {" PSN ", \"insutype\": \"310\", "
-                              "\"begntime\": \"2025-05-10 08:00:00\", \"med_type\": \"21\", "
-                              "\"ipt_no\": \"ZY1\"}}"),
-                  NULL),
-             MB_OK, "2401: the admission");
+    admitted_on_10_may(p);
     CHECK_RC(call(p, envelope("2304", "2025-05-20 10:00:00",
                               "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", "
                               "\"insutype\": \"310\", \"medfee_sumamt\": 1000.00, "
@@ -1367,12 +1370,11 @@ static void a_trace_past_4000_bytes(void)
         n += snprintf(text + n, sizeof text - (size_t)n,
                       "      - {above: %d, up_to: %d, all: 50%%, cite: 测试〔2025〕4号 第三条第%d款"
                       "（按政策范围内费用分段计算，每段一元）}\n", k, k + 1, k + 1);
-    mb_ruleset *rs = fx_ruleset_text(text, "bands.yaml");
-    if (rs == NULL)
-        return;
-    const mb_ruleset *chain[] = {rs};
+    mb_ruleset *rs;
     fx_store store = {0};
-    mb_platform *p = platform_on(chain, 1, &store);
+    mb_platform *p = platform_of(text, "bands.yaml", &rs, &store);
+    if (p == NULL)
+        return;
     CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
     a_visit_uploaded(p, "2025-05-18", "900000000001");
     CHECK_RC(call(p, envelope("2206", "2025-05-18 09:52:00", settle("900000000001", "210.20")),
