@@ -306,6 +306,8 @@ typedef struct mb_settlement {
     uint32_t nfunds;
     uint32_t ntrace;           /* never more than trace_cap: the room is made before (settle.c) */
     uint32_t ndeltas;
+    uint32_t nfresh;           /* of the deltas, those of a figure the enrollee does not hold yet:
+                                  the accumulator entries commit adds */
     int64_t balance_before, balance_after;
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
     uint64_t payer_tag;                 /* 0: no family payer */

@@ -21,6 +21,7 @@ static int track(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int o
             return mb_fail(x->err, MB_E_CAPACITY,
                            "a settlement changes at most %d accumulators", MB_MAX_DELTAS);
         d = &x->r->deltas[x->r->ndeltas++];
+        x->r->nfresh += held == NULL; /* an entry commit adds */
         int64_t before = held ? held->value : 0;
         *d = (mb_delta){key, period, op, before, before, 0, (mb_acc *)held};
     }
