@@ -260,13 +260,13 @@ struct mb_claim {
 /* ---- result ------------------------------------------------------------------------------- */
 
 /* A pending change of one accumulator: a sum added to, or a value raised (MB_CHANGE_*). */
+/* A pending change of one figure: the journal's record of it, kept as the journal records it
+ * (ADD: the amount added, before 0; RAISE: the largest value this claim raised it to, even when
+ * the value already stood higher, and the value before: docs/reversal.md), so that commit
+ * copies it whole. */
 typedef struct mb_delta {
-    uint64_t key;
-    int32_t period;
-    int32_t op;
-    int64_t before, after;
-    int64_t raised;         /* RAISE: the largest value this claim raised it to, even when the
-                               value already stood higher (the journal keeps it: docs/reversal.md) */
+    mb_change change;
+    int64_t after;          /* the figure as the claim sees it now */
     mb_acc *slot;           /* its entry in the table, NULL: none yet (commit writes through it:
                                the table does not change between compute and commit) */
 } mb_delta;

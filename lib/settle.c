@@ -472,7 +472,7 @@ int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_b
         if (d->slot) /* the entry compute() found: nothing was added to the table since */
             d->slot->value = d->after;
         else
-            mb_acc_set(e, d->key, d->period, d->after);
+            mb_acc_set(e, d->change.key, d->change.period, d->after);
     }
     e->balance = out->balance_after;
     out->setl = plan.setl;
