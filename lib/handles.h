@@ -259,11 +259,10 @@ struct mb_claim {
 
 /* ---- result ------------------------------------------------------------------------------- */
 
-/* A pending change of one accumulator: a sum added to, or a value raised (MB_CHANGE_*). */
-/* A pending change of one figure: the journal's record of it, kept as the journal records it
- * (ADD: the amount added, before 0; RAISE: the largest value this claim raised it to, even when
- * the value already stood higher, and the value before: docs/reversal.md), so that commit
- * copies it whole. */
+/* A pending change of one accumulator: a sum added to, or a value raised (MB_CHANGE_*), kept
+ * as its journal entry records it (ADD: the amount added, before 0; RAISE: the largest value
+ * this claim raised it to, even when the value already stood higher, and the value before:
+ * docs/reversal.md), so that commit copies it whole. */
 typedef struct mb_delta {
     mb_change change;
     int64_t after;          /* the figure as the claim sees it now */

@@ -379,6 +379,9 @@ static inline int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
             return -1;
     }
 }
+/* Build the table mb_catalogue_lookup reads from the sorted pairs, in the ruleset's arena. */
+int mb_catalogue_index(mb_ruleset *rs, struct mb_arena *arena);
+
 /* The groups an identity's text (its hash) makes one a member of under a loaded ruleset; 0
  * when the ruleset does not know it. */
 struct mb_ident_slot {
@@ -395,7 +398,5 @@ static inline uint64_t mb_identity_groups(const mb_ruleset *rs, uint64_t hash)
             return 0;
     }
 }
-/* Build the table mb_catalogue_lookup reads from the sorted pairs, in the ruleset's arena. */
-int mb_catalogue_index(mb_ruleset *rs, struct mb_arena *arena);
 
 #endif
