@@ -487,7 +487,7 @@ static void bench_workload(int kind, const char *dir, mb_error *err)
         }
         if (api == 0)
             first = best.checksum;
-        printf("  %-24s %9.0f claims/s  %6.0f ns/claim  checksum %lld%s\n", api_name[api],
+        printf("  %-28s %9.0f claims/s  %6.0f ns/claim  checksum %lld%s\n", api_name[api],
                best.settlements / best.secs, best.secs * 1e9 / best.settlements,
                (long long)best.checksum, best.checksum == first ? "" : "  MISMATCH");
         if (best.checksum != first)
