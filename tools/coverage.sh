@@ -5,8 +5,8 @@
 # printed and the reports kept in build-coverage/coverage/: index.html (per file, per line and
 # branch), coverage.txt (lines), branches.txt (branches), uncovered-branches.txt (each line with a
 # branch never taken, and its code), uncovered-functions.txt.
-# Branch coverage below MB_BRANCH_MIN percent (default 95.2: half a percent, 39 branches, below
-# the 95.7% main reaches; docs/coverage.md lists what stays uncovered and why) is a failure. Ends with "N passed, N failed": the suites' checks, summed
+# Branch coverage below MB_BRANCH_MIN percent (default 95.2: half a percent, 41 branches, below
+# the 95.8% main reaches; docs/coverage.md lists what stays uncovered and why) is a failure. Ends with "N passed, N failed": the suites' checks, summed
 # from meson's testlog.json by tools/sum-tests.py, and one for the threshold.
 set -uo pipefail
 cd "$(dirname "$0")/.."
