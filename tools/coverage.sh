@@ -5,8 +5,8 @@
 # printed and the reports kept in build-coverage/coverage/: index.html (per file, per line and
 # branch), coverage.txt (lines), branches.txt (branches), uncovered-branches.txt (each line with a
 # branch never taken, and its code), uncovered-functions.txt.
-# Branch coverage below MB_BRANCH_MIN percent (default 95, the issue's floor, which main reaches;
-# docs/coverage.md lists what stays uncovered and why) is a failure. Ends with "N passed, N failed": the suites' checks, summed
+# Branch coverage below MB_BRANCH_MIN percent (default 95.2: half a percent, 41 branches, below
+# the 95.8% main reaches; docs/coverage.md lists what stays uncovered and why) is a failure. Ends with "N passed, N failed": the suites' checks, summed
 # from meson's testlog.json by tools/sum-tests.py, and one for the threshold.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +52,7 @@ echo "    uncovered functions ($(wc -l <"$out/uncovered-functions.txt")):"
 sed 's/^/        /' "$out/uncovered-functions.txt"
 echo "    reports: $out/index.html, coverage.txt, branches.txt, uncovered-branches.txt"
 # the threshold: one check more in the summary
-min=${MB_BRANCH_MIN:-95}
+min=${MB_BRANCH_MIN:-95.2}
 percent=$(sed -n 's/^branches: \([0-9.]*\)%.*/\1/p' "$out/summary.txt")
 if [ -n "$percent" ] && python3 -c "import sys; sys.exit(0 if float('$percent') >= float('$min') else 1)"; then
     echo "    branch coverage $percent% meets the $min% required"

@@ -86,6 +86,83 @@ static inline mb_ruleset *fx_ruleset_text(const char *text, const char *name)
     FX_RULESET_TOP(id, title, doc)                                                             \
     "class_b_first_selfpay: {value: 10%, cite: " doc " 二}\n" FX_POOLING_FUND
 
+/* The rulesets of the tests of a settlement's limits (its changes, its trace, its fund rows):
+ * `layers` chronic layers l0, l1, … each paying 1% of the claim. In force from 2023-01-01, a
+ * 10% class B first self-pay, every cite "c"; of tier `tier` (NULL: basic, its account paid
+ * last; any other tier gets its upstream); `extra`, top-level lines before the funds; `funds`
+ * funds f0, f1, … (at least one; codes 31000k, 32000k outside the basic tier), every layer
+ * paying from f0 or, `own_funds`, layer i from f<i>; `kinds` > 0: layer i of benefit kind
+ * k<i % kinds>. */
+typedef struct fx_layers {
+    const char *id, *tier, *extra;
+    int layers, funds, kinds;
+    bool own_funds;
+} fx_layers;
+
+/* The fx_layers ruleset's text into text[cap]; its length. */
+static inline size_t fx_layers_text(char *text, size_t cap, fx_layers spec)
+{
+    bool basic = spec.tier == NULL || strcmp(spec.tier, "basic") == 0;
+    size_t n = (size_t)snprintf(text, cap,
+                                "id: %s\ntitle: t\ndocument: d\ntier: %s\neffective_from: 2023-01-01\n"
+                                "%s%sclass_b_first_selfpay: {value: 10%%, cite: c}\nfunds:\n",
+                                spec.id, basic ? "basic" : spec.tier,
+                                basic ? "account: {value: last, cite: c}\n" : "upstream: {cite: c}\n",
+                                spec.extra ? spec.extra : "");
+    for (int f = 0; f < (spec.funds > 0 ? spec.funds : 1) && n < cap; f++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "  - {key: f%d, employee: '3%d%04d', name: n, amount: hifp_pay}\n", f,
+                              basic ? 1 : 2, f);
+    if (n < cap)
+        n += (size_t)snprintf(text + n, cap - n, "layers:\n");
+    for (int l = 0; l < spec.layers && n < cap; l++) {
+        char kind[24] = "";
+        if (spec.kinds > 0)
+            snprintf(kind, sizeof kind, "kind: k%d, ", l % spec.kinds);
+        n += (size_t)snprintf(text + n, cap - n,
+                              "  - {id: l%d, %scite: c, med_types: [chronic], fund: f%d, "
+                              "ratio: [{all: 1%%}]}\n",
+                              l, kind, spec.own_funds ? l : 0);
+    }
+    return n < cap ? n : cap - 1;
+}
+
+/* The fx_layers ruleset, loaded (a fixture: NULL and a failed CHECK when it does not load). */
+static inline mb_ruleset *fx_layers_ruleset(fx_layers spec)
+{
+    static char text[1 << 15];
+    char name[80];
+    fx_layers_text(text, sizeof text, spec);
+    snprintf(name, sizeof name, "%s.yaml", spec.id);
+    return fx_ruleset_text(text, name);
+}
+
+/* `text` (`name` in reports) does not load: refused with `status` (0: any refusal) and its
+ * handle left NULL; the report naming `key` exactly; its message holding `message` (NULL:
+ * anything) at `line` (0: any). Three CHECKs of `why`; what the report said instead is
+ * printed. The tables of refused rulesets each test file writes run through it. */
+static inline void fx_refused(const char *text, const char *name, int status, const char *key,
+                              const char *message, int line, const char *why)
+{
+    mb_ruleset *rs = (mb_ruleset *)(uintptr_t)1; /* must be overwritten */
+    mb_error *err = fx_error();
+    mb_error_clear(err);
+    int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), name, err);
+    const char *got = mb_error_key(err) ? mb_error_key(err) : "";
+    bool refused = rc != MB_OK && (status == 0 || rc == status) && rs == NULL;
+    bool located = strcmp(got, key) == 0;
+    bool said = (message == NULL || strstr(mb_error_message(err), message) != NULL) &&
+                (line == 0 || mb_error_line(err) == line);
+    CHECK(refused, why);
+    CHECK(located, why);
+    CHECK(said, why);
+    if (!refused || !located || !said)
+        fprintf(stderr, "  %s: %s, key '%s', line %d: %s\n", why, mb_status_name(rc), got,
+                mb_error_line(err), mb_error_message(err));
+    if (rc == MB_OK)
+        mb_ruleset_free(rs);
+}
+
 static inline bool fx_ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);
@@ -250,6 +327,31 @@ static inline int fx_settle(mb_result *r, const mb_ruleset *rs, mb_enrollee *e, 
 {
     const mb_ruleset *chain[1] = {rs};
     return mb_settle(r, chain, 1, e, c, err);
+}
+
+/* Settle, on the chain of `rs` alone, a claim of one class A item of `fen` at H1 of `level` on
+ * `date`, admitted on `admitted` (0: not an admission), for `disease` (NULL: none); each claim
+ * gets its own id (the journal refuses a claim settled twice). Each call making the claim is a
+ * CHECK; returns the settlement's status, its message printed when it fails. */
+static inline int fx_settle_one(mb_result *r, const mb_ruleset *rs, mb_enrollee *e, int32_t date,
+                                int med_type, int level, int32_t admitted, int64_t fen,
+                                const char *disease, mb_error *err)
+{
+    static unsigned serial;
+    char id[16];
+    snprintf(id, sizeof id, "C%u", ++serial);
+    mb_claim *c = NULL;
+    CHECK_RC(mb_claim_new(&c, id, date, med_type, "H1", level, err), MB_OK, "claim");
+    CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "item");
+    if (admitted)
+        CHECK_RC(mb_claim_set_admission(c, admitted, date, err), MB_OK, "admission");
+    if (disease)
+        CHECK_RC(mb_claim_set_disease(c, disease, NULL, err), MB_OK, "disease");
+    int rc = fx_settle(r, rs, e, c, err);
+    if (rc != MB_OK)
+        fprintf(stderr, "  settle: %s\n", mb_error_message(err));
+    mb_claim_free(c);
+    return rc;
 }
 
 /* Whether r's trace has a step of `rule` citing `cite` (any clause when NULL). */

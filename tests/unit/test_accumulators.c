@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "failing_alloc.h"
 #include "fixtures.h"
 #include "medbenefit.h"
 
@@ -70,6 +71,39 @@ static void refusals_name_the_keys_there_are(void)
     mb_enrollee_free(e);
 }
 
+/* A refusal lists each key the ruleset keeps once: the outpatient layer's payments are kept by
+ * year, and the chronic layer's cap of the same key (outpatient) by quarter, two accumulators
+ * of one name. */
+static void refusals_list_each_key_once(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(FX_RULESET_HEAD("periods", "周期", "测试〔2024〕6号")
+        "layers:\n"
+        "  - {id: outpatient, cite: 测试〔2024〕6号 三, med_types: [general_outpatient],\n"
+        "     fund: pooling, ratio: [{all: 50%}]}\n"
+        "  - {id: chronic, cite: 测试〔2024〕6号 四, med_types: [chronic], fund: pooling,\n"
+        "     ratio: [{all: 60%}], cap: {key: outpatient, period: quarter, values: [{all: 500}]}}\n",
+        "periods.yaml");
+    size_t kept = 0;
+    for (size_t i = 0; rs != NULL && i < mb_ruleset_accumulator_count(rs); i++) {
+        const char *key = NULL;
+        mb_ruleset_accumulator(rs, i, &key, NULL);
+        kept += strcmp(key, "outpatient.paid") == 0;
+    }
+    CHECK(kept == 2, "outpatient.paid is kept by year and by quarter");
+    mb_enrollee *e = fx_enrollee("K1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static unsigned char before[4096], after[4096];
+    size_t nb = fx_save(e, before, sizeof before);
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "dental.paid", 2024, 1, err), MB_E_UNKNOWN_CODE,
+             "a key of no layer");
+    CHECK(strcmp(mb_error_message(err), "periods keeps no accumulator 'dental.paid'; its keys are "
+                                        "outpatient.base, outpatient.paid, chronic.base, "
+                                        "chronic.paid") == 0,
+          "each key named once");
+    CHECK(fx_same(before, nb, after, fx_save(e, after, sizeof after)), "the enrollee is unchanged");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 static void periods_the_ruleset_is_in_force(void)
 {
     /* Shanxi's report: in force 2025-04-01 to 2030-03-31, disease caps by quarter */
@@ -82,6 +116,15 @@ static void periods_the_ruleset_is_in_force(void)
     mb_enrollee_free(e);
 }
 
+/* The figures the seeding tests below put in: x.paid of 1900 + q is q + 1, for q < 200. */
+static int64_t seeded_sum(const mb_enrollee *e)
+{
+    int64_t sum = 0;
+    for (int q = 0; q < 200; q++)
+        sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
+    return sum;
+}
+
 static void a_seed_grows_a_full_table(void)
 {
     /* a new enrollee has room for a few entries (it is sized to what it holds): seeding 200
@@ -91,10 +134,36 @@ static void a_seed_grows_a_full_table(void)
     for (int q = 0; q < 200; q++)
         ok += mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err) == MB_OK;
     CHECK(ok == 200, "200 figures seeded: the table grew to hold them");
-    int64_t sum = 0;
-    for (int q = 0; q < 200; q++)
-        sum += mb_enrollee_accumulator(e, "s", "x.paid", 1900 + q);
-    CHECK_FEN(sum, 200 * 201 / 2, "each figure reads back after the growth: 1 + 2 + ... + 200");
+    CHECK_FEN(seeded_sum(e), 200 * 201 / 2, "each figure reads back after the growth: 1 + 2 + ... + 200");
+    mb_enrollee_free(e);
+}
+
+/* A seed the table must grow for, when memory runs out, is refused with MB_E_NOMEM and changes
+ * nothing (the same saved bytes, no block left behind); seeded again with memory, it holds. Each
+ * of 200 seeds is tried first with every allocation failing: those that need none succeed. */
+static void a_seed_that_cannot_grow_the_table_changes_nothing(void)
+{
+    mb_enrollee *e = fx_enrollee("S4", MB_SCHEME_RESIDENT, 0, 0);
+    static unsigned char before[16384], after[16384];
+    int ok = 0, refused = 0, unchanged = 0;
+    for (int q = 0; q < 200; q++) {
+        size_t nb = fx_save(e, before, sizeof before);
+        long live = fa.live;
+        fa_arm(1, PERSISTENT);
+        int rc = mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err);
+        fa_arm(0, WORKING);
+        if (rc == MB_E_NOMEM) {
+            refused++;
+            unchanged += fx_same(before, nb, after, fx_save(e, after, sizeof after)) &&
+                         fa.live == live && strstr(mb_error_message(err), "out of memory") != NULL;
+            rc = mb_enrollee_seed(e, "s", "x.paid", 1900 + q, q + 1, err);
+        }
+        ok += rc == MB_OK;
+    }
+    CHECK(refused > 1, "the table grew more than once, each growth refused first");
+    CHECK(unchanged == refused, "each refused seed said so and changed nothing");
+    CHECK(ok == 200, "200 figures seeded");
+    CHECK_FEN(seeded_sum(e), 200 * 201 / 2, "each figure reads back: 1 + 2 + ... + 200");
     mb_enrollee_free(e);
 }
 
@@ -156,13 +225,16 @@ static void reversal_in_a_crowded_table(void)
 
 int main(void)
 {
+    CHECK(fa_install() == MB_OK, "the failing allocator is installed");
     err = mb_error_new();
     jiaozuo = fx_ruleset(MB_TEST_JIAOZUO);
     shanxi = fx_ruleset(MB_TEST_SHANXI);
     if (jiaozuo && shanxi) {
         refusals_name_the_keys_there_are();
+        refusals_list_each_key_once();
         periods_the_ruleset_is_in_force();
         a_seed_grows_a_full_table();
+        a_seed_that_cannot_grow_the_table_changes_nothing();
         reversal_in_a_crowded_table();
     }
     mb_ruleset_free(jiaozuo);

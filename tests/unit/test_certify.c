@@ -550,6 +550,30 @@ static void cap_forgetting_a_person_is_refused(mb_error *err)
           "the message names the forgotten person and the line");
 }
 
+/* Of a disease's certifications that all ended, the state on a later date is the latest one's
+ * lapse, whichever was recorded first: 糖尿病 held 2022-01-01..2022-06-30 and 2022-07-01..
+ * 2022-12-31 (each recorded as its validity), asked on 2023-03-01: expired on 2022-12-31. */
+static void the_latest_of_lapsed_certifications(const mb_ruleset *rs, mb_error *err)
+{
+    static const int32_t spans[2][2] = {{20220101, 20220630}, {20220701, 20221231}};
+    for (int later_first = 0; later_first < 2; later_first++) {
+        mb_enrollee *e = fx_enrollee("LAPSED", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        for (int k = 0; k < 2; k++) {
+            const int32_t *span = spans[later_first ? 1 - k : k];
+            CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", span[0], span[1], err), MB_OK,
+                     "a certification recorded with its validity");
+        }
+        int state = -1;
+        int32_t since = 0;
+        CHECK_RC(mb_enrollee_status(e, rs, "糖尿病", 20230301, &state, &since, NULL, err), MB_OK,
+                 "the state after both");
+        CHECK(state == MB_CERT_EXPIRED && since == 20221231,
+              later_first ? "expired on 2022-12-31, the later recorded first"
+                          : "expired on 2022-12-31, the later recorded last");
+        mb_enrollee_free(e);
+    }
+}
+
 int main(void)
 {
     mb_error *err = mb_error_new();
@@ -563,6 +587,7 @@ int main(void)
         facility_change_takes_effect_on_1_january(rs, err);
         facility_change_that_cannot_be_kept_is_refused(rs, err);
         facility_changes_with_and_without_a_window(rs, err);
+        the_latest_of_lapsed_certifications(rs, err);
     }
     rules_that_cannot_be_right_are_refused(err);
     unmet_parts_are_described(err);

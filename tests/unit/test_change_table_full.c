@@ -14,20 +14,8 @@
  * once: 2 x 21 + kinds changes. */
 static mb_ruleset *filler(int kinds)
 {
-    static char text[1 << 14];
-    size_t n = (size_t)snprintf(text, sizeof text,
-                                "id: filler\ntitle: t\ndocument: d\ntier: basic\n"
-                                "effective_from: 2023-01-01\naccount: {value: last, cite: c}\n"
-                                "class_b_first_selfpay: {value: 10%%, cite: c}\n"
-                                "funds: [{key: f, employee: '310000', name: n, amount: hifp_pay}]\n"
-                                "layers:\n");
-    for (int l = 0; l < 21; l++)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "  - {id: l%d, kind: k%d, cite: c, med_types: [chronic], fund: f, "
-                              "ratio: [{all: 1%%}]}\n", l, l % kinds);
-    mb_ruleset *rs = NULL;
-    CHECK_RC(mb_ruleset_load_buffer(&rs, text, n, "filler.yaml", fx_error()), MB_OK,
-             "21 layers load (at most 63 changes)");
+    mb_ruleset *rs = fx_layers_ruleset((fx_layers){.id = "filler", .layers = 21, .kinds = kinds});
+    CHECK(rs != NULL, "21 layers load (at most 63 changes)");
     return rs;
 }
 

@@ -17,23 +17,33 @@ static mb_result *res;
 static int settle(const mb_ruleset *rs, mb_enrollee *e, int32_t date, int med, int level,
                   int32_t admitted, int64_t fen)
 {
-    static unsigned serial;
-    char id[16];
-    snprintf(id, sizeof id, "C%u", ++serial); /* a claim is settled once: each its own id */
-    mb_claim *c = NULL;
-    CHECK_RC(mb_claim_new(&c, id, date, med, "H1", level, err), MB_OK, "claim");
-    CHECK_RC(mb_claim_add_item(c, fen, MB_CLASS_A, -1, err), MB_OK, "item");
-    if (admitted)
-        CHECK_RC(mb_claim_set_admission(c, admitted, date, err), MB_OK, "admission");
-    const mb_ruleset *chain[1] = {rs};
-    int rc = mb_settle(res, chain, 1, e, c, err);
-    if (rc != MB_OK)
-        fprintf(stderr, "  settle: %s\n", mb_error_message(err));
-    mb_claim_free(c);
-    return rc;
+    return fx_settle_one(res, rs, e, date, med, level, admitted, fen, NULL, err);
 }
 
 static int64_t amt(int which) { return mb_result_amount(res, which); }
+
+/* A claim the tests settle in a sequence on one enrollee (an inpatient claim when `admitted`),
+ * and what it must pay: its deductible (act_pay_dedc) and the pooling fund's part (hifp_pay). */
+typedef struct visit {
+    int32_t date;
+    int med, level;
+    int32_t admitted;
+    int64_t fen, deductible, fund;
+    const char *why;
+} visit;
+
+/* Settle `v[0..n)` in order on `e`: each settles, paying its deductible and fund part. */
+static void settle_in_order(const mb_ruleset *rs, mb_enrollee *e, const visit *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        CHECK_RC(settle(rs, e, v[i].date, v[i].med, v[i].level, v[i].admitted, v[i].fen), MB_OK,
+                 v[i].why);
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), v[i].deductible, v[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), v[i].fund, v[i].why);
+    }
+}
+#define SETTLE_IN_ORDER(rs, e, visits) settle_in_order(rs, e, visits, sizeof visits / sizeof visits[0])
+#define INPATIENT_AT(level, admitted, settled) (settled), MB_MED_INPATIENT, (level), (admitted)
 
 /* The admissions the inpatient layer charged a deductible for in 2024 (its count). */
 static int64_t admissions_charged(const mb_enrollee *e, const mb_ruleset *rs)
@@ -72,56 +82,46 @@ static void top_up_in_any_order(void)
     if (rs == NULL)
         return;
     /* primary then tertiary: 200 first; then the tertiary claim tops up 800 - 200 = 600.
-     * The claim's part past its deductible: 1000 - 200 = 800 x 80% = 640, then 1000 - 600 =
-     * 400 x 80% = 320. A deductible read off the year's base (1000 already) would charge the
-     * second claim nothing. */
+     * A deductible read off the year's base (1000 already) would charge the second claim
+     * nothing. */
+    static const visit up[] = {
+        {INPATIENT_AT(MB_LEVEL_PRIMARY, 20240105, 20240110), YUAN(1000), YUAN(200), YUAN(640),
+         "primary: 200; (1000 - 200) x 80% = 640"},
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20240305, 20240310), YUAN(1000), YUAN(600), YUAN(320),
+         "tertiary: 補差 800 - 200 already paid = 600; (1000 - 600) x 80% = 320"},
+    };
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240105, YUAN(1000)),
-             MB_OK, "primary admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the primary deductible");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(640), "(1000 - 200) x 80%");
-    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(1000)),
-             MB_OK, "tertiary admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "補差: 800 - 200 already paid");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(320), "(1000 - 600) x 80%");
+    SETTLE_IN_ORDER(rs, e, up);
     int64_t paid = -1;
     CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "inpatient.deductible.paid", 2024, &paid, err),
              MB_OK, "the deductible paid is an accumulator of its own");
     CHECK_FEN(paid, YUAN(800), "200 + 600: the tertiary deductible in all");
     mb_enrollee_free(e);
 
-    /* tertiary then primary: 800 first (200 x 80% = 160); the primary claim owes nothing more
-     * (200 - 800 < 0): 1000 x 80% = 800. Deductibles 800 in all, funds 960: as above. */
+    /* tertiary then primary: deductibles 800 in all, funds 160 + 800 = 960: as above */
+    static const visit down[] = {
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20240105, 20240110), YUAN(1000), YUAN(800), YUAN(160),
+         "tertiary: 800; (1000 - 800) x 80% = 160"},
+        {INPATIENT_AT(MB_LEVEL_PRIMARY, 20240305, 20240310), YUAN(1000), 0, YUAN(800),
+         "primary: moving down charges nothing (200 - 800 < 0); 1000 x 80% = 800"},
+    };
     e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(1000)),
-             MB_OK, "tertiary admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(800), "the tertiary deductible");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 800) x 80%");
-    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240305, YUAN(1000)),
-             MB_OK, "primary admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "moving down charges nothing");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    SETTLE_IN_ORDER(rs, e, down);
     mb_enrollee_free(e);
 
-    /* primary below its deductible, then secondary, then tertiary: 150 (all of it, nothing
-     * paid); 500 - 150 = 350, (1000 - 350) x 80% = 520; 800 - 500 = 300, 700 x 80% = 560 */
+    /* primary below its deductible, then secondary, then tertiary; a new year starts again */
+    static const visit stepwise[] = {
+        {INPATIENT_AT(MB_LEVEL_PRIMARY, 20240105, 20240110), YUAN(150), YUAN(150), 0,
+         "primary below its deductible: all 150 go to it, nothing past it"},
+        {INPATIENT_AT(MB_LEVEL_SECONDARY, 20240205, 20240210), YUAN(1000), YUAN(350), YUAN(520),
+         "secondary: 500 - 150 = 350; (1000 - 350) x 80% = 520"},
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20240305, 20240310), YUAN(1000), YUAN(300), YUAN(560),
+         "tertiary: 800 - 500 = 300; (1000 - 300) x 80% = 560"},
+        {INPATIENT_AT(MB_LEVEL_PRIMARY, 20250105, 20250110), YUAN(1000), YUAN(200), YUAN(640),
+         "next year's first admission: a new year's 200; (1000 - 200) x 80% = 640"},
+    };
     e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20240105, YUAN(150)),
-             MB_OK, "a primary admission below its deductible");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(150), "all 150 go to the deductible");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "nothing past it");
-    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_SECONDARY, 20240205, YUAN(1000)),
-             MB_OK, "secondary admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(350), "500 - 150");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(520), "(1000 - 350) x 80%");
-    CHECK_RC(settle(rs, e, 20240310, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240305, YUAN(1000)),
-             MB_OK, "tertiary admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(300), "800 - 500");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(560), "(1000 - 300) x 80%");
-    /* a new year starts again */
-    CHECK_RC(settle(rs, e, 20250110, MB_MED_INPATIENT, MB_LEVEL_PRIMARY, 20250105, YUAN(1000)),
-             MB_OK, "next year's first admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "a new year's deductible");
+    SETTLE_IN_ORDER(rs, e, stepwise);
     mb_enrollee_free(e);
 
     /* seeded from the platform: 200 of the deductible paid at a primary facility this year */
@@ -390,21 +390,16 @@ static void admission_begun_the_year_before(void)
         INPATIENT PER_ADMISSION, "ded.yaml");
     if (rs == NULL)
         return;
+    static const visit stays[] = {
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20231228, 20240105), YUAN(2000), YUAN(880), YUAN(896),
+         "admitted 2023-12-28, settled 2024-01-05: its 880 charged in 2024; (2000 - 880) x 80%"},
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20231228, 20240120), YUAN(100), 0, YUAN(80),
+         "the same admission settled again: its deductible is paid; 100 x 80% = 80"},
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20240201, 20240210), YUAN(2000), YUAN(880), YUAN(896),
+         "the next admission, a new deductible: 880; (2000 - 880) x 80% = 896"},
+    };
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    /* admitted 2023-12-28, settled 2024-01-05: 880; (2000 - 880) x 80% = 896 */
-    CHECK_RC(settle(rs, e, 20240105, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20231228, YUAN(2000)),
-             MB_OK, "an admission of 2023-12-28 settled in 2024");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "its deductible is charged in 2024");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(896), "(2000 - 880) x 80%");
-    /* the same admission settled again on 2024-01-20: nothing more; 100 x 80% = 80 */
-    CHECK_RC(settle(rs, e, 20240120, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20231228, YUAN(100)),
-             MB_OK, "a second settlement of the admission begun in 2023");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "the admission's deductible is paid");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(80), "100 x 80%");
-    /* a new admission on 2024-02-01: 880 again */
-    CHECK_RC(settle(rs, e, 20240210, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240201, YUAN(2000)),
-             MB_OK, "the next admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "a new admission, a new deductible");
+    SETTLE_IN_ORDER(rs, e, stays);
     CHECK_FEN(admissions_charged(e, rs), 2, "two: the one begun in 2023 and the one of February");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
@@ -471,13 +466,7 @@ static void refused(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2048];
         snprintf(text, sizeof text, "%s%s", HEAD, cases[i].layer);
-        mb_ruleset *rs = NULL;
-        int rc = mb_ruleset_load_buffer(&rs, text, strlen(text), "ded.yaml", err);
-        CHECK(rc == MB_E_SCHEMA || rc == MB_E_RULESET, cases[i].why);
-        CHECK(strcmp(mb_error_key(err), cases[i].key) == 0 && mb_error_line(err) > 11, cases[i].why);
-        if (strcmp(mb_error_key(err), cases[i].key) != 0)
-            fprintf(stderr, "  key %s: %s\n", mb_error_key(err), mb_error_message(err));
-        mb_ruleset_free(rc == MB_OK ? rs : NULL);
+        fx_refused(text, "ded.yaml", 0, cases[i].key, NULL, 0, cases[i].why);
     }
     /* the did-you-mean of a misspelt scope */
     const char *text = HEAD "  - id: l\n    cite: 测\n    med_types: [inpatient]\n    fund: pooling\n"
@@ -541,17 +530,14 @@ static void admission_scope_on_outpatient_claims(void)
         PER_ADMISSION, "ded.yaml");
     if (rs == NULL)
         return;
+    static const visit days[] = {
+        {20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000), YUAN(880), YUAN(96),
+         "an outpatient claim: its day's 880; (1000 - 880) x 80% = 96"},
+        {20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000), 0, YUAN(800),
+         "a second claim of the day: no second deductible; 1000 x 80% = 800"},
+    };
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    /* 03-05: 880; (1000 - 880) x 80% = 96 */
-    CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
-             MB_OK, "an outpatient claim");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "its day's deductible");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(96), "(1000 - 880) x 80%");
-    /* the same day again: the day's deductible is paid, 1000 x 80% = 800 */
-    CHECK_RC(settle(rs, e, 20240305, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
-             MB_OK, "a second claim of the day");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), 0, "no second deductible");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+    SETTLE_IN_ORDER(rs, e, days);
     /* 03-01, before the day last charged: refused */
     CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
              MB_E_INVALID_DATE, "a claim of an earlier day");

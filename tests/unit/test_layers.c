@@ -207,22 +207,9 @@ static void bands_without_a_ratio_for_a_person(void)
 static size_t many_text(char *text, size_t cap, const char *tier, int nlayers, int own_funds)
 {
     bool basic = strcmp(tier, "basic") == 0;
-    size_t n = (size_t)snprintf(text, cap,
-                                "id: many%s\ntitle: t\ndocument: d\ntier: %s\neffective_from: 2023-01-01\n"
-                                "%s"
-                                "class_b_first_selfpay: {value: 10%%, cite: c}\nfunds:\n",
-                                basic ? "" : "2", tier,
-                                basic ? "account: {value: last, cite: c}\n" : "upstream: {cite: c}\n");
-    for (int f = 0; f < 13; f++)
-        n += (size_t)snprintf(text + n, cap - n,
-                              "  - {key: f%d, employee: '3%05d', name: n, amount: hifp_pay}\n",
-                              f, f + (basic ? 0 : 20));
-    n += (size_t)snprintf(text + n, cap - n, "layers:\n");
-    for (int l = 0; l < nlayers; l++)
-        n += (size_t)snprintf(text + n, cap - n,
-                              "  - {id: l%d, cite: c, med_types: [chronic], fund: f%d, "
-                              "ratio: [{all: 1%%}]}\n", l, own_funds ? l : 0);
-    return n;
+    return fx_layers_text(text, cap, (fx_layers){.id = basic ? "many" : "many2", .tier = tier,
+                                                 .layers = nlayers, .funds = 13,
+                                                 .own_funds = own_funds});
 }
 
 static void a_settlement_s_tables_are_finite(void)

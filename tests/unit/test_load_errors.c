@@ -903,6 +903,19 @@ static void near_misses_load(mb_error *err)
         {18, L18 "catalogue: [{code: A1, name: a, start: same_month}, {code: A2, name: b, "
                  "start: next_month}, {code: A3, name: c, start: same_day}]",
          "each start per disease"},
+        {18, L18 "categories: [{name: orphan, ratio: 50%, from: 2023-06-01, cite: c}]",
+         "a category ratio in force from a date"},
+        {18, L18 "groups: [{name: staff, scheme: employee, cite: c}]",
+         "a group by scheme alone (no identity makes one a member)"},
+        {18, L18 "groups: [{name: staff, members: [veteran_x], cite: c}]",
+         "a group whose member is an identity's own name, not a group"},
+        {16, "      - {all: 70%}\n    bands: [{up_to: 100, veteran: 50%}, {above: 100}]",
+         "a band with a ratio for veterans only"},
+        {16, "      - {all: 70%}\n    bands: [{up_to: 100, employee: 50%}, {above: 100}]",
+         "a band with a ratio for employees only"},
+        {14, "      - {all: 500}\n    deductible_ceiling: [{all: 1000}]",
+         "a deductible of the year under a ceiling"},
+        {16, "      - {all: 70%}\n    disease_caps: true", "disease caps on a ruleset without catalogue"},
     };
     int right = 0;
     for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {

@@ -13,21 +13,22 @@
  * chain's 5 (items, first self-pay, upstream, account, family account) 105 > 96. */
 static mb_ruleset *nine_layers(void)
 {
-    static char text[4096];
-    size_t n = (size_t)snprintf(text, sizeof text,
-                                "id: nine\ntitle: t\ndocument: d\ntier: basic\n"
-                                "effective_from: 2023-01-01\naccount: {value: last, cite: c}\n"
-                                "family_account: {relations: [spouse], cite: c}\n"
-                                "class_b_first_selfpay: {value: 10%%, cite: c}\n"
-                                "funds: [{key: f, employee: '310000', name: n, amount: hifp_pay}]\n"
-                                "layers:\n");
-    for (int l = 0; l < 9; l++)
-        n += (size_t)snprintf(text + n, sizeof text - n,
-                              "  - {id: l%d, cite: c, med_types: [chronic], fund: f, "
-                              "ratio: [{all: 1%%}]}\n", l);
-    mb_ruleset *rs = NULL;
-    CHECK_RC(mb_ruleset_load_buffer(&rs, text, n, "nine.yaml", fx_error()), MB_OK, "9 layers load");
+    mb_ruleset *rs = fx_layers_ruleset((fx_layers){
+        .id = "nine", .layers = 9, .extra = "family_account: {relations: [spouse], cite: c}\n"});
+    CHECK(rs != NULL, "9 layers load");
     return rs;
+}
+
+/* How many of r's trace steps are a layer's own (rules l0, l1, …). */
+static size_t layer_steps(const mb_result *r)
+{
+    size_t layers = 0;
+    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
+        mb_trace_step s;
+        layers += mb_result_trace(r, i, &s) == MB_OK && s.rule[0] == 'l' && s.rule[1] != '\0' &&
+                  (s.rule[2] == '\0' || s.rule[3] == '\0');
+    }
+    return layers;
 }
 
 /* The long chain presettles on a fresh result with the whole trace: on 100 yuan of class A each
@@ -39,14 +40,34 @@ static void a_long_chain_is_traced_in_full(const mb_ruleset *const *chain, const
     CHECK_RC(mb_presettle(r, chain, 1, e, c, fx_error()), MB_OK, "the long chain presettles");
     CHECK_FEN(mb_result_amount(r, MB_AMT_FUND_PAY_SUMAMT), YUAN(9), "9 layers x 1 yuan");
     CHECK_FEN(mb_result_amount(r, MB_AMT_PSN_CASH_PAY), YUAN(91), "100 - 9 yuan");
-    size_t layers = 0;
-    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
-        mb_trace_step s;
-        layers += mb_result_trace(r, i, &s) == MB_OK && s.rule[0] == 'l' && s.rule[1] != '\0' &&
-                  s.rule[2] == '\0';
-    }
-    CHECK(layers == 9, "each of the 9 layers is traced");
+    CHECK(layer_steps(r) == 9, "each of the 9 layers is traced");
     mb_result_free(r);
+}
+
+/* A result holds two settlements, the last and the one computed next, each with its own trace
+ * block: the nine layers' chain (105 steps) presettled twice gives each a block of 105; a
+ * chain of twelve (a bound of 1 + 12 x 11 + 5 = 138 steps) then replaces the next one's block
+ * with a larger, and its every step is kept: 12 layers x 1 yuan = 12 yuan, cash 100 - 12 = 88. */
+static void a_longer_chain_grows_the_block_again(const mb_ruleset *const *chain,
+                                                 const mb_enrollee *e, const mb_claim *c)
+{
+    mb_ruleset *twelve = fx_layers_ruleset((fx_layers){.id = "twelve", .layers = 12});
+    const mb_ruleset *longer[1] = {twelve};
+    mb_result *r = fx_result();
+    CHECK_RC(mb_presettle(r, chain, 1, e, c, fx_error()), MB_OK, "nine layers, a first block");
+    CHECK_RC(mb_presettle(r, chain, 1, e, c, fx_error()), MB_OK, "nine layers, a second block");
+    CHECK(layer_steps(r) == 9, "the nine layers traced again");
+    CHECK_RC(mb_presettle(r, longer, 1, e, c, fx_error()), MB_OK, "twelve layers, a larger block");
+    CHECK_FEN(mb_result_amount(r, MB_AMT_FUND_PAY_SUMAMT), YUAN(12), "12 layers x 1 yuan");
+    CHECK_FEN(mb_result_amount(r, MB_AMT_PSN_CASH_PAY), YUAN(88), "100 - 12 yuan");
+    CHECK(layer_steps(r) == 12, "each of the 12 layers is traced");
+    /* the items, then each layer's ratio and its own step: 1 + 12 x 2 = 25 */
+    mb_trace_step last = {0};
+    CHECK(mb_result_trace_count(r) == 25 && mb_result_trace(r, 24, &last) == MB_OK &&
+              strcmp(last.rule, "l11") == 0,
+          "25 steps, the last layer's last");
+    mb_result_free(r);
+    mb_ruleset_free(twelve);
 }
 
 /* With every allocation failing, each entry point refuses the trace's block. */
@@ -93,6 +114,7 @@ int main(void)
     mb_claim *c = fx_claim("L1", 20230301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(100));
 
     a_long_chain_is_traced_in_full(chain, e, c);
+    a_longer_chain_grows_the_block_again(chain, e, c);
     out_of_memory_for_the_trace_changes_nothing(chain, e, spouse, c);
 
     mb_claim_free(c);

@@ -19,9 +19,11 @@
  * account is empty: acct 0.00, cash 87.16. Then 2208 of visit 1 and of visit 2: each takes
  * back its own settlement (the account 50.00 again), and the first 2206 repeats.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE: a state of 256 MiB never written */
 #include <dirent.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -134,6 +136,21 @@ static mb_platform *new_platform(void)
     return p;
 }
 
+/* Visit `mdtrt_id` on `day` (yyyy-MM-dd): registered (2201), answered with its mdtrt_id,
+ * diagnosed (2203) and its fee details uploaded (2204: the items of this file's head). */
+static void a_visit_uploaded(mb_platform *p, const char *day, const char *mdtrt_id)
+{
+    char at[32], id[48];
+    snprintf(at, sizeof at, "%s 09:31:00", day);
+    CHECK_RC(call(p, envelope("2201", at, visit(day)), NULL), MB_OK, "2201");
+    snprintf(id, sizeof id, "\"mdtrt_id\": \"%s\"", mdtrt_id);
+    CHECK(says(id), "2201 answers the visit's id");
+    snprintf(at, sizeof at, "%s 09:45:00", day);
+    CHECK_RC(call(p, envelope("2203", at, diagnosis(mdtrt_id)), NULL), MB_OK, "2203");
+    snprintf(at, sizeof at, "%s 09:50:00", day);
+    CHECK_RC(call(p, envelope("2204", at, fees(mdtrt_id, "114.00")), NULL), MB_OK, "2204");
+}
+
 /* The person recorded and one visit registered, diagnosed and uploaded: mdtrt_id 900000000001. */
 static void prepare(mb_platform *p)
 {
@@ -142,13 +159,7 @@ static void prepare(mb_platform *p)
     CHECK_RC(call(p, envelope("5206", "2025-03-18 09:30:15", REC_5206), NULL), MB_OK, "5206");
     CHECK(says("C0000_BIZ14 (insutype 310) seeds no accumulator"),
           "a figure no ruleset maps is named in warn_msg");
-    CHECK_RC(call(p, envelope("2201", "2025-03-18 09:31:00", visit("2025-03-18")), NULL), MB_OK,
-             "2201");
-    CHECK(says("\"mdtrt_id\": \"900000000001\""), "the first visit's id");
-    CHECK_RC(call(p, envelope("2203", "2025-03-18 09:45:00", diagnosis("900000000001")), NULL),
-             MB_OK, "2203");
-    CHECK_RC(call(p, envelope("2204", "2025-03-18 09:50:00", fees("900000000001", "114.00")), NULL),
-             MB_OK, "2204");
+    a_visit_uploaded(p, "2025-03-18", "900000000001");
 }
 
 static void the_sequence(void)
@@ -197,13 +208,7 @@ static void the_sequence(void)
     CHECK(says("\"balc\": 0.00") && !says("\"balc\": 50.00"), "balc after the settlement");
 
     /* visit 2 */
-    CHECK_RC(call(p, envelope("2201", "2025-03-19 09:31:00", visit("2025-03-19")), NULL), MB_OK,
-             "2201 again");
-    CHECK(says("\"mdtrt_id\": \"900000000002\""), "the second visit's id");
-    CHECK_RC(call(p, envelope("2203", "2025-03-19 09:45:00", diagnosis("900000000002")), NULL),
-             MB_OK, "2203 again");
-    CHECK_RC(call(p, envelope("2204", "2025-03-19 09:50:00", fees("900000000002", "114.00")), NULL),
-             MB_OK, "2204 again");
+    a_visit_uploaded(p, "2025-03-19", "900000000002");
     CHECK_RC(call(p, envelope("2207", "2025-03-19 09:53:00", settle("900000000002", "210.20")),
                   NULL),
              MB_OK, "2207 of visit 2");
@@ -299,6 +304,15 @@ static const struct {
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1\"}], \"idetinfo\": []}",
      "a psn_type of one digit", "output.insuinfo.psn_type '1' is not a psn_type code", MB_E_UNKNOWN_CODE},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\"}], \"idetinfo\": []}",
+     "an insurance without psn_type", "output.insuinfo.psn_type is required", MB_E_INVALID_ARGUMENT},
+    {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
+             "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"1101\"}], \"idetinfo\": [{\"psn_idet_type\": \"2101\"}]}",
+     "an identity without begntime", "output.idetinfo[0].begntime is required", MB_E_INVALID_ARGUMENT},
+    {"1101", "\"input\": {\"data\": {\"mdtrt_cert_type\": \"02\", \"mdtrt_cert_no\": "
+             "\"000000000000000000000000000000000000000000000000001\"}}",
+     "a card number past its field", "input.data.mdtrt_cert_no is 51 bytes long; the platform's field holds at most 50", MB_E_INVALID_ARGUMENT},
     {"1101", "\"input\": {\"data\": {\"psn_cert_type\": \"01\"}}, \"output\": {\"baseinfo\": {" PSN "}, "
              "\"insuinfo\": [{\"balc\": 0.00, \"insutype\": \"310\", \"psn_type\": \"11x1\"}], \"idetinfo\": []}",
      "a psn_type with a letter", "output.insuinfo.psn_type '11x1' is not a psn_type code", MB_E_UNKNOWN_CODE},
@@ -639,6 +653,11 @@ static void a_damaged_state(void)
          "an id counter is not a number", "a counter of twelve digits", MB_E_CORRUPT},
         {"\"next_mdtrt\": ", "2", "99999999999", "2201", NULL,
          "the state has issued every mdtrt id it can", "the last visit id", MB_E_CAPACITY},
+        {"\"fees\": ", "[", "7, \"was\": [", "2204", "\"input\": {\"feedetail\": [{\"feedetl_sn\": "
+         "\"FD0009\", \"mdtrt_id\": \"900000000001\", " PSN ", \"chrg_bchno\": \"CB1\", "
+         "\"det_item_fee_sumamt\": 1, \"chrgitm_lv\": \"01\"}]}",
+         "a visit's fees or settlements are not a list", "a visit's fees that are no list",
+         MB_E_CORRUPT},
     };
     for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
         CHECK(put_damaged(&store, good, damage[i].after, damage[i].from, damage[i].to),
@@ -745,7 +764,12 @@ static void platform_arguments(void)
     mb_platform_store no_save = {fx_store_load, NULL, NULL, &store};
     CHECK_RC(mb_platform_set_store(p, &no_save, err), MB_E_INVALID_ARGUMENT, "a store without save");
     CHECK(strstr(mb_error_message(err), "a store needs load and save") != NULL, "says so");
+    mb_platform_store no_load = {NULL, fx_store_save, NULL, &store};
+    CHECK_RC(mb_platform_set_store(p, &no_load, err), MB_E_INVALID_ARGUMENT, "a store without load");
+    CHECK_RC(mb_platform_set_store(p, NULL, err), MB_E_INVALID_ARGUMENT, "no store");
     mb_platform_store no_done = {fx_store_load, fx_store_save, NULL, &store};
+    CHECK_RC(mb_platform_set_store(NULL, &no_done, err), MB_E_INVALID_ARGUMENT, "no platform");
+    CHECK(strstr(mb_error_message(err), "a store needs load and save") != NULL, "says so");
     CHECK_RC(mb_platform_set_store(p, &no_done, err), MB_OK, "a store without done");
     CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), err), MB_OK, "1101");
     CHECK(store.saves == 1 && store.loads == 1 && store.dones == 0,
@@ -754,6 +778,92 @@ static void platform_arguments(void)
     fx_store_clear(&store);
     mb_error_free(err);
     mb_ruleset_free(ci);
+}
+
+/* A caller's store whose state is `len` bytes at `data`, the same every load; saves are kept
+ * by the memory store. */
+typedef struct fixed_state {
+    const void *data;
+    size_t len;
+    fx_store saved;
+} fixed_state;
+
+static int fixed_load(void *ctx, const void **data, size_t *len, mb_error *err)
+{
+    (void)err;
+    fixed_state *f = ctx;
+    *data = f->data;
+    *len = f->len;
+    return MB_OK;
+}
+
+static int fixed_save(void *ctx, const void *data, size_t len, mb_error *err)
+{
+    return fx_store_save(&((fixed_state *)ctx)->saved, data, len, err);
+}
+
+/* docs/platform.md, the state: a store's empty state (0 bytes, wherever they are) is a platform
+ * with no state yet; one past 256 MiB is refused as corrupt without being read (the pages
+ * below are reserved, never written), and nothing is saved. */
+static void a_state_empty_and_past_256_mib(void)
+{
+    mb_platform *p = new_platform();
+    static const char nothing[1] = "";
+    fixed_state empty = {nothing, 0, {0}};
+    mb_platform_store s = {fixed_load, fixed_save, NULL, &empty};
+    CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a store of an empty state");
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), NULL), MB_OK,
+             "1101 on an empty state");
+    CHECK(empty.saved.saves == 1 && empty.saved.len > 0, "a new state is saved");
+    size_t huge = (size_t)256 * 1024 * 1024 + 1;
+    void *pages = mmap(NULL, huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    CHECK(pages != MAP_FAILED, "256 MiB of address space");
+    if (pages != MAP_FAILED) {
+        fixed_state big = {pages, huge, {0}};
+        mb_platform_store b = {fixed_load, fixed_save, NULL, &big};
+        CHECK_RC(mb_platform_set_store(p, &b, NULL), MB_OK, "a store of 256 MiB and a byte");
+        mb_error *err = mb_error_new();
+        CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), err), MB_E_CORRUPT,
+                 "a state past 256 MiB");
+        CHECK(strstr(mb_error_message(err), "larger than 256 MiB") != NULL && says("\"infcode\": -1"),
+              "says it is too large");
+        CHECK(big.saved.saves == 0, "nothing is saved");
+        mb_error_free(err);
+        munmap(pages, huge);
+    }
+    free(empty.saved.data);
+    mb_platform_free(p);
+}
+
+/* warn_msg holds what fits its room (1023 bytes): thirty cuminfo rows no ruleset maps, of 73
+ * bytes a warning and 2 between, are named in order until the room is full (the 14th cut at
+ * it: 13 x 75 = 975 bytes before it, 975 + 73 > 1023), the rest left out. */
+static void warnings_past_their_room(void)
+{
+    mb_platform *p = new_platform();
+    CHECK_RC(call(p, envelope("1101", "2025-03-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
+    static char body[8192];
+    size_t n = (size_t)snprintf(body, sizeof body,
+                                "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": [");
+    for (int k = 0; k < 30; k++)
+        n += (size_t)snprintf(body + n, sizeof body - n,
+                              "%s{\"insutype\": \"310\", \"year\": \"2025\", \"cum_type_code\": "
+                              "\"UNMAPPED_%02d\", \"cum\": 1.00}", k ? ", " : "", k);
+    snprintf(body + n, sizeof body - n, "]}");
+    CHECK_RC(call(p, envelope("5206", "2025-03-18 09:30:15", body), NULL), MB_OK,
+             "5206 of thirty rows no ruleset maps");
+    const char *warn = response ? strstr(response, "\"warn_msg\": \"") : NULL;
+    const char *end = warn ? strchr(warn + 13, '"') : NULL;
+    CHECK(end != NULL && (size_t)(end - warn - 13) <= 1023, "warn_msg within its 1023 bytes");
+    char text[1100] = "";
+    if (end != NULL && (size_t)(end - warn - 13) < sizeof text)
+        memcpy(text, warn + 13, (size_t)(end - warn - 13));
+    static const char first[] = "cuminfo UNMAPPED_00 (insutype 310) seeds no accumulator of "
+                                "these rulesets; cuminfo UNMAPPED_01";
+    CHECK(strncmp(text, first, sizeof first - 1) == 0 &&
+              strstr(text, "UNMAPPED_13") != NULL && strstr(text, "UNMAPPED_29") == NULL,
+          "the first rows named in order, the last past the room");
+    mb_platform_free(p);
 }
 
 /* A psn_idet_type that a ruleset's declared group lists (groups: psn_idet_type) becomes a named
@@ -798,12 +908,7 @@ static void a_declared_group(void)
     CHECK(says("psn_idet_type 9999 is no assistance identity"),
           "a code no ruleset knows is passed over, said so");
     CHECK_RC(call(p, envelope("5301", "2025-03-18 09:30:10", REC_5301), NULL), MB_OK, "5301");
-    CHECK_RC(call(p, envelope("2201", "2025-03-18 09:31:00", visit("2025-03-18")), NULL), MB_OK,
-             "2201");
-    CHECK_RC(call(p, envelope("2203", "2025-03-18 09:45:00", diagnosis("900000000001")), NULL),
-             MB_OK, "2203");
-    CHECK_RC(call(p, envelope("2204", "2025-03-18 09:50:00", fees("900000000001", "114.00")), NULL),
-             MB_OK, "2204");
+    a_visit_uploaded(p, "2025-03-18", "900000000001");
     CHECK_RC(call(p, envelope("2206", "2025-03-18 09:52:00", settle("900000000001", "210.20")),
                   NULL),
              MB_OK, "2206");
@@ -812,6 +917,480 @@ static void a_declared_group(void)
     mb_platform_free(p);
     mb_ruleset_free(rs);
     mb_error_free(err);
+}
+
+
+/* ---- 5206 figures, identities and registrations of rulesets written for the test ---------- */
+
+/* A ruleset of the test region (9901) loaded from `text`, and a platform on it alone (a fixed
+ * chain) keeping its state in `store`. */
+static mb_platform *platform_on(const mb_ruleset *const *chain, size_t n, fx_store *store)
+{
+    mb_platform *p = NULL;
+    mb_platform_store s = {fx_store_load, fx_store_save, fx_store_done, store};
+    CHECK_RC(mb_platform_new(&p, chain, n, MB_PLATFORM_FIXED_CHAIN, NULL), MB_OK, "platform");
+    CHECK_RC(mb_platform_set_facility(p, "H00000000001", MB_LEVEL_SECONDARY, NULL), MB_OK,
+             "the institution's level");
+    CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a caller's store");
+    return p;
+}
+
+/* A platform on the one ruleset loaded from `text` (`name` in reports), *rs, keeping its state
+ * in `store`; NULL when the ruleset does not load (a failed fixture). */
+static mb_platform *platform_of(const char *text, const char *name, mb_ruleset **rs,
+                                fx_store *store)
+{
+    *rs = fx_ruleset_text(text, name);
+    if (*rs == NULL)
+        return NULL;
+    const mb_ruleset *chain[] = {*rs};
+    return platform_on(chain, 1, store);
+}
+
+/* `call` is refused with `status` and a message holding `message`, answered with infcode -1,
+ * and the store's state is byte for byte what it was. */
+static void refused_unchanged(mb_platform *p, fx_store *store, const char *request, int status,
+                              const char *message, const char *why)
+{
+    char *before = malloc(store->len + 1);
+    size_t before_len = store->len;
+    if (before_len > 0) /* no state yet: NULL, which memcpy may not be given */
+        memcpy(before, store->data, before_len);
+    int saves = store->saves;
+    mb_error *err = mb_error_new();
+    CHECK_RC(call(p, request, err), status, why);
+    if (strstr(mb_error_message(err), message) == NULL)
+        fprintf(stderr, "  %s: %s\n", why, mb_error_message(err));
+    CHECK(strstr(mb_error_message(err), message) != NULL, why);
+    CHECK(says("\"infcode\": -1") && says(message), "answered with infcode -1 and the message");
+    CHECK(store->saves == saves && store->len == before_len &&
+              (before_len == 0 || memcmp(store->data, before, before_len) == 0),
+          "the state is byte for byte what it was");
+    mb_error_free(err);
+    free(before);
+}
+
+/* The chronic layer of 测试〔2025〕2号 pays 80% above a 200-yuan deductible of the year, up to
+ * 150 yuan a quarter (cap period quarter); the platform's figures map to its accumulators:
+ * Q_PAID to its payments (chronic.paid, kept by quarter), Y_BASE and Y_BASE_2 both to its base
+ * (chronic.base, by year), which they add into. */
+static const char QUARTERLY[] =
+    "id: quarterly\ntitle: 按季封顶\ndocument: 测试〔2025〕2号\ntier: basic\n"
+    "effective_from: 2025-01-01\nschemes: [employee]\n"
+    "account: {value: last, cite: 测试〔2025〕2号 一}\n"
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕2号 二}\n"
+    "catalogue:\n  - {code: M03900, name: 高血压, cite: 测试〔2025〕2号 三}\n"
+    "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+    "layers:\n  - id: chronic\n    cite: 测试〔2025〕2号 四\n    med_types: [chronic]\n"
+    "    fund: pooling\n"
+    "    deductible: [{all: 200, cite: 测试〔2025〕2号 四（起付200元）}]\n"
+    "    ratio: [{all: 80%, cite: 测试〔2025〕2号 四（80%）}]\n"
+    "    cap: {period: quarter, values: [{all: 150, cite: 测试〔2025〕2号 四（每季度150元）}]}\n"
+    "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
+    "  insutype: {codes: [\"310\"], assumption: employees}\n"
+    "  cum_type_code:\n"
+    "    - {code: Q_PAID, key: chronic.paid, assumption: the layer's payments this quarter}\n"
+    "    - {code: Y_BASE, key: chronic.base, assumption: the base of the year (one part)}\n"
+    "    - {code: Y_BASE_2, key: chronic.base, assumption: the base of the year (another part)}\n"
+    "  psn_idet_type:\n"
+    "    - {code: \"2304\", category: extreme_poverty, assumption: 特困人员}\n"
+    "    - {code: \"2305\", category: orphan, assumption: 孤儿}\n";
+
+/* One 5206 row of `code`, of `period` ("year": "yyyy" or "cum_ym": "yyyyMM"), of `cum` yuan. */
+#define CUM_ROW(code, period, cum)                                                             \
+    "{\"insutype\": \"310\", " period ", \"cum_type_code\": \"" code "\", \"cum\": " cum "}"
+
+/* docs/ruleset-format.md, platform: a 5206 row seeds the accumulator its cum_type_code maps,
+ * for the period that accumulator is kept by: a quarter's from its cum_ym (a row of a year
+ * alone is refused for it), a year's from its year; rows of codes that seed one key add up;
+ * a row of a year the ruleset is not in force is passed over, said in warn_msg. Asked offline,
+ * 5206 answers each code from its key, except a key several codes add into.
+ * The two visits of 2025-05 (the fee details of the file's head, 153.80 in scope each):
+ *   the base seeded 100 + 20 = 120 (Y_BASE + Y_BASE_2): 200 - 120 = 80 of the deductible left;
+ *   visit 1 (153.80 - 80) x 80% = 59.04, within the quarter's cap: 150 - 60 (Q_PAID of
+ *   2025Q2; Q1's 100 counts for its own quarter) = 90 left;
+ *   visit 2, the deductible met: 153.80 x 80% = 123.04, cut to 90 - 59.04 = 30.96. */
+static void figures_by_quarter_and_codes_that_add_up(void)
+{
+    mb_ruleset *rs;
+    fx_store store = {0};
+    mb_platform *p = platform_of(QUARTERLY, "quarterly.yaml", &rs, &store);
+    if (p == NULL)
+        return;
+    CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
+    CHECK_RC(call(p, envelope("5301", "2025-05-18 09:30:10", REC_5301), NULL), MB_OK, "5301");
+
+    refused_unchanged(p, &store,
+                      envelope("5206", "2025-05-18 09:30:15",
+                               "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": ["
+                               CUM_ROW("Q_PAID", "\"year\": \"2025\"", "60.00") "]}"),
+                      MB_E_INVALID_DATE,
+                      "output.cuminfo[0]: cum_ym is required, its accumulator is kept by quarter",
+                      "a quarter's figure given by its year alone");
+
+    CHECK_RC(call(p, envelope("5206", "2025-05-18 09:30:20",
+                              "\"input\": {\"data\": {" PSN "}}, \"output\": {\"cuminfo\": ["
+                              CUM_ROW("Q_PAID", "\"cum_ym\": \"202502\"", "100.00") ", "
+                              CUM_ROW("Q_PAID", "\"cum_ym\": \"202505\"", "60.00") ", "
+                              CUM_ROW("Q_PAID", "\"cum_ym\": \"202511\"", "10.00") ", "
+                              CUM_ROW("Y_BASE", "\"year\": \"2025\"", "100.00") ", "
+                              CUM_ROW("Y_BASE_2", "\"year\": \"2025\"", "20.00") ", "
+                              CUM_ROW("Y_BASE", "\"year\": \"2024\"", "5.00") "]}"),
+                  NULL),
+             MB_OK, "5206 recorded");
+    CHECK(says("Y_BASE (insutype 310) seeds no accumulator"),
+          "the row of 2024, before the ruleset is in force, is passed over and named");
+
+    CHECK_RC(call(p, envelope("5206", "2025-05-18 09:30:25",
+                              "\"input\": {\"data\": {" PSN ", \"cum_ym\": \"202505\"}}"),
+                  NULL),
+             MB_OK, "5206 asked offline");
+    CHECK(says("\"cum_type_code\": \"Q_PAID\"") && says("\"cum\": 60.00"),
+          "the quarter of 202505 answered from chronic.paid: 60.00, not Q1's 100.00");
+    CHECK(!says("\"cum_type_code\": \"Y_BASE"), "the base, two codes' sum, is not split back");
+
+    a_visit_uploaded(p, "2025-05-18", "900000000001");
+    CHECK_RC(call(p, envelope("2207", "2025-05-18 09:53:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2207 of visit 1");
+    CHECK(says("\"inscp_scp_amt\": 153.80") && says("\"hifp_pay\": 59.04"),
+          "(153.80 - (200 - 120)) x 80% = 59.04: the two base codes added up");
+    a_visit_uploaded(p, "2025-05-19", "900000000002");
+    CHECK_RC(call(p, envelope("2206", "2025-05-19 09:52:00", settle("900000000002", "210.20")),
+                  NULL),
+             MB_OK, "2206 of visit 2");
+    CHECK(says("\"hifp_pay\": 30.96") && says("\"crt_payb_lmt_amt\": 0.00"),
+          "153.80 x 80% = 123.04, cut to the quarter's 150 - 60 - 59.04 = 30.96");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(rs);
+}
+
+
+/* An assistance ruleset beside QUARTERLY that reads psn_idet_type 2304 as another category. */
+static const char ASSISTANCE[] =
+    "id: assist-orphan\ntitle: 救助\ndocument: 测试〔2025〕3号\ntier: assistance\n"
+    "effective_from: 2025-01-01\nupstream: {cite: 测试〔2025〕3号 一}\n"
+    "class_b_first_selfpay: {value: 0%, cite: 测试〔2025〕3号 二}\n"
+    "categories: [{name: orphan, ratio: 100%, cite: 测试〔2025〕3号 三}]\n"
+    "funds:\n  - {key: a, employee: \"610100\", name: 医疗救助基金, amount: maf_pay}\n"
+    "layers:\n  - {id: assist, cite: 测试〔2025〕3号 四, med_types: [chronic],\n"
+    "     requires: [assistance_identity], fund: a, base: remaining, ratio_source: category}\n"
+    "platform:\n  psn_idet_type:\n    - {code: \"2304\", category: orphan, assumption: 孤儿}\n"
+    "    - {code: \"2305\", category: orphan, assumption: 孤儿}\n";
+
+/* A person's identity is one assistance category (docs/platform.md, 1101): a psn_idet_type two
+ * rulesets of the chain read as different categories is refused, naming both; and a person
+ * has one designated institution: a 5301 whose registrations name two is refused. Neither
+ * changes the state. */
+static void an_identity_read_two_ways_and_two_institutions(void)
+{
+    mb_ruleset *basic = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
+    mb_ruleset *assist = fx_ruleset_text(ASSISTANCE, "assist-orphan.yaml");
+    if (basic == NULL || assist == NULL) {
+        mb_ruleset_free(basic);
+        mb_ruleset_free(assist);
+        return;
+    }
+    const mb_ruleset *chain[] = {basic, assist};
+    fx_store store = {0};
+    mb_platform *p = platform_on(chain, 2, &store);
+    char rec[4096];
+    snprintf(rec, sizeof rec, "%.*s[{\"psn_idet_type\": \"2304\", \"begntime\": \"2025-01-01\"}]}",
+             (int)(strlen(REC_1101) - 3), REC_1101);
+    refused_unchanged(p, &store, envelope("1101", "2025-05-18 09:30:05", rec), MB_E_RULESET,
+                      "output.idetinfo[0]: psn_idet_type 2304 is extreme_poverty in quarterly "
+                      "but orphan in assist-orphan",
+                      "one code, two categories");
+    snprintf(rec, sizeof rec, "%.*s[{\"psn_idet_type\": \"2305\", \"begntime\": \"2025-01-01\"}]}",
+             (int)(strlen(REC_1101) - 3), REC_1101);
+    CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:06", rec), NULL), MB_OK,
+             "1101 with a code both rulesets read as orphan");
+    refused_unchanged(p, &store,
+                      envelope("5301", "2025-05-18 09:30:10",
+                               "\"input\": {\"data\": {" PSN "}}, \"output\": {\"feedetail\": ["
+                               "{\"opsp_dise_code\": \"M03900\", \"begndate\": \"2025-01-01\", "
+                               "\"fixmedins_code\": \"H00000000001\"}, "
+                               "{\"opsp_dise_code\": \"M03900\", \"begndate\": \"2025-02-01\", "
+                               "\"fixmedins_code\": \"H00000000002\"}]}"),
+                      MB_E_INVALID_ARGUMENT,
+                      "output.feedetail[1].fixmedins_code H00000000002: another registration "
+                      "names H00000000001, and a person has one designated institution",
+                      "two designated institutions");
+    CHECK_RC(call(p, envelope("5301", "2025-05-18 09:30:12",
+                              "\"input\": {\"data\": {" PSN "}}, \"output\": {\"feedetail\": ["
+                              "{\"opsp_dise_code\": \"M03900\", \"begndate\": \"2025-01-01\", "
+                              "\"fixmedins_code\": \"H00000000001\"}, "
+                              "{\"opsp_dise_code\": \"I20000\", \"begndate\": \"2025-02-01\", "
+                              "\"fixmedins_code\": \"H00000000001\"}]}"),
+                  NULL),
+             MB_OK, "two registrations at one institution");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(assist);
+    mb_ruleset_free(basic);
+}
+
+/* 测试〔2025〕5号, as the stays below read it: 80% of the policy scope of an admission from the
+ * first yuan (an assumption of the test), in the test region. */
+static const char STAY[] =
+    "id: stay\ntitle: 住院\ndocument: 测试〔2025〕5号\ntier: basic\neffective_from: 2025-01-01\n"
+    "schemes: [employee]\naccount: {value: last, cite: 测试〔2025〕5号 一}\n"
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕5号 二}\n"
+    "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+    "layers:\n  - {id: inpatient, cite: 测试〔2025〕5号 三, med_types: [inpatient], fund: pooling,\n"
+    "     ratio: [{all: 80%, cite: 测试〔2025〕5号 三（80%）}]}\n"
+    "platform:\n  insuplc_admdvs: {codes: [\"9901\"], assumption: a test region}\n"
+    "  insutype: {codes: [\"310\"], assumption: employees}\n";
+
+/* The person of REC_1101 recorded and admitted on 2025-05-10 (2401): stay 900000000001. */
+static void admitted_on_10_may(mb_platform *p)
+{
+    CHECK_RC(call(p, envelope("1101", "2025-05-10 07:50:00", REC_1101), NULL), MB_OK, "1101");
+    CHECK_RC(call(p, envelope("2401", "2025-05-10 08:00:00",
+                              "\"input\": {\"mdtrtinfo\": {" PSN ", \"insutype\": \"310\", "
+                              "\"begntime\": \"2025-05-10 08:00:00\", \"med_type\": \"21\", "
+                              "\"ipt_no\": \"ZY1\"}}"),
+                  NULL),
+             MB_OK, "2401: the admission");
+    CHECK(says("\"mdtrt_id\": \"900000000001\""), "the stay's id");
+}
+
+/* A stay settled in parts (docs/platform.md, 2304): each settlement takes the fee details
+ * uploaded and not yet settled, so none is paid twice. Under STAY: 2301 uploads 1000.00 甲类
+ * (and a free item of 0.00), the mid-stay 2304 (mid_setl_flag 1) pays 1000.00 x 80% = 800.00;
+ * 2301 uploads 500.00 more, and the discharge 2304 pays 500.00 x 80% = 400.00 for them alone
+ * (not 1500.00 x 80% = 1200.00). */
+static void a_stay_settled_in_parts(void)
+{
+    mb_ruleset *rs;
+    fx_store store = {0};
+    mb_platform *p = platform_of(STAY, "stay.yaml", &rs, &store);
+    if (p == NULL)
+        return;
+    admitted_on_10_may(p);
+#define STAY_ROW(sn, amount)                                                                   \
+    "{\"feedetl_sn\": \"" sn "\", \"mdtrt_id\": \"900000000001\", " PSN ", \"chrg_bchno\": "    \
+    "\"B1\", \"det_item_fee_sumamt\": " amount ", \"chrgitm_lv\": \"01\"}"
+#define STAY_FEE(rows) "\"input\": {\"feedetail\": [" rows "]}"
+#define STAY_SETTLE(amount, mid)                                                               \
+    "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", \"insutype\": \"310\", "    \
+    "\"medfee_sumamt\": " amount ", \"acct_used_flag\": \"0\", \"mid_setl_flag\": \"" mid "\"" \
+    "%s}}"
+    CHECK_RC(call(p, envelope("2301", "2025-05-15 09:00:00",
+                              STAY_FEE(STAY_ROW("Z0", "0.00") ", " STAY_ROW("Z1", "1000.00"))),
+                  NULL),
+             MB_OK, "2301: the first details, one of them free (0.00)");
+    char body[512];
+    snprintf(body, sizeof body, STAY_SETTLE("1000.00", "1"), "");
+    CHECK_RC(call(p, envelope("2304", "2025-05-15 10:00:00", body), NULL), MB_OK,
+             "2304 mid-stay");
+    CHECK(says("\"hifp_pay\": 800.00"), "1000.00 x 80% = 800.00");
+    CHECK_RC(call(p, envelope("2301", "2025-05-20 09:00:00", STAY_FEE(STAY_ROW("Z2", "500.00"))),
+                  NULL),
+             MB_OK, "2301: more details");
+    snprintf(body, sizeof body, STAY_SETTLE("500.00", "0"), ", \"dscgTime\": \"2025-05-20\"");
+    CHECK_RC(call(p, envelope("2304", "2025-05-20 10:00:00", body), NULL), MB_OK,
+             "2304 at discharge");
+    CHECK(says("\"medfee_sumamt\": 500.00") && says("\"hifp_pay\": 400.00"),
+          "the details not yet settled alone: 500.00 x 80% = 400.00");
+#undef STAY_ROW
+#undef STAY_FEE
+#undef STAY_SETTLE
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(rs);
+}
+
+/* A fixed chain of two tiers (docs/platform.md, setldetail): a stay without uploaded details
+ * settles the request's four amounts (here all 1000.00 in policy scope, the others 0); the basic
+ * tier pays 1000.00 x 80% = 800.00 (测试〔2025〕5号 三), the critical-illness tier 50% of what
+ * it left, (1000.00 - 800.00) x 50% = 100.00 (测试〔2025〕6号 二); each fund's row traces its
+ * own ruleset's steps in setl_proc_info. */
+static void a_chain_of_two_tiers(void)
+{
+    mb_ruleset *basic = fx_ruleset_text(STAY, "stay.yaml");
+    mb_ruleset *ci = fx_ruleset_text(
+        "id: stay-ci\ntitle: 大病\ndocument: 测试〔2025〕6号\ntier: critical_illness\n"
+        "effective_from: 2025-01-01\nschemes: [employee]\nupstream: {cite: 测试〔2025〕6号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕6号 一}\n"
+        "funds:\n  - {key: ci, employee: \"320100\", name: 大病保险, amount: hifmi_pay}\n"
+        "layers:\n  - {id: critical, cite: 测试〔2025〕6号 二, med_types: [inpatient], fund: ci,\n"
+        "     ratio: [{all: 50%, cite: 测试〔2025〕6号 二（50%）}]}\n",
+        "stay-ci.yaml");
+    if (basic == NULL || ci == NULL) {
+        mb_ruleset_free(basic);
+        mb_ruleset_free(ci);
+        return;
+    }
+    const mb_ruleset *chain[] = {basic, ci};
+    fx_store store = {0};
+    mb_platform *p = platform_on(chain, 2, &store);
+    admitted_on_10_may(p);
+    CHECK_RC(call(p, envelope("2304", "2025-05-20 10:00:00",
+                              "\"input\": {\"data\": {" PSN ", \"mdtrt_id\": \"900000000001\", "
+                              "\"insutype\": \"310\", \"medfee_sumamt\": 1000.00, "
+                              "\"fulamt_ownpay_amt\": 0.00, \"overlmt_selfpay\": 0.00, "
+                              "\"preselfpay_amt\": 0.00, "
+                              "\"inscp_scp_amt\": 1000.00, \"acct_used_flag\": \"0\", "
+                              "\"mid_setl_flag\": \"0\", \"dscgTime\": \"2025-05-20\"}}"),
+                  NULL),
+             MB_OK, "2304 at discharge, no details uploaded");
+    CHECK(says("\"hifp_pay\": 800.00") && says("\"hifmi_pay\": 100.00") &&
+              says("\"fund_pay_sumamt\": 900.00") && says("\"psn_cash_pay\": 100.00"),
+          "800.00 basic, 100.00 critical illness, 100.00 in cash");
+    const char *basic_row = response ? strstr(response, "\"fund_pay_type\": \"310100\"") : NULL;
+    const char *ci_row = response ? strstr(response, "\"fund_pay_type\": \"320100\"") : NULL;
+    const char *basic_info = basic_row ? strstr(basic_row, "\"setl_proc_info\": \"") : NULL;
+    const char *ci_info = ci_row ? strstr(ci_row, "\"setl_proc_info\": \"") : NULL;
+    CHECK(basic_info && ci_info && strncmp(basic_info + 19, "items", 5) == 0 &&
+              strncmp(ci_info + 19, "critical", 8) == 0,
+          "each fund's row traces its own ruleset: the basic's from its items, the critical "
+          "illness's from its layer");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(ci);
+    mb_ruleset_free(basic);
+}
+
+/* `request` with its envelope's insuplc_admdvs (990101) made `place` ("": none). */
+static const char *at_place(const char *request, const char *place)
+{
+    static char out[sizeof req];
+    static const char ours[] = "\"insuplc_admdvs\": \"990101\"";
+    const char *at = strstr(request, ours);
+    if (at == NULL)
+        return request;
+    snprintf(out, sizeof out, "%.*s\"insuplc_admdvs\": \"%s\"%s", (int)(at - request), request,
+             place, at + sizeof ours - 1);
+    return out;
+}
+
+/* docs/ruleset-format.md, platform: without a fixed chain a call settles under the rulesets in
+ * force whose insuplc_admdvs begins the insured place's code (the envelope's, else the
+ * person's): two basic rulesets that both match are refused, naming both; a place no ruleset
+ * declares is refused, saying which (none, when neither the envelope nor the person has one).
+ * Neither changes the state. */
+static void rulesets_chosen_by_region(void)
+{
+    static char twin[sizeof QUARTERLY + 16];
+    snprintf(twin, sizeof twin, "id: quarterly-twin%s", strchr(QUARTERLY, '\n'));
+    mb_ruleset *a = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
+    mb_ruleset *b = fx_ruleset_text(twin, "quarterly-twin.yaml");
+    if (a == NULL || b == NULL) {
+        mb_ruleset_free(a);
+        mb_ruleset_free(b);
+        return;
+    }
+    const mb_ruleset *both[] = {a, b};
+    /* REC_1101 with its first insurance row's place left out */
+    static char placeless[sizeof REC_1101];
+    static const char place[] = ", \"insuplc_admdvs\": \"990101\"";
+    const char *cut = strstr(REC_1101, place);
+    snprintf(placeless, sizeof placeless, "%.*s%s", cut ? (int)(cut - REC_1101) : 0, REC_1101,
+             cut ? cut + sizeof place - 1 : REC_1101);
+    static const struct {
+        size_t rulesets;
+        bool placeless;
+        const char *place, *says, *why;
+        int status;
+    } cases[] = {
+        {2, false, "990101",
+         "two basic rulesets declare insuplc_admdvs 990101, insutype 310 and med_type 14 in force "
+         "on 20250518: quarterly and quarterly-twin",
+         "two basic rulesets of one region", MB_E_CHAIN},
+        {1, false, "330101",
+         "no basic ruleset declares insuplc_admdvs 330101, insutype 310 and med_type 14 in force "
+         "on 20250518",
+         "a region no ruleset declares", MB_E_NOT_FOUND},
+        {1, true, "",
+         "no basic ruleset declares insuplc_admdvs (none), insutype 310 and med_type 14 in force "
+         "on 20250518",
+         "no region in the envelope or the person's record", MB_E_NOT_FOUND},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        fx_store store = {0};
+        mb_platform *p = NULL;
+        mb_platform_store s = {fx_store_load, fx_store_save, fx_store_done, &store};
+        CHECK_RC(mb_platform_new(&p, both, cases[k].rulesets, 0, NULL), MB_OK,
+                 "a platform choosing by region");
+        CHECK_RC(mb_platform_set_facility(p, "H00000000001", MB_LEVEL_SECONDARY, NULL), MB_OK,
+                 "the institution's level");
+        CHECK_RC(mb_platform_set_store(p, &s, NULL), MB_OK, "a caller's store");
+        const char *rec = envelope("1101", "2025-05-18 09:30:05",
+                                   cases[k].placeless ? placeless : REC_1101);
+        CHECK_RC(call(p, cases[k].placeless ? at_place(rec, "") : rec, NULL), MB_OK, "1101");
+        CHECK_RC(call(p, envelope("2201", "2025-05-18 09:31:00", visit("2025-05-18")), NULL), MB_OK,
+                 "2201");
+        CHECK_RC(call(p, envelope("2203", "2025-05-18 09:45:00", diagnosis("900000000001")), NULL),
+                 MB_OK, "2203");
+        /* 2204 splits the items by the chain's class B first self-pay: it chooses the chain */
+        const char *upload = envelope("2204", "2025-05-18 09:50:00", fees("900000000001", "114.00"));
+        refused_unchanged(p, &store, at_place(upload, cases[k].place), cases[k].status,
+                          cases[k].says, cases[k].why);
+        free(store.data);
+        mb_platform_free(p);
+    }
+    mb_ruleset_free(b);
+    mb_ruleset_free(a);
+}
+
+/* Whether `s` is whole UTF-8: every lead byte followed by its continuation bytes. */
+static bool whole_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 :
+                     (b & 0xF8) == 0xF0 ? 4 : 0;
+        if (len == 0 || i + len > n)
+            return false;
+        for (size_t k = 1; k < len; k++)
+            if (((unsigned char)s[i + k] & 0xC0) != 0x80)
+                return false;
+        i += len;
+    }
+    return true;
+}
+
+/* The platform's 结算过程信息 (setl_proc_info) holds at most 4000 bytes (docs/platform.md):
+ * a fund's trace longer than that is cut at a whole character, with an ellipsis. 60 bands of
+ * one yuan at 50%, each step citing a clause of 30 characters (90 bytes and more): the trace
+ * passes 60 x 90 = 5400 bytes. 153.80 in scope: the bands up to 60 yuan pay 60 x 50% = 30. */
+static void a_trace_past_4000_bytes(void)
+{
+    static char text[16384];
+    int n = snprintf(text, sizeof text,
+                     "id: bands\ntitle: 分段\ndocument: 测试〔2025〕4号\ntier: basic\n"
+                     "effective_from: 2025-01-01\nschemes: [employee]\n"
+                     "account: {value: none, cite: 测试〔2025〕4号 一}\n"
+                     "class_b_first_selfpay: {value: 10%%, cite: 测试〔2025〕4号 二}\n"
+                     "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"
+                     "layers:\n  - id: chronic\n    cite: 测试〔2025〕4号 三\n"
+                     "    med_types: [chronic]\n    fund: pooling\n    bands:\n");
+    for (int k = 0; k < 60; k++)
+        n += snprintf(text + n, sizeof text - (size_t)n,
+                      "      - {above: %d, up_to: %d, all: 50%%, cite: 测试〔2025〕4号 第三条第%d款"
+                      "（按政策范围内费用分段计算，每段一元）}\n", k, k + 1, k + 1);
+    mb_ruleset *rs;
+    fx_store store = {0};
+    mb_platform *p = platform_of(text, "bands.yaml", &rs, &store);
+    if (p == NULL)
+        return;
+    CHECK_RC(call(p, envelope("1101", "2025-05-18 09:30:05", REC_1101), NULL), MB_OK, "1101");
+    a_visit_uploaded(p, "2025-05-18", "900000000001");
+    CHECK_RC(call(p, envelope("2206", "2025-05-18 09:52:00", settle("900000000001", "210.20")),
+                  NULL),
+             MB_OK, "2206");
+    CHECK(says("\"hifp_pay\": 30.00"), "60 bands x 1 yuan x 50%");
+    const char *info = response ? strstr(response, "\"setl_proc_info\": \"") : NULL;
+    const char *end = info ? strstr(info + 19, "\"") : NULL;
+    size_t len = end ? (size_t)(end - (info + 19)) : 0;
+    CHECK(end != NULL && len <= 4000 && len > 3900, "the text is cut just within 4000 bytes");
+    CHECK(len >= 3 && memcmp(end - 3, "…", 3) == 0, "and ends with an ellipsis");
+    CHECK(info && whole_utf8(info + 19, len), "of whole characters");
+    free(store.data);
+    mb_platform_free(p);
+    mb_ruleset_free(rs);
 }
 
 int main(void)
@@ -832,6 +1411,14 @@ int main(void)
     err_is_left_alone_on_success();
     a_declared_group();
     platform_arguments();
+    a_state_empty_and_past_256_mib();
+    warnings_past_their_room();
+    figures_by_quarter_and_codes_that_add_up();
+    an_identity_read_two_ways_and_two_institutions();
+    a_trace_past_4000_bytes();
+    rulesets_chosen_by_region();
+    a_stay_settled_in_parts();
+    a_chain_of_two_tiers();
     mb_ruleset_free(jiaozuo);
     mb_error_free(err);
     return check_summary();

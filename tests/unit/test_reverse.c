@@ -603,6 +603,37 @@ static void family(void)
     char id[32];
     snprintf(id, sizeof id, "%s", mb_result_setl_id(r));
 
+    /* reversed through the result, the payer is the handle that paid: a copy of A restored from
+     * its bytes (the same id, another handle) is refused, and neither side changes */
+    size_t npc = fx_save(p, p1, BLOB_MAX), nac = fx_save(a, a1, BLOB_MAX);
+    mb_enrollee *copy = fx_restore(a1, nac);
+    CHECK_RC(mb_reverse_family(p, copy, r, err), MB_E_STATE, "a restored copy of the payer");
+    CHECK(strcmp(mb_error_message(err), "this settlement was not paid from that payer's account") == 0,
+          "says the settlement was paid from another payer");
+    CHECK(fx_same(p1, npc, now, fx_save(p, now, BLOB_MAX)), "the patient is unchanged");
+    CHECK(fx_same(a1, nac, now, fx_save(copy, now, BLOB_MAX)), "the copy is unchanged");
+    mb_enrollee_free(copy);
+
+    /* a claim without an id takes the smallest ordinal no claim without an id of its own
+     * holds: Q's claim without an id, paid from B's account, is numbered 1 in both journals;
+     * B's own first claim without an id is numbered 1 too (the payer's entry is Q's claim), so
+     * it has the settlement id a B with an empty journal gives it */
+    mb_enrollee *q = fx_enrollee("Q", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    mb_enrollee *b = fx_enrollee("B", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(500));
+    mb_enrollee *fresh = fx_enrollee("B", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(500));
+    mb_claim *idless = claim(NULL, 20230312, MB_MED_GENERAL_OUTPATIENT, "C01", MB_LEVEL_PRIMARY, 100, NULL);
+    CHECK_RC(mb_settle_family(r, chain, 1, q, b, MB_FAMILY_SPOUSE, idless, err), MB_OK,
+             "Q's claim without an id, from B's account");
+    char first_of_fresh[32];
+    CHECK_RC(fx_settle(r, changzhou, fresh, idless, err), MB_OK, "a fresh B's claim without an id");
+    snprintf(first_of_fresh, sizeof first_of_fresh, "%s", mb_result_setl_id(r));
+    CHECK_RC(fx_settle(r, changzhou, b, idless, err), MB_OK, "B's, beside the entry it paid");
+    CHECK(strcmp(mb_result_setl_id(r), first_of_fresh) == 0, "ordinal 1: the same settlement id");
+    mb_claim_free(idless);
+    mb_enrollee_free(fresh);
+    mb_enrollee_free(b);
+    mb_enrollee_free(q);
+
     /* both journals hold it, under one id */
     mb_journal_entry j;
     CHECK(mb_enrollee_journal_count(p) == 1 && mb_enrollee_journal_count(a) == 1, "both journals");
@@ -737,6 +768,10 @@ static void listing(void)
     mb_journal_change ch;
     CHECK_RC(mb_enrollee_journal_change(e, 0, 0, NULL, 0, &ch), MB_OK, "without a chain");
     CHECK(ch.key[0] == '\0' && ch.ruleset_id[0] == '\0', "the names are unknown");
+    /* a chain with a gap (a NULL entry): the rulesets it has name the changes */
+    const mb_ruleset *gap[2] = {NULL, wuxi};
+    CHECK_RC(mb_enrollee_journal_change(e, 0, 0, gap, 2, &ch), MB_OK, "a chain with a gap");
+    CHECK(strcmp(ch.ruleset_id, WUXI) == 0 && ch.key[0] != '\0', "named by the ruleset after the gap");
     mb_claim_free(c);
     mb_result_free(r);
     mb_enrollee_free(e);
