@@ -307,10 +307,10 @@ struct claims_reader {
         } slot[KEY_SLOTS];
     } keys;
     struct next_key { /* the key that followed each column's in the last object, as written */
-        char text[24];   /* with its closing quote */
-        uint8_t len, unit;
+        uint64_t word[3], mask[3]; /* its bytes and closing quote, 8 at a time, and which count */
+        uint8_t len, words, unit;  /* len 0: none yet */
         int8_t col;
-    } next_key[NCOLS + 1]; /* [NCOLS]: the first key */
+    } next_key[NCOLS + 1];         /* [NCOLS]: the first key */
 
     enrollee_block *current;   /* the enrollee of the last row read (kept across chunks) */
     code_memo med_types, levels;
@@ -892,6 +892,36 @@ static int key_column(claims_reader *r, const char *key, size_t len, claims_unit
     }
 }
 
+/* Whether the key at s (after its opening quote) is k's, compared 8 bytes at a time: k's words
+ * and closing quote, whatever follows. s has 8 * k->words readable bytes. */
+static bool key_follows(const struct next_key *k, const char *s)
+{
+    uint64_t diff = 0;
+    for (unsigned i = 0; i < k->words; i++) {
+        uint64_t w;
+        memcpy(&w, s + 8 * i, 8);
+        diff |= (w ^ k->word[i]) & k->mask[i];
+    }
+    return diff == 0;
+}
+
+/* Remember the plain key `key` of column c (and its unit) as k. */
+static void key_follow(struct next_key *k, const char *key, size_t len, int c, claims_unit unit)
+{
+    char text[sizeof k->word] = {0}, mask[sizeof k->mask] = {0};
+    if (len + 1 > sizeof text)
+        return;
+    memcpy(text, key, len);
+    text[len] = '"';
+    memset(mask, 0xff, len + 1);
+    memcpy(k->word, text, sizeof text);
+    memcpy(k->mask, mask, sizeof mask);
+    k->len = (uint8_t)len;
+    k->words = (uint8_t)((len + 1 + 7) / 8);
+    k->col = (int8_t)c;
+    k->unit = (uint8_t)unit;
+}
+
 /* The object of the line L into fields f (NULL: absent) and their lengths, NUL-terminated in
  * place, and the unit of each amount given as its key writes it (the units of the others are
  * not read). False when the line is refused (why in L). */
@@ -913,8 +943,9 @@ static bool jsonl_fields(claims_reader *r, json_line *L, char **f, uint32_t *len
         if (*p != '"')
             return refuse(L, p, "a key is not a string");
         struct next_key *k = &r->next_key[prev];
-        if (k->len > 0 && (size_t)(L->eol - p) > k->len + 1u &&
-            memcmp(p + 1, k->text, k->len + 1u) == 0) { /* the key that followed last time */
+        /* the key that followed last time; its words are read within the text and the NULs
+         * after it (a match ends before the line's NUL) */
+        if (k->len > 0 && p + 1 + 8 * k->words <= L->eol + TEXT_END && key_follows(k, p + 1)) {
             c = k->col;
             unit = (claims_unit)k->unit;
             p = skip_ws(p + k->len + 2);
@@ -940,13 +971,8 @@ static bool jsonl_fields(claims_reader *r, json_line *L, char **f, uint32_t *len
             if (cols[c].amount && unit == UNIT_UNDECLARED)
                 return refuse(L, p, "%s: the amount's unit is not declared: name it %s_fen or "
                               "%s_yuan, or give --amounts fen|yuan", key, key, key);
-            if (plain && klen < sizeof k->text) {
-                memcpy(k->text, key, klen);
-                k->text[klen] = '"';
-                k->len = (uint8_t)klen;
-                k->col = (int8_t)c;
-                k->unit = (uint8_t)unit;
-            }
+            if (plain)
+                key_follow(k, key, klen, c, unit);
         }
         prev = c;
         if (cols[c].amount)
