@@ -24,7 +24,7 @@ enum {
     TABLE_SLOTS = 2 * CHUNK_ROWS, /* an intern table's slots: at most half full */
     CHECKED_FIELDS = 32,          /* fields whose last valid text is kept (field_text) */
     KEY_SLOTS = 64,               /* a key table's slots (key_column) */
-    TEXT_END = 8                  /* NULs after a store's text: plain_record reads 8 at a time */
+    TEXT_END = 8                  /* NULs after a store's text, which is read 8 bytes at a time */
 };
 
 /* ---- the columns a file may have ---------------------------------------------------------- */
