@@ -415,6 +415,130 @@ check(rc == 2 and stderr.splitlines() == [
     "medbenefit: a total passes 2^63 fen: the figures cannot be given"],
       f"big.csv: exit {rc}, {stderr[:300]!r}")
 
+# 14. JSON Lines read in one pass: every line the reader refuses is named with its line and why,
+#     as a reading that checked the whole line as UTF-8 first, then parsed it, says (a byte that
+#     is not UTF-8 anywhere in the line is said before a fault of the JSON); every tricky line it
+#     takes adds its amount. E9 is in service without a certified disease, so its chronic claims
+#     are not covered and medfee is the sum of what is read.
+def row(cid, rest):
+    return ('{"enrollee":"E9","claim_id":"%s","date":"2021-02-01","med_type":"chronic",'
+            '"level":"tertiary",%s}' % (cid, rest)).encode("utf-8", "surrogateescape")
+
+
+def bad_byte(line):  # the first byte 0xff of the line (\udcff in text), counted from 1
+    return "not valid UTF-8 (byte %d of the line)" % (line.index(b"\xff") + 1)
+
+
+M = "malformed JSON: "
+TRICKY = [
+    (b'{"enrollee":"E9","scheme":"employee","person_type":"in_service","claim_id":"T0",'
+     b'"date":"2021-02-01","med_type":"chronic","level":"tertiary","class_a_fen":100}', 100),
+    # taken: blanks everywhere and a CRLF end; escapes in values and keys; null and "" as not
+    # given; an amount as a string; units by key, yuan as a JSON number; keys in another order
+    (b'{ "enrollee" :\t"E9" , "claim_id" : "A1" , "date" : "2021-02-01" , "med_type" : '
+     b'"chronic" , "level" : "tertiary" , "class_a_fen" : 101 }\r', 101),
+    (row(r'A\"2\\\/\u0041\ud83d\ude00', '"class_a_fen":102'), 102),
+    (b'{"\\u0065nrollee":"E9","claim_id":"A3","date":"2021-02-01","med_type":"chronic",'
+     b'"level":"tertiary","class_a\\u005ffen":103}', 103),
+    (row("A4", '"facility":null,"disease":"","treatment":null,"class_a_fen":"104"'), 104),
+    (row("A5", '"class_a_yuan":1.05,"class_b_fen":0,"class_c_yuan":"0.5"'), 155),
+    (b'{"class_c_fen":106,"level":"tertiary","med_type":"chronic","date":"2021-02-01",'
+     b'"claim_id":"A6","enrollee":"E9"}', 106),
+    (row("A7", '"disease":"糖尿病","class_a_fen":107'), 107),
+    (row("A8", '"disease":"\\u7cd6\\u5c3f\\u75c5","class_a_fen":108'), 108),
+    (b"   ", 0),  # a blank line: skipped
+    # refused: not an object, keys, strings and escapes, values, numbers, what follows
+    (b'[1]', M + "a line is not a JSON object"),
+    (b'{1:2}', M + "a key is not a string"),
+    (row("B1", '"class_a_fen":1,'), M + "a key is not a string"),
+    (b'{"enrollee":"E9', M + "a string is not closed on its line"),
+    (row("B2\tx", '"class_a_fen":1'), M + "a control character in a string (escape it)"),
+    (row(r"B3\u12G4", '"class_a_fen":1'), M + "\\u is not followed by four hex digits"),
+    (row(r"B4\udc00", '"class_a_fen":1'), M + "a \\u surrogate is not paired"),
+    (row(r"B5\ud800\u0041", '"class_a_fen":1'), M + "a \\u surrogate is not paired"),
+    (row(r"B6\u0000", '"class_a_fen":1'), M + "a string holds \\u0000"),
+    (row(r"B7\x", '"class_a_fen":1'), M + "an unknown escape in a string"),
+    (b'{"enrollee":"E9\\', M + "an unknown escape in a string"),
+    (b'{"enrollee" "E9"}', M + "a key is not followed by ':'"),
+    (b'{"\\u0065nrollee","E9"}', M + "a key is not followed by ':'"),
+    (row("B8", '"clam_id":1'), M + "unknown key 'clam_id' (did you mean 'claim_id'?) "
+     "(docs/claims-format.md)"),
+    (row("B9", '"zzzzzzzzzz":1'), M + "unknown key 'zzzzzzzzzz' (docs/claims-format.md)"),
+    (row("B10", '"\\u00e9t\\u00e9":1'), M + "unknown key 'été'"),
+    (row("B11", '"class_b":5'), M + "class_b: the amount's unit is not declared: name it "
+     "class_b_fen or class_b_yuan, or give --amounts fen|yuan"),
+    (row("B12", '"class_a_fen":1,"class_a_yuan":2'), M + "class_a: given twice"),
+    (row("B13", '"facility":null,"facility":"H1"'), M + "facility: given twice"),
+    (row("B14", '"\\u0065nrollee":"E9"'), M + "enrollee: given twice"),
+    (row("B15", '"class_a_fen":tru'), M + "class_a: expected a string, a number or null"),
+    (row("B16", '"facility":[1]'), M + "facility: expected a string, a number or null"),
+    (row("B17", '"facility":{}'), M + "facility: expected a string, a number or null"),
+    (row("B18", '"facility":nul'), M + "facility: expected a string, a number or null"),
+    (row("B19", '"class_a_fen":.5'), M + "class_a: expected a string, a number or null"),
+    (row("B20", '"class_a_fen":+5'), M + "class_a: expected a string, a number or null"),
+    (row("B21", '"class_a_fen":-'), M + "a value is not JSON (a string, a number or null)"),
+    (row("B22", '"class_a_fen":1.'), M + "a value is not JSON (a string, a number or null)"),
+    (row("B23", '"class_a_yuan":1.5E3'), M + "a number with an exponent"),
+    (row("B24", '"class_a_fen":007'), M + "members are not separated by ',' or the object "
+     "not closed by '}'"),
+    (row("B25", '"facility":nullx'), M + "members are not separated by ','"),
+    (row("B26", '"class_a_fen":1') + b' {}', M + "text after the object on its line (one "
+     "object a line)"),
+    (b'{"enrollee":"E9","claim_id":"B27"', M + "members are not separated by ','"),
+    # refused: not UTF-8, wherever the byte is, and before any fault of the JSON after it
+    (row("B28", '"facility":"H\udcff1","class_a_fen":1'), "UTF-8"),
+    (row("B29", '"\udcffx":1'), "UTF-8"),
+    (b'{"enrollee" "E9","facility":"\xff"}', "UTF-8"),
+    (row("B30", '"facility":"\\x","disease":"\udcff"'), "UTF-8"),
+    (row("B31", '"facility":"H\udcff\\u0041"'), "UTF-8"),
+    (row("B32", '"class_a_fen":1') + b'\x00\xff', "UTF-8"),
+    (row("B33", '"disease":"糖尿\udcff","class_a_fen":1'), "UTF-8"),
+    (row("B34", '"class_a_fen":1\udcff'), "UTF-8"),
+    (row("A9", '"disease":"糖尿病","class_a_fen":109'), 109),  # after B33: checked again, taken
+    # refused by what the values say
+    (b'{}', "enrollee: required"),
+    (row("B35", '"class_a_fen":-5'), "class_a: amount '-5' is negative"),
+    (row("B36", '"class_a_fen":-0'), "class_a: amount '-0' is negative"),
+    (row("B37", '"class_a_fen":1.5'), "class_a: '1.5' is not a whole number of fen (at most "
+     "10^14)"),
+    (row("B38", '"class_a_fen":100000000000001'), "class_a: '100000000000001' is not a whole "
+     "number of fen"),
+    (row("B39", '"class_a_yuan":1.234'), "class_a: amount '1.234' has more than two decimals"),
+    (row("A10", '"class_a_fen":100000000000000'), 100000000000000),
+]
+path = os.path.join(tmp, "tricky.jsonl")
+with open(path, "wb") as f:
+    f.write(b"\n".join(t[0] for t in TRICKY))  # no line end after the last
+rc, _, stderr, d = compare(path)
+want = []
+for n, (line, what) in enumerate(TRICKY, 1):
+    if isinstance(what, str):
+        want.append(f"medbenefit: {path}:{n}: " + (bad_byte(line) if what == "UTF-8" else what))
+got = stderr.splitlines()
+check(rc == 1 and len(got) == len(want), f"tricky.jsonl: exit {rc}, {len(got)} refusals, "
+      f"expected {len(want)}:\n{stderr}")
+for w, g in zip(want, got):
+    check(g == w or (g.startswith(w) and not w.endswith(")")), f"expected {w!r}, got {g!r}")
+taken = [what for _, what in TRICKY if isinstance(what, int)]
+if d:
+    check(d["claims"] == len(taken) - 1 and  # the blank line is no claim
+          d["totals"]["current"]["medfee_sumamt"] == sum(taken),
+          f"tricky.jsonl: {d['claims']} claims, medfee {d['totals']['current']['medfee_sumamt']}"
+          f", expected {len(taken) - 1} and {sum(taken)}")
+
+# 15. the two formats read the same claims the same: a generated file of two chunks as CSV
+#     (amounts in yuan) and as JSON Lines (in fen), read under one name, give byte for byte the
+#     same JSON
+outputs = []
+for fmt in ("csv", "jsonl"):
+    text = subprocess.run([sys.executable, "bench/gen-claims.py", "40000", "--seed", "7",
+                           "--format", fmt], capture_output=True, text=True, check=True).stdout
+    rc, stdout, stderr, d = compare(write("generated", text), "--input-format", fmt)
+    outputs.append((rc, stdout, stderr, open(os.path.join(tmp, "out.json"), "rb").read()))
+check(outputs[0][0] == 0 and outputs[0][2] == "" and b'"claims": 40000' in outputs[0][3],
+      f"generated CSV: exit {outputs[0][0]}, {outputs[0][2][:300]!r}")
+check(outputs[1] == outputs[0], "generated JSON Lines: the output differs from the CSV's")
+
 # progress: on standard error when it is a terminal (script(1) gives the run one), never else
 # (every run above checks an empty stderr)
 cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,

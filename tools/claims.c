@@ -23,7 +23,8 @@ enum {
     MAX_RECORD = 1 << 20,       /* a record longer than this is refused (an unclosed quote?) */
     TABLE_SLOTS = 2 * CHUNK_ROWS, /* an intern table's slots: at most half full */
     CHECKED_FIELDS = 32,          /* fields whose last valid text is kept (field_text) */
-    TEXT_END = 8                  /* NULs after a store's text: plain_record reads 8 at a time */
+    KEY_SLOTS = 64,               /* a key table's slots (key_column) */
+    TEXT_END = 8                  /* NULs after a store's text, which is read 8 bytes at a time */
 };
 
 /* ---- the columns a file may have ---------------------------------------------------------- */
@@ -297,10 +298,19 @@ struct claims_reader {
     int *field_col;
     size_t nfields;
     claims_unit col_unit[NCOLS];
-    /* JSON Lines: the keys of the last object, by position, and their columns */
-    char last_key[NCOLS][40];
-    int last_key_col[NCOLS];
-    claims_unit last_key_unit[NCOLS];
+    /* JSON Lines: the keys met, by length and bytes, with their columns and units */
+    struct key_table {
+        struct {
+            char text[24];
+            uint8_t len, unit;
+            int8_t col;
+        } slot[KEY_SLOTS];
+    } keys;
+    struct next_key { /* the key that followed each column's in the last object, as written */
+        uint64_t word[3], mask[3]; /* its bytes and closing quote, 8 at a time, and which count */
+        uint8_t len, words, unit;  /* len 0: none yet */
+        int8_t col;
+    } next_key[NCOLS + 1];         /* [NCOLS]: the first key */
 
     enrollee_block *current;   /* the enrollee of the last row read (kept across chunks) */
     code_memo med_types, levels;
@@ -575,11 +585,51 @@ skip: /* resynchronise at the next line */
 
 /* ---- JSON Lines --------------------------------------------------------------------------- */
 
+/* A line is read in one pass: each key found by its length and bytes, each value taken where
+ * it lies with its length (a string without escapes as it is, a number as written), each
+ * string checked as UTF-8 when it holds a byte that is not ASCII, and a string with escapes
+ * unescaped the careful way. Whatever the line, what it is refused for is what a reading that
+ * checked the whole line as UTF-8 first, then parsed it, would say: a byte that is not UTF-8
+ * anywhere in the line is said before any fault of the JSON. */
+
+/* The line being read: [start, eol), a NUL at eol; and the refusal, said in full. */
+typedef struct json_line {
+    char *start, *eol;
+    char *why;
+    size_t cap;
+} json_line;
+
 static char *skip_ws(char *p)
 {
-    while (*p == ' ' || *p == '\t' || *p == '\r')
+    while ((unsigned char)*p <= ' ' && (*p == ' ' || *p == '\t' || *p == '\r'))
         p++;
     return p;
+}
+
+/* Refuse the line for its byte at `bad`, which is not UTF-8. Returns false. */
+static bool not_utf8(json_line *L, const char *bad)
+{
+    snprintf(L->why, L->cap, "not valid UTF-8 (byte %zu of the line)",
+             (size_t)(bad - L->start) + 1);
+    return false;
+}
+
+/* Refuse the line as `fmt` says, a fault found at `at`: the bytes before it are UTF-8 (they are
+ * the object's ASCII punctuation and its strings, each checked as it was read), so a byte that
+ * is not is looked for only from there on. Returns false. */
+static bool refuse(json_line *L, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool refuse(json_line *L, const char *at, const char *fmt, ...)
+{
+    size_t bad;
+    if (!utf8_text(at, (size_t)(L->eol - at), &bad))
+        return not_utf8(L, at + bad);
+    int n = snprintf(L->why, L->cap, "malformed JSON: ");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(L->why + n, L->cap - (size_t)n, fmt, ap);
+    va_end(ap);
+    return false;
 }
 
 static int hex_digit(char c)
@@ -620,9 +670,9 @@ static int hex4(const char *p)
     return v;
 }
 
-/* A JSON string at p (at its opening quote), unescaped in place and NUL-terminated at *s;
- * returns the text after it, or NULL with *why. */
-static char *json_string(char *p, char **s, const char **why)
+/* A JSON string at p (at its opening quote), unescaped in place and NUL-terminated at *s, *n
+ * bytes; returns the text after it, or NULL with *why. */
+static char *json_string(char *p, char **s, size_t *n, const char **why)
 {
     char *o = ++p;
     *s = o;
@@ -685,12 +735,107 @@ static char *json_string(char *p, char **s, const char **why)
         }
     }
     *o = '\0';
+    *n = (size_t)(o - *s);
     return p + 1;
 }
 
-/* A JSON number at p: moved one byte back (over the ':' or blank before it, already read) so
- * that it ends in a NUL without losing the delimiter after it. */
-static char *json_number(char *p, char **s, const char **why)
+/* Each byte of w that ends a string's plain run (a quote, a backslash, a control character:
+ * the line's NUL among them) as its high bit; the lowest such bit is exact, as in field_stops. */
+static uint64_t string_stops(uint64_t w)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+            ((backslash - ones) & ~backslash)) & highs;
+}
+
+/* The run of plain bytes from s, eight at a time (the line ends in a NUL and is followed by at
+ * least 8 readable bytes): where it stops, and whether a byte of it is not ASCII. */
+static char *string_run(char *s, bool *high)
+{
+    uint64_t w, m, seen = 0;
+    char *q = s;
+    for (;; q += 8) {
+        memcpy(&w, q, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w); /* the first byte the lowest */
+#endif
+        if ((m = string_stops(w)) != 0)
+            break;
+        seen |= w;
+    }
+    unsigned before = (unsigned)__builtin_ctzll(m) / 8;
+    seen |= w & ((UINT64_C(1) << (8 * before)) - 1);
+    *high = (seen & UINT64_C(0x8080808080808080)) != 0;
+    return q + before;
+}
+
+/* Where a string with escapes, read up to q, ends as written: its closing quote, or the control
+ * character (the line's NUL) it stops at. Nothing is read past the line. */
+static char *escaped_end(char *q)
+{
+    for (;; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c == '"' || c < 0x20)
+            return q;
+        if (c == '\\') {
+            if ((unsigned char)q[1] < 0x20)
+                return q + 1;
+            q++; /* the escaped byte */
+        }
+    }
+}
+
+/* jsonl_string's careful way, for a string read plain up to q that holds a byte that is not
+ * ASCII or an escape: checked as UTF-8 as written (without escapes, not again when its bytes
+ * are column c's last text found valid; c < 0: no column), then taken as it lies or unescaped
+ * by json_string. */
+static char *careful_string(claims_reader *r, json_line *L, int c, char *p, char *q, char **s,
+                            size_t *n)
+{
+    char *text = p + 1;
+    size_t bad;
+    if (*q == '"') {
+        size_t len = (size_t)(q - text);
+        if (!(c >= 0 ? field_text(r, (size_t)c, text, len, &bad) : utf8_text(text, len, &bad))) {
+            not_utf8(L, text + bad);
+            return NULL;
+        }
+        *q = '\0';
+        *s = text;
+        *n = len;
+        return q + 1;
+    }
+    char *end = escaped_end(q);
+    if (!utf8_text(text, (size_t)(end - text), &bad)) {
+        not_utf8(L, text + bad);
+        return NULL;
+    }
+    const char *why;
+    char *after = json_string(p, s, n, &why);
+    if (after == NULL)
+        refuse(L, end, "%s", why); /* json_string wrote only before end */
+    return after;
+}
+
+/* The JSON string at p (its opening quote), in place: *s its text, NUL-terminated, and *n its
+ * length; returns the text after it, or NULL (the line refused). A string of ASCII without
+ * escapes, as most are, is its bytes as they lie; any other goes the careful way. */
+static inline char *jsonl_string(claims_reader *r, json_line *L, int c, char *p, char **s,
+                                 size_t *n)
+{
+    bool high;
+    char *text = p + 1, *q = string_run(text, &high);
+    if (*q != '"' || high)
+        return careful_string(r, L, c, p, q, s, n);
+    *q = '\0';
+    *s = text;
+    *n = (size_t)(q - text);
+    return q + 1;
+}
+
+/* The end of the JSON number at p, or NULL (the line refused). */
+static char *json_number(json_line *L, char *p)
 {
     char *q = p;
     if (*q == '-')
@@ -710,16 +855,165 @@ static char *json_number(char *p, char **s, const char **why)
             q++;
     }
     if (*q == 'e' || *q == 'E') {
-        *why = "a number with an exponent (write amounts and codes as plain decimals)";
+        refuse(L, q, "a number with an exponent (write amounts and codes as plain decimals)");
         return NULL;
     }
-    memmove(p - 1, p, (size_t)(q - p));
-    q[-1] = '\0';
-    *s = p - 1;
     return q;
 bad:
-    *why = "a value is not JSON (a string, a number or null)";
+    refuse(L, q, "a value is not JSON (a string, a number or null)");
     return NULL;
+}
+
+/* The column a key names (and its unit), found by the key's length and bytes in a table that
+ * column_of fills the first time each is met: at most the 30 spellings of the columns, so the
+ * table of 64 never fills and an unknown key is never entered. -1: not a column. */
+static int key_column(claims_reader *r, const char *key, size_t len, claims_unit *unit)
+{
+    struct key_table *t = &r->keys;
+    if (len == 0 || len >= sizeof t->slot[0].text)
+        return column_of(key, len, r->unit, unit);
+    const unsigned char *k = (const unsigned char *)key;
+    size_t i = (len * 2 + k[0] * 5u + k[len - 1] * 9u + k[len / 2] * 7u) & (KEY_SLOTS - 1);
+    for (;; i = (i + 1) & (KEY_SLOTS - 1)) {
+        if (t->slot[i].len == 0) {
+            int c = column_of(key, len, r->unit, unit);
+            if (c >= 0) {
+                memcpy(t->slot[i].text, key, len);
+                t->slot[i].len = (uint8_t)len;
+                t->slot[i].col = (int8_t)c;
+                t->slot[i].unit = (uint8_t)*unit;
+            }
+            return c;
+        }
+        if (same_text(t->slot[i].text, t->slot[i].len, key, len)) {
+            *unit = (claims_unit)t->slot[i].unit;
+            return t->slot[i].col;
+        }
+    }
+}
+
+/* Whether the key at s (after its opening quote) is k's, compared 8 bytes at a time: k's words
+ * and closing quote, whatever follows. s has 8 * k->words readable bytes. */
+static bool key_follows(const struct next_key *k, const char *s)
+{
+    uint64_t diff = 0;
+    for (unsigned i = 0; i < k->words; i++) {
+        uint64_t w;
+        memcpy(&w, s + 8 * i, 8);
+        diff |= (w ^ k->word[i]) & k->mask[i];
+    }
+    return diff == 0;
+}
+
+/* Remember the plain key `key` of column c (and its unit) as k. */
+static void key_follow(struct next_key *k, const char *key, size_t len, int c, claims_unit unit)
+{
+    char text[sizeof k->word] = {0}, mask[sizeof k->mask] = {0};
+    if (len + 1 > sizeof text)
+        return;
+    memcpy(text, key, len);
+    text[len] = '"';
+    memset(mask, 0xff, len + 1);
+    memcpy(k->word, text, sizeof text);
+    memcpy(k->mask, mask, sizeof mask);
+    k->len = (uint8_t)len;
+    k->words = (uint8_t)((len + 1 + 7) / 8);
+    k->col = (int8_t)c;
+    k->unit = (uint8_t)unit;
+}
+
+/* The object of the line L into fields f (NULL: absent) and their lengths, NUL-terminated in
+ * place, and the unit of each amount given as its key writes it (the units of the others are
+ * not read). False when the line is refused (why in L). */
+static bool jsonl_fields(claims_reader *r, json_line *L, char **f, uint32_t *len)
+{
+    char *p = skip_ws(L->start);
+    if (*p != '{')
+        return refuse(L, p, "a line is not a JSON object");
+    p = skip_ws(p + 1);
+    uint32_t given = 0;
+    int prev = NCOLS; /* the column of the key before: none yet */
+    if (*p == '}')
+        goto end;
+    for (;;) {
+        char *value = NULL, *number_end = NULL;
+        size_t n = 0;
+        int c;
+        claims_unit unit;
+        if (*p != '"')
+            return refuse(L, p, "a key is not a string");
+        struct next_key *k = &r->next_key[prev];
+        /* the key that followed last time; its words are read within the text and the NULs
+         * after it (a match ends before the line's NUL) */
+        if (k->len > 0 && p + 1 + 8 * k->words <= L->eol + TEXT_END && key_follows(k, p + 1)) {
+            c = k->col;
+            unit = (claims_unit)k->unit;
+            p = skip_ws(p + k->len + 2);
+            if (*p != ':')
+                return refuse(L, p, "a key is not followed by ':'");
+            p = skip_ws(p + 1);
+        } else {
+            char *key, *raw = p + 1;
+            size_t klen;
+            if ((p = jsonl_string(r, L, -1, p, &key, &klen)) == NULL)
+                return false;
+            bool plain = (size_t)(p - raw) == klen + 1; /* no escapes: the key as written */
+            p = skip_ws(p);
+            if (*p != ':')
+                return refuse(L, p, "a key is not followed by ':'");
+            p = skip_ws(p + 1);
+            if ((c = key_column(r, key, klen, &unit)) < 0) {
+                const char *near = nearest_column(key);
+                return refuse(L, p, "unknown key '%.60s'%s%s%s (docs/claims-format.md)", key,
+                              near ? " (did you mean '" : "", near ? near : "",
+                              near ? "'?)" : "");
+            }
+            if (cols[c].amount && unit == UNIT_UNDECLARED)
+                return refuse(L, p, "%s: the amount's unit is not declared: name it %s_fen or "
+                              "%s_yuan, or give --amounts fen|yuan", key, key, key);
+            if (plain)
+                key_follow(k, key, klen, c, unit);
+        }
+        prev = c;
+        if (cols[c].amount)
+            r->col_unit[c] = unit; /* the unit belongs to the key as this object writes it */
+        if (given & 1u << c)
+            return refuse(L, p, "%s: given twice", cols[c].name);
+        if (*p == '"') {
+            if ((p = jsonl_string(r, L, c, p, &value, &n)) == NULL)
+                return false;
+        } else if (*p == 'n' && strncmp(p, "null", 4) == 0) {
+            p += 4;
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            value = p;
+            if ((p = number_end = json_number(L, p)) == NULL)
+                return false;
+            n = (size_t)(p - value);
+        } else {
+            return refuse(L, p, "%s: expected a string, a number or null", cols[c].name);
+        }
+        given |= 1u << c;
+        f[c] = n > 0 ? value : NULL; /* "" and null: absent */
+        len[c] = (uint32_t)n;
+        p = skip_ws(p);
+        if (*p != ',' && *p != '}')
+            return refuse(L, p, "members are not separated by ',' or the object not closed by "
+                          "'}'");
+        bool last = *p == '}';
+        if (number_end)
+            *number_end = '\0'; /* the byte after the number, read: a blank, ',' or '}' */
+        if (last)
+            break;
+        p = skip_ws(p + 1);
+    }
+end:
+    p = skip_ws(p + 1);
+    if (*p != '\0')
+        return refuse(L, p, "text after the object on its line (one object a line)");
+    size_t bad; /* the line may go on after a NUL */
+    if (p < L->eol && !utf8_text(p, (size_t)(L->eol - p), &bad))
+        return not_utf8(L, p + bad);
+    return true;
 }
 
 /* ---- checking a row and laying it into the columns ---------------------------------------- */
@@ -1056,98 +1350,6 @@ bad:
     return true;
 }
 
-/* One JSON Lines object in [p, eol) (eol is its '\n' or the end, set to NUL) into fields. */
-static bool jsonl_fields(claims_reader *r, char *p, char **f, const char **why, char *whybuf,
-                         size_t cap)
-{
-    p = skip_ws(p);
-    if (*p != '{') {
-        *why = "a line is not a JSON object";
-        return false;
-    }
-    p = skip_ws(p + 1);
-    uint32_t given = 0;
-    if (*p == '}')
-        goto end;
-    for (int pos = 0;; pos++) {
-        char *key;
-        if (*p != '"' || (p = json_string(p, &key, why)) == NULL) {
-            if (p)
-                *why = "a key is not a string";
-            return false;
-        }
-        p = skip_ws(p);
-        if (*p != ':') {
-            *why = "a key is not followed by ':'";
-            return false;
-        }
-        p = skip_ws(p + 1);
-        int c = -1;
-        claims_unit unit = UNIT_UNDECLARED;
-        if (pos < NCOLS && r->last_key_col[pos] >= 0 && strcmp(r->last_key[pos], key) == 0) {
-            c = r->last_key_col[pos];
-            unit = r->last_key_unit[pos];
-        } else if ((c = column_of(key, strlen(key), r->unit, &unit)) >= 0) {
-            if (cols[c].amount && unit == UNIT_UNDECLARED) {
-                snprintf(whybuf, cap, "%s: the amount's unit is not declared: name it %s_fen or "
-                         "%s_yuan, or give --amounts fen|yuan", key, key, key);
-                *why = whybuf;
-                return false;
-            }
-            if (pos < NCOLS && strlen(key) < sizeof r->last_key[pos]) {
-                strcpy(r->last_key[pos], key);
-                r->last_key_col[pos] = c;
-                r->last_key_unit[pos] = unit;
-            }
-        } else {
-            const char *near = nearest_column(key);
-            snprintf(whybuf, cap, "unknown key '%.60s'%s%s%s (docs/claims-format.md)", key,
-                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-            *why = whybuf;
-            return false;
-        }
-        if (cols[c].amount)
-            r->col_unit[c] = unit; /* the unit belongs to the key as this object writes it */
-        if (given & 1u << c) {
-            snprintf(whybuf, cap, "%s: given twice", cols[c].name);
-            *why = whybuf;
-            return false;
-        }
-        char *value = NULL;
-        if (*p == '"') {
-            if ((p = json_string(p, &value, why)) == NULL)
-                return false;
-        } else if (*p == 'n' && strncmp(p, "null", 4) == 0) {
-            p += 4;
-        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
-            if ((p = json_number(p, &value, why)) == NULL)
-                return false;
-        } else {
-            snprintf(whybuf, cap, "%s: expected a string, a number or null", cols[c].name);
-            *why = whybuf;
-            return false;
-        }
-        given |= 1u << c;
-        f[c] = value && *value ? value : NULL; /* "" and null: absent */
-        p = skip_ws(p);
-        if (*p == ',') {
-            p = skip_ws(p + 1);
-            continue;
-        }
-        if (*p == '}')
-            break;
-        *why = "members are not separated by ',' or the object not closed by '}'";
-        return false;
-    }
-end:
-    p = skip_ws(p + 1);
-    if (*p != '\0') {
-        *why = "text after the object on its line (one object a line)";
-        return false;
-    }
-    return true;
-}
-
 /* A record past MAX_RECORD is refused the same way in both formats, whether or not its end is
  * in hand (else a file with no line end would be read into memory whole). A record whose end is
  * not in hand is skipped up to its line end, across reads; a whole one is passed over. */
@@ -1230,8 +1432,9 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             r->skipping = nl == NULL;
             continue;
         }
-        bool jsonl_open = r->format == CLAIMS_JSONL && !r->eof &&
-                          memchr(p, '\n', (size_t)(end - p)) == NULL;
+        /* a JSON line's end: more is read before a line whose end is not in hand */
+        char *nl = r->format == CLAIMS_JSONL ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+        bool jsonl_open = r->format == CLAIMS_JSONL && !r->eof && nl == NULL;
         if (jsonl_open && (size_t)(end - p) > MAX_RECORD) {
             refuse_long_record(r, r->line, NULL, 0);
             continue;
@@ -1320,7 +1523,6 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                     len[r->field_col[j]] = flen[j];
                 }
         } else {
-            char *nl = memchr(p, '\n', (size_t)(end - p));
             char *eol = nl ? nl : end;
             if ((size_t)(eol - p) > MAX_RECORD) {
                 refuse_long_record(r, line, nl ? nl + 1 : end, 1);
@@ -1331,20 +1533,11 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             r->line++;
             if (*skip_ws(p) == '\0')
                 continue; /* an empty line */
-            size_t bad;
-            if (!utf8_text(p, (size_t)(eol - p), &bad)) {
-                row_error(r, line, "not valid UTF-8 (byte %zu of the line)", bad + 1);
+            json_line L = {p, eol, whybuf, sizeof whybuf};
+            if (!jsonl_fields(r, &L, f, len)) {
+                row_error(r, line, "%s", whybuf);
                 continue;
             }
-            for (int c = 0; c < NCOLS; c++)
-                if (cols[c].amount)
-                    r->col_unit[c] = UNIT_UNDECLARED;
-            if (!jsonl_fields(r, p, f, &why, whybuf, sizeof whybuf)) {
-                row_error(r, line, "malformed JSON: %s", why);
-                continue;
-            }
-            for (int c = 0; c < NCOLS; c++)
-                len[c] = f[c] ? (uint32_t)strlen(f[c]) : 0;
         }
         if (!add_row(r, f, len, line)) {
             snprintf(msg, cap, "%s: out of memory", r->path);
@@ -1500,8 +1693,6 @@ claims_reader *claims_open(const char *path, claims_format format, claims_unit u
     r->st = &r->store[0];
     r->line = 1;
     r->err = mb_error_new();
-    for (int k = 0; k < NCOLS; k++)
-        r->last_key_col[k] = -1;
     r->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
     if (r->fd < 0) {
         snprintf(msg, cap, "%s: cannot read: %s", path, strerror(errno));
