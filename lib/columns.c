@@ -170,11 +170,13 @@ static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill
     if ((rc = mb_bill_start(bill, c->date[i], c->med_type[i], c->level[i], err)))
         return rc;
     if (c->claim_id && c->claim_id[i]) {
-        /* the journal keeps the id, and the settlement id derives from it (journal.c) */
+        /* the journal keeps the id, and the settlement id derives from it (journal.c); an
+         * enrollee whose journal keeps none (limit 0, as compare's) is given no settlement id
+         * a caller could see (a row reports amounts, status, covered), so it is not hashed */
         if ((rc = mb_claim_text_check(c->claim_id[i], MB_ID_MAX, "claim id", err)))
             return rc;
         bill->id = c->claim_id[i];
-        bill->setl_key = mb_setl_key(bill->id);
+        bill->setl_key = e->journal.limit ? mb_setl_key(bill->id) : 0;
     }
     if (c->facility) {
         if ((rc = entry_of(b->facilities, c->facilities, c->nfacilities, c->facility[i],

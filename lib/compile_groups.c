@@ -20,12 +20,6 @@ typedef struct {
     uint64_t hash, groups;
 } ident_entry;
 
-static int cmp_ident(const void *a, const void *b)
-{
-    uint64_t x = ((const ident_entry *)a)->hash, y = ((const ident_entry *)b)->hash;
-    return x < y ? -1 : x > y;
-}
-
 /* `text` (an identity's name, label or code) makes one a member of group g. */
 static void add_ident(ident_entry *t, uint32_t *n, const char *text, uint32_t g)
 {
@@ -137,19 +131,23 @@ int mb_compile_groups(ctx_t *c)
     }
     rs->ngroups = rc == MB_OK ? n : rs->ngroups;
     if (rc == MB_OK) {
-        qsort(table, nident, sizeof *table, cmp_ident);
-        uint64_t *hashes = mb_arena_alloc(c->arena, (nident + 1) * sizeof *hashes);
-        uint64_t *bits = mb_arena_alloc(c->arena, (nident + 1) * sizeof *bits);
-        if (hashes == NULL || bits == NULL) {
+        /* at most half full, as the catalogue's (catalogue.c): a probe or two per identity of
+         * every claim's enrollee; it has the categories' names, so never none */
+        uint32_t cap = 2;
+        while (cap < nident * 2)
+            cap *= 2;
+        struct mb_ident_slot *slots = mb_arena_alloc(c->arena, cap * sizeof *slots);
+        if (slots == NULL) {
             rc = NOMEM(c);
         } else {
             for (uint32_t i = 0; i < nident; i++) {
-                hashes[i] = table[i].hash;
-                bits[i] = table[i].groups;
+                uint32_t k = (uint32_t)table[i].hash & (cap - 1);
+                while (slots[k].hash != 0)
+                    k = (k + 1) & (cap - 1);
+                slots[k] = (struct mb_ident_slot){table[i].hash, table[i].groups};
             }
-            rs->ident_hash = hashes;
-            rs->ident_groups = bits;
-            rs->nident = nident;
+            rs->ident_slots = slots;
+            rs->ident_mask = cap - 1;
         }
     }
     mb_free(table);
@@ -400,15 +398,7 @@ int mb_compile_facility_categories(ctx_t *c)
 
 bool mb_ruleset_knows_identity(const mb_ruleset *rs, uint64_t hash)
 {
-    uint32_t lo = 0, hi = rs->nident;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (rs->ident_hash[mid] < hash)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < rs->nident && rs->ident_hash[lo] == hash;
+    return mb_identity_groups(rs, hash) != 0;
 }
 
 void mb_ruleset_group_names(const mb_ruleset *rs, char *out, size_t cap)

@@ -259,14 +259,13 @@ struct mb_claim {
 
 /* ---- result ------------------------------------------------------------------------------- */
 
-/* A pending change of one accumulator: a sum added to, or a value raised (MB_CHANGE_*). */
+/* A pending change of one accumulator: a sum added to, or a value raised (MB_CHANGE_*), kept
+ * as its journal entry records it (ADD: the amount added, before 0; RAISE: the largest value
+ * this claim raised it to, even when the value already stood higher, and the value before:
+ * docs/reversal.md), so that commit copies it whole. */
 typedef struct mb_delta {
-    uint64_t key;
-    int32_t period;
-    int32_t op;
-    int64_t before, after;
-    int64_t raised;         /* RAISE: the largest value this claim raised it to, even when the
-                               value already stood higher (the journal keeps it: docs/reversal.md) */
+    mb_change change;
+    int64_t after;          /* the figure as the claim sees it now */
     mb_acc *slot;           /* its entry in the table, NULL: none yet (commit writes through it:
                                the table does not change between compute and commit) */
 } mb_delta;
@@ -306,6 +305,8 @@ typedef struct mb_settlement {
     uint32_t nfunds;
     uint32_t ntrace;           /* never more than trace_cap: the room is made before (settle.c) */
     uint32_t ndeltas;
+    uint32_t nfresh;           /* of the deltas, those of a figure the enrollee does not hold yet:
+                                  the accumulator entries commit adds */
     int64_t balance_before, balance_after;
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
     uint64_t payer_tag;                 /* 0: no family payer */

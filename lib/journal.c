@@ -391,14 +391,10 @@ uint64_t mb_journal_record(mb_enrollee *e, const mb_settlement *s, const mb_bill
     } else {
         en->account = s->balance_before - s->balance_after;
         en->family = s->payer_before - s->payer_after;
-        for (uint32_t i = 0; i < s->ndeltas; i++) {
-            const mb_delta *d = &s->deltas[i];
-            if (d->op == MB_CHANGE_ADDED && d->after == d->before)
-                continue;
-            en->changes[en->nchanges++] = (mb_change){
-                d->key, d->op == MB_CHANGE_ADDED ? d->after - d->before : d->raised,
-                d->op == MB_CHANGE_ADDED ? 0 : d->before, d->period, d->op};
-        }
+        /* each pending change as it is recorded (pending.c): a sum's adds more than 0 */
+        for (uint32_t i = 0; i < s->ndeltas; i++)
+            en->changes[i] = s->deltas[i].change;
+        en->nchanges = s->ndeltas;
     }
     en->serial = ++e->journal.serials;
     return en->serial;

@@ -12,7 +12,7 @@
 static int track(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int op,
                  const mb_acc *held, mb_delta **out)
 {
-    if (d != NULL && d->op != op)
+    if (d != NULL && d->change.op != op)
         return mb_fail(x->err, MB_E_RULESET,
                        "claim %s: accumulator %016llx (period %d) is both summed and raised by "
                        "the chain's rules", x->c->id, (unsigned long long)key, period);
@@ -21,8 +21,10 @@ static int track(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int o
             return mb_fail(x->err, MB_E_CAPACITY,
                            "a settlement changes at most %d accumulators", MB_MAX_DELTAS);
         d = &x->r->deltas[x->r->ndeltas++];
+        x->r->nfresh += held == NULL; /* an entry commit adds */
         int64_t before = held ? held->value : 0;
-        *d = (mb_delta){key, period, op, before, before, 0, (mb_acc *)held};
+        *d = (mb_delta){{key, 0, op == MB_CHANGE_RAISED ? before : 0, period, op}, before,
+                        (mb_acc *)held};
     }
     *out = d;
     return MB_OK;
@@ -44,6 +46,7 @@ static int add(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int64_t
         return mb_fail(x->err, MB_E_OVERFLOW,
                        "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
                        "amount the library takes", x->c->id);
+    d->change.value += amount; /* at most the sum: no overflow */
     d->after = sum;
     return MB_OK;
 }
@@ -71,7 +74,7 @@ static int raise_to(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, in
     int rc = track(x, d, key, period, MB_CHANGE_RAISED, held, &d);
     if (rc != MB_OK)
         return rc;
-    d->raised = mb_max64(d->raised, value);
+    d->change.value = mb_max64(d->change.value, value);
     d->after = mb_max64(d->after, value);
     return MB_OK;
 }

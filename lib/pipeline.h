@@ -98,7 +98,7 @@ static inline mb_delta *mb_pending_delta(const settle_ctx *x, uint64_t key, int3
 {
     mb_settlement *r = x->r;
     for (uint32_t i = 0; i < r->ndeltas; i++)
-        if (r->deltas[i].key == key && r->deltas[i].period == period)
+        if (r->deltas[i].change.key == key && r->deltas[i].change.period == period)
             return &r->deltas[i];
     return NULL;
 }

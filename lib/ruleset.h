@@ -272,11 +272,11 @@ struct mb_ruleset {
     const char *stack_cite;
 
     /* person groups: the built-in categories, then the declared; an identity's text hash and
-       the groups it makes one a member of, sorted by hash */
+       the groups it makes one a member of, as an open-addressing table (compile_groups.c) */
     const mb_group *groups;
     uint32_t ngroups;
-    const uint64_t *ident_hash, *ident_groups;
-    uint32_t nident;
+    const struct mb_ident_slot *ident_slots;
+    uint32_t ident_mask;
     uint64_t conditional_groups;        /* groups with a scheme or certified condition */
     const char *const *facility_categories; /* names; index = mb_view.category */
     const uint64_t *facility_category_hash;  /* name and label hashes, sorted */
@@ -381,5 +381,22 @@ static inline int mb_catalogue_lookup(const mb_ruleset *rs, uint64_t hash)
 }
 /* Build the table mb_catalogue_lookup reads from the sorted pairs, in the ruleset's arena. */
 int mb_catalogue_index(mb_ruleset *rs, struct mb_arena *arena);
+
+/* The groups an identity's text (its hash) makes one a member of under a loaded ruleset; 0
+ * when the ruleset does not know it. */
+struct mb_ident_slot {
+    uint64_t hash;          /* 0: empty (mb_hash never gives 0) */
+    uint64_t groups;        /* never 0 for a hash the ruleset knows */
+};
+static inline uint64_t mb_identity_groups(const mb_ruleset *rs, uint64_t hash)
+{
+    for (uint32_t k = (uint32_t)hash & rs->ident_mask;; k = (k + 1) & rs->ident_mask) {
+        const struct mb_ident_slot *s = &rs->ident_slots[k];
+        if (s->hash == hash)
+            return s->groups;
+        if (s->hash == 0)
+            return 0;
+    }
+}
 
 #endif

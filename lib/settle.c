@@ -456,9 +456,7 @@ int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
 int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_bill *c,
               mb_error *err)
 {
-    uint32_t fresh = 0; /* the entries it adds, as compute() found the table */
-    for (uint32_t i = 0; i < out->ndeltas; i++)
-        fresh += out->deltas[i].slot == NULL;
+    uint32_t fresh = out->nfresh; /* the entries it adds, as compute() found the table */
     if (!mb_acc_room(e, fresh) || !mb_journal_room(&e->journal, out->ndeltas) ||
         (payer != NULL && !mb_journal_room(&payer->journal, 0)))
         return mb_fail(err, MB_E_CAPACITY,
@@ -474,7 +472,7 @@ int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_b
         if (d->slot) /* the entry compute() found: nothing was added to the table since */
             d->slot->value = d->after;
         else
-            mb_acc_set(e, d->key, d->period, d->after);
+            mb_acc_set(e, d->change.key, d->change.period, d->after);
     }
     e->balance = out->balance_after;
     out->setl = plan.setl;

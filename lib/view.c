@@ -68,18 +68,8 @@ static uint64_t groups_held(const mb_ruleset *rs, const mb_enrollee *e, const mb
     uint64_t direct = 0;
     for (uint32_t i = 0; i < e->nidentities; i++) {
         const mb_identity *id = &e->identities[i];
-        if (!mb_identity_active(rs, id, c))
-            continue;
-        uint32_t lo = 0, hi = rs->nident;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (rs->ident_hash[mid] < id->hash)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < rs->nident && rs->ident_hash[lo] == id->hash)
-            direct |= rs->ident_groups[lo];
+        if (mb_identity_active(rs, id, c))
+            direct |= mb_identity_groups(rs, id->hash);
     }
     uint64_t held = direct;
     for (uint32_t g = MB_CATEGORY_COUNT; g < rs->ngroups; g++) {

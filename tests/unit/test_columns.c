@@ -364,6 +364,8 @@ static void people(uint64_t seed, mb_enrollee **out)
             mb_enrollee_add_assistance(e, categories[range(0, 3)], 20230101, 0, err);
         if (range(0, 3)) /* rows chosen by age need one; without, both ways refuse alike */
             mb_enrollee_set_birth_date(e, (int32_t)range(1940, 2010) * 10000 + 615, err);
+        if (p % 3 == 2) /* a journal that keeps nothing (compare's): no settlement id is made */
+            mb_enrollee_set_journal_limit(e, 0, err);
         out[p] = e;
     }
     rng = saved;
