@@ -462,7 +462,7 @@ typedef struct {
     bool failed;
 } out_buf;
 
-static void put(out_buf *o, const char *s, size_t n)
+static void put_bytes(out_buf *o, const char *s, size_t n)
 {
     if (o->failed)
         return;
@@ -483,17 +483,17 @@ static void put(out_buf *o, const char *s, size_t n)
     o->buf[o->len] = '\0';
 }
 
-static void puts_(out_buf *o, const char *s) { put(o, s, strlen(s)); }
+static void puts_(out_buf *o, const char *s) { put_bytes(o, s, strlen(s)); }
 
 static void put_string(out_buf *o, const char *s, size_t n)
 {
-    put(o, "\"", 1);
+    put_bytes(o, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        put(o, s + run, i - run);
+        put_bytes(o, s + run, i - run);
         run = i + 1;
         char esc[8];
         switch (c) {
@@ -509,17 +509,17 @@ static void put_string(out_buf *o, const char *s, size_t n)
             puts_(o, esc);
         }
     }
-    put(o, s + run, n - run);
-    put(o, "\"", 1);
+    put_bytes(o, s + run, n - run);
+    put_bytes(o, "\"", 1);
 }
 
 static void indent(out_buf *o, bool pretty, int depth)
 {
     if (!pretty)
         return;
-    put(o, "\n", 1);
+    put_bytes(o, "\n", 1);
     for (int i = 0; i < depth; i++)
-        put(o, "  ", 2);
+        put_bytes(o, "  ", 2);
 }
 
 static void write_node(out_buf *o, const mb_json *n, bool pretty, int depth)
@@ -528,13 +528,13 @@ static void write_node(out_buf *o, const mb_json *n, bool pretty, int depth)
     case MB_JSON_NULL: puts_(o, "null"); return;
     case MB_JSON_FALSE: puts_(o, "false"); return;
     case MB_JSON_TRUE: puts_(o, "true"); return;
-    case MB_JSON_NUMBER: put(o, n->text, n->len); return;
+    case MB_JSON_NUMBER: put_bytes(o, n->text, n->len); return;
     case MB_JSON_STRING: put_string(o, n->text, n->len); return;
     case MB_JSON_ARRAY:
     case MB_JSON_OBJECT: break;
     }
     bool object = n->type == MB_JSON_OBJECT;
-    put(o, object ? "{" : "[", 1);
+    put_bytes(o, object ? "{" : "[", 1);
     for (const mb_json *c = n->first; c; c = c->next) {
         indent(o, pretty, depth + 1);
         if (object) {
@@ -543,11 +543,11 @@ static void write_node(out_buf *o, const mb_json *n, bool pretty, int depth)
         }
         write_node(o, c, pretty, depth + 1);
         if (c->next)
-            put(o, ",", 1);
+            put_bytes(o, ",", 1);
     }
     if (n->first)
         indent(o, pretty, depth);
-    put(o, object ? "}" : "]", 1);
+    put_bytes(o, object ? "}" : "]", 1);
 }
 
 int mb_json_write(const mb_json *root, bool pretty, char **out, size_t *len, mb_error *err)
@@ -555,7 +555,7 @@ int mb_json_write(const mb_json *root, bool pretty, char **out, size_t *len, mb_
     out_buf o = {0};
     write_node(&o, root, pretty, 0);
     if (pretty)
-        put(&o, "\n", 1);
+        put_bytes(&o, "\n", 1);
     if (o.failed) {
         mb_free(o.buf);
         return mb_fail(err, MB_E_NOMEM, "out of memory writing JSON");

@@ -31,7 +31,7 @@ typedef struct {
     size_t cap, len;
 } writer;
 
-static void put(writer *w, const void *p, size_t n)
+static void put_bytes(writer *w, const void *p, size_t n)
 {
     if (w->buf != NULL && w->len + n <= w->cap)
         memcpy(w->buf + w->len, p, n);
@@ -43,14 +43,14 @@ static void put_u(writer *w, uint64_t v, int bytes)
     unsigned char b[8];
     for (int i = 0; i < bytes; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    put(w, b, (size_t)bytes);
+    put_bytes(w, b, (size_t)bytes);
 }
 
 static void put_str(writer *w, const char *s)
 {
     size_t n = strlen(s);
     put_u(w, n, 2);
-    put(w, s, n);
+    put_bytes(w, s, n);
 }
 
 static int cmp_acc(const void *a, const void *b)
@@ -98,7 +98,7 @@ static void put_journal(writer *w, const mb_journal *j)
 /* The blob up to its checksum (w->buf NULL: only its length is counted). */
 static void put_state(writer *w, const mb_enrollee *e, const mb_acc *sorted, uint32_t n)
 {
-    put(w, STATE_MAGIC, 4);
+    put_bytes(w, STATE_MAGIC, 4);
     put_u(w, STATE_VERSION, 2);
     put_u(w, 0, 2);
     put_u(w, 0, 4); /* the payload length, at LENGTH_AT */
