@@ -18,8 +18,11 @@ changes far less than wall time (the process's CPU time: Zen's, on Node's worker
 The legs:
 
   C       build/bench/side-by-side: mb_settle_columns on the arrays written here
-  Python  medbenefit.settle_frame (bindings/python) on a DataFrame of one row per item
-          (amount_fen, datetime64 dates), amounts="fen"
+  Python  medbenefit.settle_frame (bindings/python), amounts="fen", on each of its two input
+          shapes: a claims frame of categorical codes and datetime64 dates with item_start
+          offsets into a frame of items (int64 fen), which goes to mb_settle_columns ungrouped;
+          and one frame of a row per item (string columns, as a CSV reads them), which
+          settle_frame first groups into claims
   Zen     @gorules/zen-engine on Node.js (bench/zen): the Wuxi rule as a decision table and an
           expression node (bench/zen/wuxi-chronic-2021.json), the year's state carried between
           a person's claims by the driver (bench/zen/settle.mjs)
@@ -31,7 +34,6 @@ npm, leaves it out (said in the output). Prints figures; asserts nothing about t
 """
 import argparse
 import array
-import inspect
 import json
 import os
 import shutil
@@ -114,34 +116,58 @@ def c_leg(build, dir, rounds):
     return run_json([exe, dir, os.path.join(ROOT, "rulesets"), str(rounds)], "C")
 
 
-def python_leg(build, people, rows, col, rounds):
-    """settle_frame through the binding's public API, on a frame of one row per item."""
-    os.environ.setdefault("MEDBENEFIT_LIBRARY", os.path.join(build, "libmedbenefit.so.1"))
-    sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+def python_frames(people, rows, col, shape):
+    """settle_frame's two documented input shapes for the same claims: "rows", a DataFrame of one
+    row per item (string columns, as a CSV reads them), which settle_frame groups into claims;
+    "offsets", a claims frame with categorical codes and an item_start column beside a frame of
+    items (int64 fen, categorical classes), which it passes to mb_settle_columns ungrouped."""
+    import numpy as np
     import pandas as pd
-    import medbenefit as mb
-    rs = mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[os.path.join(ROOT, "rulesets")])
     diseases = ["糖尿病", "高血压"]
-    starts = col["item_start.u64"]
-    per_item = [starts[i + 1] - starts[i] for i in range(rows)]
-    def repeat(values):
-        return [v for v, n in zip(values, per_item) for _ in range(n)]
-    dates = pd.to_datetime([str(d) for d in col["date.i32"]], format="%Y%m%d")
-    enrollee_ids = ["E%d" % e for e in col["enrollee.u32"]]
+    starts = np.frombuffer(col["item_start.u64"], dtype=np.uint64)
+    dates = pd.to_datetime(np.frombuffer(col["date.i32"], dtype=np.int32).astype(str), format="%Y%m%d")
+    person = np.frombuffer(col["enrollee.u32"], dtype=np.uint32).astype(np.int32)
+    ordinal = (np.arange(rows) % CLAIMS_PER_PERSON).astype(np.int32)
+    disease = np.frombuffer(col["disease.i32"], dtype=np.int32)
+    fen = np.frombuffer(col["item_fen.i64"], dtype=np.int64)
+    cls = np.frombuffer(col["item_class.i32"], dtype=np.int32) - 1
+    if shape == "offsets":
+        def category(codes, names):
+            return pd.Categorical.from_codes(codes, names)
+        claims = pd.DataFrame({
+            "enrollee_id": category(person, ["E%d" % p for p in range(people)]),
+            "claim_id": category(ordinal, ["C%d" % i for i in range(CLAIMS_PER_PERSON)]),
+            "date": dates,
+            "med_type": category(np.zeros(rows, dtype=np.int8), ["chronic"]),
+            "facility_id": category(np.zeros(rows, dtype=np.int8), ["H001"]),
+            "level": category(np.zeros(rows, dtype=np.int8), ["tertiary"]),
+            "disease": category(disease, diseases),
+            "item_start": starts[:-1].astype(np.int64),
+        })
+        items = pd.DataFrame({"amount_fen": fen, "cls": category(cls, ["A", "B", "C"])})
+        return claims, {"items": items}
+    per_item = np.diff(starts.astype(np.int64))
     frame = pd.DataFrame({
-        "enrollee_id": repeat(enrollee_ids),
-        "claim_id": repeat(["C%d" % (i % CLAIMS_PER_PERSON) for i in range(rows)]),
-        "date": repeat(list(dates)),
+        "enrollee_id": np.repeat(np.array(["E%d" % e for e in person], dtype=object), per_item),
+        "claim_id": np.repeat(np.array(["C%d" % i for i in ordinal], dtype=object), per_item),
+        "date": np.repeat(dates.to_numpy(), per_item),
         "med_type": "chronic",
         "facility_id": "H001",
         "level": "tertiary",
-        "disease": repeat([diseases[d] for d in col["disease.i32"]]),
-        "amount_fen": pd.array(list(col["item_fen.i64"]), dtype="int64"),
-        "cls": ["ABC"[c - 1] for c in col["item_class.i32"]],
+        "disease": np.repeat(np.array(diseases, dtype=object)[disease], per_item),
+        "amount_fen": fen,
+        "cls": np.array(list("ABC"), dtype=object)[cls],
     })
-    frame["date"] = pd.to_datetime(frame["date"])
-    # amounts in fen: asked for where settle_frame has the choice (int64 fen may become its default)
-    fen = {"amounts": "fen"} if "amounts" in inspect.signature(mb.settle_frame).parameters else {}
+    return frame, {}
+
+
+def python_leg(build, people, rows, col, rounds, shape):
+    """settle_frame through the binding's public API, on one of its input shapes."""
+    os.environ.setdefault("MEDBENEFIT_LIBRARY", os.path.join(build, "libmedbenefit.so.1"))
+    sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+    import medbenefit as mb
+    rs = mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[os.path.join(ROOT, "rulesets")])
+    frame, extra = python_frames(people, rows, col, shape)
     best = None
     for _ in range(rounds):
         people_now = {}
@@ -150,7 +176,7 @@ def python_leg(build, people, rows, col, rounds):
                             account_balance_fen=col["balance.i64"][p], designated_facility="H001")
             people_now["E%d" % p] = e.add_disease("糖尿病", "2020-01-05").add_disease("高血压", "2020-01-05")
         t0, c0 = time.perf_counter(), time.process_time()
-        out = mb.settle_frame(frame, rs, people_now, **fen)
+        out = mb.settle_frame(frame, rs, people_now, amounts="fen", **extra)
         t, cpu = time.perf_counter() - t0, time.process_time() - c0
         best = (t, cpu, out) if best is None else (min(best[0], t), min(best[1], cpu), out)
     t, cpu, out = best
@@ -160,8 +186,9 @@ def python_leg(build, people, rows, col, rounds):
     checksum = 0
     for k, name in enumerate(names):
         checksum += int(out[name].astype("int64").sum()) * (k % 7 + 1)
-    return {"engine": "Python (medbenefit.settle_frame)", "claims": rows, "seconds": t, "cpu": cpu,
-            "checksum": checksum}
+    engine = {"rows": "Python (settle_frame, a row per item)",
+              "offsets": "Python (settle_frame, items by offsets)"}[shape]
+    return {"engine": engine, "claims": rows, "seconds": t, "cpu": cpu, "checksum": checksum}
 
 
 def zen_leg(zen_dir, dir, rounds):
@@ -206,7 +233,8 @@ def main():
     with tempfile.TemporaryDirectory() as dir:
         write(dir, people, rows, col)
         legs.append(c_leg(build, dir, args.rounds))
-        legs.append(python_leg(build, people, rows, col, args.rounds))
+        for shape in ("offsets", "rows"):
+            legs.append(python_leg(build, people, rows, col, args.rounds, shape))
         if args.no_zen:
             missing = "left out (--no-zen)"
         else:
@@ -225,11 +253,11 @@ def main():
         print("\n| engine | claims/s (CPU) | ns/claim (CPU) | × C | claims/s (wall) | checksum |\n"
               "|---|---:|---:|---:|---:|---:|")
         for name, rate, ns, ratio, wall, sum in rows_out:
-            print("| %s | %s | %s | %.0f× | %s | %d |" % (name, format(round(rate), ","), format(round(ns), ","),
+            print("| %s | %s | %s | %.1f× | %s | %d |" % (name, format(round(rate), ","), format(round(ns), ","),
                                                           ratio, format(round(wall), ","), sum))
     else:
         for name, rate, ns, ratio, wall, sum in rows_out:
-            print("  %-52s %10.0f claims/s %9.0f ns/claim %6.0fx C (CPU); %10.0f claims/s wall  checksum %d"
+            print("  %-52s %10.0f claims/s %9.0f ns/claim %6.1fx C (CPU); %10.0f claims/s wall  checksum %d"
                   % (name, rate, ns, ratio, wall, sum))
     if missing:
         print("  GoRules Zen: " + missing)
