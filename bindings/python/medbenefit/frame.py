@@ -258,31 +258,23 @@ def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", 
         if len(empty):
             raise ValueError(f"settle_frame: row {int(empty[0])}: enrollee_id and claim_id are "
                              "required")
-    group = df.groupby(["enrollee_id", "claim_id"], sort=False, observed=True).ngroup()
-    group = group.to_numpy()
+    group = _claim_numbers(pd, np, df["enrollee_id"], df["claim_id"])
     n = int(group.max()) + 1 if len(group) else 0
     claim_cols = [c for c in df.columns if c in REQUIRED or c in CLAIM_COLUMNS]
     if n == len(df):  # one row per claim: the frame is its own claims table
         claims = df[claim_cols].reset_index(drop=True)
         order = np.arange(n)
     else:
+        order = np.argsort(group, kind="stable")
+        by_claim = group[order]
         _, first = np.unique(group, return_index=True)
         parts = {c: df[c].iloc[first].reset_index(drop=True)
                  for c in ("enrollee_id", "claim_id")}
         for c in claim_cols:
             if c in parts:
                 continue
-            g = df[c].groupby(group, sort=True)
-            distinct = g.nunique(dropna=True).to_numpy()
-            clash = np.flatnonzero(distinct > 1)
-            if len(clash):
-                k = int(clash[0])
-                values = df[c][group == k].dropna().unique()
-                raise ValueError(f"claim {parts['claim_id'][k]}: column {c} holds both "
-                                 f"{values[0]!r} and {values[1]!r}")
-            parts[c] = g.first().reindex(range(n)).reset_index(drop=True)
+            parts[c] = _claim_value(pd, np, df[c], order, by_claim, n, parts["claim_id"], c)
         claims = pd.DataFrame(parts)[claim_cols]
-        order = np.argsort(group, kind="stable")
     amount = "amount_fen" if "amount_fen" in df.columns else "amount"
     if amount in df.columns:
         present = df[amount].notna().to_numpy()
@@ -293,6 +285,43 @@ def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", 
     items = df[item_cols].iloc[rows].reset_index(drop=True)
     start = np.searchsorted(group[rows], np.arange(n + 1), side="left").astype(np.uint64)
     return claims, items, start
+
+
+def _claim_numbers(pd: Any, np: Any, enrollee: "pd.Series", claim: "pd.Series") -> "np.ndarray":
+    """Each row's claim, numbered 0, 1, ... in the order of the claim's first row: what
+    groupby([enrollee_id, claim_id], sort=False).ngroup() gives, from two factorizations and
+    one of their pair (a groupby of two object columns took most of a frame's split)."""
+    e, _ = pd.factorize(enrollee, sort=False)
+    c, uniques = pd.factorize(claim, sort=False)
+    pair = e.astype(np.int64) * max(len(uniques), 1) + c
+    numbers, _ = pd.factorize(pair, sort=False)
+    return numbers.astype(np.int64)
+
+
+def _claim_value(pd: Any, np: Any, s: "pd.Series", order: "np.ndarray", by_claim: "np.ndarray",
+                 n: int, claim_ids: "pd.Series", name: str) -> "pd.Series":
+    """A claim column's value for each of the n claims: the first non-empty cell of the claim's
+    rows (empty when it has none); two different values in one claim's rows are a ValueError
+    naming the first such claim. `order` sorts the rows by claim (stably), `by_claim` is
+    their claim numbers in that order."""
+    codes, _ = pd.factorize(s, sort=False)  # -1 for an empty cell
+    sorted_codes = codes[order]
+    held = sorted_codes >= 0
+    rows, claims, values = order[held], by_claim[held], sorted_codes[held]
+    differs = (claims[1:] == claims[:-1]) & (values[1:] != values[:-1])
+    if differs.any():
+        k = int(claims[1:][differs].min())
+        distinct = s.iloc[np.sort(rows[claims == k])].dropna().unique()
+        raise ValueError(f"claim {claim_ids[k]}: column {name} holds both "
+                         f"{distinct[0]!r} and {distinct[1]!r}")
+    first = np.full(n, -1, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, claims[1:] != claims[:-1]]) if len(claims) else claims
+    first[claims[starts]] = rows[starts]
+    value = s.iloc[np.where(first >= 0, first, 0)].reset_index(drop=True)
+    missing = first < 0
+    if missing.any():
+        value = value.where(pd.Series(~missing))
+    return value
 
 
 # ---- the frame as mb_columns sources ------------------------------------------------------------

@@ -216,6 +216,61 @@ def test_frame_item_rows_match_columns(wuxi):
     assert (b[list(mb.AMOUNT_NAMES)].to_numpy() == a[list(mb.AMOUNT_NAMES)].to_numpy()).all()
 
 
+def _claims_by_groupby(df):
+    """What settle_frame made of a frame of item rows before it numbered claims by
+    factorizing: pandas' groupby, kept here as the reference (first non-empty cell of each
+    claim column, in the order of each claim's first row)."""
+    group = df.groupby(["enrollee_id", "claim_id"], sort=False, observed=True).ngroup().to_numpy()
+    n = group.max() + 1
+    out = {}
+    for c in df.columns:
+        out[c] = df[c].groupby(group, sort=True).first().reindex(range(n)).reset_index(drop=True)
+    return pd.DataFrame(out), group
+
+
+def test_frame_item_rows_split_as_groupby(wuxi):
+    """Interleaved item rows of many claims, claim columns given on only some of a claim's rows:
+    each claim takes its first non-empty cell, claims come in the order of their first rows,
+    exactly as a groupby of (enrollee_id, claim_id) makes them."""
+    rng = random.Random(17)
+    rows = []
+    for _ in range(400):
+        eid, cid = rng.choice(["E1", "E2"]), "C%d" % rng.randrange(60)
+        day = 1 + int(cid[1:]) % 28   # one date a claim: cells agree, or are empty
+        rows.append({"enrollee_id": eid, "claim_id": cid,
+                     "date": "2021-03-%02d" % day if rng.random() < 0.6 else None,
+                     "med_type": "chronic", "level": "tertiary" if rng.random() < 0.5 else None,
+                     "facility_id": "H001", "disease": "糖尿病",
+                     "amount_fen": rng.randrange(1, 50000), "cls": rng.choice("ABC")})
+    df = pd.DataFrame(rows).astype({"amount_fen": "int64"})
+    reference, group = _claims_by_groupby(df)
+    out = mb.settle_frame(df, wuxi, people(), errors="record", commit=False)
+    assert list(out["enrollee_id"]) == list(reference["enrollee_id"])
+    assert list(out["claim_id"]) == list(reference["claim_id"])
+    assert [None if pd.isna(d) else d for d in out["date"]] == \
+        [None if pd.isna(d) else d for d in reference["date"]]
+    # a claim whose rows never name the date is refused for it; the others settle
+    undated = reference["date"].isna().to_numpy()
+    assert (out["status"].to_numpy()[undated] != 0).all()
+    assert (out["status"].to_numpy()[~undated] == 0).all()
+    # each settled claim's total is its rows' amounts: 1 fen each way would show
+    totals = df.groupby(group)["amount_fen"].sum().to_numpy()
+    assert (out["medfee_sumamt"].to_numpy()[~undated] == totals[~undated]).all()
+
+
+def test_frame_item_rows_that_disagree_name_the_first_claim(wuxi):
+    """Two claims whose rows disagree: the error names the claim numbered first (by its first
+    row) and its two values in row order, whichever clash comes first in the frame."""
+    rows = [("E1", "C1", "2021-02-01", "H001"), ("E2", "K1", "2021-02-01", "H001"),
+            ("E2", "K1", "2021-02-01", "H009"), ("E1", "C1", "2021-02-01", None),
+            ("E1", "C1", "2021-02-01", "H002"), ("E1", "C1", "2021-02-01", "H003")]
+    df = pd.DataFrame(rows, columns=["enrollee_id", "claim_id", "date", "facility_id"])
+    df["med_type"], df["amount_fen"] = "chronic", 100
+    with pytest.raises(ValueError) as e:
+        mb.settle_frame(df, wuxi, people())
+    assert str(e.value) == "claim C1: column facility_id holds both 'H001' and 'H002'"
+
+
 def test_frame_row_errors_do_not_stop_the_run(wuxi):
     claims, items = year(claims_n=60)
     bad = claims.astype({"med_type": object, "date": object, "claim_id": object})
