@@ -267,7 +267,7 @@ def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", 
     else:
         order = np.argsort(group, kind="stable")
         by_claim = group[order]
-        _, first = np.unique(group, return_index=True)
+        first = order[_run_starts(np, by_claim)]  # each claim's first row
         parts = {c: df[c].iloc[first].reset_index(drop=True)
                  for c in ("enrollee_id", "claim_id")}
         for c in claim_cols:
@@ -285,6 +285,13 @@ def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", 
     items = df[item_cols].iloc[rows].reset_index(drop=True)
     start = np.searchsorted(group[rows], np.arange(n + 1), side="left").astype(np.uint64)
     return claims, items, start
+
+
+def _run_starts(np: Any, sorted_keys: "np.ndarray") -> "np.ndarray":
+    """Where each run of equal keys begins in a sorted array (empty for an empty one)."""
+    if not len(sorted_keys):
+        return np.empty(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
 
 
 def _claim_numbers(pd: Any, np: Any, enrollee: "pd.Series", claim: "pd.Series") -> "np.ndarray":
@@ -315,7 +322,7 @@ def _claim_value(pd: Any, np: Any, s: "pd.Series", order: "np.ndarray", by_claim
         raise ValueError(f"claim {claim_ids[k]}: column {name} holds both "
                          f"{distinct[0]!r} and {distinct[1]!r}")
     first = np.full(n, -1, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, claims[1:] != claims[:-1]]) if len(claims) else claims
+    starts = _run_starts(np, claims)
     first[claims[starts]] = rows[starts]
     value = s.iloc[np.where(first >= 0, first, 0)].reset_index(drop=True)
     missing = first < 0
