@@ -75,7 +75,7 @@ static int check_shape(const char *ruleset_id, const char *key, mb_error *err)
     if (ruleset_id == NULL || *ruleset_id == '\0' ||
         strspn(ruleset_id, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(ruleset_id))
         return mb_fail(err, MB_E_INVALID_ARGUMENT,
-                       "a ruleset id such as wuxi-employee-chronic-2021 is required (a-z, 0-9, "
+                       "a ruleset id is required (the id of a loaded ruleset: a-z, 0-9, "
                        "'-' and '_')");
     int rc = check_text(key, err);
     if (rc != MB_OK)

@@ -1,4 +1,5 @@
 /* UTF-8 validation and disease short names. */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -14,6 +15,12 @@ bool mb_utf8_prefix(const char *s, size_t len, size_t *bad)
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     *bad = len;
     while (p < end) {
+        /* Rulesets and requests are mostly ASCII: eight bytes of it at a time. */
+        uint64_t word;
+        while (end - p >= 8 && (memcpy(&word, p, 8), (word & 0x8080808080808080u) == 0))
+            p += 8;
+        if (p == end)
+            break;
         unsigned c = *p;
         size_t n;
         unsigned min;

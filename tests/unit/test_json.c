@@ -162,11 +162,93 @@ static void every_kind_and_edge(void)
     mb_json_free(&doc);
 }
 
+/* What the writer makes of one string, byte by byte, as JSON escapes it: the reference the
+ * writer's eight-bytes-at-a-time skip must agree with. */
+static size_t escaped_by_hand(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+    out[k++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *named = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+                          : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+                          : c == '\f' ? "\\f" : NULL;
+        if (named)
+            k += (size_t)sprintf(out + k, "%s", named);
+        else if (c < 0x20)
+            k += (size_t)sprintf(out + k, "\\u%04x", c);
+        else
+            out[k++] = (char)c;
+    }
+    out[k++] = '"';
+    out[k] = '\0';
+    return k;
+}
+
+/* A byte to escape at every place of strings of 1 to 24 bytes (each alignment of the skip, and
+ * its last short word), and the bytes next to those that need it (space, '!', '#', '[', ']',
+ * DEL, a UTF-8 byte), which must pass through as they are. */
+static void every_escape_at_every_offset(void)
+{
+    static const unsigned char probes[] = {'"', '\\', '\n', 0x01, 0x1f, '\t',
+                                           ' ', '!', '#', '[', ']', 0x7f, 0xe6};
+    size_t wrong = 0, tried = 0;
+    for (size_t n = 1; n <= 24; n++)
+        for (size_t at = 0; at < n; at++)
+            for (size_t k = 0; k < sizeof probes; k++) {
+                char text[32], want[200];
+                memset(text, 'a', n);
+                text[at] = (char)probes[k];
+                text[n] = '\0';
+                mb_json_doc doc = {0};
+                mb_json *o = mb_json_object(&doc);
+                mb_json_set_string(&doc, o, "s", text);
+                char *out = NULL;
+                size_t len = 0;
+                size_t want_len = escaped_by_hand(text, n, want);
+                tried++;
+                if (mb_json_write(mb_json_member(o, "s"), false, &out, &len, NULL) != MB_OK ||
+                    len != want_len || memcmp(out, want, len) != 0)
+                    wrong++;
+                mb_free(out);
+                mb_json_free(&doc);
+            }
+    CHECK(tried == 24 * 25 / 2 * 13 && wrong == 0,
+          "each byte that needs an escape gets it at every offset, and its neighbours do not");
+}
+
+/* The UTF-8 check takes ASCII eight bytes at a time: a bad byte at every place of a run of 1 to
+ * 24 is still found where it is; a three-byte character across every word boundary passes; one
+ * cut short at the end is reported at its first byte. */
+static void utf8_faults_at_every_offset(void)
+{
+    size_t wrong = 0;
+    for (size_t n = 1; n <= 24; n++)
+        for (size_t at = 0; at < n; at++) {
+            char text[32];
+            size_t bad = 0;
+            memset(text, 'a', n);
+            text[at] = (char)0xff;
+            if (mb_utf8_prefix(text, n, &bad) || bad != at)
+                wrong++;
+            if (at + 3 <= n) {
+                memcpy(text + at, "\xe6\x9b\xbf", 3); /* 替 */
+                if (!mb_utf8_prefix(text, n, &bad) || bad != n)
+                    wrong++;
+                if (mb_utf8_prefix(text, at + 2, &bad) || bad != at)
+                    wrong++;
+            }
+        }
+    CHECK(wrong == 0, "a fault is found at its own byte after any run of ASCII");
+}
+
 int main(void)
 {
     numbers_keep_their_text();
     strict();
     building();
     every_kind_and_edge();
+    every_escape_at_every_offset();
+    utf8_faults_at_every_offset();
     return check_summary();
 }
