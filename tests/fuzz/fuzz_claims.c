@@ -13,7 +13,8 @@
  * names a line of the file in order, says why in one line of UTF-8 text and, for a byte that is
  * not UTF-8, names that byte ("refusal-shape", "refusal-utf8-byte"); a JSON line that is not
  * UTF-8 is refused for it before any fault of its JSON ("jsonl-utf8-first"); a line that holds
- * a NUL or is not UTF-8 is never taken nor skipped ("refused-not-text"). Every claim read
+ * a NUL or is not UTF-8 is never taken nor skipped ("refused-not-text"); the fields of a CSV
+ * line without quotes are as the line writes them ("csv-as-written"). Every claim read
  * holds what the reader promises (valid UTF-8 text, calendar dates, known codes, amounts in
  * 1 .. 10^14 fen: "claim-valid"), and the library's checked calls take it or say why. Then the
  * claims read are written by this harness in the other format and read again ("differential-
@@ -61,6 +62,10 @@ static const char *const col_name[] = {
     "class_b_selfpay",
 };
 enum { NCOL = sizeof col_name / sizeof col_name[0], FIRST_CLAIM = 8, COL_ACCOUNT = 3 };
+
+static bool is_amount(int c) { return c == COL_ACCOUNT || (c >= 18 && c <= 20); }
+
+static mb_error *err;
 
 /* ---- a reading: what the reader answered, copied out of its chunks ------------------------- */
 
@@ -444,6 +449,114 @@ static void check_not_text(const reading *rd, const uint8_t *f, size_t n, claims
     }
 }
 
+/* A CSV record of one line without quotes is split by the reader 8 bytes at a time: each of its
+ * claims' fields is held to the line's own text, split here the plain way ("csv-as-written"):
+ * the ids and names as written, the dates, codes and amounts as the library parses them. */
+static void check_csv_as_written(const reading *rd, const uint8_t *f, size_t n, claims_unit unit)
+{
+    enum { MAX_FIELDS = 64 };
+    char line[4096], *field[MAX_FIELDS];
+    int col[MAX_FIELDS];
+    claims_unit col_unit[MAX_FIELDS];
+    size_t nhead = 0, len = line_len(f, n, 1);
+    if (len >= sizeof line || memchr(f, '"', len) || (len >= 3 && memcmp(f, "\xef\xbb\xbf", 3) == 0))
+        return;
+    memcpy(line, f, len);
+    line[len] = '\0';
+    if (len > 0 && line[len - 1] == '\r')
+        line[--len] = '\0';
+    for (char *p = line; p && nhead < MAX_FIELDS; nhead++) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        col[nhead] = -1;
+        col_unit[nhead] = UNIT_UNDECLARED;
+        for (int c = 0; c < NCOL; c++) {
+            size_t k = strlen(col_name[c]);
+            if (strncmp(p, col_name[c], k) != 0)
+                continue;
+            if (p[k] == '\0')
+                col[nhead] = c, col_unit[nhead] = unit;
+            else if (is_amount(c) && strcmp(p + k, "_fen") == 0)
+                col[nhead] = c, col_unit[nhead] = UNIT_FEN;
+            else if (is_amount(c) && strcmp(p + k, "_yuan") == 0)
+                col[nhead] = c, col_unit[nhead] = UNIT_YUAN;
+        }
+        p = comma ? comma + 1 : NULL;
+        if (p && nhead + 1 == MAX_FIELDS)
+            return; /* more columns than this splits */
+    }
+    for (size_t i = 0; i < rd->nclaims; i++) {
+        const rec_claim *k = &rd->claim[i];
+        unsigned long long ln = (unsigned long long)k->line;
+        len = line_len(f, n, k->line);
+        const char *at = (const char *)f + line_start[k->line - 1];
+        if (len >= sizeof line || memchr(at, '"', len))
+            continue;
+        memcpy(line, at, len);
+        line[len] = '\0';
+        if (len > 0 && line[len - 1] == '\r')
+            line[--len] = '\0';
+        size_t nf = 0;
+        for (char *p = line; p && nf < MAX_FIELDS; nf++) {
+            char *comma = strchr(p, ',');
+            if (comma)
+                *comma = '\0';
+            field[nf] = p;
+            p = comma ? comma + 1 : NULL;
+        }
+        FZ_REQUIRE("csv-as-written", nf == nhead, "line %llu: %zu fields, the header %zu", ln,
+                   nf, nhead);
+        for (size_t j = 0; j < nf; j++) {
+            const char *raw = field[j], *given = raw[0] ? raw : NULL;
+            int32_t v = 0;
+            int64_t fen = 0;
+            switch (col[j]) {
+            case 0:
+                FZ_REQUIRE("csv-as-written", same_text(text_of(rd, k->enrollee), given),
+                           "line %llu: enrollee '%s', written '%s'", ln,
+                           text_of(rd, k->enrollee), raw);
+                break;
+            case 8: case 11: case 13: case 14: {
+                long t = col[j] == 8 ? k->claim_id : col[j] == 11 ? k->facility
+                         : col[j] == 13 ? k->disease : k->treatment;
+                FZ_REQUIRE("csv-as-written", same_text(text_of(rd, t), given),
+                           "line %llu: %s '%s', written '%s'", ln, col_name[col[j]],
+                           text_of(rd, t) ? text_of(rd, t) : "(none)", raw);
+                break;
+            }
+            case 9:
+                FZ_REQUIRE("csv-as-written", mb_date_parse(raw, &v, err) == MB_OK &&
+                           v == k->date, "line %llu: date %d, written '%s'", ln, k->date, raw);
+                break;
+            case 10: case 12:
+                v = col[j] == 10 ? mb_med_type_parse(raw) : mb_level_parse(raw);
+                FZ_REQUIRE("csv-as-written", v == (col[j] == 10 ? k->med_type : k->level),
+                           "line %llu: %s %d, written '%s'", ln, col_name[col[j]], v, raw);
+                break;
+            case 18: case 19: case 20: {
+                int cls = MB_CLASS_A + (col[j] - 18);
+                unsigned m = 0;
+                while (m < k->nitems && k->item_class[m] != cls)
+                    m++;
+                if (given && col_unit[j] == UNIT_YUAN)
+                    FZ_REQUIRE("csv-as-written", mb_amount_parse(raw, &fen, err) == MB_OK,
+                               "line %llu: %s '%s' taken, not yuan", ln, col_name[col[j]], raw);
+                else if (given)
+                    fen = strtoll(raw, NULL, 10);
+                FZ_REQUIRE("csv-as-written", fen == 0 ? m == k->nitems
+                                                      : m < k->nitems && k->item_fen[m] == fen,
+                           "line %llu: %s written '%s', read %lld fen", ln, col_name[col[j]],
+                           raw, m < k->nitems ? (long long)k->item_fen[m] : 0LL);
+                break;
+            }
+            default:
+                break;
+            }
+        }
+    }
+}
+
 static bool valid_med_type(int32_t v)
 {
     static const int32_t known[] = {11, 13, 14, 21, 22, 23, 24, 41, 51, 52};
@@ -457,8 +570,6 @@ static bool valid_text(const char *s)
 {
     return s == NULL || (s[0] != '\0' && mb_utf8_valid(s, strlen(s)));
 }
-
-static mb_error *err;
 
 /* What the reader promises of every claim it gives, then the library's checked calls, as
  * compare makes them: each takes the claim or says why (compare then refuses the row). */
@@ -574,7 +685,6 @@ static void putf(out *o, const char *fmt, ...)
     put(o, buf, (size_t)n);
 }
 
-static bool is_amount(int c) { return c == COL_ACCOUNT || (c >= 18 && c <= 20); }
 
 /* Whether byte w writes amounts in yuan. */
 static bool writes_yuan(unsigned w)
@@ -853,6 +963,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     find_lines(file, n);
     check_refusals(&first, file, n, format, path);
     check_not_text(&first, file, n, format);
+    if (format == CLAIMS_CSV)
+        check_csv_as_written(&first, file, n, unit);
     check_claims(&first);
     if (!first.opened)
         return 0;
