@@ -14,7 +14,8 @@
  * not UTF-8, names that byte ("refusal-shape", "refusal-utf8-byte"); a JSON line that is not
  * UTF-8 is refused for it before any fault of its JSON ("jsonl-utf8-first"); a line that holds
  * a NUL or is not UTF-8 is never taken nor skipped ("refused-not-text"); the fields of a CSV
- * line without quotes are as the line writes them ("csv-as-written"). Every claim read
+ * line without quotes, and of a JSON line read the plain way, are as the line writes them
+ * ("csv-as-written", "jsonl-as-written"). Every claim read
  * holds what the reader promises (valid UTF-8 text, calendar dates, known codes, amounts in
  * 1 .. 10^14 fen: "claim-valid"), and the library's checked calls take it or say why. Then the
  * claims read are written by this harness in the other format and read again ("differential-
@@ -557,6 +558,220 @@ static void check_csv_as_written(const reading *rd, const uint8_t *f, size_t n, 
     }
 }
 
+/* ---- JSON lines as written: a plain reader of the JSON a line holds -------------------------- */
+
+typedef struct plain_json {
+    const char *p;
+    char *out; /* where strings are decoded to */
+} plain_json;
+
+static void plain_ws(plain_json *j)
+{
+    while (*j->p == ' ' || *j->p == '\t' || *j->p == '\r')
+        j->p++;
+}
+
+static int plain_hex4(const char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* A JSON string at j->p (its quote), decoded to j->out: its start, or NULL. */
+static const char *plain_string(plain_json *j)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    char *start = j->out;
+    if (*j->p++ != '"')
+        return NULL;
+    for (;;) {
+        unsigned char c = (unsigned char)*j->p++;
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return NULL;
+        if (c != '\\') {
+            *j->out++ = (char)c;
+            continue;
+        }
+        const char *e = strchr(from, *j->p);
+        if (*j->p == '\0' || (e == NULL && *j->p != 'u'))
+            return NULL;
+        if (e) {
+            *j->out++ = to[e - from];
+            j->p++;
+            continue;
+        }
+        long cp = plain_hex4(++j->p);
+        j->p += 4;
+        if (cp >= 0xd800 && cp <= 0xdbff && j->p[0] == '\\' && j->p[1] == 'u') {
+            long lo = plain_hex4(j->p + 2);
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                j->p += 6;
+            }
+        }
+        if (cp <= 0 || (cp >= 0xd800 && cp <= 0xdfff))
+            return NULL;
+        unsigned char *o = (unsigned char *)j->out;
+        if (cp < 0x80)
+            *o++ = (unsigned char)cp;
+        else if (cp < 0x800)
+            *o++ = (unsigned char)(0xc0 | cp >> 6), *o++ = (unsigned char)(0x80 | (cp & 0x3f));
+        else if (cp < 0x10000)
+            *o++ = (unsigned char)(0xe0 | cp >> 12), *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f)),
+            *o++ = (unsigned char)(0x80 | (cp & 0x3f));
+        else
+            *o++ = (unsigned char)(0xf0 | cp >> 18), *o++ = (unsigned char)(0x80 | (cp >> 12 & 0x3f)),
+            *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f)), *o++ = (unsigned char)(0x80 | (cp & 0x3f));
+        j->out = (char *)o;
+    }
+    *j->out++ = '\0';
+    return start;
+}
+
+/* A JSON line the reader took holds its claim's fields as a plain reading of its JSON gives them
+ * ("jsonl-as-written"): the one-pass reader guesses each key from the object before and takes
+ * plain strings where they lie, and a wrong guess would put a value in another column. */
+static void check_jsonl_as_written(const reading *rd, const uint8_t *f, size_t n,
+                                   claims_unit unit)
+{
+    static char line[1 << 16], decoded[1 << 17];
+    for (size_t i = 0; i < rd->nclaims; i++) {
+        const rec_claim *k = &rd->claim[i];
+        unsigned long long ln = (unsigned long long)k->line;
+        size_t len = line_len(f, n, k->line);
+        if (len >= sizeof line)
+            continue;
+        memcpy(line, f + line_start[k->line - 1], len);
+        line[len] = '\0';
+        plain_json j = {line, decoded};
+        bool given[NCOL] = {false};
+        plain_ws(&j);
+        bool ok = *j.p++ == '{';
+        plain_ws(&j);
+        if (ok && *j.p == '}')
+            j.p++;
+        else
+            for (; ok; j.p++) {
+                plain_ws(&j);
+                const char *key = plain_string(&j), *value = NULL;
+                plain_ws(&j);
+                if (key == NULL || *j.p++ != ':') {
+                    ok = false;
+                    break;
+                }
+                plain_ws(&j);
+                if (*j.p == '"') {
+                    value = plain_string(&j);
+                    ok = value != NULL;
+                } else if (strncmp(j.p, "null", 4) == 0) {
+                    j.p += 4;
+                } else { /* a number, as written */
+                    const char *num = j.p;
+                    while (*j.p == '-' || *j.p == '.' || (*j.p >= '0' && *j.p <= '9'))
+                        j.p++;
+                    size_t nl = (size_t)(j.p - num);
+                    memcpy(j.out, num, nl);
+                    j.out[nl] = '\0';
+                    value = j.out;
+                    j.out += nl + 1;
+                    ok = nl > 0;
+                }
+                plain_ws(&j);
+                if (!ok || (*j.p != ',' && *j.p != '}')) {
+                    ok = false;
+                    break;
+                }
+                int c = -1;
+                claims_unit u = unit;
+                for (int m = 0; m < NCOL && c < 0; m++) {
+                    size_t kl = strlen(col_name[m]);
+                    if (strncmp(key, col_name[m], kl) != 0)
+                        continue;
+                    if (key[kl] == '\0')
+                        c = m;
+                    else if (is_amount(m) && strcmp(key + kl, "_fen") == 0)
+                        c = m, u = UNIT_FEN;
+                    else if (is_amount(m) && strcmp(key + kl, "_yuan") == 0)
+                        c = m, u = UNIT_YUAN;
+                }
+                FZ_REQUIRE("jsonl-as-written", c >= 0 && !given[c],
+                           "line %llu taken, with the key '%s'", ln, key);
+                given[c] = true;
+                if (value && value[0] == '\0')
+                    value = NULL;
+                int32_t v = 0;
+                int64_t fen = 0;
+                switch (c) {
+                case 0: case 8: case 11: case 13: case 14: {
+                    long t = c == 0 ? k->enrollee : c == 8 ? k->claim_id : c == 11 ? k->facility
+                             : c == 13 ? k->disease : k->treatment;
+                    FZ_REQUIRE("jsonl-as-written", same_text(text_of(rd, t), value),
+                               "line %llu: %s '%s', written '%s'", ln, col_name[c],
+                               text_of(rd, t) ? text_of(rd, t) : "(none)", value ? value : "");
+                    break;
+                }
+                case 9:
+                    FZ_REQUIRE("jsonl-as-written", value && mb_date_parse(value, &v, err) ==
+                               MB_OK && v == k->date, "line %llu: date %d, written '%s'", ln,
+                               k->date, value ? value : "");
+                    break;
+                case 10: case 12:
+                    v = value ? (c == 10 ? mb_med_type_parse(value) : mb_level_parse(value)) : -1;
+                    FZ_REQUIRE("jsonl-as-written", v == (c == 10 ? k->med_type : k->level),
+                               "line %llu: %s %d, written '%s'", ln, col_name[c], v,
+                               value ? value : "");
+                    break;
+                case 18: case 19: case 20: {
+                    int cls = MB_CLASS_A + (c - 18);
+                    unsigned m = 0;
+                    while (m < k->nitems && k->item_class[m] != cls)
+                        m++;
+                    if (value && u == UNIT_YUAN)
+                        FZ_REQUIRE("jsonl-as-written", mb_amount_parse(value, &fen, err) == MB_OK,
+                                   "line %llu: %s '%s' taken, not yuan", ln, col_name[c], value);
+                    else if (value)
+                        fen = strtoll(value, NULL, 10);
+                    FZ_REQUIRE("jsonl-as-written", fen == 0 ? m == k->nitems
+                                                            : m < k->nitems && k->item_fen[m] == fen,
+                               "line %llu: %s written '%s', read %lld fen", ln, col_name[c],
+                               value ? value : "", m < k->nitems ? (long long)k->item_fen[m] : 0LL);
+                    break;
+                }
+                default:
+                    break;
+                }
+                if (*j.p == '}') {
+                    j.p++;
+                    break;
+                }
+            }
+        plain_ws(&j);
+        FZ_REQUIRE("jsonl-as-written", ok && *j.p == '\0', "line %llu taken, but it is not "
+                   "one JSON object of strings, numbers and nulls", ln);
+        for (int c = 0; c < NCOL; c++) /* what the line does not give, the claim does not hold */
+            if (!given[c] && (c == 11 || c == 13 || c == 14 || (c >= 18 && c <= 20))) {
+                long t = c == 11 ? k->facility : c == 13 ? k->disease : c == 14 ? k->treatment
+                                                                                 : NO_TEXT;
+                int cls = MB_CLASS_A + (c - 18);
+                bool item = false;
+                for (unsigned m = 0; c >= 18 && m < k->nitems; m++)
+                    item = item || k->item_class[m] == cls;
+                FZ_REQUIRE("jsonl-as-written", t == NO_TEXT && !item,
+                           "line %llu: %s read, not written", ln, col_name[c]);
+            }
+    }
+}
+
 static bool valid_med_type(int32_t v)
 {
     static const int32_t known[] = {11, 13, 14, 21, 22, 23, 24, 41, 51, 52};
@@ -965,6 +1180,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_not_text(&first, file, n, format);
     if (format == CLAIMS_CSV)
         check_csv_as_written(&first, file, n, unit);
+    else
+        check_jsonl_as_written(&first, file, n, unit);
     check_claims(&first);
     if (!first.opened)
         return 0;
