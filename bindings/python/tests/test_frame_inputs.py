@@ -1,0 +1,241 @@
+"""settle_frame against the mistakes an analytics user makes with the columns it hands to C by
+pointer (mb_settle_columns): values that do not fit the C type, extension dtypes with empty
+cells, text pandas cannot group, handles freed while the library reads them. Each must be a
+clear Python error or the row's status, never a wrong amount or memory read out of bounds.
+
+The amounts are Wuxi's chronic benefit (锡医保服务〔2020〕41号 三), one claim of 1200 yuan at
+H001 (tertiary) for 糖尿病, an employee in service with no account: the deductible is 500 yuan
+and the fund pays 70% above it, (1200 - 500) x 70% = 490.00 yuan = 49000 fen, the rest,
+1200 - 490 = 710.00 yuan, in cash.
+"""
+import pytest
+
+import medbenefit as mb
+
+pd = pytest.importorskip("pandas")
+np = pytest.importorskip("numpy")
+
+PAID, CASH = 49000, 71000   # 41号 三: (120000 - 50000) x 70%, and 120000 - 49000
+
+
+def people(balance="0"):
+    e = mb.Enrollee("E1", "employee", "in_service", designated_facility="H001",
+                    account_balance=balance)
+    return {"E1": e.add_disease("糖尿病", "2021-01-05")}
+
+
+def claims(n=1):
+    """n claims of 1200 yuan each, a row per claim (the row-per-item shape, one item each)."""
+    return pd.DataFrame({
+        "enrollee_id": ["E1"] * n, "claim_id": [f"C{i}" for i in range(n)],
+        "date": pd.to_datetime(["2021-02-01"] * n), "med_type": ["chronic"] * n,
+        "facility_id": ["H001"] * n, "level": ["tertiary"] * n, "disease": ["糖尿病"] * n,
+        "amount_fen": [120000] * n})
+
+
+def settle(df, **kw):
+    return mb.settle_frame(df, kw.pop("chain", None) or WUXI[0], kw.pop("people", None) or people(),
+                           errors="record", **kw)
+
+
+WUXI = []
+
+
+@pytest.fixture(autouse=True)
+def _wuxi(wuxi):
+    WUXI[:] = [wuxi]
+
+
+def assert_settled(row):
+    assert row["status"] == 0, row["message"]
+    assert (row["hifp_pay"], row["psn_cash_pay"]) == (PAID, CASH)
+
+
+def assert_refused(row, error, words):
+    assert row["error"] == error, (row["error"], row["message"])
+    assert words in row["message"], row["message"]
+    assert row["hifp_pay"] == 0 and row["medfee_sumamt"] == 0 and not row["covered"]
+
+
+# ---- integers that do not fit the C type ----------------------------------------------------
+
+@pytest.mark.parametrize("column, value, error", [
+    ("med_type", 2**32 + 14, "unknown_code"),       # 14 (chronic) once cut to 32 bits
+    ("level", 2**32 + 3, "unknown_code"),           # 3 (tertiary)
+    ("date", 2**32 + 20210201, "invalid_date"),     # 2021-02-01
+    ("date", -(2**32) + 20210201, "invalid_date"),
+])
+def test_frame_int_column_beyond_int32_fails_its_row(column, value, error):
+    """An int64 code or YYYYMMDD column is narrowed to the int32_t C reads: a value beyond
+    int32 must fail its row, not settle as the value its low 32 bits happen to spell."""
+    df = claims(2)
+    good = {"med_type": 14, "level": 3, "date": 20210201}[column]
+    df[column] = np.array([value, good], dtype=np.int64)
+    out = settle(df)
+    assert_refused(out.iloc[0], error, str(value))
+    assert_settled(out.iloc[1])
+
+
+def test_frame_item_class_beyond_int32_fails_its_claim():
+    df = claims(2).assign(cls=np.array([2**32 + 1, 1], dtype=np.int64))   # 1: class A
+    out = settle(df)
+    assert_refused(out.iloc[0], "unknown_code", str(2**32 + 1))
+    assert_settled(out.iloc[1])
+
+
+def test_frame_admission_and_prescriber_level_beyond_int32_fail_their_row():
+    df = claims(2).assign(admitted=np.array([2**32 + 20210101, 0], dtype=np.int64),
+                          discharged=np.array([20210105, 0], dtype=np.int64))
+    out = settle(df)
+    assert_refused(out.iloc[0], "invalid_date", str(2**32 + 20210101))
+    df = claims(2).assign(prescriber_id="H001",
+                          prescriber_level=np.array([2**32 + 3, 3], dtype=np.int64))
+    out = settle(df)
+    assert_refused(out.iloc[0], "unknown_code", str(2**32 + 3))
+
+
+def test_frame_fen_beyond_int64_names_the_amount_given():
+    """uint64 fen past int64 would reach C as a negative amount: refused, naming the amount
+    the frame holds, not the one its bits make as int64_t."""
+    big = 2**63 + 120000
+    out = settle(claims(2).assign(amount_fen=np.array([big, 120000], dtype=np.uint64)))
+    assert_refused(out.iloc[0], "invalid_amount", str(big))
+    assert "-9223372036854655808" not in out.iloc[0]["message"]
+    assert_settled(out.iloc[1])
+    out = settle(claims(1).assign(
+        upstream_compliant_fen=np.array([2**64 - 1], dtype=np.uint64)))
+    assert_refused(out.iloc[0], "invalid_amount", str(2**64 - 1))
+
+
+def test_frame_ratio_column_of_ints_is_refused():
+    """first_selfpay_ratio 10 in an int column is 10% or 10 bp: the binding refuses ints for a
+    ratio everywhere (README, Units), and must not pass them to C as basis points."""
+    df = claims(1).assign(cls="B", first_selfpay_ratio=np.array([10], dtype=np.int64))
+    with pytest.raises(TypeError, match="first_selfpay_ratio.*str"):
+        settle(df)
+    with pytest.raises(TypeError, match="first_selfpay_ratio"):
+        settle(df.assign(first_selfpay_ratio=[0.1]))
+
+
+def test_frame_flag_ints_other_than_0_and_1_fail_their_row():
+    out = settle(claims(3).assign(no_account=np.array([2, 1, 0], dtype=np.int64)),
+                 people=people("300"))
+    assert_refused(out.iloc[0], "invalid_argument", "no_account")
+    assert out.iloc[1]["acct_pay"] == 0 and out.iloc[2]["acct_pay"] == 30000
+
+
+# ---- pandas extension dtypes with empty cells -----------------------------------------------
+
+def test_frame_boolean_flags_with_empty_cells():
+    """A nullable "boolean" flag column: True sets the flag, an empty cell is the default.
+    41号 三, the account (300 yuan) paying first: C0 with no_account pays nothing from it, the
+    fund (1200 - 500) x 70% = 490.00 and cash 710.00, meeting the deductible; C1 (empty: the
+    account may pay) takes the 300.00 from the account first, then the fund pays 70% of the
+    remaining 900.00, 630.00, and cash the 270.00 left."""
+    df = claims(2).assign(no_account=pd.array([True, None], dtype="boolean"))
+    out = settle(df, people=people("300"))
+    assert list(out["status"]) == [0, 0]
+    assert (out.loc[0, "hifp_pay"], out.loc[0, "acct_pay"], out.loc[0, "psn_cash_pay"]) == \
+        (49000, 0, 71000)
+    assert (out.loc[1, "hifp_pay"], out.loc[1, "acct_pay"], out.loc[1, "psn_cash_pay"]) == \
+        (63000, 30000, 27000)
+
+
+def test_frame_nullable_int_columns_with_empty_cells():
+    """"Int64" with NA, as the README offers for fen columns with empty cells: an empty
+    upstream_compliant_fen is "nothing settled upstream"; an empty item amount, med_type or
+    date fails its claim as an empty cell of an object column does."""
+    out = settle(claims(2).assign(upstream_compliant_fen=pd.array([None, None], dtype="Int64")))
+    assert_settled(out.iloc[0])
+    out = settle(claims(2).assign(med_type=pd.array([None, 14], dtype="Int64")))
+    assert_refused(out.iloc[0], "invalid_argument", "med_type is empty")
+    assert_settled(out.iloc[1])
+    out = settle(claims(2).assign(date=pd.array([None, 20210201], dtype="Int64")))
+    assert_refused(out.iloc[0], "invalid_date", "date is empty")
+    assert_settled(out.iloc[1])
+    frame = claims(2).drop(columns=["amount_fen"]).assign(item_start=[0, 1])
+    items = pd.DataFrame({"amount_fen": pd.array([None, 120000], dtype="Int64")})
+    out = settle(frame, items=items)
+    assert_refused(out.iloc[0], "invalid_amount", "amount_fen is empty")
+    assert_settled(out.iloc[1])
+
+
+def test_frame_item_start_with_empty_cells_is_refused():
+    frame = claims(2).drop(columns=["amount_fen"])
+    items = pd.DataFrame({"amount_fen": [120000, 120000]})
+    with pytest.raises(ValueError, match="item_start.*empty"):
+        settle(frame.assign(item_start=pd.array([0, None], dtype="Int64")), items=items)
+    out = settle(frame.assign(item_start=pd.array([0, 1], dtype="Int64")), items=items)
+    assert_settled(out.iloc[0])
+    assert out.loc[1, "hifp_pay"] == 84000     # the deductible met by C0: 1200 x 70%
+
+
+# ---- text pandas cannot group ---------------------------------------------------------------
+
+@pytest.mark.parametrize("column", ["facility_id", "med_type", "disease", "enrollee_id",
+                                    "claim_id", "level"])
+def test_frame_text_holding_nul_is_refused(column):
+    """pandas groups all-str columns by their C string, up to the first NUL: "H001\\0x" would
+    be taken for H001, "E1\\0x" for E1. The binding refuses NUL in text (README), here too."""
+    df = claims(2)
+    df.loc[1, column] = df.loc[0, column] + "\0x"
+    with pytest.raises(mb.InvalidArgumentError, match=f"{column}.*NUL"):
+        settle(df)
+    items = pd.DataFrame({"amount_fen": [120000, 120000], "cls": ["A", "A\0B"]})
+    with pytest.raises(mb.InvalidArgumentError, match="cls.*NUL"):
+        settle(claims(2).drop(columns=["amount_fen"]).assign(item_start=[0, 1]), items=items)
+
+
+# ---- the call's own arguments ---------------------------------------------------------------
+
+@pytest.mark.parametrize("kw, error", [
+    ({"threads": -1}, ValueError), ({"threads": 2**40}, ValueError),
+    ({"threads": 1.5}, TypeError), ({"threads": True}, TypeError),
+    ({"chunk_rows": 1.5}, TypeError), ({"chunk_rows": 0}, ValueError),
+])
+def test_frame_threads_and_chunk_rows_are_checked(kw, error):
+    name = next(iter(kw))
+    with pytest.raises(error, match=name):
+        settle(claims(2), **kw)
+
+
+# ---- the caller's code running between chunks ------------------------------------------------
+
+def test_frame_progress_callback_that_raises_stops_the_run_and_says_where():
+    ps = people()
+    seen = []
+
+    def boom(done, total):
+        seen.append(done)
+        if done == 2:
+            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom") as raised:
+        settle(claims(3), people=ps, on_progress=boom, chunk_rows=1)
+    assert seen == [1, 2]
+    notes = getattr(raised.value, "__notes__", [])
+    assert any("2 of 3 claims" in n for n in notes), notes
+    alone = people()
+    settle(claims(2), people=alone)             # the two settled before the callback raised
+    assert ps["E1"].save() == alone["E1"].save()
+
+
+@pytest.mark.parametrize("which", ["enrollee", "ruleset"])
+def test_frame_handles_cannot_be_closed_while_it_runs(which, rulesets_dir):
+    """A callback (or another thread, while the library runs without the GIL) closing an
+    enrollee or ruleset mid-run would leave the library reading freed memory."""
+    ps = people()
+    rs = mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[rulesets_dir])
+    refused = []
+
+    def close(done, total):
+        try:
+            (ps["E1"] if which == "enrollee" else rs).close()
+        except mb.StateError as e:
+            refused.append(str(e))
+    out = settle(claims(3), chain=rs, people=ps, on_progress=close, chunk_rows=1)
+    assert len(refused) == 3 and "settle_frame" in refused[0]
+    assert list(out["status"]) == [0, 0, 0]
+    assert not ps["E1"].closed and not rs.closed
+    ps["E1"].close()   # free again once the call has returned
+    rs.close()
+    assert ps["E1"].closed and rs.closed
