@@ -613,8 +613,8 @@ class _Build:
         if ids.isna().any():
             raise ValueError(f"settle_frame: claim {int(np.flatnonzero(ids.isna())[0])}: "
                              "claim_id is required")
-        id_values = (ids.astype(object) if isinstance(ids.dtype, self.pd.CategoricalDtype)
-                     else ids).to_numpy()
+        id_values = _claim_id_texts(self.pd, np, (ids.astype(object) if isinstance(
+            ids.dtype, self.pd.CategoricalDtype) else ids).to_numpy())
         sources["date"] = self.dates("date", True)
         sources["med_type"] = self.coded(c["med_type"], med_type_code, "med_type", None)
         sources["level"] = (self.coded(c["level"], level_code, "level", 1)
@@ -672,6 +672,24 @@ class _Build:
         order = _settle_order(np, codes, sources["date"](slice(0, n)), int(used.sum()))
         return _columnar.Batch(n, sources, self.item_start, item_sources, tables,
                                lambda idx: id_values[idx], self.refused, order)
+
+
+def _claim_id_texts(pd: Any, np: Any, ids: "np.ndarray") -> "np.ndarray":
+    """The claim ids as _columnar's text pointers take them. A column of text (or ints) is
+    passed as it is (its NULs were refused with the frame's text columns); one of mixed cells
+    (ints and text, bytes) is made text here, before anything settles, so that a NUL in it is
+    refused now rather than cut at by C, and bytes that are not UTF-8 reach the library's own
+    check of the id (the row fails) instead of failing a chunk halfway through the run."""
+    if ids.dtype != object or pd.api.types.infer_dtype(ids, skipna=False) == "string":
+        return ids
+    texts = np.array([v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else str(v)
+                      for v in ids.tolist()], dtype=object)
+    if "\0" in "".join(texts):
+        k = next(k for k, t in enumerate(texts) if "\0" in t)
+        raise _errors.InvalidArgumentError(
+            f"settle_frame: column claim_id, claim {k} ({ids[k]!r}): the text holds a NUL "
+            "character, which C would cut it short at")
+    return texts
 
 
 def _settle_order(np: Any, enrollee: "np.ndarray", ymd: "np.ndarray", enrollees: int) -> Optional["np.ndarray"]:

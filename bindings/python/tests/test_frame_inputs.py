@@ -186,6 +186,21 @@ def test_frame_text_holding_nul_is_refused(column):
         settle(claims(2).drop(columns=["amount_fen"]).assign(item_start=[0, 1]), items=items)
 
 
+def test_frame_claim_ids_of_mixed_cells_are_text_before_anything_settles():
+    """Claim ids of bytes or of ints and text mixed: bytes that are not UTF-8 fail their row
+    (the library checks an id), not the run with a UnicodeDecodeError from the chunk that holds
+    them, and a NUL in one is refused before anything settles, not cut short at by C."""
+    out = settle(claims(2).assign(claim_id=[b"\xff", b"C1"]))
+    assert_refused(out.iloc[0], "invalid_argument", "claim id")
+    assert out.iloc[1]["claim_id"] == b"C1" and out.iloc[1]["hifp_pay"] == PAID
+    for ids in ([b"C\0D", b"C1"], [7, "C\0D"]):
+        ps = people()
+        before = ps["E1"].save()
+        with pytest.raises(mb.InvalidArgumentError, match="claim_id.*NUL"):
+            settle(claims(2).assign(claim_id=ids), people=ps, chunk_rows=1)
+        assert ps["E1"].save() == before
+
+
 # ---- the call's own arguments ---------------------------------------------------------------
 
 @pytest.mark.parametrize("kw, error", [
@@ -239,3 +254,122 @@ def test_frame_handles_cannot_be_closed_while_it_runs(which, rulesets_dir):
     ps["E1"].close()   # free again once the call has returned
     rs.close()
     assert ps["E1"].closed and rs.closed
+
+
+# ---- random hostile frames -------------------------------------------------------------------
+
+HOSTILE = [None, float("nan"), "", " ", "\0", "H001\0x", "\ud800", b"\xff", -1, 0, 2**31,
+           -2**31 - 1, 2**32 + 14, 2**63, -2**63, 2**64, 1.5, float("inf"), True,
+           "1e100", "2021-02-30", "99999999", "-0.001", "chronic", "tertiary", "糖尿病",
+           "H001", 20210230, 99991231]
+"""Cells a frame should not hold (and a few valid ones in the wrong column)."""
+
+
+def year_frame(rnd, people_n=5, per_person=8):
+    """A row per item: each enrollee's claims on distinct dates (the settle order is then the
+    same whatever the frame's order), one to three items each."""
+    import datetime
+    rows = []
+    for p in range(people_n):
+        days = sorted(rnd.sample(range(360), per_person))
+        for k, day in enumerate(days):
+            claim = {"enrollee_id": f"P{p}", "claim_id": f"P{p}-{k}",
+                     "date": datetime.date(2021, 1, 4) + datetime.timedelta(days=day),
+                     "med_type": "chronic", "facility_id": "H001",
+                     "level": rnd.choice(["tertiary", "secondary"]), "disease": "糖尿病",
+                     "no_account": rnd.random() < 0.3}
+            for j in range(rnd.randrange(1, 4)):
+                rows.append(dict(claim, amount_fen=rnd.randrange(0, 90000),
+                                 cls=rnd.choice("ABC")))
+    df = pd.DataFrame(rows)
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def year_people(n=5):
+    out = {}
+    for p in range(n):
+        e = mb.Enrollee(f"P{p}", "employee", "retired" if p % 2 else "in_service",
+                        designated_facility="H001", account_balance_fen=p * 20000)
+        out[f"P{p}"] = e.add_disease("糖尿病", "2021-01-02")
+    return out
+
+
+def test_frame_random_hostile_cells_touch_only_their_enrollee(wuxi):
+    """Cells of one enrollee's rows (the victim's) replaced by values of the wrong type, range
+    or text: settle_frame either refuses the frame before settling anything (TypeError,
+    ValueError, KeyError: every enrollee as before) or settles it, and then every other
+    enrollee's claims come out exactly as from the clean frame, the victim's failed claims
+    read 0, and every other enrollee ends the year in the same state. Run under ASan in CI."""
+    import random
+    rnd = random.Random(20261201)
+    columns = ["enrollee_id", "claim_id", "date", "med_type", "facility_id", "level",
+               "disease", "no_account", "amount_fen", "cls"]
+    for round_ in range(60):
+        df = year_frame(rnd)
+        clean_people = year_people()
+        clean = mb.settle_frame(df, wuxi, clean_people, errors="record")
+        victim = f"P{rnd.randrange(5)}"
+        bad = df.copy()
+        rows = np.flatnonzero((bad["enrollee_id"] == victim).to_numpy())
+        for _ in range(rnd.randrange(1, 4)):
+            column = rnd.choice(columns)
+            bad[column] = bad[column].astype(object)
+            bad.iloc[int(rnd.choice(rows)), bad.columns.get_loc(column)] = rnd.choice(HOSTILE)
+        ps = year_people()
+        before = {k: e.save() for k, e in ps.items()}
+        try:
+            out = mb.settle_frame(bad, wuxi, ps, errors="record")
+        except (TypeError, ValueError, KeyError):
+            assert {k: e.save() for k, e in ps.items()} == before, f"round {round_}"
+            continue
+        others = clean["enrollee_id"] != victim
+        mine = out[out["enrollee_id"].astype(object) == victim]
+        failed = mine[mine["status"] != 0]
+        assert (failed[list(mb.AMOUNT_NAMES)] == 0).all().all(), f"round {round_}"
+        theirs = out[out["enrollee_id"].astype(object) != victim]
+        key = ["enrollee_id", "claim_id"]
+        a = clean[others].set_index(key)[list(mb.AMOUNT_NAMES) + ["status"]]
+        b = theirs.set_index(key)[list(mb.AMOUNT_NAMES) + ["status"]]
+        b.index = b.index.set_levels([lvl.astype(object) for lvl in b.index.levels])
+        assert b.sort_index().equals(a.sort_index()), f"round {round_}"
+        for k, e in ps.items():
+            if k != victim:
+                assert e.save() == clean_people[k].save(), f"round {round_}: {k}"
+
+
+def test_frame_same_values_in_other_dtypes_and_layouts_settle_the_same(wuxi):
+    """The same claims as other dtypes (int codes, YYYYMMDD ints, nullable ints, uint64 and
+    int32 fen, categoricals, a time zone), strided and reversed: the same amounts to the fen."""
+    import random
+    rnd = random.Random(7)
+    df = year_frame(rnd)
+    ref = mb.settle_frame(df, wuxi, year_people()).set_index(["enrollee_id", "claim_id"])
+    ymd = (df["date"].dt.year * 10000 + df["date"].dt.month * 100 + df["date"].dt.day)
+    wide = np.zeros((len(df), 3), dtype=np.int64, order="F")
+    wide[:, 1] = df["amount_fen"]
+    variants = {
+        "int codes": df.assign(med_type=14, level=df["level"].map({"tertiary": 3,
+                                                                    "secondary": 2})),
+        "YYYYMMDD ints": df.assign(date=ymd.astype(np.int64)),
+        "nullable ints": df.assign(date=ymd.astype("Int64"),
+                                   amount_fen=df["amount_fen"].astype("Int64")),
+        "uint64 fen": df.assign(amount_fen=df["amount_fen"].astype(np.uint64)),
+        "int32 fen": df.assign(amount_fen=df["amount_fen"].astype(np.int32)),
+        "strided fen": df.assign(amount_fen=wide[:, 1]),
+        "categoricals": df.astype({c: "category" for c in ("enrollee_id", "claim_id",
+                                                            "med_type", "level", "cls")}),
+        "string dtype": df.astype({"facility_id": "string", "disease": "string"}),
+        "nullable flags": df.assign(no_account=df["no_account"].astype("boolean")),
+        "a time zone": df.assign(date=df["date"].dt.tz_localize("Asia/Shanghai")),
+        "datetime64[D] cells": df.assign(date=df["date"].to_numpy().astype("datetime64[D]")),
+        "reversed": df.iloc[::-1],
+        "every other row of a doubled frame": pd.concat([df, df]).sort_index(kind="stable")
+        .iloc[::2],
+    }
+    for name, frame in variants.items():
+        out = mb.settle_frame(frame, wuxi, year_people()).set_index(["enrollee_id",
+                                                                     "claim_id"])
+        out.index = out.index.set_levels([lvl.astype(object) for lvl in out.index.levels])
+        cols = list(mb.AMOUNT_NAMES) + ["status", "covered"]
+        assert out[cols].sort_index().equals(ref[cols].sort_index()), name
