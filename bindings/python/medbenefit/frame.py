@@ -494,17 +494,15 @@ class _Build:
         return lambda idx: index[codes[idx]]
 
     def dates(self, name: str, required: bool) -> Source:
+        """A date column as YYYYMMDD: datetime64 through a table of the days it spans, ints as
+        they are (the library checks them), anything else each distinct value once: a number
+        is YYYYMMDD (as an int column's), a date, Timestamp or text is parsed by pandas."""
         pd, np = self.pd, self.np
         s = self.claims[name]
         if s.dtype.kind in "iu":  # YYYYMMDD: the library checks them, once they fit int32_t
             return self.ints(s, name, None if required else 0, Status.INVALID_DATE, self.refuse)
         if s.dtype.kind != "M":
-            parsed = pd.to_datetime(s, errors="coerce")
-            bad = np.flatnonzero((parsed.isna() & s.notna()).to_numpy())
-            for r in bad.tolist():
-                self.refuse(np.array([r]), Status.INVALID_DATE,
-                            f"{name}: {s.iloc[r]!r} is not a date (YYYY-MM-DD)")
-            s = parsed
+            return self.date_cells(s, name, required)
         if getattr(s.dt, "tz", None) is not None:
             s = s.dt.tz_localize(None)
         values = s.to_numpy(dtype="datetime64[ns]")
@@ -513,6 +511,42 @@ class _Build:
             if empty.any():
                 self.refuse(np.flatnonzero(empty), Status.INVALID_DATE, f"{name} is empty")
         return _ymd_source(np, values)
+
+    def date_cells(self, s: "pd.Series", name: str, required: bool) -> Source:
+        """Dates of an object or float column, each distinct value read once. A number is
+        YYYYMMDD, never handed to pd.to_datetime, which reads 20210201 as nanoseconds after
+        1970-01-01 (a float column is what a CSV's ints with an empty cell become)."""
+        pd, np = self.pd, self.np
+        codes, uniques = self.factorized(s)
+        ymd = np.zeros(len(uniques) + 1, dtype=np.int64)   # [-1]: empty
+        texts: List[int] = []
+        for k, u in enumerate(uniques):
+            if isinstance(u, numbers.Integral) and not isinstance(u, (bool, np.bool_)):
+                v: Optional[int] = int(u)
+            elif isinstance(u, float):
+                v = int(u) if u.is_integer() else None
+            else:
+                texts.append(k)
+                continue
+            if v is None or not C_INT32[0] <= v <= C_INT32[1]:
+                self.refuse(np.flatnonzero(codes == k), Status.INVALID_DATE,
+                            f"{name}: {u!r} is not a date (YYYYMMDD)")
+            else:
+                ymd[k] = v
+        if texts:
+            parsed = pd.to_datetime(pd.Series([uniques[k] for k in texts], dtype=object),
+                                    errors="coerce")
+            if getattr(parsed.dt, "tz", None) is not None:
+                parsed = parsed.dt.tz_localize(None)
+            values = parsed.to_numpy(dtype="datetime64[ns]")
+            for k, day, nat in zip(texts, _ymd(np, values).tolist(), np.isnat(values).tolist()):
+                if nat:
+                    self.refuse(np.flatnonzero(codes == k), Status.INVALID_DATE,
+                                f"{name}: {uniques[k]!r} is not a date (YYYY-MM-DD)")
+                ymd[k] = day
+        if required and (codes < 0).any():
+            self.refuse(np.flatnonzero(codes < 0), Status.INVALID_DATE, f"{name} is empty")
+        return lambda idx: ymd[codes[idx]]
 
     def flags(self) -> Optional[Source]:
         np = self.np

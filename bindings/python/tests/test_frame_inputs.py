@@ -170,6 +170,22 @@ def test_frame_item_start_with_empty_cells_is_refused():
     assert out.loc[1, "hifp_pay"] == 84000     # the deductible met by C0: 1200 x 70%
 
 
+def test_frame_dates_as_numbers_in_object_or_float_columns_are_yyyymmdd():
+    """20210201 in an object column (or a float one, as a CSV's ints with an empty cell read)
+    is YYYYMMDD, as in an int column, not 20,210,201 ns after 1970-01-01: the claim settles
+    (41号 三, 490.00 from the fund) and an admission after its discharge is refused."""
+    for dates in (pd.Series([20210201, None], dtype=object), pd.Series([20210201.0, None])):
+        out = settle(claims(2).assign(date=dates))
+        assert_settled(out.iloc[0])
+        assert_refused(out.iloc[1], "invalid_date", "date is empty")
+    out = settle(claims(1).assign(date=[20210201.5]))
+    assert_refused(out.iloc[0], "invalid_date", "20210201.5")
+    out = settle(claims(2).assign(admitted=pd.Series([20210205, None], dtype=object),
+                                  discharged=pd.Series([20210201, None], dtype=object)))
+    assert out.loc[0, "error"] == "invalid_date"          # admitted after discharged
+    assert_settled(out.iloc[1])                           # no admission: none of either
+
+
 # ---- text pandas cannot group ---------------------------------------------------------------
 
 @pytest.mark.parametrize("column", ["facility_id", "med_type", "disease", "enrollee_id",
