@@ -168,8 +168,7 @@ def run(batch: Batch, chain: Any, nchain: int, enrollees: Any, nenrollees: int, 
             except BaseException as e:  # the caller's code: say how far the run got
                 if hasattr(e, "add_note"):  # Python 3.11
                     e.add_note(f"settle_frame stopped: the progress report raised after {done} "
-                               f"of {n} claims" + ("" if presettle else
-                                                   " were settled, which stay committed"))
+                               f"of {n} claims were settled")
                 raise
     return messages
 
