@@ -106,13 +106,14 @@ struct mb_enrollee {
     int64_t balance;
     uint64_t designated_hash, first_visit_hash, next_designated_hash;
     int32_t next_from;
+    int32_t birth_date;     /* YYYYMMDD, 0: not given */
     uint8_t scheme, person_type;
     uint8_t ndiseases, cap_diseases, nidentities, cap_identities;
-    uint32_t certs_gen;     /* moves with every change of the certifications: what is worked
-                               out from them is kept under (instance, certs_gen) */
+    uint64_t certs_gen;     /* moves with every change of the certifications: what is worked
+                               out from them is kept under (instance, certs_gen); 64 bits, so
+                               that it never comes round to a value a cache holds */
     mb_certification *diseases;
     mb_identity *identities;
-    int32_t birth_date;     /* YYYYMMDD, 0: not given */
     mb_acc *acc;            /* open addressing, capacity a power of two */
     uint32_t acc_cap, acc_count;
     mb_journal journal;     /* the settlements that can be reversed */

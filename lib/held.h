@@ -24,7 +24,7 @@ typedef struct mb_held_disease {
  * certification added or replaced, or another ruleset loaded at the same address, misses. */
 typedef struct mb_held_cache {
     uint64_t instance;         /* mb_enrollee.instance; 0: nothing kept yet */
-    uint32_t certs_gen;        /* mb_enrollee.certs_gen */
+    uint64_t certs_gen;        /* mb_enrollee.certs_gen */
     const mb_ruleset *rs;
     uint64_t rs_serial;        /* mb_ruleset.serial */
     uint32_t nheld;

@@ -67,6 +67,21 @@ static inline mb_ruleset *fx_ruleset_text(const char *text, const char *name)
     return rs;
 }
 
+/* Two rulesets a test chains, each from its text: true with both loaded, else false with
+ * neither held (the failure already reported by FX_OK), so that a test returns at once. */
+static inline bool fx_ruleset_both(mb_ruleset **a, const char *text_a, const char *name_a,
+                                   mb_ruleset **b, const char *text_b, const char *name_b)
+{
+    *a = fx_ruleset_text(text_a, name_a);
+    *b = fx_ruleset_text(text_b, name_b);
+    if (*a != NULL && *b != NULL)
+        return true;
+    mb_ruleset_free(*a);
+    mb_ruleset_free(*b);
+    *a = *b = NULL;
+    return false;
+}
+
 /* The head of a ruleset written for a test, as string literals to append to: a basic
  * employee ruleset in force from 2024-01-01, without a personal account, of `id`, `title`
  * and `doc` (the document its clauses 一 and 二 are cited from); FX_POOLING_FUND, its one

@@ -1085,13 +1085,10 @@ static const char ASSISTANCE[] =
  * changes the state. */
 static void an_identity_read_two_ways_and_two_institutions(void)
 {
-    mb_ruleset *basic = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
-    mb_ruleset *assist = fx_ruleset_text(ASSISTANCE, "assist-orphan.yaml");
-    if (basic == NULL || assist == NULL) {
-        mb_ruleset_free(basic);
-        mb_ruleset_free(assist);
+    mb_ruleset *basic, *assist;
+    if (!fx_ruleset_both(&basic, QUARTERLY, "quarterly.yaml", &assist, ASSISTANCE,
+                         "assist-orphan.yaml"))
         return;
-    }
     const mb_ruleset *chain[] = {basic, assist};
     fx_store store = {0};
     mb_platform *p = platform_on(chain, 2, &store);
@@ -1202,6 +1199,15 @@ static void a_stay_settled_in_parts(void)
     mb_ruleset_free(rs);
 }
 
+/* The critical-illness tier above STAY: 50% of what the basic tier leaves. */
+static const char STAY_CI[] =
+    "id: stay-ci\ntitle: 大病\ndocument: 测试〔2025〕6号\ntier: critical_illness\n"
+    "effective_from: 2025-01-01\nschemes: [employee]\nupstream: {cite: 测试〔2025〕6号 一}\n"
+    "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕6号 一}\n"
+    "funds:\n  - {key: ci, employee: \"320100\", name: 大病保险, amount: hifmi_pay}\n"
+    "layers:\n  - {id: critical, cite: 测试〔2025〕6号 二, med_types: [inpatient], fund: ci,\n"
+    "     ratio: [{all: 50%, cite: 测试〔2025〕6号 二（50%）}]}\n";
+
 /* A fixed chain of two tiers (docs/platform.md, setldetail): a stay without uploaded details
  * settles the request's four amounts (here all 1000.00 in policy scope, the others 0); the basic
  * tier pays 1000.00 x 80% = 800.00 (测试〔2025〕5号 三), the critical-illness tier 50% of what
@@ -1209,20 +1215,9 @@ static void a_stay_settled_in_parts(void)
  * own ruleset's steps in setl_proc_info. */
 static void a_chain_of_two_tiers(void)
 {
-    mb_ruleset *basic = fx_ruleset_text(STAY, "stay.yaml");
-    mb_ruleset *ci = fx_ruleset_text(
-        "id: stay-ci\ntitle: 大病\ndocument: 测试〔2025〕6号\ntier: critical_illness\n"
-        "effective_from: 2025-01-01\nschemes: [employee]\nupstream: {cite: 测试〔2025〕6号 一}\n"
-        "class_b_first_selfpay: {value: 10%, cite: 测试〔2025〕6号 一}\n"
-        "funds:\n  - {key: ci, employee: \"320100\", name: 大病保险, amount: hifmi_pay}\n"
-        "layers:\n  - {id: critical, cite: 测试〔2025〕6号 二, med_types: [inpatient], fund: ci,\n"
-        "     ratio: [{all: 50%, cite: 测试〔2025〕6号 二（50%）}]}\n",
-        "stay-ci.yaml");
-    if (basic == NULL || ci == NULL) {
-        mb_ruleset_free(basic);
-        mb_ruleset_free(ci);
+    mb_ruleset *basic, *ci;
+    if (!fx_ruleset_both(&basic, STAY, "stay.yaml", &ci, STAY_CI, "stay-ci.yaml"))
         return;
-    }
     const mb_ruleset *chain[] = {basic, ci};
     fx_store store = {0};
     mb_platform *p = platform_on(chain, 2, &store);
@@ -1275,13 +1270,9 @@ static void rulesets_chosen_by_region(void)
 {
     static char twin[sizeof QUARTERLY + 16];
     snprintf(twin, sizeof twin, "id: quarterly-twin%s", strchr(QUARTERLY, '\n'));
-    mb_ruleset *a = fx_ruleset_text(QUARTERLY, "quarterly.yaml");
-    mb_ruleset *b = fx_ruleset_text(twin, "quarterly-twin.yaml");
-    if (a == NULL || b == NULL) {
-        mb_ruleset_free(a);
-        mb_ruleset_free(b);
+    mb_ruleset *a, *b;
+    if (!fx_ruleset_both(&a, QUARTERLY, "quarterly.yaml", &b, twin, "quarterly-twin.yaml"))
         return;
-    }
     const mb_ruleset *both[] = {a, b};
     /* REC_1101 with its first insurance row's place left out */
     static char placeless[sizeof REC_1101];
