@@ -230,6 +230,28 @@ def test_frame_threads_and_chunk_rows_are_checked(kw, error):
         settle(claims(2), **kw)
 
 
+def test_frame_decimal_view_at_the_largest_amount():
+    """10^14 fen (10^12 yuan), the most an item may be, as Decimal yuan built from the int64
+    fen: 41号 三 caps the fund at 3,500 yuan a year for one disease in service, so the fund
+    pays 3500.00 of (10^12 - 500) x 70% and the rest, 10^12 - 3500, is cash."""
+    from decimal import Decimal
+    out = settle(claims(2).assign(amount_fen=[10**14, 10**14 + 1]), amounts="decimal")
+    row = out.iloc[0]
+    assert (row["medfee_sumamt"], row["hifp_pay"], row["psn_cash_pay"]) == \
+        (Decimal("1000000000000.00"), Decimal("3500.00"), Decimal("999999996500.00"))
+    assert out.iloc[1]["error"] == "invalid_amount" and out.iloc[1]["hifp_pay"] is None
+
+
+def test_frame_without_tqdm(monkeypatch):
+    """No python3-tqdm: progress=True says which package to install; None and False run."""
+    import sys
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    with pytest.raises(ImportError, match="python3-tqdm"):
+        settle(claims(1), progress=True)
+    for progress in (None, False):
+        assert_settled(settle(claims(1), progress=progress).iloc[0])
+
+
 # ---- the caller's code running between chunks ------------------------------------------------
 
 def test_frame_progress_callback_that_raises_stops_the_run_and_says_where():
