@@ -343,7 +343,8 @@ def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", 
         for c in claim_cols:
             if c in parts:
                 continue
-            parts[c] = _claim_value(pd, np, df[c], order, by_claim, n, parts["claim_id"], c)
+            parts[c] = _claim_value(pd, np, df[c], order, by_claim, n, parts["claim_id"], c,
+                                    as_codes=c != "date")
         claims = pd.DataFrame(parts)[claim_cols]
     amount = "amount_fen" if "amount_fen" in df.columns else "amount"
     if amount in df.columns:
@@ -376,12 +377,13 @@ def _claim_numbers(pd: Any, np: Any, enrollee: "pd.Series", claim: "pd.Series") 
 
 
 def _claim_value(pd: Any, np: Any, s: "pd.Series", order: "np.ndarray", by_claim: "np.ndarray",
-                 n: int, claim_ids: "pd.Series", name: str) -> "pd.Series":
+                 n: int, claim_ids: "pd.Series", name: str, as_codes: bool) -> "pd.Series":
     """A claim column's value for each of the n claims: the first non-empty cell of the claim's
     rows (empty when it has none); two different values in one claim's rows are a ValueError
     naming the first such claim. `order` sorts the rows by claim (stably), `by_claim` is
-    their claim numbers in that order."""
-    codes, _ = pd.factorize(s, sort=False)  # -1 for an empty cell
+    their claim numbers in that order. With `as_codes`, a column of objects comes back as a
+    categorical of the values found here, so that the claims' column is not factorized again."""
+    codes, uniques = pd.factorize(s, sort=False)  # -1 for an empty cell
     sorted_codes = codes[order]
     held = sorted_codes >= 0
     rows, claims, values = order[held], by_claim[held], sorted_codes[held]
@@ -394,6 +396,9 @@ def _claim_value(pd: Any, np: Any, s: "pd.Series", order: "np.ndarray", by_claim
     first = np.full(n, -1, dtype=np.int64)
     starts = _run_starts(np, claims)
     first[claims[starts]] = rows[starts]
+    if as_codes and s.dtype == object:
+        held_codes = np.where(first >= 0, codes[np.where(first >= 0, first, 0)], -1)
+        return pd.Series(pd.Categorical.from_codes(held_codes, categories=uniques))
     value = s.iloc[np.where(first >= 0, first, 0)].reset_index(drop=True)
     missing = first < 0
     if missing.any():
