@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The Python binding's tests, against a built library. Installs nothing.
 #
-#   bash bindings/python/run-tests.sh [BUILD_DIR | path/to/libmedbenefit.so.1]   (default: build/)
+#   bash bindings/python/run-tests.sh [BUILD_DIR | path/to/libmedbenefit.so.1] [TESTS...]
+#
+# (default: build/, and every test in bindings/python/tests). A library built with
+# AddressSanitizer (meson -Db_sanitize=address,undefined) is run with its sanitizer runtimes
+# preloaded into Python, leak checks off (the interpreter keeps its own for good), any report
+# ending the run.
 #
 # Runs Debian's /usr/bin/python3 (the python3 first on PATH may not see Debian's python3-cffi,
 # python3-pytest and python3-yaml) with MEDBENEFIT_LIBRARY pointing at BUILD_DIR's
@@ -13,6 +18,9 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 arg="${1:-$root/build}"
+shift || true
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=(bindings/python/tests)
 
 finish_failed() {
     echo "python binding: $1" >&2
@@ -38,6 +46,13 @@ done
 [ -z "$missing" ] || finish_failed "missing Debian packages:$missing (apt-get install them; this script installs nothing)"
 
 export MEDBENEFIT_LIBRARY="$lib"
+runtimes=$(ldd "$lib" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ {print $3}' | tr '\n' ' ')
+if [ -n "$runtimes" ]; then
+    export LD_PRELOAD="$runtimes${LD_PRELOAD:+ $LD_PRELOAD}"
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1"
+    export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+    echo "python binding: $lib is built with sanitizers: preloading $runtimes"
+fi
 if [ -z "${MEDBENEFIT_CLI:-}" ] && [ -x "$builddir/tools/medbenefit" ]; then
     export MEDBENEFIT_CLI="$builddir/tools/medbenefit"
 fi
@@ -48,7 +63,7 @@ xml="$(mktemp "${TMPDIR:-/tmp}/mb-python-tests.XXXXXX.xml")"
 trap 'rm -f "$xml"' EXIT
 
 cd "$root" || finish_failed "cannot enter $root"
-"$py" -m pytest -q -rs -p no:cacheprovider --junitxml="$xml" bindings/python/tests
+"$py" -m pytest -q -rs -p no:cacheprovider --junitxml="$xml" "${tests[@]}"
 rc=$?
 
 "$py" - "$xml" "$rc" <<'PY'

@@ -163,7 +163,13 @@ def run(batch: Batch, chain: Any, nchain: int, enrollees: Any, nenrollees: int, 
             covered[rows] = out_covered
         done = b
         if on_progress is not None:
-            on_progress(done, n)
+            try:
+                on_progress(done, n)
+            except BaseException as e:  # the caller's code: say how far the run got
+                if hasattr(e, "add_note"):  # Python 3.11
+                    e.add_note(f"settle_frame stopped: the progress report raised after {done} "
+                               f"of {n} claims were settled")
+                raise
     return messages
 
 

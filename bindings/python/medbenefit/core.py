@@ -11,13 +11,15 @@ mb_error of its own (see errors.py), so threads working on separate handles neve
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime
 import numbers
 import os
 import threading
 import weakref
 from decimal import Decimal
-from typing import (Any, Callable, Literal, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar,
+from typing import (Any, Callable, Literal, Dict, Iterable, Iterator, List, Optional, Sequence,
+                    Tuple, TypeVar,
                     Union)
 
 from . import errors
@@ -83,13 +85,18 @@ class _Handle:
 
     _ptr = ffi.NULL
     _finalizer = None
+    _pins = 0   # settle_frame calls reading the object (_pinned)
 
     def _adopt(self, ptr: Any, free: Callable[[Any], None]) -> None:
         self._ptr = ptr
         self._finalizer = weakref.finalize(self, free, ptr)
 
     def close(self) -> None:
-        """Free the C object now. Safe to call more than once."""
+        """Free the C object now. Safe to call more than once; refused (StateError) while a
+        settle_frame reads it, from its progress callback or another thread."""
+        if self._pins:
+            raise errors.StateError(f"this {type(self).__name__} is in use by a running "
+                                    "settle_frame: close it after the call returns")
         if self._finalizer is not None:
             self._finalizer()
         self._ptr = ffi.NULL
@@ -1089,6 +1096,25 @@ class Settlement:
 
 Chain = Union[Ruleset, Sequence[Ruleset]]
 """A Ruleset, or 1 to 8 of them in tier order (basic, critical illness, assistance)."""
+
+
+_pins_lock = threading.Lock()  # a ruleset may be pinned by settle_frame calls on two threads
+
+
+@contextlib.contextmanager
+def _pinned(handles: Sequence[_Handle]) -> Iterator[None]:
+    """Keep `handles` from being closed while settle_frame runs: it calls the library on them
+    between calls of the caller's code (its progress callback) and without the GIL, so a
+    close() then would free what the library is reading."""
+    with _pins_lock:
+        for h in handles:
+            h._pins += 1
+    try:
+        yield
+    finally:
+        with _pins_lock:
+            for h in handles:
+                h._pins -= 1
 
 
 def _chain(chain: Chain) -> Tuple[List[Ruleset], Any]:

@@ -17,9 +17,9 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Hashable, List, Mapping,
                     Sequence, Set, Tuple, Union)
 
 from . import errors as _errors
-from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, Flag, Status, amount_fen, c_text,
-                     item_class_code, level_code, med_type_code, to_bp, to_yuan)
-from .core import Chain, Enrollee, _chain
+from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT32, C_UNSIGNED, Flag, Status, amount_fen,
+                     c_int, c_text, item_class_code, level_code, med_type_code, to_bp, to_yuan)
+from .core import Chain, Enrollee, _chain, _pinned
 
 if TYPE_CHECKING:
     import numpy as np
@@ -140,7 +140,8 @@ def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
     if trace:
         raise ValueError("settle_frame settles through mb_settle_columns, which keeps no trace: "
                          "settle(chain, enrollee, claim) explains a claim step by step")
-    if chunk_rows < 1:
+    threads = c_int(threads, "threads", C_UNSIGNED)
+    if c_int(chunk_rows, "chunk_rows", (0, 1 << 62)) < 1:
         raise ValueError("chunk_rows must be at least 1")
     if "class" in df.columns and "cls" not in df.columns:
         df = df.rename(columns={"class": "cls"})
@@ -149,12 +150,15 @@ def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
     if items is None:
         _check_columns(df, set(REQUIRED) | set(ITEM_COLUMNS) | set(CLAIM_COLUMNS), "")
         _check_amount_columns(df)
+        _check_text_columns(pd, np, df, "")
         claims, item_frame, item_start = _split_items(pd, np, df)
     else:
         _check_columns(df, set(REQUIRED) | set(CLAIM_COLUMNS) | {"item_start"}, "")
         _check_columns(items, set(ITEM_COLUMNS), "items: ", required=())
         _check_amount_columns(df)
         _check_amount_columns(items)
+        _check_text_columns(pd, np, df, "")
+        _check_text_columns(pd, np, items, "items: ")
         claims, item_frame, item_start = df, items, _offsets(np, df, items)
 
     rulesets, chain_arr = _chain(chain)
@@ -173,9 +177,10 @@ def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
     covered = np.empty(n, dtype=bool)
     report, close = _progress(progress, on_progress, n)
     try:
-        messages = _columnar.run(batch, chain_arr, len(rulesets), pointers, len(handles), out,
-                                 status, covered, presettle=not commit, threads=threads,
-                                 chunk=chunk_rows, on_progress=report)
+        with _pinned(rulesets + [h for h in handles if h is not None]):
+            messages = _columnar.run(batch, chain_arr, len(rulesets), pointers, len(handles),
+                                     out, status, covered, presettle=not commit,
+                                     threads=threads, chunk=chunk_rows, on_progress=report)
     finally:
         close()
         if copy_enrollees:
@@ -228,6 +233,62 @@ def _check_amount_columns(df: "pd.DataFrame") -> None:
                 "use an integer dtype (\"Int64\" when some cells are empty)")
 
 
+def _check_text_columns(pd: Any, np: Any, df: "pd.DataFrame", what: str) -> None:
+    """No text cell holding a NUL. pandas groups a column of text by its C string, which ends
+    at the first NUL, so "H001\\0x" would be taken for H001 (and "E1\\0x" for enrollee E1)
+    before any check of the distinct values could see it. A column whose cells are all text
+    (or empty) is checked here, at the speed of one join; pandas groups a column of mixed
+    values exactly, and each distinct value is checked as it is converted."""
+    for name in df.columns:
+        s = df[name]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            values = np.asarray(s.cat.categories, dtype=object)
+        elif s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+            values = s.to_numpy(dtype=object)
+        else:
+            continue
+        try:
+            joined = "".join(values)
+        except TypeError:  # empty cells, or values other than text
+            kept = values[~pd.isna(values)]
+            try:
+                joined = "".join(kept)
+            except TypeError:  # mixed values: grouped exactly (see above)
+                continue
+        if "\0" in joined:
+            rows = [k for k, v in enumerate(values) if isinstance(v, str) and "\0" in v]
+            where = (f"category {values[rows[0]]!r}" if isinstance(s.dtype, pd.CategoricalDtype)
+                     else f"row {rows[0]} ({values[rows[0]]!r})")
+            raise _errors.InvalidArgumentError(
+                f"settle_frame: {what}column {name}, {where}: the text holds a NUL character, "
+                "which C would cut it short at (and pandas groups it with the text before it)")
+
+
+def _ints(np: Any, s: "pd.Series") -> Tuple["np.ndarray", Optional["np.ndarray"]]:
+    """An integer column's values as a numpy array, and where its empty cells are (None when it
+    has none): a nullable "Int64" column's NA read as 0 there."""
+    if isinstance(s.dtype, np.dtype):
+        return s.to_numpy(), None
+    empty = s.isna().to_numpy()
+    values = s.to_numpy(dtype=s.dtype.numpy_dtype, na_value=0)
+    return values, (empty if empty.any() else None)
+
+
+def _outside(np: Any, values: "np.ndarray", bounds: Tuple[int, int]) -> "np.ndarray":
+    """The positions of integer values outside bounds (lo, hi): those a narrower C type would
+    wrap. One vectorized pass, none when the dtype holds nothing beyond them."""
+    lo, hi = bounds
+    info = np.iinfo(values.dtype)
+    if (info.min >= lo and info.max <= hi) or not len(values):
+        return np.empty(0, dtype=np.int64)
+    if values.dtype.kind == "u":  # compared as uint64: no cast through float
+        return np.flatnonzero(values > values.dtype.type(max(hi, 0)))
+    return np.flatnonzero((values < lo) | (values > hi))
+
+
+INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
 def _offsets(np: Any, df: "pd.DataFrame", items: "pd.DataFrame") -> "np.ndarray":
     """The n + 1 item offsets of a claims frame's item_start column."""
     if "item_start" not in df.columns:
@@ -236,8 +297,17 @@ def _offsets(np: Any, df: "pd.DataFrame", items: "pd.DataFrame") -> "np.ndarray"
     col = df["item_start"]
     if col.dtype.kind not in "iu":
         raise TypeError(f"settle_frame: item_start is {col.dtype}, not integer offsets")
+    values, empty = _ints(np, col)
+    if empty is not None:
+        raise ValueError(f"settle_frame: item_start of claim {int(np.flatnonzero(empty)[0])} is "
+                         "empty: each claim's first row in items")
+    beyond = _outside(np, values, (-(1 << 63), len(items)))
+    if len(beyond):
+        k = int(beyond[0])
+        raise ValueError(f"settle_frame: item_start[{k}] = {values[k]} is beyond the "
+                         f"{len(items)} items")
     start = np.empty(len(df) + 1, dtype=np.int64)
-    start[:-1] = col.to_numpy()
+    start[:-1] = values
     start[-1] = len(items)
     if len(df) and start[0] != 0:
         raise ValueError(f"settle_frame: item_start starts at {start[0]}, not 0")
@@ -273,7 +343,8 @@ def _split_items(pd: Any, np: Any, df: "pd.DataFrame") -> Tuple["pd.DataFrame", 
         for c in claim_cols:
             if c in parts:
                 continue
-            parts[c] = _claim_value(pd, np, df[c], order, by_claim, n, parts["claim_id"], c)
+            parts[c] = _claim_value(pd, np, df[c], order, by_claim, n, parts["claim_id"], c,
+                                    as_codes=c != "date")
         claims = pd.DataFrame(parts)[claim_cols]
     amount = "amount_fen" if "amount_fen" in df.columns else "amount"
     if amount in df.columns:
@@ -306,12 +377,13 @@ def _claim_numbers(pd: Any, np: Any, enrollee: "pd.Series", claim: "pd.Series") 
 
 
 def _claim_value(pd: Any, np: Any, s: "pd.Series", order: "np.ndarray", by_claim: "np.ndarray",
-                 n: int, claim_ids: "pd.Series", name: str) -> "pd.Series":
+                 n: int, claim_ids: "pd.Series", name: str, as_codes: bool) -> "pd.Series":
     """A claim column's value for each of the n claims: the first non-empty cell of the claim's
     rows (empty when it has none); two different values in one claim's rows are a ValueError
     naming the first such claim. `order` sorts the rows by claim (stably), `by_claim` is
-    their claim numbers in that order."""
-    codes, _ = pd.factorize(s, sort=False)  # -1 for an empty cell
+    their claim numbers in that order. With `as_codes`, a column of objects comes back as a
+    categorical of the values found here, so that the claims' column is not factorized again."""
+    codes, uniques = pd.factorize(s, sort=False)  # -1 for an empty cell
     sorted_codes = codes[order]
     held = sorted_codes >= 0
     rows, claims, values = order[held], by_claim[held], sorted_codes[held]
@@ -324,6 +396,9 @@ def _claim_value(pd: Any, np: Any, s: "pd.Series", order: "np.ndarray", by_claim
     first = np.full(n, -1, dtype=np.int64)
     starts = _run_starts(np, claims)
     first[claims[starts]] = rows[starts]
+    if as_codes and s.dtype == object:
+        held_codes = np.where(first >= 0, codes[np.where(first >= 0, first, 0)], -1)
+        return pd.Series(pd.Categorical.from_codes(held_codes, categories=uniques))
     value = s.iloc[np.where(first >= 0, first, 0)].reset_index(drop=True)
     missing = first < 0
     if missing.any():
@@ -364,15 +439,15 @@ class _Build:
     def coded(self, s: "pd.Series", convert: Callable[[Any], int], what: str, default: Optional[int],
               on_items: bool = False) -> Source:
         """A code column (med_type, level, cls...): ints as they are (the library checks
-        them), anything else each distinct value converted once."""
+        them; those beyond the int32_t it reads fail their row here), anything else each
+        distinct value converted once."""
         np = self.np
+        refuse = self.refuse_items if on_items else self.refuse
         if s.dtype.kind in "iu":
-            values = s.to_numpy()
-            return lambda idx: values[idx]
+            return self.ints(s, what, default, Status.UNKNOWN_CODE, refuse)
         codes, uniques = self.factorized(s)
         table = np.zeros(len(uniques) + 1, dtype=np.int64)
         table[-1] = default if default is not None else 0
-        refuse = self.refuse_items if on_items else self.refuse
         for k, u in enumerate(uniques):
             try:
                 table[k] = convert(u)
@@ -383,6 +458,24 @@ class _Build:
         if default is None and (codes < 0).any():
             refuse(np.flatnonzero(codes < 0), Status.INVALID_ARGUMENT, f"{what} is empty")
         return lambda idx: table[codes[idx]]
+
+    def ints(self, s: "pd.Series", what: str, default: Optional[int], status: int,
+             refuse: Callable[["np.ndarray", int, str], None]) -> Source:
+        """An integer column C reads as int32_t: a value beyond it fails its row (rather than
+        reaching C as what its low 32 bits spell), an empty cell of a nullable column is
+        `default` (None: fails its row)."""
+        np = self.np
+        values, empty = _ints(np, s)
+        for r in _outside(np, values, C_INT32).tolist():
+            refuse(np.array([r]), status, f"{what}: {values[r]} is outside "
+                                          f"{C_INT32[0]}..{C_INT32[1]}")
+        if empty is not None:
+            if default is None:
+                refuse(np.flatnonzero(empty), status if status == Status.INVALID_DATE
+                       else Status.INVALID_ARGUMENT, f"{what} is empty")
+            values = values.copy()
+            values[empty] = default or 0
+        return lambda idx: values[idx]
 
     def texts(self, s: "pd.Series", what: str, table: List[bytes]) -> Source:
         """A text column as indices into `table` (a list of bytes it extends), -1 when empty."""
@@ -406,18 +499,15 @@ class _Build:
         return lambda idx: index[codes[idx]]
 
     def dates(self, name: str, required: bool) -> Source:
+        """A date column as YYYYMMDD: datetime64 through a table of the days it spans, ints as
+        they are (the library checks them), anything else each distinct value once: a number
+        is YYYYMMDD (as an int column's), a date, Timestamp or text is parsed by pandas."""
         pd, np = self.pd, self.np
         s = self.claims[name]
-        if s.dtype.kind in "iu":  # YYYYMMDD: the library checks them
-            values = s.to_numpy()
-            return lambda idx: values[idx]
+        if s.dtype.kind in "iu":  # YYYYMMDD: the library checks them, once they fit int32_t
+            return self.ints(s, name, None if required else 0, Status.INVALID_DATE, self.refuse)
         if s.dtype.kind != "M":
-            parsed = pd.to_datetime(s, errors="coerce")
-            bad = np.flatnonzero((parsed.isna() & s.notna()).to_numpy())
-            for r in bad.tolist():
-                self.refuse(np.array([r]), Status.INVALID_DATE,
-                            f"{name}: {s.iloc[r]!r} is not a date (YYYY-MM-DD)")
-            s = parsed
+            return self.date_cells(s, name, required)
         if getattr(s.dt, "tz", None) is not None:
             s = s.dt.tz_localize(None)
         values = s.to_numpy(dtype="datetime64[ns]")
@@ -427,6 +517,42 @@ class _Build:
                 self.refuse(np.flatnonzero(empty), Status.INVALID_DATE, f"{name} is empty")
         return _ymd_source(np, values)
 
+    def date_cells(self, s: "pd.Series", name: str, required: bool) -> Source:
+        """Dates of an object or float column, each distinct value read once. A number is
+        YYYYMMDD, never handed to pd.to_datetime, which reads 20210201 as nanoseconds after
+        1970-01-01 (a float column is what a CSV's ints with an empty cell become)."""
+        pd, np = self.pd, self.np
+        codes, uniques = self.factorized(s)
+        ymd = np.zeros(len(uniques) + 1, dtype=np.int64)   # [-1]: empty
+        texts: List[int] = []
+        for k, u in enumerate(uniques):
+            if isinstance(u, numbers.Integral) and not isinstance(u, (bool, np.bool_)):
+                v: Optional[int] = int(u)
+            elif isinstance(u, float):
+                v = int(u) if u.is_integer() else None
+            else:
+                texts.append(k)
+                continue
+            if v is None or not C_INT32[0] <= v <= C_INT32[1]:
+                self.refuse(np.flatnonzero(codes == k), Status.INVALID_DATE,
+                            f"{name}: {u!r} is not a date (YYYYMMDD)")
+            else:
+                ymd[k] = v
+        if texts:
+            parsed = pd.to_datetime(pd.Series([uniques[k] for k in texts], dtype=object),
+                                    errors="coerce")
+            if getattr(parsed.dt, "tz", None) is not None:
+                parsed = parsed.dt.tz_localize(None)
+            values = parsed.to_numpy(dtype="datetime64[ns]")
+            for k, day, nat in zip(texts, _ymd(np, values).tolist(), np.isnat(values).tolist()):
+                if nat:
+                    self.refuse(np.flatnonzero(codes == k), Status.INVALID_DATE,
+                                f"{name}: {uniques[k]!r} is not a date (YYYY-MM-DD)")
+                ymd[k] = day
+        if required and (codes < 0).any():
+            self.refuse(np.flatnonzero(codes < 0), Status.INVALID_DATE, f"{name} is empty")
+        return lambda idx: ymd[codes[idx]]
+
     def flags(self) -> Optional[Source]:
         np = self.np
         parts: List[Tuple[Any, Any, int, bool]] = []
@@ -435,8 +561,8 @@ class _Build:
                 continue
             s = self.claims[name]
             set_on = False if name == "in_province" else True  # the value that sets the bit
-            if s.dtype.kind == "b":
-                values = s.to_numpy()
+            if s.dtype.kind == "b":  # an empty cell of a nullable "boolean": the default
+                values = s.to_numpy(dtype=bool, na_value=not set_on)
                 parts.append((values, None, int(bit), set_on))
                 continue
             codes, uniques = self.factorized(s)
@@ -471,8 +597,17 @@ class _Build:
         fen_name = name + "_fen"
         if fen_name in frame.columns:
             s = frame[fen_name]
-            if s.dtype.kind in "iu":
-                values = s.to_numpy()
+            if s.dtype.kind in "iu":  # the library checks the amounts, once they fit int64_t
+                values, empty = _ints(np, s)
+                for r in _outside(np, values, INT64).tolist():
+                    refuse(np.array([r]), Status.INVALID_AMOUNT,
+                           f"{fen_name}: {values[r]} fen is beyond the int64 the library takes")
+                if empty is not None:
+                    if missing is None:
+                        refuse(np.flatnonzero(empty), Status.INVALID_AMOUNT,
+                               f"{fen_name} is empty")
+                    values = values.astype(np.int64)
+                    values[empty] = missing or 0
                 return lambda idx: values[idx]
             if s.dtype.kind == "b":
                 raise TypeError(f"settle_frame: column {fen_name} is bool, not fen")
@@ -517,8 +652,8 @@ class _Build:
         if ids.isna().any():
             raise ValueError(f"settle_frame: claim {int(np.flatnonzero(ids.isna())[0])}: "
                              "claim_id is required")
-        id_values = (ids.astype(object) if isinstance(ids.dtype, self.pd.CategoricalDtype)
-                     else ids).to_numpy()
+        id_values = _claim_id_texts(self.pd, np, (ids.astype(object) if isinstance(
+            ids.dtype, self.pd.CategoricalDtype) else ids).to_numpy())
         sources["date"] = self.dates("date", True)
         sources["med_type"] = self.coded(c["med_type"], med_type_code, "med_type", None)
         sources["level"] = (self.coded(c["level"], level_code, "level", 1)
@@ -562,6 +697,12 @@ class _Build:
                 if "cls" in items.columns else (lambda idx: np.ones(_len(idx, len(items)),
                                                                     np.int32)))
             if "first_selfpay_ratio" in items.columns:
+                ratio = items["first_selfpay_ratio"]
+                if ratio.dtype.kind in "iufb" and ratio.notna().any():
+                    raise TypeError(
+                        f"settle_frame: column first_selfpay_ratio is {ratio.dtype}, but a "
+                        "ratio is a str ('10%', '0.1') or Decimal: the number 10 could mean 10% "
+                        "or 10 basis points, 1 could mean 100% or 1%")
                 item_sources["item_selfpay_bp"] = self.coded(
                     items["first_selfpay_ratio"], to_bp, "first_selfpay_ratio", -1,
                     on_items=True)
@@ -570,6 +711,24 @@ class _Build:
         order = _settle_order(np, codes, sources["date"](slice(0, n)), int(used.sum()))
         return _columnar.Batch(n, sources, self.item_start, item_sources, tables,
                                lambda idx: id_values[idx], self.refused, order)
+
+
+def _claim_id_texts(pd: Any, np: Any, ids: "np.ndarray") -> "np.ndarray":
+    """The claim ids as _columnar's text pointers take them. A column of text (or ints) is
+    passed as it is (its NULs were refused with the frame's text columns); one of mixed cells
+    (ints and text, bytes) is made text here, before anything settles, so that a NUL in it is
+    refused now rather than cut at by C, and bytes that are not UTF-8 reach the library's own
+    check of the id (the row fails) instead of failing a chunk halfway through the run."""
+    if ids.dtype != object or pd.api.types.infer_dtype(ids, skipna=False) == "string":
+        return ids
+    texts = np.array([v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else str(v)
+                      for v in ids.tolist()], dtype=object)
+    if "\0" in "".join(texts):
+        k = next(k for k, t in enumerate(texts) if "\0" in t)
+        raise _errors.InvalidArgumentError(
+            f"settle_frame: column claim_id, claim {k} ({ids[k]!r}): the text holds a NUL "
+            "character, which C would cut it short at")
+    return texts
 
 
 def _settle_order(np: Any, enrollee: "np.ndarray", ymd: "np.ndarray", enrollees: int) -> Optional["np.ndarray"]:
@@ -636,8 +795,8 @@ def _flag(v: Any) -> Optional[bool]:
         if low in ("false", "0", "no", ""):
             return False
         return None
-    if isinstance(v, numbers.Integral) or type(v).__name__ == "bool_":
-        return bool(v)
+    if (isinstance(v, numbers.Integral) or type(v).__name__ == "bool_") and v in (0, 1):
+        return bool(v)  # 2 is no more true than false
     return None
 
 

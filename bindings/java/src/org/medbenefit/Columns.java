@@ -110,7 +110,9 @@ public final class Columns {
         return level.asIntBuffer();
     }
 
-    /** {@code rows + 1} offsets into the item columns, from 0, never decreasing. */
+    /** {@code rows + 1} offsets into the item columns, from 0, never decreasing, the last at most
+     *  {@link #items()} ({@link Settle#columns} refuses one beyond: the library would read past the
+     *  item buffers). */
     public LongBuffer itemStart() {
         return itemStart.asLongBuffer();
     }

@@ -172,6 +172,8 @@ public final class Settle {
      * @return the number of rows that failed ({@link ColumnResults#firstError()} describes the first)
      * @throws MedBenefitException when the call was refused as a whole and no row was settled (a
      *                             malformed chain, item offsets that decrease, out of memory)
+     * @throws IllegalArgumentException when {@code out} has fewer rows than {@code claims}, the last
+     *                             item offset is beyond {@link Columns#items()}, or threads is negative
      */
     public static int columns(List<Ruleset> chain, List<Enrollee> enrollees, Columns claims, ColumnResults out,
                               int threads) throws MedBenefitException {
@@ -195,6 +197,12 @@ public final class Settle {
             throw new IllegalArgumentException("results for " + out.rows() + " rows, claims of " + k.rows());
         if (threads < 0)
             throw new IllegalArgumentException("threads " + threads + " must not be negative");
+        // The library checks that the offsets start at 0 and never decrease, but cannot know how
+        // long the item buffers are: the last offset bounds them all (as uint64_t, as C reads it).
+        long lastItem = k.itemStart.getLong(8 * k.rows());
+        if (Long.compareUnsigned(lastItem, k.items()) > 0)
+            throw new IllegalArgumentException("itemStart[" + k.rows() + "] = " + Long.toUnsignedString(lastItem)
+                    + " is beyond the " + k.items() + " items the columns were allocated for");
         Enrollee[] people = enrollees.toArray(new Enrollee[0]);
         Memory peoplePtrs = new Memory(8L * Math.max(1, people.length));
         for (int i = 0; i < people.length; i++)

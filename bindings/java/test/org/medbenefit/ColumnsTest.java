@@ -219,6 +219,40 @@ class ColumnsTest {
         }
     }
 
+    /** Item offsets past the item columns: the library cannot know how long the buffers are and
+     *  would read beyond them (an offset of -1 is 2^64 - 1 to its uint64_t), so they are refused
+     *  before the call, changing nothing. The one claim, 1200 yuan for enrollee 0 (in service, no
+     *  account), once its offset is right: 41号 三, (1200 - 500) x 70% = 490.00 yuan from the fund. */
+    @Test
+    void itemOffsetsBeyondTheItemsAreRefusedBeforeTheLibraryReadsThem() throws MedBenefitException {
+        List<Enrollee> people = people();
+        try {
+            byte[] before = people.get(0).save();
+            Columns k = Columns.allocate(1, 1).facilities("H001").diseases(DISEASES);
+            k.enrollee().put(0, 0);
+            k.date().put(0, 20210201);
+            k.medType().put(0, Claim.MedType.CHRONIC.code());
+            k.level().put(0, Claim.Level.TERTIARY.code());
+            k.facility().put(0, 0);
+            k.disease().put(0, 0);
+            k.itemFen().put(0, 120000);
+            k.itemClass().put(0, Claim.ItemClass.A.code());
+            ColumnResults out = ColumnResults.allocate(1);
+            for (long past : new long[] {2, 1L << 40, -1}) {
+                k.itemStart().put(1, past);
+                IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                        () -> Settle.columns(List.of(wuxi), people, k, out, 1), "itemStart[1] = " + past);
+                assertTrue(x.getMessage().contains("beyond the 1 items"), x.getMessage());
+            }
+            assertArrayEquals(before, people.get(0).save());
+            k.itemStart().put(1, 1);
+            assertEquals(0, Settle.columns(List.of(wuxi), people, k, out, 1));
+            assertEquals(49000, out.fen(0, Amount.HIFP_PAY));
+        } finally {
+            people.forEach(Enrollee::close);
+        }
+    }
+
     /** Optional columns left alone are passed as NULL: the library's "none" for every row. */
     @Test
     void optionalColumnsDefaultToNone() throws MedBenefitException {
