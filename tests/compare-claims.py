@@ -539,6 +539,89 @@ check(outputs[0][0] == 0 and outputs[0][2] == "" and b'"claims": 40000' in outpu
       f"generated CSV: exit {outputs[0][0]}, {outputs[0][2][:300]!r}")
 check(outputs[1] == outputs[0], "generated JSON Lines: the output differs from the CSV's")
 
+# 16. found by tests/fuzz/fuzz_claims (tests/fuzz/crashes-found/claims/README.md). A quoted CSV
+#     field with a doubled quote is unquoted in place, one byte shorter a pair, and its record
+#     was then checked as UTF-8 as it had become: the bytes left behind the field's shortened text
+#     (the tail of its last character) were taken for bad ones, and these valid rows refused.
+#     E3 is in service without a certified disease: its chronic claims are not covered, and
+#     medfee is the sum of what is read: 100 + 101 + 102 = 303.
+head = "enrollee,scheme,person_type,claim_id,date,med_type,level,facility,class_a_fen\n"
+rows = ['E3,employee,in_service,"Q""1\u00e9",2021-02-01,chronic,tertiary,H1,100',
+        'E3,,,"""\u7cd6""",2021-02-01,chronic,tertiary,"H""\u00e9\u00e9",101',
+        'E3,,,Q3,2021-02-01,chronic,tertiary,"\u7cd6""\u5c3f""\u75c5",102']
+rc, _, stderr, d = compare(write("quoted.csv", head + "\n".join(rows) + "\n"))
+check(rc == 0 and stderr == "" and d and d["claims"] == 3 and
+      d["totals"]["current"]["medfee_sumamt"] == 303,
+      f"quoted.csv: exit {rc}, {stderr!r}, {d and d['claims']} claims")
+
+#     A NUL byte ended a CSV field's text where it lay, silently: "12<NUL>34" was read as 12
+#     fen, and a line of a NUL and text skipped as an empty one; a JSON line went on after a
+#     NUL unread ('{...}<NUL>,"class_b_fen":5}' taken as its object) and a blank one with a NUL
+#     was skipped. Each is refused now, naming its line; the rows around them count (100 + 7).
+#     (A NUL inside a JSON string was refused already, as a string not closed on its line.)
+nul = [b"E3,employee,in_service,C1,2021-02-01,chronic,tertiary,H1,100",
+       b"E3,,,C2,2021-02-01,chronic,tertiary,H1,12\x0034",  # 3
+       b"\x00garbage",                                      # 4
+       b'E3,,,"C\x003",2021-02-01,chronic,tertiary,H1,5',    # 5
+       b"E3,,,C4,2021-02-01,chronic,tertiary,H1,7"]
+path = os.path.join(tmp, "nul.csv")
+with open(path, "wb") as f:
+    f.write(head.encode() + b"\n".join(nul) + b"\n")
+rc, _, stderr, d = compare(path)
+check(rc == 1 and stderr.splitlines() == [
+    f"medbenefit: {path}:{n}: malformed CSV: a NUL byte in a field" for n in (3, 4, 5)] and
+      d and d["claims"] == 2 and d["totals"]["current"]["medfee_sumamt"] == 107,
+      f"nul.csv: exit {rc}, {stderr!r}, {d and d['claims']} claims")
+jrow = ('{"enrollee":"E3","claim_id":"%s","date":"2021-02-01","med_type":"chronic",'
+        '"level":"tertiary","class_a_fen":%d}')
+nul = [(b'{"enrollee":"E3","scheme":"employee","person_type":"in_service","claim_id":"C1",'
+        b'"date":"2021-02-01","med_type":"chronic","level":"tertiary","class_a_fen":100}'),
+       (jrow % ("C2", 12)).encode() + b'\x00,"class_b_fen":5}',  # 2
+       b"  \x00 junk",                                            # 3
+       (jrow % ("C3", 7)).encode()]
+path = os.path.join(tmp, "nul.jsonl")
+with open(path, "wb") as f:
+    f.write(b"\n".join(nul) + b"\n")
+rc, _, stderr, d = compare(path)
+check(rc == 1 and stderr.splitlines() == [
+    f"medbenefit: {path}:2: malformed JSON: a NUL byte in the line",
+    f"medbenefit: {path}:3: malformed JSON: a line is not a JSON object"] and
+      d and d["claims"] == 2 and d["totals"]["current"]["medfee_sumamt"] == 107,
+      f"nul.jsonl: exit {rc}, {stderr!r}, {d and d['claims']} claims")
+
+#     A file's last record without a line end, read after a chunk's rows so far were all refused:
+#     more text was asked for, the record moved to the start of the buffer and the read found
+#     the end of the file, and the record was split with the bytes its move left behind it
+#     (those of the chunk's first row) taken as its own: here the last amount, 1 fen, was read
+#     as 1234, and the first row's "234" its tail. 6 MB of refused rows (med_type 'chronix')
+#     put the last record past the first read and its end unseen.
+first_row = "E0,employee,in_service,C0,2021-02-01,chronix,tertiary,1234\n"
+last_row = "E9,employee,in_service,C9,2021-02-01,chronic,tertiary,1"
+assert first_row[:len(last_row)].replace("E0", "E9").replace("C0", "C9").replace(
+    "chronix", "chronic") == last_row and first_row[len(last_row):] == "234\n"
+refused = 6_000_000 // len(first_row)
+rc, _, stderr, d = compare(write("tail.csv", head.replace(",facility", "").replace(
+    "class_a_fen", "class_c_fen") + first_row * refused + last_row))
+check(rc == 1 and len(stderr.splitlines()) == refused and d and d["claims"] == 1 and
+      d["totals"]["current"]["medfee_sumamt"] == 1,
+      f"tail.csv: exit {rc}, {len(stderr.splitlines())} refusals, "
+      f"medfee {d and d['totals']['current']['medfee_sumamt']}, expected 1")
+
+#     A refusal quotes the file's text: a line end in a quoted field, an escape or a byte that
+#     is not UTF-8 in a header (never checked) came out as they were, breaking or rewriting the
+#     line `medbenefit: FILE:LINE: why` is said on. Each is said as \\xNN now.
+rc, _, stderr, d = compare(write("said.csv", head + 'E3,employee,in_service,C1,2021-02-01,'
+                                 '"chro\nnic",tertiary,H1,100\n'))
+check(rc == 1 and stderr.splitlines() == [
+    f"medbenefit: {tmp}/said.csv:2: med_type: unknown code 'chro\\x0anic' (general_outpatient, "
+    "emergency, chronic, inpatient, pharmacy … or 11, 14, 21 …)"], f"said.csv: {stderr!r}")
+path = os.path.join(tmp, "said-header.csv")
+with open(path, "wb") as f:
+    f.write(b"enrollee,scheme,claim_id,date,med_type,lev\x1b[2Kel\xff,class_a_fen\n")
+rc, stdout, stderr, d = compare(path)
+check(rc == 2 and stderr == f"medbenefit: {path}:1: unknown column 'lev\\x1b[2Kel\\xff' "
+      "(docs/claims-format.md)\n", f"said-header.csv: {stderr!r}")
+
 # progress: on standard error when it is a terminal (script(1) gives the run one), never else
 # (every run above checks an empty stderr)
 cmd = " ".join(shlex.quote(a) for a in [EXE, "compare", "--rulesets", "rulesets", "--against", tmp,

@@ -19,7 +19,7 @@
 enum {
     CHUNK_ROWS = CLAIMS_CHUNK_ROWS,
     MAX_ITEMS = 3,              /* class A, B and C */
-    READ_BLOCK = 1 << 22,       /* bytes read at a time */
+    READ_BLOCK = 1 << 22,       /* bytes read at a time (claims_open_sized: a test's own) */
     MAX_RECORD = 1 << 20,       /* a record longer than this is refused (an unclosed quote?) */
     TABLE_SLOTS = 2 * CHUNK_ROWS, /* an intern table's slots: at most half full */
     CHECKED_FIELDS = 32,          /* fields whose last valid text is kept (field_text) */
@@ -179,6 +179,7 @@ typedef struct intern_table {
     int32_t slot[TABLE_SLOTS]; /* index + 1 into names, 0 empty */
     const char *names[CHUNK_ROWS];
     uint32_t len[CHUNK_ROWS];
+    uint32_t at[CHUNK_ROWS];   /* the slot of each name: a chunk clears only the slots it used */
     size_t count;
     int32_t last;              /* the index the last row took: rows of an enrollee repeat it */
 } intern_table;
@@ -198,6 +199,7 @@ static int32_t intern(intern_table *t, const char *s, size_t len)
         if (k == 0) {
             t->names[t->count] = s;
             t->len[t->count] = (uint32_t)len;
+            t->at[t->count] = (uint32_t)i;
             t->slot[i] = (int32_t)++t->count;
             return t->last = (int32_t)t->count - 1;
         }
@@ -208,7 +210,8 @@ static int32_t intern(intern_table *t, const char *s, size_t len)
 
 static void intern_reset(intern_table *t)
 {
-    memset(t->slot, 0, sizeof t->slot);
+    for (size_t k = 0; k < t->count; k++)
+        t->slot[t->at[k]] = 0;
     t->count = 0;
     t->last = -1;
 }
@@ -287,6 +290,7 @@ struct claims_reader {
     claims_unit unit;
     enrollee_set *seen, *own_seen;
     uint64_t size, read_bytes;
+    size_t block, chunk_rows; /* bytes read at a time, rows a chunk (READ_BLOCK, CHUNK_ROWS) */
 
     chunk_store store[2], *st; /* st: the one being filled */
     size_t pos;           /* unread text is st->buf[pos, len) */
@@ -325,6 +329,31 @@ uint64_t claims_bytes_read(const claims_reader *r) { return r->read_bytes; }
 uint64_t claims_file_size(const claims_reader *r) { return r->size; }
 void claims_share_enrollees(claims_reader *r, enrollee_set *seen) { r->seen = seen; }
 
+/* A message quotes the file's text: it is made text to be said, each byte that is not UTF-8
+ * (a character cut by a '%.60s', a header never checked) and each control character but a tab
+ * (a line end or an escape would break or rewrite the line it is said on) written \xNN. */
+static void printable(char *msg, size_t cap)
+{
+    char out[1024];
+    size_t len = strlen(msg), o = 0;
+    for (size_t i = 0, n; i < len; i += n) {
+        unsigned char c = (unsigned char)msg[i];
+        size_t valid = 0;
+        n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (c >= 0x80 && (n > len - i || (mb_utf8_prefix(msg + i, n, &valid), valid < n)))
+            n = 1;
+        bool escape = c >= 0x80 ? valid < n : c < 0x20 && c != '\t';
+        if (o + (escape ? 4 : n) >= sizeof out || o + (escape ? 4 : n) >= cap)
+            break;
+        if (escape)
+            o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", c);
+        else
+            memcpy(out + o, msg + i, n), o += n;
+    }
+    memcpy(msg, out, o);
+    msg[o] = '\0';
+}
+
 static void row_error(claims_reader *r, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void row_error(claims_reader *r, uint64_t line, const char *fmt, ...)
@@ -335,6 +364,7 @@ static void row_error(claims_reader *r, uint64_t line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    printable(msg, sizeof msg);
     if (st->nbad == st->cap_bad) {
         size_t cap = st->cap_bad ? 2 * st->cap_bad : 64;
         claims_bad_row *nb = realloc(st->bad, cap * sizeof *nb);
@@ -362,9 +392,10 @@ static int fill(claims_reader *r, char *msg, size_t cap)
         memmove(r->st->buf, r->st->buf + r->pos, r->st->len - r->pos);
         r->st->len -= r->pos;
         r->pos = 0;
+        memset(r->st->buf + r->st->len, 0, TEXT_END); /* the text's end, if no more is read */
     }
-    if (r->st->cap - r->st->len < READ_BLOCK / 2) {
-        size_t ncap = r->st->cap + READ_BLOCK;
+    if (r->st->cap - r->st->len < (r->block + 1) / 2) {
+        size_t ncap = r->st->cap + r->block;
         char *nbuf = realloc(r->st->buf, ncap + TEXT_END);
         if (nbuf == NULL) {
             snprintf(msg, cap, "%s: out of memory", r->path);
@@ -537,6 +568,8 @@ static enum split csv_record(char *p, char *end, bool eof, char **field, size_t 
                 }
                 if (*p == '\n')
                     ++*lines;
+                if (*p == '\0')
+                    goto nul;
                 *out++ = *p++;
             }
             p++; /* the closing quote */
@@ -549,8 +582,10 @@ static enum split csv_record(char *p, char *end, bool eof, char **field, size_t 
                 goto skip;
             }
         } else {
-            while (p < end && *p != ',' && *p != '\n' && *p != '"')
+            while (p < end && *p != ',' && *p != '\n' && *p != '"' && *p != '\0')
                 p++;
+            if (p < end && *p == '\0')
+                goto nul;
             if (p < end && *p == '"') {
                 *why = "a quote inside an unquoted field (quote the whole field, doubling its quotes)";
                 goto skip;
@@ -573,6 +608,8 @@ static enum split csv_record(char *p, char *end, bool eof, char **field, size_t 
             return SPLIT_OK;
         }
     }
+nul: /* not text: it would end the field's string where it lies */
+    *why = "a NUL byte in a field";
 skip: /* resynchronise at the next line */
     while (p < end && *p != '\n')
         p++;
@@ -1008,11 +1045,9 @@ static bool jsonl_fields(claims_reader *r, json_line *L, char **f, uint32_t *len
     }
 end:
     p = skip_ws(p + 1);
-    if (*p != '\0')
-        return refuse(L, p, "text after the object on its line (one object a line)");
-    size_t bad; /* the line may go on after a NUL */
-    if (p < L->eol && !utf8_text(p, (size_t)(L->eol - p), &bad))
-        return not_utf8(L, p + bad);
+    if (p < L->eol) /* text, or a NUL and whatever follows it */
+        return refuse(L, p, "%s", *p == '\0' ? "a NUL byte in the line"
+                                             : "text after the object on its line (one object a line)");
     return true;
 }
 
@@ -1384,14 +1419,14 @@ static bool start_chunk(claims_reader *r, char *msg, size_t cap)
     chunk_store *old = r->st, *st = r->st = old == &r->store[0] ? &r->store[1] : &r->store[0];
     store_release(r, st);
     size_t rest = old->len - r->pos;
-    if (st->cap < rest + READ_BLOCK) {
-        char *nbuf = realloc(st->buf, rest + READ_BLOCK + TEXT_END);
+    if (st->cap < rest + r->block) {
+        char *nbuf = realloc(st->buf, rest + r->block + TEXT_END);
         if (nbuf == NULL) {
             snprintf(msg, cap, "%s: out of memory", r->path);
             return false;
         }
         st->buf = nbuf;
-        st->cap = rest + READ_BLOCK;
+        st->cap = rest + r->block;
     }
     memcpy(st->buf, old->buf + r->pos, rest);
     st->len = rest;
@@ -1420,10 +1455,10 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
     if (!start_chunk(r, msg, cap))
         return -1;
     /* text for a whole chunk before its first row, so that chunks are full ones */
-    while (!r->eof && r->st->len - r->pos < READ_BLOCK)
+    while (!r->eof && r->st->len - r->pos < r->block)
         if (fill(r, msg, cap) < 0)
             return -1;
-    while (r->st->nrows < CHUNK_ROWS) {
+    while (r->st->nrows < r->chunk_rows) {
         char *p = r->st->buf + r->pos, *end = r->st->buf + r->st->len;
         if (r->skipping && p < end) { /* to the line end, which may be in text not read yet */
             char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -1470,12 +1505,16 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                     bad += (size_t)(field[j] - p);
                 }
             if (s == SPLIT_GENERAL) {
-                /* split only a whole record: splitting writes into it */
-                char *stop = r->eof ? end : record_end(p, end);
+                /* split only a whole record: splitting writes into it (unquoting moves text),
+                 * so the record is checked as UTF-8 first, as the file has it */
+                char *stop = record_end(p, end);
+                if (stop == NULL && r->eof)
+                    stop = end;
+                bool raw_text = stop && utf8_text(p, (size_t)(stop - p), &bad);
                 s = stop ? csv_record(p, stop, r->eof, field, 256, &n, &next, &lines, &why)
                          : SPLIT_MORE;
-                if (s != SPLIT_MORE)
-                    text = utf8_text(p, (size_t)(next - p), &bad);
+                if (s != SPLIT_MORE) /* a bad byte past the record is the next one's */
+                    text = raw_text || bad >= (size_t)(next - p);
                 for (size_t j = 0; s == SPLIT_OK && j < n && j < 256; j++)
                     flen[j] = (uint32_t)strlen(field[j]);
             }
@@ -1531,8 +1570,8 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
             *eol = '\0';
             r->pos = (size_t)(eol - r->st->buf) + (nl != NULL);
             r->line++;
-            if (*skip_ws(p) == '\0')
-                continue; /* an empty line */
+            if (skip_ws(p) == eol)
+                continue; /* an empty line (a NUL is not a blank: the line is refused) */
             json_line L = {p, eol, whybuf, sizeof whybuf};
             if (!jsonl_fields(r, &L, f, len)) {
                 row_error(r, line, "%s", whybuf);
@@ -1671,6 +1710,12 @@ static bool read_header(claims_reader *r, char *msg, size_t cap)
 claims_reader *claims_open(const char *path, claims_format format, claims_unit unit, char *msg,
                            size_t cap)
 {
+    return claims_open_sized(path, format, unit, 0, 0, msg, cap);
+}
+
+claims_reader *claims_open_sized(const char *path, claims_format format, claims_unit unit,
+                                 size_t block, size_t chunk_rows, char *msg, size_t cap)
+{
     if (format == CLAIMS_BY_NAME) {
         if (ends_with(path, ".csv"))
             format = CLAIMS_CSV;
@@ -1692,6 +1737,8 @@ claims_reader *claims_open(const char *path, claims_format format, claims_unit u
     r->unit = unit;
     r->st = &r->store[0];
     r->line = 1;
+    r->block = block ? block : READ_BLOCK;
+    r->chunk_rows = chunk_rows && chunk_rows < CHUNK_ROWS ? chunk_rows : CHUNK_ROWS;
     r->err = mb_error_new();
     r->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
     if (r->fd < 0) {
@@ -1707,6 +1754,7 @@ claims_reader *claims_open(const char *path, claims_format format, claims_unit u
         fill(r, msg, cap) < 0 || (format == CLAIMS_CSV && !read_header(r, msg, cap))) {
         if (r->err == NULL || r->seen == NULL)
             snprintf(msg, cap, "%s: out of memory", path);
+        printable(msg, cap); /* a header's names as the file has them */
         claims_close(r);
         return NULL;
     }

@@ -65,6 +65,11 @@ typedef struct claims_reader claims_reader;
  * leaves an amount's unit undeclared. */
 claims_reader *claims_open(const char *path, claims_format format, claims_unit unit, char *msg,
                            size_t cap);
+/* claims_open reading at most about `block` bytes at a time and ending a chunk after
+ * `chunk_rows` rows (0: the defaults, 4 MiB and CLAIMS_CHUNK_ROWS): for tests, so that a small
+ * file crosses reads and chunks where a large one does (tests/fuzz/fuzz_claims.c). */
+claims_reader *claims_open_sized(const char *path, claims_format format, claims_unit unit,
+                                 size_t block, size_t chunk_rows, char *msg, size_t cap);
 /* Fill `chunk` with the next rows: 1, or 0 at the end of the file, or -1 when reading fails
  * (the reason in msg). A chunk stays whole until the call after the next, so that one thread
  * may read the next chunk while another settles this one. */

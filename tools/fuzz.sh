@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the libFuzzer targets of tests/fuzz (ruleset, restore, scenario, api, platform), each for
-# a while (60 s by default, as CI does; hours by hand), from the committed seeds and whatever corpus
+# Run the libFuzzer targets of tests/fuzz (ruleset, restore, scenario, api, platform, claims),
+# each for a while (60 s by default, as CI does; hours by hand), from the committed seeds and whatever corpus
 # earlier runs grew in build-fuzz/fuzz-corpus/. Defects already reported (tests/fuzz/
 # known-defects.txt) are counted, not reported as crashes, unless --strict. Prints, per target,
 # the executions, libFuzzer's coverage (cov: edges, ft: features) and any crash, whose input is
@@ -54,7 +54,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(ruleset restore scenario api platform)
+[ ${#targets[@]} -gt 0 ] || targets=(ruleset restore scenario api platform claims)
 
 # Configure (once) and build one of the fuzz builds: DIR SANITIZERS.
 fuzz_build() {
