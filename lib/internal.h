@@ -130,6 +130,17 @@ static inline int mb_period_code(int period_kind, int32_t ymd)
 bool mb_utf8_valid(const char *s, size_t len);
 /* The same, with the offset of the first invalid byte in *bad when it fails. */
 bool mb_utf8_prefix(const char *s, size_t len, size_t *bad);
+/* Each of the eight bytes of w that a JSON string cannot hold as it is (a control character, a
+ * quote, a backslash) as its high bit: a byte is below 0x20 when subtracting 0x20 borrows into
+ * its top bit while its own is clear, and equals q when w ^ q has a zero byte. The lowest bit
+ * set is exact, those above it may not be; zero is exact: nothing to escape. */
+static inline uint64_t mb_json_string_stops(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = ones << 7;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+            ((backslash - ones) & ~backslash)) & highs;
+}
 /* The edit distance of two short words (up to 40 bytes), or cap + 1 when it is more than cap:
  * for "did you mean". */
 int mb_edit_distance(const char *a, const char *b, int cap);

@@ -485,18 +485,6 @@ static void put_bytes(out_buf *o, const char *s, size_t n)
 
 static void puts_(out_buf *o, const char *s) { put_bytes(o, s, strlen(s)); }
 
-/* Whether any of eight bytes is a control, a quote or a backslash: those JSON escapes. A byte
- * is below 0x20 when subtracting 0x20 borrows into its top bit while its own top bit is clear;
- * it equals q when x ^ q has a zero byte. Exact as a yes or no, which is all the caller asks. */
-static bool word_needs_escape(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101u, tops = 0x8080808080808080u;
-    uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-    uint64_t below_space = (x - ones * 0x20) & ~x;
-    uint64_t zero_byte = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-    return ((below_space | zero_byte) & tops) != 0;
-}
-
 static void put_string(out_buf *o, const char *s, size_t n)
 {
     put_bytes(o, "\"", 1);
@@ -504,7 +492,7 @@ static void put_string(out_buf *o, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         /* Answers are mostly text with nothing to escape: skip it eight bytes at a time. */
         uint64_t word;
-        while (n - i >= 8 && (memcpy(&word, s + i, 8), !word_needs_escape(word)))
+        while (n - i >= 8 && (memcpy(&word, s + i, 8), mb_json_string_stops(word) == 0))
             i += 8;
         if (i == n)
             break;

@@ -422,26 +422,7 @@ static int fill(claims_reader *r, char *msg, size_t cap)
     return 1;
 }
 
-/* Whether [p, p + len) is UTF-8, *bad the offset of the first byte that is not: ASCII is
- * skipped a word at a time, the rest checked by the library's own reading of UTF-8. */
-static bool utf8_text(const char *p, size_t len, size_t *bad)
-{
-    size_t i = 0;
-    for (uint64_t w; i + 8 <= len; i += 8) {
-        memcpy(&w, p + i, 8);
-        if (w & UINT64_C(0x8080808080808080))
-            break;
-    }
-    while (i < len && (unsigned char)p[i] < 0x80)
-        i++;
-    if (i == len)
-        return true;
-    bool ok = mb_utf8_prefix(p + i, len - i, bad);
-    *bad += i;
-    return ok;
-}
-
-/* Whether field j of a row is UTF-8, as utf8_text answers. A text that is not ASCII (a disease's
+/* Whether field j of a row is UTF-8, as mb_utf8_prefix answers (ASCII a word at a time). A text that is not ASCII (a disease's
  * name) is mostly its enrollee's previous row's again: the last one found valid in each of the
  * first fields is kept, and the same bytes are not checked twice. */
 static bool field_text(claims_reader *r, size_t j, const char *p, size_t len, size_t *bad)
@@ -449,7 +430,7 @@ static bool field_text(claims_reader *r, size_t j, const char *p, size_t len, si
     bool kept = j < CHECKED_FIELDS && len <= sizeof r->checked[j].text;
     if (kept && same_text(r->checked[j].text, r->checked[j].len, p, len))
         return true;
-    if (!utf8_text(p, len, bad))
+    if (!mb_utf8_prefix(p, len, bad))
         return false;
     if (kept) {
         memcpy(r->checked[j].text, p, len);
@@ -659,7 +640,7 @@ static bool refuse(json_line *L, const char *at, const char *fmt, ...)
 static bool refuse(json_line *L, const char *at, const char *fmt, ...)
 {
     size_t bad;
-    if (!utf8_text(at, (size_t)(L->eol - at), &bad))
+    if (!mb_utf8_prefix(at, (size_t)(L->eol - at), &bad))
         return not_utf8(L, at + bad);
     int n = snprintf(L->why, L->cap, "malformed JSON: ");
     va_list ap;
@@ -776,18 +757,9 @@ static char *json_string(char *p, char **s, size_t *n, const char **why)
     return p + 1;
 }
 
-/* Each byte of w that ends a string's plain run (a quote, a backslash, a control character:
- * the line's NUL among them) as its high bit; the lowest such bit is exact, as in field_stops. */
-static uint64_t string_stops(uint64_t w)
-{
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
-    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-    return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
-            ((backslash - ones) & ~backslash)) & highs;
-}
-
-/* The run of plain bytes from s, eight at a time (the line ends in a NUL and is followed by at
- * least 8 readable bytes): where it stops, and whether a byte of it is not ASCII. */
+/* The run of plain bytes from s, eight at a time, to a quote, a backslash or a control character
+ * (mb_json_string_stops; the line's NUL among them: it ends in one and is followed by at least 8
+ * readable bytes): where it stops, and whether a byte of it is not ASCII. */
 static char *string_run(char *s, bool *high)
 {
     uint64_t w, m, seen = 0;
@@ -797,7 +769,7 @@ static char *string_run(char *s, bool *high)
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
         w = __builtin_bswap64(w); /* the first byte the lowest */
 #endif
-        if ((m = string_stops(w)) != 0)
+        if ((m = mb_json_string_stops(w)) != 0)
             break;
         seen |= w;
     }
@@ -834,7 +806,7 @@ static char *careful_string(claims_reader *r, json_line *L, int c, char *p, char
     size_t bad;
     if (*q == '"') {
         size_t len = (size_t)(q - text);
-        if (!(c >= 0 ? field_text(r, (size_t)c, text, len, &bad) : utf8_text(text, len, &bad))) {
+        if (!(c >= 0 ? field_text(r, (size_t)c, text, len, &bad) : mb_utf8_prefix(text, len, &bad))) {
             not_utf8(L, text + bad);
             return NULL;
         }
@@ -844,7 +816,7 @@ static char *careful_string(claims_reader *r, json_line *L, int c, char *p, char
         return q + 1;
     }
     char *end = escaped_end(q);
-    if (!utf8_text(text, (size_t)(end - text), &bad)) {
+    if (!mb_utf8_prefix(text, (size_t)(end - text), &bad)) {
         not_utf8(L, text + bad);
         return NULL;
     }
@@ -1510,7 +1482,7 @@ int claims_next(claims_reader *r, claims_chunk *chunk, char *msg, size_t cap)
                 char *stop = record_end(p, end);
                 if (stop == NULL && r->eof)
                     stop = end;
-                bool raw_text = stop && utf8_text(p, (size_t)(stop - p), &bad);
+                bool raw_text = stop && mb_utf8_prefix(p, (size_t)(stop - p), &bad);
                 s = stop ? csv_record(p, stop, r->eof, field, 256, &n, &next, &lines, &why)
                          : SPLIT_MORE;
                 if (s != SPLIT_MORE) /* a bad byte past the record is the next one's */
