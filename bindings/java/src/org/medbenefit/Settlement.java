@@ -219,28 +219,39 @@ public final class Settlement implements AutoCloseable, SettlementView {
         return new NativeHandle.Holds(1 + (with == null ? 0 : with.length));
     }
 
-    /** The result pointer, after checking there is a settlement, holding it and the chain it
-     *  was settled with (its strings live in the rulesets) in {@code held}. */
-    private Pointer readable(NativeHandle.Holds held) {
-        Pointer p = held.add(handle);
+    /** The chain of the settlement held, after checking there is one and that it and its chain
+     *  are open: the checks of every getter, the copied amounts' too. */
+    private Ruleset[] settled() {
+        if (handle.isClosed())
+            throw new IllegalStateException("settlement is closed");
         Ruleset[] with = settledWith;
         if (!holds || with == null)
             throw new IllegalStateException("no settlement: nothing settled yet, or the last call failed");
-        for (Ruleset r : with) {
+        for (Ruleset r : with)
             if (r.isClosed())
                 throw new IllegalStateException("ruleset " + r.id() + " of this settlement's chain is closed");
+        return with;
+    }
+
+    /** The result pointer, after {@link #settled()}'s checks, holding it and the chain it was
+     *  settled with (its strings live in the rulesets) in {@code held}. */
+    private Pointer readable(NativeHandle.Holds held) {
+        Pointer p = held.add(handle);
+        for (Ruleset r : settled())
             held.add(r.handle);
-        }
         return p;
     }
 
-    /** The amounts of the settlement held: read in one call the first time, then the copy. */
+    /** The amounts of the settlement held: read in one call the first time, then the copy
+     *  (Java memory: nothing native to hold). */
     private long[] amounts() {
+        long[] a = amounts;
+        if (a != null) {
+            settled();
+            return a;
+        }
         try (NativeHandle.Holds held = reading()) {
             Pointer p = readable(held);
-            long[] a = amounts;
-            if (a != null)
-                return a;
             a = new long[Amount.all().length];
             int n = Amount.shared();
             Memory buf = scratch();
