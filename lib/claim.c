@@ -5,18 +5,25 @@
 
 #include "journal.h"
 
-/* Whether `src` fits a field of `cap` bytes and is valid UTF-8 (NULL fits: it clears one).
- * Every argument of a call is checked before any field changes. */
-int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error *err)
+/* Whether `src` fits a field of `cap` bytes and is valid UTF-8 (NULL fits: it clears one), and
+ * its length (0 for NULL). Every argument of a call is checked before any field changes. */
+int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *len,
+                         mb_error *err)
 {
+    size_t n = *len = src ? strlen(src) : 0;
     if (src == NULL)
         return MB_OK;
-    size_t n = strlen(src);
     if (n >= cap)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is longer than %zu bytes", what, cap - 1);
     if (!mb_utf8_valid(src, n))
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is not valid UTF-8", what);
     return MB_OK;
+}
+
+int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error *err)
+{
+    size_t len;
+    return mb_claim_text_length(src, cap, what, &len, err);
 }
 
 /* Set a field checked by mb_claim_text_check, and its hash (0 when cleared). */
@@ -151,7 +158,8 @@ int mb_claim_new(mb_claim **out, const char *id, int32_t date, int med_type,
     set_text(c->id, NULL, id);
     set_text(c->facility, &c->b.facility_hash, facility_id);
     c->b.id = c->id;
-    c->b.setl_key = mb_setl_key(c->id);
+    c->b.id_len = (uint32_t)strlen(c->id);
+    c->b.setl_key = mb_setl_key(c->id, c->b.id_len);
     c->b.disease = c->disease;
     *out = c;
     return MB_OK;

@@ -123,7 +123,7 @@ int mb_enrollee_new(mb_enrollee **out, const char *id, int scheme, int person_ty
     }
     e->acc_cap = MB_ACC_FRESH;
     e->tag = mb_hash(e->id[0] ? e->id : "\x01");
-    e->setl_key = mb_setl_key(e->id);
+    e->setl_key = mb_setl_key(e->id, strlen(e->id));
     static _Atomic uint64_t instances;
     e->instance = ++instances;
     e->scheme = (uint8_t)scheme;

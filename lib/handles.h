@@ -193,6 +193,7 @@ int mb_acc_check(int32_t period, int64_t value, mb_error *err);
  * handle holds one; a columnar batch builds one per row (columns.c). */
 typedef struct mb_bill {
     const char *id;            /* as given ("" when none): messages and the journal */
+    uint32_t id_len;           /* strlen(id), measured once */
     uint64_t setl_key;         /* mb_setl_key(id): its settlement ids derive from it */
     const char *disease;       /* the disease as given, for messages */
     int32_t date;
@@ -248,6 +249,10 @@ int mb_bill_set_upstream(mb_bill *b, int64_t compliant, int64_t basic, int64_t c
                          mb_error *err);
 /* A claim's text field: shorter than `cap` bytes, valid UTF-8 (NULL: none). */
 int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error *err);
+/* mb_claim_text_check, and the text's length (0 for NULL): a batch's row measures its claim id
+ * once, for the settlement id and the journal. */
+int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *len,
+                         mb_error *err);
 
 struct mb_claim {
     mb_bill b;

@@ -270,9 +270,8 @@ void mb_journal_remove(mb_journal *j, uint32_t i)
 
 #define SETL_SEED UINT64_C(0xcbf29ce484222325) /* FNV-1a's offset basis */
 
-uint64_t mb_setl_key(const char *id)
+uint64_t mb_setl_key(const char *id, size_t n)
 {
-    size_t n = strlen(id);
     unsigned char len[2] = {(unsigned char)n, (unsigned char)(n >> 8)};
     uint64_t h = mb_hash_bytes(SETL_SEED, "setl", 4);
     return mb_hash_bytes(mb_hash_bytes(h, len, 2), id, n);
@@ -380,7 +379,7 @@ uint64_t mb_journal_record(mb_enrollee *e, const mb_settlement *s, const mb_bill
     mb_entry *en = mb_journal_append(&e->journal, plan->setl);
     if (en == NULL)
         return 0;
-    memcpy(en->claim_id, c->id, strlen(c->id) + 1); /* checked shorter than MB_ID_MAX */
+    memcpy(en->claim_id, c->id, c->id_len + 1); /* checked shorter than MB_ID_MAX */
     en->date = c->date;
     en->ordinal = plan->ordinal;
     en->role = (uint8_t)role;

@@ -496,8 +496,9 @@ static int read_entry(reader *r, mb_enrollee *e, uint32_t i, mb_error *err)
     uint32_t nchanges = (uint32_t)get_u(r, 1);
     if (r->bad)
         return past_end(err, "a journal entry");
-    uint64_t setl = mb_setl_of(role == MB_JOURNAL_PAYER ? mb_setl_key(other) : e->setl_key,
-                               mb_setl_key(claim), ordinal);
+    uint64_t setl = mb_setl_of(role == MB_JOURNAL_PAYER ? mb_setl_key(other, strlen(other))
+                                                        : e->setl_key,
+                               mb_setl_key(claim, strlen(claim)), ordinal);
     /* the count is within the limit: none drops */
     if ((rc = mb_journal_make_room(&e->journal, nchanges, &why)) != MB_OK)
         return refused(err, rc, &why, "journal entry");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The CLI reads scenario files that are regular files only: a FIFO would block `check` forever,
 # and a directory or a missing file must say why it cannot be read. A 10 s timeout turns a hang
-# into a failure. A run keeps every ruleset it names loaded, past 64.
+# into a failure. A run keeps every ruleset it names loaded, past 64. Output that cannot be
+# written fails the run.
 # Usage: cli-inputs.sh MEDBENEFIT (run from the source root).
 set -u
 exe=$1
@@ -49,6 +50,31 @@ if [ "$rc" -eq 0 ] && [ "$(echo "$out" | grep -c "^PASS")" -eq 70 ]; then
 else
     failed=$((failed + 1)); echo "FAIL: check of 70 scenarios on 70 rulesets (exit $rc):"
     echo "$out" | grep -v "^PASS" | head -n 5
+fi
+# What a command prints must be written: on a full disk (/dev/full) each command fails, exit 2,
+# and says so, where it had ended as a success with its output lost
+if [ -w /dev/full ]; then
+    for cmd in check settle explain; do
+        out=$("$exe" "$cmd" --rulesets rulesets docs/examples/wuxi-chronic-basic.yaml 2>&1 >/dev/full)
+        rc=$?
+        if [ "$rc" -eq 2 ] &&
+            [ "$out" = "medbenefit: cannot write standard output: No space left on device" ]; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); echo "FAIL: $cmd >/dev/full (exit $rc): $out"
+        fi
+    done
+    for args in "--version" "validate --rulesets rulesets wuxi-employee-chronic-2021" \
+        "compare --rulesets rulesets --against rulesets docs/examples/wuxi-chronic-basic.yaml"; do
+        # shellcheck disable=SC2086
+        "$exe" $args >/dev/full 2>/dev/null
+        rc=$?
+        if [ "$rc" -eq 2 ]; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); echo "FAIL: medbenefit $args >/dev/full: exit $rc, not 2"
+        fi
+    done
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -558,7 +558,9 @@ check(rc == 0 and stderr == "" and d and d["claims"] == 3 and
 #     fen, and a line of a NUL and text skipped as an empty one; a JSON line went on after a
 #     NUL unread ('{...}<NUL>,"class_b_fen":5}' taken as its object) and a blank one with a NUL
 #     was skipped. Each is refused now, naming its line; the rows around them count (100 + 7).
-#     (A NUL inside a JSON string was refused already, as a string not closed on its line.)
+#     A NUL inside a JSON string was refused already, but as "a string not closed on its
+#     line", which sends a reader looking for a missing quote: it is said as a NUL now, and a
+#     string truly left open at the line's end keeps its own reason (lines 5 and 6).
 nul = [b"E3,employee,in_service,C1,2021-02-01,chronic,tertiary,H1,100",
        b"E3,,,C2,2021-02-01,chronic,tertiary,H1,12\x0034",  # 3
        b"\x00garbage",                                      # 4
@@ -578,14 +580,20 @@ nul = [(b'{"enrollee":"E3","scheme":"employee","person_type":"in_service","claim
         b'"date":"2021-02-01","med_type":"chronic","level":"tertiary","class_a_fen":100}'),
        (jrow % ("C2", 12)).encode() + b'\x00,"class_b_fen":5}',  # 2
        b"  \x00 junk",                                            # 3
-       (jrow % ("C3", 7)).encode()]
+       (jrow % ("C3", 7)).encode(),
+       (jrow % ("C\x004", 9)).encode(),                          # 5
+       (jrow % ("C\\u00e9\x005", 9)).encode(),                 # 6: the careful way
+       b'{"enrollee":"E3","claim_id":"C6']                        # 7
 path = os.path.join(tmp, "nul.jsonl")
 with open(path, "wb") as f:
     f.write(b"\n".join(nul) + b"\n")
 rc, _, stderr, d = compare(path)
 check(rc == 1 and stderr.splitlines() == [
     f"medbenefit: {path}:2: malformed JSON: a NUL byte in the line",
-    f"medbenefit: {path}:3: malformed JSON: a line is not a JSON object"] and
+    f"medbenefit: {path}:3: malformed JSON: a line is not a JSON object",
+    f"medbenefit: {path}:5: malformed JSON: a NUL byte in the line",
+    f"medbenefit: {path}:6: malformed JSON: a NUL byte in the line",
+    f"medbenefit: {path}:7: malformed JSON: a string is not closed on its line"] and
       d and d["claims"] == 2 and d["totals"]["current"]["medfee_sumamt"] == 107,
       f"nul.jsonl: exit {rc}, {stderr!r}, {d and d['claims']} claims")
 

@@ -21,7 +21,6 @@ enum {
     MAX_ITEMS = 3,              /* class A, B and C */
     READ_BLOCK = 1 << 22,       /* bytes read at a time (claims_open_sized: a test's own) */
     MAX_RECORD = 1 << 20,       /* a record longer than this is refused (an unclosed quote?) */
-    TABLE_SLOTS = 2 * CHUNK_ROWS, /* an intern table's slots: at most half full */
     CHECKED_FIELDS = 32,          /* fields whose last valid text is kept (field_text) */
     KEY_SLOTS = 64,               /* a key table's slots (key_column) */
     TEXT_END = 8                  /* NULs after a store's text, which is read 8 bytes at a time */
@@ -176,10 +175,11 @@ static int set_add(enrollee_set *s, uint64_t h)
 /* ---- strings entered once per chunk --------------------------------------------------------- */
 
 typedef struct intern_table {
-    int32_t slot[TABLE_SLOTS]; /* index + 1 into names, 0 empty */
-    const char *names[CHUNK_ROWS];
-    uint32_t len[CHUNK_ROWS];
-    uint32_t at[CHUNK_ROWS];   /* the slot of each name: a chunk clears only the slots it used */
+    int32_t *slot;             /* index + 1 into names, 0 empty; at most half full */
+    size_t mask;               /* the slots less one (a power of two less one) */
+    const char **names;        /* as many as a chunk has rows */
+    uint32_t *len;
+    uint32_t *at;              /* the slot of each name: a chunk clears only the slots it used */
     size_t count;
     int32_t last;              /* the index the last row took: rows of an enrollee repeat it */
 } intern_table;
@@ -194,7 +194,7 @@ static int32_t intern(intern_table *t, const char *s, size_t len)
     if (t->last >= 0 && same_text(t->names[t->last], t->len[t->last], s, len))
         return t->last;
     uint64_t h = mb_hash_bytes(UINT64_C(0xcbf29ce484222325), s, len);
-    for (size_t i = h & (TABLE_SLOTS - 1);; i = (i + 1) & (TABLE_SLOTS - 1)) {
+    for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
         int32_t k = t->slot[i];
         if (k == 0) {
             t->names[t->count] = s;
@@ -270,15 +270,15 @@ typedef struct chunk_store {
     size_t nenrollees;
     claims_bad_row *bad;
     size_t nbad, cap_bad;
-    uint32_t enrollee[CHUNK_ROWS];
-    const char *claim_id[CHUNK_ROWS];
-    int32_t date[CHUNK_ROWS], med_type[CHUNK_ROWS], level[CHUNK_ROWS], facility[CHUNK_ROWS],
-        disease[CHUNK_ROWS], treatment[CHUNK_ROWS], admitted[CHUNK_ROWS],
-        discharged[CHUNK_ROWS];
-    uint32_t flags[CHUNK_ROWS];
-    uint64_t item_start[CHUNK_ROWS + 1], rowline[CHUNK_ROWS];
-    int64_t item_fen[CHUNK_ROWS * MAX_ITEMS];
-    int32_t item_class[CHUNK_ROWS * MAX_ITEMS], item_selfpay[CHUNK_ROWS * MAX_ITEMS];
+    /* the columns, each as long as a chunk's rows (items: MAX_ITEMS a row), in one block */
+    void *columns;
+    uint32_t *enrollee;
+    const char **claim_id;
+    int32_t *date, *med_type, *level, *facility, *disease, *treatment, *admitted, *discharged;
+    uint32_t *flags;
+    uint64_t *item_start, *rowline; /* item_start: one more than the rows */
+    int64_t *item_fen;
+    int32_t *item_class, *item_selfpay;
     size_t nrows;
     intern_table facilities, diseases, treatments;
 } chunk_store;
@@ -688,9 +688,9 @@ static int hex4(const char *p)
     return v;
 }
 
-/* A JSON string at p (at its opening quote), unescaped in place and NUL-terminated at *s, *n
- * bytes; returns the text after it, or NULL with *why. */
-static char *json_string(char *p, char **s, size_t *n, const char **why)
+/* A JSON string at p (at its opening quote) of a line ending at eol, unescaped in place and
+ * NUL-terminated at *s, *n bytes; returns the text after it, or NULL with *why. */
+static char *json_string(char *p, const char *eol, char **s, size_t *n, const char **why)
 {
     char *o = ++p;
     *s = o;
@@ -698,6 +698,10 @@ static char *json_string(char *p, char **s, size_t *n, const char **why)
         unsigned char c = (unsigned char)*p;
         if (c == '"')
             break;
+        if (c == '\0' && p < eol) {
+            *why = "a NUL byte in the line";
+            return NULL;
+        }
         if (c == '\0' || c == '\n') {
             *why = "a string is not closed on its line";
             return NULL;
@@ -821,7 +825,7 @@ static char *careful_string(claims_reader *r, json_line *L, int c, char *p, char
         return NULL;
     }
     const char *why;
-    char *after = json_string(p, s, n, &why);
+    char *after = json_string(p, L->eol, s, n, &why);
     if (after == NULL)
         refuse(L, end, "%s", why); /* json_string wrote only before end */
     return after;
@@ -1373,6 +1377,57 @@ static void refuse_long_record(claims_reader *r, uint64_t line, const char *next
     r->line += lines;
 }
 
+/* A store's columns and intern tables for `rows` rows a chunk, carved from one zeroed block:
+ * the 8-byte arrays first, so that each is aligned. */
+static bool store_open(chunk_store *st, size_t rows)
+{
+    size_t slots = 2;
+    while (slots < 2 * rows)
+        slots *= 2;
+    size_t items = rows * MAX_ITEMS;
+    size_t wide = 2 * rows + (rows + 1) + items + 3 * rows; /* claim_id, rowline, item_start,
+                                                               item_fen, the tables' names */
+    size_t narrow = 10 * rows + 2 * items + 3 * (slots + 2 * rows);
+    char *at = st->columns = calloc(wide * 8 + narrow * 4, 1);
+    if (at == NULL)
+        return false;
+#define CARVE(field, n) (st->field = (void *)at, at += (n) * sizeof *st->field)
+    CARVE(claim_id, rows);
+    CARVE(rowline, rows);
+    CARVE(item_start, rows + 1);
+    CARVE(item_fen, items);
+    intern_table *tables[] = {&st->facilities, &st->diseases, &st->treatments};
+    for (int k = 0; k < 3; k++) {
+        tables[k]->names = (void *)at;
+        at += rows * sizeof *tables[k]->names;
+    }
+    CARVE(enrollee, rows);
+    CARVE(date, rows);
+    CARVE(med_type, rows);
+    CARVE(level, rows);
+    CARVE(facility, rows);
+    CARVE(disease, rows);
+    CARVE(treatment, rows);
+    CARVE(admitted, rows);
+    CARVE(discharged, rows);
+    CARVE(flags, rows);
+    CARVE(item_class, items);
+    CARVE(item_selfpay, items);
+#undef CARVE
+    for (int k = 0; k < 3; k++) {
+        intern_table *t = tables[k];
+        t->len = (void *)at;
+        at += rows * sizeof *t->len;
+        t->at = (void *)at;
+        at += rows * sizeof *t->at;
+        t->slot = (void *)at;
+        at += slots * sizeof *t->slot;
+        t->mask = slots - 1;
+        t->last = -1;
+    }
+    return true;
+}
+
 /* Let go of what a store's last chunk held: its enrollees (those no other chunk names and
  * that are not the one being read) and its bad rows. */
 static void store_release(claims_reader *r, chunk_store *st)
@@ -1720,8 +1775,21 @@ claims_reader *claims_open_sized(const char *path, claims_format format, claims_
         return NULL;
     }
     struct stat st;
-    if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode))
+    if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        /* a file of n bytes has at most n + 1 lines, read in one block: a small file takes
+         * little memory (the reader is opened for every file of a directory, and per input
+         * by tests/fuzz/fuzz_claims.c) */
         r->size = (uint64_t)st.st_size;
+        if (r->size < r->chunk_rows)
+            r->chunk_rows = (size_t)r->size + 1;
+        if (r->size < r->block)
+            r->block = (size_t)r->size + 1;
+    }
+    if (!store_open(&r->store[0], r->chunk_rows) || !store_open(&r->store[1], r->chunk_rows)) {
+        snprintf(msg, cap, "%s: out of memory", path);
+        claims_close(r);
+        return NULL;
+    }
     if ((r->seen = r->own_seen = enrollee_set_new()) == NULL || r->err == NULL ||
         fill(r, msg, cap) < 0 || (format == CLAIMS_CSV && !read_header(r, msg, cap))) {
         if (r->err == NULL || r->seen == NULL)
@@ -1746,6 +1814,7 @@ void claims_close(claims_reader *r)
         free(r->store[k].enrollees);
         free(r->store[k].bad);
         free(r->store[k].buf);
+        free(r->store[k].columns);
     }
     if (orphan)
         free(current);

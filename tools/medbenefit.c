@@ -18,6 +18,7 @@
  *
  * Exit codes: 0 success; 1 a check failed or a ruleset is invalid; 2 usage or unreadable input.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -552,7 +553,7 @@ static int help(const char *cmd)
     return EXIT_SUCCESS;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -646,3 +647,21 @@ int main(int argc, char **argv)
     }
     return compare_files(rulesets_dir, against, nargs, args);
 }
+
+/* What a command printed must have been written: standard output is flushed and closed here,
+ * so that a full disk or a closed descriptor fails the run (exit 2) instead of ending it as a
+ * success with its figures lost. */
+static int finish(int rc)
+{
+    errno = 0;
+    bool failed = fflush(stdout) != 0 || ferror(stdout);
+    if (fclose(stdout) != 0)
+        failed = true;
+    if (!failed)
+        return rc;
+    fprintf(stderr, "medbenefit: cannot write standard output: %s\n",
+            errno ? strerror(errno) : "a write failed");
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) { return finish(run(argc, argv)); }

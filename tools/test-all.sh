@@ -73,7 +73,19 @@ extra="$extra
 $summary"
 echo "(python columnar tests under sanitizers: $((SECONDS - step)) s)"
 
-# 4b. bench/side-by-side.py on a few claims: C, Python and (when node and npm can install
+# 4b. the Java binding's tests and bench against the same sanitized library: run-tests.sh
+#     preloads the runtimes into the JVM (an item offset past a direct buffer, say, which the
+#     binding must refuse, is then a heap-buffer-overflow report, not a silent read)
+step=$SECONDS
+out=$(bash bindings/java/run-tests.sh build-asan 2>&1) || status=1
+echo "$out" | tail -n 3
+summary=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+[ -n "$summary" ] || summary="0 passed, 1 failed"
+extra="$extra
+$summary"
+echo "(java tests under sanitizers: $((SECONDS - step)) s)"
+
+# 4c. bench/side-by-side.py on a few claims: C, Python and (when node and npm can install
 #     @gorules/zen-engine) GoRules Zen must give one checksum
 step=$SECONDS
 if out=$(python3 bench/side-by-side.py --build build --claims 600 --rounds 1 2>&1); then
