@@ -15,11 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * close() from another thread while a native call uses the handle: refused, never freed under
- * the call (NativeHandle). Were it freed then, the library would read freed memory: a crash of
- * the JVM (SIGSEGV in libmedbenefit) or a wrong amount. The contract: every native call holds
- * the handles it uses for its duration; close() while one is held throws IllegalStateException
- * and leaves the handle open; once no call holds it, close() frees it and later calls throw
- * IllegalStateException (closed).
+ * the call (NativeHandle). Were it freed then, the library would read freed memory: against the
+ * ASan build (run-tests.sh build-asan, CI step 4b) a heap-use-after-free report, otherwise a
+ * crash of the JVM (SIGSEGV in libmedbenefit) or a wrong amount. The contract: every native
+ * call holds the handles it uses for its duration; close() while one is held throws
+ * IllegalStateException and leaves the handle open; once no call holds it, close() frees it and
+ * later calls throw IllegalStateException (closed).
  *
  * <p>Each test starts a call, then a second thread closing the handle in a loop until a close
  * goes through; the call's answer must be the one a run with nobody closing gives, or
