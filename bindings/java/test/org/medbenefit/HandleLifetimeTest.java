@@ -210,6 +210,52 @@ class HandleLifetimeTest {
         }
     }
 
+    /** The rows of {@link #claim}(0 .. n-1), all of enrollee 0, as columns. */
+    static Columns columns(int n) throws MedBenefitException {
+        Columns k = Columns.allocate(n, n).facilities("H001").diseases("糖尿病");
+        java.nio.IntBuffer enrollee = k.enrollee(), date = k.date(), med = k.medType(), level = k.level(),
+                facility = k.facility(), disease = k.disease(), cls = k.itemClass();
+        java.nio.LongBuffer start = k.itemStart(), fen = k.itemFen();
+        for (int i = 0; i < n; i++) {
+            enrollee.put(i, 0);
+            date.put(i, 2021 * 10000 + (1 + i % 12) * 100 + 1 + i % 28);
+            med.put(i, Claim.MedType.CHRONIC.code());
+            level.put(i, Claim.Level.TERTIARY.code());
+            facility.put(i, 0);
+            disease.put(i, 0);
+            fen.put(i, (20 + (i * 37) % 900) * 100L);
+            cls.put(i, Claim.ItemClass.A.code());
+            start.put(i + 1, i + 1);
+        }
+        return k;
+    }
+
+    /** Settle.columns (one mb_settle_columns call for the whole table) while another thread
+     *  closes its enrollee: the same amounts as with nobody closing, or closed before the call. */
+    @Test
+    void enrolleeClosedByAnotherThreadMidColumns() throws Exception {
+        try (Ruleset rs = Fixtures.ruleset(Fixtures.WUXI)) {
+            Columns k = columns(CLAIMS);
+            long[] expected = new long[CLAIMS * ColumnResults.WIDTH];
+            try (Enrollee e = Fixtures.wuxiEnrollee()) {
+                ColumnResults out = ColumnResults.allocate(CLAIMS);
+                assertEquals(0, Settle.columns(List.of(rs), List.of(e), k, out, 1));
+                out.amounts().get(0, expected);
+            }
+            int refused = race(round -> {
+                Enrollee e = Fixtures.wuxiEnrollee();
+                ColumnResults out = ColumnResults.allocate(CLAIMS);
+                return callWhileClosing(e, delay(round), () -> {
+                    assertEquals(0, Settle.columns(List.of(rs), List.of(e), k, out, 1));
+                    long[] got = new long[CLAIMS * ColumnResults.WIDTH];
+                    out.amounts().get(0, got);
+                    return got;
+                }, expected);
+            });
+            assertTrue(refused > 0, "no close() landed while the columns held the enrollee");
+        }
+    }
+
     /** Four threads settle claim by claim with one ruleset while a fifth closes it: each
      *  settlement is right or IllegalStateException (closed), and once closed it stays closed. */
     @Test
