@@ -13,6 +13,7 @@ through; the call's answer must be the one a run with nobody closing gives, or V
 the close came first.
 """
 import threading
+import time
 
 import pytest
 
@@ -25,14 +26,14 @@ claim): the closing thread runs once the batch's thread lets go of the GIL in a 
 
 
 def race(one_round):
-    """Run ``one_round()`` (it returns its refused closes) ROUNDS times, then on until a close
+    """Run ``one_round(n)`` (it returns its refused closes) ROUNDS times, then on until a close
     has been refused at least once (at most MAX_ROUNDS: on a loaded machine the closing thread
     may wake only after the call); the refused closes, which must be some."""
     refused = 0
     for n in range(MAX_ROUNDS):
         if n >= ROUNDS and refused:
             break
-        refused += one_round()
+        refused += one_round(n)
     return refused
 
 
@@ -59,11 +60,12 @@ def amounts(results):
 
 
 class Closer:
-    """A thread that closes ``handle`` as soon as ``go`` is set, again and again while close()
-    is refused, until it goes through. ``refused`` counts the StateErrors."""
+    """A thread that closes ``handle`` ``delay`` seconds after ``go`` is set, again and again
+    while close() is refused, until it goes through. ``refused`` counts the StateErrors."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, delay=0.0):
         self.handle = handle
+        self.delay = delay
         self.go = threading.Event()
         self.refused = 0
         self.failure = None
@@ -72,6 +74,8 @@ class Closer:
 
     def run(self):
         self.go.wait()
+        if self.delay:
+            time.sleep(self.delay)
         while True:
             try:
                 self.handle.close()
@@ -91,9 +95,10 @@ class Closer:
         assert self.handle.closed
 
 
-def settle_while_closing(target, call, expected):
-    """Run ``call`` once while a Closer closes ``target``; returns the number of refusals."""
-    closer = Closer(target)
+def settle_while_closing(target, call, expected, read=amounts, delay=0.0):
+    """Run ``call`` once while a Closer closes ``target``: ``read`` of its answer must be
+    ``expected``, unless it raised ValueError (closed); returns the number of refusals."""
+    closer = Closer(target, delay)
     closer.go.set()
     try:
         got = call()
@@ -103,7 +108,7 @@ def settle_while_closing(target, call, expected):
     finally:
         closer.join()
     if got is not None:
-        assert amounts(got) == expected
+        assert read(got) == expected
     return closer.refused
 
 
@@ -112,7 +117,7 @@ def test_enrollee_closed_by_another_thread_mid_batch(wuxi, fast):
     batch = claims(CLAIMS[fast])
     kw = {"fast": True, "errors": "return"} if fast else {"trace": False, "reversible": False}
     expected = amounts(mb.settle_batch(wuxi, person(), batch, **kw))
-    def one_round():
+    def one_round(_):
         e = person()
         return settle_while_closing(e, lambda: mb.settle_batch(wuxi, e, batch, **kw), expected)
     assert race(one_round) > 0, "no close() landed while the batch held the enrollee"
@@ -124,7 +129,7 @@ def test_ruleset_closed_by_another_thread_mid_batch(rulesets_dir, fast):
     kw = {"fast": True, "errors": "return"} if fast else {"trace": False, "reversible": False}
     with mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[rulesets_dir]) as rs:
         expected = amounts(mb.settle_batch(rs, person(), batch, **kw))
-    def one_round():
+    def one_round(_):
         rs = mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[rulesets_dir])
         e = person()
         return settle_while_closing(rs, lambda: mb.settle_batch(rs, e, batch, **kw), expected)
@@ -135,7 +140,7 @@ def test_claim_closed_by_another_thread_mid_batch(wuxi):
     batch = claims(CLAIMS[True])
     kw = {"fast": True, "errors": "return"}
     expected = amounts(mb.settle_batch(wuxi, person(), batch, **kw))
-    def one_round():
+    def one_round(_):
         mine = batch[:-1] + [claim(len(batch) - 1)]   # the last one fresh: it gets closed
         e = person()
         return settle_while_closing(mine[-1], lambda: mb.settle_batch(wuxi, e, mine, **kw),
@@ -217,3 +222,31 @@ def test_close_while_held_is_refused_then_goes_through(wuxi):
     with pytest.raises(ValueError, match="closed"):
         with _held(e):
             pass
+
+
+
+def test_ruleset_closed_by_another_thread_mid_frame(rulesets_dir):
+    """settle_frame holds its rulesets and enrollees for the run, as every call holds what it
+    uses: a close() from another thread meanwhile is refused, and the amounts are the ones a
+    run with nobody closing gives (or ValueError, closed, when the close came first)."""
+    pd = pytest.importorskip("pandas")
+    n = CLAIMS[True]
+    frame = pd.DataFrame({
+        "enrollee_id": "E1", "claim_id": [f"C{i}" for i in range(n)],
+        "date": [f"2021-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
+        "med_type": "chronic", "facility_id": "H001", "level": "tertiary", "disease": "糖尿病",
+        "amount_fen": [(20 + (i * 37) % 900) * 100 for i in range(n)], "cls": "A"})
+
+    def fen(out):
+        return out[list(mb.AMOUNT_NAMES)].to_numpy().tolist()
+
+    with mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[rulesets_dir]) as rs:
+        start = time.perf_counter()
+        expected = fen(mb.settle_frame(frame, rs, {"E1": person()}))
+        took = time.perf_counter() - start
+
+    def one_round(n):   # the close spread over the run: its checks in Python, then the library
+        rs = mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[rulesets_dir])
+        return settle_while_closing(rs, lambda: mb.settle_frame(frame, rs, {"E1": person()}),
+                                    expected, read=fen, delay=took * (n % ROUNDS) / ROUNDS)
+    assert race(one_round) > 0, "no close() landed while settle_frame held the ruleset"
