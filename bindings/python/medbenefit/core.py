@@ -138,11 +138,39 @@ _holds_lock = threading.Lock()  # one for all handles: held for a few counter up
 _lock, _unlock = _holds_lock.acquire, _holds_lock.release  # cheaper than a with statement
 
 
+def _hold(handles: Tuple[_Handle, ...]) -> None:
+    """Count a hold on each of ``handles``, or on none: ValueError when one is closed. Each
+    _hold is paired with a _release of the same handles (in a finally block): close() of any
+    of them is refused in between. A handle may be held by any number of calls at once (a
+    ruleset shared by threads), by the same call too."""
+    _lock()
+    try:
+        for h in handles:
+            if h._finalizer is None:
+                for taken in handles:   # give back those counted before it
+                    if taken is h:
+                        break
+                    taken._holds -= 1
+                raise ValueError(f"this {type(h).__name__} is closed")
+            h._holds += 1
+    finally:
+        _unlock()
+
+
+def _release(handles: Tuple[_Handle, ...]) -> None:
+    """End a _hold of ``handles``."""
+    _lock()
+    try:
+        for h in handles:
+            h._holds -= 1
+    finally:
+        _unlock()
+
+
 class _held:
     """``with _held(a, b, ...) as pointers:`` the handles' C pointers (one handle: its pointer),
-    each held until the block ends, so that close() cannot free it while the library uses it.
-    ValueError, holding none, when one of them is closed. A handle may be held by any number
-    of calls at once (a ruleset shared by threads), the same call too."""
+    held (_hold) until the block ends, so that close() cannot free one while the library uses
+    it. The hot paths (settling) call _hold and _release themselves, which is cheaper."""
 
     __slots__ = ("_handles",)
 
@@ -151,26 +179,13 @@ class _held:
 
     def __enter__(self) -> Any:
         handles = self._handles
-        _lock()
-        try:
-            for h in handles:
-                if h._finalizer is None:
-                    raise ValueError(f"this {type(h).__name__} is closed")
-            for h in handles:
-                h._holds += 1
-        finally:
-            _unlock()
+        _hold(handles)
         if len(handles) == 1:
             return handles[0]._ptr
         return tuple([h._ptr for h in handles])
 
     def __exit__(self, *exc: object) -> Literal[False]:
-        _lock()
-        try:
-            for h in self._handles:
-                h._holds -= 1
-        finally:
-            _unlock()
+        _release(self._handles)
         return False
 
 
@@ -1238,23 +1253,35 @@ def _settle_one(rulesets: List[Ruleset], enrollee: Enrollee, claim: Claim, commi
     _check_enrollee(enrollee)
     _check_claims((claim,))
     n = len(rulesets)
+    # the result is this call's own (new, or this thread's scratch): no other thread can close
+    # it, so it needs no hold
     result = _Result() if commit else _scratch_result()
+    r = result._ptr
+    held = (enrollee, claim, *rulesets)
     try:
-        with _held(enrollee, claim, result, *rulesets) as (e, c, r, *_):
-            if arr is None:
-                arr = _chain_array(rulesets)
-            if not commit:
-                call(lib.mb_presettle, r, arr, n, e, c)
-                return Settlement._read(r, enrollee, claim, False, trace)
-            # room for what the settlement can add: settling itself never allocates
-            # (medbenefit.h, mb_enrollee_reserve_for)
-            call(lib.mb_enrollee_reserve_for, e, arr, n)
-            call(lib.mb_settle, r, arr, n, e, c)
-            s = Settlement._read(r, enrollee, claim, True, trace, result)
+        _hold(held)
     except BaseException:
         if commit:
             result.close()
         raise
+    try:
+        e, c = enrollee._ptr, claim._ptr
+        if arr is None:
+            arr = _chain_array(rulesets)
+        if not commit:
+            call(lib.mb_presettle, r, arr, n, e, c)
+            return Settlement._read(r, enrollee, claim, False, trace)
+        # room for what the settlement can add: settling itself never allocates
+        # (medbenefit.h, mb_enrollee_reserve_for)
+        call(lib.mb_enrollee_reserve_for, e, arr, n)
+        call(lib.mb_settle, r, arr, n, e, c)
+        s = Settlement._read(r, enrollee, claim, True, trace, result)
+    except BaseException:
+        if commit:
+            result.close()
+        raise
+    finally:
+        _release(held)
     if not reversible:
         s.close()
     return s

@@ -245,8 +245,11 @@ def test_ruleset_closed_by_another_thread_mid_frame(rulesets_dir):
         expected = fen(mb.settle_frame(frame, rs, {"E1": person()}))
         took = time.perf_counter() - start
 
-    def one_round(n):   # the close spread over the run: its checks in Python, then the library
+    def one_round(n):
+        # the close spread over the run, at MAX_ROUNDS points in a scrambled order: in the
+        # checks in Python (most of the run), in the library, after it
         rs = mb.Ruleset.from_id("wuxi-employee-chronic-2021", dirs=[rulesets_dir])
+        at = (n * 37 % MAX_ROUNDS) / MAX_ROUNDS
         return settle_while_closing(rs, lambda: mb.settle_frame(frame, rs, {"E1": person()}),
-                                    expected, read=fen, delay=took * (n % ROUNDS) / ROUNDS)
+                                    expected, read=fen, delay=took * at)
     assert race(one_round) > 0, "no close() landed while settle_frame held the ruleset"
