@@ -59,11 +59,13 @@ $summary"
 done
 
 # 4a. the Python binding's columnar paths (settle_frame's hostile inputs, its two shapes, the
-#     fast batch) against the library built with AddressSanitizer and UndefinedBehaviorSanitizer:
-#     run-tests.sh preloads their runtimes into Python, and any report fails the run
+#     fast batch) and its handle lifetimes (close() from another thread mid-call) against the
+#     library built with AddressSanitizer and UndefinedBehaviorSanitizer: run-tests.sh preloads
+#     their runtimes into Python, and any report fails the run
 step=$SECONDS
 out=$(bash bindings/python/run-tests.sh build-asan bindings/python/tests/test_frame_inputs.py \
-        bindings/python/tests/test_frame.py bindings/python/tests/test_batch.py 2>&1) || status=1
+        bindings/python/tests/test_frame.py bindings/python/tests/test_batch.py \
+        bindings/python/tests/test_handle_lifetimes.py 2>&1) || status=1
 echo "$out" | tail -n 3
 summary=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 [ -n "$summary" ] || summary="0 passed, 1 failed"

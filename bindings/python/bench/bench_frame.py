@@ -124,8 +124,8 @@ def c_columns(claims, items):
 
 def run_c(rs, blobs, cols, n):
     people = fresh(blobs)
-    handles = ffi.new("mb_enrollee *[]", [people[f"E{p}"]._h for p in range(len(blobs))])
-    chain = ffi.new("const mb_ruleset *[]", [rs._h])
+    handles = ffi.new("mb_enrollee *[]", [people[f"E{p}"]._ptr for p in range(len(blobs))])
+    chain = ffi.new("const mb_ruleset *[]", [rs._ptr])
     amounts = np.empty((n, mb.AMOUNT_COUNT), dtype=np.int64)
     status = np.empty(n, dtype=np.int32)
     res = ffi.new("mb_column_results *", {

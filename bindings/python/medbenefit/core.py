@@ -7,18 +7,22 @@ Using a handle after ``close()`` raises ValueError, as a closed file does.
 Threads: a Ruleset is immutable and may be shared by any number of threads. An Enrollee, a Claim
 and a Settlement are used by one thread at a time (as in C). Each call reports errors through an
 mb_error of its own (see errors.py), so threads working on separate handles never interfere.
+
+Lifetimes across threads: every call holds each handle it uses for its duration (_held), and
+close() while a call holds it raises StateError and frees nothing; once no call holds it, close()
+frees it and later calls raise ValueError. The library runs without the GIL (cffi releases it),
+so without the hold a close() on another thread would free memory the library is reading.
 """
 from __future__ import annotations
 
 import collections
-import contextlib
 import datetime
 import numbers
 import os
 import threading
 import weakref
 from decimal import Decimal
-from typing import (Any, Callable, Literal, Dict, Iterable, Iterator, List, Optional, Sequence,
+from typing import (Any, Callable, Literal, Dict, Iterable, List, Optional, Sequence,
                     Tuple, TypeVar,
                     Union)
 
@@ -81,42 +85,107 @@ Item.__doc__ = ("A line item as added to a Claim: amount (Decimal yuan), cls (It
 
 
 class _Handle:
-    """Owns one C object: frees it on close(), on leaving a with block, or when collected."""
+    """Owns one C object: frees it on close(), on leaving a with block, or when collected.
+
+    Every library call on it holds it for the call's duration (``with _held(h) as ptr:``), and
+    close() while any call holds it is refused: the library runs without the GIL, so another
+    thread (or the caller's own callback, run mid-call) could otherwise free what it reads."""
 
     _ptr = ffi.NULL
-    _finalizer = None
-    _pins = 0   # settle_frame calls reading the object (_pinned)
+    _finalizer = None   # None once closed
+    _holds = 0          # calls holding the object now (_held), counted under _holds_lock
 
     def _adopt(self, ptr: Any, free: Callable[[Any], None]) -> None:
         self._ptr = ptr
         self._finalizer = weakref.finalize(self, free, ptr)
+        # not at interpreter exit: a daemon thread may still be inside a call holding it, and
+        # the process's memory goes back to the system anyway
+        self._finalizer.atexit = False
 
     def close(self) -> None:
-        """Free the C object now. Safe to call more than once; refused (StateError) while a
-        settle_frame reads it, from its progress callback or another thread."""
-        if self._pins:
-            raise errors.StateError(f"this {type(self).__name__} is in use by a running "
-                                    "settle_frame: close it after the call returns")
-        if self._finalizer is not None:
-            self._finalizer()
-        self._ptr = ffi.NULL
+        """Free the C object now. Safe to call more than once. While a call holds it (running
+        on another thread, or the call whose callback this is) the handle is left open and
+        StateError is raised: close it after the call returns."""
+        _lock()
+        try:
+            if self._holds:
+                raise errors.StateError(
+                    f"this {type(self).__name__} is in use by a library call (on another "
+                    "thread, or the settle_frame whose progress callback this is): close it "
+                    "after the call returns")
+            free, self._finalizer = self._finalizer, None
+            self._ptr = ffi.NULL
+        finally:
+            _unlock()
+        if free is not None:
+            free()   # outside the lock: no call can take the handle once _finalizer is None
 
     @property
     def closed(self) -> bool:
-        return self._finalizer is None or not self._finalizer.alive
-
-    @property
-    def _h(self) -> Any:
-        if self.closed:
-            raise ValueError(f"this {type(self).__name__} is closed")
-        return self._ptr
+        return self._finalizer is None
 
     def __enter__(self: _H) -> _H:
-        self._h  # refuse to enter a closed handle
+        if self.closed:  # refuse to enter a closed handle
+            raise ValueError(f"this {type(self).__name__} is closed")
         return self
 
     def __exit__(self, *exc: object) -> Literal[False]:
         self.close()
+        return False
+
+
+_holds_lock = threading.Lock()  # one for all handles: held for a few counter updates only
+_lock, _unlock = _holds_lock.acquire, _holds_lock.release  # cheaper than a with statement
+
+
+def _hold(handles: Tuple[_Handle, ...]) -> None:
+    """Count a hold on each of ``handles``, or on none: ValueError when one is closed. Each
+    _hold is paired with a _release of the same handles (in a finally block): close() of any
+    of them is refused in between. A handle may be held by any number of calls at once (a
+    ruleset shared by threads), by the same call too."""
+    _lock()
+    try:
+        for h in handles:
+            if h._finalizer is None:
+                for taken in handles:   # give back those counted before it
+                    if taken is h:
+                        break
+                    taken._holds -= 1
+                raise ValueError(f"this {type(h).__name__} is closed")
+            h._holds += 1
+    finally:
+        _unlock()
+
+
+def _release(handles: Tuple[_Handle, ...]) -> None:
+    """End a _hold of ``handles``."""
+    _lock()
+    try:
+        for h in handles:
+            h._holds -= 1
+    finally:
+        _unlock()
+
+
+class _held:
+    """``with _held(a, b, ...) as pointers:`` the handles' C pointers (one handle: its pointer),
+    held (_hold) until the block ends, so that close() cannot free one while the library uses
+    it. The hot paths (settling) call _hold and _release themselves, which is cheaper."""
+
+    __slots__ = ("_handles",)
+
+    def __init__(self, *handles: _Handle) -> None:
+        self._handles = handles
+
+    def __enter__(self) -> Any:
+        handles = self._handles
+        _hold(handles)
+        if len(handles) == 1:
+            return handles[0]._ptr
+        return tuple([h._ptr for h in handles])
+
+    def __exit__(self, *exc: object) -> Literal[False]:
+        _release(self._handles)
         return False
 
 
@@ -154,7 +223,8 @@ class Ruleset(_Handle):
         from_string, the absolute path of load, the id and absolute directories of from_id.
         So a Dask worker on another machine needs the same files at the same paths, unless
         the ruleset came from from_string."""
-        self._h  # a closed ruleset is refused, as every other use of it is
+        if self.closed:  # a closed ruleset is refused, as every other use of it is
+            raise ValueError("this Ruleset is closed")
         method, args = self._source
         return (getattr(Ruleset, method), args)
 
@@ -197,19 +267,23 @@ class Ruleset(_Handle):
 
     @property
     def id(self) -> str:
-        return text(lib.mb_ruleset_id(self._h))
+        with _held(self) as h:
+            return text(lib.mb_ruleset_id(h))
 
     @property
     def title(self) -> str:
-        return text(lib.mb_ruleset_title(self._h))
+        with _held(self) as h:
+            return text(lib.mb_ruleset_title(h))
 
     @property
     def document(self) -> str:
-        return text(lib.mb_ruleset_document(self._h))
+        with _held(self) as h:
+            return text(lib.mb_ruleset_document(h))
 
     @property
     def tier(self) -> Union[Tier, int]:
-        t = lib.mb_ruleset_tier(self._h)
+        with _held(self) as h:
+            t = lib.mb_ruleset_tier(h)
         try:
             return Tier(t)
         except ValueError:
@@ -218,24 +292,24 @@ class Ruleset(_Handle):
     @property
     def assumptions(self) -> List[Tuple[str, str]]:
         """Parameters the document does not state: a list of (where, reason)."""
-        h = self._h
         where, reason = ffi.new("const char **"), ffi.new("const char **")
         out = []
-        for i in range(lib.mb_ruleset_assumption_count(h)):
-            if lib.mb_ruleset_assumption(h, i, where, reason) == 0:
-                out.append((text(where[0]), text(reason[0])))
+        with _held(self) as h:
+            for i in range(lib.mb_ruleset_assumption_count(h)):
+                if lib.mb_ruleset_assumption(h, i, where, reason) == 0:
+                    out.append((text(where[0]), text(reason[0])))
         return out
 
     @property
     def diseases(self) -> List[Disease]:
         """The disease catalogue: a list of Disease(code, name, group)."""
         if self._diseases is None:
-            h = self._h
             code, name, group = (ffi.new("const char **") for _ in range(3))
             found = []
-            for i in range(lib.mb_ruleset_disease_count(h)):
-                if lib.mb_ruleset_disease(h, i, code, name, group) == 0:
-                    found.append(Disease(text(code[0]), text(name[0]), text(group[0])))
+            with _held(self) as h:
+                for i in range(lib.mb_ruleset_disease_count(h)):
+                    if lib.mb_ruleset_disease(h, i, code, name, group) == 0:
+                        found.append(Disease(text(code[0]), text(name[0]), text(group[0])))
             self._diseases = tuple(found)
         return list(self._diseases)
 
@@ -246,21 +320,23 @@ class Ruleset(_Handle):
         These are the keys ``Enrollee.seed(ruleset, ...)`` and ``Enrollee.accumulator(ruleset,
         ...)`` take; a key kept by two periods is listed once for each."""
         if self._accumulator_keys is None:
-            h = self._h
             count, get = lib.mb_ruleset_accumulator_count, lib.mb_ruleset_accumulator
             key, kind = ffi.new("const char **"), ffi.new("int *")
             found = []
-            for i in range(count(h)):
-                if get(h, i, key, kind) == 0:
-                    # a kind a later library adds reads as its number
-                    found.append(AccumulatorKey(text(key[0]), PERIOD_KINDS.get(kind[0], kind[0])))
+            with _held(self) as h:
+                for i in range(count(h)):
+                    if get(h, i, key, kind) == 0:
+                        # a kind a later library adds reads as its number
+                        found.append(AccumulatorKey(text(key[0]),
+                                                    PERIOD_KINDS.get(kind[0], kind[0])))
             self._accumulator_keys = tuple(found)
         return list(self._accumulator_keys)
 
     def find_disease(self, name_or_code: str) -> Disease:
         """The catalogue entry for a code, full name or short name; UnknownDiseaseError if none."""
         index = ffi.new("size_t *")
-        call(lib.mb_ruleset_find_disease, self._h, cstr(name_or_code, "disease"), index)
+        with _held(self) as h:
+            call(lib.mb_ruleset_find_disease, h, cstr(name_or_code, "disease"), index)
         return self.diseases[index[0]]
 
     def assess(self, disease: str, findings: Iterable[Any]) -> Assessment:
@@ -270,25 +346,27 @@ class Ruleset(_Handle):
         arr = ffi.new("const char *[]", keep + [ffi.NULL])
         certified = ffi.new("int *")
         unmet, cite = ffi.new("const char **"), ffi.new("const char **")
-        call(lib.mb_assess, self._h, cstr(disease, "disease"), arr, len(keep),
-             certified, unmet, cite)
-        return Assessment(bool(certified[0]), text(unmet[0]), text(cite[0]))
+        with _held(self) as h:   # unmet and cite are the ruleset's text
+            call(lib.mb_assess, h, cstr(disease, "disease"), arr, len(keep),
+                 certified, unmet, cite)
+            return Assessment(bool(certified[0]), text(unmet[0]), text(cite[0]))
 
     def criteria(self, disease: str) -> Optional[Criteria]:
         """The certification criteria of a disease (code or name): a Criteria, or None when
         the catalogue gives none."""
         index = ffi.new("size_t *")
-        call(lib.mb_ruleset_find_disease, self._h, cstr(disease, "disease"), index)
         rule, cite = ffi.new("const char **"), ffi.new("const char **")
         n = ffi.new("size_t *")
-        if lib.mb_ruleset_criteria(self._h, index[0], rule, cite, n) != 0:
-            return None
         number, item = ffi.new("const char **"), ffi.new("const char **")
-        items = []
-        for i in range(n[0]):
-            if lib.mb_ruleset_criteria_item(self._h, index[0], i, number, item) == 0:
-                items.append((text(number[0]), text(item[0])))
-        return Criteria(text(rule[0]), text(cite[0]), items)
+        with _held(self) as h:
+            call(lib.mb_ruleset_find_disease, h, cstr(disease, "disease"), index)
+            if lib.mb_ruleset_criteria(h, index[0], rule, cite, n) != 0:
+                return None
+            items = []
+            for i in range(n[0]):
+                if lib.mb_ruleset_criteria_item(h, index[0], i, number, item) == 0:
+                    items.append((text(number[0]), text(item[0])))
+            return Criteria(text(rule[0]), text(cite[0]), items)
 
     def account_accrual(self, person_type: Code, date: DateLike, base: Optional[Yuan] = None, *,
                         fen: Optional[int] = None) -> Decimal:
@@ -297,8 +375,9 @@ class Ruleset(_Handle):
         force, Decimal yuan. NotFoundError when the ruleset states none for that person."""
         base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
-        call(lib.mb_account_accrual, self._h, person_type_code(person_type),
-             to_ymd(date), base_fen, out)
+        ptype, ymd = person_type_code(person_type), to_ymd(date)
+        with _held(self) as h:
+            call(lib.mb_account_accrual, h, ptype, ymd, base_fen, out)
         return to_yuan(out[0])
 
     def __repr__(self) -> str:
@@ -360,20 +439,20 @@ class Enrollee(_Handle):
 
     def save(self) -> bytes:
         """The enrollee's whole state as a versioned, checksummed blob (bytes)."""
-        h = self._h
         n = ffi.new("size_t *")
-        rc = lib.mb_enrollee_save(h, ffi.NULL, 0, n, ffi.NULL)  # size query
-        if rc not in (0, errors.BufferTooSmallError.status):
-            call(lib.mb_enrollee_save, h, ffi.NULL, 0, n)  # repeat with a report, to raise it
-        for attempt in range(3):
-            buf = ffi.new("unsigned char[]", max(n[0], 1))
-            try:
-                call(lib.mb_enrollee_save, h, buf, len(buf), n)
-            except errors.BufferTooSmallError:
-                if attempt == 2:
-                    raise
-                continue  # the state grew between the calls: retry with the size returned
-            return bytes(ffi.buffer(buf, n[0]))
+        with _held(self) as h:
+            rc = lib.mb_enrollee_save(h, ffi.NULL, 0, n, ffi.NULL)  # size query
+            if rc not in (0, errors.BufferTooSmallError.status):
+                call(lib.mb_enrollee_save, h, ffi.NULL, 0, n)  # repeat with a report, to raise it
+            for attempt in range(3):
+                buf = ffi.new("unsigned char[]", max(n[0], 1))
+                try:
+                    call(lib.mb_enrollee_save, h, buf, len(buf), n)
+                except errors.BufferTooSmallError:
+                    if attempt == 2:
+                        raise
+                    continue  # the state grew between the calls: retry with the size returned
+                return bytes(ffi.buffer(buf, n[0]))
         raise AssertionError("unreachable: the third attempt returns or raises")
 
     def copy(self) -> "Enrollee":
@@ -388,28 +467,30 @@ class Enrollee(_Handle):
 
     @property
     def id(self) -> str:
-        return text(lib.mb_enrollee_id(self._h))
+        with _held(self) as h:
+            return text(lib.mb_enrollee_id(h))
 
     @property
     def scheme(self) -> Union[Scheme, int]:
         """The Scheme (mb_enrollee_scheme), on a restored enrollee too."""
-        return _enum(Scheme, lib.mb_enrollee_scheme(self._h))
+        with _held(self) as h:
+            return _enum(Scheme, lib.mb_enrollee_scheme(h))
 
     @property
     def person_type(self) -> Union[PersonType, int, None]:
         """The PersonType (mb_enrollee_person_type). A resident created here without one reads
         None, as given (the library settles it as PersonType.RESIDENT, and a restored copy
         reads that)."""
-        if self._person_type_unset:
-            self._h  # a closed handle raises, as the library getters do
-            return self._person_type
-        return _enum(PersonType, lib.mb_enrollee_person_type(self._h))
+        with _held(self) as h:  # a closed handle raises, whichever way it is answered
+            if self._person_type_unset:
+                return self._person_type
+            return _enum(PersonType, lib.mb_enrollee_person_type(h))
 
     @property
     def account_balance(self) -> Decimal:
         """The personal account (个人账户) balance, Decimal yuan; set it with a Decimal or str
         (``account_balance_fen`` reads and sets it as an int of fen)."""
-        return to_yuan(lib.mb_enrollee_account_balance(self._h))
+        return to_yuan(self.account_balance_fen)
 
     @account_balance.setter
     def account_balance(self, yuan: Yuan) -> None:
@@ -418,7 +499,8 @@ class Enrollee(_Handle):
     @property
     def account_balance_fen(self) -> int:
         """The personal account balance, int fen."""
-        return int(lib.mb_enrollee_account_balance(self._h))
+        with _held(self) as h:
+            return int(lib.mb_enrollee_account_balance(h))
 
     @account_balance_fen.setter
     def account_balance_fen(self, fen: int) -> None:
@@ -431,62 +513,68 @@ class Enrollee(_Handle):
 
     def _set_balance(self, yuan: Optional[Yuan], fen: Optional[int], fen_hint: str) -> "Enrollee":
         fen = amount_fen(yuan, fen, "enrollee.account_balance", fen_hint)
-        call(lib.mb_enrollee_set_account_balance, self._h, fen)
+        with _held(self) as h:
+            call(lib.mb_enrollee_set_account_balance, h, fen)
         return self
 
     @property
     def designated_facility(self) -> Optional[str]:
         """The facility chosen for chronic care (定点), as last set (None when unset). A change
         requested for next year (request_facility_change) shows in designated_facility_on."""
-        return text(lib.mb_enrollee_designated_facility(self._h, 0)) or None
+        with _held(self) as h:
+            return text(lib.mb_enrollee_designated_facility(h, 0)) or None
 
     @designated_facility.setter
     def designated_facility(self, facility_id: Optional[str]) -> None:
-        call(lib.mb_enrollee_set_designated_facility, self._h, cstr(facility_id, "facility"))
+        with _held(self) as h:
+            call(lib.mb_enrollee_set_designated_facility, h, cstr(facility_id, "facility"))
 
     def designated_facility_on(self, date: DateLike) -> Optional[str]:
         """The designated facility in force on ``date``: a change requested in the ruleset's
         window takes effect on 1 January (None when unset)."""
         ymd = to_ymd(date, "date")
-        return text(lib.mb_enrollee_designated_facility(self._h, ymd)) or None
+        with _held(self) as h:
+            return text(lib.mb_enrollee_designated_facility(h, ymd)) or None
 
     @property
     def first_visit_facility(self) -> Optional[str]:
         """The first-visit facility (首诊), None when unset."""
-        return text(lib.mb_enrollee_first_visit_facility(self._h)) or None
+        with _held(self) as h:
+            return text(lib.mb_enrollee_first_visit_facility(h)) or None
 
     @first_visit_facility.setter
     def first_visit_facility(self, facility_id: Optional[str]) -> None:
-        call(lib.mb_enrollee_set_first_visit_facility, self._h, cstr(facility_id, "facility"))
+        with _held(self) as h:
+            call(lib.mb_enrollee_set_first_visit_facility, h, cstr(facility_id, "facility"))
 
     @property
     def diseases(self) -> List[Certification]:
         """The certifications held, in the order added: a list of Certification(disease,
         certified_on, valid_until), dates as datetime.date (valid_until None: the catalogue's
         own rule)."""
-        h = self._h
         get = lib.mb_enrollee_disease
         name = ffi.new("const char **")
         on, until = ffi.new("int32_t *"), ffi.new("int32_t *")
         out = []
-        for i in range(lib.mb_enrollee_disease_count(h)):
-            if get(h, i, name, on, until) == 0:
-                out.append(Certification(text(name[0]), to_date(on[0]), to_date(until[0])))
+        with _held(self) as h:
+            for i in range(lib.mb_enrollee_disease_count(h)):
+                if get(h, i, name, on, until) == 0:
+                    out.append(Certification(text(name[0]), to_date(on[0]), to_date(until[0])))
         return out
 
     @property
     def assistance(self) -> List[AssistanceIdentity]:
         """The medical-assistance identities held: a list of AssistanceIdentity(category,
         from_, to), dates as datetime.date (to None: still held)."""
-        h = self._h
         get = lib.mb_enrollee_assistance
         category = ffi.new("const char **")
         start, end = ffi.new("int32_t *"), ffi.new("int32_t *")
         out = []
-        for i in range(lib.mb_enrollee_assistance_count(h)):
-            if get(h, i, category, start, end) == 0:
-                out.append(AssistanceIdentity(text(category[0]), to_date(start[0]),
-                                              to_date(end[0])))
+        with _held(self) as h:
+            for i in range(lib.mb_enrollee_assistance_count(h)):
+                if get(h, i, category, start, end) == 0:
+                    out.append(AssistanceIdentity(text(category[0]), to_date(start[0]),
+                                                  to_date(end[0])))
         return out
 
     def add_disease(self, name: str, certified_on: DateLike,
@@ -495,7 +583,8 @@ class Enrollee(_Handle):
         ``certified_on`` (date or 'YYYY-MM-DD'); ``valid_until`` None: the catalogue's rule."""
         on = to_ymd(certified_on, "certified_on")
         until = 0 if valid_until is None else to_ymd(valid_until, "valid_until")
-        call(lib.mb_enrollee_add_disease, self._h, cstr(name, "disease"), on, until)
+        with _held(self) as h:
+            call(lib.mb_enrollee_add_disease, h, cstr(name, "disease"), on, until)
         return self
 
     def add_assistance(self, category: str, from_: DateLike,
@@ -504,7 +593,8 @@ class Enrollee(_Handle):
         ``to`` inclusive (None: still held)."""
         start = to_ymd(from_, "from")
         end = 0 if to is None else to_ymd(to, "to")
-        call(lib.mb_enrollee_add_assistance, self._h, cstr(category, "category"), start, end)
+        with _held(self) as h:
+            call(lib.mb_enrollee_add_assistance, h, cstr(category, "category"), start, end)
         return self
 
     def add_identity(self, ruleset: "Ruleset", name: str, from_: DateLike,
@@ -514,21 +604,23 @@ class Enrollee(_Handle):
         ``from_`` to ``to`` inclusive (None: still held)."""
         start = to_ymd(from_, "from")
         end = 0 if to is None else to_ymd(to, "to")
-        call(lib.mb_enrollee_add_identity, self._h, ruleset._h, cstr(name, "identity"), start,
-             end)
+        with _held(self, ruleset) as (h, rs):
+            call(lib.mb_enrollee_add_identity, h, rs, cstr(name, "identity"), start, end)
         return self
 
     @property
     def birth_date(self) -> Optional[datetime.date]:
         """The birth date (a date, or None): age bands are the years completed on a claim's
         date."""
-        ymd = lib.mb_enrollee_birth_date(self._h)
+        with _held(self) as h:
+            ymd = lib.mb_enrollee_birth_date(h)
         return to_date(ymd) if ymd else None
 
     @birth_date.setter
     def birth_date(self, date: DateLike) -> None:
-        call(lib.mb_enrollee_set_birth_date, self._h,
-             0 if date is None else to_ymd(date, "birth_date"))
+        with _held(self) as h:
+            call(lib.mb_enrollee_set_birth_date, h,
+                 0 if date is None else to_ymd(date, "birth_date"))
 
     def seed(self, ruleset: Union["Ruleset", str], key: str, period: Union[int, str],
              amount: Optional[Yuan] = None, *, fen: Optional[int] = None) -> "Enrollee":
@@ -544,11 +636,12 @@ class Enrollee(_Handle):
         is stored where no settlement reads it."""
         fen = amount_fen(amount, fen, "accumulators.amount")
         if isinstance(ruleset, Ruleset):
-            call(lib.mb_enrollee_seed_checked, self._h, ruleset._h, cstr(key, "key"),
-                 _period(period), fen)
+            with _held(self, ruleset) as (h, rs):
+                call(lib.mb_enrollee_seed_checked, h, rs, cstr(key, "key"), _period(period), fen)
         else:
-            call(lib.mb_enrollee_seed, self._h, _ruleset_id(ruleset), cstr(key, "key"),
-                 _period(period), fen)
+            with _held(self) as h:
+                call(lib.mb_enrollee_seed, h, _ruleset_id(ruleset), cstr(key, "key"),
+                     _period(period), fen)
         return self
 
     def accumulator(self, ruleset: Union["Ruleset", str], key: str,
@@ -559,18 +652,21 @@ class Enrollee(_Handle):
         with a ruleset id (str), unchecked: a key nobody keeps reads 0.00."""
         if isinstance(ruleset, Ruleset):
             out = ffi.new("int64_t *")
-            call(lib.mb_enrollee_accumulator_checked, self._h, ruleset._h, cstr(key, "key"),
-                 _period(period), out)
+            with _held(self, ruleset) as (h, rs):
+                call(lib.mb_enrollee_accumulator_checked, h, rs, cstr(key, "key"),
+                     _period(period), out)
             return to_yuan(out[0])
-        return to_yuan(lib.mb_enrollee_accumulator(self._h, _ruleset_id(ruleset),
-                                                   cstr(key, "key"), _period(period)))
+        with _held(self) as h:
+            return to_yuan(lib.mb_enrollee_accumulator(h, _ruleset_id(ruleset),
+                                                       cstr(key, "key"), _period(period)))
 
     def certify(self, ruleset: "Ruleset", disease: str, date: DateLike) -> "Enrollee":
         """Certify a disease on ``date`` under ``ruleset``'s lifecycle rules (limits, exclusive
         pairs), then record it as add_disease does. NotEligibleError, citing the clause, when
         refused."""
-        call(lib.mb_enrollee_certify, self._h, ruleset._h, cstr(disease, "disease"),
-             to_ymd(date))
+        ymd = to_ymd(date)
+        with _held(self, ruleset) as (h, rs):
+            call(lib.mb_enrollee_certify, h, rs, cstr(disease, "disease"), ymd)
         return self
 
     def status(self, ruleset: "Ruleset", disease: str, date: DateLike) -> CertStatus:
@@ -578,17 +674,21 @@ class Enrollee(_Handle):
         CertStatus(state, since, cite)."""
         state, since = ffi.new("int *"), ffi.new("int32_t *")
         cite = ffi.new("const char **")
-        call(lib.mb_enrollee_status, self._h, ruleset._h, cstr(disease, "disease"),
-             to_ymd(date), state, since, cite)
-        return CertStatus(_enum(CertState, state[0]), to_date(since[0]), text(cite[0]))
+        ymd = to_ymd(date)
+        with _held(self, ruleset) as (h, rs):   # cite is the ruleset's text
+            call(lib.mb_enrollee_status, h, rs, cstr(disease, "disease"), ymd, state, since,
+                 cite)
+            return CertStatus(_enum(CertState, state[0]), to_date(since[0]), text(cite[0]))
 
     def request_facility_change(self, ruleset: "Ruleset", request_date: DateLike,
                                 facility_id: str) -> "Enrollee":
         """Ask on ``request_date`` to change the designated facility; where the ruleset keeps
         the choice for a year and accepts changes in a window only, a request outside it is
         NotEligibleError and one inside it takes effect on 1 January next."""
-        call(lib.mb_enrollee_request_facility_change, self._h, ruleset._h,
-             to_ymd(request_date, "request_date"), cstr(facility_id, "facility"))
+        ymd = to_ymd(request_date, "request_date")
+        with _held(self, ruleset) as (h, rs):
+            call(lib.mb_enrollee_request_facility_change, h, rs, ymd,
+                 cstr(facility_id, "facility"))
         return self
 
     def accrue(self, ruleset: "Ruleset", date: DateLike, base: Optional[Yuan] = None, *,
@@ -597,12 +697,15 @@ class Enrollee(_Handle):
         the account; returns the amount credited, Decimal yuan."""
         base_fen = amount_fen(base, fen, "base")
         out = ffi.new("int64_t *")
-        call(lib.mb_enrollee_accrue, self._h, ruleset._h, to_ymd(date), base_fen, out)
+        ymd = to_ymd(date)
+        with _held(self, ruleset) as (h, rs):
+            call(lib.mb_enrollee_accrue, h, rs, ymd, base_fen, out)
         return to_yuan(out[0])
 
     def reserve(self, entries: int) -> "Enrollee":
         """Make room for ``entries`` accumulator entries, so that settling never allocates."""
-        call(lib.mb_enrollee_reserve, self._h, c_int(entries, "reserve", C_SIZE_T))
+        with _held(self) as h:
+            call(lib.mb_enrollee_reserve, h, c_int(entries, "reserve", C_SIZE_T))
         return self
 
     def reverse_id(self, setl_id: str, payer: Optional["Enrollee"] = None) -> None:
@@ -613,24 +716,29 @@ class Enrollee(_Handle):
         not hold it (reversed already, or older than ``journal_limit`` settlements)."""
         setl = cstr(setl_id, "setl_id")
         if payer is None:
-            call(lib.mb_reverse_id, self._h, setl)
+            with _held(self) as h:
+                call(lib.mb_reverse_id, h, setl)
         else:
-            call(lib.mb_reverse_family_id, self._h, payer._h, setl)
+            with _held(self, payer) as (h, p):
+                call(lib.mb_reverse_family_id, h, p, setl)
 
     @property
     def journal_limit(self) -> int:
         """How many settlements the journal keeps for reversal (32 unless set; saved with the
         enrollee). Setting it lower drops the oldest."""
-        return lib.mb_enrollee_journal_limit(self._h)
+        with _held(self) as h:
+            return lib.mb_enrollee_journal_limit(h)
 
     @journal_limit.setter
     def journal_limit(self, n: int) -> None:
-        call(lib.mb_enrollee_set_journal_limit, self._h, c_int(n, "journal_limit", C_SIZE_T))
+        with _held(self) as h:
+            call(lib.mb_enrollee_set_journal_limit, h, c_int(n, "journal_limit", C_SIZE_T))
 
     @property
     def journal_count(self) -> int:
         """How many settlements the journal holds now."""
-        return lib.mb_enrollee_journal_count(self._h)
+        with _held(self) as h:
+            return lib.mb_enrollee_journal_count(h)
 
     def __repr__(self) -> str:
         if self.closed:
@@ -679,7 +787,8 @@ def _flag(name: str, bit: Flag, doc: str, inverted: bool = False) -> property:
 
     def set_(self: "Claim", on: bool) -> None:
         flags = self._flags | bit if _bool(on, name) != inverted else self._flags & ~bit
-        call(lib.mb_claim_set_flags, self._h, int(flags))
+        with _held(self) as h:
+            call(lib.mb_claim_set_flags, h, int(flags))
         self._flags = Flag(flags)
 
     return property(get, set_, doc=doc)
@@ -738,7 +847,8 @@ class Claim(_Handle):
 
     @property
     def id(self) -> str:
-        return text(lib.mb_claim_id(self._h))
+        with _held(self) as h:
+            return text(lib.mb_claim_id(h))
 
     @property
     def date(self) -> datetime.date:
@@ -766,7 +876,8 @@ class Claim(_Handle):
     @flags.setter
     def flags(self, flags: int) -> None:
         bits = c_int(flags, "flags", C_UNSIGNED)
-        call(lib.mb_claim_set_flags, self._h, bits)
+        with _held(self) as h:
+            call(lib.mb_claim_set_flags, h, bits)
         self._flags = Flag(bits)
 
     referral = _flag("referral", Flag.REFERRAL, "转诊手续 done")
@@ -779,8 +890,9 @@ class Claim(_Handle):
 
     def set_disease(self, disease: Optional[str], treatment: Optional[str] = None) -> "Claim":
         """The disease treated and, where a cap depends on it, the line of treatment."""
-        call(lib.mb_claim_set_disease, self._h, cstr(disease, "disease"),
-             cstr(treatment, "treatment"))
+        with _held(self) as h:
+            call(lib.mb_claim_set_disease, h, cstr(disease, "disease"),
+                 cstr(treatment, "treatment"))
         self._disease, self._treatment = disease, treatment
         return self
 
@@ -803,7 +915,8 @@ class Claim(_Handle):
     def facility_category(self, category: str) -> "Claim":
         """The facility's category as rulesets name it under facility_categories (社区卫生服务
         机构, a price class 一类 …); None clears it."""
-        call(lib.mb_claim_set_facility_category, self._h, cstr(category, "facility category"))
+        with _held(self) as h:
+            call(lib.mb_claim_set_facility_category, h, cstr(category, "facility category"))
         self._category = category
         return self
 
@@ -811,7 +924,8 @@ class Claim(_Handle):
         """Inpatient claims: admission and discharge dates (admitted <= discharged <= date)."""
         a = to_ymd(admitted, "admitted")
         d = to_ymd(discharged, "discharged")
-        call(lib.mb_claim_set_admission, self._h, a, d)
+        with _held(self) as h:
+            call(lib.mb_claim_set_admission, h, a, d)
         self._admission = (to_date(a), to_date(d))
         return self
 
@@ -826,7 +940,8 @@ class Claim(_Handle):
     def prescriber(self, id: str, level: Code = "primary") -> "Claim":
         """Pharmacy claims filled through prescription flow: the prescribing facility."""
         lvl = level_code(level)
-        call(lib.mb_claim_set_prescriber, self._h, cstr(id, "prescriber"), lvl)
+        with _held(self) as h:
+            call(lib.mb_claim_set_prescriber, h, cstr(id, "prescriber"), lvl)
         self._prescriber = (id, _enum(Level, lvl))
         return self
 
@@ -841,7 +956,8 @@ class Claim(_Handle):
         c = item_class_code(cls)
         bp = -1 if first_selfpay_ratio is None else to_bp(first_selfpay_ratio,
                                                           "first_selfpay_ratio")
-        call(lib.mb_claim_add_item, self._h, fen, c, bp)
+        with _held(self) as h:
+            call(lib.mb_claim_add_item, h, fen, c, bp)
         self._items.append(Item(to_yuan(fen), _enum(ItemClass, c), bp_to_percent(bp)))
         return self
 
@@ -866,7 +982,8 @@ class Claim(_Handle):
         b = amount_fen(basic, basic_fen, "upstream.basic", "basic_fen={n}", default=0)
         ci = amount_fen(critical_illness, critical_illness_fen, "upstream.critical_illness",
                         "critical_illness_fen={n}", default=-1)
-        call(lib.mb_claim_set_upstream, self._h, comp, b, ci)
+        with _held(self) as h:
+            call(lib.mb_claim_set_upstream, h, comp, b, ci)
         self._upstream = (to_yuan(comp), to_yuan(b), None if ci < 0 else to_yuan(ci))
         return self
 
@@ -876,7 +993,8 @@ class Claim(_Handle):
         :meth:`upstream` (paid from its policy-scope cost): reported in maf_pay, counted by a
         top-up layer among the funds paid. Yuan (Decimal or str) or ``assistance_fen``."""
         a = amount_fen(assistance, assistance_fen, "upstream.assistance", "assistance_fen={n}")
-        call(lib.mb_claim_set_upstream_assistance, self._h, a)
+        with _held(self) as h:
+            call(lib.mb_claim_set_upstream_assistance, h, a)
         return self
 
     def __repr__(self) -> str:
@@ -1069,9 +1187,11 @@ class Settlement:
                              "be reversed")
         assert self._enrollee is not None  # a committed, unreversed settlement keeps it
         if self._payer is not None:
-            call(lib.mb_reverse_family, self._enrollee._h, self._payer._h, self._result._h)
+            with _held(self._enrollee, self._payer, self._result) as (e, payer, r):
+                call(lib.mb_reverse_family, e, payer, r)
         else:
-            call(lib.mb_reverse, self._enrollee._h, self._result._h)
+            with _held(self._enrollee, self._result) as (e, r):
+                call(lib.mb_reverse, e, r)
         self.reversed = True
         self.close()
 
@@ -1098,63 +1218,73 @@ Chain = Union[Ruleset, Sequence[Ruleset]]
 """A Ruleset, or 1 to 8 of them in tier order (basic, critical illness, assistance)."""
 
 
-_pins_lock = threading.Lock()  # a ruleset may be pinned by settle_frame calls on two threads
-
-
-@contextlib.contextmanager
-def _pinned(handles: Sequence[_Handle]) -> Iterator[None]:
-    """Keep `handles` from being closed while settle_frame runs: it calls the library on them
-    between calls of the caller's code (its progress callback) and without the GIL, so a
-    close() then would free what the library is reading."""
-    with _pins_lock:
-        for h in handles:
-            h._pins += 1
-    try:
-        yield
-    finally:
-        with _pins_lock:
-            for h in handles:
-                h._pins -= 1
-
-
-def _chain(chain: Chain) -> Tuple[List[Ruleset], Any]:
+def _chain(chain: Chain) -> List[Ruleset]:
     if isinstance(chain, Ruleset):
-        rulesets = [chain]
-    else:
-        rulesets = list(chain)
-        for r in rulesets:
-            if not isinstance(r, Ruleset):
-                raise TypeError(f"a chain holds Rulesets, not {type(r).__name__}")
-    return rulesets, ffi.new("const mb_ruleset *[]", [r._h for r in rulesets])
+        return [chain]
+    rulesets = list(chain)
+    for r in rulesets:
+        if not isinstance(r, Ruleset):
+            raise TypeError(f"a chain holds Rulesets, not {type(r).__name__}")
+    return rulesets
 
 
-def _make_room(rulesets: List[Ruleset], arr: Any, enrollee: Enrollee) -> None:
-    """Room in the enrollee's accumulator table for what one settlement under the chain can
-    add (settlement itself never allocates: medbenefit.h, mb_enrollee_reserve_for)."""
-    call(lib.mb_enrollee_reserve_for, enrollee._h, arr, len(rulesets))
+def _chain_array(rulesets: List[Ruleset]) -> Any:
+    """The chain as the library takes it; only while the caller holds the rulesets."""
+    return ffi.new("const mb_ruleset *[]", [r._ptr for r in rulesets])
 
 
-def _settle_one(rulesets: List[Ruleset], arr: Any, enrollee: Enrollee, claim: Claim,
-                commit: bool, trace: bool, reversible: bool = True) -> Settlement:
+def _check_enrollee(enrollee: Any, who: str = "") -> None:
     if not isinstance(enrollee, Enrollee):
-        raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
-    if not isinstance(claim, Claim):
-        raise TypeError(f"expected a Claim, got {type(claim).__name__}")
-    if commit:
-        _make_room(rulesets, arr, enrollee)
-        result = _Result()
-        try:
-            call(lib.mb_settle, result._h, arr, len(rulesets), enrollee._h, claim._h)
-            s = Settlement._read(result._ptr, enrollee, claim, True, trace, result)
-        except BaseException:
+        raise TypeError(f"{who}expected an Enrollee, got {type(enrollee).__name__}")
+
+
+def _check_claims(claims: Iterable[Any]) -> List[Claim]:
+    out = list(claims)
+    for claim in out:
+        if not isinstance(claim, Claim):
+            raise TypeError(f"expected a Claim, got {type(claim).__name__}")
+    return out
+
+
+def _settle_one(rulesets: List[Ruleset], enrollee: Enrollee, claim: Claim, commit: bool,
+                trace: bool, reversible: bool = True, arr: Any = None) -> Settlement:
+    """One settlement, holding what it uses; ``arr``: the chain's array, when the caller
+    holds the rulesets and has made it (a batch), else made here."""
+    _check_enrollee(enrollee)
+    _check_claims((claim,))
+    n = len(rulesets)
+    # the result is this call's own (new, or this thread's scratch): no other thread can close
+    # it, so it needs no hold
+    result = _Result() if commit else _scratch_result()
+    r = result._ptr
+    held = (enrollee, claim, *rulesets)
+    try:
+        _hold(held)
+    except BaseException:
+        if commit:
             result.close()
-            raise
-        if not reversible:
-            s.close()
-        return s
-    scratch = _scratch_result()
-    call(lib.mb_presettle, scratch._h, arr, len(rulesets), enrollee._h, claim._h)
-    return Settlement._read(scratch._ptr, enrollee, claim, False, trace)
+        raise
+    try:
+        e, c = enrollee._ptr, claim._ptr
+        if arr is None:
+            arr = _chain_array(rulesets)
+        if not commit:
+            call(lib.mb_presettle, r, arr, n, e, c)
+            return Settlement._read(r, enrollee, claim, False, trace)
+        # room for what the settlement can add: settling itself never allocates
+        # (medbenefit.h, mb_enrollee_reserve_for)
+        call(lib.mb_enrollee_reserve_for, e, arr, n)
+        call(lib.mb_settle, r, arr, n, e, c)
+        s = Settlement._read(r, enrollee, claim, True, trace, result)
+    except BaseException:
+        if commit:
+            result.close()
+        raise
+    finally:
+        _release(held)
+    if not reversible:
+        s.close()
+    return s
 
 
 def settle(chain: Chain, enrollee: Enrollee, claim: Claim, commit: bool = True, *,
@@ -1165,8 +1295,7 @@ def settle(chain: Chain, enrollee: Enrollee, claim: Claim, commit: bool = True, 
     changes. On any error nothing changes and a MedbenefitError is raised.
     ``trace=False`` skips reading the trace (faster for bulk runs); ``reversible=False`` frees
     the C result at once instead of keeping it for ``Settlement.reverse()``."""
-    rulesets, arr = _chain(chain)
-    return _settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible)
+    return _settle_one(_chain(chain), enrollee, claim, commit, trace, reversible)
 
 
 def presettle(chain: Chain, enrollee: Enrollee, claim: Claim, *,
@@ -1182,7 +1311,7 @@ def settle_family(chain: Chain, patient: Enrollee, payer: Enrollee,
     personal account of ``payer`` (a family member: ``relation`` "spouse", "parent" or
     "child", or a Relation) pays the rest of the patient's share (共济). ``acct_mulaid_pay``
     reports the family part. Both enrollees change; ``reverse()`` restores both."""
-    rulesets, arr = _chain(chain)
+    rulesets = _chain(chain)
     if isinstance(relation, str):
         try:
             relation = Relation[relation.upper()]
@@ -1190,15 +1319,18 @@ def settle_family(chain: Chain, patient: Enrollee, payer: Enrollee,
             raise errors.UnknownCodeError(f"unknown relation '{relation}' (expected spouse, "
                                           "parent or child)") from None
     relation = c_int(relation, "relation", C_INT, errors.UnknownCodeError)
-    for who, e in (("patient", patient), ("payer", payer)):
-        if not isinstance(e, Enrollee):
-            raise TypeError(f"{who}: expected an Enrollee, got {type(e).__name__}")
-    _make_room(rulesets, arr, patient)
+    _check_enrollee(patient, "patient: ")
+    _check_enrollee(payer, "payer: ")
+    _check_claims((claim,))
+    n = len(rulesets)
     result = _Result()
     try:
-        call(lib.mb_settle_family, result._h, arr, len(rulesets), patient._h, payer._h,
-             relation, claim._h)
-        s = Settlement._read(result._ptr, patient, claim, True, trace, result)
+        with _held(*rulesets, patient, payer, claim, result) as ptrs:
+            *_, p, e, c, r = ptrs
+            arr = _chain_array(rulesets)
+            call(lib.mb_enrollee_reserve_for, p, arr, n)
+            call(lib.mb_settle_family, r, arr, n, p, e, relation, c)
+            s = Settlement._read(r, patient, claim, True, trace, result)
     except BaseException:
         result.close()
         raise
@@ -1218,7 +1350,10 @@ class BatchError(errors.MedbenefitError):
         self.error = error
         self.settled = settled
         self.rolled_back = rolled_back
-        claim_id = text(lib.mb_claim_id(claim._ptr)) if not claim.closed else "?"
+        try:
+            claim_id = claim.id
+        except ValueError:  # closed
+            claim_id = "?"
         super().__init__(f"claim {claim_id}: {error.message}", file=error.file, line=error.line,
                          key=error.key)
 
@@ -1258,62 +1393,63 @@ def settle_batch(chain: Chain, enrollee: Enrollee, claims: Iterable[Claim], comm
     reversible = True if reversible is None else reversible
     if atomic and not reversible:
         raise ValueError("an atomic batch must keep its settlements reversible")
-    rulesets, arr = _chain(chain)
-    ordered = sorted(claims, key=lambda c: c._ymd)
+    rulesets = _chain(chain)
+    _check_enrollee(enrollee)
+    ordered = sorted(_check_claims(claims), key=lambda c: c._ymd)
     out: List[Union[Settlement, _MBError]] = []
-    for claim in ordered:
-        try:
-            out.append(_settle_one(rulesets, arr, enrollee, claim, commit, trace, reversible))
-        except _MBError as e:
-            if errors == "return":
-                out.append(e)
-                continue
-            rolled_back = False
-            if atomic and commit:
-                for s in reversed(out):
-                    if isinstance(s, Settlement):  # all are: a failure raised before this one
-                        s.reverse()
-                rolled_back = True
-            raise BatchError(claim, e, out, rolled_back) from e
+    with _held(*rulesets, enrollee, *ordered):  # the whole batch: none closes midway
+        arr = _chain_array(rulesets)
+        for claim in ordered:
+            try:
+                out.append(_settle_one(rulesets, enrollee, claim, commit, trace, reversible,
+                                       arr))
+            except _MBError as e:
+                if errors == "return":
+                    out.append(e)
+                    continue
+                rolled_back = False
+                if atomic and commit:
+                    for s in reversed(out):
+                        if isinstance(s, Settlement):  # all are: a failure raised before this
+                            s.reverse()
+                    rolled_back = True
+                raise BatchError(claim, e, out, rolled_back) from e
     return out
 
 
 def _settle_batch_fast(chain: Chain, enrollee: Enrollee, claims: Iterable[Claim], commit: bool,
                        errors: str) -> List[Union[Settlement, "_MBError"]]:
-    rulesets, arr = _chain(chain)
-    if not isinstance(enrollee, Enrollee):
-        raise TypeError(f"expected an Enrollee, got {type(enrollee).__name__}")
-    claims = list(claims)
-    for claim in claims:
-        if not isinstance(claim, Claim):
-            raise TypeError(f"expected a Claim, got {type(claim).__name__}")
-    ordered = sorted(claims, key=lambda c: c._ymd)
+    rulesets = _chain(chain)
+    _check_enrollee(enrollee)
+    ordered = sorted(_check_claims(claims), key=lambda c: c._ymd)
     n = len(ordered)
     if n == 0:
         return []
-    cclaims = ffi.new("const mb_claim *[]", [c._h for c in ordered])
     stride = AMOUNT_COUNT
     amounts = _new_uncleared("int64_t[]", n * stride)
     status = ffi.new("int32_t[]", n)
     covered = _new_uncleared("int32_t[]", n)
     result = _scratch_result()
-    rc, first = attempt(lib.mb_settle_batch, result._h, arr, len(rulesets), enrollee._h, cclaims,
-                        n, 0 if commit else BATCH_PRESETTLE, amounts, stride, status,
-                        covered)
+    with _held(*rulesets, enrollee, result, *ordered):
+        cclaims = ffi.new("const mb_claim *[]", [c._ptr for c in ordered])
+        rc, first = attempt(lib.mb_settle_batch, result._ptr, _chain_array(rulesets),
+                            len(rulesets), enrollee._ptr, cclaims, n,
+                            0 if commit else BATCH_PRESETTLE, amounts, stride, status, covered)
+        eid = text(lib.mb_enrollee_id(enrollee._ptr))
+        ids = [text(lib.mb_claim_id(c._ptr)) for c in ordered]
     st = ffi.unpack(status, n)
     if rc < 0 and not any(st):  # refused as a whole (no claim was tried)
         assert first is not None
         raise first
     fen = ffi.unpack(amounts, n * stride)
     cov = ffi.unpack(covered, n)
-    eid = text(lib.mb_enrollee_id(enrollee._h))
     names = AMOUNT_NAMES
     out: List[Union[Settlement, _MBError]] = []
     for i, claim in enumerate(ordered):
         code = st[i]
         if code == 0:
             base = i * stride
-            out.append(Settlement._row(text(lib.mb_claim_id(claim._ptr)), claim.date, eid,
+            out.append(Settlement._row(ids[i], claim.date, eid,
                                        commit, dict(zip(names, fen[base:base + stride])),
                                        bool(cov[i])))
             continue

@@ -19,7 +19,7 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Hashable, List, Mapping,
 from . import errors as _errors
 from ._codes import (AMOUNT_COUNT, AMOUNT_NAMES, C_INT32, C_UNSIGNED, Flag, Status, amount_fen,
                      c_int, c_text, item_class_code, level_code, med_type_code, to_bp, to_yuan)
-from .core import Chain, Enrollee, _chain, _pinned
+from .core import Chain, Enrollee, _chain, _chain_array, _held
 
 if TYPE_CHECKING:
     import numpy as np
@@ -161,7 +161,7 @@ def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
         _check_text_columns(pd, np, items, "items: ")
         claims, item_frame, item_start = df, items, _offsets(np, df, items)
 
-    rulesets, chain_arr = _chain(chain)
+    rulesets = _chain(chain)
     n = len(claims)
     build = _Build(pd, np, claims, item_frame, item_start)
     batch = build.batch()
@@ -169,18 +169,21 @@ def settle_frame(df: "pd.DataFrame", chain: Chain, enrollees: Enrollees, *,
     handles = _enrollee_handles(build.enrollee_ids, build.enrollee_used, enrollees,
                                 copy_enrollees)
     from ._ffi import ffi
-    pointers = ffi.new("mb_enrollee *[]", [h._h if h is not None else ffi.NULL
-                                           for h in handles])
 
     out = np.empty((n, AMOUNT_COUNT), dtype=np.int64)
     status = np.empty(n, dtype=np.int8)
     covered = np.empty(n, dtype=bool)
     report, close = _progress(progress, on_progress, n)
     try:
-        with _pinned(rulesets + [h for h in handles if h is not None]):
-            messages = _columnar.run(batch, chain_arr, len(rulesets), pointers, len(handles),
-                                     out, status, covered, presettle=not commit,
-                                     threads=threads, chunk=chunk_rows, on_progress=report)
+        # held for the whole run: the library reads them between calls of the progress
+        # callback and without the GIL, so a close() meanwhile is refused (StateError)
+        with _held(*rulesets, *(h for h in handles if h is not None)):
+            pointers = ffi.new("mb_enrollee *[]", [h._ptr if h is not None else ffi.NULL
+                                                   for h in handles])
+            messages = _columnar.run(batch, _chain_array(rulesets), len(rulesets), pointers,
+                                     len(handles), out, status, covered,
+                                     presettle=not commit, threads=threads, chunk=chunk_rows,
+                                     on_progress=report)
     finally:
         close()
         if copy_enrollees:

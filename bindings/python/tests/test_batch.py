@@ -13,6 +13,7 @@ import pytest
 
 import medbenefit as mb
 from medbenefit._ffi import ffi, lib
+from medbenefit.core import _held
 
 
 def chronic(id, date, *items, disease="糖尿病", facility="H001", level="tertiary"):
@@ -83,11 +84,12 @@ def test_amounts_read_in_one_call_match_one_by_one(wuxi):
     e = diabetic()
     c = chronic("C1", "2021-02-01", ("1200", "A"), ("300", "B"), ("50", "C"))
     s = mb.settle(wuxi, e, c)
-    r = s._result._h
-    assert list(s.fen.values()) == [lib.mb_result_amount(r, i) for i in range(mb.AMOUNT_COUNT)]
+    with _held(s._result) as r:
+        assert list(s.fen.values()) == [lib.mb_result_amount(r, i)
+                                        for i in range(mb.AMOUNT_COUNT)]
+        buf = ffi.new("int64_t[]", 32)
+        assert lib.mb_result_amounts(r, buf, 32) == mb.AMOUNT_COUNT   # never more than it has
     assert list(s.fen) == list(mb.AMOUNT_NAMES)
-    buf = ffi.new("int64_t[]", 32)
-    assert lib.mb_result_amounts(r, buf, 32) == mb.AMOUNT_COUNT   # never more than it has
     assert s.medfee_sumamt == Decimal("1550.00") and s.fulamt_ownpay_amt == Decimal("50.00")
 
 

@@ -59,7 +59,7 @@ def states():
 
 def test_ruleset_pickles_as_it_was_loaded(wuxi):
     again = pickle.loads(pickle.dumps(wuxi))
-    assert again.id == wuxi.id and again._h != wuxi._h
+    assert again.id == wuxi.id and again._ptr != wuxi._ptr
 
 
 def test_year_on_dask_equals_one_process(wuxi):

@@ -2,7 +2,6 @@ package org.medbenefit;
 
 import com.sun.jna.Pointer;
 
-import java.lang.ref.Reference;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Objects;
@@ -152,7 +151,7 @@ public final class Claim implements AutoCloseable {
         }
     }
 
-    private final NativeHandle handle;
+    final NativeHandle handle;
 
     private Claim(Pointer p) {
         handle = new NativeHandle(this, p, MedBenefit::mb_claim_free, "claim");
@@ -174,16 +173,17 @@ public final class Claim implements AutoCloseable {
         return new Claim(new Pointer(out[0]));
     }
 
-    Pointer ptr() {
-        return handle.get();
+    boolean isClosed() {
+        return handle.isClosed();
     }
 
     /** The claim's id as given (or null). */
     public String id() {
+        Pointer self = handle.hold();
         try {
-            return MedBenefit.str(MedBenefit.mb_claim_id(ptr()));
+            return MedBenefit.str(MedBenefit.mb_claim_id(self));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -192,12 +192,13 @@ public final class Claim implements AutoCloseable {
         int bits = 0;
         for (Flag f : flags)
             bits |= f.bit;
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_set_flags(ptr(), bits, err), err);
+            MedBenefit.check(MedBenefit.mb_claim_set_flags(self, bits, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -211,13 +212,14 @@ public final class Claim implements AutoCloseable {
      * ("放化疗", "药物维持治疗", "终末期透析" …; null for none).
      */
     public Claim setDisease(String nameOrCode, String treatment) throws MedBenefitException {
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_set_disease(ptr(), MedBenefit.utf8(nameOrCode, "disease"),
+            MedBenefit.check(MedBenefit.mb_claim_set_disease(self, MedBenefit.utf8(nameOrCode, "disease"),
                     MedBenefit.utf8(treatment, "treatment"), err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -225,12 +227,13 @@ public final class Claim implements AutoCloseable {
      *  a price class 一类 …); null clears it. */
     public Claim setFacilityCategory(String category) throws MedBenefitException {
         byte[] c = MedBenefit.utf8(category, "facility category");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_set_facility_category(ptr(), c, err), err);
+            MedBenefit.check(MedBenefit.mb_claim_set_facility_category(self, c, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -244,25 +247,27 @@ public final class Claim implements AutoCloseable {
         Objects.requireNonNull(admitted, "admitted");
         Objects.requireNonNull(discharged, "discharged");
         int a = MedBenefit.Dates.toInt(admitted), d = MedBenefit.Dates.toInt(discharged);
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_set_admission(ptr(), a, d, err), err);
+            MedBenefit.check(MedBenefit.mb_claim_set_admission(self, a, d, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** Pharmacy claims filled through prescription flow: the prescribing facility. */
     public Claim setPrescriber(String facilityId, Level level) throws MedBenefitException {
         Objects.requireNonNull(level, "level");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_set_prescriber(ptr(), MedBenefit.utf8(facilityId, "facility"),
+            MedBenefit.check(MedBenefit.mb_claim_set_prescriber(self, MedBenefit.utf8(facilityId, "facility"),
                     level.code, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -280,12 +285,13 @@ public final class Claim implements AutoCloseable {
     public Claim addItem(BigDecimal yuan, ItemClass itemClass, int firstSelfpayBasisPoints) throws MedBenefitException {
         Objects.requireNonNull(itemClass, "itemClass");
         long fen = Money.toFen(yuan, "item amount");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_add_item(ptr(), fen, itemClass.code, firstSelfpayBasisPoints, err), err);
+            MedBenefit.check(MedBenefit.mb_claim_add_item(self, fen, itemClass.code, firstSelfpayBasisPoints, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -299,12 +305,13 @@ public final class Claim implements AutoCloseable {
         long c = Money.toFen(compliant, "upstream.compliant");
         long b = Money.toFen(basic, "upstream.basic");
         long ci = criticalIllness == null ? -1 : Money.toFen(criticalIllness, "upstream.critical_illness");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_set_upstream(ptr(), c, b, ci, err), err);
+            MedBenefit.check(MedBenefit.mb_claim_set_upstream(self, c, b, ci, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -315,16 +322,22 @@ public final class Claim implements AutoCloseable {
      */
     public Claim setUpstreamAssistance(BigDecimal assistance) throws MedBenefitException {
         long a = Money.toFen(assistance, "upstream.assistance");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_claim_set_upstream_assistance(ptr(), a, err), err);
+            MedBenefit.check(MedBenefit.mb_claim_set_upstream_assistance(self, a, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
-    /** Free the native claim now. Idempotent. */
+    /**
+     * Free the native claim now. Idempotent.
+     *
+     * @throws IllegalStateException while a native call on another thread uses this claim
+     *                               (nothing is freed: close it after the call returns)
+     */
     @Override
     public void close() {
         handle.close();

@@ -3,7 +3,6 @@ package org.medbenefit;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
-import java.lang.ref.Reference;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -146,7 +145,7 @@ public final class Enrollee implements AutoCloseable {
 
     private static final int MB_E_BUFFER = -17;
 
-    private final NativeHandle handle;
+    final NativeHandle handle;
 
     private Enrollee(Pointer p) {
         handle = new NativeHandle(this, p, MedBenefit::mb_enrollee_free, "enrollee");
@@ -177,34 +176,37 @@ public final class Enrollee implements AutoCloseable {
         return new Enrollee(new Pointer(out[0]));
     }
 
-    Pointer ptr() {
-        return handle.get();
+    boolean isClosed() {
+        return handle.isClosed();
     }
 
     /** The caller's identifier given at creation (or null). */
     public String id() {
+        Pointer self = handle.hold();
         try {
-            return MedBenefit.str(MedBenefit.mb_enrollee_id(ptr()));
+            return MedBenefit.str(MedBenefit.mb_enrollee_id(self));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The scheme ({@code mb_enrollee_scheme}); on a restored enrollee too, like every getter here. */
     public Scheme scheme() {
+        Pointer self = handle.hold();
         try {
-            return Scheme.of(MedBenefit.mb_enrollee_scheme(ptr()));
+            return Scheme.of(MedBenefit.mb_enrollee_scheme(self));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The person type ({@code mb_enrollee_person_type}): RESIDENT for a resident created with none. */
     public PersonType personType() {
+        Pointer self = handle.hold();
         try {
-            return PersonType.of(MedBenefit.mb_enrollee_person_type(ptr()));
+            return PersonType.of(MedBenefit.mb_enrollee_person_type(self));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -226,19 +228,21 @@ public final class Enrollee implements AutoCloseable {
     }
 
     private String facility(int date) {
+        Pointer self = handle.hold();
         try {
-            return orNull(MedBenefit.str(MedBenefit.mb_enrollee_designated_facility(ptr(), date)));
+            return orNull(MedBenefit.str(MedBenefit.mb_enrollee_designated_facility(self, date)));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The first-visit facility (首诊), or null when none is set. */
     public String firstVisitFacility() {
+        Pointer self = handle.hold();
         try {
-            return orNull(MedBenefit.str(MedBenefit.mb_enrollee_first_visit_facility(ptr())));
+            return orNull(MedBenefit.str(MedBenefit.mb_enrollee_first_visit_facility(self)));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -248,8 +252,8 @@ public final class Enrollee implements AutoCloseable {
 
     /** The certified diseases held, in the order they were added (an unmodifiable list). */
     public List<Certification> diseases() {
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             long n = MedBenefit.mb_enrollee_disease_count(p);
             List<Certification> out = new ArrayList<>((int) n);
             long[] name = new long[1];
@@ -260,14 +264,14 @@ public final class Enrollee implements AutoCloseable {
                             MedBenefit.Dates.fromInt(on[0]), MedBenefit.Dates.fromInt(until[0])));
             return Collections.unmodifiableList(out);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The medical-assistance identities held, in the order they were added (an unmodifiable list). */
     public List<AssistanceIdentity> assistance() {
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             long n = MedBenefit.mb_enrollee_assistance_count(p);
             List<AssistanceIdentity> out = new ArrayList<>((int) n);
             long[] category = new long[1];
@@ -278,52 +282,56 @@ public final class Enrollee implements AutoCloseable {
                             MedBenefit.Dates.fromInt(from[0]), MedBenefit.Dates.fromInt(to[0])));
             return Collections.unmodifiableList(out);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** Set the personal account (个人账户) balance, yuan; negative or beyond the fen is invalid_amount. */
     public Enrollee setAccountBalance(BigDecimal yuan) throws MedBenefitException {
         long fen = Money.toFen(yuan, "account balance");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_set_account_balance(ptr(), fen, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_set_account_balance(self, fen, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The personal account balance, yuan (scale 2). */
     public BigDecimal accountBalance() {
+        Pointer self = handle.hold();
         try {
-            return Money.ofFen(MedBenefit.mb_enrollee_account_balance(ptr()));
+            return Money.ofFen(MedBenefit.mb_enrollee_account_balance(self));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The designated facility (定点) for chronic care. */
     public Enrollee setDesignatedFacility(String facilityId) throws MedBenefitException {
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_set_designated_facility(ptr(),
+            MedBenefit.check(MedBenefit.mb_enrollee_set_designated_facility(self,
                     MedBenefit.utf8(facilityId, "facility"), err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The first-visit facility (首诊) for outpatient pooling. */
     public Enrollee setFirstVisitFacility(String facilityId) throws MedBenefitException {
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_set_first_visit_facility(ptr(),
+            MedBenefit.check(MedBenefit.mb_enrollee_set_first_visit_facility(self,
                     MedBenefit.utf8(facilityId, "facility"), err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -336,13 +344,14 @@ public final class Enrollee implements AutoCloseable {
             throws MedBenefitException {
         Objects.requireNonNull(certifiedOn, "certifiedOn");
         int on = MedBenefit.Dates.toInt(certifiedOn), until = MedBenefit.Dates.toInt(validUntil);
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_add_disease(ptr(), MedBenefit.utf8(nameOrCode, "disease"),
+            MedBenefit.check(MedBenefit.mb_enrollee_add_disease(self, MedBenefit.utf8(nameOrCode, "disease"),
                     on, until, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -361,14 +370,12 @@ public final class Enrollee implements AutoCloseable {
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(date, "date");
         int d = MedBenefit.Dates.toInt(date);
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), rs = held.add(ruleset.handle);
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_certify(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
+            MedBenefit.check(MedBenefit.mb_enrollee_certify(self, rs, MedBenefit.utf8(disease, "disease"),
                     d, err), err);
             return this;
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(ruleset);
         }
     }
 
@@ -377,17 +384,15 @@ public final class Enrollee implements AutoCloseable {
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(date, "date");
         int d = MedBenefit.Dates.toInt(date);
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), rs = held.add(ruleset.handle);
             int[] state = new int[1], since = new int[1];
             long[] cite = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_status(ptr(), ruleset.ptr(), MedBenefit.utf8(disease, "disease"),
+            MedBenefit.check(MedBenefit.mb_enrollee_status(self, rs, MedBenefit.utf8(disease, "disease"),
                     d, state, since, cite, err), err);
             String c = cite[0] == 0 ? "" : MedBenefit.str(new Pointer(cite[0]));
             return new CertStatus(CertState.of(state[0]), MedBenefit.Dates.fromInt(since[0]), c);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(ruleset);
         }
     }
 
@@ -401,14 +406,12 @@ public final class Enrollee implements AutoCloseable {
         Objects.requireNonNull(ruleset, "ruleset");
         Objects.requireNonNull(requestDate, "requestDate");
         int d = MedBenefit.Dates.toInt(requestDate);
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), rs = held.add(ruleset.handle);
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_request_facility_change(ptr(), ruleset.ptr(), d,
+            MedBenefit.check(MedBenefit.mb_enrollee_request_facility_change(self, rs, d,
                     MedBenefit.utf8(facilityId, "facility"), err), err);
             return this;
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(ruleset);
         }
     }
 
@@ -423,14 +426,12 @@ public final class Enrollee implements AutoCloseable {
         Objects.requireNonNull(date, "date");
         long baseFen = Money.toFen(base, "base");
         int d = MedBenefit.Dates.toInt(date);
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), rs = held.add(ruleset.handle);
             long[] out = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_accrue(ptr(), ruleset.ptr(), d, baseFen, out, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_accrue(self, rs, d, baseFen, out, err), err);
             return Money.ofFen(out[0]);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(ruleset);
         }
     }
 
@@ -441,13 +442,14 @@ public final class Enrollee implements AutoCloseable {
     public Enrollee addAssistance(String category, LocalDate from, LocalDate to) throws MedBenefitException {
         Objects.requireNonNull(from, "from");
         int f = MedBenefit.Dates.toInt(from), t = MedBenefit.Dates.toInt(to);
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_add_assistance(ptr(), MedBenefit.utf8(category, "category"),
+            MedBenefit.check(MedBenefit.mb_enrollee_add_assistance(self, MedBenefit.utf8(category, "category"),
                     f, t, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -463,13 +465,11 @@ public final class Enrollee implements AutoCloseable {
         Objects.requireNonNull(from, "from");
         int f = MedBenefit.Dates.toInt(from), t = MedBenefit.Dates.toInt(to);
         byte[] n = MedBenefit.utf8(name, "identity");
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), rs = held.add(ruleset.handle);
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_add_identity(ptr(), ruleset.ptr(), n, f, t, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_add_identity(self, rs, n, f, t, err), err);
             return this;
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(ruleset);
         }
     }
 
@@ -477,22 +477,24 @@ public final class Enrollee implements AutoCloseable {
      *  clears it. */
     public Enrollee setBirthDate(LocalDate birthDate) throws MedBenefitException {
         int d = MedBenefit.Dates.toInt(birthDate);
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_set_birth_date(ptr(), d, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_set_birth_date(self, d, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The birth date set, or null. */
     public LocalDate birthDate() {
+        Pointer self = handle.hold();
         try {
-            int d = MedBenefit.mb_enrollee_birth_date(ptr());
+            int d = MedBenefit.mb_enrollee_birth_date(self);
             return d == 0 ? null : MedBenefit.Dates.fromInt(d);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -510,14 +512,12 @@ public final class Enrollee implements AutoCloseable {
         Objects.requireNonNull(ruleset, "ruleset");
         long fen = Money.toFen(yuan, "accumulator");
         byte[] k = MedBenefit.utf8(key, "key");
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), rs = held.add(ruleset.handle);
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_seed_checked(ptr(), ruleset.ptr(), k, period, fen, err),
+            MedBenefit.check(MedBenefit.mb_enrollee_seed_checked(self, rs, k, period, fen, err),
                     err);
             return this;
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(ruleset);
         }
     }
 
@@ -529,15 +529,13 @@ public final class Enrollee implements AutoCloseable {
     public BigDecimal accumulator(Ruleset ruleset, String key, int period) throws MedBenefitException {
         Objects.requireNonNull(ruleset, "ruleset");
         byte[] k = MedBenefit.utf8(key, "key");
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), rs = held.add(ruleset.handle);
             long[] fen = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_accumulator_checked(ptr(), ruleset.ptr(), k, period, fen,
+            MedBenefit.check(MedBenefit.mb_enrollee_accumulator_checked(self, rs, k, period, fen,
                     err), err);
             return Money.ofFen(fen[0]);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(ruleset);
         }
     }
 
@@ -551,13 +549,14 @@ public final class Enrollee implements AutoCloseable {
      */
     public Enrollee seed(String rulesetId, String key, int period, BigDecimal yuan) throws MedBenefitException {
         long fen = Money.toFen(yuan, "accumulator");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_seed(ptr(), MedBenefit.utf8(rulesetId, "ruleset"),
+            MedBenefit.check(MedBenefit.mb_enrollee_seed(self, MedBenefit.utf8(rulesetId, "ruleset"),
                     MedBenefit.utf8(key, "key"), period, fen, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -568,10 +567,11 @@ public final class Enrollee implements AutoCloseable {
      */
     public BigDecimal accumulator(String rulesetId, String key, int period) throws MedBenefitException {
         byte[] rs = MedBenefit.utf8(rulesetId, "ruleset"), k = MedBenefit.utf8(key, "key");
+        Pointer self = handle.hold();
         try {
-            return Money.ofFen(MedBenefit.mb_enrollee_accumulator(ptr(), rs, k, period));
+            return Money.ofFen(MedBenefit.mb_enrollee_accumulator(self, rs, k, period));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -585,11 +585,12 @@ public final class Enrollee implements AutoCloseable {
      */
     public void reverseId(String setlId) throws MedBenefitException {
         byte[] id = MedBenefit.utf8(Objects.requireNonNull(setlId, "setlId"), "setlId");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_reverse_id(ptr(), id, err), err);
+            MedBenefit.check(MedBenefit.mb_reverse_id(self, id, err), err);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -598,22 +599,21 @@ public final class Enrollee implements AutoCloseable {
     public void reverseFamilyId(Enrollee payer, String setlId) throws MedBenefitException {
         Objects.requireNonNull(payer, "payer");
         byte[] id = MedBenefit.utf8(Objects.requireNonNull(setlId, "setlId"), "setlId");
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer self = held.add(handle), pay = held.add(payer.handle);
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_reverse_family_id(ptr(), payer.ptr(), id, err), err);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(payer);
+            MedBenefit.check(MedBenefit.mb_reverse_family_id(self, pay, id, err), err);
         }
     }
 
     /** How many settlements the journal keeps for reversal (32 unless set; saved with the
      *  enrollee). */
     public long journalLimit() {
+        Pointer self = handle.hold();
         try {
-            return MedBenefit.mb_enrollee_journal_limit(ptr());
+            return MedBenefit.mb_enrollee_journal_limit(self);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -622,33 +622,36 @@ public final class Enrollee implements AutoCloseable {
     public Enrollee setJournalLimit(long maxSettlements) throws MedBenefitException {
         if (maxSettlements < 0)
             throw new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "journal limit: negative count");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_set_journal_limit(ptr(), maxSettlements, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_set_journal_limit(self, maxSettlements, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** How many settlements the journal holds now. */
     public long journalCount() {
+        Pointer self = handle.hold();
         try {
-            return MedBenefit.mb_enrollee_journal_count(ptr());
+            return MedBenefit.mb_enrollee_journal_count(self);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     public Enrollee reserve(long entries) throws MedBenefitException {
         if (entries < 0)
             throw new MedBenefitException(MedBenefit.MB_E_INVALID_ARGUMENT, "reserve: negative count");
+        Pointer self = handle.hold();
         try {
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_enrollee_reserve(ptr(), entries, err), err);
+            MedBenefit.check(MedBenefit.mb_enrollee_reserve(self, entries, err), err);
             return this;
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -657,8 +660,8 @@ public final class Enrollee implements AutoCloseable {
      * versioned, checksummed blob. The same state always saves to the same bytes.
      */
     public byte[] save() throws MedBenefitException {
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             Pointer err = Errors.get();
             long[] len = new long[1];
             // the size query (NULL buffer) answers MB_E_BUFFER with the size needed
@@ -672,11 +675,16 @@ public final class Enrollee implements AutoCloseable {
             MedBenefit.check(MedBenefit.mb_enrollee_save(p, buf, len[0], len, err), err);
             return buf.getByteArray(0, (int) len[0]);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
-    /** Free the native enrollee now. Idempotent. */
+    /**
+     * Free the native enrollee now. Idempotent.
+     *
+     * @throws IllegalStateException while a native call on another thread uses this enrollee
+     *                               (nothing is freed: close it after the call returns)
+     */
     @Override
     public void close() {
         handle.close();

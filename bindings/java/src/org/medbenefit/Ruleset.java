@@ -16,10 +16,11 @@ import java.util.Objects;
  * One policy document, loaded and compiled ({@code mb_ruleset}).
  *
  * <p><b>Threads:</b> a loaded ruleset is immutable; one instance may be shared by any number of
- * threads without locks (settling with it, reading its catalogue). Only {@link #close()} must
- * not race with other use: close it once no thread uses it any more, and after every
- * {@link Settlement} settled with it is done (a settlement keeps its chain reachable, so the
- * cleaner never frees a ruleset a settlement still needs; an explicit close makes those
+ * threads without locks (settling with it, reading its catalogue). {@link #close()} while a
+ * native call on another thread uses it throws {@link IllegalStateException} and frees nothing
+ * (every call holds the rulesets it uses); close it once no thread uses it any more, and after
+ * every {@link Settlement} settled with it is done (a settlement keeps its chain reachable, so
+ * the cleaner never frees a ruleset a settlement still needs; an explicit close makes those
  * settlements' getters throw {@link IllegalStateException}).
  *
  * <p><b>Ownership:</b> the Java object owns the native ruleset and frees it on {@link #close()},
@@ -94,7 +95,7 @@ public final class Ruleset implements AutoCloseable {
     /** A disease's certification criteria (鉴定标准): the rule as stated, its clause, its items. */
     public record Criteria(String text, String cite, List<CriteriaItem> items) {}
 
-    private final NativeHandle handle;
+    final NativeHandle handle;
     private final String id, title, document;
     private final Tier tier;
 
@@ -160,11 +161,6 @@ public final class Ruleset implements AutoCloseable {
         return new Ruleset(new Pointer(out[0]));
     }
 
-    /** The native handle; IllegalStateException once closed. */
-    Pointer ptr() {
-        return handle.get();
-    }
-
     boolean isClosed() {
         return handle.isClosed();
     }
@@ -190,8 +186,8 @@ public final class Ruleset implements AutoCloseable {
 
     /** Parameters the document does not state, with what was assumed and why. */
     public List<Assumption> assumptions() {
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             long n = MedBenefit.mb_ruleset_assumption_count(p);
             List<Assumption> out = new ArrayList<>();
             long[] where = new long[1], reason = new long[1];
@@ -202,21 +198,21 @@ public final class Ruleset implements AutoCloseable {
             }
             return Collections.unmodifiableList(out);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The disease catalogue in the document's order. */
     public List<Disease> diseases() {
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             long n = MedBenefit.mb_ruleset_disease_count(p);
             List<Disease> out = new ArrayList<>();
             for (long i = 0; i < n; i++)
                 out.add(disease(p, i));
             return Collections.unmodifiableList(out);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -226,8 +222,8 @@ public final class Ruleset implements AutoCloseable {
      * and {@link Enrollee#accumulator(Ruleset, String, int)} take with this ruleset.
      */
     public List<AccumulatorKey> accumulatorKeys() {
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             long n = MedBenefit.mb_ruleset_accumulator_count(p);
             List<AccumulatorKey> out = new ArrayList<>();
             long[] key = new long[1];
@@ -237,21 +233,21 @@ public final class Ruleset implements AutoCloseable {
                     out.add(new AccumulatorKey(str(key[0]), Period.of(kind[0])));
             return Collections.unmodifiableList(out);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** Find a disease by code, full name or short name ({@code mb_ruleset_find_disease}). */
     public Disease findDisease(String nameOrCode) throws MedBenefitException {
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             long[] index = new long[1];
             Pointer err = Errors.get();
             MedBenefit.check(MedBenefit.mb_ruleset_find_disease(p, MedBenefit.utf8(nameOrCode, "disease"),
                     index, err), err);
             return disease(p, index[0]);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -263,25 +259,26 @@ public final class Ruleset implements AutoCloseable {
     public Assessment assess(String disease, List<String> findings) throws MedBenefitException {
         Objects.requireNonNull(findings, "findings");
         CStrings array = new CStrings(findings, false, "finding");
+        Pointer self = handle.hold();
         try {
             int[] certified = new int[1];
             long[] unmet = new long[1], cite = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_assess(ptr(), MedBenefit.utf8(disease, "disease"), array.pointer(),
+            MedBenefit.check(MedBenefit.mb_assess(self, MedBenefit.utf8(disease, "disease"), array.pointer(),
                     array.count, certified, unmet, cite, err), err);
             String u = str(unmet[0]), c = str(cite[0]);
             return new Assessment(certified[0] != 0, u == null ? "" : u, c == null ? "" : c);
         } finally {
             Reference.reachabilityFence(array);
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
     /** The certification criteria of a catalogue entry, or null when the document gives none. */
     public Criteria criteria(Disease disease) {
         Objects.requireNonNull(disease, "disease");
+        Pointer p = handle.hold();
         try {
-            Pointer p = ptr();
             long[] text = new long[1], cite = new long[1], count = new long[1];
             int rc = MedBenefit.mb_ruleset_criteria(p, disease.index(), text, cite, count);
             if (rc != MedBenefit.MB_OK)
@@ -295,7 +292,7 @@ public final class Ruleset implements AutoCloseable {
             }
             return new Criteria(str(text[0]), str(cite[0]), Collections.unmodifiableList(items));
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -310,13 +307,14 @@ public final class Ruleset implements AutoCloseable {
         Objects.requireNonNull(date, "date");
         long baseFen = Money.toFen(base, "base");
         int d = MedBenefit.Dates.toInt(date);
+        Pointer self = handle.hold();
         try {
             long[] out = new long[1];
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_account_accrual(ptr(), personType.code, d, baseFen, out, err), err);
+            MedBenefit.check(MedBenefit.mb_account_accrual(self, personType.code, d, baseFen, out, err), err);
             return Money.ofFen(out[0]);
         } finally {
-            Reference.reachabilityFence(this);
+            handle.release();
         }
     }
 
@@ -331,7 +329,12 @@ public final class Ruleset implements AutoCloseable {
         return address == 0 ? null : MedBenefit.str(new Pointer(address));
     }
 
-    /** Free the native ruleset now. Idempotent. See the class comment for when it is safe. */
+    /**
+     * Free the native ruleset now. Idempotent. See the class comment for when it is safe.
+     *
+     * @throws IllegalStateException while a native call on another thread uses this ruleset
+     *                               (nothing is freed: close it after the call returns)
+     */
     @Override
     public void close() {
         handle.close();

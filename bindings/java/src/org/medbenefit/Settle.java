@@ -97,27 +97,31 @@ public final class Settle {
         Memory cov = new Memory(4L * block);
         int[] st = new int[block], cv = new int[block];
         boolean[] closed = new boolean[block];
-        try (Settlement s = Settlement.create()) {
-            Pointer chainPtr = s.chainPointer(chain);
-            Pointer r = s.ptr(), e = enrollee.ptr(), err = Errors.get();
+        try (Settlement s = Settlement.create();
+             NativeHandle.Holds held = new NativeHandle.Holds(chain.size() + 2)) {
+            Pointer chainPtr = s.holdChain(chain, held);
+            Pointer r = held.add(s.handle), e = held.add(enrollee.handle), err = Errors.get();
             long len = chain.size();
             int flags = commit ? 0 : Abi.MB_BATCH_PRESETTLE;
             for (int from = 0; from < n; from += block) {
                 int m = Math.min(block, n - from);
-                for (int j = 0; j < m; j++) {
-                    Pointer cp;
-                    try {
-                        cp = cs[from + j].ptr();
-                        closed[j] = false;
-                    } catch (IllegalStateException x) {
-                        cp = null; // the library refuses a NULL claim (invalid_argument) and goes on
-                        closed[j] = true;
+                int rc;
+                try (NativeHandle.Holds heldClaims = new NativeHandle.Holds(m)) {
+                    for (int j = 0; j < m; j++) {
+                        Pointer cp;
+                        try {
+                            cp = heldClaims.add(cs[from + j].handle);
+                            closed[j] = false;
+                        } catch (IllegalStateException x) {
+                            cp = null; // the library refuses a NULL claim (invalid_argument) and goes on
+                            closed[j] = true;
+                        }
+                        claimPtrs.setPointer(8L * j, cp);
                     }
-                    claimPtrs.setPointer(8L * j, cp);
+                    status.clear(4L * m);
+                    rc = MedBenefit.mb_settle_batch(r, chainPtr, len, e, claimPtrs, m, flags, amounts, stride,
+                            status, cov, err);
                 }
-                status.clear(4L * m);
-                int rc = MedBenefit.mb_settle_batch(r, chainPtr, len, e, claimPtrs, m, flags, amounts, stride,
-                        status, cov, err);
                 status.read(0, st, 0, m);
                 boolean any = false;
                 for (int j = 0; j < m && !any; j++)
@@ -149,11 +153,7 @@ public final class Settle {
                     errors[i] = x;
                 }
             }
-            Reference.reachabilityFence(s);
         } finally {
-            Reference.reachabilityFence(cs);
-            Reference.reachabilityFence(enrollee);
-            Reference.reachabilityFence(chain);
             Reference.reachabilityFence(claimPtrs);
             Reference.reachabilityFence(amounts);
             Reference.reachabilityFence(status);
@@ -204,12 +204,13 @@ public final class Settle {
             throw new IllegalArgumentException("itemStart[" + k.rows() + "] = " + Long.toUnsignedString(lastItem)
                     + " is beyond the " + k.items() + " items the columns were allocated for");
         Enrollee[] people = enrollees.toArray(new Enrollee[0]);
+        Ruleset[] rulesets = chain.toArray(new Ruleset[0]);
+        for (Enrollee e : people)
+            Objects.requireNonNull(e, "enrollee");
+        for (Ruleset rs : rulesets)
+            Objects.requireNonNull(rs, "ruleset");
         Memory peoplePtrs = new Memory(8L * Math.max(1, people.length));
-        for (int i = 0; i < people.length; i++)
-            peoplePtrs.setPointer(8L * i, Objects.requireNonNull(people[i], "enrollee").ptr());
-        Memory chainPtrs = new Memory(8L * Math.max(1, chain.size()));
-        for (int i = 0; i < chain.size(); i++)
-            chainPtrs.setPointer(8L * i, Objects.requireNonNull(chain.get(i), "ruleset").ptr());
+        Memory chainPtrs = new Memory(8L * Math.max(1, rulesets.length));
 
         Memory c = new Memory(Abi.mb_columns.SIZEOF);
         c.clear();
@@ -260,9 +261,13 @@ public final class Settle {
         o.setInt(Abi.mb_columns_options.threads, threads);
 
         Pointer err = Errors.get();
-        out.prepare();
-        try {
-            int rc = MedBenefit.mb_settle_columns(chainPtrs, chain.size(), peoplePtrs, people.length, c, r, o, err);
+        try (NativeHandle.Holds held = new NativeHandle.Holds(people.length + rulesets.length)) {
+            for (int i = 0; i < people.length; i++)
+                peoplePtrs.setPointer(8L * i, held.add(people[i].handle));
+            for (int i = 0; i < rulesets.length; i++)
+                chainPtrs.setPointer(8L * i, held.add(rulesets[i].handle));
+            out.prepare();
+            int rc = MedBenefit.mb_settle_columns(chainPtrs, rulesets.length, peoplePtrs, people.length, c, r, o, err);
             MedBenefitException first = rc == MedBenefit.MB_OK ? null : MedBenefit.failure(rc, err);
             out.finish(first);
             if (first != null && out.failedCount() == 0) { // refused as a whole: no row was settled
@@ -273,8 +278,6 @@ public final class Settle {
         } finally {
             Reference.reachabilityFence(k);
             Reference.reachabilityFence(out);
-            Reference.reachabilityFence(people);
-            Reference.reachabilityFence(chain);
             Reference.reachabilityFence(peoplePtrs);
             Reference.reachabilityFence(chainPtrs);
             Reference.reachabilityFence(c);

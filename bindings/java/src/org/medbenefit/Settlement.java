@@ -3,7 +3,6 @@ package org.medbenefit;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
-import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class Settlement implements AutoCloseable, SettlementView {
         }
     }
 
-    private final NativeHandle handle;
+    final NativeHandle handle;
     /** The chain of the last call, as given, and its native array (reused while it is the same). */
     private Ruleset[] chain = new Ruleset[0];
     private Memory chainArray;
@@ -72,9 +71,6 @@ public final class Settlement implements AutoCloseable, SettlementView {
         return new Settlement(new Pointer(out[0]));
     }
 
-    Pointer ptr() {
-        return handle.get();
-    }
 
     /**
      * Compute and commit ({@code mb_settle}, national 2207/2304): the enrollee's accumulators and
@@ -102,9 +98,9 @@ public final class Settlement implements AutoCloseable, SettlementView {
         Objects.requireNonNull(rulesets, "chain");
         Objects.requireNonNull(enrollee, "enrollee");
         Objects.requireNonNull(claim, "claim");
-        try {
-            Pointer chainPtr = chainPointer(rulesets);
-            Pointer r = ptr(), e = enrollee.ptr(), c = claim.ptr(); // closed handles throw before the call
+        try (NativeHandle.Holds held = new NativeHandle.Holds(rulesets.size() + 3)) {
+            Pointer chainPtr = holdChain(rulesets, held); // closed handles throw before the call
+            Pointer r = held.add(handle), e = held.add(enrollee.handle), c = held.add(claim.handle);
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
@@ -116,30 +112,26 @@ public final class Settlement implements AutoCloseable, SettlementView {
             settledWith = chain;
             holds = true;
             return this;
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(enrollee);
-            Reference.reachabilityFence(claim);
-            Reference.reachabilityFence(chain);
         }
     }
 
-    /** The native array of the chain's handles; rebuilt only when the chain changes. */
-    Pointer chainPointer(List<Ruleset> rulesets) {
+    /** Hold the chain's rulesets in {@code held} and return the native array of their handles,
+     *  rebuilt only when the chain changes. */
+    Pointer holdChain(List<Ruleset> rulesets, NativeHandle.Holds held) {
         int n = rulesets.size();
         boolean same = n == chain.length;
         for (int i = 0; same && i < n; i++)
             same = rulesets.get(i) == chain[i];
         if (same) {
             for (Ruleset r : chain)
-                r.ptr(); // still open?
+                held.add(r.handle); // still open?
             return chainArray;
         }
         Ruleset[] next = new Ruleset[n];
         Memory array = n == 0 ? null : new Memory(8L * n);
         for (int i = 0; i < n; i++) {
             next[i] = Objects.requireNonNull(rulesets.get(i), "chain element");
-            array.setPointer(8L * i, next[i].ptr());
+            array.setPointer(8L * i, held.add(next[i].handle));
         }
         chain = next;
         chainArray = array;
@@ -162,9 +154,10 @@ public final class Settlement implements AutoCloseable, SettlementView {
         Objects.requireNonNull(payer, "payer");
         Objects.requireNonNull(relation, "relation");
         Objects.requireNonNull(claim, "claim");
-        try {
-            Pointer chainPtr = chainPointer(rulesets);
-            Pointer r = ptr(), p = patient.ptr(), a = payer.ptr(), c = claim.ptr();
+        try (NativeHandle.Holds held = new NativeHandle.Holds(rulesets.size() + 4)) {
+            Pointer chainPtr = holdChain(rulesets, held);
+            Pointer r = held.add(handle), p = held.add(patient.handle), a = held.add(payer.handle),
+                    c = held.add(claim.handle);
             Pointer err = Errors.get();
             holds = false;
             amounts = null;
@@ -173,11 +166,6 @@ public final class Settlement implements AutoCloseable, SettlementView {
             settledWith = chain;
             holds = true;
             return this;
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(patient);
-            Reference.reachabilityFence(payer);
-            Reference.reachabilityFence(claim);
         }
     }
 
@@ -185,13 +173,10 @@ public final class Settlement implements AutoCloseable, SettlementView {
     public void reverseFamily(Enrollee patient, Enrollee payer) throws MedBenefitException {
         Objects.requireNonNull(patient, "patient");
         Objects.requireNonNull(payer, "payer");
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(3)) {
+            Pointer p = held.add(patient.handle), a = held.add(payer.handle), r = held.add(handle);
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_reverse_family(patient.ptr(), payer.ptr(), ptr(), err), err);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(patient);
-            Reference.reachabilityFence(payer);
+            MedBenefit.check(MedBenefit.mb_reverse_family(p, a, r, err), err);
         }
     }
 
@@ -204,12 +189,10 @@ public final class Settlement implements AutoCloseable, SettlementView {
      */
     public void reverse(Enrollee enrollee) throws MedBenefitException {
         Objects.requireNonNull(enrollee, "enrollee");
-        try {
+        try (NativeHandle.Holds held = new NativeHandle.Holds(2)) {
+            Pointer e = held.add(enrollee.handle), r = held.add(handle);
             Pointer err = Errors.get();
-            MedBenefit.check(MedBenefit.mb_reverse(enrollee.ptr(), ptr(), err), err);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(enrollee);
+            MedBenefit.check(MedBenefit.mb_reverse(e, r, err), err);
         }
     }
 
@@ -219,11 +202,9 @@ public final class Settlement implements AutoCloseable, SettlementView {
      * "" for a pre-settlement.
      */
     public String setlId() {
-        try {
-            String s = MedBenefit.str(MedBenefit.mb_result_setl_id(readable()));
+        try (NativeHandle.Holds held = reading()) {
+            String s = MedBenefit.str(MedBenefit.mb_result_setl_id(readable(held)));
             return s == null ? "" : s;
-        } finally {
-            Reference.reachabilityFence(this);
         }
     }
 
@@ -232,24 +213,45 @@ public final class Settlement implements AutoCloseable, SettlementView {
         return holds;
     }
 
-    /** The result pointer, after checking there is a settlement and its chain is still open. */
-    private Pointer readable() {
-        Pointer p = ptr();
-        if (!holds)
+    /** Room to hold this handle and the chain of the settlement it holds, for {@link #readable}. */
+    private NativeHandle.Holds reading() {
+        Ruleset[] with = settledWith;
+        return new NativeHandle.Holds(1 + (with == null ? 0 : with.length));
+    }
+
+    /** The chain of the settlement held, after checking there is one and that it and its chain
+     *  are open: the checks of every getter, the copied amounts' too. */
+    private Ruleset[] settled() {
+        if (handle.isClosed())
+            throw new IllegalStateException("settlement is closed");
+        Ruleset[] with = settledWith;
+        if (!holds || with == null)
             throw new IllegalStateException("no settlement: nothing settled yet, or the last call failed");
-        for (Ruleset r : settledWith)
+        for (Ruleset r : with)
             if (r.isClosed())
                 throw new IllegalStateException("ruleset " + r.id() + " of this settlement's chain is closed");
+        return with;
+    }
+
+    /** The result pointer, after {@link #settled()}'s checks, holding it and the chain it was
+     *  settled with (its strings live in the rulesets) in {@code held}. */
+    private Pointer readable(NativeHandle.Holds held) {
+        Pointer p = held.add(handle);
+        for (Ruleset r : settled())
+            held.add(r.handle);
         return p;
     }
 
-    /** The amounts of the settlement held: read in one call the first time, then the copy. */
+    /** The amounts of the settlement held: read in one call the first time, then the copy
+     *  (Java memory: nothing native to hold). */
     private long[] amounts() {
-        try {
-            Pointer p = readable();
-            long[] a = amounts;
-            if (a != null)
-                return a;
+        long[] a = amounts;
+        if (a != null) {
+            settled();
+            return a;
+        }
+        try (NativeHandle.Holds held = reading()) {
+            Pointer p = readable(held);
             a = new long[Amount.all().length];
             int n = Amount.shared();
             Memory buf = scratch();
@@ -257,8 +259,6 @@ public final class Settlement implements AutoCloseable, SettlementView {
             buf.read(0, a, 0, (int) Math.min(got, n));
             amounts = a;
             return a;
-        } finally {
-            Reference.reachabilityFence(this);
         }
     }
 
@@ -274,21 +274,16 @@ public final class Settlement implements AutoCloseable, SettlementView {
 
     @Override
     public boolean covered() {
-        try {
-            return MedBenefit.mb_result_covered(readable()) != 0;
-        } finally {
-            Reference.reachabilityFence(this);
+        try (NativeHandle.Holds held = reading()) {
+            return MedBenefit.mb_result_covered(readable(held)) != 0;
         }
     }
 
     @Override
     public String reason() {
-        try {
-            String s = MedBenefit.str(MedBenefit.mb_result_reason(readable()));
+        try (NativeHandle.Holds held = reading()) {
+            String s = MedBenefit.str(MedBenefit.mb_result_reason(readable(held)));
             return s == null ? "" : s;
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(settledWith);
         }
     }
 
@@ -300,8 +295,8 @@ public final class Settlement implements AutoCloseable, SettlementView {
 
     @Override
     public List<FundRow> funds() {
-        try {
-            Pointer p = readable();
+        try (NativeHandle.Holds held = reading()) {
+            Pointer p = readable(held);
             long n = MedBenefit.mb_result_fund_count(p);
             Memory row = scratch();
             List<FundRow> out = new ArrayList<>((int) n);
@@ -317,16 +312,13 @@ public final class Settlement implements AutoCloseable, SettlementView {
                         cap < 0 ? null : Money.ofFen(cap)));
             }
             return Collections.unmodifiableList(out);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(settledWith);
         }
     }
 
     @Override
     public List<TraceStep> trace() {
-        try {
-            Pointer p = readable();
+        try (NativeHandle.Holds held = reading()) {
+            Pointer p = readable(held);
             long n = MedBenefit.mb_result_trace_count(p);
             Memory step = scratch();
             List<TraceStep> out = new ArrayList<>((int) n);
@@ -343,9 +335,6 @@ public final class Settlement implements AutoCloseable, SettlementView {
                         Money.ofFen(step.getLong(Abi.mb_trace_step.amount_out)), bp < 0 ? null : bp));
             }
             return Collections.unmodifiableList(out);
-        } finally {
-            Reference.reachabilityFence(this);
-            Reference.reachabilityFence(settledWith);
         }
     }
 
@@ -354,7 +343,12 @@ public final class Settlement implements AutoCloseable, SettlementView {
         return new Snapshot(fenAll(), covered(), reason(), funds(), trace());
     }
 
-    /** Free the native result now. Idempotent. */
+    /**
+     * Free the native result now. Idempotent.
+     *
+     * @throws IllegalStateException while a native call on another thread uses this settlement
+     *                               (nothing is freed: close it after the call returns)
+     */
     @Override
     public void close() {
         handle.close();

@@ -139,7 +139,7 @@ class BatchTest {
             s.settle(List.of(wuxi), e, c1);
             long[] first = s.fenAll();
             for (Amount a : Amount.values())
-                assertEquals(MedBenefit.mb_result_amount(s.ptr(), a.ordinal()), s.fen(a), a.fieldName());
+                assertEquals(nativeAmount(s, a), s.fen(a), a.fieldName());
             assertEquals(yuan("1550.00"), s.medfeeSumamt());
             assertEquals(yuan("50.00"), s.fulamtOwnpayAmt());
             s.reverse(e);
@@ -148,7 +148,7 @@ class BatchTest {
             s.settle(List.of(wuxi), e, c2);
             assertEquals(yuan("700.00"), s.medfeeSumamt(), "the next settlement replaced the copy");
             for (Amount a : Amount.values())
-                assertEquals(MedBenefit.mb_result_amount(s.ptr(), a.ordinal()), s.fen(a), a.fieldName());
+                assertEquals(nativeAmount(s, a), s.fen(a), a.fieldName());
             assertThrows(MedBenefitException.class, () -> s.settle(List.of(wuxi), e, bad));
             assertThrows(IllegalStateException.class, s::medfeeSumamt, "a failed call holds no settlement");
             s.presettle(List.of(wuxi), e, c2);
@@ -300,5 +300,15 @@ class BatchTest {
         }
         assertThrows(IllegalStateException.class, twin::scheme);
         assertThrows(IllegalStateException.class, twin::diseases);
+    }
+
+    /** The amount as the library reads it, one call per amount (mb_result_amount). */
+    private static long nativeAmount(Settlement s, Amount a) {
+        com.sun.jna.Pointer p = s.handle.hold();
+        try {
+            return MedBenefit.mb_result_amount(p, a.ordinal());
+        } finally {
+            s.handle.release();
+        }
     }
 }
