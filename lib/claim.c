@@ -10,13 +10,15 @@
 int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *len,
                          mb_error *err)
 {
-    size_t n = *len = src ? strlen(src) : 0;
+    *len = 0;
     if (src == NULL)
         return MB_OK;
+    size_t n = strlen(src);
     if (n >= cap)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is longer than %zu bytes", what, cap - 1);
     if (!mb_utf8_valid(src, n))
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is not valid UTF-8", what);
+    *len = n;
     return MB_OK;
 }
 

@@ -42,8 +42,8 @@ void mb_journal_remove(mb_journal *j, uint32_t i);
 int32_t mb_journal_find(const mb_journal *j, uint64_t setl);
 
 /* The settlement id of a claim (ordinal: see mb_entry) of a patient, from the keys of their
- * ids (mb_setl_key, computed when the enrollee and the claim are made: settling does no string
- * work), and its text: 16 lowercase hex digits (docs/reversal.md). Parsing takes either case. */
+ * ids (mb_setl_key of an id of n bytes, computed when the enrollee and the claim are made:
+ * settling does no string work), and its text: 16 lowercase hex digits (docs/reversal.md). Parsing takes either case. */
 uint64_t mb_setl_key(const char *id, size_t n);
 uint64_t mb_setl_of(uint64_t patient_key, uint64_t claim_key, unsigned ordinal);
 void mb_setl_format(uint64_t setl, char out[MB_SETL_TEXT]);
