@@ -15,6 +15,16 @@ bash tools/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1;
 
 logs=()
 status=0
+extra=""
+# Count a suite's "N passed, N failed" (its last such line) into the sums; a suite that printed
+# none counts as one failure.
+count() {
+    local summary
+    summary=$(echo "$1" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+    [ -n "$summary" ] || summary="0 passed, 1 failed"
+    extra="$extra
+$summary"
+}
 # per-run scratch files, so that two checkouts can run their suites side by side
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mb-test-all.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -43,18 +53,16 @@ else
 fi
 
 # 3. install, then build the README's example with pkg-config as an integrator would
-extra=$(bash tools/check-install.sh 2>&1) || status=1
-echo "$extra" | tail -n 8
+out=$(bash tools/check-install.sh 2>&1) || status=1
+echo "$out" | tail -n 8
+count "$out"
 
 # 4. the bindings, against the normal build
 for binding in python java; do
     if [ -x "bindings/$binding/run-tests.sh" ] || [ -f "bindings/$binding/run-tests.sh" ]; then
         out=$(bash "bindings/$binding/run-tests.sh" build 2>&1) || status=1
         echo "$out" | tail -n 6
-        summary=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-        [ -n "$summary" ] || summary="0 passed, 1 failed"
-        extra="$extra
-$summary"
+        count "$out"
     fi
 done
 
@@ -67,10 +75,7 @@ out=$(bash bindings/python/run-tests.sh build-asan bindings/python/tests/test_fr
         bindings/python/tests/test_frame.py bindings/python/tests/test_batch.py \
         bindings/python/tests/test_handle_lifetimes.py 2>&1) || status=1
 echo "$out" | tail -n 3
-summary=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-[ -n "$summary" ] || summary="0 passed, 1 failed"
-extra="$extra
-$summary"
+count "$out"
 echo "(python columnar tests under sanitizers: $((SECONDS - step)) s)"
 
 # 4b. the Java binding's tests and bench against the same sanitized library: run-tests.sh
@@ -79,10 +84,7 @@ echo "(python columnar tests under sanitizers: $((SECONDS - step)) s)"
 step=$SECONDS
 out=$(bash bindings/java/run-tests.sh build-asan 2>&1) || status=1
 echo "$out" | tail -n 3
-summary=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-[ -n "$summary" ] || summary="0 passed, 1 failed"
-extra="$extra
-$summary"
+count "$out"
 echo "(java tests under sanitizers: $((SECONDS - step)) s)"
 
 # 4c. bench/side-by-side.py on a few claims: C, Python and (when node and npm can install
@@ -140,16 +142,14 @@ echo "(thread sanitizer: $((SECONDS - step)) s)"
 step=$SECONDS
 out=$(bash tools/valgrind.sh build/tools/medbenefit 2>&1) || status=1
 echo "$out" | tail -n 12
-extra="$extra
-$(echo "$out" | tail -n 1)"
+count "$out"
 echo "(valgrind: $((SECONDS - step)) s)"
 
 # 7. branch coverage of lib/ by the suites: below MB_BRANCH_MIN (95.2%) is a failure
 step=$SECONDS
 out=$(bash tools/coverage.sh 2>&1) || status=1
 echo "$out"
-extra="$extra
-$(echo "$out" | tail -n 1)"
+count "$out"
 echo "(coverage: $((SECONDS - step)) s)"
 
 # 8. fuzzing: each target for MB_FUZZ_SECONDS, then the reproducers of tests/fuzz/crashes-found.
@@ -161,12 +161,10 @@ echo "(coverage: $((SECONDS - step)) s)"
 step=$SECONDS
 out=$(bash tools/fuzz.sh --seed "${MB_FUZZ_SEED:-1}" --time "${MB_FUZZ_SECONDS:-60}" 2>&1) || status=1
 echo "$out"
-extra="$extra
-$(echo "$out" | tail -n 1)"
+count "$out"
 out=$(bash tools/fuzz.sh --replay 2>&1) || status=1
 echo "$out"
-extra="$extra
-$(echo "$out" | tail -n 1)"
+count "$out"
 echo "(fuzzing: $((SECONDS - step)) s)"
 
 echo "(all steps: $SECONDS s)"
