@@ -413,6 +413,9 @@ static int fill(claims_reader *r, char *msg, size_t cap)
         return -1;
     }
     if (n == 0) {
+        /* the text's end here too: a buffer just made holds what its memory held, which the
+         * parser would read as text (an empty file's first fill) */
+        memset(r->st->buf + r->st->len, 0, TEXT_END);
         r->eof = true;
         return 0;
     }

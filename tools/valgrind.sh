@@ -2,7 +2,7 @@
 # Valgrind's memcheck over the medbenefit program: `check`, `settle` and `explain` on every
 # conformance scenario (tests/conformance/*.yaml, and ../shared/conformance/*.yaml when
 # present), so that the checks, the JSON and the trace reports all run under it, and compare
-# --chain over the example claim files. Any invalid
+# --chain over the example claim files and empty ones. Any invalid
 # read or write, use of an uninitialised value, or leak (definite, indirect or possible; leak
 # check full) fails the run. With --each, `check` runs once per file (slower: to find which
 # scenario a report comes from). Ends with "N passed, N failed".
@@ -60,6 +60,13 @@ for ext in csv jsonl; do
         --chain wuxi-employee-chronic-2021 --json "$scratch/whatif.json" \
         --html "$scratch/whatif.html" "docs/examples/wuxi-claims.$ext" &
 done
+# and an empty claim file of each format (refused, exit 2, or no claims, exit 0): its one
+# read finds the end at once, and nothing may be parsed from a buffer it did not fill
+for ext in csv jsonl; do
+    : >"$scratch/empty.$ext"
+    run "compare-empty-$ext" "0 2" compare --rulesets rulesets --against rulesets \
+        --chain wuxi-employee-chronic-2021 "$scratch/empty.$ext" &
+done
 wait
 
 passed=0
@@ -82,6 +89,8 @@ report settle "settle (every scenario)"
 report explain "explain (every scenario)"
 report compare-csv "compare --chain docs/examples/wuxi-claims.csv"
 report compare-jsonl "compare --chain docs/examples/wuxi-claims.jsonl"
+report compare-empty-csv "compare --chain of an empty CSV file"
+report compare-empty-jsonl "compare --chain of an empty JSON Lines file"
 echo "memcheck: check, settle and explain over ${#files[@]} scenario files, compare --chain"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
