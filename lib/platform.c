@@ -392,7 +392,8 @@ static int handle(mb_call *c, const char *request, size_t len, char **answer, si
     bool loaded = false;
     *answer = NULL;
     if (len > MB_PLATFORM_REQUEST_MAX)
-        rc = mb_fail(c->err, MB_E_PARSE, "the request is %zu bytes; at most 8 MiB is read", len);
+        rc = mb_fail(c->err, MB_E_PARSE, "the request is longer than 8 MiB (%u bytes), the most "
+                     "a request may be", MB_PLATFORM_REQUEST_MAX);
     if (rc == MB_OK)
         rc = mb_json_parse(&c->req, request, len, "the request", c->err);
     if (rc == MB_OK)

@@ -2,7 +2,7 @@
 # The CLI reads scenario files that are regular files only: a FIFO would block `check` forever,
 # and a directory or a missing file must say why it cannot be read. A 10 s timeout turns a hang
 # into a failure. A run keeps every ruleset it names loaded, past 64. Output that cannot be
-# written fails the run.
+# written fails the run. A platform request past what is read is refused by its length.
 # Usage: cli-inputs.sh MEDBENEFIT (run from the source root).
 set -u
 exe=$1
@@ -76,5 +76,19 @@ if [ -w /dev/full ]; then
         fi
     done
 fi
+# A request past the 8 MiB the platform reads is refused by its length (infcode -1, exit 1),
+# read no further than a byte past it: from a file of 20 MiB, and from a stream without end,
+# where it had been read to 16 MiB and refused as "16777216 bytes" whatever its length
+head -c 20971520 /dev/zero | tr '\0' ' ' >"$dir/big.json"
+for src in "$dir/big.json" "- </dev/zero"; do
+    out=$(eval timeout 20 "\"\$exe\"" platform --rulesets rulesets "$src" 2>&1)
+    rc=$?
+    if [ "$rc" -eq 1 ] && echo "$out" | grep -qF '"infcode": -1' &&
+        echo "$out" | grep -qF "the request is longer than 8 MiB (8388608 bytes)"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL: platform $src (exit $rc): $(echo "$out" | head -c 300)"
+    fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

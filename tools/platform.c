@@ -14,7 +14,7 @@
 #include "platform_cli.h"
 
 enum { EXIT_REFUSED = 1 };
-#define REQUEST_MAX (8u << 20)
+#define REQUEST_MAX (8u << 20) /* the most the library reads of one request */
 
 static const char usage_text[] =
     "usage: medbenefit platform [--rulesets DIR] [--chain ID[,ID...]] [--state DIR]\n"
@@ -37,19 +37,23 @@ static const char usage_text[] =
     "Exit status: 0 infcode 0; 1 infcode -1 (err_msg says why; nothing in --state changed);\n"
     "2 usage, or rulesets or the request could not be read.\n";
 
+/* The request, up to a byte past what the platform reads: a longer one is refused by its
+ * length all the same, and a stream without end (a device, a pipe never closed) is not read
+ * into memory to the last byte it has. */
 static char *read_all(FILE *f, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     while (buf != NULL) {
         n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || cap > REQUEST_MAX)
+        if (n < cap || n > REQUEST_MAX)
             break;
-        char *bigger = realloc(buf, cap * 2);
+        size_t want = cap * 2 > REQUEST_MAX + 1 ? REQUEST_MAX + 1 : cap * 2;
+        char *bigger = realloc(buf, want);
         if (bigger == NULL)
             free(buf);
         buf = bigger;
-        cap *= 2;
+        cap = want;
     }
     if (buf != NULL && ferror(f)) {
         free(buf);
