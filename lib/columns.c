@@ -108,32 +108,49 @@ static void hash_table(const char *const *strings, size_t n, size_t cap, text_en
     }
 }
 
+/* What the batch needs of its chain: whether it holds revisions, the room a row needs. */
+static void prepare_chain(batch *b)
+{
+    for (size_t t = 1; t < b->n; t++) /* a well-formed chain repeats a tier only as revisions */
+        b->revisions |= b->chain[t]->tier == b->chain[t - 1]->tier;
+    for (size_t k = 0; k < MB_MED_TYPE_COUNT; k++)
+        b->need[mb_med_types[k] % 32] = mb_chain_new_entries(b->chain, b->n, mb_med_types[k]);
+}
+
 static int prepare(batch *b, mb_error *err)
 {
     const mb_columns *c = &b->c;
-    size_t bytes = (c->nfacilities + c->ndiseases + c->ntreatments + c->nfacility_categories) *
-                       sizeof(text_entry) +
-                   c->ndiseases * b->n * sizeof(int32_t);
-    char *block = bytes ? mb_alloc(bytes) : NULL;
-    if (bytes && block == NULL)
+    size_t entries, index, bytes;
+    /* counts no array in memory can have are refused, not wrapped into a small block */
+    if (__builtin_add_overflow(c->nfacilities, c->ndiseases, &entries) ||
+        __builtin_add_overflow(entries, c->ntreatments, &entries) ||
+        __builtin_add_overflow(entries, c->nfacility_categories, &entries) ||
+        __builtin_mul_overflow(entries, sizeof(text_entry), &bytes) ||
+        __builtin_mul_overflow(c->ndiseases, b->n * sizeof(int32_t), &index) ||
+        __builtin_add_overflow(bytes, index, &bytes))
+        return mb_fail(err, MB_E_INVALID_ARGUMENT,
+                       "mb_settle_columns: the string tables' counts (%zu facilities, %zu "
+                       "diseases, %zu treatments, %zu facility categories) are past any array",
+                       c->nfacilities, c->ndiseases, c->ntreatments, c->nfacility_categories);
+    b->no_id_key = mb_setl_key("", 0);
+    prepare_chain(b);
+    if (bytes == 0) /* no table: nothing to point into (NULL + 0 is no pointer in C) */
+        return MB_OK;
+    char *block = mb_alloc(bytes);
+    if (block == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory for a columnar batch's string tables");
     b->facilities = (text_entry *)block;
     b->diseases = b->facilities + c->nfacilities;
     b->treatments = b->diseases + c->ndiseases;
     b->categories = b->treatments + c->ntreatments;
     b->disease_index = (int32_t *)(b->categories + c->nfacility_categories);
-    b->no_id_key = mb_setl_key("", 0);
     hash_table(c->facilities, c->nfacilities, MB_ID_MAX, b->facilities);
     hash_table(c->diseases, c->ndiseases, MB_NAME_MAX, b->diseases);
     hash_table(c->treatments, c->ntreatments, MB_NAME_MAX, b->treatments);
     hash_table(c->facility_categories, c->nfacility_categories, MB_ID_MAX, b->categories);
-    for (size_t t = 1; t < b->n; t++) /* a well-formed chain repeats a tier only as revisions */
-        b->revisions |= b->chain[t]->tier == b->chain[t - 1]->tier;
     for (size_t d = 0; d < c->ndiseases; d++)
         for (size_t t = 0; t < b->n; t++)
             b->disease_index[d * b->n + t] = mb_catalogue_lookup(b->chain[t], b->diseases[d].hash);
-    for (size_t k = 0; k < MB_MED_TYPE_COUNT; k++)
-        b->need[mb_med_types[k] % 32] = mb_chain_new_entries(b->chain, b->n, mb_med_types[k]);
     return MB_OK;
 }
 

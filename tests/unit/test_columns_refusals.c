@@ -149,6 +149,27 @@ static void whole_batches_refused(void)
         CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "a table without its array");
         CHECK(says("a string table has entries but no array"), "says so");
     }
+    /* counts no array can have: their tables' size would wrap (the arrays are never read) */
+    for (int k = 0; k < 3; k++) {
+        c = columns();
+        static const char *many[1] = {"X"};
+        c.diseases = c.treatments = many;
+        if (k == 0)
+            c.nfacilities = SIZE_MAX;
+        else if (k == 1)
+            c.nfacilities = SIZE_MAX / 16 + 1, c.ndiseases = 1; /* 16-byte entries */
+        else
+            c.ndiseases = SIZE_MAX / 4, c.ntreatments = 2;
+        CHECK_RC(run(&c, &out, NULL), MB_E_INVALID_ARGUMENT, "string tables past any array");
+        CHECK(says("the string tables' counts") && says("are past any array"), "says so");
+    }
+    /* no string table at all: nothing is allocated or pointed into (clang's UBSan saw NULL + 0
+     * there, found by fuzz_api's columnar batches) */
+    c = columns();
+    c.facility = NULL, c.facilities = NULL, c.nfacilities = 0;
+    mb_columns_options presettle = MB_COLUMNS_OPTIONS_INIT;
+    presettle.flags = MB_BATCH_PRESETTLE;
+    CHECK_RC(run(&c, &out, &presettle), MB_OK, "a batch without string tables");
     const mb_ruleset *chain[1] = {cz};
     CHECK_RC(mb_settle_columns(chain, 1, NULL, 2, &c, &out, NULL, err), MB_E_INVALID_ARGUMENT,
              "no enrollees");
