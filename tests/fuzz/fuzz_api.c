@@ -1,15 +1,16 @@
 /* Fuzz target: sequences of API calls. The input's first bytes choose a bundled chain and the
  * enrollee; each following group of bytes is one call (certify, add a disease or an identity,
  * seed, set the account or a facility, accrue, reserve, make and change claims, presettle,
- * settle, settle with a family member's account, settle a batch, reverse, save and restore,
- * parse), with arguments that are mostly plausible and sometimes not. After every call:
+ * settle, settle with a family member's account, settle a batch or columns, reverse, save and
+ * restore, parse), with arguments that are mostly plausible and sometimes not. After every call:
  *
  *   - a failed call returns a negative status, says why, and changes nothing: the enrollee's
  *     (and payer's) saved bytes are the same, a claim settles as before;
  *   - presettle changes nothing and gives the amounts the settle that follows gives;
  *   - each settlement keeps the contract (fz_check_result: funds + account + cash = total …);
  *   - a claim whose id the enrollee's journal holds is refused as settled already;
- *   - a batch gives what settling its claims one by one gives;
+ *   - a batch gives what settling its claims one by one gives, and so does a columnar batch
+ *     (mb_settle_columns) of the same claims as columns, for the enrollee and the payer;
  *   - any settlement the journal holds reverses, once, by its result handle (not on a restored
  *     copy) or by its id (also on a restored copy); reversing the latest gives back the bytes
  *     saved before it, and so does each earlier one once the ones after it are reversed
@@ -46,9 +47,25 @@ static mb_error *err;
 static char err_text[600];
 static const mb_ruleset *chain[3];
 static size_t chain_len;
-static mb_enrollee *e, *payer, *replay;
+static mb_enrollee *e, *payer, *replay, *replay_payer;
 static mb_claim *claims[SLOTS];
 static bool upstream[SLOTS]; /* the claim carries amounts settled upstream */
+
+/* What each claim handle was given by the calls that succeeded, so that a columnar batch can
+ * be given the same claims as columns (a claim handle keeps its items only as sums). */
+enum { ITEMS_MAX = 64, TEXT_MAX = 192 };
+typedef struct shadow {
+    char id[TEXT_MAX], facility[TEXT_MAX], disease[TEXT_MAX], treatment[TEXT_MAX],
+        prescriber[TEXT_MAX];
+    bool has_id, has_facility, has_prescriber, has_upstream;
+    int32_t date, med_type, level, admitted, discharged, prescriber_level;
+    uint32_t flags;
+    uint32_t nitems; /* past ITEMS_MAX: the claim is left out of columnar batches */
+    int64_t item_fen[ITEMS_MAX];
+    int32_t item_class[ITEMS_MAX], item_bp[ITEMS_MAX];
+    int64_t up_compliant, up_basic, up_critical;
+} shadow;
+static shadow shadows[SLOTS];
 static mb_result *pre, *pre2, *batch_r, *replay_r, *reversed;
 static settled done[DONE_MAX];
 static int ndone;
@@ -121,7 +138,8 @@ static void release(void)
     mb_enrollee_free(e);
     mb_enrollee_free(payer);
     mb_enrollee_free(replay);
-    e = payer = replay = NULL;
+    mb_enrollee_free(replay_payer);
+    e = payer = replay = replay_payer = NULL;
     for (int i = 0; i < SLOTS; i++) {
         mb_claim_free(claims[i]);
         claims[i] = NULL;
@@ -517,6 +535,22 @@ static void op_save_restore(fz_input *in)
 
 /* ---- claims -------------------------------------------------------------------------------- */
 
+static void shadow_disease(shadow *sh, const char *name, const char *treatment)
+{
+    snprintf(sh->disease, sizeof sh->disease, "%s", name ? name : "");
+    snprintf(sh->treatment, sizeof sh->treatment, "%s", treatment ? treatment : "");
+}
+
+static void shadow_item(shadow *sh, int64_t fen, int cls, int bp)
+{
+    if (sh->nitems < ITEMS_MAX) {
+        sh->item_fen[sh->nitems] = fen;
+        sh->item_class[sh->nitems] = cls;
+        sh->item_bp[sh->nitems] = bp;
+    }
+    sh->nitems++;
+}
+
 static const int med_types[] = {MB_MED_GENERAL_OUTPATIENT, MB_MED_EMERGENCY, MB_MED_CHRONIC,
                                 MB_MED_INPATIENT,          MB_MED_PHARMACY,  0,
                                 12,                        MB_MED_CHRONIC};
@@ -545,17 +579,33 @@ static void op_claim_new(fz_input *in)
         FZ_REQUIRE("failed-call-changes-nothing", claims[slot] == NULL, "a failed mb_claim_new gave a claim");
         return;
     }
+    shadow *sh = &shadows[slot];
+    memset(sh, 0, sizeof *sh);
+    sh->has_id = claim_id != NULL;
+    snprintf(sh->id, sizeof sh->id, "%s", claim_id ? claim_id : "");
+    sh->has_facility = at != NULL;
+    snprintf(sh->facility, sizeof sh->facility, "%s", at ? at : "");
+    sh->date = date;
+    sh->med_type = med;
+    sh->level = level;
+    sh->up_critical = -1;
     /* most claims get a disease and an item straight away */
     char name[192];
     if (med == MB_MED_CHRONIC && fz_pick(in, 4)) {
         disease_of(in, some_ruleset(in), name, sizeof name);
         FZ_TRACE("mb_claim_set_disease(claim[%u], %s, NULL)", slot, fz_quote(name));
-        trace_rc(mb_claim_set_disease(claims[slot], name, NULL, err));
+        rc = mb_claim_set_disease(claims[slot], name, NULL, err);
+        trace_rc(rc);
+        if (rc == MB_OK)
+            shadow_disease(sh, name, NULL);
     }
     if (fz_pick(in, 4)) {
         int64_t fen = (int64_t)(1 + fz_pick(in, 200)) * 5000;
         FZ_TRACE("mb_claim_add_item(claim[%u], %lld, MB_CLASS_A, -1)", slot, (long long)fen);
-        trace_rc(mb_claim_add_item(claims[slot], fen, MB_CLASS_A, -1, err));
+        rc = mb_claim_add_item(claims[slot], fen, MB_CLASS_A, -1, err);
+        trace_rc(rc);
+        if (rc == MB_OK)
+            shadow_item(sh, fen, MB_CLASS_A, -1);
     }
 }
 
@@ -565,12 +615,16 @@ static void op_claim_change(fz_input *in)
     mb_claim *c = claims[slot];
     if (c == NULL)
         return;
+    shadow *sh = &shadows[slot];
     char a[192], b[192];
     switch (fz_pick(in, 7)) {
     case 0: {
         unsigned flags = fz_u8(in);
         FZ_TRACE("mb_claim_set_flags(claim[%u], 0x%x)", slot, flags);
-        ON_CLAIM("mb_claim_set_flags", c, mb_claim_set_flags(c, flags, err));
+        int rc = MB_OK;
+        ON_CLAIM("mb_claim_set_flags", c, rc = mb_claim_set_flags(c, flags, err));
+        if (rc == MB_OK)
+            sh->flags = flags;
         break;
     }
     case 1: {
@@ -578,13 +632,20 @@ static void op_claim_change(fz_input *in)
         const char *t = fz_pick(in, 3) ? NULL : fz_text(in, mb_test_treatments, 4, b, sizeof b);
         FZ_TRACE("mb_claim_set_disease(claim[%u], %s, %s)", slot, fz_quote(a),
                  t ? fz_quote(t) : "NULL");
-        ON_CLAIM("mb_claim_set_disease", c, mb_claim_set_disease(c, a, t, err));
+        int rc = MB_OK;
+        ON_CLAIM("mb_claim_set_disease", c, rc = mb_claim_set_disease(c, a, t, err));
+        if (rc == MB_OK)
+            shadow_disease(sh, a, t);
         break;
     }
     case 2: {
         int32_t admitted = fz_date(in), discharged = fz_date(in);
         FZ_TRACE("mb_claim_set_admission(claim[%u], %d, %d)", slot, admitted, discharged);
-        ON_CLAIM("mb_claim_set_admission", c, mb_claim_set_admission(c, admitted, discharged, err));
+        int rc = MB_OK;
+        ON_CLAIM("mb_claim_set_admission", c,
+                 rc = mb_claim_set_admission(c, admitted, discharged, err));
+        if (rc == MB_OK)
+            sh->admitted = admitted, sh->discharged = discharged;
         break;
     }
     case 3: {
@@ -592,7 +653,13 @@ static void op_claim_change(fz_input *in)
         int level = (int)fz_pick(in, 6);
         FZ_TRACE("mb_claim_set_prescriber(claim[%u], %s, %d)", slot, f ? fz_quote(f) : "NULL",
                  level);
-        ON_CLAIM("mb_claim_set_prescriber", c, mb_claim_set_prescriber(c, f, level, err));
+        int rc = MB_OK;
+        ON_CLAIM("mb_claim_set_prescriber", c, rc = mb_claim_set_prescriber(c, f, level, err));
+        if (rc == MB_OK) {
+            sh->has_prescriber = true;
+            snprintf(sh->prescriber, sizeof sh->prescriber, "%s", f);
+            sh->prescriber_level = level;
+        }
         break;
     }
     case 4:
@@ -601,7 +668,10 @@ static void op_claim_change(fz_input *in)
         int cls = (int)fz_pick(in, 5);
         int bp = fz_pick(in, 2) ? -1 : fz_pick(in, 8) ? (int)fz_pick(in, 10001) : (int)fz_u32(in);
         FZ_TRACE("mb_claim_add_item(claim[%u], %lld, %d, %d)", slot, (long long)fen, cls, bp);
-        ON_CLAIM("mb_claim_add_item", c, mb_claim_add_item(c, fen, cls, bp, err));
+        int rc = MB_OK;
+        ON_CLAIM("mb_claim_add_item", c, rc = mb_claim_add_item(c, fen, cls, bp, err));
+        if (rc == MB_OK)
+            shadow_item(sh, fen, cls, bp);
         break;
     }
     default: {
@@ -613,6 +683,12 @@ static void op_claim_change(fz_input *in)
         ON_CLAIM("mb_claim_set_upstream", c,
                  rc = mb_claim_set_upstream(c, compliant, basic, ci, err));
         upstream[slot] |= rc == MB_OK;
+        if (rc == MB_OK) {
+            sh->has_upstream = true;
+            sh->up_compliant = compliant;
+            sh->up_basic = basic;
+            sh->up_critical = ci;
+        }
     }
     }
 }
@@ -799,6 +875,199 @@ static void op_batch(fz_input *in)
     forget_dropped();
 }
 
+/* The claims of a few slots as columns (each string a table entry of its own), settled for the
+ * enrollee and the payer by mb_settle_columns, against the same claims one by one on copies
+ * restored from the bytes before: the same status, covered and amounts for every row, the
+ * first failure returned, and the same saved bytes after ("columns-one-by-one"). */
+typedef struct columns_in {
+    const char *ids[BATCH_MAX], *facilities[2 * BATCH_MAX], *diseases[BATCH_MAX],
+        *treatments[BATCH_MAX];
+    uint32_t who[BATCH_MAX], flags[BATCH_MAX];
+    int32_t date[BATCH_MAX], med[BATCH_MAX], level[BATCH_MAX], facility[BATCH_MAX],
+        disease[BATCH_MAX], treatment[BATCH_MAX], admitted[BATCH_MAX], discharged[BATCH_MAX],
+        prescriber[BATCH_MAX], prescriber_level[BATCH_MAX];
+    uint64_t start[BATCH_MAX + 1];
+    int64_t fen[BATCH_MAX * ITEMS_MAX], up_compliant[BATCH_MAX], up_basic[BATCH_MAX],
+        up_critical[BATCH_MAX];
+    int32_t cls[BATCH_MAX * ITEMS_MAX], bp[BATCH_MAX * ITEMS_MAX];
+    size_t nfacilities, ndiseases, ntreatments;
+} columns_in;
+
+/* Row n of `k` from the claim the shadow describes, for enrollee `who`. */
+static void add_row(columns_in *k, size_t n, const shadow *sh, uint32_t who)
+{
+    k->ids[n] = sh->has_id ? sh->id : NULL;
+    k->who[n] = who;
+    k->date[n] = sh->date;
+    k->med[n] = sh->med_type;
+    k->level[n] = sh->level;
+    k->flags[n] = sh->flags;
+    k->facility[n] = -1;
+    if (sh->has_facility) {
+        k->facility[n] = (int32_t)k->nfacilities;
+        k->facilities[k->nfacilities++] = sh->facility;
+    }
+    k->disease[n] = k->treatment[n] = -1;
+    if (sh->disease[0]) {
+        k->disease[n] = (int32_t)k->ndiseases;
+        k->diseases[k->ndiseases++] = sh->disease;
+    }
+    if (sh->treatment[0]) {
+        k->treatment[n] = (int32_t)k->ntreatments;
+        k->treatments[k->ntreatments++] = sh->treatment;
+    }
+    k->admitted[n] = sh->admitted;
+    k->discharged[n] = sh->discharged;
+    k->prescriber[n] = -1;
+    k->prescriber_level[n] = sh->prescriber_level;
+    if (sh->has_prescriber) {
+        k->prescriber[n] = (int32_t)k->nfacilities;
+        k->facilities[k->nfacilities++] = sh->prescriber;
+    }
+    uint64_t at = k->start[n];
+    for (uint32_t j = 0; j < sh->nitems; j++, at++) {
+        k->fen[at] = sh->item_fen[j];
+        k->cls[at] = sh->item_class[j];
+        k->bp[at] = sh->item_bp[j];
+    }
+    k->start[n + 1] = at;
+    k->up_compliant[n] = sh->has_upstream ? sh->up_compliant : -1;
+    k->up_basic[n] = sh->up_basic;
+    k->up_critical[n] = sh->up_critical;
+}
+
+static void op_columns(fz_input *in)
+{
+    static columns_in k;
+    unsigned slot[BATCH_MAX];
+    size_t want = 1 + fz_pick(in, BATCH_MAX), n = 0;
+    k.nfacilities = k.ndiseases = k.ntreatments = 0;
+    k.start[0] = 0;
+    for (size_t i = 0; i < want; i++) {
+        unsigned s = fz_pick(in, SLOTS);
+        uint32_t who = fz_pick(in, 4) == 0;
+        if (claims[s] == NULL || shadows[s].nitems > ITEMS_MAX)
+            continue;
+        slot[n] = s;
+        add_row(&k, n++, &shadows[s], who);
+    }
+    if (n == 0)
+        return;
+    mb_columns cols = MB_COLUMNS_INIT;
+    cols.nrows = n;
+    cols.enrollee = k.who;
+    cols.claim_id = k.ids;
+    cols.date = k.date;
+    cols.med_type = k.med;
+    cols.level = k.level;
+    cols.flags = k.flags;
+    cols.facility = k.facility;
+    cols.disease = k.disease;
+    cols.treatment = k.treatment;
+    cols.admitted = k.admitted;
+    cols.discharged = k.discharged;
+    cols.prescriber = k.prescriber;
+    cols.prescriber_level = k.prescriber_level;
+    cols.item_start = k.start;
+    cols.item_fen = k.fen;
+    cols.item_class = k.cls;
+    cols.item_selfpay_bp = k.bp;
+    cols.up_compliant = k.up_compliant;
+    cols.up_basic = k.up_basic;
+    cols.up_critical = k.up_critical;
+    cols.facilities = k.facilities;
+    cols.nfacilities = k.nfacilities;
+    cols.diseases = k.diseases;
+    cols.ndiseases = k.ndiseases;
+    cols.treatments = k.treatments;
+    cols.ntreatments = k.ntreatments;
+    int64_t amounts[BATCH_MAX * (MB_AMT_COUNT_ + 1)];
+    int32_t status[BATCH_MAX], covered[BATCH_MAX];
+    memset(amounts, 0x55, sizeof amounts);
+    mb_column_results out = MB_COLUMN_RESULTS_INIT;
+    out.amounts = amounts;
+    out.stride = MB_AMT_COUNT_ + fz_pick(in, 2);
+    out.status = status;
+    out.covered = covered;
+    mb_columns_options opt = MB_COLUMNS_OPTIONS_INIT;
+    opt.flags = fz_pick(in, 2) ? MB_BATCH_PRESETTLE : 0;
+    opt.threads = fz_pick(in, 8) == 0 ? 2 : 1; /* the enrollee's rows on one, the payer's on the other */
+    bool presettle = opt.flags & MB_BATCH_PRESETTLE;
+    size_t n0 = save_now(e, &e_now, b0), np0 = save_now(payer, &payer_now, p0);
+    changing(&e_now);
+    changing(&payer_now);
+    if (fz_tracing) {
+        char rows[160];
+        size_t at = 0;
+        for (size_t i = 0; i < n && at < sizeof rows; i++)
+            at += (size_t)snprintf(rows + at, sizeof rows - at, "%sclaim[%u] for %s", i ? ", " : "",
+                                   slot[i], k.who[i] ? "payer" : "e");
+        FZ_TRACE("mb_settle_columns({%s}, {e, payer}, {%s}, %s, stride %zu, %u threads)",
+                 chain_name(chain, chain_len), rows, presettle ? "MB_BATCH_PRESETTLE" : "0",
+                 out.stride, opt.threads);
+    }
+    mb_enrollee *people[2] = {e, payer};
+    int rc = mb_settle_columns(chain, chain_len, people, 2, &cols, &out, &opt, err);
+    trace_rc(rc);
+    if (rc != MB_OK)
+        fz_check_error(rc, err, "mb_settle_columns");
+    /* the same claims one by one, on copies restored from the bytes before the batch (kept
+     * where release() frees them, should a check drop the input) */
+    mb_enrollee_free(replay);
+    mb_enrollee_free(replay_payer);
+    replay = replay_payer = NULL;
+    if (mb_enrollee_restore(&replay, b0, n0, err) != MB_OK ||
+        mb_enrollee_restore(&replay_payer, p0, np0, err) != MB_OK)
+        abort();
+    mb_enrollee *copy[2] = {replay, replay_payer};
+    int first = MB_OK;
+    for (size_t i = 0; i < n; i++) {
+        mb_enrollee *x = copy[k.who[i]];
+        int64_t balance = mb_enrollee_account_balance(x);
+        if (!presettle)
+            (void)mb_enrollee_reserve_for(x, chain, chain_len, NULL);
+        const mb_claim *c = claims[slot[i]];
+        int one = presettle ? mb_presettle(replay_r, chain, chain_len, x, c, err)
+                            : mb_settle(replay_r, chain, chain_len, x, c, err);
+        FZ_REQUIRE("columns-one-by-one", one == status[i], "row %zu: %s, alone: %s (%s)", i,
+                   mb_status_name(status[i]), mb_status_name(one),
+                   one != MB_OK ? mb_error_message(err) : "settled");
+        if (one != MB_OK) {
+            if (first == MB_OK)
+                first = one;
+            continue;
+        }
+        fz_check_result(replay_r, balance, upstream[slot[i]], "a columnar row alone");
+        FZ_REQUIRE("columns-one-by-one", covered[i] == mb_result_covered(replay_r),
+                   "row %zu: covered %d, alone %d", i, covered[i], mb_result_covered(replay_r));
+        for (size_t a = 0; a < out.stride; a++) {
+            int64_t got = amounts[i * out.stride + a];
+            int64_t alone = a < MB_AMT_COUNT_ ? mb_result_amount(replay_r, (int)a) : 0;
+            FZ_REQUIRE("columns-one-by-one", got == alone, "row %zu: amount %zu is %lld, alone %lld",
+                       i, a, (long long)got, (long long)alone);
+        }
+    }
+    FZ_REQUIRE("columns-one-by-one", rc == first,
+               "mb_settle_columns returns %s, its first failure was %s", mb_status_name(rc),
+               mb_status_name(first));
+    size_t n1 = fz_save(e, b1), n2 = fz_save(copy[0], p1);
+    fz_check_bytes(p1, n2, b1, n1, "columns-one-by-one", "the enrollee after the columns");
+    remember(&e_now, b1, n1);
+    if (presettle)
+        fz_check_bytes(b0, n0, b1, n1, "presettle-changes-nothing", "mb_settle_columns presettle");
+    else if (n0 != n1 || memcmp(b0, b1, n0) != 0)
+        taint();
+    n1 = fz_save(payer, b1), n2 = fz_save(copy[1], p1);
+    fz_check_bytes(p1, n2, b1, n1, "columns-one-by-one", "the payer after the columns");
+    remember(&payer_now, b1, n1);
+    if (presettle)
+        fz_check_bytes(p0, np0, b1, n1, "presettle-changes-nothing",
+                       "mb_settle_columns presettle (payer)");
+    else if (np0 != n1 || memcmp(p0, b1, np0) != 0)
+        taint();
+    forget_dropped();
+}
+
 static void op_reverse(fz_input *in)
 {
     size_t n0 = save_now(e, &e_now, b0), np0 = save_now(payer, &payer_now, p0);
@@ -957,8 +1226,9 @@ static const op_fn ops[] = {
     op_certify,  op_add_disease, op_add_assistance, op_seed,        op_account,
     op_facility, op_accrue,      op_reserve,        op_status,      op_save_restore,
     op_claim_new, op_claim_new,  op_claim_change,   op_claim_change, op_settle,
-    op_settle,   op_settle,      op_settle_family,  op_batch,       op_reverse,
-    op_reverse_id, op_parse, /* as many as before: the committed inputs pick the calls they did */
+    op_settle,   op_columns,     op_settle_family,  op_batch,       op_reverse,
+    op_reverse_id, op_parse, /* as many as before: the committed inputs pick the calls they did
+                                (those that settled a third time now settle columns) */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
