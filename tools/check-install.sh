@@ -14,7 +14,10 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 abidiff_log="$prefix/abidiff.txt"
 if [ ! -f build-install/build.ninja ]; then
-    meson setup build-install --prefix="$prefix" -Dwerror=true >/dev/null || ko "configure"
+    # its progress bars (drawn with carriage returns when python3-tqdm is installed) would run
+    # into this script's own lines: kept apart, and shown only when configuring fails
+    meson setup build-install --prefix="$prefix" -Dwerror=true >"$prefix/setup.txt" 2>&1 ||
+        { tail -n 20 "$prefix/setup.txt"; ko "configure"; }
 else
     meson configure build-install --prefix="$prefix" >/dev/null
 fi

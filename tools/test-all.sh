@@ -18,10 +18,12 @@ logs=()
 status=0
 extra=""
 # Count a suite's "N passed, N failed" (its last such line) into the sums; a suite that printed
-# none counts as one failure.
+# none counts as one failure. A carriage return ends a line here as a newline does: a progress
+# bar drawn with them before the summary (meson's, with python3-tqdm installed) once hid
+# check-install's, which counted as a failure.
 count() {
     local summary
-    summary=$(echo "$1" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+    summary=$(echo "$1" | tr '\r' '\n' | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
     [ -n "$summary" ] || summary="0 passed, 1 failed"
     extra="$extra
 $summary"
