@@ -313,6 +313,8 @@ static void describe(share *sh, size_t i, int rc, mb_settlement *s, mb_held_cach
     const char *id = b->c.claim_id ? b->c.claim_id[i] : NULL;
     if (id && mb_claim_text_check(id, MB_ID_MAX, "", NULL) != MB_OK)
         id = "not valid text";
+    else if (id && *id == '\0') /* "row 3", not "row 3 (claim )" */
+        id = NULL;
     if (again == rc)
         mb_fail(&sh->err, rc, "row %zu%s%s%s: %s", i, id ? " (claim " : "", id ? id : "",
                 id ? ")" : "", why.message);

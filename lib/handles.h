@@ -215,6 +215,9 @@ typedef struct mb_bill {
     int64_t up_assistance;       /* 民政救助 and other assistance paid upstream (0: none) */
 } mb_bill;
 
+/* How messages name a claim: its id, or "(no id)" for one given none. */
+static inline const char *mb_bill_name(const mb_bill *b) { return b->id[0] ? b->id : "(no id)"; }
+
 /* The checks and sums of the claim setters (claim.c), on a bill: a columnar row is built with
  * the same calls, so that it is refused, and summed, exactly as a claim handle would be. */
 int mb_bill_start(mb_bill *b, int32_t date, int med_type, int level, mb_error *err);

@@ -15,7 +15,7 @@ static int track(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int o
     if (d != NULL && d->change.op != op)
         return mb_fail(x->err, MB_E_RULESET,
                        "claim %s: accumulator %016llx (period %d) is both summed and raised by "
-                       "the chain's rules", x->c->id, (unsigned long long)key, period);
+                       "the chain's rules", mb_bill_name(x->c), (unsigned long long)key, period);
     if (d == NULL) {
         if (x->r->ndeltas == MB_MAX_DELTAS)
             return mb_fail(x->err, MB_E_CAPACITY,
@@ -37,7 +37,7 @@ static int add(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int64_t
     int64_t sum;
     if (amount < 0) /* a sum only grows: reversal takes away what was added */
         return mb_fail(x->err, MB_E_RULESET,
-                       "claim %s: a year-to-date total would shrink by %lld fen", x->c->id,
+                       "claim %s: a year-to-date total would shrink by %lld fen", mb_bill_name(x->c),
                        (long long)-amount);
     int rc = track(x, d, key, period, MB_CHANGE_ADDED, held, &d);
     if (rc != MB_OK)
@@ -45,7 +45,7 @@ static int add(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int64_t
     if (!mb_add_checked(d->after, amount, &sum))
         return mb_fail(x->err, MB_E_OVERFLOW,
                        "claim %s: a year-to-date total would pass 10^12 yuan, the largest "
-                       "amount the library takes", x->c->id);
+                       "amount the library takes", mb_bill_name(x->c));
     d->change.value += amount; /* at most the sum: no overflow */
     d->after = sum;
     return MB_OK;

@@ -34,7 +34,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         disease = c->diseases ? c->diseases[x->tier] : mb_catalogue_lookup(rs, c->disease_hash);
         if (disease < 0)
             return mb_fail(x->err, MB_E_UNKNOWN_DISEASE,
-                           "claim %s: disease '%s' is not in the catalogue of %s", c->id,
+                           "claim %s: disease '%s' is not in the catalogue of %s", mb_bill_name(c),
                            c->disease, rs->id);
     }
     uint64_t activity_key = rs->activity_key, revoked_key = rs->revoked_key;
@@ -124,7 +124,7 @@ static int over_limit(const mb_bill *c, int64_t pre, int64_t *over, mb_error *er
                    "first self-pay %lld.%02lld = %lld.%02lld yuan exceed the claim's total "
                    "%lld.%02lld (medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + "
                    "inscp_scp); check the upstream amount and the items' classes and ratios",
-                   c->id, YUAN_ARGS(c->up_compliant), YUAN_ARGS(c->class_c), YUAN_ARGS(pre),
+                   mb_bill_name(c), YUAN_ARGS(c->up_compliant), YUAN_ARGS(c->class_c), YUAN_ARGS(pre),
                    YUAN_ARGS(sum), YUAN_ARGS(c->total));
 }
 
@@ -197,23 +197,23 @@ int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e
             if (line == i)
                 return mb_fail(err, MB_E_INVALID_DATE,
                                "claim %s is dated %s, outside %s's period in force %s to %s",
-                               c->id, mb_date_text(c->date, d0), chain[i]->id,
+                               mb_bill_name(c), mb_date_text(c->date, d0), chain[i]->id,
                                mb_date_text(chain[i]->effective_from, d1),
                                chain[i]->effective_to == 29991231
                                    ? "(open)"
                                    : mb_date_text(chain[i]->effective_to, d2));
             return mb_fail(err, MB_E_INVALID_DATE,
                            "claim %s is dated %s, when no revision of %s (%s to %s) is in force",
-                           c->id, mb_date_text(c->date, d0), chain[line]->ns_id,
+                           mb_bill_name(c), mb_date_text(c->date, d0), chain[line]->ns_id,
                            chain[line]->id, chain[i]->id);
         }
     }
     *neff = m;
     if (c->nitems == 0)
-        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim %s has no line items", c->id);
+        return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim %s has no line items", mb_bill_name(c));
     if (mb_med_inpatient(c->med_type) && c->admitted == 0)
         return mb_fail(err, MB_E_INVALID_DATE, "inpatient claim %s needs admitted and discharged dates",
-                       c->id);
+                       mb_bill_name(c));
     int64_t over;
     if (c->has_upstream)
         return over_limit(c, first_selfpay(c, e, class_b_row(c, e, eff[0])), &over, err);
@@ -395,7 +395,7 @@ static int person_share(settle_ctx *x, const mb_ruleset *const *chain, size_t n,
     r->amt[MB_AMT_BALC] = r->balance_after;
     if (part < 0 || acct < 0 || part - acct < 0)
         return mb_fail(x->err, MB_E_RULESET, "claim %s: funds paid more than the claim's total",
-                       c->id);
+                       mb_bill_name(c));
     return MB_OK;
 }
 

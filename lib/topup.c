@@ -33,7 +33,7 @@ static int year_figure(settle_ctx *x, const mb_layer *l, int k, int64_t *out)
     *out = mb_pending_get(x, l->target_key[k], x->year);
     if (*out < 0 || *out > MB_MONEY_MAX)
         return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's %s %lld fen is not "
-                       "an amount (a corrupt accumulator)", x->c->id, l->id,
+                       "an amount (a corrupt accumulator)", mb_bill_name(x->c), l->id,
                        l->target_key_name[k], (long long)*out);
     return MB_OK;
 }

@@ -167,7 +167,7 @@ int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, 
         return mb_fail(x->err, MB_E_INVALID_ARGUMENT,
                        "claim %s: %s chooses some of its values by age: set the enrollee's "
                        "birth date (mb_enrollee_set_birth_date), on or before the claim date",
-                       c->id, rs->id);
+                       mb_bill_name(c), rs->id);
     v->disease = disease;
     v->disease_group = disease >= 0 ? rs->diseases[disease].group : 0;
     v->groups = rs->ngroups ? groups_held(rs, e, c, roster) : 0;

@@ -205,6 +205,9 @@ static void rows_that_fail_alone(void)
         {"more settled upstream than its compliant cost", "", MB_E_INVALID_AMOUNT},
         {"a prescriber beyond the facilities", "prescriber 5 is beyond the 1 of its table", MB_E_INVALID_ARGUMENT},
         {"an admission without a discharge", "", MB_E_INVALID_DATE},
+        /* named by its row alone, and as a claim without an id: not "row 1 (claim ): claim  has" */
+        {"a claim without an id or items", "row 1: claim (no id) has no line items",
+         MB_E_INVALID_ARGUMENT},
     };
     for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
         mb_columns c = columns();
@@ -258,6 +261,11 @@ static void rows_that_fail_alone(void)
         case 12: {
             static int32_t admitted[ROWS] = {0, 20230301, 0}, discharged[ROWS] = {0, 0, 0};
             c.admitted = admitted, c.discharged = discharged;
+            break;
+        }
+        case 13: {
+            static uint64_t no_items[ROWS + 1] = {0, 1, 1, 2};
+            bad_ids[1] = "", c.claim_id = bad_ids, c.item_start = no_items;
             break;
         }
         }
