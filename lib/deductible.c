@@ -59,7 +59,8 @@ static int out_of_order(settle_ctx *x, const mb_layer *l, int scope, int32_t las
                    "claim %s: layer %s charges its deductible per %s, and its %s %s comes before "
                    "%s, the last %s charged this year: settle each %s's claims in date order "
                    "(reverse the later settlements first, then settle again in order)",
-                   mb_bill_name(c), l->id, admission ? "admission" : "day", admission ? "admission" : "day",
+                   mb_bill_name(c), l->id, admission ? "admission" : "day",
+                   admission ? "admission" : "day",
                    mb_date_text(unit, d0), mb_date_text(day_date(x->year, last_day), d1),
                    admission ? "admission" : "day", admission ? "admission" : "day");
 }

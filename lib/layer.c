@@ -166,7 +166,8 @@ static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     p->b0 = p->base_at ? p->base_at->value : 0;
     if (p->b0 < 0 || p->b0 > MB_MONEY_MAX)
         return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is "
-                       "not an amount (a corrupt accumulator)", mb_bill_name(c), l->id, (long long)p->b0);
+                       "not an amount (a corrupt accumulator)", mb_bill_name(c), l->id,
+                       (long long)p->b0);
     p->b1 = p->b0 + p->b; /* two amounts: no overflow */
     if (l->pharmacy_as != MB_FAC_ANY && (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY))
         mb_trace_add(x, rs, l->rules.pharmacy, l->pharmacy_cite, "定点药店按规定级别支付", p->b, p->b, -1);

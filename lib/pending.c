@@ -37,8 +37,8 @@ static int add(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int64_t
     int64_t sum;
     if (amount < 0) /* a sum only grows: reversal takes away what was added */
         return mb_fail(x->err, MB_E_RULESET,
-                       "claim %s: a year-to-date total would shrink by %lld fen", mb_bill_name(x->c),
-                       (long long)-amount);
+                       "claim %s: a year-to-date total would shrink by %lld fen",
+                       mb_bill_name(x->c), (long long)-amount);
     int rc = track(x, d, key, period, MB_CHANGE_ADDED, held, &d);
     if (rc != MB_OK)
         return rc;
