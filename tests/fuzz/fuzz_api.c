@@ -56,7 +56,7 @@ static bool upstream[SLOTS]; /* the claim carries amounts settled upstream */
 enum { ITEMS_MAX = 64, TEXT_MAX = 192 };
 typedef struct shadow {
     char id[TEXT_MAX], facility[TEXT_MAX], disease[TEXT_MAX], treatment[TEXT_MAX],
-        prescriber[TEXT_MAX];
+        prescriber[TEXT_MAX], category[TEXT_MAX];
     bool has_id, has_facility, has_prescriber, has_upstream;
     int32_t date, med_type, level, admitted, discharged, prescriber_level;
     uint32_t flags;
@@ -649,6 +649,23 @@ static void op_claim_change(fz_input *in)
         break;
     }
     case 3: {
+        if (fz_pick(in, 4) == 0) { /* the facility's category, by name or label, or none */
+            static const char *const categories[] = {
+                "county", "县级医院", "provincial", "省属三级医院", "community",
+                "社区卫生服务机构", "tcm", "中医医疗机构", "specialist", "专科医院"};
+            const char *cat = fz_pick(in, 8)
+                                  ? fz_text(in, categories, sizeof categories / sizeof categories[0],
+                                            a, sizeof a)
+                                  : NULL;
+            FZ_TRACE("mb_claim_set_facility_category(claim[%u], %s)", slot,
+                     cat ? fz_quote(cat) : "NULL");
+            int rc = MB_OK;
+            ON_CLAIM("mb_claim_set_facility_category", c,
+                     rc = mb_claim_set_facility_category(c, cat, err));
+            if (rc == MB_OK)
+                snprintf(sh->category, sizeof sh->category, "%s", cat ? cat : "");
+            break;
+        }
         const char *f = fz_pick(in, 8) ? facility_of(in, a, sizeof a) : NULL;
         int level = (int)fz_pick(in, 6);
         FZ_TRACE("mb_claim_set_prescriber(claim[%u], %s, %d)", slot, f ? fz_quote(f) : "NULL",
@@ -881,16 +898,16 @@ static void op_batch(fz_input *in)
  * first failure returned, and the same saved bytes after ("columns-one-by-one"). */
 typedef struct columns_in {
     const char *ids[BATCH_MAX], *facilities[2 * BATCH_MAX], *diseases[BATCH_MAX],
-        *treatments[BATCH_MAX];
+        *treatments[BATCH_MAX], *categories[BATCH_MAX];
     uint32_t who[BATCH_MAX], flags[BATCH_MAX];
     int32_t date[BATCH_MAX], med[BATCH_MAX], level[BATCH_MAX], facility[BATCH_MAX],
         disease[BATCH_MAX], treatment[BATCH_MAX], admitted[BATCH_MAX], discharged[BATCH_MAX],
-        prescriber[BATCH_MAX], prescriber_level[BATCH_MAX];
+        prescriber[BATCH_MAX], prescriber_level[BATCH_MAX], category[BATCH_MAX];
     uint64_t start[BATCH_MAX + 1];
     int64_t fen[BATCH_MAX * ITEMS_MAX], up_compliant[BATCH_MAX], up_basic[BATCH_MAX],
         up_critical[BATCH_MAX];
     int32_t cls[BATCH_MAX * ITEMS_MAX], bp[BATCH_MAX * ITEMS_MAX];
-    size_t nfacilities, ndiseases, ntreatments;
+    size_t nfacilities, ndiseases, ntreatments, ncategories;
 } columns_in;
 
 /* Row n of `k` from the claim the shadow describes, for enrollee `who`. */
@@ -915,6 +932,11 @@ static void add_row(columns_in *k, size_t n, const shadow *sh, uint32_t who)
     if (sh->treatment[0]) {
         k->treatment[n] = (int32_t)k->ntreatments;
         k->treatments[k->ntreatments++] = sh->treatment;
+    }
+    k->category[n] = -1;
+    if (sh->category[0]) {
+        k->category[n] = (int32_t)k->ncategories;
+        k->categories[k->ncategories++] = sh->category;
     }
     k->admitted[n] = sh->admitted;
     k->discharged[n] = sh->discharged;
@@ -941,7 +963,7 @@ static void op_columns(fz_input *in)
     static columns_in k;
     unsigned slot[BATCH_MAX];
     size_t want = 1 + fz_pick(in, BATCH_MAX), n = 0;
-    k.nfacilities = k.ndiseases = k.ntreatments = 0;
+    k.nfacilities = k.ndiseases = k.ntreatments = k.ncategories = 0;
     k.start[0] = 0;
     for (size_t i = 0; i < want; i++) {
         unsigned s = fz_pick(in, SLOTS);
@@ -981,6 +1003,9 @@ static void op_columns(fz_input *in)
     cols.ndiseases = k.ndiseases;
     cols.treatments = k.treatments;
     cols.ntreatments = k.ntreatments;
+    cols.facility_category = k.category;
+    cols.facility_categories = k.categories;
+    cols.nfacility_categories = k.ncategories;
     int64_t amounts[BATCH_MAX * (MB_AMT_COUNT_ + 1)];
     int32_t status[BATCH_MAX], covered[BATCH_MAX];
     memset(amounts, 0x55, sizeof amounts);
