@@ -29,6 +29,10 @@
 #                                       valgrind's memcheck (build-fuzz-memcheck: no sanitizer):
 #                                       a read of memory never written is found whatever the heap
 #                                       held, which ASan does not look for
+#   tools/fuzz.sh --merge-seeds claims  add to tests/fuzz/corpus/<target> the inputs of the grown
+#                                       corpus (up to 12 000 bytes each, --max-bytes N) that reach
+#                                       what the seeds do not (libFuzzer's -merge=1), to commit:
+#                                       build-fuzz/ stays on the machine that grew it
 #
 # Reproduce a crash by hand: build-fuzz/tests/fuzz/fuzz_<target> FILE (MB_FUZZ_KNOWN unset);
 # MB_FUZZ_TRACE=1 prints the calls it makes and their arguments (tests/fuzz/README.md).
@@ -44,6 +48,8 @@ seed=""
 fast=0
 replay_corpus=0
 memcheck=0
+merge_seeds=0
+max_bytes=12000
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -56,7 +62,9 @@ while [ $# -gt 0 ]; do
     --fast) fast=1; shift ;;
     --replay-corpus) replay_corpus=1; shift ;;
     --memcheck) memcheck=1; shift ;;
-    -h | --help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --merge-seeds) merge_seeds=1; shift ;;
+    --max-bytes) max_bytes=$2; shift 2 ;;
+    -h | --help) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) targets+=("$1"); shift ;;
     esac
 done
@@ -180,6 +188,36 @@ if [ "$memcheck" = 1 ]; then
         { echo "valgrind is not installed"; echo "0 passed, 1 failed"; exit 1; }
     for target in "${targets[@]}"; do
         memcheck_one "$target"
+    done
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+fi
+
+# Add to a target's committed seeds what its grown corpus reaches beyond them.
+merge_one() {
+    local target=$1 exe="build-fuzz/tests/fuzz/fuzz_$1" work="$store/fuzz-corpus/$1"
+    local pick log before after
+    [ -x "$exe" ] || { echo "fuzz_$target: no such target"; failed=$((failed + 1)); return; }
+    [ -d "$work" ] || { echo "SKIP fuzz_$target: no grown corpus in $work"; return; }
+    pick=$(mktemp -d)
+    log="build-fuzz/merge-$target.log"
+    find "$work" -type f -size -"$((max_bytes + 1))"c -exec cp {} "$pick/" \;
+    before=$(find "tests/fuzz/corpus/$target" -type f | wc -l)
+    if MB_FUZZ_KNOWN="$known" "$exe" -merge=1 -timeout=25 -rss_limit_mb=2048 \
+        "tests/fuzz/corpus/$target" "$pick" >"$log" 2>&1; then
+        after=$(find "tests/fuzz/corpus/$target" -type f | wc -l)
+        echo "PASS fuzz_$target: $((after - before)) inputs of $(find "$pick" -type f | wc -l) added to tests/fuzz/corpus/$target ($(grep -oE '[0-9]+ new features added; [0-9]+ new coverage edges' "$log" | tail -n 1))"
+        passed=$((passed + 1))
+    else
+        report_failure "fuzz_$target: merging into the seeds" "$log"
+    fi
+    rm -rf "$pick"
+}
+
+if [ "$merge_seeds" = 1 ]; then
+    for target in "${targets[@]}"; do
+        merge_one "$target"
     done
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
