@@ -715,8 +715,8 @@ typedef struct mb_columns_options {
  * batch unreadable fail it before any row settles, changing nothing: a NULL chain, enrollees,
  * claims or out; a malformed chain; a struct whose size is smaller than its first version's;
  * a required column missing (enrollee, date, med_type, level, item_start, and item_fen and
- * item_class when there are items); item offsets that do not start at 0 or decrease;
- * MB_E_NOMEM for the string tables. A row naming an enrollee, facility, disease or treatment
+ * item_class when there are items); item offsets that do not start at 0 or decrease; string
+ * table counts whose tables' size would pass SIZE_MAX; MB_E_NOMEM for the string tables. A row naming an enrollee, facility, disease or treatment
  * beyond its table, a NULL enrollee or a table entry that is not valid text fails that row
  * with MB_E_INVALID_ARGUMENT. `options` may be NULL (the defaults of MB_COLUMNS_OPTIONS_INIT).
  * An enrollee handle listed twice is settled on one thread, in row order.
