@@ -895,7 +895,8 @@ static void op_batch(fz_input *in)
 /* The claims of a few slots as columns (each string a table entry of its own), settled for the
  * enrollee and the payer by mb_settle_columns, against the same claims one by one on copies
  * restored from the bytes before: the same status, covered and amounts for every row, the
- * first failure returned, and the same saved bytes after ("columns-one-by-one"). */
+ * first failure returned, and the same saved bytes after ("columns-one-by-one"). Given one
+ * enrollee's range, the other's rows are neither settled nor written. */
 typedef struct columns_in {
     const char *ids[BATCH_MAX], *facilities[2 * BATCH_MAX], *diseases[BATCH_MAX],
         *treatments[BATCH_MAX], *categories[BATCH_MAX];
@@ -1009,6 +1010,8 @@ static void op_columns(fz_input *in)
     int64_t amounts[BATCH_MAX * (MB_AMT_COUNT_ + 1)];
     int32_t status[BATCH_MAX], covered[BATCH_MAX];
     memset(amounts, 0x55, sizeof amounts);
+    memset(status, 0x55, sizeof status);
+    memset(covered, 0x55, sizeof covered);
     mb_column_results out = MB_COLUMN_RESULTS_INIT;
     out.amounts = amounts;
     out.stride = MB_AMT_COUNT_ + fz_pick(in, 2);
@@ -1017,6 +1020,11 @@ static void op_columns(fz_input *in)
     mb_columns_options opt = MB_COLUMNS_OPTIONS_INIT;
     opt.flags = fz_pick(in, 2) ? MB_BATCH_PRESETTLE : 0;
     opt.threads = fz_pick(in, 8) == 0 ? 2 : 1; /* the enrollee's rows on one, the payer's on the other */
+    /* now and then only one enrollee's rows, as a caller sharing the enrollees out does: the
+     * other's are neither settled nor written */
+    unsigned range = fz_pick(in, 4); /* 0, 1: both; 2: the enrollee's; 3: the payer's */
+    opt.enrollee_from = range == 3;
+    opt.enrollee_to = range == 2 ? 1 : range == 3 ? 2 : 0;
     bool presettle = opt.flags & MB_BATCH_PRESETTLE;
     size_t n0 = save_now(e, &e_now, b0), np0 = save_now(payer, &payer_now, p0);
     changing(&e_now);
@@ -1027,9 +1035,10 @@ static void op_columns(fz_input *in)
         for (size_t i = 0; i < n && at < sizeof rows; i++)
             at += (size_t)snprintf(rows + at, sizeof rows - at, "%sclaim[%u] for %s", i ? ", " : "",
                                    slot[i], k.who[i] ? "payer" : "e");
-        FZ_TRACE("mb_settle_columns({%s}, {e, payer}, {%s}, %s, stride %zu, %u threads)",
-                 chain_name(chain, chain_len), rows, presettle ? "MB_BATCH_PRESETTLE" : "0",
-                 out.stride, opt.threads);
+        FZ_TRACE("mb_settle_columns({%s}, {e, payer}, {%s}, %s, stride %zu, %u threads, "
+                 "enrollees %zu to %zu)", chain_name(chain, chain_len), rows,
+                 presettle ? "MB_BATCH_PRESETTLE" : "0", out.stride, opt.threads,
+                 opt.enrollee_from, opt.enrollee_to);
     }
     mb_enrollee *people[2] = {e, payer};
     int rc = mb_settle_columns(chain, chain_len, people, 2, &cols, &out, &opt, err);
@@ -1047,6 +1056,14 @@ static void op_columns(fz_input *in)
     mb_enrollee *copy[2] = {replay, replay_payer};
     int first = MB_OK;
     for (size_t i = 0; i < n; i++) {
+        if (range >= 2 && k.who[i] != range - 2) {
+            bool untouched = status[i] == 0x55555555 && covered[i] == 0x55555555;
+            for (size_t a = 0; a < out.stride; a++)
+                untouched &= amounts[i * out.stride + a] == 0x5555555555555555;
+            FZ_REQUIRE("columns-one-by-one", untouched,
+                       "row %zu, of an enrollee outside the range, was written", i);
+            continue;
+        }
         mb_enrollee *x = copy[k.who[i]];
         int64_t balance = mb_enrollee_account_balance(x);
         if (!presettle)
