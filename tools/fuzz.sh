@@ -183,15 +183,20 @@ memcheck_one() {
     fi
 }
 
-if [ "$memcheck" = 1 ]; then
-    command -v valgrind >/dev/null ||
-        { echo "valgrind is not installed"; echo "0 passed, 1 failed"; exit 1; }
+# Run FUNCTION for each target, then end with the sums (and fail if any failed).
+each_target() {
     for target in "${targets[@]}"; do
-        memcheck_one "$target"
+        "$1" "$target"
     done
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
     exit
+}
+
+if [ "$memcheck" = 1 ]; then
+    command -v valgrind >/dev/null ||
+        { echo "valgrind is not installed"; echo "0 passed, 1 failed"; exit 1; }
+    each_target memcheck_one
 fi
 
 # Add to a target's committed seeds what its grown corpus reaches beyond them.
@@ -215,23 +220,8 @@ merge_one() {
     rm -rf "$pick"
 }
 
-if [ "$merge_seeds" = 1 ]; then
-    for target in "${targets[@]}"; do
-        merge_one "$target"
-    done
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit
-fi
-
-if [ "$replay_corpus" = 1 ]; then
-    for target in "${targets[@]}"; do
-        replay_one "$target"
-    done
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
-    exit
-fi
+[ "$merge_seeds" = 1 ] && each_target merge_one
+[ "$replay_corpus" = 1 ] && each_target replay_one
 
 if [ "$replay" = 1 ]; then
     for dir in tests/fuzz/crashes-found/*/; do
