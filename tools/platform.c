@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 
 #include "options.h"
+#include "platform.h" /* MB_PLATFORM_REQUEST_MAX: the most the library reads of one request */
 #include "platform_cli.h"
 
 enum { EXIT_REFUSED = 1 };
-#define REQUEST_MAX (8u << 20) /* the most the library reads of one request */
 
 static const char usage_text[] =
     "usage: medbenefit platform [--rulesets DIR] [--chain ID[,ID...]] [--state DIR]\n"
@@ -46,9 +46,9 @@ static char *read_all(FILE *f, size_t *len)
     char *buf = malloc(cap);
     while (buf != NULL) {
         n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || n > REQUEST_MAX)
+        if (n < cap || n > MB_PLATFORM_REQUEST_MAX)
             break;
-        size_t want = cap * 2 > REQUEST_MAX + 1 ? REQUEST_MAX + 1 : cap * 2;
+        size_t want = cap * 2 > MB_PLATFORM_REQUEST_MAX + 1 ? MB_PLATFORM_REQUEST_MAX + 1 : cap * 2;
         char *bigger = realloc(buf, want);
         if (bigger == NULL)
             free(buf);

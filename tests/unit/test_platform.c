@@ -578,7 +578,8 @@ static void a_request_past_8_mib(void)
     mb_error *err = mb_error_new();
     CHECK_RC(mb_platform_call(p, big, n, &response, &response_len, err), MB_E_PARSE,
              "8 MiB and a byte");
-    CHECK(says("\"infcode\": -1") && says("the request is longer than 8 MiB (8388608 bytes), the most a request may be"),
+    CHECK(says("\"infcode\": -1") &&
+              says("the request is longer than 8 MiB (8388608 bytes), the most a request may be"),
           "says what the most is");
     free(big);
     mb_error_free(err);
