@@ -49,7 +49,6 @@ static const mb_ruleset *chain[3];
 static size_t chain_len;
 static mb_enrollee *e, *payer, *replay, *replay_payer;
 static mb_claim *claims[SLOTS];
-static bool upstream[SLOTS]; /* the claim carries amounts settled upstream */
 
 /* What each claim handle was given by the calls that succeeded, so that a columnar batch can
  * be given the same claims as columns (a claim handle keeps its items only as sums). */
@@ -57,7 +56,8 @@ enum { ITEMS_MAX = 64, TEXT_MAX = 192 };
 typedef struct shadow {
     char id[TEXT_MAX], facility[TEXT_MAX], disease[TEXT_MAX], treatment[TEXT_MAX],
         prescriber[TEXT_MAX], category[TEXT_MAX];
-    bool has_id, has_facility, has_prescriber, has_upstream;
+    bool has_id, has_facility, has_prescriber;
+    bool has_upstream; /* the claim carries amounts settled upstream */
     int32_t date, med_type, level, admitted, discharged, prescriber_level;
     uint32_t flags;
     uint32_t nitems; /* past ITEMS_MAX: the claim is left out of columnar batches */
@@ -560,7 +560,7 @@ static void op_claim_new(fz_input *in)
     unsigned slot = fz_pick(in, SLOTS);
     mb_claim_free(claims[slot]);
     claims[slot] = NULL;
-    upstream[slot] = false;
+    memset(&shadows[slot], 0, sizeof shadows[slot]);
     static const char *const ids[] = {"C1", "C2", ""};
     char id[192], facility[192];
     fz_text(in, ids, 3, id, sizeof id);
@@ -580,7 +580,6 @@ static void op_claim_new(fz_input *in)
         return;
     }
     shadow *sh = &shadows[slot];
-    memset(sh, 0, sizeof *sh);
     sh->has_id = claim_id != NULL;
     snprintf(sh->id, sizeof sh->id, "%s", claim_id ? claim_id : "");
     sh->has_facility = at != NULL;
@@ -699,7 +698,6 @@ static void op_claim_change(fz_input *in)
         int rc = MB_OK;
         ON_CLAIM("mb_claim_set_upstream", c,
                  rc = mb_claim_set_upstream(c, compliant, basic, ci, err));
-        upstream[slot] |= rc == MB_OK;
         if (rc == MB_OK) {
             sh->has_upstream = true;
             sh->up_compliant = compliant;
@@ -771,7 +769,7 @@ static void op_settle(fz_input *in)
         after_call("mb_settle", rc, n0);
         return;
     }
-    fz_check_result(r, balance, upstream[slot], "mb_settle");
+    fz_check_result(r, balance, shadows[slot].has_upstream, "mb_settle");
     fz_check_same_result(pre, r, "presettle-settle", "mb_settle");
     remember(&e_now, b1, fz_check_roundtrip(e, b1, "after mb_settle"));
     forget_dropped();
@@ -809,7 +807,7 @@ static void op_settle_family(fz_input *in)
     push(r, true, n0, np0);
     if (drops)
         taint(); /* no reversal gives back the bytes that held the entry dropped */
-    fz_check_result(r, -1, upstream[slot], "mb_settle_family");
+    fz_check_result(r, -1, shadows[slot].has_upstream, "mb_settle_family");
     int64_t acct = mb_result_amount(r, MB_AMT_ACCT_PAY), family = mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY);
     FZ_REQUIRE("account", family <= acct && family <= theirs && acct - family <= own &&
                               mb_enrollee_account_balance(e) == own - (acct - family) &&
@@ -869,7 +867,8 @@ static void op_batch(fz_input *in)
                 first = one;
             continue;
         }
-        fz_check_result(replay_r, balance, upstream[slot[i]], "a batch's claim alone");
+        fz_check_result(replay_r, balance, shadows[slot[i]].has_upstream,
+                        "a batch's claim alone");
         FZ_REQUIRE("batch-one-by-one", covered[i] == mb_result_covered(replay_r),
                    "batch claim %zu: covered %d, alone %d", i, covered[i], mb_result_covered(replay_r));
         for (size_t a = 0; a < stride; a++) {
@@ -1079,7 +1078,7 @@ static void op_columns(fz_input *in)
                 first = one;
             continue;
         }
-        fz_check_result(replay_r, balance, upstream[slot[i]], "a columnar row alone");
+        fz_check_result(replay_r, balance, shadows[slot[i]].has_upstream, "a columnar row alone");
         FZ_REQUIRE("columns-one-by-one", covered[i] == mb_result_covered(replay_r),
                    "row %zu: covered %d, alone %d", i, covered[i], mb_result_covered(replay_r));
         for (size_t a = 0; a < out.stride; a++) {
