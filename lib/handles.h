@@ -194,7 +194,8 @@ int mb_acc_check(int32_t period, int64_t value, mb_error *err);
 typedef struct mb_bill {
     const char *id;            /* as given ("" when none): messages and the journal */
     uint32_t id_len;           /* strlen(id), measured once */
-    uint64_t setl_key;         /* mb_setl_key(id, id_len): its settlement ids derive from it */
+    uint64_t setl_key;         /* mb_setl_key(id, id_len): its settlement ids derive from it;
+                                  0: it gets none (a columnar row, the journal keeping nothing) */
     const char *disease;       /* the disease as given, for messages */
     int32_t date;
     int med_type;

@@ -463,8 +463,11 @@ int mb_commit(mb_settlement *out, mb_enrollee *e, mb_enrollee *payer, const mb_b
                        "enrollee %s: no room for the %u accumulators this settlement adds (%u held) "
                        "or for its journal entry; call mb_enrollee_reserve_for(enrollee, chain, n) "
                        "before settling", e->id, fresh, e->acc_count);
-    mb_journal_plan plan;
-    int rc = mb_journal_plan_for(e, payer, c, &plan, err);
+    /* a bill without a settlement key (a columnar row of an enrollee whose journal keeps
+     * nothing, columns.c) is given no settlement id: nothing could read it or find it again */
+    mb_journal_plan plan = {0, 0};
+    int rc = c->setl_key || e->journal.limit || payer ? mb_journal_plan_for(e, payer, c, &plan, err)
+                                                      : MB_OK;
     if (rc != MB_OK)
         return rc;
     for (uint32_t i = 0; i < out->ndeltas; i++) {
