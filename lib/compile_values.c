@@ -310,18 +310,26 @@ static const mb_keyword scope_words[] = {
     {"day", MB_SCOPE_DAY},
 };
 
-/* One claim type, as a national med_type name or code. */
-static int claim_type_bit(ctx_t *c, const char *path, const char *key, const char *text,
-                          uint32_t *bit)
+/* The claim types a ruleset names: one, as a national med_type name or code, or
+ * `any_inpatient`, every admission the national platform names (普通住院 21, 外伤住院 22,
+ * 转外诊治住院 23, 急诊转住院 24; not 生育住院 52, which maternity insurance pays), for a
+ * document that says 住院 and means them all. */
+static int claim_type_bits(ctx_t *c, const char *path, const char *key, const char *text,
+                           uint32_t *bits)
 {
+    if (strcmp(text, "any_inpatient") == 0) {
+        *bits = mb_med_bit(MB_MED_INPATIENT) | mb_med_bit(MB_MED_TRAUMA_INPATIENT) |
+                mb_med_bit(MB_MED_REFERRED_OUT_INPATIENT) | mb_med_bit(MB_MED_EMERGENCY_INPATIENT);
+        return MB_OK;
+    }
     int m = mb_med_type_parse(text);
     if (m < 0)
         return mb_cfail(c, MB_E_SCHEMA, path, key,
                     "unknown claim type '%s' (general_outpatient 11, emergency 13, chronic 14, "
                     "inpatient 21, trauma_inpatient 22, referred_out_inpatient 23, "
                     "emergency_inpatient 24, pharmacy 41, maternity_outpatient 51, "
-                    "maternity_inpatient 52)", text);
-    *bit = mb_med_bit(m);
+                    "maternity_inpatient 52; any_inpatient: 21 to 24)", text);
+    *bits = mb_med_bit(m);
     return MB_OK;
 }
 
@@ -332,7 +340,7 @@ int mb_parse_claim_types(ctx_t *c, const char *path, char **names, unsigned n, u
         char p[PATH_MAX_LEN];
         uint32_t bit = 0;
         mb_path_index(p, path, i);
-        int rc = claim_type_bit(c, p, NULL, names[i], &bit);
+        int rc = claim_type_bits(c, p, NULL, names[i], &bit);
         if (rc != MB_OK)
             return rc;
         *bits |= bit;
@@ -458,7 +466,7 @@ int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *r, uint32_t allowe
             s->nth_hi = 0;
     }
     if (r->claim_type &&
-        (rc = claim_type_bit(c, path, "claim_type", r->claim_type, &s->claim_types)))
+        (rc = claim_type_bits(c, path, "claim_type", r->claim_type, &s->claim_types)))
         return rc;
     if (r->treatment)
         s->treatment = mb_hash(r->treatment);

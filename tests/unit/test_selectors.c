@@ -239,6 +239,58 @@ static void claim_selectors(void)
     mb_ruleset_free(rs);
 }
 
+/* `any_inpatient`: every admission the platform names (21 to 24), not 生育住院 (52), as a layer's
+ * claim types and as a row's claim_type; the two together choose as any selector does. */
+static void any_inpatient(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "layers:\n"
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕1号 三\n"
+        "    med_types: [any_inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {all: 80%, cite: 测试〔2024〕1号 四}\n"
+        "      - {claim_type: any_inpatient, facility: primary, all: 90%, cite: 测试〔2024〕1号 四（一级90%）}\n"
+        "      - {claim_type: emergency_inpatient, all: 70%, cite: 测试〔2024〕1号 四（急诊转住院70%）}\n",
+        "sel.yaml");
+    CHECK(rs != NULL, "any_inpatient loads in med_types and as a claim_type");
+    if (rs == NULL)
+        return;
+    static const struct {
+        int med, level;
+        int64_t fund;
+        const char *why;
+    } cases[] = {
+        {MB_MED_INPATIENT, MB_LEVEL_SECONDARY, YUAN(800), "普通住院 21: 1000 x 80%"},
+        {MB_MED_TRAUMA_INPATIENT, MB_LEVEL_SECONDARY, YUAN(800), "外伤住院 22: 1000 x 80%"},
+        {MB_MED_REFERRED_OUT_INPATIENT, MB_LEVEL_PRIMARY, YUAN(900),
+         "转外诊治住院 23 at a primary facility: the any_inpatient row with a facility, 90%"},
+        {MB_MED_EMERGENCY_INPATIENT, MB_LEVEL_SECONDARY, YUAN(700),
+         "急诊转住院 24: its own row, more specific than the default, 70%"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        mb_claim *c = fx_claim("A", 20240301, cases[i].med, "H1", cases[i].level, YUAN(1000));
+        CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+        pays(rs, e, c, cases[i].fund, cases[i].why);
+        mb_enrollee_free(e);
+    }
+    /* 生育住院 and an outpatient claim are not admissions of any_inpatient: no layer takes them */
+    static const int others[] = {MB_MED_MATERNITY_INPATIENT, MB_MED_GENERAL_OUTPATIENT};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        mb_claim *c = fx_claim("B", 20240301, others[i], "H1", MB_LEVEL_SECONDARY, YUAN(1000));
+        if (others[i] == MB_MED_MATERNITY_INPATIENT)
+            CHECK_RC(mb_claim_set_admission(c, 20240225, 20240301, err), MB_OK, "admission");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, "settles");
+        CHECK(mb_result_covered(res) == 0, "not an admission any_inpatient names: not covered");
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "nothing paid");
+        mb_enrollee_free(e);
+    }
+    mb_ruleset_free(rs);
+}
+
 /* Declared person groups: by psn_idet_type code, by members, with conditions; category ratios
  * by group and claim type (就高: the highest applies). */
 static void person_groups(void)
@@ -743,6 +795,7 @@ int main(void)
     cap_by_facility();
     refused_where_not_honoured();
     claim_selectors();
+    any_inpatient();
     person_groups();
     cap_growth();
     top_up_pharmacy_first_selfpay();
