@@ -138,7 +138,7 @@ static int compile_acc_keys(ctx_t *c)
             (l->has_cap && !paid_is_cap &&
              !add_acc_key(keys, &n, l->cap.key_name, l->cap.key, l->cap.period, -1)))
             return NOMEM(c);
-        for (int k = 0; l->ded_tracked && k < MB_DED_KEYS; k++)
+        for (uint32_t k = 0; k < l->nded_keys; k++)
             add_acc_key(keys, &n, l->ded_key_name[k], l->ded_key[k], MB_PERIOD_YEAR, -1);
         for (int k = 0; l->top_up_period && k < MB_TARGET_KEYS; k++)
             add_acc_key(keys, &n, l->target_key_name[k], l->target_key[k], MB_PERIOD_YEAR, -1);

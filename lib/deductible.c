@@ -9,6 +9,7 @@
  *   year        the claim tops up to its own row's amount: the deductible paid this year counts,
  *               so a claim at a higher level pays the difference (补差), in any order of visits;
  *   year_first  once a year, at the amount of the first claim charged;
+ *               (beside rows charged per unit, what counts is what the year's rows charged)
  *   visit       every claim pays its own;
  *   admission   one per admission: the claims of one admission date share it;
  *   day         one per day: the claims of one date share it.
@@ -90,7 +91,12 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
         if (scope == MB_SCOPE_YEAR_FIRST && due > 0)
             d->amount = due;
         d->set_due = scope == MB_SCOPE_YEAR_FIRST && due == 0;
-        owed = d->amount - paid;
+        /* what the year's rows charged: beside rows charged per unit, only their own (杭州: the
+         * tumour admissions' one deductible a year is not paid by other admissions') */
+        int64_t toward = l->ded_mixed ? mb_pending_read(x, k[MB_DED_YEAR_PAID], year,
+                                                        &d->at[MB_DED_YEAR_PAID])
+                                      : paid;
+        owed = d->amount - toward;
     } else {
         int64_t count = mb_pending_read(x, k[MB_DED_COUNT], year, &d->at[MB_DED_COUNT]);
         int64_t last = mb_pending_read(x, k[MB_DED_UNIT], year, &d->at[MB_DED_UNIT]);
@@ -143,11 +149,15 @@ int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d)
     if (d->set_due && (rc = mb_pending_raise_at(x, k[MB_DED_DUE], year, d->amount, at[MB_DED_DUE])))
         return rc;
     int scope = d->row->scope;
+    bool yearly = scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST;
+    if (l->ded_mixed && yearly &&
+        (rc = mb_pending_add_at(x, k[MB_DED_YEAR_PAID], year, d->charged, at[MB_DED_YEAR_PAID])))
+        return rc;
     bool new_unit = d->new_unit;
     int32_t day = d->unit_day;
     int64_t unit_paid = d->unit_paid;
     const mb_acc *count_at = at[MB_DED_COUNT], *unit_at = at[MB_DED_UNIT];
-    if (scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST) {
+    if (yearly) {
         /* charged once a year, yet still an admission (a day) of the year: counted, so that
          * the nth admission charged per admission counts every admission before it */
         int64_t last = mb_pending_read(x, k[MB_DED_UNIT], year, &unit_at);

@@ -47,9 +47,8 @@ static uint32_t new_entries(const mb_ruleset *rs, uint32_t nlayers, int med_type
         if (l->cap.key != l->paid_key)
             add_entry(seen, &n, l->paid_key, MB_PERIOD_YEAR);
         add_entry(seen, &n, l->kind_key, MB_PERIOD_YEAR);
-        if (l->ded_tracked) /* deductible.c's record */
-            for (int k = 0; k < MB_DED_KEYS; k++)
-                add_entry(seen, &n, l->ded_key[k], MB_PERIOD_YEAR);
+        for (uint32_t k = 0; k < l->nded_keys; k++) /* deductible.c's record */
+            add_entry(seen, &n, l->ded_key[k], MB_PERIOD_YEAR);
         for (int k = 0; l->top_up_period && k < MB_TARGET_KEYS; k++) /* topup.c's record */
             add_entry(seen, &n, l->target_key[k], MB_PERIOD_YEAR);
         disease_cap |= l->disease_caps;
