@@ -129,9 +129,12 @@ static inline __attribute__((always_inline)) mb_check own_state(const mb_ruleset
     if (date > h->end)
         return (mb_check){MB_REASON_EXPIRED, rs->validity_cite, h->end, held, -1};
     if (rs->revoke_idle_months > 0) {
-        /* a lapse recorded at an earlier claim is final for certifications that began before
-         * it; otherwise count the idle months since the later of the start and the activity */
-        if (act->revoked && h->start <= act->revoked && date > act->revoked)
+        /* a lapse recorded at an earlier claim is final for the certifications idle through
+         * the whole spell it ends (begun at least the spell before it: one begun within it
+         * is recent evidence of its own); otherwise count the idle months since the later of
+         * the start and the activity */
+        if (act->revoked && mb_add_months(h->start, rs->revoke_idle_months) <= act->revoked &&
+            date > act->revoked)
             return (mb_check){MB_REASON_REVOKED, rs->revoke_cite, act->revoked, held, -1};
         int32_t anchor = act->last > h->start ? act->last : h->start;
         int32_t revoked_on = mb_add_months(anchor, rs->revoke_idle_months);

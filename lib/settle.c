@@ -82,17 +82,19 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     }
     if (rs->revoke_idle_months > 0 &&
         ((c->med_type == MB_MED_CHRONIC && applied) || mb_med_inpatient(c->med_type))) {
-        int32_t day = mb_med_inpatient(c->med_type) && c->discharged ? c->discharged : c->date;
+        bool stay = mb_med_inpatient(c->med_type) && c->discharged;
+        int32_t day = stay ? c->discharged : c->date;
         /* activity after an idle spell too long does not restore a lapsed qualification:
          * record the lapse first, counted from the last activity or, before any, from the
          * latest benefit start (a certification is itself recent evidence; the list order of
-         * the certifications must not matter) */
+         * the certifications must not matter). A stay is activity from its admission: one
+         * begun within the spell ends it (期间无住院记录), whenever it is discharged. */
         int32_t anchor = act.last;
         for (uint32_t i = 0; act.last == 0 && i < roster.nheld; i++)
             if (roster.held[i].start <= day && roster.held[i].start > anchor)
                 anchor = roster.held[i].start;
         int32_t lapse = anchor ? mb_add_months(anchor, rs->revoke_idle_months) : 0;
-        if (lapse && day > lapse &&
+        if (lapse && (stay ? c->admitted : day) > lapse &&
             (rc = mb_pending_raise_at(x, revoked_key, 0, lapse, revoked_at)))
             return rc;
         if ((rc = mb_pending_raise_at(x, activity_key, 0, day, activity_at)))
