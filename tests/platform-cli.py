@@ -12,6 +12,8 @@ Usage: platform-cli.py MEDBENEFIT (from the source root). Prints "N passed, N fa
 2. The chain picked from the rulesets' declarations (insuplc_admdvs 3202…, 310, med_type 14):
    Wuxi chronic then Wuxi assistance for a 低保 recipient (psn_idet_type 2303), as the
    conformance scenario chain-wuxi-chronic-assistance C1 settles it.
+   Then 山西: 5206's inpatient and 门诊慢特病 payments add into the one annual maximum a
+   dialysis visit is paid within.
 3. An inpatient stay in Changzhou (3204…): a 中途结算 from the request's four amounts, then the
    discharge settlement from uploaded 2301 details; the stay closed after it, and opened
    again by 2305 of both.
@@ -331,6 +333,49 @@ def chain_from_declarations():
     check("no fee details of chrg_bchno B2" in (a.get("err_msg") or ""), a.get("err_msg"))
 
 
+# ---- 2b. year-to-date figures from 5206, several codes adding into one key ------------------
+
+def shanxi_annual_maximum():
+    """《通知》（据报道）统一基金支付范围: 门诊慢特病 payments count in the resident fund's annual maximum,
+    which admissions count in as well: 5206's inpatient payments (D390101_BIZ21) and 门诊慢特病
+    payments (BIZ14) both seed annual_fund.paid, and a dialysis visit is paid what is left."""
+    p = Platform("--chain", "shanxi-chronic-special-2025", "--facility", "H00000000001=tertiary")
+    psn = "14070200000000000001"
+    q = envelope("1101", "2025-06-01 09:00:00", "data", {"psn_no": psn}, "140702", {
+        "baseinfo": {"psn_no": psn, "psn_name": "测试患者", "certno": psn, "psn_cert_type": "01"},
+        "insuinfo": [{"insutype": "390", "psn_type": "1401", "balc": D("0.00"),
+                      "insuplc_admdvs": "140702", "cvlserv_flag": "0"}],
+        "idetinfo": []})
+    p.call(q)
+    p.call(envelope("5301", "2025-06-01 09:01:00", "data", {"psn_no": psn}, "140702", {
+        "feedetail": [{"opsp_dise_code": "SXS04", "opsp_dise_name": "尿毒症透析",
+                       "begndate": "2025-04-01", "enddate": None}]}))
+    a = p.call(envelope("5206", "2025-06-01 09:02:00", "data", {"psn_no": psn, "cum_ym": "202506"},
+                        "140702", {"cuminfo": [
+                            {"insutype": "390", "year": "2025", "cum_ym": "202506",
+                             "cum_type_code": "D390101_BIZ21", "cum": D("185000.00")},
+                            {"insutype": "390", "year": "2025", "cum_ym": "202506",
+                             "cum_type_code": "D390101_BIZ14", "cum": D("5000.00")}]}))
+    check("seeds no accumulator" not in (a["warn_msg"] or ""),
+          "5206: the inpatient payments seed the annual maximum (%s)" % a["warn_msg"])
+    v = p.call(envelope("2201", "2025-06-02 09:00:00", "data", {
+        "psn_no": psn, "insutype": "390", "begntime": "2025-06-02 09:00:00"}, "140702"))
+    mdtrt = v["output"]["data"]["mdtrt_id"]
+    p.call(envelope("2203", "2025-06-02 09:10:00", "mdtrtinfo", {
+        "mdtrt_id": mdtrt, "psn_no": psn, "med_type": "14", "dise_codg": "SXS04"}, "140702"))
+    p.call(envelope("2204", "2025-06-02 09:20:00", "feedetail", [{
+        "feedetl_sn": "1", "mdtrt_id": mdtrt, "psn_no": psn, "chrg_bchno": "B1",
+        "det_item_fee_sumamt": D("20000.00"), "chrgitm_lv": "01"}], "140702"))
+    s = p.call(envelope("2206", "2025-06-02 09:30:00", "data", {
+        "psn_no": psn, "mdtrt_id": mdtrt, "chrg_bchno": "B1", "med_type": "14",
+        "medfee_sumamt": D("20000.00"), "insutype": "390"}, "140702"))["output"]
+    # 20000 x 70% = 14000, above the 200000 (assumption) - 185000 - 5000 = 10000 left: 10000
+    want = {"hifp_pay": D("10000.00"), "fund_pay_sumamt": D("10000.00"),
+            "psn_cash_pay": D("10000.00")}
+    check(amounts(s["setlinfo"], *want) == want, "Shanxi annual maximum: %s" %
+          amounts(s["setlinfo"], *want))
+
+
 # ---- 3. an inpatient stay ---------------------------------------------------------------------
 
 def inpatient_stay():
@@ -453,8 +498,9 @@ def refused(p):
 p = reference_example()
 refused(p)
 chain_from_declarations()
+shanxi_annual_maximum()
 inpatient_stay()
-check(IDENTITIES_CHECKED[0] == 13, "the identities were checked on every setlinfo (%d)" %
+check(IDENTITIES_CHECKED[0] == 14, "the identities were checked on every setlinfo (%d)" %
       IDENTITIES_CHECKED[0])
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
