@@ -121,11 +121,11 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
                               VALUE_MONEY, l->cite, ROWS_CLAIM, "deductible_ceiling rows",
                               &l->deductible_ceiling)))
         return rc;
-    bool units = false, years = false, scoped = false;
+    bool units = false, firsts = false, scoped = false;
     for (uint32_t k = 0; k < l->deductible.n; k++) {
         int s = l->deductible.row[k].scope;
         units |= s == MB_SCOPE_VISIT || s == MB_SCOPE_ADMISSION || s == MB_SCOPE_DAY;
-        years |= s == MB_SCOPE_YEAR || s == MB_SCOPE_YEAR_FIRST;
+        firsts |= s == MB_SCOPE_YEAR_FIRST;
         scoped |= s != MB_SCOPE_YEAR;
     }
     if ((l->deductible_repeat.n || l->deductible_floor.n || l->deductible_ceiling.n) &&
@@ -149,10 +149,10 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
      * apart from the base, so that topping up to a higher level's (补差) comes out right in any
      * order of visits. */
     l->ded_tracked = (l->deductible.uses & ~MB_SEL_FROM) || scoped || l->deductible_ceiling.n;
-    l->ded_mixed = units && years;
-    l->nded_keys = !l->ded_tracked ? 0 : l->ded_mixed ? MB_DED_KEYS : MB_DED_YEAR_PAID;
+    l->ded_mixed = units && firsts;
+    l->nded_keys = !l->ded_tracked ? 0 : l->ded_mixed ? MB_DED_KEYS : MB_DED_FIRST_PAID;
     if (l->ded_tracked) {
-        static const char *const suffix[MB_DED_KEYS] = {"paid", "count", "unit", "due", "year_paid"};
+        static const char *const suffix[MB_DED_KEYS] = {"paid", "count", "unit", "due", "first_paid"};
         for (uint32_t k = 0; k < l->nded_keys; k++) {
             char key[300];
             snprintf(key, sizeof key, "%s.deductible.%s", l->id, suffix[k]);

@@ -9,7 +9,7 @@
  *   year        the claim tops up to its own row's amount: the deductible paid this year counts,
  *               so a claim at a higher level pays the difference (补差), in any order of visits;
  *   year_first  once a year, at the amount of the first claim charged;
- *               (beside rows charged per unit, what counts is what the year's rows charged)
+ *               (beside rows charged per unit, a series of its own: what it charged counts)
  *   visit       every claim pays its own;
  *   admission   one per admission: the claims of one admission date share it;
  *   day         one per day: the claims of one date share it.
@@ -91,11 +91,13 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
         if (scope == MB_SCOPE_YEAR_FIRST && due > 0)
             d->amount = due;
         d->set_due = scope == MB_SCOPE_YEAR_FIRST && due == 0;
-        /* what the year's rows charged: beside rows charged per unit, only their own (杭州: the
-         * tumour admissions' one deductible a year is not paid by other admissions') */
-        int64_t toward = l->ded_mixed ? mb_pending_read(x, k[MB_DED_YEAR_PAID], year,
-                                                        &d->at[MB_DED_YEAR_PAID])
-                                      : paid;
+        /* a year's deductible counts what the year's deductibles paid (补差), but one charged
+         * at the first claim's amount beside rows charged per unit is a series of its own
+         * (杭州: the tumour admissions' one a year is not paid by other admissions') */
+        bool own = l->ded_mixed && scope == MB_SCOPE_YEAR_FIRST;
+        int64_t toward = own ? mb_pending_read(x, k[MB_DED_FIRST_PAID], year,
+                                               &d->at[MB_DED_FIRST_PAID])
+                             : paid;
         owed = d->amount - toward;
     } else {
         int64_t count = mb_pending_read(x, k[MB_DED_COUNT], year, &d->at[MB_DED_COUNT]);
@@ -150,8 +152,8 @@ int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d)
         return rc;
     int scope = d->row->scope;
     bool yearly = scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST;
-    if (l->ded_mixed && yearly &&
-        (rc = mb_pending_add_at(x, k[MB_DED_YEAR_PAID], year, d->charged, at[MB_DED_YEAR_PAID])))
+    if (l->ded_mixed && scope == MB_SCOPE_YEAR_FIRST &&
+        (rc = mb_pending_add_at(x, k[MB_DED_FIRST_PAID], year, d->charged, at[MB_DED_FIRST_PAID])))
         return rc;
     bool new_unit = d->new_unit;
     int32_t day = d->unit_day;

@@ -155,10 +155,10 @@ typedef struct mb_layer_rules {
  * paid this year and how many units (visits, admissions, days) were charged (sums); the last
  * unit and what it paid, packed as its day of the year x MB_DED_UNIT_SCALE + the amount, and
  * the amount due for the year (scope year_first): values that only rise, as the journal
- * reverses them (docs/reversal.md). A layer whose rows charge both once a year (year,
- * year_first) and per unit keeps what its year rows charged apart as well (year_paid): a
- * deductible charged once a year is not paid by the units' own. */
-enum { MB_DED_PAID, MB_DED_COUNT, MB_DED_UNIT, MB_DED_DUE, MB_DED_YEAR_PAID, MB_DED_KEYS };
+ * reverses them (docs/reversal.md). A layer whose rows charge once a year at the first claim's
+ * amount (year_first) and per unit keeps what its year_first rows charged apart as well
+ * (first_paid): that deductible is a series of its own, not paid by the units'. */
+enum { MB_DED_PAID, MB_DED_COUNT, MB_DED_UNIT, MB_DED_DUE, MB_DED_FIRST_PAID, MB_DED_KEYS };
 #define MB_DED_UNIT_SCALE INT64_C(100000000000) /* 10^11 fen: more than any deductible */
 
 typedef struct mb_layer {
@@ -182,7 +182,7 @@ typedef struct mb_layer {
     mb_rows deductible_floor;    /* the least a repeated deductible comes down to */
     mb_rows deductible_ceiling;  /* the most the deductibles of a year add up to */
     bool ded_tracked;            /* deductible paid kept apart from the base (ded_key) */
-    bool ded_mixed;              /* rows charged once a year and rows charged per unit */
+    bool ded_mixed;              /* year_first rows and rows charged per unit */
     uint32_t nded_keys;          /* the ded_key kept: MB_DED_KEYS when mixed, else one fewer */
     uint64_t ded_key[MB_DED_KEYS];
     const char *ded_key_name[MB_DED_KEYS];
