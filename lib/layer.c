@@ -341,7 +341,9 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     if (t->dcap != NULL &&
         (rc = mb_pending_add_at(x, t->dcap->key, p->dcap_period, p->total, p->dcap_at)))
         return rc;
-    if ((rc = mb_pending_raise(x, l->kind_key, year, 1)))
+    /* the benefit is enjoyed (享受) once it pays: a claim the layer took and paid nothing of (all
+     * under the deductible, or the cap used up) excludes no other kind (exclusive_with) */
+    if (p->total > 0 && (rc = mb_pending_raise(x, l->kind_key, year, 1)))
         return rc;
     for (int j = 0; j < p->nf; j++) {
         mb_fund_row *row = fund_row(x, rs, p->fund_of[j], p->b);

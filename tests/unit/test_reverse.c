@@ -165,14 +165,15 @@ static void every_order(const scenario *s)
  *   W2 2000: base 3300; 2000 x 70% = 1400 (paid 1960)
  *   W3 3000: 3000 x 70% = 2100, capped to 3500 - 1960 = 1540 (paid 3500)
  *   W4 1000: 700, capped to 0
- * Each raises the year's chronic_outpatient flag (四.2, exclusive with outpatient pooling). */
+ * Each that pays raises the year's chronic_outpatient flag (四.2: the benefit enjoyed); W4,
+ * capped to 0, does not. */
 static void wuxi_cap(void)
 {
     static scenario s = {.name = "Wuxi chronic cap", .n = 4, .balance_after = 0,
                          .acct = {YUAN(200), 0, 0, 0}, .nt = 3,
                          .t = {{WUXI, "chronic.base", 2021, 0, {YUAN(1300), YUAN(2000), YUAN(3000), YUAN(1000)}},
                                {WUXI, "chronic.paid", 2021, 0, {YUAN(560), YUAN(1400), YUAN(1540), 0}},
-                               {"kind", "chronic_outpatient", 2021, 1, {1, 1, 1, 1}}}};
+                               {"kind", "chronic_outpatient", 2021, 1, {1, 1, 1, 0}}}};
     mb_enrollee *e = fx_enrollee("WX-R", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(200));
     CHECK_RC(mb_enrollee_set_designated_facility(e, "H001", err), MB_OK, "designated");
     CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20210105, 0, err), MB_OK, "disease");
@@ -210,7 +211,8 @@ static void wuxi_cap(void)
  *   Z1 2000: (2000 - 600) x 80% = 1120; the account pays the share 880 (1000 -> 120)
  *   Z2 5000: base 7000; 5000 x 80% = 4000 (pooling 5120); the account's 120, cash 880
  *   Z3 6000: base 13000; 4800 capped to 9000 - 5120 = 3880; large (13000 - 11000) x 60% = 1200
- * Both layers raise their benefit kind on each claim. */
+ * A layer raises its benefit kind on a claim it pays: the pooling on each, the large-amount
+ * fund on Z3 only. */
 static void changzhou_bands(void)
 {
     static scenario s = {.name = "Changzhou deductible, bands and account", .n = 3,
@@ -219,7 +221,7 @@ static void changzhou_bands(void)
                                {CHANGZHOU, "outpatient_pooling.paid", 2023, 0, {YUAN(1120), YUAN(4000), YUAN(3880)}},
                                {CHANGZHOU, "outpatient_large_amount.paid", 2023, 0, {0, 0, YUAN(1200)}},
                                {"kind", "general_outpatient_pooling", 2023, 1, {1, 1, 1}},
-                               {"kind", "large_amount_outpatient", 2023, 1, {1, 1, 1}}}};
+                               {"kind", "large_amount_outpatient", 2023, 1, {0, 0, 1}}}};
     mb_enrollee *e = fx_enrollee("CZ-R", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(1000));
     CHECK_RC(mb_enrollee_set_first_visit_facility(e, "C01", err), MB_OK, "first visit");
     mb_result *r = fx_result();

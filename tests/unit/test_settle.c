@@ -335,22 +335,16 @@ static void wuxi_undesignated_facility_not_covered(void)
     CHECK(mb_result_reason(res)[0] != '\0', "with a reason");
     mb_claim_free(c);
 
-    /* 41号 四.2: general outpatient pooling enjoyed this year excludes the chronic benefit */
+    /* 41号 sets no general outpatient pooling: a general outpatient claim is no benefit of it,
+     * and pays nothing, so no pooling is enjoyed (四.2) and the chronic benefit stays */
     c = fx_claim("C5", 20210301, MB_MED_GENERAL_OUTPATIENT, "H001", MB_LEVEL_TERTIARY, YUAN(100));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle general outpatient");
-    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), 0, "the marker layer pays nothing");
+    CHECK(mb_result_covered(res) == 0, "no layer takes a general outpatient claim");
+    CHECK_FEN(amt(MB_AMT_FUND_PAY_SUMAMT), 0, "nothing paid");
     mb_claim_free(c);
     c = fx_wuxi_claim("C6", 20210401, YUAN(1200));
     CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle chronic");
-    CHECK(mb_result_covered(res) == 0, "excluded by general outpatient pooling this year");
-    CHECK(strstr(mb_result_reason(res), "general_outpatient_pooling") != NULL,
-          "the reason names the benefit that excludes it");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "no chronic payment");
-    mb_claim_free(c);
-    /* the next year the chronic benefit is available again */
-    c = fx_wuxi_claim("C7", 20220401, YUAN(1200));
-    CHECK_RC(settle1(wuxi, e, c), MB_OK, "settle chronic next year");
-    CHECK(mb_result_covered(res) == 1, "the exclusion lasts one year");
+    CHECK(mb_result_covered(res) == 1, "no pooling enjoyed: the chronic benefit applies");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(490), "(1200 - 500) x 70% = 490");
     mb_claim_free(c);
     mb_enrollee_free(e);
@@ -885,6 +879,74 @@ static void a_chain_settles_while_in_force(void)
     mb_ruleset_free(shanxi);
 }
 
+/* Exclusive benefits (exclusive_with, as 41号 四.2 uses them): a kind is enjoyed in a year once
+ * a layer of it pays; a claim it takes and pays nothing of (under its deductible) excludes
+ * nothing. A pooling of 50% above 200 a year; chronic care of 70%, exclusive with it. */
+static void exclusive_kind_enjoyed_once_it_pays(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(FX_RULESET_HEAD("excl", "互斥测试", "测试〔2024〕9号")
+        "catalogue:\n  - {code: D1, name: 糖尿病, cite: 测试〔2024〕9号 一}\n"
+        "layers:\n"
+        "  - id: pooling\n"
+        "    kind: general_outpatient_pooling\n"
+        "    cite: 测试〔2024〕9号 二\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    deductible: [{all: 200}]\n"
+        "    ratio: [{all: 50%}]\n"
+        "  - id: chronic\n"
+        "    kind: chronic_outpatient\n"
+        "    cite: 测试〔2024〕9号 四\n"
+        "    med_types: [chronic]\n"
+        "    requires: [certified_disease]\n"
+        "    exclusive_with: [general_outpatient_pooling]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 70%}]\n", "excl.yaml");
+    CHECK(rs != NULL, "the exclusive ruleset loads");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("EX", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20240105, 0, err), MB_OK, "certified");
+    /* 150, all under the pooling's 200: it takes the claim and pays 0 */
+    mb_claim *c = fx_claim("G1", 20240201, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY,
+                           YUAN(150));
+    CHECK_RC(settle1(rs, e, c), MB_OK, "a pooling claim under its deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "150 under the deductible 200: nothing paid");
+    mb_claim_free(c);
+    /* chronic 1000: no pooling enjoyed yet, 1000 x 70% = 700 */
+    c = fx_claim("K1", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    CHECK_RC(settle1(rs, e, c), MB_OK, "chronic");
+    CHECK(mb_result_covered(res) == 1, "a pooling that paid nothing is not enjoyed");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "1000 x 70%");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    /* another enrollee: pooling 500, (500 - 200) x 50% = 150 paid: enjoyed; chronic refused */
+    e = fx_enrollee("EX2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20240105, 0, err), MB_OK, "certified");
+    c = fx_claim("G2", 20240201, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(500));
+    CHECK_RC(settle1(rs, e, c), MB_OK, "a pooling claim above its deductible");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(150), "(500 - 200) x 50%");
+    mb_claim_free(c);
+    c = fx_claim("K2", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    CHECK_RC(settle1(rs, e, c), MB_OK, "chronic");
+    CHECK(mb_result_covered(res) == 0, "the pooling paid this year: the chronic benefit excluded");
+    CHECK(strstr(mb_result_reason(res), "general_outpatient_pooling") != NULL,
+          "the reason names the benefit that excludes it");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "no chronic payment");
+    mb_claim_free(c);
+    /* the next year the chronic benefit applies again */
+    c = fx_claim("K3", 20250301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    CHECK_RC(settle1(rs, e, c), MB_OK, "chronic next year");
+    CHECK(mb_result_covered(res) == 1, "the exclusion lasts the year");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "1000 x 70%");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -900,6 +962,7 @@ int main(void)
     wuxi_account_pays_first();
     wuxi_retired_cap_raised_by_second_disease();
     wuxi_undesignated_facility_not_covered();
+    exclusive_kind_enjoyed_once_it_pays();
     wuxi_assistance_settles_what_basic_leaves();
     upstream_parts_above_total_refused();
     changzhou_outpatient_by_facility_and_person();

@@ -15,8 +15,7 @@ import medbenefit.scenario as scenario
 
 from conftest import REPO
 
-WUXI_KEYS = "its keys are chronic.base, chronic.paid, general_outpatient_pooling.base, " \
-            "general_outpatient_pooling.paid"
+WUXI_KEYS = "its keys are chronic.base, chronic.paid"
 REFUSED = REPO / "tests" / "refused"
 
 
@@ -32,12 +31,9 @@ def diabetic():
 
 
 def test_accumulator_keys(wuxi, shanxi):
-    # 41号 三: the chronic layer (deductible base, capped payments); the general outpatient
-    # pooling layer of the same ruleset: each kept by calendar year
+    # 41号 三: the chronic layer (deductible base, capped payments), kept by calendar year
     assert wuxi.accumulator_keys == [
-        mb.AccumulatorKey("chronic.base", "year"), mb.AccumulatorKey("chronic.paid", "year"),
-        mb.AccumulatorKey("general_outpatient_pooling.base", "year"),
-        mb.AccumulatorKey("general_outpatient_pooling.paid", "year")]
+        mb.AccumulatorKey("chronic.base", "year"), mb.AccumulatorKey("chronic.paid", "year")]
     # 《通知》: 门诊慢性病按病种设置季度支付限额, so each chronic disease's payments by quarter
     keys = dict(shanxi.accumulator_keys)
     assert keys["disease.M01600.paid"] == "quarter"

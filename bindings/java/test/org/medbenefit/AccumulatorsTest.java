@@ -35,8 +35,7 @@ import org.medbenefit.scenario.ScenarioRunner.FileResult;
  * check} does (tests/refused/, the scenario-refused meson test).
  */
 class AccumulatorsTest {
-    private static final String WUXI_KEYS = "its keys are chronic.base, chronic.paid, "
-            + "general_outpatient_pooling.base, general_outpatient_pooling.paid";
+    private static final String WUXI_KEYS = "its keys are chronic.base, chronic.paid";
     private static Ruleset wuxi, shanxi;
     private static ScenarioRunner runner;
 
@@ -54,14 +53,12 @@ class AccumulatorsTest {
         shanxi.close();
     }
 
-    /** 41号 三: the chronic layer and the general outpatient pooling layer, each by year;
+    /** 41号 三: the chronic layer, by year;
      *  《通知》 (Shanxi): 门诊慢性病按病种设置季度支付限额, each chronic disease by quarter. */
     @Test
     void keysAndTheirPeriods() {
         assertEquals(List.of(new AccumulatorKey("chronic.base", Period.YEAR),
-                new AccumulatorKey("chronic.paid", Period.YEAR),
-                new AccumulatorKey("general_outpatient_pooling.base", Period.YEAR),
-                new AccumulatorKey("general_outpatient_pooling.paid", Period.YEAR)), wuxi.accumulatorKeys());
+                new AccumulatorKey("chronic.paid", Period.YEAR)), wuxi.accumulatorKeys());
         List<AccumulatorKey> sx = shanxi.accumulatorKeys();
         assertTrue(sx.contains(new AccumulatorKey("disease.M01600.paid", Period.QUARTER)), sx.toString());
         assertTrue(sx.contains(new AccumulatorKey("annual_fund.paid", Period.YEAR)), sx.toString());
