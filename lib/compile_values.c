@@ -75,15 +75,17 @@ int mb_sourced(ctx_t *c, const char *path, const char *cite, const char *assumpt
     if (s == NULL)
         return mb_cfail(c, MB_E_SCHEMA, path, "cite",
                     "every parameter needs 'cite' (document and clause) or 'assumption' (why)");
-    if (cite != NULL) {
-        *out = mb_cdup(c, cite);
-    } else if (assumption != NULL) {
-        /* the trace shows an assumption with its reason, so an auditor sees why */
-        size_t n = strlen("（假设）") + strlen(assumption) + 1;
+    if (assumption != NULL) {
+        /* the trace shows an assumption with its reason, so an auditor sees why; after the
+         * clause, where the value reads one (the clause, then how it is read) */
+        const char *sep = cite ? "；" : "";
+        size_t n = (cite ? strlen(cite) : 0) + strlen(sep) + strlen("（假设）") + strlen(assumption) + 1;
         char *text = mb_arena_alloc(c->arena, n);
         if (text != NULL)
-            snprintf(text, n, "（假设）%s", assumption);
+            snprintf(text, n, "%s%s（假设）%s", cite ? cite : "", sep, assumption);
         *out = text;
+    } else if (cite != NULL) {
+        *out = mb_cdup(c, cite);
     } else {
         *out = inherited;
     }
