@@ -13,7 +13,8 @@ Usage: platform-cli.py MEDBENEFIT (from the source root). Prints "N passed, N fa
    Wuxi chronic then Wuxi assistance for a 低保 recipient (psn_idet_type 2303), as the
    conformance scenario chain-wuxi-chronic-assistance C1 settles it.
    Then 山西: 5206's inpatient and 门诊慢特病 payments add into the one annual maximum a
-   dialysis visit is paid within.
+   dialysis visit is paid within; and 常州: 5206's cumulative outpatient cost, the base of the
+   large-amount band.
 3. An inpatient stay in Changzhou (3204…): a 中途结算 from the request's four amounts, then the
    discharge settlement from uploaded 2301 details; the stay closed after it, and opened
    again by 2305 of both.
@@ -376,6 +377,40 @@ def shanxi_annual_maximum():
           amounts(s["setlinfo"], *want))
 
 
+def changzhou_outpatient_seeded():
+    """常政办发〔2022〕91号 二（六）2: the large-amount fund pays on the year's outpatient cost above
+    11000, so the base 5206 seeds is the year's cumulative cost (S0000_BIZ11, 分段计算费用累计),
+    not the deductible paid (Q0000, at most 600); the pooling's payments (D310101_BIZ11) are its
+    cap's figure."""
+    p = Platform("--facility", "H00000000001=tertiary")
+    psn = "32040200000000000001"
+    p.call(person(psn, "320402"))
+    a = p.call(envelope("5206", "2023-06-01 09:02:00", "data", {"psn_no": psn, "cum_ym": "202306"},
+                        "320402", {"cuminfo": [
+                            {"insutype": "310", "year": "2023", "cum_ym": "202306",
+                             "cum_type_code": "S0000_BIZ11", "cum": D("15000.00")},
+                            {"insutype": "310", "year": "2023", "cum_ym": "202306",
+                             "cum_type_code": "D310101_BIZ11", "cum": D("9000.00")}]}))
+    check("seeds no accumulator" not in (a["warn_msg"] or ""),
+          "5206: both figures seed an accumulator (%s)" % a["warn_msg"])
+    v = p.call(envelope("2201", "2023-06-02 09:00:00", "data", {
+        "psn_no": psn, "insutype": "310", "begntime": "2023-06-02 09:00:00"}, "320402"))
+    mdtrt = v["output"]["data"]["mdtrt_id"]
+    p.call(envelope("2203", "2023-06-02 09:10:00", "mdtrtinfo", {
+        "mdtrt_id": mdtrt, "psn_no": psn, "med_type": "11"}, "320402"))
+    p.call(envelope("2204", "2023-06-02 09:20:00", "feedetail", [{
+        "feedetl_sn": "1", "mdtrt_id": mdtrt, "psn_no": psn, "chrg_bchno": "B1",
+        "det_item_fee_sumamt": D("5000.00"), "chrgitm_lv": "01"}], "320402"))
+    s = p.call(envelope("2206", "2023-06-02 09:30:00", "data", {
+        "psn_no": psn, "mdtrt_id": mdtrt, "chrg_bchno": "B1", "med_type": "11",
+        "medfee_sumamt": D("5000.00"), "insutype": "310"}, "320402"))["output"]
+    # a 三级 visit without referral: the pooling's 9000 (in service) is paid, 0; the year's cost
+    # 15000 -> 20000, all above 11000: 5000 x (60% - 20 points) = 2000 (二（六）2)
+    want = {"hifp_pay": D("0.00"), "hifob_pay": D("2000.00"), "fund_pay_sumamt": D("2000.00")}
+    check(amounts(s["setlinfo"], *want) == want, "Changzhou seeded outpatient: %s" %
+          amounts(s["setlinfo"], *want))
+
+
 # ---- 3. an inpatient stay ---------------------------------------------------------------------
 
 def inpatient_stay():
@@ -499,8 +534,9 @@ p = reference_example()
 refused(p)
 chain_from_declarations()
 shanxi_annual_maximum()
+changzhou_outpatient_seeded()
 inpatient_stay()
-check(IDENTITIES_CHECKED[0] == 14, "the identities were checked on every setlinfo (%d)" %
+check(IDENTITIES_CHECKED[0] == 15, "the identities were checked on every setlinfo (%d)" %
       IDENTITIES_CHECKED[0])
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
