@@ -308,6 +308,9 @@ int mb_compile_referral(ctx_t *c)
             return rc;
         rs->referral_exempt |= (uint32_t)v;
     }
+    /* care out of the province is out of the area too, whichever flags the claim carries */
+    if (rs->referral_exempt & MB_CLAIM_OUT_OF_AREA)
+        rs->referral_exempt |= MB_CLAIM_OUT_OF_PROVINCE;
     if (r->penalty_points) {
         int points;
         if ((rc = mb_parse_int(c, "referral", "penalty_points", r->penalty_points, 0, 100,
