@@ -74,6 +74,12 @@ static int compile_scope(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
             return NOMEM(c);
     }
     l->nexclusive = r->exclusive_with_count;
+    if (r->exclusive_cite && !r->exclusive_with_count)
+        return mb_cfail(c, MB_E_RULESET, p, "exclusive_cite",
+                    "exclusive_cite cites the clause of exclusive_with, which the layer does not have");
+    mb_path(sub, p, "exclusive_cite");
+    if ((rc = mb_sourced(c, sub, r->exclusive_cite, NULL, l->cite, &l->exclusive_cite)))
+        return rc;
     l->kind_key = mb_hash_join("kind", l->kind);
     l->group = mb_disease_group_index(rs, r->disease_group);
     if (l->group < 0)

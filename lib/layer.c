@@ -448,7 +448,8 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     }
     for (uint32_t k = 0; k < l->nexclusive; k++)
         if (mb_pending_get(x, l->exclusive[k], x->year) > 0) {
-            mb_not_covered(x, MB_REASON_EXCLUSIVE_KIND, l->id, l->cite, l->exclusive_names[k], 0);
+            mb_not_covered(x, MB_REASON_EXCLUSIVE_KIND, l->id, l->exclusive_cite,
+                           l->exclusive_names[k], 0);
             return 0;
         }
     if (l->disease_caps && disease >= 0 && rs->diseases[disease].ncaps > 0) {

@@ -175,6 +175,7 @@ typedef struct mb_layer {
     uint64_t kind_key;        /* year flag: this kind of benefit enjoyed */
     uint64_t exclusive[4];    /* kind keys that exclude this layer in the same year */
     const char *exclusive_names[4];
+    const char *exclusive_cite;  /* the clause that makes them exclusive (default: the layer's) */
     uint32_t nexclusive;
     int fund;
     mb_rows deductible;

@@ -74,6 +74,7 @@ static const cyaml_schema_field_t layer_fields[] = {
     SEQ("schemes", raw_layer, schemes, &string_entry),
     SEQ("requires", raw_layer, requires, &string_entry),
     SEQ("exclusive_with", raw_layer, exclusive_with, &string_entry),
+    STR("exclusive_cite", raw_layer, exclusive_cite),
     SEQ("deductible", raw_layer, deductible, &values_entry),
     SEQ("deductible_repeat", raw_layer, deductible_repeat, &values_entry),
     SEQ("deductible_floor", raw_layer, deductible_floor, &values_entry),

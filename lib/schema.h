@@ -67,6 +67,7 @@ typedef struct raw_layer {
     unsigned requires_count;
     char **exclusive_with;
     unsigned exclusive_with_count;
+    char *exclusive_cite;
     raw_values *deductible;
     unsigned deductible_count;
     raw_values *deductible_repeat;

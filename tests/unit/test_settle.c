@@ -900,6 +900,7 @@ static void exclusive_kind_enjoyed_once_it_pays(void)
         "    med_types: [chronic]\n"
         "    requires: [certified_disease]\n"
         "    exclusive_with: [general_outpatient_pooling]\n"
+        "    exclusive_cite: 测试〔2024〕9号 五（不得重复享受）\n"
         "    fund: pooling\n"
         "    ratio: [{all: 70%}]\n", "excl.yaml");
     CHECK(rs != NULL, "the exclusive ruleset loads");
@@ -934,6 +935,8 @@ static void exclusive_kind_enjoyed_once_it_pays(void)
     CHECK(mb_result_covered(res) == 0, "the pooling paid this year: the chronic benefit excluded");
     CHECK(strstr(mb_result_reason(res), "general_outpatient_pooling") != NULL,
           "the reason names the benefit that excludes it");
+    CHECK(strstr(mb_result_reason(res), "测试〔2024〕9号 五（不得重复享受）") != NULL,
+          "and cites the clause that makes them exclusive (exclusive_cite), not the layer's");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "no chronic payment");
     mb_claim_free(c);
     /* the next year the chronic benefit applies again */
