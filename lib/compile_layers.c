@@ -488,6 +488,15 @@ static int compile_layer(ctx_t *c, unsigned i, mb_layer *l)
     if (l->referral_penalty && c->raw->referral == NULL)
         return mb_cfail(c, MB_E_RULESET, p, "referral_penalty",
                     "referral_penalty needs the ruleset's referral block");
+    if (r->referral_penalty_cite) {
+        if (!l->referral_penalty)
+            return mb_cfail(c, MB_E_RULESET, p, "referral_penalty_cite",
+                        "referral_penalty_cite cites the clause of referral_penalty, which the "
+                        "layer does not apply");
+        mb_path(sub, p, "referral_penalty_cite");
+        if ((rc = mb_sourced(c, sub, r->referral_penalty_cite, NULL, NULL, &l->referral_penalty_cite)))
+            return rc;
+    }
     if (l->tilt && c->raw->tilt == NULL)
         return mb_cfail(c, MB_E_RULESET, p, "tilt", "tilt needs the ruleset's tilt block");
     if (l->has_cap && l->cap.of_diseases && !l->disease_caps && rs->ndiseases == 0)

@@ -491,7 +491,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         t->ratio_cite = row->cite;
         if (l->referral_penalty && !v->referred && ((rs->penalty_levels >> fac) & 1u)) {
             t->ratio = t->ratio > rs->penalty_bp ? t->ratio - rs->penalty_bp : 0;
-            t->ratio_cite = rs->referral_cite;
+            t->ratio_cite = l->referral_penalty_cite ? l->referral_penalty_cite : rs->referral_cite;
         }
     }
     if (l->top_up_of && (t->top_up = mb_rows_pick(&l->top_up, v)) == NULL) {

@@ -203,6 +203,7 @@ typedef struct mb_layer {
     bool has_cap;
     bool disease_caps;        /* the catalogue's per-disease caps apply */
     bool referral_penalty;    /* the ruleset's referral penalty applies */
+    const char *referral_penalty_cite; /* its clause for this layer (NULL: the ruleset's referral cite) */
     bool tilt;                /* the ruleset's tilt for assistance recipients applies */
     bool uses_age;            /* a row of its tables is chosen by age: its claims need a birth date */
     const char *deductible_path, *ratio_path;

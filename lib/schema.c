@@ -75,6 +75,7 @@ static const cyaml_schema_field_t layer_fields[] = {
     SEQ("requires", raw_layer, requires, &string_entry),
     SEQ("exclusive_with", raw_layer, exclusive_with, &string_entry),
     STR("exclusive_cite", raw_layer, exclusive_cite),
+    STR("referral_penalty_cite", raw_layer, referral_penalty_cite),
     SEQ("deductible", raw_layer, deductible, &values_entry),
     SEQ("deductible_repeat", raw_layer, deductible_repeat, &values_entry),
     SEQ("deductible_floor", raw_layer, deductible_floor, &values_entry),

@@ -68,6 +68,7 @@ typedef struct raw_layer {
     char **exclusive_with;
     unsigned exclusive_with_count;
     char *exclusive_cite;
+    char *referral_penalty_cite;
     raw_values *deductible;
     unsigned deductible_count;
     raw_values *deductible_repeat;

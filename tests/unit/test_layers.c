@@ -44,6 +44,7 @@ static const char RULESET[] =
     "    deductible: [{all: 200}]\n"
     "    ratio: [{all: 15%}]\n"
     "    referral_penalty: true\n"
+    "    referral_penalty_cite: 测试〔2023〕2号 六（未转诊的降低20个百分点）\n"
     "    tilt: true\n"
     "    cap: {values: [{from: 2023-07-01, all: 300}]}\n"
     "  - id: chronic\n"
@@ -139,6 +140,14 @@ static void tilt_and_referral_penalty(void)
     CHECK(mb_result_covered(res) == 1, "covered, at a ratio of 0");
     CHECK_FEN(amount(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the deductible");
     CHECK_FEN(amount(MB_AMT_HIFP_PAY), 0, "15% - 20 points = 0, not -5%");
+    const char *penalty_cite = NULL;
+    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
+        mb_trace_step step;
+        if (mb_result_trace(res, i, &step) == MB_OK && strcmp(step.rule, "outpatient.ratio") == 0)
+            penalty_cite = step.cite;
+    }
+    CHECK(penalty_cite && strcmp(penalty_cite, "测试〔2023〕2号 六（未转诊的降低20个百分点）") == 0,
+          "the penalised ratio cites the layer's referral_penalty_cite, not the ruleset's referral");
     /* primary: 1000 x 15% = 150 of the cap 300; then 2000 x 15% = 300, cut to the 150 left */
     CHECK_RC(settle(e, fx_claim("O4", 20230811, MB_MED_GENERAL_OUTPATIENT, "C1", MB_LEVEL_PRIMARY,
                                 YUAN(1000))),

@@ -445,6 +445,8 @@ static const struct refusal {
      "layers[0].requires[1]", "in_province, referral or prescription, got 'magic'", 12},
     {11, "    med_types: [general_outpatient]\n    exclusive_with: [a, b, c, d, e]", MB_E_RULESET,
      "layers[0].exclusive_with", "at most 4 exclusive kinds", 12},
+    {11, "    med_types: [general_outpatient]\n    referral_penalty_cite: c", MB_E_RULESET,
+     "layers[0].referral_penalty_cite", "which the layer does not apply", 12},
     {11, "    med_types: [general_outpatient]\n    exclusive_cite: c", MB_E_RULESET,
      "layers[0].exclusive_cite", "the layer does not have", 12},
     {11, "    med_types: [general_outpatient]\n    exclusive_with: [a]\n    exclusive_cite: \"  \"",
