@@ -102,7 +102,7 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             sum = add_capped(sum, own);
         }
     }
-    int64_t v = cap->of_diseases ? highest : stated;
+    int64_t base = cap->of_diseases ? highest : stated, v = base;
     if (rz->min_diseases && count >= (uint32_t)rz->min_diseases)
         v = add_capped(v, rz->amount);
     if (rz->each && count > 1)
@@ -111,8 +111,10 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         v = add_capped(v, sum == MB_UNLIMITED ? MB_UNLIMITED : mb_apply_ratio(sum, rz->share_bp));
     if (rz->ceiling != MB_UNLIMITED && (v == MB_UNLIMITED || v > rz->ceiling))
         v = rz->ceiling;
-    if (v != stated && rz != &none)
-        mb_trace_add(x, rs, l->rules.cap_raise, rz->cite, "多病种限额提高", stated, v, -1);
+    /* a step where the diseases raised the cap: from the cap before (its row's, or the highest
+     * disease's) to the cap after */
+    if (v != base && rz != &none)
+        mb_trace_add(x, rs, l->rules.cap_raise, rz->cite, "多病种限额提高", base, v, -1);
     return v;
 }
 

@@ -35,8 +35,8 @@ static mb_result *scratch, *result;
 
 /* Violations counted per property; each reported once with its first case. */
 enum {
-    P_UNCHANGED, P_PRESETTLE, P_SUM, P_IDENTITIES, P_NONNEG, P_CAP, P_LAYER_CAP, P_CAP_REACHED,
-    P_DISEASE_CAP, P_ROUNDTRIP, P_REVERSE, P_REFUSED, P_POINT, P_START, P_COUNT
+    P_UNCHANGED, P_PRESETTLE, P_SUM, P_IDENTITIES, P_NONNEG, P_TRACE, P_CAP, P_LAYER_CAP,
+    P_CAP_REACHED, P_DISEASE_CAP, P_ROUNDTRIP, P_REVERSE, P_REFUSED, P_POINT, P_START, P_COUNT
 };
 static long violations[P_COUNT];
 static const char *const property_why[P_COUNT] = {
@@ -46,6 +46,7 @@ static const char *const property_why[P_COUNT] = {
     ("medfee = class C + over limit + first self-pay + scope; funds = hifp + hifob + hifmi + "
      "maf; the fund rows add up"),
     "every amount is >= 0",
+    "every trace step cites a clause and works on amounts >= 0 (no 'unlimited' shown as -0.01)",
     "no fund row's remaining limit (crt_payb_lmt_amt) is below 0 unless unlimited (-1)",
     "no layer's cap accumulator holds more than the compiled cap for the person",
     "a claim cut to a layer's one-figure cap leaves its accumulator at that figure exactly",
@@ -248,6 +249,12 @@ static void check_amounts(const year *y, int op, const mb_result *r, const mb_re
             a[MB_AMT_FUND_PAY_SUMAMT] ||
         rows != a[MB_AMT_FUND_PAY_SUMAMT])
         violated(P_IDENTITIES, y->who, op, "setlinfo");
+    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
+        mb_trace_step s;
+        if (mb_result_trace(r, i, &s) != MB_OK || s.cite == NULL || s.cite[0] == '\0' ||
+            s.amount_in < 0 || s.amount_out < 0)
+            violated(P_TRACE, y->who, op, s.rule ? s.rule : "a trace step");
+    }
 }
 
 /* ---- the caps, from the compiled rulesets ----------------------------------------------- */
