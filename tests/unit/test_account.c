@@ -78,7 +78,9 @@ static void family_account_pays_the_share(const mb_ruleset *rs, mb_error *err)
         own += strcmp(s.rule, "account") == 0 && s.amount_out == 10000 &&
                strcmp(s.ruleset_id, mb_ruleset_id(rs)) == 0 &&
                strcmp(s.cite, "常政办发〔2022〕91号 二（三）（个人账户资金可以用于支付参保人员本人及其配偶、"
-                              "父母、子女…由个人负担的医疗费用）") == 0;
+                              "父母、子女……由个人负担的医疗费用）；（假设）二（三） says what the account "
+                              "may pay, not in what order; 由个人负担的医疗费用 is read as the person's "
+                              "share the funds leave, so the account pays after the funds") == 0;
         fam += strcmp(s.rule, "account.family") == 0 && s.amount_in == 86000 &&
                s.amount_out == 50000 && strcmp(s.ruleset_id, mb_ruleset_id(rs)) == 0 &&
                strcmp(s.cite, "常政办发〔2022〕91号 二（三）（个人账户资金可以用于支付参保人员本人及其配偶、"
