@@ -27,9 +27,9 @@ status 0
 out=$("$exe" check --rulesets rulesets tests/scenario-cites/fail.yaml)
 rc=$?
 expect "FAIL tests/scenario-cites/fail.yaml [cites fail, Wuxi in service] F1
-    cites chronic.deductible: expected '锡医保服务〔2020〕41号 三（由基金支付70%、85%）', got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元、退休人员满300元）'"
+    cites chronic.deductible: expected '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分，由基金支付70%……退休人员个人自付满300元以上部分，由基金支付85%）', got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分……退休人员个人自付满300元以上部分）'"
 expect "FAIL tests/scenario-cites/fail.yaml [cites fail, Wuxi in service] F2
-    cites chronic.ratio: expected '锡医保服务〔2020〕41号 三', got '锡医保服务〔2020〕41号 三（由基金支付70%、85%）'"
+    cites chronic.ratio: expected '锡医保服务〔2020〕41号 三', got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分，由基金支付70%……退休人员个人自付满300元以上部分，由基金支付85%）'"
 expect "FAIL tests/scenario-cites/fail.yaml [cites fail, Wuxi in service] F3
     cites chronic.cap: no step of this rule in the trace"
 expect "0 passed, 3 failed"

@@ -158,10 +158,10 @@ def test_cites_fail(rulesets_dir, cli):
     report = scenario.run(path, rulesets_dir)
     assert [o.passed for o in report.outcomes] == [False, False, False]
     assert report.outcomes[0].problems == [
-        "cites chronic.deductible: expected '锡医保服务〔2020〕41号 三（由基金支付70%、85%）', "
-        "got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元、退休人员满300元）'"]
+        "cites chronic.deductible: expected '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分，由基金支付70%……退休人员个人自付满300元以上部分，由基金支付85%）', "
+        "got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分……退休人员个人自付满300元以上部分）'"]
     assert report.outcomes[1].problems == [
         "cites chronic.ratio: expected '锡医保服务〔2020〕41号 三', "
-        "got '锡医保服务〔2020〕41号 三（由基金支付70%、85%）'"]
+        "got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分，由基金支付70%……退休人员个人自付满300元以上部分，由基金支付85%）'"]
     assert report.outcomes[2].problems == ["cites chronic.cap: no step of this rule in the trace"]
     assert str(report) == c_out(cli, "check", path, rulesets_dir)[1].rstrip("\n")

@@ -67,10 +67,10 @@ class ScenarioCitesTest {
         assertEquals(3, claims.size());
         for (ClaimResult c : claims)
             assertFalse(c.pass(), c.claimId() + " must fail on its cites");
-        assertEquals("\n    cites chronic.deductible: expected '锡医保服务〔2020〕41号 三（由基金支付70%、85%）', "
-                + "got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元、退休人员满300元）'", claims.get(0).why());
+        assertEquals("\n    cites chronic.deductible: expected '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分，由基金支付70%……退休人员个人自付满300元以上部分，由基金支付85%）', "
+                + "got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分……退休人员个人自付满300元以上部分）'", claims.get(0).why());
         assertEquals("\n    cites chronic.ratio: expected '锡医保服务〔2020〕41号 三', "
-                + "got '锡医保服务〔2020〕41号 三（由基金支付70%、85%）'", claims.get(1).why());
+                + "got '锡医保服务〔2020〕41号 三（在职人员个人自付满500元以上部分，由基金支付70%……退休人员个人自付满300元以上部分，由基金支付85%）'", claims.get(1).why());
         assertEquals("\n    cites chronic.cap: no step of this rule in the trace", claims.get(2).why());
         assertEquals(String.join("\n", TestEnv.cli("check", "--rulesets", "rulesets", label)),
                 check(label).stripTrailing());
