@@ -33,6 +33,7 @@ static void copy_field(char *dst, size_t cap, const char *src)
         n = cap - 1;
     memcpy(dst, src, n);
     dst[n] = '\0';
+    mb_utf8_scrub(dst); /* cut to the room: no part of a character */
 }
 
 static int record(mb_error *err, int status, const char *file, int line, const char *key,
@@ -56,6 +57,9 @@ static int record(mb_error *err, int status, const char *file, int line, const c
         snprintf(err->message, sizeof err->message, "%s: %s", file, what);
     else
         copy_field(err->message, sizeof err->message, what);
+    /* the message and the texts it quotes are cut to their rooms, maybe inside a character:
+     * what a caller reads (and a binding decodes) is valid UTF-8 all the same */
+    mb_utf8_scrub(err->message);
     return status;
 }
 

@@ -327,7 +327,7 @@ typedef struct mb_settlement {
     char setl_text[MB_SETL_TEXT];       /* formatted on request */
     bool committed, reversed;
     /* the tables: entries [0, n) are valid */
-    char reason_text[512];     /* formatted on request */
+    char reason_text[1024];    /* formatted on request */
     mb_fund_row funds[MB_MAX_FUNDS];   /* as mb_result_fund gives them */
     mb_delta deltas[MB_MAX_DELTAS];
     /* the trace, as mb_result_trace gives it: `trace_cap` steps at `trace`, the handle's own

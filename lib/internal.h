@@ -130,6 +130,10 @@ static inline int mb_period_code(int period_kind, int32_t ymd)
 bool mb_utf8_valid(const char *s, size_t len);
 /* The same, with the offset of the first invalid byte in *bad when it fails. */
 bool mb_utf8_prefix(const char *s, size_t len, size_t *bad);
+/* Drop, in place, every byte of `s` (NUL-terminated) that is not part of a whole UTF-8
+ * character: text cut to a buffer (snprintf) inside a character, anywhere in a message built
+ * of such pieces, comes out valid. */
+void mb_utf8_scrub(char *s);
 /* Each of the eight bytes of w that a JSON string cannot hold as it is (a control character, a
  * quote, a backslash) as its high bit: a byte is below 0x20 when subtracting 0x20 borrows into
  * its top bit while its own is clear, and equals q when w ^ q has a zero byte. The lowest bit

@@ -113,6 +113,7 @@ const char *mb_result_reason(const mb_result *res)
     if (r->reason_cite && *r->reason_cite && n > 0 && (size_t)n < sizeof m->reason_text)
         snprintf(m->reason_text + n, sizeof m->reason_text - n, " [%s%s%s]", r->reason_rule ? r->reason_rule : "",
                  r->reason_rule ? "; " : "", r->reason_cite);
+    mb_utf8_scrub(m->reason_text); /* a long cite cut to the room: no part of a character */
     return m->reason_text;
 }
 

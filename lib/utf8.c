@@ -4,6 +4,18 @@
 
 #include "internal.h"
 
+void mb_utf8_scrub(char *s)
+{
+    size_t n = strlen(s), r = 0, w = 0, bad;
+    while (!mb_utf8_prefix(s + r, n - r, &bad)) {
+        memmove(s + w, s + r, bad);
+        w += bad;
+        r += bad + 1; /* the byte that begins no whole character */
+    }
+    memmove(s + w, s + r, n - r);
+    s[w + n - r] = '\0';
+}
+
 bool mb_utf8_valid(const char *s, size_t len)
 {
     size_t bad;

@@ -225,6 +225,12 @@ void fz_check_error(int rc, const mb_error *err, const char *call)
     FZ_REQUIRE("error-report", mb_error_status(err) == rc && mb_error_message(err)[0] != '\0',
                "%s returned %s but the error says %s: '%s'", call, mb_status_name(rc),
                mb_status_name(mb_error_status(err)), mb_error_message(err));
+    /* what a caller shows, and a binding decodes: valid UTF-8 however it was cut to its room */
+    const char *texts[] = {mb_error_message(err), mb_error_key(err), mb_error_file(err)};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        FZ_REQUIRE("error-utf8", mb_utf8_valid(texts[i], strlen(texts[i])),
+                   "%s: the error's %s is not valid UTF-8", call,
+                   i == 0 ? "message" : i == 1 ? "key" : "file");
 }
 
 void fz_check_result(const mb_result *r, int64_t balance_before, bool upstream, const char *what)
@@ -292,6 +298,8 @@ void fz_check_result(const mb_result *r, int64_t balance_before, bool upstream, 
     const char *reason = mb_result_reason(r);
     FZ_REQUIRE("reason", (mb_result_covered(r) != 0) == (reason[0] == '\0'),
                "%s: covered %d with reason '%s'", what, mb_result_covered(r), reason);
+    FZ_REQUIRE("reason-utf8", mb_utf8_valid(reason, strlen(reason)),
+               "%s: the reason is not valid UTF-8", what);
     for (size_t k = 0; k < mb_result_trace_count(r); k++) {
         mb_trace_step s;
         FZ_REQUIRE("trace-cited", mb_result_trace(r, k, &s) == MB_OK, "%s: trace step %zu", what, k);

@@ -10,6 +10,24 @@
 
 static int check_passed, check_failed;
 
+/* Whether s is well-formed UTF-8: every sequence whole, its continuation bytes where they
+ * belong (what Python's and Java's decoders of the bindings refuse). */
+static inline int check_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int more = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2
+                 : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (more < 0)
+            return 0;
+        p++;
+        for (; more > 0; more--, p++)
+            if ((*p & 0xC0) != 0x80)
+                return 0;
+    }
+    return 1;
+}
+
 #define CHECK(cond, why)                                                                       \
     do {                                                                                       \
         if (cond) {                                                                            \

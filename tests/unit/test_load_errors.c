@@ -119,6 +119,19 @@ static void unknown_keys(mb_error *err)
     /* regression: lib/load.c unexpected_key_line() once looked for the key at line starts
      * only, so it ran on to the layer's own 'ratio:' on line 15 */
     CHECK(mb_error_line(err) == 14, "the unknown row key's own line, not a later 'ratio:'");
+
+    /* a key of 600 Chinese characters (1800 bytes): the message, cut to its room, is cut at a
+     * character, never inside one (the bindings decode it as UTF-8) */
+    static char line[2048];
+    char *w = line;
+    for (int i = 0; i < 600; i++, w += 3)
+        memcpy(w, "键", 3);
+    memcpy(w, ": 1", 4);
+    len = variant(2, line);
+    CHECK_RC(load(err, len), MB_E_SCHEMA, "an unknown key of 1800 bytes");
+    CHECK(strlen(mb_error_message(err)) > 200, "the message quotes the key as far as it fits");
+    CHECK(check_utf8(mb_error_message(err)), "the message is valid UTF-8");
+    CHECK(check_utf8(mb_error_key(err)), "so is the key, cut to its room");
 }
 
 /* Messages an author can act on: the key's full path, the key probably meant, the shape a key

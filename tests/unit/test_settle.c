@@ -950,6 +950,39 @@ static void exclusive_kind_enjoyed_once_it_pays(void)
     mb_ruleset_free(rs);
 }
 
+/* A reason is formatted into the result handle's room: a cite longer than the room is cut at a
+ * character, never inside one, so that the text stays valid UTF-8 (the bindings decode it). */
+static void long_reason_stays_utf8(void)
+{
+    enum { CHARS = 700 }; /* 2100 bytes of cite, past the room */
+    static char text[8192], cite[CHARS * 3 + 1];
+    for (int i = 0; i < CHARS; i++)
+        memcpy(cite + 3 * i, "条", 3);
+    cite[CHARS * 3] = '\0';
+    snprintf(text, sizeof text, "%s%s%s%s",
+             FX_RULESET_HEAD("longcite", "长条文", "测试〔2024〕8号")
+             "layers:\n"
+             "  - id: chronic\n"
+             "    cite: 测试〔2024〕8号 ", cite, "\n",
+             "    med_types: [chronic]\n"
+             "    requires: [designated_facility]\n"
+             "    fund: pooling\n"
+             "    ratio: [{all: 70%}]\n");
+    mb_ruleset *rs = fx_ruleset_text(text, "longcite.yaml");
+    CHECK(rs != NULL, "a ruleset with a cite of 2100 bytes loads");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("LC", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    mb_claim *c = fx_claim("L1", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    CHECK_RC(settle1(rs, e, c), MB_OK, "a claim of an enrollee with no designated facility");
+    const char *why = mb_result_reason(res);
+    CHECK(mb_result_covered(res) == 0 && strlen(why) > 500, "refused, with the long cite in the reason");
+    CHECK(check_utf8(why), "the reason, cut to its room, is valid UTF-8");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -966,6 +999,7 @@ int main(void)
     wuxi_retired_cap_raised_by_second_disease();
     wuxi_undesignated_facility_not_covered();
     exclusive_kind_enjoyed_once_it_pays();
+    long_reason_stays_utf8();
     wuxi_assistance_settles_what_basic_leaves();
     upstream_parts_above_total_refused();
     changzhou_outpatient_by_facility_and_person();
