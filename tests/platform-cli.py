@@ -336,6 +336,24 @@ def chain_from_declarations():
 
 # ---- 2b. year-to-date figures from 5206, several codes adding into one key ------------------
 
+def outpatient_visit(p, psn, admdvs, day, insutype, med_type, amount, dise=None):
+    """A visit on `day` (yyyy-MM-dd) registered (2201), diagnosed (2203), one item of `amount`
+    uploaded (2204) and pre-settled (2206): the 2206 answer's output."""
+    v = p.call(envelope("2201", day + " 09:00:00", "data", {
+        "psn_no": psn, "insutype": insutype, "begntime": day + " 09:00:00"}, admdvs))
+    mdtrt = v["output"]["data"]["mdtrt_id"]
+    info = {"mdtrt_id": mdtrt, "psn_no": psn, "med_type": med_type}
+    if dise:
+        info["dise_codg"] = dise
+    p.call(envelope("2203", day + " 09:10:00", "mdtrtinfo", info, admdvs))
+    p.call(envelope("2204", day + " 09:20:00", "feedetail", [{
+        "feedetl_sn": "1", "mdtrt_id": mdtrt, "psn_no": psn, "chrg_bchno": "B1",
+        "det_item_fee_sumamt": amount, "chrgitm_lv": "01"}], admdvs))
+    return p.call(envelope("2206", day + " 09:30:00", "data", {
+        "psn_no": psn, "mdtrt_id": mdtrt, "chrg_bchno": "B1", "med_type": med_type,
+        "medfee_sumamt": amount, "insutype": insutype}, admdvs))["output"]
+
+
 def shanxi_annual_maximum():
     """《通知》（据报道）统一基金支付范围: 门诊慢特病 payments count in the resident fund's annual maximum,
     which admissions count in as well: 5206's inpatient payments (D390101_BIZ21) and 门诊慢特病
@@ -359,17 +377,7 @@ def shanxi_annual_maximum():
                              "cum_type_code": "D390101_BIZ14", "cum": D("5000.00")}]}))
     check("seeds no accumulator" not in (a["warn_msg"] or ""),
           "5206: the inpatient payments seed the annual maximum (%s)" % a["warn_msg"])
-    v = p.call(envelope("2201", "2025-06-02 09:00:00", "data", {
-        "psn_no": psn, "insutype": "390", "begntime": "2025-06-02 09:00:00"}, "140702"))
-    mdtrt = v["output"]["data"]["mdtrt_id"]
-    p.call(envelope("2203", "2025-06-02 09:10:00", "mdtrtinfo", {
-        "mdtrt_id": mdtrt, "psn_no": psn, "med_type": "14", "dise_codg": "SXS04"}, "140702"))
-    p.call(envelope("2204", "2025-06-02 09:20:00", "feedetail", [{
-        "feedetl_sn": "1", "mdtrt_id": mdtrt, "psn_no": psn, "chrg_bchno": "B1",
-        "det_item_fee_sumamt": D("20000.00"), "chrgitm_lv": "01"}], "140702"))
-    s = p.call(envelope("2206", "2025-06-02 09:30:00", "data", {
-        "psn_no": psn, "mdtrt_id": mdtrt, "chrg_bchno": "B1", "med_type": "14",
-        "medfee_sumamt": D("20000.00"), "insutype": "390"}, "140702"))["output"]
+    s = outpatient_visit(p, psn, "140702", "2025-06-02", "390", "14", D("20000.00"), "SXS04")
     # 20000 x 70% = 14000, above the 200000 (assumption) - 185000 - 5000 = 10000 left: 10000
     want = {"hifp_pay": D("10000.00"), "fund_pay_sumamt": D("10000.00"),
             "psn_cash_pay": D("10000.00")}
@@ -393,17 +401,7 @@ def changzhou_outpatient_seeded():
                              "cum_type_code": "D310101_BIZ11", "cum": D("9000.00")}]}))
     check("seeds no accumulator" not in (a["warn_msg"] or ""),
           "5206: both figures seed an accumulator (%s)" % a["warn_msg"])
-    v = p.call(envelope("2201", "2023-06-02 09:00:00", "data", {
-        "psn_no": psn, "insutype": "310", "begntime": "2023-06-02 09:00:00"}, "320402"))
-    mdtrt = v["output"]["data"]["mdtrt_id"]
-    p.call(envelope("2203", "2023-06-02 09:10:00", "mdtrtinfo", {
-        "mdtrt_id": mdtrt, "psn_no": psn, "med_type": "11"}, "320402"))
-    p.call(envelope("2204", "2023-06-02 09:20:00", "feedetail", [{
-        "feedetl_sn": "1", "mdtrt_id": mdtrt, "psn_no": psn, "chrg_bchno": "B1",
-        "det_item_fee_sumamt": D("5000.00"), "chrgitm_lv": "01"}], "320402"))
-    s = p.call(envelope("2206", "2023-06-02 09:30:00", "data", {
-        "psn_no": psn, "mdtrt_id": mdtrt, "chrg_bchno": "B1", "med_type": "11",
-        "medfee_sumamt": D("5000.00"), "insutype": "310"}, "320402"))["output"]
+    s = outpatient_visit(p, psn, "320402", "2023-06-02", "310", "11", D("5000.00"))
     # a 三级 visit without referral: the pooling's 9000 (in service) is paid, 0; the year's cost
     # 15000 -> 20000, all above 11000: 5000 x (60% - 20 points) = 2000 (二（六）2)
     want = {"hifp_pay": D("0.00"), "hifob_pay": D("2000.00"), "fund_pay_sumamt": D("2000.00")}
