@@ -66,6 +66,14 @@ static int out_of_order(settle_ctx *x, const mb_layer *l, int scope, int32_t las
                    admission ? "admission" : "day", admission ? "admission" : "day");
 }
 
+/* Whether a row of `scope` charges a deductible that is a series of its own, counting only
+ * what it charged (first_paid): once a year at the first claim's amount, beside rows charged
+ * per unit (杭州: the tumour admissions' one a year is not paid by other admissions'). */
+static bool own_series(const mb_layer *l, int scope)
+{
+    return l->ded_mixed && scope == MB_SCOPE_YEAR_FIRST;
+}
+
 int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                           const layer_terms *t, int64_t b0, int64_t b, mb_ded *d)
 {
@@ -91,13 +99,11 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
         if (scope == MB_SCOPE_YEAR_FIRST && due > 0)
             d->amount = due;
         d->set_due = scope == MB_SCOPE_YEAR_FIRST && due == 0;
-        /* a year's deductible counts what the year's deductibles paid (补差), but one charged
-         * at the first claim's amount beside rows charged per unit is a series of its own
-         * (杭州: the tumour admissions' one a year is not paid by other admissions') */
-        bool own = l->ded_mixed && scope == MB_SCOPE_YEAR_FIRST;
-        int64_t toward = own ? mb_pending_read(x, k[MB_DED_FIRST_PAID], year,
-                                               &d->at[MB_DED_FIRST_PAID])
-                             : paid;
+        /* a year's deductible counts what the year's deductibles paid (补差), a series of its
+         * own only what it charged */
+        int64_t toward = own_series(l, scope) ? mb_pending_read(x, k[MB_DED_FIRST_PAID], year,
+                                                                &d->at[MB_DED_FIRST_PAID])
+                                              : paid;
         owed = d->amount - toward;
     } else {
         int64_t count = mb_pending_read(x, k[MB_DED_COUNT], year, &d->at[MB_DED_COUNT]);
@@ -152,7 +158,7 @@ int mb_deductible_record(settle_ctx *x, const mb_layer *l, const mb_ded *d)
         return rc;
     int scope = d->row->scope;
     bool yearly = scope == MB_SCOPE_YEAR || scope == MB_SCOPE_YEAR_FIRST;
-    if (l->ded_mixed && scope == MB_SCOPE_YEAR_FIRST &&
+    if (own_series(l, scope) &&
         (rc = mb_pending_add_at(x, k[MB_DED_FIRST_PAID], year, d->charged, at[MB_DED_FIRST_PAID])))
         return rc;
     bool new_unit = d->new_unit;
