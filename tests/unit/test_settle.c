@@ -879,6 +879,14 @@ static void a_chain_settles_while_in_force(void)
     mb_ruleset_free(shanxi);
 }
 
+/* A chronic claim of 糖尿病 at H1 (primary), one class A item of 1000. */
+static mb_claim *diabetes_claim(const char *id, int32_t date)
+{
+    mb_claim *c = fx_claim(id, date, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    return c;
+}
+
 /* Exclusive benefits (exclusive_with, as 41号 四.2 uses them): a kind is enjoyed in a year once
  * a layer of it pays; a claim it takes and pays nothing of (under its deductible) excludes
  * nothing. A pooling of 50% above 200 a year; chronic care of 70%, exclusive with it. */
@@ -915,8 +923,7 @@ static void exclusive_kind_enjoyed_once_it_pays(void)
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "150 under the deductible 200: nothing paid");
     mb_claim_free(c);
     /* chronic 1000: no pooling enjoyed yet, 1000 x 70% = 700 */
-    c = fx_claim("K1", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    c = diabetes_claim("K1", 20240301);
     CHECK_RC(settle1(rs, e, c), MB_OK, "chronic");
     CHECK(mb_result_covered(res) == 1, "a pooling that paid nothing is not enjoyed");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "1000 x 70%");
@@ -929,8 +936,7 @@ static void exclusive_kind_enjoyed_once_it_pays(void)
     CHECK_RC(settle1(rs, e, c), MB_OK, "a pooling claim above its deductible");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(150), "(500 - 200) x 50%");
     mb_claim_free(c);
-    c = fx_claim("K2", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    c = diabetes_claim("K2", 20240301);
     CHECK_RC(settle1(rs, e, c), MB_OK, "chronic");
     CHECK(mb_result_covered(res) == 0, "the pooling paid this year: the chronic benefit excluded");
     CHECK(strstr(mb_result_reason(res), "general_outpatient_pooling") != NULL,
@@ -940,8 +946,7 @@ static void exclusive_kind_enjoyed_once_it_pays(void)
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), 0, "no chronic payment");
     mb_claim_free(c);
     /* the next year the chronic benefit applies again */
-    c = fx_claim("K3", 20250301, MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
-    CHECK_RC(mb_claim_set_disease(c, "糖尿病", NULL, err), MB_OK, "disease");
+    c = diabetes_claim("K3", 20250301);
     CHECK_RC(settle1(rs, e, c), MB_OK, "chronic next year");
     CHECK(mb_result_covered(res) == 1, "the exclusion lasts the year");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(700), "1000 x 70%");
