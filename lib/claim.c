@@ -13,7 +13,15 @@ int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *
     *len = 0;
     if (src == NULL)
         return MB_OK;
-    size_t n = strlen(src);
+    /* The usual text, a short ASCII id or code, measured and checked in one pass. */
+    size_t n = 0;
+    while (n < cap && (unsigned char)src[n] - 1u < 0x7fu)
+        n++;
+    if (n < cap && src[n] == '\0') {
+        *len = n;
+        return MB_OK;
+    }
+    n += strlen(src + n);
     if (n >= cap)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is longer than %zu bytes", what, cap - 1);
     if (!mb_utf8_valid(src, n))
