@@ -86,10 +86,10 @@ def code_mask(line, in_comment):
     return "".join(out), in_comment
 
 
-def sites(path):
-    """Every (line number, operator, column, replacement) of a file."""
+def sites(root, path):
+    """Every (line number, operator, column, replacement) of a file under `root`."""
     found, in_comment = [], False
-    with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+    with open(os.path.join(root, path), encoding="utf-8") as f:
         lines = f.read().split("\n")
     for no, line in enumerate(lines, 1):
         code, in_comment = code_mask(line, in_comment)
@@ -124,15 +124,18 @@ def main():
     ap.add_argument("--timeout", type=int, default=300, help="seconds for a mutant's tests")
     args = ap.parse_args()
 
-    all_sites, texts = [], {}
-    for path in args.files:
-        s, lines = sites(path)
-        texts[path] = lines
-        all_sites += [x for x in s if not args.op or x["op"] in args.op]
-    if args.limit and len(all_sites) > args.limit:
-        all_sites = sorted(random.Random(args.seed).sample(all_sites, args.limit),
-                           key=lambda x: (x["file"], x["line"], x["col"]))
+    def pick(root):
+        chosen, texts = [], {}
+        for path in args.files:
+            s, texts[path] = sites(root, path)
+            chosen += [x for x in s if not args.op or x["op"] in args.op]
+        if args.limit and len(chosen) > args.limit:
+            chosen = sorted(random.Random(args.seed).sample(chosen, args.limit),
+                            key=lambda x: (x["file"], x["line"], x["col"]))
+        return chosen, texts
+
     if args.list:
+        all_sites, _ = pick(ROOT)
         for x in all_sites:
             print(f'{x["file"]}:{x["line"]}: {x["op"]}: {x["text"]}')
         print(f"{len(all_sites)} mutants")
@@ -143,6 +146,7 @@ def main():
     subprocess.run(["git", "worktree", "add", "--detach", "-q", tree, "HEAD"], cwd=ROOT,
                    check=True)
     try:
+        all_sites, texts = pick(tree)  # HEAD's lines, whatever this checkout has uncommitted
         rc, out = run(["meson", "setup", build, "-Dwerror=false"], tree, 600)
         if rc != 0:
             sys.exit("meson setup failed:\n" + out)
