@@ -381,6 +381,36 @@ static void unit_out_of_order(void)
     }
 }
 
+/* A deductible per day on inpatient claims: a claim's day is its own date, not its admission's,
+ * in the charge and in the message that refuses a day out of order. */
+static void day_scope_on_inpatient_claims(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {all: 100, scope: day, cite: 测试〔2024〕3号 五（每日100元）}\n", "ded.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* admitted 03-01, settled 03-05: the day 03-05's 100; (300 - 100) x 80% = 160 */
+    CHECK_RC(settle(rs, e, INPATIENT_AT(MB_LEVEL_PRIMARY, 20240301, 20240305), YUAN(300)), MB_OK,
+             "settled on 03-05");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(100), "03-05's 100");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(300 - 100) x 80%");
+    /* the same admission settled on 03-03, after 03-05: refused, naming 03-03 (as one unit with
+     * 03-05 by their admission date it would have settled with no deductible) */
+    CHECK_RC(settle(rs, e, INPATIENT_AT(MB_LEVEL_PRIMARY, 20240301, 20240303), YUAN(300)),
+             MB_E_INVALID_DATE, "a day before the last charged");
+    CHECK(strstr(mb_error_message(err), "day 2024-03-03 comes before 2024-03-05") != NULL,
+          "the message names the claim's day, not the admission's");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* An admission begun in the year before, settled in this one: its deductible is this year's
  * (the year of the claim), and every settlement of that admission shares it; the next
  * admission is the second of the year. */
@@ -538,6 +568,13 @@ static void admission_scope_on_outpatient_claims(void)
     };
     mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     SETTLE_IN_ORDER(rs, e, days);
+    /* an outpatient claim of 03-06 that carries admission dates (03-01 to 03-06): its unit is
+     * still its own day, a new one after 03-05, not the admission's 03-01 (which would come
+     * before 03-05 and be refused): 880; (1000 - 880) x 80% = 96 */
+    CHECK_RC(settle(rs, e, 20240306, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 20240301,
+                    YUAN(1000)), MB_OK, "an outpatient claim with admission dates");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "its day's 880, not the admission's");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(96), "(1000 - 880) x 80%");
     /* 03-01, before the day last charged: refused */
     CHECK_RC(settle(rs, e, 20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_SECONDARY, 0, YUAN(1000)),
              MB_E_INVALID_DATE, "a claim of an earlier day");
@@ -561,6 +598,7 @@ int main(void)
     refused();
     seeds_against_the_journal();
     admission_scope_on_outpatient_claims();
+    day_scope_on_inpatient_claims();
     mb_result_free(res);
     mb_error_free(err);
     return check_summary();
