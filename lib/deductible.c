@@ -21,13 +21,6 @@
  */
 #include "pipeline.h"
 
-static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
-{
-    int64_t lo = a0 > b0 ? a0 : b0;
-    int64_t hi = b1 == MB_UNLIMITED ? a1 : (a1 < b1 ? a1 : b1);
-    return hi > lo ? hi - lo : 0;
-}
-
 /* The unit a claim belongs to, for the scopes that share a deductible between claims: its day
  * of the year `year` (an admission's, or the claim's), 0 for one that began before the year. */
 static int32_t unit_of(const mb_bill *c, int scope, int year)
@@ -87,7 +80,7 @@ int mb_deductible_compute(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l
     if (t->tilt && t->tilt->deductible_bp != MB_BP_ONE)
         d->amount = mb_apply_ratio(d->amount, t->tilt->deductible_bp);
     if (!l->ded_tracked) {
-        d->charged = overlap(b0, b0 + b, 0, d->amount);
+        d->charged = mb_overlap(b0, b0 + b, 0, d->amount);
         return MB_OK;
     }
     const uint64_t *k = l->ded_key;

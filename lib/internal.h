@@ -80,6 +80,14 @@ static inline bool mb_sub_checked(int64_t a, int64_t b, int64_t *out)
 int mb_amount_check(int64_t fen, const char *what, mb_error *err);
 static inline int64_t mb_min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t mb_max64(int64_t a, int64_t b) { return a > b ? a : b; }
+/* How much of [a0, a1) lies in [b0, b1), b1 MB_UNLIMITED for no end: the part of a claim's
+ * span of a year's base that falls in a band or under a deductible. */
+static inline int64_t mb_overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
+{
+    int64_t lo = mb_max64(a0, b0);
+    int64_t hi = b1 == MB_UNLIMITED ? a1 : mb_min64(a1, b1);
+    return hi > lo ? hi - lo : 0;
+}
 
 /* ---- dates (date.c) ----------------------------------------------------------------------- */
 /* A day number: days since 1970-01-01. Dates cross the API as YYYYMMDD. */

@@ -30,13 +30,6 @@ static int cap_left_of(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t us
     return MB_OK;
 }
 
-static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
-{
-    int64_t lo = a0 > b0 ? a0 : b0;
-    int64_t hi = b1 == MB_UNLIMITED ? a1 : (a1 < b1 ? a1 : b1);
-    return hi > lo ? hi - lo : 0;
-}
-
 static mb_fund_row *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
 {
     const mb_fund *f = &rs->funds[fund];
@@ -220,7 +213,7 @@ static int bands(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const l
         int64_t hi = band ? band->up_to : MB_UNLIMITED;
         if (hi != MB_UNLIMITED && hi <= lo)
             continue;
-        int64_t portion = overlap(start, p->b1, lo, hi);
+        int64_t portion = mb_overlap(start, p->b1, lo, hi);
         if (portion == 0)
             continue;
         int32_t ratio = t->ratio;
