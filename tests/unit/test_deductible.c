@@ -433,6 +433,25 @@ static void admission_begun_the_year_before(void)
     CHECK_FEN(admissions_charged(e, rs), 2, "two: the one begun in 2023 and the one of February");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
+
+    /* The same under rows charged once a year (by level): the admission begun in 2023 is still
+     * the first admission of 2024 counted, though it has no day in 2024 to tell it apart. */
+    rs = fx_ruleset_text(HEAD LEVELS, "ded.yaml");
+    if (rs == NULL)
+        return;
+    static const visit yearly[] = {
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20231228, 20240105), YUAN(2000), YUAN(800), YUAN(960),
+         "admitted 2023-12-28, settled 2024-01-05: the year's 800; (2000 - 800) x 80% = 960"},
+        {INPATIENT_AT(MB_LEVEL_TERTIARY, 20240201, 20240210), YUAN(2000), 0, YUAN(1600),
+         "the next admission: the year's deductible is paid; 2000 x 80% = 1600"},
+    };
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    settle_in_order(rs, e, yearly, 1);
+    CHECK_FEN(admissions_charged(e, rs), 1, "the admission begun in 2023 counts as 2024's first");
+    settle_in_order(rs, e, yearly + 1, 1);
+    CHECK_FEN(admissions_charged(e, rs), 2, "and February's as the second");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
 }
 
 /* A tilt that raises the ratio and leaves the deductible: the trace's tilt step gives the
