@@ -18,6 +18,12 @@ static void rounding(void)
     CHECK_FEN(mb_prorata_round(&p), 1, "bands are summed before rounding");
     /* the largest amount times 100% does not overflow */
     CHECK_FEN(mb_apply_ratio(MB_MONEY_MAX, MB_BP_ONE), MB_MONEY_MAX, "no overflow at the top");
+    /* a sum past int64 takes the 128-bit division, with the same rule: 10^19 + 5000 units of
+     * fen/10000 are 10^15 fen and a half, up to 10^15 + 1; 10^19 + 4999 round down to 10^15 */
+    mb_prorata wide = {(__int128)10000000000000000000u + 5000};
+    CHECK_FEN(mb_prorata_round(&wide), INT64_C(1000000000000001), "half up past int64 too");
+    wide.acc -= 1;
+    CHECK_FEN(mb_prorata_round(&wide), INT64_C(1000000000000000), "below half, down");
 }
 
 static void amounts(void)
