@@ -671,6 +671,47 @@ static void group_by_certified_disease(void)
     mb_ruleset_free(rs);
 }
 
+/* A top-up within all the person still pays (top_up_within: total) pays no more than that: the
+ * claim's total less the funds so far and what the account paid before the deductible counted. */
+static void top_up_within_total_room(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(
+        "id: sel\n"
+        "title: 选择器测试\n"
+        "document: 测试〔2024〕1号\n"
+        "tier: basic\n"
+        "effective_from: 2024-01-01\n"
+        "schemes: [employee]\n"
+        "account: {value: first, cite: 测试〔2024〕1号 一（个人账户先行支付）}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕1号 二}\n" FX_POOLING_FUND
+        "layers:\n"
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕1号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕1号 四}]\n"
+        "  - id: floor\n"
+        "    cite: 测试〔2024〕1号 十二\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    top_up_of: total\n"
+        "    top_up_within: total\n"
+        "    top_up: [{all: 90%, cite: 测试〔2024〕1号 十二（实际报销达90%）}]\n", "sel.yaml");
+    CHECK(rs != NULL, "a top-up within the total loads");
+    if (rs == NULL)
+        return;
+    /* 1000 with 300 in the account: the account pays 300 first; (1000 - 300) x 50% = 350; the
+     * floor wants 1000 x 90% - 350 = 550, but the person still pays only 1000 - 350 - 300 = 350
+     * (what the account paid is not theirs to be topped up again): 350, the pooling fund 700 */
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, YUAN(300));
+    pays(rs, e, fx_admission("I", 20240301, 20240310, "H1", MB_LEVEL_TERTIARY, YUAN(1000)),
+         YUAN(700), "350 and a top-up of 350, within what the person still pays");
+    CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(300), "the account's 300");
+    CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 0, "nothing left in cash");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* A top-up layer (保底/托底): what brings the claim's funds to a target share of its policy-scope
  * cost; pharmacy claims at a fixed class; the class B first self-pay and 个人先自付 by area. */
 static void top_up_pharmacy_first_selfpay(void)
@@ -799,6 +840,7 @@ int main(void)
     person_groups();
     cap_growth();
     top_up_pharmacy_first_selfpay();
+    top_up_within_total_room();
     rows_by_disease_newest_first();
     class_b_first_selfpay_rows();
     disease_caps_ranked_and_dated();
