@@ -381,6 +381,40 @@ static void unit_out_of_order(void)
     }
 }
 
+/* Two layers of one claim that share a base (base_key) each charge their own deductible from
+ * the base as it was, and the claim's act_pay_dedc counts that base's deductible once: the
+ * larger of the two, not their sum. */
+static void layers_sharing_a_base(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "  - id: a\n"
+        "    cite: 测试〔2024〕3号 五\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    base_key: outpatient\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕3号 六}]\n"
+        "    deductible: [{all: 300, cite: 测试〔2024〕3号 五（300元）}]\n"
+        "  - id: b\n"
+        "    cite: 测试〔2024〕3号 七\n"
+        "    med_types: [general_outpatient]\n"
+        "    fund: pooling\n"
+        "    base_key: outpatient\n"
+        "    ratio: [{all: 10%, cite: 测试〔2024〕3号 七}]\n"
+        "    deductible: [{all: 500, cite: 测试〔2024〕3号 七（500元）}]\n", "ded.yaml");
+    if (rs == NULL)
+        return;
+    /* 1000: a charges 300, (1000 - 300) x 50% = 350; b sees the base as it was, charges 500,
+     * (1000 - 500) x 10% = 50. The pooling fund 400; the deductible of the base 500, once */
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static const visit claim[] = {
+        {20240301, MB_MED_GENERAL_OUTPATIENT, MB_LEVEL_PRIMARY, 0, YUAN(1000), YUAN(500), YUAN(400),
+         "two layers, one base: the larger deductible once; 350 + 50"},
+    };
+    SETTLE_IN_ORDER(rs, e, claim);
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* A deductible per day on inpatient claims: a claim's day is its own date, not its admission's,
  * in the charge and in the message that refuses a day out of order. */
 static void day_scope_on_inpatient_claims(void)
@@ -618,6 +652,7 @@ int main(void)
     seeds_against_the_journal();
     admission_scope_on_outpatient_claims();
     day_scope_on_inpatient_claims();
+    layers_sharing_a_base();
     mb_result_free(res);
     mb_error_free(err);
     return check_summary();
