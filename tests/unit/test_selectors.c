@@ -467,6 +467,27 @@ static void cap_growth(void)
         pays(rs, e, c, YUAN(6000), "the highest of 6000, 3600 and none (肿瘤)");
         CHECK(!fx_traced(res, "chronic.cap.raise", NULL), "no raise to trace");
         mb_enrollee_free(e);
+        /* the highest whatever order the diseases were certified in: 9000 for 糖尿病 is held to
+         * 6000 when 高血压 (6000) comes after it, and paid whole beside 透析 (no limit) before
+         * or after 高血压 (an unlimited highest stays the highest) */
+        static const struct {
+            const char *first, *second, *claimed;
+            int64_t pays;
+            const char *why;
+        } held[] = {
+            {"糖尿病", "高血压", "糖尿病", YUAN(6000), "3600 then 6000: 6000"},
+            {"透析", "高血压", "高血压", YUAN(9000), "unlimited then 6000: unlimited"},
+            {"高血压", "透析", "高血压", YUAN(9000), "6000 then unlimited: unlimited"},
+        };
+        for (size_t k = 0; k < sizeof held / sizeof held[0]; k++) {
+            e = fx_enrollee("E4", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+            CHECK_RC(mb_enrollee_add_disease(e, held[k].first, 20240101, 0, err), MB_OK, "certified");
+            CHECK_RC(mb_enrollee_add_disease(e, held[k].second, 20240201, 0, err), MB_OK,
+                     "certified");
+            pays(rs, e, chronic_claim("O", 20240301, held[k].claimed, YUAN(9000)), held[k].pays,
+                 held[k].why);
+            mb_enrollee_free(e);
+        }
         mb_ruleset_free(rs);
     }
 }
