@@ -520,6 +520,37 @@ static void tilt_without_deductible_ratio(void)
     CHECK(tilt, "the tilt step: 880 in, 880 out");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
+
+    /* with a deductible ratio of 50%: 880 x 50% = 440; (2000 - 440) x 90% = 1404; the step
+     * gives the deductible as stated in and as tilted out */
+    rs = fx_ruleset_text(HEAD
+        "  - id: inpatient\n"
+        "    cite: 测试〔2024〕3号 三\n"
+        "    med_types: [inpatient]\n"
+        "    fund: pooling\n"
+        "    tilt: true\n"
+        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+        "    deductible:\n"
+        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
+        "tilt: {categories: [orphan], deductible_ratio: 50%, ratio_points: 10, cite: 测试〔2024〕3号 五}\n",
+        "ded.yaml");
+    if (rs == NULL)
+        return;
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_add_identity(e, rs, "orphan", 20240101, 0, err), MB_OK, "an orphan");
+    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+             MB_OK, "an orphan's admission, the deductible halved");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(440), "880 x 50%");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1404), "(2000 - 440) x 90%");
+    tilt = 0;
+    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
+        mb_trace_step st;
+        if (mb_result_trace(res, i, &st) == MB_OK && strcmp(st.rule, "inpatient.tilt") == 0)
+            tilt = st.amount_in == YUAN(880) && st.amount_out == YUAN(440);
+    }
+    CHECK(tilt, "the tilt step: 880 in, 440 out");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
 }
 
 /* What is refused at load, located, rather than accepted and ignored. */

@@ -795,6 +795,10 @@ static void top_up_pharmacy_first_selfpay(void)
     pays(rs, e, c, YUAN(70), "a pharmacy is primary for this layer: 70%");
     CHECK(fx_traced(res, "outpatient.pharmacy", "测试〔2024〕1号 十三（药店按一级执行）"),
           "the trace says why");
+    /* a general outpatient claim at a primary hospital: 70%, and no pharmacy step */
+    c = fx_claim("R", 20240503, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    pays(rs, e, c, YUAN(70), "a hospital claim at its own level");
+    CHECK(!fx_traced(res, "outpatient.pharmacy", NULL), "no pharmacy step for a hospital claim");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
