@@ -336,6 +336,37 @@ static void a_fixed_annual_grant(void)
     mb_ruleset_free(grant);
 }
 
+/* A band paid by a fund other than its layer's: by the ruleset's first fund too (its index 0),
+ * the large-amount fund listed before the pooling fund that pays the layer. */
+static void a_band_paid_by_the_first_fund(void)
+{
+    static const char text[] =
+        "id: bands\ntitle: 测试\ndocument: 测试〔2023〕4号\ntier: basic\neffective_from: 2023-01-01\n"
+        "account: {value: none, cite: 测试〔2023〕4号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2023〕4号 二}\n"
+        "funds:\n"
+        "  - {key: large, employee: '330200', name: 大额医疗费用补助, amount: hifob_pay}\n"
+        "  - {key: pool, employee: '310100', name: 统筹基金, amount: hifp_pay}\n"
+        "layers:\n"
+        "  - {id: outpatient, cite: 测试〔2023〕4号 三, med_types: [general_outpatient], fund: pool,\n"
+        "     ratio: [{all: 50%}], bands: [{up_to: 1000}, {above: 1000, fund: large, all: 80%}]}\n";
+    mb_ruleset *two = fx_ruleset_text(text, "bands.yaml");
+    if (two == NULL)
+        return;
+    /* 3000: the first 1000 x 50% = 500 from the pooling fund, the 2000 above x 80% = 1600 from
+     * the large-amount fund */
+    mb_enrollee *e = fx_enrollee("B1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    const mb_ruleset *chain[1] = {two};
+    mb_claim *c = fx_claim("B-1", 20230301, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY,
+                           YUAN(3000));
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_OK, "two bands, two funds");
+    CHECK_FEN(amount(MB_AMT_HIFP_PAY), YUAN(500), "1000 x 50% from the pooling fund");
+    CHECK_FEN(amount(MB_AMT_HIFOB_PAY), YUAN(1600), "2000 x 80% from the large-amount fund");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_ruleset_free(two);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -348,6 +379,7 @@ int main(void)
         bands_without_a_ratio_for_a_person();
         a_settlement_s_tables_are_finite();
         a_fixed_annual_grant();
+        a_band_paid_by_the_first_fund();
     }
     mb_ruleset_free(rs);
     mb_result_free(res);
