@@ -624,6 +624,7 @@ static void disease_caps_ranked_and_dated(void)
         {"K2", 20240801, "高血压", NULL, YUAN(3000), YUAN(250),
          "the dated cap from 07-01: 2500 x 50% = 1250, less the 1000 paid"},
         {"K3", 20240301, "糖尿病", NULL, YUAN(5000), YUAN(5000), "no limit: 5000 x 100%"},
+        {"K3b", 20240401, "糖尿病", NULL, YUAN(3000), YUAN(3000), "no limit still: 3000"},
         {"K4", 20240301, "冠心病", "药物维持治疗", YUAN(1000), 0, "third in rank: stacks nothing"},
         /* no caps, no disease, not certified (its own cap, in full: it stacks on nothing) */
         {"K5", 20240301, "哮喘", NULL, YUAN(1000), YUAN(1000), "a disease without caps: 1000"},
@@ -638,6 +639,11 @@ static void disease_caps_ranked_and_dated(void)
                      "disease");
         pays(rs, e, c, claims[i].pays, claims[i].why);
     }
+    /* a disease without a limit still counts what was paid for it: 5000 + 3000 */
+    int64_t paid = -1;
+    CHECK_RC(mb_enrollee_accumulator_checked(e, rs, "disease.D2.paid", 2024, &paid, err), MB_OK,
+             "糖尿病's figure");
+    CHECK_FEN(paid, YUAN(8000), "both claims of the unlimited disease counted");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
