@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -105,11 +106,20 @@ def sites(root, path):
 
 
 def run(cmd, cwd, timeout):
+    """Exit status and output; None on timeout, when the command and every process it started
+    (a test looping forever) are killed."""
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True)
     try:
-        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout)
-        return p.returncode, p.stdout.decode("utf-8", "replace")
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGTERM)  # meson stops the tests it started
+        try:
+            p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
         return None, "timeout"
 
 
@@ -121,7 +131,9 @@ def main():
     ap.add_argument("--op", action="append", help="only these operators (by name)")
     ap.add_argument("--list", action="store_true", help="print the sites and stop")
     ap.add_argument("--json", help="write every mutant's outcome here")
-    ap.add_argument("--timeout", type=int, default=300, help="seconds for a mutant's tests")
+    ap.add_argument("--timeout", type=int, default=0,
+                    help="seconds for a mutant's tests (default: five times the unmutated run's, "
+                         "at least 60): a mutant that loops forever is killed by it")
     args = ap.parse_args()
 
     def pick(root):
@@ -156,11 +168,15 @@ def main():
         rc, out = run(["meson", "test", "-C", build, "--list"], tree, 120)
         tests = [t.split(" / ")[-1] for t in out.split("\n") if " / " in t]
         tests = [t for t in tests if t not in SKIP_TESTS]
-        test_cmd = ["meson", "test", "-C", build, "--no-rebuild", "-q", "--num-processes",
-                    str(os.cpu_count() or 2)] + tests
-        rc, out = run(test_cmd, tree, args.timeout)
+        # a test's own timeout (300 s in tests/meson.build) cut to 30 s: a mutant that loops
+        # forever is killed by meson, each such test failing
+        test_cmd = ["meson", "test", "-C", build, "--no-rebuild", "-q", "--timeout-multiplier",
+                    "0.1", "--num-processes", str(os.cpu_count() or 2)] + tests
+        clean_started = time.time()
+        rc, out = run(test_cmd, tree, 1200)
         if rc != 0:
             sys.exit("the unmutated tests fail, so no mutant can be judged:\n" + out[-3000:])
+        timeout = args.timeout or max(60, int(5 * (time.time() - clean_started)))
 
         counts, outcomes, started = {}, [], time.time()
         for k, x in enumerate(all_sites, 1):
@@ -175,7 +191,7 @@ def main():
                 if rc != 0:
                     outcome = "stillborn"
                 else:
-                    rc, out = run(test_cmd, tree, args.timeout)
+                    rc, out = run(test_cmd, tree, timeout)  # None: timed out, killed too
                     outcome = "survived" if rc == 0 else "killed"
             finally:
                 with open(path, "w", encoding="utf-8") as f:
