@@ -272,6 +272,34 @@ static void revoked_for_idleness_each_alone(void)
     mb_ruleset_free(idle);
 }
 
+/* Only a claim the benefit paid is activity (三: no chronic cost for twelve months): a claim for a
+ * disease not certified, which nothing pays, does not keep another's qualification alive. And
+ * a claim that was covered says no reason. */
+static void an_uncovered_claim_is_no_activity(void)
+{
+    mb_ruleset *idle = fx_ruleset_text(IDLE_RULESET, "idle.yaml");
+    if (idle == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E10", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_certify(e, idle, "高血压", 20220110, err), MB_OK, "高血压");
+    /* 2022-03-01, 高血压: covered, 1000 x 80% = 800; the activity of 2022-03-01 */
+    CHECK_RC(settle_on(idle, e, "高血压", 20220301, YUAN(1000)), MB_OK, "March 2022");
+    CHECK(mb_result_covered(res) == 1 && strcmp(mb_result_reason(res), "") == 0,
+          "covered, and no reason given");
+    /* 2022-07-01, 冠心病, never certified: not covered, and no activity */
+    CHECK_RC(settle_on(idle, e, "冠心病", 20220701, YUAN(1000)), MB_OK, "冠心病, not certified");
+    CHECK(mb_result_covered(res) == 0, "nothing paid for it");
+    CHECK_FEN(mb_enrollee_accumulator(e, "idle-test", "activity", 0), 20220301,
+              "the activity is still March's");
+    /* 2023-04-01, 高血压: twelve idle months after 2022-03-01 ended on 2023-03-01: revoked */
+    CHECK_RC(settle_on(idle, e, "高血压", 20230401, YUAN(1000)), MB_OK, "April 2023");
+    CHECK(mb_result_covered(res) == 0, "revoked: the uncovered claim kept nothing alive");
+    CHECK(says("qualification revoked after an idle spell (待遇资格已取消): 高血压 (2023-03-01) [chronic; 测试〔2022〕2号 三]"),
+          "lapsed twelve months after the last covered claim");
+    mb_enrollee_free(e);
+    mb_ruleset_free(idle);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -283,6 +311,7 @@ int main(void)
         caps_stack_for_the_highest_two();
         a_cap_by_treatment_line_needs_the_line();
         revoked_for_idleness_each_alone();
+        an_uncovered_claim_is_no_activity();
     }
     mb_ruleset_free(rs);
     mb_result_free(res);
