@@ -448,6 +448,9 @@ static void upstream_parts_above_total_refused(void)
     CHECK_RC(mb_settle(res, chain, 1, e, bad, err), MB_E_INVALID_AMOUNT, "upstream exceeds the total");
     CHECK(strstr(mb_error_message(err), "C3") != NULL && strstr(mb_error_message(err), "1100.00") != NULL,
           "the message names the claim and its total");
+    CHECK(strstr(mb_error_message(err), "990.00 + class C 100.00 + class B first self-pay 20.00 = "
+                                        "1110.00 yuan") != NULL,
+          "and the three parts that exceed it, summed");
     CHECK_RC(mb_presettle(res, chain, 1, e, bad, err), MB_E_INVALID_AMOUNT, "presettle refuses it too");
     size_t n1 = fx_save(e, after, sizeof after);
     CHECK(n0 == n1 && memcmp(before, after, n0) == 0, "a refused claim changes nothing");
