@@ -735,6 +735,15 @@ static void top_up_within_total_room(void)
          YUAN(700), "350 and a top-up of 350, within what the person still pays");
     CHECK_FEN(amt(MB_AMT_ACCT_PAY), YUAN(300), "the account's 300");
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 0, "nothing left in cash");
+    CHECK(fx_traced(res, "account.first", "测试〔2024〕1号 一（个人账户先行支付）"),
+          "the account's first payment is traced");
+    mb_enrollee_free(e);
+    /* an empty account pays nothing first, and no step says it did: 1000 x 50% = 500, topped
+     * up to 900 within the 500 the person still pays: 400 */
+    e = fx_enrollee("E2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    pays(rs, e, fx_admission("J", 20240301, 20240310, "H1", MB_LEVEL_TERTIARY, YUAN(1000)),
+         YUAN(900), "500 and a top-up of 400");
+    CHECK(!fx_traced(res, "account.first", NULL), "no step for an account that paid nothing");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
