@@ -467,6 +467,61 @@ static void upstream_parts_above_total_refused(void)
     mb_enrollee_free(e);
 }
 
+/* The fund rows of the tiers settled upstream, each on what the tiers before it left: basic on
+ * the platform's policy-scope cost, critical illness on what basic left, 民政救助 on what both
+ * left; the trace's upstream step gives what they paid in all. */
+static void upstream_fund_rows(void)
+{
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, "UP-2", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
+    CHECK_RC(mb_enrollee_add_assistance(e, "minimum_living", 20230101, 0, err), MB_OK, "identity");
+    const mb_ruleset *chain[1] = {assist};
+    /* 1000 in scope: basic 600, critical illness 100, 民政救助 50 paid upstream */
+    mb_claim *c = fx_claim("U1", 20230301, MB_MED_GENERAL_OUTPATIENT, "W01", MB_LEVEL_PRIMARY,
+                           YUAN(1000));
+    CHECK_RC(mb_claim_set_upstream(c, YUAN(1000), YUAN(600), YUAN(100), err), MB_OK, "upstream");
+    CHECK_RC(mb_claim_set_upstream_assistance(c, YUAN(50), err), MB_OK, "民政救助 upstream");
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_OK, "settle");
+    static const struct {
+        const char *type;
+        int64_t inscp, paid;
+        const char *why;
+    } rows[] = {
+        {"390100", YUAN(1000), YUAN(600), "basic on the platform's 1000"},
+        {"390200", YUAN(400), YUAN(100), "critical illness on 1000 - 600"},
+        {"610100", YUAN(300), YUAN(50), "民政救助 on 1000 - 600 - 100"},
+    };
+    CHECK(mb_result_fund_count(res) >= 3, "three upstream rows before the chain's own");
+    for (size_t i = 0; i < 3; i++) {
+        mb_fund_row row;
+        CHECK_RC(mb_result_fund(res, i, &row), MB_OK, "row");
+        CHECK(strcmp(row.fund_pay_type, rows[i].type) == 0, rows[i].why);
+        CHECK_FEN(row.inscp_scp_amt, rows[i].inscp, rows[i].why);
+        CHECK_FEN(row.fund_payamt, rows[i].paid, rows[i].why);
+    }
+    bool traced = false;
+    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
+        mb_trace_step st;
+        if (mb_result_trace(res, i, &st) == MB_OK && strcmp(st.rule, "upstream") == 0)
+            traced = st.amount_in == YUAN(1000) && st.amount_out == YUAN(750);
+    }
+    CHECK(traced, "the upstream step: 1000 in, 600 + 100 + 50 = 750 paid");
+    size_t with_assistance = mb_result_fund_count(res);
+    CHECK_RC(mb_reverse(e, res, err), MB_OK, "reverse it");
+    /* critical illness settled upstream and paying nothing still has its row */
+    CHECK_RC(mb_claim_set_upstream(c, YUAN(1000), YUAN(600), 0, err), MB_OK, "upstream, 0");
+    CHECK_RC(mb_claim_set_upstream_assistance(c, 0, err), MB_OK, "no 民政救助");
+    CHECK_RC(mb_settle(res, chain, 1, e, c, err), MB_OK, "settle again");
+    mb_fund_row row;
+    CHECK_RC(mb_result_fund(res, 1, &row), MB_OK, "the second row");
+    CHECK(strcmp(row.fund_pay_type, "390200") == 0 && row.inscp_scp_amt == YUAN(400) &&
+              row.fund_payamt == 0,
+          "critical illness settled, 0 paid on 400");
+    CHECK(mb_result_fund_count(res) == with_assistance - 1, "and no 民政救助 row of 0");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+}
+
 /* ---- Changzhou ----------------------------------------------------------------------------- */
 
 /* A Changzhou employee whose first-visit facility (首诊) is C01. */
@@ -1010,6 +1065,7 @@ int main(void)
     long_reason_stays_utf8();
     wuxi_assistance_settles_what_basic_leaves();
     upstream_parts_above_total_refused();
+    upstream_fund_rows();
     changzhou_outpatient_by_facility_and_person();
     presettle_changes_nothing();
     failed_settlement_changes_nothing();
