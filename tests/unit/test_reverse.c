@@ -528,6 +528,9 @@ static void journal_limit(void)
     mb_claim *c = claim("L6", 20210801, MB_MED_CHRONIC, "H001", MB_LEVEL_TERTIARY, 1000, "糖尿病");
     CHECK_RC(fx_settle(r, wuxi, e, c, err), MB_OK, "settles all the same");
     CHECK(mb_enrollee_journal_count(e) == 0, "and is not kept");
+    /* it has its settlement id all the same (the platform's setl_id): one a journal would keep */
+    const char *kept_none = mb_result_setl_id(r);
+    CHECK(strlen(kept_none) == 16 && strspn(kept_none, "0") < 16, "a settlement id all the same");
     mb_error_clear(err);
     CHECK_RC(mb_reverse(e, r, err), MB_E_STATE, "so it cannot be reversed");
     CHECK(strstr(mb_error_message(err), "keeps no journal") != NULL, "the message says why");
