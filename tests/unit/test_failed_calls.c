@@ -1118,6 +1118,11 @@ static void bad_mb_settle_batch(void)
     CHECK(status[0] == MB_E_INVALID_ARGUMENT && status[1] == MB_E_UNKNOWN_DISEASE &&
               status[2] == MB_E_INVALID_ARGUMENT, "each claim's status");
     BAD(MB_E_INVALID_ARGUMENT, mb_settle_batch(r_latest, chain, 1, alice, claims, 3, MB_BATCH_PRESETTLE, NULL, 0, NULL, NULL, err));
+    /* the first failure is the one returned and described, whatever fails after it */
+    const mb_claim *two[] = {c_unknown, c_empty};
+    BAD(MB_E_UNKNOWN_DISEASE, mb_settle_batch(r_latest, chain, 1, alice, two, 2, 0, NULL, 0, NULL, NULL, err));
+    CHECK(strstr(mb_error_message(err), "is not in the catalogue") != NULL,
+          "the message is the first failure's");
 }
 
 static int family(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
