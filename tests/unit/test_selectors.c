@@ -796,6 +796,15 @@ static void top_up_pharmacy_first_selfpay(void)
     CHECK_FEN(amt(MB_AMT_PRESELFPAY), YUAN(200), "10% of 2000 first");
     CHECK_FEN(amt(MB_AMT_INSCP_SCP), YUAN(1800), "1800 in scope");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(810), "400, topped up to 45% of 1800");
+    /* the same admission settled upstream: the platform's policy-scope cost (1800) already
+     * leaves out what the person paid first, so no first self-pay is taken again; the 200 the
+     * total holds beyond it is over the price limits */
+    c = flagged("K2", 20240402, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, YUAN(2000), MB_CLAIM_OUT_OF_AREA);
+    CHECK_RC(mb_claim_set_admission(c, 20240325, 20240402, err), MB_OK, "admission");
+    CHECK_RC(mb_claim_set_upstream(c, YUAN(1800), YUAN(810), -1, err), MB_OK, "upstream");
+    CHECK_RC(settle_claim(rs, e, c), MB_OK, "settled upstream");
+    CHECK_FEN(amt(MB_AMT_PRESELFPAY), 0, "no first self-pay on the platform's amounts");
+    CHECK_FEN(amt(MB_AMT_OVERLMT_SELFPAY), YUAN(200), "2000 - 1800");
     /* a pharmacy claim prescribed at a tertiary hospital: as primary, 100 x 70% */
     c = NULL;
     CHECK_RC(mb_claim_new(&c, "P", 20240501, MB_MED_PHARMACY, "D1", MB_LEVEL_PHARMACY, err),
