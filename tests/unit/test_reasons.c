@@ -89,6 +89,15 @@ static void not_yet_started_and_expired(void)
     CHECK(mb_result_covered(res) == 0, "not covered once the certification expired");
     CHECK(says("certification expired (认定已过有效期): 糖尿病 (2023-03-14) [chronic; 测试〔2022〕1号]"),
           "the last valid day, and the document (the entry cites no clause of its own)");
+    /* certified again after the gap, 2023-04-10: pending until 2023-05-01, in benefit from
+     * that very day (the expired certification no longer decides): 500 x 80% = 400 */
+    CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20230410, err), MB_OK, "certified again");
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20230420, YUAN(500)), MB_OK, "before it starts");
+    CHECK(says("benefit not yet started (待遇尚未开始): 糖尿病 (2023-05-01) [chronic; 测试〔2022〕1号 二]"),
+          "the new certification's start");
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20230501, YUAN(500)), MB_OK, "on the day it starts");
+    CHECK(mb_result_covered(res) == 1, "covered from its first day");
+    CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(400), "500 x 80%");
     mb_enrollee_free(e);
 }
 
