@@ -381,6 +381,19 @@ static inline bool fx_traced(const mb_result *r, const char *rule, const char *c
     return false;
 }
 
+/* Whether r's trace has a step of `rule` that applied `ratio` (-1: none) to `in`, giving `out`. */
+static inline bool fx_step(const mb_result *r, const char *rule, int32_t ratio, int64_t in,
+                           int64_t out)
+{
+    for (size_t i = 0; i < mb_result_trace_count(r); i++) {
+        mb_trace_step s;
+        if (mb_result_trace(r, i, &s) == MB_OK && strcmp(s.rule, rule) == 0 &&
+            s.ratio_bp == ratio && s.amount_in == in && s.amount_out == out)
+            return true;
+    }
+    return false;
+}
+
 /* ---- saved bytes --------------------------------------------------------------------------- */
 
 /* The saved bytes of `e` into buf (`cap` bytes); their length, or 0 when it cannot be saved (a

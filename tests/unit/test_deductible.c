@@ -488,69 +488,47 @@ static void admission_begun_the_year_before(void)
     mb_ruleset_free(rs);
 }
 
-/* A tilt that raises the ratio and leaves the deductible: the trace's tilt step gives the
- * deductible as stated both in and out. */
-static void tilt_without_deductible_ratio(void)
+/* A tilt that raises the ratio, without a deductible ratio and with one: the trace's tilt step
+ * gives the deductible as stated in and as tilted out (the same without a ratio). */
+static void tilt_and_its_deductible_ratio(void)
 {
-    mb_ruleset *rs = fx_ruleset_text(HEAD
-        "  - id: inpatient\n"
-        "    cite: 测试〔2024〕3号 三\n"
-        "    med_types: [inpatient]\n"
-        "    fund: pooling\n"
-        "    tilt: true\n"
-        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
-        "    deductible:\n"
-        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
-        "tilt: {categories: [orphan], ratio_points: 10, cite: 测试〔2024〕3号 五}\n", "ded.yaml");
-    if (rs == NULL)
-        return;
-    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    CHECK_RC(mb_enrollee_add_identity(e, rs, "orphan", 20240101, 0, err), MB_OK, "an orphan");
-    /* 880 as stated; (2000 - 880) x (80% + 10 points) = 1008 */
-    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
-             MB_OK, "an orphan's admission");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(880), "the deductible as stated");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1008), "(2000 - 880) x 90%");
-    int tilt = 0;
-    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
-        mb_trace_step st;
-        if (mb_result_trace(res, i, &st) == MB_OK && strcmp(st.rule, "inpatient.tilt") == 0)
-            tilt = st.amount_in == YUAN(880) && st.amount_out == YUAN(880);
+    static const struct {
+        const char *deductible_ratio; /* the tilt's, or "" for none */
+        int64_t deductible, fund;
+        const char *why;
+    } tilts[] = {
+        /* 880 as stated; (2000 - 880) x (80% + 10 points) = 1008 */
+        {"", YUAN(880), YUAN(1008), "no deductible ratio: 880 as stated, 1120 x 90%"},
+        /* 880 x 50% = 440; (2000 - 440) x 90% = 1404 */
+        {"deductible_ratio: 50%, ", YUAN(440), YUAN(1404), "a deductible ratio of 50%: 440, 1560 x 90%"},
+    };
+    for (size_t k = 0; k < sizeof tilts / sizeof tilts[0]; k++) {
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s%s%s", HEAD,
+                 "  - id: inpatient\n"
+                 "    cite: 测试〔2024〕3号 三\n"
+                 "    med_types: [inpatient]\n"
+                 "    fund: pooling\n"
+                 "    tilt: true\n"
+                 "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
+                 "    deductible:\n"
+                 "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
+                 "tilt: {categories: [orphan], ",
+                 tilts[k].deductible_ratio, "ratio_points: 10, cite: 测试〔2024〕3号 五}\n");
+        mb_ruleset *rs = fx_ruleset_text(text, "ded.yaml");
+        if (rs == NULL)
+            return;
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_add_identity(e, rs, "orphan", 20240101, 0, err), MB_OK, "an orphan");
+        CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
+                 MB_OK, tilts[k].why);
+        CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), tilts[k].deductible, tilts[k].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), tilts[k].fund, tilts[k].why);
+        /* the tilt's step: the deductible as stated in, as tilted out */
+        CHECK(fx_step(res, "inpatient.tilt", -1, YUAN(880), tilts[k].deductible), tilts[k].why);
+        mb_enrollee_free(e);
+        mb_ruleset_free(rs);
     }
-    CHECK(tilt, "the tilt step: 880 in, 880 out");
-    mb_enrollee_free(e);
-    mb_ruleset_free(rs);
-
-    /* with a deductible ratio of 50%: 880 x 50% = 440; (2000 - 440) x 90% = 1404; the step
-     * gives the deductible as stated in and as tilted out */
-    rs = fx_ruleset_text(HEAD
-        "  - id: inpatient\n"
-        "    cite: 测试〔2024〕3号 三\n"
-        "    med_types: [inpatient]\n"
-        "    fund: pooling\n"
-        "    tilt: true\n"
-        "    ratio: [{all: 80%, cite: 测试〔2024〕3号 四}]\n"
-        "    deductible:\n"
-        "      - {all: 880, scope: admission, cite: 测试〔2024〕3号 三（880元/次）}\n"
-        "tilt: {categories: [orphan], deductible_ratio: 50%, ratio_points: 10, cite: 测试〔2024〕3号 五}\n",
-        "ded.yaml");
-    if (rs == NULL)
-        return;
-    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
-    CHECK_RC(mb_enrollee_add_identity(e, rs, "orphan", 20240101, 0, err), MB_OK, "an orphan");
-    CHECK_RC(settle(rs, e, 20240110, MB_MED_INPATIENT, MB_LEVEL_TERTIARY, 20240105, YUAN(2000)),
-             MB_OK, "an orphan's admission, the deductible halved");
-    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(440), "880 x 50%");
-    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(1404), "(2000 - 440) x 90%");
-    tilt = 0;
-    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
-        mb_trace_step st;
-        if (mb_result_trace(res, i, &st) == MB_OK && strcmp(st.rule, "inpatient.tilt") == 0)
-            tilt = st.amount_in == YUAN(880) && st.amount_out == YUAN(440);
-    }
-    CHECK(tilt, "the tilt step: 880 in, 440 out");
-    mb_enrollee_free(e);
-    mb_ruleset_free(rs);
 }
 
 /* What is refused at load, located, rather than accepted and ignored. */
@@ -678,7 +656,7 @@ int main(void)
     reversed_admission();
     admission_begun_the_year_before();
     unit_out_of_order();
-    tilt_without_deductible_ratio();
+    tilt_and_its_deductible_ratio();
     refused();
     seeds_against_the_journal();
     admission_scope_on_outpatient_claims();

@@ -76,17 +76,6 @@ static size_t cited_steps(const char *rule)
     return n;
 }
 
-/* Whether a trace step of `rule` applied `ratio` to `in` giving `out`. */
-static int has_step(const char *rule, int32_t ratio, int64_t in, int64_t out)
-{
-    mb_trace_step s;
-    for (size_t i = 0; i < mb_result_trace_count(res); i++)
-        if (mb_result_trace(res, i, &s) == MB_OK && strcmp(s.rule, rule) == 0 &&
-            s.ratio_bp == ratio && s.amount_in == in && s.amount_out == out)
-            return 1;
-    return 0;
-}
-
 /* ---- Wuxi ---------------------------------------------------------------------------------- */
 
 static void wuxi_in_service_pays_70_percent_above_500(void)
@@ -119,7 +108,7 @@ static void wuxi_in_service_pays_70_percent_above_500(void)
     CHECK(cited_steps("chronic.deductible") == 1 && cited_steps("chronic.ratio") == 1 &&
               cited_steps("chronic") == 1,
           "the chronic layer's deductible, ratio and payment are traced, each citing its clause");
-    CHECK(has_step("chronic.ratio", 7000, YUAN(700), YUAN(490)), "a step: 700 x 70% = 490");
+    CHECK(fx_step(res, "chronic.ratio", 7000, YUAN(700), YUAN(490)), "a step: 700 x 70% = 490");
     mb_trace_step s;
     CHECK_RC(mb_result_trace(res, mb_result_trace_count(res), &s), MB_E_INVALID_ARGUMENT,
              "trace index past the end");
@@ -246,7 +235,7 @@ static void wuxi_retired_cap_raised_by_second_disease(void)
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), 114500, "2000 - 855 = 1145");
     CHECK(fund("310100", &row), "310100 row");
     CHECK_FEN(row.crt_payb_lmt_amt, 0, "the cap is reached");
-    CHECK(has_step("chronic.cap", -1, 170000, 85500), "the cap step: 1700 cut to 855");
+    CHECK(fx_step(res, "chronic.cap", -1, 170000, 85500), "the cap step: 1700 cut to 855");
     CHECK_FEN(mb_enrollee_accumulator(e, WUXI, "chronic.paid", 2021), YUAN(4000),
               "the year's payments equal the cap");
     check_sums();
@@ -499,13 +488,8 @@ static void upstream_fund_rows(void)
         CHECK_FEN(row.inscp_scp_amt, rows[i].inscp, rows[i].why);
         CHECK_FEN(row.fund_payamt, rows[i].paid, rows[i].why);
     }
-    bool traced = false;
-    for (size_t i = 0; i < mb_result_trace_count(res); i++) {
-        mb_trace_step st;
-        if (mb_result_trace(res, i, &st) == MB_OK && strcmp(st.rule, "upstream") == 0)
-            traced = st.amount_in == YUAN(1000) && st.amount_out == YUAN(750);
-    }
-    CHECK(traced, "the upstream step: 1000 in, 600 + 100 + 50 = 750 paid");
+    CHECK(fx_step(res, "upstream", -1, YUAN(1000), YUAN(750)),
+          "the upstream step: 1000 in, 600 + 100 + 50 = 750 paid");
     size_t with_assistance = mb_result_fund_count(res);
     CHECK_RC(mb_reverse(e, res, err), MB_OK, "reverse it");
     /* critical illness settled upstream and paying nothing still has its row */
@@ -553,7 +537,7 @@ static void changzhou_outpatient_by_facility_and_person(void)
     CHECK(cited_steps("outpatient_pooling.deductible") == 1 &&
               cited_steps("outpatient_pooling.ratio") == 1,
           "deductible and ratio traced");
-    CHECK(has_step("outpatient_pooling.ratio", 8500, YUAN(2000), YUAN(1700)), "2000 x 85% = 1700");
+    CHECK(fx_step(res, "outpatient_pooling.ratio", 8500, YUAN(2000), YUAN(1700)), "2000 x 85% = 1700");
     check_sums();
     mb_claim_free(c);
     mb_enrollee_free(e);
@@ -572,7 +556,7 @@ static void changzhou_outpatient_by_facility_and_person(void)
     CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(600), "in service: deductible 600");
     CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(160), "(1000 - 600) x 40% = 160");
     CHECK_FEN(amt(MB_AMT_PSN_CASH_PAY), YUAN(840), "1000 - 160 = 840");
-    CHECK(has_step("outpatient_pooling.ratio", 4000, YUAN(400), YUAN(160)),
+    CHECK(fx_step(res, "outpatient_pooling.ratio", 4000, YUAN(400), YUAN(160)),
           "the ratio step shows 40% after the penalty");
     CHECK(fund("310100", &row), "310100 row");
     CHECK_FEN(row.crt_payb_lmt_amt, YUAN(8840), "cap 9000 - 160 = 8840 left");
