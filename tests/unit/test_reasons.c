@@ -125,6 +125,36 @@ static void over_the_limit_and_an_exclusive_pair(void)
     mb_enrollee_free(e);
 }
 
+/* 一: a disease certified again keeps its place under the limit, ranked from the first day of
+ * its continuous certification, however many renewals that takes to follow back: 糖尿病
+ * certified 2022-01-10 (valid to 2023-01-09), again 2023-01-10 (to 2024-01-09) and 2024-01-10
+ * (in benefit from 2024-02-01), each on the day after the last one's last valid day, so its
+ * rank is from 2022-01-10, ahead of 高血压, 冠心病 and 哮喘 (recorded by hand, 2022-03..05):
+ * the limit of three leaves 哮喘 out, not 糖尿病. Whatever order the certifications were
+ * recorded in. */
+static void a_chain_of_renewals_ranks_from_its_first(void)
+{
+    static const int32_t renewals[3] = {20220110, 20230110, 20240110};
+    static const char *const others[3] = {"高血压", "冠心病", "哮喘"};
+    for (int latest_first = 0; latest_first < 2; latest_first++) {
+        mb_enrollee *e = fx_enrollee("E6", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        for (int i = 0; i < 3; i++)
+            FX_OK(mb_enrollee_add_disease(e, "糖尿病", renewals[latest_first ? 2 - i : i], 0,
+                                          fx_error()));
+        for (int i = 0; i < 3; i++)
+            FX_OK(mb_enrollee_add_disease(e, others[i], 20220301 + 100 * i, 0, fx_error()));
+        /* 2024-02-15: 1000 x 80% = 800, within 糖尿病's cap of 3000 (the highest: in full) */
+        CHECK_RC(claim_for(e, "糖尿病", NULL, 20240215, YUAN(1000)), MB_OK, "糖尿病 in 2024");
+        CHECK(mb_result_covered(res) == 1, latest_first ? "covered, the latest recorded first"
+                                                        : "covered, the first recorded first");
+        CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(800), "1000 x 80%");
+        CHECK_RC(claim_for(e, "哮喘", NULL, 20240215, YUAN(1000)), MB_OK, "哮喘 in 2024");
+        CHECK(says("more certified diseases than allowed (超过可享受病种数): 哮喘 [chronic; 测试〔2022〕1号 一]"),
+              "the fourth disease by rank is over the limit");
+        mb_enrollee_free(e);
+    }
+}
+
 static void caps_stack_for_the_highest_two(void)
 {
     /* 四: 糖尿病 3000, 高血压 2000, 冠心病 1000 all certified: 糖尿病's cap in full, 高血压's
@@ -317,6 +347,7 @@ int main(void)
     if (rs != NULL) {
         not_yet_started_and_expired();
         over_the_limit_and_an_exclusive_pair();
+        a_chain_of_renewals_ranks_from_its_first();
         caps_stack_for_the_highest_two();
         a_cap_by_treatment_line_needs_the_line();
         revoked_for_idleness_each_alone();
