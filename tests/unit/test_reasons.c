@@ -339,6 +339,59 @@ static void an_uncovered_claim_is_no_activity(void)
     mb_ruleset_free(idle);
 }
 
+/* 三 as 焦医保〔2021〕97号 四（四） words it: 连续十二个月以上 counts the twelfth month (以上 includes
+ * the number, 民法典 第一千二百五十九条). After the covered claim of 2022-03-01, a claim on
+ * 2023-03-01 comes a day short of twelve idle months and is covered; one on 2023-03-02 comes
+ * after twelve (2022-03-02..2023-03-01) and is refused, the lapse on 2023-03-01. Once an
+ * admission records that lapse, it is final for a disease whose benefit began on the spell's
+ * first day (冠心病, from 2022-03-01: twelve months to the lapse), not for one begun a month
+ * into it (哮喘, from 2022-04-01), which the admission keeps alive. */
+static void the_twelfth_idle_month_counts(void)
+{
+    mb_ruleset *idle = fx_ruleset_text(IDLE_RULESET, "idle.yaml");
+    if (idle == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E11", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_certify(e, idle, "高血压", 20220110, err), MB_OK, "高血压, from 2022-02-01");
+    CHECK_RC(mb_enrollee_certify(e, idle, "冠心病", 20220210, err), MB_OK, "冠心病, from 2022-03-01");
+    CHECK_RC(mb_enrollee_certify(e, idle, "哮喘", 20220310, err), MB_OK, "哮喘, from 2022-04-01");
+    CHECK_RC(settle_on(idle, e, "高血压", 20220301, YUAN(1000)), MB_OK, "the last activity");
+    CHECK(mb_result_covered(res) == 1, "covered on 2022-03-01");
+    int32_t since = 0;
+    CHECK(status_of(idle, e, "高血压", 20230301, &since) == MB_CERT_ACTIVE,
+          "twelve months to the day after: a day short of twelve idle months");
+    CHECK(status_of(idle, e, "高血压", 20230302, &since) == MB_CERT_REVOKED && since == 20230301,
+          "the day after: twelve idle months, lapsed on 2023-03-01");
+    mb_claim *c = fx_claim("P1", 20230301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
+    FX_OK(mb_claim_set_disease(c, "高血压", NULL, fx_error()));
+    const mb_ruleset *chain[1] = {idle};
+    CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "a claim on 2023-03-01");
+    CHECK(mb_result_covered(res) == 1, "covered on the day twelve months after");
+    mb_claim_free(c);
+    /* admitted 2023-03-06, after the spell, discharged 03-10: records the lapse, and is
+     * activity from 03-10 */
+    CHECK_RC(settle_on(idle, e, NULL, 20230310, YUAN(1000)), MB_OK, "an admission");
+    CHECK_FEN(mb_enrollee_accumulator(e, "idle-test", "revoked", 0), 20230301, "the lapse recorded");
+    CHECK(status_of(idle, e, "冠心病", 20230401, &since) == MB_CERT_REVOKED && since == 20230301,
+          "冠心病, begun on the spell's first day, lapsed with it");
+    CHECK(status_of(idle, e, "哮喘", 20230401, &since) == MB_CERT_ACTIVE,
+          "哮喘, begun within the spell, is counted from its start and kept by the admission");
+    CHECK(status_of(idle, e, "高血压", 20230301, &since) == MB_CERT_ACTIVE,
+          "on the lapse day itself 高血压 still stood");
+    mb_enrollee_free(e);
+
+    /* a stay admitted on the spell's last day (2023-03-01) ends it: no lapse is recorded */
+    e = fx_enrollee("E12", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_certify(e, idle, "高血压", 20220110, err), MB_OK, "高血压, from 2022-02-01");
+    CHECK_RC(settle_on(idle, e, "高血压", 20220301, YUAN(1000)), MB_OK, "the last activity");
+    CHECK_RC(settle_on(idle, e, NULL, 20230305, YUAN(1000)), MB_OK, "admitted 2023-03-01");
+    CHECK_FEN(mb_enrollee_accumulator(e, "idle-test", "revoked", 0), 0, "no lapse recorded");
+    CHECK(status_of(idle, e, "高血压", 20230401, &since) == MB_CERT_ACTIVE,
+          "the stay kept 高血压 alive");
+    mb_enrollee_free(e);
+    mb_ruleset_free(idle);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -352,6 +405,7 @@ int main(void)
         a_cap_by_treatment_line_needs_the_line();
         revoked_for_idleness_each_alone();
         an_uncovered_claim_is_no_activity();
+        the_twelfth_idle_month_counts();
     }
     mb_ruleset_free(rs);
     mb_result_free(res);
