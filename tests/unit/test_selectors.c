@@ -582,6 +582,66 @@ static void class_b_first_selfpay_rows(void)
     mb_ruleset_free(rs);
 }
 
+/* The claim as the items step sees it (view.c's mb_view_claim): the class B first self-pay
+ * chosen by the claim's disease group, the catalogue's first disease included, and by age,
+ * which every claim then needs: 0% for 恶性肿瘤 (special), 5% for a child, else 10%. */
+static void class_b_rows_by_disease_group_and_age(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(
+        FX_RULESET_TOP("sel", "选择器测试", "测试〔2024〕1号")
+        "class_b_first_selfpay:\n"
+        "  value: 10%\n"
+        "  cite: 测试〔2024〕1号 二\n"
+        "  rows:\n"
+        "    - {disease_group: special, value: 0%, cite: 测试〔2024〕1号 二（特殊病种0%）}\n"
+        "    - {age: \"0-17\", value: 5%, cite: 测试〔2024〕1号 二（未成年人5%）}\n"
+        FX_POOLING_FUND
+        "catalogue:\n"
+        "  - {code: D1, name: 恶性肿瘤, group: special}\n"
+        "  - {code: D2, name: 高血压}\n"
+        "layers:\n"
+        "  - id: chronic\n"
+        "    cite: 测试〔2024〕1号 十三\n"
+        "    med_types: [chronic]\n"
+        "    fund: pooling\n"
+        "    ratio: [{all: 50%, cite: 测试〔2024〕1号 十三（50%）}]\n", "sel.yaml");
+    CHECK(rs != NULL, "class B rows by disease group and age load");
+    if (rs == NULL)
+        return;
+    static const struct {
+        int32_t born;
+        const char *disease;
+        int64_t pre, fund;
+        const char *why;
+    } cases[] = {
+        /* 1000 x 0% first self-paid; 1000 x 50% = 500 */
+        {19800615, "恶性肿瘤", 0, YUAN(500), "the catalogue's first disease, of group special: 0%"},
+        /* 1000 x 10% = 100; (1000 - 100) x 50% = 450 */
+        {19800615, "高血压", YUAN(100), YUAN(450), "an adult's 高血压: the value, 10%"},
+        /* 1000 x 5% = 50; (1000 - 50) x 50% = 475 */
+        {20100302, "高血压", YUAN(50), YUAN(475), "a child of 13: 5%"},
+        {20240301, "高血压", YUAN(50), YUAN(475), "born on the claim date: 0 years old, 5%"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_set_birth_date(e, cases[i].born, err), MB_OK, "birth date");
+        mb_claim *c = fx_claim("B1", 20240301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, -1);
+        CHECK_RC(mb_claim_set_disease(c, cases[i].disease, NULL, err), MB_OK, "disease");
+        CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_B, -1, err), MB_OK, "class B");
+        CHECK_RC(settle_claim(rs, e, c), MB_OK, cases[i].why);
+        CHECK_FEN(amt(MB_AMT_PRESELFPAY), cases[i].pre, cases[i].why);
+        CHECK_FEN(amt(MB_AMT_HIFP_PAY), cases[i].fund, cases[i].why);
+        mb_enrollee_free(e);
+    }
+    /* a row by age outside the layers: a claim of an enrollee without a birth date is refused */
+    mb_enrollee *e = fx_enrollee("E2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    mb_claim *c = chronic_claim("B2", 20240301, "高血压", YUAN(1000));
+    CHECK_RC(settle_claim(rs, e, c), MB_E_INVALID_ARGUMENT, "no birth date, no class B row");
+    CHECK(strstr(mb_error_message(err), "mb_enrollee_set_birth_date") != NULL, "the message says so");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* Disease caps (disease_caps: true) on a layer that does not require a certified disease, with
  * caps that stack for the chronic group (the highest in full, the next at 50%, no more): a
  * disease's whole-disease caps chosen by date; a disease capped without limit, one capped by
@@ -892,6 +952,7 @@ int main(void)
     top_up_within_total_room();
     rows_by_disease_newest_first();
     class_b_first_selfpay_rows();
+    class_b_rows_by_disease_group_and_age();
     disease_caps_ranked_and_dated();
     group_by_certified_disease();
     refused_selectors();
