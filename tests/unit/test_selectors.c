@@ -642,6 +642,57 @@ static void class_b_rows_by_disease_group_and_age(void)
     mb_ruleset_free(rs);
 }
 
+/* A claim at a pharmacy (its claim type, or its facility's level) is chosen by its prescriber's
+ * level in a table by facility, and a category the ruleset does not list leaves a claim chosen
+ * by its level alone (docs/ruleset-format.md, facility_categories). */
+static void pharmacy_by_prescriber_and_unlisted_categories(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "facility_categories:\n"
+        "  - {name: community, label: 社区卫生服务机构, cite: 测试〔2024〕1号 七}\n"
+        "  - {name: county, label: 县级医院, cite: 测试〔2024〕1号 七}\n"
+        "layers:\n"
+        "  - id: outpatient\n"
+        "    cite: 测试〔2024〕1号 十三\n"
+        "    med_types: [general_outpatient, pharmacy]\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {facility: primary, all: 60%, cite: 测试〔2024〕1号 十三（一级60%）}\n"
+        "      - {facility: secondary, all: 50%, cite: 测试〔2024〕1号 十三（二级50%）}\n"
+        "      - {facility: tertiary, all: 40%, cite: 测试〔2024〕1号 十三（三级40%）}\n"
+        "      - {facility: primary, category: community, all: 70%, cite: 测试〔2024〕1号 十三（社区70%）}\n"
+        "      - {facility: secondary, category: county, all: 55%, cite: 测试〔2024〕1号 十三（县级55%）}\n",
+        "sel.yaml");
+    CHECK(rs != NULL, "rows by facility and category load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    /* a pharmacy claim prescribed at a secondary hospital: 100 x 50% */
+    mb_claim *c = fx_claim("P1", 20240301, MB_MED_PHARMACY, "D1", MB_LEVEL_PHARMACY, YUAN(100));
+    CHECK_RC(mb_claim_set_prescriber(c, "H9", MB_LEVEL_SECONDARY, err), MB_OK, "prescriber");
+    pays(rs, e, c, YUAN(50), "a pharmacy claim: its prescriber's level, secondary");
+    /* a general outpatient claim at a pharmacy, the same prescriber: 100 x 50% */
+    c = fx_claim("P2", 20240302, MB_MED_GENERAL_OUTPATIENT, "D1", MB_LEVEL_PHARMACY, YUAN(100));
+    CHECK_RC(mb_claim_set_prescriber(c, "H9", MB_LEVEL_SECONDARY, err), MB_OK, "prescriber");
+    pays(rs, e, c, YUAN(50), "a claim at a pharmacy's level: its prescriber's level too");
+    /* a primary facility of categories the ruleset does not list: the level's 60%, whatever
+     * the category's name */
+    static const char *const unlisted[] = {"乡镇卫生院", "村卫生室", "民营医院", "class_1", "x", "y"};
+    for (size_t i = 0; i < sizeof unlisted / sizeof unlisted[0]; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "U%zu", i);
+        c = fx_claim(id, 20240310, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+        CHECK_RC(mb_claim_set_facility_category(c, unlisted[i], err), MB_OK, "a category");
+        pays(rs, e, c, YUAN(60), unlisted[i]);
+    }
+    /* and a listed one: 100 x 70% */
+    c = fx_claim("L1", 20240311, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, YUAN(100));
+    CHECK_RC(mb_claim_set_facility_category(c, "community", err), MB_OK, "community");
+    pays(rs, e, c, YUAN(70), "a listed category: its row");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* Disease caps (disease_caps: true) on a layer that does not require a certified disease, with
  * caps that stack for the chronic group (the highest in full, the next at 50%, no more): a
  * disease's whole-disease caps chosen by date; a disease capped without limit, one capped by
@@ -953,6 +1004,7 @@ int main(void)
     rows_by_disease_newest_first();
     class_b_first_selfpay_rows();
     class_b_rows_by_disease_group_and_age();
+    pharmacy_by_prescriber_and_unlisted_categories();
     disease_caps_ranked_and_dated();
     group_by_certified_disease();
     refused_selectors();
