@@ -367,6 +367,48 @@ static void a_band_paid_by_the_first_fund(void)
     mb_ruleset_free(two);
 }
 
+/* An identity counts on any day of a stay by default (identity.admission any_day): one held
+ * until the day of admission, or from the day of discharge, covers the admission; one lost the
+ * day before it does not. */
+static void an_identity_on_any_day_of_the_stay(void)
+{
+    static const char text[] =
+        "id: stay\ntitle: 测试\ndocument: 测试〔2023〕5号\ntier: basic\neffective_from: 2023-01-01\n"
+        "account: {value: none, cite: 测试〔2023〕5号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2023〕5号 二}\n"
+        "funds: [{key: aid, resident: '610100', name: 救助基金, amount: maf_pay}]\n"
+        "categories: [{name: minimum_living, ratio: 90%, cite: 测试〔2023〕5号 三}]\n"
+        "layers:\n"
+        "  - {id: aid, cite: 测试〔2023〕5号 四, med_types: [inpatient], requires: [assistance_identity],\n"
+        "     fund: aid, ratio_source: category}\n";
+    mb_ruleset *stay = fx_ruleset_text(text, "stay.yaml");
+    if (stay == NULL)
+        return;
+    static const struct {
+        int32_t from, to, admitted, discharged;
+        int64_t paid;
+        const char *why;
+    } cases[] = {
+        /* 1000 x 90% = 900 */
+        {20230101, 20230310, 20230310, 20230320, YUAN(900), "held until the day of admission"},
+        {20230320, 0, 20230310, 20230320, YUAN(900), "held from the day of discharge"},
+        {20230101, 20230309, 20230310, 20230320, 0, "lost the day before the admission"},
+        {20230321, 0, 20230310, 20230320, 0, "held from the day after the discharge"},
+    };
+    const mb_ruleset *chain[1] = {stay};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mb_enrollee *r = fx_enrollee("S1", MB_SCHEME_RESIDENT, 0, 0);
+        FX_OK(mb_enrollee_add_assistance(r, "minimum_living", cases[i].from, cases[i].to, fx_error()));
+        mb_claim *c = inpatient(cases[i].admitted, cases[i].discharged, YUAN(1000));
+        CHECK_RC(mb_settle(res, chain, 1, r, c, err), MB_OK, cases[i].why);
+        CHECK(mb_result_covered(res) == (cases[i].paid > 0), cases[i].why);
+        CHECK_FEN(amount(MB_AMT_MAF_PAY), cases[i].paid, cases[i].why);
+        mb_claim_free(c);
+        mb_enrollee_free(r);
+    }
+    mb_ruleset_free(stay);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -380,6 +422,7 @@ int main(void)
         a_settlement_s_tables_are_finite();
         a_fixed_annual_grant();
         a_band_paid_by_the_first_fund();
+        an_identity_on_any_day_of_the_stay();
     }
     mb_ruleset_free(rs);
     mb_result_free(res);
