@@ -693,6 +693,38 @@ static void pharmacy_by_prescriber_and_unlisted_categories(void)
     mb_ruleset_free(rs);
 }
 
+/* A layer of a disease group choosing by age needs the birth date for the claims it takes,
+ * those of the catalogue's first disease included, and only those. */
+static void age_rows_of_a_group_s_layer(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(HEAD
+        "catalogue:\n"
+        "  - {code: D1, name: 恶性肿瘤, group: special}\n"
+        "  - {code: D2, name: 高血压}\n"
+        "layers:\n"
+        "  - id: special\n"
+        "    cite: 测试〔2024〕1号 十四\n"
+        "    med_types: [chronic]\n"
+        "    disease_group: special\n"
+        "    fund: pooling\n"
+        "    ratio:\n"
+        "      - {all: 50%, cite: 测试〔2024〕1号 十四（50%）}\n"
+        "      - {age: \"0-17\", all: 60%, cite: 测试〔2024〕1号 十四（未成年人60%）}\n", "sel.yaml");
+    CHECK(rs != NULL, "a group's layer by age loads");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(settle_claim(rs, e, chronic_claim("A1", 20240301, "恶性肿瘤", YUAN(1000))),
+             MB_E_INVALID_ARGUMENT, "恶性肿瘤, which the layer takes: no birth date, no row");
+    CHECK_RC(settle_claim(rs, e, chronic_claim("A2", 20240301, "高血压", YUAN(1000))), MB_OK,
+             "高血压, which no layer takes, needs none");
+    CHECK(mb_result_covered(res) == 0, "and is not covered");
+    CHECK_RC(mb_enrollee_set_birth_date(e, 19800615, err), MB_OK, "birth date");
+    pays(rs, e, chronic_claim("A3", 20240301, "恶性肿瘤", YUAN(1000)), YUAN(500), "an adult: 1000 x 50%");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* Disease caps (disease_caps: true) on a layer that does not require a certified disease, with
  * caps that stack for the chronic group (the highest in full, the next at 50%, no more): a
  * disease's whole-disease caps chosen by date; a disease capped without limit, one capped by
@@ -1005,6 +1037,7 @@ int main(void)
     class_b_first_selfpay_rows();
     class_b_rows_by_disease_group_and_age();
     pharmacy_by_prescriber_and_unlisted_categories();
+    age_rows_of_a_group_s_layer();
     disease_caps_ranked_and_dated();
     group_by_certified_disease();
     refused_selectors();
