@@ -209,6 +209,20 @@ static void rules_that_cannot_be_right_are_refused(mb_error *err)
     CHECK_RC(load_criteria("any(1-64, all(1))", numbered_items(64, 1), &rs, err), MB_E_RULESET,
              "64 items and a group after them");
     CHECK(strstr(mb_error_message(err), "more than 64 terms in a group") != NULL, "65 terms again");
+
+    /* groups of 60 items each, 183 terms in all: the rule's tables grow as it is read, and it
+     * is assessed as written (one of each sixty) */
+    CHECK_RC(load_criteria("all(any(1-60), any(61-120), any(121-180))", numbered_items(180, 1), &rs,
+                           err),
+             MB_OK, "three groups of sixty");
+    const char *unmet = NULL;
+    CHECK(assess(rs, "x", (const char *[]){"5", "70", "180"}, 3, &unmet, err) == 1,
+          "one of each group");
+    CHECK(assess(rs, "x", (const char *[]){"1", "60", "61", "120"}, 4, &unmet, err) == 0,
+          "none of the third group");
+    CHECK(unmet != NULL && strncmp(unmet, "第121、122、", strlen("第121、122、")) == 0,
+          "the third group is the one unmet");
+    mb_ruleset_free(rs);
 }
 
 /* What a rule's parts are called when one is unmet (the document's words: 第1、2条须同时具备), a
