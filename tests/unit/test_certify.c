@@ -167,6 +167,7 @@ static void rules_that_cannot_be_right_are_refused(mb_error *err)
         {"all(x)", two, "expected an item number at 'x)'", "rule"},
         {"9", two, "item '9' is not among the listed items", "rule"},
         {"1-9", two, "item '9' is not among the listed items", "rule"},
+        {"1-12", two, "item '12' is not among the listed items", "rule"},
         {"2-1", two, "range 2-1 must run forward under one parent", "rule"},
         {"1-2.1", nested, "range 1-2.1 must run forward under one parent", "rule"},
         {"all(1 2)", two, "expected ',' or ')' at '2)'", "rule"},
@@ -176,6 +177,7 @@ static void rules_that_cannot_be_right_are_refused(mb_error *err)
         {"all(1, 2) 3", two, "unexpected '3' after the rule", "rule"},
         {"1.", two, "unexpected '.' after the rule", "rule"},
         {"1./", two, "unexpected './' after the rule", "rule"},
+        {"1.a", two, "unexpected '.a' after the rule", "rule"},
         {"1", "[{n: '1', rule: '1'}]", "item 1 has a rule but no sub-items", "rule"},
         {"1", "[{n: '1'}, {n: '1'}]", "item '1' is listed twice", "items"},
         {"1", "[{n: '1a'}]", "item number '1a' is not like 3, 2.1 or 3.2.5", "items"},
@@ -209,6 +211,13 @@ static void rules_that_cannot_be_right_are_refused(mb_error *err)
     CHECK_RC(load_criteria("any(1-64, all(1))", numbered_items(64, 1), &rs, err), MB_E_RULESET,
              "64 items and a group after them");
     CHECK(strstr(mb_error_message(err), "more than 64 terms in a group") != NULL, "65 terms again");
+
+    /* sub-items numbered to 9 */
+    CHECK_RC(load_criteria("all(1, any(2.8, 2.9))",
+                           "[{n: '1'}, {n: '2', items: [{n: '2.8'}, {n: '2.9'}]}]", &rs, err),
+             MB_OK, "a rule naming item 2.9");
+    CHECK(assess(rs, "x", (const char *[]){"1", "2.9"}, 2, NULL, err) == 1, "met through 2.9");
+    mb_ruleset_free(rs);
 
     /* groups of 60 items each, 183 terms in all: the rule's tables grow as it is read, and it
      * is assessed as written (one of each sixty) */
