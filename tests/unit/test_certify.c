@@ -212,6 +212,12 @@ static void rules_that_cannot_be_right_are_refused(mb_error *err)
              "64 items and a group after them");
     CHECK(strstr(mb_error_message(err), "more than 64 terms in a group") != NULL, "65 terms again");
 
+    /* atleast(1: …) is any(…) */
+    CHECK_RC(load_criteria("atleast(1: 1, 2)", "[{n: '1'}, {n: '2'}]", &rs, err), MB_OK,
+             "at least one of two");
+    CHECK(assess(rs, "x", (const char *[]){"2"}, 1, NULL, err) == 1, "met by either");
+    mb_ruleset_free(rs);
+
     /* sub-items numbered to 9 */
     CHECK_RC(load_criteria("all(1, any(2.8, 2.9))",
                            "[{n: '1'}, {n: '2', items: [{n: '2.8'}, {n: '2.9'}]}]", &rs, err),
