@@ -263,7 +263,9 @@ static int parse_root(parser *ps, const char *rule, int *root)
     return 0;
 }
 
-/* "第3、4、5、6条至少具备1条" and the like, for reporting what is unmet. */
+/* "第3、4、5、6条至少具备1条" and the like, for reporting what is unmet: every item of a group
+ * named, however many (64 at most) and however long their numbers, so the text is measured
+ * before it is written. */
 static int describe(parser *ps, int node)
 {
     crit_node *nd = &ps->c->nodes[node];
@@ -271,31 +273,34 @@ static int describe(parser *ps, int node)
         nd->desc = ps->c->items[nd->item].text;
         return 0;
     }
-    char buf[512];
-    size_t len = 0;
     bool all_items = true;
-    for (uint32_t k = 0; k < nd->n; k++)
-        all_items &= ps->c->nodes[ps->c->kids[nd->first + k]].kind == NODE_ITEM;
+    size_t numbers = 0; /* the items' numbers and the 、 between them */
+    for (uint32_t k = 0; k < nd->n; k++) {
+        const crit_node *kid = &ps->c->nodes[ps->c->kids[nd->first + k]];
+        all_items &= kid->kind == NODE_ITEM;
+        if (kid->kind == NODE_ITEM)
+            numbers += (k ? strlen("、") : 0) + strlen(ps->c->items[kid->item].n);
+    }
+    size_t cap = numbers + 64; /* 第, and 条至少具备%d条 or a group's words with two numbers */
+    char *desc = mb_arena_alloc(ps->arena, cap);
+    if (desc == NULL)
+        return -2;
     if (all_items) {
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "第");
-        for (uint32_t k = 0; k < nd->n && len < sizeof buf; k++) {
+        size_t len = (size_t)snprintf(desc, cap, "第");
+        for (uint32_t k = 0; k < nd->n; k++) {
             const crit_node *kid = &ps->c->nodes[ps->c->kids[nd->first + k]];
-            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", k ? "、" : "",
+            len += (size_t)snprintf(desc + len, cap - len, "%s%s", k ? "、" : "",
                                     ps->c->items[kid->item].n);
         }
-        if (len < sizeof buf) {
-            if (nd->kind == NODE_ALL)
-                snprintf(buf + len, sizeof buf - len, "条须同时具备");
-            else
-                snprintf(buf + len, sizeof buf - len, "条至少具备%d条", nd->min);
-        }
+        if (nd->kind == NODE_ALL)
+            snprintf(desc + len, cap - len, "条须同时具备");
+        else
+            snprintf(desc + len, cap - len, "条至少具备%d条", nd->min);
     } else {
-        snprintf(buf, sizeof buf, nd->kind == NODE_ALL ? "以下%u项须同时满足" : "以下%u项至少满足%d项",
+        snprintf(desc, cap, nd->kind == NODE_ALL ? "以下%u项须同时满足" : "以下%u项至少满足%d项",
                  nd->n, nd->min);
     }
-    nd->desc = mb_arena_strdup(ps->arena, buf);
-    if (nd->desc == NULL)
-        return -2;
+    nd->desc = desc;
     for (uint32_t k = 0; k < nd->n; k++) {
         int rc = describe(ps, (int)ps->c->kids[nd->first + k]);
         if (rc)
