@@ -389,11 +389,10 @@ int mb_criteria_compile(mb_arena *arena, const raw_criteria *raw, mb_criteria **
             }
         }
     mb_free(f);
+    /* only the rule's own parts are ever reported unmet: an item met through a rule of its
+     * sub-items is reported by its own text (item_met), so those rules need no descriptions */
     if (rc == 0)
         rc = describe(&ps, c->root);
-    for (uint32_t i = 0; rc == 0 && i < c->nitems; i++)
-        if (c->items[i].rule >= 0)
-            rc = describe(&ps, c->items[i].rule);
     if (rc == -2)
         return MB_E_NOMEM;
     if (rc != 0) {

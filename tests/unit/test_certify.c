@@ -103,6 +103,8 @@ static void criteria_as_the_document_numbers_them(const mb_ruleset *rs, mb_error
     CHECK(assess(rs, "A4", (const char *[]){"1", "3.2.5"}, 2, &unmet, err) == 1, "point 5 alone");
     CHECK(assess(rs, "A4", (const char *[]){"1", "3.2.1", "3.2.3"}, 3, &unmet, err) == 1, "two of 1-4");
     CHECK(assess(rs, "A4", (const char *[]){"1", "3.2.1"}, 2, &unmet, err) == 0, "one of 1-4");
+    CHECK(strcmp(unmet, "诊断依据") == 0,
+          "an item whose sub-items' rule is unmet is reported by its own text");
     CHECK_RC(assess(rs, "A4", (const char *[]){"9"}, 1, &unmet, err), MB_E_INVALID_ARGUMENT,
              "a finding that is no item");
     CHECK_RC(assess(rs, "透析", (const char *[]){"1"}, 1, &unmet, err), MB_E_NOT_FOUND,
