@@ -10,6 +10,7 @@ at what it changed. A mutant that does not compile is stillborn and not counted.
     python3 tools/mutate.py                                  # the money path, every site
     python3 tools/mutate.py --files lib/deductible.c --limit 40 --seed 3
     python3 tools/mutate.py --list                           # the sites, nothing built
+    python3 tools/mutate.py --files lib/criteria.c --sanitize   # under ASan and UBSan
 
 Prints one line per survivor (file:line, the change, the line) and per file the killed,
 survived and stillborn counts; --json FILE writes them all. It takes minutes (a rebuild and
@@ -131,6 +132,10 @@ def main():
     ap.add_argument("--op", action="append", help="only these operators (by name)")
     ap.add_argument("--list", action="store_true", help="print the sites and stop")
     ap.add_argument("--json", help="write every mutant's outcome here")
+    ap.add_argument("--sanitize", action="store_true",
+                    help="build with AddressSanitizer and UBSan: a mutant that only reads or "
+                         "writes out of bounds (a growth check, an index) is killed too; about "
+                         "three times slower")
     ap.add_argument("--timeout", type=int, default=0,
                     help="seconds for a mutant's tests (default: five times the unmutated run's, "
                          "at least 60): a mutant that loops forever is killed by it")
@@ -159,7 +164,12 @@ def main():
                    check=True)
     try:
         all_sites, texts = pick(tree)  # HEAD's lines, whatever this checkout has uncommitted
-        rc, out = run(["meson", "setup", build, "-Dwerror=false"], tree, 600)
+        setup = ["meson", "setup", build, "-Dwerror=false"]
+        if args.sanitize:  # as tools/test-all.sh builds build-asan: any report fails a test
+            setup += ["-Db_sanitize=address,undefined", "-Db_lundef=false"]
+            os.environ["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
+            os.environ["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1"
+        rc, out = run(setup, tree, 600)
         if rc != 0:
             sys.exit("meson setup failed:\n" + out)
         rc, out = run(["ninja", "-C", build], tree, 1200)
