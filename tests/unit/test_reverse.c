@@ -714,6 +714,31 @@ static void family(void)
         mb_enrollee_free(a5);
     }
 
+    /* the journals of two days: F1 reversed and settled again while A held 200, so P's entry
+     * says A paid 200, and A restored from before says 500 under the same settlement id */
+    mb_enrollee *p6 = fx_restore(p1, np1), *a6 = fx_restore(a1, na1);
+    CHECK_RC(mb_reverse_family_id(p6, a6, id, err), MB_OK, "F1 reversed");
+    CHECK_RC(mb_enrollee_set_account_balance(a6, YUAN(200), err), MB_OK, "A holds 200");
+    CHECK_RC(mb_settle_family(r, chain, 1, p6, a6, MB_FAMILY_SPOUSE, f1, err), MB_OK, "F1 again");
+    CHECK(strcmp(mb_result_setl_id(r), id) == 0 && mb_result_amount(r, MB_AMT_ACCT_MULAID_PAY) == YUAN(200),
+          "the same settlement id, A's part now 200");
+    mb_enrollee *a7 = fx_restore(a1, na1);
+    unsigned char pb6[BLOB_MAX];
+    size_t npb6 = fx_save(p6, pb6, BLOB_MAX);
+    mb_error_clear(err);
+    CHECK_RC(mb_reverse_family_id(p6, a7, id, err), MB_E_STATE, "journals of two days");
+    CHECK(strstr(mb_error_message(err), "disagree about settlement") != NULL &&
+              strstr(mb_error_message(err), "the payer's entry pays 50000 fen for 'P', the "
+                                            "patient's says 20000 fen") != NULL,
+          "the message gives both sides' amounts");
+    n = fx_save(p6, now, BLOB_MAX);
+    CHECK(fx_same(pb6, npb6, now, n), "the patient is unchanged");
+    n = fx_save(a7, now, BLOB_MAX);
+    CHECK(fx_same(a1, na1, now, n), "the payer is unchanged");
+    mb_enrollee_free(a7);
+    mb_enrollee_free(a6);
+    mb_enrollee_free(p6);
+
     /* the patient's copy from before F1, with the payer that paid it: the payer's journal
      * holds F1's settlement id, so the claim is not paid twice through the payer's account */
     mb_enrollee *p4 = fx_restore(p0, np0), *a4 = fx_restore(a1, na1);
