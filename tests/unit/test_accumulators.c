@@ -116,6 +116,27 @@ static void periods_the_ruleset_is_in_force(void)
     mb_enrollee_free(e);
 }
 
+/* A period is a year 1900..2999 or a quarter 19001..29994 (docs/accumulators.md): each bound
+ * is taken, the next past it refused. */
+static void periods_at_their_bounds(void)
+{
+    mb_enrollee *e = fx_enrollee("P1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static const int32_t taken[] = {1900, 2999, 19001, 20231, 20234, 29994};
+    static const int32_t refused[] = {1899, 3000, 19000, 20230, 20235, 29995, 30001};
+    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+        char why[48];
+        snprintf(why, sizeof why, "period %d is taken", taken[i]);
+        CHECK_RC(mb_enrollee_seed(e, "s", "x.paid", taken[i], YUAN(1), err), MB_OK, why);
+        CHECK_FEN(mb_enrollee_accumulator(e, "s", "x.paid", taken[i]), YUAN(1), why);
+    }
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        char why[48];
+        snprintf(why, sizeof why, "period %d is refused", refused[i]);
+        CHECK_RC(mb_enrollee_seed(e, "s", "x.paid", refused[i], YUAN(1), err), MB_E_INVALID_DATE, why);
+    }
+    mb_enrollee_free(e);
+}
+
 /* The figures the seeding tests below put in: x.paid of 1900 + q is q + 1, for q < 200. */
 static int64_t seeded_sum(const mb_enrollee *e)
 {
@@ -233,6 +254,7 @@ int main(void)
         refusals_name_the_keys_there_are();
         refusals_list_each_key_once();
         periods_the_ruleset_is_in_force();
+        periods_at_their_bounds();
         a_seed_grows_a_full_table();
         a_seed_that_cannot_grow_the_table_changes_nothing();
         reversal_in_a_crowded_table();

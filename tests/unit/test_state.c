@@ -486,6 +486,11 @@ static void hostile_fields(void)
         f.accs[0] = f.accs[1];
         f.accs[1] = t;
     });
+    HOSTILE("an activity date past 32 bits (2^32 + 20210301)", "accumulator", {
+        f.naccs = 3;
+        f.accs[2] = (blob_acc){acc_key(JIAOZUO, "activity"), 0, (INT64_C(1) << 32) + 20210301};
+        qsort(f.accs, f.naccs, sizeof f.accs[0], cmp_blob_acc);
+    });
     HOSTILE("an activity date 2021-13-01", "accumulator", {
         f.naccs = 3;
         f.accs[2] = (blob_acc){acc_key(JIAOZUO, "activity"), 0, 20211301};
