@@ -658,6 +658,9 @@ static void family(void)
     CHECK_RC(fx_settle(r, changzhou, a, own, err), MB_OK, "A's own F1");
     CHECK(strcmp(mb_result_setl_id(r), id) != 0, "has its own id");
     CHECK_RC(mb_reverse(a, r, err), MB_OK, "and reverses");
+    CHECK_RC(mb_reverse(a, r, err), MB_E_STATE, "once");
+    CHECK(strcmp(mb_error_message(err), "this settlement has already been reversed") == 0,
+          "the result says it was reversed already");
     mb_claim_free(own);
 
     /* in a second process: one side alone is refused, naming the call that takes both */
@@ -759,6 +762,16 @@ static void family(void)
     /* from this process, through the result handle */
     CHECK_RC(mb_settle_family(r, chain, 1, p, a, MB_FAMILY_SPOUSE, f1, err), MB_E_STATE,
              "F1 is settled already");
+    mb_enrollee *p9 = fx_restore(p0, np0), *a9 = fx_restore(a0, na0);
+    mb_result *r9 = fx_result();
+    CHECK_RC(mb_settle_family(r9, chain, 1, p9, a9, MB_FAMILY_SPOUSE, f1, err), MB_OK, "F1 afresh");
+    CHECK_RC(mb_reverse_family(p9, a9, r9, err), MB_OK, "reversed through its result");
+    CHECK_RC(mb_reverse_family(p9, a9, r9, err), MB_E_STATE, "once");
+    CHECK(strcmp(mb_error_message(err), "this settlement has already been reversed") == 0,
+          "the result says it was reversed already");
+    mb_result_free(r9);
+    mb_enrollee_free(a9);
+    mb_enrollee_free(p9);
     mb_claim_free(f1);
     mb_result_free(r);
     mb_enrollee_free(p);
