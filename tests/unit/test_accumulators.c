@@ -137,6 +137,25 @@ static void periods_at_their_bounds(void)
     mb_enrollee_free(e);
 }
 
+/* A key too long to print whole is cut to 80 bytes in the message, never inside a character. */
+static void a_long_key_is_cut_in_the_message(void)
+{
+    mb_enrollee *e = fx_enrollee("P2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    char ascii[91], wide[91], want[128];
+    memset(ascii, 'a', 90);
+    ascii[90] = '\0';
+    wide[0] = '\0';
+    for (int i = 0; i < 30; i++) /* 30 characters of 3 bytes: 90 bytes */
+        strcat(wide, "病");
+    CHECK_RC(mb_enrollee_seed(e, "s", ascii, 2023, YUAN(1), err), MB_E_UNKNOWN_CODE, "90 letters");
+    snprintf(want, sizeof want, "'%.80s' is no accumulator key", ascii);
+    CHECK(strstr(mb_error_message(err), want) != NULL, "the first 80 letters");
+    CHECK_RC(mb_enrollee_seed(e, "s", wide, 2023, YUAN(1), err), MB_E_UNKNOWN_CODE, "30 characters");
+    snprintf(want, sizeof want, "'%.78s' is no accumulator key", wide); /* 26 characters */
+    CHECK(strstr(mb_error_message(err), want) != NULL, "26 whole characters, 78 bytes");
+    mb_enrollee_free(e);
+}
+
 /* The figures the seeding tests below put in: x.paid of 1900 + q is q + 1, for q < 200. */
 static int64_t seeded_sum(const mb_enrollee *e)
 {
@@ -255,6 +274,7 @@ int main(void)
         refusals_list_each_key_once();
         periods_the_ruleset_is_in_force();
         periods_at_their_bounds();
+        a_long_key_is_cut_in_the_message();
         a_seed_grows_a_full_table();
         a_seed_that_cannot_grow_the_table_changes_nothing();
         reversal_in_a_crowded_table();
