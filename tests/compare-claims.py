@@ -28,9 +28,11 @@ cross chunks (of 32768) keeps its year-to-date cap (3500.00 in total, not 3500 p
 enrollees of one claim each; every kind of bad row reported with its line and left out (exit
 1); files and headers that cannot be read (exit 2).
 """
+import atexit
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,6 +58,7 @@ def run(*args):
 
 
 tmp = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, tmp, True)  # however the run ends: a mutation run makes hundreds
 with open("rulesets/wuxi-employee-chronic-2021.yaml", encoding="utf-8") as f:
     text = f.read()
 assert "in_service: 70%" in text

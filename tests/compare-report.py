@@ -7,6 +7,7 @@ width, their lengths in the order of their values); the page must fetch nothing.
 
 Usage: compare-report.py MEDBENEFIT (from the source root). Prints "N passed, N failed".
 """
+import atexit
 import fcntl
 import json
 import os
@@ -114,6 +115,7 @@ if exe is None:
     sys.exit(1)
 
 tmp = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, tmp, True)  # however the run ends: a mutation run makes hundreds
 with open("rulesets/wuxi-employee-chronic-2021.yaml", encoding="utf-8") as f:
     text = f.read()
 with open(os.path.join(tmp, "wuxi-employee-chronic-2021.yaml"), "w", encoding="utf-8") as f:

@@ -23,10 +23,12 @@ Usage: platform-cli.py MEDBENEFIT (from the source root). Prints "N passed, N fa
    directory byte for byte as it was.
 Every answer with a setlinfo is held to the platform's identities, in exact decimals.
 """
+import atexit
 import copy
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -101,6 +103,7 @@ def identities(info, what):
 class Platform:
     def __init__(self, *args):
         self.dir = tempfile.mkdtemp(prefix="mb-platform-cli.")
+        atexit.register(shutil.rmtree, self.dir, True)
         self.args = list(args) + ["--state", self.dir]
 
     def call(self, request, want=0, what=""):
