@@ -206,6 +206,13 @@ def main():
             finally:
                 with open(path, "w", encoding="utf-8") as f:
                     f.write("\n".join(texts[x["file"]]))
+            if outcome == "stillborn":
+                # a mutant that does not compile, or a machine that no longer builds anything
+                # (a full disk): only the unmutated tree building again says which
+                rc, out = run(["ninja", "-C", build], tree, 600)
+                if rc != 0:
+                    sys.exit(f"after mutant {k}, the unmutated tree no longer builds, so no "
+                             f"mutant can be judged:\n{out[-2000:]}")
             c = counts.setdefault(x["file"], {"killed": 0, "survived": 0, "stillborn": 0})
             c[outcome] += 1
             outcomes.append(dict(x, outcome=outcome))
