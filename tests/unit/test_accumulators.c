@@ -164,6 +164,37 @@ static void a_long_key_is_cut_in_the_message(void)
     mb_enrollee_free(e);
 }
 
+/* A ruleset of 30 layers keeps 60 keys, more than a message holds: the refusal lists as many
+ * as fit and stops there. */
+static void a_refusal_lists_the_keys_that_fit(void)
+{
+    static char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text, "%s", FX_RULESET_HEAD("many", "多层", "测试〔2024〕7号")
+                                                        "layers:\n");
+    static const char *const types[3] = {"general_outpatient", "chronic", "pharmacy"};
+    for (int i = 0; i < 30; i++) /* ten a claim type: a claim changes at most 64 figures */
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "  - {id: a_layer_with_a_long_name_%02d, cite: 测试〔2024〕7号 %d,\n"
+                              "     med_types: [%s], fund: pooling, ratio: [{all: 1%%}]}\n",
+                              i, i + 1, types[i % 3]);
+    mb_ruleset *rs = fx_ruleset_text(text, "many.yaml");
+    if (rs == NULL)
+        return;
+    CHECK(mb_ruleset_accumulator_count(rs) == 60, "60 keys");
+    mb_enrollee *e = fx_enrollee("M1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "dental.paid", 2024, 1, err), MB_E_UNKNOWN_CODE,
+             "a key of no layer");
+    const char *m = mb_error_message(err);
+    CHECK(strncmp(m, "many keeps no accumulator 'dental.paid'; its keys are "
+                     "a_layer_with_a_long_name_00.base, a_layer_with_a_long_name_00.paid, ",
+                  strlen("many keeps no accumulator 'dental.paid'; its keys are "
+                         "a_layer_with_a_long_name_00.base, a_layer_with_a_long_name_00.paid, ")) == 0 &&
+              strlen(m) > 400 && strlen(m) < 512 && strstr(m, "_29.paid") == NULL,
+          "the first keys, as many as a message holds");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
 /* The figures the seeding tests below put in: x.paid of 1900 + q is q + 1, for q < 200. */
 static int64_t seeded_sum(const mb_enrollee *e)
 {
@@ -283,6 +314,7 @@ int main(void)
         periods_the_ruleset_is_in_force();
         periods_at_their_bounds();
         a_long_key_is_cut_in_the_message();
+        a_refusal_lists_the_keys_that_fit();
         a_seed_grows_a_full_table();
         a_seed_that_cannot_grow_the_table_changes_nothing();
         reversal_in_a_crowded_table();
