@@ -99,6 +99,14 @@ static void not_yet_started_and_expired(void)
     CHECK(mb_result_covered(res) == 1, "covered from its first day");
     CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), YUAN(400), "500 x 80%");
     mb_enrollee_free(e);
+    /* the same two certifications recorded the other way round: the same answer */
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    FX_OK(mb_enrollee_add_disease(e, "糖尿病", 20230410, 0, fx_error()));
+    FX_OK(mb_enrollee_add_disease(e, "糖尿病", 20220315, 0, fx_error()));
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20230420, YUAN(500)), MB_OK, "before it starts");
+    CHECK(says("benefit not yet started (待遇尚未开始): 糖尿病 (2023-05-01) [chronic; 测试〔2022〕1号 二]"),
+          "the later certification, recorded first, is the next to begin");
+    mb_enrollee_free(e);
 }
 
 static void over_the_limit_and_an_exclusive_pair(void)
