@@ -321,6 +321,27 @@ static void limit_pairs_and_revocation(const mb_ruleset *rs, mb_error *err)
     CHECK(state == MB_CERT_ACTIVE, "the renewed transplant is in benefit");
     mb_enrollee_free(e);
 
+    /* dialysis first, then a transplant certified once: the transplant, ranked second, is
+     * refused (being the pair's renewable side is not enough: only a renewal takes precedence) */
+    e = fx_enrollee("F3", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_certify(e, rs, "透析", 20220110, err), MB_OK, "dialysis");
+    CHECK_RC(mb_enrollee_add_disease(e, "肾移植", 20220301, 0, err), MB_OK, "a transplant, by hand");
+    mb_enrollee_status(e, rs, "肾移植", 20220501, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_REFUSED && strcmp(cite, "pair") == 0, "the transplant is refused by the pair");
+    mb_enrollee_status(e, rs, "透析", 20220501, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_ACTIVE, "dialysis is in benefit");
+    mb_enrollee_free(e);
+
+    /* a transplant over the limit of two is refused for the limit, though the pair would
+     * refuse it too: a disease over the limit takes no part in the pairs */
+    e = fx_enrollee("F4", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_certify(e, rs, "糖尿病", 20220110, err), MB_OK, "diabetes");
+    CHECK_RC(mb_enrollee_certify(e, rs, "透析", 20220111, err), MB_OK, "dialysis, the second");
+    CHECK_RC(mb_enrollee_add_disease(e, "肾移植", 20220301, 0, err), MB_OK, "a third, by hand");
+    mb_enrollee_status(e, rs, "肾移植", 20220501, &state, &since, &cite, err);
+    CHECK(state == MB_CERT_REFUSED && strcmp(cite, "c") == 0, "refused, citing the limit");
+    mb_enrollee_free(e);
+
     /* the renewed transplant wins even though dialysis ranks first: it is decided first, and
      * dialysis is refused from the renewal's start (07-01) */
     e = fx_enrollee("F2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
@@ -432,6 +453,37 @@ static void refused_partner_excludes_nothing(mb_error *err)
     CHECK(state == MB_CERT_ACTIVE, "and the status agrees: asthma is in benefit");
     mb_enrollee_free(e);
     mb_ruleset_free(sx);
+}
+
+/* A pair whose side is the catalogue's first disease excludes as any other does, whichever side
+ * was certified first. */
+static void a_pair_of_the_first_disease(mb_error *err)
+{
+    static const char text[] =
+        "id: pair0\ntitle: t\ndocument: d\ntier: basic\neffective_from: 2022-01-01\n"
+        "funds: [{key: p, employee: '310100', name: n, amount: hifp_pay}]\n"
+        "account: {value: last, cite: c}\nclass_b_first_selfpay: {value: 10%, cite: c}\n"
+        "catalogue_rules:\n  exclusive_pairs: [{a: 透析, b: 肾移植, cite: pair}]\n"
+        "catalogue:\n  - {code: P1, name: 透析}\n  - {code: P2, name: 肾移植}\n"
+        "layers: [{id: l, cite: c, med_types: [chronic], fund: p, ratio: [{all: 80%}]}]\n";
+    mb_ruleset *rs = fx_ruleset_text(text, "pair0.yaml");
+    if (rs == NULL)
+        return;
+    static const char *const sides[2][2] = {{"透析", "肾移植"}, {"肾移植", "透析"}};
+    for (int k = 0; k < 2; k++) {
+        mb_enrollee *e = fx_enrollee("G", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        CHECK_RC(mb_enrollee_add_disease(e, sides[k][0], 20220110, 0, err), MB_OK, "the first side");
+        CHECK_RC(mb_enrollee_add_disease(e, sides[k][1], 20220301, 0, err), MB_OK, "the second");
+        int state = -1;
+        const char *cite = NULL;
+        mb_enrollee_status(e, rs, sides[k][1], 20220501, &state, NULL, &cite, err);
+        CHECK(state == MB_CERT_REFUSED && cite && strcmp(cite, "pair") == 0,
+              k ? "dialysis, after the transplant, is refused" : "the transplant, after dialysis, is refused");
+        mb_enrollee_status(e, rs, sides[k][0], 20220501, &state, NULL, NULL, err);
+        CHECK(state == MB_CERT_ACTIVE, "the first side is in benefit");
+        mb_enrollee_free(e);
+    }
+    mb_ruleset_free(rs);
 }
 
 /* The lapse recorded when activity resumes counts from the latest benefit start, whatever
@@ -624,6 +676,7 @@ int main(void)
     unmet_parts_are_described(err);
     cap_forgetting_a_person_is_refused(err);
     refused_partner_excludes_nothing(err);
+    a_pair_of_the_first_disease(err);
     mb_ruleset_free(rs);
     mb_error_free(err);
     fx_done();
