@@ -256,7 +256,7 @@ static bool any_repeat(const mb_roster *r)
     return false;
 }
 
-/* Decide every disease held, in rank order: the limit, the pairs, what is covered. */
+/* Decide every disease held, in rank order: the limit, then the pairs. */
 static void decide(mb_roster *r, const mb_ruleset *rs)
 {
     int32_t date = r->date;
@@ -282,9 +282,6 @@ static void decide(mb_roster *r, const mb_ruleset *rs)
     apply_limit(rs, r);
     if (rs->npairs > 0)
         apply_pairs(rs, r);
-    r->covered = 0;
-    for (uint32_t k = 0; k < r->n; k++)
-        r->covered += r->d[k].chk.reason == MB_REASON_NONE;
     r->decided = true;
 }
 
@@ -293,7 +290,7 @@ static void begin(mb_roster *r, int32_t date, const mb_activity *act)
     r->date = date;
     r->act = *act;
     r->decided = false;
-    r->n = r->covered = 0;
+    r->n = 0;
 }
 
 void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,

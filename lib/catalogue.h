@@ -39,10 +39,9 @@ typedef struct mb_roster {
     mb_held_disease held[MB_MAX_DISEASES + 1]; /* + a certification being considered */
     uint32_t nheld;
     bool repeats;                              /* a disease is held more than once */
-    bool decided;                              /* d[], n and covered are filled */
+    bool decided;                              /* d[] and n are filled */
     mb_standing d[MB_MAX_DISEASES + 1];        /* one per disease held, in rank order */
     uint32_t n;
-    uint32_t covered;                          /* diseases covered on the date */
 } mb_roster;
 
 /* The first day of benefit of a certification, and its last valid day. */

@@ -47,7 +47,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     if (rs->ndiseases > 0)
         mb_roster_hold(&roster, rs, e, c->date, &act, x->held ? &x->held[x->tier] : NULL);
     else { /* no catalogue: no disease is held under it */
-        roster.nheld = roster.n = roster.covered = 0;
+        roster.nheld = roster.n = 0;
         roster.decided = true;
     }
     mb_view view;
