@@ -163,6 +163,108 @@ static void a_chain_of_renewals_ranks_from_its_first(void)
     }
 }
 
+/* 一: the limit counts a disease in benefit on the day its benefit starts and on its last
+ * valid day, and not before it starts: 高血压, 冠心病 and 哮喘 (2022-01-05..07, from 02-01) take
+ * the three places; 糖尿病, recorded by hand 2022-01-20 (from 02-01, valid to 2023-01-19), is
+ * over the limit on both those days and pending before its start. */
+static void the_limit_on_a_benefit_s_first_and_last_day(void)
+{
+    mb_enrollee *e = fx_enrollee("E7", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static const char *const three[] = {"高血压", "冠心病", "哮喘"};
+    for (int i = 0; i < 3; i++)
+        FX_OK(mb_enrollee_add_disease(e, three[i], 20220105 + i, 0, fx_error()));
+    FX_OK(mb_enrollee_add_disease(e, "糖尿病", 20220120, 0, fx_error()));
+    const char *over = "more certified diseases than allowed (超过可享受病种数): 糖尿病 [chronic; 测试〔2022〕1号 一]";
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20220201, YUAN(500)), MB_OK, "its first day");
+    CHECK(says(over), "over the limit on its first day");
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20230119, YUAN(500)), MB_OK, "its last valid day");
+    CHECK(says(over), "over the limit on its last valid day");
+    CHECK_RC(claim_for(e, "糖尿病", NULL, 20220125, YUAN(500)), MB_OK, "before it starts");
+    CHECK(says("benefit not yet started (待遇尚未开始): 糖尿病 (2022-02-01) [chronic; 测试〔2022〕1号 二]"),
+          "pending, not over the limit, before its start");
+    mb_enrollee_free(e);
+}
+
+/* 测试〔2022〕3号: a limit of two diseases and nothing else that bears on one disease from
+ * another (no pairs, no stacking): the third disease by rank is still over the limit. */
+static void a_limit_alone(void)
+{
+    mb_ruleset *limit = fx_ruleset_text(
+        "id: limit-test\ntitle: 测试\ndocument: 测试〔2022〕3号\ntier: basic\neffective_from: 2022-01-01\n"
+        "funds: [{key: pool, employee: '310100', name: 统筹基金, amount: hifp_pay}]\n"
+        "account: {value: none, cite: 测试〔2022〕3号 七}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2022〕3号 八}\n"
+        "catalogue_rules: {max_diseases: {value: 2, cite: 测试〔2022〕3号 一}}\n"
+        "catalogue: [{code: C1, name: 糖尿病}, {code: C2, name: 高血压}, {code: C3, name: 冠心病}]\n"
+        "layers: [{id: chronic, cite: 测试〔2022〕3号 五, med_types: [chronic],\n"
+        "          requires: [certified_disease], fund: pool, ratio: [{all: 80%}]}]\n", "limit.yaml");
+    if (limit == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E8", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static const char *const three[] = {"糖尿病", "高血压", "冠心病"};
+    for (int i = 0; i < 3; i++)
+        FX_OK(mb_enrollee_add_disease(e, three[i], 20220105 + i, 0, fx_error()));
+    mb_claim *c = fx_claim("L1", 20220601, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(500));
+    FX_OK(mb_claim_set_disease(c, "冠心病", NULL, fx_error()));
+    const mb_ruleset *chain[1] = {limit};
+    CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "the third disease");
+    CHECK(says("more certified diseases than allowed (超过可享受病种数): 冠心病 [chronic; 测试〔2022〕3号 一]"),
+          "over the limit of two");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+    mb_ruleset_free(limit);
+}
+
+/* 测试〔2022〕4号: caps that stack for the chronic group (the highest in full, the next at 50%).
+ * A disease is ranked by its cap for the whole disease, not a line's: 高血压's 2000 (its 放化疗
+ * line's 9000 aside) ranks below 糖尿病's 3000. And a disease outside the group (恶性肿瘤,
+ * special) keeps its own cap in full, whatever the group's caps. */
+static void caps_ranked_by_the_whole_disease_s(void)
+{
+    mb_ruleset *stack = fx_ruleset_text(
+        "id: stack-test\ntitle: 测试\ndocument: 测试〔2022〕4号\ntier: basic\neffective_from: 2022-01-01\n"
+        "funds: [{key: pool, employee: '310100', name: 统筹基金, amount: hifp_pay}]\n"
+        "account: {value: none, cite: 测试〔2022〕4号 七}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2022〕4号 八}\n"
+        "catalogue_rules:\n"
+        "  stacking: {group: chronic, partial_count: 1, partial_ratio: 50%, cite: 测试〔2022〕4号 四}\n"
+        "catalogue:\n"
+        "  - {code: S1, name: 糖尿病, caps: [{all: 3000}]}\n"
+        "  - {code: S2, name: 高血压, caps: [{all: 9000, line: 放化疗}, {all: 2000}]}\n"
+        "  - {code: S3, name: 恶性肿瘤, group: special, caps: [{all: 1000}]}\n"
+        "layers: [{id: chronic, cite: 测试〔2022〕4号 五, med_types: [chronic],\n"
+        "          requires: [certified_disease], fund: pool, disease_caps: true, ratio: [{all: 80%}]}]\n",
+        "stack.yaml");
+    if (stack == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("E9", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    static const char *const three[] = {"糖尿病", "高血压", "恶性肿瘤"};
+    for (int i = 0; i < 3; i++)
+        FX_OK(mb_enrollee_add_disease(e, three[i], 20220105 + i, 0, fx_error()));
+    const mb_ruleset *chain[1] = {stack};
+    static const struct {
+        const char *disease;
+        int64_t paid;
+        const char *why;
+    } cases[] = {
+        /* 5000 x 80% = 4000, capped at 2000 x 50% */
+        {"高血压", YUAN(1000), "高血压 ranks second by its whole-disease cap: 2000 x 50%"},
+        /* 5000 x 80% = 4000, capped at 3000 */
+        {"糖尿病", YUAN(3000), "糖尿病 ranks first: 3000 in full"},
+        /* 5000 x 80% = 4000, capped at 1000 */
+        {"恶性肿瘤", YUAN(1000), "恶性肿瘤, outside the group: its 1000 in full"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mb_claim *c = fx_claim("S", 20220601, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(5000));
+        FX_OK(mb_claim_set_disease(c, cases[i].disease, NULL, fx_error()));
+        CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, cases[i].disease);
+        CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), cases[i].paid, cases[i].why);
+        mb_claim_free(c);
+    }
+    mb_enrollee_free(e);
+    mb_ruleset_free(stack);
+}
+
 static void caps_stack_for_the_highest_two(void)
 {
     /* 四: 糖尿病 3000, 高血压 2000, 冠心病 1000 all certified: 糖尿病's cap in full, 高血压's
@@ -409,6 +511,9 @@ int main(void)
         not_yet_started_and_expired();
         over_the_limit_and_an_exclusive_pair();
         a_chain_of_renewals_ranks_from_its_first();
+        the_limit_on_a_benefit_s_first_and_last_day();
+        a_limit_alone();
+        caps_ranked_by_the_whole_disease_s();
         caps_stack_for_the_highest_two();
         a_cap_by_treatment_line_needs_the_line();
         revoked_for_idleness_each_alone();
