@@ -165,13 +165,15 @@ static void a_long_key_is_cut_in_the_message(void)
 }
 
 /* A ruleset of 30 layers keeps 60 keys, more than a message holds: the refusal lists as many
- * as fit and stops there. */
+ * as fit and stops there, the per-disease keys' pattern after them left out. */
 static void a_refusal_lists_the_keys_that_fit(void)
 {
     static char text[8192];
-    size_t n = (size_t)snprintf(text, sizeof text, "%s", FX_RULESET_HEAD("many", "多层", "测试〔2024〕7号")
-                                                        "layers:\n");
+    size_t n = (size_t)snprintf(text, sizeof text, "%s", FX_RULESET_HEAD("many", "多层", "测试〔2024〕7号"));
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "catalogue: [{code: D1, name: 糖尿病, caps: [{all: 3000}]}]\n");
     static const char *const types[3] = {"general_outpatient", "chronic", "pharmacy"};
+    n += (size_t)snprintf(text + n, sizeof text - n, "layers:\n");
     for (int i = 0; i < 30; i++) /* ten a claim type: a claim changes at most 64 figures */
         n += (size_t)snprintf(text + n, sizeof text - n,
                               "  - {id: a_layer_with_a_long_name_%02d, cite: 测试〔2024〕7号 %d,\n"
@@ -180,7 +182,7 @@ static void a_refusal_lists_the_keys_that_fit(void)
     mb_ruleset *rs = fx_ruleset_text(text, "many.yaml");
     if (rs == NULL)
         return;
-    CHECK(mb_ruleset_accumulator_count(rs) == 60, "60 keys");
+    CHECK(mb_ruleset_accumulator_count(rs) == 61, "60 keys of the layers, one of 糖尿病's cap");
     mb_enrollee *e = fx_enrollee("M1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     CHECK_RC(mb_enrollee_seed_checked(e, rs, "dental.paid", 2024, 1, err), MB_E_UNKNOWN_CODE,
              "a key of no layer");
@@ -191,6 +193,36 @@ static void a_refusal_lists_the_keys_that_fit(void)
                          "a_layer_with_a_long_name_00.base, a_layer_with_a_long_name_00.paid, ")) == 0 &&
               strlen(m) > 400 && strlen(m) < 512 && strstr(m, "_29.paid") == NULL,
           "the first keys, as many as a message holds");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
+}
+
+/* A period is taken if the ruleset is in force on one day of it: a ruleset in force from
+ * 2023-12-31 to 2024-01-01 keeps figures for 2023 and for 2024, and for no other year. */
+static void a_period_of_one_day_in_force(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(
+        "id: two-days\ntitle: 测试\ndocument: 测试〔2024〕8号\ntier: basic\n"
+        "effective_from: 2023-12-31\neffective_to: 2024-01-01\n"
+        "account: {value: none, cite: 测试〔2024〕8号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕8号 二}\n" FX_POOLING_FUND
+        "layers: [{id: outpatient, cite: 测试〔2024〕8号 三, med_types: [general_outpatient],\n"
+        "          fund: pooling, ratio: [{all: 50%}]}]\n", "two-days.yaml");
+    if (rs == NULL)
+        return;
+    mb_enrollee *e = fx_enrollee("T1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "outpatient.paid", 2023, 1, err), MB_OK,
+             "2023: in force on its last day");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "outpatient.paid", 2024, 1, err), MB_OK,
+             "2024: in force on its first day");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "outpatient.paid", 2022, 1, err), MB_E_INVALID_DATE,
+             "2022: never in force");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "outpatient.paid", 2025, 1, err), MB_E_INVALID_DATE,
+             "2025: never in force");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "outpatient.paid", 20241, 1, err), MB_E_INVALID_DATE,
+             "a quarter, for a key kept by year");
+    CHECK(has("two-days keeps outpatient.paid by year (2023), not by quarter (period 20241)"),
+          "the message says how the key is kept");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
 }
@@ -315,6 +347,7 @@ int main(void)
         periods_at_their_bounds();
         a_long_key_is_cut_in_the_message();
         a_refusal_lists_the_keys_that_fit();
+        a_period_of_one_day_in_force();
         a_seed_grows_a_full_table();
         a_seed_that_cannot_grow_the_table_changes_nothing();
         reversal_in_a_crowded_table();
