@@ -265,6 +265,44 @@ static void caps_ranked_by_the_whole_disease_s(void)
     mb_ruleset_free(stack);
 }
 
+/* 二 in the calendar's far years, whose rules the dates of 2022 never reach: 糖尿病's twelve
+ * months end the day before the same date a year on, February 28 in 2100 (a century, no leap
+ * year), February 29 in 2400 (a fourth century, a leap year); the library takes dates up to
+ * 2999-12-31. Each is in benefit on its last valid day and expired the day after, since then;
+ * a last day that is the first of a month, or of March, is worked out as well. */
+static void validity_in_far_years(void)
+{
+    static const struct {
+        int32_t certified, last, after;
+    } spans[] = {
+        {20990301, 21000228, 21000301}, {21000301, 21010228, 21010301},
+        {23990301, 24000229, 24000301}, {22000115, 22010114, 22010115},
+        {29971231, 29981230, 29981231}, {29980101, 29981231, 29990101},
+        {21000302, 21010301, 21010302}, /* a last day that begins the calendar's March year */
+        {20220502, 20230501, 20230502}, {20220602, 20230601, 20230602}, /* months' first days */
+    };
+    for (size_t i = 0; i < sizeof spans / sizeof spans[0]; i++) {
+        mb_enrollee *e = fx_enrollee("E13", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+        FX_OK(mb_enrollee_add_disease(e, "糖尿病", spans[i].certified, 0, fx_error()));
+        int state = -1;
+        int32_t since = 0;
+        char why[64];
+        snprintf(why, sizeof why, "certified %d: in benefit on %d", spans[i].certified, spans[i].last);
+        CHECK_RC(mb_enrollee_status(e, rs, "糖尿病", spans[i].last, &state, &since, NULL, err), MB_OK, why);
+        CHECK(state == MB_CERT_ACTIVE, why);
+        snprintf(why, sizeof why, "certified %d: expired on %d", spans[i].certified, spans[i].after);
+        CHECK_RC(mb_enrollee_status(e, rs, "糖尿病", spans[i].after, &state, &since, NULL, err), MB_OK, why);
+        CHECK(state == MB_CERT_EXPIRED && since == spans[i].last, why);
+        mb_enrollee_free(e);
+    }
+    mb_enrollee *e = fx_enrollee("E14", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 29991231, 0, err), MB_OK, "2999-12-31, the last date");
+    CHECK_RC(mb_enrollee_add_disease(e, "高血压", 30000101, 0, err), MB_E_INVALID_DATE, "3000-01-01");
+    CHECK_RC(mb_enrollee_add_disease(e, "高血压", 21000229, 0, err), MB_E_INVALID_DATE, "2100-02-29");
+    CHECK_RC(mb_enrollee_add_disease(e, "高血压", 24000229, 0, err), MB_OK, "2400-02-29");
+    mb_enrollee_free(e);
+}
+
 static void caps_stack_for_the_highest_two(void)
 {
     /* 四: 糖尿病 3000, 高血压 2000, 冠心病 1000 all certified: 糖尿病's cap in full, 高血压's
@@ -514,6 +552,7 @@ int main(void)
         the_limit_on_a_benefit_s_first_and_last_day();
         a_limit_alone();
         caps_ranked_by_the_whole_disease_s();
+        validity_in_far_years();
         caps_stack_for_the_highest_two();
         a_cap_by_treatment_line_needs_the_line();
         revoked_for_idleness_each_alone();
