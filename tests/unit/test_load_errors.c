@@ -261,6 +261,9 @@ static const struct refusal {
      "effective_to 2022-12-31 is before effective_from 2023-01-01", 6},
     {5, "effective_from: 2023-01-01\neffective_to: 2023-13-01", MB_E_SCHEMA, "effective_to",
      "expected a calendar date YYYY-MM-DD, got '2023-13-01'", 6},
+    /* ':' is the character after '9': read as a digit, "0:" would be month 10 */
+    {5, "effective_from: '2023-0:-01'", MB_E_SCHEMA, "effective_from",
+     "expected a calendar date YYYY-MM-DD, got '2023-0:-01'", 5},
     {5, "effective_from: 2023-01-01\nschemes: [employee, military]", MB_E_SCHEMA, "schemes[1]",
      "expected employee or resident, got 'military'", 6},
     {17, "account: {value: sometimes, cite: c}", MB_E_SCHEMA, "account.value",
