@@ -225,6 +225,25 @@ static void a_period_of_one_day_in_force(void)
           "the message says how the key is kept");
     mb_enrollee_free(e);
     mb_ruleset_free(rs);
+
+    /* a quarter's last month counts: in force from 2024-03-15, a quarterly cap keeps figures
+     * for 2024's first quarter, not for 2023's last */
+    rs = fx_ruleset_text(
+        "id: mid-march\ntitle: 测试\ndocument: 测试〔2024〕8号\ntier: basic\neffective_from: 2024-03-15\n"
+        "account: {value: none, cite: 测试〔2024〕8号 一}\n"
+        "class_b_first_selfpay: {value: 10%, cite: 测试〔2024〕8号 二}\n" FX_POOLING_FUND
+        "layers: [{id: outpatient, cite: 测试〔2024〕8号 三, med_types: [general_outpatient],\n"
+        "          fund: pooling, ratio: [{all: 50%}], cap: {period: quarter, values: [{all: 500}]}}]\n",
+        "mid-march.yaml");
+    if (rs == NULL)
+        return;
+    e = fx_enrollee("T2", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "outpatient.paid", 20241, 1, err), MB_OK,
+             "2024 Q1: in force from its third month");
+    CHECK_RC(mb_enrollee_seed_checked(e, rs, "outpatient.paid", 20234, 1, err), MB_E_INVALID_DATE,
+             "2023 Q4: before it");
+    mb_enrollee_free(e);
+    mb_ruleset_free(rs);
 }
 
 /* The figures the seeding tests below put in: x.paid of 1900 + q is q + 1, for q < 200. */
