@@ -126,8 +126,6 @@ int mb_compile_groups(ctx_t *c)
             else
                 add_ident(table, &nident, r->members[k], g); /* an identity's own name */
         }
-        if (r->scheme || r->certified)
-            rs->conditional_groups |= UINT64_C(1) << g;
     }
     rs->ngroups = rc == MB_OK ? n : rs->ngroups;
     if (rc == MB_OK) {

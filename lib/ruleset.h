@@ -283,7 +283,6 @@ struct mb_ruleset {
     uint32_t ngroups;
     const struct mb_ident_slot *ident_slots;
     uint32_t ident_mask;
-    uint64_t conditional_groups;        /* groups with a scheme or certified condition */
     const char *const *facility_categories; /* names; index = mb_view.category */
     const uint64_t *facility_category_hash;  /* name and label hashes, sorted */
     const int8_t *facility_category_index;
