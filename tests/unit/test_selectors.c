@@ -986,6 +986,12 @@ static void refused_selectors(void)
         {"{all: 50%, area: abroad}", "layers[0].ratio[0].area", "an unknown area"},
         {"{all: 50%, claim_type: dental}", "layers[0].ratio[0].claim_type", "an unknown claim type"},
         {"{all: 50%, value: 60%}", "layers[0].ratio[0].value", "value and all both given"},
+        {"{all: 50%, age: x}", "layers[0].ratio[0].age", "an age band of no number"},
+        {"{all: 50%, age: \"1-2-3\"}", "layers[0].ratio[0].age", "an age band of two dashes"},
+        {"{all: 50%, age: \"-\"}", "layers[0].ratio[0].age", "an age band of a dash alone"},
+        {"{all: 50%, age: \"200\"}", "layers[0].ratio[0].age", "an age past 150"},
+        {"{all: 50%, age: \"200-\"}", "layers[0].ratio[0].age", "an open band from past 150"},
+        {"{all: 50%, age: \"-200\"}", "layers[0].ratio[0].age", "an open band to past 150"},
     };
     /* a disease's caps: one per line and selectors; a dated second is a revision of it */
     const char *two = HEAD
@@ -1011,6 +1017,13 @@ static void refused_selectors(void)
         "sel.yaml");
     CHECK(ok != NULL, "a dated cap of the same line is a revision, not a second cap");
     mb_ruleset_free(ok);
+    /* a raise by a number of diseases adds an amount; "unlimited" is none */
+    const char *unlimited = HEAD
+        "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
+        "    ratio: [{all: 50%}]\n    cap:\n      values: [{all: 1000}]\n"
+        "      raise: {min_diseases: 2, amount: unlimited, cite: 测}\n";
+    CHECK_RC(refuse_text(unlimited), MB_E_SCHEMA, "a raise of an unlimited amount");
+    CHECK(strcmp(mb_error_key(err), "layers[0].cap.raise.amount") == 0, "the amount is located");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2048];
         snprintf(text, sizeof text,
