@@ -1024,6 +1024,12 @@ static void refused_selectors(void)
         "      raise: {min_diseases: 2, amount: unlimited, cite: 测}\n";
     CHECK_RC(refuse_text(unlimited), MB_E_SCHEMA, "a raise of an unlimited amount");
     CHECK(strcmp(mb_error_key(err), "layers[0].cap.raise.amount") == 0, "the amount is located");
+    /* a band starts above an amount; "unlimited" is none (it would start at 0) */
+    const char *above = HEAD
+        "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
+        "    ratio: [{all: 50%}]\n    bands: [{up_to: 1000}, {above: unlimited, all: 80%}]\n";
+    CHECK_RC(refuse_text(above), MB_E_SCHEMA, "a band above an unlimited amount");
+    CHECK(strcmp(mb_error_key(err), "layers[0].bands[1].above") == 0, "the band is located");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2048];
         snprintf(text, sizeof text,
