@@ -1024,6 +1024,13 @@ static void refused_selectors(void)
         "      raise: {min_diseases: 2, amount: unlimited, cite: 测}\n";
     CHECK_RC(refuse_text(unlimited), MB_E_SCHEMA, "a raise of an unlimited amount");
     CHECK(strcmp(mb_error_key(err), "layers[0].cap.raise.amount") == 0, "the amount is located");
+    /* an age band's ends are whole years 0 to 150, both taken */
+    mb_ruleset *ages = fx_ruleset_text(HEAD
+        "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
+        "    ratio: [{all: 50%}, {age: \"0\", all: 90%}, {age: \"150\", all: 80%},\n"
+        "            {age: \"0-150\", all: 60%}, {age: \"-0\", all: 70%}]\n", "sel.yaml");
+    CHECK(ages != NULL, "age bands at 0 and at 150 load");
+    mb_ruleset_free(ages);
     /* a band starts above an amount; "unlimited" is none (it would start at 0) */
     const char *above = HEAD
         "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
