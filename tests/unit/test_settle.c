@@ -1030,6 +1030,44 @@ static void long_reason_stays_utf8(void)
     mb_ruleset_free(rs);
 }
 
+/* A claim's and an enrollee's fields at their bounds: an id of 63 bytes is taken and one of
+ * 64 refused, saying the most; a class B item's first self-pay of 100%; upstream funds that pay
+ * the whole policy-scope cost, and a fen more refused. */
+static void fields_at_their_bounds(void)
+{
+    char id[65];
+    memset(id, 'c', 64);
+    id[64] = '\0';
+    mb_claim *c = NULL;
+    CHECK_RC(mb_claim_new(&c, id, 20230301, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, err),
+             MB_E_INVALID_ARGUMENT, "a claim id of 64 bytes");
+    CHECK(strstr(mb_error_message(err), "longer than 63 bytes") != NULL, "the message says the most");
+    id[63] = '\0';
+    CHECK_RC(mb_claim_new(&c, id, 20230301, MB_MED_GENERAL_OUTPATIENT, "H1", MB_LEVEL_PRIMARY, err),
+             MB_OK, "a claim id of 63 bytes");
+    CHECK(c != NULL && strcmp(mb_claim_id(c), id) == 0, "kept whole");
+    CHECK_RC(mb_claim_add_item(c, YUAN(100), MB_CLASS_B, 10000, err), MB_OK,
+             "a class B item first self-paid in full (100%)");
+    CHECK_RC(mb_claim_add_item(c, YUAN(100), MB_CLASS_B, 10001, err), MB_E_INVALID_ARGUMENT,
+             "a ratio past 100%");
+    CHECK_RC(mb_claim_add_item(c, YUAN(100), MB_CLASS_A, 10000, err), MB_E_INVALID_ARGUMENT,
+             "a class A item with a first self-pay of 100%");
+    CHECK(strcmp(mb_error_message(err), "only class B items have a first self-pay ratio") == 0,
+          "refused for its class, the ratio being one");
+    CHECK_RC(mb_claim_set_upstream(c, YUAN(100), YUAN(60), YUAN(40), err), MB_OK,
+             "basic and critical illness paying all of the policy-scope cost");
+    CHECK_RC(mb_claim_set_upstream(c, YUAN(100), YUAN(60), YUAN(40) + 1, err), MB_E_INVALID_AMOUNT,
+             "a fen more than it");
+    mb_claim_free(c);
+    memset(id, 'e', 64);
+    id[64] = '\0';
+    mb_enrollee *e = NULL;
+    CHECK_RC(mb_enrollee_new(&e, id, MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err),
+             MB_E_INVALID_ARGUMENT, "an enrollee id of 64 bytes");
+    CHECK(strstr(mb_error_message(err), "is longer than 63 bytes") != NULL, "the message says the most");
+    mb_enrollee_free(e);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -1054,6 +1092,7 @@ int main(void)
     presettle_changes_nothing();
     failed_settlement_changes_nothing();
     a_chain_settles_while_in_force();
+    fields_at_their_bounds();
     mb_ruleset_free(wuxi);
     mb_ruleset_free(changzhou);
     mb_ruleset_free(assist);
