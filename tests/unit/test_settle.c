@@ -1032,7 +1032,7 @@ static void long_reason_stays_utf8(void)
 
 /* A claim's and an enrollee's fields at their bounds: an id of 63 bytes is taken and one of
  * 64 refused, saying the most; a class B item's first self-pay of 100%; upstream funds that pay
- * the whole policy-scope cost, and a fen more refused. */
+ * the whole policy-scope cost, and a fen more refused; a certification of one day. */
 static void fields_at_their_bounds(void)
 {
     char id[65];
@@ -1065,6 +1065,13 @@ static void fields_at_their_bounds(void)
     CHECK_RC(mb_enrollee_new(&e, id, MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err),
              MB_E_INVALID_ARGUMENT, "an enrollee id of 64 bytes");
     CHECK(strstr(mb_error_message(err), "is longer than 63 bytes") != NULL, "the message says the most");
+    mb_enrollee_free(e);
+    /* a certification valid on its own day only, and one that ends before it begins */
+    e = fx_enrollee("E-B", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_add_disease(e, "糖尿病", 20230301, 20230301, err), MB_OK,
+             "valid until the day it was certified");
+    CHECK_RC(mb_enrollee_add_disease(e, "高血压", 20230301, 20230228, err), MB_E_INVALID_DATE,
+             "valid until the day before");
     mb_enrollee_free(e);
 }
 
