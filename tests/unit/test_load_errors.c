@@ -1044,6 +1044,8 @@ static void malformed(mb_error *err)
     CHECK(contains(mb_error_message(err), "UTF-8"), "the message says UTF-8");
     /* regression: the UTF-8 check once reported line 0 */
     CHECK(mb_error_line(err) == 2, "the line of the invalid bytes");
+    /* "id: mini\n" is 9 bytes, "title: " 7 more: the 17th byte, counted from 1 */
+    CHECK(contains(mb_error_message(err), "(byte 17)"), "and the byte, counted from 1");
 
     /* an overlong encoding of '/' and a UTF-16 surrogate are not UTF-8 either */
     len = variant(2, "title: \xc0\xaf");
