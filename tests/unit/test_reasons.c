@@ -48,16 +48,24 @@ static mb_error *err;
 static mb_ruleset *rs;
 static mb_result *res;
 
-/* Presettle a chronic claim of `fen` for `disease` on `date`, with `treatment` (or NULL). */
-static int claim_for(mb_enrollee *e, const char *disease, const char *treatment, int32_t date,
-                     int64_t fen)
+/* Presettle under `under` a chronic claim of `fen` for `disease` on `date`, with `treatment`
+ * (or NULL). */
+static int presettle_under(const mb_ruleset *under, mb_enrollee *e, const char *disease,
+                           const char *treatment, int32_t date, int64_t fen)
 {
     mb_claim *c = fx_claim("C", date, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, fen);
     FX_OK(mb_claim_set_disease(c, disease, treatment, fx_error()));
-    const mb_ruleset *chain[1] = {rs};
+    const mb_ruleset *chain[1] = {under};
     int rc = mb_presettle(res, chain, 1, e, c, err);
     mb_claim_free(c);
     return rc;
+}
+
+/* The same under 测试〔2022〕1号. */
+static int claim_for(mb_enrollee *e, const char *disease, const char *treatment, int32_t date,
+                     int64_t fen)
+{
+    return presettle_under(rs, e, disease, treatment, date, fen);
 }
 
 static int says(const char *reason)
@@ -204,13 +212,9 @@ static void a_limit_alone(void)
     static const char *const three[] = {"糖尿病", "高血压", "冠心病"};
     for (int i = 0; i < 3; i++)
         FX_OK(mb_enrollee_add_disease(e, three[i], 20220105 + i, 0, fx_error()));
-    mb_claim *c = fx_claim("L1", 20220601, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(500));
-    FX_OK(mb_claim_set_disease(c, "冠心病", NULL, fx_error()));
-    const mb_ruleset *chain[1] = {limit};
-    CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "the third disease");
+    CHECK_RC(presettle_under(limit, e, "冠心病", NULL, 20220601, YUAN(500)), MB_OK, "the third disease");
     CHECK(says("more certified diseases than allowed (超过可享受病种数): 冠心病 [chronic; 测试〔2022〕3号 一]"),
           "over the limit of two");
-    mb_claim_free(c);
     mb_enrollee_free(e);
     mb_ruleset_free(limit);
 }
@@ -241,7 +245,6 @@ static void caps_ranked_by_the_whole_disease_s(void)
     static const char *const three[] = {"糖尿病", "高血压", "恶性肿瘤"};
     for (int i = 0; i < 3; i++)
         FX_OK(mb_enrollee_add_disease(e, three[i], 20220105 + i, 0, fx_error()));
-    const mb_ruleset *chain[1] = {stack};
     static const struct {
         const char *disease;
         int64_t paid;
@@ -255,11 +258,9 @@ static void caps_ranked_by_the_whole_disease_s(void)
         {"恶性肿瘤", YUAN(1000), "恶性肿瘤, outside the group: its 1000 in full"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        mb_claim *c = fx_claim("S", 20220601, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(5000));
-        FX_OK(mb_claim_set_disease(c, cases[i].disease, NULL, fx_error()));
-        CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, cases[i].disease);
+        CHECK_RC(presettle_under(stack, e, cases[i].disease, NULL, 20220601, YUAN(5000)), MB_OK,
+                 cases[i].disease);
         CHECK_FEN(mb_result_amount(res, MB_AMT_HIFP_PAY), cases[i].paid, cases[i].why);
-        mb_claim_free(c);
     }
     mb_enrollee_free(e);
     mb_ruleset_free(stack);
@@ -510,12 +511,9 @@ static void the_twelfth_idle_month_counts(void)
           "twelve months to the day after: a day short of twelve idle months");
     CHECK(status_of(idle, e, "高血压", 20230302, &since) == MB_CERT_REVOKED && since == 20230301,
           "the day after: twelve idle months, lapsed on 2023-03-01");
-    mb_claim *c = fx_claim("P1", 20230301, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
-    FX_OK(mb_claim_set_disease(c, "高血压", NULL, fx_error()));
-    const mb_ruleset *chain[1] = {idle};
-    CHECK_RC(mb_presettle(res, chain, 1, e, c, err), MB_OK, "a claim on 2023-03-01");
+    CHECK_RC(presettle_under(idle, e, "高血压", NULL, 20230301, YUAN(1000)), MB_OK,
+             "a claim on 2023-03-01");
     CHECK(mb_result_covered(res) == 1, "covered on the day twelve months after");
-    mb_claim_free(c);
     /* admitted 2023-03-06, after the spell, discharged 03-10: records the lapse, and is
      * activity from 03-10 */
     CHECK_RC(settle_on(idle, e, NULL, 20230310, YUAN(1000)), MB_OK, "an admission");
