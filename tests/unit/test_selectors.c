@@ -1017,26 +1017,24 @@ static void refused_selectors(void)
         "sel.yaml");
     CHECK(ok != NULL, "a dated cap of the same line is a revision, not a second cap");
     mb_ruleset_free(ok);
+    /* a chronic layer at 50%, then what each check below gives it */
+#define CHRONIC_L HEAD "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
     /* a raise by a number of diseases adds an amount; "unlimited" is none */
-    const char *unlimited = HEAD
-        "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
-        "    ratio: [{all: 50%}]\n    cap:\n      values: [{all: 1000}]\n"
-        "      raise: {min_diseases: 2, amount: unlimited, cite: 测}\n";
-    CHECK_RC(refuse_text(unlimited), MB_E_SCHEMA, "a raise of an unlimited amount");
-    CHECK(strcmp(mb_error_key(err), "layers[0].cap.raise.amount") == 0, "the amount is located");
+    fx_refused(CHRONIC_L "    ratio: [{all: 50%}]\n    cap:\n      values: [{all: 1000}]\n"
+                         "      raise: {min_diseases: 2, amount: unlimited, cite: 测}\n",
+               "sel.yaml", MB_E_SCHEMA, "layers[0].cap.raise.amount", NULL, 0,
+               "a raise of an unlimited amount");
     /* an age band's ends are whole years 0 to 150, both taken */
-    mb_ruleset *ages = fx_ruleset_text(HEAD
-        "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
+    mb_ruleset *ages = fx_ruleset_text(CHRONIC_L
         "    ratio: [{all: 50%}, {age: \"0\", all: 90%}, {age: \"150\", all: 80%},\n"
         "            {age: \"0-150\", all: 60%}, {age: \"-0\", all: 70%}]\n", "sel.yaml");
     CHECK(ages != NULL, "age bands at 0 and at 150 load");
     mb_ruleset_free(ages);
     /* a band starts above an amount; "unlimited" is none (it would start at 0) */
-    const char *above = HEAD
-        "layers:\n  - id: l\n    cite: 测\n    med_types: [chronic]\n    fund: pooling\n"
-        "    ratio: [{all: 50%}]\n    bands: [{up_to: 1000}, {above: unlimited, all: 80%}]\n";
-    CHECK_RC(refuse_text(above), MB_E_SCHEMA, "a band above an unlimited amount");
-    CHECK(strcmp(mb_error_key(err), "layers[0].bands[1].above") == 0, "the band is located");
+    fx_refused(CHRONIC_L "    ratio: [{all: 50%}]\n    bands: [{up_to: 1000}, {above: unlimited, all: 80%}]\n",
+               "sel.yaml", MB_E_SCHEMA, "layers[0].bands[1].above", NULL, 0,
+               "a band above an unlimited amount");
+#undef CHRONIC_L
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2048];
         snprintf(text, sizeof text,
