@@ -178,6 +178,40 @@ entry_of(const text_entry *table, const char *const *strings, size_t n, int32_t 
     return MB_OK;
 }
 
+/* A row's items [from, to) added to its bill. Without first self-pay ratios the checks of
+ * mb_bill_add_item fold into one flag over a single pass that sums each class (the partial
+ * totals only grow, so the sticky flag sees the first to pass the largest amount); a row that
+ * raises it, or carries ratios, is added item by item, which says which item is refused. */
+static int add_items(mb_bill *bill, const mb_columns *c, uint64_t from, uint64_t to,
+                     mb_error *err)
+{
+    if (c->item_selfpay_bp == NULL) {
+        uint64_t total = 0, of_class[4] = {0, 0, 0, 0};
+        bool refused = false;
+        for (uint64_t k = from; k < to; k++) {
+            uint64_t fen = (uint64_t)c->item_fen[k]; /* a negative one is past the largest */
+            uint32_t cls = (uint32_t)c->item_class[k] - MB_CLASS_A;
+            total += fen;
+            refused |= (fen > (uint64_t)MB_MONEY_MAX) | (cls > MB_CLASS_C - MB_CLASS_A) |
+                       (total > (uint64_t)MB_MONEY_MAX);
+            of_class[cls & 3] += fen;
+        }
+        if (!refused) {
+            bill->total = (int64_t)total;
+            bill->class_c = (int64_t)of_class[MB_CLASS_C - MB_CLASS_A];
+            bill->class_b_default = (int64_t)of_class[MB_CLASS_B - MB_CLASS_A];
+            bill->nitems = (uint32_t)(to - from); /* as many increments of a uint32_t */
+            return MB_OK;
+        }
+    }
+    int rc;
+    for (uint64_t k = from; k < to; k++)
+        if ((rc = mb_bill_add_item(bill, c->item_fen[k], c->item_class[k],
+                                   c->item_selfpay_bp ? c->item_selfpay_bp[k] : -1, err)))
+            return rc;
+    return MB_OK;
+}
+
 /* Row i as a bill, refused as the claim setters would refuse it; `eff` (MB_CHAIN_MAX) the chain
  * it settles under, *neff long (mb_bill_check). */
 static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill,
@@ -244,10 +278,8 @@ static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill
         bill->prescriber_hash = t->hash;
         bill->prescriber_level = level;
     }
-    for (uint64_t k = c->item_start[i]; k < c->item_start[i + 1]; k++)
-        if ((rc = mb_bill_add_item(bill, c->item_fen[k], c->item_class[k],
-                                   c->item_selfpay_bp ? c->item_selfpay_bp[k] : -1, err)))
-            return rc;
+    if ((rc = add_items(bill, c, c->item_start[i], c->item_start[i + 1], err)))
+        return rc;
     if (c->up_compliant && c->up_compliant[i] != -1 &&
         (rc = mb_bill_set_upstream(bill, c->up_compliant[i], c->up_basic ? c->up_basic[i] : 0,
                                    c->up_critical ? c->up_critical[i] : -1, err)))

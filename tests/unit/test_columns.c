@@ -154,7 +154,7 @@ static void random_row(row *r, uint32_t who, int k, bool has_basic)
         r->up_critical = range(0, 2) == 0 ? range(0, r->up_compliant - r->up_basic) : -1;
     }
     /* one row in twelve has one bad value, which both ways must refuse alike */
-    switch (range(0, 143) % 12 == 0 ? range(0, 10) : -1) {
+    switch (range(0, 143) % 12 == 0 ? range(0, 12) : -1) {
     case 0: r->date = 20230230; break;
     case 1: r->med = 99; break;
     case 2: r->level = 7; break;
@@ -166,6 +166,12 @@ static void random_row(row *r, uint32_t who, int k, bool has_basic)
     case 8: r->nitems = 0; break;
     case 9: r->disease = (int)ndiseases - 1; break; /* unknown to every catalogue */
     case 10: r->category = BAD_CATEGORY; break;
+    case 11: r->fen[0] = INT64_C(100000000000001); break; /* past 10^12 yuan, the largest */
+    case 12: /* each an amount, their sum past the largest */
+        r->nitems = 3;
+        for (int i = 0; i < r->nitems; i++)
+            r->fen[i] = INT64_C(40000000000000), r->cls[i] = MB_CLASS_C - i, r->bp[i] = -1;
+        break;
     default: break;
     }
 }
