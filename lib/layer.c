@@ -358,8 +358,10 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
     return MB_OK;
 }
 
-int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
-                 int64_t tier_compliant)
+/* Kept out of line: LTO otherwise inlines it into the tier and calls its stages out of line
+ * instead, which costs a Wuxi settlement some 70 instructions more (bench/instructions.sh). */
+__attribute__((noinline)) int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
+                                           const layer_terms *t, int64_t tier_compliant)
 {
     layer_pay p;
     p.cap_period = mb_period_code(l->cap.period, x->c->date);

@@ -111,9 +111,33 @@ static uint32_t trace_steps(const mb_ruleset *rs)
     return n;
 }
 
+/* The layers a claim of each scheme and med_type can apply, so that a tier visits only those
+ * (settle.c): the ranges of rs->layers_for, in order of scheme, then med_type % 32. */
+static int order_layers(mb_ruleset *rs, mb_arena *arena)
+{
+    uint16_t *order = mb_arena_alloc(arena, (size_t)2 * 32 * rs->nlayers * sizeof *order + 1);
+    if (order == NULL)
+        return MB_E_NOMEM;
+    uint32_t n = 0;
+    for (int scheme = 0; scheme < 3; scheme++)
+        for (uint32_t m = 0; m < 32; m++) {
+            rs->layers_for[scheme][m] = n;
+            for (uint32_t i = 0; scheme > 0 && i < rs->nlayers; i++)
+                if (((rs->layers[i].med_types >> m) & 1u) && ((rs->layers[i].schemes >> scheme) & 1u))
+                    order[n++] = (uint16_t)i;
+            rs->layers_for[scheme][m + 1] = n;
+        }
+    rs->layer_order = order;
+    return MB_OK;
+}
+
 int mb_plan(mb_ruleset *rs, mb_arena *arena, mb_error *err)
 {
     rs->trace_steps = trace_steps(rs);
+    if (rs->nlayers > UINT16_MAX || order_layers(rs, arena) != MB_OK)
+        return mb_fail(err, rs->nlayers > UINT16_MAX ? MB_E_RULESET : MB_E_NOMEM,
+                       rs->nlayers > UINT16_MAX ? "%s has more than 65535 layers"
+                                                : "out of memory planning %s", rs->id);
     entry *seen = mb_arena_alloc(arena, (rs->nlayers * (4 + MB_DED_KEYS + MB_TARGET_KEYS) + 1) * sizeof *seen);
     if (seen == NULL)
         return mb_fail(err, MB_E_NOMEM, "out of memory planning %s", rs->id);

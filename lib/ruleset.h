@@ -317,6 +317,11 @@ struct mb_ruleset {
 
     const mb_layer *layers;
     uint32_t nlayers;
+    /* the layers a claim can apply, worked out at load from their med_types and schemes: for
+       scheme s and med_type m, layer_order[layers_for[s][m % 32] .. layers_for[s][m % 32 + 1])
+       in the ruleset's order (plan.c) */
+    const uint16_t *layer_order;
+    uint32_t layers_for[3][33];
 
     const mb_acc_key *acc_keys;         /* the layers' keys, then the catalogue's; each once */
     uint32_t nacc_keys;

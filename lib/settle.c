@@ -55,10 +55,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         return rc;
     int64_t tier_compliant = x->remaining;
     bool applied = false, account_done = false;
-    for (uint32_t i = 0; i < rs->nlayers; i++) {
-        const mb_layer *l = &rs->layers[i];
-        if (!(l->med_types & x->med_bit) || !((l->schemes >> e->scheme) & 1u))
-            continue;
+    const uint32_t *span = &rs->layers_for[e->scheme][c->med_type % 32];
+    for (uint32_t k = span[0]; k < span[1]; k++) { /* those of the claim's med_type and scheme */
+        const mb_layer *l = &rs->layers[rs->layer_order[k]];
         if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
             continue;
         layer_terms t;
