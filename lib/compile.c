@@ -62,6 +62,8 @@ static int compile_funds(ctx_t *c)
             (f->employee && !o->code[MB_SCHEME_EMPLOYEE]) ||
             (f->resident && !o->code[MB_SCHEME_RESIDENT]))
             return NOMEM(c);
+        for (int s = MB_SCHEME_EMPLOYEE; s <= MB_SCHEME_RESIDENT; s++)
+            o->row_code[s] = o->code[s] ? o->code[s] : o->code[3 - s];
         for (unsigned j = 0; j < i; j++)
             if (strcmp(funds[j].key, f->key) == 0)
                 return mb_cfail(c, MB_E_RULESET, p, "key", "fund key '%s' is defined twice", f->key);

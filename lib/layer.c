@@ -34,7 +34,7 @@ static mb_fund_row *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int6
 {
     const mb_fund *f = &rs->funds[fund];
     int scheme = x->e->scheme;
-    const char *code = f->code[scheme] ? f->code[scheme] : f->code[3 - scheme];
+    const char *code = f->row_code[scheme];
     mb_settlement *r = x->r;
     for (uint32_t i = 0; i < r->nfunds; i++)
         if (r->funds[i].fund_pay_type == code)

@@ -140,6 +140,8 @@ typedef struct mb_pair {
 typedef struct mb_fund {
     const char *key;
     const char *code[3];      /* by scheme: [1] employee, [2] resident */
+    const char *row_code[3];  /* the code its fund rows carry, by scheme: its own for the
+                                 scheme, or the other's when it has none (compile.c) */
     const char *name[3];
     int amount_slot;          /* MB_AMT_* the fund's payments add to */
 } mb_fund;
