@@ -405,9 +405,12 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
                mb_error *err)
 {
     memset(r, 0, offsetof(mb_settlement, reason_text));
-    settle_ctx x = {.r = r, .e = e, .c = c, .err = err, .slot = e->person_type - 1,
-                    .year = mb_date_year(c->date), .med_bit = mb_med_bit(c->med_type),
-                    .tracing = tracing, .held = held};
+    /* each field set, not the struct zeroed: ded_base and ded_paid are read below nded only */
+    settle_ctx x;
+    x.r = r, x.e = e, x.c = c, x.err = err, x.slot = e->person_type - 1;
+    x.year = mb_date_year(c->date), x.med_bit = mb_med_bit(c->med_type);
+    x.remaining = x.acct_first = 0, x.first_tier = false, x.nded = 0;
+    x.tracing = tracing, x.tier = 0, x.held = held;
     int64_t pre, compliant = classify(&x, chain[0], &pre), upstream_funds = 0;
     if (c->has_upstream)
         upstream_funds = upstream(&x, chain, n, pre, &compliant);
