@@ -129,6 +129,10 @@ def main():
     ap.add_argument("--files", nargs="+", default=DEFAULT_FILES)
     ap.add_argument("--limit", type=int, default=0, help="at most N mutants, a random sample")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--not-in", action="append", default=[], metavar="SEED:LIMIT",
+                    help="leave out the sites an earlier sample of the same files took "
+                         "(--seed SEED --limit LIMIT), as they fall on today's lines: a new "
+                         "sample of the sites not yet mutated")
     ap.add_argument("--op", action="append", help="only these operators (by name)")
     ap.add_argument("--list", action="store_true", help="print the sites and stop")
     ap.add_argument("--json", help="write every mutant's outcome here")
@@ -141,11 +145,22 @@ def main():
                          "at least 60): a mutant that loops forever is killed by it")
     args = ap.parse_args()
 
+    def key(x):
+        return (x["file"], x["line"], x["col"], x["op"])
+
     def pick(root):
         chosen, texts = [], {}
         for path in args.files:
             s, texts[path] = sites(root, path)
             chosen += [x for x in s if not args.op or x["op"] in args.op]
+        taken = set()
+        for earlier in args.not_in:
+            seed, limit = (int(v) for v in earlier.split(":"))
+            if len(chosen) > limit:
+                taken |= {key(x) for x in random.Random(seed).sample(chosen, limit)}
+            else:
+                taken |= {key(x) for x in chosen}
+        chosen = [x for x in chosen if key(x) not in taken]
         if args.limit and len(chosen) > args.limit:
             chosen = sorted(random.Random(args.seed).sample(chosen, args.limit),
                             key=lambda x: (x["file"], x["line"], x["col"]))
