@@ -170,6 +170,30 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
     return MB_OK;
 }
 
+/* Band k begins where band k - 1 ends, or later: bands that overlap would pay the same part of
+ * the base twice. */
+static int no_overlap(ctx_t *c, const char *bp, const mb_band *bands, unsigned k)
+{
+    const mb_band *prev = &bands[k - 1], *band = &bands[k];
+    if (prev->up_to == MB_UNLIMITED)
+        return mb_cfail(c, MB_E_RULESET, bp, NULL,
+                        "bands must not overlap: bands[%u] has no up_to, so it runs on under this "
+                        "band; give it an up_to where this band begins", k - 1);
+    if (band->above < 0)
+        return mb_cfail(c, MB_E_RULESET, bp, "above",
+                        "bands must not overlap: a band after the first needs an 'above' (without "
+                        "one it would begin at the deductible, under bands[%u]); give it at least "
+                        "that band's up_to, %lld.%02lld", k - 1, (long long)(prev->up_to / 100),
+                        (long long)(prev->up_to % 100));
+    if (band->above < prev->up_to)
+        return mb_cfail(c, MB_E_RULESET, bp, "above",
+                        "bands must not overlap: this band begins at %lld.%02lld, below the up_to "
+                        "of bands[%u], %lld.%02lld", (long long)(band->above / 100),
+                        (long long)(band->above % 100), k - 1, (long long)(prev->up_to / 100),
+                        (long long)(prev->up_to % 100));
+    return MB_OK;
+}
+
 static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *l)
 {
     mb_ruleset *rs = c->rs;
@@ -193,6 +217,9 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
             return mb_cfail(c, MB_E_RULESET, bp, "up_to", "a band's up_to must be above its 'above'");
         if (k > 0 && bands[k].above < bands[k - 1].above)
             return mb_cfail(c, MB_E_RULESET, bp, "above", "bands must be in increasing order");
+        if (k > 0 && (rc = no_overlap(c, bp, bands, k)))
+            return rc;
+
         bands[k].fund = -1;
         if (b->fund) {
             bands[k].fund = mb_fund_index(rs, b->fund);

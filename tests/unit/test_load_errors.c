@@ -507,12 +507,23 @@ static const struct refusal {
      "layers[0].bands[0].up_to", "a band's up_to must be above its 'above'", 17},
     {16, "      - {all: 70%}\n    bands: [{above: 500, all: 50%}, {above: 100, all: 60%}]",
      MB_E_RULESET, "layers[0].bands[1].above", "bands must be in increasing order", 17},
+    /* bands that overlap would pay one part of the base twice: a band running on under the
+     * next, one beginning at the deductible after another, one beginning below the last's end;
+     * a band beginning where the last ends is taken (as every bundled ruleset's are) */
+    {16, "      - {all: 70%}\n    bands: [{above: 100, all: 50%}, {above: 500, all: 60%}]",
+     MB_E_RULESET, "layers[0].bands[1]", "bands[0] has no up_to, so it runs on under this band", 17},
+    {16, "      - {all: 70%}\n    bands: [{up_to: 500, all: 50%}, {up_to: 900, all: 60%}]",
+     MB_E_RULESET, "layers[0].bands[1].above",
+     "would begin at the deductible, under bands[0]); give it at least that band's up_to, 500.00", 17},
+    {16, "      - {all: 70%}\n    bands: [{up_to: 500, all: 50%}, {above: 499.99, all: 60%}]",
+     MB_E_RULESET, "layers[0].bands[1].above",
+     "this band begins at 499.99, below the up_to of bands[0], 500.00", 17},
     {16, "      - {all: 70%}\n    bands: [{above: 100, all: 5}]", MB_E_SCHEMA,
      "layers[0].bands[0].all", "got '5'", 17},
     {16, "      - {all: 70%}\n    bands: [{above: 100, fund: nowhere}]", MB_E_RULESET,
      "layers[0].bands[0].fund", "fund 'nowhere' is not listed under funds", 17},
     /* line 16's row becomes the cap's: no ratio rows, and the second band has no ratio */
-    {15, "    bands: [{above: 100, employee: 50%, cite: c}, {above: 200}]\n    cap:\n      values:",
+    {15, "    bands: [{above: 100, up_to: 200, employee: 50%, cite: c}, {above: 200}]\n    cap:\n      values:",
      MB_E_SCHEMA,
      "layers[0].ratio", "a layer needs ratio rows (or bands with ratios)", 9},
     /* caps */
