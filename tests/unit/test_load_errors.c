@@ -337,6 +337,8 @@ static const struct refusal {
      "expected same_day, same_month or next_month, got 'later'", 19},
     {18, L18 "catalogue: [{code: A1, name: a, valid_months: 0}]", MB_E_SCHEMA,
      "catalogue[0].valid_months", "expected a whole number from 1 to 1200, got '0'", 19},
+    {18, L18 "catalogue: [{code: A1, name: a, valid_months: 1201}]", MB_E_SCHEMA,
+     "catalogue[0].valid_months", "expected a whole number from 1 to 1200, got '1201'", 19},
     {18, L18 "catalogue: [{code: A1, name: a, valid_months: ''}]", MB_E_SCHEMA,
      "catalogue[0].valid_months", "expected a whole number from 1 to 1200, got ''", 19},
     {18, L18 "catalogue: [{code: A1, name: a}, {code: A2, name: b, aliases: [a]}]", MB_E_RULESET,
@@ -949,6 +951,14 @@ static void near_misses_load(mb_error *err)
         {14, "      - {all: 500}\n    deductible_ceiling: [{all: 1000}]",
          "a deductible of the year under a ceiling"},
         {16, "      - {all: 70%}\n    disease_caps: true", "disease caps on a ruleset without catalogue"},
+        /* a whole number at the top of its range (the refusals hold the bottom's and one past) */
+        {18, L18 "catalogue: [{code: A1, name: a, valid_months: 1200}]",
+         "a certification valid 1200 months, the most"},
+        {18, L18 "referral: {penalty_points: 100, cite: c}", "a referral penalty of 100 points"},
+        {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 100, amount: 50}}",
+         "a raise from 100 diseases, the most"},
+        {16, "      - {all: 70%}\n    bands: [{up_to: 100, all: 50%}, {above: 100, all: 60%}]",
+         "a band beginning where the one before ends"},
     };
     int right = 0;
     for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
