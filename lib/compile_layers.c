@@ -244,7 +244,7 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
             row->cite = bands[k].cite;
             if ((row->path = mb_cdup(c, bp)) == NULL)
                 return NOMEM(c);
-            bands[k].ratio = (mb_rows){.row = row, .n = 1, .one_per_group = true};
+            bands[k].ratio = (mb_rows){.row = row, .n = 1};
             mb_rows_by_person(&bands[k].ratio);
         } else if (b->ratio_count) {
             mb_path(sub, bp, "ratio");
