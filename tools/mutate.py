@@ -133,6 +133,10 @@ def main():
                     help="leave out the sites an earlier sample of the same files took "
                          "(--seed SEED --limit LIMIT), as they fall on today's lines: a new "
                          "sample of the sites not yet mutated")
+    ap.add_argument("--skip", action="append", default=[], metavar="JSON",
+                    help="leave out the mutants of an earlier run's --json (or of a JSON list "
+                         "of sites), matched by file, operator, column and line text, wherever "
+                         "the line has moved since")
     ap.add_argument("--op", action="append", help="only these operators (by name)")
     ap.add_argument("--list", action="store_true", help="print the sites and stop")
     ap.add_argument("--json", help="write every mutant's outcome here")
@@ -161,6 +165,12 @@ def main():
             else:
                 taken |= {key(x) for x in chosen}
         chosen = [x for x in chosen if key(x) not in taken]
+        for path in args.skip:
+            with open(path, encoding="utf-8") as f:
+                earlier = json.load(f)
+            earlier = earlier["mutants"] if isinstance(earlier, dict) else earlier
+            seen = {(x["file"], x["op"], x["col"], x["text"]) for x in earlier}
+            chosen = [x for x in chosen if (x["file"], x["op"], x["col"], x["text"]) not in seen]
         if args.limit and len(chosen) > args.limit:
             chosen = sorted(random.Random(args.seed).sample(chosen, args.limit),
                             key=lambda x: (x["file"], x["line"], x["col"]))
