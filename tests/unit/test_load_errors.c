@@ -962,6 +962,8 @@ static void near_misses_load(mb_error *err)
          "a raise from 100 diseases, the most"},
         {16, "      - {all: 70%}\n    bands: [{up_to: 100, all: 50%}, {above: 100, all: 60%}]",
          "a band beginning where the one before ends"},
+        {18, L18 "designated_facility: {change_from: 12-20, change_to: 12-20, cite: c}",
+         "a window for changing the designated facility of one day (change_to on change_from)"},
     };
     int right = 0;
     for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
