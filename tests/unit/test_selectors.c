@@ -369,6 +369,18 @@ static void person_groups(void)
     CHECK(mb_result_covered(res) == 0, "class 3 holds for residents only");
     CHECK_FEN(amt(MB_AMT_MAF_PAY), 0, "no assistance");
     mb_enrollee_free(e);
+    /* a member that is the first assistance category (extreme_poverty, group 0), held by its
+     * Chinese label: class 1's 100%, 1000 x 100% = 1000 (the member is the category, not an
+     * identity named extreme_poverty) */
+    mb_enrollee *p = NULL;
+    CHECK_RC(mb_enrollee_new(&p, "P1", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
+    CHECK_RC(mb_enrollee_add_identity(p, rs, "特困人员", 20240101, 0, err), MB_OK,
+             "extreme poverty by its label");
+    c = fx_admission("P", 20240225, 20240301, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(settle_claim(rs, p, c), MB_OK, "class 1 admission");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(1000), "class 1: 100%");
+    CHECK(fx_traced(res, "assist.ratio", "测试〔2024〕4号 五（一类100%）"), "the class 1 row is cited");
+    mb_enrollee_free(p);
     mb_ruleset_free(rs);
 }
 
