@@ -555,6 +555,9 @@ static const struct refusal {
      "groups[0].scheme", "expected employee or resident, got 'military'", 19},
     {18, L18 "groups: [{name: a, certified: rare, cite: c}]", MB_E_RULESET,
      "groups[0].certified", "no catalogue entry is in group 'rare'", 19},
+    /* `any` is no group of the catalogue (it would make the condition none) */
+    {18, L18 "groups: [{name: a, certified: any, cite: c}]", MB_E_RULESET,
+     "groups[0].certified", "no catalogue entry is in group 'any'", 19},
     {18, L18 "categories: [{name: nobody, ratio: 10%, cite: c}]", MB_E_SCHEMA,
      "categories[0].name", "of docs/ruleset-format.md, or a group declared under groups)", 19},
     {18, L18 "tilt: {categories: [nobody], cite: c}", MB_E_SCHEMA,
