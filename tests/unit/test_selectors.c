@@ -384,6 +384,51 @@ static void person_groups(void)
     mb_ruleset_free(rs);
 }
 
+/* One category's rows by claim type, the only rows of the table: the chronic row supersedes
+ * the category's own on a chronic claim (就高 is among the categories held, not among one
+ * category's rows). */
+static void one_category_by_claim_type(void)
+{
+    mb_ruleset *rs = fx_ruleset_text(
+        "id: one-cat\n"
+        "title: 低保救助\n"
+        "document: 测试〔2024〕5号\n"
+        "tier: assistance\n"
+        "effective_from: 2024-01-01\n"
+        "upstream: {cite: 测试〔2024〕5号 一}\n"
+        "class_b_first_selfpay: {value: 0%, cite: 测试〔2024〕5号 二}\n"
+        "categories:\n"
+        "  - {name: minimum_living, ratio: 70%, cite: 测试〔2024〕5号 三（低保70%）}\n"
+        "  - {name: minimum_living, claim_type: chronic, ratio: 50%, cite: 测试〔2024〕5号 三（门诊慢特病50%）}\n"
+        "funds:\n"
+        "  - {key: a, employee: \"610100\", resident: \"610100\", name: 医疗救助基金, amount: maf_pay}\n"
+        "layers:\n"
+        "  - id: assist\n"
+        "    cite: 测试〔2024〕5号 四\n"
+        "    med_types: [inpatient, chronic]\n"
+        "    requires: [assistance_identity]\n"
+        "    fund: a\n"
+        "    base: remaining\n"
+        "    ratio_source: category\n", "one-cat.yaml");
+    CHECK(rs != NULL, "one category's rows load");
+    if (rs == NULL)
+        return;
+    mb_enrollee *r = NULL;
+    CHECK_RC(mb_enrollee_new(&r, "R1", MB_SCHEME_RESIDENT, 0, err), MB_OK, "resident");
+    CHECK_RC(mb_enrollee_add_identity(r, rs, "minimum_living", 20240101, 0, err), MB_OK, "低保");
+    /* an admission: the category's own row, 1000 x 70% = 700 */
+    mb_claim *c = fx_admission("I", 20240225, 20240301, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(settle_claim(rs, r, c), MB_OK, "admission");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(700), "低保: 70%");
+    /* a chronic claim: the chronic row, 1000 x 50% = 500, not the higher 70% beside it */
+    c = fx_claim("K", 20240302, MB_MED_CHRONIC, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
+    CHECK_RC(settle_claim(rs, r, c), MB_OK, "chronic claim");
+    CHECK_FEN(amt(MB_AMT_MAF_PAY), YUAN(500), "低保, 门诊慢特病: 50%");
+    CHECK(fx_traced(res, "assist.ratio", "测试〔2024〕5号 三（门诊慢特病50%）"), "the chronic row is cited");
+    mb_enrollee_free(r);
+    mb_ruleset_free(rs);
+}
+
 /* Caps that grow with the diseases covered: +each per disease beyond the first up to a
  * ceiling (无为: 3000, 多一种多300元, 最高4500), and the highest disease cap plus a share of each
  * further one's (唐山: 在最高的一种的基础上每增加一种增加80%, 最高10800). */
@@ -1066,6 +1111,7 @@ int main(void)
     claim_selectors();
     any_inpatient();
     person_groups();
+    one_category_by_claim_type();
     cap_growth();
     top_up_pharmacy_first_selfpay();
     top_up_within_total_room();
