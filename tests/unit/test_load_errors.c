@@ -523,6 +523,9 @@ static const struct refusal {
     {16, "      - {all: 70%}\n    bands: [{above: 100, up_to: 500, all: 50%}, {above: 100, all: 60%}]",
      MB_E_RULESET, "layers[0].bands[1].above",
      "this band begins at 100.00, below the up_to of bands[0], 500.00", 17},
+    {16, "      - {all: 70%}\n    bands: [{up_to: 500, all: 50%}, {above: 0, all: 60%}]",
+     MB_E_RULESET, "layers[0].bands[1].above",
+     "this band begins at 0.00, below the up_to of bands[0], 500.00", 17},
     {16, "      - {all: 70%}\n    bands: [{above: 100, all: 5}]", MB_E_SCHEMA,
      "layers[0].bands[0].all", "got '5'", 17},
     {16, "      - {all: 70%}\n    bands: [{above: 100, fund: nowhere}]", MB_E_RULESET,
@@ -542,6 +545,9 @@ static const struct refusal {
      MB_E_SCHEMA, "layers[0].cap.raise.min_diseases", "from 2 to 100, got '1'", 17},
     {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {min_diseases: 2, amount: x}}",
      MB_E_SCHEMA, "layers[0].cap.raise.amount", "got 'x'", 17},
+    /* a raise counts the diseases of a catalogue group: `any` is none (it would count all) */
+    {16, "      - {all: 70%}\n    cap: {values: [{all: 100}], raise: {each: 50, group: any}}",
+     MB_E_RULESET, "layers[0].cap.raise.group", "no catalogue entry is in group 'any'", 17},
     /* the language: person groups, assistance categories, the tilt, identity rules, facility
      * categories, referral, every selector, repeated deductibles, raises, disease-based caps,
      * top-ups, ids */
