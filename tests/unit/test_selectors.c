@@ -64,6 +64,17 @@ static void deductible_by_facility(void)
     mb_claim_free(c);
     mb_enrollee_free(e);
 
+    /* the same admission at the enrollee's first-visit facility: a table without first_visit
+     * rows sees the facility's level, primary: the same 200 and 640 */
+    e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
+    CHECK_RC(mb_enrollee_set_first_visit_facility(e, "H1", err), MB_OK, "首诊 H1");
+    c = fx_admission("P2", 20240225, 20240301, "H1", MB_LEVEL_PRIMARY, YUAN(1000));
+    CHECK_RC(fx_settle(res, rs, e, c, err), MB_OK, "the primary admission at the 首诊 facility");
+    CHECK_FEN(amt(MB_AMT_ACT_PAY_DEDC), YUAN(200), "the primary row, at the 首诊 facility too");
+    CHECK_FEN(amt(MB_AMT_HIFP_PAY), YUAN(640), "(1000 - 200) x 80%");
+    mb_claim_free(c);
+    mb_enrollee_free(e);
+
     /* a secondary admission: no row for that level, so no deductible: 1000 x 80% = 800 */
     e = fx_enrollee("E1", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, 0);
     c = fx_admission("S1", 20240225, 20240301, "H1", MB_LEVEL_SECONDARY, YUAN(1000));
