@@ -600,6 +600,11 @@ static const struct refusal {
      "layers[0].deductible[0].disease", "'X9' is not in the catalogue (a code, a name or an alias)", 14},
     {14, "      - {disease_group: rare, all: 500}", MB_E_RULESET,
      "layers[0].deductible[0].disease_group", "no catalogue entry is in group 'rare'", 14},
+    {14, "      - {disease_group: any, all: 500}", MB_E_RULESET,
+     "layers[0].deductible[0].disease_group", "no catalogue entry is in group 'any'", 14},
+    /* a band ending at 0 below its start */
+    {14, "      - {age: 5-0, all: 500}", MB_E_SCHEMA,
+     "layers[0].deductible[0].age", "(whole numbers 0 to 150, a <= b), got '5-0'", 14},
     {14, "      - {age: 200, all: 500}", MB_E_SCHEMA,
      "layers[0].deductible[0].age", "\"a-\", \"-b\" or \"a\" (whole numbers 0 to 150, a <= b), got '200'", 14},
     {14, "      - {age: 60-18, all: 500}", MB_E_SCHEMA,
