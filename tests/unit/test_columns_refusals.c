@@ -208,6 +208,9 @@ static void rows_that_fail_alone(void)
         /* named by its row alone, and as a claim without an id: not "row 1 (claim ): claim  has" */
         {"a claim without an id or items", "row 1: claim (no id) has no line items",
          MB_E_INVALID_ARGUMENT},
+        /* one past the end, where a bound made inclusive would read past the table */
+        {"a facility just past the table", "facility 1 is beyond the 1 of its table", MB_E_INVALID_ARGUMENT},
+        {"an enrollee just past those given", "enrollee 2 is beyond the 2 given", MB_E_INVALID_ARGUMENT},
     };
     for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
         mb_columns c = columns();
@@ -268,6 +271,8 @@ static void rows_that_fail_alone(void)
             bad_ids[1] = "", c.claim_id = bad_ids, c.item_start = no_items;
             break;
         }
+        case 14: bad_facility[1] = 1, c.facility = bad_facility; break;
+        case 15: bad_who[1] = 2, c.enrollee = bad_who; break;
         }
         /* the other rows settle: give each a fresh pair of enrollees */
         mb_enrollee_free(people[0]);
