@@ -178,6 +178,8 @@ static void whole_batches_refused(void)
     c = columns();
     c.nrows = 0;
     CHECK_RC(run(&c, &out, NULL), MB_OK, "no rows: nothing to do");
+    CHECK_RC(mb_settle_columns(chain, 1, NULL, 0, &c, &out, NULL, err), MB_OK,
+             "no rows and no enrollees (NULL, 0): nothing to do");
     CHECK(unchanged(), "the refused batches changed no enrollee");
 }
 
