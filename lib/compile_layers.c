@@ -219,7 +219,6 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
             return mb_cfail(c, MB_E_RULESET, bp, "above", "bands must be in increasing order");
         if (k > 0 && (rc = no_overlap(c, bp, bands, k)))
             return rc;
-
         bands[k].fund = -1;
         if (b->fund) {
             bands[k].fund = mb_fund_index(rs, b->fund);
