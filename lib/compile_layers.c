@@ -183,14 +183,12 @@ static int no_overlap(ctx_t *c, const char *bp, const mb_band *bands, unsigned k
         return mb_cfail(c, MB_E_RULESET, bp, "above",
                         "bands must not overlap: a band after the first needs an 'above' (without "
                         "one it would begin at the deductible, under bands[%u]); give it at least "
-                        "that band's up_to, %lld.%02lld", k - 1, (long long)(prev->up_to / 100),
-                        (long long)(prev->up_to % 100));
+                        "that band's up_to, %lld.%02lld", k - 1, MB_YUAN_ARGS(prev->up_to));
     if (band->above < prev->up_to)
         return mb_cfail(c, MB_E_RULESET, bp, "above",
                         "bands must not overlap: this band begins at %lld.%02lld, below the up_to "
-                        "of bands[%u], %lld.%02lld", (long long)(band->above / 100),
-                        (long long)(band->above % 100), k - 1, (long long)(prev->up_to / 100),
-                        (long long)(prev->up_to % 100));
+                        "of bands[%u], %lld.%02lld", MB_YUAN_ARGS(band->above), k - 1,
+                        MB_YUAN_ARGS(prev->up_to));
     return MB_OK;
 }
 

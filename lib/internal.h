@@ -40,6 +40,8 @@ int mb_fail_at(mb_error *err, int status, const char *file, int line, const char
 #define MB_MONEY_MAX INT64_C(100000000000000) /* 10^12 yuan in fen: anything above is absurd */
 #define MB_UNLIMITED INT64_C(-1)  /* a cap with no limit */
 #define MB_ABSENT INT64_MIN       /* a table cell the ruleset leaves empty */
+/* An amount in fen as the two arguments of "%lld.%02lld" (yuan), for messages; >= 0. */
+#define MB_YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
 /* Sum of amount_i x bp_i accumulated exactly (units of fen/10000), then rounded once. */
 typedef struct { __int128 acc; } mb_prorata;
 static inline void mb_prorata_add(mb_prorata *p, int64_t amount, int32_t bp) { p->acc += (__int128)amount * bp; }

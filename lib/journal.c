@@ -16,8 +16,6 @@
 #include "catalogue.h"
 #include "ruleset.h"
 
-#define YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
-
 /* ---- storage ------------------------------------------------------------------------------ */
 
 int mb_journal_init(mb_journal *j, uint32_t limit, mb_error *err)
@@ -426,8 +424,8 @@ int mb_journal_allows_seed(const mb_enrollee *e, uint64_t key, int32_t period, i
                        "enrollee '%s': the %u settlement%s in its journal added %lld.%02lld yuan to "
                        "%s (period %d); seeding %lld.%02lld yuan, less than that, would leave "
                        "their reversal nothing to take back. Seed at least %lld.%02lld yuan, or "
-                       "reverse them first", e->id, n, n == 1 ? "" : "s", YUAN_ARGS(added), name,
-                       period, YUAN_ARGS(value), YUAN_ARGS(added));
+                       "reverse them first", e->id, n, n == 1 ? "" : "s", MB_YUAN_ARGS(added), name,
+                       period, MB_YUAN_ARGS(value), MB_YUAN_ARGS(added));
     return MB_OK;
 }
 

@@ -108,8 +108,6 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 
 /* ---- the pipeline ------------------------------------------------------------------------- */
 
-#define YUAN_ARGS(fen) (long long)((fen) / 100), (long long)((fen) % 100)
-
 /* The part above a price limit (overlmt_selfpay) of a claim settled upstream: what its total
  * holds beyond class C, the first self-pay and the platform's policy-scope cost, so that
  * medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + inscp_scp as on the platform.
@@ -125,8 +123,8 @@ static int over_limit(const mb_bill *c, int64_t pre, int64_t *over, mb_error *er
                    "first self-pay %lld.%02lld = %lld.%02lld yuan exceed the claim's total "
                    "%lld.%02lld (medfee_sumamt = fulamt_ownpay + overlmt_selfpay + preselfpay + "
                    "inscp_scp); check the upstream amount and the items' classes and ratios",
-                   mb_bill_name(c), YUAN_ARGS(c->up_compliant), YUAN_ARGS(c->class_c),
-                   YUAN_ARGS(pre), YUAN_ARGS(sum), YUAN_ARGS(c->total));
+                   mb_bill_name(c), MB_YUAN_ARGS(c->up_compliant), MB_YUAN_ARGS(c->class_c),
+                   MB_YUAN_ARGS(pre), MB_YUAN_ARGS(sum), MB_YUAN_ARGS(c->total));
 }
 
 /* The class B first self-pay ratio of the first tier that settles a claim, which classifies
