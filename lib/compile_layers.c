@@ -170,11 +170,13 @@ static int compile_deductible(ctx_t *c, const raw_layer *r, const char *p, mb_la
     return MB_OK;
 }
 
-/* Band k begins where band k - 1 ends, or later: bands that overlap would pay the same part of
- * the base twice. */
-static int no_overlap(ctx_t *c, const char *bp, const mb_band *bands, unsigned k)
+/* Band k follows band k - 1: it begins where that one ends, or later (bands that overlap would
+ * pay the same part of the base twice). A band out of order is said to be so first. */
+static int band_follows(ctx_t *c, const char *bp, const mb_band *bands, unsigned k)
 {
     const mb_band *prev = &bands[k - 1], *band = &bands[k];
+    if (band->above < prev->above)
+        return mb_cfail(c, MB_E_RULESET, bp, "above", "bands must be in increasing order");
     if (prev->up_to == MB_UNLIMITED)
         return mb_cfail(c, MB_E_RULESET, bp, NULL,
                         "bands must not overlap: bands[%u] has no up_to, so it runs on under this "
@@ -213,9 +215,7 @@ static int compile_bands(ctx_t *c, const raw_layer *r, const char *p, mb_layer *
             return rc;
         if (bands[k].up_to != MB_UNLIMITED && bands[k].up_to <= bands[k].above)
             return mb_cfail(c, MB_E_RULESET, bp, "up_to", "a band's up_to must be above its 'above'");
-        if (k > 0 && bands[k].above < bands[k - 1].above)
-            return mb_cfail(c, MB_E_RULESET, bp, "above", "bands must be in increasing order");
-        if (k > 0 && (rc = no_overlap(c, bp, bands, k)))
+        if (k > 0 && (rc = band_follows(c, bp, bands, k)))
             return rc;
         bands[k].fund = -1;
         if (b->fund) {
