@@ -149,8 +149,11 @@ def main():
                          "at least 60): a mutant that loops forever is killed by it")
     args = ap.parse_args()
 
-    def key(x):
+    def key(x):  # a site of this tree
         return (x["file"], x["line"], x["col"], x["op"])
+
+    def moved_key(x):  # the same site wherever its line has moved
+        return (x["file"], x["op"], x["col"], x["text"])
 
     def pick(root):
         chosen, texts = [], {}
@@ -169,8 +172,8 @@ def main():
             with open(path, encoding="utf-8") as f:
                 earlier = json.load(f)
             earlier = earlier["mutants"] if isinstance(earlier, dict) else earlier
-            seen = {(x["file"], x["op"], x["col"], x["text"]) for x in earlier}
-            chosen = [x for x in chosen if (x["file"], x["op"], x["col"], x["text"]) not in seen]
+            seen = {moved_key(x) for x in earlier}
+            chosen = [x for x in chosen if moved_key(x) not in seen]
         if args.limit and len(chosen) > args.limit:
             chosen = sorted(random.Random(args.seed).sample(chosen, args.limit),
                             key=lambda x: (x["file"], x["line"], x["col"]))
