@@ -151,6 +151,23 @@ static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char 
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                     const char *arg, int32_t date);
 
+/* Account `first`: before the first layer of a tier that applies counts its deductible, the
+ * personal account pays what it can of the policy-scope self-pay. Returns the tier's
+ * policy-scope cost as the layers then see it. */
+static inline int64_t mb_account_first(settle_ctx *x, const mb_ruleset *rs, int64_t tier_compliant)
+{
+    if (rs->account != MB_ACCOUNT_FIRST || (x->c->flags & MB_CLAIM_NO_ACCOUNT))
+        return tier_compliant;
+    int64_t first = mb_min64(x->e->balance - x->acct_first, x->remaining);
+    if (first > 0) {
+        x->acct_first += first;
+        x->remaining -= first;
+        mb_trace_add(x, rs, "account.first", rs->account_cite, "个人账户先行支付", tier_compliant,
+                     first, -1);
+    }
+    return x->remaining;
+}
+
 /* The chain's shape (settle.c): 1..MB_CHAIN_MAX rulesets, in tier order. */
 int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err);
 /* What settlement refuses in a claim under a chain that is well formed: dates, items. `eff`

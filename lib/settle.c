@@ -19,6 +19,34 @@
 
 /* ---- one tier ----------------------------------------------------------------------------- */
 
+/* The layers of the claim's scheme and med_type, in order: each that applies pays. */
+static int layers(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, int disease,
+                  bool *applied)
+{
+    mb_view view;
+    int rc = mb_view_build(x, rs, roster, disease, &view);
+    if (rc != MB_OK)
+        return rc;
+    int64_t tier_compliant = x->remaining;
+    bool account_done = false;
+    const uint32_t *span = &rs->layers_for[x->e->scheme][x->c->med_type % 32];
+    for (uint32_t k = span[0]; k < span[1]; k++) { /* those of the claim's med_type and scheme */
+        const mb_layer *l = &rs->layers[rs->layer_order[k]];
+        if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
+            continue;
+        layer_terms t;
+        if (!mb_layer_check(x, rs, l, roster, &view, &t))
+            continue;
+        if (!account_done)
+            tier_compliant = mb_account_first(x, rs, tier_compliant);
+        account_done = true;
+        if ((rc = mb_layer_run(x, rs, l, &t, tier_compliant)))
+            return rc;
+        *applied = true;
+    }
+    return MB_OK;
+}
+
 static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
 {
     const mb_bill *c = x->c;
@@ -50,35 +78,9 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         roster.nheld = roster.n = 0;
         roster.decided = true;
     }
-    mb_view view;
-    if ((rc = mb_view_build(x, rs, &roster, disease, &view)))
+    bool applied = false;
+    if ((rc = layers(x, rs, &roster, disease, &applied)))
         return rc;
-    int64_t tier_compliant = x->remaining;
-    bool applied = false, account_done = false;
-    const uint32_t *span = &rs->layers_for[e->scheme][c->med_type % 32];
-    for (uint32_t k = span[0]; k < span[1]; k++) { /* those of the claim's med_type and scheme */
-        const mb_layer *l = &rs->layers[rs->layer_order[k]];
-        if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
-            continue;
-        layer_terms t;
-        if (!mb_layer_check(x, rs, l, &roster, &view, &t))
-            continue;
-        if (!account_done && rs->account == MB_ACCOUNT_FIRST && !(c->flags & MB_CLAIM_NO_ACCOUNT)) {
-            /* account `first`: the account pays before the deductible counts */
-            int64_t first = mb_min64(e->balance - x->acct_first, x->remaining);
-            if (first > 0) {
-                x->acct_first += first;
-                x->remaining -= first;
-                mb_trace_add(x, rs, "account.first", rs->account_cite, "个人账户先行支付",
-                             tier_compliant, first, -1);
-            }
-            tier_compliant = x->remaining;
-        }
-        account_done = true;
-        if ((rc = mb_layer_run(x, rs, l, &t, tier_compliant)))
-            return rc;
-        applied = true;
-    }
     if (rs->revoke_idle_months > 0 &&
         ((c->med_type == MB_MED_CHRONIC && applied) || mb_med_inpatient(c->med_type))) {
         bool stay = mb_med_inpatient(c->med_type) && c->discharged;
