@@ -18,9 +18,11 @@ static int32_t tilted(const mb_tilt *tilt, int32_t ratio)
 /* What a cap leaves, never below 0. An accumulator is an amount (mb_enrollee_restore and
  * mb_enrollee_seed refuse any other), so this fails only if one was corrupted all the same: an
  * error then, not an overflow. */
-static int cap_left_of(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t *left)
+static inline __attribute__((always_inline)) int
+cap_left_of(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t *left)
 {
     int64_t d;
+    *left = 0;
     if (used < 0 || !mb_sub_checked(cap, used, &d))
         return mb_fail(x->err, MB_E_OVERFLOW,
                        "claim %s: layer %s: %lld fen counted against a cap of %lld fen is not an "
@@ -30,7 +32,8 @@ static int cap_left_of(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t us
     return MB_OK;
 }
 
-static mb_fund_row *fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
+static inline __attribute__((always_inline)) mb_fund_row *
+fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
 {
     const mb_fund *f = &rs->funds[fund];
     int scheme = x->e->scheme;
@@ -57,8 +60,9 @@ static int64_t add_capped(int64_t a, int64_t b)
 
 /* The layer's cap for this claim: its row (or the highest cap of the diseases covered), raised
  * as `raise` says for the diseases covered on the claim date, never above its ceiling. */
-static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                         const layer_terms *t, int64_t stated)
+static inline __attribute__((always_inline)) int64_t
+layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+          int64_t stated)
 {
     const mb_cap *cap = &l->cap;
     int slot = x->slot;
@@ -114,7 +118,8 @@ static int64_t layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 /* ---- one layer ---------------------------------------------------------------------------- */
 
 /* The deductibles this claim paid in the first tier, for act_pay_dedc: each base's once. */
-static void count_deductible(settle_ctx *x, const mb_layer *l, int64_t charged)
+static inline __attribute__((always_inline)) void
+count_deductible(settle_ctx *x, const mb_layer *l, int64_t charged)
 {
     for (uint32_t i = 0; i < x->nded; i++)
         if (x->ded_base[i] == l->base_key) {
@@ -372,6 +377,29 @@ __attribute__((noinline)) int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, 
     if (rc == MB_OK)
         rc = limits(x, rs, l, t, &p);
     return rc == MB_OK ? record(x, rs, l, t, &p) : rc;
+}
+
+/* The stages the plain path shares (program.c), a copy of their own for it: inlined into
+ * mb_layer_run by force, as LTO otherwise calls them out of line from both. */
+int64_t mb_layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                     int64_t stated)
+{
+    return layer_cap(x, rs, l, t, stated);
+}
+
+int mb_cap_left(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t *left)
+{
+    return cap_left_of(x, l, cap, used, left);
+}
+
+mb_fund_row *mb_fund_row_of(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
+{
+    return fund_row(x, rs, fund, inscp);
+}
+
+void mb_count_deductible(settle_ctx *x, const mb_layer *l, int64_t charged)
+{
+    count_deductible(x, l, charged);
 }
 
 /* The disease's cap for the claim: of its treatment line, else of the disease as a whole; of

@@ -208,5 +208,14 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 /* Pay layer `l`: deductible, bands, limits and caps; record its accumulators. */
 int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                  int64_t tier_compliant);
+/* The parts of paying a layer the plain path (program.c) shares with mb_layer_run: the cap
+ * for the claim (its row's `stated`, raised for the diseases of t->roster), what a cap leaves
+ * (MB_E_OVERFLOW for a corrupt accumulator), the claim's row of a fund (NULL: no room), the
+ * deductible the first tier charged (act_pay_dedc). */
+int64_t mb_layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
+                     int64_t stated);
+int mb_cap_left(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t *left);
+mb_fund_row *mb_fund_row_of(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp);
+void mb_count_deductible(settle_ctx *x, const mb_layer *l, int64_t charged);
 
 #endif

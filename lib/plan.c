@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "program.h"
 #include "ruleset.h"
 
 /* An accumulator one settlement may add: a key, and the kind of period it is kept by. */
@@ -134,7 +135,8 @@ static int order_layers(mb_ruleset *rs, mb_arena *arena)
 int mb_plan(mb_ruleset *rs, mb_arena *arena, mb_error *err)
 {
     rs->trace_steps = trace_steps(rs);
-    if (rs->nlayers > UINT16_MAX || order_layers(rs, arena) != MB_OK)
+    if (rs->nlayers > UINT16_MAX || order_layers(rs, arena) != MB_OK ||
+        mb_program_plan(rs, arena) != MB_OK)
         return mb_fail(err, rs->nlayers > UINT16_MAX ? MB_E_RULESET : MB_E_NOMEM,
                        rs->nlayers > UINT16_MAX ? "%s has more than 65535 layers"
                                                 : "out of memory planning %s", rs->id);

@@ -324,6 +324,9 @@ struct mb_ruleset {
        in the ruleset's order (plan.c) */
     const uint16_t *layer_order;
     uint32_t layers_for[3][33];
+    /* for scheme s and med_type m, plain_for[s][m % 32]: the plain layer its claims take on the
+       plain path, or NULL (program.c); plain_for itself NULL when no claim takes it */
+    const struct mb_plain *const (*plain_for)[32];
 
     const mb_acc_key *acc_keys;         /* the layers' keys, then the catalogue's; each once */
     uint32_t nacc_keys;

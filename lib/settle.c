@@ -16,6 +16,7 @@
 
 #include "journal.h"
 #include "pipeline.h"
+#include "program.h"
 
 /* ---- one tier ----------------------------------------------------------------------------- */
 
@@ -78,9 +79,18 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         roster.nheld = roster.n = 0;
         roster.decided = true;
     }
+    /* a claim its plain layer takes is paid without a view (program.c); a trace is recorded by
+     * the layers' general path */
+    const mb_plain *plain =
+        rs->plain_for && !x->tracing ? rs->plain_for[e->scheme][c->med_type % 32] : NULL;
     bool applied = false;
-    if ((rc = layers(x, rs, &roster, disease, &applied)))
+    if (plain != NULL && mb_plain_run(x, rs, plain, &roster, disease, &rc)) {
+        if (rc != MB_OK)
+            return rc;
+        applied = true;
+    } else if ((rc = layers(x, rs, &roster, disease, &applied))) {
         return rc;
+    }
     if (rs->revoke_idle_months > 0 &&
         ((c->med_type == MB_MED_CHRONIC && applied) || mb_med_inpatient(c->med_type))) {
         bool stay = mb_med_inpatient(c->med_type) && c->discharged;

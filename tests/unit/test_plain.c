@@ -1,0 +1,340 @@
+/* The plain path (lib/program.c) settles exactly as the layers' general path does.
+ *
+ * A settlement that records its trace takes the general path; one without (the columnar batch,
+ * compare) takes the plain path wherever the tier's only layer for the claim is plain. For every
+ * chain the bundled rulesets form, pseudo-random claims (fixed seed) of the med_types the
+ * rulesets' plain layers take, and of others, for enrollees of every person type who hold the
+ * catalogue's diseases, at the designated facility or not, with the year's figures seeded near
+ * their deductibles and caps (some corrupt), are computed both ways from the same enrollee:
+ * every field of the two settlements but the trace must agree (amounts, covered, reason, fund
+ * rows, accumulator changes with the entries they write through), and the status. The one
+ * computed without a trace is then committed, so that the year's figures move on.
+ *
+ * The plan is checked as well: 锡医保服务〔2020〕41号's chronic layer is plain, and so are a ruleset's
+ * of the test's own, whose plain layers have the shapes no bundled one has; each covers enough
+ * of its claims to tell. Internal: links the static
+ * library. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "medbenefit.h"
+
+#include "../../lib/handles.h"
+#include "../../lib/pipeline.h"
+#include "../../lib/program.h"
+
+#define MAX_RULESETS 32
+#define PEOPLE 8
+#define CLAIMS 40
+
+static mb_ruleset *bundled[MAX_RULESETS];
+static size_t nbundled;
+static fx_rng rng = {UINT64_C(0x2545f4914f6cdd1d)};
+static long compared, refused, covered, by_plain, chains;
+
+static int64_t range(int64_t lo, int64_t hi) { return fx_range(&rng, lo, hi); }
+
+/* Each person's certified diseases (codes of the chain's first catalogue). */
+static const char *held[PEOPLE][3];
+static int nheld[PEOPLE];
+
+static mb_settlement traced, plain;
+static mb_trace_step steps[4096];
+
+/* The two settlements agree in everything but the trace. */
+static bool same_settlement(const mb_settlement *a, const mb_settlement *b)
+{
+    if (memcmp(a->amt, b->amt, sizeof a->amt) != 0 || a->covered != b->covered ||
+        a->reason != b->reason || a->reason_rule != b->reason_rule ||
+        a->reason_cite != b->reason_cite || a->reason_arg != b->reason_arg ||
+        a->reason_date != b->reason_date || a->nfunds != b->nfunds || a->ndeltas != b->ndeltas ||
+        a->nfresh != b->nfresh || a->balance_before != b->balance_before ||
+        a->balance_after != b->balance_after)
+        return false;
+    for (uint32_t i = 0; i < a->nfunds; i++) {
+        const mb_fund_row *x = &a->funds[i], *y = &b->funds[i];
+        if (x->fund_pay_type != y->fund_pay_type || x->fund_name != y->fund_name ||
+            x->inscp_scp_amt != y->inscp_scp_amt || x->fund_payamt != y->fund_payamt ||
+            x->crt_payb_lmt_amt != y->crt_payb_lmt_amt)
+            return false;
+    }
+    for (uint32_t i = 0; i < a->ndeltas; i++) {
+        const mb_delta *x = &a->deltas[i], *y = &b->deltas[i];
+        if (x->change.key != y->change.key || x->change.value != y->change.value ||
+            x->change.before != y->change.before || x->change.period != y->change.period ||
+            x->change.op != y->change.op || x->after != y->after || x->slot != y->slot)
+            return false;
+    }
+    return true;
+}
+
+/* Whether the chain's first tier holds a plain layer for the enrollee's claims of `med`. */
+static bool plain_for(const mb_ruleset *rs, const mb_enrollee *e, int med)
+{
+    return rs->plain_for != NULL && rs->plain_for[e->scheme][med % 32] != NULL;
+}
+
+/* The catalogue the people's diseases come from: the chain's last that has one (a later tier's
+ * catalogue holds fewer of the diseases the first tier's holds). */
+static const mb_ruleset *catalogue_of(const mb_ruleset *const *chain, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (mb_ruleset_disease_count(chain[i]) > 0)
+            return chain[i];
+    return chain[0];
+}
+
+/* Enrollees of every person type holding diseases of the chain's catalogue (catalogue_of); each year's
+ * figures of the first ruleset seeded at random (near a deductible or a cap, or past one, or
+ * corrupt: a negative figure the settlement must refuse both ways alike). */
+static void people(const mb_ruleset *const *chain, size_t n, mb_enrollee **out, int year)
+{
+    static const int types[][2] = {{MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE},
+                                   {MB_SCHEME_EMPLOYEE, MB_PERSON_RETIRED},
+                                   {MB_SCHEME_EMPLOYEE, MB_PERSON_VETERAN},
+                                   {MB_SCHEME_RESIDENT, 0}};
+    const mb_ruleset *rs = chain[0], *catalogue = catalogue_of(chain, n);
+    size_t nd = mb_ruleset_disease_count(catalogue);
+    for (int p = 0; p < PEOPLE; p++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%d", p);
+        mb_enrollee *e = fx_enrollee(id, types[p % 4][0], types[p % 4][1], 0);
+        if (types[p % 4][0] == MB_SCHEME_EMPLOYEE && range(0, 2))
+            FX_OK(mb_enrollee_set_account_balance(e, range(0, YUAN(2000)), fx_error()));
+        if (range(0, 7))
+            FX_OK(mb_enrollee_set_designated_facility(e, "H1", fx_error()));
+        nheld[p] = 0;
+        for (int k = 0, want = (int)range(range(0, 5) ? 1 : 0, 3); nd > 0 && k < want; k++) {
+            const char *code, *name, *group;
+            if (mb_ruleset_disease(catalogue, (size_t)range(0, (int64_t)nd - 1), &code, &name,
+                                   &group) == MB_OK &&
+                mb_enrollee_add_disease(e, code, year * 10000 + 101 - (int32_t)range(0, 1) * 10000, 0,
+                                        NULL) == MB_OK)
+                held[p][nheld[p]++] = code;
+        }
+        if (range(0, 3) == 0)
+            (void)mb_enrollee_add_assistance(e, "minimum_living", year * 10000 + 101, 0, NULL);
+        for (size_t k = 0; k < mb_ruleset_accumulator_count(rs); k++) {
+            const char *key;
+            int kind;
+            if (range(0, 2) || mb_ruleset_accumulator(rs, k, &key, &kind) != MB_OK)
+                continue;
+            int32_t period = kind == MB_PERIOD_QUARTER ? year * 10 + (int32_t)range(1, 4) : year;
+            int64_t fen = range(0, 30) == 0 ? -1 : range(0, 3) ? range(0, YUAN(1200)) : range(0, YUAN(20000));
+            (void)mb_enrollee_seed_checked(e, rs, key, period, fen, NULL);
+        }
+        out[p] = e;
+    }
+}
+
+/* A claim of person `p`: chronic two in three, mostly for a disease the person holds. */
+static mb_claim *random_claim(const mb_ruleset *rs, int p, int k, int year)
+{
+    static const int meds[] = {MB_MED_CHRONIC, MB_MED_GENERAL_OUTPATIENT, MB_MED_INPATIENT,
+                               MB_MED_PHARMACY, MB_MED_EMERGENCY, MB_MED_MATERNITY_OUTPATIENT};
+    char id[16];
+    snprintf(id, sizeof id, "C%d", k);
+    int med = range(0, 3) ? MB_MED_CHRONIC : meds[range(0, 5)];
+    int level = med == MB_MED_PHARMACY || range(0, 15) == 0 ? MB_LEVEL_PHARMACY
+                                                             : (int)range(MB_LEVEL_PRIMARY, MB_LEVEL_TERTIARY);
+    int32_t date = year * 10000 + (int32_t)(1 + k * 12 / CLAIMS) * 100 + (int32_t)range(1, 28);
+    mb_claim *c = NULL;
+    static const char *const facilities[] = {"H1", "H1", "H1", "H2", NULL};
+    if (mb_claim_new(&c, id, date, med, facilities[range(0, 4)], level, NULL) != MB_OK)
+        return NULL;
+    static const unsigned bits[] = {MB_CLAIM_REFERRAL, MB_CLAIM_OUT_OF_PROVINCE, MB_CLAIM_NO_ACCOUNT};
+    for (int b = 0; b < 3; b++)
+        if (range(0, 5) == 0)
+            (void)mb_claim_set_flags(c, c->b.flags | bits[b], NULL);
+    size_t nd = mb_ruleset_disease_count(rs);
+    if (nheld[p] > 0 && range(0, 5)) {
+        (void)mb_claim_set_disease(c, held[p][range(0, nheld[p] - 1)], NULL, NULL);
+    } else if (nd > 0 && range(0, 3)) {
+        const char *code, *name, *group;
+        if (mb_ruleset_disease(rs, (size_t)range(0, (int64_t)nd - 1), &code, &name, &group) == MB_OK)
+            (void)mb_claim_set_disease(c, range(0, 1) ? code : name, NULL, NULL);
+    }
+    if (med == MB_MED_INPATIENT)
+        (void)mb_claim_set_admission(c, date - (date % 100 > 5 ? 4 : 0), date, NULL);
+    for (int i = 0; i < (int)range(1, 3); i++)
+        (void)mb_claim_add_item(c, range(0, 5) ? range(1, YUAN(3000)) : range(YUAN(3000), YUAN(60000)),
+                                (int)range(MB_CLASS_A, MB_CLASS_C), -1, NULL);
+    return c;
+}
+
+/* Compute `c` both ways for `e`; commit the settlement without a trace. */
+static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, const mb_claim *c)
+{
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+    size_t neff = 0;
+    if (mb_bill_check(chain, n, e, &c->b, eff, &neff, NULL) != MB_OK ||
+        mb_enrollee_reserve_for(e, chain, n, NULL) != MB_OK) {
+        refused++;
+        return;
+    }
+    traced.trace = steps;
+    traced.trace_cap = sizeof steps / sizeof steps[0];
+    plain.trace = NULL;
+    plain.trace_cap = 0;
+    int a = mb_compute(&traced, eff, neff, e, NULL, &c->b, true, NULL, NULL);
+    int b = mb_compute(&plain, eff, neff, e, NULL, &c->b, false, NULL, NULL);
+    compared++;
+    bool same = a == b && (a != MB_OK || same_settlement(&traced, &plain));
+    char why[256];
+    snprintf(why, sizeof why, "%s%s%s, enrollee %s, claim %s (%d on %d): status %d and %d, "
+             "covered %d and %d, hifp_pay %lld and %lld", eff[0]->id, neff > 1 ? " + " : "",
+             neff > 1 ? eff[1]->id : "", e->id, c->b.id, c->b.med_type, c->b.date, a, b,
+             traced.covered, plain.covered, (long long)traced.amt[MB_AMT_HIFP_PAY],
+             (long long)plain.amt[MB_AMT_HIFP_PAY]);
+    CHECK(same, why);
+    if (a != MB_OK) {
+        refused++;
+        return;
+    }
+    if (plain.covered) {
+        covered++;
+        by_plain += plain_for(eff[0], e, c->b.med_type) && c->b.level != MB_LEVEL_PHARMACY;
+    }
+    CHECK(mb_commit(&plain, e, NULL, &c->b, NULL) == MB_OK, "the claim settled commits");
+}
+
+static void compare_chain(const mb_ruleset *const *chain, size_t n)
+{
+    int32_t from = 0, to = 29991231;
+    for (size_t i = 0; i < n; i++) {
+        from = chain[i]->effective_from > from ? chain[i]->effective_from : from;
+        to = chain[i]->effective_to < to ? chain[i]->effective_to : to;
+    }
+    if (from > to)
+        return; /* rulesets of years that never meet */
+    int year = from / 10000;
+    mb_enrollee *e[PEOPLE];
+    people(chain, n, e, year);
+    for (int k = 0; k < CLAIMS * PEOPLE; k++) {
+        mb_claim *c = random_claim(catalogue_of(chain, n), k % PEOPLE, k / PEOPLE, year);
+        if (c != NULL)
+            both_ways(chain, n, e[k % PEOPLE], c);
+        mb_claim_free(c);
+    }
+    for (int p = 0; p < PEOPLE; p++)
+        mb_enrollee_free(e[p]);
+    chains++;
+}
+
+/* Plain layers of the shapes no bundled one has: chronic, the base what the tiers before left,
+ * a person without a deductible, a quarter's cap raised for each disease beyond the first up to
+ * a ceiling, a referral required, excluded in a year the outpatient layer paid; outpatient, in the
+ * province only, no ratio for a veteran, a cap unlimited for some (not read, yet added to).
+ * The same as a critical-illness tier, to follow 锡医保服务〔2020〕41号 (three of whose diseases
+ * its catalogue holds). */
+#define SHAPES_TERMS \
+    "title: t\n" \
+    "document: d\n" \
+    "effective_from: 2023-01-01\n" \
+    "schemes: [employee]\n" \
+    "class_b_first_selfpay: {value: 10%, cite: c}\n"
+#define SHAPES_LAYERS \
+    "funds:\n" \
+    "  - {key: pooling, employee: \"310100\", name: n, amount: hifp_pay}\n" \
+    "catalogue:\n" \
+    "  - {code: M01600, name: 糖尿病, cite: c}\n" \
+    "  - {code: M03900, name: 高血压（2级、3级）, cite: c}\n" \
+    "  - {code: WXC03, name: 恶性肿瘤, cite: c}\n" \
+    "layers:\n" \
+    "  - id: chronic\n" \
+    "    name: n\n" \
+    "    cite: c\n" \
+    "    exclusive_with: [pooling_k]\n" \
+    "    med_types: [chronic]\n" \
+    "    requires: [certified_disease, referral]\n" \
+    "    fund: pooling\n" \
+    "    base: remaining\n" \
+    "    deductible:\n" \
+    "      - {in_service: 200, veteran: 100, cite: c}\n" \
+    "    ratio:\n" \
+    "      - {in_service: 60%, retired: 90%, veteran: 100%, cite: c}\n" \
+    "    cap:\n" \
+    "      period: quarter\n" \
+    "      values:\n" \
+    "        - {in_service: 900, retired: unlimited, veteran: 500, cite: c}\n" \
+    "      raise: {each: 300, ceiling: 1500, cite: c}\n" \
+    "  - id: outpatient\n" \
+    "    name: n\n" \
+    "    kind: pooling_k\n" \
+    "    cite: c\n" \
+    "    med_types: [general_outpatient]\n" \
+    "    requires: [in_province]\n" \
+    "    fund: pooling\n" \
+    "    deductible:\n" \
+    "      - {in_service: 50, retired: 50, veteran: 50, cite: c}\n" \
+    "    ratio:\n" \
+    "      - {in_service: 50%, retired: 70%, cite: c}\n" \
+    "    cap:\n" \
+    "      period: year\n" \
+    "      values:\n" \
+    "        - {in_service: 700, retired: unlimited, veteran: unlimited, cite: c}\n"
+static const char *const shapes = "id: plain-shapes\ntier: basic\n"
+                                  "account: {value: last, cite: c}\n" SHAPES_TERMS SHAPES_LAYERS;
+static const char *const shapes_ci = "id: plain-shapes-ci\ntier: critical_illness\n"
+                                     "upstream: {cite: c}\n" SHAPES_TERMS SHAPES_LAYERS;
+
+static const mb_ruleset *find(const char *id)
+{
+    for (size_t i = 0; i < nbundled; i++)
+        if (strcmp(mb_ruleset_id(bundled[i]), id) == 0)
+            return bundled[i];
+    return NULL;
+}
+
+int main(void)
+{
+    nbundled = fx_load_bundled(bundled, MAX_RULESETS);
+    CHECK(nbundled >= 10, "the bundled rulesets load");
+
+    /* the plan: 锡医保服务〔2020〕41号 三's chronic layer (deductible, ratio, cap raised for two
+     * diseases: each chosen by the person alone) is plain for employees' chronic claims */
+    const mb_ruleset *wuxi = find("wuxi-employee-chronic-2021");
+    CHECK(wuxi != NULL && wuxi->plain_for != NULL &&
+              wuxi->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_CHRONIC % 32] != NULL &&
+              wuxi->plain_for[MB_SCHEME_RESIDENT][MB_MED_CHRONIC % 32] == NULL,
+          "wuxi's chronic layer is plain for employees only (its schemes)");
+
+    long before = by_plain;
+    const mb_ruleset *alone[1] = {wuxi};
+    for (int round = 0; round < 4; round++)
+        compare_chain(alone, 1);
+    char why[128];
+    snprintf(why, sizeof why, "wuxi: %ld of %d claims covered by its plain layer", by_plain - before,
+             4 * CLAIMS * PEOPLE);
+    CHECK(by_plain - before >= CLAIMS * PEOPLE, why);
+
+    mb_ruleset *own = fx_ruleset_text(shapes, "plain-shapes.yaml");
+    mb_ruleset *own_ci = fx_ruleset_text(shapes_ci, "plain-shapes-ci.yaml");
+    CHECK(own != NULL && own->plain_for != NULL &&
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_CHRONIC % 32] != NULL,
+          "plain-shapes' layer is plain");
+    before = by_plain;
+    const mb_ruleset *own_chain[1] = {own};
+    for (int round = 0; round < 4; round++)
+        compare_chain(own_chain, 1);
+    snprintf(why, sizeof why, "plain-shapes: %ld of %d claims covered by its plain layer",
+             by_plain - before, 4 * CLAIMS * PEOPLE);
+    CHECK(by_plain - before >= CLAIMS, why); /* a referral is asked of one claim in five */
+    const mb_ruleset *after_wuxi[2] = {wuxi, own_ci}; /* a plain layer in the second tier */
+    for (int round = 0; round < 4; round++)
+        compare_chain(after_wuxi, 2);
+    mb_ruleset_free(own);
+    mb_ruleset_free(own_ci);
+
+    fx_each_tier_chain(bundled, nbundled, compare_chain);
+    snprintf(why, sizeof why, "plain layers covered %ld of the %ld claims covered", by_plain,
+             covered);
+    CHECK(by_plain >= 3 * CLAIMS * PEOPLE, why);
+    printf("  %ld claims compared over %ld chains: %ld covered (%ld by a plain layer), %ld "
+           "refused or failed\n", compared, chains, covered, by_plain, refused);
+    for (size_t i = 0; i < nbundled; i++)
+        mb_ruleset_free(bundled[i]);
+    return check_summary();
+}
