@@ -87,6 +87,7 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     if (plain != NULL && mb_plain_run(x, rs, plain, &roster, disease, &rc)) {
         if (rc != MB_OK)
             return rc;
+        x->r->plain_tiers |= 1u << x->tier;
         applied = true;
     } else if ((rc = layers(x, rs, &roster, disease, &applied))) {
         return rc;

@@ -195,8 +195,16 @@ static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, 
     }
     if (plain.covered) {
         covered++;
-        by_plain += plain_for(eff[0], e, c->b.med_type) && c->b.level != MB_LEVEL_PHARMACY;
+        /* a claim a plain layer covers is taken by the plain path: it declines none it can pay */
+        bool plain_layer = plain_for(eff[0], e, c->b.med_type) && c->b.level != MB_LEVEL_PHARMACY &&
+                           c->b.med_type != MB_MED_PHARMACY && !c->b.has_upstream;
+        bool taken = plain.plain_tiers & 1u;
+        snprintf(why, sizeof why, "%s, enrollee %s, claim %s: %s by the plain path", eff[0]->id,
+                 e->id, c->b.id, taken ? "taken" : "not taken");
+        CHECK(taken == plain_layer, why);
+        by_plain += taken;
     }
+    CHECK(traced.plain_tiers == 0, "a settlement with a trace takes the general path");
     CHECK(mb_commit(&plain, e, NULL, &c->b, NULL) == MB_OK, "the claim settled commits");
 }
 
@@ -226,7 +234,8 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
 /* Plain layers of the shapes no bundled one has: chronic, the base what the tiers before left,
  * a person without a deductible, a quarter's cap raised for each disease beyond the first up to
  * a ceiling, a referral required, excluded in a year the outpatient layer paid; outpatient, in the
- * province only, no ratio for a veteran, a cap unlimited for some (not read, yet added to).
+ * province only, no ratio for a veteran, a cap unlimited for some (not read, yet added to);
+ * emergency, not plain: its cap chosen by the facility's class.
  * The same as a critical-illness tier, to follow 锡医保服务〔2020〕41号 (three of whose diseases
  * its catalogue holds). */
 #define SHAPES_TERMS \
@@ -274,7 +283,21 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     "    cap:\n" \
     "      period: year\n" \
     "      values:\n" \
-    "        - {in_service: 700, retired: unlimited, veteran: unlimited, cite: c}\n"
+    "        - {in_service: 700, retired: unlimited, veteran: unlimited, cite: c}\n" \
+    "  - id: emergency\n" \
+    "    name: n\n" \
+    "    cite: c\n" \
+    "    med_types: [emergency]\n" \
+    "    fund: pooling\n" \
+    "    deductible:\n" \
+    "      - {in_service: 100, retired: 100, veteran: 100, cite: c}\n" \
+    "    ratio:\n" \
+    "      - {in_service: 50%, retired: 70%, veteran: 80%, cite: c}\n" \
+    "    cap:\n" \
+    "      period: year\n" \
+    "      values:\n" \
+    "        - {facility: tertiary, in_service: 300, retired: 300, veteran: 300, cite: c}\n" \
+    "        - {in_service: 600, retired: 600, veteran: 600, cite: c}\n"
 static const char *const shapes = "id: plain-shapes\ntier: basic\n"
                                   "account: {value: last, cite: c}\n" SHAPES_TERMS SHAPES_LAYERS;
 static const char *const shapes_ci = "id: plain-shapes-ci\ntier: critical_illness\n"
@@ -313,8 +336,10 @@ int main(void)
     mb_ruleset *own = fx_ruleset_text(shapes, "plain-shapes.yaml");
     mb_ruleset *own_ci = fx_ruleset_text(shapes_ci, "plain-shapes-ci.yaml");
     CHECK(own != NULL && own->plain_for != NULL &&
-              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_CHRONIC % 32] != NULL,
-          "plain-shapes' layer is plain");
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_CHRONIC % 32] != NULL &&
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_GENERAL_OUTPATIENT % 32] != NULL &&
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_EMERGENCY % 32] == NULL,
+          "plain-shapes' chronic and outpatient layers are plain, its emergency one not");
     before = by_plain;
     const mb_ruleset *own_chain[1] = {own};
     for (int round = 0; round < 4; round++)
