@@ -110,74 +110,72 @@ static bool applies(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
     return true;
 }
 
-/* What the layer reads before it pays: the year's base (the enrollee's, as the general path's
- * deductible reads it) and the cap left. */
-typedef struct plain_reads {
-    const mb_acc *base_at, *cap_at;
-    int64_t b0;
-    int32_t cap_period;
-    int64_t cap_left;       /* MB_UNLIMITED: no cap applies */
-    bool cap_read;
-} plain_reads;
-
-/* The reads, each checked as the general path checks it: false for a corrupt accumulator,
- * whose error the general path reports. */
-static bool read_figures(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p,
-                         const mb_roster *roster, plain_reads *f)
-{
-    const mb_layer *l = p->layer;
-    f->base_at = mb_acc_find(x->e, l->base_key, x->year);
-    f->b0 = f->base_at ? f->base_at->value : 0;
-    if (f->b0 < 0 || f->b0 > MB_MONEY_MAX)
-        return false;
-    f->cap_period = mb_period_code(l->cap.period, x->c->date);
-    f->cap_at = NULL;
-    f->cap_left = MB_UNLIMITED;
-    f->cap_read = false;
-    const mb_row *cap_row = p->cap[x->slot];
-    if (cap_row != NULL) {
-        layer_terms t = {.roster = roster}; /* the raise's only row reads nothing else */
-        int64_t cap = mb_layer_cap(x, rs, l, &t, cap_row->v[x->slot]);
-        if (cap != MB_UNLIMITED) {
-            int64_t used = mb_pending_read(x, l->cap.key, f->cap_period, &f->cap_at);
-            f->cap_read = true;
-            if (mb_cap_left(x, l, cap, used, &f->cap_left) != MB_OK)
-                return false;
-        }
-    }
-    return true;
-}
-
-/* The layer's payment, its stages as mb_layer_run takes them for a plain layer: the deductible
- * as the first part of the year's base, the one band at the layer's ratio from its fund, the
- * self-pay left and the cap, then the record. */
-static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, plain_reads *f,
-               int64_t tier_compliant)
+/* The layer's payment, its stages as mb_layer_run takes them for a plain layer, each trace step
+ * as it records it: the deductible as the first part of the year's base (`base_at`, the
+ * enrollee's entry, as the general path's deductible reads it), the one band at the layer's
+ * ratio from its fund, the self-pay left and the cap (raised for the diseases held), then the
+ * record. */
+static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_roster *roster,
+               const mb_acc *base_at, int64_t tier_compliant)
 {
     const mb_layer *l = p->layer;
     int year = x->year, slot = x->slot, rc;
-    /* the tier's policy-scope cost and what is left of it are one figure before its only layer
-     * pays: either base is it */
+    /* deductible: the tier's policy-scope cost and what is left of it are one figure before
+     * its only layer pays, so either base is it */
     int64_t b = tier_compliant;
-    int64_t b0 = f->b0, b1 = b0 + b; /* two amounts: no overflow */
+    int64_t b0 = base_at ? base_at->value : 0, b1 = b0 + b; /* two amounts: no overflow */
     const mb_row *ded = p->deductible[slot];
     int64_t charged = ded ? mb_overlap(b0, b1, 0, ded->v[slot]) : 0;
+    if (ded)
+        mb_trace_add(x, rs, l->rules.deductible, ded->cite, "起付线", b, charged, -1);
+    /* the band */
+    const mb_row *ratio = p->ratio[slot];
     int64_t portion = mb_overlap(b0 + charged, b1, 0, MB_UNLIMITED);
     mb_prorata sum = {0};
-    mb_prorata_add(&sum, portion, (int32_t)p->ratio[slot]->v[slot]);
-    /* never more than the policy-scope self-pay left, nor than the cap leaves */
-    int64_t limit = f->cap_left == MB_UNLIMITED ? x->remaining : mb_min64(x->remaining, f->cap_left);
-    int64_t total = mb_min64(mb_prorata_round(&sum), limit);
-    int64_t cap_left = f->cap_left == MB_UNLIMITED ? MB_UNLIMITED : f->cap_left - total;
-    if (l->has_cap && !f->cap_read) /* record adds to the cap's figure all the same */
-        (void)mb_pending_read(x, l->cap.key, f->cap_period, &f->cap_at);
+    mb_prorata_add(&sum, portion, (int32_t)ratio->v[slot]);
+    int64_t total = mb_prorata_round(&sum);
+    if (portion > 0)
+        mb_trace_add(x, rs, l->rules.ratio, ratio->cite, "按比例支付", portion, total,
+                     (int32_t)ratio->v[slot]);
+    /* limits: never more than the policy-scope self-pay left, nor than the cap leaves */
+    int64_t limit = x->remaining, cap_left = MB_UNLIMITED;
+    const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
+    const char *limit_what = l->top_up_within ? "个人负担" : "政策范围内个人负担";
+    int32_t cap_period = mb_period_code(l->cap.period, x->c->date);
+    const mb_acc *cap_at = NULL;
+    bool cap_read = false;
+    const mb_row *cap_row = p->cap[slot];
+    if (cap_row != NULL) {
+        layer_terms t = {.roster = roster}; /* the raise's only row reads nothing else */
+        int64_t cap = mb_layer_cap(x, rs, l, &t, cap_row->v[slot]);
+        if (cap != MB_UNLIMITED) {
+            int64_t used = mb_pending_read(x, l->cap.key, cap_period, &cap_at);
+            cap_read = true;
+            if ((rc = mb_cap_left(x, l, cap, used, &cap_left)))
+                return rc;
+            if (cap_left < limit) {
+                limit = cap_left;
+                limit_cite = cap_row->cite;
+                limit_rule = l->rules.cap;
+                limit_what = "年度（季度）支付限额";
+            }
+        }
+    }
+    if (total > limit) {
+        mb_trace_add(x, rs, limit_rule, limit_cite, limit_what, total, limit, -1);
+        total = limit;
+    }
+    if (cap_left != MB_UNLIMITED)
+        cap_left -= total;
+    if (l->has_cap && !cap_read) /* record adds to the cap's figure all the same */
+        (void)mb_pending_read(x, l->cap.key, cap_period, &cap_at);
     /* record */
     int64_t base_after = mb_min64(b1, MB_MONEY_MAX);
-    int64_t base_now = mb_pending_at(x, l->base_key, year, f->base_at);
+    int64_t base_now = mb_pending_at(x, l->base_key, year, base_at);
     if (base_now < base_after &&
-        (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, f->base_at)))
+        (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, base_at)))
         return rc;
-    if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, f->cap_period, total, f->cap_at)))
+    if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, cap_period, total, cap_at)))
         return rc;
     if (l->cap.key != l->paid_key && (rc = mb_pending_add(x, l->paid_key, year, total)))
         return rc;
@@ -200,6 +198,7 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, plain_rea
     if (x->first_tier)
         mb_count_deductible(x, l, charged);
     x->remaining -= mb_min64(total, x->remaining);
+    mb_trace_add(x, rs, l->id, l->cite, l->name, b, total, -1);
     return MB_OK;
 }
 
@@ -209,12 +208,14 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
                                             const mb_roster *roster, int disease, int *rc)
 {
     const mb_bill *c = x->c;
-    plain_reads f;
     if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY ||
-        p->ratio[x->slot] == NULL || !applies(x, rs, p->layer, roster, disease) ||
-        !read_figures(x, rs, p, roster, &f))
+        p->ratio[x->slot] == NULL || !applies(x, rs, p->layer, roster, disease))
+        return false;
+    /* a corrupt base: the general path's error, which names it */
+    const mb_acc *base_at = mb_acc_find(x->e, p->layer->base_key, x->year);
+    if (base_at && (base_at->value < 0 || base_at->value > MB_MONEY_MAX))
         return false;
     int64_t tier_compliant = mb_account_first(x, rs, x->remaining);
-    *rc = pay(x, rs, p, &f, tier_compliant);
+    *rc = pay(x, rs, p, roster, base_at, tier_compliant);
     return true;
 }

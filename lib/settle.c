@@ -79,10 +79,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         roster.nheld = roster.n = 0;
         roster.decided = true;
     }
-    /* a claim its plain layer takes is paid without a view (program.c); a trace is recorded by
-     * the layers' general path */
-    const mb_plain *plain =
-        rs->plain_for && !x->tracing ? rs->plain_for[e->scheme][c->med_type % 32] : NULL;
+    /* a claim its plain layer takes is paid without a view (program.c) */
+    const mb_plain *plain = rs->plain_for ? rs->plain_for[e->scheme][c->med_type % 32] : NULL;
     bool applied = false;
     if (plain != NULL && mb_plain_run(x, rs, plain, &roster, disease, &rc)) {
         if (rc != MB_OK)

@@ -1,19 +1,19 @@
 /* The plain path (lib/program.c) settles exactly as the layers' general path does.
  *
- * A settlement that records its trace takes the general path; one without (the columnar batch,
- * compare) takes the plain path wherever the tier's only layer for the claim is plain. For every
- * chain the bundled rulesets form, pseudo-random claims (fixed seed) of the med_types the
- * rulesets' plain layers take, and of others, for enrollees of every person type who hold the
+ * A tier whose only layer for a claim is plain pays it on the plain path. For every chain the
+ * bundled rulesets form, pseudo-random claims (fixed seed) of the med_types the rulesets'
+ * plain layers take, and of others, for enrollees of every person type who hold the
  * catalogue's diseases, at the designated facility or not, with the year's figures seeded near
- * their deductibles and caps (some corrupt), are computed both ways from the same enrollee:
- * every field of the two settlements but the trace must agree (amounts, covered, reason, fund
- * rows, accumulator changes with the entries they write through), and the status. The one
- * computed without a trace is then committed, so that the year's figures move on.
+ * their deductibles and caps, are computed four ways from the same enrollee: with the plain
+ * path and with the general path alone (the chain's plain layers hidden), each with a trace and
+ * without. The status and every field of the settlements must agree (amounts, covered, reason,
+ * fund rows, accumulator changes with the entries they write through), and so must the traces,
+ * step by step. One is then committed, so that the year's figures move on.
  *
- * The plan is checked as well: 锡医保服务〔2020〕41号's chronic layer is plain, and so are a ruleset's
- * of the test's own, whose plain layers have the shapes no bundled one has; each covers enough
- * of its claims to tell. Internal: links the static
- * library. */
+ * The plan is checked as well: 锡医保服务〔2020〕41号's chronic layer is plain, and so are a
+ * ruleset's of the test's own, whose plain layers have the shapes no bundled one has; each
+ * covers enough of its claims to tell, and every claim a plain layer covers must be taken by
+ * the plain path. Internal: links the static library. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -40,10 +40,11 @@ static int64_t range(int64_t lo, int64_t hi) { return fx_range(&rng, lo, hi); }
 static const char *held[PEOPLE][3];
 static int nheld[PEOPLE];
 
-static mb_settlement traced, plain;
-static mb_trace_step steps[4096];
+#define STEPS 512
+static mb_settlement plain_traced, plain, general_traced, general;
+static mb_trace_step steps[2][STEPS];
 
-/* The two settlements agree in everything but the trace. */
+/* Two settlements agree in everything but the trace. */
 static bool same_settlement(const mb_settlement *a, const mb_settlement *b)
 {
     if (memcmp(a->amt, b->amt, sizeof a->amt) != 0 || a->covered != b->covered ||
@@ -165,6 +166,32 @@ static mb_claim *random_claim(const mb_ruleset *rs, int p, int k, int year)
 }
 
 /* Compute `c` both ways for `e`; commit the settlement without a trace. */
+/* The trace steps of two settlements agree, step by step. */
+static bool same_trace(const mb_settlement *a, const mb_settlement *b)
+{
+    if (a->ntrace != b->ntrace)
+        return false;
+    for (uint32_t i = 0; i < a->ntrace; i++) {
+        const mb_trace_step *x = &a->trace[i], *y = &b->trace[i];
+        if (x->ruleset_id != y->ruleset_id || x->rule != y->rule || x->cite != y->cite ||
+            x->what != y->what || x->amount_in != y->amount_in || x->amount_out != y->amount_out ||
+            x->ratio_bp != y->ratio_bp)
+            return false;
+    }
+    return true;
+}
+
+/* Compute `c` under the chain, with a trace into `s` or not. */
+static int compute(mb_settlement *s, mb_trace_step *room, const mb_ruleset *const *eff, size_t n,
+                   const mb_enrollee *e, const mb_claim *c)
+{
+    s->trace = room;
+    s->trace_cap = room ? STEPS : 0;
+    return mb_compute(s, eff, n, e, NULL, &c->b, room != NULL, NULL, NULL);
+}
+
+/* Compute `c` for `e` four ways: with the plain path and with the general path alone (each
+ * ruleset's plain layers hidden), with a trace and without; commit the first without. */
 static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, const mb_claim *c)
 {
     const mb_ruleset *eff[MB_CHAIN_MAX];
@@ -174,20 +201,31 @@ static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, 
         refused++;
         return;
     }
-    traced.trace = steps;
-    traced.trace_cap = sizeof steps / sizeof steps[0];
-    plain.trace = NULL;
-    plain.trace_cap = 0;
-    int a = mb_compute(&traced, eff, neff, e, NULL, &c->b, true, NULL, NULL);
-    int b = mb_compute(&plain, eff, neff, e, NULL, &c->b, false, NULL, NULL);
+    int a = compute(&plain_traced, steps[0], eff, neff, e, c);
+    int b = compute(&plain, NULL, eff, neff, e, c);
+    const struct mb_plain *const (*hidden[MB_CHAIN_MAX])[32];
+    for (size_t t = 0; t < neff; t++) {
+        mb_ruleset *rs = (mb_ruleset *)eff[t]; /* the test's own: put back below */
+        hidden[t] = rs->plain_for;
+        rs->plain_for = NULL;
+    }
+    int g = compute(&general_traced, steps[1], eff, neff, e, c);
+    int h = compute(&general, NULL, eff, neff, e, c);
+    for (size_t t = 0; t < neff; t++)
+        ((mb_ruleset *)eff[t])->plain_for = hidden[t];
     compared++;
-    bool same = a == b && (a != MB_OK || same_settlement(&traced, &plain));
-    char why[256];
-    snprintf(why, sizeof why, "%s%s%s, enrollee %s, claim %s (%d on %d): status %d and %d, "
-             "covered %d and %d, hifp_pay %lld and %lld", eff[0]->id, neff > 1 ? " + " : "",
-             neff > 1 ? eff[1]->id : "", e->id, c->b.id, c->b.med_type, c->b.date, a, b,
-             traced.covered, plain.covered, (long long)traced.amt[MB_AMT_HIFP_PAY],
-             (long long)plain.amt[MB_AMT_HIFP_PAY]);
+    bool same = a == g && b == h && a == b &&
+                (a != MB_OK || (same_settlement(&plain_traced, &general_traced) &&
+                                same_trace(&plain_traced, &general_traced) &&
+                                same_settlement(&plain, &general)));
+    char why[320];
+    snprintf(why, sizeof why, "%s%s%s, enrollee %s, claim %s (%d on %d): status %d/%d (plain) "
+             "and %d/%d (general), covered %d and %d, hifp_pay %lld and %lld, steps %u and %u",
+             eff[0]->id, neff > 1 ? " + " : "", neff > 1 ? eff[1]->id : "", e->id, c->b.id,
+             c->b.med_type, c->b.date, a, b, g, h, plain_traced.covered, general_traced.covered,
+             (long long)plain_traced.amt[MB_AMT_HIFP_PAY],
+             (long long)general_traced.amt[MB_AMT_HIFP_PAY], plain_traced.ntrace,
+             general_traced.ntrace);
     CHECK(same, why);
     if (a != MB_OK) {
         refused++;
@@ -201,10 +239,11 @@ static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, 
         bool taken = plain.plain_tiers & 1u;
         snprintf(why, sizeof why, "%s, enrollee %s, claim %s: %s by the plain path", eff[0]->id,
                  e->id, c->b.id, taken ? "taken" : "not taken");
-        CHECK(taken == plain_layer, why);
+        CHECK(taken == plain_layer && (plain_traced.plain_tiers & 1u) == taken, why);
         by_plain += taken;
     }
-    CHECK(traced.plain_tiers == 0, "a settlement with a trace takes the general path");
+    CHECK(general.plain_tiers == 0 && general_traced.plain_tiers == 0,
+          "with the plain layers hidden, the general path settles");
     CHECK(mb_commit(&plain, e, NULL, &c->b, NULL) == MB_OK, "the claim settled commits");
 }
 
