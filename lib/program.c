@@ -9,9 +9,10 @@
  * The path takes only what it is sure of and declines the rest before it changes anything: a
  * claim the layer would not cover (the general path records why), a corrupt accumulator (the
  * general path's error), a pharmacy claim (its class depends on the prescriber and the layer's
- * pharmacy rule). A settlement that records its trace takes the general path, which records
- * each step. tests/unit/test_plain.c computes random claims of every bundled chain both ways,
- * with a trace and without, and compares the settlements field by field.
+ * pharmacy rule). It records the trace steps the general path records, in its order.
+ * tests/unit/test_plain.c computes random claims of every bundled chain on both paths (the
+ * plain layers hidden for the general one), with a trace and without, and compares the
+ * settlements field by field and the traces step by step.
  */
 #include "arena.h"
 #include "pipeline.h"

@@ -19,8 +19,8 @@ typedef struct mb_plain {
 struct mb_arena;
 int mb_program_plan(mb_ruleset *rs, struct mb_arena *arena);
 
-/* Pay the tier's plain layer `p` for the claim, as the layers' general path would (without
- * a trace), with the tier's roster and the claim's disease in its catalogue (-1: none).
+/* Pay the tier's plain layer `p` for the claim as the layers' general path would, its trace
+ * steps too, with the tier's roster and the claim's disease in its catalogue (-1: none).
  * Returns false, having changed nothing, for a claim the path does not take (the general path
  * settles it); true when it paid, with *rc the outcome (an accumulator's overflow, say). */
 struct settle_ctx;
