@@ -7,7 +7,7 @@
  * and the layer runs as one straight line of the stages mb_layer_run takes for it.
  *
  * The path takes only what it is sure of and declines the rest before it changes anything: a
- * claim the layer would not cover (the general path records why), a corrupt accumulator (the
+ * claim the layer would not cover (the general path records why), a corrupt base (the
  * general path's error), a pharmacy claim (its class depends on the prescriber and the layer's
  * pharmacy rule). It records the trace steps the general path records, in its order.
  * tests/unit/test_plain.c computes random claims of every bundled chain on both paths (the
