@@ -41,7 +41,7 @@ static bool plain_layer(const mb_layer *l)
                       (!l->cap.has_raise || (l->cap.nraise == 1 && l->cap.raise[0].share_bp == 0)));
     return (l->requires & ~checks) == 0 && !l->disease_caps && !l->tilt && !l->referral_penalty &&
            !l->top_up_of && l->top_up_period != MB_PERIOD_YEAR &&
-           l->ratio_source != MB_RATIO_CATEGORY && l->ratio.n > 0 && l->ratio.by_person &&
+           l->ratio_source != MB_RATIO_CATEGORY && l->ratio.by_person &&
            by_person(&l->deductible) && !l->ded_tracked && l->nbands == 0 && !l->uses_age &&
            cap_plain;
 }

@@ -272,11 +272,11 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
 
 /* Plain layers of the shapes no bundled one has: chronic, the base what the tiers before left,
  * a person without a deductible, a quarter's cap raised for each disease beyond the first up to
- * a ceiling, a referral required, excluded in a year the outpatient layer paid; outpatient, in the
- * province only, no ratio for a veteran, a cap unlimited for some (not read, yet added to);
- * emergency, not plain: its cap chosen by the facility's class.
- * The same as a critical-illness tier, to follow 锡医保服务〔2020〕41号 (three of whose diseases
- * its catalogue holds). */
+ * a ceiling, a referral required, excluded in a year the outpatient layer paid, for diseases of
+ * one catalogue group (the first disease's, index 0); outpatient, in the province only, no
+ * ratio for a veteran, a cap unlimited for some (not read, yet added to); emergency, not plain:
+ * its cap chosen by the facility's class. The same as a critical-illness tier, to follow
+ * 锡医保服务〔2020〕41号 (three of whose diseases its catalogue holds). */
 #define SHAPES_TERMS \
     "title: t\n" \
     "document: d\n" \
@@ -287,15 +287,16 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     "funds:\n" \
     "  - {key: pooling, employee: \"310100\", name: n, amount: hifp_pay}\n" \
     "catalogue:\n" \
-    "  - {code: M01600, name: 糖尿病, cite: c}\n" \
-    "  - {code: M03900, name: 高血压（2级、3级）, cite: c}\n" \
-    "  - {code: WXC03, name: 恶性肿瘤, cite: c}\n" \
+    "  - {code: M01600, name: 糖尿病, group: chronic, cite: c}\n" \
+    "  - {code: M03900, name: 高血压（2级、3级）, group: chronic, cite: c}\n" \
+    "  - {code: WXC03, name: 恶性肿瘤, group: special, cite: c}\n" \
     "layers:\n" \
     "  - id: chronic\n" \
     "    name: n\n" \
     "    cite: c\n" \
     "    exclusive_with: [pooling_k]\n" \
     "    med_types: [chronic]\n" \
+    "    disease_group: chronic\n" \
     "    requires: [certified_disease, referral]\n" \
     "    fund: pooling\n" \
     "    base: remaining\n" \
