@@ -87,9 +87,9 @@ static const mb_ruleset *catalogue_of(const mb_ruleset *const *chain, size_t n)
     return chain[0];
 }
 
-/* Enrollees of every person type holding diseases of the chain's catalogue (catalogue_of); each year's
- * figures of the first ruleset seeded at random (near a deductible or a cap, or past one, or
- * corrupt: a negative figure the settlement must refuse both ways alike). */
+/* Enrollees of every person type holding diseases of the chain's catalogue (catalogue_of), the
+ * year's figures of the first ruleset seeded at random: near a deductible or a cap, or past
+ * one. */
 static void people(const mb_ruleset *const *chain, size_t n, mb_enrollee **out, int year)
 {
     static const int types[][2] = {{MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE},
@@ -123,6 +123,7 @@ static void people(const mb_ruleset *const *chain, size_t n, mb_enrollee **out, 
             if (range(0, 2) || mb_ruleset_accumulator(rs, k, &key, &kind) != MB_OK)
                 continue;
             int32_t period = kind == MB_PERIOD_QUARTER ? year * 10 + (int32_t)range(1, 4) : year;
+            /* -1: refused by the seed, as restore refuses a corrupt figure (the figure stays 0) */
             int64_t fen = range(0, 30) == 0 ? -1 : range(0, 3) ? range(0, YUAN(1200)) : range(0, YUAN(20000));
             (void)mb_enrollee_seed_checked(e, rs, key, period, fen, NULL);
         }
@@ -165,7 +166,6 @@ static mb_claim *random_claim(const mb_ruleset *rs, int p, int k, int year)
     return c;
 }
 
-/* Compute `c` both ways for `e`; commit the settlement without a trace. */
 /* The trace steps of two settlements agree, step by step. */
 static bool same_trace(const mb_settlement *a, const mb_settlement *b)
 {
