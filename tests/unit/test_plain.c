@@ -44,21 +44,28 @@ static int nheld[PEOPLE];
 static mb_settlement plain_traced, plain, general_traced, general;
 static mb_trace_step steps[2][STEPS];
 
+/* Two texts the same (both NULL, or the same characters: a literal of two files may or may not
+ * be one string, as the compiler merges them or, under a sanitizer, not). */
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /* Two settlements agree in everything but the trace. */
 static bool same_settlement(const mb_settlement *a, const mb_settlement *b)
 {
     if (memcmp(a->amt, b->amt, sizeof a->amt) != 0 || a->covered != b->covered ||
-        a->reason != b->reason || a->reason_rule != b->reason_rule ||
-        a->reason_cite != b->reason_cite || a->reason_arg != b->reason_arg ||
+        a->reason != b->reason || !same_text(a->reason_rule, b->reason_rule) ||
+        !same_text(a->reason_cite, b->reason_cite) || !same_text(a->reason_arg, b->reason_arg) ||
         a->reason_date != b->reason_date || a->nfunds != b->nfunds || a->ndeltas != b->ndeltas ||
         a->nfresh != b->nfresh || a->balance_before != b->balance_before ||
         a->balance_after != b->balance_after)
         return false;
     for (uint32_t i = 0; i < a->nfunds; i++) {
         const mb_fund_row *x = &a->funds[i], *y = &b->funds[i];
-        if (x->fund_pay_type != y->fund_pay_type || x->fund_name != y->fund_name ||
-            x->inscp_scp_amt != y->inscp_scp_amt || x->fund_payamt != y->fund_payamt ||
-            x->crt_payb_lmt_amt != y->crt_payb_lmt_amt)
+        if (!same_text(x->fund_pay_type, y->fund_pay_type) ||
+            !same_text(x->fund_name, y->fund_name) || x->inscp_scp_amt != y->inscp_scp_amt ||
+            x->fund_payamt != y->fund_payamt || x->crt_payb_lmt_amt != y->crt_payb_lmt_amt)
             return false;
     }
     for (uint32_t i = 0; i < a->ndeltas; i++) {
@@ -124,7 +131,9 @@ static void people(const mb_ruleset *const *chain, size_t n, mb_enrollee **out, 
                 continue;
             int32_t period = kind == MB_PERIOD_QUARTER ? year * 10 + (int32_t)range(1, 4) : year;
             /* -1: refused by the seed, as restore refuses a corrupt figure (the figure stays 0) */
-            int64_t fen = range(0, 30) == 0 ? -1 : range(0, 3) ? range(0, YUAN(1200)) : range(0, YUAN(20000));
+            int64_t fen = range(0, 30) == 0 ? -1
+                          : range(0, 3)        ? range(0, YUAN(1200))
+                                               : range(0, YUAN(20000));
             (void)mb_enrollee_seed_checked(e, rs, key, period, fen, NULL);
         }
         out[p] = e;
@@ -139,8 +148,9 @@ static mb_claim *random_claim(const mb_ruleset *rs, int p, int k, int year)
     char id[16];
     snprintf(id, sizeof id, "C%d", k);
     int med = range(0, 3) ? MB_MED_CHRONIC : meds[range(0, 5)];
-    int level = med == MB_MED_PHARMACY || range(0, 15) == 0 ? MB_LEVEL_PHARMACY
-                                                             : (int)range(MB_LEVEL_PRIMARY, MB_LEVEL_TERTIARY);
+    int level = med == MB_MED_PHARMACY || range(0, 15) == 0
+                    ? MB_LEVEL_PHARMACY
+                    : (int)range(MB_LEVEL_PRIMARY, MB_LEVEL_TERTIARY);
     int32_t date = year * 10000 + (int32_t)(1 + k * 12 / CLAIMS) * 100 + (int32_t)range(1, 28);
     mb_claim *c = NULL;
     static const char *const facilities[] = {"H1", "H1", "H1", "H2", NULL};
@@ -173,8 +183,9 @@ static bool same_trace(const mb_settlement *a, const mb_settlement *b)
         return false;
     for (uint32_t i = 0; i < a->ntrace; i++) {
         const mb_trace_step *x = &a->trace[i], *y = &b->trace[i];
-        if (x->ruleset_id != y->ruleset_id || x->rule != y->rule || x->cite != y->cite ||
-            x->what != y->what || x->amount_in != y->amount_in || x->amount_out != y->amount_out ||
+        if (!same_text(x->ruleset_id, y->ruleset_id) || !same_text(x->rule, y->rule) ||
+            !same_text(x->cite, y->cite) || !same_text(x->what, y->what) ||
+            x->amount_in != y->amount_in || x->amount_out != y->amount_out ||
             x->ratio_bp != y->ratio_bp)
             return false;
     }
