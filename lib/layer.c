@@ -451,10 +451,7 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
             return 0;
         }
     }
-    uint64_t designated = mb_next_designated_in_force(e, c->date) ? e->next_designated_hash
-                                                                   : e->designated_hash;
-    if ((l->requires & MB_REQ_DESIGNATED_FACILITY) &&
-        (designated == 0 || designated != c->facility_hash)) {
+    if ((l->requires & MB_REQ_DESIGNATED_FACILITY) && !mb_at_designated_facility(e, c)) {
         mb_not_covered(x, MB_REASON_FACILITY, l->id, l->cite, NULL, 0);
         return 0;
     }
@@ -471,12 +468,12 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "prescription", 0);
         return 0;
     }
-    for (uint32_t k = 0; k < l->nexclusive; k++)
-        if (mb_pending_get(x, l->exclusive[k], x->year) > 0) {
-            mb_not_covered(x, MB_REASON_EXCLUSIVE_KIND, l->id, l->exclusive_cite,
-                           l->exclusive_names[k], 0);
-            return 0;
-        }
+    int excluding = mb_excluding_kind(x, l);
+    if (excluding >= 0) {
+        mb_not_covered(x, MB_REASON_EXCLUSIVE_KIND, l->id, l->exclusive_cite,
+                       l->exclusive_names[excluding], 0);
+        return 0;
+    }
     if (l->disease_caps && disease >= 0 && rs->diseases[disease].ncaps > 0) {
         const mb_disease *d = &rs->diseases[disease];
         t->dcap = disease_cap(d, v);

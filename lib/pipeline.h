@@ -151,6 +151,29 @@ static inline void mb_trace_add(settle_ctx *x, const mb_ruleset *rs, const char 
 void mb_not_covered(settle_ctx *x, int reason, const char *rule, const char *cite,
                     const char *arg, int32_t date);
 
+/* What a layer asks of a claim before it applies, decided alike by mb_layer_check and the plain
+ * path (program.c): whether it takes the claim's disease (its catalogue group, if it names
+ * one); whether a designated facility it requires is the claim's (the one in force on the
+ * claim date); and the first benefit kind it is exclusive with that the enrollee has enjoyed
+ * this year (-1: none). */
+static inline bool mb_layer_takes_disease(const mb_ruleset *rs, const mb_layer *l, int disease)
+{
+    return l->group == MB_GROUP_ANY || (disease >= 0 && rs->diseases[disease].group == l->group);
+}
+static inline bool mb_at_designated_facility(const mb_enrollee *e, const mb_bill *c)
+{
+    uint64_t designated = mb_next_designated_in_force(e, c->date) ? e->next_designated_hash
+                                                                   : e->designated_hash;
+    return designated != 0 && designated == c->facility_hash;
+}
+static inline int mb_excluding_kind(const settle_ctx *x, const mb_layer *l)
+{
+    for (uint32_t k = 0; k < l->nexclusive; k++)
+        if (mb_pending_get(x, l->exclusive[k], x->year) > 0)
+            return (int)k;
+    return -1;
+}
+
 /* Account `first`: before the first layer of a tier that applies counts its deductible, the
  * personal account pays what it can of the policy-scope self-pay. Returns the tier's
  * policy-scope cost as the layers then see it. */

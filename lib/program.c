@@ -20,10 +20,13 @@
 
 /* ---- at load -------------------------------------------------------------------------------- */
 
-/* The row a person takes of a table chosen by the person alone (rows.c), or NULL. */
+/* The row a person takes of a table chosen by the person alone (by_person), or NULL: as
+ * mb_rows_pick chooses it for any claim, which it reads nothing else of. */
 static const mb_row *person_row(const mb_rows *rows, int slot)
 {
-    return rows->n == 0 || rows->person_row[slot] < 0 ? NULL : &rows->row[rows->person_row[slot]];
+    mb_view v;
+    mb_view_plain(&v, 0, slot);
+    return mb_rows_pick(rows, &v);
 }
 
 static bool by_person(const mb_rows *rows)
@@ -89,26 +92,19 @@ static bool applies(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                     const mb_roster *roster, int disease)
 {
     const mb_bill *c = x->c;
-    const mb_enrollee *e = x->e;
-    if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
+    if (!mb_layer_takes_disease(rs, l, disease))
         return false;
     mb_check chk;
     if ((l->requires & MB_REQ_CERTIFIED_DISEASE) &&
         (disease < 0 || mb_roster_check(rs, roster, disease, &chk)))
         return false;
-    uint64_t designated = mb_next_designated_in_force(e, c->date) ? e->next_designated_hash
-                                                                   : e->designated_hash;
-    if ((l->requires & MB_REQ_DESIGNATED_FACILITY) &&
-        (designated == 0 || designated != c->facility_hash))
+    if ((l->requires & MB_REQ_DESIGNATED_FACILITY) && !mb_at_designated_facility(x->e, c))
         return false;
     if ((l->requires & MB_REQ_IN_PROVINCE) && (c->flags & MB_CLAIM_OUT_OF_PROVINCE))
         return false;
     if ((l->requires & MB_REQ_REFERRAL) && !mb_claim_referred(rs, c))
         return false; /* (a prescription is required of pharmacy claims only, declined below) */
-    for (uint32_t k = 0; k < l->nexclusive; k++)
-        if (mb_pending_get(x, l->exclusive[k], x->year) > 0)
-            return false;
-    return true;
+    return mb_excluding_kind(x, l) < 0;
 }
 
 /* The layer's payment, its stages as mb_layer_run takes them for a plain layer, each trace step

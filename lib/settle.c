@@ -33,7 +33,7 @@ static int layers(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, 
     const uint32_t *span = &rs->layers_for[x->e->scheme][x->c->med_type % 32];
     for (uint32_t k = span[0]; k < span[1]; k++) { /* those of the claim's med_type and scheme */
         const mb_layer *l = &rs->layers[rs->layer_order[k]];
-        if (l->group != MB_GROUP_ANY && (disease < 0 || rs->diseases[disease].group != l->group))
+        if (!mb_layer_takes_disease(rs, l, disease))
             continue;
         layer_terms t;
         if (!mb_layer_check(x, rs, l, roster, &view, &t))
