@@ -241,7 +241,7 @@ int mb_compile_assistance(ctx_t *c)
         rows[i].sel.group = (int8_t)g;
         rows[i].sel.specificity++;
         rows[i].sel.depth = MB_SEL_DEPTH_ALL;
-        uses |= r->sel.from ? MB_SEL_FROM : 0;
+        uses |= mb_sel_uses(&r->sel);
         int32_t bp;
         if ((rc = mb_parse_ratio(c, p, "ratio", r->ratio, &bp)))
             return rc;

@@ -483,7 +483,7 @@ int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *r, uint32_t allowe
     return MB_OK;
 }
 
-static uint32_t uses_of(const raw_sel *r)
+uint32_t mb_sel_uses(const raw_sel *r)
 {
     uint32_t u = 0;
     for (int b = 0; b < (int)(sizeof selector_keys / sizeof selector_keys[0]); b++)
@@ -509,7 +509,7 @@ int mb_compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned 
         int rc;
         if ((rc = mb_compile_sel(c, p, &r->sel, allowed & ~ROWS_SCOPE, table, &row->sel)))
             return rc;
-        uses |= uses_of(&r->sel);
+        uses |= mb_sel_uses(&r->sel);
         out->first_visit |= row->sel.facility == MB_FAC_FIRST_VISIT;
         if (r->scope) {
             if (!(allowed & ROWS_SCOPE))
