@@ -32,6 +32,21 @@ cap_left_of(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t
     return MB_OK;
 }
 
+/* The year's base before the claim and the enrollee's entry for it, read from the enrollee: two
+ * layers sharing a base both see it as it was, and it moves once (record). MB_E_OVERFLOW for a
+ * corrupt accumulator, which names it. */
+static inline __attribute__((always_inline)) int
+base_before(settle_ctx *x, const mb_layer *l, const mb_acc **at, int64_t *b0)
+{
+    *at = mb_acc_find(x->e, l->base_key, x->year);
+    *b0 = *at ? (*at)->value : 0;
+    if (*b0 < 0 || *b0 > MB_MONEY_MAX)
+        return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is "
+                       "not an amount (a corrupt accumulator)", mb_bill_name(x->c), l->id,
+                       (long long)*b0);
+    return MB_OK;
+}
+
 static inline __attribute__((always_inline)) mb_fund_row *
 fund_row(settle_ctx *x, const mb_ruleset *rs, int fund, int64_t inscp)
 {
@@ -154,25 +169,20 @@ typedef struct layer_pay {
     mb_target target;       /* a top-up layer's figures (topup.c) */
 } layer_pay;
 
-/* The deductible: the first part of the year's base, as its scope counts it (deductible.c).
- * The base before this claim is read from the enrollee: two layers sharing a base both see it
- * as it was, and it moves once (record). */
+/* The deductible: the first part of the year's base, as its scope counts it (deductible.c). */
 static int deductible(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                       const layer_terms *t, int64_t tier_compliant, layer_pay *p)
 {
     const mb_bill *c = x->c;
     p->b = l->base == MB_BASE_COMPLIANT ? tier_compliant : x->remaining;
-    p->base_at = mb_acc_find(x->e, l->base_key, x->year);
-    p->b0 = p->base_at ? p->base_at->value : 0;
-    if (p->b0 < 0 || p->b0 > MB_MONEY_MAX)
-        return mb_fail(x->err, MB_E_OVERFLOW, "claim %s: layer %s: the year's base %lld fen is "
-                       "not an amount (a corrupt accumulator)", mb_bill_name(c), l->id,
-                       (long long)p->b0);
+    int rc = base_before(x, l, &p->base_at, &p->b0);
+    if (rc != MB_OK)
+        return rc;
     p->b1 = p->b0 + p->b; /* two amounts: no overflow */
     if (l->pharmacy_as != MB_FAC_ANY && (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY))
         mb_trace_add(x, rs, l->rules.pharmacy, l->pharmacy_cite, "定点药店按规定级别支付", p->b, p->b, -1);
     mb_ded *ded = &p->ded;
-    int rc = mb_deductible_compute(x, rs, l, t, p->b0, p->b, ded);
+    rc = mb_deductible_compute(x, rs, l, t, p->b0, p->b, ded);
     if (rc != MB_OK)
         return rc;
     /* the tilt changes the deductible, the ratios and the cap: one step says so, with the
@@ -387,6 +397,11 @@ int64_t mb_layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, con
     return layer_cap(x, rs, l, t, stated);
 }
 
+int mb_layer_base(settle_ctx *x, const mb_layer *l, const mb_acc **at, int64_t *b0)
+{
+    return base_before(x, l, at, b0);
+}
+
 int mb_cap_left(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t *left)
 {
     return cap_left_of(x, l, cap, used, left);
@@ -422,7 +437,6 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                    const mb_roster *roster, const mb_view *view, layer_terms *t)
 {
     const mb_bill *c = x->c;
-    const mb_enrollee *e = x->e;
     int disease = view->disease;
     t->view = view;
     t->ratio = 0;
@@ -440,40 +454,8 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
         t->view = &t->own;
     }
     const mb_view *v = t->view;
-    if (l->requires & MB_REQ_CERTIFIED_DISEASE) {
-        if (disease < 0) {
-            mb_not_covered(x, MB_REASON_NO_DISEASE, l->id, l->cite, NULL, 0);
-            return 0;
-        }
-        mb_check chk;
-        if (mb_roster_check(rs, roster, disease, &chk)) {
-            mb_not_covered(x, chk.reason, l->id, chk.cite, rs->diseases[disease].name, chk.date);
-            return 0;
-        }
-    }
-    if ((l->requires & MB_REQ_DESIGNATED_FACILITY) && !mb_at_designated_facility(e, c)) {
-        mb_not_covered(x, MB_REASON_FACILITY, l->id, l->cite, NULL, 0);
+    if (!mb_layer_requirements(x, rs, l, roster, disease))
         return 0;
-    }
-    if ((l->requires & MB_REQ_IN_PROVINCE) && (c->flags & MB_CLAIM_OUT_OF_PROVINCE)) {
-        mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "in_province", 0);
-        return 0;
-    }
-    if ((l->requires & MB_REQ_REFERRAL) && !v->referred) {
-        mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "referral", 0);
-        return 0;
-    }
-    if ((l->requires & MB_REQ_PRESCRIPTION) && c->med_type == MB_MED_PHARMACY &&
-        c->prescriber_hash == 0) {
-        mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "prescription", 0);
-        return 0;
-    }
-    int excluding = mb_excluding_kind(x, l);
-    if (excluding >= 0) {
-        mb_not_covered(x, MB_REASON_EXCLUSIVE_KIND, l->id, l->exclusive_cite,
-                       l->exclusive_names[excluding], 0);
-        return 0;
-    }
     if (l->disease_caps && disease >= 0 && rs->diseases[disease].ncaps > 0) {
         const mb_disease *d = &rs->diseases[disease];
         t->dcap = disease_cap(d, v);

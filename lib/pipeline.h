@@ -84,9 +84,17 @@ int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, 
 /* The same without the person groups (for the items step, before any tier's diseases are
  * decided): class_b_first_selfpay and first_selfpay rows take no `group`. */
 void mb_view_claim(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c, mb_view *v);
+/* The person groups held on the claim's dates (mb_view.groups): those an active identity names,
+ * those whose member groups are held, each where its conditions hold. */
+uint64_t mb_groups_held(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
+                        const mb_roster *roster);
 /* Whether an identity counts on the claim's dates, as the ruleset's identity rules say. */
 bool mb_identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_bill *c);
-bool mb_claim_referred(const mb_ruleset *rs, const mb_bill *c);
+/* Whether the claim counts as referred: it was, or it is care the ruleset exempts from it. */
+static inline bool mb_claim_referred(const mb_ruleset *rs, const mb_bill *c)
+{
+    return (c->flags & MB_CLAIM_REFERRAL) || (c->flags & rs->referral_exempt);
+}
 /* The facility class of a claim (-1: a pharmacy claim without a prescriber to take it from);
  * `pharmacy_as` is a layer's `pharmacy` (MB_FAC_ANY: the prescriber's). */
 int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
@@ -174,6 +182,52 @@ static inline int mb_excluding_kind(const settle_ctx *x, const mb_layer *l)
     return -1;
 }
 
+/* Whether the claim meets what layer `l` requires before its terms are read, in mb_layer_check's
+ * order: a certified disease, the designated facility, care in the province, a referral, a
+ * pharmacy claim's prescription, and no benefit kind it is
+ * exclusive with enjoyed this year. The first unmet is recorded as why it does not apply
+ * (mb_not_covered): the general path and the plain path (program.c) both ask it. */
+static inline bool mb_layer_requirements(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
+                                         const mb_roster *roster, int disease)
+{
+    const mb_bill *c = x->c;
+    if (l->requires & MB_REQ_CERTIFIED_DISEASE) {
+        if (disease < 0) {
+            mb_not_covered(x, MB_REASON_NO_DISEASE, l->id, l->cite, NULL, 0);
+            return false;
+        }
+        mb_check chk;
+        if (mb_roster_check(rs, roster, disease, &chk)) {
+            mb_not_covered(x, chk.reason, l->id, chk.cite, rs->diseases[disease].name, chk.date);
+            return false;
+        }
+    }
+    if ((l->requires & MB_REQ_DESIGNATED_FACILITY) && !mb_at_designated_facility(x->e, c)) {
+        mb_not_covered(x, MB_REASON_FACILITY, l->id, l->cite, NULL, 0);
+        return false;
+    }
+    if ((l->requires & MB_REQ_IN_PROVINCE) && (c->flags & MB_CLAIM_OUT_OF_PROVINCE)) {
+        mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "in_province", 0);
+        return false;
+    }
+    if ((l->requires & MB_REQ_REFERRAL) && !mb_claim_referred(rs, c)) {
+        mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "referral", 0);
+        return false;
+    }
+    if ((l->requires & MB_REQ_PRESCRIPTION) && c->med_type == MB_MED_PHARMACY &&
+        c->prescriber_hash == 0) {
+        mb_not_covered(x, MB_REASON_CONDITION, l->id, l->cite, "prescription", 0);
+        return false;
+    }
+    int excluding = mb_excluding_kind(x, l);
+    if (excluding >= 0) {
+        mb_not_covered(x, MB_REASON_EXCLUSIVE_KIND, l->id, l->exclusive_cite,
+                       l->exclusive_names[excluding], 0);
+        return false;
+    }
+    return true;
+}
+
 /* Account `first`: before the first layer of a tier that applies counts its deductible, the
  * personal account pays what it can of the policy-scope self-pay. Returns the tier's
  * policy-scope cost as the layers then see it. */
@@ -231,10 +285,12 @@ int mb_layer_check(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
 /* Pay layer `l`: deductible, bands, limits and caps; record its accumulators. */
 int mb_layer_run(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                  int64_t tier_compliant);
-/* The parts of paying a layer the plain path (program.c) shares with mb_layer_run: the cap
- * for the claim (its row's `stated`, raised for the diseases of t->roster), what a cap leaves
+/* The parts of paying a layer the plain path (program.c) shares with mb_layer_run: the year's
+ * base before the claim and its entry (MB_E_OVERFLOW for a corrupt accumulator), the cap for
+ * the claim (its row's `stated`, raised for the diseases of t->roster), what a cap leaves
  * (MB_E_OVERFLOW for a corrupt accumulator), the claim's row of a fund (NULL: no room), the
  * deductible the first tier charged (act_pay_dedc). */
+int mb_layer_base(settle_ctx *x, const mb_layer *l, const mb_acc **at, int64_t *b0);
 int64_t mb_layer_cap(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const layer_terms *t,
                      int64_t stated);
 int mb_cap_left(settle_ctx *x, const mb_layer *l, int64_t cap, int64_t used, int64_t *left);

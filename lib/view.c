@@ -13,11 +13,6 @@ bool mb_identity_active(const mb_ruleset *rs, const mb_identity *id, const mb_bi
     return id->from <= c->date && c->date <= last;
 }
 
-bool mb_claim_referred(const mb_ruleset *rs, const mb_bill *c)
-{
-    return (c->flags & MB_CLAIM_REFERRAL) || (c->flags & rs->referral_exempt);
-}
-
 /* The class of a facility of `level`: the enrollee's first-visit facility, else its level. Care
  * exempt from the first-visit rule at a primary facility counts as first-visit care. */
 static int class_of(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c, uint64_t fac,
@@ -62,8 +57,8 @@ int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill 
 /* The person groups held on the claim's dates: those an active identity names, those whose
  * member groups are held, each only where its conditions (scheme, a covered disease of a
  * catalogue group) hold. Groups are decided in order: members are declared before. */
-static uint64_t groups_held(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
-                            const mb_roster *roster)
+uint64_t mb_groups_held(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,
+                        const mb_roster *roster)
 {
     uint64_t direct = 0;
     for (uint32_t i = 0; i < e->nidentities; i++) {
@@ -170,6 +165,6 @@ int mb_view_build(settle_ctx *x, const mb_ruleset *rs, const mb_roster *roster, 
                        mb_bill_name(c), rs->id);
     v->disease = disease;
     v->disease_group = disease >= 0 ? rs->diseases[disease].group : 0;
-    v->groups = rs->ngroups ? groups_held(rs, e, c, roster) : 0;
+    v->groups = rs->ngroups ? mb_groups_held(rs, e, c, roster) : 0;
     return MB_OK;
 }
