@@ -317,7 +317,7 @@ typedef struct mb_settlement {
     uint32_t ndeltas;
     uint32_t nfresh;           /* of the deltas, those of a figure the enrollee does not hold yet:
                                   the accumulator entries commit adds */
-    uint32_t plain_tiers;      /* bit per tier of the chain its plain layer paid (program.c) */
+    uint32_t plain_tiers;      /* bit per tier of the chain the plain path settled (program.c) */
     int64_t balance_before, balance_after;
     int64_t payer_before, payer_after;  /* a family member's account (mb_settle_family) */
     uint64_t payer_tag;                 /* 0: no family payer */

@@ -1,15 +1,16 @@
 /*
- * The plain path: a tier whose only layer for the claim's scheme and med_type is plain pays
+ * The plain path: a tier whose layers for the claim's scheme and med_type are all plain pays
  * without the generality the layers' general path (settle.c's layers, layer.c) checks on every
  * claim. A plain layer is one whose tables are chosen by the person alone (their rows found at
- * load, below) and that has none of the stages most layers lack: bands, a tracked deductible,
- * per-disease caps, stacking, tilts, categories, top-ups, penalties. Its claims need no view,
- * and the layer runs as one straight line of the stages mb_layer_run takes for it.
+ * load, below), or whose ratio is the assistance category's where the categories are chosen by
+ * the groups held alone, and that has none of the stages most layers lack: bands, a tracked
+ * deductible, per-disease caps, stacking, tilts, top-ups, penalties. Its claims need no view,
+ * and each layer runs as one straight line of the stages mb_layer_run takes for it.
  *
- * The path takes only what it is sure of and declines the rest before it changes anything: a
- * claim the layer would not cover (the general path records why), a corrupt base (the
- * general path's error), a pharmacy claim (its class depends on the prescriber and the layer's
- * pharmacy rule). It records the trace steps the general path records, in its order.
+ * The path asks of each layer what mb_layer_check asks, in its order, and records the same
+ * reason when one does not apply. It declines, before it changes anything, what it is not sure
+ * of: a pharmacy claim (its class depends on the prescriber and the layer's pharmacy rule).
+ * It records the trace steps the general path records, in its order.
  * tests/unit/test_plain.c computes random claims of every bundled chain on both paths (the
  * plain layers hidden for the general one), with a trace and without, and compares the
  * settlements field by field and the traces step by step.
@@ -34,19 +35,48 @@ static bool by_person(const mb_rows *rows)
     return rows->n == 0 || rows->by_person;
 }
 
+/* Whether the assistance categories are chosen by the groups held (and the date) alone: the
+ * path picks the claim's on a view of those only. */
+static bool categories_by_group(const mb_ruleset *rs)
+{
+    return (rs->categories.uses & ~(uint32_t)(MB_SEL_GROUP | MB_SEL_FROM)) == 0;
+}
+
 /* Whether the path can settle the layer's claims: every stage it has is one the path takes. */
-static bool plain_layer(const mb_layer *l)
+static bool plain_layer(const mb_ruleset *rs, const mb_layer *l)
 {
     const uint32_t checks = MB_REQ_CERTIFIED_DISEASE | MB_REQ_DESIGNATED_FACILITY |
-                            MB_REQ_IN_PROVINCE | MB_REQ_REFERRAL | MB_REQ_PRESCRIPTION;
+                            MB_REQ_ASSISTANCE | MB_REQ_IN_PROVINCE | MB_REQ_REFERRAL |
+                            MB_REQ_PRESCRIPTION;
+    bool by_category = l->ratio_source == MB_RATIO_CATEGORY;
+    bool category_plain = !(by_category || (l->requires & MB_REQ_ASSISTANCE)) ||
+                          categories_by_group(rs);
     bool cap_plain = !l->has_cap ||
                      (!l->cap.of_diseases && by_person(&l->cap.rows) &&
                       (!l->cap.has_raise || (l->cap.nraise == 1 && l->cap.raise[0].share_bp == 0)));
     return (l->requires & ~checks) == 0 && !l->disease_caps && !l->tilt && !l->referral_penalty &&
            !l->top_up_of && l->top_up_period != MB_PERIOD_YEAR &&
-           l->ratio_source != MB_RATIO_CATEGORY && l->ratio.by_person &&
-           by_person(&l->deductible) && !l->ded_tracked && l->nbands == 0 && !l->uses_age &&
-           cap_plain;
+           (by_category || l->ratio.by_person) && category_plain && by_person(&l->deductible) &&
+           !l->ded_tracked && l->nbands == 0 && !l->uses_age && cap_plain;
+}
+
+/* The ruleset's categories in the order a person is given them, where they are chosen by group
+ * alone (no date): *out NULL otherwise. MB_E_NOMEM when memory runs out. */
+static int category_order(const mb_ruleset *rs, mb_arena *arena, const mb_plain_categories **out)
+{
+    *out = NULL;
+    if (rs->categories.n == 0 || (rs->categories.uses & ~(uint32_t)MB_SEL_GROUP) != 0)
+        return MB_OK;
+    mb_plain_categories *order = mb_arena_alloc(arena, sizeof *order);
+    if (order == NULL)
+        return MB_E_NOMEM;
+    for (int slot = 0; slot < MB_SLOT_COUNT; slot++) {
+        if ((order->row[slot] = mb_arena_alloc(arena, rs->categories.n * sizeof(mb_row *))) == NULL)
+            return MB_E_NOMEM;
+        order->n[slot] = mb_rows_max_order(&rs->categories, slot, order->row[slot]);
+    }
+    *out = order;
+    return MB_OK;
 }
 
 int mb_program_plan(mb_ruleset *rs, mb_arena *arena)
@@ -55,85 +85,139 @@ int mb_program_plan(mb_ruleset *rs, mb_arena *arena)
     /* rows chosen by age: a claim may need a birth date, which the view checks */
     if (rs->uses_age || rs->layers_use_age)
         return MB_OK;
-    const mb_plain *(*table)[32] = NULL;
-    mb_plain *plain = NULL;
+    const mb_plain_span *(*table)[32] = NULL;
+    mb_plain *plain = NULL; /* by layer index, each filled when a span first holds it */
+    const mb_plain_categories *categories;
+    int rc = category_order(rs, arena, &categories);
+    if (rc != MB_OK)
+        return rc;
     for (int s = 1; s < 3; s++) {
         if (!((rs->schemes >> s) & 1u))
             continue;
         for (int m = 0; m < 32; m++) {
             const uint32_t *span = &rs->layers_for[s][m];
-            if (span[1] - span[0] != 1 || !plain_layer(&rs->layers[rs->layer_order[span[0]]]))
+            uint32_t n = span[1] - span[0];
+            bool all = n > 0 && n <= MB_PLAIN_SPAN_MAX;
+            for (uint32_t k = span[0]; all && k < span[1]; k++)
+                all = plain_layer(rs, &rs->layers[rs->layer_order[k]]);
+            if (!all)
                 continue;
-            if (table == NULL &&
-                ((table = mb_arena_alloc(arena, 3 * sizeof *table)) == NULL ||
-                 (plain = mb_arena_alloc(arena, rs->nlayers * sizeof *plain)) == NULL))
+            mb_plain_span *sp;
+            if ((table == NULL &&
+                 ((table = mb_arena_alloc(arena, 3 * sizeof *table)) == NULL ||
+                  (plain = mb_arena_alloc(arena, rs->nlayers * sizeof *plain)) == NULL)) ||
+                (sp = mb_arena_alloc(arena, sizeof *sp)) == NULL)
                 return MB_E_NOMEM;
-            uint16_t i = rs->layer_order[span[0]];
-            const mb_layer *l = &rs->layers[i];
-            mb_plain *p = &plain[i];
-            p->layer = l;
-            for (int slot = 0; slot < MB_SLOT_COUNT; slot++) {
-                p->ratio[slot] = person_row(&l->ratio, slot);
-                p->deductible[slot] = person_row(&l->deductible, slot);
-                p->cap[slot] = l->has_cap ? person_row(&l->cap.rows, slot) : NULL;
+            sp->n = n;
+            sp->categories = categories;
+            for (uint32_t k = 0; k < n; k++) {
+                uint16_t i = rs->layer_order[span[0] + k];
+                const mb_layer *l = &rs->layers[i];
+                mb_plain *p = &plain[i];
+                if (p->layer == NULL) {
+                    p->layer = l;
+                    p->by_category = l->ratio_source == MB_RATIO_CATEGORY;
+                    p->reads_category = p->by_category || (l->requires & MB_REQ_ASSISTANCE);
+                    for (int slot = 0; slot < MB_SLOT_COUNT; slot++) {
+                        p->ratio[slot] = p->by_category ? NULL : person_row(&l->ratio, slot);
+                        p->deductible[slot] = person_row(&l->deductible, slot);
+                        p->cap[slot] = l->has_cap ? person_row(&l->cap.rows, slot) : NULL;
+                    }
+                }
+                sp->layer[k] = p;
             }
-            table[s][m] = p;
+            table[s][m] = sp;
         }
     }
-    rs->plain_for = (const mb_plain *const (*)[32])table;
+    rs->plain_for = (const mb_plain_span *const (*)[32])table;
     return MB_OK;
 }
 
 /* ---- per claim ------------------------------------------------------------------------------ */
 
-/* Whether the layer applies, as mb_layer_check decides it for a plain layer; any reason it
- * would not is the general path's to record. Reads only. */
-static bool applies(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
-                    const mb_roster *roster, int disease)
+/* The claim's assistance category row (就高: the highest of those held), as mb_layer_check
+ * picks it on the tier's view: the categories read only the groups held and the date (at
+ * load), and where they read no date, the first of `order` held is it. NULL: none. */
+static const mb_row *category_of(const settle_ctx *x, const mb_ruleset *rs,
+                                 const mb_plain_categories *order, const mb_roster *roster)
 {
-    const mb_bill *c = x->c;
-    if (!mb_layer_takes_disease(rs, l, disease))
+    if (rs->categories.n == 0)
+        return NULL;
+    uint64_t groups = rs->ngroups ? mb_groups_held(rs, x->e, x->c, roster) : 0;
+    if (order != NULL) {
+        for (uint32_t i = 0; i < order->n[x->slot]; i++) {
+            const mb_row *row = order->row[x->slot][i];
+            if (row->sel.group < 0 || ((groups >> row->sel.group) & 1u))
+                return row;
+        }
+        return NULL;
+    }
+    mb_view v;
+    mb_view_plain(&v, x->c->date, x->slot);
+    v.groups = groups;
+    return mb_rows_pick_max(&rs->categories, &v);
+}
+
+/* The claim's category, picked the first time a layer reads it (the same for every layer). */
+typedef struct category_once {
+    bool picked;
+    const mb_row *row;
+} category_once;
+
+/* Whether plain layer `p` applies, as mb_layer_check decides it, the reason it does not
+ * recorded as it records it; the ratio and its cite when it does. */
+static bool terms(settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span,
+                  const mb_plain *p, const mb_roster *roster, int disease, category_once *cat,
+                  int32_t *ratio, const char **ratio_cite)
+{
+    const mb_layer *l = p->layer;
+    if (!mb_layer_requirements(x, rs, l, roster, disease))
         return false;
-    mb_check chk;
-    if ((l->requires & MB_REQ_CERTIFIED_DISEASE) &&
-        (disease < 0 || mb_roster_check(rs, roster, disease, &chk)))
+    if (p->reads_category && !cat->picked) {
+        cat->row = category_of(x, rs, span->categories, roster);
+        cat->picked = true;
+    }
+    const mb_row *row = p->by_category ? cat->row : p->ratio[x->slot];
+    if (row == NULL) {
+        mb_not_covered(x, p->by_category ? MB_REASON_NO_IDENTITY : MB_REASON_NO_RATIO, l->id,
+                       l->cite, NULL, 0);
         return false;
-    if ((l->requires & MB_REQ_DESIGNATED_FACILITY) && !mb_at_designated_facility(x->e, c))
+    }
+    if ((l->requires & MB_REQ_ASSISTANCE) && cat->row == NULL) {
+        mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);
         return false;
-    if ((l->requires & MB_REQ_IN_PROVINCE) && (c->flags & MB_CLAIM_OUT_OF_PROVINCE))
-        return false;
-    if ((l->requires & MB_REQ_REFERRAL) && !mb_claim_referred(rs, c))
-        return false; /* (a prescription is required of pharmacy claims only, declined below) */
-    return mb_excluding_kind(x, l) < 0;
+    }
+    *ratio = (int32_t)row->v[x->slot];
+    *ratio_cite = row->cite;
+    return true;
 }
 
 /* The layer's payment, its stages as mb_layer_run takes them for a plain layer, each trace step
- * as it records it: the deductible as the first part of the year's base (`base_at`, the
- * enrollee's entry, as the general path's deductible reads it), the one band at the layer's
- * ratio from its fund, the self-pay left and the cap (raised for the diseases held), then the
- * record. */
+ * as it records it: the deductible as the first part of the year's base, the one band at the
+ * ratio `terms` found, from the layer's fund, the self-pay left and the cap (raised for the
+ * diseases held), then the record. */
 static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_roster *roster,
-               const mb_acc *base_at, int64_t tier_compliant)
+               int64_t tier_compliant, int32_t ratio, const char *ratio_cite)
 {
     const mb_layer *l = p->layer;
     int year = x->year, slot = x->slot, rc;
-    /* deductible: the tier's policy-scope cost and what is left of it are one figure before
-     * its only layer pays, so either base is it */
-    int64_t b = tier_compliant;
-    int64_t b0 = base_at ? base_at->value : 0, b1 = b0 + b; /* two amounts: no overflow */
+    /* deductible */
+    int64_t b = l->base == MB_BASE_COMPLIANT ? tier_compliant : x->remaining, b0;
+    const mb_acc *base_at;
+    if ((rc = mb_layer_base(x, l, &base_at, &b0)))
+        return rc;
+    int64_t b1 = b0 + b; /* two amounts: no overflow */
     const mb_row *ded = p->deductible[slot];
     int64_t charged = ded ? mb_overlap(b0, b1, 0, ded->v[slot]) : 0;
     if (ded)
         mb_trace_add(x, rs, l->rules.deductible, ded->cite, "起付线", b, charged, -1);
     /* the band */
-    const mb_row *ratio = p->ratio[slot];
     int64_t portion = mb_overlap(b0 + charged, b1, 0, MB_UNLIMITED);
     mb_prorata sum = {0};
-    mb_prorata_add(&sum, portion, (int32_t)ratio->v[slot]);
+    mb_prorata_add(&sum, portion, ratio);
     int64_t total = mb_prorata_round(&sum);
     if (portion > 0)
-        mb_trace_add(x, rs, l->rules.ratio, ratio->cite, "按比例支付", portion, total,
-                     (int32_t)ratio->v[slot]);
+        mb_trace_add(x, rs, l->rules.ratio, ratio_cite, "按比例支付", portion, total, ratio);
     /* limits: never more than the policy-scope self-pay left, nor than the cap leaves */
     int64_t limit = x->remaining, cap_left = MB_UNLIMITED;
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
@@ -201,18 +285,30 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
 
 /* Kept out of line: inlined into the tier, it left the general path's stages less room to be
  * inlined there, which cost every claim that path settles some 40 instructions. */
-__attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p,
-                                            const mb_roster *roster, int disease, int *rc)
+__attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
+                                            const mb_plain_span *span, const mb_roster *roster,
+                                            int disease, bool *applied, int *rc)
 {
     const mb_bill *c = x->c;
-    if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY ||
-        p->ratio[x->slot] == NULL || !applies(x, rs, p->layer, roster, disease))
+    if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY)
         return false;
-    /* a corrupt base: the general path's error, which names it */
-    const mb_acc *base_at = mb_acc_find(x->e, p->layer->base_key, x->year);
-    if (base_at && (base_at->value < 0 || base_at->value > MB_MONEY_MAX))
-        return false;
-    int64_t tier_compliant = mb_account_first(x, rs, x->remaining);
-    *rc = pay(x, rs, p, roster, base_at, tier_compliant);
+    bool any = false; /* a layer applied */
+    category_once cat = {false, NULL};
+    int64_t tier_compliant = x->remaining;
+    int status = MB_OK;
+    for (uint32_t k = 0, n = span->n; k < n && status == MB_OK; k++) { /* as layers() visits them */
+        const mb_plain *p = span->layer[k];
+        int32_t ratio;
+        const char *ratio_cite;
+        if (!mb_layer_takes_disease(rs, p->layer, disease) ||
+            !terms(x, rs, span, p, roster, disease, &cat, &ratio, &ratio_cite))
+            continue;
+        if (!any)
+            tier_compliant = mb_account_first(x, rs, tier_compliant);
+        status = pay(x, rs, p, roster, tier_compliant, ratio, ratio_cite);
+        any = true;
+    }
+    *applied = any;
+    *rc = status;
     return true;
 }

@@ -1,4 +1,4 @@
-/* The plain path (program.c): a tier whose only layer for a claim is plain pays without the
+/* The plain path (program.c): a tier whose layers for a claim are all plain pays without the
  * layers' general path, or declines the claim to it. Internal. */
 #ifndef MB_PROGRAM_H
 #define MB_PROGRAM_H
@@ -6,26 +6,45 @@
 #include "handles.h"
 #include "ruleset.h"
 
+#define MB_PLAIN_SPAN_MAX 4 /* a tier with more layers for a claim takes the general path */
+
 /* A plain layer and the row of each of its tables each person takes, found at load. */
 typedef struct mb_plain {
     const mb_layer *layer;
-    const mb_row *ratio[MB_SLOT_COUNT];      /* NULL: no ratio for the person (not covered) */
+    bool by_category;                        /* its ratio is the assistance category's */
+    bool reads_category;                     /* by_category, or it requires an identity */
+    const mb_row *ratio[MB_SLOT_COUNT];      /* NULL: no ratio for the person (or by_category) */
     const mb_row *deductible[MB_SLOT_COUNT]; /* NULL: none */
     const mb_row *cap[MB_SLOT_COUNT];        /* NULL: no cap for the person */
 } mb_plain;
+
+/* The assistance categories a person can be given, in the order mb_rows_pick_max prefers them
+ * (mb_rows_max_order), for a ruleset whose categories are chosen by group alone. */
+typedef struct mb_plain_categories {
+    uint32_t n[MB_SLOT_COUNT];
+    const mb_row **row[MB_SLOT_COUNT];
+} mb_plain_categories;
+
+/* The layers a claim of one scheme and med_type can apply, in the tier's order, all plain. */
+typedef struct mb_plain_span {
+    uint32_t n;
+    const mb_plain *layer[MB_PLAIN_SPAN_MAX];
+    const mb_plain_categories *categories; /* NULL: picked on a view of the groups held */
+} mb_plain_span;
 
 /* Work out at load, for each scheme and med_type, whether its claims take the plain path
  * (rs->plain_for): MB_E_NOMEM when memory runs out. */
 struct mb_arena;
 int mb_program_plan(mb_ruleset *rs, struct mb_arena *arena);
 
-/* Pay the tier's plain layer `p` for the claim as the layers' general path would, its trace
- * steps too, with the tier's roster and the claim's disease in its catalogue (-1: none).
- * Returns false, having changed nothing, for a claim the path does not take (the general path
- * settles it); true when it paid, with *rc the outcome (an accumulator's overflow, say). */
+/* Apply the tier's plain layers `span` to the claim as the layers' general path would, their
+ * trace steps and the reasons a layer does not apply too, with the tier's roster and the
+ * claim's disease in its catalogue (-1: none). Returns false, having changed nothing, for a
+ * claim the path does not take (the general path settles it); true when it took it, with
+ * *applied whether a layer applied and *rc the outcome (an accumulator's overflow, say). */
 struct settle_ctx;
 struct mb_roster;
-bool mb_plain_run(struct settle_ctx *x, const mb_ruleset *rs, const mb_plain *p,
-                  const struct mb_roster *roster, int disease, int *rc);
+bool mb_plain_run(struct settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span,
+                  const struct mb_roster *roster, int disease, bool *applied, int *rc);
 
 #endif

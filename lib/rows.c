@@ -80,3 +80,25 @@ void mb_view_plain(mb_view *v, int32_t date, int slot)
 {
     *v = (mb_view){.date = date, .slot = slot, .age = -1, .category = -1, .disease = -1};
 }
+
+uint32_t mb_rows_max_order(const mb_rows *rows, int slot, const mb_row **out)
+{
+    /* every group held: a row is then superseded by what its own group's rows hold, the same
+     * whenever its group is held, which is when mb_rows_pick_max looks at it */
+    mb_view all;
+    mb_view_plain(&all, 0, slot);
+    all.groups = ~UINT64_C(0);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rows->n; i++) {
+        const mb_row *row = &rows->row[i];
+        if (row->v[slot] == MB_ABSENT || (!rows->one_per_group && superseded(rows, row, &all)))
+            continue;
+        uint32_t k = n++; /* insertion in order: after those of a value at least its own */
+        while (k > 0 && out[k - 1]->v[slot] < row->v[slot]) {
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = row;
+    }
+    return n;
+}

@@ -324,9 +324,9 @@ struct mb_ruleset {
        in the ruleset's order (plan.c) */
     const uint16_t *layer_order;
     uint32_t layers_for[3][33];
-    /* for scheme s and med_type m, plain_for[s][m % 32]: the plain layer its claims take on the
+    /* for scheme s and med_type m, plain_for[s][m % 32]: the plain layers its claims take on the
        plain path, or NULL (program.c); plain_for itself NULL when no claim takes it */
-    const struct mb_plain *const (*plain_for)[32];
+    const struct mb_plain_span *const (*plain_for)[32];
 
     const mb_acc_key *acc_keys;         /* the layers' keys, then the catalogue's; each once */
     uint32_t nacc_keys;
@@ -355,6 +355,11 @@ const void *mb_sel_pick(const void *rows, uint32_t n, size_t size, const mb_view
 void mb_rows_by_person(mb_rows *rows);
 /* The matching row of the largest value (categories: 就高不重复). */
 const mb_row *mb_rows_pick_max(const mb_rows *rows, const mb_view *v);
+/* For a table whose rows are chosen by group alone (uses no selector but MB_SEL_GROUP): the rows
+ * mb_rows_pick_max can pick for person column `slot`, written to `out` (room for rows->n) in
+ * the order it prefers them, the largest value first, then file order. Its pick for a claim is
+ * the first whose group the claim's person holds, or that names none. Returns how many. */
+uint32_t mb_rows_max_order(const mb_rows *rows, int slot, const mb_row **out);
 /* A view of nothing but a date and a person (tables read without a claim). */
 void mb_view_plain(mb_view *v, int32_t date, int slot);
 

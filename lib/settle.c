@@ -79,14 +79,13 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
         roster.nheld = roster.n = 0;
         roster.decided = true;
     }
-    /* a claim its plain layer takes is paid without a view (program.c) */
-    const mb_plain *plain = rs->plain_for ? rs->plain_for[e->scheme][c->med_type % 32] : NULL;
+    /* a claim its plain layers take is settled without a view (program.c) */
+    const mb_plain_span *plain = rs->plain_for ? rs->plain_for[e->scheme][c->med_type % 32] : NULL;
     bool applied = false;
-    if (plain != NULL && mb_plain_run(x, rs, plain, &roster, disease, &rc)) {
+    if (plain != NULL && mb_plain_run(x, rs, plain, &roster, disease, &applied, &rc)) {
         if (rc != MB_OK)
             return rc;
         x->r->plain_tiers |= 1u << x->tier;
-        applied = true;
     } else if ((rc = layers(x, rs, &roster, disease, &applied))) {
         return rc;
     }

@@ -1,6 +1,6 @@
 /* The plain path (lib/program.c) settles exactly as the layers' general path does.
  *
- * A tier whose only layer for a claim is plain pays it on the plain path. For every chain the
+ * A tier whose layers for a claim are all plain settles it on the plain path. For every chain the
  * bundled rulesets form, pseudo-random claims (fixed seed) of the med_types the rulesets'
  * plain layers take, and of others, for enrollees of every person type who hold the
  * catalogue's diseases, at the designated facility or not, with the year's figures seeded near
@@ -12,8 +12,8 @@
  *
  * The plan is checked as well: 锡医保服务〔2020〕41号's chronic layer is plain, and so are a
  * ruleset's of the test's own, whose plain layers have the shapes no bundled one has; each
- * covers enough of its claims to tell, and every claim a plain layer covers must be taken by
- * the plain path. Internal: links the static library. */
+ * covers enough of its claims to tell, and every claim of a tier whose layers are plain must be
+ * taken by the plain path but a pharmacy claim. Internal: links the static library. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -32,7 +32,7 @@
 static mb_ruleset *bundled[MAX_RULESETS];
 static size_t nbundled;
 static fx_rng rng = {UINT64_C(0x2545f4914f6cdd1d)};
-static long compared, refused, covered, by_plain, chains;
+static long compared, refused, covered, by_plain, taken_tiers, chains;
 
 static int64_t range(int64_t lo, int64_t hi) { return fx_range(&rng, lo, hi); }
 
@@ -78,7 +78,7 @@ static bool same_settlement(const mb_settlement *a, const mb_settlement *b)
     return true;
 }
 
-/* Whether the chain's first tier holds a plain layer for the enrollee's claims of `med`. */
+/* Whether the tier's layers for the enrollee's claims of `med` are plain. */
 static bool plain_for(const mb_ruleset *rs, const mb_enrollee *e, int med)
 {
     return rs->plain_for != NULL && rs->plain_for[e->scheme][med % 32] != NULL;
@@ -122,8 +122,12 @@ static void people(const mb_ruleset *const *chain, size_t n, mb_enrollee **out, 
                                         NULL) == MB_OK)
                 held[p][nheld[p]++] = code;
         }
-        if (range(0, 3) == 0)
-            (void)mb_enrollee_add_assistance(e, "minimum_living", year * 10000 + 101, 0, NULL);
+        /* assistance identities: none for most, one or two, some lost in the year */
+        static const char *const categories[] = {"minimum_living", "extreme_poverty",
+                                                 "low_income_margin", "orphan"};
+        for (int k = 0, want = range(0, 2) ? 0 : (int)range(1, 2); k < want; k++)
+            (void)mb_enrollee_add_assistance(e, categories[range(0, 3)], year * 10000 + 101,
+                                             range(0, 2) ? 0 : year * 10000 + 601, NULL);
         for (size_t k = 0; k < mb_ruleset_accumulator_count(rs); k++) {
             const char *key;
             int kind;
@@ -214,7 +218,7 @@ static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, 
     }
     int a = compute(&plain_traced, steps[0], eff, neff, e, c);
     int b = compute(&plain, NULL, eff, neff, e, c);
-    const struct mb_plain *const (*hidden[MB_CHAIN_MAX])[32];
+    const struct mb_plain_span *const (*hidden[MB_CHAIN_MAX])[32];
     for (size_t t = 0; t < neff; t++) {
         mb_ruleset *rs = (mb_ruleset *)eff[t]; /* the test's own: put back below */
         hidden[t] = rs->plain_for;
@@ -242,16 +246,20 @@ static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, 
         refused++;
         return;
     }
+    /* every tier whose layers are plain takes the claim on the plain path, but a pharmacy
+     * claim's (the random claims have no upstream amounts: each tier is settled) */
+    bool pharmacy = c->b.level == MB_LEVEL_PHARMACY || c->b.med_type == MB_MED_PHARMACY;
+    for (size_t t = 0; t < neff; t++) {
+        bool plain_tier = plain_for(eff[t], e, c->b.med_type) && !pharmacy;
+        bool taken = (plain.plain_tiers >> t) & 1u;
+        snprintf(why, sizeof why, "%s (tier %zu), enrollee %s, claim %s: %s by the plain path",
+                 eff[t]->id, t, e->id, c->b.id, taken ? "taken" : "not taken");
+        CHECK(taken == plain_tier && ((plain_traced.plain_tiers >> t) & 1u) == taken, why);
+        taken_tiers += taken;
+    }
     if (plain.covered) {
         covered++;
-        /* a claim a plain layer covers is taken by the plain path: it declines none it can pay */
-        bool plain_layer = plain_for(eff[0], e, c->b.med_type) && c->b.level != MB_LEVEL_PHARMACY &&
-                           c->b.med_type != MB_MED_PHARMACY && !c->b.has_upstream;
-        bool taken = plain.plain_tiers & 1u;
-        snprintf(why, sizeof why, "%s, enrollee %s, claim %s: %s by the plain path", eff[0]->id,
-                 e->id, c->b.id, taken ? "taken" : "not taken");
-        CHECK(taken == plain_layer && (plain_traced.plain_tiers & 1u) == taken, why);
-        by_plain += taken;
+        by_plain += plain.plain_tiers & 1u;
     }
     CHECK(general.plain_tiers == 0 && general_traced.plain_tiers == 0,
           "with the plain layers hidden, the general path settles");
@@ -354,6 +362,70 @@ static const char *const shapes = "id: plain-shapes\ntier: basic\n"
 static const char *const shapes_ci = "id: plain-shapes-ci\ntier: critical_illness\n"
                                      "upstream: {cite: c}\n" SHAPES_TERMS SHAPES_LAYERS;
 
+/* Assistance layers of the shapes the plain path takes: a ratio by the highest category held,
+ * one category given twice (the later row never applies) and a declared group of them; the
+ * chronic layer's cap shared with a second layer that asks a referral and a deductible of the
+ * year's burden (after 无锡市医疗救助 四（六）、四（七）). ASSIST_DATED's categories read the
+ * claim date (a row from 1 June), ASSIST_BY_TYPE's the claim type, which the path does not take:
+ * its tiers settle on the general path. */
+#define ASSIST_HEAD \
+    "tier: assistance\n" \
+    "title: t\n" \
+    "document: d\n" \
+    "effective_from: 2023-01-01\n" \
+    "account: {value: none, cite: c}\n" \
+    "upstream: {cite: c}\n" \
+    "class_b_first_selfpay: {value: 0%, cite: c}\n" \
+    "identity: {lost: end_of_month, admission: any_day, cite: c}\n" \
+    "funds:\n" \
+    "  - {key: assistance, employee: \"610100\", resident: \"610100\", name: n, amount: maf_pay}\n" \
+    "categories:\n" \
+    "  - {name: extreme_poverty, ratio: 100%, cite: c1}\n" \
+    "  - {name: minimum_living, ratio: 85%, cite: c2}\n" \
+    "  - {name: low_income_margin, ratio: 85%, cite: c3}\n" \
+    "  - {name: minimum_living, ratio: 90%, cite: c4}\n"
+#define ASSIST_LAYERS \
+    "layers:\n" \
+    "  - id: outpatient\n" \
+    "    name: n\n" \
+    "    kind: assist_outpatient\n" \
+    "    cite: c\n" \
+    "    med_types: [general_outpatient, emergency]\n" \
+    "    requires: [assistance_identity]\n" \
+    "    fund: assistance\n" \
+    "    base: remaining\n" \
+    "    ratio_source: category\n" \
+    "    cap: {period: year, values: [{all: 500, cite: c}]}\n" \
+    "  - id: chronic\n" \
+    "    name: n\n" \
+    "    kind: assist_chronic\n" \
+    "    cite: c\n" \
+    "    med_types: [chronic, inpatient]\n" \
+    "    requires: [assistance_identity]\n" \
+    "    fund: assistance\n" \
+    "    base: remaining\n" \
+    "    ratio_source: category\n" \
+    "    cap: {period: year, key: annual, values: [{all: 3000, cite: c}]}\n" \
+    "  - id: tilted\n" \
+    "    name: n\n" \
+    "    kind: assist_tilted\n" \
+    "    cite: c\n" \
+    "    med_types: [chronic, inpatient]\n" \
+    "    requires: [assistance_identity, in_province, referral]\n" \
+    "    fund: assistance\n" \
+    "    base: remaining\n" \
+    "    base_key: burden\n" \
+    "    deductible: [{all: 300, cite: c}]\n" \
+    "    ratio: [{all: 60%, cite: c}]\n" \
+    "    cap: {period: year, key: annual, values: [{all: 3000, cite: c}]}\n"
+static const char *const assist = "id: plain-assist\n" ASSIST_HEAD ASSIST_LAYERS;
+static const char *const assist_dated =
+    "id: plain-assist-dated\n" ASSIST_HEAD
+    "  - {name: orphan, from: 2023-06-01, ratio: 95%, cite: c5}\n" ASSIST_LAYERS;
+static const char *const assist_by_type =
+    "id: plain-assist-by-type\n" ASSIST_HEAD
+    "  - {name: orphan, claim_type: chronic, ratio: 95%, cite: c5}\n" ASSIST_LAYERS;
+
 static const mb_ruleset *find(const char *id)
 {
     for (size_t i = 0; i < nbundled; i++)
@@ -404,12 +476,47 @@ int main(void)
     mb_ruleset_free(own);
     mb_ruleset_free(own_ci);
 
+    /* the assistance shapes, alone and after wuxi's tier; the categories the path reads in
+     * their order of preference where they read no date, on a view of the groups held where
+     * they do, and not at all where they read the claim type */
+    mb_ruleset *by_group = fx_ruleset_text(assist, "plain-assist.yaml");
+    mb_ruleset *dated = fx_ruleset_text(assist_dated, "plain-assist-dated.yaml");
+    mb_ruleset *by_type = fx_ruleset_text(assist_by_type, "plain-assist-by-type.yaml");
+    CHECK(by_group && dated && by_type, "the assistance shapes load");
+    if (by_group && dated && by_type) {
+        const mb_plain_span *chronic = by_group->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_CHRONIC % 32];
+        CHECK(chronic != NULL && chronic->n == 2 && chronic->categories != NULL &&
+                  chronic->categories->n[0] == 3 &&
+                  chronic->categories->row[0][0]->cite[1] == '1' &&
+                  chronic->categories->row[0][1]->cite[1] == '2' &&
+                  chronic->categories->row[0][2]->cite[1] == '3',
+              "plain-assist: the chronic span of two layers, its categories in their order (100%, "
+              "then 85% in file order; the second minimum_living row never applies)");
+        const mb_plain_span *later = dated->plain_for ? dated->plain_for[MB_SCHEME_RESIDENT][MB_MED_INPATIENT % 32] : NULL;
+        CHECK(later != NULL && later->categories == NULL,
+              "plain-assist-dated: plain, its categories picked on a view of the date and groups");
+        CHECK(by_type->plain_for == NULL, "plain-assist-by-type: its categories read the claim "
+                                          "type, which the plain path does not see");
+        const mb_ruleset *shapes_set[] = {by_group, dated, by_type};
+        for (int k = 0; k < 3; k++) {
+            const mb_ruleset *one[1] = {shapes_set[k]}, *two[2] = {wuxi, shapes_set[k]};
+            for (int round = 0; round < 2; round++) {
+                compare_chain(one, 1);
+                compare_chain(two, 2);
+            }
+        }
+    }
+    mb_ruleset_free(by_group);
+    mb_ruleset_free(dated);
+    mb_ruleset_free(by_type);
+
     fx_each_tier_chain(bundled, nbundled, compare_chain);
     snprintf(why, sizeof why, "plain layers covered %ld of the %ld claims covered", by_plain,
              covered);
     CHECK(by_plain >= 3 * CLAIMS * PEOPLE, why);
-    printf("  %ld claims compared over %ld chains: %ld covered (%ld by a plain layer), %ld "
-           "refused or failed\n", compared, chains, covered, by_plain, refused);
+    printf("  %ld claims compared over %ld chains: %ld covered (%ld by the plain path), %ld "
+           "refused or failed; %ld tiers settled by the plain path\n", compared, chains, covered,
+           by_plain, refused, taken_tiers);
     for (size_t i = 0; i < nbundled; i++)
         mb_ruleset_free(bundled[i]);
     return check_summary();
