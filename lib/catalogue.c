@@ -296,7 +296,8 @@ static void begin(mb_roster *r, int32_t date, const mb_activity *act)
 void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int32_t date,
                      const mb_activity *act)
 {
-    r->nheld = held_of(rs, e, r->held);
+    r->held = r->own;
+    r->nheld = held_of(rs, e, r->own);
     r->repeats = any_repeat(r);
     begin(r, date, act);
     decide(r, rs);
@@ -305,10 +306,11 @@ void mb_roster_build(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, i
 void mb_roster_build_with(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, int disease,
                           int32_t date, const mb_activity *act)
 {
-    r->nheld = held_of(rs, e, r->held);
+    r->held = r->own;
+    r->nheld = held_of(rs, e, r->own);
     mb_certification c = {.certified_on = date};
-    r->held[r->nheld++] = (mb_held_disease){disease, date, mb_cert_start(rs, disease, date),
-                                            mb_cert_end(rs, disease, &c)};
+    r->own[r->nheld++] = (mb_held_disease){disease, date, mb_cert_start(rs, disease, date),
+                                           mb_cert_end(rs, disease, &c)};
     r->repeats = any_repeat(r);
     begin(r, date, act);
     decide(r, rs);
@@ -327,27 +329,26 @@ void mb_roster_hold(mb_roster *r, const mb_ruleset *rs, const mb_enrollee *e, in
                     const mb_activity *act, mb_held_cache *cache)
 {
     if (cache == NULL) {
-        r->nheld = held_of(rs, e, r->held);
+        r->held = r->own;
+        r->nheld = held_of(rs, e, r->own);
         r->repeats = any_repeat(r);
     } else {
         /* worked out once per enrollee, state of its certifications and catalogue (a tier's
-         * revision can change from claim to claim) */
+         * revision can change from claim to claim), and read where it is kept */
         if (cache->instance != e->instance || cache->certs_gen != e->certs_gen ||
             cache->rs != rs || cache->rs_serial != rs->serial) {
-            r->nheld = held_of(rs, e, r->held);
-            r->repeats = any_repeat(r);
+            cache->nheld = held_of(rs, e, cache->held);
+            r->held = cache->held;
+            r->nheld = cache->nheld;
+            cache->repeats = any_repeat(r);
             cache->instance = e->instance;
             cache->certs_gen = e->certs_gen;
             cache->rs = rs;
             cache->rs_serial = rs->serial;
-            cache->nheld = r->nheld;
-            cache->repeats = r->repeats;
-            memcpy(cache->held, r->held, r->nheld * sizeof *r->held);
-        } else {
-            r->nheld = cache->nheld;
-            r->repeats = cache->repeats;
-            memcpy(r->held, cache->held, cache->nheld * sizeof *r->held);
         }
+        r->held = cache->held;
+        r->nheld = cache->nheld;
+        r->repeats = cache->repeats;
     }
     begin(r, date, act);
     if (!independent(rs, r))

@@ -36,12 +36,13 @@ typedef struct mb_standing {
 typedef struct mb_roster {
     int32_t date;
     mb_activity act;
-    mb_held_disease held[MB_MAX_DISEASES + 1]; /* + a certification being considered */
+    const mb_held_disease *held;               /* `own`, or a cache's (mb_roster_hold) */
     uint32_t nheld;
     bool repeats;                              /* a disease is held more than once */
     bool decided;                              /* d[] and n are filled */
     mb_standing d[MB_MAX_DISEASES + 1];        /* one per disease held, in rank order */
     uint32_t n;
+    mb_held_disease own[MB_MAX_DISEASES + 1];  /* + a certification being considered */
 } mb_roster;
 
 /* The first day of benefit of a certification, and its last valid day. */
