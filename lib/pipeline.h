@@ -95,6 +95,9 @@ static inline bool mb_claim_referred(const mb_ruleset *rs, const mb_bill *c)
 {
     return (c->flags & MB_CLAIM_REFERRAL) || (c->flags & rs->referral_exempt);
 }
+/* The class of a claim's facility by its level alone (a pharmacy claim: its prescriber's; -1:
+ * it has none), mb_view.level. */
+int mb_level_class(const mb_bill *c);
 /* The facility class of a claim (-1: a pharmacy claim without a prescriber to take it from);
  * `pharmacy_as` is a layer's `pharmacy` (MB_FAC_ANY: the prescriber's). */
 int mb_facility_class(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c,

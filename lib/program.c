@@ -21,13 +21,44 @@
 
 /* ---- at load -------------------------------------------------------------------------------- */
 
-/* The row a person takes of a table chosen by the person alone (by_person), or NULL: as
- * mb_rows_pick chooses it for any claim, which it reads nothing else of. */
-static const mb_row *person_row(const mb_rows *rows, int slot)
+/* A claim's case as the rows chosen by facility see it: first-visit care at each level, then
+ * care at a primary, secondary or tertiary facility (MB_FAC_* of its class and level). */
+static int plain_case(int facility, int level)
 {
-    mb_view v;
-    mb_view_plain(&v, 0, slot);
-    return mb_rows_pick(rows, &v);
+    return facility == MB_FAC_FIRST_VISIT ? level - MB_FAC_PRIMARY : 3 + facility - MB_FAC_PRIMARY;
+}
+
+/* Whether a table's row is chosen by nothing but the person, the facility's class and the
+ * referral (a table without rows too). */
+static bool by_facility(const mb_rows *rows)
+{
+    return rows->n == 0 || (rows->uses & ~(uint32_t)(MB_SEL_FACILITY | MB_SEL_REFERRED)) == 0;
+}
+
+/* The rows of such a table, each as mb_rows_pick chooses it for a claim of that person, case
+ * and referral, which are all of the claim it reads. */
+static void plain_rows(const mb_rows *rows, mb_plain_rows *out)
+{
+    for (int slot = 0; slot < MB_SLOT_COUNT; slot++)
+        for (int level = MB_FAC_PRIMARY; level <= MB_FAC_TERTIARY; level++)
+            for (int first = 0; first < 2; first++)
+                for (int referred = 0; referred < 2; referred++) {
+                    mb_view v;
+                    mb_view_plain(&v, 0, slot);
+                    v.facility = first ? MB_FAC_FIRST_VISIT : level;
+                    v.level = level;
+                    v.referred = referred;
+                    out->at[mb_plain_cell(slot, plain_case(v.facility, level), referred)] =
+                        rows->n ? mb_rows_pick(rows, &v) : NULL;
+                }
+}
+
+/* Whether a layer's rows, or its penalty, read the facility's class or the referral. */
+static bool reads_facility(const mb_layer *l)
+{
+    const uint32_t facility = MB_SEL_FACILITY | MB_SEL_REFERRED;
+    return l->referral_penalty || (l->ratio.uses & facility) || (l->deductible.uses & facility) ||
+           (l->has_cap && (l->cap.rows.uses & facility));
 }
 
 static bool by_person(const mb_rows *rows)
@@ -52,12 +83,14 @@ static bool plain_layer(const mb_ruleset *rs, const mb_layer *l)
     bool category_plain = !(by_category || (l->requires & MB_REQ_ASSISTANCE)) ||
                           categories_by_group(rs);
     bool cap_plain = !l->has_cap ||
-                     (!l->cap.of_diseases && by_person(&l->cap.rows) &&
+                     (!l->cap.of_diseases && by_facility(&l->cap.rows) &&
                       (!l->cap.has_raise || (l->cap.nraise == 1 && l->cap.raise[0].share_bp == 0)));
-    return (l->requires & ~checks) == 0 && !l->disease_caps && !l->tilt && !l->referral_penalty &&
-           !l->top_up_of && l->top_up_period != MB_PERIOD_YEAR &&
-           (by_category || l->ratio.by_person) && category_plain && by_person(&l->deductible) &&
-           !l->ded_tracked && l->nbands == 0 && !l->uses_age && cap_plain;
+    /* one band at the layer's ratio, or none (the whole base) */
+    bool band_plain = l->nbands == 0 || (l->nbands == 1 && l->bands[0].ratio.n == 0);
+    return (l->requires & ~checks) == 0 && !l->disease_caps && !l->tilt && !l->top_up_of &&
+           l->top_up_period != MB_PERIOD_YEAR &&
+           (by_category || (l->ratio.n > 0 && by_facility(&l->ratio))) && category_plain &&
+           by_person(&l->deductible) && !l->ded_tracked && band_plain && !l->uses_age && cap_plain;
 }
 
 /* The ruleset's categories in the order a person is given them, where they are chosen by group
@@ -110,6 +143,7 @@ int mb_program_plan(mb_ruleset *rs, mb_arena *arena)
                 return MB_E_NOMEM;
             sp->n = n;
             sp->categories = categories;
+            sp->by_facility = false;
             for (uint32_t k = 0; k < n; k++) {
                 uint16_t i = rs->layer_order[span[0] + k];
                 const mb_layer *l = &rs->layers[i];
@@ -118,13 +152,19 @@ int mb_program_plan(mb_ruleset *rs, mb_arena *arena)
                     p->layer = l;
                     p->by_category = l->ratio_source == MB_RATIO_CATEGORY;
                     p->reads_category = p->by_category || (l->requires & MB_REQ_ASSISTANCE);
-                    for (int slot = 0; slot < MB_SLOT_COUNT; slot++) {
-                        p->ratio[slot] = p->by_category ? NULL : person_row(&l->ratio, slot);
-                        p->deductible[slot] = person_row(&l->deductible, slot);
-                        p->cap[slot] = l->has_cap ? person_row(&l->cap.rows, slot) : NULL;
-                    }
+                    if (!p->by_category)
+                        plain_rows(&l->ratio, &p->ratio);
+                    plain_rows(&l->deductible, &p->deductible);
+                    if (l->has_cap)
+                        plain_rows(&l->cap.rows, &p->cap);
+                    const mb_band *band = l->nbands ? &l->bands[0] : NULL;
+                    p->band_lo = band && band->above >= 0 ? band->above : 0;
+                    p->band_hi = band ? band->up_to : MB_UNLIMITED;
+                    p->band_rule = band ? band->rule : l->rules.ratio;
+                    p->fund = band && band->fund >= 0 ? band->fund : l->fund;
                 }
                 sp->layer[k] = p;
+                sp->by_facility |= reads_facility(l);
             }
             table[s][m] = sp;
         }
@@ -158,46 +198,56 @@ static const mb_row *category_of(const settle_ctx *x, const mb_ruleset *rs,
     return mb_rows_pick_max(&rs->categories, &v);
 }
 
-/* The claim's category, picked the first time a layer reads it (the same for every layer). */
-typedef struct category_once {
+/* What the plain layers read of a claim: the facility's class and the referral, its cell of
+ * their tables (mb_plain_cell), and the assistance category, picked the first time a layer
+ * reads it (the same for every layer). */
+typedef struct plain_claim {
+    int facility;          /* MB_FAC_* */
+    int referred;
+    int cell;
     bool picked;
-    const mb_row *row;
-} category_once;
+    const mb_row *category;
+} plain_claim;
 
 /* Whether plain layer `p` applies, as mb_layer_check decides it, the reason it does not
  * recorded as it records it; the ratio and its cite when it does. */
 static bool terms(settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span,
-                  const mb_plain *p, const mb_roster *roster, int disease, category_once *cat,
+                  const mb_plain *p, const mb_roster *roster, int disease, plain_claim *pc,
                   int32_t *ratio, const char **ratio_cite)
 {
     const mb_layer *l = p->layer;
     if (!mb_layer_requirements(x, rs, l, roster, disease))
         return false;
-    if (p->reads_category && !cat->picked) {
-        cat->row = category_of(x, rs, span->categories, roster);
-        cat->picked = true;
+    if (p->reads_category && !pc->picked) {
+        pc->category = category_of(x, rs, span->categories, roster);
+        pc->picked = true;
     }
-    const mb_row *row = p->by_category ? cat->row : p->ratio[x->slot];
+    const mb_row *row = p->by_category ? pc->category : p->ratio.at[pc->cell];
     if (row == NULL) {
         mb_not_covered(x, p->by_category ? MB_REASON_NO_IDENTITY : MB_REASON_NO_RATIO, l->id,
                        l->cite, NULL, 0);
         return false;
     }
-    if ((l->requires & MB_REQ_ASSISTANCE) && cat->row == NULL) {
+    *ratio = (int32_t)row->v[x->slot];
+    *ratio_cite = row->cite;
+    if (l->referral_penalty && !pc->referred && ((rs->penalty_levels >> pc->facility) & 1u)) {
+        *ratio = *ratio > rs->penalty_bp ? *ratio - rs->penalty_bp : 0;
+        *ratio_cite = l->referral_penalty_cite ? l->referral_penalty_cite : rs->referral_cite;
+    }
+    if ((l->requires & MB_REQ_ASSISTANCE) && pc->category == NULL) {
         mb_not_covered(x, MB_REASON_NO_IDENTITY, l->id, l->cite, NULL, 0);
         return false;
     }
-    *ratio = (int32_t)row->v[x->slot];
-    *ratio_cite = row->cite;
     return true;
 }
 
 /* The layer's payment, its stages as mb_layer_run takes them for a plain layer, each trace step
  * as it records it: the deductible as the first part of the year's base, the one band at the
- * ratio `terms` found, from the layer's fund, the self-pay left and the cap (raised for the
- * diseases held), then the record. */
+ * ratio `terms` found, from its fund, the self-pay left and the cap (raised for the diseases
+ * held), then the record. */
 static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_roster *roster,
-               int64_t tier_compliant, int32_t ratio, const char *ratio_cite)
+               const plain_claim *pc, int64_t tier_compliant, int32_t ratio,
+               const char *ratio_cite)
 {
     const mb_layer *l = p->layer;
     int year = x->year, slot = x->slot, rc;
@@ -207,17 +257,17 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
     if ((rc = mb_layer_base(x, l, &base_at, &b0)))
         return rc;
     int64_t b1 = b0 + b; /* two amounts: no overflow */
-    const mb_row *ded = p->deductible[slot];
+    const mb_row *ded = p->deductible.at[pc->cell];
     int64_t charged = ded ? mb_overlap(b0, b1, 0, ded->v[slot]) : 0;
     if (ded)
         mb_trace_add(x, rs, l->rules.deductible, ded->cite, "起付线", b, charged, -1);
     /* the band */
-    int64_t portion = mb_overlap(b0 + charged, b1, 0, MB_UNLIMITED);
+    int64_t portion = mb_overlap(b0 + charged, b1, p->band_lo, p->band_hi);
     mb_prorata sum = {0};
     mb_prorata_add(&sum, portion, ratio);
     int64_t total = mb_prorata_round(&sum);
     if (portion > 0)
-        mb_trace_add(x, rs, l->rules.ratio, ratio_cite, "按比例支付", portion, total, ratio);
+        mb_trace_add(x, rs, p->band_rule, ratio_cite, "按比例支付", portion, total, ratio);
     /* limits: never more than the policy-scope self-pay left, nor than the cap leaves */
     int64_t limit = x->remaining, cap_left = MB_UNLIMITED;
     const char *limit_cite = l->cite, *limit_rule = l->rules.self_pay;
@@ -225,7 +275,7 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
     int32_t cap_period = mb_period_code(l->cap.period, x->c->date);
     const mb_acc *cap_at = NULL;
     bool cap_read = false;
-    const mb_row *cap_row = p->cap[slot];
+    const mb_row *cap_row = p->cap.at[pc->cell];
     if (cap_row != NULL) {
         layer_terms t = {.roster = roster}; /* the raise's only row reads nothing else */
         int64_t cap = mb_layer_cap(x, rs, l, &t, cap_row->v[slot]);
@@ -266,7 +316,7 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
         (rc = mb_pending_raise_at(x, l->kind_key, year, 1, mb_acc_find(x->e, l->kind_key, year))))
         return rc;
     if (portion > 0) { /* the band paid from its fund: the fund's row, even at 0 past a cap */
-        mb_fund_row *row = mb_fund_row_of(x, rs, l->fund, b);
+        mb_fund_row *row = mb_fund_row_of(x, rs, p->fund, b);
         if (row == NULL)
             return mb_fail(x->err, MB_E_CAPACITY, "more than %d fund rows", MB_MAX_FUNDS);
         row->fund_payamt += total;
@@ -274,7 +324,7 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
             row->crt_payb_lmt_amt = row->crt_payb_lmt_amt == MB_UNLIMITED
                                         ? cap_left
                                         : mb_min64(row->crt_payb_lmt_amt, cap_left);
-        x->r->amt[rs->funds[l->fund].amount_slot] += total;
+        x->r->amt[rs->funds[p->fund].amount_slot] += total;
     }
     if (x->first_tier)
         mb_count_deductible(x, l, charged);
@@ -293,7 +343,12 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
     if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY)
         return false;
     bool any = false; /* a layer applied */
-    category_once cat = {false, NULL};
+    plain_claim pc = {0, 0, mb_plain_cell(x->slot, 0, 0), false, NULL}; /* by the person: case 0 */
+    if (span->by_facility) {
+        pc.facility = mb_facility_class(rs, x->e, c, MB_FAC_ANY);
+        pc.referred = mb_claim_referred(rs, c);
+        pc.cell = mb_plain_cell(x->slot, plain_case(pc.facility, mb_level_class(c)), pc.referred);
+    }
     int64_t tier_compliant = x->remaining;
     int status = MB_OK;
     for (uint32_t k = 0, n = span->n; k < n && status == MB_OK; k++) { /* as layers() visits them */
@@ -301,11 +356,11 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
         int32_t ratio;
         const char *ratio_cite;
         if (!mb_layer_takes_disease(rs, p->layer, disease) ||
-            !terms(x, rs, span, p, roster, disease, &cat, &ratio, &ratio_cite))
+            !terms(x, rs, span, p, roster, disease, &pc, &ratio, &ratio_cite))
             continue;
         if (!any)
             tier_compliant = mb_account_first(x, rs, tier_compliant);
-        status = pay(x, rs, p, roster, tier_compliant, ratio, ratio_cite);
+        status = pay(x, rs, p, roster, &pc, tier_compliant, ratio, ratio_cite);
         any = true;
     }
     *applied = any;

@@ -8,14 +8,34 @@
 
 #define MB_PLAIN_SPAN_MAX 4 /* a tier with more layers for a claim takes the general path */
 
-/* A plain layer and the row of each of its tables each person takes, found at load. */
+/* How the rows a plain layer reads see a claim at a facility (not a pharmacy): first-visit care
+ * at a primary, secondary or tertiary facility, or care at one of those (mb_plain_case), and
+ * whether it is referred. */
+enum { MB_PLAIN_CASES = 6 };
+
+/* The row of a table chosen by the person, the facility's class and the referral alone, for
+ * each of them, found at load: NULL where none applies. Indexed by mb_plain_cell. */
+typedef struct mb_plain_rows {
+    const mb_row *at[MB_SLOT_COUNT * MB_PLAIN_CASES * 2];
+} mb_plain_rows;
+
+static inline int mb_plain_cell(int slot, int fcase, int referred)
+{
+    return (slot * MB_PLAIN_CASES + fcase) * 2 + referred;
+}
+
+/* A plain layer: its tables' rows, and its one band of the year's base (the whole of it
+ * when the layer states none), found at load. */
 typedef struct mb_plain {
     const mb_layer *layer;
-    bool by_category;                        /* its ratio is the assistance category's */
-    bool reads_category;                     /* by_category, or it requires an identity */
-    const mb_row *ratio[MB_SLOT_COUNT];      /* NULL: no ratio for the person (or by_category) */
-    const mb_row *deductible[MB_SLOT_COUNT]; /* NULL: none */
-    const mb_row *cap[MB_SLOT_COUNT];        /* NULL: no cap for the person */
+    bool by_category;           /* its ratio is the assistance category's */
+    bool reads_category;        /* by_category, or it requires an identity */
+    mb_plain_rows ratio;        /* NULL: no ratio for the claim (all NULL: by_category) */
+    mb_plain_rows deductible;   /* NULL: none */
+    mb_plain_rows cap;          /* NULL: no cap for the claim */
+    int64_t band_lo, band_hi;   /* the band, MB_UNLIMITED open above */
+    const char *band_rule;      /* its trace steps' rule */
+    int fund;                   /* the band's fund */
 } mb_plain;
 
 /* The assistance categories a person can be given, in the order mb_rows_pick_max prefers them
@@ -30,6 +50,7 @@ typedef struct mb_plain_span {
     uint32_t n;
     const mb_plain *layer[MB_PLAIN_SPAN_MAX];
     const mb_plain_categories *categories; /* NULL: picked on a view of the groups held */
+    bool by_facility;           /* a layer's rows or penalty read the facility or the referral */
 } mb_plain_span;
 
 /* Work out at load, for each scheme and med_type, whether its claims take the plain path

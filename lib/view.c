@@ -27,8 +27,7 @@ static int class_of(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c
                                          : MB_FAC_TERTIARY;
 }
 
-/* The class of a claim's facility by its level alone (a pharmacy claim: its prescriber's). */
-static int level_class(const mb_bill *c)
+int mb_level_class(const mb_bill *c)
 {
     int level = c->level;
     if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY) {
@@ -114,7 +113,7 @@ view_common(const mb_ruleset *rs, const mb_enrollee *e, const mb_bill *c, mb_vie
     v->date = c->date;
     v->slot = e->person_type - 1;
     v->facility = mb_facility_class(rs, e, c, MB_FAC_ANY);
-    v->level = level_class(c);
+    v->level = mb_level_class(c);
     v->referred = mb_claim_referred(rs, c);
     v->area = (c->flags & MB_CLAIM_OUT_OF_PROVINCE) ? MB_AREA_OUT_OF_PROVINCE
               : (c->flags & MB_CLAIM_OUT_OF_AREA)   ? MB_AREA_OUT_OF_CITY

@@ -293,15 +293,18 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
  * a person without a deductible, a quarter's cap raised for each disease beyond the first up to
  * a ceiling, a referral required, excluded in a year the outpatient layer paid, for diseases of
  * one catalogue group (the first disease's, index 0); outpatient, in the province only, no
- * ratio for a veteran, a cap unlimited for some (not read, yet added to); emergency, not plain:
- * its cap chosen by the facility's class. The same as a critical-illness tier, to follow
+ * ratio for a veteran, a cap unlimited for some (not read, yet added to); emergency, its ratio
+ * chosen by the facility's class and the referral, less without one at a secondary or tertiary
+ * facility, its cap by the class, and a second layer paying one band of the base; maternity,
+ * not plain: its cap chosen by the date. The same as a critical-illness tier, to follow
  * 锡医保服务〔2020〕41号 (three of whose diseases its catalogue holds). */
 #define SHAPES_TERMS \
     "title: t\n" \
     "document: d\n" \
     "effective_from: 2023-01-01\n" \
     "schemes: [employee]\n" \
-    "class_b_first_selfpay: {value: 10%, cite: c}\n"
+    "class_b_first_selfpay: {value: 10%, cite: c}\n" \
+    "referral: {exempt: [out_of_area], penalty_points: 20, penalty_levels: [secondary, tertiary], cite: c}\n"
 #define SHAPES_LAYERS \
     "funds:\n" \
     "  - {key: pooling, employee: \"310100\", name: n, amount: hifp_pay}\n" \
@@ -348,15 +351,41 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     "    cite: c\n" \
     "    med_types: [emergency]\n" \
     "    fund: pooling\n" \
+    "    referral_penalty: true\n" \
     "    deductible:\n" \
     "      - {in_service: 100, retired: 100, veteran: 100, cite: c}\n" \
     "    ratio:\n" \
-    "      - {in_service: 50%, retired: 70%, veteran: 80%, cite: c}\n" \
+    "      - {facility: first_visit, in_service: 80%, retired: 90%, veteran: 95%, cite: c1}\n" \
+    "      - {facility: primary, referred: true, in_service: 75%, retired: 85%, cite: c2}\n" \
+    "      - {facility: secondary, in_service: 60%, retired: 70%, veteran: 80%, cite: c3}\n" \
+    "      - {in_service: 50%, retired: 70%, veteran: 80%, cite: c4}\n" \
     "    cap:\n" \
     "      period: year\n" \
     "      values:\n" \
     "        - {facility: tertiary, in_service: 300, retired: 300, veteran: 300, cite: c}\n" \
-    "        - {in_service: 600, retired: 600, veteran: 600, cite: c}\n"
+    "        - {in_service: 600, retired: 600, veteran: 600, cite: c}\n" \
+    "  - id: large_amount\n" \
+    "    name: n\n" \
+    "    cite: c\n" \
+    "    med_types: [emergency]\n" \
+    "    fund: pooling\n" \
+    "    bands:\n" \
+    "      - {above: 800, up_to: 5000}\n" \
+    "    ratio:\n" \
+    "      - {facility: tertiary, all: 40%, cite: c}\n" \
+    "      - {all: 50%, cite: c}\n" \
+    "  - id: maternity\n" \
+    "    name: n\n" \
+    "    cite: c\n" \
+    "    med_types: [maternity_outpatient]\n" \
+    "    fund: pooling\n" \
+    "    ratio:\n" \
+    "      - {all: 80%, cite: c}\n" \
+    "    cap:\n" \
+    "      period: year\n" \
+    "      values:\n" \
+    "        - {from: 2023-07-01, all: 400, cite: c}\n" \
+    "        - {all: 300, cite: c}\n"
 static const char *const shapes = "id: plain-shapes\ntier: basic\n"
                                   "account: {value: last, cite: c}\n" SHAPES_TERMS SHAPES_LAYERS;
 static const char *const shapes_ci = "id: plain-shapes-ci\ntier: critical_illness\n"
@@ -461,8 +490,11 @@ int main(void)
     CHECK(own != NULL && own->plain_for != NULL &&
               own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_CHRONIC % 32] != NULL &&
               own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_GENERAL_OUTPATIENT % 32] != NULL &&
-              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_EMERGENCY % 32] == NULL,
-          "plain-shapes' chronic and outpatient layers are plain, its emergency one not");
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_EMERGENCY % 32] != NULL &&
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_EMERGENCY % 32]->n == 2 &&
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_MATERNITY_OUTPATIENT % 32] == NULL,
+          "plain-shapes' chronic, outpatient and emergency layers are plain (the emergency span "
+          "two layers, by facility and a band), its maternity layer not (a cap from a date)");
     before = by_plain;
     const mb_ruleset *own_chain[1] = {own};
     for (int round = 0; round < 4; round++)
