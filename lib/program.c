@@ -350,8 +350,8 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
         pc.cell = mb_plain_cell(x->slot, plain_case(pc.facility, mb_level_class(c)), pc.referred);
     }
     int64_t tier_compliant = x->remaining;
-    int status = MB_OK;
-    for (uint32_t k = 0, n = span->n; k < n && status == MB_OK; k++) { /* as layers() visits them */
+    *rc = MB_OK;
+    for (uint32_t k = 0, n = span->n; k < n; k++) { /* as layers() visits them */
         const mb_plain *p = span->layer[k];
         int32_t ratio;
         const char *ratio_cite;
@@ -360,10 +360,10 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
             continue;
         if (!any)
             tier_compliant = mb_account_first(x, rs, tier_compliant);
-        status = pay(x, rs, p, roster, &pc, tier_compliant, ratio, ratio_cite);
         any = true;
+        if ((*rc = pay(x, rs, p, roster, &pc, tier_compliant, ratio, ratio_cite)))
+            break;
     }
     *applied = any;
-    *rc = status;
     return true;
 }
