@@ -213,6 +213,24 @@ static void rows_that_fail_alone(void)
         /* one past the end, where a bound made inclusive would read past the table */
         {"a facility just past the table", "facility 1 is beyond the 1 of its table", MB_E_INVALID_ARGUMENT},
         {"an enrollee just past those given", "enrollee 2 is beyond the 2 given", MB_E_INVALID_ARGUMENT},
+        /* a row's items, refused as mb_claim_add_item refuses them: the sums' one pass sees
+         * that one is, and the row is added again item by item to say which and why */
+        {"a negative item", "row 1 (claim R1): item amount -1 fen is negative or absurd",
+         MB_E_INVALID_AMOUNT},
+        {"an item past the largest amount",
+         "item amount 100000000000001 fen is negative or absurd", MB_E_INVALID_AMOUNT},
+        {"an item of the class after C", "unknown item class 4 (A, B or C)", MB_E_UNKNOWN_CODE},
+        /* after an amount, a negative one's 64 bits wrap the row's sum below the largest */
+        {"a negative item after another", "item amount -1 fen is negative or absurd",
+         MB_E_INVALID_AMOUNT},
+        {"items whose total passes the largest amount",
+         "the claim's total would exceed 10^12 yuan", MB_E_OVERFLOW},
+        {"a first self-pay ratio past 100%", "first self-pay ratio 10001 bp is outside 0..10000",
+         MB_E_INVALID_ARGUMENT},
+        {"a first self-pay ratio on a class A item",
+         "only class B items have a first self-pay ratio", MB_E_INVALID_ARGUMENT},
+        {"a negative item beside first self-pay ratios", "item amount -5 fen is negative or absurd",
+         MB_E_INVALID_AMOUNT},
     };
     for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
         mb_columns c = columns();
@@ -275,6 +293,49 @@ static void rows_that_fail_alone(void)
         }
         case 14: bad_facility[1] = 1, c.facility = bad_facility; break;
         case 15: bad_who[1] = 2, c.enrollee = bad_who; break;
+        case 16: case 17: case 18: {
+            static int64_t bad_fen[ROWS];
+            static int32_t bad_class[ROWS];
+            memcpy(bad_fen, fen, sizeof fen);
+            memcpy(bad_class, classes, sizeof classes);
+            if (k == 16)
+                bad_fen[1] = -1;
+            else if (k == 17)
+                bad_fen[1] = INT64_C(100000000000001);
+            else
+                bad_class[1] = MB_CLASS_C + 1;
+            c.item_fen = bad_fen, c.item_class = bad_class;
+            break;
+        }
+        case 19: { /* row 1: an amount, then -1 */
+            static uint64_t two[ROWS + 1] = {0, 1, 3, 4};
+            static int64_t wrap[4] = {100000, 100000, -1, 100000};
+            static int32_t cls[4] = {MB_CLASS_A, MB_CLASS_A, MB_CLASS_A, MB_CLASS_A};
+            c.item_start = two, c.item_fen = wrap, c.item_class = cls;
+            break;
+        }
+        case 20: { /* row 1: two items, each an amount, together past the largest */
+            static uint64_t two[ROWS + 1] = {0, 1, 3, 4};
+            static int64_t big[4] = {100000, INT64_C(100000000000000), 1, 100000};
+            static int32_t cls[4] = {MB_CLASS_A, MB_CLASS_A, MB_CLASS_A, MB_CLASS_A};
+            c.item_start = two, c.item_fen = big, c.item_class = cls;
+            break;
+        }
+        case 21: case 22: case 23: {
+            static int32_t bp[ROWS], cls[ROWS];
+            static int64_t amounts_of[ROWS];
+            memcpy(amounts_of, fen, sizeof fen);
+            for (int i = 0; i < ROWS; i++)
+                bp[i] = -1, cls[i] = MB_CLASS_B;
+            if (k == 21)
+                bp[1] = 10001;
+            else if (k == 22)
+                bp[1] = 1000, cls[1] = MB_CLASS_A;
+            else
+                amounts_of[1] = -5;
+            c.item_fen = amounts_of, c.item_class = cls, c.item_selfpay_bp = bp;
+            break;
+        }
         }
         /* the other rows settle: give each a fresh pair of enrollees */
         mb_enrollee_free(people[0]);
