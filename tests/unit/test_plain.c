@@ -475,6 +475,24 @@ int main(void)
               wuxi->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_CHRONIC % 32] != NULL &&
               wuxi->plain_for[MB_SCHEME_RESIDENT][MB_MED_CHRONIC % 32] == NULL,
           "wuxi's chronic layer is plain for employees only (its schemes)");
+    /* 无锡市医疗救助's chronic span: the category's ratio and the tilted layer beside it, whose
+     * cap they share; 常州's outpatient pooling and large amount: ratios by facility class and
+     * referral, the penalty, one band */
+    const mb_ruleset *wuxi_assist = find("wuxi-medical-assistance-2023");
+    const mb_ruleset *changzhou = find("changzhou-employee-outpatient-2023");
+    const mb_plain_span *assist_chronic =
+        wuxi_assist && wuxi_assist->plain_for
+            ? wuxi_assist->plain_for[MB_SCHEME_RESIDENT][MB_MED_CHRONIC % 32] : NULL;
+    const mb_plain_span *outpatient =
+        changzhou && changzhou->plain_for
+            ? changzhou->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_GENERAL_OUTPATIENT % 32] : NULL;
+    CHECK(assist_chronic != NULL && assist_chronic->n == 2 && assist_chronic->categories != NULL &&
+              assist_chronic->layer[0]->by_category && !assist_chronic->layer[1]->by_category &&
+              assist_chronic->layer[1]->reads_category && !assist_chronic->by_facility,
+          "wuxi assistance: its chronic span is plain, by category then tilted");
+    CHECK(outpatient != NULL && outpatient->n == 2 && outpatient->by_facility &&
+              changzhou->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_INPATIENT % 32] == NULL,
+          "changzhou: its outpatient span is plain, by facility; its inpatient bands are not");
 
     long before = by_plain;
     const mb_ruleset *alone[1] = {wuxi};
