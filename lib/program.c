@@ -8,9 +8,9 @@
  * and each layer runs as one straight line of the stages mb_layer_run takes for it.
  *
  * The path asks of each layer what mb_layer_check asks, in its order, and records the same
- * reason when one does not apply. It declines, before it changes anything, what it is not sure
- * of: a pharmacy claim (its class depends on the prescriber and the layer's pharmacy rule).
- * It records the trace steps the general path records, in its order.
+ * reason when one does not apply; a pharmacy claim's class is its prescriber's, or the level
+ * a layer settles pharmacies at. It records the trace steps the general path records, in its
+ * order.
  * tests/unit/test_plain.c computes random claims of every bundled chain on both paths (the
  * plain layers hidden for the general one), with a trace and without, and compares the
  * settlements field by field and the traces step by step.
@@ -21,11 +21,15 @@
 
 /* ---- at load -------------------------------------------------------------------------------- */
 
-/* A claim's case as the rows chosen by facility see it: first-visit care at each level, then
- * care at a primary, secondary or tertiary facility (MB_FAC_* of its class and level). */
+/* A claim's case as the rows chosen by facility see it (MB_FAC_* of its class and level, as
+ * the view holds them): first-visit care at each level, care at a primary, secondary or
+ * tertiary facility, a pharmacy, none (-1). */
 static int plain_case(int facility, int level)
 {
-    return facility == MB_FAC_FIRST_VISIT ? level - MB_FAC_PRIMARY : 3 + facility - MB_FAC_PRIMARY;
+    return facility < 0                      ? 7
+           : facility == MB_FAC_PHARMACY     ? 6
+           : facility == MB_FAC_FIRST_VISIT ? level - MB_FAC_PRIMARY
+                                             : 3 + facility - MB_FAC_PRIMARY;
 }
 
 /* Whether a table's row is chosen by nothing but the person, the facility's class and the
@@ -39,18 +43,24 @@ static bool by_facility(const mb_rows *rows)
  * and referral, which are all of the claim it reads. */
 static void plain_rows(const mb_rows *rows, mb_plain_rows *out)
 {
+    /* the class and level of each case: first-visit care and care at each level, a pharmacy,
+     * none */
+    static const int8_t seen[MB_PLAIN_CASES][2] = {
+        {MB_FAC_FIRST_VISIT, MB_FAC_PRIMARY}, {MB_FAC_FIRST_VISIT, MB_FAC_SECONDARY},
+        {MB_FAC_FIRST_VISIT, MB_FAC_TERTIARY}, {MB_FAC_PRIMARY, MB_FAC_PRIMARY},
+        {MB_FAC_SECONDARY, MB_FAC_SECONDARY},   {MB_FAC_TERTIARY, MB_FAC_TERTIARY},
+        {MB_FAC_PHARMACY, MB_FAC_PHARMACY},     {-1, -1}};
     for (int slot = 0; slot < MB_SLOT_COUNT; slot++)
-        for (int level = MB_FAC_PRIMARY; level <= MB_FAC_TERTIARY; level++)
-            for (int first = 0; first < 2; first++)
-                for (int referred = 0; referred < 2; referred++) {
-                    mb_view v;
-                    mb_view_plain(&v, 0, slot);
-                    v.facility = first ? MB_FAC_FIRST_VISIT : level;
-                    v.level = level;
-                    v.referred = referred;
-                    out->at[mb_plain_cell(slot, plain_case(v.facility, level), referred)] =
-                        rows->n ? mb_rows_pick(rows, &v) : NULL;
-                }
+        for (int k = 0; k < MB_PLAIN_CASES; k++)
+            for (int referred = 0; referred < 2; referred++) {
+                mb_view v;
+                mb_view_plain(&v, 0, slot);
+                v.facility = seen[k][0];
+                v.level = seen[k][1];
+                v.referred = referred;
+                out->at[mb_plain_cell(slot, plain_case(v.facility, v.level), referred)] =
+                    rows->n ? mb_rows_pick(rows, &v) : NULL;
+            }
 }
 
 /* Whether a layer's rows, or its penalty, read the facility's class or the referral. */
@@ -200,37 +210,47 @@ static const mb_row *category_of(const settle_ctx *x, const mb_ruleset *rs,
 
 /* What the plain layers read of a claim: the facility's class and the referral, its cell of
  * their tables (mb_plain_cell), and the assistance category, picked the first time a layer
- * reads it (the same for every layer). */
+ * reads it (the same for every layer). A layer that settles a pharmacy claim at a level of its
+ * own (`pharmacy: {as: ...}`) sees that level instead (terms). */
 typedef struct plain_claim {
-    int facility;          /* MB_FAC_* */
+    int facility;          /* MB_FAC_*, -1: a pharmacy claim without a prescriber */
     int referred;
     int cell;
+    bool pharmacy;         /* a pharmacy claim */
     bool picked;
     const mb_row *category;
 } plain_claim;
 
 /* Whether plain layer `p` applies, as mb_layer_check decides it, the reason it does not
- * recorded as it records it; the ratio and its cite when it does. */
+ * recorded as it records it; the ratio and its cite, and the cell of its tables, when it
+ * does. */
 static bool terms(settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span,
                   const mb_plain *p, const mb_roster *roster, int disease, plain_claim *pc,
-                  int32_t *ratio, const char **ratio_cite)
+                  int32_t *ratio, const char **ratio_cite, int *cell)
 {
     const mb_layer *l = p->layer;
+    int facility = pc->facility;
+    *cell = pc->cell;
+    if (pc->pharmacy && l->pharmacy_as != MB_FAC_ANY) { /* its level, not the prescriber's */
+        facility = l->pharmacy_as;
+        *cell = mb_plain_cell(x->slot, plain_case(facility, facility), pc->referred);
+    }
     if (!mb_layer_requirements(x, rs, l, roster, disease))
         return false;
     if (p->reads_category && !pc->picked) {
         pc->category = category_of(x, rs, span->categories, roster);
         pc->picked = true;
     }
-    const mb_row *row = p->by_category ? pc->category : p->ratio.at[pc->cell];
+    /* no class for a pharmacy claim without a prescriber: no ratio by the table */
+    const mb_row *row = p->by_category ? pc->category : facility < 0 ? NULL : p->ratio.at[*cell];
     if (row == NULL) {
         mb_not_covered(x, p->by_category ? MB_REASON_NO_IDENTITY : MB_REASON_NO_RATIO, l->id,
-                       l->cite, NULL, 0);
+                       l->cite, !p->by_category && facility < 0 ? "prescription" : NULL, 0);
         return false;
     }
     *ratio = (int32_t)row->v[x->slot];
     *ratio_cite = row->cite;
-    if (l->referral_penalty && !pc->referred && ((rs->penalty_levels >> pc->facility) & 1u)) {
+    if (l->referral_penalty && !pc->referred && ((rs->penalty_levels >> facility) & 1u)) {
         *ratio = *ratio > rs->penalty_bp ? *ratio - rs->penalty_bp : 0;
         *ratio_cite = l->referral_penalty_cite ? l->referral_penalty_cite : rs->referral_cite;
     }
@@ -246,7 +266,7 @@ static bool terms(settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span
  * ratio `terms` found, from its fund, the self-pay left and the cap (raised for the diseases
  * held), then the record. */
 static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_roster *roster,
-               const plain_claim *pc, int64_t tier_compliant, int32_t ratio,
+               const plain_claim *pc, int cell, int64_t tier_compliant, int32_t ratio,
                const char *ratio_cite)
 {
     const mb_layer *l = p->layer;
@@ -257,7 +277,9 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
     if ((rc = mb_layer_base(x, l, &base_at, &b0)))
         return rc;
     int64_t b1 = b0 + b; /* two amounts: no overflow */
-    const mb_row *ded = p->deductible.at[pc->cell];
+    if (pc->pharmacy && l->pharmacy_as != MB_FAC_ANY)
+        mb_trace_add(x, rs, l->rules.pharmacy, l->pharmacy_cite, "定点药店按规定级别支付", b, b, -1);
+    const mb_row *ded = p->deductible.at[cell];
     int64_t charged = ded ? mb_overlap(b0, b1, 0, ded->v[slot]) : 0;
     if (ded)
         mb_trace_add(x, rs, l->rules.deductible, ded->cite, "起付线", b, charged, -1);
@@ -275,7 +297,7 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
     int32_t cap_period = mb_period_code(l->cap.period, x->c->date);
     const mb_acc *cap_at = NULL;
     bool cap_read = false;
-    const mb_row *cap_row = p->cap.at[pc->cell];
+    const mb_row *cap_row = p->cap.at[cell];
     if (cap_row != NULL) {
         layer_terms t = {.roster = roster}; /* the raise's only row reads nothing else */
         int64_t cap = mb_layer_cap(x, rs, l, &t, cap_row->v[slot]);
@@ -340,11 +362,10 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
                                             int disease, bool *applied, int *rc)
 {
     const mb_bill *c = x->c;
-    if (c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY)
-        return false;
     bool any = false; /* a layer applied */
-    plain_claim pc = {0, 0, mb_plain_cell(x->slot, 0, 0), false, NULL}; /* by the person: case 0 */
-    if (span->by_facility) {
+    plain_claim pc = {0, 0, mb_plain_cell(x->slot, 0, 0), false, false, NULL}; /* case 0 */
+    pc.pharmacy = c->med_type == MB_MED_PHARMACY || c->level == MB_LEVEL_PHARMACY;
+    if (span->by_facility || pc.pharmacy) { /* a pharmacy claim's class is its prescriber's */
         pc.facility = mb_facility_class(rs, x->e, c, MB_FAC_ANY);
         pc.referred = mb_claim_referred(rs, c);
         pc.cell = mb_plain_cell(x->slot, plain_case(pc.facility, mb_level_class(c)), pc.referred);
@@ -355,13 +376,14 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
         const mb_plain *p = span->layer[k];
         int32_t ratio;
         const char *ratio_cite;
+        int cell;
         if (!mb_layer_takes_disease(rs, p->layer, disease) ||
-            !terms(x, rs, span, p, roster, disease, &pc, &ratio, &ratio_cite))
+            !terms(x, rs, span, p, roster, disease, &pc, &ratio, &ratio_cite, &cell))
             continue;
         if (!any)
             tier_compliant = mb_account_first(x, rs, tier_compliant);
         any = true;
-        if ((*rc = pay(x, rs, p, roster, &pc, tier_compliant, ratio, ratio_cite)))
+        if ((*rc = pay(x, rs, p, roster, &pc, cell, tier_compliant, ratio, ratio_cite)))
             break;
     }
     *applied = any;

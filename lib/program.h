@@ -8,10 +8,10 @@
 
 #define MB_PLAIN_SPAN_MAX 4 /* a tier with more layers for a claim takes the general path */
 
-/* How the rows a plain layer reads see a claim at a facility (not a pharmacy): first-visit care
- * at a primary, secondary or tertiary facility, or care at one of those (mb_plain_case), and
- * whether it is referred. */
-enum { MB_PLAIN_CASES = 6 };
+/* How the rows a plain layer reads see a claim's facility: first-visit care at a primary,
+ * secondary or tertiary facility, care at one of those, a pharmacy (a layer's `pharmacy: {as:
+ * pharmacy}`), or none (a pharmacy claim without a prescriber), and whether it is referred. */
+enum { MB_PLAIN_CASES = 8 };
 
 /* The row of a table chosen by the person, the facility's class and the referral alone, for
  * each of them, found at load: NULL where none applies. Indexed by mb_plain_cell. */
@@ -60,9 +60,9 @@ int mb_program_plan(mb_ruleset *rs, struct mb_arena *arena);
 
 /* Apply the tier's plain layers `span` to the claim as the layers' general path would, their
  * trace steps and the reasons a layer does not apply too, with the tier's roster and the
- * claim's disease in its catalogue (-1: none). Returns false, having changed nothing, for a
- * claim the path does not take (the general path settles it); true when it took it, with
- * *applied whether a layer applied and *rc the outcome (an accumulator's overflow, say). */
+ * claim's disease in its catalogue (-1: none): *applied whether a layer applied, *rc the
+ * outcome (an accumulator's overflow, say). Returns true: the path takes every claim of a
+ * plain span (a false would leave it, unchanged, to the general path). */
 struct settle_ctx;
 struct mb_roster;
 bool mb_plain_run(struct settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span,

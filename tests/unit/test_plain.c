@@ -13,7 +13,7 @@
  * The plan is checked as well: 锡医保服务〔2020〕41号's chronic layer is plain, and so are a
  * ruleset's of the test's own, whose plain layers have the shapes no bundled one has; each
  * covers enough of its claims to tell, and every claim of a tier whose layers are plain must be
- * taken by the plain path but a pharmacy claim. Internal: links the static library. */
+ * taken by the plain path. Internal: links the static library. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -113,6 +113,8 @@ static void people(const mb_ruleset *const *chain, size_t n, mb_enrollee **out, 
             FX_OK(mb_enrollee_set_account_balance(e, range(0, YUAN(2000)), fx_error()));
         if (range(0, 7))
             FX_OK(mb_enrollee_set_designated_facility(e, "H1", fx_error()));
+        if (range(0, 1))
+            FX_OK(mb_enrollee_set_first_visit_facility(e, "H1", fx_error()));
         nheld[p] = 0;
         for (int k = 0, want = (int)range(range(0, 5) ? 1 : 0, 3); nd > 0 && k < want; k++) {
             const char *code, *name, *group;
@@ -174,6 +176,10 @@ static mb_claim *random_claim(const mb_ruleset *rs, int p, int k, int year)
     }
     if (med == MB_MED_INPATIENT)
         (void)mb_claim_set_admission(c, date - (date % 100 > 5 ? 4 : 0), date, NULL);
+    /* a pharmacy's claim: mostly prescribed, at the first-visit facility or another of a level */
+    if (level == MB_LEVEL_PHARMACY && range(0, 4))
+        (void)mb_claim_set_prescriber(c, range(0, 1) ? "H1" : "H3",
+                                      (int)range(MB_LEVEL_PRIMARY, MB_LEVEL_TERTIARY), NULL);
     for (int i = 0; i < (int)range(1, 3); i++)
         (void)mb_claim_add_item(c, range(0, 5) ? range(1, YUAN(3000)) : range(YUAN(3000), YUAN(60000)),
                                 (int)range(MB_CLASS_A, MB_CLASS_C), -1, NULL);
@@ -246,11 +252,10 @@ static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, 
         refused++;
         return;
     }
-    /* every tier whose layers are plain takes the claim on the plain path, but a pharmacy
-     * claim's (the random claims have no upstream amounts: each tier is settled) */
-    bool pharmacy = c->b.level == MB_LEVEL_PHARMACY || c->b.med_type == MB_MED_PHARMACY;
+    /* every tier whose layers are plain takes the claim on the plain path (the random claims
+     * have no upstream amounts: each tier is settled) */
     for (size_t t = 0; t < neff; t++) {
-        bool plain_tier = plain_for(eff[t], e, c->b.med_type) && !pharmacy;
+        bool plain_tier = plain_for(eff[t], e, c->b.med_type);
         bool taken = (plain.plain_tiers >> t) & 1u;
         snprintf(why, sizeof why, "%s (tier %zu), enrollee %s, claim %s: %s by the plain path",
                  eff[t]->id, t, e->id, c->b.id, taken ? "taken" : "not taken");
@@ -293,7 +298,9 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
  * a person without a deductible, a quarter's cap raised for each disease beyond the first up to
  * a ceiling, a referral required, excluded in a year the outpatient layer paid, for diseases of
  * one catalogue group (the first disease's, index 0); outpatient, in the province only, no
- * ratio for a veteran, a cap unlimited for some (not read, yet added to); emergency, its ratio
+ * ratio for a veteran, a cap unlimited for some (not read, yet added to), a pharmacy's claims at
+ * a secondary facility's level; a pharmacy's own layer besides (its rows of `facility:
+ * pharmacy`), asking a prescription; emergency, its ratio
  * chosen by the facility's class and the referral, less without one at a secondary or tertiary
  * facility, its cap by the class, and a second layer paying one band of the base; maternity,
  * not plain: its cap chosen by the date. The same as a critical-illness tier, to follow
@@ -335,8 +342,9 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     "    name: n\n" \
     "    kind: pooling_k\n" \
     "    cite: c\n" \
-    "    med_types: [general_outpatient]\n" \
+    "    med_types: [general_outpatient, pharmacy]\n" \
     "    requires: [in_province]\n" \
+    "    pharmacy: {as: secondary, cite: cp}\n" \
     "    fund: pooling\n" \
     "    deductible:\n" \
     "      - {in_service: 50, retired: 50, veteran: 50, cite: c}\n" \
@@ -374,6 +382,17 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     "    ratio:\n" \
     "      - {facility: tertiary, all: 40%, cite: c}\n" \
     "      - {all: 50%, cite: c}\n" \
+    "  - id: dispensary\n" \
+    "    name: n\n" \
+    "    cite: c\n" \
+    "    med_types: [pharmacy]\n" \
+    "    requires: [prescription]\n" \
+    "    fund: pooling\n" \
+    "    base_key: outpatient\n" \
+    "    pharmacy: {as: pharmacy, cite: cd}\n" \
+    "    ratio:\n" \
+    "      - {facility: pharmacy, in_service: 30%, retired: 40%, cite: c11}\n" \
+    "      - {all: 20%, cite: c12}\n" \
     "  - id: maternity\n" \
     "    name: n\n" \
     "    cite: c\n" \
@@ -510,9 +529,12 @@ int main(void)
               own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_GENERAL_OUTPATIENT % 32] != NULL &&
               own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_EMERGENCY % 32] != NULL &&
               own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_EMERGENCY % 32]->n == 2 &&
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_PHARMACY % 32] != NULL &&
+              own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_PHARMACY % 32]->n == 2 &&
               own->plain_for[MB_SCHEME_EMPLOYEE][MB_MED_MATERNITY_OUTPATIENT % 32] == NULL,
-          "plain-shapes' chronic, outpatient and emergency layers are plain (the emergency span "
-          "two layers, by facility and a band), its maternity layer not (a cap from a date)");
+          "plain-shapes' chronic, outpatient, emergency and pharmacy layers are plain (the "
+          "emergency span two layers, by facility and a band; the pharmacy span two, each at a "
+          "level of its own), its maternity layer not (a cap from a date)");
     before = by_plain;
     const mb_ruleset *own_chain[1] = {own};
     for (int round = 0; round < 4; round++)
