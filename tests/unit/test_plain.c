@@ -302,7 +302,8 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
  * a secondary facility's level; a pharmacy's own layer besides (its rows of `facility:
  * pharmacy`), asking a prescription; emergency, its ratio
  * chosen by the facility's class and the referral, less without one at a secondary or tertiary
- * facility, its cap by the class, and a second layer paying one band of the base; maternity,
+ * facility, its cap by the class, and a second layer paying one band of the base from the first
+ * fund (its own is another); maternity,
  * not plain: its cap chosen by the date. The same as a critical-illness tier, to follow
  * 锡医保服务〔2020〕41号 (three of whose diseases its catalogue holds). */
 #define SHAPES_TERMS \
@@ -315,6 +316,7 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
 #define SHAPES_LAYERS \
     "funds:\n" \
     "  - {key: pooling, employee: \"310100\", name: n, amount: hifp_pay}\n" \
+    "  - {key: large, employee: \"330100\", name: n, amount: hifob_pay}\n" \
     "catalogue:\n" \
     "  - {code: M01600, name: 糖尿病, group: chronic, cite: c}\n" \
     "  - {code: M03900, name: 高血压（2级、3级）, group: chronic, cite: c}\n" \
@@ -376,9 +378,9 @@ static void compare_chain(const mb_ruleset *const *chain, size_t n)
     "    name: n\n" \
     "    cite: c\n" \
     "    med_types: [emergency]\n" \
-    "    fund: pooling\n" \
+    "    fund: large\n" \
     "    bands:\n" \
-    "      - {above: 800, up_to: 5000}\n" \
+    "      - {above: 800, up_to: 5000, fund: pooling}\n" \
     "    ratio:\n" \
     "      - {facility: tertiary, all: 40%, cite: c}\n" \
     "      - {all: 50%, cite: c}\n" \
@@ -411,11 +413,11 @@ static const char *const shapes_ci = "id: plain-shapes-ci\ntier: critical_illnes
                                      "upstream: {cite: c}\n" SHAPES_TERMS SHAPES_LAYERS;
 
 /* Assistance layers of the shapes the plain path takes: a ratio by the highest category held,
- * one category given twice (the later row never applies) and a declared group of them; the
- * chronic layer's cap shared with a second layer that asks a referral and a deductible of the
- * year's burden (after 无锡市医疗救助 四（六）、四（七）). ASSIST_DATED's categories read the
- * claim date (a row from 1 June), ASSIST_BY_TYPE's the claim type, which the path does not take:
- * its tiers settle on the general path. */
+ * one category given twice (the later row never applies); the chronic layer's cap shared with
+ * a second layer that asks a referral and a deductible of the year's burden (after 无锡市医疗救助
+ * 四（六）、四（七）); a maternity layer alone that asks an identity but pays at a ratio of its
+ * own. ASSIST_DATED's categories read the claim date (a row from 1 June), ASSIST_BY_TYPE's the
+ * claim type, which the path does not take: its tiers settle on the general path. */
 #define ASSIST_HEAD \
     "tier: assistance\n" \
     "title: t\n" \
@@ -454,6 +456,15 @@ static const char *const shapes_ci = "id: plain-shapes-ci\ntier: critical_illnes
     "    base: remaining\n" \
     "    ratio_source: category\n" \
     "    cap: {period: year, key: annual, values: [{all: 3000, cite: c}]}\n" \
+    "  - id: maternity\n" \
+    "    name: n\n" \
+    "    kind: assist_maternity\n" \
+    "    cite: c\n" \
+    "    med_types: [maternity_outpatient]\n" \
+    "    requires: [assistance_identity]\n" \
+    "    fund: assistance\n" \
+    "    base: remaining\n" \
+    "    ratio: [{all: 50%, cite: cm}]\n" \
     "  - id: tilted\n" \
     "    name: n\n" \
     "    kind: assist_tilted\n" \
