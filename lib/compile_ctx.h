@@ -101,10 +101,10 @@ int mb_person_values(ctx_t *c, const char *path, const raw_person *p, enum value
                      int64_t v[MB_SLOT_COUNT]);
 bool mb_person_given(const raw_person *p);
 /* The selectors of one row (`allowed`: ROWS_* bits; any other given is refused, located). */
-/* The selectors a row names (MB_SEL_* bits), as mb_rows.uses records them. */
-uint32_t mb_sel_uses(const raw_sel *r);
 int mb_compile_sel(ctx_t *c, const char *path, const raw_sel *raw, uint32_t allowed,
                    const char *table, mb_sel *out);
+/* The selectors a row names (MB_SEL_* bits), as mb_rows.uses records them. */
+uint32_t mb_sel_uses(const raw_sel *r);
 /* A table of rows. `table` names it in messages ("deductible rows"). */
 int mb_compile_rows(ctx_t *c, const char *path, const raw_values *raw, unsigned n,
                     enum value_kind kind, const char *inherited_cite, uint32_t allowed,

@@ -187,9 +187,9 @@ static inline int mb_excluding_kind(const settle_ctx *x, const mb_layer *l)
 
 /* Whether the claim meets what layer `l` requires before its terms are read, in mb_layer_check's
  * order: a certified disease, the designated facility, care in the province, a referral, a
- * pharmacy claim's prescription, and no benefit kind it is
- * exclusive with enjoyed this year. The first unmet is recorded as why it does not apply
- * (mb_not_covered): the general path and the plain path (program.c) both ask it. */
+ * pharmacy claim's prescription, and no benefit kind it is exclusive with enjoyed this year.
+ * The first unmet is recorded as why it does not apply (mb_not_covered): the general path and
+ * the plain path (program.c) both ask it. */
 static inline bool mb_layer_requirements(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l,
                                          const mb_roster *roster, int disease)
 {

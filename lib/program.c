@@ -1,10 +1,11 @@
 /*
  * The plain path: a tier whose layers for the claim's scheme and med_type are all plain pays
  * without the generality the layers' general path (settle.c's layers, layer.c) checks on every
- * claim. A plain layer is one whose tables are chosen by the person alone (their rows found at
- * load, below), or whose ratio is the assistance category's where the categories are chosen by
- * the groups held alone, and that has none of the stages most layers lack: bands, a tracked
- * deductible, per-disease caps, stacking, tilts, top-ups, penalties. Its claims need no view,
+ * claim. A plain layer is one whose tables are chosen by the person, the facility's class and
+ * the referral alone (their rows found at load for each, below), or whose ratio is the
+ * assistance category's where the categories are chosen by the groups held alone, and that has
+ * none of the stages most layers lack: bands but one at the layer's ratio, a tracked
+ * deductible, per-disease caps, stacking, tilts, top-ups, rows by age. Its claims need no view,
  * and each layer runs as one straight line of the stages mb_layer_run takes for it.
  *
  * The path asks of each layer what mb_layer_check asks, in its order, and records the same
@@ -357,9 +358,9 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
 
 /* Kept out of line: inlined into the tier, it left the general path's stages less room to be
  * inlined there, which cost every claim that path settles some 40 instructions. */
-__attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
-                                            const mb_plain_span *span, const mb_roster *roster,
-                                            int disease, bool *applied, int *rc)
+__attribute__((noinline)) int mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
+                                           const mb_plain_span *span, const mb_roster *roster,
+                                           int disease, bool *applied)
 {
     const mb_bill *c = x->c;
     bool any = false; /* a layer applied */
@@ -371,8 +372,8 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
         pc.cell = mb_plain_cell(x->slot, plain_case(pc.facility, mb_level_class(c)), pc.referred);
     }
     int64_t tier_compliant = x->remaining;
-    *rc = MB_OK;
-    for (uint32_t k = 0, n = span->n; k < n; k++) { /* as layers() visits them */
+    int rc = MB_OK;
+    for (uint32_t k = 0, n = span->n; k < n && rc == MB_OK; k++) { /* as layers() visits them */
         const mb_plain *p = span->layer[k];
         int32_t ratio;
         const char *ratio_cite;
@@ -383,9 +384,8 @@ __attribute__((noinline)) bool mb_plain_run(settle_ctx *x, const mb_ruleset *rs,
         if (!any)
             tier_compliant = mb_account_first(x, rs, tier_compliant);
         any = true;
-        if ((*rc = pay(x, rs, p, roster, &pc, cell, tier_compliant, ratio, ratio_cite)))
-            break;
+        rc = pay(x, rs, p, roster, &pc, cell, tier_compliant, ratio, ratio_cite);
     }
     *applied = any;
-    return true;
+    return rc;
 }

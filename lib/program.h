@@ -60,12 +60,11 @@ int mb_program_plan(mb_ruleset *rs, struct mb_arena *arena);
 
 /* Apply the tier's plain layers `span` to the claim as the layers' general path would, their
  * trace steps and the reasons a layer does not apply too, with the tier's roster and the
- * claim's disease in its catalogue (-1: none): *applied whether a layer applied, *rc the
- * outcome (an accumulator's overflow, say). Returns true: the path takes every claim of a
- * plain span (a false would leave it, unchanged, to the general path). */
+ * claim's disease in its catalogue (-1: none): *applied whether a layer applied. Returns the
+ * outcome (an accumulator's overflow, say). */
 struct settle_ctx;
 struct mb_roster;
-bool mb_plain_run(struct settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span,
-                  const struct mb_roster *roster, int disease, bool *applied, int *rc);
+int mb_plain_run(struct settle_ctx *x, const mb_ruleset *rs, const mb_plain_span *span,
+                 const struct mb_roster *roster, int disease, bool *applied);
 
 #endif

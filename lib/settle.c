@@ -82,8 +82,8 @@ static int settle_tier(settle_ctx *x, const mb_ruleset *rs)
     /* a claim its plain layers take is settled without a view (program.c) */
     const mb_plain_span *plain = rs->plain_for ? rs->plain_for[e->scheme][c->med_type % 32] : NULL;
     bool applied = false;
-    if (plain != NULL && mb_plain_run(x, rs, plain, &roster, disease, &applied, &rc)) {
-        if (rc != MB_OK)
+    if (plain != NULL) {
+        if ((rc = mb_plain_run(x, rs, plain, &roster, disease, &applied)))
             return rc;
         x->r->plain_tiers |= 1u << x->tier;
     } else if ((rc = layers(x, rs, &roster, disease, &applied))) {
