@@ -212,10 +212,10 @@ static int add_items(mb_bill *bill, const mb_columns *c, uint64_t from, uint64_t
     return MB_OK;
 }
 
-/* Row i as a bill, refused as the claim setters would refuse it; `eff` (MB_CHAIN_MAX) the chain
- * it settles under, *neff long (mb_bill_check). */
+/* Row i as a bill, refused as the claim setters would refuse it; `f` the chain it settles under
+ * (mb_bill_check). */
 static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill,
-                   const mb_ruleset **eff, size_t *neff, mb_error *err)
+                   mb_in_force *f, mb_error *err)
 {
     const mb_columns *c = &b->c;
     const text_entry *t;
@@ -284,12 +284,14 @@ static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill
         (rc = mb_bill_set_upstream(bill, c->up_compliant[i], c->up_basic ? c->up_basic[i] : 0,
                                    c->up_critical ? c->up_critical[i] : -1, err)))
         return rc;
-    return mb_bill_check(b->chain, b->n, e, bill, eff, neff, err);
+    return mb_bill_check(b->chain, b->n, e, bill, f, err);
 }
 
-/* Settle row i into `s`: the enrollee changes only when it succeeds and commits. */
+/* Settle row i into `s`: the enrollee changes only when it succeeds and commits. `held` and
+ * `f` are the share's, kept from row to row: the certifications of the enrollee settled last,
+ * the chain in force on the last row's date. */
 static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache *held,
-                      bool commit, mb_error *err)
+                      mb_in_force *f, bool commit, mb_error *err)
 {
     uint32_t who = b->c.enrollee[i];
     if (who >= b->nenrollees || b->enrollees[who] == NULL)
@@ -298,9 +300,7 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
                                             : "enrollee %u is NULL", who, b->nenrollees);
     mb_enrollee *e = b->enrollees[who];
     mb_bill bill;
-    const mb_ruleset *eff[MB_CHAIN_MAX];
-    size_t neff = 0;
-    int rc = bill_of(b, i, e, &bill, eff, &neff, err);
+    int rc = bill_of(b, i, e, &bill, f, err);
     if (rc != MB_OK)
         return rc;
     /* room for what the row can add, made between settlements (mb_enrollee_reserve_for); its
@@ -308,7 +308,7 @@ static int settle_row(const batch *b, size_t i, mb_settlement *s, mb_held_cache 
     uint32_t need = b->need[bill.med_type % 32];
     if (!b->presettle && !mb_room_for(e, NULL, need) && (rc = mb_make_room_for(e, NULL, need, err)))
         return rc;
-    if ((rc = mb_compute(s, eff, neff, e, NULL, &bill, false, held, err)))
+    if ((rc = mb_compute(s, f->eff, f->n, e, NULL, &bill, false, held, err)))
         return rc;
     if (commit)
         return mb_commit(s, e, NULL, &bill, err);
@@ -342,7 +342,9 @@ static void describe(share *sh, size_t i, int rc, mb_settlement *s, mb_held_cach
 {
     const batch *b = sh->b;
     mb_error why = {0};
-    int again = settle_row(b, i, s, held, false, &why);
+    mb_in_force f;
+    mb_in_force_none(&f, false);
+    int again = settle_row(b, i, s, held, &f, false, &why);
     const char *id = b->c.claim_id ? b->c.claim_id[i] : NULL;
     if (id && mb_claim_text_check(id, MB_ID_MAX, "", NULL) != MB_OK)
         id = "not valid text";
@@ -367,13 +369,15 @@ static void settle_share(share *sh)
     mb_held_cache held[MB_CHAIN_MAX];
     for (size_t t = 0; t < b->n; t++)
         held[t].instance = 0;
+    mb_in_force f;
+    mb_in_force_none(&f, true);
     for (size_t i = 0; i < b->c.nrows; i++) {
         size_t k = who[i];
         if (k < sh->from || k >= sh->to) {
             if (!(sh->last && k >= b->nenrollees))
                 continue;
         }
-        int rc = settle_row(b, i, &s, held, !b->presettle, NULL);
+        int rc = settle_row(b, i, &s, held, &f, !b->presettle, NULL);
         report_row(b, i, rc, &s);
         if (rc != MB_OK && sh->failed_row == SIZE_MAX) {
             sh->failed_row = i;

@@ -250,11 +250,27 @@ static inline int64_t mb_account_first(settle_ctx *x, const mb_ruleset *rs, int6
 
 /* The chain's shape (settle.c): 1..MB_CHAIN_MAX rulesets, in tier order. */
 int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err);
-/* What settlement refuses in a claim under a chain that is well formed: dates, items. `eff`
- * (MB_CHAIN_MAX) receives the chain the claim settles under, *neff long: of each line of
- * revisions, the one in force on the claim's date. */
+/* The chain a claim settles under: of each line of revisions, the ruleset in force on the
+ * claim's date, `n` of them. A batch keeps it from one claim to the next (`kept`) with the
+ * dates [from, to] on which the same rulesets are in force, and works it out again only for a
+ * claim dated outside them. */
+typedef struct mb_in_force {
+    int32_t from, to;
+    bool kept;
+    size_t n;
+    const mb_ruleset *eff[MB_CHAIN_MAX];
+} mb_in_force;
+
+/* Not worked out yet: no date is in [from, to]. */
+static inline void mb_in_force_none(mb_in_force *f, bool kept)
+{
+    f->from = 1, f->to = 0, f->kept = kept;
+}
+
+/* What settlement refuses in a claim under a chain that is well formed: dates, items. `f`
+ * holds the chain the claim settles under (worked out for its date unless it already was). */
 int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                  const mb_bill *c, const mb_ruleset **eff, size_t *neff, mb_error *err);
+                  const mb_bill *c, mb_in_force *f, mb_error *err);
 /* Settle a checked claim into `r` (its head cleared first), changing nothing else; `tracing`
  * records the trace. */
 int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,

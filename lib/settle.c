@@ -182,9 +182,29 @@ int mb_chain_check(const mb_ruleset *const *chain, size_t n, mb_error *err)
     return MB_OK;
 }
 
-int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                  const mb_bill *c, const mb_ruleset **eff, size_t *neff, mb_error *err)
+/* The dates around `date` on which the rulesets of `chain` in force are the same: each
+ * ruleset's period, or the gap before or after it. */
+static void in_force_dates(const mb_ruleset *const *chain, size_t n, int32_t date, mb_in_force *f)
 {
+    int32_t from = INT32_MIN, to = INT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        int32_t start = chain[i]->effective_from, end = chain[i]->effective_to;
+        if (date < start)
+            end = start - 1, start = INT32_MIN; /* dates are 1900..2999: no overflow */
+        else if (date > end)
+            start = end + 1, end = INT32_MAX;
+        from = from > start ? from : start;
+        to = to < end ? to : end;
+    }
+    f->from = from, f->to = to;
+}
+
+/* Work out `f` for claim c's date: of each line of revisions, the one in force (the claim is
+ * refused where a line has none, or two). */
+static int in_force(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_in_force *f,
+                    mb_error *err)
+{
+    const mb_ruleset **eff = f->eff;
     size_t m = 0, line = 0; /* line: where the current line of revisions starts in chain */
     for (size_t i = 0; i < n; i++) {
         bool revision = i > 0 && same_line(chain[i], chain[i - 1]);
@@ -217,7 +237,20 @@ int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e
                            chain[line]->id, chain[i]->id);
         }
     }
-    *neff = m;
+    f->n = m;
+    if (f->kept)
+        in_force_dates(chain, n, c->date, f);
+    return MB_OK;
+}
+
+int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                  const mb_bill *c, mb_in_force *f, mb_error *err)
+{
+    int rc;
+    if ((c->date < f->from || c->date > f->to) && (rc = in_force(chain, n, c, f, err))) {
+        mb_in_force_none(f, f->kept);
+        return rc;
+    }
     if (c->nitems == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "claim %s has no line items", mb_bill_name(c));
     if (mb_med_inpatient(c->med_type) && c->admitted == 0)
@@ -225,7 +258,7 @@ int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e
                        mb_bill_name(c));
     int64_t over;
     if (c->has_upstream)
-        return over_limit(c, first_selfpay(c, e, class_b_row(c, e, eff[0])), &over, err);
+        return over_limit(c, first_selfpay(c, e, class_b_row(c, e, f->eff[0])), &over, err);
     return MB_OK;
 }
 
@@ -442,15 +475,14 @@ compute(mb_result *res, const mb_ruleset *const *eff, size_t neff, const mb_enro
     return mb_compute(&res->s[!res->cur], eff, neff, e, payer, &claim->b, true, res->held, err);
 }
 
-/* Presettle a claim under a checked chain. */
+/* Presettle a claim under a checked chain, `f` as settle_checked takes it. */
 static int presettle_checked(mb_result *out, const mb_ruleset *const *chain, size_t n,
-                             const mb_enrollee *e, const mb_claim *claim, mb_error *err)
+                             const mb_enrollee *e, const mb_claim *claim, mb_in_force *f,
+                             mb_error *err)
 {
-    const mb_ruleset *eff[MB_CHAIN_MAX];
-    size_t neff = 0;
-    int rc = mb_bill_check(chain, n, e, &claim->b, eff, &neff, err);
+    int rc = mb_bill_check(chain, n, e, &claim->b, f, err);
     if (rc == MB_OK)
-        rc = compute(out, eff, neff, e, NULL, claim, err);
+        rc = compute(out, f->eff, f->n, e, NULL, claim, err);
     if (rc == MB_OK)
         out->cur = !out->cur;
     return rc;
@@ -459,8 +491,10 @@ static int presettle_checked(mb_result *out, const mb_ruleset *const *chain, siz
 int mb_presettle(mb_result *out, const mb_ruleset *const *chain, size_t n,
                  const mb_enrollee *enrollee, const mb_claim *claim, mb_error *err)
 {
+    mb_in_force f;
+    mb_in_force_none(&f, false);
     int rc = check_call(out, chain, n, enrollee, claim, err);
-    return rc != MB_OK ? rc : presettle_checked(out, chain, n, enrollee, claim, err);
+    return rc != MB_OK ? rc : presettle_checked(out, chain, n, enrollee, claim, &f, err);
 }
 
 /* Apply a computed settlement of `c` to the enrollee(s) and record it in their journals. A
@@ -524,26 +558,27 @@ static int make_room(const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
     return mb_room_for(e, payer, need) ? MB_OK : mb_make_room_for(e, payer, need, err);
 }
 
-/* Settle a claim under a checked chain: check the claim, make room, compute, commit. */
+/* Settle a claim under a checked chain: check the claim, make room, compute, commit. `f`: the
+ * chain in force as the batch's claim before found it (mb_in_force_none: none before). */
 static inline __attribute__((always_inline)) int
 settle_checked(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
-               const mb_claim *claim, mb_error *err)
+               const mb_claim *claim, mb_in_force *f, mb_error *err)
 {
-    const mb_ruleset *eff[MB_CHAIN_MAX];
-    size_t neff = 0;
-    int rc = mb_bill_check(chain, n, e, &claim->b, eff, &neff, err);
+    int rc = mb_bill_check(chain, n, e, &claim->b, f, err);
     if (rc == MB_OK)
         rc = make_room(chain, n, e, NULL, claim, err);
     if (rc == MB_OK)
-        rc = compute(out, eff, neff, e, NULL, claim, err);
+        rc = compute(out, f->eff, f->n, e, NULL, claim, err);
     return rc != MB_OK ? rc : commit(out, e, NULL, claim, err);
 }
 
 int mb_settle(mb_result *out, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
               const mb_claim *claim, mb_error *err)
 {
+    mb_in_force f;
+    mb_in_force_none(&f, false);
     int rc = check_call(out, chain, n, e, claim, err);
-    return rc != MB_OK ? rc : settle_checked(out, chain, n, e, claim, err);
+    return rc != MB_OK ? rc : settle_checked(out, chain, n, e, claim, &f, err);
 }
 
 int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_enrollee *e,
@@ -562,14 +597,16 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     mb_error *report = err;
     bool checked = mb_chain_check(chain, n, NULL) == MB_OK; /* once for every claim */
     bool presettle = flags & MB_BATCH_PRESETTLE;
+    mb_in_force f; /* the chain in force, kept while the claims' dates stay in its period */
+    mb_in_force_none(&f, true);
     for (size_t i = 0; i < nclaims; i++) {
         /* each claim makes room for what it can add before it is computed (medbenefit.h); a
          * claim or chain that is wrong is described by the public call */
         int rc = !checked || claims[i] == NULL
                      ? presettle ? mb_presettle(r, chain, n, e, claims[i], report)
                                  : mb_settle(r, chain, n, e, claims[i], report)
-                 : presettle ? presettle_checked(r, chain, n, e, claims[i], report)
-                             : settle_checked(r, chain, n, e, claims[i], report);
+                 : presettle ? presettle_checked(r, chain, n, e, claims[i], &f, report)
+                             : settle_checked(r, chain, n, e, claims[i], &f, report);
         if (rc != MB_OK && first == MB_OK) {
             first = rc;
             report = NULL; /* keep the first failure's description */
@@ -600,21 +637,21 @@ int mb_settle_family(mb_result *out, const mb_ruleset *const *chain, size_t n,
     if (payer->id[0] && strcmp(payer->id, patient->id) == 0)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "the payer and the patient have the same id");
     /* a malformed chain or claim is reported as such, before what the chain allows */
-    const mb_ruleset *eff[MB_CHAIN_MAX];
-    size_t neff = 0;
+    mb_in_force f;
+    mb_in_force_none(&f, false);
     int rc = check_call(out, chain, n, patient, claim, err);
     if (rc == MB_OK)
-        rc = mb_bill_check(chain, n, patient, &claim->b, eff, &neff, err);
+        rc = mb_bill_check(chain, n, patient, &claim->b, &f, err);
     if (rc != MB_OK)
         return rc;
-    const mb_ruleset *basic = basic_tier(eff, neff);
+    const mb_ruleset *basic = basic_tier(f.eff, f.n);
     if (basic == NULL || !((basic->family_relations >> relation) & 1u))
         return mb_fail(err, MB_E_NOT_ELIGIBLE,
                        "%s does not let a family member's personal account pay for this relation",
                        basic ? basic->id : "the chain");
     rc = make_room(chain, n, patient, payer, claim, err);
     if (rc == MB_OK)
-        rc = compute(out, eff, neff, patient, payer, claim, err);
+        rc = compute(out, f.eff, f.n, patient, payer, claim, err);
     return rc != MB_OK ? rc : commit(out, patient, payer, claim, err);
 }
 

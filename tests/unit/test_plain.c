@@ -215,13 +215,15 @@ static int compute(mb_settlement *s, mb_trace_step *room, const mb_ruleset *cons
  * ruleset's plain layers hidden), with a trace and without; commit the first without. */
 static void both_ways(const mb_ruleset *const *chain, size_t n, mb_enrollee *e, const mb_claim *c)
 {
-    const mb_ruleset *eff[MB_CHAIN_MAX];
-    size_t neff = 0;
-    if (mb_bill_check(chain, n, e, &c->b, eff, &neff, NULL) != MB_OK ||
+    mb_in_force f;
+    mb_in_force_none(&f, false);
+    if (mb_bill_check(chain, n, e, &c->b, &f, NULL) != MB_OK ||
         mb_enrollee_reserve_for(e, chain, n, NULL) != MB_OK) {
         refused++;
         return;
     }
+    const mb_ruleset *const *eff = f.eff;
+    size_t neff = f.n;
     int a = compute(&plain_traced, steps[0], eff, neff, e, c);
     int b = compute(&plain, NULL, eff, neff, e, c);
     const struct mb_plain_span *const (*hidden[MB_CHAIN_MAX])[32];
