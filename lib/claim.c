@@ -14,9 +14,7 @@ int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *
     if (src == NULL)
         return MB_OK;
     /* The usual text, a short ASCII id or code, measured and checked in one pass. */
-    size_t n = 0;
-    while (n < cap && (unsigned char)src[n] - 1u < 0x7fu)
-        n++;
+    size_t n = mb_text_ascii_prefix(src, cap);
     if (n < cap && src[n] == '\0') {
         *len = n;
         return MB_OK;

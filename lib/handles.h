@@ -257,6 +257,16 @@ int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error 
  * once, for the settlement id and the journal. */
 int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *len,
                          mb_error *err);
+/* How many bytes of `src` from the first are ASCII but NUL, at most `cap`: the text's length
+ * where it is a short ASCII id or code, as it usually is (a NUL follows them), and where to
+ * go on checking it otherwise. Inline: a batch measures a row's claim id with it. */
+static inline size_t mb_text_ascii_prefix(const char *src, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap && (unsigned char)src[n] - 1u < 0x7fu)
+        n++;
+    return n;
+}
 
 struct mb_claim {
     mb_bill b;

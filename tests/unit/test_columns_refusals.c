@@ -231,6 +231,12 @@ static void rows_that_fail_alone(void)
          "only class B items have a first self-pay ratio", MB_E_INVALID_ARGUMENT},
         {"a negative item beside first self-pay ratios", "item amount -5 fen is negative or absurd",
          MB_E_INVALID_AMOUNT},
+        /* a row's claim id is measured as ASCII and checked whole only where it is not: one
+         * byte past the 63 a field takes, and a stray byte after the ASCII */
+        {"a claim id of 64 ASCII bytes", "claim id is longer than 63 bytes",
+         MB_E_INVALID_ARGUMENT},
+        {"a claim id whose last byte is not UTF-8", "claim id is not valid UTF-8",
+         MB_E_INVALID_ARGUMENT},
     };
     for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
         mb_columns c = columns();
@@ -336,6 +342,11 @@ static void rows_that_fail_alone(void)
             c.item_fen = amounts_of, c.item_class = cls, c.item_selfpay_bp = bp;
             break;
         }
+        case 24: /* 64 bytes of ASCII, no room for the NUL */
+            bad_ids[1] = "R123456789012345678901234567890123456789012345678901234567890123";
+            c.claim_id = bad_ids;
+            break;
+        case 25: bad_ids[1] = "R\xe6\x97\xa0\xe9", c.claim_id = bad_ids; break; /* 无, then a lead byte alone */
         }
         /* the other rows settle: give each a fresh pair of enrollees */
         mb_enrollee_free(people[0]);
