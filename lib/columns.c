@@ -37,7 +37,6 @@ typedef struct batch {
     bool revisions;           /* the chain holds revisions of a line: a row's tiers depend on
                                  its date, so its diseases are looked up per row */
     uint32_t need[32];        /* room a row needs, by med_type % 32 */
-    size_t known;             /* amounts reported per row */
     size_t from, to;          /* the enrollees settled */
     uint64_t no_id_key;       /* mb_setl_key("", 0) of the rows without a claim id */
 } batch;
@@ -327,16 +326,8 @@ static void report_row(const batch *b, size_t i, int rc, const mb_settlement *s)
         o->status[i] = rc;
     if (o->covered)
         o->covered[i] = rc == MB_OK ? s->covered : 0;
-    if (o->amounts) {
-        int64_t *row = o->amounts + i * o->stride;
-        size_t k = 0;
-        if (rc == MB_OK) {
-            memcpy(row, s->amt, b->known * sizeof *row);
-            k = b->known;
-        }
-        for (; k < o->stride; k++)
-            row[k] = 0;
-    }
+    if (o->amounts)
+        mb_amounts_row(o->amounts + i * o->stride, o->stride, s, rc == MB_OK);
 }
 
 /* Describe the share's first failure: the row settled again, uncommitted, with messages. */
@@ -489,7 +480,6 @@ int mb_settle_columns(const mb_ruleset *const *chain, size_t n, mb_enrollee *con
     if (opt.flags & ~MB_BATCH_PRESETTLE)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "unknown batch flags 0x%x", opt.flags);
     b.presettle = opt.flags & MB_BATCH_PRESETTLE;
-    b.known = b.out.stride < MB_AMT_COUNT_ ? b.out.stride : MB_AMT_COUNT_;
     b.from = opt.enrollee_from;
     b.to = opt.enrollee_to ? opt.enrollee_to : nenrollees;
     if (b.from > b.to || b.to > nenrollees)

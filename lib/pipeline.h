@@ -3,6 +3,8 @@
 #ifndef MB_PIPELINE_H
 #define MB_PIPELINE_H
 
+#include <string.h>
+
 #include "catalogue.h"
 #include "handles.h"
 #include "ruleset.h"
@@ -271,6 +273,23 @@ static inline void mb_in_force_none(mb_in_force *f, bool kept)
  * holds the chain the claim settles under (worked out for its date unless it already was). */
 int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
                   const mb_bill *c, mb_in_force *f, mb_error *err);
+/* A batch's row of `stride` amounts: the settlement's (when `ok`), as many as this library
+ * reports, and zero beyond them (or all zero: a row that failed). */
+static inline void mb_amounts_row(int64_t *row, size_t stride, const mb_settlement *s, bool ok)
+{
+    size_t k = 0;
+    if (ok && stride == MB_AMT_COUNT_) { /* the usual stride: copied inline */
+        memcpy(row, s->amt, sizeof s->amt);
+        return;
+    }
+    if (ok) {
+        k = stride < MB_AMT_COUNT_ ? stride : MB_AMT_COUNT_;
+        memcpy(row, s->amt, k * sizeof *row);
+    }
+    for (; k < stride; k++)
+        row[k] = 0;
+}
+
 /* Settle a checked claim into `r` (its head cleared first), changing nothing else; `tracing`
  * records the trace. */
 int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,

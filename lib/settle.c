@@ -591,8 +591,7 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
     if (flags & ~MB_BATCH_PRESETTLE)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "unknown batch flags 0x%x", flags);
     /* rows are `stride` apart as the caller laid them out; amounts beyond the ones this
-     * library reports are zero */
-    size_t known = stride < MB_AMT_COUNT_ ? stride : MB_AMT_COUNT_;
+     * library reports are zero (mb_amounts_row) */
     int first = MB_OK;
     mb_error *report = err;
     bool checked = mb_chain_check(chain, n, NULL) == MB_OK; /* once for every claim */
@@ -615,12 +614,8 @@ int mb_settle_batch(mb_result *r, const mb_ruleset *const *chain, size_t n, mb_e
             status[i] = rc;
         if (covered)
             covered[i] = rc == MB_OK ? r->s[r->cur].covered : 0;
-        if (amounts) {
-            size_t k = rc == MB_OK ? known : 0;
-            memcpy(amounts + i * stride, r->s[r->cur].amt, k * sizeof *amounts);
-            for (; k < stride; k++)
-                amounts[i * stride + k] = 0;
-        }
+        if (amounts)
+            mb_amounts_row(amounts + i * stride, stride, &r->s[r->cur], rc == MB_OK);
     }
     return first;
 }
