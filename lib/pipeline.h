@@ -271,8 +271,18 @@ static inline void mb_in_force_none(mb_in_force *f, bool kept)
 
 /* What settlement refuses in a claim under a chain that is well formed: dates, items. `f`
  * holds the chain the claim settles under (worked out for its date unless it already was). */
-int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                  const mb_bill *c, mb_in_force *f, mb_error *err);
+int mb_bill_check_all(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                      const mb_bill *c, mb_in_force *f, mb_error *err);
+/* The same, inline where a batch's claim has nothing to check: dated in the run `f` holds,
+ * with items, not a stay without dates, nothing settled upstream. */
+static inline int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                                const mb_bill *c, mb_in_force *f, mb_error *err)
+{
+    if (c->date >= f->from && c->date <= f->to && c->nitems != 0 && !c->has_upstream &&
+        (c->admitted != 0 || !mb_med_inpatient(c->med_type)))
+        return MB_OK;
+    return mb_bill_check_all(chain, n, e, c, f, err);
+}
 /* A batch's row of `stride` amounts: the settlement's (when `ok`), as many as this library
  * reports, and zero beyond them (or all zero: a row that failed). */
 static inline void mb_amounts_row(int64_t *row, size_t stride, const mb_settlement *s, bool ok)

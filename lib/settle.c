@@ -243,8 +243,8 @@ static int in_force(const mb_ruleset *const *chain, size_t n, const mb_bill *c, 
     return MB_OK;
 }
 
-int mb_bill_check(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
-                  const mb_bill *c, mb_in_force *f, mb_error *err)
+int mb_bill_check_all(const mb_ruleset *const *chain, size_t n, const mb_enrollee *e,
+                      const mb_bill *c, mb_in_force *f, mb_error *err)
 {
     int rc;
     if ((c->date < f->from || c->date > f->to) && (rc = in_force(chain, n, c, f, err))) {

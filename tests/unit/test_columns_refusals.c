@@ -237,6 +237,10 @@ static void rows_that_fail_alone(void)
          MB_E_INVALID_ARGUMENT},
         {"a claim id whose last byte is not UTF-8", "claim id is not valid UTF-8",
          MB_E_INVALID_ARGUMENT},
+        /* within what the upstream setter takes, past the claim's total: refused by the claim's
+         * check, which a batch passes over inline only for a claim settled nowhere upstream */
+        {"an upstream policy-scope cost past the claim's total", "exceed the claim's total",
+         MB_E_INVALID_AMOUNT},
     };
     for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
         mb_columns c = columns();
@@ -347,6 +351,11 @@ static void rows_that_fail_alone(void)
             c.claim_id = bad_ids;
             break;
         case 25: bad_ids[1] = "R\xe6\x97\xa0\xe9", c.claim_id = bad_ids; break; /* 无, then a lead byte alone */
+        case 26: {
+            static int64_t compliant[ROWS] = {-1, 100001, -1}; /* 1000.00 of class A, 1000.01 */
+            c.up_compliant = compliant;
+            break;
+        }
         }
         /* the other rows settle: give each a fresh pair of enrollees */
         mb_enrollee_free(people[0]);
