@@ -336,10 +336,7 @@ static int record(settle_ctx *x, const mb_ruleset *rs, const mb_layer *l, const 
                   const layer_pay *p)
 {
     int year = x->year, rc;
-    int64_t base_after = mb_min64(p->b1, MB_MONEY_MAX);
-    int64_t base_now = mb_pending_at(x, l->base_key, year, p->base_at);
-    if (base_now < base_after &&
-        (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, p->base_at)))
+    if ((rc = mb_pending_add_up_to(x, l->base_key, year, mb_min64(p->b1, MB_MONEY_MAX), p->base_at)))
         return rc;
     if ((rc = mb_deductible_record(x, l, &p->ded)) ||
         (rc = mb_top_up_record(x, l, &p->target, p->total)))

@@ -67,6 +67,14 @@ int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount)
     return add(x, d, key, period, amount, d ? NULL : mb_acc_find(x->e, key, period));
 }
 
+int mb_pending_add_up_to(settle_ctx *x, uint64_t key, int32_t period, int64_t target,
+                         const mb_acc *held)
+{
+    mb_delta *d = mb_pending_delta(x, key, period); /* one scan for the figure and its change */
+    int64_t now = d ? d->after : held ? held->value : 0;
+    return now < target ? add(x, d, key, period, target - now, held) : MB_OK;
+}
+
 /* Raise the value whose pending change the scan found as `d` (NULL: none yet). */
 static int raise_to(settle_ctx *x, mb_delta *d, uint64_t key, int32_t period, int64_t value,
                     const mb_acc *held)

@@ -143,6 +143,10 @@ int mb_pending_add(settle_ctx *x, uint64_t key, int32_t period, int64_t amount);
  * mb_acc_find): it is not looked up again. */
 int mb_pending_add_at(settle_ctx *x, uint64_t key, int32_t period, int64_t amount,
                       const mb_acc *held);
+/* Bring a sum to `target` where it is below it (a year's base after the claim), `held` as
+ * mb_pending_add_at takes it. */
+int mb_pending_add_up_to(settle_ctx *x, uint64_t key, int32_t period, int64_t target,
+                         const mb_acc *held);
 /* Raise a value that only rises (a date at period 0, a benefit-kind flag) to `value` (> 0);
  * the journal keeps `value` even when the value already stood higher. */
 int mb_pending_raise(settle_ctx *x, uint64_t key, int32_t period, int64_t value);

@@ -324,10 +324,7 @@ static int pay(settle_ctx *x, const mb_ruleset *rs, const mb_plain *p, const mb_
     if (l->has_cap && !cap_read) /* record adds to the cap's figure all the same */
         (void)mb_pending_read(x, l->cap.key, cap_period, &cap_at);
     /* record */
-    int64_t base_after = mb_min64(b1, MB_MONEY_MAX);
-    int64_t base_now = mb_pending_at(x, l->base_key, year, base_at);
-    if (base_now < base_after &&
-        (rc = mb_pending_add_at(x, l->base_key, year, base_after - base_now, base_at)))
+    if ((rc = mb_pending_add_up_to(x, l->base_key, year, mb_min64(b1, MB_MONEY_MAX), base_at)))
         return rc;
     if (l->has_cap && (rc = mb_pending_add_at(x, l->cap.key, cap_period, total, cap_at)))
         return rc;
