@@ -220,7 +220,9 @@ static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill
     const text_entry *t;
     int rc;
     /* no settlement key where the journal keeps nothing (mb_commit then plans no id) */
-    *bill = (mb_bill){.id = "", .setl_key = e->journal.limit ? b->no_id_key : 0, .disease = ""};
+    mb_zero(bill, sizeof *bill);
+    bill->id = bill->disease = "";
+    bill->setl_key = e->journal.limit ? b->no_id_key : 0;
     if ((rc = mb_bill_start(bill, c->date[i], c->med_type[i], c->level[i], err)))
         return rc;
     if (c->claim_id && c->claim_id[i]) {

@@ -445,7 +445,7 @@ int mb_compute(mb_settlement *r, const mb_ruleset *const *chain, size_t n, const
                const mb_enrollee *payer, const mb_bill *c, bool tracing, mb_held_cache *held,
                mb_error *err)
 {
-    memset(r, 0, offsetof(mb_settlement, reason_text));
+    mb_zero(r, offsetof(mb_settlement, reason_text));
     /* each field set, not the struct zeroed: ded_base and ded_paid are read below nded only */
     settle_ctx x;
     x.r = r, x.e = e, x.c = c, x.err = err, x.slot = e->person_type - 1;
