@@ -77,10 +77,11 @@ typedef struct mb_entry {
  * made before a settlement (journal.c), never while it is recorded. One allocation holds the
  * ring, the index and a block of `stride` changes for each place (entries move with their
  * block). `index` finds a place by its settlement id, the look-up every settlement makes: open
- * addressing over `index_mask + 1` slots, each a place + 1 (0: empty). */
+ * addressing over `index_mask + 1` slots, each a place + 1 (0: empty) and a tag of the id
+ * (journal.c). */
 typedef struct mb_journal {
     mb_entry *ring;
-    uint16_t *index;
+    uint32_t *index;
     uint32_t limit, cap, head, count, index_mask, stride;
     uint64_t serials;
 } mb_journal;

@@ -36,9 +36,18 @@ static uint32_t after(const mb_journal *j, uint32_t k) { return k + 1 == j->cap 
 
 /* ---- the index: a settlement id's place, found without a scan ------------------------------ */
 
+/* A slot holds its place + 1 in its low PLACE_BITS (0: empty) and the top TAG_BITS of the
+ * settlement id above them, whose low bits are its home: a probe compares the tag before it
+ * reads the ring, and a deletion finds a slot's home in the slot, so that neither touches the
+ * entries it passes (each a line of memory of its own, rarely in the cache). */
+enum { PLACE_BITS = 13, TAG_BITS = 32 - PLACE_BITS };
+_Static_assert(MB_JOURNAL_MAX + 1 < 1 << PLACE_BITS, "a place + 1 fits a slot");
+_Static_assert(2 * MB_JOURNAL_MAX <= 1 << TAG_BITS, "a home fits the tag (index_slots)");
+
+static uint32_t tag_of(uint64_t setl) { return (uint32_t)(setl >> (64 - TAG_BITS)); }
 static uint32_t home(const mb_journal *j, uint64_t setl)
 {
-    return (uint32_t)(setl ^ setl >> 29) & j->index_mask; /* ids are already well mixed */
+    return tag_of(setl) & j->index_mask; /* ids are already well mixed */
 }
 
 static void index_put(mb_journal *j, uint64_t setl, uint32_t place)
@@ -46,7 +55,7 @@ static void index_put(mb_journal *j, uint64_t setl, uint32_t place)
     uint32_t k = home(j, setl);
     while (j->index[k] != 0)
         k = (k + 1) & j->index_mask;
-    j->index[k] = (uint16_t)(place + 1);
+    j->index[k] = tag_of(setl) << PLACE_BITS | (place + 1);
 }
 
 /* Take out the slot of `place` (its id `setl`), moving up the slots of its probe run that can
@@ -54,10 +63,10 @@ static void index_put(mb_journal *j, uint64_t setl, uint32_t place)
 static void index_drop(mb_journal *j, uint64_t setl, uint32_t place)
 {
     uint32_t k = home(j, setl), mask = j->index_mask;
-    while (j->index[k] != place + 1)
+    while ((j->index[k] & ((1u << PLACE_BITS) - 1)) != place + 1)
         k = (k + 1) & mask;
     for (uint32_t next = (k + 1) & mask; j->index[next] != 0; next = (next + 1) & mask) {
-        uint32_t want = home(j, j->ring[j->index[next] - 1].setl);
+        uint32_t want = (j->index[next] >> PLACE_BITS) & mask;
         /* the slot at `next` may move to the hole at `k` when its home is not in (k, next] */
         if (((next - want) & mask) >= ((next - k) & mask)) {
             j->index[k] = j->index[next];
@@ -78,8 +87,11 @@ int32_t mb_journal_find(const mb_journal *j, uint64_t setl)
 {
     if (j->count == 0)
         return -1;
+    uint32_t tag = tag_of(setl);
     for (uint32_t k = home(j, setl); j->index[k] != 0; k = (k + 1) & j->index_mask) {
-        uint32_t place = j->index[k] - 1u;
+        if (j->index[k] >> PLACE_BITS != tag)
+            continue;
+        uint32_t place = (j->index[k] & ((1u << PLACE_BITS) - 1)) - 1u;
         if (j->ring[place].setl == setl)
             return (int32_t)(place >= j->head ? place - j->head : place + j->cap - j->head);
     }
@@ -120,7 +132,7 @@ static uint32_t index_slots(uint32_t cap)
  * the ring, then the changes (both 8-aligned), then the index. */
 static size_t block_size(uint32_t cap, uint32_t slots, uint32_t stride)
 {
-    return (size_t)cap * (sizeof(mb_entry) + stride * sizeof(mb_change)) + slots * sizeof(uint16_t);
+    return (size_t)cap * (sizeof(mb_entry) + stride * sizeof(mb_change)) + slots * sizeof(uint32_t);
 }
 
 static int allocate(mb_journal_growth *g, uint32_t cap, uint32_t stride, mb_error *err)
@@ -153,7 +165,7 @@ static void relay(mb_journal *j, uint32_t skip, mb_journal_growth *g)
         ring[k] = (mb_entry){.changes = changes + (size_t)k * g->stride};
     mb_free(j->ring);
     j->ring = ring;
-    j->index = (uint16_t *)(changes + (size_t)g->cap * g->stride);
+    j->index = (uint32_t *)(changes + (size_t)g->cap * g->stride);
     j->cap = g->cap;
     j->stride = g->stride;
     j->head = 0;
