@@ -140,11 +140,90 @@ static void revisions(void)
     mb_ruleset_free(dated);
 }
 
+/* A line whose revisions list their catalogues in another order: a columnar row of a disease
+ * finds it in the catalogue of the revision in force on its date, as mb_settle does (a batch
+ * that looked it up by the chain's position would take the first revision's index, here the
+ * other disease's, and refuse the claim as of a disease not certified). */
+#define CHRONIC(id, dates, doc, list)                                                          \
+    "id: " id "\n" dates "title: 门诊慢性病\ndocument: " doc "\ntier: basic\n"               \
+    "schemes: [employee]\naccount: {value: none, cite: " doc " 一}\n"                         \
+    "class_b_first_selfpay: {value: 10%, cite: " doc " 二}\n"                                 \
+    "funds:\n  - {key: pooling, employee: \"310100\", name: 统筹基金, amount: hifp_pay}\n"     \
+    "catalogue:\n" list                                                                       \
+    "layers:\n  - id: chronic\n    cite: " doc " 三\n    med_types: [chronic]\n"             \
+    "    requires: [certified_disease]\n    fund: pooling\n"                                 \
+    "    ratio: [{all: 70%, cite: " doc " 三（70%）}]\n"
+
+static void catalogue_by_revision(void)
+{
+    static const char first_text[] = CHRONIC(
+        "cr-2023-01", "effective_from: 2023-01-01\neffective_to: 2023-06-30\n", "测试〔2023〕9号",
+        "  - {code: D1, name: 糖尿病, cite: 测试〔2023〕9号 一}\n"
+        "  - {code: D2, name: 高血压, cite: 测试〔2023〕9号 一}\n");
+    static const char second_text[] = CHRONIC(
+        "cr-2023-07", "continues: cr-2023-01\neffective_from: 2023-07-01\n", "测试〔2023〕10号",
+        "  - {code: D2, name: 高血压, cite: 测试〔2023〕10号 一}\n"
+        "  - {code: D1, name: 糖尿病, cite: 测试〔2023〕10号 一}\n");
+    mb_ruleset *first = NULL, *second = NULL;
+    if (!fx_ruleset_both(&first, first_text, "cr-2023-01.yaml", &second, second_text,
+                         "cr-2023-07.yaml"))
+        return;
+    const mb_ruleset *line[2] = {first, second};
+    mb_enrollee *one = NULL, *other = NULL;
+    CHECK_RC(mb_enrollee_new(&one, "H", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK, "e");
+    CHECK_RC(mb_enrollee_new(&other, "H", MB_SCHEME_EMPLOYEE, MB_PERSON_IN_SERVICE, err), MB_OK, "e");
+    CHECK_RC(mb_enrollee_add_disease(one, "D2", 20230101, 0, err), MB_OK, "certified: D2");
+    CHECK_RC(mb_enrollee_add_disease(other, "D2", 20230101, 0, err), MB_OK, "certified: D2");
+    /* 03-01 and 08-01, 1000 of D2 each: 1000 x 70% = 700, under either revision */
+    static const int32_t dates[2] = {20230301, 20230801};
+    int64_t one_by_one[2];
+    for (int k = 0; k < 2; k++) {
+        mb_claim *c = NULL;
+        char id[8];
+        snprintf(id, sizeof id, "K%d", k);
+        CHECK_RC(mb_claim_new(&c, id, dates[k], MB_MED_CHRONIC, "H1", MB_LEVEL_PRIMARY, err),
+                 MB_OK, "claim");
+        CHECK_RC(mb_claim_set_disease(c, "D2", NULL, err), MB_OK, "disease");
+        CHECK_RC(mb_claim_add_item(c, YUAN(1000), MB_CLASS_A, -1, err), MB_OK, "item");
+        CHECK_RC(mb_settle(res, line, 2, one, c, err), MB_OK, "settled one by one");
+        one_by_one[k] = hifp();
+        mb_claim_free(c);
+    }
+    CHECK_FEN(one_by_one[0], YUAN(700), "March, the first revision: 1000 x 70%");
+    CHECK_FEN(one_by_one[1], YUAN(700), "August, the second, D2 its first entry: 1000 x 70%");
+    static const uint32_t who[2] = {0, 0};
+    static const char *const ids[2] = {"K0", "K1"}, *const diseases[1] = {"D2"}, *const facilities[1] = {"H1"};
+    static const int32_t med[2] = {MB_MED_CHRONIC, MB_MED_CHRONIC}, level[2] = {MB_LEVEL_PRIMARY, MB_LEVEL_PRIMARY};
+    static const int32_t disease[2] = {0, 0}, facility[2] = {0, 0}, cls[2] = {MB_CLASS_A, MB_CLASS_A};
+    static const uint64_t start[3] = {0, 1, 2};
+    static const int64_t fen[2] = {YUAN(1000), YUAN(1000)};
+    mb_columns c = MB_COLUMNS_INIT;
+    c.nrows = 2, c.enrollee = who, c.claim_id = ids, c.date = dates, c.med_type = med;
+    c.level = level, c.facility = facility, c.disease = disease, c.item_start = start;
+    c.item_fen = fen, c.item_class = cls, c.facilities = facilities, c.nfacilities = 1;
+    c.diseases = diseases, c.ndiseases = 1;
+    int64_t amounts[2][MB_AMT_COUNT_];
+    int32_t status[2];
+    mb_column_results out = MB_COLUMN_RESULTS_INIT;
+    out.amounts = &amounts[0][0], out.stride = MB_AMT_COUNT_, out.status = status;
+    mb_enrollee *people[1] = {other};
+    CHECK_RC(mb_settle_columns(line, 2, people, 1, &c, &out, NULL, err), MB_OK, "columns");
+    CHECK(status[0] == MB_OK && status[1] == MB_OK, "both rows settle");
+    CHECK_FEN(amounts[0][MB_AMT_HIFP_PAY], one_by_one[0], "the columnar row of March, as one by one");
+    CHECK_FEN(amounts[1][MB_AMT_HIFP_PAY], one_by_one[1],
+              "of August, D2 found in the second revision's catalogue");
+    mb_enrollee_free(one);
+    mb_enrollee_free(other);
+    mb_ruleset_free(first);
+    mb_ruleset_free(second);
+}
+
 int main(void)
 {
     err = mb_error_new();
     CHECK_RC(mb_result_new(&res, err), MB_OK, "result");
     revisions();
+    catalogue_by_revision();
     mb_result_free(res);
     mb_error_free(err);
     return check_summary();
