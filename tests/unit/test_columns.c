@@ -780,6 +780,39 @@ static void row_errors(void)
     }
 }
 
+/* A caller's stride wider than the library's amounts keeps every amount, the last one too:
+ * a row settled upstream with a part above the price limits (超限价, the last amount), at a
+ * stride of two more, against the same row at the library's stride for a twin enrollee. */
+static void wide_rows_keep_every_amount(void)
+{
+    const mb_ruleset *chain[] = {find("wuxi-employee-chronic-2021")};
+    if (chain[0] == NULL)
+        return;
+    ndiseases = 0;
+    diseases[ndiseases++] = "糖尿病";
+    /* 1200 of class A, 1000 of it policy-scope upstream and 300 paid by basic insurance there:
+     * 1200 - 1000 = 200 above the price limits */
+    row r[1] = {wuxi_row(0, 20230110)};
+    r[0].up_compliant = YUAN(1000), r[0].up_basic = YUAN(300), r[0].up_critical = -1;
+    static columns k;
+    columns_of(r, 1, &k);
+    int64_t narrow[MB_AMT_COUNT_], wide[MB_AMT_COUNT_ + 2];
+    memset(wide, 0x55, sizeof wide);
+    mb_column_results out = MB_COLUMN_RESULTS_INIT;
+    mb_enrollee *twins[2][1];
+    wuxi_people(twins[0], 1);
+    wuxi_people(twins[1], 1);
+    out.amounts = narrow, out.stride = MB_AMT_COUNT_;
+    CHECK_RC(mb_settle_columns(chain, 1, twins[0], 1, &k.c, &out, NULL, err), MB_OK, "narrow");
+    out.amounts = wide, out.stride = MB_AMT_COUNT_ + 2;
+    CHECK_RC(mb_settle_columns(chain, 1, twins[1], 1, &k.c, &out, NULL, err), MB_OK, "wide");
+    CHECK_FEN(narrow[MB_AMT_OVERLMT_SELFPAY], YUAN(200), "1200 - 1000 above the price limits");
+    CHECK(memcmp(wide, narrow, sizeof narrow) == 0, "the wide row holds every amount, the last too");
+    CHECK(wide[MB_AMT_COUNT_] == 0 && wide[MB_AMT_COUNT_ + 1] == 0, "and zero beyond them");
+    mb_enrollee_free(twins[0][0]);
+    mb_enrollee_free(twins[1][0]);
+}
+
 int main(void)
 {
     err = mb_error_new();
@@ -797,6 +830,7 @@ int main(void)
     CHECK(failed_rows > compared / 50 && failed_rows < compared / 2,
           "some rows, not most, are refused: the errors are compared too");
     row_errors();
+    wide_rows_keep_every_amount();
     for (size_t i = 0; i < nbundled; i++)
         mb_ruleset_free(bundled[i]);
     mb_error_free(err);
