@@ -113,9 +113,17 @@ class HandleLifetimeTest {
         return refused;
     }
 
-    /** The closer's delay in round {@code round}: 0 to 2.75 ms, a batch taking a few. */
+    /** The closer's delay in round {@code round}: 0 to 2.75 ms. */
     static long delay(int round) {
         return round * 250_000L;
+    }
+
+    /** The closer's delay in round {@code round} of a race against a call that took {@code span}
+     *  nanoseconds once here: 0 to 11/12 of it, so that closes land inside the call however fast
+     *  the library is (fixed delays of a few ms did not once the library settled 3000 claims in
+     *  under one: a race with no close refused, a flaky failure of this test). */
+    static long delay(int round, long span) {
+        return span * round / ROUNDS;
     }
 
     /** Runs {@code call} while a Closer closes {@code target}; the refusals. */
@@ -141,12 +149,14 @@ class HandleLifetimeTest {
         try (Ruleset rs = Fixtures.ruleset(Fixtures.WUXI)) {
             List<Claim> batch = claims(CLAIMS);
             long[] expected;
+            long t0 = System.nanoTime();
             try (Enrollee e = Fixtures.wuxiEnrollee()) {
                 expected = Settle.batch(List.of(rs), e, batch).fenMatrix();
             }
+            long span = System.nanoTime() - t0;
             int refused = race(round -> {
                 Enrollee e = Fixtures.wuxiEnrollee();
-                int n = callWhileClosing(e, delay(round), () -> Settle.batch(List.of(rs), e, batch).fenMatrix(),
+                int n = callWhileClosing(e, delay(round, span), () -> Settle.batch(List.of(rs), e, batch).fenMatrix(),
                         expected);
                 assertTrue(e.isClosed());
                 return n;
@@ -159,14 +169,16 @@ class HandleLifetimeTest {
     void rulesetClosedByAnotherThreadMidBatch() throws Exception {
         List<Claim> batch = claims(CLAIMS);
         long[] expected;
+        long t0 = System.nanoTime();
         try (Ruleset rs = Fixtures.ruleset(Fixtures.WUXI); Enrollee e = Fixtures.wuxiEnrollee()) {
             expected = Settle.batch(List.of(rs), e, batch).fenMatrix();
         }
+        long span = System.nanoTime() - t0;
         int refused = race(round -> {
             Ruleset rs = Fixtures.ruleset(Fixtures.WUXI);
             int n;
             try (Enrollee e = Fixtures.wuxiEnrollee()) {
-                n = callWhileClosing(rs, delay(round), () -> Settle.batch(List.of(rs), e, batch).fenMatrix(),
+                n = callWhileClosing(rs, delay(round, span), () -> Settle.batch(List.of(rs), e, batch).fenMatrix(),
                         expected);
             }
             assertTrue(rs.isClosed());
@@ -180,15 +192,17 @@ class HandleLifetimeTest {
         try (Ruleset rs = Fixtures.ruleset(Fixtures.WUXI)) {
             List<Claim> batch = claims(CLAIMS);
             long[] expected;
+            long t0 = System.nanoTime();
             try (Enrollee e = Fixtures.wuxiEnrollee()) {
                 expected = Settle.batch(List.of(rs), e, batch).fenMatrix();
             }
+            long span = System.nanoTime() - t0;
             int refused = race(round -> {
                 List<Claim> mine = new ArrayList<>(batch.subList(0, CLAIMS - 1));
                 Claim last = claim(CLAIMS - 1); // fresh: it gets closed
                 mine.add(last);
                 try (Enrollee e = Fixtures.wuxiEnrollee()) {
-                    Closer closer = new Closer(last, delay(round));
+                    Closer closer = new Closer(last, delay(round, span));
                     closer.go();
                     Settle.Batch b = Settle.batch(List.of(rs), e, mine);
                     int n = closer.join();
@@ -237,15 +251,17 @@ class HandleLifetimeTest {
         try (Ruleset rs = Fixtures.ruleset(Fixtures.WUXI)) {
             Columns k = columns(CLAIMS);
             long[] expected = new long[CLAIMS * ColumnResults.WIDTH];
+            long t0 = System.nanoTime();
             try (Enrollee e = Fixtures.wuxiEnrollee()) {
                 ColumnResults out = ColumnResults.allocate(CLAIMS);
                 assertEquals(0, Settle.columns(List.of(rs), List.of(e), k, out, 1));
                 out.amounts().get(0, expected);
             }
+            long span = System.nanoTime() - t0;
             int refused = race(round -> {
                 Enrollee e = Fixtures.wuxiEnrollee();
                 ColumnResults out = ColumnResults.allocate(CLAIMS);
-                return callWhileClosing(e, delay(round), () -> {
+                return callWhileClosing(e, delay(round, span), () -> {
                     assertEquals(0, Settle.columns(List.of(rs), List.of(e), k, out, 1));
                     long[] got = new long[CLAIMS * ColumnResults.WIDTH];
                     out.amounts().get(0, got);
