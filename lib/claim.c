@@ -5,20 +5,13 @@
 
 #include "journal.h"
 
-/* Whether `src` fits a field of `cap` bytes and is valid UTF-8 (NULL fits: it clears one), and
- * its length (0 for NULL). Every argument of a call is checked before any field changes. */
-int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *len,
-                         mb_error *err)
+/* Whether `src` fits a field of `cap` bytes and is valid UTF-8, and its length, past the `n`
+ * bytes of ASCII that mb_claim_text_length measured inline. Every argument of a call is
+ * checked before any field changes. */
+int mb_claim_text_rest(const char *src, size_t n, size_t cap, const char *what, size_t *len,
+                       mb_error *err)
 {
     *len = 0;
-    if (src == NULL)
-        return MB_OK;
-    /* The usual text, a short ASCII id or code, measured and checked in one pass. */
-    size_t n = mb_text_ascii_prefix(src, cap);
-    if (n < cap && src[n] == '\0') {
-        *len = n;
-        return MB_OK;
-    }
     n += strlen(src + n);
     if (n >= cap)
         return mb_fail(err, MB_E_INVALID_ARGUMENT, "%s is longer than %zu bytes", what, cap - 1);

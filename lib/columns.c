@@ -229,12 +229,10 @@ static int bill_of(const batch *b, size_t i, const mb_enrollee *e, mb_bill *bill
         /* the journal keeps the id, and the settlement id derives from it (journal.c); an
          * enrollee whose journal keeps none (limit 0, as compare's) is given no settlement id
          * a caller could see (a row reports amounts, status, covered), so it is not hashed */
-        const char *id = c->claim_id[i];
-        size_t len = mb_text_ascii_prefix(id, MB_ID_MAX); /* checked whole only if not ASCII */
-        if ((len == MB_ID_MAX || id[len] != '\0') &&
-            (rc = mb_claim_text_length(id, MB_ID_MAX, "claim id", &len, err)))
+        size_t len;
+        if ((rc = mb_claim_text_length(c->claim_id[i], MB_ID_MAX, "claim id", &len, err)))
             return rc;
-        bill->id = id;
+        bill->id = c->claim_id[i];
         bill->id_len = (uint32_t)len;
         bill->setl_key = e->journal.limit ? mb_setl_key(bill->id, len) : 0;
     }

@@ -252,22 +252,28 @@ static inline int mb_bill_add_item(mb_bill *b, int64_t fen, int item_class, int 
 }
 int mb_bill_set_upstream(mb_bill *b, int64_t compliant, int64_t basic, int64_t critical,
                          mb_error *err);
-/* A claim's text field: shorter than `cap` bytes, valid UTF-8 (NULL: none). */
-int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error *err);
+/* The rest of mb_claim_text_length's check, of a text whose first `n` bytes are ASCII but NUL
+ * and are followed by neither its NUL nor the field's end. */
+int mb_claim_text_rest(const char *src, size_t n, size_t cap, const char *what, size_t *len,
+                       mb_error *err);
 /* mb_claim_text_check, and the text's length (0 for NULL): a batch's row measures its claim id
- * once, for the settlement id and the journal. */
-int mb_claim_text_length(const char *src, size_t cap, const char *what, size_t *len,
-                         mb_error *err);
-/* How many bytes of `src` from the first are ASCII but NUL, at most `cap`: the text's length
- * where it is a short ASCII id or code, as it usually is (a NUL follows them), and where to
- * go on checking it otherwise. Inline: a batch measures a row's claim id with it. */
-static inline size_t mb_text_ascii_prefix(const char *src, size_t cap)
+ * once, for the settlement id and the journal. The usual text, a short ASCII id or code, is
+ * measured and checked in one pass, inline (a batch's rows each take one). */
+static inline int mb_claim_text_length(const char *src, size_t cap, const char *what,
+                                       size_t *len, mb_error *err)
 {
     size_t n = 0;
-    while (n < cap && (unsigned char)src[n] - 1u < 0x7fu)
-        n++;
-    return n;
+    if (src != NULL)
+        while (n < cap && (unsigned char)src[n] - 1u < 0x7fu)
+            n++;
+    if (src == NULL || (n < cap && src[n] == '\0')) {
+        *len = n;
+        return MB_OK;
+    }
+    return mb_claim_text_rest(src, n, cap, what, len, err);
 }
+/* A claim's text field: shorter than `cap` bytes, valid UTF-8 (NULL: none). */
+int mb_claim_text_check(const char *src, size_t cap, const char *what, mb_error *err);
 
 struct mb_claim {
     mb_bill b;

@@ -201,8 +201,8 @@ static void in_force_dates(const mb_ruleset *const *chain, size_t n, int32_t dat
 
 /* Work out `f` for claim c's date: of each line of revisions, the one in force (the claim is
  * refused where a line has none, or two). */
-static int in_force(const mb_ruleset *const *chain, size_t n, const mb_bill *c, mb_in_force *f,
-                    mb_error *err)
+static int work_out_in_force(const mb_ruleset *const *chain, size_t n, const mb_bill *c,
+                             mb_in_force *f, mb_error *err)
 {
     const mb_ruleset **eff = f->eff;
     size_t m = 0, line = 0; /* line: where the current line of revisions starts in chain */
@@ -247,7 +247,8 @@ int mb_bill_check_all(const mb_ruleset *const *chain, size_t n, const mb_enrolle
                       const mb_bill *c, mb_in_force *f, mb_error *err)
 {
     int rc;
-    if ((c->date < f->from || c->date > f->to) && (rc = in_force(chain, n, c, f, err))) {
+    if ((c->date < f->from || c->date > f->to) &&
+        (rc = work_out_in_force(chain, n, c, f, err))) {
         mb_in_force_none(f, f->kept);
         return rc;
     }
